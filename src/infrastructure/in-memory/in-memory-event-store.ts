@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
+import type {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionHandler,
+} from '../../shared/event-store/event-store.port.js';
+import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
+
+const BATCH_SIZE = 500;
+
+/** For unit tests: the same semantics as the durable stores, kept in arrays. */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly signal = new AppendSignal();
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('Nothing to append');
+    const stream = this.streams.get(streamId) ?? [];
+    const actual = stream.length === 0 ? 'no_stream' : stream.length - 1;
+    if (!currentRevisionMatches(expectedRevision, actual)) throw new ConcurrencyError(streamId, expectedRevision, actual);
+    const recordedAt = new Date().toISOString();
+    for (const event of events) {
+      const recorded: RecordedEvent = {
+        id: randomUUID(),
+        streamId,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: structuredClone(event.data),
+        metadata: structuredClone(event.metadata ?? {}),
+        revision: stream.length,
+        position: this.log.length + 1,
+        recordedAt,
+      };
+      stream.push(recorded);
+      this.log.push(recorded);
+    }
+    this.streams.set(streamId, stream);
+    this.signal.notify();
+    return { nextExpectedRevision: stream.length - 1, position: this.log.length };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return (this.streams.get(streamId) ?? []).map((e) => structuredClone(e));
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.read(options.after, options.types, options.maxCount).events;
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
+    return pollingSubscription(
+      async (after, types) => this.read(after, types, BATCH_SIZE),
+      this.signal,
+      1000,
+      options,
+      handler,
+    );
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.signal.notify();
+  }
+
+  private read(after: number | null, types: readonly string[] | undefined, limit: number): PolledBatch {
+    const events: RecordedEvent[] = [];
+    // Positions are 1-based array indexes, so `after` is where the scan starts.
+    let index = after ?? 0;
+    for (; index < this.log.length && events.length < limit; index++) {
+      const event = this.log[index];
+      if (!types || types.includes(event.type)) events.push(structuredClone(event));
+    }
+    return { events, scannedUpTo: this.log.length === 0 ? null : index };
+  }
+}

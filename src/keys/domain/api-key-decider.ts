@@ -1,0 +1,84 @@
+import { DomainError } from '../../shared/domain/domain-error.js';
+import type { ApiKeyEvent } from './api-key-events.js';
+
+export const MAX_KEY_NAME_LENGTH = 100;
+
+export type ApiKeyState =
+  | { status: 'absent' }
+  | { status: 'active' | 'revoked'; keyId: string; accountId: string; revokedAt: string | null };
+
+export const initialApiKeyState: ApiKeyState = { status: 'absent' };
+
+export interface CreateApiKey {
+  type: 'CreateApiKey';
+  keyId: string;
+  accountId: string;
+  name: string | null;
+  prefix: string;
+  secretHash: string;
+  actingKeyId: string | null;
+  now: string;
+}
+
+export interface RevokeApiKey {
+  type: 'RevokeApiKey';
+  keyId: string;
+  accountId: string;
+  actingKeyId: string | null;
+  now: string;
+}
+
+export type ApiKeyCommand = CreateApiKey | RevokeApiKey;
+
+export function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
+  switch (event.type) {
+    case 'KeyCreated':
+      return { status: 'active', keyId: event.data.keyId, accountId: event.data.accountId, revokedAt: null };
+    case 'KeyRevoked':
+      if (state.status === 'absent') return state;
+      return { ...state, status: 'revoked', revokedAt: event.data.revokedAt };
+  }
+}
+
+export function foldApiKey(events: readonly ApiKeyEvent[]): ApiKeyState {
+  return events.reduce(evolve, initialApiKeyState);
+}
+
+export function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
+  switch (command.type) {
+    case 'CreateApiKey':
+      return decideCreate(state, command);
+    case 'RevokeApiKey':
+      return decideRevoke(state, command);
+  }
+}
+
+function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] {
+  if (state.status !== 'absent') throw new DomainError('KEY_ALREADY_EXISTS', `API key ${command.keyId} already exists.`);
+  if (command.name !== null && (command.name.trim().length === 0 || command.name.length > MAX_KEY_NAME_LENGTH)) {
+    throw new DomainError('INVALID_REQUEST', `name must be between 1 and ${MAX_KEY_NAME_LENGTH} characters.`);
+  }
+  const { keyId, accountId, name, prefix, secretHash, actingKeyId, now } = command;
+  return [
+    {
+      type: 'KeyCreated',
+      schemaVersion: 1,
+      data: { keyId, accountId, name, prefix, secretHash, createdAt: now, actingKeyId },
+    },
+  ];
+}
+
+function decideRevoke(state: ApiKeyState, command: RevokeApiKey): ApiKeyEvent[] {
+  // Another account's key is indistinguishable from a key that does not exist.
+  if (state.status === 'absent' || state.accountId !== command.accountId) {
+    throw new DomainError('KEY_NOT_FOUND', `No such API key: ${command.keyId}`);
+  }
+  if (state.status === 'revoked') return [];
+  return [
+    {
+      type: 'KeyRevoked',
+      schemaVersion: 1,
+      data: { keyId: command.keyId, accountId: command.accountId, revokedAt: command.now, actingKeyId: command.actingKeyId },
+    },
+  ];
+}

@@ -1,0 +1,40 @@
+import { DomainError } from '../domain/domain-error.js';
+import { ConcurrencyError } from './concurrency-error.js';
+import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port.js';
+
+export interface DecisionOutcome {
+  /** Events as read before the decision, oldest first. */
+  history: RecordedEvent[];
+  appended: EventToAppend[];
+  /** Global position of the last appended event; null when the decision appended nothing. */
+  position: number | null;
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Loads a stream, lets a pure function decide, and appends with the revision it read.
+ * A lost race is retried from a fresh read; when retries cannot resolve it the caller
+ * gets CONCURRENCY_CONFLICT.
+ */
+export async function decideAndAppend(
+  store: EventStore,
+  streamId: string,
+  decide: (history: RecordedEvent[]) => EventToAppend[],
+): Promise<DecisionOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const appended = decide(history);
+    if (appended.length === 0) return { history, appended, position: null };
+    const expected = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+    try {
+      const result = await store.appendToStream(streamId, appended, expected);
+      return { history, appended, position: result.position };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new DomainError('CONCURRENCY_CONFLICT', 'The resource was changed by a concurrent request; retry later.');
+      }
+    }
+  }
+}

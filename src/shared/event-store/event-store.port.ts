@@ -1,0 +1,78 @@
+/**
+ * The event store port. Shaped after EventStoreDB: one stream per aggregate with a
+ * per-stream revision (0-based), one global log with a monotonically increasing
+ * position, and catch-up subscriptions that read history and then go live.
+ */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export interface EventToAppend {
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RecordedEvent {
+  id: string;
+  streamId: string;
+  type: string;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  /** 0-based position of the event inside its stream. */
+  revision: number;
+  /** Position in the global log; strictly increasing across all streams. */
+  position: number;
+  recordedAt: string;
+}
+
+/** A stream revision the caller expects as the last one, or a state of the stream. */
+export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
+
+export interface AppendResult {
+  /** Revision of the last appended event. */
+  nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive start; null reads from the beginning. */
+  after: number | null;
+  maxCount: number;
+  /** Only these event types (server-side filter where the store has one). */
+  types?: readonly string[];
+}
+
+export interface SubscriptionHandler {
+  /** Called with consecutive batches in log order; the next batch waits for this promise. */
+  onEvents(events: RecordedEvent[]): Promise<void>;
+  /** The subscription has read up to this position, including events the filter skipped. */
+  onCheckpoint?(position: number): Promise<void>;
+  /** The subscription ended with an error; it does not restart by itself. */
+  onError(error: unknown): void;
+}
+
+export interface SubscribeOptions {
+  after: number | null;
+  types?: readonly string[];
+}
+
+export interface EventSubscription {
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult>;
+  /** The whole stream, oldest first; an empty array when the stream does not exist. */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;
+  /** Cheap reachability check for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

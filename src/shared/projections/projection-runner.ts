@@ -1,0 +1,131 @@
+import { DomainError } from '../domain/domain-error.js';
+import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
+import type { Projection } from './projection.js';
+
+export interface ProjectionRunnerOptions {
+  retryMinMs: number;
+  retryMaxMs: number;
+  onLog?: (level: 'warn' | 'error', message: string) => void;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  running: boolean;
+  position: number | null;
+  lastError: string | null;
+}
+
+interface Waiter {
+  position: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Drives one projection from a catch-up subscription to the event store. On failure it
+ * resubscribes from the last processed position with capped exponential backoff.
+ */
+export class ProjectionRunner {
+  private position: number | null = null;
+  private subscription: EventSubscription | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay: number;
+  private stopped = true;
+  private lastError: string | null = null;
+  private waiters: Waiter[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    private readonly options: ProjectionRunnerOptions = { retryMinMs: 100, retryMaxMs: 5000 },
+  ) {
+    this.retryDelay = options.retryMinMs;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = await this.projection.checkpoint();
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.subscription?.stop();
+    this.subscription = null;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.'));
+    }
+  }
+
+  status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      running: this.subscription !== null,
+      position: this.position,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Resolves once the projection has processed the log up to `position`. */
+  waitUntilProcessed(position: number, timeoutMs: number): Promise<void> {
+    if (this.position !== null && this.position >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new DomainError('SERVICE_UNAVAILABLE', 'The change was recorded but is not yet visible; retry the read shortly.'));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private subscribe(): void {
+    this.subscription = this.store.subscribeToAll(
+      { after: this.position, types: this.projection.eventTypes },
+      {
+        onEvents: async (events) => {
+          await this.projection.handle(events);
+          this.advance(events[events.length - 1].position);
+        },
+        onCheckpoint: async (position) => {
+          if (this.position !== null && position <= this.position) return;
+          await this.projection.saveCheckpoint(position);
+          this.advance(position);
+        },
+        onError: (error) => this.restartLater(error),
+      },
+    );
+  }
+
+  private advance(position: number): void {
+    this.position = position;
+    this.lastError = null;
+    this.retryDelay = this.options.retryMinMs;
+    const ready = this.waiters.filter((w) => w.position <= position);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const waiter of ready) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+  }
+
+  private restartLater(error: unknown): void {
+    this.subscription = null;
+    this.lastError = error instanceof Error ? error.message : String(error);
+    if (this.stopped) return;
+    this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopped) this.subscribe();
+    }, this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs);
+  }
+}

@@ -1,0 +1,15 @@
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+
+/**
+ * A read model fed from the log. `handle` must be idempotent and must persist the
+ * checkpoint with (or after) its writes, so a replay or a restart changes nothing.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  checkpoint(): Promise<number | null>;
+  handle(events: readonly RecordedEvent[]): Promise<void>;
+  /** Records that the log was read up to here with nothing for this projection. */
+  saveCheckpoint(position: number): Promise<void>;
+  reset(): Promise<void>;
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
+import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
+
+export interface ApiKeyReadModelFixture {
+  readModel: ApiKeyReadModel;
+  cleanup(): Promise<void>;
+}
+
+let nextPosition = 1;
+
+export function makeView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
+  const id = overrides.id ?? randomUUID();
+  return {
+    id,
+    accountId: 'acct_a',
+    name: 'A key',
+    prefix: 'sk_abcdefghi',
+    secretHash: `hash-${id}`,
+    status: 'active',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    revokedAt: null,
+    lastUsedAt: null,
+    createdPosition: nextPosition++,
+    revision: 0,
+    ...overrides,
+  };
+}
+
+/** Behaviour every API key read model adapter must have. Each fixture starts empty. */
+export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKeyReadModelFixture>): void {
+  describe(`ApiKeyReadModel contract: ${name}`, () => {
+    let fixture: ApiKeyReadModelFixture;
+    let readModel: ApiKeyReadModel;
+
+    beforeEach(async () => {
+      fixture = await open();
+      readModel = fixture.readModel;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    it('starts with no checkpoint and finds nothing', async () => {
+      expect(await readModel.getCheckpoint()).toBeNull();
+      expect(await readModel.findBySecretHash('nope')).toBeNull();
+      expect(await readModel.list('acct_a', { limit: 10 })).toEqual({ views: [], hasMore: false });
+    });
+
+    it('saves views with the checkpoint and finds them by hash and by account-scoped id', async () => {
+      const view = makeView();
+      await readModel.save([view], 7);
+      expect(await readModel.getCheckpoint()).toBe(7);
+      expect(await readModel.findBySecretHash(view.secretHash)).toEqual(view);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(view);
+      expect(await readModel.findById('acct_b', view.id)).toBeNull();
+      expect((await readModel.getMany([view.id, randomUUID()])).get(view.id)).toEqual(view);
+    });
+
+    it('replaces a view only with a higher revision, so replays change nothing', async () => {
+      const view = makeView();
+      const revoked = { ...view, status: 'revoked' as const, revokedAt: '2026-01-02T00:00:00.000Z', revision: 1 };
+      await readModel.save([view], 1);
+      await readModel.save([revoked], 2);
+      await readModel.save([view], 1);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(revoked);
+      expect(await readModel.getCheckpoint()).toBe(2);
+    });
+
+    it('never moves the checkpoint backwards and saves a checkpoint without views', async () => {
+      await readModel.save([], 10);
+      await readModel.save([], 4);
+      expect(await readModel.getCheckpoint()).toBe(10);
+    });
+
+    it('lists one account newest first with a cursor', async () => {
+      const views = [1, 2, 3, 4, 5].map((n) => makeView({ createdPosition: 1000 + n, name: `k${n}` }));
+      await readModel.save([...views, makeView({ accountId: 'acct_b', createdPosition: 2000 })], 2000);
+      const first = await readModel.list('acct_a', { limit: 2 });
+      expect(first.views.map((v) => v.name)).toEqual(['k5', 'k4']);
+      expect(first.hasMore).toBe(true);
+      const second = await readModel.list('acct_a', { limit: 2, beforePosition: first.views[1].createdPosition });
+      expect(second.views.map((v) => v.name)).toEqual(['k3', 'k2']);
+      const last = await readModel.list('acct_a', { limit: 2, beforePosition: second.views[1].createdPosition });
+      expect(last).toEqual({ views: [views[0]], hasMore: false });
+    });
+
+    it('resets to empty for a rebuild', async () => {
+      await readModel.save([makeView()], 3);
+      await readModel.reset();
+      expect(await readModel.getCheckpoint()).toBeNull();
+      expect((await readModel.list('acct_a', { limit: 10 })).views).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,160 @@
+import { ConcurrencyError } from '../../src/shared/event-store/concurrency-error.js';
+import type { EventStore, RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
+import { eventually } from '../support/eventually.js';
+
+export interface EventStoreFixture {
+  store: EventStore;
+  /** A second handle on the same underlying log, as another process would have; absent where there is none. */
+  openSecondHandle?: () => EventStore;
+  cleanup(): Promise<void>;
+}
+
+const event = (type: string, data: Record<string, unknown> = {}) => ({ type, schemaVersion: 1, data, metadata: { requestId: 'r' } });
+
+/** Behaviour every event store adapter must have. Stream ids are unique per test so a shared server works. */
+export function eventStoreContract(name: string, open: () => Promise<EventStoreFixture>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+    let stream: string;
+
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+      stream = `contract-${Math.random().toString(36).slice(2)}`;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    it('reads an unknown stream as empty', async () => {
+      expect(await store.readStream(`${stream}-none`)).toEqual([]);
+    });
+
+    it('appends to a new stream and reads it back in order with revisions from 0', async () => {
+      const result = await store.appendToStream(stream, [event('A', { n: 1 }), event('B', { n: 2 })], 'no_stream');
+      expect(result.nextExpectedRevision).toBe(1);
+      const read = await store.readStream(stream);
+      expect(read.map((e) => [e.type, e.revision, e.data.n, e.schemaVersion])).toEqual([
+        ['A', 0, 1, 1],
+        ['B', 1, 2, 1],
+      ]);
+      expect(read[0].metadata).toEqual({ requestId: 'r' });
+      expect(read[1].position).toBe(result.position);
+      expect(read[0].position).toBeLessThan(read[1].position);
+      expect(new Date(read[0].recordedAt).toISOString()).toBe(read[0].recordedAt);
+      expect(read[0].id).not.toBe(read[1].id);
+    });
+
+    it('appends at the expected revision and refuses a stale one', async () => {
+      await store.appendToStream(stream, [event('A')], 'no_stream');
+      await store.appendToStream(stream, [event('B')], 0);
+      await expect(store.appendToStream(stream, [event('C')], 0)).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.appendToStream(stream, [event('C')], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
+    });
+
+    it('refuses stream_exists on a new stream and accepts any', async () => {
+      await expect(store.appendToStream(stream, [event('A')], 'stream_exists')).rejects.toBeInstanceOf(ConcurrencyError);
+      await store.appendToStream(stream, [event('A')], 'any');
+      await store.appendToStream(stream, [event('B')], 'stream_exists');
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('lets exactly one of two concurrent appends at the same revision win', async () => {
+      await store.appendToStream(stream, [event('A')], 'no_stream');
+      const results = await Promise.allSettled([
+        store.appendToStream(stream, [event('B')], 0),
+        store.appendToStream(stream, [event('C')], 0),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(1);
+    });
+
+    it('reads all events after a position, filtered by type', async () => {
+      const first = await store.appendToStream(stream, [event('A')], 'no_stream');
+      await store.appendToStream(`${stream}-b`, [event('Other')], 'no_stream');
+      await store.appendToStream(stream, [event('B')], 0);
+      const after = await store.readAll({ after: first.position, maxCount: 100 });
+      const mine = after.filter((e) => e.streamId.startsWith(stream));
+      expect(mine.map((e) => e.type)).toEqual(['Other', 'B']);
+      const filtered = await store.readAll({ after: first.position, maxCount: 100, types: ['B'] });
+      expect(filtered.filter((e) => e.streamId === stream).map((e) => e.type)).toEqual(['B']);
+      expect(filtered.every((e) => e.type === 'B')).toBe(true);
+    });
+
+    it('subscribes from a position exclusively: catches up, then goes live', async () => {
+      const first = await store.appendToStream(stream, [event('A')], 'no_stream');
+      await store.appendToStream(stream, [event('B')], 0);
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribeToAll(
+        { after: first.position },
+        { onEvents: async (events) => void seen.push(...events), onError: () => undefined },
+      );
+      try {
+        await eventually(() => expect(seen.filter((e) => e.streamId === stream).map((e) => e.type)).toEqual(['B']));
+        await store.appendToStream(stream, [event('C')], 1);
+        await eventually(() => expect(seen.filter((e) => e.streamId === stream).map((e) => e.type)).toEqual(['B', 'C']));
+        const positions = seen.map((e) => e.position);
+        expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      } finally {
+        await subscription.stop();
+      }
+    });
+
+    it('filters a subscription by type and reports checkpoints past skipped events', async () => {
+      const seen: RecordedEvent[] = [];
+      const checkpoints: number[] = [];
+      const start = await store.appendToStream(stream, [event('Start')], 'no_stream');
+      const subscription = store.subscribeToAll(
+        { after: start.position, types: ['Wanted'] },
+        {
+          onEvents: async (events) => void seen.push(...events),
+          onCheckpoint: async (position) => void checkpoints.push(position),
+          onError: () => undefined,
+        },
+      );
+      try {
+        const skipped = await store.appendToStream(stream, [event('Unwanted')], 0);
+        await eventually(() => expect(Math.max(...checkpoints)).toBeGreaterThanOrEqual(skipped.position));
+        await store.appendToStream(stream, [event('Wanted')], 1);
+        await eventually(() => expect(seen.filter((e) => e.streamId === stream).map((e) => e.type)).toEqual(['Wanted']));
+        expect(seen.every((e) => e.type === 'Wanted')).toBe(true);
+      } finally {
+        await subscription.stop();
+      }
+    });
+
+    it('stops a subscription whose handler fails and reports the error', async () => {
+      await store.appendToStream(stream, [event('A')], 'no_stream');
+      const errors: unknown[] = [];
+      const subscription = store.subscribeToAll(
+        { after: null },
+        {
+          onEvents: async () => {
+            throw new Error('projection broke');
+          },
+          onError: (error) => void errors.push(error),
+        },
+      );
+      await eventually(() => expect(errors).toHaveLength(1));
+      await subscription.stop();
+      expect((errors[0] as Error).message).toBe('projection broke');
+    });
+
+    it('delivers events appended through another handle on the same log', async () => {
+      if (!fixture.openSecondHandle) return;
+      const other = fixture.openSecondHandle();
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribeToAll(
+        { after: null },
+        { onEvents: async (events) => void seen.push(...events), onError: () => undefined },
+      );
+      try {
+        await other.appendToStream(stream, [event('FromElsewhere')], 'no_stream');
+        await eventually(() => expect(seen.some((e) => e.streamId === stream)).toBe(true), 1000);
+      } finally {
+        await subscription.stop();
+        await other.close();
+      }
+    });
+  });
+}
