@@ -1,0 +1,34 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
+import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
+import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
+import { strictValidationPipe } from '../shared/http/validation.pipe.js';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestIdMiddleware);
+  app.use(jsonOnlyMiddleware);
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
+  app.use(bodyParserErrorHandler);
+  app.useGlobalPipes(strictValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('ParseSphere Keys')
+      .setDescription('Issue, list and revoke ParseSphere API keys.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: sk_...' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

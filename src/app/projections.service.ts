@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiKeyProjection } from '../keys/projection/api-key-projection.js';
+import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
+import { type AppConfigService, setting } from '../shared/config/app-config.js';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../shared/projections/projection-progress.js';
+import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
+
+/** Runs every projection from the event store's subscription, and lets writers wait for them. */
+@Injectable()
+export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projections');
+  private readonly runners: ProjectionRunner[];
+  private readonly readYourWritesTimeoutMs: number;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(API_KEY_READ_MODEL) apiKeys: ApiKeyReadModel,
+    @Inject(ConfigService) config: AppConfigService,
+  ) {
+    super();
+    this.readYourWritesTimeoutMs = setting(config, 'READ_YOUR_WRITES_TIMEOUT_MS');
+    const onLog = (level: 'warn' | 'error', message: string) => this.logger[level](message);
+    this.runners = [new ProjectionRunner(store, new ApiKeyProjection(apiKeys), { retryMinMs: 100, retryMaxMs: 5000, onLog })];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.start()));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  /** Resolves once every projection has seen the log up to `position`, so a read right after sees the write. */
+  override async caughtUpTo(position: number | null): Promise<void> {
+    if (position === null) return;
+    await Promise.all(this.runners.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
+  }
+
+  status(): ProjectionStatus[] {
+    return this.runners.map((runner) => runner.status());
+  }
+}

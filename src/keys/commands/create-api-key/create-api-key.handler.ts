@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
+import { decide, foldApiKey } from '../../domain/api-key-decider.js';
+import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
+import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
+
+@CommandHandler(CreateApiKeyCommand)
+export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand, CreatedApiKey> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {
+    const keyId = randomUUID();
+    const key = generateApiKey();
+    const prefix = displayPrefix(key);
+    const createdAt = new Date().toISOString();
+    const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) =>
+      decide(foldApiKey(history.map(fromRecordedEvent)), {
+        type: 'CreateApiKey',
+        keyId,
+        accountId: command.accountId,
+        name: command.name,
+        prefix,
+        secretHash: hashApiKey(key),
+        actingKeyId: command.actingKeyId,
+        now: createdAt,
+      }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
+    );
+    return { keyId, accountId: command.accountId, key, prefix, name: command.name, createdAt, position: outcome.position! };
+  }
+}

@@ -1,0 +1,16 @@
+import type { CreatedApiKeyResponse } from '../../presentation/api-key.response.js';
+import type { CreatedApiKey } from './create-api-key.command.js';
+
+/** The create response, shared by the HTTP route and the operator CLI so both print the same object. */
+export function presentCreatedApiKey(created: CreatedApiKey): CreatedApiKeyResponse {
+  return {
+    id: created.keyId,
+    name: created.name,
+    key: created.key,
+    prefix: created.prefix,
+    status: 'active',
+    created_at: created.createdAt,
+    last_used_at: null,
+    revoked_at: null,
+  };
+}

@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
+import { decide, foldApiKey } from '../../domain/api-key-decider.js';
+import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { RevokeApiKeyCommand, type RevokedApiKey } from './revoke-api-key.command.js';
+
+@CommandHandler(RevokeApiKeyCommand)
+export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand, RevokedApiKey> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(command: RevokeApiKeyCommand): Promise<RevokedApiKey> {
+    const now = new Date().toISOString();
+    const outcome = await decideAndAppend(this.store, apiKeyStreamId(command.keyId), (history) =>
+      decide(foldApiKey(history.map(fromRecordedEvent)), {
+        type: 'RevokeApiKey',
+        keyId: command.keyId,
+        accountId: command.accountId,
+        actingKeyId: command.actingKeyId,
+        now,
+      }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
+    );
+    // Revoking twice appends nothing; the caller still waits for the earlier revocation to be visible.
+    const position = outcome.position ?? outcome.history[outcome.history.length - 1].position;
+    return { keyId: command.keyId, position };
+  }
+}

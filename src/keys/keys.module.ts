@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
+import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
+import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
+import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
+import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
+import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
+import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
+import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
+
+@Module({
+  controllers: [CreateApiKeyController, ListApiKeysController, RevokeApiKeyController],
+  providers: [
+    CreateApiKeyHandler,
+    RevokeApiKeyHandler,
+    ListApiKeysHandler,
+    ApiKeyAuthenticator,
+    { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
+  ],
+})
+export class KeysModule {}
+
+/** What the operator CLI needs: the create command on the event store, without HTTP or projections. */
+@Module({ providers: [CreateApiKeyHandler] })
+export class KeysCommandsModule {}

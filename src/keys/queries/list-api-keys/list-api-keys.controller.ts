@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { ApiKeyListResponse, presentApiKey } from '../../presentation/api-key.response.js';
+import { ListApiKeysRequest } from './list-api-keys.dto.js';
+import { ListApiKeysQuery } from './list-api-keys.query.js';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class ListApiKeysController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List API keys', description: 'Newest first, redacted: only the prefix of each key is shown.' })
+  @ApiOkResponse({ type: ApiKeyListResponse })
+  @AuthenticatedRoute(400)
+  async list(@Query() query: ListApiKeysRequest, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
+    const page = await this.queryBus.execute(
+      new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null),
+    );
+    return { data: page.views.map(presentApiKey), has_more: page.hasMore };
+  }
+}

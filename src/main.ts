@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app/app.module.js';
+import { configureApp } from './app/configure-app.js';
+import { InvalidConfigurationError, loadEnvironment } from './shared/config/environment.js';
+
+async function bootstrap(): Promise<void> {
+  let port: number;
+  let logLevel: string;
+  try {
+    ({ PORT: port, LOG_LEVEL: logLevel } = loadEnvironment(process.env));
+  } catch (error) {
+    if (!(error instanceof InvalidConfigurationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const levels = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+    bodyParser: false,
+    logger: levels.slice(0, levels.indexOf(logLevel as (typeof levels)[number]) + 1),
+  });
+  configureApp(app);
+  await app.listen(port);
+}
+
+void bootstrap();

@@ -1,0 +1,70 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Every setting the service reads from its environment, validated once at start. */
+export class Environment {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  @Transform(trimmed)
+  DATA_DIR = './data';
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL = 'log';
+
+  /** How long POST/DELETE wait for their event to reach the read model. */
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+
+  /** How often the embedded store looks for events appended by other processes. */
+  @IsInt()
+  @Min(10)
+  @Max(10000)
+  POLL_INTERVAL_MS = 100;
+
+  @IsOptional()
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
+  EVENTSTORE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URL must be a mongodb:// connection string' })
+  MONGODB_URL?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
+  MONGODB_DB = 'parsesphere';
+}
+
+export class InvalidConfigurationError extends Error {}
+
+const INTEGER_SETTINGS = new Set(['PORT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'POLL_INTERVAL_MS']);
+
+/** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
+export function loadEnvironment(raw: Record<string, unknown>): Environment {
+  const known = Object.fromEntries(
+    Object.keys(new Environment())
+      .concat(['EVENTSTORE_URL', 'MONGODB_URL'])
+      .filter((name) => raw[name] !== undefined && raw[name] !== '')
+      .map((name) => [name, INTEGER_SETTINGS.has(name) ? toInteger(raw[name]) : raw[name]]),
+  );
+  const environment = plainToInstance(Environment, known);
+  const errors = validateSync(environment, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new InvalidConfigurationError(`Invalid configuration: ${first.property}: ${reason}`);
+  }
+  return environment;
+}
+
+function toInteger(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}

@@ -1,0 +1,35 @@
+import type { DomainErrorCode } from '../domain/domain-error.js';
+
+export interface ErrorBody {
+  error: { type: string; message: string };
+}
+
+const TYPE_BY_STATUS: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  405: 'invalid_request_error',
+  409: 'conflict_error',
+  413: 'payload_too_large_error',
+  415: 'unsupported_media_type_error',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  503: 'service_unavailable_error',
+};
+
+export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  KEY_NOT_FOUND: 404,
+  KEY_ALREADY_EXISTS: 409,
+  CONCURRENCY_CONFLICT: 409,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export function errorBody(status: number, message: string): ErrorBody {
+  const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+  return { error: { type, message } };
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'An internal error occurred. Quote the request id when reporting it.';

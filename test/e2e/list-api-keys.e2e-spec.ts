@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { bearer, ISO_DATE, UUID } from '../support/auth.js';
+import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
+  let t: TestApp;
+  let admin: string;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend });
+    admin = (await t.bootstrapKey('acme', 'k00')).key;
+    names.push('k00');
+    for (let i = 1; i <= 24; i++) {
+      const name = `k${String(i).padStart(2, '0')}`;
+      await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name }).expect(201);
+      names.push(name);
+    }
+  });
+  afterAll(() => t.destroy());
+
+  it('lists redacted keys newest first, 20 by default', async () => {
+    const res = await request(t.http).get('/v1/api-keys').set(bearer(admin)).expect(200);
+    expect(res.body.has_more).toBe(true);
+    expect(res.body.data).toHaveLength(20);
+    expect(res.body.data.map((k: { name: string }) => k.name)).toEqual([...names].reverse().slice(0, 20));
+    expect(Object.keys(res.body.data[0]).sort()).toEqual(
+      ['created_at', 'id', 'last_used_at', 'name', 'prefix', 'revoked_at', 'status'].sort(),
+    );
+    expect(res.body.data[0]).toMatchObject({
+      id: expect.stringMatching(UUID),
+      prefix: expect.stringMatching(/^sk_[0-9A-Za-z]{9}$/),
+      status: 'active',
+      created_at: expect.stringMatching(ISO_DATE),
+      revoked_at: null,
+    });
+  });
+
+  it('pages with limit and starting_after until has_more is false, with no gap or repeat', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const query = cursor ? `?limit=7&starting_after=${cursor}` : '?limit=7';
+      const res = await request(t.http).get(`/v1/api-keys${query}`).set(bearer(admin)).expect(200);
+      seen.push(...res.body.data.map((k: { name: string }) => k.name));
+      if (!res.body.has_more) break;
+      cursor = res.body.data[res.body.data.length - 1].id;
+    }
+    expect(seen).toEqual([...names].reverse());
+  });
+
+  it('keeps revoked keys listed with status revoked', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'to-revoke' }).expect(201);
+    await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin)).expect(200);
+    const res = await request(t.http).get('/v1/api-keys?limit=1').set(bearer(admin)).expect(200);
+    expect(res.body.data[0]).toMatchObject({ id: created.body.id, status: 'revoked', revoked_at: expect.stringMatching(ISO_DATE) });
+    names.push('to-revoke');
+  });
+
+  it.each([
+    ['?limit=0', 'limit'],
+    ['?limit=101', 'limit'],
+    ['?limit=abc', 'limit'],
+    ['?starting_after=not-a-uuid', 'starting_after'],
+    ['?starting_after=550e8400-e29b-41d4-a716-446655440000', 'starting_after'],
+    ['?colour=blue', 'colour'],
+  ])('refuses %s with 400 naming the parameter', async (query, field) => {
+    const res = await request(t.http).get(`/v1/api-keys${query}`).set(bearer(admin)).expect(400);
+    expect(res.body.error.type).toBe('invalid_request_error');
+    expect(res.body.error.message).toContain(field);
+  });
+});

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from '../../src/app/app.module.js';
+import { configureApp } from '../../src/app/configure-app.js';
+import { CreateApiKeyCommand, type CreatedApiKey } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
+import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import { makeTempDir } from './temp-dir.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: ReturnType<NestExpressApplication['getHttpServer']>;
+  dataDir: string;
+  /** Creates a key the way the operator CLI does, and waits until it authenticates. */
+  bootstrapKey(accountId: string, name?: string): Promise<CreatedApiKey>;
+  /** Closes the app; the data directory stays for a restart. */
+  close(): Promise<void>;
+  /** Closes the app and removes its data. */
+  destroy(): Promise<void>;
+}
+
+export type Backend = 'embedded' | 'mongodb';
+
+/** The read-model backends the HTTP suites run against: always embedded, plus MongoDB when MONGODB_URL is set. */
+export function backends(): Backend[] {
+  return process.env.MONGODB_URL ? ['embedded', 'mongodb'] : ['embedded'];
+}
+
+export interface TestAppOptions {
+  backend?: Backend;
+  /** Reuse a data directory (and Mongo database) to simulate a restart. */
+  reuse?: { dataDir: string; mongoDb?: string };
+  env?: Record<string, unknown>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp & { mongoDb?: string }> {
+  const temp = options.reuse ? null : makeTempDir('app');
+  const dataDir = options.reuse?.dataDir ?? temp!.path;
+  const backend = options.backend ?? 'embedded';
+  const mongoDb = backend === 'mongodb' ? (options.reuse?.mongoDb ?? `psk_e2e_${randomUUID().slice(0, 8)}`) : undefined;
+  const overrides: Record<string, unknown> = {
+    DATA_DIR: dataDir,
+    POLL_INTERVAL_MS: 20,
+    MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined,
+    MONGODB_DB: mongoDb ?? 'unused',
+    EVENTSTORE_URL: process.env.EVENTSTORE_URL,
+    ...options.env,
+  };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(overrides), {
+    bodyParser: false,
+    logger: false,
+  });
+  configureApp(app);
+  await app.init();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+  };
+  return {
+    app,
+    http: app.getHttpServer(),
+    dataDir,
+    mongoDb,
+    bootstrapKey: async (accountId, name = 'Bootstrap key') => {
+      const created = await app.get(CommandBus).execute(new CreateApiKeyCommand(accountId, name, null, null));
+      await app.get(ProjectionProgress).caughtUpTo(created.position);
+      return created;
+    },
+    close,
+    destroy: async () => {
+      await close();
+      temp?.remove();
+    },
+  };
+}
