@@ -9,4 +9,5 @@ export default {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.contract-spec.ts'],
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -1,0 +1,63 @@
+import { jest } from '@jest/globals';
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import { DomainError } from '../domain/domain-error.js';
+import { ConcurrencyError } from './concurrency-error.js';
+import { decideAndAppend } from './decide-and-append.js';
+import type { EventStore } from './event-store.port.js';
+
+const event = { type: 'Happened', schemaVersion: 1, data: {} };
+
+describe('decideAndAppend', () => {
+  it('appends what the decision returns at the revision it read', async () => {
+    const store = new InMemoryEventStore();
+    await store.appendToStream('s', [event], 'no_stream');
+    const appendSpy = jest.spyOn(store, 'appendToStream');
+    const outcome = await decideAndAppend(store, 's', (history) => (history.length === 1 ? [event] : []));
+    expect(appendSpy).toHaveBeenCalledWith('s', [event], 0);
+    expect(outcome.position).toBe(2);
+  });
+
+  it('appends nothing and reports no position when the decision is empty', async () => {
+    const store = new InMemoryEventStore();
+    const outcome = await decideAndAppend(store, 's', () => []);
+    expect(outcome).toEqual({ history: [], appended: [], position: null });
+  });
+
+  it('retries a lost race from a fresh read', async () => {
+    const store = new InMemoryEventStore();
+    let raced = false;
+    const decisions: number[] = [];
+    await decideAndAppend(store, 's', (history) => {
+      decisions.push(history.length);
+      if (!raced) {
+        raced = true;
+        void store.appendToStream('s', [event], 'no_stream');
+      }
+      return [event];
+    });
+    expect(decisions).toEqual([0, 1]);
+    expect(await store.readStream('s')).toHaveLength(2);
+  });
+
+  it('gives up with CONCURRENCY_CONFLICT when retrying cannot resolve the race', async () => {
+    const store = new InMemoryEventStore();
+    const alwaysLosing: EventStore = Object.assign(Object.create(store), {
+      readStream: () => store.readStream('s'),
+      appendToStream: async () => {
+        throw new ConcurrencyError('s', 'no_stream', 0);
+      },
+    });
+    const attempt = decideAndAppend(alwaysLosing, 's', () => [event]);
+    await expect(attempt).rejects.toBeInstanceOf(DomainError);
+    await expect(decideAndAppend(alwaysLosing, 's', () => [event])).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+  });
+
+  it('lets other errors through untouched', async () => {
+    const store = new InMemoryEventStore();
+    await expect(
+      decideAndAppend(store, 's', () => {
+        throw new DomainError('KEY_NOT_FOUND', 'nope');
+      }),
+    ).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,82 @@
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { Projection } from './projection.js';
+import { ProjectionRunner } from './projection-runner.js';
+
+class RecordingProjection implements Projection {
+  readonly name = 'recording';
+  readonly eventTypes = ['Wanted'];
+  seen: number[] = [];
+  saved: number | null = null;
+  failuresLeft = 0;
+
+  async checkpoint() {
+    return this.saved;
+  }
+  async handle(events: readonly RecordedEvent[]) {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new Error('store down');
+    }
+    this.seen.push(...events.map((e) => e.position));
+    this.saved = events[events.length - 1].position;
+  }
+  async saveCheckpoint(position: number) {
+    this.saved = position;
+  }
+  async reset() {
+    this.saved = null;
+  }
+}
+
+const wanted = { type: 'Wanted', schemaVersion: 1, data: {} };
+const unwanted = { type: 'Unwanted', schemaVersion: 1, data: {} };
+
+describe('ProjectionRunner', () => {
+  let store: InMemoryEventStore;
+  let projection: RecordingProjection;
+  let runner: ProjectionRunner;
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    projection = new RecordingProjection();
+    runner = new ProjectionRunner(store, projection, { retryMinMs: 5, retryMaxMs: 20 });
+  });
+  afterEach(() => runner.stop());
+
+  it('resumes from the stored checkpoint, exclusive', async () => {
+    await store.appendToStream('a', [wanted, wanted, wanted], 'no_stream');
+    projection.saved = 2;
+    await runner.start();
+    await runner.waitUntilProcessed(3, 1000);
+    expect(projection.seen).toEqual([3]);
+  });
+
+  it('resolves waiters once their position is processed, skipped events included', async () => {
+    await runner.start();
+    const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+    await runner.waitUntilProcessed(position, 1000);
+    expect(projection.seen).toEqual([position]);
+    const skipped = await store.appendToStream('b', [unwanted], 'no_stream');
+    await runner.waitUntilProcessed(skipped.position, 1000);
+    expect(projection.saved).toBe(skipped.position);
+  });
+
+  it('times out a waiter with SERVICE_UNAVAILABLE when the projection cannot keep up', async () => {
+    projection.failuresLeft = 1000;
+    await runner.start();
+    const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+    await expect(runner.waitUntilProcessed(position, 50)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(runner.status().lastError).toBe('store down');
+  });
+
+  it('resubscribes after failures and processes every event exactly once', async () => {
+    projection.failuresLeft = 3;
+    await runner.start();
+    await store.appendToStream('a', [wanted, wanted], 'no_stream');
+    const { position } = await store.appendToStream('a', [wanted], 1);
+    await runner.waitUntilProcessed(position, 2000);
+    expect(projection.seen).toEqual([1, 2, 3]);
+    expect(runner.status()).toMatchObject({ running: true, position: 3, lastError: null });
+  });
+});

@@ -1,0 +1,70 @@
+import request from 'supertest';
+import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { bearer, ISO_DATE } from '../support/auth.js';
+import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend });
+    admin = (await t.bootstrapKey('acme')).key;
+  });
+  afterAll(() => t.destroy());
+
+  const createKey = async (name = 'victim') =>
+    (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name }).expect(201)).body;
+
+  it('revokes a key and answers the revoked key', async () => {
+    const key = await createKey();
+    const res = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    expect(res.body).toEqual({
+      id: key.id,
+      name: 'victim',
+      prefix: key.prefix,
+      status: 'revoked',
+      created_at: key.created_at,
+      last_used_at: null,
+      revoked_at: expect.stringMatching(ISO_DATE),
+    });
+  });
+
+  it('rejects the revoked key on the very next request', async () => {
+    const key = await createKey();
+    await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+    await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+  });
+
+  it('answers a second revocation with the original revoked_at and appends nothing', async () => {
+    const key = await createKey();
+    const first = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    const second = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    expect(second.body).toEqual(first.body);
+    const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
+    expect(stream.map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+  });
+
+  it('lets a key revoke itself, after which it is refused', async () => {
+    const key = await createKey('self');
+    await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(key.key)).expect(200);
+    await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const res = await request(t.http)
+      .delete('/v1/api-keys/550e8400-e29b-41d4-a716-446655440000')
+      .set(bearer(admin))
+      .expect(404);
+    expect(res.body).toEqual({
+      error: { type: 'not_found_error', message: 'No such API key: 550e8400-e29b-41d4-a716-446655440000' },
+    });
+  });
+
+  it('answers 400 for a malformed id', async () => {
+    const res = await request(t.http).delete('/v1/api-keys/not-a-uuid').set(bearer(admin)).expect(400);
+    expect(res.body.error).toEqual({ type: 'invalid_request_error', message: 'api_key_id must be a UUID.' });
+  });
+});

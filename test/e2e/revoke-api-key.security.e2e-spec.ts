@@ -1,0 +1,37 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('DELETE /v1/api-keys/{id} security', () => {
+  let t: TestApp;
+  let acme: string;
+  let globex: { key: string; keyId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    acme = (await t.bootstrapKey('acme')).key;
+    globex = await t.bootstrapKey('globex');
+  });
+  afterAll(() => t.destroy());
+
+  it('requires a key', async () => {
+    await request(t.http).delete(`/v1/api-keys/${globex.keyId}`).expect(401);
+  });
+
+  it("answers another account's key exactly like an unknown one, and leaves it working", async () => {
+    const foreign = await request(t.http).delete(`/v1/api-keys/${globex.keyId}`).set(bearer(acme)).expect(404);
+    const unknownId = '550e8400-e29b-41d4-a716-446655440000';
+    const unknown = await request(t.http).delete(`/v1/api-keys/${unknownId}`).set(bearer(acme)).expect(404);
+    expect(foreign.body.error.type).toBe(unknown.body.error.type);
+    expect(foreign.body.error.message.replace(globex.keyId, 'ID')).toBe(unknown.body.error.message.replace(unknownId, 'ID'));
+    expect(Object.keys(foreign.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
+    await request(t.http).get('/v1/api-keys').set(bearer(globex.key)).expect(200);
+  });
+
+  it('does not echo the presented key in any error', async () => {
+    const fake = `${acme.slice(0, -1)}${acme.endsWith('a') ? 'b' : 'a'}`;
+    const res = await request(t.http).delete(`/v1/api-keys/${globex.keyId}`).set(bearer(fake)).expect(401);
+    expect(JSON.stringify(res.body)).not.toContain(fake);
+    expect(JSON.stringify(res.headers)).not.toContain(fake);
+  });
+});
