@@ -7,6 +7,16 @@ import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
 
+const LAG_COUNT_CAP = 1000;
+
+export interface ProjectionLag extends ProjectionStatus {
+  lagEvents: number;
+  /** True when at least LAG_COUNT_CAP events are pending: the count stopped there. */
+  lagEventsCapped: boolean;
+  /** Age of the oldest event the projection has not applied yet. */
+  lagMs: number;
+}
+
 /** Runs every projection from the event store's subscription, and lets writers wait for them. */
 @Injectable()
 export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
@@ -15,7 +25,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   private readonly readYourWritesTimeoutMs: number;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_KEY_READ_MODEL) apiKeys: ApiKeyReadModel,
     @Inject(ConfigService) config: AppConfigService,
   ) {
@@ -39,7 +49,24 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all(this.runners.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
   }
 
-  status(): ProjectionStatus[] {
-    return this.runners.map((runner) => runner.status());
+  /** Each projection's state and how far it trails the log, for the readiness probe. */
+  async lag(): Promise<ProjectionLag[]> {
+    return Promise.all(
+      this.runners.map(async (runner) => {
+        const status = runner.status();
+        const pending = await this.store.readAll({
+          after: status.position,
+          maxCount: LAG_COUNT_CAP,
+          types: runner.projection.eventTypes,
+        });
+        const oldest = pending[0];
+        return {
+          ...status,
+          lagEvents: pending.length,
+          lagEventsCapped: pending.length === LAG_COUNT_CAP,
+          lagMs: oldest ? Math.max(0, Date.now() - Date.parse(oldest.recordedAt)) : 0,
+        };
+      }),
+    );
   }
 }

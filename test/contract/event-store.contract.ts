@@ -81,6 +81,12 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(filtered.every((e) => e.type === 'B')).toBe(true);
     });
 
+    it('reports the head position of the log', async () => {
+      const result = await store.appendToStream(stream, [event('A'), event('B')], 'no_stream');
+      expect(await store.headPosition()).toBeGreaterThanOrEqual(result.position);
+      await store.ping();
+    });
+
     it('subscribes from a position exclusively: catches up, then goes live', async () => {
       const first = await store.appendToStream(stream, [event('A')], 'no_stream');
       await store.appendToStream(stream, [event('B')], 0);

@@ -49,7 +49,9 @@ describe('Operator CLI', () => {
       const t = await startTestApp({ reuse: { dataDir: dir.path } });
       try {
         const { eventually } = await import('../support/eventually.js');
-        await eventually(() => request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200));
+        await eventually(async () => {
+          await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200);
+        });
       } finally {
         await t.close();
       }

@@ -1,15 +1,67 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
 import { Public } from '../../keys/authentication/public.decorator.js';
+import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { errorBody } from '../../shared/http/error-response.js';
+import { ProjectionsService } from '../projections.service.js';
+import { checkDependency, describeProjection } from './readiness.js';
 
 @ApiTags('Health')
 @Controller('health')
+@Public()
 export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_KEY_READ_MODEL) private readonly readModel: ApiKeyReadModel,
+    private readonly projections: ProjectionsService,
+  ) {}
+
   @Get()
-  @Public()
   @ApiOperation({ summary: 'Liveness: the process is up. Checks no dependency.' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: stores reachable, subscriptions running, projection lag.' })
+  @ApiOkResponse({ description: 'Ready.' })
+  @ApiServiceUnavailableResponse({ description: 'A store is down or a projection is not running.' })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
+    try {
+      return await this.health.check([
+        () => this.dependency('event_store', () => this.store.ping()),
+        () => this.dependency('read_model', () => this.readModel.ping()),
+        () => this.projectionsIndicator(),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      res.status(503);
+      // Terminus puts the failed checks under "error"; the service-wide error shape takes that name, "details" keeps them.
+      return { ...result, ...errorBody(503, `Not ready: ${Object.keys(result.error ?? {}).join(', ')}`) };
+    }
+  }
+
+  private async dependency(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    const check = await checkDependency(ping);
+    return check.status === 'up' ? indicator.up() : indicator.down({ error: check.error });
+  }
+
+  private async projectionsIndicator() {
+    const indicator = this.indicators.check('projections');
+    try {
+      const projections = (await this.projections.lag()).map(describeProjection);
+      const allRunning = projections.every((p) => p.status === 'up');
+      return allRunning ? indicator.up({ projections }) : indicator.down({ projections });
+    } catch (error) {
+      return indicator.down({ error: error instanceof Error ? error.message : String(error) });
+    }
   }
 }

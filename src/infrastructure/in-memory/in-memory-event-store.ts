@@ -69,6 +69,10 @@ export class InMemoryEventStore implements EventStore {
     );
   }
 
+  async headPosition(): Promise<number | null> {
+    return this.log.length === 0 ? null : this.log.length;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

@@ -134,6 +134,10 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
+  async headPosition(): Promise<number | null> {
+    return this.statements.head.get()!.position;
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

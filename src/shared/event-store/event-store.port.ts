@@ -72,6 +72,8 @@ export interface EventStore {
   readStream(streamId: string): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;
+  /** Position of the last event in the log, or null when the log is empty. */
+  headPosition(): Promise<number | null>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;

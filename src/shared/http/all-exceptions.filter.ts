@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../domain/domain-error.js';
+import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { errorBody, INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from './error-response.js';
 
 /** The one place where errors become HTTP: every body is {"error": {"type", "message"}}. */
@@ -20,6 +21,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private describe(exception: unknown, req: Request): { status: number; message: string } {
     if (exception instanceof DomainError) {
       return { status: STATUS_BY_CODE[exception.code], message: exception.message };
+    }
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.warn(`${req.requestId} ${exception.message}`);
+      return { status: 503, message: 'A backing store is unavailable. Retry shortly.' };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,0 +1,213 @@
+import {
+  ANY,
+  EVENT_TYPE,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  WrongExpectedVersionError,
+  type AppendResult as EsdbAppendResult,
+  type JSONEventData,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import {
+  fromAppendResult,
+  matchesTypes,
+  toAppendExpectedRevision,
+  toConcurrencyError,
+  toEventData,
+  toGlobalPosition,
+  toReadPosition,
+  toRecordedEvent,
+  toSubscriptionFilter,
+} from './esdb-event-mapping.js';
+
+const created = new Date('2025-03-04T05:06:07.089Z');
+
+/** A JSON event as the client hands it out after reading it from the server. */
+function resolved(overrides: Record<string, unknown> = {}): ResolvedEvent {
+  return {
+    event: {
+      streamId: 'apikey-1',
+      id: '6b1c2f8e-3a52-4c31-9f0e-2d7d3c1c9a10',
+      isJson: true,
+      revision: 3n,
+      type: 'KeyCreated',
+      created,
+      data: { keyId: 'k1' },
+      metadata: { requestId: 'r1', schemaVersion: 2 },
+      position: { commit: 4096n, prepare: 4096n },
+      ...overrides,
+    },
+  } as ResolvedEvent;
+}
+
+const checkpoints = { eventsPerCheckpoint: 7, onCheckpoint: () => undefined };
+
+describe('EventStoreDB event mapping', () => {
+  describe('toEventData', () => {
+    it('writes a JSON event with the stable type and the schema version carried in metadata', () => {
+      const data = toEventData({ type: 'KeyCreated', schemaVersion: 2, data: { keyId: 'k1' }, metadata: { requestId: 'r1' } });
+      expect(data).toMatchObject({
+        contentType: 'application/json',
+        type: 'KeyCreated',
+        data: { keyId: 'k1' },
+        metadata: { requestId: 'r1', schemaVersion: 2 },
+      });
+    });
+
+    it('gives every event its own id', () => {
+      const event = { type: 'A', schemaVersion: 1, data: {} };
+      const ids = [toEventData(event).id, toEventData(event).id];
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ids[0]).not.toBe(ids[1]);
+    });
+
+    it('writes only the schema version when the event has no metadata', () => {
+      expect(toEventData({ type: 'A', schemaVersion: 1, data: {} }).metadata).toEqual({ schemaVersion: 1 });
+    });
+
+    it('refuses metadata that would collide with the schema version', () => {
+      expect(() => toEventData({ type: 'A', schemaVersion: 1, data: {}, metadata: { schemaVersion: 9 } })).toThrow(
+        /schemaVersion/,
+      );
+    });
+  });
+
+  describe('toRecordedEvent', () => {
+    it('maps every field, taking the schema version back out of the metadata', () => {
+      expect(toRecordedEvent(resolved())).toEqual({
+        id: '6b1c2f8e-3a52-4c31-9f0e-2d7d3c1c9a10',
+        streamId: 'apikey-1',
+        type: 'KeyCreated',
+        schemaVersion: 2,
+        data: { keyId: 'k1' },
+        metadata: { requestId: 'r1' },
+        revision: 3,
+        position: 4096,
+        recordedAt: '2025-03-04T05:06:07.089Z',
+      });
+    });
+
+    it('reads back exactly the metadata that was appended', () => {
+      const appended = { type: 'A', schemaVersion: 5, data: { n: 1 }, metadata: { requestId: 'r', actor: { id: 'u' } } };
+      const written = toEventData(appended) as JSONEventData;
+      const read = toRecordedEvent(resolved({ type: written.type, data: written.data, metadata: written.metadata }));
+      expect(read.metadata).toEqual(appended.metadata);
+      expect(read.schemaVersion).toBe(5);
+      expect(read.data).toEqual({ n: 1 });
+    });
+
+    it('takes the global position from the commit position', () => {
+      expect(toRecordedEvent(resolved({ position: { commit: 512n, prepare: 0n } })).position).toBe(512);
+    });
+
+    it('refuses entries it cannot represent', () => {
+      expect(() => toRecordedEvent({})).toThrow(/without an event/);
+      expect(() => toRecordedEvent(resolved({ isJson: false, data: new Uint8Array([1]) }))).toThrow(/not JSON/);
+      expect(() => toRecordedEvent(resolved({ position: undefined }))).toThrow(/no log position/);
+      expect(() => toRecordedEvent(resolved({ metadata: { requestId: 'r' } }))).toThrow(/no schemaVersion/);
+      expect(() => toRecordedEvent(resolved({ metadata: undefined }))).toThrow(/no schemaVersion/);
+      expect(() => toRecordedEvent(resolved({ data: [1, 2] }))).toThrow(/data of event .* JSON object/);
+      expect(() => toRecordedEvent(resolved({ metadata: new Uint8Array([1]) }))).toThrow(/metadata of event .* JSON object/);
+    });
+
+    it('refuses positions and revisions that do not fit a JS number', () => {
+      const tooBig = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
+      expect(() => toRecordedEvent(resolved({ position: { commit: tooBig, prepare: tooBig } }))).toThrow(RangeError);
+      expect(() => toRecordedEvent(resolved({ revision: tooBig }))).toThrow(RangeError);
+    });
+  });
+
+  describe('toAppendExpectedRevision', () => {
+    it('maps stream states to the client constants', () => {
+      expect(toAppendExpectedRevision('no_stream')).toBe(NO_STREAM);
+      expect(toAppendExpectedRevision('stream_exists')).toBe(STREAM_EXISTS);
+      expect(toAppendExpectedRevision('any')).toBe(ANY);
+    });
+
+    it('maps a revision to a bigint', () => {
+      expect(toAppendExpectedRevision(0)).toBe(0n);
+      expect(toAppendExpectedRevision(41)).toBe(41n);
+    });
+
+    it('refuses revisions that are not whole non-negative numbers', () => {
+      expect(() => toAppendExpectedRevision(-1)).toThrow(RangeError);
+      expect(() => toAppendExpectedRevision(1.5)).toThrow(RangeError);
+    });
+  });
+
+  describe('fromAppendResult', () => {
+    it('maps the next expected revision and the commit position', () => {
+      const result: EsdbAppendResult = { success: true, nextExpectedRevision: 2n, position: { commit: 900n, prepare: 900n } };
+      expect(fromAppendResult(result)).toEqual({ nextExpectedRevision: 2, position: 900 });
+    });
+
+    it('refuses results without a position or without success', () => {
+      expect(() => fromAppendResult({ success: true, nextExpectedRevision: 0n })).toThrow(/no log position/);
+      expect(() => fromAppendResult({ success: false, nextExpectedRevision: -1n })).toThrow(/rejected/);
+    });
+  });
+
+  describe('toConcurrencyError', () => {
+    it('carries the expected revision and the actual revision as a number', () => {
+      const error = new WrongExpectedVersionError(undefined, { streamName: 's-1', expected: 0n, current: 4n });
+      const mapped = toConcurrencyError('s-1', 0, error);
+      expect(mapped).toBeInstanceOf(ConcurrencyError);
+      expect(mapped).toMatchObject({ streamId: 's-1', expected: 0, actual: 4 });
+    });
+
+    it('reports a missing stream as no_stream', () => {
+      const error = new WrongExpectedVersionError(undefined, { streamName: 's-1', expected: STREAM_EXISTS, current: NO_STREAM });
+      expect(toConcurrencyError('s-1', 'stream_exists', error)).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+    });
+  });
+
+  describe('positions', () => {
+    it('reads from the start when there is no position yet', () => {
+      expect(toReadPosition(null)).toBe(START);
+    });
+
+    it('reads from a position with commit and prepare both set to it', () => {
+      expect(toReadPosition(1234)).toEqual({ commit: 1234n, prepare: 1234n });
+    });
+
+    it('takes checkpoint positions from the commit position alone', () => {
+      expect(toGlobalPosition({ commit: 777n, prepare: 0n })).toBe(777);
+    });
+  });
+
+  describe('type filters', () => {
+    it('reads every non-system event when no types are given', () => {
+      expect(matchesTypes('KeyCreated', undefined)).toBe(true);
+      expect(matchesTypes('$metadata', undefined)).toBe(false);
+    });
+
+    it('reads only the listed types when types are given', () => {
+      expect(matchesTypes('KeyRevoked', ['KeyCreated', 'KeyRevoked'])).toBe(true);
+      expect(matchesTypes('KeyCreatedV2', ['KeyCreated'])).toBe(false);
+    });
+
+    it('subscribes with the system-event exclusion and the checkpoint settings when no types are given', () => {
+      const filter = toSubscriptionFilter(undefined, checkpoints);
+      expect(filter).toMatchObject({ filterOn: EVENT_TYPE, maxSearchWindow: 7, checkpointInterval: 1 });
+      expect(filter.checkpointReached).toBe(checkpoints.onCheckpoint);
+      const regex = new RegExp((filter as { regex: string }).regex);
+      expect(regex.test('KeyCreated')).toBe(true);
+      expect(regex.test('$epoch')).toBe(false);
+    });
+
+    it('subscribes to exactly the listed types, not to names that merely start or end with them', () => {
+      const filter = toSubscriptionFilter(['KeyCreated', 'Key.Revoked'], checkpoints);
+      expect(filter).toMatchObject({ filterOn: EVENT_TYPE, maxSearchWindow: 7, checkpointInterval: 1 });
+      const regex = new RegExp((filter as { regex: string }).regex);
+      expect(['KeyCreated', 'Key.Revoked'].filter((t) => regex.test(t))).toHaveLength(2);
+      expect(['KeyCreatedV2', 'OldKeyCreated', 'KeyXRevoked', '$epoch'].filter((t) => regex.test(t))).toEqual([]);
+    });
+
+    it('subscribes to no event type at all for an empty type list', () => {
+      const regex = new RegExp((toSubscriptionFilter([], checkpoints) as { regex: string }).regex);
+      expect(['KeyCreated', '$epoch'].filter((t) => regex.test(t))).toEqual([]);
+    });
+  });
+});

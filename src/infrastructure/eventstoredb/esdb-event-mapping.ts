@@ -1,0 +1,163 @@
+/**
+ * Translation between our event store port and @eventstore/db-client. Pure: no client calls.
+ *
+ * Positions: EventStoreDB addresses a record in its log by {commit, prepare}. For events
+ * written through the gRPC client (one implicit transaction per append) both are the
+ * record's own log position, so the commit position alone is the event's global position,
+ * and it is turned back into {commit, prepare: commit} to read or subscribe from it, as
+ * emmett does. Checkpoints are also taken from `commit` only (some servers send prepare 0).
+ * Positions are byte offsets in the log; we assume they stay below 2^53 (8 PiB) so they
+ * fit a JS number, and refuse to convert any that do not.
+ */
+import {
+  ANY,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamSubscription,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type AppendResult as EsdbAppendResult,
+  type EventData,
+  type Filter,
+  type Position,
+  type ReadPosition,
+  type ResolvedEvent,
+  type WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import type {
+  AppendResult,
+  EventToAppend,
+  ExpectedRevision,
+  RecordedEvent,
+} from '../../shared/event-store/event-store.port.js';
+
+/** Metadata key that carries our schema version next to the caller's metadata. */
+export const SCHEMA_VERSION_KEY = 'schemaVersion';
+
+export function toEventData(event: EventToAppend): EventData {
+  const metadata = event.metadata ?? {};
+  if (Object.hasOwn(metadata, SCHEMA_VERSION_KEY)) {
+    throw new Error(`Event metadata must not contain "${SCHEMA_VERSION_KEY}"; the store keeps the schema version there`);
+  }
+  return jsonEvent({
+    type: event.type,
+    data: event.data,
+    metadata: { ...metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },
+  });
+}
+
+export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent {
+  const event = resolved.event;
+  if (!event) throw new Error('EventStoreDB returned an entry without an event (an unresolved link?)');
+  const where = `event ${event.id} in stream ${event.streamId}`;
+  if (!event.isJson) throw new Error(`Cannot read ${where}: it is not JSON`);
+  if (!event.position) throw new Error(`Cannot read ${where}: the server sent no log position (it must be 22.6 or newer)`);
+  const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = asJsonObject(event.metadata ?? {}, `metadata of ${where}`);
+  if (typeof schemaVersion !== 'number') throw new Error(`Cannot read ${where}: its metadata has no ${SCHEMA_VERSION_KEY}`);
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    schemaVersion,
+    data: asJsonObject(event.data, `data of ${where}`),
+    metadata,
+    revision: toSafeNumber(event.revision, `revision of ${where}`),
+    position: toGlobalPosition(event.position),
+    recordedAt: event.created.toISOString(),
+  };
+}
+
+export function toAppendExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    case 'any':
+      return ANY;
+    default:
+      if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`Invalid expected revision ${expected}`);
+      return BigInt(expected);
+  }
+}
+
+export function fromAppendResult(result: EsdbAppendResult): AppendResult {
+  // Failed appends only come back as results when the client is built with throwOnAppendFailure: false.
+  if (!result.success) throw new Error('EventStoreDB rejected the append');
+  if (!result.position) throw new Error('EventStoreDB sent no log position for the append (it must be 20.6 or newer)');
+  return {
+    nextExpectedRevision: toSafeNumber(result.nextExpectedRevision, 'next expected revision'),
+    position: toGlobalPosition(result.position),
+  };
+}
+
+export function toConcurrencyError(
+  streamId: string,
+  expected: ExpectedRevision,
+  error: WrongExpectedVersionError,
+): ConcurrencyError {
+  const actual = error.actualVersion === NO_STREAM ? 'no_stream' : toSafeNumber(error.actualVersion, 'actual revision');
+  return new ConcurrencyError(streamId, expected, actual);
+}
+
+export function toGlobalPosition(position: Position): number {
+  return toSafeNumber(position.commit, 'log position');
+}
+
+/** `after` is exclusive and EventStoreDB reads from a position inclusively: callers drop the event at `after`. */
+export function toReadPosition(after: number | null): ReadPosition {
+  if (after === null) return START;
+  const position = BigInt(after);
+  return { commit: position, prepare: position };
+}
+
+export function isSystemEventType(type: string): boolean {
+  return type.startsWith('$');
+}
+
+/** Client-side twin of the subscription filter, for reads (the client has no server-side filter for reads). */
+export function matchesTypes(type: string, types: readonly string[] | undefined): boolean {
+  return types ? types.includes(type) : !isSystemEventType(type);
+}
+
+export interface SubscriptionCheckpoints {
+  /** The server checkpoints after this many events it has considered, whether or not they passed the filter. */
+  eventsPerCheckpoint: number;
+  onCheckpoint: (subscription: AllStreamSubscription, position: Position) => void;
+}
+
+export function toSubscriptionFilter(types: readonly string[] | undefined, checkpoints: SubscriptionCheckpoints): Filter {
+  // The server's checkpoint interval is checkpointInterval × maxSearchWindow, and maxSearchWindow is
+  // also how many events a catch-up page scans: a small interval costs more internal reads.
+  const options = {
+    maxSearchWindow: checkpoints.eventsPerCheckpoint,
+    checkpointInterval: 1,
+    checkpointReached: checkpoints.onCheckpoint,
+  };
+  return types ? eventTypeFilter({ ...options, regex: exactTypesRegex(types) }) : excludeSystemEvents(options);
+}
+
+function exactTypesRegex(types: readonly string[]): string {
+  return `^(?:${types.map(escapeRegex).join('|')})$`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function toSafeNumber(value: bigint, what: string): number {
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`The ${what} ${value} does not fit a JS number`);
+  return Number(value);
+}
+
+function asJsonObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new Error(`Expected the ${what} to be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

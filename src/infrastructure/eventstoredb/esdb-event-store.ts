@@ -1,0 +1,226 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
+  type Position,
+} from '@eventstore/db-client';
+import type {
+  AppendResult,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionHandler,
+} from '../../shared/event-store/event-store.port.js';
+import {
+  fromAppendResult,
+  isSystemEventType,
+  matchesTypes,
+  toAppendExpectedRevision,
+  toConcurrencyError,
+  toEventData,
+  toGlobalPosition,
+  toReadPosition,
+  toRecordedEvent,
+  toSubscriptionFilter,
+} from './esdb-event-mapping.js';
+
+export interface EsdbEventStoreOptions {
+  /**
+   * Filtered subscriptions get a checkpoint after this many events the server considered.
+   * 1 reports skipped events at once; larger values make catch-up cheaper for the server.
+   */
+  eventsPerCheckpoint?: number;
+  /** How long ping() waits for an answer. */
+  pingTimeoutMs?: number;
+}
+
+/** A server checkpoint travelling through the subscription's own buffer, in order with the events. */
+class CheckpointReached {
+  constructor(readonly position: Position) {}
+}
+
+type SubscriptionItem = AllStreamResolvedEvent | CheckpointReached;
+
+/** The event log on an EventStoreDB server, through its gRPC client. */
+export class EsdbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly eventsPerCheckpoint: number;
+  private readonly pingTimeoutMs: number;
+  private readonly subscriptions = new Set<EventSubscription>();
+
+  constructor(connectionString: string, options: EsdbEventStoreOptions = {}) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.eventsPerCheckpoint = options.eventsPerCheckpoint ?? 1;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('Nothing to append');
+    try {
+      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toAppendExpectedRevision(expectedRevision),
+      });
+      return fromAppendResult(result);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of ignoreLateErrors(this.client.readStream(streamId))) {
+        events.push(toRecordedEvent(resolved));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    if (maxCount <= 0) return events;
+    const read = ignoreLateErrors(this.client.readAll({ fromPosition: toReadPosition(after) }));
+    try {
+      for await (const resolved of read) {
+        if (!resolved.event || !matchesTypes(resolved.event.type, types)) continue;
+        const event = toRecordedEvent(resolved);
+        if (after !== null && event.position <= after) continue;
+        events.push(event);
+        if (events.length === maxCount) break;
+      }
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
+    const source = ignoreLateErrors(
+      this.client.subscribeToAll({
+        fromPosition: toReadPosition(options.after),
+        filter: toSubscriptionFilter(options.types, {
+          eventsPerCheckpoint: this.eventsPerCheckpoint,
+          // The client calls this from inside its transform, between pushing the events before and after
+          // the checkpoint, so pushing it into the same stream keeps it in order with them.
+          onCheckpoint: (subscription, position) => void subscription.push(new CheckpointReached(position)),
+        }),
+      }),
+    );
+    let stopping = false;
+    const running = deliverInOrder(source, options.after, handler, () => stopping).finally(() =>
+      this.subscriptions.delete(subscription),
+    );
+    const subscription: EventSubscription = {
+      stop: async () => {
+        stopping = true;
+        await closeSubscription(source);
+        await running;
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The last event the port can see: system events are skipped, as everywhere else. */
+  async headPosition(): Promise<number | null> {
+    const read = ignoreLateErrors(this.client.readAll({ direction: BACKWARDS, fromPosition: END }));
+    try {
+      for await (const resolved of read) {
+        if (resolved.event && !isSystemEventType(resolved.event.type)) return toGlobalPosition(resolved.event.position);
+      }
+      return null;
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  async ping(): Promise<void> {
+    const read = ignoreLateErrors(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }));
+    // Reads take no deadline in this client, and an unreachable server can leave the call pending.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
+    });
+    try {
+      await Promise.race([read.toArray(), timeout]);
+    } finally {
+      clearTimeout(timer);
+      read.destroy();
+      void read.cancel().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.client.dispose();
+  }
+}
+
+/**
+ * Hands events to the handler one at a time, awaiting it before taking the next, so a slow handler
+ * holds back the server through the stream's backpressure. Reports one error, then ends.
+ */
+async function deliverInOrder(
+  source: AllStreamSubscription,
+  after: number | null,
+  handler: SubscriptionHandler,
+  isStopping: () => boolean,
+): Promise<void> {
+  let lastEvent = after;
+  let lastReported = after;
+  let failure: unknown = null;
+  try {
+    for await (const item of source as AsyncIterable<SubscriptionItem>) {
+      if (isStopping()) break;
+      if (item instanceof CheckpointReached) {
+        const position = toGlobalPosition(item.position);
+        if (lastReported !== null && position <= lastReported) continue;
+        await handler.onCheckpoint?.(position);
+        lastReported = position;
+        continue;
+      }
+      if (!item.event) continue;
+      const event = toRecordedEvent(item);
+      if (lastEvent !== null && event.position <= lastEvent) continue;
+      await handler.onEvents([event]);
+      lastEvent = event.position;
+      lastReported = lastReported === null ? event.position : Math.max(lastReported, event.position);
+    }
+    if (!isStopping()) failure = new Error('The EventStoreDB subscription ended unexpectedly');
+  } catch (error) {
+    if (!isStopping()) failure = error;
+  }
+  await closeSubscription(source);
+  if (failure !== null) handler.onError(failure);
+}
+
+async function closeSubscription(source: AllStreamSubscription): Promise<void> {
+  // Destroying first ends a pending read at once; unsubscribing then cancels the call on the server.
+  source.destroy();
+  await source.unsubscribe().catch(() => undefined);
+}
+
+/**
+ * The client re-emits gRPC failures as 'error' events even after we stopped reading a stream; with no
+ * listener left Node would throw them as uncaught. While we read, for-await still gets every error.
+ */
+function ignoreLateErrors<S extends { on(event: 'error', listener: (error: Error) => void): unknown }>(stream: S): S {
+  stream.on('error', () => undefined);
+  return stream;
+}
