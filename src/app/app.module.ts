@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { KeysModule } from '../keys/keys.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { type Environment, loadEnvironment } from '../shared/config/environment.js';
 import { HealthModule } from './health/health.module.js';
 import { ProjectionsModule } from './projections.module.js';
@@ -13,6 +14,8 @@ export function configModule(overrides: Partial<Record<keyof Environment, unknow
   return ConfigModule.forRoot({
     isGlobal: true,
     ignoreEnvFile: true,
+    // Only the validated values: ConfigService must never fall back to raw process.env.
+    skipProcessEnv: true,
     validate: (raw) => ({ ...loadEnvironment({ ...raw, ...overrides }) }),
   });
 }
@@ -28,6 +31,7 @@ export class AppModule {
         EventStoreModule,
         ReadModelModule,
         ProjectionsModule,
+        UsageModule,
         KeysModule,
         HealthModule,
       ],

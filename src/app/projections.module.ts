@@ -1,10 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { KeyTable } from '../keys/authentication/key-table.js';
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionsService } from './projections.service.js';
 
 @Global()
 @Module({
-  providers: [ProjectionsService, { provide: ProjectionProgress, useExisting: ProjectionsService }],
-  exports: [ProjectionsService, ProjectionProgress],
+  providers: [
+    { provide: KeyTable, useValue: new KeyTable() },
+    ProjectionsService,
+    { provide: ProjectionProgress, useExisting: ProjectionsService },
+  ],
+  exports: [KeyTable, ProjectionsService, ProjectionProgress],
 })
 export class ProjectionsModule {}

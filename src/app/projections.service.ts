@@ -1,13 +1,18 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiKeyProjection } from '../keys/projection/api-key-projection.js';
+import { KeyTable } from '../keys/authentication/key-table.js';
+import { apiKeyProjection } from '../keys/projection/api-key-projection.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../shared/config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
+import { ViewProjection } from '../shared/projections/view-projection.js';
+import { keyUsageProjection } from '../usage/projection/key-usage-projection.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../usage/projection/key-usage-read-model.port.js';
 
 const LAG_COUNT_CAP = 1000;
+const KEY_TABLE_CATCH_UP_MS = 60_000;
 
 export interface ProjectionLag extends ProjectionStatus {
   lagEvents: number;
@@ -22,21 +27,39 @@ export interface ProjectionLag extends ProjectionStatus {
 export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   private readonly runners: ProjectionRunner[];
+  private readonly keyTableRunner: ProjectionRunner;
   private readonly readYourWritesTimeoutMs: number;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(API_KEY_READ_MODEL) apiKeys: ApiKeyReadModel,
+    @Inject(API_KEY_READ_MODEL) private readonly apiKeys: ApiKeyReadModel,
+    @Inject(KEY_USAGE_READ_MODEL) usage: KeyUsageReadModel,
+    @Inject(KeyTable) private readonly keyTable: KeyTable,
     @Inject(ConfigService) config: AppConfigService,
   ) {
     super();
     this.readYourWritesTimeoutMs = setting(config, 'READ_YOUR_WRITES_TIMEOUT_MS');
-    const onLog = (level: 'warn' | 'error', message: string) => this.logger[level](message);
-    this.runners = [new ProjectionRunner(store, new ApiKeyProjection(apiKeys), { retryMinMs: 100, retryMaxMs: 5000, onLog })];
+    const options = { retryMinMs: 100, retryMaxMs: 5000, onLog: (level: 'warn' | 'error', message: string) => this.logger[level](message) };
+    this.keyTableRunner = new ProjectionRunner(store, keyTable, options);
+    this.runners = [
+      new ProjectionRunner(store, new ViewProjection(apiKeyProjection, apiKeys), options),
+      new ProjectionRunner(store, new ViewProjection(keyUsageProjection, usage), options),
+      this.keyTableRunner,
+    ];
   }
 
+  /**
+   * The key table must not serve a key revoked in the log but not yet in the read model it was
+   * loaded from, so start-up waits until it has caught up with the log.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    await this.keyTable.load(this.apiKeys);
     await Promise.all(this.runners.map((runner) => runner.start()));
+    const head = await this.store.headPosition();
+    if (head === null) return;
+    await this.keyTableRunner.waitUntilProcessed(head, KEY_TABLE_CATCH_UP_MS).catch((error: Error) => {
+      this.logger.error(`Key table not caught up with the log at start: ${error.message}`);
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

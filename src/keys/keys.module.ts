@@ -1,21 +1,35 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
-import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
+import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
+import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
+import { VerifyApiKeyController } from './commands/verify-api-key/verify-api-key.controller.js';
+import { VerifyTokenGuard } from './commands/verify-api-key/verify-token.guard.js';
+import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
+import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
 
 @Module({
-  controllers: [CreateApiKeyController, ListApiKeysController, RevokeApiKeyController],
+  controllers: [
+    CreateApiKeyController,
+    ListApiKeysController,
+    GetApiKeyController,
+    RevokeApiKeyController,
+    VerifyApiKeyController,
+  ],
   providers: [
     CreateApiKeyHandler,
     RevokeApiKeyHandler,
     ListApiKeysHandler,
-    ApiKeyAuthenticator,
+    GetApiKeyHandler,
+    ApiKeyVerifier,
+    AuthFailureLimiter,
+    VerifyTokenGuard,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
 })

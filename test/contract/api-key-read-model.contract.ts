@@ -18,9 +18,9 @@ export function makeView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
     prefix: 'sk_abcdefghi',
     secretHash: `hash-${id}`,
     status: 'active',
+    rateLimit: { requests: 100, perSeconds: 60 },
     createdAt: '2026-01-01T00:00:00.000Z',
     revokedAt: null,
-    lastUsedAt: null,
     createdPosition: nextPosition++,
     revision: 0,
     ...overrides,
@@ -81,6 +81,18 @@ export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKey
       expect(second.views.map((v) => v.name)).toEqual(['k3', 'k2']);
       const last = await readModel.list('acct_a', { limit: 2, beforePosition: second.views[1].createdPosition });
       expect(last).toEqual({ views: [views[0]], hasMore: false });
+    });
+
+    it('scans every account in id order, a page at a time', async () => {
+      const views = ['c', 'a', 'b', 'd'].map((letter) =>
+        makeView({ id: `${letter}0000000-0000-4000-8000-000000000000`, accountId: `acct_${letter}` }),
+      );
+      await readModel.save(views, 1);
+      const first = await readModel.scan(null, 3);
+      expect(first.map((v) => v.accountId)).toEqual(['acct_a', 'acct_b', 'acct_c']);
+      expect(first[0]).toEqual(views[1]);
+      const rest = await readModel.scan(first[2].id, 3);
+      expect(rest.map((v) => v.accountId)).toEqual(['acct_d']);
     });
 
     it('resets to empty for a rebuild', async () => {

@@ -81,6 +81,20 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(filtered.every((e) => e.type === 'B')).toBe(true);
     });
 
+    it('appends to several streams in one call, each at its own revision', async () => {
+      await store.appendToStream(`${stream}-a`, [event('A')], 'no_stream');
+      const results = await store.appendToStreams([
+        { streamId: `${stream}-a`, events: [event('A2')], expectedRevision: 0 },
+        { streamId: `${stream}-b`, events: [event('B1'), event('B2')], expectedRevision: 'any' },
+      ]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([1, 1]);
+      expect((await store.readStream(`${stream}-a`)).map((e) => e.type)).toEqual(['A', 'A2']);
+      expect((await store.readStream(`${stream}-b`)).map((e) => e.type)).toEqual(['B1', 'B2']);
+      await expect(
+        store.appendToStreams([{ streamId: `${stream}-a`, events: [event('stale')], expectedRevision: 0 }]),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+    });
+
     it('reports the head position of the log', async () => {
       const result = await store.appendToStream(stream, [event('A'), event('B')], 'no_stream');
       expect(await store.headPosition()).toBeGreaterThanOrEqual(result.position);

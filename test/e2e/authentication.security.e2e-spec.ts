@@ -9,7 +9,7 @@ describe('Authentication on every /v1 route', () => {
   let revoked: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
     valid = (await t.bootstrapKey('acme')).key;
     const doomed = await t.bootstrapKey('acme', 'doomed');
     revoked = doomed.key;

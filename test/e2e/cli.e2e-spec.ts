@@ -21,7 +21,7 @@ describe('Operator CLI', () => {
       expect(cli.status).toBe(0);
       const created = JSON.parse(cli.stdout);
       expect(Object.keys(created).sort()).toEqual(
-        ['created_at', 'id', 'key', 'last_used_at', 'name', 'prefix', 'revoked_at', 'status'].sort(),
+        ['created_at', 'id', 'key', 'last_used_at', 'name', 'prefix', 'rate_limit', 'request_count', 'revoked_at', 'status'].sort(),
       );
       expect(created).toMatchObject({ name: 'Bootstrap key', status: 'active', last_used_at: null });
       const started = Date.now();

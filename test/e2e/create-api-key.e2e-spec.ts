@@ -24,6 +24,8 @@ describe.each(backends())('POST /v1/api-keys (%s read model)', (backend) => {
       key: expect.stringMatching(/^sk_[0-9A-Za-z]{38}$/),
       prefix: res.body.key.slice(0, 12),
       status: 'active',
+      rate_limit: { requests: 1000, per_seconds: 60 },
+      request_count: 0,
       created_at: expect.stringMatching(ISO_DATE),
       last_used_at: null,
       revoked_at: null,

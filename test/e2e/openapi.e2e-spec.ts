@@ -14,10 +14,19 @@ describe('OpenAPI document', () => {
     const doc = res.body;
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '413', '415', '500', '503']);
-    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '500', '503']);
-    expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '404', '409', '500', '503']);
-    for (const [path, method] of [['/v1/api-keys', 'post'], ['/v1/api-keys', 'get'], ['/v1/api-keys/{api_key_id}', 'delete']]) {
+    expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '404', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '404', '409', '429', '500', '503']);
+    expect(statuses('/v1/keys/verify', 'post')).toEqual(['200', '400', '401', '404', '429']);
+    const authenticated = [
+      ['/v1/api-keys', 'post'],
+      ['/v1/api-keys', 'get'],
+      ['/v1/api-keys/{api_key_id}', 'get'],
+      ['/v1/api-keys/{api_key_id}', 'delete'],
+      ['/v1/keys/verify', 'post'],
+    ];
+    for (const [path, method] of authenticated) {
       expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
     }
     expect(doc.components.schemas.CreateApiKeyRequest.properties.name).toMatchObject({ minLength: 1, maxLength: 100 });

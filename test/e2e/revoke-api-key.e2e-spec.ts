@@ -25,6 +25,8 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
       name: 'victim',
       prefix: key.prefix,
       status: 'revoked',
+      rate_limit: key.rate_limit,
+      request_count: 0,
       created_at: key.created_at,
       last_used_at: null,
       revoked_at: expect.stringMatching(ISO_DATE),

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app/app.module.js';
 import { configureApp } from '../../src/app/configure-app.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
+import type { KeyRateLimit } from '../../src/keys/domain/api-key-events.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -13,7 +14,7 @@ export interface TestApp {
   http: ReturnType<NestExpressApplication['getHttpServer']>;
   dataDir: string;
   /** Creates a key the way the operator CLI does, and waits until it authenticates. */
-  bootstrapKey(accountId: string, name?: string): Promise<CreatedApiKey>;
+  bootstrapKey(accountId: string, name?: string, rateLimit?: KeyRateLimit): Promise<CreatedApiKey>;
   /** Closes the app; the data directory stays for a restart. */
   close(): Promise<void>;
   /** Closes the app and removes its data. */
@@ -50,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(overrides), {
     bodyParser: false,
     logger: false,
+    abortOnError: false,
   });
   configureApp(app);
   await app.init();
@@ -64,8 +66,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http: app.getHttpServer(),
     dataDir,
     mongoDb,
-    bootstrapKey: async (accountId, name = 'Bootstrap key') => {
-      const created = await app.get(CommandBus).execute(new CreateApiKeyCommand(accountId, name, null, null));
+    bootstrapKey: async (accountId, name = 'Bootstrap key', rateLimit) => {
+      const created = await app.get(CommandBus).execute(new CreateApiKeyCommand(accountId, name, rateLimit ?? null, null, null));
       await app.get(ProjectionProgress).caughtUpTo(created.position);
       return created;
     },

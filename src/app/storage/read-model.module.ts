@@ -2,33 +2,49 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { SqliteApiKeyReadModel } from '../../infrastructure/sqlite/sqlite-api-key-read-model.js';
+import { SqliteKeyUsageReadModel } from '../../infrastructure/sqlite/sqlite-key-usage-read-model.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 
-async function openReadModel(config: AppConfigService): Promise<ApiKeyReadModel> {
+interface ReadModels {
+  apiKeys: ApiKeyReadModel;
+  usage: KeyUsageReadModel;
+}
+
+const READ_MODELS = Symbol('READ_MODELS');
+
+async function openReadModels(config: AppConfigService): Promise<ReadModels> {
   const url = setting(config, 'MONGODB_URL');
   if (url) {
+    // Loaded only when configured; one client serves both read models.
     const { connectMongo } = await import('../../infrastructure/mongodb/mongo-connection.js');
     const { MongoApiKeyReadModel } = await import('../../infrastructure/mongodb/mongodb-api-key-read-model.js');
+    const { MongoKeyUsageReadModel } = await import('../../infrastructure/mongodb/mongodb-key-usage-read-model.js');
     const { client, db } = await connectMongo(url, setting(config, 'MONGODB_DB'));
-    return MongoApiKeyReadModel.open(client, db);
+    return { apiKeys: await MongoApiKeyReadModel.open(client, db), usage: await MongoKeyUsageReadModel.open(client, db) };
   }
   const dataDir = setting(config, 'DATA_DIR');
   mkdirSync(dataDir, { recursive: true });
-  const { SqliteApiKeyReadModel } = await import('../../infrastructure/sqlite/sqlite-api-key-read-model.js');
-  return new SqliteApiKeyReadModel(join(dataDir, 'read-model.sqlite'));
+  const file = join(dataDir, 'read-model.sqlite');
+  return { apiKeys: new SqliteApiKeyReadModel(file), usage: new SqliteKeyUsageReadModel(file) };
 }
 
-/** Provides the configured read model: MongoDB when MONGODB_URL is set, else an embedded SQLite file. */
+/** Provides the configured read models: MongoDB when MONGODB_URL is set, else one embedded SQLite file. */
 @Global()
 @Module({
-  providers: [{ provide: API_KEY_READ_MODEL, useFactory: openReadModel, inject: [ConfigService] }],
-  exports: [API_KEY_READ_MODEL],
+  providers: [
+    { provide: READ_MODELS, useFactory: openReadModels, inject: [ConfigService] },
+    { provide: API_KEY_READ_MODEL, useFactory: (models: ReadModels) => models.apiKeys, inject: [READ_MODELS] },
+    { provide: KEY_USAGE_READ_MODEL, useFactory: (models: ReadModels) => models.usage, inject: [READ_MODELS] },
+  ],
+  exports: [API_KEY_READ_MODEL, KEY_USAGE_READ_MODEL],
 })
 export class ReadModelModule implements OnApplicationShutdown {
-  constructor(@Inject(API_KEY_READ_MODEL) private readonly readModel: ApiKeyReadModel) {}
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.readModel.close();
+    await Promise.all([this.models.apiKeys.close(), this.models.usage.close()]);
   }
 }

@@ -15,6 +15,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  StreamAppend,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionHandler,
@@ -31,6 +32,8 @@ import {
   toRecordedEvent,
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
+
+const APPEND_CONCURRENCY = 16;
 
 export interface EsdbEventStoreOptions {
   /**
@@ -77,6 +80,21 @@ export class EsdbEventStore implements EventStore {
       if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
       throw error;
     }
+  }
+
+  /** EventStoreDB 24 has no multi-stream append: the appends go out a few at a time, each atomic. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = new Array(appends.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < appends.length) {
+        const index = next++;
+        const { streamId, events, expectedRevision } = appends[index];
+        results[index] = await this.appendToStream(streamId, events, expectedRevision);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, appends.length) }, worker));
+    return results;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

@@ -32,6 +32,14 @@ export class InMemoryApiKeyReadModel implements ApiKeyReadModel {
     return found;
   }
 
+  async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
+    return [...this.views.values()]
+      .filter((v) => afterId === null || v.id > afterId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((v) => ({ ...v }));
+  }
+
   async save(views: readonly ApiKeyView[], checkpoint: number): Promise<void> {
     for (const view of views) {
       const stored = this.views.get(view.id);

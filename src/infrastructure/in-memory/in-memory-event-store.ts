@@ -7,6 +7,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  StreamAppend,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionHandler,
@@ -49,6 +50,12 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     this.signal.notify();
     return { nextExpectedRevision: stream.length - 1, position: this.log.length };
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const append of appends) results.push(await this.appendToStream(append.streamId, append.events, append.expectedRevision));
+    return results;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView } from '../../keys/projection/api-key-view.js';
+import { openReadModelDatabase } from './read-model-database.js';
 
 interface ApiKeyRow {
   id: string;
@@ -11,7 +12,8 @@ interface ApiKeyRow {
   status: 'active' | 'revoked';
   created_at: string;
   revoked_at: string | null;
-  last_used_at: string | null;
+  rate_limit_requests: number;
+  rate_limit_per_seconds: number;
   created_position: number;
   revision: number;
 }
@@ -28,15 +30,12 @@ CREATE TABLE IF NOT EXISTS api_keys (
   status TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked_at TEXT,
-  last_used_at TEXT,
+  rate_limit_requests INTEGER NOT NULL,
+  rate_limit_per_seconds INTEGER NOT NULL,
   created_position INTEGER NOT NULL,
   revision INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS api_keys_listing ON api_keys (account_id, created_position DESC);
-CREATE TABLE IF NOT EXISTS checkpoints (
-  projection TEXT PRIMARY KEY,
-  position INTEGER NOT NULL
-);
 `;
 
 /** The embedded read model: its own SQLite file, so it can be deleted and rebuilt from the log. */
@@ -46,11 +45,7 @@ export class SqliteApiKeyReadModel implements ApiKeyReadModel {
   private readonly saveTx;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // The log is the source of truth: losing the last writes on power loss costs a short replay.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openReadModelDatabase(file);
     this.db.exec(SCHEMA);
     this.statements = {
       byHash: this.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE secret_hash = ?'),
@@ -59,19 +54,24 @@ export class SqliteApiKeyReadModel implements ApiKeyReadModel {
         'SELECT * FROM api_keys WHERE account_id = ? AND created_position < ? ORDER BY created_position DESC LIMIT ?',
       ),
       upsert: this.db.prepare(`
-        INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, created_at, revoked_at, last_used_at, created_position, revision)
-        VALUES (@id, @accountId, @name, @prefix, @secretHash, @status, @createdAt, @revokedAt, @lastUsedAt, @createdPosition, @revision)
+        INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds,
+                              created_at, revoked_at, created_position, revision)
+        VALUES (@id, @accountId, @name, @prefix, @secretHash, @status, @rateLimitRequests, @rateLimitPerSeconds,
+                @createdAt, @revokedAt, @createdPosition, @revision)
         ON CONFLICT (id) DO UPDATE SET
           name = excluded.name, status = excluded.status, revoked_at = excluded.revoked_at,
-          last_used_at = excluded.last_used_at, revision = excluded.revision
+          revision = excluded.revision
         WHERE excluded.revision > api_keys.revision`),
+      scan: this.db.prepare<[string, number], ApiKeyRow>('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?'),
       checkpoint: this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE projection = ?'),
       saveCheckpoint: this.db.prepare(`
         INSERT INTO checkpoints (projection, position) VALUES (?, ?)
         ON CONFLICT (projection) DO UPDATE SET position = excluded.position WHERE excluded.position > checkpoints.position`),
     };
     this.saveTx = this.db.transaction((views: readonly ApiKeyView[], checkpoint: number) => {
-      for (const view of views) this.statements.upsert.run(view);
+      for (const { rateLimit, ...view } of views) {
+        this.statements.upsert.run({ ...view, rateLimitRequests: rateLimit.requests, rateLimitPerSeconds: rateLimit.perSeconds });
+      }
       this.statements.saveCheckpoint.run(PROJECTION, checkpoint);
     });
   }
@@ -99,6 +99,10 @@ export class SqliteApiKeyReadModel implements ApiKeyReadModel {
       .all(...ids);
     for (const row of rows) found.set(row.id, toView(row));
     return found;
+  }
+
+  async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
+    return this.statements.scan.all(afterId ?? '', limit).map(toView);
   }
 
   async save(views: readonly ApiKeyView[], checkpoint: number): Promise<void> {
@@ -132,7 +136,7 @@ function toView(row: ApiKeyRow): ApiKeyView {
     status: row.status,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
+    rateLimit: { requests: row.rate_limit_requests, perSeconds: row.rate_limit_per_seconds },
     createdPosition: row.created_position,
     revision: row.revision,
   };

@@ -8,6 +8,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  StreamAppend,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionHandler,
@@ -56,6 +57,7 @@ export class SqliteEventStore implements EventStore {
   private readonly batchSize: number;
   private readonly statements;
   private readonly appendTx;
+  private readonly appendManyTx;
   private readonly filteredReads = new Map<number, Database.Statement<unknown[], EventRow>>();
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -103,6 +105,9 @@ export class SqliteEventStore implements EventStore {
         return { nextExpectedRevision: revision, position };
       },
     );
+    this.appendManyTx = this.db.transaction((appends: readonly StreamAppend[]) =>
+      appends.map((append) => this.appendTx(append.streamId, append.events, append.expectedRevision)),
+    );
   }
 
   async appendToStream(
@@ -114,6 +119,13 @@ export class SqliteEventStore implements EventStore {
     const result = this.appendTx.immediate(streamId, events, expectedRevision);
     this.signal.notify();
     return result;
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    const results = this.appendManyTx.immediate(appends);
+    this.signal.notify();
+    return results;
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

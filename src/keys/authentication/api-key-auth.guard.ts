@@ -1,11 +1,13 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from '../../shared/domain/domain-error.js';
-import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { ApiKeyVerifier } from './api-key-verifier.js';
+import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { bearerToken } from './bearer-token.js';
 import type { Principal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { setRateLimitHeaders } from './rate-limit-headers.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -13,22 +15,50 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** One message for every invalid key, so a caller cannot tell unknown keys from revoked ones. */
+export const INVALID_KEY_MESSAGE = 'Invalid API key provided.';
+
 /** Global guard: every route needs a valid API key unless it is marked @Public(). */
 @Injectable()
 export class ApiKeyAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly verifier: ApiKeyVerifier,
+    private readonly failures: AuthFailureLimiter,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const address = req.ip ?? 'unknown';
+
+    const guard = this.failures.check(address);
+    if (!guard.allowed) {
+      res.setHeader('Retry-After', String(guard.retryAfterSeconds));
+      throw new DomainError('RATE_LIMITED', 'Too many failed authentications from this address. Retry later.');
+    }
     const token = bearerToken(req.header('authorization'));
     if (!token) {
+      this.failures.recordFailure(address);
       throw new DomainError('UNAUTHENTICATED', 'Provide your API key in the Authorization header: "Bearer sk_...".');
     }
-    req.principal = await this.authenticator.authenticate(token);
+    const verification = this.verifier.verify(token, {
+      requestId: req.requestId,
+      ip: address,
+      userAgent: req.header('user-agent') ?? null,
+      method: req.method,
+      path: req.path,
+    });
+    if (!verification.valid && verification.code !== 'RATE_LIMITED') {
+      this.failures.recordFailure(address);
+      throw new DomainError('UNAUTHENTICATED', INVALID_KEY_MESSAGE);
+    }
+    setRateLimitHeaders(res, verification.rate);
+    if (!verification.valid) {
+      throw new DomainError('RATE_LIMITED', `Rate limit of ${verification.rate.limit} requests exceeded for this key.`);
+    }
+    req.principal = { keyId: verification.key.keyId, accountId: verification.key.accountId };
     return true;
   }
 }

@@ -12,6 +12,7 @@ const created: KeyCreated = {
     name: 'Production API Key',
     prefix: 'sk_abcdefghi',
     secretHash: 'a'.repeat(64),
+    rateLimit: { requests: 100, perSeconds: 60 },
     createdAt: '2026-01-01T00:00:00.000Z',
     actingKeyId: 'k_admin',
   },
@@ -28,6 +29,7 @@ const create: ApiKeyCommand = {
   name: 'Production API Key',
   prefix: 'sk_abcdefghi',
   secretHash: 'a'.repeat(64),
+  rateLimit: { requests: 100, perSeconds: 60 },
   actingKeyId: 'k_admin',
   now: '2026-01-01T00:00:00.000Z',
 };
@@ -76,6 +78,18 @@ describe('API key decider', () => {
       given([]).when({ ...create, name: 'x'.repeat(101) }).thenFails('INVALID_REQUEST');
       given([]).when({ ...create, name: '   ' }).thenFails('INVALID_REQUEST');
       given([]).when({ ...create, name: 'x'.repeat(100) }).then([{ ...created, data: { ...created.data, name: 'x'.repeat(100) } }]);
+    });
+
+    it('refuses a rate limit outside its bounds', () => {
+      for (const rateLimit of [
+        { requests: 0, perSeconds: 60 },
+        { requests: 1_000_001, perSeconds: 60 },
+        { requests: 10, perSeconds: 0 },
+        { requests: 10, perSeconds: 86_401 },
+        { requests: 1.5, perSeconds: 60 },
+      ]) {
+        given([]).when({ ...create, rateLimit }).thenFails('INVALID_REQUEST');
+      }
     });
   });
 

@@ -1,7 +1,8 @@
 import { DomainError } from '../../shared/domain/domain-error.js';
-import type { ApiKeyEvent } from './api-key-events.js';
+import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
 
 export const MAX_KEY_NAME_LENGTH = 100;
+export const RATE_LIMIT_BOUNDS = { requests: { min: 1, max: 1_000_000 }, perSeconds: { min: 1, max: 86_400 } } as const;
 
 export type ApiKeyState =
   | { status: 'absent' }
@@ -16,6 +17,7 @@ export interface CreateApiKey {
   name: string | null;
   prefix: string;
   secretHash: string;
+  rateLimit: KeyRateLimit;
   actingKeyId: string | null;
   now: string;
 }
@@ -58,14 +60,33 @@ function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] 
   if (command.name !== null && (command.name.trim().length === 0 || command.name.length > MAX_KEY_NAME_LENGTH)) {
     throw new DomainError('INVALID_REQUEST', `name must be between 1 and ${MAX_KEY_NAME_LENGTH} characters.`);
   }
-  const { keyId, accountId, name, prefix, secretHash, actingKeyId, now } = command;
+  if (!withinBounds(command.rateLimit)) {
+    const { requests, perSeconds } = RATE_LIMIT_BOUNDS;
+    throw new DomainError(
+      'INVALID_REQUEST',
+      `rate_limit must allow ${requests.min}-${requests.max} requests per ${perSeconds.min}-${perSeconds.max} seconds.`,
+    );
+  }
+  const { keyId, accountId, name, prefix, secretHash, rateLimit, actingKeyId, now } = command;
   return [
     {
       type: 'KeyCreated',
       schemaVersion: 1,
-      data: { keyId, accountId, name, prefix, secretHash, createdAt: now, actingKeyId },
+      data: { keyId, accountId, name, prefix, secretHash, rateLimit, createdAt: now, actingKeyId },
     },
   ];
+}
+
+function withinBounds({ requests, perSeconds }: KeyRateLimit): boolean {
+  const bounds = RATE_LIMIT_BOUNDS;
+  return (
+    Number.isInteger(requests) &&
+    Number.isInteger(perSeconds) &&
+    requests >= bounds.requests.min &&
+    requests <= bounds.requests.max &&
+    perSeconds >= bounds.perSeconds.min &&
+    perSeconds <= bounds.perSeconds.max
+  );
 }
 
 function decideRevoke(state: ApiKeyState, command: RevokeApiKey): ApiKeyEvent[] {

@@ -5,6 +5,12 @@
 export const API_KEY_EVENT_TYPES = ['KeyCreated', 'KeyRevoked'] as const;
 export type ApiKeyEventType = (typeof API_KEY_EVENT_TYPES)[number];
 
+/** At most `requests` requests in any `perSeconds` window. */
+export interface KeyRateLimit {
+  requests: number;
+  perSeconds: number;
+}
+
 export interface KeyCreated {
   type: 'KeyCreated';
   schemaVersion: 1;
@@ -16,6 +22,8 @@ export interface KeyCreated {
     prefix: string;
     /** SHA-256 (hex) of the whole key; the key itself is never stored. */
     secretHash: string;
+    /** The limit in force for this key, fixed at creation (the configured default when none was asked for). */
+    rateLimit: KeyRateLimit;
     createdAt: string;
     /** The key that authenticated the request, or null for the operator CLI. */
     actingKeyId: string | null;

@@ -1,5 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { type HourlyCount, type KeyUsageView, last24Hours } from '../../usage/projection/key-usage-view.js';
+import type { KeyRateLimit } from '../domain/api-key-events.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
+
+export class RateLimitResponse {
+  @ApiProperty({ example: 1000 }) requests!: number;
+  @ApiProperty({ example: 60 }) per_seconds!: number;
+}
 
 /** An API key as the API shows it: never the key, never its hash. */
 export class ApiKeyResponse {
@@ -14,6 +21,12 @@ export class ApiKeyResponse {
 
   @ApiProperty({ enum: ['active', 'revoked'] })
   status!: 'active' | 'revoked';
+
+  @ApiProperty({ type: RateLimitResponse })
+  rate_limit!: RateLimitResponse;
+
+  @ApiProperty({ description: 'Authenticated requests made with this key, rate-limited ones included.' })
+  request_count!: number;
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
@@ -38,14 +51,57 @@ export class ApiKeyListResponse {
   has_more!: boolean;
 }
 
-export function presentApiKey(view: ApiKeyView): ApiKeyResponse {
+class HourlyCountResponse {
+  @ApiProperty({ format: 'date-time' }) hour!: string;
+  @ApiProperty() count!: number;
+}
+
+export class KeyUsageResponse {
+  @ApiProperty() accepted!: number;
+  @ApiProperty() rate_limited!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_used_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_used_at!: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_ip!: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_user_agent!: string | null;
+  @ApiProperty({ type: [HourlyCountResponse], description: 'Requests per hour for the last 24 hours, oldest first.' })
+  requests_per_hour!: HourlyCount[];
+}
+
+export class ApiKeyDetailResponse extends ApiKeyResponse {
+  @ApiProperty({ type: KeyUsageResponse })
+  usage!: KeyUsageResponse;
+}
+
+export const presentRateLimit = (limit: KeyRateLimit): RateLimitResponse => ({
+  requests: limit.requests,
+  per_seconds: limit.perSeconds,
+});
+
+export function presentApiKey(view: ApiKeyView, usage: KeyUsageView | undefined): ApiKeyResponse {
   return {
     id: view.id,
     name: view.name,
     prefix: view.prefix,
     status: view.status,
+    rate_limit: presentRateLimit(view.rateLimit),
+    request_count: usage ? usage.accepted + usage.rateLimited : 0,
     created_at: view.createdAt,
-    last_used_at: view.lastUsedAt,
+    last_used_at: usage?.lastUsedAt ?? null,
     revoked_at: view.revokedAt,
+  };
+}
+
+export function presentApiKeyDetail(view: ApiKeyView, usage: KeyUsageView | undefined, now: Date): ApiKeyDetailResponse {
+  return {
+    ...presentApiKey(view, usage),
+    usage: {
+      accepted: usage?.accepted ?? 0,
+      rate_limited: usage?.rateLimited ?? 0,
+      first_used_at: usage?.firstUsedAt ?? null,
+      last_used_at: usage?.lastUsedAt ?? null,
+      last_ip: usage?.lastIp ?? null,
+      last_user_agent: usage?.lastUserAgent ?? null,
+      requests_per_hour: last24Hours(usage, now),
+    },
   };
 }

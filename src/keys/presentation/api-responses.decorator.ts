@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Lost a concurrency race that retrying could not resolve.',
   413: 'Request body too large.',
   415: 'Request body is not JSON.',
+  429: 'Rate limit of the key exceeded, or too many failed authentications from this address (see Retry-After).',
   500: 'Internal error.',
   503: 'A store is unavailable or the change is not yet visible.',
 };

@@ -1,3 +1,4 @@
+import type { ViewStore } from '../../shared/projections/view-projection.js';
 import type { ApiKeyView } from './api-key-view.js';
 
 export const API_KEY_READ_MODEL = Symbol('API_KEY_READ_MODEL');
@@ -17,18 +18,14 @@ export interface ApiKeyListQuery {
  * The key views and the projection checkpoint, kept in one store so that both move
  * together. Writes are idempotent: a view is replaced only by one of a higher revision.
  */
-export interface ApiKeyReadModel {
+export interface ApiKeyReadModel extends ViewStore<ApiKeyView> {
   findBySecretHash(secretHash: string): Promise<ApiKeyView | null>;
   /** Scoped to the account: another account's key is not found. */
   findById(accountId: string, id: string): Promise<ApiKeyView | null>;
   /** Newest first. */
   list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage>;
-  getMany(ids: readonly string[]): Promise<Map<string, ApiKeyView>>;
-  /** Stores the views (each only if newer than the stored one), then the checkpoint. */
-  save(views: readonly ApiKeyView[], checkpoint: number): Promise<void>;
-  getCheckpoint(): Promise<number | null>;
-  /** Empties views and checkpoint, for a rebuild from the log. */
-  reset(): Promise<void>;
+  /** Every key of every account in id order, a page at a time: for loading the in-process key table. */
+  scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

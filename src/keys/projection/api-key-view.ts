@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent } from '../api-key-event-codec.js';
+import type { KeyRateLimit } from '../domain/api-key-events.js';
 
 /** One row of the redacted key listing, as the projection maintains it. */
 export interface ApiKeyView {
@@ -10,9 +11,9 @@ export interface ApiKeyView {
   /** SHA-256 of the key, used only to authenticate; never leaves the service. */
   secretHash: string;
   status: 'active' | 'revoked';
+  rateLimit: KeyRateLimit;
   createdAt: string;
   revokedAt: string | null;
-  lastUsedAt: string | null;
   /** Global position of KeyCreated: the listing's newest-first order and cursor. */
   createdPosition: number;
   /** Stream revision of the last event applied; guards against applying an event twice. */
@@ -32,9 +33,9 @@ export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: Record
         prefix: event.data.prefix,
         secretHash: event.data.secretHash,
         status: 'active',
+        rateLimit: event.data.rateLimit,
         createdAt: event.data.createdAt,
         revokedAt: null,
-        lastUsedAt: null,
         createdPosition: recorded.position,
         revision: recorded.revision,
       };

@@ -30,6 +30,40 @@ export class Environment {
   @Max(10000)
   POLL_INTERVAL_MS = 100;
 
+  /** Rate limit given to keys created without one: RATE_LIMIT_REQUESTS per RATE_LIMIT_PER_SECONDS. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_REQUESTS = 1000;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_PER_SECONDS = 60;
+
+  /** Failed authentications allowed per client address in AUTH_FAILURE_WINDOW_SECONDS before it gets 429. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_FAILURE_WINDOW_SECONDS = 60;
+
+  /** Usage events are buffered and appended at this interval: the most a SIGKILL can lose. */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  USAGE_FLUSH_INTERVAL_MS = 1000;
+
+  /** Service credential of the gateways that call POST /v1/keys/verify; unset disables the endpoint. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'VERIFY_TOKEN must be at least 32 characters' })
+  VERIFY_TOKEN?: string;
+
   @IsOptional()
   @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
   EVENTSTORE_URL?: string;
@@ -45,13 +79,22 @@ export class Environment {
 
 export class InvalidConfigurationError extends Error {}
 
-const INTEGER_SETTINGS = new Set(['PORT', 'READ_YOUR_WRITES_TIMEOUT_MS', 'POLL_INTERVAL_MS']);
+const INTEGER_SETTINGS = new Set([
+  'PORT',
+  'READ_YOUR_WRITES_TIMEOUT_MS',
+  'POLL_INTERVAL_MS',
+  'RATE_LIMIT_REQUESTS',
+  'RATE_LIMIT_PER_SECONDS',
+  'AUTH_FAILURE_LIMIT',
+  'AUTH_FAILURE_WINDOW_SECONDS',
+  'USAGE_FLUSH_INTERVAL_MS',
+]);
 
 /** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['EVENTSTORE_URL', 'MONGODB_URL'])
+      .concat(['EVENTSTORE_URL', 'MONGODB_URL', 'VERIFY_TOKEN'])
       .filter((name) => raw[name] !== undefined && raw[name] !== '')
       .map((name) => [name, INTEGER_SETTINGS.has(name) ? toInteger(raw[name]) : raw[name]]),
   );

@@ -5,6 +5,7 @@ export type DomainErrorCode =
   | 'KEY_NOT_FOUND'
   | 'KEY_ALREADY_EXISTS'
   | 'CONCURRENCY_CONFLICT'
+  | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE';
 
 export class DomainError extends Error {

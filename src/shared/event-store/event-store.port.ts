@@ -36,6 +36,12 @@ export interface AppendResult {
   position: number;
 }
 
+export interface StreamAppend {
+  streamId: string;
+  events: readonly EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadAllOptions {
   /** Exclusive start; null reads from the beginning. */
   after: number | null;
@@ -68,6 +74,12 @@ export interface EventStore {
     events: readonly EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Several appends in one call, for batched writers. Each append is atomic and checked on its own;
+   * where the store has multi-stream transactions (SQLite) the batch commits or fails as a whole,
+   * elsewhere (EventStoreDB) a failure can leave earlier appends of the batch in place.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
   readStream(streamId: string): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { KeyRateLimit } from '../../domain/api-key-events.js';
 
 export interface CreatedApiKey {
   keyId: string;
@@ -7,6 +8,7 @@ export interface CreatedApiKey {
   key: string;
   prefix: string;
   name: string | null;
+  rateLimit: KeyRateLimit;
   createdAt: string;
   /** Global position of the KeyCreated event. */
   position: number;
@@ -16,6 +18,8 @@ export class CreateApiKeyCommand extends Command<CreatedApiKey> {
   constructor(
     readonly accountId: string,
     readonly name: string | null,
+    /** Null applies the configured default. */
+    readonly rateLimit: KeyRateLimit | null,
     /** The key that authenticated the request; null when the operator CLI creates a key. */
     readonly actingKeyId: string | null,
     readonly requestId: string | null,

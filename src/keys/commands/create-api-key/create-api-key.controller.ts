@@ -23,14 +23,20 @@ export class CreateApiKeyController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key', description: 'The full key is in this response only.' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
-  @AuthenticatedRoute(400, 413, 415)
+  @AuthenticatedRoute(400, 413, 415, 429)
   async create(
     @Body() body: CreateApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<CreatedApiKeyResponse> {
     const created = await this.commandBus.execute(
-      new CreateApiKeyCommand(principal.accountId, body.name ?? null, principal.keyId, req.requestId),
+      new CreateApiKeyCommand(
+        principal.accountId,
+        body.name ?? null,
+        body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : null,
+        principal.keyId,
+        req.requestId,
+      ),
     );
     await this.projections.caughtUpTo(created.position);
     return presentCreatedApiKey(created);

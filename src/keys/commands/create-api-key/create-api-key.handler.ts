@@ -1,23 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type AppConfigService, setting } from '../../../shared/config/app-config.js';
 import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
 import { decide, foldApiKey } from '../../domain/api-key-decider.js';
-import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { apiKeyStreamId, type KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
 @CommandHandler(CreateApiKeyCommand)
 export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand, CreatedApiKey> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly defaultRateLimit: KeyRateLimit;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ConfigService) config: AppConfigService,
+  ) {
+    this.defaultRateLimit = {
+      requests: setting(config, 'RATE_LIMIT_REQUESTS'),
+      perSeconds: setting(config, 'RATE_LIMIT_PER_SECONDS'),
+    };
+  }
 
   async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {
     const keyId = randomUUID();
     const key = generateApiKey();
     const prefix = displayPrefix(key);
     const createdAt = new Date().toISOString();
+    const rateLimit = command.rateLimit ?? this.defaultRateLimit;
     const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) =>
       decide(foldApiKey(history.map(fromRecordedEvent)), {
         type: 'CreateApiKey',
@@ -26,10 +39,12 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
         name: command.name,
         prefix,
         secretHash: hashApiKey(key),
+        rateLimit,
         actingKeyId: command.actingKeyId,
         now: createdAt,
       }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
     );
-    return { keyId, accountId: command.accountId, key, prefix, name: command.name, createdAt, position: outcome.position! };
+    const { accountId, name } = command;
+    return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
   }
 }

@@ -1,4 +1,4 @@
-import type { CreatedApiKeyResponse } from '../../presentation/api-key.response.js';
+import { type CreatedApiKeyResponse, presentRateLimit } from '../../presentation/api-key.response.js';
 import type { CreatedApiKey } from './create-api-key.command.js';
 
 /** The create response, shared by the HTTP route and the operator CLI so both print the same object. */
@@ -9,6 +9,8 @@ export function presentCreatedApiKey(created: CreatedApiKey): CreatedApiKeyRespo
     key: created.key,
     prefix: created.prefix,
     status: 'active',
+    rate_limit: presentRateLimit(created.rateLimit),
+    request_count: 0,
     created_at: created.createdAt,
     last_used_at: null,
     revoked_at: null,

@@ -18,11 +18,11 @@ export class ListApiKeysController {
   @Get()
   @ApiOperation({ summary: 'List API keys', description: 'Newest first, redacted: only the prefix of each key is shown.' })
   @ApiOkResponse({ type: ApiKeyListResponse })
-  @AuthenticatedRoute(400)
+  @AuthenticatedRoute(400, 429)
   async list(@Query() query: ListApiKeysRequest, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
     const page = await this.queryBus.execute(
       new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null),
     );
-    return { data: page.views.map(presentApiKey), has_more: page.hasMore };
+    return { data: page.keys.map(({ view, usage }) => presentApiKey(view, usage)), has_more: page.hasMore };
   }
 }

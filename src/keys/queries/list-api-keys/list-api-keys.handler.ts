@@ -1,17 +1,26 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../../shared/domain/domain-error.js';
-import { API_KEY_READ_MODEL, type ApiKeyPage, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
-import { ListApiKeysQuery } from './list-api-keys.query.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
+import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
+import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
 
 @QueryHandler(ListApiKeysQuery)
-export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKeyPage> {
-  constructor(@Inject(API_KEY_READ_MODEL) private readonly readModel: ApiKeyReadModel) {}
+export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKeyListing> {
+  constructor(
+    @Inject(API_KEY_READ_MODEL) private readonly keys: ApiKeyReadModel,
+    @Inject(KEY_USAGE_READ_MODEL) private readonly usage: KeyUsageReadModel,
+  ) {}
 
-  async execute(query: ListApiKeysQuery): Promise<ApiKeyPage> {
-    if (query.startingAfter === null) return this.readModel.list(query.accountId, { limit: query.limit });
-    const cursor = await this.readModel.findById(query.accountId, query.startingAfter);
-    if (!cursor) throw new DomainError('INVALID_REQUEST', 'starting_after: no such API key in this account.');
-    return this.readModel.list(query.accountId, { limit: query.limit, beforePosition: cursor.createdPosition });
+  async execute(query: ListApiKeysQuery): Promise<ApiKeyListing> {
+    let beforePosition: number | undefined;
+    if (query.startingAfter !== null) {
+      const cursor = await this.keys.findById(query.accountId, query.startingAfter);
+      if (!cursor) throw new DomainError('INVALID_REQUEST', 'starting_after: no such API key in this account.');
+      beforePosition = cursor.createdPosition;
+    }
+    const page = await this.keys.list(query.accountId, { limit: query.limit, beforePosition });
+    const usage = await this.usage.getMany(page.views.map((view) => view.id));
+    return { keys: page.views.map((view) => ({ view, usage: usage.get(view.id) })), hasMore: page.hasMore };
   }
 }

@@ -1,7 +1,13 @@
 import { Query } from '@nestjs/cqrs';
-import type { ApiKeyPage } from '../../projection/api-key-read-model.port.js';
+import type { KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import type { ApiKeyView } from '../../projection/api-key-view.js';
 
-export class ListApiKeysQuery extends Query<ApiKeyPage> {
+export interface ApiKeyListing {
+  keys: Array<{ view: ApiKeyView; usage: KeyUsageView | undefined }>;
+  hasMore: boolean;
+}
+
+export class ListApiKeysQuery extends Query<ApiKeyListing> {
   constructor(
     readonly accountId: string,
     readonly limit: number,

@@ -1,0 +1,14 @@
+// Prints how many tests ran per backend and a closing "N passed, N failed, N skipped" line.
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const tests = report.testResults.flatMap((file) => file.assertionResults.map((t) => ({ ...t, file: file.name })));
+const count = (list, status) => list.filter((t) => t.status === status).length;
+const describe = (list) => `${count(list, 'passed')} passed, ${count(list, 'failed')} failed, ${count(list, 'pending') + count(list, 'skipped') + count(list, 'todo')} skipped`;
+
+const groups = {
+  'MongoDB (FerretDB)': tests.filter((t) => /mongodb/i.test(t.fullName) || /mongodb/i.test(t.file)),
+  EventStoreDB: tests.filter((t) => /eventstoredb/i.test(t.fullName)),
+};
+for (const [name, list] of Object.entries(groups)) console.log(`${name} tests: ${describe(list)}`);
+console.log(`jest: ${describe(tests)}`);

@@ -1,0 +1,34 @@
+import { type Db, MongoClient } from 'mongodb';
+
+export interface MongoConnection {
+  client: MongoClient;
+  db: Db;
+}
+
+/**
+ * Timeouts short enough that, with the server down, a call fails within a few seconds instead
+ * of queueing: server selection bounds both connecting and every later operation, and the socket
+ * timeout ends calls to a server that accepted the connection but stopped answering.
+ */
+const TIMEOUTS = {
+  serverSelectionTimeoutMS: 1500,
+  connectTimeoutMS: 2000,
+  socketTimeoutMS: 5000,
+} as const;
+
+/**
+ * Connects and checks the server once, so a wrong URL or a server that is down shows at startup:
+ * the promise rejects after about serverSelectionTimeoutMS rather than hanging. Once connected,
+ * the client reconnects by itself after an outage. The caller owns the client and must close it
+ * (MongoApiKeyReadModel.open takes it over).
+ */
+export async function connectMongo(url: string, dbName: string): Promise<MongoConnection> {
+  const client = new MongoClient(url, { ...TIMEOUTS, appName: 'parsesphere-keys' });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+  return { client, db: client.db(dbName) };
+}

@@ -1,0 +1,12 @@
+import Database from 'better-sqlite3';
+
+/** Opens the embedded read-model file: rebuildable from the log, so it trades fsyncs for speed. */
+export function openReadModelDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // The log is the source of truth: losing the last writes on power loss costs a short replay.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+  return db;
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
+import type { RateDecision } from '../../shared/rate-limit/gcra.js';
+import { boundedText } from '../../usage/domain/key-used.js';
+import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
+import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
+import { KeyTable, type KnownKey } from './key-table.js';
+
+export interface UseContext {
+  requestId: string;
+  ip: string | null;
+  userAgent: string | null;
+  method: string | null;
+  path: string | null;
+}
+
+export type Verification =
+  | { valid: true; key: KnownKey; rate: RateDecision }
+  | { valid: false; code: 'RATE_LIMITED'; key: KnownKey; rate: RateDecision }
+  | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' };
+
+/**
+ * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory
+ * lookup, the key's rate limit, and a buffered usage record. No store call, no await.
+ */
+@Injectable()
+export class ApiKeyVerifier {
+  private readonly limiter = new RateLimiter();
+
+  constructor(
+    @Inject(KeyTable) private readonly keys: KeyTable,
+    @Inject(UsageRecorder) private readonly usage: UsageRecorder,
+  ) {}
+
+  verify(presented: string, context: UseContext): Verification {
+    if (!isWellFormedApiKey(presented)) return { valid: false, code: 'MALFORMED' };
+    const key = this.keys.lookup(hashApiKey(presented));
+    if (!key) return { valid: false, code: 'NOT_FOUND' };
+    if (key.status === 'revoked') return { valid: false, code: 'REVOKED' };
+    const rate = this.limiter.consume(key.keyId, key.rateLimit);
+    this.usage.record({
+      keyId: key.keyId,
+      accountId: key.accountId,
+      usedAt: new Date().toISOString(),
+      requestId: context.requestId,
+      ip: boundedText(context.ip),
+      userAgent: boundedText(context.userAgent),
+      method: boundedText(context.method),
+      path: boundedText(context.path),
+      outcome: rate.allowed ? 'accepted' : 'rate_limited',
+    });
+    return rate.allowed ? { valid: true, key, rate } : { valid: false, code: 'RATE_LIMITED', key, rate };
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { ApiKeyDetailResponse, presentApiKeyDetail } from '../../presentation/api-key.response.js';
+import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { GetApiKeyQuery } from './get-api-key.query.js';
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class GetApiKeyController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get(':api_key_id')
+  @ApiOperation({ summary: 'Get one API key with its usage', description: 'Redacted, like the listing.' })
+  @ApiParam({ name: 'api_key_id', format: 'uuid' })
+  @ApiOkResponse({ type: ApiKeyDetailResponse })
+  @AuthenticatedRoute(400, 404, 429)
+  async get(@Param('api_key_id', keyIdPipe) keyId: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyDetailResponse> {
+    const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
+    return presentApiKeyDetail(view, usage, new Date());
+  }
+}

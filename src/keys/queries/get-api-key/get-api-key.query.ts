@@ -1,0 +1,17 @@
+import { Query } from '@nestjs/cqrs';
+import type { KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import type { ApiKeyView } from '../../projection/api-key-view.js';
+
+export interface ApiKeyWithUsage {
+  view: ApiKeyView;
+  usage: KeyUsageView | undefined;
+}
+
+export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
+  constructor(
+    readonly accountId: string,
+    readonly keyId: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,10 @@
+import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
+import { KEY_USED } from '../domain/key-used.js';
+import { applyToKeyUsageView, type KeyUsageView } from './key-usage-view.js';
+
+export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
+  name: 'key-usage',
+  eventTypes: [KEY_USED],
+  viewIdOf: (event) => event.data.keyId as string,
+  apply: applyToKeyUsageView,
+};

@@ -1,0 +1,72 @@
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import type { KeyUsedData } from '../domain/key-used.js';
+
+export interface HourlyCount {
+  /** Start of the hour, ISO-8601. */
+  hour: string;
+  count: number;
+}
+
+/** Usage of one key, folded from its usage stream. */
+export interface KeyUsageView {
+  keyId: string;
+  accountId: string;
+  accepted: number;
+  rateLimited: number;
+  firstUsedAt: string;
+  lastUsedAt: string;
+  lastIp: string | null;
+  lastUserAgent: string | null;
+  /** Requests per hour for the 48 hours up to the last use, oldest first. */
+  hourly: HourlyCount[];
+  /** Revision of the last usage event applied; guards against applying an event twice. */
+  revision: number;
+}
+
+const HOURS_KEPT = 48;
+const HOUR_MS = 3_600_000;
+
+export function hourOf(iso: string): string {
+  return new Date(Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS).toISOString();
+}
+
+/** Pure: the view after one more KeyUsed of the key's usage stream; a replayed event changes nothing. */
+export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView | undefined {
+  if (view && recorded.revision <= view.revision) return view;
+  const use = recorded.data as unknown as KeyUsedData;
+  const hour = hourOf(use.usedAt);
+  const later = !view || use.usedAt >= view.lastUsedAt;
+  const hourly = addToHour(view?.hourly ?? [], hour);
+  return {
+    keyId: use.keyId,
+    accountId: use.accountId,
+    accepted: (view?.accepted ?? 0) + (use.outcome === 'accepted' ? 1 : 0),
+    rateLimited: (view?.rateLimited ?? 0) + (use.outcome === 'rate_limited' ? 1 : 0),
+    firstUsedAt: view && view.firstUsedAt < use.usedAt ? view.firstUsedAt : use.usedAt,
+    lastUsedAt: later ? use.usedAt : view.lastUsedAt,
+    lastIp: later ? use.ip : view.lastIp,
+    lastUserAgent: later ? use.userAgent : view.lastUserAgent,
+    hourly,
+    revision: recorded.revision,
+  };
+}
+
+function addToHour(hourly: HourlyCount[], hour: string): HourlyCount[] {
+  const next = hourly.map((h) => ({ ...h }));
+  const existing = next.find((h) => h.hour === hour);
+  if (existing) existing.count += 1;
+  else next.push({ hour, count: 1 });
+  next.sort((a, b) => (a.hour < b.hour ? -1 : 1));
+  const newest = Date.parse(next[next.length - 1].hour);
+  return next.filter((h) => newest - Date.parse(h.hour) < HOURS_KEPT * HOUR_MS);
+}
+
+/** Requests per hour for the 24 hours ending with the hour of `now`, zeros included, oldest first. */
+export function last24Hours(view: KeyUsageView | undefined, now: Date): HourlyCount[] {
+  const current = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const counts = new Map((view?.hourly ?? []).map((h) => [h.hour, h.count]));
+  return Array.from({ length: 24 }, (_, i) => {
+    const hour = new Date(current - (23 - i) * HOUR_MS).toISOString();
+    return { hour, count: counts.get(hour) ?? 0 };
+  });
+}

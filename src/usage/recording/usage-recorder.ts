@@ -1,0 +1,97 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { type AppConfigService, setting } from '../../shared/config/app-config.js';
+import { EVENT_STORE, type EventStore, type StreamAppend } from '../../shared/event-store/event-store.port.js';
+import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
+
+const FLUSH_AT = 2000;
+/** While the store is down, uses pile up to this many; beyond it the oldest are dropped and counted. */
+const MAX_BUFFERED = 200_000;
+
+/**
+ * Records uses without a store round-trip on the request path: they are buffered and appended
+ * in batches, every flush interval or sooner when the buffer fills. Shutdown flushes everything.
+ */
+@Injectable()
+export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('UsageRecorder');
+  private buffer: KeyUsedData[] = [];
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private dropped = 0;
+  private readonly intervalMs: number;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(ConfigService) config: AppConfigService,
+  ) {
+    this.intervalMs = setting(config, 'USAGE_FLUSH_INTERVAL_MS');
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+    if (this.buffer.length > 0) this.logger.error(`${this.buffer.length} usage events could not be written before shutdown`);
+  }
+
+  record(use: KeyUsedData): void {
+    this.buffer.push(use);
+    if (this.buffer.length > MAX_BUFFERED) {
+      this.dropped += this.buffer.length - MAX_BUFFERED;
+      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+    }
+    if (this.buffer.length >= FLUSH_AT && !this.flushing) void this.flush();
+  }
+
+  pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Appends everything buffered so far; concurrent callers share one flush. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.buffer.length === 0) return;
+    this.flushing = this.writeBuffered().finally(() => (this.flushing = null));
+    await this.flushing;
+  }
+
+  private async writeBuffered(): Promise<void> {
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      await this.store.appendToStreams(toAppends(batch));
+      if (this.dropped > 0) {
+        this.logger.error(`${this.dropped} usage events were dropped while the event store was unavailable`);
+        this.dropped = 0;
+      }
+    } catch (error) {
+      this.buffer = batch.concat(this.buffer);
+      this.logger.warn(`Usage flush of ${batch.length} events failed, will retry: ${(error as Error).message}`);
+    }
+  }
+}
+
+function toAppends(batch: KeyUsedData[]): StreamAppend[] {
+  const byKey = new Map<string, KeyUsedData[]>();
+  for (const use of batch) {
+    const uses = byKey.get(use.keyId);
+    if (uses) uses.push(use);
+    else byKey.set(use.keyId, [use]);
+  }
+  return [...byKey].map(([keyId, uses]) => ({
+    streamId: keyUsageStreamId(keyId),
+    expectedRevision: 'any',
+    events: uses.map((use) => ({
+      type: KEY_USED,
+      schemaVersion: 1,
+      data: { ...use },
+      metadata: { requestId: use.requestId },
+    })),
+  }));
+}

@@ -1,0 +1,74 @@
+import request from 'supertest';
+import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { keyUsageStreamId } from '../../src/usage/domain/key-used.js';
+import { bearer } from '../support/auth.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
+
+describe('POST /v1/keys/verify', () => {
+  let t: TestApp;
+  let admin: { key: string; keyId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000 } });
+    admin = await t.bootstrapKey('acme', 'admin');
+  });
+  afterAll(() => t.destroy());
+
+  const verify = (body: object) => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send(body);
+
+  it('answers a valid key with its id, account, name and rate limit state, and records the context', async () => {
+    const created = await request(t.http)
+      .post('/v1/api-keys')
+      .set(bearer(admin.key))
+      .send({ name: 'gateway user', rate_limit: { requests: 10, per_seconds: 60 } })
+      .expect(201);
+    const context = { ip: '203.0.113.7', method: 'POST', path: '/v1/parses', user_agent: 'sdk/1.2' };
+    const res = await verify({ key: created.body.key, context }).expect(200);
+    expect(res.body).toEqual({
+      valid: true,
+      key_id: created.body.id,
+      account_id: 'acme',
+      name: 'gateway user',
+      rate_limit: { limit: 10, remaining: 9, reset: 6 },
+    });
+    await flushUsage(t);
+    const uses = await t.app.get<EventStore>(EVENT_STORE).readStream(keyUsageStreamId(created.body.id));
+    expect(uses.map((u) => u.data)).toEqual([
+      expect.objectContaining({ ip: '203.0.113.7', method: 'POST', path: '/v1/parses', userAgent: 'sdk/1.2', outcome: 'accepted' }),
+    ]);
+    expect(JSON.stringify(uses)).not.toContain(created.body.key.slice(12));
+  });
+
+  it('answers MALFORMED, NOT_FOUND and REVOKED', async () => {
+    expect((await verify({ key: 'sk_nope' }).expect(200)).body).toEqual({ valid: false, code: 'MALFORMED' });
+    expect((await verify({ key: generateApiKey() }).expect(200)).body).toEqual({ valid: false, code: 'NOT_FOUND' });
+    const doomed = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({}).expect(201);
+    await request(t.http).delete(`/v1/api-keys/${doomed.body.id}`).set(bearer(admin.key)).expect(200);
+    expect((await verify({ key: doomed.body.key }).expect(200)).body).toEqual({ valid: false, code: 'REVOKED' });
+  });
+
+  it('answers RATE_LIMITED past the key’s limit and records that outcome', async () => {
+    const created = await request(t.http)
+      .post('/v1/api-keys')
+      .set(bearer(admin.key))
+      .send({ rate_limit: { requests: 2, per_seconds: 60 } })
+      .expect(201);
+    await verify({ key: created.body.key }).expect(200);
+    const last = await verify({ key: created.body.key }).expect(200);
+    expect(last.body.rate_limit).toEqual({ limit: 2, remaining: 0, reset: 60 });
+    expect((await verify({ key: created.body.key }).expect(200)).body).toEqual({ valid: false, code: 'RATE_LIMITED' });
+    await flushUsage(t);
+    const detail = await request(t.http).get(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
+    expect(detail.body.usage).toMatchObject({ accepted: 2, rate_limited: 1 });
+  });
+
+  it('validates the body', async () => {
+    const res = await verify({ key: 42, context: { ip: 'not-an-ip' } }).expect(400);
+    expect(res.body.error.message).toMatch(/key/);
+    expect(res.body.error.message).toMatch(/context\.ip/);
+  });
+});
