@@ -1,4 +1,4 @@
-import { createKeyWithCli, countEvents, startServiceProcess } from '../support/service-process.js';
+import { countEvents, createKeyWithCli, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const FLUSH_INTERVAL_MS = 500;
@@ -13,11 +13,14 @@ async function useKey(url: string, key: string, times: number, completedAt: numb
 }
 
 describe('Usage durability across shutdowns', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => (service = undefined));
+
   it('loses nothing on SIGTERM: every use is in the log', async () => {
     const dir = makeTempDir('sigterm');
     try {
-      const { key } = createKeyWithCli(dir.path);
-      const service = await startServiceProcess({ DATA_DIR: dir.path, USAGE_FLUSH_INTERVAL_MS: '60000' });
+      const { key } = createKeyWithCli(dir.path, ['--rate-limit', '1000000/1']);
+      service = await startServiceProcess({ DATA_DIR: dir.path, USAGE_FLUSH_INTERVAL_MS: '60000' });
       const completed: number[] = [];
       await useKey(service.url, key, 250, completed);
       service.child.kill('SIGTERM');
@@ -25,6 +28,7 @@ describe('Usage durability across shutdowns', () => {
       expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
       expect(countEvents(dir.path, 'KeyUsed')).toBe(250);
     } finally {
+      service?.child.kill('SIGKILL');
       dir.remove();
     }
   });
@@ -32,8 +36,8 @@ describe('Usage durability across shutdowns', () => {
   it(`loses at most the last flush interval (${FLUSH_INTERVAL_MS} ms) on SIGKILL`, async () => {
     const dir = makeTempDir('sigkill');
     try {
-      const { key } = createKeyWithCli(dir.path);
-      const service = await startServiceProcess({ DATA_DIR: dir.path, USAGE_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS) });
+      const { key } = createKeyWithCli(dir.path, ['--rate-limit', '1000000/1']);
+      service = await startServiceProcess({ DATA_DIR: dir.path, USAGE_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS) });
       const completed: number[] = [];
       const started = Date.now();
       while (Date.now() - started < 2500) await useKey(service.url, key, 10, completed);
@@ -47,6 +51,7 @@ describe('Usage durability across shutdowns', () => {
       expect(recorded).toBeGreaterThanOrEqual(safe);
       expect(recorded).toBeLessThanOrEqual(completed.length);
     } finally {
+      service?.child.kill('SIGKILL');
       dir.remove();
     }
   });

@@ -9,6 +9,18 @@ import type { KeyRateLimit } from '../../src/keys/domain/api-key-events.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { makeTempDir } from './temp-dir.js';
 
+async function dropMongoDatabase(url: string, name: string): Promise<void> {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000 });
+  try {
+    await client.db(name).dropDatabase();
+  } catch {
+    // The server may be gone (outage tests); its temporary data goes with it.
+  } finally {
+    await client.close();
+  }
+}
+
 export interface TestApp {
   app: NestExpressApplication;
   http: ReturnType<NestExpressApplication['getHttpServer']>;
@@ -75,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     destroy: async () => {
       await close();
       temp?.remove();
+      if (mongoDb && overrides.MONGODB_URL) await dropMongoDatabase(String(overrides.MONGODB_URL), mongoDb);
     },
   };
 }

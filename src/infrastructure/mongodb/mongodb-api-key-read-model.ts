@@ -1,3 +1,4 @@
+import { unlessUnreachable } from './mongo-unavailable.js';
 import type { AnyBulkWriteOperation, Collection, Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView } from '../../keys/projection/api-key-view.js';
@@ -53,43 +54,57 @@ export class MongoApiKeyReadModel implements ApiKeyReadModel {
   }
 
   async findBySecretHash(secretHash: string): Promise<ApiKeyView | null> {
-    const doc = await this.views.findOne({ secretHash });
-    return doc ? toView(doc) : null;
+    return unlessUnreachable(async () => {
+      const doc = await this.views.findOne({ secretHash });
+      return doc ? toView(doc) : null;
+    });
   }
 
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
-    const doc = await this.views.findOne({ _id: id, accountId });
-    return doc ? toView(doc) : null;
+    return unlessUnreachable(async () => {
+      const doc = await this.views.findOne({ _id: id, accountId });
+      return doc ? toView(doc) : null;
+    });
   }
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
-    const docs = await this.views
-      .find({ accountId, createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER } })
-      .sort({ createdPosition: -1 })
-      .limit(query.limit + 1)
-      .toArray();
-    return { views: docs.slice(0, query.limit).map(toView), hasMore: docs.length > query.limit };
+    return unlessUnreachable(async () => {
+      const docs = await this.views
+        .find({ accountId, createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER } })
+        .sort({ createdPosition: -1 })
+        .limit(query.limit + 1)
+        .toArray();
+      return { views: docs.slice(0, query.limit).map(toView), hasMore: docs.length > query.limit };
+    });
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, ApiKeyView>> {
-    const found = new Map<string, ApiKeyView>();
-    if (ids.length === 0) return found;
-    for (const doc of await this.views.find({ _id: { $in: [...ids] } }).toArray()) found.set(doc._id, toView(doc));
-    return found;
+    return unlessUnreachable(async () => {
+      const found = new Map<string, ApiKeyView>();
+      if (ids.length === 0) return found;
+      for (const doc of await this.views.find({ _id: { $in: [...ids] } }).toArray()) found.set(doc._id, toView(doc));
+      return found;
+    });
   }
 
   async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
-    const filter = afterId === null ? {} : { _id: { $gt: afterId } };
-    return (await this.views.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map(toView);
+    return unlessUnreachable(async () => {
+      const filter = afterId === null ? {} : { _id: { $gt: afterId } };
+      return (await this.views.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map(toView);
+    });
   }
 
   async save(views: readonly ApiKeyView[], checkpoint: number): Promise<void> {
-    if (views.length > 0) await this.views.bulkWrite(views.flatMap(revisionGuardedWrites), { ordered: true });
-    await this.checkpoints.updateOne({ _id: PROJECTION }, { $max: { position: checkpoint } }, { upsert: true });
+    return unlessUnreachable(async () => {
+      if (views.length > 0) await this.views.bulkWrite(views.flatMap(revisionGuardedWrites), { ordered: true });
+      await this.checkpoints.updateOne({ _id: PROJECTION }, { $max: { position: checkpoint } }, { upsert: true });
+    });
   }
 
   async getCheckpoint(): Promise<number | null> {
-    return (await this.checkpoints.findOne({ _id: PROJECTION }))?.position ?? null;
+    return unlessUnreachable(async () => {
+      return (await this.checkpoints.findOne({ _id: PROJECTION }))?.position ?? null;
+    });
   }
 
   async reset(): Promise<void> {
@@ -100,7 +115,9 @@ export class MongoApiKeyReadModel implements ApiKeyReadModel {
   }
 
   async ping(): Promise<void> {
-    await this.db.command({ ping: 1 });
+    return unlessUnreachable(async () => {
+      await this.db.command({ ping: 1 });
+    });
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { unlessUnreachable } from './mongo-unavailable.js';
 import type { AnyBulkWriteOperation, Collection, Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageView } from '../../usage/projection/key-usage-view.js';
@@ -33,19 +34,25 @@ export class MongoKeyUsageReadModel implements KeyUsageReadModel {
   }
 
   async getMany(keyIds: readonly string[]): Promise<Map<string, KeyUsageView>> {
-    const found = new Map<string, KeyUsageView>();
-    if (keyIds.length === 0) return found;
-    for (const doc of await this.views.find({ _id: { $in: [...keyIds] } }).toArray()) found.set(doc._id, toView(doc));
-    return found;
+    return unlessUnreachable(async () => {
+      const found = new Map<string, KeyUsageView>();
+      if (keyIds.length === 0) return found;
+      for (const doc of await this.views.find({ _id: { $in: [...keyIds] } }).toArray()) found.set(doc._id, toView(doc));
+      return found;
+    });
   }
 
   async save(views: readonly KeyUsageView[], checkpoint: number): Promise<void> {
-    if (views.length > 0) await this.views.bulkWrite(views.flatMap(revisionGuardedWrites), { ordered: true });
-    await this.checkpoints.updateOne({ _id: PROJECTION }, { $max: { position: checkpoint } }, { upsert: true });
+    return unlessUnreachable(async () => {
+      if (views.length > 0) await this.views.bulkWrite(views.flatMap(revisionGuardedWrites), { ordered: true });
+      await this.checkpoints.updateOne({ _id: PROJECTION }, { $max: { position: checkpoint } }, { upsert: true });
+    });
   }
 
   async getCheckpoint(): Promise<number | null> {
-    return (await this.checkpoints.findOne({ _id: PROJECTION }))?.position ?? null;
+    return unlessUnreachable(async () => {
+      return (await this.checkpoints.findOne({ _id: PROJECTION }))?.position ?? null;
+    });
   }
 
   async reset(): Promise<void> {
@@ -54,7 +61,9 @@ export class MongoKeyUsageReadModel implements KeyUsageReadModel {
   }
 
   async ping(): Promise<void> {
-    await this.db.command({ ping: 1 });
+    return unlessUnreachable(async () => {
+      await this.db.command({ ping: 1 });
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { DomainError } from '../../../shared/domain/domain-error.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -14,6 +15,8 @@ import { presentCreatedApiKey } from './created-api-key.presenter.js';
 @ApiTags('API keys')
 @Controller('v1/api-keys')
 export class CreateApiKeyController {
+  private readonly logger = new Logger(CreateApiKeyController.name);
+
   constructor(
     private readonly commandBus: CommandBus,
     private readonly projections: ProjectionProgress,
@@ -38,7 +41,12 @@ export class CreateApiKeyController {
         req.requestId,
       ),
     );
-    await this.projections.caughtUpTo(created.position);
+    // The key exists once its event is appended: if a read model cannot show it yet, the caller
+    // still gets the key (the only time it can), and the listing catches up when the store is back.
+    await this.projections.caughtUpTo(created.position).catch((error: unknown) => {
+      if (!(error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE')) throw error;
+      this.logger.warn(`Key ${created.keyId} created; read models not caught up: ${error.message}`);
+    });
     return presentCreatedApiKey(created);
   }
 }

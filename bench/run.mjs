@@ -1,0 +1,558 @@
+// npm run bench: one benchmark run of the verify hot path against the built service.
+//
+// Starts dist/main.js on 127.0.0.1 with a fresh temp DATA_DIR (embedded SQLite), creates an admin key with
+// the CLI, seeds keys through POST /v1/api-keys, measures resident memory, then loads GET /health,
+// POST /v1/keys/verify and GET /v1/api-keys with autocannon and reports verify/health as ratios, plus the
+// KeyUsed events written per second. Prints a Markdown report and writes bench/results/latest.json.
+//
+// Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
+//      BENCH_KEYS (10000), BENCH_SEED_CONCURRENCY (16), USAGE_FLUSH_INTERVAL_MS (service default, 1000),
+//      BENCH_PROFILE=1: CPU-profile the server during the measured verify run (numbers are then perturbed;
+//      the profile and its summary go to bench/results/verify.cpuprofile and verify-profile.md).
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { formatSummary, summarizeProfile } from './profile-summary.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BENCH_DIR = join(ROOT, 'bench');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+const HOST = '127.0.0.1';
+
+function intFromEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+const SECONDS = intFromEnv('BENCH_SECONDS', 10, 1, 300);
+const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2, 0, 60);
+const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 50, 1, 1000);
+const KEY_COUNT = intFromEnv('BENCH_KEYS', 10_000, 1, 100_000);
+const SEED_CONCURRENCY = intFromEnv('BENCH_SEED_CONCURRENCY', 16, 1, 256);
+const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const TARGET_RATIO = 0.8;
+const TARGET_VERIFY_P99_MS = 5;
+// Bounded in time: everything (start, seeding, 3 targets with warm-up, flush waits) or we stop.
+const BUDGET_MS = 240_000 + 3 * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+// ---------------------------------------------------------------- the service under test
+
+class Service {
+  constructor() {
+    this.dataDir = mkdtempSync(join(os.tmpdir(), 'parsesphere-bench-'));
+    this.verifyToken = randomBytes(32).toString('base64url');
+    this.tail = [];
+    this.child = null;
+    this.exited = null;
+  }
+
+  env(port) {
+    const env = { ...process.env };
+    // Embedded storage only, whatever the caller's shell has configured.
+    for (const name of ['EVENTSTORE_URL', 'MONGODB_URL', 'MONGODB_DB', 'NODE_OPTIONS']) delete env[name];
+    return Object.assign(env, {
+      PORT: String(port),
+      DATA_DIR: this.dataDir,
+      LOG_LEVEL: 'warn',
+      VERIFY_TOKEN: this.verifyToken,
+      // The service validates AUTH_FAILURE_LIMIT <= 100000 (src/shared/config/environment.ts); the benchmark
+      // sends only valid keys, so no failure is ever recorded and this limit is never approached.
+      AUTH_FAILURE_LIMIT: '100000',
+      RATE_LIMIT_REQUESTS: '1000000',
+      RATE_LIMIT_PER_SECONDS: '1',
+      USAGE_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS),
+    });
+  }
+
+  async start() {
+    this.port = await freePort();
+    this.baseUrl = `http://${HOST}:${this.port}`;
+    const args = ['--import', pathToFileURL(join(BENCH_DIR, 'loopback.mjs')).href];
+    if (PROFILE) args.push('--import', pathToFileURL(join(BENCH_DIR, 'cpu-profile-hook.mjs')).href);
+    args.push(join(ROOT, 'dist', 'main.js'));
+    this.child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: this.env(this.port),
+      stdio: PROFILE ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk) => {
+        for (const line of chunk.split('\n').filter(Boolean)) {
+          this.tail.push(line);
+          if (this.tail.length > 50) this.tail.shift();
+          process.stderr.write(`[server] ${line}\n`);
+        }
+      });
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`The service exited during start-up (${this.child.exitCode ?? this.child.signalCode})`);
+      }
+      try {
+        const res = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('GET /health did not answer 200 within 30 s');
+      await sleep(100);
+    }
+  }
+
+  rssBytes() {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    if (!kib) throw new Error('VmRSS not found in /proc/<pid>/status');
+    return Number(kib[1]) * 1024;
+  }
+
+  async cli(args) {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
+      cwd: ROOT,
+      env: this.env(this.port),
+      timeout: 60_000,
+    });
+    return JSON.parse(stdout);
+  }
+
+  /** Asks the profiling hook inside the server to do something and waits for its answer. */
+  ipc(cmd, extra = {}) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${cmd} within 30 s`)), 30_000);
+      const onMessage = (message) => {
+        if (message?.cmd === 'profile-error') reject(new Error(message.message));
+        else resolve(message);
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ cmd, ...extra });
+    });
+  }
+
+  async stop() {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      const timeout = sleep(15_000).then(() => 'timeout');
+      if ((await Promise.race([this.exited, timeout])) === 'timeout') {
+        log('the service did not stop within 15 s of SIGTERM: SIGKILL');
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- steps
+
+async function waitForAdminKey(service, adminKey) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await fetch(`${service.baseUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` } });
+    await res.arrayBuffer();
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`The server did not accept the CLI-created key within 15 s (last ${res.status})`);
+    await sleep(100);
+  }
+}
+
+async function seedKeys(service, adminKey) {
+  const keys = new Array(KEY_COUNT);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < KEY_COUNT; i = next++) {
+      const res = await fetch(`${service.baseUrl}/v1/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `bench-${i}` }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await res.text();
+      if (res.status !== 201) throw new Error(`POST /v1/api-keys #${i} answered ${res.status}: ${text.slice(0, 300)}`);
+      keys[i] = JSON.parse(text).key;
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { keys, seconds, keysPerSecond: KEY_COUNT / seconds };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+/** One autocannon run; keeps every response time (float ms) for exact percentiles. */
+async function cannon(service, options, seconds) {
+  const latencies = [];
+  // autocannon takes the path from the URL (a top-level `path` option is ignored).
+  const { path = '', ...rest } = options;
+  const instance = autocannon({
+    url: `${service.baseUrl}${path}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    ...rest,
+  });
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return { result, latencies };
+}
+
+function summarize(name, { result, latencies }) {
+  const total2xx = result['2xx'];
+  return {
+    target: name,
+    durationSeconds: result.duration,
+    requestsPerSecondMean: result.requests.mean,
+    requestsPerSecondOverall: total2xx / result.duration,
+    latencyMs: {
+      // Exact, from autocannon's per-response hrtime (float ms), every response counted.
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? NaN,
+      // autocannon's own HDR histogram (integer-ms buckets), for comparison.
+      autocannonP50: result.latency.p50,
+      autocannonP99: result.latency.p99,
+    },
+    responses: total2xx + result.non2xx,
+    ok2xx: total2xx,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+  };
+}
+
+async function load(service, name, options) {
+  if (WARMUP_SECONDS > 0) {
+    log(`${name}: warm-up ${WARMUP_SECONDS} s`);
+    const warm = summarize(name, await cannon(service, options, WARMUP_SECONDS));
+    if (warm.non2xx || warm.errors || warm.mismatches) {
+      throw new Error(`${name} warm-up: ${warm.non2xx} non-2xx, ${warm.errors} errors, ${warm.mismatches} mismatches (${JSON.stringify(warm.statusCodes)})`);
+    }
+  }
+  return async (beforeMeasured) => {
+    if (beforeMeasured) await beforeMeasured();
+    log(`${name}: measuring ${SECONDS} s at ${CONNECTIONS} connections`);
+    return summarize(name, await cannon(service, options, SECONDS));
+  };
+}
+
+function countKeyUsed(dataDir) {
+  const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'KeyUsed'").get().n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits at least two flush intervals, then until the KeyUsed count stops moving. */
+async function settledKeyUsedCount(dataDir) {
+  await sleep(2 * FLUSH_INTERVAL_MS);
+  let previous = countKeyUsed(dataDir);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await sleep(FLUSH_INTERVAL_MS + 250);
+    const now = countKeyUsed(dataDir);
+    if (now === previous) return now;
+    if (Date.now() > deadline) throw new Error('KeyUsed count still growing 60 s after the load stopped');
+    previous = now;
+  }
+}
+
+/** The commit, and whether src/ differs from it: dist/ is built from the working tree, not from the commit. */
+function gitDescription() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short=12', 'HEAD')}${changed ? ` + ${changed} uncommitted change(s) under src/` : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+const fmt = (value, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
+const mib = (bytes) => `${fmt(bytes / 1024 / 1024, 1)} MiB`;
+
+function markdown(report) {
+  const { machine: m, seeding, memory, targets, ratios, usage } = report;
+  const lines = [];
+  lines.push(`## ParseSphere Keys benchmark (${report.finishedAt})`, '');
+  lines.push(
+    `Machine: ${m.cpuModel} x ${m.cpuCount}, ${mib(m.totalMemoryBytes)} RAM, Node ${m.node}, ${m.platform}. ` +
+      `Code: ${report.code}. Load generator: autocannon ${report.autocannonVersion} in one process on the same cores as the server.`,
+  );
+  lines.push(
+    `Settings: ${report.settings.connections} connections, ${report.settings.seconds} s measured + ${report.settings.warmupSeconds} s warm-up per target, ` +
+      `${report.settings.keys} seeded keys, embedded SQLite, USAGE_FLUSH_INTERVAL_MS=${report.settings.usageFlushIntervalMs}` +
+      `${report.settings.profiled ? ', **server CPU-profiled during the verify run (numbers perturbed)**' : ''}.`,
+    '',
+  );
+  lines.push('| Figure | Value |', '|---|---:|');
+  lines.push(`| Keys seeded through POST /v1/api-keys (${seeding.concurrency} in flight) | ${fmt(seeding.keys)} in ${fmt(seeding.seconds, 1)} s |`);
+  lines.push(`| Key-creation throughput | ${fmt(seeding.keysPerSecond, 0)} keys/s |`);
+  lines.push(`| Server RSS before seeding | ${mib(memory.rssBeforeBytes)} |`);
+  lines.push(`| Server RSS after seeding (+${memory.settleSeconds} s settle) | ${mib(memory.rssAfterBytes)} |`);
+  lines.push(`| Resident memory per cached key (upper bound: includes the read model's and allocator's share) | ${fmt(memory.bytesPerKey, 0)} B |`);
+  lines.push('');
+  lines.push('| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const t of targets) {
+    lines.push(
+      `| ${t.label} | ${fmt(t.requestsPerSecondMean, 0)} | ${fmt(t.latencyMs.p50, 2)} | ${fmt(t.latencyMs.p99, 2)} | ${fmt(t.latencyMs.max, 1)} | ` +
+        `${fmt(t.ok2xx)} | ${fmt(t.non2xx)} | ${fmt(t.errors)} | ${fmt(t.timeouts)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| Target | Measured | Goal | Verdict |', '|---|---:|---:|---|');
+  lines.push(`| verify / health req/s | ${fmt(ratios.verifyOverHealth, 3)} | ≥ ${TARGET_RATIO} | ${ratios.ratioVerdict} |`);
+  lines.push(`| verify p99 | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
+  lines.push('');
+  lines.push('| Usage events (measured verify run only) | Value |', '|---|---:|');
+  lines.push(`| KeyUsed rows before / after the run | ${fmt(usage.keyUsedBefore)} / ${fmt(usage.keyUsedAfter)} |`);
+  lines.push(`| KeyUsed written | ${fmt(usage.keyUsedWritten)} |`);
+  lines.push(`| KeyUsed written per second of the run | ${fmt(usage.keyUsedPerSecond, 0)} /s |`);
+  lines.push(`| verify 2xx with valid:true seen by autocannon | ${fmt(usage.verifyAccepted)} |`);
+  lines.push(`| Count matches the accepted verifies | ${usage.matchVerdict} |`);
+  lines.push('');
+  lines.push(
+    'p50/p99/max are exact percentiles of every response time autocannon measured (float ms); ' +
+      "autocannon's own integer-ms histogram figures are in latest.json. req/s (mean) is autocannon's mean of per-second samples.",
+  );
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js missing: run `npm run build` (npm run bench does)');
+  const service = new Service();
+  const failures = [];
+  let report = null;
+  const watchdog = setTimeout(() => {
+    log(`time budget of ${Math.round(BUDGET_MS / 1000)} s exceeded: stopping`);
+    service.stop().finally(() => process.exit(1));
+  }, BUDGET_MS);
+  const onSignal = (signal) => {
+    log(`${signal}: stopping the service`);
+    service.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    log(`starting dist/main.js, DATA_DIR=${service.dataDir}`);
+    await service.start();
+    log(`service up on ${service.baseUrl} (pid ${service.child.pid})`);
+
+    const admin = await service.cli(['create-key', '--account', 'bench', '--name', 'bench-admin', '--rate-limit', '1000000/1']);
+    await waitForAdminKey(service, admin.key);
+    log('admin key accepted');
+
+    const rssBeforeBytes = service.rssBytes();
+    log(`seeding ${KEY_COUNT} keys, ${SEED_CONCURRENCY} in flight`);
+    const seeding = await seedKeys(service, admin.key);
+    const settleSeconds = 3;
+    await sleep(settleSeconds * 1000);
+    const rssAfterBytes = service.rssBytes();
+    log(`seeded in ${seeding.seconds.toFixed(1)} s (${seeding.keysPerSecond.toFixed(0)} keys/s)`);
+
+    // (a) a trivial route through the same middleware, guard and filter chain.
+    const health = await (await load(service, 'health', { method: 'GET', path: '/health' }))();
+
+    // (b) the verify hot path, rotating over the seeded keys.
+    const bodies = seeding.keys.map((key, i) =>
+      Buffer.from(
+        JSON.stringify({
+          key,
+          context: { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, method: 'POST', path: '/v1/parses', user_agent: 'bench' },
+        }),
+      ),
+    );
+    let nextBody = 0;
+    const verifyOptions = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${service.verifyToken}`, 'content-type': 'application/json' },
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/keys/verify',
+          setupRequest: (request) => {
+            request.body = bodies[nextBody++ % bodies.length];
+            return request;
+          },
+        },
+      ],
+      // Every seeded key is valid and has a limit of 1,000,000/s: anything but valid:true is a failure.
+      verifyBody: (body) => body.includes('"valid":true'),
+    };
+    const measureVerify = await load(service, 'verify', verifyOptions);
+    let keyUsedBefore = 0;
+    const verify = await measureVerify(async () => {
+      keyUsedBefore = await settledKeyUsedCount(service.dataDir);
+      if (PROFILE) await service.ipc('profile-start');
+    });
+    let profile = null;
+    if (PROFILE) {
+      const file = join(RESULTS_DIR, 'verify.cpuprofile');
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      await service.ipc('profile-stop', { file });
+      profile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
+      writeFileSync(join(RESULTS_DIR, 'verify-profile.md'), `${formatSummary(profile)}\n`);
+    }
+    const keyUsedAfter = await settledKeyUsedCount(service.dataDir);
+
+    // (c) an authenticated read route with the admin key.
+    const list = await (await load(service, 'list', {
+      method: 'GET',
+      path: '/v1/api-keys',
+      headers: { authorization: `Bearer ${admin.key}` },
+    }))();
+
+    const verifyAccepted = verify.ok2xx - verify.mismatches;
+    const keyUsedWritten = keyUsedAfter - keyUsedBefore;
+    const difference = keyUsedWritten - verifyAccepted;
+    // autocannon stops at the deadline without reading the answers still in flight: the server has
+    // recorded those uses, autocannon has not counted them. At most one per connection.
+    const matchVerdict =
+      difference === 0
+        ? 'yes (exact)'
+        : difference > 0 && difference <= CONNECTIONS
+          ? `yes, +${difference} (≤ ${CONNECTIONS} requests in flight when autocannon stopped)`
+          : `NO: ${difference > 0 ? '+' : ''}${difference}`;
+    if (matchVerdict.startsWith('NO')) failures.push(`KeyUsed written (${keyUsedWritten}) does not match accepted verifies (${verifyAccepted})`);
+
+    const targets = [
+      { ...health, label: '(a) GET /health' },
+      { ...verify, label: '(b) POST /v1/keys/verify' },
+      { ...list, label: '(c) GET /v1/api-keys (admin key, 20 per page)' },
+    ];
+    for (const t of targets) {
+      if (t.non2xx > 0) failures.push(`${t.label}: ${t.non2xx} non-2xx responses ${JSON.stringify(t.statusCodes)}`);
+      if (t.errors > 0 || t.timeouts > 0) failures.push(`${t.label}: ${t.errors} errors, ${t.timeouts} timeouts`);
+      if (t.mismatches > 0) failures.push(`${t.label}: ${t.mismatches} responses without "valid":true`);
+      if (t.ok2xx === 0) failures.push(`${t.label}: no successful response at all`);
+    }
+    const verifyOverHealth = verify.requestsPerSecondMean / health.requestsPerSecondMean;
+    const autocannonVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version;
+    report = {
+      finishedAt: new Date().toISOString(),
+      ok: failures.length === 0,
+      failures,
+      code: gitDescription(),
+      autocannonVersion,
+      machine: machine(),
+      settings: {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        warmupSeconds: WARMUP_SECONDS,
+        keys: KEY_COUNT,
+        seedConcurrency: SEED_CONCURRENCY,
+        usageFlushIntervalMs: FLUSH_INTERVAL_MS,
+        profiled: PROFILE,
+      },
+      seeding: { keys: KEY_COUNT, concurrency: SEED_CONCURRENCY, seconds: seeding.seconds, keysPerSecond: seeding.keysPerSecond },
+      memory: {
+        rssBeforeBytes,
+        rssAfterBytes,
+        settleSeconds,
+        bytesPerKey: (rssAfterBytes - rssBeforeBytes) / KEY_COUNT,
+        note: "upper bound: the RSS delta includes the read model's and the allocator's share, not only the in-process key table",
+      },
+      targets,
+      ratios: {
+        verifyOverHealth,
+        ratioTarget: TARGET_RATIO,
+        ratioVerdict: verifyOverHealth >= TARGET_RATIO ? 'PASS' : 'MISS',
+        verifyP99Ms: verify.latencyMs.p99,
+        p99TargetMs: TARGET_VERIFY_P99_MS,
+        p99Verdict: verify.latencyMs.p99 <= TARGET_VERIFY_P99_MS ? 'PASS' : 'MISS',
+      },
+      usage: {
+        keyUsedBefore,
+        keyUsedAfter,
+        keyUsedWritten,
+        verifyDurationSeconds: verify.durationSeconds,
+        keyUsedPerSecond: keyUsedWritten / verify.durationSeconds,
+        verifyAccepted,
+        difference,
+        matchVerdict,
+      },
+      profile,
+    };
+  } catch (error) {
+    failures.push(error instanceof Error ? error.message : String(error));
+    if (service.tail.length > 0) log(`last server output:\n${service.tail.join('\n')}`);
+  } finally {
+    await service.stop().catch((error) => log(`stopping: ${error.message}`));
+    clearTimeout(watchdog);
+  }
+
+  if (report) {
+    const text = markdown(report);
+    process.stdout.write(`\n${text}\n`);
+    if (report.profile) process.stdout.write(`\n### Server CPU profile during the verify run\n\n${formatSummary(report.profile)}\n`);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(RESULTS_DIR, 'latest.md'), `${text}\n`);
+    log(`wrote ${join('bench', 'results', 'latest.json')} and latest.md`);
+  }
+  if (failures.length > 0) {
+    process.stderr.write(`\nBENCHMARK FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { bearer } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
+import { ferretDbBinary, startFerretDb } from '../support/ferretdb.js';
+import { startTestApp } from '../support/test-app.js';
+
+const binary = ferretDbBinary();
+if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binary (run .ci/ferretdb.sh or set FERRETDB_BIN)\n');
+
+(binary ? describe : describe.skip)('MongoDB read model outage (FerretDB stopped and restarted)', () => {
+  it('fails fast with 503, loses no event, and catches up by itself when the server is back', async () => {
+    const ferret = await startFerretDb();
+    const t = await startTestApp({
+      backend: 'mongodb',
+      env: { MONGODB_URL: ferret.url, READ_YOUR_WRITES_TIMEOUT_MS: 1000 },
+    });
+    try {
+      const admin = await t.bootstrapKey('acme');
+      await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'before' }).expect(201);
+      await request(t.http).get('/health/ready').expect(200);
+
+      await ferret.stop();
+
+      const started = Date.now();
+      const listing = await request(t.http).get('/v1/api-keys').set(bearer(admin.key));
+      expect(listing.status).toBe(503);
+      expect(listing.body.error.type).toBe('service_unavailable_error');
+      expect(Date.now() - started).toBeLessThan(3500);
+
+      const ready = await request(t.http).get('/health/ready').expect(503);
+      expect(ready.body.details.read_model.status).toBe('down');
+
+      // Authentication answers from memory, and the log is not MongoDB: keys can still be created and used.
+      const during = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'during' }).expect(201);
+      await request(t.http).get('/health').set(bearer(during.body.key)).expect(200);
+      const store = t.app.get<EventStore>(EVENT_STORE);
+      const logged = await store.readAll({ after: null, maxCount: 1000, types: API_KEY_EVENT_TYPES });
+      expect(logged.map((e) => e.data.keyId)).toContain(during.body.id);
+
+      await ferret.restart();
+
+      await eventually(async () => {
+        await request(t.http).get('/health/ready').expect(200);
+      }, 30_000, 250);
+      const after = await request(t.http).get('/v1/api-keys').set(bearer(during.body.key)).expect(200);
+      const listedIds = after.body.data.map((k: { id: string }) => k.id).sort();
+      const loggedIds = logged.filter((e) => e.type === 'KeyCreated').map((e) => e.data.keyId as string).sort();
+      expect(listedIds).toEqual(loggedIds);
+      expect(after.body.data.find((k: { id: string }) => k.id === during.body.id).name).toBe('during');
+    } finally {
+      await t.destroy();
+      await ferret.dispose();
+    }
+  }, 90_000);
+});
