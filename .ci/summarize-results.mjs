@@ -6,9 +6,11 @@ const tests = report.testResults.flatMap((file) => file.assertionResults.map((t)
 const count = (list, status) => list.filter((t) => t.status === status).length;
 const describe = (list) => `${count(list, 'passed')} passed, ${count(list, 'failed')} failed, ${count(list, 'pending') + count(list, 'skipped') + count(list, 'todo')} skipped`;
 
+// Tests that need a server: those named after it, or in files named after it (the mapping unit tests are not).
+const needsServer = (pattern) => (t) => pattern.test(t.fullName) || pattern.test(t.file.split('/').pop());
 const groups = {
-  'MongoDB (FerretDB)': tests.filter((t) => /mongodb/i.test(t.fullName) || /mongodb/i.test(t.file)),
-  EventStoreDB: tests.filter((t) => /eventstoredb/i.test(t.fullName)),
+  'MongoDB (FerretDB)': tests.filter(needsServer(/mongodb/i)),
+  'EventStoreDB server': tests.filter((t) => needsServer(/eventstoredb/i)(t) && !/mapping/i.test(t.file)),
 };
 for (const [name, list] of Object.entries(groups)) console.log(`${name} tests: ${describe(list)}`);
 console.log(`jest: ${describe(tests)}`);

@@ -23,8 +23,13 @@ function shortUrl(url) {
   return url.replace(/^file:\/\//, '');
 }
 
+const frameName = ({ functionName, url, lineNumber }) =>
+  `${functionName || '(anonymous)'}${url ? ` ${shortUrl(url)}:${lineNumber + 1}` : ''}`;
+
 export function summarizeProfile(profile, topN = 25) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfById = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
@@ -33,26 +38,47 @@ export function summarizeProfile(profile, topN = 25) {
   const total = [...selfById.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map();
   const byOrigin = new Map();
+  const inclusive = new Map();
   for (const [id, micros] of selfById) {
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-    const name = functionName || '(anonymous)';
-    const key = `${name} ${shortUrl(url)}${url ? `:${lineNumber + 1}` : ''}`;
+    const frame = nodes.get(id).callFrame;
+    let key = frameName(frame);
+    // Native frames (no script) say little alone: name the nearest JavaScript caller.
+    if (!frame.url && !frame.functionName.startsWith('(')) {
+      let up = parent.get(id);
+      while (up !== undefined && !nodes.get(up).callFrame.url) up = parent.get(up);
+      if (up !== undefined) key += ` ← ${frameName(nodes.get(up).callFrame)}`;
+    }
     byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
-    const origin = originOf(url, name);
+    const origin = originOf(frame.url, frame.functionName || '(anonymous)');
     byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + micros);
+    // Inclusive: every distinct function on the sample's stack gets the sample once.
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const f = nodes.get(at).callFrame;
+      if (!f.url) continue;
+      const name = frameName(f);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + micros);
+    }
   }
   const rank = (map) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .map(([name, micros]) => ({ name, selfMs: micros / 1000, selfPct: (100 * micros) / total }));
-  return { totalMs: total / 1000, topFunctions: rank(byFunction).slice(0, topN), byOrigin: rank(byOrigin) };
+  const projectInclusive = rank(new Map([...inclusive].filter(([name]) => / dist\//.test(name)))).slice(0, topN);
+  return { totalMs: total / 1000, topFunctions: rank(byFunction).slice(0, topN), byOrigin: rank(byOrigin), projectInclusive };
 }
 
-export function formatSummary({ totalMs, topFunctions, byOrigin }) {
-  const lines = [`Profile: ${totalMs.toFixed(0)} ms of samples`, '', '| Self % | Self ms | Function (file:line) |', '|---:|---:|---|'];
+export function formatSummary({ totalMs, topFunctions, byOrigin, projectInclusive = [] }) {
+  const lines = [`Profile: ${totalMs.toFixed(0)} ms of samples`, '', '| Self % | Self ms | Function (file:line; native frames ← nearest JS caller) |', '|---:|---:|---|'];
   for (const f of topFunctions) lines.push(`| ${f.selfPct.toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${f.name}\` |`);
   lines.push('', '| Self % | Origin |', '|---:|---|');
   for (const o of byOrigin.slice(0, 20)) lines.push(`| ${o.selfPct.toFixed(1)} | ${o.name} |`);
+  if (projectInclusive.length > 0) {
+    lines.push('', '| Inclusive % | Inclusive ms | Project function (dist/) |', '|---:|---:|---|');
+    for (const f of projectInclusive) lines.push(`| ${f.selfPct.toFixed(1)} | ${f.selfMs.toFixed(0)} | \`${f.name}\` |`);
+  }
   return lines.join('\n');
 }
 

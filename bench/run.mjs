@@ -51,6 +51,29 @@ const TARGET_VERIFY_P99_MS = 5;
 const BUDGET_MS = 240_000 + 3 * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
 
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const CLOCK_TICKS = 100; // USER_HZ on Linux (getconf CLK_TCK)
+
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+function machineBusySeconds() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
+
+/** Where the CPU went during a load run: the server, this process (autocannon), everything else. */
+function cpuMeter(service) {
+  const start = { server: service.cpuSeconds(), bench: process.cpuUsage(), machine: machineBusySeconds(), wall: performance.now() };
+  return () => {
+    const wall = (performance.now() - start.wall) / 1000;
+    const server = service.cpuSeconds() - start.server;
+    const own = process.cpuUsage(start.bench);
+    const bench = (own.user + own.system) / 1e6;
+    const machine = machineBusySeconds() - start.machine;
+    const pct = (seconds) => (100 * seconds) / wall;
+    // Percent of one core; the machine has os.cpus().length of them.
+    return { serverPct: pct(server), benchPct: pct(bench), otherPct: Math.max(0, pct(machine - server - bench)) };
+  };
+}
 
 // ---------------------------------------------------------------- the service under test
 
@@ -127,6 +150,13 @@ class Service {
     return Number(kib[1]) * 1024;
   }
 
+  /** CPU seconds (user + system) the server has used so far, from /proc/<pid>/stat. */
+  cpuSeconds() {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+
   async cli(args) {
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'cli.js'), ...args], {
       cwd: ROOT,
@@ -195,13 +225,20 @@ async function seedKeys(service, adminKey) {
   const started = performance.now();
   const worker = async () => {
     for (let i = next++; i < KEY_COUNT; i = next++) {
-      const res = await fetch(`${service.baseUrl}/v1/api-keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `bench-${i}` }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await res.text();
+      let res;
+      let text;
+      try {
+        res = await fetch(`${service.baseUrl}/v1/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `bench-${i}` }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        text = await res.text();
+      } catch (error) {
+        const elapsed = ((performance.now() - started) / 1000).toFixed(1);
+        throw new Error(`POST /v1/api-keys #${i} failed ${elapsed} s into seeding: ${describeError(error)}`);
+      }
       if (res.status !== 201) throw new Error(`POST /v1/api-keys #${i} answered ${res.status}: ${text.slice(0, 300)}`);
       keys[i] = JSON.parse(text).key;
     }
@@ -230,12 +267,14 @@ async function cannon(service, options, seconds) {
     ...rest,
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const cpu = cpuMeter(service);
   const result = await instance;
+  const cpuPct = cpu();
   latencies.sort((a, b) => a - b);
-  return { result, latencies };
+  return { result, latencies, cpuPct };
 }
 
-function summarize(name, { result, latencies }) {
+function summarize(name, { result, latencies, cpuPct }) {
   const total2xx = result['2xx'];
   return {
     target: name,
@@ -257,6 +296,7 @@ function summarize(name, { result, latencies }) {
     errors: result.errors,
     timeouts: result.timeouts,
     mismatches: result.mismatches,
+    cpuPercentOfOneCore: cpuPct,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
   };
 }
@@ -348,11 +388,16 @@ function markdown(report) {
   lines.push(`| Server RSS after seeding (+${memory.settleSeconds} s settle) | ${mib(memory.rssAfterBytes)} |`);
   lines.push(`| Resident memory per cached key (upper bound: includes the read model's and allocator's share) | ${fmt(memory.bytesPerKey, 0)} B |`);
   lines.push('');
-  lines.push('| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts | CPU % server / autocannon / other |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const t of targets) {
+    const cpu = t.cpuPercentOfOneCore;
     lines.push(
       `| ${t.label} | ${fmt(t.requestsPerSecondMean, 0)} | ${fmt(t.latencyMs.p50, 2)} | ${fmt(t.latencyMs.p99, 2)} | ${fmt(t.latencyMs.max, 1)} | ` +
-        `${fmt(t.ok2xx)} | ${fmt(t.non2xx)} | ${fmt(t.errors)} | ${fmt(t.timeouts)} |`,
+        `${fmt(t.ok2xx)} | ${fmt(t.non2xx)} | ${fmt(t.errors)} | ${fmt(t.timeouts)} | ` +
+        `${fmt(cpu.serverPct, 0)} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} |`,
     );
   }
   lines.push('');
@@ -369,12 +414,23 @@ function markdown(report) {
   lines.push('');
   lines.push(
     'p50/p99/max are exact percentiles of every response time autocannon measured (float ms); ' +
-      "autocannon's own integer-ms histogram figures are in latest.json. req/s (mean) is autocannon's mean of per-second samples.",
+      "autocannon's own integer-ms histogram figures are in latest.json. req/s (mean) is autocannon's mean of per-second samples. " +
+      `CPU % is of one core (the machine has ${m.cpuCount}); "other" is every other process on the machine during the run, ` +
+      `and load average before the run was ${report.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}.`,
   );
   return lines.join('\n');
 }
 
 // ---------------------------------------------------------------- main
+
+function describeError(error) {
+  if (!(error instanceof Error)) return String(error);
+  const causes = [];
+  for (let cause = error.cause; cause && causes.length < 3; cause = cause.cause) {
+    causes.push(`${cause.code ?? cause.name ?? ''} ${cause.message ?? cause}`.trim());
+  }
+  return causes.length ? `${error.message} (${causes.join(' <- ')})` : error.message;
+}
 
 async function main() {
   if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js missing: run `npm run build` (npm run bench does)');
@@ -392,6 +448,7 @@ async function main() {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  const loadAverageBefore = os.loadavg();
   try {
     log(`starting dist/main.js, DATA_DIR=${service.dataDir}`);
     await service.start();
@@ -492,6 +549,7 @@ async function main() {
       ok: failures.length === 0,
       failures,
       code: gitDescription(),
+      loadAverageBefore,
       autocannonVersion,
       machine: machine(),
       settings: {
@@ -533,7 +591,7 @@ async function main() {
       profile,
     };
   } catch (error) {
-    failures.push(error instanceof Error ? error.message : String(error));
+    failures.push(describeError(error));
     if (service.tail.length > 0) log(`last server output:\n${service.tail.join('\n')}`);
   } finally {
     await service.stop().catch((error) => log(`stopping: ${error.message}`));

@@ -23,7 +23,7 @@ async function openReadModels(config: AppConfigService): Promise<ReadModels> {
     const { MongoApiKeyReadModel } = await import('../../infrastructure/mongodb/mongodb-api-key-read-model.js');
     const { MongoKeyUsageReadModel } = await import('../../infrastructure/mongodb/mongodb-key-usage-read-model.js');
     const { client, db } = await connectMongo(url, setting(config, 'MONGODB_DB'));
-    return { apiKeys: await MongoApiKeyReadModel.open(client, db), usage: await MongoKeyUsageReadModel.open(client, db) };
+    return { apiKeys: await MongoApiKeyReadModel.open(client, db), usage: new MongoKeyUsageReadModel(client, db) };
   }
   const dataDir = setting(config, 'DATA_DIR');
   mkdirSync(dataDir, { recursive: true });

@@ -4,12 +4,14 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
+  UnavailableError,
   WrongExpectedVersionError,
   type AppendResult as EsdbAppendResult,
   type JSONEventData,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import {
   fromAppendResult,
   matchesTypes,
@@ -17,6 +19,7 @@ import {
   toConcurrencyError,
   toEventData,
   toGlobalPosition,
+  toPortError,
   toReadPosition,
   toRecordedEvent,
   toSubscriptionFilter,
@@ -209,5 +212,14 @@ describe('EventStoreDB event mapping', () => {
       const regex = new RegExp((toSubscriptionFilter([], checkpoints) as { regex: string }).regex);
       expect(['KeyCreated', '$epoch'].filter((t) => regex.test(t))).toEqual([]);
     });
+  });
+});
+
+describe('toPortError', () => {
+  it('reports an unreachable server as StoreUnavailableError and leaves other errors alone', () => {
+    const unavailable = Object.create(UnavailableError.prototype) as Error;
+    expect(toPortError(unavailable)).toBeInstanceOf(StoreUnavailableError);
+    const other = new Error('bad request');
+    expect(toPortError(other)).toBe(other);
   });
 });

@@ -11,7 +11,10 @@
  */
 import {
   ANY,
+  DeadlineExceededError,
   NO_STREAM,
+  NotLeaderError,
+  UnavailableError,
   START,
   STREAM_EXISTS,
   eventTypeFilter,
@@ -29,6 +32,7 @@ import {
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import type {
   AppendResult,
   EventToAppend,
@@ -103,6 +107,14 @@ export function toConcurrencyError(
 ): ConcurrencyError {
   const actual = error.actualVersion === NO_STREAM ? 'no_stream' : toSafeNumber(error.actualVersion, 'actual revision');
   return new ConcurrencyError(streamId, expected, actual);
+}
+
+/** The client's errors for a server it cannot reach become the port's StoreUnavailableError (503). */
+export function toPortError(error: unknown): unknown {
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof NotLeaderError) {
+    return new StoreUnavailableError('EventStoreDB', error);
+  }
+  return error;
 }
 
 export function toGlobalPosition(position: Position): number {

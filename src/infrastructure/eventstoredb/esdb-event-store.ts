@@ -26,6 +26,7 @@ import {
   matchesTypes,
   toAppendExpectedRevision,
   toConcurrencyError,
+  toPortError,
   toEventData,
   toGlobalPosition,
   toReadPosition,
@@ -78,7 +79,7 @@ export class EsdbEventStore implements EventStore {
       return fromAppendResult(result);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
-      throw error;
+      throw toPortError(error);
     }
   }
 
@@ -105,7 +106,7 @@ export class EsdbEventStore implements EventStore {
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw error;
+      throw toPortError(error);
     }
     return events;
   }

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
+import type { KeyUsageView } from '../../src/usage/projection/key-usage-view.js';
+
+export interface KeyUsageReadModelFixture {
+  readModel: KeyUsageReadModel;
+  cleanup(): Promise<void>;
+}
+
+function makeUsage(overrides: Partial<KeyUsageView> = {}): KeyUsageView {
+  return {
+    keyId: randomUUID(),
+    accountId: 'acct_a',
+    accepted: 3,
+    rateLimited: 1,
+    firstUsedAt: '2026-01-01T00:00:00.000Z',
+    lastUsedAt: '2026-01-01T01:30:00.000Z',
+    lastIp: '203.0.113.7',
+    lastUserAgent: null,
+    hourly: [
+      { hour: '2026-01-01T00:00:00.000Z', count: 2 },
+      { hour: '2026-01-01T01:00:00.000Z', count: 2 },
+    ],
+    revision: 3,
+    ...overrides,
+  };
+}
+
+/** Behaviour every key usage read model adapter must have. Each fixture starts empty. */
+export function keyUsageReadModelContract(name: string, open: () => Promise<KeyUsageReadModelFixture>): void {
+  describe(`KeyUsageReadModel contract: ${name}`, () => {
+    let fixture: KeyUsageReadModelFixture;
+    let readModel: KeyUsageReadModel;
+
+    beforeEach(async () => {
+      fixture = await open();
+      readModel = fixture.readModel;
+    });
+    afterEach(async () => fixture.cleanup());
+
+    it('starts empty, then returns saved views by key id with the checkpoint', async () => {
+      expect(await readModel.getCheckpoint()).toBeNull();
+      const usage = makeUsage();
+      expect((await readModel.getMany([usage.keyId])).size).toBe(0);
+      await readModel.save([usage], 5);
+      expect((await readModel.getMany([usage.keyId, randomUUID()])).get(usage.keyId)).toEqual(usage);
+      expect(await readModel.getCheckpoint()).toBe(5);
+      await readModel.ping();
+    });
+
+    it('replaces a view only with a higher revision and never moves the checkpoint back', async () => {
+      const usage = makeUsage();
+      const later = { ...usage, accepted: 4, lastIp: null, revision: 4 };
+      await readModel.save([later], 9);
+      await readModel.save([usage], 8);
+      expect((await readModel.getMany([usage.keyId])).get(usage.keyId)).toEqual(later);
+      expect(await readModel.getCheckpoint()).toBe(9);
+    });
+
+    it('resets to empty for a rebuild', async () => {
+      const usage = makeUsage();
+      await readModel.save([usage], 2);
+      await readModel.reset();
+      expect(await readModel.getCheckpoint()).toBeNull();
+      expect((await readModel.getMany([usage.keyId])).size).toBe(0);
+    });
+  });
+}
