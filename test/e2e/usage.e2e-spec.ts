@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { keyUsageStreamId } from '../../src/usage/domain/key-used.js';
 import { bearer, ISO_DATE } from '../support/auth.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
@@ -62,6 +63,26 @@ describe.each(backends())('Usage tracking (%s read model)', (backend) => {
     const text = JSON.stringify(uses);
     expect(text).not.toContain(created.body.key);
     expect(text).not.toContain(created.body.key.slice(12));
+  });
+
+  it('records failed authentications, naming the key only when it was recognised, never the secret', async () => {
+    const doomed = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'doomed' }).expect(201);
+    await request(t.http).delete(`/v1/api-keys/${doomed.body.id}`).set(bearer(admin)).expect(200);
+    const unknown = generateApiKey();
+    await request(t.http).get('/v1/api-keys').set(bearer(doomed.body.key)).set('User-Agent', 'stolen/1').expect(401);
+    await request(t.http).get('/v1/api-keys').set(bearer(unknown)).expect(401);
+    await request(t.http).get('/v1/api-keys').expect(401);
+    await flushUsage(t);
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const failures = (await store.readAll({ after: null, maxCount: 10_000, types: ['AuthenticationFailed'] })).slice(-3);
+    expect(failures.map((f) => f.data)).toEqual([
+      expect.objectContaining({ reason: 'revoked', keyId: doomed.body.id, accountId: 'acme', userAgent: 'stolen/1', path: '/v1/api-keys' }),
+      expect.objectContaining({ reason: 'unknown', keyId: null, accountId: null }),
+      expect.objectContaining({ reason: 'missing', keyId: null }),
+    ]);
+    const text = JSON.stringify(failures);
+    expect(text).not.toContain(doomed.body.key.slice(12));
+    expect(text).not.toContain(unknown.slice(12));
   });
 
   it('answers a new key with zero usage', async () => {

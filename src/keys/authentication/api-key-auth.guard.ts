@@ -38,18 +38,20 @@ export class ApiKeyAuthGuard implements CanActivate {
       res.setHeader('Retry-After', String(guard.retryAfterSeconds));
       throw new DomainError('RATE_LIMITED', 'Too many failed authentications from this address. Retry later.');
     }
-    const token = bearerToken(req.header('authorization'));
-    if (!token) {
-      this.failures.recordFailure(address);
-      throw new DomainError('UNAUTHENTICATED', 'Provide your API key in the Authorization header: "Bearer sk_...".');
-    }
-    const verification = this.verifier.verify(token, {
+    const use = {
       requestId: req.requestId,
       ip: address,
       userAgent: req.header('user-agent') ?? null,
       method: req.method,
       path: req.path,
-    });
+    };
+    const token = bearerToken(req.header('authorization'));
+    if (!token) {
+      this.failures.recordFailure(address);
+      this.verifier.recordMissing(use);
+      throw new DomainError('UNAUTHENTICATED', 'Provide your API key in the Authorization header: "Bearer sk_...".');
+    }
+    const verification = this.verifier.verify(token, use);
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
       this.failures.recordFailure(address);
       throw new DomainError('UNAUTHENTICATED', INVALID_KEY_MESSAGE);

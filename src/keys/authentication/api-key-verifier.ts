@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
+import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { boundedText } from '../../usage/domain/key-used.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
@@ -17,7 +18,10 @@ export interface UseContext {
 export type Verification =
   | { valid: true; key: KnownKey; rate: RateDecision }
   | { valid: false; code: 'RATE_LIMITED'; key: KnownKey; rate: RateDecision }
-  | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' | 'REVOKED' };
+  | { valid: false; code: 'REVOKED'; key: KnownKey }
+  | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' };
+
+const FAILURE_REASONS = { MALFORMED: 'malformed', NOT_FOUND: 'unknown', REVOKED: 'revoked' } as const;
 
 /**
  * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory
@@ -32,11 +36,40 @@ export class ApiKeyVerifier {
     @Inject(UsageRecorder) private readonly usage: UsageRecorder,
   ) {}
 
+  /** Checks a presented key; failures are recorded as AuthenticationFailed, uses as KeyUsed. */
   verify(presented: string, context: UseContext): Verification {
+    const verification = this.check(presented, context);
+    if (!verification.valid && verification.code !== 'RATE_LIMITED') {
+      const key = verification.code === 'REVOKED' ? verification.key : null;
+      this.recordFailure(context, FAILURE_REASONS[verification.code], key);
+    }
+    return verification;
+  }
+
+  /** A request that presented no key at all. */
+  recordMissing(context: UseContext): void {
+    this.recordFailure(context, 'missing', null);
+  }
+
+  private recordFailure(context: UseContext, reason: AuthenticationFailureReason, key: KnownKey | null): void {
+    this.usage.recordFailure({
+      failedAt: new Date().toISOString(),
+      requestId: context.requestId,
+      ip: boundedText(context.ip),
+      userAgent: boundedText(context.userAgent),
+      method: boundedText(context.method),
+      path: boundedText(context.path),
+      reason,
+      keyId: key?.keyId ?? null,
+      accountId: key?.accountId ?? null,
+    });
+  }
+
+  private check(presented: string, context: UseContext): Verification {
     if (!isWellFormedApiKey(presented)) return { valid: false, code: 'MALFORMED' };
     const key = this.keys.lookup(hashApiKey(presented));
     if (!key) return { valid: false, code: 'NOT_FOUND' };
-    if (key.status === 'revoked') return { valid: false, code: 'REVOKED' };
+    if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
     const rate = this.limiter.consume(key.keyId, key.rateLimit);
     this.usage.record({
       keyId: key.keyId,

@@ -1,21 +1,37 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
-import { EVENT_STORE, type EventStore, type StreamAppend } from '../../shared/event-store/event-store.port.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type EventToAppend,
+  type StreamAppend,
+} from '../../shared/event-store/event-store.port.js';
+import {
+  AUTHENTICATION_FAILED,
+  type AuthenticationFailedData,
+  authenticationFailuresStreamId,
+} from '../domain/authentication-failed.js';
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
 
 const FLUSH_AT = 2000;
-/** While the store is down, uses pile up to this many; beyond it the oldest are dropped and counted. */
+/** While the store is down, events pile up to this many; beyond it the oldest are dropped and counted. */
 const MAX_BUFFERED = 200_000;
 
+interface Pending {
+  streamId: string;
+  event: EventToAppend;
+}
+
 /**
- * Records uses without a store round-trip on the request path: they are buffered and appended
- * in batches, every flush interval or sooner when the buffer fills. Shutdown flushes everything.
+ * Records uses and failed authentications without a store round-trip on the request path: they are
+ * buffered and appended in batches, every flush interval or sooner when the buffer fills.
+ * Shutdown flushes everything.
  */
 @Injectable()
 export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('UsageRecorder');
-  private buffer: KeyUsedData[] = [];
+  private buffer: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
@@ -41,16 +57,16 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   record(use: KeyUsedData): void {
-    this.buffer.push(use);
-    if (this.buffer.length > MAX_BUFFERED) {
-      this.dropped += this.buffer.length - MAX_BUFFERED;
-      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
-    }
-    if (this.buffer.length >= FLUSH_AT && !this.flushing) void this.flush();
+    this.push(keyUsageStreamId(use.keyId), { type: KEY_USED, schemaVersion: 1, data: { ...use }, metadata: { requestId: use.requestId } });
   }
 
-  pending(): number {
-    return this.buffer.length;
+  recordFailure(failure: AuthenticationFailedData): void {
+    this.push(authenticationFailuresStreamId(failure.failedAt), {
+      type: AUTHENTICATION_FAILED,
+      schemaVersion: 1,
+      data: { ...failure },
+      metadata: { requestId: failure.requestId },
+    });
   }
 
   /** Appends everything buffered so far; concurrent callers share one flush. */
@@ -61,11 +77,20 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     await this.flushing;
   }
 
+  private push(streamId: string, event: EventToAppend): void {
+    this.buffer.push({ streamId, event });
+    if (this.buffer.length > MAX_BUFFERED) {
+      this.dropped += this.buffer.length - MAX_BUFFERED;
+      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+    }
+    if (this.buffer.length >= FLUSH_AT && !this.flushing) void this.flush();
+  }
+
   private async writeBuffered(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
     try {
-      await this.store.appendToStreams(toAppends(batch));
+      await this.store.appendToStreams(groupByStream(batch));
       if (this.dropped > 0) {
         this.logger.error(`${this.dropped} usage events were dropped while the event store was unavailable`);
         this.dropped = 0;
@@ -77,21 +102,12 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-function toAppends(batch: KeyUsedData[]): StreamAppend[] {
-  const byKey = new Map<string, KeyUsedData[]>();
-  for (const use of batch) {
-    const uses = byKey.get(use.keyId);
-    if (uses) uses.push(use);
-    else byKey.set(use.keyId, [use]);
+function groupByStream(batch: Pending[]): StreamAppend[] {
+  const byStream = new Map<string, EventToAppend[]>();
+  for (const { streamId, event } of batch) {
+    const events = byStream.get(streamId);
+    if (events) events.push(event);
+    else byStream.set(streamId, [event]);
   }
-  return [...byKey].map(([keyId, uses]) => ({
-    streamId: keyUsageStreamId(keyId),
-    expectedRevision: 'any',
-    events: uses.map((use) => ({
-      type: KEY_USED,
-      schemaVersion: 1,
-      data: { ...use },
-      metadata: { requestId: use.requestId },
-    })),
-  }));
+  return [...byStream].map(([streamId, events]) => ({ streamId, events, expectedRevision: 'any' }));
 }
