@@ -10,6 +10,8 @@ import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.ha
 import { VerifyApiKeyController } from './commands/verify-api-key/verify-api-key.controller.js';
 import { VerifyTokenGuard } from './commands/verify-api-key/verify-token.guard.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
+import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
+import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
@@ -19,6 +21,7 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     CreateApiKeyController,
     ListApiKeysController,
     GetApiKeyController,
+    GetApiKeyHistoryController,
     RevokeApiKeyController,
     VerifyApiKeyController,
   ],
@@ -27,6 +30,7 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     RevokeApiKeyHandler,
     ListApiKeysHandler,
     GetApiKeyHandler,
+    GetApiKeyHistoryHandler,
     ApiKeyVerifier,
     AuthFailureLimiter,
     VerifyTokenGuard,

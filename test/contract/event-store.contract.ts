@@ -44,6 +44,13 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(read[0].id).not.toBe(read[1].id);
     });
 
+    it('reads a slice of a stream from a revision', async () => {
+      await store.appendToStream(stream, [event('A'), event('B'), event('C'), event('D')], 'no_stream');
+      expect((await store.readStream(stream, { fromRevision: 1, maxCount: 2 })).map((e) => e.type)).toEqual(['B', 'C']);
+      expect((await store.readStream(stream, { fromRevision: 3 })).map((e) => e.type)).toEqual(['D']);
+      expect(await store.readStream(stream, { fromRevision: 4 })).toEqual([]);
+    });
+
     it('appends at the expected revision and refuses a stale one', async () => {
       await store.appendToStream(stream, [event('A')], 'no_stream');
       await store.appendToStream(stream, [event('B')], 0);

@@ -1,12 +1,14 @@
 import {
   BACKWARDS,
   END,
+  START,
   EventStoreDBClient,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
   type Position,
+  type ReadStreamOptions,
 } from '@eventstore/db-client';
 import type {
   AppendResult,
@@ -16,6 +18,7 @@ import type {
   ExpectedRevision,
   ReadAllOptions,
   StreamAppend,
+  StreamPage,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionHandler,
@@ -98,10 +101,15 @@ export class EsdbEventStore implements EventStore {
     return results;
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
+    if (page.maxCount === 0) return events;
+    const options: ReadStreamOptions = {
+      fromRevision: page.fromRevision === undefined ? START : BigInt(page.fromRevision),
+      ...(page.maxCount === undefined ? {} : { maxCount: page.maxCount }),
+    };
     try {
-      for await (const resolved of ignoreLateErrors(this.client.readStream(streamId))) {
+      for await (const resolved of ignoreLateErrors(this.client.readStream(streamId, options))) {
         events.push(toRecordedEvent(resolved));
       }
     } catch (error) {

@@ -8,6 +8,7 @@ import type {
   ExpectedRevision,
   ReadAllOptions,
   StreamAppend,
+  StreamPage,
   RecordedEvent,
   SubscribeOptions,
   SubscriptionHandler,
@@ -58,8 +59,10 @@ export class InMemoryEventStore implements EventStore {
     return results;
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return (this.streams.get(streamId) ?? []).map((e) => structuredClone(e));
+  async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
+    const from = page.fromRevision ?? 0;
+    const events = (this.streams.get(streamId) ?? []).slice(from, page.maxCount === undefined ? undefined : from + page.maxCount);
+    return events.map((e) => structuredClone(e));
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -36,6 +36,12 @@ export interface AppendResult {
   position: number;
 }
 
+/** A slice of a stream: from a revision (inclusive), at most so many events. */
+export interface StreamPage {
+  fromRevision?: number;
+  maxCount?: number;
+}
+
 export interface StreamAppend {
   streamId: string;
   events: readonly EventToAppend[];
@@ -81,7 +87,7 @@ export interface EventStore {
    */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;
   /** Position of the last event in the log, or null when the log is empty. */

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
@@ -6,6 +6,7 @@ import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { ApiKeyDetailResponse, presentApiKeyDetail } from '../../presentation/api-key.response.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { GetApiKeyRequest } from './get-api-key.dto.js';
 import { GetApiKeyQuery } from './get-api-key.query.js';
 
 @ApiTags('API keys')
@@ -14,12 +15,20 @@ export class GetApiKeyController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':api_key_id')
-  @ApiOperation({ summary: 'Get one API key with its usage', description: 'Redacted, like the listing.' })
+  @ApiOperation({
+    summary: 'Get one API key with its usage',
+    description: 'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log.',
+  })
   @ApiParam({ name: 'api_key_id', format: 'uuid' })
   @ApiOkResponse({ type: ApiKeyDetailResponse })
   @AuthenticatedRoute(400, 404, 429)
-  async get(@Param('api_key_id', keyIdPipe) keyId: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyDetailResponse> {
-    const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
-    return presentApiKeyDetail(view, usage, new Date());
+  async get(
+    @Param('api_key_id', keyIdPipe) keyId: string,
+    @Query() query: GetApiKeyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ApiKeyDetailResponse> {
+    const asOf = query.as_of ? new Date(query.as_of) : null;
+    const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf));
+    return presentApiKeyDetail(view, usage, asOf ?? new Date());
   }
 }

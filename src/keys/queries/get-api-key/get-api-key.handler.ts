@@ -1,21 +1,32 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../../shared/domain/domain-error.js';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
+import { replayKeyAsOf } from './replay-key-as-of.js';
 
 @QueryHandler(GetApiKeyQuery)
 export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWithUsage> {
   constructor(
     @Inject(API_KEY_READ_MODEL) private readonly keys: ApiKeyReadModel,
     @Inject(KEY_USAGE_READ_MODEL) private readonly usage: KeyUsageReadModel,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute(query: GetApiKeyQuery): Promise<ApiKeyWithUsage> {
+    const found = query.asOf ? await replayKeyAsOf(this.store, query.keyId, query.asOf) : await this.current(query);
+    // Another account's key, or one that did not exist yet, answers exactly like a key that does not exist.
+    if (!found || found.view.accountId !== query.accountId) {
+      throw new DomainError('KEY_NOT_FOUND', `No such API key: ${query.keyId}`);
+    }
+    return found;
+  }
+
+  private async current(query: GetApiKeyQuery): Promise<ApiKeyWithUsage | null> {
     const view = await this.keys.findById(query.accountId, query.keyId);
-    // Another account's key answers exactly like a key that does not exist.
-    if (!view) throw new DomainError('KEY_NOT_FOUND', `No such API key: ${query.keyId}`);
+    if (!view) return null;
     const usage = await this.usage.getMany([view.id]);
     return { view, usage: usage.get(view.id) };
   }

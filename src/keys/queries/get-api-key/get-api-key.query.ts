@@ -11,6 +11,8 @@ export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
   constructor(
     readonly accountId: string,
     readonly keyId: string,
+    /** When set, the key as it was at that instant, replayed from the log instead of read from the views. */
+    readonly asOf: Date | null = null,
   ) {
     super();
   }

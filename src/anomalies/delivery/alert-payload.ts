@@ -1,0 +1,61 @@
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { ANOMALY_DETECTED, ANOMALY_RULES, type AnomalyDetectedData, type AnomalyRule } from '../domain/anomaly.js';
+
+/** The body POSTed to the alert webhook, snake_case like the rest of the public API. */
+export interface AlertWebhookPayload {
+  /** The alert id: stable across re-deliveries, so receivers dedupe on it (also sent as `Idempotency-Key`). */
+  id: string;
+  type: 'anomaly.detected';
+  created_at: string;
+  data: {
+    rule: AnomalyRule;
+    key_id: string | null;
+    account_id: string | null;
+    ip: string | null;
+    evidence: Record<string, unknown>;
+    window_start: string;
+    window_end: string;
+  };
+}
+
+export const ALERT_WEBHOOK_EVENT_TYPE = 'anomaly.detected';
+
+/**
+ * The webhook body for one AnomalyDetected event. Only the listed fields are copied: nothing else from
+ * the event (its metadata, stream, position, request ids) ever leaves the service. Throws on an event
+ * that is not a well-formed AnomalyDetected, so a malformed one is never sent half-filled.
+ */
+export function toWebhookPayload(event: RecordedEvent): AlertWebhookPayload {
+  if (event.type !== ANOMALY_DETECTED) throw new Error(`Not an ${ANOMALY_DETECTED} event: ${event.type}`);
+  const data = event.data as Partial<AnomalyDetectedData>;
+  const problem = invalidField(data);
+  if (problem) throw new Error(`Malformed ${ANOMALY_DETECTED} event at position ${event.position}: ${problem}`);
+  const d = data as AnomalyDetectedData;
+  return {
+    id: d.alertId,
+    type: ALERT_WEBHOOK_EVENT_TYPE,
+    created_at: d.detectedAt,
+    data: {
+      rule: d.rule,
+      key_id: d.keyId,
+      account_id: d.accountId,
+      ip: d.ip,
+      evidence: structuredClone(d.evidence),
+      window_start: d.windowStart,
+      window_end: d.windowEnd,
+    },
+  };
+}
+
+function invalidField(data: Partial<AnomalyDetectedData>): string | null {
+  if (typeof data.alertId !== 'string' || data.alertId.length === 0) return 'alertId';
+  if (!(ANOMALY_RULES as readonly unknown[]).includes(data.rule)) return 'rule';
+  for (const field of ['keyId', 'accountId', 'ip'] as const) {
+    if (data[field] !== null && typeof data[field] !== 'string') return field;
+  }
+  if (typeof data.evidence !== 'object' || data.evidence === null || Array.isArray(data.evidence)) return 'evidence';
+  for (const field of ['windowStart', 'windowEnd', 'detectedAt'] as const) {
+    if (typeof data[field] !== 'string') return field;
+  }
+  return null;
+}

@@ -1,0 +1,280 @@
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { ANOMALY_DETECTED, type AnomalyDetectedData } from '../domain/anomaly.js';
+import { toWebhookPayload } from './alert-payload.js';
+import {
+  AlertDeliveryError,
+  AlertWebhookDelivery,
+  type AlertWebhookOptions,
+  type DeliveryClock,
+  type WebhookFetch,
+  type WebhookRequest,
+} from './alert-webhook.projection.js';
+import { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
+import { verifyWebhookSignature } from './webhook-signature.js';
+
+const SECRET = 'whsec_unit_test_secret_value_42';
+const URL_ = 'https://hooks.example.test/parsesphere?token=url-credential';
+const NOW_MS = 1_750_000_000_500;
+
+const anomaly = (n: number, position: number): RecordedEvent => {
+  const data: AnomalyDetectedData = {
+    alertId: `alert-${n}`,
+    rule: 'rate_spike',
+    keyId: `key-${n}`,
+    accountId: 'acme',
+    ip: '203.0.113.7',
+    evidence: { requests: 100 * n },
+    windowStart: '2025-06-01T10:00:00.000Z',
+    windowEnd: '2025-06-01T10:05:00.000Z',
+    detectedAt: `2025-06-01T10:0${n}:00.000Z`,
+  };
+  return {
+    id: `event-${n}`,
+    streamId: `anomaly-alert-${n}`,
+    type: ANOMALY_DETECTED,
+    schemaVersion: 1,
+    data: data as unknown as Record<string, unknown>,
+    metadata: {},
+    revision: 0,
+    position,
+    recordedAt: '2025-06-01T10:05:00.000Z',
+  };
+};
+
+type Outcome = number | 'network' | 'hang';
+
+/** A scripted fetch: each call takes the next outcome (200 once the script runs out). */
+class FakeFetch {
+  calls: { url: string; init: WebhookRequest }[] = [];
+  constructor(public script: Outcome[] = []) {}
+
+  readonly fn: WebhookFetch = async (url, init) => {
+    this.calls.push({ url, init });
+    const outcome = this.script.shift() ?? 200;
+    if (outcome === 'network') {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    }
+    if (outcome === 'hang') {
+      return new Promise((_resolve, reject) => {
+        init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true });
+      });
+    }
+    return { status: outcome, body: null };
+  };
+
+  /** Alert ids of the calls answered 2xx, in order (the fake answers in call order). */
+  ids(): string[] {
+    return this.calls.map((c) => c.init.headers['Idempotency-Key']);
+  }
+}
+
+class FakeClock implements DeliveryClock {
+  sleeps: number[] = [];
+  now = () => NOW_MS;
+  sleep = async (ms: number, signal: AbortSignal) => {
+    this.sleeps.push(ms);
+    if (signal.aborted) throw new Error('stopped');
+  };
+}
+
+const options = (overrides: Partial<AlertWebhookOptions> = {}): AlertWebhookOptions => ({
+  url: URL_,
+  secret: SECRET,
+  timeoutMs: 1000,
+  retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 3 },
+  ...overrides,
+});
+
+describe('AlertWebhookDelivery', () => {
+  let checkpoints: InMemoryCheckpointStore;
+  let fake: FakeFetch;
+  let clock: FakeClock;
+  let logs: string[];
+  let delivery: AlertWebhookDelivery;
+  const events = [anomaly(1, 3), anomaly(2, 7), anomaly(3, 8)];
+
+  beforeEach(() => {
+    checkpoints = new InMemoryCheckpointStore();
+    fake = new FakeFetch();
+    clock = new FakeClock();
+    logs = [];
+    delivery = new AlertWebhookDelivery(
+      options({ onLog: (level, message) => logs.push(`${level} ${message}`) }),
+      checkpoints,
+      fake.fn,
+      clock,
+    );
+  });
+
+  it('is the alert-webhook projection of AnomalyDetected events', () => {
+    expect(delivery.name).toBe('alert-webhook');
+    expect(delivery.eventTypes).toEqual(['AnomalyDetected']);
+  });
+
+  it('delivers each alert once, in order, checkpointing after each', async () => {
+    const saved: number[] = [];
+    const save = checkpoints.save.bind(checkpoints);
+    checkpoints.save = async (name, position) => {
+      saved.push(position);
+      await save(name, position);
+    };
+    await delivery.handle(events);
+    expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    expect(saved).toEqual([3, 7, 8]);
+    expect(await delivery.checkpoint()).toBe(8);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('POSTs the JSON payload with a verifiable signature, the idempotency key and a timeout', async () => {
+    await delivery.handle([events[0]]);
+    const { url, init } = fake.calls[0];
+    expect(url).toBe(URL_);
+    expect(init.method).toBe('POST');
+    expect(init.redirect).toBe('manual');
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+    expect(init.body).toBe(JSON.stringify(toWebhookPayload(events[0])));
+    expect(JSON.parse(init.body)).toMatchObject({ id: 'alert-1', type: 'anomaly.detected', created_at: '2025-06-01T10:01:00.000Z' });
+    expect(init.headers['Content-Type']).toBe('application/json');
+    expect(init.headers['Idempotency-Key']).toBe('alert-1');
+    const signature = init.headers['ParseSphere-Signature'];
+    expect(signature).toMatch(/^t=1750000000,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature(init.body, signature, SECRET, NOW_MS / 1000)).toBe(true);
+    expect(verifyWebhookSignature(init.body, signature, 'another-secret', NOW_MS / 1000)).toBe(false);
+    expect(JSON.stringify(init.headers)).not.toContain(SECRET);
+  });
+
+  it('retries after 500s and network errors with capped exponential backoff, then succeeds', async () => {
+    delivery = new AlertWebhookDelivery(
+      options({ retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 5 }, onLog: (l, m) => logs.push(`${l} ${m}`) }),
+      checkpoints,
+      fake.fn,
+      clock,
+    );
+    fake.script = [500, 'network', 503, 200, 200];
+    await delivery.handle(events.slice(0, 2));
+    expect(fake.ids()).toEqual(['alert-1', 'alert-1', 'alert-1', 'alert-1', 'alert-2']);
+    expect(new Set(fake.calls.slice(0, 4).map((c) => c.init.body)).size).toBe(1);
+    expect(clock.sleeps).toEqual([10, 20, 30]);
+    expect(await delivery.checkpoint()).toBe(7);
+    expect(logs).toEqual([
+      'warn Alert alert-1 attempt 1 failed (HTTP 500); retrying in 10 ms',
+      'warn Alert alert-1 attempt 2 failed (network error ECONNREFUSED); retrying in 20 ms',
+      'warn Alert alert-1 attempt 3 failed (HTTP 503); retrying in 30 ms',
+      'log Alert alert-1 delivered on attempt 4',
+    ]);
+  });
+
+  it('counts only 2xx as delivered: a redirect is a failure, a 204 is a success', async () => {
+    fake.script = [302, 204];
+    await delivery.handle([events[0]]);
+    expect(fake.calls).toHaveLength(2);
+    expect(await delivery.checkpoint()).toBe(3);
+  });
+
+  it('treats a request that outlives timeoutMs as a failure', async () => {
+    delivery = new AlertWebhookDelivery(options({ timeoutMs: 20 }), checkpoints, fake.fn, clock);
+    fake.script = ['hang', 200];
+    const started = Date.now();
+    await delivery.handle([events[0]]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(fake.calls).toHaveLength(2);
+    expect(await delivery.checkpoint()).toBe(3);
+  });
+
+  it('gives up after maxAttemptsPerBatch by throwing, with the checkpoint just before the failed alert', async () => {
+    fake.script = [200, 500, 'network', 503];
+    const failure = delivery.handle(events);
+    await expect(failure).rejects.toBeInstanceOf(AlertDeliveryError);
+    await expect(failure).rejects.toThrow('Alert alert-2 not delivered after 3 attempt(s) (last: HTTP 503)');
+    expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-2', 'alert-2']);
+    expect(await delivery.checkpoint()).toBe(3);
+    expect(clock.sleeps).toEqual([10, 20]);
+  });
+
+  it('resumes from the checkpoint and delivers the rest exactly once, whether the batch is replayed or resumed', async () => {
+    fake.script = [200, 500, 500, 500];
+    await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);
+
+    // The ProjectionRunner resubscribes from its own position and hands over the same batch again.
+    fake.script = [500, 500, 500];
+    await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);
+    fake.script = [];
+    await delivery.handle(events);
+    expect(await delivery.checkpoint()).toBe(8);
+
+    // A restart reads the checkpoint and gets only what follows it: nothing is re-sent.
+    const restarted = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
+    expect(await restarted.checkpoint()).toBe(8);
+    await restarted.handle(events.filter((e) => e.position > 8));
+
+    const delivered = fake.calls.filter((_c, i) => ![1, 2, 3, 4, 5, 6].includes(i)).map((c) => c.init.headers['Idempotency-Key']);
+    expect(delivered).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    expect(fake.ids().filter((id) => id === 'alert-1')).toHaveLength(1);
+    expect(fake.ids().filter((id) => id === 'alert-3')).toHaveLength(1);
+  });
+
+  it('a fresh instance after a crash starts after the saved checkpoint', async () => {
+    fake.script = [200, 500, 500, 500];
+    await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);
+    const restarted = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
+    const from = await restarted.checkpoint();
+    await restarted.handle(events.filter((e) => from === null || e.position > from));
+    expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-2', 'alert-2', 'alert-2', 'alert-3']);
+    expect(await checkpoints.get('alert-webhook')).toBe(8);
+  });
+
+  it('advances the checkpoint over events that are not alerts without sending them', async () => {
+    const other: RecordedEvent = { ...anomaly(9, 9), type: 'KeyCreated' };
+    await delivery.handle([events[0], other]);
+    expect(fake.ids()).toEqual(['alert-1']);
+    expect(await delivery.checkpoint()).toBe(9);
+  });
+
+  it('throws before sending anything for a malformed alert, leaving the checkpoint in place', async () => {
+    const broken: RecordedEvent = { ...anomaly(2, 7), data: { alertId: 'x' } };
+    await expect(delivery.handle([events[0], broken, events[2]])).rejects.toThrow(/Malformed AnomalyDetected event at position 7/);
+    expect(fake.ids()).toEqual(['alert-1']);
+    expect(await delivery.checkpoint()).toBe(3);
+  });
+
+  it('saveCheckpoint never moves the checkpoint back, and reset() keeps it', async () => {
+    await delivery.saveCheckpoint(10);
+    await delivery.saveCheckpoint(4);
+    expect(await delivery.checkpoint()).toBe(10);
+    await delivery.reset();
+    expect(await delivery.checkpoint()).toBe(10);
+    await delivery.saveCheckpoint(12);
+    expect(await delivery.checkpoint()).toBe(12);
+  });
+
+  it('stop() aborts a request in flight without checkpointing it, and later batches throw', async () => {
+    delivery = new AlertWebhookDelivery(options({ timeoutMs: 60_000 }), checkpoints, fake.fn, clock);
+    fake.script = [200, 'hang'];
+    const running = delivery.handle(events);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    delivery.stop();
+    await expect(running).rejects.toThrow('Alert webhook delivery stopped');
+    expect(await delivery.checkpoint()).toBe(3);
+    await expect(delivery.handle(events)).rejects.toThrow('Alert webhook delivery stopped');
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('never puts the secret or the URL in logs or errors', async () => {
+    fake.script = [500, 'network', 'network'];
+    const error = await delivery.handle(events).catch((e: Error) => e);
+    const text = [...logs, String(error), (error as Error).stack ?? ''].join('\n');
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('url-credential');
+    expect(text).not.toContain('hooks.example.test');
+  });
+
+  it('refuses bad options naming the setting, never its value', () => {
+    const attempt = (o: AlertWebhookOptions) => () => new AlertWebhookDelivery(o, checkpoints, fake.fn, clock);
+    expect(attempt(options({ url: 'not a url with secret-ish' }))).toThrow(/^Alert webhook: url is not a valid URL$/);
+    expect(attempt(options({ url: 'ftp://example.test/' }))).toThrow(/url must be http/);
+    expect(attempt(options({ secret: '' }))).toThrow(/secret is empty/);
+    expect(attempt(options({ timeoutMs: 0 }))).toThrow(/timeoutMs/);
+    expect(attempt(options({ retry: { minMs: 50, maxMs: 10, maxAttemptsPerBatch: 3 } }))).toThrow(/retry delays/);
+    expect(attempt(options({ retry: { minMs: 1, maxMs: 10, maxAttemptsPerBatch: 0 } }))).toThrow(/maxAttemptsPerBatch/);
+  });
+});

@@ -1,0 +1,238 @@
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import type { Projection } from '../../shared/projections/projection.js';
+import { ANOMALY_DETECTED } from '../domain/anomaly.js';
+import { toWebhookPayload } from './alert-payload.js';
+import type { CheckpointStore } from './checkpoint-store.port.js';
+import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature.js';
+
+export interface AlertWebhookRetryOptions {
+  /** Delay before the 2nd attempt; it doubles with every further attempt... */
+  minMs: number;
+  /** ...up to this cap. */
+  maxMs: number;
+  /**
+   * Attempts for one alert within one handle() call (one batch from the subscription). After that
+   * handle() throws and the ProjectionRunner resubscribes later, from the last checkpoint.
+   */
+  maxAttemptsPerBatch: number;
+}
+
+export interface AlertWebhookOptions {
+  url: string;
+  /** HMAC key of the `ParseSphere-Signature` header. Never logged. */
+  secret: string;
+  /** Per request, connection included. */
+  timeoutMs: number;
+  retry: AlertWebhookRetryOptions;
+  /** Messages carry alert ids, attempt counts, HTTP statuses and error codes; never the secret or the URL. */
+  onLog?: (level: 'log' | 'warn' | 'error', message: string) => void;
+}
+
+/** The subset of `fetch` this class uses, so tests can pass a fake; the global `fetch` fits it. */
+export interface WebhookRequest {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  redirect: 'manual';
+}
+export interface WebhookResponse {
+  status: number;
+  body?: { cancel(): Promise<void> } | null;
+}
+export type WebhookFetch = (url: string, init: WebhookRequest) => Promise<WebhookResponse>;
+
+export interface DeliveryClock {
+  /** Milliseconds since the epoch (the signature timestamp is derived from it). */
+  now(): number;
+  /** Resolves after `ms`; rejects as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const systemClock: DeliveryClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(stoppedError());
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(stoppedError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** handle() gave up on an alert for this batch; the runner will retry from the checkpoint. */
+export class AlertDeliveryError extends Error {
+  constructor(
+    readonly alertId: string,
+    readonly attempts: number,
+    readonly lastFailure: string,
+  ) {
+    super(`Alert ${alertId} not delivered after ${attempts} attempt(s) (last: ${lastFailure})`);
+    this.name = 'AlertDeliveryError';
+  }
+}
+
+function stoppedError(): Error {
+  return new Error('Alert webhook delivery stopped');
+}
+
+/**
+ * Sends every AnomalyDetected event, in log order, to one webhook: a signed JSON POST per alert.
+ *
+ * Guarantees: at-least-once and in order. The checkpoint is saved after each delivered alert (2xx),
+ * so a crash re-sends at most the alert in flight, and a retried batch skips what it already
+ * delivered. Receivers dedupe on the payload `id` / `Idempotency-Key` (the deterministic alert id).
+ * A failing webhook (non-2xx, 3xx included since redirects are not followed, network error, timeout)
+ * is retried here with capped exponential backoff; after `maxAttemptsPerBatch` handle() throws and
+ * the ProjectionRunner resubscribes from the checkpoint with its own backoff, indefinitely: while the
+ * webhook is down alerts wait in the log, nothing is dropped, and later alerts wait behind the
+ * failing one (order over throughput).
+ */
+export class AlertWebhookDelivery implements Projection {
+  readonly name = 'alert-webhook';
+  readonly eventTypes = [ANOMALY_DETECTED] as const;
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly options: AlertWebhookOptions,
+    private readonly checkpoints: CheckpointStore,
+    private readonly fetchFn: WebhookFetch = (url, init) => fetch(url, init),
+    private readonly clock: DeliveryClock = systemClock,
+  ) {
+    validate(options);
+  }
+
+  checkpoint(): Promise<number | null> {
+    return this.checkpoints.get(this.name);
+  }
+
+  async handle(events: readonly RecordedEvent[]): Promise<void> {
+    this.throwIfStopped();
+    // The runner re-sends a whole batch after a failure; what an earlier try delivered is behind the checkpoint.
+    let done = await this.checkpoints.get(this.name);
+    for (const event of events) {
+      if (done !== null && event.position <= done) continue;
+      if (event.type === ANOMALY_DETECTED) await this.deliver(event);
+      await this.checkpoints.save(this.name, event.position);
+      done = event.position;
+    }
+  }
+
+  /** Never moves the checkpoint back: positions before it were delivered (or had nothing to deliver). */
+  async saveCheckpoint(position: number): Promise<void> {
+    const current = await this.checkpoints.get(this.name);
+    if (current === null || position > current) await this.checkpoints.save(this.name, position);
+  }
+
+  /**
+   * Deliberately keeps the checkpoint as it is. reset() exists for rebuilding read models from the
+   * start of the log; this projection has no read model but an outside effect, and sending every
+   * past alert again after a rebuild would be wrong (receivers would page people for old findings).
+   * To re-send on purpose, lower the checkpoint in the CheckpointStore by hand.
+   */
+  async reset(): Promise<void> {}
+
+  /**
+   * For shutdown: aborts the request and backoff in progress so stopping does not wait out the
+   * retries (call it before ProjectionRunner.stop()). The interrupted alert is not checkpointed and is
+   * sent again after the restart. Every later handle() throws.
+   */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  private async deliver(event: RecordedEvent): Promise<void> {
+    // A malformed event throws here, before any request: the runner keeps retrying and reports the
+    // error rather than skipping the alert.
+    const payload = toWebhookPayload(event);
+    const body = JSON.stringify(payload);
+    const { maxAttemptsPerBatch } = this.options.retry;
+    for (let attempt = 1; ; attempt++) {
+      const failure = await this.attempt(payload.id, body);
+      if (failure === null) {
+        if (attempt > 1) this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
+        return;
+      }
+      if (attempt >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
+      const delay = this.backoff(attempt);
+      this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); retrying in ${delay} ms`);
+      await this.clock.sleep(delay, this.stopping.signal);
+      this.throwIfStopped();
+    }
+  }
+
+  /** One POST; null when delivered, otherwise a short description of the failure. */
+  private async attempt(alertId: string, body: string): Promise<string | null> {
+    this.throwIfStopped();
+    // Signed per attempt, so a retry after a long outage still passes the receiver's timestamp tolerance.
+    const timestamp = Math.floor(this.clock.now() / 1000);
+    const headers = {
+      'Content-Type': 'application/json',
+      'Idempotency-Key': alertId,
+      [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(body, this.options.secret, timestamp),
+      'User-Agent': 'ParseSphere-Keys-Webhooks/1',
+    };
+    try {
+      const response = await this.fetchFn(this.options.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.stopping.signal]),
+        redirect: 'manual',
+      });
+      // The answer's body is not needed; release the connection.
+      await response.body?.cancel().catch(() => undefined);
+      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
+    } catch (error) {
+      this.throwIfStopped();
+      return this.describe(error);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const { minMs, maxMs } = this.options.retry;
+    return Math.min(maxMs, minMs * 2 ** (attempt - 1));
+  }
+
+  /** Error names and codes only: fetch messages can name the target, and nothing here may carry the secret. */
+  private describe(error: unknown): string {
+    if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${this.options.timeoutMs} ms`;
+    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+    if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') return `network error ${code}`;
+    return error instanceof Error ? `network error ${error.name}` : 'network error';
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopping.signal.aborted) throw stoppedError();
+  }
+
+  private log(level: 'log' | 'warn' | 'error', message: string): void {
+    this.options.onLog?.(level, message);
+  }
+}
+
+function validate(options: AlertWebhookOptions): void {
+  // Messages name the setting, never its value.
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new Error('Alert webhook: url is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('Alert webhook: url must be http(s)');
+  if (typeof options.secret !== 'string' || options.secret.length === 0) throw new Error('Alert webhook: secret is empty');
+  if (!(options.timeoutMs > 0)) throw new Error('Alert webhook: timeoutMs must be positive');
+  const { minMs, maxMs, maxAttemptsPerBatch } = options.retry;
+  if (!(minMs >= 0) || !(maxMs >= minMs)) throw new Error('Alert webhook: retry delays must satisfy 0 <= minMs <= maxMs');
+  if (!Number.isInteger(maxAttemptsPerBatch) || maxAttemptsPerBatch < 1) {
+    throw new Error('Alert webhook: retry.maxAttemptsPerBatch must be an integer >= 1');
+  }
+}

@@ -1,0 +1,14 @@
+import type { CheckpointStore } from './checkpoint-store.port.js';
+
+/** For tests: checkpoints in a Map, lost with the process. */
+export class InMemoryCheckpointStore implements CheckpointStore {
+  readonly positions = new Map<string, number>();
+
+  async get(name: string): Promise<number | null> {
+    return this.positions.get(name) ?? null;
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    this.positions.set(name, position);
+  }
+}

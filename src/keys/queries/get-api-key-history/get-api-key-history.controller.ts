@@ -1,0 +1,43 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { GetApiKeyHistoryRequest, KeyHistoryResponse } from './get-api-key-history.dto.js';
+import { GetApiKeyHistoryQuery } from './get-api-key-history.query.js';
+import { decodeHistoryCursor, encodeHistoryCursor, HISTORY_START } from './key-history-cursor.js';
+import { presentHistoryEvent } from './key-history.presenter.js';
+
+const DEFAULT_PAGE_SIZE = 50;
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class GetApiKeyHistoryController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get(':api_key_id/events')
+  @ApiOperation({
+    summary: "A key's history from the event log",
+    description: 'Lifecycle events and uses, oldest first, paginated with next_cursor.',
+  })
+  @ApiParam({ name: 'api_key_id', format: 'uuid' })
+  @ApiOkResponse({ type: KeyHistoryResponse })
+  @AuthenticatedRoute(400, 404, 429)
+  async history(
+    @Param('api_key_id', keyIdPipe) keyId: string,
+    @Query() query: GetApiKeyHistoryRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<KeyHistoryResponse> {
+    const cursor = query.cursor ? decodeHistoryCursor(query.cursor) : HISTORY_START;
+    const page = await this.queryBus.execute(
+      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? DEFAULT_PAGE_SIZE, cursor),
+    );
+    return {
+      data: page.events.map(presentHistoryEvent),
+      has_more: page.next !== null,
+      next_cursor: page.next ? encodeHistoryCursor(page.next) : null,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class GetApiKeyHistoryRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  cursor?: string;
+}
+
+export class KeyHistoryEventResponse {
+  @ApiProperty({ example: 'KeyCreated' }) type!: string;
+  @ApiProperty({ format: 'date-time', description: 'When it happened (for uses, the time of the request).' }) time!: string;
+  @ApiProperty({ enum: ['lifecycle', 'usage'] }) stream!: 'lifecycle' | 'usage';
+  @ApiProperty({ description: 'Revision within its stream.' }) revision!: number;
+  @ApiProperty({ description: 'Position in the global log.' }) position!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself).' })
+  acting_key_id!: string | null;
+  @ApiProperty({ type: Object, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
+}
+
+export class KeyHistoryResponse {
+  @ApiProperty({ type: [KeyHistoryEventResponse] }) data!: KeyHistoryEventResponse[];
+  @ApiProperty() has_more!: boolean;
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}

@@ -1,0 +1,18 @@
+import type { RecordedEvent } from '../../../shared/event-store/event-store.port.js';
+import { KEY_USED } from '../../../usage/domain/key-used.js';
+import type { KeyHistoryEventResponse } from './get-api-key-history.dto.js';
+
+/** One event of a key's trail, as the API and the CLI show it: the secret's hash is left out. */
+export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventResponse {
+  const { secretHash: _hash, ...data } = event.data;
+  const used = event.type === KEY_USED;
+  return {
+    type: event.type,
+    time: used ? String(data.usedAt) : event.recordedAt,
+    stream: used ? 'usage' : 'lifecycle',
+    revision: event.revision,
+    position: event.position,
+    acting_key_id: (used ? data.keyId : data.actingKeyId) as string | null,
+    data,
+  };
+}

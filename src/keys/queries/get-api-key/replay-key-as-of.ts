@@ -1,0 +1,31 @@
+import type { EventStore } from '../../../shared/event-store/event-store.port.js';
+import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { applyToApiKeyView, type ApiKeyView } from '../../projection/api-key-view.js';
+import type { ApiKeyWithUsage } from './get-api-key.query.js';
+
+const USAGE_PAGE = 5000;
+
+/**
+ * The key as it was at `asOf`: its lifecycle events recorded by then and its uses made by then,
+ * folded with the same pure functions the projections use. Costs one read of the usage stream.
+ */
+export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
+  const until = asOf.getTime();
+  let view: ApiKeyView | undefined;
+  for (const event of await store.readStream(apiKeyStreamId(keyId))) {
+    if (Date.parse(event.recordedAt) <= until) view = applyToApiKeyView(view, event);
+  }
+  if (!view) return null;
+
+  let usage: KeyUsageView | undefined;
+  for (let from = 0; ; from += USAGE_PAGE) {
+    const page = await store.readStream(keyUsageStreamId(keyId), { fromRevision: from, maxCount: USAGE_PAGE });
+    for (const event of page) {
+      if (Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
+    }
+    if (page.length < USAGE_PAGE) break;
+  }
+  return { view, usage };
+}

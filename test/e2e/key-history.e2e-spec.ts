@@ -1,0 +1,81 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+describe('Key history and point-in-time views', () => {
+  let t: TestApp;
+  let admin: { key: string; keyId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.bootstrapKey('acme');
+  });
+  afterAll(() => t.destroy());
+
+  it('returns the whole trail oldest first, paginated, with acting key and no secret or hash', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'traced' }).expect(201);
+    for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(created.body.key)).expect(200);
+    await flushUsage(t);
+    await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
+
+    const trail: Array<Record<string, unknown>> = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = await request(t.http).get(`/v1/api-keys/${created.body.id}/events${query}`).set(bearer(admin.key)).expect(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      trail.push(...page.body.data);
+      cursor = page.body.next_cursor;
+      expect(page.body.has_more).toBe(cursor !== null);
+    } while (cursor);
+
+    expect(trail.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed', 'KeyUsed', 'KeyUsed', 'KeyRevoked']);
+    expect(trail.map((e) => e.position)).toEqual([...trail.map((e) => e.position as number)].sort((a, b) => a - b));
+    expect(trail[0]).toMatchObject({ stream: 'lifecycle', revision: 0, acting_key_id: admin.keyId, data: { name: 'traced', accountId: 'acme' } });
+    expect(trail[1]).toMatchObject({ stream: 'usage', revision: 0, acting_key_id: created.body.id, data: { outcome: 'accepted' } });
+    expect(trail[4]).toMatchObject({ stream: 'lifecycle', revision: 1, acting_key_id: admin.keyId });
+    const text = JSON.stringify(trail);
+    expect(text).not.toContain(created.body.key.slice(12));
+    expect(text).not.toMatch(/secretHash|[0-9a-f]{64}/);
+  });
+
+  it('rebuilds the key as it was at an instant: status, name, limit and usage so far', async () => {
+    const created = await request(t.http)
+      .post('/v1/api-keys')
+      .set(bearer(admin.key))
+      .send({ name: 'then', rate_limit: { requests: 50, per_seconds: 60 } })
+      .expect(201);
+    await request(t.http).get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    await request(t.http).get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    await flushUsage(t);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await request(t.http).get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    await flushUsage(t);
+    await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
+
+    const then = await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=${between}`).set(bearer(admin.key)).expect(200);
+    expect(then.body).toMatchObject({
+      status: 'active',
+      name: 'then',
+      revoked_at: null,
+      rate_limit: { requests: 50, per_seconds: 60 },
+      request_count: 2,
+      usage: { accepted: 2 },
+    });
+    const now = await request(t.http).get(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
+    expect(now.body).toMatchObject({ status: 'revoked', request_count: 3 });
+
+    const before = new Date(Date.parse(created.body.created_at) - 1000).toISOString();
+    await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=${before}`).set(bearer(admin.key)).expect(404);
+    const bad = await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=yesterday`).set(bearer(admin.key)).expect(400);
+    expect(bad.body.error.message).toContain('as_of');
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    const res = await request(t.http).get(`/v1/api-keys/${admin.keyId}/events?cursor=bm9wZQ`).set(bearer(admin.key)).expect(400);
+    expect(res.body.error.message).toContain('cursor');
+  });
+});
