@@ -2,11 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { KeyTable } from '../keys/authentication/key-table.js';
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionsService } from './projections.service.js';
+import { viewProjectionsProvider } from './view-projections.provider.js';
 
 @Global()
 @Module({
   providers: [
     { provide: KeyTable, useValue: new KeyTable() },
+    viewProjectionsProvider,
     ProjectionsService,
     { provide: ProjectionProgress, useExisting: ProjectionsService },
   ],

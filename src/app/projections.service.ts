@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { KeyTable } from '../keys/authentication/key-table.js';
-import { apiKeyProjection } from '../keys/projection/api-key-projection.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../shared/config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
-import { ViewProjection } from '../shared/projections/view-projection.js';
-import { keyUsageProjection } from '../usage/projection/key-usage-projection.js';
-import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../usage/projection/key-usage-read-model.port.js';
+import type { Projection } from '../shared/projections/projection.js';
+import { VIEW_PROJECTIONS } from './view-projections.provider.js';
 
 const LAG_COUNT_CAP = 1000;
 const KEY_TABLE_CATCH_UP_MS = 60_000;
@@ -33,7 +31,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_KEY_READ_MODEL) private readonly apiKeys: ApiKeyReadModel,
-    @Inject(KEY_USAGE_READ_MODEL) usage: KeyUsageReadModel,
+    @Inject(VIEW_PROJECTIONS) views: Projection[],
     @Inject(KeyTable) private readonly keyTable: KeyTable,
     @Inject(ConfigService) config: AppConfigService,
   ) {
@@ -41,11 +39,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     this.readYourWritesTimeoutMs = setting(config, 'READ_YOUR_WRITES_TIMEOUT_MS');
     const options = { retryMinMs: 100, retryMaxMs: 5000, onLog: (level: 'warn' | 'error', message: string) => this.logger[level](message) };
     this.keyTableRunner = new ProjectionRunner(store, keyTable, options);
-    this.runners = [
-      new ProjectionRunner(store, new ViewProjection(apiKeyProjection, apiKeys), options),
-      new ProjectionRunner(store, new ViewProjection(keyUsageProjection, usage), options),
-      this.keyTableRunner,
-    ];
+    this.runners = [...views.map((projection) => new ProjectionRunner(store, projection, options)), this.keyTableRunner];
   }
 
   /**

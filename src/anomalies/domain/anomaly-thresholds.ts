@@ -1,0 +1,42 @@
+/** What each anomaly rule counts as unusual. Windows slide with the events' own times, never the clock. */
+export interface AnomalyThresholds {
+  /** rate_spike: requests in one UTC minute that always count as a spike candidate, whatever the baseline. */
+  spikeMinRequests: number;
+  /** rate_spike: a minute is a spike when its requests reach this many times the key's mean per-minute rate. */
+  spikeFactor: number;
+  /** rate_spike: the baseline is the mean over at most this many minutes before the current one. */
+  spikeBaselineMinutes: number;
+  /** rate_spike: no spike is judged until the key has this many minutes of history (idle minutes count). */
+  spikeMinBaselineMinutes: number;
+  /** many_addresses: this many distinct client addresses for one key inside the window raise a finding. */
+  manyAddressesCount: number;
+  /** many_addresses: the sliding window, in seconds. */
+  manyAddressesWindowSeconds: number;
+  /** new_network: a key has an established pattern after at least this many uses, from any networks... */
+  establishedMinRequests: number;
+  /** new_network: ...spread over at least this many hours since its first use. */
+  establishedMinHours: number;
+  /** new_network: networks (IPv4 /24, IPv6 /48) remembered per key; a key seen from this many has no pattern to break. */
+  maxKnownNetworks: number;
+  /** dormant_key_active: a use at least this many days after the previous use (or after creation, if never used). */
+  dormantDays: number;
+  /** failed_auth_burst: this many failed authentications from one client address inside the window. */
+  failedAuthBurstCount: number;
+  /** failed_auth_burst: the sliding window, in seconds. */
+  failedAuthBurstWindowSeconds: number;
+}
+
+export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({
+  spikeMinRequests: 60,
+  spikeFactor: 5,
+  spikeBaselineMinutes: 60,
+  spikeMinBaselineMinutes: 10,
+  manyAddressesCount: 10,
+  manyAddressesWindowSeconds: 300,
+  establishedMinRequests: 100,
+  establishedMinHours: 24,
+  maxKnownNetworks: 1000,
+  dormantDays: 30,
+  failedAuthBurstCount: 20,
+  failedAuthBurstWindowSeconds: 60,
+});

@@ -1,0 +1,21 @@
+import type { AnomalyDetectedData } from '../anomaly.js';
+import type { KeyState } from '../detector-state.js';
+
+/** One KeyUsed as the key rules see it; `address` is canonical, `atMs` the use's own time. */
+export interface KeyUse {
+  keyId: string;
+  accountId: string;
+  requestId: string;
+  atMs: number;
+  address: string | null;
+}
+
+/** Each key rule reads the key as it was before this use and updates only the fields it owns. */
+export interface KeyRuleResult {
+  key: KeyState;
+  finding: AnomalyDetectedData | null;
+}
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
