@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { parseAnomalyThresholds } from './anomalies/detection/parse-anomaly-thresholds.js';
 import { AppModule } from './app/app.module.js';
 import { configureApp } from './app/configure-app.js';
 import { InvalidConfigurationError, loadEnvironment } from './shared/config/environment.js';
@@ -9,7 +10,9 @@ async function bootstrap(): Promise<void> {
   let port: number;
   let logLevel: string;
   try {
-    ({ PORT: port, LOG_LEVEL: logLevel } = loadEnvironment(process.env));
+    const environment = loadEnvironment(process.env);
+    ({ PORT: port, LOG_LEVEL: logLevel } = environment);
+    parseAnomalyThresholds(environment.ANOMALY_THRESHOLDS);
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);

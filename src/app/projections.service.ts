@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AnomalyDetectionProjection } from '../anomalies/detection/anomaly-detection.projection.js';
+import { parseAnomalyThresholds } from '../anomalies/detection/parse-anomaly-thresholds.js';
 import { KeyTable } from '../keys/authentication/key-table.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../shared/config/app-config.js';
@@ -7,6 +9,7 @@ import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.
 import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
 import type { Projection } from '../shared/projections/projection.js';
+import { BACKGROUND_PROJECTIONS } from './background-projections.provider.js';
 import { VIEW_PROJECTIONS } from './view-projections.provider.js';
 
 const LAG_COUNT_CAP = 1000;
@@ -24,7 +27,10 @@ export interface ProjectionLag extends ProjectionStatus {
 @Injectable()
 export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
+  /** Read models and the key table: writers wait for these (read-your-writes). */
   private readonly runners: ProjectionRunner[];
+  /** Work driven by the log that no request waits for: anomaly detection, alert delivery. */
+  private readonly background: ProjectionRunner[];
   private readonly keyTableRunner: ProjectionRunner;
   private readonly readYourWritesTimeoutMs: number;
 
@@ -33,6 +39,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     @Inject(API_KEY_READ_MODEL) private readonly apiKeys: ApiKeyReadModel,
     @Inject(VIEW_PROJECTIONS) views: Projection[],
     @Inject(KeyTable) private readonly keyTable: KeyTable,
+    @Inject(BACKGROUND_PROJECTIONS) extraBackground: Projection[],
     @Inject(ConfigService) config: AppConfigService,
   ) {
     super();
@@ -40,6 +47,11 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     const options = { retryMinMs: 100, retryMaxMs: 5000, onLog: (level: 'warn' | 'error', message: string) => this.logger[level](message) };
     this.keyTableRunner = new ProjectionRunner(store, keyTable, options);
     this.runners = [...views.map((projection) => new ProjectionRunner(store, projection, options)), this.keyTableRunner];
+    const thresholds = parseAnomalyThresholds(setting(config, 'ANOMALY_THRESHOLDS'));
+    this.background = [
+      new ProjectionRunner(store, new AnomalyDetectionProjection(store, thresholds), options),
+      ...extraBackground.map((projection) => new ProjectionRunner(store, projection, options)),
+    ];
   }
 
   /**
@@ -48,7 +60,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.keyTable.load(this.apiKeys);
-    await Promise.all(this.runners.map((runner) => runner.start()));
+    await Promise.all(this.all().map((runner) => runner.start()));
     const head = await this.store.headPosition();
     if (head === null) return;
     await this.keyTableRunner.waitUntilProcessed(head, KEY_TABLE_CATCH_UP_MS).catch((error: Error) => {
@@ -57,7 +69,11 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await Promise.all(this.all().map((runner) => runner.stop()));
+  }
+
+  private all(): ProjectionRunner[] {
+    return [...this.runners, ...this.background];
   }
 
   /** Resolves once every projection has seen the log up to `position`, so a read right after sees the write. */
@@ -69,7 +85,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   /** Each projection's state and how far it trails the log, for the readiness probe. */
   async lag(): Promise<ProjectionLag[]> {
     return Promise.all(
-      this.runners.map(async (runner) => {
+      this.all().map(async (runner) => {
         const status = runner.status();
         const pending = await this.store.readAll({
           after: status.position,

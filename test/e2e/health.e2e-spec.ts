@@ -24,7 +24,9 @@ describe('Health', () => {
     expect(res.body.details.read_model.status).toBe('up');
     const caughtUp = (name: string) =>
       expect.objectContaining({ name, status: 'up', lag_events: 0, lag_ms: 0, position: expect.any(Number) });
-    expect(res.body.details.projections.projections).toEqual([caughtUp('api-keys'), caughtUp('key-usage'), caughtUp('key-table')]);
+    expect(res.body.details.projections.projections).toEqual(
+      ['api-keys', 'key-usage', 'alerts', 'key-table', 'anomaly-detector'].map(caughtUp),
+    );
   });
 
   it('goes to 503 while the read model is down and back to 200 by itself', async () => {

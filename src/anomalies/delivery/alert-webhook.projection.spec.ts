@@ -252,16 +252,38 @@ describe('AlertWebhookDelivery', () => {
     expect(await delivery.checkpoint()).toBe(12);
   });
 
-  it('stop() aborts a request in flight without checkpointing it, and later batches throw', async () => {
-    delivery = new AlertWebhookDelivery(options({ timeoutMs: 60_000 }), checkpoints, fake.fn, clock);
-    fake.script = [200, 'hang'];
+  it('stop() lets the request in flight finish and checkpoints it, then makes no further attempt', async () => {
+    let answer!: (response: { status: number }) => void;
+    const calls: string[] = [];
+    const slowFetch: WebhookFetch = async (_url, init) => {
+      calls.push(init.headers['Idempotency-Key']);
+      return new Promise((resolve) => (answer = resolve));
+    };
+    delivery = new AlertWebhookDelivery(options(), checkpoints, slowFetch, clock);
     const running = delivery.handle(events);
     await new Promise((resolve) => setTimeout(resolve, 20));
     delivery.stop();
+    answer({ status: 200 });
     await expect(running).rejects.toThrow('Alert webhook delivery stopped');
+    expect(calls).toEqual(['alert-1']);
     expect(await delivery.checkpoint()).toBe(3);
     await expect(delivery.handle(events)).rejects.toThrow('Alert webhook delivery stopped');
-    expect(fake.calls).toHaveLength(2);
+    expect(calls).toEqual(['alert-1']);
+  });
+
+  it('stop() ends a backoff wait at once', async () => {
+    const waitingClock: DeliveryClock = {
+      now: () => NOW_MS,
+      sleep: (_ms, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    };
+    delivery = new AlertWebhookDelivery(options(), checkpoints, fake.fn, waitingClock);
+    fake.script = [503];
+    const running = delivery.handle(events);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    delivery.stop();
+    await expect(running).rejects.toThrow();
+    expect(fake.calls).toHaveLength(1);
+    expect(await delivery.checkpoint()).toBeNull();
   });
 
   it('never puts the secret or the URL in logs or errors', async () => {

@@ -139,9 +139,10 @@ export class AlertWebhookDelivery implements Projection {
   async reset(): Promise<void> {}
 
   /**
-   * For shutdown: aborts the request and backoff in progress so stopping does not wait out the
-   * retries (call it before ProjectionRunner.stop()). The interrupted alert is not checkpointed and is
-   * sent again after the restart. Every later handle() throws.
+   * For shutdown (call it before ProjectionRunner.stop()): ends a backoff wait at once and makes no
+   * further attempt, so stopping does not wait out the retries. A request already in flight is left to
+   * finish (at most timeoutMs): if it is delivered its checkpoint is saved, so a graceful shutdown does
+   * not re-send it. What is not delivered is sent after the restart. Every later handle() throws.
    */
   stop(): void {
     this.stopping.abort();
@@ -191,7 +192,6 @@ export class AlertWebhookDelivery implements Projection {
       await response.body?.cancel().catch(() => undefined);
       return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
     } catch (error) {
-      this.throwIfStopped();
       return this.describe(error);
     } finally {
       request.dispose();
@@ -199,9 +199,8 @@ export class AlertWebhookDelivery implements Projection {
   }
 
   /**
-   * Aborts after timeoutMs (with a TimeoutError, as AbortSignal.timeout does) or on stop(). Not
-   * AbortSignal.any([AbortSignal.timeout(ms), ...]): on Node 20 the garbage collector can collect the
-   * timeout signal inside any(), and the request then never times out.
+   * Aborts after timeoutMs with a TimeoutError, like AbortSignal.timeout(), but with a timer cleared
+   * as soon as the answer is in (AbortSignal.timeout's timer would outlive every request by timeoutMs).
    */
   private requestSignal(): { signal: AbortSignal; dispose: () => void } {
     const controller = new AbortController();
@@ -210,15 +209,7 @@ export class AlertWebhookDelivery implements Projection {
       timeout.name = 'TimeoutError';
       controller.abort(timeout);
     }, this.options.timeoutMs);
-    const onStop = () => controller.abort(this.stopping.signal.reason);
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    return {
-      signal: controller.signal,
-      dispose: () => {
-        clearTimeout(timer);
-        this.stopping.signal.removeEventListener('abort', onStop);
-      },
-    };
+    return { signal: controller.signal, dispose: () => clearTimeout(timer) };
   }
 
   private backoff(attempt: number): number {

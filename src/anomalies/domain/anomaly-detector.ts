@@ -29,7 +29,7 @@ export interface DetectorResult {
   findings: AnomalyDetectedData[];
 }
 
-/** Applied in this order to every use, each to the key as it was before the use. */
+/** Applied in this order to every use; first use, last use and the use count are updated only after all of them. */
 const KEY_USE_RULES: readonly ((key: KeyState, use: KeyUse, t: AnomalyThresholds) => KeyRuleResult)[] = [
   dormantKey,
   newNetwork,

@@ -16,7 +16,7 @@ export interface AnomalyThresholds {
   establishedMinRequests: number;
   /** new_network: ...spread over at least this many hours since its first use. */
   establishedMinHours: number;
-  /** new_network: networks (IPv4 /24, IPv6 /48) remembered per key; a key seen from this many has no pattern to break. */
+  /** new_network: networks (IPv4 /24, IPv6 /48) remembered per key; a key seen from this many has no pattern left. */
   maxKnownNetworks: number;
   /** dormant_key_active: a use at least this many days after the previous use (or after creation, if never used). */
   dormantDays: number;

@@ -64,6 +64,22 @@ export class Environment {
   @MinLength(32, { message: 'VERIFY_TOKEN must be at least 32 characters' })
   VERIFY_TOKEN?: string;
 
+  /** JSON overrides of the anomaly thresholds, e.g. {"spikeFactor": 8}; checked at start by the anomaly module. */
+  @IsOptional()
+  @IsString()
+  ANOMALY_THRESHOLDS?: string;
+
+  /** Where each alert is POSTed once; unset turns delivery off. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
+  ALERT_WEBHOOK_URL?: string;
+
+  /** Secret that signs each delivery (ParseSphere-Signature header); required with ALERT_WEBHOOK_URL. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET must be at least 16 characters' })
+  ALERT_WEBHOOK_SECRET?: string;
+
   @IsOptional()
   @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
   EVENTSTORE_URL?: string;
@@ -94,12 +110,15 @@ const INTEGER_SETTINGS = new Set([
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['EVENTSTORE_URL', 'MONGODB_URL', 'VERIFY_TOKEN'])
+      .concat(['EVENTSTORE_URL', 'MONGODB_URL', 'VERIFY_TOKEN', 'ANOMALY_THRESHOLDS', 'ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET'])
       .filter((name) => raw[name] !== undefined && raw[name] !== '')
       .map((name) => [name, INTEGER_SETTINGS.has(name) ? toInteger(raw[name]) : raw[name]]),
   );
   const environment = plainToInstance(Environment, known);
   const errors = validateSync(environment, { skipMissingProperties: false });
+  if (errors.length === 0 && environment.ALERT_WEBHOOK_URL && !environment.ALERT_WEBHOOK_SECRET) {
+    throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL');
+  }
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';

@@ -1,0 +1,477 @@
+import { createHash } from 'node:crypto';
+import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
+import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
+import { type DetectorInput, type DetectorState, detect, initialDetectorState } from './anomaly-detector.js';
+import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
+import { detectorStateSize } from './detector-state.js';
+
+const T0 = Date.parse('2026-03-02T00:00:00.000Z');
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const KEY = 'key-1';
+const ACCOUNT = 'acme';
+const iso = (ms: number) => new Date(ms).toISOString();
+
+let requests = 0;
+function used(atMs: number, ip: string | null = '198.51.100.1', keyId = KEY): DetectorInput {
+  return {
+    type: 'KeyUsed',
+    data: {
+      keyId,
+      accountId: ACCOUNT,
+      usedAt: iso(atMs),
+      requestId: `req-${++requests}`,
+      ip,
+      userAgent: 'sdk/1.0',
+      method: 'GET',
+      path: '/v1/parses',
+      outcome: 'accepted',
+    },
+  };
+}
+
+function failed(
+  atMs: number,
+  ip: string | null,
+  reason: AuthenticationFailureReason = 'unknown',
+  keyId: string | null = null,
+): DetectorInput {
+  return {
+    type: 'AuthenticationFailed',
+    data: {
+      failedAt: iso(atMs),
+      requestId: `req-${++requests}`,
+      ip,
+      userAgent: null,
+      method: 'GET',
+      path: '/v1/api-keys',
+      reason,
+      keyId,
+      accountId: keyId === null ? null : ACCOUNT,
+    },
+  };
+}
+
+function created(atMs: number, keyId = KEY): DetectorInput {
+  return {
+    type: 'KeyCreated',
+    data: {
+      keyId,
+      accountId: ACCOUNT,
+      name: 'Production',
+      prefix: 'sk_AbCdEfGhI',
+      secretHash: 'f'.repeat(64),
+      rateLimit: { requests: 1000, perSeconds: 60 },
+      createdAt: iso(atMs),
+      actingKeyId: null,
+    },
+  };
+}
+
+function revoked(atMs: number, keyId = KEY): DetectorInput {
+  return { type: 'KeyRevoked', data: { keyId, accountId: ACCOUNT, revokedAt: iso(atMs), actingKeyId: null } };
+}
+
+/** `count` uses spread evenly over minute `minute` after T0. */
+function minuteOfUses(minute: number, count: number, ip = '198.51.100.1'): DetectorInput[] {
+  return Array.from({ length: count }, (_, i) => used(T0 + minute * MINUTE + Math.floor((i * MINUTE) / count), ip));
+}
+
+function steadyMinutes(from: number, to: number, perMinute: number): DetectorInput[] {
+  const events: DetectorInput[] = [];
+  for (let minute = from; minute < to; minute++) events.push(...minuteOfUses(minute, perMinute));
+  return events;
+}
+
+function run(
+  events: readonly DetectorInput[],
+  thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS,
+  start: DetectorState = initialDetectorState(),
+): { state: DetectorState; findings: AnomalyDetectedData[] } {
+  let state = start;
+  const findings: AnomalyDetectedData[] = [];
+  for (const event of events) {
+    const result = detect(state, event, thresholds);
+    state = result.state;
+    findings.push(...result.findings);
+  }
+  return { state, findings };
+}
+
+const rules = (findings: readonly AnomalyDetectedData[]) => findings.map((f) => f.rule);
+
+/** Deterministic jitter for synthetic traffic (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+describe('anomaly detector', () => {
+  describe('rate_spike', () => {
+    const baseline = steadyMinutes(0, 30, 5);
+
+    it('stays quiet one request below the floor of spikeMinRequests', () => {
+      expect(run([...baseline, ...minuteOfUses(30, 59)]).findings).toEqual([]);
+    });
+
+    it('fires once when a minute reaches the floor, however many more requests that minute brings', () => {
+      const { findings } = run([...baseline, ...minuteOfUses(30, 100)]);
+      expect(rules(findings)).toEqual(['rate_spike']);
+      expect(findings[0]).toMatchObject({
+        keyId: KEY,
+        accountId: ACCOUNT,
+        ip: null,
+        windowStart: iso(T0 + 30 * MINUTE),
+        windowEnd: iso(T0 + 31 * MINUTE),
+        evidence: { requests: 60, threshold: 60, baselinePerMinute: 5, baselineMinutes: 30 },
+      });
+      expect(findings[0].detectedAt).toBe(iso(T0 + 30 * MINUTE + Math.floor((59 * MINUTE) / 100)));
+    });
+
+    it('scales the threshold with the baseline: spikeFactor × mean, one below is quiet', () => {
+      const busy = steadyMinutes(0, 30, 20);
+      expect(run([...busy, ...minuteOfUses(30, 99)]).findings).toEqual([]);
+      const { findings } = run([...busy, ...minuteOfUses(30, 100)]);
+      expect(findings.map((f) => f.evidence)).toMatchObject([{ requests: 100, threshold: 100, baselinePerMinute: 20 }]);
+    });
+
+    it('judges nothing before spikeMinBaselineMinutes of history, idle minutes included', () => {
+      const first = minuteOfUses(0, 1);
+      expect(run([...first, ...minuteOfUses(9, 100)]).findings).toEqual([]);
+      const { findings } = run([...first, ...minuteOfUses(10, 100)]);
+      expect(findings.map((f) => f.evidence)).toMatchObject([{ baselineMinutes: 10, threshold: 60 }]);
+    });
+
+    it('forgets traffic older than the baseline window', () => {
+      const { findings } = run([...steadyMinutes(0, 30, 50), ...minuteOfUses(100, 60)]);
+      expect(findings.map((f) => f.evidence)).toMatchObject([{ baselinePerMinute: 0, baselineMinutes: 60 }]);
+    });
+
+    it('judges a use that arrives up to one minute late, as uses of several instances interleave', () => {
+      const late = used(T0 + 30 * MINUTE + 59 * SECOND);
+      const { findings } = run([...baseline, ...minuteOfUses(30, 59), used(T0 + 31 * MINUTE), late]);
+      expect(findings.map((f) => [f.windowStart, f.detectedAt])).toEqual([
+        [iso(T0 + 30 * MINUTE), iso(T0 + 30 * MINUTE + 59 * SECOND)],
+      ]);
+      expect(run([...baseline, ...minuteOfUses(30, 59), used(T0 + 32 * MINUTE), late]).findings).toEqual([]);
+    });
+
+    it('fires again for a later spike minute', () => {
+      const { findings } = run([...baseline, ...minuteOfUses(30, 60), ...minuteOfUses(31, 70)]);
+      expect(findings.map((f) => f.windowStart)).toEqual([iso(T0 + 30 * MINUTE), iso(T0 + 31 * MINUTE)]);
+      expect(new Set(findings.map((f) => f.alertId)).size).toBe(2);
+    });
+  });
+
+  describe('many_addresses', () => {
+    const fromAddresses = (count: number, startMs: number, stepMs: number) =>
+      Array.from({ length: count }, (_, i) => used(startMs + i * stepMs, `198.51.100.${i + 1}`));
+
+    it('stays quiet with one address fewer than manyAddressesCount in the window', () => {
+      expect(run(fromAddresses(9, T0, 20 * SECOND)).findings).toEqual([]);
+    });
+
+    it('fires once at manyAddressesCount distinct addresses, not again within the window', () => {
+      const more = [used(T0 + 200 * SECOND, '198.51.100.11'), used(T0 + 210 * SECOND, '198.51.100.12')];
+      const { findings } = run([...fromAddresses(10, T0, 20 * SECOND), ...more]);
+      expect(rules(findings)).toEqual(['many_addresses']);
+      expect(findings[0]).toMatchObject({
+        windowStart: iso(T0 + 180 * SECOND - 300 * SECOND),
+        windowEnd: iso(T0 + 180 * SECOND),
+        evidence: { distinctAddresses: 10, threshold: 10, windowSeconds: 300 },
+      });
+      expect(findings[0].evidence.addresses).toEqual(
+        Array.from({ length: 10 }, (_, i) => `198.51.100.${i + 1}`).sort(),
+      );
+    });
+
+    it('does not count an address last seen a full window ago', () => {
+      expect(run(fromAddresses(10, T0, (300 * SECOND) / 9)).findings).toEqual([]);
+    });
+
+    it('counts ::ffff:a.b.c.d and a.b.c.d as one address', () => {
+      const events = [...fromAddresses(9, T0, SECOND), used(T0 + 10 * SECOND, '::ffff:198.51.100.1')];
+      expect(run(events).findings).toEqual([]);
+    });
+
+    it('fires again for a new set of addresses once the window has passed', () => {
+      const { findings } = run([...fromAddresses(10, T0, SECOND), ...fromAddresses(10, T0 + 400 * SECOND, SECOND)]);
+      expect(rules(findings)).toEqual(['many_addresses', 'many_addresses']);
+      expect(findings[0].alertId).not.toBe(findings[1].alertId);
+    });
+  });
+
+  describe('new_network', () => {
+    const history = (uses: number, stepMs: number) =>
+      Array.from({ length: uses }, (_, i) => used(T0 + i * stepMs, '198.51.100.7'));
+
+    it('fires when an established key (≥100 uses over ≥24 h) is used from a network it never used', () => {
+      const { findings } = run([...history(100, 15 * MINUTE), used(T0 + 25 * HOUR, '203.0.113.9')]);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule: 'new_network',
+          keyId: KEY,
+          ip: '203.0.113.9',
+          windowStart: iso(T0),
+          windowEnd: iso(T0 + 25 * HOUR),
+          evidence: expect.objectContaining({ network: '203.0.113.0/24', knownNetworks: 1, previousUses: 100 }),
+        }),
+      ]);
+    });
+
+    it('stays quiet with one use fewer than establishedMinRequests, and learns the network', () => {
+      const before = [...history(99, 15 * MINUTE), used(T0 + 25 * HOUR, '203.0.113.9')];
+      expect(run(before).findings).toEqual([]);
+      expect(run([...before, used(T0 + 26 * HOUR, '203.0.113.200')]).findings).toEqual([]);
+    });
+
+    it('needs establishedMinHours of history: quiet 1 ms before, fires at it', () => {
+      const uses = history(100, 14 * MINUTE);
+      expect(run([...uses, used(T0 + 24 * HOUR - 1, '203.0.113.9')]).findings).toEqual([]);
+      expect(rules(run([...uses, used(T0 + 24 * HOUR, '203.0.113.9')]).findings)).toEqual(['new_network']);
+    });
+
+    it('fires once per network: other addresses of the same /24 or /48 are not new', () => {
+      const { findings } = run([
+        ...history(100, 15 * MINUTE),
+        used(T0 + 25 * HOUR, '203.0.113.9'),
+        used(T0 + 25 * HOUR + 1, '203.0.113.250'),
+        used(T0 + 26 * HOUR, '2001:db8:aaaa:1::1'),
+        used(T0 + 26 * HOUR + 1, '2001:db8:aaaa:ffff::2'),
+      ]);
+      expect(findings.map((f) => f.evidence.network)).toEqual(['203.0.113.0/24', '2001:db8:aaaa::/48']);
+    });
+  });
+
+  describe('revoked_key_used', () => {
+    it('fires for a revoked key presented again, once per key per hour', () => {
+      const { findings } = run([
+        created(T0),
+        revoked(T0 + HOUR),
+        failed(T0 + 2 * HOUR + 5 * MINUTE, '203.0.113.5', 'revoked', KEY),
+        failed(T0 + 2 * HOUR + 50 * MINUTE, '203.0.113.6', 'revoked', KEY),
+        failed(T0 + 3 * HOUR + MINUTE, '203.0.113.5', 'revoked', KEY),
+      ]);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule: 'revoked_key_used',
+          keyId: KEY,
+          accountId: ACCOUNT,
+          ip: '203.0.113.5',
+          windowStart: iso(T0 + 2 * HOUR),
+          windowEnd: iso(T0 + 3 * HOUR),
+          detectedAt: iso(T0 + 2 * HOUR + 5 * MINUTE),
+          evidence: expect.objectContaining({ reason: 'revoked', revokedAt: iso(T0 + HOUR) }),
+        }),
+        expect.objectContaining({ rule: 'revoked_key_used', windowStart: iso(T0 + 3 * HOUR) }),
+      ]);
+    });
+
+    it('ignores failures for unknown keys and revoked failures without a key id', () => {
+      const events = [failed(T0, '203.0.113.5', 'unknown'), failed(T0 + 1, '203.0.113.5', 'revoked', null)];
+      expect(run(events).findings).toEqual([]);
+    });
+  });
+
+  describe('dormant_key_active', () => {
+    it('fires for a first use dormantDays after creation, not 1 ms earlier', () => {
+      expect(run([created(T0), used(T0 + 30 * DAY - 1)]).findings).toEqual([]);
+      const { findings } = run([created(T0), used(T0 + 30 * DAY)]);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule: 'dormant_key_active',
+          ip: '198.51.100.1',
+          windowStart: iso(T0),
+          windowEnd: iso(T0 + 30 * DAY),
+          evidence: expect.objectContaining({ dormantDays: 30, thresholdDays: 30, since: 'created' }),
+        }),
+      ]);
+    });
+
+    it('fires once per reactivation after dormantDays without use', () => {
+      const { findings } = run([
+        created(T0),
+        used(T0 + HOUR),
+        used(T0 + HOUR + 30 * DAY),
+        used(T0 + HOUR + 30 * DAY + MINUTE),
+        used(T0 + HOUR + 60 * DAY + MINUTE),
+      ]);
+      expect(findings.map((f) => [f.rule, f.windowStart, f.evidence.since])).toEqual([
+        ['dormant_key_active', iso(T0 + HOUR), 'last_use'],
+        ['dormant_key_active', iso(T0 + HOUR + 30 * DAY + MINUTE), 'last_use'],
+      ]);
+    });
+
+    it('stays quiet for a use 29.99 days after the previous one', () => {
+      expect(run([created(T0), used(T0 + MINUTE), used(T0 + MINUTE + 30 * DAY - HOUR)]).findings).toEqual([]);
+    });
+  });
+
+  describe('failed_auth_burst', () => {
+    const burst = (count: number, startMs: number, stepMs: number, ip = '203.0.113.66') =>
+      Array.from({ length: count }, (_, i) => failed(startMs + i * stepMs, ip));
+
+    it('stays quiet at one failure fewer than failedAuthBurstCount', () => {
+      expect(run(burst(19, T0, SECOND)).findings).toEqual([]);
+    });
+
+    it('fires once at failedAuthBurstCount failures from one address within the window', () => {
+      const { findings } = run([...burst(40, T0, SECOND), ...burst(19, T0, SECOND, '203.0.113.67')]);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule: 'failed_auth_burst',
+          keyId: null,
+          accountId: null,
+          ip: '203.0.113.66',
+          windowStart: iso(T0 + 19 * SECOND - 60 * SECOND),
+          windowEnd: iso(T0 + 19 * SECOND),
+          evidence: expect.objectContaining({ failures: 20, threshold: 20, windowSeconds: 60 }),
+        }),
+      ]);
+    });
+
+    it('does not count failures spread over a full window', () => {
+      expect(run(burst(20, T0, (60 * SECOND) / 19)).findings).toEqual([]);
+    });
+
+    it('fires again for a burst after the window has passed', () => {
+      const { findings } = run([...burst(20, T0, SECOND), ...burst(20, T0 + 2 * MINUTE, SECOND)]);
+      expect(findings.map((f) => f.windowEnd)).toEqual([iso(T0 + 19 * SECOND), iso(T0 + 2 * MINUTE + 19 * SECOND)]);
+    });
+  });
+
+  describe('ordinary traffic', () => {
+    it('raises nothing for ~10 uses a minute from 3 addresses of one /24 over 3 days, with stray failures', () => {
+      const random = seeded(42);
+      const events: DetectorInput[] = [created(T0 - HOUR)];
+      for (let minute = 0; minute < 3 * 24 * 60; minute++) {
+        const count = 7 + Math.floor(random() * 7);
+        const offsets = Array.from({ length: count }, () => Math.floor(random() * MINUTE)).sort((a, b) => a - b);
+        for (const offset of offsets) {
+          events.push(used(T0 + minute * MINUTE + offset, `198.51.100.${10 + Math.floor(random() * 3)}`));
+        }
+        if (random() < 1 / 45) {
+          events.push(failed(T0 + minute * MINUTE + 59 * SECOND, `192.0.2.${Math.floor(random() * 250)}`));
+        }
+      }
+      const { findings } = run(events);
+      expect(events.length).toBeGreaterThan(40_000);
+      expect(findings).toEqual([]);
+    });
+  });
+
+  describe('determinism and purity', () => {
+    const timeOf = ({ type, data }: DetectorInput): number =>
+      Date.parse(
+        type === 'KeyUsed'
+          ? data.usedAt
+          : type === 'AuthenticationFailed'
+            ? data.failedAt
+            : type === 'KeyCreated'
+              ? data.createdAt
+              : data.revokedAt,
+      );
+    /** Every rule once, for several keys and addresses, in time order as the log holds them. */
+    const mixed = (): DetectorInput[] =>
+      [
+        created(T0, 'key-dormant'),
+        used(T0 + 31 * DAY, '198.51.100.1', 'key-dormant'),
+        ...steadyMinutes(0, 30, 5),
+        ...minuteOfUses(30, 80),
+        ...Array.from({ length: 10 }, (_, i) => used(T0 + 40 * MINUTE + i * SECOND, `198.51.100.${100 + i}`)),
+        ...Array.from({ length: 25 }, (_, i) => failed(T0 + HOUR + i * SECOND, '203.0.113.66')),
+        created(T0, 'key-revoked'),
+        revoked(T0 + HOUR, 'key-revoked'),
+        failed(T0 + 2 * HOUR, '203.0.113.70', 'revoked', 'key-revoked'),
+        ...Array.from({ length: 100 }, (_, i) => used(T0 + i * 15 * MINUTE, '198.51.100.1', 'key-net')),
+        used(T0 + 25 * HOUR, '2001:db8:9::1', 'key-net'),
+      ].sort((a, b) => timeOf(a) - timeOf(b));
+
+    it('gives deep-equal findings when the same sequence is replayed from the initial state', () => {
+      const events = mixed();
+      const first = run(events);
+      expect([...new Set(rules(first.findings))].sort()).toEqual([...ANOMALY_RULES].sort());
+      expect(run(events).findings).toEqual(first.findings);
+    });
+
+    it('gives the same alert ids for the same traffic with other request ids', () => {
+      const ids = (findings: AnomalyDetectedData[]) => findings.map((f) => f.alertId);
+      expect(ids(run(mixed()).findings)).toEqual(ids(run(mixed()).findings));
+    });
+
+    it('derives alert ids from rule, subject and window only', () => {
+      const { findings } = run(mixed());
+      const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+      const burst = findings.find((f) => f.rule === 'failed_auth_burst')!;
+      expect(burst.alertId).toBe(id(`failed_auth_burst|203.0.113.66|${burst.windowStart}`));
+      const spike = findings.find((f) => f.rule === 'rate_spike')!;
+      expect(spike.alertId).toBe(id(`rate_spike|${KEY}|2026-03-02T00:30:00.000Z`));
+      const network = findings.find((f) => f.rule === 'new_network')!;
+      expect(network.alertId).toBe(id('new_network|key-net|2001:db8:9::/48'));
+      expect(findings.every((f) => /^[0-9a-f]{32}$/.test(f.alertId))).toBe(true);
+    });
+
+    it('never changes the state it is given, and answers the same twice', () => {
+      const { state } = run(steadyMinutes(0, 30, 5));
+      const snapshot = structuredClone(state);
+      const spikeMinute = minuteOfUses(30, 60);
+      const once = run(spikeMinute, DEFAULT_ANOMALY_THRESHOLDS, state);
+      const twice = run(spikeMinute, DEFAULT_ANOMALY_THRESHOLDS, state);
+      expect(state).toEqual(snapshot);
+      expect(rules(once.findings)).toEqual(['rate_spike']);
+      expect(twice.findings).toEqual(once.findings);
+    });
+
+    it('never puts key material in a finding', () => {
+      const text = JSON.stringify(run(mixed()).findings);
+      expect(text).not.toContain('f'.repeat(64));
+      expect(text).not.toContain('sk_');
+    });
+
+    it('skips an event whose time carries no zone instead of reading it in the host zone', () => {
+      const start = initialDetectorState();
+      const event = used(T0);
+      const local = { type: 'KeyUsed', data: { ...event.data, usedAt: '2026-03-02T00:00:00' } } as DetectorInput;
+      expect(detect(start, local)).toEqual({ state: start, findings: [] });
+    });
+  });
+
+  describe('bounded state', () => {
+    it('keeps a small state after 100k events over 10 days from many addresses and networks', () => {
+      const random = seeded(7);
+      const keys = ['key-a', 'key-b', 'key-c'];
+      let state = initialDetectorState();
+      let findings = 0;
+      const step = (10 * DAY) / 100_000;
+      for (let i = 0; i < 100_000; i++) {
+        const atMs = T0 + Math.floor(i * step);
+        const event =
+          i % 10 === 0
+            ? failed(atMs, `192.0.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`)
+            : used(atMs, `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.1`, keys[i % keys.length]);
+        const result = detect(state, event);
+        state = result.state;
+        findings += result.findings.length;
+      }
+      const size = detectorStateSize(state);
+      const t = DEFAULT_ANOMALY_THRESHOLDS;
+      expect(findings).toBeGreaterThan(0);
+      expect(size.keys).toBe(3);
+      expect(size.maxMinuteBucketsPerKey).toBeGreaterThan(t.spikeBaselineMinutes - 5);
+      expect(size.maxMinuteBucketsPerKey).toBeLessThanOrEqual(t.spikeBaselineMinutes + 2);
+      expect(size.maxAddressesPerKey).toBeLessThanOrEqual(t.manyAddressesCount);
+      expect(size.maxNetworksPerKey).toBe(t.maxKnownNetworks);
+      expect(size.maxFailureTimesPerIp).toBeLessThanOrEqual(t.failedAuthBurstCount);
+      // Failures arrive every ~86 s here, so only the addresses of the last one or two windows remain.
+      expect(size.ips).toBeLessThanOrEqual(2);
+    });
+  });
+});

@@ -1,0 +1,26 @@
+import { canonicalAddress, networkOf } from './ip-network.js';
+
+describe('client addresses and networks', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7', '203.0.113.0/24'],
+    ['::ffff:203.0.113.7', '203.0.113.7', '203.0.113.0/24'],
+    ['::FFFF:cb00:7107', '203.0.113.7', '203.0.113.0/24'],
+    ['2001:DB8:0:0:1:0:0:1', '2001:db8::1:0:0:1', '2001:db8::/48'],
+    ['2001:db8:abcd:12::1', '2001:db8:abcd:12::1', '2001:db8:abcd::/48'],
+    ['fe80::1%eth0', 'fe80::1', 'fe80::/48'],
+    ['[2001:db8:1:2::3]', '2001:db8:1:2::3', '2001:db8:1::/48'],
+    ['::1', '::1', '::/48'],
+    ['64:ff9b::192.0.2.33', '64:ff9b::c000:221', '64:ff9b::/48'],
+  ])('%s → %s in %s', (raw, address, network) => {
+    expect(canonicalAddress(raw)).toBe(address);
+    expect(networkOf(raw)).toBe(network);
+  });
+
+  it.each(['unknown', '256.1.1.1', '1.2.3', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::1', ''])(
+    'reads %j as no address',
+    (raw) => {
+      expect(networkOf(raw)).toBeNull();
+      expect(canonicalAddress(raw)).toBe(raw);
+    },
+  );
+});

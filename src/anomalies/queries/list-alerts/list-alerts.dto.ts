@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { ANOMALY_RULES, type AnomalyRule } from '../../domain/anomaly.js';
+import type { AlertView } from '../../projection/alert-view.js';
+
+export class ListAlertsRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key.' })
+  @IsOptional()
+  @IsUUID()
+  key_id?: string;
+
+  @ApiPropertyOptional({ enum: ANOMALY_RULES })
+  @IsOptional()
+  @IsIn(ANOMALY_RULES)
+  rule?: AnomalyRule;
+
+  @ApiPropertyOptional({ description: 'Id of the last alert of the previous page.' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{32}$/, { message: 'starting_after must be an alert id' })
+  starting_after?: string;
+}
+
+export class AlertResponse {
+  @ApiProperty({ description: 'Stable id; the same finding always has the same id.' }) id!: string;
+  @ApiProperty({ enum: ANOMALY_RULES }) rule!: AnomalyRule;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) key_id!: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+  @ApiProperty({ type: Object, description: 'What the rule saw: counts, baselines, addresses.' }) evidence!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) window_start!: string;
+  @ApiProperty({ format: 'date-time' }) window_end!: string;
+  @ApiProperty({ format: 'date-time' }) detected_at!: string;
+}
+
+export class AlertListResponse {
+  @ApiProperty({ type: [AlertResponse] }) data!: AlertResponse[];
+  @ApiProperty() has_more!: boolean;
+}
+
+export function presentAlert(view: AlertView): AlertResponse {
+  return {
+    id: view.alertId,
+    rule: view.rule,
+    key_id: view.keyId,
+    ip: view.ip,
+    evidence: view.evidence,
+    window_start: view.windowStart,
+    window_end: view.windowEnd,
+    detected_at: view.detectedAt,
+  };
+}

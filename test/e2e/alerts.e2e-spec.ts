@@ -1,0 +1,84 @@
+import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { bearer } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
+import { startTestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+const anomalyEvents = async (app: { get<T>(token: symbol): T }) =>
+  (await app.get<EventStore>(EVENT_STORE).readAll({ after: null, maxCount: 10_000, types: ['AnomalyDetected'] })).length;
+
+describe('Anomaly alerts', () => {
+  it('raises an alert when a revoked key is used, lists it for its account only, and never twice', async () => {
+    const first = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
+    const admin = await first.bootstrapKey('acme');
+    const other = await first.bootstrapKey('globex');
+    const stolen = await request(first.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'stolen' }).expect(201);
+    await request(first.http).delete(`/v1/api-keys/${stolen.body.id}`).set(bearer(admin.key)).expect(200);
+    await request(first.http).get('/v1/api-keys').set(bearer(stolen.body.key)).set('X-Forwarded-For', '198.51.100.4').expect(401);
+    await flushUsage(first);
+
+    let alert: Record<string, unknown> = {};
+    await eventually(async () => {
+      const res = await request(first.http).get('/v1/alerts').set(bearer(admin.key)).expect(200);
+      expect(res.body.data).toHaveLength(1);
+      alert = res.body.data[0];
+    });
+    expect(alert).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      rule: 'revoked_key_used',
+      key_id: stolen.body.id,
+      evidence: expect.any(Object),
+      detected_at: expect.any(String),
+    });
+    expect(JSON.stringify(alert)).not.toContain(stolen.body.key.slice(12));
+
+    const filtered = await request(first.http).get(`/v1/alerts?rule=revoked_key_used&key_id=${stolen.body.id}`).set(bearer(admin.key)).expect(200);
+    expect(filtered.body.data).toHaveLength(1);
+    const otherRule = await request(first.http).get('/v1/alerts?rule=rate_spike').set(bearer(admin.key)).expect(200);
+    expect(otherRule.body.data).toHaveLength(0);
+    const foreign = await request(first.http).get('/v1/alerts').set(bearer(other.key)).expect(200);
+    expect(foreign.body.data).toHaveLength(0);
+    await request(first.http).get('/v1/alerts?rule=bogus').set(bearer(admin.key)).expect(400);
+    expect(await anomalyEvents(first.app)).toBe(1);
+    await first.close();
+
+    // A restart replays the whole log through the detector: the same finding is refused by the store.
+    const second = await startTestApp({ reuse: { dataDir: first.dataDir }, env: { AUTH_FAILURE_LIMIT: 1000 } });
+    try {
+      await eventually(async () => {
+        const lag = await request(second.http).get('/health/ready').expect(200);
+        const detector = lag.body.details.projections.projections.find((p: { name: string }) => p.name === 'anomaly-detector');
+        expect(detector.lag_events).toBe(0);
+      });
+      expect(await anomalyEvents(second.app)).toBe(1);
+      const res = await request(second.http).get('/v1/alerts').set(bearer(admin.key)).expect(200);
+      expect(res.body.data).toEqual([alert]);
+    } finally {
+      await second.close();
+      await first.destroy();
+    }
+  });
+
+  it('records a burst of failed authentications from one address as an operator alert, listed in no account', async () => {
+    const t = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
+    try {
+      const admin = await t.bootstrapKey('acme');
+      for (let i = 0; i < 20; i++) {
+        await request(t.http).get('/v1/api-keys').set(bearer(`sk_guess${String(i).padStart(33, '0')}`)).expect(401);
+      }
+      await flushUsage(t);
+      const store = t.app.get<EventStore>(EVENT_STORE);
+      await eventually(async () => {
+        const alerts = await store.readAll({ after: null, maxCount: 100, types: ['AnomalyDetected'] });
+        expect(alerts.map((a) => a.data)).toEqual([
+          expect.objectContaining({ rule: 'failed_auth_burst', keyId: null, accountId: null, ip: expect.stringMatching(/127\.0\.0\.1/) }),
+        ]);
+      });
+      const listed = await request(t.http).get('/v1/alerts').set(bearer(admin.key)).expect(200);
+      expect(listed.body.data).toEqual([]);
+    } finally {
+      await t.destroy();
+    }
+  });
+});
