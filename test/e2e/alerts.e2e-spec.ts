@@ -4,6 +4,7 @@ import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const anomalyEvents = async (app: { get<T>(token: symbol): T }) =>
   (await app.get<EventStore>(EVENT_STORE).readAll({ after: null, maxCount: 10_000, types: ['AnomalyDetected'] })).length;
@@ -79,6 +80,34 @@ describe('Anomaly alerts', () => {
       expect(listed.body.data).toEqual([]);
     } finally {
       await t.destroy();
+    }
+  });
+});
+
+describe('Alert webhook wired into the service', () => {
+  it('POSTs each new alert once, signed, with its id for idempotency', async () => {
+    const secret = 'webhook-secret-0123456789';
+    const receiver = await WebhookReceiver.start(secret);
+    const t = await startTestApp({ env: { ALERT_WEBHOOK_URL: `${receiver.url}/hooks`, ALERT_WEBHOOK_SECRET: secret, AUTH_FAILURE_LIMIT: 1000 } });
+    try {
+      const admin = await t.bootstrapKey('acme');
+      const stolen = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({}).expect(201);
+      await request(t.http).delete(`/v1/api-keys/${stolen.body.id}`).set(bearer(admin.key)).expect(200);
+      await request(t.http).get('/v1/api-keys').set(bearer(stolen.body.key)).expect(401);
+      await flushUsage(t);
+      await eventually(() => expect(receiver.accepted()).toHaveLength(1), 10_000);
+      const [delivery] = receiver.accepted();
+      expect(delivery.signatureValid).toBe(true);
+      expect(delivery.headers['idempotency-key']).toBe(delivery.id);
+      expect(JSON.parse(delivery.rawBody)).toMatchObject({
+        id: delivery.id,
+        type: 'anomaly.detected',
+        data: { rule: 'revoked_key_used', key_id: stolen.body.id, account_id: 'acme' },
+      });
+      expect(delivery.rawBody).not.toContain(stolen.body.key.slice(12));
+    } finally {
+      await t.destroy();
+      await receiver.close();
     }
   });
 });

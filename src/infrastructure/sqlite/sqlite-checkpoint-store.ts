@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
+
+/**
+ * Positions of side-effecting projections (webhook delivery) in their own file, apart from the read
+ * models, so deleting and rebuilding the read models never re-sends what was already delivered.
+ */
+export class SqliteCheckpointStore implements CheckpointStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec('CREATE TABLE IF NOT EXISTS delivered (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+  }
+
+  async get(name: string): Promise<number | null> {
+    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM delivered WHERE name = ?').get(name);
+    return row?.position ?? null;
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO delivered (name, position) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position WHERE excluded.position > delivered.position`,
+      )
+      .run(name, position);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
