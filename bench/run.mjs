@@ -46,6 +46,8 @@ const SEED_CONCURRENCY = intFromEnv('BENCH_SEED_CONCURRENCY', 16, 1, 256);
 const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const TARGET_RATIO = 0.8;
+/** Above this much of one core used by other processes during a measured run, the report says so. */
+const CONTENDED_PCT = 10;
 const TARGET_VERIFY_P99_MS = 5;
 // Bounded in time: everything (start, seeding, 3 targets with warm-up, flush waits) or we stop.
 const BUDGET_MS = 240_000 + 3 * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
@@ -400,6 +402,14 @@ function markdown(report) {
         `${fmt(cpu.serverPct, 0)} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} |`,
     );
   }
+  const contended = targets.filter((t) => t.cpuPercentOfOneCore.otherPct > CONTENDED_PCT);
+  if (contended.length > 0) {
+    lines.push(
+      '',
+      `**Warning: other processes used more than ${CONTENDED_PCT}% of a core during ${contended.map((t) => t.target).join(', ')}; ` +
+        'the machine was not quiet and these figures are not representative. Run again on a quiet machine.**',
+    );
+  }
   lines.push('');
   lines.push('| Target | Measured | Goal | Verdict |', '|---|---:|---:|---|');
   lines.push(`| verify / health req/s | ${fmt(ratios.verifyOverHealth, 3)} | ≥ ${TARGET_RATIO} | ${ratios.ratioVerdict} |`);
@@ -570,6 +580,7 @@ async function main() {
         note: "upper bound: the RSS delta includes the read model's and the allocator's share, not only the in-process key table",
       },
       targets,
+      contended: targets.filter((t) => t.cpuPercentOfOneCore.otherPct > CONTENDED_PCT).map((t) => t.target),
       ratios: {
         verifyOverHealth,
         ratioTarget: TARGET_RATIO,

@@ -51,14 +51,20 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
   };
 }
 
+/** Counts one request in its hour, keeping the buckets sorted and within HOURS_KEPT of the newest. */
 function addToHour(hourly: HourlyCount[], hour: string): HourlyCount[] {
-  const next = hourly.map((h) => ({ ...h }));
-  const existing = next.find((h) => h.hour === hour);
-  if (existing) existing.count += 1;
-  else next.push({ hour, count: 1 });
+  const last = hourly[hourly.length - 1];
+  // The common case, in log order: the same hour as the last use, or a later one. ISO strings sort as times.
+  if (last && last.hour === hour) return [...hourly.slice(0, -1), { hour, count: last.count + 1 }];
+  if (!last || last.hour < hour) {
+    const oldestKept = new Date(Date.parse(hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
+    return [...hourly.filter((h) => h.hour >= oldestKept), { hour, count: 1 }];
+  }
+  const next = hourly.map((h) => (h.hour === hour ? { hour, count: h.count + 1 } : h));
+  if (!hourly.some((h) => h.hour === hour)) next.push({ hour, count: 1 });
   next.sort((a, b) => (a.hour < b.hour ? -1 : 1));
-  const newest = Date.parse(next[next.length - 1].hour);
-  return next.filter((h) => newest - Date.parse(h.hour) < HOURS_KEPT * HOUR_MS);
+  const oldestKept = new Date(Date.parse(next[next.length - 1].hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
+  return next.filter((h) => h.hour >= oldestKept);
 }
 
 /** Requests per hour for the 24 hours ending with the hour of `now`, zeros included, oldest first. */

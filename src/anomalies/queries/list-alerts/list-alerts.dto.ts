@@ -1,18 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { ANOMALY_RULES, type AnomalyRule } from '../../domain/anomaly.js';
 import type { AlertView } from '../../projection/alert-view.js';
 
-export class ListAlertsRequest {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class ListAlertsRequest extends PageLimitRequest {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key.' })
   @IsOptional()
   @IsUUID()

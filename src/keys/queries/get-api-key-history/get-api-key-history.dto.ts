@@ -1,16 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-export class GetApiKeyHistoryRequest {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })
   @IsOptional()
   @IsString()

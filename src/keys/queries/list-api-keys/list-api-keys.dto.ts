@@ -1,16 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
-export class ListApiKeysRequest {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
+export class ListApiKeysRequest extends PageLimitRequest {
   @ApiPropertyOptional({ format: 'uuid', description: 'Id of the last key of the previous page.' })
   @IsOptional()
   @IsUUID()
