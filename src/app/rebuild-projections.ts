@@ -1,4 +1,4 @@
-import type { EventStore } from '../shared/event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../shared/event-store/event-store.port.js';
 import type { Projection } from '../shared/projections/projection.js';
 
 export interface RebuildProgress {
@@ -25,21 +25,25 @@ export async function rebuildProjections(
 ): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
   const head = (await store.headPosition()) ?? 0;
-  for (const projection of projections) await projection.reset();
-  const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
+  for (const projection of projections) {
+    await projection.reset();
+    projection.beginBulk?.();
+  }
   let after: number | null = null;
   let events = 0;
+  // Unfiltered pages: the embedded log reads fastest by position, and the filter costs less in memory.
   for (;;) {
-    const batch = await store.readAll({ after, maxCount: BATCH, types });
-    if (batch.length === 0) break;
+    const page: RecordedEvent[] = await store.readAll({ after, maxCount: BATCH });
+    if (page.length === 0) break;
     for (const projection of projections) {
-      const mine = batch.filter((event) => projection.eventTypes.includes(event.type));
+      const mine = page.filter((event) => projection.eventTypes.includes(event.type));
       if (mine.length > 0) await projection.handle(mine);
     }
-    events += batch.length;
-    after = batch[batch.length - 1].position;
+    events += page.length;
+    after = page[page.length - 1].position;
     onProgress({ events, position: after, head });
   }
+  for (const projection of projections) await projection.endBulk?.();
   if (head > 0) for (const projection of projections) await projection.saveCheckpoint(head);
   return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

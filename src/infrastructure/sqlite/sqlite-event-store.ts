@@ -136,8 +136,10 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent);
   }
 
-  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.readFiltered(options.after, options.types, options.maxCount).events;
+  async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const from = after ?? 0;
+    const rows = types ? this.filteredRead(types.length).all(from, ...types, maxCount) : this.statements.readAll.all(from, maxCount);
+    return rows.map(toRecordedEvent);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

@@ -12,6 +12,9 @@ export interface Projection {
   /** Records that the log was read up to here with nothing for this projection. */
   saveCheckpoint(position: number): Promise<void>;
   reset(): Promise<void>;
+  /** For a rebuild: the projection may hold its writes in memory until endBulk(), which must persist them. */
+  beginBulk?(): void;
+  endBulk?(): Promise<void>;
   /** Called first when the runner stops, so a projection waiting on the outside world can give up at once. */
   stop?(): void;
 }

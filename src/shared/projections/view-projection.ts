@@ -19,10 +19,15 @@ export interface ViewProjectionDefinition<V> {
   apply(view: V | undefined, event: RecordedEvent): V | undefined;
 }
 
+/** Views held back in bulk mode before they are written. */
+const BULK_FLUSH_AT = 50_000;
+
 /** A projection that folds each batch into the views it touches and saves them with the batch's last position. */
 export class ViewProjection<V> implements Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
+  /** In bulk mode (rebuilds): views read or changed since the last write, and those changed. */
+  private bulk: { views: Map<string, V>; changed: Set<string>; position: number | null } | null = null;
 
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
@@ -38,6 +43,7 @@ export class ViewProjection<V> implements Projection {
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
+    if (this.bulk) return this.handleInBulk(events, this.bulk);
     const ids = [...new Set(events.map((e) => this.definition.viewIdOf(e)))];
     const views = await this.store.getMany(ids);
     const changed = new Map<string, V>();
@@ -51,6 +57,38 @@ export class ViewProjection<V> implements Projection {
       }
     }
     await this.store.save([...changed.values()], events[events.length - 1].position);
+  }
+
+  beginBulk(): void {
+    this.bulk = { views: new Map(), changed: new Set(), position: null };
+  }
+
+  async endBulk(): Promise<void> {
+    if (this.bulk) await this.flushBulk(this.bulk);
+    this.bulk = null;
+  }
+
+  private async handleInBulk(events: readonly RecordedEvent[], bulk: NonNullable<typeof this.bulk>): Promise<void> {
+    const missing = [...new Set(events.map((e) => this.definition.viewIdOf(e)))].filter((id) => !bulk.views.has(id));
+    if (missing.length > 0) for (const [id, view] of await this.store.getMany(missing)) bulk.views.set(id, view);
+    for (const event of events) {
+      const id = this.definition.viewIdOf(event);
+      const before = bulk.views.get(id);
+      const after = this.definition.apply(before, event);
+      if (after && after !== before) {
+        bulk.views.set(id, after);
+        bulk.changed.add(id);
+      }
+    }
+    bulk.position = events[events.length - 1].position;
+    if (bulk.changed.size >= BULK_FLUSH_AT) await this.flushBulk(bulk);
+  }
+
+  private async flushBulk(bulk: NonNullable<typeof this.bulk>): Promise<void> {
+    if (bulk.position === null) return;
+    await this.store.save([...bulk.changed].map((id) => bulk.views.get(id)!), bulk.position);
+    bulk.views.clear();
+    bulk.changed.clear();
   }
 
   saveCheckpoint(position: number): Promise<void> {

@@ -26,7 +26,11 @@ export interface KeyUsageView {
 const HOURS_KEPT = 48;
 const HOUR_MS = 3_600_000;
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function hourOf(iso: string): string {
+  // The events' own toISOString() form: the hour is a prefix, no date parsing needed.
+  if (CANONICAL_UTC.test(iso)) return `${iso.slice(0, 13)}:00:00.000Z`;
   return new Date(Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS).toISOString();
 }
 
