@@ -11,7 +11,7 @@
 //      the profile and its summary go to bench/results/verify.cpuprofile and verify-profile.md).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -62,9 +62,39 @@ function machineBusySeconds() {
   return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
 }
 
-/** Where the CPU went during a load run: the server, this process (autocannon), everything else. */
+/** CPU seconds so far of every process on the machine, by pid, with its command name. */
+function processCpuSeconds() {
+  const byPid = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byPid.set(pid, { name, seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return byPid;
+}
+
+function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 100);
+  } catch {
+    return null;
+  }
+}
+
+/** Where the CPU went during a load run: the server, this process (autocannon), everything else (and who). */
 function cpuMeter(service) {
-  const start = { server: service.cpuSeconds(), bench: process.cpuUsage(), machine: machineBusySeconds(), wall: performance.now() };
+  const start = {
+    server: service.cpuSeconds(),
+    bench: process.cpuUsage(),
+    machine: machineBusySeconds(),
+    processes: processCpuSeconds(),
+    wall: performance.now(),
+  };
   return () => {
     const wall = (performance.now() - start.wall) / 1000;
     const server = service.cpuSeconds() - start.server;
@@ -72,8 +102,17 @@ function cpuMeter(service) {
     const bench = (own.user + own.system) / 1e6;
     const machine = machineBusySeconds() - start.machine;
     const pct = (seconds) => (100 * seconds) / wall;
+    // Processes that started during the run count from zero; ones that ended are not seen (the total above has them).
+    const mine = new Set([String(service.child.pid), String(process.pid)]);
+    const others = [...processCpuSeconds()]
+      .filter(([pid]) => !mine.has(pid))
+      .map(([pid, { name, seconds }]) => ({ pid, name, pct: pct(seconds - (start.processes.get(pid)?.seconds ?? 0)) }))
+      .filter((p) => p.pct >= 1)
+      .sort((a, b) => b.pct - a.pct)
+      .slice(0, 5)
+      .map((p) => ({ ...p, pct: Math.round(p.pct), command: commandLine(p.pid) }));
     // Percent of one core; the machine has os.cpus().length of them.
-    return { serverPct: pct(server), benchPct: pct(bench), otherPct: Math.max(0, pct(machine - server - bench)) };
+    return { serverPct: pct(server), benchPct: pct(bench), otherPct: Math.max(0, pct(machine - server - bench)), topOthers: others };
   };
 }
 
@@ -409,6 +448,10 @@ function markdown(report) {
       `**Warning: other processes used more than ${CONTENDED_PCT}% of a core during ${contended.map((t) => t.target).join(', ')}; ` +
         'the machine was not quiet and these figures are not representative. Run again on a quiet machine.**',
     );
+    for (const t of contended) {
+      const who = t.cpuPercentOfOneCore.topOthers.map((p) => `${p.name} ${p.pct}%`).join(', ');
+      lines.push(`- ${t.target}: ${who || 'short-lived processes (ended before the run did)'}`);
+    }
   }
   lines.push('');
   lines.push('| Target | Measured | Goal | Verdict |', '|---|---:|---:|---|');
@@ -429,6 +472,48 @@ function markdown(report) {
       `and load average before the run was ${report.loadAverageBefore.map((l) => l.toFixed(2)).join(' ')}.`,
   );
   return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- one benchmark at a time
+
+const LOCK_FILE = join(os.tmpdir(), 'parsesphere-keys-bench.lock');
+
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Two benchmarks on the same cores measure each other: wait for any other run to finish first. */
+async function acquireLock(timeoutMs = 20 * 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(LOCK_FILE, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(LOCK_FILE, 'utf8') === String(process.pid)) unlinkSync(LOCK_FILE);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    if (!Number.isInteger(holder) || holder <= 0 || !processAlive(holder)) {
+      rmSync(LOCK_FILE, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another benchmark (pid ${holder}) still holds ${LOCK_FILE}`);
+    if (!announced) log(`another benchmark is running (pid ${holder}); waiting for it to finish`);
+    announced = true;
+    await sleep(2000);
+  }
 }
 
 // ---------------------------------------------------------------- main
@@ -624,4 +709,10 @@ async function main() {
   }
 }
 
-await main();
+const releaseLock = await acquireLock();
+process.once('exit', releaseLock);
+try {
+  await main();
+} finally {
+  releaseLock();
+}

@@ -15,6 +15,7 @@ import {
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
 
 const FLUSH_AT = 2000;
+const WRITE_CHUNK = 250;
 /** While the store is down, events pile up to this many; beyond it the oldest are dropped and counted. */
 const MAX_BUFFERED = 200_000;
 
@@ -86,18 +87,26 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     if (this.buffer.length >= FLUSH_AT && !this.flushing) void this.flush();
   }
 
+  /**
+   * Writes in chunks, yielding to the event loop between them: an embedded (synchronous) store would
+   * otherwise stall every request for the whole batch.
+   */
   private async writeBuffered(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
+    let written = 0;
     try {
-      await this.store.appendToStreams(groupByStream(batch));
+      for (; written < batch.length; written += WRITE_CHUNK) {
+        await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (this.dropped > 0) {
         this.logger.error(`${this.dropped} usage events were dropped while the event store was unavailable`);
         this.dropped = 0;
       }
     } catch (error) {
-      this.buffer = batch.concat(this.buffer);
-      this.logger.warn(`Usage flush of ${batch.length} events failed, will retry: ${(error as Error).message}`);
+      this.buffer = batch.slice(written).concat(this.buffer);
+      this.logger.warn(`Usage flush of ${batch.length - written} events failed, will retry: ${(error as Error).message}`);
     }
   }
 }
