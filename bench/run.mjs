@@ -12,6 +12,7 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -252,41 +253,73 @@ function freePort() {
 async function waitForAdminKey(service, adminKey) {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const res = await fetch(`${service.baseUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` } });
-    await res.arrayBuffer();
-    if (res.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`The server did not accept the CLI-created key within 15 s (last ${res.status})`);
+    let status = 'no answer';
+    try {
+      const res = await fetch(`${service.baseUrl}/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` }, signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      status = res.status;
+    } catch (error) {
+      status = describeError(error);
+    }
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`The server did not accept the CLI-created key within 15 s (last: ${status})`);
     await sleep(100);
   }
 }
 
+/** One HTTP request on the given keep-alive agent; resolves with status and body text. */
+function request(agent, url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent, timeout: 30_000 }, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function seedKeys(service, adminKey) {
+  // Exactly one socket per worker, each always busy: no idle keep-alive socket for the server to close under us.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: SEED_CONCURRENCY });
   const keys = new Array(KEY_COUNT);
+  const retried = [];
   let next = 0;
   const started = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < KEY_COUNT; i = next++) {
-      let res;
-      let text;
+  const createOne = async (i) => {
+    const body = JSON.stringify({ name: `bench-${i}` });
+    const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    for (let attempt = 1; ; attempt++) {
       try {
-        res = await fetch(`${service.baseUrl}/v1/api-keys`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `bench-${i}` }),
-          signal: AbortSignal.timeout(30_000),
-        });
-        text = await res.text();
+        return await request(agent, `${service.baseUrl}/v1/api-keys`, { method: 'POST', headers, body });
       } catch (error) {
         const elapsed = ((performance.now() - started) / 1000).toFixed(1);
-        throw new Error(`POST /v1/api-keys #${i} failed ${elapsed} s into seeding: ${describeError(error)}`);
+        const reason = `POST /v1/api-keys #${i} failed ${elapsed} s into seeding: ${describeError(error)}`;
+        // A reset connection is retried once and reported; the lost attempt may have created one extra key.
+        if (attempt > 1 || error.code !== 'ECONNRESET') throw new Error(reason);
+        retried.push(reason);
+        log(`${reason}; retrying once`);
       }
-      if (res.status !== 201) throw new Error(`POST /v1/api-keys #${i} answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+  };
+  const worker = async () => {
+    for (let i = next++; i < KEY_COUNT; i = next++) {
+      const { status, text } = await createOne(i);
+      if (status !== 201) throw new Error(`POST /v1/api-keys #${i} answered ${status}: ${text.slice(0, 300)}`);
       keys[i] = JSON.parse(text).key;
     }
   };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  try {
+    await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+  } finally {
+    agent.destroy();
+  }
   const seconds = (performance.now() - started) / 1000;
-  return { keys, seconds, keysPerSecond: KEY_COUNT / seconds };
+  return { keys, seconds, keysPerSecond: KEY_COUNT / seconds, retried };
 }
 
 function percentile(sorted, p) {
@@ -425,6 +458,9 @@ function markdown(report) {
   lines.push('| Figure | Value |', '|---|---:|');
   lines.push(`| Keys seeded through POST /v1/api-keys (${seeding.concurrency} in flight) | ${fmt(seeding.keys)} in ${fmt(seeding.seconds, 1)} s |`);
   lines.push(`| Key-creation throughput | ${fmt(seeding.keysPerSecond, 0)} keys/s |`);
+  if (seeding.retriedAfterConnectionReset.length > 0) {
+    lines.push(`| POSTs retried after a connection reset (see latest.json) | ${seeding.retriedAfterConnectionReset.length} |`);
+  }
   lines.push(`| Server RSS before seeding | ${mib(memory.rssBeforeBytes)} |`);
   lines.push(`| Server RSS after seeding (+${memory.settleSeconds} s settle) | ${mib(memory.rssAfterBytes)} |`);
   lines.push(`| Resident memory per cached key (upper bound: includes the read model's and allocator's share) | ${fmt(memory.bytesPerKey, 0)} B |`);
@@ -656,7 +692,13 @@ async function main() {
         usageFlushIntervalMs: FLUSH_INTERVAL_MS,
         profiled: PROFILE,
       },
-      seeding: { keys: KEY_COUNT, concurrency: SEED_CONCURRENCY, seconds: seeding.seconds, keysPerSecond: seeding.keysPerSecond },
+      seeding: {
+        keys: KEY_COUNT,
+        concurrency: SEED_CONCURRENCY,
+        seconds: seeding.seconds,
+        keysPerSecond: seeding.keysPerSecond,
+        retriedAfterConnectionReset: seeding.retried,
+      },
       memory: {
         rssBeforeBytes,
         rssAfterBytes,
