@@ -157,7 +157,13 @@ class Service {
       env: this.env(this.port),
       stdio: PROFILE ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.stopping = false;
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        if (!this.stopping) log(`the service exited unexpectedly (exit code ${code}, signal ${signal})`);
+        resolve({ code, signal });
+      }),
+    );
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream.setEncoding('utf8');
       stream.on('data', (chunk) => {
@@ -224,6 +230,7 @@ class Service {
   }
 
   async stop() {
+    this.stopping = true;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       const timeout = sleep(15_000).then(() => 'timeout');

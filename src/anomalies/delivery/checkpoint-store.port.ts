@@ -8,5 +8,3 @@ export interface CheckpointStore {
   get(name: string): Promise<number | null>;
   save(name: string, position: number): Promise<void>;
 }
-
-export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');

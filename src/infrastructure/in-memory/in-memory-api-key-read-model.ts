@@ -7,11 +7,6 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
     super((view) => view.id);
   }
 
-  async findBySecretHash(secretHash: string): Promise<ApiKeyView | null> {
-    for (const view of this.views.values()) if (view.secretHash === secretHash) return structuredClone(view);
-    return null;
-  }
-
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
     const view = this.views.get(id);
     return view && view.accountId === accountId ? structuredClone(view) : null;

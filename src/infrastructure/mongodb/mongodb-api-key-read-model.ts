@@ -38,13 +38,6 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     await this.views.createIndex({ accountId: 1, createdPosition: -1 }, { name: 'account_newest_first' });
   }
 
-  async findBySecretHash(secretHash: string): Promise<ApiKeyView | null> {
-    return unlessUnreachable(async () => {
-      const doc = await this.views.findOne({ secretHash });
-      return doc ? toView(doc) : null;
-    });
-  }
-
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
     return unlessUnreachable(async () => {
       const doc = await this.views.findOne({ _id: id, accountId });

@@ -21,7 +21,6 @@ interface ApiKeyRow {
 /** The embedded key views: in their own file with the usage views, so both can be deleted and rebuilt from the log. */
 export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow> implements ApiKeyReadModel {
   private readonly queries: {
-    byHash: Database.Statement<[string], ApiKeyRow>;
     byId: Database.Statement<[string, string], ApiKeyRow>;
     list: Database.Statement<[string, number, number], ApiKeyRow>;
     scan: Database.Statement<[string, number], ApiKeyRow>;
@@ -64,18 +63,12 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
       toView,
     });
     this.queries = {
-      byHash: this.db.prepare('SELECT * FROM api_keys WHERE secret_hash = ?'),
       byId: this.db.prepare('SELECT * FROM api_keys WHERE account_id = ? AND id = ?'),
       list: this.db.prepare(
         'SELECT * FROM api_keys WHERE account_id = ? AND created_position < ? ORDER BY created_position DESC LIMIT ?',
       ),
       scan: this.db.prepare('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?'),
     };
-  }
-
-  async findBySecretHash(secretHash: string): Promise<ApiKeyView | null> {
-    const row = this.queries.byHash.get(secretHash);
-    return row ? toView(row) : null;
   }
 
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {

@@ -31,10 +31,6 @@ export class KeyTable implements Projection {
     return this.byHash.get(secretHash);
   }
 
-  size(): number {
-    return this.byHash.size;
-  }
-
   /**
    * Reads the read model's checkpoint first, then its views: the views are at least that fresh,
    * and replaying the log from the checkpoint re-applies, in order, anything they already include.

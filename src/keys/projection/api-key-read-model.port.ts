@@ -19,7 +19,6 @@ export interface ApiKeyListQuery {
  * together. Writes are idempotent: a view is replaced only by one of a higher revision.
  */
 export interface ApiKeyReadModel extends ViewStore<ApiKeyView> {
-  findBySecretHash(secretHash: string): Promise<ApiKeyView | null>;
   /** Scoped to the account: another account's key is not found. */
   findById(accountId: string, id: string): Promise<ApiKeyView | null>;
   /** Newest first. */
