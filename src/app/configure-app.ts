@@ -12,6 +12,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.disable('x-powered-by');
+  // Responses are per-caller JSON, never cached: an ETag would only cost a hash per response.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
   app.use(jsonOnlyMiddleware);

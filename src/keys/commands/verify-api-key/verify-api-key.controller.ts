@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { Public } from '../../authentication/public.decorator.js';
 import { ErrorResponse } from '../../presentation/error.response.js';
+import { parseVerifyRequest } from './parse-verify-request.js';
 import { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
 import { VerifyTokenGuard } from './verify-token.guard.js';
 
@@ -30,7 +31,9 @@ export class VerifyApiKeyController {
   @ApiResponse({ status: 401, type: ErrorResponse, description: 'Missing or wrong service credential.' })
   @ApiResponse({ status: 404, type: ErrorResponse, description: 'VERIFY_TOKEN is not configured.' })
   @ApiResponse({ status: 429, type: ErrorResponse, description: 'Too many failed credentials from this address.' })
-  verify(@Body() body: VerifyApiKeyRequest, @Req() req: Request): VerifyApiKeyResponse {
+  @ApiBody({ type: VerifyApiKeyRequest })
+  verify(@Body() raw: unknown, @Req() req: Request): VerifyApiKeyResponse {
+    const body = parseVerifyRequest(raw);
     const client = body.context?.ip;
     // Guesses relayed by a gateway are limited per end client, so the endpoint is no cheap oracle.
     if (client && !this.failures.check(client).allowed) return { valid: false, code: 'RATE_LIMITED' };
