@@ -8,10 +8,11 @@ import { InvalidConfigurationError, loadEnvironment } from './shared/config/envi
 
 async function bootstrap(): Promise<void> {
   let port: number;
+  let host: string;
   let logLevel: string;
   try {
     const environment = loadEnvironment(process.env);
-    ({ PORT: port, LOG_LEVEL: logLevel } = environment);
+    ({ PORT: port, HOST: host, LOG_LEVEL: logLevel } = environment);
     parseAnomalyThresholds(environment.ANOMALY_THRESHOLDS);
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;
@@ -24,7 +25,7 @@ async function bootstrap(): Promise<void> {
     logger: levels.slice(0, levels.indexOf(logLevel as (typeof levels)[number]) + 1),
   });
   configureApp(app);
-  await app.listen(port);
+  await app.listen(port, host);
 }
 
 void bootstrap();

@@ -66,7 +66,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     abortOnError: false,
   });
   configureApp(app);
-  await app.init();
+  // Listening on loopback here, so supertest uses this server instead of opening one on every interface.
+  await app.listen(0, '127.0.0.1');
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -9,6 +9,10 @@ export class Environment {
   @Min(1)
   @Max(65535)
   PORT = 3000;
+
+  /** Address to listen on: all interfaces by default (containers), 127.0.0.1 to keep it local. */
+  @IsIP()
+  HOST = '0.0.0.0';
 
   @IsString()
   @MinLength(1)
