@@ -3,7 +3,10 @@
 // Starts dist/main.js on 127.0.0.1 with a fresh temp DATA_DIR (embedded SQLite), creates an admin key with
 // the CLI, seeds keys through POST /v1/api-keys, measures resident memory, then loads GET /health,
 // POST /v1/keys/verify and GET /v1/api-keys with autocannon and reports verify/health as ratios, plus the
-// KeyUsed events written per second. Prints a Markdown report and writes bench/results/latest.json.
+// KeyUsed events written per second. Prints a Markdown report and writes bench/results/latest.json (and
+// latest.md). For each measured run it also reports where the CPU went (server, autocannon, every other
+// process) and flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
+// a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
 // Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
 //      BENCH_KEYS (10000), BENCH_SEED_CONCURRENCY (16), USAGE_FLUSH_INTERVAL_MS (service default, 1000),
@@ -134,6 +137,7 @@ class Service {
     for (const name of ['EVENTSTORE_URL', 'MONGODB_URL', 'MONGODB_DB', 'NODE_OPTIONS']) delete env[name];
     return Object.assign(env, {
       PORT: String(port),
+      HOST, // honoured by builds with the HOST setting; bench/loopback.mjs covers older ones
       DATA_DIR: this.dataDir,
       LOG_LEVEL: 'warn',
       VERIFY_TOKEN: this.verifyToken,
@@ -158,9 +162,15 @@ class Service {
       stdio: PROFILE ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     this.stopping = false;
+    this.unexpectedExit = null;
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code, signal) => {
-        if (!this.stopping) log(`the service exited unexpectedly (exit code ${code}, signal ${signal})`);
+        if (!this.stopping) {
+          this.unexpectedExit =
+            `the service exited unexpectedly (exit code ${code}, signal ${signal})` +
+            (signal === 'SIGTERM' || signal === 'SIGINT' ? ': something outside the benchmark stopped it' : '');
+          log(this.unexpectedExit);
+        }
         resolve({ code, signal });
       }),
     );
@@ -736,6 +746,8 @@ async function main() {
       profile,
     };
   } catch (error) {
+    // When the service died under us, that is the cause; what failed next is only its consequence.
+    if (service.unexpectedExit) failures.push(service.unexpectedExit);
     failures.push(describeError(error));
     if (service.tail.length > 0) log(`last server output:\n${service.tail.join('\n')}`);
   } finally {
