@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { ANOMALY_RULES, type AnomalyRule } from '../../domain/anomaly.js';
 import type { AlertView } from '../../projection/alert-view.js';
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 
 export class ListApiKeysRequest extends PageLimitRequest {
   @ApiPropertyOptional({ format: 'uuid', description: 'Id of the last key of the previous page.' })

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, MongoClient } from 'mongodb';
+import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
+
+/** Registers a MongoDB suite when MONGODB_URL is set; otherwise prints one line and registers a skipped placeholder. */
+export function whenMongo(label: string, register: (url: string) => void): void {
+  const url = process.env.MONGODB_URL;
+  if (url) return register(url);
+  const reason = `${label} skipped: MONGODB_URL is not set`;
+  process.stdout.write(`${reason}\n`);
+  describe.skip(reason, () => it('needs MONGODB_URL', () => undefined));
+}
+
+/** A contract fixture on a database of its own, dropped afterwards. */
+export function mongoReadModelFixture<R extends { close(): Promise<void> }>(
+  url: string,
+  open: (client: MongoClient, db: Db) => Promise<R> | R,
+): () => Promise<{ readModel: R; cleanup(): Promise<void> }> {
+  return async () => {
+    const { client, db } = await connectMongo(url, `psk_test_${randomUUID().replaceAll('-', '')}`);
+    const readModel = await open(client, db);
+    return {
+      readModel,
+      cleanup: async () => {
+        await db.dropDatabase();
+        await readModel.close();
+      },
+    };
+  };
+}
