@@ -1,13 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { ErrorResponse } from '../keys/presentation/error.response.js';
+import { VerifyApiKeyRequest, VerifyApiKeyResponse } from '../keys/commands/verify-api-key/verify-api-key.dto.js';
+import { VERIFY_API_KEY_PATH, VerifyApiKeyHttpHandler } from '../keys/commands/verify-api-key/verify-api-key.http-handler.js';
+import { documentVerifyApiKey } from '../keys/commands/verify-api-key/verify-api-key.openapi.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
 import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
 import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
+import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
-
-export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -16,6 +19,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
+  // Ahead of the body parser and Nest's router: the gateways' hot path reads its own small body.
+  (app.getHttpAdapter().getInstance() as express.Express).post(VERIFY_API_KEY_PATH, app.get(VerifyApiKeyHttpHandler).handle);
   app.use(jsonOnlyMiddleware);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
   app.use(bodyParserErrorHandler);
@@ -30,7 +35,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: sk_...' })
       .build(),
+    { extraModels: [VerifyApiKeyRequest, VerifyApiKeyResponse, ErrorResponse] },
   );
+  documentVerifyApiKey(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
@@ -70,5 +72,40 @@ describe('POST /v1/keys/verify', () => {
     const res = await verify({ key: 42, context: { ip: 'not-an-ip' } }).expect(400);
     expect(res.body.error.message).toMatch(/key/);
     expect(res.body.error.message).toMatch(/context\.ip/);
+  });
+
+  it.each([
+    ['text/plain', '{"key":"sk_x"}', 415, 'unsupported_media_type_error'],
+    ['application/json; charset=latin1', '{"key":"sk_x"}', 415, 'unsupported_media_type_error'],
+    ['application/json', '{"key":', 400, 'invalid_request_error'],
+    ['application/json', '', 400, 'invalid_request_error'],
+    ['application/json', JSON.stringify({ key: 'x'.repeat(17 * 1024) }), 413, 'payload_too_large_error'],
+  ])('refuses a %s body it cannot take (%#) with the usual error shape', async (type, body, status, errorType) => {
+    const res = await request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).set('Content-Type', type).send(body);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: { type: errorType, message: expect.any(String) } });
+    expect(res.headers['x-request-id']).toMatch(/^req_/);
+  });
+
+  it('reads a body sent in chunks without a declared length', async () => {
+    const key = generateApiKey();
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = t.http.address() as AddressInfo;
+      const req = httpRequest(`http://127.0.0.1:${port}/v1/keys/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      const body = JSON.stringify({ key });
+      req.write(body.slice(0, 10));
+      setTimeout(() => req.end(body.slice(10)), 20);
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ valid: false, code: 'NOT_FOUND' });
   });
 });

@@ -26,8 +26,12 @@ describe('POST /v1/keys/verify security', () => {
         if (auth) req.set('Authorization', auth);
         const res = await req.expect(401);
         expect(res.body.error.type).toBe('authentication_error');
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
         expect(JSON.stringify(res.body)).not.toContain(key);
       }
+      // The credential is checked before the body is read: a stranger learns nothing from body errors.
+      const unread = await request(t.http).post('/v1/keys/verify').set('Content-Type', 'application/json').send('{"key":');
+      expect(unread.status).toBe(401);
     } finally {
       await t.destroy();
     }

@@ -2,7 +2,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 import { DomainError } from '../domain/domain-error.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
-import { errorBody, INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from './error-response.js';
+import { INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from './error-response.js';
+import { sendError } from './send-json.js';
 
 /** The one place where errors become HTTP: every body is {"error": {"type", "message"}}. */
 @Catch()
@@ -14,8 +15,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const { status, message } = this.describe(exception, req);
-    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="parsesphere"');
-    res.status(status).json(errorBody(status, message));
+    sendError(res, status, message);
   }
 
   private describe(exception: unknown, req: Request): { status: number; message: string } {

@@ -1,42 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIP, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
+/** Shapes of the verify route, for its OpenAPI entry and types; parse-verify-request.ts checks bodies. */
 export class VerificationContext {
-  @ApiPropertyOptional({ description: "The end client's address, as the gateway saw it." })
-  @IsOptional()
-  @IsIP()
+  @ApiPropertyOptional({ description: "The end client's address, as the gateway saw it.", format: 'ip', maxLength: 64 })
   ip?: string;
 
-  @ApiPropertyOptional({ example: 'POST' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(16)
+  @ApiPropertyOptional({ example: 'POST', maxLength: 16 })
   method?: string;
 
-  @ApiPropertyOptional({ example: '/v1/parses' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @ApiPropertyOptional({ example: '/v1/parses', maxLength: 512 })
   path?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @ApiPropertyOptional({ maxLength: 512 })
   user_agent?: string;
 }
 
 export class VerifyApiKeyRequest {
-  @ApiProperty({ description: 'The key the end client presented.', example: 'sk_...' })
-  @IsString()
-  @MaxLength(256)
+  @ApiProperty({ description: 'The key the end client presented.', example: 'sk_...', maxLength: 256 })
   key!: string;
 
   @ApiPropertyOptional({ type: VerificationContext })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => VerificationContext)
   context?: VerificationContext;
 }
 

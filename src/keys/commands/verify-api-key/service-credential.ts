@@ -1,0 +1,47 @@
+import { hash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { type AppConfigService, setting } from '../../../shared/config/app-config.js';
+import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
+import { bearerToken } from '../../authentication/bearer-token.js';
+
+export type CredentialCheck =
+  | { kind: 'accepted' }
+  | { kind: 'refused' }
+  | { kind: 'throttled'; retryAfterSeconds: number };
+
+const digest = (value: string) => hash('sha256', value, 'buffer');
+
+/**
+ * Only ParseSphere's own gateways may verify keys: they present the service credential VERIFY_TOKEN.
+ * Digests of equal length make the comparison constant-time whatever the length of what was presented;
+ * wrong credentials count against the caller's address like failed API keys.
+ */
+@Injectable()
+export class ServiceCredential {
+  private readonly expected: Buffer | null;
+
+  constructor(
+    @Inject(ConfigService) config: AppConfigService,
+    private readonly failures: AuthFailureLimiter,
+  ) {
+    const token = setting(config, 'VERIFY_TOKEN');
+    this.expected = token ? digest(token) : null;
+  }
+
+  /** Without VERIFY_TOKEN configured the verify endpoint does not exist. */
+  get configured(): boolean {
+    return this.expected !== null;
+  }
+
+  authenticate(authorization: string | undefined, address: string): CredentialCheck {
+    const guard = this.failures.check(address);
+    if (!guard.allowed) return { kind: 'throttled', retryAfterSeconds: guard.retryAfterSeconds };
+    const presented = bearerToken(authorization);
+    if (presented === null || this.expected === null || !timingSafeEqual(digest(presented), this.expected)) {
+      this.failures.recordFailure(address);
+      return { kind: 'refused' };
+    }
+    return { kind: 'accepted' };
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../../shared/domain/domain-error.js';
+import { INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from '../../../shared/http/error-response.js';
+import { BodyRejected, readJsonBody } from '../../../shared/http/read-json-body.js';
+import { sendError, sendJson } from '../../../shared/http/send-json.js';
+import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
+import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
+import { parseVerifyRequest } from './parse-verify-request.js';
+import { ServiceCredential } from './service-credential.js';
+import type { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
+
+export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
+
+/**
+ * POST /v1/keys/verify, the gateways' hot path. It is mounted on express ahead of the body parser and
+ * Nest's router (see configureApp): the route's whole cost is the credential, a small body, the
+ * in-memory verification and one JSON answer. Its OpenAPI entry is in verify-api-key.openapi.ts.
+ */
+@Injectable()
+export class VerifyApiKeyHttpHandler {
+  private readonly logger = new Logger('VerifyApiKey');
+
+  constructor(
+    private readonly credential: ServiceCredential,
+    private readonly verifier: ApiKeyVerifier,
+    private readonly failures: AuthFailureLimiter,
+  ) {}
+
+  readonly handle = (req: Request, res: Response): void => {
+    this.serve(req, res).catch((error: unknown) => this.fail(req, res, error));
+  };
+
+  private async serve(req: Request, res: Response): Promise<void> {
+    if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
+    const check = this.credential.authenticate(req.headers.authorization, req.ip ?? 'unknown');
+    if (check.kind === 'throttled') {
+      res.setHeader('Retry-After', String(check.retryAfterSeconds));
+      return sendError(res, 429, 'Too many failed authentications from this address. Retry later.');
+    }
+    if (check.kind === 'refused') {
+      return sendError(res, 401, 'The verify endpoint needs the service credential as a Bearer token.');
+    }
+    const body = parseVerifyRequest(await readJsonBody(req));
+    sendJson(res, 200, this.verify(body, req.requestId));
+  }
+
+  private verify(body: VerifyApiKeyRequest, requestId: string): VerifyApiKeyResponse {
+    const client = body.context?.ip;
+    // Guesses relayed by a gateway are limited per end client, so the endpoint is no cheap oracle.
+    if (client && !this.failures.check(client).allowed) return { valid: false, code: 'RATE_LIMITED' };
+    const verification = this.verifier.verify(body.key, {
+      requestId,
+      ip: client ?? null,
+      userAgent: body.context?.user_agent ?? null,
+      method: body.context?.method ?? null,
+      path: body.context?.path ?? null,
+    });
+    if (!verification.valid && verification.code !== 'RATE_LIMITED') {
+      if (client) this.failures.recordFailure(client);
+      return { valid: false, code: verification.code };
+    }
+    if (!verification.valid) return { valid: false, code: 'RATE_LIMITED' };
+    const { key, rate } = verification;
+    return {
+      valid: true,
+      key_id: key.keyId,
+      account_id: key.accountId,
+      name: key.name,
+      rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
+    };
+  }
+
+  private fail(req: Request, res: Response, error: unknown): void {
+    if (res.headersSent) return;
+    if (error instanceof BodyRejected) return sendError(res, error.status, error.message);
+    if (error instanceof DomainError) return sendError(res, STATUS_BY_CODE[error.code], error.message);
+    this.logger.error(`${req.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
+    sendError(res, 500, INTERNAL_ERROR_MESSAGE);
+  }
+}
