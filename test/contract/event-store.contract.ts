@@ -102,6 +102,19 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       ).rejects.toBeInstanceOf(ConcurrencyError);
     });
 
+    it('stores and checks appends with process durability like any other', async () => {
+      const [result] = await store.appendToStreams(
+        [{ streamId: stream, events: [event('A'), event('B')], expectedRevision: 'no_stream' }],
+        { durability: 'process' },
+      );
+      expect(result.nextExpectedRevision).toBe(1);
+      await expect(
+        store.appendToStreams([{ streamId: stream, events: [event('stale')], expectedRevision: 0 }], { durability: 'process' }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      await store.appendToStream(stream, [event('C')], 1);
+      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    });
+
     it('reports the head position of the log', async () => {
       const result = await store.appendToStream(stream, [event('A'), event('B')], 'no_stream');
       expect(await store.headPosition()).toBeGreaterThanOrEqual(result.position);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
+import type Database from 'better-sqlite3';
 import type {
+  AppendManyOptions,
   AppendResult,
   EventStore,
   EventSubscription,
@@ -14,6 +13,8 @@ import type {
   SubscribeOptions,
   SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
+import { AppendWorkerClient } from './append-worker-client.js';
+import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
 interface EventRow {
@@ -28,23 +29,6 @@ interface EventRow {
   recorded_at: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL UNIQUE,
-  stream_id TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  UNIQUE (stream_id, revision)
-);
--- No index on type: filtered reads walk the log by position (see filteredRead), and every index costs appends.
-DROP INDEX IF EXISTS events_by_type;
-`;
-
 export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
   pollIntervalMs?: number;
@@ -58,60 +42,23 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
-  private readonly appendTx;
-  private readonly appendManyTx;
+  private readonly appenders: Appenders;
+  private readonly appendWorker: AppendWorkerClient;
   private readonly filteredReads = new Map<number, Database.Statement<unknown[], EventRow>>();
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.batchSize ?? 1000;
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openEventLog(file, 'FULL');
+    this.appenders = prepareAppenders(this.db);
+    this.appendWorker = new AppendWorkerClient(file);
     this.statements = {
-      lastRevision: this.db.prepare<[string], { revision: number }>(
-        'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
-      ),
-      insert: this.db.prepare(
-        `INSERT INTO events (event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       readStream: this.db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
       readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
-    this.appendTx = this.db.transaction(
-      (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => {
-        const last = this.statements.lastRevision.get(streamId);
-        const actual = last ? last.revision : 'no_stream';
-        if (!currentRevisionMatches(expected, actual)) throw new ConcurrencyError(streamId, expected, actual);
-        let revision = last ? last.revision : -1;
-        let position = 0;
-        const recordedAt = new Date().toISOString();
-        for (const event of events) {
-          revision += 1;
-          const info = this.statements.insert.run(
-            randomUUID(),
-            streamId,
-            revision,
-            event.type,
-            event.schemaVersion,
-            JSON.stringify(event.data),
-            JSON.stringify(event.metadata ?? {}),
-            recordedAt,
-          );
-          position = Number(info.lastInsertRowid);
-        }
-        return { nextExpectedRevision: revision, position };
-      },
-    );
-    this.appendManyTx = this.db.transaction((appends: readonly StreamAppend[]) =>
-      appends.map((append) => this.appendTx(append.streamId, append.events, append.expectedRevision)),
-    );
   }
 
   async appendToStream(
@@ -120,14 +67,19 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    const result = this.appendTx.immediate(streamId, events, expectedRevision);
+    const result = this.appenders.appendOne(streamId, events, expectedRevision);
     this.signal.notify();
     return result;
   }
 
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  /**
+   * Appends that need only survive this process (usage records) go to a worker thread with its own
+   * connection, which commits without flushing to disk each time; the others commit here, flushed.
+   */
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    const results = this.appendManyTx.immediate(appends);
+    const results =
+      options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends);
     this.signal.notify();
     return results;
   }
@@ -161,6 +113,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.appendWorker.close();
     this.signal.notify();
     if (this.db.open) this.db.close();
   }

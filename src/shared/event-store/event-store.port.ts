@@ -48,6 +48,17 @@ export interface StreamAppend {
   expectedRevision: ExpectedRevision;
 }
 
+/**
+ * How far an append must survive before it returns. `strict` (the default): a power loss or an OS crash.
+ * `process`: a crash or kill of this process, not of the machine; for high-volume facts such as usage
+ * records, where the store may then skip a disk flush per write.
+ */
+export type AppendDurability = 'strict' | 'process';
+
+export interface AppendManyOptions {
+  durability?: AppendDurability;
+}
+
 export interface ReadAllOptions {
   /** Exclusive start; null reads from the beginning. */
   after: number | null;
@@ -85,7 +96,7 @@ export interface EventStore {
    * where the store has multi-stream transactions (SQLite) the batch commits or fails as a whole,
    * elsewhere (EventStoreDB) a failure can leave earlier appends of the batch in place.
    */
-  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
   readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

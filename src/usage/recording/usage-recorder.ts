@@ -97,7 +97,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     let written = 0;
     try {
       for (; written < batch.length; written += WRITE_CHUNK) {
-        await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)));
+        // A usage record needs to survive this process being killed (the README's bound), not a power loss.
+        await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)), { durability: 'process' });
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (this.dropped > 0) {

@@ -1,0 +1,77 @@
+import { Worker } from 'node:worker_threads';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
+import type { AppendReply, AppendWorkerData } from './append-worker-protocol.js';
+
+// Under ts-jest this module runs from src/, where the worker exists only as TypeScript: the thread
+// always runs the build (src/ and dist/ sit side by side, so one relative path serves both).
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? '../../../dist/infrastructure/sqlite/append-worker.js' : './append-worker.js',
+  import.meta.url,
+);
+
+interface Pending {
+  resolve(results: AppendResult[]): void;
+  reject(error: Error): void;
+}
+
+/** Sends batches of appends to the append worker thread; started on first use, restarted after a crash. */
+export class AppendWorkerClient {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  constructor(private readonly file: string) {}
+
+  append(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // Referenced only while appends are in flight: an idle thread must not keep the process alive.
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, appends });
+    });
+  }
+
+  /**
+   * Waits for the appends already sent, then closes the worker's connection. Never terminate() the
+   * thread: stopping it inside a better-sqlite3 call aborts the whole process.
+   */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Referenced until it has exited, or the process could end while waiting for it (and skip the rest of its shutdown).
+    worker.ref();
+    worker.postMessage('close');
+    await exited;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_URL, { workerData: { file: this.file } satisfies AppendWorkerData });
+    worker.on('message', (reply: AppendReply) => this.settle(reply));
+    worker.on('error', (error) => this.abandon(worker, error));
+    worker.on('exit', (code) => this.abandon(worker, new Error(`The append worker exited (code ${code})`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private settle(reply: AppendReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if ('results' in reply) pending.resolve(reply.results);
+    else if ('conflict' in reply) pending.reject(new ConcurrencyError(reply.conflict.streamId, reply.conflict.expected, reply.conflict.actual));
+    else pending.reject(new Error(reply.failure));
+  }
+
+  private abandon(worker: Worker, error: Error): void {
+    if (this.worker === worker) this.worker = null;
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { openEventLog, prepareAppenders } from './event-log-database.js';
+import type { AppendReply, AppendRequest, AppendWorkerData } from './append-worker-protocol.js';
+
+// The thread behind SqliteEventStore's process-durability appends: its own connection to the log, so
+// large usage batches are encoded, inserted and checkpointed off the thread that serves requests.
+const { file } = workerData as AppendWorkerData;
+const db = openEventLog(file, 'NORMAL');
+const { appendMany } = prepareAppenders(db);
+const port = parentPort!;
+
+port.on('message', (request: AppendRequest | 'close') => {
+  if (request === 'close') {
+    db.close();
+    port.close();
+    return;
+  }
+  const { id, appends } = request;
+  let reply: AppendReply;
+  try {
+    reply = { id, results: appendMany(appends) };
+  } catch (error) {
+    reply =
+      error instanceof ConcurrencyError
+        ? { id, conflict: { streamId: error.streamId, expected: error.expected, actual: error.actual } }
+        : { id, failure: error instanceof Error ? error.message : String(error) };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
+import type { AppendResult, EventToAppend, ExpectedRevision, StreamAppend } from '../../shared/event-store/event-store.port.js';
+import { timeOrderedId } from './time-ordered-id.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  stream_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+-- No index on type: filtered reads walk the log by position (see filteredRead), and every index costs appends.
+DROP INDEX IF EXISTS events_by_type;
+`;
+
+/**
+ * Opens the log in WAL mode, where several connections (this process's append worker, the CLI) share
+ * it safely. `synchronous` FULL flushes every commit to disk; NORMAL only at checkpoints, so a commit
+ * survives a crash of the process but not of the machine.
+ */
+export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}
+
+export interface Appenders {
+  appendOne(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult;
+  /** All the appends in one transaction: they commit or fail together. */
+  appendMany(appends: readonly StreamAppend[]): AppendResult[];
+}
+
+/** Appends that check each stream's revision inside a write (IMMEDIATE) transaction. */
+export function prepareAppenders(db: Database.Database): Appenders {
+  const lastRevision = db.prepare<[string], { revision: number }>(
+    'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+  );
+  const insert = db.prepare(
+    `INSERT INTO events (event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const appendToStream = (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => {
+    const last = lastRevision.get(streamId);
+    const actual = last ? last.revision : 'no_stream';
+    if (!currentRevisionMatches(expected, actual)) throw new ConcurrencyError(streamId, expected, actual);
+    let revision = last ? last.revision : -1;
+    let position = 0;
+    const recordedAt = new Date().toISOString();
+    for (const event of events) {
+      revision += 1;
+      const info = insert.run(
+        timeOrderedId(),
+        streamId,
+        revision,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata ?? {}),
+        recordedAt,
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position };
+  };
+  const appendOne = db.transaction(appendToStream);
+  const appendMany = db.transaction((appends: readonly StreamAppend[]) =>
+    appends.map((append) => appendToStream(append.streamId, append.events, append.expectedRevision)),
+  );
+  return {
+    appendOne: (streamId, events, expected) => appendOne.immediate(streamId, events, expected),
+    appendMany: (appends) => appendMany.immediate(appends),
+  };
+}

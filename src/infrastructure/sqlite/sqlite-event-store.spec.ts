@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppendWorkerClient } from './append-worker-client.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+const FULL = 2;
+const event = { type: 'Used', schemaVersion: 1, data: {} };
+const appendTo = (streamId: string) => [{ streamId, events: [event], expectedRevision: 'any' as const }];
+
+describe('SqliteEventStore appends with process durability', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-durability-'));
+    file = join(dir, 'events.sqlite');
+    store = new SqliteEventStore(file);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leave the store’s own connection flushing every commit', async () => {
+    await store.appendToStreams(appendTo('s'), { durability: 'process' });
+    const db = (store as unknown as { db: Database.Database }).db;
+    expect(db.pragma('synchronous', { simple: true })).toBe(FULL);
+  });
+
+  it('are in the log for the next process once they return', async () => {
+    await store.appendToStreams(appendTo('s'), { durability: 'process' });
+    await store.appendToStreams(appendTo('s'), { durability: 'process' });
+    await store.close();
+    store = new SqliteEventStore(file);
+    expect((await store.readStream('s')).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('wake live subscriptions', async () => {
+    const seen: string[] = [];
+    const subscription = store.subscribeToAll({ after: null }, {
+      onEvents: async (events) => void seen.push(...events.map((e) => e.streamId)),
+      onError: () => undefined,
+    });
+    await store.appendToStreams(appendTo('live'), { durability: 'process' });
+    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await subscription.stop();
+    expect(seen).toEqual(['live']);
+  });
+});
+
+describe('AppendWorkerClient', () => {
+  let dir: string;
+  let client: AppendWorkerClient;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-append-worker-'));
+    new SqliteEventStore(join(dir, 'events.sqlite')).close();
+    client = new AppendWorkerClient(join(dir, 'events.sqlite'));
+  });
+
+  afterEach(async () => {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports a failed append and goes on with the next', async () => {
+    // Another connection holds the write lock past the worker's busy timeout (5 s).
+    const blocker = new Database(join(dir, 'events.sqlite'));
+    blocker.exec('BEGIN IMMEDIATE');
+    await expect(client.append(appendTo('s'))).rejects.toThrow(/locked/);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    const [result] = await client.append(appendTo('s'));
+    expect(result.nextExpectedRevision).toBe(0);
+  }, 15_000);
+
+  it('answers every append sent before it closes', async () => {
+    const appends = Array.from({ length: 20 }, () => client.append(appendTo('s')));
+    await client.close();
+    expect((await Promise.all(appends)).map(([r]) => r.nextExpectedRevision)).toEqual([...Array(20).keys()]);
+  });
+});
