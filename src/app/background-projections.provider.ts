@@ -18,7 +18,8 @@ async function openCheckpointStore(config: AppConfigService): Promise<Checkpoint
   if (!url) return new SqliteCheckpointStore(join(setting(config, 'DATA_DIR'), 'deliveries.sqlite'));
   const { connectMongo } = await import('../infrastructure/mongodb/mongo-connection.js');
   const { MongoCheckpointStore } = await import('../infrastructure/mongodb/mongo-checkpoint-store.js');
-  return new MongoCheckpointStore((await connectMongo(url, setting(config, 'MONGODB_DB'))).db);
+  const { client, db } = await connectMongo(url, setting(config, 'MONGODB_DB'));
+  return new MongoCheckpointStore(client, db);
 }
 
 async function openBackgroundProjections(config: AppConfigService, store: EventStore): Promise<Projection[]> {

@@ -148,6 +148,11 @@ export class AlertWebhookDelivery implements Projection {
     this.stopping.abort();
   }
 
+  /** The delivery owns its checkpoint store. */
+  async close(): Promise<void> {
+    await this.checkpoints.close();
+  }
+
   private async deliver(event: RecordedEvent): Promise<void> {
     // A malformed event throws here, before any request: the runner keeps retrying and reports the
     // error rather than skipping the alert.

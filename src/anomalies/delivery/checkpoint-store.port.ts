@@ -6,5 +6,7 @@
 export interface CheckpointStore {
   /** The saved position for `name`, or null when none was ever saved. */
   get(name: string): Promise<number | null>;
+  /** Never moves a checkpoint back: saving a lower position than the stored one changes nothing. */
   save(name: string, position: number): Promise<void>;
+  close(): Promise<void>;
 }

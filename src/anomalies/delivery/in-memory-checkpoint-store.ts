@@ -9,6 +9,8 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: number): Promise<void> {
-    this.positions.set(name, position);
+    this.positions.set(name, Math.max(position, this.positions.get(name) ?? position));
   }
+
+  async close(): Promise<void> {}
 }

@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, MongoClient } from 'mongodb';
 import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
@@ -6,7 +6,11 @@ import { unlessUnreachable } from './mongo-unavailable.js';
 export class MongoCheckpointStore implements CheckpointStore {
   private readonly delivered: Collection<{ _id: string; position: number }>;
 
-  constructor(db: Db) {
+  /** Takes over the client: close() closes it. */
+  constructor(
+    private readonly client: MongoClient,
+    db: Db,
+  ) {
     this.delivered = db.collection('delivered');
   }
 
@@ -16,5 +20,9 @@ export class MongoCheckpointStore implements CheckpointStore {
 
   async save(name: string, position: number): Promise<void> {
     await unlessUnreachable(() => this.delivered.updateOne({ _id: name }, { $max: { position } }, { upsert: true }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
   }
 }

@@ -29,7 +29,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
       .run(name, position);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

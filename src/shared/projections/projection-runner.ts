@@ -55,6 +55,7 @@ export class ProjectionRunner {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = null;
+    await this.projection.close?.();
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
       waiter.reject(new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.'));

@@ -17,4 +17,6 @@ export interface Projection {
   endBulk?(): Promise<void>;
   /** Called first when the runner stops, so a projection waiting on the outside world can give up at once. */
   stop?(): void;
+  /** Called last when the runner stops: releases what the projection holds open. */
+  close?(): Promise<void>;
 }
