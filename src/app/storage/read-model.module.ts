@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ALERT_READ_MODEL, type AlertReadModel } from '../../anomalies/projection/alert-read-model.port.js';
 import { SqliteAlertReadModel } from '../../infrastructure/sqlite/sqlite-alert-read-model.js';
 import { SqliteApiKeyReadModel } from '../../infrastructure/sqlite/sqlite-api-key-read-model.js';
 import { SqliteKeyUsageReadModel } from '../../infrastructure/sqlite/sqlite-key-usage-read-model.js';
+import { WalCheckpointer } from '../../infrastructure/sqlite/wal-checkpointer.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
@@ -14,6 +15,7 @@ interface ReadModels {
   apiKeys: ApiKeyReadModel;
   usage: KeyUsageReadModel;
   alerts: AlertReadModel;
+  checkpointer?: WalCheckpointer;
 }
 
 const READ_MODELS = Symbol('READ_MODELS');
@@ -36,10 +38,12 @@ async function openReadModels(config: AppConfigService): Promise<ReadModels> {
   const dataDir = setting(config, 'DATA_DIR');
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'read-model.sqlite');
+  const logger = new Logger('ReadModel');
   return {
     apiKeys: new SqliteApiKeyReadModel(file),
     usage: new SqliteKeyUsageReadModel(file),
     alerts: new SqliteAlertReadModel(file),
+    checkpointer: new WalCheckpointer([file], (message) => logger.warn(message)),
   };
 }
 
@@ -58,6 +62,7 @@ export class ReadModelModule implements OnApplicationShutdown {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.models.checkpointer?.close();
     await Promise.all([this.models.apiKeys.close(), this.models.usage.close(), this.models.alerts.close()]);
   }
 }

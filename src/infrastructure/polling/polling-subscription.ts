@@ -70,7 +70,11 @@ export function pollingSubscription(
         handler.onError(error);
         return;
       }
-      if (batch.events.length > 0 || stopped) continue;
+      // Between batches, let requests in: a catch-up would otherwise hold the event loop for its whole length.
+      if (batch.events.length > 0 || stopped) {
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       const sleep = signal.sleep(pollIntervalMs);
       wakeCurrent = sleep.wake;
       await sleep.promise;

@@ -3,12 +3,7 @@ import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js'
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import type { AppendReply, AppendWorkerData } from './append-worker-protocol.js';
 
-// Under ts-jest this module runs from src/, where the worker exists only as TypeScript: the thread
-// always runs the build (src/ and dist/ sit side by side, so one relative path serves both).
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? '../../../dist/infrastructure/sqlite/append-worker.js' : './append-worker.js',
-  import.meta.url,
-);
+import { sqliteWorkerUrl } from './worker-url.js';
 
 interface Pending {
   resolve(results: AppendResult[]): void;
@@ -50,7 +45,7 @@ export class AppendWorkerClient {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_URL, { workerData: { file: this.file } satisfies AppendWorkerData });
+    const worker = new Worker(sqliteWorkerUrl('append-worker'), { workerData: { file: this.file } satisfies AppendWorkerData });
     worker.on('message', (reply: AppendReply) => this.settle(reply));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) => this.abandon(worker, new Error(`The append worker exited (code ${code})`)));

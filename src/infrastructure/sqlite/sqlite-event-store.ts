@@ -48,7 +48,7 @@ export class SqliteEventStore implements EventStore {
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.batchSize = options.batchSize ?? 1000;
+    this.batchSize = options.batchSize ?? 100;
     this.db = openEventLog(file, 'FULL');
     this.appenders = prepareAppenders(this.db);
     this.appendWorker = new AppendWorkerClient(file);

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
+
+// Copies each database's write-ahead log back into the database file (and flushes it to disk) on this
+// thread, so the connections that serve requests never stall for a checkpoint.
+const { files, intervalMs } = workerData as WalCheckpointWorkerData;
+const port = parentPort!;
+const databases = files.map((file) => {
+  const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
+  return db;
+});
+
+const timer = setInterval(() => {
+  for (const db of databases) {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      port.postMessage(`checkpoint of ${db.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}, intervalMs);
+
+port.on('message', (message: 'close') => {
+  if (message !== 'close') return;
+  clearInterval(timer);
+  for (const db of databases) db.close();
+  port.close();
+});

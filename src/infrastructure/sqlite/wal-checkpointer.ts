@@ -1,0 +1,32 @@
+import { Worker } from 'node:worker_threads';
+import { sqliteWorkerUrl } from './worker-url.js';
+
+export interface WalCheckpointWorkerData {
+  files: string[];
+  intervalMs: number;
+}
+
+/**
+ * Checkpoints SQLite databases from a worker thread every interval. The connections of this process
+ * leave checkpoints to it (see openReadModelDatabase): SQLite otherwise runs one, with its disk flush,
+ * inside whichever commit finds the log grown past its limit, and that commit's request waits for it.
+ */
+export class WalCheckpointer {
+  private readonly worker: Worker;
+
+  constructor(files: string[], onFailure: (message: string) => void, intervalMs = 1000) {
+    this.worker = new Worker(sqliteWorkerUrl('wal-checkpoint-worker'), {
+      workerData: { files, intervalMs } satisfies WalCheckpointWorkerData,
+    });
+    this.worker.on('message', onFailure);
+    this.worker.on('error', (error) => onFailure(`checkpoint worker failed: ${error.message}`));
+    this.worker.unref();
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.ref();
+    this.worker.postMessage('close');
+    await exited;
+  }
+}
