@@ -1,4 +1,4 @@
-/** Layer rules: pure domains, features that never see adapters, and adapters wired only by the composition root. */
+/** Layer rules: pure domains, features that never see adapters, adapters wired only by the composition root, and a dashboard that is only a client. */
 module.exports = {
   forbidden: [
     {
@@ -39,6 +39,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/infrastructure/([^/]+)/' },
       to: { path: '^src/infrastructure/', pathNot: ['^src/infrastructure/$1/', '^src/infrastructure/polling/'] },
+    },
+    {
+      name: 'dashboard-server-only-serves-files',
+      comment: 'The dashboard is a client of the public API: its server side serves the built files and knows no feature, only the @Public marker.',
+      severity: 'error',
+      from: { path: '^src/dashboard/' },
+      to: { path: '^src/', pathNot: ['^src/dashboard/', '^src/keys/authentication/public\\.decorator\\.ts$'] },
+    },
+    {
+      name: 'browser-code-stays-in-the-browser',
+      comment: 'dashboard-ui runs in the browser: it reaches the service over /v1 only, never by importing its code or Node modules.',
+      severity: 'error',
+      from: { path: '^dashboard-ui/' },
+      to: { pathNot: '^dashboard-ui/' },
     },
   ],
   options: {

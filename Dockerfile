@@ -8,8 +8,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.dashboard.json ./
 COPY src ./src
+COPY dashboard-ui ./dashboard-ui
 RUN npm run build \
  && npm prune --omit=dev
 

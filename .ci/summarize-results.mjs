@@ -1,4 +1,4 @@
-// Prints how many tests ran per backend and a closing "N passed, N failed, N skipped" line.
+// Prints how many tests ran per backend and in the browser, and a closing "N passed, N failed, N skipped" line.
 import { readFileSync } from 'node:fs';
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -11,6 +11,7 @@ const needsServer = (pattern) => (t) => pattern.test(t.fullName) || pattern.test
 const groups = {
   'MongoDB (FerretDB)': tests.filter(needsServer(/mongodb/i)),
   'EventStoreDB server': tests.filter((t) => needsServer(/eventstoredb/i)(t) && !/mapping/i.test(t.file)),
+  'Browser (Chromium)': tests.filter((t) => t.file.includes('/test/browser/')),
 };
 for (const [name, list] of Object.entries(groups)) console.log(`${name} tests: ${describe(list)}`);
 console.log(`jest: ${describe(tests)}`);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AnomaliesModule } from '../anomalies/anomalies.module.js';
+import { DashboardModule } from '../dashboard/dashboard.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { type Environment, loadEnvironment } from '../shared/config/environment.js';
@@ -36,6 +37,7 @@ export class AppModule {
         KeysModule,
         AnomaliesModule,
         HealthModule,
+        DashboardModule,
       ],
     };
   }

@@ -1,0 +1,68 @@
+import { ApiError } from './api-error.js';
+import type { Alert, ApiKey, ApiKeyDetail, CreatedApiKey, HistoryPage, NewKeyRequest, Page } from './api-types.js';
+
+const KEYS_PAGE_SIZE = 20;
+const ALERTS_PAGE_SIZE = 20;
+const HISTORY_PAGE_SIZE = 50;
+
+/** The public /v1 API, called with the signed-in key like any other client. */
+export class ApiClient {
+  constructor(
+    private readonly key: string,
+    /** Aborted when the view that made the calls goes away. */
+    private readonly signal: AbortSignal,
+  ) {}
+
+  listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE): Promise<Page<ApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter })}`);
+  }
+
+  getKey(id: string): Promise<ApiKeyDetail> {
+    return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  createKey(body: NewKeyRequest): Promise<CreatedApiKey> {
+    return this.request('POST', '/v1/api-keys', body);
+  }
+
+  revokeKey(id: string): Promise<ApiKey> {
+    return this.request('DELETE', `/v1/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  keyHistory(id: string, cursor?: string): Promise<HistoryPage> {
+    return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}/events${query({ limit: HISTORY_PAGE_SIZE, cursor })}`);
+  }
+
+  listAlerts(options: { keyId?: string; startingAfter?: string } = {}): Promise<Page<Alert>> {
+    return this.request('GET', `/v1/alerts${query({ limit: ALERTS_PAGE_SIZE, key_id: options.keyId, starting_after: options.startingAfter })}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        signal: this.signal,
+      });
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      throw ApiError.networkFailure();
+    }
+    const parsed: unknown = await response.json().catch(() => null);
+    this.signal.throwIfAborted();
+    if (!response.ok || parsed === null) throw ApiError.fromResponse(response.status, parsed, response.headers.get('Retry-After'));
+    return parsed as T;
+  }
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,74 @@
+/** The /v1 answers the dashboard reads, as README documents them. */
+
+export interface RateLimit {
+  requests: number;
+  per_seconds: number;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string | null;
+  prefix: string;
+  status: 'active' | 'revoked';
+  rate_limit: RateLimit;
+  request_count: number;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export interface HourlyCount {
+  hour: string;
+  count: number;
+}
+
+export interface ApiKeyDetail extends ApiKey {
+  usage: {
+    accepted: number;
+    rate_limited: number;
+    first_used_at: string | null;
+    last_used_at: string | null;
+    last_ip: string | null;
+    last_user_agent: string | null;
+    requests_per_hour: HourlyCount[];
+  };
+}
+
+export interface HistoryEvent {
+  type: string;
+  time: string;
+  stream: 'lifecycle' | 'usage';
+  revision: number;
+  position: number;
+  acting_key_id: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface Alert {
+  id: string;
+  rule: string;
+  key_id: string | null;
+  ip: string | null;
+  evidence: Record<string, unknown>;
+  window_start: string;
+  window_end: string;
+  detected_at: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+}
+
+export interface HistoryPage extends Page<HistoryEvent> {
+  next_cursor: string | null;
+}
+
+export interface NewKeyRequest {
+  name: string;
+  rate_limit?: RateLimit;
+}

@@ -1,0 +1,111 @@
+import { ApiClient } from './api/api-client.js';
+import { ApiError } from './api/api-error.js';
+import { currentRoute, links, type Route } from './router.js';
+import type { SessionStore } from './session-store.js';
+import { describeError, SESSION_ENDED } from './ui/describe-error.js';
+import { el, focusHeading, replaceChildren } from './ui/dom.js';
+import type { StatusRegion } from './ui/status-region.js';
+import { alertsView } from './views/alerts-view.js';
+import { keyDetailView } from './views/key-detail-view.js';
+import { keysView } from './views/keys-view.js';
+import { signInView } from './views/sign-in-view.js';
+import type { ViewContext } from './views/view-context.js';
+
+/** Shows the screen the URL names, or the sign-in screen when this tab has no key. */
+export class App {
+  /** Aborted when the screen changes, so answers for a screen that is gone are dropped. */
+  private screen = new AbortController();
+
+  constructor(
+    private readonly topbar: HTMLElement,
+    private readonly main: HTMLElement,
+    private readonly status: StatusRegion,
+    private readonly session: SessionStore,
+  ) {}
+
+  start(): void {
+    window.addEventListener('hashchange', () => {
+      this.status.clear();
+      this.render();
+    });
+    this.render();
+  }
+
+  private render(): void {
+    const signal = this.newScreen();
+    const key = this.session.load();
+    if (!key) {
+      replaceChildren(this.topbar, brand());
+      this.show(signInView(signal, (accepted) => this.signIn(accepted)));
+      return;
+    }
+    const route = currentRoute();
+    this.renderTopbar(route, key);
+    const ctx = this.context(key, signal);
+    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx));
+  }
+
+  private signIn(key: string): void {
+    this.session.save(key);
+    this.render();
+    this.status.say(`Signed in with ${key.slice(0, 12)}…`);
+  }
+
+  private signOut(message: string, tone: 'say' | 'error'): void {
+    this.session.clear();
+    this.render();
+    this.status[tone](message);
+  }
+
+  private context(key: string, signal: AbortSignal): ViewContext {
+    return {
+      api: new ApiClient(key, signal),
+      sessionKey: key,
+      status: this.status,
+      fail: (error) => {
+        if (signal.aborted) return '';
+        if (error instanceof ApiError && error.status === 401) {
+          this.signOut(SESSION_ENDED, 'error');
+          return SESSION_ENDED;
+        }
+        const message = describeError(error);
+        this.status.error(message);
+        return message;
+      },
+      signOut: (message) => this.signOut(message, 'say'),
+    };
+  }
+
+  private renderTopbar(route: Route, key: string): void {
+    const link = (href: string, text: string, current: boolean) =>
+      el('a', { class: 'nav__link', attrs: { href, 'aria-current': current ? 'page' : null }, text });
+    const signOut = el('button', { class: 'button button--secondary', text: 'Sign out', attrs: { type: 'button' } });
+    signOut.addEventListener('click', () => this.signOut('Signed out. The key is no longer kept in this tab.', 'say'));
+    replaceChildren(
+      this.topbar,
+      brand(),
+      el(
+        'nav',
+        { class: 'nav', attrs: { 'aria-label': 'Dashboard' } },
+        link(links.keys, 'Keys', route.view !== 'alerts'),
+        link(links.alerts, 'Alerts', route.view === 'alerts'),
+      ),
+      el('div', { class: 'session' }, el('span', { class: 'session__key', text: `Signed in with ${key.slice(0, 12)}…` }), signOut),
+    );
+  }
+
+  private show(view: HTMLElement): void {
+    replaceChildren(this.main, view);
+    focusHeading(view);
+  }
+
+  private newScreen(): AbortSignal {
+    this.screen.abort();
+    this.screen = new AbortController();
+    return this.screen.signal;
+  }
+}
+
+function brand(): HTMLElement {
+  return el('span', { class: 'brand', text: 'ParseSphere Keys' });
+}

@@ -1,0 +1,46 @@
+import type { HourlyCount } from '../api/api-types.js';
+import { svg } from './dom.js';
+import { count } from './format.js';
+
+const BAR_WIDTH = 4;
+const GAP = 1;
+const HEIGHT = 32;
+
+const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Requests per hour, oldest first, as bars; its label says what a screen reader cannot see. */
+export function usageChart(hours: HourlyCount[], size: 'small' | 'large' = 'small'): SVGSVGElement {
+  const total = hours.reduce((sum, h) => sum + h.count, 0);
+  const peak = hours.reduce((best, h) => (h.count > best.count ? h : best), { hour: '', count: 0 });
+  const label =
+    total === 0
+      ? 'No requests in the last 24 hours'
+      : `${count(total)} requests in the last 24 hours, busiest hour ${hourFormat.format(new Date(peak.hour))} with ${count(peak.count)}`;
+  const width = hours.length * (BAR_WIDTH + GAP) - GAP;
+  const chart = svg('svg', {
+    class: `usage-chart usage-chart--${size}`,
+    viewBox: `0 0 ${width} ${HEIGHT}`,
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': label,
+  });
+  chart.append(svg('title', {}, label));
+  hours.forEach((hour, index) => {
+    const height = hour.count === 0 ? 1 : Math.max(2, Math.round((hour.count / peak.count) * HEIGHT));
+    chart.append(
+      svg(
+        'rect',
+        {
+          class: hour.count === 0 ? 'bar bar--empty' : 'bar',
+          x: index * (BAR_WIDTH + GAP),
+          y: HEIGHT - height,
+          width: BAR_WIDTH,
+          height,
+          'data-count': hour.count,
+        },
+        svg('title', {}, `${hourFormat.format(new Date(hour.hour))}: ${count(hour.count)} requests`),
+      ),
+    );
+  });
+  return chart;
+}

@@ -1,0 +1,78 @@
+import type { Alert, ApiKey } from '../api/api-types.js';
+import { el, replaceChildren } from '../ui/dom.js';
+import { count, exactTime, keyLabel, words } from '../ui/format.js';
+import { timeWithExact } from '../ui/time-element.js';
+import { links } from '../router.js';
+import { describeRule } from './anomaly-rules.js';
+import { statusBadge } from './key-badges.js';
+import type { KeyDirectory } from './key-directory.js';
+import { revokeKey } from './revoke-key.js';
+import type { ViewContext } from './view-context.js';
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** One alert: what was seen, about which key, the rule's evidence, and the way to revoke that key. */
+export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): HTMLLIElement {
+  const rule = describeRule(alert.rule);
+  const keyFact = el('dd', {}, alert.key_id ? el('span', { class: 'muted', text: 'Loading…' }) : 'None (the alert is about an address)');
+  const actions = el('div', { class: 'actions' });
+  const card = el(
+    'li',
+    { class: 'alert-card', attrs: { 'data-alert-id': alert.id, 'data-rule': alert.rule } },
+    el('h2', { class: 'alert-card__title', text: rule.title }),
+    el('p', { class: 'hint', text: rule.explanation }),
+    el(
+      'dl',
+      { class: 'facts' },
+      el('dt', { text: 'Key' }),
+      keyFact,
+      el('dt', { text: 'Detected' }),
+      el('dd', {}, timeWithExact(alert.detected_at)),
+      el('dt', { text: 'Window' }),
+      el('dd', { text: `${exactTime(alert.window_start)} to ${exactTime(alert.window_end)}` }),
+      ...(alert.ip ? [el('dt', { text: 'Address' }), el('dd', {}, el('code', { text: alert.ip }))] : []),
+      el('dt', { text: 'Rule' }),
+      el('dd', {}, el('code', { text: alert.rule })),
+    ),
+    el('h3', { class: 'evidence-heading', text: 'Evidence' }),
+    el('dl', { class: 'facts evidence' }, ...Object.entries(alert.evidence).flatMap(([name, value]) => [
+      el('dt', { text: words(name) }),
+      el('dd', { text: evidenceValue(value) }),
+    ])),
+    actions,
+  );
+
+  if (alert.key_id) {
+    keys.watch(alert.key_id, (key) => {
+      if (!key) {
+        replaceChildren(keyFact, el('code', { text: alert.key_id ?? '' }));
+        return;
+      }
+      replaceChildren(keyFact, el('a', { attrs: { href: links.key(key.id) }, text: keyLabel(key) }), ' ', statusBadge(key));
+      replaceChildren(actions, revokeAction(ctx, key, keys));
+    });
+  }
+  return card;
+}
+
+function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLElement {
+  if (key.status === 'revoked') return el('p', { class: 'muted', text: 'This key is revoked.' });
+  const button = el('button', {
+    class: 'button button--danger',
+    text: 'Revoke this key',
+    attrs: { type: 'button', 'aria-label': `Revoke this key: ${keyLabel(key)}` },
+  });
+  button.addEventListener('click', async () => {
+    const revoked = await revokeKey(ctx, key, button);
+    if (revoked) keys.changed(revoked);
+  });
+  return button;
+}
+
+function evidenceValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(evidenceValue).join(', ');
+  if (typeof value === 'number') return count(value);
+  if (typeof value === 'string') return ISO_TIME.test(value) ? exactTime(value) : value;
+  if (value === null || value === undefined) return '—';
+  return JSON.stringify(value);
+}

@@ -1,0 +1,48 @@
+import type { Alert } from '../api/api-types.js';
+import { el, replaceChildren } from '../ui/dom.js';
+import { alertCard } from './alert-card.js';
+import { KeyDirectory } from './key-directory.js';
+import type { ViewContext } from './view-context.js';
+
+/** The account's alerts, newest first, each with a way to revoke the key concerned. */
+export function alertsView(ctx: ViewContext): HTMLElement {
+  let keys = new KeyDirectory(ctx);
+  const list = el('ol', { class: 'alert-list' });
+  const footer = el('div', { class: 'list-footer' });
+
+  const load = (startingAfter?: string) => {
+    replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
+    ctx.api.listAlerts({ startingAfter }).then(
+      (page) => show(page.data, page.has_more),
+      (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
+    );
+  };
+  const show = (alerts: Alert[], hasMore: boolean) => {
+    for (const alert of alerts) list.append(alertCard(ctx, alert, keys));
+    if (hasMore) {
+      const more = el('button', { class: 'button button--secondary', text: 'Show more alerts', attrs: { type: 'button' } });
+      more.addEventListener('click', () => load(alerts.at(-1)?.id));
+      replaceChildren(footer, more);
+    } else {
+      const none = 'No alerts: nothing unusual has been detected for this account.';
+      replaceChildren(footer, list.childElementCount === 0 ? el('p', { class: 'muted', text: none }) : null);
+    }
+  };
+  const refresh = el('button', { class: 'button button--secondary', text: 'Refresh', attrs: { type: 'button' } });
+  refresh.addEventListener('click', () => {
+    ctx.status.clear();
+    keys = new KeyDirectory(ctx);
+    list.replaceChildren();
+    load();
+  });
+  load();
+
+  return el(
+    'div',
+    { class: 'view' },
+    el('div', { class: 'view-header' }, el('h1', { attrs: { tabindex: -1 }, text: 'Alerts' }), refresh),
+    el('p', { class: 'lead', text: 'Unusual activity the service found in the event log, newest first.' }),
+    list,
+    footer,
+  );
+}

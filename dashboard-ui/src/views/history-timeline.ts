@@ -1,0 +1,90 @@
+import type { HistoryEvent } from '../api/api-types.js';
+import { el, replaceChildren, uniqueId } from '../ui/dom.js';
+import { rateLimit } from '../ui/format.js';
+import { exactTimeElement } from '../ui/time-element.js';
+import { links } from '../router.js';
+import type { ViewContext } from './view-context.js';
+
+const TITLES: Record<string, string> = { KeyCreated: 'Created', KeyRevoked: 'Revoked', KeyUsed: 'Used' };
+
+/** Every event of the key in log order, a page at a time (next_cursor). Uses are written in batches, so log order can trail their own times. */
+export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
+  const headingId = uniqueId('history-heading');
+  const list = el('ol', { class: 'timeline' });
+  const footer = el('div', { class: 'list-footer' });
+
+  const load = (cursor?: string) => {
+    replaceChildren(footer, el('p', { class: 'muted', text: 'Loading history…' }));
+    ctx.api.keyHistory(keyId, cursor).then(
+      (page) => {
+        for (const event of page.data) list.append(timelineItem(event));
+        if (page.next_cursor === null) {
+          replaceChildren(footer, list.childElementCount === 0 ? el('p', { class: 'muted', text: 'No events.' }) : null);
+          return;
+        }
+        const more = el('button', { class: 'button button--secondary', text: 'Load more events', attrs: { type: 'button' } });
+        more.addEventListener('click', () => load(page.next_cursor ?? undefined));
+        replaceChildren(footer, more);
+      },
+      (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
+    );
+  };
+  load();
+
+  return el(
+    'section',
+    { class: 'panel', attrs: { 'aria-labelledby': headingId } },
+    el('h2', { attrs: { id: headingId }, text: 'History' }),
+    el('p', { class: 'hint', text: 'Every event of this key (its creation, each use, its revocation) in the order the event log recorded them.' }),
+    list,
+    footer,
+  );
+}
+
+function timelineItem(event: HistoryEvent): HTMLLIElement {
+  return el(
+    'li',
+    { class: `timeline__item timeline__item--${event.type === 'KeyUsed' ? 'used' : 'lifecycle'}` },
+    el('div', { class: 'timeline__head' }, el('span', { class: 'timeline__type', text: TITLES[event.type] ?? event.type }), exactTimeElement(event.time)),
+    el('p', { class: 'timeline__summary' }, ...summary(event)),
+    el(
+      'details',
+      {},
+      el('summary', { text: 'Event data' }),
+      el('pre', { class: 'event-data', text: JSON.stringify({ type: event.type, stream: event.stream, revision: event.revision, position: event.position, data: event.data }, null, 2) }),
+    ),
+  );
+}
+
+function summary(event: HistoryEvent): (Node | string)[] {
+  const data = event.data;
+  const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string) : null);
+  switch (event.type) {
+    case 'KeyCreated': {
+      const limit = data.rateLimit as { requests: number; perSeconds: number } | undefined;
+      const name = text('name');
+      return [
+        name ? `Named “${name}”` : 'Unnamed',
+        limit ? `, limit ${rateLimit({ requests: limit.requests, per_seconds: limit.perSeconds })}` : '',
+        ', by ',
+        actor(event.acting_key_id),
+        '.',
+      ];
+    }
+    case 'KeyRevoked':
+      return ['By ', actor(event.acting_key_id), '.'];
+    case 'KeyUsed':
+      return [
+        `${text('method') ?? '?'} ${text('path') ?? '?'} from ${text('ip') ?? 'an unknown address'}: `,
+        data.outcome === 'rate_limited' ? el('strong', { text: 'rate-limited' }) : 'accepted',
+        text('userAgent') ? ` (${text('userAgent')})` : '',
+      ];
+    default:
+      return [event.type];
+  }
+}
+
+function actor(actingKeyId: string | null): Node | string {
+  if (actingKeyId === null) return 'the operator CLI';
+  return el('a', { attrs: { href: links.key(actingKeyId) }, text: `key ${actingKeyId.slice(0, 8)}…` });
+}

@@ -1,0 +1,61 @@
+import type { ApiKey } from '../api/api-types.js';
+import { el, replaceChildren, uniqueId } from '../ui/dom.js';
+import { KEY_COLUMNS, keyRow } from './key-row.js';
+import type { ViewContext } from './view-context.js';
+
+/** The account's keys, newest first, a page at a time ("Show more keys" follows has_more). */
+export class KeyList {
+  readonly element: HTMLElement;
+  private readonly body = el('tbody');
+  private readonly footer = el('div', { class: 'list-footer' });
+  /** Counts loads, so only the answer to the latest one is shown. */
+  private loads = 0;
+
+  constructor(private readonly ctx: ViewContext) {
+    const headingId = uniqueId('keys-heading');
+    this.element = el(
+      'section',
+      { class: 'panel', attrs: { 'aria-labelledby': headingId } },
+      el('h2', { attrs: { id: headingId }, text: 'Keys' }),
+      el(
+        'table',
+        { class: 'key-table' },
+        el('thead', {}, el('tr', {}, ...KEY_COLUMNS.map((name) => el('th', { attrs: { scope: 'col' }, text: name })))),
+        this.body,
+      ),
+      this.footer,
+    );
+  }
+
+  /** Shows the first page again, as it is now; the rows shown stay until it arrives. */
+  reload(): void {
+    this.load(undefined);
+  }
+
+  private load(startingAfter: string | undefined): void {
+    const load = ++this.loads;
+    replaceChildren(this.footer, el('p', { class: 'muted', text: 'Loading keys…' }));
+    this.ctx.api.listKeys(startingAfter).then(
+      (page) => {
+        if (load !== this.loads) return;
+        if (startingAfter === undefined) this.body.replaceChildren();
+        this.show(page.data, page.has_more);
+      },
+      (error: unknown) => {
+        if (load === this.loads) replaceChildren(this.footer, el('p', { class: 'form-error', text: this.ctx.fail(error) }));
+      },
+    );
+  }
+
+  private show(keys: ApiKey[], hasMore: boolean): void {
+    for (const key of keys) this.body.append(keyRow(this.ctx, key));
+    const last = keys.at(-1);
+    if (hasMore && last) {
+      const more = el('button', { class: 'button button--secondary', text: 'Show more keys', attrs: { type: 'button' } });
+      more.addEventListener('click', () => this.load(last.id));
+      replaceChildren(this.footer, more);
+    } else {
+      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: 'No keys yet.' }) : null);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { CreatedApiKey } from '../api/api-types.js';
+import { el, uniqueId } from '../ui/dom.js';
+import type { ViewContext } from './view-context.js';
+
+/**
+ * The one time a full key is on screen: a read-only field, a copy button and a plain warning. Dismissing
+ * it removes the field and its value from the page.
+ */
+export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismissed: () => void): HTMLElement {
+  const headingId = uniqueId('new-key-heading');
+  const fieldId = uniqueId('new-key-value');
+  const field = el('input', {
+    class: 'input input--key',
+    attrs: { id: fieldId, type: 'text', readonly: true, autocomplete: 'off', spellcheck: 'false' },
+  });
+  field.value = created.key;
+  const copy = el('button', { class: 'button button--primary', text: 'Copy key', attrs: { type: 'button' } });
+  const dismiss = el('button', { class: 'button button--secondary', text: 'I have stored it: hide the key', attrs: { type: 'button' } });
+  const heading = el('h2', { attrs: { id: headingId, tabindex: -1 }, text: created.name ? `Key “${created.name}” created` : 'Key created' });
+  const notice = el(
+    'section',
+    { class: 'notice', attrs: { 'aria-labelledby': headingId } },
+    heading,
+    el(
+      'p',
+      { class: 'warning' },
+      el('strong', { text: 'Copy this key now: it cannot be shown again.' }),
+      ' Neither this page nor the API will ever show the full key again. If you lose it, create a new key and revoke this one.',
+    ),
+    el('label', { class: 'label', attrs: { for: fieldId }, text: 'Your new API key' }),
+    el('div', { class: 'copy-row' }, field, copy),
+    el('div', { class: 'actions' }, dismiss),
+  );
+  copy.addEventListener('click', () => {
+    navigator.clipboard.writeText(field.value).then(
+      () => ctx.status.say('The key is in your clipboard.'),
+      () => {
+        field.select();
+        ctx.status.error('Could not copy automatically: the key is selected, copy it with your keyboard.');
+      },
+    );
+  });
+  dismiss.addEventListener('click', () => {
+    field.value = '';
+    notice.remove();
+    ctx.status.say('The full key has been removed from this page.');
+    onDismissed();
+  });
+  return notice;
+}

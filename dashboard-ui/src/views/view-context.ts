@@ -1,0 +1,14 @@
+import type { ApiClient } from '../api/api-client.js';
+import type { StatusRegion } from '../ui/status-region.js';
+
+/** What a screen gets from the app while it is shown. */
+export interface ViewContext {
+  api: ApiClient;
+  /** The key this tab is signed in with. */
+  sessionKey: string;
+  status: StatusRegion;
+  /** Says what went wrong in the status region and returns the same words; a rejected key ends the session. */
+  fail(error: unknown): string;
+  /** Ends the session and shows the sign-in screen with this message. */
+  signOut(message: string): void;
+}

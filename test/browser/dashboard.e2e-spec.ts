@@ -1,0 +1,374 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, Locator, Page } from 'playwright-core';
+import request from 'supertest';
+import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../src/dashboard/dashboard-security-headers.js';
+import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
+import { bearer } from '../support/auth.js';
+import {
+  failedWithStatus,
+  launchChromium,
+  openWatchedPage,
+  saveScreenshot,
+  unexpectedProblems,
+  type WatchedPage,
+  whenChromium,
+} from '../support/browser.js';
+import { eventually } from '../support/eventually.js';
+import { recordPastUses } from '../support/past-usage.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+interface Key {
+  id: string;
+  key: string;
+  prefix: string;
+  name: string;
+}
+
+whenChromium('Dashboard browser suite', () => {
+  describe('Dashboard in headless Chromium', () => {
+    let t: TestApp;
+    let browser: Browser;
+    let baseURL: string;
+    let admin: string;
+    const pages: WatchedPage[] = [];
+
+    beforeAll(async () => {
+      [t, browser] = await Promise.all([startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } }), launchChromium()]);
+      admin = (await t.bootstrapKey('acme', 'Admin console')).key;
+      baseURL = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+      await t?.destroy();
+    });
+    afterEach(async () => {
+      for (const opened of pages.splice(0)) await opened.context.close();
+    });
+
+    const open = async (viewport?: { width: number; height: number }) => {
+      const opened = await openWatchedPage(browser, baseURL, viewport);
+      pages.push(opened);
+      return opened;
+    };
+
+    const createKey = async (name: string, rateLimit?: { requests: number; per_seconds: number }): Promise<Key> =>
+      (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name, rate_limit: rateLimit }).expect(201)).body;
+
+    const revokeByApi = (id: string) => request(t.http).delete(`/v1/api-keys/${id}`).set(bearer(admin)).expect(200);
+
+    const signIn = async (page: Page, key: string) => {
+      await page.goto('/dashboard');
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      // The list and every row's chart have answered: no request of the sign-in is still in flight.
+      await page.locator('tr.key-row').first().waitFor();
+      await page.locator('main').getByText('Loading').first().waitFor({ state: 'detached' });
+    };
+
+    const text = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    const keyRow = (page: Page, id: string) => page.locator(`tr[data-key-id="${id}"]`);
+    const statusRegion = (page: Page) => page.getByRole('status');
+    /** Everything a script could read back from the page: markup, field values, tab storage. */
+    const pageState = (page: Page) =>
+      page.evaluate<string>(
+        `document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join('\\n') + JSON.stringify({ ...sessionStorage })`,
+      );
+
+    it('signs in with a pasted key, answers a wrong one in words, keeps the key in the tab only, and signs out', async () => {
+      const { page, context, problems } = await open();
+      const response = await page.goto('/dashboard');
+      expect(response?.headers()['content-security-policy']).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
+      expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await saveScreenshot(page, 'sign-in');
+
+      const field = page.getByLabel('API key');
+      await field.fill('sk_not_a_key');
+      await field.press('Enter');
+      await page.getByText('That is not an API key').waitFor();
+      await field.fill(generateApiKey());
+      await field.press('Enter');
+      await page.getByText('That key was not accepted: it is unknown, revoked or mistyped.').waitFor();
+
+      await field.fill(admin);
+      await field.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(await text(statusRegion(page))).toBe(`Signed in with ${admin.slice(0, 12)}…`);
+      expect(await page.evaluate<string>('JSON.stringify({ ...sessionStorage })')).toContain(admin);
+      expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+      expect(await context.cookies()).toEqual([]);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      expect(await text(statusRegion(page))).toContain('Signed out');
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(await pageState(page)).not.toContain(admin);
+      expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
+    });
+
+    it('creates a key and shows it once, with a copy button and a warning, then removes it from the page', async () => {
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByText('Give the key a name').waitFor();
+      expect(await page.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+
+      await page.getByLabel('Name').fill('CI deploy');
+      await page.getByLabel('Requests allowed').fill('100');
+      await page.getByLabel('Window in seconds').fill('60');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const notice = page.getByRole('region', { name: 'Key “CI deploy” created' });
+      await notice.waitFor();
+      expect(await text(notice)).toContain('Copy this key now: it cannot be shown again.');
+      const key = await page.getByLabel('Your new API key').inputValue();
+      expect(key).toMatch(/^sk_[0-9A-Za-z]{38}$/);
+      const row = page.locator('tr', { hasText: 'CI deploy' });
+      await row.waitFor();
+      expect(await text(row)).toContain(`${key.slice(0, 12)}…`);
+      expect(await text(row)).toContain('100 per 60 s');
+      expect(await text(row)).not.toContain(key);
+      await saveScreenshot(page, 'create-key');
+
+      await page.getByRole('button', { name: 'Copy key' }).click();
+      await eventually(async () => expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(key));
+      expect(await text(statusRegion(page))).toBe('The key is in your clipboard.');
+      expect(await page.evaluate<number>(`[...document.querySelectorAll('input')].filter((i) => i.labels.length === 0).length`)).toBe(0);
+      expect(await page.evaluate<number>(`[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length`)).toBe(0);
+
+      await page.getByRole('button', { name: 'I have stored it: hide the key' }).click();
+      await notice.waitFor({ state: 'detached' });
+      expect(await text(statusRegion(page))).toBe('The full key has been removed from this page.');
+      expect(await pageState(page)).not.toContain(key);
+      await request(t.http).get('/v1/api-keys?limit=1').set(bearer(key)).expect(200);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('lists each key with its request count, last use and a 24-hour chart, and shows names as text, never as HTML', async () => {
+      const worker = await createKey('Nightly sync');
+      const seeded = recordPastUses(t, { id: worker.id, accountId: 'acme' }, { 2: 6, 5: 9, 9: 4, 14: 12, 20: 7 });
+      const live = 7;
+      for (let i = 0; i < live; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(worker.key)).expect(200);
+      const hostileName = '<img src=x onerror=alert(1)>';
+      const hostile = await createKey(hostileName);
+      await flushUsage(t);
+
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      const row = keyRow(page, worker.id);
+      const chart = row.getByRole('img');
+      await chart.waitFor();
+      expect(await text(row.locator('[data-label="Requests"]'))).toBe(String(seeded + live));
+      expect(await text(row.locator('[data-label="Last used"]'))).toMatch(/^(just now|1 minute ago)\s*\S/);
+      expect(await text(row.locator('[data-label="Rate limit"]'))).toBe('1,000 per 60 s');
+      expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded + live} requests in the last 24 hours`));
+      expect(await chart.locator('rect.bar:not(.bar--empty)').count()).toBe(6);
+      expect(await chart.locator('rect.bar').count()).toBe(24);
+
+      expect(await text(keyRow(page, hostile.id).getByRole('link'))).toBe(hostileName);
+      expect(await page.locator('main img').count()).toBe(0);
+      await saveScreenshot(page, 'keys', { fullPage: true });
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('revokes a key after a confirmation that names it: the row turns revoked without a reload, and the API refuses the key', async () => {
+      const leaked = await createKey('Leaked laptop key');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.evaluate('window.sameDocument = true');
+      const row = keyRow(page, leaked.id);
+      const revoke = row.getByRole('button', { name: `Revoke key “Leaked laptop key” (${leaked.prefix}…)` });
+
+      await revoke.click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      expect(await text(dialog)).toContain(`Revoke “Leaked laptop key” (${leaked.prefix}…)?`);
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Cancel');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate<string>(`document.activeElement.getAttribute('aria-label')`)).toBe(await revoke.getAttribute('aria-label'));
+      expect(await text(row.locator('[data-label="Status"]'))).toBe('active');
+
+      await revoke.click();
+      await dialog.getByRole('button', { name: 'Revoke key' }).click();
+      await eventually(async () => expect(await text(row.locator('[data-label="Status"]'))).toBe('revoked'));
+      expect(await row.getByRole('button').count()).toBe(0);
+      expect(await text(statusRegion(page))).toContain('Revoked “Leaked laptop key”');
+      expect(await page.evaluate<boolean>('window.sameDocument')).toBe(true);
+      await request(t.http).get('/v1/api-keys').set(bearer(leaked.key)).expect(401);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('lists alerts newest first with the key, the rule and its evidence, and revokes the key concerned in one click', async () => {
+      const shared = await createKey('Shared script');
+      for (let i = 1; i <= 10; i++) {
+        await request(t.http).get('/v1/api-keys?limit=1').set(bearer(shared.key)).set('X-Forwarded-For', `198.51.100.${i}`).expect(200);
+      }
+      const old = await createKey('Old CI key');
+      await revokeByApi(old.id);
+      await request(t.http).get('/v1/api-keys').set(bearer(old.key)).set('X-Forwarded-For', '192.0.2.44').expect(401);
+      await flushUsage(t);
+      let alertIds: string[] = [];
+      await eventually(async () => {
+        const alerts = (await request(t.http).get('/v1/alerts').set(bearer(admin)).expect(200)).body.data;
+        expect(alerts.map((a: { rule: string; key_id: string }) => [a.rule, a.key_id])).toEqual(
+          expect.arrayContaining([
+            ['many_addresses', shared.id],
+            ['revoked_key_used', old.id],
+          ]),
+        );
+        alertIds = alerts.map((a: { id: string }) => a.id);
+      }, 10_000);
+
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      const cards = page.locator('li.alert-card');
+      await eventually(async () => expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-alert-id')))).toEqual(alertIds));
+
+      const spread = page.locator(`li.alert-card[data-rule="many_addresses"]`);
+      await spread.getByRole('link', { name: `“Shared script” (${shared.prefix}…)` }).waitFor();
+      const spreadText = await text(spread);
+      expect(spreadText).toContain('Many client addresses');
+      expect(spreadText).toContain('distinct addresses10');
+      expect(spreadText).toContain('198.51.100.1, 198.51.100.10, 198.51.100.2');
+      const stolen = page.locator(`li.alert-card[data-rule="revoked_key_used"]`, { hasText: 'Old CI key' });
+      await stolen.getByText('This key is revoked.').waitFor();
+      expect(await text(stolen)).toContain('Revoked key used');
+      expect(await text(stolen)).toContain('192.0.2.44');
+      await saveScreenshot(page, 'alerts', { fullPage: true });
+
+      await spread.getByRole('button', { name: /^Revoke this key/ }).click();
+      const dialog = page.getByRole('dialog');
+      expect(await text(dialog)).toContain('Shared script');
+      await dialog.getByRole('button', { name: 'Revoke key' }).click();
+      await spread.getByText('This key is revoked.').waitFor();
+      await request(t.http).get('/v1/api-keys').set(bearer(shared.key)).expect(401);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, paged', async () => {
+      const short = await createKey('Timeline demo');
+      for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);
+      // Uses are appended in batches: written now, they come before the revocation in the log, as in time.
+      await flushUsage(t);
+      await revokeByApi(short.id);
+      const busy = await createKey('Busy worker');
+      const seeded = recordPastUses(t, { id: busy.id, accountId: 'acme' }, { 1: 8, 3: 14, 4: 10, 7: 16, 12: 9, 18: 5 });
+      await flushUsage(t);
+
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await keyRow(page, short.id).getByRole('link', { name: 'Timeline demo' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Timeline demo”' }).waitFor();
+      expect(new URL(page.url()).hash).toBe(`#/keys/${short.id}`);
+      const details = page.getByRole('region', { name: 'Details' });
+      await details.getByText('3 accepted, 0 rate-limited').waitFor();
+      expect(await text(details)).toContain('revoked');
+      expect(await text(details)).toContain('demo/1');
+      const items = page.locator('.timeline__item');
+      await eventually(async () => expect(await items.count()).toBe(5));
+      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Used', 'Used', 'Used', 'Revoked']);
+      expect(await text(items.first())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
+      expect(await text(items.nth(1))).toContain('GET /v1/api-keys from 127.0.0.1: accepted (demo/1)');
+      expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
+      expect(await text(page.getByRole('region', { name: 'Alerts about this key' }))).toContain('No alerts about this key.');
+      await saveScreenshot(page, 'key-detail', { fullPage: true });
+
+      await page.getByRole('link', { name: '← All keys' }).click();
+      await keyRow(page, busy.id).getByRole('link', { name: 'Busy worker' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Busy worker”' }).waitFor();
+      await eventually(async () => expect(await items.count()).toBe(50));
+      const usage = page.getByRole('region', { name: 'Requests in the last 24 hours' }).getByRole('img');
+      expect(await usage.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded} requests in the last 24 hours`));
+      await page.getByRole('button', { name: 'Load more events' }).click();
+      await eventually(async () => expect(await items.count()).toBe(1 + seeded));
+      expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('warns before revoking the key the tab is signed in with, then signs out', async () => {
+      const temporary = await t.bootstrapKey('acme', 'Temporary admin');
+      const { page, problems } = await open();
+      await signIn(page, temporary.key);
+      const row = keyRow(page, temporary.keyId);
+      expect(await text(row)).toContain('this tab’s key');
+      await row.getByRole('button', { name: /^Revoke key/ }).click();
+      const dialog = page.getByRole('dialog');
+      expect(await text(dialog)).toContain('This is the key you are signed in with: you will be signed out');
+      await dialog.getByRole('button', { name: 'Revoke key' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      expect(await text(statusRegion(page))).toContain('the key this tab was signed in with, so you have been signed out');
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      await request(t.http).get('/v1/api-keys').set(bearer(temporary.key)).expect(401);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('says so in words when the signed-in key has been revoked elsewhere, and asks to sign in again', async () => {
+      const doomed = await t.bootstrapKey('acme', 'Doomed admin');
+      const { page, problems } = await open();
+      await signIn(page, doomed.key);
+      await revokeByApi(doomed.keyId);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      expect(await text(statusRegion(page))).toBe('Your key was revoked or is invalid: sign in again with a valid key.');
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
+    });
+
+    it('says so in words when the rate limit is hit, with the wait from Retry-After', async () => {
+      const limited = await t.bootstrapKey('initech', 'Tiny limit', { requests: 3, perSeconds: 3600 });
+      const { page, problems } = await open();
+      // Signing in, the list and the key's own detail spend the three requests.
+      await signIn(page, limited.key);
+      await keyRow(page, limited.keyId).getByRole('img').waitFor();
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^Rate limit of 3 requests exceeded for this key\. Try again in \d+ minutes\.$/));
+      expect(await text(page.locator('main'))).toContain('Rate limit of 3 requests exceeded');
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(unexpectedProblems(problems, [failedWithStatus(429)])).toEqual([]);
+    });
+
+    it('says so in words when the network fails', async () => {
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.route('**/v1/**', (route) => route.abort('internetdisconnected'));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await eventually(async () =>
+        expect(await text(statusRegion(page))).toBe('Could not reach the service: check your network connection, then try again.'),
+      );
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
+
+    it('shows the keys a page at a time, newest first', async () => {
+      const owner = await t.bootstrapKey('hooli', 'Hooli admin');
+      const names: string[] = [];
+      for (let i = 1; i <= 21; i++) {
+        names.push(`Batch key ${i}`);
+        await request(t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: names.at(-1) }).expect(201);
+      }
+      const { page, problems } = await open();
+      await signIn(page, owner.key);
+      const rowNames = () => page.locator('tr.key-row th a').allTextContents();
+      expect(await rowNames()).toEqual(names.slice(1).reverse());
+      await page.getByRole('button', { name: 'Show more keys' }).click();
+      await eventually(async () => expect(await rowNames()).toEqual([...names].reverse().concat('Hooli admin')));
+      expect(await page.getByRole('button', { name: 'Show more keys' }).count()).toBe(0);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('fits a phone screen: each key becomes a card and nothing scrolls sideways', async () => {
+      const { page, problems } = await open({ width: 375, height: 812 });
+      await signIn(page, admin);
+      await page.locator('tr.key-row').first().getByRole('img').waitFor();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('.key-row td'), '::before').content`)).toBe('"Prefix"');
+      await page.locator('tr.key-row').first().scrollIntoViewIfNeeded();
+      await saveScreenshot(page, 'phone');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+  });
+});
