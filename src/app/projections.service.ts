@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AnomalyDetectionProjection } from '../anomalies/detection/anomaly-detection.projection.js';
 import { parseAnomalyThresholds } from '../anomalies/detection/parse-anomaly-thresholds.js';
 import { KeyTable } from '../keys/authentication/key-table.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
@@ -10,10 +9,18 @@ import { ProjectionProgress } from '../shared/projections/projection-progress.js
 import { ProjectionRunner, type ProjectionStatus } from '../shared/projections/projection-runner.js';
 import type { Projection } from '../shared/projections/projection.js';
 import { BACKGROUND_PROJECTIONS } from './background-projections.provider.js';
+import { ProjectionThread } from './projection-thread/projection-thread.js';
+import { eventStoreSettings } from './storage/event-store.module.js';
+import { readModelSettings } from './storage/read-model.module.js';
 import { VIEW_PROJECTIONS } from './view-projections.provider.js';
 
 const LAG_COUNT_CAP = 1000;
 const KEY_TABLE_CATCH_UP_MS = 60_000;
+
+/** A projection the service reports on and waits for, whether it runs on this thread or on the projection thread. */
+type WatchedProjection = Pick<ProjectionRunner, 'status' | 'waitUntilProcessed'> & {
+  readonly projection: { readonly name: string; readonly eventTypes: readonly string[] };
+};
 
 export interface ProjectionLag extends ProjectionStatus {
   lagEvents: number;
@@ -28,9 +35,12 @@ export interface ProjectionLag extends ProjectionStatus {
 export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projections');
   /** Read models and the key table: writers wait for these (read-your-writes). */
-  private readonly runners: ProjectionRunner[];
+  private readonly readModels: WatchedProjection[];
   /** Work driven by the log that no request waits for: anomaly detection, alert delivery. */
-  private readonly background: ProjectionRunner[];
+  private readonly background: WatchedProjection[];
+  /** What runs on this thread; the usage view and the detector run on the projection thread. */
+  private readonly local: ProjectionRunner[];
+  private readonly thread: ProjectionThread;
   private readonly keyTableRunner: ProjectionRunner;
   private readonly readYourWritesTimeoutMs: number;
 
@@ -45,13 +55,26 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     super();
     this.readYourWritesTimeoutMs = setting(config, 'READ_YOUR_WRITES_TIMEOUT_MS');
     const options = { retryMinMs: 100, retryMaxMs: 5000, onLog: (level: 'warn' | 'error', message: string) => this.logger[level](message) };
+    this.thread = new ProjectionThread(
+      {
+        store: eventStoreSettings(config),
+        readModel: readModelSettings(config),
+        thresholds: parseAnomalyThresholds(setting(config, 'ANOMALY_THRESHOLDS')),
+      },
+      options.onLog,
+    );
     this.keyTableRunner = new ProjectionRunner(store, keyTable, options);
-    this.runners = [...views.map((projection) => new ProjectionRunner(store, projection, options)), this.keyTableRunner];
-    const thresholds = parseAnomalyThresholds(setting(config, 'ANOMALY_THRESHOLDS'));
-    this.background = [
-      new ProjectionRunner(store, new AnomalyDetectionProjection(store, thresholds), options),
-      ...extraBackground.map((projection) => new ProjectionRunner(store, projection, options)),
-    ];
+    const viewRunners: ProjectionRunner[] = [];
+    const watchedViews = views.map((projection) => {
+      if (this.thread.hosts(projection.name)) return this.thread.usage;
+      const runner = new ProjectionRunner(store, projection, options);
+      viewRunners.push(runner);
+      return runner;
+    });
+    const extraRunners = extraBackground.map((projection) => new ProjectionRunner(store, projection, options));
+    this.local = [...viewRunners, this.keyTableRunner, ...extraRunners];
+    this.readModels = [...watchedViews, this.keyTableRunner];
+    this.background = [this.thread.detector, ...extraRunners];
   }
 
   /**
@@ -60,7 +83,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.keyTable.load(this.apiKeys);
-    await Promise.all(this.all().map((runner) => runner.start()));
+    await Promise.all([this.thread.start(), ...this.local.map((runner) => runner.start())]);
     const head = await this.store.headPosition();
     if (head === null) return;
     await this.keyTableRunner.waitUntilProcessed(head, KEY_TABLE_CATCH_UP_MS).catch((error: Error) => {
@@ -69,23 +92,19 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.all().map((runner) => runner.stop()));
-  }
-
-  private all(): ProjectionRunner[] {
-    return [...this.runners, ...this.background];
+    await Promise.all([this.thread.stop(), ...this.local.map((runner) => runner.stop())]);
   }
 
   /** Resolves once every projection has seen the log up to `position`, so a read right after sees the write. */
   override async caughtUpTo(position: number | null): Promise<void> {
     if (position === null) return;
-    await Promise.all(this.runners.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
+    await Promise.all(this.readModels.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
   }
 
   /** Each projection's state and how far it trails the log, for the readiness probe. */
   async lag(): Promise<ProjectionLag[]> {
     return Promise.all(
-      this.all().map(async (runner) => {
+      [...this.readModels, ...this.background].map(async (runner) => {
         const status = runner.status();
         const pending = await this.store.readAll({
           after: status.position,

@@ -7,6 +7,7 @@ import { SqliteAlertReadModel } from '../../infrastructure/sqlite/sqlite-alert-r
 import { SqliteApiKeyReadModel } from '../../infrastructure/sqlite/sqlite-api-key-read-model.js';
 import { SqliteKeyUsageReadModel } from '../../infrastructure/sqlite/sqlite-key-usage-read-model.js';
 import { WalCheckpointer } from '../../infrastructure/sqlite/wal-checkpointer.js';
+import { READ_MODEL_FILE, type ReadModelSettings } from './open-key-usage-read-model.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
@@ -19,6 +20,10 @@ interface ReadModels {
 }
 
 const READ_MODELS = Symbol('READ_MODELS');
+
+export function readModelSettings(config: AppConfigService): ReadModelSettings {
+  return { MONGODB_URL: setting(config, 'MONGODB_URL'), MONGODB_DB: setting(config, 'MONGODB_DB'), DATA_DIR: setting(config, 'DATA_DIR') };
+}
 
 async function openReadModels(config: AppConfigService): Promise<ReadModels> {
   const url = setting(config, 'MONGODB_URL');
@@ -37,7 +42,7 @@ async function openReadModels(config: AppConfigService): Promise<ReadModels> {
   }
   const dataDir = setting(config, 'DATA_DIR');
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'read-model.sqlite');
+  const file = join(dataDir, READ_MODEL_FILE);
   const logger = new Logger('ReadModel');
   return {
     apiKeys: new SqliteApiKeyReadModel(file),

@@ -3,7 +3,7 @@ import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js'
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import type { AppendReply, AppendWorkerData } from './append-worker-protocol.js';
 
-import { sqliteWorkerUrl } from './worker-url.js';
+import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
 
 interface Pending {
   resolve(results: AppendResult[]): void;
@@ -45,7 +45,7 @@ export class AppendWorkerClient {
   }
 
   private start(): Worker {
-    const worker = new Worker(sqliteWorkerUrl('append-worker'), { workerData: { file: this.file } satisfies AppendWorkerData });
+    const worker = new Worker(builtModuleUrl('infrastructure/sqlite/append-worker.js'), { workerData: { file: this.file } satisfies AppendWorkerData });
     worker.on('message', (reply: AppendReply) => this.settle(reply));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) => this.abandon(worker, new Error(`The append worker exited (code ${code})`)));

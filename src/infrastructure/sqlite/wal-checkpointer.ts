@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { sqliteWorkerUrl } from './worker-url.js';
+import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
 
 export interface WalCheckpointWorkerData {
   files: string[];
@@ -15,7 +15,7 @@ export class WalCheckpointer {
   private readonly worker: Worker;
 
   constructor(files: string[], onFailure: (message: string) => void, intervalMs = 1000) {
-    this.worker = new Worker(sqliteWorkerUrl('wal-checkpoint-worker'), {
+    this.worker = new Worker(builtModuleUrl('infrastructure/sqlite/wal-checkpoint-worker.js'), {
       workerData: { files, intervalMs } satisfies WalCheckpointWorkerData,
     });
     this.worker.on('message', onFailure);

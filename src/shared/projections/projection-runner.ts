@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/domain-error.js';
 import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
+import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
 
 export interface ProjectionRunnerOptions {
@@ -15,13 +16,6 @@ export interface ProjectionStatus {
   lastError: string | null;
 }
 
-interface Waiter {
-  position: number;
-  resolve: () => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * Drives one projection from a catch-up subscription to the event store. On failure it
  * resubscribes from the last processed position with capped exponential backoff.
@@ -33,7 +27,7 @@ export class ProjectionRunner {
   private retryDelay: number;
   private stopped = true;
   private lastError: string | null = null;
-  private waiters: Waiter[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private readonly store: EventStore,
@@ -56,10 +50,7 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = null;
     await this.projection.close?.();
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.'));
-    }
+    this.waiters.rejectAll(new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.'));
   }
 
   status(): ProjectionStatus {
@@ -74,18 +65,7 @@ export class ProjectionRunner {
   /** Resolves once the projection has processed the log up to `position`. */
   waitUntilProcessed(position: number, timeoutMs: number): Promise<void> {
     if (this.position !== null && this.position >= position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        position,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new DomainError('SERVICE_UNAVAILABLE', 'The change was recorded but is not yet visible; retry the read shortly.'));
-        }, timeoutMs),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   private subscribe(): void {
@@ -110,13 +90,7 @@ export class ProjectionRunner {
     this.position = position;
     this.lastError = null;
     this.retryDelay = this.options.retryMinMs;
-    const ready = this.waiters.filter((w) => w.position <= position);
-    if (ready.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.position > position);
-    for (const waiter of ready) {
-      clearTimeout(waiter.timer);
-      waiter.resolve();
-    }
+    this.waiters.advance(position);
   }
 
   private restartLater(error: unknown): void {
