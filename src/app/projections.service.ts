@@ -95,10 +95,13 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all([this.thread.stop(), ...this.local.map((runner) => runner.stop())]);
   }
 
-  /** Resolves once every projection has seen the log up to `position`, so a read right after sees the write. */
-  override async caughtUpTo(position: number | null): Promise<void> {
+  /** Resolves once the read models have seen the log up to `position`, so a read right after sees the write. */
+  override async caughtUpTo(position: number | null, types?: readonly string[]): Promise<void> {
     if (position === null) return;
-    await Promise.all(this.readModels.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
+    const affected = types
+      ? this.readModels.filter((runner) => runner.projection.eventTypes.some((type) => types.includes(type)))
+      : this.readModels;
+    await Promise.all(affected.map((runner) => runner.waitUntilProcessed(position, this.readYourWritesTimeoutMs)));
   }
 
   /** Each projection's state and how far it trails the log, for the readiness probe. */

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
@@ -36,7 +37,7 @@ export class RevokeApiKeyController {
     const revoked = await this.commandBus.execute(
       new RevokeApiKeyCommand(keyId, principal.accountId, principal.keyId, req.requestId),
     );
-    await this.projections.caughtUpTo(revoked.position);
+    await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
     const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
     return presentApiKey(view, usage);
   }
