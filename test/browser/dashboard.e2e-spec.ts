@@ -289,6 +289,24 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('revokes from a key’s own page and shows the revocation in its timeline without a reload', async () => {
+      const key = await createKey('Page revoke');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.evaluate('window.sameDocument = true');
+      await keyRow(page, key.id).getByRole('link', { name: 'Page revoke' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Page revoke”' }).waitFor();
+      await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created']));
+
+      await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Revoke this key' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+      await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Revoked']));
+      expect(await text(page.getByRole('region', { name: 'Details' }))).toContain('revoked');
+      expect(await page.evaluate<boolean>('window.sameDocument')).toBe(true);
+      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('warns before revoking the key the tab is signed in with, then signs out', async () => {
       const temporary = await t.bootstrapKey('acme', 'Temporary admin');
       const { page, problems } = await open();

@@ -18,9 +18,17 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   const alerts = el('ul', { class: 'compact-list' });
   const alertsHeadingId = uniqueId('key-alerts-heading');
 
+  let timeline = historyTimeline(ctx, id);
   const show = (key: ApiKeyDetail) => {
     heading.textContent = key.name ? `Key “${key.name}”` : `Key ${key.prefix}…`;
-    replaceChildren(details, factsPanel(ctx, key, show), usagePanel(key));
+    replaceChildren(details, factsPanel(ctx, key, onRevoked), usagePanel(key));
+  };
+  // The revocation is now the newest event of the key's history: read the timeline again to show it.
+  const onRevoked = (key: ApiKeyDetail) => {
+    show(key);
+    const fresh = historyTimeline(ctx, id);
+    timeline.replaceWith(fresh);
+    timeline = fresh;
   };
   ctx.api.getKey(id).then(show, (error: unknown) => {
     const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
@@ -44,11 +52,11 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       alerts,
       el('p', {}, el('a', { attrs: { href: links.alerts }, text: 'All alerts, with their evidence' })),
     ),
-    historyTimeline(ctx, id),
+    timeline,
   );
 }
 
-function factsPanel(ctx: ViewContext, key: ApiKeyDetail, refresh: (key: ApiKeyDetail) => void): HTMLElement {
+function factsPanel(ctx: ViewContext, key: ApiKeyDetail, onRevoked: (key: ApiKeyDetail) => void): HTMLElement {
   const headingId = uniqueId('facts-heading');
   const fact = (name: string, value: Node | string) => [el('dt', { text: name }), el('dd', {}, value)];
   const actions = el('div', { class: 'actions' });
@@ -56,7 +64,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, refresh: (key: ApiKeyDe
     const revoke = el('button', { class: 'button button--danger', text: 'Revoke this key', attrs: { type: 'button' } });
     revoke.addEventListener('click', async () => {
       const revoked = await revokeKey(ctx, key, revoke);
-      if (revoked) refresh({ ...key, ...revoked, usage: key.usage });
+      if (revoked) onRevoked({ ...key, ...revoked, usage: key.usage });
     });
     actions.append(revoke);
   }
