@@ -27,9 +27,10 @@ DROP INDEX IF EXISTS events_by_type;
  */
 export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   const db = new Database(file);
+  // First, so that every later statement waits for the other connections (threads, the CLI) instead of failing.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   return db;
 }

@@ -5,10 +5,10 @@ const CHECKPOINT_BACKSTOP_PAGES = 10_000;
 /** Opens the embedded read-model file: rebuildable from the log, so it trades fsyncs for speed. */
 export function openReadModelDatabase(file: string): Database.Database {
   const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // The log is the source of truth: losing the last writes on power loss costs a short replay.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   // A WalCheckpointer checkpoints this file off the request thread; this limit (~40 MB of log) is only a
   // backstop for processes without one (the CLI) or if it stopped.
   db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
