@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../../src/shared/event-store/concurrency-error.js';
 import type { EventStore, RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
 import { eventually } from '../support/eventually.js';
@@ -100,6 +101,23 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       await expect(
         store.appendToStreams([{ streamId: `${stream}-a`, events: [event('stale')], expectedRevision: 0 }]),
       ).rejects.toBeInstanceOf(ConcurrencyError);
+    });
+
+    it('skips events whose id is already in the log, so a retried append writes nothing twice', async () => {
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const withId = (n: number) => ({ ...event(`E${n}`), id: ids[n] });
+      await store.appendToStreams([{ streamId: stream, events: [withId(0), withId(1)], expectedRevision: 'any' }]);
+      await store.appendToStreams(
+        [{ streamId: stream, events: [withId(0), withId(1), withId(2)], expectedRevision: 'any' }],
+        { durability: 'process' },
+      );
+      await store.appendToStream(stream, [withId(2)], 'any');
+      const written = await store.readStream(stream);
+      expect(written.map((e) => [e.id, e.type, e.revision])).toEqual([
+        [ids[0], 'E0', 0],
+        [ids[1], 'E1', 1],
+        [ids[2], 'E2', 2],
+      ]);
     });
 
     it('stores and checks appends with process durability like any other', async () => {

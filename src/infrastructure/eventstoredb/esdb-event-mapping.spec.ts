@@ -66,6 +66,11 @@ describe('EventStoreDB event mapping', () => {
       expect(ids[0]).not.toBe(ids[1]);
     });
 
+    it('keeps the id the caller gave, for EventStoreDB to recognise a retried append', () => {
+      const id = '0190f5a2-7b3c-7d4e-8f60-123456789abc';
+      expect(toEventData({ id, type: 'A', schemaVersion: 1, data: {} }).id).toBe(id);
+    });
+
     it('writes only the schema version when the event has no metadata', () => {
       expect(toEventData({ type: 'A', schemaVersion: 1, data: {} }).metadata).toEqual({ schemaVersion: 1 });
     });

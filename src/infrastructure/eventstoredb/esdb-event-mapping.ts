@@ -49,6 +49,7 @@ export function toEventData(event: EventToAppend): EventData {
     throw new Error(`Event metadata must not contain "${SCHEMA_VERSION_KEY}"; the store keeps the schema version there`);
   }
   return jsonEvent({
+    ...(event.id === undefined ? {} : { id: event.id }),
     type: event.type,
     data: event.data,
     metadata: { ...metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },

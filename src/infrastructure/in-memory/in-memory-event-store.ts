@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type {
   AppendResult,
@@ -13,6 +12,7 @@ import type {
   SubscribeOptions,
   SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
+import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
 const BATCH_SIZE = 500;
@@ -21,6 +21,7 @@ const BATCH_SIZE = 500;
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly ids = new Set<string>();
   private readonly signal = new AppendSignal();
 
   async appendToStream(
@@ -34,8 +35,9 @@ export class InMemoryEventStore implements EventStore {
     if (!currentRevisionMatches(expectedRevision, actual)) throw new ConcurrencyError(streamId, expectedRevision, actual);
     const recordedAt = new Date().toISOString();
     for (const event of events) {
+      if (event.id !== undefined && this.ids.has(event.id)) continue;
       const recorded: RecordedEvent = {
-        id: randomUUID(),
+        id: event.id ?? timeOrderedId(),
         streamId,
         type: event.type,
         schemaVersion: event.schemaVersion,
@@ -47,6 +49,7 @@ export class InMemoryEventStore implements EventStore {
       };
       stream.push(recorded);
       this.log.push(recorded);
+      this.ids.add(recorded.id);
     }
     this.streams.set(streamId, stream);
     this.signal.notify();

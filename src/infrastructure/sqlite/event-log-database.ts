@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, EventToAppend, ExpectedRevision, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import { timeOrderedId } from './time-ordered-id.js';
+import { timeOrderedId } from '../../shared/event-store/event-id.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -46,10 +46,12 @@ export function prepareAppenders(db: Database.Database): Appenders {
   const lastRevision = db.prepare<[string], { revision: number }>(
     'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
   );
+  // A conflict on the stream's revision still fails; one on the event id is a retry of an event already in the log.
   const insert = db.prepare(
     `INSERT INTO events (event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
   );
+  const positionOf = db.prepare<[string], { position: number }>('SELECT position FROM events WHERE event_id = ?');
   const appendToStream = (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => {
     const last = lastRevision.get(streamId);
     const actual = last ? last.revision : 'no_stream';
@@ -58,17 +60,22 @@ export function prepareAppenders(db: Database.Database): Appenders {
     let position = 0;
     const recordedAt = new Date().toISOString();
     for (const event of events) {
-      revision += 1;
+      const id = event.id ?? timeOrderedId();
       const info = insert.run(
-        timeOrderedId(),
+        id,
         streamId,
-        revision,
+        revision + 1,
         event.type,
         event.schemaVersion,
         JSON.stringify(event.data),
         JSON.stringify(event.metadata ?? {}),
         recordedAt,
       );
+      if (info.changes === 0) {
+        position = positionOf.get(id)!.position;
+        continue;
+      }
+      revision += 1;
       position = Number(info.lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position };

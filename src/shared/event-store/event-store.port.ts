@@ -6,6 +6,11 @@
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 export interface EventToAppend {
+  /**
+   * Makes retries safe: with expected revision "any", an event whose id is already in the log is not
+   * appended again (EventStoreDB: as far as its idempotency check reaches). Stores make one up when absent.
+   */
+  id?: string;
   type: string;
   schemaVersion: number;
   data: Record<string, unknown>;
@@ -94,7 +99,8 @@ export interface EventStore {
   /**
    * Several appends in one call, for batched writers. Each append is atomic and checked on its own;
    * where the store has multi-stream transactions (SQLite) the batch commits or fails as a whole,
-   * elsewhere (EventStoreDB) a failure can leave earlier appends of the batch in place.
+   * elsewhere (EventStoreDB) a failure can leave earlier appends of the batch in place: callers that
+   * retry give their events ids, so the retry skips what was written.
    */
   appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
   /** The whole stream, oldest first; an empty array when the stream does not exist. */

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
+import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import {
   EVENT_STORE,
   type EventStore,
@@ -27,7 +28,8 @@ interface Pending {
 /**
  * Records uses and failed authentications without a store round-trip on the request path: they are
  * buffered and appended in batches, every flush interval or sooner when the buffer fills.
- * Shutdown flushes everything.
+ * Shutdown flushes everything. Each event gets its id when recorded, so a batch retried after a failure
+ * that had in fact written part of it (a lost reply, a half-done EventStoreDB batch) writes nothing twice.
  */
 @Injectable()
 export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,11 +60,18 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   record(use: KeyUsedData): void {
-    this.push(keyUsageStreamId(use.keyId), { type: KEY_USED, schemaVersion: 1, data: { ...use }, metadata: { requestId: use.requestId } });
+    this.push(keyUsageStreamId(use.keyId), {
+      id: timeOrderedId(),
+      type: KEY_USED,
+      schemaVersion: 1,
+      data: { ...use },
+      metadata: { requestId: use.requestId },
+    });
   }
 
   recordFailure(failure: AuthenticationFailedData): void {
     this.push(authenticationFailuresStreamId(failure.failedAt), {
+      id: timeOrderedId(),
       type: AUTHENTICATION_FAILED,
       schemaVersion: 1,
       data: { ...failure },

@@ -7,9 +7,9 @@ let offset = POOL_BYTES;
 const hex = (bytes: Buffer, from: number, to: number) => bytes.toString('hex', from, to);
 
 /**
- * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids that grow with
- * time keep the log's unique index on event ids append-only: random ids would dirty a different index
- * page with every insert, which is most of the cost of a large usage batch.
+ * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits: the id of an event.
+ * Ids that grow with time keep a log's unique index on event ids append-only: random ids would dirty a
+ * different index page with every insert, which is most of the cost of a large usage batch.
  */
 export function timeOrderedId(nowMs = Date.now()): string {
   if (offset === POOL_BYTES) {

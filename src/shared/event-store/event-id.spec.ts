@@ -1,4 +1,4 @@
-import { timeOrderedId } from './time-ordered-id.js';
+import { timeOrderedId } from './event-id.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

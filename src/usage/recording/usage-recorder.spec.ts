@@ -1,0 +1,45 @@
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import type { AppConfigService } from '../../shared/config/app-config.js';
+import type { AppendManyOptions, AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
+import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
+import { UsageRecorder } from './usage-recorder.js';
+
+const config = { get: () => 60_000 } as unknown as AppConfigService;
+
+const use = (keyId: string, n: number): KeyUsedData => ({
+  keyId,
+  accountId: 'acme',
+  usedAt: new Date(Date.UTC(2026, 10, 27, 9, 0, n)).toISOString(),
+  requestId: `req_${keyId}_${n}`,
+  ip: null,
+  userAgent: null,
+  method: 'GET',
+  path: '/v1/api-keys',
+  outcome: 'accepted',
+});
+
+/** Writes the first batch it is given and then fails, as when a store's answer is lost after the write. */
+class LostReplyStore extends InMemoryEventStore {
+  failuresLeft = 1;
+
+  override async appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]> {
+    const results = await super.appendToStreams(appends, options);
+    if (this.failuresLeft-- > 0) throw new Error('connection reset after the write');
+    return results;
+  }
+}
+
+describe('UsageRecorder', () => {
+  it('writes every use exactly once when a batch it retries had in fact been written', async () => {
+    const store = new LostReplyStore();
+    const recorder = new UsageRecorder(store, config);
+    for (let n = 0; n < 10; n++) recorder.record(use(n % 2 ? 'key-a' : 'key-b', n));
+
+    await recorder.flush();
+    await recorder.flush();
+
+    const written = (await store.readAll({ after: null, maxCount: 100, types: [KEY_USED] })).map((e) => e.data.requestId);
+    expect(written.sort()).toEqual(Array.from({ length: 10 }, (_, n) => use(n % 2 ? 'key-a' : 'key-b', n).requestId).sort());
+    expect(store.failuresLeft).toBe(-1);
+  });
+});
