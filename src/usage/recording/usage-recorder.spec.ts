@@ -1,6 +1,6 @@
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import type { AppConfigService } from '../../shared/config/app-config.js';
-import type { AppendManyOptions, AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
+import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -22,8 +22,8 @@ const use = (keyId: string, n: number): KeyUsedData => ({
 class LostReplyStore extends InMemoryEventStore {
   failuresLeft = 1;
 
-  override async appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]> {
-    const results = await super.appendToStreams(appends, options);
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results = await super.appendToStreams(appends);
     if (this.failuresLeft-- > 0) throw new Error('connection reset after the write');
     return results;
   }

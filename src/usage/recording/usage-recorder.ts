@@ -60,23 +60,11 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   record(use: KeyUsedData): void {
-    this.push(keyUsageStreamId(use.keyId), {
-      id: timeOrderedId(),
-      type: KEY_USED,
-      schemaVersion: 1,
-      data: { ...use },
-      metadata: { requestId: use.requestId },
-    });
+    this.push(keyUsageStreamId(use.keyId), usageEvent(KEY_USED, use));
   }
 
   recordFailure(failure: AuthenticationFailedData): void {
-    this.push(authenticationFailuresStreamId(failure.failedAt), {
-      id: timeOrderedId(),
-      type: AUTHENTICATION_FAILED,
-      schemaVersion: 1,
-      data: { ...failure },
-      metadata: { requestId: failure.requestId },
-    });
+    this.push(authenticationFailuresStreamId(failure.failedAt), usageEvent(AUTHENTICATION_FAILED, failure));
   }
 
   /** Appends everything buffered so far; concurrent callers share one flush. */
@@ -119,6 +107,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`Usage flush of ${batch.length - written} events failed, will retry: ${(error as Error).message}`);
     }
   }
+}
+
+function usageEvent(type: string, data: KeyUsedData | AuthenticationFailedData): EventToAppend {
+  return { id: timeOrderedId(), type, schemaVersion: 1, data: { ...data }, metadata: { requestId: data.requestId } };
 }
 
 function groupByStream(batch: Pending[]): StreamAppend[] {
