@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { expectForeignIdAnswersLikeUnknown } from '../support/cross-account.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('GET /v1/api-keys/{id} security', () => {
@@ -19,10 +20,7 @@ describe('GET /v1/api-keys/{id} security', () => {
   });
 
   it("answers another account's key exactly like an unknown one", async () => {
-    const foreign = await request(t.http).get(`/v1/api-keys/${globex.keyId}`).set(bearer(acme)).expect(404);
-    const unknownId = '550e8400-e29b-41d4-a716-446655440000';
-    const unknown = await request(t.http).get(`/v1/api-keys/${unknownId}`).set(bearer(acme)).expect(404);
-    expect(foreign.body.error.message.replace(globex.keyId, 'ID')).toBe(unknown.body.error.message.replace(unknownId, 'ID'));
+    await expectForeignIdAnswersLikeUnknown(t, 'get', (id) => `/v1/api-keys/${id}`, acme, globex.keyId);
   });
 
   it('answers 400 for a malformed id and never returns the key', async () => {
