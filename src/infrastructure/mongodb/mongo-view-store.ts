@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Db, Document, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, MongoClient } from 'mongodb';
 import type { ViewStore } from '../../shared/projections/view-projection.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
@@ -25,8 +25,10 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
   readonly views: Collection<ViewDocument<F>>;
   private readonly checkpoints: Collection<CheckpointDocument>;
 
+  /** Takes over the client: close() closes it. */
   constructor(
-    db: Db,
+    private readonly client: MongoClient,
+    private readonly db: Db,
     private readonly mapping: ViewMapping<V, F>,
   ) {
     this.views = db.collection<ViewDocument<F>>(mapping.collection);
@@ -75,5 +77,13 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
       { updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true } },
       { updateOne: { filter: { _id, revision: { $lt: view.revision } }, update: { $set: fields } } },
     ];
+  }
+
+  async ping(): Promise<void> {
+    await unlessUnreachable(() => this.db.command({ ping: 1 }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
   }
 }

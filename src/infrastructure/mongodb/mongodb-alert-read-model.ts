@@ -8,11 +8,8 @@ type AlertFields = Omit<AlertView, 'alertId'>;
 
 /** The alerts view in MongoDB. */
 export class MongoAlertReadModel extends MongoViewStore<AlertView, AlertFields> implements AlertReadModel {
-  private constructor(
-    private readonly client: MongoClient,
-    private readonly db: Db,
-  ) {
-    super(db, {
+  private constructor(client: MongoClient, db: Db) {
+    super(client, db, {
       collection: 'alerts',
       projection: 'alerts',
       toDocument: ({ alertId, ...fields }) => ({ _id: alertId, ...fields }),
@@ -44,14 +41,6 @@ export class MongoAlertReadModel extends MongoViewStore<AlertView, AlertFields> 
       const doc = await this.views.findOne({ _id: alertId, accountId });
       return doc ? toView(doc) : null;
     });
-  }
-
-  async ping(): Promise<void> {
-    await unlessUnreachable(() => this.db.command({ ping: 1 }));
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
   }
 }
 

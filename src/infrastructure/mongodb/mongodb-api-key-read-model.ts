@@ -8,11 +8,8 @@ type ApiKeyFields = Omit<ApiKeyView, 'id'>;
 
 /** The key views in MongoDB. It owns the client it is opened with: close() closes it. */
 export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyFields> implements ApiKeyReadModel {
-  private constructor(
-    private readonly client: MongoClient,
-    private readonly db: Db,
-  ) {
-    super(db, {
+  private constructor(client: MongoClient, db: Db) {
+    super(client, db, {
       collection: 'api_keys',
       projection: 'api-keys',
       toDocument: ({ id, ...fields }) => ({ _id: id, ...fields }),
@@ -61,14 +58,6 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       const filter = afterId === null ? {} : { _id: { $gt: afterId } };
       return (await this.views.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map(toView);
     });
-  }
-
-  async ping(): Promise<void> {
-    await unlessUnreachable(() => this.db.command({ ping: 1 }));
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
   }
 }
 

@@ -1,31 +1,19 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageView } from '../../usage/projection/key-usage-view.js';
-import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
 
 /** Usage views in MongoDB, beside the key views, with the same idempotent writes. */
 export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsageFields> implements KeyUsageReadModel {
-  constructor(
-    private readonly client: MongoClient,
-    private readonly db: Db,
-  ) {
-    super(db, {
+  constructor(client: MongoClient, db: Db) {
+    super(client, db, {
       collection: 'key_usage',
       projection: 'key-usage',
       toDocument: ({ keyId, ...fields }) => ({ _id: keyId, ...fields }),
       fromDocument: toView,
     });
-  }
-
-  async ping(): Promise<void> {
-    await unlessUnreachable(() => this.db.command({ ping: 1 }));
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
   }
 }
 
