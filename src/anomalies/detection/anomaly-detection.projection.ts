@@ -6,6 +6,7 @@ import { detect, type DetectorInput, type DetectorState, initialDetectorState } 
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
 
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
+export const ANOMALY_DETECTOR = 'anomaly-detector';
 
 /**
  * Runs the pure detector over the log and appends each finding as AnomalyDetected to its own stream
@@ -14,7 +15,7 @@ export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'Aut
  * and is rebuilt from the start of the log at every start.
  */
 export class AnomalyDetectionProjection implements Projection {
-  readonly name = 'anomaly-detector';
+  readonly name = ANOMALY_DETECTOR;
   readonly eventTypes = DETECTOR_INPUT_TYPES;
   private state: DetectorState = initialDetectorState();
 

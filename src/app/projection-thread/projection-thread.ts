@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { DETECTOR_INPUT_TYPES } from '../../anomalies/detection/anomaly-detection.projection.js';
+import { ANOMALY_DETECTOR, DETECTOR_INPUT_TYPES } from '../../anomalies/detection/anomaly-detection.projection.js';
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
+import { finishWorker } from '../../shared/runtime/finish-worker.js';
 import { keyUsageProjection } from '../../usage/projection/key-usage-projection.js';
 import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
 import { ThreadProjection } from './thread-projection.js';
@@ -18,7 +19,7 @@ type Log = (level: 'warn' | 'error', message: string) => void;
  */
 export class ProjectionThread {
   readonly usage = new ThreadProjection({ name: keyUsageProjection.name, eventTypes: keyUsageProjection.eventTypes });
-  readonly detector = new ThreadProjection({ name: 'anomaly-detector', eventTypes: DETECTOR_INPUT_TYPES });
+  readonly detector = new ThreadProjection({ name: ANOMALY_DETECTOR, eventTypes: DETECTOR_INPUT_TYPES });
   private worker: Worker | null = null;
   private stopping = false;
   private restartDelay = RESTART_MIN_MS;
@@ -53,13 +54,7 @@ export class ProjectionThread {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    const worker = this.worker;
-    if (worker) {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.ref();
-      worker.postMessage('stop');
-      await exited;
-    }
+    if (this.worker) await finishWorker(this.worker, 'stop');
     this.usage.stopped();
     this.detector.stopped();
   }

@@ -4,6 +4,7 @@ import type { AppendResult, StreamAppend } from '../../shared/event-store/event-
 import type { AppendReply, AppendWorkerData } from './append-worker-protocol.js';
 
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
+import { finishWorker } from '../../shared/runtime/finish-worker.js';
 
 interface Pending {
   resolve(results: AppendResult[]): void;
@@ -29,19 +30,12 @@ export class AppendWorkerClient {
     });
   }
 
-  /**
-   * Waits for the appends already sent, then closes the worker's connection. Never terminate() the
-   * thread: stopping it inside a better-sqlite3 call aborts the whole process.
-   */
+  /** Waits for the appends already sent, then closes the worker's connection. */
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    // Referenced until it has exited, or the process could end while waiting for it (and skip the rest of its shutdown).
-    worker.ref();
-    worker.postMessage('close');
-    await exited;
+    await finishWorker(worker, 'close');
   }
 
   private start(): Worker {

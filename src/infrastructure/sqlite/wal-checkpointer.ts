@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
+import { finishWorker } from '../../shared/runtime/finish-worker.js';
 
 export interface WalCheckpointWorkerData {
   files: string[];
@@ -24,9 +25,6 @@ export class WalCheckpointer {
   }
 
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.worker.ref();
-    this.worker.postMessage('close');
-    await exited;
+    await finishWorker(this.worker, 'close');
   }
 }
