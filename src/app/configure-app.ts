@@ -6,6 +6,7 @@ import { VerifyApiKeyRequest, VerifyApiKeyResponse } from '../keys/commands/veri
 import { VERIFY_API_KEY_PATH, VerifyApiKeyHttpHandler } from '../keys/commands/verify-api-key/verify-api-key.http-handler.js';
 import { documentVerifyApiKey } from '../keys/commands/verify-api-key/verify-api-key.openapi.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { serveAheadOfFramework } from '../shared/http/front-route.js';
 import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
 import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
 import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
@@ -19,8 +20,12 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
-  // Ahead of the body parser and Nest's router: the gateways' hot path reads its own small body.
-  (app.getHttpAdapter().getInstance() as express.Express).post(VERIFY_API_KEY_PATH, app.get(VerifyApiKeyHttpHandler).handle);
+  serveAheadOfFramework(app.getHttpServer(), {
+    method: 'POST',
+    path: VERIFY_API_KEY_PATH,
+    trustProxy: (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
+    handle: app.get(VerifyApiKeyHttpHandler).handle,
+  });
   app.use(jsonOnlyMiddleware);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
   app.use(bodyParserErrorHandler);

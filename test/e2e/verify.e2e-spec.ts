@@ -68,6 +68,26 @@ describe('POST /v1/keys/verify', () => {
     expect(detail.body.usage).toMatchObject({ accepted: 2, rate_limited: 1 });
   });
 
+  it('is routed as express would route it: any query string, any case, one trailing slash', async () => {
+    for (const path of ['/v1/keys/verify?trace=1', '/V1/Keys/Verify', '/v1/keys/verify/']) {
+      const res = await request(t.http).post(path).set(bearer(VERIFY_TOKEN)).send({ key: 'sk_nope' });
+      expect([path, res.status, res.body]).toEqual([path, 200, { valid: false, code: 'MALFORMED' }]);
+    }
+    const other = await request(t.http).get('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).expect(404);
+    expect(other.body).toEqual({ error: { type: 'not_found_error', message: expect.any(String) } });
+  });
+
+  it('keeps the caller’s request id, answers with it and records it in the use', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({}).expect(201);
+    const res = await verify({ key: created.body.key }).set('X-Request-Id', 'gateway-trace-0042').expect(200);
+    expect(res.headers['x-request-id']).toBe('gateway-trace-0042');
+    const made = await verify({ key: created.body.key }).set('X-Request-Id', 'bad id!').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    await flushUsage(t);
+    const uses = await t.app.get<EventStore>(EVENT_STORE).readStream(keyUsageStreamId(created.body.id));
+    expect(uses.map((u) => u.data.requestId)).toEqual(['gateway-trace-0042', made.headers['x-request-id']]);
+  });
+
   it('validates the body', async () => {
     const res = await verify({ key: 42, context: { ip: 'not-an-ip' } }).expect(400);
     expect(res.body.error.message).toMatch(/key/);

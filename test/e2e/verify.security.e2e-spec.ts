@@ -57,4 +57,18 @@ describe('POST /v1/keys/verify security', () => {
       await t.destroy();
     }
   });
+
+  it('limits wrong credentials per client address as every route sees it (behind a trusted loopback proxy)', async () => {
+    const t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 3 } });
+    try {
+      const key = (await t.bootstrapKey('acme')).key;
+      const from = (address: string, credential: string) =>
+        request(t.http).post('/v1/keys/verify').set(bearer(credential)).set('X-Forwarded-For', address).send({ key });
+      for (let i = 0; i < 3; i++) await from('198.51.100.20', 'wrong-credential').expect(401);
+      await from('198.51.100.20', VERIFY_TOKEN).expect(429);
+      expect((await from('198.51.100.21', VERIFY_TOKEN).expect(200)).body.valid).toBe(true);
+    } finally {
+      await t.destroy();
+    }
+  });
 });

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-
-export const REQUEST_ID_HEADER = 'X-Request-Id';
-const ACCEPTABLE_INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -10,10 +7,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Keeps a caller's well-formed request id (for tracing across services), otherwise makes one. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.header(REQUEST_ID_HEADER);
-  req.requestId = incoming && ACCEPTABLE_INCOMING_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
+  req.requestId = requestIdFrom(req.headers['x-request-id']);
   res.setHeader(REQUEST_ID_HEADER, req.requestId);
   next();
 }

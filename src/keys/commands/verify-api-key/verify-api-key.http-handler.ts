@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '../../../shared/domain/domain-error.js';
 import { INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from '../../../shared/http/error-response.js';
+import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
 import { BodyRejected, readJsonBody } from '../../../shared/http/read-json-body.js';
 import { sendError, sendJson } from '../../../shared/http/send-json.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
@@ -13,9 +14,9 @@ import type { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key
 export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
 
 /**
- * POST /v1/keys/verify, the gateways' hot path. It is mounted on express ahead of the body parser and
- * Nest's router (see configureApp): the route's whole cost is the credential, a small body, the
- * in-memory verification and one JSON answer. Its OpenAPI entry is in verify-api-key.openapi.ts.
+ * POST /v1/keys/verify, the gateways' hot path. It is served from node:http ahead of express and Nest
+ * (see configureApp): the route's whole cost is the credential, a small body, the in-memory
+ * verification and one JSON answer. Its OpenAPI entry is in verify-api-key.openapi.ts.
  */
 @Injectable()
 export class VerifyApiKeyHttpHandler {
@@ -27,13 +28,13 @@ export class VerifyApiKeyHttpHandler {
     private readonly failures: AuthFailureLimiter,
   ) {}
 
-  readonly handle = (req: Request, res: Response): void => {
-    this.serve(req, res).catch((error: unknown) => this.fail(req, res, error));
+  readonly handle: FrontRouteHandler = (req, res, context) => {
+    this.serve(req, res, context).catch((error: unknown) => this.fail(res, context, error));
   };
 
-  private async serve(req: Request, res: Response): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
-    const check = this.credential.authenticate(req.headers.authorization, req.ip ?? 'unknown');
+    const check = this.credential.authenticate(req.headers.authorization, context.clientIp);
     if (check.kind === 'throttled') {
       res.setHeader('Retry-After', String(check.retryAfterSeconds));
       return sendError(res, 429, 'Too many failed authentications from this address. Retry later.');
@@ -42,7 +43,7 @@ export class VerifyApiKeyHttpHandler {
       return sendError(res, 401, 'The verify endpoint needs the service credential as a Bearer token.');
     }
     const body = parseVerifyRequest(await readJsonBody(req));
-    sendJson(res, 200, this.verify(body, req.requestId));
+    sendJson(res, 200, this.verify(body, context.requestId));
   }
 
   private verify(body: VerifyApiKeyRequest, requestId: string): VerifyApiKeyResponse {
@@ -71,11 +72,11 @@ export class VerifyApiKeyHttpHandler {
     };
   }
 
-  private fail(req: Request, res: Response, error: unknown): void {
+  private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {
     if (res.headersSent) return;
     if (error instanceof BodyRejected) return sendError(res, error.status, error.message);
     if (error instanceof DomainError) return sendError(res, STATUS_BY_CODE[error.code], error.message);
-    this.logger.error(`${req.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
+    this.logger.error(`${context.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
     sendError(res, 500, INTERNAL_ERROR_MESSAGE);
   }
 }
