@@ -60,7 +60,7 @@ export class Environment {
   @IsInt()
   @Min(10)
   @Max(60_000)
-  USAGE_FLUSH_INTERVAL_MS = 1000;
+  USAGE_FLUSH_INTERVAL_MS = 100;
 
   /** Service credential of the gateways that call POST /v1/keys/verify; unset disables the endpoint. */
   @IsOptional()

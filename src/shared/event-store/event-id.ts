@@ -1,8 +1,4 @@
-import { randomFillSync } from 'node:crypto';
-
-const POOL_BYTES = 10 * 512;
-const pool = Buffer.alloc(POOL_BYTES);
-let offset = POOL_BYTES;
+import { pooledRandomBytes } from '../random/random-pool.js';
 
 const hex = (bytes: Buffer, from: number, to: number) => bytes.toString('hex', from, to);
 
@@ -12,12 +8,7 @@ const hex = (bytes: Buffer, from: number, to: number) => bytes.toString('hex', f
  * different index page with every insert, which is most of the cost of a large usage batch.
  */
 export function timeOrderedId(nowMs = Date.now()): string {
-  if (offset === POOL_BYTES) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const random = pool.subarray(offset, offset + 10);
-  offset += 10;
+  const random = pooledRandomBytes(10);
   const time = nowMs.toString(16).padStart(12, '0').slice(-12);
   random[0] = (random[0] & 0x0f) | 0x70; // version 7
   random[2] = (random[2] & 0x3f) | 0x80; // RFC 9562 variant

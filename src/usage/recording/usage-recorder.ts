@@ -109,8 +109,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
+/** Takes ownership of `data`: the recorder's callers build it for this one event. */
 function usageEvent(type: string, data: KeyUsedData | AuthenticationFailedData): EventToAppend {
-  return { id: timeOrderedId(), type, schemaVersion: 1, data: { ...data }, metadata: { requestId: data.requestId } };
+  return { id: timeOrderedId(), type, schemaVersion: 1, data: data as unknown as Record<string, unknown>, metadata: { requestId: data.requestId } };
 }
 
 function groupByStream(batch: Pending[]): StreamAppend[] {
