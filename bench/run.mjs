@@ -1,17 +1,19 @@
 // npm run bench: one benchmark run of the verify hot path against the built service.
 //
 // Starts dist/main.js on 127.0.0.1 with a fresh temp DATA_DIR (embedded SQLite), creates an admin key with
-// the CLI, seeds keys through POST /v1/api-keys, measures resident memory, then loads GET /health and
-// POST /v1/keys/verify in alternating rounds, verify again at a fixed rate below saturation, and
-// GET /v1/api-keys, with autocannon; reports verify/health as ratios, plus the KeyUsed events written per second. Prints a Markdown report and writes bench/results/latest.json (and
+// the CLI, seeds keys through POST /v1/api-keys, measures resident memory, then loads GET /health,
+// POST /v1/keys/verify and the same POSTs to a bare node:http floor (bench/floor-server.mjs) in
+// alternating rounds, health and verify again at a fixed rate below saturation, and GET /v1/api-keys,
+// with autocannon; reports verify/health and verify/floor as ratios, plus the KeyUsed events written
+// per second. Prints a Markdown report and writes bench/results/latest.json (and
 // latest.md). For each measured run it also reports where the CPU went (server, autocannon, every other
 // process) and flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
 // Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
-//      BENCH_KEYS (10000), BENCH_SEED_CONCURRENCY (16), USAGE_FLUSH_INTERVAL_MS (service default, 1000),
+//      BENCH_KEYS (10000), BENCH_SEED_CONCURRENCY (16), USAGE_FLUSH_INTERVAL_MS (the service's default, 100),
 //      BENCH_FIXED_RATE (1000 req/s): the constant rate of the open-loop runs (d),
-//      BENCH_ROUNDS (3) of alternating health and verify runs,
+//      BENCH_ROUNDS (3) of alternating health, verify and floor runs,
 //      BENCH_PROFILE=1: CPU-profile the server during the first verify run (numbers are then perturbed;
 //      the profile and its summary go to bench/results/verify.cpuprofile and verify-profile.md).
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -49,7 +51,7 @@ const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 2, 0, 60);
 const CONNECTIONS = intFromEnv('BENCH_CONNECTIONS', 50, 1, 1000);
 const KEY_COUNT = intFromEnv('BENCH_KEYS', 10_000, 1, 100_000);
 const SEED_CONCURRENCY = intFromEnv('BENCH_SEED_CONCURRENCY', 16, 1, 256);
-const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 1000, 10, 60_000);
+const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 100, 10, 60_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const TARGET_RATIO = 0.8;
 /** Above this much of one core used by other processes during a measured run, the report says so. */
@@ -58,7 +60,7 @@ const TARGET_VERIFY_P99_MS = 5;
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 1, 10);
 const FIXED_RATE = intFromEnv('BENCH_FIXED_RATE', 1000, 1, 1_000_000);
 // Bounded in time: everything (start, seeding, 3 targets with warm-up, flush waits) or we stop.
-const BUDGET_MS = 300_000 + (2 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
+const BUDGET_MS = 300_000 + (3 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
 
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux (getconf CLK_TCK)
@@ -212,11 +214,8 @@ class Service {
     return Number(kib[1]) * 1024;
   }
 
-  /** CPU seconds (user + system) the server has used so far, from /proc/<pid>/stat. */
   cpuSeconds() {
-    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return cpuSecondsOf(this.child.pid);
   }
 
   async cli(args) {
@@ -256,6 +255,34 @@ class Service {
     }
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** (e): bench/floor-server.mjs in its own process, measured like the service (cannon() and cpuMeter()). */
+class FloorServer {
+  async start() {
+    this.port = await freePort();
+    this.baseUrl = `http://${HOST}:${this.port}`;
+    this.child = spawn(process.execPath, [join(BENCH_DIR, 'floor-server.mjs'), String(this.port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise((resolve, reject) => {
+      this.child.once('message', resolve);
+      this.child.once('exit', (code) => reject(new Error(`the floor server exited during start-up (${code})`)));
+    });
+  }
+
+  cpuSeconds() {
+    return cpuSecondsOf(this.child.pid);
+  }
+
+  stop() {
+    if (this.child?.exitCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSecondsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 function freePort() {
@@ -517,6 +544,26 @@ async function settledKeyUsedCount(dataDir) {
   }
 }
 
+/**
+ * Waits until every projection reports no lag on GET /health/ready, so that one target's catch-up work
+ * (the usage view and the detector fold every KeyUsed) is not measured as the next target's latency.
+ * Returns how long that took.
+ */
+async function projectionsCaughtUp(service) {
+  const started = performance.now();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const res = await fetch(`${service.baseUrl}/health/ready`, { signal: AbortSignal.timeout(5000) });
+    const body = await res.json();
+    const projections = body.details?.projections?.projections ?? [];
+    if (res.status === 200 && projections.length > 0 && projections.every((p) => p.lag_events === 0)) {
+      return (performance.now() - started) / 1000;
+    }
+    if (Date.now() > deadline) throw new Error(`projections still lagging 120 s after the load: ${JSON.stringify(projections)}`);
+    await sleep(250);
+  }
+}
+
 /** The commit, and whether src/ differs from it: dist/ is built from the working tree, not from the commit. */
 function gitDescription() {
   try {
@@ -600,9 +647,15 @@ function markdown(report) {
     `| verify / health req/s (median of ${ratios.verifyOverHealthByRound.length} alternating rounds: ` +
       `${ratios.verifyOverHealthByRound.map((r) => fmt(r, 3)).join(', ')}) | ${fmt(ratios.verifyOverHealth, 3)} | ≥ ${TARGET_RATIO} | ${ratios.ratioVerdict} |`,
   );
-  lines.push(`| verify p99 at saturation (b) | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
   lines.push(
-    `| verify p99 at a constant ${fmt(ratios.fixedRate)} req/s (d; health at that rate: ${fmt(ratios.healthAtRateP99Ms, 2)} ms) | ` +
+    `| verify / floor req/s (median of rounds: ${ratios.verifyOverFloorByRound.map((r) => fmt(r, 3)).join(', ')}): ` +
+      `the share of a bare POST's speed the service keeps | ${fmt(ratios.verifyOverFloor, 3)} | (context) | |`,
+  );
+  lines.push(`| verify p99 at saturation (b) | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
+  lines.push(`| floor p99 at saturation (e): what this machine allows any POST route | ${fmt(ratios.floorP99Ms, 2)} ms | (context) | |`);
+  lines.push(
+    `| verify p99 at a constant ${fmt(ratios.fixedRate)} req/s (d; at that rate health: ${fmt(ratios.healthAtRateP99Ms, 2)} ms, ` +
+      `the floor: ${fmt(ratios.floorAtRateP99Ms, 2)} ms) | ` +
       `${fmt(ratios.verifyAtRateP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.atRateP99Verdict} |`,
   );
   lines.push('');
@@ -612,6 +665,7 @@ function markdown(report) {
   lines.push(`| KeyUsed written per second of the run | ${fmt(usage.keyUsedPerSecond, 0)} /s |`);
   lines.push(`| verify 2xx with valid:true seen by autocannon | ${fmt(usage.verifyAccepted)} |`);
   lines.push(`| Count matches the accepted verifies | ${usage.matchVerdict} |`);
+  lines.push(`| Usage view and detector caught up, after the last use was written | ${fmt(usage.projectionCatchUpSeconds, 1)} s |`);
   lines.push('');
   lines.push(
     'p50/p99/max are exact percentiles of every response time autocannon measured (float ms); ' +
@@ -678,6 +732,7 @@ function describeError(error) {
 async function main() {
   if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js missing: run `npm run build` (npm run bench does)');
   const service = new Service();
+  const floor = new FloorServer();
   const failures = [];
   let report = null;
   const watchdog = setTimeout(() => {
@@ -739,12 +794,17 @@ async function main() {
       verifyBody: (body) => body.includes('"valid":true'),
     };
     const measureVerify = await load(service, 'verify', verifyOptions);
+    // (e) the floor: the same POSTs to a bare node:http server that does nothing of this service.
+    await floor.start();
+    const measureFloor = await load(floor, 'floor', verifyOptions);
 
     // (a) and (b) alternate, so that drift on a shared machine touches both alike; the ratio is the
     // median of the rounds' ratios.
     const keyUsedBefore = await settledKeyUsedCount(service.dataDir);
+    await projectionsCaughtUp(service);
     const healthRuns = [];
     const verifyRuns = [];
+    const floorRuns = [];
     let profile = null;
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round} of ${ROUNDS}`);
@@ -758,11 +818,17 @@ async function main() {
         profile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
         writeFileSync(join(RESULTS_DIR, 'verify-profile.md'), `${formatSummary(profile)}\n`);
       }
+      floorRuns.push(await measureFloor());
     }
+    floor.stop();
     const keyUsedAfter = await settledKeyUsedCount(service.dataDir);
+    const catchUpSeconds = await projectionsCaughtUp(service);
+    log(`projections caught up ${catchUpSeconds.toFixed(1)} s after the uses were written`);
     const health = summarize('health', healthRuns);
     const verify = summarize('verify', verifyRuns);
+    const floorTarget = summarize('floor', floorRuns);
     const roundRatios = verifyRuns.map((run, i) => run.result.requests.mean / healthRuns[i].result.requests.mean);
+    const floorRatios = verifyRuns.map((run, i) => run.result.requests.mean / floorRuns[i].result.requests.mean);
 
     // (d) health and verify held at one fixed rate below saturation: at saturation, 50 connections make
     // every latency about 50 / throughput (Little's law), so p99 there says more about throughput. The
@@ -772,20 +838,17 @@ async function main() {
     const healthAtRate = summarize('health at a fixed rate', [
       await openLoop(service, { method: 'GET', path: '/health', headers: {} }, fixedRate, SECONDS),
     ]);
-    const verifyAtRate = summarize('verify at a fixed rate', [
-      await openLoop(
-        service,
-        {
-          method: 'POST',
-          path: '/v1/keys/verify',
-          headers: verifyOptions.headers,
-          nextBody: () => bodies[nextBody++ % bodies.length],
-          verifyBody: verifyOptions.verifyBody,
-        },
-        fixedRate,
-        SECONDS,
-      ),
-    ]);
+    const verifyAtRateOptions = {
+      method: 'POST',
+      path: '/v1/keys/verify',
+      headers: verifyOptions.headers,
+      nextBody: () => bodies[nextBody++ % bodies.length],
+      verifyBody: verifyOptions.verifyBody,
+    };
+    const verifyAtRate = summarize('verify at a fixed rate', [await openLoop(service, verifyAtRateOptions, fixedRate, SECONDS)]);
+    await floor.start();
+    const floorAtRate = summarize('floor at a fixed rate', [await openLoop(floor, verifyAtRateOptions, fixedRate, SECONDS)]);
+    floor.stop();
 
     // (c) an authenticated read route with the admin key.
     const list = summarize('list', [
@@ -808,8 +871,10 @@ async function main() {
     const targets = [
       { ...health, label: '(a) GET /health' },
       { ...verify, label: '(b) POST /v1/keys/verify' },
+      { ...floorTarget, label: '(e) the same POSTs to a bare node:http server (floor, own process)' },
       { ...healthAtRate, label: `(d) GET /health at a constant ${fixedRate} req/s (open loop)` },
       { ...verifyAtRate, label: `(d) POST /v1/keys/verify at a constant ${fixedRate} req/s (open loop)` },
+      { ...floorAtRate, label: `(d) the floor (e) at a constant ${fixedRate} req/s (open loop)` },
       { ...list, label: '(c) GET /v1/api-keys (admin key, 20 per page)' },
     ];
     for (const t of targets) {
@@ -859,12 +924,16 @@ async function main() {
         verifyOverHealthByRound: roundRatios,
         ratioTarget: TARGET_RATIO,
         ratioVerdict: verifyOverHealth >= TARGET_RATIO ? 'PASS' : 'MISS',
+        verifyOverFloor: median(floorRatios),
+        verifyOverFloorByRound: floorRatios,
+        floorP99Ms: floorTarget.latencyMs.p99,
         verifyP99Ms: verify.latencyMs.p99,
         p99TargetMs: TARGET_VERIFY_P99_MS,
         p99Verdict: verify.latencyMs.p99 <= TARGET_VERIFY_P99_MS ? 'PASS' : 'MISS',
         fixedRate,
         verifyAtRateP99Ms: verifyAtRate.latencyMs.p99,
         healthAtRateP99Ms: healthAtRate.latencyMs.p99,
+        floorAtRateP99Ms: floorAtRate.latencyMs.p99,
         atRateP99Verdict: verifyAtRate.latencyMs.p99 <= TARGET_VERIFY_P99_MS ? 'PASS' : 'MISS',
       },
       usage: {
@@ -876,6 +945,7 @@ async function main() {
         verifyAccepted,
         difference,
         matchVerdict,
+        projectionCatchUpSeconds: catchUpSeconds,
       },
       profile,
     };
@@ -886,6 +956,7 @@ async function main() {
     if (service.tail.length > 0) log(`last server output:\n${service.tail.join('\n')}`);
   } finally {
     await service.stop().catch((error) => log(`stopping: ${error.message}`));
+    floor.stop();
     clearTimeout(watchdog);
   }
 

@@ -1,0 +1,27 @@
+// The floor for (b): a bare node:http server, in its own process, that does only what any JSON POST
+// route must do — read the body, parse it, answer a verify-shaped JSON object — and nothing of this
+// service (no credential, hashing, key table, limits or usage). The benchmark loads it exactly like
+// POST /v1/keys/verify, so (b) / (e) shows what the service's own work costs on this machine, and
+// (e)'s p99 shows the latency this machine and load generator allow a POST route at all.
+import http from 'node:http';
+
+const port = Number(process.argv[2]);
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    const { key } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const json = JSON.stringify({
+      valid: true,
+      key_id: '00000000-0000-4000-8000-000000000000',
+      account_id: 'floor',
+      name: `floor for ${key.length} characters`,
+      rate_limit: { limit: 1000000, remaining: 999999, reset: 1 },
+    });
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(json));
+    res.end(json);
+  });
+});
+server.listen(port, '127.0.0.1', () => process.send?.('listening'));
