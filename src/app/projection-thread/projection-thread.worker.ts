@@ -6,6 +6,7 @@ import { keyUsageProjection } from '../../usage/projection/key-usage-projection.
 import { openEventStore } from '../storage/open-event-store.js';
 import { openKeyUsageReadModel } from '../storage/open-key-usage-read-model.js';
 import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
+import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 
 // The projections that follow every use of every key (the usage view and the anomaly detector) run
 // here, on connections of their own, so their catch-up never costs the thread that answers requests.
@@ -13,6 +14,7 @@ const STATUS_INTERVAL_MS = 25;
 // Appends of the request thread do not wake this thread's subscriptions, so they poll the embedded log often.
 const POLL_INTERVAL_MS = 25;
 
+runAtBackgroundPriority();
 const port = parentPort!;
 const post = (message: ProjectionThreadMessage) => port.postMessage(message);
 const data = workerData as ProjectionThreadData;
