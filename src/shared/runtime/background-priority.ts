@@ -8,12 +8,11 @@ export const BACKGROUND_NICENESS = 10;
  * Linux only: there setpriority(2) with pid 0 acts on the calling thread; elsewhere it would lower the
  * whole process, so nothing is done. Lowering a priority needs no privilege.
  */
-export function runAtBackgroundPriority(): boolean {
-  if (process.platform !== 'linux') return false;
+export function runAtBackgroundPriority(): void {
+  if (process.platform !== 'linux') return;
   try {
     setPriority(BACKGROUND_NICENESS);
-    return true;
   } catch {
-    return false;
+    // A sandbox that forbids setpriority(2): the thread keeps the default priority.
   }
 }

@@ -111,7 +111,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
 /** Takes ownership of `data`: the recorder's callers build it for this one event. */
 function usageEvent(type: string, data: KeyUsedData | AuthenticationFailedData): EventToAppend {
-  return { id: timeOrderedId(), type, schemaVersion: 1, data: data as unknown as Record<string, unknown>, metadata: { requestId: data.requestId } };
+  const payload = data as unknown as Record<string, unknown>;
+  return { id: timeOrderedId(), type, schemaVersion: 1, data: payload, metadata: { requestId: data.requestId } };
 }
 
 function groupByStream(batch: Pending[]): StreamAppend[] {
