@@ -1,0 +1,58 @@
+// Heap cost of one cached key on the verify path, measured in a process of its own (node --expose-gc):
+// the in-process key table (built by KeyTable.load, as at start-up) plus one rate-limiter state per key.
+// The service's RSS delta per key (in run.mjs) is an upper bound that also holds SQLite's page caches and
+// garbage not yet collected; this is the part that grows with the number of keys in the request thread.
+// Usage: node --expose-gc bench/key-table-memory.mjs [keys]   → prints one JSON line.
+import { createHash } from 'node:crypto';
+import { KeyTable } from '../dist/keys/authentication/key-table.js';
+import { RateLimiter } from '../dist/shared/rate-limit/rate-limiter.js';
+
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+const count = Number(process.argv[2] ?? 10_000);
+
+// Views shaped like the read model's, with strings of the stored lengths, made page by page inside the
+// measurement and dropped after loading, as at start-up: what stays is what the table keeps.
+const hashOf = (i) => createHash('sha256').update(`secret ${i}`).digest('hex');
+const view = (i) => ({
+  // UUID-shaped and 36 characters like the real ids; the index is in the last group for the scan cursor.
+  id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+  accountId: `acct_${(i % 97).toString().padStart(8, '0')}`,
+  name: `gateway key ${i}`,
+  prefix: 'sk_Abc12345',
+  secretHash: hashOf(i),
+  status: 'active',
+  rateLimit: { requests: 1000, perSeconds: 60 },
+  createdAt: new Date().toISOString(),
+  revokedAt: null,
+  createdPosition: i + 1,
+  revision: 0,
+});
+const readModel = {
+  getCheckpoint: async () => count,
+  scan: async (afterId, limit) => {
+    const from = afterId === null ? 0 : Number.parseInt(afterId.slice(-12), 16) + 1;
+    const page = [];
+    for (let i = from; i < Math.min(count, from + limit); i++) page.push(view(i));
+    return page;
+  },
+};
+
+const heapUsed = () => {
+  globalThis.gc();
+  globalThis.gc();
+  return process.memoryUsage().heapUsed;
+};
+
+const before = heapUsed();
+const table = new KeyTable();
+await table.load(readModel);
+const limiter = new RateLimiter();
+for (let i = 0; i < count; i++) {
+  const known = table.lookup(hashOf(i));
+  if (!known) throw new Error(`the table lost key ${i}`);
+  limiter.consume(known.keyId, known.rateLimit);
+}
+// Held from a global: V8 may otherwise treat the module's consts as dead after their last use and collect them.
+globalThis.measured = { table, limiter };
+const after = heapUsed();
+process.stdout.write(`${JSON.stringify({ keys: count, heapBytes: after - before, bytesPerKey: (after - before) / count })}\n`);
