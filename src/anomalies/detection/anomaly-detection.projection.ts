@@ -4,42 +4,89 @@ import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
 import { detect, type DetectorInput, type DetectorState, initialDetectorState } from '../domain/anomaly-detector.js';
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
+import { restoreDetectorState, serializeDetectorState } from '../domain/detector-snapshot.js';
+import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
 export const ANOMALY_DETECTOR = 'anomaly-detector';
+const SNAPSHOT_EVERY_MS = 60_000;
 
 /**
  * Runs the pure detector over the log and appends each finding as AnomalyDetected to its own stream
  * with "no stream" expected: a finding already recorded (by a replay, a restart or another instance)
- * is refused by the store, so every alert exists exactly once. The detector's state lives in memory
- * and is rebuilt from the start of the log at every start.
+ * is refused by the store, so every alert exists exactly once. The detector's state lives in memory; a
+ * snapshot of it is saved at most every minute and when the thread stops, and a start resumes from the
+ * snapshot (or replays the log from its start when there is none, or it was taken under other thresholds).
  */
 export class AnomalyDetectionProjection implements Projection {
   readonly name = ANOMALY_DETECTOR;
   readonly eventTypes = DETECTOR_INPUT_TYPES;
   private state: DetectorState = initialDetectorState();
+  /** The last log position folded into the state. */
+  private position: number | null = null;
+  private snapshotPosition: number | null = null;
+  private snapshotSavedAtMs: number;
 
   constructor(
     private readonly store: EventStore,
     private readonly thresholds: AnomalyThresholds,
-  ) {}
+    private readonly snapshots: DetectorSnapshotStore,
+    private readonly options: { snapshotEveryMs: number; now: () => number } = { snapshotEveryMs: SNAPSHOT_EVERY_MS, now: Date.now },
+  ) {
+    this.snapshotSavedAtMs = options.now();
+  }
 
   async checkpoint(): Promise<number | null> {
-    return null;
+    const snapshot = await this.snapshots.load();
+    const restored = snapshot && restoreDetectorState(snapshot.state, this.thresholds);
+    this.state = restored ?? initialDetectorState();
+    this.position = restored ? snapshot.position : null;
+    this.snapshotPosition = this.position;
+    return this.position;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
+      // Redelivered after a failed batch: already folded in, and counting it twice would skew every rule.
+      if (this.position !== null && event.position <= this.position) continue;
       const result = detect(this.state, event as unknown as DetectorInput, this.thresholds);
       for (const finding of result.findings) await this.record(finding);
       this.state = result.state;
+      this.position = event.position;
     }
+    await this.snapshotWhenDue();
   }
 
-  async saveCheckpoint(): Promise<void> {}
+  async saveCheckpoint(position: number): Promise<void> {
+    if (this.position === null || position > this.position) this.position = position;
+    await this.snapshotWhenDue();
+  }
 
   async reset(): Promise<void> {
     this.state = initialDetectorState();
+    this.position = null;
+    this.snapshotPosition = null;
+    await this.snapshots.clear();
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.saveSnapshot();
+    } finally {
+      await this.snapshots.close();
+    }
+  }
+
+  private async snapshotWhenDue(): Promise<void> {
+    if (this.options.now() - this.snapshotSavedAtMs >= this.options.snapshotEveryMs) await this.saveSnapshot();
+  }
+
+  private async saveSnapshot(): Promise<void> {
+    if (this.position === null || this.position === this.snapshotPosition) return;
+    const position = this.position;
+    await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
+    this.snapshotPosition = position;
+    this.snapshotSavedAtMs = this.options.now();
   }
 
   private async record(finding: AnomalyDetectedData): Promise<void> {

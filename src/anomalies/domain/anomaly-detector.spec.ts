@@ -3,7 +3,9 @@ import type { AuthenticationFailureReason } from '../../usage/domain/authenticat
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
 import { type DetectorInput, type DetectorState, detect, initialDetectorState } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
+import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
+import { entries } from './persistent-map.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 const SECOND = 1000;
@@ -434,6 +436,26 @@ describe('anomaly detector', () => {
       const text = JSON.stringify(run(mixed()).findings);
       expect(text).not.toContain('f'.repeat(64));
       expect(text).not.toContain('sk_');
+    });
+
+    it('resumes from a snapshot taken anywhere with exactly the findings of an uninterrupted run', () => {
+      const events = mixed();
+      const whole = run(events);
+      for (const cut of [1, 40, 160, 200, events.length - 1]) {
+        const before = run(events.slice(0, cut));
+        const text = serializeDetectorState(before.state, DEFAULT_ANOMALY_THRESHOLDS);
+        const restored = restoreDetectorState(text, DEFAULT_ANOMALY_THRESHOLDS)!;
+        expect(new Map(entries(restored.keys))).toEqual(new Map(entries(before.state.keys)));
+        expect(new Map(entries(restored.ips))).toEqual(new Map(entries(before.state.ips)));
+        const after = run(events.slice(cut), DEFAULT_ANOMALY_THRESHOLDS, restored);
+        expect([cut, [...before.findings, ...after.findings]]).toEqual([cut, whole.findings]);
+      }
+    });
+
+    it('ignores a snapshot taken under other thresholds', () => {
+      const text = serializeDetectorState(run(mixed()).state, DEFAULT_ANOMALY_THRESHOLDS);
+      expect(restoreDetectorState(text, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 4 })).toBeNull();
+      expect(restoreDetectorState(text.replace('"version":1', '"version":0'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 
     it('skips an event whose time carries no zone instead of reading it in the host zone', () => {

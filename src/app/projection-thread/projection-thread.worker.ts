@@ -3,6 +3,7 @@ import { AnomalyDetectionProjection } from '../../anomalies/detection/anomaly-de
 import { ProjectionRunner } from '../../shared/projections/projection-runner.js';
 import { ViewProjection } from '../../shared/projections/view-projection.js';
 import { keyUsageProjection } from '../../usage/projection/key-usage-projection.js';
+import { openDetectorSnapshotStore } from '../storage/open-detector-snapshot-store.js';
 import { openEventStore } from '../storage/open-event-store.js';
 import { openKeyUsageReadModel } from '../storage/open-key-usage-read-model.js';
 import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
@@ -28,7 +29,7 @@ const options = {
 };
 const runners = [
   new ProjectionRunner(store, new ViewProjection(keyUsageProjection, usage), options),
-  new ProjectionRunner(store, new AnomalyDetectionProjection(store, data.thresholds), options),
+  new ProjectionRunner(store, new AnomalyDetectionProjection(store, data.thresholds, await openDetectorSnapshotStore(data.readModel)), options),
 ];
 
 let reported = '';

@@ -1,0 +1,94 @@
+import { InMemoryDetectorSnapshotStore } from '../../infrastructure/in-memory/in-memory-detector-snapshot-store.js';
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { ANOMALY_DETECTED } from '../domain/anomaly.js';
+import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
+import { AnomalyDetectionProjection } from './anomaly-detection.projection.js';
+
+const T0 = Date.parse('2026-03-02T00:00:00.000Z');
+const MINUTE = 60_000;
+
+/** A key with 30 steady minutes of 5 uses, then a minute of 80: one rate_spike, on the far side of any cut. */
+async function logWithSpike(): Promise<{ store: InMemoryEventStore; events: RecordedEvent[] }> {
+  const store = new InMemoryEventStore();
+  await store.appendToStream('api_key-k1', [{ type: 'KeyCreated', schemaVersion: 1, data: { keyId: 'k1', accountId: 'acme', createdAt: new Date(T0).toISOString() } }], 'no_stream');
+  const uses = [];
+  for (let minute = 0; minute <= 30; minute++) {
+    const count = minute === 30 ? 80 : 5;
+    for (let i = 0; i < count; i++) {
+      const usedAt = new Date(T0 + minute * MINUTE + Math.floor((i * MINUTE) / count)).toISOString();
+      uses.push({ type: 'KeyUsed', schemaVersion: 1, data: { keyId: 'k1', accountId: 'acme', usedAt, requestId: `r${minute}-${i}`, ip: '198.51.100.1', userAgent: 'ua', method: 'GET', path: '/p', outcome: 'accepted' } });
+    }
+  }
+  await store.appendToStreams([{ streamId: 'api_key_usage-k1', events: uses, expectedRevision: 'any' }]);
+  return { store, events: await store.readAll({ after: null, maxCount: 10_000 }) };
+}
+
+const alerts = async (store: InMemoryEventStore) =>
+  (await store.readAll({ after: null, maxCount: 10_000, types: [ANOMALY_DETECTED] })).map((e) => e.data);
+
+describe('AnomalyDetectionProjection snapshots', () => {
+  const clock = { now: () => 0, snapshotEveryMs: 60_000 };
+
+  it('resumes after a stop from its snapshot, reading only what came after, with the alerts of an uninterrupted run', async () => {
+    const uninterrupted = await logWithSpike();
+    const whole = new AnomalyDetectionProjection(uninterrupted.store, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), clock);
+    await whole.checkpoint();
+    await whole.handle(uninterrupted.events);
+    expect((await alerts(uninterrupted.store)).map((a) => a.rule)).toEqual(['rate_spike']);
+
+    const { store, events } = await logWithSpike();
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    // Minute 25: without the snapshot's history the spike minute would have too short a baseline to be judged.
+    const cut = 1 + 25 * 5;
+    const first = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+    expect(await first.checkpoint()).toBeNull();
+    await first.handle(events.slice(0, cut));
+    await first.close();
+
+    const second = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+    expect(await second.checkpoint()).toBe(events[cut - 1].position);
+    await second.handle(events.slice(cut));
+    expect(await alerts(store)).toEqual(await alerts(uninterrupted.store));
+  });
+
+  it('replays from the start when the snapshot was taken under other thresholds', async () => {
+    const { store, events } = await logWithSpike();
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    const first = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+    await first.checkpoint();
+    await first.handle(events.slice(0, 50));
+    await first.close();
+    const other = new AnomalyDetectionProjection(store, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 3 }, snapshots, clock);
+    expect(await other.checkpoint()).toBeNull();
+  });
+
+  it('saves a snapshot once the interval has passed, and not before', async () => {
+    const { store, events } = await logWithSpike();
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    let now = 0;
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, { now: () => now, snapshotEveryMs: 1000 });
+    await projection.checkpoint();
+    await projection.handle(events.slice(0, 10));
+    expect(await snapshots.load()).toBeNull();
+    now = 1000;
+    await projection.handle(events.slice(10, 20));
+    expect((await snapshots.load())?.position).toBe(events[19].position);
+    now = 1500;
+    await projection.saveCheckpoint(events[19].position + 1000);
+    expect((await snapshots.load())?.position).toBe(events[19].position);
+  });
+
+  it('folds a redelivered batch in once', async () => {
+    const { store, events } = await logWithSpike();
+    const once = new InMemoryDetectorSnapshotStore();
+    const twice = new InMemoryDetectorSnapshotStore();
+    for (const [snapshots, deliveries] of [[once, 1], [twice, 2]] as const) {
+      const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      await projection.checkpoint();
+      for (let i = 0; i < deliveries; i++) await projection.handle(events.slice(0, 120));
+      await projection.close();
+    }
+    expect((await twice.load())?.state).toBe((await once.load())?.state);
+  });
+});

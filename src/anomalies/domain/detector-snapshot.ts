@@ -1,0 +1,58 @@
+import type { AnomalyThresholds } from './anomaly-thresholds.js';
+import type { DetectorState, IpFailures, KeyState, MinuteBucket } from './detector-state.js';
+import { emptyMap, entries, type PersistentMap, set } from './persistent-map.js';
+
+/** Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed. */
+const SNAPSHOT_VERSION = 1;
+
+interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks'> {
+  minutes: [number, MinuteBucket][];
+  addresses: [string, number][];
+  networks: string[];
+}
+
+interface SnapshotJson {
+  version: number;
+  thresholds: AnomalyThresholds;
+  latestMs: number | null;
+  ipsSweptAtMs: number | null;
+  keys: [string, KeyStateJson][];
+  ips: [string, IpFailures][];
+}
+
+/** The detector's whole memory as one JSON text, with the thresholds it was built under. */
+export function serializeDetectorState(state: DetectorState, thresholds: AnomalyThresholds): string {
+  const snapshot: SnapshotJson = {
+    version: SNAPSHOT_VERSION,
+    thresholds,
+    latestMs: state.latestMs,
+    ipsSweptAtMs: state.ipsSweptAtMs,
+    keys: [...entries(state.keys)].map(([id, key]) => [
+      id,
+      { ...key, minutes: [...key.minutes], addresses: [...key.addresses], networks: [...key.networks] },
+    ]),
+    ips: [...entries(state.ips)].map(([ip, failures]) => [ip, failures]),
+  };
+  return JSON.stringify(snapshot);
+}
+
+/**
+ * The state a snapshot holds, or null when it cannot be used as is: another version, or other thresholds
+ * (windows and limits shape what the state keeps, so the log is replayed under the new ones instead).
+ */
+export function restoreDetectorState(text: string, thresholds: AnomalyThresholds): DetectorState | null {
+  const snapshot = JSON.parse(text) as SnapshotJson;
+  if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
+  let keys: PersistentMap<KeyState> = emptyMap();
+  for (const [id, key] of snapshot.keys) {
+    keys = set(keys, id, { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) });
+  }
+  let ips: PersistentMap<IpFailures> = emptyMap();
+  for (const [ip, failures] of snapshot.ips) ips = set(ips, ip, failures);
+  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs };
+}
+
+function sameThresholds(a: AnomalyThresholds, b: AnomalyThresholds): boolean {
+  const names = Object.keys(b) as (keyof AnomalyThresholds)[];
+  return Object.keys(a).length === names.length && names.every((name) => a[name] === b[name]);
+}
