@@ -79,6 +79,28 @@ describe('AnomalyDetectionProjection snapshots', () => {
     expect((await snapshots.load())?.position).toBe(events[19].position);
   });
 
+  it('saves a state that takes long to save less often: at most 1/50 of the time', async () => {
+    const { store, events } = await logWithSpike();
+    let now = 0;
+    const slow = new (class extends InMemoryDetectorSnapshotStore {
+      override async save(snapshot: Parameters<InMemoryDetectorSnapshotStore['save']>[0]) {
+        now += 100;
+        await super.save(snapshot);
+      }
+    })();
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, slow, { now: () => now, snapshotEveryMs: 1000 });
+    await projection.checkpoint();
+    now = 1000;
+    await projection.handle(events.slice(0, 10));
+    expect((await slow.load())?.position).toBe(events[9].position);
+    now += 4000;
+    await projection.handle(events.slice(10, 20));
+    expect((await slow.load())?.position).toBe(events[9].position);
+    now += 1000;
+    await projection.handle(events.slice(20, 30));
+    expect((await slow.load())?.position).toBe(events[29].position);
+  });
+
   it('folds a redelivered batch in once', async () => {
     const { store, events } = await logWithSpike();
     const once = new InMemoryDetectorSnapshotStore();

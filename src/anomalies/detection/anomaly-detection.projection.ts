@@ -10,12 +10,15 @@ import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
 export const ANOMALY_DETECTOR = 'anomaly-detector';
 const SNAPSHOT_EVERY_MS = 60_000;
+/** A large state is saved less often: saving never takes more than 1/50 of the thread's time. */
+const SNAPSHOT_COST_FACTOR = 50;
 
 /**
  * Runs the pure detector over the log and appends each finding as AnomalyDetected to its own stream
  * with "no stream" expected: a finding already recorded (by a replay, a restart or another instance)
  * is refused by the store, so every alert exists exactly once. The detector's state lives in memory; a
- * snapshot of it is saved at most every minute and when the thread stops, and a start resumes from the
+ * snapshot of it is saved at most every minute (less often when saving it takes long) and when the
+ * thread stops, and a start resumes from the
  * snapshot (or replays the log from its start when there is none, or it was taken under other thresholds).
  */
 export class AnomalyDetectionProjection implements Projection {
@@ -26,6 +29,7 @@ export class AnomalyDetectionProjection implements Projection {
   private position: number | null = null;
   private snapshotPosition: number | null = null;
   private snapshotSavedAtMs: number;
+  private snapshotCostMs = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -78,15 +82,18 @@ export class AnomalyDetectionProjection implements Projection {
   }
 
   private async snapshotWhenDue(): Promise<void> {
-    if (this.options.now() - this.snapshotSavedAtMs >= this.options.snapshotEveryMs) await this.saveSnapshot();
+    const every = Math.max(this.options.snapshotEveryMs, SNAPSHOT_COST_FACTOR * this.snapshotCostMs);
+    if (this.options.now() - this.snapshotSavedAtMs >= every) await this.saveSnapshot();
   }
 
   private async saveSnapshot(): Promise<void> {
     if (this.position === null || this.position === this.snapshotPosition) return;
     const position = this.position;
+    const startedMs = this.options.now();
     await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
     this.snapshotPosition = position;
     this.snapshotSavedAtMs = this.options.now();
+    this.snapshotCostMs = this.snapshotSavedAtMs - startedMs;
   }
 
   private async record(finding: AnomalyDetectedData): Promise<void> {
