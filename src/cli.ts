@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { alerts } from './cli/alerts.command.js';
 import { createKey } from './cli/create-key.command.js';
 import { history } from './cli/history.command.js';
 import { replay } from './cli/replay.command.js';
@@ -12,9 +13,12 @@ const USAGE = `Usage:
   npm run cli -- history <key-id>
       Prints the key's whole trail from the event log, one JSON event per line.
   npm run cli -- replay
-      Drops every read model and rebuilds it from the start of the log (stop the service first).`;
+      Drops every read model and rebuilds it from the start of the log (stop the service first).
+  npm run cli -- alerts [--rule <rule>] [--account <account-id> | --unowned]
+      Prints every alert in the log, oldest first, one JSON object per line as the webhook sends them,
+      including the alerts of no account (failed authentications from an address with unknown keys).`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { 'create-key': createKey, history, replay };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { 'create-key': createKey, history, replay, alerts };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
@@ -44,7 +45,7 @@ describe('Anomaly alerts', () => {
     expect(await anomalyEvents(first.app)).toBe(1);
     await first.close();
 
-    // A restart replays the whole log through the detector: the same finding is refused by the store.
+    // After a restart the detector reads again what its snapshot does not hold: a finding seen again is refused by the store.
     const second = await startTestApp({ reuse: { dataDir: first.dataDir }, env: { AUTH_FAILURE_LIMIT: 1000 } });
     try {
       await eventually(async () => {
@@ -78,6 +79,20 @@ describe('Anomaly alerts', () => {
       });
       const listed = await request(t.http).get('/v1/alerts').set(bearer(admin.key)).expect(200);
       expect(listed.body.data).toEqual([]);
+
+      // The operator sees it with the CLI, from the log, in the webhook's shape.
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, ['dist/cli.js', 'alerts', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: t.dataDir } });
+      const unowned = cli('--unowned');
+      expect(unowned.status).toBe(0);
+      const lines = unowned.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines).toEqual([
+        expect.objectContaining({ type: 'anomaly.detected', data: expect.objectContaining({ rule: 'failed_auth_burst', account_id: null, key_id: null }) }),
+      ]);
+      expect(cli('--account', 'acme').stdout).toBe('');
+      expect(cli('--rule', 'failed_auth_burst').stdout).toBe(unowned.stdout);
+      expect(cli('--rule', 'rate_spike').stdout).toBe('');
+      expect(cli('--rule', 'bogus').status).toBe(2);
     } finally {
       await t.destroy();
     }
