@@ -1,15 +1,9 @@
 import type { CheckpointStore } from '../../src/anomalies/delivery/checkpoint-store.port.js';
+import type { StoreFixture } from '../support/store-fixtures.js';
 
-export interface CheckpointStoreFixture {
-  store: CheckpointStore;
-  /** Closes the store and opens it again on the same storage; absent for stores that live in memory. */
-  reopen?(): Promise<CheckpointStore>;
-  cleanup(): Promise<void>;
-}
-
-export function checkpointStoreContract(adapter: string, open: () => Promise<CheckpointStoreFixture>, durable = true): void {
+export function checkpointStoreContract(adapter: string, open: () => Promise<StoreFixture<CheckpointStore>>, durable = true): void {
   describe(`CheckpointStore contract: ${adapter}`, () => {
-    let fixture: CheckpointStoreFixture;
+    let fixture: StoreFixture<CheckpointStore>;
 
     beforeEach(async () => {
       fixture = await open();

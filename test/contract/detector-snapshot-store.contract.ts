@@ -1,15 +1,9 @@
 import type { DetectorSnapshotStore } from '../../src/anomalies/detection/detector-snapshot-store.port.js';
+import type { StoreFixture } from '../support/store-fixtures.js';
 
-export interface DetectorSnapshotStoreFixture {
-  store: DetectorSnapshotStore;
-  /** Closes the store and opens it again on the same storage; absent for stores that live in memory. */
-  reopen?(): Promise<DetectorSnapshotStore>;
-  cleanup(): Promise<void>;
-}
-
-export function detectorSnapshotStoreContract(adapter: string, open: () => Promise<DetectorSnapshotStoreFixture>, durable = true): void {
+export function detectorSnapshotStoreContract(adapter: string, open: () => Promise<StoreFixture<DetectorSnapshotStore>>, durable = true): void {
   describe(`DetectorSnapshotStore contract: ${adapter}`, () => {
-    let fixture: DetectorSnapshotStoreFixture;
+    let fixture: StoreFixture<DetectorSnapshotStore>;
 
     beforeEach(async () => {
       fixture = await open();
