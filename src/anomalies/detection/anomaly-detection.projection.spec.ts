@@ -101,6 +101,36 @@ describe('AnomalyDetectionProjection snapshots', () => {
     expect((await slow.load())?.position).toBe(events[29].position);
   });
 
+  it('keeps detecting when a snapshot cannot be saved, reports it, and tries again an interval later', async () => {
+    const { store, events } = await logWithSpike();
+    let now = 0;
+    let down = true;
+    const errors: unknown[] = [];
+    const flaky = new (class extends InMemoryDetectorSnapshotStore {
+      override async save(snapshot: Parameters<InMemoryDetectorSnapshotStore['save']>[0]) {
+        if (down) throw new Error('store down');
+        await super.save(snapshot);
+      }
+    })();
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, flaky, {
+      now: () => now,
+      snapshotEveryMs: 1000,
+      onSnapshotError: (error) => errors.push(error),
+    });
+    await projection.checkpoint();
+    now = 1000;
+    await projection.handle(events);
+    expect(errors).toEqual([new Error('store down')]);
+    expect((await alerts(store)).map((a) => a.rule)).toEqual(['rate_spike']);
+    down = false;
+    now = 1500;
+    await projection.saveCheckpoint(events[events.length - 1].position + 1);
+    expect(await flaky.load()).toBeNull();
+    now = 2000;
+    await projection.saveCheckpoint(events[events.length - 1].position + 2);
+    expect((await flaky.load())?.position).toBe(events[events.length - 1].position + 2);
+  });
+
   it('folds a redelivered batch in once', async () => {
     const { store, events } = await logWithSpike();
     const once = new InMemoryDetectorSnapshotStore();

@@ -9,17 +9,24 @@ import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
 export const ANOMALY_DETECTOR = 'anomaly-detector';
-const SNAPSHOT_EVERY_MS = 60_000;
+export const DETECTOR_SNAPSHOT_EVERY_MS = 60_000;
 /** A large state is saved less often: saving never takes more than 1/50 of the thread's time. */
 const SNAPSHOT_COST_FACTOR = 50;
+
+export interface SnapshotOptions {
+  snapshotEveryMs: number;
+  now: () => number;
+  onSnapshotError?: (error: unknown) => void;
+}
 
 /**
  * Runs the pure detector over the log and appends each finding as AnomalyDetected to its own stream
  * with "no stream" expected: a finding already recorded (by a replay, a restart or another instance)
  * is refused by the store, so every alert exists exactly once. The detector's state lives in memory; a
  * snapshot of it is saved at most every minute (less often when saving it takes long) and when the
- * thread stops, and a start resumes from the
- * snapshot (or replays the log from its start when there is none, or it was taken under other thresholds).
+ * thread stops, and a start resumes from the snapshot (or replays the log from its start when there is
+ * none, or it was taken under other thresholds). A snapshot that cannot be saved is reported and tried
+ * again an interval later: it only shortens a future start, so it never holds detection up.
  */
 export class AnomalyDetectionProjection implements Projection {
   readonly name = ANOMALY_DETECTOR;
@@ -35,7 +42,7 @@ export class AnomalyDetectionProjection implements Projection {
     private readonly store: EventStore,
     private readonly thresholds: AnomalyThresholds,
     private readonly snapshots: DetectorSnapshotStore,
-    private readonly options: { snapshotEveryMs: number; now: () => number } = { snapshotEveryMs: SNAPSHOT_EVERY_MS, now: Date.now },
+    private readonly options: SnapshotOptions = { snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS, now: Date.now },
   ) {
     this.snapshotSavedAtMs = options.now();
   }
@@ -83,7 +90,13 @@ export class AnomalyDetectionProjection implements Projection {
 
   private async snapshotWhenDue(): Promise<void> {
     const every = Math.max(this.options.snapshotEveryMs, SNAPSHOT_COST_FACTOR * this.snapshotCostMs);
-    if (this.options.now() - this.snapshotSavedAtMs >= every) await this.saveSnapshot();
+    if (this.options.now() - this.snapshotSavedAtMs < every) return;
+    try {
+      await this.saveSnapshot();
+    } catch (error) {
+      this.snapshotSavedAtMs = this.options.now();
+      this.options.onSnapshotError?.(error);
+    }
   }
 
   private async saveSnapshot(): Promise<void> {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { AnomalyDetectionProjection } from '../../anomalies/detection/anomaly-detection.projection.js';
+import { AnomalyDetectionProjection, DETECTOR_SNAPSHOT_EVERY_MS } from '../../anomalies/detection/anomaly-detection.projection.js';
 import { ProjectionRunner } from '../../shared/projections/projection-runner.js';
 import { ViewProjection } from '../../shared/projections/view-projection.js';
 import { keyUsageProjection } from '../../usage/projection/key-usage-projection.js';
@@ -29,7 +29,15 @@ const options = {
 };
 const runners = [
   new ProjectionRunner(store, new ViewProjection(keyUsageProjection, usage), options),
-  new ProjectionRunner(store, new AnomalyDetectionProjection(store, data.thresholds, await openDetectorSnapshotStore(data.readModel)), options),
+  new ProjectionRunner(
+    store,
+    new AnomalyDetectionProjection(store, data.thresholds, await openDetectorSnapshotStore(data.readModel), {
+      snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS,
+      now: Date.now,
+      onSnapshotError: (error) => options.onLog('warn', `Detector snapshot not saved: ${error instanceof Error ? error.message : String(error)}`),
+    }),
+    options,
+  ),
 ];
 
 let reported = '';
