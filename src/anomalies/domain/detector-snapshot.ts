@@ -45,7 +45,8 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
   if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
   let keys: PersistentMap<KeyState> = emptyMap();
   for (const [id, key] of snapshot.keys) {
-    keys = set(keys, id, { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) });
+    const restored: KeyState = { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) };
+    keys = set(keys, id, restored);
   }
   let ips: PersistentMap<IpFailures> = emptyMap();
   for (const [ip, failures] of snapshot.ips) ips = set(ips, ip, failures);

@@ -23,7 +23,8 @@ interface Chunk {
 /**
  * The detector's snapshot in MongoDB without transactions: the text goes in chunks under a new
  * generation, then one write of the head document switches to it, then the old chunks are deleted.
- * A load follows the head, so it sees the old snapshot or the new one, never a mix.
+ * A load follows the head, so it sees the old snapshot or the new one, never a mix. Two instances saving
+ * at once can delete each other's chunks: a load then finds none and the detector replays the log.
  */
 export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
   private readonly heads: Collection<Head>;
@@ -51,10 +52,13 @@ export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
 
   async save({ position, state }: DetectorSnapshot): Promise<void> {
     const generation = randomUUID();
-    const chunks: Chunk[] = [];
-    for (let index = 0; index * CHUNK_CHARACTERS < state.length || index === 0; index++) {
-      chunks.push({ _id: `${generation}:${index}`, generation, index, text: state.slice(index * CHUNK_CHARACTERS, (index + 1) * CHUNK_CHARACTERS) });
-    }
+    const count = Math.max(1, Math.ceil(state.length / CHUNK_CHARACTERS));
+    const chunks: Chunk[] = Array.from({ length: count }, (_, index) => ({
+      _id: `${generation}:${index}`,
+      generation,
+      index,
+      text: state.slice(index * CHUNK_CHARACTERS, (index + 1) * CHUNK_CHARACTERS),
+    }));
     await unlessUnreachable(async () => {
       for (const chunk of chunks) await this.chunks.insertOne(chunk);
       await this.heads.replaceOne({ _id: 'head' }, { generation, position, chunks: chunks.length }, { upsert: true });
