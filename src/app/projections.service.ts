@@ -63,6 +63,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       },
       options.onLog,
     );
+    store.onAppended?.(() => this.thread.wake());
     this.keyTableRunner = new ProjectionRunner(store, keyTable, options);
     const viewRunners: ProjectionRunner[] = [];
     const watchedViews = views.map((projection) => {

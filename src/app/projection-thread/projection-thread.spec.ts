@@ -30,10 +30,10 @@ describe('ProjectionThread', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const thread = (readModel: { MONGODB_URL?: string } = {}) =>
+  const thread = (readModel: { MONGODB_URL?: string } = {}, pollIntervalMs = 100) =>
     new ProjectionThread(
       {
-        store: { DATA_DIR: dir, POLL_INTERVAL_MS: 100, EVENTSTORE_URL: undefined },
+        store: { DATA_DIR: dir, POLL_INTERVAL_MS: pollIntervalMs, EVENTSTORE_URL: undefined },
         readModel: { DATA_DIR: dir, MONGODB_DB: 'unused', MONGODB_URL: readModel.MONGODB_URL },
         thresholds: { ...DEFAULT_ANOMALY_THRESHOLDS },
       },
@@ -59,6 +59,23 @@ describe('ProjectionThread', () => {
     expect(projections.usage.status().running).toBe(false);
     await expect(projections.usage.waitUntilProcessed(Number.MAX_SAFE_INTEGER, 50)).rejects.toThrow(/not yet visible/);
     expect(logs).toEqual([]);
+  });
+
+  it('reads an append of this thread at once when woken, without waiting for its poll', async () => {
+    const store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    const projections = thread({}, 60_000);
+    await projections.start();
+    const unsubscribe = store.onAppended(() => projections.wake());
+    try {
+      const events = [{ type: KEY_USED, schemaVersion: 1, data: { ...use('key-1', 0) } }];
+      const [appended] = await store.appendToStreams([{ streamId: keyUsageStreamId('key-1'), events, expectedRevision: 'any' }]);
+      await projections.usage.waitUntilProcessed(appended.position, 2000);
+      await projections.detector.waitUntilProcessed(appended.position, 2000);
+    } finally {
+      unsubscribe();
+      await projections.stop();
+      await store.close();
+    }
   });
 
   it('reports a thread that could not start as not running, and starts it again', async () => {

@@ -15,7 +15,7 @@ type Log = (level: 'warn' | 'error', message: string) => void;
  * Runs the usage view and the anomaly detector on a worker thread (projection-thread.worker.ts) and
  * mirrors their progress here, for readiness and read-your-writes. A thread that dies is started again
  * with capped backoff; both projections resume idempotently (the view by its checkpoint, the detector
- * from the start of the log, with the store refusing findings already recorded).
+ * from its snapshot, with the store refusing findings already recorded).
  */
 export class ProjectionThread {
   readonly usage = new ThreadProjection({ name: keyUsageProjection.name, eventTypes: keyUsageProjection.eventTypes });
@@ -49,6 +49,11 @@ export class ProjectionThread {
       worker.on('message', onMessage);
       worker.once('exit', settle);
     });
+  }
+
+  /** The log has grown through this thread's connection: the projection thread reads it now rather than at its next poll. */
+  wake(): void {
+    this.worker?.postMessage('wake');
   }
 
   async stop(): Promise<void> {

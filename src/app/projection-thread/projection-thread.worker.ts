@@ -12,15 +12,14 @@ import { runAtBackgroundPriority } from '../../shared/runtime/background-priorit
 // The projections that follow every use of every key (the usage view and the anomaly detector) run
 // here, on connections of their own, so their catch-up never costs the thread that answers requests.
 const STATUS_INTERVAL_MS = 25;
-// Appends of the request thread do not wake this thread's subscriptions, so they poll the embedded log often.
-const POLL_INTERVAL_MS = 25;
 
 runAtBackgroundPriority();
 const port = parentPort!;
 const post = (message: ProjectionThreadMessage) => port.postMessage(message);
 const data = workerData as ProjectionThreadData;
 
-const store = await openEventStore({ ...data.store, POLL_INTERVAL_MS: Math.min(data.store.POLL_INTERVAL_MS, POLL_INTERVAL_MS) });
+// Appends of the request thread wake this thread's subscriptions ('wake' below); the poll catches other processes.
+const store = await openEventStore(data.store);
 const usage = await openKeyUsageReadModel(data.readModel);
 const options = {
   retryMinMs: 100,
@@ -50,8 +49,8 @@ const report = () => {
 };
 const timer = setInterval(report, STATUS_INTERVAL_MS);
 
-port.on('message', (message: 'stop') => {
-  if (message !== 'stop') return;
+port.on('message', (message: 'wake' | 'stop') => {
+  if (message === 'wake') return store.wakeSubscriptions?.();
   clearInterval(timer);
   void Promise.all(runners.map((runner) => runner.stop()))
     .then(() => report())

@@ -39,6 +39,7 @@ export interface SqliteEventStoreOptions {
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
+  private readonly appendListeners = new Set<() => void>();
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
@@ -68,7 +69,7 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
     const result = this.appenders.appendOne(streamId, events, expectedRevision);
-    this.signal.notify();
+    this.appended();
     return result;
   }
 
@@ -80,8 +81,22 @@ export class SqliteEventStore implements EventStore {
     if (appends.length === 0) return [];
     const results =
       options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends);
-    this.signal.notify();
+    this.appended();
     return results;
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
+  }
+
+  wakeSubscriptions(): void {
+    this.signal.notify();
+  }
+
+  private appended(): void {
+    this.signal.notify();
+    for (const listener of this.appendListeners) listener();
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {

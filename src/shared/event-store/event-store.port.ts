@@ -112,4 +112,12 @@ export interface EventStore {
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Polling stores only: calls the listener after every append made through this store object, so that
+   * another thread's connection to the same log can be told (see wakeSubscriptions) instead of waiting
+   * for its next poll. Returns the unsubscribe function.
+   */
+  onAppended?(listener: () => void): () => void;
+  /** Polling stores only: the log has grown through another connection; subscriptions read it now. */
+  wakeSubscriptions?(): void;
 }
