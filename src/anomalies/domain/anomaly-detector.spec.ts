@@ -452,10 +452,11 @@ describe('anomaly detector', () => {
       }
     });
 
-    it('ignores a snapshot taken under other thresholds', () => {
+    it('ignores a snapshot taken under other thresholds, in another format, or cut short', () => {
       const text = serializeDetectorState(run(mixed()).state, DEFAULT_ANOMALY_THRESHOLDS);
       expect(restoreDetectorState(text, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 4 })).toBeNull();
       expect(restoreDetectorState(text.replace('"version":1', '"version":0'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(text.slice(0, text.length / 2), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 
     it('skips an event whose time carries no zone instead of reading it in the host zone', () => {

@@ -37,11 +37,16 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
 }
 
 /**
- * The state a snapshot holds, or null when it cannot be used as is: another version, or other thresholds
- * (windows and limits shape what the state keeps, so the log is replayed under the new ones instead).
+ * The state a snapshot holds, or null when it cannot be used as is: not JSON, another version, or other
+ * thresholds (windows and limits shape what the state keeps, so the log is replayed under the new ones).
  */
 export function restoreDetectorState(text: string, thresholds: AnomalyThresholds): DetectorState | null {
-  const snapshot = JSON.parse(text) as SnapshotJson;
+  let snapshot: SnapshotJson;
+  try {
+    snapshot = JSON.parse(text) as SnapshotJson;
+  } catch {
+    return null;
+  }
   if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
   let keys: PersistentMap<KeyState> = emptyMap();
   for (const [id, key] of snapshot.keys) {
