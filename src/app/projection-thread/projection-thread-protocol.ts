@@ -1,7 +1,7 @@
 import type { AnomalyThresholds } from '../../anomalies/domain/anomaly-thresholds.js';
 import type { ProjectionStatus } from '../../shared/projections/projection-runner.js';
 import type { EventStoreSettings } from '../storage/open-event-store.js';
-import type { ReadModelSettings } from '../storage/open-key-usage-read-model.js';
+import type { ReadModelSettings } from '../storage/read-model-storage.js';
 
 export interface ProjectionThreadData {
   store: EventStoreSettings;

@@ -5,7 +5,7 @@ import { DEFAULT_ANOMALY_THRESHOLDS } from '../../anomalies/domain/anomaly-thres
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { SqliteKeyUsageReadModel } from '../../infrastructure/sqlite/sqlite-key-usage-read-model.js';
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../../usage/domain/key-used.js';
-import { READ_MODEL_FILE } from '../storage/open-key-usage-read-model.js';
+import { READ_MODEL_FILE } from '../storage/read-model-storage.js';
 import { ProjectionThread } from './projection-thread.js';
 
 const use = (keyId: string, i: number): KeyUsedData => ({

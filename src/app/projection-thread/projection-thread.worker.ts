@@ -2,12 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AnomalyDetectionProjection, DETECTOR_SNAPSHOT_EVERY_MS } from '../../anomalies/detection/anomaly-detection.projection.js';
 import { ProjectionRunner } from '../../shared/projections/projection-runner.js';
 import { ViewProjection } from '../../shared/projections/view-projection.js';
+import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 import { keyUsageProjection } from '../../usage/projection/key-usage-projection.js';
 import { openDetectorSnapshotStore } from '../storage/open-detector-snapshot-store.js';
 import { openEventStore } from '../storage/open-event-store.js';
 import { openKeyUsageReadModel } from '../storage/open-key-usage-read-model.js';
 import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
-import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 
 // The projections that follow every use of every key (the usage view and the anomaly detector) run
 // here, on connections of their own, so their catch-up never costs the thread that answers requests.

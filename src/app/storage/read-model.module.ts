@@ -7,10 +7,10 @@ import { SqliteAlertReadModel } from '../../infrastructure/sqlite/sqlite-alert-r
 import { SqliteApiKeyReadModel } from '../../infrastructure/sqlite/sqlite-api-key-read-model.js';
 import { SqliteKeyUsageReadModel } from '../../infrastructure/sqlite/sqlite-key-usage-read-model.js';
 import { WalCheckpointer } from '../../infrastructure/sqlite/wal-checkpointer.js';
-import { READ_MODEL_FILE, type ReadModelSettings } from './open-key-usage-read-model.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type AppConfigService, setting } from '../../shared/config/app-config.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
+import { READ_MODEL_FILE, type ReadModelSettings } from './read-model-storage.js';
 
 interface ReadModels {
   apiKeys: ApiKeyReadModel;

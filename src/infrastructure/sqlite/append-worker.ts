@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 import { openEventLog, prepareAppenders } from './event-log-database.js';
 import type { AppendReply, AppendRequest, AppendWorkerData } from './append-worker-protocol.js';
-import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 
 // The thread behind SqliteEventStore's process-durability appends: its own connection to the log, so
 // large usage batches are encoded, inserted and checkpointed off the thread that serves requests.

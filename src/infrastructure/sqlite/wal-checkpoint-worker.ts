@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
+import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 
 // Copies each database's write-ahead log back into the database file (and flushes it to disk) on this
 // thread, so the connections that serve requests never stall for a checkpoint.
