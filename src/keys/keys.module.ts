@@ -7,8 +7,8 @@ import { CreateApiKeyController } from './commands/create-api-key/create-api-key
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
-import { ServiceCredential } from './commands/verify-api-key/service-credential.js';
-import { VerifyApiKeyHttpHandler } from './commands/verify-api-key/verify-api-key.http-handler.js';
+import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
+import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
