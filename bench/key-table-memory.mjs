@@ -44,8 +44,9 @@ const heapUsed = () => {
 };
 
 const before = heapUsed();
-const table = new KeyTable();
-await table.load(readModel);
+const table = new KeyTable(readModel);
+// A runner loads the table when it starts: checkpoint() reads every key of the read model.
+await table.checkpoint();
 const limiter = new RateLimiter();
 for (let i = 0; i < count; i++) {
   const known = table.lookup(hashOf(i));

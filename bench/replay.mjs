@@ -5,14 +5,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../dist/infrastructure/sqlite/sqlite-event-store.js';
-import { SqliteApiKeyReadModel } from '../dist/infrastructure/sqlite/sqlite-api-key-read-model.js';
-import { SqliteKeyUsageReadModel } from '../dist/infrastructure/sqlite/sqlite-key-usage-read-model.js';
-import { SqliteAlertReadModel } from '../dist/infrastructure/sqlite/sqlite-alert-read-model.js';
-import { ViewProjection } from '../dist/shared/projections/view-projection.js';
-import { apiKeyProjection } from '../dist/keys/projection/api-key-projection.js';
-import { keyUsageProjection } from '../dist/usage/projection/key-usage-projection.js';
-import { alertProjection } from '../dist/anomalies/projection/alert-projection.js';
-import { rebuildProjections } from '../dist/app/rebuild-projections.js';
+import { nothingProvided, openProjections } from '../dist/app/projections/open-projections.js';
+import { PROJECTIONS } from '../dist/app/projections/projection-catalog.js';
+import { rebuildProjections } from '../dist/app/projections/rebuild-projections.js';
+import { openReadModelStorage } from '../dist/app/storage/storage.js';
+import { loadEnvironment } from '../dist/shared/config/environment.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const KEYS = 10_000;
@@ -81,13 +78,15 @@ try {
   }
   const readSeconds = seconds(readStarted);
 
-  const file = join(dir, 'read-model.sqlite');
-  const projections = [
-    new ViewProjection(apiKeyProjection, new SqliteApiKeyReadModel(file)),
-    new ViewProjection(keyUsageProjection, new SqliteKeyUsageReadModel(file)),
-    new ViewProjection(alertProjection, new SqliteAlertReadModel(file)),
-  ];
-  const rebuilt = await rebuildProjections(store, projections);
+  // What `npm run cli -- replay` rebuilds, built the way it builds them.
+  const config = loadEnvironment({ DATA_DIR: dir });
+  const storage = await openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => console.warn(message) });
+  const opened = await openProjections(
+    PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay),
+    { store, storage, config, log: () => undefined, provided: nothingProvided('in the benchmark') },
+  );
+  const rebuilt = await rebuildProjections(store, opened.map(({ projection }) => projection));
+  await storage.close();
   await store.close();
 
   const readRate = Math.round(read / readSeconds);

@@ -4,7 +4,8 @@ import { createKey } from './cli/create-key.command.js';
 import { history } from './cli/history.command.js';
 import { replay } from './cli/replay.command.js';
 import { UsageError } from './cli/usage-error.js';
-import { InvalidConfigurationError, loadEnvironment } from './shared/config/environment.js';
+import { type Environment, InvalidConfigurationError, loadEnvironment } from './shared/config/environment.js';
+import { ApplicationError } from './shared/application/errors.js';
 import { DomainError } from './shared/domain/domain-error.js';
 
 const USAGE = `Usage:
@@ -18,22 +19,22 @@ const USAGE = `Usage:
       Prints every alert in the log, oldest first, one JSON object per line as the webhook sends them,
       including the alerts of no account (failed authentications from an address with unknown keys).`;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { 'create-key': createKey, history, replay, alerts };
+const COMMANDS: Record<string, (args: string[], environment: Environment) => Promise<void>> = { 'create-key': createKey, history, replay, alerts };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    loadEnvironment(process.env);
+    const environment = loadEnvironment(process.env);
     const run = command ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(command ? `Unknown command: ${command}` : 'No command given');
-    await run(rest);
+    await run(rest, environment);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (error instanceof InvalidConfigurationError || error instanceof DomainError) {
+    if (error instanceof InvalidConfigurationError || error instanceof DomainError || error instanceof ApplicationError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

@@ -1,37 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AnomaliesModule } from '../anomalies/anomalies.module.js';
 import { DashboardModule } from '../dashboard/dashboard.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import type { Environment } from '../shared/config/environment.js';
 import { UsageModule } from '../usage/usage.module.js';
-import { type Environment, loadEnvironment } from '../shared/config/environment.js';
+import { ConfigurationModule } from './configuration.module.js';
 import { HealthModule } from './health/health.module.js';
-import { ProjectionsModule } from './projections.module.js';
-import { EventStoreModule } from './storage/event-store.module.js';
-import { ReadModelModule } from './storage/read-model.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { StorageModule } from './storage/storage.module.js';
 
-/** @nestjs/config over our own validation, so a bad value fails with one line naming it. */
-export function configModule(overrides: Partial<Record<keyof Environment, unknown>> = {}): Promise<DynamicModule> {
-  return ConfigModule.forRoot({
-    isGlobal: true,
-    ignoreEnvFile: true,
-    // Only the validated values: ConfigService must never fall back to raw process.env.
-    skipProcessEnv: true,
-    validate: (raw) => ({ ...loadEnvironment({ ...raw, ...overrides }) }),
-  });
-}
-
+/** The service: configuration and storage, the projections runtime, and the features. Each feature module wires itself. */
 @Module({})
 export class AppModule {
-  static forRoot(overrides: Partial<Record<keyof Environment, unknown>> = {}): DynamicModule {
+  static forRoot(environment: Environment): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        configModule(overrides),
+        ConfigurationModule.forRoot(environment),
         CqrsModule.forRoot(),
-        EventStoreModule,
-        ReadModelModule,
+        DiscoveryModule,
+        StorageModule.forRoot(),
         ProjectionsModule,
         UsageModule,
         KeysModule,

@@ -1,11 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DiscoveryService } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
-import { ErrorResponse } from '../keys/presentation/error.response.js';
-import { VerifyApiKeyRequest, VerifyApiKeyResponse } from '../keys/edge/verify-api-key/verify-api-key.dto.js';
-import { VERIFY_API_KEY_PATH, VerifyApiKeyHttpHandler } from '../keys/edge/verify-api-key/verify-api-key.http-handler.js';
-import { documentVerifyApiKey } from '../keys/edge/verify-api-key/verify-api-key.openapi.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
 import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
 import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
@@ -20,12 +18,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
-  serveAheadOfFramework(app.getHttpServer(), {
-    method: 'POST',
-    path: VERIFY_API_KEY_PATH,
-    trustProxy: (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
-    handle: app.get(VerifyApiKeyHttpHandler).handle,
-  });
+  const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
+  serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
   app.use(jsonOnlyMiddleware);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
   app.use(bodyParserErrorHandler);
@@ -40,9 +34,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: sk_...' })
       .build(),
-    { extraModels: [VerifyApiKeyRequest, VerifyApiKeyResponse, ErrorResponse] },
+    { extraModels: edgeRoutes.flatMap((route) => route.openApiModels as unknown as (new () => unknown)[]) },
   );
-  documentVerifyApiKey(document);
+  for (const route of edgeRoutes) route.document(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

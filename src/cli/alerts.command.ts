@@ -1,24 +1,19 @@
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
 import { ANOMALY_DETECTED, ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
-import { configModule } from '../app/app.module.js';
-import { EventStoreModule } from '../app/storage/event-store.module.js';
+import type { Environment } from '../shared/config/environment.js';
+import { openCliContext } from './cli-context.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { UsageError } from './usage-error.js';
 
 const PAGE = 1000;
-
-@Module({ imports: [configModule(), EventStoreModule] })
-class AlertsModule {}
 
 /**
  * Prints every alert in the log, oldest first, one JSON object per line in the webhook's shape. For the
  * operator: it includes the alerts of no account (a burst of failed authentications from an address with
  * unknown keys), which no account's GET /v1/alerts lists.
  */
-export async function alerts(args: string[]): Promise<void> {
+export async function alerts(args: string[], environment: Environment): Promise<void> {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -28,7 +23,7 @@ export async function alerts(args: string[]): Promise<void> {
     throw new UsageError(`--rule must be one of ${ANOMALY_RULES.join(', ')}`);
   }
   if (values.unowned && values.account !== undefined) throw new UsageError('--unowned and --account exclude each other');
-  const app = await NestFactory.createApplicationContext(AlertsModule, { logger: ['error', 'fatal'] });
+  const app = await openCliContext(environment, { readModels: false });
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     let after: number | null = null;

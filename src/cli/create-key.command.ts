@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
-import { configModule } from '../app/app.module.js';
-import { EventStoreModule } from '../app/storage/event-store.module.js';
+import type { Environment } from '../shared/config/environment.js';
+import { openCliContext } from './cli-context.js';
 import { CreateApiKeyCommand } from '../keys/commands/create-api-key/create-api-key.command.js';
 import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-api-key.presenter.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
@@ -12,11 +10,8 @@ import { UsageError } from './usage-error.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-@Module({ imports: [configModule(), CqrsModule.forRoot(), EventStoreModule, KeysCommandsModule] })
-class CreateKeyModule {}
-
 /** Appends KeyCreated to the configured event store and prints the key exactly as POST /v1/api-keys returns it. */
-export async function createKey(args: string[]): Promise<void> {
+export async function createKey(args: string[], environment: Environment): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { account: { type: 'string' }, name: { type: 'string' }, 'rate-limit': { type: 'string' } },
@@ -26,7 +21,7 @@ export async function createKey(args: string[]): Promise<void> {
     throw new UsageError('--account is required: 1-64 letters, digits, _ or -');
   }
   const rateLimit = values['rate-limit'] === undefined ? null : parseRateLimit(values['rate-limit']);
-  const app = await NestFactory.createApplicationContext(CreateKeyModule, { logger: ['error', 'fatal'] });
+  const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const created = await app
       .get(CommandBus)

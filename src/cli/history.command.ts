@@ -1,27 +1,22 @@
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { configModule } from '../app/app.module.js';
-import { EventStoreModule } from '../app/storage/event-store.module.js';
+import type { Environment } from '../shared/config/environment.js';
+import { openCliContext } from './cli-context.js';
 import { HISTORY_START } from '../keys/queries/get-api-key-history/key-history-cursor.js';
+import { KeyNotFound } from '../keys/domain/api-key-errors.js';
 import { presentHistoryEvent } from '../keys/queries/get-api-key-history/key-history.presenter.js';
 import { readKeyHistoryPage } from '../keys/queries/get-api-key-history/read-key-history.js';
-import { DomainError } from '../shared/domain/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { UsageError } from './usage-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE = 1000;
 
-@Module({ imports: [configModule(), EventStoreModule] })
-class HistoryModule {}
-
 /** Prints a key's whole trail from the log, one JSON event per line, as GET /v1/api-keys/{id}/events shows them. */
-export async function history(args: string[]): Promise<void> {
+export async function history(args: string[], environment: Environment): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   const [keyId] = positionals;
   if (!keyId || positionals.length > 1 || !UUID.test(keyId)) throw new UsageError('history takes one key id (a UUID)');
-  const app = await NestFactory.createApplicationContext(HistoryModule, { logger: ['error', 'fatal'] });
+  const app = await openCliContext(environment, { readModels: false });
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     let cursor = HISTORY_START;
@@ -33,7 +28,7 @@ export async function history(args: string[]): Promise<void> {
       if (!page.next) break;
       cursor = page.next;
     }
-    if (printed === 0) throw new DomainError('KEY_NOT_FOUND', `No such API key: ${keyId}`);
+    if (printed === 0) throw new KeyNotFound(keyId);
   } finally {
     await app.close();
   }

@@ -1,16 +1,12 @@
 import { parseArgs } from 'node:util';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { configModule } from '../app/app.module.js';
-import { rebuildProjections, type RebuildProgress } from '../app/rebuild-projections.js';
-import { EventStoreModule } from '../app/storage/event-store.module.js';
-import { ReadModelModule } from '../app/storage/read-model.module.js';
-import { VIEW_PROJECTIONS, viewProjectionsProvider } from '../app/view-projections.provider.js';
+import { nothingProvided, openProjections } from '../app/projections/open-projections.js';
+import { PROJECTIONS } from '../app/projections/projection-catalog.js';
+import { rebuildProjections, type RebuildProgress } from '../app/projections/rebuild-projections.js';
+import type { Storage } from '../app/storage/storage.js';
+import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
-import type { Projection } from '../shared/projections/projection.js';
-
-@Module({ imports: [configModule(), EventStoreModule, ReadModelModule], providers: [viewProjectionsProvider] })
-class ReplayModule {}
+import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
+import { openCliContext } from './cli-context.js';
 
 const BAR_WIDTH = 30;
 
@@ -20,13 +16,24 @@ function drawProgress({ events, position, head }: RebuildProgress): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${(share * 100).toFixed(0)}% ${events} events`);
 }
 
-/** Drops every read model and rebuilds it from the start of the log. Stop the service first. */
-export async function replay(args: string[]): Promise<void> {
+/** Drops every read model declared `rebuiltByReplay` and rebuilds it from the start of the log. Stop the service first. */
+export async function replay(args: string[], environment: Environment): Promise<void> {
   parseArgs({ args, strict: true });
-  const app = await NestFactory.createApplicationContext(ReplayModule, { logger: ['error', 'fatal'] });
+  const app = await openCliContext(environment, { readModels: true });
   try {
-    const projections = app.get<Projection[]>(VIEW_PROJECTIONS);
-    const result = await rebuildProjections(app.get<EventStore>(EVENT_STORE), projections, drawProgress);
+    const store = app.get<EventStore>(EVENT_STORE);
+    const opened = await openProjections(
+      PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay),
+      {
+        store,
+        storage: app.get<Storage>(READ_MODEL_STORAGE),
+        config: environment,
+        log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
+        provided: nothingProvided('in the CLI'),
+      },
+    );
+    const projections = opened.map(({ projection }) => projection);
+    const result = await rebuildProjections(store, projections, drawProgress);
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     process.stderr.write('\n');
     process.stdout.write(

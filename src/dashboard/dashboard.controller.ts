@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../keys/authentication/public.decorator.js';
+import { Public } from '../shared/http/public.decorator.js';
 import type { BuiltDashboard } from './built-dashboard.js';
 import { DashboardFiles } from './dashboard-files.js';
 import { setDashboardSecurityHeaders } from './dashboard-security-headers.js';

@@ -1,30 +1,37 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
+import { KeyTable } from './authentication/key-table.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
+import type { KeysStorage } from './keys.storage.js';
+import { API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
+import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
-import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
 
+/**
+ * The keys feature: its routes, the guard that authenticates every other route, the verify edge route, and
+ * its ports bound to the read-model storage. Its projections are declared in keys.projections.ts.
+ */
 @Module({
-  controllers: [
-    CreateApiKeyController,
-    ListApiKeysController,
-    GetApiKeyController,
-    GetApiKeyHistoryController,
-    RevokeApiKeyController,
-  ],
+  imports: [UsageModule],
+  controllers: [CreateApiKeyController, ListApiKeysController, GetApiKeyController, GetApiKeyHistoryController, RevokeApiKeyController],
   providers: [
+    { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
+    // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
+    { provide: KeyTable, useFactory: (readModel: ApiKeyReadModel) => new KeyTable(readModel), inject: [API_KEY_READ_MODEL] },
     CreateApiKeyHandler,
     RevokeApiKeyHandler,
     ListApiKeysHandler,

@@ -1,4 +1,4 @@
-import { InMemoryCheckpointStore } from '../../src/anomalies/delivery/in-memory-checkpoint-store.js';
+import { InMemoryCheckpointStore } from '../../src/infrastructure/in-memory/in-memory-checkpoint-store.js';
 import { MongoCheckpointStore } from '../../src/infrastructure/mongodb/mongo-checkpoint-store.js';
 import { SqliteCheckpointStore } from '../../src/infrastructure/sqlite/sqlite-checkpoint-store.js';
 import { whenMongo } from '../support/mongodb-fixture.js';

@@ -1,5 +1,5 @@
 import { AlertWebhookDelivery, type AlertWebhookOptions } from '../../src/anomalies/delivery/alert-webhook.projection.js';
-import { InMemoryCheckpointStore } from '../../src/anomalies/delivery/in-memory-checkpoint-store.js';
+import { InMemoryCheckpointStore } from '../../src/infrastructure/in-memory/in-memory-checkpoint-store.js';
 import { WEBHOOK_SIGNATURE_HEADER } from '../../src/anomalies/delivery/webhook-signature.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../../src/anomalies/domain/anomaly.js';
 import { InMemoryEventStore } from '../../src/infrastructure/in-memory/in-memory-event-store.js';

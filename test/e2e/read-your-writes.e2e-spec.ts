@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { ProjectionsService } from '../../src/app/projections.service.js';
+import { ProjectionsService } from '../../src/app/projections/projections.service.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';

@@ -4,7 +4,7 @@ import { eventually } from '../support/eventually.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../src/anomalies/domain/anomaly-thresholds.js';
 import { restoreDetectorState } from '../../src/anomalies/domain/detector-snapshot.js';
 import { get } from '../../src/anomalies/domain/persistent-map.js';
-import { openDetectorSnapshotStore } from '../../src/app/storage/open-detector-snapshot-store.js';
+import { openReadModelStorage } from '../../src/app/storage/storage.js';
 import { backends, startTestApp } from '../support/test-app.js';
 
 interface Listed {
@@ -62,18 +62,17 @@ describe.each(backends())('Restart (%s read model)', (backend) => {
       expect(detectorOf(ready.body).lag_events).toBe(0);
     });
     await first.close();
-    const snapshots = await openDetectorSnapshotStore({
-      DATA_DIR: first.dataDir,
-      MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined,
-      MONGODB_DB: first.mongoDb ?? 'unused',
-    });
+    const storage = await openReadModelStorage(
+      { DATA_DIR: first.dataDir, MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined, MONGODB_DB: first.mongoDb ?? 'unused' },
+      { walCheckpoints: false, onWarning: () => undefined },
+    );
     try {
-      const snapshot = await snapshots.load();
+      const snapshot = await (await storage.detectorSnapshotStore()).load();
       expect(snapshot?.position).toBeGreaterThan(0);
       const state = restoreDetectorState(snapshot!.state, DEFAULT_ANOMALY_THRESHOLDS);
       expect(get(state!.keys, other.body.id)?.accountId).toBe('acme');
     } finally {
-      await snapshots.close();
+      await storage.close();
       await first.destroy();
     }
   });

@@ -6,6 +6,7 @@ import { AppModule } from '../../src/app/app.module.js';
 import { configureApp } from '../../src/app/configure-app.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
 import type { KeyRateLimit } from '../../src/keys/domain/api-key-events.js';
+import { loadEnvironment } from '../../src/shared/config/environment.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -60,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EVENTSTORE_URL: process.env.EVENTSTORE_URL,
     ...options.env,
   };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(overrides), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadEnvironment({ ...process.env, ...overrides })), {
     bodyParser: false,
     logger: false,
     abortOnError: false,

@@ -9,7 +9,7 @@ import {
   type WebhookFetch,
   type WebhookRequest,
 } from './alert-webhook.projection.js';
-import { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
+import { InMemoryCheckpointStore } from '../../infrastructure/in-memory/in-memory-checkpoint-store.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
 
 const SECRET = 'whsec_unit_test_secret_value_42';

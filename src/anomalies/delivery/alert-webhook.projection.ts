@@ -94,8 +94,10 @@ function stoppedError(): Error {
  * webhook is down alerts wait in the log, nothing is dropped, and later alerts wait behind the
  * failing one (order over throughput).
  */
+export const ALERT_WEBHOOK_DELIVERY = 'alert-webhook';
+
 export class AlertWebhookDelivery implements Projection {
-  readonly name = 'alert-webhook';
+  readonly name = ALERT_WEBHOOK_DELIVERY;
   readonly eventTypes = [ANOMALY_DETECTED] as const;
   private readonly stopping = new AbortController();
 
@@ -146,11 +148,6 @@ export class AlertWebhookDelivery implements Projection {
    */
   stop(): void {
     this.stopping.abort();
-  }
-
-  /** The delivery owns its checkpoint store. */
-  async close(): Promise<void> {
-    await this.checkpoints.close();
   }
 
   private async deliver(event: RecordedEvent): Promise<void> {

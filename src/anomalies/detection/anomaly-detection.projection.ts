@@ -80,12 +80,9 @@ export class AnomalyDetectionProjection implements Projection {
     await this.snapshots.clear();
   }
 
+  /** A last snapshot at stop; the snapshot store belongs to the storage it was opened from. */
   async close(): Promise<void> {
-    try {
-      await this.saveSnapshot();
-    } finally {
-      await this.snapshots.close();
-    }
+    await this.saveSnapshot();
   }
 
   private async snapshotWhenDue(): Promise<void> {

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { Public } from '../../keys/authentication/public.decorator.js';
-import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
+import { Public } from '../../shared/http/public.decorator.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
-import { ProjectionsService } from '../projections.service.js';
+import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import { ProjectionsService } from '../projections/projections.service.js';
 import { checkDependency, describeProjection } from './readiness.js';
 
 @ApiTags('Health')
@@ -17,7 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(API_KEY_READ_MODEL) private readonly readModel: ApiKeyReadModel,
+    @Inject(READ_MODEL_STORAGE) private readonly readModels: ReadModelStorage,
     private readonly projections: ProjectionsService,
   ) {}
 
@@ -36,7 +36,7 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.dependency('event_store', () => this.store.ping()),
-        () => this.dependency('read_model', () => this.readModel.ping()),
+        () => this.dependency('read_model', () => this.readModels.ping()),
         () => this.projectionsIndicator(),
       ]);
     } catch (error) {

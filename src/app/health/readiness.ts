@@ -1,4 +1,4 @@
-import type { ProjectionLag } from '../projections.service.js';
+import type { ProjectionLag } from '../projections/projections.service.js';
 
 export interface DependencyCheck {
   status: 'up' | 'down';

@@ -1,12 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { DomainError } from '../../shared/domain/domain-error.js';
+import { RateLimited, Unauthenticated } from '../../shared/application/errors.js';
 import { ApiKeyVerifier } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { bearerToken } from './bearer-token.js';
 import type { Principal } from './principal.js';
-import { IS_PUBLIC } from './public.decorator.js';
+import { IS_PUBLIC } from '../../shared/http/public.decorator.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
 
 declare module 'express-serve-static-core' {
@@ -35,8 +35,7 @@ export class ApiKeyAuthGuard implements CanActivate {
 
     const guard = this.failures.check(address);
     if (!guard.allowed) {
-      res.setHeader('Retry-After', String(guard.retryAfterSeconds));
-      throw new DomainError('RATE_LIMITED', 'Too many failed authentications from this address. Retry later.');
+      throw new RateLimited('Too many failed authentications from this address. Retry later.', guard.retryAfterSeconds);
     }
     const use = {
       requestId: req.requestId,
@@ -49,16 +48,17 @@ export class ApiKeyAuthGuard implements CanActivate {
     if (!token) {
       this.failures.recordFailure(address);
       this.verifier.recordMissing(use);
-      throw new DomainError('UNAUTHENTICATED', 'Provide your API key in the Authorization header: "Bearer sk_...".');
+      throw new Unauthenticated('Provide your API key in the Authorization header: "Bearer sk_...".');
     }
     const verification = this.verifier.verify(token, use);
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
       this.failures.recordFailure(address);
-      throw new DomainError('UNAUTHENTICATED', INVALID_KEY_MESSAGE);
+      throw new Unauthenticated(INVALID_KEY_MESSAGE);
     }
     setRateLimitHeaders(res, verification.rate);
     if (!verification.valid) {
-      throw new DomainError('RATE_LIMITED', `Rate limit of ${verification.rate.limit} requests exceeded for this key.`);
+      const { limit, retryAfterSeconds } = verification.rate;
+      throw new RateLimited(`Rate limit of ${limit} requests exceeded for this key.`, retryAfterSeconds);
     }
     req.principal = { keyId: verification.key.keyId, accountId: verification.key.accountId };
     return true;

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { type AppConfigService, setting } from '../../shared/config/app-config.js';
+import { Environment } from '../../shared/config/environment.js';
 import type { RateDecision, RateLimit } from '../../shared/rate-limit/gcra.js';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 
@@ -10,10 +9,10 @@ export class AuthFailureLimiter {
   private readonly limiter = new RateLimiter();
   private readonly limit: RateLimit;
 
-  constructor(@Inject(ConfigService) config: AppConfigService) {
+  constructor(@Inject(Environment) config: Environment) {
     this.limit = {
-      requests: setting(config, 'AUTH_FAILURE_LIMIT'),
-      perSeconds: setting(config, 'AUTH_FAILURE_WINDOW_SECONDS'),
+      requests: config.AUTH_FAILURE_LIMIT,
+      perSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
     };
   }
 

@@ -14,6 +14,14 @@ export interface KnownKey {
 
 const LOAD_PAGE = 5000;
 
+export const KEY_TABLE = 'key-table';
+
+/** The part of the key read model the table loads from. */
+export interface KeyTableSource {
+  getCheckpoint(): Promise<number | null>;
+  scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
+}
+
 /**
  * Every key by the SHA-256 of its secret, in process memory: authentication and verification
  * answer from here with no store call. Loaded from the read model, then kept current as a
@@ -21,28 +29,28 @@ const LOAD_PAGE = 5000;
  * verify endpoint can say REVOKED.
  */
 export class KeyTable implements Projection {
-  readonly name = 'key-table';
+  readonly name = KEY_TABLE;
   readonly eventTypes = API_KEY_EVENT_TYPES;
   private readonly byHash = new Map<string, KnownKey>();
   private readonly hashById = new Map<string, string>();
   private position: number | null = null;
+
+  constructor(private readonly source: KeyTableSource) {}
 
   lookup(secretHash: string): KnownKey | undefined {
     return this.byHash.get(secretHash);
   }
 
   /**
-   * Reads the read model's checkpoint first, then its views: the views are at least that fresh,
-   * and replaying the log from the checkpoint re-applies, in order, anything they already include.
+   * Loads the table when its runner starts: reads the read model's checkpoint first, then its views. The
+   * views are at least that fresh, and following the log from the checkpoint re-applies, in order, anything
+   * they already include.
    */
-  async load(readModel: {
-    getCheckpoint(): Promise<number | null>;
-    scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
-  }): Promise<void> {
-    this.position = await readModel.getCheckpoint();
+  async checkpoint(): Promise<number | null> {
+    this.position = await this.source.getCheckpoint();
     let afterId: string | null = null;
     for (;;) {
-      const page = await readModel.scan(afterId, LOAD_PAGE);
+      const page = await this.source.scan(afterId, LOAD_PAGE);
       for (const view of page) {
         this.put(view.secretHash, {
           keyId: view.id,
@@ -52,13 +60,9 @@ export class KeyTable implements Projection {
           rateLimit: view.rateLimit,
         });
       }
-      if (page.length < LOAD_PAGE) return;
+      if (page.length < LOAD_PAGE) return this.position;
       afterId = page[page.length - 1].id;
     }
-  }
-
-  async checkpoint(): Promise<number | null> {
-    return this.position;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {

@@ -1,6 +1,8 @@
-import { DomainError } from '../../shared/domain/domain-error.js';
-import { type ApiKeyCommand, decide, foldApiKey } from './api-key-decider.js';
-import type { ApiKeyEvent, KeyCreated, KeyRevoked } from './api-key-events.js';
+import { fold } from '../../shared/domain/decider.js';
+import { DeciderSpecification } from '../../shared/domain/testing/decider-specification.js';
+import { type ApiKeyCommand, apiKeyDecider } from './api-key-decider.js';
+import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
+import type { KeyCreated, KeyRevoked } from './api-key-events.js';
 
 const keyId = '550e8400-e29b-41d4-a716-446655440000';
 const created: KeyCreated = {
@@ -41,23 +43,11 @@ const revoke: ApiKeyCommand = {
   now: '2026-01-02T00:00:00.000Z',
 };
 
-/** given events → when command → then events */
-function given(events: ApiKeyEvent[]) {
-  return {
-    when: (command: ApiKeyCommand) => ({
-      then: (expected: ApiKeyEvent[]) => expect(decide(foldApiKey(events), command)).toEqual(expected),
-      thenFails: (code: DomainError['code']) => {
-        const attempt = () => decide(foldApiKey(events), command);
-        expect(attempt).toThrow(DomainError);
-        try {
-          attempt();
-        } catch (error) {
-          expect((error as DomainError).code).toBe(code);
-        }
-      },
-    }),
-  };
-}
+const { given } = DeciderSpecification.for(apiKeyDecider);
+
+const NAME_INVALID = 'name must be between 1 and 100 characters.';
+const RATE_LIMIT_INVALID = 'rate_limit must allow 1-1000000 requests per 1-86400 seconds.';
+const NOT_FOUND = `No such API key: ${keyId}`;
 
 describe('API key decider', () => {
   describe('CreateApiKey', () => {
@@ -66,17 +56,17 @@ describe('API key decider', () => {
     });
 
     it('creates a key without a name', () => {
-      const event = decide(foldApiKey([]), { ...create, name: null })[0] as KeyCreated;
-      expect(event.data.name).toBeNull();
+      given([]).when({ ...create, name: null }).then([{ ...created, data: { ...created.data, name: null } }]);
     });
 
     it('refuses to create a key twice', () => {
-      given([created]).when(create).thenFails('KEY_ALREADY_EXISTS');
+      given([created]).when(create).thenThrows(KeyAlreadyExists, (error) => error.keyId === keyId);
+      given([created, revoked]).when(create).thenThrows(KeyAlreadyExists);
     });
 
     it('refuses a name longer than 100 characters or blank', () => {
-      given([]).when({ ...create, name: 'x'.repeat(101) }).thenFails('INVALID_REQUEST');
-      given([]).when({ ...create, name: '   ' }).thenFails('INVALID_REQUEST');
+      given([]).when({ ...create, name: 'x'.repeat(101) }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
+      given([]).when({ ...create, name: '   ' }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
       given([]).when({ ...create, name: 'x'.repeat(100) }).then([{ ...created, data: { ...created.data, name: 'x'.repeat(100) } }]);
     });
 
@@ -88,7 +78,7 @@ describe('API key decider', () => {
         { requests: 10, perSeconds: 86_401 },
         { requests: 1.5, perSeconds: 60 },
       ]) {
-        given([]).when({ ...create, rateLimit }).thenFails('INVALID_REQUEST');
+        given([]).when({ ...create, rateLimit }).thenThrows(RateLimitInvalid, (error) => error.message === RATE_LIMIT_INVALID);
       }
     });
   });
@@ -99,16 +89,17 @@ describe('API key decider', () => {
     });
 
     it('appends nothing when the key is already revoked', () => {
-      given([created, revoked]).when({ ...revoke, now: '2026-02-01T00:00:00.000Z' }).then([]);
+      given([created, revoked]).when({ ...revoke, now: '2026-02-01T00:00:00.000Z' }).thenNothing();
     });
 
     it('answers not found for a key that does not exist', () => {
-      given([]).when(revoke).thenFails('KEY_NOT_FOUND');
+      given([]).when(revoke).thenThrows(KeyNotFound, (error) => error.keyId === keyId && error.message === NOT_FOUND);
     });
 
     it("answers not found for another account's key, exactly as for an unknown one", () => {
-      given([created]).when({ ...revoke, accountId: 'globex' }).thenFails('KEY_NOT_FOUND');
-      given([created, revoked]).when({ ...revoke, accountId: 'globex' }).thenFails('KEY_NOT_FOUND');
+      const asUnknown = (error: KeyNotFound) => error.keyId === keyId && error.message === NOT_FOUND;
+      given([created]).when({ ...revoke, accountId: 'globex' }).thenThrows(KeyNotFound, asUnknown);
+      given([created, revoked]).when({ ...revoke, accountId: 'globex' }).thenThrows(KeyNotFound, asUnknown);
     });
 
     it('lets a key revoke itself', () => {
@@ -119,14 +110,18 @@ describe('API key decider', () => {
 
   describe('evolve', () => {
     it('folds a history into the current state', () => {
-      expect(foldApiKey([])).toEqual({ status: 'absent' });
-      expect(foldApiKey([created])).toEqual({ status: 'active', keyId, accountId: 'acme', revokedAt: null });
-      expect(foldApiKey([created, revoked])).toEqual({
+      expect(fold(apiKeyDecider, [])).toEqual({ status: 'absent' });
+      expect(fold(apiKeyDecider, [created])).toEqual({ status: 'active', keyId, accountId: 'acme', revokedAt: null });
+      expect(fold(apiKeyDecider, [created, revoked])).toEqual({
         status: 'revoked',
         keyId,
         accountId: 'acme',
         revokedAt: '2026-01-02T00:00:00.000Z',
       });
+    });
+
+    it('starts every fold from a fresh initial state', () => {
+      expect(apiKeyDecider.initialState()).not.toBe(apiKeyDecider.initialState());
     });
   });
 });

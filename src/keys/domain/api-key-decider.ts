@@ -1,4 +1,5 @@
-import { DomainError } from '../../shared/domain/domain-error.js';
+import type { Decider } from '../../shared/domain/decider.js';
+import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
 import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
 
 export const MAX_KEY_NAME_LENGTH = 100;
@@ -7,8 +8,6 @@ export const RATE_LIMIT_BOUNDS = { requests: { min: 1, max: 1_000_000 }, perSeco
 export type ApiKeyState =
   | { status: 'absent' }
   | { status: 'active' | 'revoked'; keyId: string; accountId: string; revokedAt: string | null };
-
-export const initialApiKeyState: ApiKeyState = { status: 'absent' };
 
 export interface CreateApiKey {
   type: 'CreateApiKey';
@@ -32,7 +31,14 @@ export interface RevokeApiKey {
 
 export type ApiKeyCommand = CreateApiKey | RevokeApiKey;
 
-export function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
+/** The API key aggregate: one stream per key (apiKeyStreamId), created once, revoked at most once. */
+export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'absent' }),
+};
+
+function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
   switch (event.type) {
     case 'KeyCreated':
       return { status: 'active', keyId: event.data.keyId, accountId: event.data.accountId, revokedAt: null };
@@ -42,11 +48,7 @@ export function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
   }
 }
 
-export function foldApiKey(events: readonly ApiKeyEvent[]): ApiKeyState {
-  return events.reduce(evolve, initialApiKeyState);
-}
-
-export function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
+function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
   switch (command.type) {
     case 'CreateApiKey':
       return decideCreate(state, command);
@@ -56,17 +58,11 @@ export function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[
 }
 
 function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] {
-  if (state.status !== 'absent') throw new DomainError('KEY_ALREADY_EXISTS', `API key ${command.keyId} already exists.`);
+  if (state.status !== 'absent') throw new KeyAlreadyExists(command.keyId);
   if (command.name !== null && (command.name.trim().length === 0 || command.name.length > MAX_KEY_NAME_LENGTH)) {
-    throw new DomainError('INVALID_REQUEST', `name must be between 1 and ${MAX_KEY_NAME_LENGTH} characters.`);
+    throw new NameInvalid(MAX_KEY_NAME_LENGTH);
   }
-  if (!withinBounds(command.rateLimit)) {
-    const { requests, perSeconds } = RATE_LIMIT_BOUNDS;
-    throw new DomainError(
-      'INVALID_REQUEST',
-      `rate_limit must allow ${requests.min}-${requests.max} requests per ${perSeconds.min}-${perSeconds.max} seconds.`,
-    );
-  }
+  if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
   const { keyId, accountId, name, prefix, secretHash, rateLimit, actingKeyId, now } = command;
   return [
     {
@@ -92,7 +88,7 @@ function withinBounds({ requests, perSeconds }: KeyRateLimit): boolean {
 function decideRevoke(state: ApiKeyState, command: RevokeApiKey): ApiKeyEvent[] {
   // Another account's key is indistinguishable from a key that does not exist.
   if (state.status === 'absent' || state.accountId !== command.accountId) {
-    throw new DomainError('KEY_NOT_FOUND', `No such API key: ${command.keyId}`);
+    throw new KeyNotFound(command.keyId);
   }
   if (state.status === 'revoked') return [];
   return [

@@ -1,7 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { DomainError } from '../../shared/domain/domain-error.js';
+import { InvalidRequest } from '../../shared/application/errors.js';
 
 /** The `{api_key_id}` path parameter: a malformed id is a 400 naming the parameter. */
 export const keyIdPipe = new ParseUUIDPipe({
-  exceptionFactory: () => new DomainError('INVALID_REQUEST', 'api_key_id must be a UUID.'),
+  exceptionFactory: () => new InvalidRequest('api_key_id must be a UUID.'),
 });

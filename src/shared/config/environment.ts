@@ -3,7 +3,10 @@ import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, 
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-/** Every setting the service reads from its environment, validated once at start. */
+/**
+ * Every setting the service reads from its environment, each with its default (optional ones: undefined),
+ * validated once at start by loadEnvironment; the validated instance is what every module injects.
+ */
 export class Environment {
   @IsInt()
   @Min(1)
@@ -66,31 +69,31 @@ export class Environment {
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'VERIFY_TOKEN must be at least 32 characters' })
-  VERIFY_TOKEN?: string;
+  VERIFY_TOKEN?: string = undefined;
 
   /** JSON overrides of the anomaly thresholds, e.g. {"spikeFactor": 8}; checked at start by the anomaly module. */
   @IsOptional()
   @IsString()
-  ANOMALY_THRESHOLDS?: string;
+  ANOMALY_THRESHOLDS?: string = undefined;
 
   /** Where each alert is POSTed once; unset turns delivery off. */
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
-  ALERT_WEBHOOK_URL?: string;
+  ALERT_WEBHOOK_URL?: string = undefined;
 
   /** Secret that signs each delivery (ParseSphere-Signature header); required with ALERT_WEBHOOK_URL. */
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET must be at least 16 characters' })
-  ALERT_WEBHOOK_SECRET?: string;
+  ALERT_WEBHOOK_SECRET?: string = undefined;
 
   @IsOptional()
   @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover):\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
-  EVENTSTORE_URL?: string;
+  EVENTSTORE_URL?: string = undefined;
 
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URL must be a mongodb:// connection string' })
-  MONGODB_URL?: string;
+  MONGODB_URL?: string = undefined;
 
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
@@ -99,24 +102,14 @@ export class Environment {
 
 export class InvalidConfigurationError extends Error {}
 
-const INTEGER_SETTINGS = new Set([
-  'PORT',
-  'READ_YOUR_WRITES_TIMEOUT_MS',
-  'POLL_INTERVAL_MS',
-  'RATE_LIMIT_REQUESTS',
-  'RATE_LIMIT_PER_SECONDS',
-  'AUTH_FAILURE_LIMIT',
-  'AUTH_FAILURE_WINDOW_SECONDS',
-  'USAGE_FLUSH_INTERVAL_MS',
-]);
-
 /** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
+  const defaults = new Environment();
+  // Every setting is a property of Environment (optional ones default to undefined), so none can be left out here.
   const known = Object.fromEntries(
-    Object.keys(new Environment())
-      .concat(['EVENTSTORE_URL', 'MONGODB_URL', 'VERIFY_TOKEN', 'ANOMALY_THRESHOLDS', 'ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET'])
-      .filter((name) => raw[name] !== undefined && raw[name] !== '')
-      .map((name) => [name, INTEGER_SETTINGS.has(name) ? toInteger(raw[name]) : raw[name]]),
+    Object.entries(defaults)
+      .filter(([name]) => raw[name] !== undefined && raw[name] !== '')
+      .map(([name, fallback]) => [name, typeof fallback === 'number' ? toInteger(raw[name]) : raw[name]]),
   );
   const environment = plainToInstance(Environment, known);
   const errors = validateSync(environment, { skipMissingProperties: false });

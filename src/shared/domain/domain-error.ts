@@ -1,19 +1,20 @@
-/** Machine-readable error codes; the HTTP layer maps each to one status and error type. */
-export type DomainErrorCode =
-  | 'INVALID_REQUEST'
-  | 'UNAUTHENTICATED'
-  | 'KEY_NOT_FOUND'
-  | 'KEY_ALREADY_EXISTS'
-  | 'CONCURRENCY_CONFLICT'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE';
+/**
+ * What a domain error says about the command, in the domain's words (the HTTP layer picks a status per kind):
+ * - not_found: what the command is about does not exist, or not for this caller;
+ * - conflict: the command contradicts what already happened;
+ * - rule_violated: the command itself breaks a rule of the domain.
+ */
+export type DomainErrorKind = 'not_found' | 'conflict' | 'rule_violated';
 
-export class DomainError extends Error {
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-  ) {
+/**
+ * A command the domain refuses. Each feature names its refusals in its own domain folder
+ * (src/keys/domain/api-key-errors.ts); the message is written for the caller and shown as is.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(message: string) {
     super(message);
-    this.name = 'DomainError';
+    this.name = new.target.name;
   }
 }

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import { ConcurrencyConflict } from '../application/errors.js';
 import { DomainError } from '../domain/domain-error.js';
 import { ConcurrencyError } from './concurrency-error.js';
 import { decideAndAppend } from './decide-and-append.js';
@@ -39,7 +40,7 @@ describe('decideAndAppend', () => {
     expect(await store.readStream('s')).toHaveLength(2);
   });
 
-  it('gives up with CONCURRENCY_CONFLICT when retrying cannot resolve the race', async () => {
+  it('gives up with ConcurrencyConflict when retrying cannot resolve the race', async () => {
     const store = new InMemoryEventStore();
     const alwaysLosing: EventStore = Object.assign(Object.create(store), {
       readStream: () => store.readStream('s'),
@@ -48,16 +49,22 @@ describe('decideAndAppend', () => {
       },
     });
     const attempt = decideAndAppend(alwaysLosing, 's', () => [event]);
-    await expect(attempt).rejects.toBeInstanceOf(DomainError);
-    await expect(decideAndAppend(alwaysLosing, 's', () => [event])).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflict);
+    await expect(decideAndAppend(alwaysLosing, 's', () => [event])).rejects.toThrow(
+      'The resource was changed by a concurrent request; retry later.',
+    );
   });
 
   it('lets other errors through untouched', async () => {
     const store = new InMemoryEventStore();
+    class Refused extends DomainError {
+      readonly kind = 'not_found';
+    }
+    const refused = new Refused('nope');
     await expect(
       decideAndAppend(store, 's', () => {
-        throw new DomainError('KEY_NOT_FOUND', 'nope');
+        throw refused;
       }),
-    ).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+    ).rejects.toBe(refused);
   });
 });

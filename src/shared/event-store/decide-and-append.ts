@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/domain-error.js';
+import { ConcurrencyConflict } from '../application/errors.js';
 import { ConcurrencyError } from './concurrency-error.js';
 import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port.js';
 
@@ -15,7 +15,7 @@ const MAX_ATTEMPTS = 3;
 /**
  * Loads a stream, lets a pure function decide, and appends with the revision it read.
  * A lost race is retried from a fresh read; when retries cannot resolve it the caller
- * gets CONCURRENCY_CONFLICT.
+ * gets ConcurrencyConflict.
  */
 export async function decideAndAppend(
   store: EventStore,
@@ -33,7 +33,7 @@ export async function decideAndAppend(
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
       if (attempt >= MAX_ATTEMPTS) {
-        throw new DomainError('CONCURRENCY_CONFLICT', 'The resource was changed by a concurrent request; retry later.');
+        throw new ConcurrencyConflict('The resource was changed by a concurrent request; retry later.');
       }
     }
   }

@@ -1,11 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../domain/domain-error.js';
-import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
-import { INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from './error-response.js';
-import { sendError } from './send-json.js';
+import { type HttpError, toHttpError } from './error-mapping.js';
+import { sendHttpError } from './send-json.js';
 
-/** The one place where errors become HTTP: every body is {"error": {"type", "message"}}. */
+/** Answers every error Nest sees as toHttpError says, and logs what the server should know about. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -14,34 +12,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const { status, message } = this.describe(exception, req);
-    sendError(res, status, message);
+    const answer = toHttpError(exception);
+    this.log(exception, answer, req.requestId);
+    sendHttpError(res, answer);
   }
 
-  private describe(exception: unknown, req: Request): { status: number; message: string } {
-    if (exception instanceof DomainError) {
-      return { status: STATUS_BY_CODE[exception.code], message: exception.message };
-    }
-    if (exception instanceof StoreUnavailableError) {
-      this.logger.warn(`${req.requestId} ${exception.message}`);
-      return { status: 503, message: 'A backing store is unavailable. Retry shortly.' };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status >= 500) this.logger.error(`${req.requestId} ${exception.message}`, exception.stack);
-      return { status, message: httpExceptionMessage(exception) };
-    }
-    this.logger.error(`${req.requestId} unhandled ${describeUnknown(exception)}`, (exception as Error)?.stack);
-    return { status: 500, message: INTERNAL_ERROR_MESSAGE };
+  private log(exception: unknown, answer: HttpError, requestId: string): void {
+    if (answer.log === 'warn') this.logger.warn(`${requestId} ${(exception as Error).message}`);
+    if (answer.log !== 'error') return;
+    if (exception instanceof HttpException) this.logger.error(`${requestId} ${exception.message}`, exception.stack);
+    else this.logger.error(`${requestId} unhandled ${describeUnknown(exception)}`, (exception as Error)?.stack);
   }
-}
-
-function httpExceptionMessage(exception: HttpException): string {
-  const response = exception.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  if (Array.isArray(message)) return message.join('; ');
-  return typeof message === 'string' ? message : exception.message;
 }
 
 function describeUnknown(exception: unknown): string {

@@ -1,5 +1,3 @@
-import type { DomainErrorCode } from '../domain/domain-error.js';
-
 export interface ErrorBody {
   error: { type: string; message: string };
 }
@@ -18,16 +16,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   503: 'service_unavailable_error',
 };
 
-export const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
-  INVALID_REQUEST: 400,
-  UNAUTHENTICATED: 401,
-  KEY_NOT_FOUND: 404,
-  KEY_ALREADY_EXISTS: 409,
-  CONCURRENCY_CONFLICT: 409,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-};
-
+/** The one error body, {"error": {"type", "message"}}, its type chosen by status. */
 export function errorBody(status: number, message: string): ErrorBody {
   const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
   return { error: { type, message } };

@@ -13,29 +13,39 @@ export type FrontRouteHandler = (req: IncomingMessage, res: ServerResponse, cont
 export interface FrontRoute {
   readonly method: string;
   readonly path: string;
-  /** express's compiled 'trust proxy fn', so the client address is the one every other route sees. */
-  readonly trustProxy: (address: string, hop: number) => boolean;
   readonly handle: FrontRouteHandler;
 }
 
 /**
- * Serves one route straight from node:http, ahead of express and Nest, whose per-request work (router,
+ * Serves some routes straight from node:http, ahead of express and Nest, whose per-request work (router,
  * request/response prototypes, middleware chain) costs several times what the hot path itself does.
  * Every other request goes on to the framework unchanged. Matching follows express's defaults: the
- * query string is ignored, case does not matter, one trailing slash is allowed.
+ * query string is ignored, case does not matter, one trailing slash is allowed. `trustProxy` is express's
+ * compiled 'trust proxy fn', so the client address is the one every other route sees.
  */
-export function serveAheadOfFramework(server: Server, route: FrontRoute): void {
+export function serveAheadOfFramework(
+  server: Server,
+  routes: readonly FrontRoute[],
+  trustProxy: (address: string, hop: number) => boolean,
+): void {
+  if (routes.length === 0) return;
   const framework = server.listeners('request') as RequestListener[];
   if (framework.length !== 1) throw new Error(`Expected one request listener (the framework), found ${framework.length}`);
   const [next] = framework;
-  const path = route.path.toLowerCase();
+  const table = routes.map((route) => ({ ...route, path: route.path.toLowerCase() }));
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== route.method || !matches(req.url ?? '', path)) return next(req, res);
+    const route = routeFor(table, req);
+    if (!route) return next(req, res);
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    route.handle(req, res, { requestId, clientIp: proxyaddr(req, route.trustProxy) });
+    route.handle(req, res, { requestId, clientIp: proxyaddr(req, trustProxy) });
   });
+}
+
+function routeFor(table: readonly FrontRoute[], req: IncomingMessage): FrontRoute | undefined {
+  for (const route of table) if (req.method === route.method && matches(req.url ?? '', route.path)) return route;
+  return undefined;
 }
 
 function matches(url: string, path: string): boolean {

@@ -1,16 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Why a body was refused, with the status and message every route answers for it. */
-export class BodyRejected extends Error {
-  constructor(
-    readonly status: 400 | 413 | 415,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The answers for a refused body, the same whether express.json or readJsonBody refused it. */
+export const BODY_REFUSALS = {
+  notJson: 'Request bodies must be JSON (Content-Type: application/json).',
+  notUtf8: 'The request body must be UTF-8 JSON.',
+  tooLarge: 'The request body is too large.',
+  malformed: 'The request body is not valid JSON.',
+} as const;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
@@ -23,14 +22,14 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!JSON_MEDIA_TYPE.test(type)) {
-    return Promise.reject(new BodyRejected(415, 'Request bodies must be JSON (Content-Type: application/json).'));
+    return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.notJson));
   }
   const charset = CHARSET.exec(type)?.[1].toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    return Promise.reject(new BodyRejected(415, 'The request body must be UTF-8 JSON.'));
+    return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.notUtf8));
   }
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
-    return Promise.reject(new BodyRejected(413, 'The request body is too large.'));
+    return Promise.reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -39,7 +38,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
       size += chunk.length;
       if (size > maxBytes) {
         req.off('data', onData);
-        reject(new BodyRejected(413, 'The request body is too large.'));
+        reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
         return;
       }
       chunks.push(chunk);
@@ -51,7 +50,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
       try {
         resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
       } catch {
-        reject(new BodyRejected(400, 'The request body is not valid JSON.'));
+        reject(new InvalidRequest(BODY_REFUSALS.malformed));
       }
     });
   });

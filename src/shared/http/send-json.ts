@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { errorBody } from './error-response.js';
+import { type HttpError, httpError } from './error-mapping.js';
 
 /** A JSON answer written straight to the socket, without express's response helpers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -10,8 +10,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(json);
 }
 
+/** Writes an error answer as toHttpError gives it: status, headers and the {"error": {"type", "message"}} body. */
+export function sendHttpError(res: ServerResponse, error: HttpError): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  sendJson(res, error.status, error.body);
+}
+
 /** The one error shape, {"error": {"type", "message"}}, with the challenge every 401 carries. */
 export function sendError(res: ServerResponse, status: number, message: string): void {
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="parsesphere"');
-  sendJson(res, status, errorBody(status, message));
+  sendHttpError(res, httpError(status, message));
 }

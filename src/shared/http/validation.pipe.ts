@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { DomainError } from '../domain/domain-error.js';
+import { InvalidRequest } from '../application/errors.js';
 
 function describeErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
@@ -18,6 +18,6 @@ export function strictValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new DomainError('INVALID_REQUEST', describeErrors(errors).join('; ')),
+    exceptionFactory: (errors) => new InvalidRequest(describeErrors(errors).join('; ')),
   });
 }

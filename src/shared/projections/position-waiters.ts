@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/domain-error.js';
+import { ServiceUnavailable } from '../application/errors.js';
 
 interface Waiter {
   position: number;
@@ -11,7 +11,7 @@ interface Waiter {
 export class PositionWaiters {
   private waiters: Waiter[] = [];
 
-  /** Resolves once advance() reaches `position`, or fails with SERVICE_UNAVAILABLE after timeoutMs. */
+  /** Resolves once advance() reaches `position`, or fails with ServiceUnavailable after timeoutMs. */
   wait(position: number, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -20,7 +20,7 @@ export class PositionWaiters {
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new DomainError('SERVICE_UNAVAILABLE', 'The change was recorded but is not yet visible; retry the read shortly.'));
+          reject(new ServiceUnavailable('The change was recorded but is not yet visible; retry the read shortly.'));
         }, timeoutMs),
       };
       this.waiters.push(waiter);

@@ -1,4 +1,5 @@
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import { ServiceUnavailable } from '../application/errors.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -62,11 +63,11 @@ describe('ProjectionRunner', () => {
     expect(projection.saved).toBe(skipped.position);
   });
 
-  it('times out a waiter with SERVICE_UNAVAILABLE when the projection cannot keep up', async () => {
+  it('times out a waiter with ServiceUnavailable when the projection cannot keep up', async () => {
     projection.failuresLeft = 1000;
     await runner.start();
     const { position } = await store.appendToStream('a', [wanted], 'no_stream');
-    await expect(runner.waitUntilProcessed(position, 50)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(runner.waitUntilProcessed(position, 50)).rejects.toBeInstanceOf(ServiceUnavailable);
     expect(runner.status().lastError).toBe('store down');
   });
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/domain-error.js';
+import { ServiceUnavailable } from '../application/errors.js';
 import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
@@ -50,7 +50,7 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = null;
     await this.projection.close?.();
-    this.waiters.rejectAll(new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.'));
+    this.waiters.rejectAll(new ServiceUnavailable('The service is shutting down.'));
   }
 
   status(): ProjectionStatus {

@@ -1,10 +1,10 @@
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
-import type { AppConfigService } from '../../shared/config/app-config.js';
+import { loadEnvironment } from '../../shared/config/environment.js';
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
 import { UsageRecorder } from './usage-recorder.js';
 
-const config = { get: () => 60_000 } as unknown as AppConfigService;
+const config = loadEnvironment({ USAGE_FLUSH_INTERVAL_MS: '60000' });
 
 const use = (keyId: string, n: number): KeyUsedData => ({
   keyId,

@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { type AppConfigService, setting } from '../../shared/config/app-config.js';
+import { Environment } from '../../shared/config/environment.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import {
   EVENT_STORE,
@@ -42,9 +41,9 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ConfigService) config: AppConfigService,
+    @Inject(Environment) config: Environment,
   ) {
-    this.intervalMs = setting(config, 'USAGE_FLUSH_INTERVAL_MS');
+    this.intervalMs = config.USAGE_FLUSH_INTERVAL_MS;
   }
 
   onApplicationBootstrap(): void {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { DomainError } from '../../../shared/domain/domain-error.js';
+import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
@@ -45,7 +45,7 @@ export class CreateApiKeyController {
     // The key exists once its event is appended: if a read model cannot show it yet, the caller
     // still gets the key (the only time it can), and the listing catches up when the store is back.
     await this.projections.caughtUpTo(created.position, API_KEY_EVENT_TYPES).catch((error: unknown) => {
-      if (!(error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE')) throw error;
+      if (!(error instanceof ServiceUnavailable)) throw error;
       this.logger.warn(`Key ${created.keyId} created; read models not caught up: ${error.message}`);
     });
     return presentCreatedApiKey(created);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type AppConfigService, setting } from '../../../shared/config/app-config.js';
+import { Environment } from '../../../shared/config/environment.js';
+import { fold } from '../../../shared/domain/decider.js';
 import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
-import { decide, foldApiKey } from '../../domain/api-key-decider.js';
+import { apiKeyDecider } from '../../domain/api-key-decider.js';
 import { apiKeyStreamId, type KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
@@ -17,11 +17,11 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(ConfigService) config: AppConfigService,
+    @Inject(Environment) config: Environment,
   ) {
     this.defaultRateLimit = {
-      requests: setting(config, 'RATE_LIMIT_REQUESTS'),
-      perSeconds: setting(config, 'RATE_LIMIT_PER_SECONDS'),
+      requests: config.RATE_LIMIT_REQUESTS,
+      perSeconds: config.RATE_LIMIT_PER_SECONDS,
     };
   }
 
@@ -32,7 +32,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
     const createdAt = new Date().toISOString();
     const rateLimit = command.rateLimit ?? this.defaultRateLimit;
     const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) =>
-      decide(foldApiKey(history.map(fromRecordedEvent)), {
+      apiKeyDecider.decide(fold(apiKeyDecider, history.map(fromRecordedEvent)), {
         type: 'CreateApiKey',
         keyId,
         accountId: command.accountId,

@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { fold } from '../../../shared/domain/decider.js';
 import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
-import { decide, foldApiKey } from '../../domain/api-key-decider.js';
+import { apiKeyDecider } from '../../domain/api-key-decider.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { RevokeApiKeyCommand, type RevokedApiKey } from './revoke-api-key.command.js';
 
@@ -14,7 +15,7 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
   async execute(command: RevokeApiKeyCommand): Promise<RevokedApiKey> {
     const now = new Date().toISOString();
     const outcome = await decideAndAppend(this.store, apiKeyStreamId(command.keyId), (history) =>
-      decide(foldApiKey(history.map(fromRecordedEvent)), {
+      apiKeyDecider.decide(fold(apiKeyDecider, history.map(fromRecordedEvent)), {
         type: 'RevokeApiKey',
         keyId: command.keyId,
         accountId: command.accountId,

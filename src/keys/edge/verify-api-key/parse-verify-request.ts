@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DomainError } from '../../../shared/domain/domain-error.js';
+import { InvalidRequest } from '../../../shared/application/errors.js';
 import type { VerifyApiKeyRequest } from './verify-api-key.dto.js';
 
 const CONTEXT_FIELDS: Record<string, number> = { ip: 64, method: 16, path: 512, user_agent: 512 };
@@ -14,7 +14,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * problem is reported, each naming its field.
  */
 export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
-  if (!isObject(body)) throw new DomainError('INVALID_REQUEST', 'The body must be a JSON object.');
+  if (!isObject(body)) throw new InvalidRequest('The body must be a JSON object.');
   const problems: string[] = [];
   const { key, context, ...unknown } = body;
   for (const name of Object.keys(unknown)) problems.push(`${name}: property ${name} should not exist`);
@@ -29,6 +29,6 @@ export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
       else if (name === 'ip' && isIP(value) === 0) problems.push('context.ip must be an ip address');
     }
   }
-  if (problems.length > 0) throw new DomainError('INVALID_REQUEST', problems.join('; '));
+  if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
   return body as unknown as VerifyApiKeyRequest;
 }

@@ -1,7 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { type AppConfigService, setting } from '../../../shared/config/app-config.js';
+import { Environment } from '../../../shared/config/environment.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { bearerToken } from '../../authentication/bearer-token.js';
 
@@ -22,10 +21,10 @@ export class ServiceCredential {
   private readonly expected: Buffer | null;
 
   constructor(
-    @Inject(ConfigService) config: AppConfigService,
+    @Inject(Environment) config: Environment,
     private readonly failures: AuthFailureLimiter,
   ) {
-    const token = setting(config, 'VERIFY_TOKEN');
+    const token = config.VERIFY_TOKEN;
     this.expected = token ? digest(token) : null;
   }
 

@@ -1,25 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DomainError } from '../../../shared/domain/domain-error.js';
-import { INTERNAL_ERROR_MESSAGE, STATUS_BY_CODE } from '../../../shared/http/error-response.js';
+import { RateLimited, Unauthenticated } from '../../../shared/application/errors.js';
+import { toHttpError } from '../../../shared/http/error-mapping.js';
+import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
-import { BodyRejected, readJsonBody } from '../../../shared/http/read-json-body.js';
-import { sendError, sendJson } from '../../../shared/http/send-json.js';
+import { ErrorResponse } from '../../presentation/error.response.js';
+import { readJsonBody } from '../../../shared/http/read-json-body.js';
+import { sendError, sendHttpError, sendJson } from '../../../shared/http/send-json.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { parseVerifyRequest } from './parse-verify-request.js';
 import { ServiceCredential } from './service-credential.js';
-import type { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
-
-export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
+import { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
+import { documentVerifyApiKey, VERIFY_API_KEY_PATH } from './verify-api-key.openapi.js';
 
 /**
  * POST /v1/keys/verify, the gateways' hot path. It is served from node:http ahead of express and Nest
- * (see configureApp): the route's whole cost is the credential, a small body, the in-memory
+ * (an EdgeRoute, installed by configureApp): the route's whole cost is the credential, a small body, the in-memory
  * verification and one JSON answer. Its OpenAPI entry is in verify-api-key.openapi.ts.
  */
 @Injectable()
-export class VerifyApiKeyHttpHandler {
+@EdgeRouteProvider()
+export class VerifyApiKeyHttpHandler implements EdgeRoute {
+  readonly method = 'POST';
+  readonly path = VERIFY_API_KEY_PATH;
+  readonly openApiModels = [VerifyApiKeyRequest, VerifyApiKeyResponse, ErrorResponse];
+  readonly document = documentVerifyApiKey;
   private readonly logger = new Logger('VerifyApiKey');
 
   constructor(
@@ -36,11 +42,10 @@ export class VerifyApiKeyHttpHandler {
     if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
     const check = this.credential.authenticate(req.headers.authorization, context.clientIp);
     if (check.kind === 'throttled') {
-      res.setHeader('Retry-After', String(check.retryAfterSeconds));
-      return sendError(res, 429, 'Too many failed authentications from this address. Retry later.');
+      throw new RateLimited('Too many failed authentications from this address. Retry later.', check.retryAfterSeconds);
     }
     if (check.kind === 'refused') {
-      return sendError(res, 401, 'The verify endpoint needs the service credential as a Bearer token.');
+      throw new Unauthenticated('The verify endpoint needs the service credential as a Bearer token.');
     }
     const body = parseVerifyRequest(await readJsonBody(req));
     sendJson(res, 200, this.verify(body, context.requestId));
@@ -74,9 +79,11 @@ export class VerifyApiKeyHttpHandler {
 
   private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {
     if (res.headersSent) return;
-    if (error instanceof BodyRejected) return sendError(res, error.status, error.message);
-    if (error instanceof DomainError) return sendError(res, STATUS_BY_CODE[error.code], error.message);
-    this.logger.error(`${context.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
-    sendError(res, 500, INTERNAL_ERROR_MESSAGE);
+    const answer = toHttpError(error);
+    if (answer.log === 'warn') this.logger.warn(`${context.requestId} ${(error as Error).message}`);
+    if (answer.log === 'error') {
+      this.logger.error(`${context.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
+    }
+    sendHttpError(res, answer);
   }
 }

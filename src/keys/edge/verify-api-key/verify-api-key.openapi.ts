@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { VERIFY_API_KEY_PATH } from './verify-api-key.http-handler.js';
+
+export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
 
 type PathItem = OpenAPIObject['paths'][string];
 

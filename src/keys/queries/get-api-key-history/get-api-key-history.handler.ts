@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError } from '../../../shared/domain/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { GetApiKeyHistoryQuery, type KeyHistoryPage } from './get-api-key-history.query.js';
 import { readKeyHistoryPage } from './read-key-history.js';
@@ -13,7 +13,7 @@ export class GetApiKeyHistoryHandler implements IQueryHandler<GetApiKeyHistoryQu
   async execute({ accountId, keyId, limit, cursor }: GetApiKeyHistoryQuery): Promise<KeyHistoryPage> {
     const [created] = await this.store.readStream(apiKeyStreamId(keyId), { maxCount: 1 });
     // Another account's key answers exactly like a key that does not exist.
-    if (!created || created.data.accountId !== accountId) throw new DomainError('KEY_NOT_FOUND', `No such API key: ${keyId}`);
+    if (!created || created.data.accountId !== accountId) throw new KeyNotFound(keyId);
     return readKeyHistoryPage(this.store, keyId, limit, cursor);
   }
 }

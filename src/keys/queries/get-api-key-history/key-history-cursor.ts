@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/domain/domain-error.js';
+import { InvalidRequest } from '../../../shared/application/errors.js';
 
 /** Where a history page resumes: the next revision of the lifecycle stream and of the usage stream. */
 export interface KeyHistoryCursor {
@@ -14,6 +14,6 @@ export function encodeHistoryCursor(cursor: KeyHistoryCursor): string {
 
 export function decodeHistoryCursor(text: string): KeyHistoryCursor {
   const match = /^(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString());
-  if (!match) throw new DomainError('INVALID_REQUEST', 'cursor: not a cursor this API returned.');
+  if (!match) throw new InvalidRequest('cursor: not a cursor this API returned.');
   return { lifecycle: Number(match[1]), usage: Number(match[2]) };
 }

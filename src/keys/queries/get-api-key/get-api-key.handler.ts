@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainError } from '../../../shared/domain/domain-error.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
+import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
 import { replayKeyAsOf } from './replay-key-as-of.js';
@@ -19,7 +19,7 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
     const found = query.asOf ? await replayKeyAsOf(this.store, query.keyId, query.asOf) : await this.current(query);
     // Another account's key, or one that did not exist yet, answers exactly like a key that does not exist.
     if (!found || found.view.accountId !== query.accountId) {
-      throw new DomainError('KEY_NOT_FOUND', `No such API key: ${query.keyId}`);
+      throw new KeyNotFound(query.keyId);
     }
     return found;
   }

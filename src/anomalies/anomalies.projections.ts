@@ -1,0 +1,56 @@
+import type { ProjectionDeclaration } from '../shared/projections/projection-declaration.js';
+import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
+import type { AnomaliesStorage } from './anomalies.storage.js';
+import { ALERT_WEBHOOK_DELIVERY, AlertWebhookDelivery } from './delivery/alert-webhook.projection.js';
+import {
+  ANOMALY_DETECTOR,
+  AnomalyDetectionProjection,
+  DETECTOR_INPUT_TYPES,
+  DETECTOR_SNAPSHOT_EVERY_MS,
+} from './detection/anomaly-detection.projection.js';
+import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js';
+import { ANOMALY_DETECTED } from './domain/anomaly.js';
+import { alertProjection } from './projection/alert-projection.js';
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Detection, the alerts view, and delivery of each alert to the configured webhook. */
+export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
+  viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
+  {
+    name: ANOMALY_DETECTOR,
+    eventTypes: DETECTOR_INPUT_TYPES,
+    // It follows every use of every key: off the thread that answers requests.
+    runsOn: 'projection-thread',
+    role: 'background',
+    // Its findings are events: a replay of the read models must not touch them.
+    rebuiltByReplay: false,
+    open: async ({ store, storage, config, log }) =>
+      new AnomalyDetectionProjection(store, parseAnomalyThresholds(config.ANOMALY_THRESHOLDS), await storage.detectorSnapshotStore(), {
+        snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS,
+        now: Date.now,
+        onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${describe(error)}`),
+      }),
+  },
+  {
+    name: ALERT_WEBHOOK_DELIVERY,
+    eventTypes: [ANOMALY_DETECTED],
+    runsOn: 'request-thread',
+    role: 'background',
+    // Delivery is a side effect with its own checkpoint: a rebuild must never send an alert again.
+    rebuiltByReplay: false,
+    open: async ({ store, storage, config }) => {
+      const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = config;
+      if (!url || !secret) return null;
+      const checkpoints = await storage.deliveryCheckpointStore();
+      // The first time delivery is configured it starts at the end of the log: older alerts are not sent.
+      if ((await checkpoints.get(ALERT_WEBHOOK_DELIVERY)) === null) {
+        await checkpoints.save(ALERT_WEBHOOK_DELIVERY, (await store.headPosition()) ?? 0);
+      }
+      return new AlertWebhookDelivery(
+        { url, secret, timeoutMs: 10_000, retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 } },
+        checkpoints,
+      );
+    },
+  },
+];

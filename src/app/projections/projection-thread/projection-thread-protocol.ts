@@ -1,0 +1,11 @@
+import type { Environment } from '../../../shared/config/environment.js';
+import type { ProjectionStatus } from '../../../shared/projections/projection-runner.js';
+
+export interface ProjectionThreadData {
+  /** The environment validated at start, as is: the thread opens its own stores from it. */
+  config: Environment;
+}
+
+export type ProjectionThreadMessage =
+  | { kind: 'status'; statuses: ProjectionStatus[] }
+  | { kind: 'log'; level: 'warn' | 'error'; message: string };

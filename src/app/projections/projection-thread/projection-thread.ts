@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+import type { Environment } from '../../../shared/config/environment.js';
+import type { ProjectionDeclaration, ProjectionLog } from '../../../shared/projections/projection-declaration.js';
+import { builtModuleUrl } from '../../../shared/runtime/built-module-url.js';
+import { finishWorker } from '../../../shared/runtime/finish-worker.js';
+import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
+import { ThreadProjection } from './thread-projection.js';
+
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * Runs the projections declared `runsOn: 'projection-thread'` on a worker thread (projection-thread.worker.ts,
+ * which builds them from the same catalog) and mirrors their progress here, for readiness and
+ * read-your-writes. A thread that dies is started again with capped backoff; its projections resume
+ * idempotently from their checkpoints.
+ */
+export class ProjectionThread {
+  /** This thread's mirror of each projection the worker runs, in declaration order. */
+  readonly projections: readonly ThreadProjection[];
+  private readonly byName: Map<string, ThreadProjection>;
+  private worker: Worker | null = null;
+  private stopping = false;
+  private restartDelay = RESTART_MIN_MS;
+  private restartTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    declarations: readonly Pick<ProjectionDeclaration, 'name' | 'eventTypes'>[],
+    private readonly config: Environment,
+    private readonly log: ProjectionLog,
+  ) {
+    this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }));
+    this.byName = new Map(this.projections.map((projection) => [projection.projection.name, projection]));
+  }
+
+  /** Resolves once the thread runs its projections, or has failed to start (it is then retried in the background). */
+  async start(): Promise<void> {
+    this.stopping = false;
+    if (this.projections.length === 0) return;
+    const worker = this.spawn();
+    await new Promise<void>((resolve) => {
+      const settle = () => {
+        worker.off('message', onMessage);
+        resolve();
+      };
+      const onMessage = (message: ProjectionThreadMessage) => {
+        if (message.kind === 'status' && message.statuses.every((status) => status.running)) settle();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', settle);
+    });
+  }
+
+  /** The log has grown through this thread's connection: the projection thread reads it now rather than at its next poll. */
+  wake(): void {
+    this.worker?.postMessage('wake');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.worker) await finishWorker(this.worker, 'stop');
+    for (const projection of this.projections) projection.stopped();
+  }
+
+  private spawn(): Worker {
+    const data: ProjectionThreadData = { config: this.config };
+    const worker = new Worker(builtModuleUrl('app/projections/projection-thread/projection-thread.worker.js'), { workerData: data });
+    this.worker = worker;
+    // The HTTP server keeps the process alive; this thread must not keep it alive on its own.
+    worker.unref();
+    worker.on('message', (message: ProjectionThreadMessage) => {
+      if (message.kind === 'log') return this.log(message.level, message.message);
+      for (const status of message.statuses) this.byName.get(status.name)?.report(status);
+      if (message.statuses.every((status) => status.running)) this.restartDelay = RESTART_MIN_MS;
+    });
+    worker.on('error', (error) => this.log('error', `Projection thread failed: ${error.message}`));
+    worker.on('exit', () => {
+      this.worker = null;
+      for (const projection of this.projections) projection.report({ ...projection.status(), running: false });
+      if (this.stopping) return;
+      this.log('error', `Projection thread exited; starting it again in ${this.restartDelay} ms`);
+      this.restartTimer = setTimeout(() => this.spawn(), this.restartDelay);
+      this.restartTimer.unref();
+      this.restartDelay = Math.min(this.restartDelay * 2, RESTART_MAX_MS);
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,52 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ProjectionRunner } from '../../../shared/projections/projection-runner.js';
+import { runAtBackgroundPriority } from '../../../shared/runtime/background-priority.js';
+import { openEventStore, openReadModelStorage } from '../../storage/storage.js';
+import { nothingProvided, openProjections, RUNNER_RETRY } from '../open-projections.js';
+import { PROJECTIONS } from '../projection-catalog.js';
+import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
+
+// The projections that follow every use of every key run here, on stores of their own, so their
+// catch-up never costs the thread that answers requests. They are built from the same catalog as
+// the request thread's, by the same code.
+const STATUS_INTERVAL_MS = 25;
+
+runAtBackgroundPriority();
+const port = parentPort!;
+const post = (message: ProjectionThreadMessage) => port.postMessage(message);
+const { config } = workerData as ProjectionThreadData;
+const log = (level: 'warn' | 'error', message: string) => post({ kind: 'log', level, message });
+
+// Appends of the request thread wake this thread's subscriptions ('wake' below); the poll catches other processes.
+const store = await openEventStore(config);
+// The request thread's storage checkpoints the read-model file's WAL for the whole process.
+const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message) });
+const declarations = PROJECTIONS.filter((declaration) => declaration.runsOn === 'projection-thread');
+const opened = await openProjections(declarations, { store, storage, config, log, provided: nothingProvided('on the projection thread') });
+if (opened.length !== declarations.length) {
+  // The request thread mirrors every declared one and would wait for it: none may be turned off here.
+  throw new Error('A projection declared to run on the projection thread was turned off by configuration');
+}
+const runners = opened.map(({ projection }) => new ProjectionRunner(store, projection, { ...RUNNER_RETRY, onLog: log }));
+
+let reported = '';
+const report = () => {
+  const statuses = runners.map((runner) => runner.status());
+  const serialized = JSON.stringify(statuses);
+  if (serialized === reported) return;
+  reported = serialized;
+  post({ kind: 'status', statuses });
+};
+const timer = setInterval(report, STATUS_INTERVAL_MS);
+
+port.on('message', (message: 'wake' | 'stop') => {
+  if (message === 'wake') return store.wakeSubscriptions?.();
+  clearInterval(timer);
+  void Promise.all(runners.map((runner) => runner.stop()))
+    .then(() => report())
+    .then(() => Promise.all([storage.close(), store.close()]))
+    .finally(() => port.close());
+});
+
+await Promise.all(runners.map((runner) => runner.start()));
+report();

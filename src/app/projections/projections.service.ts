@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Environment } from '../../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import type { ProjectionDeclaration } from '../../shared/projections/projection-declaration.js';
+import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
+import { ProjectionRunner, type ProjectionStatus } from '../../shared/projections/projection-runner.js';
+import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
+import type { Storage } from '../storage/storage.js';
+import { openProjections, RUNNER_RETRY } from './open-projections.js';
+import { PROJECTIONS } from './projection-catalog.js';
+import { ProjectionThread } from './projection-thread/projection-thread.js';
+
+const LAG_COUNT_CAP = 1000;
+const CATCH_UP_AT_START_MS = 60_000;
+
+/** A projection the service reports on and waits for, whether it runs on this thread or on the projection thread. */
+type WatchedProjection = Pick<ProjectionRunner, 'status' | 'waitUntilProcessed'> & {
+  readonly projection: { readonly name: string; readonly eventTypes: readonly string[] };
+};
+
+interface Watched {
+  declaration: ProjectionDeclaration<Storage>;
+  runner: WatchedProjection;
+}
+
+export interface ProjectionLag extends ProjectionStatus {
+  lagEvents: number;
+  /** True when at least LAG_COUNT_CAP events are pending: the count stopped there. */
+  lagEventsCapped: boolean;
+  /** Age of the oldest event the projection has not applied yet. */
+  lagMs: number;
+}
+
+/**
+ * Runs every declared projection from the event store's subscription — those of this thread here, the
+ * others on the projection thread — and lets writers wait for the read models.
+ */
+@Injectable()
+export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projections');
+  private readonly log = (level: 'warn' | 'error', message: string) => this.logger[level](message);
+  private readonly thread: ProjectionThread;
+  private local: ProjectionRunner[] = [];
+  private watched: Watched[] = [];
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_STORAGE) private readonly storage: Storage,
+    @Inject(Environment) private readonly config: Environment,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+  ) {
+    super();
+    this.thread = new ProjectionThread(onThread('projection-thread'), config, this.log);
+    store.onAppended?.(() => this.thread.wake());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const opened = await openProjections(onThread('request-thread'), {
+      store: this.store,
+      storage: this.storage,
+      config: this.config,
+      log: this.log,
+      provided: (token) => this.moduleRef.get(token, { strict: false }),
+    });
+    this.local = opened.map(({ projection }) => new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, onLog: this.log }));
+    const runners = new Map<string, WatchedProjection>([
+      ...this.local.map((runner) => [runner.projection.name, runner] as const),
+      ...this.thread.projections.map((mirror) => [mirror.projection.name, mirror] as const),
+    ]);
+    // Reported durable read models first, then in-memory ones, then background work (each in catalog order),
+    // leaving out those configuration turned off.
+    this.watched = PROJECTIONS.flatMap((declaration) => {
+      const runner = runners.get(declaration.name);
+      return runner ? [{ declaration, runner }] : [];
+    }).sort((a, b) => reportingRank(a.declaration) - reportingRank(b.declaration));
+    await Promise.all([this.thread.start(), ...this.local.map((runner) => runner.start())]);
+    await this.catchUpAtStart();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.thread.stop(), ...this.local.map((runner) => runner.stop())]);
+  }
+
+  /** Resolves once the read models have seen the log up to `position`, so a read right after sees the write. */
+  override async caughtUpTo(position: number | null, types?: readonly string[]): Promise<void> {
+    if (position === null) return;
+    const affected = this.watched.filter(
+      ({ declaration }) => declaration.role === 'read-model' && (!types || declaration.eventTypes.some((type) => types.includes(type))),
+    );
+    const timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS;
+    await Promise.all(affected.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
+  }
+
+  /** Each projection's state and how far it trails the log, for the readiness probe. */
+  async lag(): Promise<ProjectionLag[]> {
+    return Promise.all(
+      this.watched.map(async ({ runner }) => {
+        const status = runner.status();
+        const pending = await this.store.readAll({ after: status.position, maxCount: LAG_COUNT_CAP, types: runner.projection.eventTypes });
+        const oldest = pending[0];
+        return {
+          ...status,
+          lagEvents: pending.length,
+          lagEventsCapped: pending.length === LAG_COUNT_CAP,
+          lagMs: oldest ? Math.max(0, Date.now() - Date.parse(oldest.recordedAt)) : 0,
+        };
+      }),
+    );
+  }
+
+  /** A projection that must not serve stale answers (the key table) is caught up with the log before the service counts as started. */
+  private async catchUpAtStart(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head === null) return;
+    for (const { declaration, runner } of this.watched.filter(({ declaration }) => declaration.catchUpAtStart)) {
+      await runner.waitUntilProcessed(head, CATCH_UP_AT_START_MS).catch((error: Error) => {
+        this.logger.error(`${declaration.name} not caught up with the log at start: ${error.message}`);
+      });
+    }
+  }
+}
+
+function reportingRank({ role, rebuiltByReplay }: ProjectionDeclaration<Storage>): number {
+  if (role === 'background') return 2;
+  return rebuiltByReplay ? 0 : 1;
+}
+
+function onThread(thread: ProjectionDeclaration['runsOn']): ProjectionDeclaration<Storage>[] {
+  return PROJECTIONS.filter((declaration) => declaration.runsOn === thread);
+}

@@ -1,0 +1,38 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Environment } from '../../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
+import { openEventStore, openReadModelStorage, type Storage } from './storage.js';
+
+/** Provides this thread's event store and read-model storage; features open their stores from the latter. */
+@Global()
+@Module({})
+export class StorageModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_STORAGE) private readonly storage: Storage | null,
+  ) {}
+
+  /** `readModels: false` for CLI commands that only read the log. */
+  static forRoot(options: { readModels: boolean } = { readModels: true }): DynamicModule {
+    const logger = new Logger('ReadModel');
+    return {
+      module: StorageModule,
+      providers: [
+        { provide: EVENT_STORE, useFactory: openEventStore, inject: [Environment] },
+        {
+          provide: READ_MODEL_STORAGE,
+          useFactory: (config: Environment) =>
+            options.readModels ? openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message) }) : null,
+          inject: [Environment],
+        },
+      ],
+      exports: [EVENT_STORE, READ_MODEL_STORAGE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.storage?.close();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
+import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
+import { SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
+import type { KeysStorage } from '../../keys/keys.storage.js';
+import type { Environment } from '../../shared/config/environment.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import type { UsageStorage } from '../../usage/usage.storage.js';
+
+/** The read-model storage every feature's stores come from: each technology implements every feature's storage interface. */
+export type Storage = ReadModelStorage & KeysStorage & UsageStorage & AnomaliesStorage;
+
+export type EventStoreSettings = Pick<Environment, 'EVENTSTORE_URL' | 'DATA_DIR' | 'POLL_INTERVAL_MS'>;
+export type ReadModelSettings = Pick<Environment, 'MONGODB_URL' | 'MONGODB_DB' | 'DATA_DIR'>;
+
+/**
+ * The configured event store, on a connection of the caller's own: EventStoreDB when EVENTSTORE_URL is
+ * set, else the embedded SQLite log. The request thread, the projection thread and the CLI all open it here.
+ */
+export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
+  if (settings.EVENTSTORE_URL) {
+    // Loaded only when configured: the gRPC client is heavy.
+    const { EsdbEventStore } = await import('../../infrastructure/eventstoredb/esdb-event-store.js');
+    return new EsdbEventStore(settings.EVENTSTORE_URL);
+  }
+  mkdirSync(settings.DATA_DIR, { recursive: true });
+  return new SqliteEventStore(join(settings.DATA_DIR, 'events.sqlite'), { pollIntervalMs: settings.POLL_INTERVAL_MS });
+}
+
+/**
+ * The configured read-model storage, on a connection of the caller's own: MongoDB when MONGODB_URL is set,
+ * else the embedded files in DATA_DIR. The one place that answers "MongoDB or SQLite?".
+ */
+export async function openReadModelStorage(
+  settings: ReadModelSettings,
+  options: { walCheckpoints: boolean; onWarning(message: string): void },
+): Promise<Storage> {
+  if (settings.MONGODB_URL) {
+    // Loaded only when configured, like the driver it brings.
+    const { MongoReadModelStorage } = await import('../../infrastructure/mongodb/mongo-read-model-storage.js');
+    return MongoReadModelStorage.connect(settings.MONGODB_URL, settings.MONGODB_DB);
+  }
+  return new SqliteReadModelStorage(settings.DATA_DIR, options);
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, type INestApplicationContext, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigurationModule } from '../app/configuration.module.js';
+import { StorageModule } from '../app/storage/storage.module.js';
+import type { Environment } from '../shared/config/environment.js';
+
+@Module({})
+class CliModule {}
+
+/**
+ * A Nest context for one command, without HTTP or projections: the validated environment, the storage
+ * (the read models only when the command needs them) and what the command adds.
+ */
+export function openCliContext(
+  environment: Environment,
+  options: { readModels: boolean },
+  imports: (Type | DynamicModule)[] = [],
+): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(
+    { module: CliModule, imports: [ConfigurationModule.forRoot(environment), StorageModule.forRoot(options), ...imports] },
+    { logger: ['error', 'fatal'] },
+  );
+}

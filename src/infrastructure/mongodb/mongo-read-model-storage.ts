@@ -1,0 +1,58 @@
+import type { Db, MongoClient } from 'mongodb';
+import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
+import type { KeysStorage } from '../../keys/keys.storage.js';
+import { OpenedStores } from '../../shared/storage/opened-stores.js';
+import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import type { UsageStorage } from '../../usage/usage.storage.js';
+import { MongoCheckpointStore } from './mongo-checkpoint-store.js';
+import { connectMongo } from './mongo-connection.js';
+import { MongoDetectorSnapshotStore } from './mongo-detector-snapshot-store.js';
+import { MongoAlertReadModel } from './mongodb-alert-read-model.js';
+import { MongoApiKeyReadModel } from './mongodb-api-key-read-model.js';
+import { MongoKeyUsageReadModel } from './mongodb-key-usage-read-model.js';
+
+/** Every read model in one MongoDB database, all stores on one client, which close() closes last. */
+export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
+  readonly technology = 'mongodb';
+  private readonly stores = new OpenedStores();
+
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
+
+  /** Connects and checks the server once, so a wrong URL or a server that is down shows at start. */
+  static async connect(url: string, dbName: string): Promise<MongoReadModelStorage> {
+    const { client, db } = await connectMongo(url, dbName);
+    return new MongoReadModelStorage(client, db);
+  }
+
+  apiKeyReadModel() {
+    return this.stores.once('api-keys', () => MongoApiKeyReadModel.open(this.client, this.db));
+  }
+
+  keyUsageReadModel() {
+    return this.stores.once('key-usage', () => new MongoKeyUsageReadModel(this.client, this.db));
+  }
+
+  alertReadModel() {
+    return this.stores.once('alerts', () => MongoAlertReadModel.open(this.client, this.db));
+  }
+
+  detectorSnapshotStore() {
+    return this.stores.once('detector-snapshot', () => new MongoDetectorSnapshotStore(this.client, this.db));
+  }
+
+  deliveryCheckpointStore() {
+    return this.stores.once('deliveries', () => new MongoCheckpointStore(this.client, this.db));
+  }
+
+  async ping(): Promise<void> {
+    await (await this.apiKeyReadModel()).ping();
+  }
+
+  async close(): Promise<void> {
+    await this.stores.closeAll();
+    await this.client.close();
+  }
+}

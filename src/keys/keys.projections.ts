@@ -1,0 +1,23 @@
+import type { ProjectionDeclaration } from '../shared/projections/projection-declaration.js';
+import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
+import { KEY_TABLE, KeyTable } from './authentication/key-table.js';
+import { API_KEY_EVENT_TYPES } from './domain/api-key-events.js';
+import type { KeysStorage } from './keys.storage.js';
+import { apiKeyProjection } from './projection/api-key-projection.js';
+
+/** The keys feature's projections: the key views that list and show keys, and the in-memory key table that authenticates. */
+export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
+  viewProjectionDeclaration(apiKeyProjection, { runsOn: 'request-thread' }, (storage: KeysStorage) => storage.apiKeyReadModel()),
+  {
+    name: KEY_TABLE,
+    eventTypes: API_KEY_EVENT_TYPES,
+    // In the memory of the thread that authenticates, where KeysModule provides it to the verifier.
+    runsOn: 'request-thread',
+    role: 'read-model',
+    // Loaded from the key views at every start: nothing of its own to rebuild.
+    rebuiltByReplay: false,
+    // It must not serve a key revoked in the log but not yet in the views it was loaded from.
+    catchUpAtStart: true,
+    open: async ({ provided }) => provided(KeyTable),
+  },
+];

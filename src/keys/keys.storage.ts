@@ -1,0 +1,6 @@
+import type { ApiKeyReadModel } from './projection/api-key-read-model.port.js';
+
+/** The stores the keys feature needs from the read-model storage. */
+export interface KeysStorage {
+  apiKeyReadModel(): Promise<ApiKeyReadModel>;
+}

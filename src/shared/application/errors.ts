@@ -1,0 +1,70 @@
+/**
+ * Why the application refuses or cannot serve a request, for reasons that are not the domain's:
+ * the request's form, the caller's identity, rights or pace, the service's own state, or the transport.
+ * Like domain errors they know no HTTP; src/shared/http/error-mapping.ts gives each kind its status.
+ */
+export type ApplicationErrorKind =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'permission_denied'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'concurrency_conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type';
+
+export abstract class ApplicationError extends Error {
+  abstract readonly kind: ApplicationErrorKind;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request is malformed: a body or parameter that fails validation, an unknown cursor, an id that is no UUID. */
+export class InvalidRequest extends ApplicationError {
+  readonly kind = 'invalid_request';
+}
+
+/** No credential, or one that identifies no one. */
+export class Unauthenticated extends ApplicationError {
+  readonly kind = 'unauthenticated';
+}
+
+/** The caller is known but may not do this. */
+export class PermissionDenied extends ApplicationError {
+  readonly kind = 'permission_denied';
+}
+
+/** The caller goes too fast; retryAfterSeconds, when known, tells it when to come back. */
+export class RateLimited extends ApplicationError {
+  readonly kind = 'rate_limited';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The service cannot answer now (a read model lags, the service is stopping); a retry may succeed. */
+export class ServiceUnavailable extends ApplicationError {
+  readonly kind = 'unavailable';
+}
+
+/** Concurrent writers kept changing the same stream; retries could not resolve it. */
+export class ConcurrencyConflict extends ApplicationError {
+  readonly kind = 'concurrency_conflict';
+}
+
+/** The request body is over the size limit. */
+export class PayloadTooLarge extends ApplicationError {
+  readonly kind = 'payload_too_large';
+}
+
+/** The request body is not UTF-8 JSON. */
+export class UnsupportedMediaType extends ApplicationError {
+  readonly kind = 'unsupported_media_type';
+}

@@ -1,0 +1,35 @@
+import { getMetadataStorage } from 'class-validator';
+import { Environment, loadEnvironment } from './environment.js';
+
+describe('Environment', () => {
+  it('declares every setting it validates as a property with a default, so loadEnvironment reads each one', () => {
+    const validated = getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((metadata) => metadata.propertyName);
+    expect(Object.keys(new Environment()).sort()).toEqual([...new Set(validated)].sort());
+  });
+
+  it('passes each optional setting through when it is set', () => {
+    const env = loadEnvironment({
+      VERIFY_TOKEN: 'v'.repeat(32),
+      ANOMALY_THRESHOLDS: '{"spikeFactor": 8}',
+      ALERT_WEBHOOK_URL: 'https://hooks.example/alerts',
+      ALERT_WEBHOOK_SECRET: 's'.repeat(16),
+      EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+      MONGODB_URL: 'mongodb://127.0.0.1:27017',
+    });
+    expect(env).toMatchObject({
+      VERIFY_TOKEN: 'v'.repeat(32),
+      ANOMALY_THRESHOLDS: '{"spikeFactor": 8}',
+      ALERT_WEBHOOK_URL: 'https://hooks.example/alerts',
+      ALERT_WEBHOOK_SECRET: 's'.repeat(16),
+      EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+      MONGODB_URL: 'mongodb://127.0.0.1:27017',
+    });
+  });
+
+  it('reads numbers as integers, by the type of their default', () => {
+    expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
+    expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);
+  });
+});

@@ -1,0 +1,106 @@
+import { HttpException } from '@nestjs/common';
+import {
+  ApplicationError,
+  type ApplicationErrorKind,
+  InvalidRequest,
+  PayloadTooLarge,
+  RateLimited,
+  UnsupportedMediaType,
+} from '../application/errors.js';
+import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
+import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
+import { type ErrorBody, errorBody, INTERNAL_ERROR_MESSAGE } from './error-response.js';
+import { BODY_REFUSALS } from './read-json-body.js';
+
+/** An error as the public sees it, and how the server should log it. */
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+  /**
+   * 'none' for refusals (the caller's mistake, a domain rule, a limit), 'warn' when a backing store is
+   * down, 'error' (with the stack) for what should not happen: a 5xx HttpException or anything unknown.
+   */
+  log: 'none' | 'warn' | 'error';
+}
+
+const STATUS_BY_DOMAIN_KIND: Record<DomainErrorKind, number> = {
+  not_found: 404,
+  conflict: 409,
+  rule_violated: 400,
+};
+
+const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  rate_limited: 429,
+  unavailable: 503,
+  concurrency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+export const STORE_UNAVAILABLE_MESSAGE = 'A backing store is unavailable. Retry shortly.';
+
+/** The challenge every 401 carries. */
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
+
+/** Errors of express.json (body-parser), by their `type`, as the refusals readJsonBody gives for the same bodies. */
+const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
+  'entity.too.large': () => new PayloadTooLarge(BODY_REFUSALS.tooLarge),
+  'entity.parse.failed': () => new InvalidRequest(BODY_REFUSALS.malformed),
+  'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
+  'charset.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
+};
+
+/** The refusal a body-parser error stands for, or null when it is not one this service answers itself. */
+export function bodyParserRefusal(error: unknown): ApplicationError | null {
+  const type = error instanceof Error ? (error as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !Object.hasOwn(BODY_PARSER_REFUSALS, type)) return null;
+  return BODY_PARSER_REFUSALS[type]();
+}
+
+/** An answer for a status and a public message: the one body shape, plus the challenge when the status is 401. */
+export function httpError(
+  status: number,
+  message: string,
+  options: { headers?: Record<string, string>; log?: HttpError['log'] } = {},
+): HttpError {
+  const headers = status === 401 ? { ...options.headers, ...CHALLENGE } : { ...options.headers };
+  return { status, body: errorBody(status, message), headers, log: options.log ?? 'none' };
+}
+
+/**
+ * The one place where an error becomes an HTTP answer: every route, filter and middleware asks it.
+ * Domain errors by kind, application errors by kind, a store outage as 503, Nest's HttpException with
+ * its own status, body-parser refusals by type, and anything else as a 500 that tells nothing.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof DomainError) return httpError(STATUS_BY_DOMAIN_KIND[error.kind], error.message);
+  if (error instanceof ApplicationError) return applicationHttpError(error);
+  if (error instanceof StoreUnavailableError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: 'warn' });
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return httpError(status, httpExceptionMessage(error), { log: status >= 500 ? 'error' : 'none' });
+  }
+  const refusal = bodyParserRefusal(error);
+  if (refusal) return applicationHttpError(refusal);
+  return httpError(500, INTERNAL_ERROR_MESSAGE, { log: 'error' });
+}
+
+function applicationHttpError(error: ApplicationError): HttpError {
+  const headers: Record<string, string> =
+    error instanceof RateLimited && error.retryAfterSeconds !== undefined
+      ? { 'Retry-After': String(error.retryAfterSeconds) }
+      : {};
+  return httpError(STATUS_BY_APPLICATION_KIND[error.kind], error.message, { headers });
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,44 @@
+import type { Environment } from '../config/environment.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { Projection } from './projection.js';
+
+export type ProjectionLog = (level: 'warn' | 'error', message: string) => void;
+
+/** What a declaration builds its projection from: the stores of the thread it runs on, never another's. */
+export interface ProjectionContext<S> {
+  store: EventStore;
+  storage: S;
+  config: Environment;
+  log: ProjectionLog;
+  /**
+   * An instance the feature's module also provides to its request handlers (the key table): only on the
+   * request thread, where the feature's Nest providers live. Elsewhere it throws.
+   */
+  provided<T>(token: abstract new (...args: never[]) => T): T;
+}
+
+/**
+ * One projection, declared once beside its feature: what it consumes, where it runs, who waits for it,
+ * and how it is built. The request thread, the projection thread and the CLI's replay all build their
+ * projections from the same declarations (src/app/projections/projection-catalog.ts), each on its own stores.
+ */
+export interface ProjectionDeclaration<S = unknown> {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  /**
+   * 'request-thread': beside the HTTP server (what requests read must be in this process's memory, or is cheap).
+   * 'projection-thread': on the worker thread, for projections that follow every use of every key.
+   */
+  readonly runsOn: 'request-thread' | 'projection-thread';
+  /**
+   * 'read-model': writers wait for it before answering (read-your-writes), readiness reports its lag.
+   * 'background': nobody waits for it; readiness reports it.
+   */
+  readonly role: 'read-model' | 'background';
+  /** The CLI's `replay` empties it and feeds it the whole log. */
+  readonly rebuiltByReplay: boolean;
+  /** Start-up waits until it has caught up with the log before the service counts as started (the key table). */
+  readonly catchUpAtStart?: boolean;
+  /** Builds the projection on the calling thread's stores; null when configuration turns it off. */
+  open(context: ProjectionContext<S>): Promise<Projection | null>;
+}
