@@ -4,7 +4,8 @@ import { createKey } from './cli/create-key.command.js';
 import { history } from './cli/history.command.js';
 import { replay } from './cli/replay.command.js';
 import { UsageError } from './cli/usage-error.js';
-import { type Environment, InvalidConfigurationError, loadEnvironment } from './shared/config/environment.js';
+import { loadConfiguration } from './app/load-configuration.js';
+import { type Environment, InvalidConfigurationError } from './shared/config/environment.js';
 import { ApplicationError } from './shared/application/errors.js';
 import { DomainError } from './shared/domain/domain-error.js';
 
@@ -24,7 +25,7 @@ const COMMANDS: Record<string, (args: string[], environment: Environment) => Pro
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    const environment = loadEnvironment(process.env);
+    const environment = loadConfiguration(process.env);
     const run = command ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(command ? `Unknown command: ${command}` : 'No command given');
     await run(rest, environment);

@@ -20,15 +20,20 @@ describe('Configuration', () => {
     expect(() => loadEnvironment(raw)).toThrow(new RegExp(`^Invalid configuration: ${name}`));
   });
 
-  it('stops the server at start with one line naming the bad setting, never its value', () => {
-    const run = spawnSync(process.execPath, ['dist/main.js'], {
+  it.each([
+    ['dist/main.js', { PORT: 'not-a-port-s3cr3t' }, 'PORT'],
+    // A setting only its feature understands is checked at the same moment, before anything starts.
+    ['dist/main.js', { ANOMALY_THRESHOLDS: '{"s3cr3t": 1}' }, 'ANOMALY_THRESHOLDS'],
+    ['dist/cli.js', { ANOMALY_THRESHOLDS: '{"spikeFactor": "s3cr3t"}' }, 'ANOMALY_THRESHOLDS'],
+  ])('%s stops at start with one line naming the bad setting %j', (entry, env, name) => {
+    const run = spawnSync(process.execPath, [entry, ...(entry === 'dist/cli.js' ? ['history', '00000000-0000-0000-0000-000000000000'] : [])], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, PORT: 'not-a-port-s3cr3t' },
+      env: { PATH: process.env.PATH, DATA_DIR: '/nonexistent/never-created', ...env },
       timeout: 20_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^Invalid configuration: PORT/);
-    expect(run.stderr).not.toContain('s3cr3t');
+    expect(run.stderr).toMatch(new RegExp(`^Invalid configuration: ${name}`));
+    if (name === 'PORT') expect(run.stderr).not.toContain('s3cr3t');
   });
 });

@@ -4,9 +4,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app/app.module.js';
 import { configureApp } from '../../src/app/configure-app.js';
+import { loadConfiguration } from '../../src/app/load-configuration.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
 import type { KeyRateLimit } from '../../src/keys/domain/api-key-events.js';
-import { loadEnvironment } from '../../src/shared/config/environment.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { makeTempDir } from './temp-dir.js';
 
@@ -61,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     EVENTSTORE_URL: process.env.EVENTSTORE_URL,
     ...options.env,
   };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadEnvironment({ ...process.env, ...overrides })), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), {
     bodyParser: false,
     logger: false,
     abortOnError: false,

@@ -1,0 +1,15 @@
+import { checkAnomaliesSettings } from '../anomalies/anomalies.settings.js';
+import { type Environment, loadEnvironment } from '../shared/config/environment.js';
+
+/** Settings whose meaning only a feature knows: each feature's check, run after the generic validation. */
+const FEATURE_SETTING_CHECKS: readonly ((environment: Environment) => void)[] = [checkAnomaliesSettings];
+
+/**
+ * The one validation of the configuration, before anything starts (main.ts, cli.ts): every setting of
+ * Environment, then each feature's checks. Throws InvalidConfigurationError naming the setting.
+ */
+export function loadConfiguration(raw: Record<string, unknown>): Environment {
+  const environment = loadEnvironment(raw);
+  for (const check of FEATURE_SETTING_CHECKS) check(environment);
+  return environment;
+}
