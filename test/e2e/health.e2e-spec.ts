@@ -1,4 +1,6 @@
+import { CommandBus } from '@nestjs/cqrs';
 import request from 'supertest';
+import { CreateApiKeyCommand } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
@@ -49,5 +51,44 @@ describe('Health', () => {
       readModel.ping = ping;
     }
     await request(t.http).get('/health/ready').expect(200);
+  });
+
+  it('goes to 503 while a read model lags beyond the limit, with the lag in its body, and back to 200 once caught up', async () => {
+    const lagging = await startTestApp({ env: { READINESS_MAX_LAG_EVENTS: 2 } });
+    let release = () => undefined as void;
+    try {
+      await lagging.bootstrapKey('acme');
+      await request(lagging.http).get('/health/ready').expect(200);
+      // The key views' store stalls: its projection stays subscribed (running) but falls behind the log.
+      const readModel = lagging.app.get<ApiKeyReadModel>(API_KEY_READ_MODEL);
+      const save = readModel.save.bind(readModel);
+      const stalled = new Promise<void>((resolve) => (release = resolve));
+      readModel.save = async (views, checkpoint) => {
+        await stalled;
+        return save(views, checkpoint);
+      };
+      const commands = lagging.app.get(CommandBus);
+      for (let i = 0; i < 4; i++) await commands.execute(new CreateApiKeyCommand('acme', `key ${i}`, null, null, null));
+
+      await eventually(async () => {
+        const res = await request(lagging.http).get('/health/ready').expect(503);
+        expect(res.body.error).toEqual({ type: 'service_unavailable_error', message: 'Not ready: projections' });
+        expect(res.body.details.projections).toMatchObject({ max_lag_events: 2, max_lag_ms: 10_000 });
+        const apiKeys = res.body.details.projections.projections.find((p: { name: string }) => p.name === 'api-keys');
+        // The four keys are pending (the first is stuck in the stalled write).
+        expect(apiKeys).toMatchObject({ status: 'lagging', lag_events: 4, lag_events_capped: false });
+      });
+      // Liveness does not depend on it.
+      await request(lagging.http).get('/health').expect(200);
+
+      release();
+      await eventually(async () => {
+        const res = await request(lagging.http).get('/health/ready').expect(200);
+        expect(res.body.details.projections.projections.every((p: { status: string }) => p.status === 'up')).toBe(true);
+      });
+    } finally {
+      release();
+      await lagging.destroy();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../../shared/http/public.decorator.js';
+import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
@@ -19,6 +20,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_STORAGE) private readonly readModels: ReadModelStorage,
     private readonly projections: ProjectionsService,
+    @Inject(Environment) private readonly config: Environment,
   ) {}
 
   @Get()
@@ -29,9 +31,11 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: stores reachable, subscriptions running, projection lag.' })
+  @ApiOperation({
+    summary: 'Readiness: stores reachable, subscriptions running, and no read model further behind the log than the lag limits.',
+  })
   @ApiOkResponse({ description: 'Ready.' })
-  @ApiServiceUnavailableResponse({ description: 'A store is down or a projection is not running.' })
+  @ApiServiceUnavailableResponse({ description: 'A store is down, a projection is not running, or a read model lags beyond the limits.' })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     try {
       return await this.health.check([
@@ -57,9 +61,10 @@ export class HealthController {
   private async projectionsIndicator() {
     const indicator = this.indicators.check('projections');
     try {
-      const projections = (await this.projections.lag()).map(describeProjection);
-      const allRunning = projections.every((p) => p.status === 'up');
-      return allRunning ? indicator.up({ projections }) : indicator.down({ projections });
+      const limits = { maxLagEvents: this.config.READINESS_MAX_LAG_EVENTS, maxLagMs: this.config.READINESS_MAX_LAG_MS };
+      const projections = (await this.projections.lag()).map((lag) => describeProjection(lag, limits));
+      const details = { projections, max_lag_events: limits.maxLagEvents, max_lag_ms: limits.maxLagMs };
+      return projections.every((p) => p.status === 'up') ? indicator.up(details) : indicator.down(details);
     } catch (error) {
       return indicator.down({ error: error instanceof Error ? error.message : String(error) });
     }

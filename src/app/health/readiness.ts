@@ -22,10 +22,26 @@ export async function checkDependency(ping: () => Promise<void>): Promise<Depend
   }
 }
 
-export function describeProjection(lag: ProjectionLag) {
+export interface LagLimits {
+  maxLagEvents: number;
+  maxLagMs: number;
+}
+
+/**
+ * 'down' when not running; 'lagging' when it serves reads (role 'read-model') and trails the log by more
+ * than either limit, so a balancer stops sending reads that would miss recent writes; 'up' otherwise.
+ * Background work (detection, delivery) never makes the instance lag: nobody reads it.
+ */
+export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
+  if (!lag.running) return 'down';
+  if (lag.role !== 'read-model') return 'up';
+  return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
+}
+
+export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
   return {
     name: lag.name,
-    status: lag.running ? 'up' : 'down',
+    status: projectionHealth(lag, limits),
     position: lag.position,
     lag_events: lag.lagEvents,
     lag_events_capped: lag.lagEventsCapped,

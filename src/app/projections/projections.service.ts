@@ -25,8 +25,10 @@ interface Watched {
 }
 
 export interface ProjectionLag extends ProjectionStatus {
+  /** 'read-model': requests read what it builds, so readiness holds it to the lag limits. */
+  role: ProjectionDeclaration['role'];
   lagEvents: number;
-  /** True when at least LAG_COUNT_CAP events are pending: the count stopped there. */
+  /** True when the count stopped at its cap: at least that many events are pending. */
   lagEventsCapped: boolean;
   /** Age of the oldest event the projection has not applied yet. */
   lagMs: number;
@@ -94,15 +96,18 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
 
   /** Each projection's state and how far it trails the log, for the readiness probe. */
   async lag(): Promise<ProjectionLag[]> {
+    // Counted one past the readiness limit, so that a count at the cap always means "over the limit".
+    const cap = Math.max(LAG_COUNT_CAP, this.config.READINESS_MAX_LAG_EVENTS + 1);
     return Promise.all(
-      this.watched.map(async ({ runner }) => {
+      this.watched.map(async ({ declaration, runner }) => {
         const status = runner.status();
-        const pending = await this.store.readAll({ after: status.position, maxCount: LAG_COUNT_CAP, types: runner.projection.eventTypes });
+        const pending = await this.store.readAll({ after: status.position, maxCount: cap, types: runner.projection.eventTypes });
         const oldest = pending[0];
         return {
           ...status,
+          role: declaration.role,
           lagEvents: pending.length,
-          lagEventsCapped: pending.length === LAG_COUNT_CAP,
+          lagEventsCapped: pending.length === cap,
           lagMs: oldest ? Math.max(0, Date.now() - Date.parse(oldest.recordedAt)) : 0,
         };
       }),

@@ -31,6 +31,18 @@ export class Environment {
   @Max(60000)
   READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
+  /** /health/ready answers 503 while a projection that serves reads has more events than this left to apply... */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  READINESS_MAX_LAG_EVENTS = 5000;
+
+  /** ...or while the oldest event it has not applied is older than this. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  READINESS_MAX_LAG_MS = 10_000;
+
   /** How often the embedded store looks for events appended by other processes. */
   @IsInt()
   @Min(10)

@@ -1,0 +1,29 @@
+import type { ProjectionLag } from '../projections/projections.service.js';
+import { projectionHealth } from './readiness.js';
+
+const limits = { maxLagEvents: 100, maxLagMs: 5000 };
+const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
+  name: 'api-keys',
+  running: true,
+  position: 10,
+  lastError: null,
+  role: 'read-model',
+  lagEvents: 0,
+  lagEventsCapped: false,
+  lagMs: 0,
+  ...overrides,
+});
+
+describe('projectionHealth', () => {
+  it.each([
+    ['caught up', lag({}), 'up'],
+    ['at both limits', lag({ lagEvents: 100, lagMs: 5000 }), 'up'],
+    ['one event past the limit', lag({ lagEvents: 101 }), 'lagging'],
+    ['its oldest pending event too old', lag({ lagEvents: 1, lagMs: 5001 }), 'lagging'],
+    ['not running, even caught up', lag({ running: false }), 'down'],
+    ['background work far behind (nobody reads it)', lag({ role: 'background', lagEvents: 10_000, lagMs: 60_000 }), 'up'],
+    ['background work not running', lag({ role: 'background', running: false }), 'down'],
+  ])('%s: %s', (_case, projection, expected) => {
+    expect(projectionHealth(projection, limits)).toBe(expected);
+  });
+});
