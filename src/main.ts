@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app/app.module.js';
 import { configureApp } from './app/configure-app.js';
+import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
 import { InvalidConfigurationError } from './shared/config/environment.js';
 
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
       logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(environment.LOG_LEVEL as (typeof LOG_LEVELS)[number]) + 1),
     });
     configureApp(app);
+    stopGracefullyOnSignals(app);
     await app.listen(environment.PORT, environment.HOST);
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;

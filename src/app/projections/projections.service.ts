@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
@@ -13,6 +13,7 @@ import { ProjectionThread } from './projection-thread/projection-thread.js';
 
 const LAG_COUNT_CAP = 1000;
 const CATCH_UP_AT_START_MS = 60_000;
+const DRAIN_AT_STOP_MS = 5_000;
 
 /** A projection the service reports on and waits for, whether it runs on this thread or on the projection thread. */
 type WatchedProjection = Pick<ProjectionRunner, 'status' | 'waitUntilProcessed'> & {
@@ -39,7 +40,7 @@ export interface ProjectionLag extends ProjectionStatus {
  * others on the projection thread — and lets writers wait for the read models.
  */
 @Injectable()
-export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, OnModuleDestroy {
+export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly log = (level: 'warn' | 'error', message: string) => this.logger[level](message);
   private readonly thread: ProjectionThread;
@@ -80,7 +81,22 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await this.catchUpAtStart();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * A stop lets every running projection catch up with the log first, bounded: the usage flushed on the way
+   * out (UsageRecorder.onModuleDestroy, an earlier phase) is then in the views, not left for the next start.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const head = await this.store.headPosition().catch(() => null);
+    if (head !== null) {
+      const running = this.watched.filter(({ runner }) => runner.status().running);
+      await Promise.all(
+        running.map(({ declaration, runner }) =>
+          runner.waitUntilProcessed(head, DRAIN_AT_STOP_MS).catch((error: Error) => {
+            this.logger.warn(`${declaration.name} not caught up with the log at stop: ${error.message}`);
+          }),
+        ),
+      );
+    }
     await Promise.all([this.thread.stop(), ...this.local.map((runner) => runner.stop())]);
   }
 

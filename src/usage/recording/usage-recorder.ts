@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import {
@@ -31,7 +31,7 @@ interface Pending {
  * that had in fact written part of it (a lost reply, a half-done EventStoreDB batch) writes nothing twice.
  */
 @Injectable()
-export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('UsageRecorder');
   private buffer: Pending[] = [];
   private flushing: Promise<void> | null = null;
@@ -51,7 +51,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     this.timer.unref();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** The first step of a stop, once no request is served any more: the projections then drain what it wrote. */
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flush();
