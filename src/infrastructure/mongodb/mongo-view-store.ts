@@ -1,11 +1,17 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, MongoClient } from 'mongodb';
 import type { ViewStore } from '../../shared/projections/view-projection.js';
-import { unlessUnreachable } from './mongo-unavailable.js';
+import { AdaptiveBatchSize } from './adaptive-batch-size.js';
+import { isTimeout, unlessUnreachable } from './mongo-unavailable.js';
 
 interface CheckpointDocument {
   _id: string;
   position: number;
 }
+
+/** Views per bulk write (two writes each), aiming at a fifth of the socket timeout per batch. */
+const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
+const SOCKET_TIMEOUT_SHARE = 5;
+const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
 
 export type ViewDocument<F> = F & { _id: string };
 
@@ -24,6 +30,7 @@ export interface ViewMapping<V extends { revision: number }, F extends Document>
 export class MongoViewStore<V extends { revision: number }, F extends Document> implements ViewStore<V> {
   readonly views: Collection<ViewDocument<F>>;
   private readonly checkpoints: Collection<CheckpointDocument>;
+  private readonly batchSize: AdaptiveBatchSize;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -33,6 +40,9 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
   ) {
     this.views = db.collection<ViewDocument<F>>(mapping.collection);
     this.checkpoints = db.collection<CheckpointDocument>('checkpoints');
+    // Batches are sized to the connection's own socket timeout, so a batch that is on target never times out.
+    const socketTimeoutMs = client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS;
+    this.batchSize = new AdaptiveBatchSize({ ...VIEW_BATCH, targetMs: socketTimeoutMs / SOCKET_TIMEOUT_SHARE });
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, V>> {
@@ -45,12 +55,30 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     });
   }
 
+  /**
+   * Writes the views in batches sized by how long the last ones took (a timed-out batch is retried at half
+   * the size: the writes are idempotent), then the checkpoint, so a save of any size finishes on a slow server.
+   */
   async save(views: readonly V[], checkpoint: number): Promise<void> {
     return unlessUnreachable(async () => {
-      const writes = views.flatMap((view) => this.revisionGuardedWrites(view));
-      if (writes.length > 0) await (this.views as unknown as Collection<ViewDocument<Document>>).bulkWrite(writes, { ordered: true });
+      for (let done = 0; done < views.length; ) {
+        const batch = views.slice(done, done + this.batchSize.current);
+        const started = performance.now();
+        try {
+          await this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view)));
+        } catch (error) {
+          if (isTimeout(error) && this.batchSize.timedOut()) continue;
+          throw error;
+        }
+        this.batchSize.succeeded(batch.length, performance.now() - started);
+        done += batch.length;
+      }
       await this.checkpoints.updateOne({ _id: this.mapping.projection }, { $max: { position: checkpoint } }, { upsert: true });
     });
+  }
+
+  private bulkWrite(writes: AnyBulkWriteOperation<ViewDocument<Document>>[]) {
+    return (this.views as unknown as Collection<ViewDocument<Document>>).bulkWrite(writes, { ordered: true });
   }
 
   async getCheckpoint(): Promise<number | null> {

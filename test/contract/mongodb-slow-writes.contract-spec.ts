@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
+import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
+import { whenMongo } from '../support/mongodb-fixture.js';
+
+const VIEWS = 400;
+
+const view = (i: number): ApiKeyView => ({
+  id: randomUUID(),
+  accountId: `acct_${i % 7}`,
+  name: `key ${i}`,
+  prefix: `sk_${String(i).padStart(9, '0')}`,
+  secretHash: randomUUID().replaceAll('-', '').repeat(2),
+  status: 'active',
+  rateLimit: { requests: 100, perSeconds: 60 },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  revokedAt: null,
+  createdPosition: i + 1,
+  revision: 0,
+});
+
+/**
+ * A rebuild used to fail on MongoDB past about 1,000 keys: one bulk write of every view outlived the socket
+ * timeout, and the same batch was retried forever. Here the socket timeout is cut to 250 ms, so that a batch of
+ * the first size (100 views) on FerretDB certainly times out: the save must shrink its batches until they pass, and finish.
+ */
+whenMongo('MongoDB writes under a short socket timeout', (url) =>
+  describe('MongoDB view store on a slow server', () => {
+    it(`saves ${VIEWS} views in one save although large batches time out`, async () => {
+      const name = `psk_test_${randomUUID().replaceAll('-', '')}`;
+      const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 250 });
+      await client.connect();
+      const readModel = await MongoApiKeyReadModel.open(client, client.db(name));
+      try {
+        const views = Array.from({ length: VIEWS }, (_, i) => view(i));
+        await readModel.save(views, VIEWS);
+        expect(await readModel.getCheckpoint()).toBe(VIEWS);
+        const stored = await readModel.scan(null, VIEWS + 1);
+        expect(stored.length).toBe(VIEWS);
+        expect(new Set(stored.map((v) => v.id))).toEqual(new Set(views.map((v) => v.id)));
+      } finally {
+        await readModel.close();
+        const admin = new MongoClient(url);
+        await admin.db(name).dropDatabase();
+        await admin.close();
+      }
+    }, 120_000);
+  }),
+);
