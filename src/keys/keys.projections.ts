@@ -16,8 +16,9 @@ export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
     role: 'read-model',
     // Loaded from the key views at every start: nothing of its own to rebuild.
     rebuiltByReplay: false,
-    // It must not serve a key revoked in the log but not yet in the views it was loaded from.
-    catchUpAtStart: true,
+    // It must not serve a key revoked in the log but not yet in the views it was loaded from, and a revocation
+    // is in force once it has applied it, whatever the views.
+    enforcesAccess: true,
     open: async ({ provided }) => provided(KeyTable),
   },
 ];

@@ -22,7 +22,7 @@ import { UsageModule } from '../../src/usage/usage.module.js';
   providers: [
     { provide: EVENT_STORE, useValue: new InMemoryEventStore() },
     { provide: READ_MODEL_STORAGE, useFactory: () => new InMemoryReadModelStorage() },
-    { provide: ProjectionProgress, useValue: { caughtUpTo: async () => undefined } },
+    { provide: ProjectionProgress, useValue: { caughtUpTo: async () => undefined, inForce: async () => undefined } },
   ],
   exports: [EVENT_STORE, READ_MODEL_STORAGE, ProjectionProgress],
 })

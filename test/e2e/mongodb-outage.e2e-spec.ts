@@ -18,7 +18,7 @@ if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binar
     });
     try {
       const admin = await t.bootstrapKey('acme');
-      await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'before' }).expect(201);
+      const before = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'before' }).expect(201);
       await request(t.http).get('/health/ready').expect(200);
 
       await ferret.stop();
@@ -35,6 +35,25 @@ if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binar
       // Authentication answers from memory, and the log is not MongoDB: keys can still be created and used.
       const during = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'during' }).expect(201);
       await request(t.http).get('/health').set(bearer(during.body.key)).expect(200);
+      // A revocation is in force at once: answered 200 from the log, saying the views are catching up.
+      const revoked = await request(t.http).delete(`/v1/api-keys/${before.body.id}`).set(bearer(admin.key)).expect(200);
+      expect(revoked.headers['parsesphere-read-models']).toBe('catching-up');
+      expect(revoked.body.status).toBe('revoked');
+      await request(t.http).get('/v1/alerts').set(bearer(before.body.key)).expect(401);
+
+      // Every kind of request during the outage: 503 or a success, never a 500.
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const auth = bearer(admin.key);
+          if (i % 4 === 0) return request(t.http).get('/v1/api-keys').set(auth);
+          if (i % 4 === 1) return request(t.http).get(`/v1/api-keys/${during.body.id}`).set(auth);
+          if (i % 4 === 2) return request(t.http).get('/v1/alerts').set(auth);
+          return request(t.http).post('/v1/api-keys').set(auth).send({ name: `during ${i}` });
+        }),
+      );
+      expect(statuses.filter((res) => res.status >= 500 && res.status !== 503)).toEqual([]);
+      expect(new Set(statuses.map((res) => res.status))).toEqual(new Set([201, 503]));
+
       const store = t.app.get<EventStore>(EVENT_STORE);
       const logged = await store.readAll({ after: null, maxCount: 1000, types: API_KEY_EVENT_TYPES });
       expect(logged.map((e) => e.data.keyId)).toContain(during.body.id);

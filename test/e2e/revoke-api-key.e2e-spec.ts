@@ -1,7 +1,10 @@
 import request from 'supertest';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
+import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
+import { StoreUnavailableError } from '../../src/shared/storage/store-unavailable.error.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer, ISO_DATE } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) => {
@@ -68,5 +71,40 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
   it('answers 400 for a malformed id', async () => {
     const res = await request(t.http).delete('/v1/api-keys/not-a-uuid').set(bearer(admin)).expect(400);
     expect(res.body.error).toEqual({ type: 'invalid_request_error', message: 'api_key_id must be a UUID.' });
+  });
+});
+
+describe('DELETE /v1/api-keys/{id} while the key views cannot be written or read', () => {
+  it('answers 200 with the key as the log has it, says the views are catching up, and the key is refused at once', async () => {
+    const t = await startTestApp({ env: { READ_YOUR_WRITES_TIMEOUT_MS: 300 } });
+    try {
+      const admin = (await t.bootstrapKey('acme')).key;
+      const victim = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'victim' }).expect(201)).body;
+      await request(t.http).get('/v1/api-keys').set(bearer(victim.key)).expect(200);
+
+      // The key views' store goes down: their projection cannot apply the revocation, nor can they be read.
+      const readModel = t.app.get<ApiKeyReadModel>(API_KEY_READ_MODEL);
+      const down = () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('connection refused')));
+      const { save, findById } = readModel;
+      Object.assign(readModel, { save: down, findById: down });
+      try {
+        const res = await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
+        expect(res.headers['parsesphere-read-models']).toBe('catching-up');
+        expect(res.body).toMatchObject({ id: victim.id, name: 'victim', status: 'revoked', revoked_at: expect.stringMatching(ISO_DATE) });
+        await request(t.http).get('/v1/alerts').set(bearer(victim.key)).expect(401);
+        // Revoking again is still a success, answered from the log too.
+        await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
+      } finally {
+        Object.assign(readModel, { save, findById });
+      }
+      // Once the store is back the views catch up, and the answer comes from them again.
+      await eventually(async () => {
+        const again = await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
+        expect(again.headers['parsesphere-read-models']).toBeUndefined();
+        expect(again.body.status).toBe('revoked');
+      });
+    } finally {
+      await t.destroy();
+    }
   });
 });

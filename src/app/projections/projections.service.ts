@@ -78,7 +78,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       return runner ? [{ declaration, runner }] : [];
     }).sort((a, b) => reportingRank(a.declaration) - reportingRank(b.declaration));
     await Promise.all([this.thread.start(), ...this.local.map((runner) => runner.start())]);
-    await this.catchUpAtStart();
+    await this.enforcesAccess();
   }
 
   /**
@@ -110,6 +110,13 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all(affected.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
   }
 
+  override async inForce(position: number | null): Promise<void> {
+    if (position === null) return;
+    const enforcing = this.watched.filter(({ declaration }) => declaration.enforcesAccess);
+    const timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS;
+    await Promise.all(enforcing.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
+  }
+
   /** Each projection's state and how far it trails the log, for the readiness probe. */
   async lag(): Promise<ProjectionLag[]> {
     // Counted one past the readiness limit, so that a count at the cap always means "over the limit".
@@ -131,10 +138,10 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   }
 
   /** A projection that must not serve stale answers (the key table) is caught up with the log before the service counts as started. */
-  private async catchUpAtStart(): Promise<void> {
+  private async enforcesAccess(): Promise<void> {
     const head = await this.store.headPosition();
     if (head === null) return;
-    for (const { declaration, runner } of this.watched.filter(({ declaration }) => declaration.catchUpAtStart)) {
+    for (const { declaration, runner } of this.watched.filter(({ declaration }) => declaration.enforcesAccess)) {
       await runner.waitUntilProcessed(head, CATCH_UP_AT_START_MS).catch((error: Error) => {
         this.logger.error(`${declaration.name} not caught up with the log at start: ${error.message}`);
       });

@@ -37,8 +37,11 @@ export interface ProjectionDeclaration<S = unknown> {
   readonly role: 'read-model' | 'background';
   /** The CLI's `replay` empties it and feeds it the whole log. */
   readonly rebuiltByReplay: boolean;
-  /** Start-up waits until it has caught up with the log before the service counts as started (the key table). */
-  readonly catchUpAtStart?: boolean;
+  /**
+   * Authentication answers from it (the key table): start-up waits until it has caught up with the log, and a
+   * revocation is in force on this instance as soon as it has applied it (ProjectionProgress.inForce).
+   */
+  readonly enforcesAccess?: boolean;
   /** Builds the projection on the calling thread's stores; null when configuration turns it off. */
   open(context: ProjectionContext<S>): Promise<Projection | null>;
 }

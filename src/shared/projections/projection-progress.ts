@@ -8,4 +8,10 @@ export abstract class ProjectionProgress {
    * consume one of these event types (the others cannot change), otherwise all of them.
    */
   abstract caughtUpTo(position: number | null, types?: readonly string[]): Promise<void>;
+
+  /**
+   * Resolves once the projections that authentication answers from have seen the log up to `position`: a
+   * revocation there is in force on this instance, even while a read model lags or its store is down.
+   */
+  abstract inForce(position: number | null): Promise<void>;
 }

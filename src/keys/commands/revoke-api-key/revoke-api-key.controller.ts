@@ -1,8 +1,10 @@
-import { Controller, Delete, Param, Req } from '@nestjs/common';
+import { Controller, Delete, Param, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -11,6 +13,9 @@ import { ApiKeyResponse, presentApiKey } from '../../presentation/api-key.respon
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
+
+/** Set when the answer comes from the log because the key views have not caught up (the revocation is in force). */
+export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -24,7 +29,10 @@ export class RevokeApiKeyController {
   @Delete(':api_key_id')
   @ApiOperation({
     summary: 'Revoke an API key',
-    description: 'Immediate and irreversible. Revoking a revoked key changes nothing and answers the same.',
+    description:
+      'Immediate and irreversible. Revoking a revoked key changes nothing and answers the same. When the key views lag or ' +
+      'their store is down, the answer is the key as the event log has it, with `ParseSphere-Read-Models: catching-up`: ' +
+      'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid' })
   @ApiOkResponse({ type: ApiKeyResponse })
@@ -33,12 +41,23 @@ export class RevokeApiKeyController {
     @Param('api_key_id', keyIdPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<ApiKeyResponse> {
     const revoked = await this.commandBus.execute(
       new RevokeApiKeyCommand(keyId, principal.accountId, principal.keyId, req.requestId),
     );
-    await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
-    const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
-    return presentApiKey(view, usage);
+    try {
+      await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
+      const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
+      return presentApiKey(view, usage);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
+      // The revocation is in the log. Once the key table has it, it is in force here whatever the views:
+      // say so with the key as the log has it, rather than a 503 that would suggest it failed.
+      await this.projections.inForce(revoked.position);
+      const fromLog = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, new Date()));
+      res.setHeader(READ_MODELS_HEADER, 'catching-up');
+      return presentApiKey(fromLog.view, fromLog.usage);
+    }
   }
 }
