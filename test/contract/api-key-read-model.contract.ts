@@ -28,7 +28,7 @@ export function makeView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
 }
 
 /** Behaviour every API key read model adapter must have. Each fixture starts empty. */
-export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKeyReadModelFixture>): void {
+export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKeyReadModelFixture>, options: { insertsNew?: boolean } = {}): void {
   describe(`ApiKeyReadModel contract: ${name}`, () => {
     let fixture: ApiKeyReadModelFixture;
     let readModel: ApiKeyReadModel;
@@ -53,6 +53,24 @@ export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKey
       expect(await readModel.findById('acct_b', view.id)).toBeNull();
       expect((await readModel.getMany([view.id, randomUUID()])).get(view.id)).toEqual(view);
     });
+
+    if (options.insertsNew) {
+      it('inserts views it did not hold (rebuilds), and ends as save() would when some were there already', async () => {
+        const fresh = [makeView({ createdPosition: 11 }), makeView({ createdPosition: 12 })];
+        await readModel.insertNew!(fresh);
+        await readModel.save([], 12);
+        expect(await readModel.getCheckpoint()).toBe(12);
+        for (const view of fresh) expect(await readModel.findById('acct_a', view.id)).toEqual(view);
+
+        // A retried flush: one view is there at a newer revision, one is new.
+        const newer = { ...fresh[0], status: 'revoked' as const, revokedAt: '2026-01-02T00:00:00.000Z', revision: 1 };
+        await readModel.save([newer], 13);
+        const late = makeView({ createdPosition: 14 });
+        await readModel.insertNew!([fresh[0], late]);
+        expect(await readModel.findById('acct_a', fresh[0].id)).toEqual(newer);
+        expect(await readModel.findById('acct_a', late.id)).toEqual(late);
+      });
+    }
 
     it('replaces a view only with a higher revision, so replays change nothing', async () => {
       const view = makeView();

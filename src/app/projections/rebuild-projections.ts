@@ -1,4 +1,5 @@
-import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { feedInBulk } from '../../shared/projections/feed-in-bulk.js';
 import type { Projection } from '../../shared/projections/projection.js';
 
 export interface RebuildProgress {
@@ -12,8 +13,6 @@ export interface RebuildResult {
   seconds: number;
 }
 
-const BATCH = 5000;
-
 /**
  * Empties the projections and feeds them the whole log again, reading it once for all of them.
  * Because projections are pure and idempotent, the result equals what the live service built.
@@ -25,25 +24,8 @@ export async function rebuildProjections(
 ): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
   const head = (await store.headPosition()) ?? 0;
-  for (const projection of projections) {
-    await projection.reset();
-    projection.beginBulk?.();
-  }
-  let after: number | null = null;
-  let events = 0;
+  for (const projection of projections) await projection.reset();
   // Unfiltered pages: the embedded log reads fastest by position, and the filter costs less in memory.
-  for (;;) {
-    const page: RecordedEvent[] = await store.readAll({ after, maxCount: BATCH });
-    if (page.length === 0) break;
-    for (const projection of projections) {
-      const mine = page.filter((event) => projection.eventTypes.includes(event.type));
-      if (mine.length > 0) await projection.handle(mine);
-    }
-    events += page.length;
-    after = page[page.length - 1].position;
-    onProgress({ events, position: after, head });
-  }
-  for (const projection of projections) await projection.endBulk?.();
-  if (head > 0) for (const projection of projections) await projection.saveCheckpoint(head);
-  return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const fed = await feedInBulk(store, projections, { after: null, onPage: (events, position) => onProgress({ events, position, head }) });
+  return { events: fed?.events ?? 0, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

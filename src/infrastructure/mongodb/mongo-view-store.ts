@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Db, Document, Filter, MongoClient } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type Db, type Document, type Filter, type MongoClient, MongoServerError, type OptionalUnlessRequiredId } from 'mongodb';
 import type { ViewStore } from '../../shared/projections/view-projection.js';
 import { AdaptiveBatchSize } from './adaptive-batch-size.js';
 import { isTimeout, unlessUnreachable } from './mongo-unavailable.js';
@@ -11,6 +11,23 @@ interface CheckpointDocument {
 /** Views per bulk write (two writes each), aiming at a fifth of the socket timeout per batch. */
 const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
 const SOCKET_TIMEOUT_SHARE = 5;
+const DUPLICATE_KEY = 11000;
+
+/** Writes `items` a batch at a time, each batch as large as `size` says; a batch that times out is written again, smaller. */
+async function inAdaptiveBatches<T>(items: readonly T[], size: AdaptiveBatchSize, write: (batch: readonly T[]) => Promise<unknown>): Promise<void> {
+  for (let done = 0; done < items.length; ) {
+    const batch = items.slice(done, done + size.current);
+    const started = performance.now();
+    try {
+      await write(batch);
+    } catch (error) {
+      if (isTimeout(error) && size.timedOut()) continue;
+      throw error;
+    }
+    size.succeeded(batch.length, performance.now() - started);
+    done += batch.length;
+  }
+}
 const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
 
 export type ViewDocument<F> = F & { _id: string };
@@ -30,7 +47,8 @@ export interface ViewMapping<V extends { revision: number }, F extends Document>
 export class MongoViewStore<V extends { revision: number }, F extends Document> implements ViewStore<V> {
   readonly views: Collection<ViewDocument<F>>;
   private readonly checkpoints: Collection<CheckpointDocument>;
-  private readonly batchSize: AdaptiveBatchSize;
+  private readonly upsertBatch: AdaptiveBatchSize;
+  private readonly insertBatch: AdaptiveBatchSize;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -42,7 +60,9 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     this.checkpoints = db.collection<CheckpointDocument>('checkpoints');
     // Batches are sized to the connection's own socket timeout, so a batch that is on target never times out.
     const socketTimeoutMs = client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS;
-    this.batchSize = new AdaptiveBatchSize({ ...VIEW_BATCH, targetMs: socketTimeoutMs / SOCKET_TIMEOUT_SHARE });
+    const targetMs = socketTimeoutMs / SOCKET_TIMEOUT_SHARE;
+    this.upsertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, targetMs });
+    this.insertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, initial: 1000, max: 10_000, targetMs });
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, V>> {
@@ -61,20 +81,27 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
    */
   async save(views: readonly V[], checkpoint: number): Promise<void> {
     return unlessUnreachable(async () => {
-      for (let done = 0; done < views.length; ) {
-        const batch = views.slice(done, done + this.batchSize.current);
-        const started = performance.now();
-        try {
-          await this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view)));
-        } catch (error) {
-          if (isTimeout(error) && this.batchSize.timedOut()) continue;
-          throw error;
-        }
-        this.batchSize.succeeded(batch.length, performance.now() - started);
-        done += batch.length;
-      }
+      await inAdaptiveBatches(views, this.upsertBatch, (batch) => this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view))));
       await this.checkpoints.updateOne({ _id: this.mapping.projection }, { $max: { position: checkpoint } }, { upsert: true });
     });
+  }
+
+  /**
+   * Views absent when read (a rebuild into an emptied collection): plain inserts, tens of times faster than
+   * guarded upserts on FerretDB. A batch that meets a view already there (a flush retried after a failure)
+   * is written again the guarded way, so the outcome is what save() would have made.
+   */
+  async insertNew(views: readonly V[]): Promise<void> {
+    return unlessUnreachable(() =>
+      inAdaptiveBatches(views, this.insertBatch, async (batch) => {
+        try {
+          await this.views.insertMany(batch.map((view) => this.mapping.toDocument(view)) as OptionalUnlessRequiredId<ViewDocument<F>>[], { ordered: true });
+        } catch (error) {
+          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+          await this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view)));
+        }
+      }),
+    );
   }
 
   private bulkWrite(writes: AnyBulkWriteOperation<ViewDocument<Document>>[]) {

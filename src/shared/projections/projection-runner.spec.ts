@@ -80,4 +80,53 @@ describe('ProjectionRunner', () => {
     expect(projection.seen).toEqual([1, 2, 3]);
     expect(runner.status()).toMatchObject({ running: true, position: 3, lastError: null });
   });
+
+  describe('on an empty read model (no checkpoint) of a projection that can work in bulk', () => {
+    class BulkProjection extends RecordingProjection {
+      log: string[] = [];
+      beginBulk() {
+        this.log.push('begin');
+      }
+      async endBulk() {
+        this.log.push('end');
+      }
+      override async handle(events: readonly RecordedEvent[]) {
+        await super.handle(events);
+        this.log.push(`handle ${events.length}`);
+      }
+    }
+
+    it('fills it in bulk from the start of the log, then follows the log', async () => {
+      const bulk = new BulkProjection();
+      const bulkRunner = new ProjectionRunner(store, bulk, { retryMinMs: 5, retryMaxMs: 20 });
+      await store.appendToStream('a', [wanted, unwanted, wanted, wanted], 'no_stream');
+      try {
+        await bulkRunner.start();
+        await bulkRunner.waitUntilProcessed(4, 1000);
+        expect(bulk.log).toEqual(['begin', 'handle 3', 'end']);
+        expect(bulk.saved).toBe(4);
+        const { position } = await store.appendToStream('a', [wanted], 3);
+        await bulkRunner.waitUntilProcessed(position, 1000);
+        expect(bulk.log.slice(3)).toEqual(['handle 1']);
+        expect(bulk.seen).toEqual([1, 3, 4, 5]);
+      } finally {
+        await bulkRunner.stop();
+      }
+    });
+
+    it('starts the fill again after a failure, from what the failed one had saved', async () => {
+      const bulk = new BulkProjection();
+      bulk.failuresLeft = 1;
+      const bulkRunner = new ProjectionRunner(store, bulk, { retryMinMs: 5, retryMaxMs: 20 });
+      await store.appendToStream('a', [wanted, wanted], 'no_stream');
+      try {
+        await bulkRunner.start();
+        await bulkRunner.waitUntilProcessed(2, 1000);
+        expect(bulk.log).toEqual(['begin', 'begin', 'handle 2', 'end']);
+        expect(bulkRunner.status()).toMatchObject({ running: true, position: 2, lastError: null });
+      } finally {
+        await bulkRunner.stop();
+      }
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { ServiceUnavailable } from '../application/errors.js';
 import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
+import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
 
@@ -26,6 +27,8 @@ export class ProjectionRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
   private stopped = true;
+  /** The bulk fill in progress, if any: running, and awaited by stop() before the projection closes. */
+  private fill: Promise<void> | null = null;
   private lastError: string | null = null;
   private readonly waiters = new PositionWaiters();
 
@@ -40,7 +43,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     this.stopped = false;
     this.position = await this.projection.checkpoint();
-    this.subscribe();
+    this.follow();
   }
 
   async stop(): Promise<void> {
@@ -49,6 +52,7 @@ export class ProjectionRunner {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = null;
+    await this.fill;
     await this.projection.close?.();
     this.waiters.rejectAll(new ServiceUnavailable('The service is shutting down.'));
   }
@@ -56,7 +60,7 @@ export class ProjectionRunner {
   status(): ProjectionStatus {
     return {
       name: this.projection.name,
-      running: this.subscription !== null,
+      running: this.subscription !== null || this.fill !== null,
       position: this.position,
       lastError: this.lastError,
     };
@@ -66,6 +70,26 @@ export class ProjectionRunner {
   waitUntilProcessed(position: number, timeoutMs: number): Promise<void> {
     if (this.position !== null && this.position >= position) return Promise.resolve();
     return this.waiters.wait(position, timeoutMs);
+  }
+
+  /**
+   * A projection that has never written anything (an empty read model: a new instance, a new database) is
+   * first filled the way a rebuild fills it, in bulk, which on a slow store is many times faster than event
+   * batches; then, like any other, it follows the log from its position.
+   */
+  private follow(): void {
+    if (this.position !== null || !this.projection.beginBulk) return this.subscribe();
+    this.fill = feedInBulk(this.store, [this.projection], { after: null, types: this.projection.eventTypes, stopped: () => this.stopped })
+      .then((fed) => {
+        this.fill = null;
+        if (!fed || this.stopped) return;
+        if (fed.position !== null) this.advance(fed.position);
+        this.subscribe();
+      })
+      .catch((error: unknown) => {
+        this.fill = null;
+        this.restartLater(error);
+      });
   }
 
   private subscribe(): void {
@@ -86,6 +110,16 @@ export class ProjectionRunner {
     );
   }
 
+  /** After a failure: a fill that did not finish may have written part of the views, with their checkpoint. */
+  private async resume(): Promise<void> {
+    try {
+      if (this.position === null && this.projection.beginBulk) this.position = await this.projection.checkpoint();
+      this.follow();
+    } catch (error) {
+      this.restartLater(error);
+    }
+  }
+
   private advance(position: number): void {
     this.position = position;
     this.lastError = null;
@@ -100,7 +134,7 @@ export class ProjectionRunner {
     this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stopped) this.subscribe();
+      if (!this.stopped) void this.resume();
     }, this.retryDelay);
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs);
   }

@@ -8,6 +8,12 @@ export interface ViewStore<V> {
   save(views: readonly V[], checkpoint: number): Promise<void>;
   getCheckpoint(): Promise<number | null>;
   reset(): Promise<void>;
+  /**
+   * Optional, for rebuilds: stores views that the store did not hold when they were read, without the
+   * checkpoint (a save() follows). A store may write these faster than save() can (MongoDB inserts instead of
+   * revision-guarded upserts), but must still end up as save() would if one exists by then (a retried flush).
+   */
+  insertNew?(views: readonly V[]): Promise<void>;
 }
 
 export interface ViewProjectionDefinition<V> {
@@ -26,8 +32,8 @@ const BULK_FLUSH_AT = 50_000;
 export class ViewProjection<V> implements Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
-  /** In bulk mode (rebuilds): views read or changed since the last write, and those changed. */
-  private bulk: { views: Map<string, V>; changed: Set<string>; position: number | null } | null = null;
+  /** In bulk mode (rebuilds): views read or changed since the last write, those changed, and those the store held when read. */
+  private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null } | null = null;
 
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
@@ -60,7 +66,7 @@ export class ViewProjection<V> implements Projection {
   }
 
   beginBulk(): void {
-    this.bulk = { views: new Map(), changed: new Set(), position: null };
+    this.bulk = { views: new Map(), changed: new Set(), stored: new Set(), position: null };
   }
 
   async endBulk(): Promise<void> {
@@ -70,7 +76,12 @@ export class ViewProjection<V> implements Projection {
 
   private async handleInBulk(events: readonly RecordedEvent[], bulk: NonNullable<typeof this.bulk>): Promise<void> {
     const missing = [...new Set(events.map((e) => this.definition.viewIdOf(e)))].filter((id) => !bulk.views.has(id));
-    if (missing.length > 0) for (const [id, view] of await this.store.getMany(missing)) bulk.views.set(id, view);
+    if (missing.length > 0) {
+      for (const [id, view] of await this.store.getMany(missing)) {
+        bulk.views.set(id, view);
+        bulk.stored.add(id);
+      }
+    }
     for (const event of events) {
       const id = this.definition.viewIdOf(event);
       const before = bulk.views.get(id);
@@ -86,9 +97,18 @@ export class ViewProjection<V> implements Projection {
 
   private async flushBulk(bulk: NonNullable<typeof this.bulk>): Promise<void> {
     if (bulk.position === null) return;
-    await this.store.save([...bulk.changed].map((id) => bulk.views.get(id)!), bulk.position);
+    const changed = [...bulk.changed];
+    if (this.store.insertNew) {
+      // A rebuild starts from an empty store: nearly every view is new, and can be inserted rather than upserted.
+      const fresh = changed.filter((id) => !bulk.stored.has(id));
+      await this.store.insertNew(fresh.map((id) => bulk.views.get(id)!));
+      await this.store.save(changed.filter((id) => bulk.stored.has(id)).map((id) => bulk.views.get(id)!), bulk.position);
+    } else {
+      await this.store.save(changed.map((id) => bulk.views.get(id)!), bulk.position);
+    }
     bulk.views.clear();
     bulk.changed.clear();
+    bulk.stored.clear();
   }
 
   saveCheckpoint(position: number): Promise<void> {

@@ -1,0 +1,62 @@
+import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { ViewProjection, type ViewProjectionDefinition, type ViewStore } from './view-projection.js';
+
+interface Counter {
+  id: string;
+  count: number;
+  revision: number;
+}
+
+const counting: ViewProjectionDefinition<Counter> = {
+  name: 'counters',
+  eventTypes: ['Counted'],
+  viewIdOf: (event) => event.data.id as string,
+  apply: (view, event) => ({ id: event.data.id as string, count: (view?.count ?? 0) + 1, revision: event.revision }),
+};
+
+const counted = (id: string, position: number, revision: number) =>
+  ({ type: 'Counted', data: { id }, position, revision }) as unknown as RecordedEvent;
+
+/** A store that records which writes it was asked for. */
+function recordingStore(held: Counter[], withInsertNew: boolean) {
+  const writes: string[] = [];
+  const views = new Map(held.map((view) => [view.id, view]));
+  const store: ViewStore<Counter> = {
+    getMany: async (ids) => new Map(ids.filter((id) => views.has(id)).map((id) => [id, views.get(id)!])),
+    save: async (saved, checkpoint) => {
+      writes.push(`save ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
+      for (const view of saved) views.set(view.id, view);
+    },
+    getCheckpoint: async () => null,
+    reset: async () => views.clear(),
+    ...(withInsertNew
+      ? {
+          insertNew: async (inserted: readonly Counter[]) => {
+            writes.push(`insert ${inserted.map((v) => `${v.id}=${v.count}`).join(',')}`);
+            for (const view of inserted) views.set(view.id, view);
+          },
+        }
+      : {}),
+  };
+  return { store, writes };
+}
+
+describe('ViewProjection in bulk mode (rebuilds)', () => {
+  it('inserts the views the store did not hold and saves the others with the checkpoint, when the store can insert', async () => {
+    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+    const projection = new ViewProjection(counting, store);
+    projection.beginBulk();
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0), counted('b', 12, 1)]);
+    await projection.endBulk();
+    expect(writes).toEqual(['insert b=2', 'save a=6 @12']);
+  });
+
+  it('saves every view when the store cannot insert', async () => {
+    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], false);
+    const projection = new ViewProjection(counting, store);
+    projection.beginBulk();
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
+    await projection.endBulk();
+    expect(writes).toEqual(['save a=6,b=1 @11']);
+  });
+});
