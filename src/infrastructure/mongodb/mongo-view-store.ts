@@ -12,6 +12,8 @@ interface CheckpointDocument {
 const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
 const SOCKET_TIMEOUT_SHARE = 5;
 const DUPLICATE_KEY = 11000;
+/** Lookups in flight at once for getMany: well inside the driver's pool of 100 connections. */
+const GETMANY_CONCURRENCY = 32;
 
 /** Writes `items` a batch at a time, each batch as large as `size` says; a batch that times out is written again, smaller. */
 async function inAdaptiveBatches<T>(items: readonly T[], size: AdaptiveBatchSize, write: (batch: readonly T[]) => Promise<unknown>): Promise<void> {
@@ -65,23 +67,35 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     this.insertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, initial: 1000, max: 10_000, targetMs });
   }
 
+  /**
+   * One lookup by _id per view, GETMANY_CONCURRENCY at a time: FerretDB 1.24 answers `_id` equality from its
+   * primary key but `$in` (or `$or`) by scanning the collection, measured at 1.4 ms a lookup against 1.8 s
+   * for one `$in`, on 20,000 views. A real MongoDB pipelines these on its connection pool.
+   */
   async getMany(ids: readonly string[]): Promise<Map<string, V>> {
     return unlessUnreachable(async () => {
       const found = new Map<string, V>();
-      if (ids.length === 0) return found;
-      const docs = await this.views.find({ _id: { $in: [...ids] } } as Filter<ViewDocument<F>>).toArray();
-      for (const doc of docs) found.set(doc._id, this.mapping.fromDocument(doc as ViewDocument<F>));
+      for (let from = 0; from < ids.length; from += GETMANY_CONCURRENCY) {
+        const docs = await Promise.all(ids.slice(from, from + GETMANY_CONCURRENCY).map((id) => this.findView(id)));
+        for (const doc of docs) if (doc) found.set(doc._id, this.mapping.fromDocument(doc));
+      }
       return found;
     });
+  }
+
+  /** The stored view document with this id; callers check any other condition (the account) themselves. */
+  protected async findView(id: string): Promise<ViewDocument<F> | null> {
+    return (await this.views.findOne({ _id: id } as Filter<ViewDocument<F>>)) as ViewDocument<F> | null;
   }
 
   /**
    * Writes the views in batches sized by how long the last ones took (a timed-out batch is retried at half
    * the size: the writes are idempotent), then the checkpoint, so a save of any size finishes on a slow server.
    */
-  async save(views: readonly V[], checkpoint: number): Promise<void> {
+  async save(views: readonly V[], checkpoint: number, options?: { held: true }): Promise<void> {
+    const writes = (view: V) => (options?.held ? [this.newerRevisionWrite(view)] : this.revisionGuardedWrites(view));
     return unlessUnreachable(async () => {
-      await inAdaptiveBatches(views, this.upsertBatch, (batch) => this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view))));
+      await inAdaptiveBatches(views, this.upsertBatch, (batch) => this.bulkWrite(batch.flatMap(writes)));
       await this.checkpoints.updateOne({ _id: this.mapping.projection }, { $max: { position: checkpoint } }, { upsert: true });
     });
   }
@@ -128,10 +142,13 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
    */
   private revisionGuardedWrites(view: V): AnyBulkWriteOperation<ViewDocument<Document>>[] {
     const { _id, ...fields } = this.mapping.toDocument(view);
-    return [
-      { updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true } },
-      { updateOne: { filter: { _id, revision: { $lt: view.revision } }, update: { $set: fields } } },
-    ];
+    return [{ updateOne: { filter: { _id }, update: { $setOnInsert: fields }, upsert: true } }, this.newerRevisionWrite(view)];
+  }
+
+  /** Replaces a stored view with this one only if this one is newer: on its own, for a view known to be stored. */
+  private newerRevisionWrite(view: V): AnyBulkWriteOperation<ViewDocument<Document>> {
+    const { _id, ...fields } = this.mapping.toDocument(view);
+    return { updateOne: { filter: { _id, revision: { $lt: view.revision } }, update: { $set: fields } } };
   }
 
   async ping(): Promise<void> {

@@ -38,7 +38,9 @@ export class MongoAlertReadModel extends MongoViewStore<AlertView, AlertFields> 
 
   async findById(accountId: string, alertId: string): Promise<AlertView | null> {
     return unlessUnreachable(async () => {
-      const doc = await this.views.findOne({ _id: alertId, accountId });
+      // By _id alone, which FerretDB answers from its primary key; the account is checked here.
+      const found = await this.findView(alertId);
+      const doc = found?.accountId === accountId ? found : null;
       return doc ? toView(doc) : null;
     });
   }

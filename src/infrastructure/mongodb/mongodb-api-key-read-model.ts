@@ -37,7 +37,9 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
 
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
     return unlessUnreachable(async () => {
-      const doc = await this.views.findOne({ _id: id, accountId });
+      // By _id alone, which FerretDB answers from its primary key; the account is checked here.
+      const found = await this.findView(id);
+      const doc = found?.accountId === accountId ? found : null;
       return doc ? toView(doc) : null;
     });
   }

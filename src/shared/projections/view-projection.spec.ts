@@ -23,8 +23,8 @@ function recordingStore(held: Counter[], withInsertNew: boolean) {
   const views = new Map(held.map((view) => [view.id, view]));
   const store: ViewStore<Counter> = {
     getMany: async (ids) => new Map(ids.filter((id) => views.has(id)).map((id) => [id, views.get(id)!])),
-    save: async (saved, checkpoint) => {
-      writes.push(`save ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
+    save: async (saved, checkpoint, options) => {
+      writes.push(`save${options?.held ? ' held' : ''} ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
       for (const view of saved) views.set(view.id, view);
     },
     getCheckpoint: async () => null,
@@ -48,7 +48,7 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
     projection.beginBulk();
     await projection.handle([counted('a', 10, 5), counted('b', 11, 0), counted('b', 12, 1)]);
     await projection.endBulk();
-    expect(writes).toEqual(['insert b=2', 'save a=6 @12']);
+    expect(writes).toEqual(['insert b=2', 'save held a=6 @12']);
   });
 
   it('saves every view when the store cannot insert', async () => {
@@ -58,5 +58,15 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
     await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
     await projection.endBulk();
     expect(writes).toEqual(['save a=6,b=1 @11']);
+  });
+});
+
+describe('ViewProjection following the log', () => {
+  it('inserts the views the store did not hold and saves the others with the checkpoint, when the store can insert', async () => {
+    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+    const projection = new ViewProjection(counting, store);
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
+    await projection.handle([counted('b', 12, 1)]);
+    expect(writes).toEqual(['insert b=1', 'save held a=6 @11', 'save held b=2 @12']);
   });
 });

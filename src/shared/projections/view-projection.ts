@@ -4,14 +4,19 @@ import type { Projection } from './projection.js';
 /** Where a projection keeps its views (one per id) and its checkpoint, together. */
 export interface ViewStore<V> {
   getMany(ids: readonly string[]): Promise<Map<string, V>>;
-  /** Stores the views, each only if newer than the stored one, then the checkpoint. */
-  save(views: readonly V[], checkpoint: number): Promise<void>;
+  /**
+   * Stores the views, each only if newer than the stored one, then the checkpoint. With `held`, every view was
+   * in the store when read (nothing but a rebuild, with the service stopped, deletes one): a store may update
+   * them in place without guarding an insert.
+   */
+  save(views: readonly V[], checkpoint: number, options?: { held: true }): Promise<void>;
   getCheckpoint(): Promise<number | null>;
   reset(): Promise<void>;
   /**
-   * Optional, for rebuilds: stores views that the store did not hold when they were read, without the
+   * Optional: stores views that the store did not hold when they were read (a new key, a rebuild), without the
    * checkpoint (a save() follows). A store may write these faster than save() can (MongoDB inserts instead of
-   * revision-guarded upserts), but must still end up as save() would if one exists by then (a retried flush).
+   * revision-guarded upserts), but must still end up as save() would if one exists by then (a retried batch,
+   * another instance projecting into the same database).
    */
   insertNew?(views: readonly V[]): Promise<void>;
 }
@@ -52,6 +57,7 @@ export class ViewProjection<V> implements Projection {
     if (this.bulk) return this.handleInBulk(events, this.bulk);
     const ids = [...new Set(events.map((e) => this.definition.viewIdOf(e)))];
     const views = await this.store.getMany(ids);
+    const stored = new Set(views.keys());
     const changed = new Map<string, V>();
     for (const event of events) {
       const id = this.definition.viewIdOf(event);
@@ -62,7 +68,20 @@ export class ViewProjection<V> implements Projection {
         changed.set(id, after);
       }
     }
-    await this.store.save([...changed.values()], events[events.length - 1].position);
+    await this.write(changed, stored, events[events.length - 1].position);
+  }
+
+  /**
+   * Saves the changed views with the checkpoint. When the store can, those it did not hold when they were read
+   * are inserted first: a new key's view, and nearly every view of a rebuild, is an insert, not an upsert.
+   */
+  private async write(changed: ReadonlyMap<string, V>, stored: ReadonlySet<string>, position: number): Promise<void> {
+    if (!this.store.insertNew) return this.store.save([...changed.values()], position);
+    const fresh: V[] = [];
+    const held: V[] = [];
+    for (const [id, view] of changed) (stored.has(id) ? held : fresh).push(view);
+    if (fresh.length > 0) await this.store.insertNew(fresh);
+    await this.store.save(held, position, { held: true });
   }
 
   beginBulk(): void {
@@ -97,15 +116,7 @@ export class ViewProjection<V> implements Projection {
 
   private async flushBulk(bulk: NonNullable<typeof this.bulk>): Promise<void> {
     if (bulk.position === null) return;
-    const changed = [...bulk.changed];
-    if (this.store.insertNew) {
-      // A rebuild starts from an empty store: nearly every view is new, and can be inserted rather than upserted.
-      const fresh = changed.filter((id) => !bulk.stored.has(id));
-      await this.store.insertNew(fresh.map((id) => bulk.views.get(id)!));
-      await this.store.save(changed.filter((id) => bulk.stored.has(id)).map((id) => bulk.views.get(id)!), bulk.position);
-    } else {
-      await this.store.save(changed.map((id) => bulk.views.get(id)!), bulk.position);
-    }
+    await this.write(new Map([...bulk.changed].map((id) => [id, bulk.views.get(id)!])), bulk.stored, bulk.position);
     bulk.views.clear();
     bulk.changed.clear();
     bulk.stored.clear();
