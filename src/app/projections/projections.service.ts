@@ -78,7 +78,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       return runner ? [{ declaration, runner }] : [];
     }).sort((a, b) => reportingRank(a.declaration) - reportingRank(b.declaration));
     await Promise.all([this.thread.start(), ...this.local.map((runner) => runner.start())]);
-    await this.enforcesAccess();
+    await this.catchUpAccessBeforeServing();
   }
 
   /**
@@ -138,7 +138,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   }
 
   /** A projection that must not serve stale answers (the key table) is caught up with the log before the service counts as started. */
-  private async enforcesAccess(): Promise<void> {
+  private async catchUpAccessBeforeServing(): Promise<void> {
     const head = await this.store.headPosition();
     if (head === null) return;
     for (const { declaration, runner } of this.watched.filter(({ declaration }) => declaration.enforcesAccess)) {
