@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { drainHttpServer } from '../shared/http/drain-http-server.js';
 
 /** Requests in flight get this long to finish once a stop is asked for; then their connections are cut. */
-export const HTTP_DRAIN_MS = 10_000;
+const HTTP_DRAIN_MS = 10_000;
 
 /**
  * On SIGTERM or SIGINT: stop accepting connections and let the requests in flight finish (bounded), and only

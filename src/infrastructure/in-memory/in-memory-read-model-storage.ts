@@ -11,7 +11,6 @@ import { InMemoryKeyUsageReadModel } from './in-memory-key-usage-read-model.js';
 
 /** For tests: every read model in this process's memory, lost with it. */
 export class InMemoryReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
-  readonly technology = 'in-memory';
   private readonly stores = new OpenedStores();
 
   apiKeyReadModel() {

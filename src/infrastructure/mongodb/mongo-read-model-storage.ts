@@ -13,7 +13,6 @@ import { MongoKeyUsageReadModel } from './mongodb-key-usage-read-model.js';
 
 /** Every read model in one MongoDB database, all stores on one client, which close() closes last. */
 export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
-  readonly technology = 'mongodb';
   private readonly stores = new OpenedStores();
 
   private constructor(

@@ -13,7 +13,7 @@ import { SqliteKeyUsageReadModel } from './sqlite-key-usage-read-model.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export const READ_MODEL_FILE = 'read-model.sqlite';
-export const DELIVERIES_FILE = 'deliveries.sqlite';
+const DELIVERIES_FILE = 'deliveries.sqlite';
 
 export interface SqliteReadModelStorageOptions {
   /** Checkpoint the read-model file's WAL off this thread: once per process, on its main thread. */
@@ -23,7 +23,6 @@ export interface SqliteReadModelStorageOptions {
 
 /** Every read model in one embedded file of DATA_DIR (delivery positions in a file of their own), each store on its own connection. */
 export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
-  readonly technology = 'sqlite';
   private readonly stores = new OpenedStores();
   private readonly file: string;
   private readonly checkpointer: WalCheckpointer | null;

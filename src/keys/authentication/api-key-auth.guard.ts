@@ -57,8 +57,8 @@ export class ApiKeyAuthGuard implements CanActivate {
     }
     setRateLimitHeaders(res, verification.rate);
     if (!verification.valid) {
-      const { limit, retryAfterSeconds } = verification.rate;
-      throw new RateLimited(`Rate limit of ${limit} requests exceeded for this key.`, retryAfterSeconds);
+      // Retry-After is already set, with the RateLimit fields, by setRateLimitHeaders.
+      throw new RateLimited(`Rate limit of ${verification.rate.limit} requests exceeded for this key.`);
     }
     req.principal = { keyId: verification.key.keyId, accountId: verification.key.accountId };
     return true;

@@ -122,20 +122,18 @@ describe('toHttpError', () => {
 });
 
 /** An express Response that records what it was told. */
+/** A response as node:http has it (what sendJson writes to), recording the status, the error headers and the JSON body. */
 function recordingResponse() {
   const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
   const res = {
-    set: (headers: Record<string, string>) => {
-      Object.assign(sent.headers, headers);
-      return res;
-    },
-    status: (status: number) => {
+    set statusCode(status: number) {
       sent.status = status;
-      return res;
     },
-    json: (body: unknown) => {
-      sent.body = body;
-      return res;
+    setHeader: (name: string, value: string | number) => {
+      if (name !== 'Content-Type' && name !== 'Content-Length') sent.headers[name] = String(value);
+    },
+    end: (json: string) => {
+      sent.body = JSON.parse(json);
     },
   };
   return { res: res as unknown as Response, sent };

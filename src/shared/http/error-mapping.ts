@@ -41,7 +41,7 @@ const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
   unsupported_media_type: 415,
 };
 
-export const STORE_UNAVAILABLE_MESSAGE = 'A backing store is unavailable. Retry shortly.';
+const STORE_UNAVAILABLE_MESSAGE = 'A backing store is unavailable. Retry shortly.';
 
 /** The challenge every 401 carries. */
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };

@@ -7,7 +7,6 @@ export const READ_MODEL_STORAGE = Symbol('READ_MODEL_STORAGE');
  * implements all of them (src/infrastructure/<technology>/*-read-model-storage.ts).
  */
 export interface ReadModelStorage {
-  readonly technology: 'sqlite' | 'mongodb' | 'in-memory';
   /** Resolves when the storage answers: for the readiness probe. */
   ping(): Promise<void>;
   /** Closes every store it opened, then its connection. */

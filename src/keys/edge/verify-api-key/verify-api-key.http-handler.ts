@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimited, Unauthenticated } from '../../../shared/application/errors.js';
-import { toHttpError } from '../../../shared/http/error-mapping.js';
+import { answerError } from '../../../shared/http/answer-error.js';
 import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
 import { ErrorResponse } from '../../presentation/error.response.js';
 import { readJsonBody } from '../../../shared/http/read-json-body.js';
-import { sendError, sendHttpError, sendJson } from '../../../shared/http/send-json.js';
+import { sendError, sendJson } from '../../../shared/http/send-json.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { parseVerifyRequest } from './parse-verify-request.js';
@@ -79,11 +79,6 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
 
   private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {
     if (res.headersSent) return;
-    const answer = toHttpError(error);
-    if (answer.log === 'warn') this.logger.warn(`${context.requestId} ${(error as Error).message}`);
-    if (answer.log === 'error') {
-      this.logger.error(`${context.requestId} unhandled ${error instanceof Error ? error.name : typeof error}`, (error as Error)?.stack);
-    }
-    sendHttpError(res, answer);
+    answerError(res, error, context.requestId, this.logger);
   }
 }
