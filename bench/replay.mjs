@@ -5,9 +5,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '../dist/infrastructure/sqlite/sqlite-event-store.js';
-import { nothingProvided, openProjections } from '../dist/app/projections/open-projections.js';
-import { PROJECTIONS } from '../dist/app/projections/projection-catalog.js';
-import { rebuildProjections } from '../dist/app/projections/rebuild-projections.js';
+import { rebuildReadModels } from '../dist/app/projections/rebuild-read-models.js';
 import { openReadModelStorage } from '../dist/app/storage/storage.js';
 import { loadEnvironment } from '../dist/shared/config/environment.js';
 
@@ -81,11 +79,7 @@ try {
   // What `npm run cli -- replay` rebuilds, built the way it builds them.
   const config = loadEnvironment({ DATA_DIR: dir });
   const storage = await openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => console.warn(message) });
-  const opened = await openProjections(
-    PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay),
-    { store, storage, config, log: () => undefined, provided: nothingProvided('in the benchmark') },
-  );
-  const rebuilt = await rebuildProjections(store, opened.map(({ projection }) => projection));
+  const rebuilt = await rebuildReadModels(store, config, { live: storage, log: () => undefined });
   await storage.close();
   await store.close();
 

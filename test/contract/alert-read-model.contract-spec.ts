@@ -24,5 +24,5 @@ alertReadModelContract('sqlite', async () => {
 });
 
 whenMongo('MongoDB alerts read model contract', (url) =>
-  alertReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => MongoAlertReadModel.open(client, db))),
+  alertReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => MongoAlertReadModel.open(client, db, 0))),
 );

@@ -3,5 +3,5 @@ import { mongoReadModelFixture, whenMongo } from '../support/mongodb-fixture.js'
 import { apiKeyReadModelContract } from './api-key-read-model.contract.js';
 
 whenMongo('MongoDB read model contract', (url) =>
-  apiKeyReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => MongoApiKeyReadModel.open(client, db)), { insertsNew: true }),
+  apiKeyReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => MongoApiKeyReadModel.open(client, db, 0)), { insertsNew: true }),
 );

@@ -24,5 +24,5 @@ keyUsageReadModelContract('sqlite', async () => {
 });
 
 whenMongo('MongoDB usage read model contract', (url) =>
-  keyUsageReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => new MongoKeyUsageReadModel(client, db))),
+  keyUsageReadModelContract('mongodb', mongoReadModelFixture(url, (client, db) => new MongoKeyUsageReadModel(client, db, 0))),
 );

@@ -27,7 +27,7 @@ function outageSuite(): void {
   beforeAll(async () => {
     ferret = await startFerretDb();
     const { client, db } = await connectMongo(ferret.url, 'outage');
-    readModel = await MongoApiKeyReadModel.open(client, db);
+    readModel = await MongoApiKeyReadModel.open(client, db, 0);
   });
   afterAll(async () => {
     await readModel?.close();

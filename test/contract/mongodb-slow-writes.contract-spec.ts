@@ -31,7 +31,7 @@ whenMongo('MongoDB writes under a short socket timeout', (url) =>
       const name = `psk_test_${randomUUID().replaceAll('-', '')}`;
       const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, socketTimeoutMS: 250 });
       await client.connect();
-      const readModel = await MongoApiKeyReadModel.open(client, client.db(name));
+      const readModel = await MongoApiKeyReadModel.open(client, client.db(name), 0);
       try {
         const views = Array.from({ length: VIEWS }, (_, i) => view(i));
         await readModel.save(views, VIEWS);

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
+import { collectionOf } from '../../src/infrastructure/mongodb/mongo-read-model-generations.js';
 import request from 'supertest';
 import { whenMongo } from '../support/mongodb-fixture.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
@@ -10,20 +11,36 @@ import { eventually } from '../support/eventually.js';
 
 const KEYS = 20_000;
 
-/** What the views hold, read straight from MongoDB. */
-async function mongoCounts(url: string, db: string) {
+async function withDb<T>(url: string, db: string, use: (db: Db) => Promise<T>): Promise<T> {
   const client = new MongoClient(url);
   try {
-    const views = client.db(db);
-    return {
-      keys: await views.collection('api_keys').countDocuments(),
-      revoked: await views.collection('api_keys').countDocuments({ status: 'revoked' }),
-      usage: await views.collection('key_usage').countDocuments(),
-    };
+    return await use(client.db(db));
   } finally {
     await client.close();
   }
 }
+
+/** The generation pointer, read straight from MongoDB (absent before the first rebuild: generation 0 is live). */
+const pointer = (url: string, db: string) =>
+  withDb(url, db, async (views) => {
+    const doc = await views.collection('generations').findOne({});
+    return { live: doc?.live ?? 0, building: doc?.building ?? null };
+  });
+
+/** What the views of a generation (the live one unless told) hold, read straight from MongoDB. */
+async function mongoCounts(url: string, db: string, generation?: number) {
+  const of = generation ?? (await pointer(url, db)).live;
+  return withDb(url, db, async (views) => {
+    const keys = views.collection(collectionOf('api_keys', of));
+    return {
+      keys: await keys.countDocuments(),
+      revoked: await keys.countDocuments({ status: 'revoked' }),
+      usage: await views.collection(collectionOf('key_usage', of)).countDocuments(),
+    };
+  });
+}
+
+const replayEnv = (dataDir: string, url: string, db: string) => ({ PATH: process.env.PATH, DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db });
 
 async function dropDatabase(url: string, db: string) {
   const client = new MongoClient(url);
@@ -45,18 +62,51 @@ whenMongo('MongoDB on a large log', (url) =>
       const db = `psk_rebuild_${randomUUID().slice(0, 8)}`;
       try {
         for (let run = 0; run < 2; run++) {
-          const replay = spawnSync(process.execPath, ['dist/cli.js', 'replay'], {
-            encoding: 'utf8',
-            env: { PATH: process.env.PATH, DATA_DIR: dir.path, MONGODB_URL: url, MONGODB_DB: db },
-            timeout: 120_000,
-          });
+          const replay = spawnSync(process.execPath, ['dist/cli.js', 'replay'], { encoding: 'utf8', env: replayEnv(dir.path, url, db), timeout: 120_000 });
           expect(replay.stderr.split('\n').filter((line) => line && !line.includes('events'))).toEqual([]);
           expect(replay.status).toBe(0);
           expect(replay.stdout).toContain(`from ${seeded.events} events`);
           expect(await mongoCounts(url, db)).toEqual({ keys: KEYS, revoked: seeded.revoked, usage: KEYS });
+          expect(await pointer(url, db)).toEqual({ live: run + 1, building: null });
         }
       } finally {
         await dropDatabase(url, db);
+      }
+    }, 300_000);
+
+    it('keeps serving the live generation when a rebuild is killed (-9), and the next rebuild resumes the killed one', async () => {
+      // Keys only created: no view changes once written, so saving every 200 ms costs FerretDB no updates.
+      const createdOnly = makeTempDir('killed-rebuild');
+      const { events } = await seedEmbeddedLog(createdOnly.path, KEYS, { traffic: false });
+      const db = `psk_resume_${randomUUID().slice(0, 8)}`;
+      const env = { ...replayEnv(createdOnly.path, url, db), REBUILD_SAVE_INTERVAL_MS: '200' };
+      const complete = { keys: KEYS, revoked: 0, usage: 0 };
+      try {
+        expect(spawnSync(process.execPath, ['dist/cli.js', 'replay'], { env, timeout: 120_000 }).status).toBe(0);
+        expect(await pointer(url, db)).toEqual({ live: 1, building: null });
+
+        const killed = spawn(process.execPath, ['dist/cli.js', 'replay'], { env, stdio: 'ignore' });
+        const exited = new Promise((resolve) => killed.once('exit', (code, signal) => resolve(signal)));
+        await eventually(async () => {
+          const saved = await withDb(url, db, (views) => views.collection(collectionOf('checkpoints', 2)).countDocuments({ position: { $gt: 0 } }));
+          expect(saved).toBeGreaterThan(0);
+        }, 60_000, 20);
+        killed.kill('SIGKILL');
+        expect(await exited).toBe('SIGKILL');
+        expect(await pointer(url, db)).toEqual({ live: 1, building: 2 });
+        expect(await mongoCounts(url, db)).toEqual(complete);
+
+        const resumed = spawnSync(process.execPath, ['dist/cli.js', 'replay'], { encoding: 'utf8', env, timeout: 120_000 });
+        expect(resumed.status).toBe(0);
+        const [, fed, after] = /from (\d+) events .*\(resumed after position (\d+)\)/.exec(resumed.stdout) ?? [];
+        // It read only what the killed one had not saved.
+        expect(Number(after)).toBeGreaterThan(0);
+        expect(Number(fed)).toBe(events - Number(after));
+        expect(await pointer(url, db)).toEqual({ live: 2, building: null });
+        expect(await mongoCounts(url, db)).toEqual(complete);
+      } finally {
+        await dropDatabase(url, db);
+        createdOnly.remove();
       }
     }, 300_000);
 

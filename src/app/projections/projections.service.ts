@@ -54,7 +54,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {
     super();
-    this.thread = new ProjectionThread(onThread('projection-thread'), config, this.log);
+    this.thread = new ProjectionThread(onThread('projection-thread'), config, storage.generation, this.log);
     store.onAppended?.(() => this.thread.wake());
   }
 
@@ -66,7 +66,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       log: this.log,
       provided: (token) => this.moduleRef.get(token, { strict: false }),
     });
-    this.local = opened.map(({ projection }) => new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, onLog: this.log }));
+    this.local = opened.map(({ projection }) => new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, saveEveryMs: this.config.REBUILD_SAVE_INTERVAL_MS, onLog: this.log }));
     const runners = new Map<string, WatchedProjection>([
       ...this.local.map((runner) => [runner.projection.name, runner] as const),
       ...this.thread.projections.map((mirror) => [mirror.projection.name, mirror] as const),

@@ -1,6 +1,8 @@
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { feedInBulk } from '../../shared/projections/feed-in-bulk.js';
 import type { Projection } from '../../shared/projections/projection.js';
+import { nextGeneration, type ReadModelGenerations } from '../../shared/storage/read-model-generations.js';
+import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 
 export interface RebuildProgress {
   events: number;
@@ -9,23 +11,85 @@ export interface RebuildProgress {
 }
 
 export interface RebuildResult {
+  /** The generation built, now live. */
+  generation: number;
+  /** The generation that was live before, kept for instances still serving it. */
+  previous: number;
+  /** The position an interrupted rebuild of this generation had reached, or null for a rebuild from the start. */
+  resumedAfter: number | null;
+  /** Generations deleted afterwards. */
+  dropped: number[];
   events: number;
   seconds: number;
 }
 
+export interface GenerationRebuild<S extends ReadModelStorage> {
+  store: EventStore;
+  generations: ReadModelGenerations;
+  /** The storage of one generation, on a connection of its own: closed by the rebuild. */
+  openAt(generation: number): Promise<S>;
+  /** The projections to rebuild, on that storage. */
+  projectionsOn(storage: S): Promise<Projection[]>;
+  onProgress?(progress: RebuildProgress): void;
+  /** How often progress is saved on the way (feedInBulk's default unless told). */
+  saveEveryMs?: number;
+}
+
 /**
- * Empties the projections and feeds them the whole log again, reading it once for all of them.
- * Because projections are pure and idempotent, the result equals what the live service built.
+ * Blue/green: fills the next generation of the read models from the log, beside the live one, which keeps
+ * serving and is never written; then makes it live in one write. A rebuild interrupted (killed, store down)
+ * resumes where its last flush left off the next time, and until it finishes nothing serves it. Afterwards
+ * it deletes the generations older than the one it replaced, which instances started before the switch may
+ * still serve until they restart.
  */
-export async function rebuildProjections(
-  store: EventStore,
-  projections: readonly Projection[],
-  onProgress: (progress: RebuildProgress) => void = () => undefined,
-): Promise<RebuildResult> {
+export async function rebuildProjections<S extends ReadModelStorage>(rebuild: GenerationRebuild<S>): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
-  const head = (await store.headPosition()) ?? 0;
-  for (const projection of projections) await projection.reset();
-  // Unfiltered pages: the embedded log reads fastest by position, and the filter costs less in memory.
-  const fed = await feedInBulk(store, projections, { after: null, onPage: (events, position) => onProgress({ events, position, head }) });
-  return { events: fed?.events ?? 0, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  const { generations, store } = rebuild;
+  const state = await generations.read();
+  let generation = state.building;
+  if (generation === null) {
+    generation = nextGeneration(state, await generations.stored());
+    await generations.startBuilding(generation);
+  }
+  const storage = await rebuild.openAt(generation);
+  let fed: { events: number } | undefined;
+  let resumedAfter: number | null;
+  try {
+    const projections = await rebuild.projectionsOn(storage);
+    resumedAfter = await resumePosition(projections);
+    const head = (await store.headPosition()) ?? 0;
+    // Unfiltered pages: the embedded log reads fastest by position, and the filter costs less in memory.
+    fed = await feedInBulk(store, projections, {
+      after: resumedAfter,
+      saveEveryMs: rebuild.saveEveryMs,
+      onPage: (events, position) => rebuild.onProgress?.({ events, position, head }),
+    });
+  } finally {
+    await storage.close();
+  }
+  await generations.switchTo(generation);
+  const dropped: number[] = [];
+  for (const old of await generations.stored()) {
+    if (old === generation || old === state.live) continue;
+    await generations.drop(old);
+    dropped.push(old);
+  }
+  return {
+    generation,
+    previous: state.live,
+    resumedAfter,
+    dropped,
+    events: fed?.events ?? 0,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
+
+/**
+ * Where to go on from: the lowest checkpoint of the projections (each flush saves views then checkpoint, and
+ * projections are idempotent, so the others re-apply a little harmlessly), or the start if any has none.
+ */
+async function resumePosition(projections: readonly Projection[]): Promise<number | null> {
+  const checkpoints = await Promise.all(projections.map((projection) => projection.checkpoint()));
+  if (checkpoints.length === 0 || checkpoints.some((checkpoint) => checkpoint === null)) return null;
+  return Math.min(...(checkpoints as number[]));
 }

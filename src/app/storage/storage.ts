@@ -31,16 +31,18 @@ export async function openEventStore(settings: EventStoreSettings): Promise<Even
 
 /**
  * The configured read-model storage, on a connection of the caller's own: MongoDB when MONGODB_URL is set,
- * else the embedded files in DATA_DIR. The one place that answers "MongoDB or SQLite?".
+ * else the embedded files in DATA_DIR. The one place that answers "MongoDB or SQLite?". It opens the live
+ * generation of the views unless `generation` says otherwise (a rebuild, or the projection thread following
+ * the request thread's).
  */
 export async function openReadModelStorage(
   settings: ReadModelSettings,
-  options: { walCheckpoints: boolean; onWarning(message: string): void },
+  options: { walCheckpoints: boolean; onWarning(message: string): void; generation?: number },
 ): Promise<Storage> {
   if (settings.MONGODB_URL) {
     // Loaded only when configured, like the driver it brings.
     const { MongoReadModelStorage } = await import('../../infrastructure/mongodb/mongo-read-model-storage.js');
-    return MongoReadModelStorage.connect(settings.MONGODB_URL, settings.MONGODB_DB);
+    return MongoReadModelStorage.connect(settings.MONGODB_URL, settings.MONGODB_DB, options.generation);
   }
   return new SqliteReadModelStorage(settings.DATA_DIR, options);
 }

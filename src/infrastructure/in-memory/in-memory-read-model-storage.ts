@@ -3,34 +3,50 @@ import type { KeysStorage } from '../../keys/keys.storage.js';
 import { OpenedStores } from '../../shared/storage/opened-stores.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
-import { InMemoryAlertReadModel } from './in-memory-alert-read-model.js';
-import { InMemoryApiKeyReadModel } from './in-memory-api-key-read-model.js';
-import { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
-import { InMemoryDetectorSnapshotStore } from './in-memory-detector-snapshot-store.js';
-import { InMemoryKeyUsageReadModel } from './in-memory-key-usage-read-model.js';
+import { type InMemoryGenerationViews, InMemoryReadModelPlace } from './in-memory-read-model-generations.js';
 
-/** For tests: every read model in this process's memory, lost with it. */
+/** For tests: every read model in this process's memory, lost with it; storages given one place share it. */
 export class InMemoryReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
   private readonly stores = new OpenedStores();
+  readonly generation: number;
+  private readonly views: InMemoryGenerationViews;
+
+  constructor(
+    private readonly place = new InMemoryReadModelPlace(),
+    generation?: number,
+  ) {
+    // Without one, the first generation: the live one of a new place (openLive() for a place in use).
+    this.generation = generation ?? 0;
+    this.views = place.viewsOf(this.generation);
+  }
+
+  /** Opens the place's live generation, as the other technologies do when not told which. */
+  static async openLive(place: InMemoryReadModelPlace): Promise<InMemoryReadModelStorage> {
+    return new InMemoryReadModelStorage(place, (await place.read()).live);
+  }
+
+  generations(): InMemoryReadModelPlace {
+    return this.place;
+  }
 
   apiKeyReadModel() {
-    return this.stores.once('api-keys', () => new InMemoryApiKeyReadModel());
+    return this.stores.once('api-keys', () => this.views.apiKeys);
   }
 
   keyUsageReadModel() {
-    return this.stores.once('key-usage', () => new InMemoryKeyUsageReadModel());
+    return this.stores.once('key-usage', () => this.views.keyUsage);
   }
 
   alertReadModel() {
-    return this.stores.once('alerts', () => new InMemoryAlertReadModel());
+    return this.stores.once('alerts', () => this.views.alerts);
   }
 
   detectorSnapshotStore() {
-    return this.stores.once('detector-snapshot', () => new InMemoryDetectorSnapshotStore());
+    return this.stores.once('detector-snapshot', () => this.place.detectorSnapshot);
   }
 
   deliveryCheckpointStore() {
-    return this.stores.once('deliveries', () => new InMemoryCheckpointStore());
+    return this.stores.once('deliveries', () => this.place.deliveries);
   }
 
   async ping(): Promise<void> {}

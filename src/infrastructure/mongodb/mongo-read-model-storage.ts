@@ -7,35 +7,51 @@ import type { UsageStorage } from '../../usage/usage.storage.js';
 import { MongoCheckpointStore } from './mongo-checkpoint-store.js';
 import { connectMongo } from './mongo-connection.js';
 import { MongoDetectorSnapshotStore } from './mongo-detector-snapshot-store.js';
+import { MongoReadModelGenerations } from './mongo-read-model-generations.js';
 import { MongoAlertReadModel } from './mongodb-alert-read-model.js';
 import { MongoApiKeyReadModel } from './mongodb-api-key-read-model.js';
 import { MongoKeyUsageReadModel } from './mongodb-key-usage-read-model.js';
 
-/** Every read model in one MongoDB database, all stores on one client, which close() closes last. */
+/** Every read model in one MongoDB database (views by generation), all stores on one client, which close() closes last. */
 export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
   private readonly stores = new OpenedStores();
 
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
+    private readonly pointer: MongoReadModelGenerations,
+    readonly generation: number,
   ) {}
 
-  /** Connects and checks the server once, so a wrong URL or a server that is down shows at start. */
-  static async connect(url: string, dbName: string): Promise<MongoReadModelStorage> {
+  /**
+   * Connects and checks the server once, so a wrong URL or a server that is down shows at start, and opens the
+   * live generation of views unless told which.
+   */
+  static async connect(url: string, dbName: string, generation?: number): Promise<MongoReadModelStorage> {
     const { client, db } = await connectMongo(url, dbName);
-    return new MongoReadModelStorage(client, db);
+    try {
+      const pointer = new MongoReadModelGenerations(db);
+      return new MongoReadModelStorage(client, db, pointer, generation ?? (await pointer.read()).live);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  generations(): MongoReadModelGenerations {
+    return this.pointer;
   }
 
   apiKeyReadModel() {
-    return this.stores.once('api-keys', () => MongoApiKeyReadModel.open(this.client, this.db));
+    return this.stores.once('api-keys', () => MongoApiKeyReadModel.open(this.client, this.db, this.generation));
   }
 
   keyUsageReadModel() {
-    return this.stores.once('key-usage', () => new MongoKeyUsageReadModel(this.client, this.db));
+    return this.stores.once('key-usage', () => new MongoKeyUsageReadModel(this.client, this.db, this.generation));
   }
 
   alertReadModel() {
-    return this.stores.once('alerts', () => MongoAlertReadModel.open(this.client, this.db));
+    return this.stores.once('alerts', () => MongoAlertReadModel.open(this.client, this.db, this.generation));
   }
 
   detectorSnapshotStore() {

@@ -2,6 +2,7 @@ import { type AnyBulkWriteOperation, type Collection, type Db, type Document, ty
 import type { ViewStore } from '../../shared/projections/view-projection.js';
 import { AdaptiveBatchSize } from './adaptive-batch-size.js';
 import { isTimeout, unlessUnreachable } from './mongo-unavailable.js';
+import { CHECKPOINTS, collectionOf } from './mongo-read-model-generations.js';
 
 interface CheckpointDocument {
   _id: string;
@@ -11,17 +12,26 @@ interface CheckpointDocument {
 /** Views per bulk write (two writes each), aiming at a fifth of the socket timeout per batch. */
 const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
 const SOCKET_TIMEOUT_SHARE = 5;
+/** The most a batch of views is ever given, however slow the server: past it the store is reported unavailable. */
+const MAX_BATCH_TIMEOUT_MS = 120_000;
 const DUPLICATE_KEY = 11000;
 /** Lookups in flight at once for getMany: well inside the driver's pool of 100 connections. */
 const GETMANY_CONCURRENCY = 32;
 
-/** Writes `items` a batch at a time, each batch as large as `size` says; a batch that times out is written again, smaller. */
-async function inAdaptiveBatches<T>(items: readonly T[], size: AdaptiveBatchSize, write: (batch: readonly T[]) => Promise<unknown>): Promise<void> {
+/**
+ * Writes `items` a batch at a time, each batch as large and given as long as `size` says; a batch that times out
+ * is written again, smaller or given longer (the writes are idempotent).
+ */
+async function inAdaptiveBatches<T>(
+  items: readonly T[],
+  size: AdaptiveBatchSize,
+  write: (batch: readonly T[], timeoutMS: number) => Promise<unknown>,
+): Promise<void> {
   for (let done = 0; done < items.length; ) {
     const batch = items.slice(done, done + size.current);
     const started = performance.now();
     try {
-      await write(batch);
+      await write(batch, size.timeoutMs);
     } catch (error) {
       if (isTimeout(error) && size.timedOut()) continue;
       throw error;
@@ -42,7 +52,7 @@ export interface ViewMapping<V extends { revision: number }, F extends Document>
 }
 
 /**
- * A projection's views in one collection and its checkpoint in `checkpoints`, kept to what FerretDB
+ * A projection's views in one collection and its checkpoint in `checkpoints` (both of a generation), kept to what FerretDB
  * 1.24 supports: no transactions, so views and checkpoint are two writes, each idempotent, and a
  * replay after a crash between them converges.
  */
@@ -57,14 +67,15 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly mapping: ViewMapping<V, F>,
+    generation: number,
   ) {
-    this.views = db.collection<ViewDocument<F>>(mapping.collection);
-    this.checkpoints = db.collection<CheckpointDocument>('checkpoints');
+    this.views = db.collection<ViewDocument<F>>(collectionOf(mapping.collection, generation));
+    this.checkpoints = db.collection<CheckpointDocument>(collectionOf(CHECKPOINTS, generation));
     // Batches are sized to the connection's own socket timeout, so a batch that is on target never times out.
     const socketTimeoutMs = client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS;
-    const targetMs = socketTimeoutMs / SOCKET_TIMEOUT_SHARE;
-    this.upsertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, targetMs });
-    this.insertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, initial: 1000, max: 10_000, targetMs });
+    const timeouts = { targetMs: socketTimeoutMs / SOCKET_TIMEOUT_SHARE, timeoutMs: socketTimeoutMs, maxTimeoutMs: MAX_BATCH_TIMEOUT_MS };
+    this.upsertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, ...timeouts });
+    this.insertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, initial: 1000, max: 10_000, ...timeouts });
   }
 
   /**
@@ -95,7 +106,7 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
   async save(views: readonly V[], checkpoint: number, options?: { held: true }): Promise<void> {
     const writes = (view: V) => (options?.held ? [this.newerRevisionWrite(view)] : this.revisionGuardedWrites(view));
     return unlessUnreachable(async () => {
-      await inAdaptiveBatches(views, this.upsertBatch, (batch) => this.bulkWrite(batch.flatMap(writes)));
+      await inAdaptiveBatches(views, this.upsertBatch, (batch, timeoutMS) => this.bulkWrite(batch.flatMap(writes), timeoutMS));
       await this.checkpoints.updateOne({ _id: this.mapping.projection }, { $max: { position: checkpoint } }, { upsert: true });
     });
   }
@@ -107,19 +118,20 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
    */
   async insertNew(views: readonly V[]): Promise<void> {
     return unlessUnreachable(() =>
-      inAdaptiveBatches(views, this.insertBatch, async (batch) => {
+      inAdaptiveBatches(views, this.insertBatch, async (batch, timeoutMS) => {
         try {
-          await this.views.insertMany(batch.map((view) => this.mapping.toDocument(view)) as OptionalUnlessRequiredId<ViewDocument<F>>[], { ordered: true });
+          const docs = batch.map((view) => this.mapping.toDocument(view)) as OptionalUnlessRequiredId<ViewDocument<F>>[];
+          await this.views.insertMany(docs, { ordered: true, timeoutMS });
         } catch (error) {
           if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-          await this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view)));
+          await this.bulkWrite(batch.flatMap((view) => this.revisionGuardedWrites(view)), timeoutMS);
         }
       }),
     );
   }
 
-  private bulkWrite(writes: AnyBulkWriteOperation<ViewDocument<Document>>[]) {
-    return (this.views as unknown as Collection<ViewDocument<Document>>).bulkWrite(writes, { ordered: true });
+  private bulkWrite(writes: AnyBulkWriteOperation<ViewDocument<Document>>[], timeoutMS: number) {
+    return (this.views as unknown as Collection<ViewDocument<Document>>).bulkWrite(writes, { ordered: true, timeoutMS });
   }
 
   async getCheckpoint(): Promise<number | null> {

@@ -8,17 +8,22 @@ type AlertFields = Omit<AlertView, 'alertId'>;
 
 /** The alerts view in MongoDB. */
 export class MongoAlertReadModel extends MongoViewStore<AlertView, AlertFields> implements AlertReadModel {
-  private constructor(client: MongoClient, db: Db) {
-    super(client, db, {
-      collection: 'alerts',
-      projection: 'alerts',
-      toDocument: ({ alertId, ...fields }) => ({ _id: alertId, ...fields }),
-      fromDocument: toView,
-    });
+  private constructor(client: MongoClient, db: Db, generation: number) {
+    super(
+      client,
+      db,
+      {
+        collection: 'alerts',
+        projection: 'alerts',
+        toDocument: ({ alertId, ...fields }) => ({ _id: alertId, ...fields }),
+        fromDocument: toView,
+      },
+      generation,
+    );
   }
 
-  static async open(client: MongoClient, db: Db): Promise<MongoAlertReadModel> {
-    const readModel = new MongoAlertReadModel(client, db);
+  static async open(client: MongoClient, db: Db, generation: number): Promise<MongoAlertReadModel> {
+    const readModel = new MongoAlertReadModel(client, db, generation);
     await readModel.views.createIndex({ accountId: 1, position: -1 }, { name: 'account_newest_first' });
     return readModel;
   }

@@ -8,18 +8,23 @@ type ApiKeyFields = Omit<ApiKeyView, 'id'>;
 
 /** The key views in MongoDB. It owns the client it is opened with: close() closes it. */
 export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyFields> implements ApiKeyReadModel {
-  private constructor(client: MongoClient, db: Db) {
-    super(client, db, {
-      collection: 'api_keys',
-      projection: 'api-keys',
-      toDocument: ({ id, ...fields }) => ({ _id: id, ...fields }),
-      fromDocument: toView,
-    });
+  private constructor(client: MongoClient, db: Db, generation: number) {
+    super(
+      client,
+      db,
+      {
+        collection: 'api_keys',
+        projection: 'api-keys',
+        toDocument: ({ id, ...fields }) => ({ _id: id, ...fields }),
+        fromDocument: toView,
+      },
+      generation,
+    );
   }
 
   /** Creates the indexes if missing and returns the read model, which now owns the client. */
-  static async open(client: MongoClient, db: Db): Promise<MongoApiKeyReadModel> {
-    const readModel = new MongoApiKeyReadModel(client, db);
+  static async open(client: MongoClient, db: Db, generation: number): Promise<MongoApiKeyReadModel> {
+    const readModel = new MongoApiKeyReadModel(client, db, generation);
     try {
       await readModel.createIndexes();
     } catch (error) {

@@ -7,13 +7,18 @@ type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
 
 /** Usage views in MongoDB, beside the key views, with the same idempotent writes. */
 export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsageFields> implements KeyUsageReadModel {
-  constructor(client: MongoClient, db: Db) {
-    super(client, db, {
-      collection: 'key_usage',
-      projection: 'key-usage',
-      toDocument: ({ keyId, ...fields }) => ({ _id: keyId, ...fields }),
-      fromDocument: toView,
-    });
+  constructor(client: MongoClient, db: Db, generation: number) {
+    super(
+      client,
+      db,
+      {
+        collection: 'key_usage',
+        projection: 'key-usage',
+        toDocument: ({ keyId, ...fields }) => ({ _id: keyId, ...fields }),
+        fromDocument: toView,
+      },
+      generation,
+    );
   }
 }
 

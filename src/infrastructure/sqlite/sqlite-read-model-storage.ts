@@ -10,6 +10,7 @@ import { SqliteApiKeyReadModel } from './sqlite-api-key-read-model.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteDetectorSnapshotStore } from './sqlite-detector-snapshot-store.js';
 import { SqliteKeyUsageReadModel } from './sqlite-key-usage-read-model.js';
+import { SqliteReadModelGenerations, viewFileOf } from './sqlite-read-model-generations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export const READ_MODEL_FILE = 'read-model.sqlite';
@@ -19,13 +20,24 @@ export interface SqliteReadModelStorageOptions {
   /** Checkpoint the read-model file's WAL off this thread: once per process, on its main thread. */
   walCheckpoints: boolean;
   onWarning(message: string): void;
+  /** The generation of views to open: the live one when absent (a rebuild opens the one it fills). */
+  generation?: number;
 }
 
-/** Every read model in one embedded file of DATA_DIR (delivery positions in a file of their own), each store on its own connection. */
+const VIEW_TABLES = [SqliteApiKeyReadModel, SqliteKeyUsageReadModel, SqliteAlertReadModel] as const;
+
+/**
+ * Every read model in embedded files of DATA_DIR, each store on its own connection: the views of the first
+ * generation and the stores that have none in the read-model file, later generations' views in files of their
+ * own, delivery positions in a file of their own.
+ */
 export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, UsageStorage, AnomaliesStorage {
   private readonly stores = new OpenedStores();
   private readonly file: string;
+  private readonly viewFile: string;
   private readonly checkpointer: WalCheckpointer | null;
+  private readonly pointer: SqliteReadModelGenerations;
+  readonly generation: number;
 
   constructor(
     private readonly dataDir: string,
@@ -33,19 +45,27 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, READ_MODEL_FILE);
-    this.checkpointer = options.walCheckpoints ? new WalCheckpointer([this.file], options.onWarning) : null;
+    this.pointer = new SqliteReadModelGenerations(dataDir, this.file, () => this.resetFirstGeneration());
+    this.generation = options.generation ?? this.pointer.readNow().live;
+    this.viewFile = viewFileOf(dataDir, this.file, this.generation);
+    const files = [...new Set([this.file, this.viewFile])];
+    this.checkpointer = options.walCheckpoints ? new WalCheckpointer(files, options.onWarning) : null;
+  }
+
+  generations(): SqliteReadModelGenerations {
+    return this.pointer;
   }
 
   apiKeyReadModel() {
-    return this.stores.once('api-keys', () => new SqliteApiKeyReadModel(this.file));
+    return this.stores.once('api-keys', () => new SqliteApiKeyReadModel(this.viewFile));
   }
 
   keyUsageReadModel() {
-    return this.stores.once('key-usage', () => new SqliteKeyUsageReadModel(this.file));
+    return this.stores.once('key-usage', () => new SqliteKeyUsageReadModel(this.viewFile));
   }
 
   alertReadModel() {
-    return this.stores.once('alerts', () => new SqliteAlertReadModel(this.file));
+    return this.stores.once('alerts', () => new SqliteAlertReadModel(this.viewFile));
   }
 
   detectorSnapshotStore() {
@@ -63,5 +83,17 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   async close(): Promise<void> {
     await this.checkpointer?.close();
     await this.stores.closeAll();
+    this.pointer.close();
+  }
+
+  private async resetFirstGeneration(): Promise<void> {
+    for (const Table of VIEW_TABLES) {
+      const table = new Table(this.file);
+      try {
+        await table.reset();
+      } finally {
+        await table.close();
+      }
+    }
   }
 }

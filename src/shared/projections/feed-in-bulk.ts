@@ -2,6 +2,8 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port.
 import type { Projection } from './projection.js';
 
 const PAGE = 5000;
+/** How often every projection's writes and checkpoint are saved on the way, unless told: REBUILD_SAVE_INTERVAL_MS's default. */
+const SAVE_EVERY_MS = 300_000;
 
 export interface BulkFeedOptions {
   /** Read the log after this position (null: from its start). */
@@ -11,11 +13,14 @@ export interface BulkFeedOptions {
   onPage?(events: number, position: number): void;
   /** Checked between pages: true gives up (what was flushed stays, with its checkpoint). */
   stopped?(): boolean;
+  /** How often to save on the way (0: after every page); what a feed interrupted has to read again at most. */
+  saveEveryMs?: number;
 }
 
 /**
  * Feeds the log to projections in bulk mode (each may hold its writes and write them in large batches, as
- * a rebuild does) until the end of the log, then saves every checkpoint at the last position read.
+ * a rebuild does) until the end of the log, then saves every checkpoint at the last position read; and
+ * every saveEveryMs on the way, so a feed that is interrupted resumes near where it was.
  * Returns that position (null for an empty log), or undefined when stopped first.
  */
 export async function feedInBulk(
@@ -26,6 +31,8 @@ export async function feedInBulk(
   for (const projection of projections) projection.beginBulk?.();
   let position = options.after;
   let events = 0;
+  const saveEveryMs = options.saveEveryMs ?? SAVE_EVERY_MS;
+  let savedAt = performance.now();
   for (;;) {
     if (options.stopped?.()) return undefined;
     const page: RecordedEvent[] = await store.readAll({ after: position, maxCount: PAGE, types: options.types });
@@ -37,8 +44,18 @@ export async function feedInBulk(
     events += page.length;
     position = page[page.length - 1].position;
     options.onPage?.(events, position);
+    if (performance.now() - savedAt >= saveEveryMs) {
+      await saveAll(projections, position);
+      for (const projection of projections) projection.beginBulk?.();
+      savedAt = performance.now();
+    }
   }
+  await saveAll(projections, position);
+  return { position, events };
+}
+
+/** Writes what each projection holds, then every checkpoint at `position`: a feed started again goes on from there. */
+async function saveAll(projections: readonly Projection[], position: number | null): Promise<void> {
   for (const projection of projections) await projection.endBulk?.();
   if (position !== null) for (const projection of projections) await projection.saveCheckpoint(position);
-  return { position, events };
 }

@@ -7,6 +7,8 @@ import type { Projection } from './projection.js';
 export interface ProjectionRunnerOptions {
   retryMinMs: number;
   retryMaxMs: number;
+  /** How often a bulk fill saves its progress (feedInBulk's default unless told). */
+  saveEveryMs?: number;
   onLog?: (level: 'warn' | 'error', message: string) => void;
 }
 
@@ -79,7 +81,12 @@ export class ProjectionRunner {
    */
   private follow(): void {
     if (this.position !== null || !this.projection.beginBulk) return this.subscribe();
-    this.fill = feedInBulk(this.store, [this.projection], { after: null, types: this.projection.eventTypes, stopped: () => this.stopped })
+    this.fill = feedInBulk(this.store, [this.projection], {
+      after: null,
+      types: this.projection.eventTypes,
+      stopped: () => this.stopped,
+      saveEveryMs: this.options.saveEveryMs,
+    })
       .then((fed) => {
         this.fill = null;
         if (!fed || this.stopped) return;

@@ -4,6 +4,8 @@ import type { ProjectionStatus } from '../../../shared/projections/projection-ru
 export interface ProjectionThreadData {
   /** The environment validated at start, as is: the thread opens its own stores from it. */
   config: Environment;
+  /** The read-model generation to open: the request thread's. */
+  generation: number;
 }
 
 export type ProjectionThreadMessage =

@@ -36,6 +36,7 @@ describe('ProjectionThread', () => {
       PROJECTIONS.filter((declaration) => declaration.runsOn === 'projection-thread'),
       // The poll interval is set past what the environment allows, to show that a wake needs no poll.
       { ...loadEnvironment({ DATA_DIR: dir, MONGODB_DB: 'unused', ...readModel }), POLL_INTERVAL_MS: pollIntervalMs },
+      0,
       (level, message) => logs.push(`${level}: ${message}`),
     );
   const mirror = (projections: ProjectionThread, name: string) => projections.projections.find((p) => p.projection.name === name)!;

@@ -27,6 +27,8 @@ export class ProjectionThread {
   constructor(
     declarations: readonly Pick<ProjectionDeclaration, 'name' | 'eventTypes'>[],
     private readonly config: Environment,
+    /** The read-model generation the request thread serves: the thread writes the same one, whatever a rebuild switched since. */
+    private readonly generation: number,
     private readonly log: ProjectionLog,
   ) {
     this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }));
@@ -64,7 +66,7 @@ export class ProjectionThread {
   }
 
   private spawn(): Worker {
-    const data: ProjectionThreadData = { config: this.config };
+    const data: ProjectionThreadData = { config: this.config, generation: this.generation };
     const worker = new Worker(builtModuleUrl('app/projections/projection-thread/projection-thread.worker.js'), { workerData: data });
     this.worker = worker;
     // The HTTP server keeps the process alive; this thread must not keep it alive on its own.

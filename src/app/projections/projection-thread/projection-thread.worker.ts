@@ -14,20 +14,20 @@ const STATUS_INTERVAL_MS = 25;
 runAtBackgroundPriority();
 const port = parentPort!;
 const post = (message: ProjectionThreadMessage) => port.postMessage(message);
-const { config } = workerData as ProjectionThreadData;
+const { config, generation } = workerData as ProjectionThreadData;
 const log = (level: 'warn' | 'error', message: string) => post({ kind: 'log', level, message });
 
 // Appends of the request thread wake this thread's subscriptions ('wake' below); the poll catches other processes.
 const store = await openEventStore(config);
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
-const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message) });
+const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message), generation });
 const declarations = PROJECTIONS.filter((declaration) => declaration.runsOn === 'projection-thread');
 const opened = await openProjections(declarations, { store, storage, config, log, provided: nothingProvided('on the projection thread') });
 if (opened.length !== declarations.length) {
   // The request thread mirrors every declared one and would wait for it: none may be turned off here.
   throw new Error('A projection declared to run on the projection thread was turned off by configuration');
 }
-const runners = opened.map(({ projection }) => new ProjectionRunner(store, projection, { ...RUNNER_RETRY, onLog: log }));
+const runners = opened.map(({ projection }) => new ProjectionRunner(store, projection, { ...RUNNER_RETRY, saveEveryMs: config.REBUILD_SAVE_INTERVAL_MS, onLog: log }));
 
 let reported = '';
 const report = () => {

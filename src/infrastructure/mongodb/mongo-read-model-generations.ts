@@ -1,0 +1,79 @@
+import type { Collection, Db } from 'mongodb';
+import {
+  assertDroppable,
+  FIRST_GENERATION,
+  type GenerationState,
+  type ReadModelGenerations,
+} from '../../shared/storage/read-model-generations.js';
+import { unlessUnreachable } from './mongo-unavailable.js';
+
+export const CHECKPOINTS = 'checkpoints';
+/** Every collection a generation holds: the views of each rebuildable read model and their checkpoints. */
+const GENERATION_COLLECTIONS = ['api_keys', 'key_usage', 'alerts', CHECKPOINTS] as const;
+const IN_GENERATION = new RegExp(`^(?:${GENERATION_COLLECTIONS.join('|')})(?:_g(\\d+))?$`);
+
+/** A collection's name in a generation: the first keeps the names collections had before generations existed. */
+export function collectionOf(base: string, generation: number): string {
+  return generation === 0 ? base : `${base}_g${generation}`;
+}
+
+interface PointerDocument {
+  _id: 'read-models';
+  live: number;
+  building: number | null;
+}
+
+/** The generation pointer in one document: a switch is a single-document write, atomic on any MongoDB. */
+export class MongoReadModelGenerations implements ReadModelGenerations {
+  private readonly pointer: Collection<PointerDocument>;
+
+  constructor(private readonly db: Db) {
+    this.pointer = db.collection<PointerDocument>('generations');
+  }
+
+  async read(): Promise<GenerationState> {
+    return unlessUnreachable(async () => {
+      const doc = await this.pointer.findOne({ _id: 'read-models' });
+      return doc ? { live: doc.live, building: doc.building ?? null } : { ...FIRST_GENERATION };
+    });
+  }
+
+  async startBuilding(generation: number): Promise<void> {
+    const { live } = await this.read();
+    await this.write({ live, building: generation });
+  }
+
+  async switchTo(generation: number): Promise<void> {
+    const state = await this.read();
+    if (state.building !== generation) throw new Error(`Read-model generation ${generation} is not the one being built`);
+    await this.write({ live: generation, building: null });
+  }
+
+  async stored(): Promise<number[]> {
+    return unlessUnreachable(async () => {
+      const names = await this.db.listCollections({}, { nameOnly: true }).toArray();
+      const generations = new Set<number>();
+      for (const { name } of names) {
+        const match = IN_GENERATION.exec(name);
+        if (match) generations.add(match[1] === undefined ? 0 : Number(match[1]));
+      }
+      return [...generations].sort((a, b) => a - b);
+    });
+  }
+
+  async drop(generation: number): Promise<void> {
+    assertDroppable(await this.read(), generation);
+    await unlessUnreachable(async () => {
+      const existing = new Set((await this.db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name));
+      for (const base of GENERATION_COLLECTIONS) {
+        const name = collectionOf(base, generation);
+        if (existing.has(name)) await this.db.dropCollection(name);
+      }
+    });
+  }
+
+  private async write(state: GenerationState): Promise<void> {
+    // FerretDB 1.24 leaves null fields out of an upsert's document: read() takes a missing `building` as null.
+    await unlessUnreachable(() => this.pointer.replaceOne({ _id: 'read-models' }, state, { upsert: true }));
+  }
+}
