@@ -1,9 +1,12 @@
+import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { ferretDbBinary, startFerretDb } from '../support/ferretdb.js';
+import { seedEmbeddedLog } from '../support/seed-log.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 
 const binary = ferretDbBinary();
@@ -75,4 +78,45 @@ if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binar
       await ferret.dispose();
     }
   }, 90_000);
+
+  it('finishes filling an empty read model when FerretDB is killed (-9) mid-way and started again, not ready until then', async () => {
+    const ferret = await startFerretDb();
+    const dir = makeTempDir('killed-catch-up');
+    const seeded = await seedEmbeddedLog(dir.path, 10_000);
+    const t = await startTestApp({
+      backend: 'mongodb',
+      reuse: { dataDir: dir.path },
+      env: { MONGODB_URL: ferret.url, READINESS_MAX_LAG_EVENTS: 1 },
+    });
+    try {
+      const statuses: number[] = [];
+      const probe = async () => statuses.push((await request(t.http).get('/health/ready')).status);
+      await probe();
+      await ferret.kill();
+      for (let i = 0; i < 5; i++) await probe();
+      await ferret.restart();
+      await eventually(async () => {
+        await probe();
+        expect(statuses.at(-1)).toBe(200);
+      }, 240_000, 250);
+      // Not ready from the start of the fill until it had caught up, outage included; never a 500.
+      expect(statuses.slice(0, 6)).toEqual([503, 503, 503, 503, 503, 503]);
+      expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+
+      // Counted in the database itself: a listing sorts the whole collection on FerretDB, slow on a busy machine.
+      const client = new MongoClient(ferret.url);
+      try {
+        const keys = client.db(t.mongoDb).collection('api_keys');
+        expect(await keys.countDocuments()).toBe(seeded.keyIds.length);
+        expect(await keys.countDocuments({ status: 'revoked' })).toBe(seeded.revoked);
+        expect(await client.db(t.mongoDb).collection('key_usage').countDocuments()).toBe(seeded.keyIds.length);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await t.destroy();
+      await ferret.dispose();
+      dir.remove();
+    }
+  }, 300_000);
 });

@@ -13,6 +13,8 @@ export interface FerretDbInstance {
   dataDir: string;
   /** SIGTERM, then waits for the exit: about 3 s, as FerretDB lets connected clients finish first. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is let finish. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and data, stopping it first if it runs. */
   restart(): Promise<void>;
   /** Stops it and deletes its directory. */
@@ -75,6 +77,14 @@ export async function startFerretDb(): Promise<FerretDbInstance> {
     url,
     dataDir,
     stop,
+    kill: async () => {
+      const running = child;
+      child = null;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+      running.kill('SIGKILL');
+      await exited;
+    },
     restart: async () => {
       await stop();
       await start();
