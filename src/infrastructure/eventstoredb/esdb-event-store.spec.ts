@@ -89,6 +89,16 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
     expect(server.calls).toEqual([1, 2, 2]);
   });
 
+  it('starts no further append of a batch once one has failed', async () => {
+    await store.appendToStream('s3', [event(0)], 'no_stream');
+    const appends = Array.from({ length: 40 }, (_, i) => ({ streamId: `s${i}`, events: [event(i)], expectedRevision: 'no_stream' as const }));
+    await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(ConcurrencyError);
+    await new Promise((resolve) => setImmediate(resolve));
+    const written = appends.filter((a) => a.streamId !== 's3' && server.streams.has(a.streamId)).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(20);
+  });
+
   it('sends the same ids in the one-by-one retry as in the batch, also for events given without an id', async () => {
     const known = event(0);
     await store.appendToStream('s', [known], 'any');

@@ -111,15 +111,25 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** EventStoreDB 24 has no multi-stream append: the appends go out a few at a time, each atomic. */
+  /**
+   * EventStoreDB 24 has no multi-stream append: the appends go out a few at a time, each atomic. After a
+   * failure no further append starts (the caller is told the batch failed and will retry it), so what a
+   * failed batch leaves written is at most the appends already in flight.
+   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const results: AppendResult[] = new Array(appends.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < appends.length) {
+      while (next < appends.length && !failed) {
         const index = next++;
         const { streamId, events, expectedRevision } = appends[index];
-        results[index] = await this.appendToStream(streamId, events, expectedRevision);
+        try {
+          results[index] = await this.appendToStream(streamId, events, expectedRevision);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, appends.length) }, worker));
