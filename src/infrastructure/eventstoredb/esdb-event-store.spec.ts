@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import {
   ANY,
   NO_STREAM,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
+  type AllStreamSubscription,
   type AppendResult,
   type EventData,
+  type Filter,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { EsdbEventStore, type EsdbClient } from './esdb-event-store.js';
@@ -108,3 +111,92 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
     expect(new Set(written.map((e) => e.id)).size).toBe(2);
   });
 });
+
+/** A subscription as the client hands it out: an object-mode stream, with the filter's checkpoint callback. */
+class FakeSubscription extends PassThrough {
+  subscriptionFilter?: Filter;
+  constructor() {
+    super({ objectMode: true });
+  }
+  async unsubscribe(): Promise<void> {}
+  event(position: number): void {
+    this.push({
+      event: {
+        streamId: 's',
+        id: randomUUID(),
+        isJson: true,
+        revision: 0n,
+        type: 'E',
+        created: new Date(0),
+        data: { at: position },
+        metadata: { schemaVersion: 1 },
+        position: { commit: BigInt(position), prepare: BigInt(position) },
+      },
+    });
+  }
+  checkpoint(position: number): void {
+    void this.subscriptionFilter!.checkpointReached!(this as unknown as AllStreamSubscription, { commit: BigInt(position), prepare: 0n });
+  }
+}
+
+describe('EsdbEventStore subscriptions (a fake subscription stream, no server)', () => {
+  const open = () => {
+    const source = new FakeSubscription();
+    const client = {
+      subscribeToAll: ({ filter }: { filter: Filter }) => {
+        source.subscriptionFilter = filter;
+        return source;
+      },
+      dispose: async () => undefined,
+    };
+    return { source, store: new EsdbEventStore(client as unknown as EsdbClient) };
+  };
+
+  it('delivers events and checkpoints in log order, dropping what is at or before the start and what it has already reported', async () => {
+    const { source, store } = open();
+    const seen: string[] = [];
+    const subscription = store.subscribeToAll(
+      { after: 200 },
+      {
+        onEvents: async (events) => void seen.push(...events.map((e) => `event ${e.position}`)),
+        onCheckpoint: async (position) => void seen.push(`checkpoint ${position}`),
+        onError: (error) => void seen.push(`error ${String(error)}`),
+      },
+    );
+    source.event(100); // before the start: the server reads from the start position inclusively
+    source.event(200); // at the start, which is exclusive for us
+    source.event(300);
+    source.checkpoint(250); // behind the last event: stale
+    source.checkpoint(400);
+    source.event(300); // delivered again
+    source.checkpoint(400); // repeated
+    source.event(500);
+    await eventuallyEqual(() => seen, ['event 300', 'checkpoint 400', 'event 500']);
+    await subscription.stop();
+    expect(seen).toEqual(['event 300', 'checkpoint 400', 'event 500']);
+  });
+
+  it('reports one error when the subscription fails, and one when it ends by itself', async () => {
+    for (const end of [(s: FakeSubscription) => s.destroy(new Error('connection reset')), (s: FakeSubscription) => s.end()]) {
+      const { source, store } = open();
+      const errors: string[] = [];
+      const subscription = store.subscribeToAll({ after: null }, { onEvents: async () => undefined, onError: (error) => void errors.push((error as Error).message) });
+      end(source);
+      await eventuallyEqual(() => errors.length, 1);
+      await subscription.stop();
+      expect(errors).toEqual([expect.stringMatching(/connection reset|ended unexpectedly/)]);
+    }
+  });
+});
+
+async function eventuallyEqual<T>(read: () => T, expected: T): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      expect(read()).toEqual(expected);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  expect(read()).toEqual(expected);
+}
