@@ -1,4 +1,5 @@
 import { checkAnomaliesSettings } from '../anomalies/anomalies.settings.js';
+import { checkEsdbConnectionString } from '../infrastructure/eventstoredb/esdb-connection-string.js';
 import { type Environment, loadEnvironment } from '../shared/config/environment.js';
 
 /** Settings whose meaning only a feature knows: each feature's check, run after the generic validation. */
@@ -10,6 +11,8 @@ const FEATURE_SETTING_CHECKS: readonly ((environment: Environment) => void)[] = 
  */
 export function loadConfiguration(raw: Record<string, unknown>): Environment {
   const environment = loadEnvironment(raw);
+  // What the EventStoreDB client would only warn about, ignore, or fail on later inside a module factory.
+  if (environment.EVENTSTORE_URL) checkEsdbConnectionString(environment.EVENTSTORE_URL);
   for (const check of FEATURE_SETTING_CHECKS) check(environment);
   return environment;
 }

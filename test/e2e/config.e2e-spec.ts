@@ -25,6 +25,8 @@ describe('Configuration', () => {
     // A setting only its feature understands is checked at the same moment, before anything starts.
     ['dist/main.js', { ANOMALY_THRESHOLDS: '{"s3cr3t": 1}' }, 'ANOMALY_THRESHOLDS'],
     ['dist/cli.js', { ANOMALY_THRESHOLDS: '{"spikeFactor": "s3cr3t"}' }, 'ANOMALY_THRESHOLDS'],
+    // An option the EventStoreDB client would only warn about and ignore; the string holds a password.
+    ['dist/main.js', { EVENTSTORE_URL: 'esdb://admin:s3cr3t@localhost:2113?tlsVerifyCert=false' }, 'EVENTSTORE_URL'],
   ])('%s stops at start with one line naming the bad setting %j', (entry, env, name) => {
     const run = spawnSync(process.execPath, [entry, ...(entry === 'dist/cli.js' ? ['history', '00000000-0000-0000-0000-000000000000'] : [])], {
       encoding: 'utf8',
@@ -34,6 +36,6 @@ describe('Configuration', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(new RegExp(`^Invalid configuration: ${name}`));
-    if (name === 'PORT') expect(run.stderr).not.toContain('s3cr3t');
+    if (name === 'PORT' || name === 'EVENTSTORE_URL') expect(run.stderr).not.toContain('s3cr3t');
   });
 });

@@ -58,7 +58,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     POLL_INTERVAL_MS: 20,
     MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined,
     MONGODB_DB: mongoDb ?? 'unused',
-    EVENTSTORE_URL: process.env.EVENTSTORE_URL,
+    // The server only for the suites `npm run test:eventstore` runs (test/eventstoredb.mjs); the others keep the embedded log.
+    EVENTSTORE_URL: process.env.E2E_EVENT_STORE === 'eventstoredb' ? process.env.EVENTSTORE_URL : undefined,
     ...options.env,
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), {

@@ -1,6 +1,11 @@
 import {
   ANY,
+  AccessDeniedError,
+  CancelledError,
+  DeadlineExceededError,
   EVENT_TYPE,
+  NotLeaderError,
+  TimeoutError,
   NO_STREAM,
   START,
   STREAM_EXISTS,
@@ -224,6 +229,10 @@ describe('toPortError', () => {
   it('reports an unreachable server as StoreUnavailableError and leaves other errors alone', () => {
     const unavailable = Object.create(UnavailableError.prototype) as Error;
     expect(toPortError(unavailable)).toBeInstanceOf(StoreUnavailableError);
+    for (const type of [DeadlineExceededError, TimeoutError, CancelledError, NotLeaderError]) {
+      expect([type.name, toPortError(Object.create(type.prototype))]).toEqual([type.name, expect.any(StoreUnavailableError)]);
+    }
+    expect(toPortError(Object.create(AccessDeniedError.prototype))).not.toBeInstanceOf(StoreUnavailableError);
     const other = new Error('bad request');
     expect(toPortError(other)).toBe(other);
   });

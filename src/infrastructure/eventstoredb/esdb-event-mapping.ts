@@ -11,12 +11,14 @@
  */
 import {
   ANY,
+  CancelledError,
   DeadlineExceededError,
   NO_STREAM,
   NotLeaderError,
   UnavailableError,
   START,
   STREAM_EXISTS,
+  TimeoutError,
   eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
@@ -110,9 +112,22 @@ export function toConcurrencyError(
   return new ConcurrencyError(streamId, expected, actual);
 }
 
-/** The client's errors for a server it cannot reach become the port's StoreUnavailableError (503). */
+/**
+ * The client's errors for a server it cannot reach, or that could not answer in time, become the port's
+ * StoreUnavailableError (503). @eventstore/db-client 6.2.1 (dist/utils/CommandError.js, convertToCommandError):
+ * gRPC UNAVAILABLE -> UnavailableError, DEADLINE_EXCEEDED -> DeadlineExceededError, ABORTED (the server's
+ * "operation timed out" on a commit) -> TimeoutError, a CANCELLED call the server ended (a node stopping;
+ * our own cancellations are filtered out by the client) -> CancelledError, a follower asked for the leader
+ * -> NotLeaderError. The client reconnects after UnavailableError, CancelledError and NotLeaderError.
+ */
 export function toPortError(error: unknown): unknown {
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof NotLeaderError) {
+  if (
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof CancelledError ||
+    error instanceof NotLeaderError
+  ) {
     return new StoreUnavailableError('EventStoreDB', error);
   }
   return error;

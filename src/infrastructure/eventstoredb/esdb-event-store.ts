@@ -7,9 +7,11 @@ import {
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
   type AllStreamSubscription,
+  type EventData,
   type Position,
   type ReadStreamOptions,
 } from '@eventstore/db-client';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import type {
   AppendResult,
   EventStore,
@@ -36,6 +38,7 @@ import {
   toRecordedEvent,
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
+import { checkEsdbConnectionString } from './esdb-connection-string.js';
 
 const APPEND_CONCURRENCY = 16;
 
@@ -56,15 +59,19 @@ class CheckpointReached {
 
 type SubscriptionItem = AllStreamResolvedEvent | CheckpointReached;
 
-/** The event log on an EventStoreDB server, through its gRPC client. */
+/** The calls of the client the store makes; a connection string opens the real one. */
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+
+/** The event log on an EventStoreDB server, through its gRPC client. Decisions and sources: docs/eventstoredb.md. */
 export class EsdbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
+  private readonly client: EsdbClient;
   private readonly eventsPerCheckpoint: number;
   private readonly pingTimeoutMs: number;
   private readonly subscriptions = new Set<EventSubscription>();
 
-  constructor(connectionString: string, options: EsdbEventStoreOptions = {}) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+  constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
+    if (typeof connection === 'string') checkEsdbConnectionString(connection);
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
     this.eventsPerCheckpoint = options.eventsPerCheckpoint ?? 1;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
   }
@@ -75,8 +82,26 @@ export class EsdbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
+    // The ids are fixed here, once, so that the one-by-one retry below sends the same ones.
+    const data = events.map(toEventData);
     try {
-      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+      return await this.append(streamId, data, expectedRevision);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || expectedRevision !== 'any' || data.length === 1) throw error;
+      // With expected revision "any" the server refuses a batch whose first events it already holds and whose
+      // others it does not ("corrupted idempotency", reported as a wrong expected version): a retry that
+      // carries more events than the attempt that wrote. One event at a time, each is either recognised by
+      // its id (nothing written) or new (written), in order. See docs/eventstoredb.md, idempotent appends.
+      let last: AppendResult | null = null;
+      for (const event of data) last = await this.append(streamId, [event], 'any');
+      return last!;
+    }
+  }
+
+  private async append(streamId: string, data: EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    try {
+      // No per-call deadline: the client's defaultDeadline (10 s, `defaultDeadline=` in EVENTSTORE_URL) applies.
+      const result = await this.client.appendToStream(streamId, data, {
         expectedRevision: toAppendExpectedRevision(expectedRevision),
       });
       return fromAppendResult(result);
@@ -86,15 +111,25 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  /** EventStoreDB 24 has no multi-stream append: the appends go out a few at a time, each atomic. */
+  /**
+   * EventStoreDB 24 has no multi-stream append: the appends go out a few at a time, each atomic. After a
+   * failure no further append starts (the caller is told the batch failed and will retry it), so what a
+   * failed batch leaves written is at most the appends already in flight.
+   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const results: AppendResult[] = new Array(appends.length);
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < appends.length) {
+      while (next < appends.length && !failed) {
         const index = next++;
         const { streamId, events, expectedRevision } = appends[index];
-        results[index] = await this.appendToStream(streamId, events, expectedRevision);
+        try {
+          results[index] = await this.appendToStream(streamId, events, expectedRevision);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, appends.length) }, worker));

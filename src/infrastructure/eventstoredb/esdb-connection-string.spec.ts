@@ -1,0 +1,46 @@
+import { InvalidConfigurationError } from '../../shared/config/environment.js';
+import { checkEsdbConnectionString, esdbConnectionStringProblem } from './esdb-connection-string.js';
+
+const files = new Set(['/certs/ca.crt', '/certs/user.crt', '/certs/user.key']);
+const problem = (url: string) => esdbConnectionStringProblem(url, (path) => files.has(path));
+
+describe('EVENTSTORE_URL check', () => {
+  it.each([
+    'esdb://localhost:2113?tls=false',
+    'esdb://admin:changeit@localhost:2113?tls=true&tlsCAFile=/certs/ca.crt',
+    'esdb://node1:2113,node2:2113,node3:2113?nodePreference=leader&keepAliveInterval=10000&keepAliveTimeout=10000',
+    'esdb+discover://cluster.example.com:2113?nodePreference=read_only_replica&defaultDeadline=5000&gossipTimeout=5',
+    'esdb://localhost?tls=true&userCertFile=/certs/user.crt&userKeyFile=/certs/user.key&connectionName=keys-1',
+    'esdb://localhost:2113/',
+    'esdb://localhost:2113?Tls=false&keep-alive-interval=-1',
+    'esdb://localhost:2113?tls=false&tlsCAFile=/nowhere/ca.crt',
+  ])('accepts %s', (url) => {
+    expect(problem(url)).toBeNull();
+  });
+
+  it.each([
+    ['kurrentdb://localhost:2113', /esdb:\/\/ or esdb\+discover:\/\/ connection strings only/],
+    ['esdb://:2113', /host or host:port/],
+    ['esdb://localhost:21x3', /host or host:port/],
+    ['esdb://localhost:2113?tls', /key=value/],
+    ['esdb://localhost:2113?tsl=false', /"tsl" is not one/],
+    ['esdb://localhost:2113?tls=flase', /tls must be true or false/],
+    ['esdb://localhost:2113?tlsVerifyCert=false', /tlsVerifyCert=false has no effect.*tlsCAFile/],
+    ['esdb://localhost:2113?throwOnAppendFailure=false', /throwOnAppendFailure=false is not supported/],
+    ['esdb://localhost:2113?defaultDeadline=0', /defaultDeadline must be a whole number of at least 1/],
+    ['esdb://localhost:2113?keepAliveTimeout=-2', /keepAliveTimeout must be a whole number of at least -1/],
+    ['esdb://localhost:2113?nodePreference=nearest', /nodePreference must be/],
+    ['esdb://localhost:2113?tlsCAFile=/nowhere/ca.crt', /the file of tlsCAFile does not exist/],
+    ['esdb://localhost:2113?userCertFile=/certs/user.crt', /userCertFile and userKeyFile go together/],
+  ])('refuses %s', (url, reason) => {
+    expect(problem(url)).toMatch(reason);
+  });
+
+  it('throws one line that names the setting and never repeats the string, which may hold a password', () => {
+    const url = 'esdb://admin:s3cr3t@localhost:2113?tlsVerifyCert=false';
+    expect(() => checkEsdbConnectionString(url)).toThrow(InvalidConfigurationError);
+    expect(() => checkEsdbConnectionString(url)).toThrow(/^Invalid configuration: EVENTSTORE_URL: [^\n]+$/);
+    expect(() => checkEsdbConnectionString(url)).not.toThrow(/s3cr3t/);
+    expect(() => checkEsdbConnectionString('esdb://localhost:2113?tls=false')).not.toThrow();
+  });
+});

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import {
+  ANY,
+  NO_STREAM,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type AllStreamSubscription,
+  type AppendResult,
+  type EventData,
+  type Filter,
+} from '@eventstore/db-client';
+import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { EsdbEventStore, type EsdbClient } from './esdb-event-store.js';
+
+/**
+ * The append decision of the server, as IndexWriter.CheckCommit makes it (kurrent-io/KurrentDB,
+ * src/EventStore.Core/Services/Storage/ReaderIndex/IndexWriter.cs), for the two expectations this store
+ * sends: "any" looks the ids up in the recently committed events (here: all of them); an exact revision
+ * compares with the stream. No server runs in this suite: this is the documented rule, not the server.
+ */
+class FakeServer {
+  readonly streams = new Map<string, EventData[]>();
+  private readonly committed = new Map<string, { stream: string; revision: number }>();
+  private position = 0;
+  readonly calls: number[] = [];
+
+  async appendToStream(stream: string, events: EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }): Promise<AppendResult> {
+    this.calls.push(events.length);
+    const written = this.streams.get(stream) ?? [];
+    const current = written.length - 1;
+    const refuse = () => {
+      throw new WrongExpectedVersionError(undefined, { streamName: stream, expected: expectedRevision, current: current < 0 ? NO_STREAM : BigInt(current) });
+    };
+    if (expectedRevision === ANY) {
+      const known = events.map((event) => this.committed.get(event.id)?.stream === stream);
+      if (known[0] && known.every(Boolean)) return this.result(this.committed.get(events[events.length - 1].id)!.revision);
+      if (known[0]) refuse(); // "CorruptedIdempotency": the first ids are known, later ones are not
+    } else if (expectedRevision === NO_STREAM ? current !== -1 : BigInt(current) !== expectedRevision) {
+      refuse();
+    }
+    for (const event of events) {
+      written.push(event);
+      this.committed.set(event.id, { stream, revision: written.length - 1 });
+    }
+    this.streams.set(stream, written);
+    return this.result(written.length - 1);
+  }
+
+  async dispose(): Promise<void> {}
+
+  private result(revision: number): AppendResult {
+    this.position += 100;
+    return { success: true, nextExpectedRevision: BigInt(revision), position: { commit: BigInt(this.position), prepare: BigInt(this.position) } };
+  }
+}
+
+const event = (n: number, id: string = randomUUID()) => ({ id, type: `E${n}`, schemaVersion: 1, data: { n } });
+
+describe('EsdbEventStore appends (against the documented server rule)', () => {
+  let server: FakeServer;
+  let store: EsdbEventStore;
+
+  beforeEach(() => {
+    server = new FakeServer();
+    store = new EsdbEventStore(server as unknown as EsdbClient);
+  });
+
+  it('retries a batch whose first events were written by an earlier attempt, writing each event once', async () => {
+    const events = [event(0), event(1), event(2)];
+    await store.appendToStreams([{ streamId: 's', events: events.slice(0, 2), expectedRevision: 'any' }]);
+    const [result] = await store.appendToStreams([{ streamId: 's', events, expectedRevision: 'any' }]);
+    expect(server.streams.get('s')!.map((e) => e.type)).toEqual(['E0', 'E1', 'E2']);
+    expect(result.nextExpectedRevision).toBe(2);
+    // the batch, refused, then one event at a time
+    expect(server.calls).toEqual([2, 3, 1, 1, 1]);
+  });
+
+  it('writes nothing for a retry of a batch that was written whole', async () => {
+    const events = [event(0), event(1)];
+    await store.appendToStream('s', events, 'any');
+    await store.appendToStream('s', events, 'any');
+    expect(server.streams.get('s')!.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(server.calls).toEqual([2, 2]);
+  });
+
+  it('keeps a conflict at an exact revision a conflict, without retrying', async () => {
+    await store.appendToStream('s', [event(0)], 'no_stream');
+    await expect(store.appendToStream('s', [event(1), event(2)], 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.appendToStream('s', [event(1), event(2)], 5)).rejects.toMatchObject({ expected: 5, actual: 0 });
+    expect(server.streams.get('s')).toHaveLength(1);
+    expect(server.calls).toEqual([1, 2, 2]);
+  });
+
+  it('starts no further append of a batch once one has failed', async () => {
+    await store.appendToStream('s3', [event(0)], 'no_stream');
+    const appends = Array.from({ length: 40 }, (_, i) => ({ streamId: `s${i}`, events: [event(i)], expectedRevision: 'no_stream' as const }));
+    await expect(store.appendToStreams(appends)).rejects.toBeInstanceOf(ConcurrencyError);
+    await new Promise((resolve) => setImmediate(resolve));
+    const written = appends.filter((a) => a.streamId !== 's3' && server.streams.has(a.streamId)).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(20);
+  });
+
+  it('sends the same ids in the one-by-one retry as in the batch, also for events given without an id', async () => {
+    const known = event(0);
+    await store.appendToStream('s', [known], 'any');
+    await store.appendToStream('s', [known, { type: 'Fresh', schemaVersion: 1, data: {} }], 'any');
+    const written = server.streams.get('s')!;
+    expect(written.map((e) => e.type)).toEqual(['E0', 'Fresh']);
+    expect(new Set(written.map((e) => e.id)).size).toBe(2);
+  });
+});
+
+/** A subscription as the client hands it out: an object-mode stream, with the filter's checkpoint callback. */
+class FakeSubscription extends PassThrough {
+  subscriptionFilter?: Filter;
+  constructor() {
+    super({ objectMode: true });
+  }
+  async unsubscribe(): Promise<void> {}
+  event(position: number): void {
+    this.push({
+      event: {
+        streamId: 's',
+        id: randomUUID(),
+        isJson: true,
+        revision: 0n,
+        type: 'E',
+        created: new Date(0),
+        data: { at: position },
+        metadata: { schemaVersion: 1 },
+        position: { commit: BigInt(position), prepare: BigInt(position) },
+      },
+    });
+  }
+  checkpoint(position: number): void {
+    void this.subscriptionFilter!.checkpointReached!(this as unknown as AllStreamSubscription, { commit: BigInt(position), prepare: 0n });
+  }
+}
+
+describe('EsdbEventStore subscriptions (a fake subscription stream, no server)', () => {
+  const open = () => {
+    const source = new FakeSubscription();
+    const client = {
+      subscribeToAll: ({ filter }: { filter: Filter }) => {
+        source.subscriptionFilter = filter;
+        return source;
+      },
+      dispose: async () => undefined,
+    };
+    return { source, store: new EsdbEventStore(client as unknown as EsdbClient) };
+  };
+
+  it('delivers events and checkpoints in log order, dropping what is at or before the start and what it has already reported', async () => {
+    const { source, store } = open();
+    const seen: string[] = [];
+    const subscription = store.subscribeToAll(
+      { after: 200 },
+      {
+        onEvents: async (events) => void seen.push(...events.map((e) => `event ${e.position}`)),
+        onCheckpoint: async (position) => void seen.push(`checkpoint ${position}`),
+        onError: (error) => void seen.push(`error ${String(error)}`),
+      },
+    );
+    source.event(100); // before the start: the server reads from the start position inclusively
+    source.event(200); // at the start, which is exclusive for us
+    source.event(300);
+    source.checkpoint(250); // behind the last event: stale
+    source.checkpoint(400);
+    source.event(300); // delivered again
+    source.checkpoint(400); // repeated
+    source.event(500);
+    await eventuallyEqual(() => seen, ['event 300', 'checkpoint 400', 'event 500']);
+    await subscription.stop();
+    expect(seen).toEqual(['event 300', 'checkpoint 400', 'event 500']);
+  });
+
+  it('reports one error when the subscription fails, and one when it ends by itself', async () => {
+    for (const end of [(s: FakeSubscription) => s.destroy(new Error('connection reset')), (s: FakeSubscription) => s.end()]) {
+      const { source, store } = open();
+      const errors: string[] = [];
+      const subscription = store.subscribeToAll({ after: null }, { onEvents: async () => undefined, onError: (error) => void errors.push((error as Error).message) });
+      end(source);
+      await eventuallyEqual(() => errors.length, 1);
+      await subscription.stop();
+      expect(errors).toEqual([expect.stringMatching(/connection reset|ended unexpectedly/)]);
+    }
+  });
+});
+
+async function eventuallyEqual<T>(read: () => T, expected: T): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      expect(read()).toEqual(expected);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  expect(read()).toEqual(expected);
+}
