@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
@@ -83,6 +84,15 @@ describe('GET /metrics', () => {
       const after = await scrape(t);
       expect(sample(after, 'parsesphere_rate_limited_total{limit="key"}') - sample(before, 'parsesphere_rate_limited_total{limit="key"}')).toBe(1);
       expect(sample(after, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}') - sample(before, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}')).toBe(1);
+    });
+
+    it('exposes every metric the Grafana dashboard queries (docs/grafana/parsesphere-keys.json)', async () => {
+      const dashboard = readFileSync('docs/grafana/parsesphere-keys.json', 'utf8');
+      const queried = new Set([...dashboard.matchAll(/\b((?:parsesphere|process|nodejs)_[a-z0-9_]+)/g)].map(([, name]) => name.replace(/_(bucket|count|sum)$/, '')));
+      expect(queried.size).toBeGreaterThan(10);
+      const text = (await request(t.http).get('/metrics').expect(200)).text;
+      const missing = [...queried].filter((name) => !text.includes(`# TYPE ${name} `));
+      expect(missing).toEqual([]);
     });
 
     it('is not in the OpenAPI document', async () => {

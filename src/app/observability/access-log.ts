@@ -2,7 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Histogram } from '../../shared/metrics/metrics.port.js';
 
-/** Routes polled by machines: a successful answer is logged at debug, so probes and scrapes do not drown the log. */
+/**
+ * Routes polled by machines: a successful answer is logged at debug, so probes and scrapes do not drown the
+ * log, and a failed one (not ready, a refused scrape) as a warning, not as an error every few seconds.
+ */
 const POLLED_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
 /** A request no route took: a 404, or one refused before routing (400 unreadable JSON, 413, 415). */
@@ -27,7 +30,7 @@ export function accessLog(logger: Logger, durations: Histogram<RequestDurationLa
       const route = routeTemplate(req);
       const status = res.statusCode;
       durations.observe({ method: req.method, route, status: String(status) }, seconds);
-      const level = status >= 500 ? 'error' : status < 400 && POLLED_ROUTES.has(route) ? 'debug' : 'info';
+      const level = POLLED_ROUTES.has(route) ? (status < 400 ? 'debug' : 'warn') : status >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
