@@ -53,6 +53,18 @@ export function createRootLogger(settings: LogSettings, destination?: Destinatio
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
   };
-  const output = destination ?? (wantsPrettyLogs(settings) ? pretty({ colorize: process.stdout.isTTY === true, sync: true }) : pino.destination(1));
+  const output = destination ?? (wantsPrettyLogs(settings) ? prettyStdout() : pino.destination(1));
   return pino(options, output);
+}
+
+/** One line per entry for people: time, level, [component] message, then the other fields. */
+function prettyStdout(): DestinationStream {
+  return pretty({
+    colorize: process.stdout.isTTY === true,
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service,context',
+    messageFormat: '[{context}] {msg}',
+  });
 }
