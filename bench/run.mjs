@@ -15,6 +15,7 @@
 //      BENCH_KEYS (10000), BENCH_SEED_CONCURRENCY (16), USAGE_FLUSH_INTERVAL_MS (the service's default, 100),
 //      BENCH_FIXED_RATE (1000 req/s): the constant rate of the open-loop runs (d),
 //      BENCH_ROUNDS (3) of alternating health, verify and floor runs,
+//      BENCH_LOG_LEVEL (warn): the service's LOG_LEVEL; `log` measures what the production default's logging costs,
 //      BENCH_PROFILE=1: CPU-profile the server during the first verify run (numbers are then perturbed;
 //      the profile and its summary go to bench/results/verify.cpuprofile and verify-profile.md).
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -146,7 +147,7 @@ class Service {
       PORT: String(port),
       HOST, // honoured by builds with the HOST setting; bench/loopback.mjs covers older ones
       DATA_DIR: this.dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       VERIFY_TOKEN: this.verifyToken,
       // The service validates AUTH_FAILURE_LIMIT <= 100000 (src/shared/config/environment.ts); the benchmark
       // sends only valid keys, so no failure is ever recorded and this limit is never approached.

@@ -1,30 +1,43 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app/app.module.js';
 import { configureApp } from './app/configure-app.js';
+import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
 import { InvalidConfigurationError } from './shared/config/environment.js';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 async function bootstrap(): Promise<void> {
   try {
     // Validated here, once; every module injects this instance.
     const environment = loadConfiguration(process.env);
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), {
-      bodyParser: false,
-      logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(environment.LOG_LEVEL as (typeof LOG_LEVELS)[number]) + 1),
-    });
+    // Nest's own lines (module init, errors) go through the service's pino logger once it exists.
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), { bodyParser: false, bufferLogs: true });
+    const logger = new ServiceLogger(app.get(Logger));
+    app.useLogger(logger);
     configureApp(app);
     stopGracefullyOnSignals(app);
-    await app.listen(environment.PORT, environment.HOST);
+    try {
+      await app.listen(environment.PORT, environment.HOST);
+    } catch (error) {
+      // One line, not a stack: the usual cause (EADDRINUSE, EACCES) is the operator's to fix.
+      logger.fatal({ msg: 'cannot listen', host: environment.HOST, port: environment.PORT, code: (error as NodeJS.ErrnoException).code, error: (error as Error).message }, 'Main');
+      process.exit(1);
+    }
+    logger.log({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}` }, 'Main');
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** The address to print: a wildcard bind is reached as localhost from the same machine. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 void bootstrap();

@@ -8,6 +8,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { ConfigurationModule } from './configuration.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
@@ -19,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigurationModule.forRoot(environment),
+        ObservabilityModule.forRoot(environment),
         CqrsModule.forRoot(),
         DiscoveryModule,
         StorageModule.forRoot(),

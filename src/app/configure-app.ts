@@ -10,6 +10,7 @@ import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
 import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
+import { HttpObservation } from './observability/http-observation.js';
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -18,6 +19,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestIdMiddleware);
+  app.use(app.get(HttpObservation).middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
   serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
   app.use(jsonOnlyMiddleware);

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { Metrics } from '../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
+import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
 import { KeyTable } from './authentication/key-table.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
@@ -12,6 +14,7 @@ import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
+import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
@@ -31,7 +34,15 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
   providers: [
     { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
-    { provide: KeyTable, useFactory: (readModel: ApiKeyReadModel) => new KeyTable(readModel), inject: [API_KEY_READ_MODEL] },
+    {
+      provide: KeyTable,
+      useFactory: (readModel: ApiKeyReadModel, metrics: Metrics) => {
+        const table = new KeyTable(readModel);
+        metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked), as the key table of this instance knows them.', read: () => table.activeKeys });
+        return table;
+      },
+      inject: [API_KEY_READ_MODEL, Metrics],
+    },
     CreateApiKeyHandler,
     RevokeApiKeyHandler,
     ListApiKeysHandler,
@@ -39,8 +50,10 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     GetApiKeyHistoryHandler,
     ApiKeyVerifier,
     AuthFailureLimiter,
+    AuthenticationMetrics,
     ServiceCredential,
     VerifyApiKeyHttpHandler,
+    VerifyOutcomes,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
 })

@@ -17,15 +17,20 @@ export interface ServiceProcess {
   url: string;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What the process wrote to stdout so far, when started with `captureStdout`. */
+  stdout(): string;
 }
 
 /** Starts the built service (dist/main.js) as a real process on loopback and waits until it answers. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(env: Record<string, string>, options: { captureStdout?: boolean } = {}): Promise<ServiceProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'inherit'],
   });
+  let written = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (written += chunk));
+  const stdout = () => written;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -33,7 +38,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child, exited };
+      if ((await fetch(`${url}/health`)).ok) return { url, child, exited, stdout };
     } catch {
       // not listening yet
     }

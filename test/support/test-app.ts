@@ -54,6 +54,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const backend = options.backend ?? 'embedded';
   const mongoDb = backend === 'mongodb' ? (options.reuse?.mongoDb ?? `psk_e2e_${randomUUID().slice(0, 8)}`) : undefined;
   const overrides: Record<string, unknown> = {
+    // In-process apps write no access log to the test output; a real process's logs are tested (logs.e2e-spec.ts).
+    LOG_LEVEL: 'fatal',
     DATA_DIR: dataDir,
     POLL_INTERVAL_MS: 20,
     MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined,

@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { timedEventStore } from '../../shared/event-store/timed-event-store.js';
+import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import { openEventStore, openReadModelStorage, type Storage } from './storage.js';
 
@@ -19,7 +21,15 @@ export class StorageModule implements OnApplicationShutdown {
     return {
       module: StorageModule,
       providers: [
-        { provide: EVENT_STORE, useFactory: openEventStore, inject: [Environment] },
+        {
+          provide: EVENT_STORE,
+          // Appends are timed where the service has metrics (not in the CLI).
+          useFactory: async (config: Environment, metrics?: Metrics) => {
+            const store = await openEventStore(config);
+            return metrics ? timedEventStore(store, metrics) : store;
+          },
+          inject: [Environment, { token: Metrics, optional: true }],
+        },
         {
           provide: READ_MODEL_STORAGE,
           useFactory: (config: Environment) =>

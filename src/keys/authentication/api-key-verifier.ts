@@ -4,6 +4,8 @@ import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { boundedText } from '../../usage/domain/key-used.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
+import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
+import { AuthenticationMetrics } from './authentication-metrics.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
 import { KeyTable, type KnownKey } from './key-table.js';
 
@@ -30,11 +32,18 @@ const FAILURE_REASONS = { MALFORMED: 'malformed', NOT_FOUND: 'unknown', REVOKED:
 @Injectable()
 export class ApiKeyVerifier {
   private readonly limiter = new RateLimiter();
+  private readonly failures: Record<AuthenticationFailureReason, CounterSeries>;
+  private readonly overLimit: CounterSeries;
 
   constructor(
     @Inject(KeyTable) private readonly keys: KeyTable,
     @Inject(UsageRecorder) private readonly usage: UsageRecorder,
-  ) {}
+    @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
+  ) {
+    const failure = (reason: AuthenticationFailureReason) => metrics.failures.series({ reason });
+    this.failures = { missing: failure('missing'), malformed: failure('malformed'), unknown: failure('unknown'), revoked: failure('revoked') };
+    this.overLimit = metrics.rateLimited.series({ limit: 'key' });
+  }
 
   /** Checks a presented key; failures are recorded as AuthenticationFailed, uses as KeyUsed. */
   verify(presented: string, context: UseContext): Verification {
@@ -52,6 +61,7 @@ export class ApiKeyVerifier {
   }
 
   private recordFailure(context: UseContext, reason: AuthenticationFailureReason, key: KnownKey | null): void {
+    this.failures[reason].inc();
     this.usage.recordFailure({
       failedAt: new Date().toISOString(),
       requestId: context.requestId,
@@ -82,6 +92,7 @@ export class ApiKeyVerifier {
       path: boundedText(context.path),
       outcome: rate.allowed ? 'accepted' : 'rate_limited',
     });
+    if (!rate.allowed) this.overLimit.inc();
     return rate.allowed ? { valid: true, key, rate } : { valid: false, code: 'RATE_LIMITED', key, rate };
   }
 }

@@ -34,8 +34,14 @@ export class KeyTable implements Projection {
   private readonly byHash = new Map<string, KnownKey>();
   private readonly hashById = new Map<string, string>();
   private position: number | null = null;
+  private active = 0;
 
   constructor(private readonly source: KeyTableSource) {}
+
+  /** Keys that authenticate: every key the table knows but the revoked ones. */
+  get activeKeys(): number {
+    return this.active;
+  }
 
   lookup(secretHash: string): KnownKey | undefined {
     return this.byHash.get(secretHash);
@@ -74,6 +80,7 @@ export class KeyTable implements Projection {
       } else {
         const hash = this.hashById.get(event.data.keyId);
         const known = hash ? this.byHash.get(hash) : undefined;
+        if (known?.status === 'active') this.active--;
         if (known) known.status = 'revoked';
       }
     }
@@ -88,9 +95,12 @@ export class KeyTable implements Projection {
     this.byHash.clear();
     this.hashById.clear();
     this.position = null;
+    this.active = 0;
   }
 
   private put(secretHash: string, key: KnownKey): void {
+    if (this.byHash.get(secretHash)?.status === 'active') this.active--;
+    if (key.status === 'active') this.active++;
     this.byHash.set(secretHash, key);
     this.hashById.set(key.keyId, secretHash);
   }

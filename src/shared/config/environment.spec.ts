@@ -17,6 +17,8 @@ describe('Environment', () => {
       ALERT_WEBHOOK_SECRET: 's'.repeat(16),
       EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
       MONGODB_URL: 'mongodb://127.0.0.1:27017',
+      LOG_FORMAT: 'pretty',
+      METRICS_TOKEN: 'm'.repeat(16),
     };
     expect(Object.keys(optional).every((name) => new Environment()[name as keyof Environment] === undefined)).toBe(true);
     expect(loadEnvironment(optional)).toMatchObject(optional);
@@ -25,5 +27,10 @@ describe('Environment', () => {
   it('reads numbers as integers, by the type of their default', () => {
     expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);
+  });
+
+  it('refuses a LOG_FORMAT other than json or pretty, and a METRICS_TOKEN under 16 characters', () => {
+    expect(() => loadEnvironment({ LOG_FORMAT: 'xml' })).toThrow(/^Invalid configuration: LOG_FORMAT/);
+    expect(() => loadEnvironment({ METRICS_TOKEN: 'short-token' })).toThrow('Invalid configuration: METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters');
   });
 });

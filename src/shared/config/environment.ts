@@ -25,6 +25,23 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
 
+  /** json: one JSON object per line; pretty: for people. Unset: pretty when stdout is a terminal, else json. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty' = undefined;
+
+  /** The verify route logs no line per request: one summary of its outcomes every this many seconds (when any). */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  VERIFY_LOG_SUMMARY_SECONDS = 60;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string = undefined;
+
   /** How long POST/DELETE wait for their event to reach the read model. */
   @IsInt()
   @Min(100)

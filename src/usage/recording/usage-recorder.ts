@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
+import { type Histogram, Metrics } from '../../shared/metrics/metrics.port.js';
+import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import {
   EVENT_STORE,
   type EventStore,
@@ -18,6 +20,8 @@ const FLUSH_AT = 2000;
 const WRITE_CHUNK = 250;
 /** While the store is down, events pile up to this many; beyond it the oldest are dropped and counted. */
 const MAX_BUFFERED = 200_000;
+/** Seconds: a flush of the embedded log takes milliseconds; one to a remote store that is down, its timeout. */
+const FLUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 interface Pending {
   streamId: string;
@@ -38,12 +42,25 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
   private readonly intervalMs: number;
+  private readonly flushSeconds: Histogram<'outcome'>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(Environment) config: Environment,
+    @Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS,
   ) {
     this.intervalMs = config.USAGE_FLUSH_INTERVAL_MS;
+    metrics.gauge({
+      name: 'parsesphere_usage_buffer_depth',
+      help: 'Usage events (uses and failed authentications) recorded but not yet appended to the event store.',
+      read: () => this.buffer.length,
+    });
+    this.flushSeconds = metrics.histogram({
+      name: 'parsesphere_usage_flush_duration_seconds',
+      help: 'Time to append one buffered batch of usage events, by outcome (ok, or failed and kept for the next flush).',
+      labelNames: ['outcome'],
+      buckets: FLUSH_BUCKETS,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -92,17 +109,20 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     const batch = this.buffer;
     this.buffer = [];
     let written = 0;
+    const started = performance.now();
     try {
       for (; written < batch.length; written += WRITE_CHUNK) {
         // A usage record needs to survive this process being killed (the README's bound), not a power loss.
         await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)), { durability: 'process' });
         await new Promise((resolve) => setImmediate(resolve));
       }
+      this.flushSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
       if (this.dropped > 0) {
         this.logger.error(`${this.dropped} usage events were dropped while the event store was unavailable`);
         this.dropped = 0;
       }
     } catch (error) {
+      this.flushSeconds.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
       this.buffer = batch.slice(written).concat(this.buffer);
       this.logger.warn(`Usage flush of ${batch.length - written} events failed, will retry: ${(error as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
@@ -14,6 +14,7 @@ import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.comman
 @CommandHandler(CreateApiKeyCommand)
 export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand, CreatedApiKey> {
   private readonly defaultRateLimit: KeyRateLimit;
+  private readonly logger = new Logger('Keys');
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -45,6 +46,8 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
       }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
     );
     const { accountId, name } = command;
+    // Never the key: its id, account and display prefix identify it in the log.
+    this.logger.log({ msg: 'key created', keyId, accountId, prefix, actingKeyId: command.actingKeyId ?? undefined });
     return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
   }
 }

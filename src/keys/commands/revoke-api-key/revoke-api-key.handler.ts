@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { fold } from '../../../shared/domain/decider.js';
 import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
@@ -10,6 +10,8 @@ import { RevokeApiKeyCommand, type RevokedApiKey } from './revoke-api-key.comman
 
 @CommandHandler(RevokeApiKeyCommand)
 export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand, RevokedApiKey> {
+  private readonly logger = new Logger('Keys');
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute(command: RevokeApiKeyCommand): Promise<RevokedApiKey> {
@@ -23,6 +25,16 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
         now,
       }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
     );
+    if (outcome.position !== null) {
+      const created = outcome.history.length > 0 ? fromRecordedEvent(outcome.history[0]) : null;
+      this.logger.log({
+        msg: 'key revoked',
+        keyId: command.keyId,
+        accountId: command.accountId,
+        prefix: created?.type === 'KeyCreated' ? created.data.prefix : undefined,
+        actingKeyId: command.actingKeyId ?? undefined,
+      });
+    }
     // Revoking twice appends nothing; the caller still waits for the earlier revocation to be visible.
     const position = outcome.position ?? outcome.history[outcome.history.length - 1].position;
     return { keyId: command.keyId, position };

@@ -2,7 +2,9 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Environment } from '../../../shared/config/environment.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
+import { AuthenticationMetrics } from '../../authentication/authentication-metrics.js';
 import { bearerToken } from '../../authentication/bearer-token.js';
+import type { CounterSeries } from '../../../shared/metrics/metrics.port.js';
 
 export type CredentialCheck =
   | { kind: 'accepted' }
@@ -19,13 +21,16 @@ const digest = (value: string) => hash('sha256', value, 'buffer');
 @Injectable()
 export class ServiceCredential {
   private readonly expected: Buffer | null;
+  private readonly refusals: CounterSeries;
 
   constructor(
     @Inject(Environment) config: Environment,
     private readonly failures: AuthFailureLimiter,
+    metrics: AuthenticationMetrics,
   ) {
     const token = config.VERIFY_TOKEN;
     this.expected = token ? digest(token) : null;
+    this.refusals = metrics.failures.series({ reason: 'service_credential' });
   }
 
   /** Without VERIFY_TOKEN configured the verify endpoint does not exist. */
@@ -39,6 +44,7 @@ export class ServiceCredential {
     const presented = bearerToken(authorization);
     if (presented === null || this.expected === null || !timingSafeEqual(digest(presented), this.expected)) {
       this.failures.recordFailure(address);
+      this.refusals.inc();
       return { kind: 'refused' };
     }
     return { kind: 'accepted' };

@@ -13,6 +13,8 @@ import { parseVerifyRequest } from './parse-verify-request.js';
 import { ServiceCredential } from './service-credential.js';
 import { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
 import { documentVerifyApiKey, VERIFY_API_KEY_PATH } from './verify-api-key.openapi.js';
+import { type VerifyOutcome, VerifyOutcomes } from './verify-outcomes.js';
+import { toHttpError } from '../../../shared/http/error-mapping.js';
 
 /**
  * POST /v1/keys/verify, the gateways' hot path. It is served from node:http ahead of express and Nest
@@ -32,6 +34,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
     private readonly credential: ServiceCredential,
     private readonly verifier: ApiKeyVerifier,
     private readonly failures: AuthFailureLimiter,
+    private readonly outcomes: VerifyOutcomes,
   ) {}
 
   readonly handle: FrontRouteHandler = (req, res, context) => {
@@ -48,7 +51,9 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
       throw new Unauthenticated('The verify endpoint needs the service credential as a Bearer token.');
     }
     const body = parseVerifyRequest(await readJsonBody(req));
-    sendJson(res, 200, this.verify(body, context.requestId));
+    const answer = this.verify(body, context.requestId);
+    this.outcomes.count(answer.valid ? 'VALID' : (answer.code as VerifyOutcome));
+    sendJson(res, 200, answer);
   }
 
   private verify(body: VerifyApiKeyRequest, requestId: string): VerifyApiKeyResponse {
@@ -78,7 +83,14 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   }
 
   private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {
+    this.outcomes.count(refusalOutcome(error));
     if (res.headersSent) return;
     answerError(res, error, context.requestId, this.logger);
   }
+}
+
+function refusalOutcome(error: unknown): VerifyOutcome {
+  if (error instanceof Unauthenticated) return 'UNAUTHENTICATED';
+  if (error instanceof RateLimited) return 'THROTTLED';
+  return toHttpError(error).status < 500 ? 'INVALID_REQUEST' : 'ERROR';
 }

@@ -1,0 +1,96 @@
+import { Logger } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { Environment } from '../../shared/config/environment.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import type { ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
+import { ServiceMonitor } from './service-monitor.js';
+
+const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
+  name: 'api-keys',
+  running: true,
+  position: 10,
+  lastError: null,
+  role: 'read-model',
+  lagEvents: 0,
+  lagEventsCapped: false,
+  lagMs: 0,
+  ...overrides,
+});
+
+describe('ServiceMonitor', () => {
+  let readModelUp: boolean;
+  let lags: ProjectionLag[];
+  let lines: { level: string; line: Record<string, unknown> }[];
+  let monitor: ServiceMonitor;
+
+  beforeEach(() => {
+    readModelUp = true;
+    lags = [lag({})];
+    lines = [];
+    for (const level of ['log', 'warn', 'error'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation((line: unknown) => void lines.push({ level, line: line as Record<string, unknown> }));
+    }
+    const config = Object.assign(new Environment(), { READINESS_MAX_LAG_EVENTS: 100, READINESS_MAX_LAG_MS: 5000 });
+    monitor = new ServiceMonitor(
+      { ping: async () => undefined } as unknown as EventStore,
+      { ping: async () => (readModelUp ? undefined : Promise.reject(new Error('connect ECONNREFUSED'))) } as unknown as ReadModelStorage,
+      { lag: async () => lags, positions: () => [] } as unknown as ProjectionsService,
+      config,
+      NO_METRICS,
+    );
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const messages = () => lines.map(({ level, line }) => `${level} ${String(line.msg)}`);
+
+  it('logs nothing while everything is up and caught up', async () => {
+    await monitor.check();
+    await monitor.check();
+    expect(lines).toEqual([]);
+  });
+
+  it('logs a store going down once, and its recovery once', async () => {
+    await monitor.check();
+    readModelUp = false;
+    await monitor.check();
+    await monitor.check();
+    readModelUp = true;
+    await monitor.check();
+    await monitor.check();
+    expect(messages()).toEqual(['warn store down', 'log store recovered']);
+    expect(lines[0].line).toMatchObject({ store: 'read_model', error: 'connect ECONNREFUSED' });
+    expect(lines[1].line).toMatchObject({ store: 'read_model', downSeconds: expect.any(Number) });
+  });
+
+  it('logs a store that is down at the first check', async () => {
+    readModelUp = false;
+    await monitor.check();
+    expect(messages()).toEqual(['warn store down']);
+  });
+
+  it('logs a read model lagging past the readiness limits once, then caught up; a stopped projection as an error', async () => {
+    await monitor.check();
+    lags = [lag({ lagEvents: 101, lagMs: 200 })];
+    await monitor.check();
+    await monitor.check();
+    lags = [lag({})];
+    await monitor.check();
+    lags = [lag({ running: false, lastError: 'disk full' })];
+    await monitor.check();
+    lags = [lag({})];
+    await monitor.check();
+    expect(messages()).toEqual(['warn projection lagging', 'log projection caught up', 'error projection stopped', 'log projection running again']);
+    expect(lines[0].line).toMatchObject({ projection: 'api-keys', lagEvents: 101, lagMs: 200, maxLagEvents: 100, maxLagMs: 5000 });
+    expect(lines[2].line).toMatchObject({ projection: 'api-keys', error: 'disk full' });
+  });
+
+  it('reports nothing once stopping: a store closing is not a store down', async () => {
+    await monitor.check();
+    await monitor.onModuleDestroy();
+    readModelUp = false;
+    await monitor.check();
+    expect(lines).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Environment } from '../../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { Metrics } from '../../shared/metrics/metrics.port.js';
+import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import { type ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
+import { checkDependency, type LagLimits, projectionHealth } from './readiness.js';
+
+/** How often the stores are pinged and the projections' lag measured (what readiness checks on demand). */
+export const MONITOR_INTERVAL_MS = 10_000;
+
+type Store = 'event_store' | 'read_model';
+type ProjectionHealth = ReturnType<typeof projectionHealth>;
+
+/**
+ * Watches what readiness checks, on its own schedule, and logs the changes: a store down / recovered, a
+ * projection lagging beyond the READINESS_MAX_LAG_* limits / caught up, stopped / running again. A line per
+ * change, never per check. Its samples also feed the store and lag gauges of /metrics; positions are read
+ * fresh at each scrape.
+ */
+@Injectable()
+export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Monitor');
+  private readonly limits: LagLimits;
+  private readonly stores = new Map<Store, { up: boolean; since: number }>();
+  private readonly projections = new Map<string, ProjectionHealth>();
+  private lags: ProjectionLag[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private sampling: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL_STORAGE) private readonly readModels: ReadModelStorage,
+    @Inject(ProjectionsService) private readonly runtime: ProjectionsService,
+    @Inject(Environment) config: Environment,
+    @Inject(Metrics) metrics: Metrics,
+  ) {
+    this.limits = { maxLagEvents: config.READINESS_MAX_LAG_EVENTS, maxLagMs: config.READINESS_MAX_LAG_MS };
+    metrics.gauge({
+      name: 'parsesphere_store_up',
+      help: `1 when the store answered its last ping (every ${MONITOR_INTERVAL_MS / 1000} s), 0 when not: event_store, read_model.`,
+      labelNames: ['store'],
+      read: () => [...this.stores].map(([store, state]) => ({ labels: { store }, value: state.up ? 1 : 0 })),
+    });
+    metrics.gauge({
+      name: 'parsesphere_projection_position',
+      help: 'Global log position each projection has applied up to (-1 before its first event).',
+      labelNames: ['projection'],
+      read: () => this.runtime.positions().map(({ name, position }) => ({ labels: { projection: name }, value: position ?? -1 })),
+    });
+    metrics.gauge({
+      name: 'parsesphere_projection_lag_events',
+      help: 'Events of its types in the log that each projection has not applied yet (counted up to a cap), as last sampled.',
+      labelNames: ['projection'],
+      read: () => this.lags.map((lag) => ({ labels: { projection: lag.name }, value: lag.lagEvents })),
+    });
+    metrics.gauge({
+      name: 'parsesphere_projection_lag_seconds',
+      help: 'Age of the oldest event each projection has not applied yet (0 when caught up), as last sampled.',
+      labelNames: ['projection'],
+      read: () => this.lags.map((lag) => ({ labels: { projection: lag.name }, value: lag.lagMs / 1000 })),
+    });
+  }
+
+  /** The first sample comes one interval after start: the projections are then running (or should be). */
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.check(), MONITOR_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops before the stores close, so a closing store is not reported as down. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.sampling;
+  }
+
+  /** One sample: both stores and every projection; each change logged once. */
+  check(): Promise<void> {
+    this.sampling ??= this.sample().finally(() => (this.sampling = null));
+    return this.sampling;
+  }
+
+  private async sample(): Promise<void> {
+    const [eventStore, readModel, lags] = await Promise.all([
+      checkDependency(() => this.eventStore.ping()),
+      checkDependency(() => this.readModels.ping()),
+      this.runtime.lag().catch(() => null),
+    ]);
+    if (this.stopped) return;
+    this.storeIs('event_store', eventStore.status === 'up', eventStore.error);
+    this.storeIs('read_model', readModel.status === 'up', readModel.error);
+    if (lags) {
+      this.lags = lags;
+      for (const lag of lags) this.projectionIs(lag, projectionHealth(lag, this.limits));
+    }
+  }
+
+  private storeIs(store: Store, up: boolean, error: string | undefined): void {
+    const before = this.stores.get(store);
+    if (before?.up === up) return;
+    const now = Date.now();
+    this.stores.set(store, { up, since: now });
+    if (!up) this.logger.warn({ msg: 'store down', store, error });
+    else if (before) this.logger.log({ msg: 'store recovered', store, downSeconds: Math.round((now - before.since) / 1000) });
+  }
+
+  private projectionIs(lag: ProjectionLag, health: ProjectionHealth): void {
+    const before = this.projections.get(lag.name) ?? 'up';
+    this.projections.set(lag.name, health);
+    if (before === health) return;
+    const projection = lag.name;
+    if (health === 'lagging') {
+      this.logger.warn({ msg: 'projection lagging', projection, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...this.limits });
+    } else if (health === 'down') {
+      this.logger.error({ msg: 'projection stopped', projection, position: lag.position, error: lag.lastError ?? undefined });
+    } else {
+      this.logger.log({ msg: before === 'lagging' ? 'projection caught up' : 'projection running again', projection, position: lag.position });
+    }
+  }
+}

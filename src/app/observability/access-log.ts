@@ -1,0 +1,58 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Histogram } from '../../shared/metrics/metrics.port.js';
+
+/**
+ * Routes polled by machines: a successful answer is logged at debug, so probes and scrapes do not drown the
+ * log, and a failed one (not ready, a refused scrape) as a warning, not as an error every few seconds.
+ */
+const POLLED_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
+
+/** A request no route took: a 404, or one refused before routing (400 unreadable JSON, 413, 415). */
+export const UNMATCHED_ROUTE = 'unmatched';
+/** nestjs-pino's middleware is mounted on this catch-all route: a request it is left on went to no controller. */
+const CATCH_ALL_MIDDLEWARE_ROUTE = '{/*splat}';
+
+export type RequestDurationLabels = 'method' | 'route' | 'status';
+
+/**
+ * One access-log line and one observation of the request-duration histogram per request that express
+ * serves, written when the response is done (or the connection dropped). The line holds the route template,
+ * never the URL (a path or query may carry what a caller should not have put there), and never a header:
+ * at debug, the request headers come along with the credential ones redacted by the logger.
+ * The edge routes (verify) are served ahead of express and never come here (see VerifyOutcomes).
+ */
+export function accessLog(logger: Logger, durations: Histogram<RequestDurationLabels>) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeTemplate(req);
+      const status = res.statusCode;
+      durations.observe({ method: req.method, route, status: String(status) }, seconds);
+      const level = POLLED_ROUTES.has(route) ? (status < 400 ? 'debug' : 'warn') : status >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          type: 'access',
+          requestId: req.requestId,
+          method: req.method,
+          route,
+          status,
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+          ...(req.principal ? { keyId: req.principal.keyId, accountId: req.principal.accountId } : {}),
+          ...(res.writableFinished ? {} : { aborted: true }),
+          ...(logger.isLevelEnabled('debug') ? { req: { headers: req.headers } } : {}),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function routeTemplate(req: Request): string {
+  const path: unknown = req.route?.path;
+  if (typeof path !== 'string' || path === CATCH_ALL_MIDDLEWARE_ROUTE) return UNMATCHED_ROUTE;
+  return `${req.baseUrl}${path}`;
+}

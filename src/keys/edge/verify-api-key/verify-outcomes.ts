@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Environment } from '../../../shared/config/environment.js';
+import { type CounterSeries, Metrics } from '../../../shared/metrics/metrics.port.js';
+
+/**
+ * What a verify request came to: the answer's code (VALID when valid), or, when the request itself was
+ * refused, UNAUTHENTICATED (no or wrong service credential), THROTTLED (the caller's address is over its
+ * failed-authentication allowance), INVALID_REQUEST (an unreadable body), ERROR (a failure of ours).
+ */
+export const VERIFY_OUTCOMES = [
+  'VALID',
+  'NOT_FOUND',
+  'REVOKED',
+  'RATE_LIMITED',
+  'MALFORMED',
+  'UNAUTHENTICATED',
+  'THROTTLED',
+  'INVALID_REQUEST',
+  'ERROR',
+] as const;
+export type VerifyOutcome = (typeof VERIFY_OUTCOMES)[number];
+
+/**
+ * The verify route's counts by outcome. Counting is one addition, so the route can afford it on every
+ * request; a line per request it cannot (or the gateways' traffic would be the log), so the counts are
+ * logged as one summary line every VERIFY_LOG_SUMMARY_SECONDS, when there was any traffic.
+ */
+@Injectable()
+export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('VerifyApiKey');
+  private readonly series: Record<VerifyOutcome, CounterSeries>;
+  private readonly logged = new Map<VerifyOutcome, number>();
+  private readonly summaryMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private since = Date.now();
+
+  constructor(@Inject(Metrics) metrics: Metrics, @Inject(Environment) config: Environment) {
+    const counter = metrics.counter({
+      name: 'parsesphere_verify_outcomes_total',
+      help: 'POST /v1/keys/verify requests by outcome: the code answered (VALID when valid), or why the request was refused.',
+      labelNames: ['code'],
+    });
+    this.series = Object.fromEntries(VERIFY_OUTCOMES.map((code) => [code, counter.series({ code })])) as Record<VerifyOutcome, CounterSeries>;
+    this.summaryMs = config.VERIFY_LOG_SUMMARY_SECONDS * 1000;
+  }
+
+  count(outcome: VerifyOutcome): void {
+    this.series[outcome].inc();
+  }
+
+  onApplicationBootstrap(): void {
+    this.since = Date.now();
+    this.timer = setInterval(() => this.logSummary(), this.summaryMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.logSummary();
+  }
+
+  /** Logs what was counted since the last summary; nothing when there was no request. */
+  logSummary(): void {
+    const outcomes: Partial<Record<VerifyOutcome, number>> = {};
+    let total = 0;
+    for (const code of VERIFY_OUTCOMES) {
+      const value = this.series[code].value;
+      const count = value - (this.logged.get(code) ?? 0);
+      this.logged.set(code, value);
+      if (count > 0) outcomes[code] = count;
+      total += count;
+    }
+    const now = Date.now();
+    const seconds = Math.round((now - this.since) / 100) / 10;
+    this.since = now;
+    if (total > 0) this.logger.log({ msg: 'verify summary', route: 'POST /v1/keys/verify', seconds, total, outcomes });
+  }
+}

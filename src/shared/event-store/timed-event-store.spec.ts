@@ -1,0 +1,33 @@
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import { type Histogram, Metrics } from '../metrics/metrics.port.js';
+import { NoMetrics } from '../metrics/no-metrics.js';
+import { timedEventStore } from './timed-event-store.js';
+
+class RecordingMetrics extends NoMetrics {
+  readonly observed: { labels: Record<string, string>; value: number }[] = [];
+
+  override histogram<L extends string>(): Histogram<L> {
+    return { observe: (labels, value) => void this.observed.push({ labels, value }) };
+  }
+}
+
+const event = { type: 'Something', schemaVersion: 1, data: {} };
+
+describe('timedEventStore', () => {
+  it('times each append by operation and outcome, and leaves everything else to the store', async () => {
+    const metrics = new RecordingMetrics();
+    const inner = new InMemoryEventStore();
+    const store = timedEventStore(inner, metrics as Metrics);
+    await store.appendToStream('s-1', [event], 'no_stream');
+    await expect(store.appendToStream('s-1', [event], 'no_stream')).rejects.toThrow();
+    await store.appendToStreams([{ streamId: 's-2', events: [event], expectedRevision: 'any' }]);
+    expect(metrics.observed.map(({ labels }) => labels)).toEqual([
+      { operation: 'append', outcome: 'ok' },
+      { operation: 'append', outcome: 'failed' },
+      { operation: 'append_many', outcome: 'ok' },
+    ]);
+    expect(metrics.observed.every(({ value }) => value >= 0 && value < 5)).toBe(true);
+    expect(await store.headPosition()).toBe(await inner.headPosition());
+    expect((await store.readStream('s-1')).length).toBe(1);
+  });
+});

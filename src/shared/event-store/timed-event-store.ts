@@ -1,0 +1,44 @@
+import type { Metrics } from '../metrics/metrics.port.js';
+import type { EventStore } from './event-store.port.js';
+
+/** Seconds: an embedded append takes well under a millisecond to a few (a disk flush); a remote one, a round trip. */
+const APPEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+type Operation = 'append' | 'append_many';
+
+/**
+ * The event store with every append timed into parsesphere_event_append_duration_seconds, whatever the
+ * adapter: a single stream (a command) or many at once (a usage batch), and whether it succeeded. Every other
+ * member is the store's own.
+ */
+export function timedEventStore(store: EventStore, metrics: Metrics): EventStore {
+  const durations = metrics.histogram({
+    name: 'parsesphere_event_append_duration_seconds',
+    help: 'Time to append to the event store: one stream (operation=append, commands) or a batch (append_many, usage), by outcome.',
+    labelNames: ['operation', 'outcome'],
+    buckets: APPEND_BUCKETS,
+  });
+  const timed = <A extends unknown[], R>(operation: Operation, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const started = performance.now();
+      let outcome = 'failed';
+      try {
+        const result = await call(...args);
+        outcome = 'ok';
+        return result;
+      } finally {
+        durations.observe({ operation, outcome }, (performance.now() - started) / 1000);
+      }
+    };
+  const appendToStream = timed('append', store.appendToStream.bind(store));
+  const appendToStreams = timed('append_many', store.appendToStreams.bind(store));
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'appendToStream') return appendToStream;
+      if (property === 'appendToStreams') return appendToStreams;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+

@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { eventually } from '../support/eventually.js';
+import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const VERIFY_TOKEN = 'logs-test-service-credential-0123456789';
+const COOKIE = 'session=logs-test-cookie-value-4711';
+
+type LogLine = Record<string, unknown>;
+
+/** Every line the process wrote, each parsed as JSON: the test fails on the first line that is not. */
+function parseLines(stdout: string): LogLine[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogLine;
+      } catch {
+        throw new Error(`not a JSON line: ${line}`);
+      }
+    });
+}
+
+async function call(url: string, path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${url}${path}`, init);
+  const text = await res.text();
+  return { status: res.status, requestId: res.headers.get('x-request-id'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function stop(service: ServiceProcess): Promise<void> {
+  service.child.kill('SIGTERM');
+  await service.exited;
+}
+
+/**
+ * The logs of a real service process: JSON lines on stdout, one access line per request with its fields,
+ * lifecycle lines for keys, a verify summary instead of a line per verify, and never a key, the service
+ * credential, or a credential header, at the default level or at debug (where request headers are logged).
+ */
+describe('Service logs', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => service?.child.kill('SIGKILL'));
+
+  it.each(['log', 'debug'])('LOG_LEVEL=%s: JSON lines, access and lifecycle fields, no secret', async (level) => {
+    const dir = makeTempDir('logs');
+    try {
+      const admin = createKeyWithCli(dir.path);
+      service = await startServiceProcess(
+        { DATA_DIR: dir.path, LOG_LEVEL: level, VERIFY_TOKEN, VERIFY_LOG_SUMMARY_SECONDS: '1' },
+        { captureStdout: true },
+      );
+      const { url } = service;
+      const auth = { Authorization: `Bearer ${admin.key}`, Cookie: COOKIE };
+
+      const created = await call(url, '/v1/api-keys', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'logged key' }),
+      });
+      expect(created.status).toBe(201);
+      const newKey = created.body.key as string;
+      const newId = created.body.id as string;
+      const unauthenticated = await call(url, '/v1/api-keys', { headers: { Authorization: `Bearer ${newKey}x` } });
+      expect(unauthenticated.status).toBe(401);
+      // A key where it does not belong (the query, a malformed body) must not reach the log either.
+      expect((await call(url, `/v1/api-keys?key=${newKey}`, { headers: auth })).status).toBe(400);
+      const malformed = await call(url, '/v1/api-keys', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: `{"name": "${newKey}"`,
+      });
+      expect(malformed.status).toBe(400);
+      for (const key of [newKey, 'sk_not_a_real_key']) {
+        const verified = await call(url, '/v1/keys/verify', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${VERIFY_TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ key }),
+        });
+        expect(verified.status).toBe(200);
+      }
+      const revoked = await call(url, `/v1/api-keys/${newId}`, { method: 'DELETE', headers: auth });
+      expect(revoked.status).toBe(200);
+
+      await eventually(() => expect(parseLines(service!.stdout()).some((line) => line.msg === 'verify summary')).toBe(true), 5000, 100);
+      await stop(service);
+      const stdout = service.stdout();
+      const lines = parseLines(stdout);
+
+      // Never a secret, whatever the level: keys (in headers, bodies, the query), the service credential, the cookie.
+      for (const secret of [admin.key, newKey, VERIFY_TOKEN, COOKIE, 'logs-test-cookie-value-4711']) expect(stdout).not.toContain(secret);
+      expect(stdout).not.toMatch(/Bearer/i);
+      if (level === 'debug') {
+        // At debug the request headers are logged: the credential ones are there, redacted.
+        const withHeaders = lines.find((line) => line.type === 'access' && line.requestId === created.requestId);
+        expect((withHeaders?.req as { headers: Record<string, unknown> }).headers).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]' });
+      } else {
+        expect(lines.filter((line) => line.level === 'debug')).toEqual([]);
+      }
+
+      expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ level: 'info', url });
+      const access = lines.filter((line) => line.type === 'access');
+      expect(access.find((line) => line.requestId === created.requestId)).toMatchObject({
+        level: 'info',
+        method: 'POST',
+        route: '/v1/api-keys',
+        status: 201,
+        durationMs: expect.any(Number),
+        keyId: admin.id,
+        accountId: 'acme',
+      });
+      expect(access.find((line) => line.requestId === revoked.requestId)).toMatchObject({ method: 'DELETE', route: '/v1/api-keys/:api_key_id', status: 200 });
+      const refused = access.find((line) => line.requestId === unauthenticated.requestId);
+      expect(refused).toMatchObject({ method: 'GET', route: '/v1/api-keys', status: 401 });
+      expect(refused).not.toHaveProperty('keyId');
+      // Refused before routing: still one line, without a route template to give.
+      expect(access.find((line) => line.requestId === malformed.requestId)).toMatchObject({ route: 'unmatched', status: 400 });
+      // The verify route has no access line, only its summary.
+      expect(access.filter((line) => String(line.route).includes('verify'))).toEqual([]);
+      expect(lines.filter((line) => line.msg === 'verify summary').reduce((sum, line) => sum + Number(line.total), 0)).toBe(2);
+      expect(lines.find((line) => line.msg === 'verify summary')).toMatchObject({ outcomes: { VALID: 1, MALFORMED: 1 } });
+
+      const prefix = created.body.prefix as string;
+      expect(lines.find((line) => line.msg === 'key created' && line.keyId === newId)).toMatchObject({ accountId: 'acme', prefix, requestId: created.requestId });
+      expect(lines.find((line) => line.msg === 'key revoked' && line.keyId === newId)).toMatchObject({ accountId: 'acme', prefix, requestId: revoked.requestId });
+    } finally {
+      if (service) await stop(service).catch(() => undefined);
+      dir.remove();
+    }
+  }, 60_000);
+
+  describe('the start line', () => {
+    let taken: Server | undefined;
+    afterEach(() => taken?.close());
+
+    it('is written only once the port is bound: a taken port gives one fatal line and exit code 1', async () => {
+      const dir = makeTempDir('logs-port');
+      try {
+        const port = await freePort();
+        taken = createServer();
+        await new Promise<void>((resolve) => taken!.listen(port, '127.0.0.1', resolve));
+        const child = spawn(process.execPath, ['dist/main.js'], {
+          env: { PATH: process.env.PATH, DATA_DIR: dir.path, PORT: String(port), HOST: '127.0.0.1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(code).toBe(1);
+        const lines = parseLines(stdout);
+        expect(lines.filter((line) => line.msg === 'listening')).toEqual([]);
+        expect(lines.filter((line) => line.level === 'fatal')).toEqual([
+          expect.objectContaining({ msg: 'cannot listen', code: 'EADDRINUSE', port }),
+        ]);
+      } finally {
+        dir.remove();
+      }
+    }, 30_000);
+  });
+});

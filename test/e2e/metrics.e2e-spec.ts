@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
+import { bearer } from '../support/auth.js';
+import { parseExposition, sample } from '../support/prometheus-text.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+const VERIFY_TOKEN = 'metrics-test-service-credential-0123456789';
+const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
+
+async function scrape(t: TestApp, headers: Record<string, string> = {}): Promise<Map<string, number>> {
+  const res = await request(t.http).get('/metrics').set(headers).expect(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parseExposition(res.text);
+}
+
+describe('GET /metrics', () => {
+  describe('without METRICS_TOKEN', () => {
+    let t: TestApp;
+    let admin: { key: string; keyId: string };
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { VERIFY_TOKEN } });
+      admin = await t.bootstrapKey('acme', 'admin');
+    });
+    afterAll(() => t.destroy());
+
+    const verify = (key: string) => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key }).expect(200);
+
+    it('exposes the default process metrics, open to anyone', async () => {
+      const samples = await scrape(t);
+      expect(samples.get('process_cpu_user_seconds_total')).toEqual(expect.any(Number));
+      expect(samples.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    });
+
+    it('moves with traffic: verify outcomes, the request histogram, active keys, failures, appends, usage, positions', async () => {
+      const before = await scrape(t);
+
+      const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'metered' }).expect(201);
+      for (let i = 0; i < 3; i++) await verify(created.body.key);
+      await verify(generateApiKey());
+      await verify('sk_nope');
+      await request(t.http).post('/v1/keys/verify').set(bearer('not-the-service-credential')).send({ key: 'x' }).expect(401);
+      await request(t.http).get('/v1/api-keys').set(bearer(generateApiKey())).expect(401);
+      await flushUsage(t);
+      const middle = await scrape(t);
+      await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
+      await verify(created.body.key);
+      const after = await scrape(t);
+
+      const moved = (series: string, from = before, to = after) => sample(to, series) - sample(from, series);
+      expect(moved('parsesphere_verify_outcomes_total{code="VALID"}')).toBe(3);
+      expect(moved('parsesphere_verify_outcomes_total{code="NOT_FOUND"}')).toBe(1);
+      expect(moved('parsesphere_verify_outcomes_total{code="MALFORMED"}')).toBe(1);
+      expect(moved('parsesphere_verify_outcomes_total{code="REVOKED"}')).toBe(1);
+      expect(moved('parsesphere_verify_outcomes_total{code="UNAUTHENTICATED"}')).toBe(1);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="POST",route="/v1/api-keys",status="201"}')).toBe(1);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="DELETE",route="/v1/api-keys/:api_key_id",status="200"}')).toBe(1);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="GET",route="/v1/api-keys",status="401"}')).toBe(1);
+      expect(moved('parsesphere_auth_failures_total{reason="unknown"}')).toBe(2);
+      expect(moved('parsesphere_auth_failures_total{reason="malformed"}')).toBe(1);
+      expect(moved('parsesphere_auth_failures_total{reason="revoked"}')).toBe(1);
+      expect(moved('parsesphere_auth_failures_total{reason="service_credential"}')).toBe(1);
+      expect(moved('parsesphere_active_keys', before, middle)).toBe(1);
+      expect(moved('parsesphere_active_keys', middle, after)).toBe(-1);
+      expect(moved('parsesphere_event_append_duration_seconds_count{operation="append",outcome="ok"}')).toBe(2);
+      expect(moved('parsesphere_usage_flush_duration_seconds_count{outcome="ok"}', before, middle)).toBeGreaterThanOrEqual(1);
+      expect(moved('parsesphere_event_append_duration_seconds_count{operation="append_many",outcome="ok"}', before, middle)).toBeGreaterThanOrEqual(1);
+      expect(moved('parsesphere_projection_position{projection="api-keys"}')).toBeGreaterThan(0);
+      expect(moved('parsesphere_projection_position{projection="key-table"}')).toBeGreaterThan(0);
+      expect(after.get('parsesphere_usage_buffer_depth')).toEqual(expect.any(Number));
+    });
+
+    it('counts keys refused for their pace', async () => {
+      const slow = await request(t.http)
+        .post('/v1/api-keys')
+        .set(bearer(admin.key))
+        .send({ rate_limit: { requests: 1, per_seconds: 60 } })
+        .expect(201);
+      const before = await scrape(t);
+      await verify(slow.body.key);
+      expect((await verify(slow.body.key)).body).toEqual({ valid: false, code: 'RATE_LIMITED' });
+      const after = await scrape(t);
+      expect(sample(after, 'parsesphere_rate_limited_total{limit="key"}') - sample(before, 'parsesphere_rate_limited_total{limit="key"}')).toBe(1);
+      expect(sample(after, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}') - sample(before, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}')).toBe(1);
+    });
+
+    it('exposes every metric the Grafana dashboard queries (docs/grafana/parsesphere-keys.json)', async () => {
+      const dashboard = readFileSync('docs/grafana/parsesphere-keys.json', 'utf8');
+      const queried = new Set([...dashboard.matchAll(/\b((?:parsesphere|process|nodejs)_[a-z0-9_]+)/g)].map(([, name]) => name.replace(/_(bucket|count|sum)$/, '')));
+      expect(queried.size).toBeGreaterThan(10);
+      const text = (await request(t.http).get('/metrics').expect(200)).text;
+      const missing = [...queried].filter((name) => !text.includes(`# TYPE ${name} `));
+      expect(missing).toEqual([]);
+    });
+
+    it('is not in the OpenAPI document', async () => {
+      const res = await request(t.http).get('/docs-json').expect(200);
+      expect(Object.keys(res.body.paths)).not.toContain('/metrics');
+    });
+  });
+
+  describe('with METRICS_TOKEN', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { METRICS_TOKEN, AUTH_FAILURE_LIMIT: 2 } });
+    });
+    afterAll(() => t.destroy());
+
+    it.each([
+      ['no credential', {}],
+      ['another token', bearer('metrics-scrape-token-0123456780')],
+      ['the token without the Bearer scheme', { Authorization: METRICS_TOKEN }],
+      ['the token with a suffix', bearer(`${METRICS_TOKEN}x`)],
+    ])('answers 401 to %s', async (_case, headers) => {
+      const res = await request(t.http).get('/metrics').set(headers).expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
+      expect(res.body).toEqual({ error: { type: 'authentication_error', message: expect.any(String) } });
+    });
+
+    it('answers the exposition to the token', async () => {
+      const samples = await scrape(t, bearer(METRICS_TOKEN));
+      expect(samples.has('parsesphere_active_keys')).toBe(true);
+    });
+
+    it('counts an address refused once it is over its failed-authentication allowance (AUTH_FAILURE_LIMIT=2)', async () => {
+      const before = await scrape(t, bearer(METRICS_TOKEN));
+      for (let i = 0; i < 2; i++) await request(t.http).get('/v1/api-keys').set(bearer(generateApiKey())).expect(401);
+      await request(t.http).get('/v1/api-keys').set(bearer(generateApiKey())).expect(429);
+      const after = await scrape(t, bearer(METRICS_TOKEN));
+      const moved = (series: string) => sample(after, series) - sample(before, series);
+      expect(moved('parsesphere_rate_limited_total{limit="address"}')).toBe(1);
+      expect(moved('parsesphere_auth_failures_total{reason="unknown"}')).toBe(2);
+    });
+  });
+});
