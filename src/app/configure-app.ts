@@ -5,9 +5,8 @@ import express from 'express';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
-import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
-import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
-import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
+import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
+import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 
@@ -20,9 +19,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(requestIdMiddleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
   serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
-  app.use(jsonOnlyMiddleware);
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
-  app.use(bodyParserErrorHandler);
+  app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));
+  // The body is read after authentication, by an interceptor (guards run first): see JsonBodyInterceptor.
+  app.useGlobalInterceptors(new JsonBodyInterceptor());
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   const document = SwaggerModule.createDocument(
