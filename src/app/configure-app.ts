@@ -2,7 +2,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DiscoveryService } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { Environment } from '../shared/config/environment.js';
+import { parseTrustProxy } from '../shared/config/trust-proxy.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
 import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
@@ -15,7 +18,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // Responses are per-caller JSON, never cached: an ETag would only cost a hash per response.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  const environment = app.get(Environment);
+  app.set('trust proxy', parseTrustProxy(environment.TRUST_PROXY) ?? false);
+  applyConnectionLimits(app.getHttpServer(), environment);
   app.use(requestIdMiddleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
   serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
