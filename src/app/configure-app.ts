@@ -2,12 +2,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DiscoveryService } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { Environment } from '../shared/config/environment.js';
+import { parseTrustProxy } from '../shared/config/trust-proxy.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
-import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
-import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
-import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
+import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
+import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { HttpObservation } from './observability/http-observation.js';
@@ -17,14 +19,16 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // Responses are per-caller JSON, never cached: an ETag would only cost a hash per response.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  const environment = app.get(Environment);
+  app.set('trust proxy', parseTrustProxy(environment.TRUST_PROXY) ?? false);
+  applyConnectionLimits(app.getHttpServer(), environment);
   app.use(requestIdMiddleware);
   app.use(app.get(HttpObservation).middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
   serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
-  app.use(jsonOnlyMiddleware);
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
-  app.use(bodyParserErrorHandler);
+  app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));
+  // The body is read after authentication, by an interceptor (guards run first): see JsonBodyInterceptor.
+  app.useGlobalInterceptors(new JsonBodyInterceptor());
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   const document = SwaggerModule.createDocument(

@@ -34,7 +34,7 @@ whenChromium('Dashboard browser suite', () => {
     const pages: WatchedPage[] = [];
 
     beforeAll(async () => {
-      [t, browser] = await Promise.all([startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } }), launchChromium()]);
+      [t, browser] = await Promise.all([startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } }), launchChromium()]);
       admin = (await t.bootstrapKey('acme', 'Admin console')).key;
       baseURL = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
     }, 60_000);

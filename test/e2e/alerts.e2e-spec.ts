@@ -12,7 +12,7 @@ const anomalyEvents = async (app: { get<T>(token: symbol): T }) =>
 
 describe('Anomaly alerts', () => {
   it('raises an alert when a revoked key is used, lists it for its account only, and never twice', async () => {
-    const first = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
+    const first = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } });
     const admin = await first.bootstrapKey('acme');
     const other = await first.bootstrapKey('globex');
     const stolen = await request(first.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'stolen' }).expect(201);
@@ -46,7 +46,7 @@ describe('Anomaly alerts', () => {
     await first.close();
 
     // After a restart the detector reads again what its snapshot does not hold: a finding seen again is refused by the store.
-    const second = await startTestApp({ reuse: { dataDir: first.dataDir }, env: { AUTH_FAILURE_LIMIT: 1000 } });
+    const second = await startTestApp({ reuse: { dataDir: first.dataDir }, env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } });
     try {
       await eventually(async () => {
         const lag = await request(second.http).get('/health/ready').expect(200);

@@ -73,8 +73,9 @@ describe('POST /v1/keys/verify', () => {
       const res = await request(t.http).post(path).set(bearer(VERIFY_TOKEN)).send({ key: 'sk_nope' });
       expect([path, res.status, res.body]).toEqual([path, 200, { valid: false, code: 'MALFORMED' }]);
     }
-    const other = await request(t.http).get('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).expect(404);
-    expect(other.body).toEqual({ error: { type: 'not_found_error', message: expect.any(String) } });
+    const other = await request(t.http).get('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).expect(405);
+    expect(other.headers.allow).toBe('POST');
+    expect(other.body).toEqual({ error: { type: 'invalid_request_error', message: 'Method GET is not allowed on this path. Allowed: POST.' } });
   });
 
   it('keeps the caller’s request id, answers with it and records it in the use', async () => {

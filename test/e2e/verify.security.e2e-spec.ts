@@ -59,7 +59,7 @@ describe('POST /v1/keys/verify security', () => {
   });
 
   it('limits wrong credentials per client address as every route sees it (behind a trusted loopback proxy)', async () => {
-    const t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 3 } });
+    const t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 3, TRUST_PROXY: 'loopback' } });
     try {
       const key = (await t.bootstrapKey('acme')).key;
       const from = (address: string, credential: string) =>

@@ -11,7 +11,8 @@ export type ApplicationErrorKind =
   | 'unavailable'
   | 'concurrency_conflict'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'method_not_allowed';
 
 export abstract class ApplicationError extends Error {
   abstract readonly kind: ApplicationErrorKind;
@@ -67,4 +68,16 @@ export class PayloadTooLarge extends ApplicationError {
 /** The request body is not UTF-8 JSON. */
 export class UnsupportedMediaType extends ApplicationError {
   readonly kind = 'unsupported_media_type';
+}
+
+/** The path exists, but not with this method; `allowed` lists the methods it does serve. */
+export class MethodNotAllowed extends ApplicationError {
+  readonly kind = 'method_not_allowed';
+
+  constructor(
+    method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`Method ${method} is not allowed on this path. Allowed: ${allowed.join(', ')}.`);
+  }
 }

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -137,6 +138,39 @@ export class Environment {
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
   MONGODB_DB = 'parsesphere';
+
+  /**
+   * Whose X-Forwarded-For to believe for the client address (failed-auth guard, usage, verify): false
+   * (nobody: the peer's address), loopback, a hop count, or IPs/CIDRs. See docs/operations.md#client-addresses.
+   */
+  @ValidateBy({ name: 'isTrustProxy', validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== null } }, {
+    message: TRUST_PROXY_RULE,
+  })
+  TRUST_PROXY = 'false';
+
+  /** Connections (docs/operations.md#connections): the whole header must arrive within this... */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** ...the whole request within this... */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** ...an idle keep-alive connection is closed after this, longer than the balancers' own idle timeout... */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /** ...and connections beyond this many are closed as soon as they are accepted. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 10_000;
 }
 
 export class InvalidConfigurationError extends Error {}
@@ -154,6 +188,9 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const errors = validateSync(environment, { skipMissingProperties: false });
   if (errors.length === 0 && environment.ALERT_WEBHOOK_URL && !environment.ALERT_WEBHOOK_SECRET) {
     throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL');
+  }
+  if (errors.length === 0 && environment.HTTP_HEADERS_TIMEOUT_MS > environment.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new InvalidConfigurationError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   if (errors.length > 0) {
     const first = errors[0];

@@ -10,6 +10,8 @@ export interface EdgeRoute {
   readonly method: string;
   readonly path: string;
   readonly handle: FrontRouteHandler;
+  /** False when the route is switched off by configuration (it then answers 404 like an unknown path). */
+  readonly served: boolean;
   /** Schemas its entry refers to by $ref. */
   readonly openApiModels: readonly (abstract new (...args: never[]) => unknown)[];
   document(document: OpenAPIObject): void;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   BadRequestException,
   HttpException,
@@ -6,11 +5,11 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from '../../keys/domain/api-key-errors.js';
 import {
   ConcurrencyConflict,
   InvalidRequest,
+  MethodNotAllowed,
   PayloadTooLarge,
   PermissionDenied,
   RateLimited,
@@ -19,10 +18,8 @@ import {
   UnsupportedMediaType,
 } from '../application/errors.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
-import { bodyParserErrorHandler } from './body-parser-error.handler.js';
 import { bodyParserRefusal, type HttpError, toHttpError } from './error-mapping.js';
 import { INTERNAL_ERROR_MESSAGE } from './error-response.js';
-import { jsonOnlyMiddleware } from './json-only.middleware.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
 
@@ -67,6 +64,13 @@ describe('toHttpError', () => {
       ['ConcurrencyConflict', new ConcurrencyConflict('raced'), answer(409, 'conflict_error', 'raced')],
       ['PayloadTooLarge', new PayloadTooLarge('big'), answer(413, 'payload_too_large_error', 'big')],
       ['UnsupportedMediaType', new UnsupportedMediaType('xml'), answer(415, 'unsupported_media_type_error', 'xml')],
+      [
+        'MethodNotAllowed, with Allow',
+        new MethodNotAllowed('PUT', ['GET', 'HEAD', 'POST']),
+        answer(405, 'invalid_request_error', 'Method PUT is not allowed on this path. Allowed: GET, HEAD, POST.', {
+          headers: { Allow: 'GET, HEAD, POST' },
+        }),
+      ],
     ])('%s', (_name, error, expected) => {
       expect(toHttpError(error)).toEqual(expected);
     });
@@ -97,11 +101,20 @@ describe('toHttpError', () => {
     it.each([
       ['entity.too.large', answer(413, 'payload_too_large_error', 'The request body is too large.')],
       ['entity.parse.failed', answer(400, 'invalid_request_error', 'The request body is not valid JSON.')],
-      ['encoding.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
+      // body-parser's type for an unsupported Content-Encoding
+      ['encoding.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be sent with Content-Encoding gzip, deflate or identity.')],
       ['charset.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
     ])('%s', (type, expected) => {
       expect(toHttpError(bodyParserError(type))).toEqual(expected);
     });
+
+    it.each([['Z_DATA_ERROR', 'incorrect header check'], ['Z_BUF_ERROR', 'unexpected end of file']])(
+      "answers a body that zlib cannot decompress (%s) with our message, not zlib's",
+      (code, zlibMessage) => {
+        const zlib = Object.assign(new Error(zlibMessage), { code, errno: -3, status: 400 });
+        expect(toHttpError(zlib)).toEqual(answer(400, 'invalid_request_error', 'The request body could not be decompressed.'));
+      },
+    );
 
     it('leaves other body-parser errors to the default handler, and answers them as unexpected here', () => {
       const aborted = bodyParserError('request.aborted');
@@ -118,67 +131,5 @@ describe('toHttpError', () => {
     ['undefined', undefined],
   ])('answers anything else (%s) with a 500 that tells nothing, logged as an error', (_name, error) => {
     expect(toHttpError(error)).toEqual(answer(500, 'api_error', INTERNAL_ERROR_MESSAGE, { log: 'error' }));
-  });
-});
-
-/** An express Response that records what it was told. */
-/** A response as node:http has it (what sendJson writes to), recording the status, the error headers and the JSON body. */
-function recordingResponse() {
-  const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
-  const res = {
-    set statusCode(status: number) {
-      sent.status = status;
-    },
-    setHeader: (name: string, value: string | number) => {
-      if (name !== 'Content-Type' && name !== 'Content-Length') sent.headers[name] = String(value);
-    },
-    end: (json: string) => {
-      sent.body = JSON.parse(json);
-    },
-  };
-  return { res: res as unknown as Response, sent };
-}
-
-describe('bodyParserErrorHandler', () => {
-  it('answers the refusals it knows through toHttpError', () => {
-    const { res, sent } = recordingResponse();
-    const next = jest.fn();
-    bodyParserErrorHandler(bodyParserError('entity.too.large'), {} as Request, res, next as unknown as NextFunction);
-    expect(sent).toEqual({ status: 413, headers: {}, body: { error: { type: 'payload_too_large_error', message: 'The request body is too large.' } } });
-    expect(next).not.toHaveBeenCalled();
-  });
-
-  it('passes any other error on', () => {
-    const { res, sent } = recordingResponse();
-    const next = jest.fn();
-    const error = bodyParserError('request.aborted');
-    bodyParserErrorHandler(error, {} as Request, res, next as unknown as NextFunction);
-    expect(next).toHaveBeenCalledWith(error);
-    expect(sent).toEqual({ headers: {} });
-  });
-});
-
-describe('jsonOnlyMiddleware', () => {
-  const request = (headers: Record<string, string>, json: boolean) => ({ headers, is: () => (json ? 'application/json' : false) }) as unknown as Request;
-
-  it('refuses a body that is not JSON with 415', () => {
-    const { res, sent } = recordingResponse();
-    const next = jest.fn();
-    jsonOnlyMiddleware(request({ 'content-length': '3' }, false), res, next as unknown as NextFunction);
-    expect(sent).toEqual({
-      status: 415,
-      headers: {},
-      body: { error: { type: 'unsupported_media_type_error', message: 'Request bodies must be JSON (Content-Type: application/json).' } },
-    });
-    expect(next).not.toHaveBeenCalled();
-  });
-
-  it('lets JSON bodies and bodiless requests through', () => {
-    const { res, sent } = recordingResponse();
-    const next = jest.fn();
-    jsonOnlyMiddleware(request({ 'content-length': '3' }, true), res, next as unknown as NextFunction);
-    jsonOnlyMiddleware(request({}, false), res, next as unknown as NextFunction);
-    expect(next).toHaveBeenCalledTimes(2);
-    expect(sent).toEqual({ headers: {} });
   });
 });

@@ -3,6 +3,7 @@ import {
   ApplicationError,
   type ApplicationErrorKind,
   InvalidRequest,
+  MethodNotAllowed,
   PayloadTooLarge,
   RateLimited,
   UnsupportedMediaType,
@@ -39,6 +40,7 @@ const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
   concurrency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  method_not_allowed: 405,
 };
 
 const STORE_UNAVAILABLE_MESSAGE = 'A backing store is unavailable. Retry shortly.';
@@ -50,13 +52,20 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
 const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
   'entity.too.large': () => new PayloadTooLarge(BODY_REFUSALS.tooLarge),
   'entity.parse.failed': () => new InvalidRequest(BODY_REFUSALS.malformed),
-  'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
+  // body-parser's name for an unsupported Content-Encoding; an unsupported charset is charset.unsupported.
+  'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported),
   'charset.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
 };
 
-/** The refusal a body-parser error stands for, or null when it is not one this service answers itself. */
+/**
+ * The refusal a body-parser error stands for, or null when it is not one this service answers itself.
+ * A body that fails to decompress comes with zlib's own error (code Z_DATA_ERROR, Z_BUF_ERROR...), whose
+ * text is not ours to show.
+ */
 export function bodyParserRefusal(error: unknown): ApplicationError | null {
-  const type = error instanceof Error ? (error as { type?: unknown }).type : undefined;
+  if (!(error instanceof Error)) return null;
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  if (typeof code === 'string' && code.startsWith('Z_')) return new InvalidRequest(BODY_REFUSALS.notDecompressible);
   if (typeof type !== 'string' || !Object.hasOwn(BODY_PARSER_REFUSALS, type)) return null;
   return BODY_PARSER_REFUSALS[type]();
 }
@@ -90,10 +99,9 @@ export function toHttpError(error: unknown): HttpError {
 }
 
 function applicationHttpError(error: ApplicationError): HttpError {
-  const headers: Record<string, string> =
-    error instanceof RateLimited && error.retryAfterSeconds !== undefined
-      ? { 'Retry-After': String(error.retryAfterSeconds) }
-      : {};
+  const headers: Record<string, string> = {};
+  if (error instanceof RateLimited && error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if (error instanceof MethodNotAllowed) headers.Allow = error.allowed.join(', ');
   return httpError(STATUS_BY_APPLICATION_KIND[error.kind], error.message, { headers });
 }
 

@@ -1,5 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable, Transform } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
+import { checkJsonShape } from './json-shape.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -9,15 +12,24 @@ export const BODY_REFUSALS = {
   notUtf8: 'The request body must be UTF-8 JSON.',
   tooLarge: 'The request body is too large.',
   malformed: 'The request body is not valid JSON.',
+  notDecompressible: 'The request body could not be decompressed.',
+  encodingUnsupported: 'The request body must be sent with Content-Encoding gzip, deflate or identity.',
 } as const;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
+const DECOMPRESSORS: Record<string, (() => Transform) | null> = {
+  identity: null,
+  gzip: () => createGunzip(),
+  deflate: () => createInflate(),
+};
+
 /**
- * Reads and parses a small UTF-8 JSON body, with the same answers as the app's express.json setup:
- * 415 for another media type or charset, 413 beyond the limit (refused before reading when the
- * declared length says so), 400 for anything that is not JSON.
+ * Reads and parses a small UTF-8 JSON body, with the same answers as the app's JsonBodyInterceptor:
+ * 415 for another media type, charset or Content-Encoding (identity, gzip and deflate are read), 413 beyond
+ * the limit once decompressed (refused before reading when the declared length says so), 400 for a body that
+ * does not decompress, is not JSON, or is shaped as checkJsonShape refuses.
  */
 export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
@@ -28,29 +40,44 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.notUtf8));
   }
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (!Object.hasOwn(DECOMPRESSORS, encoding)) {
+    return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported));
+  }
+  const decompressor = DECOMPRESSORS[encoding];
+  if (!decompressor && Number(req.headers['content-length'] ?? 0) > maxBytes) {
     return Promise.reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
   }
+  const source: Readable = decompressor ? req.pipe(decompressor()) : req;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        req.off('data', onData);
+        source.off('data', onData);
+        if (source !== req) source.destroy();
         reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
         return;
       }
       chunks.push(chunk);
     };
-    req.on('data', onData);
+    source.on('data', onData);
     req.once('error', reject);
-    req.once('end', () => {
+    if (source !== req) source.once('error', () => reject(new InvalidRequest(BODY_REFUSALS.notDecompressible)));
+    source.once('end', () => {
       if (size > maxBytes) return;
+      let body: unknown;
       try {
-        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+        body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
       } catch {
-        reject(new InvalidRequest(BODY_REFUSALS.malformed));
+        return reject(new InvalidRequest(BODY_REFUSALS.malformed));
+      }
+      try {
+        checkJsonShape(body);
+        resolve(body);
+      } catch (error) {
+        reject(error);
       }
     });
   });

@@ -30,6 +30,10 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   readonly document = documentVerifyApiKey;
   private readonly logger = new Logger('VerifyApiKey');
 
+  get served(): boolean {
+    return this.credential.configured;
+  }
+
   constructor(
     private readonly credential: ServiceCredential,
     private readonly verifier: ApiKeyVerifier,

@@ -1,0 +1,40 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import express, { type Request, type Response } from 'express';
+import { from, type Observable, switchMap } from 'rxjs';
+import { UnsupportedMediaType } from '../application/errors.js';
+import { checkJsonShape } from './json-shape.js';
+import { BODY_REFUSALS, MAX_BODY_BYTES } from './read-json-body.js';
+
+const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
+
+/**
+ * Reads the request body as JSON. An interceptor runs after the guards, so the body of a request that fails
+ * authentication is never read: an anonymous caller gets the same 401 whatever it sends, and learns nothing
+ * about how bodies are validated. Then the body's shape is checked (depth, prototype names) before any pipe
+ * transforms it. Refusals are application errors or body-parser errors, answered by toHttpError.
+ */
+@Injectable()
+export class JsonBodyInterceptor implements NestInterceptor {
+  private readonly parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true });
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>())).pipe(switchMap(() => next.handle()));
+  }
+
+  private async read(req: Request, res: Response): Promise<void> {
+    if (hasBody(req)) {
+      if (!req.is('application/json')) throw new UnsupportedMediaType(BODY_REFUSALS.notJson);
+      const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (!ACCEPTED_CONTENT_ENCODINGS.has(encoding)) throw new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported);
+    }
+    await new Promise<void>((resolve, reject) => this.parseJson(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    checkJsonShape(req.body);
+    checkJsonShape(req.query);
+  }
+}
+
+function hasBody(req: Request): boolean {
+  return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
