@@ -16,7 +16,7 @@ describe('Methods a path does not serve', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { VERIFY_TOKEN } });
+    t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000 } });
     admin = (await t.bootstrapKey('acme')).key;
   });
   afterAll(() => t.destroy());

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import {
   ANY,
   NO_STREAM,
+  UnavailableError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type AllStreamSubscription,
@@ -11,6 +12,7 @@ import {
   type Filter,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { EsdbEventStore, type EsdbClient } from './esdb-event-store.js';
 
 /**
@@ -200,3 +202,18 @@ async function eventuallyEqual<T>(read: () => T, expected: T): Promise<void> {
   }
   expect(read()).toEqual(expected);
 }
+
+describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
+  it('reports an unreachable server as StoreUnavailableError from readAll, headPosition and ping, like from appends', async () => {
+    const failingRead = () => {
+      const stream = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+      stream.cancel = async () => undefined;
+      setImmediate(() => stream.destroy(Object.create(UnavailableError.prototype) as Error));
+      return stream;
+    };
+    const store = new EsdbEventStore({ readAll: failingRead, dispose: async () => undefined } as unknown as EsdbClient);
+    await expect(store.readAll({ after: null, maxCount: 10 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});

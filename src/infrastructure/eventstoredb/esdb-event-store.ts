@@ -166,6 +166,8 @@ export class EsdbEventStore implements EventStore {
         events.push(event);
         if (events.length === maxCount) break;
       }
+    } catch (error) {
+      throw toPortError(error);
     } finally {
       await read.cancel().catch(() => undefined);
     }
@@ -207,6 +209,8 @@ export class EsdbEventStore implements EventStore {
         if (resolved.event && !isSystemEventType(resolved.event.type)) return toGlobalPosition(resolved.event.position);
       }
       return null;
+    } catch (error) {
+      throw toPortError(error);
     } finally {
       await read.cancel().catch(() => undefined);
     }
@@ -221,6 +225,8 @@ export class EsdbEventStore implements EventStore {
     });
     try {
       await Promise.race([read.toArray(), timeout]);
+    } catch (error) {
+      throw toPortError(error);
     } finally {
       clearTimeout(timer);
       read.destroy();
