@@ -32,6 +32,7 @@ const STATUS_BY_DOMAIN_KIND: Record<DomainErrorKind, number> = {
 
 const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
   invalid_request: 400,
+  unknown_reference: 404,
   unauthenticated: 401,
   permission_denied: 403,
   rate_limited: 429,

@@ -9,6 +9,7 @@ export const BODY_REFUSALS = {
   notUtf8: 'The request body must be UTF-8 JSON.',
   tooLarge: 'The request body is too large.',
   malformed: 'The request body is not valid JSON.',
+  notAnObject: 'The request body must be a JSON object.',
 } as const;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
