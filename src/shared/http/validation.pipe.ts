@@ -4,6 +4,7 @@ import { BODY_REFUSALS } from './read-json-body.js';
 
 /** class-validator's constraint for a property the class does not declare (whitelist). */
 const UNKNOWN_PROPERTY = 'whitelistValidation';
+const UNKNOWN_FIELD = ' is not a known field';
 
 /**
  * One message per invalid field, naming it by its full path: the first of its constraints that failed.
@@ -14,7 +15,7 @@ function describeErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const constraints = error.constraints ?? {};
-    if (UNKNOWN_PROPERTY in constraints) return [`${field} is not a known field`];
+    if (UNKNOWN_PROPERTY in constraints) return [`${field}${UNKNOWN_FIELD}`];
     const [first] = Object.values(constraints);
     // class-validator starts messages with the bare property name; show the full path instead.
     const own = first === undefined ? [] : [first.startsWith(`${error.property} `) ? `${field}${first.slice(error.property.length)}` : `${field}: ${first}`];
@@ -43,6 +44,11 @@ export function strictValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new InvalidRequest(describeErrors(errors).join('; ')),
+    exceptionFactory: (errors) => {
+      // The declared fields' problems first, then the unknown fields, as the verify route reports them.
+      const messages = describeErrors(errors);
+      const unknown = messages.filter((message) => message.endsWith(UNKNOWN_FIELD));
+      return new InvalidRequest([...messages.filter((message) => !unknown.includes(message)), ...unknown].join('; '));
+    },
   });
 }
