@@ -46,7 +46,7 @@ DATA_DIR="$work/data" PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn VERIFY_TOKEN="$
   node dist/main.js >"$reports/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 200); do
-  curl -fsS "$base/health" >/dev/null 2>&1 && break
+  node -e "fetch(process.argv[1]).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))" "$base/health" && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$reports/server.log" >&2; exit 1; }
   sleep 0.1
 done
@@ -56,9 +56,8 @@ done
 defaults=(
   --phases examples,coverage,fuzzing,stateful
   --seed 20261201
-  --max-examples 40
+  --max-examples ${FUZZ_MAX_EXAMPLES:-150}
   --workers 1
-  --generation-deterministic
   --request-timeout 10
   --no-color
   --suppress-health-check too_slow,filter_too_much
@@ -74,7 +73,8 @@ echo "== schemathesis, anonymous (no credential) against $base"
 "$SCHEMATHESIS" --config-file test/fuzz/anonymous.toml run "$base/docs-json" "${defaults[@]}" \
   --report junit --report-junit-path "$reports/anonymous.junit.xml" "$@" || status=1
 
-if grep -E '"(level|msg)".*(error|unhandled)|ERROR' "$reports/server.log" >/dev/null; then
+# A 500 that schemathesis missed still leaves its trace in the log.
+if grep -E 'ERROR|unhandled' "$reports/server.log" >/dev/null; then
   echo "== the server logged errors during the runs:" >&2
   grep -E 'ERROR|unhandled' "$reports/server.log" | head -20 >&2
   status=1

@@ -9,7 +9,7 @@ export const API_KEY_SECURITY_SCHEME: SecuritySchemeObject = {
   scheme: 'bearer',
   bearerFormat: 'sk_ API key',
   description:
-    'An API key: `sk_` followed by 40 characters of [A-Za-z0-9] (the last ones a checksum), as created by ' +
+    'An API key: `sk_` followed by 38 characters of [0-9A-Za-z] (32 random, then a 6-character checksum), as created by ' +
     'POST /v1/api-keys or the operator CLI. Opaque to clients; not a JWT.',
 };
 
