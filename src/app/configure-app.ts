@@ -8,7 +8,7 @@ import { serveAheadOfFramework } from '../shared/http/front-route.js';
 import { closeRequestBodySchemas } from '../shared/http/closed-request-bodies.js';
 import { bodyParserErrorHandler } from '../shared/http/body-parser-error.handler.js';
 import { jsonOnlyMiddleware } from '../shared/http/json-only.middleware.js';
-import { MAX_BODY_BYTES } from '../shared/http/read-json-body.js';
+import { MAX_BODY_BYTES, refuseInvalidUtf8 } from '../shared/http/read-json-body.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
@@ -24,7 +24,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
   app.use(jsonOnlyMiddleware);
   // Not strict: a body of `5` or `null` is JSON, refused by the validation pipe as not an object rather than as not JSON.
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false, verify: refuseInvalidUtf8 }));
   app.use(bodyParserErrorHandler);
   app.useGlobalPipes(strictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

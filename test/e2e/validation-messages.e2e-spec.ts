@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -29,6 +31,21 @@ describe('validation: statuses and messages', () => {
   const createRaw = (json: string) =>
     request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Content-Type', 'application/json').send(json);
   const get = (path: string) => request(t.http).get(path).set(bearer(admin));
+  /** POSTs these exact bytes as JSON (supertest would serialise a Buffer as JSON). */
+  const postBytes = (path: string, token: string, bytes: Buffer) =>
+    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const { port } = (t.http.address() as AddressInfo);
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path, method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json', 'Content-Length': bytes.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(bytes);
+    });
 
   describe('the body of POST /v1/api-keys', () => {
     it.each(['[1,2]', '[]', '5', '"x"', 'null', 'true'])('refuses the JSON %s: not an object', async (json) => {
@@ -39,6 +56,11 @@ describe('validation: statuses and messages', () => {
     it('refuses text that is not JSON', async () => {
       const res = await createRaw('{"name":').expect(400);
       expect(res.body).toEqual(invalid('The request body is not valid JSON.'));
+    });
+
+    it('refuses bytes that are not UTF-8 rather than replacing them', async () => {
+      const body = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+      expect(await postBytes('/v1/api-keys', admin, body)).toEqual({ status: 400, body: invalid('The request body is not valid UTF-8.') });
     });
 
     it('creates an unnamed key with the default limit from no body at all, as from {}', async () => {
@@ -181,6 +203,11 @@ describe('validation: statuses and messages', () => {
 
     it.each(['[1,2]', '5', '"x"', 'null'])('refuses the JSON %s: not an object', async (json) => {
       expect((await verify().send(json).expect(400)).body).toEqual(invalid(NOT_AN_OBJECT));
+    });
+
+    it('refuses bytes that are not UTF-8', async () => {
+      const body = Buffer.concat([Buffer.from('{"key":"sk_'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+      expect(await postBytes('/v1/keys/verify', VERIFY_TOKEN, body)).toEqual({ status: 400, body: invalid('The request body is not valid UTF-8.') });
     });
 
     it('refuses an empty context.ip, as its schema (ipv4 or ipv6) does', async () => {

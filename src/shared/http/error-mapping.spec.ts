@@ -99,6 +99,7 @@ describe('toHttpError', () => {
     it.each([
       ['entity.too.large', answer(413, 'payload_too_large_error', 'The request body is too large.')],
       ['entity.parse.failed', answer(400, 'invalid_request_error', 'The request body is not valid JSON.')],
+      ['body.invalid_utf8', answer(400, 'invalid_request_error', 'The request body is not valid UTF-8.')],
       ['encoding.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
       ['charset.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
     ])('%s', (type, expected) => {

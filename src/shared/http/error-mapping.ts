@@ -10,7 +10,7 @@ import {
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { type ErrorBody, errorBody, INTERNAL_ERROR_MESSAGE } from './error-response.js';
-import { BODY_REFUSALS } from './read-json-body.js';
+import { BODY_REFUSALS, INVALID_UTF8_BODY } from './read-json-body.js';
 
 /** An error as the public sees it, and how the server should log it. */
 export interface HttpError {
@@ -51,6 +51,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
 const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
   'entity.too.large': () => new PayloadTooLarge(BODY_REFUSALS.tooLarge),
   'entity.parse.failed': () => new InvalidRequest(BODY_REFUSALS.malformed),
+  [INVALID_UTF8_BODY]: () => new InvalidRequest(BODY_REFUSALS.invalidUtf8),
   'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
   'charset.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
 };

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
 
@@ -9,6 +10,7 @@ export const BODY_REFUSALS = {
   notUtf8: 'The request body must be UTF-8 JSON.',
   tooLarge: 'The request body is too large.',
   malformed: 'The request body is not valid JSON.',
+  invalidUtf8: 'The request body is not valid UTF-8.',
   notAnObject: 'The request body must be a JSON object.',
 } as const;
 
@@ -48,11 +50,25 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     req.once('error', reject);
     req.once('end', () => {
       if (size > maxBytes) return;
+      const bytes = Buffer.concat(chunks, size);
+      // Decoding would replace invalid sequences with U+FFFD, silently changing what the client sent.
+      if (!isUtf8(bytes)) return reject(new InvalidRequest(BODY_REFUSALS.invalidUtf8));
       try {
-        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+        resolve(JSON.parse(bytes.toString('utf8')));
       } catch {
         reject(new InvalidRequest(BODY_REFUSALS.malformed));
       }
     });
   });
+}
+
+/** The `type` of the error refuseInvalidUtf8 throws, which body-parser keeps on the error it passes on. */
+export const INVALID_UTF8_BODY = 'body.invalid_utf8';
+
+/**
+ * express.json's `verify` hook: a body that is not valid UTF-8 is refused before it is decoded, since decoding
+ * would replace the invalid bytes with U+FFFD and store something the client did not send.
+ */
+export function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error(BODY_REFUSALS.invalidUtf8), { type: INVALID_UTF8_BODY });
 }
