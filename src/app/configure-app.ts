@@ -8,11 +8,13 @@ import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
 import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
+import { closeRequestBodySchemas } from '../shared/http/closed-request-bodies.js';
 import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
 import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { HttpObservation } from './observability/http-observation.js';
+import { API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -37,11 +39,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setTitle('ParseSphere Keys')
       .setDescription('Issue, list and revoke ParseSphere API keys.')
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: sk_...' })
+      .addBearerAuth(API_KEY_SECURITY_SCHEME, 'bearer')
+      .addBearerAuth(SERVICE_CREDENTIAL_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY)
       .build(),
     { extraModels: edgeRoutes.flatMap((route) => route.openApiModels as unknown as (new () => unknown)[]) },
   );
   for (const route of edgeRoutes) route.document(document);
+  closeRequestBodySchemas(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

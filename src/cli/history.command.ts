@@ -14,8 +14,9 @@ const PAGE = 1000;
 /** Prints a key's whole trail from the log, one JSON event per line, as GET /v1/api-keys/{id}/events shows them. */
 export async function history(args: string[], environment: Environment): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
-  const [keyId] = positionals;
-  if (!keyId || positionals.length > 1 || !UUID.test(keyId)) throw new UsageError('history takes one key id (a UUID)');
+  const [given] = positionals;
+  if (!given || positionals.length > 1 || !UUID.test(given)) throw new UsageError('history takes one key id (a UUID)');
+  const keyId = given.toLowerCase();
   const app = await openCliContext(environment, { readModels: false });
   try {
     const store = app.get<EventStore>(EVENT_STORE);

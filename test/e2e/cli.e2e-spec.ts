@@ -89,4 +89,29 @@ describe('Operator CLI', () => {
       dir.remove();
     }
   });
+
+  it.each([
+    ['a line break', 'a\nb', 'name must not contain control characters (such as NUL, tab, CR or LF).'],
+    ['a bidi override', 'invoice\u202Egnp.exe', 'name must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069).'],
+  ])('applies the name policy of the API: refuses %s with exit code 1', (_case, name, message) => {
+    const dir = makeTempDir('cli');
+    try {
+      const cli = runCli(['create-key', '--account', 'acme', '--name', name], { DATA_DIR: dir.path });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toContain(message);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('stores the name in NFC, as the API does', () => {
+    const dir = makeTempDir('cli');
+    try {
+      const cli = runCli(['create-key', '--account', 'acme', '--name', 'Cle\u0301'], { DATA_DIR: dir.path });
+      expect(cli.status).toBe(0);
+      expect(JSON.parse(cli.stdout).name).toBe('Cl\u00e9');
+    } finally {
+      dir.remove();
+    }
+  });
 });

@@ -62,11 +62,15 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     ['?limit=101', 'limit'],
     ['?limit=abc', 'limit'],
     ['?starting_after=not-a-uuid', 'starting_after'],
-    ['?starting_after=550e8400-e29b-41d4-a716-446655440000', 'starting_after'],
     ['?colour=blue', 'colour'],
   ])('refuses %s with 400 naming the parameter', async (query, field) => {
     const res = await request(t.http).get(`/v1/api-keys${query}`).set(bearer(admin)).expect(400);
     expect(res.body.error.type).toBe('invalid_request_error');
     expect(res.body.error.message).toContain(field);
+  });
+
+  it('answers 404 naming starting_after when it is a well-formed id of no key in the account', async () => {
+    const res = await request(t.http).get('/v1/api-keys?starting_after=550e8400-e29b-41d4-a716-446655440000').set(bearer(admin)).expect(404);
+    expect(res.body.error).toEqual({ type: 'not_found_error', message: 'starting_after: no such API key in this account.' });
   });
 });

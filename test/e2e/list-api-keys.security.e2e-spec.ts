@@ -28,11 +28,11 @@ describe('GET /v1/api-keys security', () => {
   });
 
   it("refuses another account's key id as a cursor exactly like an unknown id", async () => {
-    const foreign = await request(t.http).get(`/v1/api-keys?starting_after=${globexKeyId}`).set(bearer(acme)).expect(400);
+    const foreign = await request(t.http).get(`/v1/api-keys?starting_after=${globexKeyId}`).set(bearer(acme)).expect(404);
     const unknown = await request(t.http)
       .get('/v1/api-keys?starting_after=550e8400-e29b-41d4-a716-446655440000')
       .set(bearer(acme))
-      .expect(400);
+      .expect(404);
     expect(foreign.body).toEqual(unknown.body);
   });
 

@@ -114,8 +114,8 @@ describe('Service logs', () => {
       const refused = access.find((line) => line.requestId === unauthenticated.requestId);
       expect(refused).toMatchObject({ method: 'GET', route: '/v1/api-keys', status: 401 });
       expect(refused).not.toHaveProperty('keyId');
-      // Refused before routing: still one line, without a route template to give.
-      expect(access.find((line) => line.requestId === malformed.requestId)).toMatchObject({ route: 'unmatched', status: 400 });
+      // The body is read after routing and authentication: a malformed one is logged with its route.
+      expect(access.find((line) => line.requestId === malformed.requestId)).toMatchObject({ route: '/v1/api-keys', status: 400 });
       // The verify route has no access line, only its summary.
       expect(access.filter((line) => String(line.route).includes('verify'))).toEqual([]);
       expect(lines.filter((line) => line.msg === 'verify summary').reduce((sum, line) => sum + Number(line.total), 0)).toBe(2);

@@ -12,26 +12,80 @@ describe('OpenAPI document', () => {
   it('serves the document with the bearer scheme and every status of each route', async () => {
     const res = await request(t.http).get('/docs-json').expect(200);
     const doc = res.body;
-    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'sk_ API key' });
+    expect(doc.components.securitySchemes.service_credential).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const scheme of Object.values(doc.components.securitySchemes) as { bearerFormat: string }[]) {
+      expect(scheme.bearerFormat).not.toMatch(/JWT/i);
+    }
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '413', '415', '429', '500', '503']);
-    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '429', '500', '503']);
+    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '404', '429', '500', '503']);
+    expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '404', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '404', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '404', '409', '429', '500', '503']);
-    expect(statuses('/v1/keys/verify', 'post')).toEqual(['200', '400', '401', '404', '429']);
+    expect(statuses('/v1/keys/verify', 'post')).toEqual(['200', '400', '401', '404', '413', '415', '429', '500']);
     const authenticated = [
       ['/v1/api-keys', 'post'],
       ['/v1/api-keys', 'get'],
       ['/v1/api-keys/{api_key_id}', 'get'],
       ['/v1/api-keys/{api_key_id}', 'delete'],
-      ['/v1/keys/verify', 'post'],
+      ['/v1/api-keys/{api_key_id}/events', 'get'],
+      ['/v1/alerts', 'get'],
     ];
     for (const [path, method] of authenticated) {
       expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
     }
+    expect(doc.paths['/v1/keys/verify'].post.security).toEqual([{ service_credential: [] }]);
     expect(doc.components.schemas.CreateApiKeyRequest.properties.name).toMatchObject({ minLength: 1, maxLength: 100 });
     expect(doc.components.schemas.ApiKeyResponse.properties).not.toHaveProperty('key');
     expect(doc.components.schemas.CreatedApiKeyResponse.properties).toHaveProperty('key');
+  });
+
+  it('types every request field as the service reads it', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const schemas = doc.components.schemas;
+    const parameter = (path: string, name: string) =>
+      doc.paths[path].get.parameters.find((candidate: { name: string }) => candidate.name === name).schema;
+
+    expect(schemas.CreateApiKeyRequest.properties.name).toMatchObject({ type: 'string', nullable: true, pattern: expect.any(String) });
+    expect(schemas.CreateApiKeyRequest.properties.name.description).toMatch(/NFC/);
+    expect(schemas.RateLimitRequest.properties.requests).toMatchObject({ type: 'integer', minimum: 1, maximum: 1_000_000 });
+    expect(schemas.RateLimitRequest.properties.per_seconds).toMatchObject({ type: 'integer', minimum: 1, maximum: 86_400 });
+    for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/events', '/v1/alerts']) {
+      expect(parameter(path, 'limit')).toEqual({ type: 'integer', minimum: 1, maximum: 100 });
+    }
+    expect(parameter('/v1/api-keys', 'starting_after')).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(parameter('/v1/alerts', 'starting_after')).toMatchObject({ type: 'string', pattern: '^[0-9a-f]{32}$' });
+    expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}$' });
+    expect(parameter('/v1/api-keys/{api_key_id}', 'as_of')).toMatchObject({ type: 'string', format: 'date-time' });
+
+    // POST /v1/api-keys works without a body (the same as {}); verify needs one.
+    expect(doc.paths['/v1/api-keys'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/v1/keys/verify'].post.requestBody.required).toBe(true);
+
+    // Unknown properties are refused, and the document says so.
+    for (const name of ['CreateApiKeyRequest', 'RateLimitRequest', 'VerifyApiKeyRequest', 'VerificationContext']) {
+      expect(schemas[name].additionalProperties).toBe(false);
+    }
+    expect(schemas.VerificationContext.properties.ip.oneOf).toEqual([
+      { type: 'string', format: 'ipv4' },
+      { type: 'string', format: 'ipv6' },
+    ]);
+  });
+
+  it('describes every error answer with the one error schema', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    let errors = 0;
+    for (const item of Object.values(doc.paths) as Record<string, { responses: Record<string, { content?: unknown }> }>[]) {
+      for (const operation of Object.values(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          errors++;
+          expect(response.content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } });
+        }
+      }
+    }
+    expect(errors).toBeGreaterThan(40);
   });
 
   it('serves the UI without any external asset', async () => {

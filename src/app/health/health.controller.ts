@@ -6,6 +6,7 @@ import { Public } from '../../shared/http/public.decorator.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
+import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { checkDependency, describeProjection } from './readiness.js';
@@ -35,7 +36,10 @@ export class HealthController {
     summary: 'Readiness: stores reachable, subscriptions running, and no read model further behind the log than the lag limits.',
   })
   @ApiOkResponse({ description: 'Ready.' })
-  @ApiServiceUnavailableResponse({ description: 'A store is down, a projection is not running, or a read model lags beyond the limits.' })
+  @ApiServiceUnavailableResponse({
+    description: 'A store is down, a projection is not running, or a read model lags beyond the limits (the error body, plus details).',
+    type: ErrorResponse,
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     try {
       return await this.health.check([

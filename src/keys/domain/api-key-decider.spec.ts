@@ -46,6 +46,7 @@ const revoke: ApiKeyCommand = {
 const { given } = DeciderSpecification.for(apiKeyDecider);
 
 const NAME_INVALID = 'name must be between 1 and 100 characters.';
+const NAME_BLANK = 'name must not be blank.';
 const RATE_LIMIT_INVALID = 'rate_limit must allow 1-1000000 requests per 1-86400 seconds.';
 const NOT_FOUND = `No such API key: ${keyId}`;
 
@@ -66,8 +67,14 @@ describe('API key decider', () => {
 
     it('refuses a name longer than 100 characters or blank', () => {
       given([]).when({ ...create, name: 'x'.repeat(101) }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
-      given([]).when({ ...create, name: '   ' }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
+      given([]).when({ ...create, name: '   ' }).thenThrows(NameInvalid, (error) => error.message === NAME_BLANK);
       given([]).when({ ...create, name: 'x'.repeat(100) }).then([{ ...created, data: { ...created.data, name: 'x'.repeat(100) } }]);
+    });
+
+    it('keeps the name as the name policy gives it (NFC), and refuses what the policy refuses', () => {
+      given([]).when({ ...create, name: 'Cle\u0301' }).then([{ ...created, data: { ...created.data, name: 'Cl\u00e9' } }]);
+      given([]).when({ ...create, name: 'a\u202Eb' }).thenThrows(NameInvalid, (error) => /bidirectional/.test(error.message));
+      given([]).when({ ...create, name: 'a\u0000b' }).thenThrows(NameInvalid, (error) => /control characters/.test(error.message));
     });
 
     it('refuses a rate limit outside its bounds', () => {

@@ -1,8 +1,8 @@
 import type { Decider } from '../../shared/domain/decider.js';
-import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
+import { KeyAlreadyExists, KeyNotFound, RateLimitInvalid } from './api-key-errors.js';
 import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
+import { keyName } from './key-name.js';
 
-export const MAX_KEY_NAME_LENGTH = 100;
 export const RATE_LIMIT_BOUNDS = { requests: { min: 1, max: 1_000_000 }, perSeconds: { min: 1, max: 86_400 } } as const;
 
 export type ApiKeyState =
@@ -59,11 +59,9 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
 
 function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] {
   if (state.status !== 'absent') throw new KeyAlreadyExists(command.keyId);
-  if (command.name !== null && (command.name.trim().length === 0 || command.name.length > MAX_KEY_NAME_LENGTH)) {
-    throw new NameInvalid(MAX_KEY_NAME_LENGTH);
-  }
+  const name = command.name === null ? null : keyName(command.name);
   if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
-  const { keyId, accountId, name, prefix, secretHash, rateLimit, actingKeyId, now } = command;
+  const { keyId, accountId, prefix, secretHash, rateLimit, actingKeyId, now } = command;
   return [
     {
       type: 'KeyCreated',

@@ -17,12 +17,9 @@ export class KeyAlreadyExists extends DomainError {
   }
 }
 
+/** The name breaks the name policy (key-name.ts); the message says which rule. */
 export class NameInvalid extends DomainError {
   readonly kind = 'rule_violated';
-
-  constructor(maxLength: number) {
-    super(`name must be between 1 and ${maxLength} characters.`);
-  }
 }
 
 export interface RateLimitBounds {

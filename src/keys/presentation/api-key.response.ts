@@ -4,8 +4,8 @@ import type { KeyRateLimit } from '../domain/api-key-events.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
 
 export class RateLimitResponse {
-  @ApiProperty({ example: 1000 }) requests!: number;
-  @ApiProperty({ example: 60 }) per_seconds!: number;
+  @ApiProperty({ type: 'integer', example: 1000 }) requests!: number;
+  @ApiProperty({ type: 'integer', example: 60 }) per_seconds!: number;
 }
 
 /** An API key as the API shows it: never the key, never its hash. */
@@ -25,7 +25,7 @@ export class ApiKeyResponse {
   @ApiProperty({ type: RateLimitResponse })
   rate_limit!: RateLimitResponse;
 
-  @ApiProperty({ description: 'Authenticated requests made with this key, rate-limited ones included.' })
+  @ApiProperty({ type: 'integer', description: 'Authenticated requests made with this key, rate-limited ones included.' })
   request_count!: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -53,12 +53,12 @@ export class ApiKeyListResponse {
 
 class HourlyCountResponse {
   @ApiProperty({ format: 'date-time' }) hour!: string;
-  @ApiProperty() count!: number;
+  @ApiProperty({ type: 'integer' }) count!: number;
 }
 
 export class KeyUsageResponse {
-  @ApiProperty() accepted!: number;
-  @ApiProperty() rate_limited!: number;
+  @ApiProperty({ type: 'integer' }) accepted!: number;
+  @ApiProperty({ type: 'integer' }) rate_limited!: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_used_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_used_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_ip!: string | null;

@@ -1,11 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
-import { ErrorResponse } from './error.response.js';
+import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field.',
   401: 'Missing, malformed, unknown or revoked API key.',
-  404: 'No such API key in this account.',
+  404: 'No such API key in this account (or, for starting_after, no such key or alert in this account).',
   409: 'Lost a concurrency race that retrying could not resolve.',
   413: 'Request body too large.',
   415: 'Request body is not JSON.',

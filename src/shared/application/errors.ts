@@ -5,6 +5,7 @@
  */
 export type ApplicationErrorKind =
   | 'invalid_request'
+  | 'unknown_reference'
   | 'unauthenticated'
   | 'permission_denied'
   | 'rate_limited'
@@ -26,6 +27,11 @@ export abstract class ApplicationError extends Error {
 /** The request is malformed: a body or parameter that fails validation, an unknown cursor, an id that is no UUID. */
 export class InvalidRequest extends ApplicationError {
   readonly kind = 'invalid_request';
+}
+
+/** A well-formed parameter names something this caller has not got (a page cursor naming an unknown key). */
+export class UnknownReference extends ApplicationError {
+  readonly kind = 'unknown_reference';
 }
 
 /** No credential, or one that identifies no one. */

@@ -15,6 +15,7 @@ import {
   RateLimited,
   ServiceUnavailable,
   Unauthenticated,
+  UnknownReference,
   UnsupportedMediaType,
 } from '../application/errors.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
@@ -38,7 +39,7 @@ describe('toHttpError', () => {
     it.each([
       ['KeyNotFound (not_found)', new KeyNotFound('k1'), answer(404, 'not_found_error', 'No such API key: k1')],
       ['KeyAlreadyExists (conflict)', new KeyAlreadyExists('k1'), answer(409, 'conflict_error', 'API key k1 already exists.')],
-      ['NameInvalid (rule_violated)', new NameInvalid(100), answer(400, 'invalid_request_error', 'name must be between 1 and 100 characters.')],
+      ['NameInvalid (rule_violated)', new NameInvalid('name must be between 1 and 100 characters.'), answer(400, 'invalid_request_error', 'name must be between 1 and 100 characters.')],
       [
         'RateLimitInvalid (rule_violated)',
         new RateLimitInvalid({ requests: { min: 1, max: 1_000_000 }, perSeconds: { min: 1, max: 86_400 } }),
@@ -52,6 +53,7 @@ describe('toHttpError', () => {
   describe('application errors, by kind', () => {
     it.each([
       ['InvalidRequest', new InvalidRequest('bad'), answer(400, 'invalid_request_error', 'bad')],
+      ['UnknownReference', new UnknownReference('starting_after: no such key'), answer(404, 'not_found_error', 'starting_after: no such key')],
       ['Unauthenticated, with the challenge', new Unauthenticated('who?'), answer(401, 'authentication_error', 'who?', { headers: CHALLENGE })],
       ['PermissionDenied', new PermissionDenied('not yours'), answer(403, 'permission_error', 'not yours')],
       ['RateLimited, without a Retry-After when the wait is unknown', new RateLimited('slow down'), answer(429, 'rate_limit_error', 'slow down')],
@@ -103,6 +105,7 @@ describe('toHttpError', () => {
       ['entity.parse.failed', answer(400, 'invalid_request_error', 'The request body is not valid JSON.')],
       // body-parser's type for an unsupported Content-Encoding
       ['encoding.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be sent with Content-Encoding gzip, deflate or identity.')],
+      ['body.invalid_utf8', answer(400, 'invalid_request_error', 'The request body is not valid UTF-8.')],
       ['charset.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
     ])('%s', (type, expected) => {
       expect(toHttpError(bodyParserError(type))).toEqual(expected);

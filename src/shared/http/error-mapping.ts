@@ -11,7 +11,7 @@ import {
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { type ErrorBody, errorBody, INTERNAL_ERROR_MESSAGE } from './error-response.js';
-import { BODY_REFUSALS } from './read-json-body.js';
+import { BODY_REFUSALS, INVALID_UTF8_BODY } from './read-json-body.js';
 
 /** An error as the public sees it, and how the server should log it. */
 export interface HttpError {
@@ -33,6 +33,7 @@ const STATUS_BY_DOMAIN_KIND: Record<DomainErrorKind, number> = {
 
 const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
   invalid_request: 400,
+  unknown_reference: 404,
   unauthenticated: 401,
   permission_denied: 403,
   rate_limited: 429,
@@ -52,6 +53,7 @@ const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
 const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
   'entity.too.large': () => new PayloadTooLarge(BODY_REFUSALS.tooLarge),
   'entity.parse.failed': () => new InvalidRequest(BODY_REFUSALS.malformed),
+  [INVALID_UTF8_BODY]: () => new InvalidRequest(BODY_REFUSALS.invalidUtf8),
   // body-parser's name for an unsupported Content-Encoding; an unsupported charset is charset.unsupported.
   'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported),
   'charset.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),

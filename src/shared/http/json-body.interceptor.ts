@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { UnsupportedMediaType } from '../application/errors.js';
 import { checkJsonShape } from './json-shape.js';
-import { BODY_REFUSALS, MAX_BODY_BYTES } from './read-json-body.js';
+import { BODY_REFUSALS, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
 const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
 
@@ -15,7 +15,8 @@ const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
  */
 @Injectable()
 export class JsonBodyInterceptor implements NestInterceptor {
-  private readonly parseJson = express.json({ limit: MAX_BODY_BYTES, strict: true });
+  // Not strict: a body of `5` or `null` is JSON, refused by the validation pipe as not an object rather than as not JSON.
+  private readonly parseJson = express.json({ limit: MAX_BODY_BYTES, strict: false, verify: refuseInvalidUtf8 });
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

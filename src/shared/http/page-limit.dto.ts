@@ -1,14 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IntegerQueryParameter } from './validation-rules.js';
+
+export const PAGE_LIMIT = { min: 1, max: 100 } as const;
 
 /** `?limit=1..100` of every paginated listing; subclasses add their cursor and filters. */
 export class PageLimitRequest {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'Page size.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: PAGE_LIMIT.min, maximum: PAGE_LIMIT.max, description: 'Page size.' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerQueryParameter('limit', PAGE_LIMIT.min, PAGE_LIMIT.max)
   limit?: number;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
@@ -14,6 +15,8 @@ export const BODY_REFUSALS = {
   malformed: 'The request body is not valid JSON.',
   notDecompressible: 'The request body could not be decompressed.',
   encodingUnsupported: 'The request body must be sent with Content-Encoding gzip, deflate or identity.',
+  invalidUtf8: 'The request body is not valid UTF-8.',
+  notAnObject: 'The request body must be a JSON object.',
 } as const;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
@@ -67,9 +70,12 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     if (source !== req) source.once('error', () => reject(new InvalidRequest(BODY_REFUSALS.notDecompressible)));
     source.once('end', () => {
       if (size > maxBytes) return;
+      const bytes = Buffer.concat(chunks, size);
+      // Decoding would replace invalid sequences with U+FFFD, silently changing what the client sent.
+      if (!isUtf8(bytes)) return reject(new InvalidRequest(BODY_REFUSALS.invalidUtf8));
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+        body = JSON.parse(bytes.toString('utf8'));
       } catch {
         return reject(new InvalidRequest(BODY_REFUSALS.malformed));
       }
@@ -81,4 +87,15 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
       }
     });
   });
+}
+
+/** The `type` of the error refuseInvalidUtf8 throws, which body-parser keeps on the error it passes on. */
+export const INVALID_UTF8_BODY = 'body.invalid_utf8';
+
+/**
+ * express.json's `verify` hook: a body that is not valid UTF-8 is refused before it is decoded, since decoding
+ * would replace the invalid bytes with U+FFFD and store something the client did not send.
+ */
+export function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error(BODY_REFUSALS.invalidUtf8), { type: INVALID_UTF8_BODY });
 }

@@ -17,7 +17,7 @@ export class ListAlertsController {
   @Get()
   @ApiOperation({ summary: "List the account's anomaly alerts", description: 'Newest first; filter by key and rule.' })
   @ApiOkResponse({ type: AlertListResponse })
-  @AuthenticatedRoute(400, 429)
+  @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListAlertsRequest, @CurrentPrincipal() principal: Principal): Promise<AlertListResponse> {
     const page = await this.queryBus.execute(
       new ListAlertsQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.key_id, query.rule, query.starting_after),

@@ -1,28 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { UuidQueryParameter } from '../../../shared/http/validation-rules.js';
 import { ANOMALY_RULES, type AnomalyRule } from '../../domain/anomaly.js';
 import type { AlertView } from '../../projection/alert-view.js';
 
+const ALERT_ID_PATTERN = '^[0-9a-f]{32}$';
+
 export class ListAlertsRequest extends PageLimitRequest {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key.' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key (any case).' })
   @IsOptional()
-  @IsUUID()
+  @UuidQueryParameter('key_id must be an API key id (a UUID)')
   key_id?: string;
 
   @ApiPropertyOptional({ enum: ANOMALY_RULES })
   @IsOptional()
-  @IsIn(ANOMALY_RULES)
+  @IsIn(ANOMALY_RULES, { message: `rule must be one of ${ANOMALY_RULES.join(', ')}` })
   rule?: AnomalyRule;
 
-  @ApiPropertyOptional({ description: 'Id of the last alert of the previous page.' })
+  @ApiPropertyOptional({
+    pattern: ALERT_ID_PATTERN,
+    description: 'Id of the last alert of the previous page. It must be an alert of this account: otherwise 404.',
+  })
   @IsOptional()
-  @Matches(/^[0-9a-f]{32}$/, { message: 'starting_after must be an alert id' })
+  @Matches(new RegExp(ALERT_ID_PATTERN), { message: 'starting_after must be an alert id (32 lowercase hexadecimal digits)' })
   starting_after?: string;
 }
 
 export class AlertResponse {
-  @ApiProperty({ description: 'Stable id; the same finding always has the same id.' }) id!: string;
+  @ApiProperty({ pattern: ALERT_ID_PATTERN, description: 'Stable id; the same finding always has the same id.' }) id!: string;
   @ApiProperty({ enum: ANOMALY_RULES }) rule!: AnomalyRule;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) key_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;

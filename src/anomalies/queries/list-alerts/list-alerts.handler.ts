@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InvalidRequest } from '../../../shared/application/errors.js';
+import { UnknownReference } from '../../../shared/application/errors.js';
 import { ALERT_READ_MODEL, type AlertReadModel } from '../../projection/alert-read-model.port.js';
 import { type AlertPage, ListAlertsQuery } from './list-alerts.query.js';
 
@@ -12,7 +12,7 @@ export class ListAlertsHandler implements IQueryHandler<ListAlertsQuery, AlertPa
     let beforePosition: number | undefined;
     if (startingAfter !== undefined) {
       const cursor = await this.alerts.findById(accountId, startingAfter);
-      if (!cursor) throw new InvalidRequest('starting_after: no such alert in this account.');
+      if (!cursor) throw new UnknownReference('starting_after: no such alert in this account.');
       beforePosition = cursor.position;
     }
     return this.alerts.list(accountId, { limit, keyId, rule, beforePosition });

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
@@ -26,6 +26,7 @@ export class CreateApiKeyController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key', description: 'The full key is in this response only.' })
+  @ApiBody({ type: CreateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @AuthenticatedRoute(400, 413, 415, 429)
   async create(

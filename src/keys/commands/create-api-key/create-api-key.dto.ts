@@ -1,32 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { MAX_KEY_NAME_LENGTH, RATE_LIMIT_BOUNDS } from '../../domain/api-key-decider.js';
+import { IsObject, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import { IntegerBetween } from '../../../shared/http/validation-rules.js';
+import { RATE_LIMIT_BOUNDS } from '../../domain/api-key-decider.js';
+import { KEY_NAME_PATTERN, KEY_NAME_RULES, MAX_KEY_NAME_LENGTH } from '../../domain/key-name.js';
 
 export class RateLimitRequest {
-  @ApiProperty({ minimum: RATE_LIMIT_BOUNDS.requests.min, maximum: RATE_LIMIT_BOUNDS.requests.max, example: 100 })
-  @IsInt()
-  @Min(RATE_LIMIT_BOUNDS.requests.min)
-  @Max(RATE_LIMIT_BOUNDS.requests.max)
+  @ApiProperty({ type: 'integer', minimum: RATE_LIMIT_BOUNDS.requests.min, maximum: RATE_LIMIT_BOUNDS.requests.max, example: 100 })
+  @IntegerBetween('requests', RATE_LIMIT_BOUNDS.requests.min, RATE_LIMIT_BOUNDS.requests.max)
   requests!: number;
 
-  @ApiProperty({ minimum: RATE_LIMIT_BOUNDS.perSeconds.min, maximum: RATE_LIMIT_BOUNDS.perSeconds.max, example: 60 })
-  @IsInt()
-  @Min(RATE_LIMIT_BOUNDS.perSeconds.min)
-  @Max(RATE_LIMIT_BOUNDS.perSeconds.max)
+  @ApiProperty({ type: 'integer', minimum: RATE_LIMIT_BOUNDS.perSeconds.min, maximum: RATE_LIMIT_BOUNDS.perSeconds.max, example: 60 })
+  @IntegerBetween('per_seconds', RATE_LIMIT_BOUNDS.perSeconds.min, RATE_LIMIT_BOUNDS.perSeconds.max)
   per_seconds!: number;
 }
 
+/** Every field is optional, and so is the body: no body is the same as `{}`. */
 export class CreateApiKeyRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: MAX_KEY_NAME_LENGTH, example: 'Production API Key' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    minLength: 1,
+    maxLength: MAX_KEY_NAME_LENGTH,
+    pattern: KEY_NAME_PATTERN,
+    example: 'Production API Key',
+    description: `A label for the key; absent or null: no name. ${KEY_NAME_RULES}`,
+  })
   @IsOptional()
-  @IsString()
-  @Length(1, MAX_KEY_NAME_LENGTH)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @IsString({ message: 'name must be a string' })
   name?: string | null;
 
-  @ApiPropertyOptional({ type: RateLimitRequest, description: 'Without it the configured default applies.' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: RateLimitRequest, description: 'Absent: the configured default, fixed on the key at creation.' })
+  @ValidateIf((_request, value) => value !== undefined)
+  @IsObject({ message: 'rate_limit must be an object with requests and per_seconds' })
   @ValidateNested()
   @Type(() => RateLimitRequest)
   rate_limit?: RateLimitRequest;

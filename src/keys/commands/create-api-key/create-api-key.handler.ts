@@ -32,8 +32,9 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
     const prefix = displayPrefix(key);
     const createdAt = new Date().toISOString();
     const rateLimit = command.rateLimit ?? this.defaultRateLimit;
-    const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) =>
-      apiKeyDecider.decide(fold(apiKeyDecider, history.map(fromRecordedEvent)), {
+    let name: string | null = null;
+    const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) => {
+      const events = apiKeyDecider.decide(fold(apiKeyDecider, history.map(fromRecordedEvent)), {
         type: 'CreateApiKey',
         keyId,
         accountId: command.accountId,
@@ -43,9 +44,12 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
         rateLimit,
         actingKeyId: command.actingKeyId,
         now: createdAt,
-      }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
-    );
-    const { accountId, name } = command;
+      });
+      // The name as the domain keeps it (normalised), not as it was given.
+      for (const event of events) if (event.type === 'KeyCreated') name = event.data.name;
+      return events.map((event) => toEventToAppend(event, { requestId: command.requestId }));
+    });
+    const { accountId } = command;
     // Never the key: its id, account and display prefix identify it in the log.
     this.logger.log({ msg: 'key created', keyId, accountId, prefix, actingKeyId: command.actingKeyId ?? undefined });
     return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };

@@ -34,7 +34,7 @@ export class RevokeApiKeyController {
       'their store is down, the answer is the key as the event log has it, with `ParseSphere-Read-Models: catching-up`: ' +
       'the revocation is in force all the same.',
   })
-  @ApiParam({ name: 'api_key_id', format: 'uuid' })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: ApiKeyResponse })
   @AuthenticatedRoute(400, 404, 409, 429)
   async revoke(

@@ -7,18 +7,31 @@ describe('parseVerifyRequest', () => {
     expect(parseVerifyRequest({ key: 'sk_x', context })).toEqual({ key: 'sk_x', context });
   });
 
+  it('counts lengths in characters, as the OpenAPI maxLength does', () => {
+    const path = `/${'🔑'.repeat(511)}`;
+    expect(parseVerifyRequest({ key: '🔑'.repeat(256), context: { path } })).toEqual({ key: '🔑'.repeat(256), context: { path } });
+  });
+
   it.each([
-    [null, /JSON object/],
-    [[], /JSON object/],
-    [{}, /key must be a string/],
-    [{ key: 42 }, /key must be a string/],
-    [{ key: 'x'.repeat(257) }, /key must be a string/],
-    [{ key: 'k', admin: true }, /admin: property admin should not exist/],
-    [{ key: 'k', context: 'x' }, /context must be an object/],
-    [{ key: 'k', context: { ip: 'not-an-ip' } }, /context\.ip must be an ip address/],
-    [{ key: 'k', context: { method: 'x'.repeat(17) } }, /context\.method must be a string/],
-    [{ key: 'k', context: { colour: 'red' } }, /context\.colour: property colour should not exist/],
-  ])('refuses %j naming the field', (body, message) => {
-    expect(() => parseVerifyRequest(body)).toThrow(message);
+    [null, 'The request body must be a JSON object.'],
+    [[], 'The request body must be a JSON object.'],
+    [5, 'The request body must be a JSON object.'],
+    ['x', 'The request body must be a JSON object.'],
+    [{}, 'key must be a string of at most 256 characters'],
+    [{ key: 42 }, 'key must be a string of at most 256 characters'],
+    [{ key: 'x'.repeat(257) }, 'key must be a string of at most 256 characters'],
+    [{ key: '🔑'.repeat(257) }, 'key must be a string of at most 256 characters'],
+    [{ key: 'k', admin: true }, 'admin is not a known field'],
+    [{ key: 'k', context: 'x' }, 'context must be an object'],
+    [{ key: 'k', context: null }, 'context must be an object'],
+    [{ key: 'k', context: { ip: 'not-an-ip' } }, 'context.ip must be an IPv4 or IPv6 address'],
+    [{ key: 'k', context: { ip: '' } }, 'context.ip must be an IPv4 or IPv6 address'],
+    [{ key: 'k', context: { ip: 'fe80::1%eth0' } }, 'context.ip must be an IPv4 or IPv6 address'],
+    [{ key: 'k', context: { ip: null } }, 'context.ip must be a string of at most 64 characters'],
+    [{ key: 'k', context: { method: 'x'.repeat(17) } }, 'context.method must be a string of at most 16 characters'],
+    [{ key: 'k', context: { colour: 'red' } }, 'context.colour is not a known field'],
+    [{ key: 5, context: { ip: 'x' }, admin: 1 }, 'key must be a string of at most 256 characters; context.ip must be an IPv4 or IPv6 address; admin is not a known field'],
+  ])('refuses %j with one message per invalid field', (body, message) => {
+    expect(() => parseVerifyRequest(body)).toThrow(new Error(message));
   });
 });

@@ -4,7 +4,7 @@ import { RateLimited, Unauthenticated } from '../../../shared/application/errors
 import { answerError } from '../../../shared/http/answer-error.js';
 import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
-import { ErrorResponse } from '../../presentation/error.response.js';
+import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
 import { readJsonBody } from '../../../shared/http/read-json-body.js';
 import { sendError, sendJson } from '../../../shared/http/send-json.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { SERVICE_CREDENTIAL_SECURITY } from '../../../shared/http/security-schemes.js';
 
 export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
 
@@ -18,14 +19,17 @@ export function documentVerifyApiKey(document: OpenAPIObject): OpenAPIObject {
       summary: 'Verify a key on behalf of a ParseSphere gateway',
       description: 'Needs the service credential (VERIFY_TOKEN). Records the use with the given context.',
       operationId: 'verifyApiKey',
-      security: [{ bearer: [] }],
+      security: [{ [SERVICE_CREDENTIAL_SECURITY]: [] }],
       requestBody: { required: true, content: json('VerifyApiKeyRequest') },
       responses: {
         '200': { description: 'The verdict; a valid key also gets its rate-limit state.', content: json('VerifyApiKeyResponse') },
-        '400': error('Invalid request body.'),
+        '400': error('The body is not JSON, not a JSON object, or a field is invalid: the message names it.'),
         '401': error('Missing or wrong service credential.'),
         '404': error('VERIFY_TOKEN is not configured.'),
-        '429': error('Too many failed credentials from this address.'),
+        '413': error('Request body over 16 KiB.'),
+        '415': error('Request body is not UTF-8 JSON (Content-Type: application/json).'),
+        '429': error('Too many failed credentials from this address (see Retry-After).'),
+        '500': error('Internal error.'),
       },
     },
   };

@@ -22,7 +22,7 @@ export class GetApiKeyHistoryController {
     summary: "A key's history from the event log",
     description: 'Lifecycle events and uses, oldest first, paginated with next_cursor.',
   })
-  @ApiParam({ name: 'api_key_id', format: 'uuid' })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: KeyHistoryResponse })
   @AuthenticatedRoute(400, 404, 429)
   async history(
@@ -30,7 +30,7 @@ export class GetApiKeyHistoryController {
     @Query() query: GetApiKeyHistoryRequest,
     @CurrentPrincipal() principal: Principal,
   ): Promise<KeyHistoryResponse> {
-    const cursor = query.cursor ? decodeHistoryCursor(query.cursor) : HISTORY_START;
+    const cursor = (query.cursor && decodeHistoryCursor(query.cursor)) || HISTORY_START;
     const page = await this.queryBus.execute(
       new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? DEFAULT_PAGE_SIZE, cursor),
     );

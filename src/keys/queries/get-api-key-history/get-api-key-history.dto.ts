@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { KEY_HISTORY_CURSOR_PATTERN } from './key-history-cursor.js';
 
 export class GetApiKeyHistoryRequest extends PageLimitRequest {
-  @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })
+  @ApiPropertyOptional({
+    pattern: KEY_HISTORY_CURSOR_PATTERN,
+    example: '2.150',
+    description: 'The next_cursor of the previous page: `<lifecycle revision>.<usage revision>`.',
+  })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Matches(new RegExp(KEY_HISTORY_CURSOR_PATTERN), { message: 'cursor must be a next_cursor this API returned (such as 2.150)' })
   cursor?: string;
 }
 
@@ -14,8 +18,8 @@ export class KeyHistoryEventResponse {
   @ApiProperty({ example: 'KeyCreated' }) type!: string;
   @ApiProperty({ format: 'date-time', description: 'When it happened (for uses, the time of the request).' }) time!: string;
   @ApiProperty({ enum: ['lifecycle', 'usage'] }) stream!: 'lifecycle' | 'usage';
-  @ApiProperty({ description: 'Revision within its stream.' }) revision!: number;
-  @ApiProperty({ description: 'Position in the global log.' }) position!: number;
+  @ApiProperty({ type: 'integer', description: 'Revision within its stream.' }) revision!: number;
+  @ApiProperty({ type: 'integer', description: 'Position in the global log.' }) position!: number;
   @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself).' })
   acting_key_id!: string | null;
   @ApiProperty({ type: Object, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
@@ -24,5 +28,5 @@ export class KeyHistoryEventResponse {
 export class KeyHistoryResponse {
   @ApiProperty({ type: [KeyHistoryEventResponse] }) data!: KeyHistoryEventResponse[];
   @ApiProperty() has_more!: boolean;
-  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+  @ApiProperty({ type: String, nullable: true, pattern: KEY_HISTORY_CURSOR_PATTERN }) next_cursor!: string | null;
 }

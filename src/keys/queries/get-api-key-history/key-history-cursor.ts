@@ -1,5 +1,3 @@
-import { InvalidRequest } from '../../../shared/application/errors.js';
-
 /** Where a history page resumes: the next revision of the lifecycle stream and of the usage stream. */
 export interface KeyHistoryCursor {
   lifecycle: number;
@@ -8,12 +6,21 @@ export interface KeyHistoryCursor {
 
 export const HISTORY_START: KeyHistoryCursor = { lifecycle: 0, usage: 0 };
 
+/**
+ * The cursor as the API shows it: `<lifecycle revision>.<usage revision>`, for example `2.150`. Its format is
+ * published (KEY_HISTORY_CURSOR_PATTERN) so that every cursor of that form is a valid one: one past the end of
+ * the history gives an empty page.
+ */
+export const KEY_HISTORY_CURSOR_PATTERN = '^[0-9]{1,15}\\.[0-9]{1,15}$';
+const CURSOR = new RegExp(KEY_HISTORY_CURSOR_PATTERN);
+
 export function encodeHistoryCursor(cursor: KeyHistoryCursor): string {
-  return Buffer.from(`${cursor.lifecycle}.${cursor.usage}`).toString('base64url');
+  return `${cursor.lifecycle}.${cursor.usage}`;
 }
 
-export function decodeHistoryCursor(text: string): KeyHistoryCursor {
-  const match = /^(\d{1,15})\.(\d{1,15})$/.exec(Buffer.from(text, 'base64url').toString());
-  if (!match) throw new InvalidRequest('cursor: not a cursor this API returned.');
-  return { lifecycle: Number(match[1]), usage: Number(match[2]) };
+/** The cursor a text stands for, or null when the text is not one. */
+export function decodeHistoryCursor(text: string): KeyHistoryCursor | null {
+  if (!CURSOR.test(text)) return null;
+  const [lifecycle, usage] = text.split('.').map(Number);
+  return { lifecycle, usage };
 }

@@ -8,6 +8,7 @@ import { ApiKeyDetailResponse, presentApiKeyDetail } from '../../presentation/ap
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyRequest } from './get-api-key.dto.js';
 import { GetApiKeyQuery } from './get-api-key.query.js';
+import { parseRfc3339 } from '../../../shared/http/rfc3339.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -19,7 +20,7 @@ export class GetApiKeyController {
     summary: 'Get one API key with its usage',
     description: 'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log.',
   })
-  @ApiParam({ name: 'api_key_id', format: 'uuid' })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: ApiKeyDetailResponse })
   @AuthenticatedRoute(400, 404, 429)
   async get(
@@ -27,7 +28,7 @@ export class GetApiKeyController {
     @Query() query: GetApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ApiKeyDetailResponse> {
-    const asOf = query.as_of ? new Date(query.as_of) : null;
+    const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
     const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf));
     return presentApiKeyDetail(view, usage, asOf ?? new Date());
   }

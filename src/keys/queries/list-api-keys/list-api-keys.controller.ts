@@ -18,7 +18,7 @@ export class ListApiKeysController {
   @Get()
   @ApiOperation({ summary: 'List API keys', description: 'Newest first, redacted: only the prefix of each key is shown.' })
   @ApiOkResponse({ type: ApiKeyListResponse })
-  @AuthenticatedRoute(400, 429)
+  @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListApiKeysRequest, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
     const page = await this.queryBus.execute(
       new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null),

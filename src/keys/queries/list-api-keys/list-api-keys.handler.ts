@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { InvalidRequest } from '../../../shared/application/errors.js';
+import { UnknownReference } from '../../../shared/application/errors.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
@@ -16,7 +16,7 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
     let beforePosition: number | undefined;
     if (query.startingAfter !== null) {
       const cursor = await this.keys.findById(query.accountId, query.startingAfter);
-      if (!cursor) throw new InvalidRequest('starting_after: no such API key in this account.');
+      if (!cursor) throw new UnknownReference('starting_after: no such API key in this account.');
       beforePosition = cursor.createdPosition;
     }
     const page = await this.keys.list(query.accountId, { limit: query.limit, beforePosition });

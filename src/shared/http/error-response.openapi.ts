@@ -4,10 +4,11 @@ class ErrorDetail {
   @ApiProperty({ example: 'invalid_request_error' })
   type!: string;
 
-  @ApiProperty({ example: 'name must be shorter than or equal to 100 characters' })
+  @ApiProperty({ example: 'limit must be an integer between 1 and 100' })
   message!: string;
 }
 
+/** The one error body, {"error": {"type", "message"}}, as the OpenAPI document shows it (error-response.ts builds it). */
 export class ErrorResponse {
   @ApiProperty({ type: ErrorDetail })
   error!: ErrorDetail;

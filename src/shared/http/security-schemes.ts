@@ -1,0 +1,22 @@
+import type { SecuritySchemeObject } from '@nestjs/swagger';
+
+/** The name of the service credential's scheme in the OpenAPI document (the API keys' is `bearer`). */
+export const SERVICE_CREDENTIAL_SECURITY = 'service_credential';
+
+/** How the OpenAPI document describes an API key: not a JWT, an opaque `sk_` token. */
+export const API_KEY_SECURITY_SCHEME: SecuritySchemeObject = {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'sk_ API key',
+  description:
+    'An API key: `sk_` followed by 38 characters of [0-9A-Za-z] (32 random, then a 6-character checksum), as created by ' +
+    'POST /v1/api-keys or the operator CLI. Opaque to clients; not a JWT.',
+};
+
+/** How the OpenAPI document describes the gateways' credential on the verify route. */
+export const SERVICE_CREDENTIAL_SECURITY_SCHEME: SecuritySchemeObject = {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'opaque service credential',
+  description: "The service credential of ParseSphere's gateways: the server's VERIFY_TOKEN (at least 32 characters).",
+};

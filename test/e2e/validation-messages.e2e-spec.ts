@@ -1,0 +1,225 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
+const NOT_AN_OBJECT = 'The request body must be a JSON object.';
+const CONTROL = 'name must not contain control characters (such as NUL, tab, CR or LF).';
+const BIDI = 'name must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069).';
+const NAME_LENGTH = 'name must be between 1 and 100 characters.';
+const LIMIT = 'limit must be an integer between 1 and 100';
+const AS_OF = 'as_of must be an RFC 3339 date-time, such as 2026-11-27T10:00:00Z';
+
+/** Each case of issue 12 about validation, with its exact status and message. */
+describe('validation: statuses and messages', () => {
+  let t: TestApp;
+  let admin: string;
+  let adminId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000 } });
+    const created = await t.bootstrapKey('acme', 'admin');
+    admin = created.key;
+    adminId = created.keyId;
+  });
+  afterAll(() => t.destroy());
+
+  const invalid = (message: string) => ({ error: { type: 'invalid_request_error', message } });
+  const create = (body: unknown) => request(t.http).post('/v1/api-keys').set(bearer(admin)).send(body as object);
+  const createRaw = (json: string) =>
+    request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Content-Type', 'application/json').send(json);
+  const get = (path: string) => request(t.http).get(path).set(bearer(admin));
+  /** POSTs these exact bytes as JSON (supertest would serialise a Buffer as JSON). */
+  const postBytes = (path: string, token: string, bytes: Buffer) =>
+    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+      const { port } = (t.http.address() as AddressInfo);
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path, method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json', 'Content-Length': bytes.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(bytes);
+    });
+
+  describe('the body of POST /v1/api-keys', () => {
+    it.each(['[1,2]', '[]', '5', '"x"', 'null', 'true'])('refuses the JSON %s: not an object', async (json) => {
+      const res = await createRaw(json).expect(400);
+      expect(res.body).toEqual(invalid(NOT_AN_OBJECT));
+    });
+
+    it('refuses text that is not JSON', async () => {
+      const res = await createRaw('{"name":').expect(400);
+      expect(res.body).toEqual(invalid('The request body is not valid JSON.'));
+    });
+
+    it('refuses bytes that are not UTF-8 rather than replacing them', async () => {
+      const body = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+      expect(await postBytes('/v1/api-keys', admin, body)).toEqual({ status: 400, body: invalid('The request body is not valid UTF-8.') });
+    });
+
+    it('creates an unnamed key with the default limit from no body at all, as from {}', async () => {
+      const none = await request(t.http).post('/v1/api-keys').set(bearer(admin)).expect(201);
+      const empty = await create({}).expect(201);
+      for (const res of [none, empty]) {
+        expect(res.body).toMatchObject({ name: null, status: 'active', rate_limit: { requests: 1000, per_seconds: 60 } });
+      }
+    });
+
+    it.each([
+      [{ name: 5 }, 'name must be a string'],
+      [{ name: ['a'] }, 'name must be a string'],
+      [{ name: {} }, 'name must be a string'],
+      [{ name: '' }, NAME_LENGTH],
+      [{ name: 'x'.repeat(101) }, NAME_LENGTH],
+      [{ name: '   ' }, 'name must not be blank.'],
+      [{ name: 'a\u0000b' }, CONTROL],
+      [{ name: 'line\r\nbreak' }, CONTROL],
+      [{ name: 'a\nb' }, CONTROL],
+      [{ name: 'a\tb' }, CONTROL],
+      [{ name: 'invoice\u202Egnp.exe' }, BIDI],
+      [{ name: 'a\u2066b\u2069' }, BIDI],
+      [{ name: 'half \uD83D pair' }, 'name must be valid Unicode text: it contains a lone surrogate.'],
+      [{ rate_limit: null }, 'rate_limit must be an object with requests and per_seconds'],
+      [{ rate_limit: 5 }, 'rate_limit must be an object with requests and per_seconds'],
+      [{ rate_limit: { requests: 1.5, per_seconds: 60 } }, 'rate_limit.requests must be an integer between 1 and 1000000'],
+      [{ rate_limit: { requests: 10, per_seconds: 86_401 } }, 'rate_limit.per_seconds must be an integer between 1 and 86400'],
+      [
+        { rate_limit: { requests: '10', per_seconds: 0 } },
+        'rate_limit.requests must be an integer between 1 and 1000000; rate_limit.per_seconds must be an integer between 1 and 86400',
+      ],
+      [{ name: 'x', admin: true }, 'admin is not a known field'],
+      [{ rate_limit: { requests: 1, per_seconds: 1, burst: 2 } }, 'rate_limit.burst is not a known field'],
+      [{ name: 5, colour: 'blue' }, 'name must be a string; colour is not a known field'],
+    ])('refuses %j with one message per invalid field', async (body, message) => {
+      const res = await create(body).expect(400);
+      expect(res.body).toEqual(invalid(message));
+    });
+
+    it('keeps a name in NFC and counts its length after normalisation, in characters', async () => {
+      const composed = await create({ name: 'Cle\u0301 de production' }).expect(201);
+      expect(composed.body.name).toBe('Cl\u00e9 de production');
+      const read = await get(`/v1/api-keys/${composed.body.id}`).expect(200);
+      expect(read.body.name).toBe('Cl\u00e9 de production');
+      // 200 code points as sent, 100 once composed.
+      await create({ name: 'e\u0301'.repeat(100) }).expect(201);
+      // 100 characters, 200 UTF-16 units.
+      await create({ name: '🔑'.repeat(100) }).expect(201);
+      await create({ name: null }).expect(201);
+    });
+  });
+
+  describe('query parameters', () => {
+    it.each(['abc', '95.77', '0', '101', '-1', '1e1', '0x10', '', ' 5'])('refuses ?limit=%s with one message', async (limit) => {
+      const res = await get(`/v1/api-keys?limit=${encodeURIComponent(limit)}`).expect(400);
+      expect(res.body).toEqual(invalid(LIMIT));
+    });
+
+    it('refuses a repeated limit, and accepts the bounds', async () => {
+      expect((await get('/v1/api-keys?limit=1&limit=2').expect(400)).body).toEqual(invalid(LIMIT));
+      await get('/v1/api-keys?limit=1').expect(200);
+      await get('/v1/api-keys?limit=100').expect(200);
+      expect((await get(`/v1/api-keys/${adminId}/events?limit=abc`).expect(400)).body).toEqual(invalid(LIMIT));
+      expect((await get('/v1/alerts?limit=0').expect(400)).body).toEqual(invalid(LIMIT));
+    });
+
+    it.each([
+      ['/v1/api-keys?starting_after=nope', 'starting_after must be an API key id (a UUID)'],
+      ['/v1/api-keys?colour=blue', 'colour is not a known field'],
+      ['/v1/alerts?starting_after=nope', 'starting_after must be an alert id (32 lowercase hexadecimal digits)'],
+      ['/v1/alerts?key_id=nope', 'key_id must be an API key id (a UUID)'],
+      [
+        '/v1/alerts?rule=bogus',
+        'rule must be one of rate_spike, many_addresses, new_network, revoked_key_used, dormant_key_active, failed_auth_burst',
+      ],
+    ])('refuses %s', async (path, message) => {
+      expect((await get(path).expect(400)).body).toEqual(invalid(message));
+    });
+
+    it('answers 404 for a well-formed starting_after that names nothing in the account', async () => {
+      const key = await get('/v1/api-keys?starting_after=550e8400-e29b-41d4-a716-446655440000').expect(404);
+      expect(key.body).toEqual({ error: { type: 'not_found_error', message: 'starting_after: no such API key in this account.' } });
+      const alert = await get(`/v1/alerts?starting_after=${'0'.repeat(32)}`).expect(404);
+      expect(alert.body).toEqual({ error: { type: 'not_found_error', message: 'starting_after: no such alert in this account.' } });
+    });
+  });
+
+  describe('ids are case-insensitive', () => {
+    it('finds, lists after, shows the history of and revokes a key by its id in capitals, answering the lowercase id', async () => {
+      const created = await create({ name: 'upper' }).expect(201);
+      const upper = String(created.body.id).toUpperCase();
+      expect((await get(`/v1/api-keys/${upper}`).expect(200)).body.id).toBe(created.body.id);
+      await get(`/v1/api-keys?starting_after=${upper}`).expect(200);
+      expect((await get(`/v1/api-keys/${upper}/events`).expect(200)).body.data[0].data.keyId).toBe(created.body.id);
+      await get(`/v1/alerts?key_id=${upper}`).expect(200);
+      const revoked = await request(t.http).delete(`/v1/api-keys/${upper}`).set(bearer(admin)).expect(200);
+      expect(revoked.body).toMatchObject({ id: created.body.id, status: 'revoked' });
+    });
+
+    it('refuses what is no UUID in the path', async () => {
+      expect((await get('/v1/api-keys/nope').expect(400)).body).toEqual(invalid('api_key_id must be a UUID.'));
+    });
+  });
+
+  describe('as_of takes every RFC 3339 date-time', () => {
+    it.each(['0080-04-04T15:28:26Z', '0000-01-01T00:00:00+01:00'])('answers %s, before the key existed, with 404', async (asOf) => {
+      const res = await get(`/v1/api-keys/${adminId}?as_of=${encodeURIComponent(asOf)}`).expect(404);
+      expect(res.body).toEqual({ error: { type: 'not_found_error', message: `No such API key: ${adminId}` } });
+    });
+
+    it.each(['2999-01-01T00:00:00+02:00', '9999-12-31t23:59:59.123456z', '2999-12-31T23:59:60Z'])('answers %s with the key', async (asOf) => {
+      expect((await get(`/v1/api-keys/${adminId}?as_of=${encodeURIComponent(asOf)}`).expect(200)).body.id).toBe(adminId);
+    });
+
+    it.each(['yesterday', '2026-02-30T00:00:00Z', '2026-11-27 10:00:00Z', '2026-11-27T10:00:00'])('refuses %j', async (asOf) => {
+      expect((await get(`/v1/api-keys/${adminId}?as_of=${encodeURIComponent(asOf)}`).expect(400)).body).toEqual(invalid(AS_OF));
+    });
+  });
+
+  describe('the history cursor has the published form <lifecycle>.<usage>', () => {
+    it('pages with it, accepts any cursor of that form and refuses others', async () => {
+      const created = await create({ name: 'paged' }).expect(201);
+      await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin)).expect(200);
+      const first = await get(`/v1/api-keys/${created.body.id}/events?limit=1`).expect(200);
+      expect(first.body).toMatchObject({ has_more: true, next_cursor: '1.0' });
+      const second = await get(`/v1/api-keys/${created.body.id}/events?limit=1&cursor=1.0`).expect(200);
+      expect(second.body).toMatchObject({ data: [{ type: 'KeyRevoked' }], has_more: false, next_cursor: null });
+      const beyond = await get(`/v1/api-keys/${created.body.id}/events?cursor=999999999999999.0`).expect(200);
+      expect(beyond.body).toEqual({ data: [], has_more: false, next_cursor: null });
+      for (const cursor of ['bm9wZQ', '1.', '1.2.3', '1234567890123456.0']) {
+        const res = await get(`/v1/api-keys/${created.body.id}/events?cursor=${cursor}`).expect(400);
+        expect(res.body).toEqual(invalid('cursor must be a next_cursor this API returned (such as 2.150)'));
+      }
+    });
+  });
+
+  describe('the verify body', () => {
+    const verify = () => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).set('Content-Type', 'application/json');
+
+    it.each(['[1,2]', '5', '"x"', 'null'])('refuses the JSON %s: not an object', async (json) => {
+      expect((await verify().send(json).expect(400)).body).toEqual(invalid(NOT_AN_OBJECT));
+    });
+
+    it('refuses bytes that are not UTF-8', async () => {
+      const body = Buffer.concat([Buffer.from('{"key":"sk_'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+      expect(await postBytes('/v1/keys/verify', VERIFY_TOKEN, body)).toEqual({ status: 400, body: invalid('The request body is not valid UTF-8.') });
+    });
+
+    it('refuses an empty context.ip, as its schema (ipv4 or ipv6) does', async () => {
+      const res = await verify().send(JSON.stringify({ key: 'sk_x', context: { ip: '' } })).expect(400);
+      expect(res.body).toEqual(invalid('context.ip must be an IPv4 or IPv6 address'));
+    });
+
+    it('names each invalid field once', async () => {
+      const res = await verify().send(JSON.stringify({ key: 5, context: { ip: 'x', colour: 'red' }, admin: true })).expect(400);
+      expect(res.body).toEqual(
+        invalid('key must be a string of at most 256 characters; context.ip must be an IPv4 or IPv6 address; context.colour is not a known field; admin is not a known field'),
+      );
+    });
+  });
+});
