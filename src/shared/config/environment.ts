@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { describeBrokenRule } from './broken-rule.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -129,9 +130,7 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
     throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL');
   }
   if (errors.length > 0) {
-    const first = errors[0];
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new InvalidConfigurationError(`Invalid configuration: ${first.property}: ${reason}`);
+    throw new InvalidConfigurationError(`Invalid configuration: ${describeBrokenRule(Environment, errors[0])}`);
   }
   return environment;
 }
