@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { alerts } from './cli/alerts.command.js';
 import { createKey } from './cli/create-key.command.js';
