@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { KEY_HISTORY_ORDERS, type KeyHistoryOrder } from './key-history-order.js';
 
 export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page.' })
@@ -8,6 +9,17 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @IsString()
   @MaxLength(64)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: KEY_HISTORY_ORDERS,
+    default: 'occurred',
+    description:
+      '`occurred`: by when each event happened (`time`), ties in log order. `log`: by position in the event log. ' +
+      'Uses are appended in batches, so a use made before a revocation can be logged after it.',
+  })
+  @IsOptional()
+  @IsIn(KEY_HISTORY_ORDERS)
+  order?: KeyHistoryOrder;
 }
 
 export class KeyHistoryEventResponse {
