@@ -52,6 +52,26 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
     }
   });
 
+  it('refuses while a service uses the store (exit 4, one line, nothing touched), and rebuilds once it stopped', async () => {
+    const t = await startTestApp();
+    const reader = await t.bootstrapKey('acme', 'reader');
+    try {
+      const refused = cli(['replay'], t.dataDir);
+      expect(refused.status).toBe(4);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/^error: a service is using this store \(pid \d+ on .+, seen \d+ s ago\): stop it, then run replay again\n$/);
+      // The service kept its read models: the key it created still authenticates and lists.
+      await request(t.http).get('/v1/api-keys').set(bearer(reader.key)).expect(200);
+
+      await t.close();
+      const rebuilt = cli(['replay', '--json'], t.dataDir);
+      expect(rebuilt.status).toBe(0);
+      expect(JSON.parse(rebuilt.stdout)).toMatchObject({ rebuilt: ['api-keys', 'key-usage', 'alerts'], events: expect.any(Number) });
+    } finally {
+      await t.destroy();
+    }
+  });
+
   it('prints a key’s trail with `history`, and refuses an unknown key', async () => {
     const t = await startTestApp();
     const created = await t.bootstrapKey('acme', 'traced');
@@ -64,7 +84,7 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
       expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed']);
       expect(run.stdout).not.toContain(created.key.slice(12));
       const unknown = cli(['history', '550e8400-e29b-41d4-a716-446655440000'], t.dataDir);
-      expect(unknown.status).toBe(1);
+      expect(unknown.status).toBe(3);
       expect(unknown.stderr).toContain('No such API key');
     } finally {
       await t.destroy();
