@@ -2,7 +2,7 @@ import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { CreateApiKeyCommand } from '../keys/commands/create-api-key/create-api-key.command.js';
 import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-api-key.presenter.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
-import { KeysCommandsModule } from '../keys/keys.module.js';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { openCliContext } from './cli-context.js';
 import { keyRecord } from './key-fields.js';

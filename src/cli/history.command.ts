@@ -1,5 +1,5 @@
 import { CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { KeysCommandsModule } from '../keys/keys.module.js';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import { GetApiKeyHistoryQuery, type KeyHistoryPage } from '../keys/queries/get-api-key-history/get-api-key-history.query.js';
 import { HISTORY_START, type KeyHistoryCursor } from '../keys/queries/get-api-key-history/key-history-cursor.js';
 import type { KeyHistoryOrder } from '../keys/queries/get-api-key-history/key-history-order.js';

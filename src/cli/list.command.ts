@@ -1,6 +1,7 @@
 import { CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { KeysQueriesModule } from '../keys/keys.module.js';
-import { type ApiKeyListResponse, presentApiKey } from '../keys/presentation/api-key.response.js';
+import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import type { ApiKeyListResponse } from '../keys/presentation/api-key.response.js';
+import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { ListApiKeysQuery } from '../keys/queries/list-api-keys/list-api-keys.query.js';
 import type { Environment } from '../shared/config/environment.js';
 import { catchUpReadModelsWithoutService } from './catch-up-read-models.js';

@@ -1,7 +1,7 @@
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { RevokeApiKeyCommand } from '../keys/commands/revoke-api-key/revoke-api-key.command.js';
-import { KeysCommandsModule } from '../keys/keys.module.js';
-import { presentApiKey } from '../keys/presentation/api-key.response.js';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
+import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { replayKeyAsOf } from '../keys/queries/get-api-key/replay-key-as-of.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';

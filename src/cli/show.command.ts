@@ -1,6 +1,6 @@
 import { CqrsModule, QueryBus } from '@nestjs/cqrs';
-import { KeysQueriesModule } from '../keys/keys.module.js';
-import { presentApiKeyDetail } from '../keys/presentation/api-key.response.js';
+import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import { presentApiKeyDetail } from '../keys/presentation/present-api-key.js';
 import { GetApiKeyQuery } from '../keys/queries/get-api-key/get-api-key.query.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';

@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
-import { KEY_USAGE_READ_MODEL } from '../usage/projection/key-usage-read-model.port.js';
 import { UsageModule } from '../usage/usage.module.js';
-import type { UsageStorage } from '../usage/usage.storage.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
@@ -47,21 +45,3 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
   ],
 })
 export class KeysModule {}
-
-/**
- * What the operator CLI needs from the log alone, without HTTP, projections or read models (so it works while
- * those are down): the create and revoke commands and the history query.
- */
-@Module({ providers: [CreateApiKeyHandler, RevokeApiKeyHandler, GetApiKeyHistoryHandler] })
-export class KeysCommandsModule {}
-
-/** What the operator CLI's list and show add: the query handlers on the read models. */
-@Module({
-  providers: [
-    { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
-    { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
-    ListApiKeysHandler,
-    GetApiKeyHandler,
-  ],
-})
-export class KeysQueriesModule {}
