@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
-import { startTestApp } from '../support/test-app.js';
+import { backends, startTestApp } from '../support/test-app.js';
 
-function cli(args: string[], dataDir: string) {
-  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir } });
+function cli(args: string[], dataDir: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env } });
 }
 
 interface Listed {
@@ -52,11 +52,12 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
     }
   });
 
-  it('refuses while a service uses the store (exit 4, one line, nothing touched), and rebuilds once it stopped', async () => {
-    const t = await startTestApp();
+  it.each(backends())('refuses while a service uses the store (exit 4, one line, nothing touched), and rebuilds once it stopped (%s)', async (backend) => {
+    const t = await startTestApp({ backend });
+    const env: Record<string, string> = t.mongoDb ? { MONGODB_URL: process.env.MONGODB_URL!, MONGODB_DB: t.mongoDb } : {};
     const reader = await t.bootstrapKey('acme', 'reader');
     try {
-      const refused = cli(['replay'], t.dataDir);
+      const refused = cli(['replay'], t.dataDir, env);
       expect(refused.status).toBe(4);
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(/^error: a service is using this store \(pid \d+ on .+, seen \d+ s ago\): stop it, then run replay again\n$/);
@@ -64,7 +65,7 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
       await request(t.http).get('/v1/api-keys').set(bearer(reader.key)).expect(200);
 
       await t.close();
-      const rebuilt = cli(['replay', '--json'], t.dataDir);
+      const rebuilt = cli(['replay', '--json'], t.dataDir, env);
       expect(rebuilt.status).toBe(0);
       expect(JSON.parse(rebuilt.stdout)).toMatchObject({ rebuilt: ['api-keys', 'key-usage', 'alerts'], events: expect.any(Number) });
     } finally {

@@ -29,4 +29,11 @@ describe('servicesHolding', () => {
     await heartbeats.end('live');
     expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder)).toEqual(['remote']);
   });
+
+  it('forgets, at each beat, heartbeats older than an hour (those of crashed services)', async () => {
+    await heartbeats.beat({ holder: 'crashed long ago', host: 'elsewhere.example', pid: 1, beatAt: ago(3_600_001) });
+    expect((await heartbeats.since(ago(3_600_002))).map((beat) => beat.holder)).toContain('crashed long ago');
+    await heartbeats.beat({ holder: 'remote', host: 'elsewhere.example', pid: deadPid, beatAt: now });
+    expect((await heartbeats.since(ago(3_600_002))).map((beat) => beat.holder)).not.toContain('crashed long ago');
+  });
 });

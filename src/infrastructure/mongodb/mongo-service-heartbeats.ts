@@ -9,8 +9,8 @@ interface HeartbeatDocument {
   beatAt: Date;
 }
 
-/** Heartbeats of a crashed service are removed by MongoDB after this; freshness is judged on beatAt, not on this. */
-const EXPIRE_AFTER_SECONDS = 3600;
+/** Each beat removes heartbeats older than this: those of crashed services (no TTL index: FerretDB has none). */
+const FORGET_AFTER_MS = 3_600_000;
 
 /** The heartbeats of the services using a MongoDB database, in a collection of their own, on a client of their own. */
 export class MongoServiceHeartbeats implements ServiceHeartbeats {
@@ -21,18 +21,12 @@ export class MongoServiceHeartbeats implements ServiceHeartbeats {
 
   static async connect(url: string, dbName: string): Promise<MongoServiceHeartbeats> {
     const { client, db } = await connectMongo(url, dbName);
-    try {
-      const heartbeats = db.collection<HeartbeatDocument>('service_heartbeats');
-      await heartbeats.createIndex({ beatAt: 1 }, { expireAfterSeconds: EXPIRE_AFTER_SECONDS });
-      return new MongoServiceHeartbeats(client, heartbeats);
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
+    return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>('service_heartbeats'));
   }
 
   async beat({ holder, host, pid, beatAt }: ServiceHeartbeat): Promise<void> {
     await this.heartbeats.updateOne({ _id: holder }, { $set: { host, pid, beatAt } }, { upsert: true });
+    await this.heartbeats.deleteMany({ beatAt: { $lt: new Date(beatAt.getTime() - FORGET_AFTER_MS) } });
   }
 
   async end(holder: string): Promise<void> {

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 
+/** Each beat removes heartbeats older than this: those of crashed services. */
+const FORGET_AFTER_MS = 3_600_000;
+
 interface Row {
   holder: string;
   host: string;
@@ -23,6 +26,7 @@ export class SqliteServiceHeartbeats implements ServiceHeartbeats {
     this.db
       .prepare('INSERT INTO heartbeats (holder, host, pid, beat_at) VALUES (?, ?, ?, ?) ON CONFLICT (holder) DO UPDATE SET beat_at = excluded.beat_at')
       .run(holder, host, pid, beatAt.getTime());
+    this.db.prepare('DELETE FROM heartbeats WHERE beat_at < ?').run(beatAt.getTime() - FORGET_AFTER_MS);
   }
 
   async end(holder: string): Promise<void> {
