@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ApplicationError } from '../shared/application/errors.js';
-import { InvalidConfigurationError } from '../shared/config/environment.js';
+import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 import { DomainError } from '../shared/domain/domain-error.js';
 import { EXIT } from './exit-codes.js';
 import { StoreInUseError } from './store-in-use.error.js';

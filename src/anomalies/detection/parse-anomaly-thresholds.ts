@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '../../shared/config/environment.js';
+import { InvalidConfigurationError } from '../../shared/config/invalid-configuration.error.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
 
 /**

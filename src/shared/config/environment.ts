@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { describeBrokenRule } from './broken-rule.js';
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -113,7 +114,8 @@ export class Environment {
   MONGODB_DB = 'parsesphere';
 }
 
-export class InvalidConfigurationError extends Error {}
+// Also importable from here, beside the settings it refuses (main.ts, the tests).
+export { InvalidConfigurationError };
 
 /** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
