@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Installed without the sources (the Docker image's dependency layer): nothing to build from.
 if (existsSync(`${root}src`)) {
   const why = whyRebuild(root);
-  if (why !== null) {
+  if (why !== null && !existsSync(`${root}node_modules/typescript`)) {
+    // `npm ci --omit=dev`: no compiler. The install itself goes on; starting then says why it cannot.
+    process.stderr.write(`Cannot build (${why}): the dev dependencies (typescript) are not installed.\n`);
+    if (process.env.npm_lifecycle_event !== 'prepare') process.exit(1);
+  } else if (why !== null) {
     process.stderr.write(`Building (${why})...\n`);
     execFileSync(process.execPath, [`${root}scripts/build.mjs`], { cwd: root, stdio: ['ignore', 2, 2] });
   }
