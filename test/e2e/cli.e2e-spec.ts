@@ -99,6 +99,18 @@ describe('Operator CLI', () => {
     },
   );
 
+  it.each([['list', '--account', 'acme'], ['replay']])('says in one line that a store is down, exit code 1 (%s)', (...args) => {
+    const dir = makeTempDir('cli');
+    try {
+      const cli = runCli(args, { DATA_DIR: dir.path, MONGODB_URL: 'mongodb://127.0.0.1:1' });
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toBe('');
+      expect(cli.stderr).toMatch(/^error: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('refuses a name over 100 characters with exit code 1', () => {
     const dir = makeTempDir('cli');
     try {
