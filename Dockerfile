@@ -7,6 +7,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
+# `prepare` finds no src/ yet and builds nothing: the build comes after the sources.
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json tsconfig.dashboard.json ./
 COPY src ./src

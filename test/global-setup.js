@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 
-/** Builds dist/ once: the compiled service and CLI for the suites that run them as processes, the dashboard for the browser suite. */
+/**
+ * Makes dist/ current once: the compiled service and CLI for the suites that run them as processes, the
+ * dashboard for the browser suite. A build that is already current (after `npm ci`'s prepare) is not redone.
+ */
 export default function globalSetup() {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync('npm', ['run', '--silent', 'build:dashboard'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
 }

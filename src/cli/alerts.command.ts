@@ -1,44 +1,47 @@
-import { parseArgs } from 'node:util';
-import { toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
-import { ANOMALY_DETECTED, ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
+import { type AlertWebhookPayload, toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
+import { ANOMALY_DETECTED, type AnomalyRule } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { openCliContext } from './cli-context.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
-import { UsageError } from './usage-error.js';
+import { openCliContext } from './cli-context.js';
+import { outputFormat, print, printJsonLine } from './output.js';
+import { cell, renderTable } from './table.js';
 
 const PAGE = 1000;
 
+export interface AlertsOptions {
+  rule?: AnomalyRule;
+  account?: string;
+  unowned?: boolean;
+  json?: boolean;
+  table?: boolean;
+}
+
 /**
- * Prints every alert in the log, oldest first, one JSON object per line in the webhook's shape. For the
- * operator: it includes the alerts of no account (a burst of failed authentications from an address with
- * unknown keys), which no account's GET /v1/alerts lists.
+ * Every alert in the log, oldest first; JSON: one object per line in the webhook's shape. For the operator:
+ * it includes the alerts of no account (a burst of failed authentications from an address with unknown
+ * keys), which no account's GET /v1/alerts lists.
  */
-export async function alerts(args: string[], environment: Environment): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: { rule: { type: 'string' }, account: { type: 'string' }, unowned: { type: 'boolean', default: false } },
-  });
-  if (values.rule !== undefined && !(ANOMALY_RULES as readonly string[]).includes(values.rule)) {
-    throw new UsageError(`--rule must be one of ${ANOMALY_RULES.join(', ')}`);
-  }
-  if (values.unowned && values.account !== undefined) throw new UsageError('--unowned and --account exclude each other');
+export async function alerts(options: AlertsOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: false });
   try {
     const store = app.get<EventStore>(EVENT_STORE);
+    const json = outputFormat(options) === 'json';
+    const rows: string[][] = [];
+    const wanted = (alert: AlertWebhookPayload) =>
+      (options.rule === undefined || alert.data.rule === options.rule) &&
+      (!options.unowned || alert.data.account_id === null) &&
+      (options.account === undefined || alert.data.account_id === options.account);
     let after: number | null = null;
     for (;;) {
       const page = await store.readAll({ after, maxCount: PAGE, types: [ANOMALY_DETECTED] });
-      for (const event of page) {
-        const alert = toWebhookPayload(event);
-        if (values.rule !== undefined && alert.data.rule !== values.rule) continue;
-        if (values.unowned && alert.data.account_id !== null) continue;
-        if (values.account !== undefined && alert.data.account_id !== values.account) continue;
-        process.stdout.write(`${JSON.stringify(alert)}\n`);
+      for (const alert of page.map(toWebhookPayload).filter(wanted)) {
+        if (json) printJsonLine(alert);
+        else rows.push([alert.created_at, alert.data.rule, cell(alert.data.account_id), cell(alert.data.key_id), cell(alert.data.ip), alert.id]);
       }
-      if (page.length < PAGE) return;
+      if (page.length < PAGE) break;
       after = page[page.length - 1].position;
     }
+    if (!json) print(renderTable(['DETECTED', 'RULE', 'ACCOUNT', 'KEY', 'ADDRESS', 'ALERT ID'], rows));
   } finally {
     await app.close();
   }

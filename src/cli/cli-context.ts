@@ -18,6 +18,8 @@ export function openCliContext(
 ): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
     { module: CliModule, imports: [ConfigurationModule.forRoot(environment), StorageModule.forRoot(options), ...imports] },
-    { logger: ['error', 'fatal'] },
+    // A store that cannot be opened rejects here, and the CLI says so in one line (src/cli/report-failure.ts),
+    // instead of Nest logging the whole error and exiting on its own.
+    { logger: false, abortOnError: false },
   );
 }

@@ -1,39 +1,33 @@
-import { parseArgs } from 'node:util';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
-import type { Environment } from '../shared/config/environment.js';
-import { openCliContext } from './cli-context.js';
 import { CreateApiKeyCommand } from '../keys/commands/create-api-key/create-api-key.command.js';
 import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-api-key.presenter.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
-import { KeysCommandsModule } from '../keys/keys.module.js';
-import { UsageError } from './usage-error.js';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
+import type { Environment } from '../shared/config/environment.js';
+import { openCliContext } from './cli-context.js';
+import { keyRecord } from './key-fields.js';
+import { note, outputFormat, print, printJson } from './output.js';
+import { renderRecord } from './table.js';
 
-const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export interface CreateKeyOptions {
+  account: string;
+  name?: string;
+  rateLimit?: KeyRateLimit;
+  json?: boolean;
+  table?: boolean;
+}
 
-/** Appends KeyCreated to the configured event store and prints the key exactly as POST /v1/api-keys returns it. */
-export async function createKey(args: string[], environment: Environment): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { account: { type: 'string' }, name: { type: 'string' }, 'rate-limit': { type: 'string' } },
-    strict: true,
-  });
-  if (!values.account || !ACCOUNT_ID.test(values.account)) {
-    throw new UsageError('--account is required: 1-64 letters, digits, _ or -');
-  }
-  const rateLimit = values['rate-limit'] === undefined ? null : parseRateLimit(values['rate-limit']);
+/** Appends KeyCreated through the same command handler as POST /v1/api-keys and prints the key as it returns it. */
+export async function createKey(options: CreateKeyOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
-    const created = await app
-      .get(CommandBus)
-      .execute(new CreateApiKeyCommand(values.account, values.name ?? null, rateLimit, null, null));
-    process.stdout.write(`${JSON.stringify(presentCreatedApiKey(created), null, 2)}\n`);
+    const created = presentCreatedApiKey(
+      await app.get(CommandBus).execute(new CreateApiKeyCommand(options.account, options.name ?? null, options.rateLimit ?? null, null, null)),
+    );
+    if (outputFormat(options) === 'json') return printJson(created);
+    print(renderRecord([['key', created.key], ...keyRecord(created)]));
+    note('The key is shown only this once: store it now.');
   } finally {
     await app.close();
   }
-}
-
-function parseRateLimit(text: string): KeyRateLimit {
-  const match = /^(\d+)\/(\d+)$/.exec(text);
-  if (!match) throw new UsageError('--rate-limit takes <requests>/<seconds>, for example 100/60');
-  return { requests: Number(match[1]), perSeconds: Number(match[2]) };
 }

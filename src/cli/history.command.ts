@@ -1,35 +1,42 @@
-import { parseArgs } from 'node:util';
-import type { Environment } from '../shared/config/environment.js';
-import { openCliContext } from './cli-context.js';
-import { HISTORY_START } from '../keys/queries/get-api-key-history/key-history-cursor.js';
-import { KeyNotFound } from '../keys/domain/api-key-errors.js';
+import { CqrsModule, QueryBus } from '@nestjs/cqrs';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
+import { GetApiKeyHistoryQuery, type KeyHistoryPage } from '../keys/queries/get-api-key-history/get-api-key-history.query.js';
+import { HISTORY_START, type KeyHistoryCursor } from '../keys/queries/get-api-key-history/key-history-cursor.js';
+import type { KeyHistoryOrder } from '../keys/queries/get-api-key-history/key-history-order.js';
 import { presentHistoryEvent } from '../keys/queries/get-api-key-history/key-history.presenter.js';
-import { readKeyHistoryPage } from '../keys/queries/get-api-key-history/read-key-history.js';
+import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
-import { UsageError } from './usage-error.js';
+import { openCliContext } from './cli-context.js';
+import { accountForKey } from './key-account.js';
+import { outputFormat, print, printJsonLine } from './output.js';
+import { cell, renderTable } from './table.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PAGE = 1000;
+const PAGE = 100;
 
-/** Prints a key's whole trail from the log, one JSON event per line, as GET /v1/api-keys/{id}/events shows them. */
-export async function history(args: string[], environment: Environment): Promise<void> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
-  const [given] = positionals;
-  if (!given || positionals.length > 1 || !UUID.test(given)) throw new UsageError('history takes one key id (a UUID)');
-  const keyId = given.toLowerCase();
-  const app = await openCliContext(environment, { readModels: false });
+export interface HistoryOptions {
+  account?: string;
+  order: KeyHistoryOrder;
+  json?: boolean;
+  table?: boolean;
+}
+
+/** A key's whole trail, through the same query handler as GET /v1/api-keys/{id}/events; JSON: one event per line. */
+export async function history(keyId: string, options: HistoryOptions, environment: Environment): Promise<void> {
+  const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
-    const store = app.get<EventStore>(EVENT_STORE);
-    let cursor = HISTORY_START;
-    let printed = 0;
-    for (;;) {
-      const page = await readKeyHistoryPage(store, keyId, PAGE, cursor);
-      for (const event of page.events) process.stdout.write(`${JSON.stringify(presentHistoryEvent(event))}\n`);
-      printed += page.events.length;
-      if (!page.next) break;
+    const account = await accountForKey(app.get<EventStore>(EVENT_STORE), keyId, options.account);
+    const json = outputFormat(options) === 'json';
+    const rows: string[][] = [];
+    let cursor: KeyHistoryCursor | null = HISTORY_START;
+    while (cursor) {
+      const page: KeyHistoryPage = await app.get(QueryBus).execute(new GetApiKeyHistoryQuery(account, keyId, PAGE, cursor, options.order));
+      for (const event of page.events.map(presentHistoryEvent)) {
+        if (json) printJsonLine(event);
+        else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id)]);
+      }
       cursor = page.next;
     }
-    if (printed === 0) throw new KeyNotFound(keyId);
+    if (!json) print(renderTable(['TIME', 'TYPE', 'LOG POSITION', 'STREAM#REVISION', 'ACTING KEY'], rows));
   } finally {
     await app.close();
   }

@@ -1,13 +1,19 @@
-import { parseArgs } from 'node:util';
-import type { RebuildProgress } from '../app/projections/rebuild-projections.js';
+import { dropGenerationsBut, type RebuildProgress } from '../app/projections/rebuild-projections.js';
 import { rebuildReadModels } from '../app/projections/rebuild-read-models.js';
-import type { Storage } from '../app/storage/storage.js';
+import { servicesHolding } from '../app/storage/service-heartbeat.js';
+import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { openCliContext } from './cli-context.js';
+import { printJson } from './output.js';
 
 const BAR_WIDTH = 30;
+
+export interface ReplayOptions {
+  /** The summary is a sentence for people unless asked for JSON, even through a pipe. */
+  json?: boolean;
+}
 
 function drawProgress({ events, position, head }: RebuildProgress): void {
   const share = head > 0 ? Math.min(1, position / head) : 1;
@@ -15,26 +21,47 @@ function drawProgress({ events, position, head }: RebuildProgress): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${(share * 100).toFixed(0)}% ${events} events`);
 }
 
+/** How many services say they run on this store now: they keep serving the generation they opened until they restart. */
+async function runningServices(environment: Environment): Promise<number> {
+  const heartbeats = await openServiceHeartbeats(environment);
+  try {
+    return (await servicesHolding(heartbeats)).length;
+  } finally {
+    await heartbeats.close();
+  }
+}
+
 /**
  * Rebuilds every read model declared `rebuiltByReplay` into a new generation beside the live one (blue/green),
- * resuming one that was interrupted, and makes it live when it has caught up with the log.
+ * resuming one that was interrupted, and makes it live once it has read the log to its end. Safe while services
+ * run: they keep serving the generation they opened, which is never written by the rebuild, until they restart.
+ * Old generations are deleted only when no service runs.
  */
-export async function replay(args: string[], environment: Environment): Promise<void> {
-  parseArgs({ args, strict: true });
+export async function replay(options: ReplayOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true });
   try {
-    const store = app.get<EventStore>(EVENT_STORE);
-    const result = await rebuildReadModels(store, environment, {
-      live: app.get<Storage>(READ_MODEL_STORAGE),
+    const live = app.get<Storage>(READ_MODEL_STORAGE);
+    const result = await rebuildReadModels(app.get<EventStore>(EVENT_STORE), environment, {
+      live,
       log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
       onProgress: drawProgress,
     });
+    const running = await runningServices(environment);
+    const dropped = running === 0 ? await dropGenerationsBut(live.generations(), [result.generation]) : [];
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     process.stderr.write('\n');
+    if (options.json) {
+      const { generation, previous, resumedAfter, projections, events, seconds } = result;
+      return printJson({ rebuilt: projections, generation, previous, resumed_after: resumedAfter, events, seconds, running_services: running, dropped });
+    }
     const resumed = result.resumedAfter === null ? '' : ` (resumed after position ${result.resumedAfter})`;
+    const after =
+      running === 0
+        ? `; it is live.`
+        : `; it is live. ${running} running service(s) keep serving generation ${result.previous} until they restart; ` +
+          'older generations are deleted by a replay run with no service running.';
     process.stdout.write(
-      `Rebuilt read-model generation ${result.generation} from ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)${resumed}; ` +
-        `it is live. Generation ${result.previous} is kept for instances started before: restart them to serve the new one.\n`,
+      `Rebuilt read-model generation ${result.generation} from ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)${resumed}${after}\n`,
     );
   } finally {
     await app.close();

@@ -58,7 +58,3 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
   ],
 })
 export class KeysModule {}
-
-/** What the operator CLI needs: the create command on the event store, without HTTP or projections. */
-@Module({ providers: [CreateApiKeyHandler] })
-export class KeysCommandsModule {}

@@ -271,6 +271,10 @@ whenChromium('Dashboard browser suite', () => {
       const items = page.locator('.timeline__item');
       await eventually(async () => expect(await items.count()).toBe(5));
       expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Used', 'Used', 'Used', 'Revoked']);
+      // In the order they happened, each with its place in the log.
+      const positions = await page.locator('.timeline__position').allTextContents();
+      expect(positions).toHaveLength(5);
+      for (const position of positions) expect(position).toMatch(/^log #\d+$/);
       expect(await text(items.first())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
       expect(await text(items.nth(1))).toContain('GET /v1/api-keys from 127.0.0.1: accepted (demo/1)');
       expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);

@@ -61,19 +61,51 @@ describe('Operator CLI', () => {
   });
 
   it.each([
-    [[], /No command given/],
-    [['make-coffee'], /Unknown command/],
-    [['create-key'], /--account is required/],
-    [['create-key', '--account', 'bad account!'], /--account is required/],
-    [['create-key', '--account', 'acme', '--colour', 'red'], /Unknown option/],
-  ])('explains %j on stderr with exit code 2', (args, message) => {
+    [[], /^error: no command given \(see parsesphere-keys --help\)$/],
+    [['make-coffee'], /^error: unknown command 'make-coffee' \(see parsesphere-keys --help\)$/],
+    [['create-key'], /^error: required option '--account <account-id>' not specified \(see parsesphere-keys create-key --help\)$/],
+    [['create-key', '--account', 'bad account!'], /an account id is 1-64 letters, digits, _ or -/],
+    [['create-key', '--account', 'acme', '--colour', 'red'], /^error: unknown option '--colour'/],
+    [['create-key', '--account', 'acme', '--rate-limit', 'fast'], /a rate limit is <requests>\/<seconds>/],
+    [['list', '--account', 'acme', '--limit', '101'], /the limit is an integer from 1 to 100/],
+    [['list', '--account', 'acme', '--json', '--table'], /option '--json' cannot be used with option '--table'/],
+    [['show', 'not-a-uuid'], /a key id is a UUID \(see parsesphere-keys show --help\)$/],
+    [['revoke'], /missing required argument 'key-id'/],
+    [['history', '550e8400-e29b-41d4-a716-446655440000', '--order', 'sideways'], /Allowed choices are occurred, log/],
+    [['alerts', '--account', 'acme', '--unowned'], /cannot be used with/],
+    [['alerts', '--rule', 'bogus'], /Allowed choices are/],
+  ])('explains %j in one line on stderr with exit code 2', (args, message) => {
     const dir = makeTempDir('cli');
     try {
       const cli = runCli(args, { DATA_DIR: dir.path });
       expect(cli.status).toBe(2);
       expect(cli.stdout).toBe('');
-      expect(cli.stderr).toMatch(message);
-      expect(cli.stderr).toContain('Usage:');
+      expect(cli.stderr.endsWith('\n')).toBe(true);
+      expect(cli.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(cli.stderr.trimEnd()).toMatch(message);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it.each([[[]], [['create-key']], [['list']], [['show']], [['revoke']], [['history']], [['alerts']], [['replay']]])(
+    'prints the help of %j with --help, exit code 0',
+    (command) => {
+      const cli = runCli([...command, '--help'], { DATA_DIR: '/nonexistent/never-created' });
+      expect(cli.status).toBe(0);
+      expect(cli.stderr).toBe('');
+      expect(cli.stdout).toContain(`Usage: parsesphere-keys${command.length ? ` ${command[0]}` : ''} [options]`);
+      if (command.length === 0) expect(cli.stdout).toContain('Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key, 4 store in use');
+    },
+  );
+
+  it.each([['list', '--account', 'acme'], ['replay']])('says in one line that a store is down, exit code 1 (%s)', (...args) => {
+    const dir = makeTempDir('cli');
+    try {
+      const cli = runCli(args, { DATA_DIR: dir.path, MONGODB_URL: 'mongodb://127.0.0.1:1' });
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toBe('');
+      expect(cli.stderr).toMatch(/^error: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
     } finally {
       dir.remove();
     }
@@ -84,7 +116,7 @@ describe('Operator CLI', () => {
     try {
       const cli = runCli(['create-key', '--account', 'acme', '--name', 'x'.repeat(101)], { DATA_DIR: dir.path });
       expect(cli.status).toBe(1);
-      expect(cli.stderr).toMatch(/name must be between 1 and 100/);
+      expect(cli.stderr).toBe('error: name must be between 1 and 100 characters.\n');
     } finally {
       dir.remove();
     }
@@ -112,6 +144,106 @@ describe('Operator CLI', () => {
       expect(JSON.parse(cli.stdout).name).toBe('Cl\u00e9');
     } finally {
       dir.remove();
+    }
+  });
+});
+
+describe('Operator CLI on a running service: list, show, revoke, history', () => {
+  interface Listed {
+    data: Array<Record<string, unknown>>;
+    has_more: boolean;
+  }
+  const json = (run: ReturnType<typeof runCli>) => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  it('goes through the same handlers as the API, in the account given, in JSON through a pipe and as a table on request', async () => {
+    const t = await startTestApp({ env: { POLL_INTERVAL_MS: 50 } });
+    const env = { DATA_DIR: t.dataDir };
+    try {
+      const created = [1, 2, 3].map((n) => json(runCli(['create-key', '--account', 'acme', '--name', `k${n}`], env)));
+      const other = json(runCli(['create-key', '--account', 'globex'], env));
+
+      const { eventually } = await import('../support/eventually.js');
+      let listed: Listed = { data: [], has_more: false };
+      await eventually(async () => {
+        listed = json(runCli(['list', '--account', 'acme'], env));
+        expect(listed.data).toHaveLength(3);
+      });
+      // Newest first and redacted, exactly as GET /v1/api-keys answers.
+      const viaApi = (await request(t.http).get('/v1/api-keys').set(bearer(created[0].key)).expect(200)).body;
+      expect(listed).toEqual(viaApi);
+      expect(JSON.stringify(listed)).not.toContain(created[0].key);
+      expect(listed.data.map((k) => k.name)).toEqual(['k3', 'k2', 'k1']);
+
+      const first = json(runCli(['list', '--account', 'acme', '--limit', '2'], env)) as Listed;
+      expect(first).toMatchObject({ has_more: true });
+      const second = json(runCli(['list', '--account', 'acme', '--limit', '2', '--starting-after', String(first.data[1].id)], env)) as Listed;
+      expect([...first.data, ...second.data].map((k) => k.id)).toEqual(listed.data.map((k) => k.id));
+      expect(second.has_more).toBe(false);
+      expect(json(runCli(['list', '--account', 'acme', '--limit', '1', '--all'], env))).toEqual(listed);
+
+      const table = runCli(['list', '--account', 'acme', '--table'], env);
+      expect(table.status).toBe(0);
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^ID +NAME +PREFIX +STATUS +RATE LIMIT +REQUESTS +CREATED +LAST USED$/);
+      expect(lines).toHaveLength(4);
+      expect(table.stdout).not.toContain(created[0].key);
+
+      const shown = json(runCli(['show', created[1].id], env));
+      const shownViaApi = (await request(t.http).get(`/v1/api-keys/${created[1].id}`).set(bearer(created[0].key)).expect(200)).body;
+      expect({ ...shown, usage: undefined }).toEqual({ ...shownViaApi, usage: undefined });
+
+      // Tenancy: in another account the key does not exist (exit 3), and nothing is revoked.
+      const elsewhere = runCli(['revoke', created[1].id, '--account', 'globex'], env);
+      expect(elsewhere.status).toBe(3);
+      expect(elsewhere.stderr).toBe(`error: No such API key: ${created[1].id}\n`);
+      expect(runCli(['show', created[1].id, '--account', 'globex'], env).status).toBe(3);
+      expect(runCli(['history', other.id, '--account', 'acme'], env).status).toBe(3);
+      await request(t.http).get('/v1/api-keys').set(bearer(created[1].key)).expect(200);
+
+      const revoked = json(runCli(['revoke', created[1].id, '--account', 'acme'], env));
+      expect(revoked).toMatchObject({ id: created[1].id, status: 'revoked' });
+      expect(revoked.revoked_at).not.toBeNull();
+      await eventually(async () => {
+        await request(t.http).get('/v1/api-keys').set(bearer(created[1].key)).expect(401);
+      });
+      // Revoking again changes nothing: the same revocation (its use above may have been counted since).
+      expect(json(runCli(['revoke', created[1].id], env))).toMatchObject({ id: revoked.id, status: 'revoked', revoked_at: revoked.revoked_at });
+
+      const trail = runCli(['history', created[1].id], env);
+      expect(trail.status).toBe(0);
+      const events = trail.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+      // The one use (the 200 above) was made before the revocation: listed before it, however it was batched.
+      expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed', 'KeyRevoked']);
+      expect(events.every((e) => typeof e.position === 'number')).toBe(true);
+      const trailTable = runCli(['history', created[1].id, '--table'], env);
+      expect(trailTable.stdout.split('\n')[0]).toMatch(/^TIME +TYPE +LOG POSITION +STREAM#REVISION +ACTING KEY$/);
+
+      const unknown = '550e8400-e29b-41d4-a716-446655440000';
+      for (const command of ['show', 'revoke', 'history']) {
+        const run = runCli([command, unknown], env);
+        expect([command, run.status, run.stderr]).toEqual([command, 3, `error: No such API key: ${unknown}\n`]);
+      }
+    } finally {
+      await t.destroy();
+    }
+    // About twenty CLI processes, one after another.
+  }, 180_000);
+
+  it('lists at once what it created while no service ran: it brings the read models up to the log first', async () => {
+    const t = await startTestApp();
+    const env = { DATA_DIR: t.dataDir };
+    await t.bootstrapKey('acme', 'from the service');
+    await t.close();
+    try {
+      json(runCli(['create-key', '--account', 'acme', '--name', 'while stopped'], env));
+      const listed = json(runCli(['list', '--account', 'acme'], env)) as Listed;
+      expect(listed.data.map((k) => k.name)).toEqual(['while stopped', 'from the service']);
+    } finally {
+      await t.destroy();
     }
   });
 });

@@ -74,6 +74,35 @@ describe('Key history and point-in-time views', () => {
     expect(bad.body.error.message).toContain('as_of');
   });
 
+  it('lists a use made before the revocation before it, though the batched use was logged after it; order=log keeps the log order', async () => {
+    const slow = await startTestApp({ env: { USAGE_FLUSH_INTERVAL_MS: 60_000 } });
+    try {
+      const owner = await slow.bootstrapKey('acme');
+      const created = await request(slow.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'batched' }).expect(201);
+      await request(slow.http).get('/v1/api-keys?limit=1').set(bearer(created.body.key)).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await request(slow.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(owner.key)).expect(200);
+      await flushUsage(slow);
+
+      const read = async (query: string) =>
+        (await request(slow.http).get(`/v1/api-keys/${created.body.id}/events${query}`).set(bearer(owner.key)).expect(200)).body.data as Array<{
+          type: string;
+          position: number;
+          time: string;
+        }>;
+      const byTime = await read('');
+      expect(byTime.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed', 'KeyRevoked']);
+      expect(byTime[1].position).toBeGreaterThan(byTime[2].position);
+      expect(byTime.map((e) => e.time)).toEqual([...byTime.map((e) => e.time)].sort());
+      expect((await read('?order=log')).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked', 'KeyUsed']);
+      expect((await read('?order=occurred')).map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed', 'KeyRevoked']);
+      const bad = await request(slow.http).get(`/v1/api-keys/${created.body.id}/events?order=sideways`).set(bearer(owner.key)).expect(400);
+      expect(bad.body.error.message).toContain('order');
+    } finally {
+      await slow.destroy();
+    }
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await request(t.http).get(`/v1/api-keys/${admin.keyId}/events?cursor=bm9wZQ`).set(bearer(admin.key)).expect(400);
     expect(res.body.error.message).toContain('cursor');

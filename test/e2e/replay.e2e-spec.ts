@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
-import { startTestApp } from '../support/test-app.js';
+import { eventually } from '../support/eventually.js';
+import { backends, startTestApp } from '../support/test-app.js';
 
-function cli(args: string[], dataDir: string) {
-  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir } });
+function cli(args: string[], dataDir: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env } });
 }
 
 interface Listed {
@@ -52,6 +53,43 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
     }
   });
 
+  it.each(backends())('rebuilds beside a running service, which keeps serving until it restarts on the new generation (%s)', async (backend) => {
+    const t = await startTestApp({ backend });
+    const env: Record<string, string> = t.mongoDb ? { MONGODB_URL: process.env.MONGODB_URL!, MONGODB_DB: t.mongoDb } : {};
+    const reader = await t.bootstrapKey('acme', 'reader');
+    const ids = async (app: typeof t) => (await request(app.http).get('/v1/api-keys').set(bearer(reader.key)).expect(200)).body.data.map((key: Listed) => key.id);
+    try {
+      const before = await ids(t);
+      const online = cli(['replay', '--json'], t.dataDir, env);
+      expect(online.status).toBe(0);
+      // Nothing deleted while a service runs: it may serve any generation.
+      expect(JSON.parse(online.stdout)).toMatchObject({
+        rebuilt: ['api-keys', 'key-usage', 'alerts'],
+        generation: 1,
+        previous: 0,
+        resumed_after: null,
+        running_services: 1,
+        dropped: [],
+      });
+      // The service still serves generation 0, and follows the log into it.
+      const during = await t.bootstrapKey('acme', 'during');
+      await eventually(async () => expect(await ids(t)).toEqual([during.keyId, ...before]), 10_000, 50);
+
+      await t.close();
+      const restarted = await startTestApp({ backend, reuse: { dataDir: t.dataDir, mongoDb: t.mongoDb } });
+      try {
+        // Generation 1, caught up from where the replay left it: the key created after the replay is there.
+        await eventually(async () => expect(await ids(restarted)).toEqual([during.keyId, ...before]), 10_000, 50);
+      } finally {
+        await restarted.close();
+      }
+      const offline = cli(['replay', '--json'], t.dataDir, env);
+      expect(JSON.parse(offline.stdout)).toMatchObject({ generation: 2, previous: 1, running_services: 0, dropped: [0, 1] });
+    } finally {
+      await t.destroy();
+    }
+  });
+
   it('prints a key’s trail with `history`, and refuses an unknown key', async () => {
     const t = await startTestApp();
     const created = await t.bootstrapKey('acme', 'traced');
@@ -64,7 +102,7 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
       expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed']);
       expect(run.stdout).not.toContain(created.key.slice(12));
       const unknown = cli(['history', '550e8400-e29b-41d4-a716-446655440000'], t.dataDir);
-      expect(unknown.status).toBe(1);
+      expect(unknown.status).toBe(3);
       expect(unknown.stderr).toContain('No such API key');
     } finally {
       await t.destroy();

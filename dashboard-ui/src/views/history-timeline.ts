@@ -7,7 +7,10 @@ import type { ViewContext } from './view-context.js';
 
 const TITLES: Record<string, string> = { KeyCreated: 'Created', KeyRevoked: 'Revoked', KeyUsed: 'Used' };
 
-/** Every event of the key in log order, a page at a time (next_cursor). Uses are written in batches, so log order can trail their own times. */
+/**
+ * Every event of the key in the order it happened (the API's default order), a page at a time (next_cursor), each
+ * with its position in the log: uses are written in batches, so a use made before a revocation is logged after it.
+ */
 export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
   const headingId = uniqueId('history-heading');
   const list = el('ol', { class: 'timeline' });
@@ -35,7 +38,10 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
     'section',
     { class: 'panel', attrs: { 'aria-labelledby': headingId } },
     el('h2', { attrs: { id: headingId }, text: 'History' }),
-    el('p', { class: 'hint', text: 'Every event of this key (its creation, each use, its revocation) in the order the event log recorded them.' }),
+    el('p', {
+      class: 'hint',
+      text: 'Every event of this key (its creation, each use, its revocation) in the order they happened. “log #” is the event’s position in the event log: uses are written in batches, so a use can be logged after a later event.',
+    }),
     list,
     footer,
   );
@@ -45,7 +51,13 @@ function timelineItem(event: HistoryEvent): HTMLLIElement {
   return el(
     'li',
     { class: `timeline__item timeline__item--${event.type === 'KeyUsed' ? 'used' : 'lifecycle'}` },
-    el('div', { class: 'timeline__head' }, el('span', { class: 'timeline__type', text: TITLES[event.type] ?? event.type }), exactTimeElement(event.time)),
+    el(
+      'div',
+      { class: 'timeline__head' },
+      el('span', { class: 'timeline__type', text: TITLES[event.type] ?? event.type }),
+      exactTimeElement(event.time),
+      el('span', { class: 'timeline__position', text: `log #${event.position}`, attrs: { title: 'Position in the event log' } }),
+    ),
     el('p', { class: 'timeline__summary' }, ...summary(event)),
     el(
       'details',

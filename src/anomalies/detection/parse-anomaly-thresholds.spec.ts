@@ -10,7 +10,7 @@ describe('parseAnomalyThresholds', () => {
   it.each([
     ['not json', /JSON object/],
     ['[1]', /JSON object/],
-    ['{"nope": 1}', /unknown threshold nope/],
+    ['{"nope": 1}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
     ['{"dormantDays": 0}', /dormantDays must be a positive number/],
     ['{"dormantDays": "30"}', /dormantDays must be a positive number/],
   ])('refuses %s', (json, message) => {

@@ -1,4 +1,4 @@
-import { InvalidConfigurationError } from '../../shared/config/environment.js';
+import { InvalidConfigurationError } from '../../shared/config/invalid-configuration.error.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
 
 /**
@@ -18,7 +18,12 @@ export function parseAnomalyThresholds(json: string | undefined): AnomalyThresho
   }
   const thresholds: AnomalyThresholds = { ...DEFAULT_ANOMALY_THRESHOLDS };
   for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in thresholds)) throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: unknown threshold ${name}`);
+    // The unknown name is not repeated: the setting's text is not echoed anywhere.
+    if (!(name in thresholds)) {
+      throw new InvalidConfigurationError(
+        `Invalid configuration: ANOMALY_THRESHOLDS may only name ${Object.keys(thresholds).join(', ')}`,
+      );
+    }
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be a positive number`);
     }

@@ -4,7 +4,7 @@ import { InMemoryReadModelStorage } from '../../infrastructure/in-memory/in-memo
 import { apiKeyProjection } from '../../keys/projection/api-key-projection.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ViewProjection } from '../../shared/projections/view-projection.js';
-import { rebuildProjections } from './rebuild-projections.js';
+import { dropGenerationsBut, rebuildProjections } from './rebuild-projections.js';
 
 const at = '2026-12-01T00:00:00.000Z';
 
@@ -61,7 +61,7 @@ describe('Rebuilding the read models into a new generation (blue/green)', () => 
 
   it('fills the next generation beside the live one, then makes it live', async () => {
     const result = await rebuild();
-    expect(result).toMatchObject({ generation: 1, previous: 0, resumedAfter: null, dropped: [], events: 12_000 });
+    expect(result).toMatchObject({ generation: 1, previous: 0, resumedAfter: null, projections: ['api-keys'], events: 12_000 });
     expect(await place.read()).toEqual({ live: 1, building: null });
     expect(await keysIn(place, 1)).toBe(12_000);
     // The generation that was live was never written: it serves what it served until instances restart.
@@ -83,11 +83,12 @@ describe('Rebuilding the read models into a new generation (blue/green)', () => 
     expect(await keysIn(place, 2)).toBe(12_000);
   });
 
-  it('deletes the generations older than the one it replaced, keeping that one for instances still on it', async () => {
+  it('keeps every generation, so that instances started before keep theirs, until told which to delete', async () => {
     await rebuild();
-    expect(await rebuild()).toMatchObject({ generation: 2, previous: 1, dropped: [0] });
-    const third = await rebuild();
-    expect(third).toMatchObject({ generation: 3, previous: 2, dropped: [1] });
-    expect(await place.stored()).toEqual([2, 3]);
+    await rebuild();
+    expect(await place.stored()).toEqual([0, 1, 2]);
+    expect(await dropGenerationsBut(place, [2])).toEqual([0, 1]);
+    expect(await place.stored()).toEqual([2]);
+    expect(await keysIn(place, 2)).toBe(12_000);
   });
 });

@@ -17,8 +17,8 @@ export interface RebuildResult {
   previous: number;
   /** The position an interrupted rebuild of this generation had reached, or null for a rebuild from the start. */
   resumedAfter: number | null;
-  /** Generations deleted afterwards. */
-  dropped: number[];
+  /** The projections rebuilt, by name. */
+  projections: string[];
   events: number;
   seconds: number;
 }
@@ -38,9 +38,9 @@ export interface GenerationRebuild<S extends ReadModelStorage> {
 /**
  * Blue/green: fills the next generation of the read models from the log, beside the live one, which keeps
  * serving and is never written; then makes it live in one write. A rebuild interrupted (killed, store down)
- * resumes where its last flush left off the next time, and until it finishes nothing serves it. Afterwards
- * it deletes the generations older than the one it replaced, which instances started before the switch may
- * still serve until they restart.
+ * resumes where its last flush left off the next time, and until it finishes nothing serves it. Instances
+ * started before the switch keep serving (and following the log into) the generation they opened until they
+ * restart: deleting old generations is the caller's call (dropGenerationsBut).
  */
 export async function rebuildProjections<S extends ReadModelStorage>(rebuild: GenerationRebuild<S>): Promise<RebuildResult> {
   const started = process.hrtime.bigint();
@@ -54,8 +54,9 @@ export async function rebuildProjections<S extends ReadModelStorage>(rebuild: Ge
   const storage = await rebuild.openAt(generation);
   let fed: { events: number } | undefined;
   let resumedAfter: number | null;
+  let projections: Projection[];
   try {
-    const projections = await rebuild.projectionsOn(storage);
+    projections = await rebuild.projectionsOn(storage);
     resumedAfter = await resumePosition(projections);
     const head = (await store.headPosition()) ?? 0;
     // Unfiltered pages: the embedded log reads fastest by position, and the filter costs less in memory.
@@ -68,17 +69,11 @@ export async function rebuildProjections<S extends ReadModelStorage>(rebuild: Ge
     await storage.close();
   }
   await generations.switchTo(generation);
-  const dropped: number[] = [];
-  for (const old of await generations.stored()) {
-    if (old === generation || old === state.live) continue;
-    await generations.drop(old);
-    dropped.push(old);
-  }
   return {
     generation,
     previous: state.live,
     resumedAfter,
-    dropped,
+    projections: projections.map((projection) => projection.name),
     events: fed?.events ?? 0,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
@@ -92,4 +87,15 @@ async function resumePosition(projections: readonly Projection[]): Promise<numbe
   const checkpoints = await Promise.all(projections.map((projection) => projection.checkpoint()));
   if (checkpoints.length === 0 || checkpoints.some((checkpoint) => checkpoint === null)) return null;
   return Math.min(...(checkpoints as number[]));
+}
+
+/** Deletes every stored generation but those kept; returns those deleted. */
+export async function dropGenerationsBut(generations: ReadModelGenerations, keep: readonly number[]): Promise<number[]> {
+  const dropped: number[] = [];
+  for (const generation of await generations.stored()) {
+    if (keep.includes(generation)) continue;
+    await generations.drop(generation);
+    dropped.push(generation);
+  }
+  return dropped;
 }

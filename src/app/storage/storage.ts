@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
+import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
 import type { KeysStorage } from '../../keys/keys.storage.js';
 import type { Environment } from '../../shared/config/environment.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
+import type { ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
 
 /** The read-model storage every feature's stores come from: each technology implements every feature's storage interface. */
@@ -45,4 +47,17 @@ export async function openReadModelStorage(
     return MongoReadModelStorage.connect(settings.MONGODB_URL, settings.MONGODB_DB, options.generation);
   }
   return new SqliteReadModelStorage(settings.DATA_DIR, options);
+}
+
+/**
+ * Where running services leave their heartbeats, beside the configured read-model storage: a collection of the
+ * MongoDB database when MONGODB_URL is set, else a file of its own in DATA_DIR.
+ */
+export async function openServiceHeartbeats(settings: ReadModelSettings): Promise<ServiceHeartbeats> {
+  if (settings.MONGODB_URL) {
+    const { MongoServiceHeartbeats } = await import('../../infrastructure/mongodb/mongo-service-heartbeats.js');
+    return MongoServiceHeartbeats.connect(settings.MONGODB_URL, settings.MONGODB_DB);
+  }
+  mkdirSync(settings.DATA_DIR, { recursive: true });
+  return new SqliteServiceHeartbeats(join(settings.DATA_DIR, 'service-heartbeats.sqlite'));
 }

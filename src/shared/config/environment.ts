@@ -1,5 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { describeBrokenRule } from './broken-rule.js';
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
 import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -173,7 +175,8 @@ export class Environment {
   HTTP_MAX_CONNECTIONS = 10_000;
 }
 
-export class InvalidConfigurationError extends Error {}
+// Also importable from here, beside the settings it refuses (main.ts, the tests).
+export { InvalidConfigurationError };
 
 /** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
@@ -193,9 +196,7 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
     throw new InvalidConfigurationError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   if (errors.length > 0) {
-    const first = errors[0];
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new InvalidConfigurationError(`Invalid configuration: ${first.property}: ${reason}`);
+    throw new InvalidConfigurationError(`Invalid configuration: ${describeBrokenRule(Environment, errors[0])}`);
   }
   return environment;
 }

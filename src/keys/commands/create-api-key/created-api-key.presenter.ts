@@ -1,4 +1,5 @@
-import { type CreatedApiKeyResponse, presentRateLimit } from '../../presentation/api-key.response.js';
+import type { CreatedApiKeyResponse } from '../../presentation/api-key.response.js';
+import { presentRateLimit } from '../../presentation/present-api-key.js';
 import type { CreatedApiKey } from './create-api-key.command.js';
 
 /** The create response, shared by the HTTP route and the operator CLI so both print the same object. */

@@ -20,7 +20,9 @@ export class GetApiKeyHistoryController {
   @Get(':api_key_id/events')
   @ApiOperation({
     summary: "A key's history from the event log",
-    description: 'Lifecycle events and uses, oldest first, paginated with next_cursor.',
+    description:
+      'Lifecycle events and uses, oldest first by the time they happened (or in log order with order=log), ' +
+      'each with its log position, paginated with next_cursor.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: KeyHistoryResponse })
@@ -32,7 +34,7 @@ export class GetApiKeyHistoryController {
   ): Promise<KeyHistoryResponse> {
     const cursor = (query.cursor && decodeHistoryCursor(query.cursor)) || HISTORY_START;
     const page = await this.queryBus.execute(
-      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? DEFAULT_PAGE_SIZE, cursor),
+      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? DEFAULT_PAGE_SIZE, cursor, query.order ?? 'occurred'),
     );
     return {
       data: page.events.map(presentHistoryEvent),

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { KEY_HISTORY_CURSOR_PATTERN } from './key-history-cursor.js';
+import { KEY_HISTORY_ORDERS, type KeyHistoryOrder } from './key-history-order.js';
 
 export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @ApiPropertyOptional({
@@ -12,6 +13,17 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest {
   @IsOptional()
   @Matches(new RegExp(KEY_HISTORY_CURSOR_PATTERN), { message: 'cursor must be a next_cursor this API returned (such as 2.150)' })
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: KEY_HISTORY_ORDERS,
+    default: 'occurred',
+    description:
+      '`occurred`: by when each event happened (`time`), ties in log order. `log`: by position in the event log. ' +
+      'Uses are appended in batches, so a use made before a revocation can be logged after it.',
+  })
+  @IsOptional()
+  @IsIn(KEY_HISTORY_ORDERS)
+  order?: KeyHistoryOrder;
 }
 
 export class KeyHistoryEventResponse {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../../shared/event-store/event-store.port.js';
 import { KEY_USED } from '../../../usage/domain/key-used.js';
 import type { KeyHistoryEventResponse } from './get-api-key-history.dto.js';
+import { occurredAt } from './key-history-order.js';
 
 /** One event of a key's trail, as the API and the CLI show it: the secret's hash is left out. */
 export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventResponse {
@@ -8,7 +9,7 @@ export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventRespon
   const used = event.type === KEY_USED;
   return {
     type: event.type,
-    time: used ? String(data.usedAt) : event.recordedAt,
+    time: occurredAt(event),
     stream: used ? 'usage' : 'lifecycle',
     revision: event.revision,
     position: event.position,

@@ -4,7 +4,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { ApiKeyDetailResponse, presentApiKeyDetail } from '../../presentation/api-key.response.js';
+import { ApiKeyDetailResponse } from '../../presentation/api-key.response.js';
+import { presentApiKeyDetail } from '../../presentation/present-api-key.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyRequest } from './get-api-key.dto.js';
 import { GetApiKeyQuery } from './get-api-key.query.js';

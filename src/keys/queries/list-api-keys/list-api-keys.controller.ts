@@ -4,7 +4,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { ApiKeyListResponse, presentApiKey } from '../../presentation/api-key.response.js';
+import { ApiKeyListResponse } from '../../presentation/api-key.response.js';
+import { presentApiKey } from '../../presentation/present-api-key.js';
 import { ListApiKeysRequest } from './list-api-keys.dto.js';
 import { ListApiKeysQuery } from './list-api-keys.query.js';
 

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Environment } from '../../shared/config/environment.js';
+import type { ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
+import { HEARTBEAT_INTERVAL_MS, thisHolder } from './service-heartbeat.js';
+import { openServiceHeartbeats } from './storage.js';
+
+/**
+ * Says every HEARTBEAT_INTERVAL_MS that this service is using the store, so that `replay` refuses to rebuild
+ * under it; says goodbye at a clean stop. Best effort: a store that is down delays the beats, never the service.
+ */
+@Injectable()
+export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ServiceHeartbeat');
+  private readonly identity = thisHolder();
+  private heartbeats: ServiceHeartbeats | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private failing = false;
+
+  constructor(@Inject(Environment) private readonly config: Environment) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const heartbeats = this.heartbeats;
+    this.heartbeats = null;
+    await heartbeats?.end(this.identity.holder).catch(() => undefined);
+    await heartbeats?.close().catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      this.heartbeats ??= await openServiceHeartbeats(this.config);
+      await this.heartbeats.beat({ ...this.identity, beatAt: new Date() });
+      if (this.failing) this.logger.log('Heartbeat written again');
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) this.logger.warn(`Heartbeat not written (replay cannot see this service): ${(error as Error).message}`);
+      this.failing = true;
+      const broken = this.heartbeats;
+      this.heartbeats = null;
+      await broken?.close().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
+import { HEARTBEAT_STALE_AFTER_MS, servicesHolding } from './service-heartbeat.js';
+
+describe('servicesHolding', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'psk-heartbeats-'));
+  const heartbeats = new SqliteServiceHeartbeats(join(dir, 'service-heartbeats.sqlite'));
+  const now = new Date('2026-06-01T12:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  // A pid that no process has: above the kernel's pid_max.
+  const deadPid = 2 ** 22 + 1;
+
+  afterAll(async () => {
+    await heartbeats.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts a fresh heartbeat of a live process, and of another host (whose processes it cannot see)', async () => {
+    await heartbeats.beat({ holder: 'live', host: hostname(), pid: process.pid, beatAt: ago(1000) });
+    await heartbeats.beat({ holder: 'remote', host: 'elsewhere.example', pid: deadPid, beatAt: ago(HEARTBEAT_STALE_AFTER_MS) });
+    expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder).sort()).toEqual(['live', 'remote']);
+  });
+
+  it('ignores a heartbeat older than the stale limit, one whose process on this host is gone, and one that ended', async () => {
+    await heartbeats.beat({ holder: 'stale', host: 'elsewhere.example', pid: 1, beatAt: ago(HEARTBEAT_STALE_AFTER_MS + 1) });
+    await heartbeats.beat({ holder: 'killed', host: hostname(), pid: deadPid, beatAt: ago(500) });
+    await heartbeats.end('live');
+    expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder)).toEqual(['remote']);
+  });
+
+  it('forgets, at each beat, heartbeats older than an hour (those of crashed services)', async () => {
+    await heartbeats.beat({ holder: 'crashed long ago', host: 'elsewhere.example', pid: 1, beatAt: ago(3_600_001) });
+    expect((await heartbeats.since(ago(3_600_002))).map((beat) => beat.holder)).toContain('crashed long ago');
+    await heartbeats.beat({ holder: 'remote', host: 'elsewhere.example', pid: deadPid, beatAt: now });
+    expect((await heartbeats.since(ago(3_600_002))).map((beat) => beat.holder)).not.toContain('crashed long ago');
+  });
+});

@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from 'commander';
+import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
+
+const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parsers for commander: each throws InvalidArgumentError, which the CLI reports as a usage error (exit 2). */
+export function accountId(text: string): string {
+  if (!ACCOUNT_ID.test(text)) throw new InvalidArgumentError('an account id is 1-64 letters, digits, _ or -');
+  return text;
+}
+
+export function keyId(text: string): string {
+  if (!UUID.test(text)) throw new InvalidArgumentError('a key id is a UUID');
+  return text.toLowerCase();
+}
+
+export function pageLimit(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 100) throw new InvalidArgumentError('the limit is an integer from 1 to 100');
+  return Number(text);
+}
+
+export function instant(text: string): Date {
+  if (!INSTANT.test(text) || Number.isNaN(Date.parse(text))) throw new InvalidArgumentError('an instant is ISO 8601 with a zone, e.g. 2026-01-31T12:00:00Z');
+  return new Date(text);
+}
+
+export function rateLimit(text: string): KeyRateLimit {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('a rate limit is <requests>/<seconds>, for example 100/60');
+  // Its bounds are the Decider's rule, checked there (exit 1 with the rule), not repeated here.
+  const limit = { requests: Number(match[1]), perSeconds: Number(match[2]) };
+  return limit;
+}

@@ -1,0 +1,39 @@
+import type { ApiKeyDetailResponse, ApiKeyResponse } from '../keys/presentation/api-key.response.js';
+import { cell } from './table.js';
+
+/** How a key reads in the CLI's tables: the API's fields, never the key or its hash. */
+export const KEY_COLUMNS = ['ID', 'NAME', 'PREFIX', 'STATUS', 'RATE LIMIT', 'REQUESTS', 'CREATED', 'LAST USED'] as const;
+
+const rateLimit = (key: ApiKeyResponse) => `${key.rate_limit.requests}/${key.rate_limit.per_seconds}s`;
+
+export function keyRow(key: ApiKeyResponse): string[] {
+  return [key.id, cell(key.name), key.prefix, key.status, rateLimit(key), String(key.request_count), key.created_at, cell(key.last_used_at)];
+}
+
+export function keyRecord(key: ApiKeyResponse): [string, string][] {
+  return [
+    ['id', key.id],
+    ['name', cell(key.name)],
+    ['prefix', key.prefix],
+    ['status', key.status],
+    ['rate limit', `${key.rate_limit.requests} per ${key.rate_limit.per_seconds} s`],
+    ['requests', String(key.request_count)],
+    ['created at', key.created_at],
+    ['last used at', cell(key.last_used_at)],
+    ['revoked at', cell(key.revoked_at)],
+  ];
+}
+
+export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
+  const usage = key.usage;
+  const lastDay = usage.requests_per_hour.reduce((sum, hour) => sum + hour.count, 0);
+  return [
+    ...keyRecord(key),
+    ['accepted', String(usage.accepted)],
+    ['rate-limited', String(usage.rate_limited)],
+    ['first used at', cell(usage.first_used_at)],
+    ['last address', cell(usage.last_ip)],
+    ['last user agent', cell(usage.last_user_agent)],
+    ['last 24 hours', `${lastDay} requests`],
+  ];
+}

@@ -1,0 +1,47 @@
+import { CqrsModule, QueryBus } from '@nestjs/cqrs';
+import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import type { ApiKeyListResponse } from '../keys/presentation/api-key.response.js';
+import { presentApiKey } from '../keys/presentation/present-api-key.js';
+import { ListApiKeysQuery } from '../keys/queries/list-api-keys/list-api-keys.query.js';
+import type { Environment } from '../shared/config/environment.js';
+import { catchUpReadModelsWithoutService } from './catch-up-read-models.js';
+import { openCliContext } from './cli-context.js';
+import { KEY_COLUMNS, keyRow } from './key-fields.js';
+import { note, outputFormat, print, printJson } from './output.js';
+import { renderTable } from './table.js';
+
+export interface ListOptions {
+  account: string;
+  limit: number;
+  startingAfter?: string;
+  all?: boolean;
+  json?: boolean;
+  table?: boolean;
+}
+
+/**
+ * An account's keys, newest first and redacted, through the same query handler as GET /v1/api-keys and
+ * paged the same way (--limit, --starting-after); --all follows every page. With no service running, the
+ * read models are first brought up to the end of the log.
+ */
+export async function list(options: ListOptions, environment: Environment): Promise<void> {
+  const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
+  try {
+    await catchUpReadModelsWithoutService(app, environment);
+    const queries = app.get(QueryBus);
+    const listed: ApiKeyListResponse = { data: [], has_more: false };
+    let after = options.startingAfter ?? null;
+    do {
+      const page = await queries.execute(new ListApiKeysQuery(options.account, options.limit, after));
+      listed.data.push(...page.keys.map(({ view, usage }) => presentApiKey(view, usage)));
+      listed.has_more = page.hasMore;
+      after = listed.data.at(-1)?.id ?? null;
+    } while (options.all && listed.has_more);
+
+    if (outputFormat(options) === 'json') return printJson(listed);
+    print(renderTable(KEY_COLUMNS, listed.data.map(keyRow)));
+    if (listed.has_more) note(`More keys: add --starting-after ${after} (or --all).`);
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { Command, Option } from 'commander';
+import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
+import type { Environment } from '../shared/config/environment.js';
+import { accountId, instant, keyId, pageLimit, rateLimit } from './arguments.js';
+import { withOutputOptions } from './output.js';
+
+export const CLI_NAME = 'parsesphere-keys';
+
+const FOOTER = `
+Output: a table on a terminal, JSON when stdout is a pipe or a file; --json or --table forces one.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key, 4 store in use by a running service.
+Settings come from the same environment variables as the service (DATA_DIR, EVENTSTORE_URL, MONGODB_URL, ...).
+From a checkout: npm run cli -- <command> [options].`;
+
+/**
+ * Validates the environment, then runs the command's module, loaded only now: `--help` and usage errors
+ * answer without loading Nest or opening a store.
+ */
+async function run<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
+  const { loadConfiguration } = await import('../app/load-configuration.js');
+  const environment = loadConfiguration(process.env);
+  const command = await load();
+  await command(...args, environment);
+}
+
+/** The operator CLI: every command, its options and its help. Parsing errors throw (exitOverride); src/cli.ts reports them. */
+export function buildProgram(): Command {
+  const program = new Command(CLI_NAME)
+    .description('Operator CLI of ParseSphere Keys: works on the configured stores directly, with or without the service running.')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    .showSuggestionAfterError(false)
+    .addHelpText('after', FOOTER);
+
+  withOutputOptions(
+    program
+      .command('create-key')
+      .description('Create a key in an account; prints it as POST /v1/api-keys does, the full key included (shown only this once).')
+      .requiredOption('--account <account-id>', 'the account the key acts in', accountId)
+      .option('--name <name>', 'a name for people, 1-100 characters')
+      .option('--rate-limit <requests/seconds>', 'its rate limit, e.g. 100/60 (default: RATE_LIMIT_REQUESTS/RATE_LIMIT_PER_SECONDS)', rateLimit),
+  ).action((options) => run(async () => (await import('./create-key.command.js')).createKey, options));
+
+  withOutputOptions(
+    program
+      .command('list')
+      .description("List an account's keys, newest first, redacted (prefix only), as GET /v1/api-keys does.")
+      .requiredOption('--account <account-id>', 'the account whose keys to list', accountId)
+      .option('--limit <n>', 'keys per page, 1-100', pageLimit, 20)
+      .option('--starting-after <key-id>', 'the last key of the previous page', keyId)
+      .option('--all', 'follow every page'),
+  ).action((options) => run(async () => (await import('./list.command.js')).list, options));
+
+  withOutputOptions(
+    program
+      .command('show')
+      .description('Show one key with its usage, replayed from the event log (current whether or not the service runs).')
+      .argument('<key-id>', 'the key', keyId)
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+      .option('--as-of <instant>', 'the key as it was then (ISO 8601)', instant),
+  ).action((id, options) => run(async () => (await import('./show.command.js')).show, id, options));
+
+  withOutputOptions(
+    program
+      .command('revoke')
+      .description('Revoke a key, at once and for good; revoking a revoked key changes nothing.')
+      .argument('<key-id>', 'the key', keyId)
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+  ).action((id, options) => run(async () => (await import('./revoke.command.js')).revoke, id, options));
+
+  withOutputOptions(
+    program
+      .command('history')
+      .description("A key's whole trail from the event log: its lifecycle events and every use (JSON: one event per line).")
+      .argument('<key-id>', 'the key', keyId)
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+      .addOption(
+        new Option('--order <order>', 'occurred: by when each event happened; log: by log position').choices(['occurred', 'log']).default('occurred'),
+      ),
+  ).action((id, options) => run(async () => (await import('./history.command.js')).history, id, options));
+
+  withOutputOptions(
+    program
+      .command('alerts')
+      .description('Every alert in the log, oldest first, including those of no account (JSON: one per line, as the webhook sends them).')
+      .addOption(new Option('--rule <rule>', 'only this rule').choices(ANOMALY_RULES as readonly string[]))
+      .addOption(new Option('--account <account-id>', 'only this account').argParser(accountId).conflicts('unowned'))
+      .option('--unowned', 'only the alerts of no account'),
+  ).action((options) => run(async () => (await import('./alerts.command.js')).alerts, options));
+
+  program
+    .command('replay')
+    .description(
+      'Rebuild every read model from the log into a new generation beside the live one, and make it live when done. ' +
+        'Safe while services run (they switch when they restart); an interrupted replay is resumed by the next one.',
+    )
+    .option('--json', 'print the summary as JSON')
+    .action((options) => run(async () => (await import('./replay.command.js')).replay, options));
+
+  return program;
+}

@@ -1,0 +1,25 @@
+import { CommanderError } from 'commander';
+import { ApplicationError } from '../shared/application/errors.js';
+import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
+import { DomainError } from '../shared/domain/domain-error.js';
+import { EXIT } from './exit-codes.js';
+
+/** Why the CLI stops, on one line of stderr, and the exit code that says what kind of failure it was. */
+export function reportFailure(error: unknown, program: string): number {
+  const [code, line] = classify(error, program);
+  if (line) process.stderr.write(`${line.replace(/\s*\n\s*/g, ' ')}\n`);
+  return code;
+}
+
+function classify(error: unknown, program: string): [number, string | null] {
+  if (error instanceof CommanderError) {
+    // Help and version were printed already: a success.
+    if (error.exitCode === 0) return [EXIT.ok, null];
+    return [EXIT.usage, `${error.message} (see ${program} --help)`];
+  }
+  // Same line as the service prints for it, without "error:".
+  if (error instanceof InvalidConfigurationError) return [EXIT.failure, error.message];
+  if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${error.message}`];
+  if (error instanceof ApplicationError) return [error.kind === 'invalid_request' ? EXIT.usage : EXIT.failure, `error: ${error.message}`];
+  return [EXIT.failure, `error: ${error instanceof Error ? error.message : String(error)}`];
+}

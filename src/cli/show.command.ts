@@ -1,0 +1,36 @@
+import { CqrsModule, QueryBus } from '@nestjs/cqrs';
+import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import { presentApiKeyDetail } from '../keys/presentation/present-api-key.js';
+import { GetApiKeyQuery } from '../keys/queries/get-api-key/get-api-key.query.js';
+import type { Environment } from '../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { openCliContext } from './cli-context.js';
+import { accountForKey } from './key-account.js';
+import { keyDetailRecord } from './key-fields.js';
+import { outputFormat, print, printJson } from './output.js';
+import { renderRecord } from './table.js';
+
+export interface ShowOptions {
+  account?: string;
+  asOf?: Date;
+  json?: boolean;
+  table?: boolean;
+}
+
+/**
+ * One key with its usage, as GET /v1/api-keys/{id}?as_of= shows it, through the same query handler: replayed
+ * from the log as of now (or --as-of), so it is current whether or not a service keeps the read models.
+ */
+export async function show(keyId: string, options: ShowOptions, environment: Environment): Promise<void> {
+  const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
+  try {
+    const account = await accountForKey(app.get<EventStore>(EVENT_STORE), keyId, options.account);
+    const asOf = options.asOf ?? new Date();
+    const { view, usage } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf));
+    const key = presentApiKeyDetail(view, usage, asOf);
+    if (outputFormat(options) === 'json') return printJson(key);
+    print(renderRecord([['account', account], ...keyDetailRecord(key)]));
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Collection, MongoClient } from 'mongodb';
+import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
+import { connectMongo } from './mongo-connection.js';
+
+interface HeartbeatDocument {
+  _id: string;
+  host: string;
+  pid: number;
+  beatAt: Date;
+}
+
+/** Each beat removes heartbeats older than this: those of crashed services (no TTL index: FerretDB has none). */
+const FORGET_AFTER_MS = 3_600_000;
+
+/** The heartbeats of the services using a MongoDB database, in a collection of their own, on a client of their own. */
+export class MongoServiceHeartbeats implements ServiceHeartbeats {
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly heartbeats: Collection<HeartbeatDocument>,
+  ) {}
+
+  static async connect(url: string, dbName: string): Promise<MongoServiceHeartbeats> {
+    const { client, db } = await connectMongo(url, dbName);
+    return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>('service_heartbeats'));
+  }
+
+  async beat({ holder, host, pid, beatAt }: ServiceHeartbeat): Promise<void> {
+    await this.heartbeats.updateOne({ _id: holder }, { $set: { host, pid, beatAt } }, { upsert: true });
+    await this.heartbeats.deleteMany({ beatAt: { $lt: new Date(beatAt.getTime() - FORGET_AFTER_MS) } });
+  }
+
+  async end(holder: string): Promise<void> {
+    await this.heartbeats.deleteOne({ _id: holder });
+  }
+
+  async since(since: Date): Promise<ServiceHeartbeat[]> {
+    const documents = await this.heartbeats.find({ beatAt: { $gte: since } }).sort({ beatAt: -1 }).toArray();
+    return documents.map((d) => ({ holder: d._id, host: d.host, pid: d.pid, beatAt: d.beatAt }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
+import { KEY_USAGE_READ_MODEL } from '../usage/projection/key-usage-read-model.port.js';
+import type { UsageStorage } from '../usage/usage.storage.js';
+import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
+import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
+import type { KeysStorage } from './keys.storage.js';
+import { API_KEY_READ_MODEL } from './projection/api-key-read-model.port.js';
+import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
+import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
+import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
+
+// The operator CLI's modules, apart from KeysModule: they import the handlers only, not the controllers,
+// the guard or the OpenAPI decorators, so a command starts without loading what HTTP needs.
+
+/**
+ * What the operator CLI needs from the log alone, without HTTP, projections or read models (so it works while
+ * those are down): the create and revoke commands and the history query.
+ */
+@Module({ providers: [CreateApiKeyHandler, RevokeApiKeyHandler, GetApiKeyHistoryHandler] })
+export class KeysCommandsModule {}
+
+/** What the operator CLI's list and show add: the query handlers on the read models. */
+@Module({
+  providers: [
+    { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
+    { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
+    ListApiKeysHandler,
+    GetApiKeyHandler,
+  ],
+})
+export class KeysQueriesModule {}

@@ -1,0 +1,24 @@
+import type { RecordedEvent } from '../../../shared/event-store/event-store.port.js';
+import { KEY_USED } from '../../../usage/domain/key-used.js';
+
+/**
+ * The orders a key's history is listed in: `occurred` by when each event happened (the default: what an
+ * auditor reads as the timeline; uses are appended in batches, so a use made before a revocation can be
+ * logged after it), or `log` by position in the event log (what reconciles with the log and the projections).
+ */
+export const KEY_HISTORY_ORDERS = ['occurred', 'log'] as const;
+export type KeyHistoryOrder = (typeof KEY_HISTORY_ORDERS)[number];
+
+/** When the event happened: for a use, the time of the request; for a lifecycle event, when it was recorded. */
+export function occurredAt(event: RecordedEvent): string {
+  return event.type === KEY_USED ? String(event.data.usedAt) : event.recordedAt;
+}
+
+/** Negative when `a` comes first in that order; ties (the same millisecond) fall back to the log's order. */
+export function compareInHistory(order: KeyHistoryOrder, a: RecordedEvent, b: RecordedEvent): number {
+  if (order === 'occurred') {
+    const byTime = Date.parse(occurredAt(a)) - Date.parse(occurredAt(b));
+    if (byTime !== 0) return byTime;
+  }
+  return a.position - b.position;
+}
