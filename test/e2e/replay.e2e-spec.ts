@@ -38,7 +38,7 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
 
     const run = cli(['replay'], first.dataDir);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^Rebuilt read-model generation 1 from \d+ events in [\d.]+ s \(\d+ events\/s\); it is live\. Generation 0 is kept/);
+    expect(run.stdout).toMatch(/^Rebuilt read-model generation 1 from \d+ events in [\d.]+ s \(\d+ events\/s\); it is live\.\n$/);
     expect(run.stderr).toContain('100%');
 
     const after = await startTestApp({ reuse: { dataDir: first.dataDir } });
