@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Metrics } from '../shared/metrics/metrics.port.js';
+import { NO_METRICS } from '../shared/metrics/no-metrics.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
@@ -36,12 +37,12 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
     {
       provide: KeyTable,
-      useFactory: (readModel: ApiKeyReadModel, metrics: Metrics) => {
+      useFactory: (readModel: ApiKeyReadModel, metrics: Metrics = NO_METRICS) => {
         const table = new KeyTable(readModel);
         metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked), as the key table of this instance knows them.', read: () => table.activeKeys });
         return table;
       },
-      inject: [API_KEY_READ_MODEL, Metrics],
+      inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
     },
     CreateApiKeyHandler,
     RevokeApiKeyHandler,

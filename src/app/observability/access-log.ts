@@ -10,8 +10,6 @@ const POLLED_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
 /** A request no route took: a 404, or one refused before routing (400 unreadable JSON, 413, 415). */
 export const UNMATCHED_ROUTE = 'unmatched';
-/** nestjs-pino's middleware is mounted on this catch-all route: a request it is left on went to no controller. */
-const CATCH_ALL_MIDDLEWARE_ROUTE = '{/*splat}';
 
 export type RequestDurationLabels = 'method' | 'route' | 'status';
 
@@ -53,6 +51,6 @@ export function accessLog(logger: Logger, durations: Histogram<RequestDurationLa
 
 function routeTemplate(req: Request): string {
   const path: unknown = req.route?.path;
-  if (typeof path !== 'string' || path === CATCH_ALL_MIDDLEWARE_ROUTE) return UNMATCHED_ROUTE;
+  if (typeof path !== 'string') return UNMATCHED_ROUTE;
   return `${req.baseUrl}${path}`;
 }

@@ -36,7 +36,10 @@ export interface GaugeDefinition<L extends string> extends MetricDefinition<L> {
   read(): number | readonly GaugeReading<L>[];
 }
 
-/** An abstract class so it serves as the injection token. */
+/**
+ * An abstract class so it serves as the injection token. src/app provides it; features inject it as optional
+ * (NO_METRICS when absent), so a feature module still starts where nothing exposes metrics (the CLI, tests).
+ */
 export abstract class Metrics {
   abstract counter<L extends string = never>(definition: MetricDefinition<L>): Counter<L>;
   abstract histogram<L extends string = never>(definition: MetricDefinition<L> & { readonly buckets: readonly number[] }): Histogram<L>;

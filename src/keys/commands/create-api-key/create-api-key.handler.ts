@@ -51,7 +51,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
     });
     const { accountId } = command;
     // Never the key: its id, account and display prefix identify it in the log.
-    this.logger.log({ msg: 'key created', keyId, accountId, prefix, actingKeyId: command.actingKeyId ?? undefined });
+    this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: command.requestId ?? undefined, actingKeyId: command.actingKeyId ?? undefined });
     return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
   }
 }

@@ -32,6 +32,7 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
         keyId: command.keyId,
         accountId: command.accountId,
         prefix: created?.type === 'KeyCreated' ? created.data.prefix : undefined,
+        requestId: command.requestId ?? undefined,
         actingKeyId: command.actingKeyId ?? undefined,
       });
     }

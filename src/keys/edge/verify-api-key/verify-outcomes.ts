@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Environment } from '../../../shared/config/environment.js';
 import { type CounterSeries, Metrics } from '../../../shared/metrics/metrics.port.js';
+import { NO_METRICS } from '../../../shared/metrics/no-metrics.js';
 
 /**
  * What a verify request came to: the answer's code (VALID when valid), or, when the request itself was
@@ -34,7 +35,7 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private since = Date.now();
 
-  constructor(@Inject(Metrics) metrics: Metrics, @Inject(Environment) config: Environment) {
+  constructor(@Inject(Environment) config: Environment, @Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS) {
     const counter = metrics.counter({
       name: 'parsesphere_verify_outcomes_total',
       help: 'POST /v1/keys/verify requests by outcome: the code answered (VALID when valid), or why the request was refused.',
