@@ -1,6 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
+/** redis:// or rediss://, optional credentials, a host name, IPv4 or [IPv6] address, an optional port and database number. */
+const REDIS_URL_RULE = /^rediss?:\/\/([^@\s/]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(\/\d{1,2})?\/?$/;
+
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
@@ -110,6 +113,11 @@ export class Environment {
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
   MONGODB_DB = 'parsesphere';
+
+  /** Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. */
+  @IsOptional()
+  @Matches(REDIS_URL_RULE, { message: 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...' })
+  REDIS_URL?: string = undefined;
 }
 
 export class InvalidConfigurationError extends Error {}
