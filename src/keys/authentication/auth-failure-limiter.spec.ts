@@ -1,0 +1,37 @@
+import { jest } from '@jest/globals';
+import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
+import { Environment } from '../../shared/config/environment.js';
+import type { RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
+import { AuthFailureLimiter } from './auth-failure-limiter.js';
+
+describe('AuthFailureLimiter', () => {
+  const config = Object.assign(new Environment(), { AUTH_FAILURE_LIMIT: 3, AUTH_FAILURE_WINDOW_SECONDS: 60 });
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('blocks an address once its failures are used up, until one more is allowed, without asking the store', async () => {
+    const store = new InProcessRateLimitStore();
+    const consume = jest.spyOn(store, 'consume');
+    const limiter = new AuthFailureLimiter(config, store);
+    for (let i = 0; i < 2; i++) await limiter.recordFailure('203.0.113.7');
+    expect(limiter.check('203.0.113.7')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    await limiter.recordFailure('203.0.113.7');
+    expect(limiter.check('203.0.113.7')).toEqual({ allowed: false, retryAfterSeconds: 20 });
+    expect(limiter.check('198.51.100.1').allowed).toBe(true);
+    expect(consume).toHaveBeenCalledTimes(3);
+    jest.advanceTimersByTime(19_999);
+    expect(limiter.check('203.0.113.7').allowed).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(limiter.check('203.0.113.7').allowed).toBe(true);
+  });
+
+  it('learns of a block counted by other instances at its own next failure', async () => {
+    const shared = new InProcessRateLimitStore();
+    const here = new AuthFailureLimiter(config, shared);
+    const elsewhere = new AuthFailureLimiter(config, shared as RateLimitStore);
+    for (let i = 0; i < 3; i++) await elsewhere.recordFailure('203.0.113.7');
+    expect(here.check('203.0.113.7').allowed).toBe(true);
+    await here.recordFailure('203.0.113.7');
+    expect(here.check('203.0.113.7').allowed).toBe(false);
+  });
+});
