@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiKeyResponse } from '../../presentation/api-key.response.js';
+
+export class RevocationReceiptResponse {
+  @ApiProperty({ description: 'Position of the revocation in the event log (of the earlier revocation when the key was already revoked).', example: 1042 })
+  position!: number;
+
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the instance that answered refused the key: its key table had applied the revocation. Every other instance applies it ' +
+      'when it reads the log: at once on a Redis nudge (REDIS_URL), else within its poll interval or its EventStoreDB subscription.',
+  })
+  in_force_at!: string;
+}
+
+/** The key as revoked, with the receipt of the revocation. */
+export class RevokedApiKeyResponse extends ApiKeyResponse {
+  @ApiProperty({ type: RevocationReceiptResponse })
+  revocation!: RevocationReceiptResponse;
+}
