@@ -9,20 +9,26 @@ const VERIFY_TOKEN = 'cluster-test-verify-token-0123456789abcdef';
 
 /** Three real service processes on one embedded log, sharing a Redis of the test's own (it is stopped and restarted). */
 whenRedis('Shared rate limits across three instances', () => {
-  describe('Shared rate limits across three instances', () => {
+  describe('Three instances sharing Redis: rate limits, revocation nudge, outage', () => {
     jest.setTimeout(90_000);
     const dir = makeTempDir('cluster');
     let redis: RedisServer;
     let instances: ServiceProcess[] = [];
-    const keys: Record<'exact' | 'outage' | 'recovered' | 'other', string> = { exact: '', outage: '', recovered: '', other: '' };
+    const ids: Record<string, string> = {};
+    const keys: Record<'exact' | 'outage' | 'recovered' | 'other' | 'victim', string> = { exact: '', outage: '', recovered: '', other: '', victim: '' };
 
     beforeAll(async () => {
       redis = await startRedisServer();
       for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
-        keys[name] = createKeyWithCli(dir.path, ['--name', name, '--rate-limit', '10/60']).key;
+        const created = createKeyWithCli(dir.path, ['--name', name, '--rate-limit', '10/60']);
+        keys[name] = created.key;
+        ids[name] = created.id;
       }
-      const env = { DATA_DIR: dir.path, REDIS_URL: redis.url, VERIFY_TOKEN };
-      instances = await Promise.all([0, 1, 2].map(() => startServiceProcess(env)));
+      // A poll and a usage flush (an append wakes the instance's own subscriptions) far longer than the test waits:
+      // another instance can learn of a revocation in time only from the nudge.
+      const env = { DATA_DIR: dir.path, REDIS_URL: redis.url, VERIFY_TOKEN, POLL_INTERVAL_MS: '10000', USAGE_FLUSH_INTERVAL_MS: '60000' };
+      // One after the other: three starts at once can pass startServiceProcess's deadline on a loaded machine.
+      for (let i = 0; i < 3; i++) instances.push(await startServiceProcess(env));
     });
 
     afterAll(async () => {
@@ -62,6 +68,25 @@ whenRedis('Shared rate limits across three instances', () => {
     it('admits exactly the limit, 10 per 60 s, to a key hit round-robin', async () => {
       expect(await roundRobin(keys.exact, 30)).toBe(10);
       for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'shared' });
+    });
+
+    it('makes every instance refuse a revoked key at once, through the nudge, and answers with a receipt', async () => {
+      for (const instance of instances) expect((await verify(instance, keys.victim)).valid).toBe(true);
+      const res = await fetch(`${instances[0].url}/v1/api-keys/${ids.victim}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${keys.other}` },
+      });
+      expect(res.status).toBe(200);
+      const answeredAt = Date.now();
+      const { revocation } = (await res.json()) as { revocation: { position: number; in_force_at: string } };
+      expect(revocation.position).toBeGreaterThan(0);
+      expect(Date.parse(revocation.in_force_at)).toBeLessThanOrEqual(answeredAt);
+      expect(await verify(instances[0], keys.victim)).toEqual({ valid: false, code: 'REVOKED' });
+      // Well within the 10 s poll: only the nudge explains it.
+      for (const instance of instances.slice(1)) {
+        await eventually(async () => expect(await verify(instance, keys.victim)).toEqual({ valid: false, code: 'REVOKED' }), 2000);
+      }
+      expect(Date.now() - answeredAt).toBeLessThan(2000);
     });
 
     it('with Redis stopped, goes on serving with per-instance limits and says so while staying ready', async () => {
