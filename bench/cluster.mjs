@@ -8,7 +8,11 @@
 // refused (REVOKED) answer received from that instance (0 when it refused before the DELETE answered).
 // Reports p50/p99/max for the serving instance and for the two others, and writes bench/results/cluster.{json,md}.
 //
-// Env: BENCH_TRIALS (60), BENCH_LOAD_CONNECTIONS (4 per instance), BENCH_CLUSTER_REDIS (1; 0: no Redis, the
+// The same is reported from the send time of that first refused request (a lower bound; the receive time is an
+// upper bound: under load a response's own latency is part of it, as the serving instance's row shows).
+//
+// Env: BENCH_TRIALS (60), BENCH_LOAD_CONNECTIONS (4 per instance), BENCH_LOAD_RATE (300 verifies/s per instance,
+//      open loop, so the instances are loaded but not saturated; 0: closed loop), BENCH_CLUSTER_REDIS (1; 0: no Redis, the
 //      instances learn of appends by their poll, POLL_INTERVAL_MS, and by their own usage flushes).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ const HOST = '127.0.0.1';
 const VERIFY_TOKEN = 'bench-cluster-verify-token-0123456789abcdef';
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 60);
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 4);
+const LOAD_RATE = Number(process.env.BENCH_LOAD_RATE ?? 300);
 const WITH_REDIS = process.env.BENCH_CLUSTER_REDIS !== '0';
 const TARGET_P99_MS = 50;
 
@@ -113,7 +118,7 @@ function startLoad(url, key) {
     process.execPath,
     [
       join(ROOT, 'node_modules/autocannon/autocannon.js'),
-      '-c', String(LOAD_CONNECTIONS), '-d', '3600', '-m', 'POST',
+      '-c', String(LOAD_CONNECTIONS), '-d', '3600', '-m', 'POST', ...(LOAD_RATE > 0 ? ['-R', String(LOAD_RATE)] : []),
       '-H', `authorization=Bearer ${VERIFY_TOKEN}`, '-H', 'content-type=application/json',
       '-b', JSON.stringify({ key }), `${url}/v1/keys/verify`,
     ],
@@ -125,12 +130,13 @@ function startLoad(url, key) {
 
 const verify = (url, key) => call(url, 'POST', '/v1/keys/verify', { token: VERIFY_TOKEN, body: { key } });
 
-/** Back-to-back verifies of `key` on one instance until it answers REVOKED; the receive time of that answer. */
+/** Back-to-back verifies of `key` on one instance until it answers REVOKED; when that request was sent and answered. */
 async function probeUntilRevoked(url, key, stop) {
   while (!stop.done) {
+    const sentAt = performance.now();
     const answer = await verify(url, key);
     const receivedAt = performance.now();
-    if (answer.body?.code === 'REVOKED') return receivedAt;
+    if (answer.body?.code === 'REVOKED') return { sentAt, receivedAt };
   }
   return null;
 }
@@ -191,6 +197,8 @@ async function main() {
 
     const serving = [];
     const others = [];
+    const servingSent = [];
+    const othersSent = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const victim = victims[trial];
       const servedBy = trial % instances.length;
@@ -204,8 +212,8 @@ async function main() {
       const refusedAt = await Promise.all(probes);
       clearTimeout(timeout);
       refusedAt.forEach((at, i) => {
-        const ms = at === null ? 5000 : Math.max(0, at - answeredAt);
-        (i === servedBy ? serving : others).push(ms);
+        (i === servedBy ? serving : others).push(at === null ? 5000 : Math.max(0, at.receivedAt - answeredAt));
+        (i === servedBy ? servingSent : othersSent).push(at === null ? 5000 : Math.max(0, at.sentAt - answeredAt));
       });
     }
     loads.forEach((load) => load.kill('SIGTERM'));
@@ -216,25 +224,31 @@ async function main() {
       read_model: process.env.MONGODB_URL ? 'mongodb' : 'sqlite',
       trials: TRIALS,
       load_connections_per_instance: LOAD_CONNECTIONS,
+      load_rate_per_instance: LOAD_RATE || 'closed loop',
       cpus: os.cpus().length,
       loadavg_1m: os.loadavg()[0],
       serving_instance_ms: distribution(serving),
       other_instances_ms: distribution(others),
       all_instances_ms: distribution([...serving, ...others]),
+      by_send_time: {
+        serving_instance_ms: distribution(servingSent),
+        other_instances_ms: distribution(othersSent),
+        all_instances_ms: distribution([...servingSent, ...othersSent]),
+      },
       target_p99_ms: TARGET_P99_MS,
     };
     const md = [
       `## Revocation propagation, 3 instances, ${result.redis ? 'with Redis nudge' : 'without Redis (poll only)'}, ${result.read_model} read model`,
       '',
-      `${TRIALS} revocations under verify load (${LOAD_CONNECTIONS} connections per instance); from the DELETE's answer to the first REVOKED answer received from each instance. ${result.cpus} CPUs, load average ${result.loadavg_1m.toFixed(1)}.`,
+      `${TRIALS} revocations under verify load (${LOAD_CONNECTIONS} connections per instance, ${LOAD_RATE > 0 ? `${LOAD_RATE} req/s each` : 'closed loop'}); from the DELETE's answer to the first REVOKED answer received from each instance (and, in brackets, to when that refused request was sent). ${result.cpus} CPUs, load average ${result.loadavg_1m.toFixed(1)}.`,
       '',
       '| instances | n | p50 ms | p99 ms | max ms |',
       '|---|---|---|---|---|',
       ...[
-        ['serving', result.serving_instance_ms],
-        ['the two others', result.other_instances_ms],
-        ['all', result.all_instances_ms],
-      ].map(([name, d]) => `| ${name} | ${d.count} | ${d.p50} | ${d.p99} | ${d.max} |`),
+        ['serving', result.serving_instance_ms, result.by_send_time.serving_instance_ms],
+        ['the two others', result.other_instances_ms, result.by_send_time.other_instances_ms],
+        ['all', result.all_instances_ms, result.by_send_time.all_instances_ms],
+      ].map(([name, d, s]) => `| ${name} | ${d.count} | ${d.p50} (${s.p50}) | ${d.p99} (${s.p99}) | ${d.max} (${s.max}) |`),
       '',
       `Target: p99 <= ${TARGET_P99_MS} ms on every instance: ${result.all_instances_ms.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}.`,
       '',

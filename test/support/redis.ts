@@ -13,6 +13,7 @@ export function whenRedis(label: string, register: (url: string) => void): void 
 /** A redis-server of this test's own (outage tests stop it), on a free loopback port, without persistence. */
 export interface RedisServer {
   url: string;
+  port: number;
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: nothing is persisted). */
   start(): Promise<void>;
@@ -20,8 +21,9 @@ export interface RedisServer {
 
 const START_TIMEOUT_MS = 10_000;
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+/** On `port` when given (a test that points a service at it before it runs), else a free one. */
+export async function startRedisServer(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   let child: ChildProcess | null = null;
   const killOnExit = () => child?.kill('SIGKILL');
@@ -54,6 +56,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
   await start();
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
     stop,
     start,
