@@ -199,6 +199,7 @@ async function main() {
     const others = [];
     const servingSent = [];
     const othersSent = [];
+    const confirmations = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const victim = victims[trial];
       const servedBy = trial % instances.length;
@@ -208,6 +209,7 @@ async function main() {
       const res = await call(instances[servedBy].url, 'DELETE', `/v1/api-keys/${victim.id}`, { token: adminKey });
       const answeredAt = performance.now();
       if (res.status !== 200) throw new Error(`DELETE answered ${res.status}`);
+      if (res.body.revocation?.instances_live !== undefined) confirmations.push(res.body.revocation);
       const timeout = setTimeout(() => (stop.done = true), 5000);
       const refusedAt = await Promise.all(probes);
       clearTimeout(timeout);
@@ -236,6 +238,8 @@ async function main() {
         all_instances_ms: distribution([...servingSent, ...othersSent]),
       },
       target_p99_ms: TARGET_P99_MS,
+      receipts_all_confirmed: confirmations.filter((r) => r.instances_confirmed === r.instances_live).length,
+      receipts_with_confirmation: confirmations.length,
     };
     const md = [
       `## Revocation propagation, 3 instances, ${result.redis ? 'with Redis nudge' : 'without Redis (poll only)'}, ${result.read_model} read model`,
@@ -251,6 +255,9 @@ async function main() {
       ].map(([name, d, s]) => `| ${name} | ${d.count} | ${d.p50} (${s.p50}) | ${d.p99} (${s.p99}) | ${d.max} (${s.max}) |`),
       '',
       `Target: p99 <= ${TARGET_P99_MS} ms on every instance: ${result.all_instances_ms.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'}.`,
+      ...(confirmations.length > 0
+        ? ['', `Receipts: ${result.receipts_all_confirmed} of ${confirmations.length} had every other live instance confirm within 50 ms.`]
+        : []),
       '',
     ].join('\n');
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -78,8 +78,10 @@ whenRedis('Shared rate limits across three instances', () => {
       });
       expect(res.status).toBe(200);
       const answeredAt = Date.now();
-      const { revocation } = (await res.json()) as { revocation: { position: number; in_force_at: string } };
+      const { revocation } = (await res.json()) as { revocation: { position: number; in_force_at: string; instances_live: number } };
       expect(revocation.position).toBeGreaterThan(0);
+      // Both others are live by their heartbeat; how many confirmed within 50 ms depends on the machine's load.
+      expect(revocation).toMatchObject({ instances_live: 2, instances_confirmed: expect.any(Number) });
       expect(Date.parse(revocation.in_force_at)).toBeLessThanOrEqual(answeredAt);
       expect(await verify(instances[0], keys.victim)).toEqual({ valid: false, code: 'REVOKED' });
       // Well within the 10 s poll: only the nudge explains it.

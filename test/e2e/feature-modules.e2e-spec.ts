@@ -14,11 +14,12 @@ import { loadEnvironment } from '../../src/shared/config/environment.js';
 import { EVENT_STORE } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { RATE_LIMIT_STORE } from '../../src/shared/rate-limit/rate-limit-store.port.js';
+import { REVOCATION_CONFIRMATIONS } from '../../src/shared/projections/revocation-confirmations.port.js';
 import { READ_MODEL_STORAGE } from '../../src/shared/storage/read-model-storage.port.js';
 import { KEY_USAGE_READ_MODEL } from '../../src/usage/projection/key-usage-read-model.port.js';
 import { UsageModule } from '../../src/usage/usage.module.js';
 
-/** Only what src/app provides to every feature: an event store, a read-model storage, read-your-writes and the rate-limit store. */
+/** Only what src/app provides to every feature: an event store, a read-model storage, read-your-writes, the rate-limit store and the revocation confirmations. */
 @Global()
 @Module({
   providers: [
@@ -26,8 +27,9 @@ import { UsageModule } from '../../src/usage/usage.module.js';
     { provide: READ_MODEL_STORAGE, useFactory: () => new InMemoryReadModelStorage() },
     { provide: ProjectionProgress, useValue: { caughtUpTo: async () => undefined, inForce: async () => undefined } },
     { provide: RATE_LIMIT_STORE, useValue: new InProcessRateLimitStore() },
+    { provide: REVOCATION_CONFIRMATIONS, useValue: { confirm: async () => null } },
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORAGE, ProjectionProgress, RATE_LIMIT_STORE],
+  exports: [EVENT_STORE, READ_MODEL_STORAGE, ProjectionProgress, RATE_LIMIT_STORE, REVOCATION_CONFIRMATIONS],
 })
 class PortsOnly {}
 

@@ -59,6 +59,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     MONGODB_URL: backend === 'mongodb' ? process.env.MONGODB_URL : undefined,
     MONGODB_DB: mongoDb ?? 'unused',
     EVENTSTORE_URL: process.env.EVENTSTORE_URL,
+    // Shared limits only where a test asks (options.env): parallel suites would otherwise share one failed-auth
+    // budget per address (all of them 127.0.0.1) through CI's Redis.
+    REDIS_URL: undefined,
     ...options.env,
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), {

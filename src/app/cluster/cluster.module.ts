@@ -3,11 +3,16 @@ import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-proce
 import { RedisAppendFanOut } from '../../infrastructure/redis/redis-append-fan-out.js';
 import { openRedisConnection, openRedisSubscriber, redisReady } from '../../infrastructure/redis/redis-connection.js';
 import { RedisRateLimitStore } from '../../infrastructure/redis/redis-rate-limit-store.js';
+import { RedisRevocationConfirmations } from '../../infrastructure/redis/redis-revocation-confirmations.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
+import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 
 const FIRST_CONNECT_WAIT_MS = 2000;
+/** How long a DELETE waits for the other instances' confirmations: the propagation bound the receipt reports against. */
+const CONFIRMATION_WAIT_MS = 50;
 const logger = new Logger('Cluster');
 
 /**
@@ -34,12 +39,25 @@ function openAppendFanOut(config: Environment, store: EventStore): RedisAppendFa
   );
 }
 
+function openRevocationConfirmations(config: Environment, progress: ProjectionProgress): RedisRevocationConfirmations | null {
+  if (!config.REDIS_URL) return null;
+  return new RedisRevocationConfirmations(
+    openRedisConnection(config.REDIS_URL, 'parsesphere-keys-confirm'),
+    openRedisSubscriber(config.REDIS_URL, 'parsesphere-keys-confirm-subscribe'),
+    (position) => progress.inForce(position),
+    CONFIRMATION_WAIT_MS,
+  );
+}
+
+const NO_CONFIRMATIONS: RevocationConfirmations = { confirm: async () => null };
+
 @Global()
 @Module({})
 export class ClusterModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
     @Inject(RedisAppendFanOut) private readonly fanOut: RedisAppendFanOut | null,
+    @Inject(RedisRevocationConfirmations) private readonly confirmations: RedisRevocationConfirmations | null,
   ) {}
 
   static forRoot(): DynamicModule {
@@ -48,16 +66,23 @@ export class ClusterModule implements OnApplicationBootstrap, OnApplicationShutd
       providers: [
         { provide: RATE_LIMIT_STORE, useFactory: openRateLimitStore, inject: [Environment] },
         { provide: RedisAppendFanOut, useFactory: openAppendFanOut, inject: [Environment, EVENT_STORE] },
+        { provide: RedisRevocationConfirmations, useFactory: openRevocationConfirmations, inject: [Environment, ProjectionProgress] },
+        {
+          provide: REVOCATION_CONFIRMATIONS,
+          useFactory: (redis: RedisRevocationConfirmations | null) => redis ?? NO_CONFIRMATIONS,
+          inject: [RedisRevocationConfirmations],
+        },
       ],
-      exports: [RATE_LIMIT_STORE],
+      exports: [RATE_LIMIT_STORE, REVOCATION_CONFIRMATIONS],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.fanOut?.start();
+    await this.confirmations?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.limits.close(), this.fanOut?.close()]);
+    await Promise.all([this.limits.close(), this.fanOut?.close(), this.confirmations?.close()]);
   }
 }

@@ -1,9 +1,10 @@
-import { Controller, Delete, Param, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Inject, Param, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../../shared/projections/revocation-confirmations.port.js';
 import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
@@ -25,6 +26,7 @@ export class RevokeApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly projections: ProjectionProgress,
     private readonly queryBus: QueryBus,
+    @Inject(REVOCATION_CONFIRMATIONS) private readonly confirmations: RevocationConfirmations,
   ) {}
 
   @Delete(':api_key_id')
@@ -49,7 +51,13 @@ export class RevokeApiKeyController {
     );
     // In force here once the key table has it, whatever the views: the receipt's time is taken then.
     await this.projections.inForce(revoked.position);
-    const revocation: RevocationReceiptResponse = { position: revoked.position, in_force_at: new Date().toISOString() };
+    const inForceAt = new Date().toISOString();
+    const confirmed = await this.confirmations.confirm(revoked.position);
+    const revocation: RevocationReceiptResponse = {
+      position: revoked.position,
+      in_force_at: inForceAt,
+      ...(confirmed ? { instances_confirmed: confirmed.confirmed, instances_live: confirmed.live } : {}),
+    };
     try {
       await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
       const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));

@@ -12,6 +12,17 @@ export class RevocationReceiptResponse {
       'when it reads the log: at once on a Redis nudge (REDIS_URL), else within its poll interval or its EventStoreDB subscription.',
   })
   in_force_at!: string;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'With REDIS_URL: how many of the other live instances confirmed, within 50 ms, that they refuse the key (they may still ' +
+      'apply it later; the log is what counts).',
+  })
+  instances_confirmed?: number;
+
+  @ApiProperty({ required: false, description: 'With REDIS_URL: the other instances alive by their heartbeat when this one asked.' })
+  instances_live?: number;
 }
 
 /** The key as revoked, with the receipt of the revocation. */
