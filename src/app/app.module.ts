@@ -6,6 +6,7 @@ import { DashboardModule } from '../dashboard/dashboard.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { UsageModule } from '../usage/usage.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { ConfigurationModule } from './configuration.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         DiscoveryModule,
         StorageModule.forRoot(),
+        ClusterModule.forRoot(),
         ProjectionsModule,
         UsageModule,
         KeysModule,

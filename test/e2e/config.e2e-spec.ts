@@ -7,7 +7,13 @@ describe('Configuration', () => {
     expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'log', MONGODB_DB: 'parsesphere' });
     expect(env.EVENTSTORE_URL).toBeUndefined();
     expect(env.MONGODB_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
   });
+
+  it.each(['redis://127.0.0.1:6379', 'redis://:password@redis:6379/0', 'rediss://user:password@cache.example.com', 'redis://[::1]:6379'])(
+    'accepts REDIS_URL %s',
+    (url) => expect(loadEnvironment({ REDIS_URL: url }).REDIS_URL).toBe(url),
+  );
 
   // Each message names the rule broken, built from the rule and never from the value (which may be a secret).
   it.each([
@@ -33,6 +39,8 @@ describe('Configuration', () => {
     [{ EVENTSTORE_URL: 'tcp://s3cr3t' }, 'EVENTSTORE_URL must be an esdb:// connection string'],
     [{ MONGODB_URL: 'http://s3cr3t' }, 'MONGODB_URL must be a mongodb:// connection string'],
     [{ MONGODB_DB: 'no spaces s3cr3t' }, 'MONGODB_DB must be 1-63 letters, digits, _ or -'],
+    [{ REDIS_URL: 'http://s3cr3t:6379' }, 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...'],
+    [{ REDIS_URL: 'redis://host:port' }, 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...'],
   ])('refuses %j with exactly the rule broken', (raw, message) => {
     expect(() => loadEnvironment(raw)).toThrow(new InvalidConfigurationError(`Invalid configuration: ${message}`));
     try {
@@ -45,6 +53,7 @@ describe('Configuration', () => {
 
   it.each([
     ['dist/main.js', { PORT: 'not-a-port-s3cr3t' }, 'PORT'],
+    ['dist/main.js', { REDIS_URL: 'redis://:s3cr3t@host:port' }, 'REDIS_URL'],
     // A setting only its feature understands is checked at the same moment, before anything starts.
     ['dist/main.js', { ANOMALY_THRESHOLDS: '{"s3cr3t": 1}' }, 'ANOMALY_THRESHOLDS'],
     ['dist/cli.js', { ANOMALY_THRESHOLDS: '{"spikeFactor": "s3cr3t"}' }, 'ANOMALY_THRESHOLDS'],
@@ -59,6 +68,6 @@ describe('Configuration', () => {
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(new RegExp(`^Invalid configuration: ${name}`));
-    if (name === 'PORT' || name === 'EVENTSTORE_URL') expect(run.stderr).not.toContain('s3cr3t');
+    if (name === 'PORT' || name === 'EVENTSTORE_URL' || name === 'REDIS_URL') expect(run.stderr).not.toContain('s3cr3t');
   });
 });

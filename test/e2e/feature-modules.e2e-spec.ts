@@ -5,6 +5,7 @@ import { AnomaliesModule } from '../../src/anomalies/anomalies.module.js';
 import { ALERT_READ_MODEL } from '../../src/anomalies/projection/alert-read-model.port.js';
 import { ConfigurationModule } from '../../src/app/configuration.module.js';
 import { InMemoryEventStore } from '../../src/infrastructure/in-memory/in-memory-event-store.js';
+import { InProcessRateLimitStore } from '../../src/infrastructure/in-memory/in-process-rate-limit-store.js';
 import { InMemoryReadModelStorage } from '../../src/infrastructure/in-memory/in-memory-read-model-storage.js';
 import { KeyTable } from '../../src/keys/authentication/key-table.js';
 import { KeysModule } from '../../src/keys/keys.module.js';
@@ -12,19 +13,23 @@ import { API_KEY_READ_MODEL } from '../../src/keys/projection/api-key-read-model
 import { loadEnvironment } from '../../src/shared/config/environment.js';
 import { EVENT_STORE } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import { RATE_LIMIT_STORE } from '../../src/shared/rate-limit/rate-limit-store.port.js';
+import { REVOCATION_CONFIRMATIONS } from '../../src/shared/projections/revocation-confirmations.port.js';
 import { READ_MODEL_STORAGE } from '../../src/shared/storage/read-model-storage.port.js';
 import { KEY_USAGE_READ_MODEL } from '../../src/usage/projection/key-usage-read-model.port.js';
 import { UsageModule } from '../../src/usage/usage.module.js';
 
-/** Only what src/app provides to every feature: an event store, a read-model storage and read-your-writes. */
+/** Only what src/app provides to every feature: an event store, a read-model storage, read-your-writes, the rate-limit store and the revocation confirmations. */
 @Global()
 @Module({
   providers: [
     { provide: EVENT_STORE, useValue: new InMemoryEventStore() },
     { provide: READ_MODEL_STORAGE, useFactory: () => new InMemoryReadModelStorage() },
     { provide: ProjectionProgress, useValue: { caughtUpTo: async () => undefined, inForce: async () => undefined } },
+    { provide: RATE_LIMIT_STORE, useValue: new InProcessRateLimitStore() },
+    { provide: REVOCATION_CONFIRMATIONS, useValue: { confirm: async () => null } },
   ],
-  exports: [EVENT_STORE, READ_MODEL_STORAGE, ProjectionProgress],
+  exports: [EVENT_STORE, READ_MODEL_STORAGE, ProjectionProgress, RATE_LIMIT_STORE, REVOCATION_CONFIRMATIONS],
 })
 class PortsOnly {}
 

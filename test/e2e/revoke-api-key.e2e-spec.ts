@@ -20,9 +20,14 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
   const createKey = async (name = 'victim') =>
     (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name }).expect(201)).body;
 
-  it('revokes a key and answers the revoked key', async () => {
+  it('revokes a key and answers the revoked key with the receipt of the revocation', async () => {
     const key = await createKey();
+    const before = Date.now();
     const res = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
+    expect(res.body.revocation).toEqual({ position: stream[1].position, in_force_at: expect.stringMatching(ISO_DATE) });
+    expect(Date.parse(res.body.revocation.in_force_at)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(res.body.revocation.in_force_at)).toBeLessThanOrEqual(Date.now());
     expect(res.body).toEqual({
       id: key.id,
       name: 'victim',
@@ -33,6 +38,7 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
       created_at: key.created_at,
       last_used_at: null,
       revoked_at: expect.stringMatching(ISO_DATE),
+      revocation: expect.anything(),
     });
   });
 
@@ -47,7 +53,11 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
     const key = await createKey();
     const first = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
     const second = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
-    expect(second.body).toEqual(first.body);
+    // The same key and log position; in_force_at is the time of each answer (it was in force before both).
+    expect({ ...second.body, revocation: { ...second.body.revocation, in_force_at: null } }).toEqual({
+      ...first.body,
+      revocation: { ...first.body.revocation, in_force_at: null },
+    });
     const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
     expect(stream.map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
   });
@@ -91,6 +101,7 @@ describe('DELETE /v1/api-keys/{id} while the key views cannot be written or read
         const res = await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
         expect(res.headers['parsesphere-read-models']).toBe('catching-up');
         expect(res.body).toMatchObject({ id: victim.id, name: 'victim', status: 'revoked', revoked_at: expect.stringMatching(ISO_DATE) });
+        expect(res.body.revocation).toEqual({ position: expect.any(Number), in_force_at: expect.stringMatching(ISO_DATE) });
         await request(t.http).get('/v1/alerts').set(bearer(victim.key)).expect(401);
         // Revoking again is still a success, answered from the log too.
         await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);

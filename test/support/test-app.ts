@@ -62,6 +62,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     MONGODB_DB: mongoDb ?? 'unused',
     // The server only for the suites `npm run test:eventstore` runs (test/eventstoredb.mjs); the others keep the embedded log.
     EVENTSTORE_URL: process.env.E2E_EVENT_STORE === 'eventstoredb' ? process.env.EVENTSTORE_URL : undefined,
+    // Shared limits only where a test asks (options.env): parallel suites would otherwise share one failed-auth
+    // budget per address (all of them 127.0.0.1) through CI's Redis.
+    REDIS_URL: undefined,
     ...options.env,
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), {

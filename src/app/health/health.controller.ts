@@ -7,6 +7,7 @@ import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { checkDependency, describeProjection } from './readiness.js';
@@ -22,6 +23,7 @@ export class HealthController {
     @Inject(READ_MODEL_STORAGE) private readonly readModels: ReadModelStorage,
     private readonly projections: ProjectionsService,
     @Inject(Environment) private readonly config: Environment,
+    @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
   ) {}
 
   @Get()
@@ -46,6 +48,7 @@ export class HealthController {
         () => this.dependency('event_store', () => this.store.ping()),
         () => this.dependency('read_model', () => this.readModels.ping()),
         () => this.projectionsIndicator(),
+        () => this.rateLimitsIndicator(),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -60,6 +63,15 @@ export class HealthController {
     const indicator = this.indicators.check(key);
     const check = await checkDependency(ping);
     return check.status === 'up' ? indicator.up() : indicator.down({ error: check.error });
+  }
+
+  /**
+   * Always up: with Redis unreachable the instance still serves correctly, limits counted per instance, and
+   * taking every instance out of the balancer at once would turn a Redis outage into a full one.
+   */
+  private rateLimitsIndicator() {
+    const { mode, ...why } = this.rateLimits.sharing();
+    return this.indicators.check('rate_limits').up({ sharing: mode, ...why });
   }
 
   private async projectionsIndicator() {

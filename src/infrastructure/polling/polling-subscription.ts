@@ -16,8 +16,11 @@ export type BatchReader = (after: number | null, types: readonly string[] | unde
 /** Wakes sleeping subscriptions when the process itself appends, so they need not wait for the next poll. */
 export class AppendSignal {
   private sleepers = new Set<() => void>();
+  /** Counts notifications, so a reader can tell one came while it was reading (and not sleeping). */
+  generation = 0;
 
   notify(): void {
+    this.generation++;
     for (const wake of this.sleepers) wake();
     this.sleepers.clear();
   }
@@ -55,6 +58,7 @@ export function pollingSubscription(
   const loop = async (): Promise<void> => {
     while (!stopped) {
       let batch: PolledBatch;
+      const generationBeforeRead = signal.generation;
       try {
         batch = await readBatch(after, options.types);
         if (batch.events.length > 0) {
@@ -71,7 +75,8 @@ export function pollingSubscription(
         return;
       }
       // Between batches, let requests in: a catch-up would otherwise hold the event loop for its whole length.
-      if (batch.events.length > 0 || stopped) {
+      // Also when an append was signalled during the read: the read may have missed it, and that wake-up is spent.
+      if (batch.events.length > 0 || stopped || signal.generation !== generationBeforeRead) {
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }

@@ -27,7 +27,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
@@ -46,13 +46,13 @@ export class ApiKeyAuthGuard implements CanActivate {
     };
     const token = bearerToken(req.header('authorization'));
     if (!token) {
-      this.failures.recordFailure(address);
       this.verifier.recordMissing(use);
+      await this.failures.recordFailure(address);
       throw new Unauthenticated('Provide your API key in the Authorization header: "Bearer sk_...".');
     }
-    const verification = this.verifier.verify(token, use);
+    const verification = await this.verifier.verify(token, use);
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
-      this.failures.recordFailure(address);
+      await this.failures.recordFailure(address);
       throw new Unauthenticated(INVALID_KEY_MESSAGE);
     }
     setRateLimitHeaders(res, verification.rate);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { boundedText } from '../../usage/domain/key-used.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
@@ -27,17 +27,18 @@ const FAILURE_REASONS = { MALFORMED: 'malformed', NOT_FOUND: 'unknown', REVOKED:
 
 /**
  * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory
- * lookup, the key's rate limit, and a buffered usage record. No store call, no await.
+ * lookup, the key's rate limit, and a buffered usage record. No store call; one Redis round trip
+ * for the rate limit when limits are shared (REDIS_URL), none otherwise.
  */
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly limiter = new RateLimiter();
   private readonly failures: Record<AuthenticationFailureReason, CounterSeries>;
   private readonly overLimit: CounterSeries;
 
   constructor(
     @Inject(KeyTable) private readonly keys: KeyTable,
     @Inject(UsageRecorder) private readonly usage: UsageRecorder,
+    @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
     @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
   ) {
     const failure = (reason: AuthenticationFailureReason) => metrics.failures.series({ reason });
@@ -46,8 +47,8 @@ export class ApiKeyVerifier {
   }
 
   /** Checks a presented key; failures are recorded as AuthenticationFailed, uses as KeyUsed. */
-  verify(presented: string, context: UseContext): Verification {
-    const verification = this.check(presented, context);
+  async verify(presented: string, context: UseContext): Promise<Verification> {
+    const verification = await this.check(presented, context);
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
       const key = verification.code === 'REVOKED' ? verification.key : null;
       this.recordFailure(context, FAILURE_REASONS[verification.code], key);
@@ -75,12 +76,12 @@ export class ApiKeyVerifier {
     });
   }
 
-  private check(presented: string, context: UseContext): Verification {
+  private async check(presented: string, context: UseContext): Promise<Verification> {
     if (!isWellFormedApiKey(presented)) return { valid: false, code: 'MALFORMED' };
     const key = this.keys.lookup(hashApiKey(presented));
     if (!key) return { valid: false, code: 'NOT_FOUND' };
     if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
-    const rate = this.limiter.consume(key.keyId, key.rateLimit);
+    const rate = await this.limits.consume(`key:${key.keyId}`, key.rateLimit);
     this.usage.record({
       keyId: key.keyId,
       accountId: key.accountId,

@@ -1,24 +1,57 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
 import { Environment } from '../../shared/config/environment.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import type { RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 
 describe('AuthFailureLimiter', () => {
-  afterEach(() => jest.restoreAllMocks());
+  const config = Object.assign(new Environment(), { AUTH_FAILURE_LIMIT: 3, AUTH_FAILURE_WINDOW_SECONDS: 60 });
+  const metrics = () => new AuthenticationMetrics(NO_METRICS);
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
-  it('logs a failed-auth burst once, when an address spends its last allowed failure', () => {
+  it('blocks an address once its failures are used up, until one more is allowed, without asking the store', async () => {
+    const store = new InProcessRateLimitStore();
+    const consume = jest.spyOn(store, 'consume');
+    const limiter = new AuthFailureLimiter(config, store, metrics());
+    for (let i = 0; i < 2; i++) await limiter.recordFailure('203.0.113.7');
+    expect(limiter.check('203.0.113.7')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    await limiter.recordFailure('203.0.113.7');
+    expect(limiter.check('203.0.113.7')).toEqual({ allowed: false, retryAfterSeconds: 20 });
+    expect(limiter.check('198.51.100.1').allowed).toBe(true);
+    expect(consume).toHaveBeenCalledTimes(3);
+    jest.advanceTimersByTime(19_999);
+    expect(limiter.check('203.0.113.7').allowed).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(limiter.check('203.0.113.7').allowed).toBe(true);
+  });
+
+  it('learns of a block counted by other instances at its own next failure', async () => {
+    const shared = new InProcessRateLimitStore();
+    const here = new AuthFailureLimiter(config, shared, metrics());
+    const elsewhere = new AuthFailureLimiter(config, shared as RateLimitStore, metrics());
+    for (let i = 0; i < 3; i++) await elsewhere.recordFailure('203.0.113.7');
+    expect(here.check('203.0.113.7').allowed).toBe(true);
+    await here.recordFailure('203.0.113.7');
+    expect(here.check('203.0.113.7').allowed).toBe(false);
+  });
+
+  it('logs a failed-auth burst once, when an address spends its last allowed failure', async () => {
     const warnings: unknown[] = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((line: unknown) => void warnings.push(line));
-    const config = Object.assign(new Environment(), { AUTH_FAILURE_LIMIT: 3, AUTH_FAILURE_WINDOW_SECONDS: 60 });
-    const limiter = new AuthFailureLimiter(config, new AuthenticationMetrics(NO_METRICS));
-    for (let i = 0; i < 2; i++) limiter.recordFailure('192.0.2.1');
+    const limiter = new AuthFailureLimiter(config, new InProcessRateLimitStore(), metrics());
+    for (let i = 0; i < 2; i++) await limiter.recordFailure('192.0.2.1');
     expect(warnings).toEqual([]);
-    limiter.recordFailure('192.0.2.1');
+    await limiter.recordFailure('192.0.2.1');
     expect(limiter.check('192.0.2.1').allowed).toBe(false);
-    limiter.recordFailure('192.0.2.1');
-    limiter.recordFailure('192.0.2.2');
+    await limiter.recordFailure('192.0.2.1');
+    await limiter.recordFailure('192.0.2.2');
     expect(warnings).toEqual([{ msg: 'failed-auth burst', address: '192.0.2.1', failures: 3, windowSeconds: 60, retryAfterSeconds: expect.any(Number) }]);
   });
 });

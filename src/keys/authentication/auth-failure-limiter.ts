@@ -1,19 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
-import type { RateDecision, RateLimit } from '../../shared/rate-limit/gcra.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
-import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
+import type { RateLimit } from '../../shared/rate-limit/gcra.js';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 
-/** Brute-force guard: each client address may fail authentication only so often. */
+export interface FailureGuard {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
+
+const SWEEP_EVERY = 10_000;
+
+/**
+ * Brute-force guard: each client address may fail authentication only so often. Failures are counted in
+ * the rate-limit store (shared by every instance with Redis); the check costs no round trip: it answers from
+ * what the address's last recorded failure on this instance said. With N instances an address can so make
+ * at most limit + N - 1 failed attempts in a window: each instance learns of the block at its own next failure.
+ */
 @Injectable()
 export class AuthFailureLimiter {
-  private readonly limiter = new RateLimiter();
   private readonly limit: RateLimit;
+  /** Addresses with no failure left, and until when (this clock). */
+  private readonly blockedUntil = new Map<string, number>();
+  private recordsSinceSweep = 0;
   private readonly logger = new Logger('Authentication');
   private readonly refused: CounterSeries;
 
-  constructor(@Inject(Environment) config: Environment, metrics: AuthenticationMetrics) {
+  constructor(
+    @Inject(Environment) config: Environment,
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
+  ) {
     this.limit = {
       requests: config.AUTH_FAILURE_LIMIT,
       perSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
@@ -22,23 +40,37 @@ export class AuthFailureLimiter {
   }
 
   /** Refused when the address has used up its failures; nothing is spent by asking. */
-  check(address: string): RateDecision {
-    const decision = this.limiter.wouldAllow(address, this.limit);
-    if (!decision.allowed) this.refused.inc();
-    return decision;
+  check(address: string): FailureGuard {
+    const until = this.blockedUntil.get(address);
+    const now = Date.now();
+    if (until === undefined || until <= now) return { allowed: true, retryAfterSeconds: 0 };
+    this.refused.inc();
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
   }
 
-  recordFailure(address: string): void {
-    const decision = this.limiter.consume(address, this.limit);
-    // The failure that spends the address's last allowance trips the guard: logged once per burst, not per refusal.
-    if (decision.allowed && decision.remaining === 0) {
-      this.logger.warn({
-        msg: 'failed-auth burst',
-        address,
-        failures: this.limit.requests,
-        windowSeconds: this.limit.perSeconds,
-        retryAfterSeconds: Math.max(1, decision.resetSeconds),
-      });
-    }
+  /** Counts a failure; callers wait for it before answering, so the address's next request sees the block. */
+  recordFailure(address: string): Promise<void> {
+    return this.store.consume(`auth:${address}`, this.limit).then((decision) => {
+      const now = Date.now();
+      if (decision.nextAllowedInMs > 0) this.blockedUntil.set(address, now + decision.nextAllowedInMs);
+      else this.blockedUntil.delete(address);
+      // The failure that spends the address's last allowance trips the guard: logged once per burst, not per refusal.
+      if (decision.allowed && decision.remaining === 0) {
+        this.logger.warn({
+          msg: 'failed-auth burst',
+          address,
+          failures: this.limit.requests,
+          windowSeconds: this.limit.perSeconds,
+          retryAfterSeconds: Math.max(1, decision.resetSeconds),
+        });
+      }
+      this.sweepNowAndThen(now);
+    });
+  }
+
+  private sweepNowAndThen(now: number): void {
+    if (++this.recordsSinceSweep < SWEEP_EVERY) return;
+    this.recordsSinceSweep = 0;
+    for (const [address, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(address);
   }
 }

@@ -4,6 +4,9 @@ import { describeBrokenRule } from './broken-rule.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
 
+/** redis:// or rediss://, optional credentials, a host name, IPv4 or [IPv6] address, an optional port and database number. */
+const REDIS_URL_RULE = /^rediss?:\/\/([^@\s/]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(\/\d{1,2})?\/?$/;
+
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
@@ -173,6 +176,11 @@ export class Environment {
   @Min(1)
   @Max(1_000_000)
   HTTP_MAX_CONNECTIONS = 10_000;
+
+  /** Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. */
+  @IsOptional()
+  @Matches(REDIS_URL_RULE, { message: 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...' })
+  REDIS_URL?: string = undefined;
 }
 
 // Also importable from here, beside the settings it refuses (main.ts, the tests).

@@ -24,6 +24,11 @@ describe('GCRA rate limit', () => {
     expect(decisions[5]).toMatchObject({ allowed: false, retryAfterSeconds: 2, resetSeconds: 10 });
   });
 
+  it('tells in milliseconds when one more request would be admitted', () => {
+    const decisions = run(fivePerTenSeconds, [0, 0, 0, 0, 0, 0, 500]);
+    expect(decisions.map((d) => d.nextAllowedInMs)).toEqual([0, 0, 0, 0, 2000, 2000, 1500]);
+  });
+
   it('admits one more request per emission interval at the steady rate', () => {
     const decisions = run(fivePerTenSeconds, [0, 0, 0, 0, 0, 1999, 2000, 2001]);
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, true, false]);

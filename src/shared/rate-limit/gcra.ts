@@ -17,6 +17,8 @@ export interface RateDecision {
   resetSeconds: number;
   /** When refused: seconds until one request would be admitted. */
   retryAfterSeconds: number;
+  /** Milliseconds from now until one more request would be admitted (0: it would be now). */
+  nextAllowedInMs: number;
   /** The subject's state after this decision. */
   tat: number;
 }
@@ -33,6 +35,7 @@ export function gcra(limit: RateLimit, tatMs: number | undefined, nowMs: number)
       remaining: 0,
       resetSeconds: Math.ceil((start - nowMs) / 1000),
       retryAfterSeconds: Math.max(1, Math.ceil((next - window - nowMs) / 1000)),
+      nextAllowedInMs: next - window - nowMs,
       tat: start,
     };
   }
@@ -42,6 +45,7 @@ export function gcra(limit: RateLimit, tatMs: number | undefined, nowMs: number)
     remaining: Math.floor((window - (next - nowMs)) / interval + 1e-9),
     resetSeconds: Math.ceil((next - nowMs) / 1000),
     retryAfterSeconds: 0,
+    nextAllowedInMs: Math.max(0, next + interval - window - nowMs),
     tat: next,
   };
 }

@@ -1,19 +1,20 @@
-import { Controller, Delete, Param, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Inject, Param, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../../shared/projections/revocation-confirmations.port.js';
 import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { ApiKeyResponse } from '../../presentation/api-key.response.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
+import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
 /** Set when the answer comes from the log because the key views have not caught up (the revocation is in force). */
 export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
@@ -25,6 +26,7 @@ export class RevokeApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly projections: ProjectionProgress,
     private readonly queryBus: QueryBus,
+    @Inject(REVOCATION_CONFIRMATIONS) private readonly confirmations: RevocationConfirmations,
   ) {}
 
   @Delete(':api_key_id')
@@ -36,29 +38,37 @@ export class RevokeApiKeyController {
       'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiOkResponse({ type: RevokedApiKeyResponse })
   @AuthenticatedRoute(400, 404, 409, 429)
   async revoke(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ApiKeyResponse> {
+  ): Promise<RevokedApiKeyResponse> {
     const revoked = await this.commandBus.execute(
       new RevokeApiKeyCommand(keyId, principal.accountId, principal.keyId, req.requestId),
     );
+    // In force here once the key table has it, whatever the views: the receipt's time is taken then.
+    await this.projections.inForce(revoked.position);
+    const inForceAt = new Date().toISOString();
+    const confirmed = await this.confirmations.confirm(revoked.position);
+    const revocation: RevocationReceiptResponse = {
+      position: revoked.position,
+      in_force_at: inForceAt,
+      ...(confirmed ? { instances_confirmed: confirmed.confirmed, instances_live: confirmed.live } : {}),
+    };
     try {
       await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
       const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
-      return presentApiKey(view, usage);
+      return { ...presentApiKey(view, usage), revocation };
     } catch (error) {
       if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
-      // The revocation is in the log. Once the key table has it, it is in force here whatever the views:
-      // say so with the key as the log has it, rather than a 503 that would suggest it failed.
-      await this.projections.inForce(revoked.position);
+      // The revocation is in the log and in force here (above): say so with the key as the log has it,
+      // rather than a 503 that would suggest it failed.
       const fromLog = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, new Date()));
       res.setHeader(READ_MODELS_HEADER, 'catching-up');
-      return presentApiKey(fromLog.view, fromLog.usage);
+      return { ...presentApiKey(fromLog.view, fromLog.usage), revocation };
     }
   }
 }

@@ -38,12 +38,12 @@ export class ServiceCredential {
     return this.expected !== null;
   }
 
-  authenticate(authorization: string | undefined, address: string): CredentialCheck {
+  async authenticate(authorization: string | undefined, address: string): Promise<CredentialCheck> {
     const guard = this.failures.check(address);
     if (!guard.allowed) return { kind: 'throttled', retryAfterSeconds: guard.retryAfterSeconds };
     const presented = bearerToken(authorization);
     if (presented === null || this.expected === null || !timingSafeEqual(digest(presented), this.expected)) {
-      this.failures.recordFailure(address);
+      await this.failures.recordFailure(address);
       this.refusals.inc();
       return { kind: 'refused' };
     }

@@ -47,7 +47,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
-    const check = this.credential.authenticate(req.headers.authorization, context.clientIp);
+    const check = await this.credential.authenticate(req.headers.authorization, context.clientIp);
     if (check.kind === 'throttled') {
       throw new RateLimited('Too many failed authentications from this address. Retry later.', check.retryAfterSeconds);
     }
@@ -55,16 +55,16 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
       throw new Unauthenticated('The verify endpoint needs the service credential as a Bearer token.');
     }
     const body = parseVerifyRequest(await readJsonBody(req));
-    const answer = this.verify(body, context.requestId);
+    const answer = await this.verify(body, context.requestId);
     this.outcomes.count(answer.valid ? 'VALID' : (answer.code as VerifyOutcome));
     sendJson(res, 200, answer);
   }
 
-  private verify(body: VerifyApiKeyRequest, requestId: string): VerifyApiKeyResponse {
+  private async verify(body: VerifyApiKeyRequest, requestId: string): Promise<VerifyApiKeyResponse> {
     const client = body.context?.ip;
     // Guesses relayed by a gateway are limited per end client, so the endpoint is no cheap oracle.
     if (client && !this.failures.check(client).allowed) return { valid: false, code: 'RATE_LIMITED' };
-    const verification = this.verifier.verify(body.key, {
+    const verification = await this.verifier.verify(body.key, {
       requestId,
       ip: client ?? null,
       userAgent: body.context?.user_agent ?? null,
@@ -72,7 +72,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
       path: body.context?.path ?? null,
     });
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
-      if (client) this.failures.recordFailure(client);
+      if (client) await this.failures.recordFailure(client);
       return { valid: false, code: verification.code };
     }
     if (!verification.valid) return { valid: false, code: 'RATE_LIMITED' };

@@ -1,0 +1,144 @@
+// node bench/shared-limits.mjs (after a build): what sharing the rate limits in Redis costs the verify hot path.
+//
+// One instance of dist/main.js at a time on a fresh embedded log: without REDIS_URL (limits in process) and with
+// it (one EVALSHA of the GCRA script per verify), each loaded like bench/run.mjs loads verify (autocannon, closed
+// loop), alternating with the bare node:http floor (bench/floor-server.mjs) so each ratio compares runs made
+// minutes apart on the same machine. Reports req/s, p99 and verify/floor for both, and their quotient
+// (target: with Redis >= 0.9 x without). Redis: REDIS_URL, or a redis-server of its own.
+//
+// Env: BENCH_SECONDS (8) per run, BENCH_ROUNDS (2), BENCH_CONNECTIONS (50).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
+const VERIFY_TOKEN = 'bench-shared-limits-verify-token-0123456789';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const log = (message) => process.stderr.write(`[bench:shared-limits] ${message}\n`);
+const children = [];
+process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(url) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => undefined };
+  const port = await freePort();
+  const child = spawn('redis-server', ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  children.push(child);
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
+    await sleep(50);
+  }
+  return { url: `redis://${HOST}:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+async function startService(dataDir, redisUrl) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir, VERIFY_TOKEN, PORT: String(port), HOST, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  const url = `http://${HOST}:${port}`;
+  await waitFor(`${url}/health`);
+  return { url, stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))) };
+}
+
+async function startFloor() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'bench/floor-server.mjs'), String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.push(child);
+  const url = `http://${HOST}:${port}`;
+  await new Promise((resolve) => child.once('message', resolve));
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+function cannon(url, key) {
+  return autocannon({
+    url: `${url}/v1/keys/verify`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key, context: { ip: '203.0.113.7', method: 'POST', path: '/v1/parses', user_agent: 'bench' } }),
+  }).then((result) => ({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx }));
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'psk-bench-limits-'));
+  const redis = await startRedis();
+  try {
+    const created = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'create-key', '--account', 'bench', '--rate-limit', '1000000/60'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+    });
+    if (created.status !== 0) throw new Error(created.stderr);
+    const { key } = JSON.parse(created.stdout);
+    const runs = { inProcess: [], redis: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of ['inProcess', 'redis']) {
+        const floor = await startFloor();
+        const floorRun = await cannon(floor.url, key);
+        floor.stop();
+        const service = await startService(dataDir, mode === 'redis' ? redis.url : null);
+        await cannon(service.url, key).catch(() => undefined); // warm-up, same length
+        const verifyRun = await cannon(service.url, key);
+        await service.stop();
+        runs[mode].push({ floor: floorRun, verify: verifyRun, ratio: verifyRun.rps / floorRun.rps });
+        log(`round ${round + 1} ${mode}: verify ${Math.round(verifyRun.rps)} req/s (p99 ${verifyRun.p99} ms), floor ${Math.round(floorRun.rps)} req/s, ratio ${(verifyRun.rps / floorRun.rps).toFixed(3)}`);
+      }
+    }
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    const inProcessRatio = mean(runs.inProcess.map((r) => r.ratio));
+    const redisRatio = mean(runs.redis.map((r) => r.ratio));
+    const lines = [
+      `| limits | verify req/s | verify p99 ms | floor req/s | verify/floor |`,
+      `|---|---|---|---|---|`,
+      ...['inProcess', 'redis'].map(
+        (mode) =>
+          `| ${mode === 'redis' ? 'Redis (EVALSHA per request)' : 'in process'} | ${Math.round(mean(runs[mode].map((r) => r.verify.rps)))} | ${mean(runs[mode].map((r) => r.verify.p99)).toFixed(1)} | ${Math.round(mean(runs[mode].map((r) => r.floor.rps)))} | ${mean(runs[mode].map((r) => r.ratio)).toFixed(3)} |`,
+      ),
+      '',
+      `With Redis / without: ${(redisRatio / inProcessRatio).toFixed(3)} (target >= 0.9). ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds.`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(error.stack ?? String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
+import { RedisAppendFanOut } from '../../infrastructure/redis/redis-append-fan-out.js';
+import { openRedisConnection, openRedisSubscriber, redisReady } from '../../infrastructure/redis/redis-connection.js';
+import { RedisRateLimitStore } from '../../infrastructure/redis/redis-rate-limit-store.js';
+import { RedisRevocationConfirmations } from '../../infrastructure/redis/redis-revocation-confirmations.js';
+import { Environment } from '../../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
+import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
+
+const FIRST_CONNECT_WAIT_MS = 2000;
+/** How long a DELETE waits for the other instances' confirmations: the propagation bound the receipt reports against. */
+const CONFIRMATION_WAIT_MS = 50;
+const logger = new Logger('Cluster');
+
+/**
+ * What instances share, chosen here once: with REDIS_URL, rate limits in Redis and a nudge after each append
+ * of the embedded log; without it, limits in this process and the log's own poll. An unreachable Redis does
+ * not stop the start: the instance counts alone and the connections keep trying.
+ */
+async function openRateLimitStore(config: Environment): Promise<RateLimitStore> {
+  if (!config.REDIS_URL) return new InProcessRateLimitStore();
+  const redis = openRedisConnection(config.REDIS_URL, 'parsesphere-keys-limits');
+  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message));
+  if (!(await redisReady(redis, FIRST_CONNECT_WAIT_MS))) {
+    store.reportUnavailable(`no connection within ${FIRST_CONNECT_WAIT_MS} ms, retrying`);
+  }
+  return store;
+}
+
+function openAppendFanOut(config: Environment, store: EventStore): RedisAppendFanOut | null {
+  if (!config.REDIS_URL || !store.onAppended) return null;
+  return new RedisAppendFanOut(
+    openRedisConnection(config.REDIS_URL, 'parsesphere-keys-publish'),
+    openRedisSubscriber(config.REDIS_URL, 'parsesphere-keys-subscribe'),
+    store,
+  );
+}
+
+function openRevocationConfirmations(config: Environment, progress: ProjectionProgress): RedisRevocationConfirmations | null {
+  if (!config.REDIS_URL) return null;
+  return new RedisRevocationConfirmations(
+    openRedisConnection(config.REDIS_URL, 'parsesphere-keys-confirm'),
+    openRedisSubscriber(config.REDIS_URL, 'parsesphere-keys-confirm-subscribe'),
+    (position) => progress.inForce(position),
+    CONFIRMATION_WAIT_MS,
+  );
+}
+
+const NO_CONFIRMATIONS: RevocationConfirmations = { confirm: async () => null };
+
+@Global()
+@Module({})
+export class ClusterModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
+    @Inject(RedisAppendFanOut) private readonly fanOut: RedisAppendFanOut | null,
+    @Inject(RedisRevocationConfirmations) private readonly confirmations: RedisRevocationConfirmations | null,
+  ) {}
+
+  static forRoot(): DynamicModule {
+    return {
+      module: ClusterModule,
+      providers: [
+        { provide: RATE_LIMIT_STORE, useFactory: openRateLimitStore, inject: [Environment] },
+        { provide: RedisAppendFanOut, useFactory: openAppendFanOut, inject: [Environment, EVENT_STORE] },
+        { provide: RedisRevocationConfirmations, useFactory: openRevocationConfirmations, inject: [Environment, ProjectionProgress] },
+        {
+          provide: REVOCATION_CONFIRMATIONS,
+          useFactory: (redis: RedisRevocationConfirmations | null) => redis ?? NO_CONFIRMATIONS,
+          inject: [RedisRevocationConfirmations],
+        },
+      ],
+      exports: [RATE_LIMIT_STORE, REVOCATION_CONFIRMATIONS],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.fanOut?.start();
+    await this.confirmations?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.limits.close(), this.fanOut?.close(), this.confirmations?.close()]);
+  }
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { closeRedis } from './redis-connection.js';
+
+export const APPEND_CHANNEL = 'parsesphere:log-appended';
+
+/**
+ * For a polling event store (the embedded log) shared by several instances: after each append this instance
+ * publishes a nudge, and on another instance's nudge the subscriptions read the log at once instead of at their
+ * next poll. The log stays the only source of truth: the message carries nothing but the sender, so a lost or
+ * late nudge costs latency (up to the poll interval), never correctness.
+ */
+export class RedisAppendFanOut {
+  readonly instanceId = randomUUID();
+  private unsubscribeFromAppends: (() => void) | null = null;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Does nothing for a store that pushes (EventStoreDB): its subscriptions need no nudge. */
+  async start(): Promise<void> {
+    if (!this.store.onAppended || !this.store.wakeSubscriptions) return;
+    const wake = this.store.wakeSubscriptions.bind(this.store);
+    this.subscriber.on('message', (channel: string, sender: string) => {
+      if (channel === APPEND_CHANNEL && sender !== this.instanceId) wake();
+    });
+    // Queued until connected, and renewed by ioredis after every reconnect.
+    void this.subscriber.subscribe(APPEND_CHANNEL).catch(() => undefined);
+    this.unsubscribeFromAppends = this.store.onAppended(() => {
+      // Fails at once while Redis is down (no offline queue): the others then see the append at their next poll.
+      this.publisher.publish(APPEND_CHANNEL, this.instanceId).catch(() => undefined);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribeFromAppends?.();
+    await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
+  }
+}

@@ -1,0 +1,61 @@
+import { Redis } from 'ioredis';
+
+/** A command that has no answer within this long counts as Redis being unavailable: the hot path decides per instance. */
+export const REDIS_COMMAND_TIMEOUT_MS = 100;
+const RECONNECT_CEILING_MS = 1000;
+
+/**
+ * A connection that fails fast instead of queueing: no offline queue, no per-command retries, a short command
+ * timeout; it reconnects by itself forever (50 ms doubling up to 1 s), so sharing resumes when Redis returns.
+ */
+export function openRedisConnection(url: string, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: 1000,
+    enableAutoPipelining: true,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), RECONNECT_CEILING_MS),
+  });
+  // Outages are reported by the users of the connection, once per outage; without a listener ioredis prints each attempt.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** A connection for SUBSCRIBE: its one command waits for the connection, and ioredis subscribes again after each reconnect. */
+export function openRedisSubscriber(url: string, name: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    connectTimeout: 1000,
+    autoResubscribe: true,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), RECONNECT_CEILING_MS),
+  });
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Resolves true once the connection is ready, false after `timeoutMs` (it goes on trying in the background). */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const onReady = () => done(true);
+    function done(ready: boolean) {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    }
+    redis.once('ready', onReady);
+  });
+}
+
+/** QUIT when connected, else drop the socket: a stop never waits for an unreachable Redis. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit().catch(() => redis.disconnect());
+  } else {
+    redis.disconnect();
+  }
+}

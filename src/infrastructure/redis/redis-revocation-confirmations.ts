@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { InstancesConfirmed, RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
+import { closeRedis } from './redis-connection.js';
+
+const REGISTRY = 'parsesphere:instances';
+const ASK = 'parsesphere:confirm-request';
+const ANSWER = 'parsesphere:confirmed';
+const HEARTBEAT_MS = 1000;
+/** An instance whose heartbeat is older than this is not counted as live. */
+const LIVE_WITHIN_MS = 3000;
+/** Entries of instances killed without a goodbye are dropped from the registry after this long. */
+const FORGET_AFTER_MS = 60_000;
+
+/**
+ * A heartbeat registry (a Redis hash of instance id -> last beat) and a question on pub/sub: "is position P in
+ * force on you?". Each instance answers once its access projections have applied P (`inForce`); the asker
+ * counts the answers that arrive within `waitMs`. Only a report: the revocation is in force everywhere the
+ * log has been read, answered or not.
+ */
+export class RedisRevocationConfirmations implements RevocationConfirmations {
+  readonly instanceId = randomUUID();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly waiting = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly inForce: (position: number) => Promise<void>,
+    private readonly waitMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === ASK) this.answer(message);
+      if (channel === ANSWER) this.collect(message);
+    });
+    void this.subscriber.subscribe(ASK, ANSWER).catch(() => undefined);
+    const beat = () => this.publisher.hset(REGISTRY, this.instanceId, String(Date.now())).catch(() => undefined);
+    void beat();
+    this.heartbeat = setInterval(beat, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async confirm(position: number): Promise<InstancesConfirmed | null> {
+    let beats: Record<string, string>;
+    try {
+      beats = await this.publisher.hgetall(REGISTRY);
+    } catch {
+      return null;
+    }
+    const now = Date.now();
+    const live = Object.entries(beats).filter(([id, at]) => id !== this.instanceId && now - Number(at) <= LIVE_WITHIN_MS).length;
+    const gone = Object.keys(beats).filter((id) => now - Number(beats[id]) > FORGET_AFTER_MS);
+    if (gone.length > 0) void this.publisher.hdel(REGISTRY, ...gone).catch(() => undefined);
+    const question = randomUUID();
+    const answers = new Set<string>();
+    this.waiting.set(question, answers);
+    try {
+      await this.publisher.publish(ASK, `${question} ${position} ${this.instanceId}`);
+      const deadline = Date.now() + this.waitMs;
+      while (answers.size < live && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    } catch {
+      // Redis went away mid-question: report what arrived.
+    } finally {
+      this.waiting.delete(question);
+    }
+    return { confirmed: Math.min(answers.size, live), live };
+  }
+
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.publisher.hdel(REGISTRY, this.instanceId).catch(() => undefined);
+    await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
+  }
+
+  private answer(message: string): void {
+    const [question, position, asker] = message.split(' ');
+    if (asker === this.instanceId) return;
+    this.inForce(Number(position)).then(
+      () => this.publisher.publish(ANSWER, `${question} ${this.instanceId}`).catch(() => undefined),
+      () => undefined,
+    );
+  }
+
+  private collect(message: string): void {
+    const [question, instance] = message.split(' ');
+    this.waiting.get(question)?.add(instance);
+  }
+}

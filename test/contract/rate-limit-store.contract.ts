@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { RateLimitStore } from '../../src/shared/rate-limit/rate-limit-store.port.js';
+
+export interface RateLimitStoreFixture {
+  /** Two stores as two instances would open them: sharing state or not, as the technology does. */
+  open(): Promise<{ first: RateLimitStore; second: RateLimitStore; cleanup(): Promise<void> }>;
+  /** Whether the two stores count together (Redis) or each alone (in-process). */
+  shared: boolean;
+}
+
+const admitted = async (store: RateLimitStore, subject: string, requests: number, limit = { requests: 5, perSeconds: 60 }) => {
+  const decisions = [];
+  for (let i = 0; i < requests; i++) decisions.push(await store.consume(subject, limit));
+  return decisions;
+};
+
+/** What every rate-limit store does, whatever keeps the state. */
+export function rateLimitStoreContract(name: string, fixture: RateLimitStoreFixture): void {
+  describe(`RateLimitStore contract: ${name}`, () => {
+    let first: RateLimitStore;
+    let second: RateLimitStore;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => ({ first, second, cleanup } = await fixture.open()));
+    afterAll(() => cleanup());
+    const subject = () => `key:${randomUUID()}`;
+
+    it('admits exactly the limit in a burst, counting down, then refuses with when to retry', async () => {
+      const decisions = await admitted(first, subject(), 7);
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, false]);
+      expect(decisions.map((d) => d.remaining)).toEqual([4, 3, 2, 1, 0, 0, 0]);
+      expect(decisions[5]).toMatchObject({ limit: 5, retryAfterSeconds: 12, resetSeconds: 60 });
+      expect(decisions[5].nextAllowedInMs).toBeGreaterThan(11_000);
+      expect(decisions[5].nextAllowedInMs).toBeLessThanOrEqual(12_000);
+    });
+
+    it('keeps subjects apart', async () => {
+      const a = subject();
+      await admitted(first, a, 5);
+      expect((await first.consume(a, { requests: 5, perSeconds: 60 })).allowed).toBe(false);
+      expect((await first.consume(subject(), { requests: 5, perSeconds: 60 })).allowed).toBe(true);
+    });
+
+    it('readmits at the steady rate once an emission interval has passed', async () => {
+      const s = subject();
+      const limit = { requests: 10, perSeconds: 1 };
+      await admitted(first, s, 10, limit);
+      expect((await first.consume(s, limit)).allowed).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect((await first.consume(s, limit)).allowed).toBe(true);
+    });
+
+    it(fixture.shared ? 'counts every instance together' : 'counts each instance alone', async () => {
+      const s = subject();
+      const decisions = [];
+      for (let i = 0; i < 10; i++) decisions.push(await (i % 2 === 0 ? first : second).consume(s, { requests: 5, perSeconds: 60 }));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(fixture.shared ? 5 : 10);
+    });
+
+    it('says whether it shares its decisions', () => {
+      expect(first.sharing().mode).toBe(fixture.shared ? 'shared' : 'in-process');
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
+import { RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
+import { whenRedis } from '../support/redis.js';
+
+whenRedis('Redis revocation confirmations', (url) => {
+  describe('RedisRevocationConfirmations', () => {
+    const opened: RedisRevocationConfirmations[] = [];
+    const instance = async (inForce: (position: number) => Promise<void>) => {
+      const name = `confirm-test-${randomUUID()}`;
+      const publisher = openRedisConnection(url, name);
+      const subscriber = openRedisSubscriber(url, name);
+      await redisReady(publisher, 5000);
+      const confirmations = new RedisRevocationConfirmations(publisher, subscriber, inForce, 300);
+      await confirmations.start();
+      opened.push(confirmations);
+      return confirmations;
+    };
+    afterAll(async () => {
+      await Promise.all(opened.map((c) => c.close()));
+    });
+
+    it('counts the live instances that have the position in force within the wait, and not the others', async () => {
+      const asked: number[] = [];
+      const asker = await instance(async () => undefined);
+      await instance(async (position) => void asked.push(position));
+      await instance(() => new Promise<void>(() => undefined)); // never catches up
+      // Registration (the first heartbeat) and the subscriptions take a moment.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const result = await asker.confirm(42);
+      expect(result).toMatchObject({ confirmed: 1 });
+      expect(result!.live).toBeGreaterThanOrEqual(2);
+      expect(asked).toEqual([42]);
+    });
+  });
+});

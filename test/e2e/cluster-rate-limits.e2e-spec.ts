@@ -1,0 +1,121 @@
+import { jest } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { eventually } from '../support/eventually.js';
+import { whenRedis, startRedisServer, type RedisServer } from '../support/redis.js';
+import { createKeyWithCli, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const VERIFY_TOKEN = 'cluster-test-verify-token-0123456789abcdef';
+
+/** Three real service processes on one embedded log, sharing a Redis of the test's own (it is stopped and restarted). */
+whenRedis('Shared rate limits across three instances', () => {
+  describe('Three instances sharing Redis: rate limits, revocation nudge, outage', () => {
+    jest.setTimeout(90_000);
+    const dir = makeTempDir('cluster');
+    let redis: RedisServer;
+    let instances: ServiceProcess[] = [];
+    const ids: Record<string, string> = {};
+    const keys: Record<'exact' | 'outage' | 'recovered' | 'other' | 'victim', string> = { exact: '', outage: '', recovered: '', other: '', victim: '' };
+
+    beforeAll(async () => {
+      redis = await startRedisServer();
+      for (const name of Object.keys(keys) as (keyof typeof keys)[]) {
+        const created = createKeyWithCli(dir.path, ['--name', name, '--rate-limit', '10/60']);
+        keys[name] = created.key;
+        ids[name] = created.id;
+      }
+      // A poll and a usage flush (an append wakes the instance's own subscriptions) far longer than the test waits:
+      // another instance can learn of a revocation in time only from the nudge.
+      const env = { DATA_DIR: dir.path, REDIS_URL: redis.url, VERIFY_TOKEN, POLL_INTERVAL_MS: '10000', USAGE_FLUSH_INTERVAL_MS: '60000' };
+      // One after the other: three starts at once can pass startServiceProcess's deadline on a loaded machine.
+      for (let i = 0; i < 3; i++) instances.push(await startServiceProcess(env));
+    });
+
+    afterAll(async () => {
+      for (const instance of instances) {
+        instance.child.kill('SIGTERM');
+        await instance.exited;
+      }
+      await redis?.stop();
+      dir.remove();
+    });
+
+    const verify = async (instance: ServiceProcess, key: string) => {
+      const res = await fetch(`${instance.url}/v1/keys/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ key }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { valid: boolean; code?: string };
+    };
+    /** Sends `count` requests one after the other, instance 0, 1, 2, 0, ...; the number admitted. */
+    const roundRobin = async (key: string, count: number) => {
+      let accepted = 0;
+      for (let i = 0; i < count; i++) {
+        const answer = await verify(instances[i % instances.length], key);
+        if (answer.valid) accepted++;
+        else expect(answer.code).toBe('RATE_LIMITED');
+      }
+      return accepted;
+    };
+    const sharing = async (instance: ServiceProcess) => {
+      const res = await fetch(`${instance.url}/health/ready`);
+      const body = (await res.json()) as { details: { rate_limits: { sharing: string } } };
+      return { status: res.status, sharing: body.details.rate_limits.sharing };
+    };
+
+    it('admits exactly the limit, 10 per 60 s, to a key hit round-robin', async () => {
+      expect(await roundRobin(keys.exact, 30)).toBe(10);
+      for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'shared' });
+    });
+
+    it('makes every instance refuse a revoked key at once, through the nudge, and answers with a receipt', async () => {
+      for (const instance of instances) expect((await verify(instance, keys.victim)).valid).toBe(true);
+      const res = await fetch(`${instances[0].url}/v1/api-keys/${ids.victim}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${keys.other}` },
+      });
+      expect(res.status).toBe(200);
+      const answeredAt = Date.now();
+      const { revocation } = (await res.json()) as { revocation: { position: number; in_force_at: string; instances_live: number } };
+      expect(revocation.position).toBeGreaterThan(0);
+      // Both others are live by their heartbeat; how many confirmed within 50 ms depends on the machine's load.
+      expect(revocation).toMatchObject({ instances_live: 2, instances_confirmed: expect.any(Number) });
+      expect(Date.parse(revocation.in_force_at)).toBeLessThanOrEqual(answeredAt);
+      expect(await verify(instances[0], keys.victim)).toEqual({ valid: false, code: 'REVOKED' });
+      // Well within the 10 s poll: only the nudge explains it.
+      for (const instance of instances.slice(1)) {
+        await eventually(async () => expect(await verify(instance, keys.victim)).toEqual({ valid: false, code: 'REVOKED' }), 2000);
+      }
+      expect(Date.now() - answeredAt).toBeLessThan(2000);
+    });
+
+    it('with Redis stopped, goes on serving with per-instance limits and says so while staying ready', async () => {
+      await redis.stop();
+      expect(await roundRobin(keys.outage, 36)).toBe(30);
+      for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'per-instance' });
+      // Everything else works: a /v1 route answers.
+      const list = await fetch(`${instances[0].url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys.other}` } });
+      expect(list.status).toBe(200);
+    });
+
+    it('shares again by itself once Redis is back', async () => {
+      await redis.start();
+      const probe = new Redis(redis.url);
+      try {
+        // Every instance has reconnected its rate-limit connection and passed ioredis's ready check (INFO): until
+        // then an instance decides alone, by design.
+        await eventually(async () => {
+          const clients = (await probe.client('LIST')) as string;
+          expect(clients.match(/name=parsesphere-keys-limits .*cmd=info/g)).toHaveLength(3);
+        }, 10_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        probe.disconnect();
+      }
+      expect(await roundRobin(keys.recovered, 30)).toBe(10);
+      for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'shared' });
+    });
+  });
+});

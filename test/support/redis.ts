@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort } from './service-process.js';
+
+/** Registers a Redis suite when REDIS_URL is set; otherwise prints one line and registers a skipped placeholder. */
+export function whenRedis(label: string, register: (url: string) => void): void {
+  const url = process.env.REDIS_URL;
+  if (url) return register(url);
+  const reason = `${label} skipped: REDIS_URL is not set`;
+  process.stdout.write(`${reason}\n`);
+  describe.skip(reason, () => it('needs REDIS_URL', () => undefined));
+}
+
+/** A redis-server of this test's own (outage tests stop it), on a free loopback port, without persistence. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing is persisted). */
+  start(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+/** On `port` when given (a test that points a service at it before it runs), else a free one. */
+export async function startRedisServer(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
+  const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  let child: ChildProcess | null = null;
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+      const started = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      child = started;
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}:\n${output}`)), START_TIMEOUT_MS);
+      started.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      started.on('error', reject);
+      started.on('exit', () => clearTimeout(timer));
+    });
+  const stop = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    start,
+  };
+}
