@@ -2,17 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
-import { boundedText } from '../../usage/domain/key-used.js';
+import { type RequestDetails, recordedRequestDetails } from '../../usage/domain/recorded-request.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
 import { KeyTable, type KnownKey } from './key-table.js';
 
-export interface UseContext {
+/** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
+export interface UseContext extends RequestDetails {
   requestId: string;
-  ip: string | null;
-  userAgent: string | null;
-  method: string | null;
-  path: string | null;
 }
 
 export type Verification =
@@ -55,10 +52,7 @@ export class ApiKeyVerifier {
     this.usage.recordFailure({
       failedAt: new Date().toISOString(),
       requestId: context.requestId,
-      ip: boundedText(context.ip),
-      userAgent: boundedText(context.userAgent),
-      method: boundedText(context.method),
-      path: boundedText(context.path),
+      ...recordedRequestDetails(context),
       reason,
       keyId: key?.keyId ?? null,
       accountId: key?.accountId ?? null,
@@ -76,10 +70,7 @@ export class ApiKeyVerifier {
       accountId: key.accountId,
       usedAt: new Date().toISOString(),
       requestId: context.requestId,
-      ip: boundedText(context.ip),
-      userAgent: boundedText(context.userAgent),
-      method: boundedText(context.method),
-      path: boundedText(context.path),
+      ...recordedRequestDetails(context),
       outcome: rate.allowed ? 'accepted' : 'rate_limited',
     });
     return rate.allowed ? { valid: true, key, rate } : { valid: false, code: 'RATE_LIMITED', key, rate };

@@ -1,4 +1,5 @@
 import type { Decider } from '../../shared/domain/decider.js';
+import { redactSecrets } from '../../shared/domain/secret-redaction.js';
 import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
 import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
 
@@ -63,7 +64,9 @@ function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] 
     throw new NameInvalid(MAX_KEY_NAME_LENGTH);
   }
   if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
-  const { keyId, accountId, name, prefix, secretHash, rateLimit, actingKeyId, now } = command;
+  const { keyId, accountId, prefix, secretHash, rateLimit, actingKeyId, now } = command;
+  // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text.
+  const name = command.name === null ? null : redactSecrets(command.name);
   return [
     {
       type: 'KeyCreated',

@@ -7,7 +7,7 @@ import { decideAndAppend } from '../../../shared/event-store/decide-and-append.j
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
 import { apiKeyDecider } from '../../domain/api-key-decider.js';
-import { apiKeyStreamId, type KeyRateLimit } from '../../domain/api-key-events.js';
+import { apiKeyStreamId, type KeyCreated, type KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
@@ -44,7 +44,8 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
         now: createdAt,
       }).map((event) => toEventToAppend(event, { requestId: command.requestId })),
     );
-    const { accountId, name } = command;
-    return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
+    // The name as recorded (keys in it redacted), so the answer shows what every later read will.
+    const { name } = (outcome.appended[0].data as KeyCreated['data']);
+    return { keyId, accountId: command.accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
   }
 }
