@@ -8,6 +8,7 @@ import { loadConfiguration } from './app/load-configuration.js';
 import { type Environment, InvalidConfigurationError } from './shared/config/environment.js';
 import { ApplicationError } from './shared/application/errors.js';
 import { DomainError } from './shared/domain/domain-error.js';
+import { redactSecrets } from './shared/domain/secret-redaction.js';
 
 const USAGE = `Usage:
   npm run cli -- create-key --account <account-id> [--name <name>] [--rate-limit <requests>/<seconds>]
@@ -32,11 +33,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      // Messages may echo an argument (an unknown option or command): keys in them are redacted like anywhere else.
+      process.stderr.write(`${redactSecrets((error as Error).message)}\n\n${USAGE}\n`);
       return 2;
     }
     if (error instanceof InvalidConfigurationError || error instanceof DomainError || error instanceof ApplicationError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${redactSecrets(error.message)}\n`);
       return 1;
     }
     throw error;

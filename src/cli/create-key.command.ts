@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { Environment } from '../shared/config/environment.js';
+import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { openCliContext } from './cli-context.js';
 import { CreateApiKeyCommand } from '../keys/commands/create-api-key/create-api-key.command.js';
 import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-api-key.presenter.js';
@@ -20,6 +21,8 @@ export async function createKey(args: string[], environment: Environment): Promi
   if (!values.account || !ACCOUNT_ID.test(values.account)) {
     throw new UsageError('--account is required: 1-64 letters, digits, _ or -');
   }
+  // An account id is an identifier, recorded in every event of the account: it cannot be redacted, so a key is refused.
+  if (containsSecret(values.account)) throw new UsageError('--account must not be an API key');
   const rateLimit = values['rate-limit'] === undefined ? null : parseRateLimit(values['rate-limit']);
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {

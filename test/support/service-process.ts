@@ -19,13 +19,21 @@ export interface ServiceProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the built service (dist/main.js) as a real process on loopback and waits until it answers. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+/**
+ * Starts the built service (dist/main.js) as a real process on loopback and waits until it answers.
+ * With `output`, everything it writes to stdout and stderr is collected there instead of being dropped or passed on.
+ */
+export async function startServiceProcess(env: Record<string, string>, options: { output?: string[] } = {}): Promise<ServiceProcess> {
   const port = await freePort();
+  const { output } = options;
   const child = spawn(process.execPath, ['dist/main.js'], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit'],
   });
+  if (output) {
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
