@@ -210,8 +210,14 @@ describe.each(leakBackends())('Keys put where they do not belong (%s read model,
           const answer = await client.call('POST', '/v1/api-keys', { headers: { ...asAdmin, ...leaky, ...headers }, body });
           expect(answer.status).toBe(status);
         }
-        // Unauthenticated: no key, a malformed one that holds the key, a revoked one. Failures are recorded too.
-        for (const authorization of [{}, { Authorization: `Bearer ${key}x` }, { Authorization: `Basic ${key}` }]) {
+        // Unauthenticated: no key, a malformed one holding the key, another scheme, the revoked key. Failures are recorded too.
+        const refusedCredentials: Record<string, string>[] = [
+          {},
+          { Authorization: `Bearer ${key}x` },
+          { Authorization: `Basic ${key}` },
+          { Authorization: `Bearer ${revoked.key}` },
+        ];
+        for (const authorization of refusedCredentials) {
           expect((await client.call('GET', `/v1/api-keys/${key}?k=${key}`, { headers: { ...leaky, ...authorization } })).status).toBe(401);
         }
         // The verify route: every context field, the X-Request-Id, a presented key that merely contains one.
