@@ -242,6 +242,9 @@ describe.each(leakBackends())('Keys put where they do not belong (%s read model,
       cliOutput.push(await runCli(['create-key', '--account', victim.key], data.path));
       cliOutput.push(await runCli(['create-key', '--account', 'acme', `--${victim.key}`], data.path));
       cliOutput.push(await runCli([victim.key], data.path));
+      expect(cliOutput.map((out) => out.split('\n')[0])).toEqual(['0', '2', '2', '2']);
+      expect(cliOutput[1]).toContain('--account must not be an API key');
+      expect(JSON.parse(cliOutput[0].slice(2, cliOutput[0].lastIndexOf('}') + 1)).name).toBe(`cli ${marker(victim.key)}`);
 
       // What was sent is recorded, redacted: the admin's last use (made with the victim's key in its User-Agent,
       // read with the victim's key so the read is not the last use), its history, and the webhook's alerts.
