@@ -1,3 +1,4 @@
+import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 
@@ -8,6 +9,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}
 /** Parsers for commander: each throws InvalidArgumentError, which the CLI reports as a usage error (exit 2). */
 export function accountId(text: string): string {
   if (!ACCOUNT_ID.test(text)) throw new InvalidArgumentError('an account id is 1-64 letters, digits, _ or -');
+  // An account id is recorded in every event of the account and cannot be redacted: a key is refused.
+  if (containsSecret(text)) throw new InvalidArgumentError('an account id must not be an API key');
   return text;
 }
 

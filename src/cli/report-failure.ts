@@ -2,12 +2,14 @@ import { CommanderError } from 'commander';
 import { ApplicationError } from '../shared/application/errors.js';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 import { DomainError } from '../shared/domain/domain-error.js';
+import { redactSecrets } from '../shared/domain/secret-redaction.js';
 import { EXIT } from './exit-codes.js';
 
 /** Why the CLI stops, on one line of stderr, and the exit code that says what kind of failure it was. */
 export function reportFailure(error: unknown, program: string): number {
   const [code, line] = classify(error, program);
-  if (line) process.stderr.write(`${line.replace(/\s*\n\s*/g, ' ')}\n`);
+  // Messages may echo an argument (an unknown option or command): keys in them are redacted like anywhere else.
+  if (line) process.stderr.write(`${redactSecrets(line).replace(/\s*\n\s*/g, ' ')}\n`);
   return code;
 }
 

@@ -21,15 +21,27 @@ export interface ServiceProcess {
   stdout(): string;
 }
 
-/** Starts the built service (dist/main.js) as a real process on loopback and waits until it answers. */
-export async function startServiceProcess(env: Record<string, string>, options: { captureStdout?: boolean } = {}): Promise<ServiceProcess> {
+/**
+ * Starts the built service (dist/main.js) as a real process on loopback and waits until it answers.
+ * With `captureStdout`, stdout is kept for stdout(); with `output`, everything it writes to stdout and stderr is
+ * collected there instead of being dropped or passed on.
+ */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: { captureStdout?: boolean; output?: string[] } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
+  const { output } = options;
   const child = spawn(process.execPath, ['dist/main.js'], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'inherit'],
+    stdio: ['ignore', options.captureStdout || output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit'],
   });
   let written = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (written += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    written += chunk;
+    output?.push(chunk);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output?.push(chunk));
   const stdout = () => written;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),

@@ -2,19 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
-import { boundedText } from '../../usage/domain/key-used.js';
+import { type RequestDetails, recordedRequestDetails } from '../../usage/domain/recorded-request.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
 import { KeyTable, type KnownKey } from './key-table.js';
 
-export interface UseContext {
+/** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
+export interface UseContext extends RequestDetails {
   requestId: string;
-  ip: string | null;
-  userAgent: string | null;
-  method: string | null;
-  path: string | null;
 }
 
 export type Verification =
@@ -66,10 +63,7 @@ export class ApiKeyVerifier {
     this.usage.recordFailure({
       failedAt: new Date().toISOString(),
       requestId: context.requestId,
-      ip: boundedText(context.ip),
-      userAgent: boundedText(context.userAgent),
-      method: boundedText(context.method),
-      path: boundedText(context.path),
+      ...recordedRequestDetails(context),
       reason,
       keyId: key?.keyId ?? null,
       accountId: key?.accountId ?? null,
@@ -87,10 +81,7 @@ export class ApiKeyVerifier {
       accountId: key.accountId,
       usedAt: new Date().toISOString(),
       requestId: context.requestId,
-      ip: boundedText(context.ip),
-      userAgent: boundedText(context.userAgent),
-      method: boundedText(context.method),
-      path: boundedText(context.path),
+      ...recordedRequestDetails(context),
       outcome: rate.allowed ? 'accepted' : 'rate_limited',
     });
     if (!rate.allowed) this.overLimit.inc();

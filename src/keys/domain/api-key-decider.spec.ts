@@ -3,6 +3,7 @@ import { DeciderSpecification } from '../../shared/domain/testing/decider-specif
 import { type ApiKeyCommand, apiKeyDecider } from './api-key-decider.js';
 import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
 import type { KeyCreated, KeyRevoked } from './api-key-events.js';
+import { generateApiKey } from './api-key-secret.js';
 
 const keyId = '550e8400-e29b-41d4-a716-446655440000';
 const created: KeyCreated = {
@@ -63,6 +64,14 @@ describe('API key decider', () => {
     it('refuses to create a key twice', () => {
       given([created]).when(create).thenThrows(KeyAlreadyExists, (error) => error.keyId === keyId);
       given([created, revoked]).when(create).thenThrows(KeyAlreadyExists);
+    });
+
+    it('records a key found in the name redacted, whether or not its checksum holds', () => {
+      const key = generateApiKey();
+      const lookalike = `sk_${'A'.repeat(38)}`;
+      given([])
+        .when({ ...create, name: `prod ${key} / ${lookalike}` })
+        .then([{ ...created, data: { ...created.data, name: `prod ${key.slice(0, 12)}…[redacted] / sk_AAAAAAAAA…[redacted]` } }]);
     });
 
     it('refuses a name longer than 100 characters or blank', () => {

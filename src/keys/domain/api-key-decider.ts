@@ -1,4 +1,5 @@
 import type { Decider } from '../../shared/domain/decider.js';
+import { redactSecrets } from '../../shared/domain/secret-redaction.js';
 import { KeyAlreadyExists, KeyNotFound, RateLimitInvalid } from './api-key-errors.js';
 import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
 import { keyName } from './key-name.js';
@@ -59,7 +60,8 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
 
 function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] {
   if (state.status !== 'absent') throw new KeyAlreadyExists(command.keyId);
-  const name = command.name === null ? null : keyName(command.name);
+  // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text.
+  const name = command.name === null ? null : redactSecrets(keyName(command.name));
   if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
   const { keyId, accountId, prefix, secretHash, rateLimit, actingKeyId, now } = command;
   return [

@@ -1,17 +1,17 @@
 import { hash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import {
+  API_KEY_LENGTH,
+  DISPLAY_PREFIX_LENGTH,
+  KEY_ALPHABET as ALPHABET,
+  KEY_CHECKSUM_LENGTH as CHECKSUM_LENGTH,
+  KEY_RANDOM_LENGTH as RANDOM_LENGTH,
+  KEY_SCHEME_PREFIX,
+} from '../../shared/domain/api-key-format.js';
 
-/**
- * Key format: `sk_` + 32 base62 characters from the CSPRNG (~190 bits) + 6 base62
- * characters of CRC32 over the rest, so typos and invented keys fail before any lookup.
- */
-export const KEY_SCHEME_PREFIX = 'sk_';
-const RANDOM_LENGTH = 32;
-const CHECKSUM_LENGTH = 6;
-export const DISPLAY_PREFIX_LENGTH = 12;
-export const API_KEY_LENGTH = KEY_SCHEME_PREFIX.length + RANDOM_LENGTH + CHECKSUM_LENGTH;
+/** The format (src/shared/domain/api-key-format.ts): typos and invented keys fail the checksum before any lookup. */
+export { API_KEY_LENGTH, DISPLAY_PREFIX_LENGTH, KEY_SCHEME_PREFIX };
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const WELL_FORMED = new RegExp(`^${KEY_SCHEME_PREFIX}[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);
 // The largest multiple of 62 below 256: bytes at or above it are discarded to keep the draw uniform.
 const UNBIASED_BYTE_LIMIT = 248;

@@ -6,6 +6,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from '../../keys/domain/api-key-errors.js';
+import { generateApiKey } from '../../keys/domain/api-key-secret.js';
 import {
   ConcurrencyConflict,
   InvalidRequest,
@@ -97,6 +98,15 @@ describe('toHttpError', () => {
     ])('%s', (_name, error, expected) => {
       expect(toHttpError(error)).toEqual(expected);
     });
+  });
+
+  it('redacts keys that a message echoes from the request (a path, a property name)', () => {
+    const key = generateApiKey();
+    const marker = `${key.slice(0, 12)}…[redacted]`;
+    expect(toHttpError(new NotFoundException(`Cannot GET /v1/${key}?k=${key}`)).body.error.message).toBe(`Cannot GET /v1/${marker}?k=${marker}`);
+    expect(toHttpError(new InvalidRequest(`${key}: property ${key} should not exist`)).body.error.message).toBe(
+      `${marker}: property ${marker} should not exist`,
+    );
   });
 
   describe('body-parser errors, by type', () => {

@@ -9,6 +9,7 @@ import {
   UnsupportedMediaType,
 } from '../application/errors.js';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
+import { redactSecrets } from '../domain/secret-redaction.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { type ErrorBody, errorBody, INTERNAL_ERROR_MESSAGE } from './error-response.js';
 import { BODY_REFUSALS, INVALID_UTF8_BODY } from './read-json-body.js';
@@ -72,14 +73,17 @@ export function bodyParserRefusal(error: unknown): ApplicationError | null {
   return BODY_PARSER_REFUSALS[type]();
 }
 
-/** An answer for a status and a public message: the one body shape, plus the challenge when the status is 401. */
+/**
+ * An answer for a status and a public message: the one body shape, plus the challenge when the status is 401.
+ * Messages may echo what the client sent (a 404's path, a refused property's name): keys in them are redacted.
+ */
 export function httpError(
   status: number,
   message: string,
   options: { headers?: Record<string, string>; log?: HttpError['log'] } = {},
 ): HttpError {
   const headers = status === 401 ? { ...options.headers, ...CHALLENGE } : { ...options.headers };
-  return { status, body: errorBody(status, message), headers, log: options.log ?? 'none' };
+  return { status, body: errorBody(status, redactSecrets(message)), headers, log: options.log ?? 'none' };
 }
 
 /**

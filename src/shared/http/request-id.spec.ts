@@ -1,3 +1,4 @@
+import { generateApiKey } from '../../keys/domain/api-key-secret.js';
 import { requestIdFrom } from './request-id.js';
 
 describe('requestIdFrom', () => {
@@ -5,7 +6,7 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom('gateway-trace.0042_x')).toBe('gateway-trace.0042_x');
   });
 
-  it.each([[undefined], [''], ['short'], ['has space in it'], ['x'.repeat(129)], [['two', 'values']]])(
+  it.each([[undefined], [''], ['short'], ['has space in it'], ['x'.repeat(129)], [['two', 'values']], [generateApiKey()], [`trace-${generateApiKey()}`]])(
     'makes a fresh random id instead of %p',
     (incoming) => {
       const made = requestIdFrom(incoming);

@@ -25,11 +25,3 @@ export interface KeyUsed {
 }
 
 export const keyUsageStreamId = (keyId: string): string => `api_key_usage-${keyId}`;
-
-const MAX_TEXT = 512;
-
-/** Caller-supplied text is bounded so one request cannot bloat the log. */
-export function boundedText(value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value === '') return null;
-  return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
-}

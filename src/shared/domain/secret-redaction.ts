@@ -1,0 +1,77 @@
+import { DISPLAY_PREFIX_LENGTH, KEY_SCHEME_PREFIX } from './api-key-format.js';
+
+/**
+ * How many base62 characters after `sk_` make a run key-shaped. A whole key has 38 (32 random + 6 checksum);
+ * 20 also catches a key whose checksum was mistyped, changed or cut off, or that was cut short by up to 12
+ * of its random characters. A shorter run reveals at most 11 random characters beyond the display prefix,
+ * leaving at least 12 (71 bits) unknown, which no one guesses through rate-limited endpoints; and ordinary
+ * words such as `task_definitions` or `risk_assessment` stay intact.
+ */
+export const KEY_SHAPED_MIN_RUN = 20;
+
+export const REDACTED_MARKER = '…[redacted]';
+
+/**
+ * `sk_`, at least KEY_SHAPED_MIN_RUN base62 characters, then the rest of the word (\w: letters, digits, `_`).
+ * Taking the whole word matters: in `sk_<36 chars>sk_<key>` a match that stopped at the first `_` would leave
+ * the second key's 38 secret characters behind.
+ */
+const KEY_SHAPED_SOURCE = `${KEY_SCHEME_PREFIX}[0-9A-Za-z]{${KEY_SHAPED_MIN_RUN}}\\w*`;
+const KEY_SHAPED = new RegExp(KEY_SHAPED_SOURCE, 'g');
+const KEY_SHAPED_ANYWHERE = new RegExp(KEY_SHAPED_SOURCE);
+
+const redact = (match: string): string => match.slice(0, DISPLAY_PREFIX_LENGTH) + REDACTED_MARKER;
+
+/**
+ * Client-supplied text as it may be recorded (in an event, a read model, a log line or an error message):
+ * every key-shaped substring becomes its display prefix + "…[redacted]". Key-shaped, not only well-formed:
+ * a key with a wrong checksum is still one typo away from the secret, so it is redacted as well, and no
+ * checksum is computed. Text without `sk_` (nearly all of it) costs one indexOf and comes back as is.
+ */
+export function redactSecrets(text: string): string {
+  if (!text.includes(KEY_SCHEME_PREFIX)) return text;
+  return text.replace(KEY_SHAPED, redact);
+}
+
+/** Whether redactSecrets would change the text. */
+export function containsSecret(text: string): boolean {
+  if (!text.includes(KEY_SCHEME_PREFIX)) return false;
+  return KEY_SHAPED_ANYWHERE.test(text);
+}
+
+export const REDACTED_VALUE = '[redacted]';
+/** Percent-escapes of ASCII characters: enough to spell a key (`%73k_…`, `sk%5F…`). */
+const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
+
+/**
+ * A request target (path and query string) as it may be recorded: the path with its secrets redacted, also
+ * those spelled with percent-escapes; every query value replaced by "[redacted]" (a query string is where
+ * clients put credentials, ours and others' that no pattern recognises), the names kept so a reader still
+ * sees `?api_key=` and knows what went wrong; the fragment dropped.
+ */
+export function redactRequestTarget(target: string): string {
+  const fragment = target.indexOf('#');
+  const withoutFragment = fragment === -1 ? target : target.slice(0, fragment);
+  const query = withoutFragment.indexOf('?');
+  const path = query === -1 ? withoutFragment : withoutFragment.slice(0, query);
+  const redacted = query === -1 ? path : `${path}?${redactQueryValues(withoutFragment.slice(query + 1))}`;
+  return redactEscapedSecrets(redactSecrets(redacted));
+}
+
+function redactQueryValues(query: string): string {
+  return query
+    .split('&')
+    .map((item) => {
+      if (item === '') return item;
+      const equals = item.indexOf('=');
+      return equals === -1 ? REDACTED_VALUE : `${item.slice(0, equals)}=${REDACTED_VALUE}`;
+    })
+    .join('&');
+}
+
+/** Decodes ASCII escapes only when that reveals a key, so ordinary targets are recorded as they were sent. */
+function redactEscapedSecrets(text: string): string {
+  if (!text.includes('%')) return text;
+  const decoded = text.replace(ASCII_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return containsSecret(decoded) ? redactSecrets(decoded) : text;
+}
