@@ -20,7 +20,8 @@
 //      BENCH_STORES_REPLAYS (2), BENCH_STORES_CREATES (2000), BENCH_STORES_IN_FLIGHT (16),
 //      BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_STORES (embedded,mongodb: which to run),
 //      BENCH_STORES_STEP_SECONDS (600): creation and revocation start no new request after this long,
-//      BENCH_STORES_CATCHUP_SECONDS (3600) and BENCH_STORES_REPLAY_SECONDS (3600): limits of (b) and each (a).
+//      BENCH_STORES_CATCHUP_SECONDS (3600) and BENCH_STORES_REPLAY_SECONDS (3600): limits of (b) and each (a),
+//      BENCH_STORES_SETTLE_SECONDS (300): how long the reads wait for the projections to fold the creations.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -67,7 +68,7 @@ for (const store of STORES) if (!['embedded', 'mongodb'].includes(store)) throw 
 const ADMIN_ACCOUNT = 'acct_0';
 const POLL_MS = 250;
 /** How long the reads wait for the projections to fold what the creations wrote; they run anyway after it. */
-const CATCH_UP_BEFORE_READS_SECONDS = 300;
+const CATCH_UP_BEFORE_READS_SECONDS = intFromEnv('BENCH_STORES_SETTLE_SECONDS', 300, 1, 86_400);
 
 const children = new Set();
 /** Removed at exit, even after a signal: the seeded log and its copies are hundreds of MiB. */
