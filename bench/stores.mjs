@@ -377,16 +377,17 @@ const BACKGROUND = ['anomaly-detector', 'alert-webhook'];
 async function createAdminKey(service) {
   const out = await runCli(['create-key', '--account', ADMIN_ACCOUNT, '--name', 'bench-admin', '--rate-limit', '1000000/1'], service.env, 120);
   if (out.code !== 0) throw new Error(`create-key failed (${out.code ?? out.signal}): ${out.stderr.slice(-1000)}`);
-  const { key } = JSON.parse(out.stdout);
-  // The CLI's KeyCreated reaches the instance through its subscription.
-  const deadline = Date.now() + 30_000;
+  const { key, id } = JSON.parse(out.stdout);
+  // The CLI's KeyCreated reaches the instance through its subscription. Asked for by id, not by listing: a
+  // listing too slow to answer is a figure of (c), not a reason to stop here.
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    const res = await fetch(`${service.baseUrl}/v1/api-keys?limit=1`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(5000) }).catch(
-      () => null,
+    const res = await fetch(`${service.baseUrl}/v1/api-keys/${id}`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(30_000) }).catch(
+      (error) => ({ status: describeError(error), arrayBuffer: async () => undefined }),
     );
-    if (res) await res.arrayBuffer();
-    if (res?.status === 200) return key;
-    if (Date.now() > deadline) throw new Error(`the instance did not accept the CLI-created key within 30 s (last: ${res?.status ?? 'no answer'})`);
+    await res.arrayBuffer();
+    if (res.status === 200) return key;
+    if (Date.now() > deadline) throw new Error(`the instance did not accept the CLI-created key within 60 s (last: ${res.status})`);
     await sleep(100);
   }
 }
