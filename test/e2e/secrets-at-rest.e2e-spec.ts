@@ -152,6 +152,8 @@ describe.each(leakBackends())('Keys put where they do not belong (%s read model,
           DATA_DIR: data.path,
           LOG_LEVEL: 'verbose',
           VERIFY_TOKEN,
+          // X-Forwarded-For is a client-supplied field too: believed from the test's loopback proxy.
+          TRUST_PROXY: 'loopback',
           AUTH_FAILURE_LIMIT: '100000',
           ANOMALY_THRESHOLDS: JSON.stringify({ failedAuthBurstCount: 3 }),
           ALERT_WEBHOOK_URL: receiver.url,
@@ -243,7 +245,7 @@ describe.each(leakBackends())('Keys put where they do not belong (%s read model,
       cliOutput.push(await runCli(['create-key', '--account', 'acme', `--${victim.key}`], data.path));
       cliOutput.push(await runCli([victim.key], data.path));
       expect(cliOutput.map((out) => out.split('\n')[0])).toEqual(['0', '2', '2', '2']);
-      expect(cliOutput[1]).toContain('--account must not be an API key');
+      expect(cliOutput[1]).toContain('an account id must not be an API key');
       expect(JSON.parse(cliOutput[0].slice(2, cliOutput[0].lastIndexOf('}') + 1)).name).toBe(`cli ${marker(victim.key)}`);
 
       // What was sent is recorded, redacted: the admin's last use (made with the victim's key in its User-Agent,

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { redactSecrets } from '../../shared/domain/secret-redaction.js';
 import type { Histogram } from '../../shared/metrics/metrics.port.js';
 
 /**
@@ -17,7 +18,7 @@ export type RequestDurationLabels = 'method' | 'route' | 'status';
  * One access-log line and one observation of the request-duration histogram per request that express
  * serves, written when the response is done (or the connection dropped). The line holds the route template,
  * never the URL (a path or query may carry what a caller should not have put there), and never a header:
- * at debug, the request headers come along with the credential ones redacted by the logger.
+ * at debug, the request headers come along, keys in their values redacted, the credential ones by the logger.
  * The edge routes (verify) are served ahead of express and never come here (see VerifyOutcomes).
  */
 export function accessLog(logger: Logger, durations: Histogram<RequestDurationLabels>) {
@@ -40,13 +41,22 @@ export function accessLog(logger: Logger, durations: Histogram<RequestDurationLa
           durationMs: Math.round(seconds * 1e6) / 1e3,
           ...(req.principal ? { keyId: req.principal.keyId, accountId: req.principal.accountId } : {}),
           ...(res.writableFinished ? {} : { aborted: true }),
-          ...(logger.isLevelEnabled('debug') ? { req: { headers: req.headers } } : {}),
+          ...(logger.isLevelEnabled('debug') ? { req: { headers: redactedHeaders(req.headers) } } : {}),
         },
         'request',
       );
     });
     next();
   };
+}
+
+/** Header values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is redacted. */
+function redactedHeaders(headers: Request['headers']): Record<string, string | string[] | undefined> {
+  const redacted: Record<string, string | string[] | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    redacted[name] = Array.isArray(value) ? value.map(redactSecrets) : value === undefined ? value : redactSecrets(value);
+  }
+  return redacted;
 }
 
 function routeTemplate(req: Request): string {

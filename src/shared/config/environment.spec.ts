@@ -31,6 +31,6 @@ describe('Environment', () => {
 
   it('refuses a LOG_FORMAT other than json or pretty, and a METRICS_TOKEN under 16 characters', () => {
     expect(() => loadEnvironment({ LOG_FORMAT: 'xml' })).toThrow(/^Invalid configuration: LOG_FORMAT/);
-    expect(() => loadEnvironment({ METRICS_TOKEN: 'short-token' })).toThrow('Invalid configuration: METRICS_TOKEN: METRICS_TOKEN must be at least 16 characters');
+    expect(() => loadEnvironment({ METRICS_TOKEN: 'short-token' })).toThrow('Invalid configuration: METRICS_TOKEN must be at least 16 characters');
   });
 });

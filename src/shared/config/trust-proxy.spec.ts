@@ -27,8 +27,8 @@ describe('TRUST_PROXY', () => {
   });
 
   it('stops the start with the rule, never the value', () => {
-    expect(() => loadEnvironment({ TRUST_PROXY: 'true' })).toThrow(`Invalid configuration: TRUST_PROXY: ${TRUST_PROXY_RULE}`);
-    expect(() => loadEnvironment({ TRUST_PROXY: '10.0.0.0/99' })).toThrow(/^Invalid configuration: TRUST_PROXY: TRUST_PROXY must be false, loopback/);
+    expect(() => loadEnvironment({ TRUST_PROXY: 'true' })).toThrow(`Invalid configuration: ${TRUST_PROXY_RULE}`);
+    expect(() => loadEnvironment({ TRUST_PROXY: '10.0.0.0/99' })).toThrow(/^Invalid configuration: TRUST_PROXY must be false, loopback/);
   });
 });
 
