@@ -6,7 +6,5 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   name: 'api-keys',
   eventTypes: API_KEY_EVENT_TYPES,
   viewIdOf: (event) => event.data.keyId as string,
-  // Built from the key's one stream: its first event starts the view.
-  startsView: (event) => event.revision === 0,
   apply: applyToApiKeyView,
 };

@@ -70,24 +70,3 @@ describe('ViewProjection following the log', () => {
     expect(writes).toEqual(['insert b=1', 'save held a=6 @11', 'save held b=2 @12']);
   });
 });
-
-describe('ViewProjection: views the batch itself starts', () => {
-  const starting: ViewProjectionDefinition<Counter> = { ...counting, startsView: (event) => event.revision === 0 };
-
-  it('does not ask the store for a view whose first event is in the batch, and inserts it', async () => {
-    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
-    const asked: string[][] = [];
-    const getMany = store.getMany;
-    store.getMany = async (ids) => {
-      asked.push([...ids]);
-      return getMany(ids);
-    };
-    const projection = new ViewProjection(starting, store);
-    await projection.handle([counted('a', 10, 5), counted('b', 11, 0), counted('b', 12, 1)]);
-    projection.beginBulk();
-    await projection.handle([counted('c', 13, 0), counted('a', 14, 6)]);
-    await projection.endBulk();
-    expect(asked).toEqual([['a'], ['a']]);
-    expect(writes).toEqual(['insert b=2', 'save held a=6 @12', 'insert c=1', 'save held a=7 @14']);
-  });
-});

@@ -28,12 +28,6 @@ export interface ViewProjectionDefinition<V> {
   viewIdOf(event: RecordedEvent): string;
   /** Pure: the view after the event; returns the same object when the event was already applied. */
   apply(view: V | undefined, event: RecordedEvent): V | undefined;
-  /**
-   * Optional: true when no view can exist before this event (the first event of the one stream the view is built
-   * from), so the store is not asked for it: on FerretDB 1.24 a lookup of an absent id scans the collection. A view
-   * there all the same (the event applied again after a crash) is met by insertNew, which then writes it guarded.
-   */
-  startsView?(event: RecordedEvent): boolean;
 }
 
 /**
@@ -64,7 +58,8 @@ export class ViewProjection<V> implements Projection {
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     if (this.bulk) return this.handleInBulk(events, this.bulk);
-    const views = await this.store.getMany(this.idsToLookUp(events, () => false));
+    const ids = [...new Set(events.map((e) => this.definition.viewIdOf(e)))];
+    const views = await this.store.getMany(ids);
     const stored = new Set(views.keys());
     const changed = new Map<string, V>();
     for (const event of events) {
@@ -101,18 +96,8 @@ export class ViewProjection<V> implements Projection {
     this.bulk = null;
   }
 
-  /** The ids of the views these events touch, but those known (held) or started by the batch itself. */
-  private idsToLookUp(events: readonly RecordedEvent[], known: (id: string) => boolean): string[] {
-    const ids = new Map<string, boolean>();
-    for (const event of events) {
-      const id = this.definition.viewIdOf(event);
-      if (!ids.has(id)) ids.set(id, !known(id) && !(this.definition.startsView?.(event) ?? false));
-    }
-    return [...ids].filter(([, lookUp]) => lookUp).map(([id]) => id);
-  }
-
   private async handleInBulk(events: readonly RecordedEvent[], bulk: NonNullable<typeof this.bulk>): Promise<void> {
-    const missing = this.idsToLookUp(events, (id) => bulk.views.has(id));
+    const missing = [...new Set(events.map((e) => this.definition.viewIdOf(e)))].filter((id) => !bulk.views.has(id));
     if (missing.length > 0) {
       for (const [id, view] of await this.store.getMany(missing)) {
         bulk.views.set(id, view);

@@ -6,7 +6,5 @@ export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   name: 'key-usage',
   eventTypes: [KEY_USED],
   viewIdOf: (event) => event.data.keyId as string,
-  // Built from the key's one stream: its first event starts the view.
-  startsView: (event) => event.revision === 0,
   apply: applyToKeyUsageView,
 };
