@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { collectionOf } from '../../src/infrastructure/mongodb/mongo-read-model-generations.js';
@@ -71,48 +71,6 @@ whenMongo('MongoDB on a large log', (url) =>
         }
       } finally {
         await dropDatabase(url, db);
-      }
-    }, 300_000);
-
-    it('keeps serving the live generation when a rebuild is killed (-9), and the next rebuild resumes the killed one', async () => {
-      // Keys only created: no view changes once written, so saving after every page costs FerretDB no updates.
-      const createdOnly = makeTempDir('killed-rebuild');
-      const { events } = await seedEmbeddedLog(createdOnly.path, KEYS, { traffic: false });
-      const db = `psk_resume_${randomUUID().slice(0, 8)}`;
-      const env = { ...replayEnv(createdOnly.path, url, db), REBUILD_SAVE_INTERVAL_MS: '0' };
-      const complete = { keys: KEYS, revoked: 0, usage: 0 };
-      try {
-        expect(spawnSync(process.execPath, ['dist/cli.js', 'replay'], { env, timeout: 120_000 }).status).toBe(0);
-        expect(await pointer(url, db)).toEqual({ live: 1, building: null });
-
-        // Saving after every page (REBUILD_SAVE_INTERVAL_MS=0), it has saved the first page once the progress line
-        // of the second is out; killed then, with half the log still to read.
-        const killed = spawn(process.execPath, ['dist/cli.js', 'replay'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-        const exited = new Promise((resolve) => killed.once('exit', (code, signal) => resolve(signal)));
-        await new Promise<void>((resolve) => {
-          killed.once('exit', () => resolve());
-          let progress = '';
-          killed.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-            progress += chunk;
-            if (/ 10000 events/.test(progress)) resolve();
-          });
-        });
-        killed.kill('SIGKILL');
-        expect(await exited).toBe('SIGKILL');
-        expect(await pointer(url, db)).toEqual({ live: 1, building: 2 });
-        expect(await mongoCounts(url, db)).toEqual(complete);
-
-        const resumed = spawnSync(process.execPath, ['dist/cli.js', 'replay'], { encoding: 'utf8', env, timeout: 120_000 });
-        expect(resumed.status).toBe(0);
-        const [, fed, after] = /from (\d+) events .*\(resumed after position (\d+)\)/.exec(resumed.stdout) ?? [];
-        // It read only what the killed one had not saved.
-        expect(Number(after)).toBeGreaterThan(0);
-        expect(Number(fed)).toBe(events - Number(after));
-        expect(await pointer(url, db)).toEqual({ live: 2, building: null });
-        expect(await mongoCounts(url, db)).toEqual(complete);
-      } finally {
-        await dropDatabase(url, db);
-        createdOnly.remove();
       }
     }, 300_000);
 
