@@ -10,18 +10,11 @@ export interface SeededLog {
 
 const CHUNK = 1000;
 
-export interface SeedOptions {
-  accounts?: number;
-  /** False: keys only created, never used nor revoked, so no view changes once written. */
-  traffic?: boolean;
-}
-
 /**
  * Writes `keys` keys straight into the embedded log of `dataDir`, as the service would have recorded them:
- * each created and used once, every tenth revoked (unless `traffic` is false), in 50 accounts. For tests of
- * rebuilds and catch-ups.
+ * each created and used once, every tenth revoked, in ACCOUNTS accounts. For tests of rebuilds and catch-ups.
  */
-export async function seedEmbeddedLog(dataDir: string, keys: number, { accounts = 50, traffic = true }: SeedOptions = {}): Promise<SeededLog> {
+export async function seedEmbeddedLog(dataDir: string, keys: number, accounts = 50): Promise<SeededLog> {
   const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
   const keyIds = Array.from({ length: keys }, () => randomUUID());
   const at = new Date().toISOString();
@@ -48,12 +41,11 @@ export async function seedEmbeddedLog(dataDir: string, keys: number, { accounts 
                 actingKeyId: null,
               },
             },
-            ...(traffic && n % 10 === 0 ? [{ type: 'KeyRevoked', schemaVersion: 1, data: { keyId, accountId, revokedAt: at, actingKeyId: null } }] : []),
+            ...(n % 10 === 0 ? [{ type: 'KeyRevoked', schemaVersion: 1, data: { keyId, accountId, revokedAt: at, actingKeyId: null } }] : []),
           ],
         })),
       );
-      revoked += traffic ? chunk.filter(({ n }) => n % 10 === 0).length : 0;
-      if (!traffic) continue;
+      revoked += chunk.filter(({ n }) => n % 10 === 0).length;
       await store.appendToStreams(
         chunk.map(({ keyId, n, accountId }) => ({
           streamId: `api_key_usage-${keyId}`,
