@@ -15,14 +15,8 @@ export interface ServedRoute {
 /** What express's router (router 2.x) keeps of each route: its path matchers and its methods. */
 interface RouterLayer {
   readonly matchers?: readonly ((path: string) => unknown)[];
-  readonly route?: { readonly path: unknown; readonly methods: Record<string, boolean | undefined> };
+  readonly route?: { readonly methods: Record<string, boolean | undefined> };
 }
-
-/**
- * Nest mounts middleware applied to every route (nestjs-pino's request context) as a route on a catch-all path
- * for every method: it serves nothing, and counting it would make every method look allowed everywhere.
- */
-const CATCH_ALL_PATHS = new Set(['{/*splat}', '/{*splat}', '/*splat', '*', '/*']);
 
 /**
  * The routes registered on express (every Nest controller route, and any route registered on the adapter
@@ -32,7 +26,7 @@ const CATCH_ALL_PATHS = new Set(['{/*splat}', '/{*splat}', '/*splat', '*', '/*']
 export function servedRoutes(express: Express, edgeRoutes: readonly EdgeRoute[]): ServedRoute[] {
   const layers = (express.router as unknown as { stack: readonly RouterLayer[] }).stack;
   const fromExpress = layers.flatMap((layer): ServedRoute[] => {
-    if (!layer.route || !layer.matchers || CATCH_ALL_PATHS.has(String(layer.route.path))) return [];
+    if (!layer.route || !layer.matchers) return [];
     const methods = Object.keys(layer.route.methods)
       .filter((name) => layer.route?.methods[name])
       .map((name) => (name === '_all' ? '*' : name.toUpperCase()));
