@@ -8,6 +8,9 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   exit 1
 fi
 
+# shellcheck source=.ci/processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
+
 FERRETDB_VERSION=v1.24.2
 
 ferretdb_log() { echo "ferretdb: $*" >&2; }
@@ -84,30 +87,10 @@ ferretdb_start() {
 }
 
 ferretdb_stop() {
-  if [[ -n ${FERRETDB_PID:-} ]] && kill -0 "$FERRETDB_PID" 2>/dev/null; then
-    kill -TERM "$FERRETDB_PID"
-    local waited=0
-    while kill -0 "$FERRETDB_PID" 2>/dev/null && ((waited < 100)); do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if kill -0 "$FERRETDB_PID" 2>/dev/null; then kill -KILL "$FERRETDB_PID"; fi
-  fi
+  ci_stop_pid "${FERRETDB_PID:-}" 100
   FERRETDB_PID=
   if [[ -n ${FERRETDB_HOME:-} ]]; then rm -rf "$FERRETDB_HOME"; fi
   FERRETDB_HOME=
 }
 
-# `trap -p EXIT` prints: trap -- 'command' EXIT
-ferretdb_trap_command() { printf '%s' "$3"; }
-
-# Runs ferretdb_stop on exit, before any EXIT trap that was already set.
-ferretdb_trap_stop() {
-  local previous='' current
-  current=$(trap -p EXIT)
-  if [[ -n $current ]]; then previous=$(eval "ferretdb_trap_command $current"); fi
-  # shellcheck disable=SC2064 # expanded now on purpose, to keep the previous trap's command
-  trap "ferretdb_stop${previous:+; $previous}" EXIT
-}
-
-ferretdb_ensure_binary && ferretdb_start && ferretdb_trap_stop
+ferretdb_ensure_binary && ferretdb_start && ci_on_exit_first ferretdb_stop

@@ -9,6 +9,9 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   exit 1
 fi
 
+# shellcheck source=.ci/processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/processes.sh"
+
 redis_log() { echo "redis: $*" >&2; }
 
 redis_ensure_binary() {
@@ -48,34 +51,14 @@ redis_start() {
 }
 
 redis_stop() {
-  if [[ -n ${REDIS_PID:-} ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
-    kill -TERM "$REDIS_PID"
-    local waited=0
-    while kill -0 "$REDIS_PID" 2>/dev/null && ((waited < 50)); do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if kill -0 "$REDIS_PID" 2>/dev/null; then kill -KILL "$REDIS_PID"; fi
-  fi
+  ci_stop_pid "${REDIS_PID:-}" 50
   REDIS_PID=
   if [[ -n ${REDIS_HOME:-} ]]; then rm -rf "$REDIS_HOME"; fi
   REDIS_HOME=
 }
 
-# `trap -p EXIT` prints: trap -- 'command' EXIT
-redis_trap_command() { printf '%s' "$3"; }
-
-# Runs redis_stop on exit, before any EXIT trap that was already set (FerretDB's).
-redis_trap_stop() {
-  local previous='' current
-  current=$(trap -p EXIT)
-  if [[ -n $current ]]; then previous=$(eval "redis_trap_command $current"); fi
-  # shellcheck disable=SC2064 # expanded now on purpose, to keep the previous trap's command
-  trap "redis_stop${previous:+; $previous}" EXIT
-}
-
 if redis_ensure_binary; then
-  redis_start && redis_trap_stop
+  redis_start && ci_on_exit_first redis_stop
 else
   redis_log "redis-server could not be installed: the Redis suites will skip"
 fi
