@@ -17,16 +17,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { freePort, HOST, percentile, ROOT } from './lib/common.mjs';
+import { startRedis } from './lib/redis.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
-const HOST = '127.0.0.1';
 const VERIFY_TOKEN = 'bench-cluster-verify-token-0123456789abcdef';
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 60);
 const LOAD_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 4);
@@ -37,34 +35,6 @@ const TARGET_P99_MS = 50;
 const log = (message) => process.stderr.write(`[bench:cluster] ${message}\n`);
 const children = [];
 process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function startRedis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-  const port = await freePort();
-  const child = spawn('redis-server', ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  await new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Ready to accept connections')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`redis-server exited:\n${output}`)));
-  });
-  return { url: `redis://${HOST}:${port}`, stop: async () => child.kill('SIGTERM') };
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
@@ -141,14 +111,9 @@ async function probeUntilRevoked(url, key, stop) {
   return null;
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 function distribution(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  const round = (v) => (v === null ? null : Math.round(v * 10) / 10);
+  const round = (v) => (v === null || Number.isNaN(v) ? null : Math.round(v * 10) / 10);
   return { count: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? null) };
 }
 

@@ -9,15 +9,13 @@
 // Env: BENCH_SECONDS (8) per run, BENCH_ROUNDS (2), BENCH_CONNECTIONS (50).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, HOST, ROOT } from './lib/common.mjs';
+import { startRedis } from './lib/redis.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HOST = '127.0.0.1';
 const VERIFY_TOKEN = 'bench-shared-limits-verify-token-0123456789';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -25,14 +23,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const log = (message) => process.stderr.write(`[bench:shared-limits] ${message}\n`);
 const children = [];
 process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 async function waitFor(url) {
   for (let i = 0; i < 600; i++) {
@@ -44,18 +34,6 @@ async function waitFor(url) {
     await sleep(100);
   }
   throw new Error(`${url} did not answer`);
-}
-
-async function startRedis() {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => undefined };
-  const port = await freePort();
-  const child = spawn('redis-server', ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  children.push(child);
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
-    await sleep(50);
-  }
-  return { url: `redis://${HOST}:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
 async function startService(dataDir, redisUrl) {
@@ -130,7 +108,7 @@ async function main() {
     ];
     process.stdout.write(lines.join('\n'));
   } finally {
-    redis.stop();
+    await redis.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
