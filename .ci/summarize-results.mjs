@@ -1,10 +1,19 @@
-// Prints how many tests ran per backend and in the browser, and a closing "N passed, N failed, N skipped" line.
+// Prints how many tests ran per backend and in the browser, then one closing "N passed, N failed, N skipped" line
+// for the whole run: jest's tests plus schemathesis's operations (its JUnit reports, one test case per operation).
+//   node .ci/summarize-results.mjs <jest.json> [schemathesis.junit.xml ...]
+// FUZZ_STATUS (the schemathesis script's exit status) counts as one failure when no report records the failure.
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const [jestReport, ...junitReports] = process.argv.slice(2);
+const report = JSON.parse(readFileSync(jestReport, 'utf8'));
 const tests = report.testResults.flatMap((file) => file.assertionResults.map((t) => ({ ...t, file: file.name })));
 const count = (list, status) => list.filter((t) => t.status === status).length;
-const describe = (list) => `${count(list, 'passed')} passed, ${count(list, 'failed')} failed, ${count(list, 'pending') + count(list, 'skipped') + count(list, 'todo')} skipped`;
+const tally = (list) => ({
+  passed: count(list, 'passed'),
+  failed: count(list, 'failed'),
+  skipped: count(list, 'pending') + count(list, 'skipped') + count(list, 'todo'),
+});
+const describe = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed, ${skipped} skipped`;
 
 // Tests that need a server: those named after it, or in files named after it (the mapping unit tests are not).
 const needsServer = (pattern) => (t) => pattern.test(t.fullName) || pattern.test(t.file.split('/').pop());
@@ -13,5 +22,20 @@ const groups = {
   'EventStoreDB server': tests.filter((t) => needsServer(/eventstoredb/i)(t) && !/mapping/i.test(t.file)),
   'Browser (Chromium)': tests.filter((t) => t.file.includes('/test/browser/')),
 };
-for (const [name, list] of Object.entries(groups)) console.log(`${name} tests: ${describe(list)}`);
-console.log(`jest: ${describe(tests)}`);
+for (const [name, list] of Object.entries(groups)) console.log(`${name} tests: ${describe(tally(list))}`);
+const jest = tally(tests);
+console.log(`jest tests: ${describe(jest)}`);
+
+const fuzz = { passed: 0, failed: 0, skipped: 0 };
+for (const path of junitReports) {
+  const suites = readFileSync(path, 'utf8').match(/<testsuites\b[^>]*>/)?.[0] ?? '';
+  const attribute = (name) => Number(suites.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+  const failed = attribute('failures') + attribute('errors');
+  fuzz.failed += failed;
+  fuzz.skipped += attribute('skipped');
+  fuzz.passed += attribute('tests') - failed - attribute('skipped');
+}
+if (Number(process.env.FUZZ_STATUS ?? 0) !== 0 && fuzz.failed === 0) fuzz.failed = 1;
+if (junitReports.length > 0 || process.env.FUZZ_STATUS) console.log(`schemathesis operations: ${describe(fuzz)}`);
+
+console.log(`total: ${describe({ passed: jest.passed + fuzz.passed, failed: jest.failed + fuzz.failed, skipped: jest.skipped + fuzz.skipped })}`);
