@@ -7,14 +7,32 @@ import { configureApp } from './app/configure-app.js';
 import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
+import { createRootLogger } from './app/observability/root-logger.js';
+import { CannotListen, waitForStoresAtStart } from './app/start/wait-for-stores-at-start.js';
 import { InvalidConfigurationError } from './shared/config/environment.js';
 
 async function bootstrap(): Promise<void> {
   try {
     // Validated here, once; every module injects this instance.
     const environment = loadConfiguration(process.env);
+    const startLogger = createRootLogger(environment).child({ context: 'Main' });
+    try {
+      await waitForStoresAtStart(environment, startLogger);
+    } catch (error) {
+      if (!(error instanceof CannotListen)) throw error;
+      startLogger.fatal({ msg: 'cannot listen', host: environment.HOST, port: environment.PORT, code: error.cause.code, error: error.message });
+      process.exit(1);
+    }
     // Nest's own lines (module init, errors) go through the service's pino logger once it exists.
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), { bodyParser: false, bufferLogs: true });
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), {
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    }).catch((error: unknown) => {
+      // A store that went away between the check and the start, or a file that cannot be opened: one line.
+      startLogger.fatal({ msg: 'cannot start', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      process.exit(1);
+    });
     const logger = new ServiceLogger(app.get(Logger));
     app.useLogger(logger);
     configureApp(app);

@@ -1,0 +1,112 @@
+import { eventually } from '../support/eventually.js';
+import { ferretDbBinary, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
+import { createKeyWithCli, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const binary = ferretDbBinary();
+if (!binary) process.stdout.write('Store-down-at-start e2e skipped: no FerretDB binary (run .ci/ferretdb.sh or set FERRETDB_BIN)\n');
+
+const VERIFY_TOKEN = 'start-test-verify-token-0123456789abcdef';
+
+interface LogLine {
+  msg: string;
+  attempt?: number;
+  retry_in_ms?: number;
+  down?: Record<string, string>;
+}
+
+(binary ? describe : describe.skip)('MongoDB down when the service starts', () => {
+  let ferret: FerretDbInstance;
+  const dir = makeTempDir('store-down-at-start');
+
+  beforeAll(async () => {
+    ferret = await startFerretDb();
+    await ferret.stop();
+  }, 30_000);
+
+  afterAll(async () => {
+    await ferret.dispose();
+    dir.remove();
+  });
+
+  it('retries with backoff, answers 503 meanwhile, and becomes ready by itself when MongoDB comes up', async () => {
+    const { key } = createKeyWithCli(dir.path);
+    let service: ServiceProcess | null = null;
+    try {
+      service = await startServiceProcess(
+        { DATA_DIR: dir.path, MONGODB_URL: ferret.url, VERIFY_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
+        { captureStdout: true },
+      );
+      const url = service.url;
+      const lines = () =>
+        service!
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as LogLine);
+
+      // Liveness: the process is up and retrying; restarting it would not help.
+      const live = await fetch(`${url}/health`);
+      expect(live.status).toBe(200);
+      expect(await live.json()).toEqual({ status: 'starting' });
+
+      const ready = await fetch(`${url}/health/ready`);
+      expect(ready.status).toBe(503);
+      const readiness = (await ready.json()) as { error: { type: string }; details: { stores: Record<string, { status: string; error: string }>; attempts: number } };
+      expect(readiness.error.type).toBe('service_unavailable_error');
+      expect(readiness.details.stores.read_model.status).toBe('down');
+      expect(readiness.details.stores.read_model.error).toMatch(/ECONNREFUSED/);
+
+      // Nothing is served before the key table is loaded, verify included: a gateway gets 503 and when to retry.
+      const verify = await fetch(`${url}/v1/keys/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ key }),
+      });
+      expect(verify.status).toBe(503);
+      expect(verify.headers.get('retry-after')).toBe('5');
+      expect(((await verify.json()) as { error: { type: string } }).error.type).toBe('service_unavailable_error');
+      const listing = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } });
+      expect(listing.status).toBe(503);
+
+      // One line per attempt, the delay doubling.
+      await eventually(() => expect(lines().filter((line) => line.msg === 'store unreachable at start, retrying').length).toBeGreaterThanOrEqual(2), 15_000, 100);
+      const retries = lines().filter((line) => line.msg === 'store unreachable at start, retrying');
+      expect(retries.map((line) => line.attempt)).toEqual(retries.map((_, index) => index + 1));
+      expect(retries[1].retry_in_ms).toBe(2 * retries[0].retry_in_ms!);
+      expect(retries[0].down?.read_model).toMatch(/^MongoDB: .*ECONNREFUSED/);
+
+      await ferret.restart();
+      await eventually(async () => expect((await fetch(`${url}/health/ready`)).status).toBe(200), 30_000, 100);
+      expect(lines().some((line) => line.msg === 'stores reachable, starting')).toBe(true);
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+
+      // The key made while MongoDB was down is in the read model the service filled from the log.
+      const listed = await fetch(`${url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } });
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { data: unknown[] }).data).toHaveLength(1);
+      const verified = await fetch(`${url}/v1/keys/verify`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${VERIFY_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ key }),
+      });
+      expect(((await verified.json()) as { valid: boolean }).valid).toBe(true);
+    } finally {
+      if (service) {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    }
+  }, 90_000);
+
+  it('stops at once on SIGTERM while it waits', async () => {
+    await ferret.stop();
+    const service = await startServiceProcess({ DATA_DIR: dir.path, MONGODB_URL: ferret.url, LOG_FORMAT: 'json' });
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(503);
+    const asked = Date.now();
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(Date.now() - asked).toBeLessThan(3000);
+    await expect(fetch(`${service.url}/health`)).rejects.toThrow();
+  }, 30_000);
+});
