@@ -69,6 +69,15 @@ export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKey
         await readModel.insertNew!([fresh[0], late]);
         expect(await readModel.findById('acct_a', fresh[0].id)).toEqual(newer);
         expect(await readModel.findById('acct_a', late.id)).toEqual(late);
+
+        // A view started without a lookup (startsView) while an older one is stored: the newer one wins.
+        const revokedLater = { ...late, status: 'revoked' as const, revokedAt: '2026-01-03T00:00:00.000Z', revision: 1 };
+        const another = makeView({ createdPosition: 15 });
+        await readModel.insertNew!([revokedLater, another, newer]);
+        expect(await readModel.findById('acct_a', late.id)).toEqual(revokedLater);
+        expect(await readModel.findById('acct_a', another.id)).toEqual(another);
+        expect(await readModel.findById('acct_a', fresh[0].id)).toEqual(newer);
+        expect(await readModel.findById('acct_a', fresh[1].id)).toEqual(fresh[1]);
       });
     }
 

@@ -7,4 +7,5 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   eventTypes: API_KEY_EVENT_TYPES,
   viewIdOf: (event) => event.data.keyId as string,
   apply: applyToApiKeyView,
+  startsView: (event) => event.type === 'KeyCreated',
 };

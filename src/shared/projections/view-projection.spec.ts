@@ -61,6 +61,34 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
   });
 });
 
+describe('ViewProjection with views started by an event (startsView)', () => {
+  const starting: ViewProjectionDefinition<Counter> = {
+    ...counting,
+    eventTypes: ['Started', 'Counted'],
+    startsView: (event) => event.type === 'Started',
+  };
+  const started = (id: string, position: number) => ({ type: 'Started', data: { id }, position, revision: 0 }) as unknown as RecordedEvent;
+
+  for (const bulk of [false, true]) {
+    it(`looks up only the views the batch does not start itself${bulk ? ' (bulk)' : ''}`, async () => {
+      const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+      const lookedUp: string[] = [];
+      const getMany = store.getMany;
+      store.getMany = async (ids) => {
+        lookedUp.push(...ids);
+        return getMany(ids);
+      };
+      const projection = new ViewProjection(starting, store);
+      if (bulk) projection.beginBulk();
+      // c's first event in the batch is not its start: it may be stored, so it is looked up.
+      await projection.handle([started('b', 10), counted('a', 11, 5), counted('b', 12, 1), counted('c', 13, 3), started('d', 14)]);
+      if (bulk) await projection.endBulk();
+      expect(lookedUp.sort()).toEqual(['a', 'c']);
+      expect(writes).toEqual(['insert b=2,c=1,d=1', 'save held a=6 @14']);
+    });
+  }
+});
+
 describe('ViewProjection following the log', () => {
   it('inserts the views the store did not hold and saves the others with the checkpoint, when the store can insert', async () => {
     const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
