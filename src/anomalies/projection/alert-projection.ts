@@ -7,4 +7,6 @@ export const alertProjection: ViewProjectionDefinition<AlertView> = {
   eventTypes: [ANOMALY_DETECTED],
   viewIdOf: (event) => event.data.alertId as string,
   apply: applyToAlertView,
+  // A view per alert stream: the stream's first event starts it.
+  startsView: (event) => event.revision === 0,
 };

@@ -7,5 +7,6 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   eventTypes: API_KEY_EVENT_TYPES,
   viewIdOf: (event) => event.data.keyId as string,
   apply: applyToApiKeyView,
-  startsView: (event) => event.type === 'KeyCreated',
+  // A view per key stream: the stream's first event (the key's creation) starts it.
+  startsView: (event) => event.revision === 0,
 };

@@ -7,4 +7,6 @@ export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   eventTypes: [KEY_USED],
   viewIdOf: (event) => event.data.keyId as string,
   apply: applyToKeyUsageView,
+  // A view per key usage stream: the stream's first event (the key's first use) starts it.
+  startsView: (event) => event.revision === 0,
 };
