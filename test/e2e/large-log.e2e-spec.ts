@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { collectionOf } from '../../src/infrastructure/mongodb/mongo-read-model-generations.js';
@@ -42,6 +42,35 @@ async function mongoCounts(url: string, db: string, generation?: number) {
 
 const replayEnv = (dataDir: string, url: string, db: string) => ({ PATH: process.env.PATH, DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db });
 
+/** Every view document of a generation, in _id order: what two rebuilds are compared by. */
+async function viewDocuments(url: string, db: string, generation: number) {
+  return withDb(url, db, async (views) => ({
+    keys: await views.collection(collectionOf('api_keys', generation)).find({}).sort({ _id: 1 }).toArray(),
+    usage: await views.collection(collectionOf('key_usage', generation)).find({}).sort({ _id: 1 }).toArray(),
+  }));
+}
+
+/**
+ * Starts `replay` saving after every page of the log and SIGKILLs it once its progress shows a second page
+ * read: the first page's views and checkpoints were saved before the second page was read, so the kill always
+ * lands after a save and long before the end (each later page costs FerretDB seconds).
+ */
+async function killReplayAfterSecondPage(env: Record<string, string | undefined>): Promise<number> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'replay'], { env: { ...env, REBUILD_SAVE_INTERVAL_MS: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let progress = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const killedAt = await new Promise<number>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      progress += chunk;
+      const events = Number([...progress.matchAll(/ (\d+) events/g)].pop()?.[1] ?? 0);
+      if (events >= 2 * 5000 && child.kill('SIGKILL')) resolve(events);
+    });
+    child.once('exit', () => reject(new Error(`replay ended before it was killed: ${progress.slice(-300)}`)));
+  });
+  expect(await exited).toBe('SIGKILL');
+  return killedAt;
+}
+
 async function dropDatabase(url: string, db: string) {
   const client = new MongoClient(url);
   await client.db(db).dropDatabase();
@@ -73,6 +102,34 @@ whenMongo('MongoDB on a large log', (url) =>
         await dropDatabase(url, db);
       }
     }, 300_000);
+
+    it('resumes a rebuild killed with SIGKILL from its last save, and ends with the views of a full rebuild', async () => {
+      const db = `psk_resume_${randomUUID().slice(0, 8)}`;
+      const env = replayEnv(dir.path, url, db);
+      try {
+        await killReplayAfterSecondPage(env);
+        expect(await pointer(url, db)).toEqual({ live: 0, building: 1 });
+
+        const resumed = spawnSync(process.execPath, ['dist/cli.js', 'replay', '--json'], { encoding: 'utf8', env, timeout: 240_000 });
+        expect(resumed.status).toBe(0);
+        const result = JSON.parse(resumed.stdout) as { generation: number; resumed_after: number | null; events: number };
+        expect(result.generation).toBe(1);
+        // Resumed after the first page at least, so it read less than the whole log.
+        expect(result.resumed_after).toBeGreaterThanOrEqual(5000);
+        expect(result.events).toBeLessThan(seeded.events);
+        expect(await pointer(url, db)).toEqual({ live: 1, building: null });
+        expect(await mongoCounts(url, db)).toEqual({ keys: KEYS, revoked: seeded.revoked, usage: KEYS });
+
+        // Read before the full rebuild, which deletes the generations it does not make live (no service runs).
+        const afterResume = await viewDocuments(url, db, 1);
+        const full = spawnSync(process.execPath, ['dist/cli.js', 'replay', '--json'], { encoding: 'utf8', env, timeout: 240_000 });
+        expect(full.status).toBe(0);
+        expect(JSON.parse(full.stdout)).toMatchObject({ generation: 2, resumed_after: null, events: seeded.events });
+        expect(afterResume).toEqual(await viewDocuments(url, db, 2));
+      } finally {
+        await dropDatabase(url, db);
+      }
+    }, 600_000);
 
     it('is filled by a fresh instance on an empty database, which is not ready until it has caught up', async () => {
       const db = `psk_fill_${randomUUID().slice(0, 8)}`;
