@@ -4,8 +4,8 @@
 // the CLI, seeds keys through POST /v1/api-keys, measures resident memory (and, in a process of its own,
 // the heap the key table and rate limiter hold per key: bench/key-table-memory.mjs), then loads GET /health,
 // POST /v1/keys/verify and the same POSTs to a bare node:http floor (bench/floor-server.mjs) in
-// alternating rounds, health and verify again at a fixed rate below saturation, and GET /v1/api-keys,
-// with autocannon; reports verify/health and verify/floor as ratios, plus the KeyUsed events written
+// alternating rounds, health and verify again at a fixed rate below saturation, and GET /v1/api-keys
+// in rounds alternating with health, with autocannon; reports verify/health, verify/floor and listing/health as ratios, plus the KeyUsed events written
 // per second. Prints a Markdown report and writes bench/results/latest.json (and
 // latest.md). For each measured run it also reports where the CPU went (server, autocannon, every other
 // process) and flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
@@ -16,8 +16,9 @@
 //      BENCH_FIXED_RATE (1000 req/s): the constant rate of the open-loop runs (d),
 //      BENCH_ROUNDS (3) of alternating health, verify and floor runs,
 //      BENCH_LOG_LEVEL (warn): the service's LOG_LEVEL; `log` measures what the production default's logging costs,
-//      BENCH_PROFILE=1: CPU-profile the server during the first verify run (numbers are then perturbed;
-//      the profile and its summary go to bench/results/verify.cpuprofile and verify-profile.md).
+//      BENCH_PROFILE=1: CPU-profile the server during the first verify run and the first listing run (numbers
+//      are then perturbed; the profiles and their summaries go to bench/results/verify.cpuprofile,
+//      verify-profile.md, list.cpuprofile and list-profile.md).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,13 +63,17 @@ const SEED_CONCURRENCY = intFromEnv('BENCH_SEED_CONCURRENCY', 16, 1, 256);
 const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 100, 10, 60_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const TARGET_RATIO = 0.8;
+/** Issue 15: verify keeps at least this share of the bare node:http floor's rate, in the same run. */
+const TARGET_FLOOR_RATIO = 0.55;
+/** Issue 15: GET /v1/api-keys (20 per page of 10,000 keys) at least this share of GET /health's rate, in the same run. */
+const TARGET_LIST_RATIO = 0.7;
 /** Above this much of one core used by other processes during a measured run, the report says so. */
 const CONTENDED_PCT = 10;
 const TARGET_VERIFY_P99_MS = 5;
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 1, 10);
 const FIXED_RATE = intFromEnv('BENCH_FIXED_RATE', 1000, 1, 1_000_000);
 // Bounded in time: everything (start, seeding, 3 targets with warm-up, flush waits) or we stop.
-const BUDGET_MS = 300_000 + (3 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
+const BUDGET_MS = 300_000 + (5 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
 
 
 /** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
@@ -571,7 +576,11 @@ function markdown(report) {
   );
   lines.push(
     `| verify / floor req/s (median of rounds: ${ratios.verifyOverFloorByRound.map((r) => fmt(r, 3)).join(', ')}): ` +
-      `the share of a bare POST's speed the service keeps | ${fmt(ratios.verifyOverFloor, 3)} | (context) | |`,
+      `the share of a bare POST's speed the service keeps | ${fmt(ratios.verifyOverFloor, 3)} | ≥ ${ratios.verifyOverFloorTarget} | ${ratios.verifyOverFloorVerdict} |`,
+  );
+  lines.push(
+    `| listing / health req/s (median of rounds: ${ratios.listOverHealthByRound.map((r) => fmt(r, 3)).join(', ')}) | ` +
+      `${fmt(ratios.listOverHealth, 3)} | ≥ ${ratios.listTarget} | ${ratios.listVerdict} |`,
   );
   lines.push(`| verify p99 at saturation (b) | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
   lines.push(`| floor p99 at saturation (e): what this machine allows any POST route | ${fmt(ratios.floorP99Ms, 2)} ms | (context) | |`);
@@ -731,10 +740,29 @@ async function main() {
     const floorAtRate = summarize('floor at a fixed rate', [await openLoop(floor, verifyAtRateOptions, fixedRate, SECONDS)]);
     floor.stop();
 
-    // (c) an authenticated read route with the admin key.
-    const list = summarize('list', [
-      await (await load(service, 'list', { method: 'GET', path: '/v1/api-keys', headers: { authorization: `Bearer ${admin.key}` } }))(),
-    ]);
+    // (c) an authenticated read route with the admin key (20 per page of the 10,000 seeded keys), in rounds
+    // alternating with health, so that listing/health is a ratio within one run like verify/floor.
+    await projectionsCaughtUp(service);
+    const measureList = await load(service, 'list', { method: 'GET', path: '/v1/api-keys', headers: { authorization: `Bearer ${admin.key}` } });
+    const listRuns = [];
+    const listHealthRuns = [];
+    let listProfile = null;
+    for (let round = 1; round <= ROUNDS; round++) {
+      await projectionsCaughtUp(service);
+      listHealthRuns.push(await measureHealth());
+      await projectionsCaughtUp(service);
+      if (PROFILE && round === 1) await service.ipc('profile-start');
+      listRuns.push(await measureList());
+      if (PROFILE && round === 1) {
+        const file = join(RESULTS_DIR, 'list.cpuprofile');
+        await service.ipc('profile-stop', { file });
+        listProfile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
+        writeFileSync(join(RESULTS_DIR, 'list-profile.md'), `${formatSummary(listProfile)}\n`);
+      }
+    }
+    const list = summarize('list', listRuns);
+    const listHealth = summarize('health (listing rounds)', listHealthRuns);
+    const listRatios = listRuns.map((run, i) => run.result.requests.mean / listHealthRuns[i].result.requests.mean);
 
     const verifyAccepted = verify.ok2xx - verify.mismatches;
     const keyUsedWritten = keyUsedAfter - keyUsedBefore;
@@ -756,6 +784,7 @@ async function main() {
       { ...healthAtRate, label: `(d) GET /health at a constant ${fixedRate} req/s (open loop)` },
       { ...verifyAtRate, label: `(d) POST /v1/keys/verify at a constant ${fixedRate} req/s (open loop)` },
       { ...floorAtRate, label: `(d) the floor (e) at a constant ${fixedRate} req/s (open loop)` },
+      { ...listHealth, label: '(a) GET /health, in the listing rounds' },
       { ...list, label: '(c) GET /v1/api-keys (admin key, 20 per page)' },
     ];
     for (const t of targets) {
@@ -817,6 +846,12 @@ async function main() {
         healthAtRateP99Ms: healthAtRate.latencyMs.p99,
         floorAtRateP99Ms: floorAtRate.latencyMs.p99,
         atRateP99Verdict: verifyAtRate.latencyMs.p99 <= TARGET_VERIFY_P99_MS ? 'PASS' : 'MISS',
+        listOverHealth: median(listRatios),
+        listOverHealthByRound: listRatios,
+        listTarget: TARGET_LIST_RATIO,
+        listVerdict: median(listRatios) >= TARGET_LIST_RATIO ? 'PASS' : 'MISS',
+        verifyOverFloorTarget: TARGET_FLOOR_RATIO,
+        verifyOverFloorVerdict: median(floorRatios) >= TARGET_FLOOR_RATIO ? 'PASS' : 'MISS',
       },
       usage: {
         keyUsedBefore,
@@ -830,6 +865,7 @@ async function main() {
         projectionCatchUpSeconds: catchUpSeconds,
       },
       profile,
+      listProfile,
     };
   } catch (error) {
     // When the service died under us, that is the cause; what failed next is only its consequence.
@@ -846,6 +882,7 @@ async function main() {
     const text = markdown(report);
     process.stdout.write(`\n${text}\n`);
     if (report.profile) process.stdout.write(`\n### Server CPU profile during the verify run\n\n${formatSummary(report.profile)}\n`);
+    if (report.listProfile) process.stdout.write(`\n### Server CPU profile during the listing run\n\n${formatSummary(report.listProfile)}\n`);
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(RESULTS_DIR, 'latest.md'), `${text}\n`);

@@ -48,6 +48,23 @@ export function keyUsageReadModelContract(name: string, open: () => Promise<KeyU
       await readModel.ping();
     });
 
+    it('answers the listing summaries of the keys it has, in any number, without the hourly series', async () => {
+      const used = makeUsage({ accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-02T03:04:05.678Z' });
+      const others = Array.from({ length: 24 }, () => makeUsage());
+      await readModel.save([used, ...others], 30);
+      const unknown = randomUUID();
+      const summaries = await readModel.summaries([unknown, used.keyId]);
+      expect(summaries).toEqual(new Map([[used.keyId, { accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-02T03:04:05.678Z' }]]));
+      // Each page size asked again gives the same answers (the embedded store prepares one statement per size).
+      for (const size of [1, 20, 21, 20, 1]) {
+        const ids = others.slice(0, size).map((usage) => usage.keyId);
+        const page = await readModel.summaries(ids);
+        expect([...page.keys()].sort()).toEqual([...ids].sort());
+        expect(page.get(ids[0])).toEqual({ accepted: 3, rateLimited: 1, lastUsedAt: '2026-01-01T01:30:00.000Z' });
+      }
+      expect((await readModel.summaries([])).size).toBe(0);
+    });
+
     it('replaces a view only with a higher revision and never moves the checkpoint back', async () => {
       const usage = makeUsage();
       const later = { ...usage, accepted: 4, lastIp: null, revision: 4 };

@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { eventually } from '../support/eventually.js';
+import { parseExposition, sample } from '../support/prometheus-text.js';
 import { whenRedis, startRedisServer, type RedisServer } from '../support/redis.js';
 import { createKeyWithCli, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -65,9 +66,23 @@ whenRedis('Shared rate limits across three instances', () => {
       return { status: res.status, sharing: body.details.rate_limits.sharing };
     };
 
+    /** The rate-limit sharing metrics of one instance: the current mode's gauge, the fallbacks, the lone decisions. */
+    const limitMetrics = async (instance: ServiceProcess) => {
+      const res = await fetch(`${instance.url}/metrics`);
+      expect(res.status).toBe(200);
+      const samples = parseExposition(await res.text());
+      const modes = ['shared', 'per-instance', 'in-process'].filter((mode) => sample(samples, `parsesphere_rate_limits_sharing{mode="${mode}"}`) === 1);
+      return {
+        mode: modes.join(','),
+        fallbacks: sample(samples, 'parsesphere_rate_limit_fallbacks_total'),
+        alone: sample(samples, 'parsesphere_rate_limit_per_instance_decisions_total'),
+      };
+    };
+
     it('admits exactly the limit, 10 per 60 s, to a key hit round-robin', async () => {
       expect(await roundRobin(keys.exact, 30)).toBe(10);
       for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'shared' });
+      for (const instance of instances) expect(await limitMetrics(instance)).toEqual({ mode: 'shared', fallbacks: 0, alone: 0 });
     });
 
     it('makes every instance refuse a revoked key at once, through the nudge, and answers with a receipt', async () => {
@@ -95,12 +110,19 @@ whenRedis('Shared rate limits across three instances', () => {
       await redis.stop();
       expect(await roundRobin(keys.outage, 36)).toBe(30);
       for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'per-instance' });
+      // The metrics say so too: one fallback per instance, and its 12 requests of the 36 decided alone.
+      for (const instance of instances) {
+        const seen = await limitMetrics(instance);
+        expect(seen).toEqual({ mode: 'per-instance', fallbacks: 1, alone: expect.any(Number) });
+        expect(seen.alone).toBeGreaterThanOrEqual(12);
+      }
       // Everything else works: a /v1 route answers.
       const list = await fetch(`${instances[0].url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys.other}` } });
       expect(list.status).toBe(200);
     });
 
     it('shares again by itself once Redis is back', async () => {
+      const duringOutage = await Promise.all(instances.map(limitMetrics));
       await redis.start();
       const probe = new Redis(redis.url);
       try {
@@ -116,6 +138,10 @@ whenRedis('Shared rate limits across three instances', () => {
       }
       expect(await roundRobin(keys.recovered, 30)).toBe(10);
       for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'shared' });
+      // Back to shared, the fallback counted once, and nothing more decided alone once Redis answered.
+      for (const [i, instance] of instances.entries()) {
+        expect(await limitMetrics(instance)).toEqual({ mode: 'shared', fallbacks: 1, alone: duringOutage[i].alone });
+      }
     });
   });
 });

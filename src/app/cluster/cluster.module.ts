@@ -9,6 +9,9 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
 import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
+import { Metrics } from '../../shared/metrics/metrics.port.js';
+import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import { declareRateLimitFallbackCounters, exposeRateLimitSharing } from './rate-limit-metrics.js';
 
 const FIRST_CONNECT_WAIT_MS = 2000;
 /** How long a DELETE waits for the other instances' confirmations: the propagation bound the receipt reports against. */
@@ -20,10 +23,17 @@ const logger = new Logger('Cluster');
  * of the embedded log; without it, limits in this process and the log's own poll. An unreachable Redis does
  * not stop the start: the instance counts alone and the connections keep trying.
  */
-async function openRateLimitStore(config: Environment): Promise<RateLimitStore> {
-  if (!config.REDIS_URL) return new InProcessRateLimitStore();
+async function openRateLimitStore(config: Environment, metrics: Metrics | undefined): Promise<RateLimitStore> {
+  metrics ??= NO_METRICS;
+  const counters = declareRateLimitFallbackCounters(metrics);
+  if (!config.REDIS_URL) {
+    const store = new InProcessRateLimitStore();
+    exposeRateLimitSharing(metrics, store);
+    return store;
+  }
   const redis = openRedisConnection(config.REDIS_URL, 'parsesphere-keys-limits');
-  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message));
+  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), Date.now, counters);
+  exposeRateLimitSharing(metrics, store);
   if (!(await redisReady(redis, FIRST_CONNECT_WAIT_MS))) {
     store.reportUnavailable(`no connection within ${FIRST_CONNECT_WAIT_MS} ms, retrying`);
   }
@@ -64,7 +74,7 @@ export class ClusterModule implements OnApplicationBootstrap, OnApplicationShutd
     return {
       module: ClusterModule,
       providers: [
-        { provide: RATE_LIMIT_STORE, useFactory: openRateLimitStore, inject: [Environment] },
+        { provide: RATE_LIMIT_STORE, useFactory: openRateLimitStore, inject: [Environment, { token: Metrics, optional: true }] },
         { provide: RedisAppendFanOut, useFactory: openAppendFanOut, inject: [Environment, EVENT_STORE] },
         { provide: RedisRevocationConfirmations, useFactory: openRevocationConfirmations, inject: [Environment, ProjectionProgress] },
         {

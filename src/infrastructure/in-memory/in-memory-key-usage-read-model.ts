@@ -1,9 +1,18 @@
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
-import type { KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary, KeyUsageView } from '../../usage/projection/key-usage-view.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
 export class InMemoryKeyUsageReadModel extends InMemoryViewStore<KeyUsageView> implements KeyUsageReadModel {
   constructor() {
     super((view) => view.keyId);
+  }
+
+  async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
+    const found = new Map<string, KeyUsageSummary>();
+    for (const id of ids) {
+      const view = this.views.get(id);
+      if (view) found.set(id, { accepted: view.accepted, rateLimited: view.rateLimited, lastUsedAt: view.lastUsedAt });
+    }
+    return found;
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { gcra } from '../../shared/rate-limit/gcra.js';
-import { RedisRateLimitStore } from './redis-rate-limit-store.js';
+import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import { type FallbackCounters, RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 /** Stands in for Redis: runs the script's step on a map, on the test's clock, or fails like a timed-out command. */
 class FakeRedis {
@@ -34,6 +35,7 @@ describe('RedisRateLimitStore', () => {
   let clock: { now: number };
   let redis: FakeRedis;
   let logs: string[];
+  let counters: FallbackCounters;
   let store: RedisRateLimitStore;
   const consume = (times: number, subject = 'key:a') =>
     Array.from({ length: times }).reduce<Promise<boolean[]>>(
@@ -45,7 +47,8 @@ describe('RedisRateLimitStore', () => {
     clock = { now: 1_000_000 };
     redis = new FakeRedis(clock);
     logs = [];
-    store = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), () => clock.now);
+    counters = { fallbacks: NO_METRICS.counter({ name: 'f', help: '' }).series({}), perInstanceDecisions: NO_METRICS.counter({ name: 'p', help: '' }).series({}) };
+    store = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), () => clock.now, counters);
   });
 
   it('decides with the shared state while Redis answers', async () => {
@@ -74,9 +77,15 @@ describe('RedisRateLimitStore', () => {
     redis.failing = null;
     expect(await consume(1, 'key:b')).toEqual([true]);
     expect(store.sharing()).toEqual({ mode: 'shared' });
+    // One outage, three requests decided alone; the request after it went to Redis again.
+    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 3]);
+    redis.failing = new Error('Connection is closed.');
+    await consume(1, 'key:c');
+    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([2, 4]);
     expect(logs).toEqual([
       'warn: Redis unavailable (Command timed out): rate limits are counted per instance until it answers again',
       'log: Redis answers again: rate limits are shared by every instance',
+      'warn: Redis unavailable (Connection is closed.): rate limits are counted per instance until it answers again',
     ]);
   });
 
@@ -84,6 +93,7 @@ describe('RedisRateLimitStore', () => {
     redis.status = 'reconnecting';
     expect(await consume(5)).toEqual([true, true, true, true, false]);
     expect(redis.calls).toBe(0);
+    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 5]);
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Redis connection is reconnecting' });
     expect(logs).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { gcra, type RateDecision, type RateLimit } from '../../shared/rate-limit/gcra.js';
 import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
@@ -12,6 +13,20 @@ const KEY_PREFIX = 'parsesphere:rate:';
 const SWEEP_EVERY = 10_000;
 
 export type RedisLog = (level: 'warn' | 'log', message: string) => void;
+
+/** Counted when Redis cannot answer: each outage once, and every request decided per instance meanwhile. */
+export interface FallbackCounters {
+  readonly fallbacks: CounterSeries;
+  readonly perInstanceDecisions: CounterSeries;
+}
+
+class Tally implements CounterSeries {
+  value = 0;
+
+  inc(by = 1): void {
+    this.value += by;
+  }
+}
 
 /**
  * Limits shared by every instance: one atomic GCRA step in Redis per request (EVALSHA, auto-pipelined), so
@@ -31,6 +46,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     redis: Redis,
     private readonly log: RedisLog,
     private readonly now: () => number = Date.now,
+    private readonly counters: FallbackCounters = { fallbacks: new Tally(), perInstanceDecisions: new Tally() },
   ) {
     redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
     this.redis = redis as WithGcra;
@@ -43,7 +59,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (refused) return refused;
     if (this.redis.status !== 'ready') {
       this.reportUnavailable(`Redis connection is ${this.redis.status}`);
-      return this.local.consume(subject, limit);
+      return this.decideAlone(subject, limit);
     }
     let reply: GcraReply;
     try {
@@ -51,7 +67,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(interval), String(limit.perSeconds * 1000));
     } catch (error) {
       this.reportUnavailable(error instanceof Error ? error.message : String(error));
-      return this.local.consume(subject, limit);
+      return this.decideAlone(subject, limit);
     }
     this.shared();
     const [, storedTat, redisNow] = reply;
@@ -75,6 +91,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     await closeRedis(this.redis);
   }
 
+  private decideAlone(subject: string, limit: RateLimit): RateDecision {
+    this.counters.perInstanceDecisions.inc();
+    return this.local.consume(subject, limit);
+  }
+
   private knownRefused(subject: string, now: number): RateDecision | null {
     const known = this.refusedUntil.get(subject);
     if (!known) return null;
@@ -95,6 +116,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   reportUnavailable(reason: string): void {
     if (this.state.mode === 'per-instance') return;
     this.state = { mode: 'per-instance', reason, since: new Date(this.now()).toISOString() };
+    this.counters.fallbacks.inc();
     this.log('warn', `Redis unavailable (${reason}): rate limits are counted per instance until it answers again`);
   }
 

@@ -22,7 +22,7 @@ interface ApiKeyRow {
 export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow> implements ApiKeyReadModel {
   private readonly queries: {
     byId: Database.Statement<[string, string], ApiKeyRow>;
-    list: Database.Statement<[string, number, number], ApiKeyRow>;
+    list: Database.Statement<[string, number, number], ListedRow>;
     scan: Database.Statement<[string, number], ApiKeyRow>;
   };
 
@@ -64,9 +64,12 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     });
     this.queries = {
       byId: this.db.prepare('SELECT * FROM api_keys WHERE account_id = ? AND id = ?'),
-      list: this.db.prepare(
-        'SELECT * FROM api_keys WHERE account_id = ? AND created_position < ? ORDER BY created_position DESC LIMIT ?',
-      ),
+      // Positional rows: a page is read column by column into its views, without an object per row to build first.
+      list: this.db
+        .prepare<[string, number, number], ListedRow>(
+          `SELECT ${LISTED_COLUMNS} FROM api_keys WHERE account_id = ? AND created_position < ? ORDER BY created_position DESC LIMIT ?`,
+        )
+        .raw(true) as unknown as Database.Statement<[string, number, number], ListedRow>,
       scan: this.db.prepare('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?'),
     };
   }
@@ -78,12 +81,36 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     const rows = this.queries.list.all(accountId, query.beforePosition ?? Number.MAX_SAFE_INTEGER, query.limit + 1);
-    return { views: rows.slice(0, query.limit).map(toView), hasMore: rows.length > query.limit };
+    const views: ApiKeyView[] = [];
+    for (let i = 0; i < rows.length && i < query.limit; i++) views.push(listedView(rows[i]));
+    return { views, hasMore: rows.length > query.limit };
   }
 
   async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
     return this.queries.scan.all(afterId ?? '', limit).map(toView);
   }
+}
+
+const LISTED_COLUMNS =
+  'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, created_position, revision';
+type ListedRow = [
+  id: string,
+  accountId: string,
+  name: string | null,
+  prefix: string,
+  secretHash: string,
+  status: 'active' | 'revoked',
+  rateLimitRequests: number,
+  rateLimitPerSeconds: number,
+  createdAt: string,
+  revokedAt: string | null,
+  createdPosition: number,
+  revision: number,
+];
+
+function listedView(row: ListedRow): ApiKeyView {
+  const [id, accountId, name, prefix, secretHash, status, requests, perSeconds, createdAt, revokedAt, createdPosition, revision] = row;
+  return { id, accountId, name, prefix, secretHash, status, rateLimit: { requests, perSeconds }, createdAt, revokedAt, createdPosition, revision };
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {

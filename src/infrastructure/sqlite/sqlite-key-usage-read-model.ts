@@ -1,5 +1,6 @@
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
-import type { KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import type Database from 'better-sqlite3';
+import type { KeyUsageSummary, KeyUsageView } from '../../usage/projection/key-usage-view.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface KeyUsageRow {
@@ -17,6 +18,9 @@ interface KeyUsageRow {
 
 /** Usage views in the embedded read-model file, beside the key views. */
 export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUsageRow> implements KeyUsageReadModel {
+  /** The summary statement for each number of ids asked, prepared once: a listing asks for its page size again and again. */
+  private readonly summaryStatements = new Map<number, Database.Statement<string[], SummaryRow>>();
+
   constructor(file: string) {
     super(file, {
       table: 'key_usage',
@@ -47,7 +51,34 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
       toView,
     });
   }
+
+  async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
+    const found = new Map<string, KeyUsageSummary>();
+    if (ids.length === 0) return found;
+    // Positional rows of four columns: the hourly series, the widest column, is neither read nor parsed.
+    for (const [keyId, accepted, rateLimited, lastUsedAt] of this.summaryStatement(ids.length).all(...ids)) {
+      found.set(keyId, { accepted, rateLimited, lastUsedAt });
+    }
+    return found;
+  }
+
+  private summaryStatement(count: number): Database.Statement<string[], SummaryRow> {
+    let statement = this.summaryStatements.get(count);
+    if (!statement) {
+      if (this.summaryStatements.size >= MAX_CACHED_STATEMENTS) this.summaryStatements.clear();
+      statement = this.db
+        .prepare<string[], SummaryRow>(
+          `SELECT key_id, accepted, rate_limited, last_used_at FROM key_usage WHERE key_id IN (${Array.from({ length: count }, () => '?').join(',')})`,
+        )
+        .raw(true) as unknown as Database.Statement<string[], SummaryRow>;
+      this.summaryStatements.set(count, statement);
+    }
+    return statement;
+  }
 }
+
+type SummaryRow = [keyId: string, accepted: number, rateLimited: number, lastUsedAt: string];
+const MAX_CACHED_STATEMENTS = 16;
 
 function toView(row: KeyUsageRow): KeyUsageView {
   return {

@@ -1,4 +1,4 @@
-import { type KeyUsageView, last24Hours } from '../../usage/projection/key-usage-view.js';
+import { type KeyUsageSummary, type KeyUsageView, last24Hours } from '../../usage/projection/key-usage-view.js';
 import type { KeyRateLimit } from '../domain/api-key-events.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
 import type { ApiKeyDetailResponse, ApiKeyResponse, RateLimitResponse } from './api-key.response.js';
@@ -11,7 +11,7 @@ export const presentRateLimit = (limit: KeyRateLimit): RateLimitResponse => ({
   per_seconds: limit.perSeconds,
 });
 
-export function presentApiKey(view: ApiKeyView, usage: KeyUsageView | undefined): ApiKeyResponse {
+export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefined): ApiKeyResponse {
   return {
     id: view.id,
     name: view.name,

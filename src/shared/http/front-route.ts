@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { requestIdFrom } from './request-id.js';
+import { carryRequestId } from './send-json.js';
 
 /** What the express middleware would have given a route: its request id and the client's address. */
 export interface FrontRouteContext {
@@ -38,7 +39,8 @@ export function serveAheadOfFramework(
     const route = routeFor(table, req);
     if (!route) return next(req, res);
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
+    // Answered through sendJson, which writes it in X-Request-Id with the other headers.
+    carryRequestId(res, requestId);
     route.handle(req, res, { requestId, clientIp: proxyaddr(req, trustProxy) });
   });
 }

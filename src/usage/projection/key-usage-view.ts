@@ -23,6 +23,9 @@ export interface KeyUsageView {
   revision: number;
 }
 
+/** The part of a usage view a listing shows: read without the hourly series, which only the key's own page needs. */
+export type KeyUsageSummary = Pick<KeyUsageView, 'accepted' | 'rateLimited' | 'lastUsedAt'>;
+
 const HOURS_KEPT = 48;
 const HOUR_MS = 3_600_000;
 

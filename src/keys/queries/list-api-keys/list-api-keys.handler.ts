@@ -20,7 +20,7 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
       beforePosition = cursor.createdPosition;
     }
     const page = await this.keys.list(query.accountId, { limit: query.limit, beforePosition });
-    const usage = await this.usage.getMany(page.views.map((view) => view.id));
+    const usage = await this.usage.summaries(page.views.map((view) => view.id));
     return { keys: page.views.map((view) => ({ view, usage: usage.get(view.id) })), hasMore: page.hasMore };
   }
 }

@@ -1,9 +1,9 @@
 import { Query } from '@nestjs/cqrs';
-import type { KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary } from '../../../usage/projection/key-usage-view.js';
 import type { ApiKeyView } from '../../projection/api-key-view.js';
 
 export interface ApiKeyListing {
-  keys: Array<{ view: ApiKeyView; usage: KeyUsageView | undefined }>;
+  keys: Array<{ view: ApiKeyView; usage: KeyUsageSummary | undefined }>;
   hasMore: boolean;
 }
 
