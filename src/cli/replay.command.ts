@@ -21,7 +21,7 @@ function drawProgress({ events, position, head }: RebuildProgress): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${(share * 100).toFixed(0)}% ${events} events`);
 }
 
-/** How many services say they run on this store now: they keep serving the generation they opened until they restart. */
+/** How many services say they run on this store now: each moves to the new generation within its GENERATION_CHECK_INTERVAL_MS. */
 async function runningServices(environment: Environment): Promise<number> {
   const heartbeats = await openServiceHeartbeats(environment);
   try {
@@ -34,8 +34,8 @@ async function runningServices(environment: Environment): Promise<number> {
 /**
  * Rebuilds every read model declared `rebuiltByReplay` into a new generation beside the live one (blue/green),
  * resuming one that was interrupted, and makes it live once it has read the log to its end. Safe while services
- * run: they keep serving the generation they opened, which is never written by the rebuild, until they restart.
- * Old generations are deleted only when no service runs.
+ * run: they keep serving the generation they opened, which the rebuild never writes, until it is live, then move
+ * to it by themselves. Old generations are deleted only when no service runs.
  */
 export async function replay(options: ReplayOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true });
@@ -58,7 +58,7 @@ export async function replay(options: ReplayOptions, environment: Environment): 
     const after =
       running === 0
         ? `; it is live.`
-        : `; it is live. ${running} running service(s) keep serving generation ${result.previous} until they restart; ` +
+        : `; it is live. ${running} running service(s) move to it within their GENERATION_CHECK_INTERVAL_MS (5 s by default); ` +
           'older generations are deleted by a replay run with no service running.';
     process.stdout.write(
       `Rebuilt read-model generation ${result.generation} from ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)${resumed}${after}\n`,

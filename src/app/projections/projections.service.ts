@@ -1,10 +1,11 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { ProjectionDeclaration } from '../../shared/projections/projection-declaration.js';
 import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../shared/projections/projection-runner.js';
+import { GENERATION_SWITCH, type GenerationSwitch } from '../../shared/storage/generation-switch.js';
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import type { Storage } from '../storage/storage.js';
 import { openProjections, RUNNER_RETRY } from './open-projections.js';
@@ -23,6 +24,11 @@ type WatchedProjection = Pick<ProjectionRunner, 'status' | 'waitUntilProcessed'>
 interface Watched {
   declaration: ProjectionDeclaration<Storage>;
   runner: WatchedProjection;
+}
+
+interface LocalRunner {
+  declaration: ProjectionDeclaration<Storage>;
+  runner: ProjectionRunner;
 }
 
 export interface ProjectionLag extends ProjectionStatus {
@@ -44,14 +50,18 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   private readonly logger = new Logger('Projections');
   private readonly log = (level: 'warn' | 'error', message: string) => this.logger[level](message);
   private readonly thread: ProjectionThread;
-  private local: ProjectionRunner[] = [];
+  private local: LocalRunner[] = [];
   private watched: Watched[] = [];
+  private generationTimer: NodeJS.Timeout | null = null;
+  /** The move to another generation under way, awaited by a stop. */
+  private moving: Promise<void> | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_STORAGE) private readonly storage: Storage,
     @Inject(Environment) private readonly config: Environment,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(GENERATION_SWITCH) private readonly generations: GenerationSwitch<Storage> | null = null,
   ) {
     super();
     this.thread = new ProjectionThread(onThread('projection-thread'), config, storage.generation, this.log);
@@ -66,9 +76,12 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       log: this.log,
       provided: (token) => this.moduleRef.get(token, { strict: false }),
     });
-    this.local = opened.map(({ projection }) => new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, saveEveryMs: this.config.REBUILD_SAVE_INTERVAL_MS, onLog: this.log }));
+    this.local = opened.map(({ declaration, projection }) => ({
+      declaration,
+      runner: new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, saveEveryMs: this.config.REBUILD_SAVE_INTERVAL_MS, onLog: this.log }),
+    }));
     const runners = new Map<string, WatchedProjection>([
-      ...this.local.map((runner) => [runner.projection.name, runner] as const),
+      ...this.local.map(({ runner }) => [runner.projection.name, runner] as const),
       ...this.thread.projections.map((mirror) => [mirror.projection.name, mirror] as const),
     ]);
     // Reported durable read models first, then in-memory ones, then background work (each in catalog order),
@@ -77,8 +90,43 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       const runner = runners.get(declaration.name);
       return runner ? [{ declaration, runner }] : [];
     }).sort((a, b) => reportingRank(a.declaration) - reportingRank(b.declaration));
-    await Promise.all([this.thread.start(), ...this.local.map((runner) => runner.start())]);
+    await Promise.all([this.thread.start(), ...this.local.map(({ runner }) => runner.start())]);
     await this.catchUpAccessBeforeServing();
+    if (this.generations) {
+      this.generationTimer = setInterval(() => void this.followLiveGeneration(), this.config.GENERATION_CHECK_INTERVAL_MS);
+      this.generationTimer.unref();
+    }
+  }
+
+  /**
+   * A rebuild (`replay`) made another generation of the read models live: the projections that write the
+   * rebuilt views stop, the storage opens the new generation (every port bound to it follows), the projection
+   * thread moves too, and they go on from the new generation's checkpoints. Requests keep being served, from
+   * the previous generation until the moment of the switch; those waiting for their writes keep waiting.
+   */
+  private async followLiveGeneration(): Promise<void> {
+    if (!this.generations || this.moving) return;
+    const live = await this.storage
+      .generations()
+      .read()
+      .then((state) => state.live)
+      .catch(() => this.storage.generation);
+    if (live === this.storage.generation) return;
+    this.moving = this.moveTo(live, this.generations).finally(() => (this.moving = null));
+    await this.moving;
+  }
+
+  private async moveTo(live: number, generations: GenerationSwitch<Storage>): Promise<void> {
+    const from = this.storage.generation;
+    const rebuilt = this.local.filter(({ declaration }) => declaration.rebuiltByReplay).map(({ runner }) => runner);
+    await Promise.all(rebuilt.map((runner) => runner.pause()));
+    try {
+      await generations.switchTo(live);
+    } catch (error) {
+      this.logger.error(`Could not open read-model generation ${live}; staying on ${from}: ${(error as Error).message}`);
+    }
+    await Promise.all([this.thread.moveTo(this.storage.generation), ...rebuilt.map((runner) => runner.start())]);
+    if (this.storage.generation === live) this.logger.log(`Moved to read-model generation ${live} (made live by a rebuild) from ${from}`);
   }
 
   /**
@@ -86,6 +134,8 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
    * out (UsageRecorder.onModuleDestroy, an earlier phase) is then in the views, not left for the next start.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.generationTimer) clearInterval(this.generationTimer);
+    await this.moving;
     const head = await this.store.headPosition().catch(() => null);
     if (head !== null) {
       const running = this.watched.filter(({ runner }) => runner.status().running);
@@ -97,7 +147,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
         ),
       );
     }
-    await Promise.all([this.thread.stop(), ...this.local.map((runner) => runner.stop())]);
+    await Promise.all([this.thread.stop(), ...this.local.map(({ runner }) => runner.stop())]);
   }
 
   /** Resolves once the read models have seen the log up to `position`, so a read right after sees the write. */

@@ -38,9 +38,9 @@ export interface GenerationRebuild<S extends ReadModelStorage> {
 /**
  * Blue/green: fills the next generation of the read models from the log, beside the live one, which keeps
  * serving and is never written; then makes it live in one write. A rebuild interrupted (killed, store down)
- * resumes where its last flush left off the next time, and until it finishes nothing serves it. Instances
- * started before the switch keep serving (and following the log into) the generation they opened until they
- * restart: deleting old generations is the caller's call (dropGenerationsBut).
+ * resumes where its last flush left off the next time, and until it finishes nothing serves it. Running
+ * instances keep serving (and following the log into) the generation they opened until they see the switch
+ * (ProjectionsService.followLiveGeneration): deleting old generations is the caller's call (dropGenerationsBut).
  */
 export async function rebuildProjections<S extends ReadModelStorage>(rebuild: GenerationRebuild<S>): Promise<RebuildResult> {
   const started = process.hrtime.bigint();

@@ -3,6 +3,7 @@ import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { timedEventStore } from '../../shared/event-store/timed-event-store.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
+import { GENERATION_SWITCH, GenerationSwitch } from '../../shared/storage/generation-switch.js';
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import { openEventStore, openReadModelStorage, type Storage } from './storage.js';
 
@@ -31,13 +32,23 @@ export class StorageModule implements OnApplicationShutdown {
           inject: [Environment, { token: Metrics, optional: true }],
         },
         {
-          provide: READ_MODEL_STORAGE,
-          useFactory: (config: Environment) =>
-            options.readModels ? openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message) }) : null,
+          // The live generation, followed by the projections service when a rebuild switches it (GenerationSwitch).
+          provide: GENERATION_SWITCH,
+          useFactory: async (config: Environment) => {
+            if (!options.readModels) return null;
+            const open = (generation?: number) =>
+              openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message), generation });
+            return new GenerationSwitch<Storage>(await open(), open);
+          },
           inject: [Environment],
         },
+        {
+          provide: READ_MODEL_STORAGE,
+          useFactory: (generations: GenerationSwitch<Storage> | null) => generations?.storage ?? null,
+          inject: [GENERATION_SWITCH],
+        },
       ],
-      exports: [EVENT_STORE, READ_MODEL_STORAGE],
+      exports: [EVENT_STORE, READ_MODEL_STORAGE, GENERATION_SWITCH],
     };
   }
 

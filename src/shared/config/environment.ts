@@ -76,6 +76,12 @@ export class Environment {
   @Max(3_600_000)
   REBUILD_SAVE_INTERVAL_MS = 300_000;
 
+  /** How often the service looks whether a rebuild (`replay`) made another read-model generation live, and moves to it. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  GENERATION_CHECK_INTERVAL_MS = 5000;
+
   /** How often the embedded store looks for events appended by other processes. */
   @IsInt()
   @Min(10)

@@ -49,14 +49,22 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    await this.pause();
+    await this.projection.close?.();
+    this.waiters.rejectAll(new ServiceUnavailable('The service is shutting down.'));
+  }
+
+  /**
+   * Stops following the log without failing those waiting for it, nor closing the projection: start() goes on
+   * from the checkpoint stored by then (the stores under the projection changed: a new read-model generation).
+   */
+  async pause(): Promise<void> {
     this.stopped = true;
     this.projection.stop?.();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = null;
     await this.fill;
-    await this.projection.close?.();
-    this.waiters.rejectAll(new ServiceUnavailable('The service is shutting down.'));
   }
 
   status(): ProjectionStatus {

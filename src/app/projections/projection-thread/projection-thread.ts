@@ -27,8 +27,8 @@ export class ProjectionThread {
   constructor(
     declarations: readonly Pick<ProjectionDeclaration, 'name' | 'eventTypes'>[],
     private readonly config: Environment,
-    /** The read-model generation the request thread serves: the thread writes the same one, whatever a rebuild switched since. */
-    private readonly generation: number,
+    /** The read-model generation the request thread serves: the thread writes the same one (moveTo follows a switch). */
+    private generation: number,
     private readonly log: ProjectionLog,
   ) {
     this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }));
@@ -56,6 +56,19 @@ export class ProjectionThread {
   /** The log has grown through this thread's connection: the projection thread reads it now rather than at its next poll. */
   wake(): void {
     this.worker?.postMessage('wake');
+  }
+
+  /**
+   * Moves the projections to another read-model generation: the worker stops (its projections save and close),
+   * and a new one opens that generation and goes on from its checkpoints. Those waiting for a position keep
+   * waiting.
+   */
+  async moveTo(generation: number): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    if (this.worker) await finishWorker(this.worker, 'stop');
+    this.generation = generation;
+    await this.start();
   }
 
   async stop(): Promise<void> {
