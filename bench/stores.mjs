@@ -16,6 +16,8 @@
 // skipped with one line when there is neither. Prints a Markdown table and writes
 // bench/results/stores-latest.json and stores-latest.md. Waits for any other benchmark (the lock of bench/run.mjs).
 //
+// With EVENTSTORE_URL the log is seeded into that server and every replay and instance reads it there (the
+// read models stay embedded or MongoDB as above); use a throwaway server: the seeded events stay in it.
 // Env: BENCH_STORES_KEYS (100000), BENCH_STORES_EVENTS (10 x keys), BENCH_STORES_ACCOUNTS (50),
 //      BENCH_STORES_REPLAYS (2), BENCH_STORES_CREATES (2000), BENCH_STORES_IN_FLIGHT (16),
 //      BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_STORES (embedded,mongodb: which to run),
@@ -78,11 +80,29 @@ const elapsedSeconds = (since) => (performance.now() - since) / 1000;
 
 // ---------------------------------------------------------------- processes
 
+/**
+ * With EVENTSTORE_URL the log is that EventStoreDB server's (seeded there, read by every replay and instance):
+ * use a throwaway server, as the seeded events stay in it. Without it, the embedded log in the seed directory.
+ */
+const EVENTSTORE_URL = process.env.EVENTSTORE_URL || null;
+
 function serviceEnv(extra) {
   const env = { ...process.env };
   for (const name of ['EVENTSTORE_URL', 'MONGODB_URL', 'MONGODB_DB', 'NODE_OPTIONS']) delete env[name];
+  if (EVENTSTORE_URL) env.EVENTSTORE_URL = EVENTSTORE_URL;
   return Object.assign(env, { HOST, LOG_LEVEL: 'warn', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_PER_SECONDS: '1' }, extra);
 }
+
+/** Where the seeded log goes: the EventStoreDB server when configured (dist's adapter), else the seed directory's file. */
+async function seedStore(seedDir) {
+  if (!EVENTSTORE_URL) return undefined;
+  const { EsdbEventStore } = await import('../dist/infrastructure/eventstoredb/esdb-event-store.js');
+  log(`seeding into EventStoreDB at ${EVENTSTORE_URL.replace(/\/\/[^@/]*@/, '//***@')} (not ${seedDir})`);
+  return new EsdbEventStore(EVENTSTORE_URL);
+}
+
+/** Size of the embedded log file, or null when the log is EventStoreDB's. */
+const logBytes = (dir) => (existsSync(join(dir, 'events.sqlite')) ? statSync(join(dir, 'events.sqlite')).size : null);
 
 /** Runs a command of dist/cli.js to its end (or kills it at the limit); resolves with its output. */
 function runCli(args, env, limitSeconds) {
@@ -446,7 +466,7 @@ async function serve(service) {
   return { created, beforeReads, list, health, floor, revoked };
 }
 
-/** A fresh DATA_DIR holding a copy of the seeded log and nothing else. */
+/** A fresh DATA_DIR holding a copy of the seeded log and nothing else (nothing at all when the log is EventStoreDB's). */
 function copyOfLog(seedDir) {
   const dir = mkdtempSync(join(os.tmpdir(), 'parsesphere-bench-stores-'));
   tempDirs.add(dir);
@@ -489,7 +509,7 @@ async function benchStore(name, seedDir, extraEnv) {
     if (service.tail.length) log(`last server output:\n${service.tail.join('\n')}`);
   } finally {
     await service.stop();
-    result.eventsSqliteBytesAfter = statSync(join(dataDir, 'events.sqlite')).size;
+    result.eventsSqliteBytesAfter = logBytes(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   }
   return result;
@@ -515,7 +535,7 @@ function markdown(report) {
   );
   lines.push(
     `Log: ${num(seed.keys)} keys in ${num(seed.accounts)} accounts, ${num(seed.events)} events (${num(seed.uses)} KeyUsed in ${seed.rounds} rounds, ${num(seed.revoked)} KeyRevoked), ` +
-      `${num(seed.bytes / 2 ** 20, 0)} MiB, written in ${num(seed.seconds, 1)} s. Listing: the admin key's account, ${num(seed.keys / seed.accounts)} seeded keys. ` +
+      `${seed.bytes === null ? 'in EventStoreDB' : `${num(seed.bytes / 2 ** 20, 0)} MiB`}, written in ${num(seed.seconds, 1)} s. Listing: the admin key's account, ${num(seed.keys / seed.accounts)} seeded keys. ` +
       `${IN_FLIGHT} in flight / connections; ${report.settings.seconds} s per read target after ${report.settings.warmupSeconds} s warm-up.`,
     '',
   );
@@ -589,6 +609,7 @@ async function main() {
     const seedStarted = performance.now();
     let lastReport = 0;
     const seeded = await seedLog(seedDir, {
+      store: await seedStore(seedDir),
       keys: KEYS,
       events: EVENTS,
       accounts: ACCOUNTS,
@@ -599,7 +620,7 @@ async function main() {
         }
       },
     });
-    const seed = { ...seeded, accounts: ACCOUNTS, seconds: elapsedSeconds(seedStarted), bytes: statSync(join(seedDir, 'events.sqlite')).size };
+    const seed = { ...seeded, accounts: ACCOUNTS, seconds: elapsedSeconds(seedStarted), bytes: logBytes(seedDir), eventStore: EVENTSTORE_URL ? 'EventStoreDB' : 'embedded' };
     log(`seeded ${seed.events} events in ${seed.seconds.toFixed(1)} s`);
 
     for (const store of STORES) {

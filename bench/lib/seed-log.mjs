@@ -1,4 +1,4 @@
-// Writes a log straight into an embedded SQLite event store (dist's SqliteEventStore), as the service would
+// Writes a log straight into an event store (dist's SqliteEventStore, or the one given), as the service would
 // have recorded it: `keys` keys created in `accounts` accounts, then rounds of uses (one KeyUsed per key per
 // round, an hour apart, each round its own appends) until the log holds `events` events, every tenth key
 // revoked after the fourth round (and used no more). The event data is what src/keys/domain/api-key-events.ts
@@ -14,10 +14,13 @@ const REVOKED_AFTER_ROUND = 4;
 /** Events the log will hold besides the uses: one KeyCreated per key, one KeyRevoked per tenth key. */
 export const fixedEvents = (keys) => keys + Math.ceil(keys / 10);
 
-export async function seedLog(dataDir, { keys, events, accounts, onProgress = () => undefined }) {
+/**
+ * Into `store` when given (an EventStoreDB adapter: bench:stores with EVENTSTORE_URL), else into the embedded
+ * log of `dataDir`; the store is closed at the end either way.
+ */
+export async function seedLog(dataDir, { keys, events, accounts, onProgress = () => undefined, store = new SqliteEventStore(join(dataDir, 'events.sqlite')) }) {
   const usesWanted = events - fixedEvents(keys);
   if (usesWanted < 0) throw new Error(`${events} events cannot hold ${keys} keys (at least ${fixedEvents(keys)})`);
-  const store = new SqliteEventStore(join(dataDir, 'events.sqlite'));
   const all = Array.from({ length: keys }, (_, n) => ({ keyId: randomUUID(), n, accountId: `acct_${n % accounts}` }));
   const chunks = [];
   for (let from = 0; from < keys; from += CHUNK) chunks.push(all.slice(from, from + CHUNK));
