@@ -165,6 +165,8 @@ async function main() {
     const servingSent = [];
     const othersSent = [];
     const confirmations = [];
+    /** Every propagation over the target, with the trial and instance: tells one stalled instance from a slow path. */
+    const slow = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const victim = victims[trial];
       const servedBy = trial % instances.length;
@@ -181,6 +183,10 @@ async function main() {
       refusedAt.forEach((at, i) => {
         (i === servedBy ? serving : others).push(at === null ? 5000 : Math.max(0, at.receivedAt - answeredAt));
         (i === servedBy ? servingSent : othersSent).push(at === null ? 5000 : Math.max(0, at.sentAt - answeredAt));
+        const received = at === null ? 5000 : at.receivedAt - answeredAt;
+        if (received > TARGET_P99_MS) {
+          slow.push({ trial, instance: i, serving: i === servedBy, received_ms: Math.round(received), sent_ms: at === null ? null : Math.round(at.sentAt - answeredAt) });
+        }
       });
     }
     loads.forEach((load) => load.kill('SIGTERM'));
@@ -194,6 +200,7 @@ async function main() {
       load_rate_per_instance: LOAD_RATE || 'closed loop',
       cpus: os.cpus().length,
       loadavg_1m: os.loadavg()[0],
+      over_target: slow,
       serving_instance_ms: distribution(serving),
       other_instances_ms: distribution(others),
       all_instances_ms: distribution([...serving, ...others]),

@@ -4,7 +4,8 @@
 // it (one EVALSHA of the GCRA script per verify), each loaded like bench/run.mjs loads verify (autocannon, closed
 // loop), alternating with the bare node:http floor (bench/floor-server.mjs) so each ratio compares runs made
 // minutes apart on the same machine. Reports req/s, p99 and verify/floor for both, and their quotient
-// (target: with Redis >= 0.9 x without). Redis: REDIS_URL, or a redis-server of its own.
+// (target: with Redis >= 0.9 x without), for the exact path and for leases (RATE_LIMIT_LEASE_MS=BENCH_LEASE_MS, 5).
+// Redis: REDIS_URL, or a redis-server of its own.
 //
 // Env: BENCH_SECONDS (8) per run, BENCH_ROUNDS (2), BENCH_CONNECTIONS (50).
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const VERIFY_TOKEN = 'bench-shared-limits-verify-token-0123456789';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const LEASE_MS = Number(process.env.BENCH_LEASE_MS ?? 5);
 const log = (message) => process.stderr.write(`[bench:shared-limits] ${message}\n`);
 const children = [];
 process.on('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
@@ -36,10 +38,10 @@ async function waitFor(url) {
   throw new Error(`${url} did not answer`);
 }
 
-async function startService(dataDir, redisUrl) {
+async function startService(dataDir, redisUrl, leaseMs = 0) {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir, VERIFY_TOKEN, PORT: String(port), HOST, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir, VERIFY_TOKEN, PORT: String(port), HOST, ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_LEASE_MS: String(leaseMs) } : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
@@ -78,13 +80,13 @@ async function main() {
     });
     if (created.status !== 0) throw new Error(created.stderr);
     const { key } = JSON.parse(created.stdout);
-    const runs = { inProcess: [], redis: [] };
+    const runs = { inProcess: [], redis: [], leases: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of ['inProcess', 'redis']) {
+      for (const mode of ['inProcess', 'redis', 'leases']) {
         const floor = await startFloor();
         const floorRun = await cannon(floor.url, key);
         floor.stop();
-        const service = await startService(dataDir, mode === 'redis' ? redis.url : null);
+        const service = await startService(dataDir, mode === 'inProcess' ? null : redis.url, mode === 'leases' ? LEASE_MS : 0);
         await cannon(service.url, key).catch(() => undefined); // warm-up, same length
         const verifyRun = await cannon(service.url, key);
         await service.stop();
@@ -95,15 +97,21 @@ async function main() {
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
     const inProcessRatio = mean(runs.inProcess.map((r) => r.ratio));
     const redisRatio = mean(runs.redis.map((r) => r.ratio));
+    const leasesRatio = mean(runs.leases.map((r) => r.ratio));
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    // Per round, each Redis mode against the in-process run of the same round: the quotient on a shared machine.
+    const perRound = (mode) => runs[mode].map((r, i) => r.ratio / runs.inProcess[i].ratio);
     const lines = [
       `| limits | verify req/s | verify p99 ms | floor req/s | verify/floor |`,
       `|---|---|---|---|---|`,
-      ...['inProcess', 'redis'].map(
+      ...['inProcess', 'redis', 'leases'].map(
         (mode) =>
-          `| ${mode === 'redis' ? 'Redis (EVALSHA per request)' : 'in process'} | ${Math.round(mean(runs[mode].map((r) => r.verify.rps)))} | ${mean(runs[mode].map((r) => r.verify.p99)).toFixed(1)} | ${Math.round(mean(runs[mode].map((r) => r.floor.rps)))} | ${mean(runs[mode].map((r) => r.ratio)).toFixed(3)} |`,
+          `| ${{ inProcess: 'in process', redis: 'Redis, exact (EVALSHA per request)', leases: `Redis, leases of up to ${LEASE_MS} ms (RATE_LIMIT_LEASE_MS)` }[mode]} | ${Math.round(mean(runs[mode].map((r) => r.verify.rps)))} | ${mean(runs[mode].map((r) => r.verify.p99)).toFixed(1)} | ${Math.round(mean(runs[mode].map((r) => r.floor.rps)))} | ${mean(runs[mode].map((r) => r.ratio)).toFixed(3)} |`,
       ),
       '',
-      `With Redis / without: ${(redisRatio / inProcessRatio).toFixed(3)} (target >= 0.9). ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds.`,
+      `With Redis / without (target >= 0.9): exact ${(redisRatio / inProcessRatio).toFixed(3)} (per round ${perRound('redis').map((r) => r.toFixed(3)).join(', ')}; median ${median(perRound('redis')).toFixed(3)}), ` +
+        `leases ${(leasesRatio / inProcessRatio).toFixed(3)} (per round ${perRound('leases').map((r) => r.toFixed(3)).join(', ')}; median ${median(perRound('leases')).toFixed(3)}).`,
+      `Load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}. ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}; ${CONNECTIONS} connections, ${SECONDS} s runs, ${ROUNDS} rounds.`,
       '',
     ];
     process.stdout.write(lines.join('\n'));

@@ -32,7 +32,7 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
     return store;
   }
   const redis = openRedisConnection(config.REDIS_URL, 'parsesphere-keys-limits');
-  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), Date.now, counters);
+  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), Date.now, counters, config.RATE_LIMIT_LEASE_MS);
   exposeRateLimitSharing(metrics, store);
   if (!(await redisReady(redis, FIRST_CONNECT_WAIT_MS))) {
     store.reportUnavailable(`no connection within ${FIRST_CONNECT_WAIT_MS} ms, retrying`);

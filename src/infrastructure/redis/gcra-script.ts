@@ -20,3 +20,26 @@ end
 redis.call('SET', KEYS[1], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now))
 return {1, stored or '', now}
 `;
+
+/**
+ * The same step for up to ARGV[3] requests at once: reserves as many as the shared state admits now (a lease the
+ * instance then spends without a round trip) and answers {granted, stored TAT before, now in ms}; 0 granted is a
+ * refusal, with the same meaning as GCRA_SCRIPT's.
+ */
+export const GCRA_RESERVE_SCRIPT = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local stored = redis.call('GET', KEYS[1])
+local interval = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
+local start = now
+if stored then start = math.max(tonumber(stored), now) end
+local granted = math.min(wanted, math.floor((window - (start - now)) / interval + 1e-9))
+if granted < 1 then
+  return {0, stored or '', now}
+end
+local nxt = start + granted * interval
+redis.call('SET', KEYS[1], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now))
+return {granted, stored or '', now}
+`;

@@ -13,6 +13,7 @@ class FakeRedis {
   constructor(private readonly clock: { now: number }) {}
 
   defineCommand(name: string): void {
+    if (name === 'parsesphereGcraReserve') return this.defineReserve(name);
     Object.assign(this, {
       [name]: async (key: string, interval: string, window: string) => {
         this.calls++;
@@ -25,6 +26,26 @@ class FakeRedis {
         );
         if (decision.allowed) this.tats.set(key, decision.tat.toFixed(3));
         return [decision.allowed ? 1 : 0, stored, this.clock.now];
+      },
+    });
+  }
+
+  reserved: number[] = [];
+
+  /** GCRA_RESERVE_SCRIPT's step on the map: up to `wanted` requests at once. */
+  private defineReserve(name: string): void {
+    Object.assign(this, {
+      [name]: async (key: string, interval: string, window: string, wanted: string) => {
+        this.calls++;
+        if (this.failing) throw this.failing;
+        const stored = this.tats.get(key) ?? '';
+        const now = this.clock.now;
+        const start = Math.max(stored === '' ? now : Number(stored), now);
+        const granted = Math.min(Number(wanted), Math.floor((Number(window) - (start - now)) / Number(interval) + 1e-9));
+        if (granted < 1) return [0, stored, now];
+        this.tats.set(key, (start + granted * Number(interval)).toFixed(3));
+        this.reserved.push(granted);
+        return [granted, stored, now];
       },
     });
   }
@@ -96,5 +117,69 @@ describe('RedisRateLimitStore', () => {
     expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 5]);
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Redis connection is reconnecting' });
     expect(logs).toHaveLength(1);
+  });
+
+  describe('with leases (RATE_LIMIT_LEASE_MS)', () => {
+    const fast = { requests: 600, perSeconds: 60 }; // 10 per second: 50 per 5-second lease
+    let leased: RedisRateLimitStore;
+    const spend = async (times: number, subject = 'key:f') => {
+      const answers: boolean[] = [];
+      for (let i = 0; i < times; i++) answers.push((await leased.consume(subject, fast)).allowed);
+      return answers;
+    };
+
+    beforeEach(() => {
+      leased = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), () => clock.now, counters, 5000);
+    });
+
+    it('reserves a growing lease and spends it without a round trip, never admitting more than the limit', async () => {
+      expect((await spend(7)).every(Boolean)).toBe(true);
+      // Leases of 1, 2, 4: seven requests in three round trips.
+      expect(redis.reserved).toEqual([1, 2, 4]);
+      expect(redis.calls).toBe(3);
+      // The burst is 600: whatever the leases, the 601st request within the same instant is refused.
+      const rest = await spend(600);
+      expect(rest.filter(Boolean)).toHaveLength(593);
+      expect(rest.at(-1)).toBe(false);
+      expect(redis.reserved.reduce((a, b) => a + b, 0)).toBe(600);
+    });
+
+    it('answers each leased request with the numbers of the exact path', async () => {
+      const exact: number[] = [];
+      for (let i = 0; i < 7; i++) exact.push((await store.consume('key:e', fast)).remaining);
+      const fromLeases: number[] = [];
+      for (let i = 0; i < 7; i++) fromLeases.push((await leased.consume('key:l', fast)).remaining);
+      expect(fromLeases).toEqual(exact);
+    });
+
+    it('lets concurrent requests of a subject wait for one reservation instead of each making one', async () => {
+      await spend(3); // leases of 1 and 2 spent: the next is 4
+      const calls = redis.calls;
+      const answers = await Promise.all(Array.from({ length: 4 }, () => leased.consume('key:f', fast)));
+      expect(answers.every((a) => a.allowed)).toBe(true);
+      expect(redis.calls).toBe(calls + 1);
+    });
+
+    it('drops what an expired lease left unspent and reserves again', async () => {
+      await spend(3); // leases of 1, 2
+      await spend(1); // lease of 4, 3 left
+      clock.now += 5000;
+      await spend(1);
+      // The 3 left were lost; the new lease is sized by what was spent of the last one (1): 2.
+      expect(redis.reserved).toEqual([1, 2, 4, 2]);
+    });
+
+    it('keeps the exact path for a limit that accrues less than two requests per lease', async () => {
+      for (let i = 0; i < 5; i++) await leased.consume('key:s', limit); // 4 per 60 s
+      expect(redis.reserved).toEqual([]);
+      expect(redis.calls).toBe(5);
+    });
+
+    it('decides per instance when a reservation fails, and counts it', async () => {
+      redis.failing = new Error('Command timed out');
+      expect(await spend(2)).toEqual([true, true]);
+      expect(leased.sharing()).toMatchObject({ mode: 'per-instance' });
+      expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 2]);
+    });
   });
 });

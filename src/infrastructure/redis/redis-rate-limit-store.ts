@@ -3,11 +3,21 @@ import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { gcra, type RateDecision, type RateLimit } from '../../shared/rate-limit/gcra.js';
 import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
-import { GCRA_SCRIPT } from './gcra-script.js';
+import { GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
+import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis } from './redis-connection.js';
 
 type GcraReply = [admitted: number, storedTat: string, nowMs: number];
-type WithGcra = Redis & { parsesphereGcra(key: string, intervalMs: string, windowMs: string): Promise<GcraReply> };
+type WithGcra = Redis & {
+  parsesphereGcra(key: string, intervalMs: string, windowMs: string): Promise<GcraReply>;
+  parsesphereGcraReserve(key: string, intervalMs: string, windowMs: string, wanted: string): Promise<GcraReply>;
+};
+
+/** A subject's lease and the reservation in flight, which concurrent requests of the subject wait for instead of reserving too. */
+interface LeaseSlot {
+  lease: RateLease | null;
+  reserving: Promise<unknown> | null;
+}
 
 const KEY_PREFIX = 'parsesphere:rate:';
 const SWEEP_EVERY = 10_000;
@@ -41,14 +51,21 @@ export class RedisRateLimitStore implements RateLimitStore {
   private readonly refusedUntil = new Map<string, { until: number; decision: RateDecision }>();
   private decisionsSinceSweep = 0;
   private state: RateLimitSharing = { mode: 'shared' };
+  private readonly leases = new Map<string, LeaseSlot>();
 
+  /**
+   * `leaseMs` 0: one exact GCRA step in Redis per request. Above 0: a subject whose limit accrues at least two
+   * requests in that time is served from leases (rate-lease.ts), one round trip per lease instead of per request.
+   */
   constructor(
     redis: Redis,
     private readonly log: RedisLog,
     private readonly now: () => number = Date.now,
     private readonly counters: FallbackCounters = { fallbacks: new Tally(), perInstanceDecisions: new Tally() },
+    private readonly leaseMs = 0,
   ) {
     redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
+    redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
     this.redis = redis as WithGcra;
     this.local = new RateLimiter(now);
   }
@@ -57,6 +74,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const now = this.now();
     const refused = this.knownRefused(subject, now);
     if (refused) return refused;
+    if (this.leaseMs > 0 && leaseSize(limit, this.leaseMs, Number.POSITIVE_INFINITY) > 1) return this.consumeLeased(subject, limit);
     if (this.redis.status !== 'ready') {
       this.reportUnavailable(`Redis connection is ${this.redis.status}`);
       return this.decideAlone(subject, limit);
@@ -80,6 +98,62 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     this.sweepNowAndThen(now);
     return decision;
+  }
+
+  private async consumeLeased(subject: string, limit: RateLimit): Promise<RateDecision> {
+    let slot = this.leases.get(subject);
+    if (!slot) this.leases.set(subject, (slot = { lease: null, reserving: null }));
+    for (;;) {
+      const now = this.now();
+      const refused = this.knownRefused(subject, now);
+      if (refused) return refused;
+      const taken = slot.lease?.take(limit, now);
+      if (taken) {
+        this.local.consume(subject, limit);
+        return taken;
+      }
+      if (!slot.reserving) break;
+      await slot.reserving;
+    }
+    const reservation = this.reserve(subject, limit, slot);
+    slot.reserving = reservation;
+    try {
+      return await reservation;
+    } finally {
+      slot.reserving = null;
+    }
+  }
+
+  /** One round trip: a new lease whose first request is this one, or a refusal; per instance when Redis cannot answer. */
+  private async reserve(subject: string, limit: RateLimit, slot: LeaseSlot): Promise<RateDecision> {
+    if (this.redis.status !== 'ready') {
+      this.reportUnavailable(`Redis connection is ${this.redis.status}`);
+      return this.decideAlone(subject, limit);
+    }
+    const interval = (limit.perSeconds * 1000) / limit.requests;
+    const wanted = leaseSize(limit, this.leaseMs, slot.lease ? slot.lease.granted - slot.lease.unspent : undefined);
+    let reply: GcraReply;
+    try {
+      reply = await this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(interval), String(limit.perSeconds * 1000), String(wanted));
+    } catch (error) {
+      this.reportUnavailable(error instanceof Error ? error.message : String(error));
+      return this.decideAlone(subject, limit);
+    }
+    this.shared();
+    const [granted, storedTat, redisNowText] = reply;
+    const now = this.now();
+    const redisNow = Number(redisNowText);
+    const stored = storedTat === '' ? undefined : Number(storedTat);
+    this.sweepNowAndThen(now);
+    if (granted < 1) {
+      slot.lease = null;
+      const decision = gcra(limit, stored, redisNow);
+      this.refusedUntil.set(subject, { until: now + decision.nextAllowedInMs, decision });
+      return decision;
+    }
+    slot.lease = new RateLease(Math.max(stored ?? redisNow, redisNow), granted, interval, redisNow - now, now + this.leaseMs);
+    this.local.consume(subject, limit);
+    return slot.lease.take(limit, now)!;
   }
 
   sharing(): RateLimitSharing {
@@ -130,5 +204,6 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (++this.decisionsSinceSweep < SWEEP_EVERY) return;
     this.decisionsSinceSweep = 0;
     for (const [subject, { until }] of this.refusedUntil) if (until <= now) this.refusedUntil.delete(subject);
+    for (const [subject, slot] of this.leases) if (!slot.reserving && (!slot.lease || slot.lease.expiresAt <= now)) this.leases.delete(subject);
   }
 }

@@ -187,6 +187,16 @@ export class Environment {
   @IsOptional()
   @Matches(REDIS_URL_RULE, { message: 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...' })
   REDIS_URL?: string = undefined;
+
+  /**
+   * With REDIS_URL: 0 (the default) checks every request against Redis exactly; above 0, a key whose limit accrues at
+   * least two requests in this many milliseconds is served from leases reserved in Redis (never over the limit; what a
+   * lease leaves unspent when it expires is lost: see docs/operations.md).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  RATE_LIMIT_LEASE_MS = 0;
 }
 
 // Also importable from here, beside the settings it refuses (main.ts, the tests).
