@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { KEY_USAGE_READ_MODEL } from '../usage/projection/key-usage-read-model.port.js';
 import type { UsageStorage } from '../usage/usage.storage.js';
+import { CLOCK, systemClock } from '../shared/runtime/clock.js';
+import { DisableApiKeyHandler } from './commands/disable-api-key/disable-api-key.handler.js';
+import { EnableApiKeyHandler } from './commands/enable-api-key/enable-api-key.handler.js';
+import { RollApiKeyHandler } from './commands/roll-api-key/roll-api-key.handler.js';
+import { UpdateApiKeyHandler } from './commands/update-api-key/update-api-key.handler.js';
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
 import type { KeysStorage } from './keys.storage.js';
@@ -17,7 +22,18 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
  * What the operator CLI needs from the log alone, without HTTP, projections or read models (so it works while
  * those are down): the create and revoke commands and the history query.
  */
-@Module({ providers: [CreateApiKeyHandler, RevokeApiKeyHandler, GetApiKeyHistoryHandler] })
+@Module({
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    CreateApiKeyHandler,
+    RevokeApiKeyHandler,
+    UpdateApiKeyHandler,
+    DisableApiKeyHandler,
+    EnableApiKeyHandler,
+    RollApiKeyHandler,
+    GetApiKeyHistoryHandler,
+  ],
+})
 export class KeysCommandsModule {}
 
 /** What the operator CLI's list and show add: the query handlers on the read models. */

@@ -13,6 +13,16 @@ import { CreateApiKeyController } from './commands/create-api-key/create-api-key
 import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
 import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
+import { DisableApiKeyController } from './commands/disable-api-key/disable-api-key.controller.js';
+import { DisableApiKeyHandler } from './commands/disable-api-key/disable-api-key.handler.js';
+import { EnableApiKeyController } from './commands/enable-api-key/enable-api-key.controller.js';
+import { EnableApiKeyHandler } from './commands/enable-api-key/enable-api-key.handler.js';
+import { RollApiKeyController } from './commands/roll-api-key/roll-api-key.controller.js';
+import { RollApiKeyHandler } from './commands/roll-api-key/roll-api-key.handler.js';
+import { UpdateApiKeyController } from './commands/update-api-key/update-api-key.controller.js';
+import { UpdateApiKeyHandler } from './commands/update-api-key/update-api-key.handler.js';
+import { KeyExpiryScheduler } from './commands/expire-api-keys/key-expiry-scheduler.js';
+import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
@@ -31,7 +41,17 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
  */
 @Module({
   imports: [UsageModule],
-  controllers: [CreateApiKeyController, ListApiKeysController, GetApiKeyController, GetApiKeyHistoryController, RevokeApiKeyController],
+  controllers: [
+    CreateApiKeyController,
+    ListApiKeysController,
+    GetApiKeyController,
+    GetApiKeyHistoryController,
+    RevokeApiKeyController,
+    UpdateApiKeyController,
+    DisableApiKeyController,
+    EnableApiKeyController,
+    RollApiKeyController,
+  ],
   providers: [
     { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
@@ -44,8 +64,14 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
       },
       inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
     },
+    { provide: CLOCK, useValue: systemClock },
     CreateApiKeyHandler,
     RevokeApiKeyHandler,
+    UpdateApiKeyHandler,
+    DisableApiKeyHandler,
+    EnableApiKeyHandler,
+    RollApiKeyHandler,
+    KeyExpiryScheduler,
     ListApiKeysHandler,
     GetApiKeyHandler,
     GetApiKeyHistoryHandler,

@@ -68,6 +68,10 @@ function created(atMs: number, keyId = KEY): DetectorInput {
       rateLimit: { requests: 1000, perSeconds: 60 },
       createdAt: iso(atMs),
       actingKeyId: null,
+      permissions: ['*'],
+      allowedIps: [],
+      expiresAt: null,
+      rolledFromKeyId: null,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
-import type { ApiKeyView } from '../../keys/projection/api-key-view.js';
+import { type ApiKeyView, keyStatusAt } from '../../keys/projection/api-key-view.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
 export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> implements ApiKeyReadModel {
@@ -14,8 +14,10 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     const before = query.beforePosition ?? Number.MAX_SAFE_INTEGER;
+    const now = new Date(query.now ?? Date.now());
     const matching = [...this.views.values()]
       .filter((v) => v.accountId === accountId && v.createdPosition < before)
+      .filter((v) => query.status === undefined || keyStatusAt(v, now) === query.status)
       .sort((a, b) => b.createdPosition - a.createdPosition);
     return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
   }

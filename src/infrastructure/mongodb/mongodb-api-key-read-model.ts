@@ -1,6 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
-import type { ApiKeyView } from '../../keys/projection/api-key-view.js';
+import type { ApiKeyView, KeyStatus } from '../../keys/projection/api-key-view.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
@@ -51,8 +51,13 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     return unlessUnreachable(async () => {
+      const filter = {
+        accountId,
+        createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER },
+        ...(query.status === undefined ? {} : statusFilter(query.status, query.now ?? new Date().toISOString())),
+      };
       const docs = await this.views
-        .find({ accountId, createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER } })
+        .find(filter)
         .sort({ createdPosition: -1 })
         .limit(query.limit + 1)
         .toArray();
@@ -68,6 +73,23 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   }
 }
 
+/**
+ * The status filter at `now` (ISO text compares as time), as keyStatusAt. A missing endsAt (FerretDB leaves out
+ * nulls, and views written before key policies have none) means no end.
+ */
+function statusFilter(status: KeyStatus, now: string): Record<string, unknown> {
+  const notEnded = { $or: [{ endsAt: null }, { endsAt: { $exists: false } }, { endsAt: { $gt: now } }] };
+  switch (status) {
+    case 'revoked':
+      return { status: 'revoked' };
+    case 'expired':
+      return { $or: [{ status: 'expired' }, { status: { $in: ['active', 'disabled'] }, endsAt: { $lte: now } }] };
+    case 'disabled':
+    case 'active':
+      return { status, ...notEnded };
+  }
+}
+
 /** Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. */
 function toView(doc: ViewDocument<ApiKeyFields>): ApiKeyView {
   return {
@@ -80,6 +102,15 @@ function toView(doc: ViewDocument<ApiKeyFields>): ApiKeyView {
     rateLimit: { requests: doc.rateLimit.requests, perSeconds: doc.rateLimit.perSeconds },
     createdAt: doc.createdAt,
     revokedAt: doc.revokedAt ?? null,
+    // Views written before key policies have none of these: such keys had every permission, anywhere, for ever.
+    permissions: doc.permissions ?? ['*'],
+    allowedIps: doc.allowedIps ?? [],
+    expiresAt: doc.expiresAt ?? null,
+    disabled: doc.disabled ?? false,
+    expiredAt: doc.expiredAt ?? null,
+    endsAt: doc.endsAt ?? null,
+    rolledFromKeyId: doc.rolledFromKeyId ?? null,
+    rotation: doc.rotation ?? null,
     createdPosition: doc.createdPosition,
     revision: doc.revision,
   };

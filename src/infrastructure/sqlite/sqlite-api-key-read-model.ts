@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
-import type { ApiKeyView } from '../../keys/projection/api-key-view.js';
+import type { ApiKeyView, KeyStatus, StoredKeyStatus } from '../../keys/projection/api-key-view.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface ApiKeyRow {
@@ -9,20 +9,52 @@ interface ApiKeyRow {
   name: string | null;
   prefix: string;
   secret_hash: string;
-  status: 'active' | 'revoked';
+  status: StoredKeyStatus;
   rate_limit_requests: number;
   rate_limit_per_seconds: number;
   created_at: string;
   revoked_at: string | null;
+  permissions: string;
+  allowed_ips: string;
+  expires_at: string | null;
+  disabled: number;
+  expired_at: string | null;
+  ends_at: string | null;
+  rolled_from_key_id: string | null;
+  rotation: string | null;
   created_position: number;
   revision: number;
 }
+
+/**
+ * Columns added with key policies (permissions, addresses, expiry, rolls), with the values every key created
+ * before them has: a read model written by an earlier version gets them on open, and stays right.
+ */
+const ADDED_COLUMNS: Record<string, string> = {
+  permissions: `TEXT NOT NULL DEFAULT '["*"]'`,
+  allowed_ips: `TEXT NOT NULL DEFAULT '[]'`,
+  expires_at: 'TEXT',
+  disabled: 'INTEGER NOT NULL DEFAULT 0',
+  expired_at: 'TEXT',
+  ends_at: 'TEXT',
+  rolled_from_key_id: 'TEXT',
+  rotation: 'TEXT',
+};
+
+/** The status filter at a given `now` (ISO text compares as time): see keyStatusAt. */
+const STATUS_FILTER: Record<KeyStatus, string> = {
+  revoked: `status = 'revoked'`,
+  expired: `(status = 'expired' OR (status IN ('active', 'disabled') AND ends_at IS NOT NULL AND ends_at <= @now))`,
+  disabled: `(status = 'disabled' AND (ends_at IS NULL OR ends_at > @now))`,
+  active: `(status = 'active' AND (ends_at IS NULL OR ends_at > @now))`,
+};
 
 /** The embedded key views: in their own file with the usage views, so both can be deleted and rebuilt from the log. */
 export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow> implements ApiKeyReadModel {
   private readonly queries: {
     byId: Database.Statement<[string, string], ApiKeyRow>;
-    list: Database.Statement<[string, number, number], ListedRow>;
+    list: Database.Statement<{ account: string; before: number; limit: number }, ListedRow>;
+    listByStatus: Record<KeyStatus, Database.Statement<{ account: string; before: number; limit: number; now: string }, ListedRow>>;
     scan: Database.Statement<[string, number], ApiKeyRow>;
   };
 
@@ -47,29 +79,43 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
           revision INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS api_keys_listing ON api_keys (account_id, created_position DESC);`,
+      beforeStatements: (db) => addMissingColumns(db),
       upsert: `
         INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds,
-                              created_at, revoked_at, created_position, revision)
+                              created_at, revoked_at, permissions, allowed_ips, expires_at, disabled, expired_at, ends_at,
+                              rolled_from_key_id, rotation, created_position, revision)
         VALUES (@id, @accountId, @name, @prefix, @secretHash, @status, @rateLimitRequests, @rateLimitPerSeconds,
-                @createdAt, @revokedAt, @createdPosition, @revision)
+                @createdAt, @revokedAt, @permissions, @allowedIps, @expiresAt, @disabled, @expiredAt, @endsAt,
+                @rolledFromKeyId, @rotation, @createdPosition, @revision)
         ON CONFLICT (id) DO UPDATE SET
-          name = excluded.name, status = excluded.status, revoked_at = excluded.revoked_at, revision = excluded.revision
+          name = excluded.name, status = excluded.status, revoked_at = excluded.revoked_at,
+          rate_limit_requests = excluded.rate_limit_requests, rate_limit_per_seconds = excluded.rate_limit_per_seconds,
+          permissions = excluded.permissions, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
+          disabled = excluded.disabled, expired_at = excluded.expired_at, ends_at = excluded.ends_at,
+          rotation = excluded.rotation, revision = excluded.revision
         WHERE excluded.revision > api_keys.revision`,
-      toParameters: ({ rateLimit, ...view }) => ({
+      toParameters: ({ rateLimit, permissions, allowedIps, disabled, rotation, ...view }) => ({
         ...view,
         rateLimitRequests: rateLimit.requests,
         rateLimitPerSeconds: rateLimit.perSeconds,
+        permissions: JSON.stringify(permissions),
+        allowedIps: JSON.stringify(allowedIps),
+        disabled: disabled ? 1 : 0,
+        rotation: rotation === null ? null : JSON.stringify(rotation),
       }),
       toView,
     });
+    // Positional rows: a page is read column by column into its views, without an object per row to build first.
+    const listing = <P extends object>(filter: string) =>
+      this.db
+        .prepare<P, ListedRow>(
+          `SELECT ${LISTED_COLUMNS} FROM api_keys WHERE account_id = @account AND created_position < @before AND ${filter} ORDER BY created_position DESC LIMIT @limit`,
+        )
+        .raw(true) as unknown as Database.Statement<P, ListedRow>;
     this.queries = {
       byId: this.db.prepare('SELECT * FROM api_keys WHERE account_id = ? AND id = ?'),
-      // Positional rows: a page is read column by column into its views, without an object per row to build first.
-      list: this.db
-        .prepare<[string, number, number], ListedRow>(
-          `SELECT ${LISTED_COLUMNS} FROM api_keys WHERE account_id = ? AND created_position < ? ORDER BY created_position DESC LIMIT ?`,
-        )
-        .raw(true) as unknown as Database.Statement<[string, number, number], ListedRow>,
+      list: listing('1 = 1'),
+      listByStatus: Object.fromEntries(Object.entries(STATUS_FILTER).map(([status, filter]) => [status, listing(filter)])) as SqliteApiKeyReadModel['queries']['listByStatus'],
       scan: this.db.prepare('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?'),
     };
   }
@@ -80,7 +126,11 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
   }
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
-    const rows = this.queries.list.all(accountId, query.beforePosition ?? Number.MAX_SAFE_INTEGER, query.limit + 1);
+    const parameters = { account: accountId, before: query.beforePosition ?? Number.MAX_SAFE_INTEGER, limit: query.limit + 1 };
+    const rows =
+      query.status === undefined
+        ? this.queries.list.all(parameters)
+        : this.queries.listByStatus[query.status].all({ ...parameters, now: query.now ?? new Date().toISOString() });
     const views: ApiKeyView[] = [];
     for (let i = 0; i < rows.length && i < query.limit; i++) views.push(listedView(rows[i]));
     return { views, hasMore: rows.length > query.limit };
@@ -92,25 +142,64 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
 }
 
 const LISTED_COLUMNS =
-  'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, created_position, revision';
+  'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, ' +
+  'permissions, allowed_ips, expires_at, disabled, expired_at, ends_at, rolled_from_key_id, rotation, created_position, revision';
 type ListedRow = [
   id: string,
   accountId: string,
   name: string | null,
   prefix: string,
   secretHash: string,
-  status: 'active' | 'revoked',
+  status: StoredKeyStatus,
   rateLimitRequests: number,
   rateLimitPerSeconds: number,
   createdAt: string,
   revokedAt: string | null,
+  permissions: string,
+  allowedIps: string,
+  expiresAt: string | null,
+  disabled: number,
+  expiredAt: string | null,
+  endsAt: string | null,
+  rolledFromKeyId: string | null,
+  rotation: string | null,
   createdPosition: number,
   revision: number,
 ];
 
 function listedView(row: ListedRow): ApiKeyView {
-  const [id, accountId, name, prefix, secretHash, status, requests, perSeconds, createdAt, revokedAt, createdPosition, revision] = row;
-  return { id, accountId, name, prefix, secretHash, status, rateLimit: { requests, perSeconds }, createdAt, revokedAt, createdPosition, revision };
+  const [id, accountId, name, prefix, secretHash, status, requests, perSeconds, createdAt, revokedAt] = row;
+  const [permissions, allowedIps, expiresAt, disabled, expiredAt, endsAt, rolledFromKeyId, rotation, createdPosition, revision] = row.slice(10) as [
+    string, string, string | null, number, string | null, string | null, string | null, string | null, number, number,
+  ];
+  return {
+    id,
+    accountId,
+    name,
+    prefix,
+    secretHash,
+    status,
+    rateLimit: { requests, perSeconds },
+    createdAt,
+    revokedAt,
+    permissions: JSON.parse(permissions) as string[],
+    allowedIps: JSON.parse(allowedIps) as string[],
+    expiresAt,
+    disabled: disabled === 1,
+    expiredAt,
+    endsAt,
+    rolledFromKeyId,
+    rotation: rotation === null ? null : JSON.parse(rotation),
+    createdPosition,
+    revision,
+  };
+}
+
+function addMissingColumns(db: Database.Database): void {
+  const present = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'api_keys\')').all().map((column) => column.name));
+  for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
+    if (!present.has(column)) db.exec(`ALTER TABLE api_keys ADD COLUMN ${column} ${type}`);
+  }
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {
@@ -124,6 +213,14 @@ function toView(row: ApiKeyRow): ApiKeyView {
     rateLimit: { requests: row.rate_limit_requests, perSeconds: row.rate_limit_per_seconds },
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    permissions: JSON.parse(row.permissions) as string[],
+    allowedIps: JSON.parse(row.allowed_ips) as string[],
+    expiresAt: row.expires_at,
+    disabled: row.disabled === 1,
+    expiredAt: row.expired_at,
+    endsAt: row.ends_at,
+    rolledFromKeyId: row.rolled_from_key_id,
+    rotation: row.rotation === null ? null : JSON.parse(row.rotation),
     createdPosition: row.created_position,
     revision: row.revision,
   };

@@ -9,6 +9,8 @@ export interface ViewTableMapping<V, Row> {
   schema: string;
   /** An INSERT … ON CONFLICT DO UPDATE … WHERE excluded.revision > <table>.revision, with named parameters. */
   upsert: string;
+  /** Run after the schema and before any statement is prepared: adds what an older read model lacks. */
+  beforeStatements?(db: Database.Database): void;
   toParameters(view: V): Record<string, unknown>;
   toView(row: Row): V;
 }
@@ -30,6 +32,7 @@ export class SqliteViewTable<V, Row> implements ViewStore<V> {
   ) {
     this.db = openReadModelDatabase(file);
     this.db.exec(mapping.schema);
+    mapping.beforeStatements?.(this.db);
     this.upsert = this.db.prepare(mapping.upsert);
     this.checkpoint = this.db.prepare('SELECT position FROM checkpoints WHERE projection = ?');
     this.saveCheckpoint = this.db.prepare(`

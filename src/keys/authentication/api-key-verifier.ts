@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../../shared/runtime/clock.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
-import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
+import { AUTHENTICATION_FAILURE_REASONS, type AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { type RequestDetails, recordedRequestDetails } from '../../usage/domain/recorded-request.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
+import { missingPermissions } from '../domain/permissions.js';
 import { KeyTable, type KnownKey } from './key-table.js';
 
 /** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
@@ -14,17 +16,32 @@ export interface UseContext extends RequestDetails {
   requestId: string;
 }
 
+/** A key refused for what it is: no longer usable (the same answer as revoked to an API caller). */
+export type EndedCode = 'REVOKED' | 'EXPIRED' | 'DISABLED';
+
 export type Verification =
   | { valid: true; key: KnownKey; rate: RateDecision }
   | { valid: false; code: 'RATE_LIMITED'; key: KnownKey; rate: RateDecision }
-  | { valid: false; code: 'REVOKED'; key: KnownKey }
+  | { valid: false; code: EndedCode | 'FORBIDDEN'; key: KnownKey }
+  | { valid: false; code: 'INSUFFICIENT_PERMISSIONS'; key: KnownKey; missing: string[] }
   | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' };
 
-const FAILURE_REASONS = { MALFORMED: 'malformed', NOT_FOUND: 'unknown', REVOKED: 'revoked' } as const;
+const FAILURE_REASONS = {
+  MALFORMED: 'malformed',
+  NOT_FOUND: 'unknown',
+  REVOKED: 'revoked',
+  EXPIRED: 'expired',
+  DISABLED: 'disabled',
+  FORBIDDEN: 'forbidden_address',
+  INSUFFICIENT_PERMISSIONS: 'insufficient_permissions',
+} as const;
+
+const NO_PERMISSIONS: readonly string[] = [];
 
 /**
- * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory
- * lookup, the key's rate limit, and a buffered usage record. No store call; one Redis round trip
+ * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory lookup, the key's
+ * state (revoked, expired at its instant even before its KeyExpired event, disabled), its address restriction
+ * and permissions, the key's rate limit, and a buffered usage record. No store call; one Redis round trip
  * for the rate limit when limits are shared (REDIS_URL), none otherwise.
  */
 @Injectable()
@@ -37,17 +54,22 @@ export class ApiKeyVerifier {
     @Inject(UsageRecorder) private readonly usage: UsageRecorder,
     @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
     @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    const failure = (reason: AuthenticationFailureReason) => metrics.failures.series({ reason });
-    this.failures = { missing: failure('missing'), malformed: failure('malformed'), unknown: failure('unknown'), revoked: failure('revoked') };
+    this.failures = Object.fromEntries(
+      AUTHENTICATION_FAILURE_REASONS.map((reason) => [reason, metrics.failures.series({ reason })]),
+    ) as Record<AuthenticationFailureReason, CounterSeries>;
     this.overLimit = metrics.rateLimited.series({ limit: 'key' });
   }
 
-  /** Checks a presented key; failures are recorded as AuthenticationFailed, uses as KeyUsed. */
-  async verify(presented: string, context: UseContext): Promise<Verification> {
-    const verification = await this.check(presented, context);
+  /**
+   * Checks a presented key for a request from `context.ip` that needs `required` permissions (all of them);
+   * failures are recorded as AuthenticationFailed, uses as KeyUsed.
+   */
+  async verify(presented: string, context: UseContext, required: readonly string[] = NO_PERMISSIONS): Promise<Verification> {
+    const verification = await this.check(presented, context, required);
     if (!verification.valid && verification.code !== 'RATE_LIMITED') {
-      const key = verification.code === 'REVOKED' ? verification.key : null;
+      const key = 'key' in verification ? verification.key : null;
       this.recordFailure(context, FAILURE_REASONS[verification.code], key);
     }
     return verification;
@@ -61,7 +83,7 @@ export class ApiKeyVerifier {
   private recordFailure(context: UseContext, reason: AuthenticationFailureReason, key: KnownKey | null): void {
     this.failures[reason].inc();
     this.usage.recordFailure({
-      failedAt: new Date().toISOString(),
+      failedAt: new Date(this.clock.now()).toISOString(),
       requestId: context.requestId,
       ...recordedRequestDetails(context),
       reason,
@@ -70,16 +92,25 @@ export class ApiKeyVerifier {
     });
   }
 
-  private async check(presented: string, context: UseContext): Promise<Verification> {
+  private async check(presented: string, context: UseContext, required: readonly string[]): Promise<Verification> {
     if (!isWellFormedApiKey(presented)) return { valid: false, code: 'MALFORMED' };
     const key = this.keys.lookup(hashApiKey(presented));
     if (!key) return { valid: false, code: 'NOT_FOUND' };
     if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
+    const now = this.clock.now();
+    // At its end instant a key is refused, whether or not its KeyExpired event has been appended yet.
+    if (key.status === 'expired' || now >= key.endsAtMs) return { valid: false, code: 'EXPIRED', key };
+    if (key.disabled) return { valid: false, code: 'DISABLED', key };
+    if (key.addresses !== null && !key.addresses.allows(context.ip)) return { valid: false, code: 'FORBIDDEN', key };
+    if (required.length > 0) {
+      const missing = missingPermissions(key.permissions, required);
+      if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing };
+    }
     const rate = await this.limits.consume(`key:${key.keyId}`, key.rateLimit);
     this.usage.record({
       keyId: key.keyId,
       accountId: key.accountId,
-      usedAt: new Date().toISOString(),
+      usedAt: new Date(now).toISOString(),
       requestId: context.requestId,
       ...recordedRequestDetails(context),
       outcome: rate.allowed ? 'accepted' : 'rate_limited',

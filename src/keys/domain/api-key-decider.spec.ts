@@ -1,14 +1,29 @@
 import { fold } from '../../shared/domain/decider.js';
 import { DeciderSpecification } from '../../shared/domain/testing/decider-specification.js';
-import { type ApiKeyCommand, apiKeyDecider } from './api-key-decider.js';
-import { KeyAlreadyExists, KeyNotFound, NameInvalid, RateLimitInvalid } from './api-key-errors.js';
-import type { KeyCreated, KeyRevoked } from './api-key-events.js';
+import { type Actor, type ApiKeyCommand, apiKeyDecider, type CreateApiKey } from './api-key-decider.js';
+import {
+  AllowedIpsInvalid,
+  EscalationRefused,
+  ExpiryInvalid,
+  KeyAlreadyExists,
+  KeyNotChangeable,
+  KeyNotFound,
+  NameInvalid,
+  PermissionsInvalid,
+  RateLimitInvalid,
+  RollInvalid,
+} from './api-key-errors.js';
+import type { KeyCreated, KeyDisabled, KeyEnabled, KeyExpired, KeyRevoked, KeyRolled, KeyUpdated } from './api-key-events.js';
 import { generateApiKey } from './api-key-secret.js';
 
 const keyId = '550e8400-e29b-41d4-a716-446655440000';
+const successorKeyId = '550e8400-e29b-41d4-a716-446655440001';
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-02T00:00:00.000Z';
+const admin: Actor = { keyId: 'k_admin', permissions: ['*'], allowedIps: [] };
 const created: KeyCreated = {
   type: 'KeyCreated',
-  schemaVersion: 1,
+  schemaVersion: 2,
   data: {
     keyId,
     accountId: 'acme',
@@ -16,16 +31,23 @@ const created: KeyCreated = {
     prefix: 'sk_abcdefghi',
     secretHash: 'a'.repeat(64),
     rateLimit: { requests: 100, perSeconds: 60 },
-    createdAt: '2026-01-01T00:00:00.000Z',
+    createdAt: T0,
     actingKeyId: 'k_admin',
+    permissions: ['*'],
+    allowedIps: [],
+    expiresAt: null,
+    rolledFromKeyId: null,
   },
 };
+const createdWith = (data: Partial<KeyCreated['data']>): KeyCreated => ({ ...created, data: { ...created.data, ...data } });
 const revoked: KeyRevoked = {
   type: 'KeyRevoked',
   schemaVersion: 1,
-  data: { keyId, accountId: 'acme', revokedAt: '2026-01-02T00:00:00.000Z', actingKeyId: 'k_admin' },
+  data: { keyId, accountId: 'acme', revokedAt: T1, actingKeyId: 'k_admin' },
 };
-const create: ApiKeyCommand = {
+const disabled: KeyDisabled = { type: 'KeyDisabled', schemaVersion: 1, data: { keyId, accountId: 'acme', disabledAt: T1, actingKeyId: 'k_admin' } };
+const enabled: KeyEnabled = { type: 'KeyEnabled', schemaVersion: 1, data: { keyId, accountId: 'acme', enabledAt: T1, actingKeyId: 'k_admin' } };
+const create: CreateApiKey = {
   type: 'CreateApiKey',
   keyId,
   accountId: 'acme',
@@ -33,16 +55,52 @@ const create: ApiKeyCommand = {
   prefix: 'sk_abcdefghi',
   secretHash: 'a'.repeat(64),
   rateLimit: { requests: 100, perSeconds: 60 },
-  actingKeyId: 'k_admin',
-  now: '2026-01-01T00:00:00.000Z',
+  actor: admin,
+  now: T0,
+  permissions: null,
+  allowedIps: null,
+  expiresAt: null,
+  maxLifetimeSeconds: null,
 };
-const revoke: ApiKeyCommand = {
-  type: 'RevokeApiKey',
+const revoke: ApiKeyCommand = { type: 'RevokeApiKey', keyId, accountId: 'acme', actor: admin, now: T1 };
+const disable: ApiKeyCommand = { type: 'DisableApiKey', keyId, accountId: 'acme', actor: admin, now: T1 };
+const enable: ApiKeyCommand = { type: 'EnableApiKey', keyId, accountId: 'acme', actor: admin, now: T1 };
+const update = (changes: Extract<ApiKeyCommand, { type: 'UpdateApiKey' }>['changes'], actor: Actor | null = admin, maxLifetimeSeconds: number | null = null): ApiKeyCommand => ({
+  type: 'UpdateApiKey',
   keyId,
   accountId: 'acme',
-  actingKeyId: 'k_admin',
-  now: '2026-01-02T00:00:00.000Z',
-};
+  actor,
+  now: T1,
+  changes,
+  maxLifetimeSeconds,
+});
+const updated = (changes: KeyUpdated['data']['changes']): KeyUpdated => ({
+  type: 'KeyUpdated',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', updatedAt: T1, actingKeyId: 'k_admin', changes },
+});
+const roll = (graceSeconds: number, closeWhenIdleSeconds: number | null = null, actor: Actor | null = admin): ApiKeyCommand => ({
+  type: 'RollApiKey',
+  keyId,
+  accountId: 'acme',
+  actor,
+  now: T1,
+  successorKeyId,
+  graceSeconds,
+  closeWhenIdleSeconds,
+});
+const rolled = (graceEndsAt: string, closeWhenIdleSeconds: number | null = null): KeyRolled => ({
+  type: 'KeyRolled',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', successorKeyId, rolledAt: T1, graceEndsAt, closeWhenIdleSeconds, actingKeyId: 'k_admin' },
+});
+const expired = (expiredAt: string, reason: KeyExpired['data']['reason']): KeyExpired => ({
+  type: 'KeyExpired',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', expiredAt, reason },
+});
+const expire = (now: string, lastUsedAt: string | null = null): ApiKeyCommand => ({ type: 'ExpireApiKey', keyId, now, lastUsedAt });
+const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 const { given } = DeciderSpecification.for(apiKeyDecider);
 
@@ -53,12 +111,12 @@ const NOT_FOUND = `No such API key: ${keyId}`;
 
 describe('API key decider', () => {
   describe('CreateApiKey', () => {
-    it('creates a key on an empty stream, with account, acting key and schema version', () => {
+    it('creates a key on an empty stream, with account, acting key, every permission, no restriction, no expiry', () => {
       given([]).when(create).then([created]);
     });
 
     it('creates a key without a name', () => {
-      given([]).when({ ...create, name: null }).then([{ ...created, data: { ...created.data, name: null } }]);
+      given([]).when({ ...create, name: null }).then([createdWith({ name: null })]);
     });
 
     it('refuses to create a key twice', () => {
@@ -71,17 +129,17 @@ describe('API key decider', () => {
       const lookalike = `sk_${'A'.repeat(38)}`;
       given([])
         .when({ ...create, name: `prod ${key} / ${lookalike}` })
-        .then([{ ...created, data: { ...created.data, name: `prod ${key.slice(0, 12)}…[redacted] / sk_AAAAAAAAA…[redacted]` } }]);
+        .then([createdWith({ name: `prod ${key.slice(0, 12)}…[redacted] / sk_AAAAAAAAA…[redacted]` })]);
     });
 
     it('refuses a name longer than 100 characters or blank', () => {
       given([]).when({ ...create, name: 'x'.repeat(101) }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
       given([]).when({ ...create, name: '   ' }).thenThrows(NameInvalid, (error) => error.message === NAME_BLANK);
-      given([]).when({ ...create, name: 'x'.repeat(100) }).then([{ ...created, data: { ...created.data, name: 'x'.repeat(100) } }]);
+      given([]).when({ ...create, name: 'x'.repeat(100) }).then([createdWith({ name: 'x'.repeat(100) })]);
     });
 
     it('keeps the name as the name policy gives it (NFC), and refuses what the policy refuses', () => {
-      given([]).when({ ...create, name: 'Cle\u0301' }).then([{ ...created, data: { ...created.data, name: 'Cl\u00e9' } }]);
+      given([]).when({ ...create, name: 'Cle\u0301' }).then([createdWith({ name: 'Cl\u00e9' })]);
       given([]).when({ ...create, name: 'a\u202Eb' }).thenThrows(NameInvalid, (error) => /bidirectional/.test(error.message));
       given([]).when({ ...create, name: 'a\u0000b' }).thenThrows(NameInvalid, (error) => /control characters/.test(error.message));
     });
@@ -97,11 +155,85 @@ describe('API key decider', () => {
         given([]).when({ ...create, rateLimit }).thenThrows(RateLimitInvalid, (error) => error.message === RATE_LIMIT_INVALID);
       }
     });
+
+    it('keeps permissions normalised: unique, sorted, and only `*` when `*` is among them', () => {
+      given([]).when({ ...create, permissions: ['parses:read', 'keys:read', 'parses:read'] }).then([createdWith({ permissions: ['keys:read', 'parses:read'] })]);
+      given([]).when({ ...create, permissions: ['keys:read', '*'] }).then([createdWith({ permissions: ['*'] })]);
+      given([]).when({ ...create, permissions: ['parses:*'] }).then([createdWith({ permissions: ['parses:*'] })]);
+    });
+
+    it('refuses unknown permission syntax, none, or too many', () => {
+      for (const permissions of [['keys'], ['Keys:read'], ['keys:'], [':read'], ['keys:read:x'], ['**'], [''], [5], [], Array.from({ length: 51 }, (_, i) => `r${i}:read`)]) {
+        given([]).when({ ...create, permissions }).thenThrows(PermissionsInvalid);
+      }
+    });
+
+    it('refuses to widen permissions beyond the acting key, naming what it lacks; inherits them when none are asked', () => {
+      const reader: Actor = { keyId: 'k_r', permissions: ['keys:read', 'keys:write'], allowedIps: [] };
+      given([])
+        .when({ ...create, actor: reader, permissions: ['keys:read', 'parses:write'] })
+        .thenThrows(EscalationRefused, (error) => error.message === 'This key may not grant permissions it does not hold: parses:write.');
+      given([]).when({ ...create, actor: reader, permissions: ['*'] }).thenThrows(EscalationRefused);
+      given([]).when({ ...create, actor: { ...reader, permissions: ['keys:read'] }, permissions: ['keys:*'] }).thenThrows(EscalationRefused);
+      given([])
+        .when({ ...create, actor: reader, permissions: null })
+        .then([createdWith({ actingKeyId: 'k_r', permissions: ['keys:read', 'keys:write'] })]);
+      given([])
+        .when({ ...create, actor: { ...reader, permissions: ['keys:*'] }, permissions: ['keys:read'] })
+        .then([createdWith({ actingKeyId: 'k_r', permissions: ['keys:read'] })]);
+    });
+
+    it('normalises allowed_ips: canonical text, host bits cleared, mapped IPv4 read as IPv4, duplicates dropped', () => {
+      given([])
+        .when({ ...create, allowedIps: ['203.0.113.7', '198.51.100.9/24', '2001:DB8:0:0::1', '2001:db8::/32', '::ffff:192.0.2.1', '203.0.113.7/32'] })
+        .then([createdWith({ allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::1', '2001:db8::/32', '192.0.2.1'] })]);
+    });
+
+    it('refuses an invalid address or CIDR, and more than 100 entries', () => {
+      for (const allowedIps of [['203.0.113.0/33'], ['2001:db8::/129'], ['203.0.113'], ['256.1.1.1'], ['01.2.3.4'], ['fe80::1%eth0'], ['1.2.3.4/'], ['x'], [42]]) {
+        given([]).when({ ...create, allowedIps }).thenThrows(AllowedIpsInvalid);
+      }
+      const many = Array.from({ length: 101 }, (_, i) => `10.0.${Math.floor(i / 256)}.${i % 256}`);
+      given([]).when({ ...create, allowedIps: many }).thenThrows(AllowedIpsInvalid, (error) => /at most 100/.test(error.message));
+      given([]).when({ ...create, allowedIps: many.slice(0, 100) }).then([createdWith({ allowedIps: many.slice(0, 100) })]);
+    });
+
+    it('keeps a restricted key from granting use from anywhere else; inherits its restriction when none is asked', () => {
+      const restricted: Actor = { keyId: 'k_r', permissions: ['*'], allowedIps: ['203.0.113.0/24'] };
+      given([]).when({ ...create, actor: restricted, allowedIps: [] }).thenThrows(EscalationRefused);
+      given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.0.0/16'] }).thenThrows(EscalationRefused);
+      given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.113.128/25'] }).then([createdWith({ actingKeyId: 'k_r', allowedIps: ['203.0.113.128/25'] })]);
+      given([]).when({ ...create, actor: restricted, allowedIps: null }).then([createdWith({ actingKeyId: 'k_r', allowedIps: ['203.0.113.0/24'] })]);
+    });
+
+    it('lets the operator (no acting key) create any key', () => {
+      given([]).when({ ...create, actor: null, permissions: ['parses:read'] }).then([createdWith({ actingKeyId: null, permissions: ['parses:read'] })]);
+    });
+
+    it('keeps an expiry in the future and within the maximum lifetime, and applies the maximum to keys created without one', () => {
+      given([]).when({ ...create, expiresAt: '2026-01-01T01:00:00Z' }).then([createdWith({ expiresAt: '2026-01-01T01:00:00.000Z' })]);
+      given([]).when({ ...create, maxLifetimeSeconds: 3600, expiresAt: plus(T0, 3600) }).then([createdWith({ expiresAt: plus(T0, 3600) })]);
+      given([]).when({ ...create, maxLifetimeSeconds: 3600 }).then([createdWith({ expiresAt: plus(T0, 3600) })]);
+    });
+
+    it('refuses an expiry in the past, at the present instant, or beyond the maximum lifetime', () => {
+      given([]).when({ ...create, expiresAt: '2025-12-31T23:59:59Z' }).thenThrows(ExpiryInvalid, (error) => error.message === 'expires_at must be in the future.');
+      given([]).when({ ...create, expiresAt: T0 }).thenThrows(ExpiryInvalid);
+      given([])
+        .when({ ...create, maxLifetimeSeconds: 3600, expiresAt: plus(T0, 3601) })
+        .thenThrows(ExpiryInvalid, (error) => /maximum key lifetime of 3600 seconds/.test(error.message));
+    });
+
+    it('records the key a successor was rolled from', () => {
+      given([]).when({ ...create, rolledFromKeyId: successorKeyId }).then([createdWith({ rolledFromKeyId: successorKeyId })]);
+    });
   });
 
   describe('RevokeApiKey', () => {
-    it('revokes an active key', () => {
+    it('revokes an active, a disabled or an expired key', () => {
       given([created]).when(revoke).then([revoked]);
+      given([created, disabled]).when(revoke).then([revoked]);
+      given([created, expired(T1, 'expires_at')]).when(revoke).then([revoked]);
     });
 
     it('appends nothing when the key is already revoked', () => {
@@ -119,21 +251,148 @@ describe('API key decider', () => {
     });
 
     it('lets a key revoke itself', () => {
-      const self = { ...revoke, actingKeyId: keyId };
+      const self = { ...revoke, actor: { ...admin, keyId } };
       given([created]).when(self).then([{ ...revoked, data: { ...revoked.data, actingKeyId: keyId } }]);
+    });
+  });
+
+  describe('DisableApiKey and EnableApiKey', () => {
+    it('disables an active key and enables it again; each twice changes nothing', () => {
+      given([created]).when(disable).then([disabled]);
+      given([created, disabled]).when(disable).thenNothing();
+      given([created, disabled]).when(enable).then([enabled]);
+      given([created]).when(enable).thenNothing();
+      given([created, disabled, enabled]).when(enable).thenNothing();
+    });
+
+    it('refuses to disable or enable a revoked or an expired key (expired by time, even before its event)', () => {
+      for (const command of [disable, enable]) {
+        given([created, revoked]).when(command).thenThrows(KeyNotChangeable, (error) => error.message === `API key ${keyId} is revoked.`);
+        given([created, disabled, revoked]).when(command).thenThrows(KeyNotChangeable);
+        given([created, expired(T1, 'expires_at')]).when(command).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
+        given([createdWith({ expiresAt: T1 })]).when(command).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
+      }
+    });
+
+    it("answers not found for another account's key", () => {
+      given([created]).when({ ...disable, accountId: 'globex' }).thenThrows(KeyNotFound);
+      given([created, disabled]).when({ ...enable, accountId: 'globex' }).thenThrows(KeyNotFound);
+      given([]).when(enable).thenThrows(KeyNotFound);
+    });
+  });
+
+  describe('UpdateApiKey', () => {
+    it('records only the fields that change, in one event', () => {
+      given([created])
+        .when(update({ name: 'Renamed', rateLimit: { requests: 100, perSeconds: 60 }, permissions: ['keys:read'], allowedIps: ['203.0.113.7/32'] }))
+        .then([updated({ name: 'Renamed', permissions: ['keys:read'], allowedIps: ['203.0.113.7'] })]);
+      given([created]).when(update({ rateLimit: { requests: 5, perSeconds: 1 }, expiresAt: '2026-03-01T00:00:00Z' }))
+        .then([updated({ rateLimit: { requests: 5, perSeconds: 1 }, expiresAt: '2026-03-01T00:00:00.000Z' })]);
+      given([created]).when(update({ name: null })).then([updated({ name: null })]);
+    });
+
+    it('appends nothing when nothing changes', () => {
+      given([created]).when(update({ name: 'Production API Key', permissions: ['*'], allowedIps: [] })).thenNothing();
+      given([created]).when(update({})).thenNothing();
+    });
+
+    it('refuses a widening the acting key does not hold, and a restricted key lifting its own restriction', () => {
+      const narrow: Actor = { keyId, permissions: ['keys:read', 'keys:write'], allowedIps: ['203.0.113.0/24'] };
+      const own = createdWith({ permissions: ['keys:read', 'keys:write'], allowedIps: ['203.0.113.0/24'] });
+      given([own]).when(update({ permissions: ['*'] }, narrow)).thenThrows(EscalationRefused);
+      given([own]).when(update({ allowedIps: [] }, narrow)).thenThrows(EscalationRefused);
+      given([own]).when(update({ allowedIps: ['0.0.0.0/0'] }, narrow)).thenThrows(EscalationRefused);
+      given([own]).when(update({ allowedIps: ['203.0.113.7'] }, narrow)).then([{ ...updated({ allowedIps: ['203.0.113.7'] }), data: { ...updated({}).data, actingKeyId: keyId, changes: { allowedIps: ['203.0.113.7'] } } }]);
+      // Renaming a wider key widens nothing.
+      given([created]).when(update({ name: 'x' }, narrow)).then([{ ...updated({ name: 'x' }), data: { ...updated({}).data, actingKeyId: keyId, changes: { name: 'x' } } }]);
+    });
+
+    it('refuses an expiry in the past, beyond the maximum lifetime from creation, or removed under a maximum', () => {
+      given([created]).when(update({ expiresAt: T0 })).thenThrows(ExpiryInvalid);
+      given([created]).when(update({ expiresAt: plus(T0, 86_401) }, admin, 86_400)).thenThrows(ExpiryInvalid);
+      given([createdWith({ expiresAt: plus(T0, 172_800) })]).when(update({ expiresAt: null }, admin, 172_800)).thenThrows(ExpiryInvalid);
+      given([createdWith({ expiresAt: plus(T0, 172_800) })]).when(update({ expiresAt: plus(T0, 172_000) }, admin, 172_800)).then([updated({ expiresAt: plus(T0, 172_000) })]);
+    });
+
+    it('refuses invalid fields and a revoked or expired key', () => {
+      given([created]).when(update({ permissions: ['nope'] })).thenThrows(PermissionsInvalid);
+      given([created]).when(update({ allowedIps: ['10.0.0.0/40'] })).thenThrows(AllowedIpsInvalid);
+      given([created]).when(update({ rateLimit: { requests: 0, perSeconds: 1 } })).thenThrows(RateLimitInvalid);
+      given([created]).when(update({ name: '' })).thenThrows(NameInvalid);
+      given([created, revoked]).when(update({ name: 'x' })).thenThrows(KeyNotChangeable);
+      given([created, expired(T1, 'expires_at')]).when(update({ name: 'x' })).thenThrows(KeyNotChangeable);
+      given([created]).when({ ...update({ name: 'x' }), accountId: 'globex' } as ApiKeyCommand).thenThrows(KeyNotFound);
+    });
+  });
+
+  describe('RollApiKey', () => {
+    it('rolls with a grace period, bounded by the key own expiry', () => {
+      given([created]).when(roll(3600)).then([rolled(plus(T1, 3600))]);
+      given([created]).when(roll(604_800, 60)).then([rolled(plus(T1, 604_800), 60)]);
+      given([createdWith({ expiresAt: plus(T1, 60) })]).when(roll(3600)).then([rolled(plus(T1, 60))]);
+    });
+
+    it('expires the old key at once with no grace', () => {
+      given([created]).when(roll(0)).then([rolled(T1), expired(T1, 'grace_ended')]);
+    });
+
+    it('refuses to roll a revoked, expired or already rolled key', () => {
+      given([created, revoked]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.why === 'revoked');
+      given([created, expired(T1, 'expires_at')]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
+      given([created, rolled(plus(T1, 60))]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.message === `API key ${keyId} has already been rolled.`);
+    });
+
+    it('refuses a grace or idle time out of bounds', () => {
+      for (const [grace, idle] of [[-1, null], [604_801, null], [1.5, null], [60, 0], [60, 604_801]] as const) {
+        given([created]).when(roll(grace, idle)).thenThrows(RollInvalid);
+      }
+    });
+
+    it('refuses a roll by a key that does not hold what the key it rolls holds', () => {
+      given([created]).when(roll(60, null, { keyId: 'k', permissions: ['keys:write'], allowedIps: [] })).thenThrows(EscalationRefused);
+      given([created]).when({ ...roll(60), accountId: 'globex' } as ApiKeyCommand).thenThrows(KeyNotFound);
+    });
+  });
+
+  describe('ExpireApiKey', () => {
+    it('expires a key at its expiry, dated when it was due even when late', () => {
+      const expiring = createdWith({ expiresAt: T1 });
+      given([expiring]).when(expire(plus(T1, -0.001))).thenNothing();
+      given([expiring]).when(expire(T1)).then([expired(T1, 'expires_at')]);
+      given([expiring]).when(expire(plus(T1, 3600))).then([expired(T1, 'expires_at')]);
+      given([expiring, expired(T1, 'expires_at')]).when(expire(plus(T1, 7200))).thenNothing();
+      given([expiring, revoked]).when(expire(plus(T1, 7200))).thenNothing();
+    });
+
+    it('expires a rolled key at the grace end, or once idle for close_when_idle_seconds, whichever is first', () => {
+      const graceEnd = plus(T1, 3600);
+      given([created, rolled(graceEnd)]).when(expire(graceEnd)).then([expired(graceEnd, 'grace_ended')]);
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 59))).thenNothing();
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 60))).then([expired(plus(T1, 60), 'idle')]);
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 120), plus(T1, 50))).then([expired(plus(T1, 110), 'idle')]);
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 100), plus(T1, 90))).thenNothing();
+      given([created, rolled(graceEnd, 60)]).when(expire(graceEnd, plus(T1, 3599))).then([expired(graceEnd, 'grace_ended')]);
+    });
+
+    it('does nothing for a key without expiry', () => {
+      given([created]).when(expire('2099-01-01T00:00:00.000Z')).thenNothing();
+      given([]).when(expire(T1)).thenThrows(KeyNotFound);
     });
   });
 
   describe('evolve', () => {
     it('folds a history into the current state', () => {
       expect(fold(apiKeyDecider, [])).toEqual({ status: 'absent' });
-      expect(fold(apiKeyDecider, [created])).toEqual({ status: 'active', keyId, accountId: 'acme', revokedAt: null });
-      expect(fold(apiKeyDecider, [created, revoked])).toEqual({
-        status: 'revoked',
-        keyId,
-        accountId: 'acme',
-        revokedAt: '2026-01-02T00:00:00.000Z',
+      expect(fold(apiKeyDecider, [created])).toMatchObject({ status: 'active', keyId, accountId: 'acme', revokedAt: null, disabled: false, rolled: null });
+      expect(fold(apiKeyDecider, [created, disabled])).toMatchObject({ status: 'disabled', disabled: true });
+      expect(fold(apiKeyDecider, [created, disabled, enabled])).toMatchObject({ status: 'active', disabled: false });
+      expect(fold(apiKeyDecider, [created, updated({ name: 'x', permissions: ['keys:read'] })])).toMatchObject({ name: 'x', permissions: ['keys:read'] });
+      expect(fold(apiKeyDecider, [created, rolled(T1), expired(T1, 'grace_ended')])).toMatchObject({
+        status: 'expired',
+        expiredAt: T1,
+        rolled: { successorKeyId, graceEndsAt: T1 },
       });
+      expect(fold(apiKeyDecider, [created, revoked])).toMatchObject({ status: 'revoked', keyId, accountId: 'acme', revokedAt: T1 });
     });
 
     it('starts every fold from a fresh initial state', () => {

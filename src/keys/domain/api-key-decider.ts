@@ -1,36 +1,122 @@
 import type { Decider } from '../../shared/domain/decider.js';
 import { redactSecrets } from '../../shared/domain/secret-redaction.js';
-import { KeyAlreadyExists, KeyNotFound, RateLimitInvalid } from './api-key-errors.js';
-import type { ApiKeyEvent, KeyRateLimit } from './api-key-events.js';
+import { normaliseAllowedIps, restrictionWithin } from './allowed-ips.js';
+import {
+  EscalationRefused,
+  ExpiryInvalid,
+  KeyAlreadyExists,
+  KeyNotChangeable,
+  KeyNotFound,
+  RateLimitInvalid,
+  RollInvalid,
+} from './api-key-errors.js';
+import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit } from './api-key-events.js';
 import { keyName } from './key-name.js';
+import { ALL_PERMISSIONS, missingPermissions, normalisePermissions } from './permissions.js';
 
 export const RATE_LIMIT_BOUNDS = { requests: { min: 1, max: 1_000_000 }, perSeconds: { min: 1, max: 86_400 } } as const;
+export const ROLL_BOUNDS = { graceSeconds: { min: 0, max: 604_800 }, closeWhenIdleSeconds: { min: 1, max: 604_800 } } as const;
 
-export type ApiKeyState =
-  | { status: 'absent' }
-  | { status: 'active' | 'revoked'; keyId: string; accountId: string; revokedAt: string | null };
+export interface RolledState {
+  successorKeyId: string;
+  rolledAt: string;
+  graceEndsAt: string;
+  closeWhenIdleSeconds: number | null;
+}
 
-export interface CreateApiKey {
-  type: 'CreateApiKey';
+export interface KeyState {
+  status: 'active' | 'disabled' | 'expired' | 'revoked';
   keyId: string;
   accountId: string;
+  createdAt: string;
+  prefix: string;
+  name: string | null;
+  rateLimit: KeyRateLimit;
+  permissions: string[];
+  allowedIps: string[];
+  expiresAt: string | null;
+  disabled: boolean;
+  revokedAt: string | null;
+  expiredAt: string | null;
+  rolledFromKeyId: string | null;
+  rolled: RolledState | null;
+}
+
+export type ApiKeyState = { status: 'absent' } | KeyState;
+
+/** Who acts, as far as escalation goes: the authenticating key's permissions and restriction; null for the operator. */
+export interface Actor {
+  keyId: string;
+  permissions: readonly string[];
+  allowedIps: readonly string[];
+}
+
+interface ActingCommand {
+  keyId: string;
+  accountId: string;
+  /** The key that authenticated the request (null: the operator CLI, who may do anything). */
+  actor: Actor | null;
+  now: string;
+}
+
+export interface CreateApiKey extends ActingCommand {
+  type: 'CreateApiKey';
   name: string | null;
   prefix: string;
   secretHash: string;
   rateLimit: KeyRateLimit;
-  actingKeyId: string | null;
-  now: string;
+  /** Null: the actor's own (so `*` for an unrestricted key or the operator). */
+  permissions: readonly unknown[] | null;
+  /** Null: the actor's own restriction (none for the operator). */
+  allowedIps: readonly unknown[] | null;
+  /** Null: never, or the maximum lifetime when there is one. */
+  expiresAt: string | null;
+  maxLifetimeSeconds: number | null;
+  rolledFromKeyId?: string | null;
 }
 
-export interface RevokeApiKey {
+export interface RevokeApiKey extends ActingCommand {
   type: 'RevokeApiKey';
-  keyId: string;
-  accountId: string;
-  actingKeyId: string | null;
-  now: string;
 }
 
-export type ApiKeyCommand = CreateApiKey | RevokeApiKey;
+export interface DisableApiKey extends ActingCommand {
+  type: 'DisableApiKey';
+}
+
+export interface EnableApiKey extends ActingCommand {
+  type: 'EnableApiKey';
+}
+
+export interface UpdateApiKey extends ActingCommand {
+  type: 'UpdateApiKey';
+  /** Absent fields do not change. */
+  changes: {
+    name?: string | null;
+    rateLimit?: KeyRateLimit;
+    permissions?: readonly unknown[];
+    allowedIps?: readonly unknown[];
+    expiresAt?: string | null;
+  };
+  maxLifetimeSeconds: number | null;
+}
+
+export interface RollApiKey extends ActingCommand {
+  type: 'RollApiKey';
+  successorKeyId: string;
+  graceSeconds: number;
+  closeWhenIdleSeconds: number | null;
+}
+
+/** Appends KeyExpired when the key is due (its expiry, the grace end of a roll, or idleness after a roll); else nothing. */
+export interface ExpireApiKey {
+  type: 'ExpireApiKey';
+  keyId: string;
+  now: string;
+  /** The key's last use as the usage read model knows it, for close_when_idle_seconds. */
+  lastUsedAt: string | null;
+}
+
+export type ApiKeyCommand = CreateApiKey | RevokeApiKey | DisableApiKey | EnableApiKey | UpdateApiKey | RollApiKey | ExpireApiKey;
 
 /** The API key aggregate: one stream per key (apiKeyStreamId), created once, revoked at most once. */
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
@@ -39,13 +125,50 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
   initialState: () => ({ status: 'absent' }),
 };
 
+/** The instant the key stops working by time alone: its expiry or the end of a roll's grace period, whichever is first. */
+export function effectiveExpiry(state: Pick<KeyState, 'expiresAt' | 'rolled'>): string | null {
+  const candidates = [state.expiresAt, state.rolled?.graceEndsAt ?? null].filter((at): at is string => at !== null);
+  if (candidates.length === 0) return null;
+  return candidates.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+}
+
 function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
+  if (event.type === 'KeyCreated') {
+    const { keyId, accountId, createdAt, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId } = event.data;
+    return {
+      status: 'active',
+      keyId,
+      accountId,
+      createdAt,
+      prefix,
+      name,
+      rateLimit,
+      permissions,
+      allowedIps,
+      expiresAt,
+      disabled: false,
+      revokedAt: null,
+      expiredAt: null,
+      rolledFromKeyId,
+      rolled: null,
+    };
+  }
+  if (state.status === 'absent') return state;
   switch (event.type) {
-    case 'KeyCreated':
-      return { status: 'active', keyId: event.data.keyId, accountId: event.data.accountId, revokedAt: null };
     case 'KeyRevoked':
-      if (state.status === 'absent') return state;
       return { ...state, status: 'revoked', revokedAt: event.data.revokedAt };
+    case 'KeyUpdated':
+      return { ...state, ...event.data.changes };
+    case 'KeyDisabled':
+      return { ...state, disabled: true, status: state.status === 'active' ? 'disabled' : state.status };
+    case 'KeyEnabled':
+      return { ...state, disabled: false, status: state.status === 'disabled' ? 'active' : state.status };
+    case 'KeyRolled': {
+      const { successorKeyId, rolledAt, graceEndsAt, closeWhenIdleSeconds } = event.data;
+      return { ...state, rolled: { successorKeyId, rolledAt, graceEndsAt, closeWhenIdleSeconds } };
+    }
+    case 'KeyExpired':
+      return { ...state, status: state.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt };
   }
 }
 
@@ -55,6 +178,16 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
       return decideCreate(state, command);
     case 'RevokeApiKey':
       return decideRevoke(state, command);
+    case 'DisableApiKey':
+      return decideDisable(state, command);
+    case 'EnableApiKey':
+      return decideEnable(state, command);
+    case 'UpdateApiKey':
+      return decideUpdate(state, command);
+    case 'RollApiKey':
+      return decideRoll(state, command);
+    case 'ExpireApiKey':
+      return decideExpire(state, command);
   }
 }
 
@@ -63,12 +196,30 @@ function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] 
   // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text.
   const name = command.name === null ? null : redactSecrets(keyName(command.name));
   if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
-  const { keyId, accountId, prefix, secretHash, rateLimit, actingKeyId, now } = command;
+  const { actor } = command;
+  const permissions = normalisePermissions(command.permissions ?? actor?.permissions ?? [ALL_PERMISSIONS]);
+  const allowedIps = normaliseAllowedIps(command.allowedIps ?? actor?.allowedIps ?? []);
+  refuseEscalation(actor, permissions, allowedIps);
+  const expiresAt = checkedExpiry(command.expiresAt, command.now, command.now, command.maxLifetimeSeconds, true);
+  const { keyId, accountId, prefix, secretHash, rateLimit, now } = command;
   return [
     {
       type: 'KeyCreated',
-      schemaVersion: 1,
-      data: { keyId, accountId, name, prefix, secretHash, rateLimit, createdAt: now, actingKeyId },
+      schemaVersion: 2,
+      data: {
+        keyId,
+        accountId,
+        name,
+        prefix,
+        secretHash,
+        rateLimit,
+        createdAt: now,
+        actingKeyId: actor?.keyId ?? null,
+        permissions,
+        allowedIps,
+        expiresAt,
+        rolledFromKeyId: command.rolledFromKeyId ?? null,
+      },
     },
   ];
 }
@@ -85,17 +236,162 @@ function withinBounds({ requests, perSeconds }: KeyRateLimit): boolean {
   );
 }
 
-function decideRevoke(state: ApiKeyState, command: RevokeApiKey): ApiKeyEvent[] {
-  // Another account's key is indistinguishable from a key that does not exist.
-  if (state.status === 'absent' || state.accountId !== command.accountId) {
-    throw new KeyNotFound(command.keyId);
+function refuseEscalation(actor: Actor | null, permissions: readonly string[], allowedIps: readonly string[]): void {
+  if (actor === null) return;
+  const missing = missingPermissions(actor.permissions, permissions);
+  if (missing.length > 0) {
+    throw new EscalationRefused(`This key may not grant permissions it does not hold: ${missing.join(', ')}.`);
   }
-  if (state.status === 'revoked') return [];
+  if (!restrictionWithin(allowedIps, actor.allowedIps)) {
+    throw new EscalationRefused('This key may not grant use from addresses outside its own allowed_ips.');
+  }
+}
+
+/**
+ * The expiry as stored: after `now`, and no later than the maximum lifetime from `createdAt`. With a maximum
+ * lifetime and no expiry asked for, the maximum applies when `defaultToMax` (a new key).
+ */
+function checkedExpiry(expiresAt: string | null, now: string, createdAt: string, maxLifetimeSeconds: number | null, defaultToMax: boolean): string | null {
+  const latest = maxLifetimeSeconds === null ? null : Date.parse(createdAt) + maxLifetimeSeconds * 1000;
+  if (expiresAt === null) {
+    if (latest === null) return null;
+    if (defaultToMax) return new Date(latest).toISOString();
+    throw new ExpiryInvalid(`expires_at may not be removed: keys live at most ${maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
+  }
+  const at = Date.parse(expiresAt);
+  if (Number.isNaN(at)) throw new ExpiryInvalid('expires_at must be an RFC 3339 date-time.');
+  if (at <= Date.parse(now)) throw new ExpiryInvalid('expires_at must be in the future.');
+  if (latest !== null && at > latest) {
+    throw new ExpiryInvalid(`expires_at is beyond the maximum key lifetime of ${maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
+  }
+  return new Date(at).toISOString();
+}
+
+/** The key of an acting command, for the command's account only: another account's key is not found. */
+function existingKey(state: ApiKeyState, command: ActingCommand): KeyState {
+  if (state.status === 'absent' || state.accountId !== command.accountId) throw new KeyNotFound(command.keyId);
+  return state;
+}
+
+/** Past changing: revoked, or expired (by its event or by time, even when the event is not yet appended). */
+function refuseIfEnded(key: KeyState, now: string): void {
+  if (key.status === 'revoked') throw new KeyNotChangeable(key.keyId, 'revoked');
+  const expiry = effectiveExpiry(key);
+  if (key.status === 'expired' || (expiry !== null && Date.parse(expiry) <= Date.parse(now))) {
+    throw new KeyNotChangeable(key.keyId, 'expired');
+  }
+}
+
+function decideRevoke(state: ApiKeyState, command: RevokeApiKey): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  if (key.status === 'revoked') return [];
   return [
     {
       type: 'KeyRevoked',
       schemaVersion: 1,
-      data: { keyId: command.keyId, accountId: command.accountId, revokedAt: command.now, actingKeyId: command.actingKeyId },
+      data: { keyId: command.keyId, accountId: command.accountId, revokedAt: command.now, actingKeyId: command.actor?.keyId ?? null },
     },
   ];
+}
+
+function decideDisable(state: ApiKeyState, command: DisableApiKey): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  refuseIfEnded(key, command.now);
+  if (key.disabled) return [];
+  const { keyId, accountId, now } = command;
+  return [{ type: 'KeyDisabled', schemaVersion: 1, data: { keyId, accountId, disabledAt: now, actingKeyId: command.actor?.keyId ?? null } }];
+}
+
+function decideEnable(state: ApiKeyState, command: EnableApiKey): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  refuseIfEnded(key, command.now);
+  if (!key.disabled) return [];
+  const { keyId, accountId, now } = command;
+  return [{ type: 'KeyEnabled', schemaVersion: 1, data: { keyId, accountId, enabledAt: now, actingKeyId: command.actor?.keyId ?? null } }];
+}
+
+function decideUpdate(state: ApiKeyState, command: UpdateApiKey): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  refuseIfEnded(key, command.now);
+  const asked = command.changes;
+  const changes: KeyChanges = {};
+  if (asked.name !== undefined) {
+    const name = asked.name === null ? null : redactSecrets(keyName(asked.name));
+    if (name !== key.name) changes.name = name;
+  }
+  if (asked.rateLimit !== undefined) {
+    if (!withinBounds(asked.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
+    const { requests, perSeconds } = asked.rateLimit;
+    if (requests !== key.rateLimit.requests || perSeconds !== key.rateLimit.perSeconds) changes.rateLimit = { requests, perSeconds };
+  }
+  const permissions = asked.permissions === undefined ? key.permissions : normalisePermissions(asked.permissions);
+  const allowedIps = asked.allowedIps === undefined ? key.allowedIps : normaliseAllowedIps(asked.allowedIps);
+  // Only what changes is checked for escalation: renaming a wider key is no escalation, widening any key is.
+  refuseEscalation(
+    command.actor,
+    asked.permissions === undefined ? [] : permissions,
+    asked.allowedIps === undefined ? (command.actor?.allowedIps ?? []) : allowedIps,
+  );
+  if (!sameList(permissions, key.permissions)) changes.permissions = permissions;
+  if (!sameList(allowedIps, key.allowedIps)) changes.allowedIps = allowedIps;
+  if (asked.expiresAt !== undefined) {
+    const expiresAt = checkedExpiry(asked.expiresAt, command.now, key.createdAt, command.maxLifetimeSeconds, false);
+    if (expiresAt !== key.expiresAt) changes.expiresAt = expiresAt;
+  }
+  if (Object.keys(changes).length === 0) return [];
+  const { keyId, accountId, now } = command;
+  return [{ type: 'KeyUpdated', schemaVersion: 1, data: { keyId, accountId, updatedAt: now, actingKeyId: command.actor?.keyId ?? null, changes } }];
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
+
+function decideRoll(state: ApiKeyState, command: RollApiKey): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  refuseIfEnded(key, command.now);
+  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled');
+  const { graceSeconds, closeWhenIdleSeconds } = command;
+  const { graceSeconds: grace, closeWhenIdleSeconds: idle } = ROLL_BOUNDS;
+  if (!Number.isInteger(graceSeconds) || graceSeconds < grace.min || graceSeconds > grace.max) {
+    throw new RollInvalid(`grace_seconds must be an integer from ${grace.min} to ${grace.max}.`);
+  }
+  if (closeWhenIdleSeconds !== null && (!Number.isInteger(closeWhenIdleSeconds) || closeWhenIdleSeconds < idle.min || closeWhenIdleSeconds > idle.max)) {
+    throw new RollInvalid(`close_when_idle_seconds must be an integer from ${idle.min} to ${idle.max}.`);
+  }
+  // The successor gets the key's permissions and restriction: whoever rolls it receives them.
+  refuseEscalation(command.actor, key.permissions, key.allowedIps);
+  const now = Date.parse(command.now);
+  const graceEnd = now + graceSeconds * 1000;
+  const graceEndsAt = new Date(key.expiresAt === null ? graceEnd : Math.min(graceEnd, Date.parse(key.expiresAt))).toISOString();
+  const { keyId, accountId, successorKeyId } = command;
+  const events: ApiKeyEvent[] = [
+    {
+      type: 'KeyRolled',
+      schemaVersion: 1,
+      data: { keyId, accountId, successorKeyId, rolledAt: command.now, graceEndsAt, closeWhenIdleSeconds, actingKeyId: command.actor?.keyId ?? null },
+    },
+  ];
+  if (graceSeconds === 0) events.push(expired(key, command.now, 'grace_ended'));
+  return events;
+}
+
+function expired(key: KeyState, expiredAt: string, reason: ExpiryReason): KeyExpired {
+  return { type: 'KeyExpired', schemaVersion: 1, data: { keyId: key.keyId, accountId: key.accountId, expiredAt, reason } };
+}
+
+function decideExpire(state: ApiKeyState, command: ExpireApiKey): ApiKeyEvent[] {
+  if (state.status === 'absent') throw new KeyNotFound(command.keyId);
+  if (state.status === 'revoked' || state.status === 'expired') return [];
+  const due: Array<{ at: number; reason: ExpiryReason }> = [];
+  if (state.expiresAt !== null) due.push({ at: Date.parse(state.expiresAt), reason: 'expires_at' });
+  const rolled = state.rolled;
+  if (rolled !== null) {
+    due.push({ at: Date.parse(rolled.graceEndsAt), reason: 'grace_ended' });
+    if (rolled.closeWhenIdleSeconds !== null) {
+      const lastUse = Math.max(Date.parse(rolled.rolledAt), command.lastUsedAt === null ? 0 : Date.parse(command.lastUsedAt));
+      due.push({ at: lastUse + rolled.closeWhenIdleSeconds * 1000, reason: 'idle' });
+    }
+  }
+  const now = Date.parse(command.now);
+  const first = due.filter((candidate) => candidate.at <= now).sort((a, b) => a.at - b.at)[0];
+  return first ? [expired(state, new Date(first.at).toISOString(), first.reason)] : [];
 }

@@ -34,3 +34,40 @@ export class RateLimitInvalid extends DomainError {
     super(`rate_limit must allow ${requests.min}-${requests.max} requests per ${perSeconds.min}-${perSeconds.max} seconds.`);
   }
 }
+
+/** permissions breaks the syntax (permissions.ts) or its count. */
+export class PermissionsInvalid extends DomainError {
+  readonly kind = 'rule_violated';
+}
+
+/** allowed_ips holds something that is no address or CIDR block, or too many of them. */
+export class AllowedIpsInvalid extends DomainError {
+  readonly kind = 'rule_violated';
+}
+
+/** The expiry is in the past, or beyond the service's maximum key lifetime. */
+export class ExpiryInvalid extends DomainError {
+  readonly kind = 'rule_violated';
+}
+
+/** grace_seconds or close_when_idle_seconds out of bounds. */
+export class RollInvalid extends DomainError {
+  readonly kind = 'rule_violated';
+}
+
+/** The key is past changing: revoked, expired, or (for a roll) already rolled. */
+export class KeyNotChangeable extends DomainError {
+  readonly kind = 'conflict';
+
+  constructor(
+    readonly keyId: string,
+    readonly why: 'revoked' | 'expired' | 'rolled',
+  ) {
+    super(why === 'rolled' ? `API key ${keyId} has already been rolled.` : `API key ${keyId} is ${why}.`);
+  }
+}
+
+/** No escalation: a key may only give a key the permissions it holds and no wider address range than its own. */
+export class EscalationRefused extends DomainError {
+  readonly kind = 'not_permitted';
+}

@@ -1,8 +1,20 @@
 /**
  * Events of an API key's lifecycle stream. The `type` strings are the stored names:
  * they are part of the log's format and never change, whatever the code is called.
+ *
+ * One event per kind of change (disabled, enabled, rolled, expired), and one KeyUpdated per PATCH carrying only
+ * the fields it changed: a lifecycle step reads as itself in the history and is what the key table and the
+ * views switch on, while the edits of one request stay one atomic, one-revision change (one ETag step).
  */
-export const API_KEY_EVENT_TYPES = ['KeyCreated', 'KeyRevoked'] as const;
+export const API_KEY_EVENT_TYPES = [
+  'KeyCreated',
+  'KeyRevoked',
+  'KeyUpdated',
+  'KeyDisabled',
+  'KeyEnabled',
+  'KeyRolled',
+  'KeyExpired',
+] as const;
 export type ApiKeyEventType = (typeof API_KEY_EVENT_TYPES)[number];
 
 /** At most `requests` requests in any `perSeconds` window. */
@@ -11,9 +23,10 @@ export interface KeyRateLimit {
   perSeconds: number;
 }
 
+/** KeyCreated as schema version 2 has it; version 1 events are read as version 2 by the codec (upcast). */
 export interface KeyCreated {
   type: 'KeyCreated';
-  schemaVersion: 1;
+  schemaVersion: 2;
   data: {
     keyId: string;
     accountId: string;
@@ -27,6 +40,14 @@ export interface KeyCreated {
     createdAt: string;
     /** The key that authenticated the request, or null for the operator CLI. */
     actingKeyId: string | null;
+    /** Normalised permission strings (permissions.ts); ['*'] for everything. Version 1 events: ['*']. */
+    permissions: string[];
+    /** Normalised addresses and CIDR blocks the key may be used from; [] for anywhere. */
+    allowedIps: string[];
+    /** When the key stops working; null for never. */
+    expiresAt: string | null;
+    /** The key this one succeeds when it was created by a roll; null otherwise. */
+    rolledFromKeyId: string | null;
   };
 }
 
@@ -41,7 +62,70 @@ export interface KeyRevoked {
   };
 }
 
-export type ApiKeyEvent = KeyCreated | KeyRevoked;
+/** The fields one PATCH changed, and only those (an absent field did not change). */
+export interface KeyChanges {
+  name?: string | null;
+  rateLimit?: KeyRateLimit;
+  permissions?: string[];
+  allowedIps?: string[];
+  expiresAt?: string | null;
+}
+
+export interface KeyUpdated {
+  type: 'KeyUpdated';
+  schemaVersion: 1;
+  data: { keyId: string; accountId: string; updatedAt: string; actingKeyId: string | null; changes: KeyChanges };
+}
+
+export interface KeyDisabled {
+  type: 'KeyDisabled';
+  schemaVersion: 1;
+  data: { keyId: string; accountId: string; disabledAt: string; actingKeyId: string | null };
+}
+
+export interface KeyEnabled {
+  type: 'KeyEnabled';
+  schemaVersion: 1;
+  data: { keyId: string; accountId: string; enabledAt: string; actingKeyId: string | null };
+}
+
+/** On the old key's stream: its successor's KeyCreated names it back (rolledFromKeyId). */
+export interface KeyRolled {
+  type: 'KeyRolled';
+  schemaVersion: 1;
+  data: {
+    keyId: string;
+    accountId: string;
+    successorKeyId: string;
+    rolledAt: string;
+    /** The old key works until then (never past its own expiry), then expires. */
+    graceEndsAt: string;
+    /** Retire the old key once it has gone unused this long after the roll; null: only at the grace end. */
+    closeWhenIdleSeconds: number | null;
+    actingKeyId: string | null;
+  };
+}
+
+/**
+ * Why a key expired: its own expires_at passed, the grace period of a roll ended, or the rolled key went
+ * unused for close_when_idle_seconds.
+ */
+export const EXPIRY_REASONS = ['expires_at', 'grace_ended', 'idle'] as const;
+export type ExpiryReason = (typeof EXPIRY_REASONS)[number];
+
+export interface KeyExpired {
+  type: 'KeyExpired';
+  schemaVersion: 1;
+  data: {
+    keyId: string;
+    accountId: string;
+    /** When the key stopped working (the instant it was due), which may be before this event was appended. */
+    expiredAt: string;
+    reason: ExpiryReason;
+  };
+}
+
+export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired;
 
 export const apiKeyStreamId = (keyId: string): string => `api_key-${keyId}`;
 

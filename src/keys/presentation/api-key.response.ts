@@ -6,6 +6,19 @@ export class RateLimitResponse {
   @ApiProperty({ type: 'integer', example: 60 }) per_seconds!: number;
 }
 
+export class KeyRotationResponse {
+  @ApiProperty({ format: 'uuid', description: 'The key that replaces this one.' }) successor_id!: string;
+  @ApiProperty({ format: 'date-time' }) rolled_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'This key works until then (never past its own expiry), then expires.' })
+  grace_ends_at!: string;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'This key is retired once unused for this long after the roll (or at the grace end, whichever is first); null: at the grace end.',
+  })
+  close_when_idle_seconds!: number | null;
+}
+
 /** An API key as the API shows it: never the key, never its hash. */
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' })
@@ -17,8 +30,29 @@ export class ApiKeyResponse {
   @ApiProperty({ description: 'First 12 characters of the key, for identification.', example: 'sk_4fT9xQm2L' })
   prefix!: string;
 
-  @ApiProperty({ enum: ['active', 'revoked'] })
-  status!: 'active' | 'revoked';
+  @ApiProperty({
+    enum: ['active', 'disabled', 'expired', 'revoked'],
+    description: 'revoked over expired over disabled: a disabled key past its expiry is expired.',
+  })
+  status!: 'active' | 'disabled' | 'expired' | 'revoked';
+
+  @ApiProperty({ description: 'Disabled by POST /v1/api-keys/{id}/disable (reversible); a revoked or expired key keeps its last value.' })
+  disabled!: boolean;
+
+  @ApiProperty({ type: [String], example: ['keys:read', 'parses:*'], description: 'What the key may do: `*` for everything.' })
+  permissions!: string[];
+
+  @ApiProperty({ type: [String], example: ['203.0.113.0/24'], description: 'Addresses and CIDR blocks the key may be used from; empty: anywhere.' })
+  allowed_ips!: string[];
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the key stops working; null: never.' })
+  expires_at!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key this one was rolled from.' })
+  predecessor_id!: string | null;
+
+  @ApiProperty({ type: KeyRotationResponse, nullable: true, description: 'Set once the key has been rolled.' })
+  rotation!: KeyRotationResponse | null;
 
   @ApiProperty({ type: RateLimitResponse })
   rate_limit!: RateLimitResponse;
@@ -65,7 +99,24 @@ export class KeyUsageResponse {
   requests_per_hour!: HourlyCount[];
 }
 
+/** The old key's traffic since its roll: who still uses it. */
+export class KeyRotationDetailResponse extends KeyRotationResponse {
+  @ApiProperty({ type: 'integer', description: 'Requests made with this key since the roll.' }) uses_since_roll!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Its last use since the roll.' }) last_used_at!: string | null;
+  @ApiProperty({ type: [String], description: 'Client addresses that used it since the roll (at most 20, most recent first).' })
+  addresses_since_roll!: string[];
+}
+
 export class ApiKeyDetailResponse extends ApiKeyResponse {
   @ApiProperty({ type: KeyUsageResponse })
   usage!: KeyUsageResponse;
+
+  @ApiProperty({ type: KeyRotationDetailResponse, nullable: true, description: 'Set once the key has been rolled, with its traffic since.' })
+  declare rotation: KeyRotationDetailResponse | null;
+}
+
+/** A roll's answer: the successor, with its full key (shown only here), and the old key as the roll left it. */
+export class RolledApiKeyResponse extends CreatedApiKeyResponse {
+  @ApiProperty({ type: ApiKeyResponse, description: 'The key that was rolled, with its rotation.' })
+  rolled!: ApiKeyResponse;
 }

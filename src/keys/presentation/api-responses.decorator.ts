@@ -4,9 +4,11 @@ import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field.',
-  401: 'Missing, malformed, unknown or revoked API key.',
+  401: 'Missing, malformed, unknown, revoked, expired or disabled API key (one answer for all).',
+  403: 'The key lacks the permission the route needs (keys:read to read, keys:write to change), may not be used from this address, or may not grant what was asked.',
   404: 'No such API key in this account (or, for starting_after, no such key or alert in this account).',
-  409: 'Lost a concurrency race that retrying could not resolve.',
+  409: 'The key is revoked, expired or already rolled; or a concurrency race that retrying could not resolve.',
+  412: 'If-Match does not name the key\'s current ETag: it changed since; nothing was changed.',
   413: 'Request body too large.',
   415: 'Request body is not JSON.',
   429: 'Rate limit of the key exceeded, or too many failed authentications from this address (see Retry-After).',
@@ -18,7 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function AuthenticatedRoute(...statuses: number[]) {
   return applyDecorators(
     ApiBearerAuth(),
-    ...[401, 500, 503, ...statuses].map((status) =>
+    ...[401, 403, 500, 503, ...statuses].map((status) =>
       ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponse }),
     ),
   );

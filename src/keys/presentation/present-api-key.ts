@@ -1,7 +1,7 @@
 import { type KeyUsageSummary, type KeyUsageView, last24Hours } from '../../usage/projection/key-usage-view.js';
 import type { KeyRateLimit } from '../domain/api-key-events.js';
-import type { ApiKeyView } from '../projection/api-key-view.js';
-import type { ApiKeyDetailResponse, ApiKeyResponse, RateLimitResponse } from './api-key.response.js';
+import { type ApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
+import type { ApiKeyDetailResponse, ApiKeyResponse, KeyRotationResponse, RateLimitResponse } from './api-key.response.js';
 
 // Apart from the response classes, whose OpenAPI decorators load @nestjs/swagger: the CLI prints the same
 // objects without loading it.
@@ -11,12 +11,36 @@ export const presentRateLimit = (limit: KeyRateLimit): RateLimitResponse => ({
   per_seconds: limit.perSeconds,
 });
 
-export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefined): ApiKeyResponse {
+export const presentRotation = (rotation: KeyRotationView | null): KeyRotationResponse | null =>
+  rotation === null
+    ? null
+    : {
+        successor_id: rotation.successorKeyId,
+        rolled_at: rotation.rolledAt,
+        grace_ends_at: rotation.graceEndsAt,
+        close_when_idle_seconds: rotation.closeWhenIdleSeconds,
+      };
+
+/** The key's traffic since its roll, as GET /v1/api-keys/{id} shows it. */
+export interface TrafficSinceRoll {
+  uses: number;
+  lastUsedAt: string | null;
+  addresses: string[];
+}
+
+/** The key as it is at `now` (a key past its end is expired, whether or not its event is in yet). */
+export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefined, now: Date = new Date()): ApiKeyResponse {
   return {
     id: view.id,
     name: view.name,
     prefix: view.prefix,
-    status: view.status,
+    status: keyStatusAt(view, now),
+    disabled: view.disabled,
+    permissions: view.permissions,
+    allowed_ips: view.allowedIps,
+    expires_at: view.expiresAt,
+    predecessor_id: view.rolledFromKeyId,
+    rotation: presentRotation(view.rotation),
     rate_limit: presentRateLimit(view.rateLimit),
     request_count: usage ? usage.accepted + usage.rateLimited : 0,
     created_at: view.createdAt,
@@ -25,9 +49,24 @@ export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefin
   };
 }
 
-export function presentApiKeyDetail(view: ApiKeyView, usage: KeyUsageView | undefined, now: Date): ApiKeyDetailResponse {
+export function presentApiKeyDetail(
+  view: ApiKeyView,
+  usage: KeyUsageView | undefined,
+  now: Date,
+  sinceRoll: TrafficSinceRoll | null = null,
+): ApiKeyDetailResponse {
+  const rotation = presentRotation(view.rotation);
   return {
-    ...presentApiKey(view, usage),
+    ...presentApiKey(view, usage, now),
+    rotation:
+      rotation === null
+        ? null
+        : {
+            ...rotation,
+            uses_since_roll: sinceRoll?.uses ?? 0,
+            last_used_at: sinceRoll?.lastUsedAt ?? null,
+            addresses_since_roll: sinceRoll?.addresses ?? [],
+          },
     usage: {
       accepted: usage?.accepted ?? 0,
       rate_limited: usage?.rateLimited ?? 0,

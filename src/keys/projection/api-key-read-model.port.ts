@@ -1,5 +1,5 @@
 import type { ViewStore } from '../../shared/projections/view-projection.js';
-import type { ApiKeyView } from './api-key-view.js';
+import type { ApiKeyView, KeyStatus } from './api-key-view.js';
 
 export const API_KEY_READ_MODEL = Symbol('API_KEY_READ_MODEL');
 
@@ -12,6 +12,10 @@ export interface ApiKeyListQuery {
   limit: number;
   /** Only keys created before this position (exclusive): the cursor. */
   beforePosition?: number;
+  /** Only keys of this status at `now` (keyStatusAt): an active or disabled key past its end counts as expired. */
+  status?: KeyStatus;
+  /** ISO 8601 UTC (toISOString), for the status filter. */
+  now?: string;
 }
 
 /**

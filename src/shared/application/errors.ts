@@ -11,6 +11,7 @@ export type ApplicationErrorKind =
   | 'rate_limited'
   | 'unavailable'
   | 'concurrency_conflict'
+  | 'precondition_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed';
@@ -64,6 +65,11 @@ export class ServiceUnavailable extends ApplicationError {
 /** Concurrent writers kept changing the same stream; retries could not resolve it. */
 export class ConcurrencyConflict extends ApplicationError {
   readonly kind = 'concurrency_conflict';
+}
+
+/** The caller's If-Match names a version of the resource that is no longer current: nothing was changed. */
+export class PreconditionFailed extends ApplicationError {
+  readonly kind = 'precondition_failed';
 }
 
 /** The request body is over the size limit. */

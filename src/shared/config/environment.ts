@@ -99,6 +99,16 @@ export class Environment {
   @Max(86_400)
   RATE_LIMIT_PER_SECONDS = 60;
 
+  /**
+   * The longest a key may live, from its creation: longer expiries are refused, and keys created without one
+   * get this one. Unset: no maximum.
+   */
+  @IsOptional()
+  @IsInt({ message: 'MAX_KEY_LIFETIME_SECONDS must be an integer' })
+  @Min(60)
+  @Max(3_153_600_000)
+  MAX_KEY_LIFETIME_SECONDS?: number = undefined;
+
   /** Failed authentications allowed per client address in AUTH_FAILURE_WINDOW_SECONDS before it gets 429. */
   @IsInt()
   @Min(1)
@@ -202,6 +212,9 @@ export class Environment {
 // Also importable from here, beside the settings it refuses (main.ts, the tests).
 export { InvalidConfigurationError };
 
+/** Settings that are integers when set and have no default. */
+const OPTIONAL_INTEGERS = new Set(['MAX_KEY_LIFETIME_SECONDS']);
+
 /** Reads and validates the environment; the error names the setting, never its value (it may be a secret). */
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const defaults = new Environment();
@@ -209,7 +222,7 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const known = Object.fromEntries(
     Object.entries(defaults)
       .filter(([name]) => raw[name] !== undefined && raw[name] !== '')
-      .map(([name, fallback]) => [name, typeof fallback === 'number' ? toInteger(raw[name]) : raw[name]]),
+      .map(([name, fallback]) => [name, typeof fallback === 'number' || OPTIONAL_INTEGERS.has(name) ? toInteger(raw[name]) : raw[name]]),
   );
   const environment = plainToInstance(Environment, known);
   const errors = validateSync(environment, { skipMissingProperties: false });

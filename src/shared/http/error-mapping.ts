@@ -30,6 +30,7 @@ const STATUS_BY_DOMAIN_KIND: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   rule_violated: 400,
+  not_permitted: 403,
 };
 
 const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
@@ -40,6 +41,7 @@ const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
   concurrency_conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
   method_not_allowed: 405,

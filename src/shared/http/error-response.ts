@@ -9,6 +9,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   404: 'not_found_error',
   405: 'invalid_request_error',
   409: 'conflict_error',
+  412: 'precondition_failed_error',
   413: 'payload_too_large_error',
   415: 'unsupported_media_type_error',
   429: 'rate_limit_error',

@@ -1,10 +1,21 @@
 /**
- * A request that presented no valid key. Never carries the presented secret: only the key id and
- * account when the key was recognised (revoked, or over its limit at the gateway), else nulls.
+ * A request that presented no valid key, or a key not valid for this request (from an address it may not be
+ * used from, or without a permission the request needs). Never carries the presented secret: only the key id
+ * and account when the key was recognised, else nulls.
  */
 export const AUTHENTICATION_FAILED = 'AuthenticationFailed';
 
-export type AuthenticationFailureReason = 'missing' | 'malformed' | 'unknown' | 'revoked';
+export const AUTHENTICATION_FAILURE_REASONS = [
+  'missing',
+  'malformed',
+  'unknown',
+  'revoked',
+  'expired',
+  'disabled',
+  'forbidden_address',
+  'insufficient_permissions',
+] as const;
+export type AuthenticationFailureReason = (typeof AUTHENTICATION_FAILURE_REASONS)[number];
 
 export interface AuthenticationFailedData {
   failedAt: string;

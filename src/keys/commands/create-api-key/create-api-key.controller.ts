@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ServiceUnavailable } from '../../../shared/application/errors.js';
+import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
@@ -34,13 +34,17 @@ export class CreateApiKeyController {
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<CreatedApiKeyResponse> {
+    if (body.expires_at !== undefined && body.expires_in_seconds !== undefined) {
+      throw new InvalidRequest('Give expires_at or expires_in_seconds, not both.');
+    }
     const created = await this.commandBus.execute(
       new CreateApiKeyCommand(
         principal.accountId,
         body.name ?? null,
         body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : null,
-        principal.keyId,
+        principal,
         req.requestId,
+        { permissions: body.permissions, allowedIps: body.allowed_ips, expiresAt: body.expires_at, expiresInSeconds: body.expires_in_seconds },
       ),
     );
     // The key exists once its event is appended: if a read model cannot show it yet, the caller

@@ -2,56 +2,108 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Environment } from '../../../shared/config/environment.js';
-import { fold } from '../../../shared/domain/decider.js';
-import { decideAndAppend } from '../../../shared/event-store/decide-and-append.js';
-import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
-import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
-import { apiKeyDecider } from '../../domain/api-key-decider.js';
-import { apiKeyStreamId, type KeyRateLimit } from '../../domain/api-key-events.js';
+import type { EventStore } from '../../../shared/event-store/event-store.port.js';
+import { EVENT_STORE } from '../../../shared/event-store/event-store.port.js';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
+import type { Actor } from '../../domain/api-key-decider.js';
+import type { KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
-import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
+import { decideOnKey } from '../decide-on-key.js';
+import { CreateApiKeyCommand, type CreatedApiKey, type KeyPolicyRequest } from './create-api-key.command.js';
 
-@CommandHandler(CreateApiKeyCommand)
-export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand, CreatedApiKey> {
+export interface NewKey {
+  accountId: string;
+  name: string | null;
+  rateLimit: KeyRateLimit | null;
+  actor: Actor | null;
+  requestId: string | null;
+  permissions: readonly unknown[] | null;
+  allowedIps: readonly unknown[] | null;
+  expiresAt: string | null;
+  rolledFromKeyId: string | null;
+}
+
+/** Appends a new key's KeyCreated: shared by create and roll (whose successor is a new key). */
+export class KeyIssuer {
   private readonly defaultRateLimit: KeyRateLimit;
+  private readonly maxLifetimeSeconds: number | null;
   private readonly logger = new Logger('Keys');
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(Environment) config: Environment,
+    private readonly store: EventStore,
+    config: Environment,
+    private readonly clock: Clock,
   ) {
-    this.defaultRateLimit = {
-      requests: config.RATE_LIMIT_REQUESTS,
-      perSeconds: config.RATE_LIMIT_PER_SECONDS,
-    };
+    this.defaultRateLimit = { requests: config.RATE_LIMIT_REQUESTS, perSeconds: config.RATE_LIMIT_PER_SECONDS };
+    this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;
   }
 
-  async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {
-    const keyId = randomUUID();
+  async issue(request: NewKey, keyId: string = randomUUID()): Promise<CreatedApiKey> {
     const key = generateApiKey();
     const prefix = displayPrefix(key);
-    const createdAt = new Date().toISOString();
-    const rateLimit = command.rateLimit ?? this.defaultRateLimit;
-    let name: string | null = null;
-    const outcome = await decideAndAppend(this.store, apiKeyStreamId(keyId), (history) => {
-      const events = apiKeyDecider.decide(fold(apiKeyDecider, history.map(fromRecordedEvent)), {
+    const createdAt = new Date(this.clock.now()).toISOString();
+    const rateLimit = request.rateLimit ?? this.defaultRateLimit;
+    const decision = await decideOnKey(
+      this.store,
+      keyId,
+      () => ({
         type: 'CreateApiKey',
         keyId,
-        accountId: command.accountId,
-        name: command.name,
+        accountId: request.accountId,
+        name: request.name,
         prefix,
         secretHash: hashApiKey(key),
         rateLimit,
-        actingKeyId: command.actingKeyId,
+        actor: request.actor,
         now: createdAt,
-      });
-      // The name as the domain keeps it (normalised), not as it was given.
-      for (const event of events) if (event.type === 'KeyCreated') name = event.data.name;
-      return events.map((event) => toEventToAppend(event, { requestId: command.requestId }));
-    });
-    const { accountId } = command;
+        permissions: request.permissions,
+        allowedIps: request.allowedIps,
+        expiresAt: request.expiresAt,
+        maxLifetimeSeconds: this.maxLifetimeSeconds,
+        rolledFromKeyId: request.rolledFromKeyId,
+      }),
+      { requestId: request.requestId },
+    );
+    const created = decision.events.find((event) => event.type === 'KeyCreated')!;
+    const { accountId } = request;
+    const actingKeyId = request.actor?.keyId;
     // Never the key: its id, account and display prefix identify it in the log.
-    this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: command.requestId ?? undefined, actingKeyId: command.actingKeyId ?? undefined });
-    return { keyId, accountId, key, prefix, name, rateLimit, createdAt, position: outcome.position! };
+    this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: request.requestId ?? undefined, actingKeyId });
+    // The fields as the domain keeps them (normalised), not as they were given.
+    const { name, permissions, allowedIps, expiresAt, rolledFromKeyId } = created.data;
+    return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt, position: decision.position };
+  }
+}
+
+@CommandHandler(CreateApiKeyCommand)
+export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand, CreatedApiKey> {
+  private readonly issuer: KeyIssuer;
+
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(Environment) config: Environment,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.issuer = new KeyIssuer(store, config, clock);
+  }
+
+  async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {
+    return this.issuer.issue({
+      accountId: command.accountId,
+      name: command.name,
+      rateLimit: command.rateLimit,
+      actor: command.actor,
+      requestId: command.requestId,
+      permissions: command.policy.permissions ?? null,
+      allowedIps: command.policy.allowedIps ?? null,
+      expiresAt: this.expiresAt(command.policy),
+      rolledFromKeyId: null,
+    });
+  }
+
+  private expiresAt(policy: KeyPolicyRequest): string | null {
+    if (policy.expiresAt !== undefined) return policy.expiresAt;
+    if (policy.expiresInSeconds !== undefined) return new Date(this.clock.now() + policy.expiresInSeconds * 1000).toISOString();
+    return null;
   }
 }

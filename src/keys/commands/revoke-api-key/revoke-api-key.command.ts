@@ -1,4 +1,5 @@
 import { Command } from '@nestjs/cqrs';
+import type { Actor } from '../../domain/api-key-decider.js';
 
 export interface RevokedApiKey {
   keyId: string;
@@ -10,7 +11,8 @@ export class RevokeApiKeyCommand extends Command<RevokedApiKey> {
   constructor(
     readonly keyId: string,
     readonly accountId: string,
-    readonly actingKeyId: string | null,
+    /** The key that authenticated the request; null for the operator CLI. */
+    readonly actor: Actor | null,
     readonly requestId: string | null,
   ) {
     super();

@@ -11,13 +11,13 @@ import { CurrentPrincipal } from '../../authentication/current-principal.decorat
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
+import { READ_MODELS_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
-/** Set when the answer comes from the log because the key views have not caught up (the revocation is in force). */
-export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
+export { READ_MODELS_HEADER };
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -47,7 +47,7 @@ export class RevokeApiKeyController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<RevokedApiKeyResponse> {
     const revoked = await this.commandBus.execute(
-      new RevokeApiKeyCommand(keyId, principal.accountId, principal.keyId, req.requestId),
+      new RevokeApiKeyCommand(keyId, principal.accountId, principal, req.requestId),
     );
     // In force here once the key table has it, whatever the views: the receipt's time is taken then.
     await this.projections.inForce(revoked.position);

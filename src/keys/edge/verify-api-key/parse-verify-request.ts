@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { InvalidRequest } from '../../../shared/application/errors.js';
+import { MAX_PERMISSIONS, PERMISSION_PATTERN } from '../../domain/permissions.js';
 import { BODY_REFUSALS } from '../../../shared/http/read-json-body.js';
 import { CONTEXT_FIELD_LENGTHS, MAX_PRESENTED_KEY_LENGTH, type VerifyApiKeyRequest } from './verify-api-key.dto.js';
 
@@ -19,6 +20,11 @@ const isString = (value: unknown, max: number): value is string =>
 /** An IPv4 or IPv6 address as the OpenAPI formats ipv4 and ipv6 have them: no IPv6 zone (`%eth0`). */
 const isIpAddress = (value: string) => isIP(value) !== 0 && !value.includes('%');
 
+const PERMISSION = new RegExp(PERMISSION_PATTERN);
+
+const isPermissionList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length <= MAX_PERMISSIONS && value.every((item) => typeof item === 'string' && PERMISSION.test(item));
+
 /**
  * The verify body, checked by hand: this route is the gateways' hot path, and the same rules as the
  * DTO's class-validator decorators cost a fraction of the time without class-transformer. Every
@@ -27,7 +33,7 @@ const isIpAddress = (value: string) => isIP(value) !== 0 && !value.includes('%')
 export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
   if (!isObject(body)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
   const problems: string[] = [];
-  const { key, context, ...unknown } = body;
+  const { key, context, required_permissions: required, ...unknown } = body;
   if (!isString(key, MAX_PRESENTED_KEY_LENGTH)) problems.push(`key must be a string of at most ${MAX_PRESENTED_KEY_LENGTH} characters`);
   if (context !== undefined && !isObject(context)) problems.push('context must be an object');
   if (isObject(context)) {
@@ -37,6 +43,9 @@ export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
       else if (!isString(value, max)) problems.push(`context.${name} must be a string of at most ${max} characters`);
       else if (name === 'ip' && !isIpAddress(value)) problems.push('context.ip must be an IPv4 or IPv6 address');
     }
+  }
+  if (required !== undefined && !isPermissionList(required)) {
+    problems.push(`required_permissions must be an array of at most ${MAX_PERMISSIONS} permissions ("*" or "<resource>:<action>", such as "parses:write")`);
   }
   for (const name of Object.keys(unknown)) problems.push(`${name} is not a known field`);
   if (problems.length > 0) throw new InvalidRequest(problems.join('; '));

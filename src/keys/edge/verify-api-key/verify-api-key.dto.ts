@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_PERMISSIONS, PERMISSION_PATTERN } from '../../domain/permissions.js';
 
 /** Longest accepted value of each context field, in characters (code points, as the OpenAPI maxLength counts). */
 export const CONTEXT_FIELD_LENGTHS: Readonly<Record<string, number>> = { ip: 64, method: 16, path: 512, user_agent: 512 };
@@ -33,6 +34,15 @@ export class VerifyApiKeyRequest {
 
   @ApiPropertyOptional({ type: VerificationContext })
   context?: VerificationContext;
+
+  @ApiPropertyOptional({
+    type: [String],
+    items: { type: 'string', pattern: PERMISSION_PATTERN },
+    maxItems: MAX_PERMISSIONS,
+    example: ['parses:write'],
+    description: 'Permissions the request needs, all of them: a key that lacks one answers INSUFFICIENT_PERMISSIONS.',
+  })
+  required_permissions?: string[];
 }
 
 class KeyRateLimitState {
@@ -41,11 +51,36 @@ class KeyRateLimitState {
   @ApiProperty({ type: 'integer', description: 'Seconds until the full quota is available again.' }) reset!: number;
 }
 
+export const VERIFY_REFUSAL_CODES = [
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'DISABLED',
+  'FORBIDDEN',
+  'INSUFFICIENT_PERMISSIONS',
+  'RATE_LIMITED',
+  'MALFORMED',
+] as const;
+
 export class VerifyApiKeyResponse {
   @ApiProperty() valid!: boolean;
-  @ApiPropertyOptional({ enum: ['NOT_FOUND', 'REVOKED', 'RATE_LIMITED', 'MALFORMED'] }) code?: string;
+  @ApiPropertyOptional({
+    enum: VERIFY_REFUSAL_CODES,
+    description:
+      'Why the key was refused: FORBIDDEN when context.ip is not among its allowed_ips (or missing for a restricted key), ' +
+      'INSUFFICIENT_PERMISSIONS when it lacks one of required_permissions.',
+  })
+  code?: string;
   @ApiPropertyOptional({ format: 'uuid' }) key_id?: string;
   @ApiPropertyOptional() account_id?: string;
   @ApiPropertyOptional({ type: String, nullable: true }) name?: string | null;
-  @ApiPropertyOptional({ type: KeyRateLimitState }) rate_limit?: KeyRateLimitState;
+  @ApiPropertyOptional({ type: [String], description: 'A valid key: what it may do (`*`: everything).' }) permissions?: string[];
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'A valid key: when it stops working (null: never).' })
+  expires_at?: string | null;
+  @ApiPropertyOptional({ type: [String], description: 'INSUFFICIENT_PERMISSIONS: the required permissions the key lacks.' })
+  missing_permissions?: string[];
+  @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED: seconds until a request can succeed again.' })
+  retry_after?: number;
+  @ApiPropertyOptional({ type: KeyRateLimitState, description: 'A valid key, or RATE_LIMITED by the key own limit: its rate-limit state.' })
+  rate_limit?: KeyRateLimitState;
 }

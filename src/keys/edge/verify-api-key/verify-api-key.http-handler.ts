@@ -63,27 +63,50 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   private async verify(body: VerifyApiKeyRequest, requestId: string): Promise<VerifyApiKeyResponse> {
     const client = body.context?.ip;
     // Guesses relayed by a gateway are limited per end client, so the endpoint is no cheap oracle.
-    if (client && !this.failures.check(client).allowed) return { valid: false, code: 'RATE_LIMITED' };
-    const verification = await this.verifier.verify(body.key, {
-      requestId,
-      ip: client ?? null,
-      userAgent: body.context?.user_agent ?? null,
-      method: body.context?.method ?? null,
-      path: body.context?.path ?? null,
-    });
-    if (!verification.valid && verification.code !== 'RATE_LIMITED') {
-      if (client) await this.failures.recordFailure(client);
-      return { valid: false, code: verification.code };
+    if (client) {
+      const guard = this.failures.check(client);
+      if (!guard.allowed) return { valid: false, code: 'RATE_LIMITED', retry_after: guard.retryAfterSeconds };
     }
-    if (!verification.valid) return { valid: false, code: 'RATE_LIMITED' };
-    const { key, rate } = verification;
-    return {
-      valid: true,
-      key_id: key.keyId,
-      account_id: key.accountId,
-      name: key.name,
-      rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
-    };
+    const verification = await this.verifier.verify(
+      body.key,
+      {
+        requestId,
+        ip: client ?? null,
+        userAgent: body.context?.user_agent ?? null,
+        method: body.context?.method ?? null,
+        path: body.context?.path ?? null,
+      },
+      body.required_permissions,
+    );
+    if (verification.valid) {
+      const { key, rate } = verification;
+      return {
+        valid: true,
+        key_id: key.keyId,
+        account_id: key.accountId,
+        name: key.name,
+        permissions: key.permissions,
+        expires_at: key.endsAt,
+        rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
+      };
+    }
+    switch (verification.code) {
+      case 'RATE_LIMITED': {
+        const { rate } = verification;
+        return {
+          valid: false,
+          code: 'RATE_LIMITED',
+          retry_after: rate.retryAfterSeconds,
+          rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
+        };
+      }
+      case 'INSUFFICIENT_PERMISSIONS':
+        // The key is genuine and its holder may do other things: no failure against the client's address.
+        return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', missing_permissions: verification.missing };
+      default:
+        if (client) await this.failures.recordFailure(client);
+        return { valid: false, code: verification.code };
+    }
   }
 
   private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {

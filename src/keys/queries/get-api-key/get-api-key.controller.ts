@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
@@ -22,15 +23,17 @@ export class GetApiKeyController {
     description: 'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: ApiKeyDetailResponse })
+  @ApiOkResponse({ type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 429)
   async get(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Query() query: GetApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<ApiKeyDetailResponse> {
     const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
-    const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf));
-    return presentApiKeyDetail(view, usage, asOf ?? new Date());
+    const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true));
+    res.setHeader('ETag', `"${view.revision}"`);
+    return presentApiKeyDetail(view, usage, asOf ?? new Date(), sinceRoll ?? null);
   }
 }

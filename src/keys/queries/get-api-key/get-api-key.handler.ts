@@ -6,6 +6,7 @@ import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
 import { replayKeyAsOf } from './replay-key-as-of.js';
+import { trafficSinceRoll } from './traffic-since-roll.js';
 
 @QueryHandler(GetApiKeyQuery)
 export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWithUsage> {
@@ -21,7 +22,9 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
     if (!found || found.view.accountId !== query.accountId) {
       throw new KeyNotFound(query.keyId);
     }
-    return found;
+    const rotation = found.view.rotation;
+    if (rotation === null || !query.withTrafficSinceRoll) return found;
+    return { ...found, sinceRoll: await trafficSinceRoll(this.store, query.keyId, rotation.rolledAt, query.asOf ?? new Date(8.64e15)) };
   }
 
   private async current(query: GetApiKeyQuery): Promise<ApiKeyWithUsage | null> {

@@ -1,10 +1,13 @@
 import { Query } from '@nestjs/cqrs';
 import type { KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import type { TrafficSinceRoll } from '../../presentation/present-api-key.js';
 import type { ApiKeyView } from '../../projection/api-key-view.js';
 
 export interface ApiKeyWithUsage {
   view: ApiKeyView;
   usage: KeyUsageView | undefined;
+  /** For a rolled key: its traffic since the roll. */
+  sinceRoll?: TrafficSinceRoll;
 }
 
 export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
@@ -13,6 +16,8 @@ export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
     readonly keyId: string,
     /** When set, the key as it was at that instant, replayed from the log instead of read from the views. */
     readonly asOf: Date | null = null,
+    /** Read a rolled key's uses since the roll too (GET /v1/api-keys/{id} shows them; lists and changes do not). */
+    readonly withTrafficSinceRoll = false,
   ) {
     super();
   }

@@ -17,13 +17,17 @@ export class ListApiKeysController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'List API keys', description: 'Newest first, redacted: only the prefix of each key is shown.' })
+  @ApiOperation({
+    summary: 'List API keys',
+    description: 'Newest first, redacted: only the prefix of each key is shown. status= keeps the keys of one status.',
+  })
   @ApiOkResponse({ type: ApiKeyListResponse })
   @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListApiKeysRequest, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
+    const now = new Date();
     const page = await this.queryBus.execute(
-      new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null),
+      new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null, query.status ?? null, now),
     );
-    return { data: page.keys.map(({ view, usage }) => presentApiKey(view, usage)), has_more: page.hasMore };
+    return { data: page.keys.map(({ view, usage }) => presentApiKey(view, usage, now)), has_more: page.hasMore };
   }
 }

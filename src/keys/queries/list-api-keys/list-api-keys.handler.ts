@@ -19,7 +19,11 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
       if (!cursor) throw new UnknownReference('starting_after: no such API key in this account.');
       beforePosition = cursor.createdPosition;
     }
-    const page = await this.keys.list(query.accountId, { limit: query.limit, beforePosition });
+    const page = await this.keys.list(query.accountId, {
+      limit: query.limit,
+      beforePosition,
+      ...(query.status === null ? {} : { status: query.status, now: query.now.toISOString() }),
+    });
     const usage = await this.usage.summaries(page.views.map((view) => view.id));
     return { keys: page.views.map((view) => ({ view, usage: usage.get(view.id) })), hasMore: page.hasMore };
   }

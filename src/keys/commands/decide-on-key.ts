@@ -1,0 +1,59 @@
+import { PreconditionFailed } from '../../shared/application/errors.js';
+import { fold } from '../../shared/domain/decider.js';
+import { decideAndAppend } from '../../shared/event-store/decide-and-append.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { fromRecordedEvent, toEventToAppend } from '../api-key-event-codec.js';
+import { type ApiKeyCommand, type ApiKeyState, apiKeyDecider } from '../domain/api-key-decider.js';
+import { KeyNotFound } from '../domain/api-key-errors.js';
+import { type ApiKeyEvent, apiKeyStreamId } from '../domain/api-key-events.js';
+
+export interface KeyDecision {
+  /** What was appended (nothing when the command changed nothing). */
+  events: ApiKeyEvent[];
+  /** The key's state before the decision. */
+  before: ApiKeyState;
+  /** Global position of the last appended event, or of the stream's last event when nothing was appended. */
+  position: number;
+  /** The stream's revision after the decision: the key's ETag. */
+  revision: number;
+}
+
+/** The key's version as an ETag (a strong one: its stream revision) and the If-Match values that name it. */
+export const etagOf = (revision: number): string => `"${revision}"`;
+
+/** True when an If-Match header names this revision (or is `*`). */
+export function ifMatchHolds(ifMatch: string, revision: number): boolean {
+  return ifMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || tag === etagOf(revision));
+}
+
+/**
+ * Loads a key's stream, decides the command on its state and appends with the revision it read. With
+ * `ifMatch`, a key whose current revision it does not name is refused with 412 before anything is decided;
+ * another account's key is not found first, so a 412 tells nothing about keys of other accounts.
+ */
+export async function decideOnKey(
+  store: EventStore,
+  keyId: string,
+  command: (state: ApiKeyState) => ApiKeyCommand,
+  options: { requestId: string | null; accountId?: string; ifMatch?: string | null },
+): Promise<KeyDecision> {
+  let events: ApiKeyEvent[] = [];
+  let before: ApiKeyState = apiKeyDecider.initialState();
+  const outcome = await decideAndAppend(store, apiKeyStreamId(keyId), (history) => {
+    before = fold(apiKeyDecider, history.map(fromRecordedEvent));
+    if (options.ifMatch != null) {
+      if (before.status === 'absent' || before.accountId !== options.accountId) throw new KeyNotFound(keyId);
+      if (!ifMatchHolds(options.ifMatch, history[history.length - 1].revision)) {
+        throw new PreconditionFailed('If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.');
+      }
+    }
+    events = apiKeyDecider.decide(before, command(before));
+    return events.map((event) => toEventToAppend(event, { requestId: options.requestId }));
+  });
+  const last = outcome.history[outcome.history.length - 1];
+  if (outcome.position === null) return { events, before, position: last?.position ?? 0, revision: last?.revision ?? -1 };
+  return { events, before, position: outcome.position, revision: (last?.revision ?? -1) + events.length };
+}

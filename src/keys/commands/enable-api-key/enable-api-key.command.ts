@@ -1,0 +1,8 @@
+import { Command } from '@nestjs/cqrs';
+import type { KeyChanged, KeyChangeRequest } from '../key-change.js';
+
+export class EnableApiKeyCommand extends Command<KeyChanged> {
+  constructor(readonly request: KeyChangeRequest) {
+    super();
+  }
+}

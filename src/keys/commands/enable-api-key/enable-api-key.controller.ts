@@ -1,0 +1,45 @@
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { ApiKeyResponse } from '../../presentation/api-key.response.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { EnableApiKeyCommand } from './enable-api-key.command.js';
+
+const DESCRIPTION = {
+  summary: 'Enable a disabled API key',
+  description:
+    'The key authenticates again. Enabling an enabled key changes nothing and answers the same. 409 for a revoked or expired key.',
+};
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class EnableApiKeyController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly projections: ProjectionProgress,
+  ) {}
+
+  @Post(':api_key_id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: DESCRIPTION.summary, description: DESCRIPTION.description })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
+  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } } } })
+  @AuthenticatedRoute(400, 404, 409, 429)
+  async enable(
+    @Param('api_key_id', keyIdPipe) keyId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApiKeyResponse> {
+    const { accountId } = principal;
+    const changed = await this.commandBus.execute(new EnableApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }));
+    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date() });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Actor } from '../domain/api-key-decider.js';
+
+/** What a change to one key answers: where it is in the log and the key's new revision (its ETag). */
+export interface KeyChanged {
+  keyId: string;
+  position: number;
+  revision: number;
+  /** Whether anything was appended (a disable of a disabled key appends nothing). */
+  changed: boolean;
+}
+
+/** Who asks for a change to which key. */
+export interface KeyChangeRequest {
+  keyId: string;
+  accountId: string;
+  /** Null: the operator CLI. */
+  actor: Actor | null;
+  requestId: string | null;
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { RolledApiKeyResponse } from '../../presentation/api-key.response.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { presentCreatedApiKey } from '../create-api-key/created-api-key.presenter.js';
+import { RollApiKeyCommand } from './roll-api-key.command.js';
+import { RollApiKeyRequest } from './roll-api-key.dto.js';
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class RollApiKeyController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly projections: ProjectionProgress,
+  ) {}
+
+  @Post(':api_key_id/roll')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Roll an API key, with a grace period',
+    description:
+      'Creates a successor that inherits the name, rate limit, permissions, address restriction and expiry; its full key is in this ' +
+      'response only. The old key keeps working until grace_seconds have passed (or, with close_when_idle_seconds, until it has gone ' +
+      'unused that long), then expires. Both keys link to each other (predecessor_id, rotation.successor_id), and so do their histories. ' +
+      '409 for a revoked, expired or already rolled key.',
+  })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
+  @ApiCreatedResponse({ type: RolledApiKeyResponse })
+  @AuthenticatedRoute(400, 404, 409, 413, 415, 429)
+  async roll(
+    @Param('api_key_id', keyIdPipe) keyId: string,
+    @Body() body: RollApiKeyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<RolledApiKeyResponse> {
+    const { accountId } = principal;
+    const { successor, rolled } = await this.commandBus.execute(
+      new RollApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, body.grace_seconds, body.close_when_idle_seconds ?? null),
+    );
+    const old = await keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: rolled.position, revision: rolled.revision, now: new Date() });
+    res.removeHeader('ETag');
+    return { ...presentCreatedApiKey(successor), rolled: old };
+  }
+}

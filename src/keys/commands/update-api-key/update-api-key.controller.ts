@@ -1,0 +1,57 @@
+import { Body, Controller, Param, Patch, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
+import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
+import type { Principal } from '../../authentication/principal.js';
+import { ApiKeyResponse } from '../../presentation/api-key.response.js';
+import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
+import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { UpdateApiKeyCommand } from './update-api-key.command.js';
+import { UpdateApiKeyRequest } from './update-api-key.dto.js';
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class UpdateApiKeyController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly projections: ProjectionProgress,
+  ) {}
+
+  @Patch(':api_key_id')
+  @ApiOperation({
+    summary: 'Change an API key',
+    description:
+      'name, rate_limit, permissions, allowed_ips and expires_at; absent fields do not change. A key can only grant permissions it ' +
+      'holds and addresses within its own restriction (403). With If-Match (the ETag of a GET or an earlier change), a key changed ' +
+      'since answers 412 and nothing is changed. 409 for a revoked or expired key.',
+  })
+  @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the change is based on, such as "3" (quotes included), or *.' })
+  @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
+  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
+  @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
+  async update(
+    @Param('api_key_id', keyIdPipe) keyId: string,
+    @Body() body: UpdateApiKeyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApiKeyResponse> {
+    const { accountId } = principal;
+    const changes = {
+      name: body.name,
+      rateLimit: body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : undefined,
+      permissions: body.permissions,
+      allowedIps: body.allowed_ips,
+      expiresAt: body.expires_at,
+    };
+    const changed = await this.commandBus.execute(
+      new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, req.header('if-match') ?? null),
+    );
+    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date() });
+  }
+}

@@ -1,0 +1,39 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Environment } from '../../../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
+import { decideOnKey } from '../decide-on-key.js';
+import type { KeyChanged } from '../key-change.js';
+import { UpdateApiKeyCommand } from './update-api-key.command.js';
+
+@CommandHandler(UpdateApiKeyCommand)
+export class UpdateApiKeyHandler implements ICommandHandler<UpdateApiKeyCommand, KeyChanged> {
+  private readonly logger = new Logger('Keys');
+  private readonly maxLifetimeSeconds: number | null;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(Environment) config: Environment,
+  ) {
+    this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;
+  }
+
+  async execute({ request, changes, ifMatch }: UpdateApiKeyCommand): Promise<KeyChanged> {
+    const now = new Date(this.clock.now()).toISOString();
+    const { keyId, accountId, actor, requestId } = request;
+    const decision = await decideOnKey(
+      this.store,
+      keyId,
+      () => ({ type: 'UpdateApiKey', keyId, accountId, actor, now, changes, maxLifetimeSeconds: this.maxLifetimeSeconds }),
+      { requestId, accountId, ifMatch },
+    );
+    const changed = decision.events.length > 0;
+    if (changed) {
+      const fields = decision.events.flatMap((event) => (event.type === 'KeyUpdated' ? Object.keys(event.data.changes) : []));
+      this.logger.log({ msg: 'key updated', keyId, accountId, fields, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
+    }
+    return { keyId, position: decision.position, revision: decision.revision, changed };
+  }
+}

@@ -1,0 +1,34 @@
+import type { EventStore } from '../../../shared/event-store/event-store.port.js';
+import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import type { TrafficSinceRoll } from '../../presentation/present-api-key.js';
+
+const USAGE_PAGE = 5000;
+const MAX_ADDRESSES = 20;
+
+/**
+ * Who still uses a rolled key: its uses made since the roll (up to `until`), their last time and the
+ * addresses they came from, most recent first. Read from the key's usage stream, only for a rolled key, whose
+ * use after the roll is expected to dwindle: the read costs one pass over the stream.
+ */
+export async function trafficSinceRoll(store: EventStore, keyId: string, rolledAt: string, until: Date): Promise<TrafficSinceRoll> {
+  const from = Date.parse(rolledAt);
+  const to = until.getTime();
+  let uses = 0;
+  let lastUsedAt: string | null = null;
+  const lastSeen = new Map<string, number>();
+  for (let revision = 0; ; revision += USAGE_PAGE) {
+    const page = await store.readStream(keyUsageStreamId(keyId), { fromRevision: revision, maxCount: USAGE_PAGE });
+    for (const event of page) {
+      const usedAt = String(event.data.usedAt);
+      const at = Date.parse(usedAt);
+      if (at < from || at > to) continue;
+      uses++;
+      if (lastUsedAt === null || at > Date.parse(lastUsedAt)) lastUsedAt = usedAt;
+      const ip = event.data.ip;
+      if (typeof ip === 'string') lastSeen.set(ip, Math.max(at, lastSeen.get(ip) ?? 0));
+    }
+    if (page.length < USAGE_PAGE) break;
+  }
+  const addresses = [...lastSeen.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_ADDRESSES).map(([ip]) => ip);
+  return { uses, lastUsedAt, addresses };
+}
