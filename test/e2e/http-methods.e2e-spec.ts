@@ -25,7 +25,9 @@ describe('Methods a path does not serve', () => {
 
   it.each([
     ['/v1/api-keys', 'GET, HEAD, POST', ['trace', 'put', 'patch', 'options', 'delete']],
-    [`/v1/api-keys/${KEY_ID}`, 'DELETE, GET, HEAD', ['trace', 'put', 'patch', 'options', 'post']],
+    [`/v1/api-keys/${KEY_ID}`, 'DELETE, GET, HEAD, PATCH', ['trace', 'put', 'options', 'post']],
+    [`/v1/api-keys/${KEY_ID}/roll`, 'POST', ['get', 'put', 'patch', 'delete']],
+    [`/v1/api-keys/${KEY_ID}/disable`, 'POST', ['get', 'delete']],
     [`/v1/api-keys/${KEY_ID}/events`, 'GET, HEAD', ['trace', 'put', 'patch', 'options', 'post', 'delete']],
     ['/v1/alerts', 'GET, HEAD', ['trace', 'put', 'patch', 'options', 'post', 'delete']],
     ['/v1/keys/verify', 'POST', ['get', 'trace', 'put', 'patch', 'options', 'delete']],

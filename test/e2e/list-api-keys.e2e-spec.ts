@@ -25,7 +25,10 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     expect(res.body.data).toHaveLength(20);
     expect(res.body.data.map((k: { name: string }) => k.name)).toEqual([...names].reverse().slice(0, 20));
     expect(Object.keys(res.body.data[0]).sort()).toEqual(
-      ['created_at', 'id', 'last_used_at', 'name', 'prefix', 'rate_limit', 'request_count', 'revoked_at', 'status'].sort(),
+      [
+        'created_at', 'id', 'last_used_at', 'name', 'prefix', 'rate_limit', 'request_count', 'revoked_at', 'status',
+        'disabled', 'permissions', 'allowed_ips', 'expires_at', 'predecessor_id', 'rotation',
+      ].sort(),
     );
     expect(res.body.data[0]).toMatchObject({
       id: expect.stringMatching(UUID),

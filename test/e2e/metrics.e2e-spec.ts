@@ -80,7 +80,7 @@ describe('GET /metrics', () => {
         .expect(201);
       const before = await scrape(t);
       await verify(slow.body.key);
-      expect((await verify(slow.body.key)).body).toEqual({ valid: false, code: 'RATE_LIMITED' });
+      expect((await verify(slow.body.key)).body).toMatchObject({ valid: false, code: 'RATE_LIMITED', retry_after: 60 });
       const after = await scrape(t);
       expect(sample(after, 'parsesphere_rate_limited_total{limit="key"}') - sample(before, 'parsesphere_rate_limited_total{limit="key"}')).toBe(1);
       expect(sample(after, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}') - sample(before, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}')).toBe(1);

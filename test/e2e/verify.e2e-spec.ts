@@ -35,6 +35,8 @@ describe('POST /v1/keys/verify', () => {
       key_id: created.body.id,
       account_id: 'acme',
       name: 'gateway user',
+      permissions: ['*'],
+      expires_at: null,
       rate_limit: { limit: 10, remaining: 9, reset: 6 },
     });
     await flushUsage(t);
@@ -62,7 +64,12 @@ describe('POST /v1/keys/verify', () => {
     await verify({ key: created.body.key }).expect(200);
     const last = await verify({ key: created.body.key }).expect(200);
     expect(last.body.rate_limit).toEqual({ limit: 2, remaining: 0, reset: 60 });
-    expect((await verify({ key: created.body.key }).expect(200)).body).toEqual({ valid: false, code: 'RATE_LIMITED' });
+    expect((await verify({ key: created.body.key }).expect(200)).body).toEqual({
+      valid: false,
+      code: 'RATE_LIMITED',
+      retry_after: 30,
+      rate_limit: { limit: 2, remaining: 0, reset: 60 },
+    });
     await flushUsage(t);
     const detail = await request(t.http).get(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).expect(200);
     expect(detail.body.usage).toMatchObject({ accepted: 2, rate_limited: 1 });

@@ -46,7 +46,7 @@ describe('POST /v1/keys/verify security', () => {
       for (let i = 0; i < 5; i++) {
         expect((await verify({ key: generateApiKey(), context: attacker })).body.code).toBe('NOT_FOUND');
       }
-      expect((await verify({ key, context: attacker })).body).toEqual({ valid: false, code: 'RATE_LIMITED' });
+      expect((await verify({ key, context: attacker })).body).toEqual({ valid: false, code: 'RATE_LIMITED', retry_after: expect.any(Number) });
       expect((await verify({ key, context: { ip: '198.51.100.10' } })).body.valid).toBe(true);
 
       for (let i = 0; i < 5; i++) {
