@@ -10,13 +10,18 @@ export const UNKNOWN_KEY_ID = '550e8400-e29b-41d4-a716-446655440000';
  */
 export async function expectForeignIdAnswersLikeUnknown(
   t: TestApp,
-  method: 'get' | 'delete',
+  method: 'get' | 'delete' | 'patch' | 'post',
   pathFor: (keyId: string) => string,
   callerKey: string,
   foreignKeyId: string,
+  body?: object,
 ): Promise<void> {
-  const foreign = await request(t.http)[method](pathFor(foreignKeyId)).set(bearer(callerKey)).expect(404);
-  const unknown = await request(t.http)[method](pathFor(UNKNOWN_KEY_ID)).set(bearer(callerKey)).expect(404);
+  const call = (id: string) => {
+    const req = request(t.http)[method](pathFor(id)).set(bearer(callerKey));
+    return body === undefined ? req : req.send(body);
+  };
+  const foreign = await call(foreignKeyId).expect(404);
+  const unknown = await call(UNKNOWN_KEY_ID).expect(404);
   expect(JSON.stringify(foreign.body).replaceAll(foreignKeyId, 'ID')).toBe(JSON.stringify(unknown.body).replaceAll(UNKNOWN_KEY_ID, 'ID'));
   expect(Object.keys(foreign.headers).sort()).toEqual(Object.keys(unknown.headers).sort());
 }

@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { KeyExpiryScheduler } from '../../src/keys/commands/expire-api-keys/key-expiry-scheduler.js';
+import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import { bearer, UUID } from '../support/auth.js';
+import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/keys.js';
+import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+
+describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backend) => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend });
+    admin = (await t.bootstrapKey('acme')).key;
+  });
+  afterAll(() => t.destroy());
+
+  const roll = (id: string, body: object) => request(t.http).post(`/v1/api-keys/${id}/roll`).set(bearer(admin)).send(body);
+  const stream = (id: string) => t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(id));
+
+  it('creates a successor that inherits the key, shows its full key once, and keeps the old key working through the grace period', async () => {
+    const old = await createKey(t, admin, { name: 'rolling', rate_limit: { requests: 50, per_seconds: 60 }, permissions: ['keys:read', 'keys:write'], allowed_ips: ['127.0.0.1'] });
+    const res = await roll(old.id, { grace_seconds: 3600 }).expect(201);
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(UUID),
+      key: expect.stringMatching(/^sk_[0-9A-Za-z]{38}$/),
+      name: 'rolling',
+      rate_limit: { requests: 50, per_seconds: 60 },
+      permissions: ['keys:read', 'keys:write'],
+      allowed_ips: ['127.0.0.1'],
+      predecessor_id: old.id,
+      status: 'active',
+      rolled: { id: old.id, status: 'active', rotation: { successor_id: res.body.id, grace_ends_at: expect.any(String), close_when_idle_seconds: null } },
+    });
+    const graceEnd = Date.parse(res.body.rolled.rotation.grace_ends_at) - Date.parse(res.body.rolled.rotation.rolled_at);
+    expect(graceEnd).toBe(3600_000);
+    await request(t.http).get('/v1/api-keys').set(bearer(res.body.key)).expect(200);
+    await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+    // Both histories link to each other.
+    expect((await stream(old.id)).map((e) => [e.type, e.data.successorKeyId])).toEqual([['KeyCreated', undefined], ['KeyRolled', res.body.id]]);
+    expect((await stream(res.body.id))[0].data.rolledFromKeyId).toBe(old.id);
+    const history = await request(t.http).get(`/v1/api-keys/${old.id}/events`).set(bearer(admin)).expect(200);
+    expect(history.body.data.map((e: { type: string }) => e.type)).toContain('KeyRolled');
+  });
+
+  it("shows the old key's traffic since the roll: uses, last use and addresses", async () => {
+    const old = await createKey(t, admin, { name: 'watched' });
+    await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+    const rolled = await roll(old.id, { grace_seconds: 600 }).expect(201);
+    for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+    await flushUsage(t);
+    const detail = await request(t.http).get(`/v1/api-keys/${old.id}`).set(bearer(admin)).expect(200);
+    expect(detail.body.rotation).toEqual({
+      successor_id: rolled.body.id,
+      rolled_at: expect.any(String),
+      grace_ends_at: expect.any(String),
+      close_when_idle_seconds: null,
+      uses_since_roll: 3,
+      last_used_at: expect.any(String),
+      addresses_since_roll: ['127.0.0.1'],
+    });
+    expect(detail.body.usage.accepted).toBe(4);
+  });
+
+  it('expires the old key at once with grace_seconds 0', async () => {
+    const old = await createKey(t, admin);
+    const res = await roll(old.id, { grace_seconds: 0 }).expect(201);
+    expect(res.body.rolled.status).toBe('expired');
+    await expectRefusedLikeRevoked(t, old.key);
+    expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled', 'KeyExpired']);
+    expect((await stream(old.id))[2].data).toMatchObject({ reason: 'grace_ended' });
+  });
+
+  it('refuses the old key from the grace end instant on, and the scheduler records the expiry dated then', async () => {
+    const old = await createKey(t, admin);
+    const res = await roll(old.id, { grace_seconds: 60 }).expect(201);
+    const end = Date.parse(res.body.rolled.rotation.grace_ends_at);
+    const clock = freezeClock(t, end - 1);
+    try {
+      await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+      clock.set(end);
+      await expectRefusedLikeRevoked(t, old.key);
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      const expired = (await stream(old.id)).at(-1)!;
+      expect(expired).toMatchObject({ type: 'KeyExpired', data: { expiredAt: res.body.rolled.rotation.grace_ends_at, reason: 'grace_ended' } });
+      await t.app.get(ProjectionProgress).caughtUpTo(expired.position);
+      const detail = await request(t.http).get(`/v1/api-keys/${old.id}`).set(bearer(admin)).expect(200);
+      expect(detail.body.status).toBe('expired');
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('closes the old key once idle for close_when_idle_seconds, and says so', async () => {
+    const old = await createKey(t, admin);
+    const res = await roll(old.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
+    const rolledAt = Date.parse(res.body.rolled.rotation.rolled_at);
+    const clock = freezeClock(t, rolledAt + 29_000);
+    try {
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
+      clock.set(rolledAt + 30_000);
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect((await stream(old.id)).at(-1)).toMatchObject({ type: 'KeyExpired', data: { reason: 'idle', expiredAt: new Date(rolledAt + 30_000).toISOString() } });
+    } finally {
+      clock.restore();
+    }
+    await expectRefusedLikeRevoked(t, old.key);
+  });
+
+  it('refuses to roll a key twice (409), a revoked key (409), bad bounds (400)', async () => {
+    const old = await createKey(t, admin);
+    await roll(old.id, { grace_seconds: 60 }).expect(201);
+    expect((await roll(old.id, { grace_seconds: 60 }).expect(409)).body.error.message).toBe(`API key ${old.id} has already been rolled.`);
+    const revoked = await createKey(t, admin);
+    await request(t.http).delete(`/v1/api-keys/${revoked.id}`).set(bearer(admin)).expect(200);
+    await roll(revoked.id, { grace_seconds: 60 }).expect(409);
+    const fresh = await createKey(t, admin);
+    for (const body of [{}, { grace_seconds: -1 }, { grace_seconds: 604_801 }, { grace_seconds: 1, close_when_idle_seconds: 0 }]) {
+      await roll(fresh.id, body).expect(400);
+    }
+    // A refused roll creates no successor.
+    expect((await stream(fresh.id)).map((e) => e.type)).toEqual(['KeyCreated']);
+  });
+});

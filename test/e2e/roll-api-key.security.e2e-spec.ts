@@ -1,0 +1,52 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { expectForeignIdAnswersLikeUnknown } from '../support/cross-account.js';
+import { createKey } from '../support/keys.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('POST /v1/api-keys/{id}/roll security', () => {
+  let t: TestApp;
+  let acme: string;
+  let globex: { key: string; keyId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    acme = (await t.bootstrapKey('acme')).key;
+    globex = await t.bootstrapKey('globex');
+  });
+  afterAll(() => t.destroy());
+
+  it('requires a key', async () => {
+    await request(t.http).post(`/v1/api-keys/${globex.keyId}/roll`).send({ grace_seconds: 0 }).expect(401);
+  });
+
+  it("answers another account's key exactly like an unknown one, and leaves it working", async () => {
+    await expectForeignIdAnswersLikeUnknown(t, 'post', (id) => `/v1/api-keys/${id}/roll`, acme, globex.keyId, { grace_seconds: 0 });
+    await request(t.http).get('/v1/api-keys').set(bearer(globex.key)).expect(200);
+  });
+
+  it('a keys:read key cannot roll', async () => {
+    const reader = await createKey(t, acme, { permissions: ['keys:read'] });
+    const res = await request(t.http).post(`/v1/api-keys/${reader.id}/roll`).set(bearer(reader.key)).send({ grace_seconds: 0 }).expect(403);
+    expect(res.body.error).toEqual({ type: 'permission_error', message: 'This key lacks the permission keys:write.' });
+  });
+
+  it('a narrower key cannot roll a wider one (it would receive its successor), and a refused roll creates nothing', async () => {
+    const narrow = await createKey(t, acme, { permissions: ['keys:read', 'keys:write'] });
+    const wide = await createKey(t, acme, { name: 'wide' });
+    const res = await request(t.http).post(`/v1/api-keys/${wide.id}/roll`).set(bearer(narrow.key)).send({ grace_seconds: 0 }).expect(403);
+    expect(res.body.error.message).toBe('This key may not grant permissions it does not hold: *.');
+    await request(t.http).get('/v1/api-keys').set(bearer(wide.key)).expect(200);
+    const list = await request(t.http).get('/v1/api-keys?limit=100').set(bearer(acme)).expect(200);
+    expect(list.body.data.filter((k: { predecessor_id: string | null }) => k.predecessor_id === wide.id)).toEqual([]);
+  });
+
+  it('shows the successor key only in the roll answer', async () => {
+    const old = await createKey(t, acme);
+    const rolled = await request(t.http).post(`/v1/api-keys/${old.id}/roll`).set(bearer(acme)).send({ grace_seconds: 10 }).expect(201);
+    const detail = await request(t.http).get(`/v1/api-keys/${rolled.body.id}`).set(bearer(acme)).expect(200);
+    expect(JSON.stringify(detail.body)).not.toContain(rolled.body.key);
+    const history = await request(t.http).get(`/v1/api-keys/${rolled.body.id}/events`).set(bearer(acme)).expect(200);
+    expect(JSON.stringify(history.body)).not.toContain(rolled.body.key);
+  });
+});

@@ -1,0 +1,64 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { expectForeignIdAnswersLikeUnknown } from '../support/cross-account.js';
+import { createKey } from '../support/keys.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('PATCH /v1/api-keys/{id} security', () => {
+  let t: TestApp;
+  let acme: string;
+  let globex: { key: string; keyId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    acme = (await t.bootstrapKey('acme')).key;
+    globex = await t.bootstrapKey('globex');
+  });
+  afterAll(() => t.destroy());
+
+  it('requires a key', async () => {
+    await request(t.http).patch(`/v1/api-keys/${globex.keyId}`).send({ name: 'x' }).expect(401);
+  });
+
+  it("answers another account's key exactly like an unknown one, stale If-Match or not, and leaves it unchanged", async () => {
+    await expectForeignIdAnswersLikeUnknown(t, 'patch', (id) => `/v1/api-keys/${id}`, acme, globex.keyId, { name: 'pwned' });
+    await request(t.http).patch(`/v1/api-keys/${globex.keyId}`).set(bearer(acme)).set('If-Match', '"99"').send({ name: 'x' }).expect(404);
+    const own = await request(t.http).get(`/v1/api-keys/${globex.keyId}`).set(bearer(globex.key)).expect(200);
+    expect(own.body.name).toBe('Bootstrap key');
+  });
+
+  it('a keys:read key cannot change keys: 403 permission_error naming keys:write', async () => {
+    const reader = await createKey(t, acme, { permissions: ['keys:read'] });
+    const target = await createKey(t, acme, { name: 'target' });
+    const res = await request(t.http).patch(`/v1/api-keys/${target.id}`).set(bearer(reader.key)).send({ name: 'x' }).expect(403);
+    expect(res.body).toEqual({ error: { type: 'permission_error', message: 'This key lacks the permission keys:write.' } });
+    await request(t.http).patch(`/v1/api-keys/${reader.id}`).set(bearer(reader.key)).send({ permissions: ['*'] }).expect(403);
+  });
+
+  it('a key cannot widen permissions beyond its own, on itself or another key', async () => {
+    const writer = await createKey(t, acme, { permissions: ['keys:read', 'keys:write'] });
+    const own = await request(t.http).patch(`/v1/api-keys/${writer.id}`).set(bearer(writer.key)).send({ permissions: ['*'] }).expect(403);
+    expect(own.body).toEqual({ error: { type: 'permission_error', message: 'This key may not grant permissions it does not hold: *.' } });
+    const other = await createKey(t, acme, { permissions: ['keys:read'] });
+    await request(t.http).patch(`/v1/api-keys/${other.id}`).set(bearer(writer.key)).send({ permissions: ['parses:write'] }).expect(403);
+    await request(t.http).patch(`/v1/api-keys/${other.id}`).set(bearer(writer.key)).send({ permissions: ['keys:write'] }).expect(200);
+  });
+
+  it('a restricted key cannot lift its own restriction, nor widen it', async () => {
+    const restricted = await createKey(t, acme, { allowed_ips: ['127.0.0.0/8'] });
+    for (const allowed_ips of [[], ['0.0.0.0/0'], ['127.0.0.1', '203.0.113.7']]) {
+      const res = await request(t.http).patch(`/v1/api-keys/${restricted.id}`).set(bearer(restricted.key)).send({ allowed_ips }).expect(403);
+      expect(res.body.error.message).toBe('This key may not grant use from addresses outside its own allowed_ips.');
+    }
+    const narrowed = await request(t.http).patch(`/v1/api-keys/${restricted.id}`).set(bearer(restricted.key)).send({ allowed_ips: ['127.0.0.1'] }).expect(200);
+    expect(narrowed.body.allowed_ips).toEqual(['127.0.0.1']);
+  });
+
+  it('keeps a key pasted into the name out of the log and the answer', async () => {
+    const target = await createKey(t, acme);
+    const res = await request(t.http).patch(`/v1/api-keys/${target.id}`).set(bearer(acme)).send({ name: `oops ${acme}` }).expect(200);
+    expect(JSON.stringify(res.body)).not.toContain(acme);
+    const history = await request(t.http).get(`/v1/api-keys/${target.id}/events`).set(bearer(acme)).expect(200);
+    expect(JSON.stringify(history.body)).not.toContain(acme);
+  });
+});
