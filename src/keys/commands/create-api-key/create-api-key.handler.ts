@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/api-key-decider.js';
 import type { KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { decideOnKey } from '../decide-on-key.js';
-import { CreateApiKeyCommand, type CreatedApiKey, type KeyPolicyRequest } from './create-api-key.command.js';
+import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
 export interface NewKey {
   accountId: string;
@@ -20,6 +20,8 @@ export interface NewKey {
   permissions: readonly unknown[] | null;
   allowedIps: readonly unknown[] | null;
   expiresAt: string | null;
+  /** Instead of expiresAt: this many seconds after the creation instant. */
+  expiresInSeconds?: number;
   rolledFromKeyId: string | null;
 }
 
@@ -41,7 +43,9 @@ export class KeyIssuer {
   async issue(request: NewKey, keyId: string = randomUUID()): Promise<CreatedApiKey> {
     const key = generateApiKey();
     const prefix = displayPrefix(key);
-    const createdAt = new Date(this.clock.now()).toISOString();
+    const now = this.clock.now();
+    const createdAt = new Date(now).toISOString();
+    const expiresAt = request.expiresInSeconds === undefined ? request.expiresAt : new Date(now + request.expiresInSeconds * 1000).toISOString();
     const rateLimit = request.rateLimit ?? this.defaultRateLimit;
     const decision = await decideOnKey(
       this.store,
@@ -58,7 +62,7 @@ export class KeyIssuer {
         now: createdAt,
         permissions: request.permissions,
         allowedIps: request.allowedIps,
-        expiresAt: request.expiresAt,
+        expiresAt,
         maxLifetimeSeconds: this.maxLifetimeSeconds,
         rolledFromKeyId: request.rolledFromKeyId,
       }),
@@ -70,8 +74,8 @@ export class KeyIssuer {
     // Never the key: its id, account and display prefix identify it in the log.
     this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: request.requestId ?? undefined, actingKeyId });
     // The fields as the domain keeps them (normalised), not as they were given.
-    const { name, permissions, allowedIps, expiresAt, rolledFromKeyId } = created.data;
-    return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt, position: decision.position };
+    const { name, permissions, allowedIps, rolledFromKeyId } = created.data;
+    return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt: created.data.expiresAt, rolledFromKeyId, createdAt, position: decision.position };
   }
 }
 
@@ -82,7 +86,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(Environment) config: Environment,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) clock: Clock,
   ) {
     this.issuer = new KeyIssuer(store, config, clock);
   }
@@ -96,14 +100,9 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
       requestId: command.requestId,
       permissions: command.policy.permissions ?? null,
       allowedIps: command.policy.allowedIps ?? null,
-      expiresAt: this.expiresAt(command.policy),
+      expiresAt: command.policy.expiresAt ?? null,
+      expiresInSeconds: command.policy.expiresInSeconds,
       rolledFromKeyId: null,
     });
-  }
-
-  private expiresAt(policy: KeyPolicyRequest): string | null {
-    if (policy.expiresAt !== undefined) return policy.expiresAt;
-    if (policy.expiresInSeconds !== undefined) return new Date(this.clock.now() + policy.expiresInSeconds * 1000).toISOString();
-    return null;
   }
 }

@@ -1,7 +1,8 @@
-import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -24,6 +25,7 @@ export class EnableApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
     private readonly projections: ProjectionProgress,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post(':api_key_id/enable')
@@ -40,6 +42,6 @@ export class EnableApiKeyController {
   ): Promise<ApiKeyResponse> {
     const { accountId } = principal;
     const changed = await this.commandBus.execute(new EnableApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }));
-    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date() });
+    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date(this.clock.now()) });
   }
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -20,6 +21,7 @@ export class RollApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
     private readonly projections: ProjectionProgress,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post(':api_key_id/roll')
@@ -46,7 +48,7 @@ export class RollApiKeyController {
     const { successor, rolled } = await this.commandBus.execute(
       new RollApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, body.grace_seconds, body.close_when_idle_seconds ?? null),
     );
-    const old = await keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: rolled.position, revision: rolled.revision, now: new Date() });
+    const old = await keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: rolled.position, revision: rolled.revision, now: new Date(this.clock.now()) });
     res.removeHeader('ETag');
     return { ...presentCreatedApiKey(successor), rolled: old };
   }

@@ -1,7 +1,8 @@
-import { Body, Controller, Param, Patch, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Req, Res, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -19,6 +20,7 @@ export class UpdateApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
     private readonly projections: ProjectionProgress,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Patch(':api_key_id')
@@ -52,6 +54,6 @@ export class UpdateApiKeyController {
     const changed = await this.commandBus.execute(
       new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, req.header('if-match') ?? null),
     );
-    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date() });
+    return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date(this.clock.now()) });
   }
 }

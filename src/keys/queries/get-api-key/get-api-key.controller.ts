@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -15,7 +16,10 @@ import { parseRfc3339 } from '../../../shared/http/rfc3339.js';
 @ApiTags('API keys')
 @Controller('v1/api-keys')
 export class GetApiKeyController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get(':api_key_id')
   @ApiOperation({
@@ -34,6 +38,6 @@ export class GetApiKeyController {
     const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
     const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true));
     res.setHeader('ETag', `"${view.revision}"`);
-    return presentApiKeyDetail(view, usage, asOf ?? new Date(), sinceRoll ?? null);
+    return presentApiKeyDetail(view, usage, asOf ?? new Date(this.clock.now()), sinceRoll ?? null);
   }
 }

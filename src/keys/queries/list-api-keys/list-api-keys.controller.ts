@@ -1,5 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
@@ -14,7 +15,10 @@ const DEFAULT_PAGE_SIZE = 20;
 @ApiTags('API keys')
 @Controller('v1/api-keys')
 export class ListApiKeysController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(
+    private readonly queryBus: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -24,7 +28,7 @@ export class ListApiKeysController {
   @ApiOkResponse({ type: ApiKeyListResponse })
   @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListApiKeysRequest, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListResponse> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const page = await this.queryBus.execute(
       new ListApiKeysQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.starting_after ?? null, query.status ?? null, now),
     );

@@ -1,0 +1,102 @@
+import request from 'supertest';
+import { KeyExpiryScheduler } from '../../src/keys/commands/expire-api-keys/key-expiry-scheduler.js';
+import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import { bearer } from '../support/auth.js';
+import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/keys.js';
+import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+
+const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
+
+describe.each(backends())('Key expiry (%s read model)', (backend) => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ backend, env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000 } });
+    admin = (await t.bootstrapKey('acme')).key;
+  });
+  afterAll(() => t.destroy());
+
+  const verify = (key: string) => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key });
+
+  it('accepts expires_in_seconds and expires_at, normalised', async () => {
+    const before = Date.now();
+    const relative = await createKey(t, admin, { expires_in_seconds: 120 });
+    expect(Date.parse(relative.expires_at) - Date.parse(relative.created_at)).toBe(120_000);
+    expect(Date.parse(relative.created_at)).toBeGreaterThanOrEqual(before);
+    const absolute = await createKey(t, admin, { expires_at: '2099-01-01T01:00:00+01:00' });
+    expect(absolute.expires_at).toBe('2099-01-01T00:00:00.000Z');
+    expect((await verify(absolute.key).expect(200)).body).toMatchObject({ valid: true, expires_at: '2099-01-01T00:00:00.000Z' });
+  });
+
+  it('refuses a key from its expiry instant exactly, like a revoked key, before its KeyExpired is appended', async () => {
+    const key = await createKey(t, admin, { expires_in_seconds: 60 });
+    const expiry = Date.parse(key.expires_at);
+    const clock = freezeClock(t, expiry - 1);
+    try {
+      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+      expect((await verify(key.key)).body.valid).toBe(true);
+      clock.set(expiry);
+      await expectRefusedLikeRevoked(t, key.key);
+      expect((await verify(key.key)).body).toEqual({ valid: false, code: 'EXPIRED' });
+      expect((await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id))).map((e) => e.type)).toEqual(['KeyCreated']);
+      // The listing says expired by time already.
+      const listed = await request(t.http).get('/v1/api-keys?status=expired').set(bearer(admin)).expect(200);
+      expect(listed.body.data.map((k: { id: string }) => k.id)).toContain(key.id);
+
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      const events = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
+      expect(events.map((e) => [e.type, e.data.expiredAt, e.data.reason])).toEqual([
+        ['KeyCreated', undefined, undefined],
+        ['KeyExpired', key.expires_at, 'expires_at'],
+      ]);
+      await t.app.get(ProjectionProgress).caughtUpTo(events[1].position);
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect(await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id))).toHaveLength(2);
+      const history = await request(t.http).get(`/v1/api-keys/${key.id}/events`).set(bearer(admin)).expect(200);
+      expect(history.body.data.find((e: { type: string }) => e.type === 'KeyExpired')).toMatchObject({ type: 'KeyExpired', data: { expiredAt: key.expires_at, reason: 'expires_at' } });
+    } finally {
+      clock.restore();
+    }
+    const detail = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    expect(detail.body.status).toBe('expired');
+    // as_of before the expiry shows it active.
+    const asOf = await request(t.http).get(`/v1/api-keys/${key.id}`).query({ as_of: new Date(Date.parse(key.created_at) + 1000).toISOString() }).set(bearer(admin)).expect(200);
+    expect(asOf.body.status).toBe('active');
+  });
+
+  it('refuses an expiry in the past, both fields at once, and bad values', async () => {
+    for (const body of [
+      { expires_at: '2020-01-01T00:00:00Z' },
+      { expires_at: '2099-01-01' },
+      { expires_in_seconds: 0 },
+      { expires_in_seconds: 1.5 },
+      { expires_at: '2099-01-01T00:00:00Z', expires_in_seconds: 60 },
+    ]) {
+      const res = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send(body).expect(400);
+      expect(res.body.error.type).toBe('invalid_request_error');
+    }
+  });
+});
+
+describe('MAX_KEY_LIFETIME_SECONDS', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { MAX_KEY_LIFETIME_SECONDS: 3600 } });
+    admin = (await t.bootstrapKey('acme')).key;
+  });
+  afterAll(() => t.destroy());
+
+  it('refuses a longer lifetime with a clear 400 and gives keys created without expiry the maximum', async () => {
+    const res = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ expires_in_seconds: 3601 }).expect(400);
+    expect(res.body.error.message).toBe('expires_at is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).');
+    const plain = await createKey(t, admin);
+    expect(Date.parse(plain.expires_at) - Date.parse(plain.created_at)).toBe(3600_000);
+    const exact = await createKey(t, admin, { expires_in_seconds: 3600 });
+    expect(Date.parse(exact.expires_at) - Date.parse(exact.created_at)).toBe(3600_000);
+  });
+});
