@@ -62,8 +62,9 @@ describe.each(backends())('Key expiry (%s read model)', (backend) => {
     }
     const detail = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
     expect(detail.body.status).toBe('expired');
-    // as_of before the expiry shows it active.
-    const asOf = await request(t.http).get(`/v1/api-keys/${key.id}`).query({ as_of: new Date(Date.parse(key.created_at) + 1000).toISOString() }).set(bearer(admin)).expect(200);
+    // as_of before its KeyExpired shows it active (the clock was moved ahead: the event was recorded early in real time).
+    const [createdEvent] = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
+    const asOf = await request(t.http).get(`/v1/api-keys/${key.id}`).query({ as_of: createdEvent.recordedAt }).set(bearer(admin)).expect(200);
     expect(asOf.body.status).toBe('active');
   });
 
