@@ -117,6 +117,55 @@ export function apiKeyReadModelContract(name: string, open: () => Promise<ApiKey
       expect(last).toEqual({ views: [views[0]], hasMore: false });
     });
 
+    it('keeps every policy field and a rotation, and replaces them all with a newer revision', async () => {
+      const view = makeView({ permissions: ['keys:read', 'parses:*'], allowedIps: ['203.0.113.0/24', '2001:db8::1'], expiresAt: '2027-01-01T00:00:00.000Z', endsAt: '2027-01-01T00:00:00.000Z' });
+      await readModel.save([view], 1);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(view);
+      const changed: ApiKeyView = {
+        ...view,
+        status: 'disabled',
+        disabled: true,
+        name: 'renamed',
+        rateLimit: { requests: 5, perSeconds: 1 },
+        permissions: ['*'],
+        allowedIps: [],
+        expiresAt: null,
+        endsAt: '2026-06-01T00:00:00.000Z',
+        rotation: { successorKeyId: randomUUID(), rolledAt: '2026-05-31T00:00:00.000Z', graceEndsAt: '2026-06-01T00:00:00.000Z', closeWhenIdleSeconds: 60 },
+        revision: 2,
+      };
+      await readModel.save([changed], 2);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(changed);
+      const expired = { ...changed, status: 'expired' as const, expiredAt: '2026-06-01T00:00:00.000Z', rolledFromKeyId: null, revision: 3 };
+      await readModel.save([expired], 3);
+      expect((await readModel.getMany([view.id])).get(view.id)).toEqual(expired);
+      expect((await readModel.scan(null, 10))[0]).toEqual(expired);
+    });
+
+    it('filters by status at an instant: a key past its end is expired, event or not', async () => {
+      const now = '2026-06-01T00:00:00.000Z';
+      const views = {
+        active: makeView({ name: 'active' }),
+        endsLater: makeView({ name: 'ends later', endsAt: '2026-06-01T00:00:00.001Z', expiresAt: '2026-06-01T00:00:00.001Z' }),
+        endedByTime: makeView({ name: 'ended by time', endsAt: now, expiresAt: now }),
+        disabled: makeView({ name: 'disabled', status: 'disabled', disabled: true }),
+        disabledEnded: makeView({ name: 'disabled and ended', status: 'disabled', disabled: true, endsAt: '2026-01-01T00:00:00.000Z' }),
+        expired: makeView({ name: 'expired', status: 'expired', expiredAt: '2026-01-01T00:00:00.000Z' }),
+        revoked: makeView({ name: 'revoked', status: 'revoked', revokedAt: '2026-01-01T00:00:00.000Z', endsAt: '2026-01-01T00:00:00.000Z' }),
+      };
+      await readModel.save([...Object.values(views), makeView({ accountId: 'acct_b', name: 'other account' })], 9);
+      const names = async (status: 'active' | 'disabled' | 'expired' | 'revoked') =>
+        (await readModel.list('acct_a', { limit: 10, status, now })).views.map((v) => v.name).sort();
+      expect(await names('active')).toEqual(['active', 'ends later']);
+      expect(await names('disabled')).toEqual(['disabled']);
+      expect(await names('expired')).toEqual(['disabled and ended', 'ended by time', 'expired']);
+      expect(await names('revoked')).toEqual(['revoked']);
+      const page = await readModel.list('acct_a', { limit: 1, status: 'expired', now });
+      expect(page.hasMore).toBe(true);
+      const next = await readModel.list('acct_a', { limit: 5, status: 'expired', now, beforePosition: page.views[0].createdPosition });
+      expect(next.views).toHaveLength(2);
+    });
+
     it('scans every account in id order, a page at a time', async () => {
       const views = ['c', 'a', 'b', 'd'].map((letter) =>
         makeView({ id: `${letter}0000000-0000-4000-8000-000000000000`, accountId: `acct_${letter}` }),

@@ -53,3 +53,45 @@ describe('KeyTable.activeKeys (the active keys gauge)', () => {
     expect(table.activeKeys).toBe(0);
   });
 });
+
+describe('KeyTable (key policies)', () => {
+  const event = (type: string, revision: number, data: Record<string, unknown>, schemaVersion = 1): RecordedEvent => ({
+    id: `p-${++position}`,
+    streamId: 'api_key-k',
+    type,
+    schemaVersion,
+    data: { keyId: 'k', accountId: 'acme', ...data },
+    metadata: {},
+    revision,
+    position,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+  });
+  const created = event('KeyCreated', 0, {
+    name: null, prefix: 'sk_x', secretHash: 'hash-k', rateLimit, createdAt: '2026-01-01T00:00:00.000Z', actingKeyId: null,
+    permissions: ['keys:read'], allowedIps: ['203.0.113.0/24'], expiresAt: '2026-03-01T00:00:00.000Z', rolledFromKeyId: null,
+  }, 2);
+
+  it('keeps permissions, addresses, disabling and the end (expiry or grace end, the first) current from the log', async () => {
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.handle([created]);
+    const key = table.lookup('hash-k')!;
+    expect(key).toMatchObject({ permissions: ['keys:read'], allowedIps: ['203.0.113.0/24'], endsAt: '2026-03-01T00:00:00.000Z', disabled: false });
+    expect(key.addresses!.allows('203.0.113.9')).toBe(true);
+    expect(key.addresses!.allows('::ffff:203.0.113.9')).toBe(true);
+    expect(key.addresses!.allows('198.51.100.1')).toBe(false);
+    await table.handle([event('KeyDisabled', 1, { disabledAt: 'x', actingKeyId: null })]);
+    expect(key.disabled).toBe(true);
+    await table.handle([event('KeyEnabled', 2, { enabledAt: 'x', actingKeyId: null })]);
+    expect(key.disabled).toBe(false);
+    await table.handle([event('KeyUpdated', 3, { updatedAt: 'x', actingKeyId: null, changes: { allowedIps: [], permissions: ['*'], expiresAt: null } })]);
+    expect(key).toMatchObject({ addresses: null, permissions: ['*'], endsAt: null, endsAtMs: Infinity });
+    await table.handle([event('KeyRolled', 4, { successorKeyId: 's', rolledAt: '2026-02-01T00:00:00.000Z', graceEndsAt: '2026-02-02T00:00:00.000Z', closeWhenIdleSeconds: null, actingKeyId: null })]);
+    expect(key.endsAt).toBe('2026-02-02T00:00:00.000Z');
+    expect([...table.ending()].map((k) => k.keyId)).toEqual(['k']);
+    expect(table.activeKeys).toBe(1);
+    await table.handle([event('KeyExpired', 5, { expiredAt: '2026-02-02T00:00:00.000Z', reason: 'grace_ended' })]);
+    expect(key.status).toBe('expired');
+    expect([...table.ending()]).toEqual([]);
+    expect(table.activeKeys).toBe(0);
+  });
+});
