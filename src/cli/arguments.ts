@@ -36,3 +36,13 @@ export function rateLimit(text: string): KeyRateLimit {
   const limit = { requests: Number(match[1]), perSeconds: Number(match[2]) };
   return limit;
 }
+
+/** A comma-separated list (permissions, addresses): each item is checked by the Decider, which names the rule. */
+export function list(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+export function seconds(text: string): number {
+  if (!/^\d{1,10}$/.test(text)) throw new InvalidArgumentError('a duration is a whole number of seconds');
+  return Number(text);
+}

@@ -13,6 +13,10 @@ export interface CreateKeyOptions {
   account: string;
   name?: string;
   rateLimit?: KeyRateLimit;
+  permissions?: string[];
+  allowedIps?: string[];
+  expiresAt?: Date;
+  expiresIn?: number;
   json?: boolean;
   table?: boolean;
 }
@@ -22,7 +26,12 @@ export async function createKey(options: CreateKeyOptions, environment: Environm
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const created = presentCreatedApiKey(
-      await app.get(CommandBus).execute(new CreateApiKeyCommand(options.account, options.name ?? null, options.rateLimit ?? null, null, null)),
+      await app.get(CommandBus).execute(new CreateApiKeyCommand(options.account, options.name ?? null, options.rateLimit ?? null, null, null, {
+        permissions: options.permissions,
+        allowedIps: options.allowedIps,
+        expiresAt: options.expiresAt?.toISOString(),
+        expiresInSeconds: options.expiresIn,
+      })),
     );
     if (outputFormat(options) === 'json') return printJson(created);
     print(renderRecord([['key', created.key], ...keyRecord(created)]));

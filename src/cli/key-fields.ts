@@ -21,6 +21,13 @@ export function keyRecord(key: ApiKeyResponse): [string, string][] {
     ['created at', key.created_at],
     ['last used at', cell(key.last_used_at)],
     ['revoked at', cell(key.revoked_at)],
+    ['permissions', key.permissions.join(', ')],
+    ['allowed ips', key.allowed_ips.length === 0 ? 'anywhere' : key.allowed_ips.join(', ')],
+    ['expires at', cell(key.expires_at)],
+    ...(key.predecessor_id ? [['rolled from', key.predecessor_id] as [string, string]] : []),
+    ...(key.rotation
+      ? [['rolled to', key.rotation.successor_id] as [string, string], ['grace ends at', key.rotation.grace_ends_at] as [string, string]]
+      : []),
   ];
 }
 

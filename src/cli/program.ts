@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, instant, keyId, pageLimit, rateLimit } from './arguments.js';
+import { accountId, instant, keyId, list, pageLimit, rateLimit, seconds } from './arguments.js';
 import { withOutputOptions } from './output.js';
 
 export const CLI_NAME = 'parsesphere-keys';
@@ -38,8 +38,51 @@ export function buildProgram(): Command {
       .description('Create a key in an account; prints it as POST /v1/api-keys does, the full key included (shown only this once).')
       .requiredOption('--account <account-id>', 'the account the key acts in', accountId)
       .option('--name <name>', 'a name for people, 1-100 characters')
-      .option('--rate-limit <requests/seconds>', 'its rate limit, e.g. 100/60 (default: RATE_LIMIT_REQUESTS/RATE_LIMIT_PER_SECONDS)', rateLimit),
+      .option('--rate-limit <requests/seconds>', 'its rate limit, e.g. 100/60 (default: RATE_LIMIT_REQUESTS/RATE_LIMIT_PER_SECONDS)', rateLimit)
+      .option('--permissions <list>', 'comma-separated, e.g. keys:read,parses:* (default: *)', list)
+      .option('--allowed-ips <list>', 'comma-separated addresses and CIDR blocks it may be used from (default: anywhere)', list)
+      .addOption(new Option('--expires-at <instant>', 'when it stops working (ISO 8601)').argParser(instant).conflicts('expiresIn'))
+      .option('--expires-in <seconds>', 'stops working this many seconds from now', seconds),
   ).action((options) => run(async () => (await import('./create-key.command.js')).createKey, options));
+
+  withOutputOptions(
+    program
+      .command('update')
+      .description('Change a key, as PATCH /v1/api-keys/{id} does; options not given do not change.')
+      .argument('<key-id>', 'the key', keyId)
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+      .option('--name <name>', 'a new name')
+      .option('--no-name', 'remove the name')
+      .option('--rate-limit <requests/seconds>', 'a new rate limit, e.g. 100/60', rateLimit)
+      .option('--permissions <list>', 'new permissions, comma-separated', list)
+      .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)
+      .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601)').argParser(instant).conflicts('expiry'))
+      .option('--no-expiry', 'remove the expiry')
+      .option('--if-match <revision>', "only if the key is still at this revision (its ETag), else exit 1 and change nothing"),
+  ).action((id, options) => run(async () => (await import('./update.command.js')).update, id, options));
+
+  for (const [name, description] of [
+    ['disable', 'Disable a key (reversible, unlike revoke): it is refused like a revoked key until enabled.'],
+    ['enable', 'Enable a disabled key.'],
+  ] as const) {
+    withOutputOptions(
+      program
+        .command(name)
+        .description(description)
+        .argument('<key-id>', 'the key', keyId)
+        .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+    ).action((id, options) => run(async () => (await import('./set-enabled.command.js'))[name], id, options));
+  }
+
+  withOutputOptions(
+    program
+      .command('roll')
+      .description('Roll a key: a successor with the same settings (its key printed only this once); the old key works for the grace period.')
+      .argument('<key-id>', 'the key', keyId)
+      .requiredOption('--grace <seconds>', 'how long the old key keeps working, 0-604800', seconds)
+      .option('--close-when-idle <seconds>', 'retire the old key once unused this long after the roll', seconds)
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+  ).action((id, options) => run(async () => (await import('./roll.command.js')).roll, id, options));
 
   withOutputOptions(
     program

@@ -21,7 +21,10 @@ describe('Operator CLI', () => {
       expect(cli.status).toBe(0);
       const created = JSON.parse(cli.stdout);
       expect(Object.keys(created).sort()).toEqual(
-        ['created_at', 'id', 'key', 'last_used_at', 'name', 'prefix', 'rate_limit', 'request_count', 'revoked_at', 'status'].sort(),
+        [
+          'created_at', 'id', 'key', 'last_used_at', 'name', 'prefix', 'rate_limit', 'request_count', 'revoked_at', 'status',
+          'disabled', 'permissions', 'allowed_ips', 'expires_at', 'predecessor_id', 'rotation',
+        ].sort(),
       );
       expect(created).toMatchObject({ name: 'Bootstrap key', status: 'active', last_used_at: null });
       const started = Date.now();
@@ -242,6 +245,51 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       json(runCli(['create-key', '--account', 'acme', '--name', 'while stopped'], env));
       const listed = json(runCli(['list', '--account', 'acme'], env)) as Listed;
       expect(listed.data.map((k) => k.name)).toEqual(['while stopped', 'from the service']);
+    } finally {
+      await t.destroy();
+    }
+  });
+});
+
+describe('Operator CLI: key policies, disable, enable, update, roll', () => {
+  const json = (run: ReturnType<typeof runCli>) => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+
+  it('creates a restricted, expiring key, changes it, disables and enables it, and rolls it, in force on a running service', async () => {
+    const t = await startTestApp({ env: { POLL_INTERVAL_MS: 50 } });
+    const env = { DATA_DIR: t.dataDir };
+    const { eventually } = await import('../support/eventually.js');
+    try {
+      const created = json(runCli(['create-key', '--account', 'acme', '--permissions', 'keys:read,parses:*', '--allowed-ips', '127.0.0.1,10.1.2.3/8', '--expires-in', '3600'], env));
+      expect(created).toMatchObject({ permissions: ['keys:read', 'parses:*'], allowed_ips: ['127.0.0.1', '10.0.0.0/8'] });
+      expect(Date.parse(created.expires_at) - Date.parse(created.created_at)).toBe(3600_000);
+      await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200)));
+      await request(t.http).post('/v1/api-keys').set(bearer(created.key)).expect(403);
+
+      const updated = json(runCli(['update', created.id, '--name', 'renamed', '--permissions', '*', '--no-expiry', '--if-match', '0'], env));
+      expect(updated).toMatchObject({ name: 'renamed', permissions: ['*'], expires_at: null });
+      const stale = runCli(['update', created.id, '--name', 'again', '--if-match', '0'], env);
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toMatch(/If-Match/);
+
+      expect(json(runCli(['disable', created.id], env))).toMatchObject({ status: 'disabled' });
+      await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(401)));
+      expect(json(runCli(['enable', created.id], env))).toMatchObject({ status: 'active' });
+      await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200)));
+
+      const rolled = json(runCli(['roll', created.id, '--grace', '0'], env));
+      expect(rolled).toMatchObject({ predecessor_id: created.id, key: expect.stringMatching(/^sk_/), rolled: { status: 'expired' } });
+      await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(401)));
+      await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(rolled.key)).expect(200)));
+      const history = runCli(['history', created.id, '--json'], env).stdout.trim().split('\n').map((line) => JSON.parse(line).type).filter((type) => type !== 'KeyUsed');
+      expect(history).toEqual(['KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyEnabled', 'KeyRolled', 'KeyExpired']);
+
+      const bad = runCli(['update', rolled.id, '--allowed-ips', '10.0.0.0/99'], env);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/allowed_ips/);
     } finally {
       await t.destroy();
     }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
@@ -26,7 +26,12 @@ export class CreateApiKeyController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create an API key', description: 'The full key is in this response only.' })
-  @ApiBody({ type: CreateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
+  @ApiExtraModels(CreateApiKeyRequest)
+  @ApiBody({
+    required: false,
+    description: 'Optional: no body is the same as `{}`. expires_at and expires_in_seconds exclude each other.',
+    schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @AuthenticatedRoute(400, 413, 415, 429)
   async create(

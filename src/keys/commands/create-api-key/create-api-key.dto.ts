@@ -54,7 +54,6 @@ export class CreateApiKeyRequest {
     type: 'integer',
     minimum: 1,
     maximum: MAX_EXPIRES_IN_SECONDS,
-    example: 2_592_000,
     description: 'The key stops working this many seconds after its creation. Not with expires_at.',
   })
   @ValidateIf((_request, value) => value !== undefined)

@@ -1,0 +1,36 @@
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-api-key.presenter.js';
+import { RollApiKeyCommand } from '../keys/commands/roll-api-key/roll-api-key.command.js';
+import { KeysCommandsModule } from '../keys/keys-cli.module.js';
+import type { Environment } from '../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { openCliContext } from './cli-context.js';
+import { accountForKey } from './key-account.js';
+import { keyRecord } from './key-fields.js';
+import { note, outputFormat, print, printJson } from './output.js';
+import { keyFromLog } from './print-key.js';
+import { renderRecord } from './table.js';
+
+export interface RollOptions {
+  account?: string;
+  grace: number;
+  closeWhenIdle?: number;
+  json?: boolean;
+  table?: boolean;
+}
+
+/** Rolls a key through the same command handler as POST /v1/api-keys/{id}/roll; prints the successor, its key included (only this once). */
+export async function roll(keyId: string, options: RollOptions, environment: Environment): Promise<void> {
+  const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
+  try {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
+    const { successor } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
+    const answer = { ...presentCreatedApiKey(successor), rolled: await keyFromLog(store, keyId) };
+    if (outputFormat(options) === 'json') return printJson(answer);
+    print(renderRecord([['key', answer.key], ...keyRecord(answer)]));
+    note(`The new key is shown only this once: store it now. Key ${keyId} works until ${answer.rolled.rotation?.grace_ends_at}.`);
+  } finally {
+    await app.close();
+  }
+}
