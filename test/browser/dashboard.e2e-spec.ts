@@ -311,6 +311,80 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('rolls a key with the grace chosen: shows the new key once, and the old key’s traffic since the roll', async () => {
+      const old = await createKey('Rolling key');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await keyRow(page, old.id).getByRole('link', { name: 'Rolling key' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Rolling key”' }).waitFor();
+      await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Roll' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('The old key stops').selectOption({ label: 'In 1 hour' });
+      await dialog.getByRole('button', { name: 'Roll key' }).click();
+      const field = page.getByLabel('Your new API key');
+      await field.waitFor();
+      const successorKey = await field.inputValue();
+      expect(successorKey).toMatch(/^sk_[0-9A-Za-z]{38}$/);
+      // The old key still works during the grace period, the new one too; the old one's use shows on its page.
+      await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+      await request(t.http).get('/v1/api-keys').set(bearer(successorKey)).expect(200);
+      await flushUsage(t);
+      const rotation = page.getByRole('region', { name: 'Rolled: traffic since the roll' });
+      await rotation.waitFor();
+      await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toContain('Rolled'));
+      await page.getByRole('button', { name: 'I have stored it: hide the key' }).click();
+      expect(await pageState(page)).not.toContain(successorKey);
+      await page.reload();
+      await eventually(async () => expect(await text(page.getByRole('region', { name: 'Rolled: traffic since the roll' }))).toMatch(/Requests since the roll\s*1(?!\d)/));
+      const grace = await request(t.http).get(`/v1/api-keys/${old.id}`).set(bearer(admin)).expect(200);
+      expect(Date.parse(grace.body.rotation.grace_ends_at) - Date.parse(grace.body.rotation.rolled_at)).toBe(3_600_000);
+      await saveScreenshot(page, 'rolled-key');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('edits a key with its ETag, and says in words when it was changed meanwhile instead of overwriting', async () => {
+      const key = await createKey('Editable key');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await keyRow(page, key.id).getByRole('link', { name: 'Editable key' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Editable key”' }).waitFor();
+      await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.getByRole('region', { name: 'Edit key' });
+      await form.getByLabel('Name').fill('Edited key');
+      await form.getByLabel('Permissions').fill('keys:read');
+      await form.getByLabel('Allowed addresses').fill('127.0.0.1\n203.0.113.0/24');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Edited key”' }).waitFor();
+      const details = await text(page.getByRole('region', { name: 'Details' }));
+      expect(details).toContain('keys:read');
+      expect(details).toContain('127.0.0.1, 203.0.113.0/24');
+      await request(t.http).post('/v1/api-keys').set(bearer(key.key)).expect(403);
+
+      // Open the form, then change the key elsewhere: saving must not overwrite that change.
+      await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Edit' }).click();
+      await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).send({ name: 'Changed elsewhere' }).expect(200);
+      await form.getByLabel('Name').fill('Stale edit');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await form.getByText('This key was changed by someone else since you opened it: nothing was saved.').waitFor();
+      expect((await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200)).body.name).toBe('Changed elsewhere');
+      expect(unexpectedProblems(problems, [failedWithStatus(412)])).toEqual([]);
+    });
+
+    it('disables and enables a key from its page', async () => {
+      const key = await createKey('Pausable key');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await keyRow(page, key.id).getByRole('link', { name: 'Pausable key' }).click();
+      const details = page.getByRole('region', { name: 'Details' });
+      await details.getByRole('button', { name: 'Disable' }).click();
+      await eventually(async () => expect(await text(details)).toContain('disabled'));
+      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+      await details.getByRole('button', { name: 'Enable' }).click();
+      await details.getByRole('button', { name: 'Disable' }).waitFor();
+      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('warns before revoking the key the tab is signed in with, then signs out', async () => {
       const temporary = await t.bootstrapKey('acme', 'Temporary admin');
       const { page, problems } = await open();

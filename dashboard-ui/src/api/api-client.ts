@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { Alert, ApiKey, ApiKeyDetail, CreatedApiKey, HistoryPage, NewKeyRequest, Page } from './api-types.js';
+import type { Alert, ApiKey, ApiKeyDetail, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
 
 const KEYS_PAGE_SIZE = 20;
 const ALERTS_PAGE_SIZE = 20;
@@ -21,6 +21,29 @@ export class ApiClient {
     return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
+  /** The key with its ETag, for an edit that must not overwrite a change made meanwhile. */
+  getKeyVersion(id: string): Promise<{ key: ApiKeyDetail; etag: string | null }> {
+    return this.requestWithHeaders<ApiKeyDetail>('GET', `/v1/api-keys/${encodeURIComponent(id)}`).then(({ body, headers }) => ({ key: body, etag: headers.get('ETag') }));
+  }
+
+  /** PATCH with If-Match: a 412 says the key changed since `etag` was read. */
+  updateKey(id: string, changes: KeyChanges, etag: string | null): Promise<ApiKey> {
+    return this.request('PATCH', `/v1/api-keys/${encodeURIComponent(id)}`, changes, etag ? { 'If-Match': etag } : {});
+  }
+
+  disableKey(id: string): Promise<ApiKey> {
+    return this.request('POST', `/v1/api-keys/${encodeURIComponent(id)}/disable`);
+  }
+
+  enableKey(id: string): Promise<ApiKey> {
+    return this.request('POST', `/v1/api-keys/${encodeURIComponent(id)}/enable`);
+  }
+
+  rollKey(id: string, graceSeconds: number, closeWhenIdleSeconds: number | null): Promise<RolledApiKey> {
+    const body = closeWhenIdleSeconds === null ? { grace_seconds: graceSeconds } : { grace_seconds: graceSeconds, close_when_idle_seconds: closeWhenIdleSeconds };
+    return this.request('POST', `/v1/api-keys/${encodeURIComponent(id)}/roll`, body);
+  }
+
   createKey(body: NewKeyRequest): Promise<CreatedApiKey> {
     return this.request('POST', '/v1/api-keys', body);
   }
@@ -37,8 +60,12 @@ export class ApiClient {
     return this.request('GET', `/v1/alerts${query({ limit: ALERTS_PAGE_SIZE, key_id: options.keyId, starting_after: options.startingAfter })}`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json' };
+  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    return (await this.requestWithHeaders<T>(method, path, body, extraHeaders)).body;
+  }
+
+  private async requestWithHeaders<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ body: T; headers: Headers }> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.key}`, Accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -56,7 +83,7 @@ export class ApiClient {
     const parsed: unknown = await response.json().catch(() => null);
     this.signal.throwIfAborted();
     if (!response.ok || parsed === null) throw ApiError.fromResponse(response.status, parsed, response.headers.get('Retry-After'));
-    return parsed as T;
+    return { body: parsed as T, headers: response.headers };
   }
 }
 

@@ -5,11 +5,24 @@ export interface RateLimit {
   per_seconds: number;
 }
 
+export interface KeyRotation {
+  successor_id: string;
+  rolled_at: string;
+  grace_ends_at: string;
+  close_when_idle_seconds: number | null;
+}
+
 export interface ApiKey {
   id: string;
   name: string | null;
   prefix: string;
-  status: 'active' | 'revoked';
+  status: 'active' | 'disabled' | 'expired' | 'revoked';
+  disabled: boolean;
+  permissions: string[];
+  allowed_ips: string[];
+  expires_at: string | null;
+  predecessor_id: string | null;
+  rotation: KeyRotation | null;
   rate_limit: RateLimit;
   request_count: number;
   created_at: string;
@@ -26,7 +39,12 @@ export interface HourlyCount {
   count: number;
 }
 
+export interface RolledApiKey extends CreatedApiKey {
+  rolled: ApiKey;
+}
+
 export interface ApiKeyDetail extends ApiKey {
+  rotation: (KeyRotation & { uses_since_roll: number; last_used_at: string | null; addresses_since_roll: string[] }) | null;
   usage: {
     accepted: number;
     rate_limited: number;
@@ -71,4 +89,13 @@ export interface HistoryPage extends Page<HistoryEvent> {
 export interface NewKeyRequest {
   name: string;
   rate_limit?: RateLimit;
+}
+
+/** A PATCH: absent fields do not change. */
+export interface KeyChanges {
+  name?: string | null;
+  rate_limit?: RateLimit;
+  permissions?: string[];
+  allowed_ips?: string[];
+  expires_at?: string | null;
 }

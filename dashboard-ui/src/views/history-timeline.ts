@@ -1,11 +1,26 @@
 import type { HistoryEvent } from '../api/api-types.js';
 import { el, replaceChildren, uniqueId } from '../ui/dom.js';
-import { rateLimit } from '../ui/format.js';
+import { rateLimit, words } from '../ui/format.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
 import type { ViewContext } from './view-context.js';
 
-const TITLES: Record<string, string> = { KeyCreated: 'Created', KeyRevoked: 'Revoked', KeyUsed: 'Used' };
+const TITLES: Record<string, string> = {
+  KeyCreated: 'Created',
+  KeyRevoked: 'Revoked',
+  KeyUsed: 'Used',
+  KeyUpdated: 'Changed',
+  KeyDisabled: 'Disabled',
+  KeyEnabled: 'Enabled',
+  KeyRolled: 'Rolled',
+  KeyExpired: 'Expired',
+};
+
+const EXPIRY_REASONS: Record<string, string> = {
+  expires_at: 'its expiry date passed',
+  grace_ended: 'the grace period of its roll ended',
+  idle: 'it went unused after its roll',
+};
 
 /**
  * Every event of the key in the order it happened (the API's default order), a page at a time (next_cursor), each
@@ -77,6 +92,9 @@ function summary(event: HistoryEvent): (Node | string)[] {
       const name = text('name');
       return [
         name ? `Named “${name}”` : 'Unnamed',
+        typeof data.rolledFromKeyId === 'string' ? ' (rolled from ' : '',
+        typeof data.rolledFromKeyId === 'string' ? keyLink(data.rolledFromKeyId) : '',
+        typeof data.rolledFromKeyId === 'string' ? ')' : '',
         limit ? `, limit ${rateLimit({ requests: limit.requests, per_seconds: limit.perSeconds })}` : '',
         ', by ',
         actor(event.acting_key_id),
@@ -84,7 +102,15 @@ function summary(event: HistoryEvent): (Node | string)[] {
       ];
     }
     case 'KeyRevoked':
+    case 'KeyDisabled':
+    case 'KeyEnabled':
       return ['By ', actor(event.acting_key_id), '.'];
+    case 'KeyUpdated':
+      return [`${Object.keys((data.changes as Record<string, unknown>) ?? {}).map(words).join(', ')} changed by `, actor(event.acting_key_id), '.'];
+    case 'KeyRolled':
+      return ['Replaced by ', keyLink(text('successorKeyId') ?? ''), `; works until ${text('graceEndsAt') ?? '?'}; by `, actor(event.acting_key_id), '.'];
+    case 'KeyExpired':
+      return [`Stopped working because ${EXPIRY_REASONS[text('reason') ?? ''] ?? 'it expired'}.`];
     case 'KeyUsed':
       return [
         `${text('method') ?? '?'} ${text('path') ?? '?'} from ${text('ip') ?? 'an unknown address'}: `,
@@ -94,6 +120,10 @@ function summary(event: HistoryEvent): (Node | string)[] {
     default:
       return [event.type];
   }
+}
+
+function keyLink(id: string): Node {
+  return el('a', { attrs: { href: links.key(id) }, text: `key ${id.slice(0, 8)}…` });
 }
 
 function actor(actingKeyId: string | null): Node | string {

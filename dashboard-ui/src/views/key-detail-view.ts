@@ -1,7 +1,7 @@
 import { ApiError } from '../api/api-error.js';
-import type { Alert, ApiKeyDetail } from '../api/api-types.js';
+import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, replaceChildren, uniqueId } from '../ui/dom.js';
-import { count, rateLimit } from '../ui/format.js';
+import { count, keyLabel, rateLimit } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
@@ -9,6 +9,9 @@ import { describeRule } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
 import { sessionBadge, statusBadge } from './key-badges.js';
+import { editKeyForm } from './edit-key-form.js';
+import { newKeyNotice } from './new-key-notice.js';
+import { rollKey } from './roll-key.js';
 import type { ViewContext } from './view-context.js';
 
 /** One key: its details and usage, the alerts about it, and its whole history from the event log. */
@@ -19,21 +22,41 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   const alertsHeadingId = uniqueId('key-alerts-heading');
 
   let timeline = historyTimeline(ctx, id);
-  const show = (key: ApiKeyDetail) => {
-    heading.textContent = key.name ? `Key “${key.name}”` : `Key ${key.prefix}…`;
-    replaceChildren(details, factsPanel(ctx, key, onRevoked), usagePanel(key));
-  };
-  // The revocation is now the newest event of the key's history: read the timeline again to show it.
-  const onRevoked = (key: ApiKeyDetail) => {
-    show(key);
+  const notices = el('div', {});
+  const refreshTimeline = () => {
     const fresh = historyTimeline(ctx, id);
     timeline.replaceWith(fresh);
     timeline = fresh;
   };
-  ctx.api.getKey(id).then(show, (error: unknown) => {
-    const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
-    replaceChildren(details, el('p', { class: 'form-error', text: message }));
-  });
+  const actions: KeyActions = {
+    // A change is the newest event of the key's history: read the key and the timeline again to show it.
+    changed: () => {
+      load();
+      refreshTimeline();
+    },
+    edit: (key, etag) => {
+      const form = editKeyForm(ctx, key, etag, actions.changed, () => load());
+      replaceChildren(details, form);
+      form.querySelector('h2')?.focus();
+    },
+    rolled: (rolled) => {
+      replaceChildren(notices, newKeyNotice(ctx, rolled, () => replaceChildren(notices)));
+      actions.changed();
+    },
+  };
+  const show = (key: ApiKeyDetail, etag: string | null) => {
+    heading.textContent = key.name ? `Key “${key.name}”` : `Key ${key.prefix}…`;
+    replaceChildren(details, factsPanel(ctx, key, etag, actions), ...(key.rotation ? [rotationPanel(key)] : []), usagePanel(key));
+  };
+  const load = () =>
+    ctx.api.getKeyVersion(id).then(
+      ({ key, etag }) => show(key, etag),
+      (error: unknown) => {
+        const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
+        replaceChildren(details, el('p', { class: 'form-error', text: message }));
+      },
+    );
+  load();
   ctx.api.listAlerts({ keyId: id }).then(
     (page) => replaceChildren(alerts, ...(page.data.length ? page.data.map(alertLine) : [el('li', { class: 'muted', text: 'No alerts about this key.' })])),
     (error: unknown) => replaceChildren(alerts, el('li', { class: 'form-error', text: ctx.fail(error) })),
@@ -44,6 +67,7 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
     { class: 'view' },
     el('p', { class: 'back' }, el('a', { attrs: { href: links.keys }, text: '← All keys' })),
     el('div', { class: 'view-header' }, heading),
+    notices,
     details,
     el(
       'section',
@@ -56,15 +80,51 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   );
 }
 
-function factsPanel(ctx: ViewContext, key: ApiKeyDetail, onRevoked: (key: ApiKeyDetail) => void): HTMLElement {
+interface KeyActions {
+  changed(): void;
+  edit(key: ApiKeyDetail, etag: string | null): void;
+  rolled(rolled: RolledApiKey): void;
+}
+
+function button(text: string, danger = false): HTMLButtonElement {
+  return el('button', { class: `button ${danger ? 'button--danger' : 'button--secondary'}`, text, attrs: { type: 'button' } });
+}
+
+function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on: KeyActions): HTMLElement {
   const headingId = uniqueId('facts-heading');
   const fact = (name: string, value: Node | string) => [el('dt', { text: name }), el('dd', {}, value)];
   const actions = el('div', { class: 'actions' });
-  if (key.status === 'active') {
-    const revoke = el('button', { class: 'button button--danger', text: 'Revoke this key', attrs: { type: 'button' } });
+  const live = key.status === 'active' || key.status === 'disabled';
+  if (live) {
+    const edit = button('Edit');
+    edit.addEventListener('click', () => on.edit(key, etag));
+    const toggle = button(key.disabled ? 'Enable' : 'Disable');
+    toggle.addEventListener('click', async () => {
+      toggle.disabled = true;
+      try {
+        await (key.disabled ? ctx.api.enableKey(key.id) : ctx.api.disableKey(key.id));
+        ctx.status.say(key.disabled ? `Enabled ${keyLabel(key)}.` : `Disabled ${keyLabel(key)}: requests made with it are refused until you enable it.`);
+        on.changed();
+      } catch (error) {
+        ctx.fail(error);
+        toggle.disabled = false;
+      }
+    });
+    actions.append(edit, toggle);
+    if (!key.rotation) {
+      const roll = button('Roll');
+      roll.addEventListener('click', async () => {
+        const rolled = await rollKey(ctx, key, roll);
+        if (rolled) on.rolled(rolled);
+      });
+      actions.append(roll);
+    }
+  }
+  if (key.status !== 'revoked') {
+    const revoke = button('Revoke this key', true);
     revoke.addEventListener('click', async () => {
       const revoked = await revokeKey(ctx, key, revoke);
-      if (revoked) onRevoked({ ...key, ...revoked, usage: key.usage });
+      if (revoked) on.changed();
     });
     actions.append(revoke);
   }
@@ -79,7 +139,11 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, onRevoked: (key: ApiKey
       ...fact('ID', el('code', { text: key.id })),
       ...fact('Prefix', el('code', { text: `${key.prefix}…` })),
       ...fact('Created', timeWithExact(key.created_at)),
+      ...fact('Expires', key.expires_at ? timeWithExact(key.expires_at) : 'Never'),
       ...(key.revoked_at ? fact('Revoked', timeWithExact(key.revoked_at)) : []),
+      ...fact('Permissions', key.permissions.includes('*') ? 'Everything (*)' : key.permissions.join(', ')),
+      ...fact('Allowed addresses', key.allowed_ips.length === 0 ? 'Anywhere' : key.allowed_ips.join(', ')),
+      ...(key.predecessor_id ? fact('Rolled from', el('a', { attrs: { href: links.key(key.predecessor_id) }, text: key.predecessor_id })) : []),
       ...fact('Rate limit', rateLimit(key.rate_limit)),
       ...fact('Requests', `${count(key.usage.accepted)} accepted, ${count(key.usage.rate_limited)} rate-limited`),
       ...fact('First used', timeWithExact(key.usage.first_used_at)),
@@ -88,6 +152,29 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, onRevoked: (key: ApiKey
       ...fact('Last user agent', key.usage.last_user_agent ?? '—'),
     ),
     actions,
+  );
+}
+
+/** Step 3 of a rotation as data: who still uses the old key since the roll. */
+function rotationPanel(key: ApiKeyDetail): HTMLElement {
+  const rotation = key.rotation!;
+  const headingId = uniqueId('rotation-heading');
+  const fact = (name: string, value: Node | string) => [el('dt', { text: name }), el('dd', {}, value)];
+  return el(
+    'section',
+    { class: 'panel', attrs: { 'aria-labelledby': headingId } },
+    el('h2', { attrs: { id: headingId }, text: 'Rolled: traffic since the roll' }),
+    el(
+      'dl',
+      { class: 'facts' },
+      ...fact('New key', el('a', { attrs: { href: links.key(rotation.successor_id) }, text: rotation.successor_id })),
+      ...fact('Rolled', timeWithExact(rotation.rolled_at)),
+      ...fact('Grace ends', timeWithExact(rotation.grace_ends_at)),
+      ...(rotation.close_when_idle_seconds ? fact('Retired sooner', `once unused for ${count(rotation.close_when_idle_seconds)} s`) : []),
+      ...fact('Requests since the roll', count(rotation.uses_since_roll)),
+      ...fact('Last used since', timeWithExact(rotation.last_used_at)),
+      ...fact('From addresses', rotation.addresses_since_roll.length === 0 ? 'None' : rotation.addresses_since_roll.join(', ')),
+    ),
   );
 }
 
