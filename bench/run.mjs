@@ -16,6 +16,9 @@
 //      BENCH_FIXED_RATE (1000 req/s): the constant rate of the open-loop runs (d),
 //      BENCH_ROUNDS (3) of alternating health, verify and floor runs,
 //      BENCH_LOG_LEVEL (warn): the service's LOG_LEVEL; `log` measures what the production default's logging costs,
+//      BENCH_VERIFY_POLICY=1: the seeded keys are restricted to 10.0.0.0/8 (the bench's context addresses) with
+//      permissions parses:read and parses:write, and every verify asks required_permissions ["parses:write"]: the
+//      address and permission checks on the hot path (results go to latest-policy.json/.md instead);
 //      BENCH_PROFILE=1: CPU-profile the server during the first verify run and the first listing run (numbers
 //      are then perturbed; the profiles and their summaries go to bench/results/verify.cpuprofile,
 //      verify-profile.md, list.cpuprofile and list-profile.md).
@@ -62,6 +65,10 @@ const KEY_COUNT = intFromEnv('BENCH_KEYS', 10_000, 1, 100_000);
 const SEED_CONCURRENCY = intFromEnv('BENCH_SEED_CONCURRENCY', 16, 1, 256);
 const FLUSH_INTERVAL_MS = intFromEnv('USAGE_FLUSH_INTERVAL_MS', 100, 10, 60_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const VERIFY_POLICY = process.env.BENCH_VERIFY_POLICY === '1';
+const RESULTS_NAME = VERIFY_POLICY ? 'latest-policy' : 'latest';
+const KEY_POLICY = VERIFY_POLICY ? { permissions: ['parses:read', 'parses:write'], allowed_ips: ['10.0.0.0/8'] } : {};
+const REQUIRED_PERMISSIONS = VERIFY_POLICY ? { required_permissions: ['parses:write'] } : {};
 const TARGET_RATIO = 0.8;
 /** Issue 15: verify keeps at least this share of the bare node:http floor's rate, in the same run. */
 const TARGET_FLOOR_RATIO = 0.55;
@@ -299,7 +306,7 @@ async function seedKeys(service, adminKey) {
   let next = 0;
   const started = performance.now();
   const createOne = async (i) => {
-    const body = JSON.stringify({ name: `bench-${i}` });
+    const body = JSON.stringify({ name: `bench-${i}`, ...KEY_POLICY });
     const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -660,6 +667,7 @@ async function main() {
         JSON.stringify({
           key,
           context: { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, method: 'POST', path: '/v1/parses', user_agent: 'bench' },
+          ...REQUIRED_PERMISSIONS,
         }),
       ),
     );
@@ -811,6 +819,7 @@ async function main() {
         seedConcurrency: SEED_CONCURRENCY,
         usageFlushIntervalMs: FLUSH_INTERVAL_MS,
         profiled: PROFILE,
+        verifyPolicy: VERIFY_POLICY,
         rounds: ROUNDS,
       },
       seeding: {
@@ -884,9 +893,9 @@ async function main() {
     if (report.profile) process.stdout.write(`\n### Server CPU profile during the verify run\n\n${formatSummary(report.profile)}\n`);
     if (report.listProfile) process.stdout.write(`\n### Server CPU profile during the listing run\n\n${formatSummary(report.listProfile)}\n`);
     mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(RESULTS_DIR, 'latest.md'), `${text}\n`);
-    log(`wrote ${join('bench', 'results', 'latest.json')} and latest.md`);
+    writeFileSync(join(RESULTS_DIR, `${RESULTS_NAME}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(RESULTS_DIR, `${RESULTS_NAME}.md`), `${text}\n`);
+    log(`wrote ${join('bench', 'results', `${RESULTS_NAME}.json`)} and ${RESULTS_NAME}.md`);
   }
   if (failures.length > 0) {
     process.stderr.write(`\nBENCHMARK FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);

@@ -41,6 +41,16 @@ describe('PATCH /v1/api-keys/{id} errors', () => {
     expect(res.body.error.message).toBe('expires_at is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).');
   });
 
+  it('refuses an If-Match that is no ETag of this API with 400, and an invalid change with 400 even under a stale If-Match', async () => {
+    const key = await createKey(t, admin);
+    for (const ifMatch of ['', '3', 'W/"0"', '"0", "1"', '"abc"']) {
+      const res = await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).set('If-Match', ifMatch).send({ name: 'x' }).expect(400);
+      expect(res.body.error.message).toMatch(/If-Match must be/);
+    }
+    await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).set('If-Match', '"7"').send({ permissions: ['nope'] }).expect(400);
+    await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).set('If-Match', '"7"').send({ name: 'x' }).expect(412);
+  });
+
   it('answers 409 for a revoked key, 404 for an unknown one, 400 for an id that is no UUID', async () => {
     const key = await createKey(t, admin);
     await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);

@@ -21,18 +21,22 @@ export interface KeyDecision {
 /** The key's version as an ETag (a strong one: its stream revision) and the If-Match values that name it. */
 export const etagOf = (revision: number): string => `"${revision}"`;
 
+/** What If-Match may be: `*` or one ETag this API gave, such as "3" (quotes included). */
+export const IF_MATCH_PATTERN = '^(\\*|"[0-9]{1,15}")$';
+const IF_MATCH = new RegExp(IF_MATCH_PATTERN);
+
+export const isIfMatch = (value: string): boolean => IF_MATCH.test(value);
+
 /** True when an If-Match header names this revision (or is `*`). */
 export function ifMatchHolds(ifMatch: string, revision: number): boolean {
-  return ifMatch
-    .split(',')
-    .map((tag) => tag.trim())
-    .some((tag) => tag === '*' || tag === etagOf(revision));
+  return ifMatch === '*' || ifMatch === etagOf(revision);
 }
 
 /**
  * Loads a key's stream, decides the command on its state and appends with the revision it read. With
- * `ifMatch`, a key whose current revision it does not name is refused with 412 before anything is decided;
- * another account's key is not found first, so a 412 tells nothing about keys of other accounts.
+ * `ifMatch`, a key whose current revision it does not name is refused with 412 and nothing is appended. The
+ * command is decided first: another account's key is not found and an invalid change is refused as such,
+ * whatever the If-Match, so a 412 says only that the key changed.
  */
 export async function decideOnKey(
   store: EventStore,
@@ -44,13 +48,11 @@ export async function decideOnKey(
   let before: ApiKeyState = apiKeyDecider.initialState();
   const outcome = await decideAndAppend(store, apiKeyStreamId(keyId), (history) => {
     before = fold(apiKeyDecider, history.map(fromRecordedEvent));
-    if (options.ifMatch != null) {
-      if (before.status === 'absent' || before.accountId !== options.accountId) throw new KeyNotFound(keyId);
-      if (!ifMatchHolds(options.ifMatch, history[history.length - 1].revision)) {
-        throw new PreconditionFailed('If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.');
-      }
-    }
+    if (options.ifMatch != null && (before.status === 'absent' || before.accountId !== options.accountId)) throw new KeyNotFound(keyId);
     events = apiKeyDecider.decide(before, command(before));
+    if (options.ifMatch != null && !ifMatchHolds(options.ifMatch, history[history.length - 1].revision)) {
+      throw new PreconditionFailed('If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.');
+    }
     return events.map((event) => toEventToAppend(event, { requestId: options.requestId }));
   });
   const last = outcome.history[outcome.history.length - 1];

@@ -11,6 +11,8 @@ import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.j
 import { keyAfterChange } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { UpdateApiKeyCommand } from './update-api-key.command.js';
+import { IF_MATCH_PATTERN, isIfMatch } from '../decide-on-key.js';
+import { InvalidRequest } from '../../../shared/application/errors.js';
 import { UpdateApiKeyRequest } from './update-api-key.dto.js';
 
 @ApiTags('API keys')
@@ -32,7 +34,12 @@ export class UpdateApiKeyController {
       'since answers 412 and nothing is changed. 409 for a revoked or expired key.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag the change is based on, such as "3" (quotes included), or *.' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN },
+    description: 'The ETag the change is based on, such as "3" (quotes included), or *. Anything else: 400.',
+  })
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
@@ -51,9 +58,9 @@ export class UpdateApiKeyController {
       allowedIps: body.allowed_ips,
       expiresAt: body.expires_at,
     };
-    const changed = await this.commandBus.execute(
-      new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, req.header('if-match') ?? null),
-    );
+    const ifMatch = req.header('if-match') ?? null;
+    if (ifMatch !== null && !isIfMatch(ifMatch)) throw new InvalidRequest('If-Match must be * or an ETag this API answered, such as "3" (quotes included).');
+    const changed = await this.commandBus.execute(new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, ifMatch));
     return keyAfterChange(this.projections, this.queryBus, res, { accountId, keyId, position: changed.position, revision: changed.revision, now: new Date(this.clock.now()) });
   }
 }

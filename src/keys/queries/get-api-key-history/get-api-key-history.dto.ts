@@ -32,7 +32,7 @@ export class KeyHistoryEventResponse {
   @ApiProperty({ enum: ['lifecycle', 'usage'] }) stream!: 'lifecycle' | 'usage';
   @ApiProperty({ type: 'integer', description: 'Revision within its stream.' }) revision!: number;
   @ApiProperty({ type: 'integer', description: 'Position in the global log.' }) position!: number;
-  @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself).' })
+  @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself); null for the operator CLI and for what the service records by itself (KeyExpired).' })
   acting_key_id!: string | null;
   @ApiProperty({ type: Object, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
 }

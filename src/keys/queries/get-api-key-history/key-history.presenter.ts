@@ -13,7 +13,8 @@ export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventRespon
     stream: used ? 'usage' : 'lifecycle',
     revision: event.revision,
     position: event.position,
-    acting_key_id: (used ? data.keyId : data.actingKeyId) as string | null,
+    // Events the service appends by itself (KeyExpired) have no acting key.
+    acting_key_id: ((used ? data.keyId : data.actingKeyId) ?? null) as string | null,
     data,
   };
 }
