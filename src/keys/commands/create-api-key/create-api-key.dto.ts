@@ -1,44 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ValidateIf } from 'class-validator';
 import { IntegerBetween } from '../../../shared/http/validation-rules.js';
+import { KeyNameField, RateLimitField, type RateLimitRequest } from '../../presentation/key-fields.dto.js';
 import { AllowedIpsField, ExpiresAtField, PermissionsField } from '../../presentation/key-policy.dto.js';
-import { RATE_LIMIT_BOUNDS } from '../../domain/api-key-decider.js';
-import { KEY_NAME_PATTERN, KEY_NAME_RULES, MAX_KEY_NAME_LENGTH } from '../../domain/key-name.js';
 
 /** About a hundred years: beyond, an instant is past what a date-time can carry for some clients. */
 export const MAX_EXPIRES_IN_SECONDS = 3_153_600_000;
 
-export class RateLimitRequest {
-  @ApiProperty({ type: 'integer', minimum: RATE_LIMIT_BOUNDS.requests.min, maximum: RATE_LIMIT_BOUNDS.requests.max, example: 100 })
-  @IntegerBetween('requests', RATE_LIMIT_BOUNDS.requests.min, RATE_LIMIT_BOUNDS.requests.max)
-  requests!: number;
-
-  @ApiProperty({ type: 'integer', minimum: RATE_LIMIT_BOUNDS.perSeconds.min, maximum: RATE_LIMIT_BOUNDS.perSeconds.max, example: 60 })
-  @IntegerBetween('per_seconds', RATE_LIMIT_BOUNDS.perSeconds.min, RATE_LIMIT_BOUNDS.perSeconds.max)
-  per_seconds!: number;
-}
-
 /** Every field is optional, and so is the body: no body is the same as `{}`. */
 export class CreateApiKeyRequest {
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    minLength: 1,
-    maxLength: MAX_KEY_NAME_LENGTH,
-    pattern: KEY_NAME_PATTERN,
-    example: 'Production API Key',
-    description: `A label for the key; absent or null: no name. ${KEY_NAME_RULES}`,
-  })
-  @IsOptional()
-  @IsString({ message: 'name must be a string' })
+  @KeyNameField('A label for the key; absent or null: no name.')
   name?: string | null;
 
-  @ApiPropertyOptional({ type: RateLimitRequest, description: 'Absent: the configured default, fixed on the key at creation.' })
-  @ValidateIf((_request, value) => value !== undefined)
-  @IsObject({ message: 'rate_limit must be an object with requests and per_seconds' })
-  @ValidateNested()
-  @Type(() => RateLimitRequest)
+  @RateLimitField('Absent: the configured default, fixed on the key at creation.')
   rate_limit?: RateLimitRequest;
 
   @PermissionsField("Absent: the calling key's own permissions (`*` for an unrestricted key).")
