@@ -1,7 +1,7 @@
 import type { Environment } from '../../shared/config/environment.js';
-import { openEventStore, openReadModelStorage } from '../storage/storage.js';
+import { openEventStore, reachReadModelServer } from '../storage/storage.js';
 
-/** One store the service cannot start without, checked the way the service will use it. */
+/** One store the service cannot start without, checked as the service reaches it. */
 export interface StoreProbe {
   /** As in /health/ready: `event_store` or `read_model`. */
   readonly name: string;
@@ -34,15 +34,8 @@ export function networkStoreProbes(environment: Environment): StoreProbe[] {
     probes.push({
       name: 'read_model',
       technology: 'MongoDB',
-      check: async () => {
-        // Connecting reads the generation pointer too, as the service will.
-        const storage = await openReadModelStorage(environment, { walCheckpoints: false, onWarning: () => undefined });
-        try {
-          await storage.ping();
-        } finally {
-          await storage.close().catch(() => undefined);
-        }
-      },
+      // Connecting selects the server; the service opens its stores (and creates their indexes) once.
+      check: () => reachReadModelServer(environment),
     });
   }
   return probes;

@@ -50,6 +50,17 @@ export async function openReadModelStorage(
 }
 
 /**
+ * Resolves once the configured MongoDB server answers (connect and server selection), opening nothing on it:
+ * what the start waits for (app/start). Nothing to reach for the embedded files.
+ */
+export async function reachReadModelServer(settings: ReadModelSettings): Promise<void> {
+  if (!settings.MONGODB_URL) return;
+  const { connectMongo } = await import('../../infrastructure/mongodb/mongo-connection.js');
+  const { client } = await connectMongo(settings.MONGODB_URL, settings.MONGODB_DB);
+  await client.close();
+}
+
+/**
  * Where running services leave their heartbeats, beside the configured read-model storage: a collection of the
  * MongoDB database when MONGODB_URL is set, else a file of its own in DATA_DIR.
  */
