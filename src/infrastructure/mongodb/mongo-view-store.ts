@@ -139,8 +139,8 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
       .find({ _id: { $in: ids } } as Filter<ViewDocument<F>>, { projection: { revision: 1 }, timeoutMS })
       .toArray();
     const storedRevisions = new Map<string, number>(stored.map((doc) => [String(doc._id), (doc as unknown as { revision: number }).revision]));
-    const absent = batch.filter((view) => !storedRevisions.has(this.mapping.toDocument(view)._id));
-    const newer = batch.filter((view) => (storedRevisions.get(this.mapping.toDocument(view)._id) ?? Infinity) < view.revision);
+    const absent = batch.filter((_, index) => !storedRevisions.has(ids[index]));
+    const newer = batch.filter((view, index) => (storedRevisions.get(ids[index]) ?? Infinity) < view.revision);
     try {
       if (absent.length > 0) await this.insertMany(absent, timeoutMS);
     } catch (error) {
