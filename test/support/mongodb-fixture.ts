@@ -28,3 +28,17 @@ export function mongoReadModelFixture<R extends { close(): Promise<void> }>(
     };
   };
 }
+
+/**
+ * Whether the server changes one document atomically in a find-and-modify, as MongoDB does. FerretDB 1.24 does
+ * not: its findAndModify (and update) reads the document, then writes it, with nothing between to stop another.
+ */
+export async function hasAtomicDocumentWrites(url: string): Promise<boolean> {
+  const { client, db } = await connectMongo(url, 'admin');
+  try {
+    const info = await db.command({ buildInfo: 1 });
+    return info.ferretdbVersion === undefined;
+  } finally {
+    await client.close();
+  }
+}

@@ -23,8 +23,8 @@ function recordingStore(held: Counter[], withInsertNew: boolean) {
   const views = new Map(held.map((view) => [view.id, view]));
   const store: ViewStore<Counter> = {
     getMany: async (ids) => new Map(ids.filter((id) => views.has(id)).map((id) => [id, views.get(id)!])),
-    save: async (saved, checkpoint, options) => {
-      writes.push(`save${options?.held ? ' held' : ''} ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
+    save: async (saved, checkpoint) => {
+      writes.push(`save ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
       for (const view of saved) views.set(view.id, view);
     },
     getCheckpoint: async () => null,
@@ -48,7 +48,7 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
     projection.beginBulk();
     await projection.handle([counted('a', 10, 5), counted('b', 11, 0), counted('b', 12, 1)]);
     await projection.endBulk();
-    expect(writes).toEqual(['insert b=2', 'save held a=6 @12']);
+    expect(writes).toEqual(['insert b=2', 'save a=6 @12']);
   });
 
   it('saves every view when the store cannot insert', async () => {
@@ -84,7 +84,7 @@ describe('ViewProjection with views started by an event (startsView)', () => {
       await projection.handle([started('b', 10), counted('a', 11, 5), counted('b', 12, 1), counted('c', 13, 3), started('d', 14)]);
       if (bulk) await projection.endBulk();
       expect(lookedUp.sort()).toEqual(['a', 'c']);
-      expect(writes).toEqual(['insert b=2,c=1,d=1', 'save held a=6 @14']);
+      expect(writes).toEqual(['insert b=2,c=1,d=1', 'save a=6 @14']);
     });
   }
 });
@@ -95,6 +95,6 @@ describe('ViewProjection following the log', () => {
     const projection = new ViewProjection(counting, store);
     await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
     await projection.handle([counted('b', 12, 1)]);
-    expect(writes).toEqual(['insert b=1', 'save held a=6 @11', 'save held b=2 @12']);
+    expect(writes).toEqual(['insert b=1', 'save a=6 @11', 'save b=2 @12']);
   });
 });

@@ -4,12 +4,8 @@ import type { Projection } from './projection.js';
 /** Where a projection keeps its views (one per id) and its checkpoint, together. */
 export interface ViewStore<V> {
   getMany(ids: readonly string[]): Promise<Map<string, V>>;
-  /**
-   * Stores the views, each only if newer than the stored one, then the checkpoint. With `held`, every view was
-   * in the store when read (nothing but a rebuild, with the service stopped, deletes one): a store may update
-   * them in place without guarding an insert.
-   */
-  save(views: readonly V[], checkpoint: number, options?: { held: true }): Promise<void>;
+  /** Stores the views, each only if newer than the stored one, then the checkpoint. */
+  save(views: readonly V[], checkpoint: number): Promise<void>;
   getCheckpoint(): Promise<number | null>;
   reset(): Promise<void>;
   /**
@@ -90,7 +86,7 @@ export class ViewProjection<V> implements Projection {
     const held: V[] = [];
     for (const [id, view] of changed) (stored.has(id) ? held : fresh).push(view);
     if (fresh.length > 0) await this.store.insertNew(fresh);
-    await this.store.save(held, position, { held: true });
+    await this.store.save(held, position);
   }
 
   /** The views the batch touches, less those it starts itself (startsView) and those `known` already. */
