@@ -98,3 +98,54 @@ describe('ViewProjection following the log', () => {
     expect(writes).toEqual(['insert b=1', 'save a=6 @11', 'save b=2 @12']);
   });
 });
+
+describe('ViewProjection keeping the views it wrote (revisionOf)', () => {
+  const following: ViewProjectionDefinition<Counter> = {
+    ...counting,
+    apply: (view, event) => (view && event.revision <= view.revision ? view : counting.apply(view, event)),
+    revisionOf: (view) => view.revision,
+  };
+
+  function lookingUp() {
+    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+    const lookedUp: string[] = [];
+    const getMany = store.getMany;
+    store.getMany = async (ids) => {
+      lookedUp.push(...ids);
+      return getMany(ids);
+    };
+    return { store, writes, lookedUp, projection: new ViewProjection(following, store) };
+  }
+
+  it('folds the next event of a view it wrote or read without reading it again', async () => {
+    const { writes, lookedUp, projection } = lookingUp();
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
+    await projection.handle([counted('a', 12, 6), counted('b', 13, 1)]);
+    // Redelivered: folded into the kept view, which has it already.
+    await projection.handle([counted('a', 12, 6)]);
+    expect(lookedUp).toEqual(['a', 'b']);
+    expect(writes).toEqual(['insert b=1', 'save a=6 @11', 'save a=7,b=2 @13', 'save  @12']);
+  });
+
+  it('reads a kept view again when the event is not the next of its stream, after a restart, and after a failed write', async () => {
+    const { store, writes, lookedUp, projection } = lookingUp();
+    await projection.handle([counted('a', 10, 5)]);
+    await projection.handle([counted('a', 12, 7)]);
+    expect(lookedUp).toEqual(['a', 'a']);
+
+    await projection.checkpoint();
+    await projection.handle([counted('a', 13, 8)]);
+    expect(lookedUp).toEqual(['a', 'a', 'a']);
+
+    const save = store.save;
+    store.save = async () => {
+      throw new Error('store down');
+    };
+    await expect(projection.handle([counted('a', 14, 9)])).rejects.toThrow('store down');
+    store.save = save;
+    await projection.handle([counted('a', 14, 9)]);
+    expect(lookedUp).toEqual(['a', 'a', 'a']);
+    // Folded into the view as last written, not as the failed write left it in memory.
+    expect(writes.at(-1)).toBe('save a=9 @14');
+  });
+});

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
+import { RecentViews } from './recent-views.js';
 
 /** Where a projection keeps its views (one per id) and its checkpoint, together. */
 export interface ViewStore<V> {
@@ -31,6 +32,12 @@ export interface ViewProjectionDefinition<V> {
    * retried after a crash) is met by insertNew, which keeps the newer of the two.
    */
   startsView?(event: RecordedEvent): boolean;
+  /**
+   * Optional: the revision, in its stream, of the last event folded into the view. With it, the projection keeps
+   * the views it last wrote or read (RecentViews) and folds an event into a kept view of the revision just
+   * before without reading it back: on FerretDB 1.24 each read searches the whole collection.
+   */
+  revisionOf?(view: V): number;
 }
 
 /**
@@ -38,6 +45,8 @@ export interface ViewProjectionDefinition<V> {
  * later costs an update instead of an insert, which on FerretDB 1.24 scans the whole collection.
  */
 const BULK_FLUSH_AT = 250_000;
+/** Views kept in memory per projection (about 1 KB each). */
+const RECENT_VIEWS = 5000;
 
 /** A projection that folds each batch into the views it touches and saves them with the batch's last position. */
 export class ViewProjection<V> implements Projection {
@@ -45,6 +54,8 @@ export class ViewProjection<V> implements Projection {
   readonly eventTypes: readonly string[];
   /** In bulk mode (rebuilds): views read or changed since the last write, those changed, and those the store held when read. */
   private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null } | null = null;
+  /** Views as stored after the last successful write (only with revisionOf). */
+  private readonly recent: RecentViews<V> | null;
 
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
@@ -52,16 +63,21 @@ export class ViewProjection<V> implements Projection {
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
+    this.recent = definition.revisionOf ? new RecentViews(RECENT_VIEWS) : null;
   }
 
+  /** Read when the projection (re)starts, possibly on another generation of its store: what was kept is dropped. */
   checkpoint(): Promise<number | null> {
+    this.recent?.clear();
     return this.store.getCheckpoint();
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     if (this.bulk) return this.handleInBulk(events, this.bulk);
-    const views = await this.store.getMany(this.idsToLookUp(events, () => false));
+    const kept = this.keptViews(events);
+    const views = await this.store.getMany(this.idsToLookUp(events, (id) => kept.has(id)));
+    for (const [id, view] of kept) views.set(id, view);
     const stored = new Set(views.keys());
     const changed = new Map<string, V>();
     for (const event of events) {
@@ -74,6 +90,23 @@ export class ViewProjection<V> implements Projection {
       }
     }
     await this.write(changed, stored, events[events.length - 1].position);
+    if (this.recent) for (const [id, view] of views) this.recent.set(id, view);
+  }
+
+  /** Kept views that the batch's first event of each continues (its revision is the next, or one already folded in). */
+  private keptViews(events: readonly RecordedEvent[]): Map<string, V> {
+    const kept = new Map<string, V>();
+    const { recent, definition } = this;
+    if (!recent || !definition.revisionOf) return kept;
+    const seen = new Set<string>();
+    for (const event of events) {
+      const id = definition.viewIdOf(event);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const view = recent.get(id);
+      if (view !== undefined && definition.revisionOf(view) >= event.revision - 1) kept.set(id, view);
+    }
+    return kept;
   }
 
   /**
@@ -101,6 +134,7 @@ export class ViewProjection<V> implements Projection {
   }
 
   beginBulk(): void {
+    this.recent?.clear();
     this.bulk = { views: new Map(), changed: new Set(), stored: new Set(), position: null };
   }
 
@@ -143,6 +177,7 @@ export class ViewProjection<V> implements Projection {
   }
 
   reset(): Promise<void> {
+    this.recent?.clear();
     return this.store.reset();
   }
 }
