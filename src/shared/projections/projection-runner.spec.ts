@@ -63,6 +63,25 @@ describe('ProjectionRunner', () => {
     expect(projection.saved).toBe(skipped.position);
   });
 
+  it('stores a position past events of other types at most once a second, and the last one when paused', async () => {
+    await runner.start();
+    const first = await store.appendToStream('b', [unwanted], 'no_stream');
+    await runner.waitUntilProcessed(first.position, 1000);
+    expect(projection.saved).toBe(first.position);
+    const second = await store.appendToStream('b', [unwanted], 0);
+    await runner.waitUntilProcessed(second.position, 1000);
+    expect(runner.status().position).toBe(second.position);
+    expect(projection.saved).toBe(first.position);
+    const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+    await runner.waitUntilProcessed(position, 1000);
+    expect(projection.saved).toBe(position);
+    const third = await store.appendToStream('b', [unwanted], 1);
+    await runner.waitUntilProcessed(third.position, 1000);
+    expect(projection.saved).toBe(position);
+    await runner.pause();
+    expect(projection.saved).toBe(third.position);
+  });
+
   it('times out a waiter with ServiceUnavailable when the projection cannot keep up', async () => {
     projection.failuresLeft = 1000;
     await runner.start();

@@ -20,6 +20,13 @@ export interface ProjectionStatus {
 }
 
 /**
+ * How often at most a projection stores the position it reached past events of other types only: each store
+ * is a write (on FerretDB 1.24 about 20 ms under load, two per revocation for the usage and alert views),
+ * while what a later save saves is only how much of the log a restart need not read again for this projection.
+ */
+const CHECKPOINT_SAVE_INTERVAL_MS = 1000;
+
+/**
  * Drives one projection from a catch-up subscription to the event store. On failure it
  * resubscribes from the last processed position with capped exponential backoff.
  */
@@ -33,6 +40,9 @@ export class ProjectionRunner {
   private fill: Promise<void> | null = null;
   private lastError: string | null = null;
   private readonly waiters = new PositionWaiters();
+  /** A position reached past events of other types only, not stored yet. */
+  private unsaved: number | null = null;
+  private checkpointSavedAt = -Infinity;
 
   constructor(
     private readonly store: EventStore,
@@ -65,6 +75,18 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = null;
     await this.fill;
+    await this.saveUnsavedCheckpoint().catch((error: unknown) =>
+      this.options.onLog?.('warn', `Projection ${this.projection.name} could not save its checkpoint at stop (${(error as Error).message}); it reads that part of the log again at its next start`),
+    );
+  }
+
+  /** The position reached past events of other types, saved late (CHECKPOINT_SAVE_INTERVAL_MS), from the subscription's own callbacks or once it has stopped. */
+  private async saveUnsavedCheckpoint(): Promise<void> {
+    const position = this.unsaved;
+    if (position === null) return;
+    await this.projection.saveCheckpoint(position);
+    if (this.unsaved === position) this.unsaved = null;
+    this.checkpointSavedAt = performance.now();
   }
 
   status(): ProjectionStatus {
@@ -113,12 +135,16 @@ export class ProjectionRunner {
       {
         onEvents: async (events) => {
           await this.projection.handle(events);
-          this.advance(events[events.length - 1].position);
+          const position = events[events.length - 1].position;
+          // handle() stored its checkpoint with what it wrote.
+          if (this.unsaved !== null && this.unsaved <= position) this.unsaved = null;
+          this.advance(position);
         },
         onCheckpoint: async (position) => {
           if (this.position !== null && position <= this.position) return;
-          await this.projection.saveCheckpoint(position);
           this.advance(position);
+          this.unsaved = position;
+          if (performance.now() - this.checkpointSavedAt >= CHECKPOINT_SAVE_INTERVAL_MS) await this.saveUnsavedCheckpoint();
         },
         onError: (error) => this.restartLater(error),
       },
