@@ -9,7 +9,9 @@
 //       GET /health/ready answers 200, and until every projection reports no lag;
 //   (c) on that instance: key creation (POST /v1/api-keys, BENCH_STORES_CREATES keys, BENCH_STORES_IN_FLIGHT in
 //       flight), GET /v1/api-keys (20 per page, the admin's account holds 1/BENCH_STORES_ACCOUNTS of the seeded
-//       keys) for BENCH_SECONDS, and revocation of the keys created in (c) (DELETE, same in flight);
+//       keys) for BENCH_SECONDS, and revocation of the keys created in (c) (DELETE, same in flight); on MongoDB,
+//       once the instance has stopped, the store alone doing the write a revocation makes to each of those key
+//       views (bench/lib/store-keyed-writes.mjs), what "revocation at the speed of the store" compares with;
 //   (d) in the same minute, GET /health of the same service and a bare node:http server (bench/floor-server.mjs)
 //       loaded the same way as the listing, so the listing reads as a ratio within one run.
 // MongoDB is FerretDB started here (FERRETDB_BIN or /root/go/bin/ferretdb), or the server at MONGODB_URL;
@@ -51,6 +53,7 @@ import {
 } from './lib/common.mjs';
 import { dropDatabases, ferretDbBinary, ferretDbVersion, startFerretDb } from './lib/ferretdb.mjs';
 import { fixedEvents, seedLog } from './lib/seed-log.mjs';
+import { storeKeyedWrites } from './lib/store-keyed-writes.mjs';
 
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 const KEYS = intFromEnv('BENCH_STORES_KEYS', 100_000, 10, 1_000_000);
@@ -463,7 +466,7 @@ async function serve(service) {
   delete revoked.results;
   revoked.loadBefore = revokeLoad;
   log(`(c) revoked ${revoked.ok} keys in ${revoked.seconds.toFixed(1)} s (${revoked.perSecond.toFixed(1)}/s), statuses ${JSON.stringify(revoked.statuses)}`);
-  return { created, beforeReads, list, health, floor, revoked };
+  return { created, beforeReads, list, health, floor, revoked, revokedIds: createdIds };
 }
 
 /** A fresh DATA_DIR holding a copy of the seeded log and nothing else (nothing at all when the log is EventStoreDB's). */
@@ -511,6 +514,16 @@ async function benchStore(name, seedDir, extraEnv) {
     await service.stop();
     result.eventsSqliteBytesAfter = logBytes(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
+  }
+  const revokedIds = result.revokedIds ?? [];
+  delete result.revokedIds;
+  if (extraEnv.serve?.MONGODB_URL && revokedIds.length > 0) {
+    log(`(c) the store alone: ${revokedIds.length} findOneAndUpdate by _id, ${IN_FLIGHT} in flight, on the key views the service left`);
+    try {
+      result.storeWrites = await storeKeyedWrites(extraEnv.serve.MONGODB_URL, extraEnv.serve.MONGODB_DB, revokedIds, IN_FLIGHT);
+    } catch (error) {
+      result.failures.push(`${name}: the store's own keyed writes: ${describeError(error)}`);
+    }
   }
   return result;
 }
@@ -576,6 +589,14 @@ function markdown(report) {
       `**${num(s.revoked.perSecond, 1)} keys/s** (${num(s.revoked.ok)} of ${num(s.revoked.asked)} in ${num(s.revoked.seconds, 1)} s; p50 ${num(s.revoked.latencyMs.p50, 0)} · p99 ${num(s.revoked.latencyMs.p99, 0)} ms)`,
     ),
   );
+  lines.push(
+    row(`(c) the store alone: its write for a revocation (findOneAndUpdate by \`_id\`, ${IN_FLIGHT} in flight, from the driver)`, (s) =>
+      s.storeWrites
+        ? `${num(s.storeWrites.perSecond, 1)} writes/s on ${num(s.storeWrites.documents)} views (p50 ${num(s.storeWrites.latencyMs.p50, 1)} · p99 ${num(s.storeWrites.latencyMs.p99, 1)} ms)`
+        : 'n/a (no server round trip)',
+    ),
+  );
+  lines.push(row('**revocation / the store alone**', (s) => (s.storeWrites ? `**${num(s.revoked.perSecond / s.storeWrites.perSecond, 3)}**` : 'n/a')));
   lines.push(row('statuses: creation · revocation', (s) => `${JSON.stringify(s.created.statuses)} · ${JSON.stringify(s.revoked.statuses)}`));
   lines.push(row('load average (1 min) before a · b · creation · listing · revocation', (s) =>
     [s.rebuilds[0]?.loadBefore?.[0], s.catchUp?.loadBefore?.[0], s.created?.loadBefore?.[0], s.list?.loadAverage?.[0], s.revoked?.loadBefore?.[0]].map((l) => num(l, 1)).join(' · '),

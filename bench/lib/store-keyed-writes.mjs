@@ -1,0 +1,35 @@
+// The MongoDB server's own speed at the write a revocation makes to its key view: findOneAndUpdate filtered on
+// `_id` alone, on the benchmark's key-view collection as the service left it, `inFlight` at a time, straight
+// from the driver. What "revocation at the speed of the store" is measured against.
+import { performance } from 'node:perf_hooks';
+import { MongoClient } from 'mongodb';
+import { percentile } from './common.mjs';
+
+export async function storeKeyedWrites(url, dbName, ids, inFlight) {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: inFlight });
+  try {
+    const db = client.db(dbName);
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => /^api_keys(_g\d+)?$/.test(n));
+    const counts = await Promise.all(names.map(async (name) => [name, await db.collection(name).estimatedDocumentCount()]));
+    const [collectionName, documents] = counts.sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (!collectionName) throw new Error(`no api_keys collection in ${dbName}`);
+    const views = db.collection(collectionName);
+    const latencies = [];
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      // The keys are revoked already: setting the status again changes nothing but costs what a revocation's write costs.
+      for (let i = next++; i < ids.length; i = next++) {
+        const sentAt = performance.now();
+        await views.findOneAndUpdate({ _id: ids[i] }, { $set: { status: 'revoked' } }, { returnDocument: 'before' });
+        latencies.push(performance.now() - sentAt);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { collection: collectionName, documents, writes: latencies.length, perSecond: latencies.length / seconds, seconds, latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) } };
+  } finally {
+    await client.close();
+  }
+}
