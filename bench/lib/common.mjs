@@ -76,7 +76,7 @@ export function request(agent, url, { method = 'GET', headers = {}, body } = {})
       res.setEncoding('utf8');
       let text = '';
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));

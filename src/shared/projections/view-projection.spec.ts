@@ -17,12 +17,16 @@ const counting: ViewProjectionDefinition<Counter> = {
 const counted = (id: string, position: number, revision: number) =>
   ({ type: 'Counted', data: { id }, position, revision }) as unknown as RecordedEvent;
 
-/** A store that records which writes it was asked for. */
+/** A store that records which views it was asked to look up and which writes. */
 function recordingStore(held: Counter[], withInsertNew: boolean) {
   const writes: string[] = [];
+  const lookedUp: string[] = [];
   const views = new Map(held.map((view) => [view.id, view]));
   const store: ViewStore<Counter> = {
-    getMany: async (ids) => new Map(ids.filter((id) => views.has(id)).map((id) => [id, views.get(id)!])),
+    getMany: async (ids) => {
+      lookedUp.push(...ids);
+      return new Map(ids.filter((id) => views.has(id)).map((id) => [id, views.get(id)!]));
+    },
     save: async (saved, checkpoint) => {
       writes.push(`save ${saved.map((v) => `${v.id}=${v.count}`).join(',')} @${checkpoint}`);
       for (const view of saved) views.set(view.id, view);
@@ -38,7 +42,7 @@ function recordingStore(held: Counter[], withInsertNew: boolean) {
         }
       : {}),
   };
-  return { store, writes };
+  return { store, writes, lookedUp };
 }
 
 describe('ViewProjection in bulk mode (rebuilds)', () => {
@@ -71,13 +75,7 @@ describe('ViewProjection with views started by an event (startsView)', () => {
 
   for (const bulk of [false, true]) {
     it(`looks up only the views the batch does not start itself${bulk ? ' (bulk)' : ''}`, async () => {
-      const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
-      const lookedUp: string[] = [];
-      const getMany = store.getMany;
-      store.getMany = async (ids) => {
-        lookedUp.push(...ids);
-        return getMany(ids);
-      };
+      const { store, writes, lookedUp } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
       const projection = new ViewProjection(starting, store);
       if (bulk) projection.beginBulk();
       // c's first event in the batch is not its start: it may be stored, so it is looked up.
@@ -107,14 +105,8 @@ describe('ViewProjection keeping the views it wrote (revisionOf)', () => {
   };
 
   function lookingUp() {
-    const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
-    const lookedUp: string[] = [];
-    const getMany = store.getMany;
-    store.getMany = async (ids) => {
-      lookedUp.push(...ids);
-      return getMany(ids);
-    };
-    return { store, writes, lookedUp, projection: new ViewProjection(following, store) };
+    const recording = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+    return { ...recording, projection: new ViewProjection(following, recording.store) };
   }
 
   it('folds the next event of a view it wrote or read without reading it again', async () => {
