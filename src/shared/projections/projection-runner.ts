@@ -54,6 +54,8 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     this.stopped = false;
+    // A position left unsaved by a failed save at the last pause belongs to what the projection was on then.
+    this.unsaved = null;
     this.position = await this.projection.checkpoint();
     this.follow();
   }
