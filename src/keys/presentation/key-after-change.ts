@@ -27,7 +27,7 @@ export async function keyAfterChange(
   res.setHeader('ETag', `"${change.revision}"`);
   try {
     await projections.caughtUpTo(position, API_KEY_EVENT_TYPES);
-    const { view, usage } = await queryBus.execute(GetApiKeyQuery.afterChange(accountId, keyId));
+    const { view, usage } = await queryBus.execute(new GetApiKeyQuery(accountId, keyId));
     return presentApiKey(view, usage, now);
   } catch (error) {
     if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;

@@ -60,7 +60,7 @@ export class RevokeApiKeyController {
     };
     try {
       await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
-      const { view, usage } = await this.queryBus.execute(GetApiKeyQuery.afterChange(principal.accountId, keyId));
+      const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
       return { ...presentApiKey(view, usage), revocation };
     } catch (error) {
       if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;

@@ -5,7 +5,7 @@ import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/pro
 import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
-import { replayKeyAsOf, replayKeyLifecycle } from './replay-key-as-of.js';
+import { replayKeyAsOf } from './replay-key-as-of.js';
 import { trafficSinceRoll } from './traffic-since-roll.js';
 
 @QueryHandler(GetApiKeyQuery)
@@ -28,7 +28,7 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
   }
 
   private async current(query: GetApiKeyQuery): Promise<ApiKeyWithUsage | null> {
-    const view = query.lifecycleFromLog ? await replayKeyLifecycle(this.store, query.keyId) : await this.keys.findById(query.accountId, query.keyId);
+    const view = await this.keys.findById(query.accountId, query.keyId);
     if (!view) return null;
     const usage = await this.usage.getMany([view.id]);
     return { view, usage: usage.get(view.id) };

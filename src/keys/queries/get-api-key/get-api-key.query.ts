@@ -18,17 +18,7 @@ export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
     readonly asOf: Date | null = null,
     /** Read a rolled key's uses since the roll too (GET /v1/api-keys/{id} shows them; lists and changes do not). */
     readonly withTrafficSinceRoll = false,
-    /** The key's lifecycle folded from its own stream rather than read from the key views (its usage still from the usage views). */
-    readonly lifecycleFromLog = false,
   ) {
     super();
-  }
-
-  /**
-   * The key right after a change this instance made and waited for: its stream is at least as new as the key
-   * views, and short, where reading the view back costs a search of the whole collection on FerretDB 1.24.
-   */
-  static afterChange(accountId: string, keyId: string): GetApiKeyQuery {
-    return new GetApiKeyQuery(accountId, keyId, null, false, true);
   }
 }

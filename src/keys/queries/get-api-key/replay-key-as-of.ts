@@ -13,7 +13,10 @@ const USAGE_PAGE = 5000;
  */
 export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
   const until = asOf.getTime();
-  const view = await replayKeyLifecycle(store, keyId, until);
+  let view: ApiKeyView | undefined;
+  for (const event of await store.readStream(apiKeyStreamId(keyId))) {
+    if (Date.parse(event.recordedAt) <= until) view = applyToApiKeyView(view, event);
+  }
   if (!view) return null;
 
   let usage: KeyUsageView | undefined;
@@ -25,13 +28,4 @@ export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date
     if (page.length < USAGE_PAGE) break;
   }
   return { view, usage };
-}
-
-/** The key's view folded from its own stream's events recorded by `until` (ms since the epoch). */
-export async function replayKeyLifecycle(store: EventStore, keyId: string, until = Infinity): Promise<ApiKeyView | undefined> {
-  let view: ApiKeyView | undefined;
-  for (const event of await store.readStream(apiKeyStreamId(keyId))) {
-    if (Date.parse(event.recordedAt) <= until) view = applyToApiKeyView(view, event);
-  }
-  return view;
 }
