@@ -1,42 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
+import { makeView } from '../support/api-key-view.js';
 
 export interface ApiKeyReadModelFixture {
   readModel: ApiKeyReadModel;
   cleanup(): Promise<void>;
 }
 
-let nextPosition = 1;
-
-export function makeView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
-  const id = overrides.id ?? randomUUID();
-  return {
-    id,
-    accountId: 'acct_a',
-    name: 'A key',
-    prefix: 'sk_abcdefghi',
-    secretHash: `hash-${id}`,
-    status: 'active',
-    rateLimit: { requests: 100, perSeconds: 60 },
-    createdAt: '2026-01-01T00:00:00.000Z',
-    revokedAt: null,
-    permissions: ['*'],
-    allowedIps: [],
-    expiresAt: null,
-    disabled: false,
-    expiredAt: null,
-    endsAt: null,
-    rolledFromKeyId: null,
-    rotation: null,
-    createdPosition: nextPosition++,
-    revision: 0,
-    ...overrides,
-  };
-}
-
-/** Behaviour every API key read model adapter must have. Each fixture starts empty. */
 /**
+ * Behaviour every API key read model adapter must have. Each fixture starts empty.
  * insertsNew: the adapter has insertNew. atomicDocumentWrites: false for a server that cannot change one document
  * atomically (FerretDB 1.24), where writers racing on one view are not tested (they may leave an older revision).
  */

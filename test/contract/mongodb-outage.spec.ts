@@ -1,7 +1,7 @@
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
 import { ferretDbBinary, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
-import { makeView } from './api-key-read-model.contract.js';
+import { makeView } from '../support/api-key-view.js';
 
 const FAIL_FAST_MS = 3000;
 

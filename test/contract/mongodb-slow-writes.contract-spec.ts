@@ -2,31 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
 import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
+import { makeView } from '../support/api-key-view.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
 
 const VIEWS = 400;
 
-const view = (i: number): ApiKeyView => ({
-  id: randomUUID(),
-  accountId: `acct_${i % 7}`,
-  name: `key ${i}`,
-  prefix: `sk_${String(i).padStart(9, '0')}`,
-  secretHash: randomUUID().replaceAll('-', '').repeat(2),
-  status: 'active',
-  rateLimit: { requests: 100, perSeconds: 60 },
-  createdAt: '2026-01-01T00:00:00.000Z',
-  revokedAt: null,
-  permissions: ['*'],
-  allowedIps: [],
-  expiresAt: null,
-  disabled: false,
-  expiredAt: null,
-  endsAt: null,
-  rolledFromKeyId: null,
-  rotation: null,
-  createdPosition: i + 1,
-  revision: 0,
-});
+const view = (i: number): ApiKeyView =>
+  makeView({ accountId: `acct_${i % 7}`, name: `key ${i}`, prefix: `sk_${String(i).padStart(9, '0')}`, createdPosition: i + 1 });
 
 /**
  * A rebuild used to fail on MongoDB past about 1,000 keys: one bulk write of every view outlived the socket

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
+import { makeView } from '../../../test/support/api-key-view.js';
 import { KeyTable } from './key-table.js';
 
 const rateLimit = { requests: 10, perSeconds: 60 };
@@ -18,27 +19,8 @@ const recorded = (type: 'KeyCreated' | 'KeyRevoked', keyId: string): RecordedEve
   position,
   recordedAt: '2026-01-01T00:00:00.000Z',
 });
-const view = (id: string, status: 'active' | 'revoked'): ApiKeyView => ({
-  id,
-  accountId: 'acme',
-  name: null,
-  prefix: 'sk_x',
-  secretHash: `hash-${id}`,
-  status,
-  rateLimit,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  revokedAt: null,
-  permissions: ['*'],
-  allowedIps: [],
-  expiresAt: null,
-  disabled: false,
-  expiredAt: null,
-  endsAt: null,
-  rolledFromKeyId: null,
-  rotation: null,
-  createdPosition: 1,
-  revision: 0,
-});
+const view = (id: string, status: 'active' | 'revoked'): ApiKeyView =>
+  makeView({ id, accountId: 'acme', name: null, prefix: 'sk_x', status, rateLimit, createdPosition: 1 });
 
 describe('KeyTable.activeKeys (the active keys gauge)', () => {
   it('counts loaded and created keys, not revoked ones, and not twice when the log re-applies what the views held', async () => {
