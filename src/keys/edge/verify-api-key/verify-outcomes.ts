@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Environment } from '../../../shared/config/environment.js';
 import { type CounterSeries, Metrics } from '../../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../../shared/metrics/no-metrics.js';
+import { VERIFY_REFUSAL_CODES } from './verify-api-key.dto.js';
 
 /**
  * What a verify request came to: the answer's code (VALID when valid), or, when the request itself was
@@ -10,14 +11,7 @@ import { NO_METRICS } from '../../../shared/metrics/no-metrics.js';
  */
 export const VERIFY_OUTCOMES = [
   'VALID',
-  'NOT_FOUND',
-  'REVOKED',
-  'EXPIRED',
-  'DISABLED',
-  'FORBIDDEN',
-  'INSUFFICIENT_PERMISSIONS',
-  'RATE_LIMITED',
-  'MALFORMED',
+  ...VERIFY_REFUSAL_CODES,
   'UNAUTHENTICATED',
   'THROTTLED',
   'INVALID_REQUEST',
