@@ -3,12 +3,7 @@ import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js
 import { KEY_USAGE_READ_MODEL } from '../usage/projection/key-usage-read-model.port.js';
 import type { UsageStorage } from '../usage/usage.storage.js';
 import { CLOCK, systemClock } from '../shared/runtime/clock.js';
-import { DisableApiKeyHandler } from './commands/disable-api-key/disable-api-key.handler.js';
-import { EnableApiKeyHandler } from './commands/enable-api-key/enable-api-key.handler.js';
-import { RollApiKeyHandler } from './commands/roll-api-key/roll-api-key.handler.js';
-import { UpdateApiKeyHandler } from './commands/update-api-key/update-api-key.handler.js';
-import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
-import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
+import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_READ_MODEL } from './projection/api-key-read-model.port.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
@@ -20,17 +15,12 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
 
 /**
  * What the operator CLI needs from the log alone, without HTTP, projections or read models (so it works while
- * those are down): the create and revoke commands and the history query.
+ * those are down): every command on a key and the history query.
  */
 @Module({
   providers: [
     { provide: CLOCK, useValue: systemClock },
-    CreateApiKeyHandler,
-    RevokeApiKeyHandler,
-    UpdateApiKeyHandler,
-    DisableApiKeyHandler,
-    EnableApiKeyHandler,
-    RollApiKeyHandler,
+    ...KEY_COMMAND_HANDLERS,
     GetApiKeyHistoryHandler,
   ],
 })

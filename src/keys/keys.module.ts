@@ -4,23 +4,18 @@ import { Metrics } from '../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../shared/metrics/no-metrics.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { UsageModule } from '../usage/usage.module.js';
+import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
 import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
 import { KeyTable } from './authentication/key-table.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
-import { CreateApiKeyHandler } from './commands/create-api-key/create-api-key.handler.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
-import { RevokeApiKeyHandler } from './commands/revoke-api-key/revoke-api-key.handler.js';
 import { DisableApiKeyController } from './commands/disable-api-key/disable-api-key.controller.js';
-import { DisableApiKeyHandler } from './commands/disable-api-key/disable-api-key.handler.js';
 import { EnableApiKeyController } from './commands/enable-api-key/enable-api-key.controller.js';
-import { EnableApiKeyHandler } from './commands/enable-api-key/enable-api-key.handler.js';
 import { RollApiKeyController } from './commands/roll-api-key/roll-api-key.controller.js';
-import { RollApiKeyHandler } from './commands/roll-api-key/roll-api-key.handler.js';
 import { UpdateApiKeyController } from './commands/update-api-key/update-api-key.controller.js';
-import { UpdateApiKeyHandler } from './commands/update-api-key/update-api-key.handler.js';
 import { KeyExpiryScheduler } from './commands/expire-api-keys/key-expiry-scheduler.js';
 import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
@@ -65,12 +60,7 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
       inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
     },
     { provide: CLOCK, useValue: systemClock },
-    CreateApiKeyHandler,
-    RevokeApiKeyHandler,
-    UpdateApiKeyHandler,
-    DisableApiKeyHandler,
-    EnableApiKeyHandler,
-    RollApiKeyHandler,
+    ...KEY_COMMAND_HANDLERS,
     KeyExpiryScheduler,
     ListApiKeysHandler,
     GetApiKeyHandler,
