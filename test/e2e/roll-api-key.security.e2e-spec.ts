@@ -2,18 +2,15 @@ import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { expectForeignIdAnswersLikeUnknown } from '../support/cross-account.js';
 import { createKey } from '../support/keys.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import type { TestApp } from '../support/test-app.js';
+import { startWithTwoAccounts } from '../support/two-accounts.js';
 
 describe('POST /v1/api-keys/{id}/roll security', () => {
   let t: TestApp;
   let acme: string;
   let globex: { key: string; keyId: string };
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    acme = (await t.bootstrapKey('acme')).key;
-    globex = await t.bootstrapKey('globex');
-  });
+  beforeAll(async () => ({ t, acme, globex } = await startWithTwoAccounts()));
   afterAll(() => t.destroy());
 
   it('requires a key', async () => {
