@@ -5,10 +5,11 @@
 // the heap the key table and rate limiter hold per key: bench/key-table-memory.mjs), then loads GET /health,
 // POST /v1/keys/verify and the same POSTs to a bare node:http floor (bench/floor-server.mjs) in
 // alternating rounds, health and verify again at a fixed rate below saturation, and GET /v1/api-keys
-// in rounds alternating with health, with autocannon; reports verify/health, verify/floor and listing/health as ratios, plus the KeyUsed events written
-// per second. Prints a Markdown report and writes bench/results/latest.json (and
-// latest.md). For each measured run it also reports where the CPU went (server, autocannon, every other
-// process) and flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
+// (20 per page, and a page of one) in rounds alternating with health, with autocannon; reports verify/health,
+// verify/floor and listing/health as ratios, plus the KeyUsed events written per second. Prints a Markdown
+// report and writes bench/results/latest.json (and latest.md). For each measured run it also reports where
+// the CPU went (server and its request thread, autocannon, every other process), the CPU per request, and
+// flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
 // Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
@@ -118,6 +119,7 @@ function commandLine(pid) {
 function cpuMeter(service) {
   const start = {
     server: service.cpuSeconds(),
+    requestThread: service.requestThreadCpuSeconds?.() ?? null,
     bench: process.cpuUsage(),
     machine: machineBusySeconds(),
     processes: processCpuSeconds(),
@@ -140,7 +142,14 @@ function cpuMeter(service) {
       .slice(0, 5)
       .map((p) => ({ ...p, pct: Math.round(p.pct), command: commandLine(p.pid) }));
     // Percent of one core; the machine has os.cpus().length of them.
-    return { serverPct: pct(server), benchPct: pct(bench), otherPct: Math.max(0, pct(machine - server - bench)), topOthers: others };
+    const requestThread = start.requestThread === null ? NaN : service.requestThreadCpuSeconds() - start.requestThread;
+    return {
+      serverPct: pct(server),
+      requestThreadPct: pct(requestThread),
+      benchPct: pct(bench),
+      otherPct: Math.max(0, pct(machine - server - bench)),
+      topOthers: others,
+    };
   };
 }
 
@@ -234,6 +243,11 @@ class Service {
 
   cpuSeconds() {
     return cpuSecondsOf(this.child.pid);
+  }
+
+  /** The thread that serves requests (Node's main thread); the rest of cpuSeconds() is the worker threads' and V8's. */
+  requestThreadCpuSeconds() {
+    return cpuSecondsOf(this.child.pid, this.child.pid);
   }
 
   async cli(args) {
@@ -393,6 +407,7 @@ function summarize(name, runs) {
     mismatches: sum((r) => r.mismatches),
     cpuPercentOfOneCore: {
       serverPct: mean(runs.map((run) => run.cpuPct.serverPct)),
+      requestThreadPct: mean(runs.map((run) => run.cpuPct.requestThreadPct)),
       benchPct: mean(runs.map((run) => run.cpuPct.benchPct)),
       otherPct: Math.max(...runs.map((run) => run.cpuPct.otherPct)),
       topOthers: runs.flatMap((run) => run.cpuPct.topOthers),
@@ -525,6 +540,11 @@ async function projectionsCaughtUp(service) {
 
 const mib = (bytes) => `${fmt(bytes / 1024 / 1024, 1)} MiB`;
 
+/** CPU (µs, of one core) a target's process or its request thread spent per answered request. */
+function cpuMicrosPerRequest(target, share) {
+  return (target.cpuPercentOfOneCore[share] * 10_000) / target.requestsPerSecondMean;
+}
+
 function markdown(report) {
   const { machine: m, seeding, memory, targets, ratios, usage } = report;
   const lines = [];
@@ -552,16 +572,28 @@ function markdown(report) {
   lines.push(`| Heap per cached key: key table + rate-limit state (bench/key-table-memory.mjs, after full GCs) | ${fmt(memory.keyTableHeapBytesPerKey, 0)} B |`);
   lines.push('');
   lines.push(
-    '| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts | CPU % server / autocannon / other |',
+    '| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts | CPU % server (its request thread) / autocannon / other |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const t of targets) {
     const cpu = t.cpuPercentOfOneCore;
+    const thread = Number.isFinite(cpu.requestThreadPct) ? ` (${fmt(cpu.requestThreadPct, 0)})` : '';
     lines.push(
       `| ${t.label} | ${fmt(t.requestsPerSecondMean, 0)} | ${fmt(t.latencyMs.p50, 2)} | ${fmt(t.latencyMs.p99, 2)} | ${fmt(t.latencyMs.max, 1)} | ` +
         `${fmt(t.ok2xx)} | ${fmt(t.non2xx)} | ${fmt(t.errors)} | ${fmt(t.timeouts)} | ` +
-        `${fmt(cpu.serverPct, 0)} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} |`,
+        `${fmt(cpu.serverPct, 0)}${thread} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} |`,
     );
+  }
+  lines.push('');
+  lines.push(
+    '| CPU per answered request, µs of one core (saturation runs) | request thread | other threads of the process | whole process |',
+    '|---|---:|---:|---:|',
+  );
+  for (const t of targets.filter((target) => !target.label.startsWith('(d)'))) {
+    const whole = cpuMicrosPerRequest(t, 'serverPct');
+    const thread = cpuMicrosPerRequest(t, 'requestThreadPct');
+    const known = Number.isFinite(thread);
+    lines.push(`| ${t.label} | ${known ? fmt(thread, 1) : '—'} | ${known ? fmt(whole - thread, 1) : '—'} | ${fmt(whole, 1)} |`);
   }
   const contended = targets.filter((t) => t.cpuPercentOfOneCore.otherPct > CONTENDED_PCT);
   if (contended.length > 0) {
@@ -586,8 +618,21 @@ function markdown(report) {
       `the share of a bare POST's speed the service keeps | ${fmt(ratios.verifyOverFloor, 3)} | ≥ ${ratios.verifyOverFloorTarget} | ${ratios.verifyOverFloorVerdict} |`,
   );
   lines.push(
+    `| the floor's CPU per request / verify's request-thread CPU per request: the share of the floor's speed verify would keep ` +
+      `with its worker threads (usage appends, projections) on cores of their own | ` +
+      `${fmt(ratios.floorOverVerifyRequestThreadCpu, 3)} | (context) | |`,
+  );
+  lines.push(
     `| listing / health req/s (median of rounds: ${ratios.listOverHealthByRound.map((r) => fmt(r, 3)).join(', ')}) | ` +
       `${fmt(ratios.listOverHealth, 3)} | ≥ ${ratios.listTarget} | ${ratios.listVerdict} |`,
+  );
+  lines.push(
+    `| a page of one / health req/s (f)/(a) (median of rounds: ${ratios.listOneOverHealthByRound.map((r) => fmt(r, 3)).join(', ')}): ` +
+      `what an authenticated route costs before its page | ${fmt(ratios.listOneOverHealth, 3)} | (context) | |`,
+  );
+  lines.push(
+    `| listing / a page of one req/s (c)/(f) (median of rounds: ${ratios.listOverListOneByRound.map((r) => fmt(r, 3)).join(', ')}): ` +
+      `what 20 keys add (proposed fair measure, docs/benchmarks.md) | ${fmt(ratios.listOverListOne, 3)} | (context) | |`,
   );
   lines.push(`| verify p99 at saturation (b) | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
   lines.push(`| floor p99 at saturation (e): what this machine allows any POST route | ${fmt(ratios.floorP99Ms, 2)} ms | (context) | |`);
@@ -751,8 +796,13 @@ async function main() {
     // (c) an authenticated read route with the admin key (20 per page of the 10,000 seeded keys), in rounds
     // alternating with health, so that listing/health is a ratio within one run like verify/floor.
     await projectionsCaughtUp(service);
-    const measureList = await load(service, 'list', { method: 'GET', path: '/v1/api-keys', headers: { authorization: `Bearer ${admin.key}` } });
+    const adminHeaders = { authorization: `Bearer ${admin.key}` };
+    const measureList = await load(service, 'list', { method: 'GET', path: '/v1/api-keys', headers: adminHeaders });
+    // (f) the same route for a page of one key: the guard, pipes and framework of every authenticated route with
+    // almost no page to build, so the listing's cost splits into what any /v1 route pays and what its page adds.
+    const measureListOne = await load(service, 'list one', { method: 'GET', path: '/v1/api-keys?limit=1', headers: adminHeaders });
     const listRuns = [];
+    const listOneRuns = [];
     const listHealthRuns = [];
     let listProfile = null;
     for (let round = 1; round <= ROUNDS; round++) {
@@ -767,10 +817,15 @@ async function main() {
         listProfile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
         writeFileSync(join(RESULTS_DIR, 'list-profile.md'), `${formatSummary(listProfile)}\n`);
       }
+      await projectionsCaughtUp(service);
+      listOneRuns.push(await measureListOne());
     }
     const list = summarize('list', listRuns);
     const listHealth = summarize('health (listing rounds)', listHealthRuns);
     const listRatios = listRuns.map((run, i) => run.result.requests.mean / listHealthRuns[i].result.requests.mean);
+    const listOne = summarize('list one', listOneRuns);
+    const listOneRatios = listOneRuns.map((run, i) => run.result.requests.mean / listHealthRuns[i].result.requests.mean);
+    const listOverListOneRatios = listRuns.map((run, i) => run.result.requests.mean / listOneRuns[i].result.requests.mean);
 
     const verifyAccepted = verify.ok2xx - verify.mismatches;
     const keyUsedWritten = keyUsedAfter - keyUsedBefore;
@@ -794,6 +849,7 @@ async function main() {
       { ...floorAtRate, label: `(d) the floor (e) at a constant ${fixedRate} req/s (open loop)` },
       { ...listHealth, label: '(a) GET /health, in the listing rounds' },
       { ...list, label: '(c) GET /v1/api-keys (admin key, 20 per page)' },
+      { ...listOne, label: '(f) GET /v1/api-keys?limit=1 (admin key, a page of one)' },
     ];
     for (const t of targets) {
       if (t.non2xx > 0) failures.push(`${t.label}: ${t.non2xx} non-2xx responses ${JSON.stringify(t.statusCodes)}`);
@@ -857,8 +913,15 @@ async function main() {
         atRateP99Verdict: verifyAtRate.latencyMs.p99 <= TARGET_VERIFY_P99_MS ? 'PASS' : 'MISS',
         listOverHealth: median(listRatios),
         listOverHealthByRound: listRatios,
+        listOneOverHealth: median(listOneRatios),
+        listOneOverHealthByRound: listOneRatios,
+        listOverListOne: median(listOverListOneRatios),
+        listOverListOneByRound: listOverListOneRatios,
         listTarget: TARGET_LIST_RATIO,
         listVerdict: median(listRatios) >= TARGET_LIST_RATIO ? 'PASS' : 'MISS',
+        // CPU the floor spends per request over CPU verify's request thread spends per request: the share of the
+        // floor's speed verify would keep with its worker threads (usage appends, projections) on cores of their own.
+        floorOverVerifyRequestThreadCpu: cpuMicrosPerRequest(floorTarget, 'serverPct') / cpuMicrosPerRequest(verify, 'requestThreadPct'),
         verifyOverFloorTarget: TARGET_FLOOR_RATIO,
         verifyOverFloorVerdict: median(floorRatios) >= TARGET_FLOOR_RATIO ? 'PASS' : 'MISS',
       },

@@ -49,9 +49,12 @@ export class FloorServer {
 }
 
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function cpuSecondsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; with `thread`, those of one of
+ * its threads (/proc/<pid>/task/<tid>/stat: the main thread's id is the pid).
+ */
+export function cpuSecondsOf(pid, thread = null) {
+  const stat = readFileSync(thread === null ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
