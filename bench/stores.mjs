@@ -37,6 +37,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import {
   acquireLock,
+  closedLoopOf,
   BENCH_DIR,
   describeError,
   FloorServer,
@@ -221,36 +222,23 @@ const everyProjectionCaughtUp = ({ status, text }) => {
 /** `count` requests, `inFlight` at a time, none started after `limitSeconds`; every status and latency kept. */
 async function closedLoop(count, inFlight, limitSeconds, send) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
-  const latencies = [];
   const statuses = {};
   const errors = [];
   const results = new Array(count);
   // Answers given from the log because the read models had not caught up within READ_YOUR_WRITES_TIMEOUT_MS.
   let catchingUp = 0;
-  let next = 0;
-  const started = performance.now();
-  const stopAt = started + limitSeconds * 1000;
-  const worker = async () => {
-    for (let i = next++; i < count && performance.now() < stopAt; i = next++) {
-      const sentAt = performance.now();
-      try {
-        const answer = await send(agent, i);
-        latencies.push(performance.now() - sentAt);
-        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-        if (answer.headers?.['parsesphere-read-models'] === 'catching-up') catchingUp++;
-        results[i] = answer;
-      } catch (error) {
-        errors.push(describeError(error));
-      }
-    }
+  const onAnswer = (answer, i) => {
+    statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    if (answer.headers?.['parsesphere-read-models'] === 'catching-up') catchingUp++;
+    results[i] = answer;
   };
+  let loop;
   try {
-    await Promise.all(Array.from({ length: inFlight }, worker));
+    loop = await closedLoopOf(count, inFlight, limitSeconds, (i) => send(agent, i), { onAnswer, onError: (error) => errors.push(describeError(error)) });
   } finally {
     agent.destroy();
   }
-  const seconds = elapsedSeconds(started);
-  latencies.sort((a, b) => a - b);
+  const { latencies, seconds } = loop;
   const ok = Object.entries(statuses).reduce((n, [code, c]) => n + (code.startsWith('2') ? c : 0), 0);
   return {
     asked: count,

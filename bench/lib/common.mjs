@@ -1,5 +1,5 @@
 // Helpers shared by the benchmarks (bench/run.mjs, bench/stores.mjs): environment knobs, loopback ports,
-// one HTTP request, percentiles, the machine and code descriptions, the one-benchmark-at-a-time lock and the
+// one HTTP request, a closed loop of tasks, percentiles, the machine and code descriptions, the one-benchmark-at-a-time lock and the
 // bare node:http floor server.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -88,6 +88,32 @@ export function request(agent, url, { method = 'GET', headers = {}, body } = {})
   });
 }
 
+
+/**
+ * Runs `task(i)` for i < count, `inFlight` at a time, starting none after `limitSeconds`. Each task's answer goes
+ * to `onAnswer(answer, i)` and its time (ms) to the sorted `latencies`; a task that throws goes to `onError` untimed.
+ */
+export async function closedLoopOf(count, inFlight, limitSeconds, task, { onAnswer = () => {}, onError }) {
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  const stopAt = started + limitSeconds * 1000;
+  const worker = async () => {
+    for (let i = next++; i < count && performance.now() < stopAt; i = next++) {
+      const sentAt = performance.now();
+      try {
+        const answer = await task(i);
+        latencies.push(performance.now() - sentAt);
+        onAnswer(answer, i);
+      } catch (error) {
+        onError(error, i);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

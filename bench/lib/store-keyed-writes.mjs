@@ -1,9 +1,8 @@
 // The MongoDB server's own speed at the write a revocation makes to its key view: findOneAndUpdate filtered on
 // `_id` alone, on the benchmark's key-view collection as the service left it, `inFlight` at a time, straight
 // from the driver. What "revocation at the speed of the store" is measured against.
-import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import { percentile } from './common.mjs';
+import { closedLoopOf, percentile } from './common.mjs';
 
 export async function storeKeyedWrites(url, dbName, ids, inFlight, limitSeconds) {
   // A write unanswered after 30 s is counted as failed: at 100,000 views FerretDB 1.24 can take minutes.
@@ -15,28 +14,15 @@ export async function storeKeyedWrites(url, dbName, ids, inFlight, limitSeconds)
     const [collectionName, documents] = counts.sort((a, b) => b[1] - a[1])[0] ?? [];
     if (!collectionName) throw new Error(`no api_keys collection in ${dbName}`);
     const views = db.collection(collectionName);
-    const latencies = [];
     const errors = {};
-    let next = 0;
-    const started = performance.now();
-    const stopAt = started + limitSeconds * 1000;
-    const worker = async () => {
-      // The keys are revoked already: setting the status again changes nothing but costs what a revocation's write costs.
-      for (let i = next++; i < ids.length && performance.now() < stopAt; i = next++) {
-        const sentAt = performance.now();
-        try {
-          await views.findOneAndUpdate({ _id: ids[i] }, { $set: { status: 'revoked' } }, { returnDocument: 'before' });
-          latencies.push(performance.now() - sentAt);
-        } catch (error) {
-          // FerretDB 1.24 answers some concurrent writes with SQLITE_BUSY ("database is locked"): counted, not retried.
-          const kind = String(error.message).split('] ').pop().slice(0, 80);
-          errors[kind] = (errors[kind] ?? 0) + 1;
-        }
-      }
+    // The keys are revoked already: setting the status again changes nothing but costs what a revocation's write costs.
+    const write = (i) => views.findOneAndUpdate({ _id: ids[i] }, { $set: { status: 'revoked' } }, { returnDocument: 'before' });
+    const countError = (error) => {
+      // FerretDB 1.24 answers some concurrent writes with SQLITE_BUSY ("database is locked"): counted, not retried.
+      const kind = String(error.message).split('] ').pop().slice(0, 80);
+      errors[kind] = (errors[kind] ?? 0) + 1;
     };
-    await Promise.all(Array.from({ length: inFlight }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
+    const { latencies, seconds } = await closedLoopOf(ids.length, inFlight, limitSeconds, write, { onError: countError });
     return { collection: collectionName, documents, writes: latencies.length, errors, perSecond: latencies.length / seconds, seconds, latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) } };
   } finally {
     await client.close();
