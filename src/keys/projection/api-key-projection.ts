@@ -9,5 +9,5 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   apply: applyToApiKeyView,
   // A view per key stream: the stream's first event (the key's creation) starts it.
   startsView: (event) => event.revision === 0,
-  revisionOf: (view) => view.revision,
+  keepsRecentViews: true,
 };

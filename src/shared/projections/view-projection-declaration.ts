@@ -2,7 +2,7 @@ import type { ProjectionContext, ProjectionDeclaration } from './projection-decl
 import { ViewProjection, type ViewProjectionDefinition, type ViewStore } from './view-projection.js';
 
 /** A read model kept by a ViewProjection: declared by its definition, where it runs, and which store holds its views. */
-export function viewProjectionDeclaration<V, S>(
+export function viewProjectionDeclaration<V extends { revision: number }, S>(
   definition: ViewProjectionDefinition<V>,
   placement: Pick<ProjectionDeclaration, 'runsOn'>,
   openStore: (storage: S) => Promise<ViewStore<V>>,

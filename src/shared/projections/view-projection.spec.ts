@@ -97,11 +97,11 @@ describe('ViewProjection following the log', () => {
   });
 });
 
-describe('ViewProjection keeping the views it wrote (revisionOf)', () => {
+describe('ViewProjection keeping the views it wrote (keepsRecentViews)', () => {
   const following: ViewProjectionDefinition<Counter> = {
     ...counting,
     apply: (view, event) => (view && event.revision <= view.revision ? view : counting.apply(view, event)),
-    revisionOf: (view) => view.revision,
+    keepsRecentViews: true,
   };
 
   function lookingUp() {

@@ -18,7 +18,7 @@ export interface ViewStore<V> {
   insertNew?(views: readonly V[]): Promise<void>;
 }
 
-export interface ViewProjectionDefinition<V> {
+export interface ViewProjectionDefinition<V extends { revision: number }> {
   name: string;
   eventTypes: readonly string[];
   /** Which view an event belongs to. */
@@ -33,11 +33,11 @@ export interface ViewProjectionDefinition<V> {
    */
   startsView?(event: RecordedEvent): boolean;
   /**
-   * Optional: the revision, in its stream, of the last event folded into the view. With it, the projection keeps
-   * the views it last wrote or read (RecentViews) and folds an event into a kept view of the revision just
-   * before without reading it back: on FerretDB 1.24 each read searches the whole collection.
+   * Optional: the projection keeps the views it last wrote or read (RecentViews) and folds an event into a kept
+   * view of the revision just before without reading it back: on FerretDB 1.24 each read searches the whole
+   * collection. For views whose streams have more than one event.
    */
-  revisionOf?(view: V): number;
+  keepsRecentViews?: true;
 }
 
 /**
@@ -49,12 +49,12 @@ const BULK_FLUSH_AT = 250_000;
 const RECENT_VIEWS = 5000;
 
 /** A projection that folds each batch into the views it touches and saves them with the batch's last position. */
-export class ViewProjection<V> implements Projection {
+export class ViewProjection<V extends { revision: number }> implements Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
   /** In bulk mode (rebuilds): views read or changed since the last write, those changed, and those the store held when read. */
   private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null } | null = null;
-  /** Views as stored after the last successful write (only with revisionOf). */
+  /** Views as stored after the last successful write (only with keepsRecentViews). */
   private readonly recent: RecentViews<V> | null;
 
   constructor(
@@ -63,7 +63,7 @@ export class ViewProjection<V> implements Projection {
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
-    this.recent = definition.revisionOf ? new RecentViews(RECENT_VIEWS) : null;
+    this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEWS) : null;
   }
 
   /** Read when the projection (re)starts, possibly on another generation of its store: what was kept is dropped. */
@@ -97,14 +97,14 @@ export class ViewProjection<V> implements Projection {
   private keptViews(events: readonly RecordedEvent[]): Map<string, V> {
     const kept = new Map<string, V>();
     const { recent, definition } = this;
-    if (!recent || !definition.revisionOf) return kept;
+    if (!recent) return kept;
     const seen = new Set<string>();
     for (const event of events) {
       const id = definition.viewIdOf(event);
       if (seen.has(id)) continue;
       seen.add(id);
       const view = recent.get(id);
-      if (view !== undefined && definition.revisionOf(view) >= event.revision - 1) kept.set(id, view);
+      if (view !== undefined && view.revision >= event.revision - 1) kept.set(id, view);
     }
     return kept;
   }

@@ -9,5 +9,5 @@ export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   apply: applyToKeyUsageView,
   // A view per key usage stream: the stream's first event (the key's first use) starts it.
   startsView: (event) => event.revision === 0,
-  revisionOf: (view) => view.revision,
+  keepsRecentViews: true,
 };
