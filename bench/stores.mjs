@@ -22,7 +22,9 @@
 // read models stay embedded or MongoDB as above); use a throwaway server: the seeded events stay in it.
 // Env: BENCH_STORES_KEYS (100000), BENCH_STORES_EVENTS (10 x keys), BENCH_STORES_ACCOUNTS (50),
 //      BENCH_STORES_REPLAYS (2), BENCH_STORES_CREATES (2000), BENCH_STORES_IN_FLIGHT (16),
-//      BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_STORES (embedded,mongodb: which to run),
+//      BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_STORES (embedded,mongodb: which to run; also
+//      mongodb-postgresql: FerretDB on its PostgreSQL backend, on a PostgreSQL cluster the benchmark starts
+//      (bench/lib/postgres.mjs), skipped with one line when the machine has no PostgreSQL server binaries),
 //      BENCH_STORES_STEP_SECONDS (600): creation and revocation start no new request after this long,
 //      BENCH_STORES_CATCHUP_SECONDS (3600) and BENCH_STORES_REPLAY_SECONDS (3600): limits of (b) and each (a),
 //      BENCH_STORES_SETTLE_SECONDS (300): how long the reads wait for the projections to fold the creations.
@@ -53,6 +55,7 @@ import {
   ROOT,
 } from './lib/common.mjs';
 import { dropDatabases, ferretDbBinary, ferretDbVersion, startFerretDb } from './lib/ferretdb.mjs';
+import { postgresBinaries, postgresVersion, startPostgres } from './lib/postgres.mjs';
 import { fixedEvents, seedLog } from './lib/seed-log.mjs';
 import { storeKeyedWrites } from './lib/store-keyed-writes.mjs';
 
@@ -71,7 +74,7 @@ const STORE_ALONE_SECONDS = Math.min(STEP_SECONDS, 120);
 const CATCH_UP_SECONDS = intFromEnv('BENCH_STORES_CATCHUP_SECONDS', 3600, 10, 86_400);
 const REPLAY_SECONDS = intFromEnv('BENCH_STORES_REPLAY_SECONDS', 3600, 10, 86_400);
 const STORES = (process.env.BENCH_STORES ?? 'embedded,mongodb').split(',').map((s) => s.trim()).filter(Boolean);
-for (const store of STORES) if (!['embedded', 'mongodb'].includes(store)) throw new Error(`BENCH_STORES: unknown store ${store}`);
+for (const store of STORES) if (!['embedded', 'mongodb', 'mongodb-postgresql'].includes(store)) throw new Error(`BENCH_STORES: unknown store ${store}`);
 /** The account the admin key acts in: one of the seeded ones, so the listing pages through seeded keys. */
 const ADMIN_ACCOUNT = 'acct_0';
 const POLL_MS = 250;
@@ -524,6 +527,51 @@ async function benchStore(name, seedDir, extraEnv) {
   return result;
 }
 
+/**
+ * The MongoDB server for one column: MONGODB_URL for `mongodb` when set (its databases dropped at the end), else
+ * a FerretDB started here, on SQLite (`mongodb`) or on a PostgreSQL cluster started here (`mongodb-postgresql`).
+ * Null, with a line in `skipped`, when this machine lacks what the column needs.
+ */
+async function startMongo(store, servers, skipped) {
+  const skip = (reason) => {
+    skipped.push(`${store} skipped: ${reason}`);
+    log(skipped.at(-1));
+    return null;
+  };
+  if (store === 'mongodb' && process.env.MONGODB_URL) {
+    return { url: process.env.MONGODB_URL, label: `MONGODB_URL ${process.env.MONGODB_URL.replace(/\/\/[^@/]*@/, '//***@')}` };
+  }
+  const binary = ferretDbBinary();
+  if (!binary) return skip(`no ${store === 'mongodb' ? 'MONGODB_URL and no ' : ''}FerretDB binary (FERRETDB_BIN or /root/go/bin/ferretdb).`);
+  let postgres = null;
+  if (store === 'mongodb-postgresql') {
+    const bin = postgresBinaries();
+    if (!bin) return skip('no PostgreSQL server binaries (PG_BIN or /usr/lib/postgresql/<version>/bin).');
+    postgres = await startPostgres(bin, 'ferretdb');
+    postgres.version = postgresVersion(bin);
+  }
+  let ferret;
+  try {
+    ferret = await startFerretDb(binary, { postgresqlUrl: postgres?.url ?? null });
+  } catch (error) {
+    await postgres?.stop();
+    throw error;
+  }
+  const backend = postgres ? `PostgreSQL ${postgres.version}` : 'SQLite';
+  const server = {
+    url: ferret.url,
+    label: `FerretDB ${ferretDbVersion(binary)} on ${backend}, started by the benchmark`,
+    dataBytes: () => (postgres ? postgres.dataBytes() : ferret.dataBytes()),
+    stop: async () => {
+      await ferret.stop();
+      await postgres?.stop();
+    },
+  };
+  servers.add(server);
+  log(`${server.label} at ${server.url}`);
+  return server;
+}
+
 // ---------------------------------------------------------------- report
 
 const num = (value, digits = 0) => fmt(value, digits);
@@ -533,7 +581,7 @@ const latency = (t) =>
 function markdown(report) {
   const { machine: m, seed } = report;
   const columns = report.stores;
-  const heading = (s) => (s.store === 'embedded' ? 'embedded (SQLite)' : `MongoDB (${report.mongo.server})`);
+  const heading = (s) => (s.store === 'embedded' ? 'embedded (SQLite)' : `MongoDB (${s.server})`);
   const row = (label, pick) => `| ${label} | ${columns.map((s) => { try { return pick(s) ?? 'n/a'; } catch { return 'n/a'; } }).join(' | ')} |`;
   const lines = [];
   lines.push(`## ParseSphere Keys stores benchmark (${report.finishedAt})`, '');
@@ -624,8 +672,8 @@ async function main() {
   const failures = [];
   const skipped = [];
   const results = [];
-  const mongo = { server: null };
-  let ferret = null;
+  /** MongoDB servers started here, stopped after their column (or at the end when a column fails). */
+  const servers = new Set();
   const databases = [];
   try {
     log(`seeding ${KEYS} keys, ${EVENTS} events into ${seedDir}`);
@@ -651,31 +699,21 @@ async function main() {
         results.push(await benchStore('embedded', seedDir, { replay: {}, serve: {} }));
         continue;
       }
-      let url = process.env.MONGODB_URL;
-      if (url) {
-        mongo.server = `MONGODB_URL ${url.replace(/\/\/[^@/]*@/, '//***@')}`;
-      } else {
-        const binary = ferretDbBinary();
-        if (!binary) {
-          skipped.push('MongoDB skipped: no MONGODB_URL and no FerretDB binary (FERRETDB_BIN or /root/go/bin/ferretdb).');
-          log(skipped.at(-1));
-          continue;
-        }
-        ferret = await startFerretDb(binary);
-        url = ferret.url;
-        mongo.server = `FerretDB ${ferretDbVersion(binary)} on SQLite, started by the benchmark`;
-        log(`${mongo.server} at ${url}`);
-      }
+      const server = await startMongo(store, servers, skipped);
+      if (!server) continue;
       const suffix = randomBytes(4).toString('hex');
       const replayDb = `bench_stores_replay_${suffix}`;
       const serveDb = `bench_stores_serve_${suffix}`;
-      databases.push(replayDb, serveDb);
+      if (!server.stop) databases.push(replayDb, serveDb);
       const result = await benchStore('mongodb', seedDir, {
-        replay: { MONGODB_URL: url, MONGODB_DB: replayDb },
-        serve: { MONGODB_URL: url, MONGODB_DB: serveDb },
+        replay: { MONGODB_URL: server.url, MONGODB_DB: replayDb },
+        serve: { MONGODB_URL: server.url, MONGODB_DB: serveDb },
       });
-      if (ferret) result.ferretDbDataBytes = ferret.dataBytes();
+      result.server = server.label;
+      if (server.dataBytes) result.serverDataBytes = server.dataBytes();
       results.push(result);
+      await server.stop?.().catch((error) => log(`stopping ${server.label}: ${error.message}`));
+      servers.delete(server);
     }
     failures.push(...results.flatMap((r) => r.failures));
     const report = {
@@ -701,7 +739,6 @@ async function main() {
         replaySeconds: REPLAY_SECONDS,
       },
       seed,
-      mongo,
       stores: results,
     };
     const text = markdown(report);
@@ -711,8 +748,8 @@ async function main() {
     writeFileSync(join(RESULTS_DIR, 'stores-latest.md'), `${text}\n`);
     log('wrote bench/results/stores-latest.json and stores-latest.md');
   } finally {
-    if (ferret) await ferret.stop().catch((error) => log(`stopping FerretDB: ${error.message}`));
-    else if (process.env.MONGODB_URL && databases.length) await dropDatabases(process.env.MONGODB_URL, databases).catch((error) => log(`dropping ${databases}: ${error.message}`));
+    for (const server of servers) await server.stop().catch((error) => log(`stopping ${server.label}: ${error.message}`));
+    if (process.env.MONGODB_URL && databases.length) await dropDatabases(process.env.MONGODB_URL, databases).catch((error) => log(`dropping ${databases}: ${error.message}`));
     rmSync(seedDir, { recursive: true, force: true });
   }
   if (failures.length) {

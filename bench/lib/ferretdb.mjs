@@ -1,5 +1,5 @@
-// A FerretDB process of the benchmark's own, on SQLite files in a temporary directory, on a free loopback
-// port (the same flags as test/support/ferretdb.ts). Stopped by stop(), and killed if the benchmark exits first.
+// A FerretDB process of the benchmark's own, on a free loopback port: on SQLite files in a temporary directory
+// (the same flags as test/support/ferretdb.ts), or on a PostgreSQL database given by URL (bench/lib/postgres.mjs). Stopped by stop(), and killed if the benchmark exits first.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +26,7 @@ export function ferretDbVersion(binary) {
   return /version:\s*(\S+)/.exec(out)?.[1] ?? out.split('\n')[0].trim();
 }
 
-export async function startFerretDb(binary) {
+export async function startFerretDb(binary, { postgresqlUrl = null } = {}) {
   const home = mkdtempSync(join(os.tmpdir(), 'parsesphere-bench-ferretdb-'));
   const dataDir = join(home, 'data');
   mkdirSync(dataDir);
@@ -38,8 +38,7 @@ export async function startFerretDb(binary) {
     binary,
     [
       `--listen-addr=${HOST}:${port}`,
-      '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      ...(postgresqlUrl ? ['--handler=postgresql', `--postgresql-url=${postgresqlUrl}`] : ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`]),
       '--telemetry=disable',
       '--debug-addr=-',
       `--state-dir=${home}`,
