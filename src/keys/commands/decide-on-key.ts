@@ -1,11 +1,12 @@
 import { PreconditionFailed } from '../../shared/application/errors.js';
 import { fold } from '../../shared/domain/decider.js';
 import { decideAndAppend } from '../../shared/event-store/decide-and-append.js';
-import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { fromRecordedEvent, toEventToAppend } from '../api-key-event-codec.js';
 import { type ApiKeyCommand, type ApiKeyState, apiKeyDecider } from '../domain/api-key-decider.js';
 import { KeyNotFound } from '../domain/api-key-errors.js';
 import { type ApiKeyEvent, apiKeyStreamId } from '../domain/api-key-events.js';
+import { type ApiKeyView, foldApiKeyView } from '../projection/api-key-view.js';
 
 export interface KeyDecision {
   /** What was appended (nothing when the command changed nothing). */
@@ -16,6 +17,8 @@ export interface KeyDecision {
   position: number;
   /** The stream's revision after the decision: the key's ETag. */
   revision: number;
+  /** The key's view at that revision, folded as the key-view projection folds it: a change's answer reads no view. */
+  view: ApiKeyView;
 }
 
 /** The key's version as an ETag (a strong one: its stream revision) and the If-Match values that name it. */
@@ -56,6 +59,28 @@ export async function decideOnKey(
     return events.map((event) => toEventToAppend(event, { requestId: options.requestId }));
   });
   const last = outcome.history[outcome.history.length - 1];
-  if (outcome.position === null) return { events, before, position: last?.position ?? 0, revision: last?.revision ?? -1 };
-  return { events, before, position: outcome.position, revision: (last?.revision ?? -1) + events.length };
+  const revision = (last?.revision ?? -1) + events.length;
+  const position = outcome.position ?? last?.position ?? 0;
+  const appended = outcome.appended.map((event, index) => asRecorded(event, { streamId: apiKeyStreamId(keyId), revision: (last?.revision ?? -1) + 1 + index, position }));
+  // The decider refuses every command but a creation on a key without events, so a decision always has a view.
+  const view = foldApiKeyView([...outcome.history, ...appended]);
+  if (!view) throw new KeyNotFound(keyId);
+  return { events, before, position, revision, view };
+}
+
+/**
+ * An appended event as the log gives it back (decide-on-key.spec.ts holds the fold of these to the fold of the
+ * stream read back). Only a KeyCreated's position is folded into a view (the listing's order), and a creation is
+ * the one event of its decision, so the last appended event's position stands for each of them.
+ */
+function asRecorded(event: EventToAppend, at: { streamId: string; revision: number; position: number }): RecordedEvent {
+  return {
+    id: event.id ?? '',
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata ?? {},
+    recordedAt: '',
+    ...at,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/api-key-decider.js';
+import type { ApiKeyView } from '../projection/api-key-view.js';
 
 /** What a change to one key answers: where it is in the log and the key's new revision (its ETag). */
 export interface KeyChanged {
@@ -7,6 +8,8 @@ export interface KeyChanged {
   revision: number;
   /** Whether anything was appended (a disable of a disabled key appends nothing). */
   changed: boolean;
+  /** The key as the change left it (at `revision`), folded from its stream: what the answer shows. */
+  view: ApiKeyView;
 }
 
 /** Who asks for a change to which key. */

@@ -16,5 +16,5 @@ export async function setKeyEnabled(store: EventStore, clock: Clock, request: Ke
   if (changed) {
     logger.log({ msg: enabled ? 'key enabled' : 'key disabled', keyId, accountId, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
   }
-  return { keyId, position: decision.position, revision: decision.revision, changed };
+  return { keyId, position: decision.position, revision: decision.revision, changed, view: decision.view };
 }

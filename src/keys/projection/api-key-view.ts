@@ -102,3 +102,10 @@ export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: Record
       return { ...view, status: view.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt, revision };
   }
 }
+
+/** The view a key's stream folds to, oldest event first (undefined for an empty stream). */
+export function foldApiKeyView(stream: readonly RecordedEvent[]): ApiKeyView | undefined {
+  let view: ApiKeyView | undefined;
+  for (const recorded of stream) view = applyToApiKeyView(view, recorded);
+  return view;
+}

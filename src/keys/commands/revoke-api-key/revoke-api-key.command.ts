@@ -1,10 +1,13 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../domain/api-key-decider.js';
+import type { ApiKeyView } from '../../projection/api-key-view.js';
 
 export interface RevokedApiKey {
   keyId: string;
   /** Position of the KeyRevoked event, or of the stream's last event when it was already revoked. */
   position: number;
+  /** The key as revoked, folded from its stream: what the answer shows. */
+  view: ApiKeyView;
 }
 
 export class RevokeApiKeyCommand extends Command<RevokedApiKey> {

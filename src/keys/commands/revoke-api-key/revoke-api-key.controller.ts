@@ -14,6 +14,7 @@ import { presentApiKey } from '../../presentation/present-api-key.js';
 import { READ_MODELS_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
+import { GetKeyUsageQuery } from '../../queries/get-api-key/get-key-usage.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
@@ -60,15 +61,15 @@ export class RevokeApiKeyController {
     };
     try {
       await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
-      const { view, usage } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId));
-      return { ...presentApiKey(view, usage), revocation };
+      const usage = await this.queryBus.execute(new GetKeyUsageQuery(keyId));
+      return { ...presentApiKey(revoked.view, usage), revocation };
     } catch (error) {
       if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
       // The revocation is in the log and in force here (above): say so with the key as the log has it,
       // rather than a 503 that would suggest it failed.
       const fromLog = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, new Date()));
       res.setHeader(READ_MODELS_HEADER, 'catching-up');
-      return { ...presentApiKey(fromLog.view, fromLog.usage), revocation };
+      return { ...presentApiKey(revoked.view, fromLog.usage), revocation };
     }
   }
 }

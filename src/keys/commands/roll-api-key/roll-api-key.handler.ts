@@ -61,6 +61,6 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       throw error;
     }
     this.logger.log({ msg: 'key rolled', keyId, successorKeyId, accountId, graceSeconds, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
-    return { successor, rolled: { keyId, position: decision.position, revision: decision.revision, changed: true } };
+    return { successor, rolled: { keyId, position: decision.position, revision: decision.revision, changed: true, view: decision.view } };
   }
 }

@@ -34,6 +34,6 @@ export class UpdateApiKeyHandler implements ICommandHandler<UpdateApiKeyCommand,
       const fields = decision.events.flatMap((event) => (event.type === 'KeyUpdated' ? Object.keys(event.data.changes) : []));
       this.logger.log({ msg: 'key updated', keyId, accountId, fields, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
     }
-    return { keyId, position: decision.position, revision: decision.revision, changed };
+    return { keyId, position: decision.position, revision: decision.revision, changed, view: decision.view };
   }
 }

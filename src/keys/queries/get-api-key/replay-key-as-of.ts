@@ -2,7 +2,7 @@ import type { EventStore } from '../../../shared/event-store/event-store.port.js
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projection/key-usage-view.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
-import { applyToApiKeyView, type ApiKeyView } from '../../projection/api-key-view.js';
+import { foldApiKeyView } from '../../projection/api-key-view.js';
 import type { ApiKeyWithUsage } from './get-api-key.query.js';
 
 const USAGE_PAGE = 5000;
@@ -13,10 +13,7 @@ const USAGE_PAGE = 5000;
  */
 export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
   const until = asOf.getTime();
-  let view: ApiKeyView | undefined;
-  for (const event of await store.readStream(apiKeyStreamId(keyId))) {
-    if (Date.parse(event.recordedAt) <= until) view = applyToApiKeyView(view, event);
-  }
+  const view = foldApiKeyView((await store.readStream(apiKeyStreamId(keyId))).filter((event) => Date.parse(event.recordedAt) <= until));
   if (!view) return null;
 
   let usage: KeyUsageView | undefined;
