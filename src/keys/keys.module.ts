@@ -25,7 +25,7 @@ import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
-import { GetKeyUsageHandler } from './queries/get-api-key/get-key-usage.handler.js';
+import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-summary.handler.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
@@ -65,7 +65,7 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     KeyExpiryScheduler,
     ListApiKeysHandler,
     GetApiKeyHandler,
-    GetKeyUsageHandler,
+    GetKeyUsageSummaryHandler,
     GetApiKeyHistoryHandler,
     ApiKeyVerifier,
     AuthFailureLimiter,

@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../../src/shared/storage/store-unavailabl
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer, ISO_DATE } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
+import { flushUsage } from '../support/usage.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) => {
@@ -46,6 +47,14 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
       revoked_at: expect.stringMatching(ISO_DATE),
       revocation: expect.anything(),
     });
+  });
+
+  it('answers with the uses the key made before it was revoked', async () => {
+    const key = await createKey();
+    for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+    await flushUsage(t);
+    const res = await request(t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    expect(res.body).toMatchObject({ status: 'revoked', request_count: 3, last_used_at: expect.stringMatching(ISO_DATE) });
   });
 
   it('rejects the revoked key on the very next request', async () => {

@@ -5,7 +5,7 @@ import type { ProjectionProgress } from '../../shared/projections/projection-pro
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { API_KEY_EVENT_TYPES } from '../domain/api-key-events.js';
 import { GetApiKeyQuery } from '../queries/get-api-key/get-api-key.query.js';
-import { GetKeyUsageQuery } from '../queries/get-api-key/get-key-usage.query.js';
+import { GetKeyUsageSummaryQuery } from '../queries/get-api-key/get-key-usage-summary.query.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
 import type { ApiKeyResponse } from './api-key.response.js';
 import { presentApiKey } from './present-api-key.js';
@@ -31,7 +31,7 @@ export async function keyAfterChange(
   res.setHeader('ETag', `"${change.revision}"`);
   try {
     await projections.caughtUpTo(position, API_KEY_EVENT_TYPES);
-    return presentApiKey(view, await queryBus.execute(new GetKeyUsageQuery(keyId)), now);
+    return presentApiKey(view, await queryBus.execute(new GetKeyUsageSummaryQuery(keyId)), now);
   } catch (error) {
     if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
     const fromLog = await queryBus.execute(new GetApiKeyQuery(accountId, keyId, new Date(8.64e15)));

@@ -14,7 +14,7 @@ import { presentApiKey } from '../../presentation/present-api-key.js';
 import { READ_MODELS_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
-import { GetKeyUsageQuery } from '../../queries/get-api-key/get-key-usage.query.js';
+import { GetKeyUsageSummaryQuery } from '../../queries/get-api-key/get-key-usage-summary.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
@@ -61,7 +61,7 @@ export class RevokeApiKeyController {
     };
     try {
       await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
-      const usage = await this.queryBus.execute(new GetKeyUsageQuery(keyId));
+      const usage = await this.queryBus.execute(new GetKeyUsageSummaryQuery(keyId));
       return { ...presentApiKey(revoked.view, usage), revocation };
     } catch (error) {
       if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;

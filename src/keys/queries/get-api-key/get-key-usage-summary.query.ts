@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/cqrs';
-import type { KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary } from '../../../usage/projection/key-usage-view.js';
 
 /** A key's usage summary alone: the answer to a change has the key's view from its decision already. */
-export class GetKeyUsageQuery extends Query<KeyUsageView | undefined> {
+export class GetKeyUsageSummaryQuery extends Query<KeyUsageSummary | undefined> {
   constructor(readonly keyId: string) {
     super();
   }
