@@ -10,31 +10,49 @@ import type { ApiKeyView } from '../projection/api-key-view.js';
 import type { ApiKeyResponse } from './api-key.response.js';
 import { presentApiKey } from './present-api-key.js';
 
+/** Every use the log holds, whatever the clock says. */
+const END_OF_TIME = new Date(8.64e15);
+
 /** Set when the answer comes from the log because the key views have not caught up (the change is in force). */
 export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
 
 /**
- * The key after a change at `position`, as the change left it (`view`, folded from its stream by the command),
- * with its usage: answered once the change is in force on this instance (its key table has it) and the key views
- * have caught up, so that a read after the answer sees the change; when they lag, with its usage as the log has
- * it and `ParseSphere-Read-Models: catching-up` (the change is recorded and in force, so it is no 503). Sets the
- * ETag to the key's revision.
+ * The key after a change at `position`, answered once the change is in force on this instance (its key table has
+ * it), with the ETag of the key's new revision: see presentChangedKey.
  */
 export async function keyAfterChange(
   projections: ProjectionProgress,
   queryBus: QueryBus,
   res: Response,
-  change: { accountId: string; keyId: string; position: number; revision: number; view: ApiKeyView; now: Date },
+  change: ChangedKey & { revision: number },
 ): Promise<ApiKeyResponse> {
-  const { accountId, keyId, position, view, now } = change;
-  await projections.inForce(position);
+  await projections.inForce(change.position);
   res.setHeader('ETag', `"${change.revision}"`);
+  return presentChangedKey(projections, queryBus, res, change);
+}
+
+/** A key as a change at `position` left it: `view`, folded from its stream by the command. */
+export interface ChangedKey {
+  accountId: string;
+  keyId: string;
+  position: number;
+  view: ApiKeyView;
+  now: Date;
+}
+
+/**
+ * The changed key with its usage, once the key views have caught up with the change, so that a read after the
+ * answer sees it; when they lag (or their store is down), with its usage as the log has it and
+ * `ParseSphere-Read-Models: catching-up`: the change is recorded and in force, so it is no 503.
+ */
+export async function presentChangedKey(projections: ProjectionProgress, queryBus: QueryBus, res: Response, change: ChangedKey): Promise<ApiKeyResponse> {
+  const { accountId, keyId, position, view, now } = change;
   try {
     await projections.caughtUpTo(position, API_KEY_EVENT_TYPES);
     return presentApiKey(view, await queryBus.execute(new GetKeyUsageSummaryQuery(keyId)), now);
   } catch (error) {
     if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
-    const fromLog = await queryBus.execute(new GetApiKeyQuery(accountId, keyId, new Date(8.64e15)));
+    const fromLog = await queryBus.execute(new GetApiKeyQuery(accountId, keyId, END_OF_TIME));
     res.setHeader(READ_MODELS_HEADER, 'catching-up');
     return presentApiKey(view, fromLog.usage, now);
   }

@@ -2,23 +2,15 @@ import { Controller, Delete, Inject, Param, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../../shared/projections/revocation-confirmations.port.js';
-import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
-import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { presentApiKey } from '../../presentation/present-api-key.js';
-import { READ_MODELS_HEADER } from '../../presentation/key-after-change.js';
+import { presentChangedKey } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
-import { GetApiKeyQuery } from '../../queries/get-api-key/get-api-key.query.js';
-import { GetKeyUsageSummaryQuery } from '../../queries/get-api-key/get-key-usage-summary.query.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
-
-export { READ_MODELS_HEADER };
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -59,17 +51,7 @@ export class RevokeApiKeyController {
       in_force_at: inForceAt,
       ...(confirmed ? { instances_confirmed: confirmed.confirmed, instances_live: confirmed.live } : {}),
     };
-    try {
-      await this.projections.caughtUpTo(revoked.position, API_KEY_EVENT_TYPES);
-      const usage = await this.queryBus.execute(new GetKeyUsageSummaryQuery(keyId));
-      return { ...presentApiKey(revoked.view, usage), revocation };
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
-      // The revocation is in the log and in force here (above): say so with the key as the log has it,
-      // rather than a 503 that would suggest it failed.
-      const fromLog = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, new Date()));
-      res.setHeader(READ_MODELS_HEADER, 'catching-up');
-      return { ...presentApiKey(revoked.view, fromLog.usage), revocation };
-    }
+    const key = await presentChangedKey(this.projections, this.queryBus, res, { ...revoked, accountId: principal.accountId, now: new Date() });
+    return { ...key, revocation };
   }
 }
