@@ -1,12 +1,11 @@
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { RevokeApiKeyCommand } from '../keys/commands/revoke-api-key/revoke-api-key.command.js';
 import { KeysCommandsModule } from '../keys/keys-cli.module.js';
-import { presentApiKey } from '../keys/presentation/present-api-key.js';
-import { replayKeyAsOf } from '../keys/queries/get-api-key/replay-key-as-of.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
+import { changedKey } from './print-key.js';
 import { keyRecord } from './key-fields.js';
 import { note, outputFormat, print, printJson } from './output.js';
 import { renderRecord } from './table.js';
@@ -27,10 +26,8 @@ export async function revoke(keyId: string, options: RevokeOptions, environment:
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     const account = await accountForKey(store, keyId, options.account);
-    await app.get(CommandBus).execute(new RevokeApiKeyCommand(keyId, account, null, null));
-    const revoked = await replayKeyAsOf(store, keyId, new Date());
-    if (!revoked) throw new Error(`Key ${keyId} is not in the log after its revocation`);
-    const key = presentApiKey(revoked.view, revoked.usage);
+    const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand(keyId, account, null, null));
+    const key = await changedKey(store, revoked.view);
     if (outputFormat(options) === 'json') return printJson(key);
     print(renderRecord(keyRecord(key)));
     note(`Revoked: key ${keyId} is refused from now on.`);

@@ -8,7 +8,7 @@ import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
 import { keyRecord } from './key-fields.js';
 import { note, outputFormat, print, printJson } from './output.js';
-import { keyFromLog } from './print-key.js';
+import { changedKey } from './print-key.js';
 import { renderRecord } from './table.js';
 
 export interface RollOptions {
@@ -25,8 +25,8 @@ export async function roll(keyId: string, options: RollOptions, environment: Env
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
-    const { successor } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
-    const answer = { ...presentCreatedApiKey(successor), rolled: await keyFromLog(store, keyId) };
+    const { successor, rolled } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
+    const answer = { ...presentCreatedApiKey(successor), rolled: await changedKey(store, rolled.view) };
     if (outputFormat(options) === 'json') return printJson(answer);
     print(renderRecord([['key', answer.key], ...keyRecord(answer)]));
     note(`The new key is shown only this once: store it now. Key ${keyId} works until ${answer.rolled.rotation?.grace_ends_at}.`);

@@ -6,7 +6,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
-import { keyFromLog, printKey } from './print-key.js';
+import { changedKey, printKey } from './print-key.js';
 
 export interface SetEnabledOptions {
   account?: string;
@@ -20,8 +20,8 @@ export async function setEnabled(enabled: boolean, keyId: string, options: SetEn
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
-    await app.get(CommandBus).execute(enabled ? new EnableApiKeyCommand(request) : new DisableApiKeyCommand(request));
-    printKey(await keyFromLog(store, keyId), options, enabled ? `Enabled: key ${keyId} authenticates again.` : `Disabled: key ${keyId} is refused until enabled.`);
+    const changed = await app.get(CommandBus).execute(enabled ? new EnableApiKeyCommand(request) : new DisableApiKeyCommand(request));
+    printKey(await changedKey(store, changed.view), options, enabled ? `Enabled: key ${keyId} authenticates again.` : `Disabled: key ${keyId} is refused until enabled.`);
   } finally {
     await app.close();
   }

@@ -6,7 +6,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
-import { keyFromLog, printKey } from './print-key.js';
+import { changedKey, printKey } from './print-key.js';
 
 export interface UpdateOptions {
   account?: string;
@@ -38,7 +38,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
     };
     const ifMatch = options.ifMatch === undefined ? null : `"${options.ifMatch.replaceAll('"', '')}"`;
     const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand(request, changes, ifMatch));
-    printKey(await keyFromLog(store, keyId), options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
+    printKey(await changedKey(store, changed.view), options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
   } finally {
     await app.close();
   }

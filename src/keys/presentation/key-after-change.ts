@@ -4,14 +4,10 @@ import { ServiceUnavailable } from '../../shared/application/errors.js';
 import type { ProjectionProgress } from '../../shared/projections/projection-progress.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { API_KEY_EVENT_TYPES } from '../domain/api-key-events.js';
-import { GetApiKeyQuery } from '../queries/get-api-key/get-api-key.query.js';
 import { GetKeyUsageSummaryQuery } from '../queries/get-api-key/get-key-usage-summary.query.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
 import type { ApiKeyResponse } from './api-key.response.js';
 import { presentApiKey } from './present-api-key.js';
-
-/** Every use the log holds, whatever the clock says. */
-const END_OF_TIME = new Date(8.64e15);
 
 /** Set when the answer comes from the log because the key views have not caught up (the change is in force). */
 export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
@@ -33,7 +29,6 @@ export async function keyAfterChange(
 
 /** A key as a change at `position` left it: `view`, folded from its stream by the command. */
 export interface ChangedKey {
-  accountId: string;
   keyId: string;
   position: number;
   view: ApiKeyView;
@@ -46,14 +41,14 @@ export interface ChangedKey {
  * `ParseSphere-Read-Models: catching-up`: the change is recorded and in force, so it is no 503.
  */
 export async function presentChangedKey(projections: ProjectionProgress, queryBus: QueryBus, res: Response, change: ChangedKey): Promise<ApiKeyResponse> {
-  const { accountId, keyId, position, view, now } = change;
+  const { keyId, position, view, now } = change;
   try {
     await projections.caughtUpTo(position, API_KEY_EVENT_TYPES);
     return presentApiKey(view, await queryBus.execute(new GetKeyUsageSummaryQuery(keyId)), now);
   } catch (error) {
     if (!(error instanceof ServiceUnavailable || error instanceof StoreUnavailableError)) throw error;
-    const fromLog = await queryBus.execute(new GetApiKeyQuery(accountId, keyId, END_OF_TIME));
+    const usage = await queryBus.execute(new GetKeyUsageSummaryQuery(keyId, 'log'));
     res.setHeader(READ_MODELS_HEADER, 'catching-up');
-    return presentApiKey(view, fromLog.usage, now);
+    return presentApiKey(view, usage, now);
   }
 }

@@ -42,6 +42,6 @@ export class EnableApiKeyController {
   ): Promise<ApiKeyResponse> {
     const { accountId } = principal;
     const changed = await this.commandBus.execute(new EnableApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }));
-    return keyAfterChange(this.projections, this.queryBus, res, { ...changed, accountId, now: new Date(this.clock.now()) });
+    return keyAfterChange(this.projections, this.queryBus, res, { ...changed, now: new Date(this.clock.now()) });
   }
 }

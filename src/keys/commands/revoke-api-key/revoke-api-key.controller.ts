@@ -51,7 +51,7 @@ export class RevokeApiKeyController {
       in_force_at: inForceAt,
       ...(confirmed ? { instances_confirmed: confirmed.confirmed, instances_live: confirmed.live } : {}),
     };
-    const key = await presentChangedKey(this.projections, this.queryBus, res, { ...revoked, accountId: principal.accountId, now: new Date() });
+    const key = await presentChangedKey(this.projections, this.queryBus, res, { ...revoked, now: new Date() });
     return { ...key, revocation };
   }
 }

@@ -48,7 +48,7 @@ export class RollApiKeyController {
     const { successor, rolled } = await this.commandBus.execute(
       new RollApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, body.grace_seconds, body.close_when_idle_seconds ?? null),
     );
-    const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, accountId, now: new Date(this.clock.now()) });
+    const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now: new Date(this.clock.now()) });
     res.removeHeader('ETag');
     return { ...presentCreatedApiKey(successor), rolled: old };
   }

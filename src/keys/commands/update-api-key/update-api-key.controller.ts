@@ -61,6 +61,6 @@ export class UpdateApiKeyController {
     const ifMatch = req.header('if-match') ?? null;
     if (ifMatch !== null && !isIfMatch(ifMatch)) throw new InvalidRequest('If-Match must be * or an ETag this API answered, such as "3" (quotes included).');
     const changed = await this.commandBus.execute(new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, ifMatch));
-    return keyAfterChange(this.projections, this.queryBus, res, { ...changed, accountId, now: new Date(this.clock.now()) });
+    return keyAfterChange(this.projections, this.queryBus, res, { ...changed, now: new Date(this.clock.now()) });
   }
 }

@@ -1,9 +1,15 @@
 import { Query } from '@nestjs/cqrs';
 import type { KeyUsageSummary } from '../../../usage/projection/key-usage-view.js';
 
-/** A key's usage summary alone: the answer to a change has the key's view from its decision already. */
+/**
+ * A key's usage summary alone (the answer to a change has the key's view from its decision already): from the
+ * usage views, or replayed from the log when they lag.
+ */
 export class GetKeyUsageSummaryQuery extends Query<KeyUsageSummary | undefined> {
-  constructor(readonly keyId: string) {
+  constructor(
+    readonly keyId: string,
+    readonly from: 'views' | 'log' = 'views',
+  ) {
     super();
   }
 }

@@ -15,14 +15,17 @@ export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date
   const until = asOf.getTime();
   const view = foldApiKeyView((await store.readStream(apiKeyStreamId(keyId))).filter((event) => Date.parse(event.recordedAt) <= until));
   if (!view) return null;
+  return { view, usage: await replayKeyUsage(store, keyId, until) };
+}
 
+/** The key's usage view as its uses made by `until` (epoch ms; every use the log holds by default) fold it. */
+export async function replayKeyUsage(store: EventStore, keyId: string, until = Infinity): Promise<KeyUsageView | undefined> {
   let usage: KeyUsageView | undefined;
   for (let from = 0; ; from += USAGE_PAGE) {
     const page = await store.readStream(keyUsageStreamId(keyId), { fromRevision: from, maxCount: USAGE_PAGE });
     for (const event of page) {
       if (Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
     }
-    if (page.length < USAGE_PAGE) break;
+    if (page.length < USAGE_PAGE) return usage;
   }
-  return { view, usage };
 }
