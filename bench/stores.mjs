@@ -55,7 +55,7 @@ import {
   ROOT,
 } from './lib/common.mjs';
 import { dropDatabases, ferretDbBinary, ferretDbVersion, startFerretDb } from './lib/ferretdb.mjs';
-import { postgresBinaries, postgresVersion, startPostgres } from './lib/postgres.mjs';
+import { postgresBinaries, startPostgres } from './lib/postgres.mjs';
 import { fixedEvents, seedLog } from './lib/seed-log.mjs';
 import { storeKeyedWrites } from './lib/store-keyed-writes.mjs';
 
@@ -548,7 +548,6 @@ async function startMongo(store, servers, skipped) {
     const bin = postgresBinaries();
     if (!bin) return skip('no PostgreSQL server binaries (PG_BIN or /usr/lib/postgresql/<version>/bin).');
     postgres = await startPostgres(bin, 'ferretdb');
-    postgres.version = postgresVersion(bin);
   }
   let ferret;
   try {

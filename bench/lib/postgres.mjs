@@ -22,17 +22,13 @@ export function postgresBinaries() {
   return versions.length ? join(root, versions[0], 'bin') : null;
 }
 
-export function postgresVersion(bin) {
+function postgresVersion(bin) {
   return (spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).stdout ?? '').trim().replace(/^postgres \(PostgreSQL\) /, '');
 }
 
 /** Runs one of the server's programs, as `postgres` when we are root; throws with its output when it fails. */
 function run(bin, program, args) {
-  const command = join(bin, program);
-  const asRoot = process.getuid?.() === 0;
-  const out = asRoot
-    ? spawnSync('runuser', ['-u', OWNER, '--', command, ...args], { encoding: 'utf8', timeout: 60_000 })
-    : spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
+  const out = spawnSync(...asOwner(join(bin, program), args), { encoding: 'utf8', timeout: 60_000 });
   if (out.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (${out.status ?? out.signal}):\n${out.stdout}${out.stderr}`.slice(0, 3000));
   return out.stdout;
 }
@@ -63,6 +59,7 @@ export async function startPostgres(bin, database) {
   }
   return {
     url: `postgres://${OWNER}@${HOST}:${port}/${database}`,
+    version: postgresVersion(bin),
     dataBytes: () => Number(spawnSync('du', ['-sb', dataDir], { encoding: 'utf8' }).stdout.split('\t')[0]),
     stop: async () => {
       stopServer();
@@ -72,6 +69,7 @@ export async function startPostgres(bin, database) {
   };
 }
 
+/** The command line that runs `command` as `postgres` when we are root, as ourselves otherwise. */
 function asOwner(command, args) {
   return process.getuid?.() === 0 ? ['runuser', ['-u', OWNER, '--', command, ...args]] : [command, args];
 }
