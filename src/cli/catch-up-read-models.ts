@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { nothingProvided, openProjections } from '../app/projections/open-projections.js';
 import { PROJECTIONS } from '../app/projections/projection-catalog.js';
@@ -6,17 +7,24 @@ import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { feedInBulk } from '../shared/projections/feed-in-bulk.js';
+import type { Projection } from '../shared/projections/projection.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 
+/** How long a command waits for a running service's projections to bring the views up to the log. */
+const SERVICE_CATCH_UP_WAIT_MS = 5_000;
+const SERVICE_CATCH_UP_POLL_MS = 25;
+
 /**
- * Before a command reads the read models: when no service is running to keep them current, brings the views
- * `replay` rebuilds up to the end of the log from their checkpoints, so that what the CLI appended while the
- * service was stopped (create-key, revoke) shows at once. With a service running, it leaves them to it.
+ * Before a command reads the read models: brings the views `replay` rebuilds up to what the log holds now, so
+ * that a key created or changed just before (through the API or the CLI) shows at once. When no service is
+ * running, from their checkpoints here; with a service running, which keeps them and which no request waits
+ * for, by waiting for it (bounded: past the bound the command reads them as they are and says so).
  */
-export async function catchUpReadModelsWithoutService(app: INestApplicationContext, environment: Environment): Promise<void> {
+export async function catchUpReadModels(app: INestApplicationContext, environment: Environment): Promise<void> {
   const heartbeats = await openServiceHeartbeats(environment);
+  let serviceRunning: boolean;
   try {
-    if ((await servicesHolding(heartbeats)).length > 0) return;
+    serviceRunning = (await servicesHolding(heartbeats)).length > 0;
   } finally {
     await heartbeats.close();
   }
@@ -31,7 +39,27 @@ export async function catchUpReadModelsWithoutService(app: INestApplicationConte
       provided: nothingProvided('in the CLI'),
     },
   );
+  if (serviceRunning) return waitForService(store, opened.map(({ projection }) => projection));
   for (const { projection } of opened) {
     await feedInBulk(store, [projection], { after: await projection.checkpoint(), types: projection.eventTypes });
+  }
+}
+
+async function waitForService(store: EventStore, projections: readonly Projection[]): Promise<void> {
+  const head = await store.headPosition();
+  if (head === null) return;
+  const deadline = Date.now() + SERVICE_CATCH_UP_WAIT_MS;
+  for (const projection of projections) {
+    for (;;) {
+      const after = await projection.checkpoint();
+      // Caught up with the command's start once no event of its types lies between its checkpoint and that head.
+      const pending = await store.readAll({ after, maxCount: 1, types: projection.eventTypes });
+      if (pending.length === 0 || pending[0].position > head) break;
+      if (Date.now() >= deadline) {
+        process.stderr.write(`warning: the running service has not brought ${projection.name} up to the log within ${SERVICE_CATCH_UP_WAIT_MS / 1000} s; showing it as it is\n`);
+        break;
+      }
+      await sleep(SERVICE_CATCH_UP_POLL_MS);
+    }
   }
 }

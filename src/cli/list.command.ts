@@ -4,7 +4,7 @@ import type { ApiKeyListResponse } from '../keys/presentation/api-key.response.j
 import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { ListApiKeysQuery } from '../keys/queries/list-api-keys/list-api-keys.query.js';
 import type { Environment } from '../shared/config/environment.js';
-import { catchUpReadModelsWithoutService } from './catch-up-read-models.js';
+import { catchUpReadModels } from './catch-up-read-models.js';
 import { openCliContext } from './cli-context.js';
 import { KEY_COLUMNS, keyRow } from './key-fields.js';
 import { note, outputFormat, print, printJson } from './output.js';
@@ -22,12 +22,12 @@ export interface ListOptions {
 /**
  * An account's keys, newest first and redacted, through the same query handler as GET /v1/api-keys and
  * paged the same way (--limit, --starting-after); --all follows every page. With no service running, the
- * read models are first brought up to the end of the log.
+ * read models are first brought up to the end of the log (by a running service, or here).
  */
 export async function list(options: ListOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
   try {
-    await catchUpReadModelsWithoutService(app, environment);
+    await catchUpReadModels(app, environment);
     const queries = app.get(QueryBus);
     const listed: ApiKeyListResponse = { data: [], has_more: false };
     let after = options.startingAfter ?? null;

@@ -5,7 +5,7 @@ import type { UsageStorage } from '../usage/usage.storage.js';
 import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import type { KeysStorage } from './keys.storage.js';
-import { API_KEY_READ_MODEL } from './projection/api-key-read-model.port.js';
+import { API_KEY_QUERIES } from './projection/api-key-read-model.port.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
@@ -26,10 +26,10 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
 })
 export class KeysCommandsModule {}
 
-/** What the operator CLI's list and show add: the query handlers on the read models. */
+/** What the operator CLI's list and show add: the query handlers on the read models (the key views themselves, no key table). */
 @Module({
   providers: [
-    { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
+    { provide: API_KEY_QUERIES, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
     { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
     ListApiKeysHandler,
     GetApiKeyHandler,

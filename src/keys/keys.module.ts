@@ -22,7 +22,7 @@ import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
 import type { KeysStorage } from './keys.storage.js';
-import { API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
+import { API_KEY_QUERIES, API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-summary.handler.js';
@@ -60,6 +60,8 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
       },
       inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
     },
+    // The key queries answer from the table: what this instance enforces is what it shows, with no store call.
+    { provide: API_KEY_QUERIES, useExisting: KeyTable },
     { provide: CLOCK, useValue: systemClock },
     ...KEY_COMMAND_HANDLERS,
     KeyExpiryScheduler,

@@ -5,9 +5,15 @@ import { API_KEY_EVENT_TYPES } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { apiKeyProjection } from './projection/api-key-projection.js';
 
-/** The keys feature's projections: the key views that list and show keys, and the in-memory key table that authenticates. */
+/**
+ * The keys feature's projections: the in-memory key table that authenticates and answers the key queries, and
+ * the stored key views it is loaded from at start (which the CLI reads).
+ */
 export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
-  viewProjectionDeclaration(apiKeyProjection, { runsOn: 'request-thread' }, (storage: KeysStorage) => storage.apiKeyReadModel()),
+  // No request waits for the stored views: the key table holds the same fold of the same events, applied at once
+  // by the instance that appends them. Off the request thread, their writes cost requests nothing; when they
+  // lag, the table's next load reads the rest from the log.
+  viewProjectionDeclaration(apiKeyProjection, { runsOn: 'projection-thread', role: 'background' }, (storage: KeysStorage) => storage.apiKeyReadModel()),
   {
     name: KEY_TABLE,
     eventTypes: API_KEY_EVENT_TYPES,

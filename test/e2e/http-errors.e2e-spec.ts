@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { API_KEY_READ_MODEL } from '../../src/keys/projection/api-key-read-model.port.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
 import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -58,9 +58,10 @@ describe('HTTP error handling', () => {
   });
 
   it('answers 500 without internals when something unexpected breaks', async () => {
-    const readModel = t.app.get(API_KEY_READ_MODEL);
-    const original = readModel.list;
-    readModel.list = async () => {
+    // The listing's usage summaries come from the read-model store (its keys, from the key table).
+    const readModel = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
+    const original = readModel.summaries;
+    readModel.summaries = async () => {
       throw new Error('SQLITE_CORRUPT: database disk image is malformed at /secret/path');
     };
     try {
@@ -68,7 +69,7 @@ describe('HTTP error handling', () => {
       expect(res.body.error.type).toBe('api_error');
       expect(JSON.stringify(res.body)).not.toMatch(/SQLITE|secret|path/);
     } finally {
-      readModel.list = original;
+      readModel.summaries = original;
     }
   });
 });

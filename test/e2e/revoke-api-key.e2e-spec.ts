@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
-import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
 import { StoreUnavailableError } from '../../src/shared/storage/store-unavailable.error.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
 import { bearer, ISO_DATE } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { flushUsage } from '../support/usage.js';
@@ -99,8 +99,8 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
   });
 });
 
-describe('DELETE /v1/api-keys/{id} while the key views cannot be written or read', () => {
-  it('answers 200 with the key as the log has it, says the views are catching up, and the key is refused at once', async () => {
+describe('DELETE /v1/api-keys/{id} while the read-model store cannot be read', () => {
+  it('answers 200 with the key and its uses as the log has them, says the read models are catching up, and the key is refused at once', async () => {
     const t = await startTestApp({ env: { READ_YOUR_WRITES_TIMEOUT_MS: 300 } });
     try {
       const admin = (await t.bootstrapKey('acme')).key;
@@ -108,11 +108,11 @@ describe('DELETE /v1/api-keys/{id} while the key views cannot be written or read
       await request(t.http).get('/v1/api-keys').set(bearer(victim.key)).expect(200);
       await flushUsage(t);
 
-      // The key views' store goes down: their projection cannot apply the revocation, nor can they be read.
-      const readModel = t.app.get<ApiKeyReadModel>(API_KEY_READ_MODEL);
+      // The read-model store goes down: the key's usage view cannot be read (the key itself is in the key table).
+      const readModel = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
       const down = () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('connection refused')));
-      const { save, findById } = readModel;
-      Object.assign(readModel, { save: down, findById: down });
+      const { summaries } = readModel;
+      Object.assign(readModel, { summaries: down });
       try {
         const res = await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
         expect(res.headers['parsesphere-read-models']).toBe('catching-up');
@@ -123,9 +123,9 @@ describe('DELETE /v1/api-keys/{id} while the key views cannot be written or read
         // Revoking again is still a success, answered from the log too.
         await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
       } finally {
-        Object.assign(readModel, { save, findById });
+        Object.assign(readModel, { summaries });
       }
-      // Once the store is back the views catch up, and the answer comes from them again.
+      // Once the store is back the answer comes from the read models again.
       await eventually(async () => {
         const again = await request(t.http).delete(`/v1/api-keys/${victim.id}`).set(bearer(admin)).expect(200);
         expect(again.headers['parsesphere-read-models']).toBeUndefined();

@@ -20,7 +20,7 @@ describe('The projection catalog', () => {
     const names = PROJECTIONS.map((declaration) => declaration.name);
     expect(new Set(names).size).toBe(names.length);
     expect(PROJECTIONS.map(({ name, runsOn, role, rebuiltByReplay }) => [name, runsOn, role, rebuiltByReplay])).toEqual([
-      ['api-keys', 'request-thread', 'read-model', true],
+      ['api-keys', 'projection-thread', 'background', true],
       ['key-table', 'request-thread', 'read-model', false],
       ['key-usage', 'projection-thread', 'read-model', true],
       ['alerts', 'request-thread', 'read-model', true],

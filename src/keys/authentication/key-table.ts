@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { fromRecordedEvent } from '../api-key-event-codec.js';
-import { effectiveExpiry } from '../domain/api-key-decider.js';
 import { API_KEY_EVENT_TYPES, type KeyRateLimit } from '../domain/api-key-events.js';
-import type { ApiKeyView, KeyRotationView } from '../projection/api-key-view.js';
+import type { ApiKeyListQuery, ApiKeyPage, ApiKeyQueries } from '../projection/api-key-read-model.port.js';
+import { type ApiKeyView, applyToApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
 import { AddressMatcher } from './address-matcher.js';
 
 export interface KnownKey {
@@ -24,6 +24,8 @@ export interface KnownKey {
   /** The end as text (expires_at as verify answers it): null for never. */
   endsAt: string | null;
   rotation: KeyRotationView | null;
+  /** The key's view as the key-view projection's own fold leaves it: what the key queries answer. */
+  view: ApiKeyView;
 }
 
 const LOAD_PAGE = 5000;
@@ -36,7 +38,7 @@ export interface KeyTableSource {
   scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
 }
 
-function known(view: Omit<ApiKeyView, 'secretHash' | 'prefix' | 'createdAt' | 'createdPosition' | 'revision' | 'revokedAt' | 'expiredAt' | 'rolledFromKeyId'>): KnownKey {
+function known(view: ApiKeyView): KnownKey {
   return {
     keyId: view.id,
     accountId: view.accountId,
@@ -51,20 +53,25 @@ function known(view: Omit<ApiKeyView, 'secretHash' | 'prefix' | 'createdAt' | 'c
     endsAtMs: view.endsAt === null ? Infinity : Date.parse(view.endsAt),
     endsAt: view.endsAt,
     rotation: view.rotation,
+    view,
   };
 }
 
 /**
  * Every key by the SHA-256 of its secret, in process memory: authentication and verification
- * answer from here with no store call, expiry, disabling, permissions and addresses included. Loaded
- * from the read model, then kept current as a projection of the log from the read model's checkpoint.
+ * answer from here with no store call, expiry, disabling, permissions and addresses included; the key queries
+ * (list, show) too, so that what this instance enforces and what it shows are one state. Loaded from the read
+ * model, then kept current as a projection of the log from the read model's checkpoint, with the key views'
+ * own fold (applyToApiKeyView): a key here is always the view the key-view projection makes of the same events.
  * Revoked and expired keys stay, marked, so the verify endpoint can say why.
  */
-export class KeyTable implements Projection {
+export class KeyTable implements Projection, ApiKeyQueries {
   readonly name = KEY_TABLE;
   readonly eventTypes = API_KEY_EVENT_TYPES;
   private readonly byHash = new Map<string, KnownKey>();
   private readonly hashById = new Map<string, string>();
+  /** Each account's keys in creation order (the log's): the listing walks it newest first. */
+  private readonly byAccount = new Map<string, KnownKey[]>();
   private position: number | null = null;
   private active = 0;
 
@@ -84,6 +91,25 @@ export class KeyTable implements Projection {
     return hash === undefined ? undefined : this.byHash.get(hash);
   }
 
+  async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
+    const key = this.byId(id);
+    return key !== undefined && key.accountId === accountId ? key.view : null;
+  }
+
+  /** The views are the table's own: callers read them and never change them. */
+  async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
+    const keys = this.byAccount.get(accountId) ?? [];
+    const at = query.status === undefined ? null : new Date(query.now ?? Date.now());
+    const views: ApiKeyView[] = [];
+    for (let i = query.beforePosition === undefined ? keys.length - 1 : firstAtOrAfter(keys, query.beforePosition) - 1; i >= 0; i--) {
+      const view = keys[i].view;
+      if (at !== null && keyStatusAt(view, at) !== query.status) continue;
+      if (views.length === query.limit) return { views, hasMore: true };
+      views.push(view);
+    }
+    return { views, hasMore: false };
+  }
+
   /** Keys that will end by time and have not yet been marked expired: what the expiry scheduler watches. */
   *ending(): Iterable<KnownKey> {
     for (const key of this.byHash.values()) {
@@ -94,65 +120,27 @@ export class KeyTable implements Projection {
   /**
    * Loads the table when its runner starts: reads the read model's checkpoint first, then its views. The
    * views are at least that fresh, and following the log from the checkpoint re-applies, in order, anything
-   * they already include.
+   * they already include (which the fold, by revision, leaves as it is).
    */
   async checkpoint(): Promise<number | null> {
     this.position = await this.source.getCheckpoint();
     let afterId: string | null = null;
     for (;;) {
       const page = await this.source.scan(afterId, LOAD_PAGE);
-      for (const view of page) this.put(view.secretHash, known(view));
-      if (page.length < LOAD_PAGE) return this.position;
+      for (const view of page) this.put(known(view), false);
+      if (page.length < LOAD_PAGE) break;
       afterId = page[page.length - 1].id;
     }
+    // Loaded in id order: put into creation order once, rather than key by key.
+    for (const keys of this.byAccount.values()) keys.sort((a, b) => a.view.createdPosition - b.view.createdPosition);
+    return this.position;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     for (const recorded of events) {
-      const event = fromRecordedEvent(recorded);
-      if (event.type === 'KeyCreated') {
-        const { data } = event;
-        this.put(
-          data.secretHash,
-          known({ ...data, id: data.keyId, status: 'active', disabled: false, endsAt: data.expiresAt, rotation: null }),
-        );
-        continue;
-      }
-      const key = this.byId(event.data.keyId);
-      if (!key) continue;
-      switch (event.type) {
-        case 'KeyRevoked':
-          this.setStatus(key, 'revoked');
-          break;
-        case 'KeyExpired':
-          if (key.status === 'active') this.setStatus(key, 'expired');
-          break;
-        case 'KeyDisabled':
-          key.disabled = true;
-          break;
-        case 'KeyEnabled':
-          key.disabled = false;
-          break;
-        case 'KeyUpdated': {
-          const { changes } = event.data;
-          if (changes.name !== undefined) key.name = changes.name;
-          if (changes.rateLimit !== undefined) key.rateLimit = changes.rateLimit;
-          if (changes.permissions !== undefined) key.permissions = changes.permissions;
-          if (changes.allowedIps !== undefined) {
-            key.allowedIps = changes.allowedIps;
-            key.addresses = changes.allowedIps.length === 0 ? null : new AddressMatcher(changes.allowedIps);
-          }
-          if (changes.expiresAt !== undefined) key.expiresAt = changes.expiresAt;
-          this.setEnd(key);
-          break;
-        }
-        case 'KeyRolled': {
-          const { successorKeyId, rolledAt, graceEndsAt, closeWhenIdleSeconds } = event.data;
-          key.rotation = { successorKeyId, rolledAt, graceEndsAt, closeWhenIdleSeconds };
-          this.setEnd(key);
-          break;
-        }
-      }
+      const current = this.byId(fromRecordedEvent(recorded).data.keyId)?.view;
+      const next = applyToApiKeyView(current, recorded);
+      if (next !== undefined && next !== current) this.put(known(next), true);
     }
     this.position = events[events.length - 1].position;
   }
@@ -164,24 +152,40 @@ export class KeyTable implements Projection {
   async reset(): Promise<void> {
     this.byHash.clear();
     this.hashById.clear();
+    this.byAccount.clear();
     this.position = null;
     this.active = 0;
   }
 
-  private setEnd(key: KnownKey): void {
-    key.endsAt = effectiveExpiry({ expiresAt: key.expiresAt, rolled: key.rotation });
-    key.endsAtMs = key.endsAt === null ? Infinity : Date.parse(key.endsAt);
-  }
-
-  private setStatus(key: KnownKey, status: KnownKey['status']): void {
-    if (key.status === 'active' && status !== 'active') this.active--;
-    key.status = status;
-  }
-
-  private put(secretHash: string, key: KnownKey): void {
-    if (this.byHash.get(secretHash)?.status === 'active') this.active--;
+  /** `ordered`: keep the account's keys in creation order now (false while loading, sorted once at the end). */
+  private put(key: KnownKey, ordered: boolean): void {
+    const { secretHash, createdPosition } = key.view;
+    const previous = this.byHash.get(secretHash);
+    if (previous?.status === 'active') this.active--;
     if (key.status === 'active') this.active++;
     this.byHash.set(secretHash, key);
     this.hashById.set(key.keyId, secretHash);
+    let keys = this.byAccount.get(key.accountId);
+    if (keys === undefined) this.byAccount.set(key.accountId, (keys = []));
+    if (!ordered) {
+      if (previous === undefined) keys.push(key);
+      else keys[keys.indexOf(previous)] = key;
+      return;
+    }
+    const at = firstAtOrAfter(keys, createdPosition);
+    if (keys[at]?.view.createdPosition === createdPosition) keys[at] = key;
+    else keys.splice(at, 0, key);
   }
+}
+
+/** The index of the first key created at or after `position` (keys.length if none). */
+function firstAtOrAfter(keys: readonly KnownKey[], position: number): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (keys[middle].view.createdPosition < position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -18,15 +18,24 @@ export interface ApiKeyListQuery {
   now?: string;
 }
 
+export const API_KEY_QUERIES = Symbol('API_KEY_QUERIES');
+
 /**
- * The key views and the projection checkpoint, kept in one store so that both move
- * together. Writes are idempotent: a view is replaced only by one of a higher revision.
+ * What the key queries read: the service's in-memory key table (always as fresh as this instance's access
+ * decisions), or the key views themselves in the CLI.
  */
-export interface ApiKeyReadModel extends ViewStore<ApiKeyView> {
+export interface ApiKeyQueries {
   /** Scoped to the account: another account's key is not found. */
   findById(accountId: string, id: string): Promise<ApiKeyView | null>;
   /** Newest first. */
   list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage>;
+}
+
+/**
+ * The key views and the projection checkpoint, kept in one store so that both move
+ * together. Writes are idempotent: a view is replaced only by one of a higher revision.
+ */
+export interface ApiKeyReadModel extends ViewStore<ApiKeyView>, ApiKeyQueries {
   /** Every key of every account in id order, a page at a time: for loading the in-process key table. */
   scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
   ping(): Promise<void>;

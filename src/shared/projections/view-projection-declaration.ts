@@ -1,17 +1,20 @@
 import type { ProjectionContext, ProjectionDeclaration } from './projection-declaration.js';
 import { ViewProjection, type ViewProjectionDefinition, type ViewStore } from './view-projection.js';
 
-/** A read model kept by a ViewProjection: declared by its definition, where it runs, and which store holds its views. */
+/**
+ * A read model kept by a ViewProjection: declared by its definition, where it runs, and which store holds its
+ * views. Writers wait for it (role 'read-model') unless the placement says nobody reads it on a request's path.
+ */
 export function viewProjectionDeclaration<V extends { revision: number }, S>(
   definition: ViewProjectionDefinition<V>,
-  placement: Pick<ProjectionDeclaration, 'runsOn'>,
+  placement: Pick<ProjectionDeclaration, 'runsOn'> & Partial<Pick<ProjectionDeclaration, 'role'>>,
   openStore: (storage: S) => Promise<ViewStore<V>>,
 ): ProjectionDeclaration<S> {
   return {
     name: definition.name,
     eventTypes: definition.eventTypes,
     runsOn: placement.runsOn,
-    role: 'read-model',
+    role: placement.role ?? 'read-model',
     rebuiltByReplay: true,
     open: async ({ storage }: ProjectionContext<S>) => new ViewProjection(definition, await openStore(storage)),
   };

@@ -3,7 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
 import { KeyNotFound } from '../../domain/api-key-errors.js';
-import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../projection/api-key-read-model.port.js';
+import { API_KEY_QUERIES, type ApiKeyQueries } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
 import { replayKeyAsOf } from './replay-key-as-of.js';
 import { trafficSinceRoll } from './traffic-since-roll.js';
@@ -11,7 +11,7 @@ import { trafficSinceRoll } from './traffic-since-roll.js';
 @QueryHandler(GetApiKeyQuery)
 export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWithUsage> {
   constructor(
-    @Inject(API_KEY_READ_MODEL) private readonly keys: ApiKeyReadModel,
+    @Inject(API_KEY_QUERIES) private readonly keys: ApiKeyQueries,
     @Inject(KEY_USAGE_READ_MODEL) private readonly usage: KeyUsageReadModel,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
