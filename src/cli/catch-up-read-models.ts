@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { nothingProvided, openProjections } from '../app/projections/open-projections.js';
 import { PROJECTIONS } from '../app/projections/projection-catalog.js';
@@ -7,7 +6,7 @@ import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { feedInBulk } from '../shared/projections/feed-in-bulk.js';
-import type { Projection } from '../shared/projections/projection.js';
+import { waitUntilCaughtUp } from '../shared/projections/wait-until-caught-up.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 
 /** How long a command waits for a running service's projections to bring the views up to the log. */
@@ -39,27 +38,15 @@ export async function catchUpReadModels(app: INestApplicationContext, environmen
       provided: nothingProvided('in the CLI'),
     },
   );
-  if (serviceRunning) return waitForService(store, opened.map(({ projection }) => projection));
+  if (serviceRunning) {
+    const behind = await waitUntilCaughtUp(store, opened.map(({ projection }) => projection), { waitMs: SERVICE_CATCH_UP_WAIT_MS, pollMs: SERVICE_CATCH_UP_POLL_MS });
+    for (const name of behind) {
+      process.stderr.write(`warning: the running service has not brought ${name} up to the log within ${SERVICE_CATCH_UP_WAIT_MS / 1000} s; showing it as it is\n`);
+    }
+    return;
+  }
   for (const { projection } of opened) {
     await feedInBulk(store, [projection], { after: await projection.checkpoint(), types: projection.eventTypes });
   }
 }
 
-async function waitForService(store: EventStore, projections: readonly Projection[]): Promise<void> {
-  const head = await store.headPosition();
-  if (head === null) return;
-  const deadline = Date.now() + SERVICE_CATCH_UP_WAIT_MS;
-  for (const projection of projections) {
-    for (;;) {
-      const after = await projection.checkpoint();
-      // Caught up with the command's start once no event of its types lies between its checkpoint and that head.
-      const pending = await store.readAll({ after, maxCount: 1, types: projection.eventTypes });
-      if (pending.length === 0 || pending[0].position > head) break;
-      if (Date.now() >= deadline) {
-        process.stderr.write(`warning: the running service has not brought ${projection.name} up to the log within ${SERVICE_CATCH_UP_WAIT_MS / 1000} s; showing it as it is\n`);
-        break;
-      }
-      await sleep(SERVICE_CATCH_UP_POLL_MS);
-    }
-  }
-}
