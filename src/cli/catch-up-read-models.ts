@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { nothingProvided, openProjections } from '../app/projections/open-projections.js';
+import { nothingProvided, openProjections, publishNowhere } from '../app/projections/open-projections.js';
 import { PROJECTIONS } from '../app/projections/projection-catalog.js';
 import { servicesHolding } from '../app/storage/service-heartbeat.js';
 import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
@@ -35,6 +35,7 @@ export async function catchUpReadModels(app: INestApplicationContext, environmen
       storage: app.get<Storage>(READ_MODEL_STORAGE),
       config: environment,
       log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
+      publish: publishNowhere,
       provided: nothingProvided('in the CLI'),
     },
   );

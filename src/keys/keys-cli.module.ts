@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
-import { KEY_USAGE_READ_MODEL } from '../usage/projection/key-usage-read-model.port.js';
+import { KEY_USAGE_READ_MODEL, KEY_USAGE_SUMMARIES } from '../usage/projection/key-usage-read-model.port.js';
 import type { UsageStorage } from '../usage/usage.storage.js';
 import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
@@ -31,6 +31,7 @@ export class KeysCommandsModule {}
   providers: [
     { provide: API_KEY_QUERIES, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
     { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
+    { provide: KEY_USAGE_SUMMARIES, useExisting: KEY_USAGE_READ_MODEL },
     ListApiKeysHandler,
     GetApiKeyHandler,
   ],

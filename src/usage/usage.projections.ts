@@ -1,9 +1,17 @@
 import type { ProjectionDeclaration } from '../shared/projections/projection-declaration.js';
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
 import { keyUsageProjection } from './projection/key-usage-projection.js';
+import { KeyUsageSummaryTable } from './projection/key-usage-summary-table.js';
+import { type KeyUsageSummaryEntry, summaryEntry } from './projection/key-usage-view.js';
 import type { UsageStorage } from './usage.storage.js';
 
-/** The usage views; they follow every use of every key, so they run on the projection thread. */
+/**
+ * The usage views; they follow every use of every key, so they run on the projection thread. Each view they
+ * store is sent, as its summary, to the request thread's summary table (UsageModule), which the listing reads.
+ */
 export const usageProjections: readonly ProjectionDeclaration<UsageStorage>[] = [
-  viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread' }, (storage: UsageStorage) => storage.keyUsageReadModel()),
+  viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread' }, (storage: UsageStorage) => storage.keyUsageReadModel(), {
+    of: (views) => views.map(summaryEntry),
+    receive: (payload, provided) => provided(KeyUsageSummaryTable).apply(payload as KeyUsageSummaryEntry[]),
+  }),
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
-import type { KeyUsageView } from '../../src/usage/projection/key-usage-view.js';
+import type { KeyUsageSummaryEntry, KeyUsageView } from '../../src/usage/projection/key-usage-view.js';
 
 export interface KeyUsageReadModelFixture {
   readModel: KeyUsageReadModel;
@@ -24,6 +24,12 @@ function makeUsage(overrides: Partial<KeyUsageView> = {}): KeyUsageView {
     revision: 3,
     ...overrides,
   };
+}
+
+async function allOf(readModel: KeyUsageReadModel): Promise<KeyUsageSummaryEntry[]> {
+  const entries: KeyUsageSummaryEntry[] = [];
+  for await (const batch of readModel.allSummaries()) entries.push(...batch);
+  return entries;
 }
 
 /** Behaviour every key usage read model adapter must have. Each fixture starts empty. */
@@ -63,6 +69,18 @@ export function keyUsageReadModelContract(name: string, open: () => Promise<KeyU
         expect(page.get(ids[0])).toEqual({ accepted: 3, rateLimited: 1, lastUsedAt: '2026-01-01T01:30:00.000Z' });
       }
       expect((await readModel.summaries([])).size).toBe(0);
+    });
+
+    it('hands every view’s summary with its revision, in batches (over a page of 5,000 here), for loading the summary table', async () => {
+      expect(await allOf(readModel)).toEqual([]);
+      const views = Array.from({ length: 5003 }, (_, i) => makeUsage({ accepted: i, revision: i + 1 }));
+      // Inserted where the store can (FerretDB upserts them one by one in minutes).
+      if (readModel.insertNew) await readModel.insertNew(views);
+      await readModel.save(readModel.insertNew ? [] : views, 5010);
+      const entries = await allOf(readModel);
+      expect(entries.sort((a, b) => a.revision - b.revision)).toEqual(
+        views.map(({ keyId, accepted, rateLimited, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, lastUsedAt, revision })),
+      );
     });
 
     it('replaces a view only with a higher revision and never moves the checkpoint back', async () => {

@@ -58,18 +58,19 @@ describe('HTTP error handling', () => {
   });
 
   it('answers 500 without internals when something unexpected breaks', async () => {
-    // The listing's usage summaries come from the read-model store (its keys, from the key table).
+    // A key's page reads its usage view from the read-model store (the key itself, from the key table).
+    const key = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({}).expect(201)).body;
     const readModel = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
-    const original = readModel.summaries;
-    readModel.summaries = async () => {
+    const original = readModel.getMany;
+    readModel.getMany = async () => {
       throw new Error('SQLITE_CORRUPT: database disk image is malformed at /secret/path');
     };
     try {
-      const res = await request(t.http).get('/v1/api-keys').set(bearer(admin)).expect(500);
+      const res = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(500);
       expect(res.body.error.type).toBe('api_error');
       expect(JSON.stringify(res.body)).not.toMatch(/SQLITE|secret|path/);
     } finally {
-      readModel.summaries = original;
+      readModel.getMany = original;
     }
   });
 });

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { bearer, ISO_DATE, UUID } from '../support/auth.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
 
 describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
   let t: TestApp;
@@ -50,6 +52,28 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
       cursor = res.body.data[res.body.data.length - 1].id;
     }
     expect(seen).toEqual([...names].reverse());
+  });
+
+  it('shows each key’s uses from the request thread’s summary table, kept current by the usage projection, with the usage views unreadable', async () => {
+    const used = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'used' }).expect(201)).body;
+    names.push('used');
+    const countOf = async () =>
+      (await request(t.http).get('/v1/api-keys?limit=1').set(bearer(admin)).expect(200)).body.data[0] as { id: string; request_count: number; last_used_at: string | null };
+    for (let i = 0; i < 3; i++) await request(t.http).get('/v1/alerts').set(bearer(used.key)).expect(200);
+    await flushUsage(t);
+    expect(await countOf()).toMatchObject({ id: used.id, request_count: 3, last_used_at: expect.stringMatching(ISO_DATE) });
+
+    // From here on the usage views cannot be read on this thread: what the listing shows comes from memory.
+    const views = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
+    const { summaries } = views;
+    views.summaries = async () => Promise.reject(new Error('the listing read the usage views'));
+    try {
+      for (let i = 0; i < 2; i++) await request(t.http).get('/v1/alerts').set(bearer(used.key)).expect(200);
+      await flushUsage(t);
+      expect(await countOf()).toMatchObject({ id: used.id, request_count: 5 });
+    } finally {
+      views.summaries = summaries;
+    }
   });
 
   it('keeps revoked keys listed with status revoked', async () => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
 import { StoreUnavailableError } from '../../src/shared/storage/store-unavailable.error.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
-import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
+import { KeyUsageSummaryTable } from '../../src/usage/projection/key-usage-summary-table.js';
 import { bearer, ISO_DATE } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { flushUsage } from '../support/usage.js';
@@ -99,7 +99,7 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
   });
 });
 
-describe('DELETE /v1/api-keys/{id} while the read-model store cannot be read', () => {
+describe('DELETE /v1/api-keys/{id} while the key’s usage cannot be read', () => {
   it('answers 200 with the key and its uses as the log has them, says the read models are catching up, and the key is refused at once', async () => {
     const t = await startTestApp({ env: { READ_YOUR_WRITES_TIMEOUT_MS: 300 } });
     try {
@@ -108,8 +108,9 @@ describe('DELETE /v1/api-keys/{id} while the read-model store cannot be read', (
       await request(t.http).get('/v1/api-keys').set(bearer(victim.key)).expect(200);
       await flushUsage(t);
 
-      // The read-model store goes down: the key's usage view cannot be read (the key itself is in the key table).
-      const readModel = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
+      // The key's usage cannot be read (the summary table still loading while the read-model store is down;
+      // the key itself is in the key table).
+      const readModel = t.app.get(KeyUsageSummaryTable);
       const down = () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('connection refused')));
       const { summaries } = readModel;
       Object.assign(readModel, { summaries: down });

@@ -30,5 +30,8 @@ export function nothingProvided(where: string): ProjectionContext<unknown>['prov
   };
 }
 
+/** For the CLI, where no request thread receives what projections publish. */
+export const publishNowhere: ProjectionContext<unknown>['publish'] = () => undefined;
+
 /** How every thread's runners retry a failed subscription: at once, then backing off to 5 s. */
 export const RUNNER_RETRY = { retryMinMs: 100, retryMaxMs: 5000 } as const;

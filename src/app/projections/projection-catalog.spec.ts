@@ -13,7 +13,7 @@ describe('The projection catalog', () => {
       if ((token as unknown) !== KeyTable) throw new Error(`unexpected ${token.name}`);
       return keyTable as never;
     };
-    return { store: new InMemoryEventStore(), storage, config: loadEnvironment(env), log: () => undefined, provided, keyTable };
+    return { store: new InMemoryEventStore(), storage, config: loadEnvironment(env), log: () => undefined, provided, publish: () => undefined, keyTable };
   };
 
   it('declares every projection once, each placed on one thread', () => {

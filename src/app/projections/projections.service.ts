@@ -10,6 +10,7 @@ import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port
 import type { Storage } from '../storage/storage.js';
 import { openProjections, RUNNER_RETRY } from './open-projections.js';
 import { PROJECTIONS } from './projection-catalog.js';
+import type { ProjectionContext } from '../../shared/projections/projection-declaration.js';
 import { ProjectionThread } from './projection-thread/projection-thread.js';
 
 const LAG_COUNT_CAP = 1000;
@@ -64,9 +65,15 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     @Optional() @Inject(GENERATION_SWITCH) private readonly generations: GenerationSwitch<Storage> | null = null,
   ) {
     super();
-    this.thread = new ProjectionThread(onThread('projection-thread'), config, storage.generation, this.log);
+    this.thread = new ProjectionThread(onThread('projection-thread'), config, storage.generation, this.log, this.deliver);
     store.onAppended?.(() => this.thread.wake());
   }
+
+  private readonly provided: ProjectionContext<Storage>['provided'] = (token) => this.moduleRef.get(token, { strict: false });
+
+  /** What a projection publishes, on this thread or the projection thread, to its declaration's receiver here. */
+  private readonly deliver: ProjectionContext<Storage>['publish'] = (projection, payload) =>
+    PROJECTIONS.find((declaration) => declaration.name === projection)?.onPublished?.(payload, this.provided);
 
   async onApplicationBootstrap(): Promise<void> {
     const opened = await openProjections(onThread('request-thread'), {
@@ -74,7 +81,8 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       storage: this.storage,
       config: this.config,
       log: this.log,
-      provided: (token) => this.moduleRef.get(token, { strict: false }),
+      provided: this.provided,
+      publish: this.deliver,
     });
     this.local = opened.map(({ declaration, projection }) => ({
       declaration,

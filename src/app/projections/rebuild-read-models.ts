@@ -1,7 +1,7 @@
 import type { Environment } from '../../shared/config/environment.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { openReadModelStorage, type ReadModelSettings, type Storage } from '../storage/storage.js';
-import { nothingProvided, openProjections } from './open-projections.js';
+import { nothingProvided, openProjections, publishNowhere } from './open-projections.js';
 import { PROJECTIONS } from './projection-catalog.js';
 import { type RebuildProgress, type RebuildResult, rebuildProjections } from './rebuild-projections.js';
 
@@ -21,7 +21,15 @@ export function rebuildReadModels(store: EventStore, config: Environment & ReadM
       openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => options.log('warn', message), generation }),
     projectionsOn: async (storage) => {
       const declarations = PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay);
-      const opened = await openProjections(declarations, { store, storage, config, log: options.log, provided: nothingProvided('in a rebuild') });
+      const opened = await openProjections(declarations, {
+        store,
+        storage,
+        config,
+        log: options.log,
+        provided: nothingProvided('in a rebuild'),
+        // A rebuild writes a generation no request reads until it is made live: nothing to tell.
+        publish: publishNowhere,
+      });
       return opened.map(({ projection }) => projection);
     },
     onProgress: options.onProgress,

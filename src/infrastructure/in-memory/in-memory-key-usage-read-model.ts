@@ -1,5 +1,5 @@
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
-import type { KeyUsageSummary, KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import { type KeyUsageSummary, type KeyUsageSummaryEntry, type KeyUsageView, summaryEntry } from '../../usage/projection/key-usage-view.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
 export class InMemoryKeyUsageReadModel extends InMemoryViewStore<KeyUsageView> implements KeyUsageReadModel {
@@ -14,5 +14,9 @@ export class InMemoryKeyUsageReadModel extends InMemoryViewStore<KeyUsageView> i
       if (view) found.set(id, { accepted: view.accepted, rateLimited: view.rateLimited, lastUsedAt: view.lastUsedAt });
     }
     return found;
+  }
+
+  async *allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
+    yield [...this.views.values()].map(summaryEntry);
   }
 }

@@ -1,6 +1,6 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
-import type { KeyUsageSummary, KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
@@ -35,9 +35,30 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
       return found;
     });
   }
+
+  /** One pass over the collection with no filter and no sort: FerretDB 1.24 would scan it again for each page of a `_id` range. */
+  async *allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
+    const cursor = this.views.find({}, { projection: { ...SUMMARY_FIELDS, revision: 1 }, batchSize: SUMMARY_BATCH });
+    let batch: KeyUsageSummaryEntry[] = [];
+    try {
+      for await (const doc of cursor) {
+        batch.push({ keyId: doc._id, accepted: doc.accepted, rateLimited: doc.rateLimited, lastUsedAt: doc.lastUsedAt, revision: doc.revision });
+        if (batch.length === SUMMARY_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (error) {
+      await unlessUnreachable(() => Promise.reject(error));
+    } finally {
+      await cursor.close();
+    }
+    yield batch;
+  }
 }
 
 const SUMMARY_CONCURRENCY = 32;
+const SUMMARY_BATCH = 5000;
 const SUMMARY_FIELDS = { accepted: 1, rateLimited: 1, lastUsedAt: 1 } as const;
 
 /** Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. */

@@ -1,6 +1,6 @@
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type Database from 'better-sqlite3';
-import type { KeyUsageSummary, KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface KeyUsageRow {
@@ -62,6 +62,21 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
     return found;
   }
 
+  /** Page by page in key order, each page read whole: an open iterator would keep the connection busy between pages. */
+  async *allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
+    const page = this.db
+      .prepare<[string, number], [string, number, number, string, number]>(
+        'SELECT key_id, accepted, rate_limited, last_used_at, revision FROM key_usage WHERE key_id > ? ORDER BY key_id LIMIT ?',
+      )
+      .raw(true);
+    for (let after = ''; ; ) {
+      const rows = page.all(after, SUMMARY_BATCH);
+      yield rows.map(([keyId, accepted, rateLimited, lastUsedAt, revision]) => ({ keyId, accepted, rateLimited, lastUsedAt, revision }));
+      if (rows.length < SUMMARY_BATCH) return;
+      after = rows[rows.length - 1][0];
+    }
+  }
+
   private summaryStatement(count: number): Database.Statement<string[], SummaryRow> {
     let statement = this.summaryStatements.get(count);
     if (!statement) {
@@ -79,6 +94,7 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
 
 type SummaryRow = [keyId: string, accepted: number, rateLimited: number, lastUsedAt: string];
 const MAX_CACHED_STATEMENTS = 16;
+const SUMMARY_BATCH = 5000;
 
 function toView(row: KeyUsageRow): KeyUsageView {
   return {

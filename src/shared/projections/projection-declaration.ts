@@ -15,6 +15,11 @@ export interface ProjectionContext<S> {
    * request thread, where the feature's Nest providers live. Elsewhere it throws.
    */
   provided<T>(token: abstract new (...args: never[]) => T): T;
+  /**
+   * Hands what a projection has just stored to the request thread, wherever the projection runs: its
+   * declaration's `onPublished` receives it there (in the CLI, nobody does). In order, after the write.
+   */
+  publish(projection: string, payload: unknown): void;
 }
 
 /**
@@ -44,4 +49,6 @@ export interface ProjectionDeclaration<S = unknown> {
   readonly enforcesAccess?: boolean;
   /** Builds the projection on the calling thread's stores; null when configuration turns it off. */
   open(context: ProjectionContext<S>): Promise<Projection | null>;
+  /** On the request thread: receives what the projection publishes (ProjectionContext.publish), wherever it runs. */
+  readonly onPublished?: (payload: unknown, provided: ProjectionContext<S>['provided']) => void;
 }

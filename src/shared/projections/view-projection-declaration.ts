@@ -9,6 +9,8 @@ export function viewProjectionDeclaration<V extends { revision: number }, S>(
   definition: ViewProjectionDefinition<V>,
   placement: Pick<ProjectionDeclaration, 'runsOn'> & Partial<Pick<ProjectionDeclaration, 'role'>>,
   openStore: (storage: S) => Promise<ViewStore<V>>,
+  /** Optional: what of each stored view the request thread is sent, and what receives it there. */
+  published?: { of(views: readonly V[]): unknown; receive: NonNullable<ProjectionDeclaration<S>['onPublished']> },
 ): ProjectionDeclaration<S> {
   return {
     name: definition.name,
@@ -16,6 +18,8 @@ export function viewProjectionDeclaration<V extends { revision: number }, S>(
     runsOn: placement.runsOn,
     role: placement.role ?? 'read-model',
     rebuiltByReplay: true,
-    open: async ({ storage }: ProjectionContext<S>) => new ViewProjection(definition, await openStore(storage)),
+    open: async ({ storage, publish }: ProjectionContext<S>) =>
+      new ViewProjection(definition, await openStore(storage), published && ((views) => publish(definition.name, published.of(views)))),
+    ...(published ? { onPublished: published.receive } : {}),
   };
 }

@@ -141,3 +141,25 @@ describe('ViewProjection keeping the views it wrote (keepsRecentViews)', () => {
     expect(writes.at(-1)).toBe('save a=9 @14');
   });
 });
+
+describe('ViewProjection telling what it stored (onWritten: what ProjectionContext.publish sends)', () => {
+  it('tells each batch’s changed views once they are stored, in bulk too', async () => {
+    const { store } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
+    const told: string[][] = [];
+    const projection = new ViewProjection(counting, store, (views) => told.push(views.map((v) => `${v.id}=${v.count}`)));
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
+    projection.beginBulk();
+    await projection.handle([counted('b', 13, 1), counted('c', 14, 0)]);
+    await projection.endBulk();
+    expect(told).toEqual([['a=6', 'b=1'], ['b=2', 'c=1']]);
+  });
+
+  it('tells nothing of a batch whose write failed', async () => {
+    const { store } = recordingStore([], false);
+    const told: unknown[] = [];
+    const failing: ViewStore<Counter> = { ...store, save: async () => Promise.reject(new Error('store down')) };
+    const projection = new ViewProjection(counting, failing, (views) => told.push(views));
+    await expect(projection.handle([counted('a', 10, 0)])).rejects.toThrow('store down');
+    expect(told).toEqual([]);
+  });
+});

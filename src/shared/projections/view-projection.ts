@@ -60,6 +60,8 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
     private readonly store: ViewStore<V>,
+    /** Told of every view once it is stored (ProjectionContext.publish): never of one a failed write left out. */
+    private readonly onWritten?: (views: readonly V[]) => void,
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
@@ -114,12 +116,15 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
    * are inserted first: a new key's view, and nearly every view of a rebuild, is an insert, not an upsert.
    */
   private async write(changed: ReadonlyMap<string, V>, stored: ReadonlySet<string>, position: number): Promise<void> {
-    if (!this.store.insertNew) return this.store.save([...changed.values()], position);
-    const fresh: V[] = [];
-    const held: V[] = [];
-    for (const [id, view] of changed) (stored.has(id) ? held : fresh).push(view);
-    if (fresh.length > 0) await this.store.insertNew(fresh);
-    await this.store.save(held, position);
+    if (!this.store.insertNew) await this.store.save([...changed.values()], position);
+    else {
+      const fresh: V[] = [];
+      const held: V[] = [];
+      for (const [id, view] of changed) (stored.has(id) ? held : fresh).push(view);
+      if (fresh.length > 0) await this.store.insertNew(fresh);
+      await this.store.save(held, position);
+    }
+    if (changed.size > 0) this.onWritten?.([...changed.values()]);
   }
 
   /** The views the batch touches, less those it starts itself (startsView) and those `known` already. */

@@ -26,6 +26,13 @@ export interface KeyUsageView {
 /** The part of a usage view a listing shows: read without the hourly series, which only the key's own page needs. */
 export type KeyUsageSummary = Pick<KeyUsageView, 'accepted' | 'rateLimited' | 'lastUsedAt'>;
 
+/** A summary with its key and its view's revision: what the summary table holds and is sent. */
+export type KeyUsageSummaryEntry = KeyUsageSummary & Pick<KeyUsageView, 'keyId' | 'revision'>;
+
+export function summaryEntry({ keyId, accepted, rateLimited, lastUsedAt, revision }: KeyUsageView): KeyUsageSummaryEntry {
+  return { keyId, accepted, rateLimited, lastUsedAt, revision };
+}
+
 const HOURS_KEPT = 48;
 const HOUR_MS = 3_600_000;
 

@@ -10,4 +10,5 @@ export interface ProjectionThreadData {
 
 export type ProjectionThreadMessage =
   | { kind: 'status'; statuses: ProjectionStatus[] }
-  | { kind: 'log'; level: 'warn' | 'error'; message: string };
+  | { kind: 'log'; level: 'warn' | 'error'; message: string }
+  | { kind: 'published'; projection: string; payload: unknown };

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Environment } from '../../../shared/config/environment.js';
-import type { ProjectionDeclaration, ProjectionLog } from '../../../shared/projections/projection-declaration.js';
+import type { ProjectionContext, ProjectionDeclaration, ProjectionLog } from '../../../shared/projections/projection-declaration.js';
 import { builtModuleUrl } from '../../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../../shared/runtime/finish-worker.js';
 import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
@@ -30,6 +30,8 @@ export class ProjectionThread {
     /** The read-model generation the request thread serves: the thread writes the same one (moveTo follows a switch). */
     private generation: number,
     private readonly log: ProjectionLog,
+    /** Receives what the thread's projections publish (ProjectionContext.publish), in order. */
+    private readonly onPublished: ProjectionContext<unknown>['publish'] = () => undefined,
   ) {
     this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }));
     this.byName = new Map(this.projections.map((projection) => [projection.projection.name, projection]));
@@ -86,6 +88,7 @@ export class ProjectionThread {
     worker.unref();
     worker.on('message', (message: ProjectionThreadMessage) => {
       if (message.kind === 'log') return this.log(message.level, message.message);
+      if (message.kind === 'published') return this.onPublished(message.projection, message.payload);
       for (const status of message.statuses) this.byName.get(status.name)?.report(status);
       if (message.statuses.every((status) => status.running)) this.restartDelay = RESTART_MIN_MS;
     });

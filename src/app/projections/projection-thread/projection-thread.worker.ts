@@ -22,7 +22,8 @@ const store = await openEventStore(config);
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
 const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message), generation });
 const declarations = PROJECTIONS.filter((declaration) => declaration.runsOn === 'projection-thread');
-const opened = await openProjections(declarations, { store, storage, config, log, provided: nothingProvided('on the projection thread') });
+const publish = (projection: string, payload: unknown) => post({ kind: 'published', projection, payload });
+const opened = await openProjections(declarations, { store, storage, config, log, provided: nothingProvided('on the projection thread'), publish });
 if (opened.length !== declarations.length) {
   // The request thread mirrors every declared one and would wait for it: none may be turned off here.
   throw new Error('A projection declared to run on the projection thread was turned off by configuration');

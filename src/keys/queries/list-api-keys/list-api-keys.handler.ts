@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UnknownReference } from '../../../shared/application/errors.js';
-import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
+import { KEY_USAGE_SUMMARIES, type KeyUsageSummaries } from '../../../usage/projection/key-usage-read-model.port.js';
 import { API_KEY_QUERIES, type ApiKeyQueries } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
 
@@ -9,7 +9,7 @@ import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
 export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKeyListing> {
   constructor(
     @Inject(API_KEY_QUERIES) private readonly keys: ApiKeyQueries,
-    @Inject(KEY_USAGE_READ_MODEL) private readonly usage: KeyUsageReadModel,
+    @Inject(KEY_USAGE_SUMMARIES) private readonly usage: KeyUsageSummaries,
   ) {}
 
   async execute(query: ListApiKeysQuery): Promise<ApiKeyListing> {
