@@ -26,8 +26,8 @@ export class RevokeApiKeyController {
   @ApiOperation({
     summary: 'Revoke an API key',
     description:
-      'Immediate and irreversible. Revoking a revoked key changes nothing and answers the same. When the key views lag or ' +
-      'their store is down, the answer is the key as the event log has it, with `ParseSphere-Read-Models: catching-up`: ' +
+      'Immediate and irreversible. Revoking a revoked key changes nothing and answers the same. When the key\'s usage ' +
+      'cannot be read, the answer carries it as the event log has it, with `ParseSphere-Read-Models: catching-up`: ' +
       'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
