@@ -6,6 +6,7 @@ import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-th
 import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
 import { entries } from './persistent-map.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 const SECOND = 1000;
@@ -108,17 +109,6 @@ function run(
 
 const rules = (findings: readonly AnomalyDetectedData[]) => findings.map((f) => f.rule);
 
-/** Deterministic jitter for synthetic traffic (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 describe('anomaly detector', () => {
   describe('rate_spike', () => {
@@ -356,7 +346,7 @@ describe('anomaly detector', () => {
 
   describe('ordinary traffic', () => {
     it('raises nothing for ~10 uses a minute from 3 addresses of one /24 over 3 days, with stray failures', () => {
-      const random = seeded(42);
+      const random = seededRandom(42);
       const events: DetectorInput[] = [created(T0 - HOUR)];
       for (let minute = 0; minute < 3 * 24 * 60; minute++) {
         const count = 7 + Math.floor(random() * 7);
@@ -473,7 +463,7 @@ describe('anomaly detector', () => {
 
   describe('bounded state', () => {
     it('keeps a small state after 100k events over 10 days from many addresses and networks', () => {
-      const random = seeded(7);
+      const random = seededRandom(7);
       const keys = ['key-a', 'key-b', 'key-c'];
       let state = initialDetectorState();
       let findings = 0;

@@ -7,26 +7,16 @@ import { API_KEY_EVENT_TYPES } from '../domain/api-key-events.js';
 import type { ApiKeyQueries, ApiKeyListQuery } from '../projection/api-key-read-model.port.js';
 import { type ApiKeyView, foldApiKeyView, KEY_STATUSES } from '../projection/api-key-view.js';
 import { KeyTable } from './key-table.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 
 const ACCOUNTS = ['acct_a', 'acct_b', 'acct_c'];
 const START = Date.UTC(2026, 0, 1);
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString();
 
-/** A small deterministic generator (mulberry32), so a failure names its seed and can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Keys created in three accounts and put through every kind of change by the real decider, into a real log. */
 async function randomLog(seed: number): Promise<{ events: RecordedEvent[]; keys: Map<string, string> }> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
   const store = new InMemoryEventStore();
   const keys = new Map<string, string>();
@@ -117,7 +107,7 @@ describe('KeyTable as the key queries: what the stored key views would answer, f
       // Fed the whole log in batches of any size.
       const fed = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
       await fed.checkpoint();
-      await splitIntoBatches(fed, events, random(seed + 100));
+      await splitIntoBatches(fed, events, seededRandom(seed + 100));
 
       // Loaded from views fresher than their checkpoint, then following the log from that checkpoint: the
       // events the views already hold come again and change nothing.
@@ -126,7 +116,7 @@ describe('KeyTable as the key queries: what the stored key views would answer, f
       await snapshot.save(viewsAsOf(events, events[Math.floor((2 * events.length) / 3)].position), checkpoint);
       const loaded = new KeyTable(snapshot);
       expect(await loaded.checkpoint()).toBe(checkpoint);
-      await splitIntoBatches(loaded, events.filter((event) => event.position > checkpoint), random(seed + 200));
+      await splitIntoBatches(loaded, events.filter((event) => event.position > checkpoint), seededRandom(seed + 200));
 
       for (const now of [at(0), at(2000), at(4100), at(9000)]) {
         const expected = await everyPage(views, now);
