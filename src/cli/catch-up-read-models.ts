@@ -50,4 +50,3 @@ export async function catchUpReadModels(app: INestApplicationContext, environmen
     await feedInBulk(store, [projection], { after: await projection.checkpoint(), types: projection.eventTypes });
   }
 }
-

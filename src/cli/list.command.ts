@@ -21,8 +21,8 @@ export interface ListOptions {
 
 /**
  * An account's keys, newest first and redacted, through the same query handler as GET /v1/api-keys and
- * paged the same way (--limit, --starting-after); --all follows every page. With no service running, the
- * read models are first brought up to the end of the log (by a running service, or here).
+ * paged the same way (--limit, --starting-after); --all follows every page. The read models are first brought
+ * up to the end of the log: by the running service (waited for), or here when none runs.
  */
 export async function list(options: ListOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);

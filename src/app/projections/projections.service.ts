@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { ModuleRef } from '@nestjs/core';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
-import type { ProjectionDeclaration } from '../../shared/projections/projection-declaration.js';
+import type { ProjectionContext, ProjectionDeclaration } from '../../shared/projections/projection-declaration.js';
 import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../shared/projections/projection-runner.js';
 import { GENERATION_SWITCH, type GenerationSwitch } from '../../shared/storage/generation-switch.js';
@@ -10,7 +10,6 @@ import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port
 import type { Storage } from '../storage/storage.js';
 import { openProjections, RUNNER_RETRY } from './open-projections.js';
 import { PROJECTIONS } from './projection-catalog.js';
-import type { ProjectionContext } from '../../shared/projections/projection-declaration.js';
 import { ProjectionThread } from './projection-thread/projection-thread.js';
 
 const LAG_COUNT_CAP = 1000;

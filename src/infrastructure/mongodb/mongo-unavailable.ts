@@ -95,6 +95,11 @@ export async function unlessUnreachable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw isMongoUnavailable(error) ? new StoreUnavailableError('MongoDB', error) : error;
+    throw asStoreError(error);
   }
+}
+
+/** A driver failure as the service reports it: StoreUnavailableError when the server is unavailable, else as is. */
+export function asStoreError(error: unknown): unknown {
+  return isMongoUnavailable(error) ? new StoreUnavailableError('MongoDB', error) : error;
 }

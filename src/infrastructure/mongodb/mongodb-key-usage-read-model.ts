@@ -1,7 +1,7 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
-import { unlessUnreachable } from './mongo-unavailable.js';
+import { asStoreError, unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
@@ -49,7 +49,7 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
         }
       }
     } catch (error) {
-      await unlessUnreachable(() => Promise.reject(error));
+      throw asStoreError(error);
     } finally {
       await cursor.close();
     }

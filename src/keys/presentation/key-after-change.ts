@@ -36,9 +36,9 @@ export interface ChangedKey {
 }
 
 /**
- * The changed key with its usage, once the key views have caught up with the change, so that a read after the
- * answer sees it; when they lag (or their store is down), with its usage as the log has it and
- * `ParseSphere-Read-Models: catching-up`: the change is recorded and in force, so it is no 503.
+ * The changed key with its usage, once every read model of key events (the key table) has the change, so that a
+ * read after the answer sees it; when that times out or the key's usage cannot be read, with its usage as the
+ * log has it and `ParseSphere-Read-Models: catching-up`: the change is recorded and in force, so it is no 503.
  */
 export async function presentChangedKey(projections: ProjectionProgress, queryBus: QueryBus, res: Response, change: ChangedKey): Promise<ApiKeyResponse> {
   const { keyId, position, view, now } = change;

@@ -3,7 +3,7 @@ import type { KeyUsageSummary } from '../../../usage/projection/key-usage-view.j
 
 /**
  * A key's usage summary alone (the answer to a change has the key's view from its decision already): from the
- * usage views, or replayed from the log when they lag.
+ * usage summaries (KEY_USAGE_SUMMARIES), or replayed from the log when they cannot be read.
  */
 export class GetKeyUsageSummaryQuery extends Query<KeyUsageSummary | undefined> {
   constructor(
