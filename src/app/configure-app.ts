@@ -14,7 +14,7 @@ import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { HttpObservation } from './observability/http-observation.js';
-import { API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
+import { API_KEY_SECURITY, API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -25,9 +25,15 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('trust proxy', parseTrustProxy(environment.TRUST_PROXY) ?? false);
   applyConnectionLimits(app.getHttpServer(), environment);
   app.use(requestIdMiddleware);
-  app.use(app.get(HttpObservation).middleware);
+  const observation = app.get(HttpObservation);
+  app.use(observation.middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
-  serveAheadOfFramework(app.getHttpServer(), edgeRoutes, (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'));
+  serveAheadOfFramework(
+    app.getHttpServer(),
+    edgeRoutes,
+    (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
+    observation.observe,
+  );
   app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));
   // The body is read after authentication, by an interceptor (guards run first): see JsonBodyInterceptor.
   app.useGlobalInterceptors(new JsonBodyInterceptor());
@@ -39,7 +45,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setTitle('ParseSphere Keys')
       .setDescription('Issue, list and revoke ParseSphere API keys.')
       .setVersion('1')
-      .addBearerAuth(API_KEY_SECURITY_SCHEME, 'bearer')
+      .addBearerAuth(API_KEY_SECURITY_SCHEME, API_KEY_SECURITY)
       .addBearerAuth(SERVICE_CREDENTIAL_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY)
       .build(),
     { extraModels: edgeRoutes.flatMap((route) => route.openApiModels as unknown as (new () => unknown)[]) },

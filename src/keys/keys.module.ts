@@ -6,6 +6,7 @@ import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js
 import { UsageModule } from '../usage/usage.module.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
+import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
 import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
@@ -28,8 +29,8 @@ import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-summary.handler.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
-import { ListApiKeysController } from './queries/list-api-keys/list-api-keys.controller.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
+import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.http-handler.js';
 
 /**
  * The keys feature: its routes, the guard that authenticates every other route, the verify edge route, and
@@ -39,7 +40,6 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
   imports: [UsageModule],
   controllers: [
     CreateApiKeyController,
-    ListApiKeysController,
     GetApiKeyController,
     GetApiKeyHistoryController,
     RevokeApiKeyController,
@@ -66,10 +66,12 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
     ...KEY_COMMAND_HANDLERS,
     KeyExpiryScheduler,
     ListApiKeysHandler,
+    ListApiKeysHttpHandler,
     GetApiKeyHandler,
     GetKeyUsageSummaryHandler,
     GetApiKeyHistoryHandler,
     ApiKeyVerifier,
+    ApiKeyAuthenticator,
     AuthFailureLimiter,
     AuthenticationMetrics,
     ServiceCredential,

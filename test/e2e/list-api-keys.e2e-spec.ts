@@ -100,4 +100,58 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     const res = await request(t.http).get('/v1/api-keys?starting_after=550e8400-e29b-41d4-a716-446655440000').set(bearer(admin)).expect(404);
     expect(res.body.error).toEqual({ type: 'not_found_error', message: 'starting_after: no such API key in this account.' });
   });
+
+  describe('served ahead of the framework, it answers as the routes Nest serves do', () => {
+    // GET /v1/api-keys/{id}/events goes through express, the guard, the body interceptor and the validation pipe.
+    const nestRoute = () => `/v1/api-keys/${firstId}/events`;
+    let firstId: string;
+    beforeAll(async () => {
+      firstId = (await request(t.http).get('/v1/api-keys?limit=100').set(bearer(admin)).expect(200)).body.data.at(-1).id;
+    });
+    const answer = (res: request.Response) => ({
+      status: res.status,
+      body: res.body,
+      headers: Object.fromEntries(
+        ['content-type', 'www-authenticate', 'retry-after', 'ratelimit-limit', 'ratelimit-reset'].map((name) => [name, res.headers[name]]),
+      ),
+    });
+    const both = async (send: (path: string) => request.Test) => [answer(await send('/v1/api-keys')), answer(await send(nestRoute()))];
+
+    it.each([
+      ['text that is not JSON', 'text/plain', 'hello'],
+      ['JSON that does not parse', 'application/json', '{"a":'],
+      ['JSON in another charset', 'application/json; charset=latin1', '{}'],
+    ])('refuses a body of %s alike', async (_what, type, body) => {
+      const [edge, nest] = await both((path) => request(t.http).get(path).set(bearer(admin)).set('Content-Type', type).send(body));
+      expect(edge.status).toBeGreaterThanOrEqual(400);
+      expect(edge).toEqual(nest);
+    });
+
+    it('takes a JSON body it does not need, as the other GET routes do', async () => {
+      const [edge, nest] = await both((path) => request(t.http).get(path).set(bearer(admin)).send({ ignored: true }));
+      expect([edge.status, nest.status]).toEqual([200, 200]);
+    });
+
+    it('refuses an out-of-range limit and an unknown parameter with the same messages', async () => {
+      const [edge, nest] = await both((path) => request(t.http).get(`${path}?limit=0&colour=blue`).set(bearer(admin)));
+      expect(edge).toEqual({ ...nest, body: { error: { type: 'invalid_request_error', message: 'limit must be an integer between 1 and 100; colour is not a known field' } } });
+    });
+
+    it('refuses a missing, a wrong and an over-limit key with the same status, body and headers', async () => {
+      for (const authorization of [undefined, 'Basic abc', `Bearer ${admin}x`]) {
+        const [edge, nest] = await both((path) => {
+          const call = request(t.http).get(path);
+          return authorization === undefined ? call : call.set('Authorization', authorization);
+        });
+        expect(edge.status).toBe(401);
+        expect(edge).toEqual(nest);
+      }
+      const limited = (await t.bootstrapKey('acme', 'one a minute', { requests: 1, perSeconds: 60 })).key;
+      await request(t.http).get('/v1/api-keys').set(bearer(limited)).expect(200);
+      const [edge, nest] = await both((path) => request(t.http).get(path).set(bearer(limited)));
+      expect(edge.status).toBe(429);
+      expect(edge.headers['retry-after']).toBeDefined();
+      expect(edge).toEqual(nest);
+    });
+  });
 });

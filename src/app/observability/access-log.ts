@@ -1,6 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../../shared/domain/secret-redaction.js';
+import type { RequestObserver } from '../../shared/http/front-route.js';
 import type { Histogram } from '../../shared/metrics/metrics.port.js';
 
 /**
@@ -15,43 +17,52 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export type RequestDurationLabels = 'method' | 'route' | 'status';
 
 /**
- * One access-log line and one observation of the request-duration histogram per request that express
- * serves, written when the response is done (or the connection dropped). The line holds the route template,
- * never the URL (a path or query may carry what a caller should not have put there), and never a header:
- * at debug, the request headers come along, keys in their values redacted, the credential ones by the logger.
- * The edge routes (verify) are served ahead of express and never come here (see VerifyOutcomes).
+ * One access-log line and one observation of the request-duration histogram per request, written when the
+ * response is done (or the connection dropped). The line holds the route template, never the URL (a path or
+ * query may carry what a caller should not have put there), and never a header: at debug, the request
+ * headers come along, keys in their values redacted, the credential ones by the logger. Express's requests
+ * come through accessLogMiddleware; the edge routes served ahead of express that ask for it, straight here.
+ * Verify does not (see VerifyOutcomes).
  */
-export function accessLog(logger: Logger, durations: Histogram<RequestDurationLabels>) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function observeRequests(logger: Logger, durations: Histogram<RequestDurationLabels>): RequestObserver {
+  return (req, res, describe) => {
     const started = process.hrtime.bigint();
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = routeTemplate(req);
+      const { route, requestId, caller } = describe();
+      const method = req.method ?? '';
       const status = res.statusCode;
-      durations.observe({ method: req.method, route, status: String(status) }, seconds);
+      durations.observe({ method, route, status: String(status) }, seconds);
       const level = POLLED_ROUTES.has(route) ? (status < 400 ? 'debug' : 'warn') : status >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
           type: 'access',
-          requestId: req.requestId,
-          method: req.method,
+          requestId,
+          method,
           route,
           status,
           durationMs: Math.round(seconds * 1e6) / 1e3,
-          ...(req.principal ? { keyId: req.principal.keyId, accountId: req.principal.accountId } : {}),
+          ...(caller ? { keyId: caller.keyId, accountId: caller.accountId } : {}),
           ...(res.writableFinished ? {} : { aborted: true }),
           ...(logger.isLevelEnabled('debug') ? { req: { headers: redactedHeaders(req.headers) } } : {}),
         },
         'request',
       );
     });
+  };
+}
+
+/** The observer for every request express serves: its route template once routed, the key once authenticated. */
+export function accessLogMiddleware(observe: RequestObserver) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    observe(req, res, () => ({ route: routeTemplate(req), requestId: req.requestId, caller: req.principal }));
     next();
   };
 }
 
 /** Header values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is redacted. */
-function redactedHeaders(headers: Request['headers']): Record<string, string | string[] | undefined> {
+function redactedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[] | undefined> {
   const redacted: Record<string, string | string[] | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
     redacted[name] = Array.isArray(value) ? value.map(redactSecrets) : value === undefined ? value : redactSecrets(value);

@@ -1,24 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
-import { accessLog } from './access-log.js';
+import type { RequestObserver } from '../../shared/http/front-route.js';
+import { accessLogMiddleware, observeRequests } from './access-log.js';
 import { ROOT_LOGGER } from './root-logger.token.js';
 
 /** Seconds; from a millisecond answer of the key table to a request stuck behind a slow store. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** The access log and the request-duration histogram, as one express middleware installed first by configureApp. */
+/**
+ * The access log and the request-duration histogram: an express middleware installed first by configureApp,
+ * and the same observer for the edge routes that ask for it.
+ */
 @Injectable()
 export class HttpObservation {
-  readonly middleware: ReturnType<typeof accessLog>;
+  readonly observe: RequestObserver;
+  readonly middleware: ReturnType<typeof accessLogMiddleware>;
 
   constructor(@Inject(ROOT_LOGGER) logger: Logger, @Inject(Metrics) metrics: Metrics) {
     const durations = metrics.histogram({
       name: 'parsesphere_http_request_duration_seconds',
-      help: 'Duration of the requests served through express (every route but POST /v1/keys/verify), by route template and status.',
+      help: 'Duration of the requests served (every route but POST /v1/keys/verify), by route template and status.',
       labelNames: ['method', 'route', 'status'],
       buckets: DURATION_BUCKETS,
     });
-    this.middleware = accessLog(logger.child({ context: 'Http' }), durations);
+    this.observe = observeRequests(logger.child({ context: 'Http' }), durations);
+    this.middleware = accessLogMiddleware(this.observe);
   }
 }

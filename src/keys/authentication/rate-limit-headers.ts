@@ -1,8 +1,8 @@
-import type { Response } from 'express';
+import type { OutgoingMessage } from 'node:http';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 
 /** The IETF RateLimit header fields, on every authenticated answer; Retry-After when refused. */
-export function setRateLimitHeaders(res: Response, rate: RateDecision): void {
+export function setRateLimitHeaders(res: OutgoingMessage, rate: RateDecision): void {
   res.setHeader('RateLimit-Limit', String(rate.limit));
   res.setHeader('RateLimit-Remaining', String(rate.remaining));
   res.setHeader('RateLimit-Reset', String(rate.resetSeconds));

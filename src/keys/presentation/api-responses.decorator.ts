@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
+export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: the message names the field.',
   401: 'Missing, malformed, unknown, revoked, expired or disabled API key (one answer for all).',
   403: 'The key lacks the permission the route needs (keys:read to read, keys:write to change), may not be used from this address, or may not grant what was asked.',

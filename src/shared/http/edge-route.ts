@@ -1,15 +1,12 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { FrontRouteHandler } from './front-route.js';
+import type { FrontRoute } from './front-route.js';
 
 /**
  * A route a feature serves straight from node:http, ahead of express and Nest (see front-route.ts).
  * No controller describes it, so it adds its own entry to the OpenAPI document.
  */
-export interface EdgeRoute {
-  readonly method: string;
-  readonly path: string;
-  readonly handle: FrontRouteHandler;
+export interface EdgeRoute extends FrontRoute {
   /** False when the route is switched off by configuration (it then answers 404 like an unknown path). */
   readonly served: boolean;
   /** Schemas its entry refers to by $ref. */

@@ -3,19 +3,39 @@ import proxyaddr from 'proxy-addr';
 import { requestIdFrom } from './request-id.js';
 import { carryRequestId } from './send-json.js';
 
+/** Who made a request, once authentication knows: the access log names the key and its account. */
+export interface RequestCaller {
+  readonly keyId: string;
+  readonly accountId: string;
+}
+
 /** What the express middleware would have given a route: its request id and the client's address. */
 export interface FrontRouteContext {
   readonly requestId: string;
   readonly clientIp: string;
+  /** Set by the route once it has authenticated the request. */
+  caller?: RequestCaller;
 }
 
 export type FrontRouteHandler = (req: IncomingMessage, res: ServerResponse, context: FrontRouteContext) => void;
 
 export interface FrontRoute {
-  readonly method: string;
+  readonly methods: readonly string[];
   readonly path: string;
   readonly handle: FrontRouteHandler;
+  /** True for a route that gets the access log line and the duration observation every express route gets. */
+  readonly observed: boolean;
 }
+
+/** What the access log and the duration histogram say of a request, asked once it is over. */
+export interface ObservedRequest {
+  readonly route: string;
+  readonly requestId: string;
+  readonly caller?: RequestCaller;
+}
+
+/** Watches a request until its answer is done or its connection dropped, then logs and measures it. */
+export type RequestObserver = (req: IncomingMessage, res: ServerResponse, describe: () => ObservedRequest) => void;
 
 /**
  * Serves some routes straight from node:http, ahead of express and Nest, whose per-request work (router,
@@ -28,6 +48,7 @@ export function serveAheadOfFramework(
   server: Server,
   routes: readonly FrontRoute[],
   trustProxy: (address: string, hop: number) => boolean,
+  observe: RequestObserver,
 ): void {
   if (routes.length === 0) return;
   const framework = server.listeners('request') as RequestListener[];
@@ -41,12 +62,14 @@ export function serveAheadOfFramework(
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Answered through sendJson, which writes it in X-Request-Id with the other headers.
     carryRequestId(res, requestId);
-    route.handle(req, res, { requestId, clientIp: proxyaddr(req, trustProxy) });
+    const context: FrontRouteContext = { requestId, clientIp: proxyaddr(req, trustProxy) };
+    if (route.observed) observe(req, res, () => ({ route: route.path, requestId, caller: context.caller }));
+    route.handle(req, res, context);
   });
 }
 
 function routeFor(table: readonly FrontRoute[], req: IncomingMessage): FrontRoute | undefined {
-  for (const route of table) if (req.method === route.method && matches(req.url ?? '', route.path)) return route;
+  for (const route of table) if (route.methods.includes(req.method ?? '') && matches(req.url ?? '', route.path)) return route;
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { UnsupportedMediaType } from '../application/errors.js';
 import { checkJsonShape } from './json-shape.js';
-import { BODY_REFUSALS, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
+import { BODY_REFUSALS, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
 const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
 
@@ -25,7 +25,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
   }
 
   private async read(req: Request, res: Response): Promise<void> {
-    if (hasBody(req)) {
+    if (hasRequestBody(req)) {
       if (!req.is('application/json')) throw new UnsupportedMediaType(BODY_REFUSALS.notJson);
       const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
       if (!ACCEPTED_CONTENT_ENCODINGS.has(encoding)) throw new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported);
@@ -34,8 +34,4 @@ export class JsonBodyInterceptor implements NestInterceptor {
     checkJsonShape(req.body);
     checkJsonShape(req.query);
   }
-}
-
-function hasBody(req: Request): boolean {
-  return (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -3,7 +3,7 @@ import type { EdgeRoute } from './edge-route.js';
 import { allowedInstead, servedRoutes } from './method-not-allowed.middleware.js';
 
 const noop = () => undefined;
-const edge = (served: boolean) => ({ method: 'POST', path: '/v1/Edge', served }) as unknown as EdgeRoute;
+const edge = (served: boolean) => ({ methods: ['POST'], path: '/v1/Edge', served }) as unknown as EdgeRoute;
 
 describe('servedRoutes and allowedInstead', () => {
   const app = express();

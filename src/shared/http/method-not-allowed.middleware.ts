@@ -38,7 +38,7 @@ export function servedRoutes(express: Express, edgeRoutes: readonly EdgeRoute[])
     .filter((route) => route.served)
     .map((route): ServedRoute => {
       const own = route.path.toLowerCase();
-      return { matches: (path) => matchesEdgePath(path.toLowerCase(), own), methods: new Set([route.method]) };
+      return { matches: (path) => matchesEdgePath(path.toLowerCase(), own), methods: new Set(route.methods) };
     });
   return [...fromExpress, ...fromEdge];
 }

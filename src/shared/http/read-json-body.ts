@@ -28,6 +28,12 @@ const DECOMPRESSORS: Record<string, (() => Transform) | null> = {
   deflate: () => createInflate(),
 };
 
+/** Whether a request says it carries a body (of any length but zero). */
+export function hasRequestBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 /**
  * Reads and parses a small UTF-8 JSON body, with the same answers as the app's JsonBodyInterceptor:
  * 415 for another media type, charset or Content-Encoding (identity, gzip and deflate are read), 413 beyond

@@ -1,6 +1,9 @@
 import type { SecuritySchemeObject } from '@nestjs/swagger';
 
-/** The name of the service credential's scheme in the OpenAPI document (the API keys' is `bearer`). */
+/** The name of the API keys' scheme in the OpenAPI document (Nest's ApiBearerAuth() default). */
+export const API_KEY_SECURITY = 'bearer';
+
+/** The name of the service credential's scheme in the OpenAPI document. */
 export const SERVICE_CREDENTIAL_SECURITY = 'service_credential';
 
 /** How the OpenAPI document describes an API key: not a JWT, an opaque `sk_` token. */

@@ -16,9 +16,21 @@ export function IntegerQueryParameter(name: string, min: number, max: number): P
   );
 }
 
+/** The one message for an integer out of [min, max] or not an integer at all. */
+export function integerRangeMessage(name: string, min: number, max: number): string {
+  return `${name} must be an integer between ${min} and ${max}`;
+}
+
+/** A query parameter's value read as IntegerQueryParameter reads it: decimal digits within [min, max], or null. */
+export function queryInteger(value: unknown, min: number, max: number): number | null {
+  if (typeof value !== 'string' || !DECIMAL_INTEGER.test(value)) return null;
+  const number = Number(value);
+  return number >= min && number <= max ? number : null;
+}
+
 /** A JSON integer within [min, max], with one message for every way it can be wrong. */
 export function IntegerBetween(name: string, min: number, max: number): PropertyDecorator {
-  const message = `${name} must be an integer between ${min} and ${max}`;
+  const message = integerRangeMessage(name, min, max);
   return applyDecorators(IsInt({ message }), Min(min, { message }), Max(max, { message }));
 }
 

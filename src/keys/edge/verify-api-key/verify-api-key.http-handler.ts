@@ -24,7 +24,9 @@ import { toHttpError } from '../../../shared/http/error-mapping.js';
 @Injectable()
 @EdgeRouteProvider()
 export class VerifyApiKeyHttpHandler implements EdgeRoute {
-  readonly method = 'POST';
+  readonly methods = ['POST'];
+  // Counted by outcome instead (VerifyOutcomes): an access log line per gateway call would cost more than the call.
+  readonly observed = false;
   readonly path = VERIFY_API_KEY_PATH;
   readonly openApiModels = [VerifyApiKeyRequest, VerifyApiKeyResponse, ErrorResponse];
   readonly document = documentVerifyApiKey;

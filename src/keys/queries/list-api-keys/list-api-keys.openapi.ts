@@ -1,0 +1,59 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
+import { API_KEY_SECURITY } from '../../../shared/http/security-schemes.js';
+import { KEY_STATUSES } from '../../projection/api-key-view.js';
+import { ERROR_DESCRIPTIONS } from '../../presentation/api-responses.decorator.js';
+
+export const LIST_API_KEYS_PATH = '/v1/api-keys';
+
+type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
+
+/** The statuses the listing can answer besides 200: those of every authenticated route, and a bad query or cursor. */
+const ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 503];
+
+/**
+ * The listing is served outside Nest's router, so no controller describes it: this entry does, beside the
+ * POST that creates a key on the same path, over the models configureApp registers as extra models.
+ */
+export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
+  const get: Operation = {
+    tags: ['API keys'],
+    summary: 'List API keys',
+    description: 'Newest first, redacted: only the prefix of each key is shown. status= keeps the keys of one status.',
+    operationId: 'listApiKeys',
+    security: [{ [API_KEY_SECURITY]: [] }],
+    parameters: [
+      {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        description: 'Page size.',
+        schema: { type: 'integer', minimum: PAGE_LIMIT.min, maximum: PAGE_LIMIT.max },
+      },
+      {
+        name: 'starting_after',
+        in: 'query',
+        required: false,
+        description: 'Id of the last key of the previous page (any case). It must be a key of this account: otherwise 404.',
+        schema: { type: 'string', format: 'uuid' },
+      },
+      {
+        name: 'status',
+        in: 'query',
+        required: false,
+        description: 'Only keys of this status now: a key past its expiry is expired, a disabled key past its expiry too.',
+        schema: { type: 'string', enum: [...KEY_STATUSES] },
+      },
+    ],
+    responses: {
+      '200': { description: 'A page of keys, newest first.', content: json('ApiKeyListResponse') },
+      ...Object.fromEntries(
+        ERROR_STATUSES.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: json('ErrorResponse') }]),
+      ),
+    },
+  };
+  document.paths[LIST_API_KEYS_PATH] = { ...document.paths[LIST_API_KEYS_PATH], get };
+  return document;
+}

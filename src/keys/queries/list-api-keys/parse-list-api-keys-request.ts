@@ -1,0 +1,44 @@
+import { InvalidRequest } from '../../../shared/application/errors.js';
+import { checkJsonShape } from '../../../shared/http/json-shape.js';
+import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
+import { canonicalUuid, integerRangeMessage, queryInteger } from '../../../shared/http/validation-rules.js';
+import { KEY_STATUSES, type KeyStatus } from '../../projection/api-key-view.js';
+
+/** GET /v1/api-keys's query, read: every parameter is optional. */
+export interface ListApiKeysRequest {
+  readonly limit: number | undefined;
+  /** Lowercase: ids are compared without regard to case. */
+  readonly startingAfter: string | null;
+  readonly status: KeyStatus | null;
+}
+
+export const LIST_QUERY_MESSAGES = {
+  startingAfter: 'starting_after must be an API key id (a UUID)',
+  status: `status must be one of ${KEY_STATUSES.join(', ')}`,
+  limit: integerRangeMessage('limit', PAGE_LIMIT.min, PAGE_LIMIT.max),
+} as const;
+
+const KNOWN = new Set(['limit', 'starting_after', 'status']);
+const isStatus = (value: unknown): value is KeyStatus => (KEY_STATUSES as readonly unknown[]).includes(value);
+
+/**
+ * Reads a parsed query string (node's querystring: a repeated name gives an array) with the messages the
+ * validation pipe gives the routes served by Nest: one per invalid parameter, the declared ones first
+ * (starting_after, status, limit), then each unknown one, joined by "; ".
+ */
+export function parseListApiKeysRequest(query: Record<string, string | string[] | undefined>): ListApiKeysRequest {
+  checkJsonShape(query);
+  const { limit, starting_after: startingAfter, status } = query;
+  const readLimit = limit === undefined ? undefined : queryInteger(limit, PAGE_LIMIT.min, PAGE_LIMIT.max);
+  const readCursor = startingAfter === undefined ? null : canonicalUuid(startingAfter);
+  const problems = [
+    ...(startingAfter !== undefined && readCursor === null ? [LIST_QUERY_MESSAGES.startingAfter] : []),
+    ...(status !== undefined && !isStatus(status) ? [LIST_QUERY_MESSAGES.status] : []),
+    ...(readLimit === null ? [LIST_QUERY_MESSAGES.limit] : []),
+    ...Object.keys(query)
+      .filter((name) => !KNOWN.has(name))
+      .map((name) => `${name} is not a known field`),
+  ];
+  if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
+  return { limit: readLimit ?? undefined, startingAfter: readCursor, status: isStatus(status) ? status : null };
+}
