@@ -632,7 +632,7 @@ function markdown(report) {
   );
   lines.push(
     `| listing / a page of one req/s (c)/(f) (median of rounds: ${ratios.listOverListOneByRound.map((r) => fmt(r, 3)).join(', ')}): ` +
-      `what 20 keys add (proposed fair measure, docs/benchmarks.md) | ${fmt(ratios.listOverListOne, 3)} | (context) | |`,
+      `what 20 keys add | ${fmt(ratios.listOverListOne, 3)} | (context) | |`,
   );
   lines.push(`| verify p99 at saturation (b) | ${fmt(ratios.verifyP99Ms, 2)} ms | ≤ ${TARGET_VERIFY_P99_MS} ms | ${ratios.p99Verdict} |`);
   lines.push(`| floor p99 at saturation (e): what this machine allows any POST route | ${fmt(ratios.floorP99Ms, 2)} ms | (context) | |`);
