@@ -64,6 +64,8 @@ describe('Service logs', () => {
       const newId = created.body.id as string;
       const unauthenticated = await call(url, '/v1/api-keys', { headers: { Authorization: `Bearer ${newKey}x` } });
       expect(unauthenticated.status).toBe(401);
+      const listed = await call(url, '/v1/api-keys?limit=1', { headers: auth });
+      expect(listed.status).toBe(200);
       // A key where it does not belong (the query, a malformed body) must not reach the log either.
       expect((await call(url, `/v1/api-keys?key=${newKey}`, { headers: auth })).status).toBe(400);
       const malformed = await call(url, '/v1/api-keys', {
@@ -111,6 +113,16 @@ describe('Service logs', () => {
         accountId: 'acme',
       });
       expect(access.find((line) => line.requestId === revoked.requestId)).toMatchObject({ method: 'DELETE', route: '/v1/api-keys/:api_key_id', status: 200 });
+      // The listing is served ahead of express: its line is the same, with the key it authenticated.
+      expect(access.find((line) => line.requestId === listed.requestId)).toMatchObject({
+        level: 'info',
+        method: 'GET',
+        route: '/v1/api-keys',
+        status: 200,
+        durationMs: expect.any(Number),
+        keyId: admin.id,
+        accountId: 'acme',
+      });
       const refused = access.find((line) => line.requestId === unauthenticated.requestId);
       expect(refused).toMatchObject({ method: 'GET', route: '/v1/api-keys', status: 401 });
       expect(refused).not.toHaveProperty('keyId');
