@@ -1,5 +1,13 @@
+import 'reflect-metadata';
 import { parse } from 'node:querystring';
+import { IsIn, IsOptional } from 'class-validator';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 import { InvalidRequest } from '../../../shared/application/errors.js';
+import { checkJsonShape } from '../../../shared/http/json-shape.js';
+import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
+import { UuidQueryParameter } from '../../../shared/http/validation-rules.js';
+import { strictValidationPipe } from '../../../shared/http/validation.pipe.js';
+import { KEY_STATUSES } from '../../projection/api-key-view.js';
 import { LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
 
 const read = (query: string) => parseListApiKeysRequest(parse(query));
@@ -56,5 +64,59 @@ describe('parseListApiKeysRequest', () => {
   it('refuses a name that reaches a prototype as the shape check does for every route', () => {
     expect(refusal('__proto__=1')).toBe('__proto__: property __proto__ should not exist');
     expect(refusal('limit=5&constructor=x')).toBe('constructor: property constructor should not exist');
+  });
+});
+
+/** The query DTO the route had while Nest served it: the oracle the parser must agree with. */
+class NestListApiKeysQuery extends PageLimitRequest {
+  @IsOptional()
+  @UuidQueryParameter(LIST_QUERY_MESSAGES.startingAfter)
+  starting_after?: string;
+
+  @IsOptional()
+  @IsIn(KEY_STATUSES, { message: LIST_QUERY_MESSAGES.status })
+  status?: string;
+}
+
+describe('parseListApiKeysRequest against the validation pipe every Nest route uses', () => {
+  const pipe = strictValidationPipe();
+  const throughPipe = async (query: Record<string, unknown>) => {
+    try {
+      checkJsonShape(query);
+      const read = (await pipe.transform(query, { type: 'query', metatype: NestListApiKeysQuery })) as NestListApiKeysQuery;
+      return { limit: read.limit, startingAfter: read.starting_after ?? null, status: read.status ?? null };
+    } catch (error) {
+      return { refused: (error as Error).message };
+    }
+  };
+  const throughParser = (query: Record<string, string | string[] | undefined>) => {
+    try {
+      return parseListApiKeysRequest(query);
+    } catch (error) {
+      return { refused: (error as Error).message };
+    }
+  };
+
+  const NAMES = ['limit', 'limit', 'starting_after', 'starting_after', 'status', 'status', 'colour', 'Limit', 'a[b]', '__proto__', 'constructor'];
+  const VALUES = [
+    '1', '20', '100', '0', '101', '-1', '+3', '007', '1e1', '0x10', ' 5', '5.0', '', 'abc', '99999999999999999',
+    'active', 'disabled', 'expired', 'revoked', 'ACTIVE', '550e8400-e29b-41d4-a716-446655440000',
+    '550E8400-E29B-41D4-A716-446655440000', '550e8400e29b41d4a716446655440000', 'sk_live_abc',
+  ];
+
+  it('gives the same reading or the same message for 3,000 random queries', async () => {
+    const random = seededRandom(15);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const parts = Array.from({ length: Math.floor(random() * 4) }, () => `${pick(NAMES)}=${encodeURIComponent(pick(VALUES))}`);
+      const query = parse(parts.join('&'));
+      const expected = await throughPipe(query);
+      if ('refused' in expected) refused++;
+      expect({ query: parts.join('&'), answer: throughParser(query) }).toEqual({ query: parts.join('&'), answer: expected });
+    }
+    // Both kinds of answer are exercised, not only one.
+    expect(refused).toBeGreaterThan(300);
+    expect(refused).toBeLessThan(2700);
   });
 });
