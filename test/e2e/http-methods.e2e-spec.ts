@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -52,6 +54,30 @@ describe('Methods a path does not serve', () => {
       const res = await call('put', path).expect(405);
       expect([path, res.status]).toEqual([path, 405]);
     }
+  });
+
+  it('serves a request target in absolute form as express does, on the routes served ahead of it too', async () => {
+    // supertest sends origin form only: a raw request on the listening server sends `GET http://host:port/path`.
+    if (!t.http.listening) await new Promise<void>((resolve) => t.http.listen(0, '127.0.0.1', resolve));
+    const { port } = t.http.address() as AddressInfo;
+    const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method, path: `http://127.0.0.1:${port}${path}`, headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const auth = { Authorization: `Bearer ${admin}` };
+    const listed = await send('GET', '/v1/api-keys?limit=1', auth);
+    expect([listed.status, JSON.parse(listed.body).data.length]).toEqual([200, 1]);
+    expect(JSON.parse((await send('GET', '/v1/api-keys?limit=0', auth)).body).error.message).toBe('limit must be an integer between 1 and 100');
+    const verified = await send('POST', '/v1/keys/verify', { Authorization: `Bearer ${VERIFY_TOKEN}`, 'Content-Type': 'application/json' }, JSON.stringify({ key: admin }));
+    expect([verified.status, JSON.parse(verified.body).valid]).toEqual([200, true]);
+    expect((await send('GET', '/health', {})).status).toBe(200);
   });
 
   it('answers before reading the body, whatever it is', async () => {

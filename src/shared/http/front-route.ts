@@ -9,10 +9,14 @@ export interface RequestCaller {
   readonly accountId: string;
 }
 
-/** What the express middleware would have given a route: its request id and the client's address. */
+/** What express would have given a route: its request id, the client's address, the path and the query string. */
 export interface FrontRouteContext {
   readonly requestId: string;
   readonly clientIp: string;
+  /** The request target's path, as sent (not decoded), without the query string. */
+  readonly path: string;
+  /** The query string without its `?`, as sent; empty when there is none. */
+  readonly query: string;
   /** Set by the route once it has authenticated the request. */
   caller?: RequestCaller;
 }
@@ -57,26 +61,47 @@ export function serveAheadOfFramework(
   const table = routes.map((route) => ({ ...route, path: route.path.toLowerCase() }));
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const route = routeFor(table, req);
+    const target = requestTarget(req.url ?? '');
+    const route = routeFor(table, req.method ?? '', target.path);
     if (!route) return next(req, res);
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Answered through sendJson, which writes it in X-Request-Id with the other headers.
     carryRequestId(res, requestId);
-    const context: FrontRouteContext = { requestId, clientIp: proxyaddr(req, trustProxy) };
+    const context: FrontRouteContext = { requestId, clientIp: proxyaddr(req, trustProxy), path: target.path, query: target.query };
     if (route.observed) observe(req, res, () => ({ route: route.path, requestId, caller: context.caller }));
     route.handle(req, res, context);
   });
 }
 
-function routeFor(table: readonly FrontRoute[], req: IncomingMessage): FrontRoute | undefined {
-  for (const route of table) if (route.methods.includes(req.method ?? '') && matches(req.url ?? '', route.path)) return route;
+function routeFor(table: readonly FrontRoute[], method: string, path: string): FrontRoute | undefined {
+  for (const route of table) if (route.methods.includes(method) && matches(path, route.path)) return route;
   return undefined;
 }
 
-function matches(url: string, path: string): boolean {
-  if (url === path) return true;
-  const query = url.indexOf('?');
-  let candidate = (query === -1 ? url : url.slice(0, query)).toLowerCase();
+/**
+ * The path and query string of a request target, in origin form (`/v1/keys/verify?x`) or in the absolute form
+ * a server must also accept (`http://host:3000/v1/keys/verify?x`, RFC 9112 §3.2.2), as express reads it.
+ */
+export function requestTarget(url: string): { path: string; query: string } {
+  let start = 0;
+  if (url.charCodeAt(0) !== SLASH) {
+    const authority = url.indexOf('://');
+    if (authority !== -1) {
+      const slash = url.indexOf('/', authority + 3);
+      const query = url.indexOf('?', authority + 3);
+      start = slash === -1 || (query !== -1 && query < slash) ? (query === -1 ? url.length : query) : slash;
+    }
+  }
+  const query = url.indexOf('?', start);
+  const path = query === -1 ? url.slice(start) : url.slice(start, query);
+  return { path: path === '' ? '/' : path, query: query === -1 ? '' : url.slice(query + 1) };
+}
+
+const SLASH = 0x2f;
+
+function matches(requestPath: string, path: string): boolean {
+  if (requestPath === path) return true;
+  let candidate = requestPath.toLowerCase();
   if (candidate.length === path.length + 1 && candidate.endsWith('/')) candidate = candidate.slice(0, -1);
   return candidate === path;
 }

@@ -49,8 +49,6 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
   };
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
-    const url = req.url ?? '';
-    const queryStart = url.indexOf('?');
     const principal = await this.authenticator.authenticate(
       {
         authorization: req.headers.authorization,
@@ -58,14 +56,14 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
         requestId: context.requestId,
         userAgent: req.headers['user-agent'],
         method: req.method ?? 'GET',
-        path: queryStart === -1 ? url : url.slice(0, queryStart),
+        path: context.path,
       },
       res,
     );
     context.caller = principal;
     // The listing takes no body; one sent anyway is read and refused as on every other route (415, 413, 400).
     if (hasRequestBody(req)) await readJsonBody(req);
-    const request = parseListApiKeysRequest(queryStart === -1 ? {} : parseQueryString(url.slice(queryStart + 1)));
+    const request = parseListApiKeysRequest(parseQueryString(context.query));
     const now = new Date(this.clock.now());
     const page = await this.queryBus.execute(
       new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now),
