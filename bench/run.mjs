@@ -9,7 +9,7 @@
 // verify/floor and listing/health as ratios, plus the KeyUsed events written per second. Prints a Markdown
 // report and writes bench/results/latest.json (and latest.md). For each measured run it also reports where
 // the CPU went (server and its request thread, autocannon, every other process), the CPU per request, and
-// flags runs on a machine that was not quiet. One run at a time: a lock in the temp dir makes
+// flags runs on a machine that was not quiet, and the machine's speed probed just before each run (speedProbeMs). One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
 // Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
@@ -53,6 +53,7 @@ import {
   percentile,
   request,
   ROOT,
+  speedProbeMs,
 } from './lib/common.mjs';
 import { formatSummary, summarizeProfile } from './profile-summary.mjs';
 
@@ -357,6 +358,7 @@ async function cannon(service, options, seconds) {
   const latencies = [];
   // autocannon takes the path from the URL (a top-level `path` option is ignored).
   const { path = '', ...rest } = options;
+  const speedMs = speedProbeMs();
   const instance = autocannon({
     url: `${service.baseUrl}${path}`,
     connections: CONNECTIONS,
@@ -369,7 +371,7 @@ async function cannon(service, options, seconds) {
   const result = await instance;
   const cpuPct = cpu();
   latencies.sort((a, b) => a - b);
-  return { result, latencies, cpuPct };
+  return { result, latencies, cpuPct, speedMs };
 }
 
 /** One target's figures over one or more runs: counts summed, latencies pooled, rates and CPU averaged. */
@@ -413,6 +415,7 @@ function summarize(name, runs) {
       topOthers: runs.flatMap((run) => run.cpuPct.topOthers),
     },
     statusCodes,
+    speedProbeMsByRun: runs.map((run) => run.speedMs),
   };
 }
 
@@ -594,6 +597,14 @@ function markdown(report) {
     const thread = cpuMicrosPerRequest(t, 'requestThreadPct');
     const known = Number.isFinite(thread);
     lines.push(`| ${t.label} | ${known ? fmt(thread, 1) : '—'} | ${known ? fmt(whole - thread, 1) : '—'} | ${fmt(whole, 1)} |`);
+  }
+  lines.push(
+    '',
+    '| The machine\'s speed just before each run: ms for a fixed CPU workload in the load generator (lower is faster) | by run |',
+    '|---|---|',
+  );
+  for (const t of targets.filter((target) => target.speedProbeMsByRun?.every(Number.isFinite))) {
+    lines.push(`| ${t.label} | ${t.speedProbeMsByRun.map((ms) => fmt(ms, 1)).join(', ')} |`);
   }
   const contended = targets.filter((t) => t.cpuPercentOfOneCore.otherPct > CONTENDED_PCT);
   if (contended.length > 0) {

@@ -2,6 +2,7 @@
 // one HTTP request, a closed loop of tasks, percentiles, the machine and code descriptions, the one-benchmark-at-a-time lock and the
 // bare node:http floor server.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -113,6 +114,27 @@ export async function closedLoopOf(count, inFlight, limitSeconds, task, { onAnsw
   await Promise.all(Array.from({ length: inFlight }, worker));
   latencies.sort((a, b) => a - b);
   return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Milliseconds this process takes for a fixed CPU workload (SHA-256 and JSON), the median of three tries. On
+ * the shared 2-vCPU machines the same work takes up to half as long again at times (58.8–100.4 ms for one
+ * workload a few seconds apart, measured 2026-12-02), which moves every figure of a run; measured on the idle
+ * machine just before each run, it tells a slow run from a slow service.
+ */
+export function speedProbeMs() {
+  const block = Buffer.alloc(1024, 7);
+  const once = () => {
+    const started = process.hrtime.bigint();
+    let sink = 0;
+    for (let i = 0; i < 4000; i++) {
+      sink += createHash('sha256').update(block).digest()[0];
+      sink += JSON.stringify({ i, text: String(i), list: [i, i] }).length;
+    }
+    if (sink < 0) throw new Error('unreachable');
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  return median([once(), once(), once()]);
 }
 
 export function median(values) {
