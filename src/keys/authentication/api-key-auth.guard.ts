@@ -23,14 +23,8 @@ export class ApiKeyAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
-      {
-        authorization: req.headers.authorization,
-        address: req.ip ?? 'unknown',
-        requestId: req.requestId,
-        userAgent: req.headers['user-agent'],
-        method: req.method,
-        path: req.path,
-      },
+      req.headers.authorization,
+      { requestId: req.requestId, ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null, method: req.method, path: req.path },
       context.switchToHttp().getResponse<Response>(),
     );
     return true;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OutgoingMessage } from 'node:http';
 import { PermissionDenied, RateLimited, Unauthenticated } from '../../shared/application/errors.js';
-import { ApiKeyVerifier } from './api-key-verifier.js';
+import { ApiKeyVerifier, type UseContext } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { bearerToken } from './bearer-token.js';
 import type { Principal } from './principal.js';
@@ -16,17 +16,8 @@ export function requiredPermission(method: string): string {
   return method === 'GET' || method === 'HEAD' ? 'keys:read' : 'keys:write';
 }
 
-/** What a request presents to be authenticated, read from express's request or straight from node:http's. */
-export interface PresentedCredential {
-  readonly authorization: string | undefined;
-  /** The client's address as the trust-proxy setting gives it. */
-  readonly address: string;
-  readonly requestId: string;
-  readonly userAgent: string | undefined;
-  readonly method: string;
-  /** The path without its query string. */
-  readonly path: string;
-}
+/** The use an API request makes of its key, as recorded: its client's address always known (trust proxy applied). */
+export type ApiRequestUse = UseContext & { ip: string; method: string };
 
 /**
  * Authenticates a request to the /v1 routes by its API key: the per-address failed-auth guard, the key (with
@@ -41,26 +32,19 @@ export class ApiKeyAuthenticator {
     @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter,
   ) {}
 
-  async authenticate(request: PresentedCredential, res: OutgoingMessage): Promise<Principal> {
-    const { address } = request;
+  async authenticate(authorization: string | undefined, use: ApiRequestUse, res: OutgoingMessage): Promise<Principal> {
+    const address = use.ip;
     const guard = this.failures.check(address);
     if (!guard.allowed) {
       throw new RateLimited('Too many failed authentications from this address. Retry later.', guard.retryAfterSeconds);
     }
-    const use = {
-      requestId: request.requestId,
-      ip: address,
-      userAgent: request.userAgent ?? null,
-      method: request.method,
-      path: request.path,
-    };
-    const token = bearerToken(request.authorization);
+    const token = bearerToken(authorization);
     if (!token) {
       this.verifier.recordMissing(use);
       await this.failures.recordFailure(address);
       throw new Unauthenticated('Provide your API key in the Authorization header: "Bearer sk_...".');
     }
-    const verification = await this.verifier.verify(token, use, [requiredPermission(request.method)]);
+    const verification = await this.verifier.verify(token, use, [requiredPermission(use.method)]);
     if (!verification.valid && verification.code === 'INSUFFICIENT_PERMISSIONS') {
       throw new PermissionDenied(`This key lacks the permission ${verification.missing.join(', ')}.`);
     }

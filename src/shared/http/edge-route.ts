@@ -14,6 +14,11 @@ export interface EdgeRoute extends FrontRoute {
   document(document: OpenAPIObject): void;
 }
 
+/** An OpenAPI `content` of JSON whose schema is one of the document's components, for an edge route's entry. */
+export function jsonContent(schema: string) {
+  return { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } };
+}
+
 /** Marks a provider as an EdgeRoute: the app finds every one of them, whichever feature module provides it. */
 export const EdgeRouteProvider = DiscoveryService.createDecorator<void>();
 

@@ -1,12 +1,12 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { jsonContent } from '../../../shared/http/edge-route.js';
 import { SERVICE_CREDENTIAL_SECURITY } from '../../../shared/http/security-schemes.js';
 
 export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
 
 type PathItem = OpenAPIObject['paths'][string];
 
-const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
-const error = (description: string) => ({ description, content: json('ErrorResponse') });
+const error = (description: string) => ({ description, content: jsonContent('ErrorResponse') });
 
 /**
  * The verify route is served outside Nest's router, so no controller describes it: this entry does,
@@ -20,9 +20,9 @@ export function documentVerifyApiKey(document: OpenAPIObject): OpenAPIObject {
       description: 'Needs the service credential (VERIFY_TOKEN). Records the use with the given context.',
       operationId: 'verifyApiKey',
       security: [{ [SERVICE_CREDENTIAL_SECURITY]: [] }],
-      requestBody: { required: true, content: json('VerifyApiKeyRequest') },
+      requestBody: { required: true, content: jsonContent('VerifyApiKeyRequest') },
       responses: {
-        '200': { description: 'The verdict; a valid key also gets its rate-limit state.', content: json('VerifyApiKeyResponse') },
+        '200': { description: 'The verdict; a valid key also gets its rate-limit state.', content: jsonContent('VerifyApiKeyResponse') },
         '400': error('The body is not JSON, not a JSON object, or a field is invalid: the message names it.'),
         '401': error('Missing or wrong service credential.'),
         '404': error('VERIFY_TOKEN is not configured.'),

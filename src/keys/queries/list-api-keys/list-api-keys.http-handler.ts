@@ -50,14 +50,8 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     const principal = await this.authenticator.authenticate(
-      {
-        authorization: req.headers.authorization,
-        address: context.clientIp,
-        requestId: context.requestId,
-        userAgent: req.headers['user-agent'],
-        method: req.method ?? 'GET',
-        path: context.path,
-      },
+      req.headers.authorization,
+      { requestId: context.requestId, ip: context.clientIp, userAgent: req.headers['user-agent'] ?? null, method: req.method ?? 'GET', path: context.path },
       res,
     );
     context.caller = principal;

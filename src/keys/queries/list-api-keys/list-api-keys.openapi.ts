@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { jsonContent } from '../../../shared/http/edge-route.js';
 import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
 import { API_KEY_SECURITY } from '../../../shared/http/security-schemes.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
@@ -8,7 +9,6 @@ export const LIST_API_KEYS_PATH = '/v1/api-keys';
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
-const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 
 /** The statuses the listing can answer besides 200: those of every authenticated route, and a bad query or cursor. */
 const ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 503];
@@ -48,9 +48,9 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
       },
     ],
     responses: {
-      '200': { description: 'A page of keys, newest first.', content: json('ApiKeyListResponse') },
+      '200': { description: 'A page of keys, newest first.', content: jsonContent('ApiKeyListResponse') },
       ...Object.fromEntries(
-        ERROR_STATUSES.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: json('ErrorResponse') }]),
+        ERROR_STATUSES.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: jsonContent('ErrorResponse') }]),
       ),
     },
   };
