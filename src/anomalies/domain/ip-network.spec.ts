@@ -23,4 +23,15 @@ describe('client addresses and networks', () => {
       expect(canonicalAddress(raw)).toBe(raw);
     },
   );
+
+  it('reads IPv4 text, canonical or with leading zeros or spaces, as its octets (5,000 random addresses)', () => {
+    let seed = 5;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0), seed % n);
+    for (let i = 0; i < 5_000; i++) {
+      const octets = Array.from({ length: 4 }, () => random(256));
+      const written = octets.map((octet) => (octet < 100 && random(6) === 0 ? `0${octet}` : String(octet))).join('.');
+      const raw = random(8) === 0 ? ` ${written}` : written;
+      expect([raw, canonicalAddress(raw), networkOf(raw)]).toEqual([raw, octets.join('.'), `${octets.slice(0, 3).join('.')}.0/24`]);
+    }
+  });
 });

@@ -1,3 +1,5 @@
+import { dottedQuadValue } from '../../shared/domain/dotted-quad.js';
+
 /**
  * Client addresses as the detector compares them. Express reports IPv4 clients of a dual-stack socket as
  * `::ffff:a.b.c.d`, so mapped addresses are read as IPv4, and IPv6 text is put in its RFC 5952 form.
@@ -69,6 +71,8 @@ function formatIpv6(groups: number[]): string {
 
 /** The address in one canonical text, or the raw text when it is no IP address. */
 export function canonicalAddress(raw: string): string {
+  // Nearly every use carries a canonical dotted quad already: checked in one pass, it is its own canonical form.
+  if (dottedQuadValue(raw) >= 0) return raw;
   const ip = parseIp(raw);
   if (ip === null) return raw;
   return ip.version === 4 ? ip.octets.join('.') : formatIpv6(ip.groups);
@@ -76,6 +80,7 @@ export function canonicalAddress(raw: string): string {
 
 /** The address's network: IPv4 /24 or IPv6 /48, e.g. `203.0.113.0/24`, `2001:db8:1::/48`; null when no IP. */
 export function networkOf(raw: string): string | null {
+  if (dottedQuadValue(raw) >= 0) return `${raw.slice(0, raw.lastIndexOf('.'))}.0/24`;
   const ip = parseIp(raw);
   if (ip === null) return null;
   if (ip.version === 4) return `${ip.octets.slice(0, 3).join('.')}.0/24`;
