@@ -9,7 +9,8 @@
 // verify/floor and listing/health as ratios, plus the KeyUsed events written per second. Prints a Markdown
 // report and writes bench/results/latest.json (and latest.md). For each measured run it also reports where
 // the CPU went (server and its request thread, autocannon, every other process), the CPU per request, and
-// flags runs on a machine that was not quiet, and the machine's speed probed just before each run (speedProbeMs). One run at a time: a lock in the temp dir makes
+// flags runs on a machine that was not quiet, and the machine's speed probed just before each run (speedProbeMs).
+// Each measured run starts once the projections have caught up and the service is idle (serviceQuiet). One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
 // Env: BENCH_SECONDS (10) per measured target, BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50),
@@ -538,6 +539,37 @@ async function projectionsCaughtUp(service) {
   }
 }
 
+/** Below this share of one core over a second, the service is doing nothing of its own (timers, probes). */
+const QUIET_CPU_SHARE = 0.05;
+const quietWaits = [];
+
+/**
+ * Waits until the service itself is idle: after a burst of uses its projections report no lag before its WAL
+ * checkpoints and detector snapshot are done, and that work (up to 20% of a core, measured) would otherwise run
+ * during the next measured run, the floor's or health's, and slow it.
+ */
+async function serviceQuiet(service) {
+  const started = performance.now();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const before = service.cpuSeconds();
+    await sleep(1000);
+    if (service.cpuSeconds() - before < QUIET_CPU_SHARE) break;
+    if (Date.now() > deadline) {
+      log(`the service still used more than ${QUIET_CPU_SHARE * 100}% of a core 60 s after the load: measuring anyway`);
+      break;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  quietWaits.push(seconds);
+  return seconds;
+}
+
+/** Before a measured run: every projection caught up and the service idle. */
+async function settled(service) {
+  await projectionsCaughtUp(service);
+  await serviceQuiet(service);
+}
 
 // ---------------------------------------------------------------- report
 
@@ -560,7 +592,9 @@ function markdown(report) {
     `Settings: ${report.settings.connections} connections, ${report.settings.seconds} s per measured run + ${report.settings.warmupSeconds} s warm-up per target, ` +
       `(a) and (b) in ${report.settings.rounds} alternating rounds (figures pooled over them), ` +
       `${report.settings.keys} seeded keys, embedded SQLite, USAGE_FLUSH_INTERVAL_MS=${report.settings.usageFlushIntervalMs}` +
-      `${report.settings.profiled ? ', **server CPU-profiled during the verify run (numbers perturbed)**' : ''}.`,
+      `${report.settings.profiled ? ', **server CPU-profiled during the verify run (numbers perturbed)**' : ''}. ` +
+      `Before each measured run the projections caught up and the service idle (under ${QUIET_CPU_SHARE * 100}% of a core over 1 s; ` +
+      `waited ${fmt(Math.min(...report.settings.quietWaitsSeconds), 1)}–${fmt(Math.max(...report.settings.quietWaitsSeconds), 1)} s).`,
     '',
   );
   lines.push('| Figure | Value |', '|---|---:|');
@@ -752,7 +786,7 @@ async function main() {
     // (a) and (b) alternate, so that drift on a shared machine touches both alike; the ratio is the
     // median of the rounds' ratios.
     const keyUsedBefore = await settledKeyUsedCount(service.dataDir);
-    await projectionsCaughtUp(service);
+    await settled(service);
     const healthRuns = [];
     const verifyRuns = [];
     const floorRuns = [];
@@ -760,7 +794,7 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round} of ${ROUNDS}`);
       // The previous verify run left the projections a backlog of uses; health and the floor are measured without it.
-      await projectionsCaughtUp(service);
+      await settled(service);
       healthRuns.push(await measureHealth());
       if (PROFILE && round === 1) await service.ipc('profile-start');
       verifyRuns.push(await measureVerify());
@@ -771,7 +805,7 @@ async function main() {
         profile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
         writeFileSync(join(RESULTS_DIR, 'verify-profile.md'), `${formatSummary(profile)}\n`);
       }
-      await projectionsCaughtUp(service);
+      await settled(service);
       floorRuns.push(await measureFloor());
     }
     floor.stop();
@@ -806,7 +840,7 @@ async function main() {
 
     // (c) an authenticated read route with the admin key (20 per page of the 10,000 seeded keys), in rounds
     // alternating with health, so that listing/health is a ratio within one run like verify/floor.
-    await projectionsCaughtUp(service);
+    await settled(service);
     const adminHeaders = { authorization: `Bearer ${admin.key}` };
     const measureList = await load(service, 'list', { method: 'GET', path: '/v1/api-keys', headers: adminHeaders });
     // (f) the same route for a page of one key: the guard, pipes and framework of every authenticated route with
@@ -817,9 +851,9 @@ async function main() {
     const listHealthRuns = [];
     let listProfile = null;
     for (let round = 1; round <= ROUNDS; round++) {
-      await projectionsCaughtUp(service);
+      await settled(service);
       listHealthRuns.push(await measureHealth());
-      await projectionsCaughtUp(service);
+      await settled(service);
       if (PROFILE && round === 1) await service.ipc('profile-start');
       listRuns.push(await measureList());
       if (PROFILE && round === 1) {
@@ -828,7 +862,7 @@ async function main() {
         listProfile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
         writeFileSync(join(RESULTS_DIR, 'list-profile.md'), `${formatSummary(listProfile)}\n`);
       }
-      await projectionsCaughtUp(service);
+      await settled(service);
       listOneRuns.push(await measureListOne());
     }
     const list = summarize('list', listRuns);
@@ -888,6 +922,7 @@ async function main() {
         profiled: PROFILE,
         verifyPolicy: VERIFY_POLICY,
         rounds: ROUNDS,
+        quietWaitsSeconds: quietWaits,
       },
       seeding: {
         keys: KEY_COUNT,
