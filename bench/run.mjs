@@ -544,9 +544,9 @@ const QUIET_CPU_SHARE = 0.05;
 const quietWaits = [];
 
 /**
- * Waits until the service itself is idle: after a burst of uses its projections report no lag before its WAL
- * checkpoints and detector snapshot are done, and that work (up to 20% of a core, measured) would otherwise run
- * during the next measured run, the floor's or health's, and slow it.
+ * Waits until the service itself is idle: after a burst of uses it goes on working for a while once its
+ * projections report no lag, and that work (up to 20% of a core, measured during the floor's runs) would otherwise
+ * run during the next measured run, the floor's or health's, and slow it.
  */
 async function serviceQuiet(service) {
   const started = performance.now();
