@@ -548,8 +548,8 @@ const quietWaits = [];
 
 /**
  * Waits until the service itself is idle. Once its projections report no lag it can still be busy (up to 20% of a
- * core, measured during the floor's runs; not traced — the detector's snapshot, taken at most once a minute as
- * uses arrive, is a candidate), and that work would run during the next measured run, the floor's or health's.
+ * core, measured during the floor's runs; not traced — the detector's snapshot, taken every 60 s, is a
+ * candidate), and that work would run during the next measured run, the floor's or health's.
  */
 async function serviceQuiet(service) {
   const started = performance.now();
