@@ -42,9 +42,9 @@ describe('AddressMatcher', () => {
     [['10.0.0.0/8'], '', false],
     [['10.0.0.0/8'], null, false],
   ])('%j allows %j: %s', (allowed, client, expected) => {
-    expect(new AddressMatcher(normaliseAllowedIps(allowed))).toBeInstanceOf(AddressMatcher);
-    expect(new AddressMatcher(normaliseAllowedIps(allowed)).allows(client)).toBe(expected);
-    expect(blockListAllows(normaliseAllowedIps(allowed), client)).toBe(expected);
+    const list = normaliseAllowedIps(allowed);
+    expect(new AddressMatcher(list).allows(client)).toBe(expected);
+    expect(blockListAllows(list, client)).toBe(expected);
   });
 
   it('answers as node:net BlockList did for 30,000 random clients against random allow-lists', () => {

@@ -1,3 +1,4 @@
+import { dottedQuadValue } from '../../shared/domain/dotted-quad.js';
 import { AllowedIpsInvalid } from './api-key-errors.js';
 
 export const MAX_ALLOWED_IPS = 100;
@@ -12,14 +13,8 @@ export interface IpNetwork {
 const BITS = { 4: 32, 6: 128 } as const;
 
 function parseIpv4(text: string): bigint | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) return null;
-    value = (value << 8n) | BigInt(part);
-  }
-  return value;
+  const value = dottedQuadValue(text);
+  return value < 0 ? null : BigInt(value);
 }
 
 function parseIpv6(text: string): bigint | null {
