@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import type { AppendReply, AppendWorkerData } from './append-worker-protocol.js';
+import { type AppendReply, type AppendRequest, type AppendWorkerData, packAppends } from './append-worker-protocol.js';
 
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../shared/runtime/finish-worker.js';
@@ -26,7 +26,7 @@ export class AppendWorkerClient {
       // Referenced only while appends are in flight: an idle thread must not keep the process alive.
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, appends });
+      worker.postMessage({ id, appends: packAppends(appends) } satisfies AppendRequest);
     });
   }
 

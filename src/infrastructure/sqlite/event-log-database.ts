@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
-import type { AppendResult, EventToAppend, ExpectedRevision, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import { timeOrderedId } from '../../shared/event-store/event-id.js';
+import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
+import type { EncodedEvent, EncodedStreamAppend } from './encoded-event.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -36,9 +36,9 @@ export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Data
 }
 
 export interface Appenders {
-  appendOne(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult;
+  appendOne(streamId: string, events: readonly EncodedEvent[], expected: ExpectedRevision): AppendResult;
   /** All the appends in one transaction: they commit or fail together. */
-  appendMany(appends: readonly StreamAppend[]): AppendResult[];
+  appendMany(appends: readonly EncodedStreamAppend[]): AppendResult[];
 }
 
 /** Appends that check each stream's revision inside a write (IMMEDIATE) transaction. */
@@ -52,7 +52,7 @@ export function prepareAppenders(db: Database.Database): Appenders {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
   );
   const positionOf = db.prepare<[string], { position: number }>('SELECT position FROM events WHERE event_id = ?');
-  const appendToStream = (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => {
+  const appendToStream = (streamId: string, events: readonly EncodedEvent[], expected: ExpectedRevision): AppendResult => {
     const last = lastRevision.get(streamId);
     const actual = last ? last.revision : 'no_stream';
     if (!currentRevisionMatches(expected, actual)) throw new ConcurrencyError(streamId, expected, actual);
@@ -60,19 +60,9 @@ export function prepareAppenders(db: Database.Database): Appenders {
     let position = 0;
     const recordedAt = new Date().toISOString();
     for (const event of events) {
-      const id = event.id ?? timeOrderedId();
-      const info = insert.run(
-        id,
-        streamId,
-        revision + 1,
-        event.type,
-        event.schemaVersion,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata ?? {}),
-        recordedAt,
-      );
+      const info = insert.run(event.id, streamId, revision + 1, event.type, event.schemaVersion, event.data, event.metadata, recordedAt);
       if (info.changes === 0) {
-        position = positionOf.get(id)!.position;
+        position = positionOf.get(event.id)!.position;
         continue;
       }
       revision += 1;
@@ -81,7 +71,7 @@ export function prepareAppenders(db: Database.Database): Appenders {
     return { nextExpectedRevision: revision, position };
   };
   const appendOne = db.transaction(appendToStream);
-  const appendMany = db.transaction((appends: readonly StreamAppend[]) =>
+  const appendMany = db.transaction((appends: readonly EncodedStreamAppend[]) =>
     appends.map((append) => appendToStream(append.streamId, append.events, append.expectedRevision)),
   );
   return {

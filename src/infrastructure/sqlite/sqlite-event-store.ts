@@ -14,6 +14,7 @@ import type {
   SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
 import { AppendWorkerClient } from './append-worker-client.js';
+import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
@@ -68,7 +69,7 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    const result = this.appenders.appendOne(streamId, events, expectedRevision);
+    const result = this.appenders.appendOne(streamId, events.map(encodeEvent), expectedRevision);
     this.appended();
     return result;
   }
@@ -80,7 +81,7 @@ export class SqliteEventStore implements EventStore {
   async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
     const results =
-      options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends);
+      options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends.map(encodeAppend));
     this.appended();
     return results;
   }
