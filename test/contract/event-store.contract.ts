@@ -122,7 +122,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
 
     it('stores and checks appends with process durability like any other', async () => {
       const [result] = await store.appendToStreams(
-        [{ streamId: stream, events: [event('A'), event('B')], expectedRevision: 'no_stream' }],
+        [{ streamId: stream, events: [event('A', { n: 1, text: 'é "quoted"' }), event('B')], expectedRevision: 'no_stream' }],
         { durability: 'process' },
       );
       expect(result.nextExpectedRevision).toBe(1);
@@ -130,7 +130,9 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
         store.appendToStreams([{ streamId: stream, events: [event('stale')], expectedRevision: 0 }], { durability: 'process' }),
       ).rejects.toBeInstanceOf(ConcurrencyError);
       await store.appendToStream(stream, [event('C')], 1);
-      expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      const written = await store.readStream(stream);
+      expect(written.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      expect(written[0]).toMatchObject({ schemaVersion: 1, data: { n: 1, text: 'é "quoted"' }, metadata: { requestId: 'r' } });
     });
 
     it('reports the head position of the log', async () => {
