@@ -18,17 +18,22 @@ import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+/**
+ * A row as read, in COLUMNS' order: rows are read as arrays (better-sqlite3's raw mode), since building
+ * an object per row first cost ~2.7 µs of the ~6.4 µs a usage row took to read (measured here).
+ */
+type EventRow = [
+  position: number,
+  eventId: string,
+  streamId: string,
+  revision: number,
+  type: string,
+  schemaVersion: number,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+];
+const COLUMNS = 'position, event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at';
 
 export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
@@ -55,10 +60,10 @@ export class SqliteEventStore implements EventStore {
     this.appenders = prepareAppenders(this.db);
     this.appendWorker = new AppendWorkerClient(file);
     this.statements = {
-      readStream: this.db.prepare<[string, number, number], EventRow>(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      readAll: this.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: this.db
+        .prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+        .raw(true),
+      readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
   }
@@ -138,11 +143,13 @@ export class SqliteEventStore implements EventStore {
     let statement = this.filteredReads.get(typeCount);
     if (!statement) {
       const placeholders = Array.from({ length: typeCount }, () => '?').join(',');
-      statement = this.db.prepare<unknown[], EventRow>(
-        // NOT INDEXED keeps SQLite on the position range: through a type index it would sort every
-        // remaining match for each batch, which makes a catch-up over a long log quadratic.
-        `SELECT * FROM events NOT INDEXED WHERE position > ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
-      );
+      statement = this.db
+        .prepare<unknown[], EventRow>(
+          // NOT INDEXED keeps SQLite on the position range: through a type index it would sort every
+          // remaining match for each batch, which makes a catch-up over a long log quadratic.
+          `SELECT ${COLUMNS} FROM events NOT INDEXED WHERE position > ? AND type IN (${placeholders}) ORDER BY position LIMIT ?`,
+        )
+        .raw(true);
       this.filteredReads.set(typeCount, statement);
     }
     return statement;
@@ -160,16 +167,6 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    revision: row.revision,
-    position: row.position,
-    recordedAt: row.recorded_at,
-  };
+function toRecordedEvent([position, id, streamId, revision, type, schemaVersion, data, metadata, recordedAt]: EventRow): RecordedEvent {
+  return { id, streamId, type, schemaVersion, data: JSON.parse(data), metadata: JSON.parse(metadata), revision, position, recordedAt };
 }
