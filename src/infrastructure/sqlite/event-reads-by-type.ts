@@ -25,7 +25,7 @@ export const READS_OF_ONE_TYPE = {
 
 /**
  * Reads of the log filtered by type, through the (type, position) index, so that a reader of rare events
- * (key changes, alerts) does not walk the uses between them: walking them cost the request thread ~3 µs a
+ * (key changes, alerts) does not walk the uses between them: walking them cost the request thread ~2 µs a
  * use, partly in reads of WAL pages. One query per type, each in position order and limited: a single
  * `type IN (…)` query through the index would sort every remaining match for each batch, which makes a
  * catch-up over a long log quadratic. With several types, the positions come first (from the index
