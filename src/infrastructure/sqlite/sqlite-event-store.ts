@@ -19,7 +19,6 @@ import { type Appenders, openEventLog, prepareAppenders } from './event-log-data
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
-
 export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
   pollIntervalMs?: number;
