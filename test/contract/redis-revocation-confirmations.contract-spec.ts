@@ -32,5 +32,20 @@ whenRedis('Redis revocation confirmations', (url) => {
       expect(result!.live).toBeGreaterThanOrEqual(2);
       expect(asked).toEqual([42]);
     });
+
+    it('counts an instance started before its connection was ready as soon as the connection is', async () => {
+      const asker = await instance(async () => undefined);
+      const before = (await asker.confirm(1))!.live;
+      const name = `confirm-test-${randomUUID()}`;
+      const publisher = openRedisConnection(url, name);
+      const late = new RedisRevocationConfirmations(publisher, openRedisSubscriber(url, name), async () => undefined, 300);
+      await late.start();
+      opened.push(late);
+      // Listeners run in the order they were added: the instance's own beat is sent before this wait resolves, and
+      // the PING after it on the same connection answers once the beat is written. No wait for the next interval.
+      expect(await redisReady(publisher, 5000)).toBe(true);
+      await publisher.ping();
+      expect((await asker.confirm(2))!.live).toBe(before + 1);
+    });
   });
 });

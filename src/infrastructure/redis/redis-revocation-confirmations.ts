@@ -36,9 +36,11 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
       if (channel === ANSWER) this.collect(message);
     });
     void this.subscriber.subscribe(ASK, ANSWER).catch(() => undefined);
-    const beat = () => this.publisher.hset(REGISTRY, this.instanceId, String(Date.now())).catch(() => undefined);
-    void beat();
-    this.heartbeat = setInterval(beat, HEARTBEAT_MS);
+    // The connection refuses commands until it is ready (no offline queue): beat on each (re)connection, or an
+    // instance would stay unregistered, and uncounted by a receipt, until the next interval.
+    this.publisher.on('ready', this.beat);
+    if (this.publisher.status === 'ready') this.beat();
+    this.heartbeat = setInterval(this.beat, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
@@ -70,9 +72,14 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.publisher.off('ready', this.beat);
     await this.publisher.hdel(REGISTRY, this.instanceId).catch(() => undefined);
     await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
   }
+
+  private readonly beat = (): void => {
+    void this.publisher.hset(REGISTRY, this.instanceId, String(Date.now())).catch(() => undefined);
+  };
 
   private answer(message: string): void {
     const [question, position, asker] = message.split(' ');
