@@ -8,8 +8,8 @@
 // (20 per page, and a page of one) in rounds alternating with health, with autocannon; reports verify/health,
 // verify/floor and listing/health as ratios, plus the KeyUsed events written per second. Prints a Markdown
 // report and writes bench/results/latest.json (and latest.md). For each measured run it also reports where
-// the CPU went (server and its request thread, autocannon, every other process), the CPU per request, and
-// flags runs on a machine that was not quiet, and the machine's speed probed just before each run (speedProbeMs).
+// the CPU went (server and its request thread, autocannon, every other process, the kernel's interrupt handling,
+// time stolen by the hypervisor), the CPU per request, and flags runs on a machine that was not quiet or not whole, and the machine's speed probed just before each run (speedProbeMs).
 // Each measured run starts once the projections have caught up and the service is idle (serviceQuiet). One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
@@ -86,11 +86,15 @@ const FIXED_RATE = intFromEnv('BENCH_FIXED_RATE', 1000, 1, 1_000_000);
 const BUDGET_MS = 300_000 + (5 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
 
 
-/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
-function machineBusySeconds() {
+/**
+ * CPU seconds of the whole machine so far (all cores), from /proc/stat, in three parts: processes (user, nice,
+ * system), the kernel's interrupt handling (irq, softirq: loopback TCP for the load runs, charged to no process),
+ * and steal (time the hypervisor gave this machine's virtual cores to other guests).
+ */
+function machineSeconds() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
   const [user, nice, system, , , irq, softirq, steal] = ticks;
-  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+  return { processes: (user + nice + system) / CLOCK_TICKS, interrupts: (irq + softirq) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
 }
 
 /** CPU seconds so far of every process on the machine, by pid, with its command name. */
@@ -123,7 +127,7 @@ function cpuMeter(service) {
     server: service.cpuSeconds(),
     requestThread: service.requestThreadCpuSeconds?.() ?? null,
     bench: process.cpuUsage(),
-    machine: machineBusySeconds(),
+    machine: machineSeconds(),
     processes: processCpuSeconds(),
     wall: performance.now(),
   };
@@ -132,7 +136,8 @@ function cpuMeter(service) {
     const server = service.cpuSeconds() - start.server;
     const own = process.cpuUsage(start.bench);
     const bench = (own.user + own.system) / 1e6;
-    const machine = machineBusySeconds() - start.machine;
+    const now = machineSeconds();
+    const machine = Object.fromEntries(Object.entries(now).map(([part, seconds]) => [part, seconds - start.machine[part]]));
     const pct = (seconds) => (100 * seconds) / wall;
     // Processes that started during the run count from zero; ones that ended are not seen (the total above has them).
     const mine = new Set([String(service.child.pid), String(process.pid)]);
@@ -149,7 +154,9 @@ function cpuMeter(service) {
       serverPct: pct(server),
       requestThreadPct: pct(requestThread),
       benchPct: pct(bench),
-      otherPct: Math.max(0, pct(machine - server - bench)),
+      otherPct: Math.max(0, pct(machine.processes - server - bench)),
+      interruptsPct: pct(machine.interrupts),
+      stealPct: pct(machine.steal),
       topOthers: others,
     };
   };
@@ -413,6 +420,8 @@ function summarize(name, runs) {
       requestThreadPct: mean(runs.map((run) => run.cpuPct.requestThreadPct)),
       benchPct: mean(runs.map((run) => run.cpuPct.benchPct)),
       otherPct: Math.max(...runs.map((run) => run.cpuPct.otherPct)),
+      interruptsPct: mean(runs.map((run) => run.cpuPct.interruptsPct)),
+      stealPct: Math.max(...runs.map((run) => run.cpuPct.stealPct)),
       topOthers: runs.flatMap((run) => run.cpuPct.topOthers),
     },
     statusCodes,
@@ -610,8 +619,8 @@ function markdown(report) {
   lines.push(`| Heap per cached key: key table + rate-limit state (bench/key-table-memory.mjs, after full GCs) | ${fmt(memory.keyTableHeapBytesPerKey, 0)} B |`);
   lines.push('');
   lines.push(
-    '| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts | CPU % server (its request thread) / autocannon / other |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Target | req/s (mean) | p50 ms | p99 ms | max ms | 2xx | non-2xx | errors | timeouts | CPU % server (its request thread) / autocannon / other processes | CPU % kernel interrupts / stolen by the hypervisor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const t of targets) {
     const cpu = t.cpuPercentOfOneCore;
@@ -619,7 +628,7 @@ function markdown(report) {
     lines.push(
       `| ${t.label} | ${fmt(t.requestsPerSecondMean, 0)} | ${fmt(t.latencyMs.p50, 2)} | ${fmt(t.latencyMs.p99, 2)} | ${fmt(t.latencyMs.max, 1)} | ` +
         `${fmt(t.ok2xx)} | ${fmt(t.non2xx)} | ${fmt(t.errors)} | ${fmt(t.timeouts)} | ` +
-        `${fmt(cpu.serverPct, 0)}${thread} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} |`,
+        `${fmt(cpu.serverPct, 0)}${thread} / ${fmt(cpu.benchPct, 0)} / ${fmt(cpu.otherPct, 0)} | ${fmt(cpu.interruptsPct, 0)} / ${fmt(cpu.stealPct, 0)} |`,
     );
   }
   lines.push('');
@@ -652,6 +661,15 @@ function markdown(report) {
       const who = t.cpuPercentOfOneCore.topOthers.map((p) => `${p.name} ${p.pct}%`).join(', ');
       lines.push(`- ${t.target}: ${who || 'short-lived processes (ended before the run did)'}`);
     }
+  }
+  const stolen = targets.filter((t) => t.cpuPercentOfOneCore.stealPct > CONTENDED_PCT);
+  if (stolen.length > 0) {
+    lines.push(
+      '',
+      `**Warning: the hypervisor gave more than ${CONTENDED_PCT}% of a core of this machine's time to other guests (steal) during ` +
+        `${stolen.map((t) => `${t.target} (${fmt(t.cpuPercentOfOneCore.stealPct, 0)}%)`).join(', ')}; the machine had less than its ` +
+        `${os.cpus().length} cores, by an amount that changed from run to run, and these figures are not representative.**`,
+    );
   }
   lines.push('');
   lines.push('| Target | Measured | Goal | Verdict |', '|---|---:|---:|---|');
@@ -942,6 +960,7 @@ async function main() {
       },
       targets,
       contended: targets.filter((t) => t.cpuPercentOfOneCore.otherPct > CONTENDED_PCT).map((t) => t.target),
+      stolen: targets.filter((t) => t.cpuPercentOfOneCore.stealPct > CONTENDED_PCT).map((t) => t.target),
       ratios: {
         verifyOverHealth,
         verifyOverHealthByRound: roundRatios,
