@@ -9,7 +9,8 @@
 // verify/floor and listing/health as ratios, plus the KeyUsed events written per second. Prints a Markdown
 // report and writes bench/results/latest.json (and latest.md). For each measured run it also reports where
 // the CPU went (server and its request thread, autocannon, every other process, the kernel's interrupt handling,
-// time stolen by the hypervisor), the CPU per request, and flags runs on a machine that was not quiet or not whole, and the machine's speed probed just before each run (speedProbeMs).
+// time stolen by the hypervisor), the CPU per request, flags runs on a machine that was not quiet or not whole,
+// and gives the machine's speed probed just before each run (speedProbeMs).
 // Each measured run starts once the projections have caught up and the service is idle (serviceQuiet). One run at a time: a lock in the temp dir makes
 // a second `npm run bench` wait, since two benchmarks on the same cores would measure each other.
 //
@@ -838,6 +839,7 @@ async function main() {
     const floorTarget = summarize('floor', floorRuns);
     const roundRatios = verifyRuns.map((run, i) => run.result.requests.mean / healthRuns[i].result.requests.mean);
     const floorRatios = verifyRuns.map((run, i) => run.result.requests.mean / floorRuns[i].result.requests.mean);
+    const stealPctByRound = verifyRuns.map((run, i) => ({ verify: run.cpuPct.stealPct, floor: floorRuns[i].cpuPct.stealPct }));
 
     // (d) health and verify held at one fixed rate below saturation: at saturation, 50 connections make
     // every latency about 50 / throughput (Little's law), so p99 there says more about throughput. The
@@ -970,7 +972,7 @@ async function main() {
         ratioVerdict: verifyOverHealth >= TARGET_RATIO ? 'PASS' : 'MISS',
         verifyOverFloor: median(floorRatios),
         verifyOverFloorByRound: floorRatios,
-        stealPctByRound: verifyRuns.map((run, i) => ({ verify: run.cpuPct.stealPct, floor: floorRuns[i].cpuPct.stealPct })),
+        stealPctByRound,
         floorP99Ms: floorTarget.latencyMs.p99,
         verifyP99Ms: verify.latencyMs.p99,
         p99TargetMs: TARGET_VERIFY_P99_MS,
@@ -995,7 +997,7 @@ async function main() {
         // A round whose verify or floor run lost cores to other guests compares two machines, not two servers.
         verifyOverFloorVerdict:
           (median(floorRatios) >= TARGET_FLOOR_RATIO ? 'PASS' : 'MISS') +
-          (verifyRuns.some((run, i) => Math.max(run.cpuPct.stealPct, floorRuns[i].cpuPct.stealPct) > CONTENDED_PCT) ? ', not representative (steal)' : ''),
+          (stealPctByRound.some(({ verify, floor }) => Math.max(verify, floor) > CONTENDED_PCT) ? ', not representative (steal)' : ''),
       },
       usage: {
         keyUsedBefore,
