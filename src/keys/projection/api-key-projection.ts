@@ -10,4 +10,6 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   // A view per key stream: the stream's first event (the key's creation) starts it.
   startsView: (event) => event.revision === 0,
   keepsRecentViews: true,
+  // Measured on Node 20: 1,048 bytes with no permissions or addresses, 2,370 with ten of each.
+  viewBytes: (view) => 1048 + 66 * (view.permissions.length + view.allowedIps.length),
 };

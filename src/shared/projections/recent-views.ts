@@ -1,12 +1,13 @@
 /**
- * The views a projection last wrote or read, the most recent `capacity` of them, so that the next event of a
- * view's stream is folded without reading the view back from its store. Sound because a view is a pure fold
+ * The views a projection last wrote or read, the most recent of them up to a memory budget, so that the next event
+ * of a view's stream is folded without reading the view back from its store. Sound because a view is a pure fold
  * of one stream's events: the view at revision r is the same wherever it was computed, so another instance
  * writing the same database cannot make a kept view wrong, only older than the store's, which the projection
  * sees by its revision.
  */
 export class RecentViews<V> {
-  private readonly views = new Map<string, V>();
+  private readonly views = new Map<string, { view: V; bytes: number }>();
+  private bytes = 0;
   /**
    * Walks the map in insertion order, least recently written first, and is kept from one eviction to the next.
    * A fresh `keys().next()` per eviction would step over every entry deleted at the front since the map was last
@@ -16,24 +17,43 @@ export class RecentViews<V> {
    */
   private readonly oldest: Iterator<string> = this.views.keys();
 
-  constructor(private readonly capacity: number) {}
+  /** `bytesOf` estimates the heap a view takes; the views kept never total more than `budgetBytes` by it. */
+  constructor(
+    private readonly budgetBytes: number,
+    private readonly bytesOf: (view: V) => number,
+  ) {}
 
   get(id: string): V | undefined {
-    return this.views.get(id);
+    return this.views.get(id)?.view;
   }
 
   set(id: string, view: V): void {
     // Re-inserted so that Map order is least recently written first.
-    this.views.delete(id);
-    this.views.set(id, view);
-    if (this.views.size > this.capacity) this.views.delete(this.oldest.next().value!);
+    this.delete(id);
+    const bytes = this.bytesOf(view);
+    this.views.set(id, { view, bytes });
+    this.bytes += bytes;
+    while (this.bytes > this.budgetBytes && this.views.size > 0) this.delete(this.oldest.next().value!);
   }
 
   clear(): void {
     this.views.clear();
+    this.bytes = 0;
   }
 
   get size(): number {
     return this.views.size;
+  }
+
+  /** The estimated heap the kept views take. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
+  private delete(id: string): void {
+    const entry = this.views.get(id);
+    if (entry === undefined) return;
+    this.views.delete(id);
+    this.bytes -= entry.bytes;
   }
 }

@@ -38,6 +38,8 @@ export interface ViewProjectionDefinition<V extends { revision: number }> {
    * collection. For views whose streams have more than one event.
    */
   keepsRecentViews?: true;
+  /** With keepsRecentViews: the heap a kept view takes, measured for the view's shape; DEFAULT_VIEW_BYTES otherwise. */
+  viewBytes?(view: V): number;
 }
 
 /**
@@ -45,8 +47,14 @@ export interface ViewProjectionDefinition<V extends { revision: number }> {
  * later costs an update instead of an insert, which on FerretDB 1.24 scans the whole collection.
  */
 const BULK_FLUSH_AT = 250_000;
-/** Views kept in memory per projection (about 1 KB each). */
-const RECENT_VIEWS = 5000;
+/**
+ * Heap for the views a projection keeps in memory. A budget, not a count: a view's size varies fivefold (a usage
+ * view with its 48 hourly counts). 5,000 views (5 MB) was a count too small for a uniform rotation over 10,000 keys,
+ * under which an LRU keeps none it is asked for again; each miss is a read (on FerretDB 1.24 a whole-collection scan).
+ */
+const RECENT_VIEW_BYTES = 32 * 1024 * 1024;
+/** A view of a few short fields with its Map entry, as measured on Node 20 (a key's view: 1,048 bytes). */
+export const DEFAULT_VIEW_BYTES = 1024;
 
 /** A projection that folds each batch into the views it touches and saves them with the batch's last position. */
 export class ViewProjection<V extends { revision: number }> implements Projection {
@@ -65,7 +73,7 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
-    this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEWS) : null;
+    this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEW_BYTES, definition.viewBytes ?? (() => DEFAULT_VIEW_BYTES)) : null;
   }
 
   /** Read when the projection (re)starts, possibly on another generation of its store: what was kept is dropped. */
