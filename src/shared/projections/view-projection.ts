@@ -54,7 +54,7 @@ const BULK_FLUSH_AT = 250_000;
  */
 const RECENT_VIEW_BYTES = 32 * 1024 * 1024;
 /** A view of a few short fields with its Map entry, as measured on Node 20 (a key's view: 1,048 bytes). */
-export const DEFAULT_VIEW_BYTES = 1024;
+const DEFAULT_VIEW_BYTES = 1024;
 
 /** A projection that folds each batch into the views it touches and saves them with the batch's last position. */
 export class ViewProjection<V extends { revision: number }> implements Projection {
