@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
 import { RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
+import { eventually } from '../support/eventually.js';
 import { whenRedis } from '../support/redis.js';
 
 whenRedis('Redis revocation confirmations', (url) => {
@@ -16,8 +17,10 @@ whenRedis('Redis revocation confirmations', (url) => {
       opened.push(confirmations);
       return confirmations;
     };
+    const probe = openRedisConnection(url, 'confirm-test-probe');
     afterAll(async () => {
       await Promise.all(opened.map((c) => c.close()));
+      probe.disconnect();
     });
 
     it('counts the live instances that have the position in force within the wait, and not the others', async () => {
@@ -25,8 +28,15 @@ whenRedis('Redis revocation confirmations', (url) => {
       const asker = await instance(async () => undefined);
       await instance(async (position) => void asked.push(position));
       await instance(() => new Promise<void>(() => undefined)); // never catches up
-      // Registration (the first heartbeat) and the subscriptions take a moment.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Registration (the first heartbeat) and the subscriptions take a moment: on a loaded machine more than a fixed wait.
+      await eventually(async () => {
+        for (const channel of ['parsesphere:confirm-request', 'parsesphere:confirmed']) {
+          const [, subscribers] = (await probe.pubsub('NUMSUB', channel)) as [string, number];
+          expect(subscribers).toBeGreaterThanOrEqual(opened.length);
+        }
+        const registered = await probe.hgetall('parsesphere:instances');
+        for (const { instanceId } of opened) expect(registered[instanceId]).toBeDefined();
+      });
       const result = await asker.confirm(42);
       expect(result).toMatchObject({ confirmed: 1 });
       expect(result!.live).toBeGreaterThanOrEqual(2);
