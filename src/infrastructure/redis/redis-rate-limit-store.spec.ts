@@ -1,16 +1,19 @@
+import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { gcra } from '../../shared/rate-limit/gcra.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import { type FallbackCounters, RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 /** Stands in for Redis: runs the script's step on a map, on the test's clock, or fails like a timed-out command. */
-class FakeRedis {
+class FakeRedis extends EventEmitter {
   status = 'ready';
   failing: Error | null = null;
   calls = 0;
   private readonly tats = new Map<string, string>();
 
-  constructor(private readonly clock: { now: number }) {}
+  constructor(private readonly clock: { now: number }) {
+    super();
+  }
 
   defineCommand(name: string): void {
     if (name === 'parsesphereGcraReserve') return this.defineReserve(name);
@@ -117,6 +120,22 @@ describe('RedisRateLimitStore', () => {
     expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 5]);
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Redis connection is reconnecting' });
     expect(logs).toHaveLength(1);
+  });
+
+  it('says it shares again as soon as the connection is ready again, before any request', async () => {
+    redis.status = 'reconnecting';
+    await consume(1);
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
+    redis.status = 'ready';
+    redis.emit('ready');
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    expect(logs).toEqual([
+      'warn: Redis unavailable (Redis connection is reconnecting): rate limits are counted per instance until it answers again',
+      'log: Redis answers again: rate limits are shared by every instance',
+    ]);
+    // The first ready of a connection that never failed says nothing.
+    redis.emit('ready');
+    expect(logs).toHaveLength(2);
   });
 
   describe('with leases (RATE_LIMIT_LEASE_MS)', () => {

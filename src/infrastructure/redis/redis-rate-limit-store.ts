@@ -68,6 +68,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
     this.redis = redis as WithGcra;
     this.local = new RateLimiter(now);
+    // A reconnected connection has passed ioredis's ready check: Redis answers, so readiness and the metric say
+    // "shared" at once, not at this instance's next request (an idle instance would say "per-instance" for ever).
+    redis.on('ready', () => this.shared());
   }
 
   async consume(subject: string, limit: RateLimit): Promise<RateDecision> {
