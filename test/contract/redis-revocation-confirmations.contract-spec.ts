@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
-import { RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
+import { CONFIRMATION_KEYS, RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
 import { eventually } from '../support/eventually.js';
 import { whenRedis } from '../support/redis.js';
 
@@ -30,11 +30,11 @@ whenRedis('Redis revocation confirmations', (url) => {
       await instance(() => new Promise<void>(() => undefined)); // never catches up
       // Registration (the first heartbeat) and the subscriptions take a moment: on a loaded machine more than a fixed wait.
       await eventually(async () => {
-        for (const channel of ['parsesphere:confirm-request', 'parsesphere:confirmed']) {
+        for (const channel of [CONFIRMATION_KEYS.ask, CONFIRMATION_KEYS.answer]) {
           const [, subscribers] = (await probe.pubsub('NUMSUB', channel)) as [string, number];
           expect(subscribers).toBeGreaterThanOrEqual(opened.length);
         }
-        const registered = await probe.hgetall('parsesphere:instances');
+        const registered = await probe.hgetall(CONFIRMATION_KEYS.registry);
         for (const { instanceId } of opened) expect(registered[instanceId]).toBeDefined();
       });
       const result = await asker.confirm(42);

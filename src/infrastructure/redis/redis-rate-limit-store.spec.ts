@@ -133,7 +133,7 @@ describe('RedisRateLimitStore', () => {
       'warn: Redis unavailable (Redis connection is reconnecting): rate limits are counted per instance until it answers again',
       'log: Redis answers again: rate limits are shared by every instance',
     ]);
-    // The first ready of a connection that never failed says nothing.
+    // A ready while already shared says nothing.
     redis.emit('ready');
     expect(logs).toHaveLength(2);
   });

@@ -3,9 +3,13 @@ import type { Redis } from 'ioredis';
 import type { InstancesConfirmed, RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
 import { closeRedis } from './redis-connection.js';
 
-const REGISTRY = 'parsesphere:instances';
-const ASK = 'parsesphere:confirm-request';
-const ANSWER = 'parsesphere:confirmed';
+/** The heartbeat hash and the two pub/sub channels, named once (the contract test watches them too). */
+export const CONFIRMATION_KEYS = {
+  registry: 'parsesphere:instances',
+  ask: 'parsesphere:confirm-request',
+  answer: 'parsesphere:confirmed',
+} as const;
+const { registry: REGISTRY, ask: ASK, answer: ANSWER } = CONFIRMATION_KEYS;
 const HEARTBEAT_MS = 1000;
 /** An instance whose heartbeat is older than this is not counted as live. */
 const LIVE_WITHIN_MS = 3000;
