@@ -84,3 +84,66 @@ describe('AppendWorkerClient', () => {
     expect((await Promise.all(appends)).map(([r]) => r.nextExpectedRevision)).toEqual([...Array(20).keys()]);
   });
 });
+
+describe('SqliteEventStore filtered reads', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore;
+  const TYPES = ['KeyUsed', 'KeyCreated', 'KeyRevoked'];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-reads-'));
+    file = join(dir, 'events.sqlite');
+    const writer = new SqliteEventStore(file);
+    // More events than the decoded events kept (4,096), mostly uses, the rest spread unevenly.
+    const appends = Array.from({ length: 6000 }, (_, i) => ({
+      streamId: `s${i % 50}`,
+      expectedRevision: 'any' as const,
+      events: [{ type: i % 7 === 3 ? TYPES[1] : i % 31 === 5 ? TYPES[2] : TYPES[0], schemaVersion: 1, data: { i }, metadata: { at: i } }],
+    }));
+    await writer.appendToStreams(appends);
+    await writer.close();
+  });
+
+  beforeEach(() => {
+    store = new SqliteEventStore(file);
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const freshRead = async (after: number, types: string[], maxCount: number) => {
+    const fresh = new SqliteEventStore(file);
+    try {
+      return await fresh.readAll({ after, maxCount, types });
+    } finally {
+      await fresh.close();
+    }
+  };
+
+  it('answer what a fresh connection reads, whatever was read before on this one', async () => {
+    const reads: [number, string[], number][] = [
+      [0, ['KeyUsed'], 100],
+      [50, TYPES, 100],
+      [0, ['KeyCreated'], 5000],
+      [120, ['KeyUsed', 'KeyRevoked'], 300],
+      [0, TYPES, 6000],
+      [5990, TYPES, 100],
+      [100, ['KeyRevoked'], 10],
+      [0, ['Missing'], 10],
+    ];
+    for (const [after, types, maxCount] of reads) {
+      expect(await store.readAll({ after, maxCount, types })).toEqual(await freshRead(after, types, maxCount));
+    }
+  });
+
+  it('hand a second reader of the same events the events the first decoded', async () => {
+    const first = await store.readAll({ after: 0, maxCount: 100, types: ['KeyUsed'] });
+    const second = await store.readAll({ after: 0, maxCount: 200, types: TYPES });
+    const byPosition = new Map(second.map((event) => [event.position, event]));
+    expect(first.every((event) => byPosition.get(event.position) === event)).toBe(true);
+  });
+});

@@ -17,6 +17,7 @@ import { AppendWorkerClient } from './append-worker-client.js';
 import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
+import { RecentlyDecodedEvents } from './recently-decoded-events.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
 
 export interface SqliteEventStoreOptions {
@@ -36,6 +37,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appenders: Appenders;
   private readonly appendWorker: AppendWorkerClient;
   private readonly readsByType: EventReadsByType;
+  private readonly decoded = new RecentlyDecodedEvents();
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
@@ -95,9 +97,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
-    const from = after ?? 0;
-    const rows = types ? this.readsByType.read(from, types, maxCount) : this.statements.readAll.all(from, maxCount);
-    return rows.map(toRecordedEvent);
+    return this.read(after ?? 0, types, maxCount);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
@@ -127,12 +127,28 @@ export class SqliteEventStore implements EventStore {
   /** One read transaction, so the batch and the scanned-up-to position come from one snapshot. */
   private readFiltered(after: number | null, types: readonly string[] | undefined, limit: number): PolledBatch {
     return this.db.transaction((): PolledBatch => {
-      const from = after ?? 0;
-      const rows = types ? this.readsByType.read(from, types, limit) : this.statements.readAll.all(from, limit);
-      const events = rows.map(toRecordedEvent);
+      const events = this.read(after ?? 0, types, limit);
       const scannedUpTo = events.length === limit ? events[events.length - 1].position : this.statements.head.get()!.position;
       return { events, scannedUpTo };
     })();
+  }
+
+  /** Filtered reads decode only the events this connection has not decoded lately (RecentlyDecodedEvents). */
+  private read(after: number, types: readonly string[] | undefined, limit: number): RecordedEvent[] {
+    if (!types) return this.statements.readAll.all(after, limit).map(toRecordedEvent);
+    const positions = this.readsByType.positions(after, types, limit);
+    const found = positions.map((position) => this.decoded.get(position));
+    const missing = positions.filter((_, i) => found[i] === undefined);
+    if (missing.length === 0) return found as RecordedEvent[];
+    const rows = this.readsByType.rows(missing);
+    let next = 0;
+    return found.map((event) => event ?? this.decode(rows[next++]));
+  }
+
+  private decode(row: EventRow): RecordedEvent {
+    const event = toRecordedEvent(row);
+    this.decoded.put(event);
+    return event;
   }
 }
 
