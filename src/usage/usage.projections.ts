@@ -8,9 +8,10 @@ import type { UsageStorage } from './usage.storage.js';
 /**
  * The usage views; they follow every use of every key, so they run on the projection thread. Each view they
  * store is sent, as its summary, to the request thread's summary table (UsageModule), which the listing reads.
+ * Statistics: a slow read model under verify load makes them trail, and must not make every instance unready.
  */
 export const usageProjections: readonly ProjectionDeclaration<UsageStorage>[] = [
-  viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread' }, (storage: UsageStorage) => storage.keyUsageReadModel(), {
+  viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread', role: 'statistics' }, (storage: UsageStorage) => storage.keyUsageReadModel(), {
     of: (views) => views.map(summaryEntry),
     receive: (payload, provided) => provided(KeyUsageSummaryTable).apply(payload as KeyUsageSummaryEntry[]),
   }),

@@ -1,5 +1,5 @@
 import type { ProjectionLag } from '../projections/projections.service.js';
-import { projectionHealth } from './readiness.js';
+import { holdsReadiness, projectionHealth } from './readiness.js';
 
 const limits = { maxLagEvents: 100, maxLagMs: 5000 };
 const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
@@ -23,7 +23,25 @@ describe('projectionHealth', () => {
     ['not running, even caught up', lag({ running: false }), 'down'],
     ['background work far behind (nobody reads it)', lag({ role: 'background', lagEvents: 10_000, lagMs: 60_000 }), 'up'],
     ['background work not running', lag({ role: 'background', running: false }), 'down'],
+    ['statistics past the limit', lag({ role: 'statistics', lagEvents: 101 }), 'lagging'],
+    ['statistics within the limits', lag({ role: 'statistics', lagEvents: 100, lagMs: 5000 }), 'up'],
+    ['statistics not running', lag({ role: 'statistics', running: false }), 'down'],
   ])('%s: %s', (_case, projection, expected) => {
     expect(projectionHealth(projection, limits)).toBe(expected);
+  });
+});
+
+describe('holdsReadiness', () => {
+  it.each([
+    ['read-model', 'lagging', true],
+    ['read-model', 'down', true],
+    ['read-model', 'up', false],
+    ['statistics', 'lagging', false],
+    ['statistics', 'down', true],
+    ['statistics', 'up', false],
+    ['background', 'down', true],
+    ['background', 'up', false],
+  ] as const)('%s %s: %s', (role, health, expected) => {
+    expect(holdsReadiness(role, health)).toBe(expected);
   });
 });

@@ -28,19 +28,28 @@ export interface LagLimits {
 }
 
 /**
- * 'down' when not running; 'lagging' when it serves reads (role 'read-model') and trails the log by more
- * than either limit, so a balancer stops sending reads that would miss recent writes; 'up' otherwise.
- * Background work (detection, delivery) never makes the instance lag: nobody reads it.
+ * 'down' when not running; 'lagging' when requests read it (role 'read-model' or 'statistics') and it trails
+ * the log by more than either limit; 'up' otherwise. Background work (detection, delivery) never lags: nobody
+ * reads it.
  */
 export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
   if (!lag.running) return 'down';
-  if (lag.role !== 'read-model') return 'up';
+  if (lag.role === 'background') return 'up';
   return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
+}
+
+/**
+ * Whether a projection in this state makes the instance unready: stopped, or a read model lagging, so a balancer
+ * stops sending reads that would miss recent writes. Statistics lagging are reported, not acted on.
+ */
+export function holdsReadiness(role: ProjectionLag['role'], health: ReturnType<typeof projectionHealth>): boolean {
+  return health === 'down' || (health === 'lagging' && role === 'read-model');
 }
 
 export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
   return {
     name: lag.name,
+    role: lag.role,
     status: projectionHealth(lag, limits),
     position: lag.position,
     lag_events: lag.lagEvents,

@@ -22,7 +22,7 @@ describe('The projection catalog', () => {
     expect(PROJECTIONS.map(({ name, runsOn, role, rebuiltByReplay }) => [name, runsOn, role, rebuiltByReplay])).toEqual([
       ['api-keys', 'projection-thread', 'background', true],
       ['key-table', 'request-thread', 'read-model', false],
-      ['key-usage', 'projection-thread', 'read-model', true],
+      ['key-usage', 'projection-thread', 'statistics', true],
       ['alerts', 'request-thread', 'read-model', true],
       ['anomaly-detector', 'projection-thread', 'background', false],
       ['alert-webhook', 'request-thread', 'background', false],

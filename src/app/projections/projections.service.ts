@@ -32,7 +32,7 @@ interface LocalRunner {
 }
 
 export interface ProjectionLag extends ProjectionStatus {
-  /** 'read-model': requests read what it builds, so readiness holds it to the lag limits. */
+  /** 'read-model': requests read what it builds, so readiness holds it to the lag limits ('statistics': reports them). */
   role: ProjectionDeclaration['role'];
   lagEvents: number;
   /** True when the count stopped at its cap: at least that many events are pending. */
@@ -161,7 +161,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   override async caughtUpTo(position: number | null, types?: readonly string[]): Promise<void> {
     if (position === null) return;
     const affected = this.watched.filter(
-      ({ declaration }) => declaration.role === 'read-model' && (!types || declaration.eventTypes.some((type) => types.includes(type))),
+      ({ declaration }) => declaration.role !== 'background' && (!types || declaration.eventTypes.some((type) => types.includes(type))),
     );
     const timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS;
     await Promise.all(affected.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));

@@ -36,10 +36,16 @@ export interface ProjectionDeclaration<S = unknown> {
    */
   readonly runsOn: 'request-thread' | 'projection-thread';
   /**
-   * 'read-model': writers wait for it before answering (read-your-writes), readiness reports its lag.
-   * 'background': nobody waits for it; readiness reports it.
+   * 'read-model': writers wait for it before answering (read-your-writes), and an instance whose copy trails
+   * the log beyond the readiness limits is not ready.
+   * 'statistics': requests read it, but what it counts may trail (the usage views): read-your-writes waits for
+   * it as for a read model (the uses it counts are recorded without waiting), and readiness reports its lag
+   * without ever making the instance unready. On a shared read model every instance
+   * trails alike, so taking instances out of rotation would serve no fresher count and would stop
+   * verification, which never reads it.
+   * 'background': nobody reads it on a request's path; readiness reports whether it runs.
    */
-  readonly role: 'read-model' | 'background';
+  readonly role: 'read-model' | 'statistics' | 'background';
   /** The CLI's `replay` empties it and feeds it the whole log. */
   readonly rebuiltByReplay: boolean;
   /**
