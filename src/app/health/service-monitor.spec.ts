@@ -82,7 +82,7 @@ describe('ServiceMonitor', () => {
     lags = [lag({})];
     await monitor.check();
     expect(messages()).toEqual(['warn projection lagging', 'log projection caught up', 'error projection stopped', 'log projection running again']);
-    expect(lines[0].line).toMatchObject({ projection: 'api-keys', lagEvents: 101, lagMs: 200, maxLagEvents: 100, maxLagMs: 5000 });
+    expect(lines[0].line).toMatchObject({ projection: 'api-keys', role: 'read-model', lagEvents: 101, lagMs: 200, maxLagEvents: 100, maxLagMs: 5000 });
     expect(lines[2].line).toMatchObject({ projection: 'api-keys', error: 'disk full' });
   });
 

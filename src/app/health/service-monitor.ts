@@ -112,7 +112,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     if (before === health) return;
     const projection = lag.name;
     if (health === 'lagging') {
-      this.logger.warn({ msg: 'projection lagging', projection, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...this.limits });
+      this.logger.warn({ msg: 'projection lagging', projection, role: lag.role, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...this.limits });
     } else if (health === 'down') {
       this.logger.error({ msg: 'projection stopped', projection, position: lag.position, error: lag.lastError ?? undefined });
     } else {
