@@ -86,6 +86,15 @@ describe('ServiceMonitor', () => {
     expect(lines[2].line).toMatchObject({ projection: 'api-keys', error: 'disk full' });
   });
 
+  it('logs statistics lagging too, naming their role (they never make the instance unready)', async () => {
+    lags = [lag({ name: 'key-usage', role: 'statistics', lagEvents: 0, lagMs: 6000 })];
+    await monitor.check();
+    lags = [lag({ name: 'key-usage', role: 'statistics' })];
+    await monitor.check();
+    expect(messages()).toEqual(['warn projection lagging', 'log projection caught up']);
+    expect(lines[0].line).toMatchObject({ projection: 'key-usage', role: 'statistics', lagMs: 6000 });
+  });
+
   it('reports nothing once stopping: a store closing is not a store down', async () => {
     await monitor.check();
     await monitor.onModuleDestroy();
