@@ -89,6 +89,35 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(filtered.every((e) => e.type === 'B')).toBe(true);
     });
 
+    it('counts the backlog after a position by type, up to a cap, with the time of its oldest event', async () => {
+      const [a, b, c] = ['A', 'B', 'C'].map((letter) => `${stream}-${letter}`);
+      const start = await store.appendToStream(stream, [event(c)], 'no_stream');
+      await store.appendToStream(stream, [event(a), event(b), event(a)], 0);
+      await store.appendToStream(`${stream}-other`, [event(b), event(a)], 'no_stream');
+      const pending = await store.readAll({ after: start.position, maxCount: 100, types: [a, b] });
+      expect(pending.map((e) => e.type)).toEqual([a, b, a, b, a]);
+      expect(await store.backlog({ after: start.position, maxCount: 100, types: [a, b] })).toEqual({
+        count: 5,
+        oldestRecordedAt: pending[0].recordedAt,
+      });
+      expect(await store.backlog({ after: start.position, maxCount: 100, types: [b, a] })).toEqual({
+        count: 5,
+        oldestRecordedAt: pending[0].recordedAt,
+      });
+      expect(await store.backlog({ after: start.position, maxCount: 3, types: [a, b] })).toMatchObject({ count: 3 });
+      expect(await store.backlog({ after: start.position, maxCount: 100, types: [b] })).toEqual({
+        count: 2,
+        oldestRecordedAt: pending[1].recordedAt,
+      });
+      expect(await store.backlog({ after: null, maxCount: 100, types: [c] })).toMatchObject({ count: 1 });
+      expect(await store.backlog({ after: start.position, maxCount: 100, types: [c] })).toEqual({ count: 0, oldestRecordedAt: null });
+      const last = pending[pending.length - 1].position;
+      expect(await store.backlog({ after: last, maxCount: 100, types: [a, b] })).toEqual({ count: 0, oldestRecordedAt: null });
+      // Without types, bounded by the cap: other tests may append to a shared server meanwhile.
+      const [next] = await store.readAll({ after: pending[3].position, maxCount: 1 });
+      expect(await store.backlog({ after: pending[3].position, maxCount: 1 })).toEqual({ count: 1, oldestRecordedAt: next.recordedAt });
+    });
+
     it('appends to several streams in one call, each at its own revision', async () => {
       await store.appendToStream(`${stream}-a`, [event('A')], 'no_stream');
       const results = await store.appendToStreams([

@@ -189,14 +189,13 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     return Promise.all(
       this.watched.map(async ({ declaration, runner }) => {
         const status = runner.status();
-        const pending = await this.store.readAll({ after: status.position, maxCount: cap, types: runner.projection.eventTypes });
-        const oldest = pending[0];
+        const { count, oldestRecordedAt } = await this.store.backlog({ after: status.position, maxCount: cap, types: runner.projection.eventTypes });
         return {
           ...status,
           role: declaration.role,
-          lagEvents: pending.length,
-          lagEventsCapped: pending.length === cap,
-          lagMs: oldest ? Math.max(0, Date.now() - Date.parse(oldest.recordedAt)) : 0,
+          lagEvents: count,
+          lagEventsCapped: count === cap,
+          lagMs: oldestRecordedAt === null ? 0 : Math.max(0, Date.now() - Date.parse(oldestRecordedAt)),
         };
       }),
     );

@@ -14,6 +14,8 @@ import {
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import type {
   AppendResult,
+  Backlog,
+  BacklogOptions,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -172,6 +174,12 @@ export class EsdbEventStore implements EventStore {
       await read.cancel().catch(() => undefined);
     }
     return events;
+  }
+
+  /** EventStoreDB keeps no counts: the pending events are read (filtered on the client, like readAll), up to the cap. */
+  async backlog(options: BacklogOptions): Promise<Backlog> {
+    const pending = await this.readAll(options);
+    return { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

@@ -1,6 +1,8 @@
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type {
   AppendResult,
+  Backlog,
+  BacklogOptions,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -70,6 +72,18 @@ export class InMemoryEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.read(options.after, options.types, options.maxCount).events;
+  }
+
+  async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
+    let count = 0;
+    let oldestRecordedAt: string | null = null;
+    for (let index = after ?? 0; index < this.log.length && count < maxCount; index++) {
+      const event = this.log[index];
+      if (types && !types.includes(event.type)) continue;
+      oldestRecordedAt ??= event.recordedAt;
+      count++;
+    }
+    return { count, oldestRecordedAt };
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

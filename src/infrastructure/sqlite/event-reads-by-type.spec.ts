@@ -54,6 +54,16 @@ describe('EventReadsByType', () => {
     for (const [after, types, limit] of cases) expect([after, types, limit, positions(after, types, limit)]).toEqual([after, types, limit, expected(after, types, limit)]);
   });
 
+  it('counts what filtering the whole log would, up to the limit, from the index alone', () => {
+    for (const after of [0, 17, 1500, 2990, 3000]) {
+      for (const types of [['KeyUsed'], ['KeyRevoked'], ['KeyCreated', 'KeyRevoked'], TYPES, ['KeyUsed', 'KeyUsed'], ['Missing'], []]) {
+        for (const limit of [1, 3, 100, 2600, 5000]) {
+          expect([after, types, limit, reads.count(after, types, limit)]).toEqual([after, types, limit, expected(after, types, limit).length]);
+        }
+      }
+    }
+  });
+
   it('reads the rows at any positions, a span mostly wanted (read whole) or a few spread out (picked)', () => {
     const uses = expected(0, ['KeyUsed'], 3000);
     const cases = [

@@ -40,6 +40,7 @@ export class EventReadsByType {
   private readonly positionsOfType: Database.Statement<[string, number, number], number>;
   private readonly rowsAt: Database.Statement<[string], EventRow>;
   private readonly rowsBetween: Database.Statement<[number, number], EventRow>;
+  private readonly countOfType: Database.Statement<[string, number, number], number>;
 
   constructor(db: Database.Database) {
     this.positionsOfType = db.prepare<[string, number, number], number>(POSITIONS_OF_ONE_TYPE).pluck(true);
@@ -49,6 +50,11 @@ export class EventReadsByType {
     this.rowsBetween = db
       .prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`)
       .raw(true);
+    this.countOfType = db
+      .prepare<[string, number, number], number>(
+        'SELECT COUNT(*) FROM (SELECT 1 FROM events INDEXED BY events_by_type WHERE type = ? AND position > ? LIMIT ?)',
+      )
+      .pluck(true);
   }
 
   /** The positions of the first `limit` events after position `after` whose type is one of `types`, in log order. */
@@ -59,6 +65,16 @@ export class EventReadsByType {
     const positions = distinct.flatMap((type) => this.positionsOfType.all(type, after, limit));
     positions.sort((a, b) => a - b);
     return positions.slice(0, limit);
+  }
+
+  /** How many events after position `after` have one of `types`, counted up to `limit` from the index alone. */
+  count(after: number, types: readonly string[], limit: number): number {
+    let count = 0;
+    for (const type of new Set(types)) {
+      if (count >= limit) break;
+      count += this.countOfType.get(type, after, limit - count)!;
+    }
+    return count;
   }
 
   /** The rows at `positions` (ascending, each in the log), in log order. */

@@ -115,7 +115,7 @@ describe('SqliteEventStore filtered reads', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const freshRead = async (after: number, types: string[], maxCount: number) => {
+  const freshRead = async (after: number, types: string[] | undefined, maxCount: number) => {
     const fresh = new SqliteEventStore(file);
     try {
       return await fresh.readAll({ after, maxCount, types });
@@ -137,6 +137,20 @@ describe('SqliteEventStore filtered reads', () => {
     ];
     for (const [after, types, maxCount] of reads) {
       expect(await store.readAll({ after, maxCount, types })).toEqual(await freshRead(after, types, maxCount));
+    }
+  });
+
+  it('count a backlog as reading it would, for any types, start and cap', async () => {
+    const cases: [number, string[] | undefined, number][] = [];
+    for (const after of [0, 1, 2999, 5990, 6000]) {
+      for (const types of [undefined, ['KeyUsed'], ['KeyRevoked'], ['KeyRevoked', 'KeyCreated'], [...TYPES].reverse(), ['Missing']]) {
+        for (const maxCount of [1, 7, 1001, 6000]) cases.push([after, types, maxCount]);
+      }
+    }
+    for (const [after, types, maxCount] of cases) {
+      const pending = await freshRead(after, types, maxCount);
+      const expected = { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
+      expect([after, types, maxCount, await store.backlog({ after, maxCount, types })]).toEqual([after, types, maxCount, expected]);
     }
   });
 

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type {
   AppendManyOptions,
+  Backlog,
+  BacklogOptions,
   AppendResult,
   EventStore,
   EventSubscription,
@@ -52,6 +54,13 @@ export class SqliteEventStore implements EventStore {
         .raw(true),
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      countAfter: this.db
+        .prepare<[number, number], number>('SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE position > ? LIMIT ?)')
+        .pluck(true),
+      firstRecordedAfter: this.db
+        .prepare<[number], string>('SELECT recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 1')
+        .pluck(true),
+      recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
     };
   }
 
@@ -98,6 +107,20 @@ export class SqliteEventStore implements EventStore {
 
   async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.read(after ?? 0, types, maxCount);
+  }
+
+  /** From the indexes alone: one row is read, the oldest pending, for its time. */
+  async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
+    return this.db.transaction((): Backlog => {
+      const from = after ?? 0;
+      if (!types) {
+        const count = this.statements.countAfter.get(from, maxCount)!;
+        return { count, oldestRecordedAt: count > 0 ? this.statements.firstRecordedAfter.get(from)! : null };
+      }
+      const count = this.readsByType.count(from, types, maxCount);
+      const [first] = count > 0 ? this.readsByType.positions(from, types, 1) : [];
+      return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
+    })();
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

@@ -72,6 +72,22 @@ export interface ReadAllOptions {
   types?: readonly string[];
 }
 
+/** What `backlog` counts: events after a position, of these types, up to a cap. */
+export interface BacklogOptions {
+  /** Exclusive start; null counts from the beginning. */
+  after: number | null;
+  /** Counting stops here: a count equal to it means "at least this many". */
+  maxCount: number;
+  types?: readonly string[];
+}
+
+export interface Backlog {
+  /** Matching events after the position, at most maxCount. */
+  count: number;
+  /** When the first of them was recorded; null when there is none. */
+  oldestRecordedAt: string | null;
+}
+
 export interface SubscriptionHandler {
   /** Called with consecutive batches in log order; the next batch waits for this promise. */
   onEvents(events: RecordedEvent[]): Promise<void>;
@@ -106,6 +122,8 @@ export interface EventStore {
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
   readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** How far a reader at `after` trails the log (readiness asks it often): counted without decoding the events where the store can. */
+  backlog(options: BacklogOptions): Promise<Backlog>;
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;
   /** Position of the last event in the log, or null when the log is empty. */
   headPosition(): Promise<number | null>;
