@@ -204,6 +204,50 @@ async function eventuallyEqual<T>(read: () => T, expected: T): Promise<void> {
 }
 
 describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
+  it('counts a backlog by reading the log after the position, skipping other types and system events, up to the cap', async () => {
+    const log = [
+      [100, 'A'],
+      [200, '$statsCollected'],
+      [300, 'B'],
+      [400, 'A'],
+      [500, 'C'],
+      [600, 'A'],
+    ] as const;
+    let cancelled = 0;
+    const readAll = ({ fromPosition }: { fromPosition: { commit: bigint } | 'start' }) => {
+      const from = fromPosition === 'start' ? 0n : fromPosition.commit;
+      const stream = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+      stream.cancel = async () => void cancelled++;
+      for (const [position, type] of log) {
+        if (BigInt(position) < from) continue;
+        stream.write({
+          event: {
+            streamId: 's',
+            id: randomUUID(),
+            isJson: true,
+            revision: 0n,
+            type,
+            created: new Date(Date.UTC(2026, 11, 3, 0, 0, position / 100)),
+            data: {},
+            metadata: { schemaVersion: 1 },
+            position: { commit: BigInt(position), prepare: BigInt(position) },
+          },
+        });
+      }
+      stream.end();
+      return stream;
+    };
+    const store = new EsdbEventStore({ readAll, dispose: async () => undefined } as unknown as EsdbClient);
+    const at = (second: number) => `2026-12-03T00:00:0${second}.000Z`;
+    expect(await store.backlog({ after: 100, maxCount: 10, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(4) });
+    expect(await store.backlog({ after: 100, maxCount: 10, types: ['B', 'A'] })).toEqual({ count: 3, oldestRecordedAt: at(3) });
+    expect(await store.backlog({ after: 100, maxCount: 10 })).toEqual({ count: 4, oldestRecordedAt: at(3) });
+    expect(await store.backlog({ after: null, maxCount: 2, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(1) });
+    expect(await store.backlog({ after: 600, maxCount: 10, types: ['A'] })).toEqual({ count: 0, oldestRecordedAt: null });
+    expect(cancelled).toBe(5);
+  });
+
+
   it('reports an unreachable server as StoreUnavailableError from readAll, headPosition and ping, like from appends', async () => {
     const failingRead = () => {
       const stream = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
