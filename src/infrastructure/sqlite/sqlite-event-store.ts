@@ -109,7 +109,7 @@ export class SqliteEventStore implements EventStore {
     return this.read(after ?? 0, types, maxCount);
   }
 
-  /** From the indexes alone: one row is read, the oldest pending, for its time. */
+  /** Counted without decoding an event (by type, from the (type, position) index alone); one row read for the oldest's time. */
   async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
     return this.db.transaction((): Backlog => {
       const from = after ?? 0;
