@@ -12,20 +12,21 @@ import {
   type ReadStreamOptions,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
-import type {
-  AppendResult,
-  Backlog,
-  BacklogOptions,
-  EventStore,
-  EventSubscription,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  StreamAppend,
-  StreamPage,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionHandler,
+import {
+  backlogOfRead,
+  type AppendResult,
+  type Backlog,
+  type BacklogOptions,
+  type EventStore,
+  type EventSubscription,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type StreamAppend,
+  type StreamPage,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
 import {
   fromAppendResult,
@@ -178,8 +179,7 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB keeps no counts: the pending events are read (filtered on the client, like readAll), up to the cap. */
   async backlog(options: BacklogOptions): Promise<Backlog> {
-    const pending = await this.readAll(options);
-    return { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
+    return backlogOfRead(await this.readAll(options));
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

@@ -1,18 +1,19 @@
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
-import type {
-  AppendResult,
-  Backlog,
-  BacklogOptions,
-  EventStore,
-  EventSubscription,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  StreamAppend,
-  StreamPage,
-  RecordedEvent,
-  SubscribeOptions,
-  SubscriptionHandler,
+import {
+  backlogOfRead,
+  type AppendResult,
+  type Backlog,
+  type BacklogOptions,
+  type EventStore,
+  type EventSubscription,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type StreamAppend,
+  type StreamPage,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
@@ -75,15 +76,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
-    let count = 0;
-    let oldestRecordedAt: string | null = null;
-    for (let index = after ?? 0; index < this.log.length && count < maxCount; index++) {
-      const event = this.log[index];
-      if (types && !types.includes(event.type)) continue;
-      oldestRecordedAt ??= event.recordedAt;
-      count++;
-    }
-    return { count, oldestRecordedAt };
+    return backlogOfRead(this.read(after, types, maxCount).events);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {

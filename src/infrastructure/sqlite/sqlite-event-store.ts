@@ -54,12 +54,6 @@ export class SqliteEventStore implements EventStore {
         .raw(true),
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
-      countAfter: this.db
-        .prepare<[number, number], number>('SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE position > ? LIMIT ?)')
-        .pluck(true),
-      firstRecordedAfter: this.db
-        .prepare<[number], string>('SELECT recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 1')
-        .pluck(true),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
     };
   }
@@ -109,14 +103,10 @@ export class SqliteEventStore implements EventStore {
     return this.read(after ?? 0, types, maxCount);
   }
 
-  /** Counted without decoding an event (by type, from the (type, position) index alone); one row read for the oldest's time. */
+  /** Counted from the (type, position) index alone, without decoding an event; one row read for the oldest's time. */
   async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
     return this.db.transaction((): Backlog => {
       const from = after ?? 0;
-      if (!types) {
-        const count = this.statements.countAfter.get(from, maxCount)!;
-        return { count, oldestRecordedAt: count > 0 ? this.statements.firstRecordedAfter.get(from)! : null };
-      }
       const count = this.readsByType.count(from, types, maxCount);
       const [first] = count > 0 ? this.readsByType.positions(from, types, 1) : [];
       return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };

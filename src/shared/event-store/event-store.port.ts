@@ -72,13 +72,13 @@ export interface ReadAllOptions {
   types?: readonly string[];
 }
 
-/** What `backlog` counts: events after a position, of these types, up to a cap. */
+/** What `backlog` counts: events after a position, of these types (a projection's), up to a cap. */
 export interface BacklogOptions {
   /** Exclusive start; null counts from the beginning. */
   after: number | null;
   /** Counting stops here: a count equal to it means "at least this many". */
   maxCount: number;
-  types?: readonly string[];
+  types: readonly string[];
 }
 
 export interface Backlog {
@@ -86,6 +86,11 @@ export interface Backlog {
   count: number;
   /** When the first of them was recorded; null when there is none. */
   oldestRecordedAt: string | null;
+}
+
+/** The backlog of a store that can only read it: the pending events as read, up to the cap. */
+export function backlogOfRead(pending: readonly RecordedEvent[]): Backlog {
+  return { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
 }
 
 export interface SubscriptionHandler {
