@@ -3,7 +3,6 @@ import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../src/anomalies/domain/anomaly-thresholds.js';
 import { restoreDetectorState } from '../../src/anomalies/domain/detector-snapshot.js';
-import { get } from '../../src/anomalies/domain/persistent-map.js';
 import { openReadModelStorage } from '../../src/app/storage/storage.js';
 import { backends, startTestApp } from '../support/test-app.js';
 
@@ -70,7 +69,7 @@ describe.each(backends())('Restart (%s read model)', (backend) => {
       const snapshot = await (await storage.detectorSnapshotStore()).load();
       expect(snapshot?.position).toBeGreaterThan(0);
       const state = restoreDetectorState(snapshot!.state, DEFAULT_ANOMALY_THRESHOLDS);
-      expect(get(state!.keys, other.body.id)?.accountId).toBe('acme');
+      expect(state!.keys.get(other.body.id)?.accountId).toBe('acme');
     } finally {
       await storage.close();
       await first.destroy();

@@ -143,4 +143,33 @@ describe('AnomalyDetectionProjection snapshots', () => {
     }
     expect((await twice.load())?.state).toBe((await once.load())?.state);
   });
+
+  it('appends a finding whose append failed when the batch comes again, folding its events in once', async () => {
+    const { store, events } = await logWithSpike();
+    let refusals = 1;
+    const flaky = new (class extends InMemoryEventStore {
+      override async appendToStream(...args: Parameters<InMemoryEventStore['appendToStream']>) {
+        if (args[1][0]?.type === ANOMALY_DETECTED && refusals-- > 0) throw new Error('store down');
+        return store.appendToStream(...args);
+      }
+    })();
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    const projection = new AnomalyDetectionProjection(flaky, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+    await projection.checkpoint();
+    await expect(projection.handle(events)).rejects.toThrow('store down');
+    expect(await alerts(store)).toEqual([]);
+    await projection.close();
+    expect(await snapshots.load()).toBeNull();
+    await projection.handle(events);
+    await projection.close();
+
+    const uninterrupted = await logWithSpike();
+    const whole = new InMemoryDetectorSnapshotStore();
+    const reference = new AnomalyDetectionProjection(uninterrupted.store, DEFAULT_ANOMALY_THRESHOLDS, whole, clock);
+    await reference.checkpoint();
+    await reference.handle(uninterrupted.events);
+    await reference.close();
+    expect(await alerts(store)).toEqual(await alerts(uninterrupted.store));
+    expect((await snapshots.load())?.state).toBe((await whole.load())?.state);
+  });
 });

@@ -20,7 +20,7 @@ export interface SnapshotOptions {
 }
 
 /**
- * Runs the pure detector over the log and appends each finding as AnomalyDetected to its own stream
+ * Runs the detector over the log and appends each finding as AnomalyDetected to its own stream
  * with "no stream" expected: a finding already recorded (by a replay, a restart or another instance)
  * is refused by the store, so every alert exists exactly once. The detector's state lives in memory; a
  * snapshot of it is saved at most every minute (less often when saving it takes long) and when the
@@ -32,6 +32,11 @@ export class AnomalyDetectionProjection implements Projection {
   readonly name = ANOMALY_DETECTOR;
   readonly eventTypes = DETECTOR_INPUT_TYPES;
   private state: DetectorState = initialDetectorState();
+  /**
+   * Findings of events already folded into the state whose append failed: appended first when the batch comes
+   * again. No snapshot is saved while there are any, so a restart detects them again from an earlier one.
+   */
+  private unrecorded: AnomalyDetectedData[] = [];
   /** The last log position folded into the state. */
   private position: number | null = null;
   private snapshotPosition: number | null = null;
@@ -51,19 +56,22 @@ export class AnomalyDetectionProjection implements Projection {
     const snapshot = await this.snapshots.load();
     const restored = snapshot && restoreDetectorState(snapshot.state, this.thresholds);
     this.state = restored ?? initialDetectorState();
+    this.unrecorded = [];
     this.position = restored ? snapshot.position : null;
     this.snapshotPosition = this.position;
     return this.position;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
+    await this.recordUnrecorded();
     for (const event of events) {
       // Redelivered after a failed batch: already folded in, and counting it twice would skew every rule.
       if (this.position !== null && event.position <= this.position) continue;
-      const result = detect(this.state, event as unknown as DetectorInput, this.thresholds);
-      for (const finding of result.findings) await this.record(finding);
-      this.state = result.state;
+      const findings = detect(this.state, event as unknown as DetectorInput, this.thresholds);
       this.position = event.position;
+      if (findings.length === 0) continue;
+      this.unrecorded.push(...findings);
+      await this.recordUnrecorded();
     }
     await this.snapshotWhenDue();
   }
@@ -75,6 +83,7 @@ export class AnomalyDetectionProjection implements Projection {
 
   async reset(): Promise<void> {
     this.state = initialDetectorState();
+    this.unrecorded = [];
     this.position = null;
     this.snapshotPosition = null;
     await this.snapshots.clear();
@@ -97,13 +106,20 @@ export class AnomalyDetectionProjection implements Projection {
   }
 
   private async saveSnapshot(): Promise<void> {
-    if (this.position === null || this.position === this.snapshotPosition) return;
+    if (this.position === null || this.position === this.snapshotPosition || this.unrecorded.length > 0) return;
     const position = this.position;
     const startedMs = this.options.now();
     await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
     this.snapshotPosition = position;
     this.snapshotSavedAtMs = this.options.now();
     this.snapshotCostMs = this.snapshotSavedAtMs - startedMs;
+  }
+
+  private async recordUnrecorded(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      await this.record(this.unrecorded[0]);
+      this.unrecorded.shift();
+    }
   }
 
   private async record(finding: AnomalyDetectedData): Promise<void> {

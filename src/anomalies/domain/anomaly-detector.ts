@@ -5,10 +5,9 @@ import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
 import { canonicalAddress } from './ip-network.js';
-import { entries, get, remove, set } from './persistent-map.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurst } from './rules/failed-auth-burst.js';
-import type { KeyRuleResult, KeyUse } from './rules/key-use.js';
+import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
 import { rateSpike } from './rules/rate-spike.js';
@@ -24,49 +23,54 @@ export type DetectorInput =
   | Pick<KeyCreated, 'type' | 'data'>
   | Pick<KeyRevoked, 'type' | 'data'>;
 
-export interface DetectorResult {
-  state: DetectorState;
-  findings: AnomalyDetectedData[];
-}
-
 /** Applied in this order to every use; first use, last use and the use count are updated only after all of them. */
-const KEY_USE_RULES: readonly ((key: KeyState, use: KeyUse, t: AnomalyThresholds) => KeyRuleResult)[] = [
-  dormantKey,
-  newNetwork,
-  rateSpike,
-  manyAddresses,
-];
+const KEY_USE_RULES: readonly KeyRule[] = [dormantKey, newNetwork, rateSpike, manyAddresses];
 
 /**
- * Folds one event into the state and returns what it revealed. Pure: the input state is never changed,
- * time comes only from the event, and the same sequence from the same state gives the same findings.
+ * Folds one event into the state, in place, and returns what it revealed. Deterministic: time comes only from
+ * the event, and the same sequence from equal states leaves equal states and gives the same findings.
  * An event whose time is not an ISO timestamp with a zone is skipped, since parsing it would depend on the host.
  */
 export function detect(
   state: DetectorState,
   event: DetectorInput,
   thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS,
-): DetectorResult {
+): AnomalyDetectedData[] {
   const atMs = timeOf(event);
-  if (atMs === null) return { state, findings: [] };
-  const current = advanceTime(state, atMs, thresholds);
+  if (atMs === null || !DETECTED_TYPES.has(event.type)) return [];
+  advanceTime(state, atMs, thresholds);
   switch (event.type) {
     case 'KeyUsed':
-      return onKeyUsed(current, event.data, atMs, thresholds);
+      return onKeyUsed(state, event.data, atMs, thresholds);
     case 'AuthenticationFailed':
-      return onAuthenticationFailed(current, event.data, atMs, thresholds);
+      return onAuthenticationFailed(state, event.data, atMs, thresholds);
     case 'KeyCreated': {
-      const key = get(current.keys, event.data.keyId) ?? newKeyState(event.data.accountId);
-      const created: KeyState = { ...key, accountId: event.data.accountId, createdAtMs: atMs };
-      return { state: { ...current, keys: set(current.keys, event.data.keyId, created) }, findings: [] };
+      const key = keyState(state, event.data.keyId, event.data.accountId);
+      key.accountId = event.data.accountId;
+      key.createdAtMs = atMs;
+      return [];
     }
     case 'KeyRevoked': {
-      const key = get(current.keys, event.data.keyId) ?? newKeyState(event.data.accountId);
-      return { state: { ...current, keys: set(current.keys, event.data.keyId, revoked(key, atMs)) }, findings: [] };
+      const key = state.keys.get(event.data.keyId) ?? newKeyState(event.data.accountId);
+      state.keys.set(event.data.keyId, revoked(key, atMs));
+      return [];
     }
-    default:
-      return { state, findings: [] };
   }
+}
+
+/** Events of any other type are not the detector's and leave its notion of now where it was. */
+const DETECTED_TYPES: ReadonlySet<string> = new Set<DetectorInput['type']>([
+  'KeyUsed',
+  'AuthenticationFailed',
+  'KeyCreated',
+  'KeyRevoked',
+]);
+
+/** The key's state, added to the detector's memory when it has none yet. */
+function keyState(state: DetectorState, keyId: string, accountId: string | null): KeyState {
+  let key = state.keys.get(keyId);
+  if (key === undefined) state.keys.set(keyId, (key = newKeyState(accountId)));
+  return key;
 }
 
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -87,7 +91,7 @@ function timeOf(event: DetectorInput): number | null {
 
 const addressOf = (ip: string | null): string | null => (ip ? canonicalAddress(ip) : null);
 
-function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: AnomalyThresholds): DetectorResult {
+function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: AnomalyThresholds): AnomalyDetectedData[] {
   const use: KeyUse = {
     keyId: data.keyId,
     accountId: data.accountId,
@@ -95,21 +99,17 @@ function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: Ano
     atMs,
     address: addressOf(data.ip),
   };
-  let key = get(state.keys, data.keyId) ?? newKeyState(data.accountId);
+  const key = keyState(state, data.keyId, data.accountId);
   const findings: AnomalyDetectedData[] = [];
   for (const rule of KEY_USE_RULES) {
-    const result = rule(key, use, t);
-    key = result.key;
-    if (result.finding !== null) findings.push(result.finding);
+    const found = rule(key, use, t);
+    if (found !== null) findings.push(found);
   }
-  key = {
-    ...key,
-    accountId: data.accountId,
-    firstUseMs: key.firstUseMs === null ? atMs : Math.min(key.firstUseMs, atMs),
-    lastUseMs: key.lastUseMs === null ? atMs : Math.max(key.lastUseMs, atMs),
-    uses: key.uses + 1,
-  };
-  return { state: { ...state, keys: set(state.keys, data.keyId, key) }, findings };
+  key.accountId = data.accountId;
+  key.firstUseMs = key.firstUseMs === null ? atMs : Math.min(key.firstUseMs, atMs);
+  key.lastUseMs = key.lastUseMs === null ? atMs : Math.max(key.lastUseMs, atMs);
+  key.uses += 1;
+  return findings;
 }
 
 function onAuthenticationFailed(
@@ -117,24 +117,26 @@ function onAuthenticationFailed(
   data: AuthenticationFailed['data'],
   atMs: number,
   t: AnomalyThresholds,
-): DetectorResult {
+): AnomalyDetectedData[] {
   const address = addressOf(data.ip);
   const findings: AnomalyDetectedData[] = [];
-  let { keys, ips } = state;
   if (data.reason === 'revoked' && data.keyId !== null) {
-    const key = get(keys, data.keyId) ?? newKeyState(data.accountId);
-    const result = revokedKeyUsed(key, { ...data, keyId: data.keyId }, atMs, address);
-    if (result.finding !== null) {
-      keys = set(keys, data.keyId, result.key);
-      findings.push(result.finding);
+    const known = state.keys.get(data.keyId);
+    const key = known ?? newKeyState(data.accountId);
+    const found = revokedKeyUsed(key, { ...data, keyId: data.keyId }, atMs, address);
+    if (found !== null) {
+      // A key the detector never saw is remembered only once it raised something.
+      if (known === undefined) state.keys.set(data.keyId, key);
+      findings.push(found);
     }
   }
   if (address !== null) {
-    const result = failedAuthBurst(get(ips, address), address, atMs, data.requestId, t);
-    ips = set(ips, address, result.ip);
-    if (result.finding !== null) findings.push(result.finding);
+    let ip = state.ips.get(address);
+    if (ip === undefined) state.ips.set(address, (ip = { times: [], quietUntilMs: null }));
+    const found = failedAuthBurst(ip, address, atMs, data.requestId, t);
+    if (found !== null) findings.push(found);
   }
-  return { state: { ...state, keys, ips }, findings };
+  return findings;
 }
 
 /** A revoked key cannot be used again: its usage pattern is dropped so the state keeps only what rules still read. */
@@ -149,15 +151,13 @@ function revoked(key: KeyState, atMs: number): KeyState {
 }
 
 /** Moves the detector's notion of now forward and, once per burst window, forgets addresses idle for a window. */
-function advanceTime(state: DetectorState, atMs: number, t: AnomalyThresholds): DetectorState {
+function advanceTime(state: DetectorState, atMs: number, t: AnomalyThresholds): void {
   const latestMs = state.latestMs === null ? atMs : Math.max(state.latestMs, atMs);
+  state.latestMs = latestMs;
   const windowMs = t.failedAuthBurstWindowSeconds * 1000;
-  if (state.ipsSweptAtMs !== null && latestMs - state.ipsSweptAtMs < windowMs) {
-    return latestMs === state.latestMs ? state : { ...state, latestMs };
+  if (state.ipsSweptAtMs !== null && latestMs - state.ipsSweptAtMs < windowMs) return;
+  for (const [address, failures] of state.ips) {
+    if ((failures.times.at(-1) ?? -Infinity) <= latestMs - windowMs) state.ips.delete(address);
   }
-  let ips = state.ips;
-  for (const [address, failures] of entries(state.ips)) {
-    if ((failures.times.at(-1) ?? -Infinity) <= latestMs - windowMs) ips = remove(ips, address);
-  }
-  return { ...state, ips, latestMs, ipsSweptAtMs: latestMs };
+  state.ipsSweptAtMs = latestMs;
 }

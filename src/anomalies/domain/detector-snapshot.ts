@@ -1,6 +1,5 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
 import type { DetectorState, IpFailures, KeyState, MinuteBucket } from './detector-state.js';
-import { emptyMap, entries, type PersistentMap, set } from './persistent-map.js';
 
 /** Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed. */
 const SNAPSHOT_VERSION = 1;
@@ -27,11 +26,11 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
     thresholds,
     latestMs: state.latestMs,
     ipsSweptAtMs: state.ipsSweptAtMs,
-    keys: [...entries(state.keys)].map(([id, key]) => [
+    keys: [...state.keys].map(([id, key]) => [
       id,
       { ...key, minutes: [...key.minutes], addresses: [...key.addresses], networks: [...key.networks] },
     ]),
-    ips: [...entries(state.ips)].map(([ip, failures]) => [ip, failures]),
+    ips: [...state.ips],
   };
   return JSON.stringify(snapshot);
 }
@@ -48,13 +47,11 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     return null;
   }
   if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
-  let keys: PersistentMap<KeyState> = emptyMap();
+  const keys = new Map<string, KeyState>();
   for (const [id, key] of snapshot.keys) {
-    const restored: KeyState = { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) };
-    keys = set(keys, id, restored);
+    keys.set(id, { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) });
   }
-  let ips: PersistentMap<IpFailures> = emptyMap();
-  for (const [ip, failures] of snapshot.ips) ips = set(ips, ip, failures);
+  const ips = new Map<string, IpFailures>(snapshot.ips);
   return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs };
 }
 

@@ -1,48 +1,54 @@
-import { type PersistentMap, emptyMap, entries } from './persistent-map.js';
+/*
+ * The detector's memory is changed in place, one event at a time. A copy per use (of the key's record, its minute
+ * and address maps, and the path to it in a persistent map) left ~1.4 KB a use alive past the young generation:
+ * measured on 200,000 uses over 10,000 keys, 3.6 KB allocated a use and 4.8 µs of garbage collection, and in the
+ * service a fifth of a verify's CPU went to collecting the projection thread's heap.
+ */
 
 /** One UTC minute of a key's uses; `alerted` keeps a spike minute to one finding. */
 export interface MinuteBucket {
-  readonly count: number;
-  readonly alerted: boolean;
+  count: number;
+  alerted: boolean;
 }
 
 /** What the detector remembers of one key. Times are epoch milliseconds taken from the events. */
 export interface KeyState {
-  readonly accountId: string | null;
-  readonly createdAtMs: number | null;
-  readonly revokedAtMs: number | null;
-  readonly firstUseMs: number | null;
-  readonly lastUseMs: number | null;
+  accountId: string | null;
+  createdAtMs: number | null;
+  revokedAtMs: number | null;
+  firstUseMs: number | null;
+  lastUseMs: number | null;
   /** Uses counted towards an established pattern. */
-  readonly uses: number;
+  uses: number;
   /** Minute index (epoch minutes) → bucket, for the spike baseline only: at most spikeBaselineMinutes + 2 entries. */
-  readonly minutes: ReadonlyMap<number, MinuteBucket>;
+  readonly minutes: Map<number, MinuteBucket>;
   /** Canonical address → last time seen, only the most recent manyAddressesCount addresses inside the window. */
-  readonly addresses: ReadonlyMap<string, number>;
+  readonly addresses: Map<string, number>;
   /** No many_addresses finding before this time: one finding per window. */
-  readonly addressesQuietUntilMs: number | null;
+  addressesQuietUntilMs: number | null;
   /** Networks the key was used from, at most maxKnownNetworks. */
-  readonly networks: ReadonlySet<string>;
+  readonly networks: Set<string>;
   /** Epoch hour of the last revoked_key_used finding. */
-  readonly revokedAlertHour: number | null;
+  revokedAlertHour: number | null;
 }
 
 /** Failed authentications from one client address: the most recent failedAuthBurstCount times inside the window. */
 export interface IpFailures {
-  readonly times: readonly number[];
-  readonly quietUntilMs: number | null;
+  /** Sorted, oldest first. */
+  readonly times: number[];
+  quietUntilMs: number | null;
 }
 
 export interface DetectorState {
-  readonly keys: PersistentMap<KeyState>;
-  readonly ips: PersistentMap<IpFailures>;
+  readonly keys: Map<string, KeyState>;
+  readonly ips: Map<string, IpFailures>;
   /** Latest event time seen; addresses idle for a whole burst window are swept as it advances. */
-  readonly latestMs: number | null;
-  readonly ipsSweptAtMs: number | null;
+  latestMs: number | null;
+  ipsSweptAtMs: number | null;
 }
 
 export function initialDetectorState(): DetectorState {
-  return { keys: emptyMap(), ips: emptyMap(), latestMs: null, ipsSweptAtMs: null };
+  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null };
 }
 
 export function newKeyState(accountId: string | null): KeyState {
@@ -82,13 +88,13 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     maxFailureTimesPerIp: 0,
     totalEntries: 0,
   };
-  for (const [, key] of entries(state.keys)) {
+  for (const key of state.keys.values()) {
     size.maxMinuteBucketsPerKey = Math.max(size.maxMinuteBucketsPerKey, key.minutes.size);
     size.maxAddressesPerKey = Math.max(size.maxAddressesPerKey, key.addresses.size);
     size.maxNetworksPerKey = Math.max(size.maxNetworksPerKey, key.networks.size);
     size.totalEntries += 1 + key.minutes.size + key.addresses.size + key.networks.size;
   }
-  for (const [, ip] of entries(state.ips)) {
+  for (const ip of state.ips.values()) {
     size.maxFailureTimesPerIp = Math.max(size.maxFailureTimesPerIp, ip.times.length);
     size.totalEntries += 1 + ip.times.length;
   }

@@ -1,46 +1,41 @@
-import type { AnomalyThresholds } from '../anomaly-thresholds.js';
-import type { KeyState } from '../detector-state.js';
 import { finding } from '../finding.js';
-import type { KeyRuleResult, KeyUse } from './key-use.js';
+import type { KeyRule } from './key-use.js';
 
 /**
  * many_addresses: manyAddressesCount distinct addresses used the key within the sliding window ending now.
  * Keeping only the most recent manyAddressesCount addresses is enough to tell, and bounds the state under attack.
  */
-export function manyAddresses(key: KeyState, use: KeyUse, t: AnomalyThresholds): KeyRuleResult {
-  if (use.address === null) return { key, finding: null };
+export const manyAddresses: KeyRule = (key, use, t) => {
+  if (use.address === null) return null;
   const windowMs = t.manyAddressesWindowSeconds * 1000;
   const now = Math.max(use.atMs, key.lastUseMs ?? use.atMs);
 
-  const addresses = new Map<string, number>();
-  for (const [address, seenMs] of key.addresses) if (seenMs > now - windowMs) addresses.set(address, seenMs);
+  const { addresses } = key;
+  for (const [address, seenMs] of addresses) if (seenMs <= now - windowMs) addresses.delete(address);
   if (use.atMs > now - windowMs) addresses.set(use.address, Math.max(use.atMs, addresses.get(use.address) ?? use.atMs));
   while (addresses.size > t.manyAddressesCount) addresses.delete(leastRecent(addresses));
-  const updated: KeyState = { ...key, addresses };
 
   const quiet = key.addressesQuietUntilMs !== null && use.atMs < key.addressesQuietUntilMs;
-  if (quiet || addresses.size < t.manyAddressesCount) return { key: updated, finding: null };
+  if (quiet || addresses.size < t.manyAddressesCount) return null;
 
-  return {
-    key: { ...updated, addressesQuietUntilMs: now + windowMs },
-    finding: finding({
-      rule: 'many_addresses',
-      keyId: use.keyId,
-      accountId: use.accountId,
-      ip: null,
-      evidence: {
-        distinctAddresses: addresses.size,
-        threshold: t.manyAddressesCount,
-        windowSeconds: t.manyAddressesWindowSeconds,
-        addresses: [...addresses.keys()].sort(),
-        requestId: use.requestId,
-      },
-      windowStartMs: now - windowMs,
-      windowEndMs: now,
-      detectedAtMs: use.atMs,
-    }),
-  };
-}
+  key.addressesQuietUntilMs = now + windowMs;
+  return finding({
+    rule: 'many_addresses',
+    keyId: use.keyId,
+    accountId: use.accountId,
+    ip: null,
+    evidence: {
+      distinctAddresses: addresses.size,
+      threshold: t.manyAddressesCount,
+      windowSeconds: t.manyAddressesWindowSeconds,
+      addresses: [...addresses.keys()].sort(),
+      requestId: use.requestId,
+    },
+    windowStartMs: now - windowMs,
+    windowEndMs: now,
+    detectedAtMs: use.atMs,
+  });
+};
 
 function leastRecent(addresses: ReadonlyMap<string, number>): string {
   let oldest: [string, number] | null = null;
