@@ -95,7 +95,7 @@ describe('SqliteEventStore filtered reads', () => {
     dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-reads-'));
     file = join(dir, 'events.sqlite');
     const writer = new SqliteEventStore(file);
-    // More events than the decoded events kept (4,096), mostly uses, the rest spread unevenly.
+    // More events than the decoded events kept (256), mostly uses, the rest spread unevenly.
     const appends = Array.from({ length: 6000 }, (_, i) => ({
       streamId: `s${i % 50}`,
       expectedRevision: 'any' as const,
