@@ -43,6 +43,21 @@ describe('KeyUsageSummaryTable (the usage the listing shows, in the request thre
     expect(table.size).toBe(3);
   });
 
+  it('takes every field of a newer summary, and none of an older one', async () => {
+    const table = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
+    await table.load();
+    table.apply([entry('a', 1, 1)]);
+    table.apply([{ keyId: 'a', accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-01T00:09:00.000Z', revision: 9 }]);
+    table.apply([{ keyId: 'a', accepted: 8, rateLimited: 3, lastUsedAt: '2026-01-01T00:08:00.000Z', revision: 8 }]);
+    expect((await table.summaries(['a'])).get('a')).toEqual({
+      keyId: 'a',
+      accepted: 7,
+      rateLimited: 2,
+      lastUsedAt: '2026-01-01T00:09:00.000Z',
+      revision: 9,
+    });
+  });
+
   it('loads again after a failure, and gives up once the application closes', async () => {
     const views = new InMemoryKeyUsageReadModel();
     await views.save([view('a', 3, 3)], 3);

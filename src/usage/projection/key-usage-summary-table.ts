@@ -28,7 +28,14 @@ export class KeyUsageSummaryTable implements KeyUsageSummaries {
   apply(entries: readonly KeyUsageSummaryEntry[]): void {
     for (const entry of entries) {
       const held = this.entries.get(entry.keyId);
-      if (held === undefined || entry.revision > held.revision) this.entries.set(entry.keyId, entry);
+      if (held === undefined) this.entries.set(entry.keyId, entry);
+      else if (entry.revision > held.revision) {
+        // In place: an entry per use replacing the held one outlived the young generation (one a verify).
+        held.accepted = entry.accepted;
+        held.rateLimited = entry.rateLimited;
+        held.lastUsedAt = entry.lastUsedAt;
+        held.revision = entry.revision;
+      }
     }
   }
 
