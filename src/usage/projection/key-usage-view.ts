@@ -51,9 +51,10 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
   const hour = hourOf(use.usedAt);
   const later = !view || use.usedAt >= view.lastUsedAt;
   const hourly = addToHour(view?.hourly ?? [], hour);
+  // Strings the kept view already holds are reused: a view is kept for long, and what it refers to with it.
   return {
-    keyId: use.keyId,
-    accountId: use.accountId,
+    keyId: view?.keyId === use.keyId ? view.keyId : use.keyId,
+    accountId: view?.accountId === use.accountId ? view.accountId : use.accountId,
     accepted: (view?.accepted ?? 0) + (use.outcome === 'accepted' ? 1 : 0),
     rateLimited: (view?.rateLimited ?? 0) + (use.outcome === 'rate_limited' ? 1 : 0),
     firstUsedAt: view && view.firstUsedAt < use.usedAt ? view.firstUsedAt : use.usedAt,
@@ -69,7 +70,11 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
 function addToHour(hourly: HourlyCount[], hour: string): HourlyCount[] {
   const last = hourly[hourly.length - 1];
   // The common case, in log order: the same hour as the last use, or a later one. ISO strings sort as times.
-  if (last && last.hour === hour) return [...hourly.slice(0, -1), { hour, count: last.count + 1 }];
+  if (last && last.hour === hour) {
+    const next = hourly.slice();
+    next[next.length - 1] = { hour: last.hour, count: last.count + 1 };
+    return next;
+  }
   if (!last || last.hour < hour) {
     const oldestKept = new Date(Date.parse(hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
     return [...hourly.filter((h) => h.hour >= oldestKept), { hour, count: 1 }];
