@@ -446,6 +446,14 @@ describe('anomaly detector', () => {
       expect(restoreDetectorState(text.slice(0, text.length / 2), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 
+    it('leaves the state as it was for an event of another type, whatever time it carries', () => {
+      const { state } = run(steadyMinutes(0, 3, 5));
+      const before = structuredClone(state);
+      const foreign = { type: 'KeyRenamed', data: { keyId: KEY, revokedAt: iso(T0 + DAY) } } as unknown as DetectorInput;
+      expect(detect(state, foreign)).toEqual([]);
+      expect(state).toEqual(before);
+    });
+
     it('skips an event whose time carries no zone instead of reading it in the host zone', () => {
       const start = initialDetectorState();
       const event = used(T0);

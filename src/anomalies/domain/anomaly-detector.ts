@@ -37,7 +37,7 @@ export function detect(
   thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS,
 ): AnomalyDetectedData[] {
   const atMs = timeOf(event);
-  if (atMs === null || !DETECTED_TYPES.has(event.type)) return [];
+  if (atMs === null) return [];
   advanceTime(state, atMs, thresholds);
   switch (event.type) {
     case 'KeyUsed':
@@ -58,14 +58,6 @@ export function detect(
   }
 }
 
-/** Events of any other type are not the detector's and leave its notion of now where it was. */
-const DETECTED_TYPES: ReadonlySet<string> = new Set<DetectorInput['type']>([
-  'KeyUsed',
-  'AuthenticationFailed',
-  'KeyCreated',
-  'KeyRevoked',
-]);
-
 /** The key's state, added to the detector's memory when it has none yet. */
 function keyState(state: DetectorState, keyId: string, accountId: string | null): KeyState {
   let key = state.keys.get(keyId);
@@ -75,18 +67,27 @@ function keyState(state: DetectorState, keyId: string, accountId: string | null)
 
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Null for an event of any other type: it is not the detector's and leaves its notion of now where it was. */
 function timeOf(event: DetectorInput): number | null {
-  const text =
-    event.type === 'KeyUsed'
-      ? event.data.usedAt
-      : event.type === 'AuthenticationFailed'
-        ? event.data.failedAt
-        : event.type === 'KeyCreated'
-          ? event.data.createdAt
-          : event.data.revokedAt;
+  const text = timeTextOf(event);
   if (typeof text !== 'string' || !ZONED_ISO.test(text)) return null;
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : null;
+}
+
+function timeTextOf(event: DetectorInput): unknown {
+  switch (event.type) {
+    case 'KeyUsed':
+      return event.data.usedAt;
+    case 'AuthenticationFailed':
+      return event.data.failedAt;
+    case 'KeyCreated':
+      return event.data.createdAt;
+    case 'KeyRevoked':
+      return event.data.revokedAt;
+    default:
+      return null;
+  }
 }
 
 const addressOf = (ip: string | null): string | null => (ip ? canonicalAddress(ip) : null);
