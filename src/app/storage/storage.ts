@@ -21,14 +21,14 @@ export type ReadModelSettings = Pick<Environment, 'MONGODB_URL' | 'MONGODB_DB' |
  * The configured event store, on a connection of the caller's own: EventStoreDB when EVENTSTORE_URL is
  * set, else the embedded SQLite log. The request thread, the projection thread and the CLI all open it here.
  */
-export async function openEventStore(settings: EventStoreSettings): Promise<EventStore> {
+export async function openEventStore(settings: EventStoreSettings, options: { onWarning?(message: string): void } = {}): Promise<EventStore> {
   if (settings.EVENTSTORE_URL) {
     // Loaded only when configured: the gRPC client is heavy.
     const { EsdbEventStore } = await import('../../infrastructure/eventstoredb/esdb-event-store.js');
     return new EsdbEventStore(settings.EVENTSTORE_URL);
   }
   mkdirSync(settings.DATA_DIR, { recursive: true });
-  return new SqliteEventStore(join(settings.DATA_DIR, 'events.sqlite'), { pollIntervalMs: settings.POLL_INTERVAL_MS });
+  return new SqliteEventStore(join(settings.DATA_DIR, 'events.sqlite'), { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import { type AppendReply, type AppendRequest, type AppendWorkerData, packAppends } from './append-worker-protocol.js';
+import { type AppendReply, type AppendRequest, type AppendWorkerData, type AppendWorkerMessage, packAppends } from './append-worker-protocol.js';
 
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../shared/runtime/finish-worker.js';
@@ -17,7 +17,10 @@ export class AppendWorkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: { checkpointIntervalMs: number; onWarning(message: string): void },
+  ) {}
 
   append(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const worker = this.worker ?? this.start();
@@ -39,8 +42,9 @@ export class AppendWorkerClient {
   }
 
   private start(): Worker {
-    const worker = new Worker(builtModuleUrl('infrastructure/sqlite/append-worker.js'), { workerData: { file: this.file } satisfies AppendWorkerData });
-    worker.on('message', (reply: AppendReply) => this.settle(reply));
+    const workerData: AppendWorkerData = { file: this.file, checkpointIntervalMs: this.options.checkpointIntervalMs };
+    const worker = new Worker(builtModuleUrl('infrastructure/sqlite/append-worker.js'), { workerData });
+    worker.on('message', (message: AppendWorkerMessage) => ('warning' in message ? this.options.onWarning(message.warning) : this.settle(message)));
     worker.on('error', (error) => this.abandon(worker, error));
     worker.on('exit', (code) => this.abandon(worker, new Error(`The append worker exited (code ${code})`)));
     worker.unref();

@@ -3,6 +3,8 @@ import { type EncodedStreamAppend, encodeEvent } from './encoded-event.js';
 
 export interface AppendWorkerData {
   file: string;
+  /** How often the worker checkpoints the log (copies its write-ahead log into the file). */
+  checkpointIntervalMs: number;
 }
 
 /**
@@ -22,6 +24,9 @@ export type AppendReply =
   | { id: number; results: AppendResult[] }
   | { id: number; conflict: { streamId: string; expected: ExpectedRevision; actual: number | 'no_stream' } }
   | { id: number; failure: string };
+
+/** What the worker sends: an answer to an append, or a warning of its own (a failed checkpoint). */
+export type AppendWorkerMessage = AppendReply | { warning: string };
 
 export function packAppends(appends: readonly StreamAppend[]): PackedAppends {
   const packed: PackedAppends = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,18 +52,58 @@ describe('SqliteEventStore appends with process durability', () => {
   });
 });
 
+describe('SqliteEventStore checkpoints of the log', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore | null = null;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-checkpoints-'));
+    file = join(dir, 'events.sqlite');
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // ~6 MB of usage: about 1,500 pages of log, past SQLite's default limit of 1,000 pages for a checkpoint in the commit.
+  const usageBatch = () =>
+    Array.from({ length: 3000 }, (_, i) => ({ streamId: `usage-${i}`, events: [{ type: 'Used', schemaVersion: 1, data: { filler: 'x'.repeat(2000) } }], expectedRevision: 'any' as const }));
+  const fileSize = () => statSync(file).size;
+  const warnings: string[] = [];
+
+  it('are not run inside a commit, however many pages it adds to the log', async () => {
+    store = new SqliteEventStore(file, { checkpointIntervalMs: 60_000, onWarning: (message) => warnings.push(message) });
+    await store.appendToStreams(usageBatch(), { durability: 'process' });
+    await store.appendToStreams([{ streamId: 'key', events: [event], expectedRevision: 'any' }]);
+    expect(fileSize()).toBeLessThan(1_000_000);
+    expect(warnings).toEqual([]);
+  });
+
+  it('are run by the append worker every interval', async () => {
+    store = new SqliteEventStore(file, { checkpointIntervalMs: 20, onWarning: (message) => warnings.push(message) });
+    await store.appendToStreams(usageBatch(), { durability: 'process' });
+    for (let i = 0; i < 100 && fileSize() < 6_000_000; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fileSize()).toBeGreaterThan(6_000_000);
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe('AppendWorkerClient', () => {
   let dir: string;
   let client: AppendWorkerClient;
+  const warnings: string[] = [];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'psk-append-worker-'));
     new SqliteEventStore(join(dir, 'events.sqlite')).close();
-    client = new AppendWorkerClient(join(dir, 'events.sqlite'));
+    client = new AppendWorkerClient(join(dir, 'events.sqlite'), { checkpointIntervalMs: 1000, onWarning: (message) => warnings.push(message) });
   });
 
   afterEach(async () => {
     await client.close();
+    expect(warnings).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   });
 

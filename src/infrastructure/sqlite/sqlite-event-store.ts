@@ -26,6 +26,10 @@ export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** How often the append worker checkpoints the log (1 s by default). */
+  checkpointIntervalMs?: number;
+  /** Told what went wrong off the caller's thread (a failed checkpoint); Node's process warnings by default. */
+  onWarning?(message: string): void;
 }
 
 /** The embedded event log: one SQLite file in WAL mode, shared safely with other processes (the CLI). */
@@ -46,7 +50,10 @@ export class SqliteEventStore implements EventStore {
     this.batchSize = options.batchSize ?? 100;
     this.db = openEventLog(file, 'FULL');
     this.appenders = prepareAppenders(this.db);
-    this.appendWorker = new AppendWorkerClient(file);
+    this.appendWorker = new AppendWorkerClient(file, {
+      checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+      onWarning: options.onWarning ?? ((message) => process.emitWarning(message)),
+    });
     this.readsByType = new EventReadsByType(this.db);
     this.statements = {
       readStream: this.db
