@@ -52,6 +52,16 @@ describe('RecentViews', () => {
     expect(recent.heldBytes).toBe(9);
   });
 
+  it('counts a view set again after it grew in place at its new size', () => {
+    const recent = new RecentViews<{ size: number }>(10, (view) => view.size);
+    const view = { size: 3 };
+    recent.set('a', view);
+    view.size = 5;
+    recent.set('a', view);
+    recent.set('b', { size: 5 });
+    expect([recent.get('a'), recent.heldBytes]).toEqual([view, 10]);
+  });
+
   it('keeps no view larger than the whole budget, and nothing else is lost to it but what it displaced', () => {
     const recent = new RecentViews<number>(10, asBytes);
     recent.set('a', 4);

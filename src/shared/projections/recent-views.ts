@@ -28,10 +28,16 @@ export class RecentViews<V> {
   }
 
   set(id: string, view: V): void {
-    // Re-inserted so that Map order is least recently written first.
-    this.delete(id);
     const bytes = this.bytesOf(view);
-    this.views.set(id, { view, bytes });
+    // Re-inserted so that Map order is least recently written first; its entry reused, as long-lived as the view.
+    const entry = this.views.get(id);
+    if (entry === undefined) this.views.set(id, { view, bytes });
+    else {
+      this.delete(id);
+      entry.view = view;
+      entry.bytes = bytes;
+      this.views.set(id, entry);
+    }
     this.bytes += bytes;
     while (this.bytes > this.budgetBytes && this.views.size > 0) this.delete(this.oldest.next().value!);
   }

@@ -23,7 +23,11 @@ export interface ViewProjectionDefinition<V extends { revision: number }> {
   eventTypes: readonly string[];
   /** Which view an event belongs to. */
   viewIdOf(event: RecordedEvent): string;
-  /** Pure: the view after the event; returns the same object when the event was already applied. */
+  /**
+   * The view after the event: a new object, or the view given changed in place with its revision advanced; the
+   * view given, unchanged, when the event was already applied. A view changed in place is the projection's own
+   * until written: after a failed write it forgets the views it keeps and reads them again.
+   */
   apply(view: V | undefined, event: RecordedEvent): V | undefined;
   /**
    * Optional: the event is the first of its view (a key's creation), so no stored view can hold anything the
@@ -93,14 +97,27 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
     for (const event of events) {
       const id = this.definition.viewIdOf(event);
       const before = views.get(id);
-      const after = this.definition.apply(before, event);
-      if (after && after !== before) {
+      const after = this.fold(before, event);
+      if (after) {
         views.set(id, after);
         changed.set(id, after);
       }
     }
-    await this.write(changed, stored, events[events.length - 1].position);
+    try {
+      await this.write(changed, stored, events[events.length - 1].position);
+    } catch (error) {
+      // Kept views may hold this batch's events, folded in place: the store's are the ones to fold into again.
+      this.recent?.clear();
+      throw error;
+    }
     if (this.recent) for (const [id, view] of views) this.recent.set(id, view);
+  }
+
+  /** The view after the event when the event changed it (a new view, or a later revision); undefined otherwise. */
+  private fold(before: V | undefined, event: RecordedEvent): V | undefined {
+    const revision = before?.revision;
+    const after = this.definition.apply(before, event);
+    return after !== undefined && (after !== before || after.revision !== revision) ? after : undefined;
   }
 
   /** Kept views that the batch's first event of each continues (its revision is the next, or one already folded in). */
@@ -166,9 +183,8 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
     }
     for (const event of events) {
       const id = this.definition.viewIdOf(event);
-      const before = bulk.views.get(id);
-      const after = this.definition.apply(before, event);
-      if (after && after !== before) {
+      const after = this.fold(bulk.views.get(id), event);
+      if (after) {
         bulk.views.set(id, after);
         bulk.changed.add(id);
       }

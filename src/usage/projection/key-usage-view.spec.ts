@@ -18,6 +18,50 @@ function used(usedAt: string, overrides: Record<string, unknown> = {}): Recorded
 
 const fold = (events: RecordedEvent[]) => events.reduce<KeyUsageView | undefined>(applyToKeyUsageView, undefined);
 
+const HOUR_MS = 3_600_000;
+
+/** What a view must be, computed the plain way: every use counted, then the newest 48 hours of buckets. */
+function modelView(events: RecordedEvent[]): KeyUsageView {
+  const uses = events.map((event) => event.data as Record<string, string>);
+  const byTime = [...uses].sort((a, b) => (a.usedAt < b.usedAt ? -1 : a.usedAt > b.usedAt ? 1 : 0));
+  // The last use: the latest, and of equal times the last in log order.
+  const last = uses.reduce((latest, use) => (use.usedAt >= latest.usedAt ? use : latest));
+  const counts = new Map<string, number>();
+  let newest = -Infinity;
+  const hourly: { hour: string; count: number }[] = [];
+  for (const use of uses) {
+    const hour = Math.floor(Date.parse(use.usedAt) / HOUR_MS) * HOUR_MS;
+    // A bucket older than the newest hour's window when its use arrives is never counted.
+    if (hour <= newest - 48 * HOUR_MS) continue;
+    newest = Math.max(newest, hour);
+    counts.set(new Date(hour).toISOString(), (counts.get(new Date(hour).toISOString()) ?? 0) + 1);
+  }
+  for (const [hour, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (Date.parse(hour) > newest - 48 * HOUR_MS) hourly.push({ hour, count });
+  }
+  return {
+    keyId: uses[0].keyId,
+    accountId: uses[0].accountId,
+    accepted: uses.filter((use) => use.outcome === 'accepted').length,
+    rateLimited: uses.filter((use) => use.outcome === 'rate_limited').length,
+    firstUsedAt: byTime[0].usedAt,
+    lastUsedAt: last.usedAt,
+    lastIp: last.ip,
+    lastUserAgent: last.userAgent,
+    hourly,
+    revision: events.length - 1,
+  };
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function sequence(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+}
+
 describe('key usage view', () => {
   beforeEach(() => (revision = 0));
 
@@ -40,6 +84,47 @@ describe('key usage view', () => {
       { hour: '2026-01-01T10:00:00.000Z', count: 2 },
       { hour: '2026-01-01T12:00:00.000Z', count: 1 },
     ]);
+  });
+
+  it('changes the view it is given in place, and makes one only for the stream’s first use', () => {
+    const [first, second] = [used('2026-01-01T10:05:00.000Z'), used('2026-01-01T10:06:00.000Z', { outcome: 'rate_limited' })];
+    const view = applyToKeyUsageView(undefined, first);
+    expect(applyToKeyUsageView(view, second)).toBe(view);
+    expect(view).toMatchObject({ accepted: 1, rateLimited: 1, lastUsedAt: '2026-01-01T10:06:00.000Z', revision: 1 });
+    expect(view.hourly).toEqual([{ hour: '2026-01-01T10:00:00.000Z', count: 2 }]);
+  });
+
+  it('counts a late use in an hour it already has, and drops one older than the 48 hours it keeps', () => {
+    const view = fold([
+      used('2026-01-01T10:00:00.000Z'),
+      used('2026-01-03T09:00:00.000Z'),
+      used('2026-01-01T10:30:00.000Z'),
+      used('2026-01-01T09:59:00.000Z'),
+    ])!;
+    expect(view.hourly).toEqual([
+      { hour: '2026-01-01T10:00:00.000Z', count: 2 },
+      { hour: '2026-01-03T09:00:00.000Z', count: 1 },
+    ]);
+    expect(view.firstUsedAt).toBe('2026-01-01T09:59:00.000Z');
+    expect(view.accepted).toBe(4);
+  });
+
+  it('folds any order of uses into what counting them the plain way gives', () => {
+    const next = sequence(7);
+    for (let log = 0; log < 200; log++) {
+      revision = 0;
+      const start = Date.UTC(2026, 0, 1);
+      // Mostly in order, some late, some far in the past or future: hours over about four days.
+      let clock = start;
+      const events = Array.from({ length: 1 + Math.floor(next() * 60) }, () => {
+        const r = next();
+        clock += r < 0.7 ? next() * 20 * 60_000 : r < 0.85 ? next() * 20 * HOUR_MS : 0;
+        const at = r >= 0.85 ? clock - next() * 60 * HOUR_MS : clock;
+        const outcome = next() < 0.8 ? 'accepted' : 'rate_limited';
+        return used(new Date(Math.floor(at)).toISOString(), { outcome, ip: `10.0.0.${Math.floor(next() * 3)}`, userAgent: `ua${Math.floor(next() * 2)}` });
+      });
+      expect({ log, view: fold(events) }).toEqual({ log, view: modelView(events) });
+    }
   });
 
   it('ignores an event it has already applied', () => {

@@ -44,46 +44,64 @@ export function hourOf(iso: string): string {
   return new Date(Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS).toISOString();
 }
 
-/** Pure: the view after one more KeyUsed of the key's usage stream; a replayed event changes nothing. */
-export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView | undefined {
-  if (view && recorded.revision <= view.revision) return view;
+/**
+ * The view after one more KeyUsed of the key's usage stream: a new view for the stream's first, else the view
+ * given, changed in place (its revision advances); a replayed event changes nothing. In place because a view is
+ * kept for long (ViewProjection's recent views) and a copy per use outlived the young generation.
+ */
+export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView {
   const use = recorded.data as unknown as KeyUsedData;
-  const hour = hourOf(use.usedAt);
-  const later = !view || use.usedAt >= view.lastUsedAt;
-  const hourly = addToHour(view?.hourly ?? [], hour);
-  // Strings the kept view already holds are reused: a view is kept for long, and what it refers to with it.
-  return {
-    keyId: view?.keyId === use.keyId ? view.keyId : use.keyId,
-    accountId: view?.accountId === use.accountId ? view.accountId : use.accountId,
-    accepted: (view?.accepted ?? 0) + (use.outcome === 'accepted' ? 1 : 0),
-    rateLimited: (view?.rateLimited ?? 0) + (use.outcome === 'rate_limited' ? 1 : 0),
-    firstUsedAt: view && view.firstUsedAt < use.usedAt ? view.firstUsedAt : use.usedAt,
-    lastUsedAt: later ? use.usedAt : view.lastUsedAt,
-    lastIp: later ? use.ip : view.lastIp,
-    lastUserAgent: later ? use.userAgent : view.lastUserAgent,
-    hourly,
-    revision: recorded.revision,
-  };
+  if (!view) {
+    return {
+      keyId: use.keyId,
+      accountId: use.accountId,
+      accepted: use.outcome === 'accepted' ? 1 : 0,
+      rateLimited: use.outcome === 'rate_limited' ? 1 : 0,
+      firstUsedAt: use.usedAt,
+      lastUsedAt: use.usedAt,
+      lastIp: use.ip,
+      lastUserAgent: use.userAgent,
+      hourly: [{ hour: hourOf(use.usedAt), count: 1 }],
+      revision: recorded.revision,
+    };
+  }
+  if (recorded.revision <= view.revision) return view;
+  if (use.outcome === 'accepted') view.accepted += 1;
+  else if (use.outcome === 'rate_limited') view.rateLimited += 1;
+  if (use.usedAt < view.firstUsedAt) view.firstUsedAt = use.usedAt;
+  if (use.usedAt >= view.lastUsedAt) {
+    view.lastUsedAt = use.usedAt;
+    // The kept view's own strings when they are equal: what it refers to stays as long as it does.
+    if (use.ip !== view.lastIp) view.lastIp = use.ip;
+    if (use.userAgent !== view.lastUserAgent) view.lastUserAgent = use.userAgent;
+  }
+  countInHour(view.hourly, hourOf(use.usedAt));
+  view.revision = recorded.revision;
+  return view;
 }
 
 /** Counts one request in its hour, keeping the buckets sorted and within HOURS_KEPT of the newest. */
-function addToHour(hourly: HourlyCount[], hour: string): HourlyCount[] {
+function countInHour(hourly: HourlyCount[], hour: string): void {
   const last = hourly[hourly.length - 1];
   // The common case, in log order: the same hour as the last use, or a later one. ISO strings sort as times.
   if (last && last.hour === hour) {
-    const next = hourly.slice();
-    next[next.length - 1] = { hour: last.hour, count: last.count + 1 };
-    return next;
+    last.count += 1;
+    return;
   }
-  if (!last || last.hour < hour) {
-    const oldestKept = new Date(Date.parse(hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
-    return [...hourly.filter((h) => h.hour >= oldestKept), { hour, count: 1 }];
+  if (!last || last.hour < hour) hourly.push({ hour, count: 1 });
+  else {
+    const bucket = hourly.find((h) => h.hour === hour);
+    if (bucket) {
+      bucket.count += 1;
+      return;
+    }
+    hourly.push({ hour, count: 1 });
+    hourly.sort((a, b) => (a.hour < b.hour ? -1 : 1));
   }
-  const next = hourly.map((h) => (h.hour === hour ? { hour, count: h.count + 1 } : h));
-  if (!hourly.some((h) => h.hour === hour)) next.push({ hour, count: 1 });
-  next.sort((a, b) => (a.hour < b.hour ? -1 : 1));
-  const oldestKept = new Date(Date.parse(next[next.length - 1].hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
-  return next.filter((h) => h.hour >= oldestKept);
+  const oldestKept = new Date(Date.parse(hourly[hourly.length - 1].hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
+  let older = 0;
+  while (older < hourly.length && hourly[older].hour < oldestKept) older++;
+  if (older > 0) hourly.splice(0, older);
 }
 
 /** Requests per hour for the 24 hours ending with the hour of `now`, zeros included, oldest first. */
