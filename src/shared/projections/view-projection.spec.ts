@@ -45,6 +45,16 @@ function recordingStore(held: Counter[], withInsertNew: boolean) {
   return { store, writes, lookedUp };
 }
 
+/** Runs `handling` while the store's saves fail, expects it to fail with them, then lets the store save again. */
+async function failingToSave(store: ViewStore<Counter>, handling: () => Promise<void>): Promise<void> {
+  const save = store.save;
+  store.save = async () => {
+    throw new Error('store down');
+  };
+  await expect(handling()).rejects.toThrow('store down');
+  store.save = save;
+}
+
 describe('ViewProjection in bulk mode (rebuilds)', () => {
   it('inserts the views the store did not hold and saves the others with the checkpoint, when the store can insert', async () => {
     const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], true);
@@ -129,12 +139,7 @@ describe('ViewProjection keeping the views it wrote (keepsRecentViews)', () => {
     await projection.handle([counted('a', 13, 8)]);
     expect(lookedUp).toEqual(['a', 'a', 'a']);
 
-    const save = store.save;
-    store.save = async () => {
-      throw new Error('store down');
-    };
-    await expect(projection.handle([counted('a', 14, 9)])).rejects.toThrow('store down');
-    store.save = save;
+    await failingToSave(store, () => projection.handle([counted('a', 14, 9)]));
     await projection.handle([counted('a', 14, 9)]);
     expect(lookedUp).toEqual(['a', 'a', 'a', 'a']);
     // Folded into the view as last written, not as the failed write left it in memory.
@@ -173,12 +178,7 @@ describe('ViewProjection with views folded in place', () => {
     const projection = new ViewProjection(inPlace, store);
     await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
     await projection.handle([counted('a', 12, 6), counted('b', 13, 1)]);
-    const save = store.save;
-    store.save = async () => {
-      throw new Error('store down');
-    };
-    await expect(projection.handle([counted('a', 14, 7)])).rejects.toThrow('store down');
-    store.save = save;
+    await failingToSave(store, () => projection.handle([counted('a', 14, 7)]));
     // Redelivered: the kept view already counts it (the failed attempt changed it), so it is read again.
     await projection.handle([counted('a', 14, 7)]);
     expect(lookedUp).toEqual(['a', 'b', 'a']);
