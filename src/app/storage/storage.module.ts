@@ -19,7 +19,7 @@ export class StorageModule implements OnApplicationShutdown {
   /** `readModels: false` for CLI commands that only read the log. */
   static forRoot(options: { readModels: boolean } = { readModels: true }): DynamicModule {
     const logger = new Logger('ReadModel');
-    const logLogger = new Logger('EventLog');
+    const eventLogLogger = new Logger('EventLog');
     return {
       module: StorageModule,
       providers: [
@@ -27,7 +27,7 @@ export class StorageModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           // Appends are timed where the service has metrics (not in the CLI).
           useFactory: async (config: Environment, metrics?: Metrics) => {
-            const store = await openEventStore(config, { onWarning: (message) => logLogger.warn(message) });
+            const store = await openEventStore(config, { onWarning: (message) => eventLogLogger.warn(message) });
             return metrics ? timedEventStore(store, metrics) : store;
           },
           inject: [Environment, { token: Metrics, optional: true }],

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 import { openEventLog, prepareAppenders } from './event-log-database.js';
+import { checkpointEvery } from './periodic-checkpoints.js';
 import { type AppendReply, type AppendRequest, type AppendWorkerData, type AppendWorkerMessage, unpackAppends } from './append-worker-protocol.js';
 
 // The thread behind SqliteEventStore's process-durability appends: its own connection to the log, so
@@ -16,17 +17,11 @@ const port = parentPort!;
 // lands on a page of its own in the (stream, revision) index, so a batch of a few hundred uses made that a
 // checkpoint, with its two disk flushes, every batch or two. A checkpoint a second writes each page once,
 // however many batches changed it since the last one.
-const checkpoints = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch (error) {
-    port.postMessage({ warning: `checkpoint of the event log failed: ${error instanceof Error ? error.message : String(error)}` } satisfies AppendWorkerMessage);
-  }
-}, checkpointIntervalMs);
+const stopCheckpoints = checkpointEvery([db], checkpointIntervalMs, (warning) => port.postMessage({ warning } satisfies AppendWorkerMessage));
 
 port.on('message', (request: AppendRequest | 'close') => {
   if (request === 'close') {
-    clearInterval(checkpoints);
+    stopCheckpoints();
     db.close();
     port.close();
     return;

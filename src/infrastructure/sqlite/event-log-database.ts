@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
 import type { EncodedEvent, EncodedStreamAppend } from './encoded-event.js';
-
-const CHECKPOINT_BACKSTOP_PAGES = 10_000;
+import { CHECKPOINT_BACKSTOP_PAGES } from './periodic-checkpoints.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -34,9 +33,8 @@ export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Data
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  // The append worker checkpoints the log every second (append-worker.ts); this limit (~40 MB of log) is only
-  // a backstop for a process that appends no usage (the CLI), and keeps a commit on the request thread from
-  // running a checkpoint of the usage batches written since the last one.
+  // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
+  // a checkpoint of the usage batches written since the last one.
   db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
   db.exec(SCHEMA);
   return db;

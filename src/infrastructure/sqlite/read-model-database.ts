@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-
-const CHECKPOINT_BACKSTOP_PAGES = 10_000;
+import { CHECKPOINT_BACKSTOP_PAGES } from './periodic-checkpoints.js';
 
 /** Opens the embedded read-model file: rebuildable from the log, so it trades fsyncs for speed. */
 export function openReadModelDatabase(file: string): Database.Database {
@@ -9,8 +8,7 @@ export function openReadModelDatabase(file: string): Database.Database {
   db.pragma('journal_mode = WAL');
   // The log is the source of truth: losing the last writes on power loss costs a short replay.
   db.pragma('synchronous = NORMAL');
-  // A WalCheckpointer checkpoints this file off the request thread; this limit (~40 MB of log) is only a
-  // backstop for processes without one (the CLI) or if it stopped.
+  // A WalCheckpointer checkpoints this file off the request thread.
   db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
   db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
   return db;

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
+import { checkpointEvery } from './periodic-checkpoints.js';
 import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 
 // Copies each database's write-ahead log back into the database file (and flushes it to disk) on this
@@ -14,19 +15,11 @@ const databases = files.map((file) => {
   return db;
 });
 
-const timer = setInterval(() => {
-  for (const db of databases) {
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch (error) {
-      port.postMessage(`checkpoint of ${db.name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-}, intervalMs);
+const stop = checkpointEvery(databases, intervalMs, (message) => port.postMessage(message));
 
 port.on('message', (message: 'close') => {
   if (message !== 'close') return;
-  clearInterval(timer);
+  stop();
   for (const db of databases) db.close();
   port.close();
 });

@@ -28,9 +28,11 @@ describe('WalCheckpointer', () => {
     const failures: string[] = [];
     const checkpointer = new WalCheckpointer([file], (message) => failures.push(message), 20);
     for (let i = 0; i < 100 && statSync(file).size < 2_000_000; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Measured before the last connection closes: closing it checkpoints the file whatever the worker did.
+    const checkpointed = statSync(file).size;
     await checkpointer.close();
     db.close();
-    expect(statSync(file).size).toBeGreaterThan(2_000_000);
+    expect(checkpointed).toBeGreaterThan(2_000_000);
     expect(failures).toEqual([]);
   });
 });

@@ -33,7 +33,8 @@ export class RecentViews<V> {
     const entry = this.views.get(id);
     if (entry === undefined) this.views.set(id, { view, bytes });
     else {
-      this.delete(id);
+      this.views.delete(id);
+      this.bytes -= entry.bytes;
       entry.view = view;
       entry.bytes = bytes;
       this.views.set(id, entry);
