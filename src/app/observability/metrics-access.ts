@@ -1,22 +1,21 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { SecretDigest } from '../../shared/security/secret-digest.js';
 
-const digest = (value: string) => hash('sha256', value, 'buffer');
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
  * Who may scrape /metrics: anyone when METRICS_TOKEN is unset, else whoever presents it as a Bearer token.
- * Compared as digests of equal length, so the time taken says nothing about the token.
+ * Checked as a digest (SecretDigest), so the time taken says nothing about the token.
  */
 export class MetricsAccess {
-  private readonly expected: Buffer | null;
+  private readonly expected: SecretDigest | null;
 
   constructor(token: string | undefined) {
-    this.expected = token ? digest(token) : null;
+    this.expected = token ? new SecretDigest(token) : null;
   }
 
   allows(authorization: string | undefined): boolean {
     if (this.expected === null) return true;
     const presented = authorization ? BEARER.exec(authorization)?.[1] : undefined;
-    return presented !== undefined && timingSafeEqual(digest(presented), this.expected);
+    return presented !== undefined && this.expected.matches(presented);
   }
 }

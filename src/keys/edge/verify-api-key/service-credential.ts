@@ -1,26 +1,24 @@
-import { hash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Environment } from '../../../shared/config/environment.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { AuthenticationMetrics } from '../../authentication/authentication-metrics.js';
 import { bearerToken } from '../../authentication/bearer-token.js';
 import type { CounterSeries } from '../../../shared/metrics/metrics.port.js';
+import { SecretDigest } from '../../../shared/security/secret-digest.js';
 
 export type CredentialCheck =
   | { kind: 'accepted' }
   | { kind: 'refused' }
   | { kind: 'throttled'; retryAfterSeconds: number };
 
-const digest = (value: string) => hash('sha256', value, 'buffer');
-
 /**
  * Only ParseSphere's own gateways may verify keys: they present the service credential VERIFY_TOKEN.
- * Digests of equal length make the comparison constant-time whatever the length of what was presented;
- * wrong credentials count against the caller's address like failed API keys.
+ * It is checked as a digest (SecretDigest), so the time taken says nothing about it; wrong credentials count
+ * against the caller's address like failed API keys.
  */
 @Injectable()
 export class ServiceCredential {
-  private readonly expected: Buffer | null;
+  private readonly expected: SecretDigest | null;
   private readonly refusals: CounterSeries;
 
   constructor(
@@ -29,7 +27,7 @@ export class ServiceCredential {
     metrics: AuthenticationMetrics,
   ) {
     const token = config.VERIFY_TOKEN;
-    this.expected = token ? digest(token) : null;
+    this.expected = token ? new SecretDigest(token) : null;
     this.refusals = metrics.failures.series({ reason: 'service_credential' });
   }
 
@@ -42,7 +40,7 @@ export class ServiceCredential {
     const guard = this.failures.check(address);
     if (!guard.allowed) return { kind: 'throttled', retryAfterSeconds: guard.retryAfterSeconds };
     const presented = bearerToken(authorization);
-    if (presented === null || this.expected === null || !timingSafeEqual(digest(presented), this.expected)) {
+    if (presented === null || this.expected === null || !this.expected.matches(presented)) {
       await this.failures.recordFailure(address);
       this.refusals.inc();
       return { kind: 'refused' };
