@@ -1,4 +1,6 @@
-import { requestTarget } from './front-route.js';
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import { clientAddress, requestTarget } from './front-route.js';
 
 describe('requestTarget', () => {
   it.each([
@@ -13,5 +15,33 @@ describe('requestTarget', () => {
     ['*', '*', ''],
   ])('%s is path %s and query %s', (url, path, query) => {
     expect(requestTarget(url)).toEqual({ path, query });
+  });
+});
+
+describe('clientAddress', () => {
+  const request = (forwardedFor?: string) =>
+    ({
+      headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      socket: { remoteAddress: '127.0.0.1' },
+      connection: { remoteAddress: '127.0.0.1' },
+    }) as unknown as IncomingMessage;
+  const trusts = {
+    nobody: proxyaddr.compile([]),
+    loopback: proxyaddr.compile('loopback'),
+    'one hop': (_address: string, hop: number) => hop < 1,
+    everybody: () => true,
+  };
+
+  it.each(Object.entries(trusts))('answers what proxy-addr answers (trusting %s)', (_name, trust) => {
+    for (const forwardedFor of [undefined, '', '203.0.113.7', '10.0.0.1, 203.0.113.7', ' 198.51.100.2 ,10.0.0.3']) {
+      const req = request(forwardedFor);
+      expect(clientAddress(req, trust)).toBe(proxyaddr(req, trust));
+    }
+  });
+
+  it('is the peer without X-Forwarded-For, the forwarded client behind a trusted proxy', () => {
+    expect(clientAddress(request(), trusts.everybody)).toBe('127.0.0.1');
+    expect(clientAddress(request('203.0.113.7'), trusts.loopback)).toBe('203.0.113.7');
+    expect(clientAddress(request('203.0.113.7'), trusts.nobody)).toBe('127.0.0.1');
   });
 });

@@ -67,10 +67,18 @@ export function serveAheadOfFramework(
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Answered through sendJson, which writes it in X-Request-Id with the other headers.
     carryRequestId(res, requestId);
-    const context: FrontRouteContext = { requestId, clientIp: proxyaddr(req, trustProxy), path: target.path, query: target.query };
+    const context: FrontRouteContext = { requestId, clientIp: clientAddress(req, trustProxy), path: target.path, query: target.query };
     if (route.observed) observe(req, res, () => ({ route: route.path, requestId, caller: context.caller }));
     route.handle(req, res, context);
   });
+}
+
+/**
+ * The client's address as express's `req.ip` gives it (proxy-addr over X-Forwarded-For, as far as `trust` allows).
+ * Without the header that is the peer's address, which proxy-addr takes ~2 µs to say (it copies the address list).
+ */
+export function clientAddress(req: IncomingMessage, trust: (address: string, hop: number) => boolean): string {
+  return req.headers['x-forwarded-for'] ? proxyaddr(req, trust) : (req.socket.remoteAddress as string);
 }
 
 function routeFor(table: readonly FrontRoute[], method: string, path: string): FrontRoute | undefined {
