@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
+import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import type { EncodedEvent, EncodedStreamAppend } from './encoded-event.js';
 import { CHECKPOINT_BACKSTOP_PAGES } from './periodic-checkpoints.js';
 
@@ -63,7 +64,7 @@ export function prepareAppenders(db: Database.Database): Appenders {
     if (!currentRevisionMatches(expected, actual)) throw new ConcurrencyError(streamId, expected, actual);
     let revision = last ? last.revision : -1;
     let position = 0;
-    const recordedAt = new Date().toISOString();
+    const recordedAt = isoTimestamp(Date.now());
     for (const event of events) {
       const info = insert.run(event.id, streamId, revision + 1, event.type, event.schemaVersion, event.data, event.metadata, recordedAt);
       if (info.changes === 0) {

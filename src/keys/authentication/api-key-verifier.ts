@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../../shared/runtime/clock.js';
+import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { AUTHENTICATION_FAILURE_REASONS, type AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
@@ -83,7 +84,7 @@ export class ApiKeyVerifier {
   private recordFailure(context: UseContext, reason: AuthenticationFailureReason, key: KnownKey | null): void {
     this.failures[reason].inc();
     this.usage.recordFailure({
-      failedAt: new Date(this.clock.now()).toISOString(),
+      failedAt: isoTimestamp(this.clock.now()),
       requestId: context.requestId,
       ...recordedRequestDetails(context),
       reason,
@@ -106,11 +107,11 @@ export class ApiKeyVerifier {
       const missing = missingPermissions(key.permissions, required);
       if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing };
     }
-    const rate = await this.limits.consume(`key:${key.keyId}`, key.rateLimit);
+    const rate = await this.limits.consume(key.rateLimitSubject, key.rateLimit);
     this.usage.record({
       keyId: key.keyId,
       accountId: key.accountId,
-      usedAt: new Date(now).toISOString(),
+      usedAt: isoTimestamp(now),
       requestId: context.requestId,
       ...recordedRequestDetails(context),
       outcome: rate.allowed ? 'accepted' : 'rate_limited',

@@ -14,6 +14,11 @@ export interface KnownKey {
   status: 'active' | 'expired' | 'revoked';
   disabled: boolean;
   rateLimit: KeyRateLimit;
+  /**
+   * The subject its rate limit is counted under (`key:<id>`), made once: built per request, the string was made
+   * and hashed again for every limiter lookup.
+   */
+  rateLimitSubject: string;
   permissions: string[];
   allowedIps: string[];
   /** Null: usable from anywhere. */
@@ -46,6 +51,7 @@ function known(view: ApiKeyView): KnownKey {
     status: view.status === 'disabled' ? 'active' : view.status,
     disabled: view.disabled,
     rateLimit: view.rateLimit,
+    rateLimitSubject: `key:${view.id}`,
     permissions: view.permissions,
     allowedIps: view.allowedIps,
     addresses: view.allowedIps.length === 0 ? null : new AddressMatcher(view.allowedIps),
