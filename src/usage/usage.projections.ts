@@ -2,7 +2,7 @@ import type { ProjectionDeclaration } from '../shared/projections/projection-dec
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
 import { keyUsageProjection } from './projection/key-usage-projection.js';
 import { KeyUsageSummaryTable } from './projection/key-usage-summary-table.js';
-import { type KeyUsageSummaryEntry, summaryEntry } from './projection/key-usage-view.js';
+import { type PackedUsageSummaries, packSummaries } from './projection/key-usage-view.js';
 import type { UsageStorage } from './usage.storage.js';
 
 /**
@@ -12,7 +12,7 @@ import type { UsageStorage } from './usage.storage.js';
  */
 export const usageProjections: readonly ProjectionDeclaration<UsageStorage>[] = [
   viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread', role: 'statistics' }, (storage: UsageStorage) => storage.keyUsageReadModel(), {
-    of: (views) => views.map(summaryEntry),
-    receive: (payload, provided) => provided(KeyUsageSummaryTable).apply(payload as KeyUsageSummaryEntry[]),
+    of: packSummaries,
+    receive: (payload, provided) => provided(KeyUsageSummaryTable).applyPacked(payload as PackedUsageSummaries),
   }),
 ];

@@ -1,6 +1,6 @@
 import { InMemoryKeyUsageReadModel } from '../../infrastructure/in-memory/in-memory-key-usage-read-model.js';
 import { KeyUsageSummaryTable } from './key-usage-summary-table.js';
-import type { KeyUsageSummaryEntry, KeyUsageView } from './key-usage-view.js';
+import { type KeyUsageSummaryEntry, type KeyUsageView, packSummaries } from './key-usage-view.js';
 
 const view = (keyId: string, accepted: number, revision: number): KeyUsageView => ({
   keyId,
@@ -75,5 +75,20 @@ describe('KeyUsageSummaryTable (the usage the listing shows, in the request thre
     const loading = closing.load();
     closing.onModuleDestroy();
     await loading;
+  });
+
+  it('takes packed summaries (as the projection thread sends them) like entries', async () => {
+    const views = [view('a', 1, 1), view('b', 4, 4), { ...view('a', 7, 9), rateLimited: 2 }, view('a', 8, 8), view('c', 0, 0)];
+    const fromEntries = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
+    const fromPacked = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
+    await Promise.all([fromEntries.load(), fromPacked.load()]);
+    for (const batch of [views.slice(0, 2), views.slice(2)]) {
+      fromEntries.apply(batch.map(({ keyId, accepted, rateLimited, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, lastUsedAt, revision })));
+      fromPacked.applyPacked(packSummaries(batch));
+    }
+    const ids = ['a', 'b', 'c'];
+    expect(await fromPacked.summaries(ids)).toEqual(await fromEntries.summaries(ids));
+    expect((await fromPacked.summaries(ids)).get('a')).toEqual({ keyId: 'a', accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-01T00:00:09.000Z', revision: 9 });
+    expect(fromPacked.size).toBe(3);
   });
 });
