@@ -65,7 +65,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   ) {
     super();
     this.thread = new ProjectionThread(onThread('projection-thread'), config, storage.generation, this.log, this.deliver);
-    store.onAppended?.(() => this.thread.wake());
+    store.onAppended?.((types) => this.thread.wake(types));
   }
 
   private readonly provided: ProjectionContext<Storage>['provided'] = (token) => this.moduleRef.get(token, { strict: false });
@@ -145,6 +145,9 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await this.moving;
     const head = await this.store.headPosition().catch(() => null);
     if (head !== null) {
+      // The last usage flush woke only the subscriptions that read uses: the projection thread's others move past it
+      // now, not at their next poll (this thread's runners wake their own when waited for).
+      this.thread.wake();
       const running = this.watched.filter(({ runner }) => runner.status().running);
       await Promise.all(
         running.map(({ declaration, runner }) =>

@@ -16,7 +16,7 @@ import {
   type SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
-import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
+import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
 
 const BATCH_SIZE = 500;
 
@@ -55,7 +55,7 @@ export class InMemoryEventStore implements EventStore {
       this.ids.add(recorded.id);
     }
     this.streams.set(streamId, stream);
-    this.signal.notify();
+    this.signal.notify(typesOf([{ events }]));
     return { nextExpectedRevision: stream.length - 1, position: this.log.length };
   }
 

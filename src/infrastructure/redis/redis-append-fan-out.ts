@@ -5,11 +5,22 @@ import { closeRedis } from './redis-connection.js';
 
 export const APPEND_CHANNEL = 'parsesphere:log-appended';
 
+/** A nudge: the sender, then the event types it appended, separated by spaces (types hold none). */
+export function nudgeMessage(sender: string, types: Iterable<string>): string {
+  return [sender, ...types].join(' ');
+}
+
+/** A nudge as sent; one without types (an older instance's) wakes every subscription. */
+export function parseNudge(message: string): { sender: string; types: string[] | undefined } {
+  const [sender, ...types] = message.split(' ');
+  return { sender, types: types.length > 0 ? types : undefined };
+}
+
 /**
  * For a polling event store (the embedded log) shared by several instances: after each append this instance
- * publishes a nudge, and on another instance's nudge the subscriptions read the log at once instead of at their
- * next poll. The log stays the only source of truth: the message carries nothing but the sender, so a lost or
- * late nudge costs latency (up to the poll interval), never correctness.
+ * publishes a nudge, and on another instance's nudge the subscriptions that read the types it appended read the log
+ * at once instead of at their next poll. The log stays the only source of truth: the message carries nothing but
+ * the sender and those types, so a lost or late nudge costs latency (up to the poll interval), never correctness.
  */
 export class RedisAppendFanOut {
   readonly instanceId = randomUUID();
@@ -25,14 +36,16 @@ export class RedisAppendFanOut {
   async start(): Promise<void> {
     if (!this.store.onAppended || !this.store.wakeSubscriptions) return;
     const wake = this.store.wakeSubscriptions.bind(this.store);
-    this.subscriber.on('message', (channel: string, sender: string) => {
-      if (channel === APPEND_CHANNEL && sender !== this.instanceId) wake();
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== APPEND_CHANNEL) return;
+      const nudge = parseNudge(message);
+      if (nudge.sender !== this.instanceId) wake(nudge.types);
     });
     // Queued until connected, and renewed by ioredis after every reconnect.
     void this.subscriber.subscribe(APPEND_CHANNEL).catch(() => undefined);
-    this.unsubscribeFromAppends = this.store.onAppended(() => {
+    this.unsubscribeFromAppends = this.store.onAppended((types) => {
       // Fails at once while Redis is down (no offline queue): the others then see the append at their next poll.
-      this.publisher.publish(APPEND_CHANNEL, this.instanceId).catch(() => undefined);
+      this.publisher.publish(APPEND_CHANNEL, nudgeMessage(this.instanceId, types)).catch(() => undefined);
     });
   }
 

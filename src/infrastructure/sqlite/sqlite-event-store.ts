@@ -20,7 +20,7 @@ import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
-import { AppendSignal, type PolledBatch, pollingSubscription } from '../polling/polling-subscription.js';
+import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
 
 export interface SqliteEventStoreOptions {
   /** How often a live subscription looks for events appended by other processes. */
@@ -36,7 +36,7 @@ export interface SqliteEventStoreOptions {
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly signal = new AppendSignal();
-  private readonly appendListeners = new Set<() => void>();
+  private readonly appendListeners = new Set<(types: ReadonlySet<string>) => void>();
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
@@ -72,7 +72,7 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
     const result = this.appenders.appendOne(streamId, events.map(encodeEvent), expectedRevision);
-    this.appended();
+    this.appended(typesOf([{ events }]));
     return result;
   }
 
@@ -84,22 +84,22 @@ export class SqliteEventStore implements EventStore {
     if (appends.length === 0) return [];
     const results =
       options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends.map(encodeAppend));
-    this.appended();
+    this.appended(typesOf(appends));
     return results;
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (types: ReadonlySet<string>) => void): () => void {
     this.appendListeners.add(listener);
     return () => this.appendListeners.delete(listener);
   }
 
-  wakeSubscriptions(): void {
-    this.signal.notify();
+  wakeSubscriptions(types?: readonly string[]): void {
+    this.signal.notify(types);
   }
 
-  private appended(): void {
-    this.signal.notify();
-    for (const listener of this.appendListeners) listener();
+  private appended(types: ReadonlySet<string>): void {
+    this.signal.notify(types);
+    for (const listener of this.appendListeners) listener(types);
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {

@@ -109,6 +109,11 @@ export interface SubscribeOptions {
 
 export interface EventSubscription {
   stop(): Promise<void>;
+  /**
+   * Polling stores only: reads the log now rather than at the next poll. A subscription is woken by appends of
+   * the types it reads; someone waiting for it to pass a position of another type asks for this.
+   */
+  wake?(): void;
 }
 
 export interface EventStore {
@@ -136,11 +141,14 @@ export interface EventStore {
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
-   * Polling stores only: calls the listener after every append made through this store object, so that
-   * another thread's connection to the same log can be told (see wakeSubscriptions) instead of waiting
-   * for its next poll. Returns the unsubscribe function.
+   * Polling stores only: calls the listener after every append made through this store object, with the event
+   * types it wrote, so that another connection to the same log can be told (see wakeSubscriptions) instead of
+   * waiting for its next poll. Returns the unsubscribe function.
    */
-  onAppended?(listener: () => void): () => void;
-  /** Polling stores only: the log has grown through another connection; subscriptions read it now. */
-  wakeSubscriptions?(): void;
+  onAppended?(listener: (types: ReadonlySet<string>) => void): () => void;
+  /**
+   * Polling stores only: the log has grown through another connection; the subscriptions that read any of `types`
+   * (all of them when not said) read it now.
+   */
+  wakeSubscriptions?(types?: readonly string[]): void;
 }

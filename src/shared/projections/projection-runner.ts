@@ -103,6 +103,8 @@ export class ProjectionRunner {
   /** Resolves once the projection has processed the log up to `position`. */
   waitUntilProcessed(position: number, timeoutMs: number): Promise<void> {
     if (this.position !== null && this.position >= position) return Promise.resolve();
+    // The position may be one of a type this projection does not read, whose append did not wake it.
+    this.subscription?.wake?.();
     return this.waiters.wait(position, timeoutMs);
   }
 

@@ -12,3 +12,6 @@ export type ProjectionThreadMessage =
   | { kind: 'status'; statuses: ProjectionStatus[] }
   | { kind: 'log'; level: 'warn' | 'error'; message: string }
   | { kind: 'published'; projection: string; payload: unknown };
+
+/** What the request thread sends: the types just appended through its connection (null: any), or the order to stop. */
+export type ProjectionThreadRequest = { wake: string[] | null } | 'stop';

@@ -70,7 +70,7 @@ describe('ProjectionThread', () => {
     const store = new SqliteEventStore(join(dir, 'events.sqlite'));
     const projections = thread({}, 60_000);
     await projections.start();
-    const unsubscribe = store.onAppended(() => projections.wake());
+    const unsubscribe = store.onAppended((types) => projections.wake(types));
     try {
       const events = [{ type: KEY_USED, schemaVersion: 1, data: { ...use('key-1', 0) } }];
       const [appended] = await store.appendToStreams([{ streamId: keyUsageStreamId('key-1'), events, expectedRevision: 'any' }]);

@@ -3,7 +3,7 @@ import type { Environment } from '../../../shared/config/environment.js';
 import type { ProjectionContext, ProjectionDeclaration, ProjectionLog } from '../../../shared/projections/projection-declaration.js';
 import { builtModuleUrl } from '../../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../../shared/runtime/finish-worker.js';
-import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
+import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
 import { ThreadProjection } from './thread-projection.js';
 
 const RESTART_MIN_MS = 500;
@@ -55,9 +55,12 @@ export class ProjectionThread {
     });
   }
 
-  /** The log has grown through this thread's connection: the projection thread reads it now rather than at its next poll. */
-  wake(): void {
-    this.worker?.postMessage('wake');
+  /**
+   * The log has grown through this thread's connection by events of `types` (of any type when not said): the
+   * projection thread's subscriptions that read them read it now rather than at their next poll.
+   */
+  wake(types?: Iterable<string>): void {
+    this.worker?.postMessage({ wake: types === undefined ? null : [...types] } satisfies ProjectionThreadRequest);
   }
 
   /**

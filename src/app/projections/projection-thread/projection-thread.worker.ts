@@ -4,7 +4,7 @@ import { runAtBackgroundPriority } from '../../../shared/runtime/background-prio
 import { openEventStore, openReadModelStorage } from '../../storage/storage.js';
 import { nothingProvided, openProjections, RUNNER_RETRY } from '../open-projections.js';
 import { PROJECTIONS } from '../projection-catalog.js';
-import type { ProjectionThreadData, ProjectionThreadMessage } from './projection-thread-protocol.js';
+import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
 
 // The projections that follow every use of every key run here, on stores of their own, so their
 // catch-up never costs the thread that answers requests. They are built from the same catalog as
@@ -17,7 +17,7 @@ const post = (message: ProjectionThreadMessage) => port.postMessage(message);
 const { config, generation } = workerData as ProjectionThreadData;
 const log = (level: 'warn' | 'error', message: string) => post({ kind: 'log', level, message });
 
-// Appends of the request thread wake this thread's subscriptions ('wake' below); the poll catches other processes.
+// Appends of the request thread wake this thread's subscriptions to their types ('wake' below); the poll catches other processes.
 const store = await openEventStore(config, { onWarning: (message) => log('warn', message) });
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
 const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message), generation });
@@ -40,8 +40,8 @@ const report = () => {
 };
 const timer = setInterval(report, STATUS_INTERVAL_MS);
 
-port.on('message', (message: 'wake' | 'stop') => {
-  if (message === 'wake') return store.wakeSubscriptions?.();
+port.on('message', (message: ProjectionThreadRequest) => {
+  if (message !== 'stop') return store.wakeSubscriptions?.(message.wake ?? undefined);
   clearInterval(timer);
   void Promise.all(runners.map((runner) => runner.stop()))
     .then(() => report())
