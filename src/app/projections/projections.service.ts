@@ -145,9 +145,6 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await this.moving;
     const head = await this.store.headPosition().catch(() => null);
     if (head !== null) {
-      // The last usage flush woke only the subscriptions that read uses: the projection thread's others move past it
-      // now, not at their next poll (this thread's runners wake their own when waited for).
-      this.thread.wake();
       const running = this.watched.filter(({ runner }) => runner.status().running);
       await Promise.all(
         running.map(({ declaration, runner }) =>

@@ -32,7 +32,7 @@ export class AppendSignal {
 
   /** Something was appended: events of `types`, or of any type when not said (another connection's appends). */
   notify(types?: Iterable<string>): void {
-    const appended = types === undefined ? null : new Set(types);
+    const appended = types === undefined ? null : types instanceof Set ? types : new Set(types);
     for (const watcher of this.watchers) watcher.notify(appended);
   }
 }
@@ -55,9 +55,14 @@ export class AppendWatcher {
   ) {}
 
   notify(appended: ReadonlySet<string> | null): void {
-    if (this.types !== null && appended !== null && ![...appended].some((type) => this.types!.has(type))) return;
+    if (this.types !== null && appended !== null && !this.readsAnyOf(appended)) return;
     this.generation++;
     this.wake();
+  }
+
+  private readsAnyOf(appended: ReadonlySet<string>): boolean {
+    for (const type of appended) if (this.types!.has(type)) return true;
+    return false;
   }
 
   /** Ends the current sleep now. */
@@ -70,15 +75,13 @@ export class AppendWatcher {
   /** Resolves after `ms`, or sooner on an append it watches or a wake(). */
   sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wakeSleeper = done;
-      this.wakeSleeper = wakeSleeper;
-      const watcher = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (watcher.wakeSleeper === wakeSleeper) watcher.wakeSleeper = null;
+        if (this.wakeSleeper === done) this.wakeSleeper = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
     });
   }
 }

@@ -33,7 +33,7 @@ export class ProjectionThread {
     /** Receives what the thread's projections publish (ProjectionContext.publish), in order. */
     private readonly onPublished: ProjectionContext<unknown>['publish'] = () => undefined,
   ) {
-    this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }));
+    this.projections = declarations.map(({ name, eventTypes }) => new ThreadProjection({ name, eventTypes }, () => this.wake()));
     this.byName = new Map(this.projections.map((projection) => [projection.projection.name, projection]));
   }
 

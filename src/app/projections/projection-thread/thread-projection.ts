@@ -7,7 +7,11 @@ export class ThreadProjection {
   private latest: ProjectionStatus;
   private readonly waiters = new PositionWaiters();
 
-  constructor(readonly projection: { readonly name: string; readonly eventTypes: readonly string[] }) {
+  constructor(
+    readonly projection: { readonly name: string; readonly eventTypes: readonly string[] },
+    /** Has the projection thread read the log now: a position waited for may be of a type whose append woke nothing there. */
+    private readonly wakeThread: () => void = () => undefined,
+  ) {
     this.latest = { name: projection.name, running: false, position: null, lastError: null };
   }
 
@@ -17,6 +21,7 @@ export class ThreadProjection {
 
   waitUntilProcessed(position: number, timeoutMs: number): Promise<void> {
     if (this.latest.position !== null && this.latest.position >= position) return Promise.resolve();
+    this.wakeThread();
     return this.waiters.wait(position, timeoutMs);
   }
 
