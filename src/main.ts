@@ -8,6 +8,7 @@ import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
 import { createRootLogger } from './app/observability/root-logger.js';
+import { ServiceExpressAdapter } from './shared/http/express-adapter.js';
 import { CannotListen, waitForStoresAtStart } from './app/start/wait-for-stores-at-start.js';
 import { InvalidConfigurationError } from './shared/config/environment.js';
 
@@ -24,7 +25,7 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }
     // Nest's own lines (module init, errors) go through the service's pino logger once it exists.
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), new ServiceExpressAdapter(), {
       bodyParser: false,
       bufferLogs: true,
       abortOnError: false,

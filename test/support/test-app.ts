@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app/app.module.js';
 import { configureApp } from '../../src/app/configure-app.js';
+import { ServiceExpressAdapter } from '../../src/shared/http/express-adapter.js';
 import { loadConfiguration } from '../../src/app/load-configuration.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
 import type { KeyRateLimit } from '../../src/keys/domain/api-key-events.js';
@@ -67,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     REDIS_URL: undefined,
     ...options.env,
   };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), new ServiceExpressAdapter(), {
     bodyParser: false,
     logger: false,
     abortOnError: false,
