@@ -13,14 +13,14 @@ import type express from 'express';
 export class ServiceExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     // Nest's own paths for what the service does not use (TLS is terminated in front of it).
-    if (options.httpsOptions || options.forceCloseConnections || options.return503OnClosing) return super.initHttpServer(options);
+    if (options?.httpsOptions || options?.forceCloseConnections || options?.return503OnClosing) return super.initHttpServer(options);
     const app = this.getInstance<express.Express>();
     this.httpServer = http.createServer(requestClassesOf(app), app);
   }
 }
 
 /** Classes for node:http whose prototypes become the app's `request` and `response`, inheriting what they had. */
-export function requestClassesOf(app: express.Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
+function requestClassesOf(app: express.Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
   class Request extends http.IncomingMessage {}
   class Response extends http.ServerResponse {}
   Object.setPrototypeOf(Request.prototype, app.request);
