@@ -10,7 +10,7 @@ export class ThreadProjection {
   constructor(
     readonly projection: { readonly name: string; readonly eventTypes: readonly string[] },
     /** Has the projection thread read the log now: a position waited for may be of a type whose append woke nothing there. */
-    private readonly wakeThread: () => void = () => undefined,
+    private readonly wakeThread: () => void,
   ) {
     this.latest = { name: projection.name, running: false, position: null, lastError: null };
   }
