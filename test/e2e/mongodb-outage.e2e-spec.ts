@@ -94,10 +94,12 @@ if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binar
     try {
       const statuses: number[] = [];
       const usageViews: string[] = [];
+      let lastAnswer = '';
       const probe = async () => {
         const res = await request(t.http).get('/health/ready');
         statuses.push(res.status);
         usageViews.push(res.body.details?.projections?.projections?.find((p: { name: string }) => p.name === 'key-usage')?.status ?? 'none');
+        lastAnswer = JSON.stringify(res.body.details);
       };
       await probe();
       await ferret.kill();
@@ -105,7 +107,8 @@ if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binar
       await ferret.restart();
       await eventually(async () => {
         await probe();
-        expect([statuses.at(-1), usageViews.at(-1)]).toEqual([200, 'up']);
+        // The whole answer on failure: which part stayed down, and the error it reports.
+        if (statuses.at(-1) !== 200 || usageViews.at(-1) !== 'up') throw new Error(`not ready: ${lastAnswer}`);
       }, 240_000, 250);
       // Ready while the usage views (statistics) fill, reported lagging; not ready while the read model is down; never a 500.
       expect([statuses[0], usageViews[0]]).toEqual([200, 'lagging']);
