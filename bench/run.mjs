@@ -82,6 +82,15 @@ const TARGET_LIST_RATIO = 0.7;
 const CONTENDED_PCT = 10;
 const TARGET_VERIFY_P99_MS = 5;
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 3, 1, 10);
+/**
+ * The saturation runs' order, turning from round to round: health and verify, served by one process, each follow
+ * the other in every other round, so that neither always pays for what the other left to collect.
+ */
+const ROUND_ORDERS = [
+  ['health', 'verify', 'floor'],
+  ['floor', 'verify', 'health'],
+];
+const SATURATION_LABELS = { health: '(a)', verify: '(b)', floor: '(e)' };
 const FIXED_RATE = intFromEnv('BENCH_FIXED_RATE', 1000, 1, 1_000_000);
 // Bounded in time: everything (start, seeding, 3 targets with warm-up, flush waits) or we stop.
 const BUDGET_MS = 300_000 + (5 * ROUNDS + 3) * (SECONDS + WARMUP_SECONDS) * 1000 + KEY_COUNT * 20;
@@ -601,7 +610,8 @@ function markdown(report) {
   );
   lines.push(
     `Settings: ${report.settings.connections} connections, ${report.settings.seconds} s per measured run + ${report.settings.warmupSeconds} s warm-up per target, ` +
-      `(a) and (b) in ${report.settings.rounds} alternating rounds (figures pooled over them), ` +
+      `(a), (b) and (e) in ${report.settings.rounds} alternating rounds (figures pooled over them; ` +
+      `ordered ${ROUND_ORDERS.map((order) => order.map((target) => SATURATION_LABELS[target]).join(' ')).join(' and ')} in turn), ` +
       `${report.settings.keys} seeded keys, embedded SQLite, USAGE_FLUSH_INTERVAL_MS=${report.settings.usageFlushIntervalMs}` +
       `${report.settings.profiled ? ', **server CPU-profiled during the verify run (numbers perturbed)**' : ''}. ` +
       `Before each measured run the projections caught up and the service idle (under ${QUIET_CPU_SHARE * 100}% of a core over 1 s; ` +
@@ -805,30 +815,39 @@ async function main() {
     await floor.start();
     const measureFloor = await load(floor, 'floor', verifyOptions);
 
-    // (a) and (b) alternate, so that drift on a shared machine touches both alike; the ratio is the
-    // median of the rounds' ratios.
+    // (a), (b) and (e) alternate, so that drift on a shared machine touches them alike; the ratios are the
+    // medians of the rounds' ratios. Their order turns from round to round (ROUND_ORDERS): a run leaves the next
+    // one in the same process its garbage (express's health answers, collected during whatever comes next).
     const keyUsedBefore = await settledKeyUsedCount(service.dataDir);
     await projectionsCaughtUp(service);
     const healthRuns = [];
     const verifyRuns = [];
     const floorRuns = [];
     let profile = null;
+    const measureProfiledVerify = async () => {
+      if (!PROFILE || verifyRuns.length > 0) return measureVerify();
+      await service.ipc('profile-start');
+      const run = await measureVerify();
+      const file = join(RESULTS_DIR, 'verify.cpuprofile');
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      await service.ipc('profile-stop', { file });
+      profile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
+      writeFileSync(join(RESULTS_DIR, 'verify-profile.md'), `${formatSummary(profile)}\n`);
+      return run;
+    };
+    const saturationRuns = {
+      health: async () => healthRuns.push(await measureHealth()),
+      verify: async () => verifyRuns.push(await measureProfiledVerify()),
+      floor: async () => floorRuns.push(await measureFloor()),
+    };
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`round ${round} of ${ROUNDS}`);
-      // The previous verify run left the projections a backlog of uses; health and the floor are measured without it.
-      await settled(service);
-      healthRuns.push(await measureHealth());
-      if (PROFILE && round === 1) await service.ipc('profile-start');
-      verifyRuns.push(await measureVerify());
-      if (PROFILE && round === 1) {
-        const file = join(RESULTS_DIR, 'verify.cpuprofile');
-        mkdirSync(RESULTS_DIR, { recursive: true });
-        await service.ipc('profile-stop', { file });
-        profile = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), 30);
-        writeFileSync(join(RESULTS_DIR, 'verify-profile.md'), `${formatSummary(profile)}\n`);
+      const order = ROUND_ORDERS[(round - 1) % ROUND_ORDERS.length];
+      log(`round ${round} of ${ROUNDS}: ${order.join(', ')}`);
+      for (const target of order) {
+        // A verify run leaves the projections a backlog of uses; every run starts without one.
+        await settled(service);
+        await saturationRuns[target]();
       }
-      await settled(service);
-      floorRuns.push(await measureFloor());
     }
     floor.stop();
     const keyUsedAfter = await settledKeyUsedCount(service.dataDir);
