@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { shareFile } from './shared-file-mode.js';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
@@ -30,9 +31,7 @@ CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
  */
 export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
   const db = new Database(file);
-  // First, so that every later statement waits for the other connections (threads, the CLI) instead of failing.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
+  shareFile(db);
   db.pragma(`synchronous = ${synchronous}`);
   // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
   // a checkpoint of the usage batches written since the last one.

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { shareFile } from './shared-file-mode.js';
 import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
 
 /**
@@ -10,8 +11,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    shareFile(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS delivered (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
   }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { shareFile } from './shared-file-mode.js';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 
 /** Each beat removes heartbeats older than this: those of crashed services. */
@@ -17,8 +18,7 @@ export class SqliteServiceHeartbeats implements ServiceHeartbeats {
 
   constructor(file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    shareFile(this.db);
     this.db.exec('CREATE TABLE IF NOT EXISTS heartbeats (holder TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, beat_at INTEGER NOT NULL)');
   }
 

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 import { checkpointEvery } from './periodic-checkpoints.js';
+import { BUSY_TIMEOUT_MS } from './shared-file-mode.js';
 import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 
 // Copies each database's write-ahead log back into the database file (and flushes it to disk) on this
@@ -11,7 +12,7 @@ const { files, intervalMs } = workerData as WalCheckpointWorkerData;
 const port = parentPort!;
 const databases = files.map((file) => {
   const db = new Database(file);
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 });
 
