@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { shareFile } from './shared-file-mode.js';
+import type Database from 'better-sqlite3';
+import { openSharedDatabase } from './shared-database.js';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
@@ -30,8 +30,7 @@ CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
  * survives a crash of the process but not of the machine.
  */
 export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
-  const db = new Database(file);
-  shareFile(db);
+  const db = openSharedDatabase(file);
   db.pragma(`synchronous = ${synchronous}`);
   // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
   // a checkpoint of the usage batches written since the last one.

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { shareFile } from './shared-file-mode.js';
+import type Database from 'better-sqlite3';
+import { openSharedDatabase } from './shared-database.js';
 import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
 
 /**
@@ -10,8 +10,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    shareFile(this.db);
+    this.db = openSharedDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS delivered (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
   }
 

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { shareFile } from './shared-file-mode.js';
+import type Database from 'better-sqlite3';
+import { openSharedDatabase } from './shared-database.js';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 
 /** Each beat removes heartbeats older than this: those of crashed services. */
@@ -17,8 +17,7 @@ export class SqliteServiceHeartbeats implements ServiceHeartbeats {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    shareFile(this.db);
+    this.db = openSharedDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS heartbeats (holder TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, beat_at INTEGER NOT NULL)');
   }
 

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { runAtBackgroundPriority } from '../../shared/runtime/background-priority.js';
 import { checkpointEvery } from './periodic-checkpoints.js';
-import { BUSY_TIMEOUT_MS } from './shared-file-mode.js';
+import { BUSY_TIMEOUT_MS } from './shared-database.js';
 import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 
 // Copies each database's write-ahead log back into the database file (and flushes it to disk) on this

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 /** How long a statement waits for another connection (a thread, another instance, the CLI) before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -6,20 +6,24 @@ const SWITCH_RETRY_PAUSE_MS = 10;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Readies a file that several connections share: they wait for each other (busy_timeout), and the file is in WAL
- * mode. Two processes opening a new file at the same instant (instances started together on one DATA_DIR) both
+ * Opens a database file that several connections share: they wait for each other (busy_timeout), and the file is
+ * in WAL mode. Two processes opening a new file at the same instant (instances started together on one DATA_DIR) both
  * switch it to WAL, and SQLite refuses one of them SQLITE_BUSY at once, without waiting (77 of 300 such opens in a
  * scratch race of two processes): the switch is retried until the busy timeout, as any other statement waits.
  */
-export function shareFile(db: Database.Database): void {
+export function openSharedDatabase(file: string): Database.Database {
+  const db = new Database(file);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
       db.pragma('journal_mode = WAL');
-      return;
+      return db;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) {
+        db.close();
+        throw error;
+      }
     }
     // Synchronous like the open it belongs to; a start-up pause of milliseconds, never on a request.
     Atomics.wait(PAUSE, 0, 0, SWITCH_RETRY_PAUSE_MS);

@@ -5,17 +5,15 @@ import { makeTempDir } from '../../../test/support/temp-dir.js';
 
 // Jest runs from the repository, where the global setup has built dist/ (as for the service-process tests).
 const ROOT = process.cwd();
-const BUILT = pathToFileURL(join(ROOT, 'dist/infrastructure/sqlite/shared-file-mode.js')).href;
+const BUILT = pathToFileURL(join(ROOT, 'dist/infrastructure/sqlite/shared-database.js')).href;
 
 /** A process that opens `file` at `startAt` (ms since the epoch) as the service does, and prints the journal mode. */
 function openAt(file: string, startAt: number): Promise<string> {
   const code = `
-    import Database from 'better-sqlite3';
-    import { shareFile } from ${JSON.stringify(BUILT)};
+    import { openSharedDatabase } from ${JSON.stringify(BUILT)};
     while (Date.now() < ${startAt});
     try {
-      const db = new Database(${JSON.stringify(file)});
-      shareFile(db);
+      const db = openSharedDatabase(${JSON.stringify(file)});
       db.exec('CREATE TABLE IF NOT EXISTS checkpoints (projection TEXT PRIMARY KEY, position INTEGER NOT NULL)');
       process.stdout.write(db.pragma('journal_mode', { simple: true }));
       db.close();
@@ -31,18 +29,21 @@ function openAt(file: string, startAt: number): Promise<string> {
   });
 }
 
-describe('shareFile', () => {
+describe('openSharedDatabase', () => {
   // Two processes switching one new file to WAL at the same instant: without the retry, about one pair in two
   // ended with one of them refused SQLITE_BUSY (77 of 300 opens in a scratch race).
   it('puts a new file in WAL mode in both of two processes that open it at the same instant', async () => {
     const dir = makeTempDir('shared-file-mode-');
     const modes: string[] = [];
-    for (let pair = 0; pair < 16; pair++) {
-      const file = join(dir.path, `race-${pair}.sqlite`);
-      const startAt = Date.now() + 400;
-      modes.push(...(await Promise.all([openAt(file, startAt), openAt(file, startAt)])));
+    try {
+      for (let pair = 0; pair < 16; pair++) {
+        const file = join(dir.path, `race-${pair}.sqlite`);
+        const startAt = Date.now() + 400;
+        modes.push(...(await Promise.all([openAt(file, startAt), openAt(file, startAt)])));
+      }
+    } finally {
+      dir.remove();
     }
-    dir.remove();
     expect(modes).toEqual(Array(32).fill('wal'));
   }, 60_000);
 });
