@@ -4,6 +4,7 @@ import { unlessUnreachable } from './mongo-unavailable.js';
 
 /** Positions of side-effecting projections, in a collection the read-model rebuild never touches. */
 export class MongoCheckpointStore implements CheckpointStore {
+  static readonly COLLECTIONS = ['delivered'] as const;
   private readonly delivered: Collection<{ _id: string; position: number }>;
 
   /** Takes over the client: close() closes it. */
@@ -11,7 +12,7 @@ export class MongoCheckpointStore implements CheckpointStore {
     private readonly client: MongoClient,
     db: Db,
   ) {
-    this.delivered = db.collection('delivered');
+    this.delivered = db.collection(MongoCheckpointStore.COLLECTIONS[0]);
   }
 
   async get(name: string): Promise<number | null> {

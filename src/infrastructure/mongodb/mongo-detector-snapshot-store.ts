@@ -27,6 +27,7 @@ interface Chunk {
  * at once can delete each other's chunks: a load then finds none and the detector replays the log.
  */
 export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
+  static readonly COLLECTIONS = ['detector_snapshot', 'detector_snapshot_chunks'] as const;
   private readonly heads: Collection<Head>;
   private readonly chunks: Collection<Chunk>;
 
@@ -35,8 +36,9 @@ export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
     private readonly client: MongoClient,
     db: Db,
   ) {
-    this.heads = db.collection('detector_snapshot');
-    this.chunks = db.collection('detector_snapshot_chunks');
+    const [heads, chunks] = MongoDetectorSnapshotStore.COLLECTIONS;
+    this.heads = db.collection(heads);
+    this.chunks = db.collection(chunks);
   }
 
   async load(): Promise<DetectorSnapshot | null> {

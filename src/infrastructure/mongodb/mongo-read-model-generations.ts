@@ -23,12 +23,18 @@ interface PointerDocument {
   building: number | null;
 }
 
+/** Every collection of one generation. */
+export function collectionsOfGeneration(generation: number): string[] {
+  return GENERATION_COLLECTIONS.map((base) => collectionOf(base, generation));
+}
+
 /** The generation pointer in one document: a switch is a single-document write, atomic on any MongoDB. */
 export class MongoReadModelGenerations implements ReadModelGenerations {
+  static readonly COLLECTIONS = ['generations'] as const;
   private readonly pointer: Collection<PointerDocument>;
 
   constructor(private readonly db: Db) {
-    this.pointer = db.collection<PointerDocument>('generations');
+    this.pointer = db.collection<PointerDocument>(MongoReadModelGenerations.COLLECTIONS[0]);
   }
 
   async read(): Promise<GenerationState> {
@@ -65,8 +71,7 @@ export class MongoReadModelGenerations implements ReadModelGenerations {
     assertDroppable(await this.read(), generation);
     await unlessUnreachable(async () => {
       const existing = new Set((await this.db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name));
-      for (const base of GENERATION_COLLECTIONS) {
-        const name = collectionOf(base, generation);
+      for (const name of collectionsOfGeneration(generation)) {
         if (existing.has(name)) await this.db.dropCollection(name);
       }
     });

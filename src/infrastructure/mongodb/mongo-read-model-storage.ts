@@ -7,7 +7,8 @@ import type { UsageStorage } from '../../usage/usage.storage.js';
 import { MongoCheckpointStore } from './mongo-checkpoint-store.js';
 import { connectMongo } from './mongo-connection.js';
 import { MongoDetectorSnapshotStore } from './mongo-detector-snapshot-store.js';
-import { MongoReadModelGenerations } from './mongo-read-model-generations.js';
+import { createMissingCollections } from './mongo-collections.js';
+import { collectionsOfGeneration, MongoReadModelGenerations } from './mongo-read-model-generations.js';
 import { MongoAlertReadModel } from './mongodb-alert-read-model.js';
 import { MongoApiKeyReadModel } from './mongodb-api-key-read-model.js';
 import { MongoKeyUsageReadModel } from './mongodb-key-usage-read-model.js';
@@ -24,14 +25,21 @@ export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, Usa
   ) {}
 
   /**
-   * Connects and checks the server once, so a wrong URL or a server that is down shows at start, and opens the
-   * live generation of views unless told which.
+   * Connects and checks the server once, so a wrong URL or a server that is down shows at start, opens the
+   * live generation of views unless told which, and creates every collection it will write.
    */
   static async connect(url: string, dbName: string, generation?: number): Promise<MongoReadModelStorage> {
     const { client, db } = await connectMongo(url, dbName);
     try {
       const pointer = new MongoReadModelGenerations(db);
-      return new MongoReadModelStorage(client, db, pointer, generation ?? (await pointer.read()).live);
+      const opened = generation ?? (await pointer.read()).live;
+      await createMissingCollections(db, [
+        ...collectionsOfGeneration(opened),
+        ...MongoReadModelGenerations.COLLECTIONS,
+        ...MongoDetectorSnapshotStore.COLLECTIONS,
+        ...MongoCheckpointStore.COLLECTIONS,
+      ]);
+      return new MongoReadModelStorage(client, db, pointer, opened);
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;

@@ -1,5 +1,6 @@
 import type { Collection, MongoClient } from 'mongodb';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
+import { createMissingCollections } from './mongo-collections.js';
 import { connectMongo } from './mongo-connection.js';
 
 interface HeartbeatDocument {
@@ -9,6 +10,7 @@ interface HeartbeatDocument {
   beatAt: Date;
 }
 
+const HEARTBEATS = 'service_heartbeats';
 /** Each beat removes heartbeats older than this: those of crashed services (no TTL index: FerretDB has none). */
 const FORGET_AFTER_MS = 3_600_000;
 
@@ -21,7 +23,13 @@ export class MongoServiceHeartbeats implements ServiceHeartbeats {
 
   static async connect(url: string, dbName: string): Promise<MongoServiceHeartbeats> {
     const { client, db } = await connectMongo(url, dbName);
-    return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>('service_heartbeats'));
+    try {
+      await createMissingCollections(db, [HEARTBEATS]);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+    return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>(HEARTBEATS));
   }
 
   async beat({ holder, host, pid, beatAt }: ServiceHeartbeat): Promise<void> {
