@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import { LeftoverTableError } from '../../src/infrastructure/mongodb/mongo-collections.js';
 import { MongoReadModelStorage } from '../../src/infrastructure/mongodb/mongo-read-model-storage.js';
-import { ferretDbBinary, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
+import { describeWithFerretDb, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
 
 /** The table FerretDB 1.24 names a collection's: lower-cased name and its 32-bit FNV-1a hash (registry.go). */
 function ferretTableOf(collection: string): string {
@@ -71,10 +71,4 @@ function leftoverTableSuite(): void {
   });
 }
 
-if (ferretDbBinary()) {
-  describe('MongoDB read model storage on FerretDB 1.24: collections made at open', leftoverTableSuite);
-} else {
-  const reason = 'FerretDB leftover-table test skipped: no FerretDB binary (set FERRETDB_BIN or run .ci/ferretdb.sh)';
-  process.stdout.write(`${reason}\n`);
-  describe.skip(reason, leftoverTableSuite);
-}
+describeWithFerretDb('FerretDB leftover-table test', 'MongoDB read model storage on FerretDB 1.24: collections made at open', leftoverTableSuite);

@@ -1,6 +1,6 @@
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
-import { ferretDbBinary, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
+import { describeWithFerretDb, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
 import { makeView } from '../support/api-key-view.js';
 
 const FAIL_FAST_MS = 3000;
@@ -53,10 +53,4 @@ function outageSuite(): void {
   });
 }
 
-if (ferretDbBinary()) {
-  describe('MongoApiKeyReadModel while FerretDB goes down and comes back', outageSuite);
-} else {
-  const reason = 'MongoDB outage test skipped: no FerretDB binary (set FERRETDB_BIN or run .ci/ferretdb.sh)';
-  process.stdout.write(`${reason}\n`);
-  describe.skip(reason, outageSuite);
-}
+describeWithFerretDb('MongoDB outage test', 'MongoApiKeyReadModel while FerretDB goes down and comes back', outageSuite);

@@ -4,15 +4,12 @@ import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
-import { ferretDbBinary, startFerretDb } from '../support/ferretdb.js';
+import { describeWithFerretDb, startFerretDb } from '../support/ferretdb.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 
-const binary = ferretDbBinary();
-if (!binary) process.stdout.write('MongoDB outage e2e skipped: no FerretDB binary (run .ci/ferretdb.sh or set FERRETDB_BIN)\n');
-
-(binary ? describe : describe.skip)('MongoDB read model outage (FerretDB stopped and restarted)', () => {
+describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB stopped and restarted)', () => {
   it('fails fast with 503, loses no event, and catches up by itself when the server is back', async () => {
     const ferret = await startFerretDb();
     const t = await startTestApp({

@@ -1,10 +1,7 @@
 import { eventually } from '../support/eventually.js';
-import { ferretDbBinary, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
+import { describeWithFerretDb, startFerretDb, type FerretDbInstance } from '../support/ferretdb.js';
 import { createKeyWithCli, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
-
-const binary = ferretDbBinary();
-if (!binary) process.stdout.write('Store-down-at-start e2e skipped: no FerretDB binary (run .ci/ferretdb.sh or set FERRETDB_BIN)\n');
 
 const VERIFY_TOKEN = 'start-test-verify-token-0123456789abcdef';
 
@@ -15,7 +12,7 @@ interface LogLine {
   down?: Record<string, string>;
 }
 
-(binary ? describe : describe.skip)('MongoDB down when the service starts', () => {
+describeWithFerretDb('Store-down-at-start e2e', 'MongoDB down when the service starts', () => {
   let ferret: FerretDbInstance;
   const dir = makeTempDir('store-down-at-start');
 

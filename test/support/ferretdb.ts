@@ -36,6 +36,14 @@ export function ferretDbBinary(): string | null {
   return candidates.find((path) => existsSync(path) && runs(path)) ?? null;
 }
 
+/** Registers the suite when a FerretDB binary runs here; otherwise prints one line and registers it skipped. */
+export function describeWithFerretDb(label: string, name: string, suite: () => void): void {
+  if (ferretDbBinary()) return describe(name, suite);
+  const reason = `${label} skipped: no FerretDB binary (set FERRETDB_BIN or run .ci/ferretdb.sh)`;
+  process.stdout.write(`${reason}\n`);
+  describe.skip(reason, suite);
+}
+
 export async function startFerretDb(): Promise<FerretDbInstance> {
   const binary = ferretDbBinary();
   if (!binary) throw new Error('No FerretDB binary: set FERRETDB_BIN or run .ci/ferretdb.sh');
