@@ -20,13 +20,18 @@ export class LeftoverTableError extends Error {
   }
 }
 
+/** The names of the database's collections, in one round trip. */
+export async function collectionNames(db: Db): Promise<Set<string>> {
+  return new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name));
+}
+
 /**
  * Creates each named collection that is missing, so that none is created later by a first write, while the service
  * runs: a creation is the one moment a FerretDB 1.24 crash damages the database (see LeftoverTableError). Done
  * before a storage is used, its window is start-up, not any moment of a long fill.
  */
 export async function createMissingCollections(db: Db, names: readonly string[]): Promise<void> {
-  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name));
+  const existing = await collectionNames(db);
   for (const name of names) {
     if (existing.has(name)) continue;
     try {

@@ -32,3 +32,14 @@ export async function connectMongo(url: string, dbName: string): Promise<MongoCo
   }
   return { client, db: client.db(dbName) };
 }
+
+/** Connects as connectMongo does, then prepares what the caller opens; closes the client if preparing fails. */
+export async function openOnMongo<T>(url: string, dbName: string, prepare: (connection: MongoConnection) => Promise<T>): Promise<T> {
+  const connection = await connectMongo(url, dbName);
+  try {
+    return await prepare(connection);
+  } catch (error) {
+    await connection.client.close().catch(() => undefined);
+    throw error;
+  }
+}

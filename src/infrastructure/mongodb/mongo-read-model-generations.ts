@@ -5,6 +5,7 @@ import {
   type GenerationState,
   type ReadModelGenerations,
 } from '../../shared/storage/read-model-generations.js';
+import { collectionNames } from './mongo-collections.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
 export const CHECKPOINTS = 'checkpoints';
@@ -57,9 +58,8 @@ export class MongoReadModelGenerations implements ReadModelGenerations {
 
   async stored(): Promise<number[]> {
     return unlessUnreachable(async () => {
-      const names = await this.db.listCollections({}, { nameOnly: true }).toArray();
       const generations = new Set<number>();
-      for (const { name } of names) {
+      for (const name of await collectionNames(this.db)) {
         const match = IN_GENERATION.exec(name);
         if (match) generations.add(match[1] === undefined ? 0 : Number(match[1]));
       }
@@ -70,7 +70,7 @@ export class MongoReadModelGenerations implements ReadModelGenerations {
   async drop(generation: number): Promise<void> {
     assertDroppable(await this.read(), generation);
     await unlessUnreachable(async () => {
-      const existing = new Set((await this.db.listCollections({}, { nameOnly: true }).toArray()).map(({ name }) => name));
+      const existing = await collectionNames(this.db);
       for (const name of collectionsOfGeneration(generation)) {
         if (existing.has(name)) await this.db.dropCollection(name);
       }

@@ -5,7 +5,7 @@ import { OpenedStores } from '../../shared/storage/opened-stores.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
 import { MongoCheckpointStore } from './mongo-checkpoint-store.js';
-import { connectMongo } from './mongo-connection.js';
+import { openOnMongo } from './mongo-connection.js';
 import { MongoDetectorSnapshotStore } from './mongo-detector-snapshot-store.js';
 import { createMissingCollections } from './mongo-collections.js';
 import { collectionsOfGeneration, MongoReadModelGenerations } from './mongo-read-model-generations.js';
@@ -29,8 +29,7 @@ export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, Usa
    * live generation of views unless told which, and creates every collection it will write.
    */
   static async connect(url: string, dbName: string, generation?: number): Promise<MongoReadModelStorage> {
-    const { client, db } = await connectMongo(url, dbName);
-    try {
+    return openOnMongo(url, dbName, async ({ client, db }) => {
       const pointer = new MongoReadModelGenerations(db);
       const opened = generation ?? (await pointer.read()).live;
       await createMissingCollections(db, [
@@ -40,10 +39,7 @@ export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, Usa
         ...MongoCheckpointStore.COLLECTIONS,
       ]);
       return new MongoReadModelStorage(client, db, pointer, opened);
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
+    });
   }
 
   generations(): MongoReadModelGenerations {

@@ -1,7 +1,7 @@
 import type { Collection, MongoClient } from 'mongodb';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 import { createMissingCollections } from './mongo-collections.js';
-import { connectMongo } from './mongo-connection.js';
+import { openOnMongo } from './mongo-connection.js';
 
 interface HeartbeatDocument {
   _id: string;
@@ -22,14 +22,10 @@ export class MongoServiceHeartbeats implements ServiceHeartbeats {
   ) {}
 
   static async connect(url: string, dbName: string): Promise<MongoServiceHeartbeats> {
-    const { client, db } = await connectMongo(url, dbName);
-    try {
+    return openOnMongo(url, dbName, async ({ client, db }) => {
       await createMissingCollections(db, [HEARTBEATS]);
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
-    return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>(HEARTBEATS));
+      return new MongoServiceHeartbeats(client, db.collection<HeartbeatDocument>(HEARTBEATS));
+    });
   }
 
   async beat({ holder, host, pid, beatAt }: ServiceHeartbeat): Promise<void> {
