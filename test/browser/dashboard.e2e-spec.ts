@@ -15,6 +15,7 @@ import {
 } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
 import { recordPastUses } from '../support/past-usage.js';
+import { startTogether } from '../support/start-together.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 
@@ -34,7 +35,10 @@ whenChromium('Dashboard browser suite', () => {
     const pages: WatchedPage[] = [];
 
     beforeAll(async () => {
-      [t, browser] = await Promise.all([startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } }), launchChromium()]);
+      await startTogether([
+        startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } }).then((started) => (t = started)),
+        launchChromium().then((launched) => (browser = launched)),
+      ]);
       admin = (await t.bootstrapKey('acme', 'Admin console')).key;
       baseURL = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
     }, 60_000);

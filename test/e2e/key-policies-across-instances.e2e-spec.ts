@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { startTogether } from '../support/start-together.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const POLL_INTERVAL_MS = 50;
@@ -34,7 +35,8 @@ describe('Key policies with two service processes on one store', () => {
     const env = { DATA_DIR: dir.path, POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), AUTH_FAILURE_LIMIT: '10000' };
     const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--json'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
     admin = JSON.parse(cli.stdout).key;
-    [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
+    // Started at once, as instances on one new DATA_DIR are: their start-up writes to the shared files race.
+    await startTogether([startServiceProcess(env).then((started) => (a = started)), startServiceProcess(env).then((started) => (b = started))]);
     await lagUntil(b, admin, 200, Date.now());
     await lagUntil(a, admin, 200, Date.now());
   }, 60_000);

@@ -54,7 +54,13 @@ export async function startServiceProcess(
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('service did not start');
+    if (child.exitCode !== null) throw new Error(`service did not start: it exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      // A process left running would keep jest from exiting after the run.
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error('service did not start: no answer from /health within 20 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
