@@ -54,7 +54,9 @@ export async function startServiceProcess(
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null) throw new Error(`service did not start: it exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`service did not start: it exited (${child.signalCode ?? `code ${child.exitCode}`})`);
+    }
     if (Date.now() > deadline) {
       // A process left running would keep jest from exiting after the run.
       child.kill('SIGKILL');

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runModuleProcess } from '../../../test/support/module-process.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 
 // Jest runs from the repository, where the global setup has built dist/ (as for the service-process tests).
-const ROOT = process.cwd();
-const BUILT = pathToFileURL(join(ROOT, 'dist/infrastructure/sqlite/shared-database.js')).href;
+const BUILT = pathToFileURL(join(process.cwd(), 'dist/infrastructure/sqlite/shared-database.js')).href;
 
 /** A process that opens `file` at `startAt` (ms since the epoch) as the service does, and prints the journal mode. */
 function openAt(file: string, startAt: number): Promise<string> {
@@ -20,13 +19,7 @@ function openAt(file: string, startAt: number): Promise<string> {
     } catch (error) {
       process.stdout.write(error.code ?? error.message);
     }`;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', () => done(out));
-  });
+  return runModuleProcess(code);
 }
 
 describe('openSharedDatabase', () => {
