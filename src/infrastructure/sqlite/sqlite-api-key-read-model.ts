@@ -195,17 +195,11 @@ function listedView(row: ListedRow): ApiKeyView {
   };
 }
 
-/**
- * Under the write lock, taken before the columns are read: instances started together on one new DATA_DIR would
- * otherwise both find a column missing, and the second to add it would fail to start (duplicate column name).
- */
 function addMissingColumns(db: Database.Database): void {
-  db.transaction(() => {
-    const present = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'api_keys\')').all().map((column) => column.name));
-    for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
-      if (!present.has(column)) db.exec(`ALTER TABLE api_keys ADD COLUMN ${column} ${type}`);
-    }
-  }).immediate();
+  const present = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'api_keys\')').all().map((column) => column.name));
+  for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
+    if (!present.has(column)) db.exec(`ALTER TABLE api_keys ADD COLUMN ${column} ${type}`);
+  }
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {

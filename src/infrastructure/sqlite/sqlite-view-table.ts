@@ -9,7 +9,7 @@ export interface ViewTableMapping<V, Row> {
   schema: string;
   /** An INSERT … ON CONFLICT DO UPDATE … WHERE excluded.revision > <table>.revision, its parameters bound from toParameters. */
   upsert: string;
-  /** Run after the schema and before any statement is prepared: adds what an older read model lacks. */
+  /** Run after the schema, in the same write transaction, before any statement is prepared: adds what an older read model lacks. */
   beforeStatements?(db: Database.Database): void;
   /** By name (an object), or by position (an array in the order of the upsert's `?`s). */
   toParameters(view: V): Record<string, unknown> | readonly unknown[];
@@ -32,8 +32,14 @@ export class SqliteViewTable<V, Row> implements ViewStore<V> {
     protected readonly mapping: ViewTableMapping<V, Row>,
   ) {
     this.db = openReadModelDatabase(file);
-    this.db.exec(mapping.schema);
-    mapping.beforeStatements?.(this.db);
+    // Under the write lock, taken before anything is read: instances started together on one new DATA_DIR would
+    // otherwise both find a column missing, and the second to add it would fail to start (duplicate column name).
+    this.db
+      .transaction(() => {
+        this.db.exec(mapping.schema);
+        mapping.beforeStatements?.(this.db);
+      })
+      .immediate();
     this.upsert = this.db.prepare(mapping.upsert);
     this.checkpoint = this.db.prepare('SELECT position FROM checkpoints WHERE projection = ?');
     this.saveCheckpoint = this.db.prepare(`
