@@ -14,7 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { freePort, HOST, ROOT } from './lib/common.mjs';
+import { freePort, HOST, median, ROOT } from './lib/common.mjs';
 import { startRedis } from './lib/redis.mjs';
 
 const VERIFY_TOKEN = 'bench-shared-limits-verify-token-0123456789';
@@ -98,7 +98,6 @@ async function main() {
     const inProcessRatio = mean(runs.inProcess.map((r) => r.ratio));
     const redisRatio = mean(runs.redis.map((r) => r.ratio));
     const leasesRatio = mean(runs.leases.map((r) => r.ratio));
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     // Per round, each Redis mode against the in-process run of the same round: the quotient on a shared machine.
     const perRound = (mode) => runs[mode].map((r, i) => r.ratio / runs.inProcess[i].ratio);
     const lines = [

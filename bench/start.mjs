@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { intFromEnv, log, ROOT } from './lib/common.mjs';
+import { intFromEnv, log, median, ROOT } from './lib/common.mjs';
 
 const runs = intFromEnv('BENCH_START_RUNS', 7, 1, 100);
 const dataDir = mkdtempSync(join(os.tmpdir(), 'psk-bench-start-'));
@@ -49,11 +49,6 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const seconds = (ms) => (ms / 1000).toFixed(2);
 console.log(`Start-up, ${runs} runs each, load average ${loadBefore.toFixed(2)} before and ${os.loadavg()[0].toFixed(2)} after, ${os.cpus().length} cores`);
 console.log('| What | Median s | Min-max s | Target |');
