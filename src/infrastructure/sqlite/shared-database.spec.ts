@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { runModuleProcess } from '../../../test/support/module-process.js';
+import { builtModuleUrl, runModuleProcess } from '../../../test/support/module-process.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 
-// Jest runs from the repository, where the global setup has built dist/ (as for the service-process tests).
-const BUILT = pathToFileURL(join(process.cwd(), 'dist/infrastructure/sqlite/shared-database.js')).href;
+const BUILT = builtModuleUrl('infrastructure/sqlite/shared-database.js');
 
 /** A process that opens `file` at `startAt` (ms since the epoch) as the service does, and prints the journal mode. */
 function openAt(file: string, startAt: number): Promise<string> {

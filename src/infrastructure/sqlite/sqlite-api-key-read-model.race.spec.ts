@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { runModuleProcess } from '../../../test/support/module-process.js';
+import { builtModuleUrl, runModuleProcess } from '../../../test/support/module-process.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 
-// Jest runs from the repository, where the global setup has built dist/ (as for the service-process tests).
-const BUILT = pathToFileURL(join(process.cwd(), 'dist/infrastructure/sqlite/sqlite-api-key-read-model.js')).href;
+const BUILT = builtModuleUrl('infrastructure/sqlite/sqlite-api-key-read-model.js');
 
 /** A process that opens the key views in `file` at `startAt` (ms since the epoch), as an instance starting does. */
 function openAt(file: string, startAt: number): Promise<string> {
