@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually.js';
 import { startTestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { childEnv } from '../support/child-env.js';
 
 const anomalyEvents = async (app: { get<T>(token: symbol): T }) =>
   (await app.get<EventStore>(EVENT_STORE).readAll({ after: null, maxCount: 10_000, types: ['AnomalyDetected'] })).length;
@@ -82,7 +83,7 @@ describe('Anomaly alerts', () => {
 
       // The operator sees it with the CLI, from the log, in the webhook's shape.
       const cli = (...args: string[]) =>
-        spawnSync(process.execPath, ['dist/cli.js', 'alerts', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: t.dataDir } });
+        spawnSync(process.execPath, ['dist/cli.js', 'alerts', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: t.dataDir }) });
       const unowned = cli('--unowned');
       expect(unowned.status).toBe(0);
       const lines = unowned.stdout.trim().split('\n').map((line) => JSON.parse(line));

@@ -3,13 +3,14 @@ import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { startTestApp } from '../support/test-app.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { childEnv } from '../support/child-env.js';
 
 const CLI = 'dist/cli.js';
 
 function runCli(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...env },
+    env: childEnv(env),
   });
 }
 

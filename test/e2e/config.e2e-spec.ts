@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { InvalidConfigurationError, loadEnvironment } from '../../src/shared/config/environment.js';
+import { childEnv } from '../support/child-env.js';
 
 describe('Configuration', () => {
   it('applies documented defaults', () => {
@@ -62,7 +63,7 @@ describe('Configuration', () => {
   ])('%s stops at start with one line naming the bad setting %j', (entry, env, name) => {
     const run = spawnSync(process.execPath, [entry, ...(entry === 'dist/cli.js' ? ['history', '00000000-0000-0000-0000-000000000000'] : [])], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, DATA_DIR: '/nonexistent/never-created', ...env },
+      env: childEnv({ DATA_DIR: '/nonexistent/never-created', ...env }),
       timeout: 20_000,
     });
     expect(run.status).toBe(1);

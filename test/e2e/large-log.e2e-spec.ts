@@ -8,6 +8,7 @@ import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 import { eventually } from '../support/eventually.js';
+import { childEnv } from '../support/child-env.js';
 
 const KEYS = 20_000;
 
@@ -40,7 +41,7 @@ async function mongoCounts(url: string, db: string, generation?: number) {
   });
 }
 
-const replayEnv = (dataDir: string, url: string, db: string) => ({ PATH: process.env.PATH, DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db });
+const replayEnv = (dataDir: string, url: string, db: string) => (childEnv({ DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db }));
 
 /** Every view document of a generation, in _id order: what two rebuilds are compared by. */
 async function viewDocuments(url: string, db: string, generation: number) {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { eventually } from '../support/eventually.js';
 import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { childEnv } from '../support/child-env.js';
 
 const VERIFY_TOKEN = 'logs-test-service-credential-0123456789';
 const COOKIE = 'session=logs-test-cookie-value-4711';
@@ -153,7 +154,7 @@ describe('Service logs', () => {
         taken = createServer();
         await new Promise<void>((resolve) => taken!.listen(port, '127.0.0.1', resolve));
         const child = spawn(process.execPath, ['dist/main.js'], {
-          env: { PATH: process.env.PATH, DATA_DIR: dir.path, PORT: String(port), HOST: '127.0.0.1' },
+          env: childEnv({ DATA_DIR: dir.path, PORT: String(port), HOST: '127.0.0.1' }),
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let stdout = '';

@@ -5,9 +5,10 @@ import { eventually } from '../support/eventually.js';
 import { openReadModelStorage, type Storage } from '../../src/app/storage/storage.js';
 import { GENERATION_SWITCH, type GenerationSwitch } from '../../src/shared/storage/generation-switch.js';
 import { backends, startTestApp } from '../support/test-app.js';
+import { childEnv } from '../support/child-env.js';
 
 function cli(args: string[], dataDir: string, env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env } });
+  return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir, ...env }) });
 }
 
 interface Listed {

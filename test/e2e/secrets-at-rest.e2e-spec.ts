@@ -12,6 +12,7 @@ import { createKeyWithCli, startServiceProcess } from '../support/service-proces
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
+import { childEnv } from '../support/child-env.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -117,7 +118,7 @@ class Recorder {
 /** Asynchronous, so the test's idle connections to the service notice when it closes them meanwhile. */
 function runCli(args: string[], dataDir: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, DATA_DIR: dataDir } }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) }, (error, stdout, stderr) =>
       resolve(`${error?.code ?? 0}\n${stdout}\n${stderr}`),
     );
   });

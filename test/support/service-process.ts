@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { childEnv } from './child-env.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +34,7 @@ export async function startServiceProcess(
   const port = await freePort();
   const { output } = options;
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: childEnv({ LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', options.captureStdout || output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit'],
   });
   let written = '';
@@ -71,7 +72,7 @@ export async function startServiceProcess(
 export function createKeyWithCli(dataDir: string, args: string[] = []): { id: string; key: string } {
   const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+    env: childEnv({ DATA_DIR: dataDir }),
   });
   if (cli.status !== 0) throw new Error(cli.stderr);
   return JSON.parse(cli.stdout);

@@ -1,0 +1,12 @@
+/** libfaketime's settings: a run under `faketime` (docs/testing.md) hands them to every process it starts. */
+const FAKED_CLOCK = /^(LD_PRELOAD|FAKETIME\w*)$/;
+
+/**
+ * The environment of a service or CLI process that a test starts: PATH and what the test names, so nothing from
+ * the developer's shell changes a test, and the faked clock if there is one, so every process of a run reads
+ * the same time.
+ */
+export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const clock = Object.fromEntries(Object.entries(process.env).filter(([name]) => FAKED_CLOCK.test(name)));
+  return { PATH: process.env.PATH, ...clock, ...env };
+}
