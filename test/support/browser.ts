@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { clockIsFaked, envWithoutFakedClock } from './child-env.js';
 
 /** Debian's Chromium (`apt-get install chromium`); .ci/run installs it when missing. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -26,7 +27,7 @@ export function whenChromium(label: string, register: () => void): void {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: envWithoutFakedClock() });
 }
 
 export interface WatchedPage {
@@ -39,6 +40,8 @@ export interface WatchedPage {
 /** A fresh context (its own sessionStorage, clipboard allowed) with one page whose errors are collected. */
 export async function openWatchedPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<WatchedPage> {
   const context = await browser.newContext({ baseURL, viewport });
+  // Under faketime (docs/testing.md) the page reads the service's shifted time, from there on at the real pace.
+  if (clockIsFaked()) await context.clock.install({ time: Date.now() });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
