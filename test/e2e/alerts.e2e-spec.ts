@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
+import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { childEnv } from '../support/child-env.js';
 
 const anomalyEvents = async (app: { get<T>(token: symbol): T }) =>
   (await app.get<EventStore>(EVENT_STORE).readAll({ after: null, maxCount: 10_000, types: ['AnomalyDetected'] })).length;

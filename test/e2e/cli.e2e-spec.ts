@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { childEnv } from '../support/child-env.js';
 import { startTestApp } from '../support/test-app.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { childEnv } from '../support/child-env.js';
 
 const CLI = 'dist/cli.js';
 

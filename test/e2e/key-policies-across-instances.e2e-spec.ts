@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { childEnv } from '../support/child-env.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { startTogether } from '../support/start-together.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { childEnv } from '../support/child-env.js';
 
 const POLL_INTERVAL_MS = 50;
 /** The most an instance may trail the log here: its poll interval, plus a generous margin for a loaded machine. */

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { type Db, MongoClient } from 'mongodb';
 import { collectionOf } from '../../src/infrastructure/mongodb/mongo-read-model-generations.js';
 import request from 'supertest';
+import { childEnv } from '../support/child-env.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 import { eventually } from '../support/eventually.js';
-import { childEnv } from '../support/child-env.js';
 
 const KEYS = 20_000;
 
@@ -41,7 +41,7 @@ async function mongoCounts(url: string, db: string, generation?: number) {
   });
 }
 
-const replayEnv = (dataDir: string, url: string, db: string) => (childEnv({ DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db }));
+const replayEnv = (dataDir: string, url: string, db: string) => childEnv({ DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db });
 
 /** Every view document of a generation, in _id order: what two rebuilds are compared by. */
 async function viewDocuments(url: string, db: string, generation: number) {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { childEnv } from '../support/child-env.js';
 
 const VERIFY_TOKEN = 'logs-test-service-credential-0123456789';
 const COOKIE = 'session=logs-test-cookie-value-4711';

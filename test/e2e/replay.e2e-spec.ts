@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { openReadModelStorage, type Storage } from '../../src/app/storage/storage.js';
 import { GENERATION_SWITCH, type GenerationSwitch } from '../../src/shared/storage/generation-switch.js';
 import { backends, startTestApp } from '../support/test-app.js';
-import { childEnv } from '../support/child-env.js';
 
 function cli(args: string[], dataDir: string, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir, ...env }) });

@@ -6,13 +6,13 @@ import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
+import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { type FerretDbInstance, ferretDbBinary, startFerretDb } from '../support/ferretdb.js';
 import { createKeyWithCli, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { childEnv } from '../support/child-env.js';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
