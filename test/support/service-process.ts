@@ -14,6 +14,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Every process startServiceProcess started that has not exited. A test that fails before it stops its process
+ * would leave it running, and its pipes would keep jest from exiting: the run would hang instead of failing.
+ */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface ServiceProcess {
   url: string;
   child: ChildProcess;
@@ -44,8 +53,12 @@ export async function startServiceProcess(
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output?.push(chunk));
   const stdout = () => written;
+  running.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
   );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
