@@ -49,7 +49,8 @@ describe('Service logs', () => {
     try {
       const admin = createKeyWithCli(dir.path);
       service = await startServiceProcess(
-        { DATA_DIR: dir.path, LOG_LEVEL: level, VERIFY_TOKEN, VERIFY_LOG_SUMMARY_SECONDS: '1' },
+        // The test's loopback peer is a trusted proxy: what it forwards is the client address the failed-auth guard logs.
+        { DATA_DIR: dir.path, LOG_LEVEL: level, VERIFY_TOKEN, VERIFY_LOG_SUMMARY_SECONDS: '1', TRUST_PROXY: 'loopback', AUTH_FAILURE_LIMIT: '3' },
         { captureStdout: true },
       );
       const { url } = service;
@@ -83,6 +84,14 @@ describe('Service logs', () => {
         });
         expect(verified.status).toBe(200);
       }
+      // A key as the forwarded client address, and as a header's name (logged at debug): a burst of failures from
+      // it, on a route served ahead of express and on one of express's.
+      for (const [forwardedFor, path] of [[newKey, '/v1/api-keys'], [admin.key, `/v1/api-keys/${newId}`]]) {
+        for (let failure = 0; failure < 3; failure++) {
+          const headers = { Authorization: `Bearer ${admin.key}x`, 'X-Forwarded-For': forwardedFor, [forwardedFor]: 'header name' };
+          expect((await call(url, path, { headers })).status).toBe(401);
+        }
+      }
       const revoked = await call(url, `/v1/api-keys/${newId}`, { method: 'DELETE', headers: auth });
       expect(revoked.status).toBe(200);
 
@@ -94,6 +103,11 @@ describe('Service logs', () => {
       // Never a secret, whatever the level: keys (in headers, bodies, the query), the service credential, the cookie.
       for (const secret of [admin.key, newKey, VERIFY_TOKEN, COOKIE, 'logs-test-cookie-value-4711']) expect(stdout).not.toContain(secret);
       expect(stdout).not.toMatch(/Bearer/i);
+      // Header names come lowercased; the key's checksum would give its letters' case back.
+      for (const key of [admin.key, newKey]) expect(stdout.toLowerCase()).not.toContain(key.slice(12).toLowerCase());
+      expect(lines.filter((line) => line.msg === 'failed-auth burst').map((line) => [line.level, line.address])).toEqual(
+        [newKey, admin.key].map((key) => ['warn', `${key.slice(0, 12)}…[redacted]`]),
+      );
       if (level === 'debug') {
         // At debug the request headers are logged: the credential ones are there, redacted.
         const withHeaders = lines.find((line) => line.type === 'access' && line.requestId === created.requestId);

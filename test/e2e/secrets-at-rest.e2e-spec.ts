@@ -203,6 +203,12 @@ describe.each(leakBackends())('Keys put where they do not belong (%s read model,
         // Body fields: a name (accepted, recorded), an unknown property, a nested one, broken JSON, a media type.
         const named = await client.call('POST', '/v1/api-keys', { headers: { ...asAdmin, ...leaky }, body: { name: `leak ${key}` } });
         expect([named.status, named.body.name]).toEqual([201, `leak ${marker(key)}`]);
+        // The same key spelled so that it still reads as one: percent-escaped, with an invisible character, fullwidth.
+        for (const disguised of [`%73k%5F${key.slice(3)}`, `s\u200bk_${key.slice(3)}`, `\uff53\uff4b\uff3f${key.slice(3)}`]) {
+          const headers = { ...asAdmin, ...leaky, 'User-Agent': `sdk/1.2 (%73k_${key.slice(3)})` };
+          const answer = await client.call('POST', '/v1/api-keys', { headers, body: { name: `leak ${disguised}` } });
+          expect([answer.status, answer.body.name]).toEqual([201, `leak ${marker(key)}`]);
+        }
         const refused: [Record<string, string>, unknown, number][] = [
           [{}, { [key]: 1 }, 400],
           [{}, { name: 'x', rate_limit: { requests: 1, per_seconds: 1, [key]: 1 } }, 400],

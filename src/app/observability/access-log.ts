@@ -61,11 +61,11 @@ export function accessLogMiddleware(observe: RequestObserver) {
   };
 }
 
-/** Header values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is redacted. */
+/** Header names and values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is redacted. */
 function redactedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[] | undefined> {
   const redacted: Record<string, string | string[] | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
-    redacted[name] = Array.isArray(value) ? value.map(redactSecrets) : value === undefined ? value : redactSecrets(value);
+    redacted[redactSecrets(name)] = Array.isArray(value) ? value.map(redactSecrets) : value === undefined ? value : redactSecrets(value);
   }
   return redacted;
 }

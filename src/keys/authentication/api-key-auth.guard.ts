@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { forwardedAddress } from '../../shared/http/forwarded-address.js';
 import { IS_PUBLIC } from '../../shared/http/public.decorator.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { Principal } from './principal.js';
@@ -24,7 +25,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: req.requestId, ip: req.ip ?? 'unknown', userAgent: req.headers['user-agent'] ?? null, method: req.method, path: req.path },
+      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: req.path },
       context.switchToHttp().getResponse<Response>(),
     );
     return true;

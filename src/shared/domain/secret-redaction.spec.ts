@@ -44,6 +44,23 @@ describe('redactSecrets', () => {
     expect(containsSecret(`a ${key}`)).toBe(true);
   });
 
+  it('redacts a key spelled so that it still reads as one: percent-escapes, invisible characters, fullwidth forms', () => {
+    const escaped = `%73k%5F${key.slice(3, 10)}%${key.charCodeAt(10).toString(16)}${key.slice(11)}`;
+    expect(redactSecrets(`curl ${escaped} x%20y`)).toBe(`curl ${marker(key)} x%20y`);
+    const invisible = `${key.slice(0, 2)}\u200b${key.slice(2, 15)}\u00ad${key.slice(15, 30)}\u2060\ufeff${key.slice(30)}`;
+    expect(redactSecrets(`my ${invisible} key`)).toBe(`my ${marker(key)} key`);
+    const fullwidth = [...key].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+    expect(redactSecrets(`名前 ${fullwidth}`)).toBe(`名前 ${marker(key)}`);
+    for (const disguised of [escaped, invisible, fullwidth]) expect(containsSecret(disguised)).toBe(true);
+  });
+
+  it('keeps text with escapes, accents or invisible characters as it is when it holds no key', () => {
+    for (const text of ['100% sure', 'report%20final%2', 'Café Zürich – 東京', 'sk\u200b_short', `%73k_${'a'.repeat(19)}`, '%zz sk_']) {
+      expect(redactSecrets(text)).toBe(text);
+      expect(containsSecret(text)).toBe(false);
+    }
+  });
+
   it('never makes text longer', () => {
     const shortest = `sk_${'a'.repeat(20)}`;
     expect(redactSecrets(shortest).length).toBeLessThanOrEqual(shortest.length);
@@ -71,7 +88,7 @@ describe('redactRequestTarget', () => {
 
   it('redacts a key spelled with percent-escapes', () => {
     const escaped = `%73k%5F${key.slice(3, 10)}%${key.charCodeAt(10).toString(16)}${key.slice(11)}`;
-    const recorded = redactRequestTarget(`/v1/${escaped}/x`);
-    expect(recorded).toBe(`/v1/${marker(key)}/x`);
+    const recorded = redactRequestTarget(`/v1/files%2F${escaped}/report%20final`);
+    expect(recorded).toBe(`/v1/files%2F${marker(key)}/report%20final`);
   });
 });

@@ -22,26 +22,80 @@ const KEY_SHAPED_ANYWHERE = new RegExp(KEY_SHAPED_SOURCE);
 
 const redact = (match: string): string => match.slice(0, DISPLAY_PREFIX_LENGTH) + REDACTED_MARKER;
 
+/** Text that may spell a key other than plainly: a percent-escape, or any character outside ASCII. */
+const MAY_DISGUISE = /[%\u0080-\uffff]/;
+/** Characters that render as nothing: a key with one of them inside still reads as the key. */
+const INVISIBLE = /^\p{Default_Ignorable_Code_Point}$/u;
+const ASCII_ESCAPE_AT = /^%[0-7][0-9A-Fa-f]/;
+
+/** The text as a reader takes it in, and for each of its characters the offset in the text it came from. */
+interface ReadText {
+  read: string;
+  from: number[];
+}
+
+/**
+ * Percent-escapes of ASCII characters decoded (`%73k_…`, `sk%5F…`), invisible characters dropped, and each
+ * character in its compatibility form (NFKC: fullwidth `ｓｋ＿…` is `sk_…`): how a key can be pasted so that
+ * it still reads as one, but no longer matches the plain pattern.
+ */
+function asRead(text: string): ReadText {
+  const from: number[] = [];
+  let read = '';
+  for (let offset = 0; offset < text.length; ) {
+    if (text.charCodeAt(offset) === 0x25 && ASCII_ESCAPE_AT.test(text.slice(offset, offset + 3))) {
+      read += String.fromCharCode(parseInt(text.slice(offset + 1, offset + 3), 16));
+      from.push(offset);
+      offset += 3;
+      continue;
+    }
+    const character = String.fromCodePoint(text.codePointAt(offset) as number);
+    if (!INVISIBLE.test(character)) {
+      const folded = character.normalize('NFKC');
+      read += folded;
+      for (let i = 0; i < folded.length; i++) from.push(offset);
+    }
+    offset += character.length;
+  }
+  return { read, from };
+}
+
+/** Every key-shaped run of the text as read, replaced where it stands in the text by its read prefix and the marker. */
+function redactDisguised(text: string): string {
+  const { read, from } = asRead(text);
+  if (!read.includes(KEY_SCHEME_PREFIX)) return text;
+  let redacted = '';
+  let kept = 0;
+  for (const match of read.matchAll(KEY_SHAPED)) {
+    const start = from[match.index];
+    const end = match.index + match[0].length;
+    redacted += text.slice(kept, start) + redact(match[0]);
+    kept = end < read.length ? from[end] : text.length;
+  }
+  return kept === 0 ? text : redacted + text.slice(kept);
+}
+
 /**
  * Client-supplied text as it may be recorded (in an event, a read model, a log line or an error message):
  * every key-shaped substring becomes its display prefix + "…[redacted]". Key-shaped, not only well-formed:
  * a key with a wrong checksum is still one typo away from the secret, so it is redacted as well, and no
- * checksum is computed. Text without `sk_` (nearly all of it) costs one indexOf and comes back as is.
+ * checksum is computed. Also a key spelled with percent-escapes, invisible characters or fullwidth forms
+ * (asRead). ASCII text without `sk_` or `%` (nearly all of it) costs two scans and comes back as is.
  */
 export function redactSecrets(text: string): string {
+  if (MAY_DISGUISE.test(text)) return redactDisguised(text);
   if (!text.includes(KEY_SCHEME_PREFIX)) return text;
   return text.replace(KEY_SHAPED, redact);
 }
 
 /** Whether redactSecrets would change the text. */
 export function containsSecret(text: string): boolean {
+  if (MAY_DISGUISE.test(text)) return KEY_SHAPED_ANYWHERE.test(asRead(text).read);
   if (!text.includes(KEY_SCHEME_PREFIX)) return false;
   return KEY_SHAPED_ANYWHERE.test(text);
 }
 
 export const REDACTED_VALUE = '[redacted]';
-/** Percent-escapes of ASCII characters: enough to spell a key (`%73k_…`, `sk%5F…`). */
-const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
 
 /**
  * A request target (path and query string) as it may be recorded: the path with its secrets redacted, also
@@ -55,7 +109,7 @@ export function redactRequestTarget(target: string): string {
   const query = withoutFragment.indexOf('?');
   const path = query === -1 ? withoutFragment : withoutFragment.slice(0, query);
   const redacted = query === -1 ? path : `${path}?${redactQueryValues(withoutFragment.slice(query + 1))}`;
-  return redactEscapedSecrets(redactSecrets(redacted));
+  return redactSecrets(redacted);
 }
 
 function redactQueryValues(query: string): string {
@@ -67,11 +121,4 @@ function redactQueryValues(query: string): string {
       return equals === -1 ? REDACTED_VALUE : `${item.slice(0, equals)}=${REDACTED_VALUE}`;
     })
     .join('&');
-}
-
-/** Decodes ASCII escapes only when that reveals a key, so ordinary targets are recorded as they were sent. */
-function redactEscapedSecrets(text: string): string {
-  if (!text.includes('%')) return text;
-  const decoded = text.replace(ASCII_ESCAPE, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return containsSecret(decoded) ? redactSecrets(decoded) : text;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
+import { forwardedAddress } from './forwarded-address.js';
 import { requestIdFrom } from './request-id.js';
 import { carryRequestId } from './send-json.js';
 
@@ -74,11 +75,12 @@ export function serveAheadOfFramework(
 }
 
 /**
- * The client's address as express's `req.ip` gives it (proxy-addr over X-Forwarded-For, as far as `trust` allows).
- * Without the header that is the peer's address, which proxy-addr takes ~2 µs to say (it copies the address list).
+ * The client's address as the express routes have it (proxy-addr over X-Forwarded-For, as far as `trust` allows,
+ * then forwardedAddress). Without the header that is the peer's address, which proxy-addr takes ~2 µs to say
+ * (it copies the address list).
  */
 export function clientAddress(req: IncomingMessage, trust: (address: string, hop: number) => boolean): string {
-  return req.headers['x-forwarded-for'] ? proxyaddr(req, trust) : (req.socket.remoteAddress as string);
+  return req.headers['x-forwarded-for'] ? forwardedAddress(proxyaddr(req, trust)) : (req.socket.remoteAddress as string);
 }
 
 function routeFor(table: readonly FrontRoute[], method: string, path: string): FrontRoute | undefined {
