@@ -19,6 +19,8 @@ describe('PATCH /v1/api-keys/{id} errors', () => {
     [{ permissions: ['keys'] }, /permissions must be "\*" or "<resource>:<action>"/],
     [{ permissions: [] }, /permissions must list 1 to 50/],
     [{ permissions: 'keys:read' }, /permissions must be an array/],
+    [{ permissions: null }, /permissions must be an array/],
+    [{ allowed_ips: null }, /allowed_ips must be an array/],
     [{ allowed_ips: ['203.0.113.0/33'] }, /allowed_ips must hold IPv4 or IPv6 addresses or CIDR blocks/],
     [{ allowed_ips: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`) }, /at most 100/],
     [{ expires_at: 'tomorrow' }, /expires_at must be an RFC 3339 date-time/],

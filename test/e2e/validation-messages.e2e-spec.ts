@@ -86,6 +86,10 @@ describe('validation: statuses and messages', () => {
       [{ name: 'a\u2066b\u2069' }, BIDI],
       [{ name: 'half \uD83D pair' }, 'name must be valid Unicode text: it contains a lone surrogate.'],
       [{ rate_limit: null }, 'rate_limit must be an object with requests and per_seconds'],
+      // Not nullable in the schema: null is refused like any other value of the wrong type.
+      [{ permissions: null }, 'permissions must be an array of strings'],
+      [{ allowed_ips: null }, 'allowed_ips must be an array of strings'],
+      [{ expires_at: null }, 'expires_at must be an RFC 3339 date-time, such as 2027-01-01T00:00:00Z'],
       [{ rate_limit: 5 }, 'rate_limit must be an object with requests and per_seconds'],
       [{ rate_limit: { requests: 1.5, per_seconds: 60 } }, 'rate_limit.requests must be an integer between 1 and 1000000'],
       [{ rate_limit: { requests: 10, per_seconds: 86_401 } }, 'rate_limit.per_seconds must be an integer between 1 and 86400'],

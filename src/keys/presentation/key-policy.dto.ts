@@ -1,12 +1,15 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, ValidateBy, ValidateIf } from 'class-validator';
 import { parseRfc3339 } from '../../shared/http/rfc3339.js';
 import { MAX_ALLOWED_IPS } from '../domain/allowed-ips.js';
 import { MAX_PERMISSIONS, PERMISSION_PATTERN } from '../domain/permissions.js';
 
 // The syntax of each entry is the domain's (permissions.ts, allowed-ips.ts): these check the shapes only, so
 // the domain's message, which names the rule, is the one a caller reads.
+
+/** An absent field is not checked; null is, unless the schema says the field is nullable (IsOptional lets null by). */
+const UnlessAbsent = () => ValidateIf((_request, value) => value !== undefined);
 
 const IPV4_CIDR = '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$';
 
@@ -20,7 +23,7 @@ export function PermissionsField(description: string): PropertyDecorator {
       example: ['keys:read', 'parses:*'],
       description: `${description} \`*\` (everything) or \`<resource>:<action>\` in lowercase (keys:read, keys:write, parses:read, parses:*). A key can only grant permissions it holds itself.`,
     }),
-    IsOptional(),
+    UnlessAbsent(),
     IsArray({ message: 'permissions must be an array of strings' }),
   );
 }
@@ -42,7 +45,7 @@ export function AllowedIpsField(description: string): PropertyDecorator {
         `${description} IPv4 or IPv6 addresses and CIDR blocks (IPv6 blocks too, such as 2001:db8::/32), at most ${MAX_ALLOWED_IPS}; ` +
         'kept normalised (host bits cleared, IPv6 in RFC 5952 form). Empty: anywhere. A restricted key can only grant addresses within its own.',
     }),
-    IsOptional(),
+    UnlessAbsent(),
     IsArray({ message: 'allowed_ips must be an array of strings' }),
     ArrayMaxSize(MAX_ALLOWED_IPS, { message: `allowed_ips must list at most ${MAX_ALLOWED_IPS} addresses or CIDR blocks.` }),
   );
@@ -59,7 +62,7 @@ export function ExpiresAtField(description: string, nullable: boolean): Property
       example: '2027-01-01T00:00:00Z',
       description: `${description} Must be in the future, and within MAX_KEY_LIFETIME_SECONDS of the key's creation when the service sets one.`,
     }),
-    IsOptional(),
+    nullable ? IsOptional() : UnlessAbsent(),
     IsString({ message: 'expires_at must be an RFC 3339 date-time, such as 2027-01-01T00:00:00Z' }),
     ValidateBy(
       { name: 'isRfc3339DateTime', validator: { validate: isRfc3339 } },
