@@ -17,7 +17,7 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
   ) {}
 
   async execute(query: GetApiKeyQuery): Promise<ApiKeyWithUsage> {
-    const found = query.asOf ? await replayKeyAsOf(this.store, query.keyId, query.asOf) : await this.current(query);
+    const found = query.asOf ? await replayKeyAsOf(this.store, query.accountId, query.keyId, query.asOf) : await this.current(query);
     // Another account's key, or one that did not exist yet, answers exactly like a key that does not exist.
     if (!found || found.view.accountId !== query.accountId) {
       throw new KeyNotFound(query.keyId);

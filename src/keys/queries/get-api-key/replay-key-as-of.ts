@@ -8,13 +8,14 @@ import type { ApiKeyWithUsage } from './get-api-key.query.js';
 const USAGE_PAGE = 5000;
 
 /**
- * The key as it was at `asOf`: its lifecycle events recorded by then and its uses made by then,
- * folded with the same pure functions the projections use. Costs one read of the usage stream.
+ * The key of `accountId` as it was at `asOf`: its lifecycle events recorded by then and its uses made by then,
+ * folded with the same pure functions the projections use. Costs one read of the usage stream, and only for a key
+ * of that account: another account's key costs what an unknown id does, so the time taken tells nothing of it.
  */
-export async function replayKeyAsOf(store: EventStore, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
+export async function replayKeyAsOf(store: EventStore, accountId: string, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
   const until = asOf.getTime();
   const view = foldApiKeyView((await store.readStream(apiKeyStreamId(keyId))).filter((event) => Date.parse(event.recordedAt) <= until));
-  if (!view) return null;
+  if (!view || view.accountId !== accountId) return null;
   return { view, usage: await replayKeyUsage(store, keyId, until) };
 }
 
