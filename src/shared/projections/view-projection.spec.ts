@@ -147,32 +147,32 @@ describe('ViewProjection keeping the views it wrote (keepsRecentViews)', () => {
   });
 });
 
-describe('ViewProjection with views folded in place', () => {
-  const inPlace: ViewProjectionDefinition<Counter> = {
-    ...counting,
-    apply: (view, event) => {
-      if (!view) return { id: event.data.id as string, count: 1, revision: event.revision };
-      if (event.revision <= view.revision) return view;
-      view.count += 1;
-      view.revision = event.revision;
-      return view;
-    },
-    keepsRecentViews: true,
+const inPlace: ViewProjectionDefinition<Counter> = {
+  ...counting,
+  apply: (view, event) => {
+    if (!view) return { id: event.data.id as string, count: 1, revision: event.revision };
+    if (event.revision <= view.revision) return view;
+    view.count += 1;
+    view.revision = event.revision;
+    return view;
+  },
+  keepsRecentViews: true,
+};
+
+/** Like a real store, it holds and hands out copies: a view changed in place after its write changes nothing stored. */
+function copyingStore(held: Counter[]) {
+  const recording = recordingStore(held, true);
+  const copies = (views: readonly Counter[]) => views.map((view) => ({ ...view }));
+  const store: ViewStore<Counter> = {
+    ...recording.store,
+    getMany: async (ids) => new Map([...(await recording.store.getMany(ids))].map(([id, view]) => [id, { ...view }])),
+    save: (views, checkpoint) => recording.store.save(copies(views), checkpoint),
+    insertNew: (views) => recording.store.insertNew!(copies(views)),
   };
+  return { ...recording, store };
+}
 
-  /** Like a real store, it holds and hands out copies: a view changed in place after its write changes nothing stored. */
-  function copyingStore(held: Counter[]) {
-    const recording = recordingStore(held, true);
-    const copies = (views: readonly Counter[]) => views.map((view) => ({ ...view }));
-    const store: ViewStore<Counter> = {
-      ...recording.store,
-      getMany: async (ids) => new Map([...(await recording.store.getMany(ids))].map(([id, view]) => [id, { ...view }])),
-      save: (views, checkpoint) => recording.store.save(copies(views), checkpoint),
-      insertNew: (views) => recording.store.insertNew!(copies(views)),
-    };
-    return { ...recording, store };
-  }
-
+describe('ViewProjection with views folded in place', () => {
   it('writes each view a batch changed, and folds into the stored view again after a failed write', async () => {
     const { store, writes, lookedUp } = copyingStore([{ id: 'a', count: 5, revision: 4 }]);
     const projection = new ViewProjection(inPlace, store);
@@ -196,6 +196,14 @@ describe('ViewProjection telling what it stored (onWritten: what ProjectionConte
     await projection.handle([counted('b', 13, 1), counted('c', 14, 0)]);
     await projection.endBulk();
     expect(told).toEqual([['a=6', 'b=1'], ['b=2', 'c=1']]);
+  });
+
+  it('tells also the views a batch found already stored further on, as another instance projecting into the same store leaves them', async () => {
+    const { store } = copyingStore([{ id: 'a', count: 9, revision: 8 }]);
+    const told: string[][] = [];
+    const projection = new ViewProjection(inPlace, store, (views) => told.push(views.map((v) => `${v.id}=${v.count}@${v.revision}`)));
+    await projection.handle([counted('a', 10, 5), counted('b', 11, 0)]);
+    expect(told).toEqual([['a=9@8', 'b=1@0']]);
   });
 
   it('tells nothing of a batch whose write failed', async () => {

@@ -72,7 +72,10 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
     private readonly store: ViewStore<V>,
-    /** Told of every view once it is stored (ProjectionContext.publish): never of one a failed write left out. */
+    /**
+     * Told of the views a batch touched once it is stored, each as the store holds it or newer (ProjectionContext.publish);
+     * in bulk mode, of those changed. Never of one a failed write left out.
+     */
     private readonly onWritten?: (views: readonly V[]) => void,
   ) {
     this.name = definition.name;
@@ -111,6 +114,9 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
       throw error;
     }
     if (this.recent) for (const [id, view] of views) this.recent.set(id, view);
+    // Also the views the batch did not change: another instance projecting into the same store may have stored
+    // them further on, and this instance's receiver would otherwise not learn of it until a later change here.
+    if (views.size > 0) this.onWritten?.([...views.values()]);
   }
 
   /** The view after the event when the event changed it (a new view, or a later revision); undefined otherwise. */
@@ -149,7 +155,6 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
       if (fresh.length > 0) await this.store.insertNew(fresh);
       await this.store.save(held, position);
     }
-    if (changed.size > 0) this.onWritten?.([...changed.values()]);
   }
 
   /** The views the batch touches, less those it starts itself (startsView) and those `known` already. */
@@ -195,7 +200,9 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
 
   private async flushBulk(bulk: NonNullable<typeof this.bulk>): Promise<void> {
     if (bulk.position === null) return;
-    await this.write(new Map([...bulk.changed].map((id) => [id, bulk.views.get(id)!])), bulk.stored, bulk.position);
+    const changed = new Map([...bulk.changed].map((id) => [id, bulk.views.get(id)!]));
+    await this.write(changed, bulk.stored, bulk.position);
+    if (changed.size > 0) this.onWritten?.([...changed.values()]);
     bulk.views.clear();
     bulk.changed.clear();
     bulk.stored.clear();

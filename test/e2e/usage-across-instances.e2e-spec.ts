@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../support/child-env.js';
+import { eventually } from '../support/eventually.js';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+async function call(instance: ServiceProcess, key: string, method = 'GET', path = '/v1/api-keys', body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${instance.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+async function stop(instance: ServiceProcess | undefined): Promise<void> {
+  instance?.child.kill('SIGTERM');
+  await instance?.exited;
+}
+
+/**
+ * Each instance projects the log's uses into the one usage read model and keeps every key's counts in memory for its
+ * listing. An instance that (re)starts while another serves the traffic finds views already further on than the
+ * uses it projects, and must still learn their counts.
+ */
+describe('Usage counts with two service processes on one store', () => {
+  const dir = makeTempDir('usage-two-instances');
+  let a: ServiceProcess | undefined;
+  let b: ServiceProcess | undefined;
+  afterAll(async () => {
+    await Promise.all([stop(a), stop(b)]);
+    dir.remove();
+  });
+
+  it("an instance restarted while the other serves every use lists the same request counts as the log's", async () => {
+    const env = { DATA_DIR: dir.path, AUTH_FAILURE_LIMIT: '10000' };
+    const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv(env) });
+    const admin = JSON.parse(cli.stdout).key as string;
+    [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
+    const keys: { id: string; key: string }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const created = await call(a, admin, 'POST', '/v1/api-keys', { name: `k${i}` });
+      expect(created.status).toBe(201);
+      keys.push(created.body);
+      expect((await call(a, created.body.key)).status).toBe(200);
+    }
+    const counts = async (instance: ServiceProcess) => {
+      const listed = await call(instance, admin, 'GET', '/v1/api-keys?limit=100');
+      return Object.fromEntries(keys.map(({ id }) => [id, listed.body.data.find((key: { id: string }) => key.id === id)?.request_count]));
+    };
+    const everyKeyUsed = (times: number) => Object.fromEntries(keys.map(({ id }) => [id, times]));
+    await eventually(async () => expect(await counts(b!)).toEqual(everyKeyUsed(1)), 10_000);
+
+    await stop(b);
+    b = await startServiceProcess(env);
+    for (const { key } of keys) for (let use = 0; use < 5; use++) expect((await call(a, key)).status).toBe(200);
+    await eventually(async () => expect(await counts(a!)).toEqual(everyKeyUsed(6)), 10_000);
+    await eventually(async () => expect(await counts(b!)).toEqual(everyKeyUsed(6)), 10_000);
+  }, 90_000);
+});
