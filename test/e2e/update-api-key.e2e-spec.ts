@@ -4,6 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event
 import { bearer } from '../support/auth.js';
 import { createKey } from '../support/keys.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
 
 describe.each(backends())('PATCH /v1/api-keys/{id} (%s read model)', (backend) => {
   let t: TestApp;
@@ -67,6 +68,16 @@ describe.each(backends())('PATCH /v1/api-keys/{id} (%s read model)', (backend) =
     expect(after.body.name).toBe('v1');
     expect(after.headers.etag).toBe('"1"');
     await patch(key.id, { name: 'v2' }, '*').expect(200);
+  });
+
+  it('answers a GET with its ETag as If-None-Match in full: the usage in the body changes without the key version', async () => {
+    const key = await createKey(t, admin);
+    const got = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200);
+    expect(got.body.request_count).toBe(0);
+    await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+    await flushUsage(t);
+    const again = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).set('If-None-Match', got.headers.etag).expect(200);
+    expect([again.headers.etag, again.body.request_count]).toEqual([got.headers.etag, 1]);
   });
 
   it('changes nothing for an empty body or the same values, and answers the same revision', async () => {

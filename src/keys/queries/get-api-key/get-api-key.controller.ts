@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query, Res, Inject } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Param, Query, Req, Res, Inject } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { QueryBus } from '@nestjs/cqrs';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -33,8 +33,12 @@ export class GetApiKeyController {
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Query() query: GetApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApiKeyDetailResponse> {
+    // The ETag versions the key for PATCH's If-Match; the usage in the body changes without it. So a conditional
+    // GET is answered in full: express would answer 304 to a matching If-None-Match, stale counts and all.
+    delete req.headers['if-none-match'];
     const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
     const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true));
     res.setHeader('ETag', `"${view.revision}"`);
