@@ -63,6 +63,7 @@ describe('Permissions and address restrictions', () => {
       valid: false,
       code: 'INSUFFICIENT_PERMISSIONS',
       missing_permissions: ['parses:write'],
+      rate_limit: { limit: 1000, remaining: expect.any(Number), reset: expect.any(Number) },
     });
     expect((await verify({ key: key.key, context: { ip: '203.0.113.9' }, required_permissions: ['parses:read'] })).body).toMatchObject({
       valid: true,
@@ -71,6 +72,24 @@ describe('Permissions and address restrictions', () => {
       expires_at: null,
     });
     expect((await verify({ key: key.key, required_permissions: ['Parses'] }).expect(400)).body.error.message).toMatch(/required_permissions/);
+  });
+
+  it("counts a request refused for a permission against the key's limit, with the RateLimit fields, on the API and in verify", async () => {
+    const reader = await createKey(t, admin, { permissions: ['keys:read'], rate_limit: { requests: 2, per_seconds: 3600 } });
+    await request(t.http).get('/v1/api-keys').set(bearer(reader.key)).expect(200);
+    const refused = await request(t.http).post('/v1/api-keys').set(bearer(reader.key)).send({}).expect(403);
+    expect([refused.headers['ratelimit-limit'], refused.headers['ratelimit-remaining']]).toEqual(['2', '0']);
+    await request(t.http).post('/v1/api-keys').set(bearer(reader.key)).send({}).expect(429);
+    await request(t.http).get('/v1/api-keys').set(bearer(reader.key)).expect(429);
+
+    const gatewayKey = await createKey(t, admin, { permissions: ['parses:read'], rate_limit: { requests: 1, per_seconds: 3600 } });
+    expect((await verify({ key: gatewayKey.key, required_permissions: ['parses:write'] })).body).toEqual({
+      valid: false,
+      code: 'INSUFFICIENT_PERMISSIONS',
+      missing_permissions: ['parses:write'],
+      rate_limit: { limit: 1, remaining: 0, reset: expect.any(Number) },
+    });
+    expect((await verify({ key: gatewayKey.key, required_permissions: ['parses:read'] })).body).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
   });
 
   it('verify answers DISABLED and EXPIRED (these keys answer 401 on the API)', async () => {

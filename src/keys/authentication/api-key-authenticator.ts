@@ -46,6 +46,7 @@ export class ApiKeyAuthenticator {
     }
     const verification = await this.verifier.verify(token, use, [requiredPermission(use.method)]);
     if (!verification.valid && verification.code === 'INSUFFICIENT_PERMISSIONS') {
+      setRateLimitHeaders(res, verification.rate);
       throw new PermissionDenied(`This key lacks the permission ${verification.missing.join(', ')}.`);
     }
     if (!verification.valid && verification.code === 'FORBIDDEN') {

@@ -24,7 +24,7 @@ export type Verification =
   | { valid: true; key: KnownKey; rate: RateDecision }
   | { valid: false; code: 'RATE_LIMITED'; key: KnownKey; rate: RateDecision }
   | { valid: false; code: EndedCode | 'FORBIDDEN'; key: KnownKey }
-  | { valid: false; code: 'INSUFFICIENT_PERMISSIONS'; key: KnownKey; missing: string[] }
+  | { valid: false; code: 'INSUFFICIENT_PERMISSIONS'; key: KnownKey; missing: string[]; rate: RateDecision }
   | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' };
 
 const FAILURE_REASONS = {
@@ -103,11 +103,12 @@ export class ApiKeyVerifier {
     if (key.status === 'expired' || now >= key.endsAtMs) return { valid: false, code: 'EXPIRED', key };
     if (key.disabled) return { valid: false, code: 'DISABLED', key };
     if (key.addresses !== null && !key.addresses.allows(context.ip)) return { valid: false, code: 'FORBIDDEN', key };
-    if (required.length > 0) {
-      const missing = missingPermissions(key.permissions, required);
-      if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing };
-    }
+    // A request refused for a permission is an authenticated request too: it counts against the key's limit.
     const rate = await this.limits.consume(key.rateLimitSubject, key.rateLimit);
+    if (rate.allowed && required.length > 0) {
+      const missing = missingPermissions(key.permissions, required);
+      if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing, rate };
+    }
     this.usage.record({
       keyId: key.keyId,
       accountId: key.accountId,

@@ -81,6 +81,6 @@ export class VerifyApiKeyResponse {
   missing_permissions?: string[];
   @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED: seconds until a request can succeed again.' })
   retry_after?: number;
-  @ApiPropertyOptional({ type: KeyRateLimitState, description: 'A valid key, or RATE_LIMITED by the key own limit: its rate-limit state.' })
+  @ApiPropertyOptional({ type: KeyRateLimitState, description: "A valid key, INSUFFICIENT_PERMISSIONS, or RATE_LIMITED by the key's own limit: its rate-limit state." })
   rate_limit?: KeyRateLimitState;
 }

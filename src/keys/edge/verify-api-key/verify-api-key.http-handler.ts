@@ -102,9 +102,16 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
           rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
         };
       }
-      case 'INSUFFICIENT_PERMISSIONS':
+      case 'INSUFFICIENT_PERMISSIONS': {
         // The key is genuine and its holder may do other things: no failure against the client's address.
-        return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', missing_permissions: verification.missing };
+        const { rate } = verification;
+        return {
+          valid: false,
+          code: 'INSUFFICIENT_PERMISSIONS',
+          missing_permissions: verification.missing,
+          rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
+        };
+      }
       default:
         if (client) await this.failures.recordFailure(client);
         return { valid: false, code: verification.code };
