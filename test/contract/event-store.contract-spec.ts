@@ -6,7 +6,7 @@ import { eventStoreContract } from './event-store.contract.js';
 
 eventStoreContract('in-memory', async () => {
   const store = new InMemoryEventStore();
-  return { store, cleanup: () => store.close() };
+  return { store, multiStreamTransactions: true, cleanup: () => store.close() };
 });
 
 eventStoreContract('sqlite', async () => {
@@ -16,6 +16,7 @@ eventStoreContract('sqlite', async () => {
   return {
     store,
     openSecondHandle: () => new SqliteEventStore(file),
+    multiStreamTransactions: true,
     cleanup: async () => {
       await store.close();
       dir.remove();

@@ -7,6 +7,8 @@ export interface EventStoreFixture {
   store: EventStore;
   /** A second handle on the same underlying log, as another process would have; absent where there is none. */
   openSecondHandle?: () => EventStore;
+  /** Appends to several streams commit as one (SQLite, in memory); EventStoreDB has no such transactions. */
+  multiStreamTransactions: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -127,6 +129,22 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       await expect(
         store.appendToStreams([{ streamId: `${stream}-a`, events: [event('stale')], expectedRevision: 0 }]),
       ).rejects.toBeInstanceOf(ConcurrencyError);
+    });
+
+    it('appends together: in the order given, and none after a refused one (none at all where the store has transactions)', async () => {
+      await store.appendToStream(`${stream}-old`, [event('A')], 'no_stream');
+      const stale = { streamId: `${stream}-old`, events: [event('stale')], expectedRevision: 5 } as const;
+      const first = { streamId: `${stream}-first`, events: [event('F')], expectedRevision: 'no_stream' } as const;
+      const last = { streamId: `${stream}-last`, events: [event('L')], expectedRevision: 'no_stream' } as const;
+      await expect(store.appendToStreams([first, stale, last], { together: true })).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await store.readStream(first.streamId)).map((e) => e.type)).toEqual(fixture.multiStreamTransactions ? [] : ['F']);
+      expect(await store.readStream(last.streamId)).toEqual([]);
+      expect((await store.readStream(stale.streamId)).map((e) => e.type)).toEqual(['A']);
+
+      const fresh = { streamId: `${stream}-fresh`, events: [event('N')], expectedRevision: 'no_stream' } as const;
+      const results = await store.appendToStreams([fresh, { ...stale, expectedRevision: 0 }], { together: true });
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 1]);
+      expect(results[0].position).toBeLessThan(results[1].position);
     });
 
     it('skips events whose id is already in the log, so a retried append writes nothing twice', async () => {

@@ -10,6 +10,7 @@ async function openEsdbFixture(esdbUrl: string): Promise<EventStoreFixture> {
   return {
     store,
     openSecondHandle: () => new EsdbEventStore(esdbUrl),
+    multiStreamTransactions: false,
     cleanup: () => store.close(),
   };
 }

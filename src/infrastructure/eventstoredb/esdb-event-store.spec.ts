@@ -104,6 +104,18 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
     expect(written).toBeLessThan(20);
   });
 
+  it('appends together one after another, in the order given, and none after a refused one (no multi-stream transactions)', async () => {
+    await store.appendToStream('old', [event(0)], 'no_stream');
+    const appends = [
+      { streamId: 'first', events: [event(1)], expectedRevision: 'no_stream' as const },
+      { streamId: 'old', events: [event(2)], expectedRevision: 'no_stream' as const },
+      ...Array.from({ length: 20 }, (_, i) => ({ streamId: `later${i}`, events: [event(i)], expectedRevision: 'no_stream' as const })),
+    ];
+    await expect(store.appendToStreams(appends, { together: true })).rejects.toBeInstanceOf(ConcurrencyError);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([...server.streams.keys()]).toEqual(['old', 'first']);
+  });
+
   it('sends the same ids in the one-by-one retry as in the batch, also for events given without an id', async () => {
     const known = event(0);
     await store.appendToStream('s', [known], 'any');

@@ -14,6 +14,7 @@ import {
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import {
   backlogOfRead,
+  type AppendManyOptions,
   type AppendResult,
   type Backlog,
   type BacklogOptions,
@@ -119,7 +120,8 @@ export class EsdbEventStore implements EventStore {
    * failure no further append starts (the caller is told the batch failed and will retry it), so what a
    * failed batch leaves written is at most the appends already in flight.
    */
-  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+  async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
+    if (options.together) return this.appendInOrder(appends);
     const results: AppendResult[] = new Array(appends.length);
     let next = 0;
     let failed = false;
@@ -136,6 +138,13 @@ export class EsdbEventStore implements EventStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, appends.length) }, worker));
+    return results;
+  }
+
+  /** No multi-stream transactions here: one after another, stopping at the first failure (AppendManyOptions.together). */
+  private async appendInOrder(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expectedRevision } of appends) results.push(await this.appendToStream(streamId, events, expectedRevision));
     return results;
   }
 

@@ -59,7 +59,13 @@ export class InMemoryEventStore implements EventStore {
     return { nextExpectedRevision: stream.length - 1, position: this.log.length };
   }
 
+  /** All or nothing, as in one transaction: every expected revision is checked before anything is appended. */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    for (const { streamId, expectedRevision } of appends) {
+      const stream = this.streams.get(streamId) ?? [];
+      const actual = stream.length === 0 ? 'no_stream' : stream.length - 1;
+      if (!currentRevisionMatches(expectedRevision, actual)) throw new ConcurrencyError(streamId, expectedRevision, actual);
+    }
     const results: AppendResult[] = [];
     for (const append of appends) results.push(await this.appendToStream(append.streamId, append.events, append.expectedRevision));
     return results;

@@ -62,6 +62,13 @@ export type AppendDurability = 'strict' | 'process';
 
 export interface AppendManyOptions {
   durability?: AppendDurability;
+  /**
+   * The appends stand or fall together (a roll: the successor's creation and the old key's KeyRolled). Stores
+   * with multi-stream transactions (SQLite, in memory) commit all of them or none. EventStoreDB has none: it
+   * appends them one after another in the order given and stops at the first failure, so a failure there can
+   * leave the appends before it in place, for the caller to undo.
+   */
+  together?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -124,9 +131,9 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /**
    * Several appends in one call, for batched writers. Each append is atomic and checked on its own;
-   * where the store has multi-stream transactions (SQLite) the batch commits or fails as a whole,
-   * elsewhere (EventStoreDB) a failure can leave earlier appends of the batch in place: callers that
-   * retry give their events ids, so the retry skips what was written.
+   * where the store has multi-stream transactions (SQLite, in memory) the batch commits or fails as a whole,
+   * elsewhere (EventStoreDB) a failure can leave other appends of the batch in place: callers that
+   * retry give their events ids, so the retry skips what was written (or ask for `together`).
    */
   appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
