@@ -73,7 +73,7 @@ export async function decideOnKey(
  * stream read back). Only a KeyCreated's position is folded into a view (the listing's order), and a creation is
  * the one event of its decision, so the last appended event's position stands for each of them.
  */
-function asRecorded(event: EventToAppend, at: { streamId: string; revision: number; position: number }): RecordedEvent {
+export function asRecorded(event: EventToAppend, at: { streamId: string; revision: number; position: number }): RecordedEvent {
   return {
     id: event.id ?? '',
     type: event.type,

@@ -5,8 +5,8 @@ import { Environment } from '../../../shared/config/environment.js';
 import type { EventStore } from '../../../shared/event-store/event-store.port.js';
 import { EVENT_STORE } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
-import type { Actor } from '../../domain/api-key-decider.js';
-import type { KeyRateLimit } from '../../domain/api-key-events.js';
+import type { Actor, CreateApiKey } from '../../domain/api-key-decider.js';
+import type { ApiKeyEvent, KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
@@ -25,7 +25,16 @@ export interface NewKey {
   rolledFromKeyId: string | null;
 }
 
-/** Appends a new key's KeyCreated: shared by create and roll (whose successor is a new key). */
+/** A new key decided, not yet appended: its secret and the command that creates it. */
+export interface KeyDraft {
+  keyId: string;
+  /** The plaintext key: in the creation's answer only. */
+  key: string;
+  request: NewKey;
+  command: CreateApiKey;
+}
+
+/** Decides and appends a new key's KeyCreated: shared by create and roll (whose successor is a new key). */
 export class KeyIssuer {
   private readonly defaultRateLimit: KeyRateLimit;
   private readonly maxLifetimeSeconds: number | null;
@@ -41,41 +50,45 @@ export class KeyIssuer {
   }
 
   async issue(request: NewKey, keyId: string = randomUUID()): Promise<CreatedApiKey> {
+    const draft = this.draft(request, keyId);
+    const decision = await decideOnKey(this.store, keyId, () => draft.command, { requestId: request.requestId });
+    return this.issued(draft, decision.events, decision.position);
+  }
+
+  /** The key's secret and its creation, decided as of now; nothing is appended. */
+  draft(request: NewKey, keyId: string): KeyDraft {
     const key = generateApiKey();
-    const prefix = displayPrefix(key);
     const now = this.clock.now();
-    const createdAt = new Date(now).toISOString();
     const expiresAt = request.expiresInSeconds === undefined ? request.expiresAt : new Date(now + request.expiresInSeconds * 1000).toISOString();
-    const rateLimit = request.rateLimit ?? this.defaultRateLimit;
-    const decision = await decideOnKey(
-      this.store,
+    const command: CreateApiKey = {
+      type: 'CreateApiKey',
       keyId,
-      () => ({
-        type: 'CreateApiKey',
-        keyId,
-        accountId: request.accountId,
-        name: request.name,
-        prefix,
-        secretHash: hashApiKey(key),
-        rateLimit,
-        actor: request.actor,
-        now: createdAt,
-        permissions: request.permissions,
-        allowedIps: request.allowedIps,
-        expiresAt,
-        maxLifetimeSeconds: this.maxLifetimeSeconds,
-        rolledFromKeyId: request.rolledFromKeyId,
-      }),
-      { requestId: request.requestId },
-    );
-    const created = decision.events.find((event) => event.type === 'KeyCreated')!;
+      accountId: request.accountId,
+      name: request.name,
+      prefix: displayPrefix(key),
+      secretHash: hashApiKey(key),
+      rateLimit: request.rateLimit ?? this.defaultRateLimit,
+      actor: request.actor,
+      now: new Date(now).toISOString(),
+      permissions: request.permissions,
+      allowedIps: request.allowedIps,
+      expiresAt,
+      maxLifetimeSeconds: this.maxLifetimeSeconds,
+      rolledFromKeyId: request.rolledFromKeyId,
+    };
+    return { keyId, key, request, command };
+  }
+
+  /** The creation's answer once its events are appended at `position`; logged, never with the key. */
+  issued({ keyId, key, request, command }: KeyDraft, events: readonly ApiKeyEvent[], position: number): CreatedApiKey {
+    const created = events.find((event) => event.type === 'KeyCreated')!;
     const { accountId } = request;
-    const actingKeyId = request.actor?.keyId;
+    const { prefix, rateLimit, now: createdAt } = command;
     // Never the key: its id, account and display prefix identify it in the log.
-    this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: request.requestId ?? undefined, actingKeyId });
+    this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: request.requestId ?? undefined, actingKeyId: request.actor?.keyId });
     // The fields as the domain keeps them (normalised), not as they were given.
     const { name, permissions, allowedIps, rolledFromKeyId } = created.data;
-    return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt: created.data.expiresAt, rolledFromKeyId, createdAt, position: decision.position };
+    return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt: created.data.expiresAt, rolledFromKeyId, createdAt, position };
   }
 }
 

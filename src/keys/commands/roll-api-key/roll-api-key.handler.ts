@@ -1,22 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ConcurrencyConflict } from '../../../shared/application/errors.js';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
-import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
-import { fromRecordedEvent } from '../../api-key-event-codec.js';
-import { type ApiKeyState, apiKeyDecider, type RollApiKey } from '../../domain/api-key-decider.js';
+import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
+import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
 import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { foldApiKeyView } from '../../projection/api-key-view.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
-import { decideOnKey } from '../decide-on-key.js';
+import { asRecorded, decideOnKey } from '../decide-on-key.js';
+import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
 
+const MAX_ATTEMPTS = 3;
+
 /**
- * A roll touches two streams: the successor's KeyCreated (rolledFromKeyId) first, then the old key's KeyRolled
- * (successorKeyId) with the revision it was decided on. The roll is decided once before the successor exists, so
- * a refused roll creates nothing; should the old key change in between, the successor is revoked at once.
+ * A roll touches two streams: the successor's KeyCreated (rolledFromKeyId) and the old key's KeyRolled
+ * (successorKeyId), at the revision the roll was decided on. Both are appended together: in one transaction where
+ * the store has them, so no crash can leave a successor that its predecessor does not name. EventStoreDB has
+ * none: there the successor comes first, and is revoked at once if the old key's append is refused.
  */
 @CommandHandler(RollApiKeyCommand)
 export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, RolledApiKey> {
@@ -31,14 +38,27 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     this.issuer = new KeyIssuer(store, config, clock);
   }
 
-  async execute({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand): Promise<RolledApiKey> {
+  async execute(command: RollApiKeyCommand): Promise<RolledApiKey> {
+    for (let attempt = 1; ; attempt++) {
+      const successorKeyId = randomUUID();
+      try {
+        return await this.roll(command, successorKeyId);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        await this.revokeIfWritten(successorKeyId, command.request);
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict('The resource was changed by a concurrent request; retry later.');
+      }
+    }
+  }
+
+  private async roll({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand, successorKeyId: string): Promise<RolledApiKey> {
     const { keyId, accountId, actor, requestId } = request;
-    const successorKeyId = randomUUID();
-    const roll = (now: string): RollApiKey => ({ type: 'RollApiKey', keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds });
-    const state = fold(apiKeyDecider, (await this.store.readStream(apiKeyStreamId(keyId))).map(fromRecordedEvent));
-    apiKeyDecider.decide(state, roll(new Date(this.clock.now()).toISOString()));
+    const history = await this.store.readStream(apiKeyStreamId(keyId));
+    const state = fold(apiKeyDecider, history.map(fromRecordedEvent));
+    const now = new Date(this.clock.now()).toISOString();
+    const rolled = apiKeyDecider.decide(state, { type: 'RollApiKey', keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds });
     const old = state as Exclude<ApiKeyState, { status: 'absent' }>;
-    const successor = await this.issuer.issue(
+    const successor = this.issuer.draft(
       {
         accountId,
         name: old.name,
@@ -52,15 +72,32 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       },
       successorKeyId,
     );
-    let decision;
-    try {
-      decision = await decideOnKey(this.store, keyId, () => roll(new Date(this.clock.now()).toISOString()), { requestId });
-    } catch (error) {
-      await decideOnKey(this.store, successorKeyId, () => ({ type: 'RevokeApiKey', keyId: successorKeyId, accountId, actor: null, now: new Date(this.clock.now()).toISOString() }), { requestId });
-      if (error instanceof KeyNotFound) throw new KeyNotFound(keyId);
-      throw error;
-    }
+    const created = apiKeyDecider.decide(apiKeyDecider.initialState(), successor.command);
+    const metadata = { requestId };
+    const last = history[history.length - 1] as RecordedEvent;
+    const [createdAt, rolledAt] = await this.store.appendToStreams(
+      [
+        { streamId: apiKeyStreamId(successorKeyId), events: created.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' },
+        { streamId: apiKeyStreamId(keyId), events: rolled.map((event) => toEventToAppend(event, metadata)), expectedRevision: last.revision },
+      ],
+      { together: true },
+    );
+    const appended = rolled.map((event, index) =>
+      asRecorded(toEventToAppend(event, metadata), { streamId: apiKeyStreamId(keyId), revision: last.revision + 1 + index, position: rolledAt.position }),
+    );
+    const view = foldApiKeyView([...history, ...appended]);
+    if (!view) throw new KeyNotFound(keyId);
     this.logger.log({ msg: 'key rolled', keyId, successorKeyId, accountId, graceSeconds, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
-    return { successor, rolled: { keyId, position: decision.position, revision: decision.revision, changed: true, view: decision.view } };
+    return {
+      successor: this.issuer.issued(successor, created, createdAt.position),
+      rolled: { keyId, position: rolledAt.position, revision: rolledAt.nextExpectedRevision, changed: true, view },
+    };
+  }
+
+  /** On EventStoreDB the successor may have been written before the old key's append was refused: it never served. */
+  private async revokeIfWritten(successorKeyId: string, { accountId, requestId }: KeyChangeRequest): Promise<void> {
+    if ((await this.store.readStream(apiKeyStreamId(successorKeyId), { maxCount: 1 })).length === 0) return;
+    const revoke = () => ({ type: 'RevokeApiKey' as const, keyId: successorKeyId, accountId, actor: null, now: new Date(this.clock.now()).toISOString() });
+    await decideOnKey(this.store, successorKeyId, revoke, { requestId });
   }
 }
