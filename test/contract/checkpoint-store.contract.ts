@@ -23,6 +23,23 @@ export function checkpointStoreContract(adapter: string, open: () => Promise<Sto
       expect(await fixture.store.get('b')).toBe(4);
     });
 
+    it('leases delivery to one holder at a time: renewed by it, taken over only once it has run out', async () => {
+      const { store } = fixture;
+      expect(await store.lease('delivery', 'a', 1_000, 61_000)).toBe(true);
+      expect(await store.lease('delivery', 'b', 2_000, 62_000)).toBe(false);
+      expect(await store.lease('delivery', 'a', 30_000, 90_000)).toBe(true);
+      expect(await store.lease('other', 'b', 30_000, 90_000)).toBe(true);
+      expect(await store.lease('delivery', 'b', 89_999, 150_000)).toBe(false);
+      expect(await store.lease('delivery', 'b', 90_000, 150_000)).toBe(true);
+      expect(await store.lease('delivery', 'a', 100_000, 160_000)).toBe(false);
+    });
+
+    it('gives a lease nobody holds to exactly one of several asking at once', async () => {
+      const holders = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const taken = await Promise.all(holders.map((holder) => fixture.store.lease('contended', holder, 1_000, 61_000)));
+      expect(taken.filter(Boolean)).toHaveLength(1);
+    });
+
     if (durable) {
       it('keeps positions across a reopen', async () => {
         await fixture.store.save('delivery', 42);

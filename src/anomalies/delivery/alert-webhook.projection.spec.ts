@@ -75,11 +75,14 @@ class FakeFetch {
   }
 }
 
+/** Time passes only in its sleeps, which return at once. */
 class FakeClock implements DeliveryClock {
   sleeps: number[] = [];
-  now = () => NOW_MS;
+  private time = NOW_MS;
+  now = () => this.time;
   sleep = async (ms: number, signal: AbortSignal) => {
     this.sleeps.push(ms);
+    this.time += ms;
     if (signal.aborted) throw new Error('stopped');
   };
 }
@@ -226,6 +229,31 @@ describe('AlertWebhookDelivery', () => {
     await restarted.handle(events.filter((e) => from === null || e.position > from));
     expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-2', 'alert-2', 'alert-2', 'alert-3']);
     expect(await checkpoints.get('alert-webhook')).toBe(8);
+  });
+
+  it('sends each alert once from instances sharing the checkpoints: one holds the lease, the other waits for the checkpoint', async () => {
+    const other = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
+    await Promise.all([delivery.handle(events), other.handle(events)]);
+    expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    expect(await checkpoints.get('alert-webhook')).toBe(8);
+  });
+
+  it('takes over from a sender that died once its lease has run out, and at once from one that stopped', async () => {
+    fake.script = [200, 500, 500, 500];
+    await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);
+    const successor = new AlertWebhookDelivery(options({ leaseMs: 6_000 }), checkpoints, fake.fn, clock);
+    const waited = clock.sleeps.length;
+    await successor.handle(events);
+    // The first instance's lease (60 s from its last attempt) had to run out: the successor looked every second.
+    expect(clock.sleeps.slice(waited).reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(60_000 - 20 - 10);
+    expect(fake.delivered()).toEqual(['alert-1', 'alert-2', 'alert-3']);
+
+    successor.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
+    const before = clock.sleeps.length;
+    await third.handle([anomaly(4, 9)]);
+    expect([clock.sleeps.length - before, fake.delivered()]).toEqual([0, ['alert-1', 'alert-2', 'alert-3', 'alert-4']]);
   });
 
   it('advances the checkpoint over events that are not alerts without sending them', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
@@ -26,7 +27,16 @@ export interface AlertWebhookOptions {
   retry: AlertWebhookRetryOptions;
   /** Messages carry alert ids, attempt counts, HTTP statuses and error codes; never the secret or the URL. */
   onLog?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /**
+   * How long the sending instance holds the delivery lease; renewed before every attempt, so it must outlast one
+   * attempt and the backoff before the next. Another instance takes over at most this long after the sender stops.
+   */
+  leaseMs?: number;
 }
+
+const DEFAULT_LEASE_MS = 60_000;
+/** How often, per lease, an instance that does not hold it looks at the checkpoint and the lease. */
+const LEASE_CHECKS = 60;
 
 /** The subset of `fetch` this class uses, so tests can pass a fake; the global `fetch` fits it. */
 export interface WebhookRequest {
@@ -87,7 +97,9 @@ function stoppedError(): Error {
  *
  * Guarantees: at-least-once and in order. The checkpoint is saved after each delivered alert (2xx),
  * so a crash re-sends at most the alert in flight, and a retried batch skips what it already
- * delivered. Receivers dedupe on the payload `id` / `Idempotency-Key` (the deterministic alert id).
+ * delivered. Instances sharing the checkpoint store send through one of them at a time (a lease), so
+ * each alert goes out once unless its sender dies mid-request or loses its lease. Receivers dedupe on
+ * the payload `id` / `Idempotency-Key` (the deterministic alert id).
  * A failing webhook (non-2xx, 3xx included since redirects are not followed, network error, timeout)
  * is retried here with capped exponential backoff; after `maxAttemptsPerBatch` handle() throws and
  * the ProjectionRunner resubscribes from the checkpoint with its own backoff, indefinitely: while the
@@ -100,6 +112,10 @@ export class AlertWebhookDelivery implements Projection {
   readonly name = ALERT_WEBHOOK_DELIVERY;
   readonly eventTypes = [ANOMALY_DETECTED] as const;
   private readonly stopping = new AbortController();
+  /** This instance, as the holder of the delivery lease (CheckpointStore.lease). */
+  private readonly holder = randomUUID();
+  private readonly leaseMs: number;
+  private handling = false;
 
   constructor(
     private readonly options: AlertWebhookOptions,
@@ -108,6 +124,7 @@ export class AlertWebhookDelivery implements Projection {
     private readonly clock: DeliveryClock = systemClock,
   ) {
     validate(options);
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   checkpoint(): Promise<number | null> {
@@ -116,14 +133,45 @@ export class AlertWebhookDelivery implements Projection {
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     this.throwIfStopped();
-    // The runner re-sends a whole batch after a failure; what an earlier try delivered is behind the checkpoint.
-    let done = await this.checkpoints.get(this.name);
-    for (const event of events) {
-      if (done !== null && event.position <= done) continue;
-      if (event.type === ANOMALY_DETECTED) await this.deliver(event);
-      await this.checkpoints.save(this.name, event.position);
-      done = event.position;
+    this.handling = true;
+    try {
+      for (const event of events) await this.take(event);
+    } finally {
+      this.handling = false;
+      // Stopped meanwhile: what was in flight is delivered and checkpointed (or not), so the lease can go.
+      if (this.stopping.signal.aborted) await this.releaseLease();
     }
+  }
+
+  /**
+   * Delivers the event, unless it is behind the checkpoint: the runner re-sends a whole batch after a failure, and
+   * instances sharing the store deliver the same log. Only the lease holder sends; the others wait until the
+   * checkpoint has passed the event, or until the lease is theirs (its holder stopped renewing it).
+   */
+  private async take(event: RecordedEvent): Promise<void> {
+    for (;;) {
+      const done = await this.checkpoints.get(this.name);
+      if (done !== null && event.position <= done) return;
+      if (await this.holdLease()) {
+        if (event.type !== ANOMALY_DETECTED || (await this.deliver(event))) {
+          await this.checkpoints.save(this.name, event.position);
+          return;
+        }
+      }
+      await this.clock.sleep(this.leaseMs / LEASE_CHECKS, this.stopping.signal);
+      this.throwIfStopped();
+    }
+  }
+
+  private holdLease(): Promise<boolean> {
+    const now = this.clock.now();
+    return this.checkpoints.lease(this.name, this.holder, now, now + this.leaseMs);
+  }
+
+  /** A lease that ends now: another instance (or this one restarted) sends from here without waiting it out. */
+  private async releaseLease(): Promise<void> {
+    const now = this.clock.now();
+    await this.checkpoints.lease(this.name, this.holder, now, now).catch(() => undefined);
   }
 
   /** Never moves the checkpoint back: positions before it were delivered (or had nothing to deliver). */
@@ -148,19 +196,22 @@ export class AlertWebhookDelivery implements Projection {
    */
   stop(): void {
     this.stopping.abort();
+    if (!this.handling) void this.releaseLease();
   }
 
-  private async deliver(event: RecordedEvent): Promise<void> {
+  /** True once delivered; false when the lease was lost before an attempt (another instance may send it). */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
     // A malformed event throws here, before any request: the runner keeps retrying and reports the
     // error rather than skipping the alert.
     const payload = toWebhookPayload(event);
     const body = JSON.stringify(payload);
     const { maxAttemptsPerBatch } = this.options.retry;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && !(await this.holdLease())) return false;
       const failure = await this.attempt(payload.id, body);
       if (failure === null) {
         if (attempt > 1) this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
-        return;
+        return true;
       }
       if (attempt >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
       const delay = this.backoff(attempt);

@@ -8,5 +8,10 @@ export interface CheckpointStore {
   get(name: string): Promise<number | null>;
   /** Never moves a checkpoint back: saving a lower position than the stored one changes nothing. */
   save(name: string, position: number): Promise<void>;
+  /**
+   * Takes or renews the lease on delivering for `name`, for `holder` until `untilMs` (epoch ms): true unless
+   * another holder's lease is still live at `nowMs`. Instances sharing the store so agree on one sender at a time.
+   */
+  lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.
 /** For tests: checkpoints in a Map, lost with the process. */
 export class InMemoryCheckpointStore implements CheckpointStore {
   readonly positions = new Map<string, number>();
+  private readonly leases = new Map<string, { holder: string; untilMs: number }>();
 
   async get(name: string): Promise<number | null> {
     return this.positions.get(name) ?? null;
@@ -10,6 +11,13 @@ export class InMemoryCheckpointStore implements CheckpointStore {
 
   async save(name: string, position: number): Promise<void> {
     this.positions.set(name, Math.max(position, this.positions.get(name) ?? position));
+  }
+
+  async lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {
+    const held = this.leases.get(name);
+    if (held !== undefined && held.holder !== holder && held.untilMs > nowMs) return false;
+    this.leases.set(name, { holder, untilMs });
+    return true;
   }
 
   async close(): Promise<void> {}

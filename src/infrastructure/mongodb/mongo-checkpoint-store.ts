@@ -1,11 +1,13 @@
 import type { Collection, Db, MongoClient } from 'mongodb';
 import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
 /** Positions of side-effecting projections, in a collection the read-model rebuild never touches. */
 export class MongoCheckpointStore implements CheckpointStore {
-  static readonly COLLECTIONS = ['delivered'] as const;
+  static readonly COLLECTIONS = ['delivered', 'delivery_leases'] as const;
   private readonly delivered: Collection<{ _id: string; position: number }>;
+  private readonly leases: Collection<{ _id: string; holder: string; untilMs: number }>;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -13,6 +15,7 @@ export class MongoCheckpointStore implements CheckpointStore {
     db: Db,
   ) {
     this.delivered = db.collection(MongoCheckpointStore.COLLECTIONS[0]);
+    this.leases = db.collection(MongoCheckpointStore.COLLECTIONS[1]);
   }
 
   async get(name: string): Promise<number | null> {
@@ -21,6 +24,21 @@ export class MongoCheckpointStore implements CheckpointStore {
 
   async save(name: string, position: number): Promise<void> {
     await unlessUnreachable(() => this.delivered.updateOne({ _id: name }, { $max: { position } }, { upsert: true }));
+  }
+
+  /** A conditional update, else an insert: two instances inserting at once collide on _id, and one of them wins. */
+  async lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {
+    return unlessUnreachable(async () => {
+      const renewed = await this.leases.updateOne({ _id: name, $or: [{ holder }, { untilMs: { $lte: nowMs } }] }, { $set: { holder, untilMs } });
+      if (renewed.matchedCount === 1) return true;
+      try {
+        await this.leases.insertOne({ _id: name, holder, untilMs });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    });
   }
 
   async close(): Promise<void> {

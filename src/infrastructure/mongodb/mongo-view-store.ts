@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Collection, type Db, type Document, type Filter, type MongoClient, MongoServerError, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
+import { type Collection, type Db, type Document, type Filter, type MongoClient, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
 import type { ViewStore } from '../../shared/projections/view-projection.js';
 import { AdaptiveBatchSize } from './adaptive-batch-size.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import { isTimeout, unlessUnreachable } from './mongo-unavailable.js';
 import { CHECKPOINTS, collectionOf } from './mongo-read-model-generations.js';
 
@@ -15,7 +16,6 @@ const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
 const SOCKET_TIMEOUT_SHARE = 5;
 /** The most a batch of views is ever given, however slow the server: past it the store is reported unavailable. */
 const MAX_BATCH_TIMEOUT_MS = 120_000;
-const DUPLICATE_KEY = 11000;
 /** Lookups in flight at once for getMany: well inside the driver's pool of 100 connections. */
 const GETMANY_CONCURRENCY = 32;
 /**
@@ -50,7 +50,6 @@ async function inAdaptiveBatches<T>(
 }
 const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
 
-const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 const revisionOf = (doc: Document): number => (doc as { revision: number }).revision;
 
 /**

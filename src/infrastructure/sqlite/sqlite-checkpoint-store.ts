@@ -12,6 +12,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   constructor(file: string) {
     this.db = openSharedDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS delivered (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS delivery_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms INTEGER NOT NULL)');
   }
 
   async get(name: string): Promise<number | null> {
@@ -26,6 +27,17 @@ export class SqliteCheckpointStore implements CheckpointStore {
          ON CONFLICT (name) DO UPDATE SET position = excluded.position WHERE excluded.position > delivered.position`,
       )
       .run(name, position);
+  }
+
+  async lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {
+    const taken = this.db
+      .prepare(
+        `INSERT INTO delivery_leases (name, holder, until_ms) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+         WHERE delivery_leases.holder = excluded.holder OR delivery_leases.until_ms <= ?`,
+      )
+      .run(name, holder, untilMs, nowMs);
+    return taken.changes === 1;
   }
 
   async close(): Promise<void> {
