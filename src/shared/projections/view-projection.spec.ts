@@ -65,6 +65,18 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
     expect(writes).toEqual(['insert b=2', 'save a=6 @12']);
   });
 
+  it('writes each batch again once restarted after a fill that stopped before its end', async () => {
+    const { store, writes } = recordingStore([], true);
+    const projection = new ViewProjection(counting, store);
+    projection.beginBulk();
+    await projection.handle([counted('a', 10, 0)]);
+    expect(writes).toEqual([]);
+    // Stopped (a pause, a failure) without endBulk; the runner starts again from the stored checkpoint.
+    await projection.checkpoint();
+    await projection.handle([counted('a', 10, 0)]);
+    expect(writes).toEqual(['insert a=1', 'save  @10']);
+  });
+
   it('saves every view when the store cannot insert', async () => {
     const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], false);
     const projection = new ViewProjection(counting, store);

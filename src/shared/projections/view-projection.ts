@@ -83,9 +83,14 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
     this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEW_BYTES, definition.viewBytes ?? (() => DEFAULT_VIEW_BYTES)) : null;
   }
 
-  /** Read when the projection (re)starts, possibly on another generation of its store: what was kept is dropped. */
+  /**
+   * Read when the projection (re)starts, possibly on another generation of its store: what was kept is dropped,
+   * and so is a bulk fill that was stopped or failed before its end (what it held unwritten is after the checkpoint,
+   * so it is read again); else every later batch would be held back too.
+   */
   checkpoint(): Promise<number | null> {
     this.recent?.clear();
+    this.bulk = null;
     return this.store.getCheckpoint();
   }
 
