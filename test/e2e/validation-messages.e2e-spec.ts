@@ -202,6 +202,24 @@ describe('validation: statuses and messages', () => {
     });
   });
 
+  describe('routes that take no body', () => {
+    it('refuse a body with fields in it, or one that is no object, and take none, an empty one or {}', async () => {
+      const created = await create({ name: 'no body' }).expect(201);
+      const path = `/v1/api-keys/${created.body.id}`;
+      const post = (action: string) => request(t.http).post(`${path}/${action}`).set(bearer(admin));
+      expect((await post('disable').send({ reason: 'x', enabled: false }).expect(400)).body).toEqual(
+        invalid('reason is not a known field; enabled is not a known field'),
+      );
+      expect((await post('enable').set('Content-Type', 'application/json').send('[1]').expect(400)).body).toEqual(invalid(NOT_AN_OBJECT));
+      await post('disable').send({}).expect(200);
+      await post('enable').expect(200);
+      expect((await request(t.http).delete(path).set(bearer(admin)).send({ cascade: true }).expect(400)).body).toEqual(
+        invalid('cascade is not a known field'),
+      );
+      await request(t.http).delete(path).set(bearer(admin)).expect(200);
+    });
+  });
+
   describe('the verify body', () => {
     const verify = () => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).set('Content-Type', 'application/json');
 

@@ -1,7 +1,9 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
-import { UnsupportedMediaType } from '../application/errors.js';
+import { InvalidRequest, UnsupportedMediaType } from '../application/errors.js';
 import { checkJsonShape } from './json-shape.js';
 import { BODY_REFUSALS, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
@@ -21,10 +23,10 @@ export class JsonBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>())).pipe(switchMap(() => next.handle()));
+    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>(), takesBody(context))).pipe(switchMap(() => next.handle()));
   }
 
-  private async read(req: Request, res: Response): Promise<void> {
+  private async read(req: Request, res: Response, bodyTaken: boolean): Promise<void> {
     if (hasRequestBody(req)) {
       if (!req.is('application/json')) throw new UnsupportedMediaType(BODY_REFUSALS.notJson);
       const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -33,5 +35,20 @@ export class JsonBodyInterceptor implements NestInterceptor {
     await new Promise<void>((resolve, reject) => this.parseJson(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
     checkJsonShape(req.body);
     checkJsonShape(req.query);
+    // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.
+    if (!bodyTaken && hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD') refuseFields(req.body);
   }
+}
+
+/** Whether the route's handler takes a @Body(). */
+function takesBody(context: ExecutionContext): boolean {
+  const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+}
+
+/** A body sent where none is declared: `{}` is no field at all; anything in it is refused like any unknown field. */
+function refuseFields(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
+  const fields = Object.keys(body);
+  if (fields.length > 0) throw new InvalidRequest(fields.map((name) => `${name} is not a known field`).join('; '));
 }
