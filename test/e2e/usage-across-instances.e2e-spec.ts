@@ -1,17 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { childEnv } from '../support/child-env.js';
+import { callInstance } from '../support/instance-call.js';
 import { eventually } from '../support/eventually.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
-
-async function call(instance: ServiceProcess, key: string, method = 'GET', path = '/v1/api-keys', body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${instance.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
 
 async function stop(instance: ServiceProcess | undefined): Promise<void> {
   instance?.child.kill('SIGTERM');
@@ -39,13 +31,13 @@ describe('Usage counts with two service processes on one store', () => {
     [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
     const keys: { id: string; key: string }[] = [];
     for (let i = 0; i < 10; i++) {
-      const created = await call(a, admin, 'POST', '/v1/api-keys', { name: `k${i}` });
+      const created = await callInstance(a, admin, 'POST', '/v1/api-keys', { name: `k${i}` });
       expect(created.status).toBe(201);
       keys.push(created.body);
-      expect((await call(a, created.body.key)).status).toBe(200);
+      expect((await callInstance(a, created.body.key)).status).toBe(200);
     }
     const counts = async (instance: ServiceProcess) => {
-      const listed = await call(instance, admin, 'GET', '/v1/api-keys?limit=100');
+      const listed = await callInstance(instance, admin, 'GET', '/v1/api-keys?limit=100');
       return Object.fromEntries(keys.map(({ id }) => [id, listed.body.data.find((key: { id: string }) => key.id === id)?.request_count]));
     };
     const everyKeyUsed = (times: number) => Object.fromEntries(keys.map(({ id }) => [id, times]));
@@ -53,7 +45,7 @@ describe('Usage counts with two service processes on one store', () => {
 
     await stop(b);
     b = await startServiceProcess(env);
-    for (const { key } of keys) for (let use = 0; use < 5; use++) expect((await call(a, key)).status).toBe(200);
+    for (const { key } of keys) for (let use = 0; use < 5; use++) expect((await callInstance(a, key)).status).toBe(200);
     await eventually(async () => expect(await counts(a!)).toEqual(everyKeyUsed(6)), 10_000);
     await eventually(async () => expect(await counts(b!)).toEqual(everyKeyUsed(6)), 10_000);
   }, 90_000);

@@ -1,30 +1,15 @@
 import { jest } from '@jest/globals';
+import { issueKey } from '../../../../test/support/issued-key.js';
 import { InMemoryEventStore } from '../../../infrastructure/in-memory/in-memory-event-store.js';
 import { Environment } from '../../../shared/config/environment.js';
 import type { EventStore, StreamAppend } from '../../../shared/event-store/event-store.port.js';
 import { systemClock } from '../../../shared/runtime/clock.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
-import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyHandler } from './roll-api-key.handler.js';
 
 const config = new Environment();
-
-async function keyIn(store: EventStore): Promise<string> {
-  const issued = await new KeyIssuer(store, config, systemClock).issue({
-    accountId: 'acme',
-    name: 'rolled',
-    rateLimit: null,
-    actor: null,
-    requestId: null,
-    permissions: null,
-    allowedIps: null,
-    expiresAt: null,
-    rolledFromKeyId: null,
-  });
-  return issued.keyId;
-}
 
 const rollOf = (keyId: string) => new RollApiKeyCommand({ keyId, accountId: 'acme', actor: null, requestId: null }, 60, null);
 
@@ -37,7 +22,7 @@ async function successorsOf(store: InMemoryEventStore, keyId: string): Promise<s
 describe('RollApiKeyHandler', () => {
   it("appends the successor's creation and the old key's KeyRolled together, in one call", async () => {
     const store = new InMemoryEventStore();
-    const keyId = await keyIn(store);
+    const keyId = await issueKey(store);
     const together = jest.spyOn(store as EventStore, 'appendToStreams');
     const { successor, rolled } = await new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId));
     expect(together.mock.calls.map(([appends, options]) => [appends.map((append: StreamAppend) => append.streamId), options])).toEqual([
@@ -49,7 +34,7 @@ describe('RollApiKeyHandler', () => {
 
   it('leaves no successor behind when the old key is revoked between the roll’s read and its append', async () => {
     const store = new InMemoryEventStore();
-    const keyId = await keyIn(store);
+    const keyId = await issueKey(store);
     const append: EventStore['appendToStreams'] = store.appendToStreams.bind(store);
     jest.spyOn(store as EventStore, 'appendToStreams').mockImplementationOnce(async (appends, options) => {
       const revoke = () => ({ type: 'RevokeApiKey' as const, keyId, accountId: 'acme', actor: null, now: new Date().toISOString() });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimited, Unauthenticated } from '../../../shared/application/errors.js';
+import type { RateDecision } from '../../../shared/rate-limit/gcra.js';
 import { answerError } from '../../../shared/http/answer-error.js';
 import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
@@ -89,29 +90,17 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
         name: key.name,
         permissions: key.permissions,
         expires_at: key.endsAt,
-        rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
+        rate_limit: rateLimitState(rate),
       };
     }
     switch (verification.code) {
       case 'RATE_LIMITED': {
         const { rate } = verification;
-        return {
-          valid: false,
-          code: 'RATE_LIMITED',
-          retry_after: rate.retryAfterSeconds,
-          rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
-        };
+        return { valid: false, code: 'RATE_LIMITED', retry_after: rate.retryAfterSeconds, rate_limit: rateLimitState(rate) };
       }
-      case 'INSUFFICIENT_PERMISSIONS': {
+      case 'INSUFFICIENT_PERMISSIONS':
         // The key is genuine and its holder may do other things: no failure against the client's address.
-        const { rate } = verification;
-        return {
-          valid: false,
-          code: 'INSUFFICIENT_PERMISSIONS',
-          missing_permissions: verification.missing,
-          rate_limit: { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds },
-        };
-      }
+        return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', missing_permissions: verification.missing, rate_limit: rateLimitState(verification.rate) };
       default:
         if (client) await this.failures.recordFailure(client);
         return { valid: false, code: verification.code };
@@ -123,6 +112,10 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
     if (res.headersSent) return;
     answerError(res, error, context.requestId, this.logger);
   }
+}
+
+function rateLimitState(rate: RateDecision): VerifyApiKeyResponse['rate_limit'] {
+  return { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds };
 }
 
 function refusalOutcome(error: unknown): VerifyOutcome {
