@@ -66,13 +66,15 @@ function redactDisguised(text: string): string {
   if (!read.includes(KEY_SCHEME_PREFIX)) return text;
   let redacted = '';
   let kept = 0;
+  let matched = false;
   for (const match of read.matchAll(KEY_SHAPED)) {
     const start = from[match.index];
     const end = match.index + match[0].length;
     redacted += text.slice(kept, start) + redact(match[0]);
     kept = end < read.length ? from[end] : text.length;
+    matched = true;
   }
-  return kept === 0 ? text : redacted + text.slice(kept);
+  return matched ? redacted + text.slice(kept) : text;
 }
 
 /**
