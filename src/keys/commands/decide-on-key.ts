@@ -61,11 +61,20 @@ export async function decideOnKey(
   const last = outcome.history[outcome.history.length - 1];
   const revision = (last?.revision ?? -1) + events.length;
   const position = outcome.position ?? last?.position ?? 0;
-  const appended = outcome.appended.map((event, index) => asRecorded(event, { streamId: apiKeyStreamId(keyId), revision: (last?.revision ?? -1) + 1 + index, position }));
-  // The decider refuses every command but a creation on a key without events, so a decision always has a view.
-  const view = foldApiKeyView([...outcome.history, ...appended]);
+  return { events, before, position, revision, view: viewAfterAppend(keyId, outcome.history, outcome.appended, position) };
+}
+
+/**
+ * The key's view once `appended` followed its `history` at `position`, folded as the key-view projection folds it:
+ * a change's answer reads no view. The decider refuses every command but a creation on a key without events, so a
+ * decision always has a view.
+ */
+export function viewAfterAppend(keyId: string, history: readonly RecordedEvent[], appended: readonly EventToAppend[], position: number): ApiKeyView {
+  const after = history[history.length - 1]?.revision ?? -1;
+  const recorded = appended.map((event, index) => asRecorded(event, { streamId: apiKeyStreamId(keyId), revision: after + 1 + index, position }));
+  const view = foldApiKeyView([...history, ...recorded]);
   if (!view) throw new KeyNotFound(keyId);
-  return { events, before, position, revision, view };
+  return view;
 }
 
 /**
@@ -73,7 +82,7 @@ export async function decideOnKey(
  * stream read back). Only a KeyCreated's position is folded into a view (the listing's order), and a creation is
  * the one event of its decision, so the last appended event's position stands for each of them.
  */
-export function asRecorded(event: EventToAppend, at: { streamId: string; revision: number; position: number }): RecordedEvent {
+function asRecorded(event: EventToAppend, at: { streamId: string; revision: number; position: number }): RecordedEvent {
   return {
     id: event.id ?? '',
     type: event.type,

@@ -23,10 +23,10 @@ export class JsonBodyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
-    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>(), takesBody(context))).pipe(switchMap(() => next.handle()));
+    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>(), context)).pipe(switchMap(() => next.handle()));
   }
 
-  private async read(req: Request, res: Response, bodyTaken: boolean): Promise<void> {
+  private async read(req: Request, res: Response, context: ExecutionContext): Promise<void> {
     if (hasRequestBody(req)) {
       if (!req.is('application/json')) throw new UnsupportedMediaType(BODY_REFUSALS.notJson);
       const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -36,7 +36,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     checkJsonShape(req.body);
     checkJsonShape(req.query);
     // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.
-    if (!bodyTaken && hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD') refuseFields(req.body);
+    if (hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' && !takesBody(context)) refuseFields(req.body);
   }
 }
 

@@ -5,15 +5,13 @@ import { ConcurrencyConflict } from '../../../shared/application/errors.js';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
 import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../../shared/event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
-import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
-import { foldApiKeyView } from '../../projection/api-key-view.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
-import { asRecorded, decideOnKey } from '../decide-on-key.js';
+import { decideOnKey, viewAfterAppend } from '../decide-on-key.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
 
@@ -74,23 +72,18 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     );
     const created = apiKeyDecider.decide(apiKeyDecider.initialState(), successor.command);
     const metadata = { requestId };
-    const last = history[history.length - 1] as RecordedEvent;
+    const rolledEvents = rolled.map((event) => toEventToAppend(event, metadata));
     const [createdAt, rolledAt] = await this.store.appendToStreams(
       [
         { streamId: apiKeyStreamId(successorKeyId), events: created.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' },
-        { streamId: apiKeyStreamId(keyId), events: rolled.map((event) => toEventToAppend(event, metadata)), expectedRevision: last.revision },
+        { streamId: apiKeyStreamId(keyId), events: rolledEvents, expectedRevision: history[history.length - 1].revision },
       ],
       { together: true },
     );
-    const appended = rolled.map((event, index) =>
-      asRecorded(toEventToAppend(event, metadata), { streamId: apiKeyStreamId(keyId), revision: last.revision + 1 + index, position: rolledAt.position }),
-    );
-    const view = foldApiKeyView([...history, ...appended]);
-    if (!view) throw new KeyNotFound(keyId);
     this.logger.log({ msg: 'key rolled', keyId, successorKeyId, accountId, graceSeconds, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
     return {
       successor: this.issuer.issued(successor, created, createdAt.position),
-      rolled: { keyId, position: rolledAt.position, revision: rolledAt.nextExpectedRevision, changed: true, view },
+      rolled: { keyId, position: rolledAt.position, revision: rolledAt.nextExpectedRevision, changed: true, view: viewAfterAppend(keyId, history, rolledEvents, rolledAt.position) },
     };
   }
 
