@@ -29,6 +29,7 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
     expect(res.body.revocation).toEqual({ position: stream[1].position, in_force_at: expect.stringMatching(ISO_DATE) });
     expect(Date.parse(res.body.revocation.in_force_at)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(res.body.revocation.in_force_at)).toBeLessThanOrEqual(Date.now());
+    expect(res.headers.etag).toBe(`"${stream[1].revision}"`);
     expect(res.body).toEqual({
       id: key.id,
       name: 'victim',
@@ -75,6 +76,7 @@ describe.each(backends())('DELETE /v1/api-keys/{id} (%s read model)', (backend) 
     });
     const stream = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
     expect(stream.map((e) => e.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+    expect(second.headers.etag).toBe(first.headers.etag);
   });
 
   it('lets a key revoke itself, after which it is refused', async () => {

@@ -9,6 +9,7 @@ import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { presentChangedKey } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { etagOf } from '../decide-on-key.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
@@ -31,7 +32,7 @@ export class RevokeApiKeyController {
       'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: RevokedApiKeyResponse })
+  @ApiOkResponse({ type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 409, 429)
   async revoke(
     @Param('api_key_id', keyIdPipe) keyId: string,
@@ -45,6 +46,7 @@ export class RevokeApiKeyController {
     // In force here once the key table has it, whatever the views: the receipt's time is taken then.
     await this.projections.inForce(revoked.position);
     const inForceAt = new Date().toISOString();
+    res.setHeader('ETag', etagOf(revoked.revision));
     const confirmed = await this.confirmations.confirm(revoked.position);
     const revocation: RevocationReceiptResponse = {
       position: revoked.position,

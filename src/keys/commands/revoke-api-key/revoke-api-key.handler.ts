@@ -33,6 +33,6 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
       });
     }
     // Revoking twice appends nothing; the caller still waits for the earlier revocation to be visible.
-    return { keyId: command.keyId, position: decision.position, view: decision.view };
+    return { keyId: command.keyId, position: decision.position, revision: decision.revision, view: decision.view };
   }
 }
