@@ -26,7 +26,7 @@ export async function revoke(keyId: string, options: RevokeOptions, environment:
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     const account = await accountForKey(store, keyId, options.account);
-    const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand(keyId, account, null, null));
+    const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand({ keyId, accountId: account, actor: null, requestId: null }));
     const key = await changedKey(store, revoked.view);
     if (outputFormat(options) === 'json') return printJson(key);
     print(renderRecord(keyRecord(key)));

@@ -37,7 +37,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
       expiresAt: options.expiry === false ? null : options.expiresAt?.toISOString(),
     };
     const ifMatch = options.ifMatch === undefined ? null : `"${options.ifMatch.replaceAll('"', '')}"`;
-    const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand(request, changes, ifMatch));
+    const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand({ ...request, ifMatch }, changes));
     printKey(await changedKey(store, changed.view), options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
   } finally {
     await app.close();

@@ -1,4 +1,3 @@
-import { PreconditionFailed } from '../../shared/application/errors.js';
 import { fold } from '../../shared/domain/decider.js';
 import { decideAndAppend } from '../../shared/event-store/decide-and-append.js';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/event-store/event-store.port.js';
@@ -7,6 +6,7 @@ import { type ApiKeyCommand, type ApiKeyState, apiKeyDecider } from '../domain/a
 import { KeyNotFound } from '../domain/api-key-errors.js';
 import { type ApiKeyEvent, apiKeyStreamId } from '../domain/api-key-events.js';
 import { type ApiKeyView, foldApiKeyView } from '../projection/api-key-view.js';
+import { requireIfMatch } from './if-match.js';
 
 export interface KeyDecision {
   /** What was appended (nothing when the command changed nothing). */
@@ -19,20 +19,6 @@ export interface KeyDecision {
   revision: number;
   /** The key's view at that revision, folded as the key-view projection folds it: a change's answer reads no view. */
   view: ApiKeyView;
-}
-
-/** The key's version as an ETag (a strong one: its stream revision) and the If-Match values that name it. */
-export const etagOf = (revision: number): string => `"${revision}"`;
-
-/** What If-Match may be: `*` or one ETag this API gave, such as "3" (quotes included). */
-export const IF_MATCH_PATTERN = '^(\\*|"[0-9]{1,15}")$';
-const IF_MATCH = new RegExp(IF_MATCH_PATTERN);
-
-export const isIfMatch = (value: string): boolean => IF_MATCH.test(value);
-
-/** True when an If-Match header names this revision (or is `*`). */
-export function ifMatchHolds(ifMatch: string, revision: number): boolean {
-  return ifMatch === '*' || ifMatch === etagOf(revision);
 }
 
 /**
@@ -53,9 +39,7 @@ export async function decideOnKey(
     before = fold(apiKeyDecider, history.map(fromRecordedEvent));
     if (options.ifMatch != null && (before.status === 'absent' || before.accountId !== options.accountId)) throw new KeyNotFound(keyId);
     events = apiKeyDecider.decide(before, command(before));
-    if (options.ifMatch != null && !ifMatchHolds(options.ifMatch, history[history.length - 1].revision)) {
-      throw new PreconditionFailed('If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.');
-    }
+    requireIfMatch(options.ifMatch, history[history.length - 1]?.revision ?? -1);
     return events.map((event) => toEventToAppend(event, { requestId: options.requestId }));
   });
   const last = outcome.history[outcome.history.length - 1];

@@ -19,4 +19,6 @@ export interface KeyChangeRequest {
   /** Null: the operator CLI. */
   actor: Actor | null;
   requestId: string | null;
+  /** The If-Match header when given: the change is refused (412) unless it names the key's current revision. */
+  ifMatch?: string | null;
 }

@@ -10,6 +10,7 @@ import { ApiKeyResponse } from '../../presentation/api-key.response.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { keyAfterChange } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { EnableApiKeyCommand } from './enable-api-key.command.js';
 
 const DESCRIPTION = {
@@ -33,15 +34,15 @@ export class EnableApiKeyController {
   @ApiOperation({ summary: DESCRIPTION.summary, description: DESCRIPTION.description })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } } } })
-  @AuthenticatedRoute(400, 404, 409, 429)
+  @IfMatchHeader()
+  @AuthenticatedRoute(400, 404, 409, 412, 429)
   async enable(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApiKeyResponse> {
-    const { accountId } = principal;
-    const changed = await this.commandBus.execute(new EnableApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }));
+    const changed = await this.commandBus.execute(new EnableApiKeyCommand(keyChangeRequest(keyId, principal, req)));
     return keyAfterChange(this.projections, this.queryBus, res, { ...changed, now: new Date(this.clock.now()) });
   }
 }

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { Actor } from '../../domain/api-key-decider.js';
 import type { ApiKeyView } from '../../projection/api-key-view.js';
+import type { KeyChangeRequest } from '../key-change.js';
 
 export interface RevokedApiKey {
   keyId: string;
@@ -13,13 +13,7 @@ export interface RevokedApiKey {
 }
 
 export class RevokeApiKeyCommand extends Command<RevokedApiKey> {
-  constructor(
-    readonly keyId: string,
-    readonly accountId: string,
-    /** The key that authenticated the request; null for the operator CLI. */
-    readonly actor: Actor | null,
-    readonly requestId: string | null,
-  ) {
+  constructor(readonly request: KeyChangeRequest) {
     super();
   }
 }

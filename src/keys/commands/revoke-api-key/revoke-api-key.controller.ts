@@ -9,7 +9,8 @@ import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { presentChangedKey } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
-import { etagOf } from '../decide-on-key.js';
+import { etagOf } from '../if-match.js';
+import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
 import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
@@ -33,16 +34,15 @@ export class RevokeApiKeyController {
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } } } })
-  @AuthenticatedRoute(400, 404, 409, 429)
+  @IfMatchHeader()
+  @AuthenticatedRoute(400, 404, 409, 412, 429)
   async revoke(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RevokedApiKeyResponse> {
-    const revoked = await this.commandBus.execute(
-      new RevokeApiKeyCommand(keyId, principal.accountId, principal, req.requestId),
-    );
+    const revoked = await this.commandBus.execute(new RevokeApiKeyCommand(keyChangeRequest(keyId, principal, req)));
     // In force here once the key table has it, whatever the views: the receipt's time is taken then.
     await this.projections.inForce(revoked.position);
     const inForceAt = new Date().toISOString();

@@ -14,25 +14,21 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(command: RevokeApiKeyCommand): Promise<RevokedApiKey> {
+  async execute({ request }: RevokeApiKeyCommand): Promise<RevokedApiKey> {
     const now = new Date(this.clock.now()).toISOString();
-    const decision = await decideOnKey(
-      this.store,
-      command.keyId,
-      () => ({ type: 'RevokeApiKey', keyId: command.keyId, accountId: command.accountId, actor: command.actor, now }),
-      { requestId: command.requestId },
-    );
+    const { keyId, accountId, actor, requestId, ifMatch } = request;
+    const decision = await decideOnKey(this.store, keyId, () => ({ type: 'RevokeApiKey', keyId, accountId, actor, now }), { requestId, accountId, ifMatch });
     if (decision.events.length > 0) {
       this.logger.log({
         msg: 'key revoked',
-        keyId: command.keyId,
-        accountId: command.accountId,
+        keyId,
+        accountId,
         prefix: decision.before.status === 'absent' ? undefined : decision.before.prefix,
-        requestId: command.requestId ?? undefined,
-        actingKeyId: command.actor?.keyId ?? undefined,
+        requestId: requestId ?? undefined,
+        actingKeyId: actor?.keyId ?? undefined,
       });
     }
     // Revoking twice appends nothing; the caller still waits for the earlier revocation to be visible.
-    return { keyId: command.keyId, position: decision.position, revision: decision.revision, view: decision.view };
+    return { keyId, position: decision.position, revision: decision.revision, view: decision.view };
   }
 }

@@ -10,6 +10,7 @@ import { RolledApiKeyResponse } from '../../presentation/api-key.response.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { keyAfterChange } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
+import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { presentCreatedApiKey } from '../create-api-key/created-api-key.presenter.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyRequest } from './roll-api-key.dto.js';
@@ -36,7 +37,8 @@ export class RollApiKeyController {
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiCreatedResponse({ type: RolledApiKeyResponse })
-  @AuthenticatedRoute(400, 404, 409, 413, 415, 429)
+  @IfMatchHeader()
+  @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
   async roll(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Body() body: RollApiKeyRequest,
@@ -44,9 +46,8 @@ export class RollApiKeyController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RolledApiKeyResponse> {
-    const { accountId } = principal;
     const { successor, rolled } = await this.commandBus.execute(
-      new RollApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, body.grace_seconds, body.close_when_idle_seconds ?? null),
+      new RollApiKeyCommand(keyChangeRequest(keyId, principal, req), body.grace_seconds, body.close_when_idle_seconds ?? null),
     );
     const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now: new Date(this.clock.now()) });
     res.removeHeader('ETag');

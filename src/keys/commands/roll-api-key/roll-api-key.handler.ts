@@ -12,6 +12,7 @@ import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
 import { decideOnKey, viewAfterAppend } from '../decide-on-key.js';
+import { requireIfMatch } from '../if-match.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
 
@@ -50,11 +51,13 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
   }
 
   private async roll({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand, successorKeyId: string): Promise<RolledApiKey> {
-    const { keyId, accountId, actor, requestId } = request;
+    const { keyId, accountId, actor, requestId, ifMatch } = request;
     const history = await this.store.readStream(apiKeyStreamId(keyId));
     const state = fold(apiKeyDecider, history.map(fromRecordedEvent));
     const now = new Date(this.clock.now()).toISOString();
     const rolled = apiKeyDecider.decide(state, { type: 'RollApiKey', keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds });
+    // Decided first: another account's key is not found, whatever the If-Match.
+    requireIfMatch(ifMatch, history[history.length - 1].revision);
     const old = state as Exclude<ApiKeyState, { status: 'absent' }>;
     const successor = this.issuer.draft(
       {

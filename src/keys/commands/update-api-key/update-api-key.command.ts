@@ -6,8 +6,6 @@ export class UpdateApiKeyCommand extends Command<KeyChanged> {
   constructor(
     readonly request: KeyChangeRequest,
     readonly changes: UpdateApiKey['changes'],
-    /** The If-Match header when given: the change is refused (412) unless it names the key's current revision. */
-    readonly ifMatch: string | null,
   ) {
     super();
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Patch, Req, Res, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
@@ -11,8 +11,7 @@ import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.j
 import { keyAfterChange } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { UpdateApiKeyCommand } from './update-api-key.command.js';
-import { IF_MATCH_PATTERN, isIfMatch } from '../decide-on-key.js';
-import { InvalidRequest } from '../../../shared/application/errors.js';
+import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { UpdateApiKeyRequest } from './update-api-key.dto.js';
 
 @ApiTags('API keys')
@@ -34,12 +33,7 @@ export class UpdateApiKeyController {
       'since answers 412 and nothing is changed. 409 for a revoked or expired key.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    schema: { type: 'string', pattern: IF_MATCH_PATTERN },
-    description: 'The ETag the change is based on, such as "3" (quotes included), or *. Anything else: 400.',
-  })
+  @IfMatchHeader()
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
@@ -50,7 +44,6 @@ export class UpdateApiKeyController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ApiKeyResponse> {
-    const { accountId } = principal;
     const changes = {
       name: body.name,
       rateLimit: body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : undefined,
@@ -58,9 +51,7 @@ export class UpdateApiKeyController {
       allowedIps: body.allowed_ips,
       expiresAt: body.expires_at,
     };
-    const ifMatch = req.header('if-match') ?? null;
-    if (ifMatch !== null && !isIfMatch(ifMatch)) throw new InvalidRequest('If-Match must be * or an ETag this API answered, such as "3" (quotes included).');
-    const changed = await this.commandBus.execute(new UpdateApiKeyCommand({ keyId, accountId, actor: principal, requestId: req.requestId }, changes, ifMatch));
+    const changed = await this.commandBus.execute(new UpdateApiKeyCommand(keyChangeRequest(keyId, principal, req), changes));
     return keyAfterChange(this.projections, this.queryBus, res, { ...changed, now: new Date(this.clock.now()) });
   }
 }

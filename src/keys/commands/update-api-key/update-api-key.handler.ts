@@ -20,9 +20,9 @@ export class UpdateApiKeyHandler implements ICommandHandler<UpdateApiKeyCommand,
     this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;
   }
 
-  async execute({ request, changes, ifMatch }: UpdateApiKeyCommand): Promise<KeyChanged> {
+  async execute({ request, changes }: UpdateApiKeyCommand): Promise<KeyChanged> {
     const now = new Date(this.clock.now()).toISOString();
-    const { keyId, accountId, actor, requestId } = request;
+    const { keyId, accountId, actor, requestId, ifMatch } = request;
     const decision = await decideOnKey(
       this.store,
       keyId,
