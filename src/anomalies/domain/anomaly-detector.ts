@@ -4,7 +4,7 @@ import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
-import { canonicalAddress } from './ip-network.js';
+import { canonicalAddress } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurst } from './rules/failed-auth-burst.js';
 import type { KeyRule, KeyUse } from './rules/key-use.js';

@@ -32,6 +32,15 @@ describe('AuthFailureLimiter', () => {
     expect(limiter.check('203.0.113.7').allowed).toBe(true);
   });
 
+  it('counts one address however it is spelled: IPv4-mapped, upper case, zeros written out', async () => {
+    const limiter = new AuthFailureLimiter(config, new InProcessRateLimitStore(), metrics());
+    for (const spelling of ['192.0.2.44', '::ffff:192.0.2.44', '::FFFF:c000:22c']) await limiter.recordFailure(spelling);
+    for (const spelling of ['192.0.2.44', '::ffff:192.0.2.44', '::ffff:c000:22c']) expect(limiter.check(spelling).allowed).toBe(false);
+    for (const spelling of ['2001:db8::77', '2001:DB8::77', '2001:db8:0:0::77']) await limiter.recordFailure(spelling);
+    for (const spelling of ['2001:db8::77', '2001:0db8:0000::0077']) expect(limiter.check(spelling).allowed).toBe(false);
+    expect(limiter.check('2001:db8::78').allowed).toBe(true);
+  });
+
   it('learns of a block counted by other instances at its own next failure', async () => {
     const shared = new InProcessRateLimitStore();
     const here = new AuthFailureLimiter(config, shared, metrics());

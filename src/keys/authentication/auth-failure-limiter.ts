@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
+import { canonicalAddress } from '../../shared/domain/client-address.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import type { RateLimit } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
@@ -39,8 +40,9 @@ export class AuthFailureLimiter {
     this.refused = metrics.rateLimited.series({ limit: 'address' });
   }
 
-  /** Refused when the address has used up its failures; nothing is spent by asking. */
-  check(address: string): FailureGuard {
+  /** Refused when the address, however spelled, has used up its failures; nothing is spent by asking. */
+  check(client: string): FailureGuard {
+    const address = canonicalAddress(client);
     const until = this.blockedUntil.get(address);
     const now = Date.now();
     if (until === undefined || until <= now) return { allowed: true, retryAfterSeconds: 0 };
@@ -49,7 +51,8 @@ export class AuthFailureLimiter {
   }
 
   /** Counts a failure; callers wait for it before answering, so the address's next request sees the block. */
-  recordFailure(address: string): Promise<void> {
+  recordFailure(client: string): Promise<void> {
+    const address = canonicalAddress(client);
     return this.store.consume(`auth:${address}`, this.limit).then((decision) => {
       const now = Date.now();
       if (decision.nextAllowedInMs > 0) this.blockedUntil.set(address, now + decision.nextAllowedInMs);

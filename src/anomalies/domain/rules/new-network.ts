@@ -1,5 +1,5 @@
 import { finding } from '../finding.js';
-import { networkOf } from '../ip-network.js';
+import { networkOf } from '../../../shared/domain/client-address.js';
 import { HOUR_MS, type KeyRule } from './key-use.js';
 
 /**

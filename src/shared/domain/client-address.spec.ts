@@ -1,4 +1,4 @@
-import { canonicalAddress, networkOf } from './ip-network.js';
+import { canonicalAddress, networkOf } from './client-address.js';
 
 describe('client addresses and networks', () => {
   it.each([

@@ -1,8 +1,9 @@
-import { dottedQuadValue } from '../../shared/domain/dotted-quad.js';
+import { dottedQuadValue } from './dotted-quad.js';
 
 /**
- * Client addresses as the detector compares them. Express reports IPv4 clients of a dual-stack socket as
- * `::ffff:a.b.c.d`, so mapped addresses are read as IPv4, and IPv6 text is put in its RFC 5952 form.
+ * Client addresses as the anomaly detector and the failed-auth guard compare them. Express reports IPv4 clients of a
+ * dual-stack socket as `::ffff:a.b.c.d`, so mapped addresses are read as IPv4, and IPv6 text is put in its RFC 5952
+ * form: one address, however spelled, is one client.
  */
 type ParsedIp = { version: 4; octets: number[] } | { version: 6; groups: number[] };
 
