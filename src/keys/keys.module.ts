@@ -9,6 +9,7 @@ import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
+import { IdleRetirement } from './authentication/idle-retirement.js';
 import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
 import { KeyTable } from './authentication/key-table.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
@@ -73,6 +74,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     ApiKeyVerifier,
     ApiKeyAuthenticator,
     AuthFailureLimiter,
+    IdleRetirement,
     AuthenticationMetrics,
     ServiceCredential,
     VerifyApiKeyHttpHandler,

@@ -111,6 +111,25 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     await expectRefusedLikeRevoked(t, old.key);
   });
 
+  it('refuses the old key from the instant it has gone idle, before the scheduler records it, counting its latest use', async () => {
+    const old = await createKey(t, admin);
+    const res = await roll(old.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
+    const rolledAt = Date.parse(res.body.rolled.rotation.rolled_at);
+    const clock = freezeClock(t, rolledAt + 20_000);
+    const list = () => request(t.http).get('/v1/api-keys').set(bearer(old.key));
+    try {
+      await list().expect(200);
+      // Idle since its use at +20 s, not since the roll: still in force at +49 s, whatever the summaries hold yet.
+      clock.set(rolledAt + 49_000);
+      await list().expect(200);
+      clock.set(rolledAt + 79_000);
+      await expectRefusedLikeRevoked(t, old.key);
+      expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('refuses to roll a key twice (409), a revoked key (409), bad bounds (400)', async () => {
     const old = await createKey(t, admin);
     await roll(old.id, { grace_seconds: 60 }).expect(201);

@@ -10,6 +10,7 @@ import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
 import { missingPermissions } from '../domain/permissions.js';
+import { IdleRetirement } from './idle-retirement.js';
 import { KeyTable, type KnownKey } from './key-table.js';
 
 /** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
@@ -56,6 +57,7 @@ export class ApiKeyVerifier {
     @Inject(RATE_LIMIT_STORE) private readonly limits: RateLimitStore,
     @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IdleRetirement) private readonly idle: IdleRetirement,
   ) {
     this.failures = Object.fromEntries(
       AUTHENTICATION_FAILURE_REASONS.map((reason) => [reason, metrics.failures.series({ reason })]),
@@ -100,7 +102,7 @@ export class ApiKeyVerifier {
     if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
     const now = this.clock.now();
     // At its end instant a key is refused, whether or not its KeyExpired event has been appended yet.
-    if (key.status === 'expired' || now >= key.endsAtMs) return { valid: false, code: 'EXPIRED', key };
+    if (key.status === 'expired' || now >= key.endsAtMs || (key.rotation !== null && this.idle.hasGoneIdle(key, now))) return { valid: false, code: 'EXPIRED', key };
     if (key.disabled) return { valid: false, code: 'DISABLED', key };
     if (key.addresses !== null && !key.addresses.allows(context.ip)) return { valid: false, code: 'FORBIDDEN', key };
     // A request refused for a permission is an authenticated request too: it counts against the key's limit.
@@ -109,6 +111,7 @@ export class ApiKeyVerifier {
       const missing = missingPermissions(key.permissions, required);
       if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing, rate };
     }
+    if (key.rotation !== null) this.idle.used(key, now);
     this.usage.record({
       keyId: key.keyId,
       accountId: key.accountId,

@@ -48,6 +48,11 @@ export class KeyUsageSummaryTable implements KeyUsageSummaries {
     }
   }
 
+  /** The key's last recorded use: null for none, undefined until the table has loaded (it cannot say). */
+  lastUsedAt(keyId: string): string | null | undefined {
+    return this.loaded ? (this.entries.get(keyId)?.lastUsedAt ?? null) : undefined;
+  }
+
   async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
     if (!this.loaded) return this.views.summaries(ids);
     const found = new Map<string, KeyUsageSummary>();
