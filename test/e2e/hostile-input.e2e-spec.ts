@@ -40,6 +40,22 @@ describe('Hostile request bodies', () => {
   const create = (body: string | Buffer, headers: Record<string, string> = {}) => post('/v1/api-keys', body, { ...bearer(admin), ...headers });
   const verify = (body: string | Buffer, headers: Record<string, string> = {}) => post('/v1/keys/verify', body, { ...bearer(VERIFY_TOKEN), ...headers });
 
+  describe('charsets: UTF-8 only, the same on the framework routes and verify', () => {
+    const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+    it.each([
+      ['utf-8', 'application/json; charset=utf-8', Buffer.from('{"name":"n"}'), 201, 200],
+      ['utf8', 'application/json; charset=utf8', Buffer.from('{"name":"n"}'), 201, 200],
+      ['"UTF-8" quoted', 'application/json; charset="UTF-8"', Buffer.from('{"name":"n"}'), 201, 200],
+      ['utf-16le with a UTF-16LE body', 'application/json; charset=utf-16le', utf16('{"name":"n"}'), 415, 415],
+      ['utf-16 with an ASCII body', 'application/json; charset=utf-16', Buffer.from('{"name":"n"}'), 415, 415],
+      ['latin1', 'application/json; charset=latin1', Buffer.from('{"name":"n"}'), 415, 415],
+    ])('%s: the same answer from both', async (_name, type, body, created, verified) => {
+      await create(body, { 'Content-Type': type }).expect(created);
+      const key = body.includes(0) ? utf16('{"key":"sk_x"}') : Buffer.from('{"key":"sk_x"}');
+      await verify(key, { 'Content-Type': type }).expect(verified);
+    });
+  });
+
   describe('nesting depth is bounded before validation (at most 32 levels)', () => {
     it.each([
       ['1,313 levels of arrays (the body that reached a 500)', nested(1313, 'array')],

@@ -5,7 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { InvalidRequest, UnsupportedMediaType } from '../application/errors.js';
 import { checkJsonShape } from './json-shape.js';
-import { BODY_REFUSALS, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
+import { BODY_REFUSALS, contentTypeRefusal, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
 const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
 
@@ -28,7 +28,10 @@ export class JsonBodyInterceptor implements NestInterceptor {
 
   private async read(req: Request, res: Response, context: ExecutionContext): Promise<void> {
     if (hasRequestBody(req)) {
-      if (!req.is('application/json')) throw new UnsupportedMediaType(BODY_REFUSALS.notJson);
+      const refusal = contentTypeRefusal(req.headers['content-type']);
+      if (refusal !== null) throw refusal;
+      // body-parser would decode any utf-* charset (UTF-16 too) and refuse "utf8": the body is UTF-8, as checked.
+      req.headers['content-type'] = 'application/json';
       const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
       if (!ACCEPTED_CONTENT_ENCODINGS.has(encoding)) throw new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported);
     }

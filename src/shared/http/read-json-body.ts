@@ -34,6 +34,15 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+/** Why a body of this Content-Type is not read (415), or null: JSON, in UTF-8 when a charset is named. */
+export function contentTypeRefusal(type = ''): UnsupportedMediaType | null {
+  // The gateways' exact header skips both patterns.
+  if (type === 'application/json') return null;
+  if (!JSON_MEDIA_TYPE.test(type)) return new UnsupportedMediaType(BODY_REFUSALS.notJson);
+  const charset = CHARSET.exec(type)?.[1].toLowerCase();
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8' ? null : new UnsupportedMediaType(BODY_REFUSALS.notUtf8);
+}
+
 /**
  * Reads and parses a small UTF-8 JSON body, with the same answers as the app's JsonBodyInterceptor:
  * 415 for another media type, charset or Content-Encoding (identity, gzip and deflate are read), 413 beyond
@@ -41,17 +50,8 @@ export function hasRequestBody(req: IncomingMessage): boolean {
  * does not decompress, is not JSON, or is shaped as checkJsonShape refuses.
  */
 export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
-  // The gateways' exact header skips both patterns.
-  if (type !== 'application/json') {
-    if (!JSON_MEDIA_TYPE.test(type)) {
-      return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.notJson));
-    }
-    const charset = CHARSET.exec(type)?.[1].toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.notUtf8));
-    }
-  }
+  const refusal = contentTypeRefusal(req.headers['content-type']);
+  if (refusal !== null) return Promise.reject(refusal);
   const contentEncoding = req.headers['content-encoding'];
   const encoding = contentEncoding === undefined ? 'identity' : contentEncoding.trim().toLowerCase();
   if (!Object.hasOwn(DECOMPRESSORS, encoding)) {
