@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { freezeClock } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 
@@ -72,6 +73,26 @@ describe('Key history and point-in-time views', () => {
     await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=${before}`).set(bearer(admin.key)).expect(404);
     const bad = await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=yesterday`).set(bearer(admin.key)).expect(400);
     expect(bad.body.error.message).toContain('as_of');
+  });
+
+  it('rebuilds the key at the times its answers show: as_of its created_at finds it, as_of its revoked_at finds it revoked', async () => {
+    // Decided on a clock behind the log's, as when an append crosses a millisecond, only wider.
+    const clock = freezeClock(t, Date.now() - 5_000);
+    let created: { id: string; created_at: string };
+    let revokedAt: string;
+    try {
+      created = (await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'timed' }).expect(201)).body;
+      clock.set(Date.now() - 3_000);
+      revokedAt = (await request(t.http).delete(`/v1/api-keys/${created.id}`).set(bearer(admin.key)).expect(200)).body.revoked_at;
+    } finally {
+      clock.restore();
+    }
+    const asOf = (instant: string | number) =>
+      request(t.http).get(`/v1/api-keys/${created.id}`).query({ as_of: new Date(instant).toISOString() }).set(bearer(admin.key));
+    expect((await asOf(created.created_at).expect(200)).body).toMatchObject({ status: 'active', created_at: created.created_at });
+    await asOf(Date.parse(created.created_at) - 1).expect(404);
+    expect((await asOf(Date.parse(revokedAt) - 1).expect(200)).body.status).toBe('active');
+    expect((await asOf(revokedAt).expect(200)).body).toMatchObject({ status: 'revoked', revoked_at: revokedAt });
   });
 
   it('lists a use made before the revocation before it, though the batched use was logged after it; order=log keeps the log order', async () => {

@@ -127,6 +127,17 @@ export interface KeyExpired {
 
 export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired;
 
+/** Each event's field that says when it happened (the decision's clock): the times a key's views show. */
+export const OCCURRED_AT_FIELD = {
+  KeyCreated: 'createdAt',
+  KeyRevoked: 'revokedAt',
+  KeyUpdated: 'updatedAt',
+  KeyDisabled: 'disabledAt',
+  KeyEnabled: 'enabledAt',
+  KeyRolled: 'rolledAt',
+  KeyExpired: 'expiredAt',
+} as const satisfies { [T in ApiKeyEvent['type']]: keyof Extract<ApiKeyEvent, { type: T }>['data'] };
+
 export const apiKeyStreamId = (keyId: string): string => `api_key-${keyId}`;
 
 export function isApiKeyEventType(type: string): type is ApiKeyEventType {

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../../shared/event-store/event-store.port.js';
 import { KEY_USED } from '../../../usage/domain/key-used.js';
+import { OCCURRED_AT_FIELD } from '../../domain/api-key-events.js';
 
 /**
  * The orders a key's history is listed in: `occurred` by when each event happened (the default: what an
@@ -9,9 +10,14 @@ import { KEY_USED } from '../../../usage/domain/key-used.js';
 export const KEY_HISTORY_ORDERS = ['occurred', 'log'] as const;
 export type KeyHistoryOrder = (typeof KEY_HISTORY_ORDERS)[number];
 
-/** When the event happened: for a use, the time of the request; for a lifecycle event, when it was recorded. */
+/**
+ * When the event happened: for a use, the time of the request; for a lifecycle event, the time its decision took
+ * (created_at, revoked_at, an expiry's instant: what the key's views show), which its recording follows by a little.
+ */
 export function occurredAt(event: RecordedEvent): string {
-  return event.type === KEY_USED ? String(event.data.usedAt) : event.recordedAt;
+  if (event.type === KEY_USED) return String(event.data.usedAt);
+  const field = (OCCURRED_AT_FIELD as Record<string, string>)[event.type];
+  return field === undefined ? event.recordedAt : String(event.data[field] ?? event.recordedAt);
 }
 
 /** Negative when `a` comes first in that order; ties (the same millisecond) fall back to the log's order. */

@@ -4,17 +4,18 @@ import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projectio
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { foldApiKeyView } from '../../projection/api-key-view.js';
 import type { ApiKeyWithUsage } from './get-api-key.query.js';
+import { occurredAt } from '../get-api-key-history/key-history-order.js';
 
 const USAGE_PAGE = 5000;
 
 /**
- * The key of `accountId` as it was at `asOf`: its lifecycle events recorded by then and its uses made by then,
+ * The key of `accountId` as it was at `asOf`: its lifecycle events and its uses that happened by then (occurredAt),
  * folded with the same pure functions the projections use. Costs one read of the usage stream, and only for a key
  * of that account: another account's key costs what an unknown id does, so the time taken tells nothing of it.
  */
 export async function replayKeyAsOf(store: EventStore, accountId: string, keyId: string, asOf: Date): Promise<ApiKeyWithUsage | null> {
   const until = asOf.getTime();
-  const view = foldApiKeyView((await store.readStream(apiKeyStreamId(keyId))).filter((event) => Date.parse(event.recordedAt) <= until));
+  const view = foldApiKeyView((await store.readStream(apiKeyStreamId(keyId))).filter((event) => Date.parse(occurredAt(event)) <= until));
   if (!view || view.accountId !== accountId) return null;
   return { view, usage: await replayKeyUsage(store, keyId, until) };
 }
