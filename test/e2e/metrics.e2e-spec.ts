@@ -1,7 +1,11 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
 import { parseExposition, sample } from '../support/prometheus-text.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
@@ -32,6 +36,19 @@ describe('GET /metrics', () => {
       const samples = await scrape(t);
       expect(samples.get('process_cpu_user_seconds_total')).toEqual(expect.any(Number));
       expect(samples.get('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    });
+
+    it('counts a verify whose caller went away mid-body as CLIENT_CLOSED, not as an ERROR of ours', async () => {
+      const before = await scrape(t);
+      const { port } = (t.http as Server).address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`POST /v1/keys/verify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${VERIFY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"key":`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      const moved = async (code: string) => sample(await scrape(t), `parsesphere_verify_outcomes_total{code="${code}"}`) - sample(before, `parsesphere_verify_outcomes_total{code="${code}"}`);
+      await eventually(async () => expect(await moved('CLIENT_CLOSED')).toBe(1));
+      expect(await moved('ERROR')).toBe(0);
     });
 
     it('moves with traffic: verify outcomes, the request histogram, active keys, failures, appends, usage, positions', async () => {

@@ -108,6 +108,8 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   }
 
   private fail(res: ServerResponse, context: FrontRouteContext, error: unknown): void {
+    // Nobody is left to answer, and a caller leaving is no failure of ours: counted, not logged as an error.
+    if (res.socket === null || res.socket.destroyed) return this.outcomes.count('CLIENT_CLOSED');
     this.outcomes.count(refusalOutcome(error));
     if (res.headersSent) return;
     answerError(res, error, context.requestId, this.logger);
