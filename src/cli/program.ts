@@ -8,7 +8,7 @@ export const CLI_NAME = 'parsesphere-keys';
 
 const FOOTER = `
 Output: a table on a terminal, JSON when stdout is a pipe or a file; --json or --table forces one.
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key, 4 store in use by a running service.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key.
 Settings come from the same environment variables as the service (DATA_DIR, EVENTSTORE_URL, MONGODB_URL, ...).
 From a checkout: npm run cli -- <command> [options].`;
 
@@ -135,7 +135,8 @@ export function buildProgram(): Command {
     .command('replay')
     .description(
       'Rebuild every read model from the log into a new generation beside the live one, and make it live when done. ' +
-        'Safe while services run (they switch when they restart); an interrupted replay is resumed by the next one.',
+        'Safe while services run (each moves to the new generation within GENERATION_CHECK_INTERVAL_MS, without a restart); ' +
+        'an interrupted replay is resumed by the next one.',
     )
     .option('--json', 'print the summary as JSON')
     .action((options) => run(async () => (await import('./replay.command.js')).replay, options));

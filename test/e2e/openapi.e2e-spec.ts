@@ -61,8 +61,9 @@ describe('OpenAPI document', () => {
     expect(schemas.RateLimitRequest.properties.requests).toMatchObject({ type: 'integer', minimum: 1, maximum: 1_000_000 });
     expect(schemas.RateLimitRequest.properties.per_seconds).toMatchObject({ type: 'integer', minimum: 1, maximum: 86_400 });
     for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/events', '/v1/alerts']) {
-      expect(parameter(path, 'limit')).toEqual({ type: 'integer', minimum: 1, maximum: 100 });
+      expect(parameter(path, 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
     }
+    expect(parameter('/v1/api-keys', 'limit')).toMatchObject({ default: 20 });
     expect(parameter('/v1/api-keys', 'starting_after')).toMatchObject({ type: 'string', format: 'uuid' });
     expect(parameter('/v1/alerts', 'starting_after')).toMatchObject({ type: 'string', pattern: '^[0-9a-f]{32}$' });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}$' });

@@ -14,9 +14,8 @@ import { ApiKeyListResponse } from '../../presentation/api-key.response.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
 import { documentListApiKeys, LIST_API_KEYS_PATH } from './list-api-keys.openapi.js';
 import { ListApiKeysQuery } from './list-api-keys.query.js';
-import { parseListApiKeysRequest } from './parse-list-api-keys-request.js';
+import { DEFAULT_PAGE_SIZE, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
 
-const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * GET (and HEAD) /v1/api-keys, served from node:http ahead of express and Nest (an EdgeRoute): a dashboard

@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { jsonContent } from '../../../shared/http/edge-route.js';
 import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
+import { DEFAULT_PAGE_SIZE } from './parse-list-api-keys-request.js';
 import { API_KEY_SECURITY } from '../../../shared/http/security-schemes.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
 import { ERROR_DESCRIPTIONS } from '../../presentation/api-responses.decorator.js';
@@ -30,7 +31,7 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
         in: 'query',
         required: false,
         description: 'Page size.',
-        schema: { type: 'integer', minimum: PAGE_LIMIT.min, maximum: PAGE_LIMIT.max },
+        schema: { type: 'integer', minimum: PAGE_LIMIT.min, maximum: PAGE_LIMIT.max, default: DEFAULT_PAGE_SIZE },
       },
       {
         name: 'starting_after',

@@ -18,6 +18,9 @@ export const LIST_QUERY_MESSAGES = {
   limit: integerRangeMessage('limit', PAGE_LIMIT.min, PAGE_LIMIT.max),
 } as const;
 
+/** The page size when the request names none. */
+export const DEFAULT_PAGE_SIZE = 20;
+
 const KNOWN = new Set(['limit', 'starting_after', 'status']);
 const isStatus = (value: unknown): value is KeyStatus => (KEY_STATUSES as readonly unknown[]).includes(value);
 
