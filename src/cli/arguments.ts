@@ -1,10 +1,11 @@
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
+import { parseRfc3339 } from '../shared/http/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const WITHOUT_SECONDS = /^(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2})(?=[Zz+-])/;
 
 /** Parsers for commander: each throws InvalidArgumentError, which the CLI reports as a usage error (exit 2). */
 export function accountId(text: string): string {
@@ -24,9 +25,11 @@ export function pageLimit(text: string): number {
   return Number(text);
 }
 
+/** The API's rule for a date-time (RFC 3339: a real calendar day, a zone), with the seconds optional here. */
 export function instant(text: string): Date {
-  if (!INSTANT.test(text) || Number.isNaN(Date.parse(text))) throw new InvalidArgumentError('an instant is ISO 8601 with a zone, e.g. 2026-01-31T12:00:00Z');
-  return new Date(text);
+  const parsed = parseRfc3339(text.replace(WITHOUT_SECONDS, '$1:00'));
+  if (parsed === null) throw new InvalidArgumentError('an instant is ISO 8601 with a zone, e.g. 2026-01-31T12:00:00Z');
+  return parsed;
 }
 
 export function rateLimit(text: string): KeyRateLimit {
