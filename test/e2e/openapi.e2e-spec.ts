@@ -20,14 +20,14 @@ describe('OpenAPI document', () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     // 403 on every authenticated route: a key without the permission the route needs, or used from an address it may not be.
     expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '429', '500', '503']);
-    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '429', '500', '503']);
-    expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '429', '500', '503']);
-    expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '403', '404', '429', '500', '503']);
-    expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '403', '404', '409', '412', '429', '500', '503']);
+    expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'patch')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}/roll', 'post')).toEqual(['201', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
-    expect(statuses('/v1/api-keys/{api_key_id}/disable', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '412', '429', '500', '503']);
-    expect(statuses('/v1/api-keys/{api_key_id}/enable', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '412', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}/disable', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/api-keys/{api_key_id}/enable', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/keys/verify', 'post')).toEqual(['200', '400', '401', '404', '413', '415', '429', '500']);
     const authenticated = [
       ['/v1/api-keys', 'post'],

@@ -10,17 +10,20 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'The key is revoked, expired or already rolled; or a concurrency race that retrying could not resolve.',
   412: 'If-Match does not name the key\'s current ETag: it changed since; nothing was changed.',
   413: 'Request body too large.',
-  415: 'Request body is not JSON.',
+  415: 'Request body is not UTF-8 JSON, or its Content-Encoding is not identity, gzip or deflate.',
   429: 'Rate limit of the key exceeded, or too many failed authentications from this address (see Retry-After).',
   500: 'Internal error.',
   503: 'A store is unavailable or the change is not yet visible.',
 };
 
-/** Declares the bearer scheme and the error statuses a route can answer. */
+/**
+ * Declares the bearer scheme and the error statuses a route can answer: 413 and 415 on every route, as any
+ * request may carry a body, which is read (and may be refused) even where the route takes none.
+ */
 export function AuthenticatedRoute(...statuses: number[]) {
   return applyDecorators(
     ApiBearerAuth(),
-    ...[401, 403, 500, 503, ...statuses].map((status) =>
+    ...[...new Set([401, 403, 413, 415, 500, 503, ...statuses])].map((status) =>
       ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponse }),
     ),
   );

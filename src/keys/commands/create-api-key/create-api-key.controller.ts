@@ -33,7 +33,7 @@ export class CreateApiKeyController {
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
-  @AuthenticatedRoute(400, 413, 415, 429)
+  @AuthenticatedRoute(400, 429)
   async create(
     @Body() body: CreateApiKeyRequest,
     @CurrentPrincipal() principal: Principal,

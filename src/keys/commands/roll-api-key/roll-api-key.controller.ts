@@ -38,7 +38,7 @@ export class RollApiKeyController {
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiCreatedResponse({ type: RolledApiKeyResponse })
   @IfMatchHeader()
-  @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
+  @AuthenticatedRoute(400, 404, 409, 412, 429)
   async roll(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Body() body: RollApiKeyRequest,

@@ -36,7 +36,7 @@ export class UpdateApiKeyController {
   @IfMatchHeader()
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
-  @AuthenticatedRoute(400, 404, 409, 412, 413, 415, 429)
+  @AuthenticatedRoute(400, 404, 409, 412, 429)
   async update(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Body() body: UpdateApiKeyRequest,

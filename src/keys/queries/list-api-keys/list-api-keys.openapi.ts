@@ -12,7 +12,7 @@ type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 
 
 /** The statuses the listing can answer besides 200: those of every authenticated route, and a bad query or cursor. */
-const ERROR_STATUSES = [400, 401, 403, 404, 429, 500, 503];
+const ERROR_STATUSES = [400, 401, 403, 404, 413, 415, 429, 500, 503];
 
 /**
  * The listing is served outside Nest's router, so no controller describes it: this entry does, beside the
