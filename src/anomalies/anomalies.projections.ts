@@ -16,7 +16,8 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 /** Detection, the alerts view, and delivery of each alert to the configured webhook. */
 export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
-  viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
+  // Statistics, not a read model: on a shared store every instance's alert views trail alike, and no change waits for them.
+  viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread', role: 'statistics' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
   {
     name: ANOMALY_DETECTOR,
     eventTypes: DETECTOR_INPUT_TYPES,

@@ -10,7 +10,7 @@ import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { checkDependency, describeProjection, holdsReadiness } from './readiness.js';
+import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness } from './readiness.js';
 
 @ApiTags('Health')
 @Controller('health')
@@ -45,10 +45,11 @@ export class HealthController {
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     try {
+      const readModel = await checkDependency(() => this.readModels.ping());
       return await this.health.check([
         () => this.dependency('event_store', () => this.store.ping()),
-        () => this.dependency('read_model', () => this.readModels.ping()),
-        () => this.projectionsIndicator(),
+        () => this.readModelIndicator(readModel),
+        () => this.projectionsIndicator(readModel.status === 'up'),
         () => this.rateLimitsIndicator(),
       ]);
     } catch (error) {
@@ -67,6 +68,16 @@ export class HealthController {
   }
 
   /**
+   * Reported, never unready: what requests read comes from memory kept current from the log (authentication,
+   * verification, the listing, every change); only a key's page and the alerts need the store, and answer 503 on
+   * every instance alike, for the read-model store is shared. Taking every instance out of the balancer would turn
+   * that into a full outage.
+   */
+  private readModelIndicator(check: DependencyCheck) {
+    return this.indicators.check('read_model').up({ reachable: check.status === 'up', ...(check.error ? { error: check.error } : {}) });
+  }
+
+  /**
    * Always up: with Redis unreachable the instance still serves correctly, limits counted per instance, and
    * taking every instance out of the balancer at once would turn a Redis outage into a full one.
    */
@@ -75,13 +86,13 @@ export class HealthController {
     return this.indicators.check('rate_limits').up({ sharing: mode, ...why });
   }
 
-  private async projectionsIndicator() {
+  private async projectionsIndicator(readModelReachable: boolean) {
     const indicator = this.indicators.check('projections');
     try {
       const limits = { maxLagEvents: this.config.READINESS_MAX_LAG_EVENTS, maxLagMs: this.config.READINESS_MAX_LAG_MS };
       const projections = (await this.projections.lag()).map((lag) => describeProjection(lag, limits));
       const details = { projections, max_lag_events: limits.maxLagEvents, max_lag_ms: limits.maxLagMs };
-      return projections.some((p) => holdsReadiness(p.role, p.status)) ? indicator.down(details) : indicator.up(details);
+      return projections.some((p) => holdsReadiness(p.role, p.status, readModelReachable)) ? indicator.down(details) : indicator.up(details);
     } catch (error) {
       return indicator.down({ error: error instanceof Error ? error.message : String(error) });
     }

@@ -44,4 +44,14 @@ describe('holdsReadiness', () => {
   ] as const)('%s %s: %s', (role, health, expected) => {
     expect(holdsReadiness(role, health)).toBe(expected);
   });
+
+  it.each([
+    ['read-model', 'down', true],
+    ['read-model', 'lagging', true],
+    ['statistics', 'down', false],
+    ['background', 'down', false],
+    ['statistics', 'lagging', false],
+  ] as const)('with the read-model store unreachable, %s %s: %s', (role, health, expected) => {
+    expect(holdsReadiness(role, health, false)).toBe(expected);
+  });
 });

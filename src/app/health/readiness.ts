@@ -40,10 +40,13 @@ export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 
 
 /**
  * Whether a projection in this state makes the instance unready: stopped, or a read model lagging, so a balancer
- * stops sending reads that would miss recent writes. Statistics lagging are reported, not acted on.
+ * stops sending reads that would miss recent writes. Statistics lagging are reported, not acted on. While the
+ * read-model store cannot be reached, the statistics and background work it stops are reported, not acted on
+ * either: they stopped for a store every instance shares, and resume by themselves; the key table needs no store.
  */
-export function holdsReadiness(role: ProjectionLag['role'], health: ReturnType<typeof projectionHealth>): boolean {
-  return health === 'down' || (health === 'lagging' && role === 'read-model');
+export function holdsReadiness(role: ProjectionLag['role'], health: ReturnType<typeof projectionHealth>, readModelReachable = true): boolean {
+  if (health === 'down') return readModelReachable || role === 'read-model';
+  return health === 'lagging' && role === 'read-model';
 }
 
 export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
