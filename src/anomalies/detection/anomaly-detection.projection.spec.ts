@@ -63,6 +63,84 @@ describe('AnomalyDetectionProjection snapshots', () => {
     expect(await other.checkpoint()).toBeNull();
   });
 
+  describe('after a change of thresholds', () => {
+    const A = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 5 };
+    const B = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 3 };
+    /** Failures of unknown keys from one address, one a second from `startMs`. */
+    const failures = (store: InMemoryEventStore, ip: string, count: number, startMs: number) =>
+      store.appendToStream(
+        'auth_failures-2026-03-02',
+        Array.from({ length: count }, (_, i) => ({
+          type: 'AuthenticationFailed',
+          schemaVersion: 1,
+          data: { failedAt: new Date(startMs + i * 1000).toISOString(), requestId: `${ip}-${startMs}-${i}`, ip, userAgent: null, method: 'GET', path: '/p', reason: 'unknown', keyId: null, accountId: null },
+        })),
+        'any',
+      );
+    const inputs = (store: InMemoryEventStore, after: number | null) =>
+      store.readAll({ after, maxCount: 10_000, types: ['AuthenticationFailed'] });
+    const windowsOf = async (store: InMemoryEventStore) => (await alerts(store)).map((a) => [a.ip, a.windowEnd]);
+
+    it('raises nothing for the events judged before the restart, and judges later ones by the new thresholds', async () => {
+      const store = new InMemoryEventStore();
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      await failures(store, '203.0.113.1', 5, T0);
+      const first = new AnomalyDetectionProjection(store, A, snapshots, clock);
+      await first.checkpoint();
+      await first.handle(await inputs(store, null));
+      await first.close();
+      const judged = await windowsOf(store);
+      expect(judged).toEqual([['203.0.113.1', new Date(T0 + 4000).toISOString()]]);
+
+      // Under B the old burst would have been complete at its third failure: another window, so another alert id.
+      const second = new AnomalyDetectionProjection(store, B, snapshots, clock);
+      expect(await second.checkpoint()).toBeNull();
+      await second.handle(await inputs(store, null));
+      expect(await windowsOf(store)).toEqual(judged);
+
+      await failures(store, '203.0.113.2', 3, T0 + MINUTE);
+      const old = (await snapshots.load())!.position;
+      await second.handle(await inputs(store, old));
+      expect(await windowsOf(store)).toEqual([...judged, ['203.0.113.2', new Date(T0 + MINUTE + 2000).toISOString()]]);
+    });
+
+    it('keeps the old snapshot when stopped before it has rebuilt up to it, so the next start still knows what was judged', async () => {
+      const store = new InMemoryEventStore();
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      await failures(store, '203.0.113.1', 5, T0);
+      const first = new AnomalyDetectionProjection(store, A, snapshots, clock);
+      await first.checkpoint();
+      await first.handle(await inputs(store, null));
+      await first.close();
+      const judged = await snapshots.load();
+
+      const interrupted = new AnomalyDetectionProjection(store, B, snapshots, clock);
+      await interrupted.checkpoint();
+      await interrupted.handle((await inputs(store, null)).slice(0, 2));
+      await interrupted.close();
+      expect(await snapshots.load()).toEqual(judged);
+
+      const resumed = new AnomalyDetectionProjection(store, B, snapshots, clock);
+      expect(await resumed.checkpoint()).toBeNull();
+      await resumed.handle(await inputs(store, null));
+      await resumed.close();
+      expect((await alerts(store)).map((a) => a.ip)).toEqual(['203.0.113.1']);
+      expect((await snapshots.load())?.position).toBe(judged?.position);
+      expect((await snapshots.load())?.state).not.toBe(judged?.state);
+    });
+
+    it('judges the whole log when it has no snapshot at all (a new store): alerts already in the log keep their ids', async () => {
+      const store = new InMemoryEventStore();
+      await failures(store, '203.0.113.1', 5, T0);
+      for (let run = 0; run < 2; run++) {
+        const fresh = new AnomalyDetectionProjection(store, A, new InMemoryDetectorSnapshotStore(), clock);
+        expect(await fresh.checkpoint()).toBeNull();
+        await fresh.handle(await inputs(store, null));
+        expect(await windowsOf(store)).toEqual([['203.0.113.1', new Date(T0 + 4000).toISOString()]]);
+      }
+    });
+  });
+
   it('saves a snapshot once the interval has passed, and not before', async () => {
     const { store, events } = await logWithSpike();
     const snapshots = new InMemoryDetectorSnapshotStore();

@@ -25,7 +25,10 @@ export interface SnapshotOptions {
  * is refused by the store, so every alert exists exactly once. The detector's state lives in memory; a
  * snapshot of it is saved at most every minute (less often when saving it takes long) and when the
  * thread stops, and a start resumes from the snapshot (or replays the log from its start when there is
- * none, or it was taken under other thresholds). A snapshot that cannot be saved is reported and tried
+ * none, or it was taken under other thresholds or an older format). A snapshot that cannot be restored
+ * still says how far the detector had judged the log: the replay rebuilds the state silently up to there,
+ * so new thresholds apply from then on and never re-judge old events (their findings would be new windows,
+ * so new alert ids, for incidents already alerted). A snapshot that cannot be saved is reported and tried
  * again an interval later: it only shortens a future start, so it never holds detection up.
  */
 export class AnomalyDetectionProjection implements Projection {
@@ -39,6 +42,12 @@ export class AnomalyDetectionProjection implements Projection {
   private unrecorded: AnomalyDetectedData[] = [];
   /** The last log position folded into the state. */
   private position: number | null = null;
+  /**
+   * The position an unusable snapshot had judged up to: events up to it are folded in without raising anything.
+   * No snapshot is saved before the state has reached it, so a stop on the way leaves that snapshot, and its
+   * position, in place.
+   */
+  private judgedUntil: number | null = null;
   private snapshotPosition: number | null = null;
   private snapshotSavedAtMs: number;
   private snapshotCostMs = 0;
@@ -58,6 +67,7 @@ export class AnomalyDetectionProjection implements Projection {
     this.state = restored ?? initialDetectorState();
     this.unrecorded = [];
     this.position = restored ? snapshot.position : null;
+    this.judgedUntil = snapshot && !restored ? snapshot.position : null;
     this.snapshotPosition = this.position;
     return this.position;
   }
@@ -69,7 +79,7 @@ export class AnomalyDetectionProjection implements Projection {
       if (this.position !== null && event.position <= this.position) continue;
       const findings = detect(this.state, event as unknown as DetectorInput, this.thresholds);
       this.position = event.position;
-      if (findings.length === 0) continue;
+      if (findings.length === 0 || this.alreadyJudged(event.position)) continue;
       this.unrecorded.push(...findings);
       await this.recordUnrecorded();
     }
@@ -85,6 +95,7 @@ export class AnomalyDetectionProjection implements Projection {
     this.state = initialDetectorState();
     this.unrecorded = [];
     this.position = null;
+    this.judgedUntil = null;
     this.snapshotPosition = null;
     await this.snapshots.clear();
   }
@@ -107,12 +118,17 @@ export class AnomalyDetectionProjection implements Projection {
 
   private async saveSnapshot(): Promise<void> {
     if (this.position === null || this.position === this.snapshotPosition || this.unrecorded.length > 0) return;
+    if (this.judgedUntil !== null && this.position < this.judgedUntil) return;
     const position = this.position;
     const startedMs = this.options.now();
     await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
     this.snapshotPosition = position;
     this.snapshotSavedAtMs = this.options.now();
     this.snapshotCostMs = this.snapshotSavedAtMs - startedMs;
+  }
+
+  private alreadyJudged(position: number): boolean {
+    return this.judgedUntil !== null && position <= this.judgedUntil;
   }
 
   private async recordUnrecorded(): Promise<void> {
