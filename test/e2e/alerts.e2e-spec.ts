@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
+import { createKey } from '../support/keys.js';
 import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp } from '../support/test-app.js';
@@ -94,6 +95,36 @@ describe('Anomaly alerts', () => {
       expect(cli('--rule', 'failed_auth_burst').stdout).toBe(unowned.stdout);
       expect(cli('--rule', 'rate_spike').stdout).toBe('');
       expect(cli('--rule', 'bogus').status).toBe(2);
+    } finally {
+      await t.destroy();
+    }
+  });
+
+  it("lists a burst of refused uses of a known key (from a forbidden address) for the key's own account", async () => {
+    const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
+    const t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000, ANOMALY_THRESHOLDS: JSON.stringify({ failedAuthBurstCount: 4 }) } });
+    try {
+      const admin = await t.bootstrapKey('acme');
+      const other = await t.bootstrapKey('globex');
+      const fenced = await createKey(t, admin.key, { allowed_ips: ['203.0.113.0/24'] });
+      for (let i = 0; i < 4; i++) {
+        const answer = await request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key: fenced.key, context: { ip: '10.12.0.1' } }).expect(200);
+        expect(answer.body).toEqual({ valid: false, code: 'FORBIDDEN' });
+      }
+      await flushUsage(t);
+      let alerts: Record<string, unknown>[] = [];
+      await eventually(async () => {
+        alerts = (await request(t.http).get('/v1/alerts').set(bearer(admin.key)).expect(200)).body.data;
+        expect(alerts).toHaveLength(1);
+      });
+      expect(alerts[0]).toMatchObject({
+        rule: 'failed_auth_burst',
+        key_id: fenced.id,
+        ip: '10.12.0.1',
+        evidence: expect.objectContaining({ reason: 'forbidden_address', failures: 4, threshold: 4 }),
+      });
+      expect((await request(t.http).get('/v1/alerts').set(bearer(other.key)).expect(200)).body.data).toEqual([]);
+      expect(JSON.stringify(alerts[0])).not.toContain(fenced.key.slice(12));
     } finally {
       await t.destroy();
     }

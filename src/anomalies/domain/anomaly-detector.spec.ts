@@ -336,6 +336,63 @@ describe('anomaly detector', () => {
       const { findings } = run([...burst(20, T0, SECOND), ...burst(20, T0 + 2 * MINUTE, SECOND)]);
       expect(findings.map((f) => f.windowEnd)).toEqual([iso(T0 + 19 * SECOND), iso(T0 + 2 * MINUTE + 19 * SECOND)]);
     });
+
+    describe('of a recognised key', () => {
+      const refused = (count: number, startMs: number, reason: AuthenticationFailureReason, keyId = KEY) =>
+        Array.from({ length: count }, (_, i) => failed(startMs + i * SECOND, `10.12.${i}.1`, reason, keyId));
+
+      it('counts the refused uses of one key, from any addresses, and alerts the key and its account', () => {
+        const { findings } = run([created(T0 - HOUR), ...refused(25, T0, 'forbidden_address')]);
+        expect(findings).toEqual([
+          expect.objectContaining({
+            rule: 'failed_auth_burst',
+            keyId: KEY,
+            accountId: ACCOUNT,
+            ip: '10.12.19.1',
+            windowStart: iso(T0 + 19 * SECOND - 60 * SECOND),
+            windowEnd: iso(T0 + 19 * SECOND),
+            evidence: expect.objectContaining({ reason: 'forbidden_address', failures: 20, threshold: 20, windowSeconds: 60 }),
+          }),
+        ]);
+      });
+
+      it('counts them on the key only: from one address, no unowned burst of that address as well', () => {
+        const events = Array.from({ length: 20 }, (_, i) => failed(T0 + i * SECOND, '10.12.0.1', 'insufficient_permissions', KEY));
+        expect(run(events).findings.map((f) => [f.keyId, f.accountId])).toEqual([[KEY, ACCOUNT]]);
+      });
+
+      it('counts each reason apart, and each key apart', () => {
+        const mixed = [...refused(19, T0, 'forbidden_address'), ...refused(1, T0 + 30 * SECOND, 'insufficient_permissions')];
+        expect(run(mixed).findings).toEqual([]);
+        const twoKeys = [...refused(10, T0, 'disabled'), ...refused(10, T0, 'disabled', 'key-2')];
+        expect(run(twoKeys).findings).toEqual([]);
+        const both = run([...refused(20, T0, 'expired'), ...refused(20, T0, 'disabled')]).findings;
+        expect(both.map((f) => f.evidence.reason)).toEqual(['expired', 'disabled']);
+        expect(both[0].alertId).not.toBe(both[1].alertId);
+      });
+
+      it('fires once per window, again after it, with ids from rule, key, reason and window', () => {
+        const { findings } = run([...refused(30, T0, 'forbidden_address'), ...refused(20, T0 + 2 * MINUTE, 'forbidden_address')]);
+        expect(findings.map((f) => f.windowEnd)).toEqual([iso(T0 + 19 * SECOND), iso(T0 + 2 * MINUTE + 19 * SECOND)]);
+        const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+        expect(findings[0].alertId).toBe(id(`failed_auth_burst|${KEY}|forbidden_address|${findings[0].windowStart}`));
+        expect(run([...refused(30, T0, 'forbidden_address')]).findings[0].alertId).toBe(findings[0].alertId);
+      });
+
+      it('alerts a burst of a revoked key to its owner too, beside the hourly revoked_key_used', () => {
+        const { findings } = run([created(T0 - HOUR), revoked(T0 - MINUTE), ...refused(20, T0, 'revoked')]);
+        expect(findings.map((f) => [f.rule, f.keyId, f.accountId])).toEqual([
+          ['revoked_key_used', KEY, ACCOUNT],
+          ['failed_auth_burst', KEY, ACCOUNT],
+        ]);
+      });
+
+      it('keeps what it counts through a snapshot', () => {
+        const first = run(refused(10, T0, 'forbidden_address'));
+        const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+        expect(run(refused(10, T0 + 10 * SECOND, 'forbidden_address'), DEFAULT_ANOMALY_THRESHOLDS, restored).findings).toHaveLength(1);
+      });
+    });
   });
 
   describe('ordinary traffic', () => {
@@ -442,7 +499,7 @@ describe('anomaly detector', () => {
     it('ignores a snapshot taken under other thresholds, in another format, or cut short', () => {
       const text = serializeDetectorState(run(mixed()).state, DEFAULT_ANOMALY_THRESHOLDS);
       expect(restoreDetectorState(text, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 4 })).toBeNull();
-      expect(restoreDetectorState(text.replace('"version":1', '"version":0'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":0'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
       expect(restoreDetectorState(text.slice(0, text.length / 2), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 

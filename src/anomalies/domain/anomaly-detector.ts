@@ -6,7 +6,7 @@ import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-th
 import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
 import { canonicalAddress } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
-import { failedAuthBurst } from './rules/failed-auth-burst.js';
+import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
@@ -121,20 +121,18 @@ function onAuthenticationFailed(
 ): AnomalyDetectedData[] {
   const address = addressOf(data.ip);
   const findings: AnomalyDetectedData[] = [];
-  if (data.reason === 'revoked' && data.keyId !== null) {
-    const known = state.keys.get(data.keyId);
-    const key = known ?? newKeyState(data.accountId);
-    const found = revokedKeyUsed(key, { ...data, keyId: data.keyId }, atMs, address);
-    if (found !== null) {
-      // A key the detector never saw is remembered only once it raised something.
-      if (known === undefined) state.keys.set(data.keyId, key);
-      findings.push(found);
-    }
-  }
-  if (address !== null) {
+  if (data.keyId !== null) {
+    // A recognised key: its refused uses are its owner's to see, counted on the key, not on the address.
+    const failure = { ...data, keyId: data.keyId };
+    const key = keyState(state, data.keyId, data.accountId);
+    const revokedUse = revokedKeyUsed(key, failure, atMs, address);
+    if (revokedUse !== null) findings.push(revokedUse);
+    const burst = failedAuthBurstOfKey(key, failure, address, atMs, t);
+    if (burst !== null) findings.push(burst);
+  } else if (address !== null) {
     let ip = state.ips.get(address);
     if (ip === undefined) state.ips.set(address, (ip = { times: [], quietUntilMs: null }));
-    const found = failedAuthBurst(ip, address, atMs, data.requestId, t);
+    const found = failedAuthBurstFromAddress(ip, address, atMs, data.requestId, t);
     if (found !== null) findings.push(found);
   }
   return findings;
@@ -148,6 +146,7 @@ function revoked(key: KeyState, atMs: number): KeyState {
     lastUseMs: key.lastUseMs,
     revokedAtMs: atMs,
     revokedAlertHour: key.revokedAlertHour,
+    failures: key.failures,
   };
 }
 

@@ -20,7 +20,10 @@ export interface AnomalyThresholds {
   maxKnownNetworks: number;
   /** dormant_key_active: a use at least this many days after the previous use (or after creation, if never used). */
   dormantDays: number;
-  /** failed_auth_burst: this many failed authentications from one client address inside the window. */
+  /**
+   * failed_auth_burst: this many refused uses of one recognised key for one reason, or failed authentications
+   * naming no known key from one client address, inside the window.
+   */
   failedAuthBurstCount: number;
   /** failed_auth_burst: the sliding window, in seconds. */
   failedAuthBurstWindowSeconds: number;

@@ -1,13 +1,14 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
-import type { DetectorState, IpFailures, KeyState, MinuteBucket } from './detector-state.js';
+import type { DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
 
 /** Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed. */
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 
-interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks'> {
+interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];
   addresses: [string, number][];
   networks: string[];
+  failures: [string, FailureBurst][];
 }
 
 interface SnapshotJson {
@@ -16,7 +17,7 @@ interface SnapshotJson {
   latestMs: number | null;
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
-  ips: [string, IpFailures][];
+  ips: [string, FailureBurst][];
 }
 
 /** The detector's whole memory as one JSON text, with the thresholds it was built under. */
@@ -28,7 +29,13 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
     ipsSweptAtMs: state.ipsSweptAtMs,
     keys: [...state.keys].map(([id, key]) => [
       id,
-      { ...key, minutes: [...key.minutes], addresses: [...key.addresses], networks: [...key.networks] },
+      {
+        ...key,
+        minutes: [...key.minutes],
+        addresses: [...key.addresses],
+        networks: [...key.networks],
+        failures: [...key.failures],
+      },
     ]),
     ips: [...state.ips],
   };
@@ -49,9 +56,15 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
   if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
   const keys = new Map<string, KeyState>();
   for (const [id, key] of snapshot.keys) {
-    keys.set(id, { ...key, minutes: new Map(key.minutes), addresses: new Map(key.addresses), networks: new Set(key.networks) });
+    keys.set(id, {
+      ...key,
+      minutes: new Map(key.minutes),
+      addresses: new Map(key.addresses),
+      networks: new Set(key.networks),
+      failures: new Map(key.failures),
+    });
   }
-  const ips = new Map<string, IpFailures>(snapshot.ips);
+  const ips = new Map<string, FailureBurst>(snapshot.ips);
   return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs };
 }
 

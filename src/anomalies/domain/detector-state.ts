@@ -30,18 +30,25 @@ export interface KeyState {
   readonly networks: Set<string>;
   /** Epoch hour of the last revoked_key_used finding. */
   revokedAlertHour: number | null;
+  /** Refused uses of this key, by reason (failed_auth_burst of a recognised key); reasons idle a window are dropped. */
+  readonly failures: Map<string, FailureBurst>;
 }
 
-/** Failed authentications from one client address: the most recent failedAuthBurstCount times inside the window. */
-export interface IpFailures {
+/**
+ * Failed authentications of one subject (a client address, or a recognised key and reason): the most recent
+ * failedAuthBurstCount times inside the window.
+ */
+export interface FailureBurst {
   /** Sorted, oldest first. */
   readonly times: number[];
+  /** No failed_auth_burst finding for this subject before this time: one finding per window. */
   quietUntilMs: number | null;
 }
 
 export interface DetectorState {
   readonly keys: Map<string, KeyState>;
-  readonly ips: Map<string, IpFailures>;
+  /** Failures that named no recognised key, by canonical client address. */
+  readonly ips: Map<string, FailureBurst>;
   /** Latest event time seen; addresses idle for a whole burst window are swept as it advances. */
   latestMs: number | null;
   ipsSweptAtMs: number | null;
@@ -64,6 +71,7 @@ export function newKeyState(accountId: string | null): KeyState {
     addressesQuietUntilMs: null,
     networks: new Set(),
     revokedAlertHour: null,
+    failures: new Map(),
   };
 }
 
@@ -75,6 +83,7 @@ export interface DetectorStateSize {
   maxAddressesPerKey: number;
   maxNetworksPerKey: number;
   maxFailureTimesPerIp: number;
+  maxFailureTimesPerKey: number;
   totalEntries: number;
 }
 
@@ -86,6 +95,7 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     maxAddressesPerKey: 0,
     maxNetworksPerKey: 0,
     maxFailureTimesPerIp: 0,
+    maxFailureTimesPerKey: 0,
     totalEntries: 0,
   };
   for (const key of state.keys.values()) {
@@ -93,6 +103,10 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     size.maxAddressesPerKey = Math.max(size.maxAddressesPerKey, key.addresses.size);
     size.maxNetworksPerKey = Math.max(size.maxNetworksPerKey, key.networks.size);
     size.totalEntries += 1 + key.minutes.size + key.addresses.size + key.networks.size;
+    let failureTimes = 0;
+    for (const burst of key.failures.values()) failureTimes += burst.times.length;
+    size.maxFailureTimesPerKey = Math.max(size.maxFailureTimesPerKey, failureTimes);
+    size.totalEntries += key.failures.size + failureTimes;
   }
   for (const ip of state.ips.values()) {
     size.maxFailureTimesPerIp = Math.max(size.maxFailureTimesPerIp, ip.times.length);
