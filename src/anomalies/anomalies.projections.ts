@@ -12,6 +12,9 @@ import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js'
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection } from './projection/alert-projection.js';
 
+/** A receiver that has not answered by then is counted as failed and gets the alert again. */
+export const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Detection, the alerts view, and delivery of each alert to the configured webhook. */
@@ -40,7 +43,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
     role: 'background',
     // Delivery is a side effect with its own checkpoint: a rebuild must never send an alert again.
     rebuiltByReplay: false,
-    open: async ({ store, storage, config }) => {
+    open: async ({ store, storage, config, log }) => {
       const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = config;
       if (!url || !secret) return null;
       const checkpoints = await storage.deliveryCheckpointStore();
@@ -49,7 +52,14 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
         await checkpoints.save(ALERT_WEBHOOK_DELIVERY, (await store.headPosition()) ?? 0);
       }
       return new AlertWebhookDelivery(
-        { url, secret, timeoutMs: 10_000, retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 } },
+        {
+          url,
+          secret,
+          timeoutMs: ALERT_WEBHOOK_TIMEOUT_MS,
+          retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 },
+          // Each failed attempt (warn) and a delivery after failures (log): alert id, attempt, status or error code.
+          onLog: log,
+        },
         checkpoints,
       );
     },

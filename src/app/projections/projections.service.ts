@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { ModuleRef } from '@nestjs/core';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
-import type { ProjectionContext, ProjectionDeclaration } from '../../shared/projections/projection-declaration.js';
+import type { ProjectionContext, ProjectionDeclaration, ProjectionLog } from '../../shared/projections/projection-declaration.js';
 import { ProjectionProgress } from '../../shared/projections/projection-progress.js';
 import { ProjectionRunner, type ProjectionStatus } from '../../shared/projections/projection-runner.js';
 import { GENERATION_SWITCH, type GenerationSwitch } from '../../shared/storage/generation-switch.js';
@@ -48,7 +48,7 @@ export interface ProjectionLag extends ProjectionStatus {
 @Injectable()
 export class ProjectionsService extends ProjectionProgress implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projections');
-  private readonly log = (level: 'warn' | 'error', message: string) => this.logger[level](message);
+  private readonly log: ProjectionLog = (level, message) => this.logger[level](message);
   private readonly thread: ProjectionThread;
   private local: LocalRunner[] = [];
   private watched: Watched[] = [];

@@ -1,3 +1,4 @@
+import type { ProjectionLog } from '../../shared/projections/projection-declaration.js';
 import type { Environment } from '../../shared/config/environment.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { openReadModelStorage, type ReadModelSettings, type Storage } from '../storage/storage.js';
@@ -8,7 +9,7 @@ import { type RebuildProgress, type RebuildResult, rebuildProjections } from './
 export interface RebuildReadModelsOptions {
   /** Any storage of the configured place: only its generation pointer is used. */
   live: Storage;
-  log(level: 'warn' | 'error', message: string): void;
+  log: ProjectionLog;
   onProgress?(progress: RebuildProgress): void;
 }
 

@@ -2,7 +2,9 @@ import type { Environment } from '../config/environment.js';
 import type { EventStore } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 
-export type ProjectionLog = (level: 'warn' | 'error', message: string) => void;
+/** 'log' for what an operator may want to read (a delivery that went through after failures), not a problem. */
+export type ProjectionLogLevel = 'log' | 'warn' | 'error';
+export type ProjectionLog = (level: ProjectionLogLevel, message: string) => void;
 
 /** What a declaration builds its projection from: the stores of the thread it runs on, never another's. */
 export interface ProjectionContext<S> {

@@ -1,4 +1,5 @@
 import type { Environment } from '../../../shared/config/environment.js';
+import type { ProjectionLogLevel } from '../../../shared/projections/projection-declaration.js';
 import type { ProjectionStatus } from '../../../shared/projections/projection-runner.js';
 
 export interface ProjectionThreadData {
@@ -10,7 +11,7 @@ export interface ProjectionThreadData {
 
 export type ProjectionThreadMessage =
   | { kind: 'status'; statuses: ProjectionStatus[] }
-  | { kind: 'log'; level: 'warn' | 'error'; message: string }
+  | { kind: 'log'; level: ProjectionLogLevel; message: string }
   | { kind: 'published'; projection: string; payload: unknown };
 
 /** What the request thread sends: the types just appended through its connection (null: any), or the order to stop. */

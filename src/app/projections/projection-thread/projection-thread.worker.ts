@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ProjectionLog } from '../../../shared/projections/projection-declaration.js';
 import { ProjectionRunner } from '../../../shared/projections/projection-runner.js';
 import { runAtBackgroundPriority } from '../../../shared/runtime/background-priority.js';
 import { openEventStore, openReadModelStorage } from '../../storage/storage.js';
@@ -15,7 +16,7 @@ runAtBackgroundPriority();
 const port = parentPort!;
 const post = (message: ProjectionThreadMessage) => port.postMessage(message);
 const { config, generation } = workerData as ProjectionThreadData;
-const log = (level: 'warn' | 'error', message: string) => post({ kind: 'log', level, message });
+const log: ProjectionLog = (level, message) => post({ kind: 'log', level, message });
 
 // Appends of the request thread wake this thread's subscriptions to their types ('wake' below); the poll catches other processes.
 const store = await openEventStore(config, { onWarning: (message) => log('warn', message) });

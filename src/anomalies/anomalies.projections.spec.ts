@@ -1,0 +1,61 @@
+import { InMemoryEventStore } from '../infrastructure/in-memory/in-memory-event-store.js';
+import { InMemoryReadModelStorage } from '../infrastructure/in-memory/in-memory-read-model-storage.js';
+import { loadEnvironment } from '../shared/config/environment.js';
+import type { ProjectionLogLevel } from '../shared/projections/projection-declaration.js';
+import { WebhookReceiver } from '../../test/support/webhook-receiver.js';
+import { anomaliesProjections } from './anomalies.projections.js';
+import { ALERT_WEBHOOK_DELIVERY } from './delivery/alert-webhook.projection.js';
+import { ANOMALY_DETECTED, type AnomalyDetectedData } from './domain/anomaly.js';
+
+const SECRET = 'webhook-secret-0123456789';
+
+describe('Alert delivery as the service builds it', () => {
+  it('logs each failed attempt as a warning and the delivery that follows, without the secret, the URL or the body', async () => {
+    const receiver = await WebhookReceiver.start(SECRET);
+    const storage = new InMemoryReadModelStorage();
+    const store = new InMemoryEventStore();
+    const lines: [ProjectionLogLevel, string][] = [];
+    const url = `${receiver.url}/hooks?token=url-credential`;
+    try {
+      const declaration = anomaliesProjections.find((d) => d.name === ALERT_WEBHOOK_DELIVERY)!;
+      const delivery = await declaration.open({
+        store,
+        storage,
+        config: loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: SECRET }),
+        log: (level, message) => lines.push([level, message]),
+        provided: () => {
+          throw new Error('nothing provided');
+        },
+        publish: () => undefined,
+      });
+      const alert: AnomalyDetectedData = {
+        alertId: 'a'.repeat(32),
+        rule: 'failed_auth_burst',
+        keyId: 'key-1',
+        accountId: 'acme',
+        ip: '10.12.0.1',
+        evidence: { reason: 'forbidden_address', failures: 20, marker: 'evidence-marker' },
+        windowStart: '2026-03-02T00:00:00.000Z',
+        windowEnd: '2026-03-02T00:01:00.000Z',
+        detectedAt: '2026-03-02T00:01:00.000Z',
+      };
+      await store.appendToStream(`anomaly-${alert.alertId}`, [{ type: ANOMALY_DETECTED, schemaVersion: 1, data: { ...alert } }], 'no_stream');
+      receiver.failNext(1, 503);
+      await delivery!.handle(await store.readAll({ after: null, maxCount: 10 }));
+
+      expect(receiver.acceptedIds()).toEqual([alert.alertId]);
+      expect(lines).toEqual([
+        ['warn', `Alert ${alert.alertId} attempt 1 failed (HTTP 503); retrying in 500 ms`],
+        ['log', `Alert ${alert.alertId} delivered on attempt 2`],
+      ]);
+      const logged = lines.map(([, message]) => message).join('\n');
+      for (const secretOrBody of [SECRET, receiver.url, 'url-credential', 'evidence-marker', 'forbidden_address']) {
+        expect(logged).not.toContain(secretOrBody);
+      }
+      await delivery!.close?.();
+    } finally {
+      await storage.close();
+      await receiver.close();
+    }
+  });
+});
