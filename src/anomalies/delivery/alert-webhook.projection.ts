@@ -98,8 +98,9 @@ function stoppedError(): Error {
  * Guarantees: at-least-once and in order. The checkpoint is saved after each delivered alert (2xx),
  * so a crash re-sends at most the alert in flight, and a retried batch skips what it already
  * delivered. Instances sharing the checkpoint store send through one of them at a time (a lease), so
- * each alert goes out once unless its sender dies mid-request or loses its lease. Receivers dedupe on
- * the payload `id` / `Idempotency-Key` (the deterministic alert id).
+ * each alert goes out once unless the receiver answers after timeoutMs (it may have acted on it all the
+ * same), or its sender dies mid-request or loses its lease. Receivers dedupe on the payload `id` /
+ * `Idempotency-Key` (the deterministic alert id).
  * A failing webhook (non-2xx, 3xx included since redirects are not followed, network error, timeout)
  * is retried here with capped exponential backoff; after `maxAttemptsPerBatch` handle() throws and
  * the ProjectionRunner resubscribes from the checkpoint with its own backoff, indefinitely: while the
