@@ -13,7 +13,7 @@ import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection } from './projection/alert-projection.js';
 
 /** A receiver that has not answered by then is counted as failed and gets the alert again. */
-export const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
+const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

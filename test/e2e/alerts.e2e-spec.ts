@@ -100,6 +100,46 @@ describe('Anomaly alerts', () => {
     }
   });
 
+  it('raises no alert again for old events after a restart with other thresholds, and judges new ones by them', async () => {
+    const env = (failedAuthBurstCount: number) => ({ AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback', ANOMALY_THRESHOLDS: JSON.stringify({ failedAuthBurstCount }) });
+    const guesses = async (t: { http: Parameters<typeof request>[0] }, count: number, from: string) => {
+      for (let i = 0; i < count; i++) {
+        await request(t.http).get('/v1/api-keys').set(bearer(`sk_guess${String(i).padStart(33, '0')}`)).set('X-Forwarded-For', from).expect(401);
+      }
+    };
+    const alerted = async (app: { get<T>(token: symbol): T }) =>
+      (await app.get<EventStore>(EVENT_STORE).readAll({ after: null, maxCount: 100, types: ['AnomalyDetected'] })).map((e) => [e.data.ip, e.data.windowEnd]);
+    const caughtUp = async (t: { http: Parameters<typeof request>[0] }) =>
+      eventually(async () => {
+        const ready = await request(t.http).get('/health/ready').expect(200);
+        const detector = ready.body.details.projections.projections.find((p: { name: string }) => p.name === 'anomaly-detector');
+        expect(detector.lag_events).toBe(0);
+      });
+
+    const first = await startTestApp({ env: env(5) });
+    await guesses(first, 5, '198.51.100.4');
+    await flushUsage(first);
+    let before: unknown[] = [];
+    await eventually(async () => {
+      before = await alerted(first.app);
+      expect(before).toHaveLength(1);
+    });
+    await first.close();
+
+    // Under 3, the same five failures would make a burst at the third: another window, so another alert id.
+    const second = await startTestApp({ reuse: { dataDir: first.dataDir }, env: env(3) });
+    try {
+      await caughtUp(second);
+      expect(await alerted(second.app)).toEqual(before);
+      await guesses(second, 3, '198.51.100.5');
+      await flushUsage(second);
+      await eventually(async () => expect(await alerted(second.app)).toEqual([...before, ['198.51.100.5', expect.any(String)]]));
+    } finally {
+      await second.close();
+      await first.destroy();
+    }
+  });
+
   it("lists a burst of refused uses of a known key (from a forbidden address) for the key's own account", async () => {
     const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
     const t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000, ANOMALY_THRESHOLDS: JSON.stringify({ failedAuthBurstCount: 4 }) } });
