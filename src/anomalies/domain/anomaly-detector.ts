@@ -127,7 +127,8 @@ function onAuthenticationFailed(
     const key = keyState(state, data.keyId, data.accountId);
     const revokedUse = revokedKeyUsed(key, failure, atMs, address);
     if (revokedUse !== null) findings.push(revokedUse);
-    const burst = failedAuthBurstOfKey(key, failure, address, atMs, t);
+    // A revoked key's uses have their own alert (revoked_key_used, hourly): a burst of them would say it twice.
+    const burst = failure.reason === 'revoked' ? null : failedAuthBurstOfKey(key, failure, address, atMs, t);
     if (burst !== null) findings.push(burst);
   } else if (address !== null) {
     let ip = state.ips.get(address);
