@@ -63,10 +63,15 @@ describe('Dashboard files', () => {
       `${assets}/main.ts`,
       `/dashboard/assets/0000000000000000/main.js`,
       `/dashboard/assets/${version}`,
+      '/dashboard/assets',
+      '/dashboard/assets/',
+      '/dashboard/x',
     ];
     for (const path of attempts) {
       const res = await request(t.http).get(path);
       expect([path, res.status]).toEqual([path, 404]);
+      // The dashboard's headers on its 404s too, those of paths no route serves included.
+      expect([path, res.headers['content-security-policy'], res.headers['x-content-type-options']]).toEqual([path, expect.stringContaining("default-src 'none'"), 'nosniff']);
     }
   });
 
