@@ -22,6 +22,8 @@ export function describeBrokenRule(target: new () => object, error: ValidationEr
     brokenRules.find((candidate) => KIND_RULES.includes(candidate.name)) ?? brokenRules[0];
   if (!rule) return `${setting} is invalid`;
   if (typeof rule.message === 'string') return rule.message;
+  // A rule whose message is a function builds it from its own sentences, never from the value (FollowsRule).
+  if (typeof rule.message === 'function') return error.constraints?.[rule.name] ?? `${setting} is invalid`;
   const bound = (name: string) => rules.find((candidate) => candidate.name === name)?.constraints[0];
   switch (rule.name) {
     case 'isInt':

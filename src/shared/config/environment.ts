@@ -1,11 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { alertWebhookUrlProblem } from './alert-webhook-url.js';
 import { describeBrokenRule } from './broken-rule.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
+import { redisUrlProblem } from './redis-url.js';
+import { FollowsRule } from './setting-rule.js';
 import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
-
-/** redis:// or rediss://, optional credentials, a host name, IPv4 or [IPv6] address, an optional port and database number. */
-const REDIS_URL_RULE = /^rediss?:\/\/([^@\s/]*@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(\/\d{1,2})?\/?$/;
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -139,7 +139,7 @@ export class Environment {
 
   /** Where each alert is POSTed once; unset turns delivery off. */
   @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
+  @FollowsRule('isAlertWebhookUrl', alertWebhookUrlProblem)
   ALERT_WEBHOOK_URL?: string = undefined;
 
   /** Secret that signs each delivery (ParseSphere-Signature header); required with ALERT_WEBHOOK_URL. */
@@ -195,7 +195,7 @@ export class Environment {
 
   /** Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. */
   @IsOptional()
-  @Matches(REDIS_URL_RULE, { message: 'REDIS_URL must be redis://[user:password@]host[:port][/db] or rediss://...' })
+  @FollowsRule('isRedisUrl', redisUrlProblem)
   REDIS_URL?: string = undefined;
 
   /**
