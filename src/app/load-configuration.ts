@@ -1,5 +1,6 @@
 import { checkAnomaliesSettings } from '../anomalies/anomalies.settings.js';
 import { checkEsdbConnectionString } from '../infrastructure/eventstoredb/esdb-connection-string.js';
+import { checkMongoConnectionString } from '../infrastructure/mongodb/mongodb-connection-string.js';
 import { type Environment, loadEnvironment } from '../shared/config/environment.js';
 
 /** Settings whose meaning only a feature knows: each feature's check, run after the generic validation. */
@@ -13,6 +14,8 @@ export function loadConfiguration(raw: Record<string, unknown>): Environment {
   const environment = loadEnvironment(raw);
   // What the EventStoreDB client would only warn about, ignore, or fail on later inside a module factory.
   if (environment.EVENTSTORE_URL) checkEsdbConnectionString(environment.EVENTSTORE_URL);
+  // What the MongoDB driver would refuse only at the first connect, retried forever as a store that is down.
+  if (environment.MONGODB_URL) checkMongoConnectionString(environment.MONGODB_URL);
   for (const check of FEATURE_SETTING_CHECKS) check(environment);
   return environment;
 }

@@ -76,6 +76,12 @@ describe('Configuration', () => {
     ['dist/cli.js', { ANOMALY_THRESHOLDS: '{"spikeFactor": "s3cr3t"}' }, 'ANOMALY_THRESHOLDS'],
     // An option the EventStoreDB client would only warn about and ignore; the string holds a password.
     ['dist/main.js', { EVENTSTORE_URL: 'esdb://admin:s3cr3t@localhost:2113?tlsVerifyCert=false' }, 'EVENTSTORE_URL'],
+    // Strings the MongoDB driver refuses at its first connect: retried forever as a store that is down, before.
+    ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@host:99999' }, 'MONGODB_URL'],
+    ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@@@' }, 'MONGODB_URL'],
+    ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@h/?tls=maybe' }, 'MONGODB_URL'],
+    ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@h/?bogusOpt=1' }, 'MONGODB_URL'],
+    ['dist/cli.js', { MONGODB_URL: 'mongodb://u:s3cr3t@h/?bogusOpt=1' }, 'MONGODB_URL'],
   ])('%s stops at start with one line naming the bad setting %j', (entry, env, name) => {
     const run = spawnSync(process.execPath, [entry, ...(entry === 'dist/cli.js' ? ['history', '00000000-0000-0000-0000-000000000000'] : [])], {
       encoding: 'utf8',

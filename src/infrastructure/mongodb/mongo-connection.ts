@@ -1,20 +1,10 @@
 import { type Db, MongoClient } from 'mongodb';
+import { MONGO_CLIENT_OPTIONS } from './mongo-client-options.js';
 
 export interface MongoConnection {
   client: MongoClient;
   db: Db;
 }
-
-/**
- * Timeouts short enough that, with the server down, a call fails within a few seconds instead
- * of queueing: server selection bounds both connecting and every later operation, and the socket
- * timeout ends calls to a server that accepted the connection but stopped answering.
- */
-const TIMEOUTS = {
-  serverSelectionTimeoutMS: 1500,
-  connectTimeoutMS: 2000,
-  socketTimeoutMS: 5000,
-} as const;
 
 /**
  * Connects and checks the server once, so a wrong URL or a server that is down shows at startup:
@@ -23,7 +13,7 @@ const TIMEOUTS = {
  * (MongoApiKeyReadModel.open takes it over).
  */
 export async function connectMongo(url: string, dbName: string): Promise<MongoConnection> {
-  const client = new MongoClient(url, { ...TIMEOUTS, appName: 'parsesphere-keys' });
+  const client = new MongoClient(url, MONGO_CLIENT_OPTIONS);
   try {
     await client.connect();
   } catch (error) {
