@@ -74,6 +74,9 @@ describe('Configuration', () => {
     // A setting only its feature understands is checked at the same moment, before anything starts.
     ['dist/main.js', { ANOMALY_THRESHOLDS: '{"s3cr3t": 1}' }, 'ANOMALY_THRESHOLDS'],
     ['dist/cli.js', { ANOMALY_THRESHOLDS: '{"spikeFactor": "s3cr3t"}' }, 'ANOMALY_THRESHOLDS'],
+    // A name every object inherits is no threshold; a count is whole (0.5 would make one failure a burst).
+    ['dist/main.js', { ANOMALY_THRESHOLDS: '{"constructor": 5}' }, 'ANOMALY_THRESHOLDS'],
+    ['dist/main.js', { ANOMALY_THRESHOLDS: '{"failedAuthBurstCount": 0.5}' }, 'ANOMALY_THRESHOLDS'],
     // An option the EventStoreDB client would only warn about and ignore; the string holds a password.
     ['dist/main.js', { EVENTSTORE_URL: 'esdb://admin:s3cr3t@localhost:2113?tlsVerifyCert=false' }, 'EVENTSTORE_URL'],
     // Strings the MongoDB driver refuses at its first connect: retried forever as a store that is down, before.

@@ -7,12 +7,30 @@ describe('parseAnomalyThresholds', () => {
     expect(parseAnomalyThresholds('{"spikeFactor": 8}')).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 8 });
   });
 
+  it('takes fractions for what is a factor, a window in seconds, hours or days', () => {
+    const fractional = { spikeFactor: 2.5, manyAddressesWindowSeconds: 0.5, establishedMinHours: 0.5, dormantDays: 1.5, failedAuthBurstWindowSeconds: 7.5 };
+    expect(parseAnomalyThresholds(JSON.stringify(fractional))).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, ...fractional });
+  });
+
   it.each([
     ['not json', /JSON object/],
     ['[1]', /JSON object/],
     ['{"nope": 1}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
     ['{"dormantDays": 0}', /dormantDays must be a positive number/],
     ['{"dormantDays": "30"}', /dormantDays must be a positive number/],
+    // Names every object inherits are not thresholds.
+    ['{"constructor": 5}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
+    ['{"toString": 1}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
+    ['{"hasOwnProperty": 2}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
+    ['{"__proto__": 2}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
+    // Counts are whole: 0.5 failures would make one failure a burst.
+    ['{"failedAuthBurstCount": 0.5}', /^Invalid configuration: ANOMALY_THRESHOLDS: failedAuthBurstCount is a count and must be a whole number of at least 1$/],
+    ['{"manyAddressesCount": 2.5}', /manyAddressesCount is a count and must be a whole number/],
+    ['{"spikeMinRequests": 0.1}', /spikeMinRequests is a count and must be a whole number/],
+    ['{"spikeBaselineMinutes": 1.5}', /spikeBaselineMinutes is a count and must be a whole number/],
+    ['{"spikeMinBaselineMinutes": 0.5}', /spikeMinBaselineMinutes is a count and must be a whole number/],
+    ['{"establishedMinRequests": 99.9}', /establishedMinRequests is a count and must be a whole number/],
+    ['{"maxKnownNetworks": 10.5}', /maxKnownNetworks is a count and must be a whole number/],
   ])('refuses %s', (json, message) => {
     expect(() => parseAnomalyThresholds(json)).toThrow(message);
   });

@@ -1,9 +1,9 @@
 import { InvalidConfigurationError } from '../../shared/config/invalid-configuration.error.js';
-import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
+import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS, WHOLE_NUMBER_THRESHOLDS } from '../domain/anomaly-thresholds.js';
 
 /**
- * Overrides of the defaults from JSON, e.g. `{"spikeFactor": 8, "dormantDays": 60}`. Unknown names and
- * values that are not positive numbers are refused, naming the setting.
+ * Overrides of the defaults from JSON, e.g. `{"spikeFactor": 8, "dormantDays": 60}`. Unknown names, values
+ * that are not positive numbers, and counts that are not whole numbers are refused, naming the setting.
  */
 export function parseAnomalyThresholds(json: string | undefined): AnomalyThresholds {
   if (!json) return { ...DEFAULT_ANOMALY_THRESHOLDS };
@@ -19,13 +19,17 @@ export function parseAnomalyThresholds(json: string | undefined): AnomalyThresho
   const thresholds: AnomalyThresholds = { ...DEFAULT_ANOMALY_THRESHOLDS };
   for (const [name, value] of Object.entries(overrides)) {
     // The unknown name is not repeated: the setting's text is not echoed anywhere.
-    if (!(name in thresholds)) {
+    // Own names only: `in` would take what every object inherits (constructor, toString) for a threshold.
+    if (!Object.hasOwn(DEFAULT_ANOMALY_THRESHOLDS, name)) {
       throw new InvalidConfigurationError(
         `Invalid configuration: ANOMALY_THRESHOLDS may only name ${Object.keys(thresholds).join(', ')}`,
       );
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be a positive number`);
+    }
+    if (WHOLE_NUMBER_THRESHOLDS.has(name as keyof AnomalyThresholds) && !Number.isInteger(value)) {
+      throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} is a count and must be a whole number of at least 1`);
     }
     thresholds[name as keyof AnomalyThresholds] = value;
   }

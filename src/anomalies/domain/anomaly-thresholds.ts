@@ -29,6 +29,20 @@ export interface AnomalyThresholds {
   failedAuthBurstWindowSeconds: number;
 }
 
+/**
+ * Thresholds that count something (requests, addresses, networks, failures, whole minutes of the per-minute
+ * baseline): whole numbers. The others are factors, seconds, hours or days, and may have a fraction.
+ */
+export const WHOLE_NUMBER_THRESHOLDS: ReadonlySet<keyof AnomalyThresholds> = new Set([
+  'spikeMinRequests',
+  'spikeBaselineMinutes',
+  'spikeMinBaselineMinutes',
+  'manyAddressesCount',
+  'establishedMinRequests',
+  'maxKnownNetworks',
+  'failedAuthBurstCount',
+]);
+
 export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({
   spikeMinRequests: 60,
   spikeFactor: 5,
