@@ -1,56 +1,79 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app/app.module.js';
 import { configureApp } from './app/configure-app.js';
 import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
 import { createRootLogger } from './app/observability/root-logger.js';
+import { listen } from './app/start/listen.js';
+import { configuredSecrets, describeStartFailure } from './app/start/start-failure.js';
 import { ServiceExpressAdapter } from './shared/http/express-adapter.js';
 import { CannotListen, waitForStoresAtStart } from './app/start/wait-for-stores-at-start.js';
-import { InvalidConfigurationError } from './shared/config/environment.js';
+import { type Environment, InvalidConfigurationError } from './shared/config/environment.js';
 
+/**
+ * A start that fails ends with one line: `Invalid configuration: …` on stderr for a bad setting (the log
+ * format is a setting), else one `fatal` log line, `cannot start` or `cannot listen`, without a stack or a
+ * secret, and nothing else.
+ */
 async function bootstrap(): Promise<void> {
+  let environment: Environment;
   try {
     // Validated here, once; every module injects this instance.
-    const environment = loadConfiguration(process.env);
-    const startLogger = createRootLogger(environment).child({ context: 'Main' });
-    try {
-      await waitForStoresAtStart(environment, startLogger);
-    } catch (error) {
-      if (!(error instanceof CannotListen)) throw error;
-      startLogger.fatal({ msg: 'cannot listen', host: environment.HOST, port: environment.PORT, code: error.cause.code, error: error.message });
-      process.exit(1);
-    }
-    // Nest's own lines (module init, errors) go through the service's pino logger once it exists.
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), new ServiceExpressAdapter(), {
-      bodyParser: false,
-      bufferLogs: true,
-      abortOnError: false,
-    }).catch((error: unknown) => {
-      // A store that went away between the check and the start, or a file that cannot be opened: one line.
-      startLogger.fatal({ msg: 'cannot start', error: error instanceof Error ? error.message.split('\n')[0] : String(error) });
-      process.exit(1);
-    });
-    const logger = new ServiceLogger(app.get(Logger));
-    app.useLogger(logger);
-    configureApp(app);
-    stopGracefullyOnSignals(app);
-    try {
-      await app.listen(environment.PORT, environment.HOST);
-    } catch (error) {
-      // One line, not a stack: the usual cause (EADDRINUSE, EACCES) is the operator's to fix.
-      logger.fatal({ msg: 'cannot listen', host: environment.HOST, port: environment.PORT, code: (error as NodeJS.ErrnoException).code, error: (error as Error).message }, 'Main');
-      process.exit(1);
-    }
-    logger.log({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}` }, 'Main');
+    environment = loadConfiguration(process.env);
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  const startLogger = createRootLogger(environment).child({ context: 'Main' });
+  const secrets = configuredSecrets(environment);
+  const stop = (msg: string, error: unknown, fields: object = {}): never => {
+    startLogger.fatal({ msg, ...fields, error: describeStartFailure(error, secrets) });
+    process.exit(1);
+  };
+  try {
+    await start(environment, startLogger, stop);
+  } catch (error) {
+    // A store that went away between the check and the start, a file that cannot be opened, a hook that threw.
+    stop('cannot start', error);
+  }
+}
+
+async function start(environment: Environment, startLogger: PinoLogger, stop: (msg: string, error: unknown, fields?: object) => never): Promise<void> {
+  const listenFields = (error: unknown) => ({ host: environment.HOST, port: environment.PORT, code: (error as NodeJS.ErrnoException).code });
+  try {
+    await waitForStoresAtStart(environment, startLogger);
+  } catch (error) {
+    if (!(error instanceof CannotListen)) throw error;
+    stop('cannot listen', error, listenFields(error.cause));
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(environment), new ServiceExpressAdapter(), {
+    bodyParser: false,
+    // Nest's lines wait for the service's logger. When building fails they are dropped, with Nest's own report
+    // of the failure (a coloured stack, whose error may hold a URL and its password): the caller logs the one line.
+    bufferLogs: true,
+    autoFlushLogs: false,
+    abortOnError: false,
+  });
+  app.useLogger(new ServiceLogger(app.get(Logger)));
+  app.flushLogs();
+  configureApp(app);
+  stopGracefullyOnSignals(app);
+  await app.init();
+  try {
+    // Bound here rather than by app.listen, which logs an error line of its own before it rejects.
+    await listen(app.getHttpServer() as Server, environment.PORT, environment.HOST);
+  } catch (error) {
+    // One line, not a stack: the usual cause (EADDRINUSE, EACCES) is the operator's to fix.
+    stop('cannot listen', error, listenFields(error));
+  }
+  startLogger.info({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}` });
 }
 
 /** The address to print: a wildcard bind is reached as localhost from the same machine. */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Environment } from '../../shared/config/environment.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { applyConnectionLimits } from '../../shared/http/connection-limits.js';
+import { listen } from './listen.js';
 import type { StoreWait } from './wait-for-stores.js';
 
 /** What a client is told to wait before trying again while the service waits for its stores. */
@@ -16,13 +17,7 @@ const RETRY_AFTER_SECONDS = 5;
 export async function openStartingServer(environment: Environment, wait: () => StoreWait): Promise<{ close(): Promise<void> }> {
   const server = createServer((req, res) => answer(req, res, wait()));
   applyConnectionLimits(server, environment);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(environment.PORT, environment.HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, environment.PORT, environment.HOST);
   return { close: () => close(server) };
 }
 

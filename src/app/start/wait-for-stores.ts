@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { redactSecrets } from '../../shared/domain/secret-redaction.js';
+import { describeStartFailure } from './start-failure.js';
 import type { StoreProbe } from './store-probes.js';
 
 /** Where the wait stands, for the log and for the readiness answer served meanwhile. */
@@ -51,7 +51,7 @@ export async function waitForStores(
         wait.stores[probe.name] =
           result.status === 'fulfilled'
             ? { technology: probe.technology, status: 'up' }
-            : { technology: probe.technology, status: 'down', error: describe(result.reason) };
+            : { technology: probe.technology, status: 'down', error: describeStartFailure(result.reason) };
       });
       const down = probes.filter((probe) => wait.stores[probe.name].status === 'down').map((probe) => probe.name);
       if (down.length > 0) throw new StoresUnreachable(down);
@@ -71,13 +71,4 @@ export async function waitForStores(
     },
   );
   return wait;
-}
-
-/**
- * The driver's first line: enough to tell "refused" from "timed out" from "authentication failed"; a URL's
- * user and password never reach the log or the readiness answer.
- */
-function describe(reason: unknown): string {
-  const message = reason instanceof Error ? reason.message : String(reason);
-  return redactSecrets(message.split('\n')[0].slice(0, 300)).replace(/(\/\/)[^/@\s]+@/g, '$1[redacted]@');
 }

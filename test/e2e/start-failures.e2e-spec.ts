@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { childEnv } from '../support/child-env.js';
+import { freePort } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const PASSWORD = 's3cr3t-redis-pw';
+
+/** Runs the built service until it exits, with everything it wrote, stdout and stderr, line by line. */
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: childEnv({ HOST: '127.0.0.1', PORT: String(await freePort()), LOG_FORMAT: 'json', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return { code, lines: output.split('\n').filter((line) => line !== '') };
+}
+
+describe('A start that fails', () => {
+  // Redis unreachable does not stop a start: its URL, with a password, is there to be kept out of the line.
+  const redisWithPassword = async () => `redis://keys:${PASSWORD}@127.0.0.1:${await freePort()}`;
+
+  it.each([
+    [
+      'an events.sqlite that is not a database',
+      (dir: string) => {
+        writeFileSync(join(dir, 'events.sqlite'), Buffer.alloc(4096, 'garbage '));
+        return dir;
+      },
+      'file is not a database',
+    ],
+    [
+      'a DATA_DIR that is a file',
+      (dir: string) => {
+        writeFileSync(join(dir, 'a-file'), 'not a directory');
+        return join(dir, 'a-file');
+      },
+      /EEXIST|ENOTDIR/,
+    ],
+  ])('%s: exit code 1 and one JSON fatal line, nothing else, no secret', async (_, prepare, reason) => {
+    const dir = makeTempDir('start-failure');
+    try {
+      const { code, lines } = await runToExit({ DATA_DIR: prepare(dir.path), REDIS_URL: await redisWithPassword(), LOG_LEVEL: 'debug' });
+      expect(code).toBe(1);
+      // Every line is JSON: before, Nest's buffered start-up lines and its coloured stack came out as they were.
+      const parsed = lines.map((line) => JSON.parse(line) as { level: string; msg: string; error: string });
+      expect(parsed).toEqual([expect.objectContaining({ level: 'fatal', msg: 'cannot start', context: 'Main', error: expect.stringMatching(reason) })]);
+      expect(lines.join('\n')).not.toContain(PASSWORD);
+    } finally {
+      dir.remove();
+    }
+  }, 30_000);
+});
