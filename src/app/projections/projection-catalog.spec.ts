@@ -23,7 +23,7 @@ describe('The projection catalog', () => {
       ['api-keys', 'projection-thread', 'background', true],
       ['key-table', 'request-thread', 'read-model', false],
       ['key-usage', 'projection-thread', 'statistics', true],
-      ['alerts', 'request-thread', 'read-model', true],
+      ['alerts', 'request-thread', 'statistics', true],
       ['anomaly-detector', 'projection-thread', 'background', false],
       ['alert-webhook', 'request-thread', 'background', false],
     ]);
