@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
@@ -101,6 +102,8 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
       await t.close();
       const offline = cli(['replay', '--json'], t.dataDir, env);
       expect(JSON.parse(offline.stdout)).toMatchObject({ generation: 2, previous: 1, running_services: 0, dropped: [0, 1] });
+      // Gone for good: no file of a dropped generation comes back, not even empty.
+      if (!t.mongoDb) expect(readdirSync(t.dataDir).filter((name) => name.startsWith('read-model'))).toEqual(['read-model.g2.sqlite', 'read-model.sqlite']);
     } finally {
       await t.destroy();
     }

@@ -10,10 +10,18 @@ import type { WalCheckpointWorkerData } from './wal-checkpointer.js';
 runAtBackgroundPriority();
 const { files, intervalMs } = workerData as WalCheckpointWorkerData;
 const port = parentPort!;
-const databases = files.map((file) => {
-  const db = new Database(file);
+// Only files that exist: the thread may start after a file was deleted (a replay drops the generation it
+// opened at once), and opening the path would create it again, empty.
+const databases = files.flatMap((file) => {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') return [];
+    throw error;
+  }
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return db;
+  return [db];
 });
 
 const stop = checkpointEvery(databases, intervalMs, (message) => port.postMessage(message));
