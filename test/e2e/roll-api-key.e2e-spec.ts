@@ -111,6 +111,31 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     await expectRefusedLikeRevoked(t, old.key);
   });
 
+  it("says when the old key stops working: its expires_at is the grace end, or its own expiry when sooner, or when it went idle", async () => {
+    const never = await createKey(t, admin);
+    const rolled = (await roll(never.id, { grace_seconds: 60 }).expect(201)).body.rolled;
+    expect(rolled.expires_at).toBe(rolled.rotation.grace_ends_at);
+    const shown = await request(t.http).get(`/v1/api-keys/${never.id}`).set(bearer(admin)).expect(200);
+    expect(shown.body.expires_at).toBe(rolled.rotation.grace_ends_at);
+
+    const soon = await createKey(t, admin, { expires_in_seconds: 30 });
+    const sooner = (await roll(soon.id, { grace_seconds: 3600 }).expect(201)).body.rolled;
+    expect(sooner.expires_at).toBe(soon.expires_at);
+
+    const idle = await createKey(t, admin);
+    const res = await roll(idle.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
+    const idleAt = new Date(Date.parse(res.body.rolled.rotation.rolled_at) + 30_000).toISOString();
+    const clock = freezeClock(t, Date.parse(idleAt));
+    try {
+      await t.app.get(KeyExpiryScheduler).runOnce();
+    } finally {
+      clock.restore();
+    }
+    await t.app.get(ProjectionProgress).caughtUpTo((await stream(idle.id)).at(-1)!.position);
+    const closed = await request(t.http).get(`/v1/api-keys/${idle.id}`).set(bearer(admin)).expect(200);
+    expect(closed.body).toMatchObject({ status: 'expired', expires_at: idleAt });
+  });
+
   it('refuses the old key from the instant it has gone idle, before the scheduler records it, counting its latest use', async () => {
     const old = await createKey(t, admin);
     const res = await roll(old.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);

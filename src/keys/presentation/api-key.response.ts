@@ -45,7 +45,7 @@ export class ApiKeyResponse {
   @ApiProperty({ type: [String], example: ['203.0.113.0/24'], description: 'Addresses and CIDR blocks the key may be used from; empty: anywhere.' })
   allowed_ips!: string[];
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the key stops working; null: never.' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the key stops working (or stopped): its expiry, or for a rolled key the end of its grace period, or when it was retired idle, whichever came first; null: never.' })
   expires_at!: string | null;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key this one was rolled from.' })

@@ -38,7 +38,8 @@ export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefin
     disabled: view.disabled,
     permissions: view.permissions,
     allowed_ips: view.allowedIps,
-    expires_at: view.expiresAt,
+    // When it stops (or stopped) working, as verify answers it: for a rolled key its grace end, or when it went idle.
+    expires_at: view.expiredAt ?? view.endsAt,
     predecessor_id: view.rolledFromKeyId,
     rotation: presentRotation(view.rotation),
     rate_limit: presentRateLimit(view.rateLimit),
