@@ -1,5 +1,6 @@
 import { KeyNotFound } from '../keys/domain/api-key-errors.js';
 import { apiKeyStreamId } from '../keys/domain/api-key-events.js';
+import type { KeyChangeRequest } from '../keys/commands/key-change.js';
 import type { EventStore } from '../shared/event-store/event-store.port.js';
 
 /**
@@ -11,4 +12,19 @@ export async function accountForKey(store: EventStore, keyId: string, account: s
   const [created] = await store.readStream(apiKeyStreamId(keyId), { maxCount: 1 });
   if (!created) throw new KeyNotFound(keyId);
   return String(created.data.accountId);
+}
+
+/**
+ * A change the operator asks for, in the account accountForKey says; with --if-match, only if the key is still
+ * at that revision (its ETag, quotes optional; `*`: any), else the change is refused (exit 1) and nothing changes.
+ */
+export async function operatorChangeRequest(store: EventStore, keyId: string, options: { account?: string; ifMatch?: string }): Promise<KeyChangeRequest> {
+  const { ifMatch } = options;
+  return {
+    keyId,
+    accountId: await accountForKey(store, keyId, options.account),
+    actor: null,
+    requestId: null,
+    ifMatch: ifMatch === undefined ? null : ifMatch === '*' ? '*' : `"${ifMatch.replaceAll('"', '')}"`,
+  };
 }

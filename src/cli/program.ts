@@ -6,6 +6,8 @@ import { withOutputOptions } from './output.js';
 
 export const CLI_NAME = 'parsesphere-keys';
 
+const IF_MATCH_HELP = 'only if the key is still at this revision (the ETag GET /v1/api-keys/{id} answers), else exit 1 and change nothing';
+
 const FOOTER = `
 Output: a table on a terminal, JSON when stdout is a pipe or a file; --json or --table forces one.
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key.
@@ -58,7 +60,7 @@ export function buildProgram(): Command {
       .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)
       .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601)').argParser(instant).conflicts('expiry'))
       .option('--no-expiry', 'remove the expiry')
-      .option('--if-match <revision>', "only if the key is still at this revision (its ETag), else exit 1 and change nothing"),
+      .option('--if-match <revision>', IF_MATCH_HELP),
   ).action((id, options) => run(async () => (await import('./update.command.js')).update, id, options));
 
   for (const [name, description] of [
@@ -70,7 +72,8 @@ export function buildProgram(): Command {
         .command(name)
         .description(description)
         .argument('<key-id>', 'the key', keyId)
-        .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+        .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+        .option('--if-match <revision>', IF_MATCH_HELP),
     ).action((id, options) => run(async () => (await import('./set-enabled.command.js'))[name], id, options));
   }
 
@@ -81,7 +84,8 @@ export function buildProgram(): Command {
       .argument('<key-id>', 'the key', keyId)
       .requiredOption('--grace <seconds>', 'how long the old key keeps working, 0-604800', seconds)
       .option('--close-when-idle <seconds>', 'retire the old key once unused this long after the roll', seconds)
-      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+      .option('--if-match <revision>', IF_MATCH_HELP),
   ).action((id, options) => run(async () => (await import('./roll.command.js')).roll, id, options));
 
   withOutputOptions(
@@ -108,7 +112,8 @@ export function buildProgram(): Command {
       .command('revoke')
       .description('Revoke a key, at once and for good; revoking a revoked key changes nothing.')
       .argument('<key-id>', 'the key', keyId)
-      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId),
+      .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
+      .option('--if-match <revision>', IF_MATCH_HELP),
   ).action((id, options) => run(async () => (await import('./revoke.command.js')).revoke, id, options));
 
   withOutputOptions(

@@ -4,7 +4,7 @@ import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
-import { accountForKey } from './key-account.js';
+import { operatorChangeRequest } from './key-account.js';
 import { changedKey } from './print-key.js';
 import { keyRecord } from './key-fields.js';
 import { note, outputFormat, print, printJson } from './output.js';
@@ -12,6 +12,7 @@ import { renderRecord } from './table.js';
 
 export interface RevokeOptions {
   account?: string;
+  ifMatch?: string;
   json?: boolean;
   table?: boolean;
 }
@@ -25,8 +26,7 @@ export async function revoke(keyId: string, options: RevokeOptions, environment:
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const store = app.get<EventStore>(EVENT_STORE);
-    const account = await accountForKey(store, keyId, options.account);
-    const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand({ keyId, accountId: account, actor: null, requestId: null }));
+    const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand(await operatorChangeRequest(store, keyId, options)));
     const key = await changedKey(store, revoked.view);
     if (outputFormat(options) === 'json') return printJson(key);
     print(renderRecord(keyRecord(key)));

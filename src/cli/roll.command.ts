@@ -5,7 +5,7 @@ import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
-import { accountForKey } from './key-account.js';
+import { operatorChangeRequest } from './key-account.js';
 import { keyRecord } from './key-fields.js';
 import { note, outputFormat, print, printJson } from './output.js';
 import { changedKey } from './print-key.js';
@@ -13,6 +13,7 @@ import { renderRecord } from './table.js';
 
 export interface RollOptions {
   account?: string;
+  ifMatch?: string;
   grace: number;
   closeWhenIdle?: number;
   json?: boolean;
@@ -24,7 +25,7 @@ export async function roll(keyId: string, options: RollOptions, environment: Env
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const store = app.get<EventStore>(EVENT_STORE);
-    const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
+    const request = await operatorChangeRequest(store, keyId, options);
     const { successor, rolled } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
     const answer = { ...presentCreatedApiKey(successor), rolled: await changedKey(store, rolled.view) };
     if (outputFormat(options) === 'json') return printJson(answer);

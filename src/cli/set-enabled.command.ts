@@ -5,11 +5,12 @@ import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
-import { accountForKey } from './key-account.js';
+import { operatorChangeRequest } from './key-account.js';
 import { changedKey, printKey } from './print-key.js';
 
 export interface SetEnabledOptions {
   account?: string;
+  ifMatch?: string;
   json?: boolean;
   table?: boolean;
 }
@@ -19,7 +20,7 @@ export async function setEnabled(enabled: boolean, keyId: string, options: SetEn
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const store = app.get<EventStore>(EVENT_STORE);
-    const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
+    const request = await operatorChangeRequest(store, keyId, options);
     const changed = await app.get(CommandBus).execute(enabled ? new EnableApiKeyCommand(request) : new DisableApiKeyCommand(request));
     printKey(await changedKey(store, changed.view), options, enabled ? `Enabled: key ${keyId} authenticates again.` : `Disabled: key ${keyId} is refused until enabled.`);
   } finally {

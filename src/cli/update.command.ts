@@ -5,7 +5,7 @@ import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
-import { accountForKey } from './key-account.js';
+import { operatorChangeRequest } from './key-account.js';
 import { changedKey, printKey } from './print-key.js';
 
 export interface UpdateOptions {
@@ -28,7 +28,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
     const store = app.get<EventStore>(EVENT_STORE);
-    const request = { keyId, accountId: await accountForKey(store, keyId, options.account), actor: null, requestId: null };
+    const request = await operatorChangeRequest(store, keyId, options);
     const changes = {
       name: options.name === false ? null : options.name,
       rateLimit: options.rateLimit,
@@ -36,8 +36,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
       allowedIps: options.allowedIps,
       expiresAt: options.expiry === false ? null : options.expiresAt?.toISOString(),
     };
-    const ifMatch = options.ifMatch === undefined ? null : `"${options.ifMatch.replaceAll('"', '')}"`;
-    const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand({ ...request, ifMatch }, changes));
+    const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand(request, changes));
     printKey(await changedKey(store, changed.view), options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
   } finally {
     await app.close();

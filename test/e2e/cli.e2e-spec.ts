@@ -276,7 +276,15 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
       expect(stale.status).toBe(1);
       expect(stale.stderr).toMatch(/If-Match/);
 
-      expect(json(runCli(['disable', created.id], env))).toMatchObject({ status: 'disabled' });
+      // Every change takes --if-match: a stale revision changes nothing (exit 1); the current one goes through.
+      for (const change of [['disable'], ['enable'], ['roll', '--grace', '0'], ['revoke']]) {
+        const refused = runCli([...change, created.id, '--if-match', '0'], env);
+        expect([change[0], refused.status, refused.stderr]).toEqual([change[0], 1, expect.stringMatching(/If-Match/)]);
+      }
+      expect(json(runCli(['show', created.id], env))).toMatchObject({ status: 'active', rotation: null });
+      expect(json(runCli(['disable', created.id, '--if-match', '1'], env))).toMatchObject({ status: 'disabled' });
+      expect(json(runCli(['enable', created.id, '--if-match', '"2"'], env))).toMatchObject({ status: 'active' });
+      expect(json(runCli(['disable', created.id, '--if-match', '*'], env))).toMatchObject({ status: 'disabled' });
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(401)));
       expect(json(runCli(['enable', created.id], env))).toMatchObject({ status: 'active' });
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200)));
@@ -286,7 +294,7 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(401)));
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(rolled.key)).expect(200)));
       const history = runCli(['history', created.id, '--json'], env).stdout.trim().split('\n').map((line) => JSON.parse(line).type).filter((type) => type !== 'KeyUsed');
-      expect(history).toEqual(['KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyEnabled', 'KeyRolled', 'KeyExpired']);
+      expect(history).toEqual(['KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyEnabled', 'KeyDisabled', 'KeyEnabled', 'KeyRolled', 'KeyExpired']);
 
       const bad = runCli(['update', rolled.id, '--allowed-ips', '10.0.0.0/99'], env);
       expect(bad.status).toBe(1);
