@@ -42,6 +42,8 @@ export class AuthFailureLimiter {
 
   /** Refused when the address, however spelled, has used up its failures; nothing is spent by asking. */
   check(client: string): FailureGuard {
+    // Nearly always nothing is blocked: then the address need not be read (an IPv6 one costs about 2 µs).
+    if (this.blockedUntil.size === 0) return { allowed: true, retryAfterSeconds: 0 };
     const address = canonicalAddress(client);
     const until = this.blockedUntil.get(address);
     const now = Date.now();
