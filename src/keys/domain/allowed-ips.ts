@@ -1,4 +1,5 @@
 import { dottedQuadValue } from '../../shared/domain/dotted-quad.js';
+import { formatIpv6, ipv6Groups } from '../../shared/domain/ipv6-text.js';
 import { AllowedIpsInvalid } from './api-key-errors.js';
 
 export const MAX_ALLOWED_IPS = 100;
@@ -17,38 +18,16 @@ function parseIpv4(text: string): bigint | null {
   return value < 0 ? null : BigInt(value);
 }
 
+/** The four octets of a canonical dotted quad: inside IPv6 text as alone, no leading zeros. */
+function octets(text: string): number[] | null {
+  const value = dottedQuadValue(text);
+  return value < 0 ? null : [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+}
+
 function parseIpv6(text: string): bigint | null {
   if (!/^[0-9a-fA-F:.]+$/.test(text)) return null;
-  let body = text.toLowerCase();
-  const tail: number[] = [];
-  const lastColon = body.lastIndexOf(':');
-  if (body.includes('.', lastColon)) {
-    const v4 = parseIpv4(body.slice(lastColon + 1));
-    if (v4 === null) return null;
-    tail.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-    body = body.slice(0, lastColon + 1);
-    if (!body.endsWith('::')) body = body.slice(0, -1);
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return null;
-  const groups = (half: string): number[] | null => {
-    if (half === '') return [];
-    const out = half.split(':').map((group) => (/^[0-9a-f]{1,4}$/.test(group) ? parseInt(group, 16) : NaN));
-    return out.some(Number.isNaN) ? null : out;
-  };
-  const head = groups(halves[0]);
-  const rest = halves.length === 2 ? groups(halves[1]) : [];
-  if (head === null || rest === null) return null;
-  const explicit = head.length + rest.length + tail.length;
-  let all: number[];
-  if (halves.length === 1) {
-    if (explicit !== 8) return null;
-    all = [...head, ...tail];
-  } else {
-    if (explicit > 7) return null;
-    all = [...head, ...new Array<number>(8 - explicit).fill(0), ...rest, ...tail];
-  }
-  return all.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
+  const groups = ipv6Groups(text.toLowerCase(), octets);
+  return groups === null ? null : groups.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
 }
 
 const MAPPED_V4 = 0xffffn << 32n;
@@ -81,26 +60,7 @@ export function parseIpNetwork(text: string): IpNetwork | null {
 
 function formatAddress(version: 4 | 6, value: bigint): string {
   if (version === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
-  // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::".
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIpv6(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn)));
 }
 
 /** The canonical text: the network address (host bits cleared), `/prefix` unless it is a single address. */
