@@ -36,8 +36,9 @@ export function failedAuthBurstFromAddress(
 }
 
 /**
- * failed_auth_burst of a key: failedAuthBurstCount refused uses of one recognised key for one reason (revoked,
- * expired, disabled, forbidden_address, insufficient_permissions) within the sliding window, from any addresses.
+ * failed_auth_burst of a key: failedAuthBurstCount refused uses of one recognised key for one reason (expired,
+ * disabled, forbidden_address, insufficient_permissions; the detector sends no revoked one, which revoked_key_used
+ * reports) within the sliding window, from any addresses.
  * It is the key's owner's to see, so it carries the key and its account; the reason is part of its id, so bursts
  * of two reasons in one window are two alerts. Updates `key` in place.
  */
