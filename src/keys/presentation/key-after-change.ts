@@ -8,6 +8,7 @@ import { GetKeyUsageSummaryQuery } from '../queries/get-api-key/get-key-usage-su
 import type { ApiKeyView } from '../projection/api-key-view.js';
 import type { ApiKeyResponse } from './api-key.response.js';
 import { presentApiKey } from './present-api-key.js';
+import { etagOf } from '../commands/if-match.js';
 
 /** Set when the answer comes from the log because the key views have not caught up (the change is in force). */
 export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
@@ -23,7 +24,7 @@ export async function keyAfterChange(
   change: ChangedKey & { revision: number },
 ): Promise<ApiKeyResponse> {
   await projections.inForce(change.position);
-  res.setHeader('ETag', `"${change.revision}"`);
+  res.setHeader('ETag', etagOf(change.revision));
   return presentChangedKey(projections, queryBus, res, change);
 }
 

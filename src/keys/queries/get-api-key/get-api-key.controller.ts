@@ -12,6 +12,7 @@ import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyRequest } from './get-api-key.dto.js';
 import { GetApiKeyQuery } from './get-api-key.query.js';
 import { parseRfc3339 } from '../../../shared/http/rfc3339.js';
+import { etagOf } from '../../commands/if-match.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -41,7 +42,7 @@ export class GetApiKeyController {
     delete req.headers['if-none-match'];
     const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
     const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true));
-    res.setHeader('ETag', `"${view.revision}"`);
+    res.setHeader('ETag', etagOf(view.revision));
     return presentApiKeyDetail(view, usage, asOf ?? new Date(this.clock.now()), sinceRoll ?? null);
   }
 }
