@@ -43,6 +43,8 @@ describe('A start that fails', () => {
       },
       /EEXIST|ENOTDIR/,
     ],
+    // Before, Node's recursive mkdir looped there forever and the start hung.
+    ['a DATA_DIR that cannot be made under a directory that exists', () => '/proc/parsesphere-keys/data', /ENOENT/],
   ])('%s: exit code 1 and one JSON fatal line, nothing else, no secret', async (_, prepare, reason) => {
     const dir = makeTempDir('start-failure');
     try {

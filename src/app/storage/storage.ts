@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
+import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
 import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
@@ -27,7 +27,7 @@ export async function openEventStore(settings: EventStoreSettings, options: { on
     const { EsdbEventStore } = await import('../../infrastructure/eventstoredb/esdb-event-store.js');
     return new EsdbEventStore(settings.EVENTSTORE_URL);
   }
-  mkdirSync(settings.DATA_DIR, { recursive: true });
+  ensureDataDirectory(settings.DATA_DIR);
   return new SqliteEventStore(join(settings.DATA_DIR, 'events.sqlite'), { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
 }
 
@@ -69,6 +69,6 @@ export async function openServiceHeartbeats(settings: ReadModelSettings): Promis
     const { MongoServiceHeartbeats } = await import('../../infrastructure/mongodb/mongo-service-heartbeats.js');
     return MongoServiceHeartbeats.connect(settings.MONGODB_URL, settings.MONGODB_DB);
   }
-  mkdirSync(settings.DATA_DIR, { recursive: true });
+  ensureDataDirectory(settings.DATA_DIR);
   return new SqliteServiceHeartbeats(join(settings.DATA_DIR, 'service-heartbeats.sqlite'));
 }

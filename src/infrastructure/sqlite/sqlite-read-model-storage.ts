@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
 import type { KeysStorage } from '../../keys/keys.storage.js';
 import { OpenedStores } from '../../shared/storage/opened-stores.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
+import { ensureDataDirectory } from './data-directory.js';
 import { SqliteAlertReadModel } from './sqlite-alert-read-model.js';
 import { SqliteApiKeyReadModel } from './sqlite-api-key-read-model.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
@@ -43,7 +43,7 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
     private readonly dataDir: string,
     options: SqliteReadModelStorageOptions,
   ) {
-    mkdirSync(dataDir, { recursive: true });
+    ensureDataDirectory(dataDir);
     this.file = join(dataDir, READ_MODEL_FILE);
     this.pointer = new SqliteReadModelGenerations(dataDir, this.file, () => this.resetFirstGeneration());
     this.generation = options.generation ?? this.pointer.readNow().live;
