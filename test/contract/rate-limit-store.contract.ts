@@ -58,6 +58,25 @@ export function rateLimitStoreContract(name: string, fixture: RateLimitStoreFixt
       expect(decisions.filter((d) => d.allowed)).toHaveLength(fixture.shared ? 5 : 10);
     });
 
+    it('counts a limit that is no round number of milliseconds down by one from the first request', async () => {
+      const limit = { requests: 7, perSeconds: 1 };
+      const decisions = await admitted(first, subject(), 7, limit);
+      expect(decisions.map((d) => d.remaining)).toEqual([6, 5, 4, 3, 2, 1, 0]);
+    });
+
+    it('applies a changed limit at once to what was spent', async () => {
+      const raised = subject();
+      await admitted(first, raised, 1, { requests: 1, perSeconds: 86_400 });
+      expect(await first.consume(raised, { requests: 1, perSeconds: 86_400 })).toMatchObject({ allowed: false });
+      // Refused a moment ago at one a day; raised to a thousand a minute, the one spent counts as one of them.
+      const afterRaise = await first.consume(raised, { requests: 1000, perSeconds: 60 });
+      expect(afterRaise).toMatchObject({ allowed: true, limit: 1000 });
+      expect(afterRaise.remaining).toBeGreaterThanOrEqual(998);
+      const lowered = subject();
+      await admitted(first, lowered, 10, { requests: 100, perSeconds: 60 });
+      expect(await first.consume(lowered, { requests: 5, perSeconds: 60 })).toMatchObject({ allowed: false, remaining: 0 });
+    });
+
     it('says whether it shares its decisions', () => {
       expect(first.sharing().mode).toBe(fixture.shared ? 'shared' : 'in-process');
     });

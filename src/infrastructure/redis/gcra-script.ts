@@ -1,45 +1,47 @@
 /**
  * The GCRA step of src/shared/rate-limit/gcra.ts, atomic in Redis and on Redis's clock (instances' clocks may
- * differ). KEYS[1]: the subject's theoretical arrival time; ARGV: emission interval and window in ms.
- * Answers {admitted, stored TAT before this request ('' for none), now in ms}; the caller computes the
- * decision's numbers with gcra() from the same inputs, which gives the same verdict (same IEEE arithmetic).
- * The TAT expires when it passes: an expired state is the same as none.
+ * differ). KEYS[1]: the subject's state, "<level> <at ms>"; ARGV: the limit's requests and emission interval in
+ * ms. Answers {admitted, stored state before this request ('' for none), now in ms}; the caller computes the
+ * decision's numbers with gcra() from the same inputs, which gives the same verdict (same IEEE arithmetic, and
+ * %.17g writes a double exactly). The state expires when it has drained: an expired state is the same as none.
  */
-export const GCRA_SCRIPT = `
+const LEVEL_NOW = `
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local stored = redis.call('GET', KEYS[1])
-local interval = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local start = now
-if stored then start = math.max(tonumber(stored), now) end
-local nxt = start + interval
-if nxt - now > window then
+local requests = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local level = 0
+if stored then
+  local spent, at = string.match(stored, '^(%S+) (%S+)$')
+  level = math.max(0, tonumber(spent) - math.max(0, now - tonumber(at)) / interval)
+end
+`;
+
+const SAVE_LEVEL = `
+redis.call('SET', KEYS[1], string.format('%.17g %.17g', level, now), 'PX', math.max(1, math.ceil(level * interval)))
+`;
+
+export const GCRA_SCRIPT = `${LEVEL_NOW}
+if math.floor(requests - level + 1e-6) < 1 then
   return {0, stored or '', now}
 end
-redis.call('SET', KEYS[1], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now))
+level = level + 1
+${SAVE_LEVEL}
 return {1, stored or '', now}
 `;
 
 /**
  * The same step for up to ARGV[3] requests at once: reserves as many as the shared state admits now (a lease the
- * instance then spends without a round trip) and answers {granted, stored TAT before, now in ms}; 0 granted is a
+ * instance then spends without a round trip) and answers {granted, stored state before, now in ms}; 0 granted is a
  * refusal, with the same meaning as GCRA_SCRIPT's.
  */
-export const GCRA_RESERVE_SCRIPT = `
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local stored = redis.call('GET', KEYS[1])
-local interval = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local wanted = tonumber(ARGV[3])
-local start = now
-if stored then start = math.max(tonumber(stored), now) end
-local granted = math.min(wanted, math.floor((window - (start - now)) / interval + 1e-9))
+export const GCRA_RESERVE_SCRIPT = `${LEVEL_NOW}
+local granted = math.min(tonumber(ARGV[3]), math.floor(requests - level + 1e-6))
 if granted < 1 then
   return {0, stored or '', now}
 end
-local nxt = start + granted * interval
-redis.call('SET', KEYS[1], string.format('%.3f', nxt), 'PX', math.ceil(nxt - now))
+level = level + granted
+${SAVE_LEVEL}
 return {granted, stored or '', now}
 `;

@@ -1,19 +1,20 @@
-import { gcra, type RateDecision, type RateLimit } from '../../shared/rate-limit/gcra.js';
+import { gcra, type RateDecision, type RateLimit, type RateState, sameLimit } from '../../shared/rate-limit/gcra.js';
 
 /**
  * Requests of one subject this instance reserved in Redis at once (GCRA_RESERVE_SCRIPT) and spends without a round
- * trip until they run out or the lease expires. Reserved requests count against the shared limit from the moment
- * they are reserved, so the instances together never admit more than the limit; what a lease leaves unspent when
- * it expires is lost to the window (under-admission, bounded by the lease size).
+ * trip until they run out, the lease expires or the subject's limit changes. Reserved requests count against the
+ * shared limit from the moment they are reserved, so the instances together never admit more than the limit; what
+ * a lease leaves unspent when it ends is lost to the window (under-admission, bounded by the lease size).
  */
 export class RateLease {
   private spent = 0;
 
   constructor(
-    /** The shared TAT before the reservation, on Redis's clock. */
-    private readonly start: number,
+    /** The limit the reservation was made at: a lease of another limit is not spent. */
+    private readonly limit: RateLimit,
+    /** The shared state before the reservation, on Redis's clock. */
+    private readonly before: RateState,
     readonly granted: number,
-    private readonly interval: number,
     /** Redis's clock minus this instance's, when reserved. */
     private readonly clockOffset: number,
     readonly expiresAt: number,
@@ -21,8 +22,8 @@ export class RateLease {
 
   /** The decision for the next reserved request, as the exact path would have given it; null when none is left. */
   take(limit: RateLimit, now: number): RateDecision | null {
-    if (this.spent >= this.granted || now >= this.expiresAt) return null;
-    const decision = gcra(limit, this.start + this.spent * this.interval, now + this.clockOffset);
+    if (this.spent >= this.granted || now >= this.expiresAt || !sameLimit(limit, this.limit)) return null;
+    const decision = gcra(limit, { level: this.before.level + this.spent, at: this.before.at }, now + this.clockOffset);
     this.spent++;
     // Reserved is admitted: the reservation already passed the check; only the numbers are recomputed for now.
     return decision.allowed ? decision : { ...decision, allowed: true, retryAfterSeconds: 0 };

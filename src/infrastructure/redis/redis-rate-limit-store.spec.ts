@@ -1,57 +1,40 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { gcra } from '../../shared/rate-limit/gcra.js';
+import { admissible, levelAt } from '../../shared/rate-limit/gcra.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import { type FallbackCounters, RedisRateLimitStore } from './redis-rate-limit-store.js';
 
-/** Stands in for Redis: runs the script's step on a map, on the test's clock, or fails like a timed-out command. */
+/** Stands in for Redis: runs the scripts' step on a map, on the test's clock, or fails like a timed-out command. */
 class FakeRedis extends EventEmitter {
   status = 'ready';
   failing: Error | null = null;
   calls = 0;
-  private readonly tats = new Map<string, string>();
+  private readonly states = new Map<string, string>();
 
   constructor(private readonly clock: { now: number }) {
     super();
   }
 
   defineCommand(name: string): void {
-    if (name === 'parsesphereGcraReserve') return this.defineReserve(name);
     Object.assign(this, {
-      [name]: async (key: string, interval: string, window: string) => {
+      [name]: async (key: string, requests: string, interval: string, wanted = '1') => {
         this.calls++;
         if (this.failing) throw this.failing;
-        const stored = this.tats.get(key) ?? '';
-        const decision = gcra(
-          { requests: Number(window) / Number(interval), perSeconds: Number(window) / 1000 },
-          stored === '' ? undefined : Number(stored),
-          this.clock.now,
-        );
-        if (decision.allowed) this.tats.set(key, decision.tat.toFixed(3));
-        return [decision.allowed ? 1 : 0, stored, this.clock.now];
+        const stored = this.states.get(key) ?? '';
+        const now = this.clock.now;
+        const limit = { requests: Number(requests), perSeconds: (Number(requests) * Number(interval)) / 1000 };
+        const [spent, at] = stored.split(' ').map(Number);
+        const level = levelAt(limit, stored === '' ? undefined : { level: spent, at }, now);
+        const granted = admissible(limit, level, Number(wanted));
+        if (granted < 1) return [0, stored, now];
+        this.states.set(key, `${level + granted} ${now}`);
+        if (name === 'parsesphereGcraReserve') this.reserved.push(granted);
+        return [granted, stored, now];
       },
     });
   }
 
   reserved: number[] = [];
-
-  /** GCRA_RESERVE_SCRIPT's step on the map: up to `wanted` requests at once. */
-  private defineReserve(name: string): void {
-    Object.assign(this, {
-      [name]: async (key: string, interval: string, window: string, wanted: string) => {
-        this.calls++;
-        if (this.failing) throw this.failing;
-        const stored = this.tats.get(key) ?? '';
-        const now = this.clock.now;
-        const start = Math.max(stored === '' ? now : Number(stored), now);
-        const granted = Math.min(Number(wanted), Math.floor((Number(window) - (start - now)) / Number(interval) + 1e-9));
-        if (granted < 1) return [0, stored, now];
-        this.tats.set(key, (start + granted * Number(interval)).toFixed(3));
-        this.reserved.push(granted);
-        return [granted, stored, now];
-      },
-    });
-  }
 }
 
 describe('RedisRateLimitStore', () => {
@@ -90,6 +73,13 @@ describe('RedisRateLimitStore', () => {
     expect(await consume(3)).toEqual([true, false, false]);
     // One round trip admits, the next learns of the refusal, the third is refused from what that taught.
     expect(redis.calls).toBe(calls + 2);
+  });
+
+  it('asks again at once, without the refusal it remembers, when the limit changed', async () => {
+    await consume(5);
+    const calls = redis.calls;
+    expect((await store.consume('key:a', { requests: 100, perSeconds: 60 })).allowed).toBe(true);
+    expect(redis.calls).toBe(calls + 1);
   });
 
   it('falls back to this instance\'s own count when a command fails, logging once, and shares again when Redis answers', async () => {
@@ -186,6 +176,14 @@ describe('RedisRateLimitStore', () => {
       await spend(1);
       // The 3 left were lost; the new lease is sized by what was spent of the last one (1): 2.
       expect(redis.reserved).toEqual([1, 2, 4, 2]);
+    });
+
+    it('spends no lease reserved at another limit', async () => {
+      await spend(3); // leases of 1 and 2
+      await spend(1); // lease of 4, 3 left
+      const calls = redis.calls;
+      expect((await leased.consume('key:f', { requests: 1200, perSeconds: 60 })).allowed).toBe(true);
+      expect(redis.calls).toBe(calls + 1);
     });
 
     it('keeps the exact path for a limit that accrues less than two requests per lease', async () => {

@@ -1,16 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
-import { gcra, type RateDecision, type RateLimit } from '../../shared/rate-limit/gcra.js';
+import { emissionIntervalMs, gcra, levelAt, type RateDecision, type RateLimit, type RateState, sameLimit } from '../../shared/rate-limit/gcra.js';
 import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis } from './redis-connection.js';
 
-type GcraReply = [admitted: number, storedTat: string, nowMs: number];
+type GcraReply = [admitted: number, storedState: string, nowMs: number];
 type WithGcra = Redis & {
-  parsesphereGcra(key: string, intervalMs: string, windowMs: string): Promise<GcraReply>;
-  parsesphereGcraReserve(key: string, intervalMs: string, windowMs: string, wanted: string): Promise<GcraReply>;
+  parsesphereGcra(key: string, requests: string, intervalMs: string): Promise<GcraReply>;
+  parsesphereGcraReserve(key: string, requests: string, intervalMs: string, wanted: string): Promise<GcraReply>;
 };
 
 /** A subject's lease and the reservation in flight, which concurrent requests of the subject wait for instead of reserving too. */
@@ -19,7 +19,9 @@ interface LeaseSlot {
   reserving: Promise<unknown> | null;
 }
 
-const KEY_PREFIX = 'parsesphere:rate:';
+// Not 'parsesphere:rate:', where versions before the level state kept a TAT: during a rolling upgrade the old and
+// the new instances count apart (a key may get its limit twice for one window), instead of misreading each other.
+const KEY_PREFIX = 'parsesphere:rate-level:';
 const SWEEP_EVERY = 10_000;
 
 export type RedisLog = (level: 'warn' | 'log', message: string) => void;
@@ -47,8 +49,11 @@ class Tally implements CounterSeries {
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: WithGcra;
   private readonly local: RateLimiter;
-  /** Subjects Redis refused, with the time before which nothing can be admitted: refused without a round trip. */
-  private readonly refusedUntil = new Map<string, { until: number; decision: RateDecision }>();
+  /**
+   * Subjects Redis refused, with the time before which nothing can be admitted at the limit then in force:
+   * refused without a round trip while that limit holds.
+   */
+  private readonly refusedUntil = new Map<string, { until: number; decision: RateDecision; limit: RateLimit }>();
   private decisionsSinceSweep = 0;
   private state: RateLimitSharing = { mode: 'shared' };
   private readonly leases = new Map<string, LeaseSlot>();
@@ -75,7 +80,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async consume(subject: string, limit: RateLimit): Promise<RateDecision> {
     const now = this.now();
-    const refused = this.knownRefused(subject, now);
+    const refused = this.knownRefused(subject, limit, now);
     if (refused) return refused;
     if (this.leaseMs > 0 && leaseSize(limit, this.leaseMs, Number.POSITIVE_INFINITY) > 1) return this.consumeLeased(subject, limit);
     if (this.redis.status !== 'ready') {
@@ -84,20 +89,19 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     let reply: GcraReply;
     try {
-      const interval = (limit.perSeconds * 1000) / limit.requests;
-      reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(interval), String(limit.perSeconds * 1000));
+      reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)));
     } catch (error) {
       this.reportUnavailable(error instanceof Error ? error.message : String(error));
       return this.decideAlone(subject, limit);
     }
     this.shared();
-    const [, storedTat, redisNow] = reply;
-    const decision = gcra(limit, storedTat === '' ? undefined : Number(storedTat), Number(redisNow));
+    const [, storedState, redisNow] = reply;
+    const decision = gcra(limit, parseState(storedState), Number(redisNow));
     if (decision.allowed) {
       // Keeps this instance's own count current, for the requests it may have to decide alone.
       this.local.consume(subject, limit);
     } else {
-      this.refusedUntil.set(subject, { until: this.now() + decision.nextAllowedInMs, decision });
+      this.refusedUntil.set(subject, { until: this.now() + decision.nextAllowedInMs, decision, limit });
     }
     this.sweepNowAndThen(now);
     return decision;
@@ -108,7 +112,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (!slot) this.leases.set(subject, (slot = { lease: null, reserving: null }));
     for (;;) {
       const now = this.now();
-      const refused = this.knownRefused(subject, now);
+      const refused = this.knownRefused(subject, limit, now);
       if (refused) return refused;
       const taken = slot.lease?.take(limit, now);
       if (taken) {
@@ -133,28 +137,27 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.reportUnavailable(`Redis connection is ${this.redis.status}`);
       return this.decideAlone(subject, limit);
     }
-    const interval = (limit.perSeconds * 1000) / limit.requests;
     const wanted = leaseSize(limit, this.leaseMs, slot.lease ? slot.lease.granted - slot.lease.unspent : undefined);
     let reply: GcraReply;
     try {
-      reply = await this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(interval), String(limit.perSeconds * 1000), String(wanted));
+      reply = await this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(wanted));
     } catch (error) {
       this.reportUnavailable(error instanceof Error ? error.message : String(error));
       return this.decideAlone(subject, limit);
     }
     this.shared();
-    const [granted, storedTat, redisNowText] = reply;
+    const [granted, storedState, redisNowText] = reply;
     const now = this.now();
     const redisNow = Number(redisNowText);
-    const stored = storedTat === '' ? undefined : Number(storedTat);
+    const level = levelAt(limit, parseState(storedState), redisNow);
     this.sweepNowAndThen(now);
     if (granted < 1) {
       slot.lease = null;
-      const decision = gcra(limit, stored, redisNow);
-      this.refusedUntil.set(subject, { until: now + decision.nextAllowedInMs, decision });
+      const decision = gcra(limit, { level, at: redisNow }, redisNow);
+      this.refusedUntil.set(subject, { until: now + decision.nextAllowedInMs, decision, limit });
       return decision;
     }
-    slot.lease = new RateLease(Math.max(stored ?? redisNow, redisNow), granted, interval, redisNow - now, now + this.leaseMs);
+    slot.lease = new RateLease(limit, { level, at: redisNow }, granted, redisNow - now, now + this.leaseMs);
     this.local.consume(subject, limit);
     return slot.lease.take(limit, now)!;
   }
@@ -173,10 +176,10 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.local.consume(subject, limit);
   }
 
-  private knownRefused(subject: string, now: number): RateDecision | null {
+  private knownRefused(subject: string, limit: RateLimit, now: number): RateDecision | null {
     const known = this.refusedUntil.get(subject);
     if (!known) return null;
-    if (known.until <= now) {
+    if (known.until <= now || !sameLimit(known.limit, limit)) {
       this.refusedUntil.delete(subject);
       return null;
     }
@@ -209,4 +212,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     for (const [subject, { until }] of this.refusedUntil) if (until <= now) this.refusedUntil.delete(subject);
     for (const [subject, slot] of this.leases) if (!slot.reserving && (!slot.lease || slot.lease.expiresAt <= now)) this.leases.delete(subject);
   }
+}
+
+/** The state GCRA_SCRIPT keeps, "<level> <at ms>"; '' for none. */
+function parseState(stored: string): RateState | undefined {
+  if (stored === '') return undefined;
+  const [level, at] = stored.split(' ');
+  return { level: Number(level), at: Number(at) };
 }

@@ -1,13 +1,16 @@
-import { gcra, type RateLimit } from './gcra.js';
+import { gcra, type RateLimit, type RateState } from './gcra.js';
 
-function run(limit: RateLimit, times: number[]) {
-  let tat: number | undefined;
-  return times.map((now) => {
-    const decision = gcra(limit, tat, now);
-    if (decision.allowed) tat = decision.tat;
+/** Decides a request at each time, at the limit given for it (one limit for all, or one per request). */
+function run(limit: RateLimit | RateLimit[], times: number[]) {
+  let state: RateState | undefined;
+  return times.map((now, i) => {
+    const decision = gcra(Array.isArray(limit) ? limit[i] : limit, state, now);
+    if (decision.allowed) state = decision.state;
     return decision;
   });
 }
+
+const EPOCH_MS = Date.UTC(2026, 11, 5);
 
 describe('GCRA rate limit', () => {
   const fivePerTenSeconds = { requests: 5, perSeconds: 10 };
@@ -47,5 +50,51 @@ describe('GCRA rate limit', () => {
       [true, 0],
     ]);
     expect(decisions[1].retryAfterSeconds).toBe(1);
+  });
+
+  describe('on epoch milliseconds, where a theoretical arrival time loses precision', () => {
+    it.each([7, 6, 11, 13, 1000])('admits exactly %i of a limit of that many per second in one instant, counting down by one', (requests) => {
+      const decisions = run({ requests, perSeconds: 1 }, Array.from({ length: requests + 1 }, () => EPOCH_MS));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(requests);
+      expect(decisions.slice(0, requests).map((d) => d.remaining)).toEqual(Array.from({ length: requests }, (_, i) => requests - 1 - i));
+    });
+
+    it('keeps a limit of a million per second exact (an interval of 1 µs)', () => {
+      const limit = { requests: 1_000_000, perSeconds: 1 };
+      let state: RateState | undefined;
+      let admitted = 0;
+      for (let i = 0; i < 1_000_010; i++) {
+        const decision = gcra(limit, state, EPOCH_MS);
+        if (!decision.allowed) break;
+        state = decision.state;
+        admitted++;
+      }
+      expect(admitted).toBe(1_000_000);
+    });
+
+    it('readmits one request exactly one emission interval later', () => {
+      const limit = { requests: 7, perSeconds: 1 };
+      const burst = Array.from({ length: 7 }, () => EPOCH_MS);
+      const decisions = run(limit, [...burst, EPOCH_MS + 142, EPOCH_MS + 143]);
+      expect(decisions.slice(7).map((d) => d.allowed)).toEqual([false, true]);
+    });
+  });
+
+  describe('when the limit changes', () => {
+    it('applies a raised limit at once to what was spent: 1 a day spent, raised to 1000 a minute', () => {
+      const limits = [{ requests: 1, perSeconds: 86_400 }, ...Array.from({ length: 2 }, () => ({ requests: 1000, perSeconds: 60 }))];
+      const decisions = run(limits, [EPOCH_MS, EPOCH_MS, EPOCH_MS + 120]);
+      // The day's one request counts as one of the thousand, and drains in 60 ms at the new rate.
+      expect(decisions[1]).toMatchObject({ allowed: true, limit: 1000, remaining: 998, resetSeconds: 1 });
+      expect(decisions[2]).toMatchObject({ allowed: true, remaining: 999 });
+    });
+
+    it('counts what was spent against a lowered limit: 10 spent of 100 a minute, lowered to 5, refused', () => {
+      const limits = [...Array.from({ length: 10 }, () => ({ requests: 100, perSeconds: 60 })), { requests: 5, perSeconds: 60 }];
+      const decisions = run(limits, Array.from({ length: 11 }, () => EPOCH_MS));
+      expect(decisions.slice(0, 10).every((d) => d.allowed)).toBe(true);
+      // Ten requests outstanding, drained at 12 s each: one more in 6 × 12 s, the whole quota in 10 × 12 s.
+      expect(decisions[10]).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 72, resetSeconds: 120 });
+    });
   });
 });
