@@ -61,6 +61,7 @@ describe('AuthFailureLimiter', () => {
     expect(limiter.check('192.0.2.1').allowed).toBe(false);
     await limiter.recordFailure('192.0.2.1');
     await limiter.recordFailure('192.0.2.2');
-    expect(warnings).toEqual([{ msg: 'failed-auth burst', address: '192.0.2.1', failures: 3, windowSeconds: 60, retryAfterSeconds: expect.any(Number) }]);
+    // What the blocked address is told: one more failure is allowed in 20 s (not 60 s, when the whole quota is back).
+    expect(warnings).toEqual([{ msg: 'failed-auth burst', address: '192.0.2.1', failures: 3, windowSeconds: 60, retryAfterSeconds: 20 }]);
   });
 });

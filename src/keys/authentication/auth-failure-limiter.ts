@@ -66,7 +66,7 @@ export class AuthFailureLimiter {
           address,
           failures: this.limit.requests,
           windowSeconds: this.limit.perSeconds,
-          retryAfterSeconds: Math.max(1, decision.resetSeconds),
+          retryAfterSeconds: Math.max(1, Math.ceil(decision.nextAllowedInMs / 1000)),
         });
       }
       this.sweepNowAndThen(now);
