@@ -8,6 +8,7 @@ import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import type { Actor, CreateApiKey } from '../../domain/api-key-decider.js';
 import type { ApiKeyEvent, KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
+import { ExpiryInvalid } from '../../domain/api-key-errors.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
@@ -57,6 +58,10 @@ export class KeyIssuer {
 
   /** The key's secret and its creation, decided as of now; nothing is appended. */
   draft(request: NewKey, keyId: string): KeyDraft {
+    // Checked here, where the field is known: the decider sees only the instant, and would name expires_at.
+    if (request.expiresInSeconds !== undefined && this.maxLifetimeSeconds !== null && request.expiresInSeconds > this.maxLifetimeSeconds) {
+      throw new ExpiryInvalid(`expires_in_seconds is beyond the maximum key lifetime of ${this.maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
+    }
     const key = generateApiKey();
     const now = this.clock.now();
     const expiresAt = request.expiresInSeconds === undefined ? request.expiresAt : new Date(now + request.expiresInSeconds * 1000).toISOString();
