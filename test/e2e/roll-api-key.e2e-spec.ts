@@ -46,6 +46,19 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     expect(history.body.data.map((e: { type: string }) => e.type)).toContain('KeyRolled');
   });
 
+  it('gives the old key and its successor one rate-limit budget, as one credential', async () => {
+    const old = await createKey(t, admin, { rate_limit: { requests: 3, per_seconds: 60 } });
+    for (let i = 0; i < 2; i++) await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+    const successor = (await roll(old.id, { grace_seconds: 600 }).expect(201)).body;
+    const first = await request(t.http).get('/v1/api-keys').set(bearer(successor.key)).expect(200);
+    expect(first.headers['ratelimit-remaining']).toBe('0');
+    // Before, each had its own: the old key's holders kept a whole budget beside the successor's through the grace.
+    await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(429);
+    await request(t.http).get('/v1/api-keys').set(bearer(successor.key)).expect(429);
+    const next = (await roll(successor.id, { grace_seconds: 600 }).expect(201)).body;
+    await request(t.http).get('/v1/api-keys').set(bearer(next.key)).expect(429);
+  });
+
   it("shows the old key's traffic since the roll: uses, last use and addresses", async () => {
     const old = await createKey(t, admin, { name: 'watched' });
     await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);

@@ -77,3 +77,41 @@ describe('KeyTable (key policies)', () => {
     expect(table.activeKeys).toBe(0);
   });
 });
+
+describe('KeyTable (rate-limit subjects)', () => {
+  const createdFrom = (keyId: string, rolledFromKeyId: string | null): RecordedEvent => ({
+    id: `r-${++position}`,
+    streamId: `api_key-${keyId}`,
+    type: 'KeyCreated',
+    schemaVersion: 2,
+    data: {
+      keyId, accountId: 'acme', name: null, prefix: 'sk_x', secretHash: `hash-${keyId}`, rateLimit, createdAt: '2026-01-01T00:00:00.000Z',
+      actingKeyId: null, permissions: ['*'], allowedIps: [], expiresAt: null, rolledFromKeyId,
+    },
+    metadata: {},
+    revision: 0,
+    position,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+  });
+  const subjects = (table: KeyTable, ids: string[]) => ids.map((id) => table.byId(id)?.rateLimitSubject);
+
+  it('counts a line of rolls under its first key, from the log', async () => {
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.handle([createdFrom('a', null), createdFrom('b', 'a'), createdFrom('c', 'b'), createdFrom('d', null)]);
+    expect(subjects(table, ['a', 'b', 'c', 'd'])).toEqual(['key:a', 'key:a', 'key:a', 'key:d']);
+  });
+
+  it('counts a line of rolls under its first key when loaded from views in id order, not creation order', async () => {
+    // Ids sort against creation: the successor of a successor is loaded first.
+    const views = [
+      makeView({ id: '1-third', accountId: 'acme', rateLimit, createdPosition: 3, rolledFromKeyId: '2-second', secretHash: 'h3' }),
+      makeView({ id: '2-second', accountId: 'acme', rateLimit, createdPosition: 2, rolledFromKeyId: '3-first', secretHash: 'h2' }),
+      makeView({ id: '3-first', accountId: 'acme', rateLimit, createdPosition: 1, secretHash: 'h1' }),
+    ];
+    const table = new KeyTable({ getCheckpoint: async () => 3, scan: async (afterId) => (afterId ? [] : views) });
+    await table.checkpoint();
+    expect(subjects(table, ['1-third', '2-second', '3-first'])).toEqual(['key:3-first', 'key:3-first', 'key:3-first']);
+    await table.handle([createdFrom('4-fourth', '1-third')]);
+    expect(subjects(table, ['4-fourth'])).toEqual(['key:3-first']);
+  });
+});

@@ -15,8 +15,9 @@ export interface KnownKey {
   disabled: boolean;
   rateLimit: KeyRateLimit;
   /**
-   * The subject its rate limit is counted under (`key:<id>`), made once: built per request, the string was made
-   * and hashed again for every limiter lookup.
+   * The subject its rate limit is counted under, `key:<id>` of the first key of its line of rolls: a rolled key and
+   * its successors spend one budget while both work, so a roll does not double what its holders may do. Made
+   * once: built per request, the string was made and hashed again for every limiter lookup.
    */
   rateLimitSubject: string;
   permissions: string[];
@@ -43,7 +44,7 @@ export interface KeyTableSource {
   scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
 }
 
-function known(view: ApiKeyView): KnownKey {
+function known(view: ApiKeyView, rateLimitSubject: string): KnownKey {
   return {
     keyId: view.id,
     accountId: view.accountId,
@@ -51,7 +52,7 @@ function known(view: ApiKeyView): KnownKey {
     status: view.status === 'disabled' ? 'active' : view.status,
     disabled: view.disabled,
     rateLimit: view.rateLimit,
-    rateLimitSubject: `key:${view.id}`,
+    rateLimitSubject,
     permissions: view.permissions,
     allowedIps: view.allowedIps,
     addresses: view.allowedIps.length === 0 ? null : new AddressMatcher(view.allowedIps),
@@ -133,20 +134,26 @@ export class KeyTable implements Projection, ApiKeyQueries {
     let afterId: string | null = null;
     for (;;) {
       const page = await this.source.scan(afterId, LOAD_PAGE);
-      for (const view of page) this.put(known(view), false);
+      for (const view of page) this.put(known(view, `key:${view.id}`), false);
       if (page.length < LOAD_PAGE) break;
       afterId = page[page.length - 1].id;
     }
     // Loaded in id order: put into creation order once, rather than key by key.
     for (const keys of this.byAccount.values()) keys.sort((a, b) => a.view.createdPosition - b.view.createdPosition);
+    // In creation order, a key's predecessor has its subject before the key takes it.
+    for (const keys of this.byAccount.values()) {
+      for (const key of keys) if (key.view.rolledFromKeyId !== null) key.rateLimitSubject = this.lineSubject(key.view.rolledFromKeyId);
+    }
     return this.position;
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     for (const recorded of events) {
-      const current = this.byId(fromRecordedEvent(recorded).data.keyId)?.view;
-      const next = applyToApiKeyView(current, recorded);
-      if (next !== undefined && next !== current) this.put(known(next), true);
+      const entry = this.byId(fromRecordedEvent(recorded).data.keyId);
+      const next = applyToApiKeyView(entry?.view, recorded);
+      if (next === undefined || next === entry?.view) continue;
+      const subject = entry?.rateLimitSubject ?? (next.rolledFromKeyId === null ? `key:${next.id}` : this.lineSubject(next.rolledFromKeyId));
+      this.put(known(next, subject), true);
     }
     this.position = events[events.length - 1].position;
   }
@@ -161,6 +168,11 @@ export class KeyTable implements Projection, ApiKeyQueries {
     this.byAccount.clear();
     this.position = null;
     this.active = 0;
+  }
+
+  /** The subject of a key rolled from `predecessorId`: its predecessor's (the table knows every key it was rolled from). */
+  private lineSubject(predecessorId: string): string {
+    return this.byId(predecessorId)?.rateLimitSubject ?? `key:${predecessorId}`;
   }
 
   /** `ordered`: keep the account's keys in creation order now (false while loading, sorted once at the end). */
