@@ -45,6 +45,8 @@ describe('If-Match on every change to a key', () => {
       for (const stale of ['"0"', `W/${etag}`, '"0", "7"']) {
         const res = await change(name, id, stale).expect(412);
         expect(res.body.error).toEqual({ type: 'precondition_failed_error', message: expect.stringMatching(/If-Match/) });
+        // The current ETag, to retry from without a GET.
+        expect(res.headers.etag).toBe(etag);
       }
       expect(await streamOf(id)).toEqual(before);
     });

@@ -24,9 +24,12 @@ export function ifMatchHolds(ifMatch: string, revision: number): boolean {
   return (ifMatch.match(ENTITY_TAGS) ?? []).some((tag) => tag === etag);
 }
 
-/** Refuses (412) a change whose If-Match, when given, does not name the key's current revision. */
+/** Refuses (412, with the current ETag) a change whose If-Match, when given, does not name the key's current revision. */
 export function requireIfMatch(ifMatch: string | null | undefined, revision: number): void {
   if (ifMatch != null && !ifMatchHolds(ifMatch, revision)) {
-    throw new PreconditionFailed('If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.');
+    throw new PreconditionFailed(
+      'If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.',
+      etagOf(revision),
+    );
   }
 }

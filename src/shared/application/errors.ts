@@ -70,6 +70,14 @@ export class ConcurrencyConflict extends ApplicationError {
 /** The caller's If-Match names a version of the resource that is no longer current: nothing was changed. */
 export class PreconditionFailed extends ApplicationError {
   readonly kind = 'precondition_failed';
+
+  constructor(
+    message: string,
+    /** The entity-tag of what is current, so the client can retry from it without reading it again. */
+    readonly currentEntityTag?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The request body is over the size limit. */

@@ -5,6 +5,7 @@ import {
   InvalidRequest,
   MethodNotAllowed,
   PayloadTooLarge,
+  PreconditionFailed,
   RateLimited,
   UnsupportedMediaType,
 } from '../application/errors.js';
@@ -110,6 +111,7 @@ function applicationHttpError(error: ApplicationError): HttpError {
   const headers: Record<string, string> = {};
   if (error instanceof RateLimited && error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
   if (error instanceof MethodNotAllowed) headers.Allow = error.allowed.join(', ');
+  if (error instanceof PreconditionFailed && error.currentEntityTag !== undefined) headers.ETag = error.currentEntityTag;
   return httpError(STATUS_BY_APPLICATION_KIND[error.kind], error.message, { headers });
 }
 
