@@ -7,10 +7,10 @@ import { whenRedis } from '../support/redis.js';
 whenRedis('Redis revocation confirmations', (url) => {
   describe('RedisRevocationConfirmations', () => {
     const opened: RedisRevocationConfirmations[] = [];
-    const instance = async (inForce: (position: number) => Promise<void>) => {
+    const instance = async (inForce: (position: number) => Promise<void>, on = url) => {
       const name = `confirm-test-${randomUUID()}`;
-      const publisher = openRedisConnection(url, name);
-      const subscriber = openRedisSubscriber(url, name);
+      const publisher = openRedisConnection(on, name);
+      const subscriber = openRedisSubscriber(on, name);
       await redisReady(publisher, 5000);
       const confirmations = new RedisRevocationConfirmations(publisher, subscriber, inForce, 300);
       await confirmations.start();
@@ -41,6 +41,26 @@ whenRedis('Redis revocation confirmations', (url) => {
       expect(result).toMatchObject({ confirmed: 1 });
       expect(result!.live).toBeGreaterThanOrEqual(2);
       expect(asked).toEqual([42]);
+    });
+
+    it('counts no answer from a deployment on another database of the same Redis (pub/sub ignores the database)', async () => {
+      const otherDatabase = new URL(url);
+      otherDatabase.pathname = `/${Number(otherDatabase.pathname.slice(1) || 0) + 1}`;
+      const asker = await instance(async () => undefined, otherDatabase.href);
+      const frozen = await instance(() => new Promise<void>(() => undefined), otherDatabase.href);
+      const askedOfTheOther: number[] = [];
+      const other = await instance(async (position) => void askedOfTheOther.push(position));
+      const otherProbe = openRedisConnection(otherDatabase.href, 'confirm-test-probe-other');
+      try {
+        await eventually(async () => {
+          expect(Object.keys(await otherProbe.hgetall(CONFIRMATION_KEYS.registry))).toEqual(expect.arrayContaining([asker.instanceId, frozen.instanceId]));
+          expect(Object.keys(await probe.hgetall(CONFIRMATION_KEYS.registry))).toContain(other.instanceId);
+        });
+        expect(await asker.confirm(99)).toEqual({ confirmed: 0, live: 1 });
+        expect(askedOfTheOther).toEqual([]);
+      } finally {
+        otherProbe.disconnect();
+      }
     });
 
     it('counts an instance started before its connection was ready as soon as the connection is', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { closeRedis } from './redis-connection.js';
+import { channelOf, closeRedis } from './redis-connection.js';
 
 export const APPEND_CHANNEL = 'parsesphere:log-appended';
 
@@ -24,28 +24,31 @@ export function parseNudge(message: string): { sender: string; types: string[] |
  */
 export class RedisAppendFanOut {
   readonly instanceId = randomUUID();
+  private readonly channel: string;
   private unsubscribeFromAppends: (() => void) | null = null;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly store: EventStore,
-  ) {}
+  ) {
+    this.channel = channelOf(publisher, APPEND_CHANNEL);
+  }
 
   /** Does nothing for a store that pushes (EventStoreDB): its subscriptions need no nudge. */
   async start(): Promise<void> {
     if (!this.store.onAppended || !this.store.wakeSubscriptions) return;
     const wake = this.store.wakeSubscriptions.bind(this.store);
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel !== APPEND_CHANNEL) return;
+      if (channel !== this.channel) return;
       const nudge = parseNudge(message);
       if (nudge.sender !== this.instanceId) wake(nudge.types);
     });
     // Queued until connected, and renewed by ioredis after every reconnect.
-    void this.subscriber.subscribe(APPEND_CHANNEL).catch(() => undefined);
+    void this.subscriber.subscribe(this.channel).catch(() => undefined);
     this.unsubscribeFromAppends = this.store.onAppended((types) => {
       // Fails at once while Redis is down (no offline queue): the others then see the append at their next poll.
-      this.publisher.publish(APPEND_CHANNEL, nudgeMessage(this.instanceId, types)).catch(() => undefined);
+      this.publisher.publish(this.channel, nudgeMessage(this.instanceId, types)).catch(() => undefined);
     });
   }
 

@@ -36,6 +36,17 @@ export function openRedisSubscriber(url: string, name: string): Redis {
   return redis;
 }
 
+/**
+ * A pub/sub channel of this connection's database. Pub/sub is server-wide and ignores the database number while
+ * keys (the heartbeat hash) are per database: deployments on different databases of one Redis would hear each
+ * other. Database 0 keeps the bare name, which is what versions before the suffix used (a rolling upgrade on
+ * the default database keeps talking).
+ */
+export function channelOf(redis: Redis, channel: string): string {
+  const db = redis.options.db ?? 0;
+  return db === 0 ? channel : `${channel}:db${db}`;
+}
+
 /** Resolves true once the connection is ready, false after `timeoutMs` (it goes on trying in the background). */
 export async function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return true;

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InstancesConfirmed, RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
-import { closeRedis } from './redis-connection.js';
+import { channelOf, closeRedis } from './redis-connection.js';
 
-/** The heartbeat hash and the two pub/sub channels, named once (the contract test watches them too). */
+/**
+ * The heartbeat hash and the two pub/sub channels, named once (the contract test watches them too); the channels
+ * as used are channelOf these, apart per database.
+ */
 export const CONFIRMATION_KEYS = {
   registry: 'parsesphere:instances',
   ask: 'parsesphere:confirm-request',
   answer: 'parsesphere:confirmed',
 } as const;
-const { registry: REGISTRY, ask: ASK, answer: ANSWER } = CONFIRMATION_KEYS;
+const { registry: REGISTRY } = CONFIRMATION_KEYS;
 const HEARTBEAT_MS = 1000;
 /** An instance whose heartbeat is older than this is not counted as live. */
 const LIVE_WITHIN_MS = 3000;
@@ -25,21 +28,27 @@ const FORGET_AFTER_MS = 60_000;
 export class RedisRevocationConfirmations implements RevocationConfirmations {
   readonly instanceId = randomUUID();
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly waiting = new Map<string, Set<string>>();
+  /** Per question in flight: the live instances it was asked of, and those of them that answered. */
+  private readonly waiting = new Map<string, { live: ReadonlySet<string>; answers: Set<string> }>();
+  private readonly ask: string;
+  private readonly answerChannel: string;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly inForce: (position: number) => Promise<void>,
     private readonly waitMs: number,
-  ) {}
+  ) {
+    this.ask = channelOf(publisher, CONFIRMATION_KEYS.ask);
+    this.answerChannel = channelOf(publisher, CONFIRMATION_KEYS.answer);
+  }
 
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === ASK) this.answer(message);
-      if (channel === ANSWER) this.collect(message);
+      if (channel === this.ask) this.answer(message);
+      if (channel === this.answerChannel) this.collect(message);
     });
-    void this.subscriber.subscribe(ASK, ANSWER).catch(() => undefined);
+    void this.subscriber.subscribe(this.ask, this.answerChannel).catch(() => undefined);
     // The connection refuses commands until it is ready (no offline queue): beat on each (re)connection, or an
     // instance would stay unregistered, and uncounted by a receipt, until the next interval.
     this.publisher.on('ready', this.beat);
@@ -56,22 +65,22 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
       return null;
     }
     const now = Date.now();
-    const live = Object.entries(beats).filter(([id, at]) => id !== this.instanceId && now - Number(at) <= LIVE_WITHIN_MS).length;
+    const live = new Set(Object.keys(beats).filter((id) => id !== this.instanceId && now - Number(beats[id]) <= LIVE_WITHIN_MS));
     const gone = Object.keys(beats).filter((id) => now - Number(beats[id]) > FORGET_AFTER_MS);
     if (gone.length > 0) void this.publisher.hdel(REGISTRY, ...gone).catch(() => undefined);
     const question = randomUUID();
     const answers = new Set<string>();
-    this.waiting.set(question, answers);
+    this.waiting.set(question, { live, answers });
     try {
-      await this.publisher.publish(ASK, `${question} ${position} ${this.instanceId}`);
+      await this.publisher.publish(this.ask, `${question} ${position} ${this.instanceId}`);
       const deadline = Date.now() + this.waitMs;
-      while (answers.size < live && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+      while (answers.size < live.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
     } catch {
       // Redis went away mid-question: report what arrived.
     } finally {
       this.waiting.delete(question);
     }
-    return { confirmed: Math.min(answers.size, live), live };
+    return { confirmed: answers.size, live: live.size };
   }
 
   async close(): Promise<void> {
@@ -89,13 +98,15 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
     const [question, position, asker] = message.split(' ');
     if (asker === this.instanceId) return;
     this.inForce(Number(position)).then(
-      () => this.publisher.publish(ANSWER, `${question} ${this.instanceId}`).catch(() => undefined),
+      () => this.publisher.publish(this.answerChannel, `${question} ${this.instanceId}`).catch(() => undefined),
       () => undefined,
     );
   }
 
+  /** Only an answer from an instance the question was asked of counts: no other deployment's, no stale one's. */
   private collect(message: string): void {
     const [question, instance] = message.split(' ');
-    this.waiting.get(question)?.add(instance);
+    const waiting = this.waiting.get(question);
+    if (waiting?.live.has(instance)) waiting.answers.add(instance);
   }
 }

@@ -1,0 +1,49 @@
+import { FakeRedisServer } from '../../../test/support/fake-redis-server.js';
+import { CONFIRMATION_KEYS, RedisRevocationConfirmations } from './redis-revocation-confirmations.js';
+
+describe('RedisRevocationConfirmations', () => {
+  let server: FakeRedisServer;
+  const opened: RedisRevocationConfirmations[] = [];
+  const never = () => new Promise<void>(() => undefined);
+  const instance = async (db: number, inForce: (position: number) => Promise<void>) => {
+    const confirmations = new RedisRevocationConfirmations(server.connect(db), server.connect(db), inForce, 100);
+    await confirmations.start();
+    opened.push(confirmations);
+    return confirmations;
+  };
+
+  beforeEach(() => {
+    server = new FakeRedisServer();
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+  });
+
+  it('counts no answer from another deployment on another database of the same Redis', async () => {
+    const askedOfA: number[] = [];
+    await instance(0, async (position) => void askedOfA.push(position)); // deployment A, on /0
+    const asker = await instance(1, async () => undefined); // deployment B, on /1
+    await instance(1, never); // B's other instance, frozen: never answers
+
+    expect(await asker.confirm(7)).toEqual({ confirmed: 0, live: 1 });
+    // Pub/sub ignores the database: without channels apart per database, A would have been asked too.
+    expect(askedOfA).toEqual([]);
+  });
+
+  it('counts only answers from the live instances it asked, not from one whose heartbeat is stale', async () => {
+    const asker = await instance(0, async () => undefined);
+    await instance(0, never); // live, frozen
+    const stale = await instance(0, async () => undefined); // answers, but its heartbeat is old
+    server.hash(0, CONFIRMATION_KEYS.registry).set(stale.instanceId, String(Date.now() - 10_000));
+
+    expect(await asker.confirm(3)).toEqual({ confirmed: 0, live: 1 });
+  });
+
+  it('counts the live instances of its own deployment that answer', async () => {
+    const asker = await instance(2, async () => undefined);
+    await instance(2, async () => undefined);
+    await instance(2, async () => undefined);
+    expect(await asker.confirm(1)).toEqual({ confirmed: 2, live: 2 });
+  });
+});

@@ -1,0 +1,81 @@
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+
+/**
+ * Stands in for one Redis server as the pub/sub users see it: hashes per database, and pub/sub server-wide,
+ * whatever the database (as Redis does). Messages are delivered asynchronously, like a round trip.
+ */
+export class FakeRedisServer {
+  private readonly hashes = new Map<number, Map<string, Map<string, string>>>();
+  private readonly subscribers: FakeRedisConnection[] = [];
+
+  connect(db = 0): Redis {
+    return new FakeRedisConnection(this, db) as unknown as Redis;
+  }
+
+  hash(db: number, key: string): Map<string, string> {
+    let byKey = this.hashes.get(db);
+    if (!byKey) this.hashes.set(db, (byKey = new Map()));
+    let hash = byKey.get(key);
+    if (!hash) byKey.set(key, (hash = new Map()));
+    return hash;
+  }
+
+  subscribe(connection: FakeRedisConnection): void {
+    if (!this.subscribers.includes(connection)) this.subscribers.push(connection);
+  }
+
+  publish(channel: string, message: string): number {
+    const receivers = this.subscribers.filter((s) => s.channels.has(channel));
+    for (const receiver of receivers) setImmediate(() => receiver.emit('message', channel, message));
+    return receivers.length;
+  }
+}
+
+class FakeRedisConnection extends EventEmitter {
+  status = 'ready';
+  readonly channels = new Set<string>();
+  readonly options: { db: number };
+
+  constructor(
+    private readonly server: FakeRedisServer,
+    db: number,
+  ) {
+    super();
+    this.options = { db };
+  }
+
+  async hgetall(key: string): Promise<Record<string, string>> {
+    return Object.fromEntries(this.server.hash(this.options.db, key));
+  }
+
+  async hset(key: string, field: string, value: string): Promise<number> {
+    this.server.hash(this.options.db, key).set(field, value);
+    return 1;
+  }
+
+  async hdel(key: string, ...fields: string[]): Promise<number> {
+    const hash = this.server.hash(this.options.db, key);
+    return fields.filter((field) => hash.delete(field)).length;
+  }
+
+  async publish(channel: string, message: string): Promise<number> {
+    return this.server.publish(channel, message);
+  }
+
+  async subscribe(...channels: string[]): Promise<number> {
+    for (const channel of channels) this.channels.add(channel);
+    this.server.subscribe(this);
+    return this.channels.size;
+  }
+
+  async quit(): Promise<'OK'> {
+    this.disconnect();
+    return 'OK';
+  }
+
+  disconnect(): void {
+    this.status = 'end';
+    this.channels.clear();
+  }
+}
