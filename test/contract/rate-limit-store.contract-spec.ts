@@ -18,7 +18,7 @@ for (const [name, leaseMs] of [['redis', 0], ['redis with leases', 60_000]] as c
         const connect = async () => {
           const redis = openRedisConnection(url, 'contract-test');
           if (!(await redisReady(redis, 5000))) throw new Error(`no Redis at ${url}`);
-          return new RedisRateLimitStore(redis, () => undefined, Date.now, undefined, leaseMs);
+          return new RedisRateLimitStore(redis, () => undefined, { leaseMs });
         };
         const [first, second] = await Promise.all([connect(), connect()]);
         return { first, second, cleanup: async () => void (await Promise.all([first.close(), second.close()])) };

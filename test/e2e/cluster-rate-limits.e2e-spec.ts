@@ -15,7 +15,7 @@ whenRedis('Shared rate limits across three instances', () => {
     let redis: RedisServer;
     let instances: ServiceProcess[] = [];
     const ids: Record<string, string> = {};
-    const keys: Record<'exact' | 'outage' | 'recovered' | 'other' | 'victim', string> = { exact: '', outage: '', recovered: '', other: '', victim: '' };
+    const keys: Record<'exact' | 'outage' | 'recovered' | 'other' | 'victim' | 'stall', string> = { exact: '', outage: '', recovered: '', other: '', victim: '', stall: '' };
 
     beforeAll(async () => {
       redis = await startRedisServer();
@@ -107,6 +107,10 @@ whenRedis('Shared rate limits across three instances', () => {
 
     it('with Redis stopped, goes on serving with per-instance limits and says so while staying ready', async () => {
       await redis.stop();
+      // Idle instances say so too, from their closed connection, before any request.
+      await eventually(async () => {
+        for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'per-instance' });
+      }, 2000, 50);
       expect(await roundRobin(keys.outage, 36)).toBe(30);
       for (const instance of instances) expect(await sharing(instance)).toEqual({ status: 200, sharing: 'per-instance' });
       // The metrics say so too: one fallback per instance, and its 12 requests of the 36 decided alone.
@@ -133,6 +137,20 @@ whenRedis('Shared rate limits across three instances', () => {
       for (const [i, instance] of instances.entries()) {
         expect(await limitMetrics(instance)).toEqual({ mode: 'shared', fallbacks: 1, alone: duringOutage[i].alone });
       }
+    });
+
+    it('after a stall (Redis frozen, connections open), says shared again once Redis answers, without a request', async () => {
+      redis.freeze();
+      try {
+        // The command times out (100 ms): decided alone.
+        expect((await verify(instances[0], keys.stall)).valid).toBe(true);
+        expect(await limitMetrics(instances[0])).toMatchObject({ mode: 'per-instance', fallbacks: 2 });
+      } finally {
+        redis.thaw();
+      }
+      // No reconnection ends a stall: the instance's own PING, once a second, tells it Redis answers again.
+      await eventually(async () => expect(await limitMetrics(instances[0])).toMatchObject({ mode: 'shared' }), 5000, 100);
+      expect(await sharing(instances[0])).toEqual({ status: 200, sharing: 'shared' });
     });
   });
 });

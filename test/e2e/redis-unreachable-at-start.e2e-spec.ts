@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { eventually } from '../support/eventually.js';
 import { startRedisServer, whenRedis, type RedisServer } from '../support/redis.js';
 import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
@@ -43,6 +44,63 @@ whenRedis('A Redis unreachable at start', () => {
         }
         await redis?.stop();
         dir.remove();
+      }
+    }, 60_000);
+  });
+
+  describe('A Redis that refuses the connection', () => {
+    const PASSWORD = 'right-password-0123456789';
+    const WRONG_PASSWORD = 'wrong-password-9876543210';
+
+    /** Starts an instance on `redisUrl` and answers its readiness reason and what it wrote, once the reason is `expected`. */
+    const reasonGiven = async (redisUrl: string, expected: RegExp) => {
+      const dir = makeTempDir('redis-refuses');
+      const output: string[] = [];
+      const service = await startServiceProcess({ DATA_DIR: dir.path, VERIFY_TOKEN, REDIS_URL: redisUrl }, { output });
+      try {
+        let reason = '';
+        await eventually(async () => {
+          const body = (await (await fetch(`${service.url}/health/ready`)).json()) as { details: { rate_limits: { sharing: string; reason?: string } } };
+          expect(body.details.rate_limits.sharing).toBe('per-instance');
+          reason = body.details.rate_limits.reason ?? '';
+          expect(reason).toMatch(expected);
+          expect(output.join('')).toMatch(expected);
+        }, 10_000, 100);
+        // Retries go on (ioredis tries again up to once a second): still one line.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        return { reason, written: output.join('') };
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+        dir.remove();
+      }
+    };
+
+    it('says what Redis answered to a wrong password, once, and never the URL or the password', async () => {
+      const redis = await startRedisServer(undefined, ['--requirepass', PASSWORD]);
+      try {
+        const { reason, written } = await reasonGiven(`redis://:${WRONG_PASSWORD}@127.0.0.1:${redis.port}`, /WRONGPASS/);
+        expect(reason).toBe('WRONGPASS invalid username-password pair or user is disabled.');
+        expect(written.match(/Redis unavailable/g)).toHaveLength(1);
+        expect(written).not.toContain(WRONG_PASSWORD);
+        expect(written).not.toContain('redis://');
+      } finally {
+        await redis.stop();
+      }
+    }, 60_000);
+
+    it('says that a port which answers something else is not Redis', async () => {
+      const notRedis = createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      });
+      const port = await new Promise<number>((resolve) => notRedis.listen(0, '127.0.0.1', () => resolve((notRedis.address() as { port: number }).port)));
+      try {
+        const { reason, written } = await reasonGiven(`redis://127.0.0.1:${port}`, /not a Redis server/);
+        expect(reason).toMatch(/^not a Redis server: /);
+        expect(written.match(/Redis unavailable/g)).toHaveLength(1);
+      } finally {
+        await new Promise((resolve) => notRedis.close(resolve));
       }
     }, 60_000);
   });

@@ -17,12 +17,19 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port (empty: nothing is persisted). */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open, commands time out (a stall). */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
 }
 
 const START_TIMEOUT_MS = 10_000;
 
-/** On `port` when given (a test that points a service at it before it runs), else a free one. */
-export async function startRedisServer(port?: number): Promise<RedisServer> {
+/**
+ * On `port` when given (a test that points a service at it before it runs), else a free one; `extraArgs` are
+ * added to redis-server's (`--requirepass`, ...).
+ */
+export async function startRedisServer(port?: number, extraArgs: string[] = []): Promise<RedisServer> {
   port ??= await freePort();
   const binary = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   let child: ChildProcess | null = null;
@@ -31,7 +38,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice', ...extraArgs];
       const started = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
       child = started;
       let output = '';
@@ -60,5 +67,7 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     url: `redis://127.0.0.1:${port}`,
     stop,
     start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
   };
 }

@@ -11,6 +11,7 @@ import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../sh
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import { configuredSecrets } from '../start/start-failure.js';
 import { declareRateLimitFallbackCounters, exposeRateLimitSharing } from './rate-limit-metrics.js';
 
 const FIRST_CONNECT_WAIT_MS = 2000;
@@ -32,7 +33,11 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
     return store;
   }
   const redis = openRedisConnection(config.REDIS_URL, 'parsesphere-keys-limits');
-  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), Date.now, counters, config.RATE_LIMIT_LEASE_MS);
+  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), {
+    counters,
+    leaseMs: config.RATE_LIMIT_LEASE_MS,
+    secrets: configuredSecrets({ REDIS_URL: config.REDIS_URL }),
+  });
   exposeRateLimitSharing(metrics, store);
   if (!(await redisReady(redis, FIRST_CONNECT_WAIT_MS))) {
     store.reportUnavailable(`no connection within ${FIRST_CONNECT_WAIT_MS} ms, retrying`);

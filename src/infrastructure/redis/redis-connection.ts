@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { REDACTED_VALUE, redactSecrets } from '../../shared/domain/secret-redaction.js';
 
 /** A command that has no answer within this long counts as Redis being unavailable: the hot path decides per instance. */
 export const REDIS_COMMAND_TIMEOUT_MS = 100;
@@ -18,7 +19,8 @@ export function openRedisConnection(url: string, name: string): Redis {
     enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), RECONNECT_CEILING_MS),
   });
-  // Outages are reported by the users of the connection, once per outage; without a listener ioredis prints each attempt.
+  // Outages are reported by the users of the connection (describeRedisError), once per outage; without a listener
+  // ioredis prints each attempt.
   redis.on('error', () => undefined);
   return redis;
 }
@@ -69,4 +71,28 @@ export async function closeRedis(redis: Redis): Promise<void> {
   } else {
     redis.disconnect();
   }
+}
+
+/** Anything written `scheme://…`: a URL may carry a user and a password, and a reason never names the URL. */
+const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+/** ioredis's words for an answer that is not RESP (another service on that port). */
+const NOT_RESP = /^(Unknown RESP type|Protocol error)/;
+
+/**
+ * Why a connection failed, as a line for a log and for readiness: what Redis answered ("WRONGPASS invalid
+ * username-password pair…", "NOAUTH…", a protocol error for a port that is not Redis) or the socket's error,
+ * the first line only, cut to 300 characters, without anything URL-like, a key, or any of `secrets` (the
+ * user name and password of REDIS_URL).
+ */
+export function describeRedisError(error: unknown, secrets: readonly string[] = []): string {
+  const message = error instanceof Error ? error.message : String(error);
+  let line = redactSecrets(message.split('\n')[0]).replace(URL_LIKE, REDACTED_VALUE);
+  for (const secret of secrets) line = line.replaceAll(secret, REDACTED_VALUE);
+  if (NOT_RESP.test(line)) line = `not a Redis server: ${line.replace(/\s*Please report this\.?$/, '')}`;
+  return line.slice(0, 300);
+}
+
+/** A socket's error (refused, reset, timed out): the outage going on, not something Redis answered. */
+export function isSocketError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.syscall === 'string';
 }

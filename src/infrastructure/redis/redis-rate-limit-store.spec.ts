@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { jest } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { admissible, levelAt } from '../../shared/rate-limit/gcra.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
-import { type FallbackCounters, RedisRateLimitStore } from './redis-rate-limit-store.js';
+import { type FallbackCounters, PROBE_EVERY_MS, RedisRateLimitStore } from './redis-rate-limit-store.js';
 
 /** Stands in for Redis: runs the scripts' step on a map, on the test's clock, or fails like a timed-out command. */
 class FakeRedis extends EventEmitter {
@@ -35,7 +36,24 @@ class FakeRedis extends EventEmitter {
   }
 
   reserved: number[] = [];
+  pings = 0;
+
+  async ping(): Promise<string> {
+    this.pings++;
+    if (this.failing) throw this.failing;
+    return 'PONG';
+  }
+
+  async quit(): Promise<string> {
+    this.status = 'end';
+    this.emit('close');
+    return 'OK';
+  }
 }
+
+/** An error as ioredis emits it: a reply of Redis's (ReplyError) or a socket's (with its syscall). */
+const replyError = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
+const socketError = (message: string, code: string) => Object.assign(new Error(message), { code, syscall: 'connect' });
 
 describe('RedisRateLimitStore', () => {
   const limit = { requests: 4, perSeconds: 60 };
@@ -55,7 +73,7 @@ describe('RedisRateLimitStore', () => {
     redis = new FakeRedis(clock);
     logs = [];
     counters = { fallbacks: NO_METRICS.counter({ name: 'f', help: '' }).series({}), perInstanceDecisions: NO_METRICS.counter({ name: 'p', help: '' }).series({}) };
-    store = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), () => clock.now, counters);
+    store = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), { now: () => clock.now, counters });
   });
 
   it('decides with the shared state while Redis answers', async () => {
@@ -128,6 +146,90 @@ describe('RedisRateLimitStore', () => {
     expect(logs).toHaveLength(2);
   });
 
+  describe('on an idle instance (no request to tell it)', () => {
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('says per-instance as soon as the connection closes, and keeps one line while the retries are refused', () => {
+      redis.status = 'reconnecting';
+      redis.emit('close');
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'connection to Redis closed' });
+      redis.emit('error', socketError('connect ECONNREFUSED 127.0.0.1:6390', 'ECONNREFUSED'));
+      redis.emit('close');
+      redis.emit('error', socketError('connect ECONNREFUSED 127.0.0.1:6390', 'ECONNREFUSED'));
+      // Readiness says why now; the log keeps one line for the outage.
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'connect ECONNREFUSED 127.0.0.1:6390' });
+      expect(logs).toEqual(['warn: Redis unavailable (connection to Redis closed): rate limits are counted per instance until it answers again']);
+      expect(counters.fallbacks.value).toBe(1);
+    });
+
+    it('says shared again after a stall as soon as a PING answers, and sends none while shared', async () => {
+      jest.useFakeTimers();
+      redis.failing = new Error('Command timed out');
+      await consume(1);
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Command timed out' });
+      await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+      expect(redis.pings).toBe(1);
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
+      // Redis answers again; the connection never dropped, so no 'ready' tells it.
+      redis.failing = null;
+      await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+      expect(store.sharing()).toEqual({ mode: 'shared' });
+      expect(logs).toEqual([
+        'warn: Redis unavailable (Command timed out): rate limits are counted per instance until it answers again',
+        'log: Redis answers again: rate limits are shared by every instance',
+      ]);
+      await jest.advanceTimersByTimeAsync(10 * PROBE_EVERY_MS);
+      expect(redis.pings).toBe(2);
+    });
+
+    it('sends no PING while the connection is down: its ready says when Redis is back', async () => {
+      jest.useFakeTimers();
+      redis.status = 'reconnecting';
+      redis.emit('close');
+      await jest.advanceTimersByTimeAsync(3 * PROBE_EVERY_MS);
+      expect(redis.pings).toBe(0);
+    });
+
+    it('logs nothing when its own stop closes the connection', async () => {
+      await store.close();
+      expect(store.sharing()).toEqual({ mode: 'shared' });
+      expect(logs).toEqual([]);
+    });
+  });
+
+  describe('when Redis refuses the connection', () => {
+    it('says what Redis answered, once per outage and again when the answer changes', () => {
+      const wrongPass = replyError('WRONGPASS invalid username-password pair or user is disabled.');
+      redis.status = 'connecting';
+      redis.emit('error', wrongPass);
+      redis.emit('close');
+      redis.emit('error', wrongPass);
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: wrongPass.message });
+      // The password was changed on the server meanwhile: the same outage, another answer.
+      redis.emit('error', replyError('NOAUTH Authentication required.'));
+      redis.emit('error', socketError('connect ECONNREFUSED 127.0.0.1:6390', 'ECONNREFUSED'));
+      redis.emit('error', replyError('NOAUTH Authentication required.'));
+      expect(logs).toEqual([
+        'warn: Redis unavailable (WRONGPASS invalid username-password pair or user is disabled.): rate limits are counted per instance until it answers again',
+        'warn: Redis still unavailable (NOAUTH Authentication required.): rate limits are counted per instance until it answers again',
+      ]);
+      expect(counters.fallbacks.value).toBe(1);
+    });
+
+    it('never shows the URL, the user name or the password', () => {
+      const connection = new FakeRedis(clock);
+      const secretive = new RedisRateLimitStore(connection as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), {
+        secrets: ['hunter2-password', 'admin-user'],
+      });
+      connection.emit('error', new Error('cannot use redis://admin-user:hunter2-password@cache:6379/1: user admin-user, password hunter2-password'));
+      const { reason } = secretive.sharing() as { reason: string };
+      expect(reason).toBe('cannot use [redacted] user [redacted], password [redacted]');
+      expect(logs.join('\n')).not.toMatch(/hunter2|admin-user|redis:\/\//);
+    });
+  });
+
   describe('with leases (RATE_LIMIT_LEASE_MS)', () => {
     const fast = { requests: 600, perSeconds: 60 }; // 10 per second: 50 per 5-second lease
     let leased: RedisRateLimitStore;
@@ -138,7 +240,7 @@ describe('RedisRateLimitStore', () => {
     };
 
     beforeEach(() => {
-      leased = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), () => clock.now, counters, 5000);
+      leased = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), { now: () => clock.now, counters, leaseMs: 5000 });
     });
 
     it('reserves a growing lease and spends it without a round trip, never admitting more than the limit', async () => {

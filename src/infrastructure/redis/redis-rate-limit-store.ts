@@ -5,7 +5,7 @@ import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/r
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
-import { closeRedis } from './redis-connection.js';
+import { closeRedis, describeRedisError, isSocketError } from './redis-connection.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
 type WithGcra = Redis & {
@@ -23,6 +23,8 @@ interface LeaseSlot {
 // the new instances count apart (a key may get its limit twice for one window), instead of misreading each other.
 const KEY_PREFIX = 'parsesphere:rate-level:';
 const SWEEP_EVERY = 10_000;
+/** While per instance, Redis is asked this often whether it answers again (a PING, with the command timeout). */
+export const PROBE_EVERY_MS = 1000;
 
 export type RedisLog = (level: 'warn' | 'log', message: string) => void;
 
@@ -30,6 +32,18 @@ export type RedisLog = (level: 'warn' | 'log', message: string) => void;
 export interface FallbackCounters {
   readonly fallbacks: CounterSeries;
   readonly perInstanceDecisions: CounterSeries;
+}
+
+export interface RedisRateLimitStoreOptions {
+  now?: () => number;
+  counters?: FallbackCounters;
+  /**
+   * 0 (the default): one exact GCRA step in Redis per request. Above 0: a subject whose limit accrues at least two
+   * requests in that time is served from leases (rate-lease.ts), one round trip per lease instead of per request.
+   */
+  leaseMs?: number;
+  /** What a reason must never show (REDIS_URL's user name and password). */
+  secrets?: readonly string[];
 }
 
 class Tally implements CounterSeries {
@@ -44,7 +58,9 @@ class Tally implements CounterSeries {
  * Limits shared by every instance: one atomic GCRA step in Redis per request (EVALSHA, auto-pipelined), so
  * the count is exact whatever the number of instances. When Redis cannot answer (down, or slower than the
  * command timeout) the request is decided by this instance's own limiter, which has counted what this
- * instance admitted all along; the next request tries Redis again, so sharing resumes by itself.
+ * instance admitted all along; the next request tries Redis again, so sharing resumes by itself. The state
+ * follows Redis without requests too (readiness and the gauge of an idle instance): a closed or refused
+ * connection starts an outage, and while it lasts a PING every PROBE_EVERY_MS ends it as soon as Redis answers.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: WithGcra;
@@ -57,25 +73,34 @@ export class RedisRateLimitStore implements RateLimitStore {
   private decisionsSinceSweep = 0;
   private state: RateLimitSharing = { mode: 'shared' };
   private readonly leases = new Map<string, LeaseSlot>();
+  private readonly now: () => number;
+  private readonly counters: FallbackCounters;
+  private readonly leaseMs: number;
+  private readonly secrets: readonly string[];
+  /** The reasons this outage was logged with: a reason is logged once per outage. */
+  private reasonsLogged = new Set<string>();
+  private probe: NodeJS.Timeout | null = null;
+  private closing = false;
 
-  /**
-   * `leaseMs` 0: one exact GCRA step in Redis per request. Above 0: a subject whose limit accrues at least two
-   * requests in that time is served from leases (rate-lease.ts), one round trip per lease instead of per request.
-   */
   constructor(
     redis: Redis,
     private readonly log: RedisLog,
-    private readonly now: () => number = Date.now,
-    private readonly counters: FallbackCounters = { fallbacks: new Tally(), perInstanceDecisions: new Tally() },
-    private readonly leaseMs = 0,
+    options: RedisRateLimitStoreOptions = {},
   ) {
+    this.now = options.now ?? Date.now;
+    this.counters = options.counters ?? { fallbacks: new Tally(), perInstanceDecisions: new Tally() };
+    this.leaseMs = options.leaseMs ?? 0;
+    this.secrets = options.secrets ?? [];
     redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
     redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
     this.redis = redis as WithGcra;
-    this.local = new RateLimiter(now);
+    this.local = new RateLimiter(this.now);
     // A reconnected connection has passed ioredis's ready check: Redis answers, so readiness and the metric say
     // "shared" at once, not at this instance's next request (an idle instance would say "per-instance" for ever).
     redis.on('ready', () => this.shared());
+    // And the other way: a dropped or refused connection is an outage now, not at this instance's next request.
+    redis.on('close', () => this.reportUnavailable('connection to Redis closed'));
+    redis.on('error', (error: unknown) => this.connectionFailed(error));
   }
 
   async consume(subject: string, limit: RateLimit): Promise<RateDecision> {
@@ -168,6 +193,8 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** The store owns its connection. */
   async close(): Promise<void> {
+    this.closing = true;
+    this.stopProbing();
     await closeRedis(this.redis);
   }
 
@@ -194,16 +221,57 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** Per-instance decisions from now until Redis answers again; logged once per outage. */
   reportUnavailable(reason: string): void {
-    if (this.state.mode === 'per-instance') return;
+    if (this.state.mode === 'per-instance' || this.closing) return;
     this.state = { mode: 'per-instance', reason, since: new Date(this.now()).toISOString() };
     this.counters.fallbacks.inc();
+    this.reasonsLogged = new Set([reason]);
     this.log('warn', `Redis unavailable (${reason}): rate limits are counted per instance until it answers again`);
+    this.startProbing();
+  }
+
+  /**
+   * The connection's error (ioredis retries by itself): starts an outage, or during one becomes its reason. Logged
+   * again only for what Redis answered (a refused password, a protocol error) that this outage has not logged yet:
+   * a socket error on each retry is the same outage going on.
+   */
+  private connectionFailed(error: unknown): void {
+    const reason = describeRedisError(error, this.secrets);
+    if (this.state.mode !== 'per-instance') return this.reportUnavailable(reason);
+    if (this.closing || reason === this.state.reason) return;
+    this.state = { ...this.state, reason };
+    if (isSocketError(error) || this.reasonsLogged.has(reason)) return;
+    this.reasonsLogged.add(reason);
+    this.log('warn', `Redis still unavailable (${reason}): rate limits are counted per instance until it answers again`);
   }
 
   private shared(): void {
-    if (this.state.mode === 'shared') return;
+    if (this.state.mode === 'shared' || this.closing) return;
     this.state = { mode: 'shared' };
+    this.stopProbing();
     this.log('log', 'Redis answers again: rate limits are shared by every instance');
+  }
+
+  /**
+   * A stall (commands timing out on a connection that stays open) ends with no 'ready': without asking, an idle
+   * instance would stay per instance until its next request. Off the hot path, and only during an outage.
+   */
+  private startProbing(): void {
+    if (this.probe) return;
+    let asking = false;
+    this.probe = setInterval(() => {
+      if (asking || this.redis.status !== 'ready') return;
+      asking = true;
+      this.redis
+        .ping()
+        .then(() => this.shared(), () => undefined)
+        .finally(() => (asking = false));
+    }, PROBE_EVERY_MS);
+    this.probe.unref();
+  }
+
+  private stopProbing(): void {
+    if (this.probe) clearInterval(this.probe);
+    this.probe = null;
   }
 
   private sweepNowAndThen(now: number): void {
