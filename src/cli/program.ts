@@ -25,6 +25,16 @@ async function run<A extends unknown[]>(load: () => Promise<(...args: [...A, Env
   await command(...args, environment);
 }
 
+/**
+ * A --no-<x> flag that is a switch of its own (attribute noX), not commander's negation of --<x>: a negation shares
+ * --<x>'s value, so given both, the last one would win instead of their conflict being refused.
+ */
+function switchOfItsOwn(flags: `--no-${string}`, description: string): Option {
+  const option = new Option(flags, description);
+  option.negate = false;
+  return option;
+}
+
 /** The operator CLI: every command, its options and its help. Parsing errors throw (exitOverride); src/cli.ts reports them. */
 export function buildProgram(): Command {
   const program = new Command(CLI_NAME)
@@ -53,8 +63,8 @@ export function buildProgram(): Command {
       .description('Change a key, as PATCH /v1/api-keys/{id} does; options not given do not change.')
       .argument('<key-id>', 'the key', keyId)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-      .option('--name <name>', 'a new name')
-      .option('--no-name', 'remove the name')
+      .addOption(new Option('--name <name>', 'a new name').conflicts('noName'))
+      .addOption(switchOfItsOwn('--no-name', 'remove the name'))
       .option('--rate-limit <requests/seconds>', 'a new rate limit, e.g. 100/60', rateLimit)
       .option('--permissions <list>', 'new permissions, comma-separated', list)
       .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)

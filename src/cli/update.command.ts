@@ -10,8 +10,9 @@ import { changedKey, printKey } from './print-key.js';
 
 export interface UpdateOptions {
   account?: string;
-  /** false: --no-name. */
-  name?: string | false;
+  name?: string;
+  /** --no-name. */
+  noName?: boolean;
   rateLimit?: KeyRateLimit;
   permissions?: string[];
   allowedIps?: string[];
@@ -30,7 +31,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
     const store = app.get<EventStore>(EVENT_STORE);
     const request = await operatorChangeRequest(store, keyId, options);
     const changes = {
-      name: options.name === false ? null : options.name,
+      name: options.noName ? null : options.name,
       rateLimit: options.rateLimit,
       permissions: options.permissions,
       allowedIps: options.allowedIps,

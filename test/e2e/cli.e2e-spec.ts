@@ -75,6 +75,9 @@ describe('Operator CLI', () => {
     [['list', '--account', 'acme', '--json', '--table'], /option '--json' cannot be used with option '--table'/],
     [['show', 'not-a-uuid'], /a key id is a UUID \(see parsesphere-keys show --help\)$/],
     [['revoke'], /missing required argument 'key-id'/],
+    [['update', '550e8400-e29b-41d4-a716-446655440000', '--name', 'x', '--no-name'], /option '--name <name>' cannot be used with option '--no-name'/],
+    [['update', '550e8400-e29b-41d4-a716-446655440000', '--no-name', '--name', 'y'], /option '--name <name>' cannot be used with option '--no-name'/],
+    [['update', '550e8400-e29b-41d4-a716-446655440000', '--expires-at', '2030-01-31T12:00:00Z', '--no-expiry'], /option '--expires-at <instant>' cannot be used with option '--no-expiry'/],
     [['history', '550e8400-e29b-41d4-a716-446655440000', '--order', 'sideways'], /Allowed choices are occurred, log/],
     [['alerts', '--account', 'acme', '--unowned'], /cannot be used with/],
     [['alerts', '--rule', 'bogus'], /Allowed choices are/],
@@ -299,6 +302,9 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
       const bad = runCli(['update', rolled.id, '--allowed-ips', '10.0.0.0/99'], env);
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/allowed_ips/);
+
+      expect(rolled.name).toBe('renamed');
+      expect(json(runCli(['update', rolled.id, '--no-name'], env))).toMatchObject({ name: null });
     } finally {
       await t.destroy();
     }
