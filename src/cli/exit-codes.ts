@@ -5,6 +5,6 @@ export const EXIT = {
   failure: 1,
   /** The command line itself: unknown command or option, missing or malformed argument. */
   usage: 2,
-  /** No such key (a key of another account than --account looks the same). */
+  /** No such key (a key of another account than --account looks the same), also as list's --starting-after. */
   notFound: 3,
 } as const;

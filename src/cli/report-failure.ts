@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ApplicationError } from '../shared/application/errors.js';
+import { ApplicationError, type ApplicationErrorKind } from '../shared/application/errors.js';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 import { DomainError } from '../shared/domain/domain-error.js';
 import { redactSecrets } from '../shared/domain/secret-redaction.js';
@@ -13,6 +13,13 @@ export function reportFailure(error: unknown, program: string): number {
   return code;
 }
 
+/** The application refusals that have an exit code of their own; every other one is a failure. */
+const APPLICATION_EXITS: Partial<Record<ApplicationErrorKind, number>> = {
+  invalid_request: EXIT.usage,
+  // A --starting-after naming no key of the account: the API's 404.
+  unknown_reference: EXIT.notFound,
+};
+
 function classify(error: unknown, program: string): [number, string | null] {
   if (error instanceof CommanderError) {
     // Help and version were printed already: a success.
@@ -22,6 +29,6 @@ function classify(error: unknown, program: string): [number, string | null] {
   // Same line as the service prints for it, without "error:".
   if (error instanceof InvalidConfigurationError) return [EXIT.failure, error.message];
   if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${error.message}`];
-  if (error instanceof ApplicationError) return [error.kind === 'invalid_request' ? EXIT.usage : EXIT.failure, `error: ${error.message}`];
+  if (error instanceof ApplicationError) return [APPLICATION_EXITS[error.kind] ?? EXIT.failure, `error: ${error.message}`];
   return [EXIT.failure, `error: ${error instanceof Error ? error.message : String(error)}`];
 }

@@ -234,6 +234,9 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
         const run = runCli([command, unknown], env);
         expect([command, run.status, run.stderr]).toEqual([command, 3, `error: No such API key: ${unknown}\n`]);
       }
+      // A page after a key the account has not got: the API's 404, so exit 3.
+      const afterUnknown = runCli(['list', '--account', 'acme', '--starting-after', unknown], env);
+      expect([afterUnknown.status, afterUnknown.stderr]).toEqual([3, 'error: starting_after: no such API key in this account.\n']);
     } finally {
       await t.destroy();
     }
