@@ -1,5 +1,6 @@
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { RevokeApiKeyCommand } from '../keys/commands/revoke-api-key/revoke-api-key.command.js';
+import { revocationReceipt } from '../keys/commands/revoke-api-key/revocation-receipt.js';
 import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
@@ -19,7 +20,8 @@ export interface RevokeOptions {
 
 /**
  * Revokes through the same command handler as DELETE /v1/api-keys/{id} (the Decider, appended with the
- * revision it read), then prints the key as the log has it. Needs no read model, so it works while they are down.
+ * revision it read), then prints the key as the log has it, with the API's receipt of the revocation. Needs no
+ * read model, so it works while they are down.
  * Revoking a revoked key changes nothing and prints the same.
  */
 export async function revoke(keyId: string, options: RevokeOptions, environment: Environment): Promise<void> {
@@ -27,10 +29,13 @@ export async function revoke(keyId: string, options: RevokeOptions, environment:
   try {
     const store = app.get<EventStore>(EVENT_STORE);
     const revoked = await app.get(CommandBus).execute(new RevokeApiKeyCommand(await operatorChangeRequest(store, keyId, options)));
-    const key = await changedKey(store, revoked.view);
+    // The CLI is no instance (no key table, no Redis): the revocation is in force once it is in the log, which every
+    // instance reads, and there are no instances to have confirmed it.
+    const revocation = revocationReceipt(revoked.position, new Date(), null);
+    const key = { ...(await changedKey(store, revoked.view)), revocation };
     if (outputFormat(options) === 'json') return printJson(key);
-    print(renderRecord(keyRecord(key)));
-    note(`Revoked: key ${keyId} is refused from now on.`);
+    print(renderRecord([...keyRecord(key), ['log position', String(revocation.position)], ['in force at', revocation.in_force_at]]));
+    note(`Revoked: key ${keyId} is refused from now on (running services: once they read the log, within their poll interval).`);
   } finally {
     await app.close();
   }

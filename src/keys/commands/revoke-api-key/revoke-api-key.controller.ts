@@ -12,7 +12,8 @@ import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { etagOf } from '../if-match.js';
 import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { RevokeApiKeyCommand } from './revoke-api-key.command.js';
-import { type RevocationReceiptResponse, RevokedApiKeyResponse } from './revoked-api-key.response.js';
+import { revocationReceipt } from './revocation-receipt.js';
+import { RevokedApiKeyResponse } from './revoked-api-key.response.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -45,14 +46,9 @@ export class RevokeApiKeyController {
     const revoked = await this.commandBus.execute(new RevokeApiKeyCommand(keyChangeRequest(keyId, principal, req)));
     // In force here once the key table has it, whatever the views: the receipt's time is taken then.
     await this.projections.inForce(revoked.position);
-    const inForceAt = new Date().toISOString();
+    const inForceAt = new Date();
     res.setHeader('ETag', etagOf(revoked.revision));
-    const confirmed = await this.confirmations.confirm(revoked.position);
-    const revocation: RevocationReceiptResponse = {
-      position: revoked.position,
-      in_force_at: inForceAt,
-      ...(confirmed ? { instances_confirmed: confirmed.confirmed, instances_live: confirmed.live } : {}),
-    };
+    const revocation = revocationReceipt(revoked.position, inForceAt, await this.confirmations.confirm(revoked.position));
     const key = await presentChangedKey(this.projections, this.queryBus, res, { ...revoked, now: new Date() });
     return { ...key, revocation };
   }
