@@ -24,6 +24,10 @@ describe('Environment', () => {
     expect(loadEnvironment(optional)).toMatchObject(optional);
   });
 
+  it('takes an empty setting as unset: docker-compose.yml passes VERIFY_TOKEN through empty when the user has none', () => {
+    expect(loadEnvironment({ VERIFY_TOKEN: '', METRICS_TOKEN: '', PORT: '' })).toMatchObject({ VERIFY_TOKEN: undefined, METRICS_TOKEN: undefined, PORT: 3000 });
+  });
+
   it('reads numbers as integers, by the type of their default', () => {
     expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);
