@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DiscoveryService } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { documentRateLimitHeaders } from '../keys/authentication/rate-limit-headers.openapi.js';
 import { Environment } from '../shared/config/environment.js';
 import { parseTrustProxy } from '../shared/config/trust-proxy.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
@@ -52,6 +53,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   );
   for (const route of edgeRoutes) route.document(document);
   closeRequestBodySchemas(document);
+  documentRateLimitHeaders(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

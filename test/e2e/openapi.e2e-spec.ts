@@ -56,6 +56,27 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.CreatedApiKeyResponse.properties).toHaveProperty('key');
   });
 
+  it('declares the RateLimit fields, Retry-After and the current ETag where answers carry them', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    let declared = 0;
+    for (const item of Object.values(doc.paths) as Record<string, { security?: object[]; responses: Record<string, { headers?: object }> }>[]) {
+      for (const operation of Object.values(item)) {
+        if (!operation.security?.some((requirement) => 'bearer' in requirement)) continue;
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const names = Object.keys(response.headers ?? {});
+          // A 401 comes before the key is known: no limit to tell.
+          if (status === '401') expect(names).not.toContain('RateLimit-Limit');
+          else expect(names).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
+          if (status === '429') expect(names).toContain('Retry-After');
+          if (status === '412') expect(names).toContain('ETag');
+          declared++;
+        }
+      }
+    }
+    expect(declared).toBeGreaterThan(100);
+    expect(doc.paths['/v1/keys/verify'].post.responses['200'].headers ?? {}).not.toHaveProperty('RateLimit-Limit');
+  });
+
   it('types every request field as the service reads it', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const schemas = doc.components.schemas;

@@ -16,6 +16,8 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A store is unavailable or the change is not yet visible.',
 };
 
+const CURRENT_ETAG = { ETag: { description: "The key's current version, to retry the change from.", schema: { type: 'string' } } };
+
 /**
  * Declares the bearer scheme and the error statuses a route can answer: 413 and 415 on every route, as any
  * request may carry a body, which is read (and may be refused) even where the route takes none.
@@ -24,7 +26,7 @@ export function AuthenticatedRoute(...statuses: number[]) {
   return applyDecorators(
     ApiBearerAuth(),
     ...[...new Set([401, 403, 413, 415, 500, 503, ...statuses])].map((status) =>
-      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponse }),
+      ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponse, headers: status === 412 ? CURRENT_ETAG : undefined }),
     ),
   );
 }
