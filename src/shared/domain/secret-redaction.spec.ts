@@ -37,11 +37,19 @@ describe('redactSecrets', () => {
 
   it('leaves ordinary text alone, including short sk_ words', () => {
     for (const text of ['', 'Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/121.0', '/v1/task_definitions/risk_assessment',
-      `sk_${'a'.repeat(19)}`, `SK_${key.slice(3)}`, `pk_${key.slice(3)}`, 'sk-' + key.slice(3)]) {
+      `sk_${'a'.repeat(19)}`, `SK_${'a'.repeat(19)}`, `pk_${key.slice(3)}`, `sk.${key.slice(3)}`]) {
       expect(redactSecrets(text)).toBe(text);
       expect(containsSecret(text)).toBe(false);
     }
     expect(containsSecret(`a ${key}`)).toBe(true);
+  });
+
+  it('redacts a key whose prefix is written in capitals or with a hyphen: its secret is the characters after it', () => {
+    for (const prefix of ['SK_', 'Sk_', 'sK_', 'sk-', 'SK-']) {
+      const text = `agent ${prefix}${key.slice(3)} end`;
+      expect(redactSecrets(text)).toBe(`agent ${marker(prefix + key.slice(3))} end`);
+      expect(containsSecret(text)).toBe(true);
+    }
   });
 
   it('redacts a key spelled so that it still reads as one: percent-escapes, invisible characters, fullwidth forms', () => {

@@ -1,4 +1,4 @@
-import { DISPLAY_PREFIX_LENGTH, KEY_SCHEME_PREFIX } from './api-key-format.js';
+import { DISPLAY_PREFIX_LENGTH } from './api-key-format.js';
 
 /**
  * How many base62 characters after `sk_` make a run key-shaped. A whole key has 38 (32 random + 6 checksum);
@@ -12,11 +12,14 @@ export const KEY_SHAPED_MIN_RUN = 20;
 export const REDACTED_MARKER = '…[redacted]';
 
 /**
- * `sk_`, at least KEY_SHAPED_MIN_RUN base62 characters, then the rest of the word (\w: letters, digits, `_`).
- * Taking the whole word matters: in `sk_<36 chars>sk_<key>` a match that stopped at the first `_` would leave
- * the second key's 38 secret characters behind.
+ * `sk_` in any case or as `sk-` (a key's secret is its characters after the prefix: `SK_<38>` written by a shouting
+ * client still gives it away), at least KEY_SHAPED_MIN_RUN base62 characters, then the rest of the word (\w:
+ * letters, digits, `_`). Taking the whole word matters: in `sk_<36 chars>sk_<key>` a match that stopped at the
+ * first `_` would leave the second key's 38 secret characters behind.
  */
-const KEY_SHAPED_SOURCE = `${KEY_SCHEME_PREFIX}[0-9A-Za-z]{${KEY_SHAPED_MIN_RUN}}\\w*`;
+const KEY_SHAPED_SOURCE = `[sS][kK][_-][0-9A-Za-z]{${KEY_SHAPED_MIN_RUN}}\\w*`;
+/** Whether text may hold a key-shaped run at all: its prefix, spelled any way KEY_SHAPED_SOURCE takes. */
+const MAY_HOLD_KEY = /sk[_-]/i;
 const KEY_SHAPED = new RegExp(KEY_SHAPED_SOURCE, 'g');
 const KEY_SHAPED_ANYWHERE = new RegExp(KEY_SHAPED_SOURCE);
 
@@ -92,18 +95,19 @@ function redactDisguised(text: string): string {
  * every key-shaped substring becomes its display prefix + "…[redacted]". Key-shaped, not only well-formed:
  * a key with a wrong checksum is still one typo away from the secret, so it is redacted as well, and no
  * checksum is computed. Also a key spelled with percent-escapes, invisible characters or fullwidth forms
- * (asRead). ASCII text without `sk_` or `%` (nearly all of it) costs two scans and comes back as is.
+ * (asRead), and one written `SK_` or `sk-`. ASCII text without `sk_`/`sk-` (any case) or `%` (nearly all of it) costs two
+ * scans and comes back as is.
  */
 export function redactSecrets(text: string): string {
   if (MAY_DISGUISE.test(text)) return redactDisguised(text);
-  if (!text.includes(KEY_SCHEME_PREFIX)) return text;
+  if (!MAY_HOLD_KEY.test(text)) return text;
   return text.replace(KEY_SHAPED, redact);
 }
 
 /** Whether redactSecrets would change the text. */
 export function containsSecret(text: string): boolean {
   if (MAY_DISGUISE.test(text)) return redactDisguised(text) !== text;
-  if (!text.includes(KEY_SCHEME_PREFIX)) return false;
+  if (!MAY_HOLD_KEY.test(text)) return false;
   return KEY_SHAPED_ANYWHERE.test(text);
 }
 
