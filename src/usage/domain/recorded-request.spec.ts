@@ -16,6 +16,13 @@ describe('recordedRequestDetails', () => {
     });
   });
 
+  it('records one address per client however it was written: IPv4-mapped as IPv4, IPv6 in RFC 5952 form', () => {
+    const ipOf = (ip: string) => recordedRequestDetails({ ip, userAgent: null, method: null, path: null }).ip;
+    expect(['::ffff:192.0.2.1', '::FFFF:C000:0201', '192.0.2.1'].map(ipOf)).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.1']);
+    expect(['2001:DB8::1', '2001:db8:0:0:0:0:0:1', '2001:db8:0::1'].map(ipOf)).toEqual(['2001:db8::1', '2001:db8::1', '2001:db8::1']);
+    expect(ipOf('unknown')).toBe('unknown');
+  });
+
   it('redacts keys in every field, and the query values of the path', () => {
     expect(
       recordedRequestDetails({ ip: `x ${key}`, userAgent: `sdk/1.2 ${key}`, method: key, path: `/v1/${key}?api_key=${key}&page=2` }),

@@ -86,6 +86,11 @@ describe('key usage view', () => {
     ]);
   });
 
+  it('shows the last address in canonical form, also of a use recorded as the client wrote it', () => {
+    expect(fold([used('2026-01-01T10:05:00.000Z', { ip: '::FFFF:C000:0201' })])!.lastIp).toBe('192.0.2.1');
+    expect(fold([used('2026-01-01T10:05:00.000Z'), used('2026-01-01T10:06:00.000Z', { ip: '2001:DB8:0:0::1' })])!.lastIp).toBe('2001:db8::1');
+  });
+
   it('changes the view it is given in place, and makes one only for the stream’s first use', () => {
     const [first, second] = [used('2026-01-01T10:05:00.000Z'), used('2026-01-01T10:06:00.000Z', { outcome: 'rate_limited' })];
     const view = applyToKeyUsageView(undefined, first);

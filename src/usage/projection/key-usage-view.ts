@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../../shared/domain/client-address.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { KeyUsedData } from '../domain/key-used.js';
 
@@ -72,7 +73,7 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
       rateLimited: use.outcome === 'rate_limited' ? 1 : 0,
       firstUsedAt: use.usedAt,
       lastUsedAt: use.usedAt,
-      lastIp: use.ip,
+      lastIp: addressOf(use),
       lastUserAgent: use.userAgent,
       hourly: [{ hour: hourOf(use.usedAt), count: 1 }],
       revision: recorded.revision,
@@ -85,7 +86,8 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
   if (use.usedAt >= view.lastUsedAt) {
     view.lastUsedAt = use.usedAt;
     // The kept view's own strings when they are equal: what it refers to stays as long as it does.
-    if (use.ip !== view.lastIp) view.lastIp = use.ip;
+    const ip = addressOf(use);
+    if (ip !== view.lastIp) view.lastIp = ip;
     if (use.userAgent !== view.lastUserAgent) view.lastUserAgent = use.userAgent;
   }
   countInHour(view.hourly, hourOf(use.usedAt));
@@ -125,4 +127,9 @@ export function last24Hours(view: KeyUsageView | undefined, now: Date): HourlyCo
     const hour = new Date(current - (23 - i) * HOUR_MS).toISOString();
     return { hour, count: counts.get(hour) ?? 0 };
   });
+}
+
+/** The use's address in canonical form: uses recorded before 2026-12-05 hold it as the client wrote it. */
+function addressOf(use: KeyUsedData): string | null {
+  return use.ip === null ? null : canonicalAddress(use.ip);
 }

@@ -1,3 +1,4 @@
+import { canonicalAddress } from '../../../shared/domain/client-address.js';
 import type { EventStore } from '../../../shared/event-store/event-store.port.js';
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import type { TrafficSinceRoll } from '../../presentation/present-api-key.js';
@@ -25,7 +26,11 @@ export async function trafficSinceRoll(store: EventStore, keyId: string, rolledA
       uses++;
       if (lastUsedAt === null || at > Date.parse(lastUsedAt)) lastUsedAt = usedAt;
       const ip = event.data.ip;
-      if (typeof ip === 'string') lastSeen.set(ip, Math.max(at, lastSeen.get(ip) ?? 0));
+      // Canonical: uses recorded before 2026-12-05 hold the address as the client wrote it.
+      if (typeof ip === 'string') {
+        const address = canonicalAddress(ip);
+        lastSeen.set(address, Math.max(at, lastSeen.get(address) ?? 0));
+      }
     }
     if (page.length < USAGE_PAGE) break;
   }
