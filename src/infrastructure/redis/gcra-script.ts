@@ -1,7 +1,7 @@
 /**
  * The GCRA step of src/shared/rate-limit/gcra.ts, atomic in Redis and on Redis's clock (instances' clocks may
- * differ). KEYS[1]: the subject's state, "<level> <at ms>"; ARGV: the limit's requests and emission interval in
- * ms. Answers {admitted, stored state before this request ('' for none), now in ms}; the caller computes the
+ * differ). KEYS[1]: the subject's state, "<level> <at ms> <interval ms it drains at>"; ARGV: the limit's requests
+ * and emission interval in ms. The state drains at the faster of its interval and the limit's (gcra.ts, levelAt). Answers {admitted, stored state before this request ('' for none), now in ms}; the caller computes the
  * decision's numbers with gcra() from the same inputs, which gives the same verdict (same IEEE arithmetic, and
  * %.17g writes a double exactly). The state expires when it has drained: an expired state is the same as none.
  */
@@ -13,13 +13,13 @@ local requests = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local level = 0
 if stored then
-  local spent, at = string.match(stored, '^(%S+) (%S+)$')
-  level = math.max(0, tonumber(spent) - math.max(0, now - tonumber(at)) / interval)
+  local spent, at, written = string.match(stored, '^(%S+) (%S+) (%S+)$')
+  level = math.max(0, tonumber(spent) - math.max(0, now - tonumber(at)) / math.min(interval, tonumber(written)))
 end
 `;
 
 const SAVE_LEVEL = `
-redis.call('SET', KEYS[1], string.format('%.17g %.17g', level, now), 'PX', math.max(1, math.ceil(level * interval)))
+redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', level, now, interval), 'PX', math.max(1, math.ceil(level * interval)))
 `;
 
 export const GCRA_SCRIPT = `${LEVEL_NOW}
@@ -44,4 +44,17 @@ end
 level = level + granted
 ${SAVE_LEVEL}
 return {granted, stored or '', now}
+`;
+
+/**
+ * Gives back ARGV[3] requests reserved and never spent (a lease of a limit that has changed since): they would
+ * otherwise count against the new limit. Answers the level left.
+ */
+export const GCRA_RELEASE_SCRIPT = `${LEVEL_NOW}
+if not stored then
+  return 0
+end
+level = math.max(0, level - tonumber(ARGV[3]))
+${SAVE_LEVEL}
+return math.ceil(level)
 `;

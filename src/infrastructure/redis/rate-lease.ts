@@ -22,11 +22,20 @@ export class RateLease {
 
   /** The decision for the next reserved request, as the exact path would have given it; null when none is left. */
   take(limit: RateLimit, now: number): RateDecision | null {
-    if (this.spent >= this.granted || now >= this.expiresAt || !sameLimit(limit, this.limit)) return null;
-    const decision = gcra(limit, { level: this.before.level + this.spent, at: this.before.at }, now + this.clockOffset);
+    if (this.spent >= this.granted || now >= this.expiresAt || !this.isFor(limit)) return null;
+    const decision = gcra(limit, { ...this.before, level: this.before.level + this.spent }, now + this.clockOffset);
     this.spent++;
     // Reserved is admitted: the reservation already passed the check; only the numbers are recomputed for now.
     return decision.allowed ? decision : { ...decision, allowed: true, retryAfterSeconds: 0 };
+  }
+
+  isFor(limit: RateLimit): boolean {
+    return sameLimit(limit, this.limit);
+  }
+
+  /** Nothing more is spent from it (what it left is given back). */
+  close(): void {
+    this.spent = this.granted;
   }
 
   get unspent(): number {

@@ -20,29 +20,36 @@ class FakeRedis extends EventEmitter {
     Object.assign(this, {
       [name]: async (key: string, requests: string, interval: string, wanted = '1') => {
         this.calls++;
+        if (key.endsWith(':probe')) this.probes++;
         if (this.failing) throw this.failing;
         const stored = this.states.get(key) ?? '';
         const now = this.clock.now;
         const limit = { requests: Number(requests), perSeconds: (Number(requests) * Number(interval)) / 1000 };
-        const [spent, at] = stored.split(' ').map(Number);
-        const level = levelAt(limit, stored === '' ? undefined : { level: spent, at }, now);
+        const [spent, at, intervalMs] = stored.split(' ').map(Number);
+        const level = levelAt(limit, stored === '' ? undefined : { level: spent, at, intervalMs }, now);
+        if (name === 'parsesphereGcraRelease') {
+          if (stored === '') return 0;
+          this.released.push(Number(wanted));
+          this.states.set(key, `${Math.max(0, level - Number(wanted))} ${now} ${interval}`);
+          return 0;
+        }
         const granted = admissible(limit, level, Number(wanted));
         if (granted < 1) return [0, stored, now];
-        this.states.set(key, `${level + granted} ${now}`);
+        this.states.set(key, `${level + granted} ${now} ${interval}`);
         if (name === 'parsesphereGcraReserve') this.reserved.push(granted);
         return [granted, stored, now];
       },
     });
   }
 
-  reserved: number[] = [];
-  pings = 0;
+  released: number[] = [];
+  probes = 0;
 
+  /** Answers while the connection is up, whatever the scripts do (a Redis out of memory answers PING too). */
   async ping(): Promise<string> {
-    this.pings++;
-    if (this.failing) throw this.failing;
     return 'PONG';
   }
+  reserved: number[] = [];
 
   async quit(): Promise<string> {
     this.status = 'end';
@@ -164,13 +171,13 @@ describe('RedisRateLimitStore', () => {
       expect(counters.fallbacks.value).toBe(1);
     });
 
-    it('says shared again after a stall as soon as a PING answers, and sends none while shared', async () => {
+    it('says shared again after a stall as soon as a probe (the GCRA script) answers, and sends none while shared', async () => {
       jest.useFakeTimers();
       redis.failing = new Error('Command timed out');
       await consume(1);
       expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Command timed out' });
       await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
-      expect(redis.pings).toBe(1);
+      expect(redis.probes).toBe(1);
       expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
       // Redis answers again; the connection never dropped, so no 'ready' tells it.
       redis.failing = null;
@@ -181,15 +188,26 @@ describe('RedisRateLimitStore', () => {
         'log: Redis answers again: rate limits are shared by every instance',
       ]);
       await jest.advanceTimersByTimeAsync(10 * PROBE_EVERY_MS);
-      expect(redis.pings).toBe(2);
+      expect(redis.probes).toBe(2);
     });
 
-    it('sends no PING while the connection is down: its ready says when Redis is back', async () => {
+    it('stays per instance, logging nothing more, while Redis answers but refuses the script (out of memory)', async () => {
+      jest.useFakeTimers();
+      redis.failing = new Error('OOM command not allowed when used memory > maxmemory.');
+      await consume(1);
+      await jest.advanceTimersByTimeAsync(5 * PROBE_EVERY_MS);
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'OOM command not allowed when used memory > maxmemory.' });
+      // Before, a PING probe said shared each second, and the next request started a new outage: a pair of lines a second.
+      expect(logs).toHaveLength(1);
+      expect(counters.fallbacks.value).toBe(1);
+    });
+
+    it('sends no probe while the connection is down: its ready says when Redis is back', async () => {
       jest.useFakeTimers();
       redis.status = 'reconnecting';
       redis.emit('close');
       await jest.advanceTimersByTimeAsync(3 * PROBE_EVERY_MS);
-      expect(redis.pings).toBe(0);
+      expect(redis.probes).toBe(0);
     });
 
     it('logs nothing when its own stop closes the connection', async () => {
@@ -285,7 +303,18 @@ describe('RedisRateLimitStore', () => {
       await spend(1); // lease of 4, 3 left
       const calls = redis.calls;
       expect((await leased.consume('key:f', { requests: 1200, perSeconds: 60 })).allowed).toBe(true);
-      expect(redis.calls).toBe(calls + 1);
+      // The 3 the lease left are given back, then a lease of the new limit is reserved.
+      expect(redis.released).toEqual([3]);
+      expect(redis.calls).toBe(calls + 2);
+    });
+
+    it('counts only the requests made against a lowered limit, not those its lease reserved', async () => {
+      await spend(8); // leases of 1, 2, 4 and 8: 15 reserved, 8 made
+      const lowered = { requests: 10, perSeconds: 60 };
+      const answers: boolean[] = [];
+      for (let i = 0; i < 3; i++) answers.push((await leased.consume('key:f', lowered)).allowed);
+      // 8 made of 10: 2 more, as the exact path would say (before: refused at once, the 7 unspent counted).
+      expect(answers).toEqual([true, true, false]);
     });
 
     it('keeps the exact path for a limit that accrues less than two requests per lease', async () => {

@@ -3,7 +3,7 @@ import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { emissionIntervalMs, gcra, levelAt, type RateDecision, type RateLimit, type RateState, sameLimit } from '../../shared/rate-limit/gcra.js';
 import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
-import { GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
+import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis, describeRedisError, isSocketError } from './redis-connection.js';
 
@@ -11,6 +11,7 @@ type GcraReply = [admitted: number, storedState: string, nowMs: number];
 type WithGcra = Redis & {
   parsesphereGcra(key: string, requests: string, intervalMs: string): Promise<GcraReply>;
   parsesphereGcraReserve(key: string, requests: string, intervalMs: string, wanted: string): Promise<GcraReply>;
+  parsesphereGcraRelease(key: string, requests: string, intervalMs: string, unspent: string): Promise<number>;
 };
 
 /** A subject's lease and the reservation in flight, which concurrent requests of the subject wait for instead of reserving too. */
@@ -23,8 +24,11 @@ interface LeaseSlot {
 // the new instances count apart (a key may get its limit twice for one window), instead of misreading each other.
 const KEY_PREFIX = 'parsesphere:rate-level:';
 const SWEEP_EVERY = 10_000;
-/** While per instance, Redis is asked this often whether it answers again (a PING, with the command timeout). */
+/** While per instance, Redis is asked this often whether it answers again (a GCRA step, with the command timeout). */
 export const PROBE_EVERY_MS = 1000;
+/** The probe's subject: one request of a limit whose state drains within a millisecond, so it leaves nothing behind. */
+const PROBE_KEY = `${KEY_PREFIX}probe`;
+const PROBE_LIMIT: RateLimit = { requests: 1_000_000, perSeconds: 1 };
 
 export type RedisLog = (level: 'warn' | 'log', message: string) => void;
 
@@ -93,6 +97,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.secrets = options.secrets ?? [];
     redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
     redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
+    redis.defineCommand('parsesphereGcraRelease', { numberOfKeys: 1, lua: GCRA_RELEASE_SCRIPT });
     this.redis = redis as WithGcra;
     this.local = new RateLimiter(this.now);
     // A reconnected connection has passed ioredis's ready check: Redis answers, so readiness and the metric say
@@ -107,6 +112,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     const now = this.now();
     const refused = this.knownRefused(subject, limit, now);
     if (refused) return refused;
+    const lease = this.leases.size === 0 ? undefined : this.leases.get(subject)?.lease;
+    if (lease && !lease.isFor(limit)) await this.releaseUnspent(subject, limit, lease);
     if (this.leaseMs > 0 && leaseSize(limit, this.leaseMs, Number.POSITIVE_INFINITY) > 1) return this.consumeLeased(subject, limit);
     if (this.redis.status !== 'ready') {
       this.reportUnavailable(`Redis connection is ${this.redis.status}`);
@@ -176,15 +183,33 @@ export class RedisRateLimitStore implements RateLimitStore {
     const redisNow = Number(redisNowText);
     const level = levelAt(limit, parseState(storedState), redisNow);
     this.sweepNowAndThen(now);
+    const reserved = { level, at: redisNow, intervalMs: emissionIntervalMs(limit) };
     if (granted < 1) {
       slot.lease = null;
-      const decision = gcra(limit, { level, at: redisNow }, redisNow);
+      const decision = gcra(limit, reserved, redisNow);
       this.refusedUntil.set(subject, { until: now + decision.nextAllowedInMs, decision, limit });
       return decision;
     }
-    slot.lease = new RateLease(limit, { level, at: redisNow }, granted, redisNow - now, now + this.leaseMs);
+    slot.lease = new RateLease(limit, reserved, granted, redisNow - now, now + this.leaseMs);
     this.local.consume(subject, limit);
     return slot.lease.take(limit, now)!;
+  }
+
+  /**
+   * A lease of a limit that has changed since: what it left unspent is given back, so that requests never made do not
+   * count against the new limit (a key lowered from 1,000 to 10 a minute was refused for 32 s after 8 uses, for the
+   * 7 of its lease it never spent). An expired lease's are not: they are the documented loss. Best effort: if Redis
+   * cannot answer, they stay counted, as an expired lease's.
+   */
+  private async releaseUnspent(subject: string, limit: RateLimit, lease: RateLease): Promise<void> {
+    if (lease.unspent === 0 || lease.expiresAt <= this.now()) return;
+    const unspent = lease.unspent;
+    lease.close();
+    try {
+      await this.redis.parsesphereGcraRelease(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(unspent));
+    } catch {
+      // Counted still: under-admission bounded by the lease, as when a lease expires.
+    }
   }
 
   sharing(): RateLimitSharing {
@@ -261,8 +286,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.probe = setInterval(() => {
       if (asking || this.redis.status !== 'ready') return;
       asking = true;
+      // What requests run, not a PING: a Redis out of memory, read-only or refusing scripts answers PING all the same.
       this.redis
-        .ping()
+        .parsesphereGcra(PROBE_KEY, String(PROBE_LIMIT.requests), String(emissionIntervalMs(PROBE_LIMIT)))
         .then(() => this.shared(), () => undefined)
         .finally(() => (asking = false));
     }, PROBE_EVERY_MS);
@@ -282,9 +308,9 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 }
 
-/** The state GCRA_SCRIPT keeps, "<level> <at ms>"; '' for none. */
+/** The state GCRA_SCRIPT keeps, "<level> <at ms> <interval ms>"; '' for none. */
 function parseState(stored: string): RateState | undefined {
   if (stored === '') return undefined;
-  const [level, at] = stored.split(' ');
-  return { level: Number(level), at: Number(at) };
+  const [level, at, intervalMs] = stored.split(' ');
+  return { level: Number(level), at: Number(at), intervalMs: Number(intervalMs) };
 }

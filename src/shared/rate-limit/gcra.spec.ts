@@ -89,12 +89,27 @@ describe('GCRA rate limit', () => {
       expect(decisions[2]).toMatchObject({ allowed: true, remaining: 999 });
     });
 
-    it('counts what was spent against a lowered limit: 10 spent of 100 a minute, lowered to 5, refused', () => {
-      const limits = [...Array.from({ length: 10 }, () => ({ requests: 100, perSeconds: 60 })), { requests: 5, perSeconds: 60 }];
-      const decisions = run(limits, Array.from({ length: 11 }, () => EPOCH_MS));
+    it('counts what was spent against a lowered limit, drained at the rate it was spent at: 10 of 100 a minute, lowered to 5', () => {
+      const hundred = { requests: 100, perSeconds: 60 };
+      const five = { requests: 5, perSeconds: 60 };
+      const limits = [...Array.from({ length: 10 }, () => hundred), five, five, five, five];
+      const decisions = run(limits, [...Array.from({ length: 11 }, () => EPOCH_MS), EPOCH_MS + 3599, EPOCH_MS + 3600, EPOCH_MS + 3601]);
       expect(decisions.slice(0, 10).every((d) => d.allowed)).toBe(true);
-      // Ten requests outstanding, drained at 12 s each: one more in 6 × 12 s, the whole quota in 10 × 12 s.
-      expect(decisions[10]).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 72, resetSeconds: 120 });
+      // Ten outstanding, draining one per 0.6 s: one more once six have drained (3.6 s), then one per 12 s.
+      expect(decisions[10]).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 4, resetSeconds: 6, nextAllowedInMs: 3600 });
+      expect(decisions.slice(11).map((d) => d.allowed)).toEqual([false, true, false]);
+      expect(decisions[13].nextAllowedInMs).toBeCloseTo(12_000 - 1, 6);
+    });
+
+    it('never counts again what had drained before a limit was lowered (500 spent at 1,000/s, lowered to 1 a day 5 s later)', () => {
+      const limits = [...Array.from({ length: 500 }, () => ({ requests: 1000, perSeconds: 1 })), { requests: 1, perSeconds: 86_400 }];
+      const decisions = run(limits, [...Array.from({ length: 500 }, () => EPOCH_MS), EPOCH_MS + 5000]);
+      // Before, the 5 s drained at the new rate: refused for 27,302,395 s (316 days).
+      expect(decisions[500]).toMatchObject({ allowed: true, remaining: 0, resetSeconds: 86_400 });
+    });
+
+    it('gives a full second, not 0, as the reset of a limit whose interval is under a millisecond', () => {
+      expect(run({ requests: 1_000_000, perSeconds: 1 }, [EPOCH_MS])[0]).toMatchObject({ remaining: 999_999, resetSeconds: 1 });
     });
   });
 });

@@ -13,10 +13,14 @@ export interface RateLimit {
   perSeconds: number;
 }
 
-/** A subject's spending: `level` requests not yet drained, as of `at` (ms). */
+/**
+ * A subject's spending: `level` requests not yet drained, as of `at` (ms), draining one per `intervalMs` (the
+ * emission interval of the limit it was decided at).
+ */
 export interface RateState {
   readonly level: number;
   readonly at: number;
+  readonly intervalMs: number;
 }
 
 export interface RateDecision {
@@ -46,10 +50,21 @@ export function emissionIntervalMs(limit: RateLimit): number {
   return (limit.perSeconds * 1000) / limit.requests;
 }
 
-/** The subject's level at `nowMs`: what it spent, less what drained since, at the limit in force now. */
+/**
+ * The subject's level at `nowMs`: what it spent, less what drained since, at the faster of the rate it was spent at
+ * and the limit's now. When the limit changed since, when it did is not known: draining at the slower rate would
+ * count requests that had drained already (a key that spent 500 at 1,000/s, lowered to 1/day 5 s later, was
+ * refused for 316 days), while the faster never holds a request longer than either limit would.
+ */
 export function levelAt(limit: RateLimit, state: RateState | undefined, nowMs: number): number {
   if (!state) return 0;
-  return Math.max(0, state.level - Math.max(0, nowMs - state.at) / emissionIntervalMs(limit));
+  return Math.max(0, state.level - Math.max(0, nowMs - state.at) / drainInterval(limit, state));
+}
+
+/** How fast the state drains under the limit: the faster of its own interval and the limit's (levelAt). */
+function drainInterval(limit: RateLimit, state: RateState | undefined): number {
+  const interval = emissionIntervalMs(limit);
+  return state === undefined ? interval : Math.min(state.intervalMs, interval);
 }
 
 /** How many of `wanted` requests the subject may make at once now. */
@@ -57,23 +72,24 @@ export function admissible(limit: RateLimit, level: number, wanted: number): num
   return Math.max(0, Math.min(wanted, Math.floor(limit.requests - level + TOLERANCE)));
 }
 
+/**
+ * The decision for one request of the subject now. A refusal leaves the state as it is, draining as it did; an
+ * admission writes it at the limit's own interval.
+ */
 export function gcra(limit: RateLimit, state: RateState | undefined, nowMs: number): RateDecision {
-  return decideAtLevel(limit, levelAt(limit, state, nowMs), nowMs);
-}
-
-/** The decision for one request made when the subject's level is `level`. */
-export function decideAtLevel(limit: RateLimit, level: number, nowMs: number): RateDecision {
+  const level = levelAt(limit, state, nowMs);
   const interval = emissionIntervalMs(limit);
   if (admissible(limit, level, 1) === 0) {
-    const wait = (level + 1 - limit.requests) * interval;
+    const draining = drainInterval(limit, state);
+    const wait = (level + 1 - limit.requests) * draining;
     return {
       allowed: false,
       limit: limit.requests,
       remaining: 0,
-      resetSeconds: Math.ceil((level * interval) / 1000 - TOLERANCE),
-      retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000 - TOLERANCE)),
+      resetSeconds: wholeSeconds(level * draining),
+      retryAfterSeconds: wholeSeconds(wait),
       nextAllowedInMs: wait,
-      state: { level, at: nowMs },
+      state: { level, at: nowMs, intervalMs: draining },
     };
   }
   const after = level + 1;
@@ -81,9 +97,14 @@ export function decideAtLevel(limit: RateLimit, level: number, nowMs: number): R
     allowed: true,
     limit: limit.requests,
     remaining: admissible(limit, after, limit.requests),
-    resetSeconds: Math.ceil((after * interval) / 1000 - TOLERANCE),
+    resetSeconds: wholeSeconds(after * interval),
     retryAfterSeconds: 0,
     nextAllowedInMs: Math.max(0, (after + 1 - limit.requests) * interval),
-    state: { level: after, at: nowMs },
+    state: { level: after, at: nowMs, intervalMs: interval },
   };
+}
+
+/** Milliseconds as the headers give them: whole seconds rounded up, at least 1 (a 1 µs wait is not 0 s). */
+function wholeSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000 - TOLERANCE));
 }
