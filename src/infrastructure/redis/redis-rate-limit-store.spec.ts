@@ -82,6 +82,7 @@ describe('RedisRateLimitStore', () => {
     counters = { fallbacks: NO_METRICS.counter({ name: 'f', help: '' }).series({}), perInstanceDecisions: NO_METRICS.counter({ name: 'p', help: '' }).series({}) };
     store = new RedisRateLimitStore(redis as unknown as Redis, (level, message) => logs.push(`${level}: ${message}`), { now: () => clock.now, counters });
   });
+  afterEach(() => jest.useRealTimers());
 
   it('decides with the shared state while Redis answers', async () => {
     expect(await consume(5)).toEqual([true, true, true, true, false]);
@@ -107,20 +108,29 @@ describe('RedisRateLimitStore', () => {
     expect(redis.calls).toBe(calls + 1);
   });
 
-  it('falls back to this instance\'s own count when a command fails, logging once, and shares again when Redis answers', async () => {
+  it('falls back to this instance\'s own count when a command fails, logging once, and shares again when the probe answers', async () => {
+    jest.useFakeTimers({ now: clock.now });
     expect(await consume(2)).toEqual([true, true]);
     redis.failing = new Error('Command timed out');
+    const calls = redis.calls;
     // This instance admitted 2 of 4: alone it admits the 2 left, not a fresh 4.
     expect(await consume(3)).toEqual([true, true, false]);
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Command timed out' });
+    // Only the first waited for Redis: the outage known, the others did not pay its timeout.
+    expect(redis.calls).toBe(calls + 1);
     redis.failing = null;
     expect(await consume(1, 'key:b')).toEqual([true]);
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
     expect(store.sharing()).toEqual({ mode: 'shared' });
-    // One outage, three requests decided alone; the request after it went to Redis again.
-    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 3]);
+    const shared = redis.calls;
+    expect(await consume(1, 'key:b')).toEqual([true]);
+    expect(redis.calls).toBe(shared + 1);
+    // One outage, four requests decided alone.
+    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 4]);
     redis.failing = new Error('Connection is closed.');
     await consume(1, 'key:c');
-    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([2, 4]);
+    expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([2, 5]);
     expect(logs).toEqual([
       'warn: Redis unavailable (Command timed out): rate limits are counted per instance until it answers again',
       'log: Redis answers again: rate limits are shared by every instance',

@@ -62,9 +62,10 @@ class Tally implements CounterSeries {
  * Limits shared by every instance: one atomic GCRA step in Redis per request (EVALSHA, auto-pipelined), so
  * the count is exact whatever the number of instances. When Redis cannot answer (down, or slower than the
  * command timeout) the request is decided by this instance's own limiter, which has counted what this
- * instance admitted all along; the next request tries Redis again, so sharing resumes by itself. The state
- * follows Redis without requests too (readiness and the gauge of an idle instance): a closed or refused
- * connection starts an outage, and while it lasts a PING every PROBE_EVERY_MS ends it as soon as Redis answers.
+ * instance admitted all along, and so is every request until the outage ends: a reconnection, or the GCRA script
+ * run on a probe key every PROBE_EVERY_MS, ends it (a request never waits out a timeout Redis is known to cause).
+ * The state follows Redis without requests too (readiness and the gauge of an idle instance): a closed or refused
+ * connection starts an outage at once.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: WithGcra;
@@ -115,10 +116,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const lease = this.leases.size === 0 ? undefined : this.leases.get(subject)?.lease;
     if (lease && !lease.isFor(limit)) await this.releaseUnspent(subject, limit, lease);
     if (this.leaseMs > 0 && leaseSize(limit, this.leaseMs, Number.POSITIVE_INFINITY) > 1) return this.consumeLeased(subject, limit);
-    if (this.redis.status !== 'ready') {
-      this.reportUnavailable(`Redis connection is ${this.redis.status}`);
-      return this.decideAlone(subject, limit);
-    }
+    if (this.outage()) return this.decideAlone(subject, limit);
     let reply: GcraReply;
     try {
       reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)));
@@ -165,10 +163,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   /** One round trip: a new lease whose first request is this one, or a refusal; per instance when Redis cannot answer. */
   private async reserve(subject: string, limit: RateLimit, slot: LeaseSlot): Promise<RateDecision> {
-    if (this.redis.status !== 'ready') {
-      this.reportUnavailable(`Redis connection is ${this.redis.status}`);
-      return this.decideAlone(subject, limit);
-    }
+    if (this.outage()) return this.decideAlone(subject, limit);
     const wanted = leaseSize(limit, this.leaseMs, slot.lease ? slot.lease.granted - slot.lease.unspent : undefined);
     let reply: GcraReply;
     try {
@@ -202,9 +197,9 @@ export class RedisRateLimitStore implements RateLimitStore {
    * cannot answer, they stay counted, as an expired lease's.
    */
   private async releaseUnspent(subject: string, limit: RateLimit, lease: RateLease): Promise<void> {
-    if (lease.unspent === 0 || lease.expiresAt <= this.now()) return;
     const unspent = lease.unspent;
     lease.close();
+    if (unspent === 0 || lease.expiresAt <= this.now() || this.state.mode === 'per-instance') return;
     try {
       await this.redis.parsesphereGcraRelease(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(unspent));
     } catch {
@@ -242,6 +237,15 @@ export class RedisRateLimitStore implements RateLimitStore {
       retryAfterSeconds: Math.max(1, Math.ceil((known.until - now) / 1000)),
       nextAllowedInMs: known.until - now,
     };
+  }
+
+  /**
+   * Whether requests are decided alone, without asking Redis: its connection is down, or an outage is known (a
+   * stalled Redis would cost each request the command timeout, 100 ms; the probe, once a second, says when it ends).
+   */
+  private outage(): boolean {
+    if (this.redis.status !== 'ready') this.reportUnavailable(`Redis connection is ${this.redis.status}`);
+    return this.state.mode === 'per-instance';
   }
 
   /** Per-instance decisions from now until Redis answers again; logged once per outage. */
