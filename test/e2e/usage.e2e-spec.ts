@@ -65,6 +65,22 @@ describe.each(backends())('Usage tracking (%s read model)', (backend) => {
     expect(text).not.toContain(created.body.key.slice(12));
   });
 
+  it('records the query names of a use, their values redacted, on the listing and on the other routes', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'queried' }).expect(201);
+    const id = created.body.id as string;
+    await request(t.http).get('/v1/api-keys?limit=2').set(bearer(created.body.key)).expect(200);
+    await request(t.http).get(`/v1/api-keys/${id}/events?limit=1&order=log`).set(bearer(created.body.key)).expect(200);
+    await request(t.http).get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    await flushUsage(t);
+    const uses = await t.app.get<EventStore>(EVENT_STORE).readStream(keyUsageStreamId(id));
+    // Before, the query string was dropped: the owner could not see what a client asked.
+    expect(uses.map((use) => use.data.path)).toEqual([
+      '/v1/api-keys?limit=[redacted]',
+      `/v1/api-keys/${id}/events?limit=[redacted]&order=[redacted]`,
+      '/v1/api-keys',
+    ]);
+  });
+
   it('records failed authentications, naming the key only when it was recognised, never the secret', async () => {
     const doomed = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'doomed' }).expect(201);
     await request(t.http).delete(`/v1/api-keys/${doomed.body.id}`).set(bearer(admin)).expect(200);

@@ -25,9 +25,15 @@ export class ApiKeyAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: req.path },
+      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: withQuery(req.path, req.originalUrl) },
       context.switchToHttp().getResponse<Response>(),
     );
     return true;
   }
+}
+
+/** The path with the request's query string, when it has one: recorded with its values redacted (recordedRequestDetails). */
+function withQuery(path: string, target: string): string {
+  const query = target.indexOf('?');
+  return query === -1 ? path : path + target.slice(query);
 }

@@ -50,7 +50,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     const principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: context.requestId, ip: context.clientIp, userAgent: req.headers['user-agent'] ?? null, method: req.method ?? 'GET', path: context.path },
+      { requestId: context.requestId, ip: context.clientIp, userAgent: req.headers['user-agent'] ?? null, method: req.method ?? 'GET', path: context.query === '' ? context.path : `${context.path}?${context.query}` },
       res,
     );
     context.caller = principal;
