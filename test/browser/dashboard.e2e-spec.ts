@@ -280,7 +280,7 @@ whenChromium('Dashboard browser suite', () => {
       expect(positions).toHaveLength(5);
       for (const position of positions) expect(position).toMatch(/^log #\d+$/);
       expect(await text(items.first())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
-      expect(await text(items.nth(1))).toContain('GET /v1/api-keys from 127.0.0.1: accepted (demo/1)');
+      expect(await text(items.nth(1))).toContain('GET /v1/api-keys?limit=[redacted] from 127.0.0.1: accepted (demo/1)');
       expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
       expect(await text(page.getByRole('region', { name: 'Alerts about this key' }))).toContain('No alerts about this key.');
       await saveScreenshot(page, 'key-detail', { fullPage: true });
