@@ -80,8 +80,8 @@ describe('AnomalyDetectionProjection snapshots', () => {
     const inputs = (store: InMemoryEventStore, after: number | null) =>
       store.readAll({ after, maxCount: 10_000, types: ['AuthenticationFailed'] });
     const windowsOf = async (store: InMemoryEventStore) => (await alerts(store)).map((a) => [a.ip, a.windowEnd]);
-
-    it('raises nothing for the events judged before the restart, and judges later ones by the new thresholds', async () => {
+    /** A burst of 5 from one address, judged (and alerted) under A by a detector that then stopped, saving its snapshot. */
+    const judgedUnderA = async () => {
       const store = new InMemoryEventStore();
       const snapshots = new InMemoryDetectorSnapshotStore();
       await failures(store, '203.0.113.1', 5, T0);
@@ -89,6 +89,11 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await first.checkpoint();
       await first.handle(await inputs(store, null));
       await first.close();
+      return { store, snapshots };
+    };
+
+    it('raises nothing for the events judged before the restart, and judges later ones by the new thresholds', async () => {
+      const { store, snapshots } = await judgedUnderA();
       const judged = await windowsOf(store);
       expect(judged).toEqual([['203.0.113.1', new Date(T0 + 4000).toISOString()]]);
 
@@ -105,13 +110,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
     });
 
     it('keeps the old snapshot when stopped before it has rebuilt up to it, so the next start still knows what was judged', async () => {
-      const store = new InMemoryEventStore();
-      const snapshots = new InMemoryDetectorSnapshotStore();
-      await failures(store, '203.0.113.1', 5, T0);
-      const first = new AnomalyDetectionProjection(store, A, snapshots, clock);
-      await first.checkpoint();
-      await first.handle(await inputs(store, null));
-      await first.close();
+      const { store, snapshots } = await judgedUnderA();
       const judged = await snapshots.load();
 
       const interrupted = new AnomalyDetectionProjection(store, B, snapshots, clock);
