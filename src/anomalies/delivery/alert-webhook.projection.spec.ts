@@ -325,8 +325,9 @@ describe('AlertWebhookDelivery', () => {
 
   it('refuses bad options naming the setting, never its value', () => {
     const attempt = (o: AlertWebhookOptions) => () => new AlertWebhookDelivery(o, checkpoints, fake.fn, clock);
-    expect(attempt(options({ url: 'not a url with secret-ish' }))).toThrow(/^Alert webhook: url is not a valid URL$/);
-    expect(attempt(options({ url: 'ftp://example.test/' }))).toThrow(/url must be http/);
+    expect(attempt(options({ url: 'not a url with secret-ish' }))).toThrow(/^Alert webhook: url must be an http\(s\) URL, with a host and a port from 1 to 65535$/);
+    expect(attempt(options({ url: 'ftp://example.test/' }))).toThrow(/^Alert webhook: url must be an http\(s\) URL$/);
+    expect(attempt(options({ url: 'https://user:pw@example.test/' }))).toThrow(/^Alert webhook: url must not hold a user name or password/);
     expect(attempt(options({ secret: '' }))).toThrow(/secret is empty/);
     expect(attempt(options({ timeoutMs: 0 }))).toThrow(/timeoutMs/);
     expect(attempt(options({ retry: { minMs: 50, maxMs: 10, maxAttemptsPerBatch: 3 } }))).toThrow(/retry delays/);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { alertWebhookUrlProblem } from '../../shared/config/alert-webhook-url.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
@@ -291,14 +292,9 @@ export class AlertWebhookDelivery implements Projection {
 }
 
 function validate(options: AlertWebhookOptions): void {
-  // Messages name the setting, never its value.
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new Error('Alert webhook: url is not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('Alert webhook: url must be http(s)');
+  // Messages name the setting, never its value; the URL's rule is the one ALERT_WEBHOOK_URL is read by at start.
+  const urlProblem = alertWebhookUrlProblem(options.url);
+  if (urlProblem !== null) throw new Error(`Alert webhook: url ${urlProblem}`);
   if (typeof options.secret !== 'string' || options.secret.length === 0) throw new Error('Alert webhook: secret is empty');
   if (!(options.timeoutMs > 0)) throw new Error('Alert webhook: timeoutMs must be positive');
   const { minMs, maxMs, maxAttemptsPerBatch } = options.retry;

@@ -1,14 +1,12 @@
+import { parsedUrl } from './parsed-url.js';
+
 /**
  * What is wrong with ALERT_WEBHOOK_URL, or null: the URL fetch will POST to. The sentence follows the
  * setting's name and never repeats the value.
  */
 export function alertWebhookUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an http(s) URL, with a host and a port from 1 to 65535';
-  }
+  const url = parsedUrl(value);
+  if (url === null) return 'must be an http(s) URL, with a host and a port from 1 to 65535';
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
   if (url.port === '0') return 'must have a port from 1 to 65535';
   // fetch refuses such a URL at every delivery; a receiver checks the ParseSphere-Signature header instead.

@@ -1,3 +1,5 @@
+import { parsedUrl } from './parsed-url.js';
+
 /** The host of a Redis URL: a name, an IPv4 address or an [IPv6] address. */
 const HOST = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/;
 
@@ -7,12 +9,8 @@ const HOST = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/;
  * follows the setting's name and never repeats the value: the URL may hold a password.
  */
 export function redisUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535';
-  }
+  const url = parsedUrl(value);
+  if (url === null) return 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535';
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must start with redis:// or rediss://';
   if (!HOST.test(url.hostname)) return 'must name a host: a name, an IPv4 address or an [IPv6] address';
   if (url.port === '0') return 'must have a port from 1 to 65535';
