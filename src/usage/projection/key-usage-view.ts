@@ -86,8 +86,8 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
   if (use.usedAt >= view.lastUsedAt) {
     view.lastUsedAt = use.usedAt;
     // The kept view's own strings when they are equal: what it refers to stays as long as it does.
-    const ip = addressOf(use);
-    if (ip !== view.lastIp) view.lastIp = ip;
+    // A use from the last address (recorded canonical since 2026-12-05) needs no reading again.
+    if (use.ip !== view.lastIp) view.lastIp = addressOf(use);
     if (use.userAgent !== view.lastUserAgent) view.lastUserAgent = use.userAgent;
   }
   countInHour(view.hourly, hourOf(use.usedAt));
