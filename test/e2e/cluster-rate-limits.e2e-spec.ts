@@ -148,7 +148,7 @@ whenRedis('Shared rate limits across three instances', () => {
       } finally {
         redis.thaw();
       }
-      // No reconnection ends a stall: the instance's own PING, once a second, tells it Redis answers again.
+      // No reconnection ends a stall: the instance's own probe (the GCRA script, once a second) tells it Redis answers again.
       await eventually(async () => expect(await limitMetrics(instances[0])).toMatchObject({ mode: 'shared' }), 5000, 100);
       expect(await sharing(instances[0])).toEqual({ status: 200, sharing: 'shared' });
     });
