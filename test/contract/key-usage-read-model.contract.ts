@@ -4,6 +4,8 @@ import type { KeyUsageSummaryEntry, KeyUsageView } from '../../src/usage/project
 
 export interface KeyUsageReadModelFixture {
   readModel: KeyUsageReadModel;
+  /** Stores a view as a version before the `refused` count did (a store kept across versions has them). */
+  saveWithoutRefused?(view: Omit<KeyUsageView, 'refused'>): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -13,13 +15,14 @@ function makeUsage(overrides: Partial<KeyUsageView> = {}): KeyUsageView {
     accountId: 'acct_a',
     accepted: 3,
     rateLimited: 1,
+    refused: 2,
     firstUsedAt: '2026-01-01T00:00:00.000Z',
     lastUsedAt: '2026-01-01T01:30:00.000Z',
     lastIp: '203.0.113.7',
     lastUserAgent: null,
     hourly: [
       { hour: '2026-01-01T00:00:00.000Z', count: 2 },
-      { hour: '2026-01-01T01:00:00.000Z', count: 2 },
+      { hour: '2026-01-01T01:00:00.000Z', count: 4 },
     ],
     revision: 3,
     ...overrides,
@@ -55,41 +58,52 @@ export function keyUsageReadModelContract(name: string, open: () => Promise<KeyU
     });
 
     it('answers the listing summaries of the keys it has, in any number, without the hourly series', async () => {
-      const used = makeUsage({ accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-02T03:04:05.678Z' });
+      const used = makeUsage({ accepted: 7, rateLimited: 2, refused: 5, lastUsedAt: '2026-01-02T03:04:05.678Z' });
       const others = Array.from({ length: 24 }, () => makeUsage());
       await readModel.save([used, ...others], 30);
       const unknown = randomUUID();
       const summaries = await readModel.summaries([unknown, used.keyId]);
-      expect(summaries).toEqual(new Map([[used.keyId, { accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-02T03:04:05.678Z' }]]));
+      expect(summaries).toEqual(new Map([[used.keyId, { accepted: 7, rateLimited: 2, refused: 5, lastUsedAt: '2026-01-02T03:04:05.678Z' }]]));
       // Each page size asked again gives the same answers (the embedded store prepares one statement per size).
       for (const size of [1, 20, 21, 20, 1]) {
         const ids = others.slice(0, size).map((usage) => usage.keyId);
         const page = await readModel.summaries(ids);
         expect([...page.keys()].sort()).toEqual([...ids].sort());
-        expect(page.get(ids[0])).toEqual({ accepted: 3, rateLimited: 1, lastUsedAt: '2026-01-01T01:30:00.000Z' });
+        expect(page.get(ids[0])).toEqual({ accepted: 3, rateLimited: 1, refused: 2, lastUsedAt: '2026-01-01T01:30:00.000Z' });
       }
       expect((await readModel.summaries([])).size).toBe(0);
     });
 
     it('hands every view’s summary with its revision, in batches (over a page of 5,000 here), for loading the summary table', async () => {
       expect(await allOf(readModel)).toEqual([]);
-      const views = Array.from({ length: 5003 }, (_, i) => makeUsage({ accepted: i, revision: i + 1 }));
+      const views = Array.from({ length: 5003 }, (_, i) => makeUsage({ accepted: i, refused: i % 7, revision: i + 1 }));
       // Inserted where the store can (FerretDB upserts them one by one in minutes).
       if (readModel.insertNew) await readModel.insertNew(views);
       await readModel.save(readModel.insertNew ? [] : views, 5010);
       const entries = await allOf(readModel);
       expect(entries.sort((a, b) => a.revision - b.revision)).toEqual(
-        views.map(({ keyId, accepted, rateLimited, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, lastUsedAt, revision })),
+        views.map(({ keyId, accepted, rateLimited, refused, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, refused, lastUsedAt, revision })),
       );
     });
 
     it('replaces a view only with a higher revision and never moves the checkpoint back', async () => {
       const usage = makeUsage();
-      const later = { ...usage, accepted: 4, lastIp: null, revision: 4 };
+      const later = { ...usage, accepted: 4, refused: 3, lastIp: null, revision: 4 };
       await readModel.save([later], 9);
       await readModel.save([usage], 8);
       expect((await readModel.getMany([usage.keyId])).get(usage.keyId)).toEqual(later);
       expect(await readModel.getCheckpoint()).toBe(9);
+    });
+
+    it('reads a view stored before refusals were counted as having none, and counts on from it', async () => {
+      if (!fixture.saveWithoutRefused) return;
+      const { refused: _refused, ...old } = makeUsage({ revision: 3 });
+      await fixture.saveWithoutRefused(old);
+      expect((await readModel.getMany([old.keyId])).get(old.keyId)).toEqual({ ...old, refused: 0 });
+      expect((await readModel.summaries([old.keyId])).get(old.keyId)).toMatchObject({ refused: 0 });
+      expect((await allOf(readModel)).find((entry) => entry.keyId === old.keyId)).toMatchObject({ refused: 0 });
+      await readModel.save([{ ...old, refused: 1, revision: 4 }], 4);
+      expect((await readModel.summaries([old.keyId])).get(old.keyId)).toMatchObject({ refused: 1 });
     });
 
     it('resets to empty for a rebuild', async () => {

@@ -11,7 +11,7 @@ export class InMemoryKeyUsageReadModel extends InMemoryViewStore<KeyUsageView> i
     const found = new Map<string, KeyUsageSummary>();
     for (const id of ids) {
       const view = this.views.get(id);
-      if (view) found.set(id, { accepted: view.accepted, rateLimited: view.rateLimited, lastUsedAt: view.lastUsedAt });
+      if (view) found.set(id, { accepted: view.accepted, rateLimited: view.rateLimited, refused: view.refused, lastUsedAt: view.lastUsedAt });
     }
     return found;
   }

@@ -22,7 +22,7 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
     );
   }
 
-  /** By _id, SUMMARY_CONCURRENCY at a time, for the reason getMany gives (FerretDB 1.24 scans for `$in`); only three fields read. */
+  /** By _id, SUMMARY_CONCURRENCY at a time, for the reason getMany gives (FerretDB 1.24 scans for `$in`); only four fields read. */
   async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
     return unlessUnreachable(async () => {
       const found = new Map<string, KeyUsageSummary>();
@@ -30,7 +30,7 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
         const docs = await Promise.all(
           ids.slice(from, from + SUMMARY_CONCURRENCY).map((id) => this.views.findOne({ _id: id }, { projection: SUMMARY_FIELDS })),
         );
-        for (const doc of docs) if (doc) found.set(doc._id, { accepted: doc.accepted, rateLimited: doc.rateLimited, lastUsedAt: doc.lastUsedAt });
+        for (const doc of docs) if (doc) found.set(doc._id, { accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt });
       }
       return found;
     });
@@ -42,7 +42,7 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
     let batch: KeyUsageSummaryEntry[] = [];
     try {
       for await (const doc of cursor) {
-        batch.push({ keyId: doc._id, accepted: doc.accepted, rateLimited: doc.rateLimited, lastUsedAt: doc.lastUsedAt, revision: doc.revision });
+        batch.push({ keyId: doc._id, accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt, revision: doc.revision });
         if (batch.length === SUMMARY_BATCH) {
           yield batch;
           batch = [];
@@ -59,15 +59,19 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
 
 const SUMMARY_CONCURRENCY = 32;
 const SUMMARY_BATCH = 5000;
-const SUMMARY_FIELDS = { accepted: 1, rateLimited: 1, lastUsedAt: 1 } as const;
+const SUMMARY_FIELDS = { accepted: 1, rateLimited: 1, refused: 1, lastUsedAt: 1 } as const;
 
-/** Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. */
+/**
+ * Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. `refused`
+ * is missing from a view written before it existed, when no use was recorded refused.
+ */
 function toView(doc: ViewDocument<KeyUsageFields>): KeyUsageView {
   return {
     keyId: doc._id,
     accountId: doc.accountId,
     accepted: doc.accepted,
     rateLimited: doc.rateLimited,
+    refused: doc.refused ?? 0,
     firstUsedAt: doc.firstUsedAt,
     lastUsedAt: doc.lastUsedAt,
     lastIp: doc.lastIp ?? null,

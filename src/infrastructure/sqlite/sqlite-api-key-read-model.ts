@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus, StoredKeyStatus } from '../../keys/projection/api-key-view.js';
+import { addMissingColumns } from './added-columns.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface ApiKeyRow {
@@ -79,7 +80,7 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
           revision INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS api_keys_listing ON api_keys (account_id, created_position DESC);`,
-      beforeStatements: (db) => addMissingColumns(db),
+      beforeStatements: (db) => addMissingColumns(db, 'api_keys', ADDED_COLUMNS),
       upsert: `
         INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds,
                               created_at, revoked_at, permissions, allowed_ips, expires_at, disabled, expired_at, ends_at,
@@ -193,13 +194,6 @@ function listedView(row: ListedRow): ApiKeyView {
     createdPosition,
     revision,
   };
-}
-
-function addMissingColumns(db: Database.Database): void {
-  const present = new Set(db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'api_keys\')').all().map((column) => column.name));
-  for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
-    if (!present.has(column)) db.exec(`ALTER TABLE api_keys ADD COLUMN ${column} ${type}`);
-  }
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {

@@ -1,6 +1,7 @@
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type Database from 'better-sqlite3';
 import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
+import { addMissingColumns } from './added-columns.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface KeyUsageRow {
@@ -8,6 +9,7 @@ interface KeyUsageRow {
   account_id: string;
   accepted: number;
   rate_limited: number;
+  refused: number;
   first_used_at: string;
   last_used_at: string;
   last_ip: string | null;
@@ -15,6 +17,14 @@ interface KeyUsageRow {
   hourly: string;
   revision: number;
 }
+
+/**
+ * Columns added since the table's first version, with what every view written before them holds: a read model
+ * written by an earlier version gets them on open and stays right (no use was refused-and-recorded before).
+ */
+const ADDED_COLUMNS: Record<string, string> = {
+  refused: 'INTEGER NOT NULL DEFAULT 0',
+};
 
 /** Usage views in the embedded read-model file, beside the key views. */
 export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUsageRow> implements KeyUsageReadModel {
@@ -39,11 +49,12 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
           hourly TEXT NOT NULL,
           revision INTEGER NOT NULL
         )`,
+      beforeStatements: (db) => addMissingColumns(db, 'key_usage', ADDED_COLUMNS),
       upsert: `
-        INSERT INTO key_usage (key_id, account_id, accepted, rate_limited, first_used_at, last_used_at, last_ip, last_user_agent, hourly, revision)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO key_usage (key_id, account_id, accepted, rate_limited, refused, first_used_at, last_used_at, last_ip, last_user_agent, hourly, revision)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (key_id) DO UPDATE SET
-          accepted = excluded.accepted, rate_limited = excluded.rate_limited, first_used_at = excluded.first_used_at,
+          accepted = excluded.accepted, rate_limited = excluded.rate_limited, refused = excluded.refused, first_used_at = excluded.first_used_at,
           last_used_at = excluded.last_used_at, last_ip = excluded.last_ip, last_user_agent = excluded.last_user_agent,
           hourly = excluded.hourly, revision = excluded.revision
         WHERE excluded.revision > key_usage.revision`,
@@ -54,6 +65,7 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
         view.accountId,
         view.accepted,
         view.rateLimited,
+        view.refused,
         view.firstUsedAt,
         view.lastUsedAt,
         view.lastIp,
@@ -68,9 +80,9 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
   async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
     const found = new Map<string, KeyUsageSummary>();
     if (ids.length === 0) return found;
-    // Positional rows of four columns: the hourly series, the widest column, is neither read nor parsed.
-    for (const [keyId, accepted, rateLimited, lastUsedAt] of this.summaryStatement(ids.length).all(...ids)) {
-      found.set(keyId, { accepted, rateLimited, lastUsedAt });
+    // Positional rows of five columns: the hourly series, the widest column, is neither read nor parsed.
+    for (const [keyId, accepted, rateLimited, refused, lastUsedAt] of this.summaryStatement(ids.length).all(...ids)) {
+      found.set(keyId, { accepted, rateLimited, refused, lastUsedAt });
     }
     return found;
   }
@@ -78,13 +90,13 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
   /** Page by page in key order, each page read whole: an open iterator would keep the connection busy between pages. */
   async *allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
     const page = this.db
-      .prepare<[string, number], [string, number, number, string, number]>(
-        'SELECT key_id, accepted, rate_limited, last_used_at, revision FROM key_usage WHERE key_id > ? ORDER BY key_id LIMIT ?',
+      .prepare<[string, number], [string, number, number, number, string, number]>(
+        'SELECT key_id, accepted, rate_limited, refused, last_used_at, revision FROM key_usage WHERE key_id > ? ORDER BY key_id LIMIT ?',
       )
       .raw(true);
     for (let after = ''; ; ) {
       const rows = page.all(after, SUMMARY_BATCH);
-      yield rows.map(([keyId, accepted, rateLimited, lastUsedAt, revision]) => ({ keyId, accepted, rateLimited, lastUsedAt, revision }));
+      yield rows.map(([keyId, accepted, rateLimited, refused, lastUsedAt, revision]) => ({ keyId, accepted, rateLimited, refused, lastUsedAt, revision }));
       if (rows.length < SUMMARY_BATCH) return;
       after = rows[rows.length - 1][0];
     }
@@ -96,7 +108,7 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
       if (this.summaryStatements.size >= MAX_CACHED_STATEMENTS) this.summaryStatements.clear();
       statement = this.db
         .prepare<string[], SummaryRow>(
-          `SELECT key_id, accepted, rate_limited, last_used_at FROM key_usage WHERE key_id IN (${Array.from({ length: count }, () => '?').join(',')})`,
+          `SELECT key_id, accepted, rate_limited, refused, last_used_at FROM key_usage WHERE key_id IN (${Array.from({ length: count }, () => '?').join(',')})`,
         )
         .raw(true) as unknown as Database.Statement<string[], SummaryRow>;
       this.summaryStatements.set(count, statement);
@@ -105,7 +117,7 @@ export class SqliteKeyUsageReadModel extends SqliteViewTable<KeyUsageView, KeyUs
   }
 }
 
-type SummaryRow = [keyId: string, accepted: number, rateLimited: number, lastUsedAt: string];
+type SummaryRow = [keyId: string, accepted: number, rateLimited: number, refused: number, lastUsedAt: string];
 const MAX_CACHED_STATEMENTS = 16;
 const SUMMARY_BATCH = 5000;
 
@@ -115,6 +127,7 @@ function toView(row: KeyUsageRow): KeyUsageView {
     accountId: row.account_id,
     accepted: row.accepted,
     rateLimited: row.rate_limited,
+    refused: row.refused,
     firstUsedAt: row.first_used_at,
     lastUsedAt: row.last_used_at,
     lastIp: row.last_ip,

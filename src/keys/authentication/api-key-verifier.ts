@@ -4,6 +4,7 @@ import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import type { RateDecision } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { AUTHENTICATION_FAILURE_REASONS, type AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
+import type { UsageOutcome } from '../../usage/domain/key-used.js';
 import { type RequestDetails, recordedRequestDetails } from '../../usage/domain/recorded-request.js';
 import { UsageRecorder } from '../../usage/recording/usage-recorder.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
@@ -67,7 +68,8 @@ export class ApiKeyVerifier {
 
   /**
    * Checks a presented key for a request from `context.ip` that needs `required` permissions (all of them);
-   * failures are recorded as AuthenticationFailed, uses as KeyUsed.
+   * failures are recorded as AuthenticationFailed, uses as KeyUsed (a known key refused for its address or a
+   * permission as both).
    */
   async verify(presented: string, context: UseContext, required: readonly string[] = NO_PERMISSIONS): Promise<Verification> {
     const verification = await this.check(presented, context, required);
@@ -104,13 +106,28 @@ export class ApiKeyVerifier {
     // At its end instant a key is refused, whether or not its KeyExpired event has been appended yet.
     if (key.status === 'expired' || now >= key.endsAtMs || (key.rotation !== null && this.idle.hasGoneIdle(key, now))) return { valid: false, code: 'EXPIRED', key };
     if (key.disabled) return { valid: false, code: 'DISABLED', key };
-    if (key.addresses !== null && !key.addresses.allows(context.ip)) return { valid: false, code: 'FORBIDDEN', key };
+    // Refused for its policies, the key was still presented and known: a use (its owner sees it in `usage`),
+    // recorded besides the AuthenticationFailed that verify() appends for the failed-auth alerts.
+    if (key.addresses !== null && !key.addresses.allows(context.ip)) {
+      this.recordUse(key, now, context, 'refused');
+      return { valid: false, code: 'FORBIDDEN', key };
+    }
     // A request refused for a permission is an authenticated request too: it counts against the key's limit.
     const rate = await this.limits.consume(key.rateLimitSubject, key.rateLimit);
     if (rate.allowed && required.length > 0) {
       const missing = missingPermissions(key.permissions, required);
-      if (missing.length > 0) return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing, rate };
+      if (missing.length > 0) {
+        this.recordUse(key, now, context, 'refused');
+        return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', key, missing, rate };
+      }
     }
+    this.recordUse(key, now, context, rate.allowed ? 'accepted' : 'rate_limited');
+    if (!rate.allowed) this.overLimit.inc();
+    return rate.allowed ? { valid: true, key, rate } : { valid: false, code: 'RATE_LIMITED', key, rate };
+  }
+
+  private recordUse(key: KnownKey, now: number, context: UseContext, outcome: UsageOutcome): void {
+    // Every use counts as the key's last, as the usage view's last_used_at does: a key still presented is not idle.
     if (key.rotation !== null) this.idle.used(key, now);
     this.usage.record({
       keyId: key.keyId,
@@ -118,9 +135,7 @@ export class ApiKeyVerifier {
       usedAt: isoTimestamp(now),
       requestId: context.requestId,
       ...recordedRequestDetails(context),
-      outcome: rate.allowed ? 'accepted' : 'rate_limited',
+      outcome,
     });
-    if (!rate.allowed) this.overLimit.inc();
-    return rate.allowed ? { valid: true, key, rate } : { valid: false, code: 'RATE_LIMITED', key, rate };
   }
 }

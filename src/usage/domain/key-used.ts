@@ -1,10 +1,13 @@
 /**
- * One authenticated use of a key, by this service's /v1 routes or through the verify endpoint.
- * Uses go to their own stream per key, so loading a key's lifecycle never reads its uses.
+ * One use of a known, usable key, by this service's /v1 routes or through the verify endpoint: served
+ * (`accepted`), over its limit (`rate_limited`), or refused for its policies (`refused`: a permission it lacks,
+ * an address it may not be used from). Uses go to their own stream per key, so loading a key's lifecycle never
+ * reads its uses.
  */
 export const KEY_USED = 'KeyUsed';
 
-export type UsageOutcome = 'accepted' | 'rate_limited';
+// `refused` came later (2026-12-05): an outcome added, none changed, so uses recorded before read as they did.
+export type UsageOutcome = 'accepted' | 'rate_limited' | 'refused';
 
 export interface KeyUsedData {
   keyId: string;

@@ -7,6 +7,7 @@ const view = (keyId: string, accepted: number, revision: number): KeyUsageView =
   accountId: 'acct_a',
   accepted,
   rateLimited: 0,
+  refused: 0,
   firstUsedAt: '2026-01-01T00:00:00.000Z',
   lastUsedAt: `2026-01-01T00:00:${String(revision).padStart(2, '0')}.000Z`,
   lastIp: null,
@@ -15,8 +16,8 @@ const view = (keyId: string, accepted: number, revision: number): KeyUsageView =
   revision,
 });
 const entry = (keyId: string, accepted: number, revision: number): KeyUsageSummaryEntry => {
-  const { lastUsedAt, rateLimited } = view(keyId, accepted, revision);
-  return { keyId, accepted, rateLimited, lastUsedAt, revision };
+  const { lastUsedAt, rateLimited, refused } = view(keyId, accepted, revision);
+  return { keyId, accepted, rateLimited, refused, lastUsedAt, revision };
 };
 
 describe('KeyUsageSummaryTable (the usage the listing shows, in the request thread’s memory)', () => {
@@ -24,7 +25,7 @@ describe('KeyUsageSummaryTable (the usage the listing shows, in the request thre
     const views = new InMemoryKeyUsageReadModel();
     await views.save([view('a', 3, 3)], 3);
     const table = new KeyUsageSummaryTable(views);
-    expect(await table.summaries(['a'])).toEqual(new Map([['a', { accepted: 3, rateLimited: 0, lastUsedAt: '2026-01-01T00:00:03.000Z' }]]));
+    expect(await table.summaries(['a'])).toEqual(new Map([['a', { accepted: 3, rateLimited: 0, refused: 0, lastUsedAt: '2026-01-01T00:00:03.000Z' }]]));
     await table.load();
     views.summaries = async () => Promise.reject(new Error('store down'));
     expect((await table.summaries(['a', 'unknown'])).get('a')).toMatchObject({ accepted: 3 });
@@ -47,12 +48,13 @@ describe('KeyUsageSummaryTable (the usage the listing shows, in the request thre
     const table = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
     await table.load();
     table.apply([entry('a', 1, 1)]);
-    table.apply([{ keyId: 'a', accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-01T00:09:00.000Z', revision: 9 }]);
-    table.apply([{ keyId: 'a', accepted: 8, rateLimited: 3, lastUsedAt: '2026-01-01T00:08:00.000Z', revision: 8 }]);
+    table.apply([{ keyId: 'a', accepted: 7, rateLimited: 2, refused: 4, lastUsedAt: '2026-01-01T00:09:00.000Z', revision: 9 }]);
+    table.apply([{ keyId: 'a', accepted: 8, rateLimited: 3, refused: 5, lastUsedAt: '2026-01-01T00:08:00.000Z', revision: 8 }]);
     expect((await table.summaries(['a'])).get('a')).toEqual({
       keyId: 'a',
       accepted: 7,
       rateLimited: 2,
+      refused: 4,
       lastUsedAt: '2026-01-01T00:09:00.000Z',
       revision: 9,
     });
@@ -78,17 +80,17 @@ describe('KeyUsageSummaryTable (the usage the listing shows, in the request thre
   });
 
   it('takes packed summaries (as the projection thread sends them) like entries', async () => {
-    const views = [view('a', 1, 1), view('b', 4, 4), { ...view('a', 7, 9), rateLimited: 2 }, view('a', 8, 8), view('c', 0, 0)];
+    const views = [view('a', 1, 1), view('b', 4, 4), { ...view('a', 7, 9), rateLimited: 2, refused: 3 }, view('a', 8, 8), view('c', 0, 0)];
     const fromEntries = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
     const fromPacked = new KeyUsageSummaryTable(new InMemoryKeyUsageReadModel());
     await Promise.all([fromEntries.load(), fromPacked.load()]);
     for (const batch of [views.slice(0, 2), views.slice(2)]) {
-      fromEntries.apply(batch.map(({ keyId, accepted, rateLimited, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, lastUsedAt, revision })));
+      fromEntries.apply(batch.map(({ keyId, accepted, rateLimited, refused, lastUsedAt, revision }) => ({ keyId, accepted, rateLimited, refused, lastUsedAt, revision })));
       fromPacked.applyPacked(packSummaries(batch));
     }
     const ids = ['a', 'b', 'c'];
     expect(await fromPacked.summaries(ids)).toEqual(await fromEntries.summaries(ids));
-    expect((await fromPacked.summaries(ids)).get('a')).toEqual({ keyId: 'a', accepted: 7, rateLimited: 2, lastUsedAt: '2026-01-01T00:00:09.000Z', revision: 9 });
+    expect((await fromPacked.summaries(ids)).get('a')).toEqual({ keyId: 'a', accepted: 7, rateLimited: 2, refused: 3, lastUsedAt: '2026-01-01T00:00:09.000Z', revision: 9 });
     expect(fromPacked.size).toBe(3);
   });
 });

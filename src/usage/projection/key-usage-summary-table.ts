@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KeyUsageReadModel, KeyUsageSummaries } from './key-usage-read-model.port.js';
-import type { KeyUsageSummary, KeyUsageSummaryEntry, PackedUsageSummaries } from './key-usage-view.js';
+import { type KeyUsageSummary, type KeyUsageSummaryEntry, PACKED_SUMMARY_LENGTH, type PackedUsageSummaries } from './key-usage-view.js';
 
 const RELOAD_MIN_MS = 500;
 const RELOAD_MAX_MS = 30_000;
@@ -26,23 +26,24 @@ export class KeyUsageSummaryTable implements KeyUsageSummaries {
   }
 
   apply(entries: readonly KeyUsageSummaryEntry[]): void {
-    for (const { keyId, accepted, rateLimited, lastUsedAt, revision } of entries) this.take(keyId, accepted, rateLimited, lastUsedAt, revision);
+    for (const { keyId, accepted, rateLimited, refused, lastUsedAt, revision } of entries) this.take(keyId, accepted, rateLimited, refused, lastUsedAt, revision);
   }
 
   /** Summaries as the projection thread sends them (packSummaries). */
   applyPacked(packed: PackedUsageSummaries): void {
-    for (let at = 0; at < packed.length; at += 5) {
-      this.take(packed[at] as string, packed[at + 1] as number, packed[at + 2] as number, packed[at + 3] as string, packed[at + 4] as number);
+    for (let at = 0; at < packed.length; at += PACKED_SUMMARY_LENGTH) {
+      this.take(packed[at] as string, packed[at + 1] as number, packed[at + 2] as number, packed[at + 3] as number, packed[at + 4] as string, packed[at + 5] as number);
     }
   }
 
-  private take(keyId: string, accepted: number, rateLimited: number, lastUsedAt: string, revision: number): void {
+  private take(keyId: string, accepted: number, rateLimited: number, refused: number, lastUsedAt: string, revision: number): void {
     const held = this.entries.get(keyId);
-    if (held === undefined) this.entries.set(keyId, { keyId, accepted, rateLimited, lastUsedAt, revision });
+    if (held === undefined) this.entries.set(keyId, { keyId, accepted, rateLimited, refused, lastUsedAt, revision });
     else if (revision > held.revision) {
       // In place: an entry per use replacing the held one outlived the young generation (one a verify).
       held.accepted = accepted;
       held.rateLimited = rateLimited;
+      held.refused = refused;
       held.lastUsedAt = lastUsedAt;
       held.revision = revision;
     }

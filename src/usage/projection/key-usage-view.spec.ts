@@ -44,6 +44,7 @@ function modelView(events: RecordedEvent[]): KeyUsageView {
     accountId: uses[0].accountId,
     accepted: uses.filter((use) => use.outcome === 'accepted').length,
     rateLimited: uses.filter((use) => use.outcome === 'rate_limited').length,
+    refused: uses.filter((use) => use.outcome === 'refused').length,
     firstUsedAt: byTime[0].usedAt,
     lastUsedAt: last.usedAt,
     lastIp: last.ip,
@@ -86,6 +87,19 @@ describe('key usage view', () => {
     ]);
   });
 
+  it('counts a use refused for the key’s policies apart, as a request of its hour and as its last use', () => {
+    const view = fold([
+      used('2026-01-01T10:05:00.000Z'),
+      used('2026-01-01T10:06:00.000Z', { outcome: 'refused', method: 'POST', ip: '198.51.100.9' }),
+      used('2026-01-01T10:07:00.000Z', { outcome: 'refused', method: 'DELETE', ip: '198.51.100.9' }),
+    ])!;
+    expect(view).toMatchObject({ accepted: 1, rateLimited: 0, refused: 2, lastUsedAt: '2026-01-01T10:07:00.000Z', lastIp: '198.51.100.9' });
+    expect(view.hourly).toEqual([{ hour: '2026-01-01T10:00:00.000Z', count: 3 }]);
+    // A view begun by a refusal.
+    revision = 0;
+    expect(fold([used('2026-01-01T11:00:00.000Z', { outcome: 'refused' })])).toMatchObject({ accepted: 0, rateLimited: 0, refused: 1 });
+  });
+
   it('shows the last address in canonical form, also of a use recorded as the client wrote it', () => {
     expect(fold([used('2026-01-01T10:05:00.000Z', { ip: '::FFFF:C000:0201' })])!.lastIp).toBe('192.0.2.1');
     expect(fold([used('2026-01-01T10:05:00.000Z'), used('2026-01-01T10:06:00.000Z', { ip: '2001:DB8:0:0::1' })])!.lastIp).toBe('2001:db8::1');
@@ -125,7 +139,8 @@ describe('key usage view', () => {
         const r = next();
         clock += r < 0.7 ? next() * 20 * 60_000 : r < 0.85 ? next() * 20 * HOUR_MS : 0;
         const at = r >= 0.85 ? clock - next() * 60 * HOUR_MS : clock;
-        const outcome = next() < 0.8 ? 'accepted' : 'rate_limited';
+        const draw = next();
+        const outcome = draw < 0.7 ? 'accepted' : draw < 0.85 ? 'rate_limited' : 'refused';
         return used(new Date(Math.floor(at)).toISOString(), { outcome, ip: `10.0.0.${Math.floor(next() * 3)}`, userAgent: `ua${Math.floor(next() * 2)}` });
       });
       expect({ log, view: fold(events) }).toEqual({ log, view: modelView(events) });
