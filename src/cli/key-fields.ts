@@ -38,6 +38,7 @@ export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
     ...keyRecord(key),
     ['accepted', String(usage.accepted)],
     ['rate-limited', String(usage.rate_limited)],
+    ['refused', String(usage.refused)],
     ['first used at', cell(usage.first_used_at)],
     ['last address', cell(usage.last_ip)],
     ['last user agent', cell(usage.last_user_agent)],

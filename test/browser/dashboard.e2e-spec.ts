@@ -269,7 +269,7 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByRole('heading', { level: 1, name: 'Key “Timeline demo”' }).waitFor();
       expect(new URL(page.url()).hash).toBe(`#/keys/${short.id}`);
       const details = page.getByRole('region', { name: 'Details' });
-      await details.getByText('3 accepted, 0 rate-limited').waitFor();
+      await details.getByText('3 accepted, 0 rate-limited, 0 refused').waitFor();
       expect(await text(details)).toContain('revoked');
       expect(await text(details)).toContain('demo/1');
       const items = page.locator('.timeline__item');

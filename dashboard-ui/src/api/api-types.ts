@@ -48,6 +48,7 @@ export interface ApiKeyDetail extends ApiKey {
   usage: {
     accepted: number;
     rate_limited: number;
+    refused: number;
     first_used_at: string | null;
     last_used_at: string | null;
     last_ip: string | null;

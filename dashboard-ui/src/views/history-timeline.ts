@@ -114,12 +114,19 @@ function summary(event: HistoryEvent): (Node | string)[] {
     case 'KeyUsed':
       return [
         `${text('method') ?? '?'} ${text('path') ?? '?'} from ${text('ip') ?? 'an unknown address'}: `,
-        data.outcome === 'rate_limited' ? el('strong', { text: 'rate-limited' }) : 'accepted',
+        useOutcome(data.outcome),
         text('userAgent') ? ` (${text('userAgent')})` : '',
       ];
     default:
       return [event.type];
   }
+}
+
+/** A use's outcome in words: the ones not served stand out. */
+function useOutcome(outcome: unknown): Node | string {
+  if (outcome === 'rate_limited') return el('strong', { text: 'rate-limited' });
+  if (outcome === 'refused') return el('strong', { text: 'refused (a permission or address it lacks)' });
+  return 'accepted';
 }
 
 function keyLink(id: string): Node {

@@ -145,7 +145,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
       ...fact('Allowed addresses', key.allowed_ips.length === 0 ? 'Anywhere' : key.allowed_ips.join(', ')),
       ...(key.predecessor_id ? fact('Rolled from', el('a', { attrs: { href: links.key(key.predecessor_id) }, text: key.predecessor_id })) : []),
       ...fact('Rate limit', rateLimit(key.rate_limit)),
-      ...fact('Requests', `${count(key.usage.accepted)} accepted, ${count(key.usage.rate_limited)} rate-limited`),
+      ...fact('Requests', `${count(key.usage.accepted)} accepted, ${count(key.usage.rate_limited)} rate-limited, ${count(key.usage.refused)} refused`),
       ...fact('First used', timeWithExact(key.usage.first_used_at)),
       ...fact('Last used', timeWithExact(key.usage.last_used_at)),
       ...fact('Last address', key.usage.last_ip ?? '—'),

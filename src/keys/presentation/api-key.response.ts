@@ -57,7 +57,7 @@ export class ApiKeyResponse {
   @ApiProperty({ type: RateLimitResponse })
   rate_limit!: RateLimitResponse;
 
-  @ApiProperty({ type: 'integer', description: 'Authenticated requests made with this key, rate-limited ones included.' })
+  @ApiProperty({ type: 'integer', description: 'Requests made with this key: accepted, rate-limited and refused for its permissions or addresses.' })
   request_count!: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -91,11 +91,13 @@ class HourlyCountResponse {
 export class KeyUsageResponse {
   @ApiProperty({ type: 'integer' }) accepted!: number;
   @ApiProperty({ type: 'integer' }) rate_limited!: number;
+  @ApiProperty({ type: 'integer', description: 'Requests refused for the key’s policies: a permission it lacks (403, INSUFFICIENT_PERMISSIONS) or an address it may not be used from (403, FORBIDDEN).' })
+  refused!: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_used_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_used_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_ip!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_user_agent!: string | null;
-  @ApiProperty({ type: [HourlyCountResponse], description: 'Requests per hour for the last 24 hours, oldest first.' })
+  @ApiProperty({ type: [HourlyCountResponse], description: 'Requests per hour (accepted, rate-limited and refused) for the last 24 hours, oldest first.' })
   requests_per_hour!: HourlyCount[];
 }
 

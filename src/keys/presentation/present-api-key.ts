@@ -43,7 +43,7 @@ export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefin
     predecessor_id: view.rolledFromKeyId,
     rotation: presentRotation(view.rotation),
     rate_limit: presentRateLimit(view.rateLimit),
-    request_count: usage ? usage.accepted + usage.rateLimited : 0,
+    request_count: usage ? usage.accepted + usage.rateLimited + usage.refused : 0,
     created_at: view.createdAt,
     last_used_at: usage?.lastUsedAt ?? null,
     revoked_at: view.revokedAt,
@@ -71,6 +71,7 @@ export function presentApiKeyDetail(
     usage: {
       accepted: usage?.accepted ?? 0,
       rate_limited: usage?.rateLimited ?? 0,
+      refused: usage?.refused ?? 0,
       first_used_at: usage?.firstUsedAt ?? null,
       last_used_at: usage?.lastUsedAt ?? null,
       last_ip: usage?.lastIp ?? null,
