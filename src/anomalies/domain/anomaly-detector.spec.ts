@@ -392,6 +392,24 @@ describe('anomaly detector', () => {
     });
   });
 
+  describe('uses refused for the key’s policies', () => {
+    const refused = (atMs: number, ip: string): DetectorInput => {
+      const use = used(atMs, ip) as Extract<DetectorInput, { type: 'KeyUsed' }>;
+      return { ...use, data: { ...use.data, outcome: 'refused' } };
+    };
+
+    it('are no traffic of the key: no rule fires on them, and none learns from them', () => {
+      const established = Array.from({ length: 100 }, (_, i) => used(T0 + i * 15 * MINUTE, '198.51.100.7'));
+      // A prober on a new network (a spike's worth of requests) while the key is dormant: its failures say it.
+      const probes = Array.from({ length: 200 }, (_, i) => refused(T0 + 40 * DAY + i * 100, `203.0.113.${i % 50}`));
+      const { state, findings } = run([created(T0), ...established, ...probes]);
+      expect(findings).toEqual([]);
+      expect(state.keys.get(KEY)).toMatchObject({ uses: 100, lastUseMs: T0 + 99 * 15 * MINUTE });
+      // Its network was not learned: the key's first served use from it is new.
+      expect(rules(run([used(T0 + 41 * DAY, '203.0.113.9')], DEFAULT_ANOMALY_THRESHOLDS, state).findings)).toEqual(['dormant_key_active', 'new_network']);
+    });
+  });
+
   describe('ordinary traffic', () => {
     it('raises nothing for ~10 uses a minute from 3 addresses of one /24 over 3 days, with stray failures', () => {
       const random = seededRandom(42);

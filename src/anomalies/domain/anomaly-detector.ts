@@ -93,6 +93,10 @@ function timeTextOf(event: DetectorInput): unknown {
 const addressOf = (ip: string | null): string | null => (ip ? canonicalAddress(ip) : null);
 
 function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: AnomalyThresholds): AnomalyDetectedData[] {
+  // A use refused for the key's policies was not served: the key's traffic rules judge and learn from served uses
+  // only (a prober would otherwise teach new_network its network, or wake a dormant key). Its AuthenticationFailed
+  // is what the detector sees of it (failed_auth_burst).
+  if (data.outcome === 'refused') return [];
   const use: KeyUse = {
     keyId: data.keyId,
     accountId: data.accountId,

@@ -20,7 +20,8 @@ async function verifierWith(overrides: Parameters<typeof makeView>[0]) {
   const uses: KeyUsedData[] = [];
   const failures: AuthenticationFailedData[] = [];
   const recorder = { record: (use: KeyUsedData) => uses.push(use), recordFailure: (failure: AuthenticationFailedData) => failures.push(failure) };
-  const idle = { hasGoneIdle: () => false, used: () => undefined };
+  const keptAlive: number[] = [];
+  const idle = { hasGoneIdle: () => false, used: (_key: unknown, now: number) => keptAlive.push(now) };
   const verifier = new ApiKeyVerifier(
     keys,
     recorder as unknown as UsageRecorder,
@@ -29,7 +30,7 @@ async function verifierWith(overrides: Parameters<typeof makeView>[0]) {
     { now: () => NOW },
     idle as unknown as IdleRetirement,
   );
-  return { secret, keyId: view.id, verifier, uses, failures };
+  return { secret, keyId: view.id, verifier, uses, failures, keptAlive };
 }
 
 describe('ApiKeyVerifier: the uses it records', () => {
@@ -45,6 +46,13 @@ describe('ApiKeyVerifier: the uses it records', () => {
     expect(await verifier.verify(secret, context)).toMatchObject({ valid: false, code: 'FORBIDDEN' });
     expect(uses).toEqual([expect.objectContaining({ keyId, outcome: 'refused', ip: '203.0.113.9' })]);
     expect(failures).toEqual([expect.objectContaining({ keyId, reason: 'forbidden_address' })]);
+  });
+
+  it('counts a refused use of a rolled key as a use for its idle retirement, as its last_used_at does', async () => {
+    const rotation = { successorKeyId: 'next', rolledAt: '2026-05-31T00:00:00.000Z', graceEndsAt: '2026-06-07T00:00:00.000Z', closeWhenIdleSeconds: 600 };
+    const { secret, verifier, keptAlive } = await verifierWith({ rotation, permissions: ['parses:read'] });
+    await verifier.verify(secret, context, ['parses:write']);
+    expect(keptAlive).toEqual([NOW]);
   });
 
   it('records accepted and rate-limited uses with no failure, and no use of a disabled key', async () => {
