@@ -254,8 +254,10 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, paged', async () => {
-      const short = await createKey('Timeline demo');
+      const short: Key = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'Timeline demo', permissions: ['keys:read'] }).expect(201)).body;
       for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);
+      // A read-only key trying a write: a refused use.
+      await request(t.http).post('/v1/api-keys').set(bearer(short.key)).set('User-Agent', 'demo/1').send({}).expect(403);
       // Uses are appended in batches: written now, they come before the revocation in the log, as in time.
       await flushUsage(t);
       await revokeByApi(short.id);
@@ -269,18 +271,19 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByRole('heading', { level: 1, name: 'Key “Timeline demo”' }).waitFor();
       expect(new URL(page.url()).hash).toBe(`#/keys/${short.id}`);
       const details = page.getByRole('region', { name: 'Details' });
-      await details.getByText('3 accepted, 0 rate-limited, 0 refused').waitFor();
+      await details.getByText('3 accepted, 0 rate-limited, 1 refused').waitFor();
       expect(await text(details)).toContain('revoked');
       expect(await text(details)).toContain('demo/1');
       const items = page.locator('.timeline__item');
-      await eventually(async () => expect(await items.count()).toBe(5));
-      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Used', 'Used', 'Used', 'Revoked']);
+      await eventually(async () => expect(await items.count()).toBe(6));
+      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Used', 'Used', 'Used', 'Used', 'Revoked']);
       // In the order they happened, each with its place in the log.
       const positions = await page.locator('.timeline__position').allTextContents();
-      expect(positions).toHaveLength(5);
+      expect(positions).toHaveLength(6);
       for (const position of positions) expect(position).toMatch(/^log #\d+$/);
       expect(await text(items.first())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
       expect(await text(items.nth(1))).toContain('GET /v1/api-keys?limit=[redacted] from 127.0.0.1: accepted (demo/1)');
+      expect(await text(items.nth(4))).toContain('POST /v1/api-keys from 127.0.0.1: refused (a permission or address it lacks) (demo/1)');
       expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
       expect(await text(page.getByRole('region', { name: 'Alerts about this key' }))).toContain('No alerts about this key.');
       await saveScreenshot(page, 'key-detail', { fullPage: true });

@@ -110,6 +110,15 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('declares a key’s uses by outcome, refused ones included', async () => {
+    const schemas = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas;
+    for (const outcome of ['accepted', 'rate_limited', 'refused']) {
+      expect(schemas.KeyUsageResponse.properties[outcome]).toMatchObject({ type: 'integer' });
+      expect(schemas.KeyUsageResponse.required).toContain(outcome);
+    }
+    expect(schemas.KeyUsageResponse.properties.refused.description).toMatch(/INSUFFICIENT_PERMISSIONS/);
+  });
+
   it('describes every error answer with the one error schema', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let errors = 0;
