@@ -59,7 +59,7 @@ export class AppendWorkerClient {
     if (this.pending.size === 0) this.worker?.unref();
     if ('results' in reply) pending.resolve(reply.results);
     else if ('conflict' in reply) pending.reject(new ConcurrencyError(reply.conflict.streamId, reply.conflict.expected, reply.conflict.actual));
-    else pending.reject(new Error(reply.failure));
+    else pending.reject(Object.assign(new Error(reply.failure), reply.code === undefined ? {} : { code: reply.code }));
   }
 
   private abandon(worker: Worker, error: Error): void {

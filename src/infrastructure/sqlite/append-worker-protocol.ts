@@ -23,7 +23,8 @@ export interface AppendRequest {
 export type AppendReply =
   | { id: number; results: AppendResult[] }
   | { id: number; conflict: { streamId: string; expected: ExpectedRevision; actual: number | 'no_stream' } }
-  | { id: number; failure: string };
+  /** code: SQLite's result code (SQLITE_FULL...), so the store can tell a disk it cannot write from a fault. */
+  | { id: number; failure: string; code?: string };
 
 /** What the worker sends: an answer to an append, or a warning of its own (a failed checkpoint). */
 export type AppendWorkerMessage = AppendReply | { warning: string };

@@ -34,7 +34,7 @@ port.on('message', (request: AppendRequest | 'close') => {
     reply =
       error instanceof ConcurrencyError
         ? { id, conflict: { streamId: error.streamId, expected: error.expected, actual: error.actual } }
-        : { id, failure: error instanceof Error ? error.message : String(error) };
+        : { id, failure: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code };
   }
   port.postMessage(reply);
 });

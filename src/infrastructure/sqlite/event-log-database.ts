@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS events (
 -- Filtered reads go through it type by type (event-reads-by-type.ts). An append adds to the end of its type's
 -- range, so the index costs appends little; an older log gets it built once, when first opened.
 CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+-- One row, written by readiness only while appends fail for a file that cannot be written: can it be now?
+CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);
 `;
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 
 const FULL = 2;
 const event = { type: 'Used', schemaVersion: 1, data: {} };
@@ -111,7 +112,8 @@ describe('AppendWorkerClient', () => {
     // Another connection holds the write lock past the worker's busy timeout (5 s).
     const blocker = new Database(join(dir, 'events.sqlite'));
     blocker.exec('BEGIN IMMEDIATE');
-    await expect(client.append(appendTo('s'))).rejects.toThrow(/locked/);
+    // With SQLite's code, for the store to tell a file it cannot write now from a fault (answered 503, not 500).
+    await expect(client.append(appendTo('s'))).rejects.toMatchObject({ message: expect.stringMatching(/locked/), code: 'SQLITE_BUSY' });
     blocker.exec('ROLLBACK');
     blocker.close();
     const [result] = await client.append(appendTo('s'));
@@ -122,6 +124,46 @@ describe('AppendWorkerClient', () => {
     const appends = Array.from({ length: 20 }, () => client.append(appendTo('s')));
     await client.close();
     expect((await Promise.all(appends)).map(([r]) => r.nextExpectedRevision)).toEqual([...Array(20).keys()]);
+  });
+});
+
+describe('SqliteEventStore on a file it cannot write', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let db: Database.Database;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-full-'));
+    store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    await store.appendToStream('s', [event], 'any');
+    db = (store as unknown as { db: Database.Database }).db;
+    // A full disk, as SQLite reports it: no page can be added to the file.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fill = () => store.appendToStream('s', [{ ...event, data: { filler: 'x'.repeat(20_000) } }], 'any');
+
+  it('fails appends as the store being unavailable (503), not as a fault (500)', async () => {
+    await expect(fill()).rejects.toThrow(StoreUnavailableError);
+    await expect(fill()).rejects.toThrow(/events\.sqlite is unavailable: database or disk is full/);
+    expect(await store.readStream('s')).toHaveLength(1);
+  });
+
+  it('is not ready until it can be written again, and says why', async () => {
+    db.pragma('max_page_count = 1073741823');
+    db.pragma('query_only = ON'); // a file system remounted read-only, as SQLite reports it
+    await store.ping();
+    await expect(fill()).rejects.toThrow(StoreUnavailableError);
+    await expect(store.ping()).rejects.toThrow(/events\.sqlite cannot be written: attempt to write a readonly database/);
+    db.pragma('query_only = OFF');
+    await store.ping();
+    await fill();
+    expect(await store.readStream('s')).toHaveLength(2);
   });
 });
 

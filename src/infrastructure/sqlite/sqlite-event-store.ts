@@ -20,6 +20,9 @@ import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
+import { isSqliteUnavailable } from './sqlite-unavailable.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
+import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
 
 export interface SqliteEventStoreOptions {
@@ -44,8 +47,12 @@ export class SqliteEventStore implements EventStore {
   private readonly appendWorker: AppendWorkerClient;
   private readonly readsByType: EventReadsByType;
   private readonly decoded = new RecentlyDecodedEvents();
+  private readonly name: string;
+  /** Why the last append failed, while the log cannot be written (a full disk...): readiness reports it. */
+  private cannotWrite: Error | null = null;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
+    this.name = `The event log ${file}`;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.batchSize ?? 100;
     this.db = openEventLog(file, 'FULL');
@@ -62,6 +69,7 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
+      probeWrite: this.db.prepare<[string]>('INSERT INTO write_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at'),
     };
   }
 
@@ -71,7 +79,7 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    const result = this.appenders.appendOne(streamId, events.map(encodeEvent), expectedRevision);
+    const result = await this.writing(() => this.appenders.appendOne(streamId, events.map(encodeEvent), expectedRevision));
     this.appended(typesOf([{ events }]));
     return result;
   }
@@ -82,8 +90,9 @@ export class SqliteEventStore implements EventStore {
    */
   async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    const results =
-      options.durability === 'process' ? await this.appendWorker.append(appends) : this.appenders.appendMany(appends.map(encodeAppend));
+    const results = await this.writing(() =>
+      options.durability === 'process' ? this.appendWorker.append(appends) : this.appenders.appendMany(appends.map(encodeAppend)),
+    );
     this.appended(typesOf(appends));
     return results;
   }
@@ -134,8 +143,31 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()!.position;
   }
 
+  /** Reads; and while the last append failed for a file that cannot be written, writes one row to see if it can now. */
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+    if (!this.cannotWrite) return;
+    try {
+      await this.writing(() => this.statements.probeWrite.run(isoTimestamp(Date.now())));
+    } catch (error) {
+      throw error instanceof StoreUnavailableError ? new Error(`${this.name} cannot be written: ${this.cannotWrite.message}`) : error;
+    }
+  }
+
+  /**
+   * Runs an append. A file that cannot be written now (a full disk, an I/O error, a read-only file system) fails it
+   * as StoreUnavailableError, answered 503, and is remembered until a write succeeds, for readiness to report.
+   */
+  private async writing<T>(write: () => T | Promise<T>): Promise<T> {
+    try {
+      const result = await write();
+      this.cannotWrite = null;
+      return result;
+    } catch (error) {
+      if (!isSqliteUnavailable(error)) throw error;
+      this.cannotWrite = error as Error;
+      throw new StoreUnavailableError(this.name, error);
+    }
   }
 
   async close(): Promise<void> {

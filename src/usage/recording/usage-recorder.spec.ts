@@ -42,4 +42,23 @@ describe('UsageRecorder', () => {
     expect(written.sort()).toEqual(Array.from({ length: 10 }, (_, n) => use(n % 2 ? 'key-a' : 'key-b', n).requestId).sort());
     expect(store.failuresLeft).toBe(-1);
   });
+
+  it('does not retry a failing store on every use recorded: the full buffer waits for the backoff', async () => {
+    const store = new (class extends InMemoryEventStore {
+      attempts = 0;
+      override async appendToStreams(): Promise<AppendResult[]> {
+        this.attempts += 1;
+        throw new Error('database or disk is full');
+      }
+    })();
+    const recorder = new UsageRecorder(store, config);
+    for (let n = 0; n < 2000; n++) recorder.record(use('key-a', n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.attempts).toBe(1); // the full buffer's flush
+    for (let n = 0; n < 200; n++) {
+      recorder.record(use('key-a', 2000 + n));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(store.attempts).toBe(1);
+  });
 });

@@ -15,6 +15,7 @@ import {
   authenticationFailuresStreamId,
 } from '../domain/authentication-failed.js';
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
+import { FailedFlushes } from './failed-flushes.js';
 
 const FLUSH_AT = 2000;
 const WRITE_CHUNK = 250;
@@ -43,6 +44,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private dropped = 0;
   private readonly intervalMs: number;
   private readonly flushSeconds: Histogram<'outcome'>;
+  private readonly failedFlushes: FailedFlushes;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -50,6 +52,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS,
   ) {
     this.intervalMs = config.USAGE_FLUSH_INTERVAL_MS;
+    this.failedFlushes = new FailedFlushes(this.intervalMs);
     metrics.gauge({
       name: 'parsesphere_usage_buffer_depth',
       help: 'Usage events (uses and failed authentications) recorded but not yet appended to the event store.',
@@ -64,7 +67,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
+    this.timer = setInterval(() => this.flushWhenDue(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -98,7 +101,12 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       this.dropped += this.buffer.length - MAX_BUFFERED;
       this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
     }
-    if (this.buffer.length >= FLUSH_AT && !this.flushing) void this.flush();
+    if (this.buffer.length >= FLUSH_AT && !this.flushing) this.flushWhenDue();
+  }
+
+  /** The automatic flushes (the timer's, a full buffer's) wait while flushes fail; shutdown's and callers' do not. */
+  private flushWhenDue(): void {
+    if (this.failedFlushes.due()) void this.flush();
   }
 
   /**
@@ -117,6 +125,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
         await new Promise((resolve) => setImmediate(resolve));
       }
       this.flushSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+      const recovered = this.failedFlushes.succeeded();
+      if (recovered) this.logger.log(recovered);
       if (this.dropped > 0) {
         this.logger.error(`${this.dropped} usage events were dropped while the event store was unavailable`);
         this.dropped = 0;
@@ -124,7 +134,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       this.flushSeconds.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
       this.buffer = batch.slice(written).concat(this.buffer);
-      this.logger.warn(`Usage flush of ${batch.length - written} events failed, will retry: ${(error as Error).message}`);
+      const failure = this.failedFlushes.failed(batch.length - written, (error as Error).message);
+      if (failure) this.logger.warn(failure);
     }
   }
 }

@@ -1,0 +1,18 @@
+import { isSqliteUnavailable } from './sqlite-unavailable.js';
+
+const sqliteError = (code: string) => Object.assign(new Error(code), { code });
+
+describe('isSqliteUnavailable', () => {
+  it.each(['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_CANTOPEN'])(
+    'is true for %s: a file that cannot be used now',
+    (code) => expect(isSqliteUnavailable(sqliteError(code))).toBe(true),
+  );
+
+  it.each(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_FULLY_MADE_UP', 'ENOSPC'])('is false for %s', (code) =>
+    expect(isSqliteUnavailable(sqliteError(code))).toBe(false),
+  );
+
+  it('is false for what is no SQLite error', () => {
+    for (const value of [null, undefined, 'SQLITE_FULL', new Error('database or disk is full')]) expect(isSqliteUnavailable(value)).toBe(false);
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * SQLite's result codes for a file it cannot write or read now, whatever the statement: a full disk (SQLITE_FULL),
+ * an I/O error (SQLITE_IOERR and its extended codes), a file or file system made read-only (SQLITE_READONLY_*),
+ * a lock another connection held past the busy timeout (SQLITE_BUSY_*), a file that cannot be opened. The data is
+ * not wrong and the statement was not: once the operator frees space or the lock is released, a retry succeeds.
+ */
+const UNAVAILABLE_CODES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'];
+
+/** The one classification of SQLite failures: true when the file cannot be used now (answered 503), not wrong. */
+export function isSqliteUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.some((unavailable) => code === unavailable || code.startsWith(`${unavailable}_`));
+}
