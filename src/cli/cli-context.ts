@@ -1,4 +1,4 @@
-import { type DynamicModule, type INestApplicationContext, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type INestApplicationContext, type LoggerService, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationModule } from '../app/configuration.module.js';
 import { StorageModule } from '../app/storage/storage.module.js';
@@ -6,6 +6,16 @@ import type { Environment } from '../shared/config/environment.js';
 
 @Module({})
 class CliModule {}
+
+/**
+ * Only the stores' warnings, on stderr as the CLI writes its own (a read-model file found corrupt and set aside).
+ * Not the errors: a store that cannot be opened is said once, by src/cli/report-failure.ts.
+ */
+const WARNINGS_ONLY: LoggerService = {
+  log: () => undefined,
+  error: () => undefined,
+  warn: (message: unknown) => void process.stderr.write(`warn: ${String(message)}\n`),
+};
 
 /**
  * A Nest context for one command, without HTTP or projections: the validated environment, the storage
@@ -20,6 +30,6 @@ export function openCliContext(
     { module: CliModule, imports: [ConfigurationModule.forRoot(environment), StorageModule.forRoot(options), ...imports] },
     // A store that cannot be opened rejects here, and the CLI says so in one line (src/cli/report-failure.ts),
     // instead of Nest logging the whole error and exiting on its own.
-    { logger: false, abortOnError: false },
+    { logger: WARNINGS_ONLY, abortOnError: false },
   );
 }

@@ -33,7 +33,7 @@ describe('A start that fails', () => {
         writeFileSync(join(dir, 'events.sqlite'), Buffer.alloc(4096, 'garbage '));
         return dir;
       },
-      'file is not a database',
+      /The event log .*events\.sqlite is corrupt \(file is not a database\)\. It is the source of truth/,
     ],
     [
       'a DATA_DIR that is a file',

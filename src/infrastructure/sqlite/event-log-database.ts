@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isCorruptDatabase } from './corrupt-database.js';
 import { openSharedDatabase } from './shared-database.js';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
@@ -32,13 +33,25 @@ CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), p
  * survives a crash of the process but not of the machine.
  */
 export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
-  const db = openSharedDatabase(file);
-  db.pragma(`synchronous = ${synchronous}`);
-  // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
-  // a checkpoint of the usage batches written since the last one.
-  db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
-  db.exec(SCHEMA);
-  return db;
+  let db: Database.Database | null = null;
+  try {
+    db = openSharedDatabase(file);
+    db.pragma(`synchronous = ${synchronous}`);
+    // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
+    // a checkpoint of the usage batches written since the last one.
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (!isCorruptDatabase(error)) throw error;
+    // Unlike the read-model files, which are set aside and rebuilt from it, the log is the source of truth: left as is.
+    throw new Error(
+      `The event log ${file} is corrupt (${(error as Error).message}). It is the source of truth and cannot be rebuilt: ` +
+        'stop every process using it and restore it from a backup (docs/operations.md, "Backups")',
+      { cause: error },
+    );
+  }
 }
 
 export interface Appenders {

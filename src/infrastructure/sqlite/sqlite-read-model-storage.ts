@@ -4,7 +4,10 @@ import type { KeysStorage } from '../../keys/keys.storage.js';
 import { OpenedStores } from '../../shared/storage/opened-stores.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
+import { isCorruptDatabase } from './corrupt-database.js';
 import { ensureDataDirectory } from './data-directory.js';
+import { openReadModelDatabase } from './read-model-database.js';
+import { setReadModelFilesAside } from './read-model-files.js';
 import { SqliteAlertReadModel } from './sqlite-alert-read-model.js';
 import { SqliteApiKeyReadModel } from './sqlite-api-key-read-model.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
@@ -45,7 +48,7 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   ) {
     ensureDataDirectory(dataDir);
     this.file = join(dataDir, READ_MODEL_FILE);
-    this.pointer = new SqliteReadModelGenerations(dataDir, this.file, () => this.resetFirstGeneration());
+    this.pointer = this.openGenerations(options);
     this.generation = options.generation ?? this.pointer.readNow().live;
     this.viewFile = viewFileOf(dataDir, this.file, this.generation);
     const files = [...new Set([this.file, this.viewFile])];
@@ -84,6 +87,31 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
     await this.checkpointer?.close();
     await this.stores.closeAll();
     this.pointer.close();
+  }
+
+  /**
+   * The generation pointer, once read-model.sqlite and the view file of the generation to open have opened. They are
+   * rebuilt from the log: when SQLite finds one damaged (not a database, malformed), every read-model file is set
+   * aside and new ones are made, which the projections fill from the start of the log. The log is never touched.
+   */
+  private openGenerations(options: SqliteReadModelStorageOptions): SqliteReadModelGenerations {
+    let file = this.file;
+    let pointer: SqliteReadModelGenerations | null = null;
+    try {
+      pointer = new SqliteReadModelGenerations(this.dataDir, this.file, () => this.resetFirstGeneration());
+      file = viewFileOf(this.dataDir, this.file, options.generation ?? pointer.readNow().live);
+      if (file !== this.file) openReadModelDatabase(file).close();
+      return pointer;
+    } catch (error) {
+      pointer?.close();
+      if (!isCorruptDatabase(error)) throw error;
+      const moved = setReadModelFilesAside(this.dataDir);
+      options.onWarning(
+        `Read-model file ${file} is corrupt (${(error as Error).message}): the read-model files were renamed aside ` +
+          `(${moved.join(', ')}) and the read models are rebuilt from the event log`,
+      );
+      return new SqliteReadModelGenerations(this.dataDir, this.file, () => this.resetFirstGeneration());
+    }
   }
 
   private async resetFirstGeneration(): Promise<void> {
