@@ -16,11 +16,25 @@ From a checkout: npm run cli -- <command> [options].`;
 
 /**
  * Validates the environment, then runs the command's module, loaded only now: `--help` and usage errors
- * answer without loading Nest or opening a store.
+ * answer without loading Nest or opening a store. Every command but create-key needs an event log already there.
  */
 async function run<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
+  await execute({ startsStore: false }, load, args);
+}
+
+/** create-key: the documented bootstrap, which may make the store in a new DATA_DIR. */
+async function runStartingStore<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
+  await execute({ startsStore: true }, load, args);
+}
+
+async function execute<A extends unknown[]>(
+  { startsStore }: { startsStore: boolean },
+  load: () => Promise<(...args: [...A, Environment]) => Promise<void>>,
+  args: A,
+): Promise<void> {
   const { loadConfiguration } = await import('../app/load-configuration.js');
   const environment = loadConfiguration(process.env);
+  if (!startsStore) (await import('./existing-event-log.js')).requireExistingEventLog(environment);
   const command = await load();
   await command(...args, environment);
 }
@@ -55,7 +69,7 @@ export function buildProgram(): Command {
       .option('--allowed-ips <list>', 'comma-separated addresses and CIDR blocks it may be used from (default: anywhere)', list)
       .addOption(new Option('--expires-at <instant>', 'when it stops working (ISO 8601)').argParser(instant).conflicts('expiresIn'))
       .option('--expires-in <seconds>', 'stops working this many seconds from now', seconds),
-  ).action((options) => run(async () => (await import('./create-key.command.js')).createKey, options));
+  ).action((options) => runStartingStore(async () => (await import('./create-key.command.js')).createKey, options));
 
   withOutputOptions(
     program

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
@@ -106,9 +107,32 @@ describe('Operator CLI', () => {
     },
   );
 
+  it.each([
+    ['show', '550e8400-e29b-41d4-a716-446655440000'],
+    ['list', '--account', 'acme'],
+    ['history', '550e8400-e29b-41d4-a716-446655440000'],
+    ['alerts'],
+    ['replay'],
+    ['revoke', '550e8400-e29b-41d4-a716-446655440000'],
+  ])('refuses a DATA_DIR with no event log, exit code 1, and creates nothing there (%s)', (...args) => {
+    const dir = makeTempDir('cli');
+    const dataDir = `${dir.path}/mistyped`;
+    try {
+      const cli = runCli(args, { DATA_DIR: dataDir });
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toBe('');
+      expect(cli.stderr).toBe(`error: No event log in DATA_DIR ${dataDir} (no ${dataDir}/events.sqlite): check DATA_DIR. Only create-key starts a new store.\n`);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it.each([['list', '--account', 'acme'], ['replay']])('says in one line that a store is down, exit code 1 (%s)', (...args) => {
     const dir = makeTempDir('cli');
     try {
+      // An event log there, else the command stops before reaching MongoDB (see the next test).
+      expect(runCli(['create-key', '--account', 'acme'], { DATA_DIR: dir.path }).status).toBe(0);
       const cli = runCli(args, { DATA_DIR: dir.path, MONGODB_URL: 'mongodb://127.0.0.1:1' });
       expect(cli.status).toBe(1);
       expect(cli.stdout).toBe('');

@@ -28,7 +28,12 @@ export async function openEventStore(settings: EventStoreSettings, options: { on
     return new EsdbEventStore(settings.EVENTSTORE_URL);
   }
   ensureDataDirectory(settings.DATA_DIR);
-  return new SqliteEventStore(join(settings.DATA_DIR, 'events.sqlite'), { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
+  return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
+}
+
+/** The embedded log's file, which opening the event store creates when missing; null with EVENTSTORE_URL. */
+export function embeddedEventLogFile(settings: EventStoreSettings): string | null {
+  return settings.EVENTSTORE_URL ? null : join(settings.DATA_DIR, 'events.sqlite');
 }
 
 /**
