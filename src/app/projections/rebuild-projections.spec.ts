@@ -91,4 +91,17 @@ describe('Rebuilding the read models into a new generation (blue/green)', () => 
     expect(await place.stored()).toEqual([2]);
     expect(await keysIn(place, 2)).toBe(12_000);
   });
+
+  it('tells the second of two replays run at once that another replay ran, not just that its generation is not being built', async () => {
+    const [first, second] = await Promise.allSettled([rebuild(), rebuild()]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { generation: 1 } });
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: new Error(
+        'Read-model generation 1 is not the one being built: another replay, run at the same time, finished it and made it live first. Run one replay at a time.',
+      ),
+    });
+    expect(await place.read()).toEqual({ live: 1, building: null });
+    expect(await keysIn(place, 1)).toBe(12_000);
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  assertBeingBuilt,
   assertDroppable,
   FIRST_GENERATION,
   type GenerationState,
@@ -40,7 +41,7 @@ export class InMemoryReadModelPlace implements ReadModelGenerations {
   }
 
   async switchTo(generation: number): Promise<void> {
-    if (this.state.building !== generation) throw new Error(`Read-model generation ${generation} is not the one being built`);
+    assertBeingBuilt(this.state, generation);
     this.state = { live: generation, building: null };
   }
 

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import {
+  assertBeingBuilt,
   assertDroppable,
   FIRST_GENERATION,
   type GenerationState,
@@ -52,7 +53,7 @@ export class MongoReadModelGenerations implements ReadModelGenerations {
 
   async switchTo(generation: number): Promise<void> {
     const state = await this.read();
-    if (state.building !== generation) throw new Error(`Read-model generation ${generation} is not the one being built`);
+    assertBeingBuilt(state, generation);
     await this.write({ live: generation, building: null });
   }
 

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
+  assertBeingBuilt,
   assertDroppable,
   FIRST_GENERATION,
   type GenerationState,
@@ -54,7 +55,7 @@ export class SqliteReadModelGenerations implements ReadModelGenerations {
 
   async switchTo(generation: number): Promise<void> {
     const state = this.readNow();
-    if (state.building !== generation) throw new Error(`Read-model generation ${generation} is not the one being built`);
+    assertBeingBuilt(state, generation);
     this.write({ live: generation, building: null });
   }
 

@@ -36,3 +36,16 @@ export function assertDroppable(state: GenerationState, generation: number): voi
     throw new Error(`Read-model generation ${generation} is ${generation === state.live ? 'live' : 'being built'}: it cannot be dropped`);
   }
 }
+
+/**
+ * Refuses to make live a generation that is not the one being built. What that means for the operator: two replays
+ * ran at once (each filling the generation it found), and the other one switched first or started another.
+ */
+export function assertBeingBuilt(state: GenerationState, generation: number): void {
+  if (state.building === generation) return;
+  const why =
+    state.live === generation
+      ? 'another replay, run at the same time, finished it and made it live first'
+      : `another replay is running or ran at the same time (live: ${state.live}, being built: ${state.building ?? 'none'})`;
+  throw new Error(`Read-model generation ${generation} is not the one being built: ${why}. Run one replay at a time.`);
+}
