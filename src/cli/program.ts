@@ -170,5 +170,15 @@ export function buildProgram(): Command {
     .option('--json', 'print the summary as JSON')
     .action((options) => run(async () => (await import('./replay.command.js')).replay, options));
 
+  program
+    .command('backup')
+    .description(
+      'Copy the embedded event log (DATA_DIR/events.sqlite) as it is now into a new file, while services run. ' +
+        'Restore: stop every service, put the copy in place as events.sqlite; the read models rebuild from it.',
+    )
+    .argument('<file>', 'the copy to write; must not exist')
+    .option('--json', 'print the summary as JSON')
+    .action((file, options) => run(async () => (await import('./backup.command.js')).backup, file, options));
+
   return program;
 }
