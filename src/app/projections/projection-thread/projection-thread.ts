@@ -5,6 +5,7 @@ import { builtModuleUrl } from '../../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../../shared/runtime/finish-worker.js';
 import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
 import { ThreadProjection } from './thread-projection.js';
+import { threadErrorMessage } from '../../../shared/runtime/thread-error.js';
 
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
@@ -95,7 +96,7 @@ export class ProjectionThread {
       for (const status of message.statuses) this.byName.get(status.name)?.report(status);
       if (message.statuses.every((status) => status.running)) this.restartDelay = RESTART_MIN_MS;
     });
-    worker.on('error', (error) => this.log('error', `Projection thread failed: ${error.message}`));
+    worker.on('error', (error) => this.log('error', `Projection thread failed: ${threadErrorMessage(error)}`));
     worker.on('exit', () => {
       this.worker = null;
       for (const projection of this.projections) projection.report({ ...projection.status(), running: false });
