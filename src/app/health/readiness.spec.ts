@@ -26,6 +26,8 @@ describe('projectionHealth', () => {
     ['statistics past the limit', lag({ role: 'statistics', lagEvents: 101 }), 'lagging'],
     ['statistics within the limits', lag({ role: 'statistics', lagEvents: 100, lagMs: 5000 }), 'up'],
     ['statistics not running', lag({ role: 'statistics', running: false }), 'down'],
+    ['statistics being filled from the start of the log, within the limits', lag({ role: 'statistics', position: null, lagEvents: 3 }), 'lagging'],
+    ['a read model with no position and nothing to read', lag({ position: null }), 'up'],
   ])('%s: %s', (_case, projection, expected) => {
     expect(projectionHealth(projection, limits)).toBe(expected);
   });

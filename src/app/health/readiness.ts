@@ -29,12 +29,14 @@ export interface LagLimits {
 
 /**
  * 'down' when not running; 'lagging' when requests read it (role 'read-model' or 'statistics') and it trails
- * the log by more than either limit; 'up' otherwise. Background work (detection, delivery) never lags: nobody
- * reads it.
+ * the log by more than either limit, or is being filled from the start of the log (no position yet: a new read
+ * model, or one lost under the service), when what it answers is not near the log's whatever the limits; 'up'
+ * otherwise. Background work (detection, delivery) never lags: nobody reads it.
  */
 export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
   if (!lag.running) return 'down';
   if (lag.role === 'background') return 'up';
+  if (lag.position === null && lag.lagEvents > 0) return 'lagging';
   return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
 }
 

@@ -44,3 +44,16 @@ export async function createMissingCollections(db: Db, names: readonly string[])
     }
   }
 }
+
+/**
+ * The UUID the server gave the collection when it made it (MongoDB and FerretDB 1.24 report it): a collection
+ * dropped and made again has another. Null when there is no such collection.
+ */
+export async function collectionUuid(db: Db, name: string): Promise<string | null> {
+  const [found] = await db.listCollections({ name }).toArray();
+  if (found === undefined) return null;
+  // A string on FerretDB 1.24, a BSON UUID on MongoDB.
+  const uuid = (found as { info?: { uuid?: string | { toHexString(): string } } }).info?.uuid;
+  if (uuid === undefined) throw new Error(`The MongoDB server reports no UUID for collection ${name}`);
+  return typeof uuid === 'string' ? uuid : uuid.toHexString();
+}

@@ -1,15 +1,26 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Collection, type Db, type Document, type Filter, type MongoClient, type OptionalUnlessRequiredId, type UpdateFilter } from 'mongodb';
 import type { ViewStore } from '../../shared/projections/view-projection.js';
+import { ReadModelLostError } from '../../shared/storage/read-model-lost.error.js';
 import { AdaptiveBatchSize } from './adaptive-batch-size.js';
 import { isDuplicateKey } from './duplicate-key.js';
+import { collectionUuid, createMissingCollections } from './mongo-collections.js';
 import { isTimeout, unlessUnreachable } from './mongo-unavailable.js';
 import { CHECKPOINTS, collectionOf } from './mongo-read-model-generations.js';
 
 interface CheckpointDocument {
   _id: string;
-  position: number;
+  /** Absent until the first save: the views are those the log gives from its start. */
+  position?: number;
+  /**
+   * The UUID of the views collection the checkpoint was begun with: a views collection dropped since is another
+   * (its UUID too), and a document begun again (the database dropped, another instance starting over) names
+   * another, which a save of a store that read the earlier one does not match.
+   */
+  views?: string;
 }
+
+type BegunCheckpoint = CheckpointDocument & { views: string };
 
 /** Views per batch of writes, aiming at a fifth of the socket timeout per batch. */
 const VIEW_BATCH = { initial: 100, min: 1, max: 2000 };
@@ -84,6 +95,8 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
   private readonly checkpoints: Collection<CheckpointDocument>;
   private readonly upsertBatch: AdaptiveBatchSize;
   private readonly insertBatch: AdaptiveBatchSize;
+  /** The views collection named by the checkpoint document this store read (getCheckpoint): the one its saves advance. */
+  private viewsRead: string | null = null;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -126,11 +139,19 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
    * Writes the views in batches sized by how long the last ones took (a timed-out batch is retried at half
    * the size: the writes are idempotent), then the checkpoint, so a save of any size finishes on a slow server.
    * Views held when read or not are written alike (writeUnlessNewer).
+   *
+   * The checkpoint is advanced, never made: an upsert would make it again at this position after the database was
+   * dropped under the service, over views that hold only what was written since, and every instance started on
+   * them would trust it (the key table would know no key written before). A document gone, or begun again with
+   * other views, fails the save with ReadModelLostError, and the projection starts over from what is stored.
    */
   async save(views: readonly V[], checkpoint: number): Promise<void> {
     return unlessUnreachable(async () => {
       await inAdaptiveBatches(views, this.upsertBatch, (batch, timeoutMS) => this.writeAllUnlessNewer(batch, timeoutMS));
-      await upsertRace(() => this.checkpoints.updateOne({ _id: this.mapping.projection }, { $max: { position: checkpoint } }, { upsert: true }));
+      this.viewsRead ??= (await this.begunCheckpoint()).views;
+      const advanced = await this.checkpoints.updateOne({ _id: this.mapping.projection, views: this.viewsRead }, { $max: { position: checkpoint } });
+      // Until getCheckpoint() reads the checkpoint again, every save fails so.
+      if (advanced.matchedCount === 0) throw new ReadModelLostError(this.mapping.projection, `its checkpoint in ${this.checkpoints.collectionName} is gone or was begun again`);
     });
   }
 
@@ -218,8 +239,45 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     await this.views.insertMany(docs, { ordered: true, timeoutMS });
   }
 
+  /** The stored checkpoint, or null: none, or saved with views that are gone (begun again from the start of the log). */
   async getCheckpoint(): Promise<number | null> {
-    return unlessUnreachable(async () => (await this.checkpoints.findOne({ _id: this.mapping.projection }))?.position ?? null);
+    return unlessUnreachable(async () => {
+      const begun = await this.begunCheckpoint();
+      this.viewsRead = begun.views;
+      return begun.position ?? null;
+    });
+  }
+
+  /**
+   * The checkpoint document of the views stored now. One saved with a views collection that is gone (dropped,
+   * made again by a write since) says how far views hold what they no longer do: it is begun again, with no
+   * position, so the projection fills them from the start of the log, and the key table that loads them at start
+   * follows the log from its start too. One saved before documents named their views is taken to be of these.
+   */
+  private async begunCheckpoint(): Promise<BegunCheckpoint> {
+    const _id = this.mapping.projection;
+    for (;;) {
+      const views = await this.viewsCollection();
+      const found = await this.checkpoints.findOne({ _id });
+      if (found?.views === views) return found as BegunCheckpoint;
+      try {
+        if (found === null) await this.checkpoints.insertOne({ _id, views });
+        else if (found.views === undefined) await this.checkpoints.updateOne({ _id, views: { $exists: false } }, { $set: { views } });
+        else await this.checkpoints.deleteOne({ _id, views: found.views });
+      } catch (error) {
+        // Begun by another instance at the same moment: its document is the one.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  /** The UUID of the views collection, made if it is missing (the database dropped, no view written since). */
+  private async viewsCollection(): Promise<string> {
+    const name = this.views.collectionName;
+    const uuid = await collectionUuid(this.db, name);
+    if (uuid !== null) return uuid;
+    await createMissingCollections(this.db, [name]);
+    return (await collectionUuid(this.db, name))!;
   }
 
   async reset(): Promise<void> {
@@ -227,6 +285,7 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     // overwrites, never a checkpoint over missing views, which nothing would ever fill in.
     await unlessUnreachable(async () => {
       await this.checkpoints.deleteOne({ _id: this.mapping.projection });
+      this.viewsRead = null;
       await this.views.deleteMany({});
     });
   }

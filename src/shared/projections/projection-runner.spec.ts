@@ -1,6 +1,7 @@
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import { ServiceUnavailable } from '../application/errors.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
+import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -97,6 +98,24 @@ describe('ProjectionRunner', () => {
     const { position } = await store.appendToStream('a', [wanted], 1);
     await runner.waitUntilProcessed(position, 2000);
     expect(projection.seen).toEqual([1, 2, 3]);
+    expect(runner.status()).toMatchObject({ running: true, position: 3, lastError: null });
+  });
+
+  it('starts over from the checkpoint stored now when its read model was lost under it (a dropped database)', async () => {
+    await runner.start();
+    await store.appendToStream('a', [wanted, wanted], 'no_stream');
+    await runner.waitUntilProcessed(2, 1000);
+    // The read model is dropped: its checkpoint with it, and the next write finds it gone.
+    projection.saved = null;
+    const handle = projection.handle.bind(projection);
+    projection.handle = async (events) => {
+      projection.handle = handle;
+      throw new ReadModelLostError('recording', 'its checkpoint is gone');
+    };
+    const { position } = await store.appendToStream('a', [wanted], 1);
+    await runner.waitUntilProcessed(position, 2000);
+    // Fed the whole log again, not only what came after the position it had reached.
+    expect(projection.seen).toEqual([1, 2, 1, 2, 3]);
     expect(runner.status()).toMatchObject({ running: true, position: 3, lastError: null });
   });
 

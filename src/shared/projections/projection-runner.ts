@@ -1,5 +1,6 @@
 import { ServiceUnavailable } from '../application/errors.js';
 import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
+import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
@@ -39,6 +40,8 @@ export class ProjectionRunner {
   /** The bulk fill in progress, if any: running, and awaited by stop() before the projection closes. */
   private fill: Promise<void> | null = null;
   private lastError: string | null = null;
+  /** Starting over after its read model was lost (resume): running, not failed. */
+  private restarting: Promise<void> | null = null;
   private readonly waiters = new PositionWaiters();
   /** A position reached past events of other types only, not stored yet. */
   private unsaved: number | null = null;
@@ -76,6 +79,7 @@ export class ProjectionRunner {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.subscription?.stop();
     this.subscription = null;
+    await this.restarting;
     await this.fill;
     await this.saveUnsavedCheckpoint().catch((error: unknown) =>
       this.options.onLog?.('warn', `Projection ${this.projection.name} could not save its checkpoint at stop (${(error as Error).message}); it reads that part of the log again at its next start`),
@@ -94,7 +98,7 @@ export class ProjectionRunner {
   status(): ProjectionStatus {
     return {
       name: this.projection.name,
-      running: this.subscription !== null || this.fill !== null,
+      running: this.subscription !== null || this.fill !== null || this.restarting !== null,
       position: this.position,
       lastError: this.lastError,
     };
@@ -155,14 +159,34 @@ export class ProjectionRunner {
     );
   }
 
-  /** After a failure: a fill that did not finish may have written part of the views, with their checkpoint. */
-  private async resume(): Promise<void> {
+  /**
+   * After a failure: a fill that did not finish may have written part of the views, with their checkpoint. A read
+   * model lost under the projection holds only what its checkpoint now says (none: it is filled from the start).
+   */
+  private async resume(lost: boolean): Promise<void> {
     try {
-      if (this.position === null && this.projection.beginBulk) this.position = await this.projection.checkpoint();
+      if (this.position === null && (lost || this.projection.beginBulk)) this.position = await this.projection.checkpoint();
+      if (this.stopped) return;
       this.follow();
     } catch (error) {
       this.restartLater(error);
     }
+  }
+
+  /**
+   * Its read model was lost (a dropped database): nothing it reached counts any more, it is as far as the
+   * checkpoint stored now (none: it fills the read model from the start of the log). Not a failure to wait out:
+   * it starts over at once, and counts as running meanwhile; its status keeps why until it has caught up.
+   */
+  private startOver(): void {
+    this.options.onLog?.('warn', `Projection ${this.projection.name}: ${this.lastError}`);
+    this.position = null;
+    this.unsaved = null;
+    const restarting: Promise<void> = this.resume(true).finally(() => {
+      // Unless it failed and started over again meanwhile.
+      if (this.restarting === restarting) this.restarting = null;
+    });
+    this.restarting = restarting;
   }
 
   private advance(position: number): void {
@@ -176,10 +200,11 @@ export class ProjectionRunner {
     this.subscription = null;
     this.lastError = error instanceof Error ? error.message : String(error);
     if (this.stopped) return;
+    if (error instanceof ReadModelLostError) return this.startOver();
     this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stopped) void this.resume();
+      if (!this.stopped) void this.resume(false);
     }, this.retryDelay);
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs);
   }
