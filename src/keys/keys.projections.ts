@@ -20,8 +20,10 @@ export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
     // In the memory of the thread that authenticates, where KeysModule provides it to the verifier.
     runsOn: 'request-thread',
     role: 'read-model',
-    // Loaded from the key views at every start: nothing of its own to rebuild.
+    // Loaded from the key views at every start: nothing of its own to rebuild. Loaded again from a rebuilt
+    // generation made live, which holds whatever the views it was loaded from may have lost.
     rebuiltByReplay: false,
+    loadsFromViews: true,
     // It must not serve a key revoked in the log but not yet in the views it was loaded from, and a revocation
     // is in force once it has applied it, whatever the views.
     enforcesAccess: true,

@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
+import type { Storage } from '../../src/app/storage/storage.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { GENERATION_SWITCH, type GenerationSwitch } from '../../src/shared/storage/generation-switch.js';
 import { bearer } from '../support/auth.js';
+import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
@@ -90,6 +95,40 @@ whenMongo('Read-model database dropped e2e', () =>
         dir.remove();
       }
     }, 300_000);
+
+    it('heals a read model an earlier version damaged (a checkpoint at the head over no key views) with `replay`, without a restart', async () => {
+      const url = process.env.MONGODB_URL!;
+      const first = await startTestApp({ backend: 'mongodb' });
+      let second: (TestApp & { mongoDb?: string }) | null = null;
+      const client = new MongoClient(url);
+      try {
+        const { key: admin } = await first.bootstrapKey('acme');
+        const head = await first.app.get<EventStore>(EVENT_STORE).headPosition();
+        await first.close();
+        // What a save used to leave after the database was dropped under a running service: a checkpoint, no views.
+        const db = client.db(first.mongoDb);
+        await db.dropDatabase();
+        await db.collection<{ _id: string; position: number }>('checkpoints').insertOne({ _id: 'api-keys', position: head! });
+
+        second = await startTestApp({ backend: 'mongodb', reuse: { dataDir: first.dataDir, mongoDb: first.mongoDb }, env: { GENERATION_CHECK_INTERVAL_MS: 100 } });
+        // Nothing at start tells this checkpoint from a true one: the key table trusts it and knows no key.
+        expect(await authenticates(second, admin)).toBe(401);
+        const replay = spawnSync(process.execPath, ['dist/cli.js', 'replay', '--json'], {
+          encoding: 'utf8',
+          env: childEnv({ DATA_DIR: first.dataDir, MONGODB_URL: url, MONGODB_DB: first.mongoDb! }),
+        });
+        expect(replay.status).toBe(0);
+        // The running service moves to the rebuilt generation and loads its key views into the key table.
+        await eventually(() => expect(second!.app.get<GenerationSwitch<Storage>>(GENERATION_SWITCH).generation).toBe(1), 20_000, 50);
+        // Asked seldom: each 401 spends the failed-authentication budget of the address.
+        await eventually(async () => expect(await authenticates(second!, admin)).toBe(200), 10_000, 1000);
+        await allCaughtUp(second);
+      } finally {
+        await client.close();
+        await second?.close();
+        await first.destroy();
+      }
+    }, 120_000);
   }),
 );
 

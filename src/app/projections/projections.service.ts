@@ -108,8 +108,9 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   /**
    * A rebuild (`replay`) made another generation of the read models live: the projections that write the
    * rebuilt views stop, the storage opens the new generation (every port bound to it follows), the projection
-   * thread moves too, and they go on from the new generation's checkpoints. Requests keep being served, from
-   * the previous generation until the moment of the switch; those waiting for their writes keep waiting.
+   * thread moves too, and they go on from the new generation's checkpoints; the key table loads the new
+   * generation's key views over what it holds (loadsFromViews). Requests keep being served, from the previous
+   * generation until the moment of the switch; those waiting for their writes keep waiting.
    */
   private async followLiveGeneration(): Promise<void> {
     if (!this.generations || this.moving) return;
@@ -125,7 +126,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
 
   private async moveTo(live: number, generations: GenerationSwitch<Storage>): Promise<void> {
     const from = this.storage.generation;
-    const rebuilt = this.local.filter(({ declaration }) => declaration.rebuiltByReplay).map(({ runner }) => runner);
+    const rebuilt = this.local.filter(({ declaration }) => declaration.rebuiltByReplay || declaration.loadsFromViews).map(({ runner }) => runner);
     await Promise.all(rebuilt.map((runner) => runner.pause()));
     try {
       await generations.switchTo(live);

@@ -36,6 +36,23 @@ describe('KeyTable.activeKeys (the active keys gauge)', () => {
   });
 });
 
+describe('KeyTable loaded again (another generation of the key views made live)', () => {
+  it('takes in the keys it lacked and keeps the newer revision of those it holds', async () => {
+    const revoked = { ...view('a', 'revoked'), revision: 1 };
+    let stored = [view('b', 'active')];
+    const table = new KeyTable({ getCheckpoint: async () => 9, scan: async (afterId) => (afterId ? [] : stored) });
+    await table.checkpoint();
+    await table.handle([recorded('KeyCreated', 'a'), recorded('KeyRevoked', 'a')]);
+    // Loaded from views that had lost key b's creation; the rebuilt generation has it, and an older revision of a.
+    stored = [view('a', 'active'), view('b', 'active'), view('c', 'active')];
+    await table.checkpoint();
+    expect(table.byId('a')?.view).toEqual(expect.objectContaining({ status: revoked.status, revision: 1 }));
+    expect(table.lookup(view('c', 'active').secretHash)?.keyId).toBe('c');
+    expect(table.activeKeys).toBe(2);
+    expect((await table.list('acme', { limit: 10 })).views.map((key) => key.id).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('KeyTable (key policies)', () => {
   const event = (type: string, revision: number, data: Record<string, unknown>, schemaVersion = 1): RecordedEvent => ({
     id: `p-${++position}`,

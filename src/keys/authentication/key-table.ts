@@ -127,14 +127,19 @@ export class KeyTable implements Projection, ApiKeyQueries {
   /**
    * Loads the table when its runner starts: reads the read model's checkpoint first, then its views. The
    * views are at least that fresh, and following the log from the checkpoint re-applies, in order, anything
-   * they already include (which the fold, by revision, leaves as it is).
+   * they already include (which the fold, by revision, leaves as it is). Started again on another generation
+   * of the read model (a rebuild made live), it loads that one over what it holds, a key's newer revision
+   * winning: a key is never taken back to an older state, and one the table lacked (loaded from a read model
+   * that had lost it) is there from then on.
    */
   async checkpoint(): Promise<number | null> {
     this.position = await this.source.getCheckpoint();
     let afterId: string | null = null;
     for (;;) {
       const page = await this.source.scan(afterId, LOAD_PAGE);
-      for (const view of page) this.put(known(view, `key:${view.id}`), false);
+      for (const view of page) {
+        if ((this.byId(view.id)?.view.revision ?? -1) < view.revision) this.put(known(view, `key:${view.id}`), false);
+      }
       if (page.length < LOAD_PAGE) break;
       afterId = page[page.length - 1].id;
     }

@@ -51,6 +51,11 @@ export interface ProjectionDeclaration<S = unknown> {
   /** The CLI's `replay` empties it and feeds it the whole log. */
   readonly rebuiltByReplay: boolean;
   /**
+   * In memory, loaded from the stored views at start (the key table): when a rebuild makes another generation of
+   * them live, the running instance loads that one too (ProjectionsService), over what it holds.
+   */
+  readonly loadsFromViews?: boolean;
+  /**
    * Authentication answers from it (the key table): start-up waits until it has caught up with the log, and a
    * revocation is in force on this instance as soon as it has applied it (ProjectionProgress.inForce).
    */
