@@ -1,5 +1,5 @@
 import { InvalidConfigurationError } from '../../shared/config/environment.js';
-import { checkEsdbConnectionString, esdbConnectionStringProblem } from './esdb-connection-string.js';
+import { checkEsdbConnectionString, esdbConnectionStringProblem, normalEsdbConnectionString } from './esdb-connection-string.js';
 
 const files = new Set(['/certs/ca.crt', '/certs/user.crt', '/certs/user.key']);
 const problem = (url: string) => esdbConnectionStringProblem(url, (path) => files.has(path));
@@ -12,6 +12,9 @@ describe('EVENTSTORE_URL check', () => {
     'esdb+discover://cluster.example.com:2113?nodePreference=read_only_replica&defaultDeadline=5000&gossipTimeout=5',
     'esdb://localhost?tls=true&userCertFile=/certs/user.crt&userKeyFile=/certs/user.key&connectionName=keys-1',
     'esdb://localhost:2113/',
+    'esdb://admin:changeit@127.0.0.1:44301/?tls=false',
+    'esdb://a:2113,b:2113/?tls=false',
+    'esdb://localhost/?tls=false',
     'esdb://localhost:2113?Tls=false&keep-alive-interval=-1',
     'esdb://localhost:2113?tls=false&tlsCAFile=/nowhere/ca.crt',
   ])('accepts %s', (url) => {
@@ -22,6 +25,8 @@ describe('EVENTSTORE_URL check', () => {
     ['kurrentdb://localhost:2113', /esdb:\/\/ or esdb\+discover:\/\/ connection strings only/],
     ['esdb://:2113', /host or host:port/],
     ['esdb://localhost:21x3', /host or host:port/],
+    ['esdb://local/host:2113', /host or host:port/],
+    ['esdb://a:2113/,b:2113', /host or host:port/],
     ['esdb://localhost:2113?tls', /key=value/],
     ['esdb://localhost:2113?tsl=false', /"tsl" is not one/],
     ['esdb://localhost:2113?tls=flase', /tls must be true or false/],
@@ -34,6 +39,12 @@ describe('EVENTSTORE_URL check', () => {
     ['esdb://localhost:2113?userCertFile=/certs/user.crt', /userCertFile and userKeyFile go together/],
   ])('refuses %s', (url, reason) => {
     expect(problem(url)).toMatch(reason);
+  });
+
+  it('hands the client the host list without the / that may end it (the client would take it into the last host)', () => {
+    expect(normalEsdbConnectionString(' esdb://localhost/?tls=false')).toBe('esdb://localhost?tls=false');
+    expect(normalEsdbConnectionString('esdb://a:2113,b:2113//')).toBe('esdb://a:2113,b:2113');
+    expect(normalEsdbConnectionString('esdb://a:2113?tlsCAFile=/certs/')).toBe('esdb://a:2113?tlsCAFile=/certs/');
   });
 
   it('throws one line that names the setting and never repeats the string, which may hold a password', () => {

@@ -39,9 +39,20 @@ function flat(text: string): string {
   return text.trim().toLowerCase().replace(/[_-]/g, '');
 }
 
+/**
+ * The string as the client should get it: without the `/` that may end the host list (`esdb://host/?tls=false`).
+ * The client's host pattern takes that `/` into the last host (`host/`, or a port `2113/` it then parses as 2113).
+ */
+export function normalEsdbConnectionString(url: string): string {
+  const text = url.trim();
+  const queryAt = text.indexOf('?');
+  const beforeQuery = queryAt === -1 ? text : text.slice(0, queryAt);
+  return beforeQuery.replace(/\/+$/, '') + (queryAt === -1 ? '' : text.slice(queryAt));
+}
+
 /** What is wrong with the connection string for this client and this adapter, or null. */
 export function esdbConnectionStringProblem(url: string, fileExists: (path: string) => boolean = existsSync): string | null {
-  const text = url.trim().replace(/\/+$/, '');
+  const text = normalEsdbConnectionString(url);
   const scheme = /^([^:]+):\/\//.exec(text);
   if (!scheme || (scheme[1] !== 'esdb' && scheme[1] !== 'esdb+discover')) {
     return '@eventstore/db-client 6.2.1 reads esdb:// or esdb+discover:// connection strings only';
@@ -53,7 +64,7 @@ export function esdbConnectionStringProblem(url: string, fileExists: (path: stri
   const hosts = (credentials ? authority.slice(credentials[0].length) : authority).split(',');
   for (const host of hosts) {
     const [address, port, ...extra] = host.split(':');
-    if (!address || /[$+!?*'();[\]{}|"%~#<>=&@\s]/.test(address) || extra.length > 0 || (port !== undefined && !/^\d+$/.test(port))) {
+    if (!address || /[$+!?*'();[\]{}|"%~#<>=&@/\s]/.test(address) || extra.length > 0 || (port !== undefined && !/^\d+$/.test(port))) {
       return 'give the nodes as host or host:port, separated by commas';
     }
   }

@@ -42,7 +42,7 @@ import {
   toRecordedEvent,
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
-import { checkEsdbConnectionString } from './esdb-connection-string.js';
+import { checkEsdbConnectionString, normalEsdbConnectionString } from './esdb-connection-string.js';
 
 const APPEND_CONCURRENCY = 16;
 
@@ -75,7 +75,7 @@ export class EsdbEventStore implements EventStore {
 
   constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
     if (typeof connection === 'string') checkEsdbConnectionString(connection);
-    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(normalEsdbConnectionString(connection)) : connection;
     this.eventsPerCheckpoint = options.eventsPerCheckpoint ?? 1;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
   }
