@@ -31,7 +31,7 @@ export async function decideOnKey(
   store: EventStore,
   keyId: string,
   command: (state: ApiKeyState) => ApiKeyCommand,
-  options: { requestId: string | null; accountId?: string; ifMatch?: string | null },
+  options: { requestId: string | null; accountId?: string; ifMatch?: string | null; reason?: string },
 ): Promise<KeyDecision> {
   let events: ApiKeyEvent[] = [];
   let before: ApiKeyState = apiKeyDecider.initialState();
@@ -40,7 +40,8 @@ export async function decideOnKey(
     if (options.ifMatch != null && (before.status === 'absent' || before.accountId !== options.accountId)) throw new KeyNotFound(keyId);
     events = apiKeyDecider.decide(before, command(before));
     requireIfMatch(options.ifMatch, history[history.length - 1]?.revision ?? -1);
-    return events.map((event) => toEventToAppend(event, { requestId: options.requestId }));
+    const metadata = { requestId: options.requestId, ...(options.reason ? { reason: options.reason } : {}) };
+    return events.map((event) => toEventToAppend(event, metadata));
   });
   const last = outcome.history[outcome.history.length - 1];
   const revision = (last?.revision ?? -1) + events.length;

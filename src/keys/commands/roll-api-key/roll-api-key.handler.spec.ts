@@ -1,9 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import { issueKey } from '../../../../test/support/issued-key.js';
 import { InMemoryEventStore } from '../../../infrastructure/in-memory/in-memory-event-store.js';
 import { Environment } from '../../../shared/config/environment.js';
 import type { EventStore, StreamAppend } from '../../../shared/event-store/event-store.port.js';
 import { systemClock } from '../../../shared/runtime/clock.js';
+import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
@@ -43,5 +45,41 @@ describe('RollApiKeyHandler', () => {
     });
     await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toThrow(/revoked/i);
     expect(await successorsOf(store, keyId)).toEqual([]);
+  });
+
+  /** The store as EventStoreDB behaves (no multi-stream transaction): the successor is written, then the old key's append fails. */
+  const failSecondAppend = (store: InMemoryEventStore) =>
+    jest.spyOn(store as EventStore, 'appendToStreams').mockImplementationOnce(async ([first]) => {
+      await store.appendToStream(first.streamId, first.events, first.expectedRevision);
+      throw new StoreUnavailableError('EventStoreDB', new Error('injected: deadline exceeded'));
+    });
+
+  it('revokes the successor, with the reason, when the old key’s append fails for any reason, and answers that failure', async () => {
+    const store = new InMemoryEventStore();
+    const keyId = await issueKey(store);
+    failSecondAppend(store);
+    await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toBeInstanceOf(StoreUnavailableError);
+    const [successor] = await successorsOf(store, keyId);
+    const stream = await store.readStream(apiKeyStreamId(successor));
+    expect(stream.map((event) => event.type)).toEqual(['KeyCreated', 'KeyRevoked']);
+    expect(stream[1].metadata).toMatchObject({ reason: 'roll_not_recorded' });
+    expect((await store.readStream(apiKeyStreamId(keyId))).map((event) => event.type)).toEqual(['KeyCreated']);
+  });
+
+  it('names the successor in an error line when its revocation fails too, and still answers the roll’s own failure', async () => {
+    const store = new InMemoryEventStore();
+    const keyId = await issueKey(store);
+    failSecondAppend(store);
+    const read = store.readStream.bind(store);
+    jest.spyOn(store as EventStore, 'readStream').mockImplementation(async (streamId, page) => {
+      if (streamId !== apiKeyStreamId(keyId)) throw new StoreUnavailableError('EventStoreDB', new Error('still down'));
+      return read(streamId, page);
+    });
+    const errors: unknown[] = [];
+    jest.spyOn(Logger.prototype, 'error').mockImplementation((line: unknown) => void errors.push(line));
+    await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toThrow(/deadline exceeded/);
+    jest.restoreAllMocks();
+    const [successor] = await successorsOf(store, keyId);
+    expect(errors).toEqual([expect.objectContaining({ msg: 'roll left a successor active', keyId, successorKeyId: successor, error: expect.stringMatching(/still down/) })]);
   });
 });

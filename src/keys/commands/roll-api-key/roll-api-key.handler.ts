@@ -5,7 +5,7 @@ import { ConcurrencyConflict } from '../../../shared/application/errors.js';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
 import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
-import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { type AppendResult, EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
@@ -22,7 +22,8 @@ const MAX_ATTEMPTS = 3;
  * A roll touches two streams: the successor's KeyCreated (rolledFromKeyId) and the old key's KeyRolled
  * (successorKeyId), at the revision the roll was decided on. Both are appended together: in one transaction where
  * the store has them, so no crash can leave a successor that its predecessor does not name. EventStoreDB has
- * none: there the successor comes first, and is revoked at once if the old key's append is refused.
+ * none: there the successor comes first, and is revoked at once if the old key's append fails, whatever the
+ * failure (refused, or the store unavailable); if that revocation fails too, an error line names the successor.
  */
 @CommandHandler(RollApiKeyCommand)
 export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, RolledApiKey> {
@@ -44,7 +45,6 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
         return await this.roll(command, successorKeyId);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
-        await this.revokeIfWritten(successorKeyId, command.request);
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict('The resource was changed by a concurrent request; retry later.');
       }
     }
@@ -76,13 +76,20 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     const created = apiKeyDecider.decide(apiKeyDecider.initialState(), successor.command);
     const metadata = { requestId };
     const rolledEvents = rolled.map((event) => toEventToAppend(event, metadata));
-    const [createdAt, rolledAt] = await this.store.appendToStreams(
-      [
-        { streamId: apiKeyStreamId(successorKeyId), events: created.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' },
-        { streamId: apiKeyStreamId(keyId), events: rolledEvents, expectedRevision: history[history.length - 1].revision },
-      ],
-      { together: true },
-    );
+    let appended: AppendResult[];
+    try {
+      appended = await this.store.appendToStreams(
+        [
+          { streamId: apiKeyStreamId(successorKeyId), events: created.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' },
+          { streamId: apiKeyStreamId(keyId), events: rolledEvents, expectedRevision: history[history.length - 1].revision },
+        ],
+        { together: true },
+      );
+    } catch (error) {
+      await this.undoSuccessor(keyId, successorKeyId, request, error);
+      throw error;
+    }
+    const [createdAt, rolledAt] = appended;
     this.logger.log({ msg: 'key rolled', keyId, successorKeyId, accountId, graceSeconds, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
     return {
       successor: this.issuer.issued(successor, created, createdAt.position),
@@ -90,10 +97,25 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     };
   }
 
-  /** On EventStoreDB the successor may have been written before the old key's append was refused: it never served. */
-  private async revokeIfWritten(successorKeyId: string, { accountId, requestId }: KeyChangeRequest): Promise<void> {
-    if ((await this.store.readStream(apiKeyStreamId(successorKeyId), { maxCount: 1 })).length === 0) return;
-    const revoke = () => ({ type: 'RevokeApiKey' as const, keyId: successorKeyId, accountId, actor: null, now: new Date(this.clock.now()).toISOString() });
-    await decideOnKey(this.store, successorKeyId, revoke, { requestId });
+  /**
+   * Without a multi-stream transaction the successor may have been written and the old key's append not (a
+   * conflict, the store unavailable, a deadline): nobody holds its secret and no KeyRolled names it, so it is
+   * revoked, with the reason in the event's metadata. Best effort: the store may be failing still; then an error
+   * line names it for an operator (`keys revoke <id>`), and the roll's own failure is what the caller gets.
+   */
+  private async undoSuccessor(keyId: string, successorKeyId: string, { accountId, requestId }: KeyChangeRequest, failure: unknown): Promise<void> {
+    try {
+      if ((await this.store.readStream(apiKeyStreamId(successorKeyId), { maxCount: 1 })).length === 0) return;
+      const revoke = () => ({ type: 'RevokeApiKey' as const, keyId: successorKeyId, accountId, actor: null, now: new Date(this.clock.now()).toISOString() });
+      await decideOnKey(this.store, successorKeyId, revoke, { requestId, reason: ROLL_NOT_RECORDED });
+      this.logger.warn({ msg: 'roll undone', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: messageOf(failure) });
+    } catch (error) {
+      this.logger.error({ msg: 'roll left a successor active', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: messageOf(error) });
+    }
   }
 }
+
+/** Why a successor was revoked without anyone asking: its predecessor's KeyRolled was never written. */
+const ROLL_NOT_RECORDED = 'roll_not_recorded';
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
