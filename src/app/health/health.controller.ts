@@ -10,7 +10,7 @@ import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness } from './readiness.js';
+import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 
 @ApiTags('Health')
 @Controller('health')
@@ -90,7 +90,7 @@ export class HealthController {
     const indicator = this.indicators.check('projections');
     try {
       const limits = { maxLagEvents: this.config.READINESS_MAX_LAG_EVENTS, maxLagMs: this.config.READINESS_MAX_LAG_MS };
-      const projections = (await this.projections.lag()).map((lag) => describeProjection(lag, limits));
+      const projections = (await withinTime(() => this.projections.lag(), LAG_TIMEOUT_MS)).map((lag) => describeProjection(lag, limits));
       const details = { projections, max_lag_events: limits.maxLagEvents, max_lag_ms: limits.maxLagMs };
       return projections.some((p) => holdsReadiness(p.role, p.status, readModelReachable)) ? indicator.down(details) : indicator.up(details);
     } catch (error) {

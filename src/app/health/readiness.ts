@@ -6,19 +6,28 @@ export interface DependencyCheck {
 }
 
 const PING_TIMEOUT_MS = 2000;
+/** Measuring the lag reads the log after each projection's position: longer than a ping, never unbounded. */
+export const LAG_TIMEOUT_MS = 5000;
 
-export async function checkDependency(ping: () => Promise<void>): Promise<DependencyCheck> {
+/** What `work` answers, or a failure after `ms`: a store that keeps a call without answering holds no check. */
+export async function withinTime<T>(work: () => Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   try {
-    await Promise.race([ping(), timeout]);
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function checkDependency(ping: () => Promise<void>): Promise<DependencyCheck> {
+  try {
+    await withinTime(ping, PING_TIMEOUT_MS);
     return { status: 'up' };
   } catch (error) {
     return { status: 'down', error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -21,12 +21,14 @@ const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
 
 describe('ServiceMonitor', () => {
   let readModelUp: boolean;
-  let lags: ProjectionLag[];
+  let eventStoreUp: boolean;
+  let lags: ProjectionLag[] | 'no answer';
   let lines: { level: string; line: Record<string, unknown> }[];
   let monitor: ServiceMonitor;
 
   beforeEach(() => {
     readModelUp = true;
+    eventStoreUp = true;
     lags = [lag({})];
     lines = [];
     for (const level of ['log', 'warn', 'error'] as const) {
@@ -34,9 +36,9 @@ describe('ServiceMonitor', () => {
     }
     const config = Object.assign(new Environment(), { READINESS_MAX_LAG_EVENTS: 100, READINESS_MAX_LAG_MS: 5000 });
     monitor = new ServiceMonitor(
-      { ping: async () => undefined } as unknown as EventStore,
+      { ping: async () => (eventStoreUp ? undefined : Promise.reject(new Error('no answer for 10000 ms'))) } as unknown as EventStore,
       { ping: async () => (readModelUp ? undefined : Promise.reject(new Error('connect ECONNREFUSED'))) } as unknown as ReadModelStorage,
-      { lag: async () => lags, positions: () => [] } as unknown as ProjectionsService,
+      { lag: () => (lags === 'no answer' ? new Promise(() => undefined) : Promise.resolve(lags)), positions: () => [] } as unknown as ProjectionsService,
       config,
       NO_METRICS,
     );
@@ -93,6 +95,24 @@ describe('ServiceMonitor', () => {
     await monitor.check();
     expect(messages()).toEqual(['warn projection lagging', 'log projection caught up']);
     expect(lines[0].line).toMatchObject({ projection: 'key-usage', role: 'statistics', lagMs: 6000 });
+  });
+
+  it('is not held by a lag measurement that never ends: the next samples still see the store go down', async () => {
+    jest.useFakeTimers();
+    try {
+      lags = 'no answer';
+      const first = monitor.check();
+      await jest.advanceTimersByTimeAsync(5000);
+      await first;
+      eventStoreUp = false;
+      const second = monitor.check();
+      await jest.advanceTimersByTimeAsync(5000);
+      await second;
+      expect(messages()).toEqual(['warn store down']);
+      expect(lines[0].line).toMatchObject({ store: 'event_store' });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('reports nothing once stopping: a store closing is not a store down', async () => {

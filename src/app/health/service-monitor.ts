@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { type ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
-import { checkDependency, type LagLimits, projectionHealth } from './readiness.js';
+import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, withinTime } from './readiness.js';
 
 /** How often the stores are pinged and the projections' lag measured (what readiness checks on demand). */
 export const MONITOR_INTERVAL_MS = 10_000;
@@ -86,7 +86,8 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const [eventStore, readModel, lags] = await Promise.all([
       checkDependency(() => this.eventStore.ping()),
       checkDependency(() => this.readModels.ping()),
-      this.runtime.lag().catch(() => null),
+      // Bounded like the pings: one sample that never ends would hold every later one (check() shares it).
+      withinTime(() => this.runtime.lag(), LAG_TIMEOUT_MS).catch(() => null),
     ]);
     if (this.stopped) return;
     this.storeIs('event_store', eventStore.status === 'up', eventStore.error);
