@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import {
   ANY,
   NO_STREAM,
@@ -177,7 +178,7 @@ describe('EsdbEventStore subscriptions (a fake subscription stream, no server)',
         onError: (error) => void seen.push(`error ${String(error)}`),
       },
     );
-    source.event(100); // before the start: the server reads from the start position inclusively
+    source.event(100); // before the start: the server does not send it, dropped all the same
     source.event(200); // at the start, which is exclusive for us
     source.event(300);
     source.checkpoint(250); // behind the last event: stale
@@ -259,6 +260,31 @@ describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
     expect(cancelled).toBe(5);
   });
 
+
+  it('leaves the call ended when it stops reading early after the server has sent its whole answer', async () => {
+    // As in the client: the gRPC call is piped into the read it hands out, and cancelling a call whose answer
+    // has all arrived does nothing. client.dispose() waits for every call to finish.
+    const answer = (n: number) => ({
+      event: { streamId: 's', id: randomUUID(), isJson: true, revision: 0n, type: 'A', created: new Date(0), data: {}, metadata: { schemaVersion: 1 }, position: { commit: BigInt(n), prepare: BigInt(n) } },
+    });
+    let call: Readable | undefined;
+    const readAll = () => {
+      call = Readable.from(Array.from({ length: 40 }, (_, i) => answer((i + 1) * 100)));
+      const read = new Transform({ objectMode: true, highWaterMark: 1, transform: (item, _, next) => next(null, item) }) as Transform & { cancel(): Promise<void> };
+      read.cancel = async () => undefined;
+      setImmediate(() => call!.pipe(read));
+      return read;
+    };
+    const store = new EsdbEventStore({ readAll, dispose: async () => undefined } as unknown as EsdbClient);
+    expect(await store.readAll({ after: null, maxCount: 1 })).toHaveLength(1);
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      finished(call!).then(() => 'finished'),
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), 1000))),
+    ]);
+    clearTimeout(timer);
+    expect(ended).toBe('finished');
+  });
 
   it('reports an unreachable server as StoreUnavailableError from readAll, headPosition and ping, like from appends', async () => {
     const failingRead = () => {

@@ -43,6 +43,7 @@ import {
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
 import { checkEsdbConnectionString, normalEsdbConnectionString } from './esdb-connection-string.js';
+import { readWithin } from './esdb-read.js';
 
 const APPEND_CONCURRENCY = 16;
 
@@ -54,6 +55,8 @@ export interface EsdbEventStoreOptions {
   eventsPerCheckpoint?: number;
   /** How long ping() waits for an answer. */
   pingTimeoutMs?: number;
+  /** A read fails (503) when the server sends nothing for this long: the client gives reads no deadline. */
+  readTimeoutMs?: number;
 }
 
 /** A server checkpoint travelling through the subscription's own buffer, in order with the events. */
@@ -71,6 +74,7 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EsdbClient;
   private readonly eventsPerCheckpoint: number;
   private readonly pingTimeoutMs: number;
+  private readonly readTimeoutMs: number;
   private readonly subscriptions = new Set<EventSubscription>();
 
   constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
@@ -78,6 +82,8 @@ export class EsdbEventStore implements EventStore {
     this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(normalEsdbConnectionString(connection)) : connection;
     this.eventsPerCheckpoint = options.eventsPerCheckpoint ?? 1;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
+    // The appends' deadline, the client's defaultDeadline.
+    this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
   }
 
   async appendToStream(
@@ -156,7 +162,7 @@ export class EsdbEventStore implements EventStore {
       ...(page.maxCount === undefined ? {} : { maxCount: page.maxCount }),
     };
     try {
-      for await (const resolved of ignoreLateErrors(this.client.readStream(streamId, options))) {
+      for await (const resolved of readWithin(ignoreLateErrors(this.client.readStream(streamId, options)), this.readTimeoutMs)) {
         events.push(toRecordedEvent(resolved));
       }
     } catch (error) {
@@ -169,7 +175,7 @@ export class EsdbEventStore implements EventStore {
   async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     if (maxCount <= 0) return events;
-    const read = ignoreLateErrors(this.client.readAll({ fromPosition: toReadPosition(after) }));
+    const read = readWithin(ignoreLateErrors(this.client.readAll({ fromPosition: toReadPosition(after) })), this.readTimeoutMs);
     try {
       for await (const resolved of read) {
         if (!resolved.event || !matchesTypes(resolved.event.type, types)) continue;
@@ -180,8 +186,6 @@ export class EsdbEventStore implements EventStore {
       }
     } catch (error) {
       throw toPortError(error);
-    } finally {
-      await read.cancel().catch(() => undefined);
     }
     return events;
   }
@@ -220,7 +224,7 @@ export class EsdbEventStore implements EventStore {
 
   /** The last event the port can see: system events are skipped, as everywhere else. */
   async headPosition(): Promise<number | null> {
-    const read = ignoreLateErrors(this.client.readAll({ direction: BACKWARDS, fromPosition: END }));
+    const read = readWithin(ignoreLateErrors(this.client.readAll({ direction: BACKWARDS, fromPosition: END })), this.readTimeoutMs);
     try {
       for await (const resolved of read) {
         if (resolved.event && !isSystemEventType(resolved.event.type)) return toGlobalPosition(resolved.event.position);
@@ -228,26 +232,15 @@ export class EsdbEventStore implements EventStore {
       return null;
     } catch (error) {
       throw toPortError(error);
-    } finally {
-      await read.cancel().catch(() => undefined);
     }
   }
 
   async ping(): Promise<void> {
     const read = ignoreLateErrors(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }));
-    // Reads take no deadline in this client, and an unreachable server can leave the call pending.
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`EventStoreDB did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
     try {
-      await Promise.race([read.toArray(), timeout]);
+      for await (const _ of readWithin(read, this.pingTimeoutMs));
     } catch (error) {
       throw toPortError(error);
-    } finally {
-      clearTimeout(timer);
-      read.destroy();
-      void read.cancel().catch(() => undefined);
     }
   }
 
