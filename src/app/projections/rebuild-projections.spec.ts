@@ -104,4 +104,18 @@ describe('Rebuilding the read models into a new generation (blue/green)', () => 
     expect(await place.read()).toEqual({ live: 1, building: null });
     expect(await keysIn(place, 1)).toBe(12_000);
   });
+
+  it('reads only the projections’ event types: a log shared with other applications holds events it cannot read', async () => {
+    await store.appendToStream('orders-1', [{ type: 'OrderPlaced', schemaVersion: 1, data: { foreign: true } }], 'any');
+    const read = store.readAll.bind(store);
+    // As the EventStoreDB adapter does: an unfiltered read decodes every event, and another application's fails.
+    store.readAll = async (options) => {
+      const page = await read(options);
+      const foreign = page.find((event) => event.type === 'OrderPlaced');
+      if (foreign) throw new Error(`Cannot read event ${foreign.id} in stream orders-1: its metadata has no schemaVersion`);
+      return page;
+    };
+    expect(await rebuild()).toMatchObject({ generation: 1, events: 12_000 });
+    expect(await keysIn(place, 1)).toBe(12_000);
+  });
 });

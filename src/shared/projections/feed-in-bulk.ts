@@ -8,7 +8,7 @@ const SAVE_EVERY_MS = 300_000;
 export interface BulkFeedOptions {
   /** Read the log after this position (null: from its start). */
   after: number | null;
-  /** Only these event types (a single projection's); all types when absent, filtered per projection. */
+  /** Only these event types (read once, then filtered per projection); all types when absent. */
   types?: readonly string[];
   onPage?(events: number, position: number): void;
   /** Checked between pages: true gives up (what was flushed stays, with its checkpoint). */
@@ -38,7 +38,7 @@ export async function feedInBulk(
     const page: RecordedEvent[] = await store.readAll({ after: position, maxCount: PAGE, types: options.types });
     if (page.length === 0) break;
     for (const projection of projections) {
-      const mine = options.types ? page : page.filter((event) => projection.eventTypes.includes(event.type));
+      const mine = options.types && projections.length === 1 ? page : page.filter((event) => projection.eventTypes.includes(event.type));
       if (mine.length > 0) await projection.handle(mine);
     }
     events += page.length;
