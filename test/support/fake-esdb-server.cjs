@@ -196,5 +196,6 @@ http.createServer((req, res) => {
     out = { position: e.position };
   } else if (url.pathname === '/log') out = log.map((e) => ({ p: e.position, s: e.stream, r: e.revision, t: e.type, id: e.id }));
   res.setHeader('content-type', 'application/json');
+  res.setHeader('connection', 'close'); // a test may block its event loop (spawnSync) past the keep-alive timeout
   res.end(JSON.stringify(out));
 }).listen(controlPort, '127.0.0.1');

@@ -1,0 +1,87 @@
+/**
+ * The service and the CLI on EventStoreDB under failures a real server cannot be made to show on demand,
+ * against the failure-injection stand-in (test/support/fake-esdb-server.cjs: NOT a server; the EventStoreDB
+ * suites run only with EVENTSTORE_URL). FAKE_ESDB_PORT picks its two ports (that one and the next).
+ */
+import { spawnSync } from 'node:child_process';
+import { childEnv } from '../support/child-env.js';
+import { startFakeEsdb, type FakeEsdb } from '../support/fake-esdb.js';
+import { freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const VERIFY_TOKEN = 'eventstoredb-failures-credential-0123456789';
+
+describe('On EventStoreDB, under injected failures (a stand-in, not a server)', () => {
+  let fake: FakeEsdb;
+  let service: ServiceProcess;
+  let dir: { path: string; remove: () => void };
+  let key: string;
+  let keyId: string;
+
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000, env: childEnv({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url }) });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const started = Date.now();
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(40_000),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any>, ms: Date.now() - started };
+  };
+
+  beforeAll(async () => {
+    const base = process.env.FAKE_ESDB_PORT ? Number(process.env.FAKE_ESDB_PORT) : null;
+    fake = await startFakeEsdb(base ?? (await freePort()), base === null ? await freePort() : base + 1);
+    dir = makeTempDir('esdb-failures');
+    const created = cli(['create-key', '--account', 'acme', '--name', 'Operator', '--json']);
+    if (created.status !== 0) throw new Error(created.stderr);
+    ({ key, id: keyId } = JSON.parse(created.stdout));
+    service = await startServiceProcess({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url, VERIFY_TOKEN });
+  }, 60_000);
+  afterAll(async () => {
+    service?.child.kill('SIGKILL');
+    await fake?.control('/stuck?on=0').catch(() => undefined);
+    await fake?.stop();
+    dir?.remove();
+  });
+
+  it('answers a command 503 and readiness 503 within their bounds while the server keeps the connection but never answers', async () => {
+    await fake.control('/stuck?on=1');
+    try {
+      const [ready, created] = await Promise.all([call('GET', '/health/ready'), call('POST', '/v1/api-keys', { name: 'while stuck' })]);
+      expect([ready.status, ready.body.details?.event_store?.status]).toEqual([503, 'down']);
+      expect(ready.ms).toBeLessThan(9000);
+      expect([created.status, created.body.error?.type]).toEqual([503, 'service_unavailable_error']);
+      expect(created.ms).toBeLessThan(25_000);
+    } finally {
+      await fake.control('/stuck?on=0');
+    }
+    expect((await call('POST', '/v1/api-keys', { name: 'after' })).status).toBe(201);
+  }, 60_000);
+
+  it('leaves no active successor when a roll’s second append fails with 503', async () => {
+    const old = await call('POST', '/v1/api-keys', { name: 'to roll' });
+    await fake.control('/failappend?n=2&stream=api_key-');
+    expect((await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 })).status).toBe(503);
+    const listed = await call('GET', '/v1/api-keys?limit=100');
+    const successors = (listed.body.data as { status: string; predecessor_id: string | null }[]).filter((k) => k.predecessor_id === old.body.id);
+    expect(successors.map((k) => k.status)).toEqual(['revoked']);
+    expect((await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 })).status).toBe(201);
+  }, 60_000);
+
+  it('replays with other applications’ events near the end of the log, and says so when the server sends nothing', async () => {
+    await fake.control('/inject?stream=orders-1&type=OrderPlaced&meta=0');
+    await fake.control('/inject?stream=blob-1&type=Blob&json=0');
+    const replayed = cli(['replay', '--json']);
+    expect([replayed.status, replayed.stderr.match(/error:.*/)?.[0]]).toEqual([0, undefined]);
+    await fake.control('/stuck?on=1');
+    try {
+      const history = cli(['history', keyId]);
+      expect([history.status, history.stderr]).toEqual([1, expect.stringMatching(/EventStoreDB is unavailable: no answer for 10000 ms/)]);
+    } finally {
+      await fake.control('/stuck?on=0');
+    }
+  }, 90_000);
+});
