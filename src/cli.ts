@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { EXIT } from './cli/exit-codes.js';
 import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
+import { reportIfUnsettled } from './cli/report-unsettled.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
@@ -20,4 +21,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const unsettled = reportIfUnsettled(CLI_NAME);
 process.exitCode = await main(process.argv.slice(2));
+unsettled.settled();
