@@ -6,6 +6,7 @@ import { documentRateLimitHeaders } from '../keys/authentication/rate-limit-head
 import { Environment } from '../shared/config/environment.js';
 import { parseTrustProxy } from '../shared/config/trust-proxy.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { setApiAnswerHeaders } from '../shared/http/api-answer-headers.js';
 import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
@@ -14,6 +15,8 @@ import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
 import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
+import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.middleware.js';
+import { docsSecurityHeaders } from './docs-security-headers.js';
 import { HttpObservation } from './observability/http-observation.js';
 import { API_KEY_SECURITY, API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
 
@@ -35,6 +38,10 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
     observation.observe,
   );
+  setApiAnswerHeaders(app.getHttpServer());
+  // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
+  app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
+  app.use(['/docs', '/docs-json'], docsSecurityHeaders);
   app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));
   // The body is read after authentication, by an interceptor (guards run first): see JsonBodyInterceptor.
   app.useGlobalInterceptors(new JsonBodyInterceptor());

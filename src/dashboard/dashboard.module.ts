@@ -1,11 +1,7 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardFiles } from './dashboard-files.js';
-import { DashboardSecurityHeadersMiddleware } from './dashboard-security-headers.middleware.js';
 
+/** The dashboard's security headers are set by dashboardSecurityHeaders, which configureApp mounts. */
 @Module({ controllers: [DashboardController], providers: [DashboardFiles] })
-export class DashboardModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DashboardSecurityHeadersMiddleware).forRoutes('dashboard', 'dashboard/*path');
-  }
-}
+export class DashboardModule {}

@@ -75,6 +75,24 @@ describe('Dashboard files', () => {
     }
   });
 
+  it('sends its headers on the 405s of the methods it does not serve too', async () => {
+    const page = (await request(t.http).get('/dashboard').expect(200)).text;
+    const main = /src="(\/dashboard\/assets\/[0-9a-f]{16}\/main\.js)"/.exec(page)![1];
+    const attempts: [string, string][] = [
+      ['POST', '/dashboard'],
+      ['PUT', '/dashboard'],
+      ['DELETE', '/dashboard'],
+      ['OPTIONS', '/dashboard'],
+      ['PATCH', '/Dashboard/'],
+      ['POST', main],
+    ];
+    for (const [method, path] of attempts) {
+      const res = await request(t.http)[method.toLowerCase() as 'post'](path);
+      expect([method, path, res.status, res.headers.allow]).toEqual([method, path, 405, 'GET, HEAD']);
+      expectDashboardHeaders(res);
+    }
+  });
+
   it('stays out of the OpenAPI document', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/dashboard'))).toEqual([]);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('OpenAPI document', () => {
@@ -139,5 +140,24 @@ describe('OpenAPI document', () => {
     expect(res.text).toContain('swagger-ui');
     expect(res.text).toContain('./swagger-ui-bundle.js');
     expect(res.text).not.toMatch(/(src|href)="(https?:)?\/\//i);
+  });
+
+  it('serves the UI and the document under a CSP that no page may frame, with nosniff and no referrer', async () => {
+    expect(DOCS_CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(DOCS_CONTENT_SECURITY_POLICY).toContain("script-src 'self';");
+    const page = await request(t.http).get('/docs').expect(200);
+    const assets = [...page.text.matchAll(/(?:src|href)="\.\/(docs\/[^"]+)"/g)].map(([, path]) => `/${path}`);
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui.css']));
+    const answers = [page, await request(t.http).get('/docs/').expect(200), await request(t.http).get('/docs-json').expect(200)];
+    for (const path of assets) answers.push(await request(t.http).get(path).expect(200));
+    answers.push(await request(t.http).post('/docs').expect(405));
+    for (const res of answers) {
+      expect([res.req.path, res.headers['content-security-policy'], res.headers['x-content-type-options'], res.headers['referrer-policy']]).toEqual([
+        res.req.path,
+        DOCS_CONTENT_SECURITY_POLICY,
+        'nosniff',
+        'no-referrer',
+      ]);
+    }
   });
 });
