@@ -155,7 +155,7 @@ describe('Operator CLI', () => {
 
   it.each([
     ['a line break', 'a\nb', 'name must not contain control characters (such as NUL, tab, CR or LF).'],
-    ['a bidi override', 'invoice\u202Egnp.exe', 'name must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069).'],
+    ['a bidi override', 'invoice\u202Egnp.exe', 'name must not contain bidirectional control characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).'],
   ])('applies the name policy of the API: refuses %s with exit code 1', (_case, name, message) => {
     const dir = makeTempDir('cli');
     try {

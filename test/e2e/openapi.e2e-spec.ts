@@ -148,12 +148,16 @@ describe('OpenAPI document', () => {
     const page = await request(t.http).get('/docs').expect(200);
     const assets = [...page.text.matchAll(/(?:src|href)="\.\/(docs\/[^"]+)"/g)].map(([, path]) => `/${path}`);
     expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui.css']));
-    const answers = [page, await request(t.http).get('/docs/').expect(200), await request(t.http).get('/docs-json').expect(200)];
-    for (const path of assets) answers.push(await request(t.http).get(path).expect(200));
-    answers.push(await request(t.http).post('/docs').expect(405));
-    for (const res of answers) {
-      expect([res.req.path, res.headers['content-security-policy'], res.headers['x-content-type-options'], res.headers['referrer-policy']]).toEqual([
-        res.req.path,
+    const answers: [string, request.Response][] = [
+      ['/docs', page],
+      ['/docs/', await request(t.http).get('/docs/').expect(200)],
+      ['/docs-json', await request(t.http).get('/docs-json').expect(200)],
+      ['POST /docs', await request(t.http).post('/docs').expect(405)],
+    ];
+    for (const path of assets) answers.push([path, await request(t.http).get(path).expect(200)]);
+    for (const [path, res] of answers) {
+      expect([path, res.headers['content-security-policy'], res.headers['x-content-type-options'], res.headers['referrer-policy']]).toEqual([
+        path,
         DOCS_CONTENT_SECURITY_POLICY,
         'nosniff',
         'no-referrer',

@@ -7,7 +7,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
 const NOT_AN_OBJECT = 'The request body must be a JSON object.';
 const CONTROL = 'name must not contain control characters (such as NUL, tab, CR or LF).';
-const BIDI = 'name must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069).';
+const BIDI = 'name must not contain bidirectional control characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).';
+const BLANK = 'name must not be blank (only spaces or invisible characters).';
 const NAME_LENGTH = 'name must be between 1 and 100 characters.';
 const LIMIT = 'limit must be an integer between 1 and 100';
 const AS_OF = 'as_of must be an RFC 3339 date-time, such as 2026-11-27T10:00:00Z';
@@ -77,13 +78,20 @@ describe('validation: statuses and messages', () => {
       [{ name: {} }, 'name must be a string'],
       [{ name: '' }, NAME_LENGTH],
       [{ name: 'x'.repeat(101) }, NAME_LENGTH],
-      [{ name: '   ' }, 'name must not be blank.'],
+      [{ name: '   ' }, BLANK],
+      [{ name: '\u200B' }, BLANK],
+      [{ name: '\u2060' }, BLANK],
+      [{ name: '\u00AD' }, BLANK],
+      [{ name: '\u3164' }, BLANK],
+      [{ name: '\u2800 \u115F' }, BLANK],
       [{ name: 'a\u0000b' }, CONTROL],
       [{ name: 'line\r\nbreak' }, CONTROL],
       [{ name: 'a\nb' }, CONTROL],
       [{ name: 'a\tb' }, CONTROL],
       [{ name: 'invoice\u202Egnp.exe' }, BIDI],
       [{ name: 'a\u2066b\u2069' }, BIDI],
+      [{ name: 'admin\u200F-key' }, BIDI],
+      [{ name: 'admin\u200E-key' }, BIDI],
       [{ name: 'half \uD83D pair' }, 'name must be valid Unicode text: it contains a lone surrogate.'],
       [{ rate_limit: null }, 'rate_limit must be an object with requests and per_seconds'],
       // Not nullable in the schema: null is refused like any other value of the wrong type.

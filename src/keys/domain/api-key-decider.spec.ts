@@ -105,7 +105,7 @@ const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + second
 const { given } = DeciderSpecification.for(apiKeyDecider);
 
 const NAME_INVALID = 'name must be between 1 and 100 characters.';
-const NAME_BLANK = 'name must not be blank.';
+const NAME_BLANK = 'name must not be blank (only spaces or invisible characters).';
 const RATE_LIMIT_INVALID = 'rate_limit must allow 1-1000000 requests per 1-86400 seconds.';
 const NOT_FOUND = `No such API key: ${keyId}`;
 
@@ -136,6 +136,12 @@ describe('API key decider', () => {
       given([]).when({ ...create, name: 'x'.repeat(101) }).thenThrows(NameInvalid, (error) => error.message === NAME_INVALID);
       given([]).when({ ...create, name: '   ' }).thenThrows(NameInvalid, (error) => error.message === NAME_BLANK);
       given([]).when({ ...create, name: 'x'.repeat(100) }).then([createdWith({ name: 'x'.repeat(100) })]);
+    });
+
+    it("refuses a name of invisible characters only, but a rolled key's successor keeps the name the log holds", () => {
+      given([]).when({ ...create, name: '\u200B\u3164' }).thenThrows(NameInvalid, (error) => error.message === NAME_BLANK);
+      // Given under an older policy: the successor is named as its key was, not refused.
+      given([]).when({ ...create, name: '\u200B', rolledFromKeyId: successorKeyId }).then([createdWith({ name: '\u200B', rolledFromKeyId: successorKeyId })]);
     });
 
     it('keeps the name as the name policy gives it (NFC), and refuses what the policy refuses', () => {

@@ -193,8 +193,9 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
 
 function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] {
   if (state.status !== 'absent') throw new KeyAlreadyExists(command.keyId);
-  // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text.
-  const name = command.name === null ? null : redactSecrets(keyName(command.name));
+  // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text. A rolled
+  // key's successor takes its name as the log holds it, checked when it was given, under the policy of that day.
+  const name = command.name === null || (command.rolledFromKeyId ?? null) !== null ? command.name : redactSecrets(keyName(command.name));
   if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
   const { actor } = command;
   const permissions = normalisePermissions(command.permissions ?? actor?.permissions ?? [ALL_PERMISSIONS]);

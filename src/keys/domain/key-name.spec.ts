@@ -13,9 +13,9 @@ const refusal = (text: string): string => {
 
 const LENGTH = 'name must be between 1 and 100 characters.';
 const CONTROL = 'name must not contain control characters (such as NUL, tab, CR or LF).';
-const BIDI = 'name must not contain bidirectional control characters (U+202A-U+202E, U+2066-U+2069).';
+const BIDI = 'name must not contain bidirectional control characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).';
 const SURROGATE = 'name must be valid Unicode text: it contains a lone surrogate.';
-const BLANK = 'name must not be blank.';
+const BLANK = 'name must not be blank (only spaces or invisible characters).';
 
 describe('keyName (the name policy)', () => {
   it('keeps an ordinary name as it is, spaces and punctuation included', () => {
@@ -65,6 +65,9 @@ describe('keyName (the name policy)', () => {
     ['RLI', '\u2067'],
     ['FSI', '\u2068'],
     ['PDI', '\u2069'],
+    ['LRM', '\u200E'],
+    ['RLM', '\u200F'],
+    ['ALM', '\u061C'],
   ])('refuses bidirectional control characters: %s', (_name, character) => {
     expect(refusal(`invoice${character}fdp.exe`)).toBe(BIDI);
   });
@@ -82,10 +85,54 @@ describe('keyName (the name policy)', () => {
     expect(refusal(text)).toBe(BLANK);
   });
 
+  it.each([
+    ['zero-width space', '\u200B'],
+    ['word joiner', '\u2060'],
+    ['soft hyphen', '\u00AD'],
+    ['zero-width joiner and non-joiner', '\u200D\u200C'],
+    ['Hangul filler', '\u3164'],
+    ['Hangul choseong and jungseong fillers', '\u115F\u1160'],
+    ['halfwidth Hangul filler', '\uFFA0'],
+    ['braille blank', '\u2800'],
+    ['combining grapheme joiner', '\u034F'],
+    ['variation selector', '\uFE0F'],
+    ['tag characters', '\u{E0061}\u{E007F}'],
+    ['invisible characters among spaces', ' \u200B \u2800 '],
+  ])('refuses a name of invisible characters only: %s', (_name, text) => {
+    expect(refusal(text)).toBe(BLANK);
+  });
+
+  it('keeps a name with one visible character among invisible ones, and emoji sequences with joiners and selectors', () => {
+    expect(keyName('\u200Bx\u200B')).toBe('\u200Bx\u200B');
+    expect(keyName('👩\u200D💻 deploy')).toBe('👩\u200D💻 deploy');
+    expect(keyName('\u2764\uFE0F')).toBe('\u2764\uFE0F');
+    expect(keyName('ㅎ')).toBe('ㅎ');
+  });
+
+  it('publishes a pattern that counts as visible exactly what keyName does, across the Basic Multilingual Plane', () => {
+    const pattern = new RegExp(KEY_NAME_PATTERN);
+    const disagreements: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCharCode(code);
+      let byPolicy: boolean;
+      try {
+        keyName(character);
+        byPolicy = true;
+      } catch {
+        byPolicy = false;
+      }
+      if (pattern.test(character) !== byPolicy) {
+        disagreements.push(code.toString(16));
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
   it('publishes a pattern that agrees with the policy on what it can express', () => {
     const pattern = new RegExp(KEY_NAME_PATTERN);
     for (const accepted of ['Production API Key', ' x ', 'Clé 🔑', 'e\u0301']) expect(pattern.test(accepted)).toBe(true);
-    for (const refused of ['', ' ', '\uFEFF', 'a\nb', 'a\u0000', 'a\u202Eb', 'a\u2069', '\u00A0\u3000']) {
+    for (const refused of ['', ' ', '\uFEFF', 'a\nb', 'a\u0000', 'a\u202Eb', 'a\u2069', '\u00A0\u3000', '\u200B', '\u3164', 'admin\u200F-key']) {
       expect(pattern.test(refused)).toBe(false);
     }
   });
