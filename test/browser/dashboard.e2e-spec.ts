@@ -253,6 +253,31 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('says a burst of refusals is about the key, from any addresses, and names the address of the refusal that completed it', async () => {
+      const fenced = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'Office-only key', allowed_ips: ['203.0.113.5'] }).expect(201)).body as Key;
+      // 20 refusals from 20 addresses: one burst of the key, none of any address.
+      for (let i = 1; i <= 20; i++) {
+        await request(t.http).get('/v1/api-keys?limit=1').set(bearer(fenced.key)).set('X-Forwarded-For', `198.51.100.${100 + i}`).expect(403);
+      }
+      await flushUsage(t);
+      await eventually(async () => {
+        const alerts = (await request(t.http).get(`/v1/alerts?key_id=${fenced.id}`).set(bearer(admin)).expect(200)).body.data;
+        expect(alerts.map((a: { rule: string; ip: string }) => [a.rule, a.ip])).toEqual([['failed_auth_burst', '198.51.100.120']]);
+      }, 10_000);
+
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      const card = page.locator('li.alert-card[data-rule="failed_auth_burst"]', { hasText: 'Office-only key' });
+      await card.getByRole('link', { name: `“Office-only key” (${fenced.prefix}…)` }).waitFor();
+      const cardText = await text(card);
+      expect(cardText).toContain('Many requests with this key were refused in a short time');
+      expect(cardText).not.toMatch(/from one address/);
+      expect(cardText).toContain('Last refusal from198.51.100.120');
+      expect(cardText).toContain('reasonforbidden_address');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, paged', async () => {
       const short: Key = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'Timeline demo', permissions: ['keys:read'] }).expect(201)).body;
       for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);

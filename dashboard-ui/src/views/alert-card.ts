@@ -3,7 +3,7 @@ import { el, replaceChildren } from '../ui/dom.js';
 import { count, exactTime, keyLabel, words } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { links } from '../router.js';
-import { describeRule } from './anomaly-rules.js';
+import { describeAlert } from './anomaly-rules.js';
 import { statusBadge } from './key-badges.js';
 import type { KeyDirectory } from './key-directory.js';
 import { revokeKey } from './revoke-key.js';
@@ -13,7 +13,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** One alert: what was seen, about which key, the rule's evidence, and the way to revoke that key. */
 export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): HTMLLIElement {
-  const rule = describeRule(alert.rule);
+  const rule = describeAlert(alert);
   const keyFact = el('dd', {}, alert.key_id ? el('span', { class: 'muted', text: 'Loading…' }) : 'None (the alert is about an address)');
   const actions = el('div', { class: 'actions' });
   const card = el(
@@ -30,7 +30,7 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
       el('dd', {}, timeWithExact(alert.detected_at)),
       el('dt', { text: 'Window' }),
       el('dd', { text: `${exactTime(alert.window_start)} to ${exactTime(alert.window_end)}` }),
-      ...(alert.ip ? [el('dt', { text: 'Address' }), el('dd', {}, el('code', { text: alert.ip }))] : []),
+      ...(alert.ip ? [el('dt', { text: rule.addressLabel }), el('dd', {}, el('code', { text: alert.ip }))] : []),
       el('dt', { text: 'Rule' }),
       el('dd', {}, el('code', { text: alert.rule })),
     ),

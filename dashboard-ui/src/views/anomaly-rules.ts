@@ -1,15 +1,40 @@
+import type { Alert } from '../api/api-types.js';
 import { words } from '../ui/format.js';
 
+interface RuleWords {
+  title: string;
+  explanation: string;
+  /** What the alert's `ip` is, where it is shown. */
+  addressLabel: string;
+}
+
 /** What each detector rule means, for people who did not write it. */
-const RULES: Record<string, { title: string; explanation: string }> = {
-  rate_spike: { title: 'Request spike', explanation: 'A minute with far more requests than this key’s usual rate.' },
-  many_addresses: { title: 'Many client addresses', explanation: 'The key was used from many different addresses within a few minutes.' },
-  new_network: { title: 'New network', explanation: 'The key was used from a network it had never been used from before.' },
-  revoked_key_used: { title: 'Revoked key used', explanation: 'Someone presented this key after it was revoked.' },
-  dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.' },
-  failed_auth_burst: { title: 'Burst of failed authentications', explanation: 'Many failed authentications came from one address.' },
+const RULES: Record<string, RuleWords> = {
+  rate_spike: { title: 'Request spike', explanation: 'A minute with far more requests than this key’s usual rate.', addressLabel: 'Address' },
+  many_addresses: { title: 'Many client addresses', explanation: 'The key was used from many different addresses within a few minutes.', addressLabel: 'Address' },
+  new_network: { title: 'New network', explanation: 'The key was used from a network it had never been used from before.', addressLabel: 'Address' },
+  revoked_key_used: { title: 'Revoked key used', explanation: 'Someone presented this key after it was revoked.', addressLabel: 'Address' },
+  dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.', addressLabel: 'Address' },
+  // A known key's refusals count on the key from whatever addresses; `ip` is only the refusal that completed the burst.
+  failed_auth_burst: {
+    title: 'Burst of refused requests',
+    explanation: 'Many requests with this key were refused in a short time, for the reason below, from any addresses.',
+    addressLabel: 'Last refusal from',
+  },
 };
 
-export function describeRule(rule: string): { title: string; explanation: string } {
-  return RULES[rule] ?? { title: words(rule), explanation: 'A finding of the anomaly detector.' };
+/** The words of a failed_auth_burst of refusals that named no known key: those are counted per address. */
+const ADDRESS_BURST: RuleWords = {
+  title: 'Burst of failed authentications',
+  explanation: 'Many failed authentications naming no known key came from one address.',
+  addressLabel: 'Address',
+};
+
+function describeRule(rule: string): RuleWords {
+  return RULES[rule] ?? { title: words(rule), explanation: 'A finding of the anomaly detector.', addressLabel: 'Address' };
+}
+
+/** An alert's rule in words, as it applies to this alert (a burst is about a key or about an address). */
+export function describeAlert(alert: Pick<Alert, 'rule' | 'key_id'>): RuleWords {
+  return alert.rule === 'failed_auth_burst' && alert.key_id === null ? ADDRESS_BURST : describeRule(alert.rule);
 }

@@ -5,7 +5,7 @@ import { count, keyLabel, rateLimit } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
-import { describeRule } from './anomaly-rules.js';
+import { describeAlert } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
 import { sessionBadge, statusBadge } from './key-badges.js';
@@ -190,5 +190,5 @@ function usagePanel(key: ApiKeyDetail): HTMLElement {
 }
 
 function alertLine(alert: Alert): HTMLLIElement {
-  return el('li', {}, el('strong', { text: describeRule(alert.rule).title }), ', detected ', timeWithExact(alert.detected_at));
+  return el('li', {}, el('strong', { text: describeAlert(alert).title }), ', detected ', timeWithExact(alert.detected_at));
 }
