@@ -149,6 +149,48 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('signs in and refreshes a page of 20 keys in one request each, so its own browsing raises no rate_spike', async () => {
+      for (let i = 1; i <= 19; i++) await t.bootstrapKey('umbrella', `Service ${i}`);
+      const session = await t.bootstrapKey('umbrella', 'Console key');
+      // A key in use an hour ago and idle since: the detector has its baseline, and 60 requests in a minute are a spike.
+      recordPastUses(t, { id: session.keyId, accountId: 'umbrella' }, { 1: 1 });
+      await flushUsage(t);
+      const { page, problems } = await open();
+      const calls: string[] = [];
+      page.on('request', (sent) => {
+        const url = new URL(sent.url());
+        if (url.pathname.startsWith('/v1/')) calls.push(`${sent.method()} ${url.pathname}${url.search}`);
+      });
+      await signIn(page, session.key);
+      expect(await page.locator('tr.key-row').count()).toBe(20);
+      expect(await page.locator('tr.key-row svg.usage-chart').count()).toBe(20);
+      for (let i = 0; i < 3; i++) {
+        const answered = page.waitForResponse((answer) => answer.url().includes('/v1/api-keys?'));
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await answered;
+      }
+      await page.locator('tr.key-row svg.usage-chart').nth(19).waitFor();
+      // Before: 1 + 21 at sign-in, 21 per refresh (one GET /v1/api-keys/{id} per row for its chart): 85 in seconds.
+      const list = 'GET /v1/api-keys?limit=20&include=requests_per_hour';
+      expect(calls).toEqual(['GET /v1/api-keys?limit=1', list, list, list, list]);
+      await flushUsage(t);
+      const alerts = (await request(t.http).get(`/v1/alerts?key_id=${session.keyId}`).set(bearer(session.key)).expect(200)).body.data;
+      expect(alerts.map((alert: { rule: string }) => alert.rule)).toEqual([]);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('still lists the keys, their charts said unavailable, when the usage views cannot be read (503)', async () => {
+      const { page, problems } = await open();
+      await page.route('**/v1/api-keys?*include=requests_per_hour*', (route) =>
+        route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { type: 'service_unavailable_error', message: 'down' } }) }),
+      );
+      await signIn(page, admin);
+      const firstRow = page.locator('tr.key-row').first();
+      expect(await text(firstRow.locator('[data-label="Last 24 hours"]'))).toBe('Unavailable');
+      expect(await page.locator('tr.key-row svg.usage-chart').count()).toBe(0);
+      expect(unexpectedProblems(problems, [failedWithStatus(503)])).toEqual([]);
+    });
+
     it('lists each key with its request count, last use and a 24-hour chart, and shows names as text, never as HTML', async () => {
       const worker = await createKey('Nightly sync');
       const seeded = recordPastUses(t, { id: worker.id, accountId: 'acme' }, { 2: 6, 5: 9, 9: 4, 14: 12, 20: 7 });
@@ -449,9 +491,12 @@ whenChromium('Dashboard browser suite', () => {
     it('says so in words when the rate limit is hit, with the wait from Retry-After', async () => {
       const limited = await t.bootstrapKey('initech', 'Tiny limit', { requests: 3, perSeconds: 3600 });
       const { page, problems } = await open();
-      // Signing in, the list and the key's own detail spend the three requests.
+      // Signing in, the list (its charts included) and one refresh spend the three requests; the next refresh is refused.
       await signIn(page, limited.key);
       await keyRow(page, limited.keyId).getByRole('img').waitFor();
+      const refreshed = page.waitForResponse((answer) => answer.url().includes('/v1/api-keys?'));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      expect((await refreshed).status()).toBe(200);
       await page.getByRole('button', { name: 'Refresh' }).click();
       await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^Rate limit of 3 requests exceeded for this key\. Try again in \d+ minutes\.$/));
       expect(await text(page.locator('main'))).toContain('Rate limit of 3 requests exceeded');

@@ -76,6 +76,27 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     }
   });
 
+  it('gives each key its requests per hour with include=requests_per_hour, as the key’s own page does, in one request', async () => {
+    const charted = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'charted' }).expect(201)).body;
+    names.push('charted');
+    for (let i = 0; i < 4; i++) await request(t.http).get('/v1/alerts').set(bearer(charted.key)).expect(200);
+    await flushUsage(t);
+    const listed = (await request(t.http).get('/v1/api-keys?limit=3&include=requests_per_hour').set(bearer(admin)).expect(200)).body.data;
+    expect(listed).toHaveLength(3);
+    for (const key of listed) {
+      const detail = (await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200)).body;
+      expect([key.id, key.requests_per_hour]).toEqual([key.id, detail.usage.requests_per_hour]);
+      expect(key.requests_per_hour).toHaveLength(24);
+    }
+    expect(listed[0].id).toBe(charted.id);
+    expect(listed[0].requests_per_hour.reduce((sum: number, hour: { count: number }) => sum + hour.count, 0)).toBe(4);
+    // Without it the listing stays as it was: no usage view read, no hourly counts.
+    const plain = (await request(t.http).get('/v1/api-keys?limit=3').set(bearer(admin)).expect(200)).body.data;
+    expect(plain.map((key: object) => 'requests_per_hour' in key)).toEqual([false, false, false]);
+    const refused = await request(t.http).get('/v1/api-keys?include=usage').set(bearer(admin)).expect(400);
+    expect(refused.body.error.message).toBe('include must be one of requests_per_hour');
+  });
+
   it('keeps revoked keys listed with status revoked', async () => {
     const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'to-revoke' }).expect(201);
     await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin)).expect(200);

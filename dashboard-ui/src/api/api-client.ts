@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { Alert, ApiKey, ApiKeyDetail, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
+import type { Alert, ApiKey, ApiKeyDetail, ChartedApiKey, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
 
 const KEYS_PAGE_SIZE = 20;
 const ALERTS_PAGE_SIZE = 20;
@@ -15,6 +15,11 @@ export class ApiClient {
 
   listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE): Promise<Page<ApiKey>> {
     return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter })}`);
+  }
+
+  /** A page of keys with each one's requests per hour: the list and its charts in one request. */
+  listChartedKeys(startingAfter?: string): Promise<Page<ChartedApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit: KEYS_PAGE_SIZE, include: 'requests_per_hour', starting_after: startingAfter })}`);
   }
 
   getKey(id: string): Promise<ApiKeyDetail> {

@@ -30,6 +30,11 @@ export interface ApiKey {
   revoked_at: string | null;
 }
 
+/** A key as the listing gives it with include=requests_per_hour: with its last 24 hours, for its chart. */
+export interface ChartedApiKey extends ApiKey {
+  requests_per_hour: HourlyCount[];
+}
+
 export interface CreatedApiKey extends ApiKey {
   key: string;
 }

@@ -1,4 +1,5 @@
-import type { ApiKey } from '../api/api-types.js';
+import { ApiError } from '../api/api-error.js';
+import type { ApiKey, ChartedApiKey, Page } from '../api/api-types.js';
 import { el, replaceChildren, uniqueId } from '../ui/dom.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
 import type { ViewContext } from './view-context.js';
@@ -35,7 +36,7 @@ export class KeyList {
   private load(startingAfter: string | undefined): void {
     const load = ++this.loads;
     replaceChildren(this.footer, el('p', { class: 'muted', text: 'Loading keys…' }));
-    this.ctx.api.listKeys(startingAfter).then(
+    this.page(startingAfter).then(
       (page) => {
         if (load !== this.loads) return;
         if (startingAfter === undefined) this.body.replaceChildren();
@@ -47,7 +48,17 @@ export class KeyList {
     );
   }
 
-  private show(keys: ApiKey[], hasMore: boolean): void {
+  /**
+   * A page with its charts; when the usage views cannot be read (503, a read-model store outage) the keys alone,
+   * which the listing serves from memory, with their charts said unavailable.
+   */
+  private page(startingAfter: string | undefined): Promise<Page<ApiKey | ChartedApiKey>> {
+    return this.ctx.api
+      .listChartedKeys(startingAfter)
+      .catch((error: unknown) => (error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter) : Promise.reject(error)));
+  }
+
+  private show(keys: (ApiKey | ChartedApiKey)[], hasMore: boolean): void {
     for (const key of keys) this.body.append(keyRow(this.ctx, key));
     const last = keys.at(-1);
     if (hasMore && last) {

@@ -75,17 +75,27 @@ export class CreatedApiKeyResponse extends ApiKeyResponse {
   key!: string;
 }
 
-export class ApiKeyListResponse {
-  @ApiProperty({ type: [ApiKeyResponse] })
-  data!: ApiKeyResponse[];
-
-  @ApiProperty({ description: 'Whether more keys follow; pass the last id as starting_after to get them.' })
-  has_more!: boolean;
-}
-
 class HourlyCountResponse {
   @ApiProperty({ format: 'date-time' }) hour!: string;
   @ApiProperty({ type: 'integer' }) count!: number;
+}
+
+/** A key of the listing: with its requests per hour when the listing was asked include=requests_per_hour. */
+export class ApiKeyListItemResponse extends ApiKeyResponse {
+  @ApiProperty({
+    type: [HourlyCountResponse],
+    required: false,
+    description: 'Only with include=requests_per_hour: requests per hour for the last 24 hours, oldest first, as in GET /v1/api-keys/{id}.',
+  })
+  requests_per_hour?: HourlyCount[];
+}
+
+export class ApiKeyListResponse {
+  @ApiProperty({ type: [ApiKeyListItemResponse] })
+  data!: ApiKeyListItemResponse[];
+
+  @ApiProperty({ description: 'Whether more keys follow; pass the last id as starting_after to get them.' })
+  has_more!: boolean;
 }
 
 export class KeyUsageResponse {

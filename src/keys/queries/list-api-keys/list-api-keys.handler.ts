@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UnknownReference } from '../../../shared/application/errors.js';
-import { KEY_USAGE_SUMMARIES, type KeyUsageSummaries } from '../../../usage/projection/key-usage-read-model.port.js';
+import { KEY_USAGE_READ_MODEL, KEY_USAGE_SUMMARIES, type KeyUsageReadModel, type KeyUsageSummaries } from '../../../usage/projection/key-usage-read-model.port.js';
 import { API_KEY_QUERIES, type ApiKeyQueries } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
 
@@ -10,6 +10,7 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
   constructor(
     @Inject(API_KEY_QUERIES) private readonly keys: ApiKeyQueries,
     @Inject(KEY_USAGE_SUMMARIES) private readonly usage: KeyUsageSummaries,
+    @Inject(KEY_USAGE_READ_MODEL) private readonly usageViews: KeyUsageReadModel,
   ) {}
 
   async execute(query: ListApiKeysQuery): Promise<ApiKeyListing> {
@@ -24,7 +25,11 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
       beforePosition,
       ...(query.status === null ? {} : { status: query.status, now: query.now.toISOString() }),
     });
-    const usage = await this.usage.summaries(page.views.map((view) => view.id));
-    return { keys: page.views.map((view) => ({ view, usage: usage.get(view.id) })), hasMore: page.hasMore };
+    const ids = page.views.map((view) => view.id);
+    const [usage, hourly] = await Promise.all([this.usage.summaries(ids), query.withRequestsPerHour ? this.usageViews.getMany(ids) : null]);
+    return {
+      keys: page.views.map((view) => ({ view, usage: usage.get(view.id), ...(hourly ? { hourly: hourly.get(view.id) } : {}) })),
+      hasMore: page.hasMore,
+    };
   }
 }

@@ -12,6 +12,8 @@ import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiKeyAuthenticator } from '../../authentication/api-key-authenticator.js';
 import { ApiKeyListResponse } from '../../presentation/api-key.response.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
+import { last24Hours } from '../../../usage/projection/key-usage-view.js';
+import type { ApiKeyListing } from './list-api-keys.query.js';
 import { documentListApiKeys, LIST_API_KEYS_PATH } from './list-api-keys.openapi.js';
 import { ListApiKeysQuery } from './list-api-keys.query.js';
 import { DEFAULT_PAGE_SIZE, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
@@ -59,8 +61,19 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
     const request = parseListApiKeysRequest(parseQueryString(context.query));
     const now = new Date(this.clock.now());
     const page = await this.queryBus.execute(
-      new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now),
+      new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now, request.requestsPerHour),
     );
-    sendJson(res, 200, { data: page.keys.map(({ view, usage }) => presentApiKey(view, usage, now)), has_more: page.hasMore });
+    const present = request.requestsPerHour ? presentListedApiKeyWithRequestsPerHour : presentListedApiKey;
+    sendJson(res, 200, { data: page.keys.map((key) => present(key, now)), has_more: page.hasMore });
   }
 }
+
+type ListedKey = ApiKeyListing['keys'][number];
+
+const presentListedApiKey = ({ view, usage }: ListedKey, now: Date) => presentApiKey(view, usage, now);
+
+/** include=requests_per_hour: the 24 hourly counts GET /v1/api-keys/{id} gives in usage.requests_per_hour. */
+const presentListedApiKeyWithRequestsPerHour = (key: ListedKey, now: Date) => ({
+  ...presentListedApiKey(key, now),
+  requests_per_hour: last24Hours(key.hourly, now),
+});

@@ -1,7 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { jsonContent } from '../../../shared/http/edge-route.js';
 import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
-import { DEFAULT_PAGE_SIZE } from './parse-list-api-keys-request.js';
+import { DEFAULT_PAGE_SIZE, LIST_INCLUDES } from './parse-list-api-keys-request.js';
 import { API_KEY_SECURITY } from '../../../shared/http/security-schemes.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
 import { ERROR_DESCRIPTIONS } from '../../presentation/api-responses.decorator.js';
@@ -46,6 +46,13 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
         required: false,
         description: 'Only keys of this status now: a key past its expiry is expired, a disabled key past its expiry too.',
         schema: { type: 'string', enum: [...KEY_STATUSES] },
+      },
+      {
+        name: 'include',
+        in: 'query',
+        required: false,
+        description: 'requests_per_hour: each key with its requests per hour for the last 24 hours (what a dashboard charts), so one request lists and charts a page.',
+        schema: { type: 'string', enum: [...LIST_INCLUDES] },
       },
     ],
     responses: {

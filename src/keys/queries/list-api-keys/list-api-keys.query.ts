@@ -1,9 +1,10 @@
 import { Query } from '@nestjs/cqrs';
-import type { KeyUsageSummary } from '../../../usage/projection/key-usage-view.js';
+import type { KeyUsageSummary, KeyUsageView } from '../../../usage/projection/key-usage-view.js';
 import type { ApiKeyView, KeyStatus } from '../../projection/api-key-view.js';
 
 export interface ApiKeyListing {
-  keys: Array<{ view: ApiKeyView; usage: KeyUsageSummary | undefined }>;
+  /** `hourly`: the key's usage view, read only when the query asks for the requests per hour (none yet: undefined). */
+  keys: Array<{ view: ApiKeyView; usage: KeyUsageSummary | undefined; hourly?: KeyUsageView }>;
   hasMore: boolean;
 }
 
@@ -15,6 +16,8 @@ export class ListApiKeysQuery extends Query<ApiKeyListing> {
     readonly status: KeyStatus | null = null,
     /** The instant the status filter applies at. */
     readonly now: Date = new Date(),
+    /** Also read each key's usage view, for its requests per hour. */
+    readonly withRequestsPerHour: boolean = false,
   ) {
     super();
   }

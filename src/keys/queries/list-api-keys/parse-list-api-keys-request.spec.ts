@@ -8,7 +8,7 @@ import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { UuidQueryParameter } from '../../../shared/http/validation-rules.js';
 import { strictValidationPipe } from '../../../shared/http/validation.pipe.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
-import { LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
+import { LIST_INCLUDES, LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
 
 const read = (query: string) => parseListApiKeysRequest(parse(query));
 const refusal = (query: string): string => {
@@ -23,14 +23,15 @@ const refusal = (query: string): string => {
 
 describe('parseListApiKeysRequest', () => {
   it('reads no parameter as the defaults', () => {
-    expect(read('')).toEqual({ limit: undefined, startingAfter: null, status: null });
+    expect(read('')).toEqual({ limit: undefined, startingAfter: null, status: null, requestsPerHour: false });
   });
 
   it('reads each parameter, the cursor in lowercase', () => {
-    expect(read('limit=100&starting_after=550E8400-E29B-41D4-A716-446655440000&status=revoked')).toEqual({
+    expect(read('limit=100&starting_after=550E8400-E29B-41D4-A716-446655440000&status=revoked&include=requests_per_hour')).toEqual({
       limit: 100,
       startingAfter: '550e8400-e29b-41d4-a716-446655440000',
       status: 'revoked',
+      requestsPerHour: true,
     });
     expect(read('limit=%2B7').limit).toBe(7);
     expect(read('limit=007').limit).toBe(7);
@@ -52,6 +53,10 @@ describe('parseListApiKeysRequest', () => {
 
   it.each(['ACTIVE', '', 'active&status=revoked', 'all'])('refuses status=%s', (status) => {
     expect(refusal(`status=${status}`)).toBe(LIST_QUERY_MESSAGES.status);
+  });
+
+  it.each(['usage', '', 'REQUESTS_PER_HOUR', 'requests_per_hour&include=requests_per_hour'])('refuses include=%s', (include) => {
+    expect(refusal(`include=${include}`)).toBe(LIST_QUERY_MESSAGES.include);
   });
 
   it('names every problem, the declared parameters first in the order the validation pipe gives them, then the unknown ones as sent', () => {
@@ -76,6 +81,10 @@ class NestListApiKeysQuery extends PageLimitRequest {
   @IsOptional()
   @IsIn(KEY_STATUSES, { message: LIST_QUERY_MESSAGES.status })
   status?: string;
+
+  @IsOptional()
+  @IsIn(LIST_INCLUDES, { message: LIST_QUERY_MESSAGES.include })
+  include?: string;
 }
 
 describe('parseListApiKeysRequest against the validation pipe every Nest route uses', () => {
@@ -84,7 +93,7 @@ describe('parseListApiKeysRequest against the validation pipe every Nest route u
     try {
       checkJsonShape(query);
       const read = (await pipe.transform(query, { type: 'query', metatype: NestListApiKeysQuery })) as NestListApiKeysQuery;
-      return { limit: read.limit, startingAfter: read.starting_after ?? null, status: read.status ?? null };
+      return { limit: read.limit, startingAfter: read.starting_after ?? null, status: read.status ?? null, requestsPerHour: read.include !== undefined };
     } catch (error) {
       return { refused: (error as Error).message };
     }
@@ -97,11 +106,11 @@ describe('parseListApiKeysRequest against the validation pipe every Nest route u
     }
   };
 
-  const NAMES = ['limit', 'limit', 'starting_after', 'starting_after', 'status', 'status', 'colour', 'Limit', 'a[b]', '__proto__', 'constructor'];
+  const NAMES = ['limit', 'limit', 'starting_after', 'starting_after', 'status', 'status', 'include', 'include', 'colour', 'Limit', 'a[b]', '__proto__', 'constructor'];
   const VALUES = [
     '1', '20', '100', '0', '101', '-1', '+3', '007', '1e1', '0x10', ' 5', '5.0', '', 'abc', '99999999999999999',
     'active', 'disabled', 'expired', 'revoked', 'ACTIVE', '550e8400-e29b-41d4-a716-446655440000',
-    '550E8400-E29B-41D4-A716-446655440000', '550e8400e29b41d4a716446655440000', 'sk_live_abc',
+    '550E8400-E29B-41D4-A716-446655440000', '550e8400e29b41d4a716446655440000', 'sk_live_abc', 'requests_per_hour',
   ];
 
   it('gives the same reading or the same message for 3,000 random queries', async () => {

@@ -10,38 +10,46 @@ export interface ListApiKeysRequest {
   /** Lowercase: ids are compared without regard to case. */
   readonly startingAfter: string | null;
   readonly status: KeyStatus | null;
+  /** include=requests_per_hour: each key with its requests per hour, as a dashboard charts them. */
+  readonly requestsPerHour: boolean;
 }
+
+/** What include= can add to each key of the page. */
+export const LIST_INCLUDES = ['requests_per_hour'] as const;
 
 export const LIST_QUERY_MESSAGES = {
   startingAfter: 'starting_after must be an API key id (a UUID)',
   status: `status must be one of ${KEY_STATUSES.join(', ')}`,
+  include: `include must be one of ${LIST_INCLUDES.join(', ')}`,
   limit: integerRangeMessage('limit', PAGE_LIMIT.min, PAGE_LIMIT.max),
 } as const;
 
 /** The page size when the request names none. */
 export const DEFAULT_PAGE_SIZE = 20;
 
-const KNOWN = new Set(['limit', 'starting_after', 'status']);
+const KNOWN = new Set(['limit', 'starting_after', 'status', 'include']);
 const isStatus = (value: unknown): value is KeyStatus => (KEY_STATUSES as readonly unknown[]).includes(value);
+const isInclude = (value: unknown): boolean => (LIST_INCLUDES as readonly unknown[]).includes(value);
 
 /**
  * Reads a parsed query string (node's querystring: a repeated name gives an array) with the messages the
  * validation pipe gives the routes served by Nest: one per invalid parameter, the declared ones first
- * (starting_after, status, limit), then each unknown one, joined by "; ".
+ * (starting_after, status, include, limit), then each unknown one, joined by "; ".
  */
 export function parseListApiKeysRequest(query: Record<string, string | string[] | undefined>): ListApiKeysRequest {
   checkJsonShape(query);
-  const { limit, starting_after: startingAfter, status } = query;
+  const { limit, starting_after: startingAfter, status, include } = query;
   const readLimit = limit === undefined ? undefined : queryInteger(limit, PAGE_LIMIT.min, PAGE_LIMIT.max);
   const readCursor = startingAfter === undefined ? null : canonicalUuid(startingAfter);
   const problems = [
     ...(startingAfter !== undefined && readCursor === null ? [LIST_QUERY_MESSAGES.startingAfter] : []),
     ...(status !== undefined && !isStatus(status) ? [LIST_QUERY_MESSAGES.status] : []),
+    ...(include !== undefined && !isInclude(include) ? [LIST_QUERY_MESSAGES.include] : []),
     ...(readLimit === null ? [LIST_QUERY_MESSAGES.limit] : []),
     ...Object.keys(query)
       .filter((name) => !KNOWN.has(name))
       .map((name) => `${name} is not a known field`),
   ];
   if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
-  return { limit: readLimit ?? undefined, startingAfter: readCursor, status: isStatus(status) ? status : null };
+  return { limit: readLimit ?? undefined, startingAfter: readCursor, status: isStatus(status) ? status : null, requestsPerHour: include !== undefined };
 }
