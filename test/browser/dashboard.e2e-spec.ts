@@ -14,6 +14,7 @@ import {
   whenChromium,
 } from '../support/browser.js';
 import { eventually } from '../support/eventually.js';
+import { keyNamedBefore } from '../support/key-named-before.js';
 import { recordPastUses } from '../support/past-usage.js';
 import { startTogether } from '../support/start-together.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -215,6 +216,17 @@ whenChromium('Dashboard browser suite', () => {
       expect(await text(keyRow(page, hostile.id).getByRole('link'))).toBe(hostileName);
       expect(await page.locator('main img').count()).toBe(0);
       await saveScreenshot(page, 'keys', { fullPage: true });
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('shows a name of invisible characters only, kept from before the API refused them, as no name: never an empty link or heading', async () => {
+      const id = await keyNamedBefore(t, 'acme', '\u3164');
+      const { page, problems } = await open();
+      await signIn(page, admin);
+      const link = keyRow(page, id).getByRole('link');
+      expect(await text(link)).toBe('Name of invisible characters');
+      await link.click();
+      await page.getByRole('heading', { level: 1, name: 'Key sk_oldname1…', exact: true }).waitFor();
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { toEventToAppend } from '../../src/keys/api-key-event-codec.js';
-import { apiKeyStreamId, type KeyCreated } from '../../src/keys/domain/api-key-events.js';
-import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
-import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';
+import { keyNamedBefore } from '../support/key-named-before.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The name policy applies to names given: names the log holds from before a rule was added still load and roll. */
@@ -18,41 +14,13 @@ describe('Key names given under an older name policy', () => {
   });
   afterAll(() => t.destroy());
 
-  /** A key created when invisible names and bidi marks were still accepted, as the log recorded it. */
-  const recordedWithName = async (name: string): Promise<string> => {
-    const keyId = randomUUID();
-    const created: KeyCreated = {
-      type: 'KeyCreated',
-      schemaVersion: 2,
-      data: {
-        keyId,
-        accountId: 'acme',
-        name,
-        prefix: 'sk_oldname1',
-        secretHash: 'a'.repeat(64),
-        rateLimit: { requests: 100, perSeconds: 60 },
-        createdAt: new Date().toISOString(),
-        actingKeyId: null,
-        permissions: ['*'],
-        allowedIps: [],
-        expiresAt: null,
-        rolledFromKeyId: null,
-      },
-    };
-    const [appended] = await t.app
-      .get<EventStore>(EVENT_STORE)
-      .appendToStreams([{ streamId: apiKeyStreamId(keyId), events: [toEventToAppend(created, { requestId: null })], expectedRevision: 'no_stream' }]);
-    await t.app.get(ProjectionProgress).caughtUpTo(appended.position);
-    return keyId;
-  };
-
   it.each([
     ['a zero-width space', '\u200B'],
     ['a Hangul filler', '\u3164'],
     ['a right-to-left mark', 'admin\u200F-key'],
   ])('shows, lists, changes and rolls a key named %s, which a new key could not be', async (_case, name) => {
     await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name }).expect(400);
-    const id = await recordedWithName(name);
+    const id = await keyNamedBefore(t, 'acme', name);
     expect((await request(t.http).get(`/v1/api-keys/${id}`).set(bearer(admin)).expect(200)).body.name).toBe(name);
     const listed = (await request(t.http).get('/v1/api-keys?limit=1').set(bearer(admin)).expect(200)).body.data[0];
     expect([listed.id, listed.name]).toEqual([id, name]);

@@ -32,9 +32,21 @@ export function rateLimit(limit: RateLimit): string {
   return `${count(limit.requests)} per ${count(limit.per_seconds)} s`;
 }
 
+/** A character that shows something: the API's rule for a name (docs/api.md, Key names). */
+const VISIBLE = /[^\p{Cc}\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * The key's name when it shows anything, else null: a name given before the API refused invisible ones (a lone
+ * zero-width space, a Hangul filler) is still in the log, and would be an empty link or an empty heading.
+ */
+export function shownName(key: { name: string | null }): string | null {
+  return key.name !== null && VISIBLE.test(key.name) ? key.name : null;
+}
+
 /** What to call a key in sentences and labels. */
 export function keyLabel(key: { name: string | null; prefix: string }): string {
-  return key.name ? `“${key.name}” (${key.prefix}…)` : `${key.prefix}…`;
+  const name = shownName(key);
+  return name ? `“${name}” (${key.prefix}…)` : `${key.prefix}…`;
 }
 
 /** "distinctAddresses" → "distinct addresses". */

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, replaceChildren, uniqueId } from '../ui/dom.js';
-import { count, keyLabel, rateLimit } from '../ui/format.js';
+import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
@@ -45,7 +45,8 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
     },
   };
   const show = (key: ApiKeyDetail, etag: string | null) => {
-    heading.textContent = key.name ? `Key “${key.name}”` : `Key ${key.prefix}…`;
+    const name = shownName(key);
+    heading.textContent = name ? `Key “${name}”` : `Key ${key.prefix}…`;
     replaceChildren(details, factsPanel(ctx, key, etag, actions), ...(key.rotation ? [rotationPanel(key)] : []), usagePanel(key));
   };
   const load = () =>

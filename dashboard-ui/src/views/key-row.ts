@@ -1,6 +1,6 @@
 import type { ApiKey, ChartedApiKey } from '../api/api-types.js';
 import { type Child, el, replaceChildren } from '../ui/dom.js';
-import { count, keyLabel, rateLimit } from '../ui/format.js';
+import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
@@ -33,7 +33,7 @@ export function keyRow(ctx: ViewContext, key: ApiKey | ChartedApiKey): HTMLTable
   const row = el(
     'tr',
     { class: 'key-row', attrs: { 'data-key-id': key.id } },
-    cell('Name', el('a', { attrs: { href: links.key(key.id) }, text: key.name ?? 'Unnamed key' }), ...(own ? [' ', sessionBadge()] : [])),
+    cell('Name', el('a', { attrs: { href: links.key(key.id) }, text: shownName(key) ?? (key.name === null ? 'Unnamed key' : 'Name of invisible characters') }), ...(own ? [' ', sessionBadge()] : [])),
     cell('Prefix', el('code', { text: `${key.prefix}…` })),
     status,
     cell('Created', timeWithExact(key.created_at)),
