@@ -32,13 +32,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const observation = app.get(HttpObservation);
   app.use(observation.middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
+  // Wraps the framework's listener only: the edge routes write the same headers themselves (sendJson).
+  setApiAnswerHeaders(app.getHttpServer());
   serveAheadOfFramework(
     app.getHttpServer(),
     edgeRoutes,
     (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
     observation.observe,
   );
-  setApiAnswerHeaders(app.getHttpServer());
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
   app.use(['/docs', '/docs-json'], docsSecurityHeaders);

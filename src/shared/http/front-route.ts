@@ -2,7 +2,8 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import proxyaddr from 'proxy-addr';
 import { forwardedAddress } from './forwarded-address.js';
 import { requestIdFrom } from './request-id.js';
-import { carryRequestId } from './send-json.js';
+import { isApiPath } from './api-answer-header-fields.js';
+import { carryApiAnswerHeaders, carryRequestId } from './send-json.js';
 
 /** Who made a request, once authentication knows: the access log names the key and its account. */
 export interface RequestCaller {
@@ -59,7 +60,7 @@ export function serveAheadOfFramework(
   const framework = server.listeners('request') as RequestListener[];
   if (framework.length !== 1) throw new Error(`Expected one request listener (the framework), found ${framework.length}`);
   const [next] = framework;
-  const table = routes.map((route) => ({ ...route, path: route.path.toLowerCase() }));
+  const table = routes.map((route) => ({ ...route, path: route.path.toLowerCase(), apiAnswer: isApiPath(route.path) }));
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const target = requestTarget(req.url ?? '');
@@ -68,6 +69,7 @@ export function serveAheadOfFramework(
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Answered through sendJson, which writes it in X-Request-Id with the other headers.
     carryRequestId(res, requestId);
+    if (route.apiAnswer) carryApiAnswerHeaders(res);
     const context: FrontRouteContext = { requestId, clientIp: clientAddress(req, trustProxy), path: target.path, query: target.query };
     if (route.observed) observe(req, res, () => ({ route: route.path, requestId, caller: context.caller }));
     route.handle(req, res, context);
@@ -83,7 +85,7 @@ export function clientAddress(req: IncomingMessage, trust: (address: string, hop
   return req.headers['x-forwarded-for'] ? forwardedAddress(proxyaddr(req, trust)) : (req.socket.remoteAddress as string);
 }
 
-function routeFor(table: readonly FrontRoute[], method: string, path: string): FrontRoute | undefined {
+function routeFor<R extends FrontRoute>(table: readonly R[], method: string, path: string): R | undefined {
   for (const route of table) if (route.methods.includes(method) && matches(path, route.path)) return route;
   return undefined;
 }

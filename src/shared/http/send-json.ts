@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
+import { API_ANSWER_HEADER_LIST } from './api-answer-header-fields.js';
 import { type HttpError, httpError } from './error-mapping.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const REQUEST_ID = Symbol('requestId');
-type CarryingRequestId = ServerResponse & { [REQUEST_ID]?: string };
+const API_ANSWER = Symbol('apiAnswer');
+type CarryingRequestId = ServerResponse & { [REQUEST_ID]?: string; [API_ANSWER]?: true };
 
 /**
  * The request id an answer written by sendJson carries in X-Request-Id. Kept beside the response instead of
@@ -15,17 +17,19 @@ export function carryRequestId(res: ServerResponse, requestId: string): void {
   (res as CarryingRequestId)[REQUEST_ID] = requestId;
 }
 
+/** Marks an answer sendJson writes with API_ANSWER_HEADERS, in the same flat list as its other headers. */
+export function carryApiAnswerHeaders(res: ServerResponse): void {
+  (res as CarryingRequestId)[API_ANSWER] = true;
+}
+
 /** A JSON answer written straight to the socket, without express's response helpers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  const requestId = (res as CarryingRequestId)[REQUEST_ID];
-  const length = String(Buffer.byteLength(json));
-  res.writeHead(
-    status,
-    requestId === undefined
-      ? ['Content-Type', JSON_TYPE, 'Content-Length', length]
-      : ['Content-Type', JSON_TYPE, 'Content-Length', length, REQUEST_ID_HEADER, requestId],
-  );
+  const carried = res as CarryingRequestId;
+  const headers = ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(json))];
+  if (carried[REQUEST_ID] !== undefined) headers.push(REQUEST_ID_HEADER, carried[REQUEST_ID]);
+  if (carried[API_ANSWER]) headers.push(...API_ANSWER_HEADER_LIST);
+  res.writeHead(status, headers);
   res.end(json);
 }
 

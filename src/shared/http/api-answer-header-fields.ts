@@ -1,0 +1,19 @@
+/**
+ * Every /v1 answer is one caller's (a key's plaintext in a create or roll answer among them): no cache may keep
+ * it, and no browser may read it as anything but the JSON it says it is.
+ */
+export const API_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** API_ANSWER_HEADERS as the flat name, value list writeHead takes. */
+export const API_ANSWER_HEADER_LIST: readonly string[] = Object.entries(API_ANSWER_HEADERS).flat();
+
+const API_PREFIX = '/v1';
+
+/** True for a request path under /v1, in any case (as the router matches). */
+export function isApiPath(path: string): boolean {
+  if (path.length < API_PREFIX.length || path.slice(0, API_PREFIX.length).toLowerCase() !== API_PREFIX) return false;
+  return path.length === API_PREFIX.length || path[API_PREFIX.length] === '/';
+}
