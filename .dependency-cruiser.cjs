@@ -81,10 +81,10 @@ module.exports = {
     },
     {
       name: 'dashboard-server-only-serves-files',
-      comment: 'The dashboard is a client of the public API: its server side serves the built files and knows no feature, only the @Public marker (src/shared/http/public.decorator.ts since it left src/keys/authentication/).',
+      comment: 'The dashboard is a client of the public API: its server side serves the built files and knows no feature, only the @Public marker (src/shared/http/public.decorator.ts since it left src/keys/authentication/) and the page headers it shares with /docs (src/shared/http/page-security-headers.ts).',
       severity: 'error',
       from: { path: '^src/dashboard/' },
-      to: { path: '^src/', pathNot: ['^src/dashboard/', '^src/shared/http/public\\.decorator\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/dashboard/', '^src/shared/http/public\\.decorator\\.ts$', '^src/shared/http/page-security-headers\\.ts$'] },
     },
     {
       name: 'browser-code-stays-in-the-browser',

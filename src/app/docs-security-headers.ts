@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import { pageSecurityHeaders } from '../shared/http/page-security-headers.js';
 
 /**
  * What Swagger UI (/docs) needs and no more: its own scripts and styles (its page has inline <style> blocks and
@@ -16,9 +16,4 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** The headers of every answer under /docs and of /docs-json. */
-export function docsSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  next();
-}
+export const docsSecurityHeaders = pageSecurityHeaders(DOCS_CONTENT_SECURITY_POLICY);

@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import { Public } from '../shared/http/public.decorator.js';
 import type { BuiltDashboard } from './built-dashboard.js';
 import { DashboardFiles } from './dashboard-files.js';
-import { setDashboardSecurityHeaders } from './dashboard-security-headers.js';
 
 /** The browser dashboard's files. Public: the page signs in by calling /v1 with a key, like any client. */
 @ApiExcludeController()
@@ -33,9 +32,8 @@ export class DashboardController {
     res.send(asset.body);
   }
 
-  /** The build, with the dashboard's headers set; without one, a plain 503 (not an error of the service). */
+  /** The build; without one, a plain 503 (not an error of the service). The dashboard's headers: dashboardSecurityHeaders. */
   private built(res: Response): BuiltDashboard | null {
-    setDashboardSecurityHeaders(res);
     const dashboard = this.files.get();
     if (!dashboard) res.status(503).type('text').send('The dashboard is not built on this server: run npm run build.');
     return dashboard;
