@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isCorruptDatabase } from './corrupt-database.js';
+import { isCorruptDatabase } from './sqlite-error-codes.js';
 import { openSharedDatabase } from './shared-database.js';
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';

@@ -1,4 +1,4 @@
-import { isSqliteUnavailable } from './sqlite-unavailable.js';
+import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
 
 const sqliteError = (code: string) => Object.assign(new Error(code), { code });
 
@@ -14,5 +14,17 @@ describe('isSqliteUnavailable', () => {
 
   it('is false for what is no SQLite error', () => {
     for (const value of [null, undefined, 'SQLITE_FULL', new Error('database or disk is full')]) expect(isSqliteUnavailable(value)).toBe(false);
+  });
+});
+
+describe('isCorruptDatabase', () => {
+  it.each(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX'])('is true for %s: a file no retry can make usable', (code) =>
+    expect(isCorruptDatabase(sqliteError(code))).toBe(true),
+  );
+
+  it.each(['SQLITE_FULL', 'SQLITE_IOERR_READ', 'SQLITE_CORRUPTED', 'SQLITE_ERROR'])('is false for %s', (code) => expect(isCorruptDatabase(sqliteError(code))).toBe(false));
+
+  it('is false for what is no SQLite error', () => {
+    for (const value of [null, undefined, 'SQLITE_CORRUPT', new Error('file is not a database')]) expect(isCorruptDatabase(value)).toBe(false);
   });
 });

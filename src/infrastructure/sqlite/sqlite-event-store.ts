@@ -20,7 +20,7 @@ import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
-import { isSqliteUnavailable } from './sqlite-unavailable.js';
+import { isSqliteUnavailable } from './sqlite-error-codes.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';

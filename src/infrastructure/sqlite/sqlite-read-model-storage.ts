@@ -4,7 +4,7 @@ import type { KeysStorage } from '../../keys/keys.storage.js';
 import { OpenedStores } from '../../shared/storage/opened-stores.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
-import { isCorruptDatabase } from './corrupt-database.js';
+import { isCorruptDatabase } from './sqlite-error-codes.js';
 import { ensureDataDirectory } from './data-directory.js';
 import { openReadModelDatabase } from './read-model-database.js';
 import { setReadModelFilesAside } from './read-model-files.js';
