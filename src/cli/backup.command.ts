@@ -12,7 +12,7 @@ export interface BackupOptions {
 export async function backup(destination: string, options: BackupOptions, environment: Environment): Promise<void> {
   const file = resolve(destination);
   if (existsSync(file)) throw new Error(`${file} exists: back up into a new file`);
-  const { events, position, bytes } = await backUpEventLog(environment, file);
+  const { events, position, bytes } = backUpEventLog(environment, file);
   if (options.json) return printJson({ file, events, position, bytes });
   process.stdout.write(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
 import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
-import type { EventLogBackup } from '../../infrastructure/sqlite/event-log-backup.js';
+import { backUpEventLog as backUpEventLogFile, type EventLogBackup } from '../../infrastructure/sqlite/event-log-backup.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
 import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
@@ -33,11 +33,10 @@ export async function openEventStore(settings: EventStoreSettings, options: { on
 }
 
 /** Copies the embedded log, online, into a new file (the CLI's `backup`); EventStoreDB has backups of its own. */
-export async function backUpEventLog(settings: EventStoreSettings, destination: string): Promise<EventLogBackup> {
+export function backUpEventLog(settings: EventStoreSettings, destination: string): EventLogBackup {
   const file = embeddedEventLogFile(settings);
   if (file === null) throw new Error('backup copies the embedded log (DATA_DIR): with EVENTSTORE_URL, back up EventStoreDB with its own tools');
-  const { backUpEventLog: backUp } = await import('../../infrastructure/sqlite/event-log-backup.js');
-  return backUp(file, destination);
+  return backUpEventLogFile(file, destination);
 }
 
 /** The embedded log's file, which opening the event store creates when missing; null with EVENTSTORE_URL. */

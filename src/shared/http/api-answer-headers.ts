@@ -2,6 +2,8 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { API_ANSWER_HEADERS, isApiPath } from './api-answer-header-fields.js';
 import { requestTarget } from './front-route.js';
 
+const HEADERS = Object.entries(API_ANSWER_HEADERS);
+
 /**
  * Sets API_ANSWER_HEADERS on every answer the framework gives a /v1 request: the Nest routes, the 405s and the
  * 404s. It wraps the server's one request listener, the framework's, so it is installed before
@@ -14,7 +16,7 @@ export function setApiAnswerHeaders(server: Server): void {
   const [next] = listeners;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (isApiPath(requestTarget(req.url ?? '').path)) for (const [name, value] of Object.entries(API_ANSWER_HEADERS)) res.setHeader(name, value);
+    if (isApiPath(requestTarget(req.url ?? '').path)) for (const [name, value] of HEADERS) res.setHeader(name, value);
     next(req, res);
   });
 }
