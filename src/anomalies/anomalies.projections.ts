@@ -11,11 +11,10 @@ import {
 import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js';
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection } from './projection/alert-projection.js';
+import { errorMessage } from '../shared/runtime/error-message.js';
 
 /** A receiver that has not answered by then is counted as failed and gets the alert again. */
 const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Detection, the alerts view, and delivery of each alert to the configured webhook. */
 export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
@@ -33,7 +32,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
       new AnomalyDetectionProjection(store, parseAnomalyThresholds(config.ANOMALY_THRESHOLDS), await storage.detectorSnapshotStore(), {
         snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS,
         now: Date.now,
-        onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${describe(error)}`),
+        onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${errorMessage(error)}`),
       }),
   },
   {

@@ -4,6 +4,7 @@ import { InvalidConfigurationError } from '../shared/config/invalid-configuratio
 import { DomainError } from '../shared/domain/domain-error.js';
 import { redactSecrets } from '../shared/domain/secret-redaction.js';
 import { EXIT } from './exit-codes.js';
+import { errorMessage } from '../shared/runtime/error-message.js';
 
 /** Why the CLI stops, on one line of stderr, and the exit code that says what kind of failure it was. */
 export function reportFailure(error: unknown, program: string): number {
@@ -30,5 +31,5 @@ function classify(error: unknown, program: string): [number, string | null] {
   if (error instanceof InvalidConfigurationError) return [EXIT.failure, error.message];
   if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${error.message}`];
   if (error instanceof ApplicationError) return [APPLICATION_EXITS[error.kind] ?? EXIT.failure, `error: ${error.message}`];
-  return [EXIT.failure, `error: ${error instanceof Error ? error.message : String(error)}`];
+  return [EXIT.failure, `error: ${errorMessage(error)}`];
 }

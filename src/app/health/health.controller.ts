@@ -11,6 +11,7 @@ import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/r
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
+import { errorMessage } from '../../shared/runtime/error-message.js';
 
 @ApiTags('Health')
 @Controller('health')
@@ -94,7 +95,7 @@ export class HealthController {
       const details = { projections, max_lag_events: limits.maxLagEvents, max_lag_ms: limits.maxLagMs };
       return projections.some((p) => holdsReadiness(p.role, p.status, readModelReachable)) ? indicator.down(details) : indicator.up(details);
     } catch (error) {
-      return indicator.down({ error: error instanceof Error ? error.message : String(error) });
+      return indicator.down({ error: errorMessage(error) });
     }
   }
 }

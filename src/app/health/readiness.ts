@@ -1,4 +1,5 @@
 import type { ProjectionLag } from '../projections/projections.service.js';
+import { errorMessage } from '../../shared/runtime/error-message.js';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -27,7 +28,7 @@ export async function checkDependency(ping: () => Promise<void>): Promise<Depend
     await withinTime(ping, PING_TIMEOUT_MS);
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+    return { status: 'down', error: errorMessage(error) };
   }
 }
 

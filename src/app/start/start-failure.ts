@@ -1,5 +1,5 @@
 import type { Environment } from '../../shared/config/environment.js';
-import { REDACTED_VALUE, redactSecrets } from '../../shared/domain/secret-redaction.js';
+import { scrubbedErrorLine } from '../../shared/runtime/error-message.js';
 
 /** The settings that are secrets outright, and those whose value is a URL that may carry a password. */
 const SECRET_SETTINGS = ['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET'] as const;
@@ -36,8 +36,5 @@ export function configuredSecrets(environment: Partial<Pick<Environment, (typeof
  * characters, without a key, a URL's user and password, or any of `secrets`.
  */
 export function describeStartFailure(reason: unknown, secrets: readonly string[] = []): string {
-  const message = reason instanceof Error ? reason.message : String(reason);
-  let line = redactSecrets(message.split('\n')[0]).replace(/(\/\/)[^/@\s]+@/g, `$1${REDACTED_VALUE}@`);
-  for (const secret of secrets) line = line.replaceAll(secret, REDACTED_VALUE);
-  return line.slice(0, 300);
+  return scrubbedErrorLine(reason, secrets).slice(0, 300);
 }

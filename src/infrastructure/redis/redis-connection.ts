@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { REDACTED_VALUE, redactSecrets } from '../../shared/domain/secret-redaction.js';
+import { REDACTED_VALUE } from '../../shared/domain/secret-redaction.js';
+import { scrubbedErrorLine } from '../../shared/runtime/error-message.js';
 
 /** A command that has no answer within this long counts as Redis being unavailable: the hot path decides per instance. */
 export const REDIS_COMMAND_TIMEOUT_MS = 100;
@@ -85,9 +86,7 @@ const NOT_RESP = /^(Unknown RESP type|Protocol error)/;
  * user name and password of REDIS_URL).
  */
 export function describeRedisError(error: unknown, secrets: readonly string[] = []): string {
-  const message = error instanceof Error ? error.message : String(error);
-  let line = redactSecrets(message.split('\n')[0]).replace(URL_LIKE, REDACTED_VALUE);
-  for (const secret of secrets) line = line.replaceAll(secret, REDACTED_VALUE);
+  let line = scrubbedErrorLine(error, secrets).replace(URL_LIKE, REDACTED_VALUE);
   if (NOT_RESP.test(line)) line = `not a Redis server: ${line.replace(/\s*Please report this\.?$/, '')}`;
   return line.slice(0, 300);
 }

@@ -6,6 +6,7 @@ import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis, describeRedisError, isSocketError } from './redis-connection.js';
+import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
 type WithGcra = Redis & {
@@ -121,7 +122,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     try {
       reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)));
     } catch (error) {
-      this.reportUnavailable(error instanceof Error ? error.message : String(error));
+      this.reportUnavailable(errorMessage(error));
       return this.decideAlone(subject, limit);
     }
     this.shared();
@@ -169,7 +170,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     try {
       reply = await this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(wanted));
     } catch (error) {
-      this.reportUnavailable(error instanceof Error ? error.message : String(error));
+      this.reportUnavailable(errorMessage(error));
       return this.decideAlone(subject, limit);
     }
     this.shared();

@@ -4,6 +4,7 @@ import { runAtBackgroundPriority } from '../../shared/runtime/background-priorit
 import { openEventLog, prepareAppenders } from './event-log-database.js';
 import { checkpointEvery } from './periodic-checkpoints.js';
 import { type AppendReply, type AppendRequest, type AppendWorkerData, type AppendWorkerMessage, unpackAppends } from './append-worker-protocol.js';
+import { errorMessage } from '../../shared/runtime/error-message.js';
 
 // The thread behind SqliteEventStore's process-durability appends: its own connection to the log, so
 // large usage batches are inserted and checkpointed off the thread that serves requests.
@@ -34,7 +35,7 @@ port.on('message', (request: AppendRequest | 'close') => {
     reply =
       error instanceof ConcurrencyError
         ? { id, conflict: { streamId: error.streamId, expected: error.expected, actual: error.actual } }
-        : { id, failure: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code };
+        : { id, failure: errorMessage(error), code: (error as { code?: string }).code };
   }
   port.postMessage(reply);
 });

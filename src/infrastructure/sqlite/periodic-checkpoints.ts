@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { errorMessage } from '../../shared/runtime/error-message.js';
 
 /**
  * A connection's own checkpoint limit when a timer checkpoints its file (checkpointEvery): ~40 MB of log, only a
@@ -17,7 +18,7 @@ export function checkpointEvery(databases: readonly Database.Database[], interva
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
       } catch (error) {
-        onFailure(`checkpoint of ${db.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        onFailure(`checkpoint of ${db.name} failed: ${errorMessage(error)}`);
       }
     }
   }, intervalMs);

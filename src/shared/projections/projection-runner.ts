@@ -4,6 +4,7 @@ import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
+import { errorMessage } from '../runtime/error-message.js';
 
 export interface ProjectionRunnerOptions {
   retryMinMs: number;
@@ -198,7 +199,7 @@ export class ProjectionRunner {
 
   private restartLater(error: unknown): void {
     this.subscription = null;
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = errorMessage(error);
     if (this.stopped) return;
     if (error instanceof ReadModelLostError) return this.startOver();
     this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);

@@ -15,6 +15,7 @@ import { decideOnKey, viewAfterAppend } from '../decide-on-key.js';
 import { requireIfMatch } from '../if-match.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
+import { errorMessage } from '../../../shared/runtime/error-message.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -108,14 +109,12 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       if ((await this.store.readStream(apiKeyStreamId(successorKeyId), { maxCount: 1 })).length === 0) return;
       const revoke = () => ({ type: 'RevokeApiKey' as const, keyId: successorKeyId, accountId, actor: null, now: new Date(this.clock.now()).toISOString() });
       await decideOnKey(this.store, successorKeyId, revoke, { requestId, reason: ROLL_NOT_RECORDED });
-      this.logger.warn({ msg: 'roll undone', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: messageOf(failure) });
+      this.logger.warn({ msg: 'roll undone', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: errorMessage(failure) });
     } catch (error) {
-      this.logger.error({ msg: 'roll left a successor active', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: messageOf(error) });
+      this.logger.error({ msg: 'roll left a successor active', keyId, successorKeyId, reason: ROLL_NOT_RECORDED, error: errorMessage(error) });
     }
   }
 }
 
 /** Why a successor was revoked without anyone asking: its predecessor's KeyRolled was never written. */
 const ROLL_NOT_RECORDED = 'roll_not_recorded';
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
