@@ -5,6 +5,7 @@ import { servicesHolding } from '../app/storage/service-heartbeat.js';
 import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { checkpointWithinLog } from '../shared/projections/checkpoint-within-log.js';
 import { feedInBulk } from '../shared/projections/feed-in-bulk.js';
 import { waitUntilCaughtUp } from '../shared/projections/wait-until-caught-up.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
@@ -47,6 +48,7 @@ export async function catchUpReadModels(app: INestApplicationContext, environmen
     return;
   }
   for (const { projection } of opened) {
-    await feedInBulk(store, [projection], { after: await projection.checkpoint(), types: projection.eventTypes });
+    const after = await checkpointWithinLog(store, projection, (message) => process.stderr.write(`warning: ${message}\n`));
+    await feedInBulk(store, [projection], { after, types: projection.eventTypes });
   }
 }

@@ -81,11 +81,11 @@ export async function startServiceProcess(
   }
 }
 
-/** Creates a key with the operator CLI against a data directory, as an operator would. */
-export function createKeyWithCli(dataDir: string, args: string[] = []): { id: string; key: string } {
+/** Creates a key with the operator CLI against a data directory (and `env`'s read model), as an operator would. */
+export function createKeyWithCli(dataDir: string, args: string[] = [], env: Record<string, string> = {}): { id: string; key: string } {
   const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', ...args], {
     encoding: 'utf8',
-    env: childEnv({ DATA_DIR: dataDir }),
+    env: childEnv({ DATA_DIR: dataDir, ...env }),
   });
   if (cli.status !== 0) throw new Error(cli.stderr);
   return JSON.parse(cli.stdout);

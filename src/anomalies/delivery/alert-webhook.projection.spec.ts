@@ -270,14 +270,16 @@ describe('AlertWebhookDelivery', () => {
     expect(await delivery.checkpoint()).toBe(3);
   });
 
-  it('saveCheckpoint never moves the checkpoint back, and reset() keeps it', async () => {
+  it('saveCheckpoint never moves the checkpoint back; a log that ends before it (restored from a copy) moves it back to that end', async () => {
     await delivery.saveCheckpoint(10);
     await delivery.saveCheckpoint(4);
     expect(await delivery.checkpoint()).toBe(10);
-    await delivery.reset();
-    expect(await delivery.checkpoint()).toBe(10);
+    expect(await delivery.startOverWithin(6)).toBe(6);
+    expect(await delivery.checkpoint()).toBe(6);
     await delivery.saveCheckpoint(12);
     expect(await delivery.checkpoint()).toBe(12);
+    expect(await delivery.startOverWithin(null)).toBeNull();
+    expect(await delivery.checkpoint()).toBeNull();
   });
 
   it('stop() lets the request in flight finish and checkpoints it, then makes no further attempt', async () => {

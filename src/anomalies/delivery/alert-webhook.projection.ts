@@ -183,12 +183,14 @@ export class AlertWebhookDelivery implements Projection {
   }
 
   /**
-   * Deliberately keeps the checkpoint as it is. reset() exists for rebuilding read models from the
-   * start of the log; this projection has no read model but an outside effect, and sending every
-   * past alert again after a rebuild would be wrong (receivers would page people for old findings).
-   * To re-send on purpose, lower the checkpoint in the CheckpointStore by hand.
+   * Alerts up to `end` went out; those past it went out from a log that no longer holds them, and the alerts
+   * appended from now on take their positions: the checkpoint moves back to `end`, so they are delivered. Never
+   * further back (receivers would page people for old findings again); `replay` never touches it.
    */
-  async reset(): Promise<void> {}
+  async startOverWithin(end: number | null): Promise<number | null> {
+    await this.checkpoints.rewind(this.name, end);
+    return end;
+  }
 
   /**
    * For shutdown (call it before ProjectionRunner.stop()): ends a backoff wait at once and makes no

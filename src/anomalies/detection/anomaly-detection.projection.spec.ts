@@ -109,6 +109,27 @@ describe('AnomalyDetectionProjection snapshots', () => {
       expect(await windowsOf(store)).toEqual([...judged, ['203.0.113.2', new Date(T0 + MINUTE + 2000).toISOString()]]);
     });
 
+    it('on a log that ends before its snapshot (restored from an earlier copy): raises nothing up to that end, and judges what is appended after it', async () => {
+      const { store, snapshots } = await judgedUnderA();
+      const restored = new InMemoryEventStore();
+      for (const event of await store.readAll({ after: null, maxCount: 10_000 })) {
+        await restored.appendToStream(event.streamId, [{ type: event.type, schemaVersion: event.schemaVersion, data: event.data }], 'any');
+      }
+      // The snapshot was taken further on, on the log before the restore.
+      await snapshots.save({ ...(await snapshots.load())!, position: 40 });
+      const detector = new AnomalyDetectionProjection(restored, A, snapshots, clock);
+      expect(await detector.checkpoint()).toBe(40);
+      const end = (await restored.endPosition())!;
+      expect(await detector.startOverWithin(end)).toBeNull();
+      expect(await snapshots.load()).toBeNull();
+      await detector.handle(await inputs(restored, null));
+      expect(await windowsOf(restored)).toEqual(await windowsOf(store));
+
+      await failures(restored, '203.0.113.2', 5, T0 + MINUTE);
+      await detector.handle(await inputs(restored, end));
+      expect((await alerts(restored)).map((a) => a.ip)).toEqual(['203.0.113.1', '203.0.113.2']);
+    });
+
     it('keeps the old snapshot when stopped before it has rebuilt up to it, so the next start still knows what was judged', async () => {
       const { store, snapshots } = await judgedUnderA();
       const judged = await snapshots.load();

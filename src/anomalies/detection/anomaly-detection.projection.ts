@@ -91,13 +91,20 @@ export class AnomalyDetectionProjection implements Projection {
     await this.snapshotWhenDue();
   }
 
-  async reset(): Promise<void> {
+  /**
+   * The state holds traffic the log no longer does: it is rebuilt from the start of the log, silently up to `end`
+   * (those events were judged, their alerts are in the log), judging only what comes after. Until the state has
+   * reached `end` there is no snapshot: a stop on the way starts over from the start of the log, where findings
+   * already recorded are refused again by their ids.
+   */
+  async startOverWithin(end: number | null): Promise<null> {
     this.state = initialDetectorState();
     this.unrecorded = [];
     this.position = null;
-    this.judgedUntil = null;
+    this.judgedUntil = end;
     this.snapshotPosition = null;
     await this.snapshots.clear();
+    return null;
   }
 
   /** A last snapshot at stop; the snapshot store belongs to the storage it was opened from. */

@@ -99,6 +99,11 @@ export class InMemoryEventStore implements EventStore {
     return this.log.length === 0 ? null : this.log.length;
   }
 
+  /** The head: every record is one of this service's events. */
+  endPosition(): Promise<number | null> {
+    return this.headPosition();
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

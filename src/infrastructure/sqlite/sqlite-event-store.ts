@@ -143,6 +143,11 @@ export class SqliteEventStore implements EventStore {
     return this.statements.head.get()!.position;
   }
 
+  /** The head: every record of the embedded log is one of this service's events. */
+  endPosition(): Promise<number | null> {
+    return this.headPosition();
+  }
+
   /** Reads; and while the last append failed for a file that cannot be written, writes one row to see if it can now. */
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();

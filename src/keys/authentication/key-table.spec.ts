@@ -31,8 +31,9 @@ describe('KeyTable.activeKeys (the active keys gauge)', () => {
     expect(table.activeKeys).toBe(2);
     await table.handle([recorded('KeyRevoked', 'a'), recorded('KeyRevoked', 'a'), recorded('KeyRevoked', 'unknown')]);
     expect(table.activeKeys).toBe(1);
-    await table.reset();
+    await table.startOverWithin();
     expect(table.activeKeys).toBe(0);
+    expect(table.byId('b')).toBeUndefined();
   });
 });
 

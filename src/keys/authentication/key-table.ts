@@ -167,12 +167,14 @@ export class KeyTable implements Projection, ApiKeyQueries {
     this.position = position;
   }
 
-  async reset(): Promise<void> {
+  /** What it loaded from the views may hold keys the log does not: it forgets every key and follows the log from its start. */
+  async startOverWithin(): Promise<null> {
     this.byHash.clear();
     this.hashById.clear();
     this.byAccount.clear();
     this.position = null;
     this.active = 0;
+    return null;
   }
 
   /** The subject of a key rolled from `predecessorId`: its predecessor's (the table knows every key it was rolled from). */

@@ -144,6 +144,13 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;
   /** Position of the last event in the log, or null when the log is empty. */
   headPosition(): Promise<number | null>;
+  /**
+   * Where the store can say it for certain: the position of the last record the log holds, of any type, or null
+   * when it holds none. No checkpoint of a projection that followed this log can be past it, so one that is was
+   * taken on another log (one restored from an earlier copy, or replaced). Absent on EventStoreDB, whose `$all`
+   * holds records this port never sees (see ProjectionRunner.start).
+   */
+  endPosition?(): Promise<number | null>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;

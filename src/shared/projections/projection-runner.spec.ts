@@ -26,8 +26,12 @@ class RecordingProjection implements Projection {
   async saveCheckpoint(position: number) {
     this.saved = position;
   }
-  async reset() {
+  startedOverWithin: (number | null)[] = [];
+  async startOverWithin(end: number | null) {
+    this.startedOverWithin.push(end);
+    this.seen = [];
     this.saved = null;
+    return null;
   }
 }
 
@@ -52,6 +56,32 @@ describe('ProjectionRunner', () => {
     await runner.start();
     await runner.waitUntilProcessed(3, 1000);
     expect(projection.seen).toEqual([3]);
+  });
+
+  it('starts a projection over when its checkpoint is past the end of the log (a log restored from an earlier copy), and says so', async () => {
+    const warnings: string[] = [];
+    runner = new ProjectionRunner(store, projection, { retryMinMs: 5, retryMaxMs: 20, onLog: (_, message) => warnings.push(message) });
+    await store.appendToStream('a', [wanted, wanted], 'no_stream');
+    projection.saved = 7;
+    await runner.start();
+    const { position } = await store.appendToStream('a', [wanted], 1);
+    await runner.waitUntilProcessed(position, 1000);
+    expect(projection.startedOverWithin).toEqual([2]);
+    expect(projection.seen).toEqual([1, 2, 3]);
+    expect(warnings).toEqual([expect.stringMatching(/^Projection recording had reached position 7 of the event log, which ends at 2: .* starts over from the start of the log$/)]);
+  });
+
+  it('takes a checkpoint at the end of the log, or on a store that cannot say where its log ends, at its word', async () => {
+    await store.appendToStream('a', [wanted, wanted], 'no_stream');
+    projection.saved = 2;
+    await runner.start();
+    await runner.stop();
+    const withoutEnd = Object.assign(Object.create(store) as InMemoryEventStore, { endPosition: undefined });
+    projection.saved = 9;
+    runner = new ProjectionRunner(withoutEnd, projection, { retryMinMs: 5, retryMaxMs: 20 });
+    await runner.start();
+    expect(projection.startedOverWithin).toEqual([]);
+    expect(runner.status().position).toBe(9);
   });
 
   it('resolves waiters once their position is processed, skipped events included', async () => {

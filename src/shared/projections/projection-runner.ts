@@ -1,6 +1,7 @@
 import { ServiceUnavailable } from '../application/errors.js';
 import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
+import { checkpointWithinLog } from './checkpoint-within-log.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
 import type { Projection } from './projection.js';
@@ -60,7 +61,7 @@ export class ProjectionRunner {
     this.stopped = false;
     // A position left unsaved by a failed save at the last pause belongs to what the projection was on then.
     this.unsaved = null;
-    this.position = await this.projection.checkpoint();
+    this.position = await this.checkpointWithinLog();
     this.follow();
   }
 
@@ -166,7 +167,7 @@ export class ProjectionRunner {
    */
   private async resume(lost: boolean): Promise<void> {
     try {
-      if (this.position === null && (lost || this.projection.beginBulk)) this.position = await this.projection.checkpoint();
+      if (this.position === null && (lost || this.projection.beginBulk)) this.position = await this.checkpointWithinLog();
       if (this.stopped) return;
       this.follow();
     } catch (error) {
@@ -188,6 +189,10 @@ export class ProjectionRunner {
       if (this.restarting === restarting) this.restarting = null;
     });
     this.restarting = restarting;
+  }
+
+  private checkpointWithinLog(): Promise<number | null> {
+    return checkpointWithinLog(this.store, this.projection, (message) => this.options.onLog?.('warn', message));
   }
 
   private advance(position: number): void {

@@ -11,7 +11,12 @@ export interface Projection {
   handle(events: readonly RecordedEvent[]): Promise<void>;
   /** Records that the log was read up to here with nothing for this projection. */
   saveCheckpoint(position: number): Promise<void>;
-  reset(): Promise<void>;
+  /**
+   * The log ends at `end` (null: it holds nothing), before this projection's checkpoint: the log was restored from
+   * an earlier copy, or replaced. Forgets what the projection holds that the log may no longer hold, and answers
+   * the position to go on from, at most `end` (see checkpointWithinLog).
+   */
+  startOverWithin(end: number | null): Promise<number | null>;
   /** For a rebuild: the projection may hold its writes in memory until endBulk(), which must persist them. */
   beginBulk?(): void;
   endBulk?(): Promise<void>;

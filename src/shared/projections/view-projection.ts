@@ -217,8 +217,11 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
     return this.store.save([], position);
   }
 
-  reset(): Promise<void> {
+  /** Views cannot be taken back to a position: they are emptied, and filled again from the start of the log. */
+  async startOverWithin(): Promise<null> {
     this.recent?.clear();
-    return this.store.reset();
+    this.bulk = null;
+    await this.store.reset();
+    return null;
   }
 }
