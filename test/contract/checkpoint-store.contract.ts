@@ -23,19 +23,17 @@ export function checkpointStoreContract(adapter: string, open: () => Promise<Sto
       expect(await fixture.store.get('b')).toBe(4);
     });
 
-    it('moves a position back only when rewound (a log restored from an earlier copy), to a position or to none', async () => {
+    it('moves a position back only when rewound (a log restored from an earlier copy), and never saves one by it', async () => {
       await fixture.store.save('a', 10);
       await fixture.store.save('b', 5);
       await fixture.store.rewind('a', 6);
-      await fixture.store.rewind('b', null);
+      await fixture.store.rewind('b', 0);
       await fixture.store.rewind('never', 3);
       expect(await fixture.store.get('a')).toBe(6);
-      expect(await fixture.store.get('b')).toBeNull();
+      expect(await fixture.store.get('b')).toBe(0);
       expect(await fixture.store.get('never')).toBeNull();
       await fixture.store.save('a', 8);
-      await fixture.store.save('b', 2);
       expect(await fixture.store.get('a')).toBe(8);
-      expect(await fixture.store.get('b')).toBe(2);
     });
 
     it('leases delivery to one holder at a time: renewed by it, taken over only once it has run out', async () => {

@@ -278,8 +278,9 @@ describe('AlertWebhookDelivery', () => {
     expect(await delivery.checkpoint()).toBe(6);
     await delivery.saveCheckpoint(12);
     expect(await delivery.checkpoint()).toBe(12);
-    expect(await delivery.startOverWithin(null)).toBeNull();
-    expect(await delivery.checkpoint()).toBeNull();
+    // An emptied log: back to before its first event, never to none (none means "never configured": start at the end).
+    expect(await delivery.startOverWithin(null)).toBe(0);
+    expect(await delivery.checkpoint()).toBe(0);
   });
 
   it('stop() lets the request in flight finish and checkpoints it, then makes no further attempt', async () => {

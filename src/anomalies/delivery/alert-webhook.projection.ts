@@ -187,9 +187,11 @@ export class AlertWebhookDelivery implements Projection {
    * appended from now on take their positions: the checkpoint moves back to `end`, so they are delivered. Never
    * further back (receivers would page people for old findings again); `replay` never touches it.
    */
-  async startOverWithin(end: number | null): Promise<number | null> {
-    await this.checkpoints.rewind(this.name, end);
-    return end;
+  async startOverWithin(end: number | null): Promise<number> {
+    // Never to none: a checkpoint of none means delivery was never configured, and starts at the end of the log.
+    const position = end ?? 0;
+    await this.checkpoints.rewind(this.name, position);
+    return position;
   }
 
   /**

@@ -8,8 +8,8 @@ export interface CheckpointStore {
   get(name: string): Promise<number | null>;
   /** Never moves a checkpoint back: saving a lower position than the stored one changes nothing. */
   save(name: string, position: number): Promise<void>;
-  /** Moves the checkpoint back to `position` (null: none saved), for a log restored from an earlier copy. */
-  rewind(name: string, position: number | null): Promise<void>;
+  /** Moves a saved checkpoint back to `position`, for a log restored from an earlier copy. */
+  rewind(name: string, position: number): Promise<void>;
   /**
    * Takes or renews the lease on delivering for `name`, for `holder` until `untilMs` (epoch ms): true unless
    * another holder's lease is still live at `nowMs`. Instances sharing the store so agree on one sender at a time.

@@ -13,9 +13,8 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     this.positions.set(name, Math.max(position, this.positions.get(name) ?? position));
   }
 
-  async rewind(name: string, position: number | null): Promise<void> {
-    if (position === null) this.positions.delete(name);
-    else if (this.positions.has(name)) this.positions.set(name, position);
+  async rewind(name: string, position: number): Promise<void> {
+    if (this.positions.has(name)) this.positions.set(name, position);
   }
 
   async lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {

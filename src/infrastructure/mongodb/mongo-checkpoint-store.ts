@@ -26,11 +26,8 @@ export class MongoCheckpointStore implements CheckpointStore {
     await unlessUnreachable(() => this.delivered.updateOne({ _id: name }, { $max: { position } }, { upsert: true }));
   }
 
-  async rewind(name: string, position: number | null): Promise<void> {
-    await unlessUnreachable(async () => {
-      if (position === null) await this.delivered.deleteOne({ _id: name });
-      else await this.delivered.updateOne({ _id: name }, { $set: { position } });
-    });
+  async rewind(name: string, position: number): Promise<void> {
+    await unlessUnreachable(() => this.delivered.updateOne({ _id: name }, { $set: { position } }));
   }
 
   /** A conditional update, else an insert: two instances inserting at once collide on _id, and one of them wins. */

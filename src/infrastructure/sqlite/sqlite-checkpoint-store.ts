@@ -29,9 +29,8 @@ export class SqliteCheckpointStore implements CheckpointStore {
       .run(name, position);
   }
 
-  async rewind(name: string, position: number | null): Promise<void> {
-    if (position === null) this.db.prepare('DELETE FROM delivered WHERE name = ?').run(name);
-    else this.db.prepare('UPDATE delivered SET position = ? WHERE name = ?').run(position, name);
+  async rewind(name: string, position: number): Promise<void> {
+    this.db.prepare('UPDATE delivered SET position = ? WHERE name = ?').run(position, name);
   }
 
   async lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean> {

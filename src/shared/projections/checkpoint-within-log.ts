@@ -12,7 +12,8 @@ export async function checkpointWithinLog(store: EventStore, projection: Project
   const checkpoint = await projection.checkpoint();
   if (checkpoint === null || !store.endPosition) return checkpoint;
   const end = await store.endPosition();
-  if (end !== null && checkpoint <= end) return checkpoint;
+  // Positions start at 1: 0 is before the first event (where the webhook starts on an empty log).
+  if (checkpoint <= (end ?? 0)) return checkpoint;
   const position = await projection.startOverWithin(end);
   warn(
     `Projection ${projection.name} had reached position ${checkpoint} of the event log, which ends at ${end ?? 'its start'}: ` +

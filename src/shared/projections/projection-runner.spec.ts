@@ -72,6 +72,9 @@ describe('ProjectionRunner', () => {
   });
 
   it('takes a checkpoint at the end of the log, or on a store that cannot say where its log ends, at its word', async () => {
+    projection.saved = 0;
+    await runner.start();
+    await runner.stop();
     await store.appendToStream('a', [wanted, wanted], 'no_stream');
     projection.saved = 2;
     await runner.start();
