@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
   status: number | null;
   /** The payload id (the alert id), when the body is JSON with one. */
   id: string | null;
+  /** When the receiver had read the whole request (epoch ms). */
+  receivedAt: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export class WebhookReceiver {
         } catch {
           // Recorded as is.
         }
-        const record: ReceivedWebhook = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody, signatureValid, status: null, id };
+        const record: ReceivedWebhook = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody, signatureValid, status: null, id, receivedAt: Date.now() };
         this.requests.push(record);
         if (this.holds > 0) {
           this.holds--;

@@ -138,19 +138,32 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   }
 
   /**
-   * A stop lets every running projection catch up with the log first, bounded: the usage flushed on the way
-   * out (UsageRecorder.onModuleDestroy, an earlier phase) is then in the views, not left for the next start.
+   * The first step of a stop, beside the drain of the requests in flight: background work on this thread (the
+   * alert webhook) stops now, so a failing receiver gets no further attempt during the stop (a request already
+   * on its way may finish, and be checkpointed); it goes on from its checkpoint at the next start.
+   */
+  async stopBackgroundWork(): Promise<void> {
+    const background = this.local.filter(({ declaration }) => declaration.role === 'background');
+    this.local = this.local.filter((local) => !background.includes(local));
+    await Promise.all(background.map(({ runner }) => runner.stop()));
+  }
+
+  /**
+   * A stop lets every running projection that requests read catch up with the log first, bounded: the usage
+   * flushed on the way out (UsageRecorder.onModuleDestroy, an earlier phase) is then in the views, not left for
+   * the next start. Background work is not waited for: it goes on from its checkpoint at the next start (and the
+   * webhook has stopped already, stopBackgroundWork).
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.generationTimer) clearInterval(this.generationTimer);
     await this.moving;
     const head = await this.store.headPosition().catch(() => null);
     if (head !== null) {
-      const running = this.watched.filter(({ runner }) => runner.status().running);
+      const running = this.watched.filter(({ declaration, runner }) => declaration.role !== 'background' && runner.status().running);
       await Promise.all(
         running.map(({ declaration, runner }) =>
-          runner.waitUntilProcessed(head, DRAIN_AT_STOP_MS).catch((error: Error) => {
-            this.logger.warn(`${declaration.name} not caught up with the log at stop: ${error.message}`);
+          runner.waitUntilProcessed(head, DRAIN_AT_STOP_MS).catch(() => {
+            this.logger.warn(`${declaration.name} had not caught up with the log ${DRAIN_AT_STOP_MS / 1000} s into the stop: it goes on from its checkpoint at the next start`);
           }),
         ),
       );
