@@ -47,6 +47,14 @@ export function checkpointStoreContract(adapter: string, open: () => Promise<Sto
       expect(await store.lease('delivery', 'a', 100_000, 160_000)).toBe(false);
     });
 
+    it('says who holds a lease and until when, live or run out', async () => {
+      expect(await fixture.store.leaseHolder('delivery')).toBeNull();
+      await fixture.store.lease('delivery', 'a', 1_000, 61_000);
+      expect(await fixture.store.leaseHolder('delivery')).toEqual({ holder: 'a', untilMs: 61_000 });
+      await fixture.store.lease('delivery', 'b', 61_000, 121_000);
+      expect(await fixture.store.leaseHolder('delivery')).toEqual({ holder: 'b', untilMs: 121_000 });
+    });
+
     it('gives a lease nobody holds to exactly one of several asking at once', async () => {
       const holders = ['a', 'b', 'c', 'd', 'e', 'f'];
       const taken = await Promise.all(holders.map((holder) => fixture.store.lease('contended', holder, 1_000, 61_000)));

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
@@ -254,6 +256,19 @@ describe('AlertWebhookDelivery', () => {
     const before = clock.sleeps.length;
     await third.handle([anomaly(4, 9)]);
     expect([clock.sleeps.length - before, fake.delivered()]).toEqual([0, ['alert-1', 'alert-2', 'alert-3', 'alert-4']]);
+  });
+
+  it('takes over at once the lease of a sender that died on this host (kill -9, then a restart), and waits out one of another host', async () => {
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    await checkpoints.lease('alert-webhook', `${hostname()}:${deadPid}:0a1b2c3d`, clock.now(), clock.now() + 60_000);
+    await delivery.handle([events[0]]);
+    expect([clock.sleeps, fake.delivered()]).toEqual([[], ['alert-1']]);
+
+    await checkpoints.lease('alert-webhook', 'another-host:1:0a1b2c3d', clock.now() + 60_000, clock.now() + 120_000);
+    const restarted = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
+    await restarted.handle([events[1]]);
+    expect(clock.sleeps.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(120_000 - 20);
+    expect(fake.delivered()).toEqual(['alert-1', 'alert-2']);
   });
 
   it('advances the checkpoint over events that are not alerts without sending them', async () => {

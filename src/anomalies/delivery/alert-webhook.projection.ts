@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { alertWebhookUrlProblem } from '../../shared/config/alert-webhook-url.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
+import { holderIsGoneFromThisHost, processIdentity } from '../../shared/runtime/process-identity.js';
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
@@ -33,6 +33,8 @@ export interface AlertWebhookOptions {
    * attempt and the backoff before the next. Another instance takes over at most this long after the sender stops.
    */
   leaseMs?: number;
+  /** Whether the holder of a lease is known to be dead (holderIsGoneFromThisHost unless told): its lease is taken over at once. */
+  holderIsGone?: (holder: string) => boolean;
 }
 
 const DEFAULT_LEASE_MS = 60_000;
@@ -114,8 +116,8 @@ export class AlertWebhookDelivery implements Projection {
   readonly name = ALERT_WEBHOOK_DELIVERY;
   readonly eventTypes = [ANOMALY_DETECTED] as const;
   private readonly stopping = new AbortController();
-  /** This instance, as the holder of the delivery lease (CheckpointStore.lease). */
-  private readonly holder = randomUUID();
+  /** This instance, as the holder of the delivery lease (CheckpointStore.lease): host and pid, so its death can be seen. */
+  private readonly holder = processIdentity().holder;
   private readonly leaseMs: number;
   private handling = false;
 
@@ -165,9 +167,18 @@ export class AlertWebhookDelivery implements Projection {
     }
   }
 
-  private holdLease(): Promise<boolean> {
+  /**
+   * Takes or renews the lease; also takes over at once a lease whose holder died on this host (a kill -9, then this
+   * restart: one instance alone would otherwise send nothing until the dead one's lease ran out). Holders on other
+   * hosts cannot be seen: theirs is waited out.
+   */
+  private async holdLease(): Promise<boolean> {
     const now = this.clock.now();
-    return this.checkpoints.lease(this.name, this.holder, now, now + this.leaseMs);
+    if (await this.checkpoints.lease(this.name, this.holder, now, now + this.leaseMs)) return true;
+    const held = await this.checkpoints.leaseHolder(this.name);
+    if (held === null || !(this.options.holderIsGone ?? holderIsGoneFromThisHost)(held.holder)) return false;
+    // Taken only if still the dead holder's lease, as it was read: the store's own condition (until <= "now").
+    return this.checkpoints.lease(this.name, this.holder, held.untilMs, now + this.leaseMs);
   }
 
   /** A lease that ends now: another instance (or this one restarted) sends from here without waiting it out. */

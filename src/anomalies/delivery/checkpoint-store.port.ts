@@ -15,5 +15,7 @@ export interface CheckpointStore {
    * another holder's lease is still live at `nowMs`. Instances sharing the store so agree on one sender at a time.
    */
   lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Who holds the lease on `name` and until when (epoch ms), live or not; null when nobody ever took it. */
+  leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null>;
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import type { ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
-import { HEARTBEAT_INTERVAL_MS, thisHolder } from './service-heartbeat.js';
+import { processIdentity } from '../../shared/runtime/process-identity.js';
+import { HEARTBEAT_INTERVAL_MS } from './service-heartbeat.js';
 import { openServiceHeartbeats } from './storage.js';
 
 /**
@@ -11,7 +12,7 @@ import { openServiceHeartbeats } from './storage.js';
 @Injectable()
 export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ServiceHeartbeat');
-  private readonly identity = thisHolder();
+  private readonly identity = processIdentity();
   private heartbeats: ServiceHeartbeats | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;

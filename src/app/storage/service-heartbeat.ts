@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { processExists } from '../../shared/runtime/process-identity.js';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 
 /** How often a running service says so, and after how long without a word it counts as gone. */
 export const HEARTBEAT_INTERVAL_MS = 2000;
 export const HEARTBEAT_STALE_AFTER_MS = 10_000;
 
-/** This process's identity in the heartbeats. */
-export function thisHolder(): Omit<ServiceHeartbeat, 'beatAt'> {
-  const host = hostname();
-  return { holder: `${host}:${process.pid}:${randomUUID().slice(0, 8)}`, host, pid: process.pid };
-}
 
 /**
  * The running services that hold the store: a fresh heartbeat, unless it comes from a process of this host
@@ -19,13 +14,4 @@ export function thisHolder(): Omit<ServiceHeartbeat, 'beatAt'> {
 export async function servicesHolding(heartbeats: ServiceHeartbeats, now = new Date()): Promise<ServiceHeartbeat[]> {
   const fresh = await heartbeats.since(new Date(now.getTime() - HEARTBEAT_STALE_AFTER_MS));
   return fresh.filter((beat) => beat.host !== hostname() || processExists(beat.pid));
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -24,5 +24,9 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     return true;
   }
 
+  async leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null> {
+    return this.leases.get(name) ?? null;
+  }
+
   async close(): Promise<void> {}
 }

@@ -45,6 +45,13 @@ export class MongoCheckpointStore implements CheckpointStore {
     });
   }
 
+  async leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null> {
+    return unlessUnreachable(async () => {
+      const lease = await this.leases.findOne({ _id: name });
+      return lease ? { holder: lease.holder, untilMs: lease.untilMs } : null;
+    });
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

@@ -44,6 +44,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
     return taken.changes === 1;
   }
 
+  async leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null> {
+    const row = this.db.prepare<[string], { holder: string; until_ms: number }>('SELECT holder, until_ms FROM delivery_leases WHERE name = ?').get(name);
+    return row ? { holder: row.holder, untilMs: row.until_ms } : null;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
