@@ -8,9 +8,10 @@ const HTTP_DRAIN_MS = 10_000;
 
 /**
  * On SIGTERM or SIGINT: stop accepting connections and let the requests in flight finish (bounded), while
- * background work with outside effects stops (ProjectionsService.stopBackgroundWork), and only then close the application, whose hooks run in this order: every use answered so far is flushed to the log
- * (onModuleDestroy), the projections catch up with the log, bounded (beforeApplicationShutdown), the stores
- * close (onApplicationShutdown). Then the signal is raised again, so the process ends the way it was asked to.
+ * background work with outside effects stops (ProjectionsService.stopBackgroundWork), and only then close the
+ * application, whose hooks run in this order: every use answered so far is flushed to the log (onModuleDestroy),
+ * the projections requests read catch up with the log, bounded (beforeApplicationShutdown), the stores close
+ * (onApplicationShutdown). Then the signal is raised again, so the process ends the way it was asked to.
  * Nest's own shutdown hooks would flush usage before closing the HTTP server, dropping uses answered in between.
  */
 export function stopGracefullyOnSignals(app: INestApplication): void {
