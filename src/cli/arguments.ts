@@ -1,6 +1,6 @@
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
-import { parseRfc3339 } from '../shared/http/rfc3339.js';
+import { parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -193,6 +193,15 @@ describe('validation: statuses and messages', () => {
     });
   });
 
+  describe('expires_at takes a leap second, as as_of and the CLI do', () => {
+    it('stores 23:59:60 as the last millisecond of its minute, on create and on update', async () => {
+      const created = await create({ expires_at: '2030-06-30T23:59:60Z' }).expect(201);
+      expect(created.body.expires_at).toBe('2030-06-30T23:59:59.999Z');
+      const updated = await request(t.http).patch(`/v1/api-keys/${created.body.id}`).set(bearer(admin)).send({ expires_at: '2030-12-31T23:59:60+00:00' }).expect(200);
+      expect(updated.body.expires_at).toBe('2030-12-31T23:59:59.999Z');
+    });
+  });
+
   describe('the history cursor has the published form <lifecycle>.<usage>', () => {
     it('pages with it, accepts any cursor of that form and refuses others', async () => {
       const created = await create({ name: 'paged' }).expect(201);

@@ -220,6 +220,8 @@ describe('API key decider', () => {
       given([]).when({ ...create, expiresAt: '2026-01-01T01:00:00Z' }).then([createdWith({ expiresAt: '2026-01-01T01:00:00.000Z' })]);
       given([]).when({ ...create, maxLifetimeSeconds: 3600, expiresAt: plus(T0, 3600) }).then([createdWith({ expiresAt: plus(T0, 3600) })]);
       given([]).when({ ...create, maxLifetimeSeconds: 3600 }).then([createdWith({ expiresAt: plus(T0, 3600) })]);
+      // A leap second is read as the DTO and the CLI read it: the last millisecond of its minute.
+      given([]).when({ ...create, expiresAt: '2030-06-30T23:59:60Z' }).then([createdWith({ expiresAt: '2030-06-30T23:59:59.999Z' })]);
     });
 
     it('refuses an expiry in the past, at the present instant, or beyond the maximum lifetime', () => {
@@ -311,6 +313,11 @@ describe('API key decider', () => {
       given([own]).when(update({ allowedIps: ['203.0.113.7'] }, narrow)).then([{ ...updated({ allowedIps: ['203.0.113.7'] }), data: { ...updated({}).data, actingKeyId: keyId, changes: { allowedIps: ['203.0.113.7'] } } }]);
       // Renaming a wider key widens nothing.
       given([created]).when(update({ name: 'x' }, narrow)).then([{ ...updated({ name: 'x' }), data: { ...updated({}).data, actingKeyId: keyId, changes: { name: 'x' } } }]);
+    });
+
+    it('reads a new expiry by the API\'s date policy: a leap second is its minute\'s last millisecond, a bare date is no date-time', () => {
+      given([created]).when(update({ expiresAt: '2030-06-30T23:59:60Z' })).then([updated({ expiresAt: '2030-06-30T23:59:59.999Z' })]);
+      given([created]).when(update({ expiresAt: '2030-06-30' })).thenThrows(ExpiryInvalid, (error) => error.message === 'expires_at must be an RFC 3339 date-time.');
     });
 
     it('refuses an expiry in the past, beyond the maximum lifetime from creation, or removed under a maximum', () => {

@@ -1,4 +1,5 @@
 import type { Decider } from '../../shared/domain/decider.js';
+import { parseRfc3339 } from '../../shared/domain/rfc3339.js';
 import { redactSecrets } from '../../shared/domain/secret-redaction.js';
 import { normaliseAllowedIps, restrictionWithin } from './allowed-ips.js';
 import {
@@ -259,8 +260,9 @@ function checkedExpiry(expiresAt: string | null, now: string, createdAt: string,
     if (defaultToMax) return new Date(latest).toISOString();
     throw new ExpiryInvalid(`expires_at may not be removed: keys live at most ${maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
   }
-  const at = Date.parse(expiresAt);
-  if (Number.isNaN(at)) throw new ExpiryInvalid('expires_at must be an RFC 3339 date-time.');
+  // The one date policy of the API's validation and the CLI (a leap second is its minute's last millisecond), not Date.parse's.
+  const at = parseRfc3339(expiresAt)?.getTime();
+  if (at === undefined) throw new ExpiryInvalid('expires_at must be an RFC 3339 date-time.');
   if (at <= Date.parse(now)) throw new ExpiryInvalid('expires_at must be in the future.');
   if (latest !== null && at > latest) {
     throw new ExpiryInvalid(`expires_at is beyond the maximum key lifetime of ${maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, ValidateBy, ValidateIf } from 'class-validator';
-import { parseRfc3339 } from '../../shared/http/rfc3339.js';
+import { parseRfc3339 } from '../../shared/domain/rfc3339.js';
 import { MAX_ALLOWED_IPS } from '../domain/allowed-ips.js';
 import { MAX_PERMISSIONS, PERMISSION_PATTERN } from '../domain/permissions.js';
 

@@ -11,7 +11,7 @@ import { presentApiKeyDetail } from '../../presentation/present-api-key.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyRequest } from './get-api-key.dto.js';
 import { GetApiKeyQuery } from './get-api-key.query.js';
-import { parseRfc3339 } from '../../../shared/http/rfc3339.js';
+import { parseRfc3339 } from '../../../shared/domain/rfc3339.js';
 import { etagOf } from '../../commands/if-match.js';
 
 @ApiTags('API keys')

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
-import { parseRfc3339 } from '../../../shared/http/rfc3339.js';
+import { parseRfc3339 } from '../../../shared/domain/rfc3339.js';
 
 export class GetApiKeyRequest {
   @ApiPropertyOptional({
