@@ -56,14 +56,13 @@ export class KeyIssuer {
     return this.issued(draft, decision.events, decision.position);
   }
 
-  /** The key's secret and its creation, decided as of now; nothing is appended. */
-  draft(request: NewKey, keyId: string): KeyDraft {
+  /** The key's secret and its creation, decided as of `now` (a roll's own instant: see RollApiKeyHandler); nothing is appended. */
+  draft(request: NewKey, keyId: string, now: number = this.clock.now()): KeyDraft {
     // Checked here, where the field is known: the decider sees only the instant, and would name expires_at.
     if (request.expiresInSeconds !== undefined && this.maxLifetimeSeconds !== null && request.expiresInSeconds > this.maxLifetimeSeconds) {
       throw new ExpiryInvalid(`expires_in_seconds is beyond the maximum key lifetime of ${this.maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
     }
     const key = generateApiKey();
-    const now = this.clock.now();
     const expiresAt = request.expiresInSeconds === undefined ? request.expiresAt : new Date(now + request.expiresInSeconds * 1000).toISOString();
     const command: CreateApiKey = {
       type: 'CreateApiKey',

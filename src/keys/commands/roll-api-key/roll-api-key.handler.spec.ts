@@ -34,6 +34,17 @@ describe('RollApiKeyHandler', () => {
     expect(await successorsOf(store, keyId)).toEqual([successor.keyId]);
   });
 
+  it('dates the successor’s creation at the roll’s own instant, however the clock moves meanwhile', async () => {
+    const store = new InMemoryEventStore();
+    const keyId = await issueKey(store);
+    let ms = Date.parse('2030-01-01T00:00:00.000Z');
+    const ticking = { now: () => (ms += 7) };
+    const { successor, rolled } = await new RollApiKeyHandler(store, ticking, config).execute(rollOf(keyId));
+    expect(successor.createdAt).toBe(rolled.view.rotation?.rolledAt);
+    const [created] = await store.readStream(apiKeyStreamId(successor.keyId));
+    expect(created.data.createdAt).toBe(rolled.view.rotation?.rolledAt);
+  });
+
   it('leaves no successor behind when the old key is revoked between the roll’s read and its append', async () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);

@@ -55,7 +55,9 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     const { keyId, accountId, actor, requestId, ifMatch } = request;
     const history = await this.store.readStream(apiKeyStreamId(keyId));
     const state = fold(apiKeyDecider, history.map(fromRecordedEvent));
-    const now = new Date(this.clock.now()).toISOString();
+    // One instant for both events: the successor exists (created_at) at the very instant its predecessor names it (rolled_at).
+    const instant = this.clock.now();
+    const now = new Date(instant).toISOString();
     const rolled = apiKeyDecider.decide(state, { type: 'RollApiKey', keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds });
     // Decided first: another account's key is not found, whatever the If-Match.
     requireIfMatch(ifMatch, history[history.length - 1].revision);
@@ -73,6 +75,7 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
         rolledFromKeyId: keyId,
       },
       successorKeyId,
+      instant,
     );
     const created = apiKeyDecider.decide(apiKeyDecider.initialState(), successor.command);
     const metadata = { requestId };
