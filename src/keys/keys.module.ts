@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { Metrics } from '../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../shared/metrics/no-metrics.js';
+import { ProjectionProgress } from '../shared/projections/projection-progress.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
@@ -30,6 +32,7 @@ import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-summary.handler.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
+import { KeyQueriesCaughtUpOnMiss } from './queries/key-queries-caught-up-on-miss.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
 import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.http-handler.js';
 
@@ -61,8 +64,13 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
       },
       inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
     },
-    // The key queries answer from the table: what this instance enforces is what it shows, with no store call.
-    { provide: API_KEY_QUERIES, useExisting: KeyTable },
+    // The key queries answer from the table: what this instance enforces is what it shows, with no store call
+    // unless an id is missing (another instance may have just created it: KeyQueriesCaughtUpOnMiss).
+    {
+      provide: API_KEY_QUERIES,
+      useFactory: (table: KeyTable, store: EventStore, progress: ProjectionProgress) => new KeyQueriesCaughtUpOnMiss(table, store, progress),
+      inject: [KeyTable, EVENT_STORE, ProjectionProgress],
+    },
     { provide: CLOCK, useValue: systemClock },
     ...KEY_COMMAND_HANDLERS,
     KeyExpiryScheduler,
