@@ -18,7 +18,9 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest {
     enum: KEY_HISTORY_ORDERS,
     default: 'occurred',
     description:
-      '`occurred`: by when each event happened (`time`), ties in log order. `log`: by position in the event log. ' +
+      '`occurred`: by when each event happened (`time`), ties in log order: exact within a page; across pages, ' +
+      'uses of different instances\' batches can be out of time order by about a usage flush, and a lifecycle event ' +
+      'waits only for the earlier uses among the next `limit` + 1 (see docs/api.md). `log`: by position in the event log. ' +
       'Uses are appended in batches, so a use made before a revocation can be logged after it.',
   })
   @IsOptional()

@@ -2,8 +2,10 @@ import type { EventStore, RecordedEvent, StreamPage } from '../../../shared/even
 import { KEY_USED, keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { HISTORY_START, type KeyHistoryCursor } from './key-history-cursor.js';
-import type { KeyHistoryOrder } from './key-history-order.js';
+import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
+import type { KeyHistoryPage } from './get-api-key-history.query.js';
 import { readKeyHistoryPage } from './read-key-history.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 const KEY = '6f1c2a4e-0000-4000-8000-000000000001';
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
@@ -60,4 +62,68 @@ describe('readKeyHistoryPage', () => {
     const listed = await readAll(storeOf(events), 1);
     expect([...listed].sort()).toEqual(['l0', 'l1', 'u0', 'u1', 'u2']);
   });
+
+  /**
+   * Two instances' usage batches: B's, appended first, holds a use made after the revocation (B had not applied it
+   * yet); A's, appended after it, holds uses made before the revocation.
+   */
+  function twoInstances(): RecordedEvent[] {
+    let position = 0;
+    const lifecycle = (type: string, revision: number, second: number): RecordedEvent => ({
+      id: `l${revision}`, streamId: apiKeyStreamId(KEY), type, schemaVersion: 1, data: {}, metadata: {}, revision, position: ++position, recordedAt: at(second),
+    });
+    const use = (revision: number, usedSecond: number): RecordedEvent => ({
+      id: `u${revision}`, streamId: keyUsageStreamId(KEY), type: KEY_USED, schemaVersion: 1, data: { usedAt: at(usedSecond) }, metadata: {}, revision, position: ++position, recordedAt: at(usedSecond),
+    });
+    return [lifecycle('KeyCreated', 0, 0), use(0, 5), use(1, 11), lifecycle('KeyRevoked', 1, 10), use(2, 6), use(3, 9)];
+  }
+
+  it('lists a page by time although the uses of two instances are not in time order in their stream', async () => {
+    expect(await readAll(storeOf(twoInstances()), 10)).toEqual(['l0', 'u0', 'u2', 'u3', 'l1', 'u1']);
+  });
+
+  it.each([1, 2, 3, 4])('lists the uses made before a revocation before it, behind a later use of another batch (pages of %i)', async (limit) => {
+    const listed = await readAll(storeOf(twoInstances()), limit);
+    expect([...listed].sort()).toEqual(['l0', 'l1', 'u0', 'u1', 'u2', 'u3']);
+    for (const before of ['u0', 'u2', 'u3']) expect(listed.indexOf(before)).toBeLessThan(listed.indexOf('l1'));
+  });
+
+  it('pages exactly, each page in order, over logs of interleaved usage batches (seeded)', async () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = seededRandom(seed);
+      const events: RecordedEvent[] = [];
+      let [position, lifecycleRevision, usageRevision, clock] = [0, 0, 0, 0];
+      for (let step = 0; step < 30; step++) {
+        clock += Math.floor(next() * 3);
+        if (next() < 0.2) {
+          events.push({ id: `l${lifecycleRevision}`, streamId: apiKeyStreamId(KEY), type: 'KeyUpdated', schemaVersion: 1, data: {}, metadata: {}, revision: lifecycleRevision++, position: ++position, recordedAt: at(clock) });
+        } else {
+          // A batch of uses made up to 4 s back, in order within the batch, as one instance appends them.
+          const from = Math.max(0, clock - Math.floor(next() * 5));
+          for (let i = 0, n = 1 + Math.floor(next() * 3); i < n; i++) {
+            const usedAt = at(Math.min(clock, from + i));
+            events.push({ id: `u${usageRevision}`, streamId: keyUsageStreamId(KEY), type: KEY_USED, schemaVersion: 1, data: { usedAt }, metadata: {}, revision: usageRevision++, position: ++position, recordedAt: at(clock) });
+          }
+        }
+      }
+      const store = storeOf(events);
+      for (const order of ['occurred', 'log'] as const) {
+        const everything = (await readKeyHistoryPage(store, KEY, 1000, HISTORY_START, order)).events;
+        expect(everything.map((e) => e.id)).toEqual([...events].sort((a, b) => compareInHistory(order, a, b)).map((e) => e.id));
+        for (const limit of [1, 2, 3, 7]) {
+          const listed: string[] = [];
+          let cursor: KeyHistoryCursor | null = HISTORY_START;
+          while (cursor) {
+            const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, cursor, order);
+            expect(page.events).toEqual([...page.events].sort((a, b) => compareInHistory(order, a, b)));
+            listed.push(...page.events.map((e) => e.id));
+            cursor = page.next;
+          }
+          expect([...listed].sort()).toEqual(events.map((e) => e.id).sort());
+          if (order === 'log') expect(listed).toEqual(everything.map((e) => e.id));
+        }
+      }
+    }
+  });
 });
+

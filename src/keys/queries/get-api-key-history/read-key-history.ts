@@ -6,11 +6,14 @@ import type { KeyHistoryCursor } from './key-history-cursor.js';
 import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
 
 /**
- * One page of a key's lifecycle and usage streams, merged in the given order. No account check: callers do that.
+ * One page of a key's lifecycle and usage streams, in the given order. No account check: callers do that.
  *
- * A merge, not a sort: each stream keeps its own order, so the cursor (the next revision of each stream)
- * never skips or repeats an event, whatever the order and even when a use is appended after the page that
- * would have held it by its time was read (it then comes on a later page).
+ * A page is the next events of each stream in log order (the cursor is the next revision of each), so paging
+ * never skips or repeats an event, whatever the order and even when a use is appended after the page that would
+ * have held it by its time was read (it then comes on a later page). The uses are not in time order in their
+ * stream: each instance appends its own as a batch. So the page takes an event from the stream whose earliest
+ * event read (not its next one) comes first: a revocation waits for the uses made before it that the page has
+ * read, even behind a later use of another instance's batch. Then the page is sorted.
  */
 export async function readKeyHistoryPage(
   store: EventStore,
@@ -23,11 +26,13 @@ export async function readKeyHistoryPage(
     store.readStream(apiKeyStreamId(keyId), { fromRevision: cursor.lifecycle, maxCount: limit + 1 }),
     store.readStream(keyUsageStreamId(keyId), { fromRevision: cursor.usage, maxCount: limit + 1 }),
   ]);
+  const byOrder = (a: RecordedEvent, b: RecordedEvent) => compareInHistory(order, a, b);
+  const [firstLifecycle, firstUse] = [earliestFrom(lifecycle, byOrder), earliestFrom(usage, byOrder)];
   const events: RecordedEvent[] = [];
   const next = { ...cursor };
   let [l, u] = [0, 0];
   while (events.length < limit && (l < lifecycle.length || u < usage.length)) {
-    const takeLifecycle = u >= usage.length || (l < lifecycle.length && compareInHistory(order, lifecycle[l], usage[u]) <= 0);
+    const takeLifecycle = u >= usage.length || (l < lifecycle.length && byOrder(firstLifecycle[l], firstUse[u]) <= 0);
     if (takeLifecycle) {
       events.push(lifecycle[l]);
       next.lifecycle = lifecycle[l++].revision + 1;
@@ -37,5 +42,14 @@ export async function readKeyHistoryPage(
     }
   }
   const more = l < lifecycle.length || u < usage.length;
-  return { events, next: more ? next : null };
+  return { events: events.sort(byOrder), next: more ? next : null };
+}
+
+/** For each index, the earliest event from there to the end of `events`. */
+function earliestFrom(events: readonly RecordedEvent[], byOrder: (a: RecordedEvent, b: RecordedEvent) => number): RecordedEvent[] {
+  const earliest: RecordedEvent[] = new Array(events.length);
+  for (let i = events.length - 1; i >= 0; i--) {
+    earliest[i] = i + 1 < events.length && byOrder(earliest[i + 1], events[i]) < 0 ? earliest[i + 1] : events[i];
+  }
+  return earliest;
 }
