@@ -115,7 +115,7 @@ export function buildProgram(): Command {
   withOutputOptions(
     program
       .command('list')
-      .description("List an account's keys, newest first, redacted (prefix only), as GET /v1/api-keys does.")
+      .description("List an account's keys, newest first as created in the log, redacted (prefix only), as GET /v1/api-keys does.")
       .requiredOption('--account <account-id>', 'the account whose keys to list', accountId)
       .option('--limit <n>', 'keys per page, 1-100', pageLimit, 20)
       .option('--starting-after <key-id>', 'the last key of the previous page', keyId)

@@ -133,3 +133,17 @@ describe('KeyTable (rate-limit subjects)', () => {
     expect(subjects(table, ['4-fourth'])).toEqual(['key:3-first']);
   });
 });
+
+describe('KeyTable listing order (docs/api.md, "The key listing\'s order")', () => {
+  it('lists newest first by log position, not by createdAt, and pages by it exactly', async () => {
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.checkpoint();
+    const created = (keyId: string, createdAt: string) => ({ ...recorded('KeyCreated', keyId), data: { ...recorded('KeyCreated', keyId).data, createdAt } });
+    // Logged in the order early, late, middle: another instance read its clock first and appended last.
+    await table.handle([created('early', '2026-01-01T00:00:00.000Z'), created('late', '2026-01-01T00:00:00.109Z'), created('middle', '2026-01-01T00:00:00.050Z')]);
+    expect((await table.list('acme', { limit: 10 })).views.map((key) => key.id)).toEqual(['middle', 'late', 'early']);
+    const first = await table.list('acme', { limit: 1 });
+    const rest = await table.list('acme', { limit: 10, beforePosition: first.views[0].createdPosition });
+    expect([...first.views, ...rest.views].map((key) => key.id)).toEqual(['middle', 'late', 'early']);
+  });
+});

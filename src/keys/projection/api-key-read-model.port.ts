@@ -27,7 +27,7 @@ export const API_KEY_QUERIES = Symbol('API_KEY_QUERIES');
 export interface ApiKeyQueries {
   /** Scoped to the account: another account's key is not found. */
   findById(accountId: string, id: string): Promise<ApiKeyView | null>;
-  /** Newest first. */
+  /** Newest first by the position of the key's KeyCreated in the log (not by createdAt: see docs/api.md). */
   list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage>;
 }
 

@@ -38,7 +38,7 @@ export interface ApiKeyView {
   endsAt: string | null;
   rolledFromKeyId: string | null;
   rotation: KeyRotationView | null;
-  /** Global position of KeyCreated: the listing's newest-first order and cursor. */
+  /** Global position of KeyCreated: the listing's newest-first order and cursor (log order, which createdAt may not follow across instances). */
   createdPosition: number;
   /** Stream revision of the last event applied; guards against applying an event twice. */
   revision: number;

@@ -22,7 +22,9 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
   const get: Operation = {
     tags: ['API keys'],
     summary: 'List API keys',
-    description: 'Newest first, redacted: only the prefix of each key is shown. status= keeps the keys of one status.',
+    description:
+      'Newest first by creation as recorded in the event log (the order starting_after pages by, exactly; keys created at nearly the same moment on different instances ' +
+      'can be out of created_at order by tens of milliseconds), redacted: only the prefix of each key is shown. status= keeps the keys of one status.',
     operationId: 'listApiKeys',
     security: [{ [API_KEY_SECURITY]: [] }],
     parameters: [
@@ -56,7 +58,7 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
       },
     ],
     responses: {
-      '200': { description: 'A page of keys, newest first.', content: jsonContent('ApiKeyListResponse') },
+      '200': { description: 'A page of keys, newest first by creation as recorded in the log.', content: jsonContent('ApiKeyListResponse') },
       ...Object.fromEntries(
         ERROR_STATUSES.map((status) => [String(status), { description: ERROR_DESCRIPTIONS[status], content: jsonContent('ErrorResponse') }]),
       ),
