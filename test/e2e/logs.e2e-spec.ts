@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer, type Server } from 'node:net';
 import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
-import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { parseExposition, sample } from '../support/prometheus-text.js';
+import { countEvents, createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const VERIFY_TOKEN = 'logs-test-service-credential-0123456789';
@@ -156,6 +158,46 @@ describe('Service logs', () => {
       dir.remove();
     }
   }, 60_000);
+
+  it('a client that leaves mid-body: logged and measured as 499 "client closed", never as the 2xx the route meant, and no error line', async () => {
+    const dir = makeTempDir('logs-aborted');
+    try {
+      const admin = createKeyWithCli(dir.path);
+      service = await startServiceProcess({ DATA_DIR: dir.path, LOG_LEVEL: 'log' }, { captureStdout: true });
+      const { port } = new URL(service.url);
+      // A creation (express) and the listing (served ahead of it), each declaring 100 bytes, sending 7, then leaving.
+      for (const method of ['POST', 'GET']) {
+        const socket = connect(Number(port), '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(
+          `${method} /v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name"`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        socket.destroy();
+      }
+      const aborted = () => parseLines(service!.stdout()).filter((line) => line.type === 'access' && line.aborted === true);
+      await eventually(() => expect(aborted()).toHaveLength(2), 5000, 50);
+      const samples = parseExposition(await (await fetch(`${service.url}/metrics`)).text());
+      await stop(service);
+
+      expect(aborted()).toEqual(
+        ['POST', 'GET'].map((method) =>
+          expect.objectContaining({ level: 'info', method, route: '/v1/api-keys', status: 499, keyId: admin.id, accountId: 'acme', aborted: true }),
+        ),
+      );
+      const duration = (method: string, status: string) =>
+        sample(samples, `parsesphere_http_request_duration_seconds_count{method="${method}",route="/v1/api-keys",status="${status}"}`);
+      expect([duration('POST', '499'), duration('POST', '201'), duration('GET', '499'), duration('GET', '200')]).toEqual([1, 0, 1, 0]);
+      // An ordinary disconnect is no failure of ours: no error line, no stack.
+      const lines = parseLines(service.stdout());
+      expect(lines.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
+      expect(service.stdout()).not.toContain('request aborted');
+      expect(countEvents(dir.path, 'KeyCreated')).toBe(1);
+    } finally {
+      if (service) await stop(service).catch(() => undefined);
+      dir.remove();
+    }
+  }, 30_000);
 
   describe('the start line', () => {
     let taken: Server | undefined;

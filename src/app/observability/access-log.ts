@@ -17,6 +17,13 @@ export const UNMATCHED_ROUTE = 'unmatched';
 export type RequestDurationLabels = 'method' | 'route' | 'status';
 
 /**
+ * The status logged and measured for a request whose client left before it was answered (nginx's "client
+ * closed request"): res.statusCode is then only what the route meant to answer (201 for a creation that never
+ * read its body), not what happened. Verify counts the same case as CLIENT_CLOSED.
+ */
+export const CLIENT_CLOSED_STATUS = 499;
+
+/**
  * One access-log line and one observation of the request-duration histogram per request, written when the
  * response is done (or the connection dropped). The line holds the route template, never the URL (a path or
  * query may carry what a caller should not have put there), and never a header: at debug, the request
@@ -31,7 +38,7 @@ export function observeRequests(logger: Logger, durations: Histogram<RequestDura
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { route, requestId, caller } = describe();
       const method = req.method ?? '';
-      const status = res.statusCode;
+      const status = res.headersSent ? res.statusCode : CLIENT_CLOSED_STATUS;
       durations.observe({ method, route, status: String(status) }, seconds);
       const level = POLLED_ROUTES.has(route) ? (status < 400 ? 'debug' : 'warn') : status >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;

@@ -117,6 +117,8 @@ describe('toHttpError', () => {
       ['encoding.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be sent with Content-Encoding gzip, deflate or identity.')],
       ['body.invalid_utf8', answer(400, 'invalid_request_error', 'The request body is not valid UTF-8.')],
       ['charset.unsupported', answer(415, 'unsupported_media_type_error', 'The request body must be UTF-8 JSON.')],
+      // The client left mid-body: a refusal (nobody reads it), not an unexpected error logged with its stack.
+      ['request.aborted', answer(400, 'invalid_request_error', 'The connection closed before the whole request body was received.')],
     ])('%s', (type, expected) => {
       expect(toHttpError(bodyParserError(type))).toEqual(expected);
     });
@@ -130,10 +132,10 @@ describe('toHttpError', () => {
     );
 
     it('leaves other body-parser errors to the default handler, and answers them as unexpected here', () => {
-      const aborted = bodyParserError('request.aborted');
-      expect(bodyParserRefusal(aborted)).toBeNull();
+      const unreadable = bodyParserError('stream.not.readable');
+      expect(bodyParserRefusal(unreadable)).toBeNull();
       expect(bodyParserRefusal(bodyParserError('toString'))).toBeNull();
-      expect(toHttpError(aborted)).toEqual(answer(500, 'api_error', INTERNAL_ERROR_MESSAGE, { log: 'error' }));
+      expect(toHttpError(unreadable)).toEqual(answer(500, 'api_error', INTERNAL_ERROR_MESSAGE, { log: 'error' }));
     });
   });
 

@@ -61,6 +61,8 @@ const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
   // body-parser's name for an unsupported Content-Encoding; an unsupported charset is charset.unsupported.
   'encoding.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported),
   'charset.unsupported': () => new UnsupportedMediaType(BODY_REFUSALS.notUtf8),
+  // The client left before sending the body it declared: its doing, answered (to nobody) without an error line.
+  'request.aborted': () => new InvalidRequest(BODY_REFUSALS.cutShort),
 };
 
 /**

@@ -17,6 +17,7 @@ export const BODY_REFUSALS = {
   encodingUnsupported: 'The request body must be sent with Content-Encoding gzip, deflate or identity.',
   invalidUtf8: 'The request body is not valid UTF-8.',
   notAnObject: 'The request body must be a JSON object.',
+  cutShort: 'The connection closed before the whole request body was received.',
 } as const;
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
@@ -80,7 +81,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     };
     source.on('data', onData);
     // `on`, not `once`: each fires at most once per request, and once's wrapper costs on every request.
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => reject(error.code === ABORTED_BY_CLIENT ? new InvalidRequest(BODY_REFUSALS.cutShort) : error));
     if (source !== req) source.on('error', () => reject(new InvalidRequest(BODY_REFUSALS.notDecompressible)));
     source.on('end', () => {
       if (size > maxBytes) return;
@@ -90,6 +91,12 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * The code of the error node:http destroys a request with when its client leaves mid-body ("aborted"): the
+ * caller's doing, refused like express.json's request.aborted, not an error of ours with a stack.
+ */
+const ABORTED_BY_CLIENT = 'ECONNRESET';
 
 function settleJson(bytes: Buffer, resolve: (body: unknown) => void, reject: (error: unknown) => void): void {
   // Decoding would replace invalid sequences with U+FFFD, silently changing what the client sent.
