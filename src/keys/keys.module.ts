@@ -59,7 +59,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
       provide: KeyTable,
       useFactory: (readModel: ApiKeyReadModel, metrics: Metrics = NO_METRICS) => {
         const table = new KeyTable(readModel);
-        metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked), as the key table of this instance knows them.', read: () => table.activeKeys });
+        metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked, expired or disabled), as the key table of this instance knows them.', read: () => table.activeKeys });
         return table;
       },
       inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],

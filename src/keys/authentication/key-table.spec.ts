@@ -37,6 +37,40 @@ describe('KeyTable.activeKeys (the active keys gauge)', () => {
   });
 });
 
+describe('KeyTable.activeKeys and disabled keys (they do not authenticate)', () => {
+  const change = (type: 'KeyDisabled' | 'KeyEnabled', keyId: string, revision: number): RecordedEvent => ({
+    id: `d-${++position}`,
+    streamId: `api-key-${keyId}`,
+    type,
+    schemaVersion: 1,
+    data: { keyId, accountId: 'acme', actingKeyId: null, ...(type === 'KeyDisabled' ? { disabledAt: 'x' } : { enabledAt: 'x' }) },
+    metadata: {},
+    revision,
+    position,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('leaves a disabled key out, loaded or disabled from the log, counts it again once enabled, and never twice', async () => {
+    const disabled = { ...view('a', 'active'), status: 'disabled' as const, disabled: true, revision: 1 };
+    const stored = [disabled, view('b', 'active'), view('c', 'revoked')];
+    const table = new KeyTable({ getCheckpoint: async () => 2, scan: async (afterId) => (afterId ? [] : stored) });
+    await table.checkpoint();
+    expect(table.activeKeys).toBe(1);
+    await table.handle([change('KeyEnabled', 'a', 2)]);
+    expect(table.activeKeys).toBe(2);
+    // Re-applied (a resubscription) and disabled twice over: each key moves the count once.
+    await table.handle([change('KeyEnabled', 'a', 2), change('KeyDisabled', 'b', 1), change('KeyDisabled', 'b', 1)]);
+    expect(table.activeKeys).toBe(1);
+    await table.handle([change('KeyDisabled', 'a', 3)]);
+    expect(table.activeKeys).toBe(0);
+    // Loaded again from views older than what it holds: nothing moves.
+    await table.checkpoint();
+    expect(table.activeKeys).toBe(0);
+    await table.handle([change('KeyEnabled', 'b', 2)]);
+    expect(table.activeKeys).toBe(1);
+  });
+});
+
 describe('KeyTable loaded again (another generation of the key views made live)', () => {
   it('takes in the keys it lacked and keeps the newer revision of those it holds', async () => {
     const revoked = { ...view('a', 'revoked'), revision: 1 };

@@ -84,7 +84,7 @@ export class KeyTable implements Projection, ApiKeyQueries {
 
   constructor(private readonly source: KeyTableSource) {}
 
-  /** Keys that authenticate: every key the table knows but the revoked and expired ones. */
+  /** Keys that authenticate: every key the table knows but the revoked, expired and disabled ones. */
   get activeKeys(): number {
     return this.active;
   }
@@ -186,8 +186,8 @@ export class KeyTable implements Projection, ApiKeyQueries {
   private put(key: KnownKey, ordered: boolean): void {
     const { secretHash, createdPosition } = key.view;
     const previous = this.byHash.get(secretHash);
-    if (previous?.status === 'active') this.active--;
-    if (key.status === 'active') this.active++;
+    if (previous !== undefined && authenticates(previous)) this.active--;
+    if (authenticates(key)) this.active++;
     this.byHash.set(secretHash, key);
     this.hashById.set(key.keyId, secretHash);
     let keys = this.byAccount.get(key.accountId);
@@ -201,6 +201,11 @@ export class KeyTable implements Projection, ApiKeyQueries {
     if (keys[at]?.view.createdPosition === createdPosition) keys[at] = key;
     else keys.splice(at, 0, key);
   }
+}
+
+/** Whether the key is one the active keys gauge counts (one past its end by time counts until marked expired). */
+function authenticates(key: KnownKey): boolean {
+  return key.status === 'active' && !key.disabled;
 }
 
 /** The index of the first key created at or after `position` (keys.length if none). */
