@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { InvalidConfigurationError, loadEnvironment } from '../../src/shared/config/environment.js';
 import { childEnv } from '../support/child-env.js';
 
+const BEARER_TOKEN_RULE = 'must be usable as a Bearer token: letters, digits and - . _ ~ + / only, and = only at the end (RFC 6750)';
 const REDIS_URL_SHAPE = 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535';
 
 describe('Configuration', () => {
@@ -11,6 +12,14 @@ describe('Configuration', () => {
     expect(env.EVENTSTORE_URL).toBeUndefined();
     expect(env.MONGODB_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it.each([
+    'ABCXYZabcxyz0123456789-._~+/_of_every_kind',
+    'base64url-of-32-bytes_0123456789abcdefABCDEF',
+    'base64/of+32/bytes0123456789abcdefABCDEF==',
+  ])('accepts a token of RFC 6750 characters as VERIFY_TOKEN and METRICS_TOKEN: %s', (token) => {
+    expect(loadEnvironment({ VERIFY_TOKEN: token, METRICS_TOKEN: token })).toMatchObject({ VERIFY_TOKEN: token, METRICS_TOKEN: token });
   });
 
   it.each(['redis://127.0.0.1:6379', 'redis://:password@redis:6379/0', 'rediss://user:password@cache.example.com', 'redis://[::1]:6379'])(
@@ -36,6 +45,14 @@ describe('Configuration', () => {
     [{ AUTH_FAILURE_WINDOW_SECONDS: '1e3' }, 'AUTH_FAILURE_WINDOW_SECONDS must be an integer'],
     [{ USAGE_FLUSH_INTERVAL_MS: '60001' }, 'USAGE_FLUSH_INTERVAL_MS must be between 10 and 60000'],
     [{ VERIFY_TOKEN: 'short-s3cr3t' }, 'VERIFY_TOKEN must be at least 32 characters'],
+    // Values no Bearer header can carry (the token ends at the first space): accepted, they could never be presented.
+    [{ VERIFY_TOKEN: 'gateway s3cr3t of more than 32 characters' }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ VERIFY_TOKEN: `${'v'.repeat(32)}s3cr3t\t` }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ VERIFY_TOKEN: `"${'v'.repeat(32)}s3cr3t"` }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ METRICS_TOKEN: 'scrape s3cr3t 0123456789' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ METRICS_TOKEN: 'scrape-s3cr3t-0123456789é' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ METRICS_TOKEN: 'scrape-s3cr3t=0123456789' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
+    [{ METRICS_TOKEN: 's3cr3t !' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
     [{ ALERT_WEBHOOK_URL: 'ftp://s3cr3t.example' }, 'ALERT_WEBHOOK_URL must be an http(s) URL'],
     [{ ALERT_WEBHOOK_URL: 'http://127.0.0.1:99999/s3cr3t' }, 'ALERT_WEBHOOK_URL must be an http(s) URL, with a host and a port from 1 to 65535'],
     [{ ALERT_WEBHOOK_URL: 'http://[::1' }, 'ALERT_WEBHOOK_URL must be an http(s) URL, with a host and a port from 1 to 65535'],
@@ -64,6 +81,8 @@ describe('Configuration', () => {
 
   it.each([
     ['dist/main.js', { PORT: 'not-a-port-s3cr3t' }, 'PORT'],
+    ['dist/main.js', { VERIFY_TOKEN: 'gateway s3cr3t of more than 32 characters' }, 'VERIFY_TOKEN'],
+    ['dist/main.js', { METRICS_TOKEN: 'scrape s3cr3t 0123456789' }, 'METRICS_TOKEN'],
     ['dist/main.js', { REDIS_URL: 'redis://:s3cr3t@host:port' }, 'REDIS_URL'],
     // ioredis would throw on it, the URL and its password in the error, once the module that opens Redis is built.
     ['dist/main.js', { REDIS_URL: 'redis://u:s3cr3t@host:99999' }, 'REDIS_URL'],

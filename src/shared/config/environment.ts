@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { alertWebhookUrlProblem } from './alert-webhook-url.js';
+import { IsBearerToken } from './bearer-token-rule.js';
 import { describeBrokenRule } from './broken-rule.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 import { redisUrlProblem } from './redis-url.js';
@@ -45,6 +46,7 @@ export class Environment {
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   @IsOptional()
   @IsString()
+  @IsBearerToken('METRICS_TOKEN')
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string = undefined;
 
@@ -129,6 +131,7 @@ export class Environment {
   /** Service credential of the gateways that call POST /v1/keys/verify; unset disables the endpoint. */
   @IsOptional()
   @IsString()
+  @IsBearerToken('VERIFY_TOKEN')
   @MinLength(32, { message: 'VERIFY_TOKEN must be at least 32 characters' })
   VERIFY_TOKEN?: string = undefined;
 
