@@ -9,6 +9,7 @@ import { makeTempDir } from '../support/temp-dir.js';
 
 const VERIFY_TOKEN = 'logs-test-service-credential-0123456789';
 const COOKIE = 'session=logs-test-cookie-value-4711';
+const METRICS_TOKEN = 'logs-test-metrics-token-0123456789';
 
 type LogLine = Record<string, unknown>;
 
@@ -52,15 +53,16 @@ describe('Service logs', () => {
       const admin = createKeyWithCli(dir.path);
       service = await startServiceProcess(
         // The test's loopback peer is a trusted proxy: what it forwards is the client address the failed-auth guard logs.
-        { DATA_DIR: dir.path, LOG_LEVEL: level, VERIFY_TOKEN, VERIFY_LOG_SUMMARY_SECONDS: '1', TRUST_PROXY: 'loopback', AUTH_FAILURE_LIMIT: '3' },
+        { DATA_DIR: dir.path, LOG_LEVEL: level, VERIFY_TOKEN, VERIFY_LOG_SUMMARY_SECONDS: '1', TRUST_PROXY: 'loopback', AUTH_FAILURE_LIMIT: '3', METRICS_TOKEN },
         { captureStdout: true },
       );
       const { url } = service;
       const auth = { Authorization: `Bearer ${admin.key}`, Cookie: COOKIE };
 
+      // The configured secrets as a proxy or a misconfigured client might forward them: never logged (at debug, headers are).
       const created = await call(url, '/v1/api-keys', {
         method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
+        headers: { ...auth, 'Content-Type': 'application/json', 'Proxy-Authorization': `Bearer ${METRICS_TOKEN}`, 'X-Gateway-Credential': VERIFY_TOKEN },
         body: JSON.stringify({ name: 'logged key' }),
       });
       expect(created.status).toBe(201);
@@ -103,7 +105,7 @@ describe('Service logs', () => {
       const lines = parseLines(stdout);
 
       // Never a secret, whatever the level: keys (in headers, bodies, the query), the service credential, the cookie.
-      for (const secret of [admin.key, newKey, VERIFY_TOKEN, COOKIE, 'logs-test-cookie-value-4711']) expect(stdout).not.toContain(secret);
+      for (const secret of [admin.key, newKey, VERIFY_TOKEN, METRICS_TOKEN, COOKIE, 'logs-test-cookie-value-4711']) expect(stdout).not.toContain(secret);
       expect(stdout).not.toMatch(/Bearer/i);
       // Header names come lowercased; the key's checksum would give its letters' case back.
       for (const key of [admin.key, newKey]) expect(stdout.toLowerCase()).not.toContain(key.slice(12).toLowerCase());
@@ -113,7 +115,12 @@ describe('Service logs', () => {
       if (level === 'debug') {
         // At debug the request headers are logged: the credential ones are there, redacted.
         const withHeaders = lines.find((line) => line.type === 'access' && line.requestId === created.requestId);
-        expect((withHeaders?.req as { headers: Record<string, unknown> }).headers).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]' });
+        expect((withHeaders?.req as { headers: Record<string, unknown> }).headers).toMatchObject({
+          authorization: '[Redacted]',
+          'proxy-authorization': '[Redacted]',
+          cookie: '[Redacted]',
+          'x-gateway-credential': '[redacted]',
+        });
       } else {
         expect(lines.filter((line) => line.level === 'debug')).toEqual([]);
       }

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { redactSecrets } from '../../shared/domain/secret-redaction.js';
 import type { RequestObserver } from '../../shared/http/front-route.js';
 import type { Histogram } from '../../shared/metrics/metrics.port.js';
+import { scrubbedText } from '../../shared/runtime/scrubbed-text.js';
 
 /**
  * Routes polled by machines: a successful answer is logged at debug, so probes and scrapes do not drown the
@@ -27,11 +27,12 @@ export const CLIENT_CLOSED_STATUS = 499;
  * One access-log line and one observation of the request-duration histogram per request, written when the
  * response is done (or the connection dropped). The line holds the route template, never the URL (a path or
  * query may carry what a caller should not have put there), and never a header: at debug, the request
- * headers come along, keys in their values redacted, the credential ones by the logger. Express's requests
+ * headers come along, keys and the configured `secrets` (configuredSecrets: VERIFY_TOKEN, METRICS_TOKEN...,
+ * whatever header carries them) in their names and values redacted, the credential headers by the logger. Express's requests
  * come through accessLogMiddleware; the edge routes served ahead of express that ask for it, straight here.
  * Verify does not (see VerifyOutcomes).
  */
-export function observeRequests(logger: Logger, durations: Histogram<RequestDurationLabels>): RequestObserver {
+export function observeRequests(logger: Logger, durations: Histogram<RequestDurationLabels>, secrets: readonly string[] = []): RequestObserver {
   return (req, res, describe) => {
     const started = process.hrtime.bigint();
     res.once('close', () => {
@@ -52,7 +53,7 @@ export function observeRequests(logger: Logger, durations: Histogram<RequestDura
           durationMs: Math.round(seconds * 1e6) / 1e3,
           ...(caller ? { keyId: caller.keyId, accountId: caller.accountId } : {}),
           ...(res.writableFinished ? {} : { aborted: true }),
-          ...(logger.isLevelEnabled('debug') ? { req: { headers: redactedHeaders(req.headers) } } : {}),
+          ...(logger.isLevelEnabled('debug') ? { req: { headers: redactedHeaders(req.headers, secrets) } } : {}),
         },
         'request',
       );
@@ -68,11 +69,15 @@ export function accessLogMiddleware(observe: RequestObserver) {
   };
 }
 
-/** Header names and values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is redacted. */
-function redactedHeaders(headers: IncomingHttpHeaders): Record<string, string | string[] | undefined> {
+/**
+ * Header names and values are client text like any other: a key pasted into one (User-Agent, X-Request-Id) is
+ * redacted, and so is a configured secret, whichever header a client or a proxy put it in.
+ */
+function redactedHeaders(headers: IncomingHttpHeaders, secrets: readonly string[]): Record<string, string | string[] | undefined> {
+  const scrub = (text: string) => scrubbedText(text, secrets);
   const redacted: Record<string, string | string[] | undefined> = {};
   for (const [name, value] of Object.entries(headers)) {
-    redacted[redactSecrets(name)] = Array.isArray(value) ? value.map(redactSecrets) : value === undefined ? value : redactSecrets(value);
+    redacted[scrub(name)] = Array.isArray(value) ? value.map(scrub) : value === undefined ? value : scrub(value);
   }
   return redacted;
 }

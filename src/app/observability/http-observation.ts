@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Environment } from '../../shared/config/environment.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import type { RequestObserver } from '../../shared/http/front-route.js';
+import { configuredSecrets } from '../start/start-failure.js';
 import { accessLogMiddleware, observeRequests } from './access-log.js';
 import { ROOT_LOGGER } from './root-logger.token.js';
 
@@ -17,14 +19,14 @@ export class HttpObservation {
   readonly observe: RequestObserver;
   readonly middleware: ReturnType<typeof accessLogMiddleware>;
 
-  constructor(@Inject(ROOT_LOGGER) logger: Logger, @Inject(Metrics) metrics: Metrics) {
+  constructor(@Inject(ROOT_LOGGER) logger: Logger, @Inject(Metrics) metrics: Metrics, @Inject(Environment) config: Environment) {
     const durations = metrics.histogram({
       name: 'parsesphere_http_request_duration_seconds',
       help: 'Duration of the requests served (every route but POST /v1/keys/verify), by route template and status.',
       labelNames: ['method', 'route', 'status'],
       buckets: DURATION_BUCKETS,
     });
-    this.observe = observeRequests(logger.child({ context: 'Http' }), durations);
+    this.observe = observeRequests(logger.child({ context: 'Http' }), durations, configuredSecrets(config));
     this.middleware = accessLogMiddleware(this.observe);
   }
 }

@@ -28,15 +28,18 @@ describe('createRootLogger', () => {
     const logger = createRootLogger({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'json' }, stream);
     const secret = 'sk_secret_value_that_must_not_appear';
     logger.debug({
-      req: { headers: { authorization: `Bearer ${secret}`, cookie: `s=${secret}`, 'x-api-key': secret, accept: '*/*' }, body: { key: secret } },
+      req: {
+        headers: { authorization: `Bearer ${secret}`, 'proxy-authorization': `Bearer ${secret}`, cookie: `s=${secret}`, 'x-api-key': secret, accept: '*/*' },
+        body: { key: secret },
+      },
       res: { headers: { 'set-cookie': secret }, body: { key: secret } },
-      headers: { authorization: secret },
+      headers: { authorization: secret, 'proxy-authorization': secret, 'x-api-key': secret, 'set-cookie': secret },
       body: { key: secret },
       key: secret,
     });
     expect(JSON.stringify(lines)).not.toContain(secret);
     expect(lines[0]).toMatchObject({
-      req: { headers: { authorization: REDACTED, cookie: REDACTED, 'x-api-key': REDACTED, accept: '*/*' }, body: REDACTED },
+      req: { headers: { authorization: REDACTED, 'proxy-authorization': REDACTED, cookie: REDACTED, 'x-api-key': REDACTED, accept: '*/*' }, body: REDACTED },
       key: REDACTED,
     });
   });

@@ -21,13 +21,17 @@ export const REDACTED = '[Redacted]';
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.body',
   'res.headers["set-cookie"]',
   'res.body',
   'headers.authorization',
+  'headers["proxy-authorization"]',
   'headers.cookie',
+  'headers["x-api-key"]',
+  'headers["set-cookie"]',
   'body',
   'key',
   'authorization',

@@ -9,8 +9,8 @@ const URL_SETTINGS = ['MONGODB_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'ALERT_WEBHO
 const CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/([^@/?#]*)@/i;
 
 /**
- * What may not appear in a line about a failed start: the secret settings, and the user and password of each
- * URL, as written and percent-decoded (drivers print either).
+ * What may not appear in a log line (a failed start's, a store's error, a request's headers at debug): the secret
+ * settings, and the user and password of each URL, as written and percent-decoded (drivers print either).
  */
 export function configuredSecrets(environment: Partial<Pick<Environment, (typeof SECRET_SETTINGS)[number] | (typeof URL_SETTINGS)[number]>>): string[] {
   const secrets: string[] = SECRET_SETTINGS.flatMap((name) => environment[name] ?? []);
