@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { EXIT } from './cli/exit-codes.js';
+import { endQuietlyWhenStdoutCloses } from './cli/output.js';
 import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
 import { reportIfUnsettled } from './cli/report-unsettled.js';
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+endQuietlyWhenStdoutCloses();
 const unsettled = reportIfUnsettled(CLI_NAME);
 process.exitCode = await main(process.argv.slice(2));
 unsettled.settled();

@@ -3,7 +3,7 @@ import { ANOMALY_DETECTED, type AnomalyRule } from '../anomalies/domain/anomaly.
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
-import { outputFormat, print, printJsonLine } from './output.js';
+import { outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
 import { cell, renderTable } from './table.js';
 
 const PAGE = 1000;
@@ -38,7 +38,7 @@ export async function alerts(options: AlertsOptions, environment: Environment): 
         if (json) printJsonLine(alert);
         else rows.push([alert.created_at, alert.data.rule, cell(alert.data.account_id), cell(alert.data.key_id), cell(alert.data.ip), alert.id]);
       }
-      if (page.length < PAGE) break;
+      if (page.length < PAGE || stdoutReaderGone()) break;
       after = page[page.length - 1].position;
     }
     if (!json) print(renderTable(['DETECTED', 'RULE', 'ACCOUNT', 'KEY', 'ADDRESS', 'ALERT ID'], rows));

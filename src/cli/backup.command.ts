@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { backUpEventLog } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
-import { printJson } from './output.js';
+import { print, printJson } from './output.js';
 
 export interface BackupOptions {
   json?: boolean;
@@ -14,5 +14,5 @@ export async function backup(destination: string, options: BackupOptions, enviro
   if (existsSync(file)) throw new Error(`${file} exists: back up into a new file`);
   const { events, position, bytes } = backUpEventLog(environment, file);
   if (options.json) return printJson({ file, events, position, bytes });
-  process.stdout.write(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
+  print(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
 }

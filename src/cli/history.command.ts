@@ -8,7 +8,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
-import { outputFormat, print, printJsonLine } from './output.js';
+import { outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
 import { cell, renderTable } from './table.js';
 
 const PAGE = 100;
@@ -34,7 +34,7 @@ export async function history(keyId: string, options: HistoryOptions, environmen
         if (json) printJsonLine(event);
         else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id)]);
       }
-      cursor = page.next;
+      cursor = stdoutReaderGone() ? null : page.next;
     }
     if (!json) print(renderTable(['TIME', 'TYPE', 'LOG POSITION', 'STREAM#REVISION', 'ACTING KEY'], rows));
   } finally {

@@ -18,18 +18,37 @@ export function outputFormat(options: { json?: boolean; table?: boolean }, stdou
   return stdout.isTTY ? 'table' : 'json';
 }
 
+let readerGone = false;
+
+/**
+ * A reader that stops early (`| head -1`) closes the pipe, and the next write fails with EPIPE: unhandled, that
+ * ended the command with a stack and code 1. It is no failure: what is left to print goes nowhere, a command
+ * that streams stops reading (readerGone), and the command ends as it would have, code 0 when it did its work.
+ */
+export function endQuietlyWhenStdoutCloses(stdout: NodeJS.WritableStream = process.stdout): void {
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+}
+
+/** Whether stdout's reader has gone away: nothing printed from now on is read. */
+export function stdoutReaderGone(): boolean {
+  return readerGone;
+}
+
 export function print(text: string): void {
-  process.stdout.write(text);
+  if (!readerGone) process.stdout.write(text);
 }
 
 /** One JSON document, indented: for a single object or a page. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  print(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** One JSON object per line: for a stream of records (history, alerts) that a script reads line by line. */
 export function printJsonLine(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  print(`${JSON.stringify(value)}\n`);
 }
 
 /** Notes for the person at the terminal (paging hints, progress): stderr, so stdout stays the data. */

@@ -6,7 +6,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { openCliContext } from './cli-context.js';
-import { printJson } from './output.js';
+import { print, printJson } from './output.js';
 
 const BAR_WIDTH = 30;
 
@@ -60,7 +60,7 @@ export async function replay(options: ReplayOptions, environment: Environment): 
         ? `; it is live.`
         : `; it is live. ${running} running service(s) move to it within their GENERATION_CHECK_INTERVAL_MS (5 s by default); ` +
           'older generations are deleted by a replay run with no service running.';
-    process.stdout.write(
+    print(
       `Rebuilt read-model generation ${result.generation} from ${result.events} events in ${result.seconds.toFixed(2)} s (${rate} events/s)${resumed}${after}\n`,
     );
   } finally {
