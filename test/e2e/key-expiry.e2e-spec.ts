@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import { KeyExpiryScheduler } from '../../src/keys/commands/expire-api-keys/key-expiry-scheduler.js';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import { ClockWatchService } from '../../src/app/clock/clock-watch.service.js';
 import { bearer } from '../support/auth.js';
 import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/keys.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
@@ -66,6 +68,32 @@ describe.each(backends())('Key expiry (%s read model)', (backend) => {
     const [createdEvent] = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
     const asOf = await request(t.http).get(`/v1/api-keys/${key.id}`).query({ as_of: createdEvent.recordedAt }).set(bearer(admin)).expect(200);
     expect(asOf.body.status).toBe('active');
+  });
+
+  it('an instance whose clock is out of step with the others records no expiry, and refuses the key by its clock meanwhile', async () => {
+    const key = await createKey(t, admin, { expires_in_seconds: 60 });
+    const expiry = Date.parse(key.expires_at);
+    const clock = freezeClock(t, expiry);
+    const watch = t.app.get(ClockWatchService);
+    const standing = jest.spyOn(watch, 'standing').mockReturnValue({ status: 'out_of_step', offsetMs: 3_600_000, instances: 3, agreeing: 1 });
+    try {
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect((await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id))).map((e) => e.type)).toEqual(['KeyCreated']);
+      expect((await verify(key.key)).body).toEqual({ valid: false, code: 'EXPIRED' });
+      const ready = await request(t.http).get('/health/ready').expect(200);
+      expect(ready.body.details.clock).toEqual({ status: 'up', standing: 'out_of_step', offset_ms: 3_600_000, instances: 3, agreeing: 1, tolerance_ms: 2000 });
+      // Once it agrees again, it records the expiry as due.
+      standing.mockRestore();
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      const events = await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id));
+      expect(events.map((e) => [e.type, e.data.expiredAt])).toEqual([
+        ['KeyCreated', undefined],
+        ['KeyExpired', key.expires_at],
+      ]);
+    } finally {
+      standing.mockRestore();
+      clock.restore();
+    }
   });
 
   it('refuses an expiry in the past, both fields at once, and bad values', async () => {

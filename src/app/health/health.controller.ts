@@ -10,6 +10,7 @@ import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
+import { ClockWatchService } from '../clock/clock-watch.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly projections: ProjectionsService,
     @Inject(Environment) private readonly config: Environment,
     @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
+    @Inject(ClockWatchService) private readonly clock: ClockWatchService,
   ) {}
 
   @Get()
@@ -52,6 +54,7 @@ export class HealthController {
         () => this.readModelIndicator(readModel),
         () => this.projectionsIndicator(readModel.status === 'up'),
         () => this.rateLimitsIndicator(),
+        () => this.clockIndicator(),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -85,6 +88,16 @@ export class HealthController {
   private rateLimitsIndicator() {
     const { mode, ...why } = this.rateLimits.sharing();
     return this.indicators.check('rate_limits').up({ sharing: mode, ...why });
+  }
+
+  /**
+   * Always up. An instance whose clock is out of step records no expiry (the others do), and what it decides by its
+   * clock alone (verify refusing a key) is not recorded; it says so here, in the log and in the gauges. Unready would
+   * be worse: two instances that disagree cannot tell which clock is off, and would both leave the balancer.
+   */
+  private clockIndicator() {
+    const { status, offsetMs, instances, agreeing } = this.clock.standing();
+    return this.indicators.check('clock').up({ standing: status, offset_ms: offsetMs, instances, agreeing, tolerance_ms: this.clock.tolerance });
   }
 
   private async projectionsIndicator(readModelReachable: boolean) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
-import type { ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 import { processIdentity } from '../../shared/runtime/process-identity.js';
+import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 import { HEARTBEAT_INTERVAL_MS } from './service-heartbeat.js';
 import { openServiceHeartbeats } from './storage.js';
 
@@ -31,6 +31,21 @@ export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutd
     this.heartbeats = null;
     await heartbeats?.end(this.identity.holder).catch(() => undefined);
     await heartbeats?.close().catch(() => undefined);
+  }
+
+  /** This service's holder in the heartbeats. */
+  get holder(): string {
+    return this.identity.holder;
+  }
+
+  /** Every heartbeat the store holds, whatever its age by this clock (the clock watch measures that clock); none while the store cannot be reached. */
+  async everyBeat(): Promise<ServiceHeartbeat[]> {
+    return (await this.heartbeats?.since(new Date(0))) ?? [];
+  }
+
+  /** Removes crashed services' heartbeats (the clock watch finds them standing still). */
+  async forget(holders: readonly string[]): Promise<void> {
+    await this.heartbeats?.forget(holders);
   }
 
   private async beat(): Promise<void> {

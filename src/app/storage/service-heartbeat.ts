@@ -5,6 +5,8 @@ import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/s
 /** How often a running service says so, and after how long without a word it counts as gone. */
 export const HEARTBEAT_INTERVAL_MS = 2000;
 export const HEARTBEAT_STALE_AFTER_MS = 10_000;
+/** A heartbeat that has not changed for this long (watched by the monotonic clock) is a crashed service's, and removed. */
+export const HEARTBEAT_FORGET_AFTER_MS = 3_600_000;
 
 
 /**

@@ -11,8 +11,6 @@ interface HeartbeatDocument {
 }
 
 const HEARTBEATS = 'service_heartbeats';
-/** Each beat removes heartbeats older than this: those of crashed services (no TTL index: FerretDB has none). */
-const FORGET_AFTER_MS = 3_600_000;
 
 /** The heartbeats of the services using a MongoDB database, in a collection of their own, on a client of their own. */
 export class MongoServiceHeartbeats implements ServiceHeartbeats {
@@ -30,7 +28,10 @@ export class MongoServiceHeartbeats implements ServiceHeartbeats {
 
   async beat({ holder, host, pid, beatAt }: ServiceHeartbeat): Promise<void> {
     await this.heartbeats.updateOne({ _id: holder }, { $set: { host, pid, beatAt } }, { upsert: true });
-    await this.heartbeats.deleteMany({ beatAt: { $lt: new Date(beatAt.getTime() - FORGET_AFTER_MS) } });
+  }
+
+  async forget(holders: readonly string[]): Promise<void> {
+    if (holders.length > 0) await this.heartbeats.deleteMany({ _id: { $in: [...holders] } });
   }
 
   async end(holder: string): Promise<void> {

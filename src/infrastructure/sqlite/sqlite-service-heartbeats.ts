@@ -2,9 +2,6 @@ import type Database from 'better-sqlite3';
 import { openSharedDatabase } from './shared-database.js';
 import type { ServiceHeartbeat, ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 
-/** Each beat removes heartbeats older than this: those of crashed services. */
-const FORGET_AFTER_MS = 3_600_000;
-
 interface Row {
   holder: string;
   host: string;
@@ -25,7 +22,11 @@ export class SqliteServiceHeartbeats implements ServiceHeartbeats {
     this.db
       .prepare('INSERT INTO heartbeats (holder, host, pid, beat_at) VALUES (?, ?, ?, ?) ON CONFLICT (holder) DO UPDATE SET beat_at = excluded.beat_at')
       .run(holder, host, pid, beatAt.getTime());
-    this.db.prepare('DELETE FROM heartbeats WHERE beat_at < ?').run(beatAt.getTime() - FORGET_AFTER_MS);
+  }
+
+  async forget(holders: readonly string[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM heartbeats WHERE holder = ?');
+    this.db.transaction(() => holders.forEach((holder) => remove.run(holder)))();
   }
 
   async end(holder: string): Promise<void> {

@@ -196,6 +196,15 @@ export class Environment {
   @Max(1_000_000)
   HTTP_MAX_CONNECTIONS = 10_000;
 
+  /**
+   * How far this instance's clock may read from most instances' clocks (measured off their heartbeats) before it
+   * leaves time-based decisions (key expiry) to the others and reports itself out of step.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  CLOCK_TOLERANCE_MS = 2000;
+
   /** Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. */
   @IsOptional()
   @FollowsRule('isRedisUrl', redisUrlProblem)

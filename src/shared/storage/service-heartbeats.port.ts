@@ -16,6 +16,11 @@ export interface ServiceHeartbeats {
   beat(heartbeat: ServiceHeartbeat): Promise<void>;
   /** A clean stop: the holder is gone at once, not only once its last beat is stale. */
   end(holder: string): Promise<void>;
+  /**
+   * Removes these holders' heartbeats: those of crashed services, as a running service found them standing still
+   * (judged by its monotonic clock: a beat's time is by its writer's clock, which another's may not agree with).
+   */
+  forget(holders: readonly string[]): Promise<void>;
   /** Every heartbeat at or after `since`. */
   since(since: Date): Promise<ServiceHeartbeat[]>;
   close(): Promise<void>;

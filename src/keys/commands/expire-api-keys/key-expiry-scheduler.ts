@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
+import { CLOCK_WATCH, type ClockWatch, mayDecideByClock, UNWATCHED_CLOCK } from '../../../shared/runtime/clock-standing.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
 import { KeyTable, type KnownKey } from '../../authentication/key-table.js';
 import { decideOnKey } from '../decide-on-key.js';
@@ -11,7 +12,9 @@ const CHECK_EVERY_MS = 1000;
  * Appends KeyExpired when a key's time is up: its expiry, the grace end of a roll, or a rolled key gone idle
  * (close_when_idle_seconds), so the history and any replay show when and why it ended. The key is refused from
  * its end instant on by the verifier, however late this runs; every instance runs it, and the Decider appends
- * the event once (a second instance finds the key expired and appends nothing).
+ * the event once (a second instance finds the key expired and appends nothing). KeyExpired is final and dated by
+ * this instance's clock, so an instance whose clock is out of step with the others' (CLOCK_WATCH) records none: a
+ * clock running ahead would end every instance's keys early, for good.
  */
 @Injectable()
 export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,6 +27,7 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(KEY_USAGE_READ_MODEL) private readonly usage: KeyUsageReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(CLOCK_WATCH) private readonly clockWatch: ClockWatch = UNWATCHED_CLOCK,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,6 +50,8 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async pass(): Promise<void> {
+    // The watch has said so in the log once; the instances whose clocks agree record the expiries.
+    if (!mayDecideByClock(this.clockWatch.standing())) return;
     const now = this.clock.now();
     const due: KnownKey[] = [];
     const idleWatch: KnownKey[] = [];

@@ -1,0 +1,60 @@
+import { MEASURING, mayDecideByClock, standingAmongPeers, standingSinceStart } from './clock-standing.js';
+
+const HOUR = 3_600_000;
+const TOLERANCE = 2000;
+
+describe('standingAmongPeers', () => {
+  it('is unmeasured alone, and then leaves time-based decisions to this instance', () => {
+    const alone = standingAmongPeers([], TOLERANCE);
+    expect(alone).toEqual({ status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1 });
+    expect(mayDecideByClock(alone)).toBe(true);
+  });
+
+  it("the auditor's three instances: the one an hour ahead is out of step, the two others agree", () => {
+    const skewed = standingAmongPeers([-HOUR, -HOUR + 40], TOLERANCE);
+    expect(skewed).toEqual({ status: 'out_of_step', offsetMs: HOUR - 20, instances: 3, agreeing: 1 });
+    expect(mayDecideByClock(skewed)).toBe(false);
+    const correct = standingAmongPeers([-40, HOUR - 40], TOLERANCE);
+    expect(correct).toEqual({ status: 'agrees', offsetMs: -(HOUR - 80) / 2, instances: 3, agreeing: 2 });
+    expect(mayDecideByClock(correct)).toBe(true);
+  });
+
+  it('a clock behind by more than the tolerance is out of step too', () => {
+    expect(standingAmongPeers([5000, 5200, 4900], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: -5000, agreeing: 1 });
+  });
+
+  it('offsets within the tolerance, either way and at its edge, agree', () => {
+    expect(standingAmongPeers([TOLERANCE, -TOLERANCE, 300], TOLERANCE)).toMatchObject({ status: 'agrees', instances: 4, agreeing: 4, offsetMs: -300 });
+    expect(standingAmongPeers([TOLERANCE + 1], TOLERANCE)).toMatchObject({ status: 'out_of_step' });
+  });
+
+  it('two instances that disagree are both out of step: neither can tell which clock is off', () => {
+    expect(standingAmongPeers([HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: -HOUR, instances: 2, agreeing: 1 });
+    expect(standingAmongPeers([-HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: HOUR, instances: 2, agreeing: 1 });
+  });
+
+  it('needs a strict majority: two of four is not one', () => {
+    expect(standingAmongPeers([0, HOUR, HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', agreeing: 2, instances: 4 });
+    expect(standingAmongPeers([0, 0, HOUR], TOLERANCE)).toMatchObject({ status: 'agrees', agreeing: 3, instances: 4 });
+  });
+});
+
+describe('standingSinceStart', () => {
+  const WINDOW = 6000;
+
+  it('alone from the first read: unmeasured at once, so a lone instance records expiries from its start', () => {
+    expect(standingSinceStart({ watchedMs: 0, windowMs: WINDOW, othersSeen: false, peerOffsetsMs: [] }, TOLERANCE)).toMatchObject({ status: 'unmeasured' });
+  });
+
+  it('with other heartbeats to watch, measuring until the window has passed, and deciding nothing meanwhile', () => {
+    // A correct instance that has seen only the one an hour ahead beat twice yet: not judged on that alone.
+    const early = standingSinceStart({ watchedMs: 2500, windowMs: WINDOW, othersSeen: true, peerOffsetsMs: [HOUR] }, TOLERANCE);
+    expect(early).toEqual(MEASURING);
+    expect(mayDecideByClock(early)).toBe(false);
+    // An instance an hour ahead that has not seen a beat change yet: no expiry either.
+    expect(mayDecideByClock(standingSinceStart({ watchedMs: 0, windowMs: WINDOW, othersSeen: true, peerOffsetsMs: [] }, TOLERANCE))).toBe(false);
+    expect(standingSinceStart({ watchedMs: WINDOW, windowMs: WINDOW, othersSeen: true, peerOffsetsMs: [HOUR, 30] }, TOLERANCE)).toMatchObject({ status: 'agrees', instances: 3 });
+    // Heartbeats of services long gone: unmeasured once the window has passed.
+    expect(standingSinceStart({ watchedMs: WINDOW, windowMs: WINDOW, othersSeen: true, peerOffsetsMs: [] }, TOLERANCE)).toMatchObject({ status: 'unmeasured' });
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * How this instance's clock stands against the other instances' clocks. A decision that is written down for good
+ * and dated by this clock (a key's expiry: KeyExpired is final) is only taken by an instance whose clock agrees:
+ * one host with a bad clock must not end every instance's keys, nor date events in the future.
+ */
+export interface ClockStanding {
+  /**
+   * agrees: within the tolerance of most instances' clocks; out_of_step: not (this clock is off, or no majority of
+   * the instances agrees with it: two instances that disagree cannot tell which one is off); unmeasured: no other
+   * instance to measure against (alone); measuring: just started, with other instances' heartbeats to watch.
+   */
+  status: 'agrees' | 'out_of_step' | 'unmeasured' | 'measuring';
+  /** How far this clock is ahead (+) or behind (-) the median of the other instances' clocks; null when unmeasured. */
+  offsetMs: number | null;
+  /** Live instances measured, this one included (1 when alone). */
+  instances: number;
+  /** Of them, those whose clock reads within the tolerance of this one, this one included. */
+  agreeing: number;
+}
+
+export const CLOCK_WATCH = Symbol('CLOCK_WATCH');
+
+/** What the service provides under CLOCK_WATCH: the standing as last measured. */
+export interface ClockWatch {
+  standing(): ClockStanding;
+}
+
+export const ALONE: ClockStanding = { status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1 };
+export const MEASURING: ClockStanding = { status: 'measuring', offsetMs: null, instances: 1, agreeing: 1 };
+
+/** Where nothing measures the clock (the CLI, a test module): nothing is held back. */
+export const UNWATCHED_CLOCK: ClockWatch = { standing: () => ALONE };
+
+/**
+ * The standing of this clock among its peers, from each live peer's offset (its clock minus this one, in ms): it
+ * agrees when a strict majority of the instances, itself included, read within `toleranceMs` of it.
+ */
+export function standingAmongPeers(peerOffsetsMs: readonly number[], toleranceMs: number): ClockStanding {
+  if (peerOffsetsMs.length === 0) return ALONE;
+  const instances = peerOffsetsMs.length + 1;
+  const agreeing = 1 + peerOffsetsMs.filter((offset) => Math.abs(offset) <= toleranceMs).length;
+  const offsetMs = -median(peerOffsetsMs);
+  return { status: 2 * agreeing > instances ? 'agrees' : 'out_of_step', offsetMs: Math.round(offsetMs), instances, agreeing };
+}
+
+/**
+ * The standing since this instance started to watch: while it has other instances' heartbeats to watch and has
+ * not watched them `windowMs` (long enough to see each live one beat twice), it is still measuring. Judging
+ * earlier would judge on the first instances seen: a correct clock that saw only the one an hour ahead would
+ * call itself out of step, and one an hour ahead that saw nobody yet would expire every key it finds due.
+ */
+export function standingSinceStart(watch: { watchedMs: number; windowMs: number; othersSeen: boolean; peerOffsetsMs: readonly number[] }, toleranceMs: number): ClockStanding {
+  if (watch.othersSeen && watch.watchedMs < watch.windowMs) return MEASURING;
+  return standingAmongPeers(watch.peerOffsetsMs, toleranceMs);
+}
+
+/** Whether this instance may write a decision dated by its own clock that nobody can undo (a key's expiry). */
+export function mayDecideByClock(standing: ClockStanding): boolean {
+  return standing.status === 'agrees' || standing.status === 'unmeasured';
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
