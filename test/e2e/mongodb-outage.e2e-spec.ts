@@ -9,6 +9,8 @@ import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB stopped and restarted)', () => {
   it('fails fast with 503, loses no event, and catches up by itself when the server is back', async () => {
     const ferret = await startFerretDb();
@@ -79,6 +81,54 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
       await ferret.dispose();
     }
   }, 90_000);
+
+  it('stays ready when FerretDB comes back after an outage under light traffic, and reports the usage views down all through the outage', async () => {
+    const ferret = await startFerretDb();
+    const t = await startTestApp({ backend: 'mongodb', env: { MONGODB_URL: ferret.url } });
+    let traffic = true;
+    try {
+      const admin = await t.bootstrapKey('acme');
+      // Light traffic: a use every 100 ms, so the usage views have something to write all along.
+      const uses = (async () => {
+        while (traffic) {
+          await request(t.http).get('/v1/api-keys').set(bearer(admin.key));
+          await sleep(100);
+        }
+      })();
+      type Reported = { name: string; status: string; error?: string };
+      const probe = async () => {
+        const res = await request(t.http).get('/health/ready');
+        const projections: Reported[] = res.body.details?.projections?.projections ?? [];
+        return { status: res.status, reachable: res.body.details?.read_model?.reachable, projections, body: JSON.stringify(res.body) };
+      };
+      await eventually(async () => expect((await probe()).projections.find((p) => p.name === 'key-usage')?.status).toBe('up'), 20_000, 200);
+
+      await ferret.kill();
+      // Long enough for the usage views' retry delay to reach its 5 s cap.
+      const during: Awaited<ReturnType<typeof probe>>[] = [];
+      for (const until = Date.now() + 12_000; Date.now() < until; await sleep(250)) during.push(await probe());
+      expect(during.filter((answer) => answer.status !== 200).map((answer) => answer.body)).toEqual([]);
+      // Once it has failed (within a few seconds), the usage views are reported down with why, not up now and then.
+      const usageViews = during.slice(-10).map((answer) => answer.projections.find((p) => p.name === 'key-usage'));
+      expect(usageViews.filter((view) => view?.status !== 'down' || !view.error)).toEqual([]);
+      // No projection is reported up with an error.
+      expect(during.flatMap((answer) => answer.projections).filter((p) => p.status === 'up' && p.error)).toEqual([]);
+
+      await ferret.restart();
+      // Ready all the while the store comes back (the usage views used to hold readiness out their retry delay).
+      const after: Awaited<ReturnType<typeof probe>>[] = [];
+      for (const until = Date.now() + 8_000; Date.now() < until; await sleep(100)) after.push(await probe());
+      expect(after.some((answer) => answer.reachable === true)).toBe(true);
+      expect(after.filter((answer) => answer.status !== 200).map((answer) => answer.body)).toEqual([]);
+      await eventually(async () => expect((await probe()).projections.find((p) => p.name === 'key-usage')?.status).toBe('up'), 20_000, 200);
+      traffic = false;
+      await uses;
+    } finally {
+      traffic = false;
+      await t.destroy();
+      await ferret.dispose();
+    }
+  }, 120_000);
 
   it('finishes filling an empty read model when FerretDB is killed (-9) mid-way and started again, ready all the while', async () => {
     const ferret = await startFerretDb();

@@ -13,6 +13,7 @@ import { ProjectionsService } from '../projections/projections.service.js';
 import { ClockWatchService } from '../clock/clock-watch.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
+import { StoreRecoveries } from './store-recoveries.js';
 
 @ApiTags('Health')
 @Controller('health')
@@ -27,6 +28,7 @@ export class HealthController {
     @Inject(Environment) private readonly config: Environment,
     @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
     @Inject(ClockWatchService) private readonly clock: ClockWatchService,
+    @Inject(StoreRecoveries) private readonly recoveries: StoreRecoveries,
   ) {}
 
   @Get()
@@ -39,20 +41,22 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: stores reachable, subscriptions running, and no read model further behind the log than the lag limits (statistics trailing are reported, and never make an instance unready).',
+      'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready.',
   })
   @ApiOkResponse({ description: 'Ready.' })
   @ApiServiceUnavailableResponse({
-    description: 'A store is down, a projection is not running, or a read model lags beyond the limits (the error body, plus details).',
+    description: 'The event store is down, or a read model (the key table) is down or lags beyond the limits (the error body, plus details).',
     type: ErrorResponse,
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     try {
-      const readModel = await checkDependency(() => this.readModels.ping());
+      const [eventStore, readModel] = await Promise.all([checkDependency(() => this.store.ping()), checkDependency(() => this.readModels.ping())]);
+      // A store back after an outage: the projections that failed on it retry now, and are reported once resumed.
+      await Promise.all([this.recoveries.seen('event_store', eventStore.status === 'up'), this.recoveries.seen('read_model', readModel.status === 'up')]);
       return await this.health.check([
-        () => this.dependency('event_store', () => this.store.ping()),
+        () => this.eventStoreIndicator(eventStore),
         () => this.readModelIndicator(readModel),
-        () => this.projectionsIndicator(readModel.status === 'up'),
+        () => this.projectionsIndicator(),
         () => this.rateLimitsIndicator(),
         () => this.clockIndicator(),
       ]);
@@ -65,9 +69,8 @@ export class HealthController {
     }
   }
 
-  private async dependency(key: string, ping: () => Promise<void>) {
-    const indicator = this.indicators.check(key);
-    const check = await checkDependency(ping);
+  private eventStoreIndicator(check: DependencyCheck) {
+    const indicator = this.indicators.check('event_store');
     return check.status === 'up' ? indicator.up() : indicator.down({ error: check.error });
   }
 
@@ -100,13 +103,13 @@ export class HealthController {
     return this.indicators.check('clock').up({ standing: status, offset_ms: offsetMs, instances, agreeing, tolerance_ms: this.clock.tolerance });
   }
 
-  private async projectionsIndicator(readModelReachable: boolean) {
+  private async projectionsIndicator() {
     const indicator = this.indicators.check('projections');
     try {
       const limits = { maxLagEvents: this.config.READINESS_MAX_LAG_EVENTS, maxLagMs: this.config.READINESS_MAX_LAG_MS };
       const projections = (await withinTime(() => this.projections.lag(), LAG_TIMEOUT_MS)).map((lag) => describeProjection(lag, limits));
       const details = { projections, max_lag_events: limits.maxLagEvents, max_lag_ms: limits.maxLagMs };
-      return projections.some((p) => holdsReadiness(p.role, p.status, readModelReachable)) ? indicator.down(details) : indicator.up(details);
+      return projections.some((p) => holdsReadiness(p.role, p.status)) ? indicator.down(details) : indicator.up(details);
     } catch (error) {
       return indicator.down({ error: errorMessage(error) });
     }

@@ -38,38 +38,41 @@ export interface LagLimits {
 }
 
 /**
- * 'down' when not running; 'lagging' when requests read it (role 'read-model' or 'statistics') and it trails
- * the log by more than either limit, or is being filled from the start of the log (no position yet: a new read
- * model, or one lost under the service), when what it answers is not near the log's whatever the limits; 'up'
- * otherwise. Background work (detection, delivery) never lags: nobody reads it.
+ * 'down' when not running, or failing (a failure not yet behind it: waiting out its retry delay, or retrying
+ * without a write of its own gone through yet); 'lagging' when requests read it (role 'read-model' or
+ * 'statistics') and it trails the log by more than either limit, or is being filled from the start of the log
+ * (no position yet: a new read model, or one lost under the service), when what it answers is not near the log's
+ * whatever the limits; 'up' otherwise. Background work (detection, delivery) never lags: nobody reads it.
  */
 export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
-  if (!lag.running) return 'down';
+  if (!lag.running || lag.failing) return 'down';
   if (lag.role === 'background') return 'up';
   if (lag.position === null && lag.lagEvents > 0) return 'lagging';
   return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
 }
 
 /**
- * Whether a projection in this state makes the instance unready: stopped, or a read model lagging, so a balancer
- * stops sending reads that would miss recent writes. Statistics lagging are reported, not acted on. While the
- * read-model store cannot be reached, the statistics and background work it stops are reported, not acted on
- * either: they stopped for a store every instance shares, and resume by themselves; the key table needs no store.
+ * Whether a projection in this state makes the instance unready: only a read model (the key table, what
+ * authenticates and answers the key queries) that is down or lagging, so a balancer stops sending requests that
+ * would miss recent writes. Statistics and background work are reported, never acted on, whatever their state:
+ * they work on the read-model store every instance shares (down or lagging on one, they are on all, and taking
+ * every instance out would turn missing counts into a full outage), and they resume by themselves.
  */
-export function holdsReadiness(role: ProjectionLag['role'], health: ReturnType<typeof projectionHealth>, readModelReachable = true): boolean {
-  if (health === 'down') return readModelReachable || role === 'read-model';
-  return health === 'lagging' && role === 'read-model';
+export function holdsReadiness(role: ProjectionLag['role'], health: ReturnType<typeof projectionHealth>): boolean {
+  return role === 'read-model' && health !== 'up';
 }
 
 export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
+  const status = projectionHealth(lag, limits);
   return {
     name: lag.name,
     role: lag.role,
-    status: projectionHealth(lag, limits),
+    status,
     position: lag.position,
     lag_events: lag.lagEvents,
     lag_events_capped: lag.lagEventsCapped,
     lag_ms: lag.lagMs,
-    ...(lag.lastError ? { error: lag.lastError } : {}),
+    // Why it is down or lagging; an error behind a projection that is up is no longer true of it.
+    ...(lag.lastError && status !== 'up' ? { error: lag.lastError } : {}),
   };
 }

@@ -6,10 +6,12 @@ import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
 import { ServiceMonitor } from './service-monitor.js';
+import { StoreRecoveries } from './store-recoveries.js';
 
 const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
   name: 'api-keys',
   running: true,
+  failing: false,
   position: 10,
   lastError: null,
   role: 'read-model',
@@ -25,22 +27,30 @@ describe('ServiceMonitor', () => {
   let lags: ProjectionLag[] | 'no answer';
   let lines: { level: string; line: Record<string, unknown> }[];
   let monitor: ServiceMonitor;
+  let retries: number;
 
   beforeEach(() => {
     readModelUp = true;
     eventStoreUp = true;
     lags = [lag({})];
     lines = [];
+    retries = 0;
     for (const level of ['log', 'warn', 'error'] as const) {
       jest.spyOn(Logger.prototype, level).mockImplementation((line: unknown) => void lines.push({ level, line: line as Record<string, unknown> }));
     }
     const config = Object.assign(new Environment(), { READINESS_MAX_LAG_EVENTS: 100, READINESS_MAX_LAG_MS: 5000 });
+    const projections = {
+      lag: () => (lags === 'no answer' ? new Promise(() => undefined) : Promise.resolve(lags)),
+      positions: () => [],
+      retryNow: async () => void retries++,
+    } as unknown as ProjectionsService;
     monitor = new ServiceMonitor(
       { ping: async () => (eventStoreUp ? undefined : Promise.reject(new Error('no answer for 10000 ms'))) } as unknown as EventStore,
       { ping: async () => (readModelUp ? undefined : Promise.reject(new Error('connect ECONNREFUSED'))) } as unknown as ReadModelStorage,
-      { lag: () => (lags === 'no answer' ? new Promise(() => undefined) : Promise.resolve(lags)), positions: () => [] } as unknown as ProjectionsService,
+      projections,
       config,
       NO_METRICS,
+      new StoreRecoveries(projections),
     );
   });
   afterEach(() => jest.restoreAllMocks());
@@ -64,6 +74,30 @@ describe('ServiceMonitor', () => {
     expect(messages()).toEqual(['warn store down', 'log store recovered']);
     expect(lines[0].line).toMatchObject({ store: 'read_model', error: 'connect ECONNREFUSED' });
     expect(lines[1].line).toMatchObject({ store: 'read_model', downSeconds: expect.any(Number) });
+  });
+
+  it('has the projections waiting out a retry delay retry at once when a store it saw down answers again, once', async () => {
+    await monitor.check();
+    readModelUp = false;
+    await monitor.check();
+    await monitor.check();
+    expect(retries).toBe(0);
+    readModelUp = true;
+    await monitor.check();
+    await monitor.check();
+    expect(retries).toBe(1);
+  });
+
+  it('logs a projection failing while resubscribed (running, its writes failing) as stopped, like one waiting out its delay', async () => {
+    await monitor.check();
+    lags = [lag({ name: 'alerts', role: 'statistics', running: true, failing: true, lastError: 'MongoDB is unavailable' })];
+    await monitor.check();
+    lags = [lag({ name: 'alerts', role: 'statistics', running: false, failing: true, lastError: 'MongoDB is unavailable' })];
+    await monitor.check();
+    lags = [lag({ name: 'alerts', role: 'statistics' })];
+    await monitor.check();
+    expect(messages()).toEqual(['error projection stopped', 'log projection running again']);
+    expect(lines[0].line).toMatchObject({ projection: 'alerts', error: 'MongoDB is unavailable' });
   });
 
   it('logs a store that is down at the first check', async () => {

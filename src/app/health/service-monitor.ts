@@ -5,11 +5,11 @@ import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { type ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
 import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, withinTime } from './readiness.js';
+import { type StoreName, StoreRecoveries } from './store-recoveries.js';
 
 /** How often the stores are pinged and the projections' lag measured (what readiness checks on demand). */
 export const MONITOR_INTERVAL_MS = 10_000;
 
-type Store = 'event_store' | 'read_model';
 type ProjectionHealth = ReturnType<typeof projectionHealth>;
 
 /**
@@ -22,7 +22,7 @@ type ProjectionHealth = ReturnType<typeof projectionHealth>;
 export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Monitor');
   private readonly limits: LagLimits;
-  private readonly stores = new Map<Store, { up: boolean; since: number }>();
+  private readonly stores = new Map<StoreName, { up: boolean; since: number }>();
   private readonly projections = new Map<string, ProjectionHealth>();
   private lags: ProjectionLag[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -35,6 +35,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ProjectionsService) private readonly runtime: ProjectionsService,
     @Inject(Environment) config: Environment,
     @Inject(Metrics) metrics: Metrics,
+    @Inject(StoreRecoveries) private readonly recoveries: StoreRecoveries,
   ) {
     this.limits = { maxLagEvents: config.READINESS_MAX_LAG_EVENTS, maxLagMs: config.READINESS_MAX_LAG_MS };
     metrics.gauge({
@@ -90,6 +91,8 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
       withinTime(() => this.runtime.lag(), LAG_TIMEOUT_MS).catch(() => null),
     ]);
     if (this.stopped) return;
+    void this.recoveries.seen('event_store', eventStore.status === 'up');
+    void this.recoveries.seen('read_model', readModel.status === 'up');
     this.storeIs('event_store', eventStore.status === 'up', eventStore.error);
     this.storeIs('read_model', readModel.status === 'up', readModel.error);
     if (lags) {
@@ -98,7 +101,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private storeIs(store: Store, up: boolean, error: string | undefined): void {
+  private storeIs(store: StoreName, up: boolean, error: string | undefined): void {
     const before = this.stores.get(store);
     if (before?.up === up) return;
     const now = Date.now();

@@ -171,6 +171,16 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all([this.thread.stop(), ...this.local.map(({ runner }) => runner.stop())]);
   }
 
+  /**
+   * A store answers again after it had been seen down: every projection waiting out a retry delay retries now
+   * rather than at the end of its delay (up to 5 s). Resolves once this thread's have resumed; the projection
+   * thread's are told and not waited for (none of them holds readiness).
+   */
+  async retryNow(): Promise<void> {
+    this.thread.retryNow();
+    await Promise.all(this.local.map(({ runner }) => runner.retryNow()));
+  }
+
   /** Resolves once the read models have seen the log up to `position`, so a read right after sees the write. */
   override async caughtUpTo(position: number | null, types?: readonly string[]): Promise<void> {
     if (position === null) return;

@@ -134,6 +134,76 @@ describe('ProjectionRunner', () => {
     expect(runner.status()).toMatchObject({ running: true, position: 3, lastError: null });
   });
 
+  describe('after a failure', () => {
+    /** A write that fails first, then hangs until let through: the projection resubscribed, its store not back yet. */
+    const failThenHold = () => {
+      let letThrough!: () => void;
+      const held = new Promise<void>((resolve) => (letThrough = resolve));
+      const handle = projection.handle.bind(projection);
+      let calls = 0;
+      projection.handle = async (events) => {
+        calls++;
+        if (calls === 1) throw new Error('MongoDB is unavailable');
+        await held;
+        await handle(events);
+      };
+      return { letThrough, calls: () => calls };
+    };
+
+    it('is failing while resubscribed until a write of its own goes through, not running-and-fine with an error', async () => {
+      const write = failThenHold();
+      await runner.start();
+      const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+      await waitFor(() => write.calls() === 2);
+      expect(runner.status()).toMatchObject({ running: true, failing: true, lastError: 'MongoDB is unavailable' });
+      write.letThrough();
+      await runner.waitUntilProcessed(position, 1000);
+      expect(runner.status()).toMatchObject({ running: true, failing: false, lastError: null });
+    });
+
+    it('retries at once when told the store is back, rather than at the end of its delay', async () => {
+      runner = new ProjectionRunner(store, projection, { retryMinMs: 60_000, retryMaxMs: 60_000 });
+      projection.failuresLeft = 1;
+      await runner.start();
+      const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+      await waitFor(() => runner.status().failing);
+      expect(runner.status().running).toBe(false);
+      await runner.retryNow();
+      await runner.waitUntilProcessed(position, 1000);
+      expect(projection.seen).toEqual([position]);
+      expect(runner.status()).toMatchObject({ running: true, failing: false, lastError: null });
+    });
+
+    it('makes a failed checkpoint save again first, and fails no more once it went through', async () => {
+      let saveFailures = 1;
+      const save = projection.saveCheckpoint.bind(projection);
+      projection.saveCheckpoint = async (position) => {
+        if (saveFailures-- > 0) throw new Error('MongoDB is unavailable');
+        await save(position);
+      };
+      await runner.start();
+      const { position } = await store.appendToStream('b', [unwanted], 'no_stream');
+      await waitFor(() => projection.saved === position);
+      await waitFor(() => !runner.status().failing);
+      expect(runner.status()).toMatchObject({ running: true, failing: false, position, lastError: null });
+    });
+
+    it('fails no more when the log holds nothing past it once it resubscribes (its read of the log failed)', async () => {
+      const subscribe = store.subscribeToAll.bind(store);
+      let subscriptions = 0;
+      store.subscribeToAll = (options, handler) => {
+        if (++subscriptions > 1) return subscribe(options, handler);
+        setImmediate(() => handler.onError(new Error('log unreachable')));
+        return { stop: async () => undefined };
+      };
+      await store.appendToStream('a', [wanted], 'no_stream');
+      projection.saved = 1;
+      await runner.start();
+      await waitFor(() => subscriptions === 2);
+      expect(runner.status()).toMatchObject({ running: true, failing: false, position: 1, lastError: null });
+    });
+  });
+
   it('starts over from the checkpoint stored now when its read model was lost under it (a dropped database)', async () => {
     await runner.start();
     await store.appendToStream('a', [wanted, wanted], 'no_stream');
@@ -201,3 +271,11 @@ describe('ProjectionRunner', () => {
     });
   });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -18,6 +18,11 @@ export interface ProjectionRunnerOptions {
 export interface ProjectionStatus {
   name: string;
   running: boolean;
+  /**
+   * Failed (lastError says why) and not yet shown to work again: waiting out its retry delay, or resubscribed
+   * and not yet through a write of its own (or found nothing left to write). Reported down meanwhile.
+   */
+  failing: boolean;
   position: number | null;
   lastError: string | null;
 }
@@ -42,6 +47,7 @@ export class ProjectionRunner {
   /** The bulk fill in progress, if any: running, and awaited by stop() before the projection closes. */
   private fill: Promise<void> | null = null;
   private lastError: string | null = null;
+  private failing = false;
   /** Starting over after its read model was lost (resume): running, not failed. */
   private restarting: Promise<void> | null = null;
   private readonly waiters = new PositionWaiters();
@@ -62,6 +68,8 @@ export class ProjectionRunner {
     // A position left unsaved by a failed save at the last pause belongs to what the projection was on then.
     this.unsaved = null;
     this.position = await this.checkpointWithinLog();
+    // Its store answered: a failure before a pause (a generation switch) is behind it.
+    this.recovered();
     this.follow();
   }
 
@@ -95,12 +103,14 @@ export class ProjectionRunner {
     await this.projection.saveCheckpoint(position);
     if (this.unsaved === position) this.unsaved = null;
     this.checkpointSavedAt = performance.now();
+    this.recovered();
   }
 
   status(): ProjectionStatus {
     return {
       name: this.projection.name,
       running: this.subscription !== null || this.fill !== null || this.restarting !== null,
+      failing: this.failing,
       position: this.position,
       lastError: this.lastError,
     };
@@ -130,6 +140,7 @@ export class ProjectionRunner {
       .then((fed) => {
         this.fill = null;
         if (!fed || this.stopped) return;
+        this.recovered();
         if (fed.position !== null) this.advance(fed.position);
         this.subscribe();
       })
@@ -148,13 +159,15 @@ export class ProjectionRunner {
           const position = events[events.length - 1].position;
           // handle() stored its checkpoint with what it wrote.
           if (this.unsaved !== null && this.unsaved <= position) this.unsaved = null;
+          this.recovered();
           this.advance(position);
         },
         onCheckpoint: async (position) => {
           if (this.position !== null && position <= this.position) return;
           this.advance(position);
           this.unsaved = position;
-          if (performance.now() - this.checkpointSavedAt >= CHECKPOINT_SAVE_INTERVAL_MS) await this.saveUnsavedCheckpoint();
+          // After a failure, the save is what shows the store takes writes again: not put off.
+          if (this.failing || performance.now() - this.checkpointSavedAt >= CHECKPOINT_SAVE_INTERVAL_MS) await this.saveUnsavedCheckpoint();
         },
         onError: (error) => this.restartLater(error),
       },
@@ -167,12 +180,40 @@ export class ProjectionRunner {
    */
   private async resume(lost: boolean): Promise<void> {
     try {
-      if (this.position === null && (lost || this.projection.beginBulk)) this.position = await this.checkpointWithinLog();
+      if (this.position === null && (lost || this.projection.beginBulk)) {
+        this.position = await this.checkpointWithinLog();
+        // Its store answered: the fill that follows is progress, reported lagging rather than down.
+        if (!lost) this.recovered();
+      } else if (this.failing) {
+        await this.retryWhatFailed();
+      }
       if (this.stopped) return;
       this.follow();
     } catch (error) {
       this.restartLater(error);
     }
+  }
+
+  /**
+   * A failed checkpoint save is made again before anything else; with none pending and nothing in the log past
+   * its position, there is nothing left to fail on: the store it reads answered, and it is not failing any more.
+   * Otherwise it stays failing until its next write goes through (the subscription's first batch or checkpoint).
+   */
+  private async retryWhatFailed(): Promise<void> {
+    if (this.unsaved !== null) return this.saveUnsavedCheckpoint();
+    const head = await this.store.headPosition();
+    if (head === null || (this.position !== null && head <= this.position)) this.recovered();
+  }
+
+  /**
+   * Retries now a projection waiting out its retry delay (a store it failed on answers again), rather than at the
+   * end of the delay; resolves once it has resumed. Nothing for a projection that is not waiting.
+   */
+  retryNow(): Promise<void> {
+    if (!this.retryTimer || this.stopped) return Promise.resolve();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    return this.resume(false);
   }
 
   /**
@@ -184,6 +225,7 @@ export class ProjectionRunner {
     this.options.onLog?.('warn', `Projection ${this.projection.name}: ${this.lastError}`);
     this.position = null;
     this.unsaved = null;
+    this.failing = false;
     const restarting: Promise<void> = this.resume(true).finally(() => {
       // Unless it failed and started over again meanwhile.
       if (this.restarting === restarting) this.restarting = null;
@@ -195,10 +237,21 @@ export class ProjectionRunner {
     return checkpointWithinLog(this.store, this.projection, (message) => this.options.onLog?.('warn', message));
   }
 
-  private advance(position: number): void {
-    this.position = position;
+  /** A write of its own went through, or it found nothing left to write: why it failed no longer holds. */
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
     this.lastError = null;
     this.retryDelay = this.options.retryMinMs;
+  }
+
+  /** Not a recovery by itself: a position passed with nothing written for it proves no store takes writes again. */
+  private advance(position: number): void {
+    this.position = position;
+    if (!this.failing) {
+      this.lastError = null;
+      this.retryDelay = this.options.retryMinMs;
+    }
     this.waiters.advance(position);
   }
 
@@ -207,6 +260,7 @@ export class ProjectionRunner {
     this.lastError = errorMessage(error);
     if (this.stopped) return;
     if (error instanceof ReadModelLostError) return this.startOver();
+    this.failing = true;
     this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -14,5 +14,8 @@ export type ProjectionThreadMessage =
   | { kind: 'log'; level: ProjectionLogLevel; message: string }
   | { kind: 'published'; projection: string; payload: unknown };
 
-/** What the request thread sends: the types just appended through its connection (null: any), or the order to stop. */
-export type ProjectionThreadRequest = { wake: string[] | null } | 'stop';
+/**
+ * What the request thread sends: the types just appended through its connection (null: any), the order to retry
+ * at once the projections waiting out a retry delay (a store answers again), or the order to stop.
+ */
+export type ProjectionThreadRequest = { wake: string[] | null } | 'retry' | 'stop';

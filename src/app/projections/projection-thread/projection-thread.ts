@@ -64,6 +64,11 @@ export class ProjectionThread {
     this.worker?.postMessage({ wake: types === undefined ? null : [...types] } satisfies ProjectionThreadRequest);
   }
 
+  /** The projections of the thread waiting out a retry delay retry now (a store answers again). */
+  retryNow(): void {
+    this.worker?.postMessage('retry' satisfies ProjectionThreadRequest);
+  }
+
   /**
    * Moves the projections to another read-model generation: the worker stops (its projections save and close),
    * and a new one opens that generation and goes on from its checkpoints. Those waiting for a position keep

@@ -42,6 +42,7 @@ const report = () => {
 const timer = setInterval(report, STATUS_INTERVAL_MS);
 
 port.on('message', (message: ProjectionThreadRequest) => {
+  if (message === 'retry') return void Promise.all(runners.map((runner) => runner.retryNow()));
   if (message !== 'stop') return store.wakeSubscriptions?.(message.wake ?? undefined);
   clearInterval(timer);
   void Promise.all(runners.map((runner) => runner.stop()))

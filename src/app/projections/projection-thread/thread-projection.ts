@@ -12,7 +12,7 @@ export class ThreadProjection {
     /** Has the projection thread read the log now: a position waited for may be of a type whose append woke nothing there. */
     private readonly wakeThread: () => void,
   ) {
-    this.latest = { name: projection.name, running: false, position: null, lastError: null };
+    this.latest = { name: projection.name, running: false, failing: false, position: null, lastError: null };
   }
 
   status(): ProjectionStatus {
