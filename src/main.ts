@@ -9,7 +9,7 @@ import { configureApp } from './app/configure-app.js';
 import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
 import { loadConfiguration } from './app/load-configuration.js';
-import { createRootLogger } from './app/observability/root-logger.js';
+import { createMainLogger } from './app/observability/root-logger.js';
 import { listen } from './app/start/listen.js';
 import { configuredSecrets, describeStartFailure } from './app/start/start-failure.js';
 import { ServiceExpressAdapter } from './shared/http/express-adapter.js';
@@ -31,7 +31,7 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const startLogger = createRootLogger(environment).child({ context: 'Main' });
+  const startLogger = createMainLogger(environment);
   const secrets = configuredSecrets(environment);
   const stop = (msg: string, error: unknown, fields: object = {}): never => {
     startLogger.fatal({ msg, ...fields, error: describeStartFailure(error, secrets) });
@@ -64,7 +64,7 @@ async function start(environment: Environment, startLogger: PinoLogger, stop: (m
   app.useLogger(new ServiceLogger(app.get(Logger)));
   app.flushLogs();
   configureApp(app);
-  stopGracefullyOnSignals(app);
+  stopGracefullyOnSignals(app, { delayMs: environment.SHUTDOWN_DELAY_MS, log: startLogger });
   await app.init();
   try {
     // Bound here rather than by app.listen, which logs an error line of its own before it rejects.

@@ -1,33 +1,60 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { drainHttpServer } from '../shared/http/drain-http-server.js';
+import { ServiceStopping } from './health/service-stopping.js';
+import type { Logger } from 'pino';
+import { flushLogSync } from './observability/root-logger.js';
+import { ROOT_LOGGER } from './observability/root-logger.token.js';
 import { ProjectionsService } from './projections/projections.service.js';
 
-/** Requests in flight get this long to finish once a stop is asked for; then their connections are cut. */
+/** Requests in flight get this long to finish once the drain starts; then their connections are cut. */
 const HTTP_DRAIN_MS = 10_000;
 
+export interface StopSettings {
+  /** SHUTDOWN_DELAY_MS: how long to go on serving, readiness 503, before the drain. */
+  delayMs: number;
+  /** The service's `Main` log (createMainLogger: written synchronously, so `stopped` is out before the end). */
+  log: Logger;
+}
+
 /**
- * On SIGTERM or SIGINT: stop accepting connections and let the requests in flight finish (bounded), while
- * background work with outside effects stops (ProjectionsService.stopBackgroundWork), and only then close the
- * application, whose hooks run in this order: every use answered so far is flushed to the log (onModuleDestroy),
- * the projections requests read catch up with the log, bounded (beforeApplicationShutdown), the stores close
- * (onApplicationShutdown). Then the signal is raised again, so the process ends the way it was asked to.
- * Nest's own shutdown hooks would flush usage before closing the HTTP server, dropping uses answered in between.
+ * On SIGTERM or SIGINT: readiness answers 503 at once (ServiceStopping) and a `stopping` line is logged; the
+ * server goes on accepting and serving for `delayMs`, so a balancer stops routing here first; then it stops
+ * accepting connections and lets the requests in flight finish (bounded), while background work with outside
+ * effects stops from the signal on (ProjectionsService.stopBackgroundWork), and only then closes the application,
+ * whose hooks run in this order: every use answered so far is flushed to the log (onModuleDestroy), the
+ * projections requests read catch up with the log, bounded (beforeApplicationShutdown), the stores close
+ * (onApplicationShutdown). Then `stopped` is logged and the signal raised again, so the process ends the way it
+ * was asked to (a second signal meanwhile ends it at once). Nest's own shutdown hooks would flush usage before
+ * closing the HTTP server, dropping uses answered in between.
  */
-export function stopGracefullyOnSignals(app: INestApplication): void {
+export function stopGracefullyOnSignals(app: INestApplication, settings: StopSettings): void {
   const signals = ['SIGTERM', 'SIGINT'] as const;
   const stop = async (signal: NodeJS.Signals) => {
+    const started = performance.now();
     for (const other of signals) process.removeAllListeners(other);
     try {
+      app.get(ServiceStopping, { strict: false }).begin(signal);
+      const server = app.getHttpServer() as Server;
+      settings.log.info({ msg: 'stopping', signal, openConnections: await openConnections(server), delayMs: settings.delayMs });
       await Promise.all([
-        drainHttpServer(app.getHttpServer() as Server, HTTP_DRAIN_MS),
+        sleep(settings.delayMs).then(() => drainHttpServer(server, HTTP_DRAIN_MS)),
         // Nothing to wait for from the requests: the webhook stops retrying at once rather than through the drain.
         app.get(ProjectionsService, { strict: false }).stopBackgroundWork(),
       ]);
       await app.close();
     } finally {
+      // What the service logged last (the verify summary at stop, access lines) before `stopped`, and before the end.
+      flushLogSync(app.get<Logger>(ROOT_LOGGER, { strict: false }));
+      settings.log.info({ msg: 'stopped', signal, durationMs: Math.round(performance.now() - started) });
       process.kill(process.pid, signal);
     }
   };
   for (const signal of signals) process.once(signal, (received) => void stop(received));
+}
+
+/** Connections open at the signal (requests in flight and idle keep-alive ones): counted by the server, not per request. */
+function openConnections(server: Server): Promise<number | undefined> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? undefined : count)));
 }

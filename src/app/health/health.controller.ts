@@ -13,6 +13,7 @@ import { ProjectionsService } from '../projections/projections.service.js';
 import { ClockWatchService } from '../clock/clock-watch.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
+import { ServiceStopping } from './service-stopping.js';
 import { StoreRecoveries } from './store-recoveries.js';
 
 @ApiTags('Health')
@@ -29,6 +30,7 @@ export class HealthController {
     @Inject(RATE_LIMIT_STORE) private readonly rateLimits: RateLimitStore,
     @Inject(ClockWatchService) private readonly clock: ClockWatchService,
     @Inject(StoreRecoveries) private readonly recoveries: StoreRecoveries,
+    @Inject(ServiceStopping) private readonly stopping: ServiceStopping,
   ) {}
 
   @Get()
@@ -45,10 +47,18 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready.' })
   @ApiServiceUnavailableResponse({
-    description: 'The event store is down, or a read model (the key table) is down or lags beyond the limits (the error body, plus details).',
+    description:
+      'The service is stopping (from SIGTERM or SIGINT on), the event store is down, or a read model (the key table) is down or lags beyond the limits (the error body, plus details).',
     type: ErrorResponse,
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
+    const stopping = this.stopping.state();
+    if (stopping) {
+      // From the signal on, whatever the stores say: the balancer is to stop routing here before the drain.
+      res.status(503);
+      const details = { stopping: { status: 'down', ...stopping } };
+      return { status: 'error', info: {}, details, ...errorBody(503, 'Not ready: stopping') };
+    }
     try {
       const [eventStore, readModel] = await Promise.all([checkDependency(() => this.store.ping()), checkDependency(() => this.readModels.ping())]);
       // A store back after an outage: the projections that failed on it retry now, and are reported once resumed.

@@ -72,3 +72,26 @@ function prettyStdout(): DestinationStream {
     messageFormat: '[{context}] {msg}',
   });
 }
+
+/**
+ * The entry point's own lines (`context: "Main"`: the start, `listening`, `stopping`, `stopped`), written
+ * synchronously: `stopped` comes just before the process ends by the signal it received, which waits for no
+ * write still under way. A handful of lines per run.
+ */
+export function createMainLogger(settings: LogSettings): Logger {
+  return createRootLogger(settings, wantsPrettyLogs(settings) ? undefined : pino.destination({ dest: 1, sync: true })).child({ context: 'Main' });
+}
+
+/**
+ * Writes now what the logger holds queued: its lines go to stdout asynchronously, and a process ended by a signal
+ * (a stop raises the one it received) loses what is pending. What pino itself does at a normal exit. A stream
+ * that cannot (pretty printing, a test's) has nothing queued or is not ours to flush.
+ */
+export function flushLogSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Not ready or already closed: nothing more can be written.
+  }
+}

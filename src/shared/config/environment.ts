@@ -128,6 +128,15 @@ export class Environment {
   @Max(60_000)
   USAGE_FLUSH_INTERVAL_MS = 100;
 
+  /**
+   * On SIGTERM or SIGINT, how long the service goes on accepting and serving while readiness answers 503, so a
+   * balancer stops routing to it before the drain (0: the drain starts at once).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  SHUTDOWN_DELAY_MS = 0;
+
   /** Service credential of the gateways that call POST /v1/keys/verify; unset disables the endpoint. */
   @IsOptional()
   @IsString()
