@@ -1,4 +1,4 @@
-/** The /v1 answers the dashboard reads, as README documents them. */
+/** The /v1 answers the dashboard reads, as docs/api.md documents them. */
 
 export interface RateLimit {
   requests: number;

@@ -120,7 +120,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     const started = performance.now();
     try {
       for (; written < batch.length; written += WRITE_CHUNK) {
-        // A usage record needs to survive this process being killed (the README's bound), not a power loss.
+        // A usage record needs to survive this process being killed (USAGE_FLUSH_INTERVAL_MS's bound, docs/configuration.md), not a power loss.
         await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)), { durability: 'process' });
         await new Promise((resolve) => setImmediate(resolve));
       }
