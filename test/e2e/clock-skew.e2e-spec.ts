@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { callInstance } from '../support/instance-call.js';
-import { countEvents, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { countEvents, createKeyWithCli, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { startTogether } from '../support/start-together.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -26,10 +24,8 @@ const readiness = async (instance: ServiceProcess) => (await (await fetch(`${ins
 
   beforeAll(async () => {
     const env = { DATA_DIR: dir.path, POLL_INTERVAL_MS: '50', AUTH_FAILURE_LIMIT: '10000' };
-    const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv(env) });
-    admin = JSON.parse(cli.stdout).key;
-    const due = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--expires-in', '1800', '--json'], { encoding: 'utf8', env: childEnv(env) });
-    dueAtStart = JSON.parse(due.stdout);
+    admin = createKeyWithCli(env.DATA_DIR, [], env).key;
+    dueAtStart = createKeyWithCli(env.DATA_DIR, ['--expires-in', '1800'], env);
     const ahead = { FAKETIME: `+${Number(runOffset![1]) + HOUR_S}s`, LD_PRELOAD: LIBFAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
     await startTogether([
       startServiceProcess(env).then((started) => (instances[0] = started)),

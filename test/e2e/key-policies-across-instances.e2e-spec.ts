@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { childEnv } from '../support/child-env.js';
 import { callInstance } from '../support/instance-call.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { createKeyWithCli, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { startTogether } from '../support/start-together.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -26,8 +24,7 @@ describe('Key policies with two service processes on one store', () => {
 
   beforeAll(async () => {
     const env = { DATA_DIR: dir.path, POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), AUTH_FAILURE_LIMIT: '10000' };
-    const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv(env) });
-    admin = JSON.parse(cli.stdout).key;
+    admin = createKeyWithCli(env.DATA_DIR, [], env).key;
     // Started at once, as instances on one new DATA_DIR are: their start-up writes to the shared files race.
     await startTogether([startServiceProcess(env).then((started) => (a = started)), startServiceProcess(env).then((started) => (b = started))]);
     await lagUntil(b, admin, 200, Date.now());

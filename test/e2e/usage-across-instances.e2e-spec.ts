@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { childEnv } from '../support/child-env.js';
 import { callInstance } from '../support/instance-call.js';
 import { eventually } from '../support/eventually.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { createKeyWithCli, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 async function stop(instance: ServiceProcess | undefined): Promise<void> {
@@ -26,8 +24,7 @@ describe('Usage counts with two service processes on one store', () => {
 
   it("an instance restarted while the other serves every use lists the same request counts as the log's", async () => {
     const env = { DATA_DIR: dir.path, AUTH_FAILURE_LIMIT: '10000' };
-    const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv(env) });
-    const admin = JSON.parse(cli.stdout).key as string;
+    const admin = createKeyWithCli(env.DATA_DIR, [], env).key;
     [a, b] = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
     const keys: { id: string; key: string }[] = [];
     for (let i = 0; i < 10; i++) {
