@@ -1,7 +1,6 @@
 import { callInstance } from '../support/instance-call.js';
-import { createKeyWithCli, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
-import { startTogether } from '../support/start-together.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import type { ServiceProcess } from '../support/service-process.js';
+import { twoInstancesOnOneStore } from '../support/two-instances.js';
 
 /**
  * Two instances on one DATA_DIR behind a round-robin balancer: an id one of them has just answered is at once an
@@ -9,22 +8,12 @@ import { makeTempDir } from '../support/temp-dir.js';
  * without catching up on a miss it would answer each of these 404.
  */
 describe('Key ids across two service processes on one store', () => {
-  const dir = makeTempDir('key-ids-across-instances');
+  const two = twoInstancesOnOneStore('key-ids-across-instances', { POLL_INTERVAL_MS: '10000', AUTH_FAILURE_LIMIT: '10000' });
   let a: ServiceProcess;
   let b: ServiceProcess;
   let admin: string;
-
-  beforeAll(async () => {
-    const env = { DATA_DIR: dir.path, POLL_INTERVAL_MS: '10000', AUTH_FAILURE_LIMIT: '10000' };
-    admin = createKeyWithCli(dir.path, [], env).key;
-    await startTogether([startServiceProcess(env).then((started) => (a = started)), startServiceProcess(env).then((started) => (b = started))]);
-  }, 60_000);
-  afterAll(async () => {
-    for (const instance of [a, b]) {
-      instance?.child.kill('SIGTERM');
-      await instance?.exited;
-    }
-    dir.remove();
+  beforeAll(() => {
+    ({ a, b, admin } = two);
   });
 
   /** A key created on A, answered by A: B has not read it yet. */

@@ -1,7 +1,6 @@
 import { callInstance } from '../support/instance-call.js';
-import { createKeyWithCli, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
-import { startTogether } from '../support/start-together.js';
-import { makeTempDir } from '../support/temp-dir.js';
+import type { ServiceProcess } from '../support/service-process.js';
+import { twoInstancesOnOneStore } from '../support/two-instances.js';
 
 const POLL_INTERVAL_MS = 50;
 /** The most an instance may trail the log here: its poll interval, plus a generous margin for a loaded machine. */
@@ -17,26 +16,16 @@ async function lagUntil(instance: ServiceProcess, key: string, status: number, s
 }
 
 describe('Key policies with two service processes on one store', () => {
-  const dir = makeTempDir('two-instances');
+  const two = twoInstancesOnOneStore('two-instances', { POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), AUTH_FAILURE_LIMIT: '10000' });
   let a: ServiceProcess;
   let b: ServiceProcess;
   let admin: string;
 
   beforeAll(async () => {
-    const env = { DATA_DIR: dir.path, POLL_INTERVAL_MS: String(POLL_INTERVAL_MS), AUTH_FAILURE_LIMIT: '10000' };
-    admin = createKeyWithCli(env.DATA_DIR, [], env).key;
-    // Started at once, as instances on one new DATA_DIR are: their start-up writes to the shared files race.
-    await startTogether([startServiceProcess(env).then((started) => (a = started)), startServiceProcess(env).then((started) => (b = started))]);
+    ({ a, b, admin } = two);
     await lagUntil(b, admin, 200, Date.now());
     await lagUntil(a, admin, 200, Date.now());
   }, 60_000);
-  afterAll(async () => {
-    for (const instance of [a, b]) {
-      instance?.child.kill('SIGTERM');
-      await instance?.exited;
-    }
-    dir.remove();
-  });
 
   const create = async (body: object = {}) => {
     const created = await callInstance(a, admin, 'POST', '/v1/api-keys', body);
