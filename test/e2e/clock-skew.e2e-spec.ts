@@ -44,8 +44,8 @@ const readiness = async (instance: ServiceProcess) => (await (await fetch(`${ins
   it('the skewed instance finds itself out of step and says so once; the two others agree', async () => {
     const [a, b, skewed] = instances;
     await eventually(async () => {
-      expect((await readiness(skewed!)).details.clock).toMatchObject({ status: 'up', standing: 'out_of_step', instances: 3, agreeing: 1 });
-      for (const correct of [a!, b!]) expect((await readiness(correct)).details.clock).toMatchObject({ standing: 'agrees', instances: 3, agreeing: 2 });
+      expect((await readiness(skewed!)).details.clock).toMatchObject({ status: 'down', standing: 'out_of_step', instances: 3, agreeing: 1, outvoted: true });
+      for (const correct of [a!, b!]) expect((await readiness(correct)).details.clock).toMatchObject({ status: 'up', standing: 'agrees', instances: 3, agreeing: 2, outvoted: false });
     }, 15_000, 200);
     const offset = (await readiness(skewed!)).details.clock.offset_ms as number;
     expect(Math.abs(offset - HOUR_S * 1000)).toBeLessThan(1000);
@@ -53,6 +53,23 @@ const readiness = async (instance: ServiceProcess) => (await (await fetch(`${ins
     expect(lines).toHaveLength(1);
     // Logged when it first found a clock it disagreed with: it may have seen one of the two others by then.
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', context: 'Clock', agreeing: 1, tolerance_ms: 2000 });
+    // Outvoted once both others are seen: one line more, and it leaves the balancer.
+    const outvoted = skewedOutput.join('').split('\n').filter((line) => line.includes('clock outvoted'));
+    expect(outvoted).toHaveLength(1);
+    expect(JSON.parse(outvoted[0]!)).toMatchObject({ level: 'error', context: 'Clock', instances: 3, agreeing: 1 });
+    expect((await fetch(`${skewed!.url}/health/ready`)).status).toBe(503);
+  }, 20_000);
+
+  it('the skewed instance takes no change dated by its clock (503; the others take it) but still revokes', async () => {
+    const [a, , skewed] = instances;
+    const refused = await callInstance(skewed!, admin, 'POST', '/v1/api-keys', { name: 'an hour ahead' });
+    expect([refused.status, refused.body.error?.type]).toEqual([503, 'service_unavailable_error']);
+    const created = await callInstance(a!, admin, 'POST', '/v1/api-keys', { name: 'on a correct clock' });
+    expect(created.status).toBe(201);
+    await eventually(async () => expect((await callInstance(skewed!, admin, 'GET', `/v1/api-keys/${created.body.id}`)).status).toBe(200), 5000, 50);
+    expect((await callInstance(skewed!, admin, 'POST', `/v1/api-keys/${created.body.id}/disable`)).status).toBe(503);
+    expect((await callInstance(skewed!, admin, 'DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(200);
+    expect(countEvents(dir.path, 'KeyDisabled')).toBe(0);
   }, 20_000);
 
   it('a key due in 30 minutes by the correct clocks is not expired early: no KeyExpired, active and accepted on the others', async () => {

@@ -75,13 +75,13 @@ describe.each(backends())('Key expiry (%s read model)', (backend) => {
     const expiry = Date.parse(key.expires_at);
     const clock = freezeClock(t, expiry);
     const watch = t.app.get(ClockWatchService);
-    const standing = jest.spyOn(watch, 'standing').mockReturnValue({ status: 'out_of_step', offsetMs: 3_600_000, instances: 3, agreeing: 1 });
+    const standing = jest.spyOn(watch, 'standing').mockReturnValue({ status: 'out_of_step', offsetMs: 3_600_000, instances: 3, agreeing: 1, outvoted: false });
     try {
       await t.app.get(KeyExpiryScheduler).runOnce();
       expect((await t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(key.id))).map((e) => e.type)).toEqual(['KeyCreated']);
       expect((await verify(key.key)).body).toEqual({ valid: false, code: 'EXPIRED' });
       const ready = await request(t.http).get('/health/ready').expect(200);
-      expect(ready.body.details.clock).toEqual({ status: 'up', standing: 'out_of_step', offset_ms: 3_600_000, instances: 3, agreeing: 1, tolerance_ms: 2000 });
+      expect(ready.body.details.clock).toEqual({ status: 'up', standing: 'out_of_step', offset_ms: 3_600_000, instances: 3, agreeing: 1, outvoted: false, tolerance_ms: 2000 });
       // Once it agrees again, it records the expiry as due.
       standing.mockRestore();
       await t.app.get(KeyExpiryScheduler).runOnce();

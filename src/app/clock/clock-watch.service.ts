@@ -113,5 +113,15 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
     } else if (next.status !== 'out_of_step' && before.status === 'out_of_step') {
       this.logger.log({ msg: 'clock agrees again: this instance records key expiries again', offset_ms: next.offsetMs, instances: next.instances });
     }
+    if (next.outvoted && !before.outvoted) {
+      this.logger.error({
+        msg: "clock outvoted: most instances' clocks agree with each other and not with this one; it refuses changes to keys (503) and is not ready until its clock is fixed",
+        offset_ms: next.offsetMs,
+        instances: next.instances,
+        agreeing: next.agreeing,
+      });
+    } else if (!next.outvoted && before.outvoted) {
+      this.logger.log({ msg: 'clock no longer outvoted: this instance takes changes to keys and is ready again', offset_ms: next.offsetMs, instances: next.instances });
+    }
   }
 }

@@ -48,7 +48,7 @@ export class HealthController {
   @ApiOkResponse({ description: 'Ready.' })
   @ApiServiceUnavailableResponse({
     description:
-      'The service is stopping (from SIGTERM or SIGINT on), the event store is down, or a read model (the key table) is down or lags beyond the limits (the error body, plus details).',
+      "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
     type: ErrorResponse,
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
@@ -104,13 +104,16 @@ export class HealthController {
   }
 
   /**
-   * Always up. An instance whose clock is out of step records no expiry (the others do), and what it decides by its
-   * clock alone (verify refusing a key) is not recorded; it says so here, in the log and in the gauges. Unready would
-   * be worse: two instances that disagree cannot tell which clock is off, and would both leave the balancer.
+   * Up while this clock agrees, is alone or merely out of step: an instance out of step records no expiry (the others
+   * do) and says so here, in the log and in the gauges; two instances that disagree cannot tell which clock is off,
+   * and taking both out of the balancer would be an outage. Down when outvoted (a strict majority of the instances
+   * agree with each other and not with this one): there is no doubt which clock is off, and the others serve.
    */
   private clockIndicator() {
-    const { status, offsetMs, instances, agreeing } = this.clock.standing();
-    return this.indicators.check('clock').up({ standing: status, offset_ms: offsetMs, instances, agreeing, tolerance_ms: this.clock.tolerance });
+    const { status, offsetMs, instances, agreeing, outvoted } = this.clock.standing();
+    const details = { standing: status, offset_ms: offsetMs, instances, agreeing, outvoted, tolerance_ms: this.clock.tolerance };
+    const indicator = this.indicators.check('clock');
+    return outvoted ? indicator.down(details) : indicator.up(details);
   }
 
   private async projectionsIndicator() {

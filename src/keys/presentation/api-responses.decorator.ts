@@ -13,7 +13,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: 'Request body is not UTF-8 JSON, or its Content-Encoding is not identity, gzip or deflate.',
   429: 'Rate limit of the key exceeded, or too many failed authentications from this address (see Retry-After).',
   500: 'Internal error.',
-  503: 'A store is unavailable or the change is not yet visible.',
+  503: "A store is unavailable or the change is not yet visible; or, for a change, this instance's clock is out of step with most instances' (another instance can take it).",
 };
 
 const CURRENT_ETAG = { ETag: { description: "The key's current version, to retry the change from.", schema: { type: 'string' } } };

@@ -1,4 +1,4 @@
-import { MEASURING, mayDecideByClock, standingAmongPeers, standingSinceStart } from './clock-standing.js';
+import { MEASURING, mayDateChanges, mayDecideByClock, standingAmongPeers, standingSinceStart } from './clock-standing.js';
 
 const HOUR = 3_600_000;
 const TOLERANCE = 2000;
@@ -6,17 +6,20 @@ const TOLERANCE = 2000;
 describe('standingAmongPeers', () => {
   it('is unmeasured alone, and then leaves time-based decisions to this instance', () => {
     const alone = standingAmongPeers([], TOLERANCE);
-    expect(alone).toEqual({ status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1 });
+    expect(alone).toEqual({ status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1, outvoted: false });
     expect(mayDecideByClock(alone)).toBe(true);
+    expect(mayDateChanges(alone)).toBe(true);
   });
 
   it("the auditor's three instances: the one an hour ahead is out of step, the two others agree", () => {
     const skewed = standingAmongPeers([-HOUR, -HOUR + 40], TOLERANCE);
-    expect(skewed).toEqual({ status: 'out_of_step', offsetMs: HOUR - 20, instances: 3, agreeing: 1 });
+    expect(skewed).toEqual({ status: 'out_of_step', offsetMs: HOUR - 20, instances: 3, agreeing: 1, outvoted: true });
     expect(mayDecideByClock(skewed)).toBe(false);
+    expect(mayDateChanges(skewed)).toBe(false);
     const correct = standingAmongPeers([-40, HOUR - 40], TOLERANCE);
-    expect(correct).toEqual({ status: 'agrees', offsetMs: -(HOUR - 80) / 2, instances: 3, agreeing: 2 });
+    expect(correct).toEqual({ status: 'agrees', offsetMs: -(HOUR - 80) / 2, instances: 3, agreeing: 2, outvoted: false });
     expect(mayDecideByClock(correct)).toBe(true);
+    expect(mayDateChanges(correct)).toBe(true);
   });
 
   it('a clock behind by more than the tolerance is out of step too', () => {
@@ -28,9 +31,26 @@ describe('standingAmongPeers', () => {
     expect(standingAmongPeers([TOLERANCE + 1], TOLERANCE)).toMatchObject({ status: 'out_of_step' });
   });
 
-  it('two instances that disagree are both out of step: neither can tell which clock is off', () => {
-    expect(standingAmongPeers([HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: -HOUR, instances: 2, agreeing: 1 });
-    expect(standingAmongPeers([-HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: HOUR, instances: 2, agreeing: 1 });
+  it('two instances that disagree are both out of step, and neither is outvoted: neither can tell which clock is off', () => {
+    expect(standingAmongPeers([HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: -HOUR, instances: 2, agreeing: 1, outvoted: false });
+    expect(standingAmongPeers([-HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', offsetMs: HOUR, instances: 2, agreeing: 1, outvoted: false });
+  });
+
+  it('is outvoted only when a strict majority of the instances agree with each other and not with it', () => {
+    // Three clocks each far from the others: no majority, so nobody is sure which is off.
+    expect(standingAmongPeers([HOUR, -HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', outvoted: false });
+    // Four instances, the two others agreeing: half is no majority.
+    expect(standingAmongPeers([HOUR, HOUR + 100, -HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', outvoted: false });
+    // Three of four agree with each other (across the tolerance, not just with the first), this one with none.
+    expect(standingAmongPeers([-5000, -5000 + TOLERANCE, -5000 + TOLERANCE / 2], TOLERANCE)).toMatchObject({ status: 'out_of_step', outvoted: true });
+    // Spread wider than the tolerance, the three others do not all agree: no majority group.
+    expect(standingAmongPeers([-9000, -9000 + TOLERANCE + 1, HOUR], TOLERANCE)).toMatchObject({ outvoted: false });
+    // Two of five an hour behind the three others: both outvoted.
+    expect(standingAmongPeers([300, HOUR, HOUR, HOUR], TOLERANCE)).toMatchObject({ status: 'out_of_step', agreeing: 2, outvoted: true });
+    // One of the majority, seeing the two behind: agrees, not outvoted.
+    expect(standingAmongPeers([0, 0, -HOUR, -HOUR + 300], TOLERANCE)).toMatchObject({ status: 'agrees', outvoted: false });
+    // A clock between two groups agreeing with some of the majority is not outvoted by it.
+    expect(standingAmongPeers([-1500, 1500, 1500 + TOLERANCE], TOLERANCE)).toMatchObject({ outvoted: false });
   });
 
   it('needs a strict majority: two of four is not one', () => {

@@ -16,6 +16,12 @@ export interface ClockStanding {
   instances: number;
   /** Of them, those whose clock reads within the tolerance of this one, this one included. */
   agreeing: number;
+  /**
+   * A strict majority of the instances read within the tolerance of each other and beyond it from this clock: unlike
+   * a tie, there is no doubt which clock is off. Such an instance takes no change dated by its clock and leaves the
+   * balancer (readiness) until its clock is fixed.
+   */
+  outvoted: boolean;
 }
 
 export const CLOCK_WATCH = Symbol('CLOCK_WATCH');
@@ -25,8 +31,8 @@ export interface ClockWatch {
   standing(): ClockStanding;
 }
 
-export const ALONE: ClockStanding = { status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1 };
-export const MEASURING: ClockStanding = { status: 'measuring', offsetMs: null, instances: 1, agreeing: 1 };
+export const ALONE: ClockStanding = { status: 'unmeasured', offsetMs: null, instances: 1, agreeing: 1, outvoted: false };
+export const MEASURING: ClockStanding = { status: 'measuring', offsetMs: null, instances: 1, agreeing: 1, outvoted: false };
 
 /** Where nothing measures the clock (the CLI, a test module): nothing is held back. */
 export const UNWATCHED_CLOCK: ClockWatch = { standing: () => ALONE };
@@ -40,7 +46,20 @@ export function standingAmongPeers(peerOffsetsMs: readonly number[], toleranceMs
   const instances = peerOffsetsMs.length + 1;
   const agreeing = 1 + peerOffsetsMs.filter((offset) => Math.abs(offset) <= toleranceMs).length;
   const offsetMs = -median(peerOffsetsMs);
-  return { status: 2 * agreeing > instances ? 'agrees' : 'out_of_step', offsetMs: Math.round(offsetMs), instances, agreeing };
+  const disagreeing = peerOffsetsMs.filter((offset) => Math.abs(offset) > toleranceMs);
+  const outvoted = 2 * largestAgreeingGroup(disagreeing, toleranceMs) > instances;
+  return { status: 2 * agreeing > instances ? 'agrees' : 'out_of_step', offsetMs: Math.round(offsetMs), instances, agreeing, outvoted };
+}
+
+/** The most clocks that all read within `toleranceMs` of each other: the widest run of sorted offsets that span it. */
+function largestAgreeingGroup(offsetsMs: readonly number[], toleranceMs: number): number {
+  const sorted = [...offsetsMs].sort((a, b) => a - b);
+  let largest = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! > toleranceMs) first++;
+    largest = Math.max(largest, last - first + 1);
+  }
+  return largest;
 }
 
 /**
@@ -52,6 +71,11 @@ export function standingAmongPeers(peerOffsetsMs: readonly number[], toleranceMs
 export function standingSinceStart(watch: { watchedMs: number; windowMs: number; othersSeen: boolean; peerOffsetsMs: readonly number[] }, toleranceMs: number): ClockStanding {
   if (watch.othersSeen && watch.watchedMs < watch.windowMs) return MEASURING;
   return standingAmongPeers(watch.peerOffsetsMs, toleranceMs);
+}
+
+/** Whether this instance may take a change dated by its clock (create, restrict, roll, disable, enable a key). */
+export function mayDateChanges(standing: ClockStanding): boolean {
+  return !standing.outvoted;
 }
 
 /** Whether this instance may write a decision dated by its own clock that nobody can undo (a key's expiry). */

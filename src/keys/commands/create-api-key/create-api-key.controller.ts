@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { DatedByThisClock } from '../clock-in-step.guard.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -34,6 +35,7 @@ export class CreateApiKeyController {
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
   @AuthenticatedRoute(400, 429)
+  @DatedByThisClock()
   async create(
     @Body() body: CreateApiKeyRequest,
     @CurrentPrincipal() principal: Principal,

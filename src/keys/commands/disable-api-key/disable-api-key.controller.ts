@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Param, Post, Req, Res, Inject } from '@nestjs/common';
+import { DatedByThisClock } from '../clock-in-step.guard.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -36,6 +37,7 @@ export class DisableApiKeyController {
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } } } })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
+  @DatedByThisClock()
   async disable(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, Inject } from '@nestjs/common';
+import { DatedByThisClock } from '../clock-in-step.guard.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -39,6 +40,7 @@ export class RollApiKeyController {
   @ApiCreatedResponse({ type: RolledApiKeyResponse })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
+  @DatedByThisClock()
   async roll(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Body() body: RollApiKeyRequest,

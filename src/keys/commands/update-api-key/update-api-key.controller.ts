@@ -1,4 +1,5 @@
 import { Body, Controller, Param, Patch, Req, Res, Inject } from '@nestjs/common';
+import { DatedByThisClock } from '../clock-in-step.guard.js';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -37,6 +38,7 @@ export class UpdateApiKeyController {
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 409, 412, 429)
+  @DatedByThisClock()
   async update(
     @Param('api_key_id', keyIdPipe) keyId: string,
     @Body() body: UpdateApiKeyRequest,
