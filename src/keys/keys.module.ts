@@ -14,6 +14,7 @@ import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
 import { IdleRetirement } from './authentication/idle-retirement.js';
 import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
 import { KeyTable } from './authentication/key-table.js';
+import { KeyTableCaughtUpOnMiss } from './authentication/key-table-caught-up-on-miss.js';
 import { CreateApiKeyController } from './commands/create-api-key/create-api-key.controller.js';
 import { RevokeApiKeyController } from './commands/revoke-api-key/revoke-api-key.controller.js';
 import { DisableApiKeyController } from './commands/disable-api-key/disable-api-key.controller.js';
@@ -80,6 +81,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     GetKeyUsageSummaryHandler,
     GetApiKeyHistoryHandler,
     ApiKeyVerifier,
+    KeyTableCaughtUpOnMiss,
     ApiKeyAuthenticator,
     AuthFailureLimiter,
     IdleRetirement,

@@ -7,6 +7,8 @@ export interface TwoInstances {
   b: ServiceProcess;
   /** A `*` key of account acme, made with the CLI before either started. */
   admin: string;
+  /** What both were started with, DATA_DIR included: for the CLI and direct reads of the log. */
+  settings: Record<string, string>;
 }
 
 /**
@@ -19,6 +21,7 @@ export function twoInstancesOnOneStore(name: string, env: Record<string, string>
   const instances = {} as TwoInstances;
   beforeAll(async () => {
     const settings = { ...env, DATA_DIR: dir.path };
+    instances.settings = settings;
     instances.admin = createKeyWithCli(dir.path, [], settings).key;
     await startTogether([
       startServiceProcess(settings).then((started) => (instances.a = started)),

@@ -191,10 +191,9 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all(affected.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
   }
 
-  override async inForce(position: number | null): Promise<void> {
+  override async inForce(position: number | null, timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS): Promise<void> {
     if (position === null) return;
     const enforcing = this.watched.filter(({ declaration }) => declaration.enforcesAccess);
-    const timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS;
     await Promise.all(enforcing.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
   }
 

@@ -8,6 +8,7 @@ import { ApiKeyVerifier } from './api-key-verifier.js';
 import { AuthenticationMetrics } from './authentication-metrics.js';
 import type { IdleRetirement } from './idle-retirement.js';
 import { KeyTable } from './key-table.js';
+import type { KeyTableCaughtUpOnMiss } from './key-table-caught-up-on-miss.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const context = { requestId: 'req_1', ip: '203.0.113.9', userAgent: 'sdk/1', method: 'POST', path: '/v1/parses' };
@@ -29,6 +30,7 @@ async function verifierWith(overrides: Parameters<typeof makeView>[0]) {
     new AuthenticationMetrics(),
     { now: () => NOW },
     idle as unknown as IdleRetirement,
+    { lookupAfterCatchingUp: async () => null } as unknown as KeyTableCaughtUpOnMiss,
   );
   return { secret, keyId: view.id, verifier, uses, failures, keptAlive };
 }

@@ -13,6 +13,7 @@ import { hashApiKey, isWellFormedApiKey } from '../domain/api-key-secret.js';
 import { missingPermissions } from '../domain/permissions.js';
 import { IdleRetirement } from './idle-retirement.js';
 import { KeyTable, type KnownKey } from './key-table.js';
+import { KeyTableCaughtUpOnMiss } from './key-table-caught-up-on-miss.js';
 
 /** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
 export interface UseContext extends RequestDetails {
@@ -44,8 +45,9 @@ const NO_PERMISSIONS: readonly string[] = [];
 /**
  * The hot path shared by the /v1 routes and the verify endpoint: checksum, hash, in-memory lookup, the key's
  * state (revoked, expired at its instant even before its KeyExpired event, disabled), its address restriction
- * and permissions, the key's rate limit, and a buffered usage record. No store call; one Redis round trip
- * for the rate limit when limits are shared (REDIS_URL), none otherwise.
+ * and permissions, the key's rate limit, and a buffered usage record. No store call for a known key (an unknown
+ * one reads the log's head first: KeyTableCaughtUpOnMiss); one Redis round trip for the rate limit when limits
+ * are shared (REDIS_URL), none otherwise.
  */
 @Injectable()
 export class ApiKeyVerifier {
@@ -59,6 +61,7 @@ export class ApiKeyVerifier {
     @Inject(AuthenticationMetrics) metrics: AuthenticationMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(IdleRetirement) private readonly idle: IdleRetirement,
+    @Inject(KeyTableCaughtUpOnMiss) private readonly caughtUp: KeyTableCaughtUpOnMiss,
   ) {
     this.failures = Object.fromEntries(
       AUTHENTICATION_FAILURE_REASONS.map((reason) => [reason, metrics.failures.series({ reason })]),
@@ -99,7 +102,8 @@ export class ApiKeyVerifier {
 
   private async check(presented: string, context: UseContext, required: readonly string[]): Promise<Verification> {
     if (!isWellFormedApiKey(presented)) return { valid: false, code: 'MALFORMED' };
-    const key = this.keys.lookup(hashApiKey(presented));
+    const hash = hashApiKey(presented);
+    const key = this.keys.lookup(hash) ?? (await this.caughtUp.lookupAfterCatchingUp(hash));
     if (!key) return { valid: false, code: 'NOT_FOUND' };
     if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
     const now = this.clock.now();

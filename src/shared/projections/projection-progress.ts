@@ -11,7 +11,8 @@ export abstract class ProjectionProgress {
 
   /**
    * Resolves once the projections that authentication answers from have seen the log up to `position`: a
-   * revocation there is in force on this instance, even while a read model lags or its store is down.
+   * revocation there is in force on this instance, even while a read model lags or its store is down. Waits at
+   * most `timeoutMs` (default READ_YOUR_WRITES_TIMEOUT_MS), then fails with ServiceUnavailable.
    */
-  abstract inForce(position: number | null): Promise<void>;
+  abstract inForce(position: number | null, timeoutMs?: number): Promise<void>;
 }
