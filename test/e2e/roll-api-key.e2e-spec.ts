@@ -87,6 +87,16 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     expect((await stream(old.id))[2].data).toMatchObject({ reason: 'grace_ended' });
   });
 
+  it('rolls a disabled key (disable the leaked key, roll it for a replacement): the successor works, the old key stays refused', async () => {
+    const old = await createKey(t, admin, { permissions: ['parses:read', 'keys:read'] });
+    await request(t.http).post(`/v1/api-keys/${old.id}/disable`).set(bearer(admin)).expect(200);
+    const res = await roll(old.id, { grace_seconds: 3600 }).expect(201);
+    expect(res.body).toMatchObject({ status: 'active', disabled: false, permissions: ['keys:read', 'parses:read'] });
+    expect(res.body.rolled).toMatchObject({ status: 'disabled', disabled: true });
+    await expectRefusedLikeRevoked(t, old.key);
+    await request(t.http).get('/v1/api-keys').set(bearer(res.body.key)).expect(200);
+  });
+
   it('refuses the old key from the grace end instant on, and the scheduler records the expiry dated then', async () => {
     const old = await createKey(t, admin);
     const res = await roll(old.id, { grace_seconds: 60 }).expect(201);
