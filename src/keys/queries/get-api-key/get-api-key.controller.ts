@@ -14,6 +14,9 @@ import { GetApiKeyQuery } from './get-api-key.query.js';
 import { parseRfc3339 } from '../../../shared/domain/rfc3339.js';
 import { etagOf } from '../../commands/if-match.js';
 
+/** How long an as_of may replay a key's usage before it answers 503: past as_of on a key with millions of uses. */
+const AS_OF_REPLAY_BUDGET_MS = 5000;
+
 @ApiTags('API keys')
 @Controller('v1/api-keys')
 export class GetApiKeyController {
@@ -41,7 +44,7 @@ export class GetApiKeyController {
     // GET is answered in full: express would answer 304 to a matching If-None-Match, stale counts and all.
     delete req.headers['if-none-match'];
     const asOf = query.as_of ? parseRfc3339(query.as_of) : null;
-    const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true));
+    const { view, usage, sinceRoll } = await this.queryBus.execute(new GetApiKeyQuery(principal.accountId, keyId, asOf, true, AS_OF_REPLAY_BUDGET_MS));
     res.setHeader('ETag', etagOf(view.revision));
     return presentApiKeyDetail(view, usage, asOf ?? new Date(this.clock.now()), sinceRoll ?? null);
   }

@@ -17,14 +17,17 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
   ) {}
 
   async execute(query: GetApiKeyQuery): Promise<ApiKeyWithUsage> {
-    const found = query.asOf ? await replayKeyAsOf(this.store, query.accountId, query.keyId, query.asOf) : await this.current(query);
+    const deadline = query.asOf === null || query.replayBudgetMs === null ? undefined : performance.now() + query.replayBudgetMs;
+    const found = query.asOf
+      ? await replayKeyAsOf(this.store, query.accountId, query.keyId, query.asOf, { usageViews: this.usage, deadline })
+      : await this.current(query);
     // Another account's key, or one that did not exist yet, answers exactly like a key that does not exist.
     if (!found || found.view.accountId !== query.accountId) {
       throw new KeyNotFound(query.keyId);
     }
     const rotation = found.view.rotation;
     if (rotation === null || !query.withTrafficSinceRoll) return found;
-    return { ...found, sinceRoll: await trafficSinceRoll(this.store, query.keyId, rotation.rolledAt, query.asOf ?? new Date(8.64e15)) };
+    return { ...found, sinceRoll: await trafficSinceRoll(this.store, query.keyId, rotation.rolledAt, query.asOf, deadline) };
   }
 
   private async current(query: GetApiKeyQuery): Promise<ApiKeyWithUsage | null> {

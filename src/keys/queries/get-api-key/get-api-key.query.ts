@@ -18,6 +18,11 @@ export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
     readonly asOf: Date | null = null,
     /** Read a rolled key's uses since the roll too (GET /v1/api-keys/{id} shows them; lists and changes do not). */
     readonly withTrafficSinceRoll = false,
+    /**
+     * With asOf: how long the replay may read the log before it answers 503 (null: as long as it takes, for the CLI, whose
+     * process serves no one else). The request thread serves every other request meanwhile.
+     */
+    readonly replayBudgetMs: number | null = null,
   ) {
     super();
   }

@@ -1,24 +1,22 @@
 import { canonicalAddress } from '../../../shared/domain/client-address.js';
 import type { EventStore } from '../../../shared/event-store/event-store.port.js';
-import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import type { TrafficSinceRoll } from '../../presentation/present-api-key.js';
+import { keyUsagePages } from './key-usage-pages.js';
 
-const USAGE_PAGE = 5000;
 const MAX_ADDRESSES = 20;
 
 /**
- * Who still uses a rolled key: its uses made since the roll (up to `until`), their last time and the
+ * Who still uses a rolled key: its uses made since the roll (up to `until`, else all), their last time and the
  * addresses they came from, most recent first. Read from the key's usage stream, only for a rolled key, whose
- * use after the roll is expected to dwindle: the read costs one pass over the stream.
+ * use after the roll is expected to dwindle: the read costs one pass over the stream (up to `until`'s uses).
  */
-export async function trafficSinceRoll(store: EventStore, keyId: string, rolledAt: string, until: Date): Promise<TrafficSinceRoll> {
+export async function trafficSinceRoll(store: EventStore, keyId: string, rolledAt: string, until: Date | null, deadline?: number): Promise<TrafficSinceRoll> {
   const from = Date.parse(rolledAt);
-  const to = until.getTime();
+  const to = until?.getTime() ?? Infinity;
   let uses = 0;
   let lastUsedAt: string | null = null;
   const lastSeen = new Map<string, number>();
-  for (let revision = 0; ; revision += USAGE_PAGE) {
-    const page = await store.readStream(keyUsageStreamId(keyId), { fromRevision: revision, maxCount: USAGE_PAGE });
+  for await (const page of keyUsagePages(store, keyId, { until: to, deadline })) {
     for (const event of page) {
       const usedAt = String(event.data.usedAt);
       const at = Date.parse(usedAt);
@@ -32,7 +30,6 @@ export async function trafficSinceRoll(store: EventStore, keyId: string, rolledA
         lastSeen.set(address, Math.max(at, lastSeen.get(address) ?? 0));
       }
     }
-    if (page.length < USAGE_PAGE) break;
   }
   const addresses = [...lastSeen.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_ADDRESSES).map(([ip]) => ip);
   return { uses, lastUsedAt, addresses };
