@@ -63,7 +63,7 @@ export class ApiKeyAuthenticator {
       // Retry-After is already set, with the RateLimit fields, by setRateLimitHeaders.
       throw new RateLimited(`Rate limit of ${verification.rate.limit} requests exceeded for this key.`);
     }
-    const { keyId, accountId, permissions, allowedIps } = verification.key;
-    return { keyId, accountId, permissions, allowedIps };
+    const { keyId, accountId, permissions, allowedIps, endsAt, rateLimit } = verification.key;
+    return { keyId, accountId, permissions, allowedIps, endsAt, rateLimit };
   }
 }

@@ -44,6 +44,7 @@ async function randomLog(seed: number): Promise<{ events: RecordedEvent[]; keys:
             prefix: `sk_${String(keys.size).padStart(8, '0')}`,
             secretHash: keyId.replaceAll('-', '').padEnd(64, '0'),
             rateLimit: { requests: 100, perSeconds: 60 },
+            defaultRateLimit: { requests: 1000, perSeconds: 60 },
             permissions: null,
             allowedIps: next() < 0.3 ? ['203.0.113.0/24'] : null,
             expiresAt: next() < 0.3 ? at(step * 10 + pick([20, 2000])) : null,

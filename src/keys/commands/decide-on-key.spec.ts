@@ -24,6 +24,7 @@ const lifecycle: ApiKeyCommand[] = [
     prefix: 'sk_test1234',
     secretHash: 'a'.repeat(64),
     rateLimit: { requests: 100, perSeconds: 60 },
+    defaultRateLimit: { requests: 1000, perSeconds: 60 },
     permissions: null,
     allowedIps: null,
     expiresAt: null,

@@ -20,7 +20,9 @@ const keyId = '550e8400-e29b-41d4-a716-446655440000';
 const successorKeyId = '550e8400-e29b-41d4-a716-446655440001';
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';
-const admin: Actor = { keyId: 'k_admin', permissions: ['*'], allowedIps: [] };
+/** An acting key without end and with the widest limit: bounded by nothing but its permissions and addresses. */
+const unbounded = { endsAt: null, rateLimit: { requests: 1_000_000, perSeconds: 1 } };
+const admin: Actor = { keyId: 'k_admin', permissions: ['*'], allowedIps: [], ...unbounded };
 const created: KeyCreated = {
   type: 'KeyCreated',
   schemaVersion: 2,
@@ -55,6 +57,7 @@ const create: CreateApiKey = {
   prefix: 'sk_abcdefghi',
   secretHash: 'a'.repeat(64),
   rateLimit: { requests: 100, perSeconds: 60 },
+  defaultRateLimit: { requests: 1000, perSeconds: 60 },
   actor: admin,
   now: T0,
   permissions: null,
@@ -175,7 +178,7 @@ describe('API key decider', () => {
     });
 
     it('refuses to widen permissions beyond the acting key, naming what it lacks; inherits them when none are asked', () => {
-      const reader: Actor = { keyId: 'k_r', permissions: ['keys:read', 'keys:write'], allowedIps: [] };
+      const reader: Actor = { keyId: 'k_r', permissions: ['keys:read', 'keys:write'], allowedIps: [], ...unbounded };
       given([])
         .when({ ...create, actor: reader, permissions: ['keys:read', 'parses:write'] })
         .thenThrows(EscalationRefused, (error) => error.message === 'This key may not grant permissions it does not hold: parses:write.');
@@ -205,7 +208,7 @@ describe('API key decider', () => {
     });
 
     it('keeps a restricted key from granting use from anywhere else; inherits its restriction when none is asked', () => {
-      const restricted: Actor = { keyId: 'k_r', permissions: ['*'], allowedIps: ['203.0.113.0/24'] };
+      const restricted: Actor = { keyId: 'k_r', permissions: ['*'], allowedIps: ['203.0.113.0/24'], ...unbounded };
       given([]).when({ ...create, actor: restricted, allowedIps: [] }).thenThrows(EscalationRefused);
       given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.0.0/16'] }).thenThrows(EscalationRefused);
       given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.113.128/25'] }).then([createdWith({ actingKeyId: 'k_r', allowedIps: ['203.0.113.128/25'] })]);
@@ -214,6 +217,78 @@ describe('API key decider', () => {
 
     it('lets the operator (no acting key) create any key', () => {
       given([]).when({ ...create, actor: null, permissions: ['parses:read'] }).then([createdWith({ actingKeyId: null, permissions: ['parses:read'] })]);
+      given([]).when({ ...create, actor: null, rateLimit: { requests: 1_000_000, perSeconds: 1 } }).then([createdWith({ actingKeyId: null, rateLimit: { requests: 1_000_000, perSeconds: 1 } })]);
+      given([]).when({ ...create, actor: null, rateLimit: null }).then([createdWith({ actingKeyId: null, rateLimit: { requests: 1000, perSeconds: 60 } })]);
+    });
+
+    describe('no end later than the acting key', () => {
+      const hourKey: Actor = { ...admin, keyId: 'k_h', endsAt: plus(T0, 3600) };
+      const BEYOND = `This key may not grant use beyond its own expires_at (${plus(T0, 3600)}).`;
+
+      it('refuses an expiry later than the acting key ends', () => {
+        given([]).when({ ...create, actor: hourKey, expiresAt: plus(T0, 3601) }).thenThrows(EscalationRefused, (error) => error.message === BEYOND);
+        given([]).when({ ...create, actor: hourKey, expiresAt: '2099-01-01T00:00:00Z' }).thenThrows(EscalationRefused, (error) => error.message === BEYOND);
+      });
+
+      it('keeps an expiry at or before the acting key ends', () => {
+        given([]).when({ ...create, actor: hourKey, expiresAt: plus(T0, 3600) }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 3600) })]);
+        given([]).when({ ...create, actor: hourKey, expiresAt: plus(T0, 60) }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 60) })]);
+      });
+
+      it("gives a key created without an expiry the acting key's end, or the maximum lifetime when sooner", () => {
+        given([]).when({ ...create, actor: hourKey }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 3600) })]);
+        given([]).when({ ...create, actor: hourKey, maxLifetimeSeconds: 7200 }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 3600) })]);
+        given([]).when({ ...create, actor: hourKey, maxLifetimeSeconds: 1800 }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 1800) })]);
+        // A roll's grace end is an end like any other.
+        given([]).when({ ...create, actor: { ...hourKey, endsAt: plus(T0, 300) } }).then([createdWith({ actingKeyId: 'k_h', expiresAt: plus(T0, 300) })]);
+      });
+
+      it('grants no time at all once the acting key has ended (a request that raced its end)', () => {
+        given([]).when({ ...create, actor: { ...hourKey, endsAt: T0 } }).thenThrows(EscalationRefused);
+      });
+
+      it('leaves a key made by a key without end, or by the operator, without one', () => {
+        given([]).when(create).then([created]);
+        given([]).when({ ...create, actor: null }).then([createdWith({ actingKeyId: null })]);
+      });
+    });
+
+    describe('no rate limit above the acting key', () => {
+      const tenAMinute: Actor = { ...admin, keyId: 'k_10', rateLimit: { requests: 10, perSeconds: 60 } };
+      const ABOVE = 'This key may not grant a rate_limit above its own (10 requests per 60 seconds).';
+      const limited = (rateLimit: { requests: number; perSeconds: number }) => createdWith({ actingKeyId: 'k_10', rateLimit });
+
+      it('refuses a larger burst or a higher rate, each alone', () => {
+        for (const rateLimit of [
+          { requests: 1_000_000, perSeconds: 1 },
+          { requests: 11, perSeconds: 60 },
+          { requests: 10, perSeconds: 59 },
+          // The same rate, ten minutes' worth at once.
+          { requests: 100, perSeconds: 600 },
+          { requests: 1, perSeconds: 5 },
+        ]) {
+          given([]).when({ ...create, actor: tenAMinute, rateLimit }).thenThrows(EscalationRefused, (error) => error.message === ABOVE);
+        }
+      });
+
+      it('keeps a limit no larger in burst and no higher in rate', () => {
+        for (const rateLimit of [
+          { requests: 10, perSeconds: 60 },
+          { requests: 5, perSeconds: 30 },
+          { requests: 1, perSeconds: 6 },
+          { requests: 10, perSeconds: 86_400 },
+        ]) {
+          given([]).when({ ...create, actor: tenAMinute, rateLimit }).then([limited(rateLimit)]);
+        }
+      });
+
+      it("gives a key created without a limit the default, or the acting key's own when the default is not within it", () => {
+        given([]).when({ ...create, actor: tenAMinute, rateLimit: null }).then([limited({ requests: 10, perSeconds: 60 })]);
+        // A smaller burst at a higher rate than the default's: the default's burst is not within it.
+        const burstOf100: Actor = { ...tenAMinute, rateLimit: { requests: 100, perSeconds: 1 } };
+        given([]).when({ ...create, actor: burstOf100, rateLimit: null }).then([limited({ requests: 100, perSeconds: 1 })]);
+        given([]).when({ ...create, rateLimit: null }).then([createdWith({ rateLimit: { requests: 1000, perSeconds: 60 } })]);
+      });
     });
 
     it('keeps an expiry in the future and within the maximum lifetime, and applies the maximum to keys created without one', () => {
@@ -282,6 +357,12 @@ describe('API key decider', () => {
       }
     });
 
+    it('lets any key that may write enable a key wider than itself: enabling gives back what was granted, and the actor receives nothing', () => {
+      const narrow: Actor = { keyId: 'k_n', permissions: ['keys:write'], allowedIps: ['127.0.0.0/8'], endsAt: plus(T1, 60), rateLimit: { requests: 1, perSeconds: 60 } };
+      const wide = createdWith({ rateLimit: { requests: 1_000_000, perSeconds: 1 } });
+      given([wide, disabled]).when({ ...enable, actor: narrow }).then([{ ...enabled, data: { ...enabled.data, actingKeyId: 'k_n' } }]);
+    });
+
     it("answers not found for another account's key", () => {
       given([created]).when({ ...disable, accountId: 'globex' }).thenThrows(KeyNotFound);
       given([created, disabled]).when({ ...enable, accountId: 'globex' }).thenThrows(KeyNotFound);
@@ -305,7 +386,7 @@ describe('API key decider', () => {
     });
 
     it('refuses a widening the acting key does not hold, and a restricted key lifting its own restriction', () => {
-      const narrow: Actor = { keyId, permissions: ['keys:read', 'keys:write'], allowedIps: ['203.0.113.0/24'] };
+      const narrow: Actor = { keyId, permissions: ['keys:read', 'keys:write'], allowedIps: ['203.0.113.0/24'], ...unbounded };
       const own = createdWith({ permissions: ['keys:read', 'keys:write'], allowedIps: ['203.0.113.0/24'] });
       given([own]).when(update({ permissions: ['*'] }, narrow)).thenThrows(EscalationRefused);
       given([own]).when(update({ allowedIps: [] }, narrow)).thenThrows(EscalationRefused);
@@ -313,6 +394,40 @@ describe('API key decider', () => {
       given([own]).when(update({ allowedIps: ['203.0.113.7'] }, narrow)).then([{ ...updated({ allowedIps: ['203.0.113.7'] }), data: { ...updated({}).data, actingKeyId: keyId, changes: { allowedIps: ['203.0.113.7'] } } }]);
       // Renaming a wider key widens nothing.
       given([created]).when(update({ name: 'x' }, narrow)).then([{ ...updated({ name: 'x' }), data: { ...updated({}).data, actingKeyId: keyId, changes: { name: 'x' } } }]);
+    });
+
+    it('refuses a key ending in an hour making itself permanent, later or faster, and lets it narrow itself', () => {
+      const end = plus(T1, 3600);
+      const hourKey: Actor = { keyId, permissions: ['keys:read', 'keys:write'], allowedIps: [], endsAt: end, rateLimit: { requests: 10, perSeconds: 60 } };
+      const own = createdWith({ permissions: ['keys:read', 'keys:write'], expiresAt: end, rateLimit: { requests: 10, perSeconds: 60 } });
+      const BEYOND = `This key may not grant use beyond its own expires_at (${end}).`;
+      const ABOVE = 'This key may not grant a rate_limit above its own (10 requests per 60 seconds).';
+      given([own]).when(update({ expiresAt: null }, hourKey)).thenThrows(EscalationRefused, (error) => error.message === BEYOND);
+      given([own]).when(update({ expiresAt: plus(end, 1) }, hourKey)).thenThrows(EscalationRefused, (error) => error.message === BEYOND);
+      given([own]).when(update({ rateLimit: { requests: 1_000_000, perSeconds: 1 } }, hourKey)).thenThrows(EscalationRefused, (error) => error.message === ABOVE);
+      given([own]).when(update({ expiresAt: null, rateLimit: { requests: 1_000_000, perSeconds: 1 } }, hourKey)).thenThrows(EscalationRefused);
+      const byItself = (changes: KeyUpdated['data']['changes']) => ({ ...updated(changes), data: { ...updated(changes).data, actingKeyId: keyId } });
+      given([own]).when(update({ expiresAt: plus(T1, 60), rateLimit: { requests: 5, perSeconds: 60 } }, hourKey))
+        .then([byItself({ expiresAt: plus(T1, 60), rateLimit: { requests: 5, perSeconds: 60 } })]);
+      given([own]).when(update({ expiresAt: end }, hourKey)).thenNothing();
+    });
+
+    it("refuses a key lifting another key's expiry past its own end or raising its limit above its own; renaming it is no escalation", () => {
+      const end = plus(T1, 3600);
+      const hourWriter: Actor = { keyId: 'k_w', permissions: ['keys:read', 'keys:write'], allowedIps: [], endsAt: end, rateLimit: { requests: 1000, perSeconds: 60 } };
+      const loopback: Actor = { keyId: 'k_l', permissions: ['*'], allowedIps: ['127.0.0.0/8'], endsAt: null, rateLimit: { requests: 1000, perSeconds: 60 } };
+      const star = createdWith({ expiresAt: end });
+      given([star]).when(update({ expiresAt: null }, hourWriter)).thenThrows(EscalationRefused, (error) => /beyond its own expires_at/.test(error.message));
+      given([star]).when(update({ rateLimit: { requests: 1_000_000, perSeconds: 1 } }, loopback)).thenThrows(EscalationRefused, (error) => /rate_limit above its own/.test(error.message));
+      // Asked, not changed, is what is checked: a wider value asked again is still refused, as for permissions.
+      given([createdWith({ rateLimit: { requests: 1_000_000, perSeconds: 1 } })]).when(update({ rateLimit: { requests: 1_000_000, perSeconds: 1 } }, loopback)).thenThrows(EscalationRefused);
+      given([createdWith({ rateLimit: { requests: 1_000_000, perSeconds: 1 } })])
+        .when(update({ name: 'x' }, hourWriter))
+        .then([{ ...updated({ name: 'x' }), data: { ...updated({ name: 'x' }).data, actingKeyId: 'k_w' } }]);
+      // A key without end may remove an expiry, and the operator may do anything.
+      given([star]).when(update({ expiresAt: null }, loopback)).then([{ ...updated({ expiresAt: null }), data: { ...updated({ expiresAt: null }).data, actingKeyId: 'k_l' } }]);
+      given([star]).when(update({ expiresAt: null, rateLimit: { requests: 1_000_000, perSeconds: 1 } }, null))
+        .then([{ ...updated({}), data: { ...updated({}).data, actingKeyId: null, changes: { rateLimit: { requests: 1_000_000, perSeconds: 1 }, expiresAt: null } } }]);
     });
 
     it('reads a new expiry by the API\'s date policy: a leap second is its minute\'s last millisecond, a bare date is no date-time', () => {
@@ -362,8 +477,23 @@ describe('API key decider', () => {
     });
 
     it('refuses a roll by a key that does not hold what the key it rolls holds', () => {
-      given([created]).when(roll(60, null, { keyId: 'k', permissions: ['keys:write'], allowedIps: [] })).thenThrows(EscalationRefused);
+      given([created]).when(roll(60, null, { keyId: 'k', permissions: ['keys:write'], allowedIps: [], ...unbounded })).thenThrows(EscalationRefused);
       given([created]).when({ ...roll(60), accountId: 'globex' } as ApiKeyCommand).thenThrows(KeyNotFound);
+    });
+
+    it('refuses a roll whose successor would end later than the acting key, or have a limit above its own', () => {
+      const end = plus(T1, 3600);
+      const hourKey: Actor = { ...admin, keyId: 'k_h', endsAt: end };
+      given([created]).when(roll(60, null, hourKey)).thenThrows(EscalationRefused, (error) => error.message === `This key may not grant use beyond its own expires_at (${end}).`);
+      given([createdWith({ expiresAt: plus(end, 1) })]).when(roll(60, null, hourKey)).thenThrows(EscalationRefused);
+      given([created]).when(roll(60, null, { ...admin, rateLimit: { requests: 10, perSeconds: 60 } })).thenThrows(EscalationRefused, (error) => /rate_limit above its own/.test(error.message));
+    });
+
+    it('lets a key ending in an hour roll itself: its successor ends with it', () => {
+      const end = plus(T1, 3600);
+      const self: Actor = { keyId, permissions: ['*'], allowedIps: [], endsAt: end, rateLimit: { requests: 100, perSeconds: 60 } };
+      const rolledBySelf = { ...rolled(end), data: { ...rolled(end).data, actingKeyId: keyId } };
+      given([createdWith({ expiresAt: end })]).when(roll(3600, null, self)).then([rolledBySelf]);
     });
   });
 

@@ -1,9 +1,8 @@
 import type { Decider } from '../../shared/domain/decider.js';
 import { parseRfc3339 } from '../../shared/domain/rfc3339.js';
 import { redactSecrets } from '../../shared/domain/secret-redaction.js';
-import { normaliseAllowedIps, restrictionWithin } from './allowed-ips.js';
+import { normaliseAllowedIps } from './allowed-ips.js';
 import {
-  EscalationRefused,
   ExpiryInvalid,
   KeyAlreadyExists,
   KeyNotChangeable,
@@ -13,7 +12,10 @@ import {
 } from './api-key-errors.js';
 import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit } from './api-key-events.js';
 import { keyName } from './key-name.js';
-import { ALL_PERMISSIONS, missingPermissions, normalisePermissions } from './permissions.js';
+import { type Actor, rateLimitWithin, refuseEscalation } from './no-escalation.js';
+import { ALL_PERMISSIONS, normalisePermissions } from './permissions.js';
+
+export type { Actor } from './no-escalation.js';
 
 export const RATE_LIMIT_BOUNDS = { requests: { min: 1, max: 1_000_000 }, perSeconds: { min: 1, max: 86_400 } } as const;
 export const ROLL_BOUNDS = { graceSeconds: { min: 0, max: 604_800 }, closeWhenIdleSeconds: { min: 1, max: 604_800 } } as const;
@@ -45,13 +47,6 @@ export interface KeyState {
 
 export type ApiKeyState = { status: 'absent' } | KeyState;
 
-/** Who acts, as far as escalation goes: the authenticating key's permissions and restriction; null for the operator. */
-export interface Actor {
-  keyId: string;
-  permissions: readonly string[];
-  allowedIps: readonly string[];
-}
-
 interface ActingCommand {
   keyId: string;
   accountId: string;
@@ -65,12 +60,15 @@ export interface CreateApiKey extends ActingCommand {
   name: string | null;
   prefix: string;
   secretHash: string;
-  rateLimit: KeyRateLimit;
+  /** Null: defaultRateLimit, or the actor's own limit when the default is not within it. */
+  rateLimit: KeyRateLimit | null;
+  /** The configured default (RATE_LIMIT_REQUESTS per RATE_LIMIT_PER_SECONDS). */
+  defaultRateLimit: KeyRateLimit;
   /** Null: the actor's own (so `*` for an unrestricted key or the operator). */
   permissions: readonly unknown[] | null;
   /** Null: the actor's own restriction (none for the operator). */
   allowedIps: readonly unknown[] | null;
-  /** Null: never, or the maximum lifetime when there is one. */
+  /** Null: the actor's end (never for a key without one, or the operator), or the maximum lifetime when sooner. */
   expiresAt: string | null;
   maxLifetimeSeconds: number | null;
   rolledFromKeyId?: string | null;
@@ -197,13 +195,14 @@ function decideCreate(state: ApiKeyState, command: CreateApiKey): ApiKeyEvent[] 
   // A key pasted into a name would be in the log for good: it is recorded redacted, like any client text. A rolled
   // key's successor takes its name as the log holds it, checked when it was given, under the policy of that day.
   const name = command.name === null || (command.rolledFromKeyId ?? null) !== null ? command.name : redactSecrets(keyName(command.name));
-  if (!withinBounds(command.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
   const { actor } = command;
+  const rateLimit = command.rateLimit ?? defaultRateLimitFor(actor, command.defaultRateLimit);
+  if (!withinBounds(rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
   const permissions = normalisePermissions(command.permissions ?? actor?.permissions ?? [ALL_PERMISSIONS]);
   const allowedIps = normaliseAllowedIps(command.allowedIps ?? actor?.allowedIps ?? []);
-  refuseEscalation(actor, permissions, allowedIps);
-  const expiresAt = checkedExpiry(command.expiresAt, command.now, command.now, command.maxLifetimeSeconds, true);
-  const { keyId, accountId, prefix, secretHash, rateLimit, now } = command;
+  const expiresAt = newKeyExpiry(command);
+  refuseEscalation(actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
+  const { keyId, accountId, prefix, secretHash, now } = command;
   return [
     {
       type: 'KeyCreated',
@@ -238,15 +237,22 @@ function withinBounds({ requests, perSeconds }: KeyRateLimit): boolean {
   );
 }
 
-function refuseEscalation(actor: Actor | null, permissions: readonly string[], allowedIps: readonly string[]): void {
-  if (actor === null) return;
-  const missing = missingPermissions(actor.permissions, permissions);
-  if (missing.length > 0) {
-    throw new EscalationRefused(`This key may not grant permissions it does not hold: ${missing.join(', ')}.`);
-  }
-  if (!restrictionWithin(allowedIps, actor.allowedIps)) {
-    throw new EscalationRefused('This key may not grant use from addresses outside its own allowed_ips.');
-  }
+/** A key created without a limit gets the default, unless the acting key's own is narrower: then that one. */
+function defaultRateLimitFor(actor: Actor | null, defaultRateLimit: KeyRateLimit): KeyRateLimit {
+  if (actor === null || rateLimitWithin(defaultRateLimit, actor.rateLimit)) return defaultRateLimit;
+  return { requests: actor.rateLimit.requests, perSeconds: actor.rateLimit.perSeconds };
+}
+
+/**
+ * The new key's expiry: as asked (checked); left out, the acting key's end, as its permissions are (a key ending
+ * in an hour makes keys ending with it), or the maximum lifetime when sooner.
+ */
+function newKeyExpiry({ expiresAt, actor, now, maxLifetimeSeconds }: CreateApiKey): string | null {
+  const checked = checkedExpiry(expiresAt, now, now, maxLifetimeSeconds, true);
+  const actorEnd = actor?.endsAt ?? null;
+  if (expiresAt !== null || actorEnd === null) return checked;
+  const inherited = new Date(Date.parse(actorEnd)).toISOString();
+  return checked !== null && Date.parse(checked) <= Date.parse(inherited) ? checked : inherited;
 }
 
 /**
@@ -322,25 +328,19 @@ function decideUpdate(state: ApiKeyState, command: UpdateApiKey): ApiKeyEvent[] 
     const name = asked.name === null ? null : redactSecrets(keyName(asked.name));
     if (name !== key.name) changes.name = name;
   }
-  if (asked.rateLimit !== undefined) {
-    if (!withinBounds(asked.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
-    const { requests, perSeconds } = asked.rateLimit;
-    if (requests !== key.rateLimit.requests || perSeconds !== key.rateLimit.perSeconds) changes.rateLimit = { requests, perSeconds };
+  if (asked.rateLimit !== undefined && !withinBounds(asked.rateLimit)) throw new RateLimitInvalid(RATE_LIMIT_BOUNDS);
+  const rateLimit = asked.rateLimit === undefined ? undefined : { requests: asked.rateLimit.requests, perSeconds: asked.rateLimit.perSeconds };
+  const permissions = asked.permissions === undefined ? undefined : normalisePermissions(asked.permissions);
+  const allowedIps = asked.allowedIps === undefined ? undefined : normaliseAllowedIps(asked.allowedIps);
+  const expiresAt = asked.expiresAt === undefined ? undefined : checkedExpiry(asked.expiresAt, command.now, key.createdAt, command.maxLifetimeSeconds, false);
+  // What is asked is checked for escalation, not what the key has: renaming a wider key is no escalation, widening any key is.
+  refuseEscalation(command.actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
+  if (rateLimit !== undefined && (rateLimit.requests !== key.rateLimit.requests || rateLimit.perSeconds !== key.rateLimit.perSeconds)) {
+    changes.rateLimit = rateLimit;
   }
-  const permissions = asked.permissions === undefined ? key.permissions : normalisePermissions(asked.permissions);
-  const allowedIps = asked.allowedIps === undefined ? key.allowedIps : normaliseAllowedIps(asked.allowedIps);
-  // Only what changes is checked for escalation: renaming a wider key is no escalation, widening any key is.
-  refuseEscalation(
-    command.actor,
-    asked.permissions === undefined ? [] : permissions,
-    asked.allowedIps === undefined ? (command.actor?.allowedIps ?? []) : allowedIps,
-  );
-  if (!sameList(permissions, key.permissions)) changes.permissions = permissions;
-  if (!sameList(allowedIps, key.allowedIps)) changes.allowedIps = allowedIps;
-  if (asked.expiresAt !== undefined) {
-    const expiresAt = checkedExpiry(asked.expiresAt, command.now, key.createdAt, command.maxLifetimeSeconds, false);
-    if (expiresAt !== key.expiresAt) changes.expiresAt = expiresAt;
-  }
+  if (permissions !== undefined && !sameList(permissions, key.permissions)) changes.permissions = permissions;
+  if (allowedIps !== undefined && !sameList(allowedIps, key.allowedIps)) changes.allowedIps = allowedIps;
+  if (expiresAt !== undefined && expiresAt !== key.expiresAt) changes.expiresAt = expiresAt;
   if (Object.keys(changes).length === 0) return [];
   const { keyId, accountId, now } = command;
   return [{ type: 'KeyUpdated', schemaVersion: 1, data: { keyId, accountId, updatedAt: now, actingKeyId: command.actor?.keyId ?? null, changes } }];
@@ -360,8 +360,9 @@ function decideRoll(state: ApiKeyState, command: RollApiKey): ApiKeyEvent[] {
   if (closeWhenIdleSeconds !== null && (!Number.isInteger(closeWhenIdleSeconds) || closeWhenIdleSeconds < idle.min || closeWhenIdleSeconds > idle.max)) {
     throw new RollInvalid(`close_when_idle_seconds must be an integer from ${idle.min} to ${idle.max}.`);
   }
-  // The successor gets the key's permissions and restriction: whoever rolls it receives them.
-  refuseEscalation(command.actor, key.permissions, key.allowedIps);
+  // The successor gets the key's permissions, restriction, expiry and limit: whoever rolls it receives them.
+  const { permissions, allowedIps, expiresAt, rateLimit } = key;
+  refuseEscalation(command.actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
   const now = Date.parse(command.now);
   const graceEnd = now + graceSeconds * 1000;
   const graceEndsAt = new Date(key.expiresAt === null ? graceEnd : Math.min(graceEnd, Date.parse(key.expiresAt))).toISOString();

@@ -67,7 +67,7 @@ export class KeyNotChangeable extends DomainError {
   }
 }
 
-/** No escalation: a key may only give a key the permissions it holds and no wider address range than its own. */
+/** No escalation (no-escalation.ts): a key may only give a key its own permissions, addresses, end and rate limit at most. */
 export class EscalationRefused extends DomainError {
   readonly kind = 'not_permitted';
 }

@@ -35,7 +35,7 @@ export interface KeyCreated {
     prefix: string;
     /** SHA-256 (hex) of the whole key; the key itself is never stored. */
     secretHash: string;
-    /** The limit in force for this key, fixed at creation (the configured default when none was asked for). */
+    /** The limit in force for this key, fixed at creation (none asked for: the configured default, or the acting key's own when narrower). */
     rateLimit: KeyRateLimit;
     createdAt: string;
     /** The key that authenticated the request, or null for the operator CLI. */

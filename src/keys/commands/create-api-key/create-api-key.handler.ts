@@ -71,7 +71,8 @@ export class KeyIssuer {
       name: request.name,
       prefix: displayPrefix(key),
       secretHash: hashApiKey(key),
-      rateLimit: request.rateLimit ?? this.defaultRateLimit,
+      rateLimit: request.rateLimit,
+      defaultRateLimit: this.defaultRateLimit,
       actor: request.actor,
       now: new Date(now).toISOString(),
       permissions: request.permissions,
@@ -87,11 +88,11 @@ export class KeyIssuer {
   issued({ keyId, key, request, command }: KeyDraft, events: readonly ApiKeyEvent[], position: number): CreatedApiKey {
     const created = events.find((event) => event.type === 'KeyCreated')!;
     const { accountId } = request;
-    const { prefix, rateLimit, now: createdAt } = command;
+    const { prefix, now: createdAt } = command;
     // Never the key: its id, account and display prefix identify it in the log.
     this.logger.log({ msg: 'key created', keyId, accountId, prefix, requestId: request.requestId ?? undefined, actingKeyId: request.actor?.keyId });
     // The fields as the domain keeps them (normalised), not as they were given.
-    const { name, permissions, allowedIps, rolledFromKeyId } = created.data;
+    const { name, rateLimit, permissions, allowedIps, rolledFromKeyId } = created.data;
     return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt: created.data.expiresAt, rolledFromKeyId, createdAt, position };
   }
 }
