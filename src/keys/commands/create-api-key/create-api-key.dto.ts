@@ -12,7 +12,10 @@ export class CreateApiKeyRequest {
   @KeyNameField('A label for the key; absent or null: no name.')
   name?: string | null;
 
-  @RateLimitField('Absent: the configured default, fixed on the key at creation.')
+  @RateLimitField(
+    "Absent: the configured default, or the calling key's own limit when the default is above it; fixed on the key at creation. " +
+      "At most the calling key's own: no more requests, and no higher rate (requests/per_seconds).",
+  )
   rate_limit?: RateLimitRequest;
 
   @PermissionsField("Absent: the calling key's own permissions (`*` for an unrestricted key).")
@@ -21,14 +24,18 @@ export class CreateApiKeyRequest {
   @AllowedIpsField("Absent: the calling key's own restriction (none for an unrestricted key).")
   allowed_ips?: unknown[];
 
-  @ExpiresAtField('When the key stops working. Absent (and no expires_in_seconds): never, or the maximum lifetime when the service sets one.', false)
+  @ExpiresAtField(
+    "When the key stops working, no later than the calling key's own end. Absent (and no expires_in_seconds): the calling key's end " +
+      '(never for a key without one), or the maximum lifetime when the service sets one and it is sooner.',
+    false,
+  )
   expires_at?: string;
 
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
     maximum: MAX_EXPIRES_IN_SECONDS,
-    description: 'The key stops working this many seconds after its creation. Not with expires_at.',
+    description: "The key stops working this many seconds after its creation, no later than the calling key's own end. Not with expires_at.",
   })
   @ValidateIf((_request, value) => value !== undefined)
   @IntegerBetween('expires_in_seconds', 1, MAX_EXPIRES_IN_SECONDS)

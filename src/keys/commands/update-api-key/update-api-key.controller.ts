@@ -30,7 +30,8 @@ export class UpdateApiKeyController {
     summary: 'Change an API key',
     description:
       'name, rate_limit, permissions, allowed_ips and expires_at; absent fields do not change. A key can only grant permissions it ' +
-      'holds and addresses within its own restriction (403). With If-Match (the ETag of a GET or an earlier change), a key changed ' +
+      'holds, addresses within its own restriction, an expires_at no later than its own end (never null when it has one) and a ' +
+      'rate_limit within its own (403). With If-Match (the ETag of a GET or an earlier change), a key changed ' +
       'since answers 412 and nothing is changed. 409 for a revoked or expired key.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })

@@ -6,7 +6,7 @@ export class UpdateApiKeyRequest {
   @KeyNameField('The new label; null removes it.')
   name?: string | null;
 
-  @RateLimitField('The new limit, in force on every instance once it has read the change.')
+  @RateLimitField("The new limit, in force on every instance once it has read the change; at most the calling key's own (requests, and requests/per_seconds).")
   rate_limit?: RateLimitRequest;
 
   @PermissionsField('The new permissions.')
@@ -15,6 +15,9 @@ export class UpdateApiKeyRequest {
   @AllowedIpsField('The new address restriction.')
   allowed_ips?: unknown[];
 
-  @ExpiresAtField('The new expiry; null: never (refused when the service sets a maximum lifetime).', true)
+  @ExpiresAtField(
+    "The new expiry, no later than the calling key's own end; null: never (refused when the service sets a maximum lifetime, or when the calling key has an end).",
+    true,
+  )
   expires_at?: string | null;
 }
