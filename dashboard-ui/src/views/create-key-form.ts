@@ -39,7 +39,7 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
         'fieldset',
         { class: 'fieldset' },
         el('legend', { text: 'Rate limit (optional)' }),
-        el('p', { class: 'hint', attrs: { id: limitHintId }, text: 'Leave both empty for the service’s default limit.' }),
+        el('p', { class: 'hint', attrs: { id: limitHintId }, text: 'Leave both empty for the service’s default limit (or your key’s own, when the default is above it).' }),
         el('div', { class: 'field-row' }, requests.wrapper, perSeconds.wrapper),
       ),
     ),
@@ -72,7 +72,7 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
         onCreated(created);
       })
       .catch((failure: unknown) => {
-        if (failure instanceof ApiError && failure.status === 400) showError(failure.message, null);
+        if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403)) showError(failure.message, null);
         else showError(ctx.fail(failure), null);
       })
       .finally(() => (submit.disabled = false));
