@@ -150,6 +150,34 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('creates keys within the signed-in key: a limit above its own is refused beside the form, a key without one ends with it', async () => {
+      const signedIn = await request(t.http)
+        .post('/v1/api-keys')
+        .set(bearer(admin))
+        .send({ name: 'Hour console', expires_in_seconds: 3600, rate_limit: { requests: 100, per_seconds: 60 } })
+        .expect(201);
+      const { page, problems } = await open();
+      await signIn(page, signedIn.body.key);
+      await page.getByLabel('Name').fill('Too fast');
+      await page.getByLabel('Requests allowed').fill('1000');
+      await page.getByLabel('Window in seconds').fill('60');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByText('This key may not grant a rate_limit above its own (100 requests per 60 seconds).').waitFor();
+
+      await page.getByLabel('Name').fill('Within the console');
+      await page.getByLabel('Requests allowed').fill('');
+      await page.getByLabel('Window in seconds').fill('');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('region', { name: 'Key “Within the console” created' }).waitFor();
+      const listed = (await request(t.http).get('/v1/api-keys?limit=100').set(bearer(admin)).expect(200)).body.data as Array<Record<string, unknown>>;
+      expect(listed.filter((key) => key.name === 'Too fast')).toEqual([]);
+      expect(listed.find((key) => key.name === 'Within the console')).toMatchObject({
+        expires_at: signedIn.body.expires_at,
+        rate_limit: { requests: 100, per_seconds: 60 },
+      });
+      expect(unexpectedProblems(problems, [failedWithStatus(403)])).toEqual([]);
+    });
+
     it('signs in and refreshes a page of 20 keys in one request each, so its own browsing raises no rate_spike', async () => {
       for (let i = 1; i <= 19; i++) await t.bootstrapKey('umbrella', `Service ${i}`);
       const session = await t.bootstrapKey('umbrella', 'Console key');
