@@ -113,10 +113,11 @@ describe.each(backends())('Key expiry (%s read model)', (backend) => {
 describe('MAX_KEY_LIFETIME_SECONDS', () => {
   let t: TestApp;
   let admin: string;
+  let adminEndsAt: string;
 
   beforeAll(async () => {
     t = await startTestApp({ env: { MAX_KEY_LIFETIME_SECONDS: 3600 } });
-    admin = (await t.bootstrapKey('acme')).key;
+    ({ key: admin, expiresAt: adminEndsAt } = (await t.bootstrapKey('acme')) as { key: string; expiresAt: string });
   });
   afterAll(() => t.destroy());
 
@@ -126,9 +127,17 @@ describe('MAX_KEY_LIFETIME_SECONDS', () => {
     expect(res.body.error.message).toBe('expires_in_seconds is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).');
     const at = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ expires_at: new Date(Date.now() + 7_200_000).toISOString() }).expect(400);
     expect(at.body.error.message).toBe('expires_at is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).');
-    const plain = await createKey(t, admin);
-    expect(Date.parse(plain.expires_at) - Date.parse(plain.created_at)).toBe(3600_000);
-    const exact = await createKey(t, admin, { expires_in_seconds: 3600 });
-    expect(Date.parse(exact.expires_at) - Date.parse(exact.created_at)).toBe(3600_000);
+    // The operator's keys get the whole lifetime.
+    const plain = await t.bootstrapKey('acme', 'plain');
+    expect(Date.parse(plain.expiresAt!) - Date.parse(plain.createdAt)).toBe(3600_000);
+  });
+
+  it('gives a key made through the API no end later than the key that made it, which has one too: no key renews itself', async () => {
+    const made = await createKey(t, admin);
+    expect(made.expires_at).toBe(adminEndsAt);
+    const later = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ expires_in_seconds: 3600 }).expect(403);
+    expect(later.body.error.message).toBe(`This key may not grant use beyond its own expires_at (${adminEndsAt}).`);
+    const exact = await createKey(t, admin, { expires_in_seconds: 60 });
+    expect(Date.parse(exact.expires_at) - Date.parse(exact.created_at)).toBe(60_000);
   });
 });
