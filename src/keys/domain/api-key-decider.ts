@@ -237,7 +237,7 @@ function withinBounds({ requests, perSeconds }: KeyRateLimit): boolean {
   );
 }
 
-/** A key created without a limit gets the default, unless the acting key's own is narrower: then that one. */
+/** A key created without a limit gets the default, unless the default is not within the acting key's limit: then that limit. */
 function defaultRateLimitFor(actor: Actor | null, defaultRateLimit: KeyRateLimit): KeyRateLimit {
   if (actor === null || rateLimitWithin(defaultRateLimit, actor.rateLimit)) return defaultRateLimit;
   return { requests: actor.rateLimit.requests, perSeconds: actor.rateLimit.perSeconds };
