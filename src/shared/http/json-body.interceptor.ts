@@ -36,6 +36,8 @@ export class JsonBodyInterceptor implements NestInterceptor {
       if (!ACCEPTED_CONTENT_ENCODINGS.has(encoding)) throw new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported);
     }
     await new Promise<void>((resolve, reject) => this.parseJson(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    // express.json skips a request whose connection closed while the guards ran, leaving no body: not the same as none.
+    if (hasRequestBody(req) && !req.readableEnded) throw new InvalidRequest(BODY_REFUSALS.cutShort);
     checkJsonShape(req.body);
     checkJsonShape(req.query);
     // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.

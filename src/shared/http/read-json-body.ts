@@ -58,6 +58,8 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
   if (!Object.hasOwn(DECOMPRESSORS, encoding)) {
     return Promise.reject(new UnsupportedMediaType(BODY_REFUSALS.encodingUnsupported));
   }
+  // Closed while the caller was authenticated: what came of the body can no longer be read, and no end will come.
+  if (req.destroyed) return Promise.reject(new InvalidRequest(BODY_REFUSALS.cutShort));
   const decompressor = DECOMPRESSORS[encoding];
   if (!decompressor && Number(req.headers['content-length'] ?? 0) > maxBytes) {
     return Promise.reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
@@ -83,6 +85,10 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     // `on`, not `once`: each fires at most once per request, and once's wrapper costs on every request.
     req.on('error', (error: NodeJS.ErrnoException) => reject(error.code === ABORTED_BY_CLIENT ? new InvalidRequest(BODY_REFUSALS.cutShort) : error));
     if (source !== req) source.on('error', () => reject(new InvalidRequest(BODY_REFUSALS.notDecompressible)));
+    // A close without an error (none is emitted when nobody listened as it came) and before the end: cut short.
+    req.on('close', () => {
+      if (!req.readableEnded) reject(new InvalidRequest(BODY_REFUSALS.cutShort));
+    });
     source.on('end', () => {
       if (size > maxBytes) return;
       settleJson(more ? Buffer.concat(more, size) : (first ?? EMPTY), resolve, reject);
