@@ -5,7 +5,7 @@ const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || yea
 
 /**
  * The instant an RFC 3339 date-time (section 5.6) stands for, or null when the text is not one: any year
- * from 0000 to 9999, `T`/`t` and `Z`/`z`, any number of fraction digits (kept to the millisecond), any
+ * from 0000 to 9999, `T`/`t` and `Z`/`z`, any number of fraction digits (cut to the millisecond, never rounded up), any
  * offset up to ±23:59, and a leap second (:60, taken as the last millisecond of its minute, which is all a
  * JavaScript Date can hold).
  */
@@ -13,7 +13,8 @@ export function parseRfc3339(text: string): Date | null {
   const match = DATE_TIME.exec(text);
   if (!match) return null;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  const fraction = match[7] ? Math.floor(Number(`0${match[7]}`) * 1000) : 0;
+  // The first three digits, read as text: Number('0.99999999999999999') is 1, a whole second more.
+  const fraction = match[7] ? Number(match[7].slice(1, 4).padEnd(3, '0')) : 0;
   const [offsetHours, offsetMinutes] = match[9] ? [Number(match[10]), Number(match[11])] : [0, 0];
   const daysInMonth = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
