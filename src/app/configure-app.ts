@@ -14,10 +14,12 @@ import { closeRequestBodySchemas } from '../shared/http/closed-request-bodies.js
 import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
 import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
+import { requestIdReader } from '../shared/http/request-id.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.js';
 import { docsSecurityHeaders } from './docs-security-headers.js';
 import { HttpObservation } from './observability/http-observation.js';
+import { configuredSecrets } from './start/start-failure.js';
 import { API_KEY_SECURITY, API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
@@ -28,7 +30,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const environment = app.get(Environment);
   app.set('trust proxy', parseTrustProxy(environment.TRUST_PROXY) ?? false);
   applyConnectionLimits(app.getHttpServer(), environment);
-  app.use(requestIdMiddleware);
+  // A secret sent as a request id would be echoed, logged and stored with the use: such an id is replaced.
+  const requestIdOf = requestIdReader(configuredSecrets(environment));
+  app.use(requestIdMiddleware(requestIdOf));
   const observation = app.get(HttpObservation);
   app.use(observation.middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
@@ -39,6 +43,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     edgeRoutes,
     (app.getHttpAdapter().getInstance() as express.Express).get('trust proxy fn'),
     observation.observe,
+    requestIdOf,
   );
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);

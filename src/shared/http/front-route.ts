@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import { forwardedAddress } from './forwarded-address.js';
-import { requestIdFrom } from './request-id.js';
+import type { RequestIdReader } from './request-id.js';
 import { isApiPath } from './api-answer-header-fields.js';
 import { carryApiAnswerHeaders, carryRequestId } from './send-json.js';
 
@@ -55,6 +55,7 @@ export function serveAheadOfFramework(
   routes: readonly FrontRoute[],
   trustProxy: (address: string, hop: number) => boolean,
   observe: RequestObserver,
+  requestIdOf: RequestIdReader,
 ): void {
   if (routes.length === 0) return;
   const framework = server.listeners('request') as RequestListener[];
@@ -66,7 +67,7 @@ export function serveAheadOfFramework(
     const target = requestTarget(req.url ?? '');
     const route = routeFor(table, req.method ?? '', target.path);
     if (!route) return next(req, res);
-    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const requestId = requestIdOf(req.headers['x-request-id']);
     // Answered through sendJson, which writes it in X-Request-Id with the other headers.
     carryRequestId(res, requestId);
     if (route.apiAnswer) carryApiAnswerHeaders(res);

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { REQUEST_ID_HEADER, type RequestIdReader } from './request-id.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -7,8 +7,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  req.requestId = requestIdFrom(req.headers['x-request-id']);
-  res.setHeader(REQUEST_ID_HEADER, req.requestId);
-  next();
+export function requestIdMiddleware(requestIdOf: RequestIdReader) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    req.requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader(REQUEST_ID_HEADER, req.requestId);
+    next();
+  };
 }

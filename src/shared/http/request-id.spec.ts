@@ -1,5 +1,5 @@
 import { generateApiKey } from '../../keys/domain/api-key-secret.js';
-import { requestIdFrom } from './request-id.js';
+import { requestIdFrom, requestIdReader } from './request-id.js';
 
 describe('requestIdFrom', () => {
   it('keeps a well-formed incoming id, for tracing across services', () => {
@@ -12,6 +12,15 @@ describe('requestIdFrom', () => {
       const made = requestIdFrom(incoming);
       expect(made).toMatch(/^req_[0-9a-f]{32}$/);
       expect(requestIdFrom(incoming)).not.toBe(made);
+    },
+  );
+
+  it.each([['gateway-credential-0123456789'], ['trace.gateway-credential-0123456789.7'], ['GATEWAY-CREDENTIAL-0123456789']])(
+    'makes a fresh id instead of %p, which holds a configured secret',
+    (incoming) => {
+      const requestIdOf = requestIdReader(['gateway-credential-0123456789']);
+      expect(requestIdOf(incoming)).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(requestIdOf('gateway-trace-0042')).toBe('gateway-trace-0042');
     },
   );
 });
