@@ -120,9 +120,11 @@ describe('GET /metrics', () => {
 
   describe('with METRICS_TOKEN', () => {
     let t: TestApp;
+    let caller = 0;
 
     beforeAll(async () => {
-      t = await startTestApp({ env: { METRICS_TOKEN, AUTH_FAILURE_LIMIT: 2 } });
+      // Each test fails from its own address (X-Forwarded-For): a wrong token counts in the failed-authentication guard.
+      t = await startTestApp({ env: { METRICS_TOKEN, AUTH_FAILURE_LIMIT: 2, TRUST_PROXY: 'loopback' } });
     });
     afterAll(() => t.destroy());
 
@@ -132,7 +134,7 @@ describe('GET /metrics', () => {
       ['the token without the Bearer scheme', { Authorization: METRICS_TOKEN }],
       ['the token with a suffix', bearer(`${METRICS_TOKEN}x`)],
     ])('answers 401 to %s', async (_case, headers) => {
-      const res = await request(t.http).get('/metrics').set(headers).expect(401);
+      const res = await request(t.http).get('/metrics').set(headers).set('X-Forwarded-For', `203.0.113.${++caller}`).expect(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
       expect(res.body).toEqual({ error: { type: 'authentication_error', message: expect.any(String) } });
     });
@@ -144,12 +146,22 @@ describe('GET /metrics', () => {
 
     it('counts an address refused once it is over its failed-authentication allowance (AUTH_FAILURE_LIMIT=2)', async () => {
       const before = await scrape(t, bearer(METRICS_TOKEN));
-      for (let i = 0; i < 2; i++) await request(t.http).get('/v1/api-keys').set(bearer(generateApiKey())).expect(401);
-      await request(t.http).get('/v1/api-keys').set(bearer(generateApiKey())).expect(429);
+      const from = { 'X-Forwarded-For': '198.51.100.7' };
+      for (let i = 0; i < 2; i++) await request(t.http).get('/v1/api-keys').set(from).set(bearer(generateApiKey())).expect(401);
+      await request(t.http).get('/v1/api-keys').set(from).set(bearer(generateApiKey())).expect(429);
       const after = await scrape(t, bearer(METRICS_TOKEN));
       const moved = (series: string) => sample(after, series) - sample(before, series);
       expect(moved('parsesphere_rate_limited_total{limit="address"}')).toBe(1);
       expect(moved('parsesphere_auth_failures_total{reason="unknown"}')).toBe(2);
+    });
+
+    it('counts wrong tokens against the address like wrong keys: 429 with Retry-After once over the allowance', async () => {
+      const from = { 'X-Forwarded-For': '198.51.100.9' };
+      for (let i = 0; i < 2; i++) await request(t.http).get('/metrics').set(from).set(bearer(`wrong-guess-0123456789-${i}`)).expect(401);
+      const refused = await request(t.http).get('/metrics').set(from).set(bearer('wrong-guess-0123456789-x')).expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      await request(t.http).get('/metrics').set(from).set(bearer(METRICS_TOKEN)).expect(429);
+      await request(t.http).get('/metrics').set({ 'X-Forwarded-For': '198.51.100.10' }).set(bearer(METRICS_TOKEN)).expect(200);
     });
   });
 });

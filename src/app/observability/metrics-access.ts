@@ -13,6 +13,11 @@ export class MetricsAccess {
     this.expected = token ? new SecretDigest(token) : null;
   }
 
+  /** Whether a token is asked for at all. */
+  get required(): boolean {
+    return this.expected !== null;
+  }
+
   allows(authorization: string | undefined): boolean {
     if (this.expected === null) return true;
     const presented = authorization ? BEARER.exec(authorization)?.[1] : undefined;
