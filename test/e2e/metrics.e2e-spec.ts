@@ -32,6 +32,17 @@ describe('GET /metrics', () => {
 
     const verify = (key: string) => request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key }).expect(200);
 
+    it('counts failed verifications sent without context.ip, which no address guard can count', async () => {
+      const before = await scrape(t);
+      await verify(generateApiKey());
+      await verify('sk_not-a-key');
+      await request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key: generateApiKey(), context: { ip: '198.51.100.4' } }).expect(200);
+      await verify(admin.key);
+      const after = await scrape(t);
+      const series = 'parsesphere_verify_failures_without_client_ip_total';
+      expect(sample(after, series) - sample(before, series)).toBe(2);
+    });
+
     it('exposes the default process metrics, open to anyone', async () => {
       const samples = await scrape(t);
       expect(samples.get('process_cpu_user_seconds_total')).toEqual(expect.any(Number));

@@ -102,7 +102,9 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
         // The key is genuine and its holder may do other things: no failure against the client's address.
         return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', missing_permissions: verification.missing, rate_limit: rateLimitState(verification.rate) };
       default:
+        // Without context.ip the end client is unknown; the gateway's own address would lock out every client behind it.
         if (client) await this.failures.recordFailure(client);
+        else this.outcomes.countFailureWithoutClient();
         return { valid: false, code: verification.code };
     }
   }

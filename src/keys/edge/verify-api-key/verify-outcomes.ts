@@ -30,6 +30,7 @@ export type VerifyOutcome = (typeof VERIFY_OUTCOMES)[number];
 export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('VerifyApiKey');
   private readonly series: Record<VerifyOutcome, CounterSeries>;
+  private readonly failuresWithoutClient: CounterSeries;
   private readonly logged = new Map<VerifyOutcome, number>();
   private readonly summaryMs: number;
   private timer: NodeJS.Timeout | null = null;
@@ -42,7 +43,18 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
       labelNames: ['code'],
     });
     this.series = Object.fromEntries(VERIFY_OUTCOMES.map((code) => [code, counter.series({ code })])) as Record<VerifyOutcome, CounterSeries>;
+    this.failuresWithoutClient = metrics
+      .counter({
+        name: 'parsesphere_verify_failures_without_client_ip_total',
+        help: 'Failed verifications sent without context.ip: the failed-authentication guard and the failed_auth_burst alert cannot count them against anyone.',
+      })
+      .series({});
     this.summaryMs = config.VERIFY_LOG_SUMMARY_SECONDS * 1000;
+  }
+
+  /** A failed verification no address is known for: counted here only, never against the gateway's own address. */
+  countFailureWithoutClient(): void {
+    this.failuresWithoutClient.inc();
   }
 
   count(outcome: VerifyOutcome): void {
