@@ -138,6 +138,17 @@ describe('RedisRateLimitStore', () => {
     ]);
   });
 
+  it('spends in Redis what it admitted alone once Redis answers again, so a stall does not double the window', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.failing = new Error('Command timed out');
+    expect(await consume(3)).toEqual([true, true, true]);
+    redis.failing = null;
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    // Redis had seen none of the three: without them it would admit a fresh 4.
+    expect(await consume(3)).toEqual([true, false, false]);
+  });
+
   it('does not even try while the connection is down', async () => {
     redis.status = 'reconnecting';
     expect(await consume(5)).toEqual([true, true, true, true, false]);

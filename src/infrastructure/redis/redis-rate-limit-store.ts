@@ -77,6 +77,8 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   private readonly refusedUntil = new Map<string, { until: number; decision: RateDecision; limit: RateLimit }>();
   private decisionsSinceSweep = 0;
+  /** What each subject was admitted while this instance decided alone: spent in Redis once it answers again. */
+  private admittedAlone = new Map<string, { limit: RateLimit; count: number }>();
   private state: RateLimitSharing = { mode: 'shared' };
   private readonly leases = new Map<string, LeaseSlot>();
   private readonly now: () => number;
@@ -221,7 +223,27 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   private decideAlone(subject: string, limit: RateLimit): RateDecision {
     this.counters.perInstanceDecisions.inc();
-    return this.local.consume(subject, limit);
+    const decision = this.local.consume(subject, limit);
+    if (decision.allowed) {
+      const admitted = this.admittedAlone.get(subject);
+      if (admitted && sameLimit(admitted.limit, limit)) admitted.count++;
+      else this.admittedAlone.set(subject, { limit, count: 1 });
+    }
+    return decision;
+  }
+
+  /**
+   * Spends in Redis what each subject was admitted alone during the outage just ended, so that the window's total
+   * stays within the limit for this instance (a stall otherwise nearly doubled it). Capped by Redis at what the
+   * limit leaves; best effort: one that fails leaves the window as it was. Sent before any later request's step on
+   * the one connection, so Redis counts it first.
+   */
+  private writeBackAdmittedAlone(): void {
+    const admitted = this.admittedAlone;
+    this.admittedAlone = new Map();
+    for (const [subject, { limit, count }] of admitted) {
+      this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(count)).catch(() => undefined);
+    }
   }
 
   private knownRefused(subject: string, limit: RateLimit, now: number): RateDecision | null {
@@ -278,6 +300,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (this.state.mode === 'shared' || this.closing) return;
     this.state = { mode: 'shared' };
     this.stopProbing();
+    this.writeBackAdmittedAlone();
     this.log('log', 'Redis answers again: rate limits are shared by every instance');
   }
 
