@@ -6,6 +6,7 @@ import type { AppendResult, ExpectedRevision } from '../../shared/event-store/ev
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import type { EncodedEvent, EncodedStreamAppend } from './encoded-event.js';
 import { CHECKPOINT_BACKSTOP_PAGES } from './periodic-checkpoints.js';
+import { CREATE_TYPE_INDEX } from './type-index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -21,8 +22,9 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream_id, revision)
 );
 -- Filtered reads go through it type by type (event-reads-by-type.ts). An append adds to the end of its type's
--- range, so the index costs appends little; an older log gets it built once, when first opened.
-CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+-- range, so the index costs appends little; an older log gets it built once, when first opened (and again by a
+-- read that finds it dropped by an older build: sqlite-event-store.ts).
+${CREATE_TYPE_INDEX};
 -- One row, written by readiness only while appends fail for a file that cannot be written: can it be now?
 CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);
 `;

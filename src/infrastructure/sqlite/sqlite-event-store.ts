@@ -21,6 +21,7 @@ import { type Appenders, openEventLog, prepareAppenders } from './event-log-data
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
 import { isSqliteUnavailable } from './sqlite-error-codes.js';
+import { isTypeIndexMissing, rebuildTypeIndex } from './type-index.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
@@ -48,6 +49,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readsByType: EventReadsByType;
   private readonly decoded = new RecentlyDecodedEvents();
   private readonly name: string;
+  private readonly warn: (message: string) => void;
   /** Why the last append failed, while the log cannot be written (a full disk...): readiness reports it. */
   private cannotWrite: Error | null = null;
 
@@ -55,13 +57,14 @@ export class SqliteEventStore implements EventStore {
     this.name = `The event log ${file}`;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.batchSize ?? 100;
+    this.warn = options.onWarning ?? ((message) => process.emitWarning(message));
     this.db = openEventLog(file, 'FULL');
     this.appenders = prepareAppenders(this.db);
     this.appendWorker = new AppendWorkerClient(file, {
       checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
-      onWarning: options.onWarning ?? ((message) => process.emitWarning(message)),
+      onWarning: this.warn,
     });
-    this.readsByType = new EventReadsByType(this.db);
+    this.readsByType = this.throughTypeIndex(() => new EventReadsByType(this.db));
     this.statements = {
       readStream: this.db
         .prepare<[string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
@@ -116,17 +119,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.read(after ?? 0, types, maxCount);
+    return this.throughTypeIndex(() => this.read(after ?? 0, types, maxCount));
   }
 
   /** Counted from the (type, position) index alone, without decoding an event; one row read for the oldest's time. */
   async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
-    return this.db.transaction((): Backlog => {
-      const from = after ?? 0;
-      const count = this.readsByType.count(from, types, maxCount);
-      const [first] = count > 0 ? this.readsByType.positions(from, types, 1) : [];
-      return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
-    })();
+    return this.throughTypeIndex(() =>
+      this.db.transaction((): Backlog => {
+        const from = after ?? 0;
+        const count = this.readsByType.count(from, types, maxCount);
+        const [first] = count > 0 ? this.readsByType.positions(from, types, 1) : [];
+        return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
+      })(),
+    );
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
@@ -183,11 +188,35 @@ export class SqliteEventStore implements EventStore {
 
   /** One read transaction, so the batch and the scanned-up-to position come from one snapshot. */
   private readFiltered(after: number | null, types: readonly string[] | undefined, limit: number): PolledBatch {
-    return this.db.transaction((): PolledBatch => {
-      const events = this.read(after ?? 0, types, limit);
-      const scannedUpTo = events.length === limit ? events[events.length - 1].position : this.statements.head.get()!.position;
-      return { events, scannedUpTo };
-    })();
+    return this.throughTypeIndex(() =>
+      this.db.transaction((): PolledBatch => {
+        const events = this.read(after ?? 0, types, limit);
+        const scannedUpTo = events.length === limit ? events[events.length - 1].position : this.statements.head.get()!.position;
+        return { events, scannedUpTo };
+      })(),
+    );
+  }
+
+  /**
+   * Runs a read that goes through the type index, and when the index is gone (an older build dropped it: type-index.ts)
+   * builds it again and reads once more, outside the read's transaction. The reads name the index (INDEXED BY) though
+   * SQLite's planner picks it unasked: without it they would walk every row after their start, each poll, silently;
+   * named, its loss is an error, seen and mended here.
+   */
+  private throughTypeIndex<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!isTypeIndexMissing(error) || this.db.inTransaction) throw error;
+      if (rebuildTypeIndex(this.db)) {
+        this.warn(
+          `${this.name} was missing its index events_by_type, which builds of this service from 2026-11-27 to 2026-12-02 ` +
+            '(15bcd2c to f8c4a0e^) drop whenever they open the log: rebuilt, reads go on. An older version ran on this ' +
+            'DATA_DIR; keep it off (docs/operations.md, "Upgrades")',
+        );
+      }
+      return read();
+    }
   }
 
   /** Filtered reads decode only the events this connection has not decoded lately (RecentlyDecodedEvents). */
