@@ -10,7 +10,9 @@ export const CREATE_TYPE_INDEX = `CREATE INDEX IF NOT EXISTS ${TYPE_INDEX} ON ev
  * takes it away under it.
  */
 export function isTypeIndexMissing(error: unknown): boolean {
-  return error instanceof Error && error.message.includes(`no such index: ${TYPE_INDEX}`);
+  // Not `instanceof Error`: better-sqlite3 makes its errors in the realm that first loaded it (under jest, another test file's).
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.includes(`no such index: ${TYPE_INDEX}`);
 }
 
 /** Builds the index again if it is still missing; true when this connection built it (another may have first). */
