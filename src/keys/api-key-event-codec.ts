@@ -12,20 +12,67 @@ const CURRENT_VERSION: Record<ApiKeyEventType, number> = {
   KeyExpired: 1,
 };
 
+/**
+ * A key's event this code cannot read: a type it does not know, or a schema version newer than the one it writes.
+ * Only a newer version of the service writes those (during a rolling upgrade, or after a downgrade): what the event
+ * changed is unknown here, so the key's state after it is unknown too (docs/operations.md, "Upgrades").
+ */
+export class UnreadableKeyEvent extends Error {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly revision: number;
+
+  constructor(recorded: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'streamId' | 'revision'>) {
+    super(
+      isApiKeyEventType(recorded.type)
+        ? `Unsupported schema version ${recorded.schemaVersion} of ${recorded.type} in ${recorded.streamId} (revision ${recorded.revision})`
+        : `Unexpected event type ${recorded.type} in ${recorded.streamId} (revision ${recorded.revision})`,
+    );
+    this.type = recorded.type;
+    this.schemaVersion = recorded.schemaVersion;
+    this.revision = recorded.revision;
+  }
+
+  /** What a log line or an answer says of it: the type and its version, which name the version of the service that wrote it. */
+  get written(): string {
+    return `${this.type} (schema version ${this.schemaVersion})`;
+  }
+}
+
 export function toEventToAppend(event: ApiKeyEvent, metadata: Record<string, unknown>): EventToAppend {
   return { type: event.type, schemaVersion: event.schemaVersion, data: { ...event.data }, metadata };
 }
 
-/** Reads a stored event back into the domain union, upcasting old versions, refusing versions this code does not know. */
-export function fromRecordedEvent(recorded: RecordedEvent): ApiKeyEvent {
-  if (!isApiKeyEventType(recorded.type)) {
-    throw new Error(`Unexpected event type ${recorded.type} in ${recorded.streamId}`);
-  }
+/** Reads a stored event back into the domain union, upcasting old versions; a version or type this code does not know is an UnreadableKeyEvent. */
+export function readKeyEvent(recorded: RecordedEvent): ApiKeyEvent | UnreadableKeyEvent {
+  if (!isApiKeyEventType(recorded.type)) return new UnreadableKeyEvent(recorded);
   if (recorded.type === 'KeyCreated' && recorded.schemaVersion === 1) return upcastKeyCreatedV1(recorded.data);
-  if (recorded.schemaVersion !== CURRENT_VERSION[recorded.type]) {
-    throw new Error(`Unsupported schema version ${recorded.schemaVersion} of ${recorded.type}`);
-  }
+  if (recorded.schemaVersion !== CURRENT_VERSION[recorded.type]) return new UnreadableKeyEvent(recorded);
   return { type: recorded.type, schemaVersion: recorded.schemaVersion, data: recorded.data } as ApiKeyEvent;
+}
+
+/** readKeyEvent for callers that cannot go on without the event: throws the UnreadableKeyEvent. */
+export function fromRecordedEvent(recorded: RecordedEvent): ApiKeyEvent {
+  const event = readKeyEvent(recorded);
+  if (event instanceof UnreadableKeyEvent) throw event;
+  return event;
+}
+
+/** A key's stream read for a decision: the events this code can read, in order, and the first it cannot (null: none). */
+export function readKeyHistory(history: readonly RecordedEvent[]): { events: ApiKeyEvent[]; unreadable: UnreadableKeyEvent | null } {
+  const events: ApiKeyEvent[] = [];
+  let unreadable: UnreadableKeyEvent | null = null;
+  for (const recorded of history) {
+    const event = readKeyEvent(recorded);
+    if (event instanceof UnreadableKeyEvent) unreadable ??= event;
+    else events.push(event);
+  }
+  return { events, unreadable };
+}
+
+/** The key an event is of, read without decoding it (an event this code cannot read still names its key). */
+export function keyIdOf(recorded: RecordedEvent): string {
+  return recorded.data.keyId as string;
 }
 
 /** Version 1 keys had every permission, no address restriction and no expiry, and were never rolled. */

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { Metrics } from '../shared/metrics/metrics.port.js';
@@ -26,6 +26,7 @@ import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
+import { apiKeyStreamId } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_QUERIES, API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
@@ -58,12 +59,18 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
     {
       provide: KeyTable,
-      useFactory: (readModel: ApiKeyReadModel, metrics: Metrics = NO_METRICS) => {
-        const table = new KeyTable(readModel);
+      useFactory: (readModel: ApiKeyReadModel, store: EventStore, metrics: Metrics = NO_METRICS) => {
+        const logger = new Logger('KeyTable');
+        const table = new KeyTable(readModel, { readKeyStream: (keyId) => store.readStream(apiKeyStreamId(keyId)), warn: (message) => logger.warn(message) });
         metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked, expired or disabled), as the key table of this instance knows them.', read: () => table.activeKeys });
+        metrics.gauge({
+          name: 'parsesphere_keys_changed_by_newer_version',
+          help: 'Keys with an event this version cannot read (written by a newer version of the service): refused with 503 here unless revoked or expired.',
+          read: () => table.keysChangedByNewerVersion,
+        });
         return table;
       },
-      inject: [API_KEY_READ_MODEL, { token: Metrics, optional: true }],
+      inject: [API_KEY_READ_MODEL, EVENT_STORE, { token: Metrics, optional: true }],
     },
     // The key queries answer from the table: what this instance enforces is what it shows, with no store call
     // unless an id is missing (another instance may have just created it: KeyQueriesCaughtUpOnMiss).

@@ -1,9 +1,12 @@
 import type { ProjectionDeclaration } from '../shared/projections/projection-declaration.js';
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
+import { ViewProjection } from '../shared/projections/view-projection.js';
 import { KEY_TABLE, KeyTable } from './authentication/key-table.js';
 import { API_KEY_EVENT_TYPES } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
-import { apiKeyProjection } from './projection/api-key-projection.js';
+import { apiKeyProjection, apiKeyProjectionWarning } from './projection/api-key-projection.js';
+
+const storedKeyViews = viewProjectionDeclaration(apiKeyProjection, { runsOn: 'projection-thread', role: 'background' }, (storage: KeysStorage) => storage.apiKeyReadModel());
 
 /**
  * The keys feature's projections: the in-memory key table that authenticates and answers the key queries, and
@@ -13,7 +16,11 @@ export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
   // No request waits for the stored views: the key table holds the same fold of the same events, applied at once
   // by the instance that appends them. Off the request thread, their writes cost requests nothing; when they
   // lag, the table's next load reads the rest from the log.
-  viewProjectionDeclaration(apiKeyProjection, { runsOn: 'projection-thread', role: 'background' }, (storage: KeysStorage) => storage.apiKeyReadModel()),
+  // A key's event this version cannot read is logged, once per key, as a warning.
+  {
+    ...storedKeyViews,
+    open: async ({ storage, log }) => new ViewProjection(apiKeyProjectionWarning((message) => log('warn', message)), await storage.apiKeyReadModel()),
+  },
   {
     name: KEY_TABLE,
     eventTypes: API_KEY_EVENT_TYPES,

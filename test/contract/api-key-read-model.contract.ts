@@ -137,6 +137,17 @@ export function apiKeyReadModelContract(
       expect((await readModel.scan(null, 10))[0]).toEqual(expired);
     });
 
+    it('keeps the revision of an event its writer could not read (a newer version wrote it), listed and scanned', async () => {
+      const view = makeView({ revision: 2, unreadableSince: 1 });
+      await readModel.save([view], 1);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(view);
+      expect((await readModel.list('acct_a', { limit: 10 })).views).toEqual([view]);
+      expect(await readModel.scan(null, 10)).toEqual([view]);
+      const revoked = { ...view, status: 'revoked' as const, revokedAt: '2026-01-02T00:00:00.000Z', revision: 3 };
+      await readModel.save([revoked], 2);
+      expect((await readModel.getMany([view.id])).get(view.id)).toEqual(revoked);
+    });
+
     it('filters by status at an instant: a key past its end is expired, event or not', async () => {
       const now = '2026-06-01T00:00:00.000Z';
       const views = {

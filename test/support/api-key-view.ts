@@ -26,6 +26,7 @@ export function makeView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
     rotation: null,
     createdPosition: nextPosition++,
     revision: 0,
+    unreadableSince: null,
     ...overrides,
   };
 }

@@ -113,5 +113,7 @@ function toView(doc: ViewDocument<ApiKeyFields>): ApiKeyView {
     rotation: doc.rotation ?? null,
     createdPosition: doc.createdPosition,
     revision: doc.revision,
+    // Views written before it have none: they were written by a version that read every event it met.
+    unreadableSince: doc.unreadableSince ?? null,
   };
 }

@@ -25,6 +25,7 @@ interface ApiKeyRow {
   rotation: string | null;
   created_position: number;
   revision: number;
+  unreadable_since: number | null;
 }
 
 /**
@@ -40,6 +41,8 @@ const ADDED_COLUMNS: Record<string, string> = {
   ends_at: 'TEXT',
   rolled_from_key_id: 'TEXT',
   rotation: 'TEXT',
+  // Added with the refusal of keys changed by a newer version (api-key-view.ts).
+  unreadable_since: 'INTEGER',
 };
 
 /** The status filter at a given `now` (ISO text compares as time): see keyStatusAt. */
@@ -84,16 +87,16 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
       upsert: `
         INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds,
                               created_at, revoked_at, permissions, allowed_ips, expires_at, disabled, expired_at, ends_at,
-                              rolled_from_key_id, rotation, created_position, revision)
+                              rolled_from_key_id, rotation, created_position, revision, unreadable_since)
         VALUES (@id, @accountId, @name, @prefix, @secretHash, @status, @rateLimitRequests, @rateLimitPerSeconds,
                 @createdAt, @revokedAt, @permissions, @allowedIps, @expiresAt, @disabled, @expiredAt, @endsAt,
-                @rolledFromKeyId, @rotation, @createdPosition, @revision)
+                @rolledFromKeyId, @rotation, @createdPosition, @revision, @unreadableSince)
         ON CONFLICT (id) DO UPDATE SET
           name = excluded.name, status = excluded.status, revoked_at = excluded.revoked_at,
           rate_limit_requests = excluded.rate_limit_requests, rate_limit_per_seconds = excluded.rate_limit_per_seconds,
           permissions = excluded.permissions, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
           disabled = excluded.disabled, expired_at = excluded.expired_at, ends_at = excluded.ends_at,
-          rotation = excluded.rotation, revision = excluded.revision
+          rotation = excluded.rotation, revision = excluded.revision, unreadable_since = excluded.unreadable_since
         WHERE excluded.revision > api_keys.revision`,
       toParameters: ({ rateLimit, permissions, allowedIps, disabled, rotation, ...view }) => ({
         ...view,
@@ -144,7 +147,7 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
 
 const LISTED_COLUMNS =
   'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, ' +
-  'permissions, allowed_ips, expires_at, disabled, expired_at, ends_at, rolled_from_key_id, rotation, created_position, revision';
+  'permissions, allowed_ips, expires_at, disabled, expired_at, ends_at, rolled_from_key_id, rotation, created_position, revision, unreadable_since';
 type ListedRow = [
   id: string,
   accountId: string,
@@ -166,12 +169,13 @@ type ListedRow = [
   rotation: string | null,
   createdPosition: number,
   revision: number,
+  unreadableSince: number | null,
 ];
 
 function listedView(row: ListedRow): ApiKeyView {
   const [id, accountId, name, prefix, secretHash, status, requests, perSeconds, createdAt, revokedAt] = row;
-  const [permissions, allowedIps, expiresAt, disabled, expiredAt, endsAt, rolledFromKeyId, rotation, createdPosition, revision] = row.slice(10) as [
-    string, string, string | null, number, string | null, string | null, string | null, string | null, number, number,
+  const [permissions, allowedIps, expiresAt, disabled, expiredAt, endsAt, rolledFromKeyId, rotation, createdPosition, revision, unreadableSince] = row.slice(10) as [
+    string, string, string | null, number, string | null, string | null, string | null, string | null, number, number, number | null,
   ];
   return {
     id,
@@ -193,6 +197,7 @@ function listedView(row: ListedRow): ApiKeyView {
     rotation: rotation === null ? null : JSON.parse(rotation),
     createdPosition,
     revision,
+    unreadableSince,
   };
 }
 
@@ -217,5 +222,6 @@ function toView(row: ApiKeyRow): ApiKeyView {
     rotation: row.rotation === null ? null : JSON.parse(row.rotation),
     createdPosition: row.created_position,
     revision: row.revision,
+    unreadableSince: row.unreadable_since,
   };
 }

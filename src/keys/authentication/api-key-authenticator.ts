@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OutgoingMessage } from 'node:http';
 import { PermissionDenied, RateLimited, Unauthenticated } from '../../shared/application/errors.js';
+import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
 import { ApiKeyVerifier, type UseContext } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { bearerToken } from './bearer-token.js';
@@ -45,6 +46,7 @@ export class ApiKeyAuthenticator {
       throw new Unauthenticated('Provide your API key in the Authorization header: "Bearer sk_...".');
     }
     const verification = await this.verifier.verify(token, use, [requiredPermission(use.method)]);
+    if (!verification.valid && verification.code === 'CHANGED_BY_NEWER_VERSION') throw KeyChangedByNewerVersion.whenAuthenticating();
     if (!verification.valid && verification.code === 'INSUFFICIENT_PERMISSIONS') {
       setRateLimitHeaders(res, verification.rate);
       throw new PermissionDenied(`This key lacks the permission ${verification.missing.join(', ')}.`);

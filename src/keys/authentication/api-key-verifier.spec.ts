@@ -69,3 +69,19 @@ describe('ApiKeyVerifier: the uses it records', () => {
     expect(disabled.failures).toEqual([expect.objectContaining({ reason: 'disabled' })]);
   });
 });
+
+describe('ApiKeyVerifier: a key changed by a newer version of the service', () => {
+  it('refuses it as unknown here, records no failure against the caller and no use', async () => {
+    const { secret, verifier, uses, failures } = await verifierWith({ unreadableSince: 1, revision: 1 });
+    expect(await verifier.verify(secret, context)).toMatchObject({ valid: false, code: 'CHANGED_BY_NEWER_VERSION' });
+    expect(uses).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+
+  it('answers revoked or expired when the events it can read end the key', async () => {
+    const revoked = await verifierWith({ unreadableSince: 1, revision: 2, status: 'revoked' });
+    expect(await revoked.verifier.verify(revoked.secret, context)).toMatchObject({ code: 'REVOKED' });
+    const expired = await verifierWith({ unreadableSince: 1, revision: 2, status: 'expired' });
+    expect(await expired.verifier.verify(expired.secret, context)).toMatchObject({ code: 'EXPIRED' });
+  });
+});

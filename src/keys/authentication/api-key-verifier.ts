@@ -27,6 +27,8 @@ export type Verification =
   | { valid: true; key: KnownKey; rate: RateDecision }
   | { valid: false; code: 'RATE_LIMITED'; key: KnownKey; rate: RateDecision }
   | { valid: false; code: EndedCode | 'FORBIDDEN'; key: KnownKey }
+  /** Unknown here (KnownKey.changedByNewerVersion): refused, and no failure of the caller's. */
+  | { valid: false; code: 'CHANGED_BY_NEWER_VERSION'; key: KnownKey }
   | { valid: false; code: 'INSUFFICIENT_PERMISSIONS'; key: KnownKey; missing: string[]; rate: RateDecision }
   | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' };
 
@@ -76,7 +78,7 @@ export class ApiKeyVerifier {
    */
   async verify(presented: string, context: UseContext, required: readonly string[] = NO_PERMISSIONS): Promise<Verification> {
     const verification = await this.check(presented, context, required);
-    if (!verification.valid && verification.code !== 'RATE_LIMITED') {
+    if (!verification.valid && verification.code !== 'RATE_LIMITED' && verification.code !== 'CHANGED_BY_NEWER_VERSION') {
       const key = 'key' in verification ? verification.key : null;
       this.recordFailure(context, FAILURE_REASONS[verification.code], key);
     }
@@ -106,6 +108,8 @@ export class ApiKeyVerifier {
     const key = this.keys.lookup(hash) ?? (await this.caughtUp.lookupAfterCatchingUp(hash));
     if (!key) return { valid: false, code: 'NOT_FOUND' };
     if (key.status === 'revoked') return { valid: false, code: 'REVOKED', key };
+    // Revoked or expired by its events, a key is ended whatever a newer version changed; otherwise its state is unknown.
+    if (key.changedByNewerVersion && key.status !== 'expired') return { valid: false, code: 'CHANGED_BY_NEWER_VERSION', key };
     const now = this.clock.now();
     // At its end instant a key is refused, whether or not its KeyExpired event has been appended yet.
     if (key.status === 'expired' || now >= key.endsAtMs || (key.rotation !== null && this.idle.hasGoneIdle(key, now))) return { valid: false, code: 'EXPIRED', key };

@@ -1,9 +1,9 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
-import { fromRecordedEvent } from '../api-key-event-codec.js';
+import { keyIdOf } from '../api-key-event-codec.js';
 import { API_KEY_EVENT_TYPES, type KeyRateLimit } from '../domain/api-key-events.js';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyQueries } from '../projection/api-key-read-model.port.js';
-import { type ApiKeyView, applyToApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
+import { type ApiKeyView, applyToApiKeyView, foldApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
 import { AddressMatcher } from './address-matcher.js';
 
 export interface KnownKey {
@@ -30,6 +30,11 @@ export interface KnownKey {
   /** The end as text (expires_at as verify answers it): null for never. */
   endsAt: string | null;
   rotation: KeyRotationView | null;
+  /**
+   * The key has an event this version cannot read (written by a newer version: view.unreadableSince): whether it
+   * is valid is unknown here, so it is refused, unless what this version can read already ends it (revoked, expired).
+   */
+  changedByNewerVersion: boolean;
   /** The key's view as the key-view projection's own fold leaves it: what the key queries answer. */
   view: ApiKeyView;
 }
@@ -42,6 +47,13 @@ export const KEY_TABLE = 'key-table';
 export interface KeyTableSource {
   getCheckpoint(): Promise<number | null>;
   scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
+}
+
+export interface KeyTableOptions {
+  /** A key's stream from the log: a loaded view marked unreadableSince is folded again from it (this version may read it). */
+  readKeyStream?(keyId: string): Promise<RecordedEvent[]>;
+  /** Told once per key that gets an event this version cannot read. */
+  warn?(message: string): void;
 }
 
 function known(view: ApiKeyView, rateLimitSubject: string): KnownKey {
@@ -60,6 +72,7 @@ function known(view: ApiKeyView, rateLimitSubject: string): KnownKey {
     endsAtMs: view.endsAt === null ? Infinity : Date.parse(view.endsAt),
     endsAt: view.endsAt,
     rotation: view.rotation,
+    changedByNewerVersion: view.unreadableSince !== null,
     view,
   };
 }
@@ -81,12 +94,21 @@ export class KeyTable implements Projection, ApiKeyQueries {
   private readonly byAccount = new Map<string, KnownKey[]>();
   private position: number | null = null;
   private active = 0;
+  private changedByNewer = 0;
 
-  constructor(private readonly source: KeyTableSource) {}
+  constructor(
+    private readonly source: KeyTableSource,
+    private readonly options: KeyTableOptions = {},
+  ) {}
 
-  /** Keys that authenticate: every key the table knows but the revoked, expired and disabled ones. */
+  /** Keys that authenticate: every key the table knows but the revoked, expired and disabled ones, and those changed by a newer version. */
   get activeKeys(): number {
     return this.active;
+  }
+
+  /** Keys with an event this version cannot read (KnownKey.changedByNewerVersion). */
+  get keysChangedByNewerVersion(): number {
+    return this.changedByNewer;
   }
 
   lookup(secretHash: string): KnownKey | undefined {
@@ -117,9 +139,14 @@ export class KeyTable implements Projection, ApiKeyQueries {
     return { views, hasMore: false };
   }
 
-  /** Keys that will end by time and have not yet been marked expired: what the expiry scheduler watches. */
+  /**
+   * Keys that will end by time and have not yet been marked expired: what the expiry scheduler watches. Not those
+   * changed by a newer version: their end may have been moved by what this version cannot read (it records no
+   * KeyExpired for them; the key is refused here all the same, and an upgraded instance records it).
+   */
   *ending(): Iterable<KnownKey> {
     for (const key of this.byHash.values()) {
+      if (key.changedByNewerVersion) continue;
       if (key.status === 'active' && (key.endsAtMs !== Infinity || key.rotation?.closeWhenIdleSeconds != null)) yield key;
     }
   }
@@ -137,7 +164,8 @@ export class KeyTable implements Projection, ApiKeyQueries {
     let afterId: string | null = null;
     for (;;) {
       const page = await this.source.scan(afterId, LOAD_PAGE);
-      for (const view of page) {
+      for (const stored of page) {
+        const view = stored.unreadableSince === null ? stored : await this.foldedAgain(stored);
         if ((this.byId(view.id)?.view.revision ?? -1) < view.revision) this.put(known(view, `key:${view.id}`), false);
       }
       if (page.length < LOAD_PAGE) break;
@@ -154,9 +182,10 @@ export class KeyTable implements Projection, ApiKeyQueries {
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
     for (const recorded of events) {
-      const entry = this.byId(fromRecordedEvent(recorded).data.keyId);
+      const entry = this.byId(keyIdOf(recorded));
       const next = applyToApiKeyView(entry?.view, recorded);
       if (next === undefined || next === entry?.view) continue;
+      if (next.unreadableSince !== null && entry?.view.unreadableSince === null) this.warnChangedByNewer(next, `${recorded.type} (schema version ${recorded.schemaVersion})`);
       const subject = entry?.rateLimitSubject ?? (next.rolledFromKeyId === null ? `key:${next.id}` : this.lineSubject(next.rolledFromKeyId));
       this.put(known(next, subject), true);
     }
@@ -174,7 +203,25 @@ export class KeyTable implements Projection, ApiKeyQueries {
     this.byAccount.clear();
     this.position = null;
     this.active = 0;
+    this.changedByNewer = 0;
     return null;
+  }
+
+  /**
+   * A view stored with an event its writer could not read: this version may read it (it was written by this one, or
+   * an older one wrote the view), so the key's stream is folded again; still unreadable, the key stays refused.
+   */
+  private async foldedAgain(stored: ApiKeyView): Promise<ApiKeyView> {
+    const view = this.options.readKeyStream ? (foldApiKeyView(await this.options.readKeyStream(stored.id)) ?? stored) : stored;
+    if (view.unreadableSince !== null) this.warnChangedByNewer(view, `its event at revision ${view.unreadableSince}`);
+    return view;
+  }
+
+  private warnChangedByNewer(view: ApiKeyView, event: string): void {
+    this.options.warn?.(
+      `Key ${view.id} (account ${view.accountId}) has an event this version of the service cannot read: ${event}, written by a newer version. ` +
+        'Until this instance is upgraded it refuses the key with 503 unless it is revoked or expired (docs/operations.md, "Upgrades")',
+    );
   }
 
   /** The subject of a key rolled from `predecessorId`: its predecessor's (the table knows every key it was rolled from). */
@@ -188,6 +235,8 @@ export class KeyTable implements Projection, ApiKeyQueries {
     const previous = this.byHash.get(secretHash);
     if (previous !== undefined && authenticates(previous)) this.active--;
     if (authenticates(key)) this.active++;
+    if (previous?.changedByNewerVersion) this.changedByNewer--;
+    if (key.changedByNewerVersion) this.changedByNewer++;
     this.byHash.set(secretHash, key);
     this.hashById.set(key.keyId, secretHash);
     let keys = this.byAccount.get(key.accountId);
@@ -205,7 +254,7 @@ export class KeyTable implements Projection, ApiKeyQueries {
 
 /** Whether the key is one the active keys gauge counts (one past its end by time counts until marked expired). */
 function authenticates(key: KnownKey): boolean {
-  return key.status === 'active' && !key.disabled;
+  return key.status === 'active' && !key.disabled && !key.changedByNewerVersion;
 }
 
 /** The index of the first key created at or after `position` (keys.length if none). */

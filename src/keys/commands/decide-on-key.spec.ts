@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import type { ApiKeyCommand } from '../domain/api-key-decider.js';
 import { apiKeyStreamId } from '../domain/api-key-events.js';
+import { toHttpError } from '../../shared/http/error-mapping.js';
+import { KeyNotFound } from '../domain/api-key-errors.js';
+import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
 import { foldApiKeyView } from '../projection/api-key-view.js';
 import { decideOnKey } from './decide-on-key.js';
 
@@ -69,5 +72,55 @@ describe('decideOnKey: the key view a decision answers with', () => {
     const decision = await decideOnKey(store, keyId, () => lifecycle[0], { requestId: null });
     expect(decision.view.createdPosition).toBe(decision.position);
     expect(decision.view.createdPosition).toBe((await store.readStream(apiKeyStreamId(keyId)))[0].position);
+  });
+});
+
+describe('decideOnKey on a key with an event a newer version of the service wrote', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const newerEvents = [
+    ['a type this version does not know', { type: 'KeyFrozen', schemaVersion: 1, data: { keyId, accountId, frozenAt: at(1) } }],
+    ['a schema version this version does not know', { type: 'KeyUpdated', schemaVersion: 2, data: { keyId, accountId, updatedAt: at(1), name: 'x', labels: {} } }],
+  ] as const;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-decide-newer-'));
+    store = new SqliteEventStore(join(dir, 'events.sqlite'));
+    await decideOnKey(store, keyId, () => lifecycle[0], { requestId: null });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const decide = (command: ApiKeyCommand) => decideOnKey(store, keyId, () => command, { requestId: null });
+
+  it.each(newerEvents)('revokes it after %s: the revocation lands after it, and the key reads as revoked', async (_what, newer) => {
+    await store.appendToStream(apiKeyStreamId(keyId), [newer], 0);
+    const decision = await decide({ type: 'RevokeApiKey', keyId, accountId, actor, now: at(2) });
+    expect(decision.events.map((event) => event.type)).toEqual(['KeyRevoked']);
+    expect(decision.revision).toBe(2);
+    expect(decision.view).toMatchObject({ status: 'revoked', unreadableSince: 1, revision: 2 });
+    expect((await store.readStream(apiKeyStreamId(keyId))).map((event) => event.type)).toEqual(['KeyCreated', newer.type, 'KeyRevoked']);
+    // Revoked once, a second revocation changes nothing, as before.
+    expect((await decide({ type: 'RevokeApiKey', keyId, accountId, actor, now: at(3) })).events).toEqual([]);
+  });
+
+  it.each(newerEvents)('refuses any other change after %s with 503, naming it, and appends nothing', async (_what, newer) => {
+    await store.appendToStream(apiKeyStreamId(keyId), [newer], 0);
+    for (const command of lifecycle.slice(1, 6)) {
+      const refusal = await decide(command).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(KeyChangedByNewerVersion);
+      expect(toHttpError(refusal).status).toBe(503);
+      expect((refusal as Error).message).toContain(`${newer.type} (schema version ${newer.schemaVersion})`);
+    }
+    expect(await store.readStream(apiKeyStreamId(keyId))).toHaveLength(2);
+  });
+
+  it('answers another account as for any key of another account: not found', async () => {
+    await store.appendToStream(apiKeyStreamId(keyId), [newerEvents[0][1]], 0);
+    await expect(decide({ type: 'RevokeApiKey', keyId, accountId: 'acct_other', actor, now: at(2) })).rejects.toBeInstanceOf(KeyNotFound);
+    await expect(decide({ type: 'DisableApiKey', keyId, accountId: 'acct_other', actor, now: at(2) })).rejects.toBeInstanceOf(KeyNotFound);
   });
 });

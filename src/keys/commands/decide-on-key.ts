@@ -1,10 +1,11 @@
 import { fold } from '../../shared/domain/decider.js';
 import { decideAndAppend } from '../../shared/event-store/decide-and-append.js';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/event-store/event-store.port.js';
-import { fromRecordedEvent, toEventToAppend } from '../api-key-event-codec.js';
+import { readKeyHistory, toEventToAppend, type UnreadableKeyEvent } from '../api-key-event-codec.js';
 import { type ApiKeyCommand, type ApiKeyState, apiKeyDecider } from '../domain/api-key-decider.js';
 import { KeyNotFound } from '../domain/api-key-errors.js';
 import { type ApiKeyEvent, apiKeyStreamId } from '../domain/api-key-events.js';
+import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
 import { type ApiKeyView, foldApiKeyView } from '../projection/api-key-view.js';
 import { requireIfMatch } from './if-match.js';
 
@@ -36,9 +37,12 @@ export async function decideOnKey(
   let events: ApiKeyEvent[] = [];
   let before: ApiKeyState = apiKeyDecider.initialState();
   const outcome = await decideAndAppend(store, apiKeyStreamId(keyId), (history) => {
-    before = fold(apiKeyDecider, history.map(fromRecordedEvent));
+    const { events: readable, unreadable } = readKeyHistory(history);
+    before = fold(apiKeyDecider, readable);
+    const decided = command(before);
+    if (unreadable !== null) refuseUnlessRevocation(before, decided, unreadable);
     if (options.ifMatch != null && (before.status === 'absent' || before.accountId !== options.accountId)) throw new KeyNotFound(keyId);
-    events = apiKeyDecider.decide(before, command(before));
+    events = apiKeyDecider.decide(before, decided);
     requireIfMatch(options.ifMatch, history[history.length - 1]?.revision ?? -1);
     const metadata = { requestId: options.requestId, ...(options.reason ? { reason: options.reason } : {}) };
     return events.map((event) => toEventToAppend(event, metadata));
@@ -47,6 +51,20 @@ export async function decideOnKey(
   const revision = (last?.revision ?? -1) + events.length;
   const position = outcome.position ?? last?.position ?? 0;
   return { events, before, position, revision, view: viewAfterAppend(keyId, outcome.history, outcome.appended, position) };
+}
+
+/**
+ * A key with an event this version cannot read (a newer version wrote it) is decided on the events it can read, for a
+ * revocation only. A revocation is safe so: KeyRevoked ends a key for good in every version (no event brings a key
+ * back), it is appended at the stream's revision as read, after what the newer version wrote, and every version reads
+ * it (a newer one reads the older versions of an event, as this one upcasts KeyCreated 1). It only takes access away.
+ * Any other change would be decided on a state that may lack what the newer version changed (an expiry moved, a
+ * permission taken away): refused, with 503, so the caller retries on an upgraded instance. Another account's key is
+ * not found, as always.
+ */
+export function refuseUnlessRevocation(state: ApiKeyState, command: ApiKeyCommand, unreadable: UnreadableKeyEvent): void {
+  if (state.status !== 'absent' && 'accountId' in command && state.accountId !== command.accountId) throw new KeyNotFound(command.keyId);
+  if (state.status === 'absent' || command.type !== 'RevokeApiKey') throw KeyChangedByNewerVersion.whenChanging(unreadable);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
 import { API_KEY_EVENT_TYPES } from '../domain/api-key-events.js';
 import { applyToApiKeyView, type ApiKeyView } from './api-key-view.js';
@@ -13,3 +14,23 @@ export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   // Measured on Node 20: 1,048 bytes with no permissions or addresses, 2,370 with ten of each.
   viewBytes: (view) => 1048 + 66 * (view.permissions.length + view.allowedIps.length),
 };
+
+/**
+ * The stored key views, telling `warn` once per key of the first event of its that this version cannot read: the view
+ * keeps the key as the events it can read leave it, marked (unreadableSince), and every other key's view goes on.
+ */
+export function apiKeyProjectionWarning(warn: (message: string) => void): ViewProjectionDefinition<ApiKeyView> {
+  return {
+    ...apiKeyProjection,
+    apply: (view: ApiKeyView | undefined, event: RecordedEvent) => {
+      const after = applyToApiKeyView(view, event);
+      if (after !== undefined && view !== undefined && view.unreadableSince === null && after.unreadableSince !== null) {
+        warn(
+          `Key view ${after.id}: ${event.type} (schema version ${event.schemaVersion}) at revision ${event.revision} was written by a newer version ` +
+            'of the service and cannot be read here; the view keeps what this version reads of the key, marked (docs/operations.md, "Upgrades")',
+        );
+      }
+      return after;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
-import { fromRecordedEvent } from '../api-key-event-codec.js';
+import { readKeyEvent, UnreadableKeyEvent } from '../api-key-event-codec.js';
 import { effectiveExpiry } from '../domain/api-key-decider.js';
 import type { KeyRateLimit } from '../domain/api-key-events.js';
 
@@ -42,6 +42,13 @@ export interface ApiKeyView {
   createdPosition: number;
   /** Stream revision of the last event applied; guards against applying an event twice. */
   revision: number;
+  /**
+   * The revision of the key's first event that this version could not read (written by a newer one: an
+   * UnreadableKeyEvent), null when it read them all. The view holds the events it could read, before and after;
+   * what that one changed is unknown, so the key is refused while it is set (the key table), and a version
+   * that loads such a view folds the key's stream again (it may read it).
+   */
+  unreadableSince: number | null;
 }
 
 /** The status a reader sees at `now`: an active or disabled key past its end is expired, event or not. */
@@ -55,7 +62,9 @@ export function keyStatusAt(view: Pick<ApiKeyView, 'status' | 'endsAt'>, now: Da
 /** Pure: the view after one more event of its stream. Events already applied change nothing. */
 export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: RecordedEvent): ApiKeyView | undefined {
   if (view && recorded.revision <= view.revision) return view;
-  const event = fromRecordedEvent(recorded);
+  const event = readKeyEvent(recorded);
+  // A key's creation this version cannot read leaves no key here: refused as unknown.
+  if (event instanceof UnreadableKeyEvent) return view && { ...view, unreadableSince: view.unreadableSince ?? recorded.revision, revision: recorded.revision };
   if (event.type === 'KeyCreated') {
     const { data } = event;
     return {
@@ -78,6 +87,7 @@ export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: Record
       rotation: null,
       createdPosition: recorded.position,
       revision: recorded.revision,
+      unreadableSince: null,
     };
   }
   if (!view) return view;

@@ -7,11 +7,11 @@ import { fold } from '../../../shared/domain/decider.js';
 import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
 import { type AppendResult, EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
-import { fromRecordedEvent, toEventToAppend } from '../../api-key-event-codec.js';
+import { readKeyHistory, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
-import { decideOnKey, viewAfterAppend } from '../decide-on-key.js';
+import { decideOnKey, refuseUnlessRevocation, viewAfterAppend } from '../decide-on-key.js';
 import { requireIfMatch } from '../if-match.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
@@ -54,11 +54,14 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
   private async roll({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand, successorKeyId: string): Promise<RolledApiKey> {
     const { keyId, accountId, actor, requestId, ifMatch } = request;
     const history = await this.store.readStream(apiKeyStreamId(keyId));
-    const state = fold(apiKeyDecider, history.map(fromRecordedEvent));
+    const { events: readable, unreadable } = readKeyHistory(history);
+    const state = fold(apiKeyDecider, readable);
     // One instant for both events: the successor exists (created_at) at the very instant its predecessor names it (rolled_at).
     const instant = this.clock.now();
     const now = new Date(instant).toISOString();
-    const rolled = apiKeyDecider.decide(state, { type: 'RollApiKey', keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds });
+    const command = { type: 'RollApiKey' as const, keyId, accountId, actor, now, successorKeyId, graceSeconds, closeWhenIdleSeconds };
+    if (unreadable !== null) refuseUnlessRevocation(state, command, unreadable);
+    const rolled = apiKeyDecider.decide(state, command);
     // Decided first: another account's key is not found, whatever the If-Match.
     requireIfMatch(ifMatch, history[history.length - 1].revision);
     const old = state as Exclude<ApiKeyState, { status: 'absent' }>;

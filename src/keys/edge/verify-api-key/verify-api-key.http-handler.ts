@@ -8,6 +8,7 @@ import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/
 import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
 import { readJsonBody } from '../../../shared/http/read-json-body.js';
 import { sendError, sendJson } from '../../../shared/http/send-json.js';
+import { KeyChangedByNewerVersion } from '../../key-changed-by-newer-version.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { parseVerifyRequest } from './parse-verify-request.js';
@@ -98,6 +99,9 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
         const { rate } = verification;
         return { valid: false, code: 'RATE_LIMITED', retry_after: rate.retryAfterSeconds, rate_limit: rateLimitState(rate) };
       }
+      case 'CHANGED_BY_NEWER_VERSION':
+        // Neither valid nor invalid: a 503, which a gateway retries on another (upgraded) instance.
+        throw KeyChangedByNewerVersion.whenAuthenticating();
       case 'INSUFFICIENT_PERMISSIONS':
         // The key is genuine and its holder may do other things: no failure against the client's address.
         return { valid: false, code: 'INSUFFICIENT_PERMISSIONS', missing_permissions: verification.missing, rate_limit: rateLimitState(verification.rate) };
@@ -125,5 +129,6 @@ function rateLimitState(rate: RateDecision): VerifyApiKeyResponse['rate_limit'] 
 function refusalOutcome(error: unknown): VerifyOutcome {
   if (error instanceof Unauthenticated) return 'UNAUTHENTICATED';
   if (error instanceof RateLimited) return 'THROTTLED';
+  if (error instanceof KeyChangedByNewerVersion) return 'CHANGED_BY_NEWER_VERSION';
   return toHttpError(error).status < 500 ? 'INVALID_REQUEST' : 'ERROR';
 }

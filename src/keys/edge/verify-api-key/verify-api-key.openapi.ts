@@ -30,7 +30,10 @@ export function documentVerifyApiKey(document: OpenAPIObject): OpenAPIObject {
         '415': error('Request body is not UTF-8 JSON (Content-Type: application/json).'),
         '429': error('Too many failed credentials from this address (see Retry-After).'),
         '500': error('Internal error.'),
-        '503': error('The service is starting and waits for its stores (Retry-After: 5): it has no key table to give a verdict from yet.'),
+        '503': error(
+          'The service is starting and waits for its stores (Retry-After: 5): it has no key table to give a verdict from yet. ' +
+            'Or the key has an event this version cannot read (a newer version of the service changed it, during a rolling upgrade): retry on an upgraded instance.',
+        ),
       },
     },
   };

@@ -8,7 +8,8 @@ import { VERIFY_REFUSAL_CODES } from './verify-api-key.dto.js';
  * What a verify request came to: the answer's code (VALID when valid), or, when the request itself was
  * refused, UNAUTHENTICATED (no or wrong service credential), THROTTLED (the caller's address is over its
  * failed-authentication allowance), INVALID_REQUEST (an unreadable body), CLIENT_CLOSED (the caller went away
- * before it was answered, as a gateway past its own deadline does), ERROR (a failure of ours).
+ * before it was answered, as a gateway past its own deadline does), CHANGED_BY_NEWER_VERSION (a 503: the key has an
+ * event this version cannot read), ERROR (a failure of ours).
  */
 export const VERIFY_OUTCOMES = [
   'VALID',
@@ -17,6 +18,7 @@ export const VERIFY_OUTCOMES = [
   'THROTTLED',
   'INVALID_REQUEST',
   'CLIENT_CLOSED',
+  'CHANGED_BY_NEWER_VERSION',
   'ERROR',
 ] as const;
 export type VerifyOutcome = (typeof VERIFY_OUTCOMES)[number];
