@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { childEnv } from '../support/child-env.js';
 import { freePort } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -42,6 +43,16 @@ describe('A start that fails', () => {
         return join(dir, 'a-file');
       },
       /EEXIST|ENOTDIR/,
+    ],
+    [
+      'an events.sqlite a newer version marked as needing a newer reader (a downgrade)',
+      (dir: string) => {
+        const db = new Database(join(dir, 'events.sqlite'));
+        db.exec('CREATE TABLE log_readers (id INTEGER PRIMARY KEY CHECK (id = 1), oldest_reader INTEGER NOT NULL); INSERT INTO log_readers VALUES (1, 99)');
+        db.close();
+        return dir;
+      },
+      /The event log .*events\.sqlite was written by a newer version of the service: it needs a version that reads log format 99, and this one reads format 1/,
     ],
     // Before, Node's recursive mkdir looped there forever and the start hung.
     ['a DATA_DIR that cannot be made under a directory that exists', () => '/proc/parsesphere-keys/data', /ENOENT/],

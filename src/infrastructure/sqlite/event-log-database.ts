@@ -6,6 +6,7 @@ import type { AppendResult, ExpectedRevision } from '../../shared/event-store/ev
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import type { EncodedEvent, EncodedStreamAppend } from './encoded-event.js';
 import { CHECKPOINT_BACKSTOP_PAGES } from './periodic-checkpoints.js';
+import { checkLogReaders } from './log-readers.js';
 import { CREATE_TYPE_INDEX } from './type-index.js';
 
 const SCHEMA = `
@@ -42,6 +43,8 @@ export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Data
     // The append worker checkpoints the log every second (append-worker.ts): no commit on the request thread runs
     // a checkpoint of the usage batches written since the last one.
     db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
+    // Before the schema: a log a newer version marked as beyond this one is left as it is.
+    checkLogReaders(db, file);
     db.exec(SCHEMA);
     return db;
   } catch (error) {

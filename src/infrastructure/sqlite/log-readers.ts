@@ -1,0 +1,41 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The log format this code reads. Raise it, and OLDEST_READER_NEEDED with it, in the version that first writes an
+ * event an older version cannot read (a new schema version of an event, a new event type that restricts a key).
+ */
+export const LOG_FORMAT_READ = 1;
+/** The oldest log format reader that can read what this code writes. */
+export const OLDEST_READER_NEEDED = 1;
+
+const SCHEMA = 'CREATE TABLE IF NOT EXISTS log_readers (id INTEGER PRIMARY KEY CHECK (id = 1), oldest_reader INTEGER NOT NULL)';
+
+/**
+ * The log says which readers may open it: the oldest log format reader that the events written to it need. A
+ * version that reads an older format refuses to open the log (a downgrade over data it cannot read), before it
+ * writes anything; one that reads it raises the mark to what its own events need. Builds without this table (up
+ * to 2026-12-05 at least) do not look at it: it protects against downgrades to this version and later ones.
+ */
+export function checkLogReaders(db: Database.Database, file: string, reader = { reads: LOG_FORMAT_READ, needs: OLDEST_READER_NEEDED }): void {
+  const marked = oldestReader(db);
+  if (marked !== null && marked > reader.reads) {
+    throw new Error(
+      `The event log ${file} was written by a newer version of the service: it needs a version that reads log format ${marked}, ` +
+        `and this one reads format ${reader.reads}. Run that version or a later one (docs/operations.md, "Upgrades, rolling upgrades and downgrades")`,
+    );
+  }
+  db.exec(SCHEMA);
+  if (marked === null || marked < reader.needs) {
+    db.prepare(
+      'INSERT INTO log_readers (id, oldest_reader) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET oldest_reader = max(oldest_reader, excluded.oldest_reader)',
+    ).run(reader.needs);
+  }
+}
+
+/** The mark, or null in a log without one (new, or written only by versions before it). */
+function oldestReader(db: Database.Database): number | null {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_readers'").get();
+  if (table === undefined) return null;
+  const row = db.prepare<[], { oldest_reader: number }>('SELECT oldest_reader FROM log_readers WHERE id = 1').get();
+  return row?.oldest_reader ?? null;
+}
