@@ -15,6 +15,7 @@ import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
 import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { requestIdReader } from '../shared/http/request-id.js';
+import { undecodablePathMiddleware } from '../shared/http/undecodable-path.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.js';
 import { docsSecurityHeaders } from './docs-security-headers.js';
@@ -48,6 +49,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
   app.use(['/docs', '/docs-json'], docsSecurityHeaders);
+  // Ahead of every route's matching, which decodes the path's parameters.
+  app.use(undecodablePathMiddleware);
   app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));
   // The body is read after authentication, by an interceptor (guards run first): see JsonBodyInterceptor.
   app.useGlobalInterceptors(new JsonBodyInterceptor());

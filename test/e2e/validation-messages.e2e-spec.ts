@@ -32,6 +32,18 @@ describe('validation: statuses and messages', () => {
   const createRaw = (json: string) =>
     request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Content-Type', 'application/json').send(json);
   const get = (path: string) => request(t.http).get(path).set(bearer(admin));
+  /** Sends this exact request target, which supertest would parse (and re-encode) as a URL. */
+  const sendTarget = (method: string, target: string, token?: string) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: unknown }>((resolve, reject) => {
+      const { port } = (t.http.address() as AddressInfo);
+      const req = httpRequest({ host: '127.0.0.1', port, path: target, method, headers: token ? bearer(token) : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
   /** POSTs these exact bytes as JSON (supertest would serialise a Buffer as JSON). */
   const postBytes = (path: string, token: string, bytes: Buffer) =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
@@ -175,6 +187,30 @@ describe('validation: statuses and messages', () => {
 
     it('refuses what is no UUID in the path', async () => {
       expect((await get('/v1/api-keys/nope').expect(400)).body).toEqual(invalid('api_key_id must be a UUID.'));
+    });
+
+    // express's router decodes a path parameter as it matches the route, and answered one that does not decode
+    // with 400 "Failed to decode param '%'" before authentication: such an id is no UUID like any other.
+    it.each([
+      ['GET', '/v1/api-keys/%'],
+      ['DELETE', '/v1/api-keys/%'],
+      ['PATCH', '/v1/api-keys/%ZZ'],
+      ['GET', '/v1/api-keys/%ZZ/events'],
+      ['POST', '/v1/api-keys/%E0%A4%A/disable'],
+      ['POST', '/v1/api-keys/%FF/enable'],
+      ['POST', '/v1/api-keys/%c3%28/roll'],
+    ])('answers %s %s, a path that does not decode, 401 without a key and 400 after authentication', async (method, target) => {
+      const anonymous = await sendTarget(method, target);
+      expect([anonymous.status, anonymous.body]).toEqual([401, { error: { type: 'authentication_error', message: expect.any(String) } }]);
+      const authenticated = await sendTarget(method, target, admin);
+      expect([authenticated.status, authenticated.body]).toEqual([400, invalid('api_key_id must be a UUID.')]);
+      expect(authenticated.headers['ratelimit-limit']).toBeDefined();
+    });
+
+    it('answers an unknown path that does not decode 404, naming it as sent, and a method it does not serve 405', async () => {
+      const unknown = await sendTarget('GET', '/v1/alerts/%', admin);
+      expect([unknown.status, unknown.body]).toEqual([404, { error: { type: 'not_found_error', message: 'Cannot GET /v1/alerts/%' } }]);
+      expect((await sendTarget('PUT', '/v1/api-keys/%')).status).toBe(405);
     });
   });
 

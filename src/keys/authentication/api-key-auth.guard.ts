@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { forwardedAddress } from '../../shared/http/forwarded-address.js';
+import { requestTarget } from '../../shared/http/front-route.js';
 import { IS_PUBLIC } from '../../shared/http/public.decorator.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { Principal } from './principal.js';
@@ -25,15 +26,18 @@ export class ApiKeyAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: withQuery(req.path, req.originalUrl) },
+      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: recordedTarget(req.originalUrl) },
       context.switchToHttp().getResponse<Response>(),
     );
     return true;
   }
 }
 
-/** The path with the request's query string, when it has one: recorded with its values redacted (recordedRequestDetails). */
-function withQuery(path: string, target: string): string {
-  const query = target.indexOf('?');
-  return query === -1 ? path : path + target.slice(query);
+/**
+ * The path as sent (req.path may have been re-escaped: undecodablePathMiddleware) with the query string, when it
+ * has one, as the routes served ahead of express record it: recorded with its values redacted (recordedRequestDetails).
+ */
+function recordedTarget(originalUrl: string): string {
+  const { path, query } = requestTarget(originalUrl);
+  return query === '' ? path : `${path}?${query}`;
 }

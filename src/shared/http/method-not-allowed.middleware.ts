@@ -43,7 +43,7 @@ export function servedRoutes(express: Express, edgeRoutes: readonly EdgeRoute[])
   return [...fromExpress, ...fromEdge];
 }
 
-/** A path whose parameter cannot be decoded counts as matching: express then answers it as it always has. */
+/** A path whose parameter cannot be decoded counts as matching (undecodablePathMiddleware, ahead, leaves none such). */
 function matchesOrUndecodable(match: (path: string) => unknown, path: string): boolean {
   try {
     return match(path) !== false;
