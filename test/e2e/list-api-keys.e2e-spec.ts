@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { bearer, ISO_DATE, UUID } from '../support/auth.js';
+import { rawRequest } from '../support/raw-request.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
@@ -166,6 +167,15 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     it('refuses an out-of-range limit and an unknown parameter with the same messages', async () => {
       const [edge, nest] = await both((path) => request(t.http).get(`${path}?limit=0&colour=blue`).set(bearer(admin)));
       expectAlike(edge, { ...nest, body: { error: { type: 'invalid_request_error', message: 'limit must be an integer between 1 and 100; colour is not a known field' } } });
+    });
+
+    // supertest drops a fragment before sending, as a browser would: the target goes as it stands.
+    it.each(['?limit=5#', '?limit=5#frag?limit=abc', '#frag'])('drops a fragment, as express does: %s', async (rest) => {
+      const edge = await rawRequest(t.http, 'GET', `/v1/api-keys${rest}`, bearer(admin));
+      const nest = await rawRequest(t.http, 'GET', `${nestRoute()}${rest}`, bearer(admin));
+      expect([edge.status, nest.status]).toEqual([200, 200]);
+      expect(edge.body.data).toHaveLength(rest.startsWith('?') ? 5 : 20);
+      expect(nest.body.data).toHaveLength(rest.startsWith('?') ? Math.min(5, nest.body.data.length) : nest.body.data.length);
     });
 
     it('refuses a missing, a wrong and an over-limit key with the same status, body and headers', async () => {

@@ -1,7 +1,6 @@
-import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { rawRequest } from '../support/raw-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
@@ -32,33 +31,12 @@ describe('validation: statuses and messages', () => {
   const createRaw = (json: string) =>
     request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Content-Type', 'application/json').send(json);
   const get = (path: string) => request(t.http).get(path).set(bearer(admin));
-  /** Sends this exact request target, which supertest would parse (and re-encode) as a URL. */
-  const sendTarget = (method: string, target: string, token?: string) =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: unknown }>((resolve, reject) => {
-      const { port } = (t.http.address() as AddressInfo);
-      const req = httpRequest({ host: '127.0.0.1', port, path: target, method, headers: token ? bearer(token) : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const sendTarget = (method: string, target: string, token?: string) => rawRequest(t.http, method, target, token ? bearer(token) : {});
   /** POSTs these exact bytes as JSON (supertest would serialise a Buffer as JSON). */
-  const postBytes = (path: string, token: string, bytes: Buffer) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const { port } = (t.http.address() as AddressInfo);
-      const req = httpRequest(
-        { host: '127.0.0.1', port, path, method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json', 'Content-Length': bytes.length } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-        },
-      );
-      req.on('error', reject);
-      req.end(bytes);
-    });
+  const postBytes = async (path: string, token: string, bytes: Buffer) => {
+    const { status, body } = await rawRequest(t.http, 'POST', path, { ...bearer(token), 'Content-Type': 'application/json' }, bytes);
+    return { status, body };
+  };
 
   describe('the body of POST /v1/api-keys', () => {
     it.each(['[1,2]', '[]', '5', '"x"', 'null', 'true'])('refuses the JSON %s: not an object', async (json) => {

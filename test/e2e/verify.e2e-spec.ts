@@ -5,6 +5,7 @@ import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { keyUsageStreamId } from '../../src/usage/domain/key-used.js';
 import { bearer } from '../support/auth.js';
+import { rawRequest } from '../support/raw-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 
@@ -75,9 +76,14 @@ describe('POST /v1/keys/verify', () => {
     expect(detail.body.usage).toMatchObject({ accepted: 2, rate_limited: 1 });
   });
 
-  it('is routed as express would route it: any query string, any case, one trailing slash', async () => {
+  it('is routed as express would route it: any query string, any case, one trailing slash, a fragment dropped', async () => {
     for (const path of ['/v1/keys/verify?trace=1', '/V1/Keys/Verify', '/v1/keys/verify/']) {
       const res = await request(t.http).post(path).set(bearer(VERIFY_TOKEN)).send({ key: 'sk_nope' });
+      expect([path, res.status, res.body]).toEqual([path, 200, { valid: false, code: 'MALFORMED' }]);
+    }
+    // A fragment is dropped as express drops it (supertest would drop it before sending).
+    for (const path of ['/v1/keys/verify#frag', '/v1/keys/verify?trace=1#x?y', '/v1/keys/verify/#']) {
+      const res = await rawRequest(t.http, 'POST', path, { ...bearer(VERIFY_TOKEN), 'Content-Type': 'application/json' }, Buffer.from('{"key":"sk_nope"}'));
       expect([path, res.status, res.body]).toEqual([path, 200, { valid: false, code: 'MALFORMED' }]);
     }
     const other = await request(t.http).get('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).expect(405);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Environment } from '../../shared/config/environment.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { applyConnectionLimits } from '../../shared/http/connection-limits.js';
+import { requestTarget } from '../../shared/http/front-route.js';
 import { listen } from './listen.js';
 import type { StoreWait } from './wait-for-stores.js';
 
@@ -22,7 +23,7 @@ export async function openStartingServer(environment: Environment, wait: () => S
 }
 
 function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait): void {
-  const path = (req.url ?? '/').split('?')[0];
+  const { path } = requestTarget(req.url ?? '/');
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, { status: 'starting' });
   const down = Object.entries(wait.stores)
     .filter(([, store]) => store.status === 'down')

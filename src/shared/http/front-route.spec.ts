@@ -13,6 +13,14 @@ describe('requestTarget', () => {
     ['http://keys.example.com', '/', ''],
     ['http://keys.example.com?x=1', '/', 'x=1'],
     ['*', '*', ''],
+    // A fragment ends the target, as parseurl (express's reading) has it, wherever it stands.
+    ['/v1/api-keys?limit=5#', '/v1/api-keys', 'limit=5'],
+    ['/v1/api-keys#frag', '/v1/api-keys', ''],
+    ['/v1/api-keys/x#frag?y', '/v1/api-keys/x', ''],
+    ['/v1/a?b=1#c?d', '/v1/a', 'b=1'],
+    ['/#', '/', ''],
+    ['http://h:3/v1/x?y#z', '/v1/x', 'y'],
+    ['http://h:3#z/v1', '/', ''],
   ])('%s is path %s and query %s', (url, path, query) => {
     expect(requestTarget(url)).toEqual({ path, query });
   });

@@ -93,9 +93,12 @@ function routeFor<R extends FrontRoute>(table: readonly R[], method: string, pat
 
 /**
  * The path and query string of a request target, in origin form (`/v1/keys/verify?x`) or in the absolute form
- * a server must also accept (`http://host:3000/v1/keys/verify?x`, RFC 9112 §3.2.2), as express reads it.
+ * a server must also accept (`http://host:3000/v1/keys/verify?x`, RFC 9112 §3.2.2), as express reads it: a
+ * fragment, which no client should send, ends the target wherever it stands (`?limit=5#` is `limit=5`).
  */
-export function requestTarget(url: string): { path: string; query: string } {
+export function requestTarget(target: string): { path: string; query: string } {
+  const fragment = target.indexOf('#');
+  const url = fragment === -1 ? target : target.slice(0, fragment);
   let start = 0;
   if (url.charCodeAt(0) !== SLASH) {
     const authority = url.indexOf('://');
