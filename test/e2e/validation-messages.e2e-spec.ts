@@ -263,6 +263,19 @@ describe('validation: statuses and messages', () => {
       expect(await postBytes('/v1/keys/verify', VERIFY_TOKEN, body)).toEqual({ status: 400, body: invalid('The request body is not valid UTF-8.') });
     });
 
+    // RFC 8259 §8.1 lets a parser ignore a byte order mark; express.json (iconv-lite) does, and so must verify.
+    it('takes a body after one UTF-8 byte order mark, as the express routes do, and refuses a second one alike', async () => {
+      const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+      const withBom = (...parts: (Buffer | string)[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+      expect(await postBytes('/v1/keys/verify', VERIFY_TOKEN, withBom(bom, '{"key":"sk_nope"}'))).toEqual({ status: 200, body: { valid: false, code: 'MALFORMED' } });
+      expect((await postBytes('/v1/api-keys', admin, withBom(bom, '{"name":"bom"}'))).status).toBe(201);
+      for (const body of [withBom(bom, bom, '{}'), withBom(' ', bom, '{}')]) {
+        const malformed = { status: 400, body: invalid('The request body is not valid JSON.') };
+        expect(await postBytes('/v1/keys/verify', VERIFY_TOKEN, body)).toEqual(malformed);
+        expect(await postBytes('/v1/api-keys', admin, body)).toEqual(malformed);
+      }
+    });
+
     it('refuses an empty context.ip, as its schema (ipv4 or ipv6) does', async () => {
       const res = await verify().send(JSON.stringify({ key: 'sk_x', context: { ip: '' } })).expect(400);
       expect(res.body).toEqual(invalid('context.ip must be an IPv4 or IPv6 address'));

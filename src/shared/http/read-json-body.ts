@@ -109,7 +109,7 @@ function settleJson(bytes: Buffer, resolve: (body: unknown) => void, reject: (er
   if (!isUtf8(bytes)) return reject(new InvalidRequest(BODY_REFUSALS.invalidUtf8));
   let body: unknown;
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    body = JSON.parse(bytes.toString('utf8', startsWithByteOrderMark(bytes) ? BYTE_ORDER_MARK.length : 0));
   } catch {
     return reject(new InvalidRequest(BODY_REFUSALS.malformed));
   }
@@ -119,6 +119,16 @@ function settleJson(bytes: Buffer, resolve: (body: unknown) => void, reject: (er
   } catch (error) {
     reject(error);
   }
+}
+
+/**
+ * UTF-8's byte order mark, which RFC 8259 §8.1 lets a parser ignore: express.json does (iconv-lite drops one
+ * leading mark as it decodes), so a body that starts with one is read alike on every route.
+ */
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function startsWithByteOrderMark(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** The `type` of the error refuseInvalidUtf8 throws, which body-parser keeps on the error it passes on. */
