@@ -92,6 +92,16 @@ describe('Permissions and address restrictions', () => {
     expect((await verify({ key: gatewayKey.key, required_permissions: ['parses:read'] })).body).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
   });
 
+  it("does not count a request refused for its address against the key's limit, on the API or in verify", async () => {
+    const restricted = await createKey(t, admin, { allowed_ips: ['127.0.0.1', '203.0.113.0/24'], rate_limit: { requests: 1, per_seconds: 3600 } });
+    expect((await verify({ key: restricted.key, context: { ip: '198.51.100.7' } })).body).toEqual({ valid: false, code: 'FORBIDDEN' });
+    expect((await verify({ key: restricted.key, context: { ip: '203.0.113.9' } })).body).toMatchObject({ valid: true, rate_limit: { limit: 1, remaining: 0 } });
+    const elsewhere = await createKey(t, admin, { allowed_ips: ['203.0.113.0/24'], rate_limit: { requests: 1, per_seconds: 3600 } });
+    const refused = await request(t.http).get('/v1/api-keys').set(bearer(elsewhere.key)).expect(403);
+    expect(refused.headers['ratelimit-limit']).toBeUndefined();
+    expect((await verify({ key: elsewhere.key, context: { ip: '203.0.113.9' } })).body).toMatchObject({ valid: true, rate_limit: { limit: 1, remaining: 0 } });
+  });
+
   it('verify answers DISABLED and EXPIRED (these keys answer 401 on the API)', async () => {
     const disabled = await createKey(t, admin);
     await request(t.http).post(`/v1/api-keys/${disabled.id}/disable`).set(bearer(admin)).expect(200);

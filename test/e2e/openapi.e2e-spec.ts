@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
+import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('OpenAPI document', () => {
@@ -76,6 +77,37 @@ describe('OpenAPI document', () => {
     }
     expect(declared).toBeGreaterThan(100);
     expect(doc.paths['/v1/keys/verify'].post.responses['200'].headers ?? {}).not.toHaveProperty('RateLimit-Limit');
+  });
+
+  // A missing permission spends the key's limit, a refused address does not (design-notes.md), and the failed-auth
+  // guard refuses before any key is known: the document says on which 403 and 429 the fields come, as answered.
+  it('says which 403 and 429 answers carry the RateLimit fields, as the answers do', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const rateLimitLimit = (status: string) => doc.paths['/v1/api-keys'].post.responses[status].headers['RateLimit-Limit'];
+    expect(rateLimitLimit('403')).toMatchObject({ required: false, description: expect.stringMatching(/lacks a permission.*Absent when the key may not be used from this address/s) });
+    expect(rateLimitLimit('429')).toMatchObject({ required: false, description: expect.stringMatching(/own limit.*Absent on the 429 for too many failed authentications/s) });
+
+    const limited = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 2 } });
+    try {
+      const admin = (await limited.bootstrapKey('acme')).key;
+      const create = (key: string) => request(limited.http).post('/v1/api-keys').set(bearer(key)).send({});
+      const rateLimitFields = (res: request.Response) => ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => res.headers[name]);
+      const reader = (await create(admin).send({ permissions: ['keys:read'], rate_limit: { requests: 1, per_seconds: 3600 } }).expect(201)).body.key;
+      const elsewhere = (await create(admin).send({ allowed_ips: ['203.0.113.0/24'] }).expect(201)).body.key;
+      expect(rateLimitFields(await create(reader).expect(403))).toEqual(['1', '0', expect.any(String)]);
+      expect(rateLimitFields(await create(reader).expect(429))).toEqual(['1', '0', expect.any(String)]);
+      const address = await create(elsewhere).expect(403);
+      expect(address.body.error.message).toBe('This key may not be used from this address.');
+      expect(rateLimitFields(address)).toEqual([undefined, undefined, undefined]);
+      // The address refusal counted as a failure (AUTH_FAILURE_LIMIT 2): one more and the guard refuses, valid key or not.
+      await create('sk_wrong').expect(401);
+      const guard = await create(admin).expect(429);
+      expect(guard.body.error.message).toMatch(/^Too many failed authentications/);
+      expect(rateLimitFields(guard)).toEqual([undefined, undefined, undefined]);
+      expect(guard.headers['retry-after']).toMatch(/^[0-9]+$/);
+    } finally {
+      await limited.destroy();
+    }
   });
 
   it('types every request field as the service reads it', async () => {
