@@ -6,6 +6,7 @@ import { documentRateLimitHeaders } from '../keys/authentication/rate-limit-head
 import { Environment } from '../shared/config/environment.js';
 import { parseTrustProxy } from '../shared/config/trust-proxy.js';
 import { AllExceptionsFilter } from '../shared/http/all-exceptions.filter.js';
+import { documentErrorAnswerHeaders } from '../shared/http/error-answer-headers.openapi.js';
 import { setApiAnswerHeaders } from '../shared/http/api-answer-headers.js';
 import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
@@ -70,6 +71,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   for (const route of edgeRoutes) route.document(document);
   closeRequestBodySchemas(document);
   documentRateLimitHeaders(document);
+  documentErrorAnswerHeaders(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
+import { StoreUnavailableError } from '../../src/shared/storage/store-unavailable.error.js';
 import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -55,6 +56,22 @@ describe('HTTP error handling', () => {
     expect(hostile.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
     const error = await request(t.http).get('/v1/api-keys').expect(401);
     expect(error.headers['x-request-id']).toMatch(/^req_/);
+  });
+
+  it('answers 503 with Retry-After while a store is unreachable, as while the service starts', async () => {
+    const key = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({}).expect(201)).body;
+    const readModel = t.app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL);
+    const original = readModel.getMany;
+    readModel.getMany = async () => {
+      throw new StoreUnavailableError('MongoDB', new Error('connect ECONNREFUSED'));
+    };
+    try {
+      const res = await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(503);
+      expect(res.body).toEqual({ error: { type: 'service_unavailable_error', message: 'A backing store is unavailable. Retry shortly.' } });
+      expect(res.headers['retry-after']).toBe('1');
+    } finally {
+      readModel.getMany = original;
+    }
   });
 
   it('answers 500 without internals when something unexpected breaks', async () => {

@@ -58,7 +58,7 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.CreatedApiKeyResponse.properties).toHaveProperty('key');
   });
 
-  it('declares the RateLimit fields, Retry-After and the current ETag where answers carry them', async () => {
+  it('declares the RateLimit fields, Retry-After (429, 503) and the current ETag where answers carry them', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let declared = 0;
     for (const item of Object.values(doc.paths) as Record<string, { security?: object[]; responses: Record<string, { headers?: object }> }>[]) {
@@ -69,7 +69,7 @@ describe('OpenAPI document', () => {
           // A 401 comes before the key is known: no limit to tell.
           if (status === '401') expect(names).not.toContain('RateLimit-Limit');
           else expect(names).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
-          if (status === '429') expect(names).toContain('Retry-After');
+          if (status === '429' || status === '503') expect(names).toContain('Retry-After');
           if (status === '412') expect(names).toContain('ETag');
           declared++;
         }
@@ -77,6 +77,7 @@ describe('OpenAPI document', () => {
     }
     expect(declared).toBeGreaterThan(100);
     expect(doc.paths['/v1/keys/verify'].post.responses['200'].headers ?? {}).not.toHaveProperty('RateLimit-Limit');
+    expect(doc.paths['/v1/keys/verify'].post.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
   });
 
   // A missing permission spends the key's limit, a refused address does not (design-notes.md), and the failed-auth
@@ -110,6 +111,54 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('declares the Location of a new key on the 201 of a creation and of a roll, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/roll']) {
+      expect(doc.paths[path].post.responses['201'].headers.Location).toMatchObject({ required: true, schema: { type: 'string' } });
+    }
+    const admin = (await t.bootstrapKey('acme')).key;
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({}).expect(201);
+    expect(created.headers.location).toBe(`/v1/api-keys/${created.body.id}`);
+    const rolled = await request(t.http).post(`/v1/api-keys/${created.body.id}/roll`).set(bearer(admin)).send({ grace_seconds: 60 }).expect(201);
+    expect(rolled.headers.location).toBe(`/v1/api-keys/${rolled.body.id}`);
+    expect(rolled.body.id).not.toBe(created.body.id);
+  });
+
+  it('declares WWW-Authenticate on every 401, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    let unauthenticated = 0;
+    for (const item of Object.values(doc.paths) as Record<string, { responses: Record<string, { headers?: Record<string, object> }> }>[]) {
+      for (const operation of Object.values(item)) {
+        const answer = operation.responses['401'];
+        if (!answer) continue;
+        unauthenticated++;
+        expect(answer.headers?.['WWW-Authenticate']).toMatchObject({ required: true, schema: { type: 'string', example: 'Bearer realm="parsesphere"' } });
+      }
+    }
+    expect(unauthenticated).toBe(11);
+    // The listing is served ahead of express, the others through it (verify, without VERIFY_TOKEN here: its own suite).
+    for (const call of [request(t.http).get('/v1/api-keys'), request(t.http).post('/v1/api-keys'), request(t.http).get('/v1/alerts')]) {
+      expect((await call.expect(401)).headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
+    }
+  });
+
+  it('declares the body of a ready instance, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const schema = doc.paths['/health/ready'].get.responses['200'].content['application/json'].schema;
+    const ready = (await request(t.http).get('/health/ready').expect(200)).body;
+    expect(Object.keys(ready).sort()).toEqual(Object.keys(schema.properties).sort());
+    expect(schema.required.sort()).toEqual(Object.keys(ready).sort());
+    expect(schema.properties.status.enum).toEqual([ready.status]);
+    for (const part of ['info', 'details']) {
+      expect(Object.keys(ready[part]).sort()).toEqual([...schema.properties[part].required].sort());
+      for (const [name, check] of Object.entries(ready[part]) as [string, { status: string }][]) {
+        expect(schema.properties[part].properties[name].properties.status.enum).toContain(check.status);
+      }
+    }
+    expect(ready.error).toEqual({});
+    expect(schema.properties.error).toMatchObject({ type: 'object', maxProperties: 0 });
+  });
+
   it('types every request field as the service reads it', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const schemas = doc.components.schemas;
@@ -124,6 +173,8 @@ describe('OpenAPI document', () => {
       expect(parameter(path, 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
     }
     expect(parameter('/v1/api-keys', 'limit')).toMatchObject({ default: 20 });
+    expect(parameter('/v1/api-keys/{api_key_id}/events', 'limit')).toMatchObject({ default: 50 });
+    expect(parameter('/v1/alerts', 'limit')).toMatchObject({ default: 20 });
     expect(parameter('/v1/api-keys', 'starting_after')).toMatchObject({ type: 'string', format: 'uuid' });
     expect(parameter('/v1/alerts', 'starting_after')).toMatchObject({ type: 'string', pattern: '^[0-9a-f]{32}$' });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}$' });

@@ -16,14 +16,17 @@ export interface RawAnswer {
 export function rawRequest(server: Server, method: string, target: string, headers: OutgoingHttpHeaders = {}, body?: Buffer): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const { port } = server.address() as AddressInfo;
-    const req = httpRequest({ host: '127.0.0.1', port, path: target, method, headers: body ? { ...headers, 'Content-Length': body.length } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? null : JSON.parse(text) });
-      });
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: target, method, headers: body ? { ...headers, 'Content-Length': body.length } : headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? null : JSON.parse(text) });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -13,6 +13,7 @@ import { ProjectionsService } from '../projections/projections.service.js';
 import { ClockWatchService } from '../clock/clock-watch.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
+import { READY_RESPONSE_SCHEMA } from './readiness.openapi.js';
 import { ServiceStopping } from './service-stopping.js';
 import { StoreRecoveries } from './store-recoveries.js';
 
@@ -45,7 +46,7 @@ export class HealthController {
     summary:
       'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready.',
   })
-  @ApiOkResponse({ description: 'Ready.' })
+  @ApiOkResponse({ description: 'Ready: every check up, each with its details.', schema: READY_RESPONSE_SCHEMA })
   @ApiServiceUnavailableResponse({
     description:
       "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",

@@ -24,6 +24,8 @@ import { bodyParserRefusal, type HttpError, toHttpError } from './error-mapping.
 import { INTERNAL_ERROR_MESSAGE } from './error-response.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
+/** Every 503 the mapping gives says when to retry (RETRY_AFTER_UNAVAILABLE_SECONDS). */
+const RETRY = { 'Retry-After': '1' };
 
 const answer = (status: number, type: string, message: string, extra: Partial<HttpError> = {}): HttpError => ({
   status,
@@ -63,7 +65,7 @@ describe('toHttpError', () => {
         new RateLimited('slow down', 7),
         answer(429, 'rate_limit_error', 'slow down', { headers: { 'Retry-After': '7' } }),
       ],
-      ['ServiceUnavailable', new ServiceUnavailable('later'), answer(503, 'service_unavailable_error', 'later')],
+      ['ServiceUnavailable, with Retry-After', new ServiceUnavailable('later'), answer(503, 'service_unavailable_error', 'later', { headers: RETRY })],
       ['ConcurrencyConflict', new ConcurrencyConflict('raced'), answer(409, 'conflict_error', 'raced')],
       ['PayloadTooLarge', new PayloadTooLarge('big'), answer(413, 'payload_too_large_error', 'big')],
       ['UnsupportedMediaType', new UnsupportedMediaType('xml'), answer(415, 'unsupported_media_type_error', 'xml')],
@@ -79,10 +81,10 @@ describe('toHttpError', () => {
     });
   });
 
-  it('answers a store outage with 503 and a message that does not tell which store or why, logged as a warning', () => {
+  it('answers a store outage with 503, Retry-After and a message that does not tell which store or why, logged as a warning', () => {
     const error = new StoreUnavailableError('MongoDB', new Error('connect ECONNREFUSED 10.0.0.7:27017'));
     expect(toHttpError(error)).toEqual(
-      answer(503, 'service_unavailable_error', 'A backing store is unavailable. Retry shortly.', { log: 'warn' }),
+      answer(503, 'service_unavailable_error', 'A backing store is unavailable. Retry shortly.', { headers: RETRY, log: 'warn' }),
     );
   });
 
@@ -93,7 +95,7 @@ describe('toHttpError', () => {
       ['an object without a message', new HttpException({ reason: 'x' }, 405), answer(405, 'invalid_request_error', 'Http Exception')],
       ['a 401, with the challenge', new HttpException('no', 401), answer(401, 'authentication_error', 'no', { headers: CHALLENGE })],
       ['a 5xx, logged as an error', new InternalServerErrorException('broke'), answer(500, 'api_error', 'broke', { log: 'error' })],
-      ['a 503, logged as an error', new ServiceUnavailableException('down'), answer(503, 'service_unavailable_error', 'down', { log: 'error' })],
+      ['a 503, with Retry-After, logged as an error', new ServiceUnavailableException('down'), answer(503, 'service_unavailable_error', 'down', { headers: RETRY, log: 'error' })],
       ['a status without a type of its own', new HttpException('teapot', 418), answer(418, 'invalid_request_error', 'teapot')],
     ])('%s', (_name, error, expected) => {
       expect(toHttpError(error)).toEqual(expected);

@@ -50,8 +50,18 @@ const STATUS_BY_APPLICATION_KIND: Record<ApplicationErrorKind, number> = {
 
 const STORE_UNAVAILABLE_MESSAGE = 'A backing store is unavailable. Retry shortly.';
 
-/** The challenge every 401 carries. */
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="parsesphere"' };
+/** The challenge every 401 carries (documented by documentErrorAnswerHeaders). */
+export const AUTHENTICATION_CHALLENGE = 'Bearer realm="parsesphere"';
+const CHALLENGE = { 'WWW-Authenticate': AUTHENTICATION_CHALLENGE };
+
+/**
+ * What every 503 of the mapping tells a client to wait: the least the header can say. Each of them may clear
+ * by the next request: a read waiting for its projection has already waited, a stopping instance or one whose
+ * clock is outvoted is answered by another behind the balancer, and a store call is simply made again, with
+ * nothing on this side to wait out. A client backing off further on repeated 503s is free to. (The start-up
+ * 503, starting-server.ts, says 5: that instance tries its stores again on a schedule.)
+ */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 1;
 
 /** Errors of express.json (body-parser), by their `type`, as the refusals readJsonBody gives for the same bodies. */
 const BODY_PARSER_REFUSALS: Record<string, () => ApplicationError> = {
@@ -79,7 +89,8 @@ export function bodyParserRefusal(error: unknown): ApplicationError | null {
 }
 
 /**
- * An answer for a status and a public message: the one body shape, plus the challenge when the status is 401.
+ * An answer for a status and a public message: the one body shape, plus the challenge when the status is 401
+ * and Retry-After when it is 503.
  * Messages may echo what the client sent (a 404's path, a refused property's name): keys in them are redacted.
  */
 export function httpError(
@@ -87,7 +98,9 @@ export function httpError(
   message: string,
   options: { headers?: Record<string, string>; log?: HttpError['log'] } = {},
 ): HttpError {
-  const headers = status === 401 ? { ...options.headers, ...CHALLENGE } : { ...options.headers };
+  const headers: Record<string, string> = { ...options.headers };
+  if (status === 401) Object.assign(headers, CHALLENGE);
+  if (status === 503) headers['Retry-After'] ??= String(RETRY_AFTER_UNAVAILABLE_SECONDS);
   return { status, body: errorBody(status, redactSecrets(message)), headers, log: options.log ?? 'none' };
 }
 

@@ -4,10 +4,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../../keys/authentication/current-principal.decorator.js';
 import type { Principal } from '../../../keys/authentication/principal.js';
 import { AuthenticatedRoute } from '../../../keys/presentation/api-responses.decorator.js';
-import { AlertListResponse, ListAlertsRequest, presentAlert } from './list-alerts.dto.js';
+import { ALERTS_PAGE_SIZE, AlertListResponse, ListAlertsRequest, presentAlert } from './list-alerts.dto.js';
 import { ListAlertsQuery } from './list-alerts.query.js';
-
-const DEFAULT_PAGE_SIZE = 20;
 
 @ApiTags('Alerts')
 @Controller('v1/alerts')
@@ -20,7 +18,7 @@ export class ListAlertsController {
   @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListAlertsRequest, @CurrentPrincipal() principal: Principal): Promise<AlertListResponse> {
     const page = await this.queryBus.execute(
-      new ListAlertsQuery(principal.accountId, query.limit ?? DEFAULT_PAGE_SIZE, query.key_id, query.rule, query.starting_after),
+      new ListAlertsQuery(principal.accountId, query.limit ?? ALERTS_PAGE_SIZE, query.key_id, query.rule, query.starting_after),
     );
     return { data: page.views.map(presentAlert), has_more: page.hasMore };
   }

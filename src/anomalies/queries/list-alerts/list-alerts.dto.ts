@@ -7,7 +7,10 @@ import type { AlertView } from '../../projection/alert-view.js';
 
 const ALERT_ID_PATTERN = '^[0-9a-f]{32}$';
 
-export class ListAlertsRequest extends PageLimitRequest {
+/** Alerts a page when `limit` is absent. */
+export const ALERTS_PAGE_SIZE = 20;
+
+export class ListAlertsRequest extends PageLimitRequest(ALERTS_PAGE_SIZE) {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key (any case).' })
   @IsOptional()
   @UuidQueryParameter('key_id must be an API key id (a UUID)')

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Logger, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { DatedByThisClock } from '../clock-in-step.guard.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
 import { ProjectionProgress } from '../../../shared/projections/projection-progress.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
@@ -10,6 +10,7 @@ import { CurrentPrincipal } from '../../authentication/current-principal.decorat
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { CreatedApiKeyResponse } from '../../presentation/api-key.response.js';
+import { CREATED_KEY_LOCATION_HEADER, setCreatedKeyLocation } from '../../presentation/created-key-location.js';
 import { CreateApiKeyCommand } from './create-api-key.command.js';
 import { CreateApiKeyRequest } from './create-api-key.dto.js';
 import { presentCreatedApiKey } from './created-api-key.presenter.js';
@@ -33,13 +34,14 @@ export class CreateApiKeyController {
     description: 'Optional: no body is the same as `{}`. expires_at and expires_in_seconds exclude each other.',
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })
   @AuthenticatedRoute(400, 429)
   @DatedByThisClock()
   async create(
     @Body() body: CreateApiKeyRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedApiKeyResponse> {
     if (body.expires_at !== undefined && body.expires_in_seconds !== undefined) {
       throw new InvalidRequest('Give expires_at or expires_in_seconds, not both.');
@@ -60,6 +62,7 @@ export class CreateApiKeyController {
       if (!(error instanceof ServiceUnavailable)) throw error;
       this.logger.warn(`Key ${created.keyId} created; read models not caught up: ${error.message}`);
     });
+    setCreatedKeyLocation(res, created.keyId);
     return presentCreatedApiKey(created);
   }
 }

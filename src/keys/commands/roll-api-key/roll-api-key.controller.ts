@@ -8,6 +8,7 @@ import { ProjectionProgress } from '../../../shared/projections/projection-progr
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { RolledApiKeyResponse } from '../../presentation/api-key.response.js';
+import { CREATED_KEY_LOCATION_HEADER, setCreatedKeyLocation } from '../../presentation/created-key-location.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { keyAfterChange } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
@@ -38,7 +39,7 @@ export class RollApiKeyController {
       'later than its own end (or none when it has one), a rate limit above its own. 409 for a revoked, expired or already rolled key.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiCreatedResponse({ type: RolledApiKeyResponse })
+  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()
@@ -54,6 +55,7 @@ export class RollApiKeyController {
     );
     const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now: new Date(this.clock.now()) });
     res.removeHeader('ETag');
+    setCreatedKeyLocation(res, successor.keyId);
     return { ...presentCreatedApiKey(successor), rolled: old };
   }
 }

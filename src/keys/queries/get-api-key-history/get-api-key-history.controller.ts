@@ -5,12 +5,10 @@ import { CurrentPrincipal } from '../../authentication/current-principal.decorat
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
-import { GetApiKeyHistoryRequest, KeyHistoryResponse } from './get-api-key-history.dto.js';
+import { GetApiKeyHistoryRequest, HISTORY_PAGE_SIZE, KeyHistoryResponse } from './get-api-key-history.dto.js';
 import { GetApiKeyHistoryQuery } from './get-api-key-history.query.js';
 import { decodeHistoryCursor, encodeHistoryCursor, HISTORY_START } from './key-history-cursor.js';
 import { presentHistoryEvent } from './key-history.presenter.js';
-
-const DEFAULT_PAGE_SIZE = 50;
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -34,7 +32,7 @@ export class GetApiKeyHistoryController {
   ): Promise<KeyHistoryResponse> {
     const cursor = (query.cursor && decodeHistoryCursor(query.cursor)) || HISTORY_START;
     const page = await this.queryBus.execute(
-      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? DEFAULT_PAGE_SIZE, cursor, query.order ?? 'occurred'),
+      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? HISTORY_PAGE_SIZE, cursor, query.order ?? 'occurred'),
     );
     return {
       data: page.events.map(presentHistoryEvent),

@@ -4,7 +4,10 @@ import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { KEY_HISTORY_CURSOR_PATTERN } from './key-history-cursor.js';
 import { KEY_HISTORY_ORDERS, type KeyHistoryOrder } from './key-history-order.js';
 
-export class GetApiKeyHistoryRequest extends PageLimitRequest {
+/** Events a page when `limit` is absent. */
+export const HISTORY_PAGE_SIZE = 50;
+
+export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE) {
   @ApiPropertyOptional({
     pattern: KEY_HISTORY_CURSOR_PATTERN,
     example: '2.150',

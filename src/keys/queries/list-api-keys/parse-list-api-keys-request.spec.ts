@@ -8,7 +8,7 @@ import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { UuidQueryParameter } from '../../../shared/http/validation-rules.js';
 import { strictValidationPipe } from '../../../shared/http/validation.pipe.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
-import { LIST_INCLUDES, LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
+import { DEFAULT_PAGE_SIZE, LIST_INCLUDES, LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
 
 const read = (query: string) => parseListApiKeysRequest(parse(query));
 const refusal = (query: string): string => {
@@ -73,7 +73,7 @@ describe('parseListApiKeysRequest', () => {
 });
 
 /** The query DTO the route had while Nest served it: the oracle the parser must agree with. */
-class NestListApiKeysQuery extends PageLimitRequest {
+class NestListApiKeysQuery extends PageLimitRequest(DEFAULT_PAGE_SIZE) {
   @IsOptional()
   @UuidQueryParameter(LIST_QUERY_MESSAGES.startingAfter)
   starting_after?: string;
