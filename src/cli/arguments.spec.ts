@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { instant } from './arguments.js';
+import { expiresIn, instant } from './arguments.js';
 
 describe('instant: a --expires-at or --as-of argument', () => {
   it.each([
@@ -17,4 +17,18 @@ describe('instant: a --expires-at or --as-of argument', () => {
       expect(() => instant(text)).toThrow(InvalidArgumentError);
     },
   );
+});
+
+describe('expiresIn: a --expires-in argument', () => {
+  it.each([
+    ['1', 1],
+    ['3600', 3600],
+    ['3153600000', 3_153_600_000],
+  ])('reads %s as %d seconds', (text, value) => {
+    expect(expiresIn(text)).toBe(value);
+  });
+
+  it.each(['0', '3153600001', '9999999999', '-5', '1.5', '1e3', ' 5', ''])('refuses %j with the API rule, named after the option', (text) => {
+    expect(() => expiresIn(text)).toThrow(new InvalidArgumentError('--expires-in must be an integer between 1 and 3153600000'));
+  });
 });

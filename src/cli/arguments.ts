@@ -2,6 +2,7 @@ import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import { parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
+import { EXPIRES_IN_SECONDS } from '../keys/commands/create-api-key/expires-in-seconds.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +44,19 @@ export function rateLimit(text: string): KeyRateLimit {
 /** A comma-separated list (permissions, addresses): each item is checked by the Decider, which names the rule. */
 export function list(text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/**
+ * --expires-in: the API's rule for expires_in_seconds, named after the option. Its bounds are the request's, not a
+ * rule of the Decider (which sees only the instant, and would answer 0 with "expires_at must be in the future."):
+ * a value out of them is a malformed argument, exit 2, like one that is no number.
+ */
+export function expiresIn(text: string): number {
+  const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= EXPIRES_IN_SECONDS.min && value <= EXPIRES_IN_SECONDS.max)) {
+    throw new InvalidArgumentError(`--expires-in must be an integer between ${EXPIRES_IN_SECONDS.min} and ${EXPIRES_IN_SECONDS.max}`);
+  }
+  return value;
 }
 
 export function seconds(text: string): number {

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, instant, keyId, list, pageLimit, rateLimit, seconds } from './arguments.js';
+import { accountId, expiresIn, instant, keyId, list, pageLimit, rateLimit, seconds } from './arguments.js';
 import { withOutputOptions } from './output.js';
 
 export const CLI_NAME = 'parsesphere-keys';
@@ -68,7 +68,7 @@ export function buildProgram(): Command {
       .option('--permissions <list>', 'comma-separated, e.g. keys:read,parses:* (default: *)', list)
       .option('--allowed-ips <list>', 'comma-separated addresses and CIDR blocks it may be used from (default: anywhere)', list)
       .addOption(new Option('--expires-at <instant>', 'when it stops working (ISO 8601)').argParser(instant).conflicts('expiresIn'))
-      .option('--expires-in <seconds>', 'stops working this many seconds from now', seconds),
+      .option('--expires-in <seconds>', 'stops working this many seconds from now, 1-3153600000', expiresIn),
   ).action((options) => runStartingStore(async () => (await import('./create-key.command.js')).createKey, options));
 
   withOutputOptions(

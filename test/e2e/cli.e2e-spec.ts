@@ -72,6 +72,12 @@ describe('Operator CLI', () => {
     [['create-key', '--account', 'bad account!'], /an account id is 1-64 letters, digits, _ or -/],
     [['create-key', '--account', 'acme', '--colour', 'red'], /^error: unknown option '--colour'/],
     [['create-key', '--account', 'acme', '--rate-limit', 'fast'], /a rate limit is <requests>\/<seconds>/],
+    // The API's rule for expires_in_seconds, named after the option (0 was "expires_at must be in the future.", exit 1;
+    // 3153600001 and beyond made a key for centuries).
+    ...['0', '3153600001', '9999999999', 'abc', '-5', '1.5'].map((value): [string[], RegExp] => [
+      ['create-key', '--account', 'acme', '--expires-in', value],
+      /--expires-in must be an integer between 1 and 3153600000 \(see parsesphere-keys create-key --help\)$/,
+    ]),
     [['list', '--account', 'acme', '--limit', '101'], /the limit is an integer from 1 to 100/],
     [['list', '--account', 'acme', '--json', '--table'], /option '--json' cannot be used with option '--table'/],
     [['show', 'not-a-uuid'], /a key id is a UUID \(see parsesphere-keys show --help\)$/],

@@ -3,9 +3,7 @@ import { ValidateIf } from 'class-validator';
 import { IntegerBetween } from '../../../shared/http/validation-rules.js';
 import { KeyNameField, RateLimitField, type RateLimitRequest } from '../../presentation/key-fields.dto.js';
 import { AllowedIpsField, ExpiresAtField, PermissionsField } from '../../presentation/key-policy.dto.js';
-
-/** About a hundred years: beyond, an instant is past what a date-time can carry for some clients. */
-export const MAX_EXPIRES_IN_SECONDS = 3_153_600_000;
+import { EXPIRES_IN_SECONDS } from './expires-in-seconds.js';
 
 /** Every field is optional, and so is the body: no body is the same as `{}`. */
 export class CreateApiKeyRequest {
@@ -33,11 +31,11 @@ export class CreateApiKeyRequest {
 
   @ApiPropertyOptional({
     type: 'integer',
-    minimum: 1,
-    maximum: MAX_EXPIRES_IN_SECONDS,
+    minimum: EXPIRES_IN_SECONDS.min,
+    maximum: EXPIRES_IN_SECONDS.max,
     description: "The key stops working this many seconds after its creation, no later than the calling key's own end. Not with expires_at.",
   })
   @ValidateIf((_request, value) => value !== undefined)
-  @IntegerBetween('expires_in_seconds', 1, MAX_EXPIRES_IN_SECONDS)
+  @IntegerBetween('expires_in_seconds', EXPIRES_IN_SECONDS.min, EXPIRES_IN_SECONDS.max)
   expires_in_seconds?: number;
 }
