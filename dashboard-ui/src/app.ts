@@ -2,8 +2,9 @@ import { ApiClient } from './api/api-client.js';
 import { ApiError } from './api/api-error.js';
 import { currentRoute, links, type Route } from './router.js';
 import type { SessionStore } from './session-store.js';
-import { describeError, SESSION_ENDED } from './ui/describe-error.js';
+import { describeError, lostAccess, SESSION_ENDED } from './ui/describe-error.js';
 import { el, focusHeading, replaceChildren } from './ui/dom.js';
+import { ONE_TIME_SECRET, secretOnPage } from './ui/one-time-secret.js';
 import type { StatusRegion } from './ui/status-region.js';
 import { alertsView } from './views/alerts-view.js';
 import { keyDetailView } from './views/key-detail-view.js';
@@ -51,14 +52,20 @@ export class App {
     this.status.say(`Signed in with ${key.slice(0, 12)}…`);
   }
 
+  /** A key shown once stays on screen, above the sign-in form: the session ending must not take the only copy with it. */
   private signOut(message: string, tone: 'say' | 'error'): void {
+    const secret = this.main.querySelector<HTMLElement>(`[${ONE_TIME_SECRET}]`);
     this.session.clear();
     this.render();
+    if (secret) {
+      this.main.querySelector('h1')?.after(secret);
+      focusHeading(secret);
+    }
     this.status[tone](message);
   }
 
   private context(key: string, signal: AbortSignal): ViewContext {
-    return {
+    const ctx: ViewContext = {
       api: new ApiClient(key, signal),
       sessionKey: key,
       status: this.status,
@@ -68,19 +75,27 @@ export class App {
           this.signOut(SESSION_ENDED, 'error');
           return SESSION_ENDED;
         }
-        const message = describeError(error);
-        this.status.error(message);
+        const message = describeError(error, secretOnPage());
+        if (lostAccess(error)) this.status.error(message, { label: 'Sign out', run: () => this.signOut(SIGNED_OUT, 'say') });
+        else this.status.error(message);
         return message;
       },
       signOut: (message) => this.signOut(message, 'say'),
+      switchKey: (successor) => {
+        this.session.save(successor);
+        ctx.api = new ApiClient(successor, signal);
+        ctx.sessionKey = successor;
+        this.renderTopbar(currentRoute(), successor);
+      },
     };
+    return ctx;
   }
 
   private renderTopbar(route: Route, key: string): void {
     const link = (href: string, text: string, current: boolean) =>
       el('a', { class: 'nav__link', attrs: { href, 'aria-current': current ? 'page' : null }, text });
     const signOut = el('button', { class: 'button button--secondary', text: 'Sign out', attrs: { type: 'button' } });
-    signOut.addEventListener('click', () => this.signOut('Signed out. The key is no longer kept in this tab.', 'say'));
+    signOut.addEventListener('click', () => this.signOut(SIGNED_OUT, 'say'));
     replaceChildren(
       this.topbar,
       brand(),
@@ -105,6 +120,8 @@ export class App {
     return this.screen.signal;
   }
 }
+
+const SIGNED_OUT = 'Signed out. The key is no longer kept in this tab.';
 
 function brand(): HTMLElement {
   return el('span', { class: 'brand', text: 'ParseSphere Keys' });

@@ -1,6 +1,7 @@
 import { App } from './app.js';
 import { SessionStore } from './session-store.js';
 import { describeError } from './ui/describe-error.js';
+import { secretOnPage } from './ui/one-time-secret.js';
 import { StatusRegion } from './ui/status-region.js';
 
 const required = (id: string): HTMLElement => {
@@ -11,7 +12,7 @@ const required = (id: string): HTMLElement => {
 
 const status = new StatusRegion(required('status'));
 // A bug must still leave words on the page, never a blank screen.
-window.addEventListener('error', (event) => status.error(describeError(event.error ?? event.message)));
-window.addEventListener('unhandledrejection', (event) => status.error(describeError(event.reason)));
+window.addEventListener('error', (event) => status.error(describeError(event.error ?? event.message, secretOnPage())));
+window.addEventListener('unhandledrejection', (event) => status.error(describeError(event.reason, secretOnPage())));
 
 new App(required('topbar'), required('main'), status, new SessionStore()).start();

@@ -95,7 +95,7 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByText('That is not an API key').waitFor();
       await field.fill(generateApiKey());
       await field.press('Enter');
-      await page.getByText('That key was not accepted: it is unknown, revoked or mistyped.').waitFor();
+      await page.getByText('That key was not accepted: it is unknown, revoked, disabled, expired or mistyped.').waitFor();
 
       await field.fill(admin);
       await field.press('Enter');
@@ -523,7 +523,7 @@ whenChromium('Dashboard browser suite', () => {
       await revokeByApi(doomed.keyId);
       await page.getByRole('button', { name: 'Refresh' }).click();
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-      expect(await text(statusRegion(page))).toBe('Your key was revoked or is invalid: sign in again with a valid key.');
+      expect(await text(statusRegion(page))).toBe('Your key is no longer accepted (revoked, disabled or expired): sign in again with a valid key.');
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
       expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
     });

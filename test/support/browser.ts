@@ -26,8 +26,9 @@ export function whenChromium(label: string, register: () => void): void {
   describe.skip(reason, () => it('needs Chromium', () => undefined));
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: envWithoutFakedClock() });
+/** `extraArgs` adds to the usual ones, such as a --host-resolver-rules that gives the service a name other than localhost. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], env: envWithoutFakedClock() });
 }
 
 export interface WatchedPage {

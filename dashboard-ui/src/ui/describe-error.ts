@@ -1,14 +1,25 @@
 import { ApiError } from '../api/api-error.js';
 
-export const SESSION_ENDED = 'Your key was revoked or is invalid: sign in again with a valid key.';
+/** The API answers one 401 for every key it does not accept, so this names every reason and singles out none. */
+export const SESSION_ENDED = 'Your key is no longer accepted (revoked, disabled or expired): sign in again with a valid key.';
 
-/** Any failure as a sentence a person can act on. */
-export function describeError(error: unknown): string {
+/** The 403s that refuse the signed-in key everything the dashboard reads (docs/api.md, Key policies). */
+const LOST_ACCESS = new Set(['This key lacks the permission keys:read.', 'This key may not be used from this address.']);
+
+/** Whether the signed-in key can no longer read anything here: every screen will be refused until another key is used. */
+export function lostAccess(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403 && LOST_ACCESS.has(error.message);
+}
+
+/** Any failure as a sentence a person can act on; with a key shown once on the page, never advice that removes it. */
+export function describeError(error: unknown, secretOnPage = false): string {
   if (!(error instanceof ApiError)) {
     const detail = error instanceof Error ? error.message : String(error);
-    return `Something went wrong in this page (${detail}). Reload it to try again.`;
+    const next = secretOnPage ? 'Copy the new key shown first: reloading the page removes it for good.' : 'Reload it to try again.';
+    return `Something went wrong in this page (${detail}). ${next}`;
   }
   if (error.unreachable) return 'Could not reach the service: check your network connection, then try again.';
+  if (lostAccess(error)) return `${error.message} The key this tab is signed in with cannot be used here any more: sign out and sign in with another key.`;
   switch (error.status) {
     case 401:
       return SESSION_ENDED;

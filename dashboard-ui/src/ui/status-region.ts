@@ -1,3 +1,11 @@
+import { el } from './dom.js';
+
+/** A button shown with a message: the one thing to do about it. */
+export interface StatusAction {
+  label: string;
+  run: () => void;
+}
+
 /** The page's one aria-live region: what just happened, or what went wrong, in words. */
 export class StatusRegion {
   constructor(private readonly region: HTMLElement) {}
@@ -6,8 +14,12 @@ export class StatusRegion {
     this.show(message, 'status--info');
   }
 
-  error(message: string): void {
+  error(message: string, action?: StatusAction): void {
     this.show(message, 'status--error');
+    if (!action) return;
+    const button = el('button', { class: 'button button--secondary', text: action.label, attrs: { type: 'button' } });
+    button.addEventListener('click', action.run);
+    this.region.append(' ', button);
   }
 
   clear(): void {

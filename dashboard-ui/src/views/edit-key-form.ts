@@ -1,6 +1,9 @@
 import { ApiError } from '../api/api-error.js';
 import type { ApiKeyDetail, KeyChanges } from '../api/api-types.js';
+import { confirmDialog } from '../ui/confirm-dialog.js';
 import { el, uniqueId } from '../ui/dom.js';
+import { ownKeyLosses } from './own-key-changes.js';
+import { isSessionKey } from './revoke-key.js';
 import type { ViewContext } from './view-context.js';
 
 function textField(label: string, value: string, hint?: string, multiline = false): { input: HTMLInputElement | HTMLTextAreaElement; wrapper: HTMLElement } {
@@ -42,7 +45,7 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     el('div', { class: 'actions' }, save, cancel),
   );
   cancel.addEventListener('click', onCancel);
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const changes: KeyChanges = {};
     const newName = name.input.value.trim() === '' ? null : name.input.value;
@@ -56,6 +59,14 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     const limit = { requests: Number(requests.input.value), per_seconds: Number(perSeconds.input.value) };
     if (limit.requests !== key.rate_limit.requests || limit.per_seconds !== key.rate_limit.per_seconds) changes.rate_limit = limit;
     error.textContent = '';
+    const losses = isSessionKey(ctx, key) ? ownKeyLosses(key, changes) : null;
+    if (losses) {
+      const confirmed = await confirmDialog(
+        { title: 'Change the key you are signed in with?', paragraphs: ['The changes take effect at once.'], warning: losses, confirmLabel: 'Save changes' },
+        save,
+      );
+      if (!confirmed) return;
+    }
     save.disabled = true;
     ctx.api
       .updateKey(key.id, changes, etag)

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/api-error.js';
 import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
-import { el, replaceChildren, uniqueId } from '../ui/dom.js';
+import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
 import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
@@ -12,6 +12,7 @@ import { sessionBadge, statusBadge } from './key-badges.js';
 import { editKeyForm } from './edit-key-form.js';
 import { newKeyNotice } from './new-key-notice.js';
 import { rollKey } from './roll-key.js';
+import { toggleKey } from './toggle-key.js';
 import type { ViewContext } from './view-context.js';
 
 /** One key: its details and usage, the alerts about it, and its whole history from the event log. */
@@ -39,8 +40,11 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       replaceChildren(details, form);
       form.querySelector('h2')?.focus();
     },
+    // The new key first: reading the key again comes after, with the new key when the tab's own was rolled.
     rolled: (rolled) => {
-      replaceChildren(notices, newKeyNotice(ctx, rolled, () => replaceChildren(notices)));
+      const notice = newKeyNotice(ctx, rolled, () => replaceChildren(notices), `New key for ${keyLabel(rolled.rolled)}`);
+      replaceChildren(notices, notice);
+      focusHeading(notice);
       actions.changed();
     },
   };
@@ -103,13 +107,11 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
     toggle.addEventListener('click', async () => {
       toggle.disabled = true;
       try {
-        await (key.disabled ? ctx.api.enableKey(key.id) : ctx.api.disableKey(key.id));
-        ctx.status.say(key.disabled ? `Enabled ${keyLabel(key)}.` : `Disabled ${keyLabel(key)}: requests made with it are refused until you enable it.`);
-        on.changed();
+        if (await toggleKey(ctx, key, toggle)) on.changed();
       } catch (error) {
         ctx.fail(error);
-        toggle.disabled = false;
       }
+      toggle.disabled = false;
     });
     actions.append(edit, toggle);
     if (!key.rotation) {

@@ -1,12 +1,13 @@
 import type { CreatedApiKey } from '../api/api-types.js';
-import { el, uniqueId } from '../ui/dom.js';
+import { el, focusHeading, uniqueId } from '../ui/dom.js';
+import { ONE_TIME_SECRET } from '../ui/one-time-secret.js';
 import type { ViewContext } from './view-context.js';
 
 /**
  * The one time a full key is on screen: a read-only field, a copy button and a plain warning. Dismissing
- * it removes the field and its value from the page.
+ * it removes the field and its value from the page. `title` names it (by default "Key … created").
  */
-export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismissed: () => void): HTMLElement {
+export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismissed: () => void, title?: string): HTMLElement {
   const headingId = uniqueId('new-key-heading');
   const fieldId = uniqueId('new-key-value');
   const field = el('input', {
@@ -16,10 +17,10 @@ export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismiss
   field.value = created.key;
   const copy = el('button', { class: 'button button--primary', text: 'Copy key', attrs: { type: 'button' } });
   const dismiss = el('button', { class: 'button button--secondary', text: 'I have stored it: hide the key', attrs: { type: 'button' } });
-  const heading = el('h2', { attrs: { id: headingId, tabindex: -1 }, text: created.name ? `Key “${created.name}” created` : 'Key created' });
+  const heading = el('h2', { attrs: { id: headingId, tabindex: -1 }, text: title ?? (created.name ? `Key “${created.name}” created` : 'Key created') });
   const notice = el(
     'section',
-    { class: 'notice', attrs: { 'aria-labelledby': headingId } },
+    { class: 'notice', attrs: { 'aria-labelledby': headingId, [ONE_TIME_SECRET]: true } },
     heading,
     el(
       'p',
@@ -41,10 +42,13 @@ export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismiss
     );
   });
   dismiss.addEventListener('click', () => {
+    const main = notice.closest('main');
     field.value = '';
     notice.remove();
     ctx.status.say('The full key has been removed from this page.');
     onDismissed();
+    // Shown again after a sign-out, the notice outlives the screen its callback knows: focus the screen there is.
+    if (main && !main.contains(document.activeElement)) focusHeading(main);
   });
   return notice;
 }

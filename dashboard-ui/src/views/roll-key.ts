@@ -1,6 +1,7 @@
 import type { ApiKey, RolledApiKey } from '../api/api-types.js';
 import { el, uniqueId } from '../ui/dom.js';
 import { keyLabel } from '../ui/format.js';
+import { isSessionKey } from './revoke-key.js';
 import type { ViewContext } from './view-context.js';
 
 const GRACE_CHOICES: [string, number][] = [
@@ -12,9 +13,11 @@ const GRACE_CHOICES: [string, number][] = [
 
 /**
  * Asks how long the old key keeps working (and whether to retire it once unused), then rolls it. Resolves to
- * the roll's answer, whose new key the caller shows once, or null when cancelled or refused.
+ * the roll's answer, whose new key the caller shows once, or null when cancelled or refused. Rolling the tab's
+ * own key signs the tab in with the new one, which the caller then shows like any other.
  */
 export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Promise<RolledApiKey | null> {
+  const own = isSessionKey(ctx, key);
   const titleId = uniqueId('dialog-title');
   const graceId = uniqueId('grace');
   const idleId = uniqueId('idle');
@@ -28,6 +31,12 @@ export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Pro
     { class: 'dialog', attrs: { 'aria-labelledby': titleId } },
     el('h2', { attrs: { id: titleId }, text: `Roll ${keyLabel(key)}?` }),
     el('p', { text: 'A new key with the same name, limits, permissions and addresses is created and shown once. The old key keeps working until the time you choose, then it expires.' }),
+    own
+      ? el('p', {
+          class: 'warning',
+          text: 'This is the key you are signed in with: this tab switches to the new key, which you copy once as usual. Anything else still using the old key is refused from the time you choose (with “Now”, at once).',
+        })
+      : null,
     el('div', { class: 'field' }, el('label', { class: 'label', attrs: { for: graceId }, text: 'The old key stops' }), grace),
     el('div', { class: 'field' }, idle, ' ', el('label', { attrs: { for: idleId }, text: 'Retire the old key sooner, once it has gone unused for 10 minutes' })),
     el('div', { class: 'dialog__actions' }, cancel, confirm),
@@ -46,7 +55,8 @@ export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Pro
     if (!confirmed) return null;
     try {
       const rolled = await ctx.api.rollKey(key.id, Number(grace.value), idle.checked ? 600 : null);
-      ctx.status.say(`Rolled ${keyLabel(key)}: copy the new key now.`);
+      if (own) ctx.switchKey(rolled.key);
+      ctx.status.say(own ? `Rolled ${keyLabel(key)}: this tab now uses the new key. Copy it now: it is shown once.` : `Rolled ${keyLabel(key)}: copy the new key now.`);
       return rolled;
     } catch (error) {
       ctx.fail(error);

@@ -53,7 +53,7 @@ export function signInView(signal: AbortSignal, onSignedIn: (key: string) => voi
         if (signal.aborted) return;
         error.textContent =
           failure instanceof ApiError && failure.status === 401
-            ? 'That key was not accepted: it is unknown, revoked or mistyped.'
+            ? 'That key was not accepted: it is unknown, revoked, disabled, expired or mistyped.'
             : describeError(failure);
         input.setAttribute('aria-invalid', 'true');
         input.focus();

@@ -3,6 +3,7 @@ import type { StatusRegion } from '../ui/status-region.js';
 
 /** What a screen gets from the app while it is shown. */
 export interface ViewContext {
+  /** Calls made with the signed-in key; replaced by switchKey. */
   api: ApiClient;
   /** The key this tab is signed in with. */
   sessionKey: string;
@@ -11,4 +12,6 @@ export interface ViewContext {
   fail(error: unknown): string;
   /** Ends the session and shows the sign-in screen with this message. */
   signOut(message: string): void;
+  /** Signs the tab in with `key` instead, this screen included: the successor of a roll of the tab's own key. */
+  switchKey(key: string): void;
 }
