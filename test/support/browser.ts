@@ -38,12 +38,13 @@ export interface WatchedPage {
   problems: string[];
 }
 
-/** A fresh context (its own sessionStorage, clipboard allowed) with one page whose errors are collected. */
+/** A fresh context (its own sessionStorage, clipboard allowed where there is one) with one page whose errors are collected. */
 export async function openWatchedPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<WatchedPage> {
   const context = await browser.newContext({ baseURL, viewport });
   // Under faketime (docs/testing.md) the page reads the service's shifted time, from there on at the real pace.
   if (clockIsFaked()) await context.clock.install({ time: Date.now() });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
+  // The clipboard exists only in a secure context: Chromium refuses to grant it to plain HTTP elsewhere than loopback.
+  if (secureOrigin(baseURL)) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -51,6 +52,11 @@ export async function openWatchedPage(browser: Browser, baseURL: string, viewpor
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   return { context, page, problems };
+}
+
+function secureOrigin(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
 }
 
 /** The problems left once the failed requests a test provoked on purpose are set aside. */

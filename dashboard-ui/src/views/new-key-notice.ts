@@ -33,11 +33,14 @@ export function newKeyNotice(ctx: ViewContext, created: CreatedApiKey, onDismiss
     el('div', { class: 'actions' }, dismiss),
   );
   copy.addEventListener('click', () => {
-    navigator.clipboard.writeText(field.value).then(
+    // Browsers give a page the clipboard only in a secure context (HTTPS, localhost): on plain HTTP elsewhere it is undefined.
+    const copied = navigator.clipboard ? navigator.clipboard.writeText(field.value) : Promise.reject(new Error('No clipboard here.'));
+    copied.then(
       () => ctx.status.say('The key is in your clipboard.'),
       () => {
+        field.focus();
         field.select();
-        ctx.status.error('Could not copy automatically: the key is selected, copy it with your keyboard.');
+        ctx.status.say('Could not copy automatically: the key is selected, copy it with your keyboard (Ctrl+C, or ⌘C on a Mac).');
       },
     );
   });
