@@ -109,5 +109,6 @@ export const pageState = (page: Page) =>
 export const focused = (page: Page) =>
   page.evaluate<string>(`(() => {
     const e = document.activeElement;
-    return e ? e.tagName.toLowerCase() + ': ' + (e.getAttribute('aria-label') || e.textContent || '').replace(/\\s+/g, ' ').trim() : 'none';
+    if (!e || e === document.body) return 'body';
+    return e.tagName.toLowerCase() + ': ' + (e.getAttribute('aria-label') || e.textContent || '').replace(/\\s+/g, ' ').trim();
   })()`);

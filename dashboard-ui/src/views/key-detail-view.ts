@@ -29,23 +29,43 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
     timeline.replaceWith(fresh);
     timeline = fresh;
   };
+  /** Where focus goes once the details are shown again: the button that was pressed is gone with the panel it was in. */
+  const focusResult = (focus: Focus) => {
+    if (focus === 'none') return;
+    const target = focus === 'edit' ? details.querySelector<HTMLElement>('[data-action="edit"]') : details.querySelector<HTMLElement>('h2[tabindex="-1"]');
+    (target ?? heading).focus();
+  };
   const actions: KeyActions = {
     // A change is the newest event of the key's history: read the key and the timeline again to show it.
-    changed: () => {
-      load();
+    changed: (focus = 'details') => {
+      load(focus);
       refreshTimeline();
     },
     edit: (key, etag) => {
-      const form = editKeyForm(ctx, key, etag, actions.changed, () => load());
+      const form = editKeyForm(
+        ctx,
+        key,
+        etag,
+        () => actions.changed(),
+        () => load('edit'),
+      );
       replaceChildren(details, form);
       form.querySelector('h2')?.focus();
     },
-    // The new key first: reading the key again comes after, with the new key when the tab's own was rolled.
+    // The new key first, and focused: reading the key again comes after (with the new key when the tab's own was rolled).
     rolled: (rolled) => {
-      const notice = newKeyNotice(ctx, rolled, () => replaceChildren(notices), `New key for ${keyLabel(rolled.rolled)}`);
+      const notice = newKeyNotice(
+        ctx,
+        rolled,
+        () => {
+          replaceChildren(notices);
+          focusResult('details');
+        },
+        `New key for ${keyLabel(rolled.rolled)}`,
+      );
       replaceChildren(notices, notice);
       focusHeading(notice);
-      actions.changed();
+      actions.changed('none');
     },
   };
   const show = (key: ApiKeyDetail, etag: string | null) => {
@@ -53,12 +73,16 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
     heading.textContent = name ? `Key “${name}”` : `Key ${key.prefix}…`;
     replaceChildren(details, factsPanel(ctx, key, etag, actions), ...(key.rotation ? [rotationPanel(key)] : []), usagePanel(key));
   };
-  const load = () =>
+  const load = (focus: Focus = 'none') =>
     ctx.api.getKeyVersion(id).then(
-      ({ key, etag }) => show(key, etag),
+      ({ key, etag }) => {
+        show(key, etag);
+        focusResult(focus);
+      },
       (error: unknown) => {
         const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
         replaceChildren(details, el('p', { class: 'form-error', text: message }));
+        if (details.isConnected) focusResult(focus);
       },
     );
   load();
@@ -85,8 +109,11 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   );
 }
 
+/** What takes the focus after the details are read again: their heading, the Edit button (after Cancel), or nothing new. */
+type Focus = 'details' | 'edit' | 'none';
+
 interface KeyActions {
-  changed(): void;
+  changed(focus?: Focus): void;
   edit(key: ApiKeyDetail, etag: string | null): void;
   rolled(rolled: RolledApiKey): void;
 }
@@ -102,6 +129,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
   const live = key.status === 'active' || key.status === 'disabled';
   if (live) {
     const edit = button('Edit');
+    edit.dataset.action = 'edit';
     edit.addEventListener('click', () => on.edit(key, etag));
     const toggle = button(key.disabled ? 'Enable' : 'Disable');
     toggle.addEventListener('click', async () => {
@@ -134,7 +162,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
   return el(
     'section',
     { class: 'panel', attrs: { 'aria-labelledby': headingId } },
-    el('h2', { attrs: { id: headingId }, text: 'Details' }),
+    el('h2', { attrs: { id: headingId, tabindex: -1 }, text: 'Details' }),
     el(
       'dl',
       { class: 'facts' },
