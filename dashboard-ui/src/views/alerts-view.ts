@@ -21,7 +21,10 @@ export function alertsView(ctx: ViewContext): HTMLElement {
     for (const alert of alerts) list.append(alertCard(ctx, alert, keys));
     if (hasMore) {
       const more = el('button', { class: 'button button--secondary', text: 'Show more alerts', attrs: { type: 'button' } });
-      more.addEventListener('click', () => load(alerts.at(-1)?.id));
+      more.addEventListener('click', () => {
+        ctx.status.clear();
+        load(alerts.at(-1)?.id);
+      });
       replaceChildren(footer, more);
     } else {
       const none = 'No alerts: nothing unusual has been detected for this account.';

@@ -1,6 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { CreatedApiKey, NewKeyRequest } from '../api/api-types.js';
 import { el, uniqueId } from '../ui/dom.js';
+import { keyLabel } from '../ui/format.js';
 import type { ViewContext } from './view-context.js';
 
 const MAX_NAME_LENGTH = 100;
@@ -69,6 +70,7 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
       .createKey(reading.request)
       .then((created) => {
         form.reset();
+        ctx.status.say(`Created ${keyLabel(created)}: copy the key now, it is shown once.`);
         onCreated(created);
       })
       .catch((failure: unknown) => {

@@ -41,7 +41,10 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
           return;
         }
         const more = el('button', { class: 'button button--secondary', text: 'Load more events', attrs: { type: 'button' } });
-        more.addEventListener('click', () => load(page.next_cursor ?? undefined));
+        more.addEventListener('click', () => {
+          ctx.status.clear();
+          load(page.next_cursor ?? undefined);
+        });
         replaceChildren(footer, more);
       },
       (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),

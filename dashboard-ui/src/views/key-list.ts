@@ -63,7 +63,10 @@ export class KeyList {
     const last = keys.at(-1);
     if (hasMore && last) {
       const more = el('button', { class: 'button button--secondary', text: 'Show more keys', attrs: { type: 'button' } });
-      more.addEventListener('click', () => this.load(last.id));
+      more.addEventListener('click', () => {
+        this.ctx.status.clear();
+        this.load(last.id);
+      });
       replaceChildren(this.footer, more);
     } else {
       replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: 'No keys yet.' }) : null);

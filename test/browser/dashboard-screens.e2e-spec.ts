@@ -1,0 +1,27 @@
+import { unexpectedProblems, whenChromium } from '../support/browser.js';
+import { signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
+
+/** What every screen says about itself: its status after an action, its title. */
+whenChromium('Dashboard screens browser suite', () => {
+  describe('Dashboard screens', () => {
+    const d = useDashboard();
+
+    it('replaces an earlier error in the status once an action succeeds', async () => {
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.route('**/v1/api-keys', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()), {
+        times: 1,
+      });
+      await page.getByLabel('Name').fill('Second try');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await statusRegion(page).getByText('Could not reach the service').waitFor();
+
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('region', { name: 'Key “Second try” created' }).waitFor();
+      const prefix = (await page.getByLabel('Your new API key').inputValue()).slice(0, 12);
+      expect(await text(statusRegion(page))).toBe(`Created “Second try” (${prefix}…): copy the key now, it is shown once.`);
+      expect(await statusRegion(page).getAttribute('class')).not.toContain('status--error');
+      expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
+  });
+});
