@@ -48,7 +48,7 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const changes: KeyChanges = {};
-    const newName = name.input.value.trim() === '' ? null : name.input.value;
+    const newName = name.input.value.trim() === '' ? null : name.input.value.trim();
     if (newName !== key.name) changes.name = newName;
     const newPermissions = splitList(permissions.input.value);
     if (!sameList(newPermissions, key.permissions)) changes.permissions = newPermissions;

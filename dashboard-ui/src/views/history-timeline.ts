@@ -110,8 +110,10 @@ function summary(event: HistoryEvent): (Node | string)[] {
       return ['By ', actor(event.acting_key_id), '.'];
     case 'KeyUpdated':
       return [`${Object.keys((data.changes as Record<string, unknown>) ?? {}).map(words).join(', ')} changed by `, actor(event.acting_key_id), '.'];
-    case 'KeyRolled':
-      return ['Replaced by ', keyLink(text('successorKeyId') ?? ''), `; works until ${text('graceEndsAt') ?? '?'}; by `, actor(event.acting_key_id), '.'];
+    case 'KeyRolled': {
+      const graceEndsAt = text('graceEndsAt');
+      return ['Replaced by ', keyLink(text('successorKeyId') ?? ''), '; works until ', graceEndsAt ? exactTimeElement(graceEndsAt) : '?', '; by ', actor(event.acting_key_id), '.'];
+    }
     case 'KeyExpired':
       return [`Stopped working because ${EXPIRY_REASONS[text('reason') ?? ''] ?? 'it expired'}.`];
     case 'KeyUsed':

@@ -52,6 +52,11 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       replaceChildren(details, form);
       form.querySelector('h2')?.focus();
     },
+    // Refused because the key is not what this page shows (changed elsewhere: 409, 412, 404): show it as it is now.
+    refused: (error) => {
+      ctx.fail(error);
+      if (error instanceof ApiError && (error.status === 404 || error.status === 409 || error.status === 412)) actions.changed();
+    },
     // The new key first, and focused: reading the key again comes after (with the new key when the tab's own was rolled).
     rolled: (rolled) => {
       const notice = newKeyNotice(
@@ -114,6 +119,7 @@ type Focus = 'details' | 'edit' | 'none';
 
 interface KeyActions {
   changed(focus?: Focus): void;
+  refused(error: unknown): void;
   edit(key: ApiKeyDetail, etag: string | null): void;
   rolled(rolled: RolledApiKey): void;
 }
@@ -137,7 +143,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
       try {
         if (await toggleKey(ctx, key, toggle)) on.changed();
       } catch (error) {
-        ctx.fail(error);
+        on.refused(error);
       }
       toggle.disabled = false;
     });
@@ -145,8 +151,12 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
     if (!key.rotation) {
       const roll = button('Roll');
       roll.addEventListener('click', async () => {
-        const rolled = await rollKey(ctx, key, roll);
-        if (rolled) on.rolled(rolled);
+        try {
+          const rolled = await rollKey(ctx, key, roll);
+          if (rolled) on.rolled(rolled);
+        } catch (error) {
+          on.refused(error);
+        }
       });
       actions.append(roll);
     }

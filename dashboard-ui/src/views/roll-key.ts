@@ -13,8 +13,8 @@ const GRACE_CHOICES: [string, number][] = [
 
 /**
  * Asks how long the old key keeps working (and whether to retire it once unused), then rolls it. Resolves to
- * the roll's answer, whose new key the caller shows once, or null when cancelled or refused. Rolling the tab's
- * own key signs the tab in with the new one, which the caller then shows like any other.
+ * the roll's answer, whose new key the caller shows once, or null when cancelled; a refusal is thrown to the
+ * caller. Rolling the tab's own key signs the tab in with the new one, which the caller then shows like any other.
  */
 export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Promise<RolledApiKey | null> {
   const own = isSessionKey(ctx, key);
@@ -53,14 +53,9 @@ export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Pro
     dialog.showModal();
   }).then(async (confirmed) => {
     if (!confirmed) return null;
-    try {
-      const rolled = await ctx.api.rollKey(key.id, Number(grace.value), idle.checked ? 600 : null);
-      if (own) ctx.switchKey(rolled.key);
-      ctx.status.say(own ? `Rolled ${keyLabel(key)}: this tab now uses the new key. Copy it now: it is shown once.` : `Rolled ${keyLabel(key)}: copy the new key now.`);
-      return rolled;
-    } catch (error) {
-      ctx.fail(error);
-      return null;
-    }
+    const rolled = await ctx.api.rollKey(key.id, Number(grace.value), idle.checked ? 600 : null);
+    if (own) ctx.switchKey(rolled.key);
+    ctx.status.say(own ? `Rolled ${keyLabel(key)}: this tab now uses the new key. Copy it now: it is shown once.` : `Rolled ${keyLabel(key)}: copy the new key now.`);
+    return rolled;
   });
 }
