@@ -5,6 +5,7 @@ import type { SessionStore } from './session-store.js';
 import { describeError, lostAccess, SESSION_ENDED } from './ui/describe-error.js';
 import { el, focusHeading, replaceChildren } from './ui/dom.js';
 import { ONE_TIME_SECRET, secretOnPage } from './ui/one-time-secret.js';
+import { showTitle } from './ui/page-title.js';
 import type { StatusRegion } from './ui/status-region.js';
 import { alertsView } from './views/alerts-view.js';
 import { keyDetailView } from './views/key-detail-view.js';
@@ -111,6 +112,7 @@ export class App {
 
   private show(view: HTMLElement): void {
     replaceChildren(this.main, view);
+    showTitle(view.querySelector('h1')?.textContent);
     focusHeading(view);
   }
 

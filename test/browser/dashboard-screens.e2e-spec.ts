@@ -1,5 +1,5 @@
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
-import { signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
+import { openKeyPage, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
 
 /** What every screen says about itself: its status after an action, its title. */
 whenChromium('Dashboard screens browser suite', () => {
@@ -22,6 +22,23 @@ whenChromium('Dashboard screens browser suite', () => {
       expect(await text(statusRegion(page))).toBe(`Created “Second try” (${prefix}…): copy the key now, it is shown once.`);
       expect(await statusRegion(page).getAttribute('class')).not.toContain('status--error');
       expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
+
+    it('titles the tab after the screen shown', async () => {
+      const key = await d.createKey('Titled key');
+      const { page, problems } = await d.open();
+      await page.goto('/dashboard');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      expect(await page.title()).toBe('Sign in — ParseSphere Keys');
+      await signIn(page, d.admin);
+      expect(await page.title()).toBe('API keys — ParseSphere Keys');
+      await openKeyPage(page, key);
+      await page.getByRole('heading', { level: 1, name: 'Key “Titled key”' }).waitFor();
+      expect(await page.title()).toBe('Key “Titled key” — ParseSphere Keys');
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      expect(await page.title()).toBe('Alerts — ParseSphere Keys');
+      expect(unexpectedProblems(problems)).toEqual([]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
+import { showTitle } from '../ui/page-title.js';
 import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
@@ -76,6 +77,7 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   const show = (key: ApiKeyDetail, etag: string | null) => {
     const name = shownName(key);
     heading.textContent = name ? `Key “${name}”` : `Key ${key.prefix}…`;
+    showTitle(heading.textContent);
     replaceChildren(details, factsPanel(ctx, key, etag, actions), ...(key.rotation ? [rotationPanel(key)] : []), usagePanel(key));
   };
   const load = (focus: Focus = 'none') =>
