@@ -1,5 +1,6 @@
 import { ApiClient } from './api/api-client.js';
 import { ApiError } from './api/api-error.js';
+import { holdsPermission } from './api/permissions.js';
 import { currentRoute, links, type Route } from './router.js';
 import type { SessionStore } from './session-store.js';
 import { describeError, lostAccess, SESSION_ENDED } from './ui/describe-error.js';
@@ -38,7 +39,7 @@ export class App {
     const key = this.session.load();
     if (!key) {
       replaceChildren(this.topbar, brand());
-      this.show(signInView(signal, (accepted) => this.signIn(accepted)));
+      this.show(signInView(signal, (accepted, permissions) => this.signIn(accepted, permissions)));
       return;
     }
     const route = currentRoute();
@@ -47,8 +48,8 @@ export class App {
     this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx));
   }
 
-  private signIn(key: string): void {
-    this.session.save(key);
+  private signIn(key: string, permissions: string[] | null): void {
+    this.session.save(key, permissions);
     this.render();
     this.status.say(`Signed in with ${key.slice(0, 12)}…`);
   }
@@ -66,9 +67,11 @@ export class App {
   }
 
   private context(key: string, signal: AbortSignal): ViewContext {
+    const permissions = this.session.permissions();
     const ctx: ViewContext = {
       api: new ApiClient(key, signal),
       sessionKey: key,
+      canWrite: permissions === null || holdsPermission(permissions, 'keys:write'),
       status: this.status,
       fail: (error) => {
         if (signal.aborted) return '';

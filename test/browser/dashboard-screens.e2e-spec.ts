@@ -40,5 +40,20 @@ whenChromium('Dashboard screens browser suite', () => {
       expect(await page.title()).toBe('Alerts — ParseSphere Keys');
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('shows a read-only key (keys:read, no keys:write) no control that would be refused', async () => {
+      const reader = await d.createKey('Read-only console', { permissions: ['keys:read'] });
+      const other = await d.createKey('Someone else’s key');
+      const { page, problems } = await d.open();
+      await signIn(page, reader.key);
+      const note = 'This tab’s key can only read (it lacks keys:write): creating, changing and revoking keys need a key that has it.';
+      await page.getByText(note).waitFor();
+      expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
+      expect(await page.locator('tr.key-row').getByRole('button').count()).toBe(0);
+      const details = await openKeyPage(page, other);
+      await details.getByText(note).waitFor();
+      expect(await details.getByRole('button').count()).toBe(0);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

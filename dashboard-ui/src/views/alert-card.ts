@@ -55,8 +55,9 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
   return card;
 }
 
-function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLElement {
+function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLElement | null {
   if (key.status === 'revoked') return el('p', { class: 'muted', text: 'This key is revoked.' });
+  if (!ctx.canWrite) return null;
   const button = el('button', {
     class: 'button button--danger',
     text: 'Revoke this key',

@@ -12,6 +12,7 @@ import { isSessionKey, revokeKey } from './revoke-key.js';
 import { sessionBadge, statusBadge } from './key-badges.js';
 import { editKeyForm } from './edit-key-form.js';
 import { newKeyNotice } from './new-key-notice.js';
+import { readOnlyNote } from './read-only-note.js';
 import { rollKey } from './roll-key.js';
 import { toggleKey } from './toggle-key.js';
 import type { ViewContext } from './view-context.js';
@@ -135,7 +136,8 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
   const fact = (name: string, value: Node | string) => [el('dt', { text: name }), el('dd', {}, value)];
   const actions = el('div', { class: 'actions' });
   const live = key.status === 'active' || key.status === 'disabled';
-  if (live) {
+  if (!ctx.canWrite) actions.append(readOnlyNote());
+  else if (live) {
     const edit = button('Edit');
     edit.dataset.action = 'edit';
     edit.addEventListener('click', () => on.edit(key, etag));
@@ -163,7 +165,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
       actions.append(roll);
     }
   }
-  if (key.status !== 'revoked') {
+  if (ctx.canWrite && key.status !== 'revoked') {
     const revoke = button('Revoke this key', true);
     revoke.addEventListener('click', async () => {
       const revoked = await revokeKey(ctx, key, revoke);

@@ -50,6 +50,7 @@ export function keyRow(ctx: ViewContext, key: ApiKey | ChartedApiKey): HTMLTable
       replaceChildren(actions, el('span', { class: 'muted', text: 'Revoked' }));
       return;
     }
+    if (!ctx.canWrite) return;
     const revoke = el('button', {
       class: 'button button--danger-outline',
       text: 'Revoke',

@@ -2,6 +2,7 @@ import { el, focusHeading, replaceChildren } from '../ui/dom.js';
 import { createKeyForm } from './create-key-form.js';
 import { KeyList } from './key-list.js';
 import { newKeyNotice } from './new-key-notice.js';
+import { readOnlyNote } from './read-only-note.js';
 import type { ViewContext } from './view-context.js';
 
 /** The home screen: create a key, see every key with its usage, revoke one. */
@@ -25,7 +26,7 @@ export function keysView(ctx: ViewContext): HTMLElement {
     { class: 'view' },
     el('div', { class: 'view-header' }, el('h1', { attrs: { tabindex: -1 }, text: 'API keys' }), refresh),
     noticeSlot,
-    form,
+    ctx.canWrite ? form : el('section', { class: 'panel' }, readOnlyNote()),
     list.element,
   );
 }

@@ -5,8 +5,14 @@ import { describeError } from '../ui/describe-error.js';
 
 const KEY_FORMAT = /^sk_[0-9A-Za-z]{38}$/;
 
-/** Sign in by pasting a key; it is checked with one list call before it is kept for the tab. */
-export function signInView(signal: AbortSignal, onSignedIn: (key: string) => void): HTMLElement {
+/** The newest keys the sign-in check reads: the key's own record is among them, with its permissions, in most accounts. */
+const CHECK_PAGE_SIZE = 100;
+
+/**
+ * Sign in by pasting a key; it is checked with one list call before it is kept for the tab. That call also finds the
+ * key's permissions when the key is among the account's newest 100 (by its prefix), else they stay unknown (null).
+ */
+export function signInView(signal: AbortSignal, onSignedIn: (key: string, permissions: string[] | null) => void): HTMLElement {
   const input = el('input', {
     class: 'input input--key',
     attrs: {
@@ -47,8 +53,8 @@ export function signInView(signal: AbortSignal, onSignedIn: (key: string) => voi
     input.removeAttribute('aria-invalid');
     submit.disabled = true;
     new ApiClient(key, signal)
-      .listKeys(undefined, 1)
-      .then(() => onSignedIn(key))
+      .listKeys(undefined, CHECK_PAGE_SIZE)
+      .then((page) => onSignedIn(key, page.data.find((listed) => key.startsWith(listed.prefix))?.permissions ?? null))
       .catch((failure: unknown) => {
         if (signal.aborted) return;
         error.textContent =

@@ -7,6 +7,8 @@ export interface ViewContext {
   api: ApiClient;
   /** The key this tab is signed in with. */
   sessionKey: string;
+  /** False when that key is known to lack keys:write: then no control that changes a key is shown, all would be refused. */
+  canWrite: boolean;
   status: StatusRegion;
   /** Says what went wrong in the status region and returns the same words; a rejected key ends the session. */
   fail(error: unknown): string;
