@@ -45,7 +45,9 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
   if (alert.key_id) {
     keys.watch(alert.key_id, (key) => {
       if (!key) {
-        replaceChildren(keyFact, el('code', { text: alert.key_id ?? '' }));
+        const id = alert.key_id ?? '';
+        replaceChildren(keyFact, el('a', { attrs: { href: links.key(id) } }, el('code', { text: id })));
+        replaceChildren(actions, el('p', { class: 'muted', text: ctx.canWrite ? 'Open the key’s page to see it and revoke it.' : 'Open the key’s page to see it.' }));
         return;
       }
       replaceChildren(keyFact, el('a', { attrs: { href: links.key(key.id) }, text: keyLabel(key) }), ' ', statusBadge(key));

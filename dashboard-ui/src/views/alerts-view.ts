@@ -19,6 +19,7 @@ export function alertsView(ctx: ViewContext): HTMLElement {
   };
   const show = (alerts: Alert[], hasMore: boolean) => {
     for (const alert of alerts) list.append(alertCard(ctx, alert, keys));
+    keys.lookUp();
     if (hasMore) {
       const more = el('button', { class: 'button button--secondary', text: 'Show more alerts', attrs: { type: 'button' } });
       more.addEventListener('click', () => {
