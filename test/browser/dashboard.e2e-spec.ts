@@ -1,85 +1,20 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../src/dashboard/dashboard-security-headers.js';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
-import {
-  failedWithStatus,
-  launchChromium,
-  openWatchedPage,
-  saveScreenshot,
-  unexpectedProblems,
-  type WatchedPage,
-  whenChromium,
-} from '../support/browser.js';
+import { failedWithStatus, saveScreenshot, unexpectedProblems, whenChromium } from '../support/browser.js';
+import { keyRow, pageState, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
 import { eventually } from '../support/eventually.js';
 import { keyNamedBefore } from '../support/key-named-before.js';
 import { recordPastUses } from '../support/past-usage.js';
-import { startTogether } from '../support/start-together.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
-
-interface Key {
-  id: string;
-  key: string;
-  prefix: string;
-  name: string;
-}
 
 whenChromium('Dashboard browser suite', () => {
   describe('Dashboard in headless Chromium', () => {
-    let t: TestApp;
-    let browser: Browser;
-    let baseURL: string;
-    let admin: string;
-    const pages: WatchedPage[] = [];
-
-    beforeAll(async () => {
-      await startTogether([
-        startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, TRUST_PROXY: 'loopback' } }).then((started) => (t = started)),
-        launchChromium().then((launched) => (browser = launched)),
-      ]);
-      admin = (await t.bootstrapKey('acme', 'Admin console')).key;
-      baseURL = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
-    }, 60_000);
-    afterAll(async () => {
-      await browser?.close();
-      await t?.destroy();
-    });
-    afterEach(async () => {
-      for (const opened of pages.splice(0)) await opened.context.close();
-    });
-
-    const open = async (viewport?: { width: number; height: number }) => {
-      const opened = await openWatchedPage(browser, baseURL, viewport);
-      pages.push(opened);
-      return opened;
-    };
-
-    const createKey = async (name: string, rateLimit?: { requests: number; per_seconds: number }): Promise<Key> =>
-      (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name, rate_limit: rateLimit }).expect(201)).body;
-
-    const revokeByApi = (id: string) => request(t.http).delete(`/v1/api-keys/${id}`).set(bearer(admin)).expect(200);
-
-    const signIn = async (page: Page, key: string) => {
-      await page.goto('/dashboard');
-      await page.getByLabel('API key').fill(key);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
-      // The list and every row's chart have answered: no request of the sign-in is still in flight.
-      await page.locator('tr.key-row').first().waitFor();
-      await page.locator('main').getByText('Loading').first().waitFor({ state: 'detached' });
-    };
-
-    const text = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-    const keyRow = (page: Page, id: string) => page.locator(`tr[data-key-id="${id}"]`);
-    const statusRegion = (page: Page) => page.getByRole('status');
-    /** Everything a script could read back from the page: markup, field values, tab storage. */
-    const pageState = (page: Page) =>
-      page.evaluate<string>(
-        `document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join('\\n') + JSON.stringify({ ...sessionStorage })`,
-      );
+    const d = useDashboard();
+    const open = d.open;
+    const createKey = d.createKey;
+    const revokeByApi = (id: string) => request(d.t.http).delete(`/v1/api-keys/${id}`).set(bearer(d.admin)).expect(200);
 
     it('signs in with a pasted key, answers a wrong one in words, keeps the key in the tab only, and signs out', async () => {
       const { page, context, problems } = await open();
@@ -97,11 +32,11 @@ whenChromium('Dashboard browser suite', () => {
       await field.press('Enter');
       await page.getByText('That key was not accepted: it is unknown, revoked, disabled, expired or mistyped.').waitFor();
 
-      await field.fill(admin);
+      await field.fill(d.admin);
       await field.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
-      expect(await text(statusRegion(page))).toBe(`Signed in with ${admin.slice(0, 12)}…`);
-      expect(await page.evaluate<string>('JSON.stringify({ ...sessionStorage })')).toContain(admin);
+      expect(await text(statusRegion(page))).toBe(`Signed in with ${d.admin.slice(0, 12)}…`);
+      expect(await page.evaluate<string>('JSON.stringify({ ...sessionStorage })')).toContain(d.admin);
       expect(await page.evaluate<number>('localStorage.length')).toBe(0);
       expect(await context.cookies()).toEqual([]);
 
@@ -109,13 +44,13 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       expect(await text(statusRegion(page))).toContain('Signed out');
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
-      expect(await pageState(page)).not.toContain(admin);
+      expect(await pageState(page)).not.toContain(d.admin);
       expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
     });
 
     it('creates a key and shows it once, with a copy button and a warning, then removes it from the page', async () => {
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.getByRole('button', { name: 'Create key' }).click();
       await page.getByText('Give the key a name').waitFor();
       expect(await page.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
@@ -146,14 +81,14 @@ whenChromium('Dashboard browser suite', () => {
       await notice.waitFor({ state: 'detached' });
       expect(await text(statusRegion(page))).toBe('The full key has been removed from this page.');
       expect(await pageState(page)).not.toContain(key);
-      await request(t.http).get('/v1/api-keys?limit=1').set(bearer(key)).expect(200);
+      await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(key)).expect(200);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('creates keys within the signed-in key: a limit above its own is refused beside the form, a key without one ends with it', async () => {
-      const signedIn = await request(t.http)
+      const signedIn = await request(d.t.http)
         .post('/v1/api-keys')
-        .set(bearer(admin))
+        .set(bearer(d.admin))
         .send({ name: 'Hour console', expires_in_seconds: 3600, rate_limit: { requests: 100, per_seconds: 60 } })
         .expect(201);
       const { page, problems } = await open();
@@ -169,7 +104,7 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByLabel('Window in seconds').fill('');
       await page.getByRole('button', { name: 'Create key' }).click();
       await page.getByRole('region', { name: 'Key “Within the console” created' }).waitFor();
-      const listed = (await request(t.http).get('/v1/api-keys?limit=100').set(bearer(admin)).expect(200)).body.data as Array<Record<string, unknown>>;
+      const listed = (await request(d.t.http).get('/v1/api-keys?limit=100').set(bearer(d.admin)).expect(200)).body.data as Array<Record<string, unknown>>;
       expect(listed.filter((key) => key.name === 'Too fast')).toEqual([]);
       expect(listed.find((key) => key.name === 'Within the console')).toMatchObject({
         expires_at: signedIn.body.expires_at,
@@ -179,11 +114,11 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('signs in and refreshes a page of 20 keys in one request each, so its own browsing raises no rate_spike', async () => {
-      for (let i = 1; i <= 19; i++) await t.bootstrapKey('umbrella', `Service ${i}`);
-      const session = await t.bootstrapKey('umbrella', 'Console key');
+      for (let i = 1; i <= 19; i++) await d.t.bootstrapKey('umbrella', `Service ${i}`);
+      const session = await d.t.bootstrapKey('umbrella', 'Console key');
       // A key in use an hour ago and idle since: the detector has its baseline, and 60 requests in a minute are a spike.
-      recordPastUses(t, { id: session.keyId, accountId: 'umbrella' }, { 1: 1 });
-      await flushUsage(t);
+      recordPastUses(d.t, { id: session.keyId, accountId: 'umbrella' }, { 1: 1 });
+      await flushUsage(d.t);
       const { page, problems } = await open();
       const calls: string[] = [];
       page.on('request', (sent) => {
@@ -202,8 +137,8 @@ whenChromium('Dashboard browser suite', () => {
       // Before: 1 + 21 at sign-in, 21 per refresh (one GET /v1/api-keys/{id} per row for its chart): 85 in seconds.
       const list = 'GET /v1/api-keys?limit=20&include=requests_per_hour';
       expect(calls).toEqual(['GET /v1/api-keys?limit=100', list, list, list, list]);
-      await flushUsage(t);
-      const alerts = (await request(t.http).get(`/v1/alerts?key_id=${session.keyId}`).set(bearer(session.key)).expect(200)).body.data;
+      await flushUsage(d.t);
+      const alerts = (await request(d.t.http).get(`/v1/alerts?key_id=${session.keyId}`).set(bearer(session.key)).expect(200)).body.data;
       expect(alerts.map((alert: { rule: string }) => alert.rule)).toEqual([]);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
@@ -213,7 +148,7 @@ whenChromium('Dashboard browser suite', () => {
       await page.route('**/v1/api-keys?*include=requests_per_hour*', (route) =>
         route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { type: 'service_unavailable_error', message: 'down' } }) }),
       );
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       const firstRow = page.locator('tr.key-row').first();
       expect(await text(firstRow.locator('[data-label="Last 24 hours"]'))).toBe('Unavailable');
       expect(await page.locator('tr.key-row svg.usage-chart').count()).toBe(0);
@@ -222,15 +157,15 @@ whenChromium('Dashboard browser suite', () => {
 
     it('lists each key with its request count, last use and a 24-hour chart, and shows names as text, never as HTML', async () => {
       const worker = await createKey('Nightly sync');
-      const seeded = recordPastUses(t, { id: worker.id, accountId: 'acme' }, { 2: 6, 5: 9, 9: 4, 14: 12, 20: 7 });
+      const seeded = recordPastUses(d.t, { id: worker.id, accountId: 'acme' }, { 2: 6, 5: 9, 9: 4, 14: 12, 20: 7 });
       const live = 7;
-      for (let i = 0; i < live; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(worker.key)).expect(200);
+      for (let i = 0; i < live; i++) await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(worker.key)).expect(200);
       const hostileName = '<img src=x onerror=alert(1)>';
       const hostile = await createKey(hostileName);
-      await flushUsage(t);
+      await flushUsage(d.t);
 
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       const row = keyRow(page, worker.id);
       const chart = row.getByRole('img');
       await chart.waitFor();
@@ -248,9 +183,9 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('shows a name of invisible characters only, kept from before the API refused them, as no name: never an empty link or heading', async () => {
-      const id = await keyNamedBefore(t, 'acme', '\u3164');
+      const id = await keyNamedBefore(d.t, 'acme', '\u3164');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       const link = keyRow(page, id).getByRole('link');
       expect(await text(link)).toBe('Name of invisible characters');
       await link.click();
@@ -261,7 +196,7 @@ whenChromium('Dashboard browser suite', () => {
     it('revokes a key after a confirmation that names it: the row turns revoked without a reload, and the API refuses the key', async () => {
       const leaked = await createKey('Leaked laptop key');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.evaluate('window.sameDocument = true');
       const row = keyRow(page, leaked.id);
       const revoke = row.getByRole('button', { name: `Revoke key “Leaked laptop key” (${leaked.prefix}…)` });
@@ -282,22 +217,22 @@ whenChromium('Dashboard browser suite', () => {
       expect(await row.getByRole('button').count()).toBe(0);
       expect(await text(statusRegion(page))).toContain('Revoked “Leaked laptop key”');
       expect(await page.evaluate<boolean>('window.sameDocument')).toBe(true);
-      await request(t.http).get('/v1/api-keys').set(bearer(leaked.key)).expect(401);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(leaked.key)).expect(401);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('lists alerts newest first with the key, the rule and its evidence, and revokes the key concerned in one click', async () => {
       const shared = await createKey('Shared script');
       for (let i = 1; i <= 10; i++) {
-        await request(t.http).get('/v1/api-keys?limit=1').set(bearer(shared.key)).set('X-Forwarded-For', `198.51.100.${i}`).expect(200);
+        await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(shared.key)).set('X-Forwarded-For', `198.51.100.${i}`).expect(200);
       }
       const old = await createKey('Old CI key');
       await revokeByApi(old.id);
-      await request(t.http).get('/v1/api-keys').set(bearer(old.key)).set('X-Forwarded-For', '192.0.2.44').expect(401);
-      await flushUsage(t);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(old.key)).set('X-Forwarded-For', '192.0.2.44').expect(401);
+      await flushUsage(d.t);
       let alertIds: string[] = [];
       await eventually(async () => {
-        const alerts = (await request(t.http).get('/v1/alerts').set(bearer(admin)).expect(200)).body.data;
+        const alerts = (await request(d.t.http).get('/v1/alerts').set(bearer(d.admin)).expect(200)).body.data;
         expect(alerts.map((a: { rule: string; key_id: string }) => [a.rule, a.key_id])).toEqual(
           expect.arrayContaining([
             ['many_addresses', shared.id],
@@ -308,7 +243,7 @@ whenChromium('Dashboard browser suite', () => {
       }, 10_000);
 
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
       await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
       const cards = page.locator('li.alert-card');
@@ -331,24 +266,24 @@ whenChromium('Dashboard browser suite', () => {
       expect(await text(dialog)).toContain('Shared script');
       await dialog.getByRole('button', { name: 'Revoke key' }).click();
       await spread.getByText('This key is revoked.').waitFor();
-      await request(t.http).get('/v1/api-keys').set(bearer(shared.key)).expect(401);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(shared.key)).expect(401);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('says a burst of refusals is about the key, from any addresses, and names the address of the refusal that completed it', async () => {
-      const fenced = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'Office-only key', allowed_ips: ['203.0.113.5'] }).expect(201)).body as Key;
+      const fenced = await createKey('Office-only key', { allowed_ips: ['203.0.113.5'] });
       // 20 refusals from 20 addresses: one burst of the key, none of any address.
       for (let i = 1; i <= 20; i++) {
-        await request(t.http).get('/v1/api-keys?limit=1').set(bearer(fenced.key)).set('X-Forwarded-For', `198.51.100.${100 + i}`).expect(403);
+        await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(fenced.key)).set('X-Forwarded-For', `198.51.100.${100 + i}`).expect(403);
       }
-      await flushUsage(t);
+      await flushUsage(d.t);
       await eventually(async () => {
-        const alerts = (await request(t.http).get(`/v1/alerts?key_id=${fenced.id}`).set(bearer(admin)).expect(200)).body.data;
+        const alerts = (await request(d.t.http).get(`/v1/alerts?key_id=${fenced.id}`).set(bearer(d.admin)).expect(200)).body.data;
         expect(alerts.map((a: { rule: string; ip: string }) => [a.rule, a.ip])).toEqual([['failed_auth_burst', '198.51.100.120']]);
       }, 10_000);
 
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
       const card = page.locator('li.alert-card[data-rule="failed_auth_burst"]', { hasText: 'Office-only key' });
       await card.getByRole('link', { name: `“Office-only key” (${fenced.prefix}…)` }).waitFor();
@@ -361,19 +296,19 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, paged', async () => {
-      const short: Key = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'Timeline demo', permissions: ['keys:read'] }).expect(201)).body;
-      for (let i = 0; i < 3; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);
+      const short = await createKey('Timeline demo', { permissions: ['keys:read'] });
+      for (let i = 0; i < 3; i++) await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);
       // A read-only key trying a write: a refused use.
-      await request(t.http).post('/v1/api-keys').set(bearer(short.key)).set('User-Agent', 'demo/1').send({}).expect(403);
+      await request(d.t.http).post('/v1/api-keys').set(bearer(short.key)).set('User-Agent', 'demo/1').send({}).expect(403);
       // Uses are appended in batches: written now, they come before the revocation in the log, as in time.
-      await flushUsage(t);
+      await flushUsage(d.t);
       await revokeByApi(short.id);
       const busy = await createKey('Busy worker');
-      const seeded = recordPastUses(t, { id: busy.id, accountId: 'acme' }, { 1: 8, 3: 14, 4: 10, 7: 16, 12: 9, 18: 5 });
-      await flushUsage(t);
+      const seeded = recordPastUses(d.t, { id: busy.id, accountId: 'acme' }, { 1: 8, 3: 14, 4: 10, 7: 16, 12: 9, 18: 5 });
+      await flushUsage(d.t);
 
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await keyRow(page, short.id).getByRole('link', { name: 'Timeline demo' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Timeline demo”' }).waitFor();
       expect(new URL(page.url()).hash).toBe(`#/keys/${short.id}`);
@@ -410,7 +345,7 @@ whenChromium('Dashboard browser suite', () => {
     it('revokes from a key’s own page and shows the revocation in its timeline without a reload', async () => {
       const key = await createKey('Page revoke');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.evaluate('window.sameDocument = true');
       await keyRow(page, key.id).getByRole('link', { name: 'Page revoke' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Page revoke”' }).waitFor();
@@ -421,14 +356,14 @@ whenChromium('Dashboard browser suite', () => {
       await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Revoked']));
       expect(await text(page.getByRole('region', { name: 'Details' }))).toContain('revoked');
       expect(await page.evaluate<boolean>('window.sameDocument')).toBe(true);
-      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('rolls a key with the grace chosen: shows the new key once, and the old key’s traffic since the roll', async () => {
       const old = await createKey('Rolling key');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await keyRow(page, old.id).getByRole('link', { name: 'Rolling key' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Rolling key”' }).waitFor();
       await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Roll' }).click();
@@ -440,9 +375,9 @@ whenChromium('Dashboard browser suite', () => {
       const successorKey = await field.inputValue();
       expect(successorKey).toMatch(/^sk_[0-9A-Za-z]{38}$/);
       // The old key still works during the grace period, the new one too; the old one's use shows on its page.
-      await request(t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
-      await request(t.http).get('/v1/api-keys').set(bearer(successorKey)).expect(200);
-      await flushUsage(t);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(successorKey)).expect(200);
+      await flushUsage(d.t);
       const rotation = page.getByRole('region', { name: 'Rolled: traffic since the roll' });
       await rotation.waitFor();
       await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toContain('Rolled'));
@@ -450,7 +385,7 @@ whenChromium('Dashboard browser suite', () => {
       expect(await pageState(page)).not.toContain(successorKey);
       await page.reload();
       await eventually(async () => expect(await text(page.getByRole('region', { name: 'Rolled: traffic since the roll' }))).toMatch(/Requests since the roll\s*1(?!\d)/));
-      const grace = await request(t.http).get(`/v1/api-keys/${old.id}`).set(bearer(admin)).expect(200);
+      const grace = await request(d.t.http).get(`/v1/api-keys/${old.id}`).set(bearer(d.admin)).expect(200);
       expect(Date.parse(grace.body.rotation.grace_ends_at) - Date.parse(grace.body.rotation.rolled_at)).toBe(3_600_000);
       await saveScreenshot(page, 'rolled-key');
       expect(unexpectedProblems(problems)).toEqual([]);
@@ -459,7 +394,7 @@ whenChromium('Dashboard browser suite', () => {
     it('edits a key with its ETag, and says in words when it was changed meanwhile instead of overwriting', async () => {
       const key = await createKey('Editable key');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await keyRow(page, key.id).getByRole('link', { name: 'Editable key' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Editable key”' }).waitFor();
       await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Edit' }).click();
@@ -472,35 +407,35 @@ whenChromium('Dashboard browser suite', () => {
       const details = await text(page.getByRole('region', { name: 'Details' }));
       expect(details).toContain('keys:read');
       expect(details).toContain('127.0.0.1, 203.0.113.0/24');
-      await request(t.http).post('/v1/api-keys').set(bearer(key.key)).expect(403);
+      await request(d.t.http).post('/v1/api-keys').set(bearer(key.key)).expect(403);
 
       // Open the form, then change the key elsewhere: saving must not overwrite that change.
       await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Edit' }).click();
-      await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).send({ name: 'Changed elsewhere' }).expect(200);
+      await request(d.t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).send({ name: 'Changed elsewhere' }).expect(200);
       await form.getByLabel('Name').fill('Stale edit');
       await form.getByRole('button', { name: 'Save changes' }).click();
       await form.getByText('This key was changed by someone else since you opened it: nothing was saved.').waitFor();
-      expect((await request(t.http).get(`/v1/api-keys/${key.id}`).set(bearer(admin)).expect(200)).body.name).toBe('Changed elsewhere');
+      expect((await request(d.t.http).get(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200)).body.name).toBe('Changed elsewhere');
       expect(unexpectedProblems(problems, [failedWithStatus(412)])).toEqual([]);
     });
 
     it('disables and enables a key from its page', async () => {
       const key = await createKey('Pausable key');
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await keyRow(page, key.id).getByRole('link', { name: 'Pausable key' }).click();
       const details = page.getByRole('region', { name: 'Details' });
       await details.getByRole('button', { name: 'Disable' }).click();
       await eventually(async () => expect(await text(details)).toContain('disabled'));
-      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
       await details.getByRole('button', { name: 'Enable' }).click();
       await details.getByRole('button', { name: 'Disable' }).waitFor();
-      await request(t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(200);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('warns before revoking the key the tab is signed in with, then signs out', async () => {
-      const temporary = await t.bootstrapKey('acme', 'Temporary admin');
+      const temporary = await d.t.bootstrapKey('acme', 'Temporary admin');
       const { page, problems } = await open();
       await signIn(page, temporary.key);
       const row = keyRow(page, temporary.keyId);
@@ -512,12 +447,12 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       expect(await text(statusRegion(page))).toContain('the key this tab was signed in with, so you have been signed out');
       expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
-      await request(t.http).get('/v1/api-keys').set(bearer(temporary.key)).expect(401);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(temporary.key)).expect(401);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('says so in words when the signed-in key has been revoked elsewhere, and asks to sign in again', async () => {
-      const doomed = await t.bootstrapKey('acme', 'Doomed admin');
+      const doomed = await d.t.bootstrapKey('acme', 'Doomed admin');
       const { page, problems } = await open();
       await signIn(page, doomed.key);
       await revokeByApi(doomed.keyId);
@@ -529,7 +464,7 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('says so in words when the rate limit is hit, with the wait from Retry-After', async () => {
-      const limited = await t.bootstrapKey('initech', 'Tiny limit', { requests: 3, perSeconds: 3600 });
+      const limited = await d.t.bootstrapKey('initech', 'Tiny limit', { requests: 3, perSeconds: 3600 });
       const { page, problems } = await open();
       // Signing in, the list (its charts included) and one refresh spend the three requests; the next refresh is refused.
       await signIn(page, limited.key);
@@ -546,7 +481,7 @@ whenChromium('Dashboard browser suite', () => {
 
     it('says so in words when the network fails', async () => {
       const { page, problems } = await open();
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.route('**/v1/**', (route) => route.abort('internetdisconnected'));
       await page.getByRole('button', { name: 'Refresh' }).click();
       await eventually(async () =>
@@ -557,11 +492,11 @@ whenChromium('Dashboard browser suite', () => {
     });
 
     it('shows the keys a page at a time, newest first', async () => {
-      const owner = await t.bootstrapKey('hooli', 'Hooli admin');
+      const owner = await d.t.bootstrapKey('hooli', 'Hooli admin');
       const names: string[] = [];
       for (let i = 1; i <= 21; i++) {
         names.push(`Batch key ${i}`);
-        await request(t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: names.at(-1) }).expect(201);
+        await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: names.at(-1) }).expect(201);
       }
       const { page, problems } = await open();
       await signIn(page, owner.key);
@@ -575,7 +510,7 @@ whenChromium('Dashboard browser suite', () => {
 
     it('fits a phone screen: each key becomes a card and nothing scrolls sideways', async () => {
       const { page, problems } = await open({ width: 375, height: 812 });
-      await signIn(page, admin);
+      await signIn(page, d.admin);
       await page.locator('tr.key-row').first().getByRole('img').waitFor();
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
       expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('.key-row td'), '::before').content`)).toBe('"Prefix"');

@@ -83,6 +83,7 @@ export async function signIn(page: Page, key: string): Promise<void> {
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+  // The list and every row's chart have answered: no request of the sign-in is still in flight.
   await page.locator('tr.key-row').first().waitFor();
   await page.locator('main').getByText('Loading').first().waitFor({ state: 'detached' });
 }
