@@ -1,28 +1,12 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { recordedKeyCreated, recordedKeyEvent, recordedKeyRevoked } from '../../../test/support/recorded-key-events.js';
 import { makeView } from '../../../test/support/api-key-view.js';
 import { foldApiKeyView } from '../projection/api-key-view.js';
 import { KeyTable } from './key-table.js';
 
-const rateLimit = { requests: 10, perSeconds: 60 };
-let position = 0;
-/** An event of key `keyId`'s stream; `schemaVersion` above what this version writes, or a type it does not know, is a newer version's. */
-const event = (keyId: string, type: string, revision: number, data: Record<string, unknown> = {}, schemaVersion = 1): RecordedEvent => ({
-  id: `e-${++position}`,
-  streamId: `api_key-${keyId}`,
-  type,
-  schemaVersion,
-  data: { keyId, accountId: 'acme', ...data },
-  metadata: {},
-  revision,
-  position,
-  recordedAt: '2026-01-01T00:00:00.000Z',
-});
-const created = (keyId: string) =>
-  event(keyId, 'KeyCreated', 0, {
-    name: null, prefix: 'sk_x', secretHash: `hash-${keyId}`, rateLimit, createdAt: '2026-01-01T00:00:00.000Z', actingKeyId: null,
-    permissions: ['*'], allowedIps: [], expiresAt: '2026-02-01T00:00:00.000Z', rolledFromKeyId: null,
-  }, 2);
-const revoked = (keyId: string, revision: number) => event(keyId, 'KeyRevoked', revision, { revokedAt: '2026-01-02T00:00:00.000Z', actingKeyId: null });
+const event = recordedKeyEvent;
+const created = (keyId: string) => recordedKeyCreated(keyId, { expiresAt: '2026-02-01T00:00:00.000Z' });
+const revoked = recordedKeyRevoked;
 /** KeyUpdated as a newer version would write it: schema version 2, which this version does not know. */
 const updatedByNewer = (keyId: string, revision: number) => event(keyId, 'KeyUpdated', revision, { updatedAt: 'x', name: 'x', labels: {} }, 2);
 
