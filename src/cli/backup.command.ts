@@ -8,11 +8,26 @@ export interface BackupOptions {
   json?: boolean;
 }
 
-/** A copy of the embedded event log, taken while services run; the read-model files need none: they are rebuilt from it. */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * A copy of the embedded event log, taken while services run; the read-model files need none: they are rebuilt
+ * from it. Ctrl-C or SIGTERM stop it without leaving a partial copy: heard while the copy is written (the copy
+ * holds this thread), they take effect once it is, and the copy is removed instead of named.
+ */
 export async function backup(destination: string, options: BackupOptions, environment: Environment): Promise<void> {
   const file = resolve(destination);
   if (existsSync(file)) throw new Error(`${file} exists: back up into a new file`);
-  const { events, position, bytes } = backUpEventLog(environment, file);
-  if (options.json) return printJson({ file, events, position, bytes });
-  print(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
+  let stoppedBy: string | null = null;
+  const stop = (signal: string) => (stoppedBy = signal);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
+  try {
+    const interrupted = () => (stoppedBy ? new Error(`backup stopped by ${stoppedBy}: no copy written (the partial copy was removed)`) : null);
+    const { events, position, bytes, deliveries } = await backUpEventLog(environment, file, interrupted);
+    if (options.json) return printJson({ file, events, position, bytes, deliveries });
+    print(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
+    if (deliveries) print(`Backed up the webhook's position (deliveries.sqlite) to ${deliveries}.\n`);
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
+  }
 }

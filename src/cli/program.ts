@@ -173,8 +173,12 @@ export function buildProgram(): Command {
   program
     .command('backup')
     .description(
-      'Copy the embedded event log (DATA_DIR/events.sqlite) as it is now into a new file, while services run. ' +
-        'Restore: stop every service, put the copy in place as events.sqlite; the read models rebuild from it.',
+      'Copy the embedded event log (DATA_DIR/events.sqlite) as it is now into a new file (mode 0600), while services run, ' +
+        'and the webhook position (deliveries.sqlite), if any, into <file>.deliveries.sqlite; each appears only once complete. ' +
+        'Restore: stop every service and CLI; in DATA_DIR remove events.sqlite-wal and events.sqlite-shm (a WAL left by a ' +
+        'crash would be applied to the copy and corrupt it) and every read-model*.sqlite file (rebuilt from the log at start); ' +
+        'put the copy in place as events.sqlite, and <file>.deliveries.sqlite as deliveries.sqlite (without one, remove ' +
+        'deliveries.sqlite: every alert is sent again); start.',
     )
     .argument('<file>', 'the copy to write; must not exist')
     .option('--json', 'print the summary as JSON')

@@ -1,9 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from '../support/child-env.js';
 import { countEvents, createKeyWithCli, startServiceProcess } from '../support/service-process.js';
+import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
@@ -28,7 +30,8 @@ describe('CLI backup of the embedded event log', () => {
       const copy = join(dir.path, 'events-backup.sqlite');
       const backup = await run(process.execPath, ['dist/cli.js', 'backup', copy, '--json'], { env: childEnv({ DATA_DIR: dataDir }) });
       const summary = JSON.parse(backup.stdout);
-      expect(summary).toEqual({ file: copy, events: expect.any(Number), position: expect.any(Number), bytes: expect.any(Number) });
+      expect(summary).toEqual({ file: copy, events: expect.any(Number), position: expect.any(Number), bytes: expect.any(Number), deliveries: null });
+      expect(statSync(copy).mode & 0o777).toBe(0o600); // it holds what the log holds
       expect(summary.events).toBeGreaterThan(keys.length); // uses were being written meanwhile
       loading = false;
       expect(await load).toBeGreaterThan(0);
@@ -53,6 +56,51 @@ describe('CLI backup of the embedded event log', () => {
       dir.remove();
     }
   }, 60_000);
+
+  it('stopped by SIGTERM while it copies, leaves neither a file under the name given nor a partial one', async () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    mkdirSync(dataDir);
+    const backups = join(dir.path, 'backups');
+    mkdirSync(backups);
+    try {
+      await seedEmbeddedLog(dataDir, 40_000);
+      const child = spawn(process.execPath, ['dist/cli.js', 'backup', join(backups, 'copy.sqlite')], { env: childEnv({ DATA_DIR: dataDir }) });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Stopped as soon as the copy has begun to be written, under whatever name.
+      while (readdirSync(backups).length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+      expect(stderr).toBe('error: backup stopped by SIGTERM: no copy written (the partial copy was removed)\n');
+      expect(readdirSync(backups)).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+
+  it("copies the webhook's position (deliveries.sqlite) beside the log, mode 0600, so a restore does not send every alert again", () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    try {
+      createKeyWithCli(dataDir);
+      const deliveries = new Database(join(dataDir, 'deliveries.sqlite'));
+      deliveries.exec("CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER); INSERT INTO checkpoints VALUES ('alert-webhook', 7)");
+      deliveries.close();
+      const copy = join(dir.path, 'copy.sqlite');
+      const cli = spawnSync(process.execPath, ['dist/cli.js', 'backup', copy, '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) });
+      expect(cli.stderr).toBe('');
+      expect(JSON.parse(cli.stdout).deliveries).toBe(`${copy}.deliveries.sqlite`);
+      for (const file of [copy, `${copy}.deliveries.sqlite`]) expect(statSync(file).mode & 0o777).toBe(0o600);
+      const copied = new Database(`${copy}.deliveries.sqlite`, { readonly: true });
+      expect(copied.prepare('SELECT position FROM checkpoints').get()).toEqual({ position: 7 });
+      copied.close();
+      expect(existsSync(`${copy}.partial-${cli.pid}`)).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
 
   it('refuses with EVENTSTORE_URL: EventStoreDB is backed up with its own tools', () => {
     const dir = makeTempDir('backup');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
@@ -133,6 +133,24 @@ describe('Operator CLI', () => {
       dir.remove();
     }
   });
+
+  it.each([['list', '--account', 'acme'], ['backup', 'copy.sqlite'], ['replay']])(
+    'refuses an empty (0-byte) events.sqlite, a copy never written, instead of taking it for an empty store (%s)',
+    (...args) => {
+      const dir = makeTempDir('cli');
+      try {
+        writeFileSync(`${dir.path}/events.sqlite`, '');
+        const cli = spawnSync(process.execPath, [`${process.cwd()}/${CLI}`, ...args], { encoding: 'utf8', cwd: dir.path, env: childEnv({ DATA_DIR: dir.path }) });
+        expect(cli.status).toBe(1);
+        expect(cli.stderr).toBe(
+          `error: The event log ${dir.path}/events.sqlite is empty (0 bytes): an incomplete copy? Restore it from a complete backup, or check DATA_DIR.\n`,
+        );
+        expect(readdirSync(dir.path)).toEqual(['events.sqlite']);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 
   it.each([['list', '--account', 'acme'], ['replay']])('says in one line that a store is down, exit code 1 (%s)', (...args) => {
     const dir = makeTempDir('cli');

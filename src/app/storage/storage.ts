@@ -1,9 +1,11 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnomaliesStorage } from '../../anomalies/anomalies.storage.js';
 import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
 import { backUpEventLog as backUpEventLogFile, type EventLogBackup } from '../../infrastructure/sqlite/event-log-backup.js';
+import { copyDatabaseOnline } from '../../infrastructure/sqlite/online-copy.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
-import { SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
+import { DELIVERIES_FILE, SqliteReadModelStorage } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
 import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
 import type { KeysStorage } from '../../keys/keys.storage.js';
 import type { Environment } from '../../shared/config/environment.js';
@@ -32,11 +34,28 @@ export async function openEventStore(settings: EventStoreSettings, options: { on
   return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
 }
 
-/** Copies the embedded log, online, into a new file (the CLI's `backup`); EventStoreDB has backups of its own. */
-export function backUpEventLog(settings: EventStoreSettings, destination: string): EventLogBackup {
+/**
+ * Copies the embedded log, online, into a new file (the CLI's `backup`), and the webhook's position
+ * (deliveries.sqlite), when there is one, beside it as `<destination>.deliveries.sqlite`: first, so that a restore
+ * sends again what was delivered meanwhile rather than skip it. EventStoreDB has backups of its own.
+ */
+export async function backUpEventLog(
+  settings: EventStoreSettings,
+  destination: string,
+  interrupted?: () => Error | null,
+): Promise<EventLogBackup & { deliveries: string | null }> {
   const file = embeddedEventLogFile(settings);
   if (file === null) throw new Error('backup copies the embedded log (DATA_DIR): with EVENTSTORE_URL, back up EventStoreDB with its own tools');
-  return backUpEventLogFile(file, destination);
+  const deliveries = join(settings.DATA_DIR, DELIVERIES_FILE);
+  const deliveriesCopy = existsSync(deliveries) ? `${destination}.${DELIVERIES_FILE}` : null;
+  if (deliveriesCopy) await copyDatabaseOnline(deliveries, deliveriesCopy, interrupted);
+  try {
+    return { ...(await backUpEventLogFile(file, destination, interrupted)), deliveries: deliveriesCopy };
+  } catch (error) {
+    // Half a backup would be mistaken for one.
+    if (deliveriesCopy) rmSync(deliveriesCopy, { force: true });
+    throw error;
+  }
 }
 
 /** The embedded log's file, which opening the event store creates when missing; null with EVENTSTORE_URL. */

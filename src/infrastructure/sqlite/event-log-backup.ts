@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS } from './shared-database.js';
+import { copyDatabaseOnline } from './online-copy.js';
 
 export interface EventLogBackup {
   events: number;
@@ -8,20 +8,9 @@ export interface EventLogBackup {
   bytes: number;
 }
 
-/**
- * Copies the log as it is at one moment into a new file, beside the processes writing to it: VACUUM INTO reads
- * one snapshot in one read transaction, which in WAL mode blocks no writer (better-sqlite3's page-by-page backup
- * starts over whenever another connection writes, so under a service's usage flushes it could run forever).
- * The copy is compacted; SQLite refuses a destination that exists.
- */
-export function backUpEventLog(file: string, destination: string): EventLogBackup {
-  const source = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    source.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    source.prepare('VACUUM INTO ?').run(destination);
-  } finally {
-    source.close();
-  }
+/** Copies the log, while processes write to it, into a new file (copyDatabaseOnline), and says what the copy holds. */
+export async function backUpEventLog(file: string, destination: string, interrupted?: () => Error | null): Promise<EventLogBackup> {
+  await copyDatabaseOnline(file, destination, interrupted);
   const copy = new Database(destination, { readonly: true, fileMustExist: true });
   try {
     const { events, position } = copy.prepare<[], { events: number; position: number | null }>('SELECT COUNT(*) AS events, MAX(position) AS position FROM events').get()!;

@@ -17,7 +17,8 @@ import { SqliteReadModelGenerations, viewFileOf } from './sqlite-read-model-gene
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export const READ_MODEL_FILE = 'read-model.sqlite';
-const DELIVERIES_FILE = 'deliveries.sqlite';
+/** The alert webhook's position: no generation, not rebuilt by a replay (the CLI's `backup` copies it). */
+export const DELIVERIES_FILE = 'deliveries.sqlite';
 
 export interface SqliteReadModelStorageOptions {
   /** Checkpoint the read-model file's WAL off this thread: once per process, on its main thread. */

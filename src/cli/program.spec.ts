@@ -1,0 +1,14 @@
+import { buildProgram } from './program.js';
+
+describe('the CLI help', () => {
+  it("gives backup's whole restore procedure: a WAL or read models left beside the copy would corrupt it or outlive it", () => {
+    const help = buildProgram()
+      .commands.find((command) => command.name() === 'backup')!
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    expect(help).toContain('stop every service and CLI');
+    expect(help).toContain('remove events.sqlite-wal and events.sqlite-shm');
+    expect(help).toContain('every read-model*.sqlite file');
+    expect(help).toContain('<file>.deliveries.sqlite as deliveries.sqlite');
+  });
+});
