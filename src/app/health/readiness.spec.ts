@@ -12,6 +12,7 @@ const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
   lagEvents: 0,
   lagEventsCapped: false,
   lagMs: 0,
+  moving: false,
   ...overrides,
 });
 
@@ -31,6 +32,9 @@ describe('projectionHealth', () => {
     ['statistics not running', lag({ role: 'statistics', running: false }), 'down'],
     ['statistics being filled from the start of the log, within the limits', lag({ role: 'statistics', position: null, lagEvents: 3 }), 'lagging'],
     ['a read model with no position and nothing to read', lag({ position: null }), 'up'],
+    // Every instance moves within the same GENERATION_CHECK_INTERVAL_MS: down, the whole fleet was unready together.
+    ['the key table paused by a move to a new generation, serving what it holds', lag({ running: false, moving: true }), 'up'],
+    ['failing while it moves', lag({ running: false, moving: true, failing: true, lastError: 'MongoDB is unavailable' }), 'down'],
   ])('%s: %s', (_case, projection, expected) => {
     expect(projectionHealth(projection, limits)).toBe(expected);
   });
@@ -54,6 +58,15 @@ describe('holdsReadiness', () => {
 });
 
 describe('describeProjection', () => {
+  it('says why a projection is down, even when it stopped without an error of its own', () => {
+    expect(describeProjection(lag({ running: false }), limits)).toMatchObject({ status: 'down', error: 'not running' });
+  });
+
+  it('says that a projection reported up is being moved to a new generation', () => {
+    expect(describeProjection(lag({ running: false, moving: true }), limits)).toMatchObject({ status: 'up', moving: true });
+    expect(describeProjection(lag({}), limits)).not.toHaveProperty('moving');
+  });
+
   it('gives the error of a projection down or lagging, not one behind a projection that is up again', () => {
     const lastError = 'MongoDB is unavailable: connect ECONNREFUSED 127.0.0.1:27017';
     expect(describeProjection(lag({ role: 'statistics', failing: true, lastError }), limits)).toMatchObject({ status: 'down', error: lastError });

@@ -38,14 +38,18 @@ export interface LagLimits {
 }
 
 /**
- * 'down' when not running, or failing (a failure not yet behind it: waiting out its retry delay, or retrying
+ * 'up' while paused by a move to a new generation of the read models (moving) unless failing; 'down' when not running, or failing (a failure not yet behind it: waiting out its retry delay, or retrying
  * without a write of its own gone through yet); 'lagging' when requests read it (role 'read-model' or
  * 'statistics') and it trails the log by more than either limit, or is being filled from the start of the log
  * (no position yet: a new read model, or one lost under the service), when what it answers is not near the log's
  * whatever the limits; 'up' otherwise. Background work (detection, delivery) never lags: nobody reads it.
  */
 export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
-  if (!lag.running || lag.failing) return 'down';
+  if (lag.failing) return 'down';
+  // Paused by a move to a new generation (a second or two, on every instance in the same interval): the key
+  // table keeps answering from what it holds, and a fleet made unready together would be an outage.
+  if (lag.moving) return 'up';
+  if (!lag.running) return 'down';
   if (lag.role === 'background') return 'up';
   if (lag.position === null && lag.lagEvents > 0) return 'lagging';
   return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
@@ -72,7 +76,9 @@ export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
     lag_events: lag.lagEvents,
     lag_events_capped: lag.lagEventsCapped,
     lag_ms: lag.lagMs,
+    ...(lag.moving ? { moving: true } : {}),
     // Why it is down or lagging; an error behind a projection that is up is no longer true of it.
-    ...(lag.lastError && status !== 'up' ? { error: lag.lastError } : {}),
+    ...(status === 'down' ? { error: lag.lastError ?? 'not running' } : {}),
+    ...(lag.lastError && status === 'lagging' ? { error: lag.lastError } : {}),
   };
 }

@@ -39,6 +39,8 @@ export interface ProjectionLag extends ProjectionStatus {
   lagEventsCapped: boolean;
   /** Age of the oldest event the projection has not applied yet. */
   lagMs: number;
+  /** Paused while the instance moves to a generation a rebuild made live: what it holds is still served. */
+  moving: boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
 
   private async moveTo(live: number, generations: GenerationSwitch<Storage>): Promise<void> {
     const from = this.storage.generation;
-    const rebuilt = this.local.filter(({ declaration }) => declaration.rebuiltByReplay || declaration.loadsFromViews).map(({ runner }) => runner);
+    const rebuilt = this.local.filter(({ declaration }) => movedWithGeneration(declaration)).map(({ runner }) => runner);
     await Promise.all(rebuilt.map((runner) => runner.pause()));
     try {
       await generations.switchTo(live);
@@ -219,6 +221,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
           lagEvents: count,
           lagEventsCapped: count === cap,
           lagMs: oldestRecordedAt === null ? 0 : Math.max(0, Date.now() - Date.parse(oldestRecordedAt)),
+          moving: this.moving !== null && movedWithGeneration(declaration),
         };
       }),
     );
@@ -234,6 +237,11 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       });
     }
   }
+}
+
+/** The projections a move to another generation pauses and starts again on it. */
+function movedWithGeneration({ rebuiltByReplay, loadsFromViews }: ProjectionDeclaration<Storage>): boolean {
+  return Boolean(rebuiltByReplay || loadsFromViews);
 }
 
 function reportingRank({ role, rebuiltByReplay }: ProjectionDeclaration<Storage>): number {
