@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { EXIT } from './cli/exit-codes.js';
-import { endQuietlyWhenStdoutCloses } from './cli/output.js';
+import { endQuietlyWhenStdoutCloses, stdoutFailed } from './cli/output.js';
 import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
 import { reportIfUnsettled } from './cli/report-unsettled.js';
@@ -25,4 +25,10 @@ async function main(argv: string[]): Promise<number> {
 endQuietlyWhenStdoutCloses();
 const unsettled = reportIfUnsettled(CLI_NAME);
 process.exitCode = await main(process.argv.slice(2));
+const stdoutFailure = stdoutFailed();
+if (stdoutFailure && process.exitCode === EXIT.ok) {
+  // Said once here, not by the stream: the command's work is done, what it printed is not all there.
+  process.stderr.write(`error: could not write to stdout (${stdoutFailure.code ?? stdoutFailure.message}): the output is incomplete\n`);
+  process.exitCode = EXIT.failure;
+}
 unsettled.settled();

@@ -5,9 +5,7 @@ import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
 import { openCliContext } from './cli-context.js';
-import { keyRecord } from './key-fields.js';
-import { note, outputFormat, print, printJson } from './output.js';
-import { renderRecord } from './table.js';
+import { printNewKey } from './print-new-key.js';
 
 export interface CreateKeyOptions {
   account: string;
@@ -33,9 +31,7 @@ export async function createKey(options: CreateKeyOptions, environment: Environm
         expiresInSeconds: options.expiresIn,
       })),
     );
-    if (outputFormat(options) === 'json') return printJson(created);
-    print(renderRecord([['key', created.key], ...keyRecord(created)]));
-    note('The key is shown only this once: store it now.');
+    await printNewKey(created, created, options, 'The key is shown only this once: store it now.');
   } finally {
     await app.close();
   }

@@ -19,22 +19,40 @@ export function outputFormat(options: { json?: boolean; table?: boolean }, stdou
 }
 
 let readerGone = false;
+let stdoutFailure: NodeJS.ErrnoException | null = null;
 
 /**
  * A reader that stops early (`| head -1`) closes the pipe, and the next write fails with EPIPE: unhandled, that
  * ended the command with a stack and code 1. It is no failure: what is left to print goes nowhere, a command
  * that streams stops reading (readerGone), and the command ends as it would have, code 0 when it did its work.
+ * Any other failure (a full disk: ENOSPC) is kept for the command's end (stdoutFailed), never thrown from the
+ * stream: thrown there it was a raw stack, after which the command seemed to stop on a connection never closed.
  */
 export function endQuietlyWhenStdoutCloses(stdout: NodeJS.WritableStream = process.stdout): void {
   stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    readerGone = true;
+    if (error.code === 'EPIPE') readerGone = true;
+    else stdoutFailure ??= error;
   });
 }
 
 /** Whether stdout's reader has gone away: nothing printed from now on is read. */
 export function stdoutReaderGone(): boolean {
   return readerGone;
+}
+
+/** The failure to write to stdout (other than its reader gone), if one happened. */
+export function stdoutFailed(): NodeJS.ErrnoException | null {
+  return stdoutFailure;
+}
+
+/**
+ * Prints what must reach the reader (a new key's secret, shown only this once) and resolves once it is written;
+ * rejects when it cannot be (the reader gone, a full disk).
+ */
+export function printOrFail(text: string): Promise<void> {
+  if (readerGone) return Promise.reject(Object.assign(new Error('stdout was closed by its reader'), { code: 'EPIPE' }));
+  if (stdoutFailure) return Promise.reject(stdoutFailure);
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
 export function print(text: string): void {

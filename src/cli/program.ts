@@ -2,9 +2,10 @@ import { Command, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
 import { accountId, expiresIn, instant, keyId, list, pageLimit, rateLimit, seconds } from './arguments.js';
+import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
-export const CLI_NAME = 'parsesphere-keys';
+export { CLI_NAME };
 
 const IF_MATCH_HELP = 'only if the key is still at this revision (the ETag GET /v1/api-keys/{id} answers), else exit 1 and change nothing';
 

@@ -6,10 +6,8 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { operatorChangeRequest } from './key-account.js';
-import { keyRecord } from './key-fields.js';
-import { note, outputFormat, print, printJson } from './output.js';
+import { printNewKey } from './print-new-key.js';
 import { changedKey } from './print-key.js';
-import { renderRecord } from './table.js';
 
 export interface RollOptions {
   account?: string;
@@ -28,9 +26,7 @@ export async function roll(keyId: string, options: RollOptions, environment: Env
     const request = await operatorChangeRequest(store, keyId, options);
     const { successor, rolled } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
     const answer = { ...presentCreatedApiKey(successor), rolled: await changedKey(store, rolled.view) };
-    if (outputFormat(options) === 'json') return printJson(answer);
-    print(renderRecord([['key', answer.key], ...keyRecord(answer)]));
-    note(`The new key is shown only this once: store it now. Key ${keyId} works until ${answer.rolled.rotation?.grace_ends_at}.`);
+    await printNewKey(answer, answer, options, `The new key is shown only this once: store it now. Key ${keyId} works until ${answer.rolled.rotation?.grace_ends_at}.`);
   } finally {
     await app.close();
   }

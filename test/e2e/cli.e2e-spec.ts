@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
@@ -151,6 +151,40 @@ describe('Operator CLI', () => {
       }
     },
   );
+
+  it.each([['create-key', '--account', 'acme'], ['create-key', '--account', 'acme', '--table'], ['roll']])(
+    'stdout full (ENOSPC) after the key is made (%s): one line names the key to revoke, exit 1, no stack',
+    (...args) => {
+      const dir = makeTempDir('cli');
+      const full = openSync('/dev/full', 'w');
+      try {
+        const first = runCli(['create-key', '--account', 'acme'], { DATA_DIR: dir.path });
+        const command = args[0] === 'roll' ? ['roll', JSON.parse(first.stdout).id, '--grace', '0'] : args;
+        const cli = spawnSync(process.execPath, [CLI, ...command], { encoding: 'utf8', env: childEnv({ DATA_DIR: dir.path }), stdio: ['ignore', full, 'pipe'] });
+        expect(cli.status).toBe(1);
+        const line = /^error: key ([0-9a-f-]{36}) was made, but stdout could not take its secret \(ENOSPC\), which is never shown again: revoke it \(parsesphere-keys revoke \1\) and make another\n$/;
+        expect(cli.stderr).toMatch(line);
+        const made = cli.stderr.match(line)![1];
+        expect(runCli(['show', made, '--json'], { DATA_DIR: dir.path }).status).toBe(0);
+      } finally {
+        closeSync(full);
+        dir.remove();
+      }
+    },
+  );
+
+  it('stdout full (ENOSPC) for a listing: one line, exit 1, no stack', () => {
+    const dir = makeTempDir('cli');
+    const full = openSync('/dev/full', 'w');
+    try {
+      runCli(['create-key', '--account', 'acme'], { DATA_DIR: dir.path });
+      const cli = spawnSync(process.execPath, [CLI, 'list', '--account', 'acme'], { encoding: 'utf8', env: childEnv({ DATA_DIR: dir.path }), stdio: ['ignore', full, 'pipe'] });
+      expect([cli.status, cli.stderr]).toEqual([1, 'error: could not write to stdout (ENOSPC): the output is incomplete\n']);
+    } finally {
+      closeSync(full);
+      dir.remove();
+    }
+  });
 
   it.each([['list', '--account', 'acme'], ['replay']])('says in one line that a store is down, exit code 1 (%s)', (...args) => {
     const dir = makeTempDir('cli');
