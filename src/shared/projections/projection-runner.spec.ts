@@ -269,6 +269,27 @@ describe('ProjectionRunner', () => {
         await bulkRunner.stop();
       }
     });
+
+    // A log that fails the fill each time (a malformed page): its checkpoint read answering reset the delay, and
+    // api-keys and key-usage retried every 100 ms without end while the key table backed off to 5 s.
+    it('backs off, doubling its delay, when the fill keeps failing', async () => {
+      const bulk = new BulkProjection();
+      bulk.failuresLeft = 5;
+      const delays: number[] = [];
+      const onLog = (_level: string, message: string) => {
+        const delay = /resubscribing in (\d+) ms/.exec(message);
+        if (delay) delays.push(Number(delay[1]));
+      };
+      const bulkRunner = new ProjectionRunner(store, bulk, { retryMinMs: 5, retryMaxMs: 40, onLog });
+      await store.appendToStream('a', [wanted, wanted], 'no_stream');
+      try {
+        await bulkRunner.start();
+        await bulkRunner.waitUntilProcessed(2, 2000);
+        expect(delays).toEqual([5, 10, 20, 40, 40]);
+      } finally {
+        await bulkRunner.stop();
+      }
+    });
   });
 });
 

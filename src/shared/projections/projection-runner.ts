@@ -182,8 +182,9 @@ export class ProjectionRunner {
     try {
       if (this.position === null && (lost || this.projection.beginBulk)) {
         this.position = await this.checkpointWithinLog();
-        // Its store answered: the fill that follows is progress, reported lagging rather than down.
-        if (!lost) this.recovered();
+        // Its store answered: the fill that follows is progress, reported lagging rather than down. Its retry
+        // delay stays until the fill is through: a fill that fails each time (a malformed log) backs off.
+        if (!lost) this.answeredAgain();
       } else if (this.failing) {
         await this.retryWhatFailed();
       }
@@ -240,9 +241,14 @@ export class ProjectionRunner {
   /** A write of its own went through, or it found nothing left to write: why it failed no longer holds. */
   private recovered(): void {
     if (!this.failing) return;
+    this.answeredAgain();
+    this.retryDelay = this.options.retryMinMs;
+  }
+
+  /** What it failed on answers again: no longer failing, its retry delay kept until it has made progress. */
+  private answeredAgain(): void {
     this.failing = false;
     this.lastError = null;
-    this.retryDelay = this.options.retryMinMs;
   }
 
   /** Not a recovery by itself: a position passed with nothing written for it proves no store takes writes again. */
