@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, readdirSync, readFileSync, truncateSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, truncateSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv } from '../support/child-env.js';
 import { createKeyWithCli, freePort, startServiceProcess } from '../support/service-process.js';
@@ -84,11 +84,13 @@ describe('A corrupt file of the embedded store', () => {
       scramble(log);
       const damaged = readFileSync(log);
       const expected = new RegExp(`The event log ${log.replace(/[.]/g, '\\.')} is corrupt \\(file is not a database\\)\\. It is the source of truth .*restore it from a backup`);
-      for (const args of [['replay'], ['list', '--account', 'acme']]) {
+      // backup said a bare "file is not a database".
+      for (const args of [['replay'], ['list', '--account', 'acme'], ['backup', join(dir.path, 'copy.sqlite')]]) {
         const run = cli(args, dir.path);
         expect(run.status).toBe(1);
         expect(run.stderr).toMatch(expected);
       }
+      expect(existsSync(join(dir.path, 'copy.sqlite'))).toBe(false);
       const start = spawnSync(process.execPath, ['dist/main.js'], { encoding: 'utf8', env: childEnv({ DATA_DIR: dir.path, LOG_FORMAT: 'json', PORT: String(await freePort()) }) });
       expect(start.status).toBe(1);
       expect(JSON.parse(`${start.stdout}${start.stderr}`.trim())).toMatchObject({ level: 'fatal', msg: 'cannot start', error: expect.stringMatching(expected) });

@@ -51,12 +51,17 @@ export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Data
     db?.close();
     if (!isCorruptDatabase(error)) throw error;
     // Unlike the read-model files, which are set aside and rebuilt from it, the log is the source of truth: left as is.
-    throw new Error(
-      `The event log ${file} is corrupt (${(error as Error).message}). It is the source of truth and cannot be rebuilt: ` +
-        'stop every process using it and restore it from a backup (docs/operations.md, "Backups")',
-      { cause: error },
-    );
+    throw corruptEventLog(file, error);
   }
+}
+
+/** What every process says of a log SQLite finds damaged: it cannot be rebuilt, only restored. */
+export function corruptEventLog(file: string, error: unknown): Error {
+  return new Error(
+    `The event log ${file} is corrupt (${(error as Error).message}). It is the source of truth and cannot be rebuilt: ` +
+      'stop every process using it and restore it from a backup (docs/operations.md, "Backups")',
+    { cause: error },
+  );
 }
 
 export interface Appenders {
