@@ -42,7 +42,7 @@ describe('A start that fails', () => {
         writeFileSync(join(dir, 'a-file'), 'not a directory');
         return join(dir, 'a-file');
       },
-      /EEXIST|ENOTDIR/,
+      /DATA_DIR \S*a-file is not a directory: it must name a directory/,
     ],
     [
       'an events.sqlite a newer version marked as needing a newer reader (a downgrade)',

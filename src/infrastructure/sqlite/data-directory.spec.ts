@@ -24,7 +24,10 @@ describe('ensureDataDirectory', () => {
   it('refuses a path held by a file', () => {
     const file = join(root, 'file');
     writeFileSync(file, '');
-    expect(() => ensureDataDirectory(file)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    // Said "EEXIST: file already exists, mkdir …", naming no setting.
+    expect(() => ensureDataDirectory(file)).toThrow(
+      expect.objectContaining({ code: 'EEXIST', message: `DATA_DIR ${file} is not a directory: it must name a directory (made when missing)` }),
+    );
     expect(() => ensureDataDirectory(join(file, 'below'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
   });
 

@@ -11,7 +11,10 @@ export function ensureDataDirectory(dir: string): void {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw Object.assign(new Error(`DATA_DIR ${dir} is not a directory: it must name a directory (made when missing)`), { code });
+    }
     const parent = dirname(dir);
     if (code !== 'ENOENT' || parent === dir || isDirectory(parent)) throw error;
     ensureDataDirectory(parent);
