@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { PeriodicTask } from '../../shared/runtime/periodic-task.js';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
@@ -28,8 +29,7 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
   private readonly toleranceMs: number;
   private current: ClockStanding = MEASURING;
   private watchingSince: number | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private reading: Promise<void> | null = null;
+  private readonly reads = new PeriodicTask(() => this.measure(), CLOCK_READ_INTERVAL_MS);
 
   constructor(
     @Inject(ServiceHeartbeatService) private readonly heartbeats: ServiceHeartbeatService,
@@ -62,22 +62,16 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
   /** Read at once: alone, an instance decides from its start (until then, measuring, it decides nothing). */
   onApplicationBootstrap(): void {
     void this.read();
-    this.timer = setInterval(() => void this.read(), CLOCK_READ_INTERVAL_MS);
-    this.timer.unref();
+    this.reads.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.reading;
+    await this.reads.stop();
   }
 
   /** One read of the heartbeats; reads do not overlap. */
   read(): Promise<void> {
-    this.reading ??= this.measure().finally(() => {
-      this.reading = null;
-    });
-    return this.reading;
+    return this.reads.runOnce();
   }
 
   private async measure(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../../shared/runtime/periodic-task.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
@@ -25,8 +26,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly stores = new Map<StoreName, { up: boolean; since: number }>();
   private readonly projections = new Map<string, ProjectionHealth>();
   private lags: ProjectionLag[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private sampling: Promise<void> | null = null;
+  private readonly samples = new PeriodicTask(() => this.sample(), MONITOR_INTERVAL_MS);
   private stopped = false;
 
   constructor(
@@ -66,21 +66,18 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The first sample comes one interval after start: the projections are then running (or should be). */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.check(), MONITOR_INTERVAL_MS);
-    this.timer.unref();
+    this.samples.start();
   }
 
   /** Stops before the stores close, so a closing store is not reported as down. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.sampling;
+    await this.samples.stop();
   }
 
   /** One sample: both stores and every projection; each change logged once. */
   check(): Promise<void> {
-    this.sampling ??= this.sample().finally(() => (this.sampling = null));
-    return this.sampling;
+    return this.samples.runOnce();
   }
 
   private async sample(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { PeriodicTask } from '../../../shared/runtime/periodic-task.js';
 import { EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { CLOCK_WATCH, type ClockWatch, mayDecideByClock, UNWATCHED_CLOCK } from '../../../shared/runtime/clock-standing.js';
@@ -19,8 +20,7 @@ const CHECK_EVERY_MS = 1000;
 @Injectable()
 export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Keys');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly passes = new PeriodicTask(() => this.pass(), CHECK_EVERY_MS);
 
   constructor(
     @Inject(KeyTable) private readonly keys: KeyTable,
@@ -31,22 +31,16 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runOnce(), CHECK_EVERY_MS);
-    this.timer.unref();
+    this.passes.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.passes.stop();
   }
 
   /** One pass: every key that is due gets its KeyExpired. Passes do not overlap. */
   runOnce(): Promise<void> {
-    this.running ??= this.pass().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.passes.runOnce();
   }
 
   private async pass(): Promise<void> {
