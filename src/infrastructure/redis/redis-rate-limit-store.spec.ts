@@ -22,6 +22,10 @@ class FakeRedis extends EventEmitter {
         this.calls++;
         if (key.endsWith(':probe')) this.probes++;
         if (this.failing) throw this.failing;
+        if (name === 'parsesphereGcraReserve' && this.failingReserves > 0) {
+          this.failingReserves--;
+          throw new Error('Command timed out');
+        }
         const stored = this.states.get(key) ?? '';
         const now = this.clock.now;
         const limit = { requests: Number(requests), perSeconds: (Number(requests) * Number(interval)) / 1000 };
@@ -44,6 +48,8 @@ class FakeRedis extends EventEmitter {
 
   released: number[] = [];
   probes = 0;
+  /** How many reservations (the write-back's command) fail next, the probe answering meanwhile. */
+  failingReserves = 0;
 
   /** Answers while the connection is up, whatever the scripts do (a Redis out of memory answers PING too). */
   async ping(): Promise<string> {
@@ -147,6 +153,33 @@ describe('RedisRateLimitStore', () => {
     expect(store.sharing()).toEqual({ mode: 'shared' });
     // Redis had seen none of the three: without them it would admit a fresh 4.
     expect(await consume(3)).toEqual([true, false, false]);
+  });
+
+  it('spends again, at the end of the next outage, what a write-back that failed did not', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.failing = new Error('Command timed out');
+    expect(await consume(3)).toEqual([true, true, true]);
+    redis.failing = null;
+    redis.failingReserves = 1;
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Command timed out' });
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    expect(redis.reserved).toEqual([3]);
+    expect(await consume(3)).toEqual([true, false, false]);
+  });
+
+  it('spends in Redis only what has not drained since: the uses of an outage long over do not refuse the key now', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.failing = new Error('Command timed out');
+    expect(await consume(3)).toEqual([true, true, true]);
+    // 30 s at 4 a minute drains 2 of the 3: one is still in the window.
+    clock.now += 30_000;
+    redis.failing = null;
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    expect(redis.reserved).toEqual([1]);
+    expect(await consume(4)).toEqual([true, true, true, false]);
   });
 
   it('does not even try while the connection is down', async () => {

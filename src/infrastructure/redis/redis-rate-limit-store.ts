@@ -224,26 +224,35 @@ export class RedisRateLimitStore implements RateLimitStore {
   private decideAlone(subject: string, limit: RateLimit): RateDecision {
     this.counters.perInstanceDecisions.inc();
     const decision = this.local.consume(subject, limit);
-    if (decision.allowed) {
-      const admitted = this.admittedAlone.get(subject);
-      if (admitted && sameLimit(admitted.limit, limit)) admitted.count++;
-      else this.admittedAlone.set(subject, { limit, count: 1 });
-    }
+    if (decision.allowed) this.keepAdmittedAlone(subject, limit, 1);
     return decision;
   }
 
   /**
    * Spends in Redis what each subject was admitted alone during the outage just ended, so that the window's total
-   * stays within the limit for this instance (a stall otherwise nearly doubled it). Capped by Redis at what the
-   * limit leaves; best effort: one that fails leaves the window as it was. Sent before any later request's step on
-   * the one connection, so Redis counts it first.
+   * stays within the limit for this instance (a stall otherwise nearly doubled it): as much of it as has not drained
+   * yet (an hour-long outage's uses are over, and spending them again would refuse a key for a whole window). Capped
+   * by Redis at what the limit leaves. Sent before any later request's step on the one connection, so Redis counts
+   * it first; one that fails is kept for the end of the outage it starts.
    */
   private writeBackAdmittedAlone(): void {
     const admitted = this.admittedAlone;
     this.admittedAlone = new Map();
     for (const [subject, { limit, count }] of admitted) {
-      this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(count)).catch(() => undefined);
+      // Rounded up: a part of a request still in the window is counted whole, so no window ever exceeds the limit.
+      const spend = Math.min(count, Math.ceil(this.local.undrained(subject, limit) - 1e-6));
+      if (spend < 1) continue;
+      this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(spend)).catch((error: unknown) => {
+        this.keepAdmittedAlone(subject, limit, spend);
+        this.reportUnavailable(errorMessage(error));
+      });
     }
+  }
+
+  private keepAdmittedAlone(subject: string, limit: RateLimit, count: number): void {
+    const admitted = this.admittedAlone.get(subject);
+    if (admitted && sameLimit(admitted.limit, limit)) admitted.count += count;
+    else this.admittedAlone.set(subject, { limit, count });
   }
 
   private knownRefused(subject: string, limit: RateLimit, now: number): RateDecision | null {

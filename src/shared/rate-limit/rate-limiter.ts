@@ -1,4 +1,4 @@
-import { gcra, type RateDecision, type RateLimit, type RateState } from './gcra.js';
+import { gcra, levelAt, type RateDecision, type RateLimit, type RateState } from './gcra.js';
 
 const SWEEP_EVERY = 10_000;
 
@@ -19,6 +19,11 @@ export class RateLimiter {
     if (decision.allowed) this.states.set(subject, decision.state);
     this.sweepNowAndThen(now);
     return decision;
+  }
+
+  /** What the subject has spent and not yet drained now: requests, possibly fractional. */
+  undrained(subject: string, limit: RateLimit): number {
+    return levelAt(limit, this.states.get(subject), this.now());
   }
 
   /** A state drained empty (at its own interval, the slowest it drains at) is the same as no state: dropped to bound memory. */
