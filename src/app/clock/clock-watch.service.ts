@@ -76,8 +76,9 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
 
   private async measure(): Promise<void> {
     try {
+      const startedMs = performance.now();
       const beats = await this.heartbeats.everyBeat();
-      this.samples.observe(beats, this.clock.now(), performance.now());
+      this.samples.observe(beats, this.clock.now(), { startedMs, endedMs: performance.now() }, this.heartbeats.writeLatencyMs());
       const crashed = this.samples.stillFor(HEARTBEAT_FORGET_AFTER_MS, performance.now());
       if (crashed.length > 0) {
         await this.heartbeats.forget(crashed);
@@ -89,7 +90,7 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
     }
     const now = performance.now();
     this.watchingSince ??= now;
-    const watch = { watchedMs: now - this.watchingSince, windowMs: LIVE_FOR_MS, othersSeen: this.samples.othersSeen, peerOffsetsMs: this.samples.offsets(now) };
+    const watch = { watchedMs: now - this.watchingSince, windowMs: LIVE_FOR_MS, othersSeen: this.samples.othersSeen, peerOffsets: this.samples.offsets(now) };
     this.settle(standingSinceStart(watch, this.toleranceMs));
   }
 

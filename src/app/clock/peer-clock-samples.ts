@@ -1,3 +1,4 @@
+import type { PeerOffset } from '../../shared/runtime/clock-standing.js';
 import type { ServiceHeartbeat } from '../../shared/storage/service-heartbeats.port.js';
 
 /** Samples kept per peer: the best of them is within one read period of its offset. */
@@ -9,19 +10,28 @@ interface Peer {
   movedAt: number;
   /** This process's monotonic time when its beat last changed; null until it has changed once under our eyes. */
   changedAt: number | null;
-  samples: number[];
+  samples: Sample[];
+}
+
+/** `beatAt - now` when the beat was first seen changed: the offset less the time it took to be read, at most `slackMs`. */
+interface Sample {
+  valueMs: number;
+  slackMs: number;
 }
 
 /**
  * Each other instance's clock offset (its clock minus ours), read off the heartbeats every instance writes with its
  * own clock. A beat is written when its instance says (beatAt, by its clock) and seen here at our `now`, some time
- * later: `beatAt - now` is at most the offset, and short of it by the time until we read it, under one read period
- * when it is taken at the first read that sees the beat change. The largest of the last few is the estimate.
+ * later: `beatAt - now` is at most the offset, and short of it by the time until we read it, taken at the first read
+ * that sees the beat change: the write's time, and at most from the start of the read before to the end of this one
+ * (the slack the watch gives, measured). The largest of the last few is the estimate; the smallest of their ends
+ * bounds it from above.
  * Liveness is judged by the monotonic clock only (a beat that changed lately), never by comparing the two clocks,
  * which is what is being measured: a clock an hour ahead finds every beat an hour old.
  */
 export class PeerClockSamples {
   private readonly peers = new Map<string, Peer>();
+  private lastReadStartedMs: number | null = null;
 
   constructor(
     private readonly self: string,
@@ -29,8 +39,15 @@ export class PeerClockSamples {
     private readonly liveForMs: number,
   ) {}
 
-  /** One read of every heartbeat, at `nowMs` by this clock and `monotonicMs` by the monotonic one. */
-  observe(beats: readonly ServiceHeartbeat[], nowMs: number, monotonicMs: number): void {
+  /**
+   * One read of every heartbeat, at `nowMs` by this clock, started and ended at `read` by the monotonic one; the
+   * other services' beats take `writeLatencyMs` to be written (this service's own beats' time: one store).
+   */
+  observe(beats: readonly ServiceHeartbeat[], nowMs: number, read: { startedMs: number; endedMs: number }, writeLatencyMs: number): void {
+    const monotonicMs = read.endedMs;
+    // A beat first seen changed now became visible after the previous read started, and was written before that.
+    const slackMs = read.endedMs - (this.lastReadStartedMs ?? read.startedMs) + writeLatencyMs;
+    this.lastReadStartedMs = read.startedMs;
     const seen = new Set<string>();
     for (const beat of beats) {
       if (beat.holder === this.self) continue;
@@ -43,7 +60,7 @@ export class PeerClockSamples {
         peer.beatAtMs = beatAtMs;
         peer.movedAt = monotonicMs;
         peer.changedAt = monotonicMs;
-        peer.samples = [...peer.samples, beatAtMs - nowMs].slice(-SAMPLES_KEPT);
+        peer.samples = [...peer.samples, { valueMs: beatAtMs - nowMs, slackMs }].slice(-SAMPLES_KEPT);
       }
     }
     for (const [holder, peer] of this.peers) {
@@ -69,9 +86,13 @@ export class PeerClockSamples {
     return this.peers.size > 0;
   }
 
-  /** The estimated offset of each live peer (ms; positive: its clock is ahead of ours). */
-  offsets(monotonicMs: number): number[] {
-    return [...this.peers.values()].filter((peer) => this.isLive(peer, monotonicMs)).map((peer) => Math.max(...peer.samples));
+  /** The offset of each live peer (ms; positive: its clock is ahead of ours), with how much more it may be. */
+  offsets(monotonicMs: number): PeerOffset[] {
+    return [...this.peers.values()].filter((peer) => this.isLive(peer, monotonicMs)).map(({ samples }) => {
+      const estimateMs = Math.max(...samples.map((sample) => sample.valueMs));
+      const atMostMs = Math.min(...samples.map((sample) => sample.valueMs + sample.slackMs));
+      return { estimateMs, slackMs: Math.max(0, atMostMs - estimateMs) };
+    });
   }
 
   private isLive(peer: Peer, monotonicMs: number): boolean {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { processIdentity } from '../../shared/runtime/process-identity.js';
@@ -16,6 +17,9 @@ export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutd
   private heartbeats: ServiceHeartbeats | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
+  /** How long the last write of this service's beat took, and when (monotonic) the one under way started. */
+  private lastWriteMs = 0;
+  private writingSince: number | null = null;
 
   constructor(@Inject(Environment) private readonly config: Environment) {}
 
@@ -38,6 +42,14 @@ export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutd
     return this.identity.holder;
   }
 
+  /**
+   * How long writing a beat takes this service now: the last write's time, or the one under way's so far when longer.
+   * The other services write to the same store: the clock watch takes it for how late their beats may be written.
+   */
+  writeLatencyMs(): number {
+    return Math.max(this.lastWriteMs, this.writingSince === null ? 0 : performance.now() - this.writingSince);
+  }
+
   /** Every heartbeat the store holds, whatever its age by this clock (the clock watch measures that clock); none while the store cannot be reached. */
   async everyBeat(): Promise<ServiceHeartbeat[]> {
     return (await this.heartbeats?.since(new Date(0))) ?? [];
@@ -51,15 +63,20 @@ export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutd
   private async beat(): Promise<void> {
     try {
       this.heartbeats ??= await openServiceHeartbeats(this.config);
+      const started = (this.writingSince = performance.now());
       await this.heartbeats.beat({ ...this.identity, beatAt: new Date() });
+      this.lastWriteMs = performance.now() - started;
       if (this.failing) this.logger.log('Heartbeat written again');
       this.failing = false;
     } catch (error) {
+      this.lastWriteMs = this.writeLatencyMs();
       if (!this.failing) this.logger.warn(`Heartbeat not written (replay cannot see this service): ${(error as Error).message}`);
       this.failing = true;
       const broken = this.heartbeats;
       this.heartbeats = null;
       await broken?.close().catch(() => undefined);
+    } finally {
+      this.writingSince = null;
     }
   }
 }

@@ -38,16 +38,29 @@ export const MEASURING: ClockStanding = { status: 'measuring', offsetMs: null, i
 export const UNWATCHED_CLOCK: ClockWatch = { standing: () => ALONE };
 
 /**
- * The standing of this clock among its peers, from each live peer's offset (its clock minus this one, in ms): it
- * agrees when a strict majority of the instances, itself included, read within `toleranceMs` of it.
+ * A live peer's clock offset (its clock minus this one, in ms), as read off its heartbeats: at least `estimateMs`
+ * (a beat is read some time after it was written, which only makes the peer seem further behind) and at most
+ * `estimateMs + slackMs` (that time, bounded by what this instance measured of its reads and writes).
  */
-export function standingAmongPeers(peerOffsetsMs: readonly number[], toleranceMs: number): ClockStanding {
-  if (peerOffsetsMs.length === 0) return ALONE;
-  const instances = peerOffsetsMs.length + 1;
-  const agreeing = 1 + peerOffsetsMs.filter((offset) => Math.abs(offset) <= toleranceMs).length;
-  const offsetMs = -median(peerOffsetsMs);
-  const disagreeing = peerOffsetsMs.filter((offset) => Math.abs(offset) > toleranceMs);
-  const outvoted = 2 * largestAgreeingGroup(disagreeing, toleranceMs) > instances;
+export interface PeerOffset {
+  estimateMs: number;
+  slackMs: number;
+}
+
+/**
+ * The standing of this clock among its peers: it agrees when a strict majority of the instances, itself included,
+ * read within `toleranceMs` of it (by the estimates). Outvoted needs proof: a peer counts against this clock only
+ * when even the far end of its slack is beyond the tolerance. A slow heartbeat store makes every peer seem behind
+ * by its latency, on every instance at once: by the estimates alone each would find itself outvoted.
+ */
+export function standingAmongPeers(peers: readonly PeerOffset[], toleranceMs: number): ClockStanding {
+  if (peers.length === 0) return ALONE;
+  const estimates = peers.map((peer) => peer.estimateMs);
+  const instances = peers.length + 1;
+  const agreeing = 1 + estimates.filter((offset) => Math.abs(offset) <= toleranceMs).length;
+  const offsetMs = -median(estimates);
+  const disagreeing = peers.filter(({ estimateMs, slackMs }) => estimateMs > toleranceMs || estimateMs + slackMs < -toleranceMs);
+  const outvoted = 2 * largestAgreeingGroup(disagreeing.map((peer) => peer.estimateMs), toleranceMs) > instances;
   return { status: 2 * agreeing > instances ? 'agrees' : 'out_of_step', offsetMs: Math.round(offsetMs), instances, agreeing, outvoted };
 }
 
@@ -68,9 +81,9 @@ function largestAgreeingGroup(offsetsMs: readonly number[], toleranceMs: number)
  * earlier would judge on the first instances seen: a correct clock that saw only the one an hour ahead would
  * call itself out of step, and one an hour ahead that saw nobody yet would expire every key it finds due.
  */
-export function standingSinceStart(watch: { watchedMs: number; windowMs: number; othersSeen: boolean; peerOffsetsMs: readonly number[] }, toleranceMs: number): ClockStanding {
+export function standingSinceStart(watch: { watchedMs: number; windowMs: number; othersSeen: boolean; peerOffsets: readonly PeerOffset[] }, toleranceMs: number): ClockStanding {
   if (watch.othersSeen && watch.watchedMs < watch.windowMs) return MEASURING;
-  return standingAmongPeers(watch.peerOffsetsMs, toleranceMs);
+  return standingAmongPeers(watch.peerOffsets, toleranceMs);
 }
 
 /** Whether this instance may take a change dated by its clock (create, restrict, roll, disable, enable a key). */
