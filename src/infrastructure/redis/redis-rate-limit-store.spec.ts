@@ -182,6 +182,16 @@ describe('RedisRateLimitStore', () => {
     expect(await consume(4)).toEqual([true, true, true, false]);
   });
 
+  it('keeps what it admitted alone only while it has not drained: a long outage meets many subjects', async () => {
+    redis.status = 'reconnecting';
+    for (let i = 0; i < 30_000; i++) {
+      clock.now += 100;
+      await store.consume(`address:${i}`, { requests: 10, perSeconds: 1 });
+    }
+    // 10 a second drains one in 100 ms: only those of the last sweep's stretch are kept, not 30,000.
+    expect(store['admittedAlone'].size).toBeLessThanOrEqual(10_000);
+  });
+
   it('does not even try while the connection is down', async () => {
     redis.status = 'reconnecting';
     expect(await consume(5)).toEqual([true, true, true, true, false]);
