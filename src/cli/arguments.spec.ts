@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { expiresIn, instant } from './arguments.js';
+import { closeWhenIdleSeconds, expiresIn, graceSeconds, instant } from './arguments.js';
 
 describe('instant: a --expires-at or --as-of argument', () => {
   it.each([
@@ -30,5 +30,30 @@ describe('expiresIn: a --expires-in argument', () => {
 
   it.each(['0', '3153600001', '9999999999', '-5', '1.5', '1e3', ' 5', ''])('refuses %j with the API rule, named after the option', (text) => {
     expect(() => expiresIn(text)).toThrow(new InvalidArgumentError('--expires-in must be an integer between 1 and 3153600000'));
+  });
+});
+
+describe("roll's --grace and --close-when-idle arguments", () => {
+  it.each([
+    ['0', 0],
+    ['3600', 3600],
+    ['604800', 604_800],
+  ])('reads --grace %s as %d seconds', (text, value) => {
+    expect(graceSeconds(text)).toBe(value);
+  });
+
+  it.each(['604801', '99999999999', '-1', '1.5', 'abc', ''])('refuses --grace %j with the API rule for grace_seconds, named after the option', (text) => {
+    expect(() => graceSeconds(text)).toThrow(new InvalidArgumentError('--grace must be an integer between 0 and 604800'));
+  });
+
+  it.each([
+    ['1', 1],
+    ['604800', 604_800],
+  ])('reads --close-when-idle %s as %d seconds', (text, value) => {
+    expect(closeWhenIdleSeconds(text)).toBe(value);
+  });
+
+  it.each(['0', '604801', '-1', '1e3', ''])('refuses --close-when-idle %j with the API rule for close_when_idle_seconds, named after the option', (text) => {
+    expect(() => closeWhenIdleSeconds(text)).toThrow(new InvalidArgumentError('--close-when-idle must be an integer between 1 and 604800'));
   });
 });

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { EXPIRES_IN_SECONDS } from '../keys/commands/create-api-key/expires-in-seconds.js';
+import { ROLL_BOUNDS } from '../keys/domain/api-key-decider.js';
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,19 +48,26 @@ export function list(text: string): string[] {
 }
 
 /**
- * --expires-in: the API's rule for expires_in_seconds, named after the option. Its bounds are the request's, not a
- * rule of the Decider (which sees only the instant, and would answer 0 with "expires_at must be in the future."):
- * a value out of them is a malformed argument, exit 2, like one that is no number.
+ * A whole number of seconds within the bounds the API's request has for it, named after the option: a value out of
+ * them is a malformed argument, exit 2, like one that is no number, with the API's rule in the option's name.
  */
-export function expiresIn(text: string): number {
-  const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= EXPIRES_IN_SECONDS.min && value <= EXPIRES_IN_SECONDS.max)) {
-    throw new InvalidArgumentError(`--expires-in must be an integer between ${EXPIRES_IN_SECONDS.min} and ${EXPIRES_IN_SECONDS.max}`);
-  }
-  return value;
+function secondsBetween(option: string, { min, max }: { min: number; max: number }): (text: string) => number {
+  return (text) => {
+    const value = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) throw new InvalidArgumentError(`${option} must be an integer between ${min} and ${max}`);
+    return value;
+  };
 }
 
-export function seconds(text: string): number {
-  if (!/^\d{1,10}$/.test(text)) throw new InvalidArgumentError('a duration is a whole number of seconds');
-  return Number(text);
-}
+/**
+ * --expires-in: the API's rule for expires_in_seconds. Its bounds are the request's, not a rule of the Decider (which
+ * sees only the instant, and would answer 0 with "expires_at must be in the future.").
+ */
+export const expiresIn = secondsBetween('--expires-in', EXPIRES_IN_SECONDS);
+
+/**
+ * roll's --grace and --close-when-idle: the API's rule for grace_seconds and close_when_idle_seconds. The Decider
+ * checks the same bounds; the API refuses a value out of them as a malformed request (400) before, and so does the CLI.
+ */
+export const graceSeconds = secondsBetween('--grace', ROLL_BOUNDS.graceSeconds);
+export const closeWhenIdleSeconds = secondsBetween('--close-when-idle', ROLL_BOUNDS.closeWhenIdleSeconds);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, expiresIn, instant, keyId, list, pageLimit, rateLimit, seconds } from './arguments.js';
+import { accountId, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
@@ -107,8 +107,8 @@ export function buildProgram(): Command {
       .command('roll')
       .description('Roll a key: a successor with the same settings (its key printed only this once); the old key works for the grace period.')
       .argument('<key-id>', 'the key', keyId)
-      .requiredOption('--grace <seconds>', 'how long the old key keeps working, 0-604800', seconds)
-      .option('--close-when-idle <seconds>', 'retire the old key once unused this long after the roll', seconds)
+      .requiredOption('--grace <seconds>', 'how long the old key keeps working, 0-604800', graceSeconds)
+      .option('--close-when-idle <seconds>', 'retire the old key once unused this long after the roll, 1-604800', closeWhenIdleSeconds)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
       .option('--if-match <revision>', IF_MATCH_HELP),
   ).action((id, options) => run(async () => (await import('./roll.command.js')).roll, id, options));

@@ -78,6 +78,16 @@ describe('Operator CLI', () => {
       ['create-key', '--account', 'acme', '--expires-in', value],
       /--expires-in must be an integer between 1 and 3153600000 \(see parsesphere-keys create-key --help\)$/,
     ]),
+    // The API's rules for grace_seconds and close_when_idle_seconds, named after the option (604801 and an idle 0
+    // were the Decider's "grace_seconds must be an integer from 0 to 604800.", exit 1).
+    ...['604801', '99999999999', '-1', '1.5'].map((value): [string[], RegExp] => [
+      ['roll', '550e8400-e29b-41d4-a716-446655440000', '--grace', value],
+      /--grace must be an integer between 0 and 604800 \(see parsesphere-keys roll --help\)$/,
+    ]),
+    ...['0', '604801', 'abc'].map((value): [string[], RegExp] => [
+      ['roll', '550e8400-e29b-41d4-a716-446655440000', '--grace', '60', '--close-when-idle', value],
+      /--close-when-idle must be an integer between 1 and 604800 \(see parsesphere-keys roll --help\)$/,
+    ]),
     [['list', '--account', 'acme', '--limit', '101'], /the limit is an integer from 1 to 100/],
     [['list', '--account', 'acme', '--json', '--table'], /option '--json' cannot be used with option '--table'/],
     [['show', 'not-a-uuid'], /a key id is a UUID \(see parsesphere-keys show --help\)$/],
