@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { freezeClock } from '../support/keys.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
@@ -123,6 +126,56 @@ describe('Key history and point-in-time views', () => {
       await slow.destroy();
     }
   });
+
+  it('pages every event exactly once at any limit when times are far from log order (seeded: clocks an hour apart, uses logged an hour late)', async () => {
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const next = seededRandom(7);
+    const keyId = randomUUID();
+    const start = Date.now() - 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await store.appendToStream(
+      `api_key-${keyId}`,
+      [{ type: 'KeyCreated', schemaVersion: 1, data: { keyId, accountId: 'acme', name: 'skewed', prefix: 'sk_0123456789ab', secretHash: 'ab'.repeat(32), rateLimit: { requests: 100, perSeconds: 60 }, createdAt: iso(start), actingKeyId: null } }],
+      'no_stream',
+    );
+    // Three instances, two of them up to an hour off; one batch in five logged up to an hour late.
+    const offsets = [0, (next() - 0.5) * 7_200_000, (next() - 0.5) * 7_200_000].map(Math.round);
+    for (let batch = 0, used = 0; batch < 25; batch++) {
+      const offset = offsets[Math.floor(next() * 3)];
+      const late = next() < 0.2 ? next() * 3_600_000 : next() * 60_000;
+      const uses = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, i) => ({
+        type: 'KeyUsed',
+        schemaVersion: 1,
+        data: { keyId, accountId: 'acme', usedAt: iso(start + batch * 600_000 - late + offset + i), requestId: `req_${used++}`, ip: '192.0.2.1', userAgent: null, method: 'GET', path: '/v1/parses', outcome: 'accepted' },
+      }));
+      await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events: uses }]);
+    }
+    const page = (order: string, limit: number, cursor: string | null) =>
+      request(t.http)
+        .get(`/v1/api-keys/${keyId}/events`)
+        .query({ order, limit, ...(cursor ? { cursor } : {}) })
+        .set(bearer(admin.key))
+        .expect(200);
+    const unpagedIn = async (order: string) => (await page(order, 100, null)).body.data.map((e: { position: number }) => e.position);
+    // The times are that far from log order: listed by time, the events are not in log order.
+    expect(await unpagedIn('occurred')).not.toEqual(await unpagedIn('log'));
+    for (const order of ['occurred', 'log']) {
+      const unpaged = (await page(order, 100, null)).body;
+      expect(unpaged.has_more).toBe(false);
+      const everything = unpaged.data.map((e: { stream: string; revision: number }) => `${e.stream}.${e.revision}`);
+      for (const limit of [1, 2, 3, 5, 7, 13, 31, 50, everything.length - 1]) {
+        const listed: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const body: { data: { stream: string; revision: number }[]; next_cursor: string | null } = (await page(order, limit, cursor)).body;
+          listed.push(...body.data.map((e) => `${e.stream}.${e.revision}`));
+          cursor = body.next_cursor;
+        } while (cursor);
+        expect({ order, limit, listed: [...listed].sort() }).toEqual({ order, limit, listed: [...everything].sort() });
+        if (order === 'log') expect(listed).toEqual(everything);
+      }
+    }
+  }, 60_000);
 
   it('refuses a cursor it did not issue', async () => {
     const res = await request(t.http).get(`/v1/api-keys/${admin.keyId}/events?cursor=bm9wZQ`).set(bearer(admin.key)).expect(400);

@@ -125,5 +125,59 @@ describe('readKeyHistoryPage', () => {
       }
     }
   });
-});
 
+  /**
+   * Events whose times are far from log order: uses of instances whose clocks are up to an hour apart, each batch
+   * logged up to an hour late (an outage), and lifecycle events dated by the deciding instance's clock (an expiry
+   * logged late with its instant, a change from an instance behind), all in one log.
+   */
+  function farFromLogOrder(next: () => number): RecordedEvent[] {
+    const HOUR = 3600;
+    const offsets = [0, Math.round((next() - 0.5) * 2 * HOUR), Math.round((next() - 0.5) * 2 * HOUR)];
+    const events: RecordedEvent[] = [];
+    let [position, lifecycleRevision, usageRevision, clock] = [0, 0, 0, 0];
+    const lifecycle = (type: string, second: number) =>
+      events.push({ id: `l${lifecycleRevision}`, streamId: apiKeyStreamId(KEY), type, schemaVersion: 1, data: { [type === 'KeyCreated' ? 'createdAt' : 'updatedAt']: at(second) }, metadata: {}, revision: lifecycleRevision++, position: ++position, recordedAt: at(clock) });
+    lifecycle('KeyCreated', clock + offsets[Math.floor(next() * 3)]);
+    for (let step = 0, steps = 10 + Math.floor(next() * 30); step < steps; step++) {
+      clock += Math.floor(next() * 600);
+      if (next() < 0.2) lifecycle('KeyUpdated', clock + offsets[Math.floor(next() * 3)]);
+      else {
+        const offset = offsets[Math.floor(next() * 3)];
+        const late = next() < 0.2 ? Math.floor(next() * HOUR) : Math.floor(next() * 60);
+        for (let i = 0, n = 1 + Math.floor(next() * 4); i < n; i++) {
+          events.push({ id: `u${usageRevision}`, streamId: keyUsageStreamId(KEY), type: KEY_USED, schemaVersion: 1, data: { usedAt: at(clock - late + offset + i) }, metadata: {}, revision: usageRevision++, position: ++position, recordedAt: at(clock) });
+        }
+      }
+    }
+    return events;
+  }
+
+  it('never skips or repeats an event at any page size, however far the times are from log order (seeded: clocks an hour apart, uses logged an hour late)', async () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const events = farFromLogOrder(seededRandom(seed));
+      const store = storeOf(events);
+      for (const order of ['occurred', 'log'] as const) {
+        const unpaged = (await readKeyHistoryPage(store, KEY, events.length + 1, HISTORY_START, order)).events.map((e) => e.id);
+        expect(unpaged).toEqual([...events].sort((a, b) => compareInHistory(order, a, b)).map((e) => e.id));
+        const limits = [...Array.from({ length: 25 }, (_, i) => i + 1), 50, 99, 100, Math.ceil(events.length / 2), events.length, events.length + 1];
+        for (const limit of limits) {
+          const listed: string[] = [];
+          let cursor: KeyHistoryCursor | null = HISTORY_START;
+          for (let pages = 0; cursor; pages++) {
+            expect(pages).toBeLessThanOrEqual(events.length);
+            const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, cursor, order);
+            const ids = page.events.map((e) => e.id);
+            expect(ids.length).toBeGreaterThan(0);
+            expect(ids).toEqual([...page.events].sort((a, b) => compareInHistory(order, a, b)).map((e) => e.id));
+            listed.push(...ids);
+            cursor = page.next;
+          }
+          // Every event exactly once, whatever the page size: the concatenation is a permutation of the unpaged list.
+          expect({ seed, order, limit, listed: [...listed].sort() }).toEqual({ seed, order, limit, listed: [...unpaged].sort() });
+          if (order === 'log') expect(listed).toEqual(unpaged);
+        }
+      }
+    }
+  });
+});
