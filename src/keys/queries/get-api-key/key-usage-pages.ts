@@ -7,7 +7,7 @@ export const USAGE_PAGE = 1000;
 
 /**
  * How late a use may reach the log after it was made, and how far instances' clocks may disagree, for a read up to
- * an instant to stop early. A use is appended by the instance that served it, dated by that instance's clock, at
+ * an instant to stop early and one from an instant (a roll's) to start late. A use is appended by the instance that served it, dated by that instance's clock, at
  * its next flush (USAGE_FLUSH_INTERVAL_MS, at most 60 s), or when the store is back after an outage.
  */
 export const LOGGED_LATE_MARGIN_MS = 3_600_000;
