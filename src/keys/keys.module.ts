@@ -30,6 +30,7 @@ import { apiKeyStreamId } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_QUERIES, API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
 import { GetApiKeyController } from './queries/get-api-key/get-api-key.controller.js';
+import { GetOwnApiKeyController } from './queries/get-own-api-key/get-own-api-key.controller.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-summary.handler.js';
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
@@ -46,6 +47,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
   imports: [UsageModule],
   controllers: [
     CreateApiKeyController,
+    GetOwnApiKeyController,
     GetApiKeyController,
     GetApiKeyHistoryController,
     RevokeApiKeyController,

@@ -31,6 +31,7 @@ describe('Methods a path does not serve', () => {
     [`/v1/api-keys/${KEY_ID}/roll`, 'POST', ['get', 'put', 'patch', 'delete']],
     [`/v1/api-keys/${KEY_ID}/disable`, 'POST', ['get', 'delete']],
     [`/v1/api-keys/${KEY_ID}/events`, 'GET, HEAD', ['trace', 'put', 'patch', 'options', 'post', 'delete']],
+    ['/v1/whoami', 'GET, HEAD', ['trace', 'put', 'patch', 'options', 'post', 'delete']],
     ['/v1/alerts', 'GET, HEAD', ['trace', 'put', 'patch', 'options', 'post', 'delete']],
     ['/v1/keys/verify', 'POST', ['get', 'trace', 'put', 'patch', 'options', 'delete']],
     ['/health', 'GET, HEAD', ['post', 'put', 'trace', 'options']],

@@ -25,6 +25,7 @@ describe('OpenAPI document', () => {
     expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/whoami', 'get')).toEqual(['200', '401', '403', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'delete')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'patch')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}/roll', 'post')).toEqual(['201', '400', '401', '403', '404', '409', '412', '413', '415', '429', '500', '503']);
@@ -40,6 +41,7 @@ describe('OpenAPI document', () => {
     const authenticated = [
       ['/v1/api-keys', 'post'],
       ['/v1/api-keys', 'get'],
+      ['/v1/whoami', 'get'],
       ['/v1/api-keys/{api_key_id}', 'get'],
       ['/v1/api-keys/{api_key_id}', 'delete'],
       ['/v1/api-keys/{api_key_id}', 'patch'],
@@ -135,7 +137,7 @@ describe('OpenAPI document', () => {
         expect(answer.headers?.['WWW-Authenticate']).toMatchObject({ required: true, schema: { type: 'string', example: 'Bearer realm="parsesphere"' } });
       }
     }
-    expect(unauthenticated).toBe(11);
+    expect(unauthenticated).toBe(12);
     // The listing is served ahead of express, the others through it (verify, without VERIFY_TOKEN here: its own suite).
     for (const call of [request(t.http).get('/v1/api-keys'), request(t.http).post('/v1/api-keys'), request(t.http).get('/v1/alerts')]) {
       expect((await call.expect(401)).headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
