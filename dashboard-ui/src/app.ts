@@ -46,9 +46,11 @@ export class App {
     this.renderTopbar(route, key);
     const ctx = this.context(key, signal);
     this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx));
+    // A tab signed in before the dashboard learnt permissions, or where sessionStorage lost them: learn them now.
+    if (this.session.permissions() === null) ctx.permissionsMayHaveChanged();
   }
 
-  private signIn(key: string, permissions: string[] | null): void {
+  private signIn(key: string, permissions: string[]): void {
     this.session.save(key, permissions);
     this.render();
     this.status.say(`Signed in with ${key.slice(0, 12)}…`);
@@ -82,7 +84,17 @@ export class App {
         const message = describeError(error, secretOnPage());
         if (lostAccess(error)) this.status.error(message, { label: 'Sign out', run: () => this.signOut(SIGNED_OUT, 'say') });
         else this.status.error(message);
+        // Refused for a permission: the key may have lost it since the screen was drawn (changed elsewhere).
+        if (error instanceof ApiError && error.status === 403 && !lostAccess(error)) ctx.permissionsMayHaveChanged();
         return message;
+      },
+      permissionsMayHaveChanged: (known) => {
+        if (known) return this.keepPermissions(ctx, known);
+        ctx.api.whoami().then(
+          (own) => this.keepPermissions(ctx, own.permissions),
+          // Unknown stays as it was: the screen already says what went wrong, if anything did.
+          () => undefined,
+        );
       },
       signOut: (message) => this.signOut(message, 'say'),
       switchKey: (successor) => {
@@ -93,6 +105,17 @@ export class App {
       },
     };
     return ctx;
+  }
+
+  /** Keeps what the tab's key may do; when that shows or hides the controls that change keys, draws the screen again and says why. */
+  private keepPermissions(ctx: ViewContext, permissions: readonly string[]): void {
+    if (this.session.load() !== ctx.sessionKey) return;
+    this.session.save(ctx.sessionKey, [...permissions]);
+    const canWrite = holdsPermission(permissions, 'keys:write');
+    if (canWrite === ctx.canWrite) return;
+    this.render();
+    if (canWrite) this.status.say(WRITE_GAINED);
+    else this.status.error(WRITE_LOST);
   }
 
   private renderTopbar(route: Route, key: string): void {
@@ -127,6 +150,8 @@ export class App {
 }
 
 const SIGNED_OUT = 'Signed out. The key is no longer kept in this tab.';
+const WRITE_LOST = 'This tab’s key lacks keys:write now: creating, changing and revoking keys are hidden, as they would be refused.';
+const WRITE_GAINED = 'This tab’s key holds keys:write now: you can create, change and revoke keys.';
 
 function brand(): HTMLElement {
   return el('span', { class: 'brand', text: 'ParseSphere Keys' });

@@ -4,7 +4,7 @@ const PERMISSIONS_NAME = 'parsesphere-keys.permissions';
 /**
  * The signed-in key, in sessionStorage: this tab only, gone when it closes or on sign-out. Never a
  * cookie or localStorage. Where sessionStorage is refused (some privacy settings) it stays in memory.
- * Beside it, the key's permissions when the sign-in learned them (null: not known).
+ * Beside it, the key's permissions as last learnt (GET /v1/whoami at sign-in, or since; null: not known).
  */
 export class SessionStore {
   private memory: { key: string; permissions: string | null } | null = null;

@@ -136,7 +136,7 @@ whenChromium('Dashboard browser suite', () => {
       await page.locator('tr.key-row svg.usage-chart').nth(19).waitFor();
       // Before: 1 + 21 at sign-in, 21 per refresh (one GET /v1/api-keys/{id} per row for its chart): 85 in seconds.
       const list = 'GET /v1/api-keys?limit=20&include=requests_per_hour';
-      expect(calls).toEqual(['GET /v1/api-keys?limit=100', list, list, list, list]);
+      expect(calls).toEqual(['GET /v1/whoami', list, list, list, list]);
       await flushUsage(d.t);
       const alerts = (await request(d.t.http).get(`/v1/alerts?key_id=${session.keyId}`).set(bearer(session.key)).expect(200)).body.data;
       expect(alerts.map((alert: { rule: string }) => alert.rule)).toEqual([]);

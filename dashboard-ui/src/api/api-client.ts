@@ -26,6 +26,11 @@ export class ApiClient {
     return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
+  /** The key this client calls with: its id and what it may do, whatever the size of the account. */
+  whoami(): Promise<ApiKeyDetail> {
+    return this.request('GET', '/v1/whoami');
+  }
+
   /** The key with its ETag, for an edit that must not overwrite a change made meanwhile. */
   getKeyVersion(id: string): Promise<{ key: ApiKeyDetail; etag: string | null }> {
     return this.requestWithHeaders<ApiKeyDetail>('GET', `/v1/api-keys/${encodeURIComponent(id)}`).then(({ body, headers }) => ({ key: body, etag: headers.get('ETag') }));

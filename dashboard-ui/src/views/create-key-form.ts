@@ -76,6 +76,8 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
       .catch((failure: unknown) => {
         if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403)) showError(failure.message, null);
         else showError(ctx.fail(failure), null);
+        // Refused for a permission: the key may have lost keys:write since the screen was drawn.
+        if (failure instanceof ApiError && failure.status === 403) ctx.permissionsMayHaveChanged();
       })
       .finally(() => (submit.disabled = false));
   });

@@ -59,7 +59,8 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     const limit = { requests: Number(requests.input.value), per_seconds: Number(perSeconds.input.value) };
     if (limit.requests !== key.rate_limit.requests || limit.per_seconds !== key.rate_limit.per_seconds) changes.rate_limit = limit;
     error.textContent = '';
-    const losses = isSessionKey(ctx, key) ? ownKeyLosses(key, changes) : null;
+    const own = isSessionKey(ctx, key);
+    const losses = own ? ownKeyLosses(key, changes) : null;
     if (losses) {
       const confirmed = await confirmDialog(
         { title: 'Change the key you are signed in with?', paragraphs: ['The changes take effect at once.'], warning: losses, confirmLabel: 'Save changes' },
@@ -70,15 +71,18 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     save.disabled = true;
     ctx.api
       .updateKey(key.id, changes, etag)
-      .then(() => {
+      .then((updated) => {
         ctx.status.say('Changes saved.');
         onSaved();
+        // The tab's own key, as just changed: what it may do here may be different now.
+        if (own) ctx.permissionsMayHaveChanged(updated.permissions);
       })
       .catch((failure: unknown) => {
         if (failure instanceof ApiError && failure.status === 412) {
           error.textContent = 'This key was changed by someone else since you opened it: nothing was saved. Reload the page to see the key as it is now.';
         } else if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403 || failure.status === 409)) {
           error.textContent = failure.message;
+          if (failure.status === 403) ctx.permissionsMayHaveChanged();
         } else {
           error.textContent = ctx.fail(failure);
         }

@@ -5,14 +5,8 @@ import { describeError } from '../ui/describe-error.js';
 
 const KEY_FORMAT = /^sk_[0-9A-Za-z]{38}$/;
 
-/** The newest keys the sign-in check reads: the key's own record is among them, with its permissions, in most accounts. */
-const CHECK_PAGE_SIZE = 100;
-
-/**
- * Sign in by pasting a key; it is checked with one list call before it is kept for the tab. That call also finds the
- * key's permissions when the key is among the account's newest 100 (by its prefix), else they stay unknown (null).
- */
-export function signInView(signal: AbortSignal, onSignedIn: (key: string, permissions: string[] | null) => void): HTMLElement {
+/** Sign in by pasting a key; it is checked with one call (GET /v1/whoami) before it is kept for the tab, with what it may do. */
+export function signInView(signal: AbortSignal, onSignedIn: (key: string, permissions: string[]) => void): HTMLElement {
   const input = el('input', {
     class: 'input input--key',
     attrs: {
@@ -53,8 +47,8 @@ export function signInView(signal: AbortSignal, onSignedIn: (key: string, permis
     input.removeAttribute('aria-invalid');
     submit.disabled = true;
     new ApiClient(key, signal)
-      .listKeys(undefined, CHECK_PAGE_SIZE)
-      .then((page) => onSignedIn(key, page.data.find((listed) => key.startsWith(listed.prefix))?.permissions ?? null))
+      .whoami()
+      .then((own) => onSignedIn(key, own.permissions))
       .catch((failure: unknown) => {
         if (signal.aborted) return;
         error.textContent =

@@ -9,6 +9,11 @@ export interface ViewContext {
   sessionKey: string;
   /** False when that key is known to lack keys:write: then no control that changes a key is shown, all would be refused. */
   canWrite: boolean;
+  /**
+   * What that key may do may have changed (a 403, an edit of the key itself): keeps `known` (the key as just changed), or
+   * reads it again (GET /v1/whoami). When that changes canWrite, the screen is drawn again and the status says why.
+   */
+  permissionsMayHaveChanged(known?: readonly string[]): void;
   status: StatusRegion;
   /** Says what went wrong in the status region and returns the same words; a rejected key ends the session. */
   fail(error: unknown): string;
