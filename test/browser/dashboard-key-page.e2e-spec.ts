@@ -68,6 +68,81 @@ whenChromium('Dashboard key page browser suite', () => {
       expect(unexpectedProblems(problems, [failedWithStatus(409)])).toEqual([]);
     });
 
+    it('says in the form that a save met a change made elsewhere (412), and offers the key’s current values without losing what was typed', async () => {
+      const key = await d.createKey('Edited twice');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const details = await openKeyPage(page, key);
+      await details.getByRole('button', { name: 'Edit' }).click();
+      const form = page.getByRole('region', { name: 'Edit key' });
+      await form.getByLabel('Name').fill('Typed here');
+      await form.getByLabel('Permissions').fill('keys:read');
+      const etag = (await request(d.t.http).get(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200)).headers.etag;
+      await request(d.t.http)
+        .patch(`/v1/api-keys/${key.id}`)
+        .set(bearer(d.admin))
+        .set('If-Match', etag)
+        .send({ name: 'Renamed elsewhere', rate_limit: { requests: 50, per_seconds: 60 } })
+        .expect(200);
+      await form.getByRole('button', { name: 'Save changes' }).click();
+
+      const alert = form.getByRole('alert');
+      await alert.getByText('Nothing was saved: this key was changed elsewhere').waitFor();
+      expect(await text(alert)).toBe(
+        'Nothing was saved: this key was changed elsewhere (in another tab, by someone else or with the CLI) after you opened this form, and saving would have ' +
+          'overwritten that change. What you typed is still in the form. Show the current values',
+      );
+      expect(await focused(page)).toMatch(/^div: Nothing was saved/);
+      expect(await form.getByLabel('Name').inputValue()).toBe('Typed here');
+
+      await alert.getByRole('button', { name: 'Show the current values' }).click();
+      await alert.getByText('The form now shows').waitFor();
+      expect(await text(alert)).toBe(
+        'The form now shows the key\'s current requests allowed, changed elsewhere, and keeps your name, changed elsewhere too (the current value is under the field). ' +
+          'Save changes applies it to the key as it is now.',
+      );
+      expect(await focused(page)).toMatch(/^div: The form now shows/);
+      expect(await form.getByLabel('Name').inputValue()).toBe('Typed here');
+      expect(await form.getByLabel('Permissions').inputValue()).toBe('keys:read');
+      expect(await form.getByLabel('Requests allowed').inputValue()).toBe('50');
+      expect(await text(form.getByText('Changed elsewhere too, now:'))).toBe('Changed elsewhere too, now: Renamed elsewhere. Yours is kept.');
+
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Key “Typed here”' }).waitFor();
+      const saved = (await request(d.t.http).get(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200)).body;
+      expect(saved).toMatchObject({ name: 'Typed here', permissions: ['keys:read'], rate_limit: { requests: 50, per_seconds: 60 } });
+      expect(unexpectedProblems(problems, [failedWithStatus(412)])).toEqual([]);
+    });
+
+    it('says a save refused with 409 in words, and that a key revoked meanwhile can no longer be changed', async () => {
+      const key = await d.createKey('Revoked while edited');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const details = await openKeyPage(page, key);
+      await details.getByRole('button', { name: 'Edit' }).click();
+      const form = page.getByRole('region', { name: 'Edit key' });
+      await form.getByLabel('Name').fill('Too late');
+      await request(d.t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200);
+      // A conflict the API could not resolve by retrying (its If-Match is checked first, so a revoked key answers 412).
+      const conflict = { error: { type: 'conflict_error', message: 'The resource was changed by a concurrent request; retry later.' } };
+      await page.route(`**/v1/api-keys/${key.id}`, (route) => (route.request().method() === 'PATCH' ? route.fulfill({ status: 409, json: conflict }) : route.continue()), {
+        times: 1,
+      });
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      const alert = form.getByRole('alert');
+      await alert.getByText('Nothing was saved:').waitFor();
+      expect(await text(alert)).toBe(
+        'Nothing was saved: The resource was changed by a concurrent request; retry later. It may have been changed elsewhere after you opened this form. ' +
+          'What you typed is still in the form. Show the current values',
+      );
+      expect(await focused(page)).toMatch(/^div: Nothing was saved/);
+      await alert.getByRole('button', { name: 'Show the current values' }).click();
+      await alert.getByText('This key is revoked now: it can no longer be changed, so your edits cannot be saved.').waitFor();
+      await alert.getByRole('button', { name: 'Show the key' }).click();
+      await eventually(async () => expect(await text(page.getByRole('region', { name: 'Details' }).locator('.badge').first())).toBe('revoked'));
+      expect(unexpectedProblems(problems, [failedWithStatus(409)])).toEqual([]);
+    });
+
     it('trims a name edited with spaces around it, as creating does', async () => {
       const key = await d.createKey('Untrimmed');
       const { page, problems } = await d.open();

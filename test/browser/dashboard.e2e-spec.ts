@@ -414,7 +414,7 @@ whenChromium('Dashboard browser suite', () => {
       await request(d.t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).send({ name: 'Changed elsewhere' }).expect(200);
       await form.getByLabel('Name').fill('Stale edit');
       await form.getByRole('button', { name: 'Save changes' }).click();
-      await form.getByText('This key was changed by someone else since you opened it: nothing was saved.').waitFor();
+      await form.getByRole('alert').getByText('Nothing was saved: this key was changed elsewhere').waitFor();
       expect((await request(d.t.http).get(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200)).body.name).toBe('Changed elsewhere');
       expect(unexpectedProblems(problems, [failedWithStatus(412)])).toEqual([]);
     });

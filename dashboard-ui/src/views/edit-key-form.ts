@@ -2,20 +2,40 @@ import { ApiError } from '../api/api-error.js';
 import type { ApiKeyDetail, KeyChanges } from '../api/api-types.js';
 import { confirmDialog } from '../ui/confirm-dialog.js';
 import { el, uniqueId } from '../ui/dom.js';
+import { type ComparedField, isConflict, showConflict } from './edit-conflict.js';
 import { ownKeyLosses } from './own-key-changes.js';
 import { isSessionKey } from './revoke-key.js';
 import type { ViewContext } from './view-context.js';
 
-function textField(label: string, value: string, hint?: string, multiline = false): { input: HTMLInputElement | HTMLTextAreaElement; wrapper: HTMLElement } {
+interface TextField extends ComparedField {
+  input: HTMLInputElement | HTMLTextAreaElement;
+  wrapper: HTMLElement;
+}
+
+/** A labelled field showing `valueOf(key)`, with its hint and, below, a note for the key's current value after a conflict. */
+function textField(key: ApiKeyDetail, label: string, valueOf: (key: ApiKeyDetail) => string, hint?: string, multiline = false): TextField {
   const id = uniqueId('edit-field');
   const hintId = hint ? uniqueId('edit-hint') : undefined;
+  const noteId = uniqueId('edit-note');
+  const describedBy = [hintId, noteId].filter(Boolean).join(' ');
   const input = multiline
-    ? el('textarea', { class: 'input', attrs: { id, rows: 3, 'aria-describedby': hintId } })
-    : el('input', { class: 'input', attrs: { id, type: 'text', autocomplete: 'off', 'aria-describedby': hintId } });
-  input.value = value;
+    ? el('textarea', { class: 'input', attrs: { id, rows: 3, 'aria-describedby': describedBy } })
+    : el('input', { class: 'input', attrs: { id, type: 'text', autocomplete: 'off', 'aria-describedby': describedBy } });
+  input.value = valueOf(key);
+  const note = el('p', { class: 'hint field-note', attrs: { id: noteId } });
   return {
+    label,
+    valueOf,
+    note,
     input,
-    wrapper: el('div', { class: 'field' }, el('label', { class: 'label', attrs: { for: id }, text: label }), input, hint ? el('p', { class: 'hint', attrs: { id: hintId }, text: hint }) : null),
+    wrapper: el(
+      'div',
+      { class: 'field' },
+      el('label', { class: 'label', attrs: { for: id }, text: label }),
+      input,
+      hint ? el('p', { class: 'hint', attrs: { id: hintId }, text: hint }) : null,
+      note,
+    ),
   };
 }
 
@@ -24,17 +44,21 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 
 /**
  * Edits a key with PATCH and the ETag it was read with: a key changed meanwhile (in another tab, by the CLI) is
- * not overwritten, the user is told to reload instead. Only the fields changed here are sent.
+ * not overwritten; the form says so and offers the key's current values beside what was typed (edit-conflict.ts).
+ * Only the fields changed here, from the key as last read, are sent.
  */
 export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, onSaved: () => void, onCancel: () => void): HTMLElement {
+  let base = key;
+  let version = etag;
   const headingId = uniqueId('edit-heading');
-  const name = textField('Name', key.name ?? '', 'Empty removes the name.');
-  const permissions = textField('Permissions', key.permissions.join(', '), 'Comma-separated, such as keys:read, parses:*; * for everything. A key can only grant what your key holds.');
-  const addresses = textField('Allowed addresses', key.allowed_ips.join('\n'), 'One address or CIDR block per line (203.0.113.0/24, 2001:db8::/32); empty for anywhere.', true);
-  const expires = textField('Expires at', key.expires_at ?? '', 'An RFC 3339 date-time such as 2027-01-01T00:00:00Z; empty for never.');
-  const requests = textField('Requests allowed', String(key.rate_limit.requests));
-  const perSeconds = textField('Window in seconds', String(key.rate_limit.per_seconds));
-  const error = el('p', { class: 'form-error', attrs: { role: 'alert' } });
+  const name = textField(key, 'Name', (k) => k.name ?? '', 'Empty removes the name.');
+  const permissions = textField(key, 'Permissions', (k) => k.permissions.join(', '), 'Comma-separated, such as keys:read, parses:*; * for everything. A key can only grant what your key holds.');
+  const addresses = textField(key, 'Allowed addresses', (k) => k.allowed_ips.join('\n'), 'One address or CIDR block per line (203.0.113.0/24, 2001:db8::/32); empty for anywhere.', true);
+  const expires = textField(key, 'Expires at', (k) => k.expires_at ?? '', 'An RFC 3339 date-time such as 2027-01-01T00:00:00Z; empty for never.');
+  const requests = textField(key, 'Requests allowed', (k) => String(k.rate_limit.requests));
+  const perSeconds = textField(key, 'Window in seconds', (k) => String(k.rate_limit.per_seconds));
+  const fields = [name, permissions, addresses, expires, requests, perSeconds];
+  const error = el('div', { class: 'form-error', attrs: { role: 'alert', tabindex: -1 } });
   const save = el('button', { class: 'button button--primary', text: 'Save changes', attrs: { type: 'submit' } });
   const cancel = el('button', { class: 'button button--secondary', text: 'Cancel', attrs: { type: 'button' } });
   const form = el(
@@ -49,18 +73,18 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     event.preventDefault();
     const changes: KeyChanges = {};
     const newName = name.input.value.trim() === '' ? null : name.input.value.trim();
-    if (newName !== key.name) changes.name = newName;
+    if (newName !== base.name) changes.name = newName;
     const newPermissions = splitList(permissions.input.value);
-    if (!sameList(newPermissions, key.permissions)) changes.permissions = newPermissions;
+    if (!sameList(newPermissions, base.permissions)) changes.permissions = newPermissions;
     const newAddresses = splitList(addresses.input.value);
-    if (!sameList(newAddresses, key.allowed_ips)) changes.allowed_ips = newAddresses;
+    if (!sameList(newAddresses, base.allowed_ips)) changes.allowed_ips = newAddresses;
     const newExpiry = expires.input.value.trim() === '' ? null : expires.input.value.trim();
-    if (newExpiry !== key.expires_at) changes.expires_at = newExpiry;
+    if (newExpiry !== base.expires_at) changes.expires_at = newExpiry;
     const limit = { requests: Number(requests.input.value), per_seconds: Number(perSeconds.input.value) };
-    if (limit.requests !== key.rate_limit.requests || limit.per_seconds !== key.rate_limit.per_seconds) changes.rate_limit = limit;
+    if (limit.requests !== base.rate_limit.requests || limit.per_seconds !== base.rate_limit.per_seconds) changes.rate_limit = limit;
     error.textContent = '';
-    const own = isSessionKey(ctx, key);
-    const losses = own ? ownKeyLosses(key, changes) : null;
+    const own = isSessionKey(ctx, base);
+    const losses = own ? ownKeyLosses(base, changes) : null;
     if (losses) {
       const confirmed = await confirmDialog(
         { title: 'Change the key you are signed in with?', paragraphs: ['The changes take effect at once.'], warning: losses, confirmLabel: 'Save changes' },
@@ -70,7 +94,7 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
     }
     save.disabled = true;
     ctx.api
-      .updateKey(key.id, changes, etag)
+      .updateKey(base.id, changes, version)
       .then((updated) => {
         ctx.status.say('Changes saved.');
         onSaved();
@@ -78,9 +102,13 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
         if (own) ctx.permissionsMayHaveChanged(updated.permissions);
       })
       .catch((failure: unknown) => {
-        if (failure instanceof ApiError && failure.status === 412) {
-          error.textContent = 'This key was changed by someone else since you opened it: nothing was saved. Reload the page to see the key as it is now.';
-        } else if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403 || failure.status === 409)) {
+        if (isConflict(failure)) {
+          const reloaded = (current: ApiKeyDetail, currentVersion: string | null) => {
+            base = current;
+            version = currentVersion;
+          };
+          showConflict(error, failure, () => base, fields, () => ctx.api.getKeyVersion(base.id), reloaded, onCancel);
+        } else if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403)) {
           error.textContent = failure.message;
           if (failure.status === 403) ctx.permissionsMayHaveChanged();
         } else {
