@@ -387,7 +387,7 @@ whenChromium('Dashboard browser suite', () => {
       await eventually(async () => expect(await text(page.getByRole('region', { name: 'Rolled: traffic since the roll' }))).toMatch(/Requests since the roll\s*1(?!\d)/));
       const grace = await request(d.t.http).get(`/v1/api-keys/${old.id}`).set(bearer(d.admin)).expect(200);
       expect(Date.parse(grace.body.rotation.grace_ends_at) - Date.parse(grace.body.rotation.rolled_at)).toBe(3_600_000);
-      await saveScreenshot(page, 'rolled-key');
+      await saveScreenshot(page, 'rolled-key', { fullPage: true });
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
@@ -415,6 +415,11 @@ whenChromium('Dashboard browser suite', () => {
       await form.getByLabel('Name').fill('Stale edit');
       await form.getByRole('button', { name: 'Save changes' }).click();
       await form.getByRole('alert').getByText('Nothing was saved: this key was changed elsewhere').waitFor();
+      await form.getByRole('alert').getByRole('button', { name: 'Show the current values' }).click();
+      await form.getByText('Changed elsewhere too, now: Changed elsewhere. Yours is kept.').waitFor();
+      // The earlier save's "Changes saved." is gone: it would contradict the form.
+      expect(await text(page.locator('#status'))).toBe('');
+      await saveScreenshot(page, 'edit-conflict');
       expect((await request(d.t.http).get(`/v1/api-keys/${key.id}`).set(bearer(d.admin)).expect(200)).body.name).toBe('Changed elsewhere');
       expect(unexpectedProblems(problems, [failedWithStatus(412)])).toEqual([]);
     });

@@ -92,6 +92,8 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
       );
       if (!confirmed) return;
     }
+    // A status from before (an earlier save's "Changes saved.") would contradict what this save's answer says in the form.
+    ctx.status.clear();
     save.disabled = true;
     ctx.api
       .updateKey(base.id, changes, version)
