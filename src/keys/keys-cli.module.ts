@@ -3,6 +3,7 @@ import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js
 import { KEY_USAGE_READ_MODEL, KEY_USAGE_SUMMARIES } from '../usage/projection/key-usage-read-model.port.js';
 import type { UsageStorage } from '../usage/usage.storage.js';
 import { CLOCK, systemClock } from '../shared/runtime/clock.js';
+import { ACCOUNT_KEY_CAP, NO_ACCOUNT_KEY_CAP } from './commands/account-key-cap.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_QUERIES } from './projection/api-key-read-model.port.js';
@@ -20,6 +21,8 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
 @Module({
   providers: [
     { provide: CLOCK, useValue: systemClock },
+    // The operator is bound by no key limit: it may have to give a full account a key to put it right.
+    { provide: ACCOUNT_KEY_CAP, useValue: NO_ACCOUNT_KEY_CAP },
     ...KEY_COMMAND_HANDLERS,
     GetApiKeyHistoryHandler,
   ],

@@ -7,6 +7,8 @@ import { ProjectionProgress } from '../shared/projections/projection-progress.js
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { UsageModule } from '../usage/usage.module.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
+import { ACCOUNT_KEY_CAP, KeyTableKeyCap } from './commands/account-key-cap.js';
+import { Environment } from '../shared/config/environment.js';
 import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
@@ -82,6 +84,8 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
       inject: [KeyTable, EVENT_STORE, ProjectionProgress],
     },
     { provide: CLOCK, useValue: systemClock },
+    // MAX_KEYS_PER_ACCOUNT, counted from the table: what this instance knows of the account's keys (design-notes.md).
+    { provide: ACCOUNT_KEY_CAP, useFactory: (table: KeyTable, config: Environment) => new KeyTableKeyCap(table, config.MAX_KEYS_PER_ACCOUNT), inject: [KeyTable, Environment] },
     ...KEY_COMMAND_HANDLERS,
     KeyExpiryScheduler,
     ListApiKeysHandler,

@@ -21,7 +21,8 @@ describe('OpenAPI document', () => {
     }
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     // 403 on every authenticated route: a key without the permission the route needs, or used from an address it may not be.
-    expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '403', '413', '415', '429', '500', '503']);
+    // 409: the account holds its limit of live keys (MAX_KEYS_PER_ACCOUNT).
+    expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);

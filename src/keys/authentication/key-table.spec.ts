@@ -181,3 +181,25 @@ describe('KeyTable listing order (docs/api.md, "The key listing\'s order")', () 
     expect([...first.views, ...rest.views].map((key) => key.id)).toEqual(['middle', 'late', 'early']);
   });
 });
+
+describe('KeyTable.liveKeys (what the account key limit counts)', () => {
+  it('counts the account’s keys neither revoked nor expired nor past their end, disabled ones and those a newer version changed included', async () => {
+    const at = Date.parse('2026-06-01T00:00:00.000Z');
+    const stored = [
+      makeView({ accountId: 'acme' }),
+      makeView({ accountId: 'acme', status: 'disabled', disabled: true }),
+      makeView({ accountId: 'acme', unreadableSince: 3 }),
+      makeView({ accountId: 'acme', endsAt: '2026-06-01T00:00:01.000Z' }),
+      makeView({ accountId: 'acme', endsAt: '2026-06-01T00:00:00.000Z' }),
+      makeView({ accountId: 'acme', status: 'revoked' }),
+      makeView({ accountId: 'acme', status: 'expired' }),
+      makeView({ accountId: 'other' }),
+    ];
+    const table = new KeyTable({ getCheckpoint: async () => 1, scan: async (afterId) => (afterId ? [] : stored) }, { readKeyStream: async () => [] });
+    await table.checkpoint();
+    expect(table.liveKeys('acme', at)).toBe(4);
+    expect(table.liveKeys('acme', at + 1000)).toBe(3);
+    expect(table.liveKeys('other', at)).toBe(1);
+    expect(table.liveKeys('nobody', at)).toBe(0);
+  });
+});

@@ -111,6 +111,17 @@ export class KeyTable implements Projection, ApiKeyQueries {
     return this.changedByNewer;
   }
 
+  /**
+   * The account's live keys at `atMs`: neither revoked nor expired, nor past their end by time (marked or not);
+   * disabled ones count, and so do those changed by a newer version (held here all the same). What the account key
+   * limit counts: a walk of the account's keys, some 10 µs a thousand keys (docs/design-notes.md, "The account key limit").
+   */
+  liveKeys(accountId: string, atMs: number): number {
+    let live = 0;
+    for (const key of this.byAccount.get(accountId) ?? []) if (key.status === 'active' && key.endsAtMs > atMs) live++;
+    return live;
+  }
+
   lookup(secretHash: string): KnownKey | undefined {
     return this.byHash.get(secretHash);
   }

@@ -71,3 +71,19 @@ export class KeyNotChangeable extends DomainError {
 export class EscalationRefused extends DomainError {
   readonly kind = 'not_permitted';
 }
+
+/** The account already holds as many live keys as it may (account-key-limit.ts): a change that adds one is refused until keys are revoked. */
+export class KeyLimitReached extends DomainError {
+  readonly kind = 'conflict';
+
+  constructor(
+    readonly maxKeys: number,
+    change: 'create' | 'roll',
+  ) {
+    super(
+      `This account has reached its limit of ${maxKeys} live API keys (MAX_KEYS_PER_ACCOUNT). Revoke keys it no longer uses to make room: ` +
+        'revoked and expired keys do not count, disabled keys do.' +
+        (change === 'roll' ? ' A roll with grace_seconds 0 needs no room: the old key ends as its successor starts.' : ''),
+    );
+  }
+}

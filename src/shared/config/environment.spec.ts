@@ -33,6 +33,14 @@ describe('Environment', () => {
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);
   });
 
+  it('caps the live keys of an account at 10,000 unless MAX_KEYS_PER_ACCOUNT says otherwise, from 1 to 1,000,000', () => {
+    expect(loadEnvironment({}).MAX_KEYS_PER_ACCOUNT).toBe(10_000);
+    expect(loadEnvironment({ MAX_KEYS_PER_ACCOUNT: '300' }).MAX_KEYS_PER_ACCOUNT).toBe(300);
+    expect(() => loadEnvironment({ MAX_KEYS_PER_ACCOUNT: '0' })).toThrow('Invalid configuration: MAX_KEYS_PER_ACCOUNT must be between 1 and 1000000');
+    expect(() => loadEnvironment({ MAX_KEYS_PER_ACCOUNT: '1000001' })).toThrow('Invalid configuration: MAX_KEYS_PER_ACCOUNT must be between 1 and 1000000');
+    expect(() => loadEnvironment({ MAX_KEYS_PER_ACCOUNT: 'many' })).toThrow('Invalid configuration: MAX_KEYS_PER_ACCOUNT must be an integer');
+  });
+
   it('refuses a LOG_FORMAT other than json or pretty, and a METRICS_TOKEN under 16 characters', () => {
     expect(() => loadEnvironment({ LOG_FORMAT: 'xml' })).toThrow(/^Invalid configuration: LOG_FORMAT/);
     expect(() => loadEnvironment({ METRICS_TOKEN: 'short-token' })).toThrow('Invalid configuration: METRICS_TOKEN must be at least 16 characters');

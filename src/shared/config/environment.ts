@@ -111,6 +111,16 @@ export class Environment {
   @Max(3_153_600_000)
   MAX_KEY_LIFETIME_SECONDS?: number = undefined;
 
+  /**
+   * Live keys (neither revoked nor past their end; disabled ones count) an account may hold: a create or a roll with
+   * grace past it is refused with 409. Every instance holds every key in memory, so one key allowed to write could
+   * otherwise fill every instance's memory. The operator CLI is not bound (docs/design-notes.md, "The key cap").
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_KEYS_PER_ACCOUNT = 10_000;
+
   /** Failed authentications allowed per client address in AUTH_FAILURE_WINDOW_SECONDS before it gets 429. */
   @IsInt()
   @Min(1)

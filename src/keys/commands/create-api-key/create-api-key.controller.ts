@@ -27,7 +27,10 @@ export class CreateApiKeyController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create an API key', description: 'The full key is in this response only.' })
+  @ApiOperation({
+    summary: 'Create an API key',
+    description: 'The full key is in this response only. 409 when the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT).',
+  })
   @ApiExtraModels(CreateApiKeyRequest)
   @ApiBody({
     required: false,
@@ -35,7 +38,7 @@ export class CreateApiKeyController {
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })
-  @AuthenticatedRoute(400, 429)
+  @AuthenticatedRoute(400, 409, 429)
   @DatedByThisClock()
   async create(
     @Body() body: CreateApiKeyRequest,

@@ -9,6 +9,7 @@ import type { Actor, CreateApiKey } from '../../domain/api-key-decider.js';
 import type { ApiKeyEvent, KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { ExpiryInvalid } from '../../domain/api-key-errors.js';
+import { ACCOUNT_KEY_CAP, type AccountKeyCap, NO_ACCOUNT_KEY_CAP } from '../account-key-cap.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
@@ -45,15 +46,23 @@ export class KeyIssuer {
     private readonly store: EventStore,
     config: Environment,
     private readonly clock: Clock,
+    private readonly cap: AccountKeyCap = NO_ACCOUNT_KEY_CAP,
   ) {
     this.defaultRateLimit = { requests: config.RATE_LIMIT_REQUESTS, perSeconds: config.RATE_LIMIT_PER_SECONDS };
     this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;
   }
 
   async issue(request: NewKey, keyId: string = randomUUID()): Promise<CreatedApiKey> {
-    const draft = this.draft(request, keyId);
-    const decision = await decideOnKey(this.store, keyId, () => draft.command, { requestId: request.requestId });
-    return this.issued(draft, decision.events, decision.position);
+    // First: an account without room costs no secret and no store call, however often a client retries.
+    const giveBack = this.cap.reserve({ accountId: request.accountId, keyId, actor: request.actor, adding: 1, change: 'create', atMs: this.clock.now() });
+    try {
+      const draft = this.draft(request, keyId);
+      const decision = await decideOnKey(this.store, keyId, () => draft.command, { requestId: request.requestId });
+      return this.issued(draft, decision.events, decision.position);
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
   }
 
   /** The key's secret and its creation, decided as of `now` (a roll's own instant: see RollApiKeyHandler); nothing is appended. */
@@ -105,8 +114,9 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(Environment) config: Environment,
     @Inject(CLOCK) clock: Clock,
+    @Inject(ACCOUNT_KEY_CAP) cap: AccountKeyCap,
   ) {
-    this.issuer = new KeyIssuer(store, config, clock);
+    this.issuer = new KeyIssuer(store, config, clock, cap);
   }
 
   async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {

@@ -36,7 +36,8 @@ export class RollApiKeyController {
       'response only. The old key keeps working until grace_seconds have passed (or, with close_when_idle_seconds, until it has gone ' +
       'unused that long), then expires. Both keys link to each other (predecessor_id, rotation.successor_id), and so do their histories. ' +
       '403 when the successor would hold more than the calling key: permissions it lacks, addresses outside its own, an expiry ' +
-      'later than its own end (or none when it has one), a rate limit above its own. 409 for a revoked, expired or already rolled key.',
+      'later than its own end (or none when it has one), a rate limit above its own. 409 for a revoked, expired or already rolled key, ' +
+      'and for a roll with grace in an account that holds its limit of live keys (MAX_KEYS_PER_ACCOUNT; a roll with grace_seconds 0 adds none).',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })

@@ -7,6 +7,7 @@ import type { EventStore, StreamAppend } from '../../../shared/event-store/event
 import { systemClock } from '../../../shared/runtime/clock.js';
 import { StoreUnavailableError } from '../../../shared/storage/store-unavailable.error.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { NO_ACCOUNT_KEY_CAP } from '../account-key-cap.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyHandler } from './roll-api-key.handler.js';
@@ -26,7 +27,7 @@ describe('RollApiKeyHandler', () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);
     const together = jest.spyOn(store as EventStore, 'appendToStreams');
-    const { successor, rolled } = await new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId));
+    const { successor, rolled } = await new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId));
     expect(together.mock.calls.map(([appends, options]) => [appends.map((append: StreamAppend) => append.streamId), options])).toEqual([
       [[apiKeyStreamId(successor.keyId), apiKeyStreamId(keyId)], { together: true }],
     ]);
@@ -39,7 +40,7 @@ describe('RollApiKeyHandler', () => {
     const keyId = await issueKey(store);
     let ms = Date.parse('2030-01-01T00:00:00.000Z');
     const ticking = { now: () => (ms += 7) };
-    const { successor, rolled } = await new RollApiKeyHandler(store, ticking, config).execute(rollOf(keyId));
+    const { successor, rolled } = await new RollApiKeyHandler(store, ticking, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId));
     expect(successor.createdAt).toBe(rolled.view.rotation?.rolledAt);
     const [created] = await store.readStream(apiKeyStreamId(successor.keyId));
     expect(created.data.createdAt).toBe(rolled.view.rotation?.rolledAt);
@@ -54,7 +55,7 @@ describe('RollApiKeyHandler', () => {
       await decideOnKey(store, keyId, revoke, { requestId: null });
       return append(appends, options);
     });
-    await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toThrow(/revoked/i);
+    await expect(new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId))).rejects.toThrow(/revoked/i);
     expect(await successorsOf(store, keyId)).toEqual([]);
   });
 
@@ -69,7 +70,7 @@ describe('RollApiKeyHandler', () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);
     failSecondAppend(store);
-    await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId))).rejects.toBeInstanceOf(StoreUnavailableError);
     const [successor] = await successorsOf(store, keyId);
     const stream = await store.readStream(apiKeyStreamId(successor));
     expect(stream.map((event) => event.type)).toEqual(['KeyCreated', 'KeyRevoked']);
@@ -88,7 +89,7 @@ describe('RollApiKeyHandler', () => {
     });
     const errors: unknown[] = [];
     jest.spyOn(Logger.prototype, 'error').mockImplementation((line: unknown) => void errors.push(line));
-    await expect(new RollApiKeyHandler(store, systemClock, config).execute(rollOf(keyId))).rejects.toThrow(/deadline exceeded/);
+    await expect(new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId))).rejects.toThrow(/deadline exceeded/);
     jest.restoreAllMocks();
     const [successor] = await successorsOf(store, keyId);
     expect(errors).toEqual([expect.objectContaining({ msg: 'roll left a successor active', keyId, successorKeyId: successor, error: expect.stringMatching(/still down/) })]);

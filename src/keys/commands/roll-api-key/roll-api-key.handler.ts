@@ -10,6 +10,7 @@ import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { readKeyHistory, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { ACCOUNT_KEY_CAP, type AccountKeyCap } from '../account-key-cap.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
 import { decideOnKey, refuseUnlessRevocation, viewAfterAppend } from '../decide-on-key.js';
 import { requireIfMatch } from '../if-match.js';
@@ -35,6 +36,7 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(Environment) config: Environment,
+    @Inject(ACCOUNT_KEY_CAP) private readonly cap: AccountKeyCap,
   ) {
     this.issuer = new KeyIssuer(store, config, clock);
   }
@@ -81,6 +83,9 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       instant,
     );
     const created = apiKeyDecider.decide(apiKeyDecider.initialState(), successor.command);
+    // Within its grace the old key works beside its successor: one key more. Without (KeyExpired at once), none.
+    const adding = rolled.some((event) => event.type === 'KeyExpired') ? 0 : 1;
+    const giveBack = this.cap.reserve({ accountId, keyId: successorKeyId, actor, adding, change: 'roll', atMs: instant });
     const metadata = { requestId };
     const rolledEvents = rolled.map((event) => toEventToAppend(event, metadata));
     let appended: AppendResult[];
@@ -93,6 +98,7 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
         { together: true },
       );
     } catch (error) {
+      giveBack();
       await this.undoSuccessor(keyId, successorKeyId, request, error);
       throw error;
     }
