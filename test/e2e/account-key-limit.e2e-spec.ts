@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
 import { freezeClock } from '../support/keys.js';
@@ -88,10 +89,21 @@ describe.each(backends())('MAX_KEYS_PER_ACCOUNT (%s read model)', (backend) => {
     await create(neighbour).expect(201);
   });
 
-  it('lets no burst of concurrent creations on one instance past the limit', async () => {
+  it('lets no burst of concurrent creations on one instance past the limit, however slow the store', async () => {
     const key = await admin('burst');
-    const answers = await Promise.all(Array.from({ length: 6 }, () => create(key)));
-    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    // Every creation's read of its stream waits: the whole burst is counted before the first key is appended.
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const read = store.readStream;
+    store.readStream = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return read.apply(store, args);
+    };
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => create(key)));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    } finally {
+      store.readStream = read;
+    }
     expect(await keysOf(key)).toHaveLength(LIMIT);
   });
 
