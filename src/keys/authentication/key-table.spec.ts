@@ -1,7 +1,9 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { ApiKeyView } from '../projection/api-key-view.js';
 import { makeView } from '../../../test/support/api-key-view.js';
-import { KeyTable } from './key-table.js';
+import { recordedKeyCreated, recordedKeyEvent, recordedKeyRevoked } from '../../../test/support/recorded-key-events.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
+import { type KnownKey, KeyTable } from './key-table.js';
 
 const rateLimit = { requests: 10, perSeconds: 60 };
 let position = 0;
@@ -201,5 +203,48 @@ describe('KeyTable.liveKeys (what the account key limit counts)', () => {
     expect(table.liveKeys('acme', at + 1000)).toBe(3);
     expect(table.liveKeys('other', at)).toBe(1);
     expect(table.liveKeys('nobody', at)).toBe(0);
+  });
+});
+
+describe('KeyTable.liveKeys kept as keys change', () => {
+  it('answers as a walk of the account’s keys would, through creations, disables, revocations, expiries and time passing', async () => {
+    const random = seededRandom(7);
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.checkpoint();
+    const start = Date.parse('2026-06-01T00:00:00.000Z');
+    const revisions = new Map<string, number>();
+    const ids: string[] = [];
+    const walk = (accountId: string, atMs: number) =>
+      ids.map((id) => table.byId(id)!).filter((key: KnownKey) => key.accountId === accountId && key.status === 'active' && key.endsAtMs > atMs).length;
+    let now = start;
+    let checked = 0;
+    for (let step = 0; step < 3000; step++) {
+      const accountId = random() < 0.8 ? 'acme' : 'other';
+      const pick = random();
+      const known = ids.filter((id) => table.byId(id)!.accountId === accountId);
+      const id = known[Math.floor(random() * known.length)];
+      const next = (keyId: string) => revisions.set(keyId, (revisions.get(keyId) ?? 0) + 1).get(keyId)!;
+      if (pick < 0.4 || id === undefined) {
+        const keyId = `k${step}`;
+        const expiresAt = random() < 0.5 ? null : new Date(now + Math.floor(random() * 20_000)).toISOString();
+        ids.push(keyId);
+        revisions.set(keyId, 0);
+        await table.handle([recordedKeyCreated(keyId, { accountId, expiresAt })]);
+      } else if (pick < 0.5) {
+        await table.handle([recordedKeyRevoked(id, next(id))].map((event) => ({ ...event, data: { ...event.data, accountId } })));
+      } else if (pick < 0.6) {
+        await table.handle([recordedKeyEvent(id, random() < 0.5 ? 'KeyDisabled' : 'KeyEnabled', next(id), { accountId, actingKeyId: null })]);
+      } else if (pick < 0.65) {
+        await table.handle([recordedKeyEvent(id, 'KeyExpired', next(id), { accountId, expiredAt: new Date(now).toISOString(), reason: 'expires_at' })]);
+      } else if (pick < 0.8) {
+        now += Math.floor(random() * 3000);
+      } else {
+        // Asked at this instant, or at an earlier one (another request's clock reading, or a clock set back).
+        const at = random() < 0.9 ? now : now - Math.floor(random() * 5000);
+        expect(table.liveKeys(accountId, at)).toBe(walk(accountId, at));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 });
