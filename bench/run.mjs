@@ -196,6 +196,9 @@ class Service {
       // The service validates AUTH_FAILURE_LIMIT <= 100000 (src/shared/config/environment.ts); the benchmark
       // sends only valid keys, so no failure is ever recorded and this limit is never approached.
       AUTH_FAILURE_LIMIT: '100000',
+      // The listing seeds BENCH_KEYS (up to 100000) keys into one account through the API, beside the admin key:
+      // past the default MAX_KEYS_PER_ACCOUNT (10000) at its default size. The highest the service accepts.
+      MAX_KEYS_PER_ACCOUNT: '1000000',
       RATE_LIMIT_REQUESTS: '1000000',
       RATE_LIMIT_PER_SECONDS: '1',
       USAGE_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS),
