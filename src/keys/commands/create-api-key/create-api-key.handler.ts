@@ -9,7 +9,7 @@ import type { Actor, CreateApiKey } from '../../domain/api-key-decider.js';
 import type { ApiKeyEvent, KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { ExpiryInvalid } from '../../domain/api-key-errors.js';
-import { ACCOUNT_KEY_CAP, type AccountKeyCap, NO_ACCOUNT_KEY_CAP } from '../account-key-cap.js';
+import { ACCOUNT_KEY_CAP, type AccountKeyCap } from '../account-key-cap.js';
 import { decideOnKey } from '../decide-on-key.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
@@ -46,7 +46,7 @@ export class KeyIssuer {
     private readonly store: EventStore,
     config: Environment,
     private readonly clock: Clock,
-    private readonly cap: AccountKeyCap = NO_ACCOUNT_KEY_CAP,
+    private readonly cap: AccountKeyCap,
   ) {
     this.defaultRateLimit = { requests: config.RATE_LIMIT_REQUESTS, perSeconds: config.RATE_LIMIT_PER_SECONDS };
     this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;

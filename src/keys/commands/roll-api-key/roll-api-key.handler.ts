@@ -38,7 +38,7 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     @Inject(Environment) config: Environment,
     @Inject(ACCOUNT_KEY_CAP) private readonly cap: AccountKeyCap,
   ) {
-    this.issuer = new KeyIssuer(store, config, clock);
+    this.issuer = new KeyIssuer(store, config, clock, cap);
   }
 
   async execute(command: RollApiKeyCommand): Promise<RolledApiKey> {
