@@ -1,5 +1,5 @@
 import type { EventToAppend, RecordedEvent } from '../shared/event-store/event-store.port.js';
-import { type ApiKeyEvent, type ApiKeyEventType, isApiKeyEventType, type KeyCreated } from './domain/api-key-events.js';
+import { API_KEY_STREAM_PREFIX, type ApiKeyEvent, type ApiKeyEventType, isApiKeyEventType, type KeyCreated } from './domain/api-key-events.js';
 
 /** The schema version this code writes for each event type; older versions are upcast on read. */
 const CURRENT_VERSION: Record<ApiKeyEventType, number> = {
@@ -70,9 +70,9 @@ export function readKeyHistory(history: readonly RecordedEvent[]): { events: Api
   return { events, unreadable };
 }
 
-/** The key an event is of, read without decoding it (an event this code cannot read still names its key). */
+/** The key an event is of, by its stream: an event this code cannot read (a type it does not know) may name it otherwise, or not at all. */
 export function keyIdOf(recorded: RecordedEvent): string {
-  return recorded.data.keyId as string;
+  return recorded.streamId.slice(API_KEY_STREAM_PREFIX.length);
 }
 
 /** Version 1 keys had every permission, no address restriction and no expiry, and were never rolled. */

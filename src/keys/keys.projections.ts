@@ -2,7 +2,7 @@ import type { ProjectionDeclaration } from '../shared/projections/projection-dec
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
 import { ViewProjection } from '../shared/projections/view-projection.js';
 import { KEY_TABLE, KeyTable } from './authentication/key-table.js';
-import { API_KEY_EVENT_TYPES } from './domain/api-key-events.js';
+import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { apiKeyProjection, apiKeyProjectionWarning } from './projection/api-key-projection.js';
 
@@ -24,6 +24,7 @@ export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
   {
     name: KEY_TABLE,
     eventTypes: API_KEY_EVENT_TYPES,
+    readsUnknownTypesIn: API_KEY_STREAM_PREFIX,
     // In the memory of the thread that authenticates, where KeysModule provides it to the verifier.
     runsOn: 'request-thread',
     role: 'read-model',

@@ -117,6 +117,34 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(await store.backlog({ after: last, maxCount: 100, types: [a, b] })).toEqual({ count: 0, oldestRecordedAt: null });
     });
 
+    it('reads, counts and subscribes to the types no part of the version knows in the streams named, and to no other type besides its own', async () => {
+      const [known, numerous, unknown, unknownElsewhere] = ['Known', 'Numerous', 'Unknown', 'UnknownElsewhere'].map((type) => `${stream}-${type}`);
+      const folded = `${stream}-folded-`;
+      const selection = { types: [known], unknownTypesIn: { streamPrefix: folded, knownTypes: [known, numerous] } };
+      const start = await store.appendToStream(stream, [event('Start')], 'no_stream');
+      await store.appendToStream(`${folded}1`, [event(known), event(numerous), event(unknown)], 'no_stream');
+      await store.appendToStream(`${stream}-uses`, [event(numerous), event(unknownElsewhere), event(known)], 'no_stream');
+      const read = await store.readAll({ after: start.position, maxCount: 100, ...selection });
+      expect(read.map((e) => [e.streamId, e.type])).toEqual([
+        [`${folded}1`, known],
+        [`${folded}1`, unknown],
+        [`${stream}-uses`, known],
+      ]);
+      expect(await store.backlog({ after: start.position, maxCount: 100, ...selection })).toEqual({ count: 3, oldestRecordedAt: read[0].recordedAt });
+      expect(await store.backlog({ after: read[0].position, maxCount: 100, ...selection })).toMatchObject({ count: 2 });
+      expect(await store.readAll({ after: start.position, maxCount: 100, types: [known] })).toHaveLength(2);
+
+      const seen: RecordedEvent[] = [];
+      const subscription = store.subscribeToAll({ after: start.position, ...selection }, { onEvents: async (events) => void seen.push(...events), onError: () => undefined });
+      try {
+        await eventually(() => expect(seen.map((e) => e.type)).toEqual([known, unknown, known]));
+        await store.appendToStream(`${folded}2`, [event(unknownElsewhere), event(numerous)], 'no_stream');
+        await eventually(() => expect(seen.map((e) => e.type)).toEqual([known, unknown, known, unknownElsewhere]));
+      } finally {
+        await subscription.stop();
+      }
+    });
+
     it('appends to several streams in one call, each at its own revision', async () => {
       await store.appendToStream(`${stream}-a`, [event('A')], 'no_stream');
       const results = await store.appendToStreams([

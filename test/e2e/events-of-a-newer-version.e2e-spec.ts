@@ -15,15 +15,14 @@ const NEWER = /changed by a newer version of the service/;
  * know. Before, one such event stopped the key table for good (every key revoked after it kept authenticating)
  * and a change to its key answered 500.
  */
-function appendAsANewerVersion(dataDir: string, keyId: string, type: string, schemaVersion: number, data: Record<string, unknown>): void {
+function appendAsANewerVersion(dataDir: string, keyId: string, type: string, schemaVersion: number, data: Record<string, unknown>, streamId = `api_key-${keyId}`): void {
   const db = new Database(join(dataDir, 'events.sqlite'));
   try {
     db.pragma('busy_timeout = 5000');
-    const streamId = `api_key-${keyId}`;
-    const { revision } = db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?').get(streamId) as { revision: number };
+    const { revision } = db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?').get(streamId) as { revision: number | null };
     db.prepare(
       `INSERT INTO events (event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)`,
-    ).run(randomUUID(), streamId, revision + 1, type, schemaVersion, JSON.stringify({ keyId, accountId: 'acme', ...data }), new Date().toISOString());
+    ).run(randomUUID(), streamId, (revision ?? -1) + 1, type, schemaVersion, JSON.stringify({ keyId, accountId: 'acme', ...data }), new Date().toISOString());
   } finally {
     db.close();
   }
@@ -96,14 +95,32 @@ describe.each(backends())('Key events of a newer version of the service (%s read
     expect((await verify(changed.key).expect(200)).body).toEqual({ valid: false, code: 'REVOKED' });
   });
 
-  it('answers a change to a key with an event type it does not know with 503, never 500, and lets a revocation through', async () => {
+  it('refuses a key whose stream has an event type it does not know (503), as for a newer schema version, and lets a revocation through', async () => {
     const frozen = await create('frozen by a newer version');
+    const untouched = await create('untouched');
     appendAsANewerVersion(t.dataDir, frozen.id, 'KeyFrozen', 1, { frozenAt: new Date().toISOString() });
+    // A type it does not know in another stream (a newer version's uses) is none of a key's.
+    appendAsANewerVersion(t.dataDir, untouched.id, 'KeyUsedInBulk', 1, {}, `api_key_usage-${untouched.id}`);
     const refused = await request(t.http).post(`/v1/api-keys/${frozen.id}/disable`).set(bearer(admin)).expect(503);
     expect(refused.body.error.message).toContain('KeyFrozen (schema version 1)');
-    // The key table follows the types it knows, and never sees this one (docs/operations.md, "Upgrades").
-    await request(t.http).get('/v1/api-keys').set(bearer(frozen.key)).expect(200);
+    // The key table reads every type in the key streams, not only those it knows: it learns of this one.
+    await eventually(async () => {
+      const answer = await request(t.http).get('/v1/api-keys').set(bearer(frozen.key)).expect(503);
+      expect(answer.body.error.message).toMatch(NEWER);
+    });
+    expect((await verify(frozen.key).expect(503)).body.error.message).toMatch(NEWER);
+    await request(t.http).get('/v1/api-keys').set(bearer(untouched.key)).expect(200);
+    await eventually(async () => expect(await projection('api-keys')).toMatchObject({ status: 'up', lag_events: 0 }));
+    await eventually(async () => expect((await request(t.http).get('/metrics').expect(200)).text).toMatch(/^parsesphere_keys_changed_by_newer_version 1$/m));
+
+    // Still refused after a restart: the stored key views saw it too.
+    await t.close();
+    t = await startTestApp({ backend, env, reuse: { dataDir: t.dataDir, mongoDb: t.mongoDb } });
+    await request(t.http).get('/v1/api-keys').set(bearer(frozen.key)).expect(503);
+    await request(t.http).get('/v1/api-keys').set(bearer(untouched.key)).expect(200);
+
     await request(t.http).delete(`/v1/api-keys/${frozen.id}`).set(bearer(admin)).expect(200);
     await request(t.http).get('/v1/api-keys').set(bearer(frozen.key)).expect(401);
+    expect((await verify(frozen.key).expect(200)).body).toEqual({ valid: false, code: 'REVOKED' });
   });
 });

@@ -10,3 +10,9 @@ import type { Storage } from '../storage/storage.js';
  * feature adds its list here.
  */
 export const PROJECTIONS: readonly ProjectionDeclaration<Storage>[] = [...keysProjections, ...usageProjections, ...anomaliesProjections];
+
+/**
+ * Every event type this version reads: any other, in the streams a projection folds whole (the key streams), was
+ * written by a newer version and reaches that projection (readsUnknownTypesIn); these, even there, are never read for it.
+ */
+export const KNOWN_EVENT_TYPES: readonly string[] = [...new Set(PROJECTIONS.flatMap((declaration) => declaration.eventTypes))];

@@ -9,7 +9,8 @@ import { GENERATION_SWITCH, type GenerationSwitch } from '../../shared/storage/g
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import type { Storage } from '../storage/storage.js';
 import { openProjections, RUNNER_RETRY } from './open-projections.js';
-import { PROJECTIONS } from './projection-catalog.js';
+import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
+import { selectionOf } from '../../shared/projections/projection.js';
 import { ProjectionThread } from './projection-thread/projection-thread.js';
 
 const LAG_COUNT_CAP = 1000;
@@ -87,7 +88,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     });
     this.local = opened.map(({ declaration, projection }) => ({
       declaration,
-      runner: new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, saveEveryMs: this.config.REBUILD_SAVE_INTERVAL_MS, onLog: this.log }),
+      runner: new ProjectionRunner(this.store, projection, { ...RUNNER_RETRY, saveEveryMs: this.config.REBUILD_SAVE_INTERVAL_MS, onLog: this.log, knownEventTypes: KNOWN_EVENT_TYPES }),
     }));
     const runners = new Map<string, WatchedProjection>([
       ...this.local.map(({ runner }) => [runner.projection.name, runner] as const),
@@ -214,7 +215,8 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     return Promise.all(
       this.watched.map(async ({ declaration, runner }) => {
         const status = runner.status();
-        const { count, oldestRecordedAt } = await this.store.backlog({ after: status.position, maxCount: cap, types: runner.projection.eventTypes });
+        const { unknownTypesIn } = selectionOf(declaration, KNOWN_EVENT_TYPES);
+        const { count, oldestRecordedAt } = await this.store.backlog({ after: status.position, maxCount: cap, types: declaration.eventTypes, unknownTypesIn });
         return {
           ...status,
           role: declaration.role,

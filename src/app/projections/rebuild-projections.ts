@@ -1,6 +1,6 @@
-import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import type { EventStore, UnknownTypesIn } from '../../shared/event-store/event-store.port.js';
 import { feedInBulk } from '../../shared/projections/feed-in-bulk.js';
-import type { Projection } from '../../shared/projections/projection.js';
+import { type Projection, selectionOf } from '../../shared/projections/projection.js';
 import { nextGeneration, type ReadModelGenerations } from '../../shared/storage/read-model-generations.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 
@@ -33,6 +33,8 @@ export interface GenerationRebuild<S extends ReadModelStorage> {
   onProgress?(progress: RebuildProgress): void;
   /** How often progress is saved on the way (feedInBulk's default unless told). */
   saveEveryMs?: number;
+  /** ProjectionRunnerOptions.knownEventTypes: what the projections that fold streams whole are not fed as unknown (their own types when absent). */
+  knownEventTypes?: readonly string[];
 }
 
 /**
@@ -59,11 +61,13 @@ export async function rebuildProjections<S extends ReadModelStorage>(rebuild: Ge
     projections = await rebuild.projectionsOn(storage);
     resumedAfter = await resumePosition(projections);
     const head = (await store.headPosition()) ?? 0;
-    // Only the projections' types, as their subscriptions read: a log shared with other applications (an
-    // EventStoreDB database) holds events this service cannot read and has no use for.
+    // Only the projections' types, as their subscriptions read, and in the key streams the types this version does
+    // not know: a log shared with other applications (an EventStoreDB database) holds events this service cannot read.
+    const types = [...new Set(projections.flatMap((projection) => projection.eventTypes))];
     fed = await feedInBulk(store, projections, {
       after: resumedAfter,
-      types: [...new Set(projections.flatMap((projection) => projection.eventTypes))],
+      types,
+      unknownTypesIn: unknownTypesOfAll(projections, rebuild.knownEventTypes ?? types),
       saveEveryMs: rebuild.saveEveryMs,
       onPage: (events, position) => rebuild.onProgress?.({ events, position, head }),
     });
@@ -100,4 +104,11 @@ export async function dropGenerationsBut(generations: ReadModelGenerations, keep
     dropped.push(generation);
   }
   return dropped;
+}
+
+/** The one set of streams the projections fold whole (the key streams), read once for all of them. */
+function unknownTypesOfAll(projections: readonly Projection[], knownTypes: readonly string[]): UnknownTypesIn | undefined {
+  const all = projections.flatMap((projection) => selectionOf(projection, knownTypes).unknownTypesIn ?? []);
+  if (new Set(all.map(({ streamPrefix }) => streamPrefix)).size > 1) throw new Error('Projections that fold streams whole must name one prefix: a read has one');
+  return all[0];
 }

@@ -3,7 +3,7 @@ import type { Environment } from '../../shared/config/environment.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { openReadModelStorage, type ReadModelSettings, type Storage } from '../storage/storage.js';
 import { nothingProvided, openProjections, publishNowhere } from './open-projections.js';
-import { PROJECTIONS } from './projection-catalog.js';
+import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 import { type RebuildProgress, type RebuildResult, rebuildProjections } from './rebuild-projections.js';
 
 export interface RebuildReadModelsOptions {
@@ -35,5 +35,6 @@ export function rebuildReadModels(store: EventStore, config: Environment & ReadM
     },
     onProgress: options.onProgress,
     saveEveryMs: config.REBUILD_SAVE_INTERVAL_MS,
+    knownEventTypes: KNOWN_EVENT_TYPES,
   });
 }

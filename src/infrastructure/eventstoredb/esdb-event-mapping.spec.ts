@@ -19,7 +19,7 @@ import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js'
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import {
   fromAppendResult,
-  matchesTypes,
+  isReadBy,
   toAppendExpectedRevision,
   toConcurrencyError,
   toEventData,
@@ -191,18 +191,37 @@ describe('EventStoreDB event mapping', () => {
   });
 
   describe('type filters', () => {
+    const keyStream = (type: string) => ({ type, streamId: 'api_key-1' });
+
     it('reads every non-system event when no types are given', () => {
-      expect(matchesTypes('KeyCreated', undefined)).toBe(true);
-      expect(matchesTypes('$metadata', undefined)).toBe(false);
+      expect(isReadBy(keyStream('KeyCreated'), {})).toBe(true);
+      expect(isReadBy(keyStream('$metadata'), {})).toBe(false);
     });
 
     it('reads only the listed types when types are given', () => {
-      expect(matchesTypes('KeyRevoked', ['KeyCreated', 'KeyRevoked'])).toBe(true);
-      expect(matchesTypes('KeyCreatedV2', ['KeyCreated'])).toBe(false);
+      expect(isReadBy(keyStream('KeyRevoked'), { types: ['KeyCreated', 'KeyRevoked'] })).toBe(true);
+      expect(isReadBy(keyStream('KeyCreatedV2'), { types: ['KeyCreated'] })).toBe(false);
+    });
+
+    it('reads besides a type no part of this version knows, only in the streams named', () => {
+      const selection = { types: ['KeyCreated'], unknownTypesIn: { streamPrefix: 'api_key-', knownTypes: ['KeyCreated', 'KeyUsed'] } };
+      expect(isReadBy(keyStream('KeyFrozen'), selection)).toBe(true);
+      expect(isReadBy({ type: 'KeyFrozen', streamId: 'api_key_usage-1' }, selection)).toBe(false);
+      expect(isReadBy({ type: 'KeyUsed', streamId: 'api_key-1' }, selection)).toBe(false);
+      expect(isReadBy(keyStream('$metadata'), selection)).toBe(false);
+    });
+
+    it('subscribes to the listed types and to every type not known, never to the known others nor to system events', () => {
+      const selection = { types: ['KeyCreated', 'KeyRevoked'], unknownTypesIn: { streamPrefix: 'api_key-', knownTypes: ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'Key.Used'] } };
+      const filter = toSubscriptionFilter(selection, checkpoints);
+      expect(filter).toMatchObject({ filterOn: EVENT_TYPE, maxSearchWindow: 7, checkpointInterval: 1 });
+      const regex = new RegExp((filter as { regex: string }).regex);
+      expect(['KeyCreated', 'KeyRevoked', 'KeyFrozen', 'KeyUsedV2', 'OldKeyUsed', 'KeyXUsed'].filter((t) => regex.test(t))).toHaveLength(6);
+      expect(['KeyUsed', 'Key.Used', '$epoch', '$metadata'].filter((t) => regex.test(t))).toEqual([]);
     });
 
     it('subscribes with the system-event exclusion and the checkpoint settings when no types are given', () => {
-      const filter = toSubscriptionFilter(undefined, checkpoints);
+      const filter = toSubscriptionFilter({}, checkpoints);
       expect(filter).toMatchObject({ filterOn: EVENT_TYPE, maxSearchWindow: 7, checkpointInterval: 1 });
       expect(filter.checkpointReached).toBe(checkpoints.onCheckpoint);
       const regex = new RegExp((filter as { regex: string }).regex);
@@ -211,7 +230,7 @@ describe('EventStoreDB event mapping', () => {
     });
 
     it('subscribes to exactly the listed types, not to names that merely start or end with them', () => {
-      const filter = toSubscriptionFilter(['KeyCreated', 'Key.Revoked'], checkpoints);
+      const filter = toSubscriptionFilter({ types: ['KeyCreated', 'Key.Revoked'] }, checkpoints);
       expect(filter).toMatchObject({ filterOn: EVENT_TYPE, maxSearchWindow: 7, checkpointInterval: 1 });
       const regex = new RegExp((filter as { regex: string }).regex);
       expect(['KeyCreated', 'Key.Revoked'].filter((t) => regex.test(t))).toHaveLength(2);
@@ -219,7 +238,7 @@ describe('EventStoreDB event mapping', () => {
     });
 
     it('subscribes to no event type at all for an empty type list', () => {
-      const regex = new RegExp((toSubscriptionFilter([], checkpoints) as { regex: string }).regex);
+      const regex = new RegExp((toSubscriptionFilter({ types: [] }, checkpoints) as { regex: string }).regex);
       expect(['KeyCreated', '$epoch'].filter((t) => regex.test(t))).toEqual([]);
     });
   });

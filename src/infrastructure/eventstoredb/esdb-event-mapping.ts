@@ -35,11 +35,13 @@ import {
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
-import type {
-  AppendResult,
-  EventToAppend,
-  ExpectedRevision,
-  RecordedEvent,
+import {
+  type AppendResult,
+  type EventSelection,
+  type EventToAppend,
+  type ExpectedRevision,
+  isSelected,
+  type RecordedEvent,
 } from '../../shared/event-store/event-store.port.js';
 
 /** Metadata key that carries our schema version next to the caller's metadata. */
@@ -148,9 +150,12 @@ export function isSystemEventType(type: string): boolean {
   return type.startsWith('$');
 }
 
-/** Client-side twin of the subscription filter, for reads (the client has no server-side filter for reads). */
-export function matchesTypes(type: string, types: readonly string[] | undefined): boolean {
-  return types ? types.includes(type) : !isSystemEventType(type);
+/**
+ * Client-side twin of the subscription filter, for reads (the client has no server-side filter for reads), and for
+ * what the subscription's filter lets through that the selection does not read: an unknown type outside its streams.
+ */
+export function isReadBy(event: Pick<RecordedEvent, 'type' | 'streamId'>, selection: EventSelection): boolean {
+  return !isSystemEventType(event.type) && isSelected(event, selection);
 }
 
 export interface SubscriptionCheckpoints {
@@ -159,7 +164,12 @@ export interface SubscriptionCheckpoints {
   onCheckpoint: (subscription: AllStreamSubscription, position: Position) => void;
 }
 
-export function toSubscriptionFilter(types: readonly string[] | undefined, checkpoints: SubscriptionCheckpoints): Filter {
+/**
+ * A filter names either types or streams, not both: with `unknownTypesIn`, the server sends every type but the known
+ * ones (and the system's), and isReadBy drops those outside its streams. An unknown type is a newer version's (rare),
+ * or another application's on a shared database.
+ */
+export function toSubscriptionFilter({ types, unknownTypesIn }: EventSelection, checkpoints: SubscriptionCheckpoints): Filter {
   // The server's checkpoint interval is checkpointInterval × maxSearchWindow, and maxSearchWindow is
   // also how many events a catch-up page scans: a small interval costs more internal reads.
   const options = {
@@ -167,11 +177,18 @@ export function toSubscriptionFilter(types: readonly string[] | undefined, check
     checkpointInterval: 1,
     checkpointReached: checkpoints.onCheckpoint,
   };
-  return types ? eventTypeFilter({ ...options, regex: exactTypesRegex(types) }) : excludeSystemEvents(options);
+  if (!types) return excludeSystemEvents(options);
+  const exact = exactTypesRegex(types);
+  if (!unknownTypesIn) return eventTypeFilter({ ...options, regex: exact });
+  return eventTypeFilter({ ...options, regex: `${exact}|^(?!\\$)(?!${alternatives(unknownTypesIn.knownTypes)}$)` });
 }
 
 function exactTypesRegex(types: readonly string[]): string {
-  return `^(?:${types.map(escapeRegex).join('|')})$`;
+  return `^${alternatives(types)}$`;
+}
+
+function alternatives(types: readonly string[]): string {
+  return `(?:${types.map(escapeRegex).join('|')})`;
 }
 
 function escapeRegex(text: string): string {

@@ -32,7 +32,7 @@ import {
 import {
   fromAppendResult,
   isSystemEventType,
-  matchesTypes,
+  isReadBy,
   toAppendExpectedRevision,
   toConcurrencyError,
   toPortError,
@@ -172,13 +172,14 @@ export class EsdbEventStore implements EventStore {
     return events;
   }
 
-  async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, maxCount } = options;
     const events: RecordedEvent[] = [];
     if (maxCount <= 0) return events;
     const read = readWithin(ignoreLateErrors(this.client.readAll({ fromPosition: toReadPosition(after) })), this.readTimeoutMs);
     try {
       for await (const resolved of read) {
-        if (!resolved.event || !matchesTypes(resolved.event.type, types)) continue;
+        if (!resolved.event || !isReadBy(resolved.event, options)) continue;
         const event = toRecordedEvent(resolved);
         if (after !== null && event.position <= after) continue;
         events.push(event);
@@ -199,7 +200,7 @@ export class EsdbEventStore implements EventStore {
     const source = ignoreLateErrors(
       this.client.subscribeToAll({
         fromPosition: toReadPosition(options.after),
-        filter: toSubscriptionFilter(options.types, {
+        filter: toSubscriptionFilter(options, {
           eventsPerCheckpoint: this.eventsPerCheckpoint,
           // The client calls this from inside its transform, between pushing the events before and after
           // the checkpoint, so pushing it into the same stream keeps it in order with them.
@@ -208,7 +209,7 @@ export class EsdbEventStore implements EventStore {
       }),
     );
     let stopping = false;
-    const running = deliverInOrder(source, options.after, handler, () => stopping).finally(() =>
+    const running = deliverInOrder(source, options, handler, () => stopping).finally(() =>
       this.subscriptions.delete(subscription),
     );
     const subscription: EventSubscription = {
@@ -256,12 +257,12 @@ export class EsdbEventStore implements EventStore {
  */
 async function deliverInOrder(
   source: AllStreamSubscription,
-  after: number | null,
+  selection: SubscribeOptions,
   handler: SubscriptionHandler,
   isStopping: () => boolean,
 ): Promise<void> {
-  let lastEvent = after;
-  let lastReported = after;
+  let lastEvent = selection.after;
+  let lastReported = selection.after;
   let failure: unknown = null;
   try {
     for await (const item of source as AsyncIterable<SubscriptionItem>) {
@@ -273,7 +274,7 @@ async function deliverInOrder(
         lastReported = position;
         continue;
       }
-      if (!item.event) continue;
+      if (!item.event || !isReadBy(item.event, selection)) continue;
       const event = toRecordedEvent(item);
       if (lastEvent !== null && event.position <= lastEvent) continue;
       await handler.onEvents([event]);

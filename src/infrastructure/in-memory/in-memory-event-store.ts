@@ -1,6 +1,8 @@
 import { ConcurrencyError, currentRevisionMatches } from '../../shared/event-store/concurrency-error.js';
 import {
   backlogOfRead,
+  isSelected,
+  type EventSelection,
   type AppendResult,
   type Backlog,
   type BacklogOptions,
@@ -78,16 +80,16 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.read(options.after, options.types, options.maxCount).events;
+    return this.read(options.after, options, options.maxCount).events;
   }
 
-  async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
-    return backlogOfRead(this.read(after, types, maxCount).events);
+  async backlog(options: BacklogOptions): Promise<Backlog> {
+    return backlogOfRead(this.read(options.after, options, options.maxCount).events);
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
     return pollingSubscription(
-      async (after, types) => this.read(after, types, BATCH_SIZE),
+      async (after, selection) => this.read(after, selection, BATCH_SIZE),
       this.signal,
       1000,
       options,
@@ -110,13 +112,13 @@ export class InMemoryEventStore implements EventStore {
     this.signal.notify();
   }
 
-  private read(after: number | null, types: readonly string[] | undefined, limit: number): PolledBatch {
+  private read(after: number | null, selection: EventSelection, limit: number): PolledBatch {
     const events: RecordedEvent[] = [];
     // Positions are 1-based array indexes, so `after` is where the scan starts.
     let index = after ?? 0;
     for (; index < this.log.length && events.length < limit; index++) {
       const event = this.log[index];
-      if (!types || types.includes(event.type)) events.push(structuredClone(event));
+      if (isSelected(event, selection)) events.push(structuredClone(event));
     }
     return { events, scannedUpTo: this.log.length === 0 ? null : index };
   }

@@ -1,4 +1,5 @@
 import type {
+  EventSelection,
   EventSubscription,
   RecordedEvent,
   SubscribeOptions,
@@ -11,7 +12,7 @@ export interface PolledBatch {
   scannedUpTo: number | null;
 }
 
-export type BatchReader = (after: number | null, types: readonly string[] | undefined) => Promise<PolledBatch>;
+export type BatchReader = (after: number | null, selection: EventSelection) => Promise<PolledBatch>;
 
 /**
  * Wakes sleeping subscriptions when the process itself appends, so they need not wait for the next poll. An append
@@ -106,7 +107,7 @@ export function pollingSubscription(
       let batch: PolledBatch;
       const generationBeforeRead = watcher.generation;
       try {
-        batch = await readBatch(after, options.types);
+        batch = await readBatch(after, options);
         if (batch.events.length > 0) {
           await handler.onEvents(batch.events);
           after = batch.events[batch.events.length - 1].position;

@@ -4,6 +4,7 @@ import type {
   Backlog,
   BacklogOptions,
   AppendResult,
+  EventSelection,
   EventStore,
   EventSubscription,
   EventToAppend,
@@ -118,17 +119,17 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent);
   }
 
-  async readAll({ after, maxCount, types }: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.throughTypeIndex(() => this.read(after ?? 0, types, maxCount));
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.throughTypeIndex(() => this.read(options.after ?? 0, options, options.maxCount));
   }
 
   /** Counted from the (type, position) index alone, without decoding an event; one row read for the oldest's time. */
-  async backlog({ after, maxCount, types }: BacklogOptions): Promise<Backlog> {
+  async backlog({ after, maxCount, types, unknownTypesIn }: BacklogOptions): Promise<Backlog> {
     return this.throughTypeIndex(() =>
       this.db.transaction((): Backlog => {
         const from = after ?? 0;
-        const count = this.readsByType.count(from, types, maxCount);
-        const [first] = count > 0 ? this.readsByType.positions(from, types, 1) : [];
+        const count = this.readsByType.count(from, types, maxCount, unknownTypesIn);
+        const [first] = count > 0 ? this.readsByType.positions(from, types, 1, unknownTypesIn) : [];
         return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
       })(),
     );
@@ -136,7 +137,7 @@ export class SqliteEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
     return pollingSubscription(
-      async (after, types) => this.readFiltered(after, types, this.batchSize),
+      async (after, selection) => this.readFiltered(after, selection, this.batchSize),
       this.signal,
       this.pollIntervalMs,
       options,
@@ -187,10 +188,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One read transaction, so the batch and the scanned-up-to position come from one snapshot. */
-  private readFiltered(after: number | null, types: readonly string[] | undefined, limit: number): PolledBatch {
+  private readFiltered(after: number | null, selection: EventSelection, limit: number): PolledBatch {
     return this.throughTypeIndex(() =>
       this.db.transaction((): PolledBatch => {
-        const events = this.read(after ?? 0, types, limit);
+        const events = this.read(after ?? 0, selection, limit);
         const scannedUpTo = events.length === limit ? events[events.length - 1].position : this.statements.head.get()!.position;
         return { events, scannedUpTo };
       })(),
@@ -220,9 +221,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Filtered reads decode only the events this connection has not decoded lately (RecentlyDecodedEvents). */
-  private read(after: number, types: readonly string[] | undefined, limit: number): RecordedEvent[] {
+  private read(after: number, { types, unknownTypesIn }: EventSelection, limit: number): RecordedEvent[] {
     if (!types) return this.statements.readAll.all(after, limit).map(toRecordedEvent);
-    const positions = this.readsByType.positions(after, types, limit);
+    const positions = this.readsByType.positions(after, types, limit, unknownTypesIn);
     const found = positions.map((position) => this.decoded.get(position));
     const missing = positions.filter((_, i) => found[i] === undefined);
     if (missing.length === 0) return found as RecordedEvent[];

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { keyIdOf } from '../api-key-event-codec.js';
-import { API_KEY_EVENT_TYPES, type KeyRateLimit } from '../domain/api-key-events.js';
+import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX, type KeyRateLimit } from '../domain/api-key-events.js';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyQueries } from '../projection/api-key-read-model.port.js';
 import { type ApiKeyView, applyToApiKeyView, foldApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
 import { AddressMatcher } from './address-matcher.js';
@@ -88,6 +88,8 @@ function known(view: ApiKeyView, rateLimitSubject: string): KnownKey {
 export class KeyTable implements Projection, ApiKeyQueries {
   readonly name = KEY_TABLE;
   readonly eventTypes = API_KEY_EVENT_TYPES;
+  /** A type a newer version added to key streams reaches the table, which then refuses the key (changedByNewerVersion). */
+  readonly readsUnknownTypesIn = API_KEY_STREAM_PREFIX;
   private readonly byHash = new Map<string, KnownKey>();
   private readonly hashById = new Map<string, string>();
   /** Each account's keys in creation order (the log's): the listing walks it newest first. */

@@ -138,7 +138,9 @@ export const OCCURRED_AT_FIELD = {
   KeyExpired: 'expiredAt',
 } as const satisfies { [T in ApiKeyEvent['type']]: keyof Extract<ApiKeyEvent, { type: T }>['data'] };
 
-export const apiKeyStreamId = (keyId: string): string => `api_key-${keyId}`;
+/** Every key's stream starts so, and only key streams do (not api_key_usage-, where the uses go). */
+export const API_KEY_STREAM_PREFIX = 'api_key-';
+export const apiKeyStreamId = (keyId: string): string => `${API_KEY_STREAM_PREFIX}${keyId}`;
 
 export function isApiKeyEventType(type: string): type is ApiKeyEventType {
   return (API_KEY_EVENT_TYPES as readonly string[]).includes(type);

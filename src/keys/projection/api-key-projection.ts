@@ -1,12 +1,15 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
-import { API_KEY_EVENT_TYPES } from '../domain/api-key-events.js';
+import { keyIdOf } from '../api-key-event-codec.js';
+import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX } from '../domain/api-key-events.js';
 import { applyToApiKeyView, type ApiKeyView } from './api-key-view.js';
 
 export const apiKeyProjection: ViewProjectionDefinition<ApiKeyView> = {
   name: 'api-keys',
   eventTypes: API_KEY_EVENT_TYPES,
-  viewIdOf: (event) => event.data.keyId as string,
+  // A type a newer version added to key streams marks the key's view (applyToApiKeyView) instead of passing it by.
+  readsUnknownTypesIn: API_KEY_STREAM_PREFIX,
+  viewIdOf: keyIdOf,
   apply: applyToApiKeyView,
   // A view per key stream: the stream's first event (the key's creation) starts it.
   startsView: (event) => event.revision === 0,

@@ -71,12 +71,39 @@ export interface AppendManyOptions {
   together?: boolean;
 }
 
-export interface ReadAllOptions {
+/**
+ * Events of a type this version does not know, in the streams a reader folds whole: a newer version of the service
+ * wrote them (a rolling upgrade), and such a reader must learn that a stream holds what it cannot read rather than
+ * fold it as if it did not (docs/operations.md, "Upgrades").
+ */
+export interface UnknownTypesIn {
+  /** The streams: those whose id starts with this. */
+  streamPrefix: string;
+  /** Every type this version knows, whatever its stream: none is read for this (the numerous uses are never walked). */
+  knownTypes: readonly string[];
+}
+
+/** Which events a reader reads: those of `types` (all when absent), and with `unknownTypesIn`, those too. */
+export interface EventSelection {
+  /** Only these event types (server-side filter where the store has one). */
+  types?: readonly string[];
+  unknownTypesIn?: UnknownTypesIn;
+}
+
+/** Whether a selection reads the event; stores filter by it where they cannot ask the storage for it. */
+export function isSelected(event: Pick<RecordedEvent, 'type' | 'streamId'>, { types, unknownTypesIn }: EventSelection): boolean {
+  if (!types || types.includes(event.type)) return true;
+  return unknownTypesIn !== undefined && isUnknownTypeIn(event, unknownTypesIn);
+}
+
+export function isUnknownTypeIn(event: Pick<RecordedEvent, 'type' | 'streamId'>, { streamPrefix, knownTypes }: UnknownTypesIn): boolean {
+  return event.streamId.startsWith(streamPrefix) && !knownTypes.includes(event.type);
+}
+
+export interface ReadAllOptions extends EventSelection {
   /** Exclusive start; null reads from the beginning. */
   after: number | null;
   maxCount: number;
-  /** Only these event types (server-side filter where the store has one). */
-  types?: readonly string[];
 }
 
 /** What `backlog` counts: events after a position, of these types (a projection's), up to a cap. */
@@ -86,6 +113,7 @@ export interface BacklogOptions {
   /** Counting stops here: a count equal to it means "at least this many". */
   maxCount: number;
   types: readonly string[];
+  unknownTypesIn?: UnknownTypesIn;
 }
 
 export interface Backlog {
@@ -109,9 +137,8 @@ export interface SubscriptionHandler {
   onError(error: unknown): void;
 }
 
-export interface SubscribeOptions {
+export interface SubscribeOptions extends EventSelection {
   after: number | null;
-  types?: readonly string[];
 }
 
 export interface EventSubscription {

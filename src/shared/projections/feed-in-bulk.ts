@@ -1,5 +1,5 @@
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port.js';
-import type { Projection } from './projection.js';
+import { type EventStore, isSelected, type RecordedEvent, type UnknownTypesIn } from '../event-store/event-store.port.js';
+import { type Projection, selectionOf } from './projection.js';
 
 const PAGE = 5000;
 /** How often every projection's writes and checkpoint are saved on the way, unless told: REBUILD_SAVE_INTERVAL_MS's default. */
@@ -10,6 +10,8 @@ export interface BulkFeedOptions {
   after: number | null;
   /** Only these event types (read once, then filtered per projection); all types when absent. */
   types?: readonly string[];
+  /** With types: also these (those of the projections that read unknown types, in the streams they fold whole). */
+  unknownTypesIn?: UnknownTypesIn;
   onPage?(events: number, position: number): void;
   /** Checked between pages: true gives up (what was flushed stays, with its checkpoint). */
   stopped?(): boolean;
@@ -35,10 +37,11 @@ export async function feedInBulk(
   let savedAt = performance.now();
   for (;;) {
     if (options.stopped?.()) return undefined;
-    const page: RecordedEvent[] = await store.readAll({ after: position, maxCount: PAGE, types: options.types });
+    const page: RecordedEvent[] = await store.readAll({ after: position, maxCount: PAGE, types: options.types, unknownTypesIn: options.unknownTypesIn });
     if (page.length === 0) break;
     for (const projection of projections) {
-      const mine = options.types && projections.length === 1 ? page : page.filter((event) => projection.eventTypes.includes(event.type));
+      const selection = selectionOf(projection, options.unknownTypesIn?.knownTypes ?? []);
+      const mine = options.types && projections.length === 1 ? page : page.filter((event) => isSelected(event, selection));
       if (mine.length > 0) await projection.handle(mine);
     }
     events += page.length;

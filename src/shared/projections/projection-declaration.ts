@@ -32,6 +32,8 @@ export interface ProjectionContext<S> {
 export interface ProjectionDeclaration<S = unknown> {
   readonly name: string;
   readonly eventTypes: readonly string[];
+  /** Projection.readsUnknownTypesIn, declared: the prefix of the streams it folds whole. */
+  readonly readsUnknownTypesIn?: string;
   /**
    * 'request-thread': beside the HTTP server (what requests read must be in this process's memory, or is cheap).
    * 'projection-thread': on the worker thread, for projections that follow every use of every key.

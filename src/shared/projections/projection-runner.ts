@@ -1,10 +1,10 @@
 import { ServiceUnavailable } from '../application/errors.js';
-import type { EventStore, EventSubscription } from '../event-store/event-store.port.js';
+import type { EventSelection, EventStore, EventSubscription } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import { checkpointWithinLog } from './checkpoint-within-log.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
-import type { Projection } from './projection.js';
+import { type Projection, selectionOf } from './projection.js';
 import { errorMessage } from '../runtime/error-message.js';
 
 export interface ProjectionRunnerOptions {
@@ -13,6 +13,11 @@ export interface ProjectionRunnerOptions {
   /** How often a bulk fill saves its progress (feedInBulk's default unless told). */
   saveEveryMs?: number;
   onLog?: (level: 'warn' | 'error', message: string) => void;
+  /**
+   * Every event type this version reads (PROJECTIONS' types): any other in the streams a projection folds whole is a
+   * newer version's and reaches it (Projection.readsUnknownTypesIn). Absent: the projection's own types.
+   */
+  knownEventTypes?: readonly string[];
 }
 
 export interface ProjectionStatus {
@@ -133,7 +138,7 @@ export class ProjectionRunner {
     if (this.position !== null || !this.projection.beginBulk) return this.subscribe();
     this.fill = feedInBulk(this.store, [this.projection], {
       after: null,
-      types: this.projection.eventTypes,
+      ...this.selection(),
       stopped: () => this.stopped,
       saveEveryMs: this.options.saveEveryMs,
     })
@@ -150,9 +155,13 @@ export class ProjectionRunner {
       });
   }
 
+  private selection(): EventSelection {
+    return selectionOf(this.projection, this.options.knownEventTypes ?? this.projection.eventTypes);
+  }
+
   private subscribe(): void {
     this.subscription = this.store.subscribeToAll(
-      { after: this.position, types: this.projection.eventTypes },
+      { after: this.position, ...this.selection() },
       {
         onEvents: async (events) => {
           await this.projection.handle(events);

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../event-store/event-store.port.js';
+import type { EventSelection, RecordedEvent } from '../event-store/event-store.port.js';
 
 /**
  * A read model fed from the log. `handle` must be idempotent and must persist the
@@ -7,6 +7,11 @@ import type { RecordedEvent } from '../event-store/event-store.port.js';
 export interface Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
+  /**
+   * Optional: the prefix of the streams it folds whole (the key streams). An event there of a type no part of this
+   * version knows (a newer version's) reaches it too, so it can tell the stream holds what it cannot read.
+   */
+  readonly readsUnknownTypesIn?: string;
   checkpoint(): Promise<number | null>;
   handle(events: readonly RecordedEvent[]): Promise<void>;
   /** Records that the log was read up to here with nothing for this projection. */
@@ -24,4 +29,13 @@ export interface Projection {
   stop?(): void;
   /** Called last when the runner stops: releases what the projection holds open. */
   close?(): Promise<void>;
+}
+
+/**
+ * What a projection reads from the log: its types, and with readsUnknownTypesIn the events of the types not in
+ * `knownTypes` (every type this version reads: PROJECTIONS' types) in the streams it names.
+ */
+export function selectionOf(projection: Pick<Projection, 'eventTypes' | 'readsUnknownTypesIn'>, knownTypes: readonly string[]): EventSelection {
+  const streamPrefix = projection.readsUnknownTypesIn;
+  return streamPrefix === undefined ? { types: projection.eventTypes } : { types: projection.eventTypes, unknownTypesIn: { streamPrefix, knownTypes } };
 }

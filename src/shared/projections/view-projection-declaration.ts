@@ -15,6 +15,7 @@ export function viewProjectionDeclaration<V extends { revision: number }, S>(
   return {
     name: definition.name,
     eventTypes: definition.eventTypes,
+    readsUnknownTypesIn: definition.readsUnknownTypesIn,
     runsOn: placement.runsOn,
     role: placement.role ?? 'read-model',
     rebuiltByReplay: true,

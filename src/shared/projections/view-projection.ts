@@ -21,6 +21,8 @@ export interface ViewStore<V> {
 export interface ViewProjectionDefinition<V extends { revision: number }> {
   name: string;
   eventTypes: readonly string[];
+  /** Optional: Projection.readsUnknownTypesIn (viewIdOf and apply then get events of types they do not know). */
+  readsUnknownTypesIn?: string;
   /** Which view an event belongs to. */
   viewIdOf(event: RecordedEvent): string;
   /**
@@ -64,6 +66,7 @@ const DEFAULT_VIEW_BYTES = 1024;
 export class ViewProjection<V extends { revision: number }> implements Projection {
   readonly name: string;
   readonly eventTypes: readonly string[];
+  readonly readsUnknownTypesIn?: string;
   /** In bulk mode (rebuilds): views read or changed since the last write, those changed, and those the store held when read. */
   private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null } | null = null;
   /** Views as stored after the last successful write (only with keepsRecentViews). */
@@ -80,6 +83,7 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
+    this.readsUnknownTypesIn = definition.readsUnknownTypesIn;
     this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEW_BYTES, definition.viewBytes ?? (() => DEFAULT_VIEW_BYTES)) : null;
   }
 

@@ -4,7 +4,7 @@ import { ProjectionRunner } from '../../../shared/projections/projection-runner.
 import { runAtBackgroundPriority } from '../../../shared/runtime/background-priority.js';
 import { openEventStore, openReadModelStorage } from '../../storage/storage.js';
 import { nothingProvided, openProjections, RUNNER_RETRY } from '../open-projections.js';
-import { PROJECTIONS } from '../projection-catalog.js';
+import { KNOWN_EVENT_TYPES, PROJECTIONS } from '../projection-catalog.js';
 import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
 
 // The projections that follow every use of every key run here, on stores of their own, so their
@@ -29,7 +29,7 @@ if (opened.length !== declarations.length) {
   // The request thread mirrors every declared one and would wait for it: none may be turned off here.
   throw new Error('A projection declared to run on the projection thread was turned off by configuration');
 }
-const runners = opened.map(({ projection }) => new ProjectionRunner(store, projection, { ...RUNNER_RETRY, saveEveryMs: config.REBUILD_SAVE_INTERVAL_MS, onLog: log }));
+const runners = opened.map(({ projection }) => new ProjectionRunner(store, projection, { ...RUNNER_RETRY, saveEveryMs: config.REBUILD_SAVE_INTERVAL_MS, onLog: log, knownEventTypes: KNOWN_EVENT_TYPES }));
 
 let reported = '';
 const report = () => {
