@@ -33,6 +33,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
         snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS,
         now: Date.now,
         onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${errorMessage(error)}`),
+        onSkipped: (message) => log('warn', message),
       }),
   },
   {

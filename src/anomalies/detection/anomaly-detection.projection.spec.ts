@@ -271,3 +271,37 @@ describe('AnomalyDetectionProjection snapshots', () => {
     expect((await snapshots.load())?.state).toBe((await whole.load())?.state);
   });
 });
+
+describe('AnomalyDetectionProjection and events of a newer version of the service', () => {
+  const at = (second: number) => new Date(T0 + 31 * MINUTE + second * 1000).toISOString();
+  /** What a newer version might write: an address as an object, a failure that names no key by leaving keyId out, a type of its own. */
+  const newer = [
+    { type: 'KeyUsed', schemaVersion: 2, data: { keyId: 'k1', accountId: 'acme', usedAt: at(0), requestId: 'n0', ip: { v4: '198.51.100.1' }, outcome: 'accepted' } },
+    ...Array.from({ length: 25 }, (_, i) => ({
+      type: 'AuthenticationFailed',
+      schemaVersion: 2,
+      data: { failedAt: at(i), requestId: `f${i}`, ip: `203.0.113.${i}`, reason: 'unknown', client: { ip: `203.0.113.${i}` } },
+    })),
+    { type: 'KeyFrozen', schemaVersion: 1, data: { keyId: 'k1', accountId: 'acme', frozenAt: at(30) } },
+  ];
+
+  it('skips them with one warn line per type and version, neither failing nor alerting, and judges the rest as before', async () => {
+    const { store, events } = await logWithSpike();
+    await store.appendToStreams([{ streamId: 'newer-1', events: [...newer, ...newer], expectedRevision: 'any' }]);
+    const all = await store.readAll({ after: null, maxCount: 10_000 });
+    const warnings: string[] = [];
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), { ...clockOf(), onSkipped: (message) => warnings.push(message) });
+    await projection.checkpoint();
+    await projection.handle(all.filter((e) => e.type !== ANOMALY_DETECTED));
+    expect((await alerts(store)).map((a) => [a.rule, a.keyId])).toEqual([['rate_spike', 'k1']]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^Anomaly detector: KeyUsed \(schema version 2\) at position \d+ was written by a newer version of the service.*skipped/);
+    expect(warnings.join('\n')).toContain('AuthenticationFailed (schema version 2)');
+    expect(warnings.join('\n')).toContain('KeyFrozen (schema version 1)');
+    expect(events.length).toBeGreaterThan(0);
+  });
+});
+
+function clockOf() {
+  return { now: () => 0, snapshotEveryMs: 60_000 };
+}

@@ -8,6 +8,13 @@ import { restoreDetectorState, serializeDetectorState } from '../domain/detector
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
+/**
+ * The schema versions of each whose fields the detector reads (KeyCreated 1 and 2 both carry keyId, accountId and
+ * createdAt). Another is a newer version's, whose fields may have moved or changed meaning: folded in as if known, it
+ * threw on every retry (an address that is no longer a string) or raised alerts about nobody (a failure whose keyId
+ * was left out counted as a known key's).
+ */
+const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = { KeyCreated: [1, 2], KeyRevoked: [1], KeyUsed: [1], AuthenticationFailed: [1] };
 export const ANOMALY_DETECTOR = 'anomaly-detector';
 export const DETECTOR_SNAPSHOT_EVERY_MS = 60_000;
 /** A large state is saved less often: saving never takes more than 1/50 of the thread's time. */
@@ -17,6 +24,8 @@ export interface SnapshotOptions {
   snapshotEveryMs: number;
   now: () => number;
   onSnapshotError?: (error: unknown) => void;
+  /** Told once per type and schema version of an event it skips because this version cannot read it (a newer version wrote it). */
+  onSkipped?: (message: string) => void;
 }
 
 /**
@@ -51,6 +60,8 @@ export class AnomalyDetectionProjection implements Projection {
   private snapshotPosition: number | null = null;
   private snapshotSavedAtMs: number;
   private snapshotCostMs = 0;
+  /** The types and versions it skipped and told of (`type@version`): once each. */
+  private readonly skipped = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -77,7 +88,7 @@ export class AnomalyDetectionProjection implements Projection {
     for (const event of events) {
       // Redelivered after a failed batch: already folded in, and counting it twice would skew every rule.
       if (this.position !== null && event.position <= this.position) continue;
-      const findings = detect(this.state, event as unknown as DetectorInput, this.thresholds);
+      const findings = this.reads(event) ? detect(this.state, event as unknown as DetectorInput, this.thresholds) : [];
       this.position = event.position;
       if (findings.length === 0 || this.alreadyJudged(event.position)) continue;
       this.unrecorded.push(...findings);
@@ -132,6 +143,19 @@ export class AnomalyDetectionProjection implements Projection {
     this.snapshotPosition = position;
     this.snapshotSavedAtMs = this.options.now();
     this.snapshotCostMs = this.snapshotSavedAtMs - startedMs;
+  }
+
+  /** Whether it reads the event: one of its types in a version it knows; else skipped, told once per type and version. */
+  private reads(event: RecordedEvent): boolean {
+    if (READ_VERSIONS[event.type]?.includes(event.schemaVersion)) return true;
+    const what = `${event.type} (schema version ${event.schemaVersion})`;
+    if (this.skipped.has(what)) return false;
+    this.skipped.add(what);
+    this.options.onSkipped?.(
+      `Anomaly detector: ${what} at position ${event.position} was written by a newer version of the service, which this one cannot read: ` +
+        'skipped, with every later one like it, until this instance is upgraded (docs/operations.md, "Upgrades")',
+    );
+    return false;
   }
 
   private alreadyJudged(position: number): boolean {
