@@ -3,7 +3,10 @@
  * against the failure-injection stand-in (test/support/fake-esdb-server.cjs: NOT a server; the EventStoreDB
  * suites run only with EVENTSTORE_URL). FAKE_ESDB_PORT picks its two ports (that one and the next).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { EsdbEventStore } from '../../src/infrastructure/eventstoredb/esdb-event-store.js';
+import { LOG_READERS_STREAM, logReadersRaised } from '../../src/infrastructure/eventstoredb/esdb-log-readers.js';
+import { LOG_FORMAT_READ } from '../../src/shared/event-store/log-format.js';
 import { childEnv } from '../support/child-env.js';
 import { startFakeEsdb, type FakeEsdb } from '../support/fake-esdb.js';
 import { freePort, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
@@ -84,4 +87,32 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
       await fake.control('/stuck?on=0');
     }
   }, 90_000);
+
+  // Last: the mark it leaves keeps this version off the stand-in for good.
+  it('refuses, in the service and the CLI, a database a newer version marked as needing a newer reader: exit 1 and one line, nothing written', async () => {
+    const newer = new EsdbEventStore(fake.url);
+    try {
+      await newer.appendToStream(LOG_READERS_STREAM, [logReadersRaised(LOG_FORMAT_READ + 1)], 'any');
+    } finally {
+      await newer.close();
+    }
+    const before = await fake.control<{ appends: number }>('/stats');
+    const refusal = `The event log on EventStoreDB was written by a newer version of the service: it needs a version that reads log format ${LOG_FORMAT_READ + 1}, and this one reads format ${LOG_FORMAT_READ}`;
+    const listed = cli(['list', '--account', 'acme']);
+    expect([listed.status, listed.stderr.trim().split('\n')]).toEqual([1, [expect.stringContaining(refusal)]]);
+
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      env: childEnv({ HOST: '127.0.0.1', PORT: String(await freePort()), LOG_FORMAT: 'json', DATA_DIR: dir.path, EVENTSTORE_URL: fake.url, VERIFY_TOKEN }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
+    const fatal = output.split('\n').filter((line) => line.includes(refusal));
+    expect([code, fatal.length]).toEqual([1, 1]);
+    expect((await fake.control<{ appends: number }>('/stats')).appends).toBe(before.appends);
+  }, 60_000);
 });

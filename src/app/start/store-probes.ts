@@ -21,7 +21,7 @@ export function networkStoreProbes(environment: Environment): StoreProbe[] {
       name: 'event_store',
       technology: 'EventStoreDB',
       check: async () => {
-        const store = await openEventStore(environment);
+        const store = await openEventStore(environment, { logReaders: 'checked' });
         try {
           await store.ping();
         } finally {

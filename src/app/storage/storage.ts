@@ -20,15 +20,25 @@ export type Storage = ReadModelStorage & KeysStorage & UsageStorage & AnomaliesS
 export type EventStoreSettings = Pick<Environment, 'EVENTSTORE_URL' | 'DATA_DIR' | 'POLL_INTERVAL_MS'>;
 export type ReadModelSettings = Pick<Environment, 'MONGODB_URL' | 'MONGODB_DB' | 'DATA_DIR'>;
 
+export interface OpenEventStoreOptions {
+  onWarning?(message: string): void;
+  /**
+   * 'checked': this process has checked the mark against downgrades already (the projection thread, beside the request
+   * thread that opened the store first), or only reaches the store (the start's probe, which retries what fails). The
+   * embedded log checks it at every open all the same: it is part of opening the file.
+   */
+  logReaders?: 'checked';
+}
+
 /**
  * The configured event store, on a connection of the caller's own: EventStoreDB when EVENTSTORE_URL is
  * set, else the embedded SQLite log. The request thread, the projection thread and the CLI all open it here.
  */
-export async function openEventStore(settings: EventStoreSettings, options: { onWarning?(message: string): void } = {}): Promise<EventStore> {
+export async function openEventStore(settings: EventStoreSettings, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   if (settings.EVENTSTORE_URL) {
     // Loaded only when configured: the gRPC client is heavy.
     const { EsdbEventStore } = await import('../../infrastructure/eventstoredb/esdb-event-store.js');
-    return new EsdbEventStore(settings.EVENTSTORE_URL);
+    return options.logReaders === 'checked' ? new EsdbEventStore(settings.EVENTSTORE_URL) : EsdbEventStore.open(settings.EVENTSTORE_URL);
   }
   ensureDataDirectory(settings.DATA_DIR);
   return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });

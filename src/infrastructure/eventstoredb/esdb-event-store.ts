@@ -43,6 +43,7 @@ import {
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
 import { checkEsdbConnectionString, normalEsdbConnectionString } from './esdb-connection-string.js';
+import { checkEsdbLogReaders } from './esdb-log-readers.js';
 import { readWithin } from './esdb-read.js';
 
 const APPEND_CONCURRENCY = 16;
@@ -76,6 +77,21 @@ export class EsdbEventStore implements EventStore {
   private readonly pingTimeoutMs: number;
   private readonly readTimeoutMs: number;
   private readonly subscriptions = new Set<EventSubscription>();
+
+  /**
+   * The store as the service and the CLI open it: the mark against downgrades (esdb-log-readers.ts) is read first,
+   * and a database a newer version marked beyond this one is refused, closed, before anything is written.
+   */
+  static async open(connection: string, options: EsdbEventStoreOptions = {}): Promise<EsdbEventStore> {
+    const store = new EsdbEventStore(connection, options);
+    try {
+      await checkEsdbLogReaders(store, 'on EventStoreDB');
+      return store;
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
 
   constructor(connection: string | EsdbClient, options: EsdbEventStoreOptions = {}) {
     if (typeof connection === 'string') checkEsdbConnectionString(connection);

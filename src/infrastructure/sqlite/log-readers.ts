@@ -1,12 +1,7 @@
 import type Database from 'better-sqlite3';
+import { type LogReader, logReadersDecision, THIS_READER, writtenByANewerVersion } from '../../shared/event-store/log-format.js';
 
-/**
- * The log format this code reads. Raise it, and OLDEST_READER_NEEDED with it, in the version that first writes an
- * event an older version cannot read (a new schema version of an event, a new event type that restricts a key).
- */
-export const LOG_FORMAT_READ = 1;
-/** The oldest log format reader that can read what this code writes. */
-export const OLDEST_READER_NEEDED = 1;
+export { LOG_FORMAT_READ, OLDEST_READER_NEEDED } from '../../shared/event-store/log-format.js';
 
 const SCHEMA = 'CREATE TABLE IF NOT EXISTS log_readers (id INTEGER PRIMARY KEY CHECK (id = 1), oldest_reader INTEGER NOT NULL)';
 
@@ -16,16 +11,12 @@ const SCHEMA = 'CREATE TABLE IF NOT EXISTS log_readers (id INTEGER PRIMARY KEY C
  * writes anything; one that reads it raises the mark to what its own events need. Builds without this table (up
  * to 2026-12-05 at least) do not look at it: it protects against downgrades to this version and later ones.
  */
-export function checkLogReaders(db: Database.Database, file: string, reader = { reads: LOG_FORMAT_READ, needs: OLDEST_READER_NEEDED }): void {
+export function checkLogReaders(db: Database.Database, file: string, reader: LogReader = THIS_READER): void {
   const marked = oldestReader(db);
-  if (marked !== null && marked > reader.reads) {
-    throw new Error(
-      `The event log ${file} was written by a newer version of the service: it needs a version that reads log format ${marked}, ` +
-        `and this one reads format ${reader.reads}. Run that version or a later one (docs/operations.md, "Upgrades, rolling upgrades and downgrades")`,
-    );
-  }
+  const decision = logReadersDecision(marked, reader);
+  if (decision === 'refuse') throw writtenByANewerVersion(file, marked!, reader);
   db.exec(SCHEMA);
-  if (marked === null || marked < reader.needs) {
+  if (decision === 'raise') {
     db.prepare(
       'INSERT INTO log_readers (id, oldest_reader) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET oldest_reader = max(oldest_reader, excluded.oldest_reader)',
     ).run(reader.needs);
