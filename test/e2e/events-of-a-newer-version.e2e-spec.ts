@@ -123,4 +123,13 @@ describe.each(backends())('Key events of a newer version of the service (%s read
     await request(t.http).get('/v1/api-keys').set(bearer(frozen.key)).expect(401);
     expect((await verify(frozen.key).expect(200)).body).toEqual({ valid: false, code: 'REVOKED' });
   });
+
+  it('leaves the anomaly detector running past uses and failures of a newer schema version, skipped', async () => {
+    const used = await create('used by a newer version');
+    const at = new Date().toISOString();
+    appendAsANewerVersion(t.dataDir, used.id, 'KeyUsed', 2, { usedAt: at, requestId: 'n1', ip: { v4: '198.51.100.7' }, outcome: 'accepted' }, `api_key_usage-${used.id}`);
+    appendAsANewerVersion(t.dataDir, used.id, 'AuthenticationFailed', 2, { failedAt: at, requestId: 'n2', client: { ip: '198.51.100.7' } }, `auth_failures-${at.slice(0, 10)}`);
+    await request(t.http).get('/v1/api-keys').set(bearer(used.key)).expect(200);
+    await eventually(async () => expect(await projection('anomaly-detector')).toMatchObject({ status: 'up', lag_events: 0 }));
+  });
 });
