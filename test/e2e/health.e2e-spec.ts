@@ -75,6 +75,8 @@ describe('Health', () => {
       await eventually(async () => {
         const res = await request(lagging.http).get('/health/ready').expect(503);
         expect(res.body.error).toEqual({ type: 'service_unavailable_error', message: 'Not ready: projections' });
+        // As on the API's other 503s; there was none.
+        expect(res.headers['retry-after']).toBe('1');
         expect(res.body.details.projections).toMatchObject({ max_lag_events: 2, max_lag_ms: 10_000 });
         const keyTable = res.body.details.projections.projections.find((p: { name: string }) => p.name === 'key-table');
         // The four keys are pending (the first is stuck in the stalled batch).

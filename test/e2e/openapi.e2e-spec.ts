@@ -81,6 +81,7 @@ describe('OpenAPI document', () => {
     expect(declared).toBeGreaterThan(100);
     expect(doc.paths['/v1/keys/verify'].post.responses['200'].headers ?? {}).not.toHaveProperty('RateLimit-Limit');
     expect(doc.paths['/v1/keys/verify'].post.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
+    expect(doc.paths['/health/ready'].get.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
   });
 
   // A missing permission spends the key's limit, a refused address does not (design-notes.md), and the failed-auth

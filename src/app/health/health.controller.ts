@@ -6,6 +6,7 @@ import { Public } from '../../shared/http/public.decorator.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
+import { RETRY_AFTER_UNAVAILABLE_SECONDS } from '../../shared/http/error-mapping.js';
 import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
@@ -56,7 +57,7 @@ export class HealthController {
     const stopping = this.stopping.state();
     if (stopping) {
       // From the signal on, whatever the stores say: the balancer is to stop routing here before the drain.
-      res.status(503);
+      notReady(res);
       const details = { stopping: { status: 'down', ...stopping } };
       return { status: 'error', info: {}, details, ...errorBody(503, 'Not ready: stopping') };
     }
@@ -74,7 +75,7 @@ export class HealthController {
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      res.status(503);
+      notReady(res);
       // Terminus puts the failed checks under "error"; the service-wide error shape takes that name, "details" keeps them.
       return { ...result, ...errorBody(503, `Not ready: ${Object.keys(result.error ?? {}).join(', ')}`) };
     }
@@ -128,4 +129,10 @@ export class HealthController {
       return indicator.down({ error: errorMessage(error) });
     }
   }
+}
+
+/** A 503 like the API's others: a client or balancer that honours Retry-After asks again after as long. */
+function notReady(res: Response): void {
+  res.status(503);
+  res.setHeader('Retry-After', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
 }

@@ -18,15 +18,14 @@ const RETRY_AFTER_UNAVAILABLE: Header = {
 
 /**
  * Declares the headers the error mapping gives by status: WWW-Authenticate on every 401, and Retry-After on every 503
- * of the API routes (those with a security requirement: their 503s are the mapping's, or the start-up's, which also
- * says when to retry). The health routes answer their own 503, without it.
+ * (the mapping's, readiness's and the start-up's each say when to retry).
  */
 export function documentErrorAnswerHeaders(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item) as Operation[]) {
       const responses = operation?.responses ?? {};
       if (responses['401']) responses['401'].headers = { ...responses['401'].headers, 'WWW-Authenticate': WWW_AUTHENTICATE };
-      if (responses['503'] && operation.security?.length) responses['503'].headers = { ...responses['503'].headers, 'Retry-After': RETRY_AFTER_UNAVAILABLE };
+      if (responses['503']) responses['503'].headers = { ...responses['503'].headers, 'Retry-After': RETRY_AFTER_UNAVAILABLE };
     }
   }
   return document;
