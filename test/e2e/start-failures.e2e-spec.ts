@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { childEnv } from '../support/child-env.js';
-import { freePort } from '../support/service-process.js';
+import { createKeyWithCli, freePort } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { makeUnwritable } from '../support/unwritable-path.js';
 
 const PASSWORD = 's3cr3t-redis-pw';
 
@@ -66,6 +67,49 @@ describe('A start that fails', () => {
       expect(parsed).toEqual([expect.objectContaining({ level: 'fatal', msg: 'cannot start', context: 'Main', error: expect.stringMatching(reason) })]);
       expect(lines.join('\n')).not.toContain(PASSWORD);
     } finally {
+      dir.remove();
+    }
+  }, 30_000);
+});
+
+// Made unwritable for real as root too (makeUnwritable: chmod, or chattr +i as root), not by a stand-in for the check.
+describe('A DATA_DIR the service cannot write', () => {
+  it.each([
+    // `list` there says that there is no log, which is true.
+    [
+      'the directory, empty',
+      (dir: string) => dir,
+      (dir: string) => `DATA_DIR ${dir} is not writable \\(E(ACCES|PERM)\\): the service makes and writes its files there`,
+      [['create-key', '--account', 'acme']],
+    ],
+    [
+      'events.sqlite of a store made before',
+      (dir: string) => {
+        createKeyWithCli(dir);
+        return join(dir, 'events.sqlite');
+      },
+      (dir: string) => `${join(dir, 'events.sqlite')} is not writable \\(E(ACCES|PERM)\\): the service writes every file it keeps in DATA_DIR ${dir}`,
+      [
+        ['list', '--account', 'acme'],
+        ['create-key', '--account', 'acme'],
+      ],
+    ],
+  ])('%s: the start and the CLI end with one line naming it, exit code 1', async (_, prepare, reason, commands) => {
+    const dir = makeTempDir('unwritable-data-dir');
+    const restore = makeUnwritable(prepare(dir.path));
+    try {
+      const expected = new RegExp(reason(dir.path).replace(/[/.]/g, (c) => `\\${c}`));
+      // Said a bare "unable to open database file" (the directory), or started on a log opened read-only (the file).
+      const { code, lines } = await runToExit({ DATA_DIR: dir.path });
+      expect(code).toBe(1);
+      expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 'fatal', msg: 'cannot start', error: expect.stringMatching(expected) })]);
+      for (const args of commands) {
+        const run = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: dir.path }) });
+        expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 1, stdout: '' });
+        expect(run.stderr.trim()).toMatch(new RegExp(`^error: ${expected.source}$`));
+      }
+    } finally {
+      restore();
       dir.remove();
     }
   }, 30_000);

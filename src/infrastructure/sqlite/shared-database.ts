@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ensureWritable } from './writable-files.js';
 
 /** How long a statement waits for another connection (a thread, another instance, the CLI) before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -10,8 +11,10 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * in WAL mode. Two processes opening a new file at the same instant (instances started together on one DATA_DIR) both
  * switch it to WAL, and SQLite refuses one of them SQLITE_BUSY at once, without waiting (77 of 300 such opens in a
  * scratch race of two processes): the switch is retried until the busy timeout, as any other statement waits.
+ * A file it could not write is refused first, by its name (ensureWritable).
  */
 export function openSharedDatabase(file: string): Database.Database {
+  ensureWritable(file);
   const db = new Database(file);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const deadline = Date.now() + BUSY_TIMEOUT_MS;
