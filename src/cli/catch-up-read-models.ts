@@ -21,7 +21,7 @@ const SERVICE_CATCH_UP_POLL_MS = 25;
  * for, by waiting for it (bounded: past the bound the command reads them as they are and says so).
  */
 export async function catchUpReadModels(app: INestApplicationContext, environment: Environment): Promise<void> {
-  const heartbeats = await openServiceHeartbeats(environment);
+  const heartbeats = await openServiceHeartbeats(environment, { onWarning: (message) => process.stderr.write(`warn: ${message}\n`) });
   let serviceRunning: boolean;
   try {
     serviceRunning = (await servicesHolding(heartbeats)).length > 0;

@@ -23,7 +23,7 @@ function drawProgress({ events, position, head }: RebuildProgress): void {
 
 /** How many services say they run on this store now: each moves to the new generation within its GENERATION_CHECK_INTERVAL_MS. */
 async function runningServices(environment: Environment): Promise<number> {
-  const heartbeats = await openServiceHeartbeats(environment);
+  const heartbeats = await openServiceHeartbeats(environment, { onWarning: (message) => process.stderr.write(`warn: ${message}\n`) });
   try {
     return (await servicesHolding(heartbeats)).length;
   } finally {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, readdirSync, readFileSync, truncateSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv } from '../support/child-env.js';
 import { createKeyWithCli, freePort, startServiceProcess } from '../support/service-process.js';
@@ -72,6 +72,41 @@ describe('A corrupt file of the embedded store', () => {
       expect(list.status).toBe(0);
       expect(JSON.parse(list.stdout).data.map((k: { id: string }) => k.id).sort()).toEqual(keys.map((k) => k.id).sort());
       expect(setAside(dir.path)).toHaveLength(2);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+
+  // Not set aside before: `replay` made its generation live, then ended on a bare "file is not a database".
+  it('service-heartbeats.sqlite, in `replay` and at start: set aside with one warning, a new one made, exit 0 and heartbeats written', async () => {
+    const { dir, keys } = await dataDirWithReadModel();
+    try {
+      const heartbeats = join(dir.path, 'service-heartbeats.sqlite');
+      const warning = /Heartbeats file .*service-heartbeats\.sqlite is corrupt \(file is not a database\): it was renamed aside .* nothing is lost/;
+      writeFileSync(heartbeats, randomBytes(8192));
+      const replay = cli(['replay'], dir.path);
+      // After the progress bar's last \r, on its line.
+      expect(replay.stderr.match(/warn: .*/g)).toEqual([expect.stringMatching(warning)]);
+      expect(replay.status).toBe(0);
+      expect(replay.stdout).toMatch(/^Rebuilt read-model generation \d+ from \d+ events .*; it is live\.$/m);
+
+      writeFileSync(heartbeats, randomBytes(8192));
+      const output: string[] = [];
+      const service = await startServiceProcess({ DATA_DIR: dir.path, LOG_FORMAT: 'json' }, { output });
+      try {
+        expect((await fetch(`${service.url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys[0].key}` } })).status).toBe(200);
+        // The service's own heartbeat, in the new file, is what `replay` counts.
+        const again = cli(['replay', '--json'], dir.path);
+        expect(again.status).toBe(0);
+        expect(JSON.parse(again.stdout)).toMatchObject({ running_services: 1 });
+        const lines = output.join('').split('\n').filter((line) => line.includes('Heartbeat'));
+        expect(lines).toEqual([expect.stringMatching(warning)]);
+        expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', context: 'ServiceHeartbeat' });
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+      expect(readdirSync(dir.path).filter((name) => name.startsWith('service-heartbeats.sqlite.corrupt-'))).toHaveLength(2);
     } finally {
       dir.remove();
     }

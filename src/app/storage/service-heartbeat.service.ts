@@ -62,7 +62,7 @@ export class ServiceHeartbeatService implements OnModuleInit, OnApplicationShutd
 
   private async beat(): Promise<void> {
     try {
-      this.heartbeats ??= await openServiceHeartbeats(this.config);
+      this.heartbeats ??= await openServiceHeartbeats(this.config, { onWarning: (message) => this.logger.warn(message) });
       const started = (this.writingSince = performance.now());
       await this.heartbeats.beat({ ...this.identity, beatAt: new Date() });
       this.lastWriteMs = performance.now() - started;

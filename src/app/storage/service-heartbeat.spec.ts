@@ -6,7 +6,7 @@ import { HEARTBEAT_STALE_AFTER_MS, servicesHolding } from './service-heartbeat.j
 
 describe('servicesHolding', () => {
   const dir = mkdtempSync(join(tmpdir(), 'psk-heartbeats-'));
-  const heartbeats = new SqliteServiceHeartbeats(join(dir, 'service-heartbeats.sqlite'));
+  const heartbeats = new SqliteServiceHeartbeats(join(dir, 'service-heartbeats.sqlite'), { onWarning: () => undefined });
   const now = new Date('2026-06-01T12:00:00Z');
   const ago = (ms: number) => new Date(now.getTime() - ms);
   // A pid that no process has: above the kernel's pid_max.

@@ -104,13 +104,14 @@ export async function reachReadModelServer(settings: ReadModelSettings): Promise
 
 /**
  * Where running services leave their heartbeats, beside the configured read-model storage: a collection of the
- * MongoDB database when MONGODB_URL is set, else a file of its own in DATA_DIR.
+ * MongoDB database when MONGODB_URL is set, else a file of its own in DATA_DIR (one found damaged is set aside for
+ * a new one, and `onWarning` told).
  */
-export async function openServiceHeartbeats(settings: ReadModelSettings): Promise<ServiceHeartbeats> {
+export async function openServiceHeartbeats(settings: ReadModelSettings, options: { onWarning(message: string): void }): Promise<ServiceHeartbeats> {
   if (settings.MONGODB_URL) {
     const { MongoServiceHeartbeats } = await import('../../infrastructure/mongodb/mongo-service-heartbeats.js');
     return MongoServiceHeartbeats.connect(settings.MONGODB_URL, settings.MONGODB_DB);
   }
   ensureDataDirectory(settings.DATA_DIR);
-  return new SqliteServiceHeartbeats(join(settings.DATA_DIR, 'service-heartbeats.sqlite'));
+  return new SqliteServiceHeartbeats(join(settings.DATA_DIR, 'service-heartbeats.sqlite'), options);
 }
