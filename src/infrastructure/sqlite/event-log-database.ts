@@ -108,3 +108,32 @@ export function prepareAppenders(db: Database.Database): Appenders {
     appendMany: (appends) => appendMany.immediate(appends),
   };
 }
+
+/**
+ * What readiness writes while appends fail, to see whether the log can be written again: an event inserted as an
+ * append would insert it (the events table and its indexes, where appends write) and rolled back to a savepoint, so
+ * the log, its positions included, is left as it was; then the one row of write_probe, committed, so a file that
+ * cannot take a commit (a full disk) fails it too. A read would pass on a log whose appends fail.
+ */
+export function prepareWriteProbe(db: Database.Database): (at: string) => void {
+  const insert = db.prepare(
+    `INSERT INTO events (event_id, stream_id, revision, type, schema_version, data, metadata, recorded_at)
+     VALUES ('$write-probe', '$write-probe', 0, '$WriteProbe', 1, '{}', '{}', ?)`,
+  );
+  const mark = db.prepare<[string]>('INSERT INTO write_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at');
+  const rolledBack = new Error('write probe rolled back');
+  // Nested, it is a savepoint: the throw rolls the insert back to it.
+  const insertRolledBack = db.transaction((at: string) => {
+    insert.run(at);
+    throw rolledBack;
+  });
+  const probe = db.transaction((at: string) => {
+    try {
+      insertRolledBack(at);
+    } catch (error) {
+      if (error !== rolledBack) throw error;
+    }
+    mark.run(at);
+  });
+  return (at) => probe.immediate(at);
+}

@@ -167,6 +167,83 @@ describe('SqliteEventStore on a file it cannot write', () => {
   });
 });
 
+describe('SqliteEventStore on a log SQLite finds damaged while it runs', () => {
+  let dir: string;
+  let file: string;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-damaged-'));
+    file = join(dir, 'events.sqlite');
+    store = new SqliteEventStore(file);
+    await store.appendToStream('s', [event], 'any');
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * Damage as SQLite reports it (SQLITE_CORRUPT), made by another connection as a restore over the running service
+   * makes it: the log's indexes pointed at the table's root page. Answers the repair.
+   */
+  function damageIndexes(): () => void {
+    const other = new Database(file);
+    other.unsafeMode(true); // writable_schema
+    const roots = other.prepare<[], { name: string; rootpage: number }>("SELECT name, rootpage FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'").all();
+    const tableRoot = other.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").pluck().get();
+    const rewrite = (rootOf: (name: string, rootpage: number) => unknown) => {
+      const version = other.pragma('schema_version', { simple: true }) as number;
+      other.pragma('writable_schema = ON');
+      for (const { name, rootpage } of roots) other.prepare('UPDATE sqlite_schema SET rootpage = ? WHERE name = ?').run(rootOf(name, rootpage), name);
+      other.pragma('writable_schema = OFF');
+      other.pragma(`schema_version = ${version + 1}`);
+    };
+    rewrite(() => tableRoot);
+    return () => {
+      rewrite((_, rootpage) => rootpage);
+      other.close();
+    };
+  }
+
+  // Readiness stayed 200 while every append failed: only a file that cannot be written was remembered.
+  it('is not ready once an append fails, says why, and is ready again once the log can be written', async () => {
+    await store.ping();
+    const repair = damageIndexes();
+    await expect(store.appendToStream('s', [event], 'any')).rejects.toMatchObject({ code: 'SQLITE_CORRUPT' });
+    await expect(store.ping()).rejects.toThrow(/events\.sqlite cannot be written: malformed database schema/);
+    await expect(store.ping()).rejects.toThrow(/cannot be written/);
+    repair();
+    await store.ping();
+    await store.ping();
+    await store.appendToStream('s', [event], 'any');
+    expect((await store.readStream('s')).map((e) => e.position)).toEqual([1, 2]);
+  });
+
+  it('is ready at once after a failure that did not last, the probe leaving the log as it was', async () => {
+    const repair = damageIndexes();
+    await expect(store.appendToStreams(appendTo('s'))).rejects.toMatchObject({ code: 'SQLITE_CORRUPT' });
+    repair();
+    await store.ping();
+    // The probe's event was rolled back, its position too.
+    expect(await store.headPosition()).toBe(1);
+    await store.appendToStream('t', [event], 'any');
+    expect(await store.headPosition()).toBe(2);
+  });
+
+  it('is not made unready by an append refused for its revision', async () => {
+    await expect(store.appendToStream('s', [event], 'no_stream')).rejects.toThrow();
+    const damaged = damageIndexes();
+    try {
+      // Nothing failed for the file: the ping only reads.
+      await store.ping();
+    } finally {
+      damaged();
+    }
+  });
+});
+
 describe('SqliteEventStore filtered reads', () => {
   let dir: string;
   let file: string;

@@ -18,10 +18,10 @@ import type {
 } from '../../shared/event-store/event-store.port.js';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { encodeAppend, encodeEvent } from './encoded-event.js';
-import { type Appenders, openEventLog, prepareAppenders } from './event-log-database.js';
+import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
-import { isSqliteUnavailable } from './sqlite-error-codes.js';
+import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
 import { isTypeIndexMissing, rebuildTypeIndex } from './type-index.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
@@ -51,7 +51,8 @@ export class SqliteEventStore implements EventStore {
   private readonly decoded = new RecentlyDecodedEvents();
   private readonly name: string;
   private readonly warn: (message: string) => void;
-  /** Why the last append failed, while the log cannot be written (a full disk...): readiness reports it. */
+  private readonly probeWrite: (at: string) => void;
+  /** Why the last append failed, while the log cannot be written (a full disk, a damaged file...): readiness reports it. */
   private cannotWrite: Error | null = null;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -73,8 +74,8 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
-      probeWrite: this.db.prepare<[string]>('INSERT INTO write_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at'),
     };
+    this.probeWrite = prepareWriteProbe(this.db);
   }
 
   async appendToStream(
@@ -154,20 +155,26 @@ export class SqliteEventStore implements EventStore {
     return this.headPosition();
   }
 
-  /** Reads; and while the last append failed for a file that cannot be written, writes one row to see if it can now. */
+  /**
+   * Reads; and while the last append failed for the file (it cannot be written, or SQLite found it damaged), writes
+   * what an append writes to see if it can now (prepareWriteProbe): ready again as soon as it can, so one failure
+   * that passes keeps no instance out, and one that lasts keeps it out until it passes.
+   */
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
     if (!this.cannotWrite) return;
     try {
-      await this.writing(() => this.statements.probeWrite.run(isoTimestamp(Date.now())));
+      await this.writing(() => this.probeWrite(isoTimestamp(Date.now())));
     } catch (error) {
-      throw error instanceof StoreUnavailableError ? new Error(`${this.name} cannot be written: ${this.cannotWrite.message}`) : error;
+      if (!this.cannotWrite) throw error;
+      throw new Error(`${this.name} cannot be written: ${this.cannotWrite.message}`, { cause: error });
     }
   }
 
   /**
    * Runs an append. A file that cannot be written now (a full disk, an I/O error, a read-only file system) fails it
-   * as StoreUnavailableError, answered 503, and is remembered until a write succeeds, for readiness to report.
+   * as StoreUnavailableError, answered 503. That failure, or SQLite finding the file damaged, is remembered until a
+   * write succeeds, for readiness to report; a refusal of the append itself (a revision that moved on) is not.
    */
   private async writing<T>(write: () => T | Promise<T>): Promise<T> {
     try {
@@ -175,9 +182,10 @@ export class SqliteEventStore implements EventStore {
       this.cannotWrite = null;
       return result;
     } catch (error) {
-      if (!isSqliteUnavailable(error)) throw error;
+      const unavailable = isSqliteUnavailable(error);
+      if (!unavailable && !isCorruptDatabase(error)) throw error;
       this.cannotWrite = error as Error;
-      throw new StoreUnavailableError(this.name, error);
+      throw unavailable ? new StoreUnavailableError(this.name, error) : error;
     }
   }
 
