@@ -7,11 +7,13 @@ import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+const METRICS_TOKEN = 'health-e2e-metrics-token-0123456789';
+
 describe('Health', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { METRICS_TOKEN } });
   });
   afterAll(() => t.destroy());
 
@@ -46,8 +48,14 @@ describe('Health', () => {
       throw new Error('connection refused');
     };
     try {
-      const res = await request(t.http).get('/health/ready').expect(200);
+      const res = await request(t.http).get('/health/ready').set(bearer(METRICS_TOKEN)).expect(200);
       expect(res.body.details.read_model).toEqual({ status: 'up', reachable: false, error: 'connection refused' });
+      // The error's text (a driver's names a host and port) was shown to anyone.
+      for (const caller of [{}, bearer('not-the-metrics-token-0123456789')]) {
+        const anonymous = await request(t.http).get('/health/ready').set(caller).expect(200);
+        expect(anonymous.body.details.read_model).toEqual({ status: 'up', reachable: false });
+        expect(anonymous.body.info.read_model).toEqual({ status: 'up', reachable: false });
+      }
     } finally {
       readModel.ping = ping;
     }

@@ -5,6 +5,7 @@ import { createKeyWithCli, freePort, type ServiceProcess, startServiceProcess } 
 import { makeTempDir } from '../support/temp-dir.js';
 
 const VERIFY_TOKEN = 'unreachable-test-verify-token-0123456789abcdef';
+const METRICS_TOKEN = 'unreachable-test-metrics-token-0123456789';
 
 whenRedis('A Redis unreachable at start', () => {
   describe('A Redis unreachable at start', () => {
@@ -56,16 +57,20 @@ whenRedis('A Redis unreachable at start', () => {
     const reasonGiven = async (redisUrl: string, expected: RegExp) => {
       const dir = makeTempDir('redis-refuses');
       const output: string[] = [];
-      const service = await startServiceProcess({ DATA_DIR: dir.path, VERIFY_TOKEN, REDIS_URL: redisUrl }, { output });
+      const service = await startServiceProcess({ DATA_DIR: dir.path, VERIFY_TOKEN, METRICS_TOKEN, REDIS_URL: redisUrl }, { output });
       try {
         let reason = '';
+        type Readiness = { details: { rate_limits: { sharing: string; reason?: string } } };
         await eventually(async () => {
-          const body = (await (await fetch(`${service.url}/health/ready`)).json()) as { details: { rate_limits: { sharing: string; reason?: string } } };
+          const body = (await (await fetch(`${service.url}/health/ready`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as Readiness;
           expect(body.details.rate_limits.sharing).toBe('per-instance');
           reason = body.details.rate_limits.reason ?? '';
           expect(reason).toMatch(expected);
           expect(output.join('')).toMatch(expected);
         }, 10_000, 100);
+        // Shown to anyone, the reason named Redis's host and port.
+        const anonymous = (await (await fetch(`${service.url}/health/ready`)).json()) as Readiness;
+        expect(anonymous.details.rate_limits).toEqual({ status: 'up', sharing: 'per-instance', since: expect.any(String) });
         // Retries go on (ioredis tries again up to once a second): still one line.
         await new Promise((resolve) => setTimeout(resolve, 2500));
         return { reason, written: output.join('') };

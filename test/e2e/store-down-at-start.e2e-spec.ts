@@ -4,6 +4,7 @@ import { createKeyWithCli, type ServiceProcess, startServiceProcess } from '../s
 import { makeTempDir } from '../support/temp-dir.js';
 
 const VERIFY_TOKEN = 'start-test-verify-token-0123456789abcdef';
+const METRICS_TOKEN = 'start-test-metrics-token-0123456789';
 
 interface LogLine {
   msg: string;
@@ -31,7 +32,7 @@ describeWithFerretDb('Store-down-at-start e2e', 'MongoDB down when the service s
     let service: ServiceProcess | null = null;
     try {
       service = await startServiceProcess(
-        { DATA_DIR: dir.path, MONGODB_URL: ferret.url, VERIFY_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
+        { DATA_DIR: dir.path, MONGODB_URL: ferret.url, VERIFY_TOKEN, METRICS_TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'log' },
         { captureStdout: true },
       );
       const url = service.url;
@@ -47,12 +48,16 @@ describeWithFerretDb('Store-down-at-start e2e', 'MongoDB down when the service s
       expect(live.status).toBe(200);
       expect(await live.json()).toEqual({ status: 'starting' });
 
-      const ready = await fetch(`${url}/health/ready`);
+      type Readiness = { error: { type: string }; details: { stores: Record<string, { status: string; error?: string }>; attempts: number } };
+      const ready = await fetch(`${url}/health/ready`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(ready.status).toBe(503);
-      const readiness = (await ready.json()) as { error: { type: string }; details: { stores: Record<string, { status: string; error: string }>; attempts: number } };
+      const readiness = (await ready.json()) as Readiness;
       expect(readiness.error.type).toBe('service_unavailable_error');
       expect(readiness.details.stores.read_model.status).toBe('down');
       expect(readiness.details.stores.read_model.error).toMatch(/ECONNREFUSED/);
+      // Anyone else is told the store is down, not its error (its host and port).
+      const anonymous = (await (await fetch(`${url}/health/ready`)).json()) as Readiness;
+      expect(anonymous.details.stores.read_model).toEqual({ status: 'down', technology: 'MongoDB' });
 
       // Nothing is served before the key table is loaded, verify included: a gateway gets 503 and when to retry.
       const verify = await fetch(`${url}/v1/keys/verify`, {

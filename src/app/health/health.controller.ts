@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
@@ -15,6 +15,8 @@ import { ClockWatchService } from '../clock/clock-watch.service.js';
 import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { READY_RESPONSE_SCHEMA } from './readiness.openapi.js';
+import { withoutInternals } from './readiness-internals.js';
+import { MetricsAccess } from '../observability/metrics-access.js';
 import { ServiceStopping } from './service-stopping.js';
 import { StoreRecoveries } from './store-recoveries.js';
 
@@ -22,6 +24,9 @@ import { StoreRecoveries } from './store-recoveries.js';
 @Controller('health')
 @Public()
 export class HealthController {
+  /** Who is shown the text of the checks' errors: the holder of METRICS_TOKEN. */
+  private readonly internals: MetricsAccess;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -33,7 +38,9 @@ export class HealthController {
     @Inject(ClockWatchService) private readonly clock: ClockWatchService,
     @Inject(StoreRecoveries) private readonly recoveries: StoreRecoveries,
     @Inject(ServiceStopping) private readonly stopping: ServiceStopping,
-  ) {}
+  ) {
+    this.internals = new MetricsAccess(config.METRICS_TOKEN);
+  }
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up. Checks no dependency.' })
@@ -45,7 +52,8 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary:
-      'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready.',
+      'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready. ' +
+      "The text of the checks' errors and reasons (which name hosts, ports and files) is given only to a caller presenting METRICS_TOKEN as a Bearer token, when it is set.",
   })
   @ApiOkResponse({ description: 'Ready: every check up, each with its details.', schema: READY_RESPONSE_SCHEMA })
   @ApiServiceUnavailableResponse({
@@ -53,7 +61,12 @@ export class HealthController {
       "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
     type: ErrorResponse,
   })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
+  async ready(@Res({ passthrough: true }) res: Response, @Headers('authorization') authorization?: string): Promise<HealthCheckResult | object> {
+    const answer = await this.readiness(res);
+    return this.internals.showsInternals(authorization) ? answer : withoutInternals(answer);
+  }
+
+  private async readiness(res: Response): Promise<HealthCheckResult | object> {
     const stopping = this.stopping.state();
     if (stopping) {
       // From the signal on, whatever the stores say: the balancer is to stop routing here before the drain.

@@ -18,6 +18,14 @@ export class MetricsAccess {
     return this.expected !== null;
   }
 
+  /**
+   * Whether the caller is shown what readiness says of the stores' errors (hosts, ports, paths): only one presenting
+   * the token, when one is set. Without a token nobody is: readiness is open to anyone, and /metrics tells no such text.
+   */
+  showsInternals(authorization: string | undefined): boolean {
+    return this.required && this.allows(authorization);
+  }
+
   allows(authorization: string | undefined): boolean {
     if (this.expected === null) return true;
     const presented = authorization ? BEARER.exec(authorization)?.[1] : undefined;

@@ -3,6 +3,8 @@ import type { Environment } from '../../shared/config/environment.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { applyConnectionLimits } from '../../shared/http/connection-limits.js';
 import { requestTarget } from '../../shared/http/front-route.js';
+import { withoutInternals } from '../health/readiness-internals.js';
+import { MetricsAccess } from '../observability/metrics-access.js';
 import { listen } from './listen.js';
 import type { StoreWait } from './wait-for-stores.js';
 
@@ -16,13 +18,14 @@ const RETRY_AFTER_SECONDS = 5;
  * is loaded from the stores once they answer, so even verify waits.
  */
 export async function openStartingServer(environment: Environment, wait: () => StoreWait): Promise<{ close(): Promise<void> }> {
-  const server = createServer((req, res) => answer(req, res, wait()));
+  const internals = new MetricsAccess(environment.METRICS_TOKEN);
+  const server = createServer((req, res) => answer(req, res, wait(), internals));
   applyConnectionLimits(server, environment);
   await listen(server, environment.PORT, environment.HOST);
   return { close: () => close(server) };
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait): void {
+function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait, internals: MetricsAccess): void {
   const { path } = requestTarget(req.url ?? '/');
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return send(res, 200, { status: 'starting' });
   const down = Object.entries(wait.stores)
@@ -30,7 +33,7 @@ function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait): voi
     .map(([name]) => name);
   res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   if (path === '/health/ready') {
-    return send(res, 503, {
+    const readiness = {
       status: 'starting',
       ...errorBody(503, `Not ready: starting, waiting for ${down.join(', ')}`),
       details: {
@@ -39,7 +42,8 @@ function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait): voi
         waiting_since: wait.since.toISOString(),
         next_attempt_at: wait.nextAttemptAt?.toISOString() ?? null,
       },
-    });
+    };
+    return send(res, 503, internals.showsInternals(req.headers.authorization) ? readiness : withoutInternals(readiness));
   }
   send(res, 503, errorBody(503, `The service is starting and waits for its ${down.join(' and ').replaceAll('_', ' ')}; retry later.`));
 }
