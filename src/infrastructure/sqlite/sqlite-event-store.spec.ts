@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 
 const FULL = 2;
@@ -211,7 +212,8 @@ describe('SqliteEventStore on a log SQLite finds damaged while it runs', () => {
   it('is not ready once an append fails, says why, and is ready again once the log can be written', async () => {
     await store.ping();
     const repair = damageIndexes();
-    await expect(store.appendToStream('s', [event], 'any')).rejects.toMatchObject({ code: 'SQLITE_CORRUPT' });
+    // Answered 503 (StoreDamagedError) where it was a 500.
+    await expect(store.appendToStream('s', [event], 'any')).rejects.toThrow(StoreDamagedError);
     await expect(store.ping()).rejects.toThrow(/events\.sqlite cannot be written: malformed database schema/);
     await expect(store.ping()).rejects.toThrow(/cannot be written/);
     repair();
@@ -223,13 +225,22 @@ describe('SqliteEventStore on a log SQLite finds damaged while it runs', () => {
 
   it('is ready at once after a failure that did not last, the probe leaving the log as it was', async () => {
     const repair = damageIndexes();
-    await expect(store.appendToStreams(appendTo('s'))).rejects.toMatchObject({ code: 'SQLITE_CORRUPT' });
+    await expect(store.appendToStreams(appendTo('s'))).rejects.toThrow(/events\.sqlite is damaged: malformed database schema/);
     repair();
     await store.ping();
     // The probe's event was rolled back, its position too.
     expect(await store.headPosition()).toBe(1);
     await store.appendToStream('t', [event], 'any');
     expect(await store.headPosition()).toBe(2);
+  });
+
+  it('fails a stream read that meets the damage as StoreDamagedError (503), and is not ready until the log can be written', async () => {
+    const repair = damageIndexes();
+    await expect(store.readStream('s')).rejects.toThrow(StoreDamagedError);
+    await expect(store.ping()).rejects.toThrow(/cannot be written: malformed database schema/);
+    repair();
+    await store.ping();
+    expect(await store.readStream('s')).toHaveLength(1);
   });
 
   it('is not made unready by an append refused for its revision', async () => {

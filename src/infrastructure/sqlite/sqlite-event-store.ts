@@ -23,6 +23,7 @@ import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
 import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
 import { isTypeIndexMissing, rebuildTypeIndex } from './type-index.js';
+import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
@@ -117,7 +118,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
-    return this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent);
+    return this.damageReported(() => this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent));
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -185,7 +186,22 @@ export class SqliteEventStore implements EventStore {
       const unavailable = isSqliteUnavailable(error);
       if (!unavailable && !isCorruptDatabase(error)) throw error;
       this.cannotWrite = error as Error;
-      throw unavailable ? new StoreUnavailableError(this.name, error) : error;
+      throw unavailable ? new StoreUnavailableError(this.name, error) : new StoreDamagedError(this.name, error);
+    }
+  }
+
+  /**
+   * Runs a read that a request waits for (a stream, before a change). Damage SQLite finds there fails it as
+   * StoreDamagedError (503, one error line, where it was a 500) and is remembered as an append's would be: readiness
+   * is down until the log can be written again (ping).
+   */
+  private damageReported<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!isCorruptDatabase(error)) throw error;
+      this.cannotWrite = error as Error;
+      throw new StoreDamagedError(this.name, error);
     }
   }
 

@@ -19,6 +19,7 @@ import {
   UnknownReference,
   UnsupportedMediaType,
 } from '../application/errors.js';
+import { StoreDamagedError } from '../storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { bodyParserRefusal, type HttpError, toHttpError } from './error-mapping.js';
 import { INTERNAL_ERROR_MESSAGE } from './error-response.js';
@@ -85,6 +86,15 @@ describe('toHttpError', () => {
     const error = new StoreUnavailableError('MongoDB', new Error('connect ECONNREFUSED 10.0.0.7:27017'));
     expect(toHttpError(error)).toEqual(
       answer(503, 'service_unavailable_error', 'A backing store is unavailable. Retry shortly.', { headers: RETRY, log: 'warn' }),
+    );
+  });
+
+  // A damaged SQLite file found after opening answered 500 api_error.
+  it('answers a damaged store with the same 503, logged as an error: no retry here mends it', () => {
+    const error = new StoreDamagedError('The event log /data/events.sqlite', Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }));
+    expect(error.message).toBe('The event log /data/events.sqlite is damaged: database disk image is malformed');
+    expect(toHttpError(error)).toEqual(
+      answer(503, 'service_unavailable_error', 'A backing store is unavailable. Retry shortly.', { headers: RETRY, log: 'error' }),
     );
   });
 

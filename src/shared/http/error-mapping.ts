@@ -11,6 +11,7 @@ import {
 } from '../application/errors.js';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { redactSecrets } from '../domain/secret-redaction.js';
+import { StoreDamagedError } from '../storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../storage/store-unavailable.error.js';
 import { type ErrorBody, errorBody, INTERNAL_ERROR_MESSAGE } from './error-response.js';
 import { BODY_REFUSALS, INVALID_UTF8_BODY } from './read-json-body.js';
@@ -112,6 +113,7 @@ export function httpError(
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof DomainError) return httpError(STATUS_BY_DOMAIN_KIND[error.kind], error.message);
   if (error instanceof ApplicationError) return applicationHttpError(error);
+  if (error instanceof StoreDamagedError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: 'error' });
   if (error instanceof StoreUnavailableError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: 'warn' });
   if (error instanceof HttpException) {
     const status = error.getStatus();
