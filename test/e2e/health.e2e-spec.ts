@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import request from 'supertest';
 import { KeyTable } from '../../src/keys/authentication/key-table.js';
 import { CreateApiKeyCommand } from '../../src/keys/commands/create-api-key/create-api-key.command.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
 import { bearer } from '../support/auth.js';
+import { damageLogIndexes } from '../support/damaged-log.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -61,6 +63,29 @@ describe('Health', () => {
     }
     const res = await request(t.http).get('/health/ready').expect(200);
     expect(res.body.details.read_model).toEqual({ status: 'up', reachable: true });
+  });
+
+  // It stayed 200 while every append failed on a log SQLite found damaged (a restore over the running service), and
+  // those appends answered 500.
+  it('goes to 503 once a change fails on a damaged log, names it only to the METRICS_TOKEN holder, and is ready again once it can be written', async () => {
+    const admin = await t.bootstrapKey('acme');
+    await request(t.http).get('/health/ready').expect(200);
+    const repair = damageLogIndexes(join(t.dataDir, 'events.sqlite'));
+    try {
+      const refused = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'on a damaged log' }).expect(503);
+      expect(refused.body.error.type).toBe('service_unavailable_error');
+      expect(refused.headers['retry-after']).toBe('1');
+      const ready = await request(t.http).get('/health/ready').set(bearer(METRICS_TOKEN)).expect(503);
+      // The projections reading the log fail on it too.
+      expect(ready.body.error).toEqual({ type: 'service_unavailable_error', message: expect.stringMatching(/^Not ready: event_store\b/) });
+      expect(ready.body.details.event_store).toEqual({ status: 'down', error: expect.stringMatching(/events\.sqlite cannot be written: malformed database schema/) });
+      expect((await request(t.http).get('/health/ready').expect(503)).body.details.event_store).toEqual({ status: 'down' });
+    } finally {
+      repair();
+    }
+    // The projections retry at once when the log answers again.
+    await eventually(async () => void (await request(t.http).get('/health/ready').expect(200)), 5000);
+    await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'once repaired' }).expect(201);
   });
 
   it('goes to 503 while a read model lags beyond the limit, with the lag in its body, and back to 200 once caught up', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { damageLogIndexes } from '../../../test/support/damaged-log.js';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
@@ -185,28 +186,7 @@ describe('SqliteEventStore on a log SQLite finds damaged while it runs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /**
-   * Damage as SQLite reports it (SQLITE_CORRUPT), made by another connection as a restore over the running service
-   * makes it: the log's indexes pointed at the table's root page. Answers the repair.
-   */
-  function damageIndexes(): () => void {
-    const other = new Database(file);
-    other.unsafeMode(true); // writable_schema
-    const roots = other.prepare<[], { name: string; rootpage: number }>("SELECT name, rootpage FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events'").all();
-    const tableRoot = other.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").pluck().get();
-    const rewrite = (rootOf: (name: string, rootpage: number) => unknown) => {
-      const version = other.pragma('schema_version', { simple: true }) as number;
-      other.pragma('writable_schema = ON');
-      for (const { name, rootpage } of roots) other.prepare('UPDATE sqlite_schema SET rootpage = ? WHERE name = ?').run(rootOf(name, rootpage), name);
-      other.pragma('writable_schema = OFF');
-      other.pragma(`schema_version = ${version + 1}`);
-    };
-    rewrite(() => tableRoot);
-    return () => {
-      rewrite((_, rootpage) => rootpage);
-      other.close();
-    };
-  }
+  const damageIndexes = () => damageLogIndexes(file);
 
   // Readiness stayed 200 while every append failed: only a file that cannot be written was remembered.
   it('is not ready once an append fails, says why, and is ready again once the log can be written', async () => {
