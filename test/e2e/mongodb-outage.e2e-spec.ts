@@ -84,7 +84,9 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
 
   it('stays ready when FerretDB comes back after an outage under light traffic, and reports the usage views down all through the outage', async () => {
     const ferret = await startFerretDb();
-    const t = await startTestApp({ backend: 'mongodb', env: { MONGODB_URL: ferret.url } });
+    // Readiness gives the error texts only to the METRICS_TOKEN holder.
+    const METRICS_TOKEN = 'outage-test-metrics-token-0123456789';
+    const t = await startTestApp({ backend: 'mongodb', env: { MONGODB_URL: ferret.url, METRICS_TOKEN } });
     let traffic = true;
     try {
       const admin = await t.bootstrapKey('acme');
@@ -97,7 +99,7 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
       })();
       type Reported = { name: string; status: string; error?: string };
       const probe = async () => {
-        const res = await request(t.http).get('/health/ready');
+        const res = await request(t.http).get('/health/ready').set('authorization', `Bearer ${METRICS_TOKEN}`);
         const projections: Reported[] = res.body.details?.projections?.projections ?? [];
         return { status: res.status, reachable: res.body.details?.read_model?.reachable, projections, body: JSON.stringify(res.body) };
       };
