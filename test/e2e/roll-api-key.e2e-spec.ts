@@ -8,6 +8,9 @@ import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/key
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
 
+// USAGE_FLUSH_INTERVAL_MS (100) and a second: how long after an idle deadline the scheduler reads the log for the last uses.
+const LOG_SETTLES_MS = 1100;
+
 describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backend) => {
   let t: TestApp;
   let admin: string;
@@ -117,7 +120,7 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     }
   });
 
-  it('closes the old key once idle for close_when_idle_seconds, and says so', async () => {
+  it('closes the old key once idle for close_when_idle_seconds, and says so, once the log holds every use made before', async () => {
     const old = await createKey(t, admin);
     const res = await roll(old.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
     const rolledAt = Date.parse(res.body.rolled.rotation.rolled_at);
@@ -125,7 +128,11 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     try {
       await t.app.get(KeyExpiryScheduler).runOnce();
       expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
-      clock.set(rolledAt + 30_000);
+      // Another instance may still hold a use made just before: the log is read a usage flush and a second after.
+      clock.set(rolledAt + 30_000 + LOG_SETTLES_MS - 1);
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
+      clock.set(rolledAt + 30_000 + LOG_SETTLES_MS);
       await t.app.get(KeyExpiryScheduler).runOnce();
       expect((await stream(old.id)).at(-1)).toMatchObject({ type: 'KeyExpired', data: { reason: 'idle', expiredAt: new Date(rolledAt + 30_000).toISOString() } });
     } finally {
@@ -148,7 +155,7 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     const idle = await createKey(t, admin);
     const res = await roll(idle.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
     const idleAt = new Date(Date.parse(res.body.rolled.rotation.rolled_at) + 30_000).toISOString();
-    const clock = freezeClock(t, Date.parse(idleAt));
+    const clock = freezeClock(t, Date.parse(idleAt) + LOG_SETTLES_MS);
     try {
       await t.app.get(KeyExpiryScheduler).runOnce();
     } finally {
@@ -159,21 +166,42 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     expect(closed.body).toMatchObject({ status: 'expired', expires_at: idleAt });
   });
 
-  it('refuses the old key from the instant it has gone idle, before the scheduler records it, counting its latest use', async () => {
+  it('serves the old key until the log shows it idle, counting its latest use, and refuses it from then on, recorded or not', async () => {
     const old = await createKey(t, admin);
     const res = await roll(old.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);
     const rolledAt = Date.parse(res.body.rolled.rotation.rolled_at);
     const clock = freezeClock(t, rolledAt + 20_000);
     const list = () => request(t.http).get('/v1/api-keys').set(bearer(old.key));
+    // The key's own stream unreadable, its uses readable: the scheduler finds it idle and cannot record it.
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const readStream = store.readStream;
+    const ownReadStream = Object.getOwnPropertyDescriptor(store, 'readStream');
+    const lifecycleUnreadable = () => {
+      store.readStream = (streamId, page) => (streamId === apiKeyStreamId(old.id) ? Promise.reject(new Error('event store unavailable')) : readStream(streamId, page));
+    };
+    const restore = () => {
+      if (ownReadStream) Object.defineProperty(store, 'readStream', ownReadStream);
+      else delete (store as Partial<EventStore>).readStream;
+    };
     try {
       await list().expect(200);
       // Idle since its use at +20 s, not since the roll: still in force at +49 s, whatever the summaries hold yet.
       clock.set(rolledAt + 49_000);
       await list().expect(200);
-      clock.set(rolledAt + 79_000);
+      // Past the deadline the key is still served until the log has been read past it: that use counts.
+      clock.set(rolledAt + 79_500);
+      await list().expect(200);
+      clock.set(rolledAt + 109_500 + LOG_SETTLES_MS);
+      lifecycleUnreadable();
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      // Read from the log and found idle, it is refused here on those facts though its KeyExpired is not appended yet.
       await expectRefusedLikeRevoked(t, old.key);
-      expect((await stream(old.id)).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
+      expect((await readStream(apiKeyStreamId(old.id))).map((e) => e.type)).toEqual(['KeyCreated', 'KeyRolled']);
+      restore();
+      await t.app.get(KeyExpiryScheduler).runOnce();
+      expect((await stream(old.id)).at(-1)).toMatchObject({ type: 'KeyExpired', data: { reason: 'idle', expiredAt: new Date(rolledAt + 109_500).toISOString() } });
     } finally {
+      restore();
       clock.restore();
     }
   });

@@ -34,7 +34,7 @@ async function randomLog(seed: number): Promise<{ events: RecordedEvent[]; keys:
           { type: 'EnableApiKey', ...common },
           { type: 'UpdateApiKey', ...common, changes: { name: `renamed ${step}`, expiresAt: next() < 0.5 ? null : at(step * 10 + pick([5, 50, 5000])) }, maxLifetimeSeconds: null },
           { type: 'RollApiKey', ...common, successorKeyId: `10000000-0000-4000-8000-${String(step).padStart(12, '0')}`, graceSeconds: pick([0, 30, 3600]), closeWhenIdleSeconds: null },
-          { type: 'ExpireApiKey', keyId, now, lastUsedAt: null },
+          { type: 'ExpireApiKey', keyId, now, uses: null },
         ]
       : [
           {

@@ -102,7 +102,13 @@ const expired = (expiredAt: string, reason: KeyExpired['data']['reason']): KeyEx
   schemaVersion: 1,
   data: { keyId, accountId: 'acme', expiredAt, reason },
 });
-const expire = (now: string, lastUsedAt: string | null = null): ApiKeyCommand => ({ type: 'ExpireApiKey', keyId, now, lastUsedAt });
+// Uses known complete up to `completeUntil` (by default `now`: the log read long enough after every instance's flush).
+const expire = (now: string, lastUsedAt: string | null = null, completeUntil: string | null = now): ApiKeyCommand => ({
+  type: 'ExpireApiKey',
+  keyId,
+  now,
+  uses: { lastUsedAt, completeUntil },
+});
 const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 const { given } = DeciderSpecification.for(apiKeyDecider);
@@ -515,6 +521,19 @@ describe('API key decider', () => {
       given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 120), plus(T1, 50))).then([expired(plus(T1, 110), 'idle')]);
       given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 100), plus(T1, 90))).thenNothing();
       given([created, rolled(graceEnd, 60)]).when(expire(graceEnd, plus(T1, 3599))).then([expired(graceEnd, 'grace_ended')]);
+    });
+
+    it('retires a key idle only on uses known complete up to the instant it went idle: KeyExpired is final', () => {
+      const graceEnd = plus(T1, 3600);
+      // Uses not read from the log late enough: a usage view lagging it, another instance's last flush not in yet.
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 120), plus(T1, 50), plus(T1, 109.999))).thenNothing();
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 120), plus(T1, 50), null)).thenNothing();
+      given([created, rolled(graceEnd, 60)]).when(expire(plus(T1, 120), plus(T1, 50), plus(T1, 110))).then([expired(plus(T1, 110), 'idle')]);
+      const unknown: ApiKeyCommand = { type: 'ExpireApiKey', keyId, now: plus(T1, 120), uses: null };
+      given([created, rolled(graceEnd, 60)]).when(unknown).thenNothing();
+      // The grace end is an instant, not a count of uses: recorded whatever is known of them.
+      given([created, rolled(graceEnd, 60)]).when({ ...unknown, now: graceEnd }).then([expired(graceEnd, 'grace_ended')]);
+      given([created, rolled(graceEnd, 60)]).when(expire(graceEnd, plus(T1, 10), plus(T1, 69))).then([expired(graceEnd, 'grace_ended')]);
     });
 
     it('does nothing for a key without expiry', () => {

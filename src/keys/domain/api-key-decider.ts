@@ -11,6 +11,7 @@ import {
   RollInvalid,
 } from './api-key-errors.js';
 import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit } from './api-key-events.js';
+import { idleEndMs, type KnownUses } from './idle-end.js';
 import { keyName } from './key-name.js';
 import { type Actor, rateLimitWithin, refuseEscalation } from './no-escalation.js';
 import { ALL_PERMISSIONS, normalisePermissions } from './permissions.js';
@@ -111,8 +112,8 @@ export interface ExpireApiKey {
   type: 'ExpireApiKey';
   keyId: string;
   now: string;
-  /** The key's last use as the usage read model knows it, for close_when_idle_seconds. */
-  lastUsedAt: string | null;
+  /** The key's uses as the instance knows them, for close_when_idle_seconds; null: unknown (idleness is not decided). */
+  uses: KnownUses | null;
 }
 
 export type ApiKeyCommand = CreateApiKey | RevokeApiKey | DisableApiKey | EnableApiKey | UpdateApiKey | RollApiKey | ExpireApiKey;
@@ -378,6 +379,10 @@ function decideRoll(state: ApiKeyState, command: RollApiKey): ApiKeyEvent[] {
   return events;
 }
 
+function parseOrNull(at: string | null): number | null {
+  return at === null ? null : Date.parse(at);
+}
+
 function expired(key: KeyState, expiredAt: string, reason: ExpiryReason): KeyExpired {
   return { type: 'KeyExpired', schemaVersion: 1, data: { keyId: key.keyId, accountId: key.accountId, expiredAt, reason } };
 }
@@ -388,14 +393,14 @@ function decideExpire(state: ApiKeyState, command: ExpireApiKey): ApiKeyEvent[] 
   const due: Array<{ at: number; reason: ExpiryReason }> = [];
   if (state.expiresAt !== null) due.push({ at: Date.parse(state.expiresAt), reason: 'expires_at' });
   const rolled = state.rolled;
-  if (rolled !== null) {
-    due.push({ at: Date.parse(rolled.graceEndsAt), reason: 'grace_ended' });
-    if (rolled.closeWhenIdleSeconds !== null) {
-      const lastUse = Math.max(Date.parse(rolled.rolledAt), command.lastUsedAt === null ? 0 : Date.parse(command.lastUsedAt));
-      due.push({ at: lastUse + rolled.closeWhenIdleSeconds * 1000, reason: 'idle' });
-    }
-  }
+  if (rolled !== null) due.push({ at: Date.parse(rolled.graceEndsAt), reason: 'grace_ended' });
   const now = Date.parse(command.now);
+  // Idle only on uses known complete up to the instant it went idle (idleEndMs): KeyExpired is final.
+  if (rolled !== null && rolled.closeWhenIdleSeconds !== null && command.uses !== null) {
+    const { lastUsedAt, completeUntil } = command.uses;
+    const at = idleEndMs(Date.parse(rolled.rolledAt), rolled.closeWhenIdleSeconds, parseOrNull(lastUsedAt), parseOrNull(completeUntil), now);
+    if (at !== null) due.push({ at, reason: 'idle' });
+  }
   const first = due.filter((candidate) => candidate.at <= now).sort((a, b) => a.at - b.at)[0];
   return first ? [expired(state, new Date(first.at).toISOString(), first.reason)] : [];
 }

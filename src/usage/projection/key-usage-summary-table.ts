@@ -49,9 +49,9 @@ export class KeyUsageSummaryTable implements KeyUsageSummaries {
     }
   }
 
-  /** The key's last recorded use: null for none, undefined until the table has loaded (it cannot say). */
-  lastUsedAt(keyId: string): string | null | undefined {
-    return this.loaded ? (this.entries.get(keyId)?.lastUsedAt ?? null) : undefined;
+  /** The key's summary with its view's revision (the last use it counts): null for none, undefined until the table has loaded (it cannot say). */
+  entry(keyId: string): Readonly<KeyUsageSummaryEntry> | null | undefined {
+    return this.loaded ? (this.entries.get(keyId) ?? null) : undefined;
   }
 
   async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
