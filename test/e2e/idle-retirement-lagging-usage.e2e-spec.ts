@@ -2,6 +2,7 @@ import request from 'supertest';
 import { KeyExpiryScheduler } from '../../src/keys/commands/expire-api-keys/key-expiry-scheduler.js';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import type { PeriodicTask } from '../../src/shared/runtime/periodic-task.js';
 import { KEY_USED, keyUsageStreamId } from '../../src/usage/domain/key-used.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
 import { KeyUsageSummaryTable } from '../../src/usage/projection/key-usage-summary-table.js';
@@ -23,6 +24,8 @@ describe.each(backends())('Idle retirement while the usage views lag the log (%s
   beforeAll(async () => {
     t = await startTestApp({ backend });
     admin = (await t.bootstrapKey('acme')).key;
+    // Passes only when a test runs one: one of its own every second could land between a test's steps.
+    await (t.app.get(KeyExpiryScheduler) as unknown as { passes: PeriodicTask }).passes.stop();
   });
   afterAll(() => t.destroy());
 
@@ -140,6 +143,31 @@ describe.each(backends())('Idle retirement while the usage views lag the log (%s
       clock.set(deadline - 50 + 30_000 + SETTLE_MS);
       await pass();
       expect((await lifecycle(old.id)).at(-1)).toEqual(['KeyExpired', 'idle', new Date(deadline - 50 + 30_000).toISOString()]);
+    } finally {
+      clock.restore();
+      release();
+    }
+  });
+
+  it('reads at most 5,000 uses from the log a pass, and decides nothing until it has read them all', async () => {
+    const old = await rolled(30);
+    const release = holdBackUsageViews();
+    const uses = Array.from({ length: 6_000 }, (_, at) => ({
+      type: KEY_USED,
+      schemaVersion: 1,
+      data: { keyId: old.id, accountId: 'acme', usedAt: new Date(old.rolledAt + at).toISOString(), requestId: `elsewhere-${at}`, ip: null, userAgent: null, method: null, path: null, outcome: 'accepted' },
+    }));
+    await store().appendToStreams([{ streamId: keyUsageStreamId(old.id), events: uses, expectedRevision: 'any' }]);
+    const clock = freezeClock(t, old.rolledAt + 60_000);
+    try {
+      // Idle since +6 s by every use, but a pass read only the first 5,000 of them: nothing is decided on part of them.
+      await pass();
+      expect((await lifecycle(old.id)).map(([type]) => type)).toEqual(['KeyCreated', 'KeyRolled']);
+      await use(old.key).expect(200);
+      clock.set(old.rolledAt + 60_000 + 30_000 + SETTLE_MS);
+      await pass();
+      await pass();
+      expect((await lifecycle(old.id)).at(-1)).toEqual(['KeyExpired', 'idle', new Date(old.rolledAt + 90_000).toISOString()]);
     } finally {
       clock.restore();
       release();
