@@ -1,6 +1,9 @@
 import request from 'supertest';
+import { ClockWatchService } from '../../src/app/clock/clock-watch.service.js';
+import { KeyTableCaughtUpOnMiss } from '../../src/keys/authentication/key-table-caught-up-on-miss.js';
 import { KeyExpiryScheduler } from '../../src/keys/commands/expire-api-keys/key-expiry-scheduler.js';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
+import { hashApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import type { PeriodicTask } from '../../src/shared/runtime/periodic-task.js';
 import { KEY_USED, keyUsageStreamId } from '../../src/usage/domain/key-used.js';
@@ -190,6 +193,38 @@ describe.each(backends())('Idle retirement while the usage views lag the log (%s
     } finally {
       clock.restore();
       release();
+    }
+  });
+
+  // Last: the other instance's heartbeats, dated by the frozen clock, outlive it.
+  it('is not retired idle by an instance that did not serve it, while the instance that did keeps it in use', async () => {
+    // A second instance on the same DATA_DIR (and database) serves the old key; this one, its usage views held back, decides.
+    const other = await startTestApp({ backend, reuse: { dataDir: t.dataDir, mongoDb: (t as TestApp & { mongoDb?: string }).mongoDb } });
+    const old = await rolled(30);
+    const release = holdBackUsageViews();
+    // One clock for both: in one process the two apps share the system clock object.
+    const clock = freezeClock(t, old.rolledAt);
+    // The other instance's heartbeats are dated by the frozen clock: the clock watch is not what this is about.
+    const standing = t.app.get(ClockWatchService).standing;
+    t.app.get(ClockWatchService).standing = () => ({ status: 'agrees', offsetMs: 0, instances: 2, agreeing: 2, outvoted: false });
+    try {
+      await other.app.get(KeyTableCaughtUpOnMiss).lookupAfterCatchingUp(hashApiKey(old.key));
+      for (let at = 5_000; at <= 30_000; at += 5_000) {
+        clock.set(old.rolledAt + at);
+        await request(other.http).get('/v1/api-keys').set(bearer(old.key)).expect(200);
+      }
+      await other.app.get(UsageRecorder).flush();
+      clock.set(old.rolledAt + 30_000 + SETTLE_MS);
+      await pass();
+      expect((await lifecycle(old.id)).map(([type]) => type)).toEqual(['KeyCreated', 'KeyRolled']);
+      clock.set(old.rolledAt + 60_000 + SETTLE_MS);
+      await pass();
+      expect((await lifecycle(old.id)).at(-1)).toEqual(['KeyExpired', 'idle', new Date(old.rolledAt + 60_000).toISOString()]);
+    } finally {
+      t.app.get(ClockWatchService).standing = standing;
+      clock.restore();
+      release();
+      await other.close();
     }
   });
 });
