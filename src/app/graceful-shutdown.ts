@@ -7,9 +7,17 @@ import type { Logger } from 'pino';
 import { flushLogSync } from './observability/root-logger.js';
 import { ROOT_LOGGER } from './observability/root-logger.token.js';
 import { ProjectionsService } from './projections/projections.service.js';
+import { finishedWithin } from '../shared/runtime/finished-within.js';
+import { UsageRecorder } from '../usage/recording/usage-recorder.js';
 
 /** Requests in flight get this long to finish once the drain starts; then their connections are cut. */
 const HTTP_DRAIN_MS = 10_000;
+/**
+ * The most the application's close may take once the uses are in the log: the projections' catch-up (5 s), their
+ * stop (STOP_PROJECTIONS_MS) and the stores' close. Past it the stop ends all the same: what is left is read-model
+ * work, replayed from checkpoints at the next start, and a store's connection, which the end of the process closes.
+ */
+const CLOSE_MS = 9_000;
 
 export interface StopSettings {
   /** SHUTDOWN_DELAY_MS: how long to go on serving, readiness 503, before the drain. */
@@ -22,12 +30,14 @@ export interface StopSettings {
  * On SIGTERM or SIGINT: readiness answers 503 at once (ServiceStopping) and a `stopping` line is logged; the
  * server goes on accepting and serving for `delayMs`, so a balancer stops routing here first; then it stops
  * accepting connections and lets the requests in flight finish (bounded), while background work with outside
- * effects stops from the signal on (ProjectionsService.stopBackgroundWork), and only then closes the application,
- * whose hooks run in this order: every use answered so far is flushed to the log (onModuleDestroy), the
- * projections requests read catch up with the log, bounded (beforeApplicationShutdown), the stores close
- * (onApplicationShutdown). Then `stopped` is logged and the signal raised again, so the process ends the way it
- * was asked to (a second signal meanwhile ends it at once). Nest's own shutdown hooks would flush usage before
- * closing the HTTP server, dropping uses answered in between.
+ * effects stops from the signal on (ProjectionsService.stopBackgroundWork, bounded); then every use answered so far
+ * is flushed to the log, and only then the application closes, within CLOSE_MS, its hooks in this order: timers
+ * and periodic work stop (onModuleDestroy), the projections requests read catch up with the log and every
+ * projection stops, each bounded (beforeApplicationShutdown), the stores close (onApplicationShutdown). Then
+ * `stopped` is logged and the signal raised again, so the process ends the way it was asked to (a second signal
+ * meanwhile ends it at once), with whatever a store that does not answer still holds up: read-model work, replayed
+ * from checkpoints, never a use answered. Nest's own shutdown hooks would flush usage before closing the HTTP
+ * server, dropping uses answered in between.
  */
 export function stopGracefullyOnSignals(app: INestApplication, settings: StopSettings): void {
   const signals = ['SIGTERM', 'SIGINT'] as const;
@@ -43,7 +53,11 @@ export function stopGracefullyOnSignals(app: INestApplication, settings: StopSet
         // Nothing to wait for from the requests: the webhook stops retrying at once rather than through the drain.
         app.get(ProjectionsService, { strict: false }).stopBackgroundWork(),
       ]);
-      await app.close();
+      // Not bounded here: a use answered must be in the log before the end (a store that fails it ends the flush, logged).
+      await app.get(UsageRecorder, { strict: false }).flush();
+      const closing = app.close();
+      if (await finishedWithin(closing, CLOSE_MS)) await closing;
+      else settings.log.warn({ msg: 'close not finished: stopping without it', closeMs: CLOSE_MS });
     } finally {
       // What the service logged last (the verify summary at stop, access lines) before `stopped`, and before the end.
       flushLogSync(app.get<Logger>(ROOT_LOGGER, { strict: false }));

@@ -12,10 +12,19 @@ import { openProjections, RUNNER_RETRY } from './open-projections.js';
 import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 import { selectionOf } from '../../shared/projections/projection.js';
 import { ProjectionThread } from './projection-thread/projection-thread.js';
+import { finishedWithin } from '../../shared/runtime/finished-within.js';
 
 const LAG_COUNT_CAP = 1000;
 const CATCH_UP_AT_START_MS = 60_000;
 const DRAIN_AT_STOP_MS = 5_000;
+/**
+ * How long a stop waits for the projections to stop once their catch-up is over (a save in flight retries a
+ * store that times out with ever longer timeouts, up to minutes): past it they are left to end with the process,
+ * and go on from their checkpoints at the next start. Read models only: the uses are in the log already.
+ */
+export const STOP_PROJECTIONS_MS = 2_000;
+/** Background work (the webhook) stops beside the drain of the requests, and within it. */
+const STOP_BACKGROUND_MS = 10_000;
 
 /** A projection the service reports on and waits for, whether it runs on this thread or on the projection thread. */
 type WatchedProjection = Pick<ProjectionRunner, 'status' | 'waitUntilProcessed'> & {
@@ -148,30 +157,48 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   async stopBackgroundWork(): Promise<void> {
     const background = this.local.filter(({ declaration }) => declaration.role === 'background');
     this.local = this.local.filter((local) => !background.includes(local));
-    await Promise.all(background.map(({ runner }) => runner.stop()));
+    await this.stopWithin(background, STOP_BACKGROUND_MS);
+  }
+
+  /** Stops `runners`, waiting `ms` at most: one still busy then (a store that does not answer) is left to end with the process. */
+  private async stopWithin(runners: readonly LocalRunner[], ms: number): Promise<void> {
+    await Promise.all(
+      runners.map(async ({ declaration, runner }) => {
+        if (await finishedWithin(runner.stop(), ms)) return;
+        this.logger.warn(`${declaration.name} had not stopped ${ms / 1000} s into its stop (a store it writes does not answer): left to end with the process, it goes on from its checkpoint at the next start`);
+      }),
+    );
   }
 
   /**
-   * A stop lets every running projection that requests read catch up with the log first, bounded: the usage
-   * flushed on the way out (UsageRecorder.onModuleDestroy, an earlier phase) is then in the views, not left for
-   * the next start. Background work is not waited for: it goes on from its checkpoint at the next start (and the
-   * webhook has stopped already, stopBackgroundWork).
+   * A stop lets every running projection that requests read catch up with the log first, within 5 s: the usage
+   * flushed on the way out (before the close, stopGracefullyOnSignals) is then in the views, not left for the next
+   * start. Background work is not waited for: it goes on from its checkpoint at the next start (and the webhook has
+   * stopped already, stopBackgroundWork). Then every projection stops, within STOP_PROJECTIONS_MS.
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.generationTimer) clearInterval(this.generationTimer);
-    await this.moving;
-    const head = await this.store.headPosition().catch(() => null);
+    const catchUpEnds = performance.now() + DRAIN_AT_STOP_MS;
+    // Each wait of the catch-up within its 5 s: a move to another generation stops the projection thread too.
+    if (this.moving) await finishedWithin(this.moving, DRAIN_AT_STOP_MS);
+    const reading = this.store.headPosition().catch(() => null);
+    const head = (await finishedWithin(reading, Math.max(1, catchUpEnds - performance.now()))) ? await reading : null;
     if (head !== null) {
       const running = this.watched.filter(({ declaration, runner }) => declaration.role !== 'background' && runner.status().running);
       await Promise.all(
         running.map(({ declaration, runner }) =>
-          runner.waitUntilProcessed(head, DRAIN_AT_STOP_MS).catch(() => {
+          runner.waitUntilProcessed(head, Math.max(1, catchUpEnds - performance.now())).catch(() => {
             this.logger.warn(`${declaration.name} had not caught up with the log ${DRAIN_AT_STOP_MS / 1000} s into the stop: it goes on from its checkpoint at the next start`);
           }),
         ),
       );
     }
-    await Promise.all([this.thread.stop(), ...this.local.map(({ runner }) => runner.stop())]);
+    await Promise.all([this.stopThread(), this.stopWithin(this.local, STOP_PROJECTIONS_MS)]);
+  }
+
+  private async stopThread(): Promise<void> {
+    if (await this.thread.stop(STOP_PROJECTIONS_MS)) return;
+    this.logger.warn(`The projection thread had not stopped ${STOP_PROJECTIONS_MS / 1000} s into its stop (a store it writes does not answer): left to end with the process, its projections go on from their checkpoints at the next start`);
   }
 
   /**

@@ -71,7 +71,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref();
   }
 
-  /** The first step of a stop, once no request is served any more: the projections then drain what it wrote. */
+  /** At the close: a stop has flushed already, once no request was served any more (stopGracefullyOnSignals); this flushes what came since. */
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

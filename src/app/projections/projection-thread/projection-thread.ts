@@ -82,11 +82,17 @@ export class ProjectionThread {
     await this.start();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the thread's projections and waits for the thread to exit, `withinMs` at most: true once it has. One
+   * still writing to a store that does not answer is left to end with the process (never terminated: see
+   * finishWorker); its projections go on from their checkpoints at the next start.
+   */
+  async stop(withinMs = Infinity): Promise<boolean> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    if (this.worker) await finishWorker(this.worker, 'stop');
+    const exited = this.worker ? await finishWorker(this.worker, 'stop', withinMs) : true;
     for (const projection of this.projections) projection.stopped();
+    return exited;
   }
 
   private spawn(): Worker {
