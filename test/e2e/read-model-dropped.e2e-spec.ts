@@ -29,6 +29,8 @@ const usesOf = async (t: TestApp, admin: string, keyId: string): Promise<number>
   (await request(t.http).get(`/v1/api-keys/${keyId}`).set(bearer(admin)).expect(200)).body.request_count;
 const authenticates = async (t: TestApp, key: string): Promise<number> => (await request(t.http).get('/v1/api-keys').set(bearer(key))).status;
 
+const METRICS_TOKEN = 'dropped-test-metrics-token-0123456789';
+
 async function allCaughtUp(t: TestApp): Promise<void> {
   await eventually(async () => {
     const ready = await request(t.http).get('/health/ready').expect(200);
@@ -42,7 +44,8 @@ whenMongo('Read-model database dropped e2e', () =>
       const dir = makeTempDir('read-model-dropped');
       const url = process.env.MONGODB_URL!;
       await seedEmbeddedLog(dir.path, SEEDED_KEYS);
-      const first = await startTestApp({ backend: 'mongodb', reuse: { dataDir: dir.path } });
+      // Readiness gives the error texts only to the METRICS_TOKEN holder.
+      const first = await startTestApp({ backend: 'mongodb', reuse: { dataDir: dir.path }, env: { METRICS_TOKEN } });
       let second: (TestApp & { mongoDb?: string }) | null = null;
       const client = new MongoClient(url);
       try {
@@ -64,7 +67,7 @@ whenMongo('Read-model database dropped e2e', () =>
         const reported: ReportedProjection[][] = [];
         const statuses: number[] = [];
         await eventually(async () => {
-          const ready = await request(first.http).get('/health/ready');
+          const ready = await request(first.http).get('/health/ready').set('authorization', `Bearer ${METRICS_TOKEN}`);
           statuses.push(ready.status);
           reported.push(projectionsOf(ready));
           expect(await usesOf(first, admin, used.body.id)).toBe(7);
