@@ -84,6 +84,15 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/health/ready'].get.responses['503'].headers['Retry-After']).toMatchObject({ required: true });
   });
 
+  it('declares the health routes open to anyone: no header they need (readiness takes METRICS_TOKEN, optionally)', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    for (const path of ['/health', '/health/ready']) {
+      const required = (doc.paths[path].get.parameters ?? []).filter((parameter: { required?: boolean }) => parameter.required);
+      expect({ path, required }).toEqual({ path, required: [] });
+    }
+    expect(doc.paths['/health/ready'].get.parameters).toEqual([expect.objectContaining({ name: 'Authorization', in: 'header', required: false })]);
+  });
+
   // A missing permission spends the key's limit, a refused address does not (design-notes.md), and the failed-auth
   // guard refuses before any key is known: the document says on which 403 and 429 the fields come, as answered.
   it('says which 403 and 429 answers carry the RateLimit fields, as the answers do', async () => {

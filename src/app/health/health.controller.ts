@@ -1,7 +1,7 @@
-import { Controller, Get, Headers, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../../shared/http/public.decorator.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
@@ -61,9 +61,11 @@ export class HealthController {
       "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
     type: ErrorResponse,
   })
-  async ready(@Res({ passthrough: true }) res: Response, @Headers('authorization') authorization?: string): Promise<HealthCheckResult | object> {
+  @ApiHeader({ name: 'Authorization', required: false, description: '`Bearer <METRICS_TOKEN>` for the texts of the errors and reasons; readiness itself needs none.' })
+  // The header is read from the request, not with @Headers(): the document would declare that one required.
+  async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     const answer = await this.readiness(res);
-    return this.internals.showsInternals(authorization) ? answer : withoutInternals(answer);
+    return this.internals.showsInternals(req.headers.authorization) ? answer : withoutInternals(answer);
   }
 
   private async readiness(res: Response): Promise<HealthCheckResult | object> {
