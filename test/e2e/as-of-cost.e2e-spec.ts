@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { EVENT_STORE, type EventStore, type EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';
+import { seedBusyKey } from '../support/busy-key.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
 const USES = 60_000;
 const DAY = 86_400_000;
-const SEED_CHUNK = 5000;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -18,28 +17,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  */
 async function seedUsedKey(t: TestApp, accountId: string): Promise<{ keyId: string; usedAt: (i: number) => number }> {
   const store = t.app.get<EventStore>(EVENT_STORE);
-  const keyId = randomUUID();
   const now = Date.now();
   const usedAt = (i: number) => now - 2 * DAY + Math.floor((i * 2 * DAY) / USES);
-  await store.appendToStream(
-    `api_key-${keyId}`,
-    [
-      {
-        type: 'KeyCreated',
-        schemaVersion: 1,
-        data: { keyId, accountId, name: 'busy', prefix: 'sk_0123456789ab', secretHash: 'ab'.repeat(32), rateLimit: { requests: 100, perSeconds: 60 }, createdAt: new Date(now - 3 * DAY).toISOString(), actingKeyId: null },
-      },
-    ],
-    'no_stream',
-  );
-  for (let from = 0; from < USES; from += SEED_CHUNK) {
-    const events: EventToAppend[] = Array.from({ length: SEED_CHUNK }, (_, n) => ({
-      type: 'KeyUsed',
-      schemaVersion: 1,
-      data: { keyId, accountId, usedAt: new Date(usedAt(from + n)).toISOString(), requestId: `req_${from + n}`, ip: '192.0.2.1', userAgent: 'seed', method: 'GET', path: '/v1/parses', outcome: 'accepted' },
-    }));
-    await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events }], { durability: 'process' });
-  }
+  const keyId = await seedBusyKey(store, accountId, now, USES, usedAt);
   const head = await store.headPosition();
   // FerretDB takes longer than one wait allows to fold 60,000 uses into the view.
   for (let attempt = 1; ; attempt++) {

@@ -1,25 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { EVENT_STORE, type EventStore, type EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';
+import { keyUsedEvent, seedBusyKey } from '../support/busy-key.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const USES_BEFORE_ROLL = 100_000;
 const USES_SINCE_ROLL = 40;
 const DAY = 86_400_000;
-const SEED_CHUNK = 5000;
 const ROUNDS = 15;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-const use = (keyId: string, accountId: string, usedAt: number, n: number, ip: string): EventToAppend => ({
-  type: 'KeyUsed',
-  schemaVersion: 1,
-  data: { keyId, accountId, usedAt: new Date(usedAt).toISOString(), requestId: `req_${n}`, ip, userAgent: 'seed', method: 'GET', path: '/v1/parses', outcome: 'accepted' },
-});
 
 /**
  * A key created three days ago and used USES_BEFORE_ROLL times over the two days up to a minute ago, written
@@ -28,24 +21,9 @@ const use = (keyId: string, accountId: string, usedAt: number, n: number, ip: st
  */
 async function seedRolledKey(t: TestApp, admin: string, accountId: string): Promise<{ keyId: string; lastUse: string }> {
   const store = t.app.get<EventStore>(EVENT_STORE);
-  const keyId = randomUUID();
   const now = Date.now();
-  await store.appendToStream(
-    `api_key-${keyId}`,
-    [
-      {
-        type: 'KeyCreated',
-        schemaVersion: 1,
-        data: { keyId, accountId, name: 'busy', prefix: 'sk_0123456789ab', secretHash: 'ab'.repeat(32), rateLimit: { requests: 100, perSeconds: 60 }, createdAt: new Date(now - 3 * DAY).toISOString(), actingKeyId: null },
-      },
-    ],
-    'no_stream',
-  );
   const usedAt = (i: number) => now - 2 * DAY - 60_000 + Math.floor((i * 2 * DAY) / USES_BEFORE_ROLL);
-  for (let from = 0; from < USES_BEFORE_ROLL; from += SEED_CHUNK) {
-    const events = Array.from({ length: SEED_CHUNK }, (_, n) => use(keyId, accountId, usedAt(from + n), from + n, '192.0.2.1'));
-    await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events }], { durability: 'process' });
-  }
+  const keyId = await seedBusyKey(store, accountId, now, USES_BEFORE_ROLL, usedAt);
   // Logged as the service logs them, shortly after they were made, not all at once now.
   const db = new Database(join(t.dataDir, 'events.sqlite'));
   try {
@@ -58,7 +36,7 @@ async function seedRolledKey(t: TestApp, admin: string, accountId: string): Prom
   }
   const rolled = await request(t.http).post(`/v1/api-keys/${keyId}/roll`).set(bearer(admin)).send({ grace_seconds: 86_400 }).expect(201);
   const rolledAt = Date.parse(rolled.body.rolled.rotation.rolled_at);
-  const since = Array.from({ length: USES_SINCE_ROLL }, (_, n) => use(keyId, accountId, rolledAt + 1 + n, USES_BEFORE_ROLL + n, n % 2 ? '198.51.100.7' : '203.0.113.9'));
+  const since = Array.from({ length: USES_SINCE_ROLL }, (_, n) => keyUsedEvent(keyId, accountId, rolledAt + 1 + n, USES_BEFORE_ROLL + n, n % 2 ? '198.51.100.7' : '203.0.113.9'));
   await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events: since }], { durability: 'process' });
   const head = await store.headPosition();
   // Folding 100,000 uses into the view takes longer than one wait allows on a loaded machine.

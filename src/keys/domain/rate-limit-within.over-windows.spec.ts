@@ -1,4 +1,5 @@
 import { gcra, type RateLimit, type RateState } from '../../shared/rate-limit/gcra.js';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import { rateLimitWithin } from './no-escalation.js';
 
 /**
@@ -6,18 +7,6 @@ import { rateLimitWithin } from './no-escalation.js';
  * admits more requests in any window (of any length, anywhere in time) than the bound admits at most in a window of
  * that length; a limit it refuses does, in some window. So the rule is exactly "no window is ever more generous".
  */
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure names a case that reruns. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The instants (whole ms) a client is admitted at over [0, horizonMs] when it asks at each instant `next` proposes
@@ -76,7 +65,7 @@ function windowLengths(child: RateLimit, bound: RateLimit, horizonMs: number, ra
 }
 
 describe('the no-escalation rate rule over every window of the limiter', () => {
-  const rand = random(20261206);
+  const rand = seededRandom(20261206);
   const pairs = Array.from({ length: 400 }, () => ({ child: randomLimit(rand), bound: randomLimit(rand) }));
   const within = pairs.filter(({ child, bound }) => rateLimitWithin(child, bound));
   const beyond = pairs.filter(({ child, bound }) => !rateLimitWithin(child, bound));
