@@ -10,6 +10,7 @@ const CURRENT_VERSION: Record<ApiKeyEventType, number> = {
   KeyEnabled: 1,
   KeyRolled: 1,
   KeyExpired: 1,
+  KeySecretReissued: 1,
 };
 
 /**

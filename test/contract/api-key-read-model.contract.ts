@@ -70,6 +70,17 @@ export function apiKeyReadModelContract(
       });
     }
 
+    it('takes a reissued secret (a new prefix and hash) with the newer revision, and finds the key by nothing else', async () => {
+      const view = makeView();
+      const reissued = { ...view, prefix: 'sk_Reissued0', secretHash: 'f'.repeat(64), revision: 1 };
+      await readModel.save([view], 1);
+      await readModel.save([reissued], 2);
+      expect(await readModel.findById('acct_a', view.id)).toEqual(reissued);
+      expect((await readModel.scan(null, 10)).map(({ id, prefix, secretHash }) => ({ id, prefix, secretHash }))).toEqual([
+        { id: view.id, prefix: 'sk_Reissued0', secretHash: 'f'.repeat(64) },
+      ]);
+    });
+
     it('replaces a view only with a higher revision, so replays change nothing', async () => {
       const view = makeView();
       const revoked = { ...view, status: 'revoked' as const, revokedAt: '2026-01-02T00:00:00.000Z', revision: 1 };

@@ -92,7 +92,7 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
                 @createdAt, @revokedAt, @permissions, @allowedIps, @expiresAt, @disabled, @expiredAt, @endsAt,
                 @rolledFromKeyId, @rotation, @createdPosition, @revision, @unreadableSince)
         ON CONFLICT (id) DO UPDATE SET
-          name = excluded.name, status = excluded.status, revoked_at = excluded.revoked_at,
+          name = excluded.name, prefix = excluded.prefix, secret_hash = excluded.secret_hash, status = excluded.status, revoked_at = excluded.revoked_at,
           rate_limit_requests = excluded.rate_limit_requests, rate_limit_per_seconds = excluded.rate_limit_per_seconds,
           permissions = excluded.permissions, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
           disabled = excluded.disabled, expired_at = excluded.expired_at, ends_at = excluded.ends_at,

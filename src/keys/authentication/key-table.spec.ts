@@ -248,3 +248,19 @@ describe('KeyTable.liveKeys kept as keys change', () => {
     expect(checked).toBeGreaterThan(300);
   });
 });
+
+describe('KeyTable and a reissued secret (KeySecretReissued)', () => {
+  it('finds the key by its new secret only, once, and keeps its place in the listing and the gauge', async () => {
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.checkpoint();
+    await table.handle([recordedKeyCreated('a'), recordedKeyCreated('b')]);
+    await table.handle([
+      recordedKeyEvent('a', 'KeySecretReissued', 1, { prefix: 'sk_new', secretHash: 'hash-new', reissuedAt: '2026-01-02T00:00:00.000Z', reason: 'idempotent_retry', actingKeyId: null }),
+    ]);
+    expect(table.lookup('hash-a')).toBeUndefined();
+    expect(table.lookup('hash-new')).toMatchObject({ keyId: 'a', view: { prefix: 'sk_new', revision: 1 } });
+    expect(table.byId('a')?.view.secretHash).toBe('hash-new');
+    expect(table.activeKeys).toBe(2);
+    expect((await table.list('acme', { limit: 10 })).views.map((view) => view.id)).toEqual(['b', 'a']);
+  });
+});

@@ -257,7 +257,8 @@ export class KeyTable implements Projection, ApiKeyQueries {
   /** `ordered`: keep the account's keys in creation order now (false while loading, sorted once at the end). */
   private put(key: KnownKey, ordered: boolean): void {
     const { secretHash, createdPosition } = key.view;
-    const previous = this.byHash.get(secretHash);
+    const previousHash = this.hashById.get(key.keyId);
+    const previous = previousHash === undefined ? undefined : this.byHash.get(previousHash);
     if (previous !== undefined && authenticates(previous)) this.active--;
     if (authenticates(key)) this.active++;
     if (previous?.changedByNewerVersion) this.changedByNewer--;
@@ -270,6 +271,8 @@ export class KeyTable implements Projection, ApiKeyQueries {
         count.validUntil = Math.min(count.validUntil, key.endsAtMs);
       }
     }
+    // A reissued secret (KeySecretReissued): the one before must find nothing from now on.
+    if (previousHash !== undefined && previousHash !== secretHash) this.byHash.delete(previousHash);
     this.byHash.set(secretHash, key);
     this.hashById.set(key.keyId, secretHash);
     let keys = this.byAccount.get(key.accountId);

@@ -13,7 +13,7 @@ import {
   RateLimitInvalid,
   RollInvalid,
 } from './api-key-errors.js';
-import type { KeyCreated, KeyDisabled, KeyEnabled, KeyExpired, KeyRevoked, KeyRolled, KeyUpdated } from './api-key-events.js';
+import type { KeyCreated, KeyDisabled, KeyEnabled, KeyExpired, KeyRevoked, KeyRolled, KeySecretReissued, KeyUpdated } from './api-key-events.js';
 import { generateApiKey } from './api-key-secret.js';
 
 const keyId = '550e8400-e29b-41d4-a716-446655440000';
@@ -109,6 +109,21 @@ const expire = (now: string, lastUsedAt: string | null = null, completeUntil: st
   now,
   uses: { lastUsedAt, completeUntil },
 });
+const reissue = (actor: Actor | null = admin, accountId = 'acme'): ApiKeyCommand => ({
+  type: 'ReissueKeySecret',
+  keyId,
+  accountId,
+  actor,
+  now: T1,
+  prefix: 'sk_Reissued0',
+  secretHash: 'b'.repeat(64),
+  reason: 'idempotent_retry',
+});
+const reissued: KeySecretReissued = {
+  type: 'KeySecretReissued',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', prefix: 'sk_Reissued0', secretHash: 'b'.repeat(64), reissuedAt: T1, reason: 'idempotent_retry', actingKeyId: 'k_admin' },
+};
 const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 const { given } = DeciderSpecification.for(apiKeyDecider);
@@ -542,6 +557,31 @@ describe('API key decider', () => {
     });
   });
 
+  describe('ReissueKeySecret', () => {
+    it('gives a working key a new secret, with the reason and the acting key', () => {
+      given([created]).when(reissue()).then([reissued]);
+      given([created, reissued]).when(reissue()).then([reissued]);
+    });
+
+    it('gives a disabled key a new secret too: it stays disabled', () => {
+      given([created, disabled]).when(reissue()).then([reissued]);
+    });
+
+    it('refuses a revoked, expired or rolled key with 409 naming it, and another account’s key as not found', () => {
+      given([created, revoked]).when(reissue()).thenThrows(KeyNotChangeable, (error) => error.keyId === keyId && error.why === 'revoked');
+      given([created, expired(T1, 'expires_at')]).when(reissue()).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
+      given([createdWith({ expiresAt: T1 })]).when(reissue()).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
+      given([created, rolled(plus(T1, 60))]).when(reissue()).thenThrows(KeyNotChangeable, (error) => error.why === 'rolled');
+      given([created]).when(reissue(admin, 'globex')).thenThrows(KeyNotFound);
+      given([]).when(reissue()).thenThrows(KeyNotFound);
+    });
+
+    it('refuses an acting key that may no longer hold what the key grants', () => {
+      const narrow: Actor = { ...admin, permissions: ['keys:read', 'keys:write'] };
+      given([created]).when(reissue(narrow)).thenThrows(EscalationRefused);
+    });
+  });
+
   describe('evolve', () => {
     it('folds a history into the current state', () => {
       expect(fold(apiKeyDecider, [])).toEqual({ status: 'absent' });
@@ -555,6 +595,7 @@ describe('API key decider', () => {
         rolled: { successorKeyId, graceEndsAt: T1 },
       });
       expect(fold(apiKeyDecider, [created, revoked])).toMatchObject({ status: 'revoked', keyId, accountId: 'acme', revokedAt: T1 });
+      expect(fold(apiKeyDecider, [created, reissued])).toMatchObject({ status: 'active', prefix: 'sk_Reissued0', name: created.data.name });
     });
 
     it('starts every fold from a fresh initial state', () => {

@@ -10,7 +10,7 @@ import {
   RateLimitInvalid,
   RollInvalid,
 } from './api-key-errors.js';
-import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit } from './api-key-events.js';
+import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit, SecretReissueReason } from './api-key-events.js';
 import { idleEndMs, type KnownUses } from './idle-end.js';
 import { keyName } from './key-name.js';
 import { type Actor, rateLimitWithin, refuseEscalation } from './no-escalation.js';
@@ -107,6 +107,14 @@ export interface RollApiKey extends ActingCommand {
   closeWhenIdleSeconds: number | null;
 }
 
+/** Gives the key a new secret (its prefix and hash): the one before stops working. */
+export interface ReissueKeySecret extends ActingCommand {
+  type: 'ReissueKeySecret';
+  prefix: string;
+  secretHash: string;
+  reason: SecretReissueReason;
+}
+
 /** Appends KeyExpired when the key is due (its expiry, the grace end of a roll, or idleness after a roll); else nothing. */
 export interface ExpireApiKey {
   type: 'ExpireApiKey';
@@ -116,7 +124,15 @@ export interface ExpireApiKey {
   uses: KnownUses | null;
 }
 
-export type ApiKeyCommand = CreateApiKey | RevokeApiKey | DisableApiKey | EnableApiKey | UpdateApiKey | RollApiKey | ExpireApiKey;
+export type ApiKeyCommand =
+  | CreateApiKey
+  | RevokeApiKey
+  | DisableApiKey
+  | EnableApiKey
+  | UpdateApiKey
+  | RollApiKey
+  | ExpireApiKey
+  | ReissueKeySecret;
 
 /** The API key aggregate: one stream per key (apiKeyStreamId), created once, revoked at most once. */
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
@@ -169,6 +185,8 @@ function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
     }
     case 'KeyExpired':
       return { ...state, status: state.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt };
+    case 'KeySecretReissued':
+      return { ...state, prefix: event.data.prefix };
   }
 }
 
@@ -188,6 +206,8 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
       return decideRoll(state, command);
     case 'ExpireApiKey':
       return decideExpire(state, command);
+    case 'ReissueKeySecret':
+      return decideReissue(state, command);
   }
 }
 
@@ -381,6 +401,21 @@ function decideRoll(state: ApiKeyState, command: RollApiKey): ApiKeyEvent[] {
 
 function parseOrNull(at: string | null): number | null {
   return at === null ? null : Date.parse(at);
+}
+
+/**
+ * A new secret for a key that still works as it was made: not for a revoked or expired key (nobody should hold a
+ * working secret of it), nor a rolled one (its successor is the key to hold). Whoever asks receives the key's
+ * permissions, addresses, end and limit, so it is checked for escalation as a roll is.
+ */
+function decideReissue(state: ApiKeyState, command: ReissueKeySecret): ApiKeyEvent[] {
+  const key = existingKey(state, command);
+  refuseIfEnded(key, command.now);
+  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled');
+  const { permissions, allowedIps, expiresAt, rateLimit } = key;
+  refuseEscalation(command.actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
+  const { keyId, accountId, prefix, secretHash, now, reason } = command;
+  return [{ type: 'KeySecretReissued', schemaVersion: 1, data: { keyId, accountId, prefix, secretHash, reissuedAt: now, reason, actingKeyId: command.actor?.keyId ?? null } }];
 }
 
 function expired(key: KeyState, expiredAt: string, reason: ExpiryReason): KeyExpired {

@@ -14,6 +14,7 @@ export const API_KEY_EVENT_TYPES = [
   'KeyEnabled',
   'KeyRolled',
   'KeyExpired',
+  'KeySecretReissued',
 ] as const;
 export type ApiKeyEventType = (typeof API_KEY_EVENT_TYPES)[number];
 
@@ -125,7 +126,27 @@ export interface KeyExpired {
   };
 }
 
-export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired;
+/** Why a key's secret was issued anew: a repeated Idempotency-Key (the first answer's secret may have been lost). */
+export const SECRET_REISSUE_REASONS = ['idempotent_retry'] as const;
+export type SecretReissueReason = (typeof SECRET_REISSUE_REASONS)[number];
+
+/** The key's secret replaced: the one before stops working at once. Same key otherwise (id, name, policies, usage). */
+export interface KeySecretReissued {
+  type: 'KeySecretReissued';
+  schemaVersion: 1;
+  data: {
+    keyId: string;
+    accountId: string;
+    /** The new secret's display prefix and SHA-256 (hex); the secret itself is never stored. */
+    prefix: string;
+    secretHash: string;
+    reissuedAt: string;
+    reason: SecretReissueReason;
+    actingKeyId: string | null;
+  };
+}
+
+export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired | KeySecretReissued;
 
 /** Each event's field that says when it happened (the decision's clock): the times a key's views show. */
 export const OCCURRED_AT_FIELD = {
@@ -136,6 +157,7 @@ export const OCCURRED_AT_FIELD = {
   KeyEnabled: 'enabledAt',
   KeyRolled: 'rolledAt',
   KeyExpired: 'expiredAt',
+  KeySecretReissued: 'reissuedAt',
 } as const satisfies { [T in ApiKeyEvent['type']]: keyof Extract<ApiKeyEvent, { type: T }>['data'] };
 
 /** Every key's stream starts so, and only key streams do (not api_key_usage-, where the uses go). */

@@ -110,6 +110,8 @@ export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: Record
     }
     case 'KeyExpired':
       return { ...view, status: view.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt, revision };
+    case 'KeySecretReissued':
+      return { ...view, prefix: event.data.prefix, secretHash: event.data.secretHash, revision };
   }
 }
 
