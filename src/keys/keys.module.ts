@@ -38,6 +38,7 @@ import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-s
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { KeyQueriesCaughtUpOnMiss } from './queries/key-queries-caught-up-on-miss.js';
+import { IdempotentRequestsInFlight } from './commands/idempotency/idempotent-requests-in-flight.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
 import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.http-handler.js';
 
@@ -59,6 +60,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     RollApiKeyController,
   ],
   providers: [
+    IdempotentRequestsInFlight,
     { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
     {

@@ -62,9 +62,16 @@ export class ServiceUnavailable extends ApplicationError {
   readonly kind = 'unavailable';
 }
 
-/** Concurrent writers kept changing the same stream; retries could not resolve it. */
+/** Concurrent writers kept changing the same stream, or another request on it is still in progress; retryAfterSeconds, when known, says when to try again. */
 export class ConcurrencyConflict extends ApplicationError {
   readonly kind = 'concurrency_conflict';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The caller's If-Match names a version of the resource that is no longer current: nothing was changed. */

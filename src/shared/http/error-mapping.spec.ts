@@ -68,6 +68,11 @@ describe('toHttpError', () => {
       ],
       ['ServiceUnavailable, with Retry-After', new ServiceUnavailable('later'), answer(503, 'service_unavailable_error', 'later', { headers: RETRY })],
       ['ConcurrencyConflict', new ConcurrencyConflict('raced'), answer(409, 'conflict_error', 'raced')],
+      [
+        'ConcurrencyConflict, with Retry-After (a request still in progress)',
+        new ConcurrencyConflict('in progress', 1),
+        answer(409, 'conflict_error', 'in progress', { headers: { 'Retry-After': '1' } }),
+      ],
       ['PayloadTooLarge', new PayloadTooLarge('big'), answer(413, 'payload_too_large_error', 'big')],
       ['UnsupportedMediaType', new UnsupportedMediaType('xml'), answer(415, 'unsupported_media_type_error', 'xml')],
       [

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import {
   ApplicationError,
   type ApplicationErrorKind,
+  ConcurrencyConflict,
   InvalidRequest,
   MethodNotAllowed,
   PayloadTooLarge,
@@ -126,7 +127,9 @@ export function toHttpError(error: unknown): HttpError {
 
 function applicationHttpError(error: ApplicationError): HttpError {
   const headers: Record<string, string> = {};
-  if (error instanceof RateLimited && error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if ((error instanceof RateLimited || error instanceof ConcurrencyConflict) && error.retryAfterSeconds !== undefined) {
+    headers['Retry-After'] = String(error.retryAfterSeconds);
+  }
   if (error instanceof MethodNotAllowed) headers.Allow = error.allowed.join(', ');
   if (error instanceof PreconditionFailed && error.currentEntityTag !== undefined) headers.ETag = error.currentEntityTag;
   return httpError(STATUS_BY_APPLICATION_KIND[error.kind], error.message, { headers });

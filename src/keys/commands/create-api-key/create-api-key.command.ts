@@ -1,6 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '../../domain/api-key-decider.js';
 import type { KeyRateLimit } from '../../domain/api-key-events.js';
+import type { ApiKeyView } from '../../projection/api-key-view.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
 
 export interface CreatedApiKey {
   keyId: string;
@@ -15,8 +17,13 @@ export interface CreatedApiKey {
   expiresAt: string | null;
   rolledFromKeyId: string | null;
   createdAt: string;
-  /** Global position of the KeyCreated event. */
+  /** Global position of the KeyCreated event (of the KeySecretReissued for a repeat). */
   position: number;
+  /**
+   * Set when a repeated Idempotency-Key made no key: the key its first request made, as giving it this new secret
+   * left it (usage, a name changed since, disabled), folded from its stream.
+   */
+  reissued?: ApiKeyView;
 }
 
 /** What a new key may do, from where and until when; absent fields: see CreateApiKey in the decider. */
@@ -38,6 +45,8 @@ export class CreateApiKeyCommand extends Command<CreatedApiKey> {
     readonly actor: Actor | null,
     readonly requestId: string | null,
     readonly policy: KeyPolicyRequest = {},
+    /** The request's Idempotency-Key, when it has one: its claim. */
+    readonly idempotency: IdempotentRequest | null = null,
   ) {
     super();
   }

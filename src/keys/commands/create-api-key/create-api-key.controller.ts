@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Logger, Post, Req, Res } from '@nestjs/common';
 import { DatedByThisClock } from '../clock-in-step.guard.js';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
@@ -14,6 +14,11 @@ import { CREATED_KEY_LOCATION_HEADER, setCreatedKeyLocation } from '../../presen
 import { CreateApiKeyCommand } from './create-api-key.command.js';
 import { CreateApiKeyRequest } from './create-api-key.dto.js';
 import { presentCreatedApiKey } from './created-api-key.presenter.js';
+import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
+import { presentChangedKey } from '../../presentation/key-after-change.js';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, markReplayed, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { idempotentRequest } from '../idempotency/idempotent-request.js';
+import { IdempotentRequestsInFlight } from '../idempotency/idempotent-requests-in-flight.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -22,7 +27,10 @@ export class CreateApiKeyController {
 
   constructor(
     private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
     private readonly projections: ProjectionProgress,
+    private readonly inFlight: IdempotentRequestsInFlight,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post()
@@ -37,7 +45,8 @@ export class CreateApiKeyController {
     description: 'Optional: no body is the same as `{}`. expires_at and expires_in_seconds exclude each other.',
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
+  @IdempotencyKeyHeader()
   @AuthenticatedRoute(400, 409, 429)
   @DatedByThisClock()
   async create(
@@ -49,23 +58,36 @@ export class CreateApiKeyController {
     if (body.expires_at !== undefined && body.expires_in_seconds !== undefined) {
       throw new InvalidRequest('Give expires_at or expires_in_seconds, not both.');
     }
-    const created = await this.commandBus.execute(
-      new CreateApiKeyCommand(
-        principal.accountId,
-        body.name ?? null,
-        body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : null,
-        principal,
-        req.requestId,
-        { permissions: body.permissions, allowedIps: body.allowed_ips, expiresAt: body.expires_at, expiresInSeconds: body.expires_in_seconds },
-      ),
-    );
-    // The key exists once its event is appended: if a read model cannot show it yet, the caller
-    // still gets the key (the only time it can), and the listing catches up when the store is back.
-    await this.projections.caughtUpTo(created.position, API_KEY_EVENT_TYPES).catch((error: unknown) => {
-      if (!(error instanceof ServiceUnavailable)) throw error;
-      this.logger.warn(`Key ${created.keyId} created; read models not caught up: ${error.message}`);
+    const idempotencyKey = readIdempotencyKey(req);
+    const idempotency =
+      idempotencyKey === null ? null : idempotentRequest(idempotencyKey, { accountId: principal.accountId, actingKeyId: principal.keyId }, 'create', { ...body });
+    return this.inFlight.run(idempotency, async () => {
+      const created = await this.commandBus.execute(
+        new CreateApiKeyCommand(
+          principal.accountId,
+          body.name ?? null,
+          body.rate_limit ? { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } : null,
+          principal,
+          req.requestId,
+          { permissions: body.permissions, allowedIps: body.allowed_ips, expiresAt: body.expires_at, expiresInSeconds: body.expires_in_seconds },
+          idempotency,
+        ),
+      );
+      setCreatedKeyLocation(res, created.keyId);
+      if (created.reissued !== undefined) {
+        // The secret answered before must be refused here once this answer is sent, as a revocation is.
+        await this.projections.inForce(created.position);
+        markReplayed(res);
+        const { keyId, position, reissued: view, key } = created;
+        return { ...(await presentChangedKey(this.projections, this.queryBus, res, { keyId, position, view, now: new Date(this.clock.now()) })), key };
+      }
+      // The key exists once its event is appended: if a read model cannot show it yet, the caller
+      // still gets the key (the only time it can), and the listing catches up when the store is back.
+      await this.projections.caughtUpTo(created.position, API_KEY_EVENT_TYPES).catch((error: unknown) => {
+        if (!(error instanceof ServiceUnavailable)) throw error;
+        this.logger.warn(`Key ${created.keyId} created; read models not caught up: ${error.message}`);
+      });
+      return presentCreatedApiKey(created);
     });
-    setCreatedKeyLocation(res, created.keyId);
-    return presentCreatedApiKey(created);
   }
 }

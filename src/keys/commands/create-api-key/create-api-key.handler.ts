@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Environment } from '../../../shared/config/environment.js';
-import type { EventStore } from '../../../shared/event-store/event-store.port.js';
+import type { EventStore, StreamAppend } from '../../../shared/event-store/event-store.port.js';
 import { EVENT_STORE } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
-import type { Actor, CreateApiKey } from '../../domain/api-key-decider.js';
-import type { ApiKeyEvent, KeyRateLimit } from '../../domain/api-key-events.js';
+import { toEventToAppend } from '../../api-key-event-codec.js';
+import { type Actor, apiKeyDecider, type CreateApiKey } from '../../domain/api-key-decider.js';
+import { type ApiKeyEvent, apiKeyStreamId, type KeyRateLimit } from '../../domain/api-key-events.js';
 import { displayPrefix, generateApiKey, hashApiKey } from '../../domain/api-key-secret.js';
 import { ExpiryInvalid } from '../../domain/api-key-errors.js';
 import { ACCOUNT_KEY_CAP, type AccountKeyCap } from '../account-key-cap.js';
 import { decideOnKey } from '../decide-on-key.js';
+import { IdempotencyClaims } from '../idempotency/idempotency-claims.js';
+import type { IdempotentRequest } from '../idempotency/idempotent-request.js';
+import { reissueSecret } from '../idempotency/reissue-secret.js';
 import { CreateApiKeyCommand, type CreatedApiKey } from './create-api-key.command.js';
 
 export interface NewKey {
@@ -41,6 +45,7 @@ export class KeyIssuer {
   private readonly defaultRateLimit: KeyRateLimit;
   private readonly maxLifetimeSeconds: number | null;
   private readonly logger = new Logger('Keys');
+  private readonly claims: IdempotencyClaims;
 
   constructor(
     private readonly store: EventStore,
@@ -50,6 +55,7 @@ export class KeyIssuer {
   ) {
     this.defaultRateLimit = { requests: config.RATE_LIMIT_REQUESTS, perSeconds: config.RATE_LIMIT_PER_SECONDS };
     this.maxLifetimeSeconds = config.MAX_KEY_LIFETIME_SECONDS ?? null;
+    this.claims = new IdempotencyClaims(store, clock);
   }
 
   async issue(request: NewKey, keyId: string = randomUUID()): Promise<CreatedApiKey> {
@@ -63,6 +69,35 @@ export class KeyIssuer {
       giveBack();
       throw error;
     }
+  }
+
+  /**
+   * A creation with an Idempotency-Key: the first time, the key's KeyCreated is appended together with the claim
+   * (a new stream: nothing to read); a repeat gives the key the claim names a new secret instead. Only the first is
+   * bound by the account key limit: a repeat makes no key, and is answered however full the account is now.
+   */
+  async issueOnce(request: NewKey, idempotency: IdempotentRequest): Promise<CreatedApiKey> {
+    const first = async (claim: (keyId: string) => StreamAppend) => {
+      const keyId = randomUUID();
+      const giveBack = this.cap.reserve({ accountId: request.accountId, keyId, actor: request.actor, adding: 1, change: 'create', atMs: this.clock.now() });
+      try {
+        const draft = this.draft(request, keyId);
+        const events = apiKeyDecider.decide(apiKeyDecider.initialState(), draft.command);
+        const metadata = { requestId: request.requestId };
+        const appends = [claim(keyId), { streamId: apiKeyStreamId(keyId), events: events.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' as const }];
+        const [, created] = await this.store.appendToStreams(appends, { together: true });
+        return this.issued(draft, events, created.position);
+      } catch (error) {
+        giveBack();
+        throw error;
+      }
+    };
+    return this.claims.once(idempotency, first, async (keyId) => {
+      const { key, decision } = await reissueSecret(this.store, this.clock, { keyId, accountId: request.accountId, actor: request.actor, requestId: request.requestId });
+      const { view } = decision;
+      const { accountId, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt } = view;
+      return { keyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt, position: decision.position, reissued: view };
+    });
   }
 
   /** The key's secret and its creation, decided as of `now` (a roll's own instant: see RollApiKeyHandler); nothing is appended. */
@@ -120,7 +155,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
   }
 
   async execute(command: CreateApiKeyCommand): Promise<CreatedApiKey> {
-    return this.issuer.issue({
+    const request: NewKey = {
       accountId: command.accountId,
       name: command.name,
       rateLimit: command.rateLimit,
@@ -131,6 +166,7 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKeyCommand,
       expiresAt: command.policy.expiresAt ?? null,
       expiresInSeconds: command.policy.expiresInSeconds,
       rolledFromKeyId: null,
-    });
+    };
+    return command.idempotency === null ? this.issuer.issue(request) : this.issuer.issueOnce(request, command.idempotency);
   }
 }

@@ -16,6 +16,10 @@ import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { presentCreatedApiKey } from '../create-api-key/created-api-key.presenter.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyRequest } from './roll-api-key.dto.js';
+import { presentChangedKey } from '../../presentation/key-after-change.js';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, markReplayed, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { idempotentRequest } from '../idempotency/idempotent-request.js';
+import { IdempotentRequestsInFlight } from '../idempotency/idempotent-requests-in-flight.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -24,6 +28,7 @@ export class RollApiKeyController {
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
     private readonly projections: ProjectionProgress,
+    private readonly inFlight: IdempotentRequestsInFlight,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -40,8 +45,9 @@ export class RollApiKeyController {
       'and for a roll with grace in an account that holds its limit of live keys (MAX_KEYS_PER_ACCOUNT; a roll with grace_seconds 0 adds none).',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: CREATED_KEY_LOCATION_HEADER })
+  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
   @IfMatchHeader()
+  @IdempotencyKeyHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()
   async roll(
@@ -51,12 +57,27 @@ export class RollApiKeyController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RolledApiKeyResponse> {
-    const { successor, rolled } = await this.commandBus.execute(
-      new RollApiKeyCommand(keyChangeRequest(keyId, principal, req), body.grace_seconds, body.close_when_idle_seconds ?? null),
-    );
-    const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now: new Date(this.clock.now()) });
-    res.removeHeader('ETag');
-    setCreatedKeyLocation(res, successor.keyId);
-    return { ...presentCreatedApiKey(successor), rolled: old };
+    const change = keyChangeRequest(keyId, principal, req);
+    const idempotencyKey = readIdempotencyKey(req);
+    const { grace_seconds, close_when_idle_seconds } = body;
+    const idempotency =
+      idempotencyKey === null
+        ? null
+        : idempotentRequest(idempotencyKey, { accountId: principal.accountId, actingKeyId: principal.keyId }, 'roll', { key_id: keyId, grace_seconds, close_when_idle_seconds });
+    return this.inFlight.run(idempotency, async () => {
+      const { successor, rolled } = await this.commandBus.execute(new RollApiKeyCommand(change, grace_seconds, close_when_idle_seconds ?? null, idempotency));
+      const now = new Date(this.clock.now());
+      if (successor.reissued !== undefined) {
+        // The successor's secret answered before must be refused here once this answer is sent, as a revocation is.
+        await this.projections.inForce(successor.position);
+        markReplayed(res);
+      }
+      const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now });
+      res.removeHeader('ETag');
+      setCreatedKeyLocation(res, successor.keyId);
+      if (successor.reissued === undefined) return { ...presentCreatedApiKey(successor), rolled: old };
+      const { keyId: id, position, reissued: view, key } = successor;
+      return { ...(await presentChangedKey(this.projections, this.queryBus, res, { keyId: id, position, view, now })), key, rolled: old };
+    });
   }
 }

@@ -5,7 +5,7 @@ import { ConcurrencyConflict } from '../../../shared/application/errors.js';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
 import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
-import { type AppendResult, EVENT_STORE, type EventStore } from '../../../shared/event-store/event-store.port.js';
+import { type AppendResult, EVENT_STORE, type EventStore, type StreamAppend } from '../../../shared/event-store/event-store.port.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { readKeyHistory, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
@@ -13,6 +13,10 @@ import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { ACCOUNT_KEY_CAP, type AccountKeyCap } from '../account-key-cap.js';
 import { KeyIssuer } from '../create-api-key/create-api-key.handler.js';
 import { decideOnKey, refuseUnlessRevocation, viewAfterAppend } from '../decide-on-key.js';
+import { KeyNotFound } from '../../domain/api-key-errors.js';
+import { foldApiKeyView } from '../../projection/api-key-view.js';
+import { type ClaimAppend, IdempotencyClaims } from '../idempotency/idempotency-claims.js';
+import { reissueSecret } from '../idempotency/reissue-secret.js';
 import { requireIfMatch } from '../if-match.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
@@ -31,6 +35,7 @@ const MAX_ATTEMPTS = 3;
 export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, RolledApiKey> {
   private readonly logger = new Logger('Keys');
   private readonly issuer: KeyIssuer;
+  private readonly claims: IdempotencyClaims;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -39,21 +44,51 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     @Inject(ACCOUNT_KEY_CAP) private readonly cap: AccountKeyCap,
   ) {
     this.issuer = new KeyIssuer(store, config, clock, cap);
+    this.claims = new IdempotencyClaims(store, clock);
   }
 
+  /** With an Idempotency-Key, the claim is appended first, together with the successor and the KeyRolled (IdempotencyClaims). */
   async execute(command: RollApiKeyCommand): Promise<RolledApiKey> {
+    if (command.idempotency === null) return this.rollRetrying(command, null);
+    return this.claims.once(
+      command.idempotency,
+      (claim) => this.rollRetrying(command, claim),
+      (successorKeyId) => this.rolledBefore(command, successorKeyId),
+    );
+  }
+
+  private async rollRetrying(command: RollApiKeyCommand, claimFor: ClaimAppend | null): Promise<RolledApiKey> {
     for (let attempt = 1; ; attempt++) {
       const successorKeyId = randomUUID();
+      const claim = claimFor?.(successorKeyId) ?? null;
       try {
-        return await this.roll(command, successorKeyId);
+        return await this.roll(command, successorKeyId, claim);
       } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
+        // A claim's stream changed: another request with the same Idempotency-Key, for IdempotencyClaims to answer.
+        if (!(error instanceof ConcurrencyError) || error.streamId === claim?.streamId) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict('The resource was changed by a concurrent request; retry later.');
       }
     }
   }
 
-  private async roll({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand, successorKeyId: string): Promise<RolledApiKey> {
+  /**
+   * A repeated roll: the successor its first request made gets a new secret; the old key is answered as it is now
+   * (If-Match is not checked again: the first request met it, and made the change it guarded).
+   */
+  private async rolledBefore({ request }: RollApiKeyCommand, successorKeyId: string): Promise<RolledApiKey> {
+    const { keyId, accountId, actor, requestId } = request;
+    const { key, decision } = await reissueSecret(this.store, this.clock, { keyId: successorKeyId, accountId, actor, requestId });
+    const { view } = decision;
+    const { prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt } = view;
+    const successor = { keyId: successorKeyId, accountId, key, prefix, name, rateLimit, permissions, allowedIps, expiresAt, rolledFromKeyId, createdAt, position: decision.position, reissued: view };
+    const history = await this.store.readStream(apiKeyStreamId(keyId));
+    const old = foldApiKeyView(history);
+    if (old === undefined || old.accountId !== accountId) throw new KeyNotFound(keyId);
+    const last = history[history.length - 1];
+    return { successor, rolled: { keyId, position: last.position, revision: last.revision, changed: false, view: old } };
+  }
+
+  private async roll({ request, graceSeconds, closeWhenIdleSeconds }: RollApiKeyCommand, successorKeyId: string, claim: StreamAppend | null): Promise<RolledApiKey> {
     const { keyId, accountId, actor, requestId, ifMatch } = request;
     const history = await this.store.readStream(apiKeyStreamId(keyId));
     const { events: readable, unreadable } = readKeyHistory(history);
@@ -92,6 +127,8 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
     try {
       appended = await this.store.appendToStreams(
         [
+          // First: without a multi-stream transaction, a claim lost to another request leaves nothing written.
+          ...(claim === null ? [] : [claim]),
           { streamId: apiKeyStreamId(successorKeyId), events: created.map((event) => toEventToAppend(event, metadata)), expectedRevision: 'no_stream' },
           { streamId: apiKeyStreamId(keyId), events: rolledEvents, expectedRevision: history[history.length - 1].revision },
         ],
@@ -102,7 +139,7 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       await this.undoSuccessor(keyId, successorKeyId, request, error);
       throw error;
     }
-    const [createdAt, rolledAt] = appended;
+    const [createdAt, rolledAt] = appended.slice(claim === null ? 0 : 1);
     this.logger.log({ msg: 'key rolled', keyId, successorKeyId, accountId, graceSeconds, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });
     return {
       successor: this.issuer.issued(successor, created, createdAt.position),
