@@ -21,7 +21,7 @@ describe('OpenAPI document', () => {
     }
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     // 403 on every authenticated route: a key without the permission the route needs, or used from an address it may not be.
-    // 409: the account holds its limit of live keys (MAX_KEYS_PER_ACCOUNT).
+    // 409: the account holds its limit of live keys (MAX_KEYS_PER_ACCOUNT), or a repeated Idempotency-Key (another request, a key ended since, the first still in progress).
     expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
@@ -135,6 +135,31 @@ describe('OpenAPI document', () => {
     const rolled = await request(t.http).post(`/v1/api-keys/${created.body.id}/roll`).set(bearer(admin)).send({ grace_seconds: 60 }).expect(201);
     expect(rolled.headers.location).toBe(`/v1/api-keys/${rolled.body.id}`);
     expect(rolled.body.id).not.toBe(created.body.id);
+  });
+
+  it('declares Idempotency-Key on a creation and a roll only, with Idempotent-Replayed on their 201 and Retry-After on their 409, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const takesIt: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths) as [string, Record<string, { parameters?: { name: string; in: string }[] }>][]) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')) takesIt.push(`${method} ${path}`);
+      }
+    }
+    expect(takesIt.sort()).toEqual(['post /v1/api-keys', 'post /v1/api-keys/{api_key_id}/roll']);
+    for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/roll']) {
+      const operation = doc.paths[path].post;
+      const header = operation.parameters.find((parameter: { name: string }) => parameter.name === 'Idempotency-Key');
+      expect(header).toMatchObject({ in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: expect.any(String) } });
+      expect(new RegExp(header.schema.pattern).test('x'.repeat(255))).toBe(true);
+      expect(new RegExp(header.schema.pattern).test('x'.repeat(256))).toBe(false);
+      expect(operation.responses['201'].headers['Idempotent-Replayed']).toMatchObject({ required: false, schema: { type: 'string', enum: ['true'] } });
+      expect(operation.responses['409'].headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
+    }
+    const admin = (await t.bootstrapKey('acme')).key;
+    const first = await request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Idempotency-Key', 'openapi-1').send({}).expect(201);
+    expect(first.headers).not.toHaveProperty('idempotent-replayed');
+    const again = await request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Idempotency-Key', 'openapi-1').send({}).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
   });
 
   it('declares WWW-Authenticate on every 401, as answered', async () => {
