@@ -23,11 +23,11 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
 
   const cli = (args: string[]) =>
     spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000, env: childEnv({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url }) });
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const started = Date.now();
     const res = await fetch(`${service.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(40_000),
     });
@@ -72,6 +72,33 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     const successors = (listed.body.data as { status: string; predecessor_id: string | null }[]).filter((k) => k.predecessor_id === old.body.id);
     expect(successors.map((k) => k.status)).toEqual(['revoked']);
     expect((await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 })).status).toBe(201);
+  }, 60_000);
+
+  it('releases an Idempotency-Key claim whose key was not written (no multi-stream transaction): the retry makes the one key', async () => {
+    const idempotent = { 'Idempotency-Key': 'esdb-claim-then-failure' };
+    await fake.control('/failappend?n=1&stream=api_key-');
+    expect((await call('POST', '/v1/api-keys', { name: 'claimed first' }, idempotent)).status).toBe(503);
+    const retried = await call('POST', '/v1/api-keys', { name: 'claimed first' }, idempotent);
+    expect(retried.status).toBe(201);
+    const again = await fetch(`${service.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', ...idempotent },
+      body: JSON.stringify({ name: 'claimed first' }),
+    });
+    expect([again.status, again.headers.get('idempotent-replayed'), ((await again.json()) as { id: string }).id]).toEqual([201, 'true', retried.body.id]);
+    const listed = (await call('GET', '/v1/api-keys?limit=100')).body.data as { name: string }[];
+    expect(listed.filter((k) => k.name === 'claimed first')).toHaveLength(1);
+    const log = await fake.control<{ s: string; t: string }[]>('/log');
+    expect(log.filter((e) => e.s.startsWith('idempotency_key-')).map((e) => e.t)).toEqual(['IdempotencyKeyClaimed', 'IdempotencyClaimReleased', 'IdempotencyKeyClaimed']);
+  }, 60_000);
+
+  it('releases the claim of a roll whose old key’s append failed, its successor revoked: the retry rolls', async () => {
+    const old = await call('POST', '/v1/api-keys', { name: 'to roll once' });
+    const idempotent = { 'Idempotency-Key': 'esdb-roll-then-failure' };
+    await fake.control('/failappend?n=2&stream=api_key-');
+    expect((await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 }, idempotent)).status).toBe(503);
+    const retried = await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 }, idempotent);
+    expect([retried.status, retried.body.predecessor_id]).toEqual([201, old.body.id]);
   }, 60_000);
 
   it('replays with other applications’ events near the end of the log, and says so when the server sends nothing', async () => {
