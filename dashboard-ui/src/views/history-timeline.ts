@@ -14,6 +14,7 @@ const TITLES: Record<string, string> = {
   KeyEnabled: 'Enabled',
   KeyRolled: 'Rolled',
   KeyExpired: 'Expired',
+  KeySecretReissued: 'Secret reissued',
 };
 
 const EXPIRY_REASONS: Record<string, string> = {
@@ -116,6 +117,9 @@ function summary(event: HistoryEvent): (Node | string)[] {
     }
     case 'KeyExpired':
       return [`Stopped working because ${EXPIRY_REASONS[text('reason') ?? ''] ?? 'it expired'}.`];
+    case 'KeySecretReissued':
+      // idempotent_retry: the same creation or roll sent again with its Idempotency-Key.
+      return [`New secret ${text('prefix') ?? ''}…, the one before refused from then on (a repeated request), by `, actor(event.acting_key_id), '.'];
     case 'KeyUsed':
       return [
         `${text('method') ?? '?'} ${text('path') ?? '?'} from ${text('ip') ?? 'an unknown address'}: `,
