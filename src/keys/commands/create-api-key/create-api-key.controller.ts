@@ -15,8 +15,8 @@ import { CreateApiKeyCommand } from './create-api-key.command.js';
 import { CreateApiKeyRequest } from './create-api-key.dto.js';
 import { presentCreatedApiKey } from './created-api-key.presenter.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
-import { presentChangedKey } from '../../presentation/key-after-change.js';
-import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, markReplayed, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { reissuedKeyAnswer } from '../idempotency/reissued-key-answer.js';
 import { idempotentRequest } from '../idempotency/idempotent-request.js';
 import { IdempotentRequestsInFlight } from '../idempotency/idempotent-requests-in-flight.js';
 
@@ -75,11 +75,8 @@ export class CreateApiKeyController {
       );
       setCreatedKeyLocation(res, created.keyId);
       if (created.reissued !== undefined) {
-        // The secret answered before must be refused here once this answer is sent, as a revocation is.
-        await this.projections.inForce(created.position);
-        markReplayed(res);
         const { keyId, position, reissued: view, key } = created;
-        return { ...(await presentChangedKey(this.projections, this.queryBus, res, { keyId, position, view, now: new Date(this.clock.now()) })), key };
+        return reissuedKeyAnswer(this.projections, this.queryBus, res, { keyId, position, view, key, now: new Date(this.clock.now()) });
       }
       // The key exists once its event is appended: if a read model cannot show it yet, the caller
       // still gets the key (the only time it can), and the listing catches up when the store is back.

@@ -16,8 +16,8 @@ import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { presentCreatedApiKey } from '../create-api-key/created-api-key.presenter.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyRequest } from './roll-api-key.dto.js';
-import { presentChangedKey } from '../../presentation/key-after-change.js';
-import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, markReplayed, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
+import { reissuedKeyAnswer } from '../idempotency/reissued-key-answer.js';
 import { idempotentRequest } from '../idempotency/idempotent-request.js';
 import { IdempotentRequestsInFlight } from '../idempotency/idempotent-requests-in-flight.js';
 
@@ -67,17 +67,12 @@ export class RollApiKeyController {
     return this.inFlight.run(idempotency, async () => {
       const { successor, rolled } = await this.commandBus.execute(new RollApiKeyCommand(change, grace_seconds, close_when_idle_seconds ?? null, idempotency));
       const now = new Date(this.clock.now());
-      if (successor.reissued !== undefined) {
-        // The successor's secret answered before must be refused here once this answer is sent, as a revocation is.
-        await this.projections.inForce(successor.position);
-        markReplayed(res);
-      }
+      const { keyId: id, position, reissued: view, key } = successor;
+      const answer = view === undefined ? presentCreatedApiKey(successor) : await reissuedKeyAnswer(this.projections, this.queryBus, res, { keyId: id, position, view, key, now });
       const old = await keyAfterChange(this.projections, this.queryBus, res, { ...rolled, now });
       res.removeHeader('ETag');
       setCreatedKeyLocation(res, successor.keyId);
-      if (successor.reissued === undefined) return { ...presentCreatedApiKey(successor), rolled: old };
-      const { keyId: id, position, reissued: view, key } = successor;
-      return { ...(await presentChangedKey(this.projections, this.queryBus, res, { keyId: id, position, view, now })), key, rolled: old };
+      return { ...answer, rolled: old };
     });
   }
 }
