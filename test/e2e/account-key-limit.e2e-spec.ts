@@ -80,6 +80,30 @@ describe.each(backends())('MAX_KEYS_PER_ACCOUNT (%s read model)', (backend) => {
     await create(key).expect(409);
   });
 
+  it('binds a creation or a roll with an Idempotency-Key the first time only: a repeat makes no key, and is answered at the limit', async () => {
+    const key = await admin('repeats');
+    const once = (path: string, value: string, body: object) => request(t.http).post(path).set(bearer(key)).set('Idempotency-Key', value).send(body);
+    const active = async () => (await keysOf(key)).filter((listed) => listed.status === 'active').map((listed) => listed.id);
+    const plain = (await create(key).expect(201)).body;
+    const created = (await once('/v1/api-keys', 'create-1', { name: 'once' }).expect(201)).body;
+    expect((await once('/v1/api-keys', 'create-2', { name: 'twice' }).expect(409)).body).toEqual(limitReached());
+    const createdAgain = await once('/v1/api-keys', 'create-1', { name: 'once' }).expect(201);
+    expect(createdAgain.headers['idempotent-replayed']).toBe('true');
+    expect(createdAgain.body.id).toBe(created.id);
+    expect(await active()).toHaveLength(LIMIT);
+    // Room for one: the roll with grace takes it (the rolled key works beside its successor until the grace ends).
+    await revoke(key, plain.id);
+    const rolled = (await once(`/v1/api-keys/${created.id}/roll`, 'roll-1', { grace_seconds: 3600 }).expect(201)).body;
+    const refused = await once(`/v1/api-keys/${rolled.id}/roll`, 'roll-2', { grace_seconds: 60 }).expect(409);
+    expect(refused.body.error.message).toMatch(/^This account has reached its limit of 3 live API keys/);
+    const rolledAgain = await once(`/v1/api-keys/${created.id}/roll`, 'roll-1', { grace_seconds: 3600 }).expect(201);
+    expect(rolledAgain.headers['idempotent-replayed']).toBe('true');
+    expect(rolledAgain.body.id).toBe(rolled.id);
+    expect(await active()).toEqual(expect.arrayContaining([created.id, rolled.id]));
+    expect(await active()).toHaveLength(LIMIT);
+    await create(key).expect(409);
+  });
+
   it('leaves other accounts their own room', async () => {
     const full = await admin('crowded');
     await create(full).expect(201);
