@@ -4,7 +4,8 @@ import { KeyTable } from '../../keys/authentication/key-table.js';
 import { loadEnvironment } from '../../shared/config/environment.js';
 import type { ProjectionContext } from '../../shared/projections/projection-declaration.js';
 import { nothingProvided, openProjections } from './open-projections.js';
-import { PROJECTIONS } from './projection-catalog.js';
+import { API_KEY_EVENT_TYPES } from '../../keys/domain/api-key-events.js';
+import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 
 describe('The projection catalog', () => {
   const context = (storage: InMemoryReadModelStorage, env: Record<string, string> = {}) => {
@@ -27,6 +28,11 @@ describe('The projection catalog', () => {
       ['anomaly-detector', 'projection-thread', 'background', false],
       ['alert-webhook', 'request-thread', 'background', false],
     ]);
+  });
+
+  it('knows every key event type this version writes, KeySecretReissued included: none is fed to the key views as a newer version\'s', () => {
+    expect(KNOWN_EVENT_TYPES).toEqual(expect.arrayContaining([...API_KEY_EVENT_TYPES]));
+    expect(KNOWN_EVENT_TYPES).toContain('KeySecretReissued');
   });
 
   it('builds each projection from the storage it is given, sharing the stores the feature modules bind', async () => {

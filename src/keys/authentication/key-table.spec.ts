@@ -207,7 +207,7 @@ describe('KeyTable.liveKeys (what the account key limit counts)', () => {
 });
 
 describe('KeyTable.liveKeys kept as keys change', () => {
-  it('answers as a walk of the account’s keys would, through creations, disables, revocations, expiries and time passing', async () => {
+  it('answers as a walk of the account’s keys would, through creations, disables, revocations, expiries, reissued secrets and time passing', async () => {
     const random = seededRandom(7);
     const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
     await table.checkpoint();
@@ -236,6 +236,11 @@ describe('KeyTable.liveKeys kept as keys change', () => {
         await table.handle([recordedKeyEvent(id, random() < 0.5 ? 'KeyDisabled' : 'KeyEnabled', next(id), { accountId, actingKeyId: null })]);
       } else if (pick < 0.65) {
         await table.handle([recordedKeyEvent(id, 'KeyExpired', next(id), { accountId, expiredAt: new Date(now).toISOString(), reason: 'expires_at' })]);
+      } else if (pick < 0.7) {
+        // Same key, new secret (a repeated Idempotency-Key): no key more, none less.
+        const revision = next(id);
+        const reissued = { accountId, prefix: 'sk_new', secretHash: `hash-${id}-${revision}`, reissuedAt: new Date(now).toISOString(), reason: 'idempotent_retry', actingKeyId: null };
+        await table.handle([recordedKeyEvent(id, 'KeySecretReissued', revision, reissued)]);
       } else if (pick < 0.8) {
         now += Math.floor(random() * 3000);
       } else {
@@ -262,5 +267,24 @@ describe('KeyTable and a reissued secret (KeySecretReissued)', () => {
     expect(table.byId('a')?.view.secretHash).toBe('hash-new');
     expect(table.activeKeys).toBe(2);
     expect((await table.list('acme', { limit: 10 })).views.map((view) => view.id)).toEqual(['b', 'a']);
+  });
+
+  it('leaves the account’s live count as it was: the same key, not one more (the account key limit)', async () => {
+    const at = Date.parse('2026-06-01T00:00:00.000Z');
+    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    await table.checkpoint();
+    await table.handle([recordedKeyCreated('a'), recordedKeyCreated('b')]);
+    // Asked first, so that the count is kept from then on rather than walked again.
+    expect(table.liveKeys('acme', at)).toBe(2);
+    for (const revision of [1, 2, 3]) {
+      const reissued = { prefix: 'sk_new', secretHash: `hash-a-${revision}`, reissuedAt: '2026-01-02T00:00:00.000Z', reason: 'idempotent_retry', actingKeyId: null };
+      await table.handle([recordedKeyEvent('a', 'KeySecretReissued', revision, reissued)]);
+    }
+    expect(table.liveKeys('acme', at)).toBe(2);
+    // Its own event to this version: the key is not taken for one a newer version changed.
+    expect(table.keysChangedByNewerVersion).toBe(0);
+    expect(table.lookup('hash-a-3')).toMatchObject({ keyId: 'a', changedByNewerVersion: false });
+    await table.handle([recordedKeyRevoked('a', 4)]);
+    expect(table.liveKeys('acme', at)).toBe(1);
   });
 });
