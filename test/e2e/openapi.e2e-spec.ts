@@ -154,7 +154,13 @@ describe('OpenAPI document', () => {
       expect(new RegExp(header.schema.pattern).test('x'.repeat(256))).toBe(false);
       expect(operation.responses['201'].headers['Idempotent-Replayed']).toMatchObject({ required: false, schema: { type: 'string', enum: ['true'] } });
       expect(operation.responses['409'].headers['Retry-After']).toMatchObject({ schema: { type: 'integer' } });
+      // One description listing every case, not two joined by a blank line (a route's 409 declared twice).
+      expect(operation.responses['409'].description).not.toMatch(/\n/);
+      expect(operation.responses['409'].description).toMatch(/MAX_KEYS_PER_ACCOUNT.*; or, with Idempotency-Key, the value was used with a different request/);
     }
+    expect(doc.paths['/v1/api-keys/{api_key_id}/roll'].post.responses['409'].description).toMatch(/^The key is revoked, expired or already rolled; /);
+    expect(doc.paths['/v1/api-keys'].post.responses['409'].description).toMatch(/^The account already holds its limit of live keys/);
+    expect(doc.paths['/v1/api-keys/{api_key_id}'].delete.responses['409'].description).not.toMatch(/MAX_KEYS_PER_ACCOUNT|Idempotency-Key/);
     const admin = (await t.bootstrapKey('acme')).key;
     const first = await request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Idempotency-Key', 'openapi-1').send({}).expect(201);
     expect(first.headers).not.toHaveProperty('idempotent-replayed');

@@ -7,9 +7,8 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, malformed, unknown, revoked, expired or disabled API key (one answer for all).',
   403: 'The key lacks the permission the route needs (keys:read to read, keys:write to change), may not be used from this address, or may not grant what was asked (permissions it lacks, addresses outside its own, an end later than its own, a rate limit above its own).',
   404: 'No such API key in this account (or, for starting_after, no such key or alert in this account).',
-  409:
-    'The key is revoked, expired or already rolled; a concurrency race that retrying could not resolve; or, for a creation or a roll with grace, ' +
-    'the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT): revoke keys to make room.',
+  // A creation's and a roll's 409 say their own cases (IdempotencyKeyHeader).
+  409: 'The key is revoked, expired or already rolled, or a concurrency race that retrying could not resolve.',
   412: 'If-Match does not name the key\'s current ETag: it changed since; nothing was changed.',
   413: 'Request body too large.',
   415: 'Request body is not UTF-8 JSON, or its Content-Encoding is not identity, gzip or deflate.',

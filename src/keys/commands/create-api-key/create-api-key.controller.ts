@@ -37,7 +37,9 @@ export class CreateApiKeyController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an API key',
-    description: 'The full key is in this response only. 409 when the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT).',
+    description:
+      'The full key is in this response only. 409 when the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT), ' +
+      'and for an Idempotency-Key that cannot be answered (see the 409 response).',
   })
   @ApiExtraModels(CreateApiKeyRequest)
   @ApiBody({
@@ -46,8 +48,8 @@ export class CreateApiKeyController {
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
-  @IdempotencyKeyHeader()
-  @AuthenticatedRoute(400, 409, 429)
+  @IdempotencyKeyHeader('The account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT): revoke keys to make room')
+  @AuthenticatedRoute(400, 429)
   @DatedByThisClock()
   async create(
     @Body() body: CreateApiKeyRequest,

@@ -36,8 +36,12 @@ export const IDEMPOTENT_REPLAYED_HEADER = {
   },
 };
 
-/** The Idempotency-Key header and the 409s it adds, for the OpenAPI document of a route that takes it. */
-export const IdempotencyKeyHeader = () =>
+/**
+ * The Idempotency-Key header, and the route's 409 with the cases it adds and Retry-After. `conflicts` is the route's
+ * own 409 cases, said first in the one description: a route's second 409 declaration would be joined to the first
+ * with a blank line, two descriptions in one.
+ */
+export const IdempotencyKeyHeader = (conflicts: string) =>
   applyDecorators(
     ApiHeader({
       name: 'Idempotency-Key',
@@ -51,8 +55,8 @@ export const IdempotencyKeyHeader = () =>
       status: 409,
       type: ErrorResponse,
       description:
-        'With Idempotency-Key: the value was used with a different request; the key its request made has since been revoked, expired or rolled; ' +
-        'or that request is still in progress (Retry-After).',
+        `${conflicts}; or, with Idempotency-Key, the value was used with a different request, the key its first request made has since been revoked, ` +
+        'expired or rolled, or that request is still in progress (Retry-After).',
       headers: { 'Retry-After': { description: 'Seconds to wait: the first request with this Idempotency-Key is still in progress.', required: false, schema: { type: 'integer' } } },
     }),
   );

@@ -42,13 +42,17 @@ export class RollApiKeyController {
       'unused that long), then expires. Both keys link to each other (predecessor_id, rotation.successor_id), and so do their histories. ' +
       '403 when the successor would hold more than the calling key: permissions it lacks, addresses outside its own, an expiry ' +
       'later than its own end (or none when it has one), a rate limit above its own. 409 for a revoked, expired or already rolled key, ' +
-      'and for a roll with grace in an account that holds its limit of live keys (MAX_KEYS_PER_ACCOUNT; a roll with grace_seconds 0 adds none).',
+      'for a roll with grace in an account that holds its limit of live keys (MAX_KEYS_PER_ACCOUNT; a roll with grace_seconds 0 adds none), ' +
+      'and for an Idempotency-Key that cannot be answered (see the 409 response).',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
   @IfMatchHeader()
-  @IdempotencyKeyHeader()
-  @AuthenticatedRoute(400, 404, 409, 412, 429)
+  @IdempotencyKeyHeader(
+    'The key is revoked, expired or already rolled; a concurrency race that retrying could not resolve; for a roll with grace_seconds above 0, ' +
+      'the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT): revoke keys to make room',
+  )
+  @AuthenticatedRoute(400, 404, 412, 429)
   @DatedByThisClock()
   async roll(
     @Param('api_key_id', keyIdPipe) keyId: string,
