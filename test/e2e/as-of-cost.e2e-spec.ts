@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
-import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';
-import { seedBusyKey } from '../support/busy-key.js';
+import { caughtUpWithTheLog, seedBusyKey } from '../support/busy-key.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
@@ -20,16 +19,7 @@ async function seedUsedKey(t: TestApp, accountId: string): Promise<{ keyId: stri
   const now = Date.now();
   const usedAt = (i: number) => now - 2 * DAY + Math.floor((i * 2 * DAY) / USES);
   const keyId = await seedBusyKey(store, accountId, now, USES, usedAt);
-  const head = await store.headPosition();
-  // FerretDB takes longer than one wait allows to fold 60,000 uses into the view.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await t.app.get(ProjectionProgress).caughtUpTo(head);
-      break;
-    } catch (error) {
-      if (attempt === 30) throw error;
-    }
-  }
+  await caughtUpWithTheLog(t);
   return { keyId, usedAt };
 }
 

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
-import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
 import { bearer } from '../support/auth.js';
-import { keyUsedEvent, seedBusyKey } from '../support/busy-key.js';
+import { caughtUpWithTheLog, keyUsedEvent, seedBusyKey } from '../support/busy-key.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const USES_BEFORE_ROLL = 100_000;
@@ -38,16 +37,7 @@ async function seedRolledKey(t: TestApp, admin: string, accountId: string): Prom
   const rolledAt = Date.parse(rolled.body.rolled.rotation.rolled_at);
   const since = Array.from({ length: USES_SINCE_ROLL }, (_, n) => keyUsedEvent(keyId, accountId, rolledAt + 1 + n, USES_BEFORE_ROLL + n, n % 2 ? '198.51.100.7' : '203.0.113.9'));
   await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events: since }], { durability: 'process' });
-  const head = await store.headPosition();
-  // Folding 100,000 uses into the view takes longer than one wait allows on a loaded machine.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await t.app.get(ProjectionProgress).caughtUpTo(head);
-      break;
-    } catch (error) {
-      if (attempt === 30) throw error;
-    }
-  }
+  await caughtUpWithTheLog(t);
   return { keyId, lastUse: new Date(rolledAt + USES_SINCE_ROLL).toISOString() };
 }
 

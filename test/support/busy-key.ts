@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import { EVENT_STORE, type EventStore, type EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import { ProjectionProgress } from '../../src/shared/projections/projection-progress.js';
+import type { TestApp } from './test-app.js';
 
 const DAY_MS = 86_400_000;
 const SEED_CHUNK = 5000;
@@ -33,4 +35,17 @@ export async function seedBusyKey(store: EventStore, accountId: string, now: num
     await store.appendToStreams([{ streamId: `api_key_usage-${keyId}`, expectedRevision: 'any', events }], { durability: 'process' });
   }
   return keyId;
+}
+
+/** Waits until the projections hold the whole log: folding tens of thousands of uses takes several of caughtUpTo's waits (FerretDB, a loaded machine). */
+export async function caughtUpWithTheLog(t: TestApp): Promise<void> {
+  const head = await t.app.get<EventStore>(EVENT_STORE).headPosition();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await t.app.get(ProjectionProgress).caughtUpTo(head);
+      return;
+    } catch (error) {
+      if (attempt === 30) throw error;
+    }
+  }
 }
