@@ -207,6 +207,33 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(written[0]).toMatchObject({ schemaVersion: 1, data: { n: 1, text: 'é "quoted"' }, metadata: { requestId: 'r' } });
     });
 
+    it('removes the start of a stream: the rest keeps its revisions and positions, and appends go on after it', async () => {
+      const other = `${stream}-other`;
+      await store.appendToStream(stream, [event('A'), event('B'), event('C'), event('D')], 'no_stream');
+      await store.appendToStream(other, [event('X')], 'no_stream');
+      const before = await store.readStream(stream);
+      const removed = await store.removeStreamStart(stream, 2);
+      // EventStoreDB drops them from $all at its next scavenge only, and says it cannot count them.
+      expect(removed === null || removed === 2).toBe(true);
+      expect(await store.readStream(stream)).toEqual(before.slice(2));
+      expect((await store.readStream(stream, { fromRevision: 1, maxCount: 1 })).map((e) => [e.type, e.revision])).toEqual([['C', 2]]);
+      expect((await store.readStream(other)).map((e) => e.type)).toEqual(['X']);
+      await store.appendToStream(stream, [event('E')], 3);
+      expect((await store.readStream(stream)).map((e) => [e.type, e.revision])).toEqual([['C', 2], ['D', 3], ['E', 4]]);
+      // Removing as far again, or less far, removes nothing.
+      expect([null, 0]).toContain(await store.removeStreamStart(stream, 2));
+      expect([null, 0]).toContain(await store.removeStreamStart(stream, 1));
+      if (removed !== null) {
+        const all = await store.readAll({ after: before[0].position - 1, maxCount: 100 });
+        expect(all.filter((e) => e.streamId === stream).map((e) => e.type)).toEqual(['C', 'D', 'E']);
+        const second = fixture.openSecondHandle?.();
+        if (second) {
+          expect((await second.readStream(stream)).map((e) => e.type)).toEqual(['C', 'D', 'E']);
+          await second.close();
+        }
+      }
+    });
+
     it('reports the head position of the log', async () => {
       const result = await store.appendToStream(stream, [event('A'), event('B')], 'no_stream');
       expect(await store.headPosition()).toBeGreaterThanOrEqual(result.position);

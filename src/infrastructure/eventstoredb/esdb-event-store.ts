@@ -1,6 +1,7 @@
 import {
   BACKWARDS,
   END,
+  NO_STREAM,
   START,
   EventStoreDBClient,
   StreamNotFoundError,
@@ -68,7 +69,7 @@ class CheckpointReached {
 type SubscriptionItem = AllStreamResolvedEvent | CheckpointReached;
 
 /** The calls of the client the store makes; a connection string opens the real one. */
-export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'getStreamMetadata' | 'setStreamMetadata' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 /** The event log on an EventStoreDB server, through its gRPC client. Decisions and sources: docs/eventstoredb.md. */
 export class EsdbEventStore implements EventStore {
@@ -186,6 +187,26 @@ export class EsdbEventStore implements EventStore {
       throw toPortError(error);
     }
     return events;
+  }
+
+  /**
+   * Sets the stream's truncate-before, keeping its other metadata, unless it is already at or past it: reads of the
+   * stream skip the events before it at once, and `$all` loses them at the server's next scavenge (docs/eventstoredb.md).
+   */
+  async removeStreamStart(streamId: string, beforeRevision: number): Promise<null> {
+    try {
+      const { metadata, metastreamRevision } = await this.client.getStreamMetadata(streamId);
+      const current = metadata?.truncateBefore;
+      if (typeof current === 'number' && current >= beforeRevision) return null;
+      await this.client.setStreamMetadata(
+        streamId,
+        { ...metadata, truncateBefore: beforeRevision },
+        { expectedRevision: metastreamRevision === undefined ? NO_STREAM : metastreamRevision },
+      );
+      return null;
+    } catch (error) {
+      throw toPortError(error);
+    }
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

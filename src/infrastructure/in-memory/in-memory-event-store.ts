@@ -28,6 +28,10 @@ export class InMemoryEventStore implements EventStore {
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly ids = new Set<string>();
   private readonly signal = new AppendSignal();
+  /** Per stream, the first revision left after removeStreamStart. */
+  private readonly firstLeft = new Map<string, number>();
+  /** Positions removed from the log. */
+  private readonly removed = new Set<number>();
 
   async appendToStream(
     streamId: string,
@@ -74,9 +78,19 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
-    const from = page.fromRevision ?? 0;
+    const from = Math.max(page.fromRevision ?? 0, this.firstLeft.get(streamId) ?? 0);
     const events = (this.streams.get(streamId) ?? []).slice(from, page.maxCount === undefined ? undefined : from + page.maxCount);
     return events.map((e) => structuredClone(e));
+  }
+
+  async removeStreamStart(streamId: string, beforeRevision: number): Promise<number> {
+    const stream = this.streams.get(streamId) ?? [];
+    const from = this.firstLeft.get(streamId) ?? 0;
+    const to = Math.min(beforeRevision, stream.length);
+    if (to <= from) return 0;
+    for (const event of stream.slice(from, to)) this.removed.add(event.position);
+    this.firstLeft.set(streamId, to);
+    return to - from;
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -118,7 +132,7 @@ export class InMemoryEventStore implements EventStore {
     let index = after ?? 0;
     for (; index < this.log.length && events.length < limit; index++) {
       const event = this.log[index];
-      if (isSelected(event, selection)) events.push(structuredClone(event));
+      if (!this.removed.has(event.position) && isSelected(event, selection)) events.push(structuredClone(event));
     }
     return { events, scannedUpTo: this.log.length === 0 ? null : index };
   }

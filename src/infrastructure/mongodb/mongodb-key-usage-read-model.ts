@@ -63,7 +63,8 @@ const SUMMARY_FIELDS = { accepted: 1, rateLimited: 1, refused: 1, lastUsedAt: 1 
 
 /**
  * Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. `refused`
- * is missing from a view written before it existed, when no use was recorded refused.
+ * is missing from a view written before it existed, when no use was recorded refused; `countedFrom` and `archive`
+ * from one written before uses could be archived (it counts every use of its stream).
  */
 function toView(doc: ViewDocument<KeyUsageFields>): KeyUsageView {
   return {
@@ -78,5 +79,7 @@ function toView(doc: ViewDocument<KeyUsageFields>): KeyUsageView {
     lastUserAgent: doc.lastUserAgent ?? null,
     hourly: doc.hourly,
     revision: doc.revision,
+    countedFrom: doc.countedFrom ?? 0,
+    archive: doc.archive ?? null,
   };
 }

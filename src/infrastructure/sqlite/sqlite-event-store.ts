@@ -75,6 +75,7 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
+      removeStreamStart: this.db.prepare<[string, number]>('DELETE FROM events WHERE stream_id = ? AND revision < ?'),
     };
     this.probeWrite = prepareWriteProbe(this.db);
   }
@@ -119,6 +120,11 @@ export class SqliteEventStore implements EventStore {
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
     return this.damageReported(() => this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent));
+  }
+
+  /** One transaction, flushed; the pages freed are reused by later appends (the file does not shrink without VACUUM). */
+  async removeStreamStart(streamId: string, beforeRevision: number): Promise<number> {
+    return this.writing(() => this.statements.removeStreamStart.run(streamId, beforeRevision).changes);
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -166,6 +166,13 @@ export interface EventStore {
   /** The whole stream, oldest first; an empty array when the stream does not exist. */
   readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Retention: removes the stream's events before `beforeRevision` from the log for good (the caller archived them
+   * first). Those after keep their revisions and positions, and a read from an earlier revision starts at the first
+   * left. Returns how many were removed, or null where the store removes them later: EventStoreDB marks the stream
+   * (its truncate-before) and drops them from `$all` at its next scavenge.
+   */
+  removeStreamStart(streamId: string, beforeRevision: number): Promise<number | null>;
   /** How far a reader at `after` trails the log (readiness asks it often): counted without decoding the events where the store can. */
   backlog(options: BacklogOptions): Promise<Backlog>;
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;

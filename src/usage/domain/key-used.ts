@@ -27,4 +27,6 @@ export interface KeyUsed {
   data: KeyUsedData;
 }
 
-export const keyUsageStreamId = (keyId: string): string => `api_key_usage-${keyId}`;
+export const KEY_USAGE_STREAM_PREFIX = 'api_key_usage-';
+
+export const keyUsageStreamId = (keyId: string): string => `${KEY_USAGE_STREAM_PREFIX}${keyId}`;

@@ -1,11 +1,14 @@
 import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
-import { KEY_USED } from '../domain/key-used.js';
+import { KEY_USAGE_STREAM_PREFIX, KEY_USED } from '../domain/key-used.js';
+import { USAGE_ARCHIVED } from '../domain/usage-archived.js';
 import { applyToKeyUsageView, type KeyUsageView } from './key-usage-view.js';
 
 export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   name: 'key-usage',
-  eventTypes: [KEY_USED],
-  viewIdOf: (event) => event.data.keyId as string,
+  eventTypes: [KEY_USED, USAGE_ARCHIVED],
+  // A newer version's event in a usage stream advances the view's revision: a gap in them means archived uses.
+  readsUnknownTypesIn: KEY_USAGE_STREAM_PREFIX,
+  viewIdOf: (event) => event.streamId.slice(KEY_USAGE_STREAM_PREFIX.length),
   apply: applyToKeyUsageView,
   // A view per key usage stream: the stream's first event (the key's first use) starts it.
   startsView: (event) => event.revision === 0,

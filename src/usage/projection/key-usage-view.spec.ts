@@ -51,6 +51,9 @@ function modelView(events: RecordedEvent[]): KeyUsageView {
     lastUserAgent: last.userAgent,
     hourly,
     revision: events.length - 1,
+    // A stream none of whose uses was archived: counted from its start.
+    countedFrom: 0,
+    archive: null,
   };
 }
 
@@ -107,7 +110,7 @@ describe('key usage view', () => {
 
   it('changes the view it is given in place, and makes one only for the stream’s first use', () => {
     const [first, second] = [used('2026-01-01T10:05:00.000Z'), used('2026-01-01T10:06:00.000Z', { outcome: 'rate_limited' })];
-    const view = applyToKeyUsageView(undefined, first);
+    const view = applyToKeyUsageView(undefined, first)!;
     expect(applyToKeyUsageView(view, second)).toBe(view);
     expect(view).toMatchObject({ accepted: 1, rateLimited: 1, lastUsedAt: '2026-01-01T10:06:00.000Z', revision: 1 });
     expect(view.hourly).toEqual([{ hour: '2026-01-01T10:00:00.000Z', count: 2 }]);

@@ -1,6 +1,7 @@
 import { canonicalAddress } from '../../shared/domain/client-address.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
-import type { KeyUsedData } from '../domain/key-used.js';
+import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
+import { type ArchivedUsageTotals, USAGE_ARCHIVED, type UsageArchivedData } from '../domain/usage-archived.js';
 
 export interface HourlyCount {
   /** Start of the hour, ISO-8601. */
@@ -23,6 +24,22 @@ export interface KeyUsageView {
   /** Requests (uses of every outcome) per hour for the 48 hours up to the last use, oldest first. */
   hourly: HourlyCount[];
   /** Revision of the last usage event applied; guards against applying an event twice. */
+  revision: number;
+  /**
+   * The first revision of the stream the figures count from, uses and archives folded since included: 0 when they
+   * count every use (absent in views written before archives existed, which did). Greater after uses were archived
+   * out of the log and before the archive's UsageArchived is folded: it then adds what they added up to.
+   */
+  countedFrom?: number;
+  /** The last archive of the stream folded: uses logged before `before`, up to `throughRevision`, are in its file. */
+  archive?: UsageArchiveMark | null;
+}
+
+/** Where the stream's last archive is, for a reader of the stream who needs what the archived uses added up to. */
+export interface UsageArchiveMark {
+  before: string;
+  throughRevision: number;
+  /** The UsageArchived event's own revision: one read of it gives the totals. */
   revision: number;
 }
 
@@ -64,28 +81,48 @@ export function hourOf(iso: string): string {
 }
 
 /**
- * The view after one more KeyUsed of the key's usage stream: a new view for the stream's first, else the view
+ * The view after one more event of the key's usage stream: a new view for the stream's first use, else the view
  * given, changed in place (its revision advances); a replayed event changes nothing. In place because a view is
  * kept for long (ViewProjection's recent views) and a copy per use outlived the young generation.
+ *
+ * A use past a gap in the stream's revisions starts the figures over from it: the uses of the gap were archived out
+ * of the log (a read model rebuilt since, or one that read some of them before they went), and the archive's
+ * UsageArchived, later in the same stream, adds what they added up to (applyArchive).
  */
-export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView {
-  const use = recorded.data as unknown as KeyUsedData;
-  if (!view) {
-    return {
-      keyId: use.keyId,
-      accountId: use.accountId,
-      accepted: use.outcome === 'accepted' ? 1 : 0,
-      rateLimited: use.outcome === 'rate_limited' ? 1 : 0,
-      refused: use.outcome === 'refused' ? 1 : 0,
-      firstUsedAt: use.usedAt,
-      lastUsedAt: use.usedAt,
-      lastIp: addressOf(use),
-      lastUserAgent: use.userAgent,
-      hourly: [{ hour: hourOf(use.usedAt), count: 1 }],
-      revision: recorded.revision,
-    };
+export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView | undefined {
+  if (view && recorded.revision <= view.revision) return view;
+  if (recorded.type === USAGE_ARCHIVED) return applyArchive(view, recorded);
+  if (recorded.type !== KEY_USED) {
+    // A newer version's event: not a use, but the stream's revisions stay contiguous, so no gap is seen past it.
+    if (view) view.revision = recorded.revision;
+    return view;
   }
-  if (recorded.revision <= view.revision) return view;
+  const use = recorded.data as unknown as KeyUsedData;
+  if (!view || recorded.revision > view.revision + 1) return firstUse(use, recorded.revision, view?.archive ?? null);
+  countUse(view, use);
+  view.revision = recorded.revision;
+  return view;
+}
+
+function firstUse(use: KeyUsedData, revision: number, archive: UsageArchiveMark | null): KeyUsageView {
+  return {
+    keyId: use.keyId,
+    accountId: use.accountId,
+    accepted: use.outcome === 'accepted' ? 1 : 0,
+    rateLimited: use.outcome === 'rate_limited' ? 1 : 0,
+    refused: use.outcome === 'refused' ? 1 : 0,
+    firstUsedAt: use.usedAt,
+    lastUsedAt: use.usedAt,
+    lastIp: addressOf(use),
+    lastUserAgent: use.userAgent,
+    hourly: [{ hour: hourOf(use.usedAt), count: 1 }],
+    revision,
+    countedFrom: revision,
+    archive,
+  };
+}
+
+function countUse(view: KeyUsageView, use: KeyUsedData): void {
   if (use.outcome === 'accepted') view.accepted += 1;
   else if (use.outcome === 'rate_limited') view.rateLimited += 1;
   else if (use.outcome === 'refused') view.refused += 1;
@@ -98,26 +135,68 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
     if (use.userAgent !== view.lastUserAgent) view.lastUserAgent = use.userAgent;
   }
   countInHour(view.hourly, hourOf(use.usedAt));
+}
+
+/**
+ * An archive of the stream's start: a view whose figures already count those uses (from revision 0, or from an
+ * earlier archive) only notes it; one that counts from just after them (its uses read past the gap they left) adds
+ * their totals; and a key whose every use was archived gets its view from them. A view counting from anywhere else
+ * was started over by a gap another archive of the stream explains, later in it.
+ */
+function applyArchive(view: KeyUsageView | undefined, recorded: RecordedEvent, gapsSeen = true): KeyUsageView {
+  const archived = recorded.data as unknown as UsageArchivedData;
+  const archive: UsageArchiveMark = { before: archived.before, throughRevision: archived.throughRevision, revision: recorded.revision };
+  // After a gap (the uses read before this archive removed the rest of them) the view starts over from it: archiveEnd
+  // makes an archive the first event held after a gap only when the gap is its own, so its totals are every use.
+  if (!view || (gapsSeen && recorded.revision > view.revision + 1)) return { ...viewOfTotals(archived.keyId, archived.accountId, archived.totals, recorded.revision), archive };
+  if ((view.countedFrom ?? 0) === archived.throughRevision + 1) addTotals(view, archived.totals);
+  view.archive = archive;
   view.revision = recorded.revision;
   return view;
 }
 
-/** Counts one request in its hour, keeping the buckets sorted and within HOURS_KEPT of the newest. */
-function countInHour(hourly: HourlyCount[], hour: string): void {
+/** The view of the uses an archive moved, as if its last one had just been folded (revision: the archive's through). */
+export function viewOfTotals(keyId: string, accountId: string, totals: ArchivedUsageTotals, revision: number): KeyUsageView {
+  return { keyId, accountId, ...totals, hourly: totals.hourly.map((h) => ({ ...h })), revision, countedFrom: 0, archive: null };
+}
+
+/** The figures of uses that came before the view's own, added to it: the view's last use stays its last. */
+function addTotals(view: KeyUsageView, totals: ArchivedUsageTotals): void {
+  view.accepted += totals.accepted;
+  view.rateLimited += totals.rateLimited;
+  view.refused += totals.refused;
+  if (totals.firstUsedAt < view.firstUsedAt) view.firstUsedAt = totals.firstUsedAt;
+  if (totals.lastUsedAt > view.lastUsedAt) {
+    view.lastUsedAt = totals.lastUsedAt;
+    view.lastIp = totals.lastIp;
+    view.lastUserAgent = totals.lastUserAgent;
+  }
+  for (const { hour, count } of totals.hourly) countInHour(view.hourly, hour, count);
+  view.countedFrom = 0;
+}
+
+/** What the view's figures add up to, as an archive of its uses records them. */
+export function totalsOf(view: KeyUsageView): ArchivedUsageTotals {
+  const { accepted, rateLimited, refused, firstUsedAt, lastUsedAt, lastIp, lastUserAgent, hourly } = view;
+  return { accepted, rateLimited, refused, firstUsedAt, lastUsedAt, lastIp, lastUserAgent, hourly: hourly.map((h) => ({ ...h })) };
+}
+
+/** Counts requests (one by default) in their hour, keeping the buckets sorted and within HOURS_KEPT of the newest. */
+function countInHour(hourly: HourlyCount[], hour: string, count = 1): void {
   const last = hourly[hourly.length - 1];
   // The common case, in log order: the same hour as the last use, or a later one. ISO strings sort as times.
   if (last && last.hour === hour) {
-    last.count += 1;
+    last.count += count;
     return;
   }
-  if (!last || last.hour < hour) hourly.push({ hour, count: 1 });
+  if (!last || last.hour < hour) hourly.push({ hour, count });
   else {
     const bucket = hourly.find((h) => h.hour === hour);
     if (bucket) {
-      bucket.count += 1;
+      bucket.count += count;
       return;
     }
-    hourly.push({ hour, count: 1 });
+    hourly.push({ hour, count });
     hourly.sort((a, b) => (a.hour < b.hour ? -1 : 1));
   }
   const oldestKept = new Date(Date.parse(hourly[hourly.length - 1].hour) - (HOURS_KEPT - 1) * HOUR_MS).toISOString();
@@ -139,4 +218,19 @@ export function last24Hours(view: KeyUsageView | undefined, now: Date): HourlyCo
 /** The use's address in canonical form: uses recorded before 2026-12-05 hold it as the client wrote it. */
 function addressOf(use: KeyUsedData): string | null {
   return use.ip === null ? null : canonicalAddress(use.ip);
+}
+
+/**
+ * What the stream's uses up to `throughRevision` add up to, from the events it holds now (read in revision order):
+ * its uses up to there, and its archives wherever they are, which bring the uses earlier archives moved. What an
+ * archive through that revision records, so that a read model that never saw those uses counts them all the same.
+ */
+export function usageThrough(events: Iterable<RecordedEvent>, throughRevision: number, start?: KeyUsageView): KeyUsageView | undefined {
+  let view = start;
+  for (const event of events) {
+    if (event.revision <= throughRevision) view = applyToKeyUsageView(view, event);
+    // The uses between are left out on purpose: no gap.
+    else if (event.type === USAGE_ARCHIVED && (!view || event.revision > view.revision)) view = applyArchive(view, event, false);
+  }
+  return view;
 }
