@@ -26,6 +26,7 @@ function makeUsage(overrides: Partial<KeyUsageView> = {}): KeyUsageView {
     ],
     revision: 3,
     countedFrom: 0,
+    countedBeforeGap: null,
     archive: null,
     ...overrides,
   };
@@ -99,21 +100,31 @@ export function keyUsageReadModelContract(name: string, open: () => Promise<KeyU
 
     it('reads a view stored before refusals were counted as having none, and counts on from it', async () => {
       if (!fixture.saveWithoutRefused) return;
-      const { refused: _refused, countedFrom: _countedFrom, archive: _archive, ...old } = makeUsage({ revision: 3 });
+      const { refused: _refused, countedFrom: _countedFrom, countedBeforeGap: _before, archive: _archive, ...old } = makeUsage({ revision: 3 });
       await fixture.saveWithoutRefused(old);
       // Nor were uses archived then: such a view counts every use of its stream.
-      expect((await readModel.getMany([old.keyId])).get(old.keyId)).toEqual({ ...old, refused: 0, countedFrom: 0, archive: null });
+      expect((await readModel.getMany([old.keyId])).get(old.keyId)).toEqual({ ...old, refused: 0, countedFrom: 0, countedBeforeGap: null, archive: null });
       expect((await readModel.summaries([old.keyId])).get(old.keyId)).toMatchObject({ refused: 0 });
       expect((await allOf(readModel)).find((entry) => entry.keyId === old.keyId)).toMatchObject({ refused: 0 });
       await readModel.save([{ ...old, refused: 1, revision: 4 }], 4);
       expect((await readModel.summaries([old.keyId])).get(old.keyId)).toMatchObject({ refused: 1 });
     });
 
-    it('keeps where a view counts from and the last archive of its uses', async () => {
-      const usage = makeUsage({ countedFrom: 41, archive: { before: '2026-01-01T00:00:00.000Z', throughRevision: 40, revision: 45 }, revision: 44 });
+    it('keeps where a view counts from, what it counted before a gap, and the last archive of its uses', async () => {
+      const countedBeforeGap = {
+        accepted: 2,
+        rateLimited: 0,
+        refused: 1,
+        firstUsedAt: '2026-01-01T00:00:00.000Z',
+        lastUsedAt: '2026-01-01T00:10:00.000Z',
+        lastIp: null,
+        lastUserAgent: 'ua',
+        hourly: [{ hour: '2026-01-01T00:00:00.000Z', count: 3 }],
+      };
+      const usage = makeUsage({ countedFrom: 41, countedBeforeGap, archive: { before: '2026-01-01T00:00:00.000Z', throughRevision: 40, revision: 45 }, revision: 44 });
       await readModel.save([usage], 7);
       expect((await readModel.getMany([usage.keyId])).get(usage.keyId)).toEqual(usage);
-      const complete = { ...usage, countedFrom: 0, accepted: 90, revision: 45 };
+      const complete = { ...usage, countedFrom: 0, countedBeforeGap: null, accepted: 90, revision: 45 };
       await readModel.save([complete], 8);
       expect((await readModel.getMany([usage.keyId])).get(usage.keyId)).toEqual(complete);
     });

@@ -63,8 +63,8 @@ const SUMMARY_FIELDS = { accepted: 1, rateLimited: 1, refused: 1, lastUsedAt: 1 
 
 /**
  * Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. `refused`
- * is missing from a view written before it existed, when no use was recorded refused; `countedFrom` and `archive`
- * from one written before uses could be archived (it counts every use of its stream).
+ * is missing from a view written before it existed, when no use was recorded refused; `countedFrom`, `countedBeforeGap` and
+ * `archive` from one written before uses could be archived (it counts every use of its stream).
  */
 function toView(doc: ViewDocument<KeyUsageFields>): KeyUsageView {
   return {
@@ -80,6 +80,7 @@ function toView(doc: ViewDocument<KeyUsageFields>): KeyUsageView {
     hourly: doc.hourly,
     revision: doc.revision,
     countedFrom: doc.countedFrom ?? 0,
+    countedBeforeGap: doc.countedBeforeGap ?? null,
     archive: doc.archive ?? null,
   };
 }

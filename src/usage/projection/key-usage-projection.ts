@@ -6,8 +6,6 @@ import { applyToKeyUsageView, type KeyUsageView } from './key-usage-view.js';
 export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   name: 'key-usage',
   eventTypes: [KEY_USED, USAGE_ARCHIVED],
-  // A newer version's event in a usage stream advances the view's revision: a gap in them means archived uses.
-  readsUnknownTypesIn: KEY_USAGE_STREAM_PREFIX,
   viewIdOf: (event) => event.streamId.slice(KEY_USAGE_STREAM_PREFIX.length),
   apply: applyToKeyUsageView,
   // A view per key usage stream: the stream's first event (the key's first use) starts it.

@@ -53,6 +53,7 @@ function modelView(events: RecordedEvent[]): KeyUsageView {
     revision: events.length - 1,
     // A stream none of whose uses was archived: counted from its start.
     countedFrom: 0,
+    countedBeforeGap: null,
     archive: null,
   };
 }

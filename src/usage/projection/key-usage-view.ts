@@ -26,11 +26,13 @@ export interface KeyUsageView {
   /** Revision of the last usage event applied; guards against applying an event twice. */
   revision: number;
   /**
-   * The first revision of the stream the figures count from, uses and archives folded since included: 0 when they
-   * count every use (absent in views written before archives existed, which did). Greater after uses were archived
-   * out of the log and before the archive's UsageArchived is folded: it then adds what they added up to.
+   * Where the figures count on without a gap: 0 when they count every use of the stream (absent in views written
+   * before archives existed, which did). Greater after uses were archived out of the log, until the archive's
+   * UsageArchived is folded: its totals then count every use before this revision.
    */
   countedFrom?: number;
+  /** With countedFrom past a gap: what the figures counted before it, which the archive ending there replaces. */
+  countedBeforeGap?: ArchivedUsageTotals | null;
   /** The last archive of the stream folded: uses logged before `before`, up to `throughRevision`, are in its file. */
   archive?: UsageArchiveMark | null;
 }
@@ -85,9 +87,10 @@ export function hourOf(iso: string): string {
  * given, changed in place (its revision advances); a replayed event changes nothing. In place because a view is
  * kept for long (ViewProjection's recent views) and a copy per use outlived the young generation.
  *
- * A use past a gap in the stream's revisions starts the figures over from it: the uses of the gap were archived out
- * of the log (a read model rebuilt since, or one that read some of them before they went), and the archive's
- * UsageArchived, later in the same stream, adds what they added up to (applyArchive).
+ * A use past a gap in the stream's revisions is counted on, and what was counted before the gap kept apart: the uses
+ * of the gap were archived out of the log (a read model that read some of them before they went), and the archive's
+ * UsageArchived, later in the same stream, puts what all of them added up to in its place (applyArchive). A gap no
+ * archive ends (a newer version's event type, which this projection does not read) leaves the figures as counted.
  */
 export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView | undefined {
   if (view && recorded.revision <= view.revision) return view;
@@ -98,13 +101,14 @@ export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: Re
     return view;
   }
   const use = recorded.data as unknown as KeyUsedData;
-  if (!view || recorded.revision > view.revision + 1) return firstUse(use, recorded.revision, view?.archive ?? null);
+  if (!view) return firstUse(use, recorded.revision);
+  if (recorded.revision > view.revision + 1) markGap(view, recorded.revision);
   countUse(view, use);
   view.revision = recorded.revision;
   return view;
 }
 
-function firstUse(use: KeyUsedData, revision: number, archive: UsageArchiveMark | null): KeyUsageView {
+function firstUse(use: KeyUsedData, revision: number): KeyUsageView {
   return {
     keyId: use.keyId,
     accountId: use.accountId,
@@ -118,8 +122,15 @@ function firstUse(use: KeyUsedData, revision: number, archive: UsageArchiveMark 
     hourly: [{ hour: hourOf(use.usedAt), count: 1 }],
     revision,
     countedFrom: revision,
-    archive,
+    countedBeforeGap: null,
+    archive: null,
   };
+}
+
+/** The figures so far are kept apart: an archive ending just before `revision` replaces them with its totals. */
+function markGap(view: KeyUsageView, revision: number): void {
+  view.countedBeforeGap = totalsOf(view);
+  view.countedFrom = revision;
 }
 
 function countUse(view: KeyUsageView, use: KeyUsedData): void {
@@ -146,10 +157,10 @@ function countUse(view: KeyUsageView, use: KeyUsedData): void {
 function applyArchive(view: KeyUsageView | undefined, recorded: RecordedEvent, gapsSeen = true): KeyUsageView {
   const archived = recorded.data as unknown as UsageArchivedData;
   const archive: UsageArchiveMark = { before: archived.before, throughRevision: archived.throughRevision, revision: recorded.revision };
-  // After a gap (the uses read before this archive removed the rest of them) the view starts over from it: archiveEnd
-  // makes an archive the first event held after a gap only when the gap is its own, so its totals are every use.
-  if (!view || (gapsSeen && recorded.revision > view.revision + 1)) return { ...viewOfTotals(archived.keyId, archived.accountId, archived.totals, recorded.revision), archive };
-  if ((view.countedFrom ?? 0) === archived.throughRevision + 1) addTotals(view, archived.totals);
+  if (!view) return { ...viewOfTotals(archived.keyId, archived.accountId, archived.totals, recorded.revision), archive };
+  // archiveEnd makes an archive the first event held after a gap only when the gap is its own.
+  if (gapsSeen && recorded.revision > view.revision + 1) markGap(view, recorded.revision);
+  if ((view.countedFrom ?? 0) === archived.throughRevision + 1) replaceCountedStart(view, archived.totals);
   view.archive = archive;
   view.revision = recorded.revision;
   return view;
@@ -157,11 +168,27 @@ function applyArchive(view: KeyUsageView | undefined, recorded: RecordedEvent, g
 
 /** The view of the uses an archive moved, as if its last one had just been folded (revision: the archive's through). */
 export function viewOfTotals(keyId: string, accountId: string, totals: ArchivedUsageTotals, revision: number): KeyUsageView {
-  return { keyId, accountId, ...totals, hourly: totals.hourly.map((h) => ({ ...h })), revision, countedFrom: 0, archive: null };
+  return { keyId, accountId, ...totals, hourly: totals.hourly.map((h) => ({ ...h })), revision, countedFrom: 0, countedBeforeGap: null, archive: null };
 }
 
-/** The figures of uses that came before the view's own, added to it: the view's last use stays its last. */
-function addTotals(view: KeyUsageView, totals: ArchivedUsageTotals): void {
+/**
+ * The archive's totals in place of what the view counted before its gap (nothing, for a view that began past the gap):
+ * they count every use up to it. The first and last use need no taking apart: those counted before the gap are among
+ * the archive's.
+ */
+function replaceCountedStart(view: KeyUsageView, totals: ArchivedUsageTotals): void {
+  const before = view.countedBeforeGap;
+  if (before) {
+    view.accepted -= before.accepted;
+    view.rateLimited -= before.rateLimited;
+    view.refused -= before.refused;
+    for (const { hour, count } of before.hourly) {
+      const index = view.hourly.findIndex((bucket) => bucket.hour === hour);
+      if (index < 0) continue;
+      view.hourly[index].count -= count;
+      if (view.hourly[index].count <= 0) view.hourly.splice(index, 1);
+    }
+  }
   view.accepted += totals.accepted;
   view.rateLimited += totals.rateLimited;
   view.refused += totals.refused;
@@ -173,6 +200,7 @@ function addTotals(view: KeyUsageView, totals: ArchivedUsageTotals): void {
   }
   for (const { hour, count } of totals.hourly) countInHour(view.hourly, hour, count);
   view.countedFrom = 0;
+  view.countedBeforeGap = null;
 }
 
 /** What the view's figures add up to, as an archive of its uses records them. */
