@@ -15,6 +15,7 @@ const TITLES: Record<string, string> = {
   KeyRolled: 'Rolled',
   KeyExpired: 'Expired',
   KeySecretReissued: 'Secret reissued',
+  UsageArchived: 'Uses archived',
 };
 
 const EXPIRY_REASONS: Record<string, string> = {
@@ -120,6 +121,15 @@ function summary(event: HistoryEvent): (Node | string)[] {
     case 'KeySecretReissued':
       // idempotent_retry: the same creation or roll sent again with its Idempotency-Key.
       return [`New secret ${text('prefix') ?? ''}…, the one before refused from then on (a repeated request), by `, actor(event.acting_key_id), '.'];
+    case 'UsageArchived': {
+      const before = text('before');
+      // The uses moved out of the log still count in the key's usage figures; the file is the operator's.
+      return [
+        `${String(data.events ?? '?')} events of its usage logged before `,
+        before ? exactTimeElement(before) : '?',
+        ` moved to the archive file ${text('file') ?? '?'} by the operator CLI; its figures still count them.`,
+      ];
+    }
     case 'KeyUsed':
       return [
         `${text('method') ?? '?'} ${text('path') ?? '?'} from ${text('ip') ?? 'an unknown address'}: `,

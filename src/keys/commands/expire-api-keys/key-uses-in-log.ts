@@ -1,5 +1,6 @@
 import type { EventStore } from '../../../shared/event-store/event-store.port.js';
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import { isKeyUse } from '../../../usage/domain/usage-archived.js';
 
 /** Small enough that reading and decoding one page of the embedded (synchronous) log holds the thread for ~10 ms. */
 const PAGE = 1000;
@@ -23,16 +24,20 @@ export async function readKeyUsesInLog(store: EventStore, keyId: string, fromRev
   let lastUsedMs: number | null = null;
   let throughRevision = fromRevision - 1;
   let count = 0;
+  let read = 0;
   for (;;) {
-    const wanted = Math.min(PAGE, maxCount - count);
+    const wanted = Math.min(PAGE, maxCount - read);
     if (wanted <= 0) return { lastUsedMs, throughRevision, count, atEnd: false };
     const page = await store.readStream(keyUsageStreamId(keyId), { fromRevision: throughRevision + 1, maxCount: wanted });
     for (const event of page) {
+      throughRevision = event.revision;
+      // An archive of the stream's start is no use: its uses are older than any the views lack.
+      if (!isKeyUse(event)) continue;
       const usedMs = Date.parse(event.data.usedAt as string);
       if (lastUsedMs === null || usedMs > lastUsedMs) lastUsedMs = usedMs;
-      throughRevision = event.revision;
+      count += 1;
     }
-    count += page.length;
+    read += page.length;
     if (page.length < wanted) return { lastUsedMs, throughRevision, count, atEnd: true };
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -34,7 +34,8 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
 export class KeyHistoryEventResponse {
   @ApiProperty({ example: 'KeyCreated' }) type!: string;
   @ApiProperty({ format: 'date-time', description: 'When it happened (for uses, the time of the request).' }) time!: string;
-  @ApiProperty({ enum: ['lifecycle', 'usage'] }) stream!: 'lifecycle' | 'usage';
+  @ApiProperty({ enum: ['lifecycle', 'usage'], description: '`usage`: the uses, and where older uses were archived out of the log, a `UsageArchived` event with what they added up to.' })
+  stream!: 'lifecycle' | 'usage';
   @ApiProperty({ type: 'integer', description: 'Revision within its stream.' }) revision!: number;
   @ApiProperty({ type: 'integer', description: 'Position in the global log.' }) position!: number;
   @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself); null for the operator CLI and for what the service records by itself (KeyExpired).' })

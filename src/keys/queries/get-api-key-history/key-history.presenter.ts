@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../../shared/event-store/event-store.port.js';
-import { KEY_USED } from '../../../usage/domain/key-used.js';
+import { KEY_USAGE_STREAM_PREFIX, KEY_USED } from '../../../usage/domain/key-used.js';
 import type { KeyHistoryEventResponse } from './get-api-key-history.dto.js';
 import { occurredAt } from './key-history-order.js';
 
@@ -10,7 +10,8 @@ export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventRespon
   return {
     type: event.type,
     time: occurredAt(event),
-    stream: used ? 'usage' : 'lifecycle',
+    // The usage stream holds the uses and the archives of its start (UsageArchived, by the operator CLI).
+    stream: event.streamId.startsWith(KEY_USAGE_STREAM_PREFIX) ? 'usage' : 'lifecycle',
     revision: event.revision,
     position: event.position,
     // Events the service appends by itself (KeyExpired) have no acting key.

@@ -1,11 +1,14 @@
 import type { EventStore } from '../../../shared/event-store/event-store.port.js';
 import type { KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
-import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import { applyToKeyUsageView, type KeyUsageView, type UsageArchiveMark, viewOfTotals } from '../../../usage/projection/key-usage-view.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { foldApiKeyView } from '../../projection/api-key-view.js';
 import type { ApiKeyWithUsage } from './get-api-key.query.js';
 import { occurredAt } from '../get-api-key-history/key-history-order.js';
 import { keyUsagePages } from './key-usage-pages.js';
+import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
+import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import { isKeyUse, USAGE_ARCHIVED, type UsageArchivedData } from '../../../usage/domain/usage-archived.js';
 
 export interface AsOfReplay {
   /** The current usage views: a view whose every use was made by as_of is where the replay starts. */
@@ -37,22 +40,61 @@ async function usageAsOf(store: EventStore, keyId: string, until: number, { usag
     // A copy: the fold changes a view in place, and a read model may hand out the one it keeps.
     return replayKeyUsage(store, keyId, until, { from: structuredClone(current), deadline });
   }
-  return replayKeyUsage(store, keyId, until, { deadline });
+  return replayKeyUsage(store, keyId, until, { deadline, archive: current?.archive ?? null });
 }
 
-/** The key's usage view as its uses made by `until` (epoch ms; every use the log holds by default) fold it. */
+/**
+ * The key's usage view as its uses made by `until` (epoch ms; every use the log holds by default) fold it. From
+ * the stream's start, when the log no longer holds it (archive-usage moved its first uses out): up to a time, the fold
+ * starts from what they added up to, as the stream's archive through them records it, found where the current
+ * view's mark (`archive`) says; for every use, the whole stream's fold adds it where it comes.
+ */
 export async function replayKeyUsage(
   store: EventStore,
   keyId: string,
   until = Infinity,
-  options: { from?: KeyUsageView; deadline?: number } = {},
+  options: { from?: KeyUsageView; deadline?: number; archive?: UsageArchiveMark | null } = {},
 ): Promise<KeyUsageView | undefined> {
   let usage = options.from;
-  const fromRevision = usage ? usage.revision + 1 : 0;
-  for await (const page of keyUsagePages(store, keyId, { fromRevision, until, deadline: options.deadline })) {
+  let start = usage ? usage.revision + 1 : 0;
+  for await (const page of keyUsagePages(store, keyId, { fromRevision: start, until, deadline: options.deadline })) {
     for (const event of page) {
-      if (Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
+      // Every use: the projection's own fold, which adds an archive's totals where its uses are gone.
+      if (until === Infinity) {
+        usage = applyToKeyUsageView(usage, event);
+        continue;
+      }
+      if (event.revision > start) usage = await archivedStart(store, keyId, event.revision, until, options.archive ?? null);
+      start = Infinity;
+      // Archives in the stream: their uses are the start read above, or already counted in the view replayed from.
+      if (isKeyUse(event) && Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
     }
   }
   return usage;
+}
+
+/** What the uses before `firstHeld` (archived) add up to, as a view; only when every one of them was made by `until`. */
+async function archivedStart(store: EventStore, keyId: string, firstHeld: number, until: number, mark: UsageArchiveMark | null): Promise<KeyUsageView> {
+  const [archive] = mark?.throughRevision === firstHeld - 1 ? await store.readStream(keyUsageStreamId(keyId), { fromRevision: mark.revision, maxCount: 1 }) : [];
+  if (archive?.type !== USAGE_ARCHIVED || archive.revision !== mark!.revision) throw new UsageArchiveNotYetRead();
+  const { accountId, totals, before } = archive.data as unknown as UsageArchivedData;
+  if (Date.parse(totals.lastUsedAt) > until) throw new AsOfArchived(before, totals.lastUsedAt);
+  return viewOfTotals(keyId, accountId, totals, firstHeld - 1);
+}
+
+/** as_of asks for the usage at a time among uses archived out of the log. */
+export class AsOfArchived extends InvalidRequest {
+  constructor(before: string, lastArchivedUse: string) {
+    super(
+      `This key's uses logged before ${before} were archived out of the event log (docs/operations.md, "Usage retention"): ` +
+        `as_of must be at or after its last archived use, ${lastArchivedUse}.`,
+    );
+  }
+}
+
+/** The stream's start was archived since the usage views were last written: they do not say where its totals are yet. */
+export class UsageArchiveNotYetRead extends ServiceUnavailable {
+  constructor() {
+    super("This key's first uses were archived out of the event log moments ago and the usage views have not read it yet; retry shortly.");
+  }
 }

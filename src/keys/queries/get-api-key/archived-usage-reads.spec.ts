@@ -1,0 +1,78 @@
+import { jest } from '@jest/globals';
+import { InMemoryEventStore } from '../../../infrastructure/in-memory/in-memory-event-store.js';
+import { InMemoryKeyUsageReadModel } from '../../../infrastructure/in-memory/in-memory-key-usage-read-model.js';
+import { archiveUsage } from '../../../usage/archiving/archive-usage.js';
+import type { UsageArchiveFiles } from '../../../usage/archiving/usage-archive-file.port.js';
+import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projection/key-usage-view.js';
+import { readKeyUsesInLog } from '../../commands/expire-api-keys/key-uses-in-log.js';
+import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { AsOfArchived, replayKeyAsOf, replayKeyUsage, UsageArchiveNotYetRead } from './replay-key-as-of.js';
+import { trafficSinceRoll } from './traffic-since-roll.js';
+
+const DAY_MS = 86_400_000;
+const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+const KEY = 'k1';
+
+const NO_FILES: UsageArchiveFiles = {
+  create: async () => ({
+    write: async () => undefined,
+    finish: async () => ({ path: '/a/f.jsonl.gz', name: 'f.jsonl.gz', sha256: 'f'.repeat(64), bytes: 1 }),
+    abandon: async () => undefined,
+  }),
+};
+
+/** A key created at T0 and used once a day for 20 days, the first 10 days' uses archived out of the log. */
+async function archivedKey() {
+  jest.setSystemTime(T0);
+  const store = new InMemoryEventStore();
+  const created = { keyId: KEY, accountId: 'acme', name: 'k', prefix: 'sk_0123456789ab', secretHash: 'ab'.repeat(32), rateLimit: { requests: 100, perSeconds: 60 }, createdAt: new Date(T0).toISOString(), actingKeyId: null };
+  await store.appendToStream(apiKeyStreamId(KEY), [{ type: 'KeyCreated', schemaVersion: 1, data: created }], 'no_stream');
+  for (let day = 0; day < 20; day++) {
+    jest.setSystemTime(T0 + day * DAY_MS + 3_600_000);
+    const data = { keyId: KEY, accountId: 'acme', usedAt: new Date().toISOString(), requestId: `r${day}`, ip: '192.0.2.1', userAgent: 'ua', method: 'GET', path: '/v1/x', outcome: 'accepted' };
+    await store.appendToStream(keyUsageStreamId(KEY), [{ type: 'KeyUsed', schemaVersion: 1, data }], 'any');
+  }
+  const whole = await replayKeyUsage(store, KEY);
+  jest.setSystemTime(T0 + 30 * DAY_MS);
+  await archiveUsage(store, NO_FILES, { before: new Date(T0 + 10 * DAY_MS), now: new Date() });
+  // The usage views as the projection leaves them, the archive folded.
+  const views = new InMemoryKeyUsageReadModel();
+  const view = (await store.readStream(keyUsageStreamId(KEY))).reduce<KeyUsageView | undefined>(applyToKeyUsageView, whole);
+  await views.save([view!], 1);
+  return { store, views, whole: whole! };
+}
+
+describe('reads of a usage stream whose start was archived', () => {
+  beforeEach(() => jest.useFakeTimers({ now: T0, doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  it('as_of at or after the last archived use starts from the archive; every use, from the whole stream', async () => {
+    const { store, views, whole } = await archivedKey();
+    expect((await store.readStream(keyUsageStreamId(KEY)))[0].revision).toBe(10);
+    const atDay15 = await replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 15 * DAY_MS), { usageViews: views });
+    expect(atDay15?.usage).toMatchObject({ accepted: 15, firstUsedAt: whole.firstUsedAt, lastUsedAt: new Date(T0 + 14 * DAY_MS + 3_600_000).toISOString() });
+    const atLastArchived = await replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 9 * DAY_MS + 3_600_000), { usageViews: views });
+    expect(atLastArchived?.usage).toMatchObject({ accepted: 10 });
+    const all = await replayKeyUsage(store, KEY);
+    expect(all).toMatchObject({ accepted: 20, firstUsedAt: whole.firstUsedAt, lastUsedAt: whole.lastUsedAt, hourly: whole.hourly });
+  });
+
+  it('as_of among the archived uses is refused, naming the last one; without the views having read the archive, 503', async () => {
+    const { store, views } = await archivedKey();
+    const early = replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: views });
+    await expect(early).rejects.toBeInstanceOf(AsOfArchived);
+    await expect(early).rejects.toThrow(`as_of must be at or after its last archived use, ${new Date(T0 + 9 * DAY_MS + 3_600_000).toISOString()}`);
+    await expect(replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: new InMemoryKeyUsageReadModel() })).rejects.toBeInstanceOf(
+      UsageArchiveNotYetRead,
+    );
+  });
+
+  it('the figures since a roll and the idle check count uses only, not the archive in the stream', async () => {
+    const { store } = await archivedKey();
+    const sinceRoll = await trafficSinceRoll(store, KEY, new Date(T0 + 12 * DAY_MS).toISOString(), null);
+    expect(sinceRoll).toMatchObject({ uses: 8, lastUsedAt: new Date(T0 + 19 * DAY_MS + 3_600_000).toISOString(), addresses: ['192.0.2.1'] });
+    const read = await readKeyUsesInLog(store, KEY, 0, 100);
+    expect(read).toEqual({ lastUsedMs: T0 + 19 * DAY_MS + 3_600_000, throughRevision: 20, count: 10, atEnd: true });
+  });
+});
