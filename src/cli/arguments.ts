@@ -1,5 +1,6 @@
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
+import { MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
 import { parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { EXPIRES_IN_SECONDS } from '../keys/commands/create-api-key/expires-in-seconds.js';
@@ -71,3 +72,22 @@ export const expiresIn = secondsBetween('--expires-in', EXPIRES_IN_SECONDS);
  */
 export const graceSeconds = secondsBetween('--grace', ROLL_BOUNDS.graceSeconds);
 export const closeWhenIdleSeconds = secondsBetween('--close-when-idle', ROLL_BOUNDS.closeWhenIdleSeconds);
+
+/** archive-usage --before: an instant at least MIN_ARCHIVE_AGE_MS ago (what a run refuses anyway, said before it opens a store). */
+export function archiveBefore(text: string): Date {
+  const before = instant(text);
+  if (before.getTime() > Date.now() - MIN_ARCHIVE_AGE_MS) {
+    throw new InvalidArgumentError(`--before must be at least ${MIN_ARCHIVE_AGE_MS / DAY_MS} days ago (uses since then are still read from the log)`);
+  }
+  return before;
+}
+
+/** archive-usage --older-than: whole days, from the youngest age a run takes to a hundred years. */
+export function archiveAgeDays(text: string): number {
+  const days = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  const min = MIN_ARCHIVE_AGE_MS / DAY_MS;
+  if (!(days >= min && days <= 36_500)) throw new InvalidArgumentError(`--older-than is a whole number of days from ${min} to 36500`);
+  return days;
+}
+
+const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit } from './arguments.js';
+import { accountId, archiveAgeDays, archiveBefore, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
@@ -184,6 +184,26 @@ export function buildProgram(): Command {
     .argument('<file>', 'the copy to write; must not exist')
     .option('--json', 'print the summary as JSON')
     .action((file, options) => run(async () => (await import('./backup.command.js')).backup, file, options));
+
+  program
+    .command('archive-usage')
+    .description(
+      'Move the key usage (KeyUsed) and failed authentications logged before an instant out of the event log into one ' +
+        'gzip-compressed JSON-lines file in --dir (mode 0600, named only once complete), each key keeping its usage totals ' +
+        'in the log (a UsageArchived event in its usage stream, with the file name and SHA-256). Key lifecycle events are ' +
+        'never archived. Safe while services run; run it from cron for a retention period (docs/operations.md, "Usage retention").',
+    )
+    .addOption(new Option('--before <instant>', 'archive what was logged before this instant (at least 8 days ago)').argParser(archiveBefore).conflicts('olderThan'))
+    .addOption(new Option('--older-than <days>', 'archive what was logged more than this many days ago (8-36500)').argParser(archiveAgeDays))
+    .requiredOption('--dir <directory>', 'where the archive file is written (an existing directory)')
+    .option('--dry-run', 'count what would be archived; write and remove nothing')
+    .option('--json', 'print the summary as JSON')
+    .action((options) => {
+      if (options.before === undefined && options.olderThan === undefined) {
+        throw new CommanderError(2, 'archive-usage.when', 'error: say what to archive: --before <instant> or --older-than <days>');
+      }
+      return run(async () => (await import('./archive-usage.command.js')).archiveUsageCommand, options);
+    });
 
   return program;
 }

@@ -299,3 +299,39 @@ describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
+
+describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
+  /** A stream's metadata as the server keeps it: each write at the metadata stream's expected revision. */
+  function metadataClient(initial?: { metadata: Record<string, unknown>; revision: bigint }) {
+    let current = initial;
+    const writes: Array<{ metadata: Record<string, unknown>; expectedRevision: unknown }> = [];
+    const client = {
+      getStreamMetadata: async () => (current ? { streamName: 's', metadata: current.metadata, metastreamRevision: current.revision } : { streamName: 's' }),
+      setStreamMetadata: async (_stream: string, metadata: Record<string, unknown>, { expectedRevision }: { expectedRevision: unknown }) => {
+        const expected = current ? current.revision : NO_STREAM;
+        if (expectedRevision !== expected) throw new WrongExpectedVersionError(undefined, { streamName: '$$s', expected: expectedRevision as bigint, current: expected as bigint });
+        writes.push({ metadata, expectedRevision });
+        current = { metadata, revision: current ? current.revision + 1n : 0n };
+        return { success: true, nextExpectedRevision: current.revision, position: undefined };
+      },
+      dispose: async () => undefined,
+    };
+    return { store: new EsdbEventStore(client as unknown as EsdbClient), writes };
+  }
+
+  it("sets the stream's truncate-before, keeping its other metadata, at the metadata's revision; it cannot count what goes", async () => {
+    const { store, writes } = metadataClient({ metadata: { maxCount: 1000, owner: 'keys' }, revision: 3n });
+    await expect(store.removeStreamStart('api_key_usage-k1', 40)).resolves.toBeNull();
+    expect(writes).toEqual([{ metadata: { maxCount: 1000, owner: 'keys', truncateBefore: 40 }, expectedRevision: 3n }]);
+  });
+
+  it('writes the first metadata of a stream that has none, and never moves the truncate-before back', async () => {
+    const { store, writes } = metadataClient();
+    await store.removeStreamStart('api_key_usage-k1', 40);
+    await store.removeStreamStart('api_key_usage-k1', 40);
+    await store.removeStreamStart('api_key_usage-k1', 12);
+    expect(writes).toEqual([{ metadata: { truncateBefore: 40 }, expectedRevision: NO_STREAM }]);
+    await store.removeStreamStart('api_key_usage-k1', 41);
+    expect(writes.map((write) => write.metadata.truncateBefore)).toEqual([40, 41]);
+  });
+});

@@ -36,4 +36,6 @@ export interface AuthenticationFailed {
 }
 
 /** Failures go to one stream per UTC day, so no stream grows without bound. */
-export const authenticationFailuresStreamId = (at: string): string => `auth_failures-${at.slice(0, 10)}`;
+export const AUTHENTICATION_FAILURES_STREAM_PREFIX = 'auth_failures-';
+
+export const authenticationFailuresStreamId = (at: string): string => `${AUTHENTICATION_FAILURES_STREAM_PREFIX}${at.slice(0, 10)}`;

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import type {
+  FinishedUsageArchive,
+  UsageArchiveFile,
+  UsageArchiveFiles,
+  UsageArchiveHeader,
+} from '../../usage/archiving/usage-archive-file.port.js';
+
+/** The first line's `format`: what a reader of the file checks it is reading. */
+export const USAGE_ARCHIVE_FORMAT = 'parsesphere-usage-archive';
+
+/**
+ * Archive files in one directory, as gzip-compressed JSON lines: a header, then one event a line as the log held it
+ * (`zcat FILE | jq` reads them). Written as `<name>.partial` (mode 0600, never over an existing file), flushed to
+ * disk, then named, and the directory flushed: a file with its final name is complete.
+ */
+export class GzipJsonLinesArchives implements UsageArchiveFiles {
+  constructor(private readonly directory: string) {}
+
+  async create(header: UsageArchiveHeader): Promise<UsageArchiveFile> {
+    const name = `usage-archive-before-${compact(header.before)}-at-${compact(header.archivedAt)}.jsonl.gz`;
+    const file = new GzipJsonLinesFile(join(this.directory, name), name);
+    await file.start({ format: USAGE_ARCHIVE_FORMAT, version: 1, ...header });
+    return file;
+  }
+}
+
+/** An instant as a file name may hold it: 2026-09-01T00:00:00.000Z → 20260901T000000.000Z. */
+function compact(instant: string): string {
+  return instant.replace(/[-:]/g, '');
+}
+
+class GzipJsonLinesFile implements UsageArchiveFile {
+  private readonly partial: string;
+  private readonly gzip = createGzip();
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private readonly out;
+
+  constructor(
+    private readonly path: string,
+    private readonly name: string,
+  ) {
+    this.partial = `${path}.partial`;
+    this.out = createWriteStream(this.partial, { flags: 'wx', mode: 0o600 });
+    // Both see every compressed chunk: the file's hash is of what is written.
+    this.gzip.on('data', (chunk: Buffer) => {
+      this.hash.update(chunk);
+      this.bytes += chunk.length;
+    });
+    this.gzip.pipe(this.out);
+  }
+
+  async start(header: Record<string, unknown>): Promise<void> {
+    await Promise.race([once(this.out, 'open'), once(this.out, 'error').then(([error]) => Promise.reject(error))]);
+    await this.line(header);
+  }
+
+  write(event: RecordedEvent): Promise<void> {
+    return this.line(event);
+  }
+
+  private async line(value: unknown): Promise<void> {
+    if (!this.gzip.write(`${JSON.stringify(value)}\n`)) await once(this.gzip, 'drain');
+  }
+
+  async finish(): Promise<FinishedUsageArchive> {
+    this.gzip.end();
+    await finished(this.out);
+    await flushToDisk(this.partial);
+    await rename(this.partial, this.path);
+    await flushToDisk(join(this.path, '..'));
+    return { path: this.path, name: this.name, sha256: this.hash.digest('hex'), bytes: this.bytes };
+  }
+
+  async abandon(): Promise<void> {
+    this.gzip.destroy();
+    this.out.destroy();
+    await rm(this.partial, { force: true });
+  }
+}
+
+async function flushToDisk(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

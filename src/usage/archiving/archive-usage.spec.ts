@@ -1,0 +1,165 @@
+import { jest } from '@jest/globals';
+import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { authenticationFailuresStreamId } from '../domain/authentication-failed.js';
+import { keyUsageStreamId } from '../domain/key-used.js';
+import { USAGE_ARCHIVED } from '../domain/usage-archived.js';
+import { applyToKeyUsageView, type KeyUsageView } from '../projection/key-usage-view.js';
+import { ArchiveTooRecent, archiveUsage } from './archive-usage.js';
+import type { UsageArchiveFile, UsageArchiveFiles, UsageArchiveHeader } from './usage-archive-file.port.js';
+
+const DAY_MS = 86_400_000;
+const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+
+/** Archive files kept in memory: what each run wrote, whether it finished. */
+class FilesInMemory implements UsageArchiveFiles {
+  readonly written: Array<{ header: UsageArchiveHeader; events: RecordedEvent[]; finished: boolean; abandoned: boolean }> = [];
+
+  async create(header: UsageArchiveHeader): Promise<UsageArchiveFile> {
+    const file = { header, events: [] as RecordedEvent[], finished: false, abandoned: false };
+    this.written.push(file);
+    return {
+      write: async (event) => void file.events.push(event),
+      finish: async () => {
+        file.finished = true;
+        return { path: `/archives/a${this.written.length}.jsonl.gz`, name: `a${this.written.length}.jsonl.gz`, sha256: 'f'.repeat(64), bytes: 1 };
+      },
+      abandon: async () => void (file.abandoned = true),
+    };
+  }
+}
+
+const use = (keyId: string, outcome = 'accepted') => ({
+  type: 'KeyUsed',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', usedAt: new Date().toISOString(), requestId: 'r', ip: '203.0.113.9', userAgent: 'ua', method: 'GET', path: '/v1/x', outcome },
+});
+
+async function useAt(store: EventStore, at: number, keyId: string, outcome = 'accepted'): Promise<void> {
+  jest.setSystemTime(at);
+  await store.appendToStream(keyUsageStreamId(keyId), [use(keyId, outcome)], 'any');
+}
+
+async function failAt(store: EventStore, at: number): Promise<void> {
+  jest.setSystemTime(at);
+  const failedAt = new Date(at).toISOString();
+  const data = { failedAt, requestId: 'r', ip: '198.51.100.1', userAgent: null, method: 'GET', path: '/v1/x', reason: 'unknown', keyId: null, accountId: null };
+  await store.appendToStream(authenticationFailuresStreamId(failedAt), [{ type: 'AuthenticationFailed', schemaVersion: 1, data }], 'any');
+}
+
+/** The usage view as a read model folding what the log holds now would have it. */
+async function rebuiltView(store: EventStore, keyId: string): Promise<KeyUsageView | undefined> {
+  return (await store.readStream(keyUsageStreamId(keyId))).reduce<KeyUsageView | undefined>(applyToKeyUsageView, undefined);
+}
+
+function figures(view: KeyUsageView | undefined) {
+  if (!view) return undefined;
+  const { accepted, rateLimited, refused, firstUsedAt, lastUsedAt, lastIp, lastUserAgent, hourly } = view;
+  return { accepted, rateLimited, refused, firstUsedAt, lastUsedAt, lastIp, lastUserAgent, hourly };
+}
+
+describe('archiveUsage', () => {
+  let store: InMemoryEventStore;
+  let files: FilesInMemory;
+
+  beforeEach(async () => {
+    jest.useFakeTimers({ now: T0, doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    store = new InMemoryEventStore();
+    files = new FilesInMemory();
+    // Key k1: uses on days 0–9; k2: one use on day 1; k3: only after the cut (day 20); failures on days 1 and 20.
+    // Appended in time order, as the log dates them.
+    jest.setSystemTime(T0);
+    await store.appendToStream('api_key-k1', [{ type: 'KeyCreated', schemaVersion: 1, data: { keyId: 'k1' } }], 'no_stream');
+    for (let day = 0; day < 10; day++) {
+      await useAt(store, T0 + day * DAY_MS + 3_600_000, 'k1', day % 3 === 0 ? 'rate_limited' : 'accepted');
+      if (day === 1) {
+        await useAt(store, T0 + DAY_MS + 7_200_000, 'k2', 'refused');
+        await failAt(store, T0 + DAY_MS + 7_200_000);
+      }
+    }
+    await useAt(store, T0 + 20 * DAY_MS, 'k3');
+    await failAt(store, T0 + 20 * DAY_MS);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('moves the uses and failures logged before `before` into the file and out of the log; the views rebuilt from the log count the same', async () => {
+    const whole = { k1: figures(await rebuiltView(store, 'k1')), k2: figures(await rebuiltView(store, 'k2')), k3: figures(await rebuiltView(store, 'k3')) };
+    const report = await archiveUsage(store, files, { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
+
+    expect(report).toMatchObject({ events: 5 + 1 + 1, usageStreams: 2, failureStreams: 1, removed: 7, file: { name: 'a1.jsonl.gz' } });
+    const [file] = files.written;
+    expect(file.finished).toBe(true);
+    expect(file.events.map((event) => [event.streamId, event.revision])).toEqual([
+      [keyUsageStreamId('k1'), 0],
+      [keyUsageStreamId('k1'), 1],
+      [keyUsageStreamId('k2'), 0],
+      [authenticationFailuresStreamId(new Date(T0 + DAY_MS).toISOString()), 0],
+      ...[2, 3, 4].map((revision) => [keyUsageStreamId('k1'), revision]),
+    ]);
+    // What the log holds: k1's later uses and its archive; k2's archive alone; k3 and the later failure untouched.
+    expect((await store.readStream(keyUsageStreamId('k1'))).map((event) => [event.type, event.revision])).toEqual([
+      ...[5, 6, 7, 8, 9].map((revision) => ['KeyUsed', revision]),
+      [USAGE_ARCHIVED, 10],
+    ]);
+    expect((await store.readStream(keyUsageStreamId('k2'))).map((event) => event.type)).toEqual([USAGE_ARCHIVED]);
+    expect(await store.readStream(authenticationFailuresStreamId(new Date(T0 + DAY_MS).toISOString()))).toEqual([]);
+    expect(await store.readStream(authenticationFailuresStreamId(new Date(T0 + 20 * DAY_MS).toISOString()))).toHaveLength(1);
+    expect(await store.readStream('api_key-k1')).toHaveLength(1);
+    const [archive] = (await store.readStream(keyUsageStreamId('k1'))).slice(-1);
+    expect(archive.data).toMatchObject({ keyId: 'k1', accountId: 'acme', throughRevision: 4, events: 5, file: 'a1.jsonl.gz', fileSha256: 'f'.repeat(64) });
+    expect(archive.data.totals).toMatchObject({ accepted: 3, rateLimited: 2, refused: 0 });
+
+    expect({ k1: figures(await rebuiltView(store, 'k1')), k2: figures(await rebuiltView(store, 'k2')), k3: figures(await rebuiltView(store, 'k3')) }).toEqual(whole);
+  });
+
+  it('runs again later without counting anything twice, also after a run cut short before it removed anything', async () => {
+    const whole = figures(await rebuiltView(store, 'k1'));
+    await archiveUsage(store, files, { before: new Date(T0 + 3 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
+    // Cut short: its archives appended, nothing removed (as if the process died there).
+    const removeStreamStart = jest.spyOn(store, 'removeStreamStart').mockRejectedValueOnce(new Error('killed'));
+    await expect(archiveUsage(store, files, { before: new Date(T0 + 6 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) })).rejects.toThrow('killed');
+    removeStreamStart.mockRestore();
+    expect(figures(await rebuiltView(store, 'k1'))).toEqual(whole);
+    const report = await archiveUsage(store, files, { before: new Date(T0 + 8 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
+    // Days 3–7: 5 uses; the two earlier runs' archives stay (they come after day 8's use), and add nothing.
+    expect((await store.readStream(keyUsageStreamId('k1'))).map((event) => [event.type, event.revision])).toEqual([
+      ['KeyUsed', 8],
+      ['KeyUsed', 9],
+      [USAGE_ARCHIVED, 10],
+      [USAGE_ARCHIVED, 11],
+      [USAGE_ARCHIVED, 12],
+    ]);
+    expect(report.events).toBe(5);
+    expect(figures(await rebuiltView(store, 'k1'))).toEqual(whole);
+  });
+
+  it('takes along an earlier archive right after the uses it moves, so that the log holds no archive whose uses are gone before it', async () => {
+    const whole = figures(await rebuiltView(store, 'k2'));
+    // A run cut short: k2's archive appended after its one use, which stays.
+    const removeStreamStart = jest.spyOn(store, 'removeStreamStart').mockRejectedValueOnce(new Error('killed'));
+    await expect(archiveUsage(store, files, { before: new Date(T0 + 2 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) })).rejects.toThrow('killed');
+    removeStreamStart.mockRestore();
+    expect((await store.readStream(keyUsageStreamId('k2'))).map((event) => [event.type, event.revision])).toEqual([['KeyUsed', 0], [USAGE_ARCHIVED, 1]]);
+    await archiveUsage(store, files, { before: new Date(T0 + 2 * DAY_MS), now: new Date(T0 + 31 * DAY_MS) });
+    expect((await store.readStream(keyUsageStreamId('k2'))).map((event) => [event.type, event.revision])).toEqual([[USAGE_ARCHIVED, 2]]);
+    expect(files.written[1].events.filter((event) => event.streamId === keyUsageStreamId('k2')).map((event) => event.revision)).toEqual([0, 1]);
+    expect(figures(await rebuiltView(store, 'k2'))).toEqual(whole);
+  });
+
+  it('refuses a `before` less than 8 days ago, and on a dry run counts without writing, appending or removing', async () => {
+    await expect(archiveUsage(store, files, { before: new Date(T0 + 23 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) })).rejects.toBeInstanceOf(ArchiveTooRecent);
+    const head = await store.headPosition();
+    const report = await archiveUsage(store, files, { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS), dryRun: true });
+    expect(report).toMatchObject({ events: 7, usageStreams: 2, failureStreams: 1, file: null });
+    expect(files.written).toEqual([]);
+    expect(await store.headPosition()).toBe(head);
+    expect(await store.readStream(keyUsageStreamId('k1'))).toHaveLength(10);
+  });
+
+  it('writes no file and changes nothing when nothing was logged before `before`', async () => {
+    const report = await archiveUsage(store, files, { before: new Date(T0 - DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
+    expect(report).toMatchObject({ events: 0, file: null, removed: 0 });
+    expect(files.written.map((file) => file.abandoned)).toEqual([true]);
+  });
+});

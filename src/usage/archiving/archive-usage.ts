@@ -1,0 +1,223 @@
+import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { AUTHENTICATION_FAILURES_STREAM_PREFIX } from '../domain/authentication-failed.js';
+import { KEY_USAGE_STREAM_PREFIX } from '../domain/key-used.js';
+import { isKeyUse, USAGE_ARCHIVED, type UsageArchived } from '../domain/usage-archived.js';
+import { applyToKeyUsageView, type KeyUsageView, totalsOf, usageThrough } from '../projection/key-usage-view.js';
+import type { FinishedUsageArchive, UsageArchiveFiles } from './usage-archive-file.port.js';
+
+const DAY_MS = 86_400_000;
+/**
+ * The youngest `before` a run takes: longer than a roll's longest grace (7 days) and the hour a use may be logged
+ * late, so what reads recent uses from the log (a rolled key's figures since its roll, the idle check, an as_of
+ * within them) never meets an archived one.
+ */
+export const MIN_ARCHIVE_AGE_MS = 8 * DAY_MS;
+/**
+ * Clocks of the instances that logged (each dates what it appends) may disagree by this much: the pass over the log
+ * stops at the first event logged this long after `before`, past which no event can have been logged before it.
+ */
+const CLOCKS_MARGIN_MS = 3_600_000;
+const PAGE = 5000;
+const APPENDS_PER_BATCH = 500;
+
+export interface ArchiveUsageOptions {
+  before: Date;
+  now: Date;
+  /** Count what would be archived; write, append and remove nothing. */
+  dryRun?: boolean;
+  onWarning?(message: string): void;
+  /** Asked between pages and before the log is changed: an error stops the run there (its file removed). */
+  interrupted?(): Error | null;
+}
+
+export interface UsageArchiveReport {
+  before: string;
+  /** Null on a dry run, or when nothing was logged before `before`. */
+  file: FinishedUsageArchive | null;
+  /** Events moved out of the log: uses and earlier archives of key usage streams, and failed authentications. */
+  events: number;
+  usageStreams: number;
+  failureStreams: number;
+  /** What the store removed, where it says at once (EventStoreDB removes them at its next scavenge: null). */
+  removed: number | null;
+}
+
+/** The start of one stream, as the pass over the log finds it: its events logged before `before`, from its first held. */
+interface StreamStart {
+  usage: boolean;
+  /** The last revision archived (first held − 1 until one is). */
+  through: number;
+  events: number;
+  /** An event logged at or after `before` was met: nothing after it is archived. */
+  closed: boolean;
+  /** For a usage stream: the fold of what is archived, which its archive's totals record. */
+  view?: KeyUsageView;
+}
+
+/** The run's `before` is not old enough (MIN_ARCHIVE_AGE_MS). */
+export class ArchiveTooRecent extends Error {}
+
+/**
+ * Moves what the log holds of key usage and failed authentications logged before `before` into one archive file, then
+ * out of the log: each key's usage stream gets a UsageArchived with what its archived uses add up to (its usage views,
+ * rebuilt from the log, count them all the same), appended before anything is removed, and the file is complete on
+ * disk before either. A run cut short anywhere leaves the log as it was or with archives whose uses are still there
+ * (run it again: its file holds them again). Lifecycle events are never archived: they are the keys' audit trail.
+ */
+export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, options: ArchiveUsageOptions): Promise<UsageArchiveReport> {
+  const { before, now } = options;
+  if (before.getTime() > now.getTime() - MIN_ARCHIVE_AGE_MS) {
+    throw new ArchiveTooRecent(`before must be at least ${MIN_ARCHIVE_AGE_MS / DAY_MS} days ago (${new Date(now.getTime() - MIN_ARCHIVE_AGE_MS).toISOString()} or earlier)`);
+  }
+  const archivedAt = now.toISOString();
+  const archives = await archivesByStream(store);
+  const file = options.dryRun ? null : await files.create({ before: before.toISOString(), archivedAt });
+  try {
+    const stopIfAsked = () => {
+      const error = options.interrupted?.();
+      if (error) throw error;
+    };
+    const starts = await startsLoggedBefore(store, before.getTime(), (event) => file?.write(event), stopIfAsked);
+    await extendPastArchives(store, starts, (event) => file?.write(event));
+    const totals = usageTotals(starts, archives, options.onWarning);
+    const archived = [...starts].filter(([streamId, start]) => start.events > 0 && (!start.usage || totals.has(streamId)));
+    const events = archived.reduce((sum, [, start]) => sum + start.events, 0);
+    const failureStreams = archived.filter(([, start]) => !start.usage).length;
+    if (events === 0 || !file) {
+      await file?.abandon();
+      return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, removed: 0 };
+    }
+    const finished = await file.finish();
+    stopIfAsked();
+    await appendArchives(store, starts, totals, { before: before.toISOString(), archivedAt, file: finished });
+    const removed = await removeStarts(store, archived);
+    return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, removed };
+  } catch (error) {
+    await file?.abandon();
+    throw error;
+  }
+}
+
+/** The archives the log holds, by stream: an archive brings the totals of uses earlier runs moved. */
+async function archivesByStream(store: EventStore): Promise<Map<string, RecordedEvent[]>> {
+  const found = new Map<string, RecordedEvent[]>();
+  for (let after: number | null = null; ; ) {
+    const page = await store.readAll({ after, maxCount: PAGE, types: [USAGE_ARCHIVED] });
+    for (const event of page) found.set(event.streamId, [...(found.get(event.streamId) ?? []), event]);
+    if (page.length < PAGE) return found;
+    after = page[page.length - 1].position;
+  }
+}
+
+/** One pass over the log in order: each usage and failures stream's events from its first held on, while logged before `before`. */
+async function startsLoggedBefore(
+  store: EventStore,
+  before: number,
+  write: (event: RecordedEvent) => Promise<void> | undefined,
+  stopIfAsked: () => void,
+): Promise<Map<string, StreamStart>> {
+  const starts = new Map<string, StreamStart>();
+  for (let after: number | null = null; ; ) {
+    stopIfAsked();
+    const page = await store.readAll({ after, maxCount: PAGE });
+    for (const event of page) {
+      const recordedAt = Date.parse(event.recordedAt);
+      if (recordedAt >= before + CLOCKS_MARGIN_MS) return starts;
+      const usage = event.streamId.startsWith(KEY_USAGE_STREAM_PREFIX);
+      if (!usage && !event.streamId.startsWith(AUTHENTICATION_FAILURES_STREAM_PREFIX)) continue;
+      let start = starts.get(event.streamId);
+      if (!start) starts.set(event.streamId, (start = { usage, through: event.revision - 1, events: 0, closed: false }));
+      if (start.closed) continue;
+      if (recordedAt >= before) {
+        start.closed = true;
+        continue;
+      }
+      await take(start, event, write);
+    }
+    if (page.length < PAGE) return starts;
+    after = page[page.length - 1].position;
+  }
+}
+
+async function take(start: StreamStart, event: RecordedEvent, write: (event: RecordedEvent) => Promise<void> | undefined): Promise<void> {
+  await write(event);
+  start.through = event.revision;
+  start.events += 1;
+  if (start.usage) start.view = applyToKeyUsageView(start.view, event);
+}
+
+/** archiveEnd, read from the log: each usage stream's archive also takes the events right after it that are not uses. */
+async function extendPastArchives(store: EventStore, starts: Map<string, StreamStart>, write: (event: RecordedEvent) => Promise<void> | undefined): Promise<void> {
+  for (const [streamId, start] of starts) {
+    if (!start.usage || start.events === 0) continue;
+    for (let more = true; more; ) {
+      const next = await store.readStream(streamId, { fromRevision: start.through + 1, maxCount: 16 });
+      more = next.length === 16;
+      for (const event of next) {
+        if (event.revision !== start.through + 1 || isKeyUse(event)) {
+          more = false;
+          break;
+        }
+        await take(start, event, write);
+      }
+    }
+  }
+}
+
+/**
+ * What each usage stream's archived uses add up to: its archived events' fold, and the archives after them that bring
+ * the uses earlier runs moved. A stream whose figures cannot be accounted for from its start is left whole.
+ */
+function usageTotals(starts: Map<string, StreamStart>, archives: Map<string, RecordedEvent[]>, warn = (_message: string) => {}): Map<string, KeyUsageView> {
+  const totals = new Map<string, KeyUsageView>();
+  for (const [streamId, start] of starts) {
+    if (!start.usage || start.events === 0) continue;
+    const later = (archives.get(streamId) ?? []).filter((event) => event.revision > start.through);
+    const view = usageThrough(later, start.through, start.view);
+    if (view === undefined) continue;
+    if ((view.countedFrom ?? 0) !== 0) {
+      warn(`${streamId}: the uses before revision ${view.countedFrom} are in no archive the log holds; its start was left in the log`);
+      continue;
+    }
+    totals.set(streamId, view);
+  }
+  return totals;
+}
+
+async function appendArchives(
+  store: EventStore,
+  starts: Map<string, StreamStart>,
+  totals: Map<string, KeyUsageView>,
+  run: { before: string; archivedAt: string; file: FinishedUsageArchive },
+): Promise<void> {
+  const appends = [...totals].map(([streamId, view]) => {
+    const start = starts.get(streamId)!;
+    const archived: UsageArchived = {
+      type: USAGE_ARCHIVED,
+      schemaVersion: 1,
+      data: {
+        keyId: view.keyId,
+        accountId: view.accountId,
+        archivedAt: run.archivedAt,
+        before: run.before,
+        throughRevision: start.through,
+        events: start.events,
+        file: run.file.name,
+        fileSha256: run.file.sha256,
+        totals: totalsOf(view),
+      },
+    };
+    return { streamId, events: [archived as unknown as EventToAppend], expectedRevision: 'any' as const };
+  });
+  for (let from = 0; from < appends.length; from += APPENDS_PER_BATCH) await store.appendToStreams(appends.slice(from, from + APPENDS_PER_BATCH));
+}
+
+/** Only once every archive is in the log: a usage stream without one (left whole) is not among them. */
+async function removeStarts(store: EventStore, archived: ReadonlyArray<[string, StreamStart]>): Promise<number | null> {
+  let removed: number | null = 0;
+  for (const [streamId, start] of archived) {
+    const count = await store.removeStreamStart(streamId, start.through + 1);
+    removed = count === null || removed === null ? null : removed + count;
+  }
+  return removed;
+}
