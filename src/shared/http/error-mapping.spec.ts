@@ -103,6 +103,15 @@ describe('toHttpError', () => {
     );
   });
 
+  // A read-model file damaged mid-run wrote an error line for every request that read it.
+  it('answers damage the store reported itself with the same 503, and no line of its own', () => {
+    const cause = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const error = new StoreDamagedError('Read-model file /data/read-model.sqlite', cause, { reported: true });
+    expect(toHttpError(error)).toEqual(
+      answer(503, 'service_unavailable_error', 'A backing store is unavailable. Retry shortly.', { headers: RETRY, log: 'none' }),
+    );
+  });
+
   describe("Nest's HttpException, with its own status", () => {
     it.each([
       ['a string response', new NotFoundException('Cannot GET /nowhere'), answer(404, 'not_found_error', 'Cannot GET /nowhere')],

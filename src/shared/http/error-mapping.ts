@@ -114,7 +114,8 @@ export function httpError(
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof DomainError) return httpError(STATUS_BY_DOMAIN_KIND[error.kind], error.message);
   if (error instanceof ApplicationError) return applicationHttpError(error);
-  if (error instanceof StoreDamagedError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: 'error' });
+  // Logged once where the damage was met when the store reported it (a read-model file): not again per request.
+  if (error instanceof StoreDamagedError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: error.reported ? 'none' : 'error' });
   if (error instanceof StoreUnavailableError) return httpError(503, STORE_UNAVAILABLE_MESSAGE, { log: 'warn' });
   if (error instanceof HttpException) {
     const status = error.getStatus();

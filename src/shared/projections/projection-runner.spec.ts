@@ -2,6 +2,7 @@ import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-eve
 import { ServiceUnavailable } from '../application/errors.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
+import { StoreDamagedError } from '../storage/store-damaged.error.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -201,6 +202,53 @@ describe('ProjectionRunner', () => {
       await runner.start();
       await waitFor(() => subscriptions === 2);
       expect(runner.status()).toMatchObject({ running: true, failing: false, position: 1, lastError: null });
+    });
+  });
+
+  // A damaged SQLite file failed every write the same way: each retry logged an error line, 100 ms then every 5 s, without end.
+  describe('on a store found damaged (StoreDamagedError)', () => {
+    const damaged = (reported: boolean) =>
+      new StoreDamagedError('Read-model file /data/read-model.sqlite', Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), { reported });
+    const failingWith = (error: () => Error, times: number) => {
+      const handle = projection.handle.bind(projection);
+      let calls = 0;
+      projection.handle = async (events) => {
+        if (++calls <= times) throw error();
+        await handle(events);
+      };
+      return () => calls;
+    };
+
+    it.each([
+      ['the store did not report', 1, false],
+      ['the store reported itself (its own one line)', 0, true],
+    ])('logs damage %s in %i line at most, not one at each retry, and retries at its own pace, not backing off from the least delay', async (_, lines, reported) => {
+      const logged: string[] = [];
+      runner = new ProjectionRunner(store, projection, { retryMinMs: 1, retryMaxMs: 2, damagedRetryMs: 40, onLog: (_level, message) => logged.push(message) });
+      const calls = failingWith(() => damaged(reported), 3);
+      await runner.start();
+      const started = performance.now();
+      const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+      await waitFor(() => calls() === 2);
+      expect(runner.status()).toMatchObject({ failing: true, lastError: 'Read-model file /data/read-model.sqlite is damaged: database disk image is malformed' });
+      await runner.waitUntilProcessed(position, 2000);
+      // Three failures, three waits of 40 ms (retried every 1 to 2 ms, it was a hundred attempts by then).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+      expect(calls()).toBe(4);
+      expect(logged).toHaveLength(lines);
+      if (lines) expect(logged[0]).toMatch(/^Projection recording stopped on a damaged store \(Read-model file .* is damaged: .*\); retrying every 40 ms$/);
+      expect(runner.status()).toMatchObject({ failing: false, lastError: null });
+    });
+
+    it('retries at once when told the store answers again', async () => {
+      runner = new ProjectionRunner(store, projection, { retryMinMs: 1, retryMaxMs: 2, damagedRetryMs: 60_000 });
+      failingWith(() => damaged(true), 1);
+      await runner.start();
+      const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+      await waitFor(() => runner.status().failing);
+      await runner.retryNow();
+      await runner.waitUntilProcessed(position, 1000);
+      expect(projection.seen).toEqual([position]);
     });
   });
 

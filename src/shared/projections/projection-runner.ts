@@ -1,6 +1,7 @@
 import { ServiceUnavailable } from '../application/errors.js';
 import type { EventSelection, EventStore, EventSubscription } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
+import { StoreDamagedError } from '../storage/store-damaged.error.js';
 import { checkpointWithinLog } from './checkpoint-within-log.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -10,6 +11,11 @@ import { errorMessage } from '../runtime/error-message.js';
 export interface ProjectionRunnerOptions {
   retryMinMs: number;
   retryMaxMs: number;
+  /**
+   * How long it waits after a store found damaged (StoreDamagedError), which no quick retry mends: a minute unless
+   * told. A store seen answering again (retryNow) cuts it short.
+   */
+  damagedRetryMs?: number;
   /** How often a bulk fill saves its progress (feedInBulk's default unless told). */
   saveEveryMs?: number;
   onLog?: (level: 'warn' | 'error', message: string) => void;
@@ -39,6 +45,8 @@ export interface ProjectionStatus {
  */
 const CHECKPOINT_SAVE_INTERVAL_MS = 1000;
 
+const DAMAGED_RETRY_MS = 60_000;
+
 /**
  * Drives one projection from a catch-up subscription to the event store. On failure it
  * resubscribes from the last processed position with capped exponential backoff.
@@ -59,6 +67,8 @@ export class ProjectionRunner {
   /** A position reached past events of other types only, not stored yet. */
   private unsaved: number | null = null;
   private checkpointSavedAt = -Infinity;
+  /** The damage it last logged (StoreDamagedError the store did not report itself): one line, not one per retry. */
+  private damageLogged: string | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -252,6 +262,7 @@ export class ProjectionRunner {
     if (!this.failing) return;
     this.answeredAgain();
     this.retryDelay = this.options.retryMinMs;
+    this.damageLogged = null;
   }
 
   /** What it failed on answers again: no longer failing, its retry delay kept until it has made progress. */
@@ -276,11 +287,19 @@ export class ProjectionRunner {
     if (this.stopped) return;
     if (error instanceof ReadModelLostError) return this.startOver();
     this.failing = true;
-    this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${this.retryDelay} ms`);
+    const damaged = error instanceof StoreDamagedError;
+    const delay = damaged ? (this.options.damagedRetryMs ?? DAMAGED_RETRY_MS) : this.retryDelay;
+    if (!damaged) {
+      this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${delay} ms`);
+    } else if (!error.reported && this.damageLogged !== this.lastError) {
+      // Damage the store reported itself (its one line) is not logged again here, for each projection that meets it.
+      this.damageLogged = this.lastError;
+      this.options.onLog?.('error', `Projection ${this.projection.name} stopped on a damaged store (${this.lastError}); retrying every ${delay} ms`);
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) void this.resume(false);
-    }, this.retryDelay);
-    this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs);
+    }, delay);
+    if (!damaged) this.retryDelay = Math.min(this.retryDelay * 2, this.options.retryMaxMs);
   }
 }

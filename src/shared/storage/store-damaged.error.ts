@@ -3,12 +3,17 @@ import { StoreUnavailableError } from './store-unavailable.error.js';
 
 /**
  * A store whose engine finds its data damaged (SQLite's SQLITE_CORRUPT) after it opened: answered 503 as a store
- * that cannot answer now, for another instance may, and logged as an error, for no retry here mends it.
+ * that cannot answer now, for another instance may, and logged as an error, for no retry here mends it. `reported`:
+ * the store wrote that error line itself when it first met the damage (a read-model file, the log's readers), so
+ * whoever meets the error again (each request, each projection's retry) answers it without another line.
  */
 export class StoreDamagedError extends StoreUnavailableError {
-  constructor(store: string, cause: unknown) {
+  readonly reported: boolean;
+
+  constructor(store: string, cause: unknown, options: { reported?: boolean } = {}) {
     super(store, cause);
     this.message = `${store} is damaged: ${errorMessage(cause)}`;
     this.name = 'StoreDamagedError';
+    this.reported = options.reported ?? false;
   }
 }
