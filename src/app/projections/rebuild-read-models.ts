@@ -19,7 +19,12 @@ export function rebuildReadModels(store: EventStore, config: Environment & ReadM
     store,
     generations: options.live.generations(),
     openAt: (generation) =>
-      openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => options.log('warn', message), generation }),
+      openReadModelStorage(config, {
+        walCheckpoints: false,
+        onWarning: (message) => options.log('warn', message),
+        onError: (message) => options.log('error', message),
+        generation,
+      }),
     projectionsOn: async (storage) => {
       const declarations = PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay);
       const opened = await openProjections(declarations, {

@@ -27,7 +27,7 @@ export class StorageModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           // Appends are timed where the service has metrics (not in the CLI).
           useFactory: async (config: Environment, metrics?: Metrics) => {
-            const store = await openEventStore(config, { onWarning: (message) => eventLogLogger.warn(message) });
+            const store = await openEventStore(config, { onWarning: (message) => eventLogLogger.warn(message), onError: (message) => eventLogLogger.error(message) });
             return metrics ? timedEventStore(store, metrics) : store;
           },
           inject: [Environment, { token: Metrics, optional: true }],
@@ -38,7 +38,7 @@ export class StorageModule implements OnApplicationShutdown {
           useFactory: async (config: Environment) => {
             if (!options.readModels) return null;
             const open = (generation?: number) =>
-              openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message), generation });
+              openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message), onError: (message) => logger.error(message), generation });
             return new GenerationSwitch<Storage>(await open(), open);
           },
           inject: [Environment],

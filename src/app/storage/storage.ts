@@ -22,6 +22,8 @@ export type ReadModelSettings = Pick<Environment, 'MONGODB_URL' | 'MONGODB_DB' |
 
 export interface OpenEventStoreOptions {
   onWarning?(message: string): void;
+  /** Told once, as an error, of damage SQLite finds in the embedded log under its readers (the projections). */
+  onError?(message: string): void;
   /**
    * 'checked': this process has checked the mark against downgrades already (the projection thread, beside the request
    * thread that opened the store first), or only reaches the store (the start's probe, which retries what fails). The
@@ -41,7 +43,7 @@ export async function openEventStore(settings: EventStoreSettings, options: Open
     return options.logReaders === 'checked' ? new EsdbEventStore(settings.EVENTSTORE_URL) : EsdbEventStore.open(settings.EVENTSTORE_URL);
   }
   ensureDataDirectory(settings.DATA_DIR);
-  return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning });
+  return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning, onError: options.onError });
 }
 
 /**
@@ -81,7 +83,7 @@ export function embeddedEventLogFile(settings: EventStoreSettings): string | nul
  */
 export async function openReadModelStorage(
   settings: ReadModelSettings,
-  options: { walCheckpoints: boolean; onWarning(message: string): void; generation?: number },
+  options: { walCheckpoints: boolean; onWarning(message: string): void; onError?(message: string): void; generation?: number },
 ): Promise<Storage> {
   if (settings.MONGODB_URL) {
     // Loaded only when configured, like the driver it brings.

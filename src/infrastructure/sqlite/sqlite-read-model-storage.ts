@@ -8,6 +8,7 @@ import { isCorruptDatabase } from './sqlite-error-codes.js';
 import { ensureDataDirectory } from './data-directory.js';
 import { openReadModelDatabase } from './read-model-database.js';
 import { setReadModelFilesAside } from './read-model-files.js';
+import { ReadModelDamage, settleDamageMark } from './read-model-damage.js';
 import { SqliteAlertReadModel } from './sqlite-alert-read-model.js';
 import { SqliteApiKeyReadModel } from './sqlite-api-key-read-model.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
@@ -24,6 +25,8 @@ export interface SqliteReadModelStorageOptions {
   /** Checkpoint the read-model file's WAL off this thread: once per process, on its main thread. */
   walCheckpoints: boolean;
   onWarning(message: string): void;
+  /** Told once, as an error, of a read-model file SQLite finds damaged while it runs (ReadModelDamage); onWarning when absent. */
+  onError?(message: string): void;
   /** The generation of views to open: the live one when absent (a rebuild opens the one it fills). */
   generation?: number;
 }
@@ -41,6 +44,7 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   private readonly viewFile: string;
   private readonly checkpointer: WalCheckpointer | null;
   private readonly pointer: SqliteReadModelGenerations;
+  private readonly damage: ReadModelDamage;
   readonly generation: number;
 
   constructor(
@@ -49,9 +53,15 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   ) {
     ensureDataDirectory(dataDir);
     this.file = join(dataDir, READ_MODEL_FILE);
-    this.pointer = this.openGenerations(options);
+    this.damage = new ReadModelDamage(dataDir, options.onError ?? options.onWarning);
+    // Only at the first opening of a process (the service's start, the CLI): the projection thread, a rebuild and a
+    // move to another generation open files that this process's other connections hold.
+    if (options.generation === undefined) settleDamageMark(dataDir, options.onWarning);
+    this.pointer = this.damage.watch(this.file, () => this.openGenerations(options));
     this.generation = options.generation ?? this.pointer.readNow().live;
     this.viewFile = viewFileOf(dataDir, this.file, this.generation);
+    this.damage.opened(this.file);
+    this.damage.opened(this.viewFile);
     const files = [...new Set([this.file, this.viewFile])];
     this.checkpointer = options.walCheckpoints ? new WalCheckpointer(files, options.onWarning) : null;
   }
@@ -61,26 +71,28 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   }
 
   apiKeyReadModel() {
-    return this.stores.once('api-keys', () => new SqliteApiKeyReadModel(this.viewFile));
+    return this.stores.once('api-keys', () => this.damage.watch(this.viewFile, () => new SqliteApiKeyReadModel(this.viewFile)));
   }
 
   keyUsageReadModel() {
-    return this.stores.once('key-usage', () => new SqliteKeyUsageReadModel(this.viewFile));
+    return this.stores.once('key-usage', () => this.damage.watch(this.viewFile, () => new SqliteKeyUsageReadModel(this.viewFile)));
   }
 
   alertReadModel() {
-    return this.stores.once('alerts', () => new SqliteAlertReadModel(this.viewFile));
+    return this.stores.once('alerts', () => this.damage.watch(this.viewFile, () => new SqliteAlertReadModel(this.viewFile)));
   }
 
   detectorSnapshotStore() {
-    return this.stores.once('detector-snapshot', () => new SqliteDetectorSnapshotStore(this.file));
+    return this.stores.once('detector-snapshot', () => this.damage.watch(this.file, () => new SqliteDetectorSnapshotStore(this.file)));
   }
 
   deliveryCheckpointStore() {
     return this.stores.once('deliveries', () => new SqliteCheckpointStore(join(this.dataDir, DELIVERIES_FILE)));
   }
 
+  /** Fails while a read-model file of this storage is known damaged (ReadModelDamage), whatever the ping reads. */
   async ping(): Promise<void> {
+    this.damage.check();
     await (await this.apiKeyReadModel()).ping();
   }
 

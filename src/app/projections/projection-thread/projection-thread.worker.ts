@@ -19,9 +19,14 @@ const { config, generation } = workerData as ProjectionThreadData;
 const log: ProjectionLog = (level, message) => post({ kind: 'log', level, message });
 
 // Appends of the request thread wake this thread's subscriptions to their types ('wake' below); the poll catches other processes.
-const store = await openEventStore(config, { onWarning: (message) => log('warn', message), logReaders: 'checked' });
+const store = await openEventStore(config, { onWarning: (message) => log('warn', message), onError: (message) => log('error', message), logReaders: 'checked' });
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
-const storage = await openReadModelStorage(config, { walCheckpoints: false, onWarning: (message) => log('warn', message), generation });
+const storage = await openReadModelStorage(config, {
+  walCheckpoints: false,
+  onWarning: (message) => log('warn', message),
+  onError: (message) => log('error', message),
+  generation,
+});
 const declarations = PROJECTIONS.filter((declaration) => declaration.runsOn === 'projection-thread');
 const publish = (projection: string, payload: unknown) => post({ kind: 'published', projection, payload });
 const opened = await openProjections(declarations, { store, storage, config, log, provided: nothingProvided('on the projection thread'), publish });
