@@ -223,6 +223,35 @@ describe('SqliteEventStore on a log SQLite finds damaged while it runs', () => {
     expect(await store.readStream('s')).toHaveLength(1);
   });
 
+  // A projection's read that met the damage failed with a bare SqliteError: each projection logged it at each retry, and readiness stayed 200.
+  it("fails its readers' reads (subscriptions, backlog, head) as StoreDamagedError reported by one error line, not ready until the log can be written", async () => {
+    const errors: string[] = [];
+    const readers = new SqliteEventStore(file, { onError: (message) => errors.push(message) });
+    try {
+      const repair = damageIndexes();
+      const failures: unknown[] = [];
+      for (const types of [['Used'], undefined, ['Used']]) {
+        await new Promise<void>((resolve) => {
+          readers.subscribeToAll({ after: null, types }, { onEvents: async () => undefined, onError: (error) => resolve(void failures.push(error)) });
+        });
+      }
+      await expect(readers.backlog({ after: 0, maxCount: 10, types: ['Used'] })).rejects.toThrow(StoreDamagedError);
+      await expect(readers.headPosition()).rejects.toThrow(StoreDamagedError);
+      await expect(readers.readAll({ after: 0, maxCount: 10 })).rejects.toMatchObject({ reported: true });
+      expect(failures).toEqual([expect.any(StoreDamagedError), expect.any(StoreDamagedError), expect.any(StoreDamagedError)]);
+      expect(failures.every((failure) => (failure as StoreDamagedError).reported)).toBe(true);
+      expect(errors).toEqual([
+        expect.stringMatching(/^The event log .*events\.sqlite is damaged: malformed database schema .*, met by its readers \(the projections\): .* restore it from a backup/),
+      ]);
+      await expect(readers.ping()).rejects.toThrow(/events\.sqlite cannot be written: malformed database schema/);
+      repair();
+      await readers.ping();
+      expect(await readers.readAll({ after: 0, maxCount: 10 })).toHaveLength(1);
+    } finally {
+      await readers.close();
+    }
+  });
+
   it('is not made unready by an append refused for its revision', async () => {
     await expect(store.appendToStream('s', [event], 'no_stream')).rejects.toThrow();
     const damaged = damageIndexes();

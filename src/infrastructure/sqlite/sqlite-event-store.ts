@@ -36,6 +36,8 @@ export interface SqliteEventStoreOptions {
   checkpointIntervalMs?: number;
   /** Told what went wrong off the caller's thread (a failed checkpoint); Node's process warnings by default. */
   onWarning?(message: string): void;
+  /** Told once, as an error, of damage SQLite finds in the log under its readers (the projections); onWarning's default when absent. */
+  onError?(message: string): void;
 }
 
 /** The embedded event log: one SQLite file in WAL mode, shared safely with other processes (the CLI). */
@@ -52,6 +54,9 @@ export class SqliteEventStore implements EventStore {
   private readonly decoded = new RecentlyDecodedEvents();
   private readonly name: string;
   private readonly warn: (message: string) => void;
+  private readonly reportError: (message: string) => void;
+  /** The damage its readers met that was reported already (one error line each, never one per retry). */
+  private readonly reportedDamage = new Set<string>();
   private readonly probeWrite: (at: string) => void;
   /** Why the last append failed, while the log cannot be written (a full disk, a damaged file...): readiness reports it. */
   private cannotWrite: Error | null = null;
@@ -61,6 +66,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.batchSize = options.batchSize ?? 100;
     this.warn = options.onWarning ?? ((message) => process.emitWarning(message));
+    this.reportError = options.onError ?? ((message) => process.emitWarning(message));
     this.db = openEventLog(file, 'FULL');
     this.appenders = prepareAppenders(this.db);
     this.appendWorker = new AppendWorkerClient(file, {
@@ -128,24 +134,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    return this.throughTypeIndex(() => this.read(options.after ?? 0, options, options.maxCount));
+    return this.damageReportedOnce(() => this.throughTypeIndex(() => this.read(options.after ?? 0, options, options.maxCount)));
   }
 
   /** Counted from the (type, position) index alone, without decoding an event; one row read for the oldest's time. */
   async backlog({ after, maxCount, types, unknownTypesIn }: BacklogOptions): Promise<Backlog> {
-    return this.throughTypeIndex(() =>
-      this.db.transaction((): Backlog => {
-        const from = after ?? 0;
-        const count = this.readsByType.count(from, types, maxCount, unknownTypesIn);
-        const [first] = count > 0 ? this.readsByType.positions(from, types, 1, unknownTypesIn) : [];
-        return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
-      })(),
+    return this.damageReportedOnce(() =>
+      this.throughTypeIndex(() =>
+        this.db.transaction((): Backlog => {
+          const from = after ?? 0;
+          const count = this.readsByType.count(from, types, maxCount, unknownTypesIn);
+          const [first] = count > 0 ? this.readsByType.positions(from, types, 1, unknownTypesIn) : [];
+          return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
+        })(),
+      ),
     );
   }
 
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription {
     return pollingSubscription(
-      async (after, selection) => this.readFiltered(after, selection, this.batchSize),
+      async (after, selection) => this.damageReportedOnce(() => this.readFiltered(after, selection, this.batchSize)),
       this.signal,
       this.pollIntervalMs,
       options,
@@ -154,7 +162,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number | null> {
-    return this.statements.head.get()!.position;
+    return this.damageReportedOnce(() => this.statements.head.get()!.position);
   }
 
   /** The head: every record of the embedded log is one of this service's events. */
@@ -208,6 +216,31 @@ export class SqliteEventStore implements EventStore {
       if (!isCorruptDatabase(error)) throw error;
       this.cannotWrite = error as Error;
       throw new StoreDamagedError(this.name, error);
+    }
+  }
+
+  /**
+   * Runs a read of the log's readers (the subscriptions of the projections, their backlog, the head). Damage SQLite
+   * finds there fails it as StoreDamagedError and is remembered as an append's would be (readiness is down until the
+   * log can be written again, ping), and is reported by one error line, the first time it is met: not at each
+   * projection's retry. Marked reported, the error is answered 503 without another line.
+   */
+  private damageReportedOnce<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (!isCorruptDatabase(error)) throw error;
+      this.cannotWrite = error as Error;
+      const damaged = new StoreDamagedError(this.name, error, { reported: true });
+      if (!this.reportedDamage.has(damaged.message)) {
+        this.reportedDamage.add(damaged.message);
+        this.reportError(
+          `${damaged.message}, met by its readers (the projections): they stop, and retry every minute or once the log can be written ` +
+            `again; readiness answers 503 meanwhile. It is the source of truth and cannot be rebuilt: stop every process using it and ` +
+            'restore it from a backup (docs/operations.md, "Backups")',
+        );
+      }
+      throw damaged;
     }
   }
 
