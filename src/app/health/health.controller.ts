@@ -98,17 +98,20 @@ export class HealthController {
 
   private eventStoreIndicator(check: DependencyCheck) {
     const indicator = this.indicators.check('event_store');
-    return check.status === 'up' ? indicator.up() : indicator.down({ error: check.error });
+    return check.status === 'up' ? indicator.up() : indicator.down({ ...(check.damaged ? { damaged: true } : {}), error: check.error });
   }
 
   /**
    * Reported, never unready: what requests read comes from memory kept current from the log (authentication,
    * verification, the listing, every change); only a key's page and the alerts need the store, and answer 503 on
    * every instance alike, for the read-model store is shared. Taking every instance out of the balancer would turn
-   * that into a full outage.
+   * that into a full outage. A read-model file SQLite finds damaged (`damaged: true`) is no exception: the key table
+   * and every change still work here, and instances sharing the DATA_DIR share the file.
    */
   private readModelIndicator(check: DependencyCheck) {
-    return this.indicators.check('read_model').up({ reachable: check.status === 'up', ...(check.error ? { error: check.error } : {}) });
+    return this.indicators
+      .check('read_model')
+      .up({ reachable: check.status === 'up', ...(check.damaged ? { damaged: true } : {}), ...(check.error ? { error: check.error } : {}) });
   }
 
   /**

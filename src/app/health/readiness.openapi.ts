@@ -1,7 +1,7 @@
 /** The checks /health/ready runs, by the names its answer gives them. */
 const CHECKS: Record<string, string> = {
-  event_store: 'The event store answered a ping.',
-  read_model: 'The read-model store: reachable (true or false), reported and never unready.',
+  event_store: 'The event store answered a ping (down: error, and damaged: true for a log SQLite found damaged).',
+  read_model: 'The read-model store: reachable (true or false; damaged: true for a file SQLite found damaged), reported and never unready.',
   projections: 'Each projection (name, role, status, position, lag_events, lag_events_capped, lag_ms), with max_lag_events and max_lag_ms.',
   rate_limits: 'Where rate limits are counted (sharing: in-process or redis, and why).',
   clock: "This instance's clock against the others' (standing, offset_ms, instances, agreeing, outvoted, tolerance_ms).",

@@ -1,5 +1,6 @@
 import type { ProjectionLag } from '../projections/projections.service.js';
-import { describeProjection, holdsReadiness, projectionHealth } from './readiness.js';
+import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
+import { checkDependency, describeProjection, holdsReadiness, projectionHealth } from './readiness.js';
 
 const limits = { maxLagEvents: 100, maxLagMs: 5000 };
 const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
@@ -72,5 +73,25 @@ describe('describeProjection', () => {
     expect(describeProjection(lag({ role: 'statistics', failing: true, lastError }), limits)).toMatchObject({ status: 'down', error: lastError });
     expect(describeProjection(lag({ role: 'statistics', position: null, lagEvents: 5, lastError }), limits)).toMatchObject({ status: 'lagging', error: lastError });
     expect(describeProjection(lag({ role: 'statistics', lastError }), limits)).not.toHaveProperty('error');
+  });
+});
+
+describe('checkDependency', () => {
+  const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+
+  it('is up when the ping answers', async () => {
+    expect(await checkDependency(async () => undefined)).toEqual({ status: 'up' });
+  });
+
+  // A damaged file was one more "down" with a text that only METRICS_TOKEN shows.
+  it.each([
+    ['damage', new StoreDamagedError('Read-model file /data/read-model.sqlite', corrupt, { reported: true })],
+    ['a failure for damage', new Error('The event log /data/events.sqlite cannot be written: x', { cause: new StoreDamagedError('The event log /data/events.sqlite', corrupt) })],
+  ])('says the store is damaged when the ping fails with %s', async (_, error) => {
+    expect(await checkDependency(() => Promise.reject(error))).toEqual({ status: 'down', error: error.message, damaged: true });
+  });
+
+  it('says nothing of damage for another failure', async () => {
+    expect(await checkDependency(() => Promise.reject(new Error('ECONNREFUSED')))).toEqual({ status: 'down', error: 'ECONNREFUSED' });
   });
 });

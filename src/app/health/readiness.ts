@@ -1,9 +1,12 @@
 import type { ProjectionLag } from '../projections/projections.service.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
+import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
   error?: string;
+  /** Down for data SQLite found damaged (StoreDamagedError, or its cause): said also to a caller not shown the error's text. */
+  damaged?: true;
 }
 
 const PING_TIMEOUT_MS = 2000;
@@ -28,7 +31,8 @@ export async function checkDependency(ping: () => Promise<void>): Promise<Depend
     await withinTime(ping, PING_TIMEOUT_MS);
     return { status: 'up' };
   } catch (error) {
-    return { status: 'down', error: errorMessage(error) };
+    const damaged = error instanceof StoreDamagedError || (error as { cause?: unknown } | null)?.cause instanceof StoreDamagedError;
+    return { status: 'down', error: errorMessage(error), ...(damaged ? { damaged: true as const } : {}) };
   }
 }
 
