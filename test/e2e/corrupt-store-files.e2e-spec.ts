@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, readdirSync, readFileSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv } from '../support/child-env.js';
+import { damageLogIndexes } from '../support/damaged-log.js';
+import { damageTablePages } from '../support/damaged-pages.js';
+import { eventually } from '../support/eventually.js';
 import { createKeyWithCli, freePort, startServiceProcess } from '../support/service-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -135,4 +138,138 @@ describe('A corrupt file of the embedded store', () => {
       dir.remove();
     }
   }, 60_000);
+});
+
+const METRICS_TOKEN = 'damage-e2e-metrics-token';
+const lines = (output: string[]) =>
+  output
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: string; msg: string; type?: string; status?: number });
+const readiness = async (url: string) => {
+  const answer = await fetch(`${url}/health/ready`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  return { status: answer.status, body: (await answer.json()) as { details: Record<string, Record<string, unknown>> } };
+};
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('A file of the embedded store SQLite finds damaged while the service runs (a page no start reads)', () => {
+  // Every request that read it answered 500 api_error with an error line each, the projections writing it retried
+  // (and logged) every 5 s without end, readiness said nothing, and a restart kept the damaged file.
+  it('read-model.sqlite: 503 with Retry-After, one error line naming it, readiness still ready and saying so; a restart sets it aside and rebuilds', async () => {
+    const { dir, keys } = await dataDirWithReadModel();
+    const [{ id, key }] = keys;
+    const page = (url: string) => fetch(`${url}/v1/api-keys/${id}`, { headers: { authorization: `Bearer ${key}` } });
+    try {
+      const output: string[] = [];
+      const service = await startServiceProcess({ DATA_DIR: dir.path, LOG_FORMAT: 'json', METRICS_TOKEN }, { output });
+      try {
+        expect((await page(service.url)).status).toBe(200);
+        // The use of that request is in the usage views, which nothing writes meanwhile.
+        await pause(1500);
+        damageTablePages(join(dir.path, 'read-model.sqlite'), 'key_usage', "INSERT INTO checkpoints (projection, position) VALUES ('e2e-poke', 0)");
+        for (let i = 0; i < 3; i++) {
+          const answer = await page(service.url);
+          expect([answer.status, answer.headers.get('retry-after'), await answer.json()]).toEqual([
+            503,
+            '1',
+            { error: { type: 'service_unavailable_error', message: 'A backing store is unavailable. Retry shortly.' } },
+          ]);
+        }
+        // Ready: the key table and every change still work; the damage is in the details.
+        const ready = await readiness(service.url);
+        expect(ready.status).toBe(200);
+        expect(ready.body.details.read_model).toEqual({
+          status: 'up',
+          reachable: false,
+          damaged: true,
+          error: expect.stringMatching(/read-model\.sqlite is damaged: database disk image is malformed$/),
+        });
+        expect((await fetch(`${service.url}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+        // The usage projection (projection thread) meets it at every use: seconds of retries, no more lines.
+        await pause(3000);
+        const logged = lines(output).filter((line) => line.level === 'error' || line.level === 'fatal');
+        // Each request's access line is at error, as for every 5xx: a 503, never a 500.
+        expect(logged.filter((line) => line.type === 'access').map((line) => line.status)).toEqual([503, 503, 503]);
+        expect(logged.filter((line) => line.type !== 'access' && line.msg !== 'projection stopped')).toEqual([
+          expect.objectContaining({
+            level: 'error',
+            msg: expect.stringMatching(/^Read-model file .*read-model\.sqlite is damaged \(database disk image is malformed\): what reads it answers 503 .* restart the service/),
+          }),
+        ]);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+
+      const restartOutput: string[] = [];
+      const restarted = await startServiceProcess({ DATA_DIR: dir.path, LOG_FORMAT: 'json' }, { output: restartOutput });
+      try {
+        await eventually(async () => {
+          const answer = await page(restarted.url);
+          expect(answer.status).toBe(200);
+          // Rebuilt from the log: the uses before the damage are counted again.
+          expect(((await answer.json()) as { usage: { accepted: number } }).usage.accepted).toBeGreaterThanOrEqual(2);
+        }, 20_000, 200);
+        expect(lines(restartOutput).filter((line) => line.level === 'warn' && /damaged/.test(line.msg))).toEqual([
+          expect.objectContaining({
+            msg: expect.stringMatching(/^Read-model file .*read-model\.sqlite was found damaged while a service ran \(database disk image is malformed, at .*\): the read-model files were renamed aside/),
+          }),
+        ]);
+        expect(setAside(dir.path)).toHaveLength(1);
+        expect(existsSync(join(dir.path, 'read-model.damaged'))).toBe(false);
+      } finally {
+        restarted.child.kill('SIGTERM');
+        await restarted.exited;
+      }
+    } finally {
+      dir.remove();
+    }
+  }, 90_000);
+
+  // The projections' reads of the log failed with a bare SqliteError: each projection logged it at each retry
+  // (100 ms, then every 5 s), and readiness's event_store said up.
+  it('events.sqlite, met by the projections: one error line from each thread that reads it, readiness 503 saying so, and ready again once mended', async () => {
+    const { dir, keys } = await dataDirWithReadModel();
+    try {
+      const output: string[] = [];
+      const service = await startServiceProcess({ DATA_DIR: dir.path, LOG_FORMAT: 'json', METRICS_TOKEN }, { output });
+      try {
+        expect((await readiness(service.url)).status).toBe(200);
+        const repair = damageLogIndexes(join(dir.path, 'events.sqlite'));
+        let mended = false;
+        try {
+          await eventually(async () => {
+            const ready = await readiness(service.url);
+            expect(ready.status).toBe(503);
+            expect(ready.body.details.event_store).toEqual({
+              status: 'down',
+              damaged: true,
+              error: expect.stringMatching(/events\.sqlite cannot be written: malformed database schema/),
+            });
+          }, 10_000, 100);
+          await pause(3000);
+          const logged = lines(output).filter((line) => line.level === 'error');
+          const damage = /^The event log .*events\.sqlite is damaged: malformed database schema .*, met by its readers \(the projections\): .*restore it from a backup/;
+          expect(logged.filter((line) => !/^projection stopped$/.test(line.msg)).map((line) => line.msg)).toEqual(
+            expect.arrayContaining([expect.stringMatching(damage)]),
+          );
+          const others = logged.filter((line) => !damage.test(line.msg) && line.msg !== 'projection stopped');
+          expect(others).toEqual([]);
+          expect(logged.filter((line) => damage.test(line.msg)).length).toBeLessThanOrEqual(2);
+          repair();
+          mended = true;
+        } finally {
+          if (!mended) repair();
+        }
+        await eventually(async () => expect((await readiness(service.url)).status).toBe(200), 20_000, 200);
+        expect((await fetch(`${service.url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys[0].key}` } })).status).toBe(200);
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    } finally {
+      dir.remove();
+    }
+  }, 90_000);
 });
