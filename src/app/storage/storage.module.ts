@@ -6,6 +6,7 @@ import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { GENERATION_SWITCH, GenerationSwitch } from '../../shared/storage/generation-switch.js';
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import { openEventStore, openReadModelStorage, type Storage } from './storage.js';
+import { EVENT_LOG_DAMAGE_REPORTED, reportedOnce } from './event-log-damage.js';
 
 /** Provides this thread's event store and read-model storage; features open their stores from the latter. */
 @Global()
@@ -27,7 +28,10 @@ export class StorageModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           // Appends are timed where the service has metrics (not in the CLI).
           useFactory: async (config: Environment, metrics?: Metrics) => {
-            const store = await openEventStore(config, { onWarning: (message) => eventLogLogger.warn(message), onError: (message) => eventLogLogger.error(message) });
+            const store = await openEventStore(config, {
+              onWarning: (message) => eventLogLogger.warn(message),
+              onError: reportedOnce(EVENT_LOG_DAMAGE_REPORTED, (message) => eventLogLogger.error(message)),
+            });
             return metrics ? timedEventStore(store, metrics) : store;
           },
           inject: [Environment, { token: Metrics, optional: true }],

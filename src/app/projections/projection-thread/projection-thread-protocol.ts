@@ -7,6 +7,8 @@ export interface ProjectionThreadData {
   config: Environment;
   /** The read-model generation to open: the request thread's. */
   generation: number;
+  /** Shared with the request thread: whether the process has logged damage in the event log (event-log-damage.ts). */
+  eventLogDamageReported: Int32Array;
 }
 
 export type ProjectionThreadMessage =

@@ -5,6 +5,7 @@ import { builtModuleUrl } from '../../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../../shared/runtime/finish-worker.js';
 import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
 import { ThreadProjection } from './thread-projection.js';
+import { EVENT_LOG_DAMAGE_REPORTED } from '../../storage/event-log-damage.js';
 import { threadErrorMessage } from '../../../shared/runtime/thread-error.js';
 
 const RESTART_MIN_MS = 500;
@@ -96,7 +97,7 @@ export class ProjectionThread {
   }
 
   private spawn(): Worker {
-    const data: ProjectionThreadData = { config: this.config, generation: this.generation };
+    const data: ProjectionThreadData = { config: this.config, generation: this.generation, eventLogDamageReported: EVENT_LOG_DAMAGE_REPORTED };
     const worker = new Worker(builtModuleUrl('app/projections/projection-thread/projection-thread.worker.js'), { workerData: data });
     this.worker = worker;
     // The HTTP server keeps the process alive; this thread must not keep it alive on its own.

@@ -3,6 +3,7 @@ import type { ProjectionLog } from '../../../shared/projections/projection-decla
 import { ProjectionRunner } from '../../../shared/projections/projection-runner.js';
 import { runAtBackgroundPriority } from '../../../shared/runtime/background-priority.js';
 import { openEventStore, openReadModelStorage } from '../../storage/storage.js';
+import { reportedOnce } from '../../storage/event-log-damage.js';
 import { nothingProvided, openProjections, RUNNER_RETRY } from '../open-projections.js';
 import { KNOWN_EVENT_TYPES, PROJECTIONS } from '../projection-catalog.js';
 import type { ProjectionThreadData, ProjectionThreadMessage, ProjectionThreadRequest } from './projection-thread-protocol.js';
@@ -15,11 +16,15 @@ const STATUS_INTERVAL_MS = 25;
 runAtBackgroundPriority();
 const port = parentPort!;
 const post = (message: ProjectionThreadMessage) => port.postMessage(message);
-const { config, generation } = workerData as ProjectionThreadData;
+const { config, generation, eventLogDamageReported } = workerData as ProjectionThreadData;
 const log: ProjectionLog = (level, message) => post({ kind: 'log', level, message });
 
 // Appends of the request thread wake this thread's subscriptions to their types ('wake' below); the poll catches other processes.
-const store = await openEventStore(config, { onWarning: (message) => log('warn', message), onError: (message) => log('error', message), logReaders: 'checked' });
+const store = await openEventStore(config, {
+  onWarning: (message) => log('warn', message),
+  onError: reportedOnce(eventLogDamageReported, (message) => log('error', message)),
+  logReaders: 'checked',
+});
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
 const storage = await openReadModelStorage(config, {
   walCheckpoints: false,
