@@ -78,8 +78,13 @@ describe('Health', () => {
       const ready = await request(t.http).get('/health/ready').set(bearer(METRICS_TOKEN)).expect(503);
       // The projections reading the log fail on it too.
       expect(ready.body.error).toEqual({ type: 'service_unavailable_error', message: expect.stringMatching(/^Not ready: event_store\b/) });
-      expect(ready.body.details.event_store).toEqual({ status: 'down', error: expect.stringMatching(/events\.sqlite cannot be written: malformed database schema/) });
-      expect((await request(t.http).get('/health/ready').expect(503)).body.details.event_store).toEqual({ status: 'down' });
+      expect(ready.body.details.event_store).toEqual({
+        status: 'down',
+        damaged: true,
+        error: expect.stringMatching(/events\.sqlite cannot be written: malformed database schema/),
+      });
+      // Damage is said to a caller without the token too; its text is not.
+      expect((await request(t.http).get('/health/ready').expect(503)).body.details.event_store).toEqual({ status: 'down', damaged: true });
     } finally {
       repair();
     }
