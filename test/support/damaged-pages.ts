@@ -13,8 +13,11 @@ export function damageTablePages(file: string, table: string, poke: string): voi
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
-    const checkpoint = db.pragma('wal_checkpoint(TRUNCATE)', { simple: false }) as { busy: number }[];
-    if (checkpoint[0]?.busy) throw new Error(`could not checkpoint ${file}: a reader held it`);
+    // A reader of the running service may hold the WAL for a moment: the checkpoint is made again until it is through.
+    for (let attempt = 1; (db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0].busy; attempt++) {
+      if (attempt === 50) throw new Error(`could not checkpoint ${file}: a reader held it`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     const roots = db.prepare<[string], number>('SELECT rootpage FROM sqlite_schema WHERE tbl_name = ? AND rootpage > 0').pluck().all(table);
     if (roots.length === 0) throw new Error(`no table ${table} in ${file}`);
