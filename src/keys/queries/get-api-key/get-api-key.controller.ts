@@ -28,7 +28,9 @@ export class GetApiKeyController {
   @Get(':api_key_id')
   @ApiOperation({
     summary: 'Get one API key with its usage',
-    description: 'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log; 503 when a replay of its usage would take over 5 s (an as_of at or after its last use is cheap).',
+    description:
+      'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log; 503 when a replay of its usage would take over 5 s (an as_of at or after its last use is cheap); ' +
+      '400 when as_of falls among uses an operator archived out of the log (docs/operations.md, "Usage retention").',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } } } })
