@@ -9,17 +9,25 @@ import { KEY_USED, type KeyUsedData } from './key-used.js';
  */
 export const USAGE_ARCHIVED = 'UsageArchived';
 
-/** What every use up to an archive's last revision adds up to: the usage view's figures, as they were then. */
+/** Requests in one clock hour. */
+export interface HourlyCount {
+  /** Start of the hour, ISO-8601. */
+  hour: string;
+  count: number;
+}
+
+/** What a key's uses add up to: its usage view's figures, and what an archive records of the uses it moved. */
 export interface ArchivedUsageTotals {
   accepted: number;
   rateLimited: number;
+  /** Uses refused for the key's policies (a permission it lacks, an address it may not be used from). */
   refused: number;
   firstUsedAt: string;
   lastUsedAt: string;
   lastIp: string | null;
   lastUserAgent: string | null;
-  /** Requests per hour for the 48 hours up to lastUsedAt, oldest first. */
-  hourly: Array<{ hour: string; count: number }>;
+  /** Requests (uses of every outcome) per hour for the 48 hours up to the last use, oldest first. */
+  hourly: HourlyCount[];
 }
 
 export interface UsageArchivedData {

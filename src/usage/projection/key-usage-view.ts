@@ -1,28 +1,14 @@
 import { canonicalAddress } from '../../shared/domain/client-address.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
-import { type ArchivedUsageTotals, USAGE_ARCHIVED, type UsageArchivedData } from '../domain/usage-archived.js';
+import { type ArchivedUsageTotals, type HourlyCount, USAGE_ARCHIVED, type UsageArchivedData } from '../domain/usage-archived.js';
 
-export interface HourlyCount {
-  /** Start of the hour, ISO-8601. */
-  hour: string;
-  count: number;
-}
+export type { HourlyCount } from '../domain/usage-archived.js';
 
-/** Usage of one key, folded from its usage stream. */
-export interface KeyUsageView {
+/** Usage of one key, folded from its usage stream: its figures, and where they stand in the stream. */
+export interface KeyUsageView extends ArchivedUsageTotals {
   keyId: string;
   accountId: string;
-  accepted: number;
-  rateLimited: number;
-  /** Uses refused for the key's policies (a permission it lacks, an address it may not be used from). */
-  refused: number;
-  firstUsedAt: string;
-  lastUsedAt: string;
-  lastIp: string | null;
-  lastUserAgent: string | null;
-  /** Requests (uses of every outcome) per hour for the 48 hours up to the last use, oldest first. */
-  hourly: HourlyCount[];
   /** Revision of the last usage event applied; guards against applying an event twice. */
   revision: number;
   /**
