@@ -203,6 +203,17 @@ describe('OpenAPI document', () => {
     expect(schema.properties.error).toMatchObject({ type: 'object', maxProperties: 0 });
   });
 
+  it("names the readiness rate_limits' sharing modes as answered (in-process, shared, per-instance)", async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const rateLimits = doc.paths['/health/ready'].get.responses['200'].content['application/json'].schema.properties.details.properties.rate_limits;
+    expect(rateLimits.properties.sharing).toEqual({ type: 'string', enum: ['in-process', 'shared', 'per-instance'] });
+    expect(rateLimits.required).toEqual(['status', 'sharing']);
+    for (const mode of ['in-process', 'shared', 'per-instance']) expect(rateLimits.description).toContain(mode);
+    expect(rateLimits.description).not.toMatch(/\bredis\b/);
+    const ready = (await request(t.http).get('/health/ready').expect(200)).body;
+    expect(rateLimits.properties.sharing.enum).toContain(ready.details.rate_limits.sharing);
+  });
+
   it('types every request field as the service reads it', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const schemas = doc.components.schemas;

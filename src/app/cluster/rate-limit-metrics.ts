@@ -1,13 +1,11 @@
 import type { CounterSeries, Metrics } from '../../shared/metrics/metrics.port.js';
-import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
+import { RATE_LIMIT_SHARING_MODES as MODES, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 
 /** What the Redis store counts when it cannot share: outages begun, and the requests it decided alone meanwhile. */
 export interface RateLimitFallbackCounters {
   readonly fallbacks: CounterSeries;
   readonly perInstanceDecisions: CounterSeries;
 }
-
-const MODES: readonly RateLimitSharing['mode'][] = ['in-process', 'shared', 'per-instance'];
 
 export function declareRateLimitFallbackCounters(metrics: Metrics): RateLimitFallbackCounters {
   return {

@@ -1,17 +1,30 @@
+import { RATE_LIMIT_SHARING_MODES } from '../../shared/rate-limit/rate-limit-store.port.js';
+
 /** The checks /health/ready runs, by the names its answer gives them. */
 const CHECKS: Record<string, string> = {
   event_store: 'The event store answered a ping (down: error, and damaged: true for a log SQLite found damaged).',
   read_model: 'The read-model store: reachable (true or false; damaged: true for a file SQLite found damaged), reported and never unready.',
   projections: 'Each projection (name, role, status, position, lag_events, lag_events_capped, lag_ms), with max_lag_events and max_lag_ms.',
-  rate_limits: 'Where rate limits are counted (sharing: in-process or redis, and why).',
+  rate_limits:
+    'How rate limits are counted now (sharing): in-process (no REDIS_URL: this instance alone), shared (in Redis, by every instance) or ' +
+    'per-instance (Redis cannot answer: this instance decides alone meanwhile; with since, and reason for a caller presenting METRICS_TOKEN). Never unready.',
   clock: "This instance's clock against the others' (standing, offset_ms, instances, agreeing, outvoted, tolerance_ms).",
 };
 
-const check = (description: string, statuses: string[]) => ({
+/** What a check's entry holds besides its status, where the document says more than its description. */
+const FIGURES: Record<string, object> = {
+  rate_limits: {
+    sharing: { type: 'string', enum: [...RATE_LIMIT_SHARING_MODES] },
+    since: { type: 'string', format: 'date-time', description: 'per-instance only: when this instance began deciding alone.' },
+    reason: { type: 'string', description: 'per-instance only, for a caller presenting METRICS_TOKEN: why Redis cannot answer.' },
+  },
+};
+
+const check = (name: string, description: string, statuses: string[]) => ({
   type: 'object',
   description,
-  required: ['status'],
-  properties: { status: { type: 'string', enum: statuses } },
+  required: name === 'rate_limits' ? ['status', 'sharing'] : ['status'],
+  properties: { status: { type: 'string', enum: statuses }, ...FIGURES[name] },
   additionalProperties: true,
 });
 
@@ -19,7 +32,7 @@ const checksUp = (description: string) => ({
   type: 'object',
   description,
   required: Object.keys(CHECKS),
-  properties: Object.fromEntries(Object.entries(CHECKS).map(([name, what]) => [name, check(what, ['up'])])),
+  properties: Object.fromEntries(Object.entries(CHECKS).map(([name, what]) => [name, check(name, what, ['up'])])),
   additionalProperties: false,
 });
 

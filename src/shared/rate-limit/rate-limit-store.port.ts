@@ -18,3 +18,6 @@ export type RateLimitSharing =
   | { mode: 'in-process' }
   | { mode: 'shared' }
   | { mode: 'per-instance'; reason: string; since: string };
+
+/** Every mode, in the order the metrics and the OpenAPI document list them. */
+export const RATE_LIMIT_SHARING_MODES: readonly RateLimitSharing['mode'][] = ['in-process', 'shared', 'per-instance'];
