@@ -61,7 +61,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     app,
     new DocumentBuilder()
       .setTitle('ParseSphere Keys')
-      .setDescription('Issue, list and revoke ParseSphere API keys.')
+      .setDescription('Issue, list and revoke ParseSphere API keys. Every /v1 route refuses a query parameter it does not declare here (400, "<name> is not a known field").')
       .setVersion('1')
       .addBearerAuth(API_KEY_SECURITY_SCHEME, API_KEY_SECURITY)
       .addBearerAuth(SERVICE_CREDENTIAL_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY)

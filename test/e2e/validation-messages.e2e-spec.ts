@@ -2,6 +2,7 @@ import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { rawRequest } from '../support/raw-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
 const NOT_AN_OBJECT = 'The request body must be a JSON object.';
@@ -248,6 +249,82 @@ describe('validation: statuses and messages', () => {
         invalid('cascade is not a known field'),
       );
       await request(t.http).delete(path).set(bearer(admin)).expect(200);
+    });
+  });
+
+  // docs/api.md, Validation, "Query parameters": one rule on every /v1 route, a parameter the route does not declare is refused.
+  describe('query parameters a route does not declare', () => {
+    const FOO = invalid('foo is not a known field');
+    const keyCount = async () => (await get('/v1/api-keys?limit=100').expect(200)).body.data.length as number;
+    const keyOf = async (id: string) => (await get(`/v1/api-keys/${id}`).expect(200)).body;
+
+    it.each([
+      ['/v1/api-keys?foo=1', 'foo is not a known field'],
+      ['/v1/whoami?foo=1', 'foo is not a known field'],
+      ['/v1/whoami?foo=1&bar=2', 'foo is not a known field; bar is not a known field'],
+      ['/v1/alerts?foo=1', 'foo is not a known field'],
+    ])('GET %s is refused: %s', async (path, message) => {
+      expect((await get(path).expect(400)).body).toEqual(invalid(message));
+    });
+
+    it('GET one key and its history refuse one too, their own parameters still taken', async () => {
+      expect((await get(`/v1/api-keys/${adminId}?foo=1`).expect(400)).body).toEqual(FOO);
+      expect((await get(`/v1/api-keys/${adminId}/events?foo=1`).expect(400)).body).toEqual(FOO);
+      expect((await get(`/v1/api-keys/${adminId}/events?limit=1&as_of=2030-01-01T00:00:00Z`).expect(400)).body).toEqual(invalid('as_of is not a known field'));
+      await get(`/v1/api-keys/${adminId}/events?limit=1`).expect(200);
+      await get(`/v1/api-keys/${adminId}?as_of=2999-01-01T00:00:00Z`).expect(200);
+      await get('/v1/whoami').expect(200);
+      await get('/v1/whoami?').expect(200);
+    });
+
+    it('POST /v1/api-keys?foo=1 is refused and creates no key, with or without a body', async () => {
+      const before = await keyCount();
+      const withBody = await request(t.http).post('/v1/api-keys?foo=1').set(bearer(admin)).send({ name: 'not made' }).expect(400);
+      expect(withBody.body).toEqual(FOO);
+      expect((await request(t.http).post('/v1/api-keys?foo=1').set(bearer(admin)).expect(400)).body).toEqual(FOO);
+      // With an Idempotency-Key, the refusal claims nothing: the same key then creates.
+      const idempotent = () => request(t.http).post('/v1/api-keys').set(bearer(admin)).set('Idempotency-Key', 'query-refused-0001');
+      expect((await request(t.http).post('/v1/api-keys?foo=1').set(bearer(admin)).set('Idempotency-Key', 'query-refused-0001').send({}).expect(400)).body).toEqual(FOO);
+      expect(await keyCount()).toBe(before);
+      await idempotent().send({}).expect(201);
+      expect(await keyCount()).toBe(before + 1);
+    });
+
+    it('DELETE, PATCH, roll, disable and enable with ?foo=1 are refused and change nothing', async () => {
+      const created = await create({ name: 'kept as is' }).expect(201);
+      const path = `/v1/api-keys/${created.body.id}`;
+      const before = await keyOf(created.body.id);
+      expect((await request(t.http).delete(`${path}?foo=1`).set(bearer(admin)).expect(400)).body).toEqual(FOO);
+      expect((await request(t.http).patch(`${path}?foo=1`).set(bearer(admin)).send({ name: 'renamed' }).expect(400)).body).toEqual(FOO);
+      expect((await request(t.http).post(`${path}/roll?foo=1`).set(bearer(admin)).send({ grace_seconds: 0 }).expect(400)).body).toEqual(FOO);
+      expect((await request(t.http).post(`${path}/disable?foo=1`).set(bearer(admin)).expect(400)).body).toEqual(FOO);
+      const after = await keyOf(created.body.id);
+      expect(after).toMatchObject({ status: 'active', name: 'kept as is', disabled: false, revoked_at: null, rotation: before.rotation });
+      expect(after.id).toBe(before.id);
+      expect((await get(`${path}/events`).expect(200)).body.data.map((event: { type: string }) => event.type)).toEqual(['KeyCreated']);
+      await request(t.http).post(`${path}/disable`).set(bearer(admin)).expect(200);
+      expect((await request(t.http).post(`${path}/enable?foo=1`).set(bearer(admin)).expect(400)).body).toEqual(FOO);
+      expect((await keyOf(created.body.id)).status).toBe('disabled');
+    });
+
+    it('an anonymous request with an unknown parameter is 401, as any (authentication first)', async () => {
+      expect((await request(t.http).get('/v1/whoami?foo=1').expect(401)).body.error.type).toBe('authentication_error');
+      expect((await request(t.http).post('/v1/api-keys?foo=1').send({}).expect(401)).body.error.type).toBe('authentication_error');
+      expect((await request(t.http).post('/v1/keys/verify?foo=1').send({ key: 'sk_nope' }).expect(401)).body.error.type).toBe('authentication_error');
+    });
+
+    it('POST /v1/keys/verify?foo=1 is refused and records no use', async () => {
+      const created = await create({ name: 'verified' }).expect(201);
+      const verify = (path: string) => request(t.http).post(path).set(bearer(VERIFY_TOKEN)).send({ key: created.body.key });
+      expect((await verify('/v1/keys/verify?foo=1').expect(400)).body).toEqual(FOO);
+      expect((await verify('/v1/keys/verify').expect(200)).body.valid).toBe(true);
+      await flushUsage(t);
+      expect((await keyOf(created.body.id)).usage.accepted).toBe(1);
+    });
+
+    it('routes outside /v1 let them be', async () => {
+      await request(t.http).get('/health?foo=1').expect(200);
+      await request(t.http).get('/docs-json?foo=1').expect(200);
     });
   });
 

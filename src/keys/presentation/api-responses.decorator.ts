@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request: the message names the field.',
+  400: 'Invalid request: the message names the field (a query parameter the route does not declare is refused too).',
   401: 'Missing, malformed, unknown, revoked, expired or disabled API key (one answer for all).',
   403: 'The key lacks the permission the route needs (keys:read to read, keys:write to change), may not be used from this address, or may not grant what was asked (permissions it lacks, addresses outside its own, an end later than its own, a rate limit above its own).',
   404: 'No such API key in this account (or, for starting_after, no such key or alert in this account).',

@@ -4,7 +4,9 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { InvalidRequest, UnsupportedMediaType } from '../application/errors.js';
+import { isApiPath } from './api-answer-header-fields.js';
 import { checkJsonShape } from './json-shape.js';
+import { refuseQueryParameters } from './query-parameters.js';
 import { BODY_REFUSALS, contentTypeRefusal, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
 const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
@@ -41,14 +43,17 @@ export class JsonBodyInterceptor implements NestInterceptor {
     checkJsonShape(req.body);
     checkJsonShape(req.query);
     // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.
-    if (hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' && !takesBody(context)) refuseFields(req.body);
+    // A /v1 route without a @Query() declares no query parameter: any is refused (query-parameters.ts), after the
+    // body is read and before its fields are validated, as on the verify route.
+    if (isApiPath(req.path) && !takesArgument(context, RouteParamtypes.QUERY)) refuseQueryParameters(req.query);
+    if (hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' && !takesArgument(context, RouteParamtypes.BODY)) refuseFields(req.body);
   }
 }
 
-/** Whether the route's handler takes a @Body(). */
-function takesBody(context: ExecutionContext): boolean {
+/** Whether the route's handler takes a @Body() (or a @Query()...). */
+function takesArgument(context: ExecutionContext, type: RouteParamtypes): boolean {
   const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
-  return Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+  return Object.keys(args).some((key) => key.split(':')[0] === String(type));
 }
 
 /** A body sent where none is declared: `{}` is no field at all; anything in it is refused like any unknown field. */

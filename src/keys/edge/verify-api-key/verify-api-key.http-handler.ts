@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import { RateLimited, Unauthenticated } from '../../../shared/application/errors.js';
 import type { RateDecision } from '../../../shared/rate-limit/gcra.js';
 import { answerError } from '../../../shared/http/answer-error.js';
 import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
 import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
+import { refuseQueryParameters } from '../../../shared/http/query-parameters.js';
 import { readJsonBody } from '../../../shared/http/read-json-body.js';
 import { sendError, sendJson } from '../../../shared/http/send-json.js';
 import { KeyChangedByNewerVersion } from '../../key-changed-by-newer-version.js';
@@ -58,7 +60,10 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
     if (check.kind === 'refused') {
       throw new Unauthenticated('The verify endpoint needs the service credential as a Bearer token.');
     }
-    const body = parseVerifyRequest(await readJsonBody(req));
+    const read = await readJsonBody(req);
+    // The route declares no query parameter: any is refused, as on every /v1 route, before a use is recorded.
+    if (context.query !== '') refuseQueryParameters(parseQueryString(context.query));
+    const body = parseVerifyRequest(read);
     const answer = await this.verify(body, context.requestId);
     this.outcomes.count(answer.valid ? 'VALID' : (answer.code as VerifyOutcome));
     sendJson(res, 200, answer);

@@ -23,7 +23,7 @@ export function documentVerifyApiKey(document: OpenAPIObject): OpenAPIObject {
       requestBody: { required: true, content: jsonContent('VerifyApiKeyRequest') },
       responses: {
         '200': { description: 'The verdict; a valid key also gets its rate-limit state.', content: jsonContent('VerifyApiKeyResponse') },
-        '400': error('The body is not JSON, not a JSON object, or a field is invalid: the message names it.'),
+        '400': error('The body is not JSON, not a JSON object, or a field is invalid, or a query parameter is given (the route declares none): the message names it.'),
         '401': error('Missing or wrong service credential.'),
         '404': error('VERIFY_TOKEN is not configured.'),
         '413': error('Request body over 16 KiB.'),

@@ -32,7 +32,7 @@ export class GetOwnApiKeyController {
       'so that a client holding only the key learns what it may do. Needs keys:read, like every read.',
   })
   @ApiOkResponse({ type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } } } })
-  @AuthenticatedRoute(429)
+  @AuthenticatedRoute(400, 429)
   async get(@CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<ApiKeyDetailResponse> {
     // As on GET /v1/api-keys/{id}: the usage changes without the ETag, so a conditional GET is answered in full.
     delete req.headers['if-none-match'];
