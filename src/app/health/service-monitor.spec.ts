@@ -29,8 +29,11 @@ describe('ServiceMonitor', () => {
   let lines: { level: string; line: Record<string, unknown> }[];
   let monitor: ServiceMonitor;
   let retries: number;
+  /** What a read-model ping that fails does besides failing (the test of downSeconds spends the ping's time there). */
+  let whileReadModelDown: () => void;
 
   beforeEach(() => {
+    whileReadModelDown = () => undefined;
     readModelUp = true;
     eventStoreUp = true;
     lags = [lag({})];
@@ -47,7 +50,13 @@ describe('ServiceMonitor', () => {
     } as unknown as ProjectionsService;
     monitor = new ServiceMonitor(
       { ping: async () => (eventStoreUp ? undefined : Promise.reject(new Error('no answer for 10000 ms'))) } as unknown as EventStore,
-      { ping: async () => (readModelUp ? undefined : Promise.reject(new Error('connect ECONNREFUSED'))) } as unknown as ReadModelStorage,
+      {
+        ping: async () => {
+          if (readModelUp) return;
+          whileReadModelDown();
+          throw new Error('connect ECONNREFUSED');
+        },
+      } as unknown as ReadModelStorage,
       projections,
       config,
       NO_METRICS,
@@ -75,6 +84,29 @@ describe('ServiceMonitor', () => {
     expect(messages()).toEqual(['warn store down', 'log store recovered']);
     expect(lines[0].line).toMatchObject({ store: 'read_model', error: 'connect ECONNREFUSED' });
     expect(lines[1].line).toMatchObject({ store: 'read_model', downSeconds: expect.any(Number) });
+  });
+
+  // operations.md, Logs: downSeconds is the time between the samples that saw the change, a multiple of the 10 s interval.
+  // A failing ping takes its timeout (here 2 s) before the sample ends: timed at the end, a 30 s outage read 28.
+  it("measures downSeconds between the starts of the samples that saw the store go down and come back, whatever their pings took", async () => {
+    let clock = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    whileReadModelDown = () => void (clock += 2_000);
+    const sampleAt = async (at: number) => {
+      clock = at;
+      await monitor.check();
+    };
+    await sampleAt(1_000_000);
+    readModelUp = false;
+    await sampleAt(1_010_000);
+    await sampleAt(1_020_000);
+    await sampleAt(1_030_000);
+    readModelUp = true;
+    await sampleAt(1_040_000);
+    expect(lines.map(({ line }) => line)).toEqual([
+      expect.objectContaining({ msg: 'store down', store: 'read_model' }),
+      { msg: 'store recovered', store: 'read_model', downSeconds: 30 },
+    ]);
   });
 
   it('has the projections waiting out a retry delay retry at once when a store it saw down answers again, once', async () => {
