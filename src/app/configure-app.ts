@@ -20,6 +20,7 @@ import { undecodablePathMiddleware } from '../shared/http/undecodable-path.middl
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.js';
 import { docsSecurityHeaders } from './docs-security-headers.js';
+import { DOCS_FILES_ROUTE, staticFilesRoute } from './observability/access-log.js';
 import { HttpObservation } from './observability/http-observation.js';
 import { configuredSecrets } from './start/start-failure.js';
 import { API_KEY_SECURITY, API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
@@ -50,6 +51,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
   app.use(['/docs', '/docs-json'], docsSecurityHeaders);
+  app.use('/docs', staticFilesRoute(DOCS_FILES_ROUTE));
   // Ahead of every route's matching, which decodes the path's parameters.
   app.use(undecodablePathMiddleware);
   app.use(methodNotAllowedMiddleware(() => servedRoutes(app.getHttpAdapter().getInstance() as express.Express, edgeRoutes)));

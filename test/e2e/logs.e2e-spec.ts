@@ -96,6 +96,23 @@ describe('Service logs', () => {
           expect((await call(url, path, { headers })).status).toBe(401);
         }
       }
+      // The names a PATCH changed are logged as the API names them (until 2026-12-06: allowedIps, expiresAt, rateLimit).
+      const updated = await call(url, `/v1/api-keys/${newId}`, {
+        method: 'PATCH',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'renamed', allowed_ips: ['192.0.2.0/24'], expires_at: '2999-01-01T00:00:00Z', rate_limit: { requests: 5, per_seconds: 60 } }),
+      });
+      expect(updated.status).toBe(200);
+      // A repeated Idempotency-Key gives the key it made a new secret, and says so.
+      const once = () => call(url, '/v1/api-keys', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', 'Idempotency-Key': 'logs-test-0001' }, body: '{}' });
+      const first = await once();
+      const repeated = await once();
+      expect([first.status, repeated.status, repeated.body.id]).toEqual([201, 201, first.body.id]);
+      // Swagger UI's files are logged under their own route, not as unmatched.
+      const css = await fetch(`${url}/docs/swagger-ui.css`);
+      await css.arrayBuffer();
+      expect(css.status).toBe(200);
+      const cssRequestId = css.headers.get('x-request-id');
       const revoked = await call(url, `/v1/api-keys/${newId}`, { method: 'DELETE', headers: auth });
       expect(revoked.status).toBe(200);
 
@@ -160,6 +177,22 @@ describe('Service logs', () => {
       const prefix = created.body.prefix as string;
       expect(lines.find((line) => line.msg === 'key created' && line.keyId === newId)).toMatchObject({ accountId: 'acme', prefix, requestId: created.requestId });
       expect(lines.find((line) => line.msg === 'key revoked' && line.keyId === newId)).toMatchObject({ accountId: 'acme', prefix, requestId: revoked.requestId });
+      const updateLine = lines.find((line) => line.msg === 'key updated' && line.keyId === newId);
+      expect(updateLine).toMatchObject({ level: 'info', accountId: 'acme', requestId: updated.requestId, actingKeyId: admin.id });
+      expect([...(updateLine!.fields as string[])].sort()).toEqual(['allowed_ips', 'expires_at', 'name', 'rate_limit']);
+      expect(lines.filter((line) => line.msg === 'key secret reissued')).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          context: 'Keys',
+          keyId: first.body.id,
+          accountId: 'acme',
+          prefix: repeated.body.prefix,
+          reason: 'idempotent_retry',
+          requestId: repeated.requestId,
+          actingKeyId: admin.id,
+        }),
+      ]);
+      expect(access.find((line) => line.requestId === cssRequestId)).toMatchObject({ method: 'GET', route: '/docs', status: 200 });
     } finally {
       if (service) await stop(service).catch(() => undefined);
       dir.remove();

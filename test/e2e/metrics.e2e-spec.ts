@@ -123,6 +123,18 @@ describe('GET /metrics', () => {
       expect(missing).toEqual([]);
     });
 
+    it("measures Swagger UI's files under the /docs route, not as unmatched; a file it lacks stays unmatched (404)", async () => {
+      const before = await scrape(t);
+      await request(t.http).get('/docs/swagger-ui.css').expect(200);
+      await request(t.http).get('/docs/swagger-ui-bundle.js').expect(200);
+      await request(t.http).get('/docs/no-such-file.js').expect(404);
+      const after = await scrape(t);
+      const moved = (series: string) => sample(after, series) - sample(before, series);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="GET",route="/docs",status="200"}')).toBe(2);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="GET",route="unmatched",status="200"}')).toBe(0);
+      expect(moved('parsesphere_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"}')).toBe(1);
+    });
+
     it('is not in the OpenAPI document', async () => {
       const res = await request(t.http).get('/docs-json').expect(200);
       expect(Object.keys(res.body.paths)).not.toContain('/metrics');

@@ -14,6 +14,12 @@ const POLLED_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 /** A request no route took: a 404, or one refused before routing (400 unreadable JSON, 413, 415). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
+/** The route label of the files Swagger UI's static middleware serves under /docs (its CSS, scripts, icons). */
+export const DOCS_FILES_ROUTE = '/docs';
+
+/** Where a static middleware marks what it may serve: res.locals, read when the request is observed. */
+const STATIC_ROUTE = 'observedStaticRoute';
+
 export type RequestDurationLabels = 'method' | 'route' | 'status';
 
 /**
@@ -64,7 +70,18 @@ export function observeRequests(logger: Logger, durations: Histogram<RequestDura
 /** The observer for every request express serves: its route template once routed, the key once authenticated. */
 export function accessLogMiddleware(observe: RequestObserver) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    observe(req, res, () => ({ route: routeTemplate(req), requestId: req.requestId, caller: req.principal }));
+    observe(req, res, () => ({ route: routeTemplate(req, res), requestId: req.requestId, caller: req.principal }));
+    next();
+  };
+}
+
+/**
+ * Installed ahead of a static middleware (Swagger UI's files under /docs): what it serves matches no route, and was
+ * logged and measured as `unmatched` with status 200 until 2026-12-06. A file it does not have is still `unmatched`.
+ */
+export function staticFilesRoute(route: string) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    res.locals[STATIC_ROUTE] = route;
     next();
   };
 }
@@ -82,8 +99,11 @@ function redactedHeaders(headers: IncomingHttpHeaders, secrets: readonly string[
   return redacted;
 }
 
-function routeTemplate(req: Request): string {
+function routeTemplate(req: Request, res: Response): string {
   const path: unknown = req.route?.path;
-  if (typeof path !== 'string') return UNMATCHED_ROUTE;
-  return `${req.baseUrl}${path}`;
+  if (typeof path === 'string') return `${req.baseUrl}${path}`;
+  const staticRoute: unknown = res.locals[STATIC_ROUTE];
+  // A 404 (no such file: the static middleware passed it on) or a 405 stays unmatched, as any other.
+  if (typeof staticRoute === 'string' && res.statusCode !== 404 && res.statusCode !== 405) return staticRoute;
+  return UNMATCHED_ROUTE;
 }
