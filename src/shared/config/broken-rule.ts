@@ -37,7 +37,8 @@ export function describeBrokenRule(target: new () => object, error: ValidationEr
     case 'matches':
       return `${setting} must match ${String(rule.constraints[0])}`;
     case 'minLength':
-      return `${setting} must be at least ${String(rule.constraints[0])} characters`;
+      // "at least 1 characters" said nothing a person would: a setting that may not be empty says so.
+      return rule.constraints[0] === 1 ? `${setting} must not be empty` : `${setting} must be at least ${String(rule.constraints[0])} characters`;
     case 'min':
     case 'max': {
       const [min, max] = [bound('min'), bound('max')];

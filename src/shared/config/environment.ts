@@ -25,7 +25,7 @@ export class Environment {
   HOST = '0.0.0.0';
 
   @IsString()
-  @MinLength(1)
+  @MinLength(1, { message: 'DATA_DIR must not be empty or only spaces' })
   @Transform(trimmed)
   DATA_DIR = './data';
 
