@@ -68,8 +68,14 @@ export function buildProgram(): Command {
       .option('--rate-limit <requests/seconds>', 'its rate limit, e.g. 100/60 (default: RATE_LIMIT_REQUESTS/RATE_LIMIT_PER_SECONDS)', rateLimit)
       .option('--permissions <list>', 'comma-separated, e.g. keys:read,parses:* (default: *)', list)
       .option('--allowed-ips <list>', 'comma-separated addresses and CIDR blocks it may be used from (default: anywhere)', list)
-      .addOption(new Option('--expires-at <instant>', 'when it stops working (ISO 8601)').argParser(instant).conflicts('expiresIn'))
-      .option('--expires-in <seconds>', 'stops working this many seconds from now, 1-3153600000', expiresIn),
+      .addOption(
+        new Option('--expires-at <instant>', 'when it stops working (ISO 8601), at most MAX_KEY_LIFETIME_SECONDS from now when that is set').argParser(instant).conflicts('expiresIn'),
+      )
+      .option(
+        '--expires-in <seconds>',
+        'stops working this many seconds from now, 1-3153600000 and at most MAX_KEY_LIFETIME_SECONDS when that is set (default: no expiry, or MAX_KEY_LIFETIME_SECONDS)',
+        expiresIn,
+      ),
   ).action((options) => runStartingStore(async () => (await import('./create-key.command.js')).createKey, options));
 
   withOutputOptions(
@@ -83,8 +89,8 @@ export function buildProgram(): Command {
       .option('--rate-limit <requests/seconds>', 'a new rate limit, e.g. 100/60', rateLimit)
       .option('--permissions <list>', 'new permissions, comma-separated', list)
       .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)
-      .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601)').argParser(instant).conflicts('expiry'))
-      .option('--no-expiry', 'remove the expiry')
+      .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601), at most MAX_KEY_LIFETIME_SECONDS from the key\'s creation when that is set').argParser(instant).conflicts('expiry'))
+      .option('--no-expiry', 'remove the expiry (refused when MAX_KEY_LIFETIME_SECONDS is set)')
       .option('--if-match <revision>', IF_MATCH_HELP),
   ).action((id, options) => run(async () => (await import('./update.command.js')).update, id, options));
 

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { CommanderError } from 'commander';
 import { InvalidRequest, PreconditionFailed, ServiceUnavailable, UnknownReference } from '../shared/application/errors.js';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
-import { KeyNotFound } from '../keys/domain/api-key-errors.js';
+import { ExpiryInvalid, KeyNotFound } from '../keys/domain/api-key-errors.js';
 import { EXIT } from './exit-codes.js';
 import { reportFailure } from './report-failure.js';
 
@@ -29,5 +29,31 @@ describe('reportFailure: the exit code says what kind of failure it was', () => 
   ])('%s', (_case, error, code) => {
     expect(reportFailure(error, 'parsesphere-keys')).toBe(code);
     expect(written).toHaveLength(1);
+  });
+});
+
+describe('reportFailure: a refusal of the key rules names the CLI option, not the API field', () => {
+  let written: string[];
+  beforeEach(() => {
+    written = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    ['expires_in_seconds is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).', '--expires-in is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).'],
+    ['expires_at must be in the future.', '--expires-at must be in the future.'],
+    ['grace_seconds must be an integer from 0 to 604800.', '--grace must be an integer from 0 to 604800.'],
+    ['close_when_idle_seconds must be an integer from 1 to 604800.', '--close-when-idle must be an integer from 1 to 604800.'],
+    ['rate_limit must allow 1-1000000 requests per 1-86400 seconds.', '--rate-limit must allow 1-1000000 requests per 1-86400 seconds.'],
+    ['name must be between 1 and 100 characters.; allowed_ips must list at most 64 addresses or CIDR blocks.', '--name must be between 1 and 100 characters.; --allowed-ips must list at most 64 addresses or CIDR blocks.'],
+    ['The key is revoked.', 'The key is revoked.'],
+  ])('%s', (message, reworded) => {
+    reportFailure(new ExpiryInvalid(message), 'parsesphere-keys');
+    reportFailure(new InvalidRequest(message), 'parsesphere-keys');
+    expect(written).toEqual([`error: ${reworded}\n`, `error: ${reworded}\n`]);
   });
 });

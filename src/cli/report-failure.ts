@@ -4,6 +4,7 @@ import { InvalidConfigurationError } from '../shared/config/invalid-configuratio
 import { DomainError } from '../shared/domain/domain-error.js';
 import { redactSecrets } from '../shared/domain/secret-redaction.js';
 import { EXIT } from './exit-codes.js';
+import { inCliWords } from './option-wording.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
 
 /** Why the CLI stops, on one line of stderr, and the exit code that says what kind of failure it was. */
@@ -29,7 +30,8 @@ function classify(error: unknown, program: string): [number, string | null] {
   }
   // Same line as the service prints for it, without "error:".
   if (error instanceof InvalidConfigurationError) return [EXIT.failure, error.message];
-  if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${error.message}`];
-  if (error instanceof ApplicationError) return [APPLICATION_EXITS[error.kind] ?? EXIT.failure, `error: ${error.message}`];
+  // The key's rules name API fields: the operator reads the option that gave the value (option-wording.ts).
+  if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${inCliWords(error.message)}`];
+  if (error instanceof ApplicationError) return [APPLICATION_EXITS[error.kind] ?? EXIT.failure, `error: ${inCliWords(error.message)}`];
   return [EXIT.failure, `error: ${errorMessage(error)}`];
 }

@@ -215,7 +215,7 @@ describe('Operator CLI', () => {
     try {
       const cli = runCli(['create-key', '--account', 'acme', '--name', 'x'.repeat(101)], { DATA_DIR: dir.path });
       expect(cli.status).toBe(1);
-      expect(cli.stderr).toBe('error: name must be between 1 and 100 characters.\n');
+      expect(cli.stderr).toBe('error: --name must be between 1 and 100 characters.\n');
     } finally {
       dir.remove();
     }
@@ -230,6 +230,37 @@ describe('Operator CLI', () => {
       const cli = runCli(['create-key', '--account', 'acme', '--name', name], { DATA_DIR: dir.path });
       expect(cli.status).toBe(1);
       expect(cli.stderr).toContain(message);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  // The key's rules name the API's fields; the operator typed options, and reads them back (operations.md, Operator CLI).
+  it.each([
+    [['--expires-in', '7200'], 'error: --expires-in is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).'],
+    [['--expires-at', '2999-01-01T00:00:00Z'], 'error: --expires-at is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).'],
+    [['--allowed-ips', '300.1.1.1'], 'error: --allowed-ips must hold IPv4 or IPv6 addresses or CIDR blocks, such as "203.0.113.7" or "2001:db8::/32".'],
+    [['--permissions', 'Keys:Read'], 'error: --permissions must be "*" or "<resource>:<action>" in lowercase, such as "keys:read" or "parses:*".'],
+  ])('create-key %j is refused naming the option, exit code 1', (args, message) => {
+    const dir = makeTempDir('cli');
+    try {
+      const cli = runCli(['create-key', '--account', 'lt', ...args], { DATA_DIR: dir.path, MAX_KEY_LIFETIME_SECONDS: '3600' });
+      expect([cli.status, cli.stderr, cli.stdout]).toEqual([1, `${message}\n`, '']);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('update --no-expiry under MAX_KEY_LIFETIME_SECONDS is refused naming the option; create-key --help names the setting', () => {
+    const dir = makeTempDir('cli');
+    try {
+      const env = { DATA_DIR: dir.path, MAX_KEY_LIFETIME_SECONDS: '3600' };
+      const created = JSON.parse(runCli(['create-key', '--account', 'lt'], env).stdout);
+      const cli = runCli(['update', created.id, '--no-expiry'], env);
+      expect([cli.status, cli.stderr]).toEqual([1, 'error: --no-expiry is refused: the expiry may not be removed: keys live at most 3600 seconds (MAX_KEY_LIFETIME_SECONDS).\n']);
+      const help = runCli(['create-key', '--help'], {}).stdout.replace(/\s+/g, ' ');
+      expect(help).toMatch(/--expires-in <seconds> .*1-3153600000 and at most MAX_KEY_LIFETIME_SECONDS when that is set/);
+      expect(help).toMatch(/--expires-at <instant> .*at most MAX_KEY_LIFETIME_SECONDS from now when that is set/);
     } finally {
       dir.remove();
     }
@@ -411,7 +442,7 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
 
       const bad = runCli(['update', rolled.id, '--allowed-ips', '10.0.0.0/99'], env);
       expect(bad.status).toBe(1);
-      expect(bad.stderr).toMatch(/allowed_ips/);
+      expect(bad.stderr).toMatch(/^error: --allowed-ips must hold /);
 
       expect(rolled.name).toBe('renamed');
       expect(json(runCli(['update', rolled.id, '--no-name'], env))).toMatchObject({ name: null });
