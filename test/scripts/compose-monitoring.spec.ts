@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/** A service's block of docker-compose.yml: its lines up to the next top-level service or section. */
+function serviceBlock(compose: string, service: string): string[] {
+  const lines = compose.split('\n');
+  const start = lines.indexOf(`  ${service}:`);
+  expect(start).toBeGreaterThan(-1);
+  const end = lines.findIndex((line, i) => i > start && /^( {2})?[a-z]/.test(line) && !line.startsWith('   '));
+  return lines.slice(start + 1, end === -1 ? undefined : end);
+}
+
+/**
+ * operations.md, "Prometheus and Grafana": with METRICS_TOKEN set, compose passes it to the service and Prometheus reads the
+ * same token from the file its commented authorization block names, in a directory compose mounts (no Docker engine
+ * in the tests: the files are read as the engine would take them).
+ */
+describe('docker-compose.yml and docs/grafana/prometheus.yml: the metrics token', () => {
+  const compose = readFileSync('docker-compose.yml', 'utf8');
+  const prometheus = readFileSync('docs/grafana/prometheus.yml', 'utf8');
+
+  it('passes METRICS_TOKEN through to the keys service as VERIFY_TOKEN is (empty when unset: the service takes it as unset)', () => {
+    const keys = serviceBlock(compose, 'keys').map((line) => line.trim());
+    expect(keys).toContain('VERIFY_TOKEN: "${VERIFY_TOKEN:-}"');
+    expect(keys).toContain('METRICS_TOKEN: "${METRICS_TOKEN:-}"');
+  });
+
+  it("mounts the directory of the token file Prometheus's authorization block reads, a directory of the repository whose files git ignores", () => {
+    const file = /^\s*#\s+credentials_file: (\S+)$/m.exec(prometheus)?.[1];
+    expect(file).toBe('/etc/prometheus/secrets/metrics-token');
+    const mounts = serviceBlock(compose, 'prometheus')
+      .map((line) => /^\s+- (\.\/[^:]+):([^:]+)(:ro)?$/.exec(line))
+      .filter((match) => match !== null)
+      .map(([, source, target]) => ({ source, target }));
+    const mount = mounts.find(({ target }) => file!.startsWith(`${target}/`));
+    expect(mount).toEqual({ source: './docs/grafana/secrets', target: '/etc/prometheus/secrets' });
+    // A bind mount of a missing source would be made an empty directory by the engine, owned by root: it is in the repository.
+    expect(existsSync(mount!.source)).toBe(true);
+    expect(readFileSync(`${mount!.source}/.gitignore`, 'utf8').split('\n')).toEqual(expect.arrayContaining(['*', '!.gitignore']));
+    expect(readFileSync('.dockerignore', 'utf8').split('\n')).toContain('docs/grafana/secrets');
+  });
+});
