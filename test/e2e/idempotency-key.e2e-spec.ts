@@ -7,6 +7,7 @@ import { bearer, UUID } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/keys.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
+import { flushUsage } from '../support/usage.js';
 
 describe.each(backends())('Idempotency-Key on POST /v1/api-keys and /roll (%s read model)', (backend) => {
   let t: TestApp;
@@ -65,6 +66,20 @@ describe.each(backends())('Idempotency-Key on POST /v1/api-keys and /roll (%s re
     expect(third.id).toBe(first.id);
     await expectRefusedLikeRevoked(t, again.body.key);
     expect((await stream(first.id)).map((event) => event.type)).toEqual(['KeyCreated', 'KeySecretReissued', 'KeySecretReissued']);
+  });
+
+  // api.md, Idempotency-Key: the repeat's answer has the first answer's fields, the key as it is now (its uses counted
+  // since), not GET /v1/api-keys/{id}'s usage object: a client reads a retry's answer as it would have read the first.
+  it("answers a repeat with the first answer's fields, the key's counts as they are now, and no usage object", async () => {
+    const idempotencyKey = value();
+    const first = (await create(admin, idempotencyKey, { name: 'used before its repeat' }).expect(201)).body;
+    expect(await works(first.key)).toBe(true);
+    await flushUsage(t);
+    const again = await create(admin, idempotencyKey, { name: 'used before its repeat' }).expect(201);
+    expect(Object.keys(again.body).sort()).toEqual(Object.keys(first).sort());
+    expect(again.body).not.toHaveProperty('usage');
+    expect(again.body).toMatchObject({ id: first.id, request_count: 1, last_used_at: expect.any(String) });
+    expect(first).toMatchObject({ request_count: 0, last_used_at: null });
   });
 
   it('stores neither the value nor the body: the claim holds hashes only', async () => {
