@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { archiveUsage } from '../../src/usage/archiving/archive-usage.js';
-import type { UsageArchiveFiles } from '../../src/usage/archiving/usage-archive-file.port.js';
+import { InMemoryUsageArchives } from '../../src/infrastructure/in-memory/in-memory-usage-archives.js';
 import { bearer } from '../support/auth.js';
 import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/browser.js';
 import { focused, openKeyPage, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
@@ -180,7 +180,7 @@ whenChromium('Dashboard key page browser suite', () => {
       await flushUsage(d.t);
       // A run as if nine days later, archiving what was logged up to now (the CLI refuses anything more recent).
       const store = d.t.app.get<EventStore>(EVENT_STORE);
-      const report = await archiveUsage(store, ARCHIVE_IN_MEMORY, { before: new Date(Date.now() + 60_000), now: new Date(Date.now() + 9 * 86_400_000) });
+      const report = await archiveUsage(store, new InMemoryUsageArchives(), { before: new Date(Date.now() + 60_000), now: new Date(Date.now() + 9 * 86_400_000) });
       expect(report.events).toBeGreaterThanOrEqual(3);
       const { page, problems } = await d.open();
       await signIn(page, d.admin);
@@ -188,19 +188,10 @@ whenChromium('Dashboard key page browser suite', () => {
       const item = page.locator('.timeline__item', { has: page.locator('.timeline__type', { hasText: 'Uses archived' }) });
       const summary = item.locator('.timeline__summary');
       await summary.waitFor();
-      expect(await text(summary)).toMatch(/^3 events of its usage logged before .+ moved to the archive file usage-archive\.jsonl\.gz by the operator CLI; its figures still count them\.$/);
+      expect(await text(summary)).toMatch(/^3 events of its usage logged before .+ moved to the archive file a1\.jsonl\.gz by the operator CLI; its figures still count them\.$/);
       expect(await page.locator('.timeline__type', { hasText: /^Used$/ }).count()).toBe(0);
       await eventually(async () => expect(await text(details)).toContain('3 accepted, 0 rate-limited, 0 refused'));
       expect(unexpectedProblems(problems)).toEqual([]);
     });
   });
 });
-
-/** Archive files a run in this test writes nowhere: the timeline shows the name the log records. */
-const ARCHIVE_IN_MEMORY: UsageArchiveFiles = {
-  create: async () => ({
-    write: async () => undefined,
-    finish: async () => ({ path: '/archives/usage-archive.jsonl.gz', name: 'usage-archive.jsonl.gz', sha256: '0'.repeat(64), bytes: 1 }),
-    abandon: async () => undefined,
-  }),
-};

@@ -117,7 +117,7 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
 
     // as_of among the archived uses cannot be answered; at or after the last, it can.
     const lastArchived = (archived.data.totals as { lastUsedAt: string }).lastUsedAt;
-    // Until the usage views have read the archive (their figures did not change), such an as_of answers 503.
+    // Whether or not the usage views have read the archive yet (their figures did not change).
     await eventually(async () => {
       const early = await fetch(`${service.url}/v1/api-keys/${worker.id}?as_of=${new Date(Date.parse(lastArchived) - 1000).toISOString()}`, { headers: bearer(admin) });
       expect(early.status).toBe(400);
@@ -126,6 +126,17 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     const late = await fetch(`${service.url}/v1/api-keys/${worker.id}?as_of=${new Date(Date.parse(lastArchived) + DAY_MS).toISOString()}`, { headers: bearer(admin) });
     expect(late.status).toBe(200);
     expect(await late.json()).toMatchObject({ request_count: 30 });
+
+    // The CLI's show on a copy of the log with no read model built: the archive is found in the stream.
+    const copy = makeTempDir('archive-usage-copy');
+    try {
+      expect(cli(env(firstDb), ['backup', join(copy.path, 'events.sqlite')]).status).toBe(0);
+      const shown = cli({ DATA_DIR: copy.path }, ['show', worker.id, '--json']);
+      expect(shown.stderr).toBe('');
+      expect(figuresOf(JSON.parse(shown.stdout))).toEqual(figuresBefore);
+    } finally {
+      copy.remove();
+    }
 
     // Run again: nothing left to archive, no file.
     const again = JSON.parse(cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--json']).stdout);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -46,6 +46,15 @@ describe('GzipJsonLinesArchives', () => {
     await file.write(event(0));
     await file.abandon();
     expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('finds the unfinished files runs left behind: those not written for 10 minutes, of its own naming', async () => {
+    const killed = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000001.000Z.jsonl.gz.partial');
+    const running = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000002.000Z.jsonl.gz.partial');
+    const other = join(directory, 'backup.sqlite.partial');
+    for (const path of [killed, running, other]) writeFileSync(path, 'x');
+    for (const path of [killed, other]) utimesSync(path, new Date(Date.now() - 11 * 60_000), new Date(Date.now() - 11 * 60_000));
+    expect(await new GzipJsonLinesArchives(directory).leftBehind()).toEqual([killed]);
   });
 
   it('fails to start in a directory that is not there, saying which', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -16,6 +16,10 @@ import type {
 /** The first line's `format`: what a reader of the file checks it is reading. */
 export const USAGE_ARCHIVE_FORMAT = 'parsesphere-usage-archive';
 
+const NAME_START = 'usage-archive-before-';
+const PARTIAL = '.partial';
+const LEFT_BEHIND_AFTER_MS = 10 * 60_000;
+
 /**
  * Archive files in one directory, as gzip-compressed JSON lines: a header, then one event a line as the log held it
  * (`zcat FILE | jq` reads them). Written as `<name>.partial` (mode 0600, never over an existing file), flushed to
@@ -24,8 +28,20 @@ export const USAGE_ARCHIVE_FORMAT = 'parsesphere-usage-archive';
 export class GzipJsonLinesArchives implements UsageArchiveFiles {
   constructor(private readonly directory: string) {}
 
+  /** `.partial` files not written for 10 minutes: a running run writes its own at least every few seconds. */
+  async leftBehind(): Promise<string[]> {
+    const names = (await readdir(this.directory)).filter((name) => name.startsWith(NAME_START) && name.endsWith(PARTIAL));
+    const stale: string[] = [];
+    for (const name of names) {
+      const path = join(this.directory, name);
+      const modified = await stat(path).then((info) => info.mtimeMs, () => null);
+      if (modified !== null && Date.now() - modified > LEFT_BEHIND_AFTER_MS) stale.push(path);
+    }
+    return stale;
+  }
+
   async create(header: UsageArchiveHeader): Promise<UsageArchiveFile> {
-    const name = `usage-archive-before-${compact(header.before)}-at-${compact(header.archivedAt)}.jsonl.gz`;
+    const name = `${NAME_START}${compact(header.before)}-at-${compact(header.archivedAt)}.jsonl.gz`;
     const file = new GzipJsonLinesFile(join(this.directory, name), name);
     await file.start({ format: USAGE_ARCHIVE_FORMAT, version: 1, ...header });
     return file;
@@ -48,7 +64,7 @@ class GzipJsonLinesFile implements UsageArchiveFile {
     private readonly path: string,
     private readonly name: string,
   ) {
-    this.partial = `${path}.partial`;
+    this.partial = `${path}${PARTIAL}`;
     this.out = createWriteStream(this.partial, { flags: 'wx', mode: 0o600 });
     // Both see every compressed chunk: the file's hash is of what is written.
     this.gzip.on('data', (chunk: Buffer) => {

@@ -1,33 +1,15 @@
 import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
-import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { InMemoryUsageArchives } from '../../infrastructure/in-memory/in-memory-usage-archives.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { authenticationFailuresStreamId } from '../domain/authentication-failed.js';
 import { keyUsageStreamId } from '../domain/key-used.js';
 import { USAGE_ARCHIVED } from '../domain/usage-archived.js';
 import { applyToKeyUsageView, type KeyUsageView } from '../projection/key-usage-view.js';
 import { ArchiveTooRecent, archiveUsage } from './archive-usage.js';
-import type { UsageArchiveFile, UsageArchiveFiles, UsageArchiveHeader } from './usage-archive-file.port.js';
 
 const DAY_MS = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
-
-/** Archive files kept in memory: what each run wrote, whether it finished. */
-class FilesInMemory implements UsageArchiveFiles {
-  readonly written: Array<{ header: UsageArchiveHeader; events: RecordedEvent[]; finished: boolean; abandoned: boolean }> = [];
-
-  async create(header: UsageArchiveHeader): Promise<UsageArchiveFile> {
-    const file = { header, events: [] as RecordedEvent[], finished: false, abandoned: false };
-    this.written.push(file);
-    return {
-      write: async (event) => void file.events.push(event),
-      finish: async () => {
-        file.finished = true;
-        return { path: `/archives/a${this.written.length}.jsonl.gz`, name: `a${this.written.length}.jsonl.gz`, sha256: 'f'.repeat(64), bytes: 1 };
-      },
-      abandon: async () => void (file.abandoned = true),
-    };
-  }
-}
 
 const use = (keyId: string, outcome = 'accepted') => ({
   type: 'KeyUsed',
@@ -60,12 +42,12 @@ function figures(view: KeyUsageView | undefined) {
 
 describe('archiveUsage', () => {
   let store: InMemoryEventStore;
-  let files: FilesInMemory;
+  let files: InMemoryUsageArchives;
 
   beforeEach(async () => {
     jest.useFakeTimers({ now: T0, doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     store = new InMemoryEventStore();
-    files = new FilesInMemory();
+    files = new InMemoryUsageArchives();
     // Key k1: uses on days 0–9; k2: one use on day 1; k3: only after the cut (day 20); failures on days 1 and 20.
     // Appended in time order, as the log dates them.
     jest.setSystemTime(T0);
@@ -155,6 +137,13 @@ describe('archiveUsage', () => {
     expect(files.written).toEqual([]);
     expect(await store.headPosition()).toBe(head);
     expect(await store.readStream(keyUsageStreamId('k1'))).toHaveLength(10);
+  });
+
+  it('says which unfinished files earlier runs left behind (killed), before it starts', async () => {
+    files.left = ['/archives/usage-archive-before-x.jsonl.gz.partial'];
+    const warnings: string[] = [];
+    await archiveUsage(store, files, { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS), onWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual(['/archives/usage-archive-before-x.jsonl.gz.partial is the unfinished file of an earlier run that was stopped (killed): none of its events left the log; delete it']);
   });
 
   it('writes no file and changes nothing when nothing was logged before `before`', async () => {

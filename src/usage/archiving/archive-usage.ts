@@ -70,6 +70,9 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     throw new ArchiveTooRecent(`before must be at least ${MIN_ARCHIVE_AGE_MS / DAY_MS} days ago (${new Date(now.getTime() - MIN_ARCHIVE_AGE_MS).toISOString()} or earlier)`);
   }
   const archivedAt = now.toISOString();
+  for (const path of await files.leftBehind()) {
+    options.onWarning?.(`${path} is the unfinished file of an earlier run that was stopped (killed): none of its events left the log; delete it`);
+  }
   const archives = await archivesByStream(store);
   const file = options.dryRun ? null : await files.create({ before: before.toISOString(), archivedAt });
   try {

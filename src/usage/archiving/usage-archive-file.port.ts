@@ -26,4 +26,6 @@ export interface UsageArchiveFile {
 
 export interface UsageArchiveFiles {
   create(header: UsageArchiveHeader): Promise<UsageArchiveFile>;
+  /** Unfinished files a run left when it was killed (none of their events left the log), untouched for a while. */
+  leftBehind(): Promise<string[]>;
 }

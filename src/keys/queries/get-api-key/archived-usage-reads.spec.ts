@@ -1,26 +1,18 @@
 import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../../infrastructure/in-memory/in-memory-event-store.js';
 import { InMemoryKeyUsageReadModel } from '../../../infrastructure/in-memory/in-memory-key-usage-read-model.js';
+import { InMemoryUsageArchives } from '../../../infrastructure/in-memory/in-memory-usage-archives.js';
 import { archiveUsage } from '../../../usage/archiving/archive-usage.js';
-import type { UsageArchiveFiles } from '../../../usage/archiving/usage-archive-file.port.js';
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { applyToKeyUsageView, type KeyUsageView } from '../../../usage/projection/key-usage-view.js';
 import { readKeyUsesInLog } from '../../commands/expire-api-keys/key-uses-in-log.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
-import { AsOfArchived, replayKeyAsOf, replayKeyUsage, UsageArchiveNotYetRead } from './replay-key-as-of.js';
+import { AsOfArchived, replayKeyAsOf, replayKeyUsage, UsageArchiveMissing } from './replay-key-as-of.js';
 import { trafficSinceRoll } from './traffic-since-roll.js';
 
 const DAY_MS = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const KEY = 'k1';
-
-const NO_FILES: UsageArchiveFiles = {
-  create: async () => ({
-    write: async () => undefined,
-    finish: async () => ({ path: '/a/f.jsonl.gz', name: 'f.jsonl.gz', sha256: 'f'.repeat(64), bytes: 1 }),
-    abandon: async () => undefined,
-  }),
-};
 
 /** A key created at T0 and used once a day for 20 days, the first 10 days' uses archived out of the log. */
 async function archivedKey() {
@@ -35,7 +27,7 @@ async function archivedKey() {
   }
   const whole = await replayKeyUsage(store, KEY);
   jest.setSystemTime(T0 + 30 * DAY_MS);
-  await archiveUsage(store, NO_FILES, { before: new Date(T0 + 10 * DAY_MS), now: new Date() });
+  await archiveUsage(store, new InMemoryUsageArchives(), { before: new Date(T0 + 10 * DAY_MS), now: new Date() });
   // The usage views as the projection leaves them, the archive folded.
   const views = new InMemoryKeyUsageReadModel();
   const view = (await store.readStream(keyUsageStreamId(KEY))).reduce<KeyUsageView | undefined>(applyToKeyUsageView, whole);
@@ -58,14 +50,25 @@ describe('reads of a usage stream whose start was archived', () => {
     expect(all).toMatchObject({ accepted: 20, firstUsedAt: whole.firstUsedAt, lastUsedAt: whole.lastUsedAt, hourly: whole.hourly });
   });
 
-  it('as_of among the archived uses is refused, naming the last one; without the views having read the archive, 503', async () => {
+  it('as_of among the archived uses is refused, naming the last one', async () => {
     const { store, views } = await archivedKey();
     const early = replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: views });
     await expect(early).rejects.toBeInstanceOf(AsOfArchived);
     await expect(early).rejects.toThrow(`as_of must be at or after its last archived use, ${new Date(T0 + 9 * DAY_MS + 3_600_000).toISOString()}`);
-    await expect(replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: new InMemoryKeyUsageReadModel() })).rejects.toBeInstanceOf(
-      UsageArchiveNotYetRead,
-    );
+  });
+
+  it('finds the archive in the stream where the usage views have not read it (just archived, rebuilt, the CLI on none)', async () => {
+    const { store, views } = await archivedKey();
+    const none = new InMemoryKeyUsageReadModel();
+    const withViews = await replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 15 * DAY_MS), { usageViews: views });
+    expect((await replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 15 * DAY_MS), { usageViews: none }))?.usage).toEqual(withViews?.usage);
+    await expect(replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: none })).rejects.toBeInstanceOf(AsOfArchived);
+    // A log whose first uses are gone with no archive of them (never so by archive-usage) is not answered as if complete.
+    const archive = (await store.readStream(keyUsageStreamId(KEY))).find((event) => event.type === 'UsageArchived')!;
+    await store.removeStreamStart(keyUsageStreamId(KEY), archive.revision + 1);
+    jest.setSystemTime(T0 + 31 * DAY_MS);
+    await store.appendToStream(keyUsageStreamId(KEY), [{ type: 'KeyUsed', schemaVersion: 1, data: { keyId: KEY, accountId: 'acme', usedAt: new Date().toISOString(), requestId: 'r', ip: null, userAgent: null, method: 'GET', path: '/v1/x', outcome: 'accepted' } }], 'any');
+    await expect(replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 31 * DAY_MS - 1), { usageViews: none })).rejects.toBeInstanceOf(UsageArchiveMissing);
   });
 
   it('the figures since a roll and the idle check count uses only, not the archive in the stream', async () => {

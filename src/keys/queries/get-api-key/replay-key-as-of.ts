@@ -1,4 +1,4 @@
-import type { EventStore } from '../../../shared/event-store/event-store.port.js';
+import type { EventStore, RecordedEvent } from '../../../shared/event-store/event-store.port.js';
 import type { KeyUsageReadModel } from '../../../usage/projection/key-usage-read-model.port.js';
 import { applyToKeyUsageView, type KeyUsageView, type UsageArchiveMark, viewOfTotals } from '../../../usage/projection/key-usage-view.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
@@ -6,7 +6,7 @@ import { foldApiKeyView } from '../../projection/api-key-view.js';
 import type { ApiKeyWithUsage } from './get-api-key.query.js';
 import { occurredAt } from '../get-api-key-history/key-history-order.js';
 import { keyUsagePages } from './key-usage-pages.js';
-import { InvalidRequest, ServiceUnavailable } from '../../../shared/application/errors.js';
+import { InvalidRequest } from '../../../shared/application/errors.js';
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { isKeyUse, USAGE_ARCHIVED, type UsageArchivedData } from '../../../usage/domain/usage-archived.js';
 
@@ -64,7 +64,7 @@ export async function replayKeyUsage(
         usage = applyToKeyUsageView(usage, event);
         continue;
       }
-      if (event.revision > start) usage = await archivedStart(store, keyId, event.revision, until, options.archive ?? null);
+      if (event.revision > start) usage = await archivedStart(store, keyId, event.revision, until, options.archive ?? null, options.deadline);
       start = Infinity;
       // Archives in the stream: their uses are the start read above, or already counted in the view replayed from.
       if (isKeyUse(event) && Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
@@ -73,13 +73,42 @@ export async function replayKeyUsage(
   return usage;
 }
 
-/** What the uses before `firstHeld` (archived) add up to, as a view; only when every one of them was made by `until`. */
-async function archivedStart(store: EventStore, keyId: string, firstHeld: number, until: number, mark: UsageArchiveMark | null): Promise<KeyUsageView> {
-  const [archive] = mark?.throughRevision === firstHeld - 1 ? await store.readStream(keyUsageStreamId(keyId), { fromRevision: mark.revision, maxCount: 1 }) : [];
-  if (archive?.type !== USAGE_ARCHIVED || archive.revision !== mark!.revision) throw new UsageArchiveNotYetRead();
+/**
+ * What the uses before `firstHeld` (archived) add up to, as a view; only when every one of them was made by `until`.
+ * Their archive is where the usage view's mark says (one read); where the views have not read it (just archived, a read
+ * model rebuilt or set aside, the CLI on one never built), it is looked for in the stream, read as far as it takes.
+ */
+async function archivedStart(
+  store: EventStore,
+  keyId: string,
+  firstHeld: number,
+  until: number,
+  mark: UsageArchiveMark | null,
+  deadline: number | undefined,
+): Promise<KeyUsageView> {
+  const streamId = keyUsageStreamId(keyId);
+  const isTheArchive = (event: RecordedEvent | undefined): event is RecordedEvent =>
+    event?.type === USAGE_ARCHIVED && (event.data as unknown as UsageArchivedData).throughRevision === firstHeld - 1;
+  let [archive]: Array<RecordedEvent | undefined> = mark?.throughRevision === firstHeld - 1 ? await store.readStream(streamId, { fromRevision: mark.revision, maxCount: 1 }) : [];
+  if (!isTheArchive(archive)) archive = await archiveInStream(store, keyId, firstHeld, isTheArchive, deadline);
   const { accountId, totals, before } = archive.data as unknown as UsageArchivedData;
   if (Date.parse(totals.lastUsedAt) > until) throw new AsOfArchived(before, totals.lastUsedAt);
   return viewOfTotals(keyId, accountId, totals, firstHeld - 1);
+}
+
+async function archiveInStream(
+  store: EventStore,
+  keyId: string,
+  firstHeld: number,
+  isTheArchive: (event: RecordedEvent | undefined) => event is RecordedEvent,
+  deadline: number | undefined,
+): Promise<RecordedEvent> {
+  for await (const page of keyUsagePages(store, keyId, { fromRevision: firstHeld, deadline })) {
+    const found = page.find(isTheArchive);
+    if (found) return found;
+  }
+  // The log holds uses whose archive it lacks: never so by archive-usage, which appends it before it removes them.
+  throw new UsageArchiveMissing(keyId, firstHeld);
 }
 
 /** as_of asks for the usage at a time among uses archived out of the log. */
@@ -92,9 +121,9 @@ export class AsOfArchived extends InvalidRequest {
   }
 }
 
-/** The stream's start was archived since the usage views were last written: they do not say where its totals are yet. */
-export class UsageArchiveNotYetRead extends ServiceUnavailable {
-  constructor() {
-    super("This key's first uses were archived out of the event log moments ago and the usage views have not read it yet; retry shortly.");
+/** The stream's first uses are gone from the log and no archive of them is in it: never so by archive-usage (a 500). */
+export class UsageArchiveMissing extends Error {
+  constructor(keyId: string, firstHeld: number) {
+    super(`The event log holds key ${keyId}'s uses from revision ${firstHeld} on but no archive of those before: its usage up to as_of cannot be told.`);
   }
 }
