@@ -6,16 +6,22 @@ import { ExpiryInvalid, KeyNotFound } from '../keys/domain/api-key-errors.js';
 import { EXIT } from './exit-codes.js';
 import { reportFailure } from './report-failure.js';
 
-describe('reportFailure: the exit code says what kind of failure it was', () => {
-  let written: string[];
+/** What the CLI writes to stderr during each test, captured: the lines, filled afresh for each test. */
+function stderrLines(): string[] {
+  const written: string[] = [];
   beforeEach(() => {
-    written = [];
+    written.length = 0;
     jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
     });
   });
   afterEach(() => jest.restoreAllMocks());
+  return written;
+}
+
+describe('reportFailure: the exit code says what kind of failure it was', () => {
+  const written = stderrLines();
 
   it.each([
     ['a usage error', new CommanderError(1, 'commander.unknownOption', "error: unknown option '--colour'"), EXIT.usage],
@@ -33,15 +39,7 @@ describe('reportFailure: the exit code says what kind of failure it was', () => 
 });
 
 describe('reportFailure: a refusal of the key rules names the CLI option, not the API field', () => {
-  let written: string[];
-  beforeEach(() => {
-    written = [];
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const written = stderrLines();
 
   it.each([
     ['expires_in_seconds is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).', '--expires-in is beyond the maximum key lifetime of 3600 seconds (MAX_KEY_LIFETIME_SECONDS).'],
