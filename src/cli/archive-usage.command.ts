@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { GzipJsonLinesArchives } from '../infrastructure/filesystem/gzip-json-lines-archive.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
-import { archiveUsage } from '../usage/archiving/archive-usage.js';
+import { archiveUsage, DAY_MS } from '../usage/archiving/archive-usage.js';
 import { openCliContext } from './cli-context.js';
 import { print, printJson } from './output.js';
 
@@ -14,7 +14,6 @@ export interface ArchiveUsageCommandOptions {
   json?: boolean;
 }
 
-const DAY_MS = 86_400_000;
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**

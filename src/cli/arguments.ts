@@ -1,6 +1,6 @@
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
-import { MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
+import { DAY_MS, MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
 import { parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { EXPIRES_IN_SECONDS } from '../keys/commands/create-api-key/expires-in-seconds.js';
@@ -90,4 +90,3 @@ export function archiveAgeDays(text: string): number {
   return days;
 }
 
-const DAY_MS = 86_400_000;

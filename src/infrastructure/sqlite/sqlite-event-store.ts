@@ -220,18 +220,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Runs a read of the log's readers (the subscriptions of the projections, their backlog, the head). Damage SQLite
-   * finds there fails it as StoreDamagedError and is remembered as an append's would be (readiness is down until the
-   * log can be written again, ping), and is reported by one error line, the first time it is met: not at each
-   * projection's retry. Marked reported, the error is answered 503 without another line.
+   * A read of the log's readers (the subscriptions of the projections, their backlog, the head), as damageReported,
+   * and the damage reported by one error line, the first time it is met: not at each projection's retry. Marked
+   * reported, the error is answered 503 without another line.
    */
   private damageReportedOnce<T>(read: () => T): T {
     try {
-      return read();
+      return this.damageReported(read);
     } catch (error) {
-      if (!isCorruptDatabase(error)) throw error;
-      this.cannotWrite = error as Error;
-      const damaged = new StoreDamagedError(this.name, error, { reported: true });
+      if (!(error instanceof StoreDamagedError)) throw error;
+      const damaged = new StoreDamagedError(this.name, error.cause, { reported: true });
       if (!this.reportedDamage.has(damaged.message)) {
         this.reportedDamage.add(damaged.message);
         this.reportError(

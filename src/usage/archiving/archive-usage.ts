@@ -5,7 +5,7 @@ import { isKeyUse, USAGE_ARCHIVED, type UsageArchived } from '../domain/usage-ar
 import { applyToKeyUsageView, type KeyUsageView, totalsOf, usageThrough } from '../projection/key-usage-view.js';
 import type { FinishedUsageArchive, UsageArchiveFiles } from './usage-archive-file.port.js';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /**
  * The youngest `before` a run takes: longer than a roll's longest grace (7 days) and the hour a use may be logged
  * late, so what reads recent uses from the log (a rolled key's figures since its roll, the idle check, an as_of
