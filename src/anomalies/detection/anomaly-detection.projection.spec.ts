@@ -3,6 +3,8 @@ import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-eve
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
+import { type DetectorInput, detect, initialDetectorState } from '../domain/anomaly-detector.js';
+import { serializeDetectorState } from '../domain/detector-snapshot.js';
 import { AnomalyDetectionProjection } from './anomaly-detection.projection.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
@@ -158,6 +160,79 @@ describe('AnomalyDetectionProjection snapshots', () => {
         await fresh.handle(await inputs(store, null));
         expect(await windowsOf(store)).toEqual([['203.0.113.1', new Date(T0 + 4000).toISOString()]]);
       }
+    });
+  });
+
+  describe('key_expiring across a restart that rebuilds the state', () => {
+    const EXPIRY = T0 + 30 * 24 * 60 * MINUTE;
+    const HOUR = 60 * MINUTE;
+    const keyCreated = (keyId: string) => ({
+      type: 'KeyCreated',
+      schemaVersion: 2,
+      data: { keyId, accountId: 'acme', name: null, prefix: 'sk_x', secretHash: 'f'.repeat(64), rateLimit: { requests: 10, perSeconds: 1 }, createdAt: new Date(T0).toISOString(), actingKeyId: null, permissions: ['*'], allowedIps: [], expiresAt: new Date(EXPIRY).toISOString(), rolledFromKeyId: null },
+    });
+    const use = (keyId: string, atMs: number) => ({
+      type: 'KeyUsed',
+      schemaVersion: 1,
+      data: { keyId, accountId: 'acme', usedAt: new Date(atMs).toISOString(), requestId: `${keyId}-${atMs}`, ip: '198.51.100.1', userAgent: 'ua', method: 'GET', path: '/p', outcome: 'accepted' },
+    });
+    const append = (store: InMemoryEventStore, streamId: string, events: object[]) =>
+      store.appendToStreams([{ streamId, events: events as never, expectedRevision: 'any' }]);
+    const expiring = async (store: InMemoryEventStore) =>
+      (await alerts(store)).filter((a) => a.rule === 'key_expiring').map((a) => [a.keyId, a.detectedAt, a.alertId]);
+    const fresh = async (store: InMemoryEventStore, after: number | null) =>
+      (await store.readAll({ after, maxCount: 10_000 })).filter((e) => e.type !== ANOMALY_DETECTED);
+
+    it('after an upgrade from a snapshot of the previous format (no expiries): nothing for uses judged before it, one warning at the key’s next use', async () => {
+      const store = new InMemoryEventStore();
+      // Created to expire later, then moved to EXPIRY by a PATCH: the detector reads KeyUpdated too.
+      const created = keyCreated('k1');
+      created.data.expiresAt = new Date(EXPIRY + 60 * 24 * HOUR).toISOString();
+      const patched = { keyId: 'k1', accountId: 'acme', updatedAt: new Date(T0 + HOUR).toISOString(), actingKeyId: null, changes: { expiresAt: new Date(EXPIRY).toISOString() } };
+      await append(store, 'api_key-k1', [created, { type: 'KeyUpdated', schemaVersion: 1, data: patched }]);
+      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - 2 * 24 * HOUR)]);
+      // What the previous version saved after judging that use, which it had no key_expiring for: version 2, keys without an expiry.
+      const state = initialDetectorState();
+      for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
+      const previousFormat = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)
+        .replace(/"version":\d+/, '"version":2')
+        .replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '');
+      expect(previousFormat).not.toContain('expiresAtMs');
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      const judgedUntil = (await store.endPosition())!;
+      await snapshots.save({ position: judgedUntil, state: previousFormat });
+
+      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      expect(await upgraded.checkpoint()).toBeNull();
+      await upgraded.handle(await fresh(store, null));
+      expect(await alerts(store)).toEqual([]);
+
+      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - HOUR), use('k1', EXPIRY - HOUR + MINUTE)]);
+      await upgraded.handle(await fresh(store, judgedUntil));
+      expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
+      await upgraded.close();
+      expect((await snapshots.load())!.state).toContain('"version":3');
+    });
+
+    it('after a change of thresholds: a warning already in the log is not recorded again', async () => {
+      const store = new InMemoryEventStore();
+      await append(store, 'api_key-k1', [keyCreated('k1')]);
+      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - 2 * 24 * HOUR)]);
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      const first = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      await first.checkpoint();
+      await first.handle(await fresh(store, null));
+      await first.close();
+      const judged = await expiring(store);
+      expect(judged).toHaveLength(1);
+
+      const second = new AnomalyDetectionProjection(store, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 8 }, snapshots, clock);
+      expect(await second.checkpoint()).toBeNull();
+      await second.handle(await fresh(store, null));
+      const end = (await store.endPosition())!;
+      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - HOUR)]);
+      await second.handle(await fresh(store, end));
+      expect(await expiring(store)).toEqual(judged);
     });
   });
 

@@ -2,19 +2,26 @@ import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js'
 import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
-import { detect, type DetectorInput, type DetectorState, initialDetectorState } from '../domain/anomaly-detector.js';
+import { detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from '../domain/detector-snapshot.js';
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
-export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUsed', 'AuthenticationFailed'] as const;
+export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUpdated', 'KeyRolled', 'KeyUsed', 'AuthenticationFailed'] as const;
 /**
  * The schema versions of each whose fields the detector reads (KeyCreated 1 and 2 both carry keyId, accountId and
- * createdAt). Another is a newer version's, whose fields may have moved or changed meaning: folded in as if known, it
+ * createdAt; only 2 an expiresAt, which 1 lacks as its keys never expired). Another is a newer version's, whose fields may have moved or changed meaning: folded in as if known, it
  * threw on every retry (an address that is no longer a string) or raised alerts about nobody (a failure whose keyId
  * was left out counted as a known key's).
  */
-const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = { KeyCreated: [1, 2], KeyRevoked: [1], KeyUsed: [1], AuthenticationFailed: [1] };
+const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = {
+  KeyCreated: [1, 2],
+  KeyRevoked: [1],
+  KeyUpdated: [1],
+  KeyRolled: [1],
+  KeyUsed: [1],
+  AuthenticationFailed: [1],
+};
 export const ANOMALY_DETECTOR = 'anomaly-detector';
 export const DETECTOR_SNAPSHOT_EVERY_MS = 60_000;
 /** A large state is saved less often: saving never takes more than 1/50 of the thread's time. */
@@ -88,6 +95,7 @@ export class AnomalyDetectionProjection implements Projection {
     for (const event of events) {
       // Redelivered after a failed batch: already folded in, and counting it twice would skew every rule.
       if (this.position !== null && event.position <= this.position) continue;
+      if (this.judgedUntil !== null && event.position > this.judgedUntil) this.rebuilt();
       const findings = this.reads(event) ? detect(this.state, event as unknown as DetectorInput, this.thresholds) : [];
       this.position = event.position;
       if (findings.length === 0 || this.alreadyJudged(event.position)) continue;
@@ -137,6 +145,7 @@ export class AnomalyDetectionProjection implements Projection {
   private async saveSnapshot(): Promise<void> {
     if (this.position === null || this.position === this.snapshotPosition || this.unrecorded.length > 0) return;
     if (this.judgedUntil !== null && this.position < this.judgedUntil) return;
+    if (this.judgedUntil !== null) this.rebuilt();
     const position = this.position;
     const startedMs = this.options.now();
     await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
@@ -156,6 +165,16 @@ export class AnomalyDetectionProjection implements Projection {
         'skipped, with every later one like it, until this instance is upgraded (docs/operations.md, "Upgrades")',
     );
     return false;
+  }
+
+  /**
+   * The state has been rebuilt up to what was judged: from here on every event is judged. The key_expiring warnings
+   * the rebuild found are owed again (rearmExpiryWarnings): their ids depend on no window a threshold shapes, so one
+   * already in the log is refused, and one never recorded (the rule is newer than the snapshot) is recorded.
+   */
+  private rebuilt(): void {
+    rearmExpiryWarnings(this.state);
+    this.judgedUntil = null;
   }
 
   private alreadyJudged(position: number): boolean {

@@ -5,6 +5,11 @@ describe('parseAnomalyThresholds', () => {
   it('uses the defaults when nothing is set and overrides what is named', () => {
     expect(parseAnomalyThresholds(undefined)).toEqual(DEFAULT_ANOMALY_THRESHOLDS);
     expect(parseAnomalyThresholds('{"spikeFactor": 8}')).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 8 });
+    expect(parseAnomalyThresholds('{"expiryWarningHours": 24}')).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, expiryWarningHours: 24 });
+  });
+
+  it('warns of an expiry 168 hours (7 days) ahead unless told otherwise', () => {
+    expect(DEFAULT_ANOMALY_THRESHOLDS.expiryWarningHours).toBe(168);
   });
 
   it('takes fractions for what is a factor, a window in seconds, hours or days', () => {
@@ -31,6 +36,10 @@ describe('parseAnomalyThresholds', () => {
     ['{"spikeMinBaselineMinutes": 0.5}', /spikeMinBaselineMinutes is a count and must be a whole number/],
     ['{"establishedMinRequests": 99.9}', /establishedMinRequests is a count and must be a whole number/],
     ['{"maxKnownNetworks": 10.5}', /maxKnownNetworks is a count and must be a whole number/],
+    // Whole hours, as token services warn (7 days, 168 hours).
+    ['{"expiryWarningHours": 1.5}', /expiryWarningHours is a count and must be a whole number/],
+    ['{"expiryWarningHours": 0}', /expiryWarningHours must be a positive number/],
+    ['{"expiryWarningHours": -24}', /expiryWarningHours must be a positive number/],
   ])('refuses %s', (json, message) => {
     expect(() => parseAnomalyThresholds(json)).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
-import { type DetectorInput, type DetectorState, detect, initialDetectorState } from './anomaly-detector.js';
+import { type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
@@ -56,7 +56,7 @@ function failed(
   };
 }
 
-function created(atMs: number, keyId = KEY): DetectorInput {
+function created(atMs: number, keyId = KEY, expiresAtMs: number | null = null): DetectorInput {
   return {
     type: 'KeyCreated',
     data: {
@@ -70,7 +70,7 @@ function created(atMs: number, keyId = KEY): DetectorInput {
       actingKeyId: null,
       permissions: ['*'],
       allowedIps: [],
-      expiresAt: null,
+      expiresAt: expiresAtMs === null ? null : iso(expiresAtMs),
       rolledFromKeyId: null,
     },
   };
@@ -78,6 +78,18 @@ function created(atMs: number, keyId = KEY): DetectorInput {
 
 function revoked(atMs: number, keyId = KEY): DetectorInput {
   return { type: 'KeyRevoked', data: { keyId, accountId: ACCOUNT, revokedAt: iso(atMs), actingKeyId: null } };
+}
+
+/** A PATCH that set (or, with null, removed) the key's expires_at. */
+function expiryChanged(atMs: number, expiresAtMs: number | null, keyId = KEY): DetectorInput {
+  const changes = { expiresAt: expiresAtMs === null ? null : iso(expiresAtMs) };
+  return { type: 'KeyUpdated', data: { keyId, accountId: ACCOUNT, updatedAt: iso(atMs), actingKeyId: null, changes } };
+}
+
+/** The key rolled at `atMs`: it keeps working until `graceEndsAtMs`, then expires (reason grace_ended). */
+function rolledOver(atMs: number, graceEndsAtMs: number, keyId = KEY, successorKeyId = 'key-2'): DetectorInput {
+  const data = { keyId, accountId: ACCOUNT, successorKeyId, rolledAt: iso(atMs), graceEndsAt: iso(graceEndsAtMs), closeWhenIdleSeconds: null, actingKeyId: null };
+  return { type: 'KeyRolled', data };
 }
 
 /** `count` uses spread evenly over minute `minute` after T0. */
@@ -305,6 +317,133 @@ describe('anomaly detector', () => {
     });
   });
 
+  describe('key_expiring', () => {
+    const EXPIRY = T0 + 30 * DAY;
+    const WINDOW = 168 * HOUR;
+    const expiring = (events: readonly DetectorInput[], t = DEFAULT_ANOMALY_THRESHOLDS) =>
+      run(events, t).findings.filter((f) => f.rule === 'key_expiring');
+    const refusedUse = (atMs: number): DetectorInput => {
+      const use = used(atMs) as Extract<DetectorInput, { type: 'KeyUsed' }>;
+      return { ...use, data: { ...use.data, outcome: 'refused' } };
+    };
+    const rateLimited = (atMs: number): DetectorInput => {
+      const use = used(atMs) as Extract<DetectorInput, { type: 'KeyUsed' }>;
+      return { ...use, data: { ...use.data, outcome: 'rate_limited' } };
+    };
+
+    it('fires for a served use inside the window before the key’s expires_at, with its evidence and an id from the expiry', () => {
+      const atMs = EXPIRY - 2 * DAY - 30 * SECOND;
+      const findings = expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), used(atMs, '203.0.113.8')]);
+      expect(findings).toEqual([
+        {
+          alertId: createHash('sha256').update(`key_expiring|${KEY}|${iso(EXPIRY)}`).digest('hex').slice(0, 32),
+          rule: 'key_expiring',
+          keyId: KEY,
+          accountId: ACCOUNT,
+          ip: '203.0.113.8',
+          windowStart: iso(EXPIRY - WINDOW),
+          windowEnd: iso(EXPIRY),
+          detectedAt: iso(atMs),
+          evidence: { expiresAt: iso(EXPIRY), secondsLeft: 2 * 86_400 + 30, warningHours: 168, requestId: expect.any(String) },
+        },
+      ]);
+    });
+
+    it('fires from the window’s first instant on, not 1 ms before it', () => {
+      expect(expiring([created(T0, KEY, EXPIRY), used(EXPIRY - WINDOW - 1)])).toEqual([]);
+      expect(expiring([created(T0, KEY, EXPIRY), used(EXPIRY - WINDOW)]).map((f) => f.evidence.secondsLeft)).toEqual([168 * 3600]);
+    });
+
+    it('stays quiet for a use at or after the expiry: the key has expired', () => {
+      expect(expiring([created(T0, KEY, EXPIRY), used(EXPIRY), used(EXPIRY + HOUR)])).toEqual([]);
+    });
+
+    it('counts a rate-limited use, as the other traffic rules do, and never a refused one', () => {
+      expect(expiring([created(T0, KEY, EXPIRY), refusedUse(EXPIRY - DAY)])).toEqual([]);
+      const findings = expiring([created(T0, KEY, EXPIRY), refusedUse(EXPIRY - DAY), rateLimited(EXPIRY - HOUR)]);
+      expect(findings.map((f) => f.detectedAt)).toEqual([iso(EXPIRY - HOUR)]);
+    });
+
+    it('fires once per expiry, however many uses follow in the window', () => {
+      const uses = Array.from({ length: 50 }, (_, i) => used(EXPIRY - 6 * DAY + i * HOUR));
+      expect(expiring([created(T0, KEY, EXPIRY), ...uses])).toHaveLength(1);
+    });
+
+    it('fires again when a PATCH moves the expiry and the key is used near the new one, with another id', () => {
+      const later = EXPIRY + 20 * DAY;
+      const findings = expiring([
+        created(T0, KEY, EXPIRY),
+        used(EXPIRY - DAY),
+        expiryChanged(EXPIRY - DAY + HOUR, later),
+        used(EXPIRY - HOUR),
+        used(later - DAY),
+        used(later - HOUR),
+      ]);
+      expect(findings.map((f) => [f.evidence.expiresAt, f.detectedAt])).toEqual([
+        [iso(EXPIRY), iso(EXPIRY - DAY)],
+        [iso(later), iso(later - DAY)],
+      ]);
+      expect(findings[0].alertId).not.toBe(findings[1].alertId);
+    });
+
+    it('watches an expiry first set by a PATCH on a key created without one', () => {
+      const findings = expiring([created(T0), used(T0 + HOUR), expiryChanged(T0 + 2 * HOUR, EXPIRY), used(EXPIRY - HOUR)]);
+      expect(findings.map((f) => f.evidence.expiresAt)).toEqual([iso(EXPIRY)]);
+    });
+
+    it('does not take a rolled key’s grace end for an expiry; its successor carries the expiry and is watched', () => {
+      const rolledAt = EXPIRY - 3 * DAY;
+      // Without an expiry of its own: the grace end is the roll's, not a planned expiry.
+      expect(expiring([created(T0), rolledOver(T0 + DAY, T0 + DAY + 7 * DAY), used(T0 + 7 * DAY), used(T0 + 8 * DAY - HOUR)])).toEqual([]);
+      // With one, inside the window (the grace end is capped at it): the predecessor is no longer watched, even if PATCHed.
+      const findings = expiring([
+        created(T0, KEY, EXPIRY),
+        rolledOver(rolledAt, EXPIRY),
+        created(rolledAt, 'key-2', EXPIRY),
+        used(rolledAt + HOUR),
+        expiryChanged(rolledAt + 2 * HOUR, EXPIRY - HOUR),
+        used(rolledAt + 3 * HOUR, '198.51.100.1', 'key-2'),
+        used(EXPIRY - 2 * HOUR),
+      ]);
+      expect(findings.map((f) => [f.keyId, f.evidence.expiresAt])).toEqual([['key-2', iso(EXPIRY)]]);
+    });
+
+    it('stops watching a key whose expiry is removed, or that is revoked', () => {
+      expect(expiring([created(T0, KEY, EXPIRY), expiryChanged(T0 + DAY, null), used(EXPIRY - DAY)])).toEqual([]);
+      const revokedKey = run([created(T0, KEY, EXPIRY), revoked(EXPIRY - 2 * DAY), failed(EXPIRY - DAY, '203.0.113.5', 'revoked', KEY), used(EXPIRY - HOUR)]);
+      expect(rules(revokedKey.findings)).toEqual(['revoked_key_used']);
+      expect(revokedKey.state.keys.get(KEY)?.expiresAtMs).toBeNull();
+    });
+
+    it('takes expiryWarningHours from the thresholds', () => {
+      const t = { ...DEFAULT_ANOMALY_THRESHOLDS, expiryWarningHours: 24 };
+      expect(expiring([created(T0, KEY, EXPIRY), used(EXPIRY - 2 * DAY)], t)).toEqual([]);
+      const findings = expiring([created(T0, KEY, EXPIRY), used(EXPIRY - 2 * DAY), used(EXPIRY - 23 * HOUR)], t);
+      expect(findings.map((f) => [f.windowStart, f.evidence.warningHours])).toEqual([[iso(EXPIRY - DAY), 24]]);
+    });
+
+    it('keeps what it watches through a snapshot: a warned expiry stays warned, an armed one fires after the restore', () => {
+      const first = run([created(T0, KEY, EXPIRY), created(T0, 'key-2', EXPIRY), used(EXPIRY - DAY)]);
+      const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+      const after = run([used(EXPIRY - HOUR), used(EXPIRY - HOUR, '198.51.100.1', 'key-2')], DEFAULT_ANOMALY_THRESHOLDS, restored);
+      expect(after.findings.map((f) => [f.rule, f.keyId])).toEqual([['key_expiring', 'key-2']]);
+    });
+
+    it('does not restore a snapshot of the previous format (version 2), which held no expiries', () => {
+      const text = serializeDetectorState(run([created(T0, KEY, EXPIRY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
+      const older = text.replace(/"version":\d+/, '"version":2').replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '');
+      expect(older).not.toContain('expiresAtMs');
+      expect(restoreDetectorState(older, DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+    });
+
+    it('arms a warned expiry again after a silent rebuild: the finding comes again with the same id', () => {
+      const first = run([created(T0, KEY, EXPIRY), used(EXPIRY - DAY)]);
+      rearmExpiryWarnings(first.state);
+      const again = run([used(EXPIRY - HOUR)], DEFAULT_ANOMALY_THRESHOLDS, first.state).findings;
+      expect(again.map((f) => f.alertId)).toEqual(first.findings.map((f) => f.alertId));
+    });
+  });
+
   describe('failed_auth_burst', () => {
     const burst = (count: number, startMs: number, stepMs: number, ip = '203.0.113.66') =>
       Array.from({ length: count }, (_, i) => failed(startMs + i * stepMs, ip));
@@ -431,16 +570,22 @@ describe('anomaly detector', () => {
   });
 
   describe('determinism and purity', () => {
-    const timeOf = ({ type, data }: DetectorInput): number =>
-      Date.parse(
-        type === 'KeyUsed'
-          ? data.usedAt
-          : type === 'AuthenticationFailed'
-            ? data.failedAt
-            : type === 'KeyCreated'
-              ? data.createdAt
-              : data.revokedAt,
-      );
+    const timeOf = (event: DetectorInput): number => {
+      switch (event.type) {
+        case 'KeyUsed':
+          return Date.parse(event.data.usedAt);
+        case 'AuthenticationFailed':
+          return Date.parse(event.data.failedAt);
+        case 'KeyCreated':
+          return Date.parse(event.data.createdAt);
+        case 'KeyRevoked':
+          return Date.parse(event.data.revokedAt);
+        case 'KeyUpdated':
+          return Date.parse(event.data.updatedAt);
+        case 'KeyRolled':
+          return Date.parse(event.data.rolledAt);
+      }
+    };
     /** Every rule once, for several keys and addresses, in time order as the log holds them. */
     const mixed = (): DetectorInput[] =>
       [
@@ -455,6 +600,9 @@ describe('anomaly detector', () => {
         failed(T0 + 2 * HOUR, '203.0.113.70', 'revoked', 'key-revoked'),
         ...Array.from({ length: 100 }, (_, i) => used(T0 + i * 15 * MINUTE, '198.51.100.1', 'key-net')),
         used(T0 + 25 * HOUR, '2001:db8:9::1', 'key-net'),
+        created(T0, 'key-expiring', T0 + 10 * DAY),
+        expiryChanged(T0 + HOUR, T0 + 5 * DAY, 'key-expiring'),
+        used(T0 + 4 * DAY, '198.51.100.1', 'key-expiring'),
       ].sort((a, b) => timeOf(a) - timeOf(b));
 
     it('gives deep-equal findings when the same sequence is replayed from the initial state', () => {

@@ -1,4 +1,4 @@
-import type { KeyCreated, KeyRevoked } from '../../keys/domain/api-key-events.js';
+import type { KeyCreated, KeyRevoked, KeyRolled, KeyUpdated } from '../../keys/domain/api-key-events.js';
 import type { AuthenticationFailed } from '../../usage/domain/authentication-failed.js';
 import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
@@ -7,13 +7,14 @@ import { type DetectorState, type KeyState, initialDetectorState, newKeyState } 
 import { canonicalAddress } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
+import { keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
 import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
 import { rateSpike } from './rules/rate-spike.js';
 import { revokedKeyUsed } from './rules/revoked-key-used.js';
 
-export { initialDetectorState };
+export { initialDetectorState, rearmExpiryWarnings };
 export type { DetectorState };
 
 /** The events the detector reads, as recorded (only type and data matter). */
@@ -21,10 +22,12 @@ export type DetectorInput =
   | Pick<KeyUsed, 'type' | 'data'>
   | Pick<AuthenticationFailed, 'type' | 'data'>
   | Pick<KeyCreated, 'type' | 'data'>
-  | Pick<KeyRevoked, 'type' | 'data'>;
+  | Pick<KeyRevoked, 'type' | 'data'>
+  | Pick<KeyUpdated, 'type' | 'data'>
+  | Pick<KeyRolled, 'type' | 'data'>;
 
-/** Applied in this order to every use; first use, last use and the use count are updated only after all of them. */
-const KEY_USE_RULES: readonly KeyRule[] = [dormantKey, newNetwork, rateSpike, manyAddresses];
+/** Applied in this order to every served use; first use, last use and the use count are updated only after all of them. */
+const KEY_USE_RULES: readonly KeyRule[] = [dormantKey, newNetwork, rateSpike, manyAddresses, keyExpiring];
 
 /**
  * Folds one event into the state, in place, and returns what it revealed. Deterministic: time comes only from
@@ -48,8 +51,19 @@ export function detect(
       const key = keyState(state, event.data.keyId, event.data.accountId);
       key.accountId = event.data.accountId;
       key.createdAtMs = atMs;
+      // Version 1 events (before keys could expire) have no expiresAt.
+      plannedExpiry(key, event.data.expiresAt ?? null);
       return [];
     }
+    case 'KeyUpdated': {
+      const { expiresAt } = event.data.changes;
+      // Only a change of the expiry concerns the detector; a key it has no state for gets none for a rename.
+      if (expiresAt !== undefined) plannedExpiry(keyState(state, event.data.keyId, event.data.accountId), expiresAt);
+      return [];
+    }
+    case 'KeyRolled':
+      rolled(keyState(state, event.data.keyId, event.data.accountId));
+      return [];
     case 'KeyRevoked': {
       const key = state.keys.get(event.data.keyId) ?? newKeyState(event.data.accountId);
       state.keys.set(event.data.keyId, revoked(key, atMs));
@@ -85,6 +99,10 @@ function timeTextOf(event: DetectorInput): unknown {
       return event.data.createdAt;
     case 'KeyRevoked':
       return event.data.revokedAt;
+    case 'KeyUpdated':
+      return event.data.updatedAt;
+    case 'KeyRolled':
+      return event.data.rolledAt;
     default:
       return null;
   }
@@ -143,7 +161,10 @@ function onAuthenticationFailed(
   return findings;
 }
 
-/** A revoked key cannot be used again: its usage pattern is dropped so the state keeps only what rules still read. */
+/**
+ * A revoked key cannot be used again: its usage pattern is dropped so the state keeps only what rules still read
+ * (its expiry too: a revoked key is not watched for key_expiring).
+ */
 function revoked(key: KeyState, atMs: number): KeyState {
   return {
     ...newKeyState(key.accountId),

@@ -27,11 +27,14 @@ export interface AnomalyThresholds {
   failedAuthBurstCount: number;
   /** failed_auth_burst: the sliding window, in seconds. */
   failedAuthBurstWindowSeconds: number;
+  /** key_expiring: a served use this many hours or less before the key's own expires_at raises a warning. */
+  expiryWarningHours: number;
 }
 
 /**
  * Thresholds that count something (requests, addresses, networks, failures, whole minutes of the per-minute
- * baseline): whole numbers. The others are factors, seconds, hours or days, and may have a fraction.
+ * baseline), and the expiry warning, in whole hours as the warnings of token services are: whole numbers. The
+ * others are factors, seconds, hours or days, and may have a fraction.
  */
 export const WHOLE_NUMBER_THRESHOLDS: ReadonlySet<keyof AnomalyThresholds> = new Set([
   'spikeMinRequests',
@@ -41,6 +44,7 @@ export const WHOLE_NUMBER_THRESHOLDS: ReadonlySet<keyof AnomalyThresholds> = new
   'establishedMinRequests',
   'maxKnownNetworks',
   'failedAuthBurstCount',
+  'expiryWarningHours',
 ]);
 
 export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.freeze({
@@ -56,4 +60,5 @@ export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.fr
   dormantDays: 30,
   failedAuthBurstCount: 20,
   failedAuthBurstWindowSeconds: 60,
+  expiryWarningHours: 168,
 });

@@ -6,6 +6,7 @@ export const ANOMALY_RULES = [
   'revoked_key_used',
   'dormant_key_active',
   'failed_auth_burst',
+  'key_expiring',
 ] as const;
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 

@@ -1,8 +1,12 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
 import type { DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
 
-/** Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed. */
-const SNAPSHOT_VERSION = 2;
+/**
+ * Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed, silently
+ * up to its position. 3: each key's expiry (expiresAtMs, expiryWatch) for key_expiring, which a version-2 state
+ * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown.
+ */
+export const SNAPSHOT_VERSION = 3;
 
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];

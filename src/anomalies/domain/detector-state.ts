@@ -11,6 +11,13 @@ export interface MinuteBucket {
   alerted: boolean;
 }
 
+/**
+ * key_expiring's watch on a key's own expiry: `armed` until a served use inside the warning window of that expiry is
+ * alerted, then `warned` (a new expiry arms it again); `rolled` for a key that was rolled, whose end is the roll's
+ * grace end and never watched again.
+ */
+export type ExpiryWatch = 'armed' | 'warned' | 'rolled';
+
 /** What the detector remembers of one key. Times are epoch milliseconds taken from the events. */
 export interface KeyState {
   accountId: string | null;
@@ -32,6 +39,9 @@ export interface KeyState {
   revokedAlertHour: number | null;
   /** Refused uses of this key, by reason (failed_auth_burst of a recognised key); reasons idle a window are dropped. */
   readonly failures: Map<string, FailureBurst>;
+  /** key_expiring: the key's own planned expiry (expires_at, at creation or by PATCH); null for none, or revoked. */
+  expiresAtMs: number | null;
+  expiryWatch: ExpiryWatch;
 }
 
 /**
@@ -72,6 +82,8 @@ export function newKeyState(accountId: string | null): KeyState {
     networks: new Set(),
     revokedAlertHour: null,
     failures: new Map(),
+    expiresAtMs: null,
+    expiryWatch: 'armed',
   };
 }
 
