@@ -15,6 +15,11 @@ const RULES: Record<string, RuleWords> = {
   new_network: { title: 'New network', explanation: 'The key was used from a network it had never been used from before.', addressLabel: 'Address' },
   revoked_key_used: { title: 'Revoked key used', explanation: 'Someone presented this key after it was revoked.', addressLabel: 'Address' },
   dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.', addressLabel: 'Address' },
+  key_expiring: {
+    title: 'Key in use about to expire',
+    explanation: 'The key is still being used and expires soon (see the evidence): extend its expiry or roll it before requests start failing.',
+    addressLabel: 'Address',
+  },
   // A known key's refusals count on the key from whatever addresses; `ip` is only the refusal that completed the burst.
   failed_auth_burst: {
     title: 'Burst of refused requests',
