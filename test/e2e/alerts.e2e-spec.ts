@@ -64,6 +64,46 @@ describe('Anomaly alerts', () => {
     }
   });
 
+  it('warns once that a key in use expires within the hour, whatever the uses after', async () => {
+    const t = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+    try {
+      const admin = await t.bootstrapKey('acme');
+      const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+      const soon = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'ends soon', expires_at: expiresAt }).expect(201);
+      const use = () => request(t.http).get('/v1/api-keys?limit=1').set(bearer(soon.body.key)).set('X-Forwarded-For', '198.51.100.9').expect(200);
+      const listed = async () => (await request(t.http).get('/v1/alerts?rule=key_expiring').set(bearer(admin.key)).expect(200)).body.data;
+      await use();
+      await flushUsage(t);
+      let alert: Record<string, unknown> = {};
+      await eventually(async () => {
+        const alerts = await listed();
+        expect(alerts).toHaveLength(1);
+        alert = alerts[0];
+      });
+      expect(alert).toMatchObject({
+        rule: 'key_expiring',
+        key_id: soon.body.id,
+        ip: '198.51.100.9',
+        window_end: soon.body.expires_at,
+        evidence: { expiresAt: soon.body.expires_at, warningHours: 168, secondsLeft: expect.any(Number) },
+      });
+      const { secondsLeft } = alert.evidence as { secondsLeft: number };
+      expect(secondsLeft > 3000 && secondsLeft <= 3600).toBe(true);
+
+      await use();
+      await flushUsage(t);
+      await eventually(async () => {
+        const lag = await request(t.http).get('/health/ready').expect(200);
+        const detector = lag.body.details.projections.projections.find((p: { name: string }) => p.name === 'anomaly-detector');
+        expect(detector.lag_events).toBe(0);
+      });
+      expect(await listed()).toEqual([alert]);
+      expect(await anomalyEvents(t.app)).toBe(1);
+    } finally {
+      await t.destroy();
+    }
+  });
+
   it('records a burst of failed authentications from one address as an operator alert, listed in no account', async () => {
     const t = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
     try {
