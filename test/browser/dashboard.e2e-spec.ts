@@ -229,6 +229,8 @@ whenChromium('Dashboard browser suite', () => {
       const old = await createKey('Old CI key');
       await revokeByApi(old.id);
       await request(d.t.http).get('/v1/api-keys').set(bearer(old.key)).set('X-Forwarded-For', '192.0.2.44').expect(401);
+      const nightly = (await request(d.t.http).post('/v1/api-keys').set(bearer(d.admin)).send({ name: 'Nightly export', expires_in_seconds: 3600 }).expect(201)).body;
+      await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(nightly.key)).expect(200);
       await flushUsage(d.t);
       let alertIds: string[] = [];
       await eventually(async () => {
@@ -237,6 +239,7 @@ whenChromium('Dashboard browser suite', () => {
           expect.arrayContaining([
             ['many_addresses', shared.id],
             ['revoked_key_used', old.id],
+            ['key_expiring', nightly.id],
           ]),
         );
         alertIds = alerts.map((a: { id: string }) => a.id);
@@ -259,6 +262,10 @@ whenChromium('Dashboard browser suite', () => {
       await stolen.getByText('This key is revoked.').waitFor();
       expect(await text(stolen)).toContain('Revoked key used');
       expect(await text(stolen)).toContain('192.0.2.44');
+      const expiring = page.locator(`li.alert-card[data-rule="key_expiring"]`, { hasText: 'Nightly export' });
+      await expiring.getByRole('link', { name: /Nightly export/ }).waitFor();
+      expect(await text(expiring)).toContain('Key in use about to expire');
+      expect(await text(expiring)).toContain('seconds left');
       await saveScreenshot(page, 'alerts', { fullPage: true });
 
       await spread.getByRole('button', { name: /^Revoke this key/ }).click();
