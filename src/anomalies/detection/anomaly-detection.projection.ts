@@ -10,9 +10,9 @@ import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUpdated', 'KeyRolled', 'KeyUsed', 'AuthenticationFailed'] as const;
 /**
  * The schema versions of each whose fields the detector reads (KeyCreated 1 and 2 both carry keyId, accountId and
- * createdAt; only 2 an expiresAt, which 1 lacks as its keys never expired). Another is a newer version's, whose fields may have moved or changed meaning: folded in as if known, it
- * threw on every retry (an address that is no longer a string) or raised alerts about nobody (a failure whose keyId
- * was left out counted as a known key's).
+ * createdAt; only 2 an expiresAt, which 1 lacks as its keys never expired). Another is a newer version's, whose
+ * fields may have moved or changed meaning: folded in as if known, it threw on every retry (an address that is no
+ * longer a string) or raised alerts about nobody (a failure whose keyId was left out counted as a known key's).
  */
 const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = {
   KeyCreated: [1, 2],
