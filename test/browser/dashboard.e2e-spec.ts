@@ -263,9 +263,14 @@ whenChromium('Dashboard browser suite', () => {
       expect(await text(stolen)).toContain('Revoked key used');
       expect(await text(stolen)).toContain('192.0.2.44');
       const expiring = page.locator(`li.alert-card[data-rule="key_expiring"]`, { hasText: 'Nightly export' });
-      await expiring.getByRole('link', { name: /Nightly export/ }).waitFor();
+      await expiring.getByRole('link', { name: /^“Nightly export”/ }).waitFor();
       expect(await text(expiring)).toContain('Key in use about to expire');
       expect(await text(expiring)).toContain('seconds left');
+      // Its remedy is a later expiry or a successor, on the key's page; revoking would end it sooner.
+      const renew = expiring.getByRole('link', { name: /^Extend its expiry or roll it/ });
+      await renew.waitFor();
+      expect(await renew.getAttribute('href')).toBe(`#/keys/${nightly.id}`);
+      expect(await expiring.getByRole('button', { name: /^Revoke this key/ }).count()).toBe(0);
       await saveScreenshot(page, 'alerts', { fullPage: true });
 
       await spread.getByRole('button', { name: /^Revoke this key/ }).click();

@@ -11,7 +11,7 @@ import type { ViewContext } from './view-context.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-/** One alert: what was seen, about which key, the rule's evidence, and the way to revoke that key. */
+/** One alert: what was seen, about which key, the rule's evidence, and what to do about that key. */
 export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): HTMLLIElement {
   const rule = describeAlert(alert);
   const keyFact = el('dd', {}, alert.key_id ? el('span', { class: 'muted', text: 'Loading…' }) : 'None (the alert is about an address)');
@@ -51,7 +51,7 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
         return;
       }
       replaceChildren(keyFact, el('a', { attrs: { href: links.key(key.id) }, text: keyLabel(key) }), ' ', statusBadge(key));
-      replaceChildren(actions, revokeAction(ctx, key, keys));
+      replaceChildren(actions, rule.remedy === 'renew' ? renewAction(ctx, key) : revokeAction(ctx, key, keys));
     });
   }
   return card;
@@ -70,6 +70,13 @@ function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLEl
     if (revoked) keys.changed(revoked);
   });
   return button;
+}
+
+/** A key about to expire needs a later expiry or a successor, both on its page; revoking it would end it sooner. */
+function renewAction(ctx: ViewContext, key: ApiKey): HTMLElement {
+  if (key.status !== 'active' && key.status !== 'disabled') return el('p', { class: 'muted', text: `This key is ${key.status}.` });
+  const text = ctx.canWrite ? 'Extend its expiry or roll it' : 'Open the key';
+  return el('a', { class: 'button', attrs: { href: links.key(key.id), 'aria-label': `${text}: ${keyLabel(key)}` }, text });
 }
 
 function evidenceValue(value: unknown): string {

@@ -6,25 +6,29 @@ interface RuleWords {
   explanation: string;
   /** What the alert's `ip` is, where it is shown. */
   addressLabel: string;
+  /** What the card offers: revoking the key (a threat), or its page, to extend its expiry or roll it. */
+  remedy: 'revoke' | 'renew';
 }
 
 /** What each detector rule means, for people who did not write it. */
 const RULES: Record<string, RuleWords> = {
-  rate_spike: { title: 'Request spike', explanation: 'A minute with far more requests than this key’s usual rate.', addressLabel: 'Address' },
-  many_addresses: { title: 'Many client addresses', explanation: 'The key was used from many different addresses within a few minutes.', addressLabel: 'Address' },
-  new_network: { title: 'New network', explanation: 'The key was used from a network it had never been used from before.', addressLabel: 'Address' },
-  revoked_key_used: { title: 'Revoked key used', explanation: 'Someone presented this key after it was revoked.', addressLabel: 'Address' },
-  dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.', addressLabel: 'Address' },
+  rate_spike: { title: 'Request spike', explanation: 'A minute with far more requests than this key’s usual rate.', addressLabel: 'Address', remedy: 'revoke' },
+  many_addresses: { title: 'Many client addresses', explanation: 'The key was used from many different addresses within a few minutes.', addressLabel: 'Address', remedy: 'revoke' },
+  new_network: { title: 'New network', explanation: 'The key was used from a network it had never been used from before.', addressLabel: 'Address', remedy: 'revoke' },
+  revoked_key_used: { title: 'Revoked key used', explanation: 'Someone presented this key after it was revoked.', addressLabel: 'Address', remedy: 'revoke' },
+  dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.', addressLabel: 'Address', remedy: 'revoke' },
   key_expiring: {
     title: 'Key in use about to expire',
     explanation: 'The key is still being used and expires soon (see the evidence): extend its expiry or roll it before requests start failing.',
     addressLabel: 'Address',
+    remedy: 'renew',
   },
   // A known key's refusals count on the key from whatever addresses; `ip` is only the refusal that completed the burst.
   failed_auth_burst: {
     title: 'Burst of refused requests',
     explanation: 'Many requests with this key were refused in a short time, for the reason below, from any addresses.',
     addressLabel: 'Last refusal from',
+    remedy: 'revoke',
   },
 };
 
@@ -33,10 +37,11 @@ const ADDRESS_BURST: RuleWords = {
   title: 'Burst of failed authentications',
   explanation: 'Many failed authentications naming no known key came from one address.',
   addressLabel: 'Address',
+  remedy: 'revoke',
 };
 
 function describeRule(rule: string): RuleWords {
-  return RULES[rule] ?? { title: words(rule), explanation: 'A finding of the anomaly detector.', addressLabel: 'Address' };
+  return RULES[rule] ?? { title: words(rule), explanation: 'A finding of the anomaly detector.', addressLabel: 'Address', remedy: 'revoke' };
 }
 
 /** An alert's rule in words, as it applies to this alert (a burst is about a key or about an address). */
