@@ -29,15 +29,15 @@ describe('parseAnomalyThresholds', () => {
     ['{"hasOwnProperty": 2}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
     ['{"__proto__": 2}', /^Invalid configuration: ANOMALY_THRESHOLDS may only name spikeMinRequests, /],
     // Counts are whole: 0.5 failures would make one failure a burst.
-    ['{"failedAuthBurstCount": 0.5}', /^Invalid configuration: ANOMALY_THRESHOLDS: failedAuthBurstCount is a count and must be a whole number of at least 1$/],
-    ['{"manyAddressesCount": 2.5}', /manyAddressesCount is a count and must be a whole number/],
-    ['{"spikeMinRequests": 0.1}', /spikeMinRequests is a count and must be a whole number/],
-    ['{"spikeBaselineMinutes": 1.5}', /spikeBaselineMinutes is a count and must be a whole number/],
-    ['{"spikeMinBaselineMinutes": 0.5}', /spikeMinBaselineMinutes is a count and must be a whole number/],
-    ['{"establishedMinRequests": 99.9}', /establishedMinRequests is a count and must be a whole number/],
-    ['{"maxKnownNetworks": 10.5}', /maxKnownNetworks is a count and must be a whole number/],
+    ['{"failedAuthBurstCount": 0.5}', /^Invalid configuration: ANOMALY_THRESHOLDS: failedAuthBurstCount must be a whole number of at least 1$/],
+    ['{"manyAddressesCount": 2.5}', /manyAddressesCount must be a whole number/],
+    ['{"spikeMinRequests": 0.1}', /spikeMinRequests must be a whole number/],
+    ['{"spikeBaselineMinutes": 1.5}', /spikeBaselineMinutes must be a whole number/],
+    ['{"spikeMinBaselineMinutes": 0.5}', /spikeMinBaselineMinutes must be a whole number/],
+    ['{"establishedMinRequests": 99.9}', /establishedMinRequests must be a whole number/],
+    ['{"maxKnownNetworks": 10.5}', /maxKnownNetworks must be a whole number/],
     // Whole hours, as token services warn (7 days, 168 hours).
-    ['{"expiryWarningHours": 1.5}', /expiryWarningHours is a count and must be a whole number/],
+    ['{"expiryWarningHours": 1.5}', /expiryWarningHours must be a whole number/],
     ['{"expiryWarningHours": 0}', /expiryWarningHours must be a positive number/],
     ['{"expiryWarningHours": -24}', /expiryWarningHours must be a positive number/],
   ])('refuses %s', (json, message) => {

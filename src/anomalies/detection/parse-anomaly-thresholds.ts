@@ -29,7 +29,7 @@ export function parseAnomalyThresholds(json: string | undefined): AnomalyThresho
       throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be a positive number`);
     }
     if (WHOLE_NUMBER_THRESHOLDS.has(name as keyof AnomalyThresholds) && !Number.isInteger(value)) {
-      throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} is a count and must be a whole number of at least 1`);
+      throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be a whole number of at least 1`);
     }
     thresholds[name as keyof AnomalyThresholds] = value;
   }
