@@ -61,10 +61,17 @@ describe('toWebhookPayload', () => {
     expect((event.data.evidence as Record<string, unknown>).requests).toBe(900);
   });
 
+  it('sends an alert of a rule a newer version added as it is: during a rolling upgrade the older sender goes on', () => {
+    const payload = toWebhookPayload(recorded({ data: { ...data, rule: 'a_rule_of_a_newer_version' } }));
+    expect(payload.data).toMatchObject({ rule: 'a_rule_of_a_newer_version', key_id: data.keyId, evidence: data.evidence });
+  });
+
   it('refuses other event types and malformed alerts', () => {
     expect(() => toWebhookPayload(recorded({ type: 'KeyCreated' }))).toThrow(/Not an AnomalyDetected/);
     expect(() => toWebhookPayload(recorded({ data: { ...data, alertId: '' } }))).toThrow(/alertId/);
-    expect(() => toWebhookPayload(recorded({ data: { ...data, rule: 'nope' } }))).toThrow(/rule/);
+    for (const rule of [undefined, 7, '', 'Rate spike', 'x'.repeat(65)]) {
+      expect(() => toWebhookPayload(recorded({ data: { ...data, rule } }))).toThrow(/rule/);
+    }
     expect(() => toWebhookPayload(recorded({ data: { ...data, keyId: 5 } }))).toThrow(/keyId/);
     expect(() => toWebhookPayload(recorded({ data: { ...data, evidence: null } }))).toThrow(/evidence/);
     expect(() => toWebhookPayload(recorded({ data: { ...data, detectedAt: undefined } }))).toThrow(/detectedAt/);

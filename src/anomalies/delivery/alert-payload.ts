@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
-import { ANOMALY_DETECTED, ANOMALY_RULES, type AnomalyDetectedData, type AnomalyRule } from '../domain/anomaly.js';
+import { ANOMALY_DETECTED, type AnomalyDetectedData, type AnomalyRule } from '../domain/anomaly.js';
 
 /** The body POSTed to the alert webhook, snake_case like the rest of the public API. */
 export interface AlertWebhookPayload {
@@ -8,7 +8,8 @@ export interface AlertWebhookPayload {
   type: 'anomaly.detected';
   created_at: string;
   data: {
-    rule: AnomalyRule;
+    /** One of this version's rules, or a newer version's (same event, same fields: see RULE_NAME). */
+    rule: AnomalyRule | (string & {});
     key_id: string | null;
     account_id: string | null;
     ip: string | null;
@@ -19,6 +20,13 @@ export interface AlertWebhookPayload {
 }
 
 export const ALERT_WEBHOOK_EVENT_TYPE = 'anomaly.detected';
+
+/**
+ * A rule's name as any version writes it. A rule this version does not know is a newer version's: its alert is the
+ * same event with the same fields, so it is sent and listed as it is. Refused, it stopped the sender of an instance
+ * not yet upgraded at the first such alert (the runner retries a batch that throws), and with it every later alert.
+ */
+const RULE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
  * The webhook body for one AnomalyDetected event. Only the listed fields are copied: nothing else from
@@ -49,7 +57,7 @@ export function toWebhookPayload(event: RecordedEvent): AlertWebhookPayload {
 
 function invalidField(data: Partial<AnomalyDetectedData>): string | null {
   if (typeof data.alertId !== 'string' || data.alertId.length === 0) return 'alertId';
-  if (!(ANOMALY_RULES as readonly unknown[]).includes(data.rule)) return 'rule';
+  if (typeof data.rule !== 'string' || !RULE_NAME.test(data.rule)) return 'rule';
   for (const field of ['keyId', 'accountId', 'ip'] as const) {
     if (data[field] !== null && typeof data[field] !== 'string') return field;
   }
