@@ -182,6 +182,25 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('marks a key that ends within a week with when it ends, in the list and on its page; a later or no expiry gets no mark', async () => {
+      const create = async (name: string, expiresInSeconds?: number) =>
+        (await request(d.t.http).post('/v1/api-keys').set(bearer(d.admin)).send({ name, expires_in_seconds: expiresInSeconds }).expect(201)).body;
+      const soon = await create('Ends in two days', 2 * 86_400 + 600);
+      const later = await create('Ends in a month', 30 * 86_400);
+      const never = await create('Never ends');
+      expect(never.expires_at).toBeNull();
+      const { page, problems } = await open();
+      await signIn(page, d.admin);
+      const mark = (id: string) => keyRow(page, id).locator('[data-label="Status"] .badge--expiring');
+      await mark(soon.id).waitFor();
+      expect(await text(mark(soon.id))).toBe('expires in 2 days');
+      expect(await mark(later.id).count()).toBe(0);
+      expect(await mark(never.id).count()).toBe(0);
+      await keyRow(page, soon.id).getByRole('link').click();
+      await page.locator('.facts .badge--expiring', { hasText: 'expires in 2 days' }).waitFor();
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('shows a name of invisible characters only, kept from before the API refused them, as no name: never an empty link or heading', async () => {
       const id = await keyNamedBefore(d.t, 'acme', '\u3164');
       const { page, problems } = await open();

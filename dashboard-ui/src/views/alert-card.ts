@@ -4,7 +4,7 @@ import { count, exactTime, keyLabel, words } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
-import { statusBadge } from './key-badges.js';
+import { statusBadges } from './key-badges.js';
 import type { KeyDirectory } from './key-directory.js';
 import { revokeKey } from './revoke-key.js';
 import type { ViewContext } from './view-context.js';
@@ -50,7 +50,7 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
         replaceChildren(actions, el('p', { class: 'muted', text: ctx.canWrite ? 'Open the key’s page to see it and revoke it.' : 'Open the key’s page to see it.' }));
         return;
       }
-      replaceChildren(keyFact, el('a', { attrs: { href: links.key(key.id) }, text: keyLabel(key) }), ' ', statusBadge(key));
+      replaceChildren(keyFact, el('a', { attrs: { href: links.key(key.id) }, text: keyLabel(key) }), ' ', ...statusBadges(key));
       replaceChildren(actions, rule.remedy === 'renew' ? renewAction(ctx, key) : revokeAction(ctx, key, keys));
     });
   }

@@ -1,10 +1,28 @@
 import type { ApiKey } from '../api/api-types.js';
-import { el } from '../ui/dom.js';
+import { type Child, el } from '../ui/dom.js';
+import { exactTime, relativeTime } from '../ui/format.js';
 
-export function statusBadge(key: Pick<ApiKey, 'status'>): HTMLElement {
+/** The key_expiring alert's default warning (expiryWarningHours, 168): a week. */
+const EXPIRY_WARNING_MS = 7 * 86_400_000;
+
+function statusBadge(key: Pick<ApiKey, 'status'>): HTMLElement {
   return el('span', { class: `badge badge--${key.status}`, text: key.status });
 }
 
 export function sessionBadge(): HTMLElement {
   return el('span', { class: 'badge badge--session', text: 'this tab’s key' });
+}
+
+/** A key that still works and ends within a week: when, in words, so what needs renewing stands out in the list. */
+export function expiryBadge(key: Pick<ApiKey, 'status' | 'expires_at'>, now = Date.now()): HTMLElement | null {
+  if (key.expires_at === null || (key.status !== 'active' && key.status !== 'disabled')) return null;
+  const left = Date.parse(key.expires_at) - now;
+  if (!(left > 0 && left <= EXPIRY_WARNING_MS)) return null;
+  return el('span', { class: 'badge badge--expiring', text: `expires ${relativeTime(key.expires_at, now)}`, attrs: { title: exactTime(key.expires_at) } });
+}
+
+/** The status badge, and the expiry badge when the key ends within a week. */
+export function statusBadges(key: Pick<ApiKey, 'status' | 'expires_at'>): Child[] {
+  const expiring = expiryBadge(key);
+  return expiring ? [statusBadge(key), ' ', expiring] : [statusBadge(key)];
 }

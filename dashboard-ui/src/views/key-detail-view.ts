@@ -9,7 +9,7 @@ import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
-import { sessionBadge, statusBadge } from './key-badges.js';
+import { sessionBadge, statusBadges } from './key-badges.js';
 import { editKeyForm } from './edit-key-form.js';
 import { newKeyNotice } from './new-key-notice.js';
 import { readOnlyNote } from './read-only-note.js';
@@ -180,7 +180,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
     el(
       'dl',
       { class: 'facts' },
-      ...fact('Status', el('span', {}, statusBadge(key), ...(isSessionKey(ctx, key) ? [' ', sessionBadge()] : []))),
+      ...fact('Status', el('span', {}, ...statusBadges(key), ...(isSessionKey(ctx, key) ? [' ', sessionBadge()] : []))),
       ...fact('ID', el('code', { text: key.id })),
       ...fact('Prefix', el('code', { text: `${key.prefix}…` })),
       ...fact('Created', timeWithExact(key.created_at)),

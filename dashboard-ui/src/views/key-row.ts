@@ -5,7 +5,7 @@ import { timeWithExact } from '../ui/time-element.js';
 import { usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
-import { sessionBadge, statusBadge } from './key-badges.js';
+import { sessionBadge, statusBadges } from './key-badges.js';
 import type { ViewContext } from './view-context.js';
 
 /** The column headers, in the order keyRow fills them. */
@@ -45,7 +45,7 @@ export function keyRow(ctx: ViewContext, key: ApiKey | ChartedApiKey): HTMLTable
   );
 
   const showState = (current: ApiKey) => {
-    replaceChildren(status, statusBadge(current));
+    replaceChildren(status, ...statusBadges(current));
     if (current.status === 'revoked') {
       replaceChildren(actions, el('span', { class: 'muted', text: 'Revoked' }));
       return;
