@@ -4,7 +4,7 @@ import { count, exactTime, keyLabel, words } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
-import { statusBadges } from './key-badges.js';
+import { isLive, statusBadges } from './key-badges.js';
 import type { KeyDirectory } from './key-directory.js';
 import { revokeKey } from './revoke-key.js';
 import type { ViewContext } from './view-context.js';
@@ -74,7 +74,7 @@ function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLEl
 
 /** A key about to expire needs a later expiry or a successor, both on its page; revoking it would end it sooner. */
 function renewAction(ctx: ViewContext, key: ApiKey): HTMLElement {
-  if (key.status !== 'active' && key.status !== 'disabled') return el('p', { class: 'muted', text: `This key is ${key.status}.` });
+  if (!isLive(key)) return el('p', { class: 'muted', text: `This key is ${key.status}.` });
   const text = ctx.canWrite ? 'Extend its expiry or roll it' : 'Open the key';
   return el('a', { class: 'button', attrs: { href: links.key(key.id), 'aria-label': `${text}: ${keyLabel(key)}` }, text });
 }

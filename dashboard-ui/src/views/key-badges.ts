@@ -5,6 +5,11 @@ import { exactTime, relativeTime } from '../ui/format.js';
 /** The key_expiring alert's default warning (expiryWarningHours, 168): a week. */
 const EXPIRY_WARNING_MS = 7 * 86_400_000;
 
+/** Active or disabled: a key that still works, or can again; revoked and expired ones are past changing. */
+export function isLive(key: Pick<ApiKey, 'status'>): boolean {
+  return key.status === 'active' || key.status === 'disabled';
+}
+
 function statusBadge(key: Pick<ApiKey, 'status'>): HTMLElement {
   return el('span', { class: `badge badge--${key.status}`, text: key.status });
 }
@@ -15,7 +20,7 @@ export function sessionBadge(): HTMLElement {
 
 /** A key that still works and ends within a week: when, in words, so what needs renewing stands out in the list. */
 export function expiryBadge(key: Pick<ApiKey, 'status' | 'expires_at'>, now = Date.now()): HTMLElement | null {
-  if (key.expires_at === null || (key.status !== 'active' && key.status !== 'disabled')) return null;
+  if (key.expires_at === null || !isLive(key)) return null;
   const left = Date.parse(key.expires_at) - now;
   if (!(left > 0 && left <= EXPIRY_WARNING_MS)) return null;
   return el('span', { class: 'badge badge--expiring', text: `expires ${relativeTime(key.expires_at, now)}`, attrs: { title: exactTime(key.expires_at) } });

@@ -9,7 +9,7 @@ import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
-import { sessionBadge, statusBadges } from './key-badges.js';
+import { isLive, sessionBadge, statusBadges } from './key-badges.js';
 import { editKeyForm } from './edit-key-form.js';
 import { newKeyNotice } from './new-key-notice.js';
 import { readOnlyNote } from './read-only-note.js';
@@ -135,7 +135,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
   const headingId = uniqueId('facts-heading');
   const fact = (name: string, value: Node | string) => [el('dt', { text: name }), el('dd', {}, value)];
   const actions = el('div', { class: 'actions' });
-  const live = key.status === 'active' || key.status === 'disabled';
+  const live = isLive(key);
   if (!ctx.canWrite) actions.append(readOnlyNote());
   else if (live) {
     const edit = button('Edit');

@@ -10,6 +10,12 @@ import { AnomalyDetectionProjection } from './anomaly-detection.projection.js';
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 const MINUTE = 60_000;
 
+const keyUsed = (keyId: string, atMs: number, requestId = `${keyId}-${atMs}`) => ({
+  type: 'KeyUsed',
+  schemaVersion: 1,
+  data: { keyId, accountId: 'acme', usedAt: new Date(atMs).toISOString(), requestId, ip: '198.51.100.1', userAgent: 'ua', method: 'GET', path: '/p', outcome: 'accepted' },
+});
+
 /** A key with 30 steady minutes of 5 uses, then a minute of 80: one rate_spike, on the far side of any cut. */
 async function logWithSpike(): Promise<{ store: InMemoryEventStore; events: RecordedEvent[] }> {
   const store = new InMemoryEventStore();
@@ -18,8 +24,7 @@ async function logWithSpike(): Promise<{ store: InMemoryEventStore; events: Reco
   for (let minute = 0; minute <= 30; minute++) {
     const count = minute === 30 ? 80 : 5;
     for (let i = 0; i < count; i++) {
-      const usedAt = new Date(T0 + minute * MINUTE + Math.floor((i * MINUTE) / count)).toISOString();
-      uses.push({ type: 'KeyUsed', schemaVersion: 1, data: { keyId: 'k1', accountId: 'acme', usedAt, requestId: `r${minute}-${i}`, ip: '198.51.100.1', userAgent: 'ua', method: 'GET', path: '/p', outcome: 'accepted' } });
+      uses.push(keyUsed('k1', T0 + minute * MINUTE + Math.floor((i * MINUTE) / count), `r${minute}-${i}`));
     }
   }
   await store.appendToStreams([{ streamId: 'api_key_usage-k1', events: uses, expectedRevision: 'any' }]);
@@ -171,11 +176,6 @@ describe('AnomalyDetectionProjection snapshots', () => {
       schemaVersion: 2,
       data: { keyId, accountId: 'acme', name: null, prefix: 'sk_x', secretHash: 'f'.repeat(64), rateLimit: { requests: 10, perSeconds: 1 }, createdAt: new Date(T0).toISOString(), actingKeyId: null, permissions: ['*'], allowedIps: [], expiresAt: new Date(EXPIRY).toISOString(), rolledFromKeyId: null },
     });
-    const use = (keyId: string, atMs: number) => ({
-      type: 'KeyUsed',
-      schemaVersion: 1,
-      data: { keyId, accountId: 'acme', usedAt: new Date(atMs).toISOString(), requestId: `${keyId}-${atMs}`, ip: '198.51.100.1', userAgent: 'ua', method: 'GET', path: '/p', outcome: 'accepted' },
-    });
     const append = (store: InMemoryEventStore, streamId: string, events: object[]) =>
       store.appendToStreams([{ streamId, events: events as never, expectedRevision: 'any' }]);
     const expiring = async (store: InMemoryEventStore) =>
@@ -190,7 +190,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       created.data.expiresAt = new Date(EXPIRY + 60 * 24 * HOUR).toISOString();
       const patched = { keyId: 'k1', accountId: 'acme', updatedAt: new Date(T0 + HOUR).toISOString(), actingKeyId: null, changes: { expiresAt: new Date(EXPIRY).toISOString() } };
       await append(store, 'api_key-k1', [created, { type: 'KeyUpdated', schemaVersion: 1, data: patched }]);
-      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - 2 * 24 * HOUR)]);
+      await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - 2 * 24 * HOUR)]);
       // What the previous version saved after judging that use, which it had no key_expiring for: version 2, keys without an expiry.
       const state = initialDetectorState();
       for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
@@ -207,7 +207,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, null));
       expect(await alerts(store)).toEqual([]);
 
-      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - HOUR), use('k1', EXPIRY - HOUR + MINUTE)]);
+      await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - HOUR), keyUsed('k1', EXPIRY - HOUR + MINUTE)]);
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
@@ -217,7 +217,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
     it('after a change of thresholds: a warning already in the log is not recorded again', async () => {
       const store = new InMemoryEventStore();
       await append(store, 'api_key-k1', [keyCreated('k1')]);
-      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - 2 * 24 * HOUR)]);
+      await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - 2 * 24 * HOUR)]);
       const snapshots = new InMemoryDetectorSnapshotStore();
       const first = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
       await first.checkpoint();
@@ -230,7 +230,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       expect(await second.checkpoint()).toBeNull();
       await second.handle(await fresh(store, null));
       const end = (await store.endPosition())!;
-      await append(store, 'api_key_usage-k1', [use('k1', EXPIRY - HOUR)]);
+      await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - HOUR)]);
       await second.handle(await fresh(store, end));
       expect(await expiring(store)).toEqual(judged);
     });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
-import { type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings } from './anomaly-detector.js';
+import { type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
@@ -570,22 +570,6 @@ describe('anomaly detector', () => {
   });
 
   describe('determinism and purity', () => {
-    const timeOf = (event: DetectorInput): number => {
-      switch (event.type) {
-        case 'KeyUsed':
-          return Date.parse(event.data.usedAt);
-        case 'AuthenticationFailed':
-          return Date.parse(event.data.failedAt);
-        case 'KeyCreated':
-          return Date.parse(event.data.createdAt);
-        case 'KeyRevoked':
-          return Date.parse(event.data.revokedAt);
-        case 'KeyUpdated':
-          return Date.parse(event.data.updatedAt);
-        case 'KeyRolled':
-          return Date.parse(event.data.rolledAt);
-      }
-    };
     /** Every rule once, for several keys and addresses, in time order as the log holds them. */
     const mixed = (): DetectorInput[] =>
       [
@@ -603,7 +587,7 @@ describe('anomaly detector', () => {
         created(T0, 'key-expiring', T0 + 10 * DAY),
         expiryChanged(T0 + HOUR, T0 + 5 * DAY, 'key-expiring'),
         used(T0 + 4 * DAY, '198.51.100.1', 'key-expiring'),
-      ].sort((a, b) => timeOf(a) - timeOf(b));
+      ].sort((a, b) => timeOf(a)! - timeOf(b)!);
 
     it('gives deep-equal findings when the same sequence is replayed from the initial state', () => {
       const events = mixed();

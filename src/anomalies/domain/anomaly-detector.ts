@@ -81,8 +81,11 @@ function keyState(state: DetectorState, keyId: string, accountId: string | null)
 
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Null for an event of any other type: it is not the detector's and leaves its notion of now where it was. */
-function timeOf(event: DetectorInput): number | null {
+/**
+ * The event's own time, the only clock the detector reads. Null for an event of any other type: it is not the
+ * detector's and leaves its notion of now where it was.
+ */
+export function timeOf(event: DetectorInput): number | null {
   const text = timeTextOf(event);
   if (typeof text !== 'string' || !ZONED_ISO.test(text)) return null;
   const ms = Date.parse(text);
