@@ -64,14 +64,22 @@ describe('Anomaly alerts', () => {
     }
   });
 
-  it('warns once that a key in use expires within the hour, whatever the uses after', async () => {
-    const t = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });
+  it('warns once that a key in use comes within its warning window, whatever the uses after; never of a key made short-lived', async () => {
+    // A one-hour window, so that a key created 3 s before it enters the window and is then used there.
+    const t = await startTestApp({ env: { TRUST_PROXY: 'loopback', ANOMALY_THRESHOLDS: JSON.stringify({ expiryWarningHours: 1 }) } });
     try {
       const admin = await t.bootstrapKey('acme');
-      const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-      const soon = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'ends soon', expires_at: expiresAt }).expect(201);
-      const use = () => request(t.http).get('/v1/api-keys?limit=1').set(bearer(soon.body.key)).set('X-Forwarded-For', '198.51.100.9').expect(200);
+      const create = (name: string, inMs: number) =>
+        request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name, expires_at: new Date(Date.now() + inMs).toISOString() }).expect(201);
+      const useOf = (key: string) => () => request(t.http).get('/v1/api-keys?limit=1').set(bearer(key)).set('X-Forwarded-For', '198.51.100.9').expect(200);
       const listed = async () => (await request(t.http).get('/v1/alerts?rule=key_expiring').set(bearer(admin.key)).expect(200)).body.data;
+      const shortLived = await create('made to last 30 minutes', 1_800_000);
+      const soon = await create('ends soon', 3_600_000 + 3000);
+      await useOf(shortLived.body.key)();
+      await flushUsage(t);
+      const windowStartMs = Date.parse(soon.body.expires_at) - 3_600_000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowStartMs - Date.now() + 100)));
+      const use = useOf(soon.body.key);
       await use();
       await flushUsage(t);
       let alert: Record<string, unknown> = {};
@@ -84,8 +92,9 @@ describe('Anomaly alerts', () => {
         rule: 'key_expiring',
         key_id: soon.body.id,
         ip: '198.51.100.9',
+        window_start: new Date(windowStartMs).toISOString(),
         window_end: soon.body.expires_at,
-        evidence: { expiresAt: soon.body.expires_at, warningHours: 168, secondsLeft: expect.any(Number) },
+        evidence: { expiresAt: soon.body.expires_at, warningHours: 1, secondsLeft: expect.any(Number) },
       });
       const { secondsLeft } = alert.evidence as { secondsLeft: number };
       expect(secondsLeft > 3000 && secondsLeft <= 3600).toBe(true);

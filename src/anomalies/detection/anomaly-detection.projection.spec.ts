@@ -211,7 +211,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
-      expect((await snapshots.load())!.state).toContain('"version":3');
+      expect((await snapshots.load())!.state).toContain('"version":4');
     });
 
     it('after a change of thresholds: a warning already in the log is not recorded again', async () => {

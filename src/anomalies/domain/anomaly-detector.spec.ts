@@ -56,7 +56,7 @@ function failed(
   };
 }
 
-function created(atMs: number, keyId = KEY, expiresAtMs: number | null = null): DetectorInput {
+function created(atMs: number, keyId = KEY, expiresAtMs: number | null = null, rolledFromKeyId: string | null = null): DetectorInput {
   return {
     type: 'KeyCreated',
     data: {
@@ -71,7 +71,7 @@ function created(atMs: number, keyId = KEY, expiresAtMs: number | null = null): 
       permissions: ['*'],
       allowedIps: [],
       expiresAt: expiresAtMs === null ? null : iso(expiresAtMs),
-      rolledFromKeyId: null,
+      rolledFromKeyId,
     },
   };
 }
@@ -399,13 +399,42 @@ describe('anomaly detector', () => {
       const findings = expiring([
         created(T0, KEY, EXPIRY),
         rolledOver(rolledAt, EXPIRY),
-        created(rolledAt, 'key-2', EXPIRY),
+        created(rolledAt, 'key-2', EXPIRY, KEY),
         used(rolledAt + HOUR),
         expiryChanged(rolledAt + 2 * HOUR, EXPIRY - HOUR),
         used(rolledAt + 3 * HOUR, '198.51.100.1', 'key-2'),
         used(EXPIRY - 2 * HOUR),
       ]);
       expect(findings.map((f) => [f.keyId, f.evidence.expiresAt])).toEqual([['key-2', iso(EXPIRY)]]);
+    });
+
+    it('does not warn of an expiry set already inside the window: a short-lived key, or an end its owner just chose', () => {
+      // Created to last a day, or 7 days to the millisecond (the window's length): its first use is no news.
+      expect(expiring([created(T0, KEY, T0 + DAY), used(T0 + HOUR), used(T0 + DAY - HOUR)])).toEqual([]);
+      expect(expiring([created(T0, KEY, T0 + WINDOW), used(T0 + HOUR)])).toEqual([]);
+      // A PATCH that brings a distant expiry within the window: the owner chose that end.
+      expect(expiring([created(T0, KEY, EXPIRY), expiryChanged(T0 + DAY, T0 + 3 * DAY), used(T0 + 2 * DAY)])).toEqual([]);
+      // 1 ms more than the window: watched, and warned once inside it.
+      expect(expiring([created(T0, KEY, T0 + WINDOW + 1), used(T0 + HOUR)]).map((f) => f.detectedAt)).toEqual([iso(T0 + HOUR)]);
+    });
+
+    it('watches a short-lived key again once a PATCH sets its expiry beyond the window', () => {
+      const findings = expiring([created(T0, KEY, T0 + DAY), used(T0 + HOUR), expiryChanged(T0 + 2 * HOUR, EXPIRY), used(EXPIRY - DAY)]);
+      expect(findings.map((f) => [f.evidence.expiresAt, f.detectedAt])).toEqual([[iso(EXPIRY), iso(EXPIRY - DAY)]]);
+    });
+
+    it('watches a roll’s successor created inside the window: it inherited the expiry, nobody chose it then', () => {
+      const rolledAt = EXPIRY - 3 * DAY;
+      const events = (rolledFrom: string | null) => [created(T0, KEY, EXPIRY), rolledOver(rolledAt, EXPIRY), created(rolledAt, 'key-2', EXPIRY, rolledFrom), used(rolledAt + HOUR, '198.51.100.1', 'key-2')];
+      expect(expiring(events(KEY)).map((f) => f.keyId)).toEqual(['key-2']);
+      // The same key created by hand with that expiry is a short-lived key.
+      expect(expiring(events(null))).toEqual([]);
+    });
+
+    it('judges the window from the thresholds in force: a 2-day key is short under 168 hours, watched under 24', () => {
+      const t = { ...DEFAULT_ANOMALY_THRESHOLDS, expiryWarningHours: 24 };
+      expect(expiring([created(T0, KEY, T0 + 2 * DAY), used(T0 + DAY + HOUR)])).toEqual([]);
+      expect(expiring([created(T0, KEY, T0 + 2 * DAY), used(T0 + DAY + HOUR)], t)).toHaveLength(1);
     });
 
     it('stops watching a key whose expiry is removed, or that is revoked', () => {
@@ -429,7 +458,14 @@ describe('anomaly detector', () => {
       expect(after.findings.map((f) => [f.rule, f.keyId])).toEqual([['key_expiring', 'key-2']]);
     });
 
-    it('does not restore a snapshot of the previous format (version 2), which held no expiries', () => {
+    it('does not restore a version-3 snapshot, which armed short-lived keys', () => {
+      const text = serializeDetectorState(run([created(T0, KEY, T0 + DAY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
+      expect(text).toContain('"expiryWatch":"short"');
+      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":3'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(text, DEFAULT_ANOMALY_THRESHOLDS)).not.toBeNull();
+    });
+
+    it('does not restore a snapshot of the format before expiries (version 2)', () => {
       const text = serializeDetectorState(run([created(T0, KEY, EXPIRY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
       const older = text.replace(/"version":\d+/, '"version":2').replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '');
       expect(older).not.toContain('expiresAtMs');
@@ -585,7 +621,7 @@ describe('anomaly detector', () => {
         ...Array.from({ length: 100 }, (_, i) => used(T0 + i * 15 * MINUTE, '198.51.100.1', 'key-net')),
         used(T0 + 25 * HOUR, '2001:db8:9::1', 'key-net'),
         created(T0, 'key-expiring', T0 + 10 * DAY),
-        expiryChanged(T0 + HOUR, T0 + 5 * DAY, 'key-expiring'),
+        expiryChanged(T0 + HOUR, T0 + 9 * DAY, 'key-expiring'),
         used(T0 + 4 * DAY, '198.51.100.1', 'key-expiring'),
       ].sort((a, b) => timeOf(a)! - timeOf(b)!);
 

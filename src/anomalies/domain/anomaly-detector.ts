@@ -52,13 +52,13 @@ export function detect(
       key.accountId = event.data.accountId;
       key.createdAtMs = atMs;
       // Version 1 events (before keys could expire) have no expiresAt.
-      plannedExpiry(key, event.data.expiresAt ?? null);
+      plannedExpiry(key, event.data.expiresAt ?? null, atMs, thresholds, (event.data.rolledFromKeyId ?? null) !== null);
       return [];
     }
     case 'KeyUpdated': {
       const { expiresAt } = event.data.changes;
       // Only a change of the expiry concerns the detector; a key it has no state for gets none for a rename.
-      if (expiresAt !== undefined) plannedExpiry(keyState(state, event.data.keyId, event.data.accountId), expiresAt);
+      if (expiresAt !== undefined) plannedExpiry(keyState(state, event.data.keyId, event.data.accountId), expiresAt, atMs, thresholds);
       return [];
     }
     case 'KeyRolled':

@@ -4,9 +4,10 @@ import type { DetectorState, FailureBurst, KeyState, MinuteBucket } from './dete
 /**
  * Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed, silently
  * up to its position. 3: each key's expiry (expiresAtMs, expiryWatch) for key_expiring, which a version-2 state
- * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown.
+ * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown. 4: a short-lived key's
+ * watch is `short`, where version 3 armed it (and warned at its first use).
  */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];

@@ -13,10 +13,11 @@ export interface MinuteBucket {
 
 /**
  * key_expiring's watch on a key's own expiry: `armed` until a served use inside the warning window of that expiry is
- * alerted, then `warned` (a new expiry arms it again); `rolled` for a key that was rolled, whose end is the roll's
- * grace end and never watched again.
+ * alerted, then `warned` (a new expiry arms it again); `short` for an expiry set already inside the window (a
+ * short-lived key: nothing to warn of); `rolled` for a key that was rolled, whose end is the roll's grace end and
+ * never watched again.
  */
-export type ExpiryWatch = 'armed' | 'warned' | 'rolled';
+export type ExpiryWatch = 'armed' | 'warned' | 'short' | 'rolled';
 
 /** What the detector remembers of one key. Times are epoch milliseconds taken from the events. */
 export interface KeyState {

@@ -1,3 +1,4 @@
+import type { AnomalyThresholds } from '../anomaly-thresholds.js';
 import type { DetectorState, KeyState } from '../detector-state.js';
 import { finding, iso } from '../finding.js';
 import { HOUR_MS, type KeyRule } from './key-use.js';
@@ -33,15 +34,20 @@ export const keyExpiring: KeyRule = (key, use, t) => {
 };
 
 /**
- * The key's own expiry as set at creation or by a PATCH (an ISO text; null: none, the key is no longer watched). A
- * new instant arms the watch again; a rolled key's stays off. A text that is not a time is no expiry.
+ * The key's own expiry as set at creation or by a PATCH at `setAtMs` (an ISO text; null: none, the key is no longer
+ * watched). A new instant arms the watch again, unless it was set already inside the warning window: a short-lived
+ * key, or an end its owner has just chosen, is no news to warn of (GitHub warns of a token's expiry a week ahead, not
+ * of a token made to last a day). A roll's successor inherits its predecessor's expiry (`inherited`): nobody chose
+ * it then, so it is armed wherever it stands. A rolled key's watch stays off. A text that is not a time is no expiry.
  */
-export function plannedExpiry(key: KeyState, expiresAt: string | null): void {
+export function plannedExpiry(key: KeyState, expiresAt: string | null, setAtMs: number, t: AnomalyThresholds, inherited = false): void {
   const atMs = expiresAt === null ? NaN : Date.parse(expiresAt);
   const next = Number.isFinite(atMs) ? atMs : null;
   if (next === key.expiresAtMs) return;
   key.expiresAtMs = next;
-  if (key.expiryWatch !== 'rolled') key.expiryWatch = 'armed';
+  if (key.expiryWatch === 'rolled') return;
+  const chosenInsideWindow = next !== null && !inherited && next - setAtMs <= t.expiryWarningHours * HOUR_MS;
+  key.expiryWatch = chosenInsideWindow ? 'short' : 'armed';
 }
 
 /**
