@@ -64,8 +64,8 @@ describe('Anomaly alerts', () => {
     }
   });
 
-  it('warns once that a key in use comes within its warning window, whatever the uses after; never of a key made short-lived', async () => {
-    // A one-hour window, so that a key created 3 s before it enters the window and is then used there.
+  it('warns once that a key in use comes within its warning window, at its use or as time passes; never of a key made short-lived', async () => {
+    // A one-hour window, so that keys created 3 s before it enter the window while the test runs.
     const t = await startTestApp({ env: { TRUST_PROXY: 'loopback', ANOMALY_THRESHOLDS: JSON.stringify({ expiryWarningHours: 1 }) } });
     try {
       const admin = await t.bootstrapKey('acme');
@@ -74,40 +74,53 @@ describe('Anomaly alerts', () => {
       const useOf = (key: string) => () => request(t.http).get('/v1/api-keys?limit=1').set(bearer(key)).set('X-Forwarded-For', '198.51.100.9').expect(200);
       const listed = async () => (await request(t.http).get('/v1/alerts?rule=key_expiring').set(bearer(admin.key)).expect(200)).body.data;
       const shortLived = await create('made to last 30 minutes', 1_800_000);
-      const soon = await create('ends soon', 3_600_000 + 3000);
+      const nightly = await create('used before its window only', 3_600_000 + 3000);
+      const soon = await create('used in its window', 3_600_000 + 3000);
       await useOf(shortLived.body.key)();
+      await useOf(nightly.body.key)();
       await flushUsage(t);
-      const windowStartMs = Date.parse(soon.body.expires_at) - 3_600_000;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowStartMs - Date.now() + 100)));
+      const nightlyUsedAt = (await request(t.http).get(`/v1/api-keys/${nightly.body.id}`).set(bearer(admin.key)).expect(200)).body.last_used_at;
+      const windowStartMs = (key: { expires_at: string }) => Date.parse(key.expires_at) - 3_600_000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowStartMs(soon.body) - Date.now() + 100)));
+      // Its use is the first event in both windows: it reveals its own and, as time passing, the nightly key's.
       const use = useOf(soon.body.key);
       await use();
       await flushUsage(t);
-      let alert: Record<string, unknown> = {};
+      let alerts: Record<string, unknown>[] = [];
       await eventually(async () => {
-        const alerts = await listed();
-        expect(alerts).toHaveLength(1);
-        alert = alerts[0];
+        alerts = await listed();
+        expect(alerts).toHaveLength(2);
       });
-      expect(alert).toMatchObject({
+      const byKey = (key: { id: string }) => alerts.find((alert) => alert.key_id === key.id)!;
+      expect(byKey(soon.body)).toMatchObject({
         rule: 'key_expiring',
-        key_id: soon.body.id,
         ip: '198.51.100.9',
-        window_start: new Date(windowStartMs).toISOString(),
+        window_start: new Date(windowStartMs(soon.body)).toISOString(),
         window_end: soon.body.expires_at,
-        evidence: { expiresAt: soon.body.expires_at, warningHours: 1, secondsLeft: expect.any(Number) },
+        evidence: { expiresAt: soon.body.expires_at, warningHours: 1, secondsLeft: expect.any(Number), requestId: expect.stringMatching(/^req_/) },
       });
-      const { secondsLeft } = alert.evidence as { secondsLeft: number };
-      expect(secondsLeft > 3000 && secondsLeft <= 3600).toBe(true);
+      expect(byKey(nightly.body)).toMatchObject({
+        rule: 'key_expiring',
+        ip: null,
+        window_start: new Date(windowStartMs(nightly.body)).toISOString(),
+        window_end: nightly.body.expires_at,
+        evidence: { expiresAt: nightly.body.expires_at, warningHours: 1, secondsLeft: expect.any(Number), lastUsedAt: nightlyUsedAt },
+      });
+      for (const alert of alerts) {
+        const { secondsLeft } = alert.evidence as { secondsLeft: number };
+        expect(secondsLeft > 3000 && secondsLeft <= 3600).toBe(true);
+      }
 
       await use();
+      await useOf(nightly.body.key)();
       await flushUsage(t);
       await eventually(async () => {
         const lag = await request(t.http).get('/health/ready').expect(200);
         const detector = lag.body.details.projections.projections.find((p: { name: string }) => p.name === 'anomaly-detector');
         expect(detector.lag_events).toBe(0);
       });
-      expect(await listed()).toEqual([alert]);
-      expect(await anomalyEvents(t.app)).toBe(1);
+      expect(await listed()).toEqual(alerts);
+      expect(await anomalyEvents(t.app)).toBe(2);
     } finally {
       await t.destroy();
     }

@@ -173,7 +173,7 @@ export class AnomalyDetectionProjection implements Projection {
    * already in the log is refused, and one never recorded (the rule is newer than the snapshot) is recorded.
    */
   private rebuilt(): void {
-    rearmExpiryWarnings(this.state);
+    rearmExpiryWarnings(this.state, this.thresholds);
     this.judgedUntil = null;
   }
 

@@ -437,6 +437,77 @@ describe('anomaly detector', () => {
       expect(expiring([created(T0, KEY, T0 + 2 * DAY), used(T0 + DAY + HOUR)], t)).toHaveLength(1);
     });
 
+    describe('as time passes, for a key in use not used in its window (a nightly or monthly job’s)', () => {
+      // Another key's event: the detector's time, and nothing about KEY.
+      const tick = (atMs: number) => used(atMs, '192.0.2.1', 'key-other');
+
+      it('warns at the first event of any key inside the window, with the id a use would give and when it was last used', () => {
+        const findings = expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), tick(EXPIRY - WINDOW - 1), tick(EXPIRY - 6 * DAY), tick(EXPIRY - 5 * DAY), used(EXPIRY - DAY)]);
+        expect(findings).toEqual([
+          {
+            alertId: createHash('sha256').update(`key_expiring|${KEY}|${iso(EXPIRY)}`).digest('hex').slice(0, 32),
+            rule: 'key_expiring',
+            keyId: KEY,
+            accountId: ACCOUNT,
+            ip: null,
+            windowStart: iso(EXPIRY - WINDOW),
+            windowEnd: iso(EXPIRY),
+            detectedAt: iso(EXPIRY - 6 * DAY),
+            evidence: { expiresAt: iso(EXPIRY), secondsLeft: 6 * 86_400, warningHours: 168, lastUsedAt: iso(T0 + DAY) },
+          },
+        ]);
+      });
+
+      it('takes any event type for the time: a key created, revoked, changed or rolled, a failed authentication', () => {
+        const others: DetectorInput[] = [created(EXPIRY - DAY, 'key-3'), revoked(EXPIRY - DAY, 'key-other'), expiryChanged(EXPIRY - DAY, null, 'key-other'), rolledOver(EXPIRY - DAY, EXPIRY, 'key-other', 'key-4'), failed(EXPIRY - DAY, '192.0.2.9')];
+        for (const other of others) expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), other]).map((f) => f.detectedAt)).toEqual([iso(EXPIRY - DAY)]);
+      });
+
+      it('does not warn of a key never used, until its first use in the window', () => {
+        expect(expiring([created(T0, KEY, EXPIRY), tick(EXPIRY - 6 * DAY)])).toEqual([]);
+        const findings = expiring([created(T0, KEY, EXPIRY), tick(EXPIRY - 6 * DAY), used(EXPIRY - 2 * DAY)]);
+        expect(findings.map((f) => [f.detectedAt, f.evidence.requestId !== undefined])).toEqual([[iso(EXPIRY - 2 * DAY), true]]);
+      });
+
+      it('warns once, at a use of its own when that is the first event in the window', () => {
+        const findings = expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), used(EXPIRY - 2 * DAY, '203.0.113.8'), tick(EXPIRY - DAY)]);
+        expect(findings.map((f) => [f.ip, f.detectedAt])).toEqual([['203.0.113.8', iso(EXPIRY - 2 * DAY)]]);
+      });
+
+      it('follows the expiry a PATCH moved, and warns of none removed, nor of a short-lived, rolled or revoked key', () => {
+        const later = EXPIRY + 20 * DAY;
+        const moved = expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), expiryChanged(T0 + 2 * DAY, later), tick(EXPIRY - DAY), tick(later - DAY)]);
+        expect(moved.map((f) => [f.evidence.expiresAt, f.detectedAt])).toEqual([[iso(later), iso(later - DAY)]]);
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), expiryChanged(T0 + 2 * DAY, null), tick(EXPIRY - DAY)])).toEqual([]);
+        expect(expiring([created(T0, KEY, T0 + DAY), used(T0 + HOUR), tick(T0 + 2 * HOUR)])).toEqual([]);
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), rolledOver(T0 + 2 * DAY, EXPIRY), tick(EXPIRY - DAY)])).toEqual([]);
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), revoked(T0 + 2 * DAY), tick(EXPIRY - DAY)])).toEqual([]);
+      });
+
+      it('does not warn of a key already expired at the first event after its window opened', () => {
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), tick(EXPIRY), tick(EXPIRY + DAY)])).toEqual([]);
+      });
+
+      it('warns of each key whose window one event passes, earliest first, whatever order they were created in', () => {
+        // At T0 + 12 days: the key ending at day 11 has expired, the one ending at day 19 enters its window to the ms.
+        const expiries = [9, 3, 7, 1, 5, 11].map((days) => T0 + (10 + days) * DAY);
+        const events = expiries.flatMap((expiry, i) => [created(T0, `key-${i}`, expiry), used(T0 + HOUR, '198.51.100.1', `key-${i}`)]);
+        const findings = expiring([...events, tick(T0 + 12 * DAY)]);
+        expect(findings.map((f) => f.evidence.expiresAt)).toEqual([3, 5, 7, 9].map((days) => iso(T0 + (10 + days) * DAY)));
+        expect(findings.every((f) => f.detectedAt === iso(T0 + 12 * DAY))).toBe(true);
+      });
+
+      it('keeps the queue through a snapshot, and queues a warned expiry again after a silent rebuild', () => {
+        const first = run([created(T0, KEY, EXPIRY), used(T0 + DAY)]);
+        const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+        const warned = run([tick(EXPIRY - DAY)], DEFAULT_ANOMALY_THRESHOLDS, restored);
+        expect(rules(warned.findings)).toEqual(['key_expiring']);
+        rearmExpiryWarnings(warned.state, DEFAULT_ANOMALY_THRESHOLDS);
+        const again = run([tick(EXPIRY - HOUR)], DEFAULT_ANOMALY_THRESHOLDS, warned.state).findings;
+        expect(again.map((f) => f.alertId)).toEqual(warned.findings.map((f) => f.alertId));
+      });
+    });
+
     it('stops watching a key whose expiry is removed, or that is revoked', () => {
       expect(expiring([created(T0, KEY, EXPIRY), expiryChanged(T0 + DAY, null), used(EXPIRY - DAY)])).toEqual([]);
       const revokedKey = run([created(T0, KEY, EXPIRY), revoked(EXPIRY - 2 * DAY), failed(EXPIRY - DAY, '203.0.113.5', 'revoked', KEY), used(EXPIRY - HOUR)]);
@@ -467,14 +538,17 @@ describe('anomaly detector', () => {
 
     it('does not restore a snapshot of the format before expiries (version 2)', () => {
       const text = serializeDetectorState(run([created(T0, KEY, EXPIRY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
-      const older = text.replace(/"version":\d+/, '"version":2').replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '');
+      const older = text
+        .replace(/"version":\d+/, '"version":2')
+        .replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '')
+        .replace(/,"expiries":\[[^\]]*\]/, '');
       expect(older).not.toContain('expiresAtMs');
       expect(restoreDetectorState(older, DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 
     it('arms a warned expiry again after a silent rebuild: the finding comes again with the same id', () => {
       const first = run([created(T0, KEY, EXPIRY), used(EXPIRY - DAY)]);
-      rearmExpiryWarnings(first.state);
+      rearmExpiryWarnings(first.state, DEFAULT_ANOMALY_THRESHOLDS);
       const again = run([used(EXPIRY - HOUR)], DEFAULT_ANOMALY_THRESHOLDS, first.state).findings;
       expect(again.map((f) => f.alertId)).toEqual(first.findings.map((f) => f.alertId));
     });

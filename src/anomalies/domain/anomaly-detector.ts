@@ -7,7 +7,8 @@ import { type DetectorState, type KeyState, initialDetectorState, newKeyState } 
 import { canonicalAddress } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
-import { keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
+import { expiryDue } from './expiry-queue.js';
+import { expiriesDue, keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
 import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
@@ -42,6 +43,12 @@ export function detect(
   const atMs = timeOf(event);
   if (atMs === null) return [];
   advanceTime(state, atMs, thresholds);
+  const findings = judge(state, event, atMs, thresholds);
+  // After the event: a PATCH it carries may have moved an expiry whose window its time opens.
+  return state.latestMs !== null && expiryDue(state.expiries, state.latestMs) ? findings.concat(expiriesDue(state, thresholds)) : findings;
+}
+
+function judge(state: DetectorState, event: DetectorInput, atMs: number, thresholds: AnomalyThresholds): AnomalyDetectedData[] {
   switch (event.type) {
     case 'KeyUsed':
       return onKeyUsed(state, event.data, atMs, thresholds);
@@ -52,13 +59,16 @@ export function detect(
       key.accountId = event.data.accountId;
       key.createdAtMs = atMs;
       // Version 1 events (before keys could expire) have no expiresAt.
-      plannedExpiry(key, event.data.expiresAt ?? null, atMs, thresholds, (event.data.rolledFromKeyId ?? null) !== null);
+      const inherited = (event.data.rolledFromKeyId ?? null) !== null;
+      plannedExpiry(state, event.data.keyId, key, { expiresAt: event.data.expiresAt ?? null, setAtMs: atMs, inherited }, thresholds);
       return [];
     }
     case 'KeyUpdated': {
       const { expiresAt } = event.data.changes;
       // Only a change of the expiry concerns the detector; a key it has no state for gets none for a rename.
-      if (expiresAt !== undefined) plannedExpiry(keyState(state, event.data.keyId, event.data.accountId), expiresAt, atMs, thresholds);
+      if (expiresAt === undefined) return [];
+      const key = keyState(state, event.data.keyId, event.data.accountId);
+      plannedExpiry(state, event.data.keyId, key, { expiresAt, setAtMs: atMs, inherited: false }, thresholds);
       return [];
     }
     case 'KeyRolled':

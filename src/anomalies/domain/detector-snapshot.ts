@@ -1,11 +1,12 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
 import type { DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
+import type { ExpiryQueue } from './expiry-queue.js';
 
 /**
  * Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed, silently
  * up to its position. 3: each key's expiry (expiresAtMs, expiryWatch) for key_expiring, which a version-2 state
  * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown. 4: a short-lived key's
- * watch is `short`, where version 3 armed it (and warned at its first use).
+ * watch is `short`, where version 3 armed it (and warned at its first use), and the queue of watched expiries.
  */
 export const SNAPSHOT_VERSION = 4;
 
@@ -23,6 +24,7 @@ interface SnapshotJson {
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
   ips: [string, FailureBurst][];
+  expiries: ExpiryQueue;
 }
 
 /** The detector's whole memory as one JSON text, with the thresholds it was built under. */
@@ -43,6 +45,7 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
       },
     ]),
     ips: [...state.ips],
+    expiries: state.expiries,
   };
   return JSON.stringify(snapshot);
 }
@@ -70,7 +73,7 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     });
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);
-  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs };
+  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs, expiries: snapshot.expiries };
 }
 
 function sameThresholds(a: AnomalyThresholds, b: AnomalyThresholds): boolean {

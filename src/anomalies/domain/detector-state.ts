@@ -1,3 +1,5 @@
+import type { ExpiryQueue } from './expiry-queue.js';
+
 /*
  * The detector's memory is changed in place, one event at a time. A copy per use (of the key's record, its minute
  * and address maps, and the path to it in a persistent map) left ~1.4 KB a use alive past the young generation:
@@ -63,10 +65,12 @@ export interface DetectorState {
   /** Latest event time seen; addresses idle for a whole burst window are swept as it advances. */
   latestMs: number | null;
   ipsSweptAtMs: number | null;
+  /** key_expiring: the watched expiries by the start of their warning window. */
+  readonly expiries: ExpiryQueue;
 }
 
 export function initialDetectorState(): DetectorState {
-  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null };
+  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null, expiries: [] };
 }
 
 export function newKeyState(accountId: string | null): KeyState {
