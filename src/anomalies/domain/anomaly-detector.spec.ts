@@ -484,6 +484,16 @@ describe('anomaly detector', () => {
         expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), revoked(T0 + 2 * DAY), tick(EXPIRY - DAY)])).toEqual([]);
       });
 
+      it('does not warn of a disabled key (its uses are refused), and warns of it once enabled again inside the window', () => {
+        const disabled = (atMs: number): DetectorInput => ({ type: 'KeyDisabled', data: { keyId: KEY, accountId: ACCOUNT, disabledAt: iso(atMs), actingKeyId: null } });
+        const enabled = (atMs: number): DetectorInput => ({ type: 'KeyEnabled', data: { keyId: KEY, accountId: ACCOUNT, enabledAt: iso(atMs), actingKeyId: null } });
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), disabled(T0 + 2 * DAY), tick(EXPIRY - 6 * DAY), tick(EXPIRY - DAY)])).toEqual([]);
+        const findings = expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), disabled(T0 + 2 * DAY), tick(EXPIRY - 6 * DAY), enabled(EXPIRY - 3 * DAY), tick(EXPIRY - 2 * DAY)]);
+        expect(findings.map((f) => f.detectedAt)).toEqual([iso(EXPIRY - 3 * DAY)]);
+        // Disabled and enabled again before its window: warned when the window opens, once.
+        expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), disabled(T0 + 2 * DAY), enabled(T0 + 3 * DAY), tick(EXPIRY - 6 * DAY), tick(EXPIRY - 5 * DAY)])).toHaveLength(1);
+      });
+
       it('does not warn of a key already expired at the first event after its window opened', () => {
         expect(expiring([created(T0, KEY, EXPIRY), used(T0 + DAY), tick(EXPIRY), tick(EXPIRY + DAY)])).toEqual([]);
       });

@@ -1,4 +1,4 @@
-import type { KeyCreated, KeyRevoked, KeyRolled, KeyUpdated } from '../../keys/domain/api-key-events.js';
+import type { KeyCreated, KeyDisabled, KeyEnabled, KeyRevoked, KeyRolled, KeyUpdated } from '../../keys/domain/api-key-events.js';
 import type { AuthenticationFailed } from '../../usage/domain/authentication-failed.js';
 import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
@@ -8,7 +8,7 @@ import { canonicalAddress } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
-import { expiriesDue, keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
+import { enabled, expiriesDue, keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
 import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
@@ -25,7 +25,9 @@ export type DetectorInput =
   | Pick<KeyCreated, 'type' | 'data'>
   | Pick<KeyRevoked, 'type' | 'data'>
   | Pick<KeyUpdated, 'type' | 'data'>
-  | Pick<KeyRolled, 'type' | 'data'>;
+  | Pick<KeyRolled, 'type' | 'data'>
+  | Pick<KeyDisabled, 'type' | 'data'>
+  | Pick<KeyEnabled, 'type' | 'data'>;
 
 /** Applied in this order to every served use; first use, last use and the use count are updated only after all of them. */
 const KEY_USE_RULES: readonly KeyRule[] = [dormantKey, newNetwork, rateSpike, manyAddresses, keyExpiring];
@@ -74,6 +76,12 @@ function judge(state: DetectorState, event: DetectorInput, atMs: number, thresho
     case 'KeyRolled':
       rolled(keyState(state, event.data.keyId, event.data.accountId));
       return [];
+    case 'KeyDisabled':
+      keyState(state, event.data.keyId, event.data.accountId).disabled = true;
+      return [];
+    case 'KeyEnabled':
+      enabled(state, event.data.keyId, keyState(state, event.data.keyId, event.data.accountId), thresholds);
+      return [];
     case 'KeyRevoked': {
       const key = state.keys.get(event.data.keyId) ?? newKeyState(event.data.accountId);
       state.keys.set(event.data.keyId, revoked(key, atMs));
@@ -116,6 +124,10 @@ function timeTextOf(event: DetectorInput): unknown {
       return event.data.updatedAt;
     case 'KeyRolled':
       return event.data.rolledAt;
+    case 'KeyDisabled':
+      return event.data.disabledAt;
+    case 'KeyEnabled':
+      return event.data.enabledAt;
     default:
       return null;
   }

@@ -45,6 +45,8 @@ export interface KeyState {
   /** key_expiring: the key's own planned expiry (expires_at, at creation or by PATCH); null for none, or revoked. */
   expiresAtMs: number | null;
   expiryWatch: ExpiryWatch;
+  /** Disabled by its owner: its uses are refused, so key_expiring does not warn of it as time passes. */
+  disabled: boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ export function newKeyState(accountId: string | null): KeyState {
     failures: new Map(),
     expiresAtMs: null,
     expiryWatch: 'armed',
+    disabled: false,
   };
 }
 

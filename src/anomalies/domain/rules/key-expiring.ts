@@ -67,7 +67,7 @@ function queueExpiry(state: DetectorState, keyId: string, key: KeyState, t: Anom
 }
 
 /**
- * key_expiring as time passes: a key in use (it has served a use) whose warning window the detector's time has
+ * key_expiring as time passes: a key in use (it has served a use, and is not disabled) whose warning window the detector's time has
  * entered without a use of its own (a nightly or monthly job's key) is warned at the first event of any key at or
  * after the window's start, with the same id as at a use, so a use and the passing of time never warn twice. The
  * time is the events', as for every rule: a replay finds the same warnings. A key expired by then is not warned.
@@ -79,7 +79,7 @@ export function expiriesDue(state: DetectorState, t: AnomalyThresholds): Anomaly
   for (let due = popDueExpiry(state.expiries, nowMs); due !== undefined; due = popDueExpiry(state.expiries, nowMs)) {
     const key = state.keys.get(due.keyId);
     if (key === undefined || key.expiresAtMs !== due.expiresAtMs || key.expiryWatch !== 'armed') continue;
-    if (key.lastUseMs === null || nowMs >= due.expiresAtMs) continue;
+    if (key.lastUseMs === null || key.disabled || nowMs >= due.expiresAtMs) continue;
     key.expiryWatch = 'warned';
     findings.push(
       finding({
@@ -104,6 +104,15 @@ export function expiriesDue(state: DetectorState, t: AnomalyThresholds): Anomaly
 }
 
 const windowMs = (t: AnomalyThresholds): number => t.expiryWarningHours * HOUR_MS;
+
+/**
+ * A key enabled again is in use again: its expiry is queued once more, so that a window opened while it was disabled
+ * (its entry then dropped) warns at the next event.
+ */
+export function enabled(state: DetectorState, keyId: string, key: KeyState, t: AnomalyThresholds): void {
+  key.disabled = false;
+  queueExpiry(state, keyId, key, t);
+}
 
 /**
  * A roll records the old key's end as its grace end (KeyRolled.graceEndsAt, capped at its expires_at), not as an
