@@ -67,10 +67,11 @@ function queueExpiry(state: DetectorState, keyId: string, key: KeyState, t: Anom
 }
 
 /**
- * key_expiring as time passes: a key in use (it has served a use, and is not disabled) whose warning window the detector's time has
- * entered without a use of its own (a nightly or monthly job's key) is warned at the first event of any key at or
- * after the window's start, with the same id as at a use, so a use and the passing of time never warn twice. The
- * time is the events', as for every rule: a replay finds the same warnings. A key expired by then is not warned.
+ * key_expiring as time passes: a key in use (it has served a use, and is not disabled) whose warning window the
+ * detector's time has entered without a use of its own (a nightly or monthly job's key) is warned at the first event
+ * of any key at or after the window's start, with the same id as at a use, so a use and the passing of time never
+ * warn twice. The time is the events', as for every rule: a replay finds the same warnings. A key expired by then is
+ * not warned.
  */
 export function expiriesDue(state: DetectorState, t: AnomalyThresholds): AnomalyDetectedData[] {
   const nowMs = state.latestMs;
