@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
 import { RedisAppendFanOut } from '../../infrastructure/redis/redis-append-fan-out.js';
-import { openRedisConnection, openRedisSubscriber, redisReady } from '../../infrastructure/redis/redis-connection.js';
+import { openRedisConnection, openRedisSubscriber } from '../../infrastructure/redis/redis-connection.js';
 import { RedisRateLimitStore } from '../../infrastructure/redis/redis-rate-limit-store.js';
 import { RedisRevocationConfirmations } from '../../infrastructure/redis/redis-revocation-confirmations.js';
 import { Environment } from '../../shared/config/environment.js';
@@ -39,9 +39,7 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
     secrets: configuredSecrets({ REDIS_URL: config.REDIS_URL }),
   });
   exposeRateLimitSharing(metrics, store);
-  if (!(await redisReady(redis, FIRST_CONNECT_WAIT_MS))) {
-    store.reportUnavailable(`no connection within ${FIRST_CONNECT_WAIT_MS} ms, retrying`);
-  }
+  await store.waitForFirstConnection(FIRST_CONNECT_WAIT_MS);
   return store;
 }
 

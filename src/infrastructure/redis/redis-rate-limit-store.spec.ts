@@ -217,6 +217,45 @@ describe('RedisRateLimitStore', () => {
     expect(logs).toHaveLength(2);
   });
 
+  describe('at start, while it waits for the first connection', () => {
+    it('counts no outage for a handshake that timed out and was retried at once (a start keeping the event loop busy)', async () => {
+      redis.status = 'connecting';
+      const waited = store.waitForFirstConnection(1000);
+      redis.emit('error', new Error('Command timed out'));
+      redis.status = 'reconnecting';
+      redis.emit('close');
+      redis.status = 'ready';
+      redis.emit('ready');
+      await waited;
+      expect(store.sharing()).toEqual({ mode: 'shared' });
+      expect(logs).toEqual([]);
+      expect(counters.fallbacks.value).toBe(0);
+    });
+
+    it('counts alone once the wait is over, saying the last error the connection met', async () => {
+      redis.status = 'connecting';
+      const waited = store.waitForFirstConnection(20);
+      redis.emit('error', replyError('WRONGPASS invalid username-password pair or user is disabled.'));
+      redis.status = 'reconnecting';
+      redis.emit('close');
+      expect(store.sharing()).toEqual({ mode: 'shared' });
+      await waited;
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'WRONGPASS invalid username-password pair or user is disabled.' });
+      expect(logs).toEqual(['warn: Redis unavailable (WRONGPASS invalid username-password pair or user is disabled.): rate limits are counted per instance until it answers again']);
+      expect(counters.fallbacks.value).toBe(1);
+      // From then on the connection's events are an outage's as ever.
+      redis.status = 'ready';
+      redis.emit('ready');
+      expect(store.sharing()).toEqual({ mode: 'shared' });
+    });
+
+    it('says so when the connection met no error within the wait', async () => {
+      redis.status = 'connecting';
+      await store.waitForFirstConnection(20);
+      expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'no connection within 20 ms, retrying' });
+    });
+  });
+
   describe('on an idle instance (no request to tell it)', () => {
     afterEach(() => {
       jest.useRealTimers();

@@ -5,7 +5,7 @@ import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/r
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
-import { closeRedis, describeRedisError, isSocketError } from './redis-connection.js';
+import { closeRedis, describeRedisError, isSocketError, redisReady } from './redis-connection.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
@@ -90,6 +90,12 @@ export class RedisRateLimitStore implements RateLimitStore {
   private reasonsLogged = new Set<string>();
   private probe: NodeJS.Timeout | null = null;
   private closing = false;
+  /**
+   * Set while the start waits for the first connection (waitForFirstConnection), with the last error it met: what
+   * the connection meets meanwhile is the start's, not an outage (a handshake timed out while the start kept the
+   * event loop busy, and retried at once, is none).
+   */
+  private firstConnection: { lastError: string | null } | null = null;
 
   constructor(
     redis: Redis,
@@ -109,8 +115,25 @@ export class RedisRateLimitStore implements RateLimitStore {
     // "shared" at once, not at this instance's next request (an idle instance would say "per-instance" for ever).
     redis.on('ready', () => this.shared());
     // And the other way: a dropped or refused connection is an outage now, not at this instance's next request.
-    redis.on('close', () => this.reportUnavailable('connection to Redis closed'));
+    redis.on('close', () => {
+      if (!this.firstConnection) this.reportUnavailable('connection to Redis closed');
+    });
     redis.on('error', (error: unknown) => this.connectionFailed(error));
+  }
+
+  /**
+   * The start's wait for the first connection: up to `timeoutMs`, then per instance (with the last error met, say a
+   * refused password) if the connection is still not ready; it goes on retrying. Nothing is logged or counted as
+   * an outage during the wait: until 2026-12-06 a handshake that timed out while the start kept the event loop
+   * busy (the 100 ms command timeout) logged "Redis unavailable" and counted a fallback with Redis up.
+   */
+  async waitForFirstConnection(timeoutMs: number): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    const waiting: { lastError: string | null } = { lastError: null };
+    this.firstConnection = waiting;
+    const ready = await redisReady(this.redis, timeoutMs);
+    this.firstConnection = null;
+    if (!ready) this.reportUnavailable(waiting.lastError ?? `no connection within ${timeoutMs} ms, retrying`);
   }
 
   async consume(subject: string, limit: RateLimit): Promise<RateDecision> {
@@ -308,6 +331,10 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   private connectionFailed(error: unknown): void {
     const reason = describeRedisError(error, this.secrets);
+    if (this.firstConnection) {
+      this.firstConnection.lastError = reason;
+      return;
+    }
     if (this.state.mode !== 'per-instance') return this.reportUnavailable(reason);
     if (this.closing || reason === this.state.reason) return;
     this.state = { ...this.state, reason };
