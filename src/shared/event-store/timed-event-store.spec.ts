@@ -21,10 +21,19 @@ describe('timedEventStore', () => {
     await store.appendToStream('s-1', [event], 'no_stream');
     await expect(store.appendToStream('s-1', [event], 'no_stream')).rejects.toThrow();
     await store.appendToStreams([{ streamId: 's-2', events: [event], expectedRevision: 'any' }]);
+    // A roll's appends (the successor and the old key's KeyRolled) are a command's, not a usage batch.
+    await store.appendToStreams(
+      [
+        { streamId: 's-3', events: [event], expectedRevision: 'no_stream' },
+        { streamId: 's-4', events: [event], expectedRevision: 'no_stream' },
+      ],
+      { together: true },
+    );
     expect(metrics.observed.map(({ labels }) => labels)).toEqual([
       { operation: 'append', outcome: 'ok' },
       { operation: 'append', outcome: 'failed' },
       { operation: 'append_many', outcome: 'ok' },
+      { operation: 'append', outcome: 'ok' },
     ]);
     expect(metrics.observed.every(({ value }) => value >= 0 && value < 5)).toBe(true);
     expect(await store.headPosition()).toBe(await inner.headPosition());
