@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Counter, Metrics } from '../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
+import { AUTHENTICATION_FAILURE_REASONS } from '../../usage/domain/authentication-failed.js';
 
 /** The authentication counters, declared once and shared by the guard, the verifier, the failure limiter and the verify route. */
 @Injectable()
@@ -16,7 +17,7 @@ export class AuthenticationMetrics {
     });
     this.failures = metrics.counter({
       name: 'parsesphere_auth_failures_total',
-      help: 'Failed authentications, by reason: missing, malformed, unknown or revoked key; service_credential for a wrong VERIFY_TOKEN.',
+      help: `Failed authentications (API routes and verify), by reason: ${AUTHENTICATION_FAILURE_REASONS.join(', ')}; service_credential for a wrong VERIFY_TOKEN.`,
       labelNames: ['reason'],
     });
   }
