@@ -67,10 +67,10 @@ export function observeRequests(logger: Logger, durations: Histogram<RequestDura
   };
 }
 
-/** The observer for every request express serves: its route template once routed, the key once authenticated. */
+/** The observer for every request express serves: its route template once routed, the key once authenticated (or refused for its limit, address or permissions). */
 export function accessLogMiddleware(observe: RequestObserver) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    observe(req, res, () => ({ route: routeTemplate(req, res), requestId: req.requestId, caller: req.principal }));
+    observe(req, res, () => ({ route: routeTemplate(req, res), requestId: req.requestId, caller: req.principal ?? req.refusedCaller }));
     next();
   };
 }

@@ -10,6 +10,8 @@ import type { Principal } from './principal.js';
 declare module 'express-serve-static-core' {
   interface Request {
     principal?: Principal;
+    /** The key of a request refused for its rate limit, address or permissions: for the access line. */
+    refusedCaller?: { keyId: string; accountId: string };
   }
 }
 
@@ -28,6 +30,7 @@ export class ApiKeyAuthGuard implements CanActivate {
       req.headers.authorization,
       { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: recordedTarget(req.originalUrl) },
       context.switchToHttp().getResponse<Response>(),
+      (caller) => (req.refusedCaller = caller),
     );
     return true;
   }

@@ -33,7 +33,18 @@ export class ApiKeyAuthenticator {
     @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter,
   ) {}
 
-  async authenticate(authorization: string | undefined, use: ApiRequestUse, res: OutgoingMessage): Promise<Principal> {
+  /**
+   * `identified` is told the key of a request refused although its key was recognised and valid (over its rate
+   * limit, used from an address or for a method it may not be): the access line names the key it refused, as it
+   * names the key of a request it served (until 2026-12-06 a 429 or 403 named none, so whose requests were
+   * throttled could be read nowhere: the metrics carry no key).
+   */
+  async authenticate(
+    authorization: string | undefined,
+    use: ApiRequestUse,
+    res: OutgoingMessage,
+    identified: (caller: { keyId: string; accountId: string }) => void = () => undefined,
+  ): Promise<Principal> {
     const address = use.ip;
     const guard = this.failures.check(address);
     if (!guard.allowed) {
@@ -47,6 +58,9 @@ export class ApiKeyAuthenticator {
     }
     const verification = await this.verifier.verify(token, use, [requiredPermission(use.method)]);
     if (!verification.valid && verification.code === 'CHANGED_BY_NEWER_VERSION') throw KeyChangedByNewerVersion.whenAuthenticating();
+    if (!verification.valid && (verification.code === 'INSUFFICIENT_PERMISSIONS' || verification.code === 'FORBIDDEN' || verification.code === 'RATE_LIMITED')) {
+      identified({ keyId: verification.key.keyId, accountId: verification.key.accountId });
+    }
     if (!verification.valid && verification.code === 'INSUFFICIENT_PERMISSIONS') {
       setRateLimitHeaders(res, verification.rate);
       throw new PermissionDenied(`This key lacks the permission ${verification.missing.join(', ')}.`);

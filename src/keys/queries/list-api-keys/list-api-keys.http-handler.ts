@@ -54,6 +54,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
       req.headers.authorization,
       { requestId: context.requestId, ip: context.clientIp, userAgent: req.headers['user-agent'] ?? null, method: req.method ?? 'GET', path: context.query === '' ? context.path : `${context.path}?${context.query}` },
       res,
+      (caller) => (context.caller = caller),
     );
     context.caller = principal;
     // The listing takes no body; one sent anyway is read and refused as on every other route (415, 413, 400).
