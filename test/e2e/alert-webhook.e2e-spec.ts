@@ -108,7 +108,7 @@ describe('alert webhook delivery (event store → ProjectionRunner → HTTP rece
       // 3. The receiver goes down (connections refused): the alert waits in the log and arrives after it is back.
       await receiver.down();
       await appendAlert(store, 6);
-      await eventually(() => expect(runner.status().lastError).toMatch(/Alert .* not delivered after 3 attempt\(s\) \(last: network error/));
+      await eventually(() => expect(runner.status().lastError).toMatch(/Alert .* not delivered after \d+ attempt\(s\) \(last: network error/));
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(receiver.acceptedIds()).toHaveLength(5);
       await receiver.up();

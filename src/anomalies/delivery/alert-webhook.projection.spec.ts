@@ -82,6 +82,10 @@ class FakeClock implements DeliveryClock {
   sleeps: number[] = [];
   private time = NOW_MS;
   now = () => this.time;
+  /** Time that passes outside the delivery's own sleeps (the runner's delay before it hands a batch over again). */
+  pass = (ms: number) => {
+    this.time += ms;
+  };
   sleep = async (ms: number, signal: AbortSignal) => {
     this.sleeps.push(ms);
     this.time += ms;
@@ -201,6 +205,30 @@ describe('AlertWebhookDelivery', () => {
     expect(fake.ids()).toEqual(['alert-1', 'alert-2', 'alert-2', 'alert-2']);
     expect(await delivery.checkpoint()).toBe(3);
     expect(clock.sleeps).toEqual([10, 20]);
+  });
+
+  it('goes on doubling the backoff up to maxMs across the batches the runner hands over again, and starts over for the next alert', async () => {
+    // Found in the audit of 2026-12-06: with the service's 0.5 s doubling to 30 s and 5 attempts a batch, a receiver that
+    // was down was retried 0.5, 1, 2, 4 s, then again 0.5 s after the runner's resubscription (0.1-5 s): the 30 s cap was
+    // never reached and a pager endpoint that was down got 5 requests every 8-13 s for as long as it lasted.
+    delivery = new AlertWebhookDelivery(
+      options({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 2 }, onLog: (l, m) => logs.push(`${l} ${m}`) }),
+      checkpoints,
+      fake.fn,
+      clock,
+    );
+    fake.script = [500, 500, 500, 500, 500, 500];
+    await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 2 attempt(s) (last: HTTP 500)');
+    clock.pass(5); // the runner's resubscription delay counts towards the wait
+    await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 4 attempt(s) (last: HTTP 500)');
+    await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 6 attempt(s) (last: HTTP 500)');
+    fake.script = [200, 503, 200];
+    await delivery.handle(events);
+    expect(clock.sleeps).toEqual([10, 20 - 5, 40, 80, 80, 80, 10]);
+    expect(fake.ids()).toEqual([...Array(7).fill('alert-1'), 'alert-2', 'alert-2', 'alert-3']);
+    expect(logs).toContain('warn Alert alert-1 attempt 5 failed (HTTP 500); retrying in 80 ms');
+    expect(logs).toContain('log Alert alert-1 delivered on attempt 7');
+    expect(await delivery.checkpoint()).toBe(8);
   });
 
   it('resumes from the checkpoint and delivers the rest exactly once, whether the batch is replayed or resumed', async () => {

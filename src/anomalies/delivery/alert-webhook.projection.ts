@@ -106,9 +106,9 @@ function stoppedError(): Error {
  * `Idempotency-Key` (the deterministic alert id).
  * A failing webhook (non-2xx, 3xx included since redirects are not followed, network error, timeout)
  * is retried here with capped exponential backoff; after `maxAttemptsPerBatch` handle() throws and
- * the ProjectionRunner resubscribes from the checkpoint with its own backoff, indefinitely: while the
- * webhook is down alerts wait in the log, nothing is dropped, and later alerts wait behind the
- * failing one (order over throughput).
+ * the ProjectionRunner resubscribes from the checkpoint with its own backoff, indefinitely, the alert's backoff
+ * going on from where it was (to maxMs): while the webhook is down alerts wait in the log, nothing is dropped,
+ * and later alerts wait behind the failing one (order over throughput).
  */
 export const ALERT_WEBHOOK_DELIVERY = 'alert-webhook';
 
@@ -120,6 +120,12 @@ export class AlertWebhookDelivery implements Projection {
   private readonly holder = processIdentity().holder;
   private readonly leaseMs: number;
   private handling = false;
+  /**
+   * The alert whose last attempts failed, how many in a row and when the last one did: a batch given up on after
+   * maxAttemptsPerBatch is handed over again by the runner within 5 s, and its next attempt still waits out the
+   * backoff those failures reached (up to maxMs), rather than starting again from minMs.
+   */
+  private failing: { alertId: string; attempts: number; lastAtMs: number } | null = null;
 
   constructor(
     private readonly options: AlertWebhookOptions,
@@ -223,14 +229,25 @@ export class AlertWebhookDelivery implements Projection {
     const payload = toWebhookPayload(event);
     const body = JSON.stringify(payload);
     const { maxAttemptsPerBatch } = this.options.retry;
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1 && !(await this.holdLease())) return false;
+    const earlier = this.failing?.alertId === payload.id ? this.failing : null;
+    if (earlier !== null) {
+      // Handed over again after this batch gave up: the rest of the backoff those failures reached, lease renewed after it.
+      const wait = this.backoff(earlier.attempts) - (this.clock.now() - earlier.lastAtMs);
+      if (wait > 0) await this.clock.sleep(wait, this.stopping.signal);
+      this.throwIfStopped();
+      if (!(await this.holdLease())) return false;
+    }
+    const first = (earlier?.attempts ?? 0) + 1;
+    for (let attempt = first; ; attempt++) {
+      if (attempt > first && !(await this.holdLease())) return false;
       const failure = await this.attempt(payload.id, body);
       if (failure === null) {
+        this.failing = null;
         if (attempt > 1) this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
         return true;
       }
-      if (attempt >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
+      this.failing = { alertId: payload.id, attempts: attempt, lastAtMs: this.clock.now() };
+      if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
       const delay = this.backoff(attempt);
       this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); retrying in ${delay} ms`);
       await this.clock.sleep(delay, this.stopping.signal);
@@ -282,9 +299,10 @@ export class AlertWebhookDelivery implements Projection {
     return { signal: controller.signal, dispose: () => clearTimeout(timer) };
   }
 
+  /** The wait after the `attempt`th failed attempt in a row of one alert: minMs, doubling, capped at maxMs. */
   private backoff(attempt: number): number {
     const { minMs, maxMs } = this.options.retry;
-    return Math.min(maxMs, minMs * 2 ** (attempt - 1));
+    return Math.min(maxMs, minMs * 2 ** Math.min(attempt - 1, 30));
   }
 
   /** Error names and codes only: fetch messages can name the target, and nothing here may carry the secret. */
