@@ -212,7 +212,39 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
-      expect((await snapshots.load())!.state).toContain('"version":4');
+      expect((await snapshots.load())!.state).toContain('"version":5');
+    });
+
+    it('after an upgrade from the first build of snapshot version 4 (short watches, no queue of expiries): rebuilt, and a key used before its window is warned as time passes', async () => {
+      // Found in the audit of 2026-12-06: e8b11a6 saved version-4 snapshots without `expiries`; 8282c30 added the queue
+      // under the same version, restored such a snapshot with no queue, and its detector failed on every event from then
+      // on ("Cannot read properties of undefined (reading 'length')"): no alert of any rule was raised again.
+      const store = new InMemoryEventStore();
+      await append(store, 'api_key-k1', [keyCreated('k1')]);
+      await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - 8 * 24 * HOUR)]);
+      const state = initialDetectorState();
+      for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
+      const firstVersion4 = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)
+        .replace(/"version":\d+/, '"version":4')
+        .replace(/,"expiries":\[[^\]]*\]/, '');
+      expect(firstVersion4).not.toContain('expiries');
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      const judgedUntil = (await store.endPosition())!;
+      await snapshots.save({ position: judgedUntil, state: firstVersion4 });
+
+      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      expect(await upgraded.checkpoint()).toBeNull();
+      await upgraded.handle(await fresh(store, null));
+      expect(await alerts(store)).toEqual([]);
+
+      // Another key's use inside k1's window: k1, used before it, is warned as time passes.
+      await append(store, 'api_key_usage-k2', [keyUsed('k2', EXPIRY - 6 * 24 * HOUR)]);
+      await upgraded.handle(await fresh(store, judgedUntil));
+      expect((await alerts(store)).map((a) => [a.rule, a.keyId, a.ip, a.detectedAt])).toEqual([
+        ['key_expiring', 'k1', null, new Date(EXPIRY - 6 * 24 * HOUR).toISOString()],
+      ]);
+      await upgraded.close();
+      expect((await snapshots.load())!.state).toContain('"expiries":[');
     });
 
     it('after a change of thresholds: a warning already in the log is not recorded again', async () => {

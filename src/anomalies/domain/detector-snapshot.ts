@@ -6,9 +6,11 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed, silently
  * up to its position. 3: each key's expiry (expiresAtMs, expiryWatch) for key_expiring, which a version-2 state
  * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown. 4: a short-lived key's
- * watch is `short`, where version 3 armed it (and warned at its first use), and the queue of watched expiries.
+ * watch is `short`, where version 3 armed it (and warned at its first use). 5: the queue of watched expiries
+ * (`expiries`), which the first builds of version 4 (e8b11a6) did not save: restored without it, the detector failed
+ * on every event.
  */
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
 
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];
