@@ -10,6 +10,35 @@ import { ANOMALY_DETECTED, type AnomalyDetectedData } from './domain/anomaly.js'
 const SECRET = 'webhook-secret-0123456789';
 
 describe('Alert delivery as the service builds it', () => {
+  it('says at start that a secret without a URL delivers nothing, naming the settings, never the secret', async () => {
+    // Found in the audit of 2026-12-06: ALERT_WEBHOOK_SECRET set and the URL's name mistyped started without a word.
+    const declaration = anomaliesProjections.find((d) => d.name === ALERT_WEBHOOK_DELIVERY)!;
+    const open = async (env: Record<string, string>) => {
+      const lines: [ProjectionLogLevel, string][] = [];
+      const storage = new InMemoryReadModelStorage();
+      try {
+        const delivery = await declaration.open({
+          store: new InMemoryEventStore(),
+          storage,
+          config: loadEnvironment(env),
+          log: (level, message) => lines.push([level, message]),
+          provided: () => {
+            throw new Error('nothing provided');
+          },
+          publish: () => undefined,
+        });
+        return { delivery, lines };
+      } finally {
+        await storage.close();
+      }
+    };
+    expect(await open({ ALERT_WEBHOOK_SECRET: SECRET })).toEqual({
+      delivery: null,
+      lines: [['warn', 'ALERT_WEBHOOK_SECRET is set without ALERT_WEBHOOK_URL: no alert is delivered']],
+    });
+    expect(await open({})).toEqual({ delivery: null, lines: [] });
+  });
+
   it('logs each failed attempt as a warning and the delivery that follows, without the secret, the URL or the body', async () => {
     const receiver = await WebhookReceiver.start(SECRET);
     const storage = new InMemoryReadModelStorage();

@@ -45,6 +45,9 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
     rebuiltByReplay: false,
     open: async ({ store, storage, config, log }) => {
       const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = config;
+      // The URL without the secret stops the start (environment.ts); the secret alone, most often the URL's name
+      // mistyped, would otherwise deliver nothing without a word.
+      if (secret && !url) log('warn', 'ALERT_WEBHOOK_SECRET is set without ALERT_WEBHOOK_URL: no alert is delivered');
       if (!url || !secret) return null;
       const checkpoints = await storage.deliveryCheckpointStore();
       // The first time delivery is configured it starts at the end of the log: older alerts are not sent.
