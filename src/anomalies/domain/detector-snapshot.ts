@@ -8,7 +8,7 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown. 4: a short-lived key's
  * watch is `short`, where version 3 armed it (and warned at its first use). 5: the queue of watched expiries
  * (`expiries`), which the first builds of version 4 (e8b11a6) did not save: restored without it, the detector failed
- * on every event.
+ * on every event; and whether a key is disabled.
  */
 export const SNAPSHOT_VERSION = 5;
 
