@@ -80,6 +80,8 @@ export class SqliteEventStore implements EventStore {
         .raw(true),
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      // AUTOINCREMENT's record of the highest position ever given: no row when none was.
+      lastGiven: this.db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck(true),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
       removeStreamStart: this.db.prepare<[string, number]>('DELETE FROM events WHERE stream_id = ? AND revision < ?'),
     };
@@ -165,9 +167,14 @@ export class SqliteEventStore implements EventStore {
     return this.damageReportedOnce(() => this.statements.head.get()!.position);
   }
 
-  /** The head: every record of the embedded log is one of this service's events. */
-  endPosition(): Promise<number | null> {
-    return this.headPosition();
+  /**
+   * The last position the log gave (every record of the embedded log is one of this service's events): the head, or
+   * past it where archive-usage removed the log's last events (a day of failed authentications nothing was logged
+   * after), which projections may have read; a copy restored from a backup ends where the log did when copied.
+   */
+  async endPosition(): Promise<number | null> {
+    const head = await this.headPosition();
+    return this.damageReportedOnce(() => Math.max(head ?? 0, this.statements.lastGiven.get() ?? 0) || null);
   }
 
   /**

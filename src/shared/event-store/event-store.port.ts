@@ -180,7 +180,7 @@ export interface EventStore {
   headPosition(): Promise<number | null>;
   /**
    * Where the store can say it for certain: the position of the last record the log holds, of any type, or null
-   * when it holds none. No checkpoint of a projection that followed this log can be past it, so one that is was
+   * when it holds none; after removeStreamStart took the log's last records, still theirs. No checkpoint of a projection that followed this log can be past it, so one that is was
    * taken on another log (one restored from an earlier copy, or replaced). Absent on EventStoreDB, whose `$all`
    * holds records this port never sees (see ProjectionRunner.start).
    */
