@@ -48,6 +48,14 @@ describe('GzipJsonLinesArchives', () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 
+  it('leaves nothing behind when abandoned once finished (a stop heard while it was finished)', async () => {
+    const file = await new GzipJsonLinesArchives(directory).create({ before: '2026-02-01T00:00:00.000Z', archivedAt: '2026-03-01T00:00:00.000Z' });
+    await file.write(event(0));
+    await file.finish();
+    await file.abandon();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
   it('finds the unfinished files runs left behind: those not written for 10 minutes, of its own naming', async () => {
     const killed = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000001.000Z.jsonl.gz.partial');
     const running = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000002.000Z.jsonl.gz.partial');

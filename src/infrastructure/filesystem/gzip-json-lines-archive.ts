@@ -58,6 +58,7 @@ class GzipJsonLinesFile implements UsageArchiveFile {
   private readonly gzip = createGzip();
   private readonly hash = createHash('sha256');
   private bytes = 0;
+  private finished = false;
   private readonly out;
 
   constructor(
@@ -92,6 +93,7 @@ class GzipJsonLinesFile implements UsageArchiveFile {
     await finished(this.out);
     await flushToDisk(this.partial);
     await rename(this.partial, this.path);
+    this.finished = true;
     await flushToDisk(join(this.path, '..'));
     return { path: this.path, name: this.name, sha256: this.hash.digest('hex'), bytes: this.bytes };
   }
@@ -100,6 +102,8 @@ class GzipJsonLinesFile implements UsageArchiveFile {
     this.gzip.destroy();
     this.out.destroy();
     await rm(this.partial, { force: true });
+    // Finished (a stop heard while it was finished): no archive in the log names it.
+    if (this.finished) await rm(this.path, { force: true });
   }
 }
 

@@ -139,6 +139,25 @@ describe('archiveUsage', () => {
     expect(await store.readStream(keyUsageStreamId('k1'))).toHaveLength(10);
   });
 
+  it('stopped while its file is finished, removes the file and leaves the log unchanged; failing once it appends, keeps the file', async () => {
+    const head = await store.headPosition();
+    let stop: Error | null = null;
+    const finishing = jest.spyOn(files, 'create').mockImplementationOnce(async (header) => {
+      const file = await InMemoryUsageArchives.prototype.create.call(files, header);
+      return { ...file, finish: () => ((stop = new Error('stopped by SIGINT')), file.finish()) };
+    });
+    const options = { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS), interrupted: () => stop };
+    await expect(archiveUsage(store, files, options)).rejects.toThrow('stopped by SIGINT');
+    finishing.mockRestore();
+    expect(files.written[0]).toMatchObject({ finished: true, abandoned: true });
+    expect(await store.headPosition()).toBe(head);
+
+    const appending = jest.spyOn(store, 'appendToStreams').mockRejectedValueOnce(new Error('disk full'));
+    await expect(archiveUsage(store, files, { ...options, interrupted: () => null })).rejects.toThrow('disk full');
+    appending.mockRestore();
+    expect(files.written[1]).toMatchObject({ finished: true, abandoned: false });
+  });
+
   it('says which unfinished files earlier runs left behind (killed), before it starts', async () => {
     files.left = ['/archives/usage-archive-before-x.jsonl.gz.partial'];
     const warnings: string[] = [];

@@ -75,6 +75,8 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
   }
   const archives = await archivesByStream(store);
   const file = options.dryRun ? null : await files.create({ before: before.toISOString(), archivedAt });
+  // Once the appends begin, the log's archives may name the file: it stays whatever happens next.
+  let appending = false;
   try {
     const stopIfAsked = () => {
       const error = options.interrupted?.();
@@ -92,11 +94,12 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     }
     const finished = await file.finish();
     stopIfAsked();
+    appending = true;
     await appendArchives(store, starts, totals, { before: before.toISOString(), archivedAt, file: finished });
     const removed = await removeStarts(store, archived);
     return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, removed };
   } catch (error) {
-    await file?.abandon();
+    if (!appending) await file?.abandon();
     throw error;
   }
 }

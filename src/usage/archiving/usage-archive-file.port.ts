@@ -20,7 +20,10 @@ export interface UsageArchiveFile {
   write(event: RecordedEvent): Promise<void>;
   /** Completes the file, durably (flushed to disk and named only then), before anything is removed from the log. */
   finish(): Promise<FinishedUsageArchive>;
-  /** Removes the file unfinished (a run that fails or moves nothing). */
+  /**
+   * Removes the file, unfinished or finished (a run stopped, failed or moving nothing before any archive in the log
+   * names it).
+   */
   abandon(): Promise<void>;
 }
 
