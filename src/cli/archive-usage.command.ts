@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { GzipJsonLinesArchives } from '../infrastructure/filesystem/gzip-json-lines-archive.js';
 import type { Environment } from '../shared/config/environment.js';
@@ -25,6 +26,9 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
   const now = new Date();
   const before = options.before ?? new Date(now.getTime() - options.olderThan! * DAY_MS);
   const directory = resolve(options.dir);
+  if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`--dir ${directory} is no directory: archive-usage writes its file into an existing one`);
+  }
   let stoppedBy: string | null = null;
   const stop = (signal: string) => (stoppedBy = signal);
   for (const signal of STOPPING_SIGNALS) process.on(signal, stop);

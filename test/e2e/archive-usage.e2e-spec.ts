@@ -152,10 +152,13 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     await eventually(async () => expect(figuresOf(await usageOf(service, admin, worker.id))).toEqual(figuresBefore), 20_000, 100);
   }, 60_000);
 
-  it('refuses a --before less than 8 days ago, and says what to give', () => {
+  it('refuses a --before less than 8 days ago or a --dir that is no directory, and says what to give', () => {
     const recent = cli(env(firstDb), ['archive-usage', '--before', new Date(Date.now() - 7 * DAY_MS).toISOString(), '--dir', archives]);
     expect(recent.status).toBe(2);
     expect(recent.stderr).toContain('--before must be at least 8 days ago');
+    const missing = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', join(archives, 'missing')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`error: --dir ${join(archives, 'missing')} is no directory: archive-usage writes its file into an existing one\n`);
     const none = cli(env(firstDb), ['archive-usage', '--dir', archives]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('--before <instant> or --older-than <days>');
