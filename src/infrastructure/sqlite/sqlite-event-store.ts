@@ -21,6 +21,7 @@ import { encodeAppend, encodeEvent } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
+import { removeStreamStartInChunks } from './stream-start-removal.js';
 import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
 import { isTypeIndexMissing, rebuildTypeIndex } from './type-index.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
@@ -83,7 +84,6 @@ export class SqliteEventStore implements EventStore {
       // AUTOINCREMENT's record of the highest position ever given: no row when none was.
       lastGiven: this.db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck(true),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
-      removeStreamStart: this.db.prepare<[string, number]>('DELETE FROM events WHERE stream_id = ? AND revision < ?'),
     };
     this.probeWrite = prepareWriteProbe(this.db);
   }
@@ -130,9 +130,12 @@ export class SqliteEventStore implements EventStore {
     return this.damageReported(() => this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent));
   }
 
-  /** One transaction, flushed; the pages freed are reused by later appends (the file does not shrink without VACUUM). */
+  /**
+   * Transactions of REMOVAL_CHUNK_ROWS, newest first, each flushed (stream-start-removal.ts); the pages freed are reused
+   * by later appends (the file does not shrink without VACUUM).
+   */
   async removeStreamStart(streamId: string, beforeRevision: number): Promise<number> {
-    return this.writing(() => this.statements.removeStreamStart.run(streamId, beforeRevision).changes);
+    return removeStreamStartInChunks(this.db, streamId, beforeRevision, (work) => this.writing(work));
   }
 
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -10,13 +10,15 @@ const OUTCOMES = ['accepted', 'rate_limited', 'refused'] as const;
 class UsageStream {
   readonly appended: RecordedEvent[] = [];
   removedBefore = 0;
+  /** Revisions a removal cut short took (the embedded store removes a stream's start newest first, a chunk at a time). */
+  private readonly removedNewest = new Set<number>();
   private position = 0;
 
   constructor(private readonly random: () => number) {}
 
   /** The events a read of the log finds now. */
   get held(): RecordedEvent[] {
-    return this.appended.filter((event) => event.revision >= this.removedBefore);
+    return this.appended.filter((event) => event.revision >= this.removedBefore && !this.removedNewest.has(event.revision));
   }
 
   use(at: number): void {
@@ -28,9 +30,10 @@ class UsageStream {
 
   /**
    * What archive-usage does: the totals through the revision (and the archives and other events right after it),
-   * appended, then (unless cut short) the start removed.
+   * appended, then (unless cut short) the start removed; `removed` a number: cut short after removing the newest of
+   * them from that revision on.
    */
-  archive(through: number, removed = true): void {
+  archive(through: number, removed: boolean | number = true): void {
     const throughRevision = archiveEnd(this.held, through);
     const totals = totalsOf(usageThrough(this.held, throughRevision)!);
     const data: UsageArchivedData = {
@@ -45,7 +48,8 @@ class UsageStream {
       totals,
     };
     this.append(USAGE_ARCHIVED, data as unknown as Record<string, unknown>);
-    if (removed) this.removedBefore = throughRevision + 1;
+    if (removed === true) this.removedBefore = throughRevision + 1;
+    else if (removed !== false) for (let revision = Math.max(removed, this.removedBefore); revision <= throughRevision; revision++) this.removedNewest.add(revision);
   }
 
   private append(type: string, data: Record<string, unknown>): void {
@@ -92,7 +96,9 @@ function scenario(seed: number) {
     if (stream.appended.length > stream.removedBefore && random() < 0.35) {
       const last = stream.appended.length - 1;
       const through = stream.removedBefore + Math.floor(random() * (last - stream.removedBefore + 1));
-      stream.archive(through, random() > 0.15);
+      const cut = random();
+      // One run in ten is cut short before its removal, one in ten during it.
+      stream.archive(through, cut < 0.1 ? false : cut < 0.2 ? stream.removedBefore + Math.floor(random() * (through - stream.removedBefore + 1)) : true);
     }
     live = fold(stream.appended.slice(liveRead), live);
     liveRead = stream.appended.length;

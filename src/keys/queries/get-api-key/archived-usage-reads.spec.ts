@@ -14,8 +14,11 @@ const DAY_MS = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const KEY = 'k1';
 
-/** A key created at T0 and used once a day for 20 days, the first 10 days' uses archived out of the log. */
-async function archivedKey() {
+/**
+ * A key created at T0 and used once a day for 20 days, the first 10 days' uses archived out of the log; with `cutShort`,
+ * a run killed during its removal, which takes them newest first: the log holds days 0–4, 10–19 and the archive.
+ */
+async function archivedKey(cutShort = false) {
   jest.setSystemTime(T0);
   const store = new InMemoryEventStore();
   const created = { keyId: KEY, accountId: 'acme', name: 'k', prefix: 'sk_0123456789ab', secretHash: 'ab'.repeat(32), rateLimit: { requests: 100, perSeconds: 60 }, createdAt: new Date(T0).toISOString(), actingKeyId: null };
@@ -27,7 +30,14 @@ async function archivedKey() {
   }
   const whole = await replayKeyUsage(store, KEY);
   jest.setSystemTime(T0 + 30 * DAY_MS);
-  await archiveUsage(store, new InMemoryUsageArchives(), { before: new Date(T0 + 10 * DAY_MS), now: new Date() });
+  const removal = cutShort ? jest.spyOn(store, 'removeStreamStart').mockRejectedValueOnce(new Error('killed')) : null;
+  await archiveUsage(store, new InMemoryUsageArchives(), { before: new Date(T0 + 10 * DAY_MS), now: new Date() }).catch(() => undefined);
+  removal?.mockRestore();
+  if (cutShort) {
+    const readStream = store.readStream.bind(store);
+    const gone = (event: { revision: number }) => event.revision >= 5 && event.revision <= 9;
+    store.readStream = async (streamId, page) => (await readStream(streamId, page)).filter((event) => streamId !== keyUsageStreamId(KEY) || !gone(event));
+  }
   // The usage views as the projection leaves them, the archive folded.
   const views = new InMemoryKeyUsageReadModel();
   const view = (await store.readStream(keyUsageStreamId(KEY))).reduce<KeyUsageView | undefined>(applyToKeyUsageView, whole);
@@ -48,6 +58,15 @@ describe('reads of a usage stream whose start was archived', () => {
     expect(atLastArchived?.usage).toMatchObject({ accepted: 10 });
     const all = await replayKeyUsage(store, KEY);
     expect(all).toMatchObject({ accepted: 20, firstUsedAt: whole.firstUsedAt, lastUsedAt: whole.lastUsedAt, hourly: whole.hourly });
+  });
+
+  it('counts the same after a run killed during its removal (the newest of the archived uses gone, the oldest held)', async () => {
+    const { store, whole } = await archivedKey(true);
+    expect((await store.readStream(keyUsageStreamId(KEY))).map((event) => event.revision)).toEqual([0, 1, 2, 3, 4, ...[...Array(11).keys()].map((i) => 10 + i)]);
+    const none = new InMemoryKeyUsageReadModel();
+    expect((await replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 15 * DAY_MS), { usageViews: none }))?.usage).toMatchObject({ accepted: 15, firstUsedAt: whole.firstUsedAt });
+    await expect(replayKeyAsOf(store, 'acme', KEY, new Date(T0 + 5 * DAY_MS), { usageViews: none })).rejects.toBeInstanceOf(AsOfArchived);
+    expect(await replayKeyUsage(store, KEY)).toMatchObject({ accepted: 20, firstUsedAt: whole.firstUsedAt, lastUsedAt: whole.lastUsedAt, hourly: whole.hourly });
   });
 
   it('as_of among the archived uses is refused, naming the last one', async () => {

@@ -56,7 +56,8 @@ export async function replayKeyUsage(
   options: { from?: KeyUsageView; deadline?: number; archive?: UsageArchiveMark | null } = {},
 ): Promise<KeyUsageView | undefined> {
   let usage = options.from;
-  let start = usage ? usage.revision + 1 : 0;
+  const start = usage ? usage.revision + 1 : 0;
+  let next = start;
   for await (const page of keyUsagePages(store, keyId, { fromRevision: start, until, deadline: options.deadline })) {
     for (const event of page) {
       // Every use: the projection's own fold, which adds an archive's totals where its uses are gone.
@@ -64,8 +65,10 @@ export async function replayKeyUsage(
         usage = applyToKeyUsageView(usage, event);
         continue;
       }
-      if (event.revision > start) usage = await archivedStart(store, keyId, event.revision, until, options.archive ?? null, options.deadline);
-      start = Infinity;
+      // Uses gone before this one: the stream's start, or (a run killed during its removal, which takes them newest
+      // first) the end of it, whose archive counts every use up to there, those read before the gap too.
+      if (event.revision > next) usage = await archivedStart(store, keyId, event.revision, until, options.archive ?? null, options.deadline);
+      next = event.revision + 1;
       // Archives in the stream: their uses are the start read above, or already counted in the view replayed from.
       if (isKeyUse(event) && Date.parse(event.data.usedAt as string) <= until) usage = applyToKeyUsageView(usage, event);
     }
