@@ -58,7 +58,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
         seconds: Number(seconds.toFixed(2)),
       });
     }
-    const what = `${events} events (the usage of ${usageStreams} keys, ${failureStreams} days of failed authentications) logged before ${report.before}`;
+    const what = `${count(events, 'event')} (the usage of ${count(usageStreams, 'key')}, ${count(failureStreams, 'day')} of failed authentications) logged before ${report.before}`;
     if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).\n`);
     if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.\n`);
     const gone = removed === null ? 'EventStoreDB removes them from the log at its next scavenge' : `${removed} removed from the log`;
@@ -67,4 +67,8 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
     for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
     await app.close();
   }
+}
+
+function count(n: number, thing: string): string {
+  return `${n} ${thing}${n === 1 ? '' : 's'}`;
 }

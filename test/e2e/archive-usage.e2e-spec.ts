@@ -84,6 +84,9 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
   it('moves the old uses and failures into a file whose SHA-256 the log records, and the key still counts them', async () => {
     await eventually(async () => expect(await usageOf(service, admin, worker.id)).toMatchObject({ request_count: 35 }), 15_000, 100);
     figuresBefore = figuresOf(await usageOf(service, admin, worker.id));
+    const dryRun = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--dry-run']);
+    expect(dryRun.stdout).toMatch(/^Would archive 34 events \(the usage of 1 key, 1 day of failed authentications\) logged before .*Nothing was written or removed \(--dry-run\)\.\n$/);
+    expect(readdirSync(archives)).toEqual([]);
     const run = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
