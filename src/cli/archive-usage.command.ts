@@ -30,7 +30,12 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
     throw new Error(`--dir ${directory} is no directory: archive-usage writes its file into an existing one`);
   }
   let stoppedBy: string | null = null;
-  const stop = (signal: string) => (stoppedBy = signal);
+  let changingLog = false;
+  const stop = (signal: string) => {
+    stoppedBy = signal;
+    // Past the appends a stop would leave archives whose uses are still in the log: the run finishes instead.
+    if (changingLog) process.stderr.write(`warn: ${signal} heard while archive-usage removes the archived events from the log: it finishes that first\n`);
+  };
   for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
   const app = await openCliContext(environment, { readModels: false });
   try {
@@ -40,6 +45,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
       now,
       dryRun: options.dryRun,
       onWarning: (message) => process.stderr.write(`warn: ${message}\n`),
+      onChangingLog: () => (changingLog = true),
       interrupted: () => (stoppedBy ? new Error(`archive-usage stopped by ${stoppedBy}: the log is unchanged (the unfinished file was removed)`) : null),
     });
     const seconds = (performance.now() - started) / 1000;

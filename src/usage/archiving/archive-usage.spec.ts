@@ -158,6 +158,17 @@ describe('archiveUsage', () => {
     expect(files.written[1]).toMatchObject({ finished: true, abandoned: false });
   });
 
+  it('says when it starts to change the log, before its first append, and on a dry run never', async () => {
+    const said: string[] = [];
+    const appendToStreams = store.appendToStreams.bind(store);
+    jest.spyOn(store, 'appendToStreams').mockImplementation((appends) => (said.push('append'), appendToStreams(appends)));
+    const options = { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS), onChangingLog: () => said.push('changing') };
+    await archiveUsage(store, files, { ...options, dryRun: true });
+    expect(said).toEqual([]);
+    await archiveUsage(store, files, options);
+    expect(said).toEqual(['changing', 'append']);
+  });
+
   it('says which unfinished files earlier runs left behind (killed), before it starts', async () => {
     files.left = ['/archives/usage-archive-before-x.jsonl.gz.partial'];
     const warnings: string[] = [];

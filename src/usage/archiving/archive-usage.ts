@@ -28,6 +28,8 @@ export interface ArchiveUsageOptions {
   onWarning?(message: string): void;
   /** Asked between pages and before the log is changed: an error stops the run there (its file removed). */
   interrupted?(): Error | null;
+  /** Told once the run starts to change the log (appends its archives, then removes): it is no longer stopped. */
+  onChangingLog?(): void;
 }
 
 export interface UsageArchiveReport {
@@ -95,6 +97,7 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     const finished = await file.finish();
     stopIfAsked();
     appending = true;
+    options.onChangingLog?.();
     await appendArchives(store, starts, totals, { before: before.toISOString(), archivedAt, file: finished });
     const removed = await removeStarts(store, archived);
     return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, removed };
