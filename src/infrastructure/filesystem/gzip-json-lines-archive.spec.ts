@@ -56,6 +56,19 @@ describe('GzipJsonLinesArchives', () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 
+  it('fails a write, not waits forever, when the file cannot be written (a full disk), saying which file', async () => {
+    const file = await new GzipJsonLinesArchives(directory).create({ before: '2026-02-01T00:00:00.000Z', archivedAt: '2026-03-01T00:00:00.000Z' });
+    const out = (file as unknown as { out: { destroy(error: Error): void } }).out;
+    out.destroy(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    const writes = (async () => {
+      for (let revision = 0; revision < 200_000; revision++) await file.write(event(revision));
+      await file.finish();
+    })();
+    await expect(writes).rejects.toThrow(/^could not write the archive file .*\.partial: ENOSPC: no space left on device, write$/);
+    await file.abandon();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
   it('finds the unfinished files runs left behind: those not written for 10 minutes, of its own naming', async () => {
     const killed = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000001.000Z.jsonl.gz.partial');
     const running = join(directory, 'usage-archive-before-20260201T000000.000Z-at-20260301T000002.000Z.jsonl.gz.partial');

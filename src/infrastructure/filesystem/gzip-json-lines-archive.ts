@@ -60,6 +60,8 @@ class GzipJsonLinesFile implements UsageArchiveFile {
   private bytes = 0;
   private finished = false;
   private readonly out;
+  /** Rejects when the file cannot be written (a full disk): a write waiting for the compressor to drain would wait forever. */
+  private readonly failed: Promise<never>;
 
   constructor(
     private readonly path: string,
@@ -73,6 +75,13 @@ class GzipJsonLinesFile implements UsageArchiveFile {
       this.bytes += chunk.length;
     });
     this.gzip.pipe(this.out);
+    this.failed = new Promise<never>((_, reject) => {
+      const fail = (error: Error) => reject(new Error(`could not write the archive file ${this.partial}: ${error.message}`, { cause: error }));
+      this.out.once('error', fail);
+      this.gzip.once('error', fail);
+    });
+    // Awaited where it matters (line, finish); a failure after abandon() is no news.
+    this.failed.catch(() => {});
   }
 
   async start(header: Record<string, unknown>): Promise<void> {
@@ -85,12 +94,12 @@ class GzipJsonLinesFile implements UsageArchiveFile {
   }
 
   private async line(value: unknown): Promise<void> {
-    if (!this.gzip.write(`${JSON.stringify(value)}\n`)) await once(this.gzip, 'drain');
+    if (!this.gzip.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(this.gzip, 'drain'), this.failed]);
   }
 
   async finish(): Promise<FinishedUsageArchive> {
     this.gzip.end();
-    await finished(this.out);
+    await Promise.race([finished(this.out), this.failed]);
     await flushToDisk(this.partial);
     await rename(this.partial, this.path);
     this.finished = true;
