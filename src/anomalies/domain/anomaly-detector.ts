@@ -1,4 +1,4 @@
-import type { KeyCreated, KeyDisabled, KeyEnabled, KeyRevoked, KeyRolled, KeyUpdated } from '../../keys/domain/api-key-events.js';
+import { type KeyCreated, type KeyDisabled, type KeyEnabled, type KeyRevoked, type KeyRolled, type KeyUpdated, OCCURRED_AT_FIELD } from '../../keys/domain/api-key-events.js';
 import type { AuthenticationFailed } from '../../usage/domain/authentication-failed.js';
 import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
@@ -110,26 +110,17 @@ export function timeOf(event: DetectorInput): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** A use's and a refusal's time; a lifecycle event's is the field its history orders by (OCCURRED_AT_FIELD). */
 function timeTextOf(event: DetectorInput): unknown {
   switch (event.type) {
     case 'KeyUsed':
       return event.data.usedAt;
     case 'AuthenticationFailed':
       return event.data.failedAt;
-    case 'KeyCreated':
-      return event.data.createdAt;
-    case 'KeyRevoked':
-      return event.data.revokedAt;
-    case 'KeyUpdated':
-      return event.data.updatedAt;
-    case 'KeyRolled':
-      return event.data.rolledAt;
-    case 'KeyDisabled':
-      return event.data.disabledAt;
-    case 'KeyEnabled':
-      return event.data.enabledAt;
-    default:
-      return null;
+    default: {
+      const field: string | undefined = OCCURRED_AT_FIELD[event.type];
+      return field === undefined ? null : (event.data as Record<string, unknown>)[field];
+    }
   }
 }
 
