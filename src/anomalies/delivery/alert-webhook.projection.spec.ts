@@ -108,18 +108,16 @@ describe('AlertWebhookDelivery', () => {
   let logs: string[];
   let delivery: AlertWebhookDelivery;
   const events = [anomaly(1, 3), anomaly(2, 7), anomaly(3, 8)];
+  /** A delivery on this test's receiver and clock, logging into `logs`. */
+  const deliveryWith = (overrides: Partial<AlertWebhookOptions> = {}) =>
+    new AlertWebhookDelivery(options({ onLog: (level, message) => logs.push(`${level} ${message}`), ...overrides }), checkpoints, fake.fn, clock);
 
   beforeEach(() => {
     checkpoints = new InMemoryCheckpointStore();
     fake = new FakeFetch();
     clock = new FakeClock();
     logs = [];
-    delivery = new AlertWebhookDelivery(
-      options({ onLog: (level, message) => logs.push(`${level} ${message}`) }),
-      checkpoints,
-      fake.fn,
-      clock,
-    );
+    delivery = deliveryWith();
   });
 
   it('is the alert-webhook projection of AnomalyDetected events', () => {
@@ -160,12 +158,7 @@ describe('AlertWebhookDelivery', () => {
   });
 
   it('retries after 500s and network errors with capped exponential backoff, then succeeds', async () => {
-    delivery = new AlertWebhookDelivery(
-      options({ retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 5 }, onLog: (l, m) => logs.push(`${l} ${m}`) }),
-      checkpoints,
-      fake.fn,
-      clock,
-    );
+    delivery = deliveryWith({ retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 5 } });
     fake.script = [500, 'network', 503, 200, 200];
     await delivery.handle(events.slice(0, 2));
     expect(fake.ids()).toEqual(['alert-1', 'alert-1', 'alert-1', 'alert-1', 'alert-2']);
@@ -211,12 +204,7 @@ describe('AlertWebhookDelivery', () => {
     // Found in the audit of 2026-12-06: with the service's 0.5 s doubling to 30 s and 5 attempts a batch, a receiver that
     // was down was retried 0.5, 1, 2, 4 s, then again 0.5 s after the runner's resubscription (0.1-5 s): the 30 s cap was
     // never reached and a pager endpoint that was down got 5 requests every 8-13 s for as long as it lasted.
-    delivery = new AlertWebhookDelivery(
-      options({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 2 }, onLog: (l, m) => logs.push(`${l} ${m}`) }),
-      checkpoints,
-      fake.fn,
-      clock,
-    );
+    delivery = deliveryWith({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 2 } });
     fake.script = [500, 500, 500, 500, 500, 500];
     await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 2 attempt(s) (last: HTTP 500)');
     clock.pass(5); // the runner's resubscription delay counts towards the wait

@@ -182,6 +182,24 @@ describe('AnomalyDetectionProjection snapshots', () => {
       (await alerts(store)).filter((a) => a.rule === 'key_expiring').map((a) => [a.keyId, a.detectedAt, a.alertId]);
     const fresh = async (store: InMemoryEventStore, after: number | null) =>
       (await store.readAll({ after, maxCount: 10_000 })).filter((e) => e.type !== ANOMALY_DETECTED);
+    /**
+     * What an older version saved after judging the whole log (this version's state, given `version` and stripped of
+     * what that version did not hold), then this version started on it: rebuilt silently, no alert for what was judged.
+     */
+    const upgradedFrom = async (store: InMemoryEventStore, version: number, ...notHeld: RegExp[]) => {
+      const state = initialDetectorState();
+      for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
+      let saved = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS).replace(/"version":\d+/, `"version":${version}`);
+      for (const field of notHeld) saved = saved.replace(field, '');
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      const judgedUntil = (await store.endPosition())!;
+      await snapshots.save({ position: judgedUntil, state: saved });
+      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      expect(await upgraded.checkpoint()).toBeNull();
+      await upgraded.handle(await fresh(store, null));
+      expect(await alerts(store)).toEqual([]);
+      return { saved, snapshots, judgedUntil, upgraded };
+    };
 
     it('after an upgrade from a snapshot of the previous format (no expiries): nothing for uses judged before it, one warning at the key’s next use', async () => {
       const store = new InMemoryEventStore();
@@ -192,21 +210,8 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await append(store, 'api_key-k1', [created, { type: 'KeyUpdated', schemaVersion: 1, data: patched }]);
       await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - 2 * 24 * HOUR)]);
       // What the previous version saved after judging that use, which it had no key_expiring for: version 2, keys without an expiry.
-      const state = initialDetectorState();
-      for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
-      const previousFormat = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)
-        .replace(/"version":\d+/, '"version":2')
-        .replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '')
-        .replace(/,"expiries":\[[^\]]*\]/, '');
-      expect(previousFormat).not.toContain('expiresAtMs');
-      const snapshots = new InMemoryDetectorSnapshotStore();
-      const judgedUntil = (await store.endPosition())!;
-      await snapshots.save({ position: judgedUntil, state: previousFormat });
-
-      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
-      expect(await upgraded.checkpoint()).toBeNull();
-      await upgraded.handle(await fresh(store, null));
-      expect(await alerts(store)).toEqual([]);
+      const { saved, snapshots, judgedUntil, upgraded } = await upgradedFrom(store, 2, /,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, /,"expiries":\[[^\]]*\]/);
+      expect(saved).not.toContain('expiresAtMs');
 
       await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - HOUR), keyUsed('k1', EXPIRY - HOUR + MINUTE)]);
       await upgraded.handle(await fresh(store, judgedUntil));
@@ -222,20 +227,8 @@ describe('AnomalyDetectionProjection snapshots', () => {
       const store = new InMemoryEventStore();
       await append(store, 'api_key-k1', [keyCreated('k1')]);
       await append(store, 'api_key_usage-k1', [keyUsed('k1', EXPIRY - 8 * 24 * HOUR)]);
-      const state = initialDetectorState();
-      for (const event of await fresh(store, null)) detect(state, event as unknown as DetectorInput);
-      const firstVersion4 = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)
-        .replace(/"version":\d+/, '"version":4')
-        .replace(/,"expiries":\[[^\]]*\]/, '');
-      expect(firstVersion4).not.toContain('expiries');
-      const snapshots = new InMemoryDetectorSnapshotStore();
-      const judgedUntil = (await store.endPosition())!;
-      await snapshots.save({ position: judgedUntil, state: firstVersion4 });
-
-      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
-      expect(await upgraded.checkpoint()).toBeNull();
-      await upgraded.handle(await fresh(store, null));
-      expect(await alerts(store)).toEqual([]);
+      const { saved, snapshots, judgedUntil, upgraded } = await upgradedFrom(store, 4, /,"expiries":\[[^\]]*\]/);
+      expect(saved).not.toContain('expiries');
 
       // Another key's use inside k1's window: k1, used before it, is warned as time passes.
       await append(store, 'api_key_usage-k2', [keyUsed('k2', EXPIRY - 6 * 24 * HOUR)]);

@@ -1,36 +1,16 @@
 import { ServerResponse, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { makeView } from '../../../test/support/api-key-view.js';
-import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
+import type { makeView } from '../../../test/support/api-key-view.js';
+import { verifierWith } from '../../../test/support/key-verifier.js';
+import { generateApiKey } from '../domain/api-key-secret.js';
 import { Environment } from '../../shared/config/environment.js';
-import type { UsageRecorder } from '../../usage/recording/usage-recorder.js';
-import { generateApiKey, hashApiKey } from '../domain/api-key-secret.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
-import { ApiKeyVerifier } from './api-key-verifier.js';
-import { AuthenticationMetrics } from './authentication-metrics.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
-import type { IdleRetirement } from './idle-retirement.js';
-import { KeyTable } from './key-table.js';
-import type { KeyTableCaughtUpOnMiss } from './key-table-caught-up-on-miss.js';
 
 const use = { requestId: 'req_1', ip: '203.0.113.9', userAgent: 'sdk/1', method: 'GET', path: '/v1/whoami' };
 
 async function authenticatorWith(overrides: Parameters<typeof makeView>[0]) {
-  const secret = generateApiKey();
-  const view = makeView({ secretHash: hashApiKey(secret), ...overrides });
-  const keys = new KeyTable({ getCheckpoint: async () => 1, scan: async (afterId) => (afterId ? [] : [view]) });
-  await keys.checkpoint();
-  const limits = new InProcessRateLimitStore();
-  const metrics = new AuthenticationMetrics();
-  const verifier = new ApiKeyVerifier(
-    keys,
-    { record: () => undefined, recordFailure: () => undefined } as unknown as UsageRecorder,
-    limits,
-    metrics,
-    { now: () => Date.now() },
-    { hasGoneIdle: () => false, used: () => undefined } as unknown as IdleRetirement,
-    { lookupAfterCatchingUp: async () => null } as unknown as KeyTableCaughtUpOnMiss,
-  );
+  const { secret, view, verifier, limits, metrics } = await verifierWith(overrides);
   const config = Object.assign(new Environment(), { AUTH_FAILURE_LIMIT: 100, AUTH_FAILURE_WINDOW_SECONDS: 60 });
   const authenticator = new ApiKeyAuthenticator(verifier, new AuthFailureLimiter(config, limits, metrics));
   const attempt = async (secretUsed = secret) => {

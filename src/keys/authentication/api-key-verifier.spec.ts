@@ -1,39 +1,10 @@
-import { makeView } from '../../../test/support/api-key-view.js';
-import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
-import type { AuthenticationFailedData } from '../../usage/domain/authentication-failed.js';
-import type { KeyUsedData } from '../../usage/domain/key-used.js';
-import type { UsageRecorder } from '../../usage/recording/usage-recorder.js';
-import { generateApiKey, hashApiKey } from '../domain/api-key-secret.js';
-import { ApiKeyVerifier } from './api-key-verifier.js';
-import { AuthenticationMetrics } from './authentication-metrics.js';
-import type { IdleRetirement } from './idle-retirement.js';
-import { KeyTable } from './key-table.js';
-import type { KeyTableCaughtUpOnMiss } from './key-table-caught-up-on-miss.js';
+import type { makeView } from '../../../test/support/api-key-view.js';
+import { verifierWith as verifierAt } from '../../../test/support/key-verifier.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const context = { requestId: 'req_1', ip: '203.0.113.9', userAgent: 'sdk/1', method: 'POST', path: '/v1/parses' };
 
-async function verifierWith(overrides: Parameters<typeof makeView>[0]) {
-  const secret = generateApiKey();
-  const view = makeView({ secretHash: hashApiKey(secret), ...overrides });
-  const keys = new KeyTable({ getCheckpoint: async () => 1, scan: async (afterId) => (afterId ? [] : [view]) });
-  await keys.checkpoint();
-  const uses: KeyUsedData[] = [];
-  const failures: AuthenticationFailedData[] = [];
-  const recorder = { record: (use: KeyUsedData) => uses.push(use), recordFailure: (failure: AuthenticationFailedData) => failures.push(failure) };
-  const keptAlive: number[] = [];
-  const idle = { hasGoneIdle: () => false, used: (_key: unknown, now: number) => keptAlive.push(now) };
-  const verifier = new ApiKeyVerifier(
-    keys,
-    recorder as unknown as UsageRecorder,
-    new InProcessRateLimitStore(() => NOW),
-    new AuthenticationMetrics(),
-    { now: () => NOW },
-    idle as unknown as IdleRetirement,
-    { lookupAfterCatchingUp: async () => null } as unknown as KeyTableCaughtUpOnMiss,
-  );
-  return { secret, keyId: view.id, verifier, uses, failures, keptAlive };
-}
+const verifierWith = (overrides: Parameters<typeof makeView>[0]) => verifierAt(overrides, () => NOW);
 
 describe('ApiKeyVerifier: the uses it records', () => {
   it('records a key refused for a permission it lacks as a refused use, and its failure', async () => {
