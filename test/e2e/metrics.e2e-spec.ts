@@ -178,9 +178,12 @@ describe('GET /metrics', () => {
       expect(moved('parsesphere_auth_failures_total{reason="unknown"}')).toBe(2);
     });
 
-    it('counts wrong tokens against the address like wrong keys: 429 with Retry-After once over the allowance', async () => {
+    it('counts wrong tokens against the address like wrong keys (429 with Retry-After once over the allowance) and in parsesphere_auth_failures_total', async () => {
+      const before = await scrape(t, bearer(METRICS_TOKEN));
       const from = { 'X-Forwarded-For': '198.51.100.9' };
       for (let i = 0; i < 2; i++) await request(t.http).get('/metrics').set(from).set(bearer(`wrong-guess-0123456789-${i}`)).expect(401);
+      const counted = sample(await scrape(t, bearer(METRICS_TOKEN)), 'parsesphere_auth_failures_total{reason="metrics_token"}');
+      expect(counted - sample(before, 'parsesphere_auth_failures_total{reason="metrics_token"}')).toBe(2);
       const refused = await request(t.http).get('/metrics').set(from).set(bearer('wrong-guess-0123456789-x')).expect(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       await request(t.http).get('/metrics').set(from).set(bearer(METRICS_TOKEN)).expect(429);

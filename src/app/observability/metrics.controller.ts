@@ -4,7 +4,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PrometheusMetrics } from '../../infrastructure/prometheus/prometheus-metrics.js';
 import { AuthFailureLimiter } from '../../keys/authentication/auth-failure-limiter.js';
+import { AuthenticationMetrics, METRICS_TOKEN_FAILURE } from '../../keys/authentication/authentication-metrics.js';
 import { RateLimited, Unauthenticated } from '../../shared/application/errors.js';
+import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { forwardedAddress } from '../../shared/http/forwarded-address.js';
 import { Public } from '../../shared/http/public.decorator.js';
 import { MetricsAccess } from './metrics-access.js';
@@ -12,13 +14,14 @@ import { MetricsAccess } from './metrics-access.js';
 /**
  * GET /metrics in Prometheus's text format; not an API key route, so left out of the OpenAPI document. A wrong
  * METRICS_TOKEN counts against the caller's address in the failed-authentication guard, as a wrong key or
- * VERIFY_TOKEN does, so the token is no cheaper to guess than they are.
+ * VERIFY_TOKEN does, so the token is no cheaper to guess than they are, and in parsesphere_auth_failures_total.
  */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
   private failures: AuthFailureLimiter | undefined;
+  private refusals: CounterSeries | undefined;
 
   constructor(
     @Inject(PrometheusMetrics) private readonly metrics: PrometheusMetrics,
@@ -43,6 +46,7 @@ export class MetricsController {
     if (!guard.allowed) throw new RateLimited('Too many failed authentications from this address. Retry later.', guard.retryAfterSeconds);
     if (this.access.allows(req.header('authorization'))) return;
     await failures.recordFailure(address);
+    (this.refusals ??= this.modules.get(AuthenticationMetrics, { strict: false }).failures.series({ reason: METRICS_TOKEN_FAILURE })).inc();
     throw new Unauthenticated('GET /metrics needs the METRICS_TOKEN as a Bearer token.');
   }
 }

@@ -1,7 +1,7 @@
 import { type Counter, type MetricDefinition, Metrics } from '../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import { AUTHENTICATION_FAILURE_REASONS } from '../../usage/domain/authentication-failed.js';
-import { AuthenticationMetrics } from './authentication-metrics.js';
+import { AuthenticationMetrics, METRICS_TOKEN_FAILURE, SERVICE_CREDENTIAL_FAILURE } from './authentication-metrics.js';
 
 class DefinitionsKept extends Metrics {
   readonly help = new Map<string, string>();
@@ -20,6 +20,6 @@ describe('AuthenticationMetrics', () => {
     const metrics = new DefinitionsKept();
     new AuthenticationMetrics(metrics);
     const help = metrics.help.get('parsesphere_auth_failures_total') ?? '';
-    for (const reason of [...AUTHENTICATION_FAILURE_REASONS, 'service_credential']) expect(help).toContain(reason);
+    for (const reason of [...AUTHENTICATION_FAILURE_REASONS, SERVICE_CREDENTIAL_FAILURE, METRICS_TOKEN_FAILURE]) expect(help).toContain(reason);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Environment } from '../../../shared/config/environment.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
-import { AuthenticationMetrics } from '../../authentication/authentication-metrics.js';
+import { AuthenticationMetrics, SERVICE_CREDENTIAL_FAILURE } from '../../authentication/authentication-metrics.js';
 import { bearerToken } from '../../authentication/bearer-token.js';
 import type { CounterSeries } from '../../../shared/metrics/metrics.port.js';
 import { SecretDigest } from '../../../shared/security/secret-digest.js';
@@ -28,7 +28,7 @@ export class ServiceCredential {
   ) {
     const token = config.VERIFY_TOKEN;
     this.expected = token ? new SecretDigest(token) : null;
-    this.refusals = metrics.failures.series({ reason: 'service_credential' });
+    this.refusals = metrics.failures.series({ reason: SERVICE_CREDENTIAL_FAILURE });
   }
 
   /** Without VERIFY_TOKEN configured the verify endpoint does not exist. */
