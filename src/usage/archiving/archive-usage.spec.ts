@@ -176,9 +176,11 @@ describe('archiveUsage', () => {
     expect(warnings).toEqual(['/archives/usage-archive-before-x.jsonl.gz.partial is the unfinished file of an earlier run that was stopped (killed): none of its events left the log; delete it']);
   });
 
-  it('writes no file and changes nothing when nothing was logged before `before`', async () => {
+  it('makes no file and changes nothing when nothing was logged before `before` (until 2026-12-06 it made one and removed it: a read-only --dir failed)', async () => {
+    const log = await store.readAll({ after: null, maxCount: 100 });
     const report = await archiveUsage(store, files, { before: new Date(T0 - DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
     expect(report).toMatchObject({ events: 0, file: null, removed: 0 });
-    expect(files.written.map((file) => file.abandoned)).toEqual([true]);
+    expect(files.written).toEqual([]);
+    expect(await store.readAll({ after: null, maxCount: 100 })).toEqual(log);
   });
 });

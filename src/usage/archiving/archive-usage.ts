@@ -3,7 +3,7 @@ import { AUTHENTICATION_FAILURES_STREAM_PREFIX } from '../domain/authentication-
 import { KEY_USAGE_STREAM_PREFIX } from '../domain/key-used.js';
 import { isKeyUse, USAGE_ARCHIVED, type UsageArchived } from '../domain/usage-archived.js';
 import { applyToKeyUsageView, type KeyUsageView, totalsOf, usageThrough } from '../projection/key-usage-view.js';
-import type { FinishedUsageArchive, UsageArchiveFiles } from './usage-archive-file.port.js';
+import type { FinishedUsageArchive, UsageArchiveFile, UsageArchiveFiles } from './usage-archive-file.port.js';
 
 export const DAY_MS = 86_400_000;
 /**
@@ -76,7 +76,13 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     options.onWarning?.(`${path} is the unfinished file of an earlier run that was stopped (killed): none of its events left the log; delete it`);
   }
   const archives = await archivesByStream(store);
-  const file = options.dryRun ? null : await files.create({ before: before.toISOString(), archivedAt });
+  // Made at the first event to archive: a run that finds nothing touches no file (and so runs on a read-only --dir).
+  const made: { file: UsageArchiveFile | null } = { file: null };
+  const write = async (event: RecordedEvent) => {
+    if (options.dryRun) return;
+    made.file ??= await files.create({ before: before.toISOString(), archivedAt });
+    await made.file.write(event);
+  };
   // Once the appends begin, the log's archives may name the file: it stays whatever happens next.
   let appending = false;
   try {
@@ -84,13 +90,14 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
       const error = options.interrupted?.();
       if (error) throw error;
     };
-    const starts = await startsLoggedBefore(store, before.getTime(), (event) => file?.write(event), stopIfAsked);
-    await extendPastArchives(store, starts, (event) => file?.write(event));
+    const starts = await startsLoggedBefore(store, before.getTime(), write, stopIfAsked);
+    await extendPastArchives(store, starts, write);
     const totals = usageTotals(starts, archives, options.onWarning);
     const archived = [...starts].filter(([streamId, start]) => start.events > 0 && (!start.usage || totals.has(streamId)));
     const events = archived.reduce((sum, [, start]) => sum + start.events, 0);
     const failureStreams = archived.filter(([, start]) => !start.usage).length;
-    if (events === 0 || !file) {
+    const file = made.file;
+    if (events === 0 || file === null) {
       await file?.abandon();
       return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, removed: 0 };
     }
@@ -102,7 +109,7 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     const removed = await removeStarts(store, archived);
     return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, removed };
   } catch (error) {
-    if (!appending) await file?.abandon();
+    if (!appending) await made.file?.abandon();
     throw error;
   }
 }
@@ -122,7 +129,7 @@ async function archivesByStream(store: EventStore): Promise<Map<string, Recorded
 async function startsLoggedBefore(
   store: EventStore,
   before: number,
-  write: (event: RecordedEvent) => Promise<void> | undefined,
+  write: (event: RecordedEvent) => Promise<void>,
   stopIfAsked: () => void,
 ): Promise<Map<string, StreamStart>> {
   const starts = new Map<string, StreamStart>();
@@ -148,7 +155,7 @@ async function startsLoggedBefore(
   }
 }
 
-async function take(start: StreamStart, event: RecordedEvent, write: (event: RecordedEvent) => Promise<void> | undefined): Promise<void> {
+async function take(start: StreamStart, event: RecordedEvent, write: (event: RecordedEvent) => Promise<void>): Promise<void> {
   await write(event);
   start.through = event.revision;
   start.events += 1;
@@ -156,7 +163,7 @@ async function take(start: StreamStart, event: RecordedEvent, write: (event: Rec
 }
 
 /** archiveEnd, read from the log: each usage stream's archive also takes the events right after it that are not uses. */
-async function extendPastArchives(store: EventStore, starts: Map<string, StreamStart>, write: (event: RecordedEvent) => Promise<void> | undefined): Promise<void> {
+async function extendPastArchives(store: EventStore, starts: Map<string, StreamStart>, write: (event: RecordedEvent) => Promise<void>): Promise<void> {
   for (const [streamId, start] of starts) {
     if (!start.usage || start.events === 0) continue;
     for (let more = true; more; ) {
