@@ -68,7 +68,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
       useFactory: (readModel: ApiKeyReadModel, store: EventStore, metrics: Metrics = NO_METRICS) => {
         const logger = new Logger('KeyTable');
         const table = new KeyTable(readModel, { readKeyStream: (keyId) => store.readStream(apiKeyStreamId(keyId)), warn: (message) => logger.warn(message) });
-        metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked, expired or disabled), as the key table of this instance knows them.', read: () => table.activeKeys });
+        metrics.gauge({ name: 'parsesphere_active_keys', help: 'Keys that authenticate (not revoked, expired or disabled, nor changed by a newer version of the service), as the key table of this instance knows them.', read: () => table.activeKeys });
         metrics.gauge({
           name: 'parsesphere_keys_changed_by_newer_version',
           help: 'Keys with an event this version cannot read (written by a newer version of the service): refused with 503 here unless revoked or expired.',
