@@ -1,18 +1,30 @@
+/**
+ * Control characters (C0, DEL, C1) and bidirectional controls, shown as `\uXXXX` in a table: values come from the
+ * log, some of them from clients (a use's user agent, as a gateway passes it to verify), and printed raw on the
+ * operator's terminal an ESC sequence could recolour or retitle it, or a CR/LF forge lines of the table.
+ */
+const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 /** Plain-text tables for people: columns padded to their widest cell, no colours, no borders. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
+  const shown = rows.map((row) => row.map(printable));
+  const widths = headers.map((header, column) => Math.max(header.length, ...shown.map((row) => row[column].length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
       .join('  ')
       .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  return [line(headers), ...shown.map(line)].join('\n') + '\n';
 }
 
 /** One record as label/value lines, for a single object (show, create-key, revoke). */
 export function renderRecord(fields: readonly (readonly [string, string])[]): string {
   const width = Math.max(...fields.map(([label]) => label.length));
-  return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n') + '\n';
+  return fields.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}`).join('\n') + '\n';
 }
 
 /** A cell for a value that may be absent. */

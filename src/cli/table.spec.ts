@@ -1,0 +1,20 @@
+import { renderRecord, renderTable } from './table.js';
+
+/** A user agent as a client may send it through verify's context: it retitles the terminal, recolours it, forges a line. */
+const HOSTILE = '\u001B]0;owned\u0007\u001B[31mred\u001B[0m\r\nid  forged\u009B2J\u202Eevil';
+
+describe('table: a value from the log never reaches the terminal as a control character', () => {
+  it('shows the control and bidirectional characters of a record value as \\u escapes, on one line', () => {
+    const text = renderRecord([['last user agent', HOSTILE]]);
+    expect(text).toBe('last user agent  \\u001B]0;owned\\u0007\\u001B[31mred\\u001B[0m\\u000D\\u000Aid  forged\\u009B2J\\u202Eevil\n');
+  });
+
+  it('escapes them in a table cell too, and pads the columns by what is shown', () => {
+    const text = renderTable(['NAME', 'ID'], [['a\u001Bb', '1'], ['plain', '2']]);
+    expect(text).toBe('NAME      ID\na\\u001Bb  1\nplain     2\n');
+  });
+
+  it('leaves printable text as it is', () => {
+    expect(renderRecord([['name', 'Ünïcødé key « ok »']])).toBe('name  Ünïcødé key « ok »\n');
+  });
+});
