@@ -14,6 +14,8 @@ const OPTION_OF_FIELD: readonly [RegExp, string][] = [
   [/^grace_seconds\b/, '--grace'],
   [/^close_when_idle_seconds\b/, '--close-when-idle'],
   [/^name\b/, '--name'],
+  // list --starting-after naming no key of the account (the API's 404).
+  [/^starting_after\b/, '--starting-after'],
 ];
 
 /** The message with each of its refusals (joined by "; ") starting with the option instead of the API field. */

@@ -54,4 +54,9 @@ describe('reportFailure: a refusal of the key rules names the CLI option, not th
     reportFailure(new InvalidRequest(message), 'parsesphere-keys');
     expect(written).toEqual([`error: ${reworded}\n`, `error: ${reworded}\n`]);
   });
+
+  it('list --starting-after naming no key of the account is said by the option, exit 3', () => {
+    expect(reportFailure(new UnknownReference('starting_after: no such API key in this account.'), 'parsesphere-keys')).toBe(EXIT.notFound);
+    expect(written).toEqual(['error: --starting-after: no such API key in this account.\n']);
+  });
 });

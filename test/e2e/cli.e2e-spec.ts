@@ -374,7 +374,7 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       // A page after a key the account has not got: the API's 404, so exit 3.
       const afterUnknown = runCli(['list', '--account', 'acme', '--starting-after', unknown], env);
       // (Its last line: on a loaded machine a warning that the service's views are still catching up may come first.)
-      expect([afterUnknown.status, afterUnknown.stderr.trimEnd().split('\n').at(-1)]).toEqual([3, 'error: starting_after: no such API key in this account.']);
+      expect([afterUnknown.status, afterUnknown.stderr.trimEnd().split('\n').at(-1)]).toEqual([3, 'error: --starting-after: no such API key in this account.']);
     } finally {
       await t.destroy();
     }
