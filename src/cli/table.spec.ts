@@ -18,3 +18,18 @@ describe('table: a value from the log never reaches the terminal as a control ch
     expect(renderRecord([['name', 'Ünïcødé key « ok »']])).toBe('name  Ünïcødé key « ok »\n');
   });
 });
+
+describe('table: columns line up as a terminal shows them', () => {
+  it('pads a name of wide characters (emoji, CJK) and of decomposed accents by the columns they take', () => {
+    const text = renderTable(
+      ['NAME', 'PREFIX'],
+      [
+        ['Bootstrap key', 'sk_a'],
+        ['Clé 🔑 名前', 'sk_b'],
+        ['Cle\u0301 e\u0301te\u0301', 'sk_c'],
+      ],
+    );
+    // Each PREFIX starts in column 15: "Clé 🔑 名前" is 9 characters (10 UTF-16 units) but 11 columns wide.
+    expect(text.split('\n')).toEqual(['NAME           PREFIX', 'Bootstrap key  sk_a', 'Clé 🔑 名前    sk_b', 'Cle\u0301 e\u0301te\u0301        sk_c', '']);
+  });
+});
