@@ -2,6 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { embeddedEventLogFile } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 
+/** The embedded event log's file when DATA_DIR holds none yet (opening it would make a new, empty store); else null. */
+export function missingEventLog(environment: Environment): string | null {
+  const file = embeddedEventLogFile(environment);
+  return file !== null && !existsSync(file) ? file : null;
+}
+
 /**
  * Refuses a DATA_DIR that holds no event log, before anything is opened: opening it would make a new, empty store
  * there, and a mistyped DATA_DIR answered "No such API key" (exit 3) from it. Only create-key starts a store.
@@ -9,12 +15,20 @@ import type { Environment } from '../shared/config/environment.js';
  * practice, is a copy that never got written (a backup interrupted, a disk full), restored by mistake.
  */
 export function requireExistingEventLog(environment: Environment): void {
-  const file = embeddedEventLogFile(environment);
-  if (file === null) return;
-  if (!existsSync(file)) {
-    throw new Error(`No event log in DATA_DIR ${environment.DATA_DIR} (no ${file}): check DATA_DIR. Only create-key starts a new store.`);
+  const missing = missingEventLog(environment);
+  if (missing !== null) {
+    throw new Error(`No event log in DATA_DIR ${environment.DATA_DIR} (no ${missing}): check DATA_DIR. Only create-key starts a new store.`);
   }
-  if (statSync(file).size === 0) {
+  const file = embeddedEventLogFile(environment);
+  if (file !== null && statSync(file).size === 0) {
     throw new Error(`The event log ${file} is empty (0 bytes): an incomplete copy? Restore it from a complete backup, or check DATA_DIR.`);
   }
+}
+
+/**
+ * create-key in a DATA_DIR that held no event log made a new store there: said on stderr, since a mistyped DATA_DIR
+ * gives a key that no service reading the real one knows (it is refused as unknown), with exit code 0.
+ */
+export function startedStoreWarning(environment: Environment, file: string): string {
+  return `warn: DATA_DIR ${environment.DATA_DIR} held no event log: a new store was started in it (${file}). A service on another DATA_DIR does not know this key; if DATA_DIR was mistyped, run again with the right one.`;
 }

@@ -35,9 +35,12 @@ async function execute<A extends unknown[]>(
 ): Promise<void> {
   const { loadConfiguration } = await import('../app/load-configuration.js');
   const environment = loadConfiguration(process.env);
-  if (!startsStore) (await import('./existing-event-log.js')).requireExistingEventLog(environment);
+  const eventLog = await import('./existing-event-log.js');
+  if (!startsStore) eventLog.requireExistingEventLog(environment);
+  const started = startsStore ? eventLog.missingEventLog(environment) : null;
   const command = await load();
   await command(...args, environment);
+  if (started !== null) process.stderr.write(`${eventLog.startedStoreWarning(environment, started)}\n`);
 }
 
 /**

@@ -51,6 +51,12 @@ describe('Operator CLI', () => {
       expect(cli.status).toBe(0);
       const created = JSON.parse(cli.stdout);
       expect(created.name).toBeNull();
+      // A new store is said, once: a mistyped DATA_DIR gave a key no service knew, in silence.
+      expect(cli.stderr).toBe(
+        `warn: DATA_DIR ${dir.path} held no event log: a new store was started in it (${dir.path}/events.sqlite). ` +
+          'A service on another DATA_DIR does not know this key; if DATA_DIR was mistyped, run again with the right one.\n',
+      );
+      expect(runCli(['create-key', '--account', 'acme'], { DATA_DIR: dir.path }).stderr).toBe('');
       const t = await startTestApp({ reuse: { dataDir: dir.path } });
       try {
         const { eventually } = await import('../support/eventually.js');
