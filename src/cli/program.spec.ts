@@ -11,4 +11,11 @@ describe('the CLI help', () => {
     expect(help).toContain('every read-model*.sqlite file');
     expect(help).toContain('<file>.deliveries.sqlite as deliveries.sqlite');
   });
+
+  it('says which commands print a sentence through a pipe, not the JSON the footer promised (backup | cat printed "Backed up ...")', () => {
+    let text = '';
+    const program = buildProgram().configureOutput({ writeOut: (chunk) => void (text += chunk) });
+    program.outputHelp();
+    expect(text.replace(/\s+/g, ' ')).toContain('replay, backup and archive-usage print a sentence, pipe or not, and JSON with --json.');
+  });
 });
