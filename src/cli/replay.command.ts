@@ -1,4 +1,4 @@
-import { dropGenerationsBut, type RebuildProgress } from '../app/projections/rebuild-projections.js';
+import { dropGenerationsBut } from '../app/projections/rebuild-projections.js';
 import { rebuildReadModels } from '../app/projections/rebuild-read-models.js';
 import { servicesHolding } from '../app/storage/service-heartbeat.js';
 import { openServiceHeartbeats, type Storage } from '../app/storage/storage.js';
@@ -7,18 +7,11 @@ import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.
 import { READ_MODEL_STORAGE } from '../shared/storage/read-model-storage.port.js';
 import { openCliContext } from './cli-context.js';
 import { print, printJson } from './output.js';
-
-const BAR_WIDTH = 30;
+import { replayProgress } from './replay-progress.js';
 
 export interface ReplayOptions {
   /** The summary is a sentence for people unless asked for JSON, even through a pipe. */
   json?: boolean;
-}
-
-function drawProgress({ events, position, head }: RebuildProgress): void {
-  const share = head > 0 ? Math.min(1, position / head) : 1;
-  const filled = Math.round(share * BAR_WIDTH);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(BAR_WIDTH - filled)}] ${(share * 100).toFixed(0)}% ${events} events`);
 }
 
 /** How many services say they run on this store now: each moves to the new generation within its GENERATION_CHECK_INTERVAL_MS. */
@@ -39,17 +32,18 @@ async function runningServices(environment: Environment): Promise<number> {
  */
 export async function replay(options: ReplayOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true });
+  const progress = replayProgress(process.stderr);
   try {
     const live = app.get<Storage>(READ_MODEL_STORAGE);
     const result = await rebuildReadModels(app.get<EventStore>(EVENT_STORE), environment, {
       live,
       log: (level, message) => process.stderr.write(`${level}: ${message}\n`),
-      onProgress: drawProgress,
+      onProgress: (at) => progress.draw(at),
     });
     const running = await runningServices(environment);
     const dropped = running === 0 ? await dropGenerationsBut(live.generations(), [result.generation]) : [];
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
-    process.stderr.write('\n');
+    progress.end();
     if (options.json) {
       const { generation, previous, resumedAfter, projections, events, seconds } = result;
       return printJson({ rebuilt: projections, generation, previous, resumed_after: resumedAfter, events, seconds, running_services: running, dropped });
