@@ -14,8 +14,9 @@ export function loadConfiguration(raw: Record<string, unknown>): Environment {
   const environment = loadEnvironment(raw);
   // What the EventStoreDB client would only warn about, ignore, or fail on later inside a module factory.
   if (environment.EVENTSTORE_URL) checkEsdbConnectionString(environment.EVENTSTORE_URL);
-  // What the MongoDB driver would refuse only at the first connect, retried forever as a store that is down.
-  if (environment.MONGODB_URL) checkMongoConnectionString(environment.MONGODB_URL);
+  // What the MongoDB driver would refuse only at the first connect, retried forever as a store that is down;
+  // and a database named in the URL that is not MONGODB_DB, which the service would silently not use.
+  if (environment.MONGODB_URL) checkMongoConnectionString(environment.MONGODB_URL, environment.MONGODB_DB);
   for (const check of FEATURE_SETTING_CHECKS) check(environment);
   return environment;
 }
