@@ -34,6 +34,15 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
       const listing = await request(t.http).get('/v1/api-keys').set(bearer(admin.key)).expect(200);
       expect(listing.body.data.map((key: { id: string }) => key.id)).toContain(before.body.id);
 
+      // The dashboard's sign-in (whoami) answers too: its usage as the log has it, marked catching up (it answered 503,
+      // so the dashboard, whose listing falls back to the keys without charts, could not sign in during the outage).
+      const own = await request(t.http).get('/v1/whoami').set(bearer(admin.key)).expect(200);
+      expect(own.headers['parsesphere-read-models']).toBe('catching-up');
+      expect(own.body.id).toBe(admin.keyId);
+      expect(own.body.permissions).toEqual(['*']);
+      expect(own.body.usage.accepted).toBeGreaterThan(0);
+      expect(own.body.usage.requests_per_hour).toHaveLength(24);
+
       // Ready all the same: what requests read comes from memory, and the store is every instance's.
       const ready = await request(t.http).get('/health/ready').expect(200);
       expect(ready.body.details.read_model).toMatchObject({ status: 'up', reachable: false });

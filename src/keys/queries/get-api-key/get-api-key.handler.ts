@@ -5,7 +5,7 @@ import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../../../usage/pro
 import { KeyNotFound } from '../../domain/api-key-errors.js';
 import { API_KEY_QUERIES, type ApiKeyQueries } from '../../projection/api-key-read-model.port.js';
 import { type ApiKeyWithUsage, GetApiKeyQuery } from './get-api-key.query.js';
-import { replayKeyAsOf } from './replay-key-as-of.js';
+import { replayKeyAsOf, replayKeyUsage } from './replay-key-as-of.js';
 import { trafficSinceRoll } from './traffic-since-roll.js';
 
 @QueryHandler(GetApiKeyQuery)
@@ -33,6 +33,7 @@ export class GetApiKeyHandler implements IQueryHandler<GetApiKeyQuery, ApiKeyWit
   private async current(query: GetApiKeyQuery): Promise<ApiKeyWithUsage | null> {
     const view = await this.keys.findById(query.accountId, query.keyId);
     if (!view) return null;
+    if (query.usageFrom === 'log') return { view, usage: await replayKeyUsage(this.store, view.id) };
     const usage = await this.usage.getMany([view.id]);
     return { view, usage: usage.get(view.id) };
   }

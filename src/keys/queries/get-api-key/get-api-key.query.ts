@@ -23,6 +23,8 @@ export class GetApiKeyQuery extends Query<ApiKeyWithUsage> {
      * process serves no one else). The request thread serves every other request meanwhile.
      */
     readonly replayBudgetMs: number | null = null,
+    /** Without asOf: the key's usage from its view (a read of the read-model store), or replayed from the log. */
+    readonly usageFrom: 'views' | 'log' = 'views',
   ) {
     super();
   }
