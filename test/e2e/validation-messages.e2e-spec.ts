@@ -217,6 +217,19 @@ describe('validation: statuses and messages', () => {
     });
   });
 
+  describe('expires_at stays within the years an RFC 3339 date-time can write', () => {
+    it('refuses an expiry that an offset carries past 9999-12-31T23:59:59.999Z, on create and on update', async () => {
+      const tooLate = invalid('expires_at must be no later than 9999-12-31T23:59:59.999Z.');
+      expect((await create({ expires_at: '9999-12-31T23:59:59-23:59' }).expect(400)).body).toEqual(tooLate);
+      const created = await create({ expires_at: '9999-12-31T23:59:59Z' }).expect(201);
+      expect(created.body.expires_at).toBe('9999-12-31T23:59:59.000Z');
+      const patch = request(t.http).patch(`/v1/api-keys/${created.body.id}`).set(bearer(admin));
+      expect((await patch.send({ expires_at: '9999-12-31T23:30:00-00:45' }).expect(400)).body).toEqual(tooLate);
+      // Such a key can still be rolled: its successor takes its expiry.
+      await request(t.http).post(`/v1/api-keys/${created.body.id}/roll`).set(bearer(admin)).send({ grace_seconds: 0 }).expect(201);
+    });
+  });
+
   describe('the history cursor has the published form <lifecycle>.<usage>', () => {
     it('pages with it, accepts any cursor of that form and refuses others', async () => {
       const created = await create({ name: 'paged' }).expect(201);

@@ -328,6 +328,13 @@ describe('API key decider', () => {
         .thenThrows(ExpiryInvalid, (error) => /maximum key lifetime of 3600 seconds/.test(error.message));
     });
 
+    it('refuses an expiry that an offset carries past the year 9999, which no RFC 3339 date-time can write back', () => {
+      const tooLate = (error: Error) => error.message === 'expires_at must be no later than 9999-12-31T23:59:59.999Z.';
+      given([]).when({ ...create, expiresAt: '9999-12-31T23:59:59-23:59' }).thenThrows(ExpiryInvalid, tooLate);
+      given([]).when({ ...create, expiresAt: '9999-12-31T23:59:59.999Z' }).then([createdWith({ expiresAt: '9999-12-31T23:59:59.999Z' })]);
+      given([created]).when(update({ expiresAt: '9999-12-31T23:00:00-01:00' })).thenThrows(ExpiryInvalid, tooLate);
+    });
+
     it('records the key a successor was rolled from', () => {
       given([]).when({ ...create, rolledFromKeyId: successorKeyId }).then([createdWith({ rolledFromKeyId: successorKeyId })]);
     });

@@ -276,6 +276,9 @@ function newKeyExpiry({ expiresAt, actor, now, maxLifetimeSeconds }: CreateApiKe
   return checked !== null && Date.parse(checked) <= Date.parse(inherited) ? checked : inherited;
 }
 
+/** The last instant an RFC 3339 date-time in UTC can name: 9999-12-31T23:59:59.999Z. */
+const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /**
  * The expiry as stored: after `now`, and no later than the maximum lifetime from `createdAt`. With a maximum
  * lifetime and no expiry asked for, the maximum applies when `defaultToMax` (a new key).
@@ -291,6 +294,8 @@ function checkedExpiry(expiresAt: string | null, now: string, createdAt: string,
   const at = parseRfc3339(expiresAt)?.getTime();
   if (at === undefined) throw new ExpiryInvalid('expires_at must be an RFC 3339 date-time.');
   if (at <= Date.parse(now)) throw new ExpiryInvalid('expires_at must be in the future.');
+  // An offset can carry 9999-12-31T23:59:59-23:59 into the year 10000, which no RFC 3339 date-time (nor this key's answers) can write.
+  if (at > LATEST_EXPIRY_MS) throw new ExpiryInvalid(`expires_at must be no later than ${new Date(LATEST_EXPIRY_MS).toISOString()}.`);
   if (latest !== null && at > latest) {
     throw new ExpiryInvalid(`expires_at is beyond the maximum key lifetime of ${maxLifetimeSeconds} seconds (MAX_KEY_LIFETIME_SECONDS).`);
   }
