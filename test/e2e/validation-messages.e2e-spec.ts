@@ -99,6 +99,10 @@ describe('validation: statuses and messages', () => {
       [{ name: 'x', admin: true }, 'admin is not a known field'],
       [{ rate_limit: { requests: 1, per_seconds: 1, burst: 2 } }, 'rate_limit.burst is not a known field'],
       [{ name: 5, colour: 'blue' }, 'name must be a string; colour is not a known field'],
+      // Named after a method every object inherits: refused as unknown, not dropped on the way to validation.
+      [{ name: 'x', toString: 1 }, 'toString is not a known field'],
+      [{ rate_limit: { requests: 1, per_seconds: 1, valueOf: 2 } }, 'rate_limit.valueOf is not a known field'],
+      [{ name: 5, hasOwnProperty: 'x' }, 'name must be a string; hasOwnProperty is not a known field'],
     ])('refuses %j with one message per invalid field', async (body, message) => {
       const res = await create(body).expect(400);
       expect(res.body).toEqual(invalid(message));
@@ -288,6 +292,18 @@ describe('validation: statuses and messages', () => {
       await get(`/v1/api-keys/${adminId}?as_of=2999-01-01T00:00:00Z`).expect(200);
       await get('/v1/whoami').expect(200);
       await get('/v1/whoami?').expect(200);
+    });
+
+    it('refuses a parameter or field named after an Object.prototype method, on every route that validates a DTO, and changes nothing', async () => {
+      expect((await get(`/v1/api-keys/${adminId}?toString=1`).expect(400)).body).toEqual(invalid('toString is not a known field'));
+      expect((await get(`/v1/api-keys/${adminId}/events?limit=1&valueOf=1`).expect(400)).body).toEqual(invalid('valueOf is not a known field'));
+      expect((await get('/v1/alerts?hasOwnProperty=1').expect(400)).body).toEqual(invalid('hasOwnProperty is not a known field'));
+      const key = (await create({ name: 'kept' }).expect(201)).body;
+      const patched = await request(t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(admin)).send({ name: 'renamed', isPrototypeOf: 1 }).expect(400);
+      expect(patched.body).toEqual(invalid('isPrototypeOf is not a known field'));
+      const rolled = await request(t.http).post(`/v1/api-keys/${key.id}/roll`).set(bearer(admin)).send({ grace_seconds: 0, toLocaleString: 1 }).expect(400);
+      expect(rolled.body).toEqual(invalid('toLocaleString is not a known field'));
+      expect(await keyOf(key.id)).toMatchObject({ name: 'kept', status: 'active', rotation: null });
     });
 
     it('POST /v1/api-keys?foo=1 is refused and creates no key, with or without a body', async () => {

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { InvalidRequest } from '../application/errors.js';
 import { BODY_REFUSALS } from './read-json-body.js';
+import { prototypeNamedFields } from './prototype-named-fields.js';
 
 /** class-validator's constraint for a property the class does not declare (whitelist). */
 const UNKNOWN_PROPERTY = 'whitelistValidation';
@@ -35,7 +36,18 @@ class StrictValidationPipe extends ValidationPipe {
       if (value === undefined) return super.transform({}, metadata);
       if (!isJsonObject(value)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
     }
-    return super.transform(value, metadata);
+    if (metadata.type !== 'body' && metadata.type !== 'query') return super.transform(value, metadata);
+    const dropped = prototypeNamedFields(value).map((field) => `${field}${UNKNOWN_FIELD}`);
+    if (dropped.length === 0) return super.transform(value, metadata);
+    // Refused as unknown, after whatever else validation finds (its unknown fields last, as these are).
+    const others = await super.transform(value, metadata).then(
+      () => [],
+      (error: unknown) => {
+        if (!(error instanceof InvalidRequest)) throw error;
+        return [error.message];
+      },
+    );
+    throw new InvalidRequest([...others, ...dropped].join('; '));
   }
 }
 
