@@ -127,6 +127,13 @@ describe('validation: statuses and messages', () => {
       expect(res.body).toEqual(invalid(LIMIT));
     });
 
+    it("words the history's order rule as the listing's status and the alerts' rule are worded", async () => {
+      for (const order of ['LOG', '', 'time']) {
+        const res = await get(`/v1/api-keys/${adminId}/events?order=${order}`).expect(400);
+        expect(res.body).toEqual(invalid('order must be one of occurred, log'));
+      }
+    });
+
     it('refuses a repeated limit, and accepts the bounds', async () => {
       expect((await get('/v1/api-keys?limit=1&limit=2').expect(400)).body).toEqual(invalid(LIMIT));
       await get('/v1/api-keys?limit=1').expect(200);

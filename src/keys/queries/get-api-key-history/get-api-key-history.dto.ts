@@ -27,7 +27,7 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
       'Uses are appended in batches, so a use made before a revocation can be logged after it.',
   })
   @IsOptional()
-  @IsIn(KEY_HISTORY_ORDERS)
+  @IsIn(KEY_HISTORY_ORDERS, { message: `order must be one of ${KEY_HISTORY_ORDERS.join(', ')}` })
   order?: KeyHistoryOrder;
 }
 
