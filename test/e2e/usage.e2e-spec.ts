@@ -65,6 +65,21 @@ describe.each(backends())('Usage tracking (%s read model)', (backend) => {
     expect(text).not.toContain(created.body.key.slice(12));
   });
 
+  it('reads a User-Agent as the UTF-8 it was sent in, so a key in it spelled with an invisible or fullwidth character is redacted', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'agent' }).expect(201);
+    const { id, key } = created.body as { id: string; key: string };
+    // How a client's UTF-8 bytes travel in a header: node's client writes each of these characters as one byte.
+    const sent = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const agents = [`tool/1 (${key.slice(0, 8)}\u200b${key.slice(8)})`, `tool/2 (\uff53\uff4b\uff3f${key.slice(3)})`, 'outil/3 (é)'];
+    await request(t.http).get('/v1/api-keys?limit=1').set(bearer(key)).set('User-Agent', sent(agents[0])).expect(200);
+    await request(t.http).get('/v1/whoami').set(bearer(key)).set('User-Agent', sent(agents[1])).expect(200);
+    await request(t.http).get('/v1/whoami').set(bearer(key)).set('User-Agent', sent(agents[2])).expect(200);
+    await flushUsage(t);
+    const uses = await t.app.get<EventStore>(EVENT_STORE).readStream(keyUsageStreamId(id));
+    expect(uses.map((use) => use.data.userAgent)).toEqual([`tool/1 (${key.slice(0, 12)}…[redacted])`, `tool/2 (sk_${key.slice(3, 12)}…[redacted])`, 'outil/3 (é)']);
+    expect(JSON.stringify(uses)).not.toContain(key.slice(12));
+  });
+
   it('records the query names of a use, their values redacted, on the listing and on the other routes', async () => {
     const created = await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'queried' }).expect(201);
     const id = created.body.id as string;

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { forwardedAddress } from '../../shared/http/forwarded-address.js';
+import { headerText } from '../../shared/http/header-text.js';
 import { requestTarget } from '../../shared/http/front-route.js';
 import { IS_PUBLIC } from '../../shared/http/public.decorator.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
@@ -28,7 +29,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: req.headers['user-agent'] ?? null, method: req.method, path: recordedTarget(req.originalUrl) },
+      { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: headerText(req.headers['user-agent']), method: req.method, path: recordedTarget(req.originalUrl) },
       context.switchToHttp().getResponse<Response>(),
       (caller) => (req.refusedCaller = caller),
     );

@@ -6,6 +6,7 @@ import { answerError } from '../../../shared/http/answer-error.js';
 import { type EdgeRoute, EdgeRouteProvider } from '../../../shared/http/edge-route.js';
 import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
+import { headerText } from '../../../shared/http/header-text.js';
 import { hasRequestBody, readJsonBody } from '../../../shared/http/read-json-body.js';
 import { sendJson } from '../../../shared/http/send-json.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
@@ -52,7 +53,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     const principal = await this.authenticator.authenticate(
       req.headers.authorization,
-      { requestId: context.requestId, ip: context.clientIp, userAgent: req.headers['user-agent'] ?? null, method: req.method ?? 'GET', path: context.query === '' ? context.path : `${context.path}?${context.query}` },
+      { requestId: context.requestId, ip: context.clientIp, userAgent: headerText(req.headers['user-agent']), method: req.method ?? 'GET', path: context.query === '' ? context.path : `${context.path}?${context.query}` },
       res,
       (caller) => (context.caller = caller),
     );
