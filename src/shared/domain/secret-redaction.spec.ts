@@ -62,8 +62,20 @@ describe('redactSecrets', () => {
     for (const disguised of [escaped, invisible, fullwidth]) expect(containsSecret(disguised)).toBe(true);
   });
 
+  it('reads a percent-escaped character outside ASCII as that character: an escaped invisible or fullwidth one hides no key', () => {
+    const escapedInvisible = `${key.slice(0, 8)}%E2%80%8B${key.slice(8, 20)}%c2%ad${key.slice(20)}`;
+    expect(redactSecrets(`/v1/x/${escapedInvisible}/y`)).toBe(`/v1/x/${marker(key)}/y`);
+    const escapedFullwidth = `%EF%BD%93%EF%BD%8B%EF%BC%BF${key.slice(3)}`;
+    expect(redactSecrets(`a ${escapedFullwidth}`)).toBe(`a ${marker(key)}`);
+    for (const disguised of [escapedInvisible, escapedFullwidth]) expect(containsSecret(disguised)).toBe(true);
+    // An escape that is no UTF-8 (an overlong form, a lone continuation byte) is read as written.
+    for (const text of [`${key.slice(0, 8)}%C0%80${key.slice(8)}`, `${key.slice(0, 8)}%80${key.slice(8)}`]) {
+      expect(redactSecrets(text)).toBe(text);
+    }
+  });
+
   it('keeps text with escapes, accents or invisible characters as it is when it holds no key', () => {
-    for (const text of ['100% sure', 'report%20final%2', 'Café Zürich – 東京', 'sk\u200b_short', `%73k_${'a'.repeat(19)}`, '%zz sk_']) {
+    for (const text of ['100% sure', 'report%20final%2', 'Café Zürich – 東京', 'sk\u200b_short', `%73k_${'a'.repeat(19)}`, '%zz sk_', 'caf%C3%A9%E2%80%8B%F0%9F%94%91']) {
       expect(redactSecrets(text)).toBe(text);
       expect(containsSecret(text)).toBe(false);
     }
@@ -98,5 +110,7 @@ describe('redactRequestTarget', () => {
     const escaped = `%73k%5F${key.slice(3, 10)}%${key.charCodeAt(10).toString(16)}${key.slice(11)}`;
     const recorded = redactRequestTarget(`/v1/files%2F${escaped}/report%20final`);
     expect(recorded).toBe(`/v1/files%2F${marker(key)}/report%20final`);
+    // A zero-width space escaped inside it, as a client URL-encoding a pasted key sends it.
+    expect(redactRequestTarget(`/v1/api-keys/${key.slice(0, 8)}%E2%80%8B${key.slice(8)}`)).toBe(`/v1/api-keys/${marker(key)}`);
   });
 });
