@@ -49,6 +49,27 @@ describe('Connection limits', () => {
       expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     });
 
+    it("answers what node's parser refuses in the one error shape, with a request id and the /v1 answer headers", async () => {
+      const answerTo = async (bytes: string) => {
+        const client = await open(port);
+        client.socket.write(bytes);
+        expect(await within(client.closed, 5000)).not.toBe('still open');
+        const [head, body] = client.received().split('\r\n\r\n');
+        return { head, body: JSON.parse(body) };
+      };
+      const tooLarge = await answerTo(`GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(tooLarge.head).toMatch(/^HTTP\/1\.1 431 /);
+      expect(tooLarge.head).toMatch(/\r\nX-Request-Id: req_[0-9a-f]{32}\r\n/);
+      expect(tooLarge.head).toMatch(/\r\nCache-Control: no-store\r\n/);
+      expect(tooLarge.body).toEqual({ error: { type: 'invalid_request_error', message: "The request's header fields are too large." } });
+      const notHttp = await answerTo('GET /v1/whoami HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n');
+      expect(notHttp.head).toMatch(/^HTTP\/1\.1 400 /);
+      expect(notHttp.body).toEqual({ error: { type: 'invalid_request_error', message: 'The request is not valid HTTP/1.1.' } });
+      const late = await answerTo('GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Trickle: ');
+      expect(late.head).toMatch(/^HTTP\/1\.1 408 /);
+      expect(late.body).toEqual({ error: { type: 'invalid_request_error', message: 'The request did not arrive in time.' } });
+    });
+
     it('closes a connection that sends nothing at all', async () => {
       const silent = await open(port);
       expect(await within(silent.closed, 5000)).not.toBe('still open');

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { answerClientErrors } from './client-error-answer.js';
 
 export interface ConnectionLimits {
   readonly HTTP_HEADERS_TIMEOUT_MS: number;
@@ -23,4 +24,6 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
     25,
     Math.min(1000, Math.floor(limits.HTTP_HEADERS_TIMEOUT_MS / 4)),
   );
+  // What these limits (and node's parser) refuse is answered in the one error shape, not node's bare status line.
+  answerClientErrors(server);
 }

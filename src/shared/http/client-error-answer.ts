@@ -1,0 +1,38 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomHex } from '../random/random-pool.js';
+import { API_ANSWER_HEADER_LIST } from './api-answer-header-fields.js';
+import { errorBody } from './error-response.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+/** What node's HTTP parser refuses before any route sees the request, as node itself would answer it (by its error's code). */
+const REFUSALS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', "The request's header fields are too large."],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', "The request body's chunk extensions are too large."],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request did not arrive in time.'],
+};
+const NOT_HTTP: [number, string, string] = [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+
+/**
+ * Answers what node's parser refuses (a header too large, a request too slow: HTTP_HEADERS_TIMEOUT_MS and
+ * HTTP_REQUEST_TIMEOUT_MS, malformed HTTP) with the one error body, a request id and the /v1 answer headers, where
+ * node would write a bare status line; then closes the connection, as node does. No request was read, so its path
+ * is unknown: every such answer carries what a /v1 answer carries.
+ */
+export function answerClientErrors(server: Server): void {
+  if (server.listeners('clientError').includes(answer)) return;
+  server.on('clientError', answer);
+}
+
+function answer(error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
+  if (!socket.writable || (socket.bytesWritten ?? 0) > 0 || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] = error.code !== undefined && Object.hasOwn(REFUSALS, error.code) ? REFUSALS[error.code] : NOT_HTTP;
+  const body = JSON.stringify(errorBody(status, message));
+  const headers = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), REQUEST_ID_HEADER, `req_${randomHex(16)}`, ...API_ANSWER_HEADER_LIST, 'Connection', 'close'];
+  let head = `HTTP/1.1 ${status} ${reason}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  socket.end(`${head}\r\n${body}`);
+}
