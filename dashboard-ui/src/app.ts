@@ -29,7 +29,7 @@ export class App {
   start(): void {
     window.addEventListener('hashchange', () => {
       this.status.clear();
-      this.render();
+      this.renderKeepingSecret();
     });
     this.render();
   }
@@ -58,14 +58,22 @@ export class App {
 
   /** A key shown once stays on screen, above the sign-in form: the session ending must not take the only copy with it. */
   private signOut(message: string, tone: 'say' | 'error'): void {
-    const secret = this.main.querySelector<HTMLElement>(`[${ONE_TIME_SECRET}]`);
     this.session.clear();
-    this.render();
-    if (secret) {
-      this.main.querySelector('h1')?.after(secret);
-      focusHeading(secret);
-    }
+    const secret = this.renderKeepingSecret();
+    if (secret) focusHeading(secret);
     this.status[tone](message);
+  }
+
+  /**
+   * Draws the screen the URL names with the key shown once, if one is, under its heading: moving to another screen
+   * (a link, the Back button) or the session ending must not take the only copy with it. Returns that key's notice.
+   */
+  private renderKeepingSecret(): HTMLElement | null {
+    const secret = this.main.querySelector<HTMLElement>(`[${ONE_TIME_SECRET}]`);
+    this.render();
+    const heading = this.main.querySelector('h1');
+    if (secret && heading) (heading.closest('.view-header') ?? heading).after(secret);
+    return secret;
   }
 
   private context(key: string, signal: AbortSignal): ViewContext {

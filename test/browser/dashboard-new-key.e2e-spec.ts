@@ -1,0 +1,38 @@
+import { unexpectedProblems, whenChromium } from '../support/browser.js';
+import { focused, keyRow, signIn, useDashboard } from '../support/dashboard.js';
+
+whenChromium('Dashboard new key browser suite', () => {
+  describe('A key shown once, in headless Chromium', () => {
+    const d = useDashboard();
+
+    it('stays on screen when the user moves to another screen (a link, the Back button) until hidden', async () => {
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByLabel('Name').fill('Kept across screens');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const field = page.getByLabel('Your new API key');
+      const key = await field.inputValue();
+      expect(key).toMatch(/^sk_[0-9A-Za-z]{38}$/);
+
+      await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      expect(await field.inputValue()).toBe(key);
+
+      await page.goBack();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(await field.inputValue()).toBe(key);
+
+      const created = page.locator('tr.key-row', { hasText: 'Kept across screens' });
+      await keyRow(page, (await created.getAttribute('data-key-id')) ?? '').locator('th a').click();
+      await page.getByRole('region', { name: 'Details' }).waitFor();
+      expect(await field.inputValue()).toBe(key);
+      // Under the screen's heading, never inside its header row.
+      expect(await page.evaluate<string>(`document.querySelector('[data-one-time-secret]').previousElementSibling.className`)).toBe('view-header');
+
+      await page.getByRole('button', { name: 'I have stored it: hide the key' }).click();
+      expect(await page.locator('[data-one-time-secret]').count()).toBe(0);
+      expect(await focused(page)).toMatch(/^h1: Key “Kept across screens”$/);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+  });
+});
