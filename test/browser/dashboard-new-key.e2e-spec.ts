@@ -34,5 +34,18 @@ whenChromium('Dashboard new key browser suite', () => {
       expect(await focused(page)).toMatch(/^h1: Key “Kept across screens”$/);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('takes a name of 100 characters counted as the API counts them (100 emoji: 200 UTF-16 units), and refuses 101', async () => {
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByLabel('Name').fill('🔑'.repeat(101));
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByText('The name can have at most 100 characters.').waitFor();
+
+      await page.getByLabel('Name').fill('🔑'.repeat(100));
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('region', { name: `Key “${'🔑'.repeat(100)}” created` }).waitFor();
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

@@ -24,7 +24,8 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
   const headingId = uniqueId('create-heading');
   const errorId = uniqueId('create-error');
   const limitHintId = uniqueId('limit-hint');
-  const name = field('Name', { type: 'text', required: true, maxlength: MAX_NAME_LENGTH, 'aria-describedby': errorId });
+  // No maxlength: the browser counts it in UTF-16 units, and would cut 100 emoji, which the API accepts, to 50.
+  const name = field('Name', { type: 'text', required: true, 'aria-describedby': errorId });
   const requests = field('Requests allowed', { type: 'number', inputmode: 'numeric', min: REQUESTS.min, max: REQUESTS.max, step: 1, 'aria-describedby': limitHintId });
   const perSeconds = field('Window in seconds', { type: 'number', inputmode: 'numeric', min: PER_SECONDS.min, max: PER_SECONDS.max, step: 1, 'aria-describedby': limitHintId });
   const error = el('p', { class: 'form-error', attrs: { id: errorId, role: 'alert' } });
@@ -95,7 +96,8 @@ type Reading = { request: NewKeyRequest } | { problem: string; input: HTMLInputE
 function readRequest(name: HTMLInputElement, requests: HTMLInputElement, perSeconds: HTMLInputElement): Reading {
   const trimmed = name.value.trim();
   if (!trimmed) return { problem: 'Give the key a name, so you can tell it apart later.', input: name };
-  if (trimmed.length > MAX_NAME_LENGTH) return { problem: `The name can have at most ${MAX_NAME_LENGTH} characters.`, input: name };
+  // The API's count: code points after NFC (docs/api.md, Key names).
+  if ([...trimmed.normalize('NFC')].length > MAX_NAME_LENGTH) return { problem: `The name can have at most ${MAX_NAME_LENGTH} characters.`, input: name };
   if (!filledIn(requests) && !filledIn(perSeconds)) return { request: { name: trimmed } };
   if (!inRange(requests, REQUESTS)) {
     return { problem: `Requests allowed must be a whole number from ${REQUESTS.min} to ${REQUESTS.max.toLocaleString()}.`, input: requests };
