@@ -69,3 +69,13 @@ export function uniqueId(prefix: string): string {
 export function focusHeading(container: Element): void {
   container.querySelector<HTMLElement>('h1[tabindex="-1"], h2[tabindex="-1"]')?.focus();
 }
+
+/**
+ * After "Show more": the button that had the focus went with the page it loaded, leaving the focus on the page's body,
+ * so a keyboard would start again from the top. The first new item takes it instead, when nothing else has it.
+ */
+export function focusFirstNew(item: HTMLElement | null | undefined): void {
+  if (!item || (document.activeElement !== null && document.activeElement !== document.body)) return;
+  if (!item.hasAttribute('tabindex') && item.tabIndex < 0) item.setAttribute('tabindex', '-1');
+  item.focus();
+}

@@ -1,5 +1,5 @@
 import type { Alert } from '../api/api-types.js';
-import { el, replaceChildren } from '../ui/dom.js';
+import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
 import { alertCard } from './alert-card.js';
 import { KeyDirectory } from './key-directory.js';
 import type { ViewContext } from './view-context.js';
@@ -13,7 +13,11 @@ export function alertsView(ctx: ViewContext): HTMLElement {
   const load = (startingAfter?: string) => {
     replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
     ctx.api.listAlerts({ startingAfter }).then(
-      (page) => show(page.data, page.has_more),
+      (page) => {
+        const shown = list.childElementCount;
+        show(page.data, page.has_more);
+        if (startingAfter !== undefined) focusFirstNew(list.children[shown] as HTMLElement | undefined);
+      },
       (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
     );
   };

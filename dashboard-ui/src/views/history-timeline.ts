@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '../api/api-types.js';
-import { el, replaceChildren, uniqueId } from '../ui/dom.js';
+import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { rateLimit, words } from '../ui/format.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
@@ -37,7 +37,9 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
     replaceChildren(footer, el('p', { class: 'muted', text: 'Loading history…' }));
     ctx.api.keyHistory(keyId, cursor).then(
       (page) => {
+        const shown = list.childElementCount;
         for (const event of page.data) list.append(timelineItem(event));
+        if (cursor !== undefined) focusFirstNew(list.children[shown] as HTMLElement | undefined);
         if (page.next_cursor === null) {
           replaceChildren(footer, list.childElementCount === 0 ? el('p', { class: 'muted', text: 'No events.' }) : null);
           return;

@@ -1,6 +1,6 @@
 import { ApiError } from '../api/api-error.js';
 import type { ApiKey, ChartedApiKey, Page } from '../api/api-types.js';
-import { el, replaceChildren, uniqueId } from '../ui/dom.js';
+import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
 import type { ViewContext } from './view-context.js';
 
@@ -40,7 +40,9 @@ export class KeyList {
       (page) => {
         if (load !== this.loads) return;
         if (startingAfter === undefined) this.body.replaceChildren();
+        const shown = this.body.childElementCount;
         this.show(page.data, page.has_more);
+        if (startingAfter !== undefined) focusFirstNew(this.body.children[shown]?.querySelector('a'));
       },
       (error: unknown) => {
         if (load === this.loads) replaceChildren(this.footer, el('p', { class: 'form-error', text: this.ctx.fail(error) }));

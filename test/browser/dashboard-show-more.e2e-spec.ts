@@ -1,0 +1,49 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { unexpectedProblems, whenChromium } from '../support/browser.js';
+import { focused, keyRow, signIn, useDashboard } from '../support/dashboard.js';
+import { eventually } from '../support/eventually.js';
+import { recordPastUses } from '../support/past-usage.js';
+import { flushUsage } from '../support/usage.js';
+
+whenChromium('Dashboard show-more browser suite', () => {
+  describe('Pages after the first, with the keyboard, in headless Chromium', () => {
+    const d = useDashboard();
+
+    it('moves the focus to the first key, alert or event a “Show more” loaded, not back to the top of the page', async () => {
+      const owner = await d.t.bootstrapKey('paged', 'Paged admin');
+      // 21 keys, each presented once after its revocation: 21 revoked_key_used alerts, two pages of them.
+      for (let i = 1; i <= 21; i++) {
+        const key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: `Paged key ${i}` }).expect(201)).body;
+        await request(d.t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(owner.key)).expect(200);
+        await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+      }
+      await flushUsage(d.t);
+      await eventually(async () => expect((await request(d.t.http).get('/v1/alerts?limit=100').set(bearer(owner.key)).expect(200)).body.data).toHaveLength(21), 10_000);
+      const { page, problems } = await d.open();
+      await signIn(page, owner.key);
+      await page.getByRole('button', { name: 'Show more keys' }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => expect(await focused(page)).toBe('a: Paged key 1'));
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('button', { name: 'Show more alerts' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('li.alert-card').nth(20).waitFor();
+      expect(await page.evaluate<boolean>(`document.activeElement === document.querySelectorAll('li.alert-card')[20]`)).toBe(true);
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Keys' }).click();
+      await page.locator('tr.key-row').first().waitFor();
+      const busy = (await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(owner.key)).expect(200)).body.data[0];
+      recordPastUses(d.t, { id: busy.id, accountId: 'paged' }, { 2: 60 });
+      await flushUsage(d.t);
+      await keyRow(page, busy.id).locator('th a').click();
+      await page.locator('.timeline__item').nth(49).waitFor();
+      await page.getByRole('button', { name: 'Load more events' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator('.timeline__item').nth(50).waitFor();
+      expect(await page.evaluate<boolean>(`document.activeElement === document.querySelectorAll('.timeline__item')[50]`)).toBe(true);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+  });
+});
