@@ -108,6 +108,27 @@ whenChromium('Dashboard own-key browser suite', () => {
       expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
     });
 
+    it('refuses at sign-in a key that cannot read here in words for the sign-in screen, never “sign out”', async () => {
+      const parser = await d.createKey('Parses only', { permissions: ['parses:*'] });
+      const elsewhere = await d.createKey('Office only', { allowed_ips: ['203.0.113.0/24'] });
+      const { page, problems } = await d.open();
+      await page.goto('/dashboard');
+      for (const [key, reason] of [
+        [parser.key, 'This key lacks the permission keys:read.'],
+        [elsewhere.key, 'This key may not be used from this address.'],
+      ]) {
+        await page.getByLabel('API key').fill(key);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByText(reason).waitFor();
+        expect(await text(page.locator('#sign-in-error'))).toBe(
+          `${reason} The dashboard needs a key that holds keys:read and may be used from here: sign in with another key.`,
+        );
+        await page.getByRole('button', { name: 'Sign in' }).and(page.locator(':enabled')).waitFor();
+      }
+      expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
+      expect(unexpectedProblems(problems, [failedWithStatus(403)])).toEqual([]);
+    });
+
     it('warns before its own key loses keys:read, then says to sign in with another key and offers to sign out', async () => {
       const own = await d.t.bootstrapKey('acme', 'Narrowed console');
       const { page, problems } = await d.open();

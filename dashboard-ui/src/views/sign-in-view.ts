@@ -1,7 +1,7 @@
 import { ApiClient } from '../api/api-client.js';
 import { ApiError } from '../api/api-error.js';
 import { el } from '../ui/dom.js';
-import { describeError } from '../ui/describe-error.js';
+import { describeError, lostAccess } from '../ui/describe-error.js';
 
 const KEY_FORMAT = /^sk_[0-9A-Za-z]{38}$/;
 
@@ -54,7 +54,10 @@ export function signInView(signal: AbortSignal, onSignedIn: (key: string, permis
         error.textContent =
           failure instanceof ApiError && failure.status === 401
             ? 'That key was not accepted: it is unknown, revoked, disabled, expired or mistyped.'
-            : describeError(failure);
+            : lostAccess(failure)
+              ? // Not signed in yet: nothing to sign out of, and it never could be used here.
+                `${(failure as ApiError).message} The dashboard needs a key that holds keys:read and may be used from here: sign in with another key.`
+              : describeError(failure);
         input.setAttribute('aria-invalid', 'true');
         input.focus();
       })
