@@ -1,27 +1,32 @@
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
-import { focused, keyRow, signIn, useDashboard } from '../support/dashboard.js';
+import { type DashboardSuite, focused, keyRow, signIn, useDashboard } from '../support/dashboard.js';
 import { eventually } from '../support/eventually.js';
 import { recordPastUses } from '../support/past-usage.js';
 import { flushUsage } from '../support/usage.js';
 
+/** An account of 22 keys (its admin, then 21 revoked ones, each presented once after): 21 revoked_key_used alerts, two pages of each. */
+async function accountOfTwoPages(d: DashboardSuite, account: string): Promise<string> {
+  const owner = await d.t.bootstrapKey(account, 'Paged admin');
+  for (let i = 1; i <= 21; i++) {
+    const key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: `Paged key ${i}` }).expect(201)).body;
+    await request(d.t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(owner.key)).expect(200);
+    await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
+  }
+  await flushUsage(d.t);
+  await eventually(async () => expect((await request(d.t.http).get('/v1/alerts?limit=100').set(bearer(owner.key)).expect(200)).body.data).toHaveLength(21), 10_000);
+  return owner.key;
+}
+
 whenChromium('Dashboard show-more browser suite', () => {
-  describe('Pages after the first, with the keyboard, in headless Chromium', () => {
+  describe('Pages after the first, in headless Chromium', () => {
     const d = useDashboard();
 
     it('moves the focus to the first key, alert or event a “Show more” loaded, not back to the top of the page', async () => {
-      const owner = await d.t.bootstrapKey('paged', 'Paged admin');
-      // 21 keys, each presented once after its revocation: 21 revoked_key_used alerts, two pages of them.
-      for (let i = 1; i <= 21; i++) {
-        const key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: `Paged key ${i}` }).expect(201)).body;
-        await request(d.t.http).delete(`/v1/api-keys/${key.id}`).set(bearer(owner.key)).expect(200);
-        await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);
-      }
-      await flushUsage(d.t);
-      await eventually(async () => expect((await request(d.t.http).get('/v1/alerts?limit=100').set(bearer(owner.key)).expect(200)).body.data).toHaveLength(21), 10_000);
+      const owner = await accountOfTwoPages(d, 'paged');
       const { page, problems } = await d.open();
-      await signIn(page, owner.key);
+      await signIn(page, owner);
       await page.getByRole('button', { name: 'Show more keys' }).focus();
       await page.keyboard.press('Enter');
       await eventually(async () => expect(await focused(page)).toBe('a: Paged key 1'));
@@ -34,7 +39,7 @@ whenChromium('Dashboard show-more browser suite', () => {
 
       await page.getByRole('navigation').getByRole('link', { name: 'Keys' }).click();
       await page.locator('tr.key-row').first().waitFor();
-      const busy = (await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(owner.key)).expect(200)).body.data[0];
+      const busy = (await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(owner)).expect(200)).body.data[0];
       recordPastUses(d.t, { id: busy.id, accountId: 'paged' }, { 2: 60 });
       await flushUsage(d.t);
       await keyRow(page, busy.id).locator('th a').click();
@@ -43,6 +48,29 @@ whenChromium('Dashboard show-more browser suite', () => {
       await page.keyboard.press('Enter');
       await page.locator('.timeline__item').nth(50).waitFor();
       expect(await page.evaluate<boolean>(`document.activeElement === document.querySelectorAll('.timeline__item')[50]`)).toBe(true);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('drops a page of alerts answered after a Refresh started the list again, instead of adding it to the list', async () => {
+      const owner = await accountOfTwoPages(d, 'refreshed');
+      const { page, problems } = await d.open();
+      await signIn(page, owner);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      let release = () => undefined as void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/v1/alerts?*starting_after=*', async (route) => {
+        await released;
+        await route.continue();
+      });
+      const late = page.waitForResponse((response) => response.url().includes('starting_after='));
+      await page.getByRole('button', { name: 'Show more alerts' }).click();
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('button', { name: 'Show more alerts' }).waitFor();
+      release();
+      await late;
+      await page.evaluate('new Promise((resolve) => setTimeout(resolve, 100))');
+      expect(await page.locator('li.alert-card').count()).toBe(20);
+      expect(await page.getByRole('button', { name: 'Show more alerts' }).count()).toBe(1);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
   });

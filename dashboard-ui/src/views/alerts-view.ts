@@ -9,16 +9,22 @@ export function alertsView(ctx: ViewContext): HTMLElement {
   let keys = new KeyDirectory(ctx);
   const list = el('ol', { class: 'alert-list' });
   const footer = el('div', { class: 'list-footer' });
+  /** Counts loads, so a page asked for before a Refresh is not added to the list the Refresh started again. */
+  let loads = 0;
 
   const load = (startingAfter?: string) => {
+    const current = ++loads;
     replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
     ctx.api.listAlerts({ startingAfter }).then(
       (page) => {
+        if (current !== loads) return;
         const shown = list.childElementCount;
         show(page.data, page.has_more);
         if (startingAfter !== undefined) focusFirstNew(list.children[shown] as HTMLElement | undefined);
       },
-      (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
+      (error: unknown) => {
+        if (current === loads) replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }));
+      },
     );
   };
   const show = (alerts: Alert[], hasMore: boolean) => {
