@@ -1,11 +1,13 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
-import { openKeyPage, signIn, useDashboard } from '../support/dashboard.js';
+import { keyRow, openKeyPage, signIn, useDashboard } from '../support/dashboard.js';
 
 /** A name of 100 characters without a space: the longest the API takes, and no place for the browser to break it. */
 const LONG_NAME = 'Q'.repeat(100);
 
 whenChromium('Dashboard layout browser suite', () => {
-  describe('Dashboard layout with a long key name', () => {
+  describe('Dashboard layout with long names and badges', () => {
     const d = useDashboard();
 
     // 1280 a laptop; 1025 just above the width where the table becomes cards (1024 px), 961 above where it did (960 px),
@@ -24,6 +26,22 @@ whenChromium('Dashboard layout browser suite', () => {
       const id = await created.getAttribute('data-key-id');
       await openKeyPage(page, { id: id ?? '' });
       await page.locator('.timeline__item').first().waitFor();
+      expect(await scrollWidth()).toBeLessThanOrEqual(width);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    // "expires in 59 minutes", the longest badge, beside "disabled": wider than a phone's Status column of a key's page.
+    it.each([1280, 375])('never scrolls sideways at %i px for a key that ends within the hour, in the list and on its page', async (width) => {
+      const ending = await d.createKey('Ends soon', { expires_in_seconds: 3540 });
+      await request(d.t.http).post(`/v1/api-keys/${ending.id}/disable`).set(bearer(d.admin)).expect(200);
+      const { page, problems } = await d.open({ width, height: 900 });
+      await signIn(page, d.admin);
+      const scrollWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+      await keyRow(page, ending.id).getByText('expires in 59 minutes').waitFor();
+      expect(await scrollWidth()).toBeLessThanOrEqual(width);
+
+      const details = await openKeyPage(page, ending);
+      await details.getByText('expires in 59 minutes').waitFor();
       expect(await scrollWidth()).toBeLessThanOrEqual(width);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
