@@ -1,5 +1,8 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
 import { openKeyPage, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
+import { flushUsage } from '../support/usage.js';
 
 /** What every screen says about itself: its status after an action, its title. */
 whenChromium('Dashboard screens browser suite', () => {
@@ -22,6 +25,18 @@ whenChromium('Dashboard screens browser suite', () => {
       expect(await text(statusRegion(page))).toBe(`Created “Second try” (${prefix}…): copy the key now, it is shown once.`);
       expect(await statusRegion(page).getAttribute('class')).not.toContain('status--error');
       expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
+
+    it('says one request in the singular in a chart’s label and its hour’s title', async () => {
+      const once = await d.createKey('Used once');
+      await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(once.key)).expect(200);
+      await flushUsage(d.t);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const chart = page.locator(`tr[data-key-id="${once.id}"]`).getByRole('img');
+      expect(await chart.getAttribute('aria-label')).toMatch(/^1 request in the last 24 hours, busiest hour .+ with 1$/);
+      expect(await chart.locator('rect:not(.bar--empty) title').textContent()).toMatch(/: 1 request$/);
+      expect(unexpectedProblems(problems)).toEqual([]);
     });
 
     it('titles the tab after the screen shown', async () => {

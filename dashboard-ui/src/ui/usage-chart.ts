@@ -15,7 +15,7 @@ export function usageChart(hours: HourlyCount[], size: 'small' | 'large' = 'smal
   const label =
     total === 0
       ? 'No requests in the last 24 hours'
-      : `${count(total)} requests in the last 24 hours, busiest hour ${hourFormat.format(new Date(peak.hour))} with ${count(peak.count)}`;
+      : `${requests(total)} in the last 24 hours, busiest hour ${hourFormat.format(new Date(peak.hour))} with ${count(peak.count)}`;
   const width = hours.length * (BAR_WIDTH + GAP) - GAP;
   const chart = svg('svg', {
     class: `usage-chart usage-chart--${size}`,
@@ -38,9 +38,12 @@ export function usageChart(hours: HourlyCount[], size: 'small' | 'large' = 'smal
           height,
           'data-count': hour.count,
         },
-        svg('title', {}, `${hourFormat.format(new Date(hour.hour))}: ${count(hour.count)} requests`),
+        svg('title', {}, `${hourFormat.format(new Date(hour.hour))}: ${requests(hour.count)}`),
       ),
     );
   });
   return chart;
 }
+
+/** "1 request", "2 requests", "1,000 requests". */
+const requests = (n: number): string => `${count(n)} ${n === 1 ? 'request' : 'requests'}`;
