@@ -65,15 +65,15 @@ export class App {
   }
 
   /**
-   * Draws the screen the URL names with the key shown once, if one is, under its heading: moving to another screen
-   * (a link, the Back button) or the session ending must not take the only copy with it. Returns that key's notice.
+   * Draws the screen the URL names with the keys shown once, if any are, under its heading: moving to another screen
+   * (a link, the Back button) or the session ending must not take the only copy with it. Returns the first key's notice.
    */
   private renderKeepingSecret(): HTMLElement | null {
-    const secret = this.main.querySelector<HTMLElement>(`[${ONE_TIME_SECRET}]`);
+    const secrets = [...this.main.querySelectorAll<HTMLElement>(`[${ONE_TIME_SECRET}]`)];
     this.render();
     const heading = this.main.querySelector('h1');
-    if (secret && heading) (heading.closest('.view-header') ?? heading).after(secret);
-    return secret;
+    if (heading) (heading.closest('.view-header') ?? heading).after(...secrets);
+    return secrets[0] ?? null;
   }
 
   private context(key: string, signal: AbortSignal): ViewContext {

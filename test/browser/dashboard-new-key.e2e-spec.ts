@@ -35,6 +35,28 @@ whenChromium('Dashboard new key browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('keeps a key shown when another is created before it is hidden, and both across screens', async () => {
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const shown = () => page.locator('[data-one-time-secret] input').evaluateAll((fields) => fields.map((field) => (field as unknown as { value: string }).value));
+      await page.getByLabel('Name').fill('First of two');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('region', { name: 'Key “First of two” created' }).waitFor();
+      const [first] = await shown();
+      await page.getByLabel('Name').fill('Second of two');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('region', { name: 'Key “Second of two” created' }).waitFor();
+      const [second] = await shown();
+      expect(await shown()).toEqual([second, first]);
+
+      await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      expect(await shown()).toEqual([second, first]);
+      await page.getByRole('region', { name: 'Key “Second of two” created' }).getByRole('button', { name: 'I have stored it: hide the key' }).click();
+      expect(await shown()).toEqual([first]);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('takes a name of 100 characters counted as the API counts them (100 emoji: 200 UTF-16 units), and refuses 101', async () => {
       const { page, problems } = await d.open();
       await signIn(page, d.admin);

@@ -1,4 +1,4 @@
-import { el, focusHeading, replaceChildren } from '../ui/dom.js';
+import { el, focusHeading } from '../ui/dom.js';
 import { createKeyForm } from './create-key-form.js';
 import { KeyList } from './key-list.js';
 import { newKeyNotice } from './new-key-notice.js';
@@ -12,7 +12,8 @@ export function keysView(ctx: ViewContext): HTMLElement {
   const refresh = el('button', { class: 'button button--secondary', text: 'Refresh', attrs: { type: 'button' } });
   const form = createKeyForm(ctx, (created) => {
     const notice = newKeyNotice(ctx, created, () => form.querySelector('input')?.focus());
-    replaceChildren(noticeSlot, notice);
+    // Newest first, beside any key still shown: each stays until its own "hide" (it is the only copy).
+    noticeSlot.prepend(notice);
     focusHeading(notice);
     list.reload();
   });
