@@ -15,4 +15,9 @@ const status = new StatusRegion(required('status'));
 window.addEventListener('error', (event) => status.error(describeError(event.error ?? event.message, secretOnPage())));
 window.addEventListener('unhandledrejection', (event) => status.error(describeError(event.reason, secretOnPage())));
 
+// A reload, or closing the tab, would remove a key shown once for good: the browser asks first while one is shown.
+window.addEventListener('beforeunload', (event) => {
+  if (secretOnPage()) event.preventDefault();
+});
+
 new App(required('topbar'), required('main'), status, new SessionStore()).start();

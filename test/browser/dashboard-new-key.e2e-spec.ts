@@ -57,6 +57,32 @@ whenChromium('Dashboard new key browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('has the browser ask before a reload removes a key shown, and not once it is hidden', async () => {
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByLabel('Name').fill('Kept across a reload');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const field = page.getByLabel('Your new API key');
+      const key = await field.inputValue();
+      const asked = page.waitForEvent('dialog');
+      await page.evaluate('setTimeout(() => location.reload())');
+      const dialog = await asked;
+      expect(dialog.type()).toBe('beforeunload');
+      await dialog.dismiss();
+      expect(await field.inputValue()).toBe(key);
+
+      await page.getByRole('button', { name: 'I have stored it: hide the key' }).click();
+      const dialogs: string[] = [];
+      page.on('dialog', (shown) => {
+        dialogs.push(shown.type());
+        void shown.dismiss();
+      });
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(dialogs).toEqual([]);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('takes a name of 100 characters counted as the API counts them (100 emoji: 200 UTF-16 units), and refuses 101', async () => {
       const { page, problems } = await d.open();
       await signIn(page, d.admin);
