@@ -52,7 +52,7 @@ export class App {
 
   private signIn(key: string, permissions: string[]): void {
     this.session.save(key, permissions);
-    this.render();
+    this.renderKeepingSecret();
     this.status.say(`Signed in with ${key.slice(0, 12)}…`);
   }
 
@@ -66,7 +66,7 @@ export class App {
 
   /**
    * Draws the screen the URL names with the keys shown once, if any are, under its heading: moving to another screen
-   * (a link, the Back button) or the session ending must not take the only copy with it. Returns the first key's notice.
+   * (a link, the Back button), the session ending or signing in again must not take the only copy with it. Returns the first key's notice.
    */
   private renderKeepingSecret(): HTMLElement | null {
     const secrets = [...this.main.querySelectorAll<HTMLElement>(`[${ONE_TIME_SECRET}]`)];

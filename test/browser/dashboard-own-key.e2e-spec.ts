@@ -67,8 +67,14 @@ whenChromium('Dashboard own-key browser suite', () => {
       expect(await field.inputValue()).toMatch(/^sk_[0-9A-Za-z]{38}$/);
       expect(await text(statusRegion(page))).toContain('sign in again');
       expect(await focused(page)).toBe('h2: Key “Made at the last moment” created');
+      const made = await field.inputValue();
+      // Signing in again with another key keeps it too: it goes only when hidden.
+      await page.getByLabel('API key', { exact: true }).fill(d.admin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+      expect(await field.inputValue()).toBe(made);
       await page.getByRole('button', { name: 'I have stored it: hide the key' }).click();
-      expect(await focused(page)).toBe('h1: Sign in');
+      expect(await focused(page)).toBe('h1: API keys');
       expect(unexpectedProblems(problems, [failedWithStatus(401)])).toEqual([]);
     });
 
