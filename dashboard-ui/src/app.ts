@@ -66,7 +66,8 @@ export class App {
 
   /**
    * Draws the screen the URL names with the keys shown once, if any are, under its heading: moving to another screen
-   * (a link, the Back button), the session ending or signing in again must not take the only copy with it. Returns the first key's notice.
+   * (a link, the Back button), the session ending, signing in again or the controls shown or hidden must not take
+   * the only copy with it. Returns the first key's notice.
    */
   private renderKeepingSecret(): HTMLElement | null {
     const secrets = [...this.main.querySelectorAll<HTMLElement>(`[${ONE_TIME_SECRET}]`)];
@@ -121,7 +122,7 @@ export class App {
     this.session.save(ctx.sessionKey, [...permissions]);
     const canWrite = holdsPermission(permissions, 'keys:write');
     if (canWrite === ctx.canWrite) return;
-    this.render();
+    this.renderKeepingSecret();
     if (canWrite) this.status.say(WRITE_GAINED);
     else this.status.error(WRITE_LOST);
   }

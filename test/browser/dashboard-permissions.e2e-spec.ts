@@ -55,6 +55,10 @@ whenChromium('Dashboard permissions browser suite', () => {
       const own = await d.createKey('Console narrowed elsewhere', { permissions: ['keys:read', 'keys:write'] });
       const { page, problems } = await d.open();
       await signIn(page, own.key);
+      // A key created before, still shown: the screen drawn again without the controls keeps it.
+      await page.getByLabel('Name').fill('Made before');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const made = await page.getByLabel('Your new API key').inputValue();
       const etag = (await request(d.t.http).get(`/v1/api-keys/${own.id}`).set(bearer(d.admin)).expect(200)).headers.etag;
       await request(d.t.http).patch(`/v1/api-keys/${own.id}`).set(bearer(d.admin)).set('If-Match', etag).send({ permissions: ['keys:read'] }).expect(200);
       await page.getByLabel('Name').fill('Refused key');
@@ -63,6 +67,7 @@ whenChromium('Dashboard permissions browser suite', () => {
       await page.getByText(READ_ONLY_NOTE).waitFor();
       expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
       expect(await page.locator('tr.key-row').getByRole('button').count()).toBe(0);
+      expect(await page.getByLabel('Your new API key').inputValue()).toBe(made);
       expect(unexpectedProblems(problems, [failedWithStatus(403)])).toEqual([]);
     });
   });
