@@ -1,5 +1,7 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
-import { focused, keyRow, signIn, useDashboard } from '../support/dashboard.js';
+import { focused, keyRow, openKeyPage, signIn, statusRegion, useDashboard } from '../support/dashboard.js';
 
 whenChromium('Dashboard new key browser suite', () => {
   describe('A key shown once, in headless Chromium', () => {
@@ -81,6 +83,47 @@ whenChromium('Dashboard new key browser suite', () => {
       await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
       expect(dialogs).toEqual([]);
       expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('makes no second key when a creation or a roll whose answer was lost is tried again (the same Idempotency-Key)', async () => {
+      const rolled = await d.createKey('Rolled, answer lost');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const sent: (string | null)[] = [];
+      page.on('request', (sentRequest) => {
+        if (sentRequest.method() === 'POST') sent.push(sentRequest.headers()['idempotency-key'] ?? null);
+      });
+      // The service makes the key; its answer is lost on the way (a dropped connection).
+      const loseAnswer = (method: string) => async (route: import('playwright-core').Route) => {
+        if (route.request().method() !== method) return route.continue();
+        await route.fetch();
+        await route.abort('connectionreset');
+      };
+      await page.route('**/v1/api-keys', loseAnswer('POST'), { times: 1 });
+      await page.getByLabel('Name').fill('Answer lost');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await statusRegion(page).getByText('Could not reach the service').waitFor();
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const key = await page.getByRole('region', { name: 'Key “Answer lost” created' }).getByLabel('Your new API key').inputValue();
+      const listed = await request(d.t.http).get('/v1/api-keys?limit=100').set(bearer(d.admin)).expect(200);
+      expect(listed.body.data.filter((listedKey: { name: string }) => listedKey.name === 'Answer lost')).toHaveLength(1);
+      await request(d.t.http).get('/v1/whoami').set(bearer(key)).expect(200);
+      expect(sent).toEqual([expect.stringMatching(/^dashboard-[0-9a-f]{32}$/), sent[0]]);
+
+      // A roll: the successor made, its answer lost; rolled again from a new dialog, the same successor (not 409 "already rolled").
+      const details = await openKeyPage(page, rolled);
+      await page.route(`**/v1/api-keys/${rolled.id}/roll`, loseAnswer('POST'), { times: 1 });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await details.getByRole('button', { name: 'Roll' }).click();
+        await page.getByRole('dialog').getByRole('button', { name: 'Roll key' }).click();
+        if (attempt === 0) await statusRegion(page).getByText('Could not reach the service').waitFor();
+      }
+      const successor = await page.getByRole('region', { name: /^New key for “Rolled, answer lost”/ }).getByLabel('Your new API key').inputValue();
+      const whoami = await request(d.t.http).get('/v1/whoami').set(bearer(successor)).expect(200);
+      expect(whoami.body.name).toBe('Rolled, answer lost');
+      expect(sent.slice(2)).toEqual([expect.stringMatching(/^dashboard-[0-9a-f]{32}$/), sent[2]]);
+      expect(sent[2]).not.toBe(sent[0]);
+      expect(unexpectedProblems(problems, [/net::ERR_CONNECTION_RESET/])).toEqual([]);
     });
 
     it('takes a name of 100 characters counted as the API counts them (100 emoji: 200 UTF-16 units), and refuses 101', async () => {

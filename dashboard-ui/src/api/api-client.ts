@@ -1,9 +1,12 @@
 import { ApiError } from './api-error.js';
 import type { Alert, ApiKey, ApiKeyDetail, ChartedApiKey, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
+import { RetryTokens } from './retry-tokens.js';
 
 const KEYS_PAGE_SIZE = 20;
 const ALERTS_PAGE_SIZE = 20;
 const HISTORY_PAGE_SIZE = 50;
+/** One per tab, across the views' clients: a retry may come from a view drawn again (a roll from a new dialog). */
+const RETRY_TOKENS = new RetryTokens();
 
 /** The public /v1 API, called with the signed-in key like any other client. */
 export class ApiClient {
@@ -51,11 +54,24 @@ export class ApiClient {
 
   rollKey(id: string, graceSeconds: number, closeWhenIdleSeconds: number | null): Promise<RolledApiKey> {
     const body = closeWhenIdleSeconds === null ? { grace_seconds: graceSeconds } : { grace_seconds: graceSeconds, close_when_idle_seconds: closeWhenIdleSeconds };
-    return this.request('POST', `/v1/api-keys/${encodeURIComponent(id)}/roll`, body);
+    return this.retriable(`/v1/api-keys/${encodeURIComponent(id)}/roll`, body);
   }
 
   createKey(body: NewKeyRequest): Promise<CreatedApiKey> {
-    return this.request('POST', '/v1/api-keys', body);
+    return this.retriable('/v1/api-keys', body);
+  }
+
+  /** A POST that makes a key, sent with an Idempotency-Key: the user's retry after a lost answer makes no second key. */
+  private async retriable<T>(path: string, body: unknown): Promise<T> {
+    const request = `${this.key.slice(0, 12)} ${path} ${JSON.stringify(body)}`;
+    try {
+      const answer = await this.request<T>('POST', path, body, { 'Idempotency-Key': RETRY_TOKENS.tokenFor(request) });
+      RETRY_TOKENS.settle(request);
+      return answer;
+    } catch (failure) {
+      RETRY_TOKENS.settle(request, failure);
+      throw failure;
+    }
   }
 
   revokeKey(id: string): Promise<ApiKey> {
