@@ -15,6 +15,7 @@ import { configuredSecrets, describeStartFailure } from './app/start/start-failu
 import { ServiceExpressAdapter } from './shared/http/express-adapter.js';
 import { CannotListen, waitForStoresAtStart } from './app/start/wait-for-stores-at-start.js';
 import { type Environment, InvalidConfigurationError } from './shared/config/environment.js';
+import { ReadModelsOfAnotherLog } from './app/storage/log-identity.js';
 
 /**
  * A start that fails ends with one line: `Invalid configuration: …` on stderr for a bad setting (the log
@@ -40,6 +41,11 @@ async function bootstrap(): Promise<void> {
   try {
     await start(environment, startLogger, stop);
   } catch (error) {
+    if (error instanceof ReadModelsOfAnotherLog) {
+      // The whole sentence (it says what to do), which holds no secret: the place is named without credentials.
+      startLogger.fatal({ msg: 'cannot start: the read models follow another event log', error: error.message, read_models: error.place, their_log: error.recorded, this_log: error.current });
+      process.exit(1);
+    }
     // A store that went away between the check and the start, a file that cannot be opened, a hook that threw.
     stop('cannot start', error);
   }

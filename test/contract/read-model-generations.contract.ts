@@ -75,5 +75,16 @@ export function readModelGenerationsContract(adapter: string, place: () => Promi
       expect(await (await dropped.detectorSnapshotStore()).load()).toEqual({ position: 4, state: '{}' });
       expect(await (await (await open(1)).apiKeyReadModel()).getCheckpoint()).toBe(9);
     });
+  
+    it('records the identity of the log it follows once: a later one does not replace it, and every storage of the place reads it', async () => {
+      const pointer = (await open()).generations();
+      expect(await pointer.logIdentity()).toBeNull();
+      expect(await pointer.recordLogIdentity('first-key-created')).toBe('first-key-created');
+      expect(await pointer.recordLogIdentity('another-log')).toBe('first-key-created');
+      await pointer.startBuilding(1);
+      await pointer.switchTo(1);
+      expect(await (await open()).generations().logIdentity()).toBe('first-key-created');
+      expect(await pointer.read()).toEqual({ live: 1, building: null });
+    });
   });
 }

@@ -7,6 +7,7 @@ import { GENERATION_SWITCH, GenerationSwitch } from '../../shared/storage/genera
 import { READ_MODEL_STORAGE } from '../../shared/storage/read-model-storage.port.js';
 import { openEventStore, openReadModelStorage, type Storage } from './storage.js';
 import { EVENT_LOG_DAMAGE_REPORTED, reportedOnce } from './event-log-damage.js';
+import { checkLogIdentity } from './log-identity.js';
 
 /** Provides this thread's event store and read-model storage; features open their stores from the latter. */
 @Global()
@@ -39,13 +40,21 @@ export class StorageModule implements OnApplicationShutdown {
         {
           // The live generation, followed by the projections service when a rebuild switches it (GenerationSwitch).
           provide: GENERATION_SWITCH,
-          useFactory: async (config: Environment) => {
+          useFactory: async (config: Environment, store: EventStore) => {
             if (!options.readModels) return null;
             const open = (generation?: number) =>
               openReadModelStorage(config, { walCheckpoints: true, onWarning: (message) => logger.warn(message), onError: (message) => logger.error(message), generation });
-            return new GenerationSwitch<Storage>(await open(), open);
+            const storage = await open();
+            try {
+              // Before any projection (this thread's, the projection thread's, a command's) reads or writes them.
+              await checkLogIdentity(store, storage.generations(), config);
+            } catch (error) {
+              await storage.close();
+              throw error;
+            }
+            return new GenerationSwitch<Storage>(storage, open);
           },
-          inject: [Environment],
+          inject: [Environment, EVENT_STORE],
         },
         {
           provide: READ_MODEL_STORAGE,

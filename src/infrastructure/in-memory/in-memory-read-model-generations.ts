@@ -24,6 +24,7 @@ export class InMemoryReadModelPlace implements ReadModelGenerations {
   readonly detectorSnapshot = new InMemoryDetectorSnapshotStore();
   readonly deliveries = new InMemoryCheckpointStore();
   private state: GenerationState = { ...FIRST_GENERATION };
+  private identity: string | null = null;
   private readonly generations = new Map<number, InMemoryGenerationViews>();
 
   viewsOf(generation: number): InMemoryGenerationViews {
@@ -52,5 +53,14 @@ export class InMemoryReadModelPlace implements ReadModelGenerations {
   async drop(generation: number): Promise<void> {
     assertDroppable(this.state, generation);
     this.generations.delete(generation);
+  }
+
+  async logIdentity(): Promise<string | null> {
+    return this.identity;
+  }
+
+  async recordLogIdentity(identity: string): Promise<string> {
+    this.identity ??= identity;
+    return this.identity;
   }
 }

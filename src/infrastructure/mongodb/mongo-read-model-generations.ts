@@ -25,6 +25,12 @@ interface PointerDocument {
   building: number | null;
 }
 
+/** The identity of the log the database's read models follow, beside the pointer. */
+interface IdentityDocument {
+  _id: 'log-identity';
+  eventId: string;
+}
+
 /** Every collection of one generation. */
 export function collectionsOfGeneration(generation: number): string[] {
   return GENERATION_COLLECTIONS.map((base) => collectionOf(base, generation));
@@ -76,6 +82,26 @@ export class MongoReadModelGenerations implements ReadModelGenerations {
         if (existing.has(name)) await this.db.dropCollection(name);
       }
     });
+  }
+
+  async logIdentity(): Promise<string | null> {
+    return unlessUnreachable(async () => (await this.identity().findOne({ _id: 'log-identity' }))?.eventId ?? null);
+  }
+
+  async recordLogIdentity(identity: string): Promise<string> {
+    await unlessUnreachable(async () => {
+      try {
+        await this.identity().insertOne({ _id: 'log-identity', eventId: identity });
+      } catch (error) {
+        // Recorded already (by an earlier start, or one running at the same time): that one stands.
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    });
+    return (await this.logIdentity())!;
+  }
+
+  private identity(): Collection<IdentityDocument> {
+    return this.db.collection<IdentityDocument>(MongoReadModelGenerations.COLLECTIONS[0]);
   }
 
   private async write(state: GenerationState): Promise<void> {

@@ -37,6 +37,7 @@ export class SqliteReadModelGenerations implements ReadModelGenerations {
   ) {
     this.db = openReadModelDatabase(mainFile);
     this.db.exec('CREATE TABLE IF NOT EXISTS generations (id INTEGER PRIMARY KEY CHECK (id = 1), live INTEGER NOT NULL, building INTEGER)');
+    this.db.exec('CREATE TABLE IF NOT EXISTS log_identity (id INTEGER PRIMARY KEY CHECK (id = 1), event_id TEXT NOT NULL)');
   }
 
   /** Synchronous, for the storage's constructor: the thread opens its views at the live generation. */
@@ -72,6 +73,15 @@ export class SqliteReadModelGenerations implements ReadModelGenerations {
     if (generation === 0) return this.resetFirstGeneration();
     const file = viewFileOf(this.dataDir, this.mainFile, generation);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+
+  async logIdentity(): Promise<string | null> {
+    return this.db.prepare<[], { event_id: string }>('SELECT event_id FROM log_identity WHERE id = 1').get()?.event_id ?? null;
+  }
+
+  async recordLogIdentity(identity: string): Promise<string> {
+    this.db.prepare('INSERT INTO log_identity (id, event_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING').run(identity);
+    return (await this.logIdentity())!;
   }
 
   close(): void {

@@ -17,6 +17,8 @@ export const API_KEY_EVENT_TYPES = [
   'KeySecretReissued',
 ] as const;
 export type ApiKeyEventType = (typeof API_KEY_EVENT_TYPES)[number];
+/** The first event of every key's stream: the first one in a log names the log (app/storage/log-identity.ts). */
+export const KEY_CREATED: ApiKeyEventType = 'KeyCreated';
 
 /** At most `requests` requests in any `perSeconds` window. */
 export interface KeyRateLimit {

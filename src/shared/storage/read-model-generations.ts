@@ -21,6 +21,13 @@ export interface ReadModelGenerations {
   stored(): Promise<number[]>;
   /** Deletes everything a generation stored. Refuses the live one and the one being built. */
   drop(generation: number): Promise<void>;
+  /**
+   * The identity of the event log these read models follow (see app/storage/log-identity.ts), or null while none is
+   * recorded (a new place, or one kept from before identities were recorded).
+   */
+  logIdentity(): Promise<string | null>;
+  /** Records `identity` unless one is recorded already, and returns the one recorded (a concurrent start's wins). */
+  recordLogIdentity(identity: string): Promise<string>;
 }
 
 export const FIRST_GENERATION: GenerationState = { live: 0, building: null };
