@@ -24,7 +24,7 @@ async function withDb<T>(url: string, db: string, use: (db: Db) => Promise<T>): 
 /** The generation pointer, read straight from MongoDB (absent before the first rebuild: generation 0 is live). */
 const pointer = (url: string, db: string) =>
   withDb(url, db, async (views) => {
-    const doc = await views.collection('generations').findOne({});
+    const doc = await views.collection<{ _id: string; live?: number; building?: number | null }>('generations').findOne({ _id: 'read-models' });
     return { live: doc?.live ?? 0, building: doc?.building ?? null };
   });
 
