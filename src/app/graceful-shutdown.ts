@@ -8,6 +8,7 @@ import { flushLogSync } from './observability/root-logger.js';
 import { ROOT_LOGGER } from './observability/root-logger.token.js';
 import { ProjectionsService } from './projections/projections.service.js';
 import { finishedWithin } from '../shared/runtime/finished-within.js';
+import { endBySignal } from '../shared/runtime/end-by-signal.js';
 import { UsageRecorder } from '../usage/recording/usage-recorder.js';
 
 /** Requests in flight get this long to finish once the drain starts; then their connections are cut. */
@@ -34,10 +35,11 @@ export interface StopSettings {
  * is flushed to the log, and only then the application closes, within CLOSE_MS, its hooks in this order: timers
  * and periodic work stop (onModuleDestroy), the projections requests read catch up with the log and every
  * projection stops, each bounded (beforeApplicationShutdown), the stores close (onApplicationShutdown). Then
- * `stopped` is logged and the signal raised again, so the process ends the way it was asked to (a second signal
- * meanwhile ends it at once), with whatever a store that does not answer still holds up: read-model work, replayed
- * from checkpoints, never a use answered. Nest's own shutdown hooks would flush usage before closing the HTTP
- * server, dropping uses answered in between.
+ * `stopped` is logged and the signal raised again, so the process ends the way it was asked to (as PID 1, which
+ * the kernel lets ignore it, by exit status 128 + its number: endBySignal; a second signal meanwhile ends it at
+ * once), with whatever a store that does not answer still holds up: read-model work, replayed from checkpoints,
+ * never a use answered. Nest's own shutdown hooks would flush usage before closing the HTTP server, dropping uses
+ * answered in between.
  */
 export function stopGracefullyOnSignals(app: INestApplication, settings: StopSettings): void {
   const signals = ['SIGTERM', 'SIGINT'] as const;
@@ -62,7 +64,7 @@ export function stopGracefullyOnSignals(app: INestApplication, settings: StopSet
       // What the service logged last (the verify summary at stop, access lines) before `stopped`, and before the end.
       flushLogSync(app.get<Logger>(ROOT_LOGGER, { strict: false }));
       settings.log.info({ msg: 'stopped', signal, durationMs: Math.round(performance.now() - started) });
-      process.kill(process.pid, signal);
+      endBySignal(signal);
     }
   };
   for (const signal of signals) process.once(signal, (received) => void stop(received));

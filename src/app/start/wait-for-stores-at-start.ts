@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Environment } from '../../shared/config/environment.js';
+import { endBySignal } from '../../shared/runtime/end-by-signal.js';
 import { openStartingServer } from './starting-server.js';
 import { networkStoreProbes } from './store-probes.js';
 import { type Backoff, waitForStores } from './wait-for-stores.js';
@@ -26,7 +27,7 @@ export async function waitForStoresAtStart(environment: Environment, logger: Log
     aborted.abort();
     void (async () => {
       await (await starting?.catch(() => null))?.close();
-      process.kill(process.pid, signal);
+      endBySignal(signal);
     })();
   };
   const signals = ['SIGTERM', 'SIGINT'] as const;

@@ -1,0 +1,72 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtModuleUrl } from '../support/module-process.js';
+
+/** The close's bound in src/app/graceful-shutdown.ts (CLOSE_MS), and what the test allows on top (a busy machine). */
+const CLOSE_MS = 9_000;
+const SLACK_MS = 3_000;
+
+/** A new PID namespace needs root or user namespaces: where neither is allowed, the suite says so and skips. */
+const canBePid1 = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
+if (!canBePid1) process.stdout.write('stop as PID 1: skipped (unshare --pid is not allowed here)\n');
+
+/**
+ * The stop of dist/main.js as the first process of its PID namespace, as in the Docker image (CMD node dist/main.js)
+ * or a Kubernetes pod: the kernel ignores a signal PID 1 does not handle, its own included, so the stop's last step
+ * (raising the signal again) did nothing. Found by running the stop-deadline case under `unshare --pid`: `stopped`
+ * logged 9 s after the SIGTERM, and the process still running 5 s later (until the engine's SIGKILL); a stop whose
+ * close did end left the process by exit code 0. Now it ends with 143 (128 + SIGTERM), as a shell reports the signal.
+ */
+(canBePid1 ? describe : describe.skip)('Stop as PID 1', () => {
+  it('ends a stop whose close never ends within the close bound, with exit code 143', async () => {
+    const code = `
+      import { createServer } from 'node:http';
+      import pino from 'pino';
+      const { stopGracefullyOnSignals } = await import(${JSON.stringify(builtModuleUrl('app/graceful-shutdown.js'))});
+      const { ServiceStopping } = await import(${JSON.stringify(builtModuleUrl('app/health/service-stopping.js'))});
+      const { ProjectionsService } = await import(${JSON.stringify(builtModuleUrl('app/projections/projections.service.js'))});
+      const { UsageRecorder } = await import(${JSON.stringify(builtModuleUrl('usage/recording/usage-recorder.js'))});
+      const server = createServer((req, res) => res.end());
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const log = pino({ base: null, timestamp: false }, pino.destination({ fd: 1, sync: true }));
+      const provided = new Map([
+        [ServiceStopping, { begin: () => undefined }],
+        [ProjectionsService, { stopBackgroundWork: async () => undefined }],
+        [UsageRecorder, { flush: async () => log.info({ msg: 'flushed' }) }],
+      ]);
+      const app = {
+        get: (token) => provided.get(token) ?? log,
+        getHttpServer: () => server,
+        // A store that keeps every call without an answer, and the process alive as its sockets would.
+        close: () => new Promise(() => setInterval(() => undefined, 1000)),
+      };
+      stopGracefullyOnSignals(app, { delayMs: 0, log });
+      log.info({ msg: 'ready', pid: process.pid });
+    `;
+    // --kill-child: the namespace's PID 1 goes with unshare when the test gives up on it.
+    const unshare = spawn('unshare', ['--pid', '--fork', '--kill-child', process.execPath, '--input-type=module', '-e', code], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    unshare.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => unshare.on('exit', (code, signal) => resolve({ code, signal })));
+    const killer = setTimeout(() => unshare.kill('SIGKILL'), CLOSE_MS + SLACK_MS);
+    try {
+      while (!out.includes('"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ pid: 1 });
+      // unshare's one child: node, PID 1 in its namespace.
+      const node = Number(readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim());
+      const started = performance.now();
+      process.kill(node, 'SIGTERM');
+      expect(await exited).toEqual({ code: 143, signal: null });
+      const tookMs = performance.now() - started;
+      process.stdout.write(`stop as PID 1 with a close that never ends: ${Math.round(tookMs)} ms\n`);
+      expect(tookMs).toBeGreaterThanOrEqual(CLOSE_MS - 100);
+      const messages = out.split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toEqual(['ready', 'stopping', 'flushed', 'close not finished: stopping without it', 'stopped']);
+    } finally {
+      clearTimeout(killer);
+    }
+  }, 60_000);
+});
