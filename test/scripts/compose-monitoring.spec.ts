@@ -1,13 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-
-/** A service's block of docker-compose.yml: its lines up to the next top-level service or section. */
-function serviceBlock(compose: string, service: string): string[] {
-  const lines = compose.split('\n');
-  const start = lines.indexOf(`  ${service}:`);
-  expect(start).toBeGreaterThan(-1);
-  const end = lines.findIndex((line, i) => i > start && /^( {2})?[a-z]/.test(line) && !line.startsWith('   '));
-  return lines.slice(start + 1, end === -1 ? undefined : end);
-}
+import { serviceBlock } from '../support/compose-service.js';
 
 /**
  * operations.md, "Prometheus and Grafana": with METRICS_TOKEN set, compose passes it to the service and Prometheus reads the
