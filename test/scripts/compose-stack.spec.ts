@@ -22,4 +22,16 @@ describe('docker-compose.yml: the stack', () => {
     expect(grace).toBeDefined();
     expect(seconds(grace!)).toBeGreaterThan(LONGEST_STOP_SECONDS);
   });
+
+  it.each(['eventstore', 'mongodb', 'redis', 'prometheus', 'grafana'])(
+    'publishes %s, which asks no credentials (or admin/admin), on the loopback interface only',
+    (service) => {
+      const block = serviceBlock(compose, service);
+      expect(block).toContain('    ports:');
+      const after = block.slice(block.indexOf('    ports:') + 1);
+      const ports = after.slice(0, after.findIndex((line) => !/^ {6}- /.test(line)));
+      expect(ports.length).toBeGreaterThan(0);
+      for (const port of ports) expect(port).toMatch(/^ {6}- "127\.0\.0\.1:\d+:\d+"$/);
+    },
+  );
 });
