@@ -22,7 +22,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# DATA_DIR for the embedded stores, writable by the unprivileged user.
+# DATA_DIR for the embedded stores, writable by the unprivileged user (the default, ./data, would be under /app,
+# which is root's: a `docker run` without DATA_DIR could not start). Mount a volume there to keep the log.
+ENV DATA_DIR=/data
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
