@@ -12,7 +12,15 @@ import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/r
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
 import { ClockWatchService } from '../clock/clock-watch.service.js';
-import { checkDependency, type DependencyCheck, describeProjection, holdsReadiness, LAG_TIMEOUT_MS, withinTime } from './readiness.js';
+import {
+  checkDependency,
+  type DependencyCheck,
+  describeProjection,
+  holdsReadiness,
+  LAG_TIMEOUT_MS,
+  READ_MODEL_PING_TIMEOUT_MS,
+  withinTime,
+} from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { READY_RESPONSE_SCHEMA } from './readiness.openapi.js';
 import { withoutInternals } from './readiness-internals.js';
@@ -77,7 +85,10 @@ export class HealthController {
       return { status: 'error', info: {}, details, ...errorBody(503, 'Not ready: stopping') };
     }
     try {
-      const [eventStore, readModel] = await Promise.all([checkDependency(() => this.store.ping()), checkDependency(() => this.readModels.ping())]);
+      const [eventStore, readModel] = await Promise.all([
+        checkDependency(() => this.store.ping()),
+        checkDependency(() => this.readModels.ping(), READ_MODEL_PING_TIMEOUT_MS),
+      ]);
       // A store back after an outage: the projections that failed on it retry now, and are reported once resumed.
       await Promise.all([this.recoveries.seen('event_store', eventStore.status === 'up'), this.recoveries.seen('read_model', readModel.status === 'up')]);
       return await this.health.check([

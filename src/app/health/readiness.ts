@@ -10,6 +10,11 @@ export interface DependencyCheck {
 }
 
 const PING_TIMEOUT_MS = 2000;
+/**
+ * Readiness's bound on the read-model store's ping, which never decides readiness: under the 1 s probe timeout of
+ * Kubernetes' defaults, so a store that does not answer cannot fail every instance's probe together.
+ */
+export const READ_MODEL_PING_TIMEOUT_MS = 500;
 /** Measuring the lag reads the log after each projection's position: longer than a ping, never unbounded. */
 export const LAG_TIMEOUT_MS = 5000;
 
@@ -26,9 +31,9 @@ export async function withinTime<T>(work: () => Promise<T>, ms: number): Promise
   }
 }
 
-export async function checkDependency(ping: () => Promise<void>): Promise<DependencyCheck> {
+export async function checkDependency(ping: () => Promise<void>, timeoutMs = PING_TIMEOUT_MS): Promise<DependencyCheck> {
   try {
-    await withinTime(ping, PING_TIMEOUT_MS);
+    await withinTime(ping, timeoutMs);
     return { status: 'up' };
   } catch (error) {
     const damaged = error instanceof StoreDamagedError || (error as { cause?: unknown } | null)?.cause instanceof StoreDamagedError;
