@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeUnwritable } from '../../../test/support/unwritable-path.js';
 import { ensureDataDirectory } from './data-directory.js';
 
 describe('ensureDataDirectory', () => {
@@ -29,6 +30,21 @@ describe('ensureDataDirectory', () => {
       expect.objectContaining({ code: 'EEXIST', message: `DATA_DIR ${file} is not a directory: it must name a directory (made when missing)` }),
     );
     expect(() => ensureDataDirectory(join(file, 'below'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+
+  // The Docker image's user in a directory it cannot write (its default ./data under the root-owned /app): the start's
+  // one line said "EACCES: permission denied, mkdir './data'", naming no setting.
+  it('names DATA_DIR when the directory cannot be made, keeping the code and the cause', () => {
+    const parent = join(root, 'locked');
+    ensureDataDirectory(parent);
+    const restore = makeUnwritable(parent);
+    try {
+      const dir = join(parent, 'data');
+      expect(() => ensureDataDirectory(dir)).toThrow(new RegExp(`^DATA_DIR ${dir} cannot be made: E(ACCES|PERM): .*mkdir`));
+      expect(() => ensureDataDirectory(join(dir, 'below'))).toThrow(new RegExp(`^DATA_DIR ${dir}/below cannot be made: E(ACCES|PERM)`));
+    } finally {
+      restore();
+    }
   });
 
   it('refuses, rather than loops, where mkdir answers ENOENT under a parent that exists', () => {

@@ -8,6 +8,17 @@ import { dirname } from 'node:path';
  */
 export function ensureDataDirectory(dir: string): void {
   try {
+    makeDirectory(dir);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    // A system error ("EACCES: permission denied, mkdir './data'") names no setting: the start's one line would not say which.
+    if (code === undefined || message.startsWith('DATA_DIR ')) throw error;
+    throw Object.assign(new Error(`DATA_DIR ${dir} cannot be made: ${message}`, { cause: error }), { code });
+  }
+}
+
+function makeDirectory(dir: string): void {
+  try {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -17,7 +28,7 @@ export function ensureDataDirectory(dir: string): void {
     }
     const parent = dirname(dir);
     if (code !== 'ENOENT' || parent === dir || isDirectory(parent)) throw error;
-    ensureDataDirectory(parent);
+    makeDirectory(parent);
     mkdirSync(dir);
   }
 }
