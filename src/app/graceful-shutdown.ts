@@ -45,7 +45,8 @@ export function stopGracefullyOnSignals(app: INestApplication, settings: StopSet
   const signals = ['SIGTERM', 'SIGINT'] as const;
   const stop = async (signal: NodeJS.Signals) => {
     const started = performance.now();
-    for (const other of signals) process.removeAllListeners(other);
+    // A second signal ends the process at once. A listener, not the default action: as PID 1 that ignores it.
+    for (const other of signals) process.removeAllListeners(other).once(other, endAtOnce);
     try {
       app.get(ServiceStopping, { strict: false }).begin(signal);
       const server = app.getHttpServer() as Server;
@@ -64,8 +65,12 @@ export function stopGracefullyOnSignals(app: INestApplication, settings: StopSet
       // What the service logged last (the verify summary at stop, access lines) before `stopped`, and before the end.
       flushLogSync(app.get<Logger>(ROOT_LOGGER, { strict: false }));
       settings.log.info({ msg: 'stopped', signal, durationMs: Math.round(performance.now() - started) });
-      endBySignal(signal);
+      endAtOnce(signal);
     }
+  };
+  const endAtOnce = (signal: NodeJS.Signals) => {
+    for (const other of signals) process.removeAllListeners(other);
+    endBySignal(signal);
   };
   for (const signal of signals) process.once(signal, (received) => void stop(received));
 }

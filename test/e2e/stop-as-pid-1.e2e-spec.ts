@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtModuleUrl } from '../support/module-process.js';
 
@@ -10,6 +10,59 @@ const SLACK_MS = 3_000;
 const canBePid1 = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
 if (!canBePid1) process.stdout.write('stop as PID 1: skipped (unshare --pid is not allowed here)\n');
 
+/** A process stopping as the service does (stopGracefullyOnSignals), on an application whose close never ends. */
+function stoppingProcessCode(delayMs: number): string {
+  return `
+    import { createServer } from 'node:http';
+    import pino from 'pino';
+    const { stopGracefullyOnSignals } = await import(${JSON.stringify(builtModuleUrl('app/graceful-shutdown.js'))});
+    const { ServiceStopping } = await import(${JSON.stringify(builtModuleUrl('app/health/service-stopping.js'))});
+    const { ProjectionsService } = await import(${JSON.stringify(builtModuleUrl('app/projections/projections.service.js'))});
+    const { UsageRecorder } = await import(${JSON.stringify(builtModuleUrl('usage/recording/usage-recorder.js'))});
+    const server = createServer((req, res) => res.end());
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const log = pino({ base: null, timestamp: false }, pino.destination({ fd: 1, sync: true }));
+    const provided = new Map([
+      [ServiceStopping, { begin: () => undefined }],
+      [ProjectionsService, { stopBackgroundWork: async () => undefined }],
+      [UsageRecorder, { flush: async () => log.info({ msg: 'flushed' }) }],
+    ]);
+    const app = {
+      get: (token) => provided.get(token) ?? log,
+      getHttpServer: () => server,
+      // A store that keeps every call without an answer, and the process alive as its sockets would.
+      close: () => new Promise(() => setInterval(() => undefined, 1000)),
+    };
+    stopGracefullyOnSignals(app, { delayMs: ${delayMs}, log });
+    log.info({ msg: 'ready', pid: process.pid });
+  `;
+}
+
+interface AsPid1 {
+  /** unshare's one child: node, PID 1 in its namespace. */
+  node: number;
+  out: () => string;
+  messages: () => string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  unshare: ChildProcess;
+}
+
+/** Starts `code` as PID 1 of a new PID namespace (--kill-child: it goes with unshare when the test gives up on it). */
+async function startAsPid1(code: string): Promise<AsPid1> {
+  const unshare = spawn('unshare', ['--pid', '--fork', '--kill-child', process.execPath, '--input-type=module', '-e', code], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  unshare.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => unshare.on('exit', (code, signal) => resolve({ code, signal })));
+  while (!out.includes('"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ pid: 1 });
+  const node = Number(readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim());
+  const messages = () => out.split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg);
+  return { node, out: () => out, messages, exited, unshare };
+}
+
 /**
  * The stop of dist/main.js as the first process of its PID namespace, as in the Docker image (CMD node dist/main.js)
  * or a Kubernetes pod: the kernel ignores a signal PID 1 does not handle, its own included, so the stop's last step
@@ -19,54 +72,34 @@ if (!canBePid1) process.stdout.write('stop as PID 1: skipped (unshare --pid is n
  */
 (canBePid1 ? describe : describe.skip)('Stop as PID 1', () => {
   it('ends a stop whose close never ends within the close bound, with exit code 143', async () => {
-    const code = `
-      import { createServer } from 'node:http';
-      import pino from 'pino';
-      const { stopGracefullyOnSignals } = await import(${JSON.stringify(builtModuleUrl('app/graceful-shutdown.js'))});
-      const { ServiceStopping } = await import(${JSON.stringify(builtModuleUrl('app/health/service-stopping.js'))});
-      const { ProjectionsService } = await import(${JSON.stringify(builtModuleUrl('app/projections/projections.service.js'))});
-      const { UsageRecorder } = await import(${JSON.stringify(builtModuleUrl('usage/recording/usage-recorder.js'))});
-      const server = createServer((req, res) => res.end());
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const log = pino({ base: null, timestamp: false }, pino.destination({ fd: 1, sync: true }));
-      const provided = new Map([
-        [ServiceStopping, { begin: () => undefined }],
-        [ProjectionsService, { stopBackgroundWork: async () => undefined }],
-        [UsageRecorder, { flush: async () => log.info({ msg: 'flushed' }) }],
-      ]);
-      const app = {
-        get: (token) => provided.get(token) ?? log,
-        getHttpServer: () => server,
-        // A store that keeps every call without an answer, and the process alive as its sockets would.
-        close: () => new Promise(() => setInterval(() => undefined, 1000)),
-      };
-      stopGracefullyOnSignals(app, { delayMs: 0, log });
-      log.info({ msg: 'ready', pid: process.pid });
-    `;
-    // --kill-child: the namespace's PID 1 goes with unshare when the test gives up on it.
-    const unshare = spawn('unshare', ['--pid', '--fork', '--kill-child', process.execPath, '--input-type=module', '-e', code], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    unshare.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => unshare.on('exit', (code, signal) => resolve({ code, signal })));
-    const killer = setTimeout(() => unshare.kill('SIGKILL'), CLOSE_MS + SLACK_MS);
+    const child = await startAsPid1(stoppingProcessCode(0));
+    const killer = setTimeout(() => child.unshare.kill('SIGKILL'), CLOSE_MS + SLACK_MS);
     try {
-      while (!out.includes('"ready"')) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(JSON.parse(out.split('\n')[0]!)).toMatchObject({ pid: 1 });
-      // unshare's one child: node, PID 1 in its namespace.
-      const node = Number(readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, 'utf8').trim());
       const started = performance.now();
-      process.kill(node, 'SIGTERM');
-      expect(await exited).toEqual({ code: 143, signal: null });
+      process.kill(child.node, 'SIGTERM');
+      expect(await child.exited).toEqual({ code: 143, signal: null });
       const tookMs = performance.now() - started;
       process.stdout.write(`stop as PID 1 with a close that never ends: ${Math.round(tookMs)} ms\n`);
       expect(tookMs).toBeGreaterThanOrEqual(CLOSE_MS - 100);
-      const messages = out.split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg);
-      expect(messages).toEqual(['ready', 'stopping', 'flushed', 'close not finished: stopping without it', 'stopped']);
+      expect(child.messages()).toEqual(['ready', 'stopping', 'flushed', 'close not finished: stopping without it', 'stopped']);
     } finally {
       clearTimeout(killer);
     }
   }, 60_000);
+
+  // operations.md: "a second SIGTERM or SIGINT meanwhile ends it at once". As PID 1 the second signal, without a
+  // listener once the stop had begun, was ignored: the stop went on through its SHUTDOWN_DELAY_MS (60 s here).
+  it('ends at once on a second signal during the stop, with exit code 130 for SIGINT', async () => {
+    const child = await startAsPid1(stoppingProcessCode(60_000));
+    const killer = setTimeout(() => child.unshare.kill('SIGKILL'), SLACK_MS);
+    try {
+      process.kill(child.node, 'SIGTERM');
+      while (!child.messages().includes('stopping')) await new Promise((resolve) => setTimeout(resolve, 20));
+      process.kill(child.node, 'SIGINT');
+      expect(await child.exited).toEqual({ code: 130, signal: null });
+      expect(child.messages()).toEqual(['ready', 'stopping']);
+    } finally {
+      clearTimeout(killer);
+    }
+  }, 30_000);
 });
