@@ -511,8 +511,8 @@ whenChromium('Dashboard browser suite', () => {
       await page.getByRole('button', { name: 'Refresh' }).click();
       expect((await refreshed).status()).toBe(200);
       await page.getByRole('button', { name: 'Refresh' }).click();
-      await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^Rate limit of 3 requests exceeded for this key\. Try again in \d+ minutes\.$/));
-      expect(await text(page.locator('main'))).toContain('Rate limit of 3 requests exceeded');
+      await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^Rate limit of 3 requests per 3600 seconds exceeded for this key\. Try again in \d+ minutes\.$/));
+      expect(await text(page.locator('main'))).toContain('Rate limit of 3 requests per 3600 seconds exceeded');
       await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
       expect(unexpectedProblems(problems, [failedWithStatus(429)])).toEqual([]);
     });

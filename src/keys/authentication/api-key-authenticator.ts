@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OutgoingMessage } from 'node:http';
 import { PermissionDenied, RateLimited, Unauthenticated } from '../../shared/application/errors.js';
+import type { KeyRateLimit } from '../domain/api-key-events.js';
 import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
 import { ApiKeyVerifier, type UseContext } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
@@ -77,9 +78,16 @@ export class ApiKeyAuthenticator {
     setRateLimitHeaders(res, verification.rate);
     if (!verification.valid) {
       // Retry-After is already set, with the RateLimit fields, by setRateLimitHeaders.
-      throw new RateLimited(`Rate limit of ${verification.rate.limit} requests exceeded for this key.`);
+      throw new RateLimited(rateLimitExceeded(verification.key.rateLimit));
     }
     const { keyId, accountId, permissions, allowedIps, endsAt, rateLimit } = verification.key;
     return { keyId, accountId, permissions, allowedIps, endsAt, rateLimit };
   }
 }
+
+/** "Rate limit of 3 requests per 60 seconds exceeded for this key.": the limit as the key's `rate_limit` gives it. */
+function rateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
+  return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this key.`;
+}
+
+const counted = (n: number, thing: string): string => `${n} ${thing}${n === 1 ? '' : 's'}`;

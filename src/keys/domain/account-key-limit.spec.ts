@@ -18,6 +18,10 @@ describe('requireRoomForKeys', () => {
     expect(refusal.message).toMatch(/limit of 3 live API keys .* A roll with grace_seconds 0 needs no room: the old key ends as its successor starts\.$/);
   });
 
+  it('says a limit of one in the singular', () => {
+    expect(catchRefusal(() => requireRoomForKeys({ live: 1, adding: 1, max: 1, change: 'create' })).message).toMatch(/^This account has reached its limit of 1 live API key \(/);
+  });
+
   it('never refuses a change that adds no key, even in an account over its limit', () => {
     expect(() => requireRoomForKeys({ live: 3, adding: 0, max: 3, change: 'roll' })).not.toThrow();
     expect(() => requireRoomForKeys({ live: 7, adding: 0, max: 3, change: 'roll' })).not.toThrow();
