@@ -1,42 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { builtModuleUrl } from '../support/module-process.js';
-
-/** The close's bound in src/app/graceful-shutdown.ts (CLOSE_MS), and what the test allows on top (a busy machine). */
-const CLOSE_MS = 9_000;
-const SLACK_MS = 3_000;
+import { CLOSE_MS, SLACK_MS, stoppingProcessCode } from '../support/stopping-process.js';
 
 /** A new PID namespace needs root or user namespaces: where neither is allowed, the suite says so and skips. */
 const canBePid1 = spawnSync('unshare', ['--pid', '--fork', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
 if (!canBePid1) process.stdout.write('stop as PID 1: skipped (unshare --pid is not allowed here)\n');
-
-/** A process stopping as the service does (stopGracefullyOnSignals), on an application whose close never ends. */
-function stoppingProcessCode(delayMs: number): string {
-  return `
-    import { createServer } from 'node:http';
-    import pino from 'pino';
-    const { stopGracefullyOnSignals } = await import(${JSON.stringify(builtModuleUrl('app/graceful-shutdown.js'))});
-    const { ServiceStopping } = await import(${JSON.stringify(builtModuleUrl('app/health/service-stopping.js'))});
-    const { ProjectionsService } = await import(${JSON.stringify(builtModuleUrl('app/projections/projections.service.js'))});
-    const { UsageRecorder } = await import(${JSON.stringify(builtModuleUrl('usage/recording/usage-recorder.js'))});
-    const server = createServer((req, res) => res.end());
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const log = pino({ base: null, timestamp: false }, pino.destination({ fd: 1, sync: true }));
-    const provided = new Map([
-      [ServiceStopping, { begin: () => undefined }],
-      [ProjectionsService, { stopBackgroundWork: async () => undefined }],
-      [UsageRecorder, { flush: async () => log.info({ msg: 'flushed' }) }],
-    ]);
-    const app = {
-      get: (token) => provided.get(token) ?? log,
-      getHttpServer: () => server,
-      // A store that keeps every call without an answer, and the process alive as its sockets would.
-      close: () => new Promise(() => setInterval(() => undefined, 1000)),
-    };
-    stopGracefullyOnSignals(app, { delayMs: ${delayMs}, log });
-    log.info({ msg: 'ready', pid: process.pid });
-  `;
-}
 
 interface AsPid1 {
   /** unshare's one child: node, PID 1 in its namespace. */
