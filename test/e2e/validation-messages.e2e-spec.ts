@@ -202,6 +202,11 @@ describe('validation: statuses and messages', () => {
       expect([unknown.status, unknown.body]).toEqual([404, { error: { type: 'not_found_error', message: 'Cannot GET /v1/alerts/%' } }]);
       expect((await sendTarget('PUT', '/v1/api-keys/%')).status).toBe(405);
     });
+
+    it('answers an unknown path without echoing its query string, where a client may have put a secret by mistake', async () => {
+      const unknown = await sendTarget('GET', '/v1/nope?password=hunter2', admin);
+      expect([unknown.status, unknown.body]).toEqual([404, { error: { type: 'not_found_error', message: 'Cannot GET /v1/nope' } }]);
+    });
   });
 
   describe('as_of takes every RFC 3339 date-time', () => {

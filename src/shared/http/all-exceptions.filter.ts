@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { answerError } from './answer-error.js';
+import { routeNotFoundWithoutQuery } from './route-not-found.js';
 
 /** Every error Nest sees, answered and logged by answerError. */
 @Catch()
@@ -9,6 +10,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    answerError(http.getResponse<Response>(), exception, http.getRequest<Request>().requestId, this.logger);
+    const request = http.getRequest<Request>();
+    answerError(http.getResponse<Response>(), routeNotFoundWithoutQuery(exception, request), request.requestId, this.logger);
   }
 }
