@@ -28,8 +28,9 @@ export async function show(keyId: string, options: ShowOptions, environment: Env
     const asOf = options.asOf ?? new Date();
     const { view, usage } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf));
     const key = presentApiKeyDetail(view, usage, asOf);
-    if (outputFormat(options) === 'json') return printJson(key);
-    print(renderRecord([['account', account], ...keyDetailRecord(key)]));
+    // The revision is what --if-match takes (the API's ETag), so a change can be made safely from what was shown.
+    if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision });
+    print(renderRecord([['account', account], ['revision', String(view.revision)], ...keyDetailRecord(key)]));
   } finally {
     await app.close();
   }

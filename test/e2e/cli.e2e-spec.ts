@@ -431,8 +431,11 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
         const refused = runCli([...change, created.id, '--if-match', '0'], env);
         expect([change[0], refused.status, refused.stderr]).toEqual([change[0], 1, expect.stringMatching(/If-Match/)]);
       }
-      expect(json(runCli(['show', created.id], env))).toMatchObject({ status: 'active', rotation: null });
-      expect(json(runCli(['disable', created.id, '--if-match', '1'], env))).toMatchObject({ status: 'disabled' });
+      // show says the revision --if-match takes, in JSON and in its table.
+      const shown = json(runCli(['show', created.id], env));
+      expect(shown).toMatchObject({ status: 'active', rotation: null, revision: 1 });
+      expect(runCli(['show', created.id, '--table'], env).stdout).toMatch(/^revision +1$/m);
+      expect(json(runCli(['disable', created.id, '--if-match', String(shown.revision)], env))).toMatchObject({ status: 'disabled' });
       expect(json(runCli(['enable', created.id, '--if-match', '"2"'], env))).toMatchObject({ status: 'active' });
       expect(json(runCli(['disable', created.id, '--if-match', '*'], env))).toMatchObject({ status: 'disabled' });
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(401)));
