@@ -329,8 +329,9 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       expect(table.stdout).not.toContain(created[0].key);
 
       const shown = json(runCli(['show', created[1].id], env));
-      const shownViaApi = (await request(t.http).get(`/v1/api-keys/${created[1].id}`).set(bearer(created[0].key)).expect(200)).body;
-      expect({ ...shown, usage: undefined }).toEqual({ ...shownViaApi, usage: undefined });
+      const shownViaApi = await request(t.http).get(`/v1/api-keys/${created[1].id}`).set(bearer(created[0].key)).expect(200);
+      // The API's ETag is the revision show adds.
+      expect({ ...shown, usage: undefined }).toEqual({ ...shownViaApi.body, usage: undefined, revision: Number(JSON.parse(shownViaApi.headers.etag)) });
 
       // Tenancy: in another account the key does not exist (exit 3), and nothing is revoked.
       const elsewhere = runCli(['revoke', created[1].id, '--account', 'globex'], env);
@@ -458,5 +459,6 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
     } finally {
       await t.destroy();
     }
-  });
+    // About twenty CLI processes, one after another.
+  }, 120_000);
 });
