@@ -31,6 +31,11 @@ describe('parseVerifyRequest', () => {
     [{ key: 'k', context: { method: 'x'.repeat(17) } }, 'context.method must be a string of at most 16 characters'],
     [{ key: 'k', context: { colour: 'red' } }, 'context.colour is not a known field'],
     [{ key: 5, context: { ip: 'x' }, admin: 1 }, 'key must be a string of at most 256 characters; context.ip must be an IPv4 or IPv6 address; admin is not a known field'],
+    // Unknown fields last, wherever they are in the body, as on every other route (api.md, Validation).
+    [
+      { admin: 1, context: { colour: 'red', ip: 'x' }, required_permissions: 5, key: 5 },
+      'key must be a string of at most 256 characters; context.ip must be an IPv4 or IPv6 address; required_permissions must be an array of at most 50 permissions ("*" or "<resource>:<action>", such as "parses:write"); context.colour is not a known field; admin is not a known field',
+    ],
   ])('refuses %j with one message per invalid field', (body, message) => {
     expect(() => parseVerifyRequest(body)).toThrow(new Error(message));
   });

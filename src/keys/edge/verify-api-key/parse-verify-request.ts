@@ -33,13 +33,15 @@ const isPermissionList = (value: unknown): value is string[] =>
 export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
   if (!isObject(body)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
   const problems: string[] = [];
-  const { key, context, required_permissions: required, ...unknown } = body;
+  // Unknown fields are named after every declared field's problem, as the validation pipe orders them on every other route.
+  const unknown: string[] = [];
+  const { key, context, required_permissions: required, ...others } = body;
   if (!isString(key, MAX_PRESENTED_KEY_LENGTH)) problems.push(`key must be a string of at most ${MAX_PRESENTED_KEY_LENGTH} characters`);
   if (context !== undefined && !isObject(context)) problems.push('context must be an object');
   if (isObject(context)) {
     for (const [name, value] of Object.entries(context)) {
       const max = Object.hasOwn(CONTEXT_FIELD_LENGTHS, name) ? CONTEXT_FIELD_LENGTHS[name] : undefined;
-      if (max === undefined) problems.push(`context.${name} is not a known field`);
+      if (max === undefined) unknown.push(`context.${name}`);
       else if (!isString(value, max)) problems.push(`context.${name} must be a string of at most ${max} characters`);
       else if (name === 'ip' && !isIpAddress(value)) problems.push('context.ip must be an IPv4 or IPv6 address');
     }
@@ -47,7 +49,7 @@ export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
   if (required !== undefined && !isPermissionList(required)) {
     problems.push(`required_permissions must be an array of at most ${MAX_PERMISSIONS} permissions ("*" or "<resource>:<action>", such as "parses:write")`);
   }
-  for (const name of Object.keys(unknown)) problems.push(`${name} is not a known field`);
+  for (const name of [...unknown, ...Object.keys(others)]) problems.push(`${name} is not a known field`);
   if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
   return body as unknown as VerifyApiKeyRequest;
 }
