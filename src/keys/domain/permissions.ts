@@ -33,7 +33,7 @@ export function holdsPermission(granted: readonly string[], required: string): b
   return colon > 0 && granted.includes(`${required.slice(0, colon)}:*`);
 }
 
-/** The permissions of `required` that `granted` does not cover, in their order. */
+/** The permissions of `required` that `granted` does not cover, in their order, each once however often required. */
 export function missingPermissions(granted: readonly string[], required: readonly string[]): string[] {
-  return required.filter((permission) => !holdsPermission(granted, permission));
+  return [...new Set(required)].filter((permission) => !holdsPermission(granted, permission));
 }
