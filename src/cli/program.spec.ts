@@ -18,4 +18,13 @@ describe('the CLI help', () => {
     program.outputHelp();
     expect(text.replace(/\s+/g, ' ')).toContain('replay, backup and archive-usage print a sentence, pipe or not, and JSON with --json.');
   });
+
+  it("does not promise that revoke is in force 'at once': a running service refuses the key at its next read of the log", () => {
+    const help = buildProgram()
+      .commands.find((command) => command.name() === 'revoke')!
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    expect(help).not.toContain('at once');
+    expect(help).toContain('running services refuse it once they read the log (within POLL_INTERVAL_MS)');
+  });
 });

@@ -145,7 +145,7 @@ export function buildProgram(): Command {
   withOutputOptions(
     program
       .command('revoke')
-      .description('Revoke a key, at once and for good; revoking a revoked key changes nothing.')
+      .description('Revoke a key for good; running services refuse it once they read the log (within POLL_INTERVAL_MS). Revoking a revoked key changes nothing.')
       .argument('<key-id>', 'the key', keyId)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
       .option('--if-match <revision>', IF_MATCH_HELP),
