@@ -103,6 +103,9 @@ describe('validation: statuses and messages', () => {
       [{ name: 'x', toString: 1 }, 'toString is not a known field'],
       [{ rate_limit: { requests: 1, per_seconds: 1, valueOf: 2 } }, 'rate_limit.valueOf is not a known field'],
       [{ name: 5, hasOwnProperty: 'x' }, 'name must be a string; hasOwnProperty is not a known field'],
+      // An empty name is named too (it was " is not a known field").
+      [{ '': 1 }, '"" is not a known field'],
+      [{ rate_limit: { requests: 1, per_seconds: 1, '': 2 } }, 'rate_limit."" is not a known field'],
     ])('refuses %j with one message per invalid field', async (body, message) => {
       const res = await create(body).expect(400);
       expect(res.body).toEqual(invalid(message));
@@ -291,6 +294,8 @@ describe('validation: statuses and messages', () => {
       ['/v1/api-keys?foo=1', 'foo is not a known field'],
       ['/v1/whoami?foo=1', 'foo is not a known field'],
       ['/v1/whoami?foo=1&bar=2', 'foo is not a known field; bar is not a known field'],
+      ['/v1/whoami?=1', '"" is not a known field'],
+      ['/v1/api-keys?=1', '"" is not a known field'],
       ['/v1/alerts?foo=1', 'foo is not a known field'],
     ])('GET %s is refused: %s', async (path, message) => {
       expect((await get(path).expect(400)).body).toEqual(invalid(message));

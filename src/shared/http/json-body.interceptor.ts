@@ -7,6 +7,7 @@ import { InvalidRequest, UnsupportedMediaType } from '../application/errors.js';
 import { isApiPath } from './api-answer-header-fields.js';
 import { checkJsonShape } from './json-shape.js';
 import { refuseQueryParameters } from './query-parameters.js';
+import { unknownField } from './unknown-field.js';
 import { BODY_REFUSALS, contentTypeRefusal, hasRequestBody, MAX_BODY_BYTES, refuseInvalidUtf8 } from './read-json-body.js';
 
 const ACCEPTED_CONTENT_ENCODINGS = new Set(['identity', 'gzip', 'deflate']);
@@ -60,5 +61,5 @@ function takesArgument(context: ExecutionContext, type: RouteParamtypes): boolea
 function refuseFields(body: unknown): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
   const fields = Object.keys(body);
-  if (fields.length > 0) throw new InvalidRequest(fields.map((name) => `${name} is not a known field`).join('; '));
+  if (fields.length > 0) throw new InvalidRequest(fields.map((name) => unknownField(name)).join('; '));
 }

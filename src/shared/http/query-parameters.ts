@@ -1,4 +1,5 @@
 import { InvalidRequest } from '../application/errors.js';
+import { unknownField } from './unknown-field.js';
 
 /**
  * The rule of every /v1 route: a query parameter the route does not declare is refused with 400, as an unknown
@@ -8,5 +9,5 @@ import { InvalidRequest } from '../application/errors.js';
  */
 export function refuseQueryParameters(query: Readonly<Record<string, unknown>>): void {
   const names = Object.keys(query);
-  if (names.length > 0) throw new InvalidRequest(names.map((name) => `${name} is not a known field`).join('; '));
+  if (names.length > 0) throw new InvalidRequest(names.map((name) => unknownField(name)).join('; '));
 }

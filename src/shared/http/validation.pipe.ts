@@ -2,10 +2,10 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@ne
 import { InvalidRequest } from '../application/errors.js';
 import { BODY_REFUSALS } from './read-json-body.js';
 import { prototypeNamedFields } from './prototype-named-fields.js';
+import { isUnknownFieldMessage, unknownField } from './unknown-field.js';
 
 /** class-validator's constraint for a property the class does not declare (whitelist). */
 const UNKNOWN_PROPERTY = 'whitelistValidation';
-const UNKNOWN_FIELD = ' is not a known field';
 
 /**
  * One message per invalid field, naming it by its full path: the first of its constraints that failed.
@@ -16,7 +16,7 @@ function describeErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const constraints = error.constraints ?? {};
-    if (UNKNOWN_PROPERTY in constraints) return [`${field}${UNKNOWN_FIELD}`];
+    if (UNKNOWN_PROPERTY in constraints) return [unknownField(error.property, parent || undefined)];
     const [first] = Object.values(constraints);
     // class-validator starts messages with the bare property name; show the full path instead.
     const own = first === undefined ? [] : [first.startsWith(`${error.property} `) ? `${field}${first.slice(error.property.length)}` : `${field}: ${first}`];
@@ -37,7 +37,7 @@ class StrictValidationPipe extends ValidationPipe {
       if (!isJsonObject(value)) throw new InvalidRequest(BODY_REFUSALS.notAnObject);
     }
     if (metadata.type !== 'body' && metadata.type !== 'query') return super.transform(value, metadata);
-    const dropped = prototypeNamedFields(value).map((field) => `${field}${UNKNOWN_FIELD}`);
+    const dropped = prototypeNamedFields(value).map((field) => unknownField(field));
     if (dropped.length === 0) return super.transform(value, metadata);
     // Refused as unknown, after whatever else validation finds (its unknown fields last, as these are).
     const others = await super.transform(value, metadata).then(
@@ -59,7 +59,7 @@ export function strictValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       // The declared fields' problems first, then the unknown fields, as the verify route reports them.
       const messages = describeErrors(errors);
-      const unknown = messages.filter((message) => message.endsWith(UNKNOWN_FIELD));
+      const unknown = messages.filter(isUnknownFieldMessage);
       return new InvalidRequest([...messages.filter((message) => !unknown.includes(message)), ...unknown].join('; '));
     },
   });

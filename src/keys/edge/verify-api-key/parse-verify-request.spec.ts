@@ -30,6 +30,7 @@ describe('parseVerifyRequest', () => {
     [{ key: 'k', context: { ip: null } }, 'context.ip must be a string of at most 64 characters'],
     [{ key: 'k', context: { method: 'x'.repeat(17) } }, 'context.method must be a string of at most 16 characters'],
     [{ key: 'k', context: { colour: 'red' } }, 'context.colour is not a known field'],
+    [{ key: 'k', '': 1, context: { '': 1 } }, 'context."" is not a known field; "" is not a known field'],
     [{ key: 5, context: { ip: 'x' }, admin: 1 }, 'key must be a string of at most 256 characters; context.ip must be an IPv4 or IPv6 address; admin is not a known field'],
     // Unknown fields last, wherever they are in the body, as on every other route (api.md, Validation).
     [

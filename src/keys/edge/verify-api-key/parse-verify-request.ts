@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { InvalidRequest } from '../../../shared/application/errors.js';
 import { MAX_PERMISSIONS, PERMISSION_PATTERN } from '../../domain/permissions.js';
 import { BODY_REFUSALS } from '../../../shared/http/read-json-body.js';
+import { unknownField } from '../../../shared/http/unknown-field.js';
 import { CONTEXT_FIELD_LENGTHS, MAX_PRESENTED_KEY_LENGTH, type VerifyApiKeyRequest } from './verify-api-key.dto.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -41,7 +42,7 @@ export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
   if (isObject(context)) {
     for (const [name, value] of Object.entries(context)) {
       const max = Object.hasOwn(CONTEXT_FIELD_LENGTHS, name) ? CONTEXT_FIELD_LENGTHS[name] : undefined;
-      if (max === undefined) unknown.push(`context.${name}`);
+      if (max === undefined) unknown.push(unknownField(name, 'context'));
       else if (!isString(value, max)) problems.push(`context.${name} must be a string of at most ${max} characters`);
       else if (name === 'ip' && !isIpAddress(value)) problems.push('context.ip must be an IPv4 or IPv6 address');
     }
@@ -49,7 +50,7 @@ export function parseVerifyRequest(body: unknown): VerifyApiKeyRequest {
   if (required !== undefined && !isPermissionList(required)) {
     problems.push(`required_permissions must be an array of at most ${MAX_PERMISSIONS} permissions ("*" or "<resource>:<action>", such as "parses:write")`);
   }
-  for (const name of [...unknown, ...Object.keys(others)]) problems.push(`${name} is not a known field`);
+  problems.push(...unknown, ...Object.keys(others).map((name) => unknownField(name)));
   if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
   return body as unknown as VerifyApiKeyRequest;
 }

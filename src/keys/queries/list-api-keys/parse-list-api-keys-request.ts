@@ -1,6 +1,7 @@
 import { InvalidRequest } from '../../../shared/application/errors.js';
 import { checkJsonShape } from '../../../shared/http/json-shape.js';
 import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
+import { unknownField } from '../../../shared/http/unknown-field.js';
 import { canonicalUuid, integerRangeMessage, queryInteger } from '../../../shared/http/validation-rules.js';
 import { KEY_STATUSES, type KeyStatus } from '../../projection/api-key-view.js';
 
@@ -48,7 +49,7 @@ export function parseListApiKeysRequest(query: Record<string, string | string[] 
     ...(readLimit === null ? [LIST_QUERY_MESSAGES.limit] : []),
     ...Object.keys(query)
       .filter((name) => !KNOWN.has(name))
-      .map((name) => `${name} is not a known field`),
+      .map((name) => unknownField(name)),
   ];
   if (problems.length > 0) throw new InvalidRequest(problems.join('; '));
   return { limit: readLimit ?? undefined, startingAfter: readCursor, status: isStatus(status) ? status : null, requestsPerHour: include !== undefined };
