@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
+import { HEARTBEAT_SCRIPT } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
 
 /**
  * Stands in for one Redis server as the pub/sub users see it: hashes per database, and pub/sub server-wide,
- * whatever the database (as Redis does). Messages are delivered asynchronously, like a round trip.
+ * whatever the database (as Redis does). Messages are delivered asynchronously, like a round trip. Its clock (TIME,
+ * the heartbeat script) is its own: a test that moves Date.now() does not move it; advance() does.
  */
 export class FakeRedisServer {
+  private clockOffsetMs = 0;
   private readonly hashes = new Map<number, Map<string, Map<string, string>>>();
   private readonly subscribers: FakeRedisConnection[] = [];
 
@@ -19,6 +22,16 @@ export class FakeRedisServer {
     let hash = byKey.get(key);
     if (!hash) byKey.set(key, (hash = new Map()));
     return hash;
+  }
+
+  /** The server's clock in ms, as TIME gives it. */
+  now(): number {
+    return Math.floor(performance.timeOrigin + performance.now()) + this.clockOffsetMs;
+  }
+
+  /** Moves the server's clock on, as if that much time had passed with nothing written. */
+  advance(ms: number): void {
+    this.clockOffsetMs += ms;
   }
 
   subscribe(connection: FakeRedisConnection): void {
@@ -43,6 +56,17 @@ class FakeRedisConnection extends EventEmitter {
   ) {
     super();
     this.options = { db };
+  }
+
+  async time(): Promise<[string, string]> {
+    const now = this.server.now();
+    return [String(Math.floor(now / 1000)), String((now % 1000) * 1000)];
+  }
+
+  /** Only the scripts this fake knows, run as Redis would. */
+  defineCommand(name: string, definition: { lua: string }): void {
+    if (definition.lua !== HEARTBEAT_SCRIPT) throw new Error(`FakeRedisServer does not run the script of ${name}`);
+    Object.assign(this, { [name]: async (key: string, field: string) => this.hset(key, field, String(this.server.now())) });
   }
 
   async hgetall(key: string): Promise<Record<string, string>> {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { FakeRedisServer } from '../../../test/support/fake-redis-server.js';
 import { CONFIRMATION_KEYS, RedisRevocationConfirmations } from './redis-revocation-confirmations.js';
 
@@ -45,5 +46,31 @@ describe('RedisRevocationConfirmations', () => {
     await instance(2, async () => undefined);
     await instance(2, async () => undefined);
     expect(await asker.confirm(1)).toEqual({ confirmed: 2, live: 2 });
+  });
+
+  describe("with an instance whose clock is an hour ahead (beats and ages on Redis's clock)", () => {
+    const HOUR = 3_600_000;
+    const realNow = Date.now.bind(Date);
+    const anHourAhead = () => jest.spyOn(Date, 'now').mockImplementation(() => realNow() + HOUR);
+    afterEach(() => jest.restoreAllMocks());
+
+    it('that instance counts the others live, and keeps their beats', async () => {
+      await instance(3, async () => undefined);
+      const ahead = await instance(3, async () => undefined);
+      anHourAhead();
+      // Before: every other beat was an hour old by its clock: live 0, and they were removed as gone.
+      expect(await ahead.confirm(5)).toEqual({ confirmed: 1, live: 1 });
+      expect(server.hash(3, CONFIRMATION_KEYS.registry).size).toBe(2);
+    });
+
+    it('the others stop counting it live once it stops beating, not an hour later', async () => {
+      const asker = await instance(4, async () => undefined);
+      anHourAhead();
+      await instance(4, never); // beats once at its start, by its clock an hour ahead, then is killed
+      jest.restoreAllMocks();
+      server.advance(10_000); // 10 s without a beat
+      // Before: its beat, an hour in the asker's future, counted it live for an hour.
+      expect(await asker.confirm(6)).toEqual({ confirmed: 0, live: 0 });
+    });
   });
 });

@@ -20,6 +20,24 @@ const LIVE_WITHIN_MS = 3000;
 const FORGET_AFTER_MS = 60_000;
 
 /**
+ * A heartbeat stamped with Redis's clock, not the instance's: every beat and every age is then read on one clock.
+ * Until 2026-12-06 each instance stamped its own Date.now(): beside an instance an hour ahead, a receipt counted it
+ * live for an hour after a SIGKILL, and that instance counted no other live (and removed their beats as stale).
+ */
+export const HEARTBEAT_SCRIPT = `
+local clock = redis.call('TIME')
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)))
+return 1
+`;
+
+type WithHeartbeat = Redis & { parsesphereHeartbeat(registry: string, instanceId: string): Promise<number> };
+
+/** Redis's clock in ms, from TIME's [seconds, microseconds]. */
+function redisNowMs([seconds, microseconds]: readonly (string | number)[]): number {
+  return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+}
+
+/**
  * A heartbeat registry (a Redis hash of instance id -> last beat) and a question on pub/sub: "is position P in
  * force on you?". Each instance answers once its access projections have applied P (`inForce`); the asker
  * counts the answers that arrive within `waitMs`. Only a report: the revocation is in force everywhere the
@@ -32,13 +50,16 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
   private readonly waiting = new Map<string, { live: ReadonlySet<string>; answers: Set<string> }>();
   private readonly ask: string;
   private readonly answerChannel: string;
+  private readonly publisher: WithHeartbeat;
 
   constructor(
-    private readonly publisher: Redis,
+    publisher: Redis,
     private readonly subscriber: Redis,
     private readonly inForce: (position: number) => Promise<void>,
     private readonly waitMs: number,
   ) {
+    publisher.defineCommand('parsesphereHeartbeat', { numberOfKeys: 1, lua: HEARTBEAT_SCRIPT });
+    this.publisher = publisher as WithHeartbeat;
     this.ask = channelOf(publisher, CONFIRMATION_KEYS.ask);
     this.answerChannel = channelOf(publisher, CONFIRMATION_KEYS.answer);
   }
@@ -59,12 +80,15 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
 
   async confirm(position: number): Promise<InstancesConfirmed | null> {
     let beats: Record<string, string>;
+    let now: number;
     try {
-      beats = await this.publisher.hgetall(REGISTRY);
+      // The beats' ages on the clock that stamped them (auto-pipelined: one round trip).
+      const [time, registry] = await Promise.all([this.publisher.time(), this.publisher.hgetall(REGISTRY)]);
+      now = redisNowMs(time);
+      beats = registry;
     } catch {
       return null;
     }
-    const now = Date.now();
     const live = new Set(Object.keys(beats).filter((id) => id !== this.instanceId && now - Number(beats[id]) <= LIVE_WITHIN_MS));
     const gone = Object.keys(beats).filter((id) => now - Number(beats[id]) > FORGET_AFTER_MS);
     if (gone.length > 0) void this.publisher.hdel(REGISTRY, ...gone).catch(() => undefined);
@@ -91,7 +115,7 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
   }
 
   private readonly beat = (): void => {
-    void this.publisher.hset(REGISTRY, this.instanceId, String(Date.now())).catch(() => undefined);
+    void this.publisher.parsesphereHeartbeat(REGISTRY, this.instanceId).catch(() => undefined);
   };
 
   private answer(message: string): void {
