@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { channelOf, closeRedis } from './redis-connection.js';
+import { channelOf, closeRedis, subscribeUntilDone } from './redis-connection.js';
 
 export const APPEND_CHANNEL = 'parsesphere:log-appended';
 
@@ -44,8 +44,8 @@ export class RedisAppendFanOut {
       const nudge = parseNudge(message);
       if (nudge.sender !== this.instanceId) wake(nudge.types);
     });
-    // Queued until connected, and renewed by ioredis after every reconnect.
-    void this.subscriber.subscribe(this.channel).catch(() => undefined);
+    // Queued until connected, sent again if the first connection fails, and renewed by ioredis after every reconnect.
+    subscribeUntilDone(this.subscriber, this.channel);
     this.unsubscribeFromAppends = this.store.onAppended((types) => {
       // Fails at once while Redis is down (no offline queue): the others then see the append at their next poll.
       this.publisher.publish(this.channel, nudgeMessage(this.instanceId, types)).catch(() => undefined);

@@ -40,6 +40,29 @@ export function openRedisSubscriber(url: string, name: string): Redis {
 }
 
 /**
+ * SUBSCRIBE on a connection of openRedisSubscriber, kept until it succeeds. ioredis renews a subscription after a
+ * reconnect only once it has succeeded, and rejects the queued one when the first handshake fails (a refused
+ * password, an answer that is not Redis): until 2026-12-06 an instance started while Redis refused its password
+ * shared limits once the password was right, and never heard a nudge or a confirmation question again (every
+ * receipt of another instance: `instances_confirmed: 0` of 1 live). Sent again at each ready until one succeeds.
+ */
+export function subscribeUntilDone(subscriber: Redis, ...channels: string[]): void {
+  let done = false;
+  const attempt = (): void => {
+    if (done) return;
+    subscriber.subscribe(...channels).then(
+      () => {
+        done = true;
+        subscriber.off('ready', attempt);
+      },
+      () => undefined,
+    );
+  };
+  subscriber.on('ready', attempt);
+  attempt();
+}
+
+/**
  * A pub/sub channel of this connection's database. Pub/sub is server-wide and ignores the database number while
  * keys (the heartbeat hash) are per database: deployments on different databases of one Redis would hear each
  * other. Database 0 keeps the bare name, which is what versions before the suffix used (a rolling upgrade on

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InstancesConfirmed, RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
-import { channelOf, closeRedis } from './redis-connection.js';
+import { channelOf, closeRedis, subscribeUntilDone } from './redis-connection.js';
 
 /**
  * The heartbeat hash and the two pub/sub channels, named once (the contract test watches them too); the channels
@@ -69,7 +69,7 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
       if (channel === this.ask) this.answer(message);
       if (channel === this.answerChannel) this.collect(message);
     });
-    void this.subscriber.subscribe(this.ask, this.answerChannel).catch(() => undefined);
+    subscribeUntilDone(this.subscriber, this.ask, this.answerChannel);
     // The connection refuses commands until it is ready (no offline queue): beat on each (re)connection, or an
     // instance would stay unregistered, and uncounted by a receipt, until the next interval.
     this.publisher.on('ready', this.beat);
