@@ -17,11 +17,11 @@ export class RevocationReceiptResponse {
     required: false,
     description:
       'With REDIS_URL: how many of the other live instances confirmed, within 50 ms, that they refuse the key (they may still ' +
-      'apply it later; the log is what counts).',
+      'apply it later; the log is what counts). Absent, as instances_live, when Redis could not be asked (down, or slower than 100 ms).',
   })
   instances_confirmed?: number;
 
-  @ApiProperty({ required: false, description: 'With REDIS_URL: the other instances alive by their heartbeat when this one asked.' })
+  @ApiProperty({ required: false, description: 'With REDIS_URL: the other instances alive by their heartbeat when this one asked; absent when Redis could not be asked.' })
   instances_live?: number;
 }
 
