@@ -22,7 +22,7 @@ export function openRedisConnection(url: string, name: string): Redis {
   });
   // Outages are reported by the users of the connection (describeRedisError), once per outage; without a listener
   // ioredis prints each attempt.
-  redis.on('error', () => undefined);
+  refuseMissingDatabase(redis);
   return redis;
 }
 
@@ -35,8 +35,21 @@ export function openRedisSubscriber(url: string, name: string): Redis {
     autoResubscribe: true,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), RECONNECT_CEILING_MS),
   });
-  redis.on('error', () => undefined);
+  refuseMissingDatabase(redis);
   return redis;
+}
+
+/**
+ * A database the server does not have (`/20` on a Redis of 16) is refused by the handshake's SELECT, which ioredis
+ * reports and then ignores: the connection became ready on database 0. Until 2026-12-06 an instance on `/20` so
+ * said `shared`, logged nothing, and counted limits, heartbeats and the failed-auth guard with the deployment on
+ * database 0 (whose receipts counted it live and never confirmed). The connection is dropped instead, and retried:
+ * an outage whose reason is Redis's answer, `ERR DB index is out of range`, as for a refused password.
+ */
+function refuseMissingDatabase(redis: Redis): void {
+  redis.on('error', (error: unknown) => {
+    if ((error as { command?: { name?: string } } | undefined)?.command?.name === 'select') redis.disconnect(true);
+  });
 }
 
 /**
@@ -112,6 +125,14 @@ export function describeRedisError(error: unknown, secrets: readonly string[] = 
   let line = scrubbedErrorLine(error, secrets).replace(URL_LIKE, REDACTED_VALUE);
   if (NOT_RESP.test(line)) line = `not a Redis server: ${line.replace(/\s*Please report this\.?$/, '')}`;
   return line.slice(0, 300);
+}
+
+/**
+ * ioredis's error for a command sent on a connection already closing (the handshake's ready check after a refused
+ * SELECT dropped it): a consequence of the error that closed it, never a reason of its own.
+ */
+export function isClosingConnectionError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("Stream isn't writeable");
 }
 
 /** A socket's error (refused, reset, timed out): the outage going on, not something Redis answered. */

@@ -5,7 +5,7 @@ import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/r
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
-import { closeRedis, describeRedisError, isSocketError, redisReady } from './redis-connection.js';
+import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, redisReady } from './redis-connection.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
@@ -330,6 +330,7 @@ export class RedisRateLimitStore implements RateLimitStore {
    * a socket error on each retry is the same outage going on.
    */
   private connectionFailed(error: unknown): void {
+    if (isClosingConnectionError(error)) return;
     const reason = describeRedisError(error, this.secrets);
     if (this.firstConnection) {
       this.firstConnection.lastError = reason;
