@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-process-rate-limit-store.js';
 import { RedisAppendFanOut } from '../../infrastructure/redis/redis-append-fan-out.js';
-import { openRedisConnection, openRedisSubscriber } from '../../infrastructure/redis/redis-connection.js';
+import { describeRedisError, openRedisConnection, openRedisSubscriber } from '../../infrastructure/redis/redis-connection.js';
 import { RedisRateLimitStore } from '../../infrastructure/redis/redis-rate-limit-store.js';
 import { RedisRevocationConfirmations } from '../../infrastructure/redis/redis-revocation-confirmations.js';
 import { Environment } from '../../shared/config/environment.js';
@@ -43,12 +43,24 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
   return store;
 }
 
+/** One `warn` line per reason Redis gives for refusing a SUBSCRIBE (retried every few seconds), saying what it costs. */
+function subscribeRefusals(config: Environment, cost: string): (error: unknown) => void {
+  const logged = new Set<string>();
+  return (error) => {
+    const reason = describeRedisError(error, configuredSecrets({ REDIS_URL: config.REDIS_URL }));
+    if (logged.has(reason)) return;
+    logged.add(reason);
+    logger.warn(`Redis refused SUBSCRIBE (${reason}), asked again every 5 s: until it accepts, ${cost} (the Redis user needs the channels parsesphere:*)`);
+  };
+}
+
 function openAppendFanOut(config: Environment, store: EventStore): RedisAppendFanOut | null {
   if (!config.REDIS_URL || !store.onAppended) return null;
   return new RedisAppendFanOut(
     openRedisConnection(config.REDIS_URL, 'parsesphere-keys-publish'),
     openRedisSubscriber(config.REDIS_URL, 'parsesphere-keys-subscribe'),
     store,
+    subscribeRefusals(config, "this instance hears no other instance's appends at once, only at its poll of the log"),
   );
 }
 
@@ -59,6 +71,7 @@ function openRevocationConfirmations(config: Environment, progress: ProjectionPr
     openRedisSubscriber(config.REDIS_URL, 'parsesphere-keys-confirm-subscribe'),
     (position) => progress.inForce(position),
     CONFIRMATION_WAIT_MS,
+    subscribeRefusals(config, "this instance confirms no other instance's revocations (their receipts count it live, unconfirmed)"),
   );
 }
 

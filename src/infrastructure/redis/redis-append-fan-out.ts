@@ -31,6 +31,8 @@ export class RedisAppendFanOut {
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly store: EventStore,
+    /** Redis refused the SUBSCRIBE on a ready connection (an ACL without the channels). */
+    private readonly subscribeRefused: (error: unknown) => void = () => undefined,
   ) {
     this.channel = channelOf(publisher, APPEND_CHANNEL);
   }
@@ -45,7 +47,7 @@ export class RedisAppendFanOut {
       if (nudge.sender !== this.instanceId) wake(nudge.types);
     });
     // Queued until connected, sent again if the first connection fails, and renewed by ioredis after every reconnect.
-    subscribeUntilDone(this.subscriber, this.channel);
+    subscribeUntilDone(this.subscriber, [this.channel], this.subscribeRefused);
     this.unsubscribeFromAppends = this.store.onAppended((types) => {
       // Fails at once while Redis is down (no offline queue): the others then see the append at their next poll.
       this.publisher.publish(this.channel, nudgeMessage(this.instanceId, types)).catch(() => undefined);

@@ -52,15 +52,21 @@ function refuseMissingDatabase(redis: Redis): void {
   });
 }
 
+/** How soon a SUBSCRIBE that Redis refused on a ready connection (NOPERM: an ACL without the channels) is sent again. */
+export const SUBSCRIBE_RETRY_MS = 5000;
+
 /**
  * SUBSCRIBE on a connection of openRedisSubscriber, kept until it succeeds. ioredis renews a subscription after a
  * reconnect only once it has succeeded, and rejects the queued one when the first handshake fails (a refused
  * password, an answer that is not Redis): until 2026-12-06 an instance started while Redis refused its password
  * shared limits once the password was right, and never heard a nudge or a confirmation question again (every
- * receipt of another instance: `instances_confirmed: 0` of 1 live). Sent again at each ready until one succeeds.
+ * receipt of another instance: `instances_confirmed: 0` of 1 live). Sent again at each ready until one succeeds;
+ * one Redis refuses on a ready connection (an ACL user without the channels) is passed to `refused` (until
+ * 2026-12-06 nothing said so) and sent again every SUBSCRIBE_RETRY_MS, so an ACL put right is taken up.
  */
-export function subscribeUntilDone(subscriber: Redis, ...channels: string[]): void {
+export function subscribeUntilDone(subscriber: Redis, channels: readonly string[], refused: (error: unknown) => void = () => undefined): void {
   let done = false;
+  let retry: NodeJS.Timeout | null = null;
   const attempt = (): void => {
     if (done) return;
     subscriber.subscribe(...channels).then(
@@ -68,10 +74,20 @@ export function subscribeUntilDone(subscriber: Redis, ...channels: string[]): vo
         done = true;
         subscriber.off('ready', attempt);
       },
-      () => undefined,
+      (error: unknown) => {
+        // Not ready: the connection failed (its users report that) and 'ready' sends it again.
+        if (subscriber.status !== 'ready' || retry) return;
+        refused(error);
+        retry = setTimeout(() => {
+          retry = null;
+          attempt();
+        }, SUBSCRIBE_RETRY_MS);
+        retry.unref();
+      },
     );
   };
   subscriber.on('ready', attempt);
+  subscriber.once('end', () => retry && clearTimeout(retry));
   attempt();
 }
 

@@ -57,6 +57,8 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
     private readonly subscriber: Redis,
     private readonly inForce: (position: number) => Promise<void>,
     private readonly waitMs: number,
+    /** Redis refused the SUBSCRIBE on a ready connection (an ACL without the channels). */
+    private readonly subscribeRefused: (error: unknown) => void = () => undefined,
   ) {
     publisher.defineCommand('parsesphereHeartbeat', { numberOfKeys: 1, lua: HEARTBEAT_SCRIPT });
     this.publisher = publisher as WithHeartbeat;
@@ -69,7 +71,7 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
       if (channel === this.ask) this.answer(message);
       if (channel === this.answerChannel) this.collect(message);
     });
-    subscribeUntilDone(this.subscriber, this.ask, this.answerChannel);
+    subscribeUntilDone(this.subscriber, [this.ask, this.answerChannel], this.subscribeRefused);
     // The connection refuses commands until it is ready (no offline queue): beat on each (re)connection, or an
     // instance would stay unregistered, and uncounted by a receipt, until the next interval.
     this.publisher.on('ready', this.beat);
