@@ -28,6 +28,11 @@ describe('Environment', () => {
     expect(loadEnvironment({ VERIFY_TOKEN: '', METRICS_TOKEN: '', PORT: '' })).toMatchObject({ VERIFY_TOKEN: undefined, METRICS_TOKEN: undefined, PORT: 3000 });
   });
 
+  it('drops the spaces around REDIS_URL: ioredis read a leading one as part of the URL and the start failed naming no setting', () => {
+    expect(loadEnvironment({ REDIS_URL: ' redis://127.0.0.1:6379\n' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(() => loadEnvironment({ REDIS_URL: ' http://127.0.0.1:6379' })).toThrow('Invalid configuration: REDIS_URL must start with redis:// or rediss://');
+  });
+
   it('reads numbers as integers, by the type of their default', () => {
     expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);

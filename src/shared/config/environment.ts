@@ -224,8 +224,13 @@ export class Environment {
   @Max(3_600_000)
   CLOCK_TOLERANCE_MS = 2000;
 
-  /** Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. */
+  /**
+   * Shared rate limits and revocation fan-out across instances; unset: each instance alone, as with one. Spaces around
+   * it are dropped: the rule's WHATWG URL ignores them, ioredis does not (a leading one failed the start with "cannot
+   * start: Invalid URL", naming no setting).
+   */
   @IsOptional()
+  @Transform(trimmed)
   @FollowsRule('isRedisUrl', redisUrlProblem)
   REDIS_URL?: string = undefined;
 
