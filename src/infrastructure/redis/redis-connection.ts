@@ -23,7 +23,26 @@ export function openRedisConnection(url: string, name: string): Redis {
   // Outages are reported by the users of the connection (describeRedisError), once per outage; without a listener
   // ioredis prints each attempt.
   refuseMissingDatabase(redis);
+  keepAlive(redis);
   return redis;
+}
+
+/** How often a connection of openRedisConnection sends a PING: well under any `timeout` a Redis is given (≥ 2 s). */
+export const KEEPALIVE_EVERY_MS = 1000;
+
+/**
+ * A Redis with `timeout` set (some managed ones; or a NAT reaping idle flows) closes a connection idle that long.
+ * Until 2026-12-06 the limits connection of an idle instance was so closed every `timeout` seconds: each time a
+ * `warn` "Redis unavailable (connection to Redis closed)", a fallback counted, the per-instance gauge at 1 (the
+ * documented alert fired) and then "Redis answers again" (`timeout 3`: a pair every 4 s). Its errors are ignored:
+ * the connection's own events say when Redis is gone.
+ */
+function keepAlive(redis: Redis): void {
+  const timer = setInterval(() => {
+    if (redis.status === 'ready') redis.ping().catch(() => undefined);
+  }, KEEPALIVE_EVERY_MS);
+  timer.unref();
+  redis.once('end', () => clearInterval(timer));
 }
 
 /** A connection for SUBSCRIBE: its one command waits for the connection, and ioredis subscribes again after each reconnect. */
