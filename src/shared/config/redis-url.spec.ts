@@ -17,6 +17,8 @@ describe('redisUrlProblem', () => {
     ['redis://u:s3cr3t@[::1', 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535'],
     ['s3cr3t', 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535'],
     ['http://u:s3cr3t@host:6379', 'must start with redis:// or rediss://'],
+    ['REDISS://u:s3cr3t@host:6379', 'must write its scheme in lower case, redis:// or rediss:// (REDISS:// would connect without TLS)'],
+    ['Redis://u:s3cr3t@host:6379', 'must write its scheme in lower case, redis:// or rediss:// (REDISS:// would connect without TLS)'],
     ['redis:///0', 'must name a host: a name, an IPv4 address or an [IPv6] address'],
     ['redis://u:s3cr3t@ho%20st', 'must name a host: a name, an IPv4 address or an [IPv6] address'],
     ['redis://u:s3cr3t@host:0', 'must have a port from 1 to 65535'],

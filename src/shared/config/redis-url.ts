@@ -12,6 +12,9 @@ export function redisUrlProblem(value: string): string | null {
   const url = parsedUrl(value);
   if (url === null) return 'must be a URL, redis://[user:password@]host[:port][/db] or rediss://..., with a port from 1 to 65535';
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must start with redis:// or rediss://';
+  // The URL lower-cases the scheme; ioredis turns TLS on only for a value that starts with "rediss://" as written:
+  // REDISS:// passed this rule and connected without TLS, the password in clear (until 2026-12-06).
+  if (!/^rediss?:\/\//.test(value)) return 'must write its scheme in lower case, redis:// or rediss:// (REDISS:// would connect without TLS)';
   if (!HOST.test(url.hostname)) return 'must name a host: a name, an IPv4 address or an [IPv6] address';
   if (url.port === '0') return 'must have a port from 1 to 65535';
   if (!/^(\/\d{1,2})?\/?$/.test(url.pathname)) return 'may end with a database number only (/0 to /99)';
