@@ -1,10 +1,11 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from '../support/child-env.js';
-import { countEvents, createKeyWithCli, startServiceProcess } from '../support/service-process.js';
+import { countEvents, createKeyWithCli, freePort, startServiceProcess } from '../support/service-process.js';
+import { damageTablePages } from '../support/damaged-pages.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -101,6 +102,43 @@ describe('CLI backup of the embedded event log', () => {
       dir.remove();
     }
   });
+
+  // A copy put in place beside the WAL its old file left is damaged where no open reads (SQLite applies that WAL to it):
+  // the start ended on "The event log … is damaged: database disk image is malformed", and the CLI the same, with no word
+  // of what to do; restoring the copy again, over the same WAL, failed the same way.
+  it('a log damaged in a page no open reads: the start and the CLI say to restore it with the WAL removed; done so, it starts', async () => {
+    const dir = makeTempDir('backup');
+    const restored = join(dir.path, 'restored');
+    try {
+      const keys = [createKeyWithCli(restored), createKeyWithCli(restored)];
+      const copy = join(dir.path, 'copy.sqlite');
+      expect(spawnSync(process.execPath, ['dist/cli.js', 'backup', copy], { env: childEnv({ DATA_DIR: restored }) }).status).toBe(0);
+      damageTablePages(join(restored, 'events.sqlite'), 'events', "INSERT OR REPLACE INTO write_probe VALUES (1, 'x')");
+
+      const advice = /events\.sqlite is damaged: database disk image is malformed\. .*restore it from a backup, removing events\.sqlite-wal and -shm first/;
+      const env = childEnv({ DATA_DIR: restored, LOG_FORMAT: 'json', PORT: String(await freePort()) });
+      const start = spawnSync(process.execPath, ['dist/main.js'], { encoding: 'utf8', env, timeout: 30_000 });
+      expect(start.status).toBe(1);
+      expect(JSON.parse(`${start.stdout}${start.stderr}`.trim())).toMatchObject({ level: 'fatal', msg: 'cannot start', error: expect.stringMatching(advice) });
+      const list = spawnSync(process.execPath, ['dist/cli.js', 'list', '--account', 'acme'], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }), timeout: 30_000 });
+      expect(list.status).toBe(1);
+      expect(list.stderr).toMatch(advice);
+
+      // Done as it says: every file of DATA_DIR removed (read models are rebuilt), the copy put in place.
+      for (const name of readdirSync(restored)) rmSync(join(restored, name));
+      copyFileSync(copy, join(restored, 'events.sqlite'));
+      const service = await startServiceProcess({ DATA_DIR: restored });
+      try {
+        const page = await fetch(`${service.url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys[0].key}` } });
+        expect(((await page.json()) as { data: { id: string }[] }).data.map((key) => key.id).sort()).toEqual(keys.map((key) => key.id).sort());
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited;
+      }
+    } finally {
+      dir.remove();
+    }
+  }, 90_000);
 
   it('refuses with EVENTSTORE_URL: EventStoreDB is backed up with its own tools', () => {
     const dir = makeTempDir('backup');

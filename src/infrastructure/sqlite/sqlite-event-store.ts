@@ -18,7 +18,7 @@ import type {
 } from '../../shared/event-store/event-store.port.js';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { encodeAppend, encodeEvent } from './encoded-event.js';
-import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe } from './event-log-database.js';
+import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe, RESTORE_THE_LOG } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
 import { removeStreamStartInChunks } from './stream-start-removal.js';
@@ -210,7 +210,7 @@ export class SqliteEventStore implements EventStore {
       const unavailable = isSqliteUnavailable(error);
       if (!unavailable && !isCorruptDatabase(error)) throw error;
       this.cannotWrite = error as Error;
-      throw unavailable ? new StoreUnavailableError(this.name, error) : new StoreDamagedError(this.name, error);
+      throw unavailable ? new StoreUnavailableError(this.name, error) : this.damaged(error);
     }
   }
 
@@ -225,8 +225,13 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       if (!isCorruptDatabase(error)) throw error;
       this.cannotWrite = error as Error;
-      throw new StoreDamagedError(this.name, error);
+      throw this.damaged(error);
     }
+  }
+
+  /** The log found damaged, with what to do: a start or a CLI command that meets it ends on this one line. */
+  private damaged(cause: unknown, options: { reported?: boolean } = {}): StoreDamagedError {
+    return new StoreDamagedError(this.name, cause, { ...options, advice: RESTORE_THE_LOG });
   }
 
   /**
@@ -239,13 +244,13 @@ export class SqliteEventStore implements EventStore {
       return this.damageReported(read);
     } catch (error) {
       if (!(error instanceof StoreDamagedError)) throw error;
-      const damaged = new StoreDamagedError(this.name, error.cause, { reported: true });
-      if (!this.reportedDamage.has(damaged.message)) {
-        this.reportedDamage.add(damaged.message);
+      const damaged = this.damaged(error.cause, { reported: true });
+      const damage = new StoreDamagedError(this.name, error.cause).message;
+      if (!this.reportedDamage.has(damage)) {
+        this.reportedDamage.add(damage);
         this.reportError(
-          `${damaged.message}, met by its readers (the projections): they stop, and retry every minute or once the log can be written ` +
-            `again; readiness answers 503 meanwhile. It is the source of truth and cannot be rebuilt: stop every process using it and ` +
-            'restore it from a backup (docs/operations.md, "Backups")',
+          `${damage}, met by its readers (the projections): they stop, and retry every minute or once the log can be written ` +
+            `again; readiness answers 503 meanwhile. ${RESTORE_THE_LOG}`,
         );
       }
       throw damaged;

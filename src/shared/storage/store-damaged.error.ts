@@ -10,9 +10,10 @@ import { StoreUnavailableError } from './store-unavailable.error.js';
 export class StoreDamagedError extends StoreUnavailableError {
   readonly reported: boolean;
 
-  constructor(store: string, cause: unknown, options: { reported?: boolean } = {}) {
+  /** `advice`: what to do, said after the damage by whoever reports the error (a start, a CLI command, a request's line). */
+  constructor(store: string, cause: unknown, options: { reported?: boolean; advice?: string } = {}) {
     super(store, cause);
-    this.message = `${store} is damaged: ${errorMessage(cause)}`;
+    this.message = `${store} is damaged: ${errorMessage(cause)}${options.advice ? `. ${options.advice}` : ''}`;
     this.name = 'StoreDamagedError';
     this.reported = options.reported ?? false;
   }
