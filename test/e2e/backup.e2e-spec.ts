@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from '../support/child-env.js';
@@ -139,6 +139,45 @@ describe('CLI backup of the embedded event log', () => {
       dir.remove();
     }
   }, 90_000);
+
+  // Said of a temporary file ("ENOENT: no such file or directory, open '<file>.partial-<pid>'"), or with nothing to say
+  // which disk: "disk I/O error" for a copy over a file-size limit, "database or disk is full", as if DATA_DIR's were.
+  it('a copy that cannot be written: named by the name given, the reason said of it, nothing left behind', async () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    mkdirSync(dataDir);
+    const backups = join(dir.path, 'backups');
+    mkdirSync(backups);
+    try {
+      await seedEmbeddedLog(dataDir, 2000);
+      const missing = join(dir.path, 'missing', 'copy.sqlite');
+      const intoMissing = spawnSync(process.execPath, ['dist/cli.js', 'backup', missing], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) });
+      expect(intoMissing.status).toBe(1);
+      expect(intoMissing.stderr).toBe(`error: could not write the copy ${missing} (ENOENT: its directory ${join(dir.path, 'missing')} does not exist): no copy written\n`);
+
+      // A file-size limit of 200 KB (the log is over 1 MB), its signal ignored as a shell's `trap "" XFSZ` does: writes fail.
+      const copy = join(backups, 'copy.sqlite');
+      const limited = spawnSync('sh', ['-c', 'trap "" XFSZ; ulimit -f 200; exec "$0" dist/cli.js backup "$1"', process.execPath, copy], {
+        encoding: 'utf8',
+        env: childEnv({ DATA_DIR: dataDir }),
+      });
+      expect(limited.status).toBe(1);
+      expect(limited.stderr).toBe(`error: could not write the copy ${copy} (disk I/O error): no copy written\n`);
+      expect(readdirSync(backups)).toEqual([]);
+
+      // The webhook's position copied first, beside: a file of that name is refused as the copy's own is.
+      const deliveries = new Database(join(dataDir, 'deliveries.sqlite'));
+      deliveries.exec('CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER)');
+      deliveries.close();
+      writeFileSync(`${copy}.deliveries.sqlite`, 'kept');
+      const besideExisting = spawnSync(process.execPath, ['dist/cli.js', 'backup', copy], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) });
+      expect(besideExisting.status).toBe(1);
+      expect(besideExisting.stderr).toBe(`error: ${copy}.deliveries.sqlite exists: back up into a new file\n`);
+      expect(readdirSync(backups)).toEqual(['copy.sqlite.deliveries.sqlite']);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
 
   it('refuses with EVENTSTORE_URL: EventStoreDB is backed up with its own tools', () => {
     const dir = makeTempDir('backup');

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BUSY_TIMEOUT_MS } from './shared-database.js';
+import { isSqliteUnavailable } from './sqlite-error-codes.js';
 
 /**
  * Copies a SQLite file as it is at one moment into `destination`, which must not exist, while other processes
@@ -15,22 +16,40 @@ import { BUSY_TIMEOUT_MS } from './shared-database.js';
  */
 export async function copyDatabaseOnline(source: string, destination: string, interrupted: () => Error | null = () => null): Promise<void> {
   const temporary = `${destination}.partial-${process.pid}`;
+  const writing = <T>(write: () => T): T => {
+    try {
+      return write();
+    } catch (error) {
+      throw cannotWriteCopy(destination, error);
+    }
+  };
   try {
     // VACUUM INTO accepts an empty file: made first, it gets its mode now, and SQLite's journal the same.
-    closeSync(openSync(temporary, 'wx', 0o600));
+    writing(() => closeSync(openSync(temporary, 'wx', 0o600)));
     const database = new Database(source, { readonly: true, fileMustExist: true });
     try {
       database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      database.prepare('VACUUM INTO ?').run(temporary);
+      const vacuum = database.prepare('VACUUM INTO ?');
+      // What fails it, but for damage or a lock of the source, is the copy's file: a full or failing disk there.
+      try {
+        vacuum.run(temporary);
+      } catch (error) {
+        throw isSqliteUnavailable(error) && !/^SQLITE_BUSY/.test((error as { code?: string }).code ?? '') ? cannotWriteCopy(destination, error) : error;
+      }
     } finally {
       database.close();
     }
     await letPendingSignalsRun();
     const stop = interrupted();
     if (stop) throw stop;
-    syncFile(temporary);
+    writing(() => syncFile(temporary));
     // A hard link, unlike a rename, refuses a destination that appeared meanwhile: nothing is overwritten.
-    linkSync(temporary, destination);
+    try {
+      linkSync(temporary, destination);
+    } catch (error) {
+      const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
+      throw exists ? new Error(`${destination} exists: back up into a new file`, { cause: error }) : cannotWriteCopy(destination, error);
+    }
     rmSync(temporary);
     syncFile(dirname(destination));
   } catch (error) {
@@ -38,6 +57,18 @@ export async function copyDatabaseOnline(source: string, destination: string, in
     rmSync(`${temporary}-journal`, { force: true });
     throw error;
   }
+}
+
+/**
+ * The copy could not be written where it was asked for (its directory missing or read-only, a full disk or a file-size
+ * limit): said of the copy, by the name given, not of the temporary file, and not as a bare "disk I/O error" that
+ * reads as the source's disk failing.
+ */
+function cannotWriteCopy(destination: string, error: unknown): Error {
+  const { code, message } = error as { code?: string; message: string };
+  const reason =
+    code === 'ENOENT' ? `ENOENT: its directory ${dirname(destination)} does not exist` : /^E[A-Z]+$/.test(code ?? '') ? `${code}: ${message.split(',')[0].replace(/^E[A-Z]+: /, '')}` : message;
+  return new Error(`could not write the copy ${destination} (${reason}): no copy written`, { cause: error });
 }
 
 function syncFile(path: string): void {
