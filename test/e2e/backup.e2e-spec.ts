@@ -8,6 +8,7 @@ import { countEvents, createKeyWithCli, freePort, startServiceProcess } from '..
 import { damageTablePages } from '../support/damaged-pages.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { makeUnwritable } from '../support/unwritable-path.js';
 
 const run = promisify(execFile);
 
@@ -174,6 +175,36 @@ describe('CLI backup of the embedded event log', () => {
       expect(besideExisting.status).toBe(1);
       expect(besideExisting.stderr).toBe(`error: ${copy}.deliveries.sqlite exists: back up into a new file\n`);
       expect(readdirSync(backups)).toEqual(['copy.sqlite.deliveries.sqlite']);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+
+  // A DATA_DIR it cannot write (a read-only snapshot or volume, backed up from a sidecar) whose log was closed, with no
+  // -wal beside it: SQLite cannot make the -shm it opens a log in WAL mode with, and backup ended on a bare "unable to
+  // open database file". Nothing can write such a log: its bytes are copied.
+  it('backs up a log in a DATA_DIR it cannot write, closed (no -wal): the copy serves every key', async () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    try {
+      const keys = [createKeyWithCli(dataDir), createKeyWithCli(dataDir)];
+      expect(existsSync(join(dataDir, 'events.sqlite-wal'))).toBe(false);
+      const copy = join(dir.path, 'copy.sqlite');
+      const restore = makeUnwritable(dataDir);
+      let backup;
+      try {
+        backup = spawnSync(process.execPath, ['dist/cli.js', 'backup', copy, '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) });
+      } finally {
+        restore();
+      }
+      expect(backup.stderr).toBe('');
+      expect(JSON.parse(backup.stdout)).toMatchObject({ file: copy, events: keys.length });
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      const restored = join(dir.path, 'restored');
+      mkdirSync(restored);
+      copyFileSync(copy, join(restored, 'events.sqlite'));
+      const list = spawnSync(process.execPath, ['dist/cli.js', 'list', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }) });
+      expect(JSON.parse(list.stdout).data.map((k: { id: string }) => k.id).sort()).toEqual(keys.map((k) => k.id).sort());
     } finally {
       dir.remove();
     }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, copyFileSync, existsSync, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BUSY_TIMEOUT_MS } from './shared-database.js';
 import { isSqliteUnavailable } from './sqlite-error-codes.js';
@@ -26,19 +26,7 @@ export async function copyDatabaseOnline(source: string, destination: string, in
   try {
     // VACUUM INTO accepts an empty file: made first, it gets its mode now, and SQLite's journal the same.
     writing(() => closeSync(openSync(temporary, 'wx', 0o600)));
-    const database = new Database(source, { readonly: true, fileMustExist: true });
-    try {
-      database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      const vacuum = database.prepare('VACUUM INTO ?');
-      // What fails it, but for damage or a lock of the source, is the copy's file: a full or failing disk there.
-      try {
-        vacuum.run(temporary);
-      } catch (error) {
-        throw isSqliteUnavailable(error) && !/^SQLITE_BUSY/.test((error as { code?: string }).code ?? '') ? cannotWriteCopy(destination, error) : error;
-      }
-    } finally {
-      database.close();
-    }
+    snapshotInto(source, temporary, destination);
     await letPendingSignalsRun();
     const stop = interrupted();
     if (stop) throw stop;
@@ -56,6 +44,45 @@ export async function copyDatabaseOnline(source: string, destination: string, in
     rmSync(temporary, { force: true });
     rmSync(`${temporary}-journal`, { force: true });
     throw error;
+  }
+}
+
+/**
+ * One moment of `source` into `temporary`: VACUUM INTO. SQLite cannot open a log in WAL mode in a directory it cannot
+ * write (a read-only snapshot or volume) when no -wal is beside it: it would have to make the -shm. Nothing can be
+ * writing such a file (a writer makes the -wal first), so its bytes are one moment's: copied as they are.
+ */
+function snapshotInto(source: string, temporary: string, destination: string): void {
+  const database = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    try {
+      // The file is opened at the first statement that reads it.
+      database.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN' || existsSync(`${source}-wal`) || isWritable(dirname(source))) throw error;
+      copyFileSync(source, temporary);
+      chmodSync(temporary, 0o600);
+      return;
+    }
+    const vacuum = database.prepare('VACUUM INTO ?');
+    // What fails it, but for damage or a lock of the source, is the copy's file: a full or failing disk there.
+    try {
+      vacuum.run(temporary);
+    } catch (error) {
+      throw isSqliteUnavailable(error) && !/^SQLITE_BUSY/.test((error as { code?: string }).code ?? '') ? cannotWriteCopy(destination, error) : error;
+    }
+  } finally {
+    database.close();
+  }
+}
+
+function isWritable(directory: string): boolean {
+  try {
+    accessSync(directory, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
