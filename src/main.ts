@@ -16,6 +16,7 @@ import { ServiceExpressAdapter } from './shared/http/express-adapter.js';
 import { CannotListen, waitForStoresAtStart } from './app/start/wait-for-stores-at-start.js';
 import { type Environment, InvalidConfigurationError } from './shared/config/environment.js';
 import { ReadModelsOfAnotherLog } from './app/storage/log-identity.js';
+import { refuseEmptyEventLog } from './app/storage/empty-event-log.js';
 
 /**
  * A start that fails ends with one line: `Invalid configuration: …` on stderr for a bad setting (the log
@@ -53,6 +54,8 @@ async function bootstrap(): Promise<void> {
 
 async function start(environment: Environment, startLogger: PinoLogger, stop: (msg: string, error: unknown, fields?: object) => never): Promise<void> {
   const listenFields = (error: unknown) => ({ host: environment.HOST, port: environment.PORT, code: (error as NodeJS.ErrnoException).code });
+  // The CLI refused it, and the service started a new, empty store over it: every key unknown, the log's ready.
+  refuseEmptyEventLog(environment);
   try {
     await waitForStoresAtStart(environment, startLogger);
   } catch (error) {

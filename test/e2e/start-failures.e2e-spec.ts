@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { childEnv } from '../support/child-env.js';
@@ -110,6 +110,29 @@ describe('A DATA_DIR the service cannot write', () => {
       }
     } finally {
       restore();
+      dir.remove();
+    }
+  }, 30_000);
+});
+
+describe('An events.sqlite of 0 bytes (a copy never written, restored by mistake)', () => {
+  // The CLI refused it; the service took it for a new, empty store, started ready, and answered every key as unknown.
+  it('ends the start with one line, as the CLI does, and leaves the file as it is', async () => {
+    const dir = makeTempDir('empty-log');
+    try {
+      writeFileSync(join(dir.path, 'events.sqlite'), '');
+      const { code, lines } = await runToExit({ DATA_DIR: dir.path });
+      expect(code).toBe(1);
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({
+          level: 'fatal',
+          msg: 'cannot start',
+          error: `The event log ${join(dir.path, 'events.sqlite')} is empty (0 bytes): an incomplete copy? Restore it from a complete backup, or check DATA_DIR.`,
+        }),
+      ]);
+      expect(readdirSync(dir.path)).toEqual(['events.sqlite']);
+      expect(statSync(join(dir.path, 'events.sqlite')).size).toBe(0);
+    } finally {
       dir.remove();
     }
   }, 30_000);
