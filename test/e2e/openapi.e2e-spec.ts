@@ -250,6 +250,20 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('types every number the service answers or reads as an integer: none of them is ever fractional', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const fractional: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      if ((node as { type?: unknown }).type === 'number') fractional.push(path);
+      for (const [name, child] of Object.entries(node)) walk(child, `${path}/${name}`);
+    };
+    walk(doc, '#');
+    expect(fractional).toEqual([]);
+    const receipt = doc.components.schemas.RevocationReceiptResponse.properties;
+    for (const field of ['position', 'instances_confirmed', 'instances_live']) expect(receipt[field]).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
   it('declares a key’s uses by outcome, refused ones included', async () => {
     const schemas = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas;
     for (const outcome of ['accepted', 'rate_limited', 'refused']) {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ApiKeyResponse } from '../../presentation/api-key.response.js';
 
 export class RevocationReceiptResponse {
-  @ApiProperty({ description: 'Position of the revocation in the event log (of the earlier revocation when the key was already revoked).', example: 1042 })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Position of the revocation in the event log (of the earlier revocation when the key was already revoked).', example: 1042 })
   position!: number;
 
   @ApiProperty({
@@ -14,6 +14,8 @@ export class RevocationReceiptResponse {
   in_force_at!: string;
 
   @ApiProperty({
+    type: 'integer',
+    minimum: 0,
     required: false,
     description:
       'With REDIS_URL: how many of the other live instances confirmed, within 50 ms, that they refuse the key (they may still ' +
@@ -21,7 +23,12 @@ export class RevocationReceiptResponse {
   })
   instances_confirmed?: number;
 
-  @ApiProperty({ required: false, description: 'With REDIS_URL: the other instances alive by their heartbeat when this one asked; absent when Redis could not be asked.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    required: false,
+    description: 'With REDIS_URL: the other instances alive by their heartbeat when this one asked; absent when Redis could not be asked.',
+  })
   instances_live?: number;
 }
 
