@@ -1,5 +1,8 @@
 import request from 'supertest';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
+import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
+import { KEY_USED } from '../../src/usage/domain/key-used.js';
+import { USAGE_ARCHIVED } from '../../src/usage/domain/usage-archived.js';
 import { bearer } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -262,6 +265,11 @@ describe('OpenAPI document', () => {
     expect(fractional).toEqual([]);
     const receipt = doc.components.schemas.RevocationReceiptResponse.properties;
     for (const field of ['position', 'instances_confirmed', 'instances_live']) expect(receipt[field]).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it("names every kind of event a key's history answers, so a client can tell them apart", async () => {
+    const type = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas.KeyHistoryEventResponse.properties.type;
+    for (const kind of [...API_KEY_EVENT_TYPES, KEY_USED, USAGE_ARCHIVED]) expect([kind, type.description]).toEqual([kind, expect.stringMatching(new RegExp(`\\b${kind}\\b`))]);
   });
 
   it('declares a key’s uses by outcome, refused ones included', async () => {

@@ -3,6 +3,9 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { KEY_HISTORY_CURSOR_PATTERN } from './key-history-cursor.js';
 import { KEY_HISTORY_ORDERS, type KeyHistoryOrder } from './key-history-order.js';
+import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
+import { KEY_USED } from '../../../usage/domain/key-used.js';
+import { USAGE_ARCHIVED } from '../../../usage/domain/usage-archived.js';
 
 /** Events a page when `limit` is absent. */
 export const HISTORY_PAGE_SIZE = 50;
@@ -32,7 +35,13 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
 }
 
 export class KeyHistoryEventResponse {
-  @ApiProperty({ example: 'KeyCreated' }) type!: string;
+  @ApiProperty({
+    example: 'KeyCreated',
+    description:
+      `The event's kind. Stream lifecycle: ${API_KEY_EVENT_TYPES.join(', ')}. Stream usage: ${KEY_USED} (one use) and ${USAGE_ARCHIVED} ` +
+      '(older uses archived out of the log). A later version of the service may add kinds.',
+  })
+  type!: string;
   @ApiProperty({ format: 'date-time', description: 'When it happened (for uses, the time of the request).' }) time!: string;
   @ApiProperty({ enum: ['lifecycle', 'usage'], description: '`usage`: the uses, and where older uses were archived out of the log, a `UsageArchived` event with what they added up to.' })
   stream!: 'lifecycle' | 'usage';
