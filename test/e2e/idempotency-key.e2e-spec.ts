@@ -8,6 +8,7 @@ import { eventually } from '../support/eventually.js';
 import { createKey, expectRefusedLikeRevoked, freezeClock } from '../support/keys.js';
 import { backends, startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
+import { rawRequest } from '../support/raw-request.js';
 
 describe.each(backends())('Idempotency-Key on POST /v1/api-keys and /roll (%s read model)', (backend) => {
   let t: TestApp;
@@ -212,6 +213,21 @@ describe.each(backends())('Idempotency-Key on POST /v1/api-keys and /roll (%s re
       expect(res.body.error).toEqual({ type: 'invalid_request_error', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.' });
     }
     expect(await listed('bad header')).toEqual([]);
+  });
+
+  it('refuses an Idempotency-Key sent in two header fields (node would read them as one value, "a, b"), making nothing', async () => {
+    const [a, b] = [value(), value()];
+    const send = (path: string, body: object) =>
+      rawRequest(t.http, 'POST', path, { ...bearer(admin), 'Content-Type': 'application/json', 'Idempotency-Key': [a, b] }, Buffer.from(JSON.stringify(body)));
+    for (const res of [await send('/v1/api-keys', { name: 'two header fields' }), await send(`/v1/api-keys/${adminId}/roll`, { grace_seconds: 60 })]) {
+      expect([res.status, res.body.error]).toEqual([
+        400,
+        { type: 'invalid_request_error', message: 'Idempotency-Key must be sent once: this request has it in several header fields.' },
+      ]);
+    }
+    expect(await listed('two header fields')).toEqual([]);
+    // Neither value, nor the two joined, was claimed: each is a first request.
+    for (const one of [a, b, `${a}, ${b}`]) expect((await create(admin, one, { name: 'two header fields' }).expect(201)).headers).not.toHaveProperty('idempotent-replayed');
   });
 
   it('takes 1 and 255 characters, spaces inside', async () => {

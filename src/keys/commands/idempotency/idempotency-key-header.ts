@@ -11,10 +11,16 @@ const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 export const IDEMPOTENCY_KEY_INVALID = 'Idempotency-Key must be 1 to 255 printable ASCII characters.';
 
-/** The request's Idempotency-Key, checked; null without one. Never echoed: it is the client's, and may hold anything. */
-export function readIdempotencyKey(req: Pick<Request, 'headers'>): string | null {
+export const IDEMPOTENCY_KEY_REPEATED = 'Idempotency-Key must be sent once: this request has it in several header fields.';
+
+/**
+ * The request's Idempotency-Key, checked; null without one. Never echoed: it is the client's, and may hold anything.
+ * Node joins repeated fields with ", " (`a` and `b` read `a, b`, a value neither field sent): several are refused.
+ */
+export function readIdempotencyKey(req: Pick<Request, 'headers'> & Partial<Pick<Request, 'headersDistinct'>>): string | null {
   const value = req.headers['idempotency-key'];
   if (value === undefined) return null;
+  if ((req.headersDistinct?.['idempotency-key']?.length ?? 1) > 1) throw new InvalidRequest(IDEMPOTENCY_KEY_REPEATED);
   if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value)) throw new InvalidRequest(IDEMPOTENCY_KEY_INVALID);
   return value;
 }
