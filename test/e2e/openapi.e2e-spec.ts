@@ -172,6 +172,26 @@ describe('OpenAPI document', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('declares ParseSphere-Read-Models on every answer that carries it when the read models cannot give the usage', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const carrying = [
+      ['/v1/whoami', 'get', '200'],
+      ['/v1/api-keys', 'post', '201'],
+      ['/v1/api-keys/{api_key_id}', 'patch', '200'],
+      ['/v1/api-keys/{api_key_id}', 'delete', '200'],
+      ['/v1/api-keys/{api_key_id}/disable', 'post', '200'],
+      ['/v1/api-keys/{api_key_id}/enable', 'post', '200'],
+      ['/v1/api-keys/{api_key_id}/roll', 'post', '201'],
+    ];
+    for (const [path, method, status] of carrying) {
+      expect([path, method, doc.paths[path][method].responses[status].headers?.['ParseSphere-Read-Models']]).toEqual([
+        path,
+        method,
+        expect.objectContaining({ required: false, schema: { type: 'string', enum: ['catching-up'] } }),
+      ]);
+    }
+  });
+
   it('declares WWW-Authenticate on every 401, as answered', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let unauthenticated = 0;

@@ -13,6 +13,17 @@ import { etagOf } from '../commands/if-match.js';
 /** Set when the answer comes from the log because the key views have not caught up (the change is in force). */
 export const READ_MODELS_HEADER = 'ParseSphere-Read-Models';
 
+/** The header as the OpenAPI document declares it, on every answer that may carry it. */
+export const READ_MODELS_CATCHING_UP_HEADER = {
+  [READ_MODELS_HEADER]: {
+    description:
+      "`catching-up` when the key's usage in this answer was read from the event log, the read-model store being unreadable or behind " +
+      '(a change answered so is recorded and in force all the same). Absent otherwise.',
+    required: false,
+    schema: { type: 'string', enum: ['catching-up'] },
+  },
+};
+
 /**
  * The key after a change at `position`, answered once the change is in force on this instance (its key table has
  * it), with the ETag of the key's new revision: see presentChangedKey.

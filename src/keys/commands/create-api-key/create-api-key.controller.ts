@@ -17,6 +17,7 @@ import { presentCreatedApiKey } from './created-api-key.presenter.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { IDEMPOTENT_REPLAYED_HEADER, IdempotencyKeyHeader, readIdempotencyKey } from '../idempotency/idempotency-key-header.js';
 import { reissuedKeyAnswer } from '../idempotency/reissued-key-answer.js';
+import { READ_MODELS_CATCHING_UP_HEADER } from '../../presentation/key-after-change.js';
 import { idempotentRequest } from '../idempotency/idempotent-request.js';
 import { IdempotentRequestsInFlight } from '../idempotency/idempotent-requests-in-flight.js';
 
@@ -47,7 +48,7 @@ export class CreateApiKeyController {
     description: 'Optional: no body is the same as `{}`. expires_at and expires_in_seconds exclude each other.',
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IdempotencyKeyHeader('The account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT): revoke keys to make room')
   @AuthenticatedRoute(400, 429)
   @DatedByThisClock()

@@ -9,7 +9,7 @@ import { CurrentPrincipal } from '../../authentication/current-principal.decorat
 import type { Principal } from '../../authentication/principal.js';
 import { ApiKeyResponse } from '../../presentation/api-key.response.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyAfterChange, READ_MODELS_CATCHING_UP_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { EnableApiKeyCommand } from './enable-api-key.command.js';
@@ -34,7 +34,7 @@ export class EnableApiKeyController {
   @HttpCode(200)
   @ApiOperation({ summary: DESCRIPTION.summary, description: DESCRIPTION.description })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()

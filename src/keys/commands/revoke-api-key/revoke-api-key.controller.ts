@@ -7,7 +7,7 @@ import { REVOCATION_CONFIRMATIONS, type RevocationConfirmations } from '../../..
 import { CurrentPrincipal } from '../../authentication/current-principal.decorator.js';
 import type { Principal } from '../../authentication/principal.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { presentChangedKey } from '../../presentation/key-after-change.js';
+import { presentChangedKey, READ_MODELS_CATCHING_UP_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { etagOf } from '../if-match.js';
 import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
@@ -34,7 +34,7 @@ export class RevokeApiKeyController {
       'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   async revoke(

@@ -10,7 +10,7 @@ import type { Principal } from '../../authentication/principal.js';
 import { RolledApiKeyResponse } from '../../presentation/api-key.response.js';
 import { CREATED_KEY_LOCATION_HEADER, setCreatedKeyLocation } from '../../presentation/created-key-location.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyAfterChange, READ_MODELS_CATCHING_UP_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
 import { presentCreatedApiKey } from '../create-api-key/created-api-key.presenter.js';
@@ -46,7 +46,7 @@ export class RollApiKeyController {
       'and for an Idempotency-Key that cannot be answered (see the 409 response).',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER } })
+  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()
   @IdempotencyKeyHeader(
     'The key is revoked, expired or already rolled; a concurrency race that retrying could not resolve; for a roll with grace_seconds above 0, ' +

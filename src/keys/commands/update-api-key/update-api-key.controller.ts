@@ -9,7 +9,7 @@ import { CurrentPrincipal } from '../../authentication/current-principal.decorat
 import type { Principal } from '../../authentication/principal.js';
 import { ApiKeyResponse } from '../../presentation/api-key.response.js';
 import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.js';
-import { keyAfterChange } from '../../presentation/key-after-change.js';
+import { keyAfterChange, READ_MODELS_CATCHING_UP_HEADER } from '../../presentation/key-after-change.js';
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { UpdateApiKeyCommand } from './update-api-key.command.js';
 import { IfMatchHeader, keyChangeRequest } from '../key-change-request.js';
@@ -37,7 +37,7 @@ export class UpdateApiKeyController {
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @IfMatchHeader()
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
-  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } } } })
+  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()
   async update(
