@@ -109,6 +109,17 @@ describe.each(backends())('Idempotency-Key on POST /v1/api-keys and /roll (%s re
     await create(admin, bare, {}).expect(201).expect('Idempotent-Replayed', 'true');
   });
 
+  it('takes a body spelling the same key otherwise for the same request: a null name is no name, a name composed or decomposed', async () => {
+    const unnamed = value();
+    const first = (await create(admin, unnamed, {}).expect(201)).body;
+    const repeat = await create(admin, unnamed, { name: null }).expect(201).expect('Idempotent-Replayed', 'true');
+    expect(repeat.body).toMatchObject({ id: first.id, name: null });
+    const named = value();
+    const composed = (await create(admin, named, { name: 'Cl\u00e9 de d\u00e9ploiement' }).expect(201)).body;
+    const decomposed = await create(admin, named, { name: 'Cle\u0301 de de\u0301ploiement' }).expect(201).expect('Idempotent-Replayed', 'true');
+    expect(decomposed.body).toMatchObject({ id: composed.id, name: 'Cl\u00e9 de d\u00e9ploiement' });
+  });
+
   it('makes exactly one key of repeats sent at once: the others wait (409, Retry-After: 1) or get its new secret', async () => {
     const idempotencyKey = value();
     const answers = await Promise.all(Array.from({ length: 6 }, () => create(admin, idempotencyKey, { name: 'at once' })));

@@ -62,8 +62,11 @@ export class CreateApiKeyController {
       throw new InvalidRequest('Give expires_at or expires_in_seconds, not both.');
     }
     const idempotencyKey = readIdempotencyKey(req);
+    // The request as the key is made of it: a null name is no name, and a name is stored in NFC, so that
+    // `{"name": null}` repeats `{}` and "Cle\u0301" repeats "Clé".
+    const asMade = { ...body, name: body.name?.normalize('NFC') ?? undefined };
     const idempotency =
-      idempotencyKey === null ? null : idempotentRequest(idempotencyKey, { accountId: principal.accountId, actingKeyId: principal.keyId }, 'create', { ...body });
+      idempotencyKey === null ? null : idempotentRequest(idempotencyKey, { accountId: principal.accountId, actingKeyId: principal.keyId }, 'create', asMade);
     return this.inFlight.run(idempotency, async () => {
       const created = await this.commandBus.execute(
         new CreateApiKeyCommand(
