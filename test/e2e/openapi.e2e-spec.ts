@@ -65,6 +65,27 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.CreatedApiKeyResponse.properties).toHaveProperty('key');
   });
 
+  it('names every operation for a generated client, as the two written by hand are named: no server class in any', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
+    expect(ids.sort()).toEqual([
+      'createApiKey',
+      'disableApiKey',
+      'enableApiKey',
+      'getApiKey',
+      'getApiKeyHistory',
+      'getLiveness',
+      'getOwnApiKey',
+      'getReadiness',
+      'listAlerts',
+      'listApiKeys',
+      'revokeApiKey',
+      'rollApiKey',
+      'updateApiKey',
+      'verifyApiKey',
+    ]);
+  });
+
   it('declares the RateLimit fields, Retry-After (429, 503) and the current ETag where answers carry them', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let declared = 0;

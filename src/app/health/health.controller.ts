@@ -51,7 +51,7 @@ export class HealthController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process is up. Checks no dependency.' })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process is up. Checks no dependency.' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
@@ -59,6 +59,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({
+    operationId: 'getReadiness',
     summary:
       'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready. ' +
       "The text of the checks' errors and reasons (which name hosts, ports and files) is given only to a caller presenting METRICS_TOKEN as a Bearer token, when it is set.",

@@ -13,7 +13,7 @@ export class ListAlertsController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List the account's anomaly alerts", description: 'Newest first; filter by key and rule.' })
+  @ApiOperation({ operationId: 'listAlerts', summary: "List the account's anomaly alerts", description: 'Newest first; filter by key and rule.' })
   @ApiOkResponse({ type: AlertListResponse })
   @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListAlertsRequest, @CurrentPrincipal() principal: Principal): Promise<AlertListResponse> {

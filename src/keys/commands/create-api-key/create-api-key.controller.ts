@@ -37,6 +37,7 @@ export class CreateApiKeyController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'createApiKey',
     summary: 'Create an API key',
     description:
       'The full key is in this response only. 409 when the account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT), ' +

@@ -32,7 +32,7 @@ export class EnableApiKeyController {
 
   @Post(':api_key_id/enable')
   @HttpCode(200)
-  @ApiOperation({ summary: DESCRIPTION.summary, description: DESCRIPTION.description })
+  @ApiOperation({ operationId: 'enableApiKey', summary: DESCRIPTION.summary, description: DESCRIPTION.description })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()

@@ -27,6 +27,7 @@ export class RevokeApiKeyController {
 
   @Delete(':api_key_id')
   @ApiOperation({
+    operationId: 'revokeApiKey',
     summary: 'Revoke an API key',
     description:
       'Immediate and irreversible. Revoking a revoked key changes nothing and answers the same. When the key\'s usage ' +

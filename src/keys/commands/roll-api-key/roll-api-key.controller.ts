@@ -35,6 +35,7 @@ export class RollApiKeyController {
   @Post(':api_key_id/roll')
   @HttpCode(201)
   @ApiOperation({
+    operationId: 'rollApiKey',
     summary: 'Roll an API key, with a grace period',
     description:
       'Creates a successor that inherits the name, rate limit, permissions, address restriction and expiry; its full key is in this ' +

@@ -27,6 +27,7 @@ export class UpdateApiKeyController {
 
   @Patch(':api_key_id')
   @ApiOperation({
+    operationId: 'updateApiKey',
     summary: 'Change an API key',
     description:
       'name, rate_limit, permissions, allowed_ips and expires_at; absent fields do not change. A key can only grant permissions it ' +

@@ -17,6 +17,7 @@ export class GetApiKeyHistoryController {
 
   @Get(':api_key_id/events')
   @ApiOperation({
+    operationId: 'getApiKeyHistory',
     summary: "A key's history from the event log",
     description:
       'Lifecycle events and uses, oldest first by the time they happened (or in log order with order=log), ' +

@@ -27,6 +27,7 @@ export class GetApiKeyController {
 
   @Get(':api_key_id')
   @ApiOperation({
+    operationId: 'getApiKey',
     summary: 'Get one API key with its usage',
     description:
       'Redacted, like the listing. With as_of, the key as it was then, replayed from the event log; 503 when a replay of its usage would take over 5 s (an as_of at or after its last use is cheap); ' +

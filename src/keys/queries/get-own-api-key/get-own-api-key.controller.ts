@@ -28,6 +28,7 @@ export class GetOwnApiKeyController {
 
   @Get()
   @ApiOperation({
+    operationId: 'getOwnApiKey',
     summary: 'Get the API key this request is made with',
     description:
       'The key of the Authorization header, with its usage, as GET /v1/api-keys/{api_key_id} answers it (its id, permissions, allowed addresses, expiry, rate limit), ' +
