@@ -322,6 +322,17 @@ describe('OpenAPI document', () => {
     expect(schemas.KeyUsageResponse.properties.refused.description).toMatch(/INSUFFICIENT_PERMISSIONS/);
   });
 
+  it('describes every answer of every operation, the successes too', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const undescribed: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { description?: string }> }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) if (!response.description?.trim()) undescribed.push(`${method} ${path} ${status}`);
+      }
+    }
+    expect(undescribed).toEqual([]);
+  });
+
   it('describes every error answer with the one error schema', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let errors = 0;

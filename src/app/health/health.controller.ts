@@ -52,7 +52,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process is up. Checks no dependency.' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ description: 'The process is up.', schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

@@ -14,7 +14,7 @@ export class ListAlertsController {
 
   @Get()
   @ApiOperation({ operationId: 'listAlerts', summary: "List the account's anomaly alerts", description: 'Newest first; filter by key and rule.' })
-  @ApiOkResponse({ type: AlertListResponse })
+  @ApiOkResponse({ description: "A page of the account's alerts, newest first.", type: AlertListResponse })
   @AuthenticatedRoute(400, 404, 429)
   async list(@Query() query: ListAlertsRequest, @CurrentPrincipal() principal: Principal): Promise<AlertListResponse> {
     const page = await this.queryBus.execute(

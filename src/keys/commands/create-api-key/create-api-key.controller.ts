@@ -49,7 +49,11 @@ export class CreateApiKeyController {
     description: 'Optional: no body is the same as `{}`. expires_at and expires_in_seconds exclude each other.',
     schema: { allOf: [{ $ref: getSchemaPath(CreateApiKeyRequest) }], not: { required: ['expires_at', 'expires_in_seconds'] } },
   })
-  @ApiCreatedResponse({ type: CreatedApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiCreatedResponse({
+    description: 'The new key, its full `key` in this answer only; for a repeated Idempotency-Key, the key the first request made with a new secret.',
+    type: CreatedApiKeyResponse,
+    headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER },
+  })
   @IdempotencyKeyHeader('The account already holds its limit of live keys (MAX_KEYS_PER_ACCOUNT): revoke keys to make room')
   @AuthenticatedRoute(400, 429)
   @DatedByThisClock()

@@ -34,7 +34,7 @@ export class DisableApiKeyController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'disableApiKey', summary: DESCRIPTION.summary, description: DESCRIPTION.description })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiOkResponse({ description: 'The key, disabled.', type: ApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision), for If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()

@@ -35,7 +35,7 @@ export class RevokeApiKeyController {
       'the revocation is in force all the same.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiOkResponse({ description: 'The key as revoked, with the receipt of its revocation.', type: RevokedApiKeyResponse, headers: { ETag: { description: "The key's version (its stream revision) as revoked.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @IfMatchHeader()
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   async revoke(

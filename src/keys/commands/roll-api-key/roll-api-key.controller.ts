@@ -47,7 +47,11 @@ export class RollApiKeyController {
       'and for an Idempotency-Key that cannot be answered (see the 409 response).',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiCreatedResponse({ type: RolledApiKeyResponse, headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiCreatedResponse({
+    description: 'The successor, its full `key` in this answer only, with `rolled`: the old key as the roll left it.',
+    type: RolledApiKeyResponse,
+    headers: { ...CREATED_KEY_LOCATION_HEADER, ...IDEMPOTENT_REPLAYED_HEADER, ...READ_MODELS_CATCHING_UP_HEADER },
+  })
   @IfMatchHeader()
   @IdempotencyKeyHeader(
     'The key is revoked, expired or already rolled; a concurrency race that retrying could not resolve; for a roll with grace_seconds above 0, ' +

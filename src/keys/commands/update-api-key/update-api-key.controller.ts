@@ -38,7 +38,7 @@ export class UpdateApiKeyController {
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @IfMatchHeader()
   @ApiBody({ type: UpdateApiKeyRequest, required: false, description: 'Optional: no body is the same as `{}`.' })
-  @ApiOkResponse({ type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiOkResponse({ description: 'The key as changed.', type: ApiKeyResponse, headers: { ETag: { description: "The key's new version, for the next If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @AuthenticatedRoute(400, 404, 409, 412, 429)
   @DatedByThisClock()
   async update(

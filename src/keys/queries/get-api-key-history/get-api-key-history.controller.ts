@@ -24,7 +24,7 @@ export class GetApiKeyHistoryController {
       'each with its log position, paginated with next_cursor.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: KeyHistoryResponse })
+  @ApiOkResponse({ description: "A page of the key's history; next_cursor asks for the next.", type: KeyHistoryResponse })
   @AuthenticatedRoute(400, 404, 429)
   async history(
     @Param('api_key_id', keyIdPipe) keyId: string,

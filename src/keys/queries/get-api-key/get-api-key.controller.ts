@@ -34,7 +34,7 @@ export class GetApiKeyController {
       '400 when as_of falls among uses an operator archived out of the log (docs/operations.md, "Usage retention").',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
-  @ApiOkResponse({ type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'The key with its usage (as it was at as_of, when given).', type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } } } })
   @AuthenticatedRoute(400, 404, 429)
   async get(
     @Param('api_key_id', keyIdPipe) keyId: string,

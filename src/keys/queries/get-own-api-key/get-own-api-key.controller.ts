@@ -35,7 +35,7 @@ export class GetOwnApiKeyController {
       'so that a client holding only the key learns what it may do. Needs keys:read, like every read. While the read-model store cannot be read, ' +
       'the usage is replayed from the event log and the answer carries `ParseSphere-Read-Models: catching-up`.',
   })
-  @ApiOkResponse({ type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
+  @ApiOkResponse({ description: 'The key this request is made with, with its usage.', type: ApiKeyDetailResponse, headers: { ETag: { description: "The key's version (its stream revision), for PATCH's If-Match.", schema: { type: 'string' } }, ...READ_MODELS_CATCHING_UP_HEADER } })
   @AuthenticatedRoute(400, 429)
   async get(@CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<ApiKeyDetailResponse> {
     // As on GET /v1/api-keys/{id}: the usage changes without the ETag, so a conditional GET is answered in full.
