@@ -27,9 +27,14 @@ export function ifMatchHolds(ifMatch: string, revision: number): boolean {
 /** Refuses (412, with the current ETag) a change whose If-Match, when given, does not name the key's current revision. */
 export function requireIfMatch(ifMatch: string | null | undefined, revision: number): void {
   if (ifMatch != null && !ifMatchHolds(ifMatch, revision)) {
+    const etag = etagOf(revision);
+    // The current version given as a weak tag has not changed since: say why it does not match instead.
+    const weakOnly = (ifMatch.match(ENTITY_TAGS) ?? []).some((tag) => tag === `W/${etag}`);
     throw new PreconditionFailed(
-      'If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.',
-      etagOf(revision),
+      weakOnly
+        ? `If-Match names this key's current version only as a weak ETag (W/${etag}), which If-Match never matches: send ${etag}. Nothing was changed.`
+        : 'If-Match does not name the current version of this key (its ETag): it has changed since. Nothing was changed.',
+      etag,
     );
   }
 }
