@@ -23,7 +23,14 @@ import { docsSecurityHeaders } from './docs-security-headers.js';
 import { DOCS_FILES_ROUTE, staticFilesRoute } from './observability/access-log.js';
 import { HttpObservation } from './observability/http-observation.js';
 import { configuredSecrets } from './start/start-failure.js';
-import { API_KEY_SECURITY, API_KEY_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY, SERVICE_CREDENTIAL_SECURITY_SCHEME } from '../shared/http/security-schemes.js';
+import {
+  API_KEY_SECURITY,
+  API_KEY_SECURITY_SCHEME,
+  METRICS_TOKEN_SECURITY,
+  METRICS_TOKEN_SECURITY_SCHEME,
+  SERVICE_CREDENTIAL_SECURITY,
+  SERVICE_CREDENTIAL_SECURITY_SCHEME,
+} from '../shared/http/security-schemes.js';
 
 /** Everything between the socket and the controllers; main.ts and the e2e tests share it. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -67,6 +74,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setVersion('1')
       .addBearerAuth(API_KEY_SECURITY_SCHEME, API_KEY_SECURITY)
       .addBearerAuth(SERVICE_CREDENTIAL_SECURITY_SCHEME, SERVICE_CREDENTIAL_SECURITY)
+      .addBearerAuth(METRICS_TOKEN_SECURITY_SCHEME, METRICS_TOKEN_SECURITY)
       .build(),
     { extraModels: edgeRoutes.flatMap((route) => route.openApiModels as unknown as (new () => unknown)[]) },
   );

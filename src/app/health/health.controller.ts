@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
 import { Public } from '../../shared/http/public.decorator.js';
+import { METRICS_TOKEN_SECURITY } from '../../shared/http/security-schemes.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
@@ -70,8 +71,10 @@ export class HealthController {
       "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
     type: ErrorResponse,
   })
-  @ApiHeader({ name: 'Authorization', required: false, description: '`Bearer <METRICS_TOKEN>` for the texts of the errors and reasons; readiness itself needs none.' })
-  // The header is read from the request, not with @Headers(): the document would declare that one required.
+  // METRICS_TOKEN, optionally (`{}`: none at all is as good): a security scheme, as OpenAPI 3.0 ignores a header
+  // parameter named Authorization. The header is read from the request, not with @Headers(), which would declare one.
+  @ApiSecurity({})
+  @ApiSecurity(METRICS_TOKEN_SECURITY)
   async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     const answer = await this.readiness(res);
     return this.internals.showsInternals(req.headers.authorization) ? answer : withoutInternals(answer);

@@ -23,3 +23,18 @@ export const SERVICE_CREDENTIAL_SECURITY_SCHEME: SecuritySchemeObject = {
   bearerFormat: 'opaque service credential',
   description: "The service credential of ParseSphere's gateways: the server's VERIFY_TOKEN (at least 32 characters).",
 };
+
+/** The name of METRICS_TOKEN's scheme in the OpenAPI document: optional on readiness (its errors' texts). */
+export const METRICS_TOKEN_SECURITY = 'metrics_token';
+
+/**
+ * How the OpenAPI document describes METRICS_TOKEN where a route takes it. A scheme, not an Authorization header
+ * parameter: OpenAPI 3.0 says a header parameter named Authorization SHALL be ignored, and clients generated from the
+ * document, and Swagger UI, do ignore it.
+ */
+export const METRICS_TOKEN_SECURITY_SCHEME: SecuritySchemeObject = {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'opaque token',
+  description: "The server's METRICS_TOKEN: GET /metrics needs it when it is set; GET /health/ready takes it optionally, to show the texts of its checks' errors.",
+};
