@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { applyToKeyUsageView, type KeyUsageView, last24Hours } from './key-usage-view.js';
+import { keyUsageProjectionWarning } from './key-usage-projection.js';
 
 let revision = 0;
 function used(usedAt: string, overrides: Record<string, unknown> = {}): RecordedEvent {
@@ -176,5 +177,36 @@ describe('key usage view', () => {
     expect(day[22]).toEqual({ hour: '2026-01-03T12:00:00.000Z', count: 0 });
     expect(day[21]).toEqual({ hour: '2026-01-03T11:00:00.000Z', count: 1 });
     expect(day.reduce((sum, h) => sum + h.count, 0)).toBe(22);
+  });
+});
+
+describe('key usage view and uses written by a newer version of the service', () => {
+  beforeEach(() => (revision = 0));
+
+  /** What a newer version might write as KeyUsed 2: the time and the address moved, so `usedAt` and `ip` are gone. */
+  const newer = (at: string): RecordedEvent => {
+    const event = used(at);
+    const { keyId, accountId, outcome } = event.data;
+    return { ...event, schemaVersion: 2, data: { keyId, accountId, at, client: { ip: '198.51.100.9' }, outcome } };
+  };
+
+  it('passes by a KeyUsed of a schema version it does not know, first or later in the stream, and counts every other use', () => {
+    // Folded as if known, the first threw (an hour of no time) and the projection stopped for every key at every retry.
+    const events = [newer('2026-01-01T10:00:00.000Z'), used('2026-01-01T10:05:00.000Z'), newer('2026-01-01T10:06:00.000Z'), used('2026-01-01T10:07:00.000Z')];
+    const view = fold(events)!;
+    expect(view).toMatchObject({ accepted: 2, firstUsedAt: '2026-01-01T10:05:00.000Z', lastUsedAt: '2026-01-01T10:07:00.000Z', lastIp: '203.0.113.7', revision: 3 });
+    expect(view.hourly).toEqual([{ hour: '2026-01-01T10:00:00.000Z', count: 2 }]);
+    // Passed by, it leaves no gap: nothing waits for an archive to explain it.
+    expect(view.countedBeforeGap).toBeNull();
+  });
+
+  it('says so once per type and schema version, naming the first one met', () => {
+    const warnings: string[] = [];
+    const apply = keyUsageProjectionWarning((message) => warnings.push(message)).apply;
+    [newer('2026-01-01T10:00:00.000Z'), used('2026-01-01T10:05:00.000Z'), newer('2026-01-01T10:06:00.000Z')].reduce<KeyUsageView | undefined>(apply, undefined);
+    expect(warnings).toEqual([
+      'Usage views: KeyUsed (schema version 2) at position 1 was written by a newer version of the service, which this one cannot read: ' +
+        'not counted, with every later one like it, until this instance is upgraded (docs/operations.md, "Upgrades")',
+    ]);
   });
 });

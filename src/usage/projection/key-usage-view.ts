@@ -80,18 +80,28 @@ export function hourOf(iso: string): string {
  */
 export function applyToKeyUsageView(view: KeyUsageView | undefined, recorded: RecordedEvent): KeyUsageView | undefined {
   if (view && recorded.revision <= view.revision) return view;
-  if (recorded.type === USAGE_ARCHIVED) return applyArchive(view, recorded);
-  if (recorded.type !== KEY_USED) {
-    // A newer version's event: not a use, but the stream's revisions stay contiguous, so no gap is seen past it.
+  if (!readsUsageEvent(recorded)) {
+    // A newer version's event (a type, or a schema version of KeyUsed or UsageArchived, it does not know): not folded,
+    // as its fields may have moved or changed meaning; the stream's revisions stay contiguous, so no gap is seen past it.
     if (view) view.revision = recorded.revision;
     return view;
   }
+  if (recorded.type === USAGE_ARCHIVED) return applyArchive(view, recorded);
   const use = recorded.data as unknown as KeyUsedData;
   if (!view) return firstUse(use, recorded.revision);
   if (recorded.revision > view.revision + 1) markGap(view, recorded.revision);
   countUse(view, use);
   view.revision = recorded.revision;
   return view;
+}
+
+/**
+ * Whether the fold reads the event: KeyUsed or UsageArchived in the schema version this version writes (1). Another
+ * version is a newer one's: folded as if known, a KeyUsed without `usedAt` stopped the key-usage projection for good
+ * (every key's usage stood still, and a replay failed) on an error at every retry.
+ */
+export function readsUsageEvent(recorded: Pick<RecordedEvent, 'type' | 'schemaVersion'>): boolean {
+  return (recorded.type === KEY_USED || recorded.type === USAGE_ARCHIVED) && recorded.schemaVersion === 1;
 }
 
 function firstUse(use: KeyUsedData, revision: number): KeyUsageView {
@@ -244,7 +254,7 @@ export function usageThrough(events: Iterable<RecordedEvent>, throughRevision: n
   for (const event of events) {
     if (event.revision <= throughRevision) view = applyToKeyUsageView(view, event);
     // The uses between are left out on purpose: no gap.
-    else if (event.type === USAGE_ARCHIVED && (!view || event.revision > view.revision)) view = applyArchive(view, event, false);
+    else if (event.type === USAGE_ARCHIVED && readsUsageEvent(event) && (!view || event.revision > view.revision)) view = applyArchive(view, event, false);
   }
   return view;
 }
