@@ -15,9 +15,11 @@ export type KeyHistoryOrder = (typeof KEY_HISTORY_ORDERS)[number];
  * (created_at, revoked_at, an expiry's instant: what the key's views show), which its recording follows by a little.
  */
 export function occurredAt(event: RecordedEvent): string {
-  if (event.type === KEY_USED) return String(event.data.usedAt);
-  const field = (OCCURRED_AT_FIELD as Record<string, string>)[event.type];
-  return field === undefined ? event.recordedAt : String(event.data[field] ?? event.recordedAt);
+  const field = event.type === KEY_USED ? 'usedAt' : (OCCURRED_AT_FIELD as Record<string, string>)[event.type];
+  const time = field === undefined ? undefined : event.data[field];
+  // A newer version's event (a type, or a schema version, this one does not know) may lack that field or hold something
+  // else in it: then its recording says when. Read as it was, a use without usedAt was listed at "undefined", first.
+  return typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? time : event.recordedAt;
 }
 
 /** Negative when `a` comes first in that order; ties (the same millisecond) fall back to the log's order. */

@@ -5,6 +5,7 @@ import { HISTORY_START, type KeyHistoryCursor } from './key-history-cursor.js';
 import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
 import type { KeyHistoryPage } from './get-api-key-history.query.js';
 import { readKeyHistoryPage } from './read-key-history.js';
+import { presentHistoryEvent } from './key-history.presenter.js';
 import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 const KEY = '6f1c2a4e-0000-4000-8000-000000000001';
@@ -48,6 +49,20 @@ describe('readKeyHistoryPage', () => {
 
   it.each([1, 2, 10])('lists in log order with order=log (pages of %i)', async (limit) => {
     expect(await readAll(storeOf(log()), limit, 'log')).toEqual(['l0', 'u0', 'u1', 'l1', 'u2']);
+  });
+
+  it('lists a newer version\'s use that has no usedAt at the time it was logged, in its place, never at "undefined"', async () => {
+    const events = log();
+    // KeyUsed 2 of a newer version: its time moved to another field. Logged at 0:05, after the revocation (0:04).
+    events[4] = { ...events[4], schemaVersion: 2, data: { at: at(3) } };
+    const page = await readKeyHistoryPage(storeOf(events), KEY, 10, HISTORY_START);
+    expect(page.events.map((e) => [e.id, presentHistoryEvent(e).time])).toEqual([
+      ['l0', at(0)],
+      ['u0', at(1)],
+      ['u1', at(2)],
+      ['l1', at(4)],
+      ['u2', at(5)],
+    ]);
   });
 
   it('breaks a tie in time by log position', async () => {
