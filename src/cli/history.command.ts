@@ -32,11 +32,11 @@ export async function history(keyId: string, options: HistoryOptions, environmen
       const page: KeyHistoryPage = await app.get(QueryBus).execute(new GetApiKeyHistoryQuery(account, keyId, PAGE, cursor, options.order));
       for (const event of page.events.map(presentHistoryEvent)) {
         if (json) printJsonLine(event);
-        else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id)]);
+        else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id), cell(event.request_id)]);
       }
       cursor = stdoutReaderGone() ? null : page.next;
     }
-    if (!json) print(renderTable(['TIME', 'TYPE', 'LOG POSITION', 'STREAM#REVISION', 'ACTING KEY'], rows));
+    if (!json) print(renderTable(['TIME', 'TYPE', 'LOG POSITION', 'STREAM#REVISION', 'ACTING KEY', 'REQUEST'], rows));
   } finally {
     await app.close();
   }

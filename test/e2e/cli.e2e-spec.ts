@@ -371,7 +371,9 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       expect(events.every((e) => typeof e.position === 'number')).toBe(true);
       expect(events[2].position).toBe(revoked.revocation.position);
       const trailTable = runCli(['history', created[1].id, '--table'], env);
-      expect(trailTable.stdout.split('\n')[0]).toMatch(/^TIME +TYPE +LOG POSITION +STREAM#REVISION +ACTING KEY$/);
+      expect(trailTable.stdout.split('\n')[0]).toMatch(/^TIME +TYPE +LOG POSITION +STREAM#REVISION +ACTING KEY +REQUEST$/);
+      // The CLI's revocation was made by no request: "-".
+      expect(trailTable.stdout.trimEnd().split('\n').at(-1)).toMatch(/KeyRevoked .* -$/);
 
       const unknown = '550e8400-e29b-41d4-a716-446655440000';
       for (const command of ['show', 'revoke', 'history']) {

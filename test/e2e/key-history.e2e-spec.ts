@@ -44,6 +44,23 @@ describe('Key history and point-in-time views', () => {
     expect(text).not.toMatch(/secretHash|[0-9a-f]{64}/);
   });
 
+  it('names the request of each change, which finds the acting key\'s use of it: its address and user agent', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).set('X-Request-Id', 'audit-create-1').send({ name: 'who' }).expect(201);
+    await request(t.http).patch(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).set('X-Request-Id', 'audit-rename-1').set('User-Agent', 'auditor/1').send({ name: 'who-2' }).expect(200);
+    await request(t.http).get('/v1/whoami').set(bearer(created.body.key)).set('X-Request-Id', 'audit-use-1').expect(200);
+    await flushUsage(t);
+    const trail = (await request(t.http).get(`/v1/api-keys/${created.body.id}/events?limit=10`).set(bearer(admin.key)).expect(200)).body.data;
+    expect(trail.map((e: { type: string; request_id: string | null }) => [e.type, e.request_id])).toEqual([
+      ['KeyCreated', 'audit-create-1'],
+      ['KeyUpdated', 'audit-rename-1'],
+      ['KeyUsed', 'audit-use-1'],
+    ]);
+    // The acting key's trail holds that request as a use: from where, and with what, the key was renamed.
+    const actor = (await request(t.http).get(`/v1/api-keys/${admin.keyId}/events?limit=100&order=log`).set(bearer(admin.key)).expect(200)).body.data;
+    const rename = actor.find((e: { request_id: string | null }) => e.request_id === 'audit-rename-1');
+    expect(rename).toMatchObject({ type: 'KeyUsed', data: { method: 'PATCH', userAgent: 'auditor/1', ip: expect.any(String) } });
+  });
+
   it('rebuilds the key as it was at an instant: status, name, limit and usage so far', async () => {
     const created = await request(t.http)
       .post('/v1/api-keys')

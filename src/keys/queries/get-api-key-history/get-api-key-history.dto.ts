@@ -49,6 +49,14 @@ export class KeyHistoryEventResponse {
   @ApiProperty({ type: 'integer', description: 'Position in the global log.' }) position!: number;
   @ApiProperty({ type: String, nullable: true, description: 'The key that acted (for uses, the key itself); null for the operator CLI and for what the service records by itself (KeyExpired).' })
   acting_key_id!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The request that made it (its X-Request-Id): a change is found among the acting key\'s uses (its address, user agent) ' +
+      'and in the access log by it; null for the operator CLI and for what the service records by itself.',
+  })
+  request_id!: string | null;
   @ApiProperty({ type: Object, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
 }
 

@@ -16,6 +16,11 @@ export function presentHistoryEvent(event: RecordedEvent): KeyHistoryEventRespon
     position: event.position,
     // Events the service appends by itself (KeyExpired) have no acting key.
     acting_key_id: ((used ? data.keyId : data.actingKeyId) ?? null) as string | null,
+    // The request that made it (the X-Request-Id answered), kept in the event's metadata: what ties a change to the
+    // acting key's use of that request (its address, user agent) and to the access log. Null for the operator CLI.
+    request_id: requestIdOf(used ? data.requestId : event.metadata.requestId),
     data,
   };
 }
+
+const requestIdOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
