@@ -237,8 +237,13 @@ export class KeyTable implements Projection, ApiKeyQueries {
    * an older one wrote the view), so the key's stream is folded again; still unreadable, the key stays refused.
    */
   private async foldedAgain(stored: ApiKeyView): Promise<ApiKeyView> {
-    const view = this.options.readKeyStream ? (foldApiKeyView(await this.options.readKeyStream(stored.id)) ?? stored) : stored;
-    if (view.unreadableSince !== null) this.warnChangedByNewer(view, `its event at revision ${view.unreadableSince}`);
+    const stream = this.options.readKeyStream ? await this.options.readKeyStream(stored.id) : [];
+    const view = foldApiKeyView(stream) ?? stored;
+    if (view.unreadableSince !== null) {
+      // Named as when it is met in the log: at every start, not only the first, the line says what a newer version wrote.
+      const unreadable = stream.find((event) => event.revision === view.unreadableSince);
+      this.warnChangedByNewer(view, unreadable ? `${unreadable.type} (schema version ${unreadable.schemaVersion})` : `its event at revision ${view.unreadableSince}`);
+    }
     return view;
   }
 
