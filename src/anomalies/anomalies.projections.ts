@@ -10,7 +10,8 @@ import {
 } from './detection/anomaly-detection.projection.js';
 import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js';
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
-import { alertProjection } from './projection/alert-projection.js';
+import { alertProjection, alertProjectionWarning } from './projection/alert-projection.js';
+import { ViewProjection } from '../shared/projections/view-projection.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
 
 /** A receiver that has not answered by then is counted as failed and gets the alert again. */
@@ -19,7 +20,11 @@ const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
 /** Detection, the alerts view, and delivery of each alert to the configured webhook. */
 export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
   // Statistics, not a read model: on a shared store every instance's alert views trail alike, and no change waits for them.
-  viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread', role: 'statistics' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
+  // An alert this version cannot read (a newer version's schema) is logged, once per version, as a warning.
+  {
+    ...viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread', role: 'statistics' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
+    open: async ({ storage, log }) => new ViewProjection(alertProjectionWarning((message) => log('warn', message)), await storage.alertReadModel()),
+  },
   {
     name: ANOMALY_DETECTOR,
     eventTypes: DETECTOR_INPUT_TYPES,

@@ -35,4 +35,5 @@ export interface AnomalyDetected {
 }
 
 /** One stream per alert: appending with expected revision "no stream" makes detection exactly-once. */
-export const anomalyStreamId = (alertId: string): string => `anomaly-${alertId}`;
+export const ANOMALY_STREAM_PREFIX = 'anomaly-';
+export const anomalyStreamId = (alertId: string): string => `${ANOMALY_STREAM_PREFIX}${alertId}`;

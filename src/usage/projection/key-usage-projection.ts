@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
+import { warningOfNewerVersions } from '../../shared/projections/newer-version-warning.js';
 import { KEY_USAGE_STREAM_PREFIX, KEY_USED } from '../domain/key-used.js';
 import { USAGE_ARCHIVED } from '../domain/usage-archived.js';
 import { applyToKeyUsageView, type KeyUsageView, readsUsageEvent } from './key-usage-view.js';
@@ -16,24 +16,6 @@ export const keyUsageProjection: ViewProjectionDefinition<KeyUsageView> = {
   viewBytes: (view) => 812 + 88 * view.hourly.length,
 };
 
-/**
- * The usage views, telling `warn` once per type and schema version of an event they pass by because this version
- * cannot read it (a newer version wrote it): that use is not counted, and every other is.
- */
-export function keyUsageProjectionWarning(warn: (message: string) => void): ViewProjectionDefinition<KeyUsageView> {
-  const told = new Set<string>();
-  return {
-    ...keyUsageProjection,
-    apply: (view: KeyUsageView | undefined, event: RecordedEvent) => {
-      const what = `${event.type} (schema version ${event.schemaVersion})`;
-      if (!readsUsageEvent(event) && !told.has(what)) {
-        told.add(what);
-        warn(
-          `Usage views: ${what} at position ${event.position} was written by a newer version of the service, which this one cannot read: ` +
-            'not counted, with every later one like it, until this instance is upgraded (docs/operations.md, "Upgrades")',
-        );
-      }
-      return applyToKeyUsageView(view, event);
-    },
-  };
-}
+/** The usage views, telling `warn` once per type and schema version of a use they do not count (a newer version's). */
+export const keyUsageProjectionWarning = (warn: (message: string) => void): ViewProjectionDefinition<KeyUsageView> =>
+  warningOfNewerVersions(keyUsageProjection, readsUsageEvent, { views: 'Usage views', passedBy: 'not counted' }, warn);
