@@ -95,6 +95,22 @@ describe('trafficSinceRoll', () => {
     expect(traffic).toEqual({ uses: 4, lastUsedAt: '2026-01-01T10:04:00.000Z', addresses: ['192.0.2.1', '2001:db8::1'] });
   });
 
+  it('passes by a use of a schema version it does not know (a newer version\'s), as the usage views do', async () => {
+    const store = new InMemoryEventStore();
+    await store.appendToStream(
+      keyUsageStreamId('k'),
+      [
+        // KeyUsed 2 with its time and address moved: read as 1, it was counted, and its time made last_used_at "undefined".
+        { type: 'KeyUsed', schemaVersion: 2, data: { keyId: 'k', accountId: 'acme', at: '2026-01-01T10:05:00.000Z', client: { ip: '192.0.2.9' }, outcome: 'accepted' } },
+        { type: 'KeyUsed', schemaVersion: 1, data: { keyId: 'k', accountId: 'acme', usedAt: '2026-01-01T10:01:00.000Z', ip: '192.0.2.1', outcome: 'accepted' } },
+      ],
+      'any',
+    );
+    for (const until of [null, new Date('2026-01-01T11:00:00.000Z')]) {
+      expect(await trafficSinceRoll(store, 'k', '2026-01-01T10:00:00.000Z', until)).toEqual({ uses: 1, lastUsedAt: '2026-01-01T10:01:00.000Z', addresses: ['192.0.2.1'] });
+    }
+  });
+
   it('reads the uses logged from an hour before the roll, not the whole stream', async () => {
     const start = Date.UTC(2026, 0, 1);
     // 20,000 uses over 20 days, each logged 30 s after it was made, then 10 since the roll.

@@ -3,6 +3,7 @@ import type { EventStore } from '../../../shared/event-store/event-store.port.js
 import type { TrafficSinceRoll } from '../../presentation/present-api-key.js';
 import { firstUseLoggedSince } from './first-use-logged-since.js';
 import { isKeyUse } from '../../../usage/domain/usage-archived.js';
+import { readsUsageEvent } from '../../../usage/projection/key-usage-view.js';
 import { keyUsagePages, LOGGED_LATE_MARGIN_MS } from './key-usage-pages.js';
 
 const MAX_ADDRESSES = 20;
@@ -24,7 +25,8 @@ export async function trafficSinceRoll(store: EventStore, keyId: string, rolledA
   const fromRevision = await firstUseLoggedSince(store, keyId, from - LOGGED_LATE_MARGIN_MS);
   for await (const page of keyUsagePages(store, keyId, { fromRevision, until: to, deadline })) {
     for (const event of page) {
-      if (!isKeyUse(event)) continue;
+      // A use this version cannot read (a newer version's schema) is not counted, as the usage views count none.
+      if (!isKeyUse(event) || !readsUsageEvent(event)) continue;
       const usedAt = String(event.data.usedAt);
       const at = Date.parse(usedAt);
       if (at < from || at > to) continue;
