@@ -95,6 +95,28 @@ describe('archiveUsage', () => {
     expect({ k1: figures(await rebuiltView(store, 'k1')), k2: figures(await rebuiltView(store, 'k2')), k3: figures(await rebuiltView(store, 'k3')) }).toEqual(whole);
   });
 
+  it('leaves in the log the start of a key\'s usage that holds a use of a newer version, which no totals of its would count', async () => {
+    const log = new InMemoryEventStore();
+    await useAt(log, T0, 'k9');
+    // KeyUsed 2, its time moved: archived, an upgraded version would read the archive's totals, which leave it out.
+    jest.setSystemTime(T0 + DAY_MS);
+    await log.appendToStream(keyUsageStreamId('k9'), [{ type: 'KeyUsed', schemaVersion: 2, data: { keyId: 'k9', accountId: 'acme', at: 'x', outcome: 'accepted' } }], 'any');
+    await useAt(log, T0 + 2 * DAY_MS, 'k9');
+    await useAt(log, T0 + 2 * DAY_MS, 'k1');
+    await useAt(log, T0 + 20 * DAY_MS, 'k1');
+    const warnings: string[] = [];
+    const report = await archiveUsage(log, files, { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS), onWarning: (message) => warnings.push(message) });
+    expect(report).toMatchObject({ usageStreams: 1, events: 1 });
+    expect((await log.readStream(keyUsageStreamId('k9'))).map((event) => [event.type, event.schemaVersion])).toEqual([
+      ['KeyUsed', 1],
+      ['KeyUsed', 2],
+      ['KeyUsed', 1],
+    ]);
+    expect(warnings).toEqual([
+      `${keyUsageStreamId('k9')}: KeyUsed (schema version 2) at revision 1 was written by a newer version of the service, which this one cannot read; its start was left in the log`,
+    ]);
+  });
+
   it('runs again later without counting anything twice, also after a run cut short before it removed anything', async () => {
     const whole = figures(await rebuiltView(store, 'k1'));
     await archiveUsage(store, files, { before: new Date(T0 + 3 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) });

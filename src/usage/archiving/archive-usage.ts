@@ -2,7 +2,7 @@ import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/even
 import { AUTHENTICATION_FAILURES_STREAM_PREFIX } from '../domain/authentication-failed.js';
 import { KEY_USAGE_STREAM_PREFIX } from '../domain/key-used.js';
 import { isKeyUse, USAGE_ARCHIVED, type UsageArchived } from '../domain/usage-archived.js';
-import { applyToKeyUsageView, type KeyUsageView, totalsOf, usageThrough } from '../projection/key-usage-view.js';
+import { applyToKeyUsageView, type KeyUsageView, readsUsageEvent, totalsOf, usageThrough } from '../projection/key-usage-view.js';
 import type { FinishedUsageArchive, UsageArchiveFile, UsageArchiveFiles } from './usage-archive-file.port.js';
 
 export const DAY_MS = 86_400_000;
@@ -54,6 +54,8 @@ interface StreamStart {
   closed: boolean;
   /** For a usage stream: the fold of what is archived, which its archive's totals record. */
   view?: KeyUsageView;
+  /** For a usage stream: the first event to archive that this version cannot read (a newer version's), which no totals would count. */
+  unreadable?: RecordedEvent;
 }
 
 /** The run's `before` is not old enough (MIN_ARCHIVE_AGE_MS). */
@@ -159,7 +161,9 @@ async function take(start: StreamStart, event: RecordedEvent, write: (event: Rec
   await write(event);
   start.through = event.revision;
   start.events += 1;
-  if (start.usage) start.view = applyToKeyUsageView(start.view, event);
+  if (!start.usage) return;
+  if (!readsUsageEvent(event)) start.unreadable ??= event;
+  start.view = applyToKeyUsageView(start.view, event);
 }
 
 /** archiveEnd, read from the log: each usage stream's archive also takes the events right after it that are not uses. */
@@ -188,6 +192,12 @@ function usageTotals(starts: Map<string, StreamStart>, archives: Map<string, Rec
   const totals = new Map<string, KeyUsageView>();
   for (const [streamId, start] of starts) {
     if (!start.usage || start.events === 0) continue;
+    if (start.unreadable) {
+      // Its totals would leave that event out, and an upgraded version reads the totals, not the file: it stays counted only in the log.
+      const { type, schemaVersion, revision } = start.unreadable;
+      warn(`${streamId}: ${type} (schema version ${schemaVersion}) at revision ${revision} was written by a newer version of the service, which this one cannot read; its start was left in the log`);
+      continue;
+    }
     const later = (archives.get(streamId) ?? []).filter((event) => event.revision > start.through);
     const view = usageThrough(later, start.through, start.view);
     if (view === undefined) continue;
