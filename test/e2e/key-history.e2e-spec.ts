@@ -95,6 +95,18 @@ describe('Key history and point-in-time views', () => {
     expect(bad.body.error.message).toContain('as_of');
   });
 
+  it('answers an as_of in the future as the key will be then: expired after its expiry, with what is recorded now', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'soon', expires_in_seconds: 3600 }).expect(201);
+    await request(t.http).get('/v1/api-keys').set(bearer(created.body.key)).expect(200);
+    await flushUsage(t);
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const inAMinute = await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=${at(60_000)}`).set(bearer(admin.key)).expect(200);
+    expect(inAMinute.body).toMatchObject({ status: 'active', request_count: 1 });
+    const nextWeek = await request(t.http).get(`/v1/api-keys/${created.body.id}?as_of=${at(7 * 86_400_000)}`).set(bearer(admin.key)).expect(200);
+    expect(nextWeek.body).toMatchObject({ status: 'expired', request_count: 1, usage: { accepted: 1 } });
+    expect(nextWeek.body.usage.requests_per_hour.map((hour: { count: number }) => hour.count)).toEqual(new Array(24).fill(0));
+  });
+
   it('rebuilds the key at the times its answers show: as_of its created_at finds it, as_of its revoked_at finds it revoked', async () => {
     // Decided on a clock behind the log's, as when an append crosses a millisecond, only wider.
     const clock = freezeClock(t, Date.now() - 5_000);
