@@ -38,7 +38,17 @@ describe('AuthFailureLimiter', () => {
     for (const spelling of ['192.0.2.44', '::ffff:192.0.2.44', '::ffff:c000:22c']) expect(limiter.check(spelling).allowed).toBe(false);
     for (const spelling of ['2001:db8::77', '2001:DB8::77', '2001:db8:0:0::77']) await limiter.recordFailure(spelling);
     for (const spelling of ['2001:db8::77', '2001:0db8:0000::0077']) expect(limiter.check(spelling).allowed).toBe(false);
-    expect(limiter.check('2001:db8::78').allowed).toBe(true);
+    expect(limiter.check('2001:db8:0:1::77').allowed).toBe(true);
+  });
+
+  it('counts an IPv6 client by its /64, of which it may use any address: rotating them gains nothing', async () => {
+    const warnings: unknown[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((line: unknown) => void warnings.push(line));
+    const limiter = new AuthFailureLimiter(config, new InProcessRateLimitStore(), metrics());
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2:ffff::2', '2001:db8:1:2:a:b:c:d']) await limiter.recordFailure(address);
+    expect(limiter.check('2001:db8:1:2::99').allowed).toBe(false);
+    expect(limiter.check('2001:db8:1:3::1').allowed).toBe(true);
+    expect(warnings).toEqual([expect.objectContaining({ msg: 'failed-auth burst', address: '2001:db8:1:2::/64' })]);
   });
 
   it('learns of a block counted by other instances at its own next failure', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
-import { canonicalAddress } from '../../shared/domain/client-address.js';
+import { failureGuardSubject } from '../../shared/domain/client-address.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import type { RateLimit } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
@@ -14,7 +14,8 @@ export interface FailureGuard {
 const SWEEP_EVERY = 10_000;
 
 /**
- * Brute-force guard: each client address may fail authentication only so often. Failures are counted in
+ * Brute-force guard: each client address (an IPv6 one by its /64: failureGuardSubject) may fail authentication
+ * only so often. Failures are counted in
  * the rate-limit store (shared by every instance with Redis); the check costs no round trip: it answers from
  * what the address's last recorded failure on this instance said. With N instances an address can so make
  * at most limit + N - 1 failed attempts in a window: each instance learns of the block at its own next failure.
@@ -40,11 +41,11 @@ export class AuthFailureLimiter {
     this.refused = metrics.rateLimited.series({ limit: 'address' });
   }
 
-  /** Refused when the address, however spelled, has used up its failures; nothing is spent by asking. */
+  /** Refused when the address, however spelled (or its /64), has used up its failures; nothing is spent by asking. */
   check(client: string): FailureGuard {
     // Nearly always nothing is blocked: then the address need not be read (an IPv6 one costs about 2 µs).
     if (this.blockedUntil.size === 0) return { allowed: true, retryAfterSeconds: 0 };
-    const address = canonicalAddress(client);
+    const address = failureGuardSubject(client);
     const until = this.blockedUntil.get(address);
     const now = Date.now();
     if (until === undefined || until <= now) return { allowed: true, retryAfterSeconds: 0 };
@@ -54,7 +55,7 @@ export class AuthFailureLimiter {
 
   /** Counts a failure; callers wait for it before answering, so the address's next request sees the block. */
   recordFailure(client: string): Promise<void> {
-    const address = canonicalAddress(client);
+    const address = failureGuardSubject(client);
     return this.store.consume(`auth:${address}`, this.limit).then((decision) => {
       const now = Date.now();
       if (decision.nextAllowedInMs > 0) this.blockedUntil.set(address, now + decision.nextAllowedInMs);

@@ -1,4 +1,4 @@
-import { canonicalAddress, networkOf } from './client-address.js';
+import { canonicalAddress, failureGuardSubject, networkOf } from './client-address.js';
 
 describe('client addresses and networks', () => {
   it.each([
@@ -21,8 +21,21 @@ describe('client addresses and networks', () => {
     (raw) => {
       expect(networkOf(raw)).toBeNull();
       expect(canonicalAddress(raw)).toBe(raw);
+      expect(failureGuardSubject(raw)).toBe(raw);
     },
   );
+
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:DB8:1:2:a:b:c:d', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::', '2001:db8:1:2::/64'],
+    ['[2001:db8::1]', '2001:db8::/64'],
+    ['fe80::1%eth0', 'fe80::/64'],
+    ['::1', '::/64'],
+  ])('the failed-auth guard counts %s as %s', (raw, subject) => {
+    expect(failureGuardSubject(raw)).toBe(subject);
+  });
 
   it('reads IPv4 text, canonical or with leading zeros or spaces, as its octets (5,000 random addresses)', () => {
     let seed = 5;

@@ -45,3 +45,16 @@ export function networkOf(raw: string): string | null {
   if (ip.version === 4) return `${ip.octets.slice(0, 3).join('.')}.0/24`;
   return `${formatIpv6([...ip.groups.slice(0, 3), 0, 0, 0, 0, 0])}/48`;
 }
+
+/**
+ * Who the failed-auth guard counts: an IPv4 address as itself, an IPv6 one as its /64 (`2001:db8:1:2::/64`), the
+ * least a host is given (RFC 6177): a client picks any of its 2^64 addresses at will (privacy addresses, or on
+ * purpose), so counted one by one it would never be limited. Text that is no IP address: itself.
+ */
+export function failureGuardSubject(raw: string): string {
+  if (dottedQuadValue(raw) >= 0) return raw;
+  const ip = parseIp(raw);
+  if (ip === null) return raw;
+  if (ip.version === 4) return ip.octets.join('.');
+  return `${formatIpv6([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
