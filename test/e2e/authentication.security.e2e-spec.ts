@@ -1,7 +1,10 @@
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
+import { rawRequest } from '../support/raw-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
 
 describe('Authentication on every /v1 route', () => {
   let t: TestApp;
@@ -9,7 +12,7 @@ describe('Authentication on every /v1 route', () => {
   let revoked: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000 } });
+    t = await startTestApp({ env: { AUTH_FAILURE_LIMIT: 1000, VERIFY_TOKEN } });
     valid = (await t.bootstrapKey('acme')).key;
     const doomed = await t.bootstrapKey('acme', 'doomed');
     revoked = doomed.key;
@@ -51,6 +54,24 @@ describe('Authentication on every /v1 route', () => {
       expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
       expect(bodies[0]).toEqual({ error: { type: 'authentication_error', message: 'Invalid API key provided.' } });
     });
+  });
+
+  // Node keeps only the first of several Authorization fields: until 2026-12-06 a request with two keys acted as the
+  // first, silently, while a proxy or log in front of the service may read the last.
+  it('refuses a request with two different Authorization fields, on every kind of route, and takes one repeated', async () => {
+    const other = (await t.bootstrapKey('globex')).key;
+    const twoKeys = { Authorization: [`Bearer ${valid}`, `Bearer ${other}`] };
+    for (const [method, path] of [['GET', '/v1/api-keys'], ['GET', '/v1/whoami'], ['POST', '/v1/api-keys']] as const) {
+      const answer = await rawRequest(t.http, method, path, twoKeys);
+      expect([method, path, answer.status, answer.body.error.type]).toEqual([method, path, 401, 'authentication_error']);
+      const same = await rawRequest(t.http, 'GET', path, { Authorization: [`Bearer ${valid}`, `Bearer ${valid}`] });
+      expect([path, same.status]).toEqual([path, 200]);
+    }
+    const body = Buffer.from(JSON.stringify({ key: valid }));
+    const verify = (authorization: string[]) =>
+      rawRequest(t.http, 'POST', '/v1/keys/verify', { Authorization: authorization, 'Content-Type': 'application/json' }, body);
+    expect((await verify([`Bearer ${VERIFY_TOKEN}`, 'Bearer something-else-entirely'])).status).toBe(401);
+    expect((await verify([`Bearer ${VERIFY_TOKEN}`, `Bearer ${VERIFY_TOKEN}`])).body.valid).toBe(true);
   });
 
   it('accepts the scheme name in any case, as RFC 7235 says', async () => {

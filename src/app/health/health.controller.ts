@@ -28,6 +28,7 @@ import { withoutInternals } from './readiness-internals.js';
 import { MetricsAccess } from '../observability/metrics-access.js';
 import { ServiceStopping } from './service-stopping.js';
 import { StoreRecoveries } from './store-recoveries.js';
+import { authorizationField } from '../../shared/http/authorization-field.js';
 
 @ApiTags('Health')
 @Controller('health')
@@ -77,7 +78,7 @@ export class HealthController {
   @ApiSecurity(METRICS_TOKEN_SECURITY)
   async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<HealthCheckResult | object> {
     const answer = await this.readiness(res);
-    return this.internals.showsInternals(req.headers.authorization) ? answer : withoutInternals(answer);
+    return this.internals.showsInternals(authorizationField(req)) ? answer : withoutInternals(answer);
   }
 
   private async readiness(res: Response): Promise<HealthCheckResult | object> {

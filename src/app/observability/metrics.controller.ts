@@ -10,6 +10,7 @@ import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import { forwardedAddress } from '../../shared/http/forwarded-address.js';
 import { Public } from '../../shared/http/public.decorator.js';
 import { MetricsAccess } from './metrics-access.js';
+import { authorizationField } from '../../shared/http/authorization-field.js';
 
 /**
  * GET /metrics in Prometheus's text format; not an API key route, so left out of the OpenAPI document. A wrong
@@ -44,7 +45,7 @@ export class MetricsController {
     const address = req.ip === undefined ? 'unknown' : forwardedAddress(req.ip);
     const guard = failures.check(address);
     if (!guard.allowed) throw new RateLimited('Too many failed authentications from this address. Retry later.', guard.retryAfterSeconds);
-    if (this.access.allows(req.header('authorization'))) return;
+    if (this.access.allows(authorizationField(req))) return;
     await failures.recordFailure(address);
     (this.refusals ??= this.modules.get(AuthenticationMetrics, { strict: false }).failures.series({ reason: METRICS_TOKEN_FAILURE })).inc();
     throw new Unauthenticated('GET /metrics needs the METRICS_TOKEN as a Bearer token.');

@@ -7,6 +7,7 @@ import { withoutInternals } from '../health/readiness-internals.js';
 import { MetricsAccess } from '../observability/metrics-access.js';
 import { listen } from './listen.js';
 import type { StoreWait } from './wait-for-stores.js';
+import { authorizationField } from '../../shared/http/authorization-field.js';
 
 /** What a client is told to wait before trying again while the service waits for its stores. */
 const RETRY_AFTER_SECONDS = 5;
@@ -43,7 +44,7 @@ function answer(req: IncomingMessage, res: ServerResponse, wait: StoreWait, inte
         next_attempt_at: wait.nextAttemptAt?.toISOString() ?? null,
       },
     };
-    return send(res, 503, internals.showsInternals(req.headers.authorization) ? readiness : withoutInternals(readiness));
+    return send(res, 503, internals.showsInternals(authorizationField(req)) ? readiness : withoutInternals(readiness));
   }
   send(res, 503, errorBody(503, `The service is starting and waits for its ${down.join(' and ').replaceAll('_', ' ')}; retry later.`));
 }

@@ -7,6 +7,7 @@ import { requestTarget } from '../../shared/http/front-route.js';
 import { IS_PUBLIC } from '../../shared/http/public.decorator.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { Principal } from './principal.js';
+import { authorizationField } from '../../shared/http/authorization-field.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,7 +29,7 @@ export class ApiKeyAuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request>();
     req.principal = await this.authenticator.authenticate(
-      req.headers.authorization,
+      authorizationField(req),
       { requestId: req.requestId, ip: req.ip === undefined ? 'unknown' : forwardedAddress(req.ip), userAgent: headerText(req.headers['user-agent']), method: req.method, path: recordedTarget(req.originalUrl) },
       context.switchToHttp().getResponse<Response>(),
       (caller) => (req.refusedCaller = caller),

@@ -19,6 +19,7 @@ import { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.
 import { documentVerifyApiKey, VERIFY_API_KEY_PATH } from './verify-api-key.openapi.js';
 import { type VerifyOutcome, VerifyOutcomes } from './verify-outcomes.js';
 import { toHttpError } from '../../../shared/http/error-mapping.js';
+import { authorizationField } from '../../../shared/http/authorization-field.js';
 
 /**
  * POST /v1/keys/verify, the gateways' hot path. It is served from node:http ahead of express and Nest
@@ -53,7 +54,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
-    const check = await this.credential.authenticate(req.headers.authorization, context.clientIp);
+    const check = await this.credential.authenticate(authorizationField(req), context.clientIp);
     if (check.kind === 'throttled') {
       throw new RateLimited('Too many failed authentications from this address. Retry later.', check.retryAfterSeconds);
     }

@@ -18,6 +18,7 @@ import type { ApiKeyListing } from './list-api-keys.query.js';
 import { documentListApiKeys, LIST_API_KEYS_PATH } from './list-api-keys.openapi.js';
 import { ListApiKeysQuery } from './list-api-keys.query.js';
 import { DEFAULT_PAGE_SIZE, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
+import { authorizationField } from '../../../shared/http/authorization-field.js';
 
 
 /**
@@ -52,7 +53,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
     const principal = await this.authenticator.authenticate(
-      req.headers.authorization,
+      authorizationField(req),
       { requestId: context.requestId, ip: context.clientIp, userAgent: headerText(req.headers['user-agent']), method: req.method ?? 'GET', path: context.query === '' ? context.path : `${context.path}?${context.query}` },
       res,
       (caller) => (context.caller = caller),
