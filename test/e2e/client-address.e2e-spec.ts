@@ -45,6 +45,21 @@ describe('TRUST_PROXY: the client address every route reads', () => {
     },
   );
 
+  // Azure Application Gateway writes the client's port after its address; until 2026-12-06 every connection (a new
+  // source port) was a new address to the guard, and a key restricted to the client's address was refused.
+  it('an address a proxy forwards with its port is the address: one count, and it matches allowed_ips', async () => {
+    const t = await start('loopback');
+    await failFrom(t, '198.51.100.4:50001').expect(401);
+    await failFrom(t, '198.51.100.4:50002').expect(401);
+    await failFrom(t, '198.51.100.4:50003').expect(429);
+    await failFrom(t, '[2001:db8::4]:50001').expect(401);
+    await failFrom(t, '[2001:db8::4]:50002').expect(401);
+    await failFrom(t, '2001:db8::4').expect(429);
+    const admin = await t.bootstrapKey('acme');
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ allowed_ips: ['203.0.113.40'] }).expect(201);
+    await request(t.http).get('/v1/whoami').set(bearer(created.body.key)).set('X-Forwarded-For', '203.0.113.40:61000').expect(200);
+  });
+
   it('a hop count trusts only that many proxies: a client cannot prepend addresses of its own', async () => {
     const t = await start('1');
     // The trusted proxy (the peer) appends the address it saw; what the client wrote before it is not believed.

@@ -12,6 +12,24 @@ const MAX_LENGTH = 64;
  */
 export function forwardedAddress(address: string): string {
   if (isIP(address) !== 0) return address;
+  const withoutPort = addressWithoutPort(address);
+  if (withoutPort !== null) return withoutPort;
   const redacted = redactSecrets(address);
   return redacted.length > MAX_LENGTH ? redacted.slice(0, MAX_LENGTH) : redacted;
+}
+
+/** IPv4 `a.b.c.d:port` or IPv6 `[…]` with or without `:port`. */
+const WITH_PORT = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\])(?::\d{1,5})?$/;
+
+/**
+ * The address of `203.0.113.7:54321` or `[2001:db8::1]:443`, as some proxies write a client in X-Forwarded-For (Azure
+ * Application Gateway adds the client's port): with the port kept, a client's every connection was another "address",
+ * so the failed-auth guard never counted two failures together and no restricted key matched. Null for other text.
+ */
+function addressWithoutPort(text: string): string | null {
+  const match = WITH_PORT.exec(text);
+  if (match === null) return null;
+  const [, ipv4, ipv6] = match;
+  if (ipv4 !== undefined) return isIP(ipv4) === 4 ? ipv4 : null;
+  return isIP(ipv6) === 6 ? ipv6 : null;
 }
