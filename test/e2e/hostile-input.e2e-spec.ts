@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
@@ -137,6 +139,26 @@ describe('Hostile request bodies', () => {
     it('a body that decompresses beyond the size limit: 413', async () => {
       const res = await create(gzipSync(JSON.stringify({ name: 'x'.repeat(1024 * 1024) })), { 'Content-Encoding': 'gzip' }).expect(413);
       expect(res.body).toEqual({ error: { type: 'payload_too_large_error', message: 'The request body is too large.' } });
+    });
+
+    // Until 2026-12-06 express.json answered a too-large declared length only once the whole body had come: the
+    // framework routes kept a client that declared 1 GB waiting HTTP_REQUEST_TIMEOUT_MS, then answered 408.
+    it.each([
+      ['POST', '/v1/api-keys', () => admin],
+      ['POST', '/v1/keys/verify', () => VERIFY_TOKEN],
+    ])('%s %s: a declared length over the limit is 413 at once, before the body comes', async (method, path, credential) => {
+      const { port } = t.http.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('error', () => undefined);
+      socket.write(`${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${credential()}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"name":`);
+      const deadline = Date.now() + 3_000;
+      while (!answer.includes('\r\n\r\n') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.destroy();
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
     });
 
     it.each([['br'], ['compress'], ['zstd'], ['gzip, gzip']])('Content-Encoding %s: 415 with our message', async (encoding) => {
