@@ -84,8 +84,13 @@ export function normaliseAllowedIps(given: readonly unknown[]): string[] {
   return out;
 }
 
-/** Whether `inner` lies wholly within `outer`. */
+/**
+ * Whether `inner` lies wholly within `outer`. An IPv4 network lies within an IPv6 one that holds its IPv4-mapped
+ * addresses (`::ffff:a.b.c.d`), as the key table matches an IPv4 client against IPv6 rules (AddressMatcher): a key
+ * restricted to `::/0` is used from any IPv4 address, and may grant one.
+ */
 export function networkWithin(inner: IpNetwork, outer: IpNetwork): boolean {
+  if (inner.version === 4 && outer.version === 6) return networkWithin({ version: 6, base: MAPPED_V4 | inner.base, prefix: inner.prefix + 96 }, outer);
   if (inner.version !== outer.version || inner.prefix < outer.prefix) return false;
   const hostBits = BigInt(BITS[outer.version] - outer.prefix);
   return inner.base >> hostBits === outer.base >> hostBits;

@@ -234,6 +234,17 @@ describe('API key decider', () => {
       given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.0.0/16'] }).thenThrows(EscalationRefused);
       given([]).when({ ...create, actor: restricted, allowedIps: ['203.0.113.128/25'] }).then([createdWith({ actingKeyId: 'k_r', allowedIps: ['203.0.113.128/25'] })]);
       given([]).when({ ...create, actor: restricted, allowedIps: null }).then([createdWith({ actingKeyId: 'k_r', allowedIps: ['203.0.113.0/24'] })]);
+      // An IPv6 rule holding ::ffff:0:0/96 admits every IPv4 client (AddressMatcher, as BlockList did), so it may grant
+      // IPv4 addresses; until 2026-12-06 a key restricted to ::/0, used from any IPv4 address, could grant none.
+      const everyIpv6: Actor = { keyId: 'k_6', permissions: ['*'], allowedIps: ['::/0'], ...unbounded };
+      given([]).when({ ...create, actor: everyIpv6, allowedIps: ['0.0.0.0/0'] }).then([createdWith({ actingKeyId: 'k_6', allowedIps: ['0.0.0.0/0'] })]);
+      const holdsMapped: Actor = { keyId: 'k_m', permissions: ['*'], allowedIps: ['::/80'], ...unbounded };
+      given([]).when({ ...create, actor: holdsMapped, allowedIps: ['10.0.0.0/8'] }).then([createdWith({ actingKeyId: 'k_m', allowedIps: ['10.0.0.0/8'] })]);
+      // ::/96 holds the IPv4-compatible ::a.b.c.d, not the mapped ::ffff:a.b.c.d: no IPv4 client is admitted by it.
+      const compatible: Actor = { keyId: 'k_c', permissions: ['*'], allowedIps: ['::/96'], ...unbounded };
+      given([]).when({ ...create, actor: compatible, allowedIps: ['10.0.0.0/8'] }).thenThrows(EscalationRefused);
+      const documentation: Actor = { keyId: 'k_d', permissions: ['*'], allowedIps: ['2001:db8::/32'], ...unbounded };
+      given([]).when({ ...create, actor: documentation, allowedIps: ['203.0.113.7'] }).thenThrows(EscalationRefused);
     });
 
     it('lets the operator (no acting key) create any key', () => {
