@@ -587,6 +587,25 @@ describe('anomaly detector', () => {
       ]);
     });
 
+    it('counts an IPv6 client by its /64, as the failed-auth guard does, so rotating addresses does not hide a burst', () => {
+      // The guard limited 20 failures from 20 addresses of 2001:db8:1:2::/64 and logged its burst; the detector,
+      // counting each address alone, raised nothing.
+      const rotating = Array.from({ length: 25 }, (_, i) => failed(T0 + i * SECOND, `2001:db8:1:2::${(i + 1).toString(16)}`));
+      const { findings } = run(rotating);
+      expect(findings).toEqual([
+        expect.objectContaining({
+          rule: 'failed_auth_burst',
+          keyId: null,
+          accountId: null,
+          ip: '2001:db8:1:2::14',
+          evidence: expect.objectContaining({ network: '2001:db8:1:2::/64', failures: 20 }),
+        }),
+      ]);
+      const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+      expect(findings[0].alertId).toBe(id(`failed_auth_burst|2001:db8:1:2::/64|${findings[0].windowStart}`));
+      expect(run(burst(20, T0, SECOND)).findings[0].evidence).not.toHaveProperty('network');
+    });
+
     it('does not count failures spread over a full window', () => {
       expect(run(burst(20, T0, (60 * SECOND) / 19)).findings).toEqual([]);
     });

@@ -4,7 +4,7 @@ import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
-import { canonicalAddress } from '../../shared/domain/client-address.js';
+import { canonicalAddress, failureGuardSubject } from '../../shared/domain/client-address.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
@@ -169,9 +169,11 @@ function onAuthenticationFailed(
     const burst = failure.reason === 'revoked' ? null : failedAuthBurstOfKey(key, failure, address, atMs, t);
     if (burst !== null) findings.push(burst);
   } else if (address !== null) {
-    let ip = state.ips.get(address);
-    if (ip === undefined) state.ips.set(address, (ip = { times: [], quietUntilMs: null }));
-    const found = failedAuthBurstFromAddress(ip, address, atMs, data.requestId, t);
+    // Counted as the failed-auth guard counts it: an IPv6 client by its /64, any of whose addresses it may use.
+    const subject = failureGuardSubject(address);
+    let ip = state.ips.get(subject);
+    if (ip === undefined) state.ips.set(subject, (ip = { times: [], quietUntilMs: null }));
+    const found = failedAuthBurstFromAddress(ip, address, subject, atMs, data.requestId, t);
     if (found !== null) findings.push(found);
   }
   return findings;

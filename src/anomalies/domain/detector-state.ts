@@ -62,7 +62,7 @@ export interface FailureBurst {
 
 export interface DetectorState {
   readonly keys: Map<string, KeyState>;
-  /** Failures that named no recognised key, by canonical client address. */
+  /** Failures that named no recognised key, by client address as the failed-auth guard counts it (IPv6 by its /64). */
   readonly ips: Map<string, FailureBurst>;
   /** Latest event time seen; addresses idle for a whole burst window are swept as it advances. */
   latestMs: number | null;

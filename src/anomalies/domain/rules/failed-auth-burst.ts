@@ -6,12 +6,14 @@ import { finding, iso } from '../finding.js';
 
 /**
  * failed_auth_burst of an address: failedAuthBurstCount failures that named no recognised key (missing, malformed,
- * unknown) from one address within the sliding window. It concerns no key, so it belongs to no account.
- * Updates `ip` in place.
+ * unknown) from one client within the sliding window, the client counted as the failed-auth guard counts it
+ * (`subject`: an IPv4 address itself, an IPv6 one its /64, reported as `network`); `ip` is the address of the failure
+ * that completed the burst. It concerns no key, so it belongs to no account. Updates `ip` in place.
  */
 export function failedAuthBurstFromAddress(
   ip: FailureBurst,
   address: string,
+  subject: string,
   atMs: number,
   requestId: string,
   t: AnomalyThresholds,
@@ -24,6 +26,7 @@ export function failedAuthBurstFromAddress(
     accountId: null,
     ip: address,
     evidence: {
+      ...(subject === address ? {} : { network: subject }),
       failures: ip.times.length,
       threshold: t.failedAuthBurstCount,
       windowSeconds: t.failedAuthBurstWindowSeconds,
@@ -32,6 +35,7 @@ export function failedAuthBurstFromAddress(
     windowStartMs: windowEndMs - t.failedAuthBurstWindowSeconds * 1000,
     windowEndMs,
     detectedAtMs: atMs,
+    subject,
   });
 }
 
