@@ -634,6 +634,11 @@ describe('anomaly detector', () => {
         ]);
       });
 
+      it('counts them on the key when no address came with them (a verify without context.ip), ip null', () => {
+        const events = Array.from({ length: 20 }, (_, i) => failed(T0 + i * SECOND, null, 'disabled', KEY));
+        expect(run(events).findings).toEqual([expect.objectContaining({ rule: 'failed_auth_burst', keyId: KEY, ip: null })]);
+      });
+
       it('counts them on the key only: from one address, no unowned burst of that address as well', () => {
         const events = Array.from({ length: 20 }, (_, i) => failed(T0 + i * SECOND, '10.12.0.1', 'insufficient_permissions', KEY));
         expect(run(events).findings.map((f) => [f.keyId, f.accountId])).toEqual([[KEY, ACCOUNT]]);

@@ -48,7 +48,7 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
     this.failuresWithoutClient = metrics
       .counter({
         name: 'parsesphere_verify_failures_without_client_ip_total',
-        help: 'Failed verifications sent without context.ip: the failed-authentication guard and the failed_auth_burst alert cannot count them against anyone.',
+        help: 'Failed verifications sent without context.ip: the failed-authentication guard cannot count them against anyone, nor failed_auth_burst against an address (a known key\'s refusals still count on the key).',
       })
       .series({});
     this.summaryMs = config.VERIFY_LOG_SUMMARY_SECONDS * 1000;
