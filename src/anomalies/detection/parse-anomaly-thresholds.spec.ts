@@ -12,6 +12,11 @@ describe('parseAnomalyThresholds', () => {
     expect(DEFAULT_ANOMALY_THRESHOLDS.expiryWarningHours).toBe(168);
   });
 
+  it('takes durations up to 100 years', () => {
+    const longest = { failedAuthBurstWindowSeconds: 3153600000, expiryWarningHours: 876000, dormantDays: 36500 };
+    expect(parseAnomalyThresholds(JSON.stringify(longest))).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, ...longest });
+  });
+
   it('takes fractions for what is a factor, a window in seconds, hours or days', () => {
     const fractional = { spikeFactor: 2.5, manyAddressesWindowSeconds: 0.5, establishedMinHours: 0.5, dormantDays: 1.5, failedAuthBurstWindowSeconds: 7.5 };
     expect(parseAnomalyThresholds(JSON.stringify(fractional))).toEqual({ ...DEFAULT_ANOMALY_THRESHOLDS, ...fractional });
@@ -40,6 +45,13 @@ describe('parseAnomalyThresholds', () => {
     ['{"expiryWarningHours": 1.5}', /expiryWarningHours must be a whole number/],
     ['{"expiryWarningHours": 0}', /expiryWarningHours must be a positive number/],
     ['{"expiryWarningHours": -24}', /expiryWarningHours must be a positive number/],
+    // Durations at most 100 years: a window past what a date holds made every finding of its rule throw (and be lost).
+    ['{"failedAuthBurstWindowSeconds": 1e13}', /^Invalid configuration: ANOMALY_THRESHOLDS: failedAuthBurstWindowSeconds must be at most 100 years \(3153600000\)$/],
+    ['{"manyAddressesWindowSeconds": 3153600001}', /manyAddressesWindowSeconds must be at most 100 years \(3153600000\)/],
+    ['{"expiryWarningHours": 876001}', /expiryWarningHours must be at most 100 years \(876000\)/],
+    ['{"dormantDays": 1e300}', /dormantDays must be at most 100 years \(36500\)/],
+    ['{"establishedMinHours": 876000.5}', /establishedMinHours must be at most 100 years/],
+    ['{"spikeBaselineMinutes": 52560001}', /spikeBaselineMinutes must be at most 100 years \(52560000\)/],
   ])('refuses %s', (json, message) => {
     expect(() => parseAnomalyThresholds(json)).toThrow(message);
   });

@@ -1,9 +1,16 @@
 import { InvalidConfigurationError } from '../../shared/config/invalid-configuration.error.js';
-import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS, WHOLE_NUMBER_THRESHOLDS } from '../domain/anomaly-thresholds.js';
+import {
+  type AnomalyThresholds,
+  DEFAULT_ANOMALY_THRESHOLDS,
+  DURATION_THRESHOLD_UNIT_MS,
+  MAX_THRESHOLD_DURATION_MS,
+  WHOLE_NUMBER_THRESHOLDS,
+} from '../domain/anomaly-thresholds.js';
 
 /**
  * Overrides of the defaults from JSON, e.g. `{"spikeFactor": 8, "dormantDays": 60}`. Unknown names, values
- * that are not positive numbers, and counts that are not whole numbers are refused, naming the setting.
+ * that are not positive numbers, counts that are not whole numbers and durations over 100 years are refused, naming
+ * the setting.
  */
 export function parseAnomalyThresholds(json: string | undefined): AnomalyThresholds {
   if (!json) return { ...DEFAULT_ANOMALY_THRESHOLDS };
@@ -30,6 +37,12 @@ export function parseAnomalyThresholds(json: string | undefined): AnomalyThresho
     }
     if (WHOLE_NUMBER_THRESHOLDS.has(name as keyof AnomalyThresholds) && !Number.isInteger(value)) {
       throw new InvalidConfigurationError(`Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be a whole number of at least 1`);
+    }
+    const unitMs = DURATION_THRESHOLD_UNIT_MS[name as keyof AnomalyThresholds];
+    if (unitMs !== undefined && value * unitMs > MAX_THRESHOLD_DURATION_MS) {
+      throw new InvalidConfigurationError(
+        `Invalid configuration: ANOMALY_THRESHOLDS: ${name} must be at most 100 years (${MAX_THRESHOLD_DURATION_MS / unitMs})`,
+      );
     }
     thresholds[name as keyof AnomalyThresholds] = value;
   }

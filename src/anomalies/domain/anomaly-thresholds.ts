@@ -62,3 +62,21 @@ export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.fr
   failedAuthBurstWindowSeconds: 60,
   expiryWarningHours: 168,
 });
+
+/**
+ * The thresholds that are durations, by the milliseconds of their unit. Each is at most 100 years
+ * (MAX_THRESHOLD_DURATION_MS, the longest `expires_in_seconds` too): a window reaching further back than a date can
+ * hold (`failedAuthBurstWindowSeconds: 1e13` was taken until 2026-12-06) made every finding of its rule throw, and the
+ * detector drop it after one error line.
+ */
+export const DURATION_THRESHOLD_UNIT_MS: Readonly<Partial<Record<keyof AnomalyThresholds, number>>> = Object.freeze({
+  spikeBaselineMinutes: 60_000,
+  spikeMinBaselineMinutes: 60_000,
+  manyAddressesWindowSeconds: 1000,
+  establishedMinHours: 3_600_000,
+  dormantDays: 86_400_000,
+  failedAuthBurstWindowSeconds: 1000,
+  expiryWarningHours: 3_600_000,
+});
+
+export const MAX_THRESHOLD_DURATION_MS = 100 * 365 * 86_400_000;
