@@ -27,8 +27,14 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
     });
     const ids = page.views.map((view) => view.id);
     const [usage, hourly] = await Promise.all([this.usage.summaries(ids), query.withRequestsPerHour ? this.usageViews.getMany(ids) : null]);
+    // With the hours read, the counts come from the same view: the summary table gets each stored view a moment after the
+    // store does, and a row counted from the one and charted from the other disagreed with itself under load
+    // (request_count 1,500, its requests_per_hour 1,546, all within the hour). The table only where no view is read.
     return {
-      keys: page.views.map((view) => ({ view, usage: usage.get(view.id), ...(hourly ? { hourly: hourly.get(view.id) } : {}) })),
+      keys: page.views.map((view) => {
+        const counted = hourly?.get(view.id);
+        return { view, usage: counted ?? usage.get(view.id), ...(hourly ? { hourly: counted } : {}) };
+      }),
       hasMore: page.hasMore,
     };
   }
