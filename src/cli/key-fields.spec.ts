@@ -22,4 +22,17 @@ describe('keyDetailRecord (a key as `show` prints it)', () => {
     } as unknown as ApiKeyDetailResponse;
     expect(keyDetailRecord(key)).toEqual(expect.arrayContaining([['accepted', '5'], ['rate-limited', '1'], ['refused', '3']]));
   });
+
+  it('says from when its hourly requests count: the hour 23 hours before the current one, not 24 hours ago', () => {
+    const hours = Array.from({ length: 24 }, (_, i) => ({ hour: new Date(Date.parse('2026-12-05T17:00:00.000Z') + i * 3_600_000).toISOString(), count: i === 0 || i === 23 ? 2 : 0 }));
+    const key = {
+      id: 'k1', name: null, prefix: 'sk_abcdefghi', status: 'active', rate_limit: { requests: 10, per_seconds: 60 }, request_count: 4,
+      created_at: '2026-12-05T16:30:00.000Z', last_used_at: null, revoked_at: null, permissions: ['*'], allowed_ips: [], expires_at: null,
+      predecessor_id: null, rotation: null,
+      usage: { accepted: 4, rate_limited: 0, refused: 0, first_used_at: null, last_used_at: null, last_ip: null, last_user_agent: null, requests_per_hour: hours },
+    } as unknown as ApiKeyDetailResponse;
+    const record = keyDetailRecord(key);
+    expect(record).toContainEqual(['recent requests', '4 since 2026-12-05T17:00:00.000Z']);
+    expect(record.map(([label]) => label)).not.toContain('last 24 hours');
+  });
 });

@@ -33,7 +33,10 @@ export function keyRecord(key: ApiKeyResponse): [string, string][] {
 
 export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
   const usage = key.usage;
-  const lastDay = usage.requests_per_hour.reduce((sum, hour) => sum + hour.count, 0);
+  const hours = usage.requests_per_hour;
+  const lastDay = hours.reduce((sum, hour) => sum + hour.count, 0);
+  // The 24 hourly buckets start on the hour 23 hours before the current one: from 23 to 24 hours back, not the last 24.
+  const since = hours.length > 0 ? ` since ${hours[0].hour}` : '';
   return [
     ...keyRecord(key),
     ['accepted', String(usage.accepted)],
@@ -42,6 +45,6 @@ export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
     ['first used at', cell(usage.first_used_at)],
     ['last address', cell(usage.last_ip)],
     ['last user agent', cell(usage.last_user_agent)],
-    ['last 24 hours', `${lastDay} requests`],
+    ['recent requests', `${lastDay}${since}`],
   ];
 }

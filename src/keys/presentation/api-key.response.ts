@@ -107,7 +107,7 @@ export class KeyUsageResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_used_at!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_ip!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_user_agent!: string | null;
-  @ApiProperty({ type: [HourlyCountResponse], description: 'Requests per hour (accepted, rate-limited and refused) for the last 24 hours, oldest first.' })
+  @ApiProperty({ type: [HourlyCountResponse], description: 'Requests per hour (accepted, rate-limited and refused), oldest first: the current hour so far (UTC) and the 23 before it.' })
   requests_per_hour!: HourlyCount[];
 }
 
