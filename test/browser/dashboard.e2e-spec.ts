@@ -173,7 +173,7 @@ whenChromium('Dashboard browser suite', () => {
       expect(await text(row.locator('[data-label="Requests"]'))).toBe(String(seeded + live));
       expect(await text(row.locator('[data-label="Last used"]'))).toMatch(/^(just now|1 minute ago)\s*\S/);
       expect(await text(row.locator('[data-label="Rate limit"]'))).toBe('1,000 per 60 s');
-      expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded + live} requests in the last 24 hours`));
+      expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded + live} requests since \\w+ \\d\\d:00( [AP]M)?,`));
       expect(await chart.locator('rect.bar:not(.bar--empty)').count()).toBe(6);
       expect(await chart.locator('rect.bar').count()).toBe(24);
 
@@ -367,8 +367,8 @@ whenChromium('Dashboard browser suite', () => {
       await keyRow(page, busy.id).getByRole('link', { name: 'Busy worker' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Busy worker”' }).waitFor();
       await eventually(async () => expect(await items.count()).toBe(50));
-      const usage = page.getByRole('region', { name: 'Requests in the last 24 hours' }).getByRole('img');
-      expect(await usage.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded} requests in the last 24 hours`));
+      const usage = page.getByRole('region', { name: 'Requests by hour' }).getByRole('img');
+      expect(await usage.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded} requests since \\w+ \\d\\d:00( [AP]M)?,`));
       await page.getByRole('button', { name: 'Load more events' }).click();
       await eventually(async () => expect(await items.count()).toBe(1 + seeded));
       expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);

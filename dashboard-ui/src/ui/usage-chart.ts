@@ -7,6 +7,15 @@ const GAP = 1;
 const HEIGHT = 32;
 
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndHourFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * When the chart starts: its first bucket's hour, 23 hours before the current one. "The last 24 hours" it is
+ * not (at 16:05 the chart starts at 17:00 the day before), so the label names the hour.
+ */
+export function chartStart(hours: HourlyCount[]): string {
+  return hours.length === 0 ? 'now' : dayAndHourFormat.format(new Date(hours[0].hour));
+}
 
 /** Requests per hour, oldest first, as bars; its label says what a screen reader cannot see. */
 export function usageChart(hours: HourlyCount[], size: 'small' | 'large' = 'small'): SVGSVGElement {
@@ -14,8 +23,8 @@ export function usageChart(hours: HourlyCount[], size: 'small' | 'large' = 'smal
   const peak = hours.reduce((best, h) => (h.count > best.count ? h : best), { hour: '', count: 0 });
   const label =
     total === 0
-      ? 'No requests in the last 24 hours'
-      : `${requests(total)} in the last 24 hours, busiest hour ${hourFormat.format(new Date(peak.hour))} with ${count(peak.count)}`;
+      ? `No requests since ${chartStart(hours)}`
+      : `${requests(total)} since ${chartStart(hours)}, busiest hour ${hourFormat.format(new Date(peak.hour))} with ${count(peak.count)}`;
   const width = hours.length * (BAR_WIDTH + GAP) - GAP;
   const chart = svg('svg', {
     class: `usage-chart usage-chart--${size}`,

@@ -4,7 +4,7 @@ import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showTitle } from '../ui/page-title.js';
 import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
-import { usageChart } from '../ui/usage-chart.js';
+import { chartStart, usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
@@ -228,9 +228,9 @@ function usagePanel(key: ApiKeyDetail): HTMLElement {
   return el(
     'section',
     { class: 'panel', attrs: { 'aria-labelledby': headingId } },
-    el('h2', { attrs: { id: headingId }, text: 'Requests in the last 24 hours' }),
+    el('h2', { attrs: { id: headingId }, text: 'Requests by hour' }),
     usageChart(key.usage.requests_per_hour, 'large'),
-    el('div', { class: 'chart-axis', attrs: { 'aria-hidden': 'true' } }, el('span', { text: '24 hours ago' }), el('span', { text: 'now' })),
+    el('div', { class: 'chart-axis', attrs: { 'aria-hidden': 'true' } }, el('span', { text: chartStart(key.usage.requests_per_hour) }), el('span', { text: 'now' })),
   );
 }
 
