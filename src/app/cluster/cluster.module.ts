@@ -28,6 +28,10 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
   metrics ??= NO_METRICS;
   const counters = declareRateLimitFallbackCounters(metrics);
   if (!config.REDIS_URL) {
+    // Leases are reserved in Redis: set alone, the setting would change nothing, and nothing would say so.
+    if (config.RATE_LIMIT_LEASE_MS > 0) {
+      logger.warn(`RATE_LIMIT_LEASE_MS=${config.RATE_LIMIT_LEASE_MS} has no effect without REDIS_URL: this instance counts its limits alone, exactly`);
+    }
     const store = new InProcessRateLimitStore();
     exposeRateLimitSharing(metrics, store);
     return store;
