@@ -30,7 +30,9 @@ export async function show(keyId: string, options: ShowOptions, environment: Env
     const key = presentApiKeyDetail(view, usage, asOf);
     // The revision is what --if-match takes (the API's ETag), so a change can be made safely from what was shown.
     if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision });
-    print(renderRecord([['account', account], ['revision', String(view.revision)], ...keyDetailRecord(key)]));
+    // A past (or future) view says so: its figures are not today's.
+    const when: [string, string][] = options.asOf ? [['as of', asOf.toISOString()]] : [];
+    print(renderRecord([['account', account], ...when, ['revision', String(view.revision)], ...keyDetailRecord(key)]));
   } finally {
     await app.close();
   }

@@ -332,6 +332,12 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       const shownViaApi = await request(t.http).get(`/v1/api-keys/${created[1].id}`).set(bearer(created[0].key)).expect(200);
       // The API's ETag is the revision show adds.
       expect({ ...shown, usage: undefined }).toEqual({ ...shownViaApi.body, usage: undefined, revision: Number(JSON.parse(shownViaApi.headers.etag)) });
+      // --as-of: the key as the API's as_of shows it, and the table says which instant it shows.
+      const asOf = shown.created_at as string;
+      const shownThen = json(runCli(['show', created[1].id, '--as-of', asOf], env));
+      const thenViaApi = await request(t.http).get(`/v1/api-keys/${created[1].id}?as_of=${asOf}`).set(bearer(created[0].key)).expect(200);
+      expect({ ...shownThen, revision: undefined }).toEqual({ ...thenViaApi.body, revision: undefined });
+      expect(runCli(['show', created[1].id, '--as-of', asOf, '--table'], env).stdout).toMatch(new RegExp(`^as of +${asOf}$`, 'm'));
 
       // Tenancy: in another account the key does not exist (exit 3), and nothing is revoked.
       const elsewhere = runCli(['revoke', created[1].id, '--account', 'globex'], env);
