@@ -11,7 +11,6 @@ import {
 import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js';
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection, alertProjectionWarning } from './projection/alert-projection.js';
-import { ViewProjection } from '../shared/projections/view-projection.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
 
 /** A receiver that has not answered by then is counted as failed and gets the alert again. */
@@ -21,10 +20,9 @@ const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
   // Statistics, not a read model: on a shared store every instance's alert views trail alike, and no change waits for them.
   // An alert this version cannot read (a newer version's schema) is logged, once per version, as a warning.
-  {
-    ...viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread', role: 'statistics' }, (storage: AnomaliesStorage) => storage.alertReadModel()),
-    open: async ({ storage, log }) => new ViewProjection(alertProjectionWarning((message) => log('warn', message)), await storage.alertReadModel()),
-  },
+  viewProjectionDeclaration(alertProjection, { runsOn: 'request-thread', role: 'statistics', warning: alertProjectionWarning }, (storage: AnomaliesStorage) =>
+    storage.alertReadModel(),
+  ),
   {
     name: ANOMALY_DETECTOR,
     eventTypes: DETECTOR_INPUT_TYPES,

@@ -1,15 +1,9 @@
 import type { ProjectionDeclaration } from '../shared/projections/projection-declaration.js';
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
-import { ViewProjection } from '../shared/projections/view-projection.js';
 import { keyUsageProjection, keyUsageProjectionWarning } from './projection/key-usage-projection.js';
 import { KeyUsageSummaryTable } from './projection/key-usage-summary-table.js';
 import { type PackedUsageSummaries, packSummaries } from './projection/key-usage-view.js';
 import type { UsageStorage } from './usage.storage.js';
-
-const usageViews = viewProjectionDeclaration(keyUsageProjection, { runsOn: 'projection-thread', role: 'statistics' }, (storage: UsageStorage) => storage.keyUsageReadModel(), {
-  of: packSummaries,
-  receive: (payload, provided) => provided(KeyUsageSummaryTable).applyPacked(payload as PackedUsageSummaries),
-});
 
 /**
  * The usage views; they follow every use of every key, so they run on the projection thread. Each view they
@@ -18,11 +12,13 @@ const usageViews = viewProjectionDeclaration(keyUsageProjection, { runsOn: 'proj
  * A use this version cannot read (a newer version's schema) is logged, once per type and version, as a warning.
  */
 export const usageProjections: readonly ProjectionDeclaration<UsageStorage>[] = [
-  {
-    ...usageViews,
-    open: async ({ storage, log, publish }) =>
-      new ViewProjection(keyUsageProjectionWarning((message) => log('warn', message)), await storage.keyUsageReadModel(), (views) =>
-        publish(keyUsageProjection.name, packSummaries(views)),
-      ),
-  },
+  viewProjectionDeclaration(
+    keyUsageProjection,
+    { runsOn: 'projection-thread', role: 'statistics', warning: keyUsageProjectionWarning },
+    (storage: UsageStorage) => storage.keyUsageReadModel(),
+    {
+      of: packSummaries,
+      receive: (payload, provided) => provided(KeyUsageSummaryTable).applyPacked(payload as PackedUsageSummaries),
+    },
+  ),
 ];

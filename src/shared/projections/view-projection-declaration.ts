@@ -7,7 +7,11 @@ import { ViewProjection, type ViewProjectionDefinition, type ViewStore } from '.
  */
 export function viewProjectionDeclaration<V extends { revision: number }, S>(
   definition: ViewProjectionDefinition<V>,
-  placement: Pick<ProjectionDeclaration, 'runsOn'> & Partial<Pick<ProjectionDeclaration, 'role'>>,
+  placement: Pick<ProjectionDeclaration, 'runsOn'> &
+    Partial<Pick<ProjectionDeclaration, 'role'>> & {
+      /** Optional: the definition that tells the projection's log what it passes by (a newer version's events). */
+      warning?: (warn: (message: string) => void) => ViewProjectionDefinition<V>;
+    },
   openStore: (storage: S) => Promise<ViewStore<V>>,
   /** Optional: what of each stored view the request thread is sent, and what receives it there. */
   published?: { of(views: readonly V[]): unknown; receive: NonNullable<ProjectionDeclaration<S>['onPublished']> },
@@ -19,8 +23,12 @@ export function viewProjectionDeclaration<V extends { revision: number }, S>(
     runsOn: placement.runsOn,
     role: placement.role ?? 'read-model',
     rebuiltByReplay: true,
-    open: async ({ storage, publish }: ProjectionContext<S>) =>
-      new ViewProjection(definition, await openStore(storage), published && ((views) => publish(definition.name, published.of(views)))),
+    open: async ({ storage, publish, log }: ProjectionContext<S>) =>
+      new ViewProjection(
+        placement.warning?.((message) => log('warn', message)) ?? definition,
+        await openStore(storage),
+        published && ((views) => publish(definition.name, published.of(views))),
+      ),
     ...(published ? { onPublished: published.receive } : {}),
   };
 }
