@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.
 import { archiveUsage, DAY_MS } from '../usage/archiving/archive-usage.js';
 import { openCliContext } from './cli-context.js';
 import { print, printJson } from './output.js';
+import { counted } from '../shared/domain/counted.js';
 
 export interface ArchiveUsageCommandOptions {
   before?: Date;
@@ -64,7 +65,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
         seconds: Number(seconds.toFixed(2)),
       });
     }
-    const what = `${count(events, 'event')} (the usage of ${count(usageStreams, 'key')}, ${count(failureStreams, 'day')} of failed authentications) logged before ${report.before}`;
+    const what = `${counted(events, 'event')} (the usage of ${counted(usageStreams, 'key')}, ${counted(failureStreams, 'day')} of failed authentications) logged before ${report.before}`;
     if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).\n`);
     if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.\n`);
     const gone = removed === null ? 'EventStoreDB removes them from the log at its next scavenge' : `${removed} removed from the log`;
@@ -73,8 +74,4 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
     for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
     await app.close();
   }
-}
-
-function count(n: number, thing: string): string {
-  return `${n} ${thing}${n === 1 ? '' : 's'}`;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OutgoingMessage } from 'node:http';
 import { PermissionDenied, RateLimited, Unauthenticated } from '../../shared/application/errors.js';
 import type { KeyRateLimit } from '../domain/api-key-events.js';
+import { counted } from '../../shared/domain/counted.js';
 import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
 import { ApiKeyVerifier, type UseContext } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
@@ -89,5 +90,3 @@ export class ApiKeyAuthenticator {
 function rateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
   return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this key.`;
 }
-
-const counted = (n: number, thing: string): string => `${n} ${thing}${n === 1 ? '' : 's'}`;

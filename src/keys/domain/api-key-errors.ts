@@ -1,4 +1,5 @@
 import { DomainError } from '../../shared/domain/domain-error.js';
+import { counted } from '../../shared/domain/counted.js';
 
 /** The key does not exist, or belongs to another account: the two are told apart by no one. */
 export class KeyNotFound extends DomainError {
@@ -81,7 +82,7 @@ export class KeyLimitReached extends DomainError {
     change: 'create' | 'roll',
   ) {
     super(
-      `This account has reached its limit of ${maxKeys} live API ${maxKeys === 1 ? 'key' : 'keys'} (MAX_KEYS_PER_ACCOUNT). Revoke keys it no longer uses to make room: ` +
+      `This account has reached its limit of ${counted(maxKeys, 'live API key')} (MAX_KEYS_PER_ACCOUNT). Revoke keys it no longer uses to make room: ` +
         'revoked and expired keys do not count, disabled keys do.' +
         (change === 'roll' ? ' A roll with grace_seconds 0 needs no room: the old key ends as its successor starts.' : ''),
     );
