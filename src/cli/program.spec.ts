@@ -1,22 +1,26 @@
 import { buildProgram } from './program.js';
 
 describe('the CLI help', () => {
-  it("gives backup's whole restore procedure: a WAL or read models left beside the copy would corrupt it or outlive it", () => {
-    const help = buildProgram()
-      .commands.find((command) => command.name() === 'backup')!
-      .helpInformation()
-      .replace(/\s+/g, ' ');
-    expect(help).toContain('stop every service and CLI');
-    expect(help).toContain('remove events.sqlite-wal and events.sqlite-shm');
-    expect(help).toContain('every read-model*.sqlite file');
-    expect(help).toContain('<file>.deliveries.sqlite as deliveries.sqlite');
+  it("points backup's help to restore, and restore's help says what it refuses, keeps, removes and brings back", () => {
+    const helpOf = (name: string) =>
+      buildProgram()
+        .commands.find((command) => command.name() === name)!
+        .helpInformation()
+        .replace(/\s+/g, ' ');
+    expect(helpOf('backup')).toContain('Restore: stop every service and CLI, run restore <file>, start.');
+    const restore = helpOf('restore');
+    expect(restore).toContain('Refused while any service or CLI command has the log open.');
+    expect(restore).toContain('the log it replaces is kept as events.sqlite.replaced-<time>');
+    expect(restore).toContain('the read models are removed');
+    expect(restore).toContain('<file>.deliveries.sqlite, when beside the backup, becomes the webhook position');
+    expect(restore).toContain('--another-log');
   });
 
   it('says which commands print a sentence through a pipe, not the JSON the footer promised (backup | cat printed "Backed up ...")', () => {
     let text = '';
     const program = buildProgram().configureOutput({ writeOut: (chunk) => void (text += chunk) });
     program.outputHelp();
-    expect(text.replace(/\s+/g, ' ')).toContain('replay, backup and archive-usage print a sentence, pipe or not, and JSON with --json.');
+    expect(text.replace(/\s+/g, ' ')).toContain('replay, backup, restore and archive-usage print a sentence, pipe or not, and JSON with --json.');
   });
 
   it("does not promise that revoke is in force 'at once': a running service refuses the key at its next read of the log", () => {

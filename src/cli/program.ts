@@ -11,7 +11,7 @@ const IF_MATCH_HELP = 'only if the key is still at this revision (the ETag GET /
 
 const FOOTER = `
 Output: a table on a terminal, JSON when stdout is a pipe or a file; --json or --table forces one.
-replay, backup and archive-usage print a sentence, pipe or not, and JSON with --json.
+replay, backup, restore and archive-usage print a sentence, pipe or not, and JSON with --json.
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key.
 Settings come from the same environment variables as the service (DATA_DIR, EVENTSTORE_URL, MONGODB_URL, ...).
 From a checkout: npm run cli -- <command> [options].`;
@@ -21,27 +21,32 @@ From a checkout: npm run cli -- <command> [options].`;
  * answer without loading Nest or opening a store. Every command but create-key needs an event log already there.
  */
 async function run<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
-  await execute({ startsStore: false }, load, args);
+  await execute('needed', load, args);
 }
 
 /** create-key: the documented bootstrap, which may make the store in a new DATA_DIR. */
 async function runStartingStore<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
-  await execute({ startsStore: true }, load, args);
+  await execute('started', load, args);
+}
+
+/** restore: puts a log in place, over a missing, empty or damaged one as well. */
+async function runReplacingLog<A extends unknown[]>(load: () => Promise<(...args: [...A, Environment]) => Promise<void>>, ...args: A): Promise<void> {
+  await execute('replaced', load, args);
 }
 
 async function execute<A extends unknown[]>(
-  { startsStore }: { startsStore: boolean },
+  eventLog: 'needed' | 'started' | 'replaced',
   load: () => Promise<(...args: [...A, Environment]) => Promise<void>>,
   args: A,
 ): Promise<void> {
   const { loadConfiguration } = await import('../app/load-configuration.js');
   const environment = loadConfiguration(process.env);
-  const eventLog = await import('./existing-event-log.js');
-  if (!startsStore) eventLog.requireExistingEventLog(environment);
-  const started = startsStore ? eventLog.missingEventLog(environment) : null;
+  const existing = await import('./existing-event-log.js');
+  if (eventLog === 'needed') existing.requireExistingEventLog(environment);
+  const started = eventLog === 'started' ? existing.missingEventLog(environment) : null;
   const command = await load();
   await command(...args, environment);
-  if (started !== null) process.stderr.write(`${eventLog.startedStoreWarning(environment, started)}\n`);
+  if (started !== null) process.stderr.write(`${existing.startedStoreWarning(environment, started)}\n`);
 }
 
 /**
@@ -186,14 +191,25 @@ export function buildProgram(): Command {
     .description(
       'Copy the embedded event log (DATA_DIR/events.sqlite) as it is now into a new file (mode 0600), while services run, ' +
         'and the webhook position (deliveries.sqlite), if any, into <file>.deliveries.sqlite; each appears only once complete. ' +
-        'Restore: stop every service and CLI; in DATA_DIR remove events.sqlite-wal and events.sqlite-shm (a WAL left by a ' +
-        'crash would be applied to the copy and corrupt it) and every read-model*.sqlite file (rebuilt from the log at start); ' +
-        'put the copy in place as events.sqlite, and <file>.deliveries.sqlite as deliveries.sqlite (without one, remove ' +
-        'deliveries.sqlite: every alert is sent again); start.',
+        'Restore: stop every service and CLI, run restore <file>, start.',
     )
     .argument('<file>', 'the copy to write; must not exist')
     .option('--json', 'print the summary as JSON')
     .action((file, options) => run(async () => (await import('./backup.command.js')).backup, file, options));
+
+  program
+    .command('restore')
+    .description(
+      'Put a backup (written by backup) in place as DATA_DIR/events.sqlite. Refused while any service or CLI command has the log ' +
+        'open. The backup is checked whole first; the log it replaces is kept as events.sqlite.replaced-<time> (with what its WAL ' +
+        'held); the read models are removed (rebuilt from the log at the next start); <file>.deliveries.sqlite, when beside the ' +
+        'backup, becomes the webhook position (else deliveries.sqlite is removed: every alert is sent again). A backup of ' +
+        'another log (another first key) is refused unless --another-log.',
+    )
+    .argument('<file>', 'the backup to restore')
+    .option('--another-log', 'replace the log by a backup of another log (every key of the log in place goes; it is kept aside)')
+    .option('--json', 'print the summary as JSON')
+    .action((file, options) => runReplacingLog(async () => (await import('./restore.command.js')).restore, file, options));
 
   program
     .command('archive-usage')

@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from '../support/child-env.js';
@@ -13,7 +13,7 @@ import { makeUnwritable } from '../support/unwritable-path.js';
 const run = promisify(execFile);
 
 describe('CLI backup of the embedded event log', () => {
-  it('copies the log while the service writes to it; the copy, put in place as events.sqlite, serves every key', async () => {
+  it('copies the log while the service writes to it; the copy, restored into a new DATA_DIR, serves every key', async () => {
     const dir = makeTempDir('backup');
     const dataDir = join(dir.path, 'data');
     const keys = [createKeyWithCli(dataDir), createKeyWithCli(dataDir), createKeyWithCli(dataDir)];
@@ -39,8 +39,9 @@ describe('CLI backup of the embedded event log', () => {
       expect(await load).toBeGreaterThan(0);
 
       const restored = join(dir.path, 'restored');
-      mkdirSync(restored);
-      copyFileSync(copy, join(restored, 'events.sqlite'));
+      const restore = spawnSync(process.execPath, ['dist/cli.js', 'restore', copy], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }) });
+      expect(restore.status).toBe(0);
+      expect(restore.stdout).toBe(`Restored ${copy} (${summary.events} events, up to position ${summary.position}) as ${join(restored, 'events.sqlite')}.\n`);
       expect(countEvents(restored, 'KeyCreated')).toBe(keys.length);
       const list = spawnSync(process.execPath, ['dist/cli.js', 'list', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }) });
       expect(list.status).toBe(0);
@@ -107,7 +108,7 @@ describe('CLI backup of the embedded event log', () => {
   // A copy put in place beside the WAL its old file left is damaged where no open reads (SQLite applies that WAL to it):
   // the start ended on "The event log … is damaged: database disk image is malformed", and the CLI the same, with no word
   // of what to do; restoring the copy again, over the same WAL, failed the same way.
-  it('a log damaged in a page no open reads: the start and the CLI say to restore it with the WAL removed; done so, it starts', async () => {
+  it('a log damaged in a page no open reads: the start and the CLI say to restore it; restored, it starts', async () => {
     const dir = makeTempDir('backup');
     const restored = join(dir.path, 'restored');
     try {
@@ -116,7 +117,7 @@ describe('CLI backup of the embedded event log', () => {
       expect(spawnSync(process.execPath, ['dist/cli.js', 'backup', copy], { env: childEnv({ DATA_DIR: restored }) }).status).toBe(0);
       damageTablePages(join(restored, 'events.sqlite'), 'events', "INSERT OR REPLACE INTO write_probe VALUES (1, 'x')");
 
-      const advice = /events\.sqlite is damaged: database disk image is malformed\. .*restore it from a backup, removing events\.sqlite-wal and -shm first/;
+      const advice = /events\.sqlite is damaged: database disk image is malformed\. .*restore it from a backup with the CLI: restore <backup file>/;
       const env = childEnv({ DATA_DIR: restored, LOG_FORMAT: 'json', PORT: String(await freePort()) });
       const start = spawnSync(process.execPath, ['dist/main.js'], { encoding: 'utf8', env, timeout: 30_000 });
       expect(start.status).toBe(1);
@@ -125,9 +126,11 @@ describe('CLI backup of the embedded event log', () => {
       expect(list.status).toBe(1);
       expect(list.stderr).toMatch(advice);
 
-      // Done as it says: every file of DATA_DIR removed (read models are rebuilt), the copy put in place.
-      for (const name of readdirSync(restored)) rmSync(join(restored, name));
-      copyFileSync(copy, join(restored, 'events.sqlite'));
+      // Done as it says; the damaged log is kept aside, whatever SQLite could read of it.
+      const restore = spawnSync(process.execPath, ['dist/cli.js', 'restore', copy], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }) });
+      expect(restore.stderr).toBe('');
+      expect(restore.status).toBe(0);
+      expect(restore.stdout).toMatch(/^Restored .* \(2 events, up to position 2\) as .*\nThe log it replaced \(no log SQLite could read\) is kept as .*events\.sqlite\.replaced-[^ ]+\.\n/);
       const service = await startServiceProcess({ DATA_DIR: restored });
       try {
         const page = await fetch(`${service.url}/v1/api-keys`, { headers: { authorization: `Bearer ${keys[0].key}` } });

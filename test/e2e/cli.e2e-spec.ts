@@ -118,7 +118,7 @@ describe('Operator CLI', () => {
     }
   });
 
-  it.each([[[]], [['create-key']], [['list']], [['show']], [['revoke']], [['history']], [['alerts']], [['replay']], [['backup']]])(
+  it.each([[[]], [['create-key']], [['list']], [['show']], [['revoke']], [['history']], [['alerts']], [['replay']], [['backup']], [['restore']]])(
     'prints the help of %j with --help, exit code 0',
     (command) => {
       const cli = runCli([...command, '--help'], { DATA_DIR: '/nonexistent/never-created' });

@@ -57,13 +57,12 @@ export function openEventLog(file: string, synchronous: 'FULL' | 'NORMAL'): Data
 
 /**
  * What every process says of a log SQLite finds damaged, at its open or in a later read: it cannot be rebuilt, only
- * restored. The usual damage after a restore is a WAL left from the file the copy replaced, which SQLite applies to the
- * copy: restoring once more over it fails the same way, so the advice says to remove it. Short: a failed start's line is
- * cut to 300 characters.
+ * restored, and the CLI's restore does it whole (by hand, the usual mistake is to leave the old file's WAL beside the
+ * copy, which SQLite applies to it and damages it). Short: a failed start's line is cut to 300 characters.
  */
 export const RESTORE_THE_LOG =
-  'It is the source of truth: stop every process using it and restore it from a backup, removing events.sqlite-wal and -shm ' +
-  'first (a WAL left from the old file damages the copy; docs/operations.md, "Backups")';
+  'It is the source of truth: stop every process using it and restore it from a backup with the CLI: restore <backup file> ' +
+  '(docs/operations.md, "Backups")';
 
 export function corruptEventLog(file: string, error: unknown): Error {
   return new Error(`The event log ${file} is corrupt (${(error as Error).message}). ${RESTORE_THE_LOG}`, { cause: error });

@@ -23,6 +23,12 @@ export function checkLogReaders(db: Database.Database, file: string, reader: Log
   }
 }
 
+/** Refuses, as an open would, a log (a backup, opened read-only) that a newer version marked beyond this one; writes nothing. */
+export function refuseLogOfNewerVersion(db: Database.Database, file: string, reader: LogReader = THIS_READER): void {
+  const marked = oldestReader(db);
+  if (logReadersDecision(marked, reader) === 'refuse') throw writtenByANewerVersion(file, marked!, reader);
+}
+
 /** The mark, or null in a log without one (new, or written only by versions before it). */
 function oldestReader(db: Database.Database): number | null {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_readers'").get();

@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFilesAside } from './files-set-aside.js';
 
 /** Every generation's read-model file, with its WAL and shared-memory files. Not deliveries.sqlite: it has no generation. */
@@ -10,4 +12,11 @@ const READ_MODEL_FILE = /^read-model(\.g\d+)?\.sqlite(-wal|-shm)?$/;
  */
 export function setReadModelFilesAside(dataDir: string, now = new Date()): string[] {
   return setFilesAside(dataDir, READ_MODEL_FILE, now);
+}
+
+/** Removes every read-model file of the directory (they are rebuilt from the log at start) and answers their names. */
+export function removeReadModelFiles(dataDir: string): string[] {
+  const removed = readdirSync(dataDir).filter((name) => READ_MODEL_FILE.test(name)).sort().map((name) => join(dataDir, name));
+  for (const file of removed) rmSync(file, { force: true });
+  return removed;
 }

@@ -1,0 +1,91 @@
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
+import { checkEventLogBackup, holdEventLog, type EventLogSummary } from '../../infrastructure/sqlite/event-log-restore.js';
+import { copyDatabaseOnline } from '../../infrastructure/sqlite/online-copy.js';
+import { removeReadModelFiles } from '../../infrastructure/sqlite/read-model-files.js';
+import { DELIVERIES_FILE } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
+import { embeddedEventLogFile, type EventStoreSettings } from './storage.js';
+
+export interface EventLogRestore {
+  /** The log now in place: DATA_DIR/events.sqlite. */
+  file: string;
+  backup: string;
+  restored: EventLogSummary;
+  /** The log it replaced, kept (never removed) under a new name; null when DATA_DIR held none. */
+  replaced: { files: string[]; summary: EventLogSummary | null } | null;
+  readModelsRemoved: string[];
+  /** The webhook's position: the backup's copy put in place, the old one removed (every alert sent again), or none. */
+  deliveries: 'restored' | 'removed' | 'none';
+}
+
+export interface RestoreOptions {
+  /** Replace the log by a backup of another one (another first KeyCreated): every key of the log in place goes. */
+  anotherLog?: boolean;
+  now?: Date;
+}
+
+export class BackupOfAnotherLog extends Error {
+  constructor(backup: string, theirs: string, ours: string) {
+    super(
+      `${backup} is a backup of another event log (first KeyCreated ${theirs}; DATA_DIR's log: ${ours}): restoring it replaces ` +
+        'every key this log holds. If that is what you mean, run again with --another-log (the log it replaces is kept). Nothing was changed.',
+    );
+    this.name = 'BackupOfAnotherLog';
+  }
+}
+
+/**
+ * Puts a backup (the CLI's `backup`) in place as DATA_DIR's event log, the way docs/operations.md ("Backups") says to by
+ * hand, with what a hand restore gets wrong made impossible: the backup is checked whole first; refused while any
+ * process has the log open; the log it replaces is folded with its WAL and kept beside it (a stale WAL can no longer
+ * be applied to the copy); the read models are removed (rebuilt at start) and the webhook's position restored or removed.
+ */
+export async function restoreEventLog(settings: EventStoreSettings, backupFile: string, options: RestoreOptions = {}): Promise<EventLogRestore> {
+  const file = embeddedEventLogFile(settings);
+  if (file === null) throw new Error('restore puts a backup of the embedded log (DATA_DIR) in place: with EVENTSTORE_URL, restore EventStoreDB with its own tools');
+  const backup = resolve(backupFile);
+  if (backup === resolve(file)) throw new Error(`${backup} is DATA_DIR's own event log: name a backup`);
+  const restored = checkEventLogBackup(backup);
+  ensureDataDirectory(settings.DATA_DIR);
+  const staged = `${file}.restoring-${process.pid}`;
+  const deliveriesFile = join(settings.DATA_DIR, DELIVERIES_FILE);
+  const deliveriesBackup = existsSync(`${backup}.${DELIVERIES_FILE}`) ? `${backup}.${DELIVERIES_FILE}` : null;
+  const stagedDeliveries = `${deliveriesFile}.restoring-${process.pid}`;
+  const held = existsSync(file) ? holdEventLog(file) : null;
+  try {
+    const ours = held?.summary?.identity ?? null;
+    if (ours !== null && restored.identity !== null && ours !== restored.identity && !options.anotherLog) {
+      throw new BackupOfAnotherLog(backup, restored.identity, ours);
+    }
+    // Held until the copy is in place: no process begins to write to the log meanwhile.
+    await copyDatabaseOnline(backup, staged);
+    if (deliveriesBackup) await copyDatabaseOnline(deliveriesBackup, stagedDeliveries);
+    const replaced = held ? { files: held.setAside(`${file}.replaced-${stamp(options.now ?? new Date())}`), summary: held.summary } : null;
+    renameSync(staged, file);
+    held?.release();
+    const readModelsRemoved = removeReadModelFiles(settings.DATA_DIR);
+    const hadDeliveries = existsSync(deliveriesFile);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${deliveriesFile}${suffix}`, { force: true });
+    if (deliveriesBackup) renameSync(stagedDeliveries, deliveriesFile);
+    syncDirectory(settings.DATA_DIR);
+    return { file, backup, restored, replaced, readModelsRemoved, deliveries: deliveriesBackup ? 'restored' : hadDeliveries ? 'removed' : 'none' };
+  } finally {
+    held?.release();
+    rmSync(staged, { force: true });
+    rmSync(stagedDeliveries, { force: true });
+  }
+}
+
+function stamp(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,29 @@
+import { restoreEventLog } from '../app/storage/event-log-restore.js';
+import type { EventLogSummary } from '../infrastructure/sqlite/event-log-restore.js';
+import type { Environment } from '../shared/config/environment.js';
+import { counted } from '../shared/domain/counted.js';
+import { print, printJson } from './output.js';
+
+export interface RestoreCommandOptions {
+  anotherLog?: boolean;
+  json?: boolean;
+}
+
+/** `restore <file>`: the backup in place as the event log (restoreEventLog), said in sentences or JSON. */
+export async function restore(file: string, options: RestoreCommandOptions, environment: Environment): Promise<void> {
+  const result = await restoreEventLog(environment, file, { anotherLog: options.anotherLog });
+  if (options.json) return printJson(result);
+  print(`Restored ${result.backup} (${held(result.restored)}) as ${result.file}.\n`);
+  if (result.replaced) {
+    const what = result.replaced.summary ? held(result.replaced.summary) : 'no log SQLite could read';
+    print(`The log it replaced (${what}) is kept as ${result.replaced.files.join(' and ')}.\n`);
+  }
+  if (result.readModelsRemoved.length > 0) print(`Removed ${counted(result.readModelsRemoved.length, 'read-model file')}: they are rebuilt from the log at the next start.\n`);
+  if (result.deliveries === 'restored') print(`Restored the webhook's position from ${result.backup}.deliveries.sqlite.\n`);
+  if (result.deliveries === 'removed') print("Removed the webhook's position (no deliveries copy beside the backup): every alert in the log is sent again (receivers dedupe by alert id).\n");
+  if (environment.MONGODB_URL) print('MONGODB_URL is set: its read models are checked against this log at the next start (docs/operations.md, "Backups").\n');
+}
+
+function held(summary: EventLogSummary): string {
+  return `${counted(summary.events, 'event')}, up to position ${summary.position ?? 0}`;
+}

@@ -1,0 +1,136 @@
+import Database from 'better-sqlite3';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { refuseLogOfNewerVersion } from './log-readers.js';
+import { isCorruptDatabase } from './sqlite-error-codes.js';
+
+/** What a log file holds, for the operator to see which log went where. */
+export interface EventLogSummary {
+  events: number;
+  /** The last event's position, null for an empty log. */
+  position: number | null;
+  /** The id of its first KeyCreated event (the log's identity, log-identity.ts), null while it holds no key. */
+  identity: string | null;
+}
+
+/**
+ * Checks a backup before it replaces the log: a database SQLite finds whole (integrity_check reads every page, so a
+ * copy torn or damaged anywhere is refused now rather than at the first read of that page), holding an event log
+ * this version can read.
+ */
+export function checkEventLogBackup(file: string): EventLogSummary {
+  if (!existsSync(file)) throw new Error(`${file} does not exist: name the backup to restore`);
+  if (!statSync(file).isFile()) throw new Error(`${file} is not a file: name the backup to restore`);
+  if (statSync(file).size === 0) throw new Error(`${file} is empty (0 bytes): an incomplete copy, not a backup; nothing was changed`);
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
+    if (problems.length !== 1 || problems[0].integrity_check !== 'ok') {
+      throw damagedBackup(file, problems.slice(0, 3).map((row) => row.integrity_check).join('; '));
+    }
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined) {
+      throw new Error(`${file} holds no event log (no events table): name a copy that backup wrote; nothing was changed`);
+    }
+    refuseLogOfNewerVersion(db, file);
+    return summarize(db);
+  } catch (error) {
+    if (!isCorruptDatabase(error)) throw error;
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new Error(`${file} is not a database (${(error as Error).message}): name a copy that backup wrote; nothing was changed`, { cause: error });
+    }
+    throw damagedBackup(file, (error as Error).message);
+  } finally {
+    db?.close();
+  }
+}
+
+function damagedBackup(file: string, problems: string): Error {
+  return new Error(`${file} is damaged (${problems}): it cannot be restored; nothing was changed`);
+}
+
+/** A log's summary, read in one transaction. */
+export function summarize(db: Database.Database): EventLogSummary {
+  return db.transaction(() => {
+    const { events, position } = db.prepare<[], { events: number; position: number | null }>('SELECT COUNT(*) AS events, MAX(position) AS position FROM events').get()!;
+    const first = db.prepare<[], { event_id: string }>("SELECT event_id FROM events WHERE type = 'KeyCreated' ORDER BY position LIMIT 1").get();
+    return { events, position, identity: first?.event_id ?? null };
+  })();
+}
+
+/** What the held log holds, or null when it has no events table or the damage is where the summary reads. */
+function readableSummary(db: Database.Database): EventLogSummary | null {
+  try {
+    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined ? null : summarize(db);
+  } catch (error) {
+    if (isCorruptDatabase(error)) return null;
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * The log in place, held so that no other process uses it while it is replaced. SQLite grants the exclusive lock only
+ * when no other connection has the file open: a running service or CLI command holds it (in WAL mode, for as long as
+ * it is open, even idle), so it is refused at once (no busy wait), and nothing is changed. Its journal is switched to
+ * DELETE, which writes what its WAL holds into it (a WAL left by a crash included) and removes -wal and -shm: the
+ * file set aside is then a whole log by itself.
+ */
+export interface HeldEventLog {
+  /** What the log held; null when SQLite could not read it (no database, or one too damaged to summarize). */
+  summary: EventLogSummary | null;
+  /** Moves the log (with its -wal, when it could not be folded) to `aside`, still held: the caller puts the copy in place, then releases. */
+  setAside(aside: string): string[];
+  /** Lets the hold go; a log not set aside is left in WAL mode, its events as they were. */
+  release(): void;
+}
+
+export class EventLogInUse extends Error {
+  constructor(file: string) {
+    super(
+      `A process is using the event log ${file} (a service or a CLI command): stop every service and CLI command using ` +
+        'DATA_DIR, then restore again. Nothing was changed.',
+    );
+    this.name = 'EventLogInUse';
+  }
+}
+
+export function holdEventLog(file: string): HeldEventLog {
+  let db: Database.Database | null = new Database(file, { fileMustExist: true, timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    // SQLite answers the mode it kept when it could not switch: another connection has the file open.
+    if (db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete') throw Object.assign(new Error('in use'), { code: 'SQLITE_BUSY' });
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('COMMIT');
+  } catch (error) {
+    db.close();
+    db = null;
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new EventLogInUse(file);
+    // Damage is why logs are restored: a file SQLite cannot open is moved aside as it is, with its WAL.
+    if (!isCorruptDatabase(error)) throw error;
+  }
+  const summary = db === null ? null : readableSummary(db);
+  let setAside = false;
+  const release = () => {
+    // Left in place (the restore refused): in WAL mode again, as every process opens it.
+    if (db !== null && !setAside) db.pragma('journal_mode = WAL');
+    db?.close();
+    db = null;
+  };
+  return {
+    summary,
+    setAside(aside) {
+      const moved: string[] = [];
+      // A WAL is left only where the fold could not be made (a file SQLite cannot open): it goes with its file.
+      for (const suffix of ['', '-wal']) {
+        if (!existsSync(`${file}${suffix}`)) continue;
+        renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+        moved.push(`${aside}${suffix}`);
+      }
+      rmSync(`${file}-shm`, { force: true });
+      setAside = true;
+      return moved;
+    },
+    release,
+  };
+}
