@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { backUpEventLog } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
+import { counted } from '../shared/domain/counted.js';
 import { print, printJson } from './output.js';
 
 export interface BackupOptions {
@@ -25,7 +26,7 @@ export async function backup(destination: string, options: BackupOptions, enviro
     const interrupted = () => (stoppedBy ? new Error(`backup stopped by ${stoppedBy}: no copy written (the partial copy was removed)`) : null);
     const { events, position, bytes, deliveries } = await backUpEventLog(environment, file, interrupted);
     if (options.json) return printJson({ file, events, position, bytes, deliveries });
-    print(`Backed up the event log (${events} events, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
+    print(`Backed up the event log (${counted(events, 'event')}, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
     if (deliveries) print(`Backed up the webhook's position (deliveries.sqlite) to ${deliveries}.\n`);
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, stop);

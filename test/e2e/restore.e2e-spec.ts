@@ -223,7 +223,8 @@ describe('CLI restore of the embedded event log', () => {
     const backup = join(dir.path, 'backup.sqlite');
     try {
       const key = createKeyWithCli(source);
-      expect(cli(source, 'backup', backup).status).toBe(0);
+      const backedUp = cli(source, 'backup', backup);
+      expect(backedUp.stdout).toMatch(new RegExp(`^Backed up the event log \\(1 event, up to position 1\\) to ${backup} \\(\\d+ bytes\\)\\.\\n$`));
       const empty = join(dir.path, 'empty');
       mkdirSync(empty);
       writeFileSync(join(empty, 'events.sqlite'), '');
