@@ -87,4 +87,43 @@ describe('Alert delivery as the service builds it', () => {
       await receiver.close();
     }
   });
+  it('starts at the end of the log without a saved position (deliveries.sqlite removed): an alert not yet delivered is never sent', async () => {
+    // operations.md said that without deliveries.sqlite "every alert in the log is sent again": none is.
+    const receiver = await WebhookReceiver.start(SECRET);
+    const storage = new InMemoryReadModelStorage();
+    const store = new InMemoryEventStore();
+    try {
+      const alertId = 'b'.repeat(32);
+      const data: AnomalyDetectedData = {
+        alertId,
+        rule: 'failed_auth_burst',
+        keyId: null,
+        accountId: null,
+        ip: '10.12.0.1',
+        evidence: { failures: 20, threshold: 20, windowSeconds: 60 },
+        windowStart: '2026-03-02T00:00:00.000Z',
+        windowEnd: '2026-03-02T00:01:00.000Z',
+        detectedAt: '2026-03-02T00:01:00.000Z',
+      };
+      await store.appendToStream(`anomaly-${alertId}`, [{ type: ANOMALY_DETECTED, schemaVersion: 1, data: { ...data } }], 'no_stream');
+      const declaration = anomaliesProjections.find((d) => d.name === ALERT_WEBHOOK_DELIVERY)!;
+      const delivery = await declaration.open({
+        store,
+        storage,
+        config: loadEnvironment({ ALERT_WEBHOOK_URL: `${receiver.url}/hooks`, ALERT_WEBHOOK_SECRET: SECRET }),
+        log: () => undefined,
+        provided: () => {
+          throw new Error('nothing provided');
+        },
+        publish: () => undefined,
+      });
+      expect(await delivery!.checkpoint()).toBe(await store.headPosition());
+      await delivery!.handle(await store.readAll({ after: null, maxCount: 10 }));
+      expect(receiver.acceptedIds()).toEqual([]);
+      await delivery!.close?.();
+    } finally {
+      await storage.close();
+      await receiver.close();
+    }
+  });
 });

@@ -83,7 +83,7 @@ describe('CLI backup of the embedded event log', () => {
     }
   }, 60_000);
 
-  it("copies the webhook's position (deliveries.sqlite) beside the log, mode 0600, so a restore does not send every alert again", () => {
+  it("copies the webhook's position (deliveries.sqlite) beside the log, mode 0600, so a restore sends the alerts not yet delivered then", () => {
     const dir = makeTempDir('backup');
     const dataDir = join(dir.path, 'data');
     try {

@@ -1,7 +1,7 @@
 /**
  * Where a side-effecting projection (one that talks to the outside world rather than writing a
  * read model) keeps the log position it has completed. Must be durable in production: losing it
- * re-sends everything after the last saved position (at-least-once, never lost).
+ * starts delivery again at the end of the log (as the first time it is configured): alerts not yet delivered are never sent.
  */
 export interface CheckpointStore {
   /** The saved position for `name`, or null when none was ever saved. */
