@@ -333,6 +333,19 @@ describe('AlertWebhookDelivery', () => {
     expect(calls).toEqual(['alert-1']);
   });
 
+  it('stop() with a failing request in flight says it is sent again after the restart, not that it is retried', async () => {
+    let answer!: (response: { status: number }) => void;
+    const slowFetch: WebhookFetch = async () => new Promise((resolve) => (answer = resolve));
+    delivery = new AlertWebhookDelivery(options({ onLog: (level, message) => logs.push(`${level} ${message}`) }), checkpoints, slowFetch, clock);
+    const running = delivery.handle(events);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    delivery.stop();
+    answer({ status: 503 });
+    await expect(running).rejects.toThrow('Alert webhook delivery stopped');
+    expect(logs).toEqual(['warn Alert alert-1 attempt 1 failed (HTTP 503); stopping: it is sent again after the restart']);
+    expect(await delivery.checkpoint()).toBeNull();
+  });
+
   it('stop() ends a backoff wait at once', async () => {
     const waitingClock: DeliveryClock = {
       now: () => NOW_MS,

@@ -247,6 +247,11 @@ export class AlertWebhookDelivery implements Projection {
         return true;
       }
       this.failing = { alertId: payload.id, attempts: attempt, lastAtMs: this.clock.now() };
+      if (this.stopping.signal.aborted) {
+        // The attempt in flight at the stop: no retry follows in this process (it said "retrying in 500 ms").
+        this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); stopping: it is sent again after the restart`);
+        throw stoppedError();
+      }
       if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
       const delay = this.backoff(attempt);
       this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); retrying in ${delay} ms`);
