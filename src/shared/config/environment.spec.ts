@@ -33,6 +33,16 @@ describe('Environment', () => {
     expect(() => loadEnvironment({ REDIS_URL: ' http://127.0.0.1:6379' })).toThrow('Invalid configuration: REDIS_URL must start with redis:// or rediss://');
   });
 
+  it('refuses an ALERT_WEBHOOK_SECRET that begins or ends with whitespace: every alert was signed with the line break of its file', () => {
+    const url = 'https://hooks.example/alerts';
+    for (const secret of [`${'s'.repeat(16)}\n`, ` ${'s'.repeat(16)}`, `${'s'.repeat(16)}\t`]) {
+      expect(() => loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret })).toThrow(
+        'Invalid configuration: ALERT_WEBHOOK_SECRET must not begin or end with a space or a line break (read from a file?)',
+      );
+    }
+    expect(loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: 'with inner spaces ok' }).ALERT_WEBHOOK_SECRET).toBe('with inner spaces ok');
+  });
+
   it('reads numbers as integers, by the type of their default', () => {
     expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);

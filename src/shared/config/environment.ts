@@ -168,6 +168,10 @@ export class Environment {
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET must be at least 16 characters' })
+  // A secret read from a file with its line break signed every alert with a key the receiver did not have.
+  @Matches(/^\S[\s\S]*\S$/, {
+    message: 'ALERT_WEBHOOK_SECRET must not begin or end with a space or a line break (read from a file?): it signs as written, and the receiver checks with its own copy',
+  })
   ALERT_WEBHOOK_SECRET?: string = undefined;
 
   @IsOptional()
