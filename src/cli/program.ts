@@ -203,7 +203,7 @@ export function buildProgram(): Command {
       'Put a backup (written by backup) in place as DATA_DIR/events.sqlite. Refused while any service or CLI command has the log ' +
         'open. The backup is checked whole first; the log it replaces is kept as events.sqlite.replaced-<time> (with what its WAL ' +
         'held); the read models are removed (rebuilt from the log at the next start); <file>.deliveries.sqlite, when beside the ' +
-        'backup, becomes the webhook position (else deliveries.sqlite is removed: every alert is sent again). A backup of ' +
+        'backup, becomes the webhook position (else deliveries.sqlite is kept, unless it is another log\'s). A backup of ' +
         'another log (another first key) is refused unless --another-log.',
     )
     .argument('<file>', 'the backup to restore')

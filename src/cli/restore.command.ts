@@ -20,7 +20,8 @@ export async function restore(file: string, options: RestoreCommandOptions, envi
   }
   if (result.readModelsRemoved.length > 0) print(`Removed ${counted(result.readModelsRemoved.length, 'read-model file')}: they are rebuilt from the log at the next start.\n`);
   if (result.deliveries === 'restored') print(`Restored the webhook's position from ${result.backup}.deliveries.sqlite.\n`);
-  if (result.deliveries === 'removed') print("Removed the webhook's position (no deliveries copy beside the backup): every alert in the log is sent again (receivers dedupe by alert id).\n");
+  if (result.deliveries === 'kept') print("Kept the webhook's position (deliveries.sqlite): the alerts of this log it had not delivered are sent at the next start.\n");
+  if (result.deliveries === 'removed') print("Removed the webhook's position (another log's): delivery starts at the end of the restored log; none of its alerts is sent.\n");
   if (environment.MONGODB_URL) print('MONGODB_URL is set: its read models are checked against this log at the next start (docs/operations.md, "Backups").\n');
 }
 

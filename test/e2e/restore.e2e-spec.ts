@@ -146,7 +146,7 @@ describe('CLI restore of the embedded event log', () => {
     }
   }, 90_000);
 
-  it("refuses a backup of another log unless --another-log; the webhook's position is the backup's, or removed", () => {
+  it("refuses a backup of another log unless --another-log; the webhook's position is the backup's, this log's kept, another's removed", () => {
     const dir = makeTempDir('restore');
     const dataDir = join(dir.path, 'data');
     const otherDir = join(dir.path, 'other');
@@ -171,7 +171,8 @@ describe('CLI restore of the embedded event log', () => {
 
       const restored = cli(dataDir, 'restore', backup, '--another-log');
       expect(restored.status).toBe(0);
-      expect(restored.stdout).toContain("Removed the webhook's position (no deliveries copy beside the backup): every alert in the log is sent again (receivers dedupe by alert id).\n");
+      // Another log's position would skip or resend alerts by positions of another log.
+      expect(restored.stdout).toContain("Removed the webhook's position (another log's): delivery starts at the end of the restored log; none of its alerts is sent.\n");
       expect(existsSync(deliveries)).toBe(false);
       const listed = cli(dataDir, 'list', '--account', 'acme', '--json');
       expect(JSON.parse(listed.stdout).data.map((k: { id: string }) => k.id)).toEqual([theirs.id]);
@@ -186,9 +187,21 @@ describe('CLI restore of the embedded event log', () => {
       const again = cli(dataDir, 'restore', withDeliveries, '--json');
       expect(again.status).toBe(0);
       expect(JSON.parse(again.stdout).deliveries).toBe('restored');
-      const back = new Database(deliveries, { readonly: true });
-      expect(back.prepare('SELECT position FROM checkpoints').pluck().all()).toEqual([1]);
-      back.close();
+      const positionKept = () => {
+        const kept = new Database(deliveries, { readonly: true });
+        try {
+          return kept.prepare('SELECT position FROM checkpoints').pluck().all();
+        } finally {
+          kept.close();
+        }
+      };
+      expect(positionKept()).toEqual([1]);
+
+      // Removed, a start would begin at the end of the log: an alert not delivered yet would never be sent. Kept, it is.
+      const sameLog = cli(dataDir, 'restore', backup, '--json');
+      expect(sameLog.status).toBe(0);
+      expect(JSON.parse(sameLog.stdout).deliveries).toBe('kept');
+      expect(positionKept()).toEqual([1]);
     } finally {
       dir.remove();
     }

@@ -15,8 +15,12 @@ export interface EventLogRestore {
   /** The log it replaced, kept (never removed) under a new name; null when DATA_DIR held none. */
   replaced: { files: string[]; summary: EventLogSummary | null } | null;
   readModelsRemoved: string[];
-  /** The webhook's position: the backup's copy put in place, the old one removed (every alert sent again), or none. */
-  deliveries: 'restored' | 'removed' | 'none';
+  /**
+   * The webhook's position: the backup's copy put in place; the one in DATA_DIR kept (of this log: alerts it had not
+   * delivered are sent, and a position past the restored log's end moves back to it at start); removed (another log's:
+   * delivery starts at the end of the restored log); or none.
+   */
+  deliveries: 'restored' | 'kept' | 'removed' | 'none';
 }
 
 export interface RestoreOptions {
@@ -65,16 +69,28 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
     renameSync(staged, file);
     held?.release();
     const readModelsRemoved = removeReadModelFiles(settings.DATA_DIR);
-    const hadDeliveries = existsSync(deliveriesFile);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${deliveriesFile}${suffix}`, { force: true });
-    if (deliveriesBackup) renameSync(stagedDeliveries, deliveriesFile);
+    const deliveries = putDeliveriesInPlace(deliveriesFile, deliveriesBackup ? stagedDeliveries : null, ours !== null && ours !== restored.identity);
     syncDirectory(settings.DATA_DIR);
-    return { file, backup, restored, replaced, readModelsRemoved, deliveries: deliveriesBackup ? 'restored' : hadDeliveries ? 'removed' : 'none' };
+    return { file, backup, restored, replaced, readModelsRemoved, deliveries };
   } finally {
     held?.release();
     rmSync(staged, { force: true });
     rmSync(stagedDeliveries, { force: true });
   }
+}
+
+/**
+ * Without the backup's copy, the position in DATA_DIR is kept unless it is another log's: removed, delivery would start
+ * at the end of the restored log and never send an alert of it not delivered yet (a log damaged past reading is taken
+ * for this one: its position is the best there is).
+ */
+function putDeliveriesInPlace(file: string, staged: string | null, ofAnotherLog: boolean): EventLogRestore['deliveries'] {
+  const present = existsSync(file);
+  if (staged === null && (!present || !ofAnotherLog)) return present ? 'kept' : 'none';
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  if (staged === null) return 'removed';
+  renameSync(staged, file);
+  return 'restored';
 }
 
 function stamp(now: Date): string {
