@@ -33,3 +33,44 @@ describe('docs/grafana/parsesphere-keys.json: the layout', () => {
     expect(clashes).toEqual([]);
   });
 });
+
+interface Target {
+  refId: string;
+  expr: string;
+}
+
+interface Override {
+  matcher: { id: string; options: string };
+  properties: { id: string; value: unknown }[];
+}
+
+interface Chart extends Panel {
+  targets?: Target[];
+  fieldConfig?: { defaults?: { unit?: string }; overrides?: Override[] };
+}
+
+/** What a query's values are: a latency quantile (seconds) or a count per second (of requests, failures, flushes). */
+function measures(expr: string): 'seconds' | 'per second' | 'other' {
+  if (expr.startsWith('histogram_quantile(')) return 'seconds';
+  // A rate of a counter of seconds (CPU) is a fraction, not events per second.
+  if (/rate\(\w+_(count|total)\b/.test(expr) && !/_seconds_total\b/.test(expr)) return 'per second';
+  return 'other';
+}
+
+describe('docs/grafana/parsesphere-keys.json: the units', () => {
+  const dashboard = JSON.parse(readFileSync('docs/grafana/parsesphere-keys.json', 'utf8')) as { panels: Chart[] };
+
+  it('shows each query in the unit of what it measures, a rate beside a latency included', () => {
+    const wrong: string[] = [];
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets ?? []) {
+        const override = panel.fieldConfig?.overrides?.find(({ matcher }) => matcher.id === 'byFrameRefID' && matcher.options === target.refId);
+        const unit = override?.properties.find(({ id }) => id === 'unit')?.value ?? panel.fieldConfig?.defaults?.unit;
+        const kind = measures(target.expr);
+        if (kind === 'seconds' && unit !== 's') wrong.push(`${panel.title} ${target.refId}: a latency in ${String(unit)}`);
+        if (kind === 'per second' && unit !== 'reqps' && unit !== 'ops') wrong.push(`${panel.title} ${target.refId}: a rate in ${String(unit)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
