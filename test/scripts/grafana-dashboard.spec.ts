@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { KeyChangedByNewerVersion } from '../../src/keys/key-changed-by-newer-version.js';
+import { VERIFY_OUTCOMES } from '../../src/keys/edge/verify-api-key/verify-outcomes.js';
+import { toHttpError } from '../../src/shared/http/error-mapping.js';
 
 interface GridPos {
   h: number;
@@ -72,5 +75,18 @@ describe('docs/grafana/parsesphere-keys.json: the units', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('docs/grafana/parsesphere-keys.json: the 5xx panel', () => {
+  const dashboard = JSON.parse(readFileSync('docs/grafana/parsesphere-keys.json', 'utf8')) as { panels: Chart[] };
+
+  it("counts every verify answered with a 5xx: ERROR, and CHANGED_BY_NEWER_VERSION's 503 as on the express routes", () => {
+    expect(toHttpError(KeyChangedByNewerVersion.whenAuthenticating()).status).toBe(503);
+    const panel = dashboard.panels.find(({ title }) => title === '5xx /s');
+    const verify = panel?.targets?.find(({ expr }) => expr.includes('parsesphere_verify_outcomes_total'));
+    const selector = /code(=~?)"([^"]*)"/.exec(verify?.expr ?? '');
+    const selected = new RegExp(selector?.[1] === '=~' ? `^(?:${selector[2]})$` : `^${selector?.[2] ?? ''}$`);
+    expect(VERIFY_OUTCOMES.filter((code) => selected.test(code)).sort()).toEqual(['CHANGED_BY_NEWER_VERSION', 'ERROR']);
   });
 });
