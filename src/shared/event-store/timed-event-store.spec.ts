@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import { type Histogram, Metrics } from '../metrics/metrics.port.js';
 import { NoMetrics } from '../metrics/no-metrics.js';
@@ -5,8 +6,10 @@ import { timedEventStore } from './timed-event-store.js';
 
 class RecordingMetrics extends NoMetrics {
   readonly observed: { labels: Record<string, string>; value: number }[] = [];
+  buckets: readonly number[] = [];
 
-  override histogram<L extends string>(): Histogram<L> {
+  override histogram<L extends string>(definition?: { readonly buckets: readonly number[] }): Histogram<L> {
+    this.buckets = definition?.buckets ?? [];
     return { observe: (labels, value) => void this.observed.push({ labels, value }) };
   }
 }
@@ -38,5 +41,20 @@ describe('timedEventStore', () => {
     expect(metrics.observed.every(({ value }) => value >= 0 && value < 5)).toBe(true);
     expect(await store.headPosition()).toBe(await inner.headPosition());
     expect((await store.readStream('s-1')).length).toBe(1);
+  });
+
+  it("has a finite bucket for an append that waits out EventStoreDB's 10 s deadline, as the usage flush's histogram has", async () => {
+    const metrics = new RecordingMetrics();
+    const store = timedEventStore(new InMemoryEventStore(), metrics as Metrics);
+    const clock = jest.spyOn(performance, 'now').mockReturnValueOnce(1_000).mockReturnValueOnce(11_050);
+    try {
+      await store.appendToStream('s-1', [event], 'no_stream');
+    } finally {
+      clock.mockRestore();
+    }
+    const [{ value }] = metrics.observed;
+    expect(value).toBeCloseTo(10.05);
+    // Above the last bound it is only '+Inf': histogram_quantile then answers the last bound, 5 s when that was the last.
+    expect(metrics.buckets.some((bound) => bound >= value)).toBe(true);
   });
 });

@@ -1,8 +1,12 @@
 import type { Metrics } from '../metrics/metrics.port.js';
 import type { EventStore } from './event-store.port.js';
 
-/** Seconds: an embedded append takes well under a millisecond to a few (a disk flush); a remote one, a round trip. */
-const APPEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/**
+ * Seconds: an embedded append takes well under a millisecond to a few (a disk flush); a remote one, a round trip. A
+ * stalled store's take their timeout: SQLite's 5 s busy wait, EventStoreDB's 10 s deadline (more for a batch retried
+ * one event at a time): until 2026-12-06 the last bound was 5, and p99 read 5 s for them all.
+ */
+const APPEND_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 type Operation = 'append' | 'append_many';
 
