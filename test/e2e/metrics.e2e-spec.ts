@@ -162,6 +162,15 @@ describe('GET /metrics', () => {
       expect(res.body).toEqual({ error: { type: 'authentication_error', message: expect.any(String) } });
     });
 
+    it('measures a POST to the verify path, which does not exist without VERIFY_TOKEN, as any unmatched 404 (it was measured nowhere)', async () => {
+      const before = await scrape(t, bearer(METRICS_TOKEN));
+      const res = await request(t.http).post('/v1/keys/verify').send({ key: generateApiKey() }).expect(404);
+      expect(res.body).toEqual({ error: { type: 'not_found_error', message: 'Cannot POST /v1/keys/verify' } });
+      const after = await scrape(t, bearer(METRICS_TOKEN));
+      const series = 'parsesphere_http_request_duration_seconds_count{method="POST",route="unmatched",status="404"}';
+      expect(sample(after, series) - sample(before, series)).toBe(1);
+    });
+
     it('answers the exposition to the token', async () => {
       const samples = await scrape(t, bearer(METRICS_TOKEN));
       expect(samples.has('parsesphere_active_keys')).toBe(true);
