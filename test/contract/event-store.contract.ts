@@ -232,6 +232,9 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
           await second.close();
         }
       }
+      // Removing further (the stream's next archive) removes more.
+      expect([null, 1]).toContain(await store.removeStreamStart(stream, 3));
+      expect((await store.readStream(stream)).map((e) => [e.type, e.revision])).toEqual([['D', 3], ['E', 4]]);
     });
 
     it('keeps the end of the log where it was when the start of the last stream appended is removed', async () => {

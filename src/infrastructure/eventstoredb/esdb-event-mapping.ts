@@ -183,6 +183,25 @@ export function toSubscriptionFilter({ types, unknownTypesIn }: EventSelection, 
   return eventTypeFilter({ ...options, regex: `${exact}|^(?!\\$)(?!${alternatives(unknownTypesIn.knownTypes)}$)` });
 }
 
+/** The truncate-before in a stream's metadata event, as the server reads it. */
+const TRUNCATE_BEFORE = '$tb';
+
+/**
+ * The metadata event that sets a stream's truncate-before to `beforeRevision`, keeping its other metadata, and the
+ * revision of its metadata stream to append it at; null when the truncate-before is already at or past it.
+ * `last`: the metadata stream's last event (null: none).
+ */
+export function truncateBeforeAppend(last: ResolvedEvent | null, beforeRevision: number): { event: EventData; expectedRevision: ExpectedRevision } | null {
+  const data: unknown = last?.event?.isJson ? last.event.data : undefined;
+  const metadata = isJsonObject(data) ? data : {};
+  const current = metadata[TRUNCATE_BEFORE];
+  if (typeof current === 'number' && current >= beforeRevision) return null;
+  return {
+    event: jsonEvent({ type: '$metadata', data: { ...metadata, [TRUNCATE_BEFORE]: beforeRevision } }),
+    expectedRevision: last?.event ? toSafeNumber(last.event.revision, 'revision of the metadata stream') : 'no_stream',
+  };
+}
+
 function exactTypesRegex(types: readonly string[]): string {
   return `^${alternatives(types)}$`;
 }
@@ -201,8 +220,10 @@ function toSafeNumber(value: bigint, what: string): number {
 }
 
 function asJsonObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    throw new Error(`Expected the ${what} to be a JSON object`);
-  }
-  return value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw new Error(`Expected the ${what} to be a JSON object`);
+  return value;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }

@@ -3,8 +3,12 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import {
   ANY,
+  BACKWARDS,
+  EventStoreDBClient,
   NO_STREAM,
+  StreamNotFoundError,
   UnavailableError,
+  jsonEvent,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type AllStreamSubscription,
@@ -28,7 +32,8 @@ class FakeServer {
   private position = 0;
   readonly calls: number[] = [];
 
-  async appendToStream(stream: string, events: EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(stream: string, data: EventData | EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }): Promise<AppendResult> {
+    const events = [data].flat();
     this.calls.push(events.length);
     const written = this.streams.get(stream) ?? [];
     const current = written.length - 1;
@@ -301,37 +306,56 @@ describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
 });
 
 describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
-  /** A stream's metadata as the server keeps it: each write at the metadata stream's expected revision. */
-  function metadataClient(initial?: { metadata: Record<string, unknown>; revision: bigint }) {
-    let current = initial;
-    const writes: Array<{ metadata: Record<string, unknown>; expectedRevision: unknown }> = [];
-    const client = {
-      getStreamMetadata: async () => (current ? { streamName: 's', metadata: current.metadata, metastreamRevision: current.revision } : { streamName: 's' }),
-      setStreamMetadata: async (_stream: string, metadata: Record<string, unknown>, { expectedRevision }: { expectedRevision: unknown }) => {
-        const expected = current ? current.revision : NO_STREAM;
-        if (expectedRevision !== expected) throw new WrongExpectedVersionError(undefined, { streamName: '$$s', expected: expectedRevision as bigint, current: expected as bigint });
-        writes.push({ metadata, expectedRevision });
-        current = { metadata, revision: current ? current.revision + 1n : 0n };
-        return { success: true, nextExpectedRevision: current.revision, position: undefined };
-      },
-      dispose: async () => undefined,
-    };
-    return { store: new EsdbEventStore(client as unknown as EsdbClient), writes };
+  /**
+   * Stream reads as the server answers them: each event with no commit position of the read (Streams.Read.cs,
+   * ConvertToReadEvent: NoPosition, stream reads leave OriginalPosition null), StreamNotFoundError for a stream without
+   * events. The client's own getStreamMetadata and setStreamMetadata run over these reads and FakeServer's appends,
+   * as they do in 6.2.1 over the real ones.
+   */
+  class MetadataServer extends FakeServer {
+    readonly getStreamMetadata = EventStoreDBClient.prototype.getStreamMetadata;
+    readonly setStreamMetadata = EventStoreDBClient.prototype.setStreamMetadata;
+
+    readStream(stream: string, { direction, maxCount }: { direction?: string; maxCount?: number | bigint } = {}) {
+      const written = this.streams.get(stream) ?? [];
+      const resolved = written.map((data, revision) => ({
+        event: { streamId: stream, id: data.id, revision: BigInt(revision), type: data.type, data: data.data, metadata: undefined, isJson: true, created: new Date(), position: undefined },
+      }));
+      const ordered = direction === BACKWARDS ? resolved.reverse() : resolved;
+      const read = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+      read.cancel = async () => undefined;
+      setImmediate(() => {
+        if (written.length === 0) return read.destroy(new StreamNotFoundError(undefined, stream));
+        for (const item of ordered.slice(0, maxCount === undefined ? undefined : Number(maxCount))) read.write(item);
+        read.end();
+      });
+      return read;
+    }
+
+    metadata(stream: string): unknown[] {
+      return (this.streams.get(`$$${stream}`) ?? []).map((data) => data.data);
+    }
   }
 
-  it("sets the stream's truncate-before, keeping its other metadata, at the metadata's revision; it cannot count what goes", async () => {
-    const { store, writes } = metadataClient({ metadata: { maxCount: 1000, owner: 'keys' }, revision: 3n });
+  it("sets the stream's truncate-before, keeping its other metadata, at the metadata stream's revision; it cannot count what goes", async () => {
+    const server = new MetadataServer();
+    const store = new EsdbEventStore(server as unknown as EsdbClient);
+    await server.appendToStream('$$api_key_usage-k1', [jsonEvent({ type: '$metadata', data: { $maxCount: 1000, owner: 'keys' } })], { expectedRevision: NO_STREAM });
     await expect(store.removeStreamStart('api_key_usage-k1', 40)).resolves.toBeNull();
-    expect(writes).toEqual([{ metadata: { maxCount: 1000, owner: 'keys', truncateBefore: 40 }, expectedRevision: 3n }]);
+    expect(server.metadata('api_key_usage-k1')).toEqual([{ $maxCount: 1000, owner: 'keys' }, { $maxCount: 1000, owner: 'keys', $tb: 40 }]);
   });
 
-  it('writes the first metadata of a stream that has none, and never moves the truncate-before back', async () => {
-    const { store, writes } = metadataClient();
+  it('writes the first metadata of a stream that has none, moves it on at each later archive, and never back', async () => {
+    const server = new MetadataServer();
+    const store = new EsdbEventStore(server as unknown as EsdbClient);
     await store.removeStreamStart('api_key_usage-k1', 40);
     await store.removeStreamStart('api_key_usage-k1', 40);
     await store.removeStreamStart('api_key_usage-k1', 12);
-    expect(writes).toEqual([{ metadata: { truncateBefore: 40 }, expectedRevision: NO_STREAM }]);
+    expect(server.metadata('api_key_usage-k1')).toEqual([{ $tb: 40 }]);
+    // The second archive of a key: the client's getStreamMetadata would give no metastream revision here, and its
+    // setStreamMetadata at no_stream would be refused (a wrong expected version), failing archive-usage.
     await store.removeStreamStart('api_key_usage-k1', 41);
-    expect(writes.map((write) => write.metadata.truncateBefore)).toEqual([40, 41]);
+    await store.removeStreamStart('api_key_usage-k1', 90);
+    expect(server.metadata('api_key_usage-k1')).toEqual([{ $tb: 40 }, { $tb: 41 }, { $tb: 90 }]);
   });
 });

@@ -1,7 +1,6 @@
 import {
   BACKWARDS,
   END,
-  NO_STREAM,
   START,
   EventStoreDBClient,
   StreamNotFoundError,
@@ -11,6 +10,7 @@ import {
   type EventData,
   type Position,
   type ReadStreamOptions,
+  type ResolvedEvent,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import {
@@ -42,6 +42,7 @@ import {
   toReadPosition,
   toRecordedEvent,
   toSubscriptionFilter,
+  truncateBeforeAppend,
 } from './esdb-event-mapping.js';
 import { checkEsdbConnectionString, normalEsdbConnectionString } from './esdb-connection-string.js';
 import { checkEsdbLogReaders } from './esdb-log-readers.js';
@@ -69,7 +70,7 @@ class CheckpointReached {
 type SubscriptionItem = AllStreamResolvedEvent | CheckpointReached;
 
 /** The calls of the client the store makes; a connection string opens the real one. */
-export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'getStreamMetadata' | 'setStreamMetadata' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+export type EsdbClient = Pick<EventStoreDBClient, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
 
 /** The event log on an EventStoreDB server, through its gRPC client. Decisions and sources: docs/eventstoredb.md. */
 export class EsdbEventStore implements EventStore {
@@ -192,19 +193,25 @@ export class EsdbEventStore implements EventStore {
   /**
    * Sets the stream's truncate-before, keeping its other metadata, unless it is already at or past it: reads of the
    * stream skip the events before it at once, and `$all` loses them at the server's next scavenge (docs/eventstoredb.md).
+   * The metadata stream is read and written here, not through the client's getStreamMetadata: in 6.2.1 its
+   * `metastreamRevision` is the read's commit position (dist/streams/getStreamMetadata.js), which the server does not
+   * send for stream reads, so a second write at it would be refused as a wrong expected version.
    */
   async removeStreamStart(streamId: string, beforeRevision: number): Promise<null> {
+    const metastream = `$$${streamId}`;
+    const append = truncateBeforeAppend(await this.lastEvent(metastream), beforeRevision);
+    if (append) await this.append(metastream, [append.event], append.expectedRevision);
+    return null;
+  }
+
+  /** The last event of a stream, or null when it has none. */
+  private async lastEvent(streamId: string): Promise<ResolvedEvent | null> {
+    const read = this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
     try {
-      const { metadata, metastreamRevision } = await this.client.getStreamMetadata(streamId);
-      const current = metadata?.truncateBefore;
-      if (typeof current === 'number' && current >= beforeRevision) return null;
-      await this.client.setStreamMetadata(
-        streamId,
-        { ...metadata, truncateBefore: beforeRevision },
-        { expectedRevision: metastreamRevision === undefined ? NO_STREAM : metastreamRevision },
-      );
+      for await (const resolved of readWithin(ignoreLateErrors(read), this.readTimeoutMs)) return resolved;
       return null;
     } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
       throw toPortError(error);
     }
   }
