@@ -1,5 +1,5 @@
 import { InvalidConfigurationError } from '../../shared/config/environment.js';
-import { checkEsdbConnectionString, esdbConnectionStringProblem, normalEsdbConnectionString } from './esdb-connection-string.js';
+import { checkEsdbConnectionString, esdbConnectionStringProblem, esdbDefaultDeadlineMs, normalEsdbConnectionString } from './esdb-connection-string.js';
 
 const files = new Set(['/certs/ca.crt', '/certs/user.crt', '/certs/user.key']);
 const problem = (url: string) => esdbConnectionStringProblem(url, (path) => files.has(path));
@@ -53,5 +53,16 @@ describe('EVENTSTORE_URL check', () => {
     expect(() => checkEsdbConnectionString(url)).toThrow(/^Invalid configuration: EVENTSTORE_URL: [^\n]+$/);
     expect(() => checkEsdbConnectionString(url)).not.toThrow(/s3cr3t/);
     expect(() => checkEsdbConnectionString('esdb://localhost:2113?tls=false')).not.toThrow();
+  });
+});
+
+describe("the client's default deadline of a connection string", () => {
+  it.each([
+    ['esdb://localhost:2113?tls=false', 10_000],
+    ['esdb://localhost:2113', 10_000],
+    ['esdb://localhost:2113/?tls=false&defaultDeadline=30000', 30_000],
+    ['esdb://localhost:2113?default_deadline=2500&tls=false', 2500],
+  ])('%s: %d ms', (url, ms) => {
+    expect(esdbDefaultDeadlineMs(url)).toBe(ms);
   });
 });

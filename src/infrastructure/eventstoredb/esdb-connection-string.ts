@@ -101,6 +101,18 @@ export function esdbConnectionStringProblem(url: string, fileExists: (path: stri
   return null;
 }
 
+/** The client's `defaultDeadline` for this connection string (the string's option, else the client's 10 s), in ms. */
+export function esdbDefaultDeadlineMs(url: string): number {
+  const text = normalEsdbConnectionString(url);
+  const queryAt = text.indexOf('?');
+  if (queryAt === -1) return 10_000;
+  for (const pair of text.slice(queryAt + 1).split('&')) {
+    const [key, value] = pair.split('=');
+    if (flat(key ?? '') === flat('defaultDeadline') && /^\d+$/.test((value ?? '').trim())) return Number(value.trim());
+  }
+  return 10_000;
+}
+
 /** Throws the one-line InvalidConfigurationError main.ts and cli.ts print, or returns. */
 export function checkEsdbConnectionString(url: string): void {
   const problem = esdbConnectionStringProblem(url);

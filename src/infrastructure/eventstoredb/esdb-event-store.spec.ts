@@ -159,6 +159,23 @@ class FakeSubscription extends PassThrough {
   }
 }
 
+describe('EsdbEventStore appends to a server that never answers (a fake client, no server)', () => {
+  it('fails the append with StoreUnavailableError after its bound: the batch append the client sends has no deadline', async () => {
+    // 6.2.1 sends an append as a batch append whenever the server offers it, on a gRPC call made with
+    // `deadline: Infinity` (dist/streams/appendToStream/batchAppend.js); the request's own deadline is for the server
+    // to enforce. A server that keeps the connection and never answers leaves the client's promise pending for ever.
+    const client = { appendToStream: () => new Promise(() => undefined), dispose: async () => undefined };
+    const store = new EsdbEventStore(client as unknown as EsdbClient, { appendTimeoutMs: 200 });
+    const started = Date.now();
+    const outcome = await Promise.race([
+      store.appendToStream('s', [event(0)], 'no_stream').catch((error: unknown) => error),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000)),
+    ]);
+    expect(outcome).toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('EsdbEventStore subscriptions (a fake subscription stream, no server)', () => {
   const open = () => {
     const source = new FakeSubscription();

@@ -44,7 +44,8 @@ import {
   toSubscriptionFilter,
   truncateBeforeAppend,
 } from './esdb-event-mapping.js';
-import { checkEsdbConnectionString, normalEsdbConnectionString } from './esdb-connection-string.js';
+import { APPEND_DEADLINE_GRACE_MS, appendWithin } from './esdb-append-bound.js';
+import { checkEsdbConnectionString, esdbDefaultDeadlineMs, normalEsdbConnectionString } from './esdb-connection-string.js';
 import { checkEsdbLogReaders } from './esdb-log-readers.js';
 import { readWithin } from './esdb-read.js';
 
@@ -60,6 +61,8 @@ export interface EsdbEventStoreOptions {
   pingTimeoutMs?: number;
   /** A read fails (503) when the server sends nothing for this long: the client gives reads no deadline. */
   readTimeoutMs?: number;
+  /** An append fails (503) when the server has not answered it in this long (esdb-append-bound.ts). */
+  appendTimeoutMs?: number;
 }
 
 /** A server checkpoint travelling through the subscription's own buffer, in order with the events. */
@@ -78,6 +81,7 @@ export class EsdbEventStore implements EventStore {
   private readonly eventsPerCheckpoint: number;
   private readonly pingTimeoutMs: number;
   private readonly readTimeoutMs: number;
+  private readonly appendTimeoutMs: number;
   private readonly subscriptions = new Set<EventSubscription>();
 
   /**
@@ -102,6 +106,8 @@ export class EsdbEventStore implements EventStore {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     // The appends' deadline, the client's defaultDeadline.
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
+    // The client's defaultDeadline, which the server enforces, and time for its Timeout answer to come back.
+    this.appendTimeoutMs = options.appendTimeoutMs ?? (typeof connection === 'string' ? esdbDefaultDeadlineMs(connection) : 10_000) + APPEND_DEADLINE_GRACE_MS;
   }
 
   async appendToStream(
@@ -128,10 +134,10 @@ export class EsdbEventStore implements EventStore {
 
   private async append(streamId: string, data: EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
-      // No per-call deadline: the client's defaultDeadline (10 s, `defaultDeadline=` in EVENTSTORE_URL) applies.
-      const result = await this.client.appendToStream(streamId, data, {
-        expectedRevision: toAppendExpectedRevision(expectedRevision),
-      });
+      // No per-call deadline: the client's defaultDeadline (10 s, `defaultDeadline=` in EVENTSTORE_URL) applies;
+      // the bound is ours, for a server that never answers a batch append (esdb-append-bound.ts).
+      const append = this.client.appendToStream(streamId, data, { expectedRevision: toAppendExpectedRevision(expectedRevision) });
+      const result = await appendWithin(append, this.appendTimeoutMs);
       return fromAppendResult(result);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
