@@ -158,6 +158,14 @@ export function isReadBy(event: Pick<RecordedEvent, 'type' | 'streamId'>, select
   return !isSystemEventType(event.type) && isSelected(event, selection);
 }
 
+/**
+ * Whether the event can be one of this service's: every event it writes is a JSON object with its schema version in
+ * the metadata (toEventData). A read of every type skips the others unread: another application's, on a shared database.
+ */
+export function isWrittenByThisService(event: { isJson: boolean; data: unknown; metadata?: unknown }): boolean {
+  return event.isJson && isJsonObject(event.data) && isJsonObject(event.metadata) && typeof event.metadata[SCHEMA_VERSION_KEY] === 'number';
+}
+
 export interface SubscriptionCheckpoints {
   /** The server checkpoints after this many events it has considered, whether or not they passed the filter. */
   eventsPerCheckpoint: number;

@@ -283,6 +283,28 @@ describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
   });
 
 
+  it("reads every type without decoding another application's events (a shared database), as archive-usage's pass does", async () => {
+    const entry = (n: number, isJson: boolean, data: unknown, metadata: unknown) => ({
+      event: { streamId: n === 3 ? 'api_key_usage-k1' : `other-${n}`, id: randomUUID(), isJson, revision: 0n, type: n === 3 ? 'KeyUsed' : 'OrderPlaced', created: new Date(0), data, metadata, position: { commit: BigInt(n), prepare: BigInt(n) } },
+    });
+    const log = [
+      entry(1, false, new Uint8Array([1, 2]), undefined), // not JSON
+      entry(2, true, { order: 7 }, { correlationId: 'c' }), // JSON without our schema version
+      entry(3, true, { keyId: 'k1' }, { schemaVersion: 1 }),
+      entry(4, true, ['a'], { schemaVersion: 1 }), // not an object
+    ];
+    const readAll = () => {
+      const stream = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+      stream.cancel = async () => undefined;
+      for (const item of log) stream.write(item);
+      stream.end();
+      return stream;
+    };
+    const store = new EsdbEventStore({ readAll, dispose: async () => undefined } as unknown as EsdbClient);
+    const read = await store.readAll({ after: null, maxCount: 10 });
+    expect(read.map((event) => [event.position, event.streamId, event.type])).toEqual([[3, 'api_key_usage-k1', 'KeyUsed']]);
+  });
+
   it('leaves the call ended when it stops reading early after the server has sent its whole answer', async () => {
     // As in the client: the gRPC call is piped into the read it hands out, and cancelling a call whose answer
     // has all arrived does nothing. client.dispose() waits for every call to finish.

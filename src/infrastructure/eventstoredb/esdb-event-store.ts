@@ -34,6 +34,7 @@ import {
   fromAppendResult,
   isSystemEventType,
   isReadBy,
+  isWrittenByThisService,
   toAppendExpectedRevision,
   toConcurrencyError,
   toPortError,
@@ -230,6 +231,8 @@ export class EsdbEventStore implements EventStore {
     try {
       for await (const resolved of read) {
         if (!resolved.event || !isReadBy(resolved.event, options)) continue;
+        // Every type: other applications' events on a shared database are among them, and may not decode as ours.
+        if (!options.types && !isWrittenByThisService(resolved.event)) continue;
         const event = toRecordedEvent(resolved);
         if (after !== null && event.position <= after) continue;
         events.push(event);

@@ -85,7 +85,7 @@ export interface UnknownTypesIn {
 
 /** Which events a reader reads: those of `types` (all when absent), and with `unknownTypesIn`, those too. */
 export interface EventSelection {
-  /** Only these event types (server-side filter where the store has one). */
+  /** Only these event types (server-side filter where the store has one). Absent: every event this service wrote (on a shared EventStoreDB, not the other applications'). */
   types?: readonly string[];
   unknownTypesIn?: UnknownTypesIn;
 }
