@@ -98,6 +98,8 @@ describe('Configuration', () => {
     ['dist/main.js', { ANOMALY_THRESHOLDS: '{"failedAuthBurstCount": 0.5}' }, 'ANOMALY_THRESHOLDS'],
     // An option the EventStoreDB client would only warn about and ignore; the string holds a password.
     ['dist/main.js', { EVENTSTORE_URL: 'esdb://admin:s3cr3t@localhost:2113?tlsVerifyCert=false' }, 'EVENTSTORE_URL'],
+    // A password the client cannot decode: 'URI malformed' retried forever as a store that is down, before.
+    ['dist/main.js', { EVENTSTORE_URL: 'esdb://admin:s3cr3t%@localhost:2113?tls=false' }, 'EVENTSTORE_URL'],
     // Strings the MongoDB driver refuses at its first connect: retried forever as a store that is down, before.
     ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@host:99999' }, 'MONGODB_URL'],
     ['dist/main.js', { MONGODB_URL: 'mongodb://u:s3cr3t@@@' }, 'MONGODB_URL'],

@@ -17,6 +17,7 @@ describe('EVENTSTORE_URL check', () => {
     'esdb://localhost/?tls=false',
     'esdb://localhost:2113?Tls=false&keep-alive-interval=-1',
     'esdb://localhost:2113?tls=false&tlsCAFile=/nowhere/ca.crt',
+    'esdb://admin:pa%3Ass%25@localhost:2113',
   ])('accepts %s', (url) => {
     expect(problem(url)).toBeNull();
   });
@@ -37,6 +38,10 @@ describe('EVENTSTORE_URL check', () => {
     ['esdb://localhost:2113?nodePreference=nearest', /nodePreference must be/],
     ['esdb://localhost:2113?tlsCAFile=/nowhere/ca.crt', /the file of tlsCAFile does not exist/],
     ['esdb://localhost:2113?userCertFile=/certs/user.crt', /userCertFile and userKeyFile go together/],
+    // The client would use the password 'pa', or throw 'URI malformed' at every attempt to open the store.
+    ['esdb://admin:pa:ss@localhost:2113', /':' in the password as %3A/],
+    ['esdb://admin:100%sure@localhost:2113?tls=false', /valid percent-encoding \(a % written as %25\)/],
+    ['esdb://ad%min:pass@localhost:2113', /valid percent-encoding/],
   ])('refuses %s', (url, reason) => {
     expect(problem(url)).toMatch(reason);
   });

@@ -61,6 +61,8 @@ export function esdbConnectionStringProblem(url: string, fileExists: (path: stri
   const queryAt = rest.indexOf('?');
   const authority = queryAt === -1 ? rest : rest.slice(0, queryAt);
   const credentials = /^[^:]+:[^@]+@/.exec(authority);
+  const credentialsProblem = credentials ? userAndPasswordProblem(credentials[0].slice(0, -1)) : null;
+  if (credentialsProblem) return credentialsProblem;
   const hosts = (credentials ? authority.slice(credentials[0].length) : authority).split(',');
   for (const host of hosts) {
     const [address, port, ...extra] = host.split(':');
@@ -132,6 +134,20 @@ function optionProblem(name: string, kind: OptionKind, value: string): string | 
     default:
       return null;
   }
+}
+
+/** The client splits `user:password` at every ':' (keeping the first two parts) and percent-decodes each. */
+function userAndPasswordProblem(credentials: string): string | null {
+  const parts = credentials.trim().split(':');
+  if (parts.length > 2) return "write a ':' in the password as %3A: the client would cut the password short at it";
+  for (const part of parts) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return 'the user name and password must be valid percent-encoding (a % written as %25)';
+    }
+  }
+  return null;
 }
 
 /** The client decodes the path and resolves a relative one against the working directory. */
