@@ -2,6 +2,8 @@ import { StoreUnavailableError } from '../../shared/storage/store-unavailable.er
 
 /** How long past its deadline an append may take to come back: the server's Timeout answer travels back in it. */
 export const APPEND_DEADLINE_GRACE_MS = 2000;
+/** setTimeout's longest delay: a longer one fires at once (Node's TimeoutOverflowWarning). `defaultDeadline` may exceed it. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * An append's answer, or StoreUnavailableError (503) when none came within `ms`.
@@ -15,7 +17,7 @@ export const APPEND_DEADLINE_GRACE_MS = 2000;
 export async function appendWithin<T>(append: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError('EventStoreDB', new Error(`no answer to an append for ${ms} ms`))), ms);
+    timer = setTimeout(() => reject(new StoreUnavailableError('EventStoreDB', new Error(`no answer to an append for ${ms} ms`))), Math.min(ms, LONGEST_TIMER_MS));
   });
   try {
     return await Promise.race([append, silence]);
