@@ -38,6 +38,8 @@ describe('EVENTSTORE_URL check', () => {
     ['esdb://localhost:2113?nodePreference=nearest', /nodePreference must be/],
     ['esdb://localhost:2113?tlsCAFile=/nowhere/ca.crt', /the file of tlsCAFile does not exist/],
     ['esdb://localhost:2113?userCertFile=/certs/user.crt', /userCertFile and userKeyFile go together/],
+    // The client loads these even with tls=false ('Failed to load certificate file', retried forever at start, before).
+    ['esdb://localhost:2113?tls=false&userCertFile=/nowhere/user.crt&userKeyFile=/certs/user.key', /the file of userCertFile does not exist/],
     // The client would use the password 'pa', or throw 'URI malformed' at every attempt to open the store.
     ['esdb://admin:pa:ss@localhost:2113', /':' in the password as %3A/],
     ['esdb://admin:100%sure@localhost:2113?tls=false', /valid percent-encoding \(a % written as %25\)/],

@@ -91,14 +91,13 @@ export function esdbConnectionStringProblem(url: string, fileExists: (path: stri
     return 'throwOnAppendFailure=false is not supported: the event store needs a conflicting append to fail';
   }
   if (options.has('userCertFile') !== options.has('userKeyFile')) return 'userCertFile and userKeyFile go together';
-  if (options.get('tls') !== 'false') {
-    for (const name of ['tlsCAFile', 'userCertFile', 'userKeyFile']) {
-      const path = options.get(name);
-      if (path === undefined) continue;
-      const resolved = resolveLikeTheClient(path);
-      if (resolved === null) return `the path of ${name} is not valid percent-encoding`;
-      if (!fileExists(resolved)) return `the file of ${name} does not exist`;
-    }
+  // The client ignores tlsCAFile with tls=false, but loads the client certificate and key whatever tls says.
+  for (const name of options.get('tls') === 'false' ? ['userCertFile', 'userKeyFile'] : ['tlsCAFile', 'userCertFile', 'userKeyFile']) {
+    const path = options.get(name);
+    if (path === undefined) continue;
+    const resolved = resolveLikeTheClient(path);
+    if (resolved === null) return `the path of ${name} is not valid percent-encoding`;
+    if (!fileExists(resolved)) return `the file of ${name} does not exist`;
   }
   return null;
 }
