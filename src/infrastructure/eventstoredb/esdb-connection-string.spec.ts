@@ -69,6 +69,8 @@ describe("the client's default deadline of a connection string", () => {
     ['esdb://localhost:2113', 10_000],
     ['esdb://localhost:2113/?tls=false&defaultDeadline=30000', 30_000],
     ['esdb://localhost:2113?default_deadline=2500&tls=false', 2500],
+    // Given twice, the client keeps the last (parseSearchParams spreads each pair over the options).
+    ['esdb://localhost:2113?defaultDeadline=1000&tls=false&defaultDeadline=30000', 30_000],
   ])('%s: %d ms', (url, ms) => {
     expect(esdbDefaultDeadlineMs(url)).toBe(ms);
   });

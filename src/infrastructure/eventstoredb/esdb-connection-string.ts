@@ -102,16 +102,17 @@ export function esdbConnectionStringProblem(url: string, fileExists: (path: stri
   return null;
 }
 
-/** The client's `defaultDeadline` for this connection string (the string's option, else the client's 10 s), in ms. */
+/** The client's `defaultDeadline` for this connection string (the string's option, the last one given as the client takes it, else the client's 10 s), in ms. */
 export function esdbDefaultDeadlineMs(url: string): number {
   const text = normalEsdbConnectionString(url);
   const queryAt = text.indexOf('?');
-  if (queryAt === -1) return 10_000;
+  let deadline = 10_000;
+  if (queryAt === -1) return deadline;
   for (const pair of text.slice(queryAt + 1).split('&')) {
     const [key, value] = pair.split('=');
-    if (flat(key ?? '') === flat('defaultDeadline') && /^\d+$/.test((value ?? '').trim())) return Number(value.trim());
+    if (flat(key ?? '') === flat('defaultDeadline') && /^\d+$/.test((value ?? '').trim())) deadline = Number(value.trim());
   }
-  return 10_000;
+  return deadline;
 }
 
 /** Throws the one-line InvalidConfigurationError main.ts and cli.ts print, or returns. */
