@@ -602,8 +602,18 @@ describe('anomaly detector', () => {
         }),
       ]);
       const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-      expect(findings[0].alertId).toBe(id(`failed_auth_burst|2001:db8:1:2::/64|${findings[0].windowStart}`));
+      expect(findings[0].alertId).toBe(id(`failed_auth_burst|2001:db8:1:2::14|${findings[0].windowStart}`));
       expect(run(burst(20, T0, SECOND)).findings[0].evidence).not.toHaveProperty('network');
+    });
+
+    it('gives a burst from one IPv6 address the id every earlier version gave it, so an upgrade does not alert it twice', () => {
+      // Versions before the /64 count derived the id from the address. With the /64's id, the upgrade audit saw one
+      // burst from 2001:db8:5:6::7 alerted twice during a rolling upgrade (the old and the new instance's detector each
+      // recorded its id, the webhook sent both), and again by a detector rebuilt from a log an older version wrote.
+      const { findings } = run(burst(20, T0, SECOND, '2001:db8:5:6::7'));
+      const id = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+      expect(findings[0].alertId).toBe(id(`failed_auth_burst|2001:db8:5:6::7|${iso(T0 + 19 * SECOND - 60 * SECOND)}`));
+      expect(findings[0].evidence).toEqual(expect.objectContaining({ network: '2001:db8:5:6::/64' }));
     });
 
     it('does not count failures spread over a full window', () => {

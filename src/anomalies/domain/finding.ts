@@ -19,13 +19,11 @@ export interface FindingInput {
   detectedAtMs: number;
   /** What makes the finding unique besides rule and subject; the window start unless the rule says otherwise. */
   idWindow?: string;
-  /** What the finding is about: its key, else its address unless the rule says otherwise. */
-  subject?: string;
 }
 
 export function finding(input: FindingInput): AnomalyDetectedData {
   const windowStart = iso(input.windowStartMs);
-  const subject = input.subject ?? input.keyId ?? input.ip ?? '';
+  const subject = input.keyId ?? input.ip ?? '';
   return {
     alertId: alertId(input.rule, subject, input.idWindow ?? windowStart),
     rule: input.rule,

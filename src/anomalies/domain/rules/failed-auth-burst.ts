@@ -8,7 +8,9 @@ import { finding, iso } from '../finding.js';
  * failed_auth_burst of an address: failedAuthBurstCount failures that named no recognised key (missing, malformed,
  * unknown) from one client within the sliding window, the client counted as the failed-auth guard counts it
  * (`subject`: an IPv4 address itself, an IPv6 one its /64, reported as `network`); `ip` is the address of the failure
- * that completed the burst. It concerns no key, so it belongs to no account. Updates `ip` in place.
+ * that completed the burst, and the id is derived from it as every version before the /64 count derived it, so a burst
+ * from one address is one alert whichever version judged it (a rolling upgrade, a detector rebuilt from the log). It
+ * concerns no key, so it belongs to no account. Updates `ip` in place.
  */
 export function failedAuthBurstFromAddress(
   ip: FailureBurst,
@@ -35,7 +37,6 @@ export function failedAuthBurstFromAddress(
     windowStartMs: windowEndMs - t.failedAuthBurstWindowSeconds * 1000,
     windowEndMs,
     detectedAtMs: atMs,
-    subject,
   });
 }
 
