@@ -166,6 +166,29 @@ describe('AnomalyDetectionProjection snapshots', () => {
         expect(await windowsOf(store)).toEqual([['203.0.113.1', new Date(T0 + 4000).toISOString()]]);
       }
     });
+
+    it('after an upgrade from a snapshot that counted IPv6 failures by address (version 5): rebuilt, so the burst stays quiet', async () => {
+      // Found in the upgrade audit: f7c39e0 keyed the address bursts by /64 and kept snapshot version 5, so the state
+      // 69d73cf saved (2001:db8:5:6::7's burst under the address) was restored as is, the /64 found no burst, and 20
+      // more failures in the minute after the alert raised a second one, which the same state rebuilt does not.
+      const store = new InMemoryEventStore();
+      await failures(store, '2001:db8:5:6::7', 20, T0);
+      const state = initialDetectorState();
+      for (const event of await inputs(store, null)) detect(state, event as unknown as DetectorInput);
+      const saved = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)
+        .replace(/"version":\d+/, '"version":5')
+        .replace('"2001:db8:5:6::/64"', '"2001:db8:5:6::7"');
+      expect(saved).toContain('"ips":[["2001:db8:5:6::7"');
+      const snapshots = new InMemoryDetectorSnapshotStore();
+      const judgedUntil = (await store.endPosition())!;
+      await snapshots.save({ position: judgedUntil, state: saved });
+      const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+      await upgraded.checkpoint();
+      await upgraded.handle(await inputs(store, null));
+      await failures(store, '2001:db8:5:6::7', 20, T0 + 20_000);
+      await upgraded.handle(await inputs(store, judgedUntil));
+      expect(await windowsOf(store)).toEqual([]);
+    });
   });
 
   describe('key_expiring across a restart that rebuilds the state', () => {
@@ -217,7 +240,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
-      expect((await snapshots.load())!.state).toContain('"version":5');
+      expect((await snapshots.load())!.state).toContain('"version":6');
     });
 
     it('after an upgrade from the first build of snapshot version 4 (short watches, no queue of expiries): rebuilt, and a key used before its window is warned as time passes', async () => {

@@ -8,9 +8,11 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * never held (it did not read KeyUpdated), so it cannot be restored with the expiry unknown. 4: a short-lived key's
  * watch is `short`, where version 3 armed it (and warned at its first use). 5: the queue of watched expiries
  * (`expiries`), which the first builds of version 4 (e8b11a6) did not save: restored without it, the detector failed
- * on every event; and whether a key is disabled.
+ * on every event; and whether a key is disabled. 6: the bursts of failures that named no key are kept by client as the
+ * failed-auth guard counts it (an IPv6 one by its /64), where version 5 kept them by address (f7c39e0 changed that
+ * under version 5: restored, the /64 found no burst, so the minute after an alert could raise another).
  */
-export const SNAPSHOT_VERSION = 5;
+export const SNAPSHOT_VERSION = 6;
 
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];
