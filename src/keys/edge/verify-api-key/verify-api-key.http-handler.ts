@@ -9,7 +9,7 @@ import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/
 import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
 import { refuseQueryParameters } from '../../../shared/http/query-parameters.js';
 import { readJsonBody } from '../../../shared/http/read-json-body.js';
-import { sendError, sendJson } from '../../../shared/http/send-json.js';
+import { sendJson } from '../../../shared/http/send-json.js';
 import { KeyChangedByNewerVersion } from '../../key-changed-by-newer-version.js';
 import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
@@ -53,7 +53,6 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   };
 
   private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
-    if (!this.credential.configured) return sendError(res, 404, `Cannot POST ${VERIFY_API_KEY_PATH}`);
     const check = await this.credential.authenticate(authorizationField(req), context.clientIp);
     if (check.kind === 'throttled') {
       throw new RateLimited('Too many failed authentications from this address. Retry later.', check.retryAfterSeconds);
