@@ -1,5 +1,6 @@
 import type { AlertListQuery, AlertReadModel } from '../../anomalies/projection/alert-read-model.port.js';
 import type { AlertView } from '../../anomalies/projection/alert-view.js';
+import { ALERT_LISTING_INDEXES, type AlertListingParameters, prepareAlertListing } from './alert-listing-statements.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface AlertRow {
@@ -18,6 +19,8 @@ interface AlertRow {
 
 /** The alerts view in the embedded read-model file. */
 export class SqliteAlertReadModel extends SqliteViewTable<AlertView, AlertRow> implements AlertReadModel {
+  private readonly listing: (parameters: AlertListingParameters) => AlertRow[];
+
   constructor(file: string) {
     super(file, {
       table: 'alerts',
@@ -37,7 +40,7 @@ export class SqliteAlertReadModel extends SqliteViewTable<AlertView, AlertRow> i
           position INTEGER NOT NULL,
           revision INTEGER NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS alerts_listing ON alerts (account_id, position DESC);`,
+        ${ALERT_LISTING_INDEXES}`,
       upsert: `
         INSERT INTO alerts (alert_id, rule, key_id, account_id, ip, evidence, window_start, window_end, detected_at, position, revision)
         VALUES (@alertId, @rule, @keyId, @accountId, @ip, @evidence, @windowStart, @windowEnd, @detectedAt, @position, @revision)
@@ -45,24 +48,17 @@ export class SqliteAlertReadModel extends SqliteViewTable<AlertView, AlertRow> i
       toParameters: (view) => ({ ...view, evidence: JSON.stringify(view.evidence) }),
       toView,
     });
+    this.listing = prepareAlertListing<AlertRow>(this.db);
   }
 
   async list(accountId: string, query: AlertListQuery): Promise<{ views: AlertView[]; hasMore: boolean }> {
-    const rows = this.db
-      .prepare<unknown[], AlertRow>(
-        `SELECT * FROM alerts WHERE account_id = ? AND position < ?
-           AND (? IS NULL OR key_id = ?) AND (? IS NULL OR rule = ?)
-         ORDER BY position DESC LIMIT ?`,
-      )
-      .all(
-        accountId,
-        query.beforePosition ?? Number.MAX_SAFE_INTEGER,
-        query.keyId ?? null,
-        query.keyId ?? null,
-        query.rule ?? null,
-        query.rule ?? null,
-        query.limit + 1,
-      );
+    const rows = this.listing({
+      account: accountId,
+      before: query.beforePosition ?? Number.MAX_SAFE_INTEGER,
+      keyId: query.keyId ?? null,
+      rule: query.rule ?? null,
+      limit: query.limit + 1,
+    });
     return { views: rows.slice(0, query.limit).map(toView), hasMore: rows.length > query.limit };
   }
 
