@@ -5,6 +5,7 @@ import { endQuietlyWhenStdoutCloses, stdoutFailed } from './cli/output.js';
 import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
 import { reportIfUnsettled } from './cli/report-unsettled.js';
+import { unknownOptionFirst } from './cli/unknown-option-first.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
@@ -18,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(error, command ? `${CLI_NAME} ${command.name()}` : CLI_NAME);
+    return reportFailure(unknownOptionFirst(error, command, argv.slice(1)), command ? `${CLI_NAME} ${command.name()}` : CLI_NAME);
   }
 }
 

@@ -77,6 +77,10 @@ describe('Operator CLI', () => {
     [['create-key'], /^error: required option '--account <account-id>' not specified \(see parsesphere-keys create-key --help\)$/],
     [['create-key', '--account', 'bad account!'], /an account id is 1-64 letters, digits, _ or -/],
     [['create-key', '--account', 'acme', '--colour', 'red'], /^error: unknown option '--colour'/],
+    // A misspelt required option is the unknown option it is, not the required one "not specified" (commander checks those first).
+    [['list', '--acount', 'acme'], /^error: unknown option '--acount' \(see parsesphere-keys list --help\)$/],
+    [['create-key', '--acount', 'acme'], /^error: unknown option '--acount' \(see parsesphere-keys create-key --help\)$/],
+    [['roll', '550e8400-e29b-41d4-a716-446655440000', '--grce', '60'], /^error: unknown option '--grce' \(see parsesphere-keys roll --help\)$/],
     [['create-key', '--account', 'acme', '--rate-limit', 'fast'], /a rate limit is <requests>\/<seconds>/],
     // The API's rule for expires_in_seconds, named after the option (0 was "expires_at must be in the future.", exit 1;
     // 3153600001 and beyond made a key for centuries).
