@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { closeWhenIdleSeconds, expiresIn, graceSeconds, instant } from './arguments.js';
+import { closeWhenIdleSeconds, expiresIn, graceSeconds, instant, revision } from './arguments.js';
 
 describe('instant: a --expires-at or --as-of argument', () => {
   it.each([
@@ -55,5 +55,18 @@ describe("roll's --grace and --close-when-idle arguments", () => {
 
   it.each(['0', '604801', '-1', '1e3', ''])('refuses --close-when-idle %j with the API rule for close_when_idle_seconds, named after the option', (text) => {
     expect(() => closeWhenIdleSeconds(text)).toThrow(new InvalidArgumentError('--close-when-idle must be an integer between 1 and 604800'));
+  });
+});
+
+describe('revision: an --if-match argument', () => {
+  it.each([
+    ['3', '"3"'],
+    ['"3"', '"3"'],
+    ['*', '*'],
+  ])('takes %j as the ETag %j', (text, etag) => expect(revision(text)).toBe(etag));
+
+  // Each named no revision, and was refused as "it has changed since" (exit 1), of a key that had not.
+  it.each(['abc', 'W/"3"', '', ' 3', '3,4', '"3', '-1', '1.5'])('refuses %j as no revision (exit 2)', (text) => {
+    expect(() => revision(text)).toThrow('a revision is a whole number, as show prints it (or the ETag "3"), or * for any');
   });
 });

@@ -90,3 +90,15 @@ export function archiveAgeDays(text: string): number {
   return days;
 }
 
+
+/**
+ * An --if-match argument: the revision `show` prints (`3`), the ETag the API answers (`"3"`, quotes optional), or `*`
+ * (any revision), as the ETag the change compares (`"3"` or `*`). Anything else names no revision at all: before,
+ * `--if-match abc` (or `W/"0"`, or ` 0`) on a key at revision 0 was refused with "it has changed since", which it had not.
+ */
+export function revision(text: string): string {
+  if (text === '*') return '*';
+  const match = /^("?)(\d{1,15})\1$/.exec(text);
+  if (match === null) throw new InvalidArgumentError('a revision is a whole number, as show prints it (or the ETag "3"), or * for any');
+  return `"${Number(match[2])}"`;
+}

@@ -16,7 +16,7 @@ export async function accountForKey(store: EventStore, keyId: string, account: s
 
 /**
  * A change the operator asks for, in the account accountForKey says; with --if-match, only if the key is still
- * at that revision (its ETag, quotes optional; `*`: any), else the change is refused (exit 1) and nothing changes.
+ * at that revision (the ETag arguments.ts's revision made of it; `*`: any), else the change is refused (exit 1) and nothing changes.
  */
 export async function operatorChangeRequest(store: EventStore, keyId: string, options: { account?: string; ifMatch?: string }): Promise<KeyChangeRequest> {
   const { ifMatch } = options;
@@ -25,6 +25,6 @@ export async function operatorChangeRequest(store: EventStore, keyId: string, op
     accountId: await accountForKey(store, keyId, options.account),
     actor: null,
     requestId: null,
-    ifMatch: ifMatch === undefined ? null : ifMatch === '*' ? '*' : `"${ifMatch.replaceAll('"', '')}"`,
+    ifMatch: ifMatch ?? null,
   };
 }

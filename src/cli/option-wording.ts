@@ -14,6 +14,8 @@ const OPTION_OF_FIELD: readonly [RegExp, string][] = [
   [/^grace_seconds\b/, '--grace'],
   [/^close_when_idle_seconds\b/, '--close-when-idle'],
   [/^name\b/, '--name'],
+  // A stale --if-match: the API's 412 names its header, which the operator did not send.
+  [/^If-Match does not name the current version of this key \(its ETag\)/, "--if-match does not name the key's current revision"],
   // list --starting-after naming no key of the account (the API's 404).
   [/^starting_after\b/, '--starting-after'],
 ];

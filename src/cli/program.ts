@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, archiveAgeDays, archiveBefore, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit } from './arguments.js';
+import { accountId, archiveAgeDays, archiveBefore, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit, revision } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
@@ -100,7 +100,7 @@ export function buildProgram(): Command {
       .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)
       .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601), at most MAX_KEY_LIFETIME_SECONDS from the key\'s creation when that is set').argParser(instant).conflicts('expiry'))
       .option('--no-expiry', 'remove the expiry (refused when MAX_KEY_LIFETIME_SECONDS is set)')
-      .option('--if-match <revision>', IF_MATCH_HELP),
+      .option('--if-match <revision>', IF_MATCH_HELP, revision),
   ).action((id, options) => run(async () => (await import('./update.command.js')).update, id, options));
 
   for (const [name, description] of [
@@ -113,7 +113,7 @@ export function buildProgram(): Command {
         .description(description)
         .argument('<key-id>', 'the key', keyId)
         .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-        .option('--if-match <revision>', IF_MATCH_HELP),
+        .option('--if-match <revision>', IF_MATCH_HELP, revision),
     ).action((id, options) => run(async () => (await import('./set-enabled.command.js'))[name], id, options));
   }
 
@@ -125,7 +125,7 @@ export function buildProgram(): Command {
       .requiredOption('--grace <seconds>', 'how long the old key keeps working, 0-604800', graceSeconds)
       .option('--close-when-idle <seconds>', 'retire the old key once unused this long after the roll, 1-604800', closeWhenIdleSeconds)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-      .option('--if-match <revision>', IF_MATCH_HELP),
+      .option('--if-match <revision>', IF_MATCH_HELP, revision),
   ).action((id, options) => run(async () => (await import('./roll.command.js')).roll, id, options));
 
   withOutputOptions(
@@ -153,7 +153,7 @@ export function buildProgram(): Command {
       .description('Revoke a key for good; running services refuse it once they read the log (within POLL_INTERVAL_MS). Revoking a revoked key changes nothing.')
       .argument('<key-id>', 'the key', keyId)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-      .option('--if-match <revision>', IF_MATCH_HELP),
+      .option('--if-match <revision>', IF_MATCH_HELP, revision),
   ).action((id, options) => run(async () => (await import('./revoke.command.js')).revoke, id, options));
 
   withOutputOptions(

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ApplicationError, type ApplicationErrorKind } from '../shared/application/errors.js';
+import { ApplicationError, PreconditionFailed, type ApplicationErrorKind } from '../shared/application/errors.js';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 import { DomainError } from '../shared/domain/domain-error.js';
 import { redactSecrets } from '../shared/domain/secret-redaction.js';
@@ -32,6 +32,10 @@ function classify(error: unknown, program: string): [number, string | null] {
   if (error instanceof InvalidConfigurationError) return [EXIT.failure, error.message];
   // The key's rules name API fields: the operator reads the option that gave the value (option-wording.ts).
   if (error instanceof DomainError) return [error.kind === 'not_found' ? EXIT.notFound : EXIT.failure, `error: ${inCliWords(error.message)}`];
+  // A stale --if-match: the revision to retry from, which the API gives as its ETag header.
+  if (error instanceof PreconditionFailed && error.currentEntityTag !== undefined) {
+    return [EXIT.failure, `error: ${inCliWords(error.message)} Its revision now: ${error.currentEntityTag.replaceAll('"', '')}.`];
+  }
   if (error instanceof ApplicationError) return [APPLICATION_EXITS[error.kind] ?? EXIT.failure, `error: ${inCliWords(error.message)}`];
   return [EXIT.failure, `error: ${errorMessage(error)}`];
 }

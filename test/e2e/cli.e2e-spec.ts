@@ -101,6 +101,11 @@ describe('Operator CLI', () => {
     [['list', '--account', 'acme', '--limit', '101'], /the limit is an integer from 1 to 100/],
     [['list', '--account', 'acme', '--json', '--table'], /option '--json' cannot be used with option '--table'/],
     [['show', 'not-a-uuid'], /a key id is a UUID \(see parsesphere-keys show --help\)$/],
+    // An --if-match that names no revision (it was refused as "it has changed since", of a key that had not).
+    ...['abc', 'W/"0"', '', '0,1'].map((value): [string[], RegExp] => [
+      ['revoke', '550e8400-e29b-41d4-a716-446655440000', '--if-match', value],
+      /a revision is a whole number, as show prints it \(or the ETag "3"\), or \* for any \(see parsesphere-keys revoke --help\)$/,
+    ]),
     [['revoke'], /missing required argument 'key-id'/],
     [['update', '550e8400-e29b-41d4-a716-446655440000', '--name', 'x', '--no-name'], /option '--name <name>' cannot be used with option '--no-name'/],
     [['update', '550e8400-e29b-41d4-a716-446655440000', '--no-name', '--name', 'y'], /option '--name <name>' cannot be used with option '--no-name'/],
@@ -437,12 +442,13 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
       expect(updated).toMatchObject({ name: 'renamed', permissions: ['*'], expires_at: null });
       const stale = runCli(['update', created.id, '--name', 'again', '--if-match', '0'], env);
       expect(stale.status).toBe(1);
-      expect(stale.stderr).toMatch(/If-Match/);
+      // In the CLI's words (it was the API's "If-Match does not name … (its ETag)"), with the revision to retry from.
+      expect(stale.stderr).toBe("error: --if-match does not name the key's current revision: it has changed since. Nothing was changed. Its revision now: 1.\n");
 
       // Every change takes --if-match: a stale revision changes nothing (exit 1); the current one goes through.
       for (const change of [['disable'], ['enable'], ['roll', '--grace', '0'], ['revoke']]) {
         const refused = runCli([...change, created.id, '--if-match', '0'], env);
-        expect([change[0], refused.status, refused.stderr]).toEqual([change[0], 1, expect.stringMatching(/If-Match/)]);
+        expect([change[0], refused.status, refused.stderr]).toEqual([change[0], 1, expect.stringMatching(/^error: --if-match does not name .* Its revision now: 1\.\n$/)]);
       }
       // show says the revision --if-match takes, in JSON and in its table.
       const shown = json(runCli(['show', created.id], env));
