@@ -151,7 +151,7 @@ whenChromium('Dashboard browser suite', () => {
       );
       await signIn(page, d.admin);
       const firstRow = page.locator('tr.key-row').first();
-      expect(await text(firstRow.locator('[data-label="Last 24 hours"]'))).toBe('Unavailable');
+      expect(await text(firstRow.locator('[data-label="Requests by hour"]'))).toBe('Unavailable');
       expect(await page.locator('tr.key-row svg.usage-chart').count()).toBe(0);
       expect(unexpectedProblems(problems, [failedWithStatus(503)])).toEqual([]);
     });
@@ -176,6 +176,10 @@ whenChromium('Dashboard browser suite', () => {
       expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded + live} requests since \\w+ \\d\\d:00( [AP]M)?,`));
       expect(await chart.locator('rect.bar:not(.bar--empty)').count()).toBe(6);
       expect(await chart.locator('rect.bar').count()).toBe(24);
+      // The column says what the chart holds, as the key page's heading does: not "Last 24 hours", which it is not (at
+      // 16:05 it starts at 17:00 the day before).
+      expect(await page.getByRole('columnheader').allTextContents()).toContain('Requests by hour');
+      expect(await row.locator('[data-label="Requests by hour"] svg.usage-chart').count()).toBe(1);
 
       expect(await text(keyRow(page, hostile.id).getByRole('link'))).toBe(hostileName);
       expect(await page.locator('main img').count()).toBe(0);

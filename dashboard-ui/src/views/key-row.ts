@@ -9,7 +9,7 @@ import { sessionBadge, statusBadges } from './key-badges.js';
 import type { ViewContext } from './view-context.js';
 
 /** The column headers, in the order keyRow fills them. */
-export const KEY_COLUMNS = ['Name', 'Prefix', 'Status', 'Created', 'Last used', 'Requests', 'Rate limit', 'Last 24 hours', 'Actions'] as const;
+export const KEY_COLUMNS = ['Name', 'Prefix', 'Status', 'Created', 'Last used', 'Requests', 'Rate limit', 'Requests by hour', 'Actions'] as const;
 type Column = (typeof KEY_COLUMNS)[number];
 
 /** On narrow screens the headers are hidden and each cell shows its column name (data-label) itself. */
@@ -19,14 +19,14 @@ function cell(column: Column, ...children: Child[]): HTMLElement {
 }
 
 /**
- * One key of the list, with its 24-hour chart from the listing itself: a request per key for the charts made the
+ * One key of the list, with its chart of requests by hour (the current hour and the 23 before) from the listing itself: a request per key for the charts made the
  * dashboard's own browsing look like a rate_spike of the signed-in key.
  */
 export function keyRow(ctx: ViewContext, key: ApiKey | ChartedApiKey): HTMLTableRowElement {
   const own = isSessionKey(ctx, key);
   const status = cell('Status');
   const chart = cell(
-    'Last 24 hours',
+    'Requests by hour',
     'requests_per_hour' in key ? usageChart(key.requests_per_hour) : el('span', { class: 'muted', text: 'Unavailable' }),
   );
   const actions = cell('Actions');
