@@ -41,6 +41,8 @@ export async function list(options: ListOptions, environment: Environment): Prom
     if (outputFormat(options) === 'json') return printJson(listed);
     print(renderTable(KEY_COLUMNS, listed.data.map(keyRow)));
     if (listed.has_more) note(`More keys: add --starting-after ${after} (or --all).`);
+    // An account is only the keys that name it: a mistyped --account lists nothing, which a bare header did not say.
+    if (listed.data.length === 0 && options.startingAfter === undefined) note(`Account ${options.account} holds no keys: if you expected some, check --account.`);
   } finally {
     await app.close();
   }

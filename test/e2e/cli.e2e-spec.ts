@@ -336,6 +336,10 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       expect(lines[0]).toMatch(/^ID +NAME +PREFIX +STATUS +RATE LIMIT +REQUESTS +CREATED +LAST USED$/);
       expect(lines).toHaveLength(4);
       expect(table.stdout).not.toContain(created[0].key);
+      // A mistyped account lists nothing: the table says so on stderr (it was a bare header); JSON stays the API's answer.
+      const none = runCli(['list', '--account', 'acmee', '--table'], env);
+      expect([none.status, none.stdout.trimEnd().split('\n').length, none.stderr]).toEqual([0, 1, 'Account acmee holds no keys: if you expected some, check --account.\n']);
+      expect(json(runCli(['list', '--account', 'acmee'], env))).toEqual({ data: [], has_more: false });
 
       const shown = json(runCli(['show', created[1].id], env));
       const shownViaApi = await request(t.http).get(`/v1/api-keys/${created[1].id}`).set(bearer(created[0].key)).expect(200);
