@@ -6,6 +6,7 @@ import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
 import { reportIfUnsettled } from './cli/report-unsettled.js';
 import { unknownOptionFirst } from './cli/unknown-option-first.js';
+import { withOptionsNpmTook } from './cli/options-npm-took.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
@@ -19,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(unknownOptionFirst(error, command, argv.slice(1)), command ? `${CLI_NAME} ${command.name()}` : CLI_NAME);
+    const mistake = withOptionsNpmTook(unknownOptionFirst(error, command, argv.slice(1)), command, process.env);
+    return reportFailure(mistake, command ? `${CLI_NAME} ${command.name()}` : CLI_NAME);
   }
 }
 

@@ -159,6 +159,24 @@ describe('Operator CLI', () => {
     }
   });
 
+  it("says when npm took the command's options for its own (npm run cli without --), instead of only that they are missing", () => {
+    const dir = makeTempDir('cli');
+    try {
+      const run = (...args: string[]) => spawnSync('npm', ['run', 'cli', ...args], { encoding: 'utf8', env: childEnv({ DATA_DIR: dir.path }) });
+      const without = run('create-key', '--account', 'acme', '--name', 'x');
+      expect([without.status, without.stdout, without.stderr]).toEqual([
+        2,
+        '',
+        "error: required option '--account <account-id>' not specified (npm took --account, --name for its own settings: put -- before the command, npm run cli -- create-key …) (see parsesphere-keys create-key --help)\n",
+      ]);
+      // With the --, as the docs give it: no hint, the command runs.
+      expect(run('--', 'create-key').stderr).toBe("error: required option '--account <account-id>' not specified (see parsesphere-keys create-key --help)\n");
+      expect(run('--', 'create-key', '--account', 'acme').status).toBe(0);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it.each([['list', '--account', 'acme'], ['backup', 'copy.sqlite'], ['replay']])(
     'refuses an empty (0-byte) events.sqlite, a copy never written, instead of taking it for an empty store (%s)',
     (...args) => {
