@@ -247,6 +247,13 @@ describe('CLI restore of the embedded event log', () => {
       const fresh = join(dir.path, 'new', 'data');
       const into = cli(fresh, 'restore', backup);
       expect(into.stdout).toBe(`Restored ${backup} (1 event, up to position 1) as ${join(fresh, 'events.sqlite')}.\n`);
+      // DATA_DIR relative (./data by default): the log is named by its whole path.
+      const relative = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli.js'), 'restore', backup], {
+        encoding: 'utf8',
+        cwd: dir.path,
+        env: childEnv({ DATA_DIR: 'relative' }),
+      });
+      expect(relative.stdout).toBe(`Restored ${backup} (1 event, up to position 1) as ${join(dir.path, 'relative', 'events.sqlite')}.\n`);
       for (const dataDir of [empty, fresh]) {
         expect(JSON.parse(cli(dataDir, 'list', '--account', 'acme', '--json').stdout).data.map((k: { id: string }) => k.id)).toEqual([key.id]);
       }

@@ -46,10 +46,12 @@ export class BackupOfAnotherLog extends Error {
  * be applied to the copy); the read models are removed (rebuilt at start) and the webhook's position restored or removed.
  */
 export async function restoreEventLog(settings: EventStoreSettings, backupFile: string, options: RestoreOptions = {}): Promise<EventLogRestore> {
-  const file = embeddedEventLogFile(settings);
-  if (file === null) throw new Error('restore puts a backup of the embedded log (DATA_DIR) in place: with EVENTSTORE_URL, restore EventStoreDB with its own tools');
+  const log = embeddedEventLogFile(settings);
+  if (log === null) throw new Error('restore puts a backup of the embedded log (DATA_DIR) in place: with EVENTSTORE_URL, restore EventStoreDB with its own tools');
+  // Said as a path that names it from anywhere: DATA_DIR may be relative (./data by default).
+  const file = resolve(log);
   const backup = resolve(backupFile);
-  if (backup === resolve(file)) throw new Error(`${backup} is DATA_DIR's own event log: name a backup`);
+  if (backup === file) throw new Error(`${backup} is DATA_DIR's own event log: name a backup`);
   const restored = checkEventLogBackup(backup);
   ensureDataDirectory(settings.DATA_DIR);
   const staged = `${file}.restoring-${process.pid}`;
