@@ -121,7 +121,7 @@ describe('A corrupt file of the embedded store', () => {
       const log = join(dir.path, 'events.sqlite');
       scramble(log);
       const damaged = readFileSync(log);
-      const expected = new RegExp(`The event log ${log.replace(/[.]/g, '\\.')} is corrupt \\(file is not a database\\)\\. It is the source of truth: .*restore it from a backup, removing events\\.sqlite-wal and -shm first`);
+      const expected = new RegExp(`The event log ${log.replace(/[.]/g, '\\.')} is corrupt \\(file is not a database\\)\\. It is the source of truth: .*restore it from a backup with the CLI: restore <backup file>`);
       // backup said a bare "file is not a database".
       for (const args of [['replay'], ['list', '--account', 'acme'], ['backup', join(dir.path, 'copy.sqlite')]]) {
         const run = cli(args, dir.path);
