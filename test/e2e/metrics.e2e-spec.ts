@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import request from 'supertest';
+import { ALERT_READ_MODEL, type AlertReadModel } from '../../src/anomalies/projection/alert-read-model.port.js';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
@@ -98,6 +99,29 @@ describe('GET /metrics', () => {
       expect(moved('parsesphere_projection_position{projection="api-keys"}')).toBeGreaterThan(0);
       expect(moved('parsesphere_projection_position{projection="key-table"}')).toBeGreaterThan(0);
       expect(after.get('parsesphere_usage_buffer_depth')).toEqual(expect.any(Number));
+    });
+
+    // The metrics audit (2026-12-06): with the read-model store paused, readiness and the logs said `alerts` was down
+    // while /metrics showed it at lag 0 (nothing of its types pending) and nothing else about it.
+    it('says a projection whose read model refuses writes is down (0), and up (1) once it takes them again', async () => {
+      const alerts = t.app.get<AlertReadModel>(ALERT_READ_MODEL);
+      const up = async () => (await scrape(t)).get('parsesphere_projection_up{projection="alerts"}');
+      expect(await up()).toBe(1);
+      const save = alerts.save;
+      alerts.save = async () => {
+        throw new Error('read model unavailable');
+      };
+      try {
+        // A change of another type: the alerts projection saves its checkpoint past it (at most once a second), and fails.
+        await eventually(async () => {
+          await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'moves the log' }).expect(201);
+          expect(await up()).toBe(0);
+        }, 5000, 200);
+        expect(await up()).toBe(0);
+      } finally {
+        alerts.save = save;
+      }
+      await eventually(async () => expect(await up()).toBe(1), 10_000, 100);
     });
 
     it('counts keys refused for their pace', async () => {

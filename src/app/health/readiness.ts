@@ -54,14 +54,22 @@ export interface LagLimits {
  * whatever the limits; 'up' otherwise. Background work (detection, delivery) never lags: nobody reads it.
  */
 export function projectionHealth(lag: ProjectionLag, limits: LagLimits): 'up' | 'down' | 'lagging' {
-  if (lag.failing) return 'down';
-  // Paused by a move to a new generation (a second or two, on every instance in the same interval): the key
-  // table keeps answering from what it holds, and a fleet made unready together would be an outage.
+  if (projectionStopped(lag)) return 'down';
+  // Paused by a move to a new generation: not lagging either.
   if (lag.moving) return 'up';
-  if (!lag.running) return 'down';
   if (lag.role === 'background') return 'up';
   if (lag.position === null && lag.lagEvents > 0) return 'lagging';
   return lag.lagEvents > limits.maxLagEvents || lag.lagMs > limits.maxLagMs ? 'lagging' : 'up';
+}
+
+/**
+ * Down whatever its lag: failing (a failure not yet behind it), or not running. One paused by a move to a new
+ * generation of the read models (a second or two, on every instance in the same interval) is not: the key table
+ * keeps answering from what it holds, and a fleet made unready together would be an outage. Needs no store: what
+ * readiness, the monitor's log lines and the `parsesphere_projection_up` gauge (read at each scrape) all judge by.
+ */
+export function projectionStopped(state: Pick<ProjectionLag, 'running' | 'failing' | 'moving'>): boolean {
+  return state.failing || (!state.moving && !state.running);
 }
 
 /**

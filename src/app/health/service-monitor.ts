@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { type ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
-import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, withinTime } from './readiness.js';
+import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, projectionStopped, withinTime } from './readiness.js';
 import { type StoreName, StoreRecoveries } from './store-recoveries.js';
 
 /** How often the stores are pinged and the projections' lag measured (what readiness checks on demand). */
@@ -49,6 +49,12 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
       help: 'Global log position each projection has applied up to (-1 before its first event).',
       labelNames: ['projection'],
       read: () => this.runtime.positions().map(({ name, position }) => ({ labels: { projection: name }, value: position ?? -1 })),
+    });
+    metrics.gauge({
+      name: 'parsesphere_projection_up',
+      help: "1 while each projection runs (or is paused by a move to a new read-model generation), 0 while it is stopped or failing (waiting out a retry, or retried and not yet through a write): readiness's 'down', read at the scrape.",
+      labelNames: ['projection'],
+      read: () => this.runtime.positions().map((state) => ({ labels: { projection: state.name }, value: projectionStopped(state) ? 0 : 1 })),
     });
     metrics.gauge({
       name: 'parsesphere_projection_lag_events',

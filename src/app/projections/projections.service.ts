@@ -227,11 +227,11 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     await Promise.all(enforcing.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));
   }
 
-  /** Where each projection is in the log, without asking the store (for /metrics). */
-  positions(): { name: string; running: boolean; position: number | null }[] {
-    return this.watched.map(({ runner }) => {
-      const { name, running, position } = runner.status();
-      return { name, running, position };
+  /** Where each projection is in the log and whether it runs, without asking the store (for /metrics). */
+  positions(): Pick<ProjectionLag, 'name' | 'running' | 'failing' | 'moving' | 'position'>[] {
+    return this.watched.map(({ declaration, runner }) => {
+      const { name, running, failing, position } = runner.status();
+      return { name, running, failing, moving: this.moving !== null && movedWithGeneration(declaration), position };
     });
   }
 
