@@ -138,10 +138,13 @@ describe('GET /metrics', () => {
       expect(sample(after, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}') - sample(before, 'parsesphere_verify_outcomes_total{code="RATE_LIMITED"}')).toBe(1);
     });
 
-    it('exposes every metric the Grafana dashboard queries (docs/grafana/parsesphere-keys.json)', async () => {
-      const dashboard = readFileSync('docs/grafana/parsesphere-keys.json', 'utf8');
-      const queried = new Set([...dashboard.matchAll(/\b((?:parsesphere|process|nodejs)_[a-z0-9_]+)/g)].map(([, name]) => name.replace(/_(bucket|count|sum)$/, '')));
-      expect(queried.size).toBeGreaterThan(10);
+    it.each([
+      ['the Grafana dashboard queries', 'docs/grafana/parsesphere-keys.json', 10],
+      ['the alerting rules read', 'docs/grafana/alert-rules.yml', 0],
+    ])('exposes every metric %s (%s)', async (_what, file, atLeast) => {
+      const queries = readFileSync(file, 'utf8');
+      const queried = new Set([...queries.matchAll(/\b((?:parsesphere|process|nodejs)_[a-z0-9_]+)/g)].map(([, name]) => name.replace(/_(bucket|count|sum)$/, '')));
+      expect(queried.size).toBeGreaterThan(atLeast);
       const text = (await request(t.http).get('/metrics').expect(200)).text;
       const missing = [...queried].filter((name) => !text.includes(`# TYPE ${name} `));
       expect(missing).toEqual([]);

@@ -31,3 +31,14 @@ describe('docker-compose.yml and docs/grafana/prometheus.yml: the metrics token'
     expect(readFileSync('.dockerignore', 'utf8').split('\n')).toContain('docs/grafana/secrets');
   });
 });
+
+describe('docker-compose.yml and docs/grafana/prometheus.yml: the alerting rules', () => {
+  it('mounts each rule file prometheus.yml loads from docs/grafana (docs/operations.md, Metrics: the projection alert)', () => {
+    const prometheus = readFileSync('docs/grafana/prometheus.yml', 'utf8');
+    const files = [...(/^rule_files:\n((?:\s+- \S+\n)+)/m.exec(prometheus)?.[1] ?? '').matchAll(/- (\S+)/g)].map(([, file]) => file);
+    expect(files).toEqual(['/etc/prometheus/alert-rules.yml']);
+    const mounts = serviceBlock(readFileSync('docker-compose.yml', 'utf8'), 'prometheus').map((line) => line.trim());
+    expect(mounts).toContain('- ./docs/grafana/alert-rules.yml:/etc/prometheus/alert-rules.yml:ro');
+    expect(readFileSync('docs/grafana/alert-rules.yml', 'utf8')).toMatch(/^\s+expr: parsesphere_projection_up == 0$/m);
+  });
+});

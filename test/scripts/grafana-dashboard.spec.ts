@@ -90,3 +90,15 @@ describe('docs/grafana/parsesphere-keys.json: the 5xx panel', () => {
     expect(VERIFY_OUTCOMES.filter((code) => selected.test(code)).sort()).toEqual(['CHANGED_BY_NEWER_VERSION', 'ERROR']);
   });
 });
+
+// The metrics audit (2026-12-06): a projection stopped on a paused FerretDB showed lag 0 on every panel.
+describe('docs/grafana/parsesphere-keys.json: the projections', () => {
+  const dashboard = JSON.parse(readFileSync('docs/grafana/parsesphere-keys.json', 'utf8')) as { panels: Chart[] };
+
+  it('shows whether each projection runs, per projection, with its lag', () => {
+    const running = dashboard.panels.find(({ targets }) => targets?.some(({ expr }) => expr === 'min by (projection) (parsesphere_projection_up)'));
+    expect(running?.title).toBe('Projections running');
+    const lag = dashboard.panels.find(({ title }) => title === 'Projection lag (events)');
+    expect(running!.gridPos.y).toBeLessThan(lag!.gridPos.y);
+  });
+});
