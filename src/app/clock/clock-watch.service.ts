@@ -5,7 +5,7 @@ import { Environment } from '../../shared/config/environment.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import { CLOCK, type Clock, systemClock } from '../../shared/runtime/clock.js';
-import { type ClockStanding, type ClockWatch, MEASURING, standingSinceStart } from '../../shared/runtime/clock-standing.js';
+import { type ClockStanding, type ClockWatch, MEASURING, offsetBounds, standingSinceStart } from '../../shared/runtime/clock-standing.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { HEARTBEAT_FORGET_AFTER_MS, HEARTBEAT_INTERVAL_MS } from '../storage/service-heartbeat.js';
 import { ServiceHeartbeatService } from '../storage/service-heartbeat.service.js';
@@ -28,6 +28,8 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
   private readonly samples: PeerClockSamples;
   private readonly toleranceMs: number;
   private current: ClockStanding = MEASURING;
+  /** Where the last measure puts this clock (for the gauges; null while not measured). */
+  private bounds: ReturnType<typeof offsetBounds> = null;
   private watchingSince: number | null = null;
   private readonly reads = new PeriodicTask(() => this.measure(), CLOCK_READ_INTERVAL_MS);
 
@@ -41,8 +43,13 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
     this.samples = new PeerClockSamples(heartbeats.holder, LIVE_FOR_MS);
     metrics.gauge({
       name: 'parsesphere_clock_offset_seconds',
-      help: "How far this instance's clock is ahead (+) or behind (-) the median of the other instances' clocks (0 when alone).",
-      read: () => (this.current.offsetMs ?? 0) / 1000,
+      help: "How far this instance's clock is ahead (+) or behind (-) the median of the other instances' clocks, the middle of what the heartbeats bound it to (0 when alone).",
+      read: () => (this.bounds?.midpointMs ?? 0) / 1000,
+    });
+    metrics.gauge({
+      name: 'parsesphere_clock_offset_uncertainty_seconds',
+      help: 'How far the true offset may be from parsesphere_clock_offset_seconds, either way: how late the heartbeats may have been read (0 when alone).',
+      read: () => (this.bounds?.halfWidthMs ?? 0) / 1000,
     });
     metrics.gauge({
       name: 'parsesphere_clock_out_of_step',
@@ -91,7 +98,9 @@ export class ClockWatchService implements ClockWatch, OnApplicationBootstrap, On
     const now = performance.now();
     this.watchingSince ??= now;
     const watch = { watchedMs: now - this.watchingSince, windowMs: LIVE_FOR_MS, othersSeen: this.samples.othersSeen, peerOffsets: this.samples.offsets(now) };
-    this.settle(standingSinceStart(watch, this.toleranceMs));
+    const standing = standingSinceStart(watch, this.toleranceMs);
+    this.bounds = standing.offsetMs === null ? null : offsetBounds(watch.peerOffsets);
+    this.settle(standing);
   }
 
   private settle(next: ClockStanding): void {

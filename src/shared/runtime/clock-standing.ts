@@ -86,6 +86,19 @@ export function standingSinceStart(watch: { watchedMs: number; windowMs: number;
   return standingAmongPeers(watch.peerOffsets, toleranceMs);
 }
 
+/**
+ * Where the peers' offsets put this clock against their median, for reporting only (the decisions above keep the
+ * estimates): the standing's offsetMs is the far end, since a beat read late only makes a peer seem further behind,
+ * and each peer's slack gives the near end; a median of bounds bounds the median. `midpointMs` ± `halfWidthMs`: two
+ * instances on one clock, each reading the other's beats some 0.3–0.4 s late, each said it was that far ahead.
+ */
+export function offsetBounds(peers: readonly PeerOffset[]): { midpointMs: number; halfWidthMs: number } | null {
+  if (peers.length === 0) return null;
+  const atMostMs = -median(peers.map((peer) => peer.estimateMs));
+  const atLeastMs = -median(peers.map((peer) => peer.estimateMs + peer.slackMs));
+  return { midpointMs: (atMostMs + atLeastMs) / 2, halfWidthMs: (atMostMs - atLeastMs) / 2 };
+}
+
 /** Whether this instance may take a change dated by its clock (create, restrict, roll, disable, enable a key). */
 export function mayDateChanges(standing: ClockStanding): boolean {
   return !standing.outvoted;
