@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { describeWithFerretDb, startFerretDb } from '../support/ferretdb.js';
+import { parseExposition } from '../support/prometheus-text.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp } from '../support/test-app.js';
@@ -112,7 +113,9 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
         const projections: Reported[] = res.body.details?.projections?.projections ?? [];
         return { status: res.status, reachable: res.body.details?.read_model?.reachable, projections, body: JSON.stringify(res.body) };
       };
+      const scrape = async () => parseExposition((await request(t.http).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text);
       await eventually(async () => expect((await probe()).projections.find((p) => p.name === 'key-usage')?.status).toBe('up'), 20_000, 200);
+      expect((await scrape()).get('parsesphere_projection_up{projection="key-usage"}')).toBe(1);
 
       await ferret.kill();
       // Long enough for the usage views' retry delay to reach its 5 s cap.
@@ -124,6 +127,8 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
       expect(usageViews.filter((view) => view?.status !== 'down' || !view.error)).toEqual([]);
       // No projection is reported up with an error.
       expect(during.flatMap((answer) => answer.projections).filter((p) => p.status === 'up' && p.error)).toEqual([]);
+      // /metrics says so too (the metrics audit: it showed a projection stopped on a paused FerretDB at lag 0, nothing else).
+      expect((await scrape()).get('parsesphere_projection_up{projection="key-usage"}')).toBe(0);
 
       await ferret.restart();
       // Ready all the while the store comes back (the usage views used to hold readiness out their retry delay).
@@ -132,6 +137,7 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
       expect(after.some((answer) => answer.reachable === true)).toBe(true);
       expect(after.filter((answer) => answer.status !== 200).map((answer) => answer.body)).toEqual([]);
       await eventually(async () => expect((await probe()).projections.find((p) => p.name === 'key-usage')?.status).toBe('up'), 20_000, 200);
+      expect((await scrape()).get('parsesphere_projection_up{projection="key-usage"}')).toBe(1);
       traffic = false;
       await uses;
     } finally {
