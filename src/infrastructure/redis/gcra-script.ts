@@ -12,9 +12,21 @@ local stored = redis.call('GET', KEYS[1])
 local requests = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
 local level = 0
+local rebased = nil
 if stored then
   local spent, at, written = string.match(stored, '^(%S+) (%S+) (%S+)$')
   level = math.max(0, tonumber(spent) - math.max(0, now - tonumber(at)) / math.min(interval, tonumber(written)))
+  if tonumber(at) > now then
+    rebased = {level, now, math.min(interval, tonumber(written))}
+  end
+end
+`;
+
+// A refusal keeps the state, except one dated after now (Redis's clock stepped back): it would drain only once the
+// clock is back at its date (a 3/1 s key refused for the hour of a one-hour step), so it is dated now instead.
+const KEEP_REFUSED = `
+if rebased then
+  redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', rebased[1], rebased[2], rebased[3]), 'PX', math.max(1, math.ceil(rebased[1] * rebased[3])))
 end
 `;
 
@@ -24,6 +36,7 @@ redis.call('SET', KEYS[1], string.format('%.17g %.17g %.17g', level, now, interv
 
 export const GCRA_SCRIPT = `${LEVEL_NOW}
 if math.floor(requests - level + 1e-6) < 1 then
+  ${KEEP_REFUSED}
   return {0, stored or '', now}
 end
 level = level + 1
@@ -39,6 +52,7 @@ return {1, stored or '', now}
 export const GCRA_RESERVE_SCRIPT = `${LEVEL_NOW}
 local granted = math.min(tonumber(ARGV[3]), math.floor(requests - level + 1e-6))
 if granted < 1 then
+  ${KEEP_REFUSED}
   return {0, stored or '', now}
 end
 level = level + granted

@@ -107,6 +107,15 @@ describe('RedisRateLimitStore', () => {
     expect(redis.calls).toBe(calls + 2);
   });
 
+  it('asks Redis again, without the refusal it remembers, once this clock has stepped back before that refusal', async () => {
+    await consume(5);
+    clock.now -= 3_600_000;
+    const calls = redis.calls;
+    await consume(1);
+    // Without it: refused from memory for the hour of the step, Redis never asked.
+    expect(redis.calls).toBe(calls + 1);
+  });
+
   it('asks again at once, without the refusal it remembers, when the limit changed', async () => {
     await consume(5);
     const calls = redis.calls;

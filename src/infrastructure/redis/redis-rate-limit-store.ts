@@ -292,7 +292,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   private knownRefused(subject: string, limit: RateLimit, now: number): RateDecision | null {
     const known = this.refusedUntil.get(subject);
     if (!known) return null;
-    if (known.until <= now || !sameLimit(known.limit, limit)) {
+    // Before the refusal (this clock stepped back since): it would hold for the step's length without asking Redis.
+    if (known.until <= now || now < known.until - known.decision.nextAllowedInMs || !sameLimit(known.limit, limit)) {
       this.refusedUntil.delete(subject);
       return null;
     }

@@ -15,8 +15,11 @@ export class RateLimiter {
   /** Counts one request against the subject's limit. */
   consume(subject: string, limit: RateLimit): RateDecision {
     const now = this.now();
-    const decision = gcra(limit, this.states.get(subject), now);
-    if (decision.allowed) this.states.set(subject, decision.state);
+    const state = this.states.get(subject);
+    const decision = gcra(limit, state, now);
+    // A refusal keeps the state, except one dated after now (the clock stepped back): it would drain only once the
+    // clock is back at its date, so a 3/1 s key spent an hour before a one-hour step back was refused for an hour.
+    if (decision.allowed || (state !== undefined && state.at > now)) this.states.set(subject, decision.state);
     this.sweepNowAndThen(now);
     return decision;
   }
