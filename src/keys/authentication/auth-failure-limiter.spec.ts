@@ -32,6 +32,15 @@ describe('AuthFailureLimiter', () => {
     expect(limiter.check('203.0.113.7').allowed).toBe(true);
   });
 
+  it('unblocks an address when its window has passed, even if the wall clock stepped back meanwhile', async () => {
+    const limiter = new AuthFailureLimiter(config, new InProcessRateLimitStore(), metrics());
+    for (let i = 0; i < 3; i++) await limiter.recordFailure('203.0.113.7');
+    expect(limiter.check('203.0.113.7').allowed).toBe(false);
+    jest.setSystemTime(Date.now() - 3_600_000); // NTP steps the clock back an hour; the monotonic clock goes on
+    jest.advanceTimersByTime(20_000);
+    expect(limiter.check('203.0.113.7')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+  });
+
   it('counts one address however it is spelled: IPv4-mapped, upper case, zeros written out', async () => {
     const limiter = new AuthFailureLimiter(config, new InProcessRateLimitStore(), metrics());
     for (const spelling of ['192.0.2.44', '::ffff:192.0.2.44', '::FFFF:c000:22c']) await limiter.recordFailure(spelling);

@@ -23,7 +23,10 @@ const SWEEP_EVERY = 10_000;
 @Injectable()
 export class AuthFailureLimiter {
   private readonly limit: RateLimit;
-  /** Addresses with no failure left, and until when (this clock). */
+  /**
+   * Addresses with no failure left, and until when, by the monotonic clock: by the wall clock, a step back of an hour
+   * (NTP) kept an address blocked for a 60 s window for that hour.
+   */
   private readonly blockedUntil = new Map<string, number>();
   private recordsSinceSweep = 0;
   private readonly logger = new Logger('Authentication');
@@ -47,7 +50,7 @@ export class AuthFailureLimiter {
     if (this.blockedUntil.size === 0) return { allowed: true, retryAfterSeconds: 0 };
     const address = failureGuardSubject(client);
     const until = this.blockedUntil.get(address);
-    const now = Date.now();
+    const now = performance.now();
     if (until === undefined || until <= now) return { allowed: true, retryAfterSeconds: 0 };
     this.refused.inc();
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
@@ -57,7 +60,7 @@ export class AuthFailureLimiter {
   recordFailure(client: string): Promise<void> {
     const address = failureGuardSubject(client);
     return this.store.consume(`auth:${address}`, this.limit).then((decision) => {
-      const now = Date.now();
+      const now = performance.now();
       if (decision.nextAllowedInMs > 0) this.blockedUntil.set(address, now + decision.nextAllowedInMs);
       else this.blockedUntil.delete(address);
       // The failure that spends the address's last allowance trips the guard: logged once per burst, not per refusal.
