@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { FailedFlushes, MAX_RETRY_DELAY_MS } from './failed-flushes.js';
 
 describe('FailedFlushes', () => {
@@ -34,5 +35,18 @@ describe('FailedFlushes', () => {
     flushes.failed(1, 'full');
     flushes.succeeded();
     expect(flushes.due()).toBe(true);
+  });
+
+  it('retries after the backoff even when the wall clock steps back meanwhile', () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 11, 6, 12) });
+    try {
+      const byDefaultClock = new FailedFlushes(100);
+      byDefaultClock.failed(1, 'disk I/O error');
+      jest.setSystemTime(Date.now() - 3_600_000); // NTP steps the clock back an hour; the monotonic clock goes on
+      jest.advanceTimersByTime(100);
+      expect(byDefaultClock.due()).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

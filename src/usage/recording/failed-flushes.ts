@@ -15,7 +15,9 @@ export class FailedFlushes {
 
   constructor(
     private readonly firstDelayMs: number,
-    private readonly now: () => number = Date.now,
+    // The monotonic clock: by the wall clock, a step back of an hour during an outage stopped every automatic flush for
+    // that hour, the buffer filling to MAX_BUFFERED and dropping uses, though the store answered again.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Whether an automatic flush may run now: always, unless flushes are failing and the backoff has not run out. */
