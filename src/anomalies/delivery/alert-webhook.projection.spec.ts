@@ -200,6 +200,15 @@ describe('AlertWebhookDelivery', () => {
     expect(clock.sleeps).toEqual([10, 20]);
   });
 
+  it('waits no more than the backoff when handed a batch again after the clock stepped back', async () => {
+    fake.script = [500, 500, 500, 200, 200, 200];
+    await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 3 attempt(s) (last: HTTP 500)');
+    clock.pass(-3_600_000); // NTP steps the clock back an hour before the runner hands the batch over again
+    await delivery.handle(events);
+    // Without the bound: 30 + 3,600,000 ms before the fourth attempt.
+    expect(clock.sleeps).toEqual([10, 20, 30]);
+  });
+
   it('goes on doubling the backoff up to maxMs across the batches the runner hands over again, and starts over for the next alert', async () => {
     // Found in the audit of 2026-12-06: with the service's 0.5 s doubling to 30 s and 5 attempts a batch, a receiver that
     // was down was retried 0.5, 1, 2, 4 s, then again 0.5 s after the runner's resubscription (0.1-5 s): the 30 s cap was

@@ -232,7 +232,8 @@ export class AlertWebhookDelivery implements Projection {
     const earlier = this.failing?.alertId === payload.id ? this.failing : null;
     if (earlier !== null) {
       // Handed over again after this batch gave up: the rest of the backoff those failures reached, lease renewed after it.
-      const wait = this.backoff(earlier.attempts) - (this.clock.now() - earlier.lastAtMs);
+      // No more than the backoff: a clock stepped back since (NTP) made the wait an hour longer for a step of an hour.
+      const wait = this.backoff(earlier.attempts) - Math.max(0, this.clock.now() - earlier.lastAtMs);
       if (wait > 0) await this.clock.sleep(wait, this.stopping.signal);
       this.throwIfStopped();
       if (!(await this.holdLease())) return false;
