@@ -48,6 +48,21 @@ describe('RedisRevocationConfirmations', () => {
     expect(await asker.confirm(1)).toEqual({ confirmed: 2, live: 2 });
   });
 
+  it('waits no longer than its wait for an instance that does not answer when the clock steps back meanwhile', async () => {
+    const asker = await instance(5, async () => undefined);
+    await instance(5, never);
+    const realNow = Date.now.bind(Date);
+    const asked = asker.confirm(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000); // NTP steps the clock back an hour
+    try {
+      const late = new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000));
+      expect(await Promise.race([asked, late])).toEqual({ confirmed: 0, live: 1 });
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
   describe("with an instance whose clock is an hour ahead (beats and ages on Redis's clock)", () => {
     const HOUR = 3_600_000;
     const realNow = Date.now.bind(Date);
