@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { closeWhenIdleSeconds, expiresIn, graceSeconds, instant, revision } from './arguments.js';
+import { asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, revision } from './arguments.js';
 
 describe('instant: a --expires-at or --as-of argument', () => {
   it.each([
@@ -17,6 +17,14 @@ describe('instant: a --expires-at or --as-of argument', () => {
       expect(() => instant(text)).toThrow(InvalidArgumentError);
     },
   );
+});
+
+describe('asOfInstant: a --as-of argument', () => {
+  it('takes the last instant an answer can write, and refuses one an offset carries into the year 10000', () => {
+    expect(asOfInstant('9999-12-31T23:59:59.999Z').toISOString()).toBe('9999-12-31T23:59:59.999Z');
+    // Before: shown "as of +010000-01-01T23:58:59.000Z", its hours "+010000-01-01T…", no RFC 3339 date-time.
+    expect(() => asOfInstant('9999-12-31T23:59:59-23:59')).toThrow(new InvalidArgumentError('--as-of must be no later than 9999-12-31T23:59:59.999Z'));
+  });
 });
 
 describe('expiresIn: a --expires-in argument', () => {

@@ -1,7 +1,7 @@
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import { DAY_MS, MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
-import { parseRfc3339 } from '../shared/domain/rfc3339.js';
+import { LATEST_RFC3339_UTC_MS, parseRfc3339 } from '../shared/domain/rfc3339.js';
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { EXPIRES_IN_SECONDS } from '../keys/commands/create-api-key/expires-in-seconds.js';
 import { ROLL_BOUNDS } from '../keys/domain/api-key-decider.js';
@@ -33,6 +33,13 @@ export function instant(text: string): Date {
   const parsed = parseRfc3339(text.replace(WITHOUT_SECONDS, '$1:00'));
   if (parsed === null) throw new InvalidArgumentError('an instant is ISO 8601 with a zone, e.g. 2026-01-31T12:00:00Z');
   return parsed;
+}
+
+/** --as-of: an instant, no later than the last one the answer can write (the API's rule for as_of). */
+export function asOfInstant(text: string): Date {
+  const at = instant(text);
+  if (at.getTime() > LATEST_RFC3339_UTC_MS) throw new InvalidArgumentError(`--as-of must be no later than ${new Date(LATEST_RFC3339_UTC_MS).toISOString()}`);
+  return at;
 }
 
 export function rateLimit(text: string): KeyRateLimit {

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, archiveAgeDays, archiveBefore, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit, revision } from './arguments.js';
+import { accountId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit, revision } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
@@ -144,7 +144,7 @@ export function buildProgram(): Command {
       .description('Show one key with its usage, replayed from the event log (current whether or not the service runs).')
       .argument('<key-id>', 'the key', keyId)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-      .option('--as-of <instant>', 'the key as it was then (ISO 8601)', instant),
+      .option('--as-of <instant>', 'the key as it was then (ISO 8601)', asOfInstant),
   ).action((id, options) => run(async () => (await import('./show.command.js')).show, id, options));
 
   withOutputOptions(

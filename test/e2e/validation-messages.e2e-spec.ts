@@ -225,6 +225,12 @@ describe('validation: statuses and messages', () => {
     it.each(['yesterday', '2026-02-30T00:00:00Z', '2026-11-27 10:00:00Z', '2026-11-27T10:00:00'])('refuses %j', async (asOf) => {
       expect((await get(`/v1/api-keys/${adminId}?as_of=${encodeURIComponent(asOf)}`).expect(400)).body).toEqual(invalid(AS_OF));
     });
+
+    it('refuses one its offset carries past the year 9999 in UTC, whose answer no RFC 3339 date-time could write', async () => {
+      // Before: 200, with requests_per_hour's hours "+010000-01-01T…".
+      const res = await get(`/v1/api-keys/${adminId}?as_of=${encodeURIComponent('9999-12-31T23:59:59-23:59')}`).expect(400);
+      expect(res.body).toEqual(invalid('as_of must be no later than 9999-12-31T23:59:59.999Z.'));
+    });
   });
 
   describe('expires_at takes a leap second, as as_of and the CLI do', () => {

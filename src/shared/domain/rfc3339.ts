@@ -1,5 +1,8 @@
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 
+/** The last instant an RFC 3339 date-time in UTC can name (9999-12-31T23:59:59.999Z): an offset can name later ones. */
+export const LATEST_RFC3339_UTC_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
