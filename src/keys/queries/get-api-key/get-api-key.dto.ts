@@ -8,7 +8,8 @@ export class GetApiKeyRequest {
     example: '2026-11-27T10:00:00Z',
     description:
       'Show the key as it was at this instant, rebuilt by replaying its events up to then. Any RFC 3339 date-time ' +
-      '(years 0000-9999, any offset, fractions kept to the millisecond); before the key existed: 404.',
+      '(years 0000-9999, any offset, fractions kept to the millisecond) no later than 9999-12-31T23:59:59.999Z in UTC; ' +
+      'before the key existed: 404.',
   })
   @IsOptional()
   @ValidateBy({
