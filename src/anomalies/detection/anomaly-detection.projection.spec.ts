@@ -301,6 +301,23 @@ describe('AnomalyDetectionProjection snapshots', () => {
     expect((await snapshots.load())?.position).toBe(events[19].position);
   });
 
+  it('saves a snapshot an interval after the clock stepped back, not once it is back where it was', async () => {
+    const { store, events } = await logWithSpike();
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    let now = 0;
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, { now: () => now, snapshotEveryMs: 1000 });
+    await projection.checkpoint();
+    now = 1000;
+    await projection.handle(events.slice(0, 10));
+    expect((await snapshots.load())?.position).toBe(events[9].position);
+    now = 1000 - 3_600_000; // NTP steps the clock back an hour
+    await projection.handle(events.slice(10, 20));
+    expect((await snapshots.load())?.position).toBe(events[9].position);
+    now += 1000;
+    await projection.handle(events.slice(20, 30));
+    expect((await snapshots.load())?.position).toBe(events[29].position);
+  });
+
   it('saves a state that takes long to save less often: at most 1/50 of the time', async () => {
     const { store, events } = await logWithSpike();
     let now = 0;

@@ -135,7 +135,11 @@ export class AnomalyDetectionProjection implements Projection {
 
   private async snapshotWhenDue(): Promise<void> {
     const every = Math.max(this.options.snapshotEveryMs, SNAPSHOT_COST_FACTOR * this.snapshotCostMs);
-    if (this.options.now() - this.snapshotSavedAtMs < every) return;
+    const now = this.options.now();
+    // A clock stepped back since the last save (NTP): the interval runs from now, not from a save dated after it,
+    // which held every snapshot back for the step's length (an hour's uses replayed more at the next start).
+    if (now < this.snapshotSavedAtMs) this.snapshotSavedAtMs = now;
+    if (now - this.snapshotSavedAtMs < every) return;
     try {
       await this.saveSnapshot();
     } catch (error) {
