@@ -18,7 +18,7 @@ import { makeView } from './api-key-view.js';
 export async function verifierWith(overrides: Parameters<typeof makeView>[0], now: () => number = Date.now) {
   const secret = generateApiKey();
   const view = makeView({ secretHash: hashApiKey(secret), ...overrides });
-  const keys = new KeyTable({ getCheckpoint: async () => 1, scan: async (afterId) => (afterId ? [] : [view]) });
+  const keys = new KeyTable({ getCheckpoint: async () => 1, allViews: async function* () { yield [view]; } });
   await keys.checkpoint();
   const uses: KeyUsedData[] = [];
   const failures: AuthenticationFailedData[] = [];

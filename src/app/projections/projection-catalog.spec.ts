@@ -9,7 +9,7 @@ import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 
 describe('The projection catalog', () => {
   const context = (storage: InMemoryReadModelStorage, env: Record<string, string> = {}) => {
-    const keyTable = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const keyTable = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     const provided: ProjectionContext<unknown>['provided'] = (token) => {
       if ((token as unknown) !== KeyTable) throw new Error(`unexpected ${token.name}`);
       return keyTable as never;

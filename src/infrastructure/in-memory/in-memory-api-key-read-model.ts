@@ -22,11 +22,7 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
     return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
   }
 
-  async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
-    return [...this.views.values()]
-      .filter((v) => afterId === null || v.id > afterId)
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .slice(0, limit)
-      .map((v) => structuredClone(v));
+  async *allViews(): AsyncIterable<ApiKeyView[]> {
+    yield [...this.views.values()].map((v) => structuredClone(v));
   }
 }

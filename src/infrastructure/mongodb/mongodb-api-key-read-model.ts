@@ -1,7 +1,7 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus } from '../../keys/projection/api-key-view.js';
-import { unlessUnreachable } from './mongo-unavailable.js';
+import { asStoreError, unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 type ApiKeyFields = Omit<ApiKeyView, 'id'>;
@@ -65,13 +65,39 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     });
   }
 
-  async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
-    return unlessUnreachable(async () => {
-      const filter = afterId === null ? {} : { _id: { $gt: afterId } };
-      return (await this.views.find(filter).sort({ _id: 1 }).limit(limit).toArray()).map(toView);
-    });
+  /**
+   * One pass over the collection with no filter and no sort: FerretDB 1.24 sorts the whole collection in memory for
+   * each page of a sorted read (15-23 s a page of 5,000 at 100,000 key views, past the socket timeout, so no
+   * service could start). Unsorted it streams the stored rows, a batch of LOAD_BATCH in 0.5 s at most. On FerretDB's
+   * SQLite backend the cursor reads one snapshot (each view once); a MongoDB server's collection scan meets each
+   * view at least once, as fresh as when the scan reached it.
+   */
+  async *allViews(): AsyncIterable<ApiKeyView[]> {
+    const cursor = this.views.find({}, { batchSize: LOAD_BATCH });
+    let batch: ApiKeyView[] = [];
+    try {
+      for await (const doc of cursor) {
+        batch.push(toView(doc));
+        if (batch.length === LOAD_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+    } catch (error) {
+      throw asStoreError(error);
+    } finally {
+      await cursor.close();
+    }
+    yield batch;
   }
 }
+
+/**
+ * Views per batch of the load, aiming at a fifth of the 5 s socket timeout as the view writes do: FerretDB 1.24
+ * (SQLite backend, 100,065 key views, load average 13-16 on 2 cores) answered its slowest batch of 500 in 0.49 s,
+ * of 1,000 in 1.15-1.84 s, of 2,000 in 2.87 s, of 5,000 in 4.5-12.9 s.
+ */
+const LOAD_BATCH = 500;
 
 /**
  * The status filter at `now` (ISO text compares as time), as keyStatusAt. A missing endsAt (FerretDB leaves out

@@ -140,10 +140,19 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     return { views, hasMore: rows.length > query.limit };
   }
 
-  async scan(afterId: string | null, limit: number): Promise<ApiKeyView[]> {
-    return this.queries.scan.all(afterId ?? '', limit).map(toView);
+  /** Page by page in id order, each page read whole: an open iterator would keep the connection busy between pages. */
+  async *allViews(): AsyncIterable<ApiKeyView[]> {
+    for (let after = ''; ; ) {
+      const rows = this.queries.scan.all(after, LOAD_PAGE);
+      yield rows.map(toView);
+      if (rows.length < LOAD_PAGE) return;
+      after = rows[rows.length - 1].id;
+    }
   }
 }
+
+/** Views per page of allViews: the key table's load at start. */
+const LOAD_PAGE = 5000;
 
 const LISTED_COLUMNS =
   'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, ' +

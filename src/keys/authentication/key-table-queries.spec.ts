@@ -106,7 +106,7 @@ describe('KeyTable as the key queries: what the stored key views would answer, f
       await views.save(viewsAsOf(events, head), head);
 
       // Fed the whole log in batches of any size.
-      const fed = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+      const fed = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
       await fed.checkpoint();
       await splitIntoBatches(fed, events, seededRandom(seed + 100));
 
@@ -138,7 +138,7 @@ describe('KeyTable as the key queries: what the stored key views would answer, f
   it('keeps creation order when a key created earlier in the log reaches it after a later one', async () => {
     const { events } = await randomLog(9);
     const creations = events.filter((event) => event.type === 'KeyCreated');
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.handle([...creations].reverse());
     const accountId = (creations[0].data as { accountId: string }).accountId;
     const listed = (await table.list(accountId, { limit: 1000 })).views.map((view) => view.createdPosition);

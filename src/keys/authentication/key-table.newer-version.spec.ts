@@ -13,7 +13,7 @@ const updatedByNewer = (keyId: string, revision: number) => event(keyId, 'KeyUpd
 describe('KeyTable and events of a newer version of the service', () => {
   it('marks only the key it cannot read, keeps applying every later event, and says so once per key', async () => {
     const warnings: string[] = [];
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] }, { warn: (message) => warnings.push(message) });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} }, { warn: (message) => warnings.push(message) });
     await table.handle([created('a'), created('b'), created('c')]);
     await table.handle([updatedByNewer('a', 1), event('a', 'KeyFrozen', 2, { frozenAt: 'x' }), revoked('b', 1)]);
     expect(table.lookup('hash-a')).toMatchObject({ changedByNewerVersion: true, status: 'active' });
@@ -32,7 +32,7 @@ describe('KeyTable and events of a newer version of the service', () => {
   });
 
   it('knows no key whose creation it cannot read, nor its later events', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.handle([{ ...created('n'), schemaVersion: 3 }, revoked('n', 1)]);
     expect(table.byId('n')).toBeUndefined();
     expect(table.keysChangedByNewerVersion).toBe(0);
@@ -48,7 +48,7 @@ describe('KeyTable and events of a newer version of the service', () => {
     const markedByAnOlderWriter = { ...foldApiKeyView([created('b')])!, revision: 1, unreadableSince: 1 };
     const streams: Record<string, RecordedEvent[]> = { a: stream, b: [created('b'), event('b', 'KeyDisabled', 1, { disabledAt: 'x', actingKeyId: null })] };
     const table = new KeyTable(
-      { getCheckpoint: async () => 9, scan: async (afterId) => (afterId ? [] : [marked, readable, markedByAnOlderWriter]) },
+      { getCheckpoint: async () => 9, allViews: async function* () { yield [marked, readable, markedByAnOlderWriter]; } },
       { readKeyStream: async (keyId) => streams[keyId], warn: (message) => warnings.push(message) },
     );
     await table.checkpoint();

@@ -26,7 +26,7 @@ const view = (id: string, status: 'active' | 'revoked'): ApiKeyView =>
 
 describe('KeyTable.activeKeys (the active keys gauge)', () => {
   it('counts loaded and created keys, not revoked ones, and not twice when the log re-applies what the views held', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => 2, scan: async (afterId) => (afterId ? [] : [view('a', 'active'), view('b', 'revoked')]) });
+    const table = new KeyTable({ getCheckpoint: async () => 2, allViews: async function* () { yield [view('a', 'active'), view('b', 'revoked')]; } });
     await table.checkpoint();
     expect(table.activeKeys).toBe(1);
     await table.handle([recorded('KeyCreated', 'a'), recorded('KeyCreated', 'c')]);
@@ -55,7 +55,7 @@ describe('KeyTable.activeKeys and disabled keys (they do not authenticate)', () 
   it('leaves a disabled key out, loaded or disabled from the log, counts it again once enabled, and never twice', async () => {
     const disabled = { ...view('a', 'active'), status: 'disabled' as const, disabled: true, revision: 1 };
     const stored = [disabled, view('b', 'active'), view('c', 'revoked')];
-    const table = new KeyTable({ getCheckpoint: async () => 2, scan: async (afterId) => (afterId ? [] : stored) });
+    const table = new KeyTable({ getCheckpoint: async () => 2, allViews: async function* () { yield stored; } });
     await table.checkpoint();
     expect(table.activeKeys).toBe(1);
     await table.handle([change('KeyEnabled', 'a', 2)]);
@@ -77,7 +77,7 @@ describe('KeyTable loaded again (another generation of the key views made live)'
   it('takes in the keys it lacked and keeps the newer revision of those it holds', async () => {
     const revoked = { ...view('a', 'revoked'), revision: 1 };
     let stored = [view('b', 'active')];
-    const table = new KeyTable({ getCheckpoint: async () => 9, scan: async (afterId) => (afterId ? [] : stored) });
+    const table = new KeyTable({ getCheckpoint: async () => 9, allViews: async function* () { yield stored; } });
     await table.checkpoint();
     await table.handle([recorded('KeyCreated', 'a'), recorded('KeyRevoked', 'a')]);
     // Loaded from views that had lost key b's creation; the rebuilt generation has it, and an older revision of a.
@@ -108,7 +108,7 @@ describe('KeyTable (key policies)', () => {
   }, 2);
 
   it('keeps permissions, addresses, disabling and the end (expiry or grace end, the first) current from the log', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.handle([created]);
     const key = () => table.lookup('hash-k')!;
     expect(key()).toMatchObject({ permissions: ['keys:read'], allowedIps: ['203.0.113.0/24'], endsAt: '2026-03-01T00:00:00.000Z', disabled: false });
@@ -150,7 +150,7 @@ describe('KeyTable (rate-limit subjects)', () => {
   const subjects = (table: KeyTable, ids: string[]) => ids.map((id) => table.byId(id)?.rateLimitSubject);
 
   it('counts a line of rolls under its first key, from the log', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.handle([createdFrom('a', null), createdFrom('b', 'a'), createdFrom('c', 'b'), createdFrom('d', null)]);
     expect(subjects(table, ['a', 'b', 'c', 'd'])).toEqual(['key:a', 'key:a', 'key:a', 'key:d']);
   });
@@ -162,7 +162,7 @@ describe('KeyTable (rate-limit subjects)', () => {
       makeView({ id: '2-second', accountId: 'acme', rateLimit, createdPosition: 2, rolledFromKeyId: '3-first', secretHash: 'h2' }),
       makeView({ id: '3-first', accountId: 'acme', rateLimit, createdPosition: 1, secretHash: 'h1' }),
     ];
-    const table = new KeyTable({ getCheckpoint: async () => 3, scan: async (afterId) => (afterId ? [] : views) });
+    const table = new KeyTable({ getCheckpoint: async () => 3, allViews: async function* () { yield views; } });
     await table.checkpoint();
     expect(subjects(table, ['1-third', '2-second', '3-first'])).toEqual(['key:3-first', 'key:3-first', 'key:3-first']);
     await table.handle([createdFrom('4-fourth', '1-third')]);
@@ -172,7 +172,7 @@ describe('KeyTable (rate-limit subjects)', () => {
 
 describe('KeyTable listing order (docs/api.md, "The key listing\'s order")', () => {
   it('lists newest first by log position, not by createdAt, and pages by it exactly', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.checkpoint();
     const created = (keyId: string, createdAt: string) => ({ ...recorded('KeyCreated', keyId), data: { ...recorded('KeyCreated', keyId).data, createdAt } });
     // Logged in the order early, late, middle: another instance read its clock first and appended last.
@@ -197,7 +197,7 @@ describe('KeyTable.liveKeys (what the account key limit counts)', () => {
       makeView({ accountId: 'acme', status: 'expired' }),
       makeView({ accountId: 'other' }),
     ];
-    const table = new KeyTable({ getCheckpoint: async () => 1, scan: async (afterId) => (afterId ? [] : stored) }, { readKeyStream: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => 1, allViews: async function* () { yield stored; } }, { readKeyStream: async () => [] });
     await table.checkpoint();
     expect(table.liveKeys('acme', at)).toBe(4);
     expect(table.liveKeys('acme', at + 1000)).toBe(3);
@@ -209,7 +209,7 @@ describe('KeyTable.liveKeys (what the account key limit counts)', () => {
 describe('KeyTable.liveKeys kept as keys change', () => {
   it('answers as a walk of the account’s keys would, through creations, disables, revocations, expiries, reissued secrets and time passing', async () => {
     const random = seededRandom(7);
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.checkpoint();
     const start = Date.parse('2026-06-01T00:00:00.000Z');
     const revisions = new Map<string, number>();
@@ -256,7 +256,7 @@ describe('KeyTable.liveKeys kept as keys change', () => {
 
 describe('KeyTable and a reissued secret (KeySecretReissued)', () => {
   it('finds the key by its new secret only, once, and keeps its place in the listing and the gauge', async () => {
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.checkpoint();
     await table.handle([recordedKeyCreated('a'), recordedKeyCreated('b')]);
     await table.handle([
@@ -271,7 +271,7 @@ describe('KeyTable and a reissued secret (KeySecretReissued)', () => {
 
   it('leaves the account’s live count as it was: the same key, not one more (the account key limit)', async () => {
     const at = Date.parse('2026-06-01T00:00:00.000Z');
-    const table = new KeyTable({ getCheckpoint: async () => null, scan: async () => [] });
+    const table = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
     await table.checkpoint();
     await table.handle([recordedKeyCreated('a'), recordedKeyCreated('b')]);
     // Asked first, so that the count is kept from then on rather than walked again.

@@ -39,14 +39,12 @@ export interface KnownKey {
   view: ApiKeyView;
 }
 
-const LOAD_PAGE = 5000;
-
 export const KEY_TABLE = 'key-table';
 
 /** The part of the key read model the table loads from. */
 export interface KeyTableSource {
   getCheckpoint(): Promise<number | null>;
-  scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
+  allViews(): AsyncIterable<ApiKeyView[]>;
 }
 
 export interface KeyTableOptions {
@@ -185,17 +183,13 @@ export class KeyTable implements Projection, ApiKeyQueries {
    */
   async checkpoint(): Promise<number | null> {
     this.position = await this.source.getCheckpoint();
-    let afterId: string | null = null;
-    for (;;) {
-      const page = await this.source.scan(afterId, LOAD_PAGE);
-      for (const stored of page) {
+    for await (const batch of this.source.allViews()) {
+      for (const stored of batch) {
         const view = stored.unreadableSince === null ? stored : await this.foldedAgain(stored);
         if ((this.byId(view.id)?.view.revision ?? -1) < view.revision) this.put(known(view, `key:${view.id}`), false);
       }
-      if (page.length < LOAD_PAGE) break;
-      afterId = page[page.length - 1].id;
     }
-    // Loaded in id order: put into creation order once, rather than key by key.
+    // Loaded in no order: put into creation order once, rather than key by key.
     for (const keys of this.byAccount.values()) keys.sort((a, b) => a.view.createdPosition - b.view.createdPosition);
     // In creation order, a key's predecessor has its subject before the key takes it.
     for (const keys of this.byAccount.values()) {

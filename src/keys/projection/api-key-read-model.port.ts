@@ -36,8 +36,12 @@ export interface ApiKeyQueries {
  * together. Writes are idempotent: a view is replaced only by one of a higher revision.
  */
 export interface ApiKeyReadModel extends ViewStore<ApiKeyView>, ApiKeyQueries {
-  /** Every key of every account in id order, a page at a time: for loading the in-process key table. */
-  scan(afterId: string | null, limit: number): Promise<ApiKeyView[]>;
+  /**
+   * Every key of every account, in no order, a batch at a time: loads the in-process key table at start. A view
+   * stored when the call begins (and not removed) comes at least once, as fresh as it was then or fresher; it may
+   * come twice (the newer revision wins). No order, so that no store has to sort the whole collection for it.
+   */
+  allViews(): AsyncIterable<ApiKeyView[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
