@@ -72,6 +72,20 @@ describe('ProjectionRunner', () => {
     expect(warnings).toEqual([expect.stringMatching(/^Projection recording had reached position 7 of the event log, which ends at 2: .* starts over from the start of the log$/)]);
   });
 
+  it('does not start following the log when stopped while it reads its checkpoint (a stop during the service’s start)', async () => {
+    await store.appendToStream('a', [wanted], 'no_stream');
+    let answer!: (position: number | null) => void;
+    projection.checkpoint = () => new Promise((resolve) => (answer = resolve));
+    const starting = runner.start();
+    const stopping = runner.stop();
+    answer(null);
+    await Promise.all([starting, stopping]);
+    await store.appendToStream('a', [wanted], 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(projection.seen).toEqual([]);
+    expect(runner.status().running).toBe(false);
+  });
+
   it('takes a checkpoint at the end of the log, or on a store that cannot say where its log ends, at its word', async () => {
     projection.saved = 0;
     await runner.start();

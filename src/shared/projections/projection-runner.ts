@@ -85,6 +85,8 @@ export class ProjectionRunner {
     this.position = await this.checkpointWithinLog();
     // Its store answered: a failure before a pause (a generation switch) is behind it.
     this.recovered();
+    // Stopped while reading its checkpoint (a stop during the service's start): it does not start after its stop.
+    if (this.stopped) return;
     this.follow();
   }
 
