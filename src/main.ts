@@ -8,6 +8,7 @@ import { AppModule } from './app/app.module.js';
 import { configureApp } from './app/configure-app.js';
 import { ServiceLogger } from './app/observability/service-logger.js';
 import { stopGracefullyOnSignals } from './app/graceful-shutdown.js';
+import { ServiceStopping } from './app/health/service-stopping.js';
 import { loadConfiguration } from './app/load-configuration.js';
 import { createMainLogger } from './app/observability/root-logger.js';
 import { listen } from './app/start/listen.js';
@@ -73,14 +74,22 @@ async function start(environment: Environment, startLogger: PinoLogger, stop: (m
   app.useLogger(new ServiceLogger(app.get(Logger)));
   app.flushLogs();
   configureApp(app);
-  stopGracefullyOnSignals(app, { delayMs: environment.SHUTDOWN_DELAY_MS, log: startLogger });
+  const starting = initAndListen(app, environment, startLogger, (error) => stop('cannot listen', error, listenFields(error)));
+  // From here a signal stops the service, once the start under way has ended: a stop beside it would close the stores under it.
+  stopGracefullyOnSignals(app, { delayMs: environment.SHUTDOWN_DELAY_MS, log: startLogger, starting });
+  await starting;
+}
+
+/** The application's init, then the listen, unless a stop began meanwhile (graceful-shutdown.ts): nothing starts after `stopping`. */
+async function initAndListen(app: NestExpressApplication, environment: Environment, startLogger: PinoLogger, cannotListen: (error: unknown) => never): Promise<void> {
   await app.init();
+  if (app.get(ServiceStopping, { strict: false }).state() !== null) return;
   try {
     // Bound here rather than by app.listen, which logs an error line of its own before it rejects.
     await listen(app.getHttpServer() as Server, environment.PORT, environment.HOST);
   } catch (error) {
     // One line, not a stack: the usual cause (EADDRINUSE, EACCES) is the operator's to fix.
-    stop('cannot listen', error, listenFields(error));
+    cannotListen(error);
   }
   startLogger.info({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}` });
 }

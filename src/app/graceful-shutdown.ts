@@ -25,7 +25,16 @@ export interface StopSettings {
   delayMs: number;
   /** The service's `Main` log (createMainLogger: written synchronously, so `stopped` is out before the end). */
   log: Logger;
+  /**
+   * The start under way (the application's init, then the listen, which it skips once a stop has begun): a stop
+   * that comes first waits for it, within START_MS, before it drains and closes, as closing beside it would close
+   * the stores under projections still starting. Settled (or absent) once the service listens.
+   */
+  starting?: Promise<unknown>;
 }
+
+/** How long a stop waits for a start under way to end (a store that does not answer): past it, the process ends without the close. */
+const START_MS = 9_000;
 
 /**
  * On SIGTERM or SIGINT: readiness answers 503 at once (ServiceStopping) and a `stopping` line is logged; the
@@ -38,8 +47,10 @@ export interface StopSettings {
  * `stopped` is logged and the signal raised again, so the process ends the way it was asked to (as PID 1, which
  * the kernel lets ignore it, by exit status 128 + its number: endBySignal; a second signal meanwhile ends it at
  * once), with whatever a store that does not answer still holds up: read-model work, replayed from checkpoints,
- * never a use answered. Nest's own shutdown hooks would flush usage before closing the HTTP server, dropping uses
- * answered in between.
+ * never a use answered. A signal while the service is still starting (its application's init, Kubernetes stopping
+ * a pod that is not ready yet) is handled the same way once that start has ended (settings.starting): the start
+ * starts nothing more and does not listen, so the stop neither waits for the delay nor drains. Nest's own shutdown
+ * hooks would flush usage before closing the HTTP server, dropping uses answered in between.
  */
 export function stopGracefullyOnSignals(app: INestApplication, settings: StopSettings): void {
   const signals = ['SIGTERM', 'SIGINT'] as const;
@@ -51,10 +62,20 @@ export function stopGracefullyOnSignals(app: INestApplication, settings: StopSet
       app.get(ServiceStopping, { strict: false }).begin(signal);
       const server = app.getHttpServer() as Server;
       settings.log.info({ msg: 'stopping', signal, openConnections: await openConnections(server), delayMs: settings.delayMs });
+      // At the signal, during a start too: the start then starts nothing more (ProjectionsService).
+      const background = app.get(ProjectionsService, { strict: false }).stopBackgroundWork();
+      const starting = (settings.starting ?? Promise.resolve()).catch(() => undefined);
+      if (!(await finishedWithin(starting, START_MS))) {
+        // Closing beside a start that still runs would close the stores under it. Nothing was served yet, nothing to flush.
+        settings.log.warn({ msg: 'start not finished: stopping without it', startMs: START_MS });
+        return;
+      }
+      // Stopped before it listened: no balancer routes here, nothing to serve on for SHUTDOWN_DELAY_MS.
+      const serving = server.listening;
       await Promise.all([
-        sleep(settings.delayMs).then(() => drainHttpServer(server, HTTP_DRAIN_MS)),
+        (serving ? sleep(settings.delayMs) : Promise.resolve()).then(() => drainHttpServer(server, HTTP_DRAIN_MS)),
         // Nothing to wait for from the requests: the webhook stops retrying at once rather than through the drain.
-        app.get(ProjectionsService, { strict: false }).stopBackgroundWork(),
+        background,
       ]);
       // Not bounded here: a use answered must be in the log before the end (a store that fails it ends the flush, logged).
       await app.get(UsageRecorder, { strict: false }).flush();

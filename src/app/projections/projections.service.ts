@@ -67,6 +67,10 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   private generationTimer: NodeJS.Timeout | null = null;
   /** The move to another generation under way, awaited by a stop. */
   private moving: Promise<void> | null = null;
+  /** Aborted when a stop begins (stopBackgroundWork), maybe while the start is still under way: nothing more starts. */
+  private readonly stopBegun = new AbortController();
+  /** Whether the start ran to its end: a stop that cut it short never served, and leaves the catch-up to the next start. */
+  private started = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -109,8 +113,13 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
       const runner = runners.get(declaration.name);
       return runner ? [{ declaration, runner }] : [];
     }).sort((a, b) => reportingRank(a.declaration) - reportingRank(b.declaration));
+    // A stop that began while they were being opened: none starts (the alert webhook would send, and hold its
+    // lease, after `stopping`); the stop's close closes what was opened. They go on from their checkpoints.
+    if (this.stopBegun.signal.aborted) return;
     await Promise.all([this.thread.start(), ...this.local.map(({ runner }) => runner.start())]);
     await this.catchUpAccessBeforeServing();
+    if (this.stopBegun.signal.aborted) return;
+    this.started = true;
     if (this.generations) {
       this.generationTimer = setInterval(() => void this.followLiveGeneration(), this.config.GENERATION_CHECK_INTERVAL_MS);
       this.generationTimer.unref();
@@ -152,9 +161,11 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   /**
    * The first step of a stop, beside the drain of the requests in flight: background work on this thread (the
    * alert webhook) stops now, so a failing receiver gets no further attempt during the stop (a request already
-   * on its way may finish, and be checkpointed); it goes on from its checkpoint at the next start.
+   * on its way may finish, and be checkpointed); it goes on from its checkpoint at the next start. A start still
+   * under way (onApplicationBootstrap) starts nothing more and stops waiting for the catch-up.
    */
   async stopBackgroundWork(): Promise<void> {
+    this.stopBegun.abort();
     const background = this.local.filter(({ declaration }) => declaration.role === 'background');
     this.local = this.local.filter((local) => !background.includes(local));
     await this.stopWithin(background, STOP_BACKGROUND_MS);
@@ -174,14 +185,16 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
    * A stop lets every running projection that requests read catch up with the log first, within 5 s: the usage
    * flushed on the way out (before the close, stopGracefullyOnSignals) is then in the views, not left for the next
    * start. Background work is not waited for: it goes on from its checkpoint at the next start (and the webhook has
-   * stopped already, stopBackgroundWork). Then every projection stops, within STOP_PROJECTIONS_MS.
+   * stopped already, stopBackgroundWork); nor is it after a stop during the start, which served nothing. Then every
+   * projection stops, within STOP_PROJECTIONS_MS.
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.generationTimer) clearInterval(this.generationTimer);
     const catchUpEnds = performance.now() + DRAIN_AT_STOP_MS;
     // Each wait of the catch-up within its 5 s: a move to another generation stops the projection thread too.
     if (this.moving) await finishedWithin(this.moving, DRAIN_AT_STOP_MS);
-    const reading = this.store.headPosition().catch(() => null);
+    // A stop during the start: nothing was served, so no use flushed at the stop waits for the views.
+    const reading = this.started ? this.store.headPosition().catch(() => null) : Promise.resolve(null);
     const head = (await finishedWithin(reading, Math.max(1, catchUpEnds - performance.now()))) ? await reading : null;
     if (head !== null) {
       const running = this.watched.filter(({ declaration, runner }) => declaration.role !== 'background' && runner.status().running);
@@ -261,11 +274,21 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
     const head = await this.store.headPosition();
     if (head === null) return;
     for (const { declaration, runner } of this.watched.filter(({ declaration }) => declaration.enforcesAccess)) {
-      await runner.waitUntilProcessed(head, CATCH_UP_AT_START_MS).catch((error: Error) => {
-        this.logger.error(`${declaration.name} not caught up with the log at start: ${error.message}`);
-      });
+      const caughtUp = runner.waitUntilProcessed(head, CATCH_UP_AT_START_MS).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      // A stop that begins meanwhile ends the wait: the service will not serve; the next start catches up from the checkpoints.
+      const failure = await Promise.race([caughtUp, stopBegun(this.stopBegun.signal)]);
+      if (this.stopBegun.signal.aborted) return;
+      if (failure) this.logger.error(`${declaration.name} not caught up with the log at start: ${failure.message}`);
     }
   }
+}
+
+/** Resolves once `signal` aborts (never rejects). */
+function stopBegun(signal: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => (signal.aborted ? resolve(undefined) : signal.addEventListener('abort', () => resolve(undefined), { once: true })));
 }
 
 /** The projections a move to another generation pauses and starts again on it. */
