@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
+import { pidHost } from '../../shared/runtime/process-identity.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
@@ -285,7 +285,7 @@ describe('AlertWebhookDelivery', () => {
 
   it('takes over at once the lease of a sender that died on this host (kill -9, then a restart), and waits out one of another host', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
-    await checkpoints.lease('alert-webhook', `${hostname()}:${deadPid}:0a1b2c3d`, clock.now(), clock.now() + 60_000);
+    await checkpoints.lease('alert-webhook', `${pidHost()}:${deadPid}:0a1b2c3d`, clock.now(), clock.now() + 60_000);
     await delivery.handle([events[0]]);
     expect([clock.sleeps, fake.delivered()]).toEqual([[], ['alert-1']]);
 

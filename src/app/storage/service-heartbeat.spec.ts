@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
+import { pidHost } from '../../shared/runtime/process-identity.js';
 import { HEARTBEAT_STALE_AFTER_MS, servicesHolding } from './service-heartbeat.js';
 
 describe('servicesHolding', () => {
@@ -18,14 +19,20 @@ describe('servicesHolding', () => {
   });
 
   it('counts a fresh heartbeat of a live process, and of another host (whose processes it cannot see)', async () => {
-    await heartbeats.beat({ holder: 'live', host: hostname(), pid: process.pid, beatAt: ago(1000) });
+    await heartbeats.beat({ holder: 'live', host: pidHost(), pid: process.pid, beatAt: ago(1000) });
     await heartbeats.beat({ holder: 'remote', host: 'elsewhere.example', pid: deadPid, beatAt: ago(HEARTBEAT_STALE_AFTER_MS) });
     expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder).sort()).toEqual(['live', 'remote']);
   });
 
+  it('counts a fresh heartbeat of a process of the same host name in another PID namespace (a container), its pid missing here', async () => {
+    await heartbeats.beat({ holder: 'next container', host: `${hostname()}/pidns-1`, pid: deadPid, beatAt: ago(500) });
+    expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder)).toContain('next container');
+    await heartbeats.end('next container');
+  });
+
   it('ignores a heartbeat older than the stale limit, one whose process on this host is gone, and one that ended', async () => {
     await heartbeats.beat({ holder: 'stale', host: 'elsewhere.example', pid: 1, beatAt: ago(HEARTBEAT_STALE_AFTER_MS + 1) });
-    await heartbeats.beat({ holder: 'killed', host: hostname(), pid: deadPid, beatAt: ago(500) });
+    await heartbeats.beat({ holder: 'killed', host: pidHost(), pid: deadPid, beatAt: ago(500) });
     await heartbeats.end('live');
     expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder)).toEqual(['remote']);
   });
