@@ -1,8 +1,8 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
 import { checkEventLogBackup, holdEventLog, type EventLogSummary } from '../../infrastructure/sqlite/event-log-restore.js';
-import { copyDatabaseOnline } from '../../infrastructure/sqlite/online-copy.js';
+import { copyDatabaseOnline, syncFile } from '../../infrastructure/sqlite/online-copy.js';
 import { removeReadModelFiles } from '../../infrastructure/sqlite/read-model-files.js';
 import { DELIVERIES_FILE } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
 import { embeddedEventLogFile, type EventStoreSettings } from './storage.js';
@@ -72,7 +72,7 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
     held?.release();
     const readModelsRemoved = removeReadModelFiles(settings.DATA_DIR);
     const deliveries = putDeliveriesInPlace(deliveriesFile, deliveriesBackup ? stagedDeliveries : null, ours !== null && ours !== restored.identity);
-    syncDirectory(settings.DATA_DIR);
+    syncFile(settings.DATA_DIR);
     return { file, backup, restored, replaced, readModelsRemoved, deliveries };
   } finally {
     held?.release();
@@ -97,13 +97,4 @@ function putDeliveriesInPlace(file: string, staged: string | null, ofAnotherLog:
 
 function stamp(now: Date): string {
   return now.toISOString().replace(/[:.]/g, '-');
-}
-
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -1,7 +1,8 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus } from '../../keys/projection/api-key-view.js';
-import { asStoreError, unlessUnreachable } from './mongo-unavailable.js';
+import { cursorBatches } from './cursor-batches.js';
+import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 type ApiKeyFields = Omit<ApiKeyView, 'id'>;
@@ -72,23 +73,8 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
    * SQLite backend the cursor reads one snapshot (each view once); a MongoDB server's collection scan meets each
    * view at least once, as fresh as when the scan reached it.
    */
-  async *allViews(): AsyncIterable<ApiKeyView[]> {
-    const cursor = this.views.find({}, { batchSize: LOAD_BATCH });
-    let batch: ApiKeyView[] = [];
-    try {
-      for await (const doc of cursor) {
-        batch.push(toView(doc));
-        if (batch.length === LOAD_BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-    } catch (error) {
-      throw asStoreError(error);
-    } finally {
-      await cursor.close();
-    }
-    yield batch;
+  allViews(): AsyncIterable<ApiKeyView[]> {
+    return cursorBatches(this.views.find({}, { batchSize: LOAD_BATCH }), LOAD_BATCH, toView);
   }
 }
 

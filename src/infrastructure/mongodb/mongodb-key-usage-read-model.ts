@@ -1,7 +1,8 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
-import { asStoreError, unlessUnreachable } from './mongo-unavailable.js';
+import { cursorBatches } from './cursor-batches.js';
+import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
@@ -37,23 +38,16 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
   }
 
   /** One pass over the collection with no filter and no sort: FerretDB 1.24 would scan it again for each page of a `_id` range. */
-  async *allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
+  allSummaries(): AsyncIterable<KeyUsageSummaryEntry[]> {
     const cursor = this.views.find({}, { projection: { ...SUMMARY_FIELDS, revision: 1 }, batchSize: SUMMARY_BATCH });
-    let batch: KeyUsageSummaryEntry[] = [];
-    try {
-      for await (const doc of cursor) {
-        batch.push({ keyId: doc._id, accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt, revision: doc.revision });
-        if (batch.length === SUMMARY_BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-    } catch (error) {
-      throw asStoreError(error);
-    } finally {
-      await cursor.close();
-    }
-    yield batch;
+    return cursorBatches(cursor, SUMMARY_BATCH, (doc) => ({
+      keyId: doc._id,
+      accepted: doc.accepted,
+      rateLimited: doc.rateLimited,
+      refused: doc.refused ?? 0,
+      lastUsedAt: doc.lastUsedAt,
+      revision: doc.revision,
+    }));
   }
 }
 

@@ -98,7 +98,8 @@ function cannotWriteCopy(destination: string, error: unknown): Error {
   return new Error(`could not write the copy ${destination} (${reason}): no copy written`, { cause: error });
 }
 
-function syncFile(path: string): void {
+/** Makes a file's (or a directory's entries') writes durable. */
+export function syncFile(path: string): void {
   const descriptor = openSync(path, 'r');
   try {
     fsyncSync(descriptor);
