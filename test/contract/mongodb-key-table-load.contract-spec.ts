@@ -3,7 +3,7 @@ import { type CommandStartedEvent, MongoClient } from 'mongodb';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
 import { KeyTable } from '../../src/keys/authentication/key-table.js';
 import { makeView } from '../support/api-key-view.js';
-import { whenMongo } from '../support/mongodb-fixture.js';
+import { dropMongoDatabase, whenMongo } from '../support/mongodb-fixture.js';
 
 const VIEWS = 2500;
 
@@ -39,9 +39,7 @@ whenMongo('MongoDB key table load', (url) =>
         expect(reads.filter((event) => event.commandName === 'getMore').length).toBeGreaterThanOrEqual(VIEWS / 500 - 1);
       } finally {
         await readModel.close();
-        const admin = new MongoClient(url);
-        await admin.db(name).dropDatabase();
-        await admin.close();
+        await dropMongoDatabase(url, name);
       }
     }, 120_000);
   }),

@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
 import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
 import { makeView } from '../support/api-key-view.js';
-import { whenMongo } from '../support/mongodb-fixture.js';
+import { dropMongoDatabase, whenMongo } from '../support/mongodb-fixture.js';
 
 const VIEWS = 400;
 
@@ -40,9 +40,7 @@ whenMongo('MongoDB writes under a short socket timeout', (url) =>
         }
       } finally {
         await readModel.close();
-        const admin = new MongoClient(url);
-        await admin.db(name).dropDatabase();
-        await admin.close();
+        await dropMongoDatabase(url, name);
       }
     }, 120_000);
   }),

@@ -3,7 +3,7 @@ import { type CommandStartedEvent, MongoClient } from 'mongodb';
 import { MongoKeyUsageReadModel } from '../../src/infrastructure/mongodb/mongodb-key-usage-read-model.js';
 import { KeyUsageSummaryTable } from '../../src/usage/projection/key-usage-summary-table.js';
 import type { KeyUsageView } from '../../src/usage/projection/key-usage-view.js';
-import { whenMongo } from '../support/mongodb-fixture.js';
+import { dropMongoDatabase, whenMongo } from '../support/mongodb-fixture.js';
 
 const VIEWS = 1200;
 
@@ -53,9 +53,7 @@ whenMongo('MongoDB usage summaries load', (url) =>
         expect(reads.filter((event) => event.commandName === 'getMore').every((event) => event.command.batchSize <= 500)).toBe(true);
       } finally {
         await readModel.close();
-        const admin = new MongoClient(url);
-        await admin.db(name).dropDatabase();
-        await admin.close();
+        await dropMongoDatabase(url, name);
       }
     }, 120_000);
   }),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, MongoClient } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
 
 /** Registers a MongoDB suite when MONGODB_URL is set; otherwise prints one line and registers a skipped placeholder. */
@@ -27,6 +27,16 @@ export function mongoReadModelFixture<R extends { close(): Promise<void> }>(
       },
     };
   };
+}
+
+/** Drops a suite's own database on a client of its own (the suite's may be closed, or its socket timeout too short). */
+export async function dropMongoDatabase(url: string, name: string): Promise<void> {
+  const admin = new MongoClient(url);
+  try {
+    await admin.db(name).dropDatabase();
+  } finally {
+    await admin.close();
+  }
 }
 
 /**
