@@ -1,3 +1,4 @@
+import { withinTime } from '../../shared/runtime/within-time.js';
 import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiSecurity, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
@@ -20,7 +21,6 @@ import {
   holdsReadiness,
   LAG_TIMEOUT_MS,
   READ_MODEL_PING_TIMEOUT_MS,
-  withinTime,
 } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { READY_RESPONSE_SCHEMA } from './readiness.openapi.js';

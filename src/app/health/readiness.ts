@@ -1,4 +1,5 @@
 import type { ProjectionLag } from '../projections/projections.service.js';
+import { withinTime } from '../../shared/runtime/within-time.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 
@@ -17,19 +18,6 @@ const PING_TIMEOUT_MS = 2000;
 export const READ_MODEL_PING_TIMEOUT_MS = 500;
 /** Measuring the lag reads the log after each projection's position: longer than a ping, never unbounded. */
 export const LAG_TIMEOUT_MS = 5000;
-
-/** What `work` answers, or a failure after `ms`: a store that keeps a call without answering holds no check. */
-export async function withinTime<T>(work: () => Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export async function checkDependency(ping: () => Promise<void>, timeoutMs = PING_TIMEOUT_MS): Promise<DependencyCheck> {
   try {

@@ -5,7 +5,8 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { type ProjectionLag, ProjectionsService } from '../projections/projections.service.js';
-import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, projectionStopped, withinTime } from './readiness.js';
+import { withinTime } from '../../shared/runtime/within-time.js';
+import { checkDependency, LAG_TIMEOUT_MS, type LagLimits, projectionHealth, projectionStopped } from './readiness.js';
 import { type StoreName, StoreRecoveries } from './store-recoveries.js';
 
 /** How often the stores are pinged and the projections' lag measured (what readiness checks on demand). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProjectionsService } from '../projections/projections.service.js';
-import { withinTime } from './readiness.js';
+import { withinTime } from '../../shared/runtime/within-time.js';
 
 export type StoreName = 'event_store' | 'read_model';
 

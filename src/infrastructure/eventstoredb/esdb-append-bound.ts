@@ -1,10 +1,8 @@
+import { withinTime } from '../../shared/runtime/within-time.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 
 /** How long past its deadline an append may take to come back: the server's Timeout answer travels back in it. */
 export const APPEND_DEADLINE_GRACE_MS = 2000;
-/** setTimeout's longest delay: a longer one fires at once (Node's TimeoutOverflowWarning). `defaultDeadline` may exceed it. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * An append's answer, or StoreUnavailableError (503) when none came within `ms`.
  *
@@ -14,16 +12,6 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * answers would hold the append, and the command awaiting it, for ever. Whether such an append was written is
  * unknown, as after the server's own Timeout: the caller retries with the same event ids.
  */
-export async function appendWithin<T>(append: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError('EventStoreDB', new Error(`no answer to an append for ${ms} ms`))), Math.min(ms, LONGEST_TIMER_MS));
-  });
-  try {
-    return await Promise.race([append, silence]);
-  } finally {
-    clearTimeout(timer);
-    // An answer that comes after the bound is nobody's: not an unhandled rejection.
-    append.catch(() => undefined);
-  }
+export function appendWithin<T>(append: Promise<T>, ms: number): Promise<T> {
+  return withinTime(() => append, ms, () => new StoreUnavailableError('EventStoreDB', new Error(`no answer to an append for ${ms} ms`)));
 }
