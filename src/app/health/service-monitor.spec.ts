@@ -90,7 +90,7 @@ describe('ServiceMonitor', () => {
   // A failing ping takes its timeout (here 2 s) before the sample ends: timed at the end, a 30 s outage read 28.
   it("measures downSeconds between the starts of the samples that saw the store go down and come back, whatever their pings took", async () => {
     let clock = 1_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+    jest.spyOn(performance, 'now').mockImplementation(() => clock);
     whileReadModelDown = () => void (clock += 2_000);
     const sampleAt = async (at: number) => {
       clock = at;
@@ -107,6 +107,24 @@ describe('ServiceMonitor', () => {
       expect.objectContaining({ msg: 'store down', store: 'read_model' }),
       { msg: 'store recovered', store: 'read_model', downSeconds: 30 },
     ]);
+  });
+
+  // operations.md, "A clock stepped on a running instance": the log's durations are monotonic.
+  it('measures downSeconds on the monotonic clock: a wall-clock step back of an hour during the outage is not in it', async () => {
+    let monotonic = 5_000;
+    let wall = 1_800_000_000_000;
+    jest.spyOn(performance, 'now').mockImplementation(() => monotonic);
+    jest.spyOn(Date, 'now').mockImplementation(() => wall);
+    await monitor.check();
+    readModelUp = false;
+    monotonic += 10_000;
+    wall += 10_000;
+    await monitor.check();
+    monotonic += 30_000;
+    wall += 30_000 - 3_600_000;
+    readModelUp = true;
+    await monitor.check();
+    expect(lines[1].line).toEqual({ msg: 'store recovered', store: 'read_model', downSeconds: 30 });
   });
 
   it('has the projections waiting out a retry delay retry at once when a store it saw down answers again, once', async () => {

@@ -36,7 +36,8 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logged = new Map<VerifyOutcome, number>();
   private readonly summaryMs: number;
   private timer: NodeJS.Timeout | null = null;
-  private since = Date.now();
+  /** Monotonic: a wall-clock step within a summary's interval made its `seconds` wrong (negative after a step back). */
+  private since = performance.now();
 
   constructor(@Inject(Environment) config: Environment, @Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS) {
     const counter = metrics.counter({
@@ -64,7 +65,7 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.since = Date.now();
+    this.since = performance.now();
     this.timer = setInterval(() => this.logSummary(), this.summaryMs);
     this.timer.unref();
   }
@@ -86,7 +87,7 @@ export class VerifyOutcomes implements OnApplicationBootstrap, OnModuleDestroy {
       if (count > 0) outcomes[code] = count;
       total += count;
     }
-    const now = Date.now();
+    const now = performance.now();
     const seconds = Math.round((now - this.since) / 100) / 10;
     this.since = now;
     if (total > 0) this.logger.log({ msg: 'verify summary', route: 'POST /v1/keys/verify', seconds, total, outcomes });
