@@ -95,6 +95,22 @@ describe('archiveUsage', () => {
     expect({ k1: figures(await rebuiltView(store, 'k1')), k2: figures(await rebuiltView(store, 'k2')), k3: figures(await rebuiltView(store, 'k3')) }).toEqual(whole);
   });
 
+  // operations.md, "A clock stepped on a running instance": one use dated years ahead by a clock stepped forward.
+  it('goes on past an event dated after its own `now` (a clock stepped ahead), which stopped every run there until that date', async () => {
+    const glitched = new InMemoryEventStore();
+    await useAt(glitched, T0, 'k1');
+    await useAt(glitched, T0 + 5 * 365 * DAY_MS, 'kg');
+    await useAt(glitched, T0 + DAY_MS, 'k1');
+    await useAt(glitched, T0 + 2 * DAY_MS, 'k1');
+    await useAt(glitched, T0 + 2 * DAY_MS, 'kg');
+    const report = await archiveUsage(glitched, files, { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) });
+
+    expect(report).toMatchObject({ events: 3, usageStreams: 1 });
+    expect((await glitched.readStream(keyUsageStreamId('k1'))).map((event) => event.type)).toEqual([USAGE_ARCHIVED]);
+    // The glitched use is dated after `before`: its stream's start stays whole, as any use after `before` keeps it.
+    expect(await glitched.readStream(keyUsageStreamId('kg'))).toHaveLength(2);
+  });
+
   it('leaves in the log the start of a key\'s usage that holds a use of a newer version, which no totals of its would count', async () => {
     const log = new InMemoryEventStore();
     await useAt(log, T0, 'k9');

@@ -15,6 +15,8 @@ export const MIN_ARCHIVE_AGE_MS = 8 * DAY_MS;
 /**
  * Clocks of the instances that logged (each dates what it appends) may disagree by this much: the pass over the log
  * stops at the first event logged this long after `before`, past which no event can have been logged before it.
+ * An event dated more than this after the run's `now` was dated by a clock stepped ahead: it does not stop the pass
+ * (it stopped every run until its date came, so one glitch dated years ahead ended archiving there for years).
  */
 const CLOCKS_MARGIN_MS = 3_600_000;
 const PAGE = 5000;
@@ -92,7 +94,7 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
       const error = options.interrupted?.();
       if (error) throw error;
     };
-    const starts = await startsLoggedBefore(store, before.getTime(), write, stopIfAsked);
+    const starts = await startsLoggedBefore(store, { before: before.getTime(), now: now.getTime() }, write, stopIfAsked);
     await extendPastArchives(store, starts, write);
     const totals = usageTotals(starts, archives, options.onWarning);
     const archived = [...starts].filter(([streamId, start]) => start.events > 0 && (!start.usage || totals.has(streamId)));
@@ -130,7 +132,7 @@ async function archivesByStream(store: EventStore): Promise<Map<string, Recorded
 /** One pass over the log in order: each usage and failures stream's events from its first held on, while logged before `before`. */
 async function startsLoggedBefore(
   store: EventStore,
-  before: number,
+  { before, now }: { before: number; now: number },
   write: (event: RecordedEvent) => Promise<void>,
   stopIfAsked: () => void,
 ): Promise<Map<string, StreamStart>> {
@@ -140,7 +142,7 @@ async function startsLoggedBefore(
     const page = await store.readAll({ after, maxCount: PAGE });
     for (const event of page) {
       const recordedAt = Date.parse(event.recordedAt);
-      if (recordedAt >= before + CLOCKS_MARGIN_MS) return starts;
+      if (recordedAt >= before + CLOCKS_MARGIN_MS && recordedAt <= now + CLOCKS_MARGIN_MS) return starts;
       const usage = event.streamId.startsWith(KEY_USAGE_STREAM_PREFIX);
       if (!usage && !event.streamId.startsWith(AUTHENTICATION_FAILURES_STREAM_PREFIX)) continue;
       let start = starts.get(event.streamId);
