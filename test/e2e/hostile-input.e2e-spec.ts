@@ -13,9 +13,7 @@ const NOT_DECOMPRESSIBLE = { error: { type: 'invalid_request_error', message: 'T
 const ENCODING_UNSUPPORTED = {
   error: { type: 'unsupported_media_type_error', message: 'The request body must be sent with Content-Encoding gzip, deflate or identity.' },
 };
-const unknownProperty = (path: string, name: string) => ({
-  error: { type: 'invalid_request_error', message: `${path}: property ${name} should not exist` },
-});
+const unknownProperty = (path: string) => ({ error: { type: 'invalid_request_error', message: `${path} is not a known field` } });
 
 /** `levels` arrays or objects nested inside each other, innermost `inner`. */
 function nested(levels: number, kind: 'array' | 'object', inner = '1'): string {
@@ -87,27 +85,27 @@ describe('Hostile request bodies', () => {
 
   describe('__proto__, constructor and prototype are refused like any unknown property', () => {
     it.each([
-      ['__proto__', '{"name":"n","__proto__":{"admin":true}}', '__proto__', '__proto__'],
-      ['constructor', '{"name":"n","constructor":{"prototype":{"admin":true}}}', 'constructor', 'constructor'],
-      ['prototype', '{"name":"n","prototype":1}', 'prototype', 'prototype'],
-      ['__proto__ inside rate_limit', '{"rate_limit":{"requests":5,"per_seconds":60,"__proto__":{}}}', 'rate_limit.__proto__', '__proto__'],
-      ['constructor inside rate_limit', '{"rate_limit":{"requests":5,"per_seconds":60,"constructor":1}}', 'rate_limit.constructor', 'constructor'],
-    ])('%s: 400, and no key is created', async (_name, body, path, property) => {
+      ['__proto__', '{"name":"n","__proto__":{"admin":true}}', '__proto__'],
+      ['constructor', '{"name":"n","constructor":{"prototype":{"admin":true}}}', 'constructor'],
+      ['prototype', '{"name":"n","prototype":1}', 'prototype'],
+      ['__proto__ inside rate_limit', '{"rate_limit":{"requests":5,"per_seconds":60,"__proto__":{}}}', 'rate_limit.__proto__'],
+      ['constructor inside rate_limit', '{"rate_limit":{"requests":5,"per_seconds":60,"constructor":1}}', 'rate_limit.constructor'],
+    ])('%s: 400, and no key is created', async (_name, body, path) => {
       const before = (await request(t.http).get('/v1/api-keys?limit=100').set(bearer(admin)).expect(200)).body.data.length;
       const res = await create(body).expect(400);
-      expect(res.body).toEqual(unknownProperty(path, property));
+      expect(res.body).toEqual(unknownProperty(path));
       const after = (await request(t.http).get('/v1/api-keys?limit=100').set(bearer(admin)).expect(200)).body.data.length;
       expect(after).toBe(before);
     });
 
     it('in a query string too', async () => {
       const res = await request(t.http).get('/v1/api-keys?constructor=x').set(bearer(admin)).expect(400);
-      expect(res.body).toEqual(unknownProperty('constructor', 'constructor'));
+      expect(res.body).toEqual(unknownProperty('constructor'));
     });
 
     it('on the verify route', async () => {
       const res = await verify('{"key":"sk_x","__proto__":{"valid":true}}').expect(400);
-      expect(res.body).toEqual(unknownProperty('__proto__', '__proto__'));
+      expect(res.body).toEqual(unknownProperty('__proto__'));
     });
   });
 

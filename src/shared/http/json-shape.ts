@@ -1,4 +1,5 @@
 import { InvalidRequest } from '../application/errors.js';
+import { unknownField } from './unknown-field.js';
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -10,7 +11,8 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /**
  * Refuses, before validation, what validation cannot take: nesting deeper than MAX_JSON_DEPTH arrays or
  * objects anywhere (class-transformer recurses and overflows the stack at about 1,300 levels), and the
- * property names __proto__, constructor and prototype anywhere, refused like any unknown property.
+ * property names __proto__, constructor and prototype anywhere, refused as any unknown field is named (until
+ * 2026-12-06 in class-validator's words, "property constructor should not exist", where `valueOf` was "not a known field").
  * Iterative, one visit per array or object and no allocation per value, so no input can overflow the stack
  * here and a body costs less than its JSON.parse (bench/request-edge.mjs).
  */
@@ -33,7 +35,7 @@ export function checkJsonShape(value: unknown): void {
     }
     const record = current as Record<string, unknown>;
     for (const key in record) {
-      if (PROTOTYPE_KEYS.has(key)) throw new InvalidRequest(`${pathTo(value, current, key)}: property ${key} should not exist`);
+      if (PROTOTYPE_KEYS.has(key)) throw new InvalidRequest(unknownField(pathTo(value, current, key)));
       const child = record[key];
       if (typeof child === 'object' && child !== null) {
         pending.push(child);
