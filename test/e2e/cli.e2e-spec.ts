@@ -237,7 +237,7 @@ describe('Operator CLI', () => {
       const cli = runCli(args, { DATA_DIR: dir.path, MONGODB_URL: 'mongodb://127.0.0.1:1' });
       expect(cli.status).toBe(1);
       expect(cli.stdout).toBe('');
-      expect(cli.stderr).toMatch(/^error: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+      expect(cli.stderr).toMatch(/^error: MongoDB is unavailable: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
     } finally {
       dir.remove();
     }

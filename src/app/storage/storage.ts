@@ -85,12 +85,22 @@ export async function openReadModelStorage(
   settings: ReadModelSettings,
   options: { walCheckpoints: boolean; onWarning(message: string): void; onError?(message: string): void; generation?: number },
 ): Promise<Storage> {
-  if (settings.MONGODB_URL) {
+  const url = settings.MONGODB_URL;
+  if (url) {
     // Loaded only when configured, like the driver it brings.
     const { MongoReadModelStorage } = await import('../../infrastructure/mongodb/mongo-read-model-storage.js');
-    return MongoReadModelStorage.connect(settings.MONGODB_URL, settings.MONGODB_DB, options.generation);
+    return reachingMongo(() => MongoReadModelStorage.connect(url, settings.MONGODB_DB, options.generation));
   }
   return new SqliteReadModelStorage(settings.DATA_DIR, options);
+}
+
+/**
+ * A connection to MongoDB that fails because the server is unavailable says so and names the store ("MongoDB is
+ * unavailable: connect ECONNREFUSED …"): the CLI's one line was the driver's bare "connect ECONNREFUSED 127.0.0.1:1".
+ */
+async function reachingMongo<T>(connect: () => Promise<T>): Promise<T> {
+  const { unlessUnreachable } = await import('../../infrastructure/mongodb/mongo-unavailable.js');
+  return unlessUnreachable(connect);
 }
 
 /**
@@ -110,9 +120,10 @@ export async function reachReadModelServer(settings: ReadModelSettings): Promise
  * a new one, and `onWarning` told).
  */
 export async function openServiceHeartbeats(settings: ReadModelSettings, options: { onWarning(message: string): void }): Promise<ServiceHeartbeats> {
-  if (settings.MONGODB_URL) {
+  const url = settings.MONGODB_URL;
+  if (url) {
     const { MongoServiceHeartbeats } = await import('../../infrastructure/mongodb/mongo-service-heartbeats.js');
-    return MongoServiceHeartbeats.connect(settings.MONGODB_URL, settings.MONGODB_DB);
+    return reachingMongo(() => MongoServiceHeartbeats.connect(url, settings.MONGODB_DB));
   }
   ensureDataDirectory(settings.DATA_DIR);
   return new SqliteServiceHeartbeats(join(settings.DATA_DIR, 'service-heartbeats.sqlite'), options);
