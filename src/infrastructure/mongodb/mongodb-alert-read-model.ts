@@ -24,7 +24,12 @@ export class MongoAlertReadModel extends MongoViewStore<AlertView, AlertFields> 
 
   static async open(client: MongoClient, db: Db, generation: number): Promise<MongoAlertReadModel> {
     const readModel = new MongoAlertReadModel(client, db, generation);
+    // One per listing filter, as in the embedded store (alert-listing-statements.ts): with the account index alone, a
+    // page filtered by a key or rule walks the account's alerts newest first until it is full, all of them for a key
+    // with none. One index per call: FerretDB 1.24 panics when one createIndexes call repeats two existing indexes.
     await readModel.views.createIndex({ accountId: 1, position: -1 }, { name: 'account_newest_first' });
+    await readModel.views.createIndex({ accountId: 1, keyId: 1, position: -1 }, { name: 'account_key_newest_first' });
+    await readModel.views.createIndex({ accountId: 1, rule: 1, position: -1 }, { name: 'account_rule_newest_first' });
     return readModel;
   }
 
