@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
 import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
@@ -329,6 +330,18 @@ describe('OpenAPI document', () => {
       expect(schemas.KeyUsageResponse.required).toContain(outcome);
     }
     expect(schemas.KeyUsageResponse.properties.refused.description).toMatch(/INSUFFICIENT_PERMISSIONS/);
+  });
+
+  it("says what the alerts listing's 404 is, and that a key_id of no key of the account is an empty page, as answered", async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const listAlerts = doc.paths['/v1/alerts'].get;
+    expect(listAlerts.responses['404'].description).toMatch(/starting_after names no alert of this account/);
+    expect(listAlerts.responses['404'].description).not.toMatch(/API key/);
+    const keyId = listAlerts.parameters.find((parameter: { name: string }) => parameter.name === 'key_id');
+    expect(keyId.description).toMatch(/another account's key and an id of no key all give an empty page, never 404/);
+    const key = (await t.bootstrapKey('acme')).key;
+    const res = await request(t.http).get(`/v1/alerts?key_id=${randomUUID()}`).set(bearer(key)).expect(200);
+    expect(res.body).toEqual({ data: [], has_more: false });
   });
 
   it('describes every answer of every operation, the successes too', async () => {

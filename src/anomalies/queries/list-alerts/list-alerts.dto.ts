@@ -11,7 +11,7 @@ const ALERT_ID_PATTERN = '^[0-9a-f]{32}$';
 export const ALERTS_PAGE_SIZE = 20;
 
 export class ListAlertsRequest extends PageLimitRequest(ALERTS_PAGE_SIZE) {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only alerts about this key (any case).' })
+  @ApiPropertyOptional({ format: 'uuid', description: "Only alerts about this key (any case). A key with no alert, another account's key and an id of no key all give an empty page, never 404." })
   @IsOptional()
   @UuidQueryParameter('key_id must be an API key id (a UUID)')
   key_id?: string;
