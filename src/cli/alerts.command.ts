@@ -4,7 +4,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../shared/event-store/event-store.port.js';
 import { readsAlertEvent } from '../anomalies/projection/alert-view.js';
 import { openCliContext } from './cli-context.js';
-import { outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
+import { note, outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
 import { cell, renderTable } from './table.js';
 
 const PAGE = 1000;
@@ -56,7 +56,13 @@ export async function alerts(options: AlertsOptions, environment: Environment): 
       if (page.length < PAGE || stdoutReaderGone()) break;
       after = page[page.length - 1].position;
     }
-    if (!json) print(renderTable(['DETECTED', 'RULE', 'ACCOUNT', 'KEY', 'ADDRESS', 'ALERT ID'], rows));
+    if (json) return;
+    print(renderTable(['DETECTED', 'RULE', 'ACCOUNT', 'KEY', 'ADDRESS', 'ALERT ID'], rows));
+    // As list says of a table of no keys: an account is only what names it, so a mistyped --account (acct01 for
+    // acct001, ACME for acme) lists nothing, which a bare header let pass for an account without alerts.
+    if (rows.length === 0 && options.account !== undefined) {
+      note(`No alerts of account ${options.account}${options.rule === undefined ? '' : ` for rule ${options.rule}`}: if you expected some, check --account.`);
+    }
   } finally {
     await app.close();
   }

@@ -154,6 +154,10 @@ describe('Anomaly alerts', () => {
         expect.objectContaining({ type: 'anomaly.detected', data: expect.objectContaining({ rule: 'failed_auth_burst', account_id: null, key_id: null }) }),
       ]);
       expect(cli('--account', 'acme').stdout).toBe('');
+      // A table of no alerts of an account says so on stderr, as list's of no keys does: a mistyped --account was a bare header.
+      const none = cli('--account', 'acmee', '--table');
+      expect([none.status, none.stdout.trimEnd().split('\n').length, none.stderr]).toEqual([0, 1, 'No alerts of account acmee: if you expected some, check --account.\n']);
+      expect(cli('--account', 'acmee').stdout).toBe('');
       expect(cli('--rule', 'failed_auth_burst').stdout).toBe(unowned.stdout);
       expect(cli('--rule', 'rate_spike').stdout).toBe('');
       expect(cli('--rule', 'bogus').status).toBe(2);
