@@ -37,8 +37,16 @@ export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
   const lastDay = hours.reduce((sum, hour) => sum + hour.count, 0);
   // The 24 hourly buckets start on the hour 23 hours before the current one: from 23 to 24 hours back, not the last 24.
   const since = hours.length > 0 ? ` since ${hours[0].hour}` : '';
+  const rotation = key.rotation;
   return [
     ...keyRecord(key),
+    ...(rotation
+      ? ([
+          ['uses since roll', String(rotation.uses_since_roll)],
+          ['last use since roll', cell(rotation.last_used_at)],
+          ['addresses since roll', rotation.addresses_since_roll.length === 0 ? '-' : rotation.addresses_since_roll.join(', ')],
+        ] as [string, string][])
+      : []),
     ['accepted', String(usage.accepted)],
     ['rate-limited', String(usage.rate_limited)],
     ['refused', String(usage.refused)],

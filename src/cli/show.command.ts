@@ -26,8 +26,9 @@ export async function show(keyId: string, options: ShowOptions, environment: Env
   try {
     const account = await accountForKey(app.get<EventStore>(EVENT_STORE), keyId, options.account);
     const asOf = options.asOf ?? new Date();
-    const { view, usage } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf));
-    const key = presentApiKeyDetail(view, usage, asOf);
+    // With a rolled key's uses since the roll, as the API shows them (without, they were shown as 0: 'no client left').
+    const { view, usage, sinceRoll } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf, true));
+    const key = presentApiKeyDetail(view, usage, asOf, sinceRoll ?? null);
     // The revision is what --if-match takes (the API's ETag), so a change can be made safely from what was shown.
     if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision });
     // A past (or future) view says so: its figures are not today's.

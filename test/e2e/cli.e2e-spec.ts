@@ -501,4 +501,30 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
     }
     // About twenty CLI processes, one after another.
   }, 120_000);
+  it("show gives a rolled key's uses since the roll, as the API does: an operator watches them before revoking it", async () => {
+    const t = await startTestApp({ env: { POLL_INTERVAL_MS: 50, USAGE_FLUSH_INTERVAL_MS: 20 } });
+    const env = { DATA_DIR: t.dataDir };
+    const { eventually } = await import('../support/eventually.js');
+    try {
+      const created = json(runCli(['create-key', '--account', 'acme', '--name', 'fleet'], env));
+      const admin = json(runCli(['create-key', '--account', 'acme', '--name', 'admin'], env));
+      json(runCli(['roll', created.id, '--grace', '3600'], env));
+      await eventually(async () => void (await request(t.http).get('/v1/whoami').set(bearer(created.key)).expect(200)));
+      await request(t.http).get('/v1/whoami').set(bearer(created.key)).expect(200);
+      let api: { uses_since_roll: number; last_used_at: string } = { uses_since_roll: 0, last_used_at: '' };
+      await eventually(async () => {
+        const { body } = await request(t.http).get(`/v1/api-keys/${created.id}`).set(bearer(admin.key)).expect(200);
+        expect(body.rotation.uses_since_roll).toBe(2);
+        api = body.rotation;
+      });
+      // Until 2026-12-06 show answered uses_since_roll 0, last_used_at null, no addresses: 'nobody uses the old key'.
+      const shown = json(runCli(['show', created.id], env));
+      expect(shown.rotation).toMatchObject({ uses_since_roll: api.uses_since_roll, last_used_at: api.last_used_at, addresses_since_roll: ['127.0.0.1'] });
+      const table = runCli(['show', created.id, '--table'], env).stdout;
+      expect(table).toMatch(new RegExp(`^uses since roll +${api.uses_since_roll}$`, 'm'));
+      expect(table).toMatch(/^addresses since roll +127\.0\.0\.1$/m);
+    } finally {
+      await t.destroy();
+    }
+  }, 60_000);
 });
