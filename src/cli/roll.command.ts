@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.
 import { openCliContext } from './cli-context.js';
 import { operatorChangeRequest } from './key-account.js';
 import { printNewKey } from './print-new-key.js';
+import { rolledKeyNote } from './rolled-key-note.js';
 import { changedKey } from './print-key.js';
 
 export interface RollOptions {
@@ -26,7 +27,7 @@ export async function roll(keyId: string, options: RollOptions, environment: Env
     const request = await operatorChangeRequest(store, keyId, options);
     const { successor, rolled } = await app.get(CommandBus).execute(new RollApiKeyCommand(request, options.grace, options.closeWhenIdle ?? null));
     const answer = { ...presentCreatedApiKey(successor), rolled: await changedKey(store, rolled.view) };
-    await printNewKey(answer, answer, options, `The new key is shown only this once: store it now. Key ${keyId} works until ${answer.rolled.rotation?.grace_ends_at}.`);
+    await printNewKey(answer, answer, options, rolledKeyNote(answer.rolled));
   } finally {
     await app.close();
   }
