@@ -39,6 +39,8 @@ whenChromium('Dashboard key page browser suite', () => {
       await focusIs('h2: Details');
 
       await details.getByRole('button', { name: 'Roll' }).click();
+      // The successor takes the key's expiry too: a roll renews no expiry (until 2026-12-06 the dialog did not say so).
+      expect(await page.getByRole('dialog').textContent()).toContain('same name, limits, permissions, addresses and expiry');
       await page.getByRole('dialog').getByLabel('The old key stops').selectOption({ label: 'In 1 hour' });
       await page.getByRole('dialog').getByRole('button', { name: 'Roll key' }).click();
       const noticeHeading = `h2: New key for “Focus walked” (${key.prefix}…)`;

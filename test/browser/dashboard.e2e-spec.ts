@@ -291,8 +291,11 @@ whenChromium('Dashboard browser suite', () => {
       await expiring.getByRole('link', { name: /^“Nightly export”/ }).waitFor();
       expect(await text(expiring)).toContain('Key in use about to expire');
       expect(await text(expiring)).toContain('seconds left');
-      // Its remedy is a later expiry or a successor, on the key's page; revoking would end it sooner.
-      const renew = expiring.getByRole('link', { name: /^Extend its expiry or roll it/ });
+      // Its remedy is a later expiry, on the key's page; revoking would end it sooner. Rolling would not help: the
+      // successor takes the same expiry (until 2026-12-06 the card said "Extend its expiry or roll it").
+      expect(await text(expiring)).not.toMatch(/or roll it/i);
+      expect(await text(expiring)).toContain('Rolling it would not: its successor takes the same expiry.');
+      const renew = expiring.getByRole('link', { name: /^Extend its expiry:/ });
       await renew.waitFor();
       expect(await renew.getAttribute('href')).toBe(`#/keys/${nightly.id}`);
       expect(await expiring.getByRole('button', { name: /^Revoke this key/ }).count()).toBe(0);

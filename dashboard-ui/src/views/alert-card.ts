@@ -72,10 +72,13 @@ function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLEl
   return button;
 }
 
-/** A key about to expire needs a later expiry or a successor, both on its page; revoking it would end it sooner. */
+/**
+ * A key about to expire needs a later expiry, on its page; revoking it would end it sooner. Rolling it is no remedy:
+ * its successor takes its expiry and stops at the same instant.
+ */
 function renewAction(ctx: ViewContext, key: ApiKey): HTMLElement {
   if (!isLive(key)) return el('p', { class: 'muted', text: `This key is ${key.status}.` });
-  const text = ctx.canWrite ? 'Extend its expiry or roll it' : 'Open the key';
+  const text = ctx.canWrite ? 'Extend its expiry' : 'Open the key';
   return el('a', { class: 'button', attrs: { href: links.key(key.id), 'aria-label': `${text}: ${keyLabel(key)}` }, text });
 }
 

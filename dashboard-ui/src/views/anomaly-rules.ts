@@ -6,7 +6,7 @@ interface RuleWords {
   explanation: string;
   /** What the alert's `ip` is, where it is shown. */
   addressLabel: string;
-  /** What the card offers: revoking the key (a threat), or its page, to extend its expiry or roll it. */
+  /** What the card offers: revoking the key (a threat), or its page, to extend its expiry. */
   remedy: 'revoke' | 'renew';
 }
 
@@ -19,7 +19,8 @@ const RULES: Record<string, RuleWords> = {
   dormant_key_active: { title: 'Dormant key active again', explanation: 'The key was used after a long time without any use.', addressLabel: 'Address', remedy: 'revoke' },
   key_expiring: {
     title: 'Key in use about to expire',
-    explanation: 'The key is still being used and expires soon (see the evidence): extend its expiry or roll it before requests start failing.',
+    explanation:
+      'The key is still being used and expires soon (see the evidence): extend its expiry before requests start failing. Rolling it would not: its successor takes the same expiry.',
     addressLabel: 'Address',
     remedy: 'renew',
   },

@@ -30,7 +30,7 @@ export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Pro
     'dialog',
     { class: 'dialog', attrs: { 'aria-labelledby': titleId } },
     el('h2', { attrs: { id: titleId }, text: `Roll ${keyLabel(key)}?` }),
-    el('p', { text: 'A new key with the same name, limits, permissions and addresses is created and shown once. The old key keeps working until the time you choose, then it expires.' }),
+    el('p', { text: 'A new key with the same name, limits, permissions, addresses and expiry is created and shown once. The old key keeps working until the time you choose, then it expires.' }),
     own
       ? el('p', {
           class: 'warning',
