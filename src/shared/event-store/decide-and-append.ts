@@ -1,6 +1,7 @@
 import { ConcurrencyConflict } from '../application/errors.js';
 import { ConcurrencyError } from './concurrency-error.js';
 import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port.js';
+import { oneAtATime } from './one-at-a-time.js';
 
 export interface DecisionOutcome {
   /** Events as read before the decision, oldest first. */
@@ -15,9 +16,19 @@ const MAX_ATTEMPTS = 3;
 /**
  * Loads a stream, lets a pure function decide, and appends with the revision it read.
  * A lost race is retried from a fresh read; when retries cannot resolve it the caller
- * gets ConcurrencyConflict.
+ * gets ConcurrencyConflict. This process's decisions on one stream are made one at a time, so only another
+ * process's (another instance, the CLI) can race one: until 2026-12-06 10 PATCHes sent at once to one key of
+ * one instance all read one revision, and 19 of 50 were answered 409 after three lost rounds.
  */
-export async function decideAndAppend(
+export function decideAndAppend(
+  store: EventStore,
+  streamId: string,
+  decide: (history: RecordedEvent[]) => EventToAppend[],
+): Promise<DecisionOutcome> {
+  return oneAtATime(store, streamId, () => decideRetrying(store, streamId, decide));
+}
+
+async function decideRetrying(
   store: EventStore,
   streamId: string,
   decide: (history: RecordedEvent[]) => EventToAppend[],
