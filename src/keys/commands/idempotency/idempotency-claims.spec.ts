@@ -36,17 +36,20 @@ async function keysCreated(store: EventStore): Promise<RecordedEvent[]> {
   return store.readAll({ after: null, maxCount: 1000, types: ['KeyCreated'] });
 }
 
-/** Each store's readStream of a claim's stream waits until `count` of them are reading: the requests race from one state. */
+/**
+ * The first `count` reads of a claim's stream, over the stores, wait until all of them are reading: the requests race
+ * from one state. Later reads (the loser's look at what won) are not held.
+ */
 function readTogether(stores: EventStore[], count: number): void {
-  let waiting: Array<() => void> = [];
+  const waiting: Array<() => void> = [];
   for (const store of stores) {
     const read = store.readStream.bind(store);
     jest.spyOn(store, 'readStream').mockImplementation(async (streamId, page) => {
       const events = await read(streamId, page);
-      if (!streamId.startsWith('idempotency_key-')) return events;
+      if (!streamId.startsWith('idempotency_key-') || waiting.length >= count) return events;
       await new Promise<void>((resolve) => {
         waiting.push(resolve);
-        if (waiting.length === count) [waiting, waiting = []][0].forEach((go) => go());
+        if (waiting.length === count) waiting.forEach((go) => go());
       });
       return events;
     });
@@ -86,6 +89,25 @@ describe('IdempotencyClaims, creating a key', () => {
         expect(await keysCreated(a)).toHaveLength(1);
         const repeat = await issuerOn(b).issueOnce(newKey('raced'), claimOf('raced'));
         expect(repeat).toMatchObject({ keyId: (made[0] as PromiseFulfilledResult<{ keyId: string }>).value.keyId, reissued: expect.any(Object) });
+        expect(await keysCreated(a)).toHaveLength(1);
+      } finally {
+        await close();
+      }
+    });
+
+    // Two bodies sent at once with one value: the loser was told "still in progress; retry shortly" (7 of 8 such
+    // races over two instances), and only its retry heard that the value belongs to another request.
+    it('refuses at once, as another request, one that loses the claim race to a different request', async () => {
+      const { stores, close } = open();
+      try {
+        const [a, b] = [stores[0], stores[stores.length - 1]];
+        readTogether([...new Set([a, b])], 2);
+        const outcomes = await Promise.allSettled([issuerOn(a).issueOnce(newKey('one'), claimOf('one')), issuerOn(b).issueOnce(newKey('two'), claimOf('two'))]);
+        jest.restoreAllMocks();
+        expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+        expect(outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => (outcome as PromiseRejectedResult).reason)).toEqual([
+          expect.any(IdempotencyKeyReused),
+        ]);
         expect(await keysCreated(a)).toHaveLength(1);
       } finally {
         await close();

@@ -65,11 +65,29 @@ export class IdempotencyClaims {
       try {
         return await first((keyId) => (claimed.add(keyId), claim(keyId)));
       } catch (error) {
-        if (error instanceof ConcurrencyError && error.streamId === claimStreamId) throw requestInProgress();
+        if (error instanceof ConcurrencyError && error.streamId === claimStreamId) throw await this.raceLostTo(request);
         await this.releaseUnrecorded(request, claimed, error);
         throw error;
       }
     }
+  }
+
+  /**
+   * What to answer a request that lost the claim's race: the same request is still in progress (its key is not
+   * issued again before it has answered); another request under the value is refused as such at once. Until
+   * 2026-12-06 it was told "still in progress; retry shortly" too (7 of 8 races of two bodies over two instances),
+   * and only its retry heard that the value was another request's.
+   */
+  private async raceLostTo(request: IdempotentRequest): Promise<unknown> {
+    const history = await this.store.readStream(request.claimStreamId);
+    const state = fold(idempotencyClaimDecider, history.map(readClaimEvent));
+    try {
+      // Decided only, never appended: it throws what a request under a claim in force is answered.
+      claimAppend(request, state, new Date(this.clock.now()).toISOString(), history.at(-1)?.revision ?? 'no_stream');
+    } catch (error) {
+      if (!(error instanceof IdempotentRepeat)) return error;
+    }
+    return requestInProgress();
   }
 
   /** Whether the key the claim names is in the log, and not undone since (a roll's successor revoked when the roll failed). */
