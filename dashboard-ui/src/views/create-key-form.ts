@@ -26,8 +26,10 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
   const limitHintId = uniqueId('limit-hint');
   // No maxlength: the browser counts it in UTF-16 units, and would cut 100 emoji, which the API accepts, to 50.
   const name = field('Name', { type: 'text', required: true, 'aria-describedby': errorId });
-  const requests = field('Requests allowed', { type: 'number', inputmode: 'numeric', min: REQUESTS.min, max: REQUESTS.max, step: 1, 'aria-describedby': limitHintId });
-  const perSeconds = field('Window in seconds', { type: 'number', inputmode: 'numeric', min: PER_SECONDS.min, max: PER_SECONDS.max, step: 1, 'aria-describedby': limitHintId });
+  // The error too: a field marked invalid and focused must say why, not only the hint.
+  const limitDescription = `${limitHintId} ${errorId}`;
+  const requests = field('Requests allowed', { type: 'number', inputmode: 'numeric', min: REQUESTS.min, max: REQUESTS.max, step: 1, 'aria-describedby': limitDescription });
+  const perSeconds = field('Window in seconds', { type: 'number', inputmode: 'numeric', min: PER_SECONDS.min, max: PER_SECONDS.max, step: 1, 'aria-describedby': limitDescription });
   const error = el('p', { class: 'form-error', attrs: { id: errorId, role: 'alert' } });
   const submit = el('button', { class: 'button button--primary', text: 'Create key', attrs: { type: 'submit' } });
   const form = el(
