@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { unexpectedProblems, whenChromium } from '../support/browser.js';
-import { signIn, useDashboard } from '../support/dashboard.js';
+import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/browser.js';
+import { focused, signIn, text, useDashboard } from '../support/dashboard.js';
 
 /** What the focused field's description says (its aria-describedby, as a screen reader reads it after the label). */
 const focusedDescription = (page: Page) =>
@@ -31,6 +31,27 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(await page.evaluate<string>(`document.activeElement.labels[0].textContent + ': ' + document.activeElement.getAttribute('aria-invalid')`)).toBe('Window in seconds: true');
       expect(await focusedDescription(page)).toContain('The window must be a whole number of seconds from 1 to 86,400.');
       expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    // The button pressed is disabled while its request runs, which takes the focus from it: Chromium leaves it on the body.
+    it('moves the focus to the form’s error when the API refuses a creation or a save, never leaving it on the page’s body', async () => {
+      const key = await d.createKey('Edited');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByLabel('Name').fill('Bell\u0007name');
+      await page.getByRole('button', { name: 'Create key' }).press('Enter');
+      const createError = page.getByRole('region', { name: 'Create a key' }).getByRole('alert');
+      await createError.getByText('name must not contain control characters').waitFor();
+      expect(await focused(page)).toBe(`p: ${await text(createError)}`);
+
+      await page.goto(`/dashboard#/keys/${key.id}`);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Expires at').fill('tomorrow');
+      await page.getByRole('button', { name: 'Save changes' }).press('Enter');
+      const saveError = page.getByRole('region', { name: 'Edit key' }).getByRole('alert');
+      await saveError.getByText('expires_at must be an RFC 3339 date-time').waitFor();
+      expect(await focused(page)).toBe(`div: ${await text(saveError)}`);
+      expect(unexpectedProblems(problems, [failedWithStatus(400)])).toEqual([]);
     });
   });
 });

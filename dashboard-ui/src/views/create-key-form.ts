@@ -30,7 +30,8 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
   const limitDescription = `${limitHintId} ${errorId}`;
   const requests = field('Requests allowed', { type: 'number', inputmode: 'numeric', min: REQUESTS.min, max: REQUESTS.max, step: 1, 'aria-describedby': limitDescription });
   const perSeconds = field('Window in seconds', { type: 'number', inputmode: 'numeric', min: PER_SECONDS.min, max: PER_SECONDS.max, step: 1, 'aria-describedby': limitDescription });
-  const error = el('p', { class: 'form-error', attrs: { id: errorId, role: 'alert' } });
+  // Focusable: a refusal from the API takes the focus there, since the submit button, disabled meanwhile, lost it.
+  const error = el('p', { class: 'form-error', attrs: { id: errorId, role: 'alert', tabindex: -1 } });
   const submit = el('button', { class: 'button button--primary', text: 'Create key', attrs: { type: 'submit' } });
   const form = el(
     'form',
@@ -79,6 +80,7 @@ export function createKeyForm(ctx: ViewContext, onCreated: (created: CreatedApiK
       .catch((failure: unknown) => {
         if (failure instanceof ApiError && (failure.status === 400 || failure.status === 403)) showError(failure.message, null);
         else showError(ctx.fail(failure), null);
+        if (error.textContent && error.isConnected) error.focus();
         // Refused for a permission: the key may have lost keys:write since the screen was drawn.
         if (failure instanceof ApiError && failure.status === 403) ctx.permissionsMayHaveChanged();
       })

@@ -116,6 +116,8 @@ export function editKeyForm(ctx: ViewContext, key: ApiKeyDetail, etag: string | 
         } else {
           error.textContent = ctx.fail(failure);
         }
+        // Save, disabled while the request ran, lost the focus to the page's body: the answer takes it, as a conflict's does.
+        if (!isConflict(failure) && error.textContent && error.isConnected) error.focus();
       })
       .finally(() => (save.disabled = false));
   });
