@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/browser.js';
-import { focused, signIn, text, useDashboard } from '../support/dashboard.js';
+import { focused, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
 
 /** What the focused field's description says (its aria-describedby, as a screen reader reads it after the label). */
 const focusedDescription = (page: Page) =>
@@ -52,6 +52,21 @@ whenChromium('Dashboard accessibility browser suite', () => {
       await saveError.getByText('expires_at must be an RFC 3339 date-time').waitFor();
       expect(await focused(page)).toBe(`div: ${await text(saveError)}`);
       expect(unexpectedProblems(problems, [failedWithStatus(400)])).toEqual([]);
+    });
+
+    // A live region must be in the accessibility tree before its message arrives: one shown with its message is missed.
+    it('keeps the empty status region in the accessibility tree, so the message that fills it is announced', async () => {
+      const { page, problems } = await d.open();
+      await page.goto('/dashboard');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      expect(await statusRegion(page).count()).toBe(1);
+      await signIn(page, d.admin);
+      await page.getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Alerts' }).waitFor();
+      expect(await text(page.locator('#status'))).toBe('');
+      expect(await statusRegion(page).count()).toBe(1);
+      expect(await page.locator('#status').evaluate((region) => region.getBoundingClientRect().height)).toBe(0);
+      expect(unexpectedProblems(problems)).toEqual([]);
     });
   });
 });
