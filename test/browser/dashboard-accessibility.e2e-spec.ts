@@ -1,6 +1,10 @@
 import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
 import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/browser.js';
 import { focused, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
+import { eventually } from '../support/eventually.js';
+import { flushUsage } from '../support/usage.js';
 
 /** What the focused field's description says (its aria-describedby, as a screen reader reads it after the label). */
 const focusedDescription = (page: Page) =>
@@ -66,6 +70,28 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(await text(page.locator('#status'))).toBe('');
       expect(await statusRegion(page).count()).toBe(1);
       expect(await page.locator('#status').evaluate((region) => region.getBoundingClientRect().height)).toBe(0);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('gives an alert’s window and the times of its evidence their instant, machine-readable, as every other time', async () => {
+      const leaked = await d.createKey('Leaked');
+      await request(d.t.http).delete(`/v1/api-keys/${leaked.id}`).set(bearer(d.admin)).expect(200);
+      await request(d.t.http).get('/v1/api-keys').set(bearer(leaked.key)).expect(401);
+      await flushUsage(d.t);
+      let alert = { id: '', window_start: '', window_end: '', evidence: { revokedAt: '' } };
+      await eventually(async () => {
+        const alerts = (await request(d.t.http).get(`/v1/alerts?key_id=${leaked.id}`).set(bearer(d.admin)).expect(200)).body.data;
+        expect(alerts).toHaveLength(1);
+        alert = alerts[0];
+      }, 10_000);
+
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      const card = page.locator(`li[data-alert-id="${alert.id}"]`);
+      await card.getByText('This key is revoked.').waitFor();
+      const times = await card.locator('time').evaluateAll((found) => found.map((time) => time.getAttribute('datetime')));
+      expect(times).toEqual(expect.arrayContaining([alert.window_start, alert.window_end, alert.evidence.revokedAt]));
       expect(unexpectedProblems(problems)).toEqual([]);
     });
   });

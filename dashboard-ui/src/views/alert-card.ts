@@ -1,7 +1,7 @@
 import type { Alert, ApiKey } from '../api/api-types.js';
 import { el, replaceChildren } from '../ui/dom.js';
 import { count, exactTime, keyLabel, words } from '../ui/format.js';
-import { timeWithExact } from '../ui/time-element.js';
+import { exactTimeElement, timeWithExact } from '../ui/time-element.js';
 import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
 import { isLive, statusBadges } from './key-badges.js';
@@ -29,7 +29,7 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
       el('dt', { text: 'Detected' }),
       el('dd', {}, timeWithExact(alert.detected_at)),
       el('dt', { text: 'Window' }),
-      el('dd', { text: `${exactTime(alert.window_start)} to ${exactTime(alert.window_end)}` }),
+      el('dd', {}, exactTimeElement(alert.window_start), ' to ', exactTimeElement(alert.window_end)),
       ...(alert.ip ? [el('dt', { text: rule.addressLabel }), el('dd', {}, el('code', { text: alert.ip }))] : []),
       el('dt', { text: 'Rule' }),
       el('dd', {}, el('code', { text: alert.rule })),
@@ -37,7 +37,7 @@ export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): H
     el('h3', { class: 'evidence-heading', text: 'Evidence' }),
     el('dl', { class: 'facts evidence' }, ...Object.entries(alert.evidence).flatMap(([name, value]) => [
       el('dt', { text: words(name) }),
-      el('dd', { text: evidenceValue(value) }),
+      el('dd', {}, evidenceValue(value)),
     ])),
     actions,
   );
@@ -82,8 +82,13 @@ function renewAction(ctx: ViewContext, key: ApiKey): HTMLElement {
   return el('a', { class: 'button', attrs: { href: links.key(key.id), 'aria-label': `${text}: ${keyLabel(key)}` }, text });
 }
 
-function evidenceValue(value: unknown): string {
-  if (Array.isArray(value)) return value.map(evidenceValue).join(', ');
+/** A value of the evidence: a time as a <time> with its instant, as every other time on the page; anything else as text. */
+function evidenceValue(value: unknown): Node | string {
+  return typeof value === 'string' && ISO_TIME.test(value) ? exactTimeElement(value) : evidenceText(value);
+}
+
+function evidenceText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(evidenceText).join(', ');
   if (typeof value === 'number') return count(value);
   if (typeof value === 'string') return ISO_TIME.test(value) ? exactTime(value) : value;
   if (value === null || value === undefined) return '—';
