@@ -45,5 +45,28 @@ whenChromium('Dashboard layout browser suite', () => {
       expect(await scrollWidth()).toBeLessThanOrEqual(width);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    // 320 px: the width WCAG's reflow asks for (1280 px at 400 %). The page did not scroll, but a card's 120 px chart
+    // and its prefix ran past the card's right edge, the chart's latest hours outside it.
+    it('keeps each key card’s content inside the card at 320 px: its prefix and its chart', async () => {
+      const used = await d.createKey('Used at 320 px');
+      await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(used.key)).expect(200);
+      const { page, problems } = await d.open({ width: 320, height: 800 });
+      await signIn(page, d.admin);
+      const row = keyRow(page, used.id);
+      await row.getByRole('img').waitFor();
+      const outside = await row.evaluate((card) => {
+        const edge = card.getBoundingClientRect();
+        return [...card.querySelectorAll('th *, td *')]
+          .filter((inside) => {
+            const box = inside.getBoundingClientRect();
+            return box.width > 0 && (box.right > edge.right + 0.5 || box.left < edge.left - 0.5);
+          })
+          .map((inside) => `${inside.tagName.toLowerCase()}: ${(inside.textContent ?? '').trim().slice(0, 30)}`);
+      });
+      expect(outside).toEqual([]);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });
