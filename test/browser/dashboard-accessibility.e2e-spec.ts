@@ -94,5 +94,18 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(times).toEqual(expect.arrayContaining([alert.window_start, alert.window_end, alert.evidence.revokedAt]));
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('gives the focus back to Disable when disabling fails, instead of leaving it on the page’s body', async () => {
+      const key = await d.createKey('Disable offline');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.goto(`/dashboard#/keys/${key.id}`);
+      await page.getByRole('region', { name: 'Details' }).waitFor();
+      await page.route(`**/v1/api-keys/${key.id}/disable`, (route) => route.abort('internetdisconnected'));
+      await page.getByRole('button', { name: 'Disable' }).press('Enter');
+      await statusRegion(page).getByText('Could not reach the service').waitFor();
+      await eventually(async () => expect(await focused(page)).toBe('button: Disable'));
+      expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
   });
 });

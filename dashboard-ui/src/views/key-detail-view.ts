@@ -150,6 +150,8 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
         on.refused(error);
       }
       toggle.disabled = false;
+      // Disabled while its request ran, the button lost the focus to the page's body: it takes it back while still shown.
+      if (toggle.isConnected && document.activeElement === document.body) toggle.focus();
     });
     actions.append(edit, toggle);
     if (!key.rotation) {
