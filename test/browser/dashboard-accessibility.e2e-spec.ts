@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/browser.js';
-import { focused, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
+import { focused, type Key, keyRow, openKeyPage, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
 import { eventually } from '../support/eventually.js';
 import { flushUsage } from '../support/usage.js';
 
@@ -106,6 +106,18 @@ whenChromium('Dashboard accessibility browser suite', () => {
       await statusRegion(page).getByText('Could not reach the service').waitFor();
       await eventually(async () => expect(await focused(page)).toBe('button: Disable'));
       expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
+    });
+
+    it('gives a key’s “expires in …” badge its instant, machine-readable, in the list and on its page', async () => {
+      const ending = (await d.createKey('Ends in two days', { expires_in_seconds: 2 * 86_400 })) as Key & { expires_at: string };
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const badge = keyRow(page, ending.id).locator('.badge--expiring');
+      expect(await text(badge)).toBe('expires in 2 days');
+      expect(await badge.locator('time').getAttribute('datetime')).toBe(ending.expires_at);
+      await openKeyPage(page, ending);
+      expect(await page.locator('.facts .badge--expiring time').getAttribute('datetime')).toBe(ending.expires_at);
+      expect(unexpectedProblems(problems)).toEqual([]);
     });
   });
 });

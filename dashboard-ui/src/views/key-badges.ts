@@ -23,7 +23,13 @@ export function expiryBadge(key: Pick<ApiKey, 'status' | 'expires_at'>, now = Da
   if (key.expires_at === null || !isLive(key)) return null;
   const left = Date.parse(key.expires_at) - now;
   if (!(left > 0 && left <= EXPIRY_WARNING_MS)) return null;
-  return el('span', { class: 'badge badge--expiring', text: `expires ${relativeTime(key.expires_at, now)}`, attrs: { title: exactTime(key.expires_at) } });
+  // The instant in a <time>, as every other time: the words alone ("in 2 days") are all a screen reader or a script could read.
+  return el(
+    'span',
+    { class: 'badge badge--expiring', attrs: { title: exactTime(key.expires_at) } },
+    'expires ',
+    el('time', { attrs: { datetime: key.expires_at }, text: relativeTime(key.expires_at, now) }),
+  );
 }
 
 /** The status badge, and the expiry badge when the key ends within a week. */
