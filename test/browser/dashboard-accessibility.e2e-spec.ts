@@ -119,5 +119,25 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(await page.locator('.facts .badge--expiring time').getAttribute('datetime')).toBe(ending.expires_at);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    // The focus starts on Cancel: what a screen reader says of the dialog is its name and its description.
+    it('describes the Roll dialog by what rolling does and, for the tab’s own key, the warning', async () => {
+      const own = await d.t.bootstrapKey('acme', 'Rolled here');
+      const { page, problems } = await d.open();
+      await signIn(page, own.key);
+      const details = await openKeyPage(page, { id: own.keyId });
+      await details.getByRole('button', { name: 'Roll' }).click();
+      const dialog = page.getByRole('dialog', { name: `Roll “Rolled here” (${own.key.slice(0, 12)}…)?` });
+      await dialog.waitFor();
+      expect(await focused(page)).toBe('button: Cancel');
+      const description = await page.evaluate<string>(
+        `document.querySelector('dialog[open]').getAttribute('aria-describedby').split(' ').map((id) => document.getElementById(id).textContent).join(' ')`,
+      );
+      expect(description).toContain('The old key keeps working until the time you choose');
+      expect(description).toContain('This is the key you are signed in with: this tab switches to the new key');
+      await page.keyboard.press('Escape');
+      expect(await focused(page)).toBe('button: Roll');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

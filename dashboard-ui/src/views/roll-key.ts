@@ -19,6 +19,7 @@ const GRACE_CHOICES: [string, number][] = [
 export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Promise<RolledApiKey | null> {
   const own = isSessionKey(ctx, key);
   const titleId = uniqueId('dialog-title');
+  const bodyId = uniqueId('dialog-body');
   const graceId = uniqueId('grace');
   const idleId = uniqueId('idle');
   const grace = el('select', { class: 'input', attrs: { id: graceId } }, ...GRACE_CHOICES.map(([label, seconds]) => el('option', { attrs: { value: seconds }, text: label })));
@@ -28,15 +29,21 @@ export function rollKey(ctx: ViewContext, key: ApiKey, opener: HTMLElement): Pro
   const confirm = el('button', { class: 'button button--danger', text: 'Roll key', attrs: { type: 'button' } });
   const dialog = el(
     'dialog',
-    { class: 'dialog', attrs: { 'aria-labelledby': titleId } },
+    // Described by what rolling does and the warning, as the confirmation dialogs are: the focus starts on Cancel, so a
+    // screen reader says the dialog's name and description, not the paragraphs between them.
+    { class: 'dialog', attrs: { 'aria-labelledby': titleId, 'aria-describedby': bodyId } },
     el('h2', { attrs: { id: titleId }, text: `Roll ${keyLabel(key)}?` }),
-    el('p', { text: 'A new key with the same name, limits, permissions, addresses and expiry is created and shown once. The old key keeps working until the time you choose, then it expires.' }),
-    own
-      ? el('p', {
-          class: 'warning',
-          text: 'This is the key you are signed in with: this tab switches to the new key, which you copy once as usual. Anything else still using the old key is refused from the time you choose (with “Now”, at once).',
-        })
-      : null,
+    el(
+      'div',
+      { attrs: { id: bodyId } },
+      el('p', { text: 'A new key with the same name, limits, permissions, addresses and expiry is created and shown once. The old key keeps working until the time you choose, then it expires.' }),
+      own
+        ? el('p', {
+            class: 'warning',
+            text: 'This is the key you are signed in with: this tab switches to the new key, which you copy once as usual. Anything else still using the old key is refused from the time you choose (with “Now”, at once).',
+          })
+        : null,
+    ),
     el('div', { class: 'field' }, el('label', { class: 'label', attrs: { for: graceId }, text: 'The old key stops' }), grace),
     el('div', { class: 'field' }, idle, ' ', el('label', { attrs: { for: idleId }, text: 'Retire the old key sooner, once it has gone unused for 10 minutes' })),
     el('div', { class: 'dialog__actions' }, cancel, confirm),
