@@ -139,5 +139,27 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(await focused(page)).toBe('button: Roll');
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('moves the focus to the key’s link in its alert card once revoked there, not to the page’s body', async () => {
+      const shared = await d.createKey('Shared widely');
+      for (let i = 1; i <= 10; i++) {
+        await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(shared.key)).set('X-Forwarded-For', `198.51.100.${i}`).expect(200);
+      }
+      await flushUsage(d.t);
+      await eventually(async () => {
+        const alerts = (await request(d.t.http).get(`/v1/alerts?key_id=${shared.id}`).set(bearer(d.admin)).expect(200)).body.data;
+        expect(alerts.map((alert: { rule: string }) => alert.rule)).toContain('many_addresses');
+      }, 10_000);
+
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      const card = page.locator('li.alert-card[data-rule="many_addresses"]', { hasText: 'Shared widely' });
+      await card.getByRole('button', { name: /^Revoke this key/ }).press('Enter');
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).press('Enter');
+      await card.getByText('This key is revoked.').waitFor();
+      expect(await focused(page)).toBe(`a: “Shared widely” (${shared.prefix}…)`);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

@@ -67,7 +67,12 @@ function revokeAction(ctx: ViewContext, key: ApiKey, keys: KeyDirectory): HTMLEl
   });
   button.addEventListener('click', async () => {
     const revoked = await revokeKey(ctx, key, button);
-    if (revoked) keys.changed(revoked);
+    if (!revoked) return;
+    const card = button.closest('li');
+    keys.changed(revoked);
+    // The button went with the actions it was in, leaving the focus on the page's body: the card's key link takes it, as
+    // the row's does in the key list.
+    if (document.activeElement === document.body) card?.querySelector<HTMLElement>('dd a')?.focus();
   });
   return button;
 }
