@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDataDirectory } from '../../infrastructure/sqlite/data-directory.js';
-import { checkEventLogBackup, holdEventLog, type EventLogSummary } from '../../infrastructure/sqlite/event-log-restore.js';
+import { checkEventLogBackup, holdEventLog, keepPositionsOfReplacedLog, type EventLogSummary } from '../../infrastructure/sqlite/event-log-restore.js';
 import { copyDatabaseOnline, syncFile } from '../../infrastructure/sqlite/online-copy.js';
 import { removeReadModelFiles } from '../../infrastructure/sqlite/read-model-files.js';
 import { DELIVERIES_FILE } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
@@ -66,6 +66,8 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
     }
     // Held until the copy is in place: no process begins to write to the log meanwhile.
     await copyDatabaseOnline(backup, staged);
+    // Read models kept beside the log (MongoDB, the webhook's position) followed the one it replaces.
+    if (held?.lastGiven) keepPositionsOfReplacedLog(staged, held.lastGiven);
     if (deliveriesBackup) await copyDatabaseOnline(deliveriesBackup, stagedDeliveries);
     const replaced = held ? { files: held.setAside(`${file}.replaced-${stamp(options.now ?? new Date())}`), summary: held.summary } : null;
     renameSync(staged, file);

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS events (
 ${CREATE_TYPE_INDEX};
 -- One row, written by readiness only while appends fail for a file that cannot be written: can it be now?
 CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);
+-- Written by restore only: positions (after, through] were given by the log it replaced, and are given to no event of
+-- this one (event-log-restore.ts), so a checkpoint among them was taken on that log (checkpoint-within-log.ts).
+CREATE TABLE IF NOT EXISTS replaced_positions (after INTEGER NOT NULL, through INTEGER NOT NULL);
 `;
 
 /**

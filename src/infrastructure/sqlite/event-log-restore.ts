@@ -57,14 +57,48 @@ export function summarize(db: Database.Database): EventLogSummary {
   })();
 }
 
+/** The last position a log gave: its last event's, or past it where archive-usage removed its last events. */
+export function lastPositionGiven(db: Database.Database, summary: EventLogSummary): number {
+  const given = db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck(true).get();
+  return Math.max(summary.position ?? 0, given ?? 0);
+}
+
 /** What the held log holds, or null when it has no events table or the damage is where the summary reads. */
-function readableSummary(db: Database.Database): EventLogSummary | null {
+function readableSummary(db: Database.Database): { summary: EventLogSummary; lastGiven: number } | null {
   try {
-    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined ? null : summarize(db);
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined) return null;
+    const summary = summarize(db);
+    return { summary, lastGiven: lastPositionGiven(db, summary) };
   } catch (error) {
     if (isCorruptDatabase(error)) return null;
     db.close();
     throw error;
+  }
+}
+
+/**
+ * The copy about to replace a log that gave positions past the copy's end: its next event is given the position after
+ * the replaced log's last, and the positions in between are recorded as the replaced log's (replaced_positions). A
+ * read model kept elsewhere (MongoDB, the webhook's position) whose checkpoint is among them was taken on the replaced
+ * log: until 2026-12-06 the check at start only saw a checkpoint past the log's end, so events appended after the
+ * restore (a create-key before the start) took those positions again, and the views kept the replaced log's keys and
+ * skipped the new events.
+ */
+export function keepPositionsOfReplacedLog(copy: string, replacedLastGiven: number): void {
+  const db = new Database(copy, { fileMustExist: true });
+  try {
+    db.transaction(() => {
+      const restoredLastGiven = lastPositionGiven(db, summarize(db));
+      if (replacedLastGiven <= restoredLastGiven) return;
+      db.exec('CREATE TABLE IF NOT EXISTS replaced_positions (after INTEGER NOT NULL, through INTEGER NOT NULL)');
+      db.prepare('INSERT INTO replaced_positions (after, through) VALUES (?, ?)').run(restoredLastGiven, replacedLastGiven);
+      // AUTOINCREMENT gives the position after sqlite_sequence's: its row exists once the log has given one.
+      if (db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(replacedLastGiven).changes === 0) {
+        db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)").run(replacedLastGiven);
+      }
+    })();
+  } finally {
+    db.close();
   }
 }
 
@@ -78,6 +112,8 @@ function readableSummary(db: Database.Database): EventLogSummary | null {
 export interface HeldEventLog {
   /** What the log held; null when SQLite could not read it (no database, or one too damaged to summarize). */
   summary: EventLogSummary | null;
+  /** The last position it gave (lastPositionGiven); null with the summary. */
+  lastGiven: number | null;
   /** Moves the log (with its -wal, when it could not be folded) to `aside`, still held: the caller puts the copy in place, then releases. */
   setAside(aside: string): string[];
   /** Lets the hold go; a log not set aside is left in WAL mode, its events as they were. */
@@ -109,7 +145,7 @@ export function holdEventLog(file: string): HeldEventLog {
     // Damage is why logs are restored: a file SQLite cannot open is moved aside as it is, with its WAL.
     if (!isCorruptDatabase(error)) throw error;
   }
-  const summary = db === null ? null : readableSummary(db);
+  const readable = db === null ? null : readableSummary(db);
   let setAside = false;
   const release = () => {
     // Left in place (the restore refused): in WAL mode again, as every process opens it.
@@ -118,7 +154,8 @@ export function holdEventLog(file: string): HeldEventLog {
     db = null;
   };
   return {
-    summary,
+    summary: readable?.summary ?? null,
+    lastGiven: readable?.lastGiven ?? null,
     setAside(aside) {
       const moved: string[] = [];
       // A WAL is left only where the fold could not be made (a file SQLite cannot open): it goes with its file.

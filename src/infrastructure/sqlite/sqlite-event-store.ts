@@ -10,6 +10,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   ReadAllOptions,
+  ReplacedPositions,
   StreamAppend,
   StreamPage,
   RecordedEvent,
@@ -84,6 +85,7 @@ export class SqliteEventStore implements EventStore {
       // AUTOINCREMENT's record of the highest position ever given: no row when none was.
       lastGiven: this.db.prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck(true),
       recordedAt: this.db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position = ?').pluck(true),
+      replaced: this.db.prepare<[], ReplacedPositions>('SELECT after, through FROM replaced_positions'),
     };
     this.probeWrite = prepareWriteProbe(this.db);
   }
@@ -178,6 +180,10 @@ export class SqliteEventStore implements EventStore {
   async endPosition(): Promise<number | null> {
     const head = await this.headPosition();
     return this.damageReportedOnce(() => Math.max(head ?? 0, this.statements.lastGiven.get() ?? 0) || null);
+  }
+
+  async replacedPositions(): Promise<readonly ReplacedPositions[]> {
+    return this.damageReportedOnce(() => this.statements.replaced.all());
   }
 
   /**

@@ -185,6 +185,12 @@ export interface EventStore {
    * holds records this port never sees (see ProjectionRunner.start).
    */
   endPosition?(): Promise<number | null>;
+  /**
+   * The embedded log after a restore: the positions the log it replaced had given past the backup's end, which no
+   * event of this log is given (its next event comes after them). A checkpoint among them was taken on the replaced
+   * log, even once this log has gone past them. Absent where no restore replaces the log.
+   */
+  replacedPositions?(): Promise<readonly ReplacedPositions[]>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -199,4 +205,10 @@ export interface EventStore {
    * (all of them when not said) read it now.
    */
   wakeSubscriptions?(types?: readonly string[]): void;
+}
+
+/** Positions after `after`, up to and including `through`, that the log in place never gives to an event. */
+export interface ReplacedPositions {
+  after: number;
+  through: number;
 }
