@@ -3,6 +3,7 @@ import type { EventLogSummary } from '../infrastructure/sqlite/event-log-restore
 import type { Environment } from '../shared/config/environment.js';
 import { counted } from '../shared/domain/counted.js';
 import { print, printJson } from './output.js';
+import { readModelNotice } from './restore-read-model-notice.js';
 
 export interface RestoreCommandOptions {
   anotherLog?: boolean;
@@ -22,7 +23,8 @@ export async function restore(file: string, options: RestoreCommandOptions, envi
   if (result.deliveries === 'restored') print(`Restored the webhook's position from ${result.backup}.deliveries.sqlite.\n`);
   if (result.deliveries === 'kept') print("Kept the webhook's position (deliveries.sqlite): the alerts of this log it had not delivered are sent at the next start.\n");
   if (result.deliveries === 'removed') print("Removed the webhook's position (another log's): delivery starts at the end of the restored log; none of its alerts is sent.\n");
-  if (environment.MONGODB_URL) print('MONGODB_URL is set: its read models are checked against this log at the next start (docs/operations.md, "Backups").\n');
+  const notice = readModelNotice(result, environment);
+  if (notice) print(notice);
 }
 
 function held(summary: EventLogSummary): string {
