@@ -58,6 +58,49 @@ async function restoredUnderNewerReadModels(readModel: Record<string, string>): 
     }
 }
 
+/**
+ * The CLI's restore under a read model kept outside DATA_DIR (MongoDB), then keys created with the CLI before the
+ * start: until 2026-12-06 they took the positions the replaced log had given past the backup, the read model's
+ * checkpoint was within the log again, and it kept the replaced log's views (a key revoked after the backup still
+ * refused) and never read those keys.
+ */
+async function restoredThenAppendedBeforeStart(readModel: Record<string, string>): Promise<void> {
+  const dir = makeTempDir('log-restored-appended');
+  const dataDir = join(dir.path, 'data');
+  const env = { DATA_DIR: dataDir, USAGE_FLUSH_INTERVAL_MS: '10', ...readModel };
+  const first = createKeyWithCli(dataDir, [], readModel);
+  const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+  let service = await startServiceProcess(env);
+  try {
+    const copy = join(dir.path, 'events-backup.sqlite');
+    await run(process.execPath, ['dist/cli.js', 'backup', copy], { env: childEnv(env) });
+    for (let use = 0; use < 3; use++) expect((await fetch(`${service.url}/v1/whoami`, { headers: auth(first.key) })).status).toBe(200);
+    await run(process.execPath, ['dist/cli.js', 'revoke', first.id], { env: childEnv(env) });
+    for (let tries = 0; (await fetch(`${service.url}/v1/whoami`, { headers: auth(first.key) })).status !== 401; tries++) {
+      if (tries > 100) throw new Error('the revocation was not read');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    service.child.kill('SIGTERM');
+    await service.exited;
+
+    const restored = JSON.parse((await run(process.execPath, ['dist/cli.js', 'restore', copy, '--json'], { env: childEnv(env) })).stdout);
+    // One more key than the replaced log had events past the backup: the last is past every checkpoint it left.
+    const created = Array.from({ length: restored.replaced.summary.position - restored.restored.position + 1 }, () => createKeyWithCli(dataDir, [], readModel));
+    const output: string[] = [];
+    service = await startServiceProcess(env, { output });
+    // The restored log's: the revocation came after the backup.
+    expect((await fetch(`${service.url}/v1/whoami`, { headers: auth(first.key) })).status).toBe(200);
+    for (const key of created) expect((await fetch(`${service.url}/v1/whoami`, { headers: auth(key.key) })).status).toBe(200);
+    const listed = (await (await fetch(`${service.url}/v1/api-keys`, { headers: auth(first.key) })).json()) as { data: { id: string }[] };
+    expect(listed.data.map((key) => key.id).sort()).toEqual([first.id, ...created.map((key) => key.id)].sort());
+    expect(output.join('')).toMatch(/Projection api-keys had reached position \d+ of the event log, which a restore replaced by a copy ending at \d+/);
+  } finally {
+    service.child.kill('SIGTERM');
+    await service.exited;
+    dir.remove();
+  }
+}
+
 describe('an event log restored from an earlier backup under newer read models', () => {
   it('starts the embedded read models over within the restored log: keys created after the backup are gone, keys created after the restore are served', () =>
     restoredUnderNewerReadModels({}), 60_000);
@@ -72,5 +115,11 @@ whenMongo('Restored log under a MongoDB read model e2e', (url) =>
       await client.close();
     });
     it('starts the read models over within the restored log, as on the embedded ones', () => restoredUnderNewerReadModels({ MONGODB_URL: url, MONGODB_DB: db }), 120_000);
+    it('starts them over after restore even once keys created before the start pass the replaced log\'s end', async () => {
+      await restoredThenAppendedBeforeStart({ MONGODB_URL: url, MONGODB_DB: `${db}_appended` });
+      const client = await MongoClient.connect(url);
+      await client.db(`${db}_appended`).dropDatabase();
+      await client.close();
+    }, 180_000);
   }),
 );
