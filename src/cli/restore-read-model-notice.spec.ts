@@ -12,7 +12,14 @@ describe("restore's word on a MongoDB read model", () => {
     const checked = 'MONGODB_URL is set: its read models are checked against this log at the next start (docs/operations.md, "Backups").\n';
     expect(readModelNotice({ restored: summary('a'), replaced: { files: [], summary: summary('a') } }, mongo)).toBe(checked);
     expect(readModelNotice({ restored: summary('a'), replaced: { files: [], summary: summary(null) } }, mongo)).toBe(checked);
-    expect(readModelNotice({ restored: summary('a'), replaced: null }, mongo)).toBe(checked);
+  });
+
+  it('says to start the services before any writing command where no readable log was replaced (a new machine, a damaged log)', () => {
+    const first =
+      'MONGODB_URL is set: its read models are checked against this log at the next start; no readable log was replaced, so start the ' +
+      'services before any command that writes (create-key, revoke, ...), or drop the database first (docs/operations.md, "Backups").\n';
+    expect(readModelNotice({ restored: summary('a'), replaced: null }, mongo)).toBe(first);
+    expect(readModelNotice({ restored: summary('a'), replaced: { files: ['events.sqlite.replaced-x'], summary: null } }, mongo)).toBe(first);
   });
 
   it('says to drop the database, or give the log its own, after another log (--another-log): every start refuses it', () => {

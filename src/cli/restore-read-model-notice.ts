@@ -17,5 +17,12 @@ export function readModelNotice(result: Pick<EventLogRestore, 'restored' | 'repl
       '(docs/operations.md, "One MongoDB database serves one event log").\n'
     );
   }
+  if (result.replaced?.summary == null) {
+    // No readable log replaced: no positions kept (keepPositionsOfReplacedLog), so a write before the start could hide a stale checkpoint.
+    return (
+      'MONGODB_URL is set: its read models are checked against this log at the next start; no readable log was replaced, so start the ' +
+      'services before any command that writes (create-key, revoke, ...), or drop the database first (docs/operations.md, "Backups").\n'
+    );
+  }
   return 'MONGODB_URL is set: its read models are checked against this log at the next start (docs/operations.md, "Backups").\n';
 }
