@@ -489,6 +489,9 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(rolled.key)).expect(200)));
       const history = runCli(['history', created.id, '--json'], env).stdout.trim().split('\n').map((line) => JSON.parse(line).type).filter((type) => type !== 'KeyUsed');
       expect(history).toEqual(['KeyCreated', 'KeyUpdated', 'KeyDisabled', 'KeyEnabled', 'KeyDisabled', 'KeyEnabled', 'KeyRolled', 'KeyExpired']);
+      // Rolled again (its answer lost): refused, naming the key that replaced it.
+      const again = runCli(['roll', created.id, '--grace', '0'], env);
+      expect([again.status, again.stderr.trim()]).toEqual([1, `error: API key ${created.id} is expired (rolled to API key ${rolled.id}).`]);
 
       const bad = runCli(['update', rolled.id, '--allowed-ips', '10.0.0.0/99'], env);
       expect(bad.status).toBe(1);

@@ -208,8 +208,9 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
 
   it('refuses to roll a key twice (409), a revoked key (409), bad bounds (400)', async () => {
     const old = await createKey(t, admin);
-    await roll(old.id, { grace_seconds: 60 }).expect(201);
-    expect((await roll(old.id, { grace_seconds: 60 }).expect(409)).body.error.message).toBe(`API key ${old.id} has already been rolled.`);
+    const successor = (await roll(old.id, { grace_seconds: 60 }).expect(201)).body;
+    // Names the key that replaced it (whoever lost the roll's answer needs it), never a secret.
+    expect((await roll(old.id, { grace_seconds: 60 }).expect(409)).body.error.message).toBe(`API key ${old.id} has already been rolled to API key ${successor.id}.`);
     const revoked = await createKey(t, admin);
     await request(t.http).delete(`/v1/api-keys/${revoked.id}`).set(bearer(admin)).expect(200);
     await roll(revoked.id, { grace_seconds: 60 }).expect(409);

@@ -506,7 +506,14 @@ describe('API key decider', () => {
     it('refuses to roll a revoked, expired or already rolled key', () => {
       given([created, revoked]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.why === 'revoked');
       given([created, expired(T1, 'expires_at')]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.why === 'expired');
-      given([created, rolled(plus(T1, 60))]).when(roll(60)).thenThrows(KeyNotChangeable, (error) => error.message === `API key ${keyId} has already been rolled.`);
+      // Named by its successor's id, so whoever lost the roll's answer learns which key replaced it; a key rolled with
+      // no grace has expired with the roll, and is named so too.
+      given([created, rolled(plus(T1, 60))])
+        .when(roll(60))
+        .thenThrows(KeyNotChangeable, (error) => error.message === `API key ${keyId} has already been rolled to API key ${successorKeyId}.`);
+      given([created, rolled(T1), expired(T1, 'grace_ended')])
+        .when(roll(60))
+        .thenThrows(KeyNotChangeable, (error) => error.message === `API key ${keyId} is expired (rolled to API key ${successorKeyId}).`);
     });
 
     it('refuses a grace or idle time out of bounds', () => {

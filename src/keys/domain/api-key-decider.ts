@@ -310,10 +310,11 @@ function existingKey(state: ApiKeyState, command: ActingCommand): KeyState {
 
 /** Past changing: revoked, or expired (by its event or by time, even when the event is not yet appended). */
 function refuseIfEnded(key: KeyState, now: string): void {
-  if (key.status === 'revoked') throw new KeyNotChangeable(key.keyId, 'revoked');
+  const successor = key.rolled?.successorKeyId ?? null;
+  if (key.status === 'revoked') throw new KeyNotChangeable(key.keyId, 'revoked', successor);
   const expiry = effectiveExpiry(key);
   if (key.status === 'expired' || (expiry !== null && Date.parse(expiry) <= Date.parse(now))) {
-    throw new KeyNotChangeable(key.keyId, 'expired');
+    throw new KeyNotChangeable(key.keyId, 'expired', successor);
   }
 }
 
@@ -377,7 +378,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 function decideRoll(state: ApiKeyState, command: RollApiKey): ApiKeyEvent[] {
   const key = existingKey(state, command);
   refuseIfEnded(key, command.now);
-  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled');
+  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled', key.rolled.successorKeyId);
   const { graceSeconds, closeWhenIdleSeconds } = command;
   const { graceSeconds: grace, closeWhenIdleSeconds: idle } = ROLL_BOUNDS;
   if (!Number.isInteger(graceSeconds) || graceSeconds < grace.min || graceSeconds > grace.max) {
@@ -416,7 +417,7 @@ function parseOrNull(at: string | null): number | null {
 function decideReissue(state: ApiKeyState, command: ReissueKeySecret): ApiKeyEvent[] {
   const key = existingKey(state, command);
   refuseIfEnded(key, command.now);
-  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled');
+  if (key.rolled !== null) throw new KeyNotChangeable(key.keyId, 'rolled', key.rolled.successorKeyId);
   const { permissions, allowedIps, expiresAt, rateLimit } = key;
   refuseEscalation(command.actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
   const { keyId, accountId, prefix, secretHash, now, reason } = command;

@@ -56,16 +56,26 @@ export class RollInvalid extends DomainError {
   readonly kind = 'rule_violated';
 }
 
-/** The key is past changing: revoked, expired, or (for a roll) already rolled. */
+/**
+ * The key is past changing: revoked, expired, or (for a roll) already rolled. A rolled key's message names its
+ * successor (an id, never a secret): whoever lost the roll's answer learns which key replaced it.
+ */
 export class KeyNotChangeable extends DomainError {
   readonly kind = 'conflict';
 
   constructor(
     readonly keyId: string,
     readonly why: 'revoked' | 'expired' | 'rolled',
+    readonly successorKeyId: string | null = null,
   ) {
-    super(why === 'rolled' ? `API key ${keyId} has already been rolled.` : `API key ${keyId} is ${why}.`);
+    super(notChangeableMessage(keyId, why, successorKeyId));
   }
+}
+
+function notChangeableMessage(keyId: string, why: KeyNotChangeable['why'], successorKeyId: string | null): string {
+  const rolledTo = successorKeyId === null ? null : `rolled to API key ${successorKeyId}`;
+  if (why === 'rolled') return `API key ${keyId} has already been ${rolledTo ?? 'rolled'}.`;
+  return `API key ${keyId} is ${why}${rolledTo === null ? '' : ` (${rolledTo})`}.`;
 }
 
 /** No escalation (no-escalation.ts): a key may only give a key its own permissions, addresses, end and rate limit at most. */
