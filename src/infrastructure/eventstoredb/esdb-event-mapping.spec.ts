@@ -255,4 +255,18 @@ describe('toPortError', () => {
     const other = new Error('bad request');
     expect(toPortError(other)).toBe(other);
   });
+
+  it("drops gRPC's empty resolution note from an unreachable server's message, and keeps a note that says something", () => {
+    // As @eventstore/db-client 6.2.1's convertToCommandError makes it from grpc-js's ServiceError (code 14, UNAVAILABLE).
+    const refused = (note: string) =>
+      new UnavailableError({
+        code: 14,
+        details: `No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113. Resolution note: ${note}`,
+        message: `14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113. Resolution note: ${note}`,
+      } as unknown as ConstructorParameters<typeof UnavailableError>[0]);
+    const port = toPortError(refused('')) as Error;
+    expect(port).toBeInstanceOf(StoreUnavailableError);
+    expect(port.message).toBe('EventStoreDB is unavailable: 14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113.');
+    expect((toPortError(refused('DNS lookup failed')) as Error).message).toMatch(/Resolution note: DNS lookup failed$/);
+  });
 });

@@ -130,10 +130,20 @@ export function toPortError(error: unknown): unknown {
     error instanceof CancelledError ||
     error instanceof NotLeaderError
   ) {
-    return new StoreUnavailableError('EventStoreDB', error);
+    const unavailable = new StoreUnavailableError('EventStoreDB', error);
+    unavailable.message = unavailable.message.replace(EMPTY_RESOLUTION_NOTE, '');
+    return unavailable;
   }
   return error;
 }
+
+/**
+ * The empty tail of @grpc/grpc-js 1.x's message for a server it could not connect to: its load balancers write
+ * `No connection established. Last error: ${this.lastError}. Resolution note: ${this.latestResolutionNote}`
+ * (build/src/load-balancer-pick-first.js), the note empty when the address resolved, so an unreachable EventStoreDB
+ * read "... connect ECONNREFUSED 127.0.0.1:2113. Resolution note: " in the CLI's error and the service's logs.
+ */
+const EMPTY_RESOLUTION_NOTE = / Resolution note: *$/;
 
 export function toGlobalPosition(position: Position): number {
   return toSafeNumber(position.commit, 'log position');
