@@ -4,7 +4,10 @@ import { presentCreatedApiKey } from '../keys/commands/create-api-key/created-ap
 import type { KeyRateLimit } from '../keys/domain/api-key-events.js';
 import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import type { Environment } from '../shared/config/environment.js';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { accountHadKeys } from './account-had-keys.js';
 import { openCliContext } from './cli-context.js';
+import { note } from './output.js';
 import { printNewKey } from './print-new-key.js';
 
 export interface CreateKeyOptions {
@@ -23,6 +26,8 @@ export interface CreateKeyOptions {
 export async function createKey(options: CreateKeyOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: false }, [CqrsModule.forRoot(), KeysCommandsModule]);
   try {
+    // An account is only the keys that name it: a mistyped --account would start a new one without a word.
+    const hadKeys = await accountHadKeys(app.get<EventStore>(EVENT_STORE), environment, options.account);
     const created = presentCreatedApiKey(
       await app.get(CommandBus).execute(new CreateApiKeyCommand(options.account, options.name ?? null, options.rateLimit ?? null, null, null, {
         permissions: options.permissions,
@@ -32,6 +37,7 @@ export async function createKey(options: CreateKeyOptions, environment: Environm
       })),
     );
     await printNewKey(created, created, options, 'The key is shown only this once: store it now.');
+    if (hadKeys === false) note(`warning: account ${options.account} had no keys: this is its first (if you meant an existing account, check --account)`);
   } finally {
     await app.close();
   }

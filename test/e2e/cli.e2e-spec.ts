@@ -15,6 +15,9 @@ function runCli(args: string[], env: Record<string, string>) {
   });
 }
 
+/** What create-key says on stderr of an account that had no keys before. */
+const firstKeyWarning = (account: string) => `warning: account ${account} had no keys: this is its first (if you meant an existing account, check --account)\n`;
+
 describe('Operator CLI', () => {
   it('prints the create response as JSON, and a running server accepts the key within a second', async () => {
     const t = await startTestApp({ env: { POLL_INTERVAL_MS: 100 } });
@@ -52,11 +55,15 @@ describe('Operator CLI', () => {
       const created = JSON.parse(cli.stdout);
       expect(created.name).toBeNull();
       // A new store is said, once: a mistyped DATA_DIR gave a key no service knew, in silence.
+      // So is a new account: a mistyped --account started one in silence, its key unseen by the account meant.
       expect(cli.stderr).toBe(
-        `warn: DATA_DIR ${dir.path} held no event log: a new store was started in it (${dir.path}/events.sqlite). ` +
+        firstKeyWarning('acme') +
+          `warn: DATA_DIR ${dir.path} held no event log: a new store was started in it (${dir.path}/events.sqlite). ` +
           'A service on another DATA_DIR does not know this key; if DATA_DIR was mistyped, run again with the right one.\n',
       );
       expect(runCli(['create-key', '--account', 'acme'], { DATA_DIR: dir.path }).stderr).toBe('');
+      const typo = runCli(['create-key', '--account', 'acmee'], { DATA_DIR: dir.path });
+      expect([typo.status, typo.stderr]).toEqual([0, firstKeyWarning('acmee')]);
       const t = await startTestApp({ reuse: { dataDir: dir.path } });
       try {
         const { eventually } = await import('../support/eventually.js');
@@ -316,8 +323,9 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
     data: Array<Record<string, unknown>>;
     has_more: boolean;
   }
-  const json = (run: ReturnType<typeof runCli>) => {
-    expect(run.stderr).toBe('');
+  /** The answer, with nothing on stderr but, for the first key of `firstIn`, that it is the account's first. */
+  const json = (run: ReturnType<typeof runCli>, firstIn?: string) => {
+    expect(run.stderr).toBe(firstIn === undefined ? '' : firstKeyWarning(firstIn));
     expect(run.status).toBe(0);
     return JSON.parse(run.stdout);
   };
@@ -326,8 +334,8 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
     const t = await startTestApp({ env: { POLL_INTERVAL_MS: 50 } });
     const env = { DATA_DIR: t.dataDir };
     try {
-      const created = [1, 2, 3].map((n) => json(runCli(['create-key', '--account', 'acme', '--name', `k${n}`], env)));
-      const other = json(runCli(['create-key', '--account', 'globex'], env));
+      const created = [1, 2, 3].map((n) => json(runCli(['create-key', '--account', 'acme', '--name', `k${n}`], env), n === 1 ? 'acme' : undefined));
+      const other = json(runCli(['create-key', '--account', 'globex'], env), 'globex');
 
       const { eventually } = await import('../support/eventually.js');
       let listed: Listed = { data: [], has_more: false };
@@ -443,8 +451,9 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
 });
 
 describe('Operator CLI: key policies, disable, enable, update, roll', () => {
-  const json = (run: ReturnType<typeof runCli>) => {
-    expect(run.stderr).toBe('');
+  /** The answer, with nothing on stderr but, for the first key of `firstIn`, that it is the account's first. */
+  const json = (run: ReturnType<typeof runCli>, firstIn?: string) => {
+    expect(run.stderr).toBe(firstIn === undefined ? '' : firstKeyWarning(firstIn));
     expect(run.status).toBe(0);
     return JSON.parse(run.stdout);
   };
@@ -454,7 +463,7 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
     const env = { DATA_DIR: t.dataDir };
     const { eventually } = await import('../support/eventually.js');
     try {
-      const created = json(runCli(['create-key', '--account', 'acme', '--permissions', 'keys:read,parses:*', '--allowed-ips', '127.0.0.1,10.1.2.3/8', '--expires-in', '3600'], env));
+      const created = json(runCli(['create-key', '--account', 'acme', '--permissions', 'keys:read,parses:*', '--allowed-ips', '127.0.0.1,10.1.2.3/8', '--expires-in', '3600'], env), 'acme');
       expect(created).toMatchObject({ permissions: ['keys:read', 'parses:*'], allowed_ips: ['127.0.0.1', '10.0.0.0/8'] });
       expect(Date.parse(created.expires_at) - Date.parse(created.created_at)).toBe(3600_000);
       await eventually(async () => void (await request(t.http).get('/v1/api-keys').set(bearer(created.key)).expect(200)));
