@@ -61,11 +61,24 @@ export function checkpointStoreContract(adapter: string, open: () => Promise<Sto
       expect(taken.filter(Boolean)).toHaveLength(1);
     });
 
+    it("keeps each name's failed delivery attempts until cleared, for the next holder of the lease", async () => {
+      const { store } = fixture;
+      expect(await store.failures('delivery')).toBeNull();
+      await store.saveFailures('delivery', { alertId: 'alert-1', attempts: 3, lastAtMs: 1_000 });
+      await store.saveFailures('delivery', { alertId: 'alert-1', attempts: 5, lastAtMs: 9_000 });
+      await store.saveFailures('other', { alertId: 'alert-7', attempts: 1, lastAtMs: 2_000 });
+      expect(await store.failures('delivery')).toEqual({ alertId: 'alert-1', attempts: 5, lastAtMs: 9_000 });
+      await store.saveFailures('delivery', null);
+      expect([await store.failures('delivery'), await store.failures('other')]).toEqual([null, { alertId: 'alert-7', attempts: 1, lastAtMs: 2_000 }]);
+    });
+
     if (durable) {
-      it('keeps positions across a reopen', async () => {
+      it('keeps positions and failed attempts across a reopen', async () => {
         await fixture.store.save('delivery', 42);
+        await fixture.store.saveFailures('delivery', { alertId: 'alert-2', attempts: 4, lastAtMs: 5_000 });
         fixture.store = await fixture.reopen!();
         expect(await fixture.store.get('delivery')).toBe(42);
+        expect(await fixture.store.failures('delivery')).toEqual({ alertId: 'alert-2', attempts: 4, lastAtMs: 5_000 });
       });
     }
   });

@@ -108,7 +108,10 @@ describe('a SIGTERM while the service is still starting (Kubernetes stopping a p
         expect(stopped.stderr.trim()).toBe(`paused at ${step}`);
         expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: null, signal: 'SIGTERM' });
         expect(stopped.lines.filter((line) => line.level !== 'info')).toEqual([]);
-        expect(stopped.lines.map((line) => line.msg)).toEqual(['stopping', 'stopped']);
+        // At catch-up the alert the receiver refused before may go out first: its delivery counts the attempts the
+        // earlier run made (kept in the checkpoint store), so it is said to have gone through after failures.
+        const sent = /^Alert \w+ delivered on attempt \d+$/;
+        expect(stopped.lines.map((line) => line.msg).filter((msg) => step !== 'catch-up' || !sent.test(msg ?? ''))).toEqual(['stopping', 'stopped']);
         const stoppingAt = Date.parse(stopped.lines[0].time ?? '');
         // At catch-up the webhook may have sent the alert before the signal was handled; nothing goes out after `stopping`.
         expect(receiver.requests.filter((request) => request.receivedAt >= stoppingAt).map((request) => request.receivedAt - stoppingAt)).toEqual([]);

@@ -265,6 +265,32 @@ describe('AlertWebhookDelivery', () => {
     expect(await checkpoints.get('alert-webhook')).toBe(8);
   });
 
+  it('goes on with the backoff the failing alert reached when another instance takes the lease over (or this one restarts)', async () => {
+    // Found in the audit of 2026-12-06: the backoff lived in the sender's memory, so an instance taking over the lease
+    // (or the sender restarted) began again at minMs against a receiver still failing: 0.5, 1, 2, 4 s on each failover.
+    delivery = deliveryWith({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 3 } });
+    fake.script = [500, 500, 500, 500, 200];
+    await expect(delivery.handle(events)).rejects.toThrow('Alert alert-1 not delivered after 3 attempt(s) (last: HTTP 500)');
+    delivery.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    const successor = new AlertWebhookDelivery(options({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 3 } }), checkpoints, fake.fn, clock);
+    const before = clock.sleeps.length;
+    clock.pass(5); // the takeover's own delay counts towards the wait
+    await successor.handle(events);
+    // 40 - 5 before its first attempt (the fourth in a row), 80 before the fifth; not 10 and 20 again.
+    expect(clock.sleeps.slice(before)).toEqual([40 - 5, 80]);
+    expect(fake.delivered()).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    // Delivered: the next failing alert starts again from minMs, wherever it is sent from.
+    expect(await checkpoints.failures('alert-webhook')).toBeNull();
+    fake.script = [500, 200];
+    const third = new AlertWebhookDelivery(options({ retry: { minMs: 10, maxMs: 80, maxAttemptsPerBatch: 3 } }), checkpoints, fake.fn, clock);
+    successor.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = clock.sleeps.length;
+    await third.handle([anomaly(4, 9)]);
+    expect(clock.sleeps.slice(last)).toEqual([10]);
+  });
+
   it('takes over from a sender that died once its lease has run out, and at once from one that stopped', async () => {
     fake.script = [200, 500, 500, 500];
     await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);

@@ -3,6 +3,13 @@
  * read model) keeps the log position it has completed. Must be durable in production: losing it
  * starts delivery again at the end of the log (as the first time it is configured): alerts not yet delivered are never sent.
  */
+/** An alert's failed attempts in a row, and when (epoch ms) the last one failed. */
+export interface DeliveryFailures {
+  alertId: string;
+  attempts: number;
+  lastAtMs: number;
+}
+
 export interface CheckpointStore {
   /** The saved position for `name`, or null when none was ever saved. */
   get(name: string): Promise<number | null>;
@@ -17,5 +24,11 @@ export interface CheckpointStore {
   lease(name: string, holder: string, nowMs: number, untilMs: number): Promise<boolean>;
   /** Who holds the lease on `name` and until when (epoch ms), live or not; null when nobody ever took it. */
   leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null>;
+  /**
+   * The failed attempts in a row of the alert being delivered for `name` (null: its last attempt went through), kept
+   * beside the position so the next holder of the lease goes on with the backoff they reached, not from its start.
+   */
+  failures(name: string): Promise<DeliveryFailures | null>;
+  saveFailures(name: string, failures: DeliveryFailures | null): Promise<void>;
   close(): Promise<void>;
 }

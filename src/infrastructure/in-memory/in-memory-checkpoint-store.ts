@@ -1,9 +1,10 @@
-import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
+import type { CheckpointStore, DeliveryFailures } from '../../anomalies/delivery/checkpoint-store.port.js';
 
 /** For tests: checkpoints in a Map, lost with the process. */
 export class InMemoryCheckpointStore implements CheckpointStore {
   readonly positions = new Map<string, number>();
   private readonly leases = new Map<string, { holder: string; untilMs: number }>();
+  private readonly failing = new Map<string, DeliveryFailures>();
 
   async get(name: string): Promise<number | null> {
     return this.positions.get(name) ?? null;
@@ -26,6 +27,15 @@ export class InMemoryCheckpointStore implements CheckpointStore {
 
   async leaseHolder(name: string): Promise<{ holder: string; untilMs: number } | null> {
     return this.leases.get(name) ?? null;
+  }
+
+  async failures(name: string): Promise<DeliveryFailures | null> {
+    return this.failing.get(name) ?? null;
+  }
+
+  async saveFailures(name: string, failures: DeliveryFailures | null): Promise<void> {
+    if (failures === null) this.failing.delete(name);
+    else this.failing.set(name, { ...failures });
   }
 
   async close(): Promise<void> {}

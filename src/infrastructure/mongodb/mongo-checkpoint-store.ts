@@ -1,13 +1,14 @@
 import type { Collection, Db, MongoClient } from 'mongodb';
-import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
+import type { CheckpointStore, DeliveryFailures } from '../../anomalies/delivery/checkpoint-store.port.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
 /** Positions of side-effecting projections, in a collection the read-model rebuild never touches. */
 export class MongoCheckpointStore implements CheckpointStore {
-  static readonly COLLECTIONS = ['delivered', 'delivery_leases'] as const;
+  static readonly COLLECTIONS = ['delivered', 'delivery_leases', 'delivery_failures'] as const;
   private readonly delivered: Collection<{ _id: string; position: number }>;
   private readonly leases: Collection<{ _id: string; holder: string; untilMs: number }>;
+  private readonly failing: Collection<{ _id: string } & DeliveryFailures>;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -16,6 +17,7 @@ export class MongoCheckpointStore implements CheckpointStore {
   ) {
     this.delivered = db.collection(MongoCheckpointStore.COLLECTIONS[0]);
     this.leases = db.collection(MongoCheckpointStore.COLLECTIONS[1]);
+    this.failing = db.collection(MongoCheckpointStore.COLLECTIONS[2]);
   }
 
   async get(name: string): Promise<number | null> {
@@ -49,6 +51,20 @@ export class MongoCheckpointStore implements CheckpointStore {
     return unlessUnreachable(async () => {
       const lease = await this.leases.findOne({ _id: name });
       return lease ? { holder: lease.holder, untilMs: lease.untilMs } : null;
+    });
+  }
+
+  async failures(name: string): Promise<DeliveryFailures | null> {
+    return unlessUnreachable(async () => {
+      const found = await this.failing.findOne({ _id: name });
+      return found ? { alertId: found.alertId, attempts: found.attempts, lastAtMs: found.lastAtMs } : null;
+    });
+  }
+
+  async saveFailures(name: string, failures: DeliveryFailures | null): Promise<void> {
+    await unlessUnreachable(async () => {
+      if (failures === null) await this.failing.deleteOne({ _id: name });
+      else await this.failing.updateOne({ _id: name }, { $set: { ...failures } }, { upsert: true });
     });
   }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSharedDatabase } from './shared-database.js';
-import type { CheckpointStore } from '../../anomalies/delivery/checkpoint-store.port.js';
+import type { CheckpointStore, DeliveryFailures } from '../../anomalies/delivery/checkpoint-store.port.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 import { isCorruptDatabase } from './sqlite-error-codes.js';
 
@@ -23,6 +23,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
       try {
         db.exec('CREATE TABLE IF NOT EXISTS delivered (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
         db.exec('CREATE TABLE IF NOT EXISTS delivery_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms INTEGER NOT NULL)');
+        db.exec('CREATE TABLE IF NOT EXISTS delivery_failures (name TEXT PRIMARY KEY, alert_id TEXT NOT NULL, attempts INTEGER NOT NULL, last_at_ms INTEGER NOT NULL)');
       } catch (error) {
         db.close();
         throw error;
@@ -69,6 +70,27 @@ export class SqliteCheckpointStore implements CheckpointStore {
       this.db.prepare<[string], { holder: string; until_ms: number }>('SELECT holder, until_ms FROM delivery_leases WHERE name = ?').get(name),
     );
     return row ? { holder: row.holder, untilMs: row.until_ms } : null;
+  }
+
+  async failures(name: string): Promise<DeliveryFailures | null> {
+    const row = this.named(() =>
+      this.db
+        .prepare<[string], { alert_id: string; attempts: number; last_at_ms: number }>('SELECT alert_id, attempts, last_at_ms FROM delivery_failures WHERE name = ?')
+        .get(name),
+    );
+    return row ? { alertId: row.alert_id, attempts: row.attempts, lastAtMs: row.last_at_ms } : null;
+  }
+
+  async saveFailures(name: string, failures: DeliveryFailures | null): Promise<void> {
+    this.named(() => {
+      if (failures === null) return this.db.prepare('DELETE FROM delivery_failures WHERE name = ?').run(name);
+      return this.db
+        .prepare(
+          `INSERT INTO delivery_failures (name, alert_id, attempts, last_at_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET alert_id = excluded.alert_id, attempts = excluded.attempts, last_at_ms = excluded.last_at_ms`,
+        )
+        .run(name, failures.alertId, failures.attempts, failures.lastAtMs);
+    });
   }
 
   async close(): Promise<void> {
