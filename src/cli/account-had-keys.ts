@@ -18,7 +18,7 @@ export async function accountHadKeys(store: EventStore, environment: Environment
     let after: number | null;
     try {
       const views = await storage.apiKeyReadModel();
-      if ((await views.list(accountId, { limit: 1 })).views.length > 0) return true;
+      if (await views.holdsAccount(accountId)) return true;
       after = await views.getCheckpoint();
     } finally {
       await storage.close();

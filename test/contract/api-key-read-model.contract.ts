@@ -132,6 +132,13 @@ export function apiKeyReadModelContract(
       expect(last).toEqual({ views: [views[0]], hasMore: false });
     });
 
+    it('says whether any view, live or not, names an account', async () => {
+      await readModel.save([makeView({ accountId: 'acct_b', status: 'revoked' })], 3);
+      expect(await readModel.holdsAccount('acct_b')).toBe(true);
+      expect(await readModel.holdsAccount('acct_a')).toBe(false);
+      expect(await readModel.holdsAccount('ACCT_B')).toBe(false);
+    });
+
     it('keeps every policy field and a rotation, and replaces them all with a newer revision', async () => {
       const view = makeView({ permissions: ['keys:read', 'parses:*'], allowedIps: ['203.0.113.0/24', '2001:db8::1'], expiresAt: '2027-01-01T00:00:00.000Z', endsAt: '2027-01-01T00:00:00.000Z' });
       await readModel.save([view], 1);

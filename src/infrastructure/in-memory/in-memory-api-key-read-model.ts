@@ -22,6 +22,11 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
     return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
   }
 
+  async holdsAccount(accountId: string): Promise<boolean> {
+    for (const view of this.views.values()) if (view.accountId === accountId) return true;
+    return false;
+  }
+
   async *allViews(): AsyncIterable<ApiKeyView[]> {
     yield [...this.views.values()].map((v) => structuredClone(v));
   }

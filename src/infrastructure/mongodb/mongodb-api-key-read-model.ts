@@ -66,6 +66,10 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     });
   }
 
+  async holdsAccount(accountId: string): Promise<boolean> {
+    return unlessUnreachable(async () => (await this.views.findOne({ accountId }, { projection: { _id: 1 } })) !== null);
+  }
+
   /**
    * One pass over the collection with no filter and no sort: FerretDB 1.24 sorts the whole collection in memory for
    * each page of a sorted read (15-23 s a page of 5,000 at 100,000 key views, past the socket timeout, so no

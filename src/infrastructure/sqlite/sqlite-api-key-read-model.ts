@@ -60,6 +60,7 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     list: Database.Statement<{ account: string; before: number; limit: number }, ListedRow>;
     listByStatus: Record<KeyStatus, Database.Statement<{ account: string; before: number; limit: number; now: string }, ListedRow>>;
     scan: Database.Statement<[string, number], ApiKeyRow>;
+    holdsAccount: Database.Statement<[string], number>;
   };
 
   constructor(file: string) {
@@ -121,6 +122,7 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
       list: listing('1 = 1'),
       listByStatus: Object.fromEntries(Object.entries(STATUS_FILTER).map(([status, filter]) => [status, listing(filter)])) as SqliteApiKeyReadModel['queries']['listByStatus'],
       scan: this.db.prepare('SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?'),
+      holdsAccount: this.db.prepare<[string], number>('SELECT 1 FROM api_keys WHERE account_id = ? LIMIT 1').pluck(true),
     };
   }
 
@@ -138,6 +140,10 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     const views: ApiKeyView[] = [];
     for (let i = 0; i < rows.length && i < query.limit; i++) views.push(listedView(rows[i]));
     return { views, hasMore: rows.length > query.limit };
+  }
+
+  async holdsAccount(accountId: string): Promise<boolean> {
+    return this.queries.holdsAccount.get(accountId) !== undefined;
   }
 
   /** Page by page in id order, each page read whole: an open iterator would keep the connection busy between pages. */

@@ -42,6 +42,11 @@ export interface ApiKeyReadModel extends ViewStore<ApiKeyView>, ApiKeyQueries {
    * come twice (the newer revision wins). No order, so that no store has to sort the whole collection for it.
    */
   allViews(): AsyncIterable<ApiKeyView[]>;
+  /**
+   * Whether any view (live or not) names the account, read in no order: a listing's first page asks the store to sort
+   * the account's keys (FerretDB 1.24 sorts them in memory, past its socket timeout at 100,000 keys).
+   */
+  holdsAccount(accountId: string): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
