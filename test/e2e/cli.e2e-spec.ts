@@ -518,7 +518,7 @@ describe('Operator CLI: key policies, disable, enable, update, roll', () => {
     const env = { DATA_DIR: t.dataDir };
     const { eventually } = await import('../support/eventually.js');
     try {
-      const created = json(runCli(['create-key', '--account', 'acme', '--name', 'fleet'], env));
+      const created = json(runCli(['create-key', '--account', 'acme', '--name', 'fleet'], env), 'acme');
       const admin = json(runCli(['create-key', '--account', 'acme', '--name', 'admin'], env));
       json(runCli(['roll', created.id, '--grace', '3600'], env));
       await eventually(async () => void (await request(t.http).get('/v1/whoami').set(bearer(created.key)).expect(200)));
