@@ -1,4 +1,13 @@
-import { configuredSecrets, describeStartFailure } from './start-failure.js';
+import { configuredSecrets, describeStartFailure, storeDownLine } from './start-failure.js';
+
+describe('storeDownLine', () => {
+  it('names the store once: the driver\'s error after it, or the error that names it already', () => {
+    expect(storeDownLine('MongoDB', 'connect ECONNREFUSED 127.0.0.1:1')).toBe('MongoDB: connect ECONNREFUSED 127.0.0.1:1');
+    expect(storeDownLine('EventStoreDB', 'EventStoreDB is unavailable: 14 UNAVAILABLE: No connection established.')).toBe(
+      'EventStoreDB is unavailable: 14 UNAVAILABLE: No connection established.',
+    );
+  });
+});
 
 describe('describeStartFailure', () => {
   it('keeps the first line of the message, without its stack', () => {

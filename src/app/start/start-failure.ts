@@ -38,3 +38,11 @@ export function configuredSecrets(environment: Partial<Pick<Environment, (typeof
 export function describeStartFailure(reason: unknown, secrets: readonly string[] = []): string {
   return scrubbedErrorLine(reason, secrets).slice(0, 300);
 }
+
+/**
+ * A store that did not answer, as the start's retry line gives it: its technology, then why. An error that names it
+ * already ("EventStoreDB is unavailable: …") is not prefixed again ("EventStoreDB: EventStoreDB is unavailable: …").
+ */
+export function storeDownLine(technology: string, error: string | undefined): string {
+  return error?.startsWith(`${technology} `) ? error : `${technology}: ${error}`;
+}

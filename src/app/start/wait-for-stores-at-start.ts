@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Environment } from '../../shared/config/environment.js';
 import { endBySignal } from '../../shared/runtime/end-by-signal.js';
+import { storeDownLine } from './start-failure.js';
 import { openStartingServer } from './starting-server.js';
 import { networkStoreProbes } from './store-probes.js';
 import { type Backoff, waitForStores } from './wait-for-stores.js';
@@ -37,7 +38,7 @@ export async function waitForStoresAtStart(environment: Environment, logger: Log
       backoff,
       signal: aborted.signal,
       onFailedAttempt: (state, retryInMs) => {
-        const down = Object.fromEntries(Object.entries(state.stores).flatMap(([name, store]) => (store.status === 'down' ? [[name, `${store.technology}: ${store.error}`]] : [])));
+        const down = Object.fromEntries(Object.entries(state.stores).flatMap(([name, store]) => (store.status === 'down' ? [[name, storeDownLine(store.technology, store.error)]] : [])));
         logger.warn({ msg: 'store unreachable at start, retrying', attempt: state.attempts, retry_in_ms: retryInMs, down });
         if (starting) return;
         starting = openStartingServer(environment, () => state);
