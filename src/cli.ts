@@ -27,11 +27,15 @@ async function main(argv: string[]): Promise<number> {
 
 endQuietlyWhenStdoutCloses();
 const unsettled = reportIfUnsettled(CLI_NAME);
-process.exitCode = await main(process.argv.slice(2));
-const stdoutFailure = stdoutFailed();
-if (stdoutFailure && process.exitCode === EXIT.ok) {
-  // Said once here, not by the stream: the command's work is done, what it printed is not all there.
-  process.stderr.write(`error: could not write to stdout (${stdoutFailure.code ?? stdoutFailure.message}): the output is incomplete\n`);
-  process.exitCode = EXIT.failure;
-}
-unsettled.settled();
+// A promise chain, not a top-level await: a command that can never settle then ends with reportIfUnsettled's line
+// alone, where Node 22 wrote "Warning: Detected unsettled top-level await at …dist/cli.js:30" and the source line first.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  const stdoutFailure = stdoutFailed();
+  if (stdoutFailure && code === EXIT.ok) {
+    // Said once here, not by the stream: the command's work is done, what it printed is not all there.
+    process.stderr.write(`error: could not write to stdout (${stdoutFailure.code ?? stdoutFailure.message}): the output is incomplete\n`);
+    process.exitCode = EXIT.failure;
+  }
+  unsettled.settled();
+});
