@@ -26,4 +26,16 @@ describe('Dockerfile: the runtime image', () => {
   it('starts node itself, in exec form, so the stop signal reaches it', () => {
     expect(stage.at(-1) === '' ? stage.at(-2) : stage.at(-1)).toBe('CMD ["node", "dist/main.js"]');
   });
+
+  // better-sqlite3's addon is compiled in the build stage for that Node's ABI and copied into the runtime stage: on
+  // another major it fails to load ("was compiled against a different Node.js version").
+  it('runs on the Node image it built the native addon with', () => {
+    const images = readFileSync('Dockerfile', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('FROM '))
+      .map((line) => line.split(/\s+/)[1]);
+    expect(images).toHaveLength(2);
+    expect(images[1]).toBe(images[0]);
+    expect(images[0]).toMatch(/^node:22-/);
+  });
 });
