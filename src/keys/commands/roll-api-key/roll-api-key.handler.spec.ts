@@ -9,6 +9,7 @@ import { StoreUnavailableError } from '../../../shared/storage/store-unavailable
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { NO_ACCOUNT_KEY_CAP } from '../account-key-cap.js';
 import { decideOnKey } from '../decide-on-key.js';
+import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
 import { RollApiKeyCommand } from './roll-api-key.command.js';
 import { RollApiKeyHandler } from './roll-api-key.handler.js';
 
@@ -35,6 +36,36 @@ describe('RollApiKeyHandler', () => {
     expect(await successorsOf(store, keyId)).toEqual([successor.keyId]);
   });
 
+  it("takes its turn with this process's other changes to the key: neither the roll nor the changes lose a race", async () => {
+    const store = new InMemoryEventStore();
+    const keyId = await issueKey(store);
+    const lost: string[] = [];
+    const noteLost = (error: unknown) => {
+      if (error instanceof ConcurrencyError) lost.push(error.streamId);
+      throw error;
+    };
+    const appendTogether: EventStore['appendToStreams'] = store.appendToStreams.bind(store);
+    jest.spyOn(store as EventStore, 'appendToStreams').mockImplementation(async (appends, options) => appendTogether(appends, options).catch(noteLost));
+    const appendOne: EventStore['appendToStream'] = store.appendToStream.bind(store);
+    jest.spyOn(store as EventStore, 'appendToStream').mockImplementation(async (streamId, events, expected) => appendOne(streamId, events, expected).catch(noteLost));
+    const rename = (n: number) => () => ({
+      type: 'UpdateApiKey' as const,
+      keyId,
+      accountId: 'acme',
+      actor: null,
+      now: new Date().toISOString(),
+      changes: { name: `n${n}` },
+      maxLifetimeSeconds: null,
+    });
+    const changes = [1, 2, 3].map((n) => decideOnKey(store, keyId, rename(n), { requestId: null }));
+    const roll = new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId));
+    const more = [4, 5, 6].map((n) => decideOnKey(store, keyId, rename(n), { requestId: null }));
+    const outcomes = await Promise.allSettled([...changes, roll, ...more]);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    expect(lost).toEqual([]);
+    expect(await successorsOf(store, keyId)).toHaveLength(1);
+  });
+
   it('dates the successor’s creation at the roll’s own instant, however the clock moves meanwhile', async () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);
@@ -52,7 +83,9 @@ describe('RollApiKeyHandler', () => {
     const append: EventStore['appendToStreams'] = store.appendToStreams.bind(store);
     jest.spyOn(store as EventStore, 'appendToStreams').mockImplementationOnce(async (appends, options) => {
       const revoke = () => ({ type: 'RevokeApiKey' as const, keyId, accountId: 'acme', actor: null, now: new Date().toISOString() });
-      await decideOnKey(store, keyId, revoke, { requestId: null });
+      // Another process on the same log (this one's changes to the key wait for the roll's turn to end).
+      const anotherProcess: EventStore = Object.create(store);
+      await decideOnKey(anotherProcess, keyId, revoke, { requestId: null });
       return append(appends, options);
     });
     await expect(new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId))).rejects.toThrow(/revoked/i);
