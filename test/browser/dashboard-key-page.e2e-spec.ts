@@ -162,8 +162,10 @@ whenChromium('Dashboard key page browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
-    it('says in the timeline when a rolled key works until as a local time, like every other time', async () => {
+    it("says in the timeline when a rolled key's grace period ends as a local time, like every other time, and never that a disabled one works", async () => {
       const key = await d.createKey('Rolled by the API');
+      // Disabled, then rolled (the leaked-key path): refused all its grace period.
+      await request(d.t.http).post(`/v1/api-keys/${key.id}/disable`).set(bearer(d.admin)).expect(200);
       const rolled = await request(d.t.http).post(`/v1/api-keys/${key.id}/roll`).set(bearer(d.admin)).send({ grace_seconds: 3600 }).expect(201);
       const { page, problems } = await d.open();
       await signIn(page, d.admin);
@@ -172,6 +174,8 @@ whenChromium('Dashboard key page browser suite', () => {
       const summary = item.locator('.timeline__summary');
       await summary.waitFor();
       expect(await text(summary)).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+      expect(await text(summary)).toMatch(/grace period until/);
+      expect(await text(summary)).not.toMatch(/works/);
       expect(await summary.locator('time').getAttribute('datetime')).toBe(rolled.body.rolled.rotation.grace_ends_at);
       expect(unexpectedProblems(problems)).toEqual([]);
     });

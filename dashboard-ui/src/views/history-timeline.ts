@@ -116,7 +116,9 @@ function summary(event: HistoryEvent): (Node | string)[] {
       return [`${Object.keys((data.changes as Record<string, unknown>) ?? {}).map(words).join(', ')} changed by `, actor(event.acting_key_id), '.'];
     case 'KeyRolled': {
       const graceEndsAt = text('graceEndsAt');
-      return ['Replaced by ', keyLink(text('successorKeyId') ?? ''), '; works until ', graceEndsAt ? exactTimeElement(graceEndsAt) : '?', '; by ', actor(event.acting_key_id), '.'];
+      // The event's fact, not a promise: a key disabled when rolled is refused all its grace period (until 2026-12-06
+      // this said "works until"), and one may still be revoked or retired idle sooner.
+      return ['Replaced by ', keyLink(text('successorKeyId') ?? ''), '; grace period until ', graceEndsAt ? exactTimeElement(graceEndsAt) : '?', '; by ', actor(event.acting_key_id), '.'];
     }
     case 'KeyExpired':
       return [`Stopped working because ${EXPIRY_REASONS[text('reason') ?? ''] ?? 'it expired'}.`];
