@@ -350,6 +350,12 @@ describe('validation: statuses and messages', () => {
       expect((await request(t.http).patch(`${path}?foo=1`).set(bearer(admin)).send({ name: 'renamed' }).expect(400)).body).toEqual(FOO);
       expect((await request(t.http).post(`${path}/roll?foo=1`).set(bearer(admin)).send({ grace_seconds: 0 }).expect(400)).body).toEqual(FOO);
       expect((await request(t.http).post(`${path}/disable?foo=1`).set(bearer(admin)).expect(400)).body).toEqual(FOO);
+      // A field of the route's own body, put in the query string: said so, not called unknown.
+      const inQuery = await request(t.http).post(`${path}/roll?grace_seconds=60&foo=1`).set(bearer(admin)).send({}).expect(400);
+      expect(inQuery.body).toEqual(invalid('grace_seconds is a field of the JSON request body, not of the query string; foo is not a known field'));
+      expect((await request(t.http).patch(`${path}?name=x`).set(bearer(admin)).send({}).expect(400)).body).toEqual(
+        invalid('name is a field of the JSON request body, not of the query string'),
+      );
       const after = await keyOf(created.body.id);
       expect(after).toMatchObject({ status: 'active', name: 'kept as is', disabled: false, revoked_at: null, rotation: before.rotation });
       expect(after.id).toBe(before.id);

@@ -5,6 +5,7 @@ import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
 import { isApiPath } from './api-answer-header-fields.js';
+import { bodyFieldsOf } from './body-fields.js';
 import { checkJsonShape } from './json-shape.js';
 import { refuseQueryParameters } from './query-parameters.js';
 import { unknownField } from './unknown-field.js';
@@ -51,7 +52,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.
     // A /v1 route without a @Query() declares no query parameter: any is refused (query-parameters.ts), after the
     // body is read and before its fields are validated, as on the verify route.
-    if (isApiPath(req.path) && !takesArgument(context, RouteParamtypes.QUERY)) refuseQueryParameters(req.query);
+    if (isApiPath(req.path) && !takesArgument(context, RouteParamtypes.QUERY)) refuseQueryParameters(req.query, bodyFieldsOf(context));
     if (hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' && !takesArgument(context, RouteParamtypes.BODY)) refuseFields(req.body);
   }
 }
