@@ -161,5 +161,34 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(await focused(page)).toBe(`a: “Shared widely” (${shared.prefix}…)`);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    // WCAG 2.2 1.4.11 (non-text contrast): a chart's bars, an hour without requests too, at least 3:1 against what is behind them.
+    it('draws every bar of a usage chart, an empty hour’s too, at a contrast of at least 3:1', async () => {
+      const key = await d.createKey('Charted');
+      await request(d.t.http).get('/v1/whoami').set(bearer(key.key)).expect(200);
+      await flushUsage(d.t);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const chart = keyRow(page, key.id).getByRole('img');
+      await chart.waitFor();
+      const ratios = await chart.evaluate<{ empty: number; used: number }>((svg) => {
+        const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+        const luminance = (color: string) => {
+          const [r, g, b] = rgb(color).map((c) => c / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        let behind: Element | null = svg;
+        while (behind && ['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(behind).backgroundColor)) behind = behind.parentElement;
+        const background = luminance(behind ? getComputedStyle(behind).backgroundColor : 'rgb(255, 255, 255)');
+        const ratio = (selector: string) => {
+          const fill = luminance(getComputedStyle(svg.querySelector(selector)!).fill);
+          return (Math.max(fill, background) + 0.05) / (Math.min(fill, background) + 0.05);
+        };
+        return { empty: ratio('rect.bar--empty'), used: ratio('rect.bar:not(.bar--empty)') };
+      });
+      expect(ratios.used).toBeGreaterThanOrEqual(3);
+      expect(ratios.empty).toBeGreaterThanOrEqual(3);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });
