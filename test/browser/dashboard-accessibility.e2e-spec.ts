@@ -162,6 +162,21 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    // WCAG 2.1.1: the event data's long lines scroll sideways, reachable by keyboard only where the box takes the focus.
+    it('lets the keyboard reach and scroll an event’s data once it is open', async () => {
+      const key = await d.createKey('Scrolled');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await openKeyPage(page, key);
+      const item = page.locator('.timeline__item').first();
+      await item.locator('summary').click();
+      const data = item.locator('pre.event-data');
+      await data.focus();
+      expect(await focused(page)).toMatch(/^pre: /);
+      expect(await data.getAttribute('aria-label')).toBe('Created event data');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // WCAG 2.2 1.4.11 (non-text contrast): a chart's bars, an hour without requests too, at least 3:1 against what is behind them.
     it('draws every bar of a usage chart, an empty hour’s too, at a contrast of at least 3:1', async () => {
       const key = await d.createKey('Charted');

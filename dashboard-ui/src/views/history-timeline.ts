@@ -85,7 +85,12 @@ function timelineItem(event: HistoryEvent): HTMLLIElement {
       'details',
       {},
       el('summary', { text: 'Event data' }),
-      el('pre', { class: 'event-data', text: JSON.stringify({ type: event.type, stream: event.stream, revision: event.revision, position: event.position, data: event.data }, null, 2) }),
+      // Focusable: its long lines scroll sideways, which a keyboard reaches only in a focusable box (Safari makes none so by itself).
+      el('pre', {
+        class: 'event-data',
+        attrs: { tabindex: '0', 'aria-label': `${TITLES[event.type] ?? event.type} event data` },
+        text: JSON.stringify({ type: event.type, stream: event.stream, revision: event.revision, position: event.position, data: event.data }, null, 2),
+      }),
     ),
   );
 }
