@@ -21,4 +21,14 @@ describe('The stored key views and an event a newer version of the service wrote
     expect(await store.getCheckpoint()).toBe(last.position);
     expect(warnings).toEqual([expect.stringContaining('Key view a: KeyUpdated (schema version 2) at revision 1')]);
   });
+
+  it('say once that a key whose creation this version cannot read is unknown here', async () => {
+    const store = new InMemoryApiKeyReadModel();
+    const warnings: string[] = [];
+    const projection = new ViewProjection(apiKeyProjectionWarning((message) => warnings.push(message)), store);
+    await projection.handle([event('n', 'KeyCreated', 0, { keyId: 'n' }, 99), revoked('n', 1), created('c')]);
+    expect(await store.findById('acme', 'n')).toBeNull();
+    expect(await store.findById('acme', 'c')).not.toBeNull();
+    expect(warnings).toEqual([expect.stringMatching(/^Key n: KeyCreated \(schema version 99\) was written by a newer version .* refuses it as unknown/)]);
+  });
 });

@@ -27,6 +27,14 @@ export function apiKeyProjectionWarning(warn: (message: string) => void): ViewPr
     ...apiKeyProjection,
     apply: (view: ApiKeyView | undefined, event: RecordedEvent) => {
       const after = applyToApiKeyView(view, event);
+      // A creation this version cannot read leaves no view: the key is unknown here, said once, at its first event
+      // (until 2026-12-06 nothing was: its holder got 401 on this instance with no line to say why).
+      if (view === undefined && after === undefined && event.revision === 0) {
+        warn(
+          `Key ${keyIdOf(event)}: ${event.type} (schema version ${event.schemaVersion}) was written by a newer version of the service and ` +
+            'cannot be read here; this version knows no such key and refuses it as unknown (docs/operations.md, "Upgrades")',
+        );
+      }
       if (after !== undefined && view !== undefined && view.unreadableSince === null && after.unreadableSince !== null) {
         warn(
           `Key view ${after.id}: ${event.type} (schema version ${event.schemaVersion}) at revision ${event.revision} was written by a newer version ` +
