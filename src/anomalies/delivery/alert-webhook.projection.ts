@@ -245,8 +245,10 @@ export class AlertWebhookDelivery implements Projection {
       const failure = await this.attempt(payload.id, body);
       if (failure === null) {
         this.failing = null;
-        if (attempt > 1) await this.recordFailures(null);
-        if (attempt > 1) this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
+        if (attempt > 1) {
+          await this.recordFailures(null);
+          this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
+        }
         return true;
       }
       this.failing = { alertId: payload.id, attempts: attempt, lastAtMs: this.clock.now() };

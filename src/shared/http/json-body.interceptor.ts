@@ -1,11 +1,10 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import express, { type Request, type Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
 import { isApiPath } from './api-answer-header-fields.js';
-import { bodyFieldsOf } from './body-fields.js';
+import { bodyFieldsOf, takesArgument } from './route-arguments.js';
 import { checkJsonShape } from './json-shape.js';
 import { refuseQueryParameters } from './query-parameters.js';
 import { unknownField } from './unknown-field.js';
@@ -52,15 +51,9 @@ export class JsonBodyInterceptor implements NestInterceptor {
     // A GET's body means nothing (RFC 9110) and is let be once read; a change that takes none refuses one with fields.
     // A /v1 route without a @Query() declares no query parameter: any is refused (query-parameters.ts), after the
     // body is read and before its fields are validated, as on the verify route.
-    if (isApiPath(req.path) && !takesArgument(context, RouteParamtypes.QUERY)) refuseQueryParameters(req.query, bodyFieldsOf(context));
+    if (isApiPath(req.path) && !takesArgument(context, RouteParamtypes.QUERY)) refuseQueryParameters(req.query, () => bodyFieldsOf(context));
     if (hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' && !takesArgument(context, RouteParamtypes.BODY)) refuseFields(req.body);
   }
-}
-
-/** Whether the route's handler takes a @Body() (or a @Query()...). */
-function takesArgument(context: ExecutionContext, type: RouteParamtypes): boolean {
-  const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
-  return Object.keys(args).some((key) => key.split(':')[0] === String(type));
 }
 
 /** A body sent where none is declared: `{}` is no field at all; anything in it is refused like any unknown field. */

@@ -7,9 +7,12 @@ import { unknownField } from './unknown-field.js';
  * parameters refuses the others where it reads its query (its DTO, or its own parser); a route that declares none
  * refuses any, here. Before 2026-12-06 those routes ignored them: `POST /v1/api-keys?foo=1` created a key.
  */
-export function refuseQueryParameters(query: Readonly<Record<string, unknown>>, bodyFields: ReadonlySet<string> = new Set()): void {
+export function refuseQueryParameters(query: Readonly<Record<string, unknown>>, bodyFields: () => ReadonlySet<string> = () => new Set()): void {
   const names = Object.keys(query);
-  if (names.length > 0) throw new InvalidRequest(names.map((name) => (bodyFields.has(name) ? inTheBody(name) : unknownField(name))).join('; '));
+  if (names.length === 0) return;
+  // The route's body fields are looked up only for a refusal: a request without a query string does no reflection.
+  const inBody = bodyFields();
+  throw new InvalidRequest(names.map((name) => (inBody.has(name) ? inTheBody(name) : unknownField(name))).join('; '));
 }
 
 /**
