@@ -6,7 +6,7 @@ import { embeddedEventLogFile, type EventStoreSettings } from './storage.js';
  * same moment on the same DATA_DIR, or create-key) makes the file at 0 bytes and writes its first page within
  * milliseconds, once it has switched it to WAL; a copy never written stays at 0 bytes.
  */
-export const EMPTY_LOG_WAIT_MS = 2000;
+const EMPTY_LOG_WAIT_MS = 2000;
 const RECHECK_MS = 10;
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
