@@ -59,7 +59,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   );
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
-  app.use(['/docs', '/docs-json'], docsSecurityHeaders);
+  app.use(['/docs', '/docs-json', '/docs-yaml'], docsSecurityHeaders);
   app.use('/docs', staticFilesRoute(DOCS_FILES_ROUTE));
   // Ahead of every route's matching, which decodes the path's parameters.
   app.use(undecodablePathMiddleware);
@@ -84,6 +84,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   closeRequestBodySchemas(document);
   documentRateLimitHeaders(document);
   documentErrorAnswerHeaders(document);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }

@@ -15,5 +15,5 @@ export const DOCS_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The headers of every answer under /docs and of /docs-json. */
+/** The headers of every answer under /docs and of the document, /docs-json and /docs-yaml (until 2026-12-07 without any). */
 export const docsSecurityHeaders = pageSecurityHeaders(DOCS_CONTENT_SECURITY_POLICY);

@@ -387,7 +387,9 @@ describe('OpenAPI document', () => {
       ['/docs', page],
       ['/docs/', await request(t.http).get('/docs/').expect(200)],
       ['/docs-json', await request(t.http).get('/docs-json').expect(200)],
+      ['/docs-yaml', await request(t.http).get('/docs-yaml').expect(200)],
       ['POST /docs', await request(t.http).post('/docs').expect(405)],
+      ['POST /docs-yaml', await request(t.http).post('/docs-yaml').expect(405)],
     ];
     for (const path of assets) answers.push([path, await request(t.http).get(path).expect(200)]);
     for (const [path, res] of answers) {
