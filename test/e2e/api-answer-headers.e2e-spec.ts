@@ -58,4 +58,20 @@ describe('The headers of every /v1 answer', () => {
     expect(page.headers['cache-control']).not.toBe('no-store');
     expect((await request(t.http).get('/v1x')).headers['cache-control']).toBeUndefined();
   });
+
+  it('let no other origin call the API from a browser (api.md, CORS): a preflight is 405, no answer allows an origin', async () => {
+    const origin = 'https://elsewhere.example';
+    const allowed = (res: request.Response) => Object.keys(res.headers).filter((name) => name.startsWith('access-control-'));
+    for (const path of ['/v1/api-keys', '/v1/whoami', '/v1/keys/verify', '/dashboard']) {
+      const preflight = await request(t.http)
+        .options(path)
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'authorization, content-type');
+      expect([path, preflight.status, allowed(preflight)]).toEqual([path, 405, []]);
+    }
+    expect(allowed(await request(t.http).get('/v1/api-keys').set('Origin', origin).set(bearer(admin)).expect(200))).toEqual([]);
+    // A cross-site form post carries no Authorization header: refused before its body is read.
+    await request(t.http).post('/v1/api-keys').set('Origin', origin).type('form').send('name=csrf').expect(401);
+  });
 });
