@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
-import { rateLimit, words } from '../ui/format.js';
+import { bidiControlsShown, rateLimit, words } from '../ui/format.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
 import type { ViewContext } from './view-context.js';
@@ -89,7 +89,7 @@ function timelineItem(event: HistoryEvent): HTMLLIElement {
       el('pre', {
         class: 'event-data',
         attrs: { tabindex: '0', 'aria-label': `${TITLES[event.type] ?? event.type} event data` },
-        text: JSON.stringify({ type: event.type, stream: event.stream, revision: event.revision, position: event.position, data: event.data }, null, 2),
+        text: bidiControlsShown(JSON.stringify({ type: event.type, stream: event.stream, revision: event.revision, position: event.position, data: event.data }, null, 2)),
       }),
     ),
   );
@@ -97,7 +97,7 @@ function timelineItem(event: HistoryEvent): HTMLLIElement {
 
 function summary(event: HistoryEvent): (Node | string)[] {
   const data = event.data;
-  const text = (name: string) => (typeof data[name] === 'string' ? (data[name] as string) : null);
+  const text = (name: string) => (typeof data[name] === 'string' ? bidiControlsShown(data[name] as string) : null);
   switch (event.type) {
     case 'KeyCreated': {
       const limit = data.rateLimit as { requests: number; perSeconds: number } | undefined;

@@ -2,7 +2,7 @@ import { ApiError } from '../api/api-error.js';
 import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showTitle } from '../ui/page-title.js';
-import { count, keyLabel, rateLimit, shownName } from '../ui/format.js';
+import { bidiControlsShown, count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { chartStart, usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
@@ -196,7 +196,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
       ...fact('First used', timeWithExact(key.usage.first_used_at)),
       ...fact('Last used', timeWithExact(key.usage.last_used_at)),
       ...fact('Last address', key.usage.last_ip ?? '—'),
-      ...fact('Last user agent', key.usage.last_user_agent ?? '—'),
+      ...fact('Last user agent', key.usage.last_user_agent === null ? '—' : bidiControlsShown(key.usage.last_user_agent)),
     ),
     actions,
   );
