@@ -59,6 +59,17 @@ describe('The headers of every /v1 answer', () => {
     expect((await request(t.http).get('/v1x')).headers['cache-control']).toBeUndefined();
   });
 
+  it('outside /v1, leave no answer to be sniffed: health, readiness, metrics, an unknown path’s 404 that repeats it', async () => {
+    const answers: [string, request.Response][] = [
+      ['/health', await request(t.http).get('/health').expect(200)],
+      ['/health/ready', await request(t.http).get('/health/ready')],
+      ['/metrics', await request(t.http).get('/metrics')],
+      ['/<b>x</b> (404)', await request(t.http).get('/<b>x</b>').expect(404)],
+      ['POST /health (405)', await request(t.http).post('/health').expect(405)],
+    ];
+    for (const [what, res] of answers) expect([what, res.headers['x-content-type-options']]).toEqual([what, 'nosniff']);
+  });
+
   it('let no other origin call the API from a browser (api.md, CORS): a preflight is 405, no answer allows an origin', async () => {
     const origin = 'https://elsewhere.example';
     const allowed = (res: request.Response) => Object.keys(res.headers).filter((name) => name.startsWith('access-control-'));

@@ -7,6 +7,12 @@ export const API_ANSWER_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
+/**
+ * Every other answer (health, metrics, the 404 of an unknown path, which repeats the path): read as the type it
+ * says, never sniffed. The dashboard and the docs set it again with their CSP.
+ */
+export const NO_SNIFF_HEADER = { name: 'X-Content-Type-Options', value: 'nosniff' } as const;
+
 /** API_ANSWER_HEADERS as the flat name, value list writeHead takes. */
 export const API_ANSWER_HEADER_LIST: readonly string[] = Object.entries(API_ANSWER_HEADERS).flat();
 
