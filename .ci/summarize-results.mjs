@@ -1,5 +1,6 @@
 // Prints how many tests ran per backend and in the browser, then one closing "N passed, N failed, N skipped" line
-// for the whole run: jest's tests plus schemathesis's operations (its JUnit reports, one test case per operation).
+// for the whole run: jest's tests, the Node 22 smoke (NODE22_SMOKE) and schemathesis's operations (its JUnit
+// reports, one test case per operation).
 //   node .ci/summarize-results.mjs <jest.json> [schemathesis.junit.xml ...]
 // FUZZ_STATUS (the schemathesis script's exit status) counts as one failure when no report records the failure.
 import { readFileSync } from 'node:fs';
@@ -40,4 +41,12 @@ for (const path of junitReports) {
 if (Number(process.env.FUZZ_STATUS ?? 0) !== 0 && fuzz.failed === 0) fuzz.failed = 1;
 if (junitReports.length > 0 || process.env.FUZZ_STATUS) part('schemathesis operations', fuzz);
 
-console.log(`total: ${describe({ passed: jest.passed + fuzz.passed, failed: jest.failed + fuzz.failed, skipped: jest.skipped + fuzz.skipped })}`);
+// The Node 22 smoke (.ci/node22.sh) counts as one test: NODE22_SMOKE is passed, failed or skipped.
+const node22 = { passed: 0, failed: 0, skipped: 0 };
+if (Object.hasOwn(node22, process.env.NODE22_SMOKE ?? '')) {
+  node22[process.env.NODE22_SMOKE] = 1;
+  part('node 22 smoke', node22);
+}
+
+const sum = (key) => jest[key] + node22[key] + fuzz[key];
+console.log(`total: ${describe({ passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped') })}`);
