@@ -24,7 +24,10 @@ function check(name, ok, detail) {
 
 function run(args, extraEnv = {}, nodeOptions = []) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [...nodeOptions, join(app, 'dist/cli.js'), ...args], { env: { ...env, ...extraEnv } });
+    const child = spawn(process.execPath, [...nodeOptions, join(app, 'dist/cli.js'), ...args], {
+      env: { ...env, ...extraEnv },
+      timeout: 60_000, // a command that hangs fails its check
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -95,7 +98,7 @@ async function smokeService(adminKey) {
     const started = Date.now();
     let ready = false;
     while (!ready && Date.now() - started < 60_000 && service.exitCode === null) {
-      ready = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+      ready = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false);
       if (!ready) await new Promise((r) => setTimeout(r, 200));
     }
     check(`service ready in ${Date.now() - started} ms`, ready, log.slice(-2000));
@@ -105,6 +108,7 @@ async function smokeService(adminKey) {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(30_000), // a request that hangs fails its check, not the whole CI by its timeout
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const verify = (key) => call('POST', '/v1/keys/verify', verifyToken, { key }).then((r) => r.body);
     const created = await call('POST', '/v1/api-keys', adminKey.key, { name: 'smoke-api' });
