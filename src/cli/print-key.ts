@@ -12,9 +12,12 @@ export async function changedKey(store: EventStore, view: ApiKeyView): Promise<A
   return presentApiKey(view, await replayKeyUsage(store, view.id));
 }
 
-/** Prints a key after a change: JSON as the API answers it, or a record and one line saying what changed. */
-export function printKey(key: ApiKeyResponse, options: { json?: boolean; table?: boolean }, message: string): void {
-  if (outputFormat(options) === 'json') return printJson(key);
-  print(renderRecord(keyRecord(key)));
+/**
+ * Prints a key after a change: JSON as the API answers it, with the revision the API answers as its ETag (what the
+ * next --if-match takes, as show prints it), or a record and one line saying what changed.
+ */
+export function printKey(key: ApiKeyResponse, revision: number, options: { json?: boolean; table?: boolean }, message: string): void {
+  if (outputFormat(options) === 'json') return printJson({ ...key, revision });
+  print(renderRecord([...keyRecord(key), ['revision', String(revision)]]));
   note(message);
 }

@@ -32,9 +32,10 @@ export async function revoke(keyId: string, options: RevokeOptions, environment:
     // The CLI is no instance (no key table, no Redis): the revocation is in force once it is in the log, which every
     // instance reads, and there are no instances to have confirmed it.
     const revocation = revocationReceipt(revoked.position, new Date(), null);
-    const key = { ...(await changedKey(store, revoked.view)), revocation };
+    // With the revision (the API's ETag), as every change prints it.
+    const key = { ...(await changedKey(store, revoked.view)), revision: revoked.view.revision, revocation };
     if (outputFormat(options) === 'json') return printJson(key);
-    print(renderRecord([...keyRecord(key), ['log position', String(revocation.position)], ['in force at', revocation.in_force_at]]));
+    print(renderRecord([...keyRecord(key), ['revision', String(key.revision)], ['log position', String(revocation.position)], ['in force at', revocation.in_force_at]]));
     note(`Revoked: key ${keyId} is refused from now on (running services: once they read the log, within their poll interval).`);
   } finally {
     await app.close();

@@ -22,7 +22,7 @@ export async function setEnabled(enabled: boolean, keyId: string, options: SetEn
     const store = app.get<EventStore>(EVENT_STORE);
     const request = await operatorChangeRequest(store, keyId, options);
     const changed = await app.get(CommandBus).execute(enabled ? new EnableApiKeyCommand(request) : new DisableApiKeyCommand(request));
-    printKey(await changedKey(store, changed.view), options, enabled ? `Enabled: key ${keyId} authenticates again.` : `Disabled: key ${keyId} is refused until enabled.`);
+    printKey(await changedKey(store, changed.view), changed.view.revision, options, enabled ? `Enabled: key ${keyId} authenticates again.` : `Disabled: key ${keyId} is refused until enabled.`);
   } finally {
     await app.close();
   }

@@ -38,7 +38,7 @@ export async function update(keyId: string, options: UpdateOptions, environment:
       expiresAt: options.expiry === false ? null : options.expiresAt?.toISOString(),
     };
     const changed = await app.get(CommandBus).execute(new UpdateApiKeyCommand(request, changes));
-    printKey(await changedKey(store, changed.view), options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
+    printKey(await changedKey(store, changed.view), changed.view.revision, options, changed.changed ? `Updated key ${keyId} (revision ${changed.revision}).` : `Nothing to change on key ${keyId}.`);
   } finally {
     await app.close();
   }
