@@ -10,9 +10,24 @@ export interface RestoreCommandOptions {
   json?: boolean;
 }
 
-/** `restore <file>`: the backup in place as the event log (restoreEventLog), said in sentences or JSON. */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * `restore <file>`: the backup in place as the event log (restoreEventLog), said in sentences or JSON. Ctrl-C or
+ * SIGTERM while it copies take effect once the copy is written (it holds this thread): the copy is removed and nothing
+ * changes. Unhandled, they ended the process in the copy and left it in DATA_DIR, as large as the log.
+ */
 export async function restore(file: string, options: RestoreCommandOptions, environment: Environment): Promise<void> {
-  const result = await restoreEventLog(environment, file, { anotherLog: options.anotherLog });
+  let stoppedBy: string | null = null;
+  const stop = (signal: string) => (stoppedBy = signal);
+  const interrupted = () => (stoppedBy ? new Error(`restore stopped by ${stoppedBy}: nothing was changed (the partial copy was removed)`) : null);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
+  let result;
+  try {
+    result = await restoreEventLog(environment, file, { anotherLog: options.anotherLog, interrupted });
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
+  }
   if (options.json) return printJson(result);
   print(`Restored ${result.backup} (${held(result.restored)}) as ${result.file}.\n`);
   if (result.replaced) {

@@ -27,6 +27,8 @@ export interface RestoreOptions {
   /** Replace the log by a backup of another one (another first KeyCreated): every key of the log in place goes. */
   anotherLog?: boolean;
   now?: Date;
+  /** Asked once each copy is written (copyDatabaseOnline): an error stops the restore there, nothing changed, the copy removed. */
+  interrupted?: () => Error | null;
 }
 
 export class BackupOfAnotherLog extends Error {
@@ -65,10 +67,10 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
       throw new BackupOfAnotherLog(backup, restored.identity, ours);
     }
     // Held until the copy is in place: no process begins to write to the log meanwhile.
-    await copyDatabaseOnline(backup, staged);
+    await copyDatabaseOnline(backup, staged, options.interrupted);
     // Read models kept beside the log (MongoDB, the webhook's position) followed the one it replaces.
     if (held?.lastGiven) keepPositionsOfReplacedLog(staged, held.lastGiven);
-    if (deliveriesBackup) await copyDatabaseOnline(deliveriesBackup, stagedDeliveries);
+    if (deliveriesBackup) await copyDatabaseOnline(deliveriesBackup, stagedDeliveries, options.interrupted);
     const replaced = held ? { files: held.setAside(`${file}.replaced-${stamp(options.now ?? new Date())}`), summary: held.summary } : null;
     renameSync(staged, file);
     held?.release();
