@@ -33,3 +33,13 @@ describe('table: columns line up as a terminal shows them', () => {
     expect(text.split('\n')).toEqual(['NAME           PREFIX', 'Bootstrap key  sk_a', 'Clé 🔑 名前    sk_b', 'Cle\u0301 e\u0301te\u0301        sk_c', '']);
   });
 });
+
+describe('table: as many rows as a busy key has events', () => {
+  // history --table of a key with 140,001 events ended with "error: Maximum call stack size exceeded": each column's
+  // width was Math.max over every row spread as arguments, which V8 refuses from about 130,000.
+  it('renders 200,000 rows', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [String(i), 'KeyUsed']);
+    const lines = renderTable(['N', 'TYPE'], rows).split('\n');
+    expect([lines.length, lines[0], lines[200_000]]).toEqual([200_002, 'N       TYPE', '199999  KeyUsed']);
+  });
+});

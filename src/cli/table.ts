@@ -17,7 +17,8 @@ const padEnd = (text: string, width: number) => text + ' '.repeat(Math.max(0, wi
 /** Plain-text tables for people: columns padded to their widest cell as a terminal shows it, no colours, no borders. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const shown = rows.map((row) => row.map(printable));
-  const widths = headers.map((header, column) => Math.max(stringWidth(header), ...shown.map((row) => stringWidth(row[column]))));
+  // A reduce, not Math.max(...) over the rows: V8 refuses that many arguments from about 130,000 (a busy key's history).
+  const widths = headers.map((header, column) => shown.reduce((widest, row) => Math.max(widest, stringWidth(row[column])), stringWidth(header)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, widths[column])))
