@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { refuseEmptyEventLog } from '../app/storage/empty-event-log.js';
 import { embeddedEventLogFile } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
@@ -18,7 +19,8 @@ export function missingEventLog(environment: Environment): string | null {
 export function requireExistingEventLog(environment: Environment): void {
   const missing = missingEventLog(environment);
   if (missing !== null) {
-    throw new Error(`No event log in DATA_DIR ${environment.DATA_DIR} (no ${missing}): check DATA_DIR. Only create-key starts a new store.`);
+    // The whole path: a relative DATA_DIR (./data by default) is read from the working directory, which cron's is not.
+    throw new Error(`No event log in DATA_DIR ${environment.DATA_DIR} (no ${resolve(missing)}): check DATA_DIR. Only create-key starts a new store.`);
   }
   refuseEmptyEventLog(environment);
 }
@@ -28,5 +30,5 @@ export function requireExistingEventLog(environment: Environment): void {
  * gives a key that no service reading the real one knows (it is refused as unknown), with exit code 0.
  */
 export function startedStoreWarning(environment: Environment, file: string): string {
-  return `warn: DATA_DIR ${environment.DATA_DIR} held no event log: a new store was started in it (${file}). A service on another DATA_DIR does not know this key; if DATA_DIR was mistyped, run again with the right one.`;
+  return `warn: DATA_DIR ${environment.DATA_DIR} held no event log: a new store was started in it (${resolve(file)}). A service on another DATA_DIR does not know this key; if DATA_DIR was mistyped, run again with the right one.`;
 }
