@@ -6,6 +6,7 @@ import { buildProgram, CLI_NAME } from './cli/program.js';
 import { reportFailure } from './cli/report-failure.js';
 import { reportIfUnsettled } from './cli/report-unsettled.js';
 import { repeatedOption } from './cli/repeated-option.js';
+import { helpOfUnknownCommand } from './cli/help-of-unknown-command.js';
 import { unknownOptionFirst } from './cli/unknown-option-first.js';
 import { withOptionsNpmTook } from './cli/options-npm-took.js';
 
@@ -18,8 +19,8 @@ async function main(argv: string[]): Promise<number> {
   // Mistakes point to the help of the command they were made in.
   const command = program.commands.find((candidate) => candidate.name() === argv[0]);
   try {
-    const repeated = repeatedOption(command, argv.slice(1));
-    if (repeated) throw repeated;
+    const mistake = helpOfUnknownCommand(program, argv) ?? repeatedOption(command, argv.slice(1));
+    if (mistake) throw mistake;
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
