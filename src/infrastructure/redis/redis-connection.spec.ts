@@ -16,6 +16,14 @@ describe('describeRedisError', () => {
       'failed for [redacted] (bob, [redacted])',
     );
   });
+
+  it('drops the user an ACL refusal names, however short (the secrets leave names under 4 characters alone)', () => {
+    const refusal = Object.assign(new Error("NOPERM User bo has no permissions to run the 'subscribe' command"), { name: 'ReplyError' });
+    expect(describeRedisError(refusal, ['pa55word-x'])).toBe("NOPERM User [redacted] has no permissions to run the 'subscribe' command");
+    expect(describeRedisError(new Error("NOPERM User u has no permissions to run the 'publish' command"))).toBe(
+      "NOPERM User [redacted] has no permissions to run the 'publish' command",
+    );
+  });
 });
 
 describe('isSocketError', () => {

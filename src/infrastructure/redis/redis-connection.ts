@@ -147,17 +147,23 @@ export async function closeRedis(redis: Redis): Promise<void> {
 
 /** Anything written `scheme://…`: a URL may carry a user and a password, and a reason never names the URL. */
 const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\/\S*/gi;
+/**
+ * The user Redis 7.2+ names in an ACL refusal ("NOPERM User bob has no permissions to run the 'subscribe' command"):
+ * REDIS_URL's user, redacted here by its place whatever its length (the secrets leave names under 4 characters alone,
+ * which would redact ordinary words).
+ */
+const ACL_REFUSED_USER = /\b(NOPERM User )\S+( has no permissions)/g;
 /** ioredis's words for an answer that is not RESP (another service on that port). */
 const NOT_RESP = /^(Unknown RESP type|Protocol error)/;
 
 /**
  * Why a connection failed, as a line for a log and for readiness: what Redis answered ("WRONGPASS invalid
  * username-password pair…", "NOAUTH…", a protocol error for a port that is not Redis) or the socket's error,
- * the first line only, cut to 300 characters, without anything URL-like, a key, or any of `secrets` (the
- * user name and password of REDIS_URL).
+ * the first line only, cut to 300 characters, without anything URL-like, a key, any of `secrets` (the
+ * user name and password of REDIS_URL), or the user an ACL refusal names.
  */
 export function describeRedisError(error: unknown, secrets: readonly string[] = []): string {
-  let line = scrubbedErrorLine(error, secrets).replace(URL_LIKE, REDACTED_VALUE);
+  let line = scrubbedErrorLine(error, secrets).replace(URL_LIKE, REDACTED_VALUE).replace(ACL_REFUSED_USER, `$1${REDACTED_VALUE}$2`);
   if (NOT_RESP.test(line)) line = `not a Redis server: ${line.replace(/\s*Please report this\.?$/, '')}`;
   return line.slice(0, 300);
 }
