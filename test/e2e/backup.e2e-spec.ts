@@ -213,6 +213,49 @@ describe('CLI backup of the embedded event log', () => {
     }
   }, 60_000);
 
+  // The same directory copied while a service ran, with the -wal but not the -shm: SQLite must make the -shm to read
+  // the -wal's commits, and backup ended on a bare "unable to open database file" (an earlier audit's leftover).
+  it('refuses a log with a -wal but no -shm in a DATA_DIR it cannot write, saying why and what to do', () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    const snapshot = join(dir.path, 'snapshot');
+    try {
+      createKeyWithCli(dataDir);
+      const reader = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+      reader.prepare('SELECT COUNT(*) FROM events').get(); // holds the -wal open: the next commit stays in it
+      const key = createKeyWithCli(dataDir);
+      mkdirSync(snapshot);
+      for (const name of ['events.sqlite', 'events.sqlite-wal']) copyFileSync(join(dataDir, name), join(snapshot, name));
+      reader.close();
+      const log = join(snapshot, 'events.sqlite');
+      const restore = makeUnwritable(snapshot);
+      let backup;
+      try {
+        backup = spawnSync(process.execPath, ['dist/cli.js', 'backup', join(dir.path, 'copy.sqlite')], { encoding: 'utf8', env: childEnv({ DATA_DIR: snapshot }) });
+      } finally {
+        restore();
+      }
+      expect(backup.status).toBe(1);
+      expect(backup.stderr).toBe(
+        `error: ${log} has a -wal but no -shm beside it, in ${snapshot}, which this process cannot write (a read-only snapshot or volume?): SQLite must make the -shm to read the commits in the -wal. Copy ${log} and ${log}-wal into a writable directory and run backup there (DATA_DIR=<that directory>)\n`,
+      );
+      expect(existsSync(join(dir.path, 'copy.sqlite'))).toBe(false);
+      // What it says to do works, and the copy has the commit that was only in the -wal.
+      const writable = join(dir.path, 'writable');
+      mkdirSync(writable);
+      for (const name of ['events.sqlite', 'events.sqlite-wal']) copyFileSync(join(snapshot, name), join(writable, name));
+      const copied = spawnSync(process.execPath, ['dist/cli.js', 'backup', join(dir.path, 'copy.sqlite'), '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: writable }) });
+      expect(copied.stderr).toBe('');
+      const restored = join(dir.path, 'restored');
+      mkdirSync(restored);
+      copyFileSync(join(dir.path, 'copy.sqlite'), join(restored, 'events.sqlite'));
+      const list = spawnSync(process.execPath, ['dist/cli.js', 'list', '--account', 'acme', '--json'], { encoding: 'utf8', env: childEnv({ DATA_DIR: restored }) });
+      expect(JSON.parse(list.stdout).data.map((k: { id: string }) => k.id)).toContain(key.id);
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+
   it('refuses with EVENTSTORE_URL: EventStoreDB is backed up with its own tools', () => {
     const dir = makeTempDir('backup');
     try {

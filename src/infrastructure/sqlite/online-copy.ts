@@ -49,8 +49,9 @@ export async function copyDatabaseOnline(source: string, destination: string, in
 
 /**
  * One moment of `source` into `temporary`: VACUUM INTO. SQLite cannot open a log in WAL mode in a directory it cannot
- * write (a read-only snapshot or volume) when no -wal is beside it: it would have to make the -shm. Nothing can be
- * writing such a file (a writer makes the -wal first), so its bytes are one moment's: copied as they are.
+ * write (a read-only snapshot or volume) when no -shm is beside it: it would have to make the -shm. With no -wal either,
+ * nothing can be writing such a file (a writer makes the -wal first), so its bytes are one moment's: copied as they
+ * are. With a -wal, the file alone misses the commits in it: refused, saying how to copy it out (walWithoutShm).
  */
 function snapshotInto(source: string, temporary: string, destination: string): void {
   const database = new Database(source, { readonly: true, fileMustExist: true });
@@ -60,7 +61,8 @@ function snapshotInto(source: string, temporary: string, destination: string): v
       // The file is opened at the first statement that reads it.
       database.prepare('SELECT COUNT(*) FROM sqlite_schema').get();
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN' || existsSync(`${source}-wal`) || isWritable(dirname(source))) throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN' || isWritable(dirname(source))) throw error;
+      if (existsSync(`${source}-wal`)) throw existsSync(`${source}-shm`) ? error : walWithoutShm(source, error);
       copyFileSync(source, temporary);
       chmodSync(temporary, 0o600);
       return;
@@ -75,6 +77,18 @@ function snapshotInto(source: string, temporary: string, destination: string): v
   } finally {
     database.close();
   }
+}
+
+/**
+ * A log with a -wal (commits not yet in the file) but no -shm, in a directory this process cannot write (a snapshot
+ * copied without the -shm): SQLite must make the -shm to read the -wal, and said only "unable to open database file".
+ */
+function walWithoutShm(source: string, error: unknown): Error {
+  const dir = dirname(source);
+  return new Error(
+    `${source} has a -wal but no -shm beside it, in ${dir}, which this process cannot write (a read-only snapshot or volume?): SQLite must make the -shm to read the commits in the -wal. Copy ${source} and ${source}-wal into a writable directory and run backup there (DATA_DIR=<that directory>)`,
+    { cause: error },
+  );
 }
 
 function isWritable(directory: string): boolean {
