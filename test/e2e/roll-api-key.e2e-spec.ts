@@ -151,6 +151,16 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
     const soon = await createKey(t, admin, { expires_in_seconds: 30 });
     const sooner = (await roll(soon.id, { grace_seconds: 3600 }).expect(201)).body.rolled;
     expect(sooner.expires_at).toBe(soon.expires_at);
+    expect(sooner.rotation.grace_ends_at).toBe(soon.expires_at);
+
+    // An expiry brought inside the grace after the roll ends the grace then too, as the roll's cap would have.
+    const patched = await createKey(t, admin);
+    const graceEnd = (await roll(patched.id, { grace_seconds: 3600 }).expect(201)).body.rolled.rotation.grace_ends_at;
+    const expiresAt = new Date(Date.parse(graceEnd) - 1800_000).toISOString();
+    const updated = await request(t.http).patch(`/v1/api-keys/${patched.id}`).set(bearer(admin)).send({ expires_at: expiresAt }).expect(200);
+    expect(updated.body).toMatchObject({ expires_at: expiresAt, rotation: { grace_ends_at: expiresAt } });
+    const patchedShown = await request(t.http).get(`/v1/api-keys/${patched.id}`).set(bearer(admin)).expect(200);
+    expect(patchedShown.body).toMatchObject({ expires_at: expiresAt, rotation: { grace_ends_at: expiresAt } });
 
     const idle = await createKey(t, admin);
     const res = await roll(idle.id, { grace_seconds: 86_400, close_when_idle_seconds: 30 }).expect(201);

@@ -1,4 +1,5 @@
 import { type KeyUsageSummary, type KeyUsageView, last24Hours } from '../../usage/projection/key-usage-view.js';
+import { effectiveExpiry } from '../domain/api-key-decider.js';
 import type { KeyRateLimit } from '../domain/api-key-events.js';
 import { type ApiKeyView, type KeyRotationView, keyStatusAt } from '../projection/api-key-view.js';
 import type { ApiKeyDetailResponse, ApiKeyResponse, KeyRotationResponse, RateLimitResponse } from './api-key.response.js';
@@ -11,13 +12,17 @@ export const presentRateLimit = (limit: KeyRateLimit): RateLimitResponse => ({
   per_seconds: limit.perSeconds,
 });
 
-export const presentRotation = (rotation: KeyRotationView | null): KeyRotationResponse | null =>
+/**
+ * The roll of a key, its grace end capped at the key's own expiry, as the roll caps it: an expiry brought inside the
+ * grace later (a PATCH) ends the grace then too, and the answer no longer names a later end the key never reaches.
+ */
+export const presentRotation = (rotation: KeyRotationView | null, expiresAt: string | null): KeyRotationResponse | null =>
   rotation === null
     ? null
     : {
         successor_id: rotation.successorKeyId,
         rolled_at: rotation.rolledAt,
-        grace_ends_at: rotation.graceEndsAt,
+        grace_ends_at: effectiveExpiry({ expiresAt, rolled: rotation }) ?? rotation.graceEndsAt,
         close_when_idle_seconds: rotation.closeWhenIdleSeconds,
       };
 
@@ -41,7 +46,7 @@ export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefin
     // When it stops (or stopped) working, as verify answers it: for a rolled key its grace end, or when it went idle.
     expires_at: view.expiredAt ?? view.endsAt,
     predecessor_id: view.rolledFromKeyId,
-    rotation: presentRotation(view.rotation),
+    rotation: presentRotation(view.rotation, view.expiresAt),
     rate_limit: presentRateLimit(view.rateLimit),
     request_count: usage ? usage.accepted + usage.rateLimited + usage.refused : 0,
     created_at: view.createdAt,
@@ -56,7 +61,7 @@ export function presentApiKeyDetail(
   now: Date,
   sinceRoll: TrafficSinceRoll | null = null,
 ): ApiKeyDetailResponse {
-  const rotation = presentRotation(view.rotation);
+  const rotation = presentRotation(view.rotation, view.expiresAt);
   return {
     ...presentApiKey(view, usage, now),
     rotation:
