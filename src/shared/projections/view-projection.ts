@@ -16,6 +16,11 @@ export interface ViewStore<V> {
    * another instance projecting into the same database).
    */
   insertNew?(views: readonly V[]): Promise<void>;
+  /**
+   * Optional: true when the projection stops, so a store of many round trips a batch gives the batch up between two
+   * (its save fails, the checkpoint not advanced); false when it starts again.
+   */
+  stopWrites?(stopping: boolean): void;
 }
 
 export interface ViewProjectionDefinition<V extends { revision: number }> {
@@ -95,7 +100,13 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   checkpoint(): Promise<number | null> {
     this.recent?.clear();
     this.bulk = null;
+    this.store.stopWrites?.(false);
     return this.store.getCheckpoint();
+  }
+
+  /** The runner stops: a batch being written gives up (ViewStore.stopWrites), and is read again at the next start. */
+  stop(): void {
+    this.store.stopWrites?.(true);
   }
 
   async handle(events: readonly RecordedEvent[]): Promise<void> {
