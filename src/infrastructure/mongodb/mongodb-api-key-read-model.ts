@@ -2,6 +2,7 @@ import type { Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus } from '../../keys/projection/api-key-view.js';
 import { cursorBatches } from './cursor-batches.js';
+import { MongoKeyAccounts } from './mongo-key-accounts.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
@@ -9,6 +10,8 @@ type ApiKeyFields = Omit<ApiKeyView, 'id'>;
 
 /** The key views in MongoDB. It owns the client it is opened with: close() closes it. */
 export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyFields> implements ApiKeyReadModel {
+  private readonly accounts: MongoKeyAccounts;
+
   private constructor(client: MongoClient, db: Db, generation: number) {
     super(
       client,
@@ -21,6 +24,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       },
       generation,
     );
+    this.accounts = new MongoKeyAccounts(db, generation);
   }
 
   /** Creates the indexes if missing and returns the read model, which now owns the client. */
@@ -28,6 +32,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     const readModel = new MongoApiKeyReadModel(client, db, generation);
     try {
       await readModel.createIndexes();
+      await readModel.accounts.markFilledIfNoViews(readModel.views);
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
@@ -66,8 +71,24 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     });
   }
 
+  /** By the accounts recorded (MongoKeyAccounts): a lookup by `_id`, not a filter on the views' accountId. */
   async holdsAccount(accountId: string): Promise<boolean> {
-    return unlessUnreachable(async () => (await this.views.findOne({ accountId }, { projection: { _id: 1 } })) !== null);
+    return unlessUnreachable(() => this.accounts.holds(accountId, this.views));
+  }
+
+  /** The views' accounts are recorded first: an account recorded is one the log gave a key, whatever follows. */
+  override async save(views: readonly ApiKeyView[], checkpoint: number): Promise<void> {
+    await unlessUnreachable(() => this.accounts.record(views.map((view) => view.accountId)));
+    await super.save(views, checkpoint);
+  }
+
+  override async insertNew(views: readonly ApiKeyView[]): Promise<void> {
+    await unlessUnreachable(() => this.accounts.record(views.map((view) => view.accountId)));
+    await super.insertNew(views);
+  }
+
+  override async reset(): Promise<void> {
+    await unlessUnreachable(() => this.accounts.reset(() => super.reset()));
   }
 
   /**
