@@ -19,7 +19,8 @@ const WARNINGS_ONLY: LoggerService = {
 
 /**
  * A Nest context for one command, without HTTP or projections: the validated environment, the storage
- * (the read models only when the command needs them) and what the command adds.
+ * (the read models only when the command needs them) and what the command adds. A command serves no request, so its
+ * appends commit on its own thread: a worker thread would cost it more to start than its one or two appends.
  */
 export function openCliContext(
   environment: Environment,
@@ -27,7 +28,7 @@ export function openCliContext(
   imports: (Type | DynamicModule)[] = [],
 ): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
-    { module: CliModule, imports: [ConfigurationModule.forRoot(environment), StorageModule.forRoot(options), ...imports] },
+    { module: CliModule, imports: [ConfigurationModule.forRoot(environment), StorageModule.forRoot({ ...options, flushedAppendsOnThisThread: true }), ...imports] },
     // A store that cannot be opened rejects here, and the CLI says so in one line (src/cli/report-failure.ts),
     // instead of Nest logging the whole error and exiting on its own.
     { logger: WARNINGS_ONLY, abortOnError: false },

@@ -18,8 +18,11 @@ export class StorageModule implements OnApplicationShutdown {
     @Inject(READ_MODEL_STORAGE) private readonly storage: Storage | null,
   ) {}
 
-  /** `readModels: false` for CLI commands that only read the log. */
-  static forRoot(options: { readModels: boolean } = { readModels: true }): DynamicModule {
+  /**
+   * `readModels: false` for CLI commands that only read the log; `flushedAppendsOnThisThread` for the CLI, which serves
+   * no request that its appends' disk flushes would hold up (OpenEventStoreOptions).
+   */
+  static forRoot(options: { readModels: boolean; flushedAppendsOnThisThread?: boolean } = { readModels: true }): DynamicModule {
     const logger = new Logger('ReadModel');
     const eventLogLogger = new Logger('EventLog');
     return {
@@ -32,6 +35,7 @@ export class StorageModule implements OnApplicationShutdown {
             const store = await openEventStore(config, {
               onWarning: (message) => eventLogLogger.warn(message),
               onError: reportedOnce(EVENT_LOG_DAMAGE_REPORTED, (message) => eventLogLogger.error(message)),
+              flushedAppendsOnThisThread: options.flushedAppendsOnThisThread,
             });
             return metrics ? timedEventStore(store, metrics) : store;
           },

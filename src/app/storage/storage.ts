@@ -30,6 +30,8 @@ export interface OpenEventStoreOptions {
    * embedded log checks it at every open all the same: it is part of opening the file.
    */
   logReaders?: 'checked';
+  /** The embedded log: see SqliteEventStoreOptions.flushedAppendsOnThisThread (the CLI). */
+  flushedAppendsOnThisThread?: boolean;
 }
 
 /**
@@ -43,7 +45,12 @@ export async function openEventStore(settings: EventStoreSettings, options: Open
     return options.logReaders === 'checked' ? new EsdbEventStore(settings.EVENTSTORE_URL) : EsdbEventStore.open(settings.EVENTSTORE_URL);
   }
   ensureDataDirectory(settings.DATA_DIR);
-  return new SqliteEventStore(embeddedEventLogFile(settings)!, { pollIntervalMs: settings.POLL_INTERVAL_MS, onWarning: options.onWarning, onError: options.onError });
+  return new SqliteEventStore(embeddedEventLogFile(settings)!, {
+    pollIntervalMs: settings.POLL_INTERVAL_MS,
+    onWarning: options.onWarning,
+    onError: options.onError,
+    flushedAppendsOnThisThread: options.flushedAppendsOnThisThread,
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import { type AppendReply, type AppendRequest, type AppendWorkerData, type AppendWorkerMessage, packAppends } from './append-worker-protocol.js';
+import { type AppendReply, type AppendRequest, type AppendWorkerData, type AppendWorkerMessage, packAppends, type PragmaRequest } from './append-worker-protocol.js';
 
 import { builtModuleUrl } from '../../shared/runtime/built-module-url.js';
 import { finishWorker } from '../../shared/runtime/finish-worker.js';
@@ -19,7 +19,7 @@ export class AppendWorkerClient {
 
   constructor(
     private readonly file: string,
-    private readonly options: { checkpointIntervalMs: number; onWarning(message: string): void },
+    private readonly options: Omit<AppendWorkerData, 'file'> & { onWarning(message: string): void },
   ) {}
 
   append(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
@@ -33,6 +33,11 @@ export class AppendWorkerClient {
     });
   }
 
+  /** Runs a pragma on the worker's connection before any append sent after it (tests: a full or read-only disk). */
+  pragma(pragma: string): void {
+    (this.worker ?? this.start()).postMessage({ pragma } satisfies PragmaRequest);
+  }
+
   /** Waits for the appends already sent, then closes the worker's connection. */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -42,7 +47,8 @@ export class AppendWorkerClient {
   }
 
   private start(): Worker {
-    const workerData: AppendWorkerData = { file: this.file, checkpointIntervalMs: this.options.checkpointIntervalMs };
+    const { synchronous, checkpointIntervalMs, background } = this.options;
+    const workerData: AppendWorkerData = { file: this.file, synchronous, checkpointIntervalMs, background };
     const worker = new Worker(builtModuleUrl('infrastructure/sqlite/append-worker.js'), { workerData });
     worker.on('message', (message: AppendWorkerMessage) => ('warning' in message ? this.options.onWarning(message.warning) : this.settle(message)));
     worker.on('error', (error) => this.abandon(worker, error));

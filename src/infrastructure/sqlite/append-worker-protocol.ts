@@ -3,8 +3,12 @@ import { type EncodedStreamAppend, encodeEvent } from './encoded-event.js';
 
 export interface AppendWorkerData {
   file: string;
-  /** How often the worker checkpoints the log (copies its write-ahead log into the file). */
-  checkpointIntervalMs: number;
+  /** FULL flushes every commit to disk before it answers (key changes); NORMAL only at checkpoints (usage). */
+  synchronous: 'FULL' | 'NORMAL';
+  /** How often the worker checkpoints the log (copies its write-ahead log into the file); null: never (another worker does). */
+  checkpointIntervalMs: number | null;
+  /** Whether the thread runs below the request thread's priority (runAtBackgroundPriority). */
+  background: boolean;
 }
 
 /**
@@ -25,6 +29,11 @@ export type AppendReply =
   | { id: number; conflict: { streamId: string; expected: ExpectedRevision; actual: number | 'no_stream' } }
   /** code: SQLite's result code (SQLITE_FULL...), so the store can tell a disk it cannot write from a fault. */
   | { id: number; failure: string; code?: string };
+
+/** A pragma for the worker's connection, run before the requests sent after it (tests: a full or read-only disk). */
+export interface PragmaRequest {
+  pragma: string;
+}
 
 /** What the worker sends: an answer to an append, or a warning of its own (a failed checkpoint). */
 export type AppendWorkerMessage = AppendReply | { warning: string };

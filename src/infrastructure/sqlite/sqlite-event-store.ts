@@ -18,7 +18,7 @@ import type {
   SubscriptionHandler,
 } from '../../shared/event-store/event-store.port.js';
 import { AppendWorkerClient } from './append-worker-client.js';
-import { encodeAppend, encodeEvent } from './encoded-event.js';
+import { encodeAppend } from './encoded-event.js';
 import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe, RESTORE_THE_LOG } from './event-log-database.js';
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
@@ -40,6 +40,11 @@ export interface SqliteEventStoreOptions {
   onWarning?(message: string): void;
   /** Told once, as an error, of damage SQLite finds in the log under its readers (the projections); onWarning's default when absent. */
   onError?(message: string): void;
+  /**
+   * Commit the flushed appends (key changes) on the calling thread, not on a worker thread of their own: for a process
+   * that serves no request (the CLI), for which starting the worker (0.4-0.9 s at load 20) costs more than its appends.
+   */
+  flushedAppendsOnThisThread?: boolean;
 }
 
 /** The embedded event log: one SQLite file in WAL mode, shared safely with other processes (the CLI). */
@@ -50,8 +55,14 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly statements;
-  private readonly appenders: Appenders;
+  /** Usage batches: committed without a flush, checkpointing the log, at background priority. */
   private readonly appendWorker: AppendWorkerClient;
+  /**
+   * Every other append (key changes), flushed: off this thread, whose requests (verify) would wait out each flush;
+   * on this one (appendsHere) only with flushedAppendsOnThisThread.
+   */
+  private readonly durableAppendWorker: AppendWorkerClient;
+  private readonly appendsHere: Appenders | null;
   private readonly readsByType: EventReadsByType;
   private readonly decoded = new RecentlyDecodedEvents();
   private readonly name: string;
@@ -70,11 +81,14 @@ export class SqliteEventStore implements EventStore {
     this.warn = options.onWarning ?? ((message) => process.emitWarning(message));
     this.reportError = options.onError ?? ((message) => process.emitWarning(message));
     this.db = openEventLog(file, 'FULL');
-    this.appenders = prepareAppenders(this.db);
     this.appendWorker = new AppendWorkerClient(file, {
+      synchronous: 'NORMAL',
       checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+      background: true,
       onWarning: this.warn,
     });
+    this.durableAppendWorker = new AppendWorkerClient(file, { synchronous: 'FULL', checkpointIntervalMs: null, background: false, onWarning: this.warn });
+    this.appendsHere = options.flushedAppendsOnThisThread ? prepareAppenders(this.db) : null;
     this.readsByType = this.throughTypeIndex(() => new EventReadsByType(this.db));
     this.statements = {
       readStream: this.db
@@ -96,22 +110,27 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    const result = await this.writing(() => this.appenders.appendOne(streamId, events.map(encodeEvent), expectedRevision));
+    const [result] = await this.writing(() => this.appendFlushed([{ streamId, events, expectedRevision }]));
     this.appended(typesOf([{ events }]));
     return result;
   }
 
   /**
    * Appends that need only survive this process (usage records) go to a worker thread with its own
-   * connection, which commits without flushing to disk each time; the others commit here, flushed.
+   * connection, which commits without flushing to disk each time; the others to another, which flushes each
+   * commit (~3 ms of fsync on this project's machine, which on this thread held up every request meanwhile).
    */
   async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
     const results = await this.writing(() =>
-      options.durability === 'process' ? this.appendWorker.append(appends) : this.appenders.appendMany(appends.map(encodeAppend)),
+      options.durability === 'process' ? this.appendWorker.append(appends) : this.appendFlushed(appends),
     );
     this.appended(typesOf(appends));
     return results;
+  }
+
+  private appendFlushed(appends: readonly StreamAppend[]): AppendResult[] | Promise<AppendResult[]> {
+    return this.appendsHere ? this.appendsHere.appendMany(appends.map(encodeAppend)) : this.durableAppendWorker.append(appends);
   }
 
   onAppended(listener: (types: ReadonlySet<string>) => void): () => void {
@@ -264,7 +283,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await this.appendWorker.close();
+    await Promise.all([this.appendWorker.close(), this.durableAppendWorker.close()]);
     this.signal.notify();
     if (this.db.open) this.db.close();
   }
