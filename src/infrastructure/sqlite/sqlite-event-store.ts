@@ -41,8 +41,9 @@ export interface SqliteEventStoreOptions {
   /** Told once, as an error, of damage SQLite finds in the log under its readers (the projections); onWarning's default when absent. */
   onError?(message: string): void;
   /**
-   * Commit the flushed appends (key changes) on the calling thread, not on a worker thread of their own: for a process
-   * that serves no request (the CLI), for which starting the worker (0.4-0.9 s at load 20) costs more than its appends.
+   * Commit the flushed appends (key changes) on the calling thread, not on a worker thread of their own: for a thread
+   * that serves no request (the CLI, for which starting the worker, 0.4-0.9 s at load 20, costs more than its appends;
+   * the projection thread's alerts).
    */
   flushedAppendsOnThisThread?: boolean;
 }

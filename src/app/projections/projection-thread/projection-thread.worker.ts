@@ -24,6 +24,8 @@ const store = await openEventStore(config, {
   onWarning: (message) => log('warn', message),
   onError: reportedOnce(eventLogDamageReported, (message) => log('error', message)),
   logReaders: 'checked',
+  // Its appends (the detector's alerts) hold up no request here: no worker thread of their own.
+  flushedAppendsOnThisThread: true,
 });
 // The request thread's storage checkpoints the read-model file's WAL for the whole process.
 const storage = await openReadModelStorage(config, {
