@@ -2,7 +2,7 @@
 //   node bench/verify-during-writes.mjs [<dist dir> ...]   (default: this checkout's dist/)
 // Each dist dir in turn, BENCH_ROUNDS times (2), alternating: a fresh DATA_DIR, one key made with that build's CLI,
 // the service started on a free port; then one verify at a time (5 ms apart) for 4 s idle, and the same for 6 s while
-// BENCH_CREATES keys (1,500) are created with BENCH_IN_FLIGHT (50) in flight. Prints one JSON line per round, with
+// BENCH_CREATES keys (4,000: longer than the 6 s on a quiet machine) are created with BENCH_IN_FLIGHT (50) in flight. Prints one JSON line per round, with
 // the load average: run it on a quiet machine, or compare builds within one run. BENCH_PORT: the port (else a free one).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { freePort, HOST, intFromEnv, ROOT } from './lib/common.mjs';
 const dists = process.argv.slice(2).map((dir) => resolve(dir));
 if (dists.length === 0) dists.push(join(ROOT, 'dist'));
 const rounds = intFromEnv('BENCH_ROUNDS', 2, 1, 20);
-const creates = intFromEnv('BENCH_CREATES', 1500, 10, 100_000);
+const creates = intFromEnv('BENCH_CREATES', 4000, 10, 100_000);
 const inFlight = intFromEnv('BENCH_IN_FLIGHT', 50, 1, 1000);
 const VERIFY_TOKEN = 'bench-verify-token-0123456789abcdef01';
 
