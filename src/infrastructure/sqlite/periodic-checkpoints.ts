@@ -8,18 +8,45 @@ import { errorMessage } from '../../shared/runtime/error-message.js';
  */
 export const CHECKPOINT_BACKSTOP_PAGES = 10_000;
 
+/** A database's checkpoints failing in a row: since when, how many, and the reason last told. */
+interface FailingCheckpoints {
+  since: number;
+  attempts: number;
+  reason: string;
+}
+
 /**
  * Checkpoints each database every interval (PASSIVE: it never waits for readers or writers) on the calling
- * thread, telling `onFailure` of each one that fails. Returns what stops it.
+ * thread, telling `onFailure` when a database's checkpoints start failing, when their reason changes, and once when
+ * one succeeds again: not each failed attempt (a full disk was two lines a second, one per file, for the whole
+ * outage). Returns what stops it.
  */
-export function checkpointEvery(databases: readonly Database.Database[], intervalMs: number, onFailure: (message: string) => void): () => void {
+export function checkpointEvery(
+  databases: readonly Database.Database[],
+  intervalMs: number,
+  onFailure: (message: string) => void,
+  now: () => number = () => performance.now(),
+): () => void {
+  const failing = new Map<Database.Database, FailingCheckpoints>();
   const timer = setInterval(() => {
     for (const db of databases) {
+      const run = failing.get(db);
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
       } catch (error) {
-        onFailure(`checkpoint of ${db.name} failed: ${errorMessage(error)}`);
+        const reason = errorMessage(error);
+        if (!run) {
+          failing.set(db, { since: now(), attempts: 1, reason });
+          onFailure(`checkpoint of ${db.name} failed: ${reason} (retried every ${intervalMs} ms, logged again when it succeeds)`);
+        } else {
+          run.attempts += 1;
+          if (reason !== run.reason) onFailure(`checkpoint of ${db.name} still failing after ${run.attempts} attempts, now: ${(run.reason = reason)}`);
+        }
+        continue;
       }
+      if (!run) continue;
+      failing.delete(db);
+      onFailure(`checkpoint of ${db.name} succeeded again after ${run.attempts} failed attempt(s) over ${((now() - run.since) / 1000).toFixed(1)} s`);
     }
   }, intervalMs);
   return () => clearInterval(timer);
