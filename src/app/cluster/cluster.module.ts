@@ -37,7 +37,7 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
     return store;
   }
   const redis = openRedisConnection(config.REDIS_URL, 'parsesphere-keys-limits');
-  const store = new RedisRateLimitStore(redis, (level, message) => logger[level](message), {
+  const store = new RedisRateLimitStore(redis, (level, message, fields) => (fields ? logger[level]({ msg: message, ...fields }) : logger[level](message)), {
     counters,
     leaseMs: config.RATE_LIMIT_LEASE_MS,
     secrets: configuredSecrets({ REDIS_URL: config.REDIS_URL }),

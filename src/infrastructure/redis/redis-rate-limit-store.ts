@@ -31,7 +31,8 @@ export const PROBE_EVERY_MS = 1000;
 const PROBE_KEY = `${KEY_PREFIX}probe`;
 const PROBE_LIMIT: RateLimit = { requests: 1_000_000, perSeconds: 1 };
 
-export type RedisLog = (level: 'warn' | 'log', message: string) => void;
+/** A line to log; `fields` go beside the message (the end of an outage: `downSeconds`). */
+export type RedisLog = (level: 'warn' | 'log', message: string, fields?: Record<string, unknown>) => void;
 
 /** Counted when Redis cannot answer: each outage once, and every request decided per instance meanwhile. */
 export interface FallbackCounters {
@@ -347,10 +348,14 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   private shared(): void {
     if (this.state.mode === 'shared' || this.closing) return;
+    // How long it lasted, as the store monitor's `store recovered` says it: from this line alone (before, the
+    // outage's start had to be found in an earlier line, which a 30 s outage of Redis under load left among 40,000).
+    const since = this.state.mode === 'per-instance' ? Date.parse(this.state.since) : this.now();
+    const downSeconds = Math.max(0, Math.round((this.now() - since) / 1000));
     this.state = { mode: 'shared' };
     this.stopProbing();
     this.writeBackAdmittedAlone();
-    this.log('log', 'Redis answers again: rate limits are shared by every instance');
+    this.log('log', 'Redis answers again: rate limits are shared by every instance', { downSeconds });
   }
 
   /**
