@@ -12,6 +12,8 @@ class RecordingProjection implements Projection {
   seen: number[] = [];
   saved: number | null = null;
   failuresLeft = 0;
+  /** Why each failure fails: the same reason each time unless told. */
+  failureReason = () => 'store down';
 
   async checkpoint() {
     return this.saved;
@@ -19,7 +21,7 @@ class RecordingProjection implements Projection {
   async handle(events: readonly RecordedEvent[]) {
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
-      throw new Error('store down');
+      throw new Error(this.failureReason());
     }
     this.seen.push(...events.map((e) => e.position));
     this.saved = events[events.length - 1].position;
@@ -129,6 +131,24 @@ describe('ProjectionRunner', () => {
     expect(projection.saved).toBe(position);
     await runner.pause();
     expect(projection.saved).toBe(third.position);
+  });
+
+  // FerretDB killed for 30 s under load: each of the 3 projections logged an error line at every retry (26 lines,
+  // about 2,000 an hour), beside the monitor's one `projection stopped` line each.
+  it('logs a run of failures once when it starts, again when its reason changes, and once when it runs again', async () => {
+    const logged: string[] = [];
+    runner = new ProjectionRunner(store, projection, { retryMinMs: 1, retryMaxMs: 2, onLog: (level, message) => logged.push(`${level} ${message}`) });
+    projection.failuresLeft = 12;
+    let failed = 0;
+    projection.failureReason = () => (++failed <= 8 ? 'MongoDB is unavailable: connect ECONNREFUSED' : 'MongoDB is unavailable: connection closed');
+    await runner.start();
+    const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+    await runner.waitUntilProcessed(position, 2000);
+    expect(logged).toEqual([
+      'error Projection recording failed (MongoDB is unavailable: connect ECONNREFUSED); resubscribing in 1 ms',
+      'error Projection recording failed (MongoDB is unavailable: connection closed); resubscribing in 2 ms',
+      expect.stringMatching(/^log Projection recording running again after 12 failed attempt\(s\) over \d+\.\d s$/),
+    ]);
   });
 
   it('times out a waiter with ServiceUnavailable when the projection cannot keep up', async () => {
@@ -337,6 +357,8 @@ describe('ProjectionRunner', () => {
     it('backs off, doubling its delay, when the fill keeps failing', async () => {
       const bulk = new BulkProjection();
       bulk.failuresLeft = 5;
+      // A reason of its own each time: a failure repeating the last one is not logged again.
+      bulk.failureReason = () => `malformed page ${bulk.failuresLeft}`;
       const delays: number[] = [];
       const onLog = (_level: string, message: string) => {
         const delay = /resubscribing in (\d+) ms/.exec(message);
