@@ -39,11 +39,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('etag', false);
   const environment = app.get(Environment);
   app.set('trust proxy', parseTrustProxy(environment.TRUST_PROXY) ?? false);
-  applyConnectionLimits(app.getHttpServer(), environment);
+  const observation = app.get(HttpObservation);
+  applyConnectionLimits(app.getHttpServer(), environment, observation.refused);
   // A secret sent as a request id would be echoed, logged and stored with the use: such an id is replaced.
   const requestIdOf = requestIdReader(configuredSecrets(environment));
   app.use(requestIdMiddleware(requestIdOf));
-  const observation = app.get(HttpObservation);
   app.use(observation.middleware);
   const edgeRoutes = findEdgeRoutes(app.get(DiscoveryService));
   // Wraps the framework's listener only: the edge routes write the same headers themselves (sendJson).

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { ClientErrorAnswered } from '../../shared/http/client-error-answer.js';
 import type { RequestObserver } from '../../shared/http/front-route.js';
 import type { Histogram } from '../../shared/metrics/metrics.port.js';
 import { scrubbedText } from '../../shared/runtime/scrubbed-text.js';
@@ -64,6 +65,17 @@ export function observeRequests(logger: Logger, durations: Histogram<RequestDura
         'request',
       );
     });
+  };
+}
+
+/**
+ * The access line of a request node's parser refused before any route saw it (a header or a request too slow: 408;
+ * header fields too large: 431; not HTTP: 400): its answer carries a request id, which was in no line until
+ * 2026-12-07 (a slow client's 408 could be found nowhere). No method, route or key: none was read.
+ */
+export function refusedRequestLog(logger: Logger): ClientErrorAnswered {
+  return ({ requestId, status, code }) => {
+    if (logger.isLevelEnabled('info')) logger.info({ type: 'access', requestId, route: UNMATCHED_ROUTE, status, refused: code ?? 'not_http' }, 'request');
   };
 }
 

@@ -4,7 +4,8 @@ import { Environment } from '../../shared/config/environment.js';
 import { Metrics } from '../../shared/metrics/metrics.port.js';
 import type { RequestObserver } from '../../shared/http/front-route.js';
 import { configuredSecrets } from '../start/start-failure.js';
-import { accessLogMiddleware, observeRequests } from './access-log.js';
+import { accessLogMiddleware, observeRequests, refusedRequestLog } from './access-log.js';
+import type { ClientErrorAnswered } from '../../shared/http/client-error-answer.js';
 import { ROOT_LOGGER } from './root-logger.token.js';
 
 /**
@@ -22,6 +23,8 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export class HttpObservation {
   readonly observe: RequestObserver;
   readonly middleware: ReturnType<typeof accessLogMiddleware>;
+  /** What node's parser refused before any route (applyConnectionLimits): a 408, 431, 413 or 400 with a request id. */
+  readonly refused: ClientErrorAnswered;
 
   constructor(@Inject(ROOT_LOGGER) logger: Logger, @Inject(Metrics) metrics: Metrics, @Inject(Environment) config: Environment) {
     const durations = metrics.histogram({
@@ -30,7 +33,9 @@ export class HttpObservation {
       labelNames: ['method', 'route', 'status'],
       buckets: DURATION_BUCKETS,
     });
-    this.observe = observeRequests(logger.child({ context: 'Http' }), durations, configuredSecrets(config));
+    const http = logger.child({ context: 'Http' });
+    this.observe = observeRequests(http, durations, configuredSecrets(config));
     this.middleware = accessLogMiddleware(this.observe);
+    this.refused = refusedRequestLog(http);
   }
 }

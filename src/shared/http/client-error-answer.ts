@@ -19,20 +19,34 @@ const NOT_HTTP: [number, string, string] = [400, 'Bad Request', 'The request is 
  * node would write a bare status line; then closes the connection, as node does. No request was read, so its path
  * is unknown: every such answer carries what a /v1 answer carries.
  */
-export function answerClientErrors(server: Server): void {
-  if (server.listeners('clientError').includes(answer)) return;
-  server.on('clientError', answer);
+export function answerClientErrors(server: Server, onAnswered?: ClientErrorAnswered): void {
+  const installed = answered.has(server);
+  // The last told (configureApp's access log) is told: applying the limits again must not answer twice.
+  answered.set(server, onAnswered ?? answered.get(server));
+  if (installed) return;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
+    const answer = answerClientError(error, socket);
+    if (answer) answered.get(server)?.(answer);
+  });
 }
 
-function answer(error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
+/** What was answered, for the access log: the id the answer carries (a client may quote it), its status, why. */
+export type ClientErrorAnswered = (answer: { requestId: string; status: number; code: string | undefined }) => void;
+
+/** Each server answering client errors, with whom to tell of each answer. */
+const answered = new WeakMap<Server, ClientErrorAnswered | undefined>();
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): Parameters<ClientErrorAnswered>[0] | null {
   if (!socket.writable || (socket.bytesWritten ?? 0) > 0 || error.code === 'ECONNRESET') {
     socket.destroy();
-    return;
+    return null;
   }
   const [status, reason, message] = error.code !== undefined && Object.hasOwn(REFUSALS, error.code) ? REFUSALS[error.code] : NOT_HTTP;
   const body = JSON.stringify(errorBody(status, message));
-  const headers = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), REQUEST_ID_HEADER, `req_${randomHex(16)}`, ...API_ANSWER_HEADER_LIST, 'Connection', 'close'];
+  const requestId = `req_${randomHex(16)}`;
+  const headers = ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), REQUEST_ID_HEADER, requestId, ...API_ANSWER_HEADER_LIST, 'Connection', 'close'];
   let head = `HTTP/1.1 ${status} ${reason}\r\n`;
   for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
   socket.end(`${head}\r\n${body}`);
+  return { requestId, status, code: error.code };
 }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { answerClientErrors } from './client-error-answer.js';
+import { answerClientErrors, type ClientErrorAnswered } from './client-error-answer.js';
 
 export interface ConnectionLimits {
   readonly HTTP_HEADERS_TIMEOUT_MS: number;
@@ -15,7 +15,7 @@ export interface ConnectionLimits {
  * Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by default),
  * read when the server starts listening: set here to a quarter of the header timeout, at most one second.
  */
-export function applyConnectionLimits(server: Server, limits: ConnectionLimits): void {
+export function applyConnectionLimits(server: Server, limits: ConnectionLimits, onRefused?: ClientErrorAnswered): void {
   server.headersTimeout = limits.HTTP_HEADERS_TIMEOUT_MS;
   server.requestTimeout = limits.HTTP_REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = limits.HTTP_KEEP_ALIVE_TIMEOUT_MS;
@@ -25,5 +25,6 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
     Math.min(1000, Math.floor(limits.HTTP_HEADERS_TIMEOUT_MS / 4)),
   );
   // What these limits (and node's parser) refuse is answered in the one error shape, not node's bare status line.
-  answerClientErrors(server);
+  // Told of each (the access log): the answer carries a request id, which a client may quote.
+  answerClientErrors(server, onRefused);
 }
