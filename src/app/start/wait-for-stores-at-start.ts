@@ -24,10 +24,15 @@ export async function waitForStoresAtStart(environment: Environment, logger: Log
   if (probes.length === 0) return;
   const aborted = new AbortController();
   let starting = null as Promise<{ close(): Promise<void> }> | null;
+  // Logged as any stop is (the Main log is written synchronously, so both lines are out before the end): until
+  // 2026-12-07 a pod stopped while its MongoDB was down ended with 'store unreachable at start, retrying' as its last line.
   const stop = (signal: NodeJS.Signals) => {
+    const signalled = performance.now();
+    logger.info({ msg: 'stopping', signal, waitingForStores: true });
     aborted.abort();
     void (async () => {
       await (await starting?.catch(() => null))?.close();
+      logger.info({ msg: 'stopped', signal, durationMs: Math.round(performance.now() - signalled) });
       endBySignal(signal);
     })();
   };
