@@ -3,6 +3,7 @@ import { InProcessRateLimitStore } from '../../infrastructure/in-memory/in-proce
 import { RedisAppendFanOut } from '../../infrastructure/redis/redis-append-fan-out.js';
 import { describeRedisError, openRedisConnection, openRedisSubscriber } from '../../infrastructure/redis/redis-connection.js';
 import { RedisRateLimitStore } from '../../infrastructure/redis/redis-rate-limit-store.js';
+import { watchEventLoopStalls } from '../../infrastructure/redis/event-loop-stalls.js';
 import { RedisRevocationConfirmations } from '../../infrastructure/redis/redis-revocation-confirmations.js';
 import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
@@ -41,6 +42,7 @@ async function openRateLimitStore(config: Environment, metrics: Metrics | undefi
     counters,
     leaseMs: config.RATE_LIMIT_LEASE_MS,
     secrets: configuredSecrets({ REDIS_URL: config.REDIS_URL }),
+    recentLoopStallMs: watchEventLoopStalls(),
   });
   exposeRateLimitSharing(metrics, store);
   await store.waitForFirstConnection(FIRST_CONNECT_WAIT_MS);

@@ -5,7 +5,7 @@ import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/r
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
-import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, redisReady } from './redis-connection.js';
+import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, REDIS_COMMAND_TIMEOUT_MS, redisReady } from './redis-connection.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
@@ -50,6 +50,8 @@ export interface RedisRateLimitStoreOptions {
   leaseMs?: number;
   /** What a reason must never show (REDIS_URL's user name and password). */
   secrets?: readonly string[];
+  /** The longest this process's event loop was blocked lately, in ms (watchEventLoopStalls): what a timeout may owe to it. */
+  recentLoopStallMs?: () => number;
 }
 
 class Tally implements CounterSeries {
@@ -87,6 +89,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   private readonly counters: FallbackCounters;
   private readonly leaseMs: number;
   private readonly secrets: readonly string[];
+  private readonly recentLoopStallMs: () => number;
   /** The reasons this outage was logged with: a reason is logged once per outage. */
   private reasonsLogged = new Set<string>();
   private probe: NodeJS.Timeout | null = null;
@@ -107,6 +110,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.counters = options.counters ?? { fallbacks: new Tally(), perInstanceDecisions: new Tally() };
     this.leaseMs = options.leaseMs ?? 0;
     this.secrets = options.secrets ?? [];
+    this.recentLoopStallMs = options.recentLoopStallMs ?? (() => 0);
     redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
     redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
     redis.defineCommand('parsesphereGcraRelease', { numberOfKeys: 1, lua: GCRA_RELEASE_SCRIPT });
@@ -319,11 +323,23 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** Per-instance decisions from now until Redis answers again; logged once per outage. */
   reportUnavailable(reason: string): void {
     if (this.state.mode === 'per-instance' || this.closing) return;
+    reason = this.withLoopStall(reason);
     this.state = { mode: 'per-instance', reason, since: new Date(this.now()).toISOString() };
     this.counters.fallbacks.inc();
     this.reasonsLogged = new Set([reason]);
     this.log('warn', `Redis unavailable (${reason}): rate limits are counted per instance until it answers again`);
     this.startProbing();
+  }
+
+  /**
+   * A command timed out while this process's event loop was blocked past the timeout: the reply may have been waiting
+   * in the socket. Said so: under a burst of key creations Redis answered in 40 µs while the loop stalled up to 770 ms,
+   * and 'Redis unavailable (Command timed out)' came 6 times in 12 s, sending the on-call to a Redis that was fine.
+   */
+  private withLoopStall(reason: string): string {
+    if (reason !== 'Command timed out') return reason;
+    const stalledMs = this.recentLoopStallMs();
+    return stalledMs >= REDIS_COMMAND_TIMEOUT_MS ? `${reason} while this instance's event loop was blocked ${stalledMs} ms: this instance is overloaded, Redis may be fine` : reason;
   }
 
   /**
