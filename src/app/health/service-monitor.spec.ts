@@ -151,6 +151,19 @@ describe('ServiceMonitor', () => {
     expect(lines[0].line).toMatchObject({ projection: 'alerts', error: 'MongoDB is unavailable' });
   });
 
+  // FerretDB killed for 25 s under load: key-usage came back 5,001 events behind, and 'projection stopped' was
+  // followed by 'projection lagging' and 'projection caught up', never by 'projection running again'.
+  it('logs a stopped projection that comes back behind as running again, then lagging', async () => {
+    await monitor.check();
+    lags = [lag({ name: 'key-usage', role: 'statistics', running: false, failing: true, lastError: 'MongoDB is unavailable' })];
+    await monitor.check();
+    lags = [lag({ name: 'key-usage', role: 'statistics', lagEvents: 5001, lagMs: 23_000 })];
+    await monitor.check();
+    lags = [lag({ name: 'key-usage', role: 'statistics' })];
+    await monitor.check();
+    expect(messages()).toEqual(['error projection stopped', 'log projection running again', 'warn projection lagging', 'log projection caught up']);
+  });
+
   it('logs a store that is down at the first check', async () => {
     readModelUp = false;
     await monitor.check();

@@ -124,6 +124,10 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     if (before === health) return;
     const projection = lag.name;
     if (health === 'lagging') {
+      // Back from down with its backlog (the store it writes to answers again after an outage under load): running
+      // again, then lagging. Until 2026-12-07 only 'projection lagging' and later 'projection caught up' were logged,
+      // and the 'projection running again' an on-call waits for after 'projection stopped' never came.
+      if (before === 'down') this.logger.log({ msg: 'projection running again', projection, position: lag.position });
       this.logger.warn({ msg: 'projection lagging', projection, role: lag.role, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...this.limits });
     } else if (health === 'down') {
       this.logger.error({ msg: 'projection stopped', projection, position: lag.position, error: lag.lastError ?? undefined });
