@@ -180,7 +180,7 @@ describe('A file of the embedded store SQLite finds damaged while the service ru
         const ready = await readiness(service.url);
         expect(ready.status).toBe(200);
         expect(ready.body.details.read_model).toEqual({
-          status: 'up',
+          status: 'degraded',
           reachable: false,
           damaged: true,
           error: expect.stringMatching(/read-model\.sqlite is damaged: database disk image is malformed$/),

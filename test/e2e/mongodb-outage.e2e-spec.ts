@@ -46,7 +46,7 @@ describeWithFerretDb('MongoDB outage e2e', 'MongoDB read model outage (FerretDB 
 
       // Ready all the same: what requests read comes from memory, and the store is every instance's.
       const ready = await request(t.http).get('/health/ready').expect(200);
-      expect(ready.body.details.read_model).toMatchObject({ status: 'up', reachable: false });
+      expect(ready.body.details.read_model).toMatchObject({ status: 'degraded', reachable: false });
 
       // Authentication answers from memory, and the log is not MongoDB: keys can still be created and used.
       const during = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'during' }).expect(201);

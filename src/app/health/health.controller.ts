@@ -63,10 +63,11 @@ export class HealthController {
   @ApiOperation({
     operationId: 'getReadiness',
     summary:
-      'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready. ' +
+      'Readiness: the event store reachable and the read models (the key table) running and within the lag limits. The read-model store, the statistics (usage, alerts) and background work are reported, and never make an instance unready ' +
+      '(a read-model store unreachable or damaged is "degraded", and so is the answer\'s status, with 200). ' +
       "The text of the checks' errors and reasons (which name hosts, ports and files) is given only to a caller presenting METRICS_TOKEN as a Bearer token, when it is set.",
   })
-  @ApiOkResponse({ description: 'Ready: every check up, each with its details.', schema: READY_RESPONSE_SCHEMA })
+  @ApiOkResponse({ description: 'Ready: every check up (or the read-model store degraded), each with its details.', schema: READY_RESPONSE_SCHEMA })
   @ApiServiceUnavailableResponse({
     description:
       "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
@@ -123,11 +124,13 @@ export class HealthController {
    * every instance alike, for the read-model store is shared. Taking every instance out of the balancer would turn
    * that into a full outage. A read-model file SQLite finds damaged (`damaged: true`) is no exception: the key table
    * and every change still work here, and instances sharing the DATA_DIR share the file.
+   * Unreachable or damaged, it is `degraded` (terminus: the answer stays 200, its status `degraded`): until
+   * 2026-12-07 it said `status: "up"` beside `reachable: false`, and a monitor reading the statuses saw it up.
    */
   private readModelIndicator(check: DependencyCheck) {
-    return this.indicators
-      .check('read_model')
-      .up({ reachable: check.status === 'up', ...(check.damaged ? { damaged: true } : {}), ...(check.error ? { error: check.error } : {}) });
+    const indicator = this.indicators.check('read_model');
+    if (check.status === 'up') return indicator.up({ reachable: true });
+    return indicator.degraded({ reachable: false, ...(check.damaged ? { damaged: true } : {}), ...(check.error ? { error: check.error } : {}) });
   }
 
   /**

@@ -3,7 +3,9 @@ import { RATE_LIMIT_SHARING_MODES } from '../../shared/rate-limit/rate-limit-sto
 /** The checks /health/ready runs, by the names its answer gives them. */
 const CHECKS: Record<string, string> = {
   event_store: 'The event store answered a ping (down: error, and damaged: true for a log SQLite found damaged).',
-  read_model: 'The read-model store: reachable (true or false; damaged: true for a file SQLite found damaged), reported and never unready.',
+  read_model:
+    'The read-model store: up (reachable: true), or degraded (reachable: false, and damaged: true for a file SQLite found damaged): ' +
+    'reported and never unready, a degraded store making the answer\'s status "degraded" with 200.',
   projections: 'Each projection (name, role, status, position, lag_events, lag_events_capped, lag_ms), with max_lag_events and max_lag_ms.',
   rate_limits:
     'How rate limits are counted now (sharing): in-process (no REDIS_URL: this instance alone), shared (in Redis, by every instance) or ' +
@@ -20,6 +22,9 @@ const FIGURES: Record<string, object> = {
   },
 };
 
+/** The statuses a check has in a 200: `degraded` only for the read-model store. */
+const statusesWhenReady = (name: string) => (name === 'read_model' ? ['up', 'degraded'] : ['up']);
+
 const check = (name: string, description: string, statuses: string[]) => ({
   type: 'object',
   description,
@@ -32,17 +37,17 @@ const checksUp = (description: string) => ({
   type: 'object',
   description,
   required: Object.keys(CHECKS),
-  properties: Object.fromEntries(Object.entries(CHECKS).map(([name, what]) => [name, check(name, what, ['up'])])),
+  properties: Object.fromEntries(Object.entries(CHECKS).map(([name, what]) => [name, check(name, what, statusesWhenReady(name))])),
   additionalProperties: false,
 });
 
-/** The 200 of /health/ready: @nestjs/terminus's HealthCheckResult with every check up. */
+/** The 200 of /health/ready: @nestjs/terminus's HealthCheckResult with every check up, or degraded (the read-model store). */
 export const READY_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['status', 'info', 'error', 'details'],
   properties: {
-    status: { type: 'string', enum: ['ok'] },
-    info: checksUp('The checks that are up: all of them.'),
+    status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded: ready, with the read-model store unreachable or damaged.' },
+    info: checksUp('The checks that are up or degraded: all of them.'),
     error: { type: 'object', description: 'The checks that are down: none.', maxProperties: 0 },
     details: checksUp('Every check, by name.'),
   },
