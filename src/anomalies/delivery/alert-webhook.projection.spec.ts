@@ -228,6 +228,19 @@ describe('AlertWebhookDelivery', () => {
     expect(await delivery.checkpoint()).toBe(8);
   });
 
+  // The logs audit: 'resubscribing in 100 ms' after the 5th failure (the runner's delay), and the next attempt 8 s later
+  // (the alert's backoff, 0.5 s doubling). The error carries that wait, which the runner's line gives.
+  it("gives up with the wait before the alert's next attempt, which the batch handed over again waits out", async () => {
+    delivery = deliveryWith({ retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 } });
+    fake.script = [500, 500, 500, 500, 500, 200, 200, 200];
+    const failure = await delivery.handle(events).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AlertDeliveryError);
+    expect((failure as AlertDeliveryError).nextAttemptInMs).toBe(8000);
+    clock.pass(100); // the runner's resubscription delay
+    await delivery.handle(events);
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000, 8000 - 100]);
+  });
+
   it('resumes from the checkpoint and delivers the rest exactly once, whether the batch is replayed or resumed', async () => {
     fake.script = [200, 500, 500, 500];
     await expect(delivery.handle(events)).rejects.toThrow(AlertDeliveryError);

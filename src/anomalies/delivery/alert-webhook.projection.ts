@@ -1,6 +1,7 @@
 import { alertWebhookUrlProblem } from '../../shared/config/alert-webhook-url.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
+import type { OwnRetryWait } from '../../shared/projections/own-retry-wait.js';
 import { holderIsGoneFromThisHost, processIdentity } from '../../shared/runtime/process-identity.js';
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
@@ -79,12 +80,17 @@ export const systemClock: DeliveryClock = {
     }),
 };
 
-/** handle() gave up on an alert for this batch; the runner will retry from the checkpoint. */
-export class AlertDeliveryError extends Error {
+/**
+ * handle() gave up on an alert for this batch; the runner will retry from the checkpoint, and the alert's next attempt
+ * waits out its backoff (nextAttemptInMs), which the runner's line gives: until 2026-12-07 it said only its own delay,
+ * "resubscribing in 100 ms", after the 5th failure, and the next attempt came 8 s later.
+ */
+export class AlertDeliveryError extends Error implements OwnRetryWait {
   constructor(
     readonly alertId: string,
     readonly attempts: number,
     readonly lastFailure: string,
+    readonly nextAttemptInMs: number,
   ) {
     super(`Alert ${alertId} not delivered after ${attempts} attempt(s) (last: ${lastFailure})`);
     this.name = 'AlertDeliveryError';
@@ -258,7 +264,7 @@ export class AlertWebhookDelivery implements Projection {
         this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); stopping: it is sent again after the restart`);
         throw stoppedError();
       }
-      if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure);
+      if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure, this.backoff(attempt));
       const delay = this.backoff(attempt);
       this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); retrying in ${delay} ms`);
       await this.clock.sleep(delay, this.stopping.signal);

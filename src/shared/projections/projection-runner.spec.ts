@@ -14,6 +14,8 @@ class RecordingProjection implements Projection {
   failuresLeft = 0;
   /** Why each failure fails: the same reason each time unless told. */
   failureReason = () => 'store down';
+  /** The error each failure throws, from its reason. */
+  failureError = (message: string): Error => new Error(message);
 
   async checkpoint() {
     return this.saved;
@@ -21,7 +23,7 @@ class RecordingProjection implements Projection {
   async handle(events: readonly RecordedEvent[]) {
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
-      throw new Error(this.failureReason());
+      throw this.failureError(this.failureReason());
     }
     this.seen.push(...events.map((e) => e.position));
     this.saved = events[events.length - 1].position;
@@ -148,6 +150,22 @@ describe('ProjectionRunner', () => {
       'error Projection recording failed (MongoDB is unavailable: connect ECONNREFUSED); resubscribing in 1 ms',
       'error Projection recording failed (MongoDB is unavailable: connection closed); resubscribing in 2 ms',
       expect.stringMatching(/^log Projection recording running again after 12 failed attempt\(s\) over \d+\.\d s$/),
+    ]);
+  });
+
+  // The alert webhook after its 5th failure said 'resubscribing in 100 ms', and its next attempt came 8 s later.
+  it("gives the projection's own wait before its next attempt when it is longer than the runner's delay", async () => {
+    const logged: string[] = [];
+    runner = new ProjectionRunner(store, projection, { retryMinMs: 1, retryMaxMs: 2, onLog: (level, message) => logged.push(`${level} ${message}`) });
+    projection.failuresLeft = 2;
+    let failed = 0;
+    projection.failureError = (message) => Object.assign(new Error(`${message} ${++failed}`), { nextAttemptInMs: failed === 1 ? 8000 : 0 });
+    await runner.start();
+    const { position } = await store.appendToStream('a', [wanted], 'no_stream');
+    await runner.waitUntilProcessed(position, 2000);
+    expect(logged.slice(0, 2)).toEqual([
+      'error Projection recording failed (store down 1); resubscribing in 1 ms, next attempt in 8000 ms',
+      'error Projection recording failed (store down 2); resubscribing in 2 ms',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
 import { type Projection, selectionOf } from './projection.js';
 import { errorMessage } from '../runtime/error-message.js';
+import { describeRetryWait } from './own-retry-wait.js';
 
 export interface ProjectionRunnerOptions {
   retryMinMs: number;
@@ -309,7 +310,7 @@ export class ProjectionRunner {
       else this.failureRun = { since: performance.now(), attempts: 1, reason: '' };
       if (this.failureRun!.reason !== this.lastError) {
         this.failureRun!.reason = this.lastError;
-        this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); resubscribing in ${delay} ms`);
+        this.options.onLog?.('error', `Projection ${this.projection.name} failed (${this.lastError}); ${describeRetryWait(delay, error)}`);
       }
     } else if (!error.reported && this.damageLogged !== this.lastError) {
       // Damage the store reported itself (its one line) is not logged again here, for each projection that meets it.
