@@ -70,6 +70,19 @@ describe('The headers of every /v1 answer', () => {
     for (const [what, res] of answers) expect([what, res.headers['x-content-type-options']]).toEqual([what, 'nosniff']);
   });
 
+  // Readiness showed its checks' error texts (hosts, ports, files) to a METRICS_TOKEN holder with no Cache-Control:
+  // a shared cache between the prober and the service could keep them. Only /metrics' 200 had no-store.
+  it('are never stored for the probes: liveness, readiness and metrics, their errors included', async () => {
+    const answers: [string, request.Response][] = [
+      ['/health', await request(t.http).get('/health').expect(200)],
+      ['/health/ready', await request(t.http).get('/health/ready').expect(200)],
+      ['/Health/Ready/', await request(t.http).get('/Health/Ready/').expect(200)],
+      ['/metrics', await request(t.http).get('/metrics').expect(200)],
+      ['POST /health/ready (405)', await request(t.http).post('/health/ready').expect(405)],
+    ];
+    for (const [what, res] of answers) expect([what, res.headers['cache-control']]).toEqual([what, 'no-store']);
+  });
+
   it('let no other origin call the API from a browser (api.md, CORS): a preflight is 405, no answer allows an origin', async () => {
     const origin = 'https://elsewhere.example';
     const allowed = (res: request.Response) => Object.keys(res.headers).filter((name) => name.startsWith('access-control-'));

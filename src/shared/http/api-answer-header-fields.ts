@@ -13,6 +13,20 @@ export const API_ANSWER_HEADERS: Readonly<Record<string, string>> = {
  */
 export const NO_SNIFF_HEADER = { name: 'X-Content-Type-Options', value: 'nosniff' } as const;
 
+/**
+ * The probes' answers (liveness, readiness, metrics), errors included: read fresh or not at all, and readiness shows
+ * its checks' error texts (hosts, ports, files) to a METRICS_TOKEN holder. Until 2026-12-07 only /metrics' 200 said so.
+ */
+export const NO_STORE_HEADER = { name: 'Cache-Control', value: 'no-store' } as const;
+
+const PROBE_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+
+/** True for a request path of a probe, in any case and with a trailing slash (as the router matches). */
+export function isProbePath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return PROBE_PATHS.has(lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower);
+}
+
 /** API_ANSWER_HEADERS as the flat name, value list writeHead takes. */
 export const API_ANSWER_HEADER_LIST: readonly string[] = Object.entries(API_ANSWER_HEADERS).flat();
 
