@@ -52,7 +52,21 @@ export function stdoutFailed(): NodeJS.ErrnoException | null {
 export function printOrFail(text: string): Promise<void> {
   if (readerGone) return Promise.reject(Object.assign(new Error('stdout was closed by its reader'), { code: 'EPIPE' }));
   if (stdoutFailure) return Promise.reject(stdoutFailure);
-  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  writesPending += 1;
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (error) => {
+      writesPending -= 1;
+      if (error) reject(error);
+      else resolve();
+    }),
+  );
+}
+
+let writesPending = 0;
+
+/** How many printOrFail writes stdout has not yet said are written (or failed): a command waiting on one waits on stdout. */
+export function stdoutWritesPending(): number {
+  return writesPending;
 }
 
 export function print(text: string): void {

@@ -22,6 +22,23 @@ describe('reportIfUnsettled', () => {
     expect(entry.split('\n').filter((line) => /^(?!\/\/)\S.*\bawait\b/.test(line))).toEqual([]);
   });
 
+  // It said "a store's connection never closed" when it was stdout that never finished (a write never called back).
+  it('says what it waited on: stdout when a write of what must be printed never finished, otherwise no store in particular', () => {
+    const output = pathToFileURL(join(process.cwd(), 'dist/cli/output.js')).href;
+    const stalled = run(
+      `const { printOrFail } = await import(${JSON.stringify(output)}); process.stdout.write = () => true;\n` +
+        `const guard = reportIfUnsettled('keys'); void printOrFail('sk_secret\\n').then(() => guard.settled());`,
+    );
+    expect([stalled.status, stalled.stderr]).toEqual([
+      1,
+      'error: keys stopped before it finished (stdout never finished taking what it was given); what it printed stands, what it did not print is unknown\n',
+    ]);
+    const waiting = run(`const guard = reportIfUnsettled('keys'); void new Promise(() => undefined).then(() => guard.settled());`);
+    expect(waiting.stderr).toBe(
+      "error: keys stopped before it finished (something it waited on never finished, such as a store's connection closing); what it printed stands, what it did not print is unknown\n",
+    );
+  });
+
   it('changes nothing once settled', () => {
     const out = run(`const guard = reportIfUnsettled('keys'); process.exitCode = 3; guard.settled();`);
     expect([out.status, out.stderr]).toEqual([3, '']);
