@@ -9,6 +9,7 @@ import { repeatedOption } from './cli/repeated-option.js';
 import { helpOfUnknownCommand } from './cli/help-of-unknown-command.js';
 import { unknownOptionFirst } from './cli/unknown-option-first.js';
 import { withOptionsNpmTook } from './cli/options-npm-took.js';
+import { withoutLeadingSeparator } from './cli/leading-separator.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
@@ -33,7 +34,7 @@ endQuietlyWhenStdoutCloses();
 const unsettled = reportIfUnsettled(CLI_NAME);
 // A promise chain, not a top-level await: a command that can never settle then ends with reportIfUnsettled's line
 // alone, where Node 22 wrote "Warning: Detected unsettled top-level await at …dist/cli.js:30" and the source line first.
-void main(process.argv.slice(2)).then((code) => {
+void main(withoutLeadingSeparator(process.argv.slice(2))).then((code) => {
   process.exitCode = code;
   const stdoutFailure = stdoutFailed();
   if (stdoutFailure && code === EXIT.ok) {
