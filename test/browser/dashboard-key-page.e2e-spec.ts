@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { archiveUsage } from '../../src/usage/archiving/archive-usage.js';
@@ -197,6 +198,34 @@ whenChromium('Dashboard key page browser suite', () => {
       expect(await text(summary)).toMatch(/^3 events of its usage logged before .+ moved to the archive file a1\.jsonl\.gz by the operator CLI; its figures still count them\.$/);
       expect(await page.locator('.timeline__type', { hasText: /^Used$/ }).count()).toBe(0);
       await eventually(async () => expect(await text(details)).toContain('3 accepted, 0 rate-limited, 0 refused'));
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('pages the alerts about a key instead of showing the first 20 as if they were all (25 alerts: 20, then 5 more)', async () => {
+      const key = await d.createKey('Alerted often');
+      const at = (i: number) => new Date(Date.now() - (25 - i) * 60_000).toISOString();
+      await d.t.app.get<EventStore>(EVENT_STORE).appendToStreams(
+        Array.from({ length: 25 }, (_, i) => {
+          const alertId = randomBytes(16).toString('hex');
+          const data = { alertId, rule: 'many_addresses', keyId: key.id, accountId: 'acme', ip: null, evidence: { distinct_ips: 30 }, windowStart: at(i), windowEnd: at(i), detectedAt: at(i) };
+          return { streamId: `anomaly-${alertId}`, expectedRevision: 'no_stream' as const, events: [{ type: 'AnomalyDetected', schemaVersion: 1, data }] };
+        }),
+      );
+      await eventually(async () => expect((await request(d.t.http).get(`/v1/alerts?limit=100&key_id=${key.id}`).set(bearer(d.admin)).expect(200)).body.data).toHaveLength(25), 10_000);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await openKeyPage(page, key);
+      const alerts = page.getByRole('region', { name: 'Alerts about this key' });
+      await alerts.locator('li').first().waitFor();
+      const more = alerts.getByRole('button', { name: 'Show more alerts about this key' });
+      await more.waitFor();
+      expect(await alerts.locator('li').count()).toBe(20);
+      await more.focus();
+      await page.keyboard.press('Enter');
+      await alerts.locator('li').nth(24).waitFor();
+      expect(await alerts.locator('li').count()).toBe(25);
+      expect(await more.count()).toBe(0);
+      expect(await focused(page)).toMatch(/^li: Many client addresses, detected/);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
   });

@@ -1,13 +1,13 @@
 import { ApiError } from '../api/api-error.js';
-import type { Alert, ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
+import type { ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showTitle } from '../ui/page-title.js';
 import { bidiControlsShown, count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { chartStart, usageChart } from '../ui/usage-chart.js';
 import { links } from '../router.js';
-import { describeAlert } from './anomaly-rules.js';
 import { historyTimeline } from './history-timeline.js';
+import { keyAlerts } from './key-alerts.js';
 import { isSessionKey, revokeKey } from './revoke-key.js';
 import { isLive, sessionBadge, statusBadges } from './key-badges.js';
 import { editKeyForm } from './edit-key-form.js';
@@ -21,7 +21,6 @@ import type { ViewContext } from './view-context.js';
 export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   const heading = el('h1', { attrs: { tabindex: -1 }, text: 'Key' });
   const details = el('div', { class: 'detail-grid' }, el('p', { class: 'muted', text: 'Loading key…' }));
-  const alerts = el('ul', { class: 'compact-list' });
   const alertsHeadingId = uniqueId('key-alerts-heading');
 
   let timeline = historyTimeline(ctx, id);
@@ -94,10 +93,6 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       },
     );
   load();
-  ctx.api.listAlerts({ keyId: id }).then(
-    (page) => replaceChildren(alerts, ...(page.data.length ? page.data.map(alertLine) : [el('li', { class: 'muted', text: 'No alerts about this key.' })])),
-    (error: unknown) => replaceChildren(alerts, el('li', { class: 'form-error', text: ctx.fail(error) })),
-  );
 
   return el(
     'div',
@@ -110,7 +105,7 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       'section',
       { class: 'panel', attrs: { 'aria-labelledby': alertsHeadingId } },
       el('h2', { attrs: { id: alertsHeadingId }, text: 'Alerts about this key' }),
-      alerts,
+      ...keyAlerts(ctx, id),
       el('p', {}, el('a', { attrs: { href: links.alerts }, text: 'All alerts, with their evidence' })),
     ),
     timeline,
@@ -234,8 +229,4 @@ function usagePanel(key: ApiKeyDetail): HTMLElement {
     usageChart(key.usage.requests_per_hour, 'large'),
     el('div', { class: 'chart-axis', attrs: { 'aria-hidden': 'true' } }, el('span', { text: chartStart(key.usage.requests_per_hour) }), el('span', { text: 'now' })),
   );
-}
-
-function alertLine(alert: Alert): HTMLLIElement {
-  return el('li', {}, el('strong', { text: describeAlert(alert).title }), ', detected ', timeWithExact(alert.detected_at));
 }
