@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { unexpectedProblems, whenChromium } from '../support/browser.js';
@@ -49,6 +50,46 @@ whenChromium('Dashboard show-more browser suite', () => {
       await page.locator('.timeline__item').nth(50).waitFor();
       expect(await page.evaluate<boolean>(`document.activeElement === document.querySelectorAll('.timeline__item')[50]`)).toBe(true);
       expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('offers a later page that failed again, instead of leaving Refresh (the first page) as the only way on', async () => {
+      const owner = await accountOfTwoPages(d, 'failing');
+      const { page, problems } = await d.open();
+      await signIn(page, owner);
+      // The first request for each later page is dropped, as a lost connection would: the next one goes through.
+      const dropped = new Set<string>();
+      await page.route(/\/v1\/(api-keys|alerts)(\/[^/?]+\/events)?\?.*(starting_after|cursor)=/, async (route) => {
+        const kind = new URL(route.request().url()).pathname.replace(/[0-9a-f-]{36}/, 'id');
+        if (dropped.has(kind)) return route.continue();
+        dropped.add(kind);
+        return route.abort('connectionfailed');
+      });
+      /** Presses `button`: the page is lost and said so with the button offered again and focused; pressed again, the rows after `shown` come. */
+      const showMore = async (button: string, rows: ReturnType<Page['locator']>, shown: number) => {
+        await rows.nth(shown - 1).waitFor();
+        expect(await rows.count()).toBe(shown);
+        await page.getByRole('button', { name: button }).focus();
+        await page.keyboard.press('Enter');
+        await page.locator('main .form-error', { hasText: 'Could not reach the service' }).waitFor();
+        expect(await rows.count()).toBe(shown);
+        // The button pressed went with the loading; the one offered again takes the focus, as the keyboard left it.
+        expect(await focused(page)).toBe(`button: ${button}`);
+        await page.keyboard.press('Enter');
+        await rows.nth(shown).waitFor();
+      };
+      await showMore('Show more keys', page.locator('tr.key-row'), 20);
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      await page.locator('li.alert-card').first().waitFor();
+      await showMore('Show more alerts', page.locator('li.alert-card'), 20);
+      await page.getByRole('navigation').getByRole('link', { name: 'Keys' }).click();
+      await page.locator('tr.key-row').first().waitFor();
+      const busy = (await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(owner)).expect(200)).body.data[0];
+      recordPastUses(d.t, { id: busy.id, accountId: 'failing' }, { 2: 60 });
+      await flushUsage(d.t);
+      await keyRow(page, busy.id).locator('th a').click();
+      await showMore('Load more events', page.locator('.timeline__item'), 50);
+      expect(dropped.size).toBe(3);
+      expect(unexpectedProblems(problems).filter((problem) => !problem.includes('ERR_CONNECTION_FAILED'))).toEqual([]);
     });
 
     it('drops a page of alerts answered after a Refresh started the list again, instead of adding it to the list', async () => {

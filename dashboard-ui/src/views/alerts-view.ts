@@ -1,5 +1,6 @@
 import type { Alert } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
+import { showMoreButton } from '../ui/show-more.js';
 import { alertCard } from './alert-card.js';
 import { KeyDirectory } from './key-directory.js';
 import type { ViewContext } from './view-context.js';
@@ -23,7 +24,11 @@ export function alertsView(ctx: ViewContext): HTMLElement {
         if (startingAfter !== undefined) focusFirstNew(list.children[shown] as HTMLElement | undefined);
       },
       (error: unknown) => {
-        if (current === loads) replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }));
+        if (current !== loads) return;
+        // A later page that failed (a 429, the network) is asked for again from here: Refresh would start from the first.
+        const again = startingAfter === undefined ? null : more(startingAfter);
+        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
+        focusFirstNew(again);
       },
     );
   };
@@ -31,17 +36,17 @@ export function alertsView(ctx: ViewContext): HTMLElement {
     for (const alert of alerts) list.append(alertCard(ctx, alert, keys));
     keys.lookUp();
     if (hasMore) {
-      const more = el('button', { class: 'button button--secondary', text: 'Show more alerts', attrs: { type: 'button' } });
-      more.addEventListener('click', () => {
-        ctx.status.clear();
-        load(alerts.at(-1)?.id);
-      });
-      replaceChildren(footer, more);
+      replaceChildren(footer, more(alerts.at(-1)?.id));
     } else {
       const none = 'No alerts: nothing unusual has been detected for this account.';
       replaceChildren(footer, list.childElementCount === 0 ? el('p', { class: 'muted', text: none }) : null);
     }
   };
+  const more = (startingAfter: string | undefined) =>
+    showMoreButton('Show more alerts', () => {
+      ctx.status.clear();
+      load(startingAfter);
+    });
   const refresh = el('button', { class: 'button button--secondary', text: 'Refresh', attrs: { type: 'button' } });
   refresh.addEventListener('click', () => {
     ctx.status.clear();

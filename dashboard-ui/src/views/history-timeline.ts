@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { bidiControlsShown, rateLimit, words } from '../ui/format.js';
+import { showMoreButton } from '../ui/show-more.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
 import type { ViewContext } from './view-context.js';
@@ -44,16 +45,21 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
           replaceChildren(footer, list.childElementCount === 0 ? el('p', { class: 'muted', text: 'No events.' }) : null);
           return;
         }
-        const more = el('button', { class: 'button button--secondary', text: 'Load more events', attrs: { type: 'button' } });
-        more.addEventListener('click', () => {
-          ctx.status.clear();
-          load(page.next_cursor ?? undefined);
-        });
-        replaceChildren(footer, more);
+        replaceChildren(footer, more(page.next_cursor));
       },
-      (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
+      // A later page that failed (a 429, the network) is asked for again from here: nothing else would but reading the key's page again.
+      (error: unknown) => {
+        const again = cursor === undefined ? null : more(cursor);
+        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
+        focusFirstNew(again);
+      },
     );
   };
+  const more = (cursor: string) =>
+    showMoreButton('Load more events', () => {
+      ctx.status.clear();
+      load(cursor);
+    });
   load();
 
   return el(

@@ -1,5 +1,6 @@
 import type { Alert } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
+import { showMoreButton } from '../ui/show-more.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { describeAlert } from './anomaly-rules.js';
 import type { ViewContext } from './view-context.js';
@@ -20,17 +21,22 @@ export function keyAlerts(ctx: ViewContext, keyId: string): HTMLElement[] {
         if (list.childElementCount === 0) list.append(el('li', { class: 'muted', text: 'No alerts about this key.' }));
         const last = page.data.at(-1);
         if (!page.has_more || !last) return replaceChildren(footer);
-        const more = el('button', { class: 'button button--secondary', text: 'Show more alerts about this key', attrs: { type: 'button' } });
-        more.addEventListener('click', () => {
-          ctx.status.clear();
-          replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
-          load(last.id);
-        });
-        replaceChildren(footer, more);
+        replaceChildren(footer, more(last.id));
       },
-      (error: unknown) => replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) })),
+      // A later page that failed (a 429, the network) is asked for again from here.
+      (error: unknown) => {
+        const again = startingAfter === undefined ? null : more(startingAfter);
+        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
+        focusFirstNew(again);
+      },
     );
   };
+  const more = (startingAfter: string) =>
+    showMoreButton('Show more alerts about this key', () => {
+      ctx.status.clear();
+      replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
+      load(startingAfter);
+    });
   load();
   return [list, footer];
 }

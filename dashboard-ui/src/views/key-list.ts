@@ -1,6 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { ApiKey, ChartedApiKey, Page } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
+import { showMoreButton } from '../ui/show-more.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
 import type { ViewContext } from './view-context.js';
 
@@ -45,7 +46,11 @@ export class KeyList {
         if (startingAfter !== undefined) focusFirstNew(this.body.children[shown]?.querySelector('a'));
       },
       (error: unknown) => {
-        if (load === this.loads) replaceChildren(this.footer, el('p', { class: 'form-error', text: this.ctx.fail(error) }));
+        if (load !== this.loads) return;
+        // A later page that failed (a 429, the network) is asked for again from here: Refresh would start from the first.
+        const again = startingAfter === undefined ? null : this.moreButton(startingAfter);
+        replaceChildren(this.footer, el('p', { class: 'form-error', text: this.ctx.fail(error) }), again);
+        focusFirstNew(again);
       },
     );
   }
@@ -60,16 +65,18 @@ export class KeyList {
       .catch((error: unknown) => (error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter) : Promise.reject(error)));
   }
 
+  private moreButton(startingAfter: string): HTMLButtonElement {
+    return showMoreButton('Show more keys', () => {
+      this.ctx.status.clear();
+      this.load(startingAfter);
+    });
+  }
+
   private show(keys: (ApiKey | ChartedApiKey)[], hasMore: boolean): void {
     for (const key of keys) this.body.append(keyRow(this.ctx, key));
     const last = keys.at(-1);
     if (hasMore && last) {
-      const more = el('button', { class: 'button button--secondary', text: 'Show more keys', attrs: { type: 'button' } });
-      more.addEventListener('click', () => {
-        this.ctx.status.clear();
-        this.load(last.id);
-      });
-      replaceChildren(this.footer, more);
+      replaceChildren(this.footer, this.moreButton(last.id));
     } else {
       replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: 'No keys yet.' }) : null);
     }
