@@ -8,6 +8,7 @@ import { failedWithStatus, unexpectedProblems, whenChromium } from '../support/b
 import { focused, openKeyPage, signIn, statusRegion, text, useDashboard } from '../support/dashboard.js';
 import { eventually } from '../support/eventually.js';
 import { flushUsage } from '../support/usage.js';
+import { UsageRecorder } from '../../src/usage/recording/usage-recorder.js';
 
 /** A key's own page: where focus goes after each action, and what it shows after one. */
 whenChromium('Dashboard key page browser suite', () => {
@@ -198,6 +199,26 @@ whenChromium('Dashboard key page browser suite', () => {
       expect(await text(summary)).toMatch(/^3 events of its usage logged before .+ moved to the archive file a1\.jsonl\.gz by the operator CLI; its figures still count them\.$/);
       expect(await page.locator('.timeline__type', { hasText: /^Used$/ }).count()).toBe(0);
       await eventually(async () => expect(await text(details)).toContain('3 accepted, 0 rate-limited, 0 refused'));
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
+    it('says a rolled key’s addresses since the roll may be more than the 20 the API lists (25 addresses)', async () => {
+      const key = await d.createKey('Rolled, used from many places');
+      await request(d.t.http).post(`/v1/api-keys/${key.id}/roll`).set(bearer(d.admin)).send({ grace_seconds: 3600 }).expect(201);
+      const recorder = d.t.app.get(UsageRecorder);
+      const rolledAt = Date.now();
+      for (let i = 1; i <= 25; i++) {
+        recorder.record({ keyId: key.id, accountId: 'acme', usedAt: new Date(rolledAt + i).toISOString(), requestId: `req_addr_${i}`, ip: `203.0.113.${i}`, userAgent: 'client', method: 'GET', path: '/v1/parses', outcome: 'accepted' });
+      }
+      await flushUsage(d.t);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await openKeyPage(page, key);
+      const rotation = page.getByRole('region', { name: 'Rolled: traffic since the roll' });
+      await eventually(async () => expect(await text(rotation)).toContain('Requests since the roll25'));
+      const addresses = await text(rotation.locator('dt', { hasText: 'From addresses' }).locator('xpath=following-sibling::dd[1]'));
+      expect(addresses.split(' (')[0].split(', ')).toHaveLength(20);
+      expect(addresses).toMatch(/^203\.0\.113\.25, .*203\.0\.113\.6 \(the 20 most recent: there may be more, see the uses in its history\)$/);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 

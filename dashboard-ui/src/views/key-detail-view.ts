@@ -215,9 +215,22 @@ function rotationPanel(key: ApiKeyDetail): HTMLElement {
       ...(rotation.close_when_idle_seconds ? fact('Retired sooner', `once unused for ${count(rotation.close_when_idle_seconds)} s`) : []),
       ...fact('Requests since the roll', count(rotation.uses_since_roll)),
       ...fact('Last used since', timeWithExact(rotation.last_used_at)),
-      ...fact('From addresses', rotation.addresses_since_roll.length === 0 ? 'None' : rotation.addresses_since_roll.join(', ')),
+      ...fact('From addresses', sinceRollAddresses(rotation.addresses_since_roll)),
     ),
   );
+}
+
+/** The API lists at most this many of a rolled key's addresses since the roll, the most recent first. */
+const ADDRESSES_LISTED_AT_MOST = 20;
+
+/**
+ * The addresses still using the old key, saying when the list may be cut short: until 2026-12-07 a key used from 25
+ * addresses since its roll showed 20 as if they were all, the clients to move before closing it.
+ */
+function sinceRollAddresses(addresses: string[]): string {
+  if (addresses.length === 0) return 'None';
+  if (addresses.length < ADDRESSES_LISTED_AT_MOST) return addresses.join(', ');
+  return `${addresses.join(', ')} (the ${count(addresses.length)} most recent: there may be more, see the uses in its history)`;
 }
 
 function usagePanel(key: ApiKeyDetail): HTMLElement {
