@@ -83,7 +83,9 @@ export async function startServiceProcess(
 
 /** Creates a key with the operator CLI against a data directory (and `env`'s read model), as an operator would. */
 export function createKeyWithCli(dataDir: string, args: string[] = [], env: Record<string, string> = {}): { id: string; key: string } {
-  const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', '--account', 'acme', ...args], {
+  // acme unless `args` names the account: the CLI refuses an option given twice.
+  const account = args.includes('--account') ? [] : ['--account', 'acme'];
+  const cli = spawnSync(process.execPath, ['dist/cli.js', 'create-key', ...account, ...args], {
     encoding: 'utf8',
     env: childEnv({ DATA_DIR: dataDir, ...env }),
   });
