@@ -306,6 +306,27 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  // openapi-python-client read `{nullable: true, type: object, allOf: [$ref]}` (Nest's form for a nullable model) as
+  // never null: the generated client raised TypeError on every key not yet rolled (rotation: null), create included.
+  it('declares a nullable model as `nullable` beside its allOf, with no `type` a generated client would take as never null', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const typed: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const schema = node as { nullable?: boolean; allOf?: unknown; type?: unknown };
+      if (schema.nullable === true && schema.allOf !== undefined && schema.type !== undefined) typed.push(path);
+      for (const [name, child] of Object.entries(node)) walk(child, `${path}/${name}`);
+    };
+    walk(doc, '#');
+    expect(typed).toEqual([]);
+    const rotation = (name: string) => doc.components.schemas[name].properties.rotation;
+    for (const name of ['ApiKeyResponse', 'CreatedApiKeyResponse', 'RolledApiKeyResponse', 'RevokedApiKeyResponse', 'ApiKeyListItemResponse']) {
+      expect({ name, rotation: rotation(name) }).toEqual({ name, rotation: expect.objectContaining({ nullable: true, allOf: [{ $ref: '#/components/schemas/KeyRotationResponse' }] }) });
+    }
+    expect(rotation('ApiKeyDetailResponse')).toEqual(expect.objectContaining({ nullable: true, allOf: [{ $ref: '#/components/schemas/KeyRotationDetailResponse' }] }));
+    expect(doc.components.schemas.ApiKeyDetailResponse.required).toContain('rotation');
+  });
+
   it('types every number the service answers or reads as an integer: none of them is ever fractional', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const fractional: string[] = [];

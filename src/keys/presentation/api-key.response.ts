@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
+import { nullableRef } from '../../shared/http/nullable-ref.openapi.js';
 import type { HourlyCount } from '../../usage/projection/key-usage-view.js';
 
 export class RateLimitResponse {
@@ -20,6 +21,7 @@ export class KeyRotationResponse {
 }
 
 /** An API key as the API shows it: never the key, never its hash. */
+@ApiExtraModels(KeyRotationResponse)
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' })
   id!: string;
@@ -51,7 +53,7 @@ export class ApiKeyResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key this one was rolled from.' })
   predecessor_id!: string | null;
 
-  @ApiProperty({ type: KeyRotationResponse, nullable: true, description: 'Set once the key has been rolled.' })
+  @ApiProperty({ ...nullableRef(KeyRotationResponse), description: 'Set once the key has been rolled.' })
   rotation!: KeyRotationResponse | null;
 
   @ApiProperty({ type: RateLimitResponse })
@@ -119,11 +121,12 @@ export class KeyRotationDetailResponse extends KeyRotationResponse {
   addresses_since_roll!: string[];
 }
 
+@ApiExtraModels(KeyRotationDetailResponse)
 export class ApiKeyDetailResponse extends ApiKeyResponse {
   @ApiProperty({ type: KeyUsageResponse })
   usage!: KeyUsageResponse;
 
-  @ApiProperty({ type: KeyRotationDetailResponse, nullable: true, description: 'Set once the key has been rolled, with its traffic since.' })
+  @ApiProperty({ ...nullableRef(KeyRotationDetailResponse), description: 'Set once the key has been rolled, with its traffic since.' })
   declare rotation: KeyRotationDetailResponse | null;
 }
 
