@@ -393,6 +393,36 @@ describe('OpenAPI document', () => {
     expect(errors).toBeGreaterThan(40);
   });
 
+  // The error's type was a bare string: a generated client could not switch on it (docs/api.md lists eleven).
+  it("lists every error type an answer carries, so that a generated client can tell them apart", async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const type = doc.components.schemas.ErrorDetail.properties.type;
+    expect([...type.enum].sort()).toEqual(
+      [
+        'api_error',
+        'authentication_error',
+        'conflict_error',
+        'invalid_request_error',
+        'not_found_error',
+        'payload_too_large_error',
+        'permission_error',
+        'precondition_failed_error',
+        'rate_limit_error',
+        'service_unavailable_error',
+        'unsupported_media_type_error',
+      ].sort(),
+    );
+    const key = (await t.bootstrapKey('acme')).key;
+    const answers = [
+      await request(t.http).get('/v1/api-keys?limit=0').set(bearer(key)),
+      await request(t.http).get('/v1/api-keys').set(bearer('sk_unknown')),
+      await request(t.http).get(`/v1/api-keys/${randomUUID()}`).set(bearer(key)),
+      await request(t.http).put('/v1/api-keys').set(bearer(key)),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([400, 401, 404, 405]);
+    for (const res of answers) expect(type.enum).toContain(res.body.error.type);
+  });
+
   it('serves the UI without any external asset', async () => {
     const res = await request(t.http).get('/docs/').expect(200);
     expect(res.text).toContain('swagger-ui');

@@ -17,6 +17,9 @@ const TYPE_BY_STATUS: Record<number, string> = {
   503: 'service_unavailable_error',
 };
 
+/** Every error type an answer may carry: the OpenAPI document lists them, so that a generated client can tell them apart. */
+export const ERROR_TYPES: readonly string[] = [...new Set(Object.values(TYPE_BY_STATUS))];
+
 /** The one error body, {"error": {"type", "message"}}, its type chosen by status. */
 export function errorBody(status: number, message: string): ErrorBody {
   const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
