@@ -241,6 +241,14 @@ describe('OpenAPI document', () => {
     }
   });
 
+  // The liveness body had an example and no schema: openapi-python-client's get_liveness gave None, openapi-typescript unknown.
+  it('declares the body of a live instance, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const schema = doc.paths['/health'].get.responses['200'].content['application/json'].schema;
+    expect(schema).toMatchObject({ type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } });
+    expect((await request(t.http).get('/health').expect(200)).body).toEqual({ status: 'ok' });
+  });
+
   it('declares the body of a ready instance, as answered', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const schema = doc.paths['/health/ready'].get.responses['200'].content['application/json'].schema;

@@ -54,7 +54,10 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process is up. Checks no dependency.' })
-  @ApiOkResponse({ description: 'The process is up.', schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({
+    description: 'The process is up.',
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } }, example: { status: 'ok' } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
