@@ -16,6 +16,7 @@ import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
 import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-not-allowed.middleware.js';
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { requestIdReader } from '../shared/http/request-id.js';
+import { documentRequestIdHeader } from '../shared/http/request-id-header.openapi.js';
 import { undecodablePathMiddleware } from '../shared/http/undecodable-path.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.js';
@@ -84,6 +85,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   closeRequestBodySchemas(document);
   documentRateLimitHeaders(document);
   documentErrorAnswerHeaders(document);
+  documentRequestIdHeader(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }
