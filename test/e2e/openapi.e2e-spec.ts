@@ -346,22 +346,24 @@ describe('OpenAPI document', () => {
 
   // openapi-python-client read `{nullable: true, type: object, allOf: [$ref]}` (Nest's form for a nullable model) as
   // never null: the generated client raised TypeError on every key not yet rolled (rotation: null), create included.
-  it('declares a nullable model as `nullable` beside its allOf, with no `type` a generated client would take as never null', async () => {
+  // Without the `type`, OpenAPI 3.0.3 voids the `nullable` (Redocly's nullable-type-sibling): anyOf the model or null.
+  it('declares a nullable model as anyOf the model or null, the form client generators read as nullable', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
-    const typed: string[] = [];
+    const misread: string[] = [];
     const walk = (node: unknown, path: string): void => {
       if (node === null || typeof node !== 'object') return;
-      const schema = node as { nullable?: boolean; allOf?: unknown; type?: unknown };
-      if (schema.nullable === true && schema.allOf !== undefined && schema.type !== undefined) typed.push(path);
+      const schema = node as { nullable?: boolean; allOf?: unknown; anyOf?: unknown; oneOf?: unknown; type?: unknown };
+      if (schema.nullable === true && (schema.type === undefined || schema.allOf !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined)) misread.push(path);
       for (const [name, child] of Object.entries(node)) walk(child, `${path}/${name}`);
     };
     walk(doc, '#');
-    expect(typed).toEqual([]);
+    expect(misread).toEqual([]);
     const rotation = (name: string) => doc.components.schemas[name].properties.rotation;
+    const nullOnly = { type: 'object', nullable: true, enum: [null] };
     for (const name of ['ApiKeyResponse', 'CreatedApiKeyResponse', 'RolledApiKeyResponse', 'RevokedApiKeyResponse', 'ApiKeyListItemResponse']) {
-      expect({ name, rotation: rotation(name) }).toEqual({ name, rotation: expect.objectContaining({ nullable: true, allOf: [{ $ref: '#/components/schemas/KeyRotationResponse' }] }) });
+      expect({ name, rotation: rotation(name) }).toEqual({ name, rotation: expect.objectContaining({ anyOf: [{ $ref: '#/components/schemas/KeyRotationResponse' }, nullOnly] }) });
     }
-    expect(rotation('ApiKeyDetailResponse')).toEqual(expect.objectContaining({ nullable: true, allOf: [{ $ref: '#/components/schemas/KeyRotationDetailResponse' }] }));
+    expect(rotation('ApiKeyDetailResponse')).toEqual(expect.objectContaining({ anyOf: [{ $ref: '#/components/schemas/KeyRotationDetailResponse' }, nullOnly] }));
     expect(doc.components.schemas.ApiKeyDetailResponse.required).toContain('rotation');
   });
 
