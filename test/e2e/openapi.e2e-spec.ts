@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
+import { ServiceStopping } from '../../src/app/health/service-stopping.js';
 import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
 import { KEY_USED } from '../../src/usage/domain/key-used.js';
 import { USAGE_ARCHIVED } from '../../src/usage/domain/usage-archived.js';
@@ -298,6 +299,24 @@ describe('OpenAPI document', () => {
     expect(schema.properties.error).toMatchObject({ type: 'object', maxProperties: 0 });
   });
 
+  // The 503 was declared as the bare error body: a generated client typed neither status nor the details that say
+  // which check is down (openapi-typescript: { error }, openapi-python-client: ErrorResponse).
+  it('declares the body of an instance not ready, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const schema = doc.paths['/health/ready'].get.responses['503'].content['application/json'].schema;
+    expect(schema.allOf[0]).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
+    expect(schema.allOf[1]).toMatchObject({ required: ['status', 'info', 'details'], properties: { status: { enum: ['error'] } } });
+    const stopping = await startTestApp();
+    try {
+      stopping.app.get(ServiceStopping).begin('SIGTERM');
+      const body = (await request(stopping.http).get('/health/ready').expect(503)).body;
+      expect(Object.keys(body).sort()).toEqual(['details', 'error', 'info', 'status']);
+      expect(body).toMatchObject({ status: 'error', info: {}, details: { stopping: { status: 'down', signal: 'SIGTERM' } }, error: { type: 'service_unavailable_error' } });
+    } finally {
+      await stopping.destroy();
+    }
+  });
+
   it("names the readiness rate_limits' sharing modes as answered (in-process, shared, per-instance)", async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     const rateLimits = doc.paths['/health/ready'].get.responses['200'].content['application/json'].schema.properties.details.properties.rate_limits;
@@ -426,7 +445,9 @@ describe('OpenAPI document', () => {
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;
           errors++;
-          expect(response.content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } });
+          // Readiness's 503 adds terminus's status, info and details beside it.
+          const schema = (response.content as { 'application/json': { schema: { allOf?: unknown[] } } })['application/json'].schema;
+          expect(response.content).toEqual({ 'application/json': { schema: schema.allOf ? expect.objectContaining({ allOf: [{ $ref: '#/components/schemas/ErrorResponse' }, expect.anything()] }) : { $ref: '#/components/schemas/ErrorResponse' } } });
         }
       }
     }

@@ -9,7 +9,6 @@ import { Environment } from '../../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { errorBody } from '../../shared/http/error-response.js';
 import { RETRY_AFTER_UNAVAILABLE_SECONDS } from '../../shared/http/error-mapping.js';
-import { ErrorResponse } from '../../shared/http/error-response.openapi.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
 import { READ_MODEL_STORAGE, type ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import { ProjectionsService } from '../projections/projections.service.js';
@@ -23,7 +22,7 @@ import {
   READ_MODEL_PING_TIMEOUT_MS,
 } from './readiness.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
-import { READY_RESPONSE_SCHEMA } from './readiness.openapi.js';
+import { NOT_READY_RESPONSE_SCHEMA, READY_RESPONSE_SCHEMA } from './readiness.openapi.js';
 import { withoutInternals } from './readiness-internals.js';
 import { MetricsAccess } from '../observability/metrics-access.js';
 import { ServiceStopping } from './service-stopping.js';
@@ -73,8 +72,8 @@ export class HealthController {
   @ApiOkResponse({ description: 'Ready: every check up (or the read-model store degraded), each with its details.', schema: READY_RESPONSE_SCHEMA })
   @ApiServiceUnavailableResponse({
     description:
-      "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus details).",
-    type: ErrorResponse,
+      "The service is stopping (from SIGTERM or SIGINT on), the event store is down, a read model (the key table) is down or lags beyond the limits, or this instance's clock is outvoted by most instances' (the error body, plus status, info and details).",
+    schema: NOT_READY_RESPONSE_SCHEMA,
   })
   // METRICS_TOKEN, optionally (`{}`: none at all is as good): a security scheme, as OpenAPI 3.0 ignores a header
   // parameter named Authorization. The header is read from the request, not with @Headers(), which would declare one.

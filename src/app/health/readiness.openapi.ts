@@ -53,3 +53,27 @@ export const READY_RESPONSE_SCHEMA = {
   },
   additionalProperties: false,
 };
+
+/**
+ * The 503 of /health/ready: the service's error body, with @nestjs/terminus's status, info and details beside it
+ * (every check by name, the down ones included; while stopping, `stopping` alone, with the signal and since when).
+ */
+export const NOT_READY_RESPONSE_SCHEMA = {
+  allOf: [
+    { $ref: '#/components/schemas/ErrorResponse' },
+    {
+      type: 'object',
+      required: ['status', 'info', 'details'],
+      properties: {
+        status: { type: 'string', enum: ['error'] },
+        info: { type: 'object', description: 'The checks that are up, by name.', additionalProperties: true },
+        details: {
+          type: 'object',
+          description:
+            'Every check by name, up or down, with its figures (as in the 200); from SIGTERM or SIGINT on, `stopping` alone (status down, signal, since).',
+          additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true },
+        },
+      },
+    },
+  ],
+};
