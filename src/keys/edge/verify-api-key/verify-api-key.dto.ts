@@ -9,7 +9,9 @@ export const MAX_PRESENTED_KEY_LENGTH = 256;
 export class VerificationContext {
   @ApiPropertyOptional({
     description: "The end client's address, as the gateway saw it: IPv4 or IPv6 (no zone), never empty.",
-    oneOf: [
+    // anyOf, not oneOf: the two differ by format alone, which a validator may leave unchecked (JSON Schema's default),
+    // and then every address matches both and a oneOf refuses it.
+    anyOf: [
       { type: 'string', format: 'ipv4' },
       { type: 'string', format: 'ipv6' },
     ],
