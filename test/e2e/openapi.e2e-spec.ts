@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../src/app/docs-security-headers.js';
 import { ServiceStopping } from '../../src/app/health/service-stopping.js';
+import { ANOMALY_DETECTED, anomalyStreamId } from '../../src/anomalies/domain/anomaly.js';
 import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
+import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { KEY_USED } from '../../src/usage/domain/key-used.js';
 import { USAGE_ARCHIVED } from '../../src/usage/domain/usage-archived.js';
 import { bearer } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('OpenAPI document', () => {
@@ -414,6 +417,24 @@ describe('OpenAPI document', () => {
       expect(schemas.KeyUsageResponse.required).toContain(outcome);
     }
     expect(schemas.KeyUsageResponse.properties.refused.description).toMatch(/INSUFFICIENT_PERMISSIONS/);
+  });
+
+  // A newer version's rule is listed as it is (same event, same fields): under an enum of this version's rules, a
+  // generated Python client raised ValueError on the whole page ("'a_rule_of_a_newer_version' is not a valid AlertResponseRule").
+  it("types an alert's rule as any rule a version of the service writes, as listed", async () => {
+    const rule = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas.AlertResponse.properties.rule;
+    expect(rule).toMatchObject({ type: 'string' });
+    expect(rule).not.toHaveProperty('enum');
+    expect(rule.description).toMatch(/rate_spike, many_addresses, .*key_expiring\. A newer version of the service may add rules/);
+    const key = await t.bootstrapKey('newer-rules');
+    const alertId = randomUUID().replaceAll('-', '');
+    const at = new Date().toISOString();
+    const data = { alertId, rule: 'a_rule_of_a_newer_version', keyId: null, accountId: 'newer-rules', ip: null, evidence: {}, windowStart: at, windowEnd: at, detectedAt: at };
+    await t.app.get<EventStore>(EVENT_STORE).appendToStream(anomalyStreamId(alertId), [{ type: ANOMALY_DETECTED, schemaVersion: 1, data }], 'no_stream');
+    await eventually(async () => {
+      const listed = (await request(t.http).get('/v1/alerts').set(bearer(key.key)).expect(200)).body.data;
+      expect(listed.map((alert: { rule: string }) => alert.rule)).toEqual(['a_rule_of_a_newer_version']);
+    });
   });
 
   it("says what the alerts listing's 404 is, and that a key_id of no key of the account is an empty page, as answered", async () => {

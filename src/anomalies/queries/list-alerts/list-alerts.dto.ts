@@ -32,7 +32,13 @@ export class ListAlertsRequest extends PageLimitRequest(ALERTS_PAGE_SIZE) {
 
 export class AlertResponse {
   @ApiProperty({ pattern: ALERT_ID_PATTERN, description: 'Stable id; the same finding always has the same id.' }) id!: string;
-  @ApiProperty({ enum: ANOMALY_RULES }) rule!: AnomalyRule;
+  // Not an enum: a newer version's rule is the same event with the same fields, and is listed as it is (alert-payload.ts).
+  @ApiProperty({
+    type: String,
+    example: 'rate_spike',
+    description: `The rule that found it: ${ANOMALY_RULES.join(', ')}. A newer version of the service may add rules, and its alerts are listed here as they are (an instance not yet upgraded lists them too): take a rule you do not know as such.`,
+  })
+  rule!: AnomalyRule;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) key_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty({ type: Object, description: 'What the rule saw: counts, baselines, addresses.' }) evidence!: Record<string, unknown>;
