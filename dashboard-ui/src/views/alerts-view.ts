@@ -1,6 +1,6 @@
 import type { Alert } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
-import { showMoreButton } from '../ui/show-more.js';
+import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { alertCard } from './alert-card.js';
 import { KeyDirectory } from './key-directory.js';
 import type { ViewContext } from './view-context.js';
@@ -25,10 +25,7 @@ export function alertsView(ctx: ViewContext): HTMLElement {
       },
       (error: unknown) => {
         if (current !== loads) return;
-        // A later page that failed (a 429, the network) is asked for again from here: Refresh would start from the first.
-        const again = startingAfter === undefined ? null : more(startingAfter);
-        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
-        focusFirstNew(again);
+        showPageFailure(footer, ctx.fail(error), startingAfter === undefined ? null : more(startingAfter));
       },
     );
   };

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { bidiControlsShown, rateLimit, words } from '../ui/format.js';
-import { showMoreButton } from '../ui/show-more.js';
+import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
 import type { ViewContext } from './view-context.js';
@@ -47,12 +47,7 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
         }
         replaceChildren(footer, more(page.next_cursor));
       },
-      // A later page that failed (a 429, the network) is asked for again from here: nothing else would but reading the key's page again.
-      (error: unknown) => {
-        const again = cursor === undefined ? null : more(cursor);
-        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
-        focusFirstNew(again);
-      },
+      (error: unknown) => showPageFailure(footer, ctx.fail(error), cursor === undefined ? null : more(cursor)),
     );
   };
   const more = (cursor: string) =>

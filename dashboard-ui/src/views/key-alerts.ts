@@ -1,6 +1,6 @@
 import type { Alert } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
-import { showMoreButton } from '../ui/show-more.js';
+import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { describeAlert } from './anomaly-rules.js';
 import type { ViewContext } from './view-context.js';
@@ -23,12 +23,7 @@ export function keyAlerts(ctx: ViewContext, keyId: string): HTMLElement[] {
         if (!page.has_more || !last) return replaceChildren(footer);
         replaceChildren(footer, more(last.id));
       },
-      // A later page that failed (a 429, the network) is asked for again from here.
-      (error: unknown) => {
-        const again = startingAfter === undefined ? null : more(startingAfter);
-        replaceChildren(footer, el('p', { class: 'form-error', text: ctx.fail(error) }), again);
-        focusFirstNew(again);
-      },
+      (error: unknown) => showPageFailure(footer, ctx.fail(error), startingAfter === undefined ? null : more(startingAfter)),
     );
   };
   const more = (startingAfter: string) =>

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/api-error.js';
 import type { ApiKey, ChartedApiKey, Page } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
-import { showMoreButton } from '../ui/show-more.js';
+import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
 import type { ViewContext } from './view-context.js';
 
@@ -47,10 +47,7 @@ export class KeyList {
       },
       (error: unknown) => {
         if (load !== this.loads) return;
-        // A later page that failed (a 429, the network) is asked for again from here: Refresh would start from the first.
-        const again = startingAfter === undefined ? null : this.moreButton(startingAfter);
-        replaceChildren(this.footer, el('p', { class: 'form-error', text: this.ctx.fail(error) }), again);
-        focusFirstNew(again);
+        showPageFailure(this.footer, this.ctx.fail(error), startingAfter === undefined ? null : this.moreButton(startingAfter));
       },
     );
   }
