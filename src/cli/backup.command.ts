@@ -4,12 +4,11 @@ import { backUpEventLog } from '../app/storage/storage.js';
 import type { Environment } from '../shared/config/environment.js';
 import { counted } from '../shared/domain/counted.js';
 import { print, printJson } from './output.js';
+import { hearingStopSignals } from './stop-signals.js';
 
 export interface BackupOptions {
   json?: boolean;
 }
-
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * A copy of the embedded event log, taken while services run; the read-model files need none: they are rebuilt
@@ -19,16 +18,11 @@ const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export async function backup(destination: string, options: BackupOptions, environment: Environment): Promise<void> {
   const file = resolve(destination);
   if (existsSync(file)) throw new Error(`${file} exists: back up into a new file`);
-  let stoppedBy: string | null = null;
-  const stop = (signal: string) => (stoppedBy = signal);
-  for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
-  try {
-    const interrupted = () => (stoppedBy ? new Error(`backup stopped by ${stoppedBy}: no copy written (the partial copy was removed)`) : null);
+  await hearingStopSignals(async (stoppedBy) => {
+    const interrupted = () => (stoppedBy() ? new Error(`backup stopped by ${stoppedBy()}: no copy written (the partial copy was removed)`) : null);
     const { events, position, bytes, deliveries } = await backUpEventLog(environment, file, interrupted);
     if (options.json) return printJson({ file, events, position, bytes, deliveries });
     print(`Backed up the event log (${counted(events, 'event')}, up to position ${position ?? 0}) to ${file} (${bytes} bytes).\n`);
     if (deliveries) print(`Backed up the webhook's position (deliveries.sqlite) to ${deliveries}.\n`);
-  } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
-  }
+  });
 }

@@ -4,13 +4,12 @@ import type { Environment } from '../shared/config/environment.js';
 import { counted } from '../shared/domain/counted.js';
 import { print, printJson } from './output.js';
 import { readModelNotice } from './restore-read-model-notice.js';
+import { hearingStopSignals } from './stop-signals.js';
 
 export interface RestoreCommandOptions {
   anotherLog?: boolean;
   json?: boolean;
 }
-
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * `restore <file>`: the backup in place as the event log (restoreEventLog), said in sentences or JSON. Ctrl-C or
@@ -18,16 +17,10 @@ const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * changes. Unhandled, they ended the process in the copy and left it in DATA_DIR, as large as the log.
  */
 export async function restore(file: string, options: RestoreCommandOptions, environment: Environment): Promise<void> {
-  let stoppedBy: string | null = null;
-  const stop = (signal: string) => (stoppedBy = signal);
-  const interrupted = () => (stoppedBy ? new Error(`restore stopped by ${stoppedBy}: nothing was changed (the partial copy was removed)`) : null);
-  for (const signal of STOPPING_SIGNALS) process.on(signal, stop);
-  let result;
-  try {
-    result = await restoreEventLog(environment, file, { anotherLog: options.anotherLog, interrupted });
-  } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
-  }
+  const result = await hearingStopSignals((stoppedBy) => {
+    const interrupted = () => (stoppedBy() ? new Error(`restore stopped by ${stoppedBy()}: nothing was changed (the partial copy was removed)`) : null);
+    return restoreEventLog(environment, file, { anotherLog: options.anotherLog, interrupted });
+  });
   if (options.json) return printJson(result);
   print(`Restored ${result.backup} (${held(result.restored)}) as ${result.file}.\n`);
   if (result.replaced) {
