@@ -66,6 +66,8 @@ class FakeRedis extends EventEmitter {
 
 /** An error as ioredis emits it: a reply of Redis's (ReplyError) or a socket's (with its syscall). */
 const replyError = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
+/** Lets the check a 'ready' starts (the probe's script, on the fake) finish. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 const socketError = (message: string, code: string) => Object.assign(new Error(message), { code, syscall: 'connect' });
 
 describe('RedisRateLimitStore', () => {
@@ -248,6 +250,7 @@ describe('RedisRateLimitStore', () => {
     expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
     redis.status = 'ready';
     redis.emit('ready');
+    await settled();
     expect(store.sharing()).toEqual({ mode: 'shared' });
     expect(logs).toEqual([
       'warn: Redis unavailable (Redis connection is reconnecting): rate limits are counted per instance until it answers again',
@@ -255,7 +258,43 @@ describe('RedisRateLimitStore', () => {
     ]);
     // A ready while already shared says nothing.
     redis.emit('ready');
+    await settled();
     expect(logs).toHaveLength(2);
+  });
+
+  it('stays per instance when the reconnected connection is to a read-only replica (a failover behind the same name)', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.status = 'reconnecting';
+    redis.emit('close');
+    redis.failing = replyError("READONLY You can't write against a read only replica.");
+    redis.status = 'ready';
+    redis.emit('ready');
+    await jest.advanceTimersByTimeAsync(0);
+    // Without the check: "Redis answers again" and readiness `shared`, until a request met READONLY.
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: "READONLY You can't write against a read only replica." });
+    expect(logs).toEqual([
+      'warn: Redis unavailable (connection to Redis closed): rate limits are counted per instance until it answers again',
+      "warn: Redis still unavailable (READONLY You can't write against a read only replica.): rate limits are counted per instance until it answers again",
+    ]);
+    // Promoted (REPLICAOF NO ONE) without a reconnection: the probe ends the outage.
+    redis.failing = null;
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+  });
+
+  it('says at once, when the first connection is to a read-only replica, instead of shared until a request', async () => {
+    redis.failing = replyError("READONLY You can't write against a read only replica.");
+    redis.emit('ready');
+    await settled();
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: "READONLY You can't write against a read only replica." });
+  });
+
+  it('decides nothing on a ready whose probe times out (a start keeping the event loop busy)', async () => {
+    redis.failing = new Error('Command timed out');
+    redis.emit('ready');
+    await settled();
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    expect(logs).toEqual([]);
   });
 
   describe('at start, while it waits for the first connection', () => {
@@ -287,6 +326,7 @@ describe('RedisRateLimitStore', () => {
       // From then on the connection's events are an outage's as ever.
       redis.status = 'ready';
       redis.emit('ready');
+      await settled();
       expect(store.sharing()).toEqual({ mode: 'shared' });
     });
 

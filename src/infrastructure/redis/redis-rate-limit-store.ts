@@ -6,6 +6,7 @@ import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, REDIS_COMMAND_TIMEOUT_MS, redisReady } from './redis-connection.js';
+import { isRedisReply } from './redis-server-kind.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
@@ -116,9 +117,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     redis.defineCommand('parsesphereGcraRelease', { numberOfKeys: 1, lua: GCRA_RELEASE_SCRIPT });
     this.redis = redis as WithGcra;
     this.local = new RateLimiter(this.now);
-    // A reconnected connection has passed ioredis's ready check: Redis answers, so readiness and the metric say
-    // "shared" at once, not at this instance's next request (an idle instance would say "per-instance" for ever).
-    redis.on('ready', () => this.shared());
+    // A reconnected connection is asked at once, not at this instance's next request (an idle instance would say
+    // "per-instance" for ever, or "shared" beside a Redis that refuses the scripts).
+    redis.on('ready', () => void this.askServer());
     // And the other way: a dropped or refused connection is an outage now, not at this instance's next request.
     redis.on('close', () => {
       if (!this.firstConnection) this.reportUnavailable('connection to Redis closed');
@@ -354,12 +355,34 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.firstConnection.lastError = reason;
       return;
     }
+    this.refuse(reason, !isSocketError(error));
+  }
+
+  /** Starts an outage, or during one becomes its reason, logged once per outage when `logAgain` (an answer of Redis's). */
+  private refuse(reason: string, logAgain = true): void {
     if (this.state.mode !== 'per-instance') return this.reportUnavailable(reason);
     if (this.closing || reason === this.state.reason) return;
     this.state = { ...this.state, reason };
-    if (isSocketError(error) || this.reasonsLogged.has(reason)) return;
+    if (!logAgain || this.reasonsLogged.has(reason)) return;
     this.reasonsLogged.add(reason);
     this.log('warn', `Redis still unavailable (${reason}): rate limits are counted per instance until it answers again`);
+  }
+
+  /**
+   * A connection ready has passed ioredis's ready check (INFO), which a Redis that refuses every script passes too.
+   * Until 2026-12-07 each ready said "Redis answers again: shared" at once: after a failover that left REDIS_URL's
+   * host a read-only replica, each reconnection logged it (and readiness of an idle instance said `shared` for ever),
+   * and the next request fell back with `READONLY`. The probe's script is run first: shared once it is applied, an
+   * outage with Redis's answer when refused; a timeout decides nothing (the probe asks again during an outage).
+   */
+  private async askServer(): Promise<void> {
+    try {
+      await this.redis.parsesphereGcra(PROBE_KEY, String(PROBE_LIMIT.requests), String(emissionIntervalMs(PROBE_LIMIT)));
+    } catch (error) {
+      if (isRedisReply(error)) this.refuse(describeRedisError(error, this.secrets));
+      return;
+    }
+    this.shared();
   }
 
   private shared(): void {
