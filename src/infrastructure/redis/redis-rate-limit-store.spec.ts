@@ -51,6 +51,15 @@ class FakeRedis extends EventEmitter {
   /** How many reservations (the write-back's command) fail next, the probe answering meanwhile. */
   failingReserves = 0;
 
+  /** What INFO server says of the server's mode. */
+  mode = 'standalone';
+  /** INFO's own failure (a timeout under load), apart from the scripts'. */
+  infoFailing: Error | null = null;
+  async info(): Promise<string> {
+    if (this.infoFailing) throw this.infoFailing;
+    return `# Server\r\nredis_version:7.0.15\r\nredis_mode:${this.mode}\r\n`;
+  }
+
   /** Answers while the connection is up, whatever the scripts do (a Redis out of memory answers PING too). */
   async ping(): Promise<string> {
     return 'PONG';
@@ -66,7 +75,7 @@ class FakeRedis extends EventEmitter {
 
 /** An error as ioredis emits it: a reply of Redis's (ReplyError) or a socket's (with its syscall). */
 const replyError = (message: string) => Object.assign(new Error(message), { name: 'ReplyError' });
-/** Lets the check a 'ready' starts (the probe's script, on the fake) finish. */
+/** Lets the checks a 'ready' starts (INFO, then the probe's script, on the fake) finish. */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 const socketError = (message: string, code: string) => Object.assign(new Error(message), { code, syscall: 'connect' });
 
@@ -289,12 +298,64 @@ describe('RedisRateLimitStore', () => {
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: "READONLY You can't write against a read only replica." });
   });
 
+  it('refuses a Cluster node once its INFO answers, when the INFO of its ready timed out (a loaded instance)', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.mode = 'cluster';
+    redis.infoFailing = new Error('Command timed out');
+    redis.emit('ready');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    redis.failing = replyError('MOVED 7080 127.0.0.1:56271');
+    await consume(1);
+    redis.failing = null;
+    redis.infoFailing = null;
+    await jest.advanceTimersByTimeAsync(3 * PROBE_EVERY_MS);
+    // Without INFO in the probe: its key's slot on this node, "Redis answers again" within a second.
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: expect.stringContaining('Redis Cluster') });
+    expect(logs).toHaveLength(2);
+  });
+
+  it('asks a ready connection again a second later when its INFO timed out, and refuses a Cluster node then, without a request', async () => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.mode = 'cluster';
+    redis.infoFailing = new Error('Command timed out');
+    redis.emit('ready');
+    await jest.advanceTimersByTimeAsync(0);
+    redis.infoFailing = null;
+    await jest.advanceTimersByTimeAsync(PROBE_EVERY_MS);
+    // Without asking again: `shared` until a request of a key of another slot met MOVED.
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: expect.stringContaining('Redis Cluster') });
+    expect(logs).toHaveLength(1);
+  });
+
   it('decides nothing on a ready whose probe times out (a start keeping the event loop busy)', async () => {
     redis.failing = new Error('Command timed out');
     redis.emit('ready');
     await settled();
     expect(store.sharing()).toEqual({ mode: 'shared' });
     expect(logs).toEqual([]);
+  });
+
+  it.each([
+    ['cluster', 'REDIS_URL is a node of a Redis Cluster (redis_mode:cluster), which is not supported'],
+    ['sentinel', 'REDIS_URL is a Redis Sentinel (redis_mode:sentinel), which is not supported'],
+  ])('refuses a Redis in %s mode for good, with one line that says so, however its probe fares', async (mode, reason) => {
+    jest.useFakeTimers({ now: clock.now });
+    redis.mode = mode;
+    redis.emit('ready');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
+    expect((store.sharing() as { reason: string }).reason).toContain(reason);
+    // A Cluster node answers the probe's key when that key's slot is its own: until 2026-12-07 the probe then said
+    // "answers again" and the next key of another slot (MOVED) "unavailable", once a second.
+    await jest.advanceTimersByTimeAsync(5 * PROBE_EVERY_MS);
+    redis.emit('ready');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(await consume(5)).toEqual([true, true, true, true, false]);
+    expect(store.sharing()).toMatchObject({ mode: 'per-instance' });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(reason);
+    expect(counters.fallbacks.value).toBe(1);
   });
 
   describe('at start, while it waits for the first connection', () => {

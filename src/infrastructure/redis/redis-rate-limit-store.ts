@@ -6,7 +6,7 @@ import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
 import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, REDIS_COMMAND_TIMEOUT_MS, redisReady } from './redis-connection.js';
-import { isRedisReply } from './redis-server-kind.js';
+import { isRedisReply, unsupportedRedis } from './redis-server-kind.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
 type GcraReply = [admitted: number, storedState: string, nowMs: number];
@@ -101,6 +101,9 @@ export class RedisRateLimitStore implements RateLimitStore {
    * event loop busy, and retried at once, is none).
    */
   private firstConnection: { lastError: string | null } | null = null;
+  /** Why the Redis of this connection can never share limits (a Cluster node, a Sentinel): no probe ends that outage. */
+  private unsupported: string | null = null;
+  private askingAgain: NodeJS.Timeout | null = null;
 
   constructor(
     redis: Redis,
@@ -248,6 +251,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   async close(): Promise<void> {
     this.closing = true;
     this.stopProbing();
+    if (this.askingAgain) clearTimeout(this.askingAgain);
     await closeRedis(this.redis);
   }
 
@@ -372,10 +376,20 @@ export class RedisRateLimitStore implements RateLimitStore {
    * A connection ready has passed ioredis's ready check (INFO), which a Redis that refuses every script passes too.
    * Until 2026-12-07 each ready said "Redis answers again: shared" at once: after a failover that left REDIS_URL's
    * host a read-only replica, each reconnection logged it (and readiness of an idle instance said `shared` for ever),
-   * and the next request fell back with `READONLY`. The probe's script is run first: shared once it is applied, an
-   * outage with Redis's answer when refused; a timeout decides nothing (the probe asks again during an outage).
+   * and the next request fell back with `READONLY`. Asked on each ready and by the probe: what the server is (a
+   * Cluster node or a Sentinel is refused for good, with a reason that says so), then the probe's script: shared once
+   * it is applied, an outage with Redis's answer when refused; a timeout decides nothing (the probe asks again).
    */
   private async askServer(): Promise<void> {
+    try {
+      this.unsupported = unsupportedRedis(await this.redis.info('server'));
+    } catch (error) {
+      // Refused (an ACL without INFO): the script says whether this Redis serves. Timed out (a start keeping the
+      // event loop busy): what was known stands, and it is asked again in a second (the probe does during an outage).
+      if (isRedisReply(error)) this.unsupported = null;
+      else if (!this.probe) this.askAgainSoon();
+    }
+    if (this.unsupported) return this.refuse(this.unsupported);
     try {
       await this.redis.parsesphereGcra(PROBE_KEY, String(PROBE_LIMIT.requests), String(emissionIntervalMs(PROBE_LIMIT)));
     } catch (error) {
@@ -385,8 +399,17 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.shared();
   }
 
+  private askAgainSoon(): void {
+    if (this.askingAgain || this.closing) return;
+    this.askingAgain = setTimeout(() => {
+      this.askingAgain = null;
+      if (this.redis.status === 'ready' && !this.probe) void this.askServer();
+    }, PROBE_EVERY_MS);
+    this.askingAgain.unref();
+  }
+
   private shared(): void {
-    if (this.state.mode === 'shared' || this.closing) return;
+    if (this.state.mode === 'shared' || this.closing || this.unsupported) return;
     // How long it lasted, as the store monitor's `store recovered` says it: from this line alone (before, the
     // outage's start had to be found in an earlier line, which a 30 s outage of Redis under load left among 40,000).
     const since = this.state.mode === 'per-instance' ? Date.parse(this.state.since) : this.now();
@@ -408,10 +431,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       if (asking || this.redis.status !== 'ready') return;
       asking = true;
       // What requests run, not a PING: a Redis out of memory, read-only or refusing scripts answers PING all the same.
-      this.redis
-        .parsesphereGcra(PROBE_KEY, String(PROBE_LIMIT.requests), String(emissionIntervalMs(PROBE_LIMIT)))
-        .then(() => this.shared(), () => undefined)
-        .finally(() => (asking = false));
+      void this.askServer().finally(() => (asking = false));
     }, PROBE_EVERY_MS);
     this.probe.unref();
   }
