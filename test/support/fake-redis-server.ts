@@ -9,6 +9,8 @@ import { HEARTBEAT_SCRIPT } from '../../src/infrastructure/redis/redis-revocatio
  */
 export class FakeRedisServer {
   private clockOffsetMs = 0;
+  /** A replica's refusal of writes (a failover left this address a replica): the heartbeat's HSET is refused. */
+  readOnly = false;
   private readonly hashes = new Map<number, Map<string, Map<string, string>>>();
   private readonly subscribers: FakeRedisConnection[] = [];
 
@@ -74,6 +76,7 @@ class FakeRedisConnection extends EventEmitter {
   }
 
   async hset(key: string, field: string, value: string): Promise<number> {
+    if (this.server.readOnly) throw Object.assign(new Error("READONLY You can't write against a read only replica."), { name: 'ReplyError' });
     this.server.hash(this.options.db, key).set(field, value);
     return 1;
   }

@@ -48,6 +48,19 @@ describe('RedisRevocationConfirmations', () => {
     expect(await asker.confirm(1)).toEqual({ confirmed: 2, live: 2 });
   });
 
+  it('reports nothing while Redis refuses the heartbeats (a read-only replica), not every other instance dead', async () => {
+    const asker = await instance(6, async () => undefined);
+    await instance(6, async () => undefined);
+    server.readOnly = true;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a beat refused
+    server.advance(10_000); // every beat old: none could be written
+    // Before: { confirmed: 0, live: 0 }, beside an instance that hears and answers the question.
+    expect(await asker.confirm(8)).toBeNull();
+    server.readOnly = false;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a beat written again (promoted)
+    expect(await asker.confirm(9)).toEqual({ confirmed: 1, live: 1 });
+  });
+
   it('waits no longer than its wait for an instance that does not answer when the clock steps back meanwhile', async () => {
     const asker = await instance(5, async () => undefined);
     await instance(5, never);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { InstancesConfirmed, RevocationConfirmations } from '../../shared/projections/revocation-confirmations.port.js';
 import { channelOf, closeRedis, subscribeUntilDone } from './redis-connection.js';
+import { isRedisReply } from './redis-server-kind.js';
 
 /**
  * The heartbeat hash and the two pub/sub channels, named once (the contract test watches them too); the channels
@@ -46,6 +47,12 @@ function redisNowMs([seconds, microseconds]: readonly (string | number)[]): numb
 export class RedisRevocationConfirmations implements RevocationConfirmations {
   readonly instanceId = randomUUID();
   private heartbeat: NodeJS.Timeout | null = null;
+  /**
+   * Redis refused this instance's last beat (READONLY: a failover left REDIS_URL's host a replica; OOM): no instance
+   * can beat, so the registry says nothing of who is live. Until 2026-12-07 a receipt then said `instances_live: 0`
+   * beside a running instance that heard the question; now it has neither field, as while Redis is down.
+   */
+  private beatRefused = false;
   /** Per question in flight: the live instances it was asked of, and those of them that answered. */
   private readonly waiting = new Map<string, { live: ReadonlySet<string>; answers: Set<string> }>();
   private readonly ask: string;
@@ -81,6 +88,7 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
   }
 
   async confirm(position: number): Promise<InstancesConfirmed | null> {
+    if (this.beatRefused) return null;
     let beats: Record<string, string>;
     let now: number;
     try {
@@ -118,7 +126,12 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
   }
 
   private readonly beat = (): void => {
-    void this.publisher.parsesphereHeartbeat(REGISTRY, this.instanceId).catch(() => undefined);
+    this.publisher.parsesphereHeartbeat(REGISTRY, this.instanceId).then(
+      () => (this.beatRefused = false),
+      (error: unknown) => {
+        if (isRedisReply(error)) this.beatRefused = true;
+      },
+    );
   };
 
   private answer(message: string): void {
