@@ -1,7 +1,8 @@
 import { checkAnomaliesSettings } from '../anomalies/anomalies.settings.js';
 import { checkEsdbConnectionString } from '../infrastructure/eventstoredb/esdb-connection-string.js';
 import { checkMongoConnectionString } from '../infrastructure/mongodb/mongodb-connection-string.js';
-import { type Environment, loadEnvironment } from '../shared/config/environment.js';
+import { Environment, loadEnvironment } from '../shared/config/environment.js';
+import { lookalikeSettings } from '../shared/config/lookalike-settings.js';
 
 /** Settings whose meaning only a feature knows: each feature's check, run after the generic validation. */
 const FEATURE_SETTING_CHECKS: readonly ((environment: Environment) => void)[] = [checkAnomaliesSettings];
@@ -19,4 +20,14 @@ export function loadConfiguration(raw: Record<string, unknown>): Environment {
   if (environment.MONGODB_URL) checkMongoConnectionString(environment.MONGODB_URL, environment.MONGODB_DB);
   for (const check of FEATURE_SETTING_CHECKS) check(environment);
   return environment;
+}
+
+/**
+ * One sentence per variable that is no setting but looks like one (METRICS_TOKN, REDIS_URI, port): the setting it
+ * was meant as keeps its default, so the start warns (main.ts: a `warn` line; the CLI: stderr). Never the value.
+ */
+export function lookalikeSettingWarnings(raw: Record<string, unknown>): string[] {
+  return lookalikeSettings(Object.keys(raw), Object.keys(new Environment())).map(
+    ({ name, meant }) => `${name} is not a setting of this service and is ignored: did you mean ${meant}?`,
+  );
 }
