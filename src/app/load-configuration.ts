@@ -3,16 +3,17 @@ import { checkEsdbConnectionString } from '../infrastructure/eventstoredb/esdb-c
 import { checkMongoConnectionString } from '../infrastructure/mongodb/mongodb-connection-string.js';
 import { Environment, loadEnvironment } from '../shared/config/environment.js';
 import { lookalikeSettings } from '../shared/config/lookalike-settings.js';
+import { FILE_SETTINGS, withSettingFiles } from './setting-files.js';
 
 /** Settings whose meaning only a feature knows: each feature's check, run after the generic validation. */
 const FEATURE_SETTING_CHECKS: readonly ((environment: Environment) => void)[] = [checkAnomaliesSettings];
 
 /**
  * The one validation of the configuration, before anything starts (main.ts, cli.ts): every setting of
- * Environment, then each feature's checks. Throws InvalidConfigurationError naming the setting.
+ * Environment (a secret read from its `<NAME>_FILE`), then each feature's checks. Throws InvalidConfigurationError naming the setting.
  */
 export function loadConfiguration(raw: Record<string, unknown>): Environment {
-  const environment = loadEnvironment(raw);
+  const environment = loadEnvironment(withSettingFiles(raw));
   // What the EventStoreDB client would only warn about, ignore, or fail on later inside a module factory.
   if (environment.EVENTSTORE_URL) checkEsdbConnectionString(environment.EVENTSTORE_URL);
   // What the MongoDB driver would refuse only at the first connect, retried forever as a store that is down;
@@ -27,7 +28,8 @@ export function loadConfiguration(raw: Record<string, unknown>): Environment {
  * was meant as keeps its default, so the start warns (main.ts: a `warn` line; the CLI: stderr). Never the value.
  */
 export function lookalikeSettingWarnings(raw: Record<string, unknown>): string[] {
-  return lookalikeSettings(Object.keys(raw), Object.keys(new Environment())).map(
+  const settings = Object.keys(new Environment());
+  return lookalikeSettings(Object.keys(raw), [...settings, ...FILE_SETTINGS.map((name) => `${name}_FILE`)]).map(
     ({ name, meant }) => `${name} is not a setting of this service and is ignored: did you mean ${meant}?`,
   );
 }
