@@ -22,6 +22,18 @@ describe('A variable that looks like a setting', () => {
     expect(output.join('')).not.toContain('s3cr3t');
   });
 
+  it("is told apart by the start's listening line, which lists the settings taken, their defaults and no secret", async () => {
+    const output: string[] = [];
+    const service = await startServiceProcess({ DATA_DIR: dataDir.path, LOG_FORMAT: 'json', LOG_LEVEL: 'log', METRICS_TOKN: 's3cr3t-metrics-token', VERIFY_TOKEN: `${'v'.repeat(32)}s3cr3t` }, { output });
+    service.child.kill('SIGTERM');
+    await service.exited;
+    const configuration = output.join('').split('\n').filter((line) => line.includes('"msg":"listening"')).map((line) => JSON.parse(line).settings);
+    expect(configuration).toHaveLength(1);
+    expect(configuration[0]).toMatchObject({ DATA_DIR: dataDir.path, HOST: '127.0.0.1', LOG_LEVEL: 'log', MAX_KEYS_PER_ACCOUNT: 10000, VERIFY_TOKEN: '(set)' });
+    expect(configuration[0].METRICS_TOKEN).toBeUndefined();
+    expect(output.join('')).not.toContain('s3cr3t');
+  });
+
   it('gets one warning line on stderr from the CLI', () => {
     const run = spawnSync(process.execPath, ['dist/cli.js', 'history', '00000000-0000-0000-0000-000000000000'], {
       encoding: 'utf8',

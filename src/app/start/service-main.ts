@@ -13,6 +13,7 @@ import { loadConfiguration, lookalikeSettingWarnings } from '../load-configurati
 import { createMainLogger } from '../observability/root-logger.js';
 import { listen } from './listen.js';
 import { configuredSecrets, describeStartFailure } from './start-failure.js';
+import { effectiveConfiguration } from './effective-configuration.js';
 import { ServiceExpressAdapter } from '../../shared/http/express-adapter.js';
 import { CannotListen, waitForStoresAtStart } from './wait-for-stores-at-start.js';
 import { type Environment, InvalidConfigurationError } from '../../shared/config/environment.js';
@@ -98,7 +99,8 @@ async function initAndListen(app: NestExpressApplication, environment: Environme
     // One line, not a stack: the usual cause (EADDRINUSE, EACCES) is the operator's to fix.
     cannotListen(error);
   }
-  startLogger.info({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}` });
+  // With what it took, so an operator can check a deployment's variables (a misspelt one left a default): no secret.
+  startLogger.info({ msg: 'listening', url: `http://${urlHost(environment.HOST)}:${environment.PORT}`, settings: effectiveConfiguration(environment) });
 }
 
 /** The address to print: a wildcard bind is reached as localhost from the same machine. */
