@@ -33,6 +33,20 @@ describe('Environment', () => {
     expect(() => loadEnvironment({ REDIS_URL: ' http://127.0.0.1:6379' })).toThrow('Invalid configuration: REDIS_URL must start with redis:// or rediss://');
   });
 
+  it('drops the spaces and line breaks around every value but the secrets: LOG_LEVEL=warn and a line break was refused as not one of "…, warn, …"', () => {
+    const values = {
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      MONGODB_DB: 'keys',
+      MONGODB_URL: 'mongodb://127.0.0.1:27017',
+      EVENTSTORE_URL: 'esdb://127.0.0.1:2113?tls=false',
+      ALERT_WEBHOOK_URL: 'https://hooks.example/alerts',
+    };
+    const padded = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, ` ${value}\n`]));
+    expect(loadEnvironment({ ...padded, ALERT_WEBHOOK_SECRET: 's'.repeat(16) })).toMatchObject(values);
+  });
+
   it('refuses an ALERT_WEBHOOK_SECRET that begins or ends with whitespace: every alert was signed with the line break of its file', () => {
     const url = 'https://hooks.example/alerts';
     for (const secret of [`${'s'.repeat(16)}\n`, ` ${'s'.repeat(16)}`, `${'s'.repeat(16)}\t`]) {

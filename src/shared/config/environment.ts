@@ -8,6 +8,11 @@ import { redisUrlProblem } from './redis-url.js';
 import { FollowsRule } from './setting-rule.js';
 import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
 
+/**
+ * Spaces and line breaks around a value are dropped, as around a number: a value from a file or a Kubernetes ConfigMap
+ * ends with a line break, and `LOG_LEVEL=warn\n` was refused as "must be one of fatal, error, warn, …". Not for the
+ * secrets, which are used as written: the rules of VERIFY_TOKEN, METRICS_TOKEN and ALERT_WEBHOOK_SECRET refuse them.
+ */
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
@@ -22,6 +27,7 @@ export class Environment {
 
   /** Address to listen on: all interfaces by default (containers), 127.0.0.1 to keep it local. */
   @IsIP()
+  @Transform(trimmed)
   HOST = '0.0.0.0';
 
   @IsString()
@@ -30,11 +36,13 @@ export class Environment {
   DATA_DIR = './data';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  @Transform(trimmed)
   LOG_LEVEL = 'log';
 
   /** json: one JSON object per line; pretty: for people. Unset: pretty when stdout is a terminal, else json. */
   @IsOptional()
   @IsIn(['json', 'pretty'])
+  @Transform(trimmed)
   LOG_FORMAT?: 'json' | 'pretty' = undefined;
 
   /** The verify route logs no line per request: one summary of its outcomes every this many seconds (when any). */
@@ -161,6 +169,7 @@ export class Environment {
 
   /** Where each alert is POSTed once; unset turns delivery off. */
   @IsOptional()
+  @Transform(trimmed)
   @FollowsRule('isAlertWebhookUrl', alertWebhookUrlProblem)
   ALERT_WEBHOOK_URL?: string = undefined;
 
@@ -175,14 +184,17 @@ export class Environment {
   ALERT_WEBHOOK_SECRET?: string = undefined;
 
   @IsOptional()
+  @Transform(trimmed)
   @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
   EVENTSTORE_URL?: string = undefined;
 
   @IsOptional()
+  @Transform(trimmed)
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URL must be a mongodb:// connection string' })
   MONGODB_URL?: string = undefined;
 
   @IsString()
+  @Transform(trimmed)
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGODB_DB must be 1-63 letters, digits, _ or -' })
   MONGODB_DB = 'parsesphere';
 
