@@ -24,12 +24,22 @@ export function loadConfiguration(raw: Record<string, unknown>): Environment {
 }
 
 /**
- * One sentence per variable that is no setting but looks like one (METRICS_TOKN, REDIS_URI, port): the setting it
- * was meant as keeps its default, so the start warns (main.ts: a `warn` line; the CLI: stderr). Never the value.
+ * One sentence per variable that is no setting but looks like one (METRICS_TOKN, REDIS_URI, port), whose setting
+ * keeps its default, or a setting that has no effect without another: the start warns (main.ts: a `warn` line; the CLI: stderr). Never the value.
  */
-export function lookalikeSettingWarnings(raw: Record<string, unknown>): string[] {
+export function configurationWarnings(raw: Record<string, unknown>): string[] {
   const settings = Object.keys(new Environment());
-  return lookalikeSettings(Object.keys(raw), [...settings, ...FILE_SETTINGS.map((name) => `${name}_FILE`)]).map(
+  const lookalikes = lookalikeSettings(Object.keys(raw), [...settings, ...FILE_SETTINGS.map((name) => `${name}_FILE`)]).map(
     ({ name, meant }) => `${name} is not a setting of this service and is ignored: did you mean ${meant}?`,
   );
+  return [...lookalikes, ...withoutItsStore(raw)];
+}
+
+/** MONGODB_DB names a database of the MongoDB read model: without MONGODB_URL there is none, and it was ignored without a word. */
+function withoutItsStore(raw: Record<string, unknown>): string[] {
+  const set = (name: string) => raw[name] !== undefined && raw[name] !== '';
+  if (set('MONGODB_DB') && !set('MONGODB_URL') && !set('MONGODB_URL_FILE')) {
+    return ['MONGODB_DB is set without MONGODB_URL: it has no effect, the read models are files in DATA_DIR'];
+  }
+  return [];
 }

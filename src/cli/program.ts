@@ -39,9 +39,9 @@ async function execute<A extends unknown[]>(
   load: () => Promise<(...args: [...A, Environment]) => Promise<void>>,
   args: A,
 ): Promise<void> {
-  const { loadConfiguration, lookalikeSettingWarnings } = await import('../app/load-configuration.js');
+  const { loadConfiguration, configurationWarnings } = await import('../app/load-configuration.js');
   const environment = loadConfiguration(process.env);
-  for (const warning of lookalikeSettingWarnings(process.env)) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of configurationWarnings(process.env)) process.stderr.write(`warning: ${warning}\n`);
   const existing = await import('./existing-event-log.js');
   if (eventLog === 'needed') existing.requireExistingEventLog(environment);
   const started = eventLog === 'started' ? existing.missingEventLog(environment) : null;

@@ -9,7 +9,7 @@ import { configureApp } from '../configure-app.js';
 import { ServiceLogger } from '../observability/service-logger.js';
 import { stopGracefullyOnSignals } from '../graceful-shutdown.js';
 import { ServiceStopping } from '../health/service-stopping.js';
-import { loadConfiguration, lookalikeSettingWarnings } from '../load-configuration.js';
+import { loadConfiguration, configurationWarnings } from '../load-configuration.js';
 import { createMainLogger } from '../observability/root-logger.js';
 import { listen } from './listen.js';
 import { configuredSecrets, describeStartFailure } from './start-failure.js';
@@ -37,7 +37,7 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const startLogger = createMainLogger(environment);
-  for (const warning of lookalikeSettingWarnings(process.env)) startLogger.warn({ msg: warning });
+  for (const warning of configurationWarnings(process.env)) startLogger.warn({ msg: warning });
   logStopsAtStartTo(startLogger);
   const secrets = configuredSecrets(environment);
   const stop = (msg: string, error: unknown, fields: object = {}): never => {

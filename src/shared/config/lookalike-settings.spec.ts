@@ -23,6 +23,8 @@ describe('lookalikeSettings', () => {
     ['HTTP_REQUEST_TIMEOUT', 'HTTP_REQUEST_TIMEOUT_MS'],
     ['ALERT_WEBHOOK_SIGNING_SECRET', 'ALERT_WEBHOOK_SECRET'],
     ['RATE_LIMIT_WINDOW_SECONDS', 'RATE_LIMIT_PER_SECONDS'],
+    ['PORT_FILE', 'PORT'],
+    ['MONGODB_DB_FILE', 'MONGODB_DB'],
   ])('takes %s for %s', (name, setting) => {
     expect(meant(name)).toEqual([{ name, meant: setting }]);
   });

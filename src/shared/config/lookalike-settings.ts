@@ -52,6 +52,9 @@ function meantSetting(name: string, settings: readonly string[]): string | null 
   const alias = OTHER_SERVICES_NAMES[upper];
   if (alias !== undefined && settings.includes(alias)) return alias;
   if (SERVICE_LINK.test(upper)) return null;
+  // A setting given in a file where the setting takes none (PORT_FILE): the value stays the default.
+  const inFile = upper.replace(/_FILE$/, '');
+  if (inFile !== upper && settings.includes(inFile)) return inFile;
   // A setting without its last word, most often its unit: SHUTDOWN_DELAY, HTTP_REQUEST_TIMEOUT.
   const shortened = upper.includes('_') ? settings.filter((setting) => setting.startsWith(`${upper}_`)) : [];
   if (shortened.length > 0) return nearestSetting(upper, shortened).setting;
