@@ -47,7 +47,9 @@ describe('Configuration', () => {
     [{ VERIFY_TOKEN: 'short-s3cr3t' }, 'VERIFY_TOKEN must be at least 32 characters'],
     // Values no Bearer header can carry (the token ends at the first space): accepted, they could never be presented.
     [{ VERIFY_TOKEN: 'gateway s3cr3t of more than 32 characters' }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
-    [{ VERIFY_TOKEN: `${'v'.repeat(32)}s3cr3t\t` }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
+    // One that only ends with a line break or a tab (a Kubernetes secret made from a file) is told so.
+    [{ VERIFY_TOKEN: `${'v'.repeat(32)}s3cr3t\t` }, 'VERIFY_TOKEN must not begin or end with a space or a line break (read from a file? VERIFY_TOKEN_FILE drops the line break that ends it)'],
+    [{ METRICS_TOKEN: `${'m'.repeat(16)}s3cr3t\n` }, 'METRICS_TOKEN must not begin or end with a space or a line break (read from a file? METRICS_TOKEN_FILE drops the line break that ends it)'],
     [{ VERIFY_TOKEN: `"${'v'.repeat(32)}s3cr3t"` }, `VERIFY_TOKEN ${BEARER_TOKEN_RULE}`],
     [{ METRICS_TOKEN: 'scrape s3cr3t 0123456789' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
     [{ METRICS_TOKEN: 'scrape-s3cr3t-0123456789é' }, `METRICS_TOKEN ${BEARER_TOKEN_RULE}`],
