@@ -35,11 +35,18 @@ export function configurationWarnings(raw: Record<string, unknown>): string[] {
   return [...lookalikes, ...withoutItsStore(raw)];
 }
 
-/** MONGODB_DB names a database of the MongoDB read model: without MONGODB_URL there is none, and it was ignored without a word. */
+/**
+ * Settings of a store that is not the one configured, which were ignored without a word: MONGODB_DB names a database
+ * of the MongoDB read model, none without MONGODB_URL; POLL_INTERVAL_MS paces the embedded log's reads, none with EVENTSTORE_URL.
+ */
 function withoutItsStore(raw: Record<string, unknown>): string[] {
   const set = (name: string) => raw[name] !== undefined && raw[name] !== '';
+  const warnings: string[] = [];
   if (set('MONGODB_DB') && !set('MONGODB_URL') && !set('MONGODB_URL_FILE')) {
-    return ['MONGODB_DB is set without MONGODB_URL: it has no effect, the read models are files in DATA_DIR'];
+    warnings.push('MONGODB_DB is set without MONGODB_URL: it has no effect, the read models are files in DATA_DIR');
   }
-  return [];
+  if (set('POLL_INTERVAL_MS') && (set('EVENTSTORE_URL') || set('EVENTSTORE_URL_FILE'))) {
+    warnings.push('POLL_INTERVAL_MS is set with EVENTSTORE_URL: it has no effect, EventStoreDB sends new events as they are appended');
+  }
+  return warnings;
 }
