@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
 import { CommanderError } from 'commander';
-import { InvalidRequest, PreconditionFailed, ServiceUnavailable, UnknownReference } from '../shared/application/errors.js';
+import { ConcurrencyConflict, InvalidRequest, PreconditionFailed, ServiceUnavailable, UnknownReference } from '../shared/application/errors.js';
+import { StoreDamagedError } from '../shared/storage/store-damaged.error.js';
+import { StoreUnavailableError } from '../shared/storage/store-unavailable.error.js';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 import { ExpiryInvalid, KeyNotFound } from '../keys/domain/api-key-errors.js';
 import { EXIT } from './exit-codes.js';
@@ -30,7 +32,10 @@ describe('reportFailure: the exit code says what kind of failure it was', () => 
     ['a cursor naming no key of the account (the API answers 404)', new UnknownReference('starting_after: no such API key in this account.'), EXIT.notFound],
     ['a malformed request', new InvalidRequest('limit must be 1-100'), EXIT.usage],
     ['a stale --if-match', new PreconditionFailed('If-Match: the key has changed'), EXIT.failure],
-    ['a store not there', new ServiceUnavailable('the read models are catching up'), EXIT.failure],
+    ['a service that cannot answer now', new ServiceUnavailable('the read models are catching up'), EXIT.temporary],
+    ['a store that did not answer', new StoreUnavailableError('MongoDB', new Error('connect ECONNREFUSED 127.0.0.1:1')), EXIT.temporary],
+    ['a damaged store (no wait mends it)', new StoreDamagedError('The event log', new Error('database disk image is malformed')), EXIT.failure],
+    ['a conflict', new ConcurrencyConflict('another change to this key is in progress'), EXIT.failure],
     ['anything else', new Error('connect ECONNREFUSED 127.0.0.1:1'), EXIT.failure],
   ])('%s', (_case, error, code) => {
     expect(reportFailure(error, 'parsesphere-keys')).toBe(code);

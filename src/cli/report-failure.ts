@@ -6,10 +6,13 @@ import { redactSecrets } from '../shared/domain/secret-redaction.js';
 import { EXIT } from './exit-codes.js';
 import { inCliWords } from './option-wording.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
+import { isTemporaryFailure } from '../shared/storage/temporary-failure.js';
 
 /** Why the CLI stops, on one line of stderr, and the exit code that says what kind of failure it was. */
 export function reportFailure(error: unknown, program: string): number {
-  const [code, line] = classify(error, program);
+  const [kind, line] = classify(error, program);
+  // "Retry later" rather than "refused": known by the error's type (isTemporaryFailure), never by its message.
+  const code = kind === EXIT.failure && isTemporaryFailure(error) ? EXIT.temporary : kind;
   // Messages may echo an argument (an unknown option or command): keys in them are redacted like anywhere else.
   if (line) process.stderr.write(`${redactSecrets(line).replace(/\s*\n\s*/g, ' ')}\n`);
   return code;

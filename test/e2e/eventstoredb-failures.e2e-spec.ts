@@ -109,7 +109,7 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     await fake.control('/stuck?on=1');
     try {
       const history = cli(['history', keyId]);
-      expect([history.status, history.stderr]).toEqual([1, expect.stringMatching(/EventStoreDB is unavailable: no answer for 10000 ms/)]);
+      expect([history.status, history.stderr]).toEqual([75, expect.stringMatching(/EventStoreDB is unavailable: no answer for 10000 ms/)]);
     } finally {
       await fake.control('/stuck?on=0');
     }
