@@ -59,6 +59,14 @@ describe('The headers of every /v1 answer', () => {
     expect((await request(t.http).get('/v1x')).headers['cache-control']).toBeUndefined();
   });
 
+  it('leave the browser-page headers to the dashboard and the docs (no Permissions-Policy, X-Frame-Options or COOP on /v1)', async () => {
+    const verified = await request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key: 'sk_x' });
+    const listed = await request(t.http).get('/v1/api-keys').set(bearer(admin)).expect(200);
+    for (const res of [verified, listed]) {
+      expect([res.headers['permissions-policy'], res.headers['x-frame-options'], res.headers['cross-origin-opener-policy']]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
   it('outside /v1, leave no answer to be sniffed: health, readiness, metrics, an unknown path’s 404 that repeats it', async () => {
     const answers: [string, request.Response][] = [
       ['/health', await request(t.http).get('/health').expect(200)],

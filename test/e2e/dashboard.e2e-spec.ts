@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../../src/dashboard/dashboard-security-headers.js';
+import { PAGE_PERMISSIONS_POLICY } from '../../src/shared/http/page-security-headers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The files behind /dashboard, without a browser: headers, caching, the allow-list. The browser suite drives the page. */
@@ -18,6 +19,13 @@ describe('Dashboard files', () => {
     expect(res.headers['content-security-policy']).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    // Until 2026-12-07 without these three: no opener handle for another site's window, no powerful feature, no framing in old browsers.
+    expect([res.headers['cross-origin-opener-policy'], res.headers['permissions-policy'], res.headers['x-frame-options']]).toEqual([
+      'same-origin',
+      PAGE_PERMISSIONS_POLICY,
+      'DENY',
+    ]);
+    expect(PAGE_PERMISSIONS_POLICY).toMatch(/^accelerometer=\(\), .*camera=\(\), .*geolocation=\(\), .*microphone=\(\), .*usb=\(\)/);
   };
 
   it('serves the page without a key, under a CSP that allows only its own files, and always revalidated', async () => {

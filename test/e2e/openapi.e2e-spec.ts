@@ -5,6 +5,7 @@ import { ServiceStopping } from '../../src/app/health/service-stopping.js';
 import { ANOMALY_DETECTED, anomalyStreamId } from '../../src/anomalies/domain/anomaly.js';
 import { API_KEY_EVENT_TYPES } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
+import { PAGE_PERMISSIONS_POLICY } from '../../src/shared/http/page-security-headers.js';
 import { KEY_USED } from '../../src/usage/domain/key-used.js';
 import { USAGE_ARCHIVED } from '../../src/usage/domain/usage-archived.js';
 import { bearer } from '../support/auth.js';
@@ -530,12 +531,15 @@ describe('OpenAPI document', () => {
     ];
     for (const path of assets) answers.push([path, await request(t.http).get(path).expect(200)]);
     for (const [path, res] of answers) {
+      const { 'cross-origin-opener-policy': opener, 'permissions-policy': permissions, 'x-frame-options': framing } = res.headers;
       expect([path, res.headers['content-security-policy'], res.headers['x-content-type-options'], res.headers['referrer-policy']]).toEqual([
         path,
         DOCS_CONTENT_SECURITY_POLICY,
         'nosniff',
         'no-referrer',
       ]);
+      // Until 2026-12-07 without these three.
+      expect([path, opener, permissions, framing]).toEqual([path, 'same-origin', PAGE_PERMISSIONS_POLICY, 'DENY']);
     }
   });
 });
