@@ -17,6 +17,7 @@ import { methodNotAllowedMiddleware, servedRoutes } from '../shared/http/method-
 import { requestIdMiddleware } from '../shared/http/request-id.middleware.js';
 import { requestIdReader } from '../shared/http/request-id.js';
 import { documentRequestIdHeader } from '../shared/http/request-id-header.openapi.js';
+import { documentNoStoreHeader } from '../shared/http/no-store-header.openapi.js';
 import { undecodablePathMiddleware } from '../shared/http/undecodable-path.middleware.js';
 import { strictValidationPipe } from '../shared/http/validation.pipe.js';
 import { DASHBOARD_PATH, dashboardSecurityHeaders } from '../dashboard/dashboard-security-headers.js';
@@ -86,6 +87,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   documentRateLimitHeaders(document);
   documentErrorAnswerHeaders(document);
   documentRequestIdHeader(document);
+  documentNoStoreHeader(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   return app;
 }

@@ -258,6 +258,36 @@ describe('OpenAPI document', () => {
     expect(answers[3]!.headers['x-request-id']).toBe('trace-0001');
   });
 
+  // Every answer of these operations sends Cache-Control: no-store (the one carrying a new key too), but until
+  // 2026-12-07 the document declared it on none.
+  it('declares Cache-Control: no-store on every answer of every operation, as answered', async () => {
+    const doc = (await request(t.http).get('/docs-json').expect(200)).body;
+    const undeclared: string[] = [];
+    let declared = 0;
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { headers?: Record<string, object> }> }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (response.headers?.['Cache-Control']) declared++;
+          else undeclared.push(`${method} ${path} ${status}`);
+        }
+      }
+    }
+    expect(undeclared).toEqual([]);
+    expect(declared).toBeGreaterThan(100);
+    const header = doc.paths['/v1/api-keys'].post.responses['201'].headers['Cache-Control'];
+    expect(header).toMatchObject({ required: true, schema: { type: 'string', enum: ['no-store'] } });
+    const key = (await t.bootstrapKey('acme')).key;
+    const answers = [
+      await request(t.http).get('/health'),
+      await request(t.http).get('/health/ready'),
+      await request(t.http).get('/v1/whoami').set(bearer(key)),
+      await request(t.http).get('/v1/api-keys').set(bearer('sk_unknown')),
+      await request(t.http).post('/v1/api-keys').set(bearer(key)).send({}),
+      await request(t.http).post('/v1/keys/verify').send({ key: 'sk_x' }),
+    ];
+    expect(answers.map((res) => res.headers['cache-control'])).toEqual(answers.map(() => 'no-store'));
+  });
+
   it('declares WWW-Authenticate on every 401, as answered', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let unauthenticated = 0;
