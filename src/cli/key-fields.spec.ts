@@ -35,4 +35,29 @@ describe('keyDetailRecord (a key as `show` prints it)', () => {
     expect(record).toContainEqual(['recent requests', '4 since 2026-12-05T17:00:00.000Z']);
     expect(record.map(([label]) => label)).not.toContain('last 24 hours');
   });
+
+  describe('a rolled key\'s addresses since the roll', () => {
+    const rolled = (addresses: string[], count: number) =>
+      ({
+        id: 'k1', name: null, prefix: 'sk_abcdefghi', status: 'active', rate_limit: { requests: 10, per_seconds: 60 }, request_count: 30,
+        created_at: '2026-12-05T16:30:00.000Z', last_used_at: null, revoked_at: null, permissions: ['*'], allowed_ips: [], expires_at: null,
+        predecessor_id: null,
+        rotation: { successor_id: 'k2', rolled_at: '2026-12-05T17:00:00.000Z', grace_ends_at: '2026-12-06T17:00:00.000Z', close_when_idle_seconds: null,
+          uses_since_roll: 30, last_used_at: null, addresses_since_roll: addresses, addresses_since_roll_count: count },
+        usage: { accepted: 30, rate_limited: 0, refused: 0, first_used_at: null, last_used_at: null, last_ip: null, last_user_agent: null, requests_per_hour: [] },
+      }) as unknown as ApiKeyDetailResponse;
+    const shown = (key: ApiKeyDetailResponse) => keyDetailRecord(key).find(([label]) => label === 'addresses since roll')?.[1];
+
+    it('says how many more there are when the API listed only its 20 most recent: until 2026-12-07 25 read as 20', () => {
+      const twenty = Array.from({ length: 20 }, (_, i) => `192.0.2.${i + 1}`);
+      expect(shown(rolled(twenty, 25))).toBe(`${twenty.join(', ')} and 5 more (25 in all; the uses in its history name them)`);
+    });
+
+    it('lists them alone when they are all, and says none by a dash', () => {
+      const twenty = Array.from({ length: 20 }, (_, i) => `192.0.2.${i + 1}`);
+      expect(shown(rolled(twenty, 20))).toBe(twenty.join(', '));
+      expect(shown(rolled(['192.0.2.1'], 1))).toBe('192.0.2.1');
+      expect(shown(rolled([], 0))).toBe('-');
+    });
+  });
 });

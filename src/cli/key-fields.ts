@@ -44,7 +44,7 @@ export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
       ? ([
           ['uses since roll', String(rotation.uses_since_roll)],
           ['last use since roll', cell(rotation.last_used_at)],
-          ['addresses since roll', rotation.addresses_since_roll.length === 0 ? '-' : rotation.addresses_since_roll.join(', ')],
+          ['addresses since roll', sinceRollAddresses(rotation.addresses_since_roll, rotation.addresses_since_roll_count)],
         ] as [string, string][])
       : []),
     ['accepted', String(usage.accepted)],
@@ -55,4 +55,14 @@ export function keyDetailRecord(key: ApiKeyDetailResponse): [string, string][] {
     ['last user agent', cell(usage.last_user_agent)],
     ['recent requests', `${lastDay}${since}`],
   ];
+}
+
+/**
+ * The addresses still using a rolled key, and how many more there are when the API cut the list at its 20 most
+ * recent: until 2026-12-07 a key used from 25 addresses since its roll showed 20, as if they were all.
+ */
+function sinceRollAddresses(addresses: string[], count: number): string {
+  if (addresses.length === 0) return '-';
+  const more = count - addresses.length;
+  return more > 0 ? `${addresses.join(', ')} and ${more} more (${count} in all; the uses in its history name them)` : addresses.join(', ');
 }

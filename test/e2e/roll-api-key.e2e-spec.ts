@@ -77,6 +77,7 @@ describe.each(backends())('POST /v1/api-keys/{id}/roll (%s read model)', (backen
       uses_since_roll: 3,
       last_used_at: expect.any(String),
       addresses_since_roll: ['127.0.0.1'],
+      addresses_since_roll_count: 1,
     });
     expect(detail.body.usage.accepted).toBe(4);
   });

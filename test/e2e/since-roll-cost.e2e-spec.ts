@@ -58,7 +58,7 @@ describe('GET /v1/api-keys/{id} of a rolled key with 100,000 uses before the rol
   it("shows the traffic since the roll, reading the uses logged from an hour before the roll, not the key's whole usage", async () => {
     const { body } = await get(busy.keyId);
     expect(body.usage.accepted).toBe(USES_BEFORE_ROLL + USES_SINCE_ROLL);
-    expect(body.rotation).toMatchObject({ uses_since_roll: USES_SINCE_ROLL, last_used_at: busy.lastUse, addresses_since_roll: ['198.51.100.7', '203.0.113.9'] });
+    expect(body.rotation).toMatchObject({ uses_since_roll: USES_SINCE_ROLL, last_used_at: busy.lastUse, addresses_since_roll: ['198.51.100.7', '203.0.113.9'], addresses_since_roll_count: 2 });
     const successor = body.rotation.successor_id as string;
     const [rolled, plain]: number[][] = [[], []];
     for (let round = 0; round < ROUNDS; round++) {

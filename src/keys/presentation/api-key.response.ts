@@ -119,6 +119,11 @@ export class KeyRotationDetailResponse extends KeyRotationResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Its last use since the roll.' }) last_used_at!: string | null;
   @ApiProperty({ type: [String], description: 'Client addresses that used it since the roll (at most 20, most recent first).' })
   addresses_since_roll!: string[];
+  @ApiProperty({
+    type: 'integer',
+    description: 'How many different client addresses used it since the roll: more than addresses_since_roll lists when it was cut at 20.',
+  })
+  addresses_since_roll_count!: number;
 }
 
 @ApiExtraModels(KeyRotationDetailResponse)

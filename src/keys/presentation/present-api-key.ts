@@ -31,6 +31,8 @@ export interface TrafficSinceRoll {
   uses: number;
   lastUsedAt: string | null;
   addresses: string[];
+  /** How many different addresses: `addresses` lists the most recent 20 of them. */
+  addressCount: number;
 }
 
 /** The key as it is at `now` (a key past its end is expired, whether or not its event is in yet). */
@@ -72,6 +74,7 @@ export function presentApiKeyDetail(
             uses_since_roll: sinceRoll?.uses ?? 0,
             last_used_at: sinceRoll?.lastUsedAt ?? null,
             addresses_since_roll: sinceRoll?.addresses ?? [],
+            addresses_since_roll_count: sinceRoll?.addressCount ?? 0,
           },
     usage: {
       accepted: usage?.accepted ?? 0,

@@ -49,6 +49,7 @@ function everyUseSinceRoll(events: RecordedEvent[], rolledAt: string, until: Dat
     uses: since.length,
     lastUsedAt: since.length ? new Date(last).toISOString() : null,
     addresses: [...lastSeen.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([ip]) => ip),
+    addressCount: lastSeen.size,
   };
 }
 
@@ -92,7 +93,7 @@ describe('trafficSinceRoll', () => {
       'any',
     );
     const traffic = await trafficSinceRoll(store, 'k', '2026-01-01T10:00:00.000Z', new Date('2026-01-01T11:00:00.000Z'));
-    expect(traffic).toEqual({ uses: 4, lastUsedAt: '2026-01-01T10:04:00.000Z', addresses: ['192.0.2.1', '2001:db8::1'] });
+    expect(traffic).toEqual({ uses: 4, lastUsedAt: '2026-01-01T10:04:00.000Z', addresses: ['192.0.2.1', '2001:db8::1'], addressCount: 2 });
   });
 
   it('passes by a use of a schema version it does not know (a newer version\'s), as the usage views do', async () => {
@@ -107,7 +108,7 @@ describe('trafficSinceRoll', () => {
       'any',
     );
     for (const until of [null, new Date('2026-01-01T11:00:00.000Z')]) {
-      expect(await trafficSinceRoll(store, 'k', '2026-01-01T10:00:00.000Z', until)).toEqual({ uses: 1, lastUsedAt: '2026-01-01T10:01:00.000Z', addresses: ['192.0.2.1'] });
+      expect(await trafficSinceRoll(store, 'k', '2026-01-01T10:00:00.000Z', until)).toEqual({ uses: 1, lastUsedAt: '2026-01-01T10:01:00.000Z', addresses: ['192.0.2.1'], addressCount: 1 });
     }
   });
 

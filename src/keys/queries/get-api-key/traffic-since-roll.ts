@@ -41,5 +41,5 @@ export async function trafficSinceRoll(store: EventStore, keyId: string, rolledA
     }
   }
   const addresses = [...lastSeen.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_ADDRESSES).map(([ip]) => ip);
-  return { uses, lastUsedAt, addresses };
+  return { uses, lastUsedAt, addresses, addressCount: lastSeen.size };
 }
