@@ -92,6 +92,38 @@ whenChromium('Dashboard show-more browser suite', () => {
       expect(unexpectedProblems(problems).filter((problem) => !problem.includes('ERR_CONNECTION_FAILED'))).toEqual([]);
     });
 
+    it("offers a key page's first reads again when they fail (the key, its alerts, its history): until 2026-12-07 only a reload did", async () => {
+      const owner = (await d.t.bootstrapKey('first-reads', 'First reads admin')).key;
+      const { page, problems } = await d.open();
+      await signIn(page, owner);
+      const key = (await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(owner)).expect(200)).body.data[0];
+      // The first request for each of the key page's reads is dropped, as a lost connection would: the next one goes through.
+      const dropped = new Set<string>();
+      await page.route(
+        (url) => url.pathname.startsWith('/v1/') && (url.pathname.includes(key.id) || url.searchParams.get('key_id') === key.id),
+        async (route) => {
+          const kind = new URL(route.request().url()).pathname.replace(key.id, 'id');
+          if (route.request().method() !== 'GET' || dropped.has(kind)) return route.continue();
+          dropped.add(kind);
+          return route.abort('connectionfailed');
+        },
+      );
+      await keyRow(page, key.id).locator('th a').click();
+      for (const button of ['Load the key again', 'Load the alerts about this key again', 'Load the history again']) {
+        await page.getByRole('button', { name: button }).waitFor();
+      }
+      expect(await page.locator('main .form-error', { hasText: 'Could not reach the service' }).count()).toBe(3);
+      for (const button of ['Load the key again', 'Load the alerts about this key again', 'Load the history again']) {
+        await page.getByRole('button', { name: button }).click();
+      }
+      await page.getByRole('region', { name: 'Details' }).waitFor();
+      await page.getByText('No alerts about this key.').waitFor();
+      await page.locator('.timeline__item').first().waitFor();
+      expect(await page.locator('main .form-error').count()).toBe(0);
+      expect([...dropped].sort()).toEqual(['/v1/alerts', '/v1/api-keys/id', '/v1/api-keys/id/events']);
+      expect(unexpectedProblems(problems).filter((problem) => !problem.includes('ERR_CONNECTION_FAILED'))).toEqual([]);
+    });
+
     it('drops a page of alerts answered after a Refresh started the list again, instead of adding it to the list', async () => {
       const owner = await accountOfTwoPages(d, 'refreshed');
       const { page, problems } = await d.open();

@@ -11,6 +11,15 @@ export function lostAccess(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403 && LOST_ACCESS.has(error.message);
 }
 
+/**
+ * Whether the same read may succeed if made again: the network, a rate limit, the service failing or unavailable. Not a
+ * refusal (401, 403, 404, 400), which a retry meets again.
+ */
+export function mayRetry(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.unreachable || error.status === 429 || (error.status !== null && error.status >= 500);
+}
+
 /** Any failure as a sentence a person can act on; with a key shown once on the page, never advice that removes it. */
 export function describeError(error: unknown, secretOnPage = false): string {
   if (!(error instanceof ApiError)) {

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { bidiControlsShown, rateLimit, words } from '../ui/format.js';
+import { mayRetry } from '../ui/describe-error.js';
 import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
@@ -47,9 +48,14 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
         }
         replaceChildren(footer, more(page.next_cursor));
       },
-      (error: unknown) => showPageFailure(footer, ctx.fail(error), cursor === undefined ? null : more(cursor)),
+      (error: unknown) => showPageFailure(footer, ctx.fail(error), cursor !== undefined ? more(cursor) : mayRetry(error) ? again() : null),
     );
   };
+  const again = () =>
+    showMoreButton('Load the history again', () => {
+      ctx.status.clear();
+      load();
+    });
   const more = (cursor: string) =>
     showMoreButton('Load more events', () => {
       ctx.status.clear();

@@ -1,5 +1,6 @@
 import type { Alert } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren } from '../ui/dom.js';
+import { mayRetry } from '../ui/describe-error.js';
 import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { describeAlert } from './anomaly-rules.js';
@@ -23,9 +24,15 @@ export function keyAlerts(ctx: ViewContext, keyId: string): HTMLElement[] {
         if (!page.has_more || !last) return replaceChildren(footer);
         replaceChildren(footer, more(last.id));
       },
-      (error: unknown) => showPageFailure(footer, ctx.fail(error), startingAfter === undefined ? null : more(startingAfter)),
+      (error: unknown) => showPageFailure(footer, ctx.fail(error), startingAfter !== undefined ? more(startingAfter) : mayRetry(error) ? again() : null),
     );
   };
+  const again = () =>
+    showMoreButton('Load the alerts about this key again', () => {
+      ctx.status.clear();
+      replaceChildren(footer, el('p', { class: 'muted', text: 'Loading alerts…' }));
+      load();
+    });
   const more = (startingAfter: string) =>
     showMoreButton('Show more alerts about this key', () => {
       ctx.status.clear();

@@ -2,6 +2,8 @@ import { ApiError } from '../api/api-error.js';
 import type { ApiKeyDetail, RolledApiKey } from '../api/api-types.js';
 import { el, focusHeading, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showTitle } from '../ui/page-title.js';
+import { mayRetry } from '../ui/describe-error.js';
+import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { bidiControlsShown, count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { chartStart, usageChart } from '../ui/usage-chart.js';
@@ -88,8 +90,16 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
       },
       (error: unknown) => {
         const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
-        replaceChildren(details, el('p', { class: 'form-error', text: message }));
-        if (details.isConnected) focusResult(focus);
+        const again = mayRetry(error)
+          ? showMoreButton('Load the key again', () => {
+              ctx.status.clear();
+              replaceChildren(details, el('p', { class: 'muted', text: 'Loading key…' }));
+              // The button goes with the failure: the details' heading takes the focus once they are shown.
+              load('details');
+            })
+          : null;
+        showPageFailure(details, message, again);
+        if (details.isConnected && !again) focusResult(focus);
       },
     );
   load();
