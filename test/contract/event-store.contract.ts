@@ -54,6 +54,21 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(await store.readStream(stream, { fromRevision: 4 })).toEqual([]);
     });
 
+    it('reads a stream backwards, newest first, from its end or from a revision (inclusive)', async () => {
+      await store.appendToStream(stream, [event('A'), event('B'), event('C'), event('D')], 'no_stream');
+      const backwards = async (page: { fromRevision?: number; maxCount?: number }) =>
+        (await store.readStream(stream, { ...page, direction: 'backwards' })).map((e) => [e.type, e.revision]);
+      expect(await backwards({})).toEqual([['D', 3], ['C', 2], ['B', 1], ['A', 0]]);
+      expect(await backwards({ maxCount: 2 })).toEqual([['D', 3], ['C', 2]]);
+      expect(await backwards({ fromRevision: 2, maxCount: 2 })).toEqual([['C', 2], ['B', 1]]);
+      expect(await backwards({ fromRevision: 0 })).toEqual([['A', 0]]);
+      expect(await backwards({ fromRevision: 99, maxCount: 1 })).toEqual([['D', 3]]);
+      expect(await store.readStream(`${stream}-none`, { direction: 'backwards' })).toEqual([]);
+      // A removed start is not read backwards either.
+      await store.removeStreamStart(stream, 2);
+      expect(await backwards({ fromRevision: 3 })).toEqual([['D', 3], ['C', 2]]);
+    });
+
     it('appends at the expected revision and refuses a stale one', async () => {
       await store.appendToStream(stream, [event('A')], 'no_stream');
       await store.appendToStream(stream, [event('B')], 0);

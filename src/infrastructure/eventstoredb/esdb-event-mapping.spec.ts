@@ -1,6 +1,9 @@
 import {
   ANY,
   AccessDeniedError,
+  BACKWARDS,
+  END,
+  FORWARDS,
   CancelledError,
   DeadlineExceededError,
   EVENT_TYPE,
@@ -26,6 +29,7 @@ import {
   toGlobalPosition,
   toPortError,
   toReadPosition,
+  toReadStreamOptions,
   toRecordedEvent,
   toSubscriptionFilter,
 } from './esdb-event-mapping.js';
@@ -173,6 +177,18 @@ describe('EventStoreDB event mapping', () => {
     it('reports a missing stream as no_stream', () => {
       const error = new WrongExpectedVersionError(undefined, { streamName: 's-1', expected: STREAM_EXISTS, current: NO_STREAM });
       expect(toConcurrencyError('s-1', 'stream_exists', error)).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+    });
+  });
+
+  describe('stream pages', () => {
+    it('reads forwards from the start, or from a revision, at most maxCount events', () => {
+      expect(toReadStreamOptions({})).toEqual({ direction: FORWARDS, fromRevision: START });
+      expect(toReadStreamOptions({ fromRevision: 3, maxCount: 2 })).toEqual({ direction: FORWARDS, fromRevision: 3n, maxCount: 2 });
+    });
+
+    it('reads backwards from the end, or from a revision (inclusive), as the server reads natively', () => {
+      expect(toReadStreamOptions({ direction: 'backwards', maxCount: 51 })).toEqual({ direction: BACKWARDS, fromRevision: END, maxCount: 51 });
+      expect(toReadStreamOptions({ direction: 'backwards', fromRevision: 149 })).toEqual({ direction: BACKWARDS, fromRevision: 149n });
     });
   });
 

@@ -11,8 +11,11 @@
  */
 import {
   ANY,
+  BACKWARDS,
   CancelledError,
   DeadlineExceededError,
+  END,
+  FORWARDS,
   NO_STREAM,
   NotLeaderError,
   UnavailableError,
@@ -30,6 +33,7 @@ import {
   type Filter,
   type Position,
   type ReadPosition,
+  type ReadStreamOptions,
   type ResolvedEvent,
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
@@ -42,6 +46,7 @@ import {
   type ExpectedRevision,
   isSelected,
   type RecordedEvent,
+  type StreamPage,
 } from '../../shared/event-store/event-store.port.js';
 
 /** Metadata key that carries our schema version next to the caller's metadata. */
@@ -147,6 +152,16 @@ const EMPTY_RESOLUTION_NOTE = / Resolution note: *$/;
 
 export function toGlobalPosition(position: Position): number {
   return toSafeNumber(position.commit, 'log position');
+}
+
+/** A page of a stream as the client reads it: from START or END when the page names no revision. */
+export function toReadStreamOptions(page: StreamPage): ReadStreamOptions {
+  const backwards = page.direction === 'backwards';
+  return {
+    direction: backwards ? BACKWARDS : FORWARDS,
+    fromRevision: page.fromRevision === undefined ? (backwards ? END : START) : BigInt(page.fromRevision),
+    ...(page.maxCount === undefined ? {} : { maxCount: page.maxCount }),
+  };
 }
 
 /** `after` is exclusive and EventStoreDB reads from a position inclusively: callers drop the event at `after`. */

@@ -1,7 +1,6 @@
 import {
   BACKWARDS,
   END,
-  START,
   EventStoreDBClient,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -9,7 +8,6 @@ import {
   type AllStreamSubscription,
   type EventData,
   type Position,
-  type ReadStreamOptions,
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
@@ -41,6 +39,7 @@ import {
   toEventData,
   toGlobalPosition,
   toReadPosition,
+  toReadStreamOptions,
   toRecordedEvent,
   toSubscriptionFilter,
   truncateBeforeAppend,
@@ -182,12 +181,8 @@ export class EsdbEventStore implements EventStore {
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     if (page.maxCount === 0) return events;
-    const options: ReadStreamOptions = {
-      fromRevision: page.fromRevision === undefined ? START : BigInt(page.fromRevision),
-      ...(page.maxCount === undefined ? {} : { maxCount: page.maxCount }),
-    };
     try {
-      for await (const resolved of readWithin(ignoreLateErrors(this.client.readStream(streamId, options)), this.readTimeoutMs)) {
+      for await (const resolved of readWithin(ignoreLateErrors(this.client.readStream(streamId, toReadStreamOptions(page))), this.readTimeoutMs)) {
         events.push(toRecordedEvent(resolved));
       }
     } catch (error) {

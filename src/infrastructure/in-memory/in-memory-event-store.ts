@@ -78,8 +78,15 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
-    const from = Math.max(page.fromRevision ?? 0, this.firstLeft.get(streamId) ?? 0);
-    const events = (this.streams.get(streamId) ?? []).slice(from, page.maxCount === undefined ? undefined : from + page.maxCount);
+    const stream = this.streams.get(streamId) ?? [];
+    const firstLeft = this.firstLeft.get(streamId) ?? 0;
+    if (page.direction === 'backwards') {
+      const through = Math.min(page.fromRevision ?? Infinity, stream.length - 1);
+      const from = Math.max(firstLeft, page.maxCount === undefined ? 0 : through + 1 - page.maxCount);
+      return stream.slice(from, through + 1).reverse().map((e) => structuredClone(e));
+    }
+    const from = Math.max(page.fromRevision ?? 0, firstLeft);
+    const events = stream.slice(from, page.maxCount === undefined ? undefined : from + page.maxCount);
     return events.map((e) => structuredClone(e));
   }
 

@@ -95,6 +95,9 @@ export class SqliteEventStore implements EventStore {
       readStream: this.db
         .prepare<[string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`)
         .raw(true),
+      readStreamBackwards: this.db
+        .prepare<[string, number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+        .raw(true),
       readAll: this.db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
       // AUTOINCREMENT's record of the highest position ever given: no row when none was.
@@ -149,7 +152,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, page: StreamPage = {}): Promise<RecordedEvent[]> {
-    return this.damageReported(() => this.statements.readStream.all(streamId, page.fromRevision ?? 0, page.maxCount ?? -1).map(toRecordedEvent));
+    const { fromRevision, maxCount = -1 } = page;
+    if (page.direction === 'backwards') {
+      const through = fromRevision ?? Number.MAX_SAFE_INTEGER;
+      return this.damageReported(() => this.statements.readStreamBackwards.all(streamId, through, maxCount).map(toRecordedEvent));
+    }
+    return this.damageReported(() => this.statements.readStream.all(streamId, fromRevision ?? 0, maxCount).map(toRecordedEvent));
   }
 
   /**

@@ -41,11 +41,18 @@ export interface AppendResult {
   position: number;
 }
 
-/** A slice of a stream: from a revision (inclusive), at most so many events. */
+/**
+ * A slice of a stream: from a revision (inclusive), at most so many events. `forwards` (the default) reads up from
+ * `fromRevision` (the stream's start when absent), oldest first; `backwards` reads down from it (the stream's end
+ * when absent), newest first, down to the first event the stream holds.
+ */
 export interface StreamPage {
   fromRevision?: number;
   maxCount?: number;
+  direction?: StreamDirection;
 }
+
+export type StreamDirection = 'forwards' | 'backwards';
 
 export interface StreamAppend {
   streamId: string;
@@ -163,7 +170,7 @@ export interface EventStore {
    * retry give their events ids, so the retry skips what was written (or ask for `together`).
    */
   appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
-  /** The whole stream, oldest first; an empty array when the stream does not exist. */
+  /** The whole stream, oldest first (or a page of it, either way); an empty array when the stream does not exist. */
   readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
