@@ -2,6 +2,7 @@ import { CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { KeysCommandsModule } from '../keys/keys-cli.module.js';
 import { GetApiKeyHistoryQuery, type KeyHistoryPage } from '../keys/queries/get-api-key-history/get-api-key-history.query.js';
 import { HISTORY_START, type KeyHistoryCursor } from '../keys/queries/get-api-key-history/key-history-cursor.js';
+import type { KeyHistoryDirection } from '../keys/queries/get-api-key-history/key-history-direction.js';
 import type { KeyHistoryOrder } from '../keys/queries/get-api-key-history/key-history-order.js';
 import { presentHistoryEvent } from '../keys/queries/get-api-key-history/key-history.presenter.js';
 import type { Environment } from '../shared/config/environment.js';
@@ -16,6 +17,7 @@ const PAGE = 100;
 export interface HistoryOptions {
   account?: string;
   order: KeyHistoryOrder;
+  direction: KeyHistoryDirection;
   json?: boolean;
   table?: boolean;
 }
@@ -27,9 +29,11 @@ export async function history(keyId: string, options: HistoryOptions, environmen
     const account = await accountForKey(app.get<EventStore>(EVENT_STORE), keyId, options.account);
     const json = outputFormat(options) === 'json';
     const rows: string[][] = [];
-    let cursor: KeyHistoryCursor | null = HISTORY_START;
-    while (cursor) {
-      const page: KeyHistoryPage = await app.get(QueryBus).execute(new GetApiKeyHistoryQuery(account, keyId, PAGE, cursor, options.order));
+    // Newest first starts from no cursor (the end); oldest first from the start.
+    let cursor: KeyHistoryCursor | null = options.direction === 'newest_first' ? null : HISTORY_START;
+    for (let first = true; first || cursor; first = false) {
+      const query = new GetApiKeyHistoryQuery(account, keyId, PAGE, cursor, options.order, options.direction);
+      const page: KeyHistoryPage = await app.get(QueryBus).execute(query);
       for (const event of page.events.map(presentHistoryEvent)) {
         if (json) printJsonLine(event);
         else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id), cell(event.request_id)]);

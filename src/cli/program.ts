@@ -165,6 +165,11 @@ export function buildProgram(): Command {
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
       .addOption(
         new Option('--order <order>', 'occurred: by when each event happened; log: by log position').choices(['occurred', 'log']).default('occurred'),
+      )
+      .addOption(
+        new Option('--direction <direction>', 'oldest_first: from the creation; newest_first: from the last event back')
+          .choices(['oldest_first', 'newest_first'])
+          .default('oldest_first'),
       ),
   ).action((id, options) => run(async () => (await import('./history.command.js')).history, id, options));
 

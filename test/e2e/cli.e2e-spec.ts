@@ -118,6 +118,7 @@ describe('Operator CLI', () => {
     [['update', '550e8400-e29b-41d4-a716-446655440000', '--no-name', '--name', 'y'], /option '--name <name>' cannot be used with option '--no-name'/],
     [['update', '550e8400-e29b-41d4-a716-446655440000', '--expires-at', '2030-01-31T12:00:00Z', '--no-expiry'], /option '--expires-at <instant>' cannot be used with option '--no-expiry'/],
     [['history', '550e8400-e29b-41d4-a716-446655440000', '--order', 'sideways'], /Allowed choices are occurred, log/],
+    [['history', '550e8400-e29b-41d4-a716-446655440000', '--direction', 'backwards'], /Allowed choices are oldest_first, newest_first/],
     [['alerts', '--account', 'acme', '--unowned'], /cannot be used with/],
     [['alerts', '--rule', 'bogus'], /Allowed choices are/],
   ])('explains %j in one line on stderr with exit code 2', (args, message) => {
@@ -419,6 +420,8 @@ describe('Operator CLI on a running service: list, show, revoke, history', () =>
       expect(events.map((e) => e.type)).toEqual(['KeyCreated', 'KeyUsed', 'KeyRevoked']);
       expect(events.every((e) => typeof e.position === 'number')).toBe(true);
       expect(events[2].position).toBe(revoked.revocation.position);
+      const newestFirst = runCli(['history', created[1].id, '--direction', 'newest_first'], env);
+      expect(newestFirst.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).type)).toEqual(['KeyRevoked', 'KeyUsed', 'KeyCreated']);
       const trailTable = runCli(['history', created[1].id, '--table'], env);
       expect(trailTable.stdout.split('\n')[0]).toMatch(/^TIME +TYPE +LOG POSITION +STREAM#REVISION +ACTING KEY +REQUEST$/);
       // The CLI's revocation was made by no request: "-".

@@ -206,6 +206,50 @@ describe('Key history and point-in-time views', () => {
     }
   }, 60_000);
 
+  it('pages newest first with direction=newest_first, back to the creation, without the uses made meanwhile', async () => {
+    const created = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'busy' }).expect(201);
+    const use = async (n: number) => {
+      for (let i = 0; i < n; i++) await request(t.http).get('/v1/api-keys?limit=1').set(bearer(created.body.key)).expect(200);
+      await flushUsage(t);
+    };
+    await use(4);
+    await request(t.http).patch(`/v1/api-keys/${created.body.id}`).set(bearer(admin.key)).send({ name: 'busier' }).expect(200);
+    await use(2);
+    const page = (cursor: string | null) =>
+      request(t.http)
+        .get(`/v1/api-keys/${created.body.id}/events`)
+        .query({ direction: 'newest_first', limit: 3, ...(cursor ? { cursor } : {}) })
+        .set(bearer(admin.key))
+        .expect(200);
+    const first = (await page(null)).body;
+    expect(first.data.map((e: { type: string }) => e.type)).toEqual(['KeyUsed', 'KeyUsed', 'KeyUpdated']);
+    expect(first.has_more).toBe(true);
+    await use(2); // logged after the first page: above where it started, so not on the later pages
+    const trail = [...first.data];
+    for (let cursor = first.next_cursor; cursor; ) {
+      const body = (await page(cursor)).body;
+      trail.push(...body.data);
+      cursor = body.next_cursor;
+    }
+    expect(trail.map((e) => `${e.type}.${e.stream}.${e.revision}`)).toEqual([
+      'KeyUsed.usage.5', 'KeyUsed.usage.4', 'KeyUpdated.lifecycle.1', 'KeyUsed.usage.3', 'KeyUsed.usage.2', 'KeyUsed.usage.1', 'KeyUsed.usage.0', 'KeyCreated.lifecycle.0',
+    ]);
+    const times = trail.map((e) => e.time as string);
+    expect(times).toEqual([...times].sort().reverse());
+    // The newest first page of the log order, and the default is oldest first, as before.
+    const log = await request(t.http).get(`/v1/api-keys/${created.body.id}/events?direction=newest_first&order=log&limit=1`).set(bearer(admin.key)).expect(200);
+    expect(log.body.data.map((e: { stream: string; revision: number }) => `${e.stream}.${e.revision}`)).toEqual(['usage.7']);
+    const oldest = await request(t.http).get(`/v1/api-keys/${created.body.id}/events?limit=1`).set(bearer(admin.key)).expect(200);
+    expect(oldest.body.data[0].type).toBe('KeyCreated');
+  });
+
+  it('refuses a direction it does not know, naming the two it does', async () => {
+    for (const direction of ['backwards', 'NEWEST_FIRST', '']) {
+      const res = await request(t.http).get(`/v1/api-keys/${admin.keyId}/events`).query({ direction }).set(bearer(admin.key)).expect(400);
+      expect(res.body.error).toEqual({ type: 'invalid_request_error', message: expect.stringContaining('direction must be one of oldest_first, newest_first') });
+    }
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await request(t.http).get(`/v1/api-keys/${admin.keyId}/events?cursor=bm9wZQ`).set(bearer(admin.key)).expect(400);
     expect(res.body.error.message).toContain('cursor');

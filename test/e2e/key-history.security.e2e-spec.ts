@@ -18,6 +18,7 @@ describe('GET /v1/api-keys/{id}/events security', () => {
 
   it("answers another account's key exactly like an unknown one, also as of a time", async () => {
     await expectForeignIdAnswersLikeUnknown(t, 'get', (id) => `/v1/api-keys/${id}/events`, acme, globex.keyId);
+    await expectForeignIdAnswersLikeUnknown(t, 'get', (id) => `/v1/api-keys/${id}/events?direction=newest_first`, acme, globex.keyId);
     const asOf = new Date().toISOString();
     await expectForeignIdAnswersLikeUnknown(t, 'get', (id) => `/v1/api-keys/${id}?as_of=${asOf}`, acme, globex.keyId);
   });

@@ -7,7 +7,7 @@ import { AuthenticatedRoute } from '../../presentation/api-responses.decorator.j
 import { keyIdPipe } from '../../presentation/key-id.pipe.js';
 import { GetApiKeyHistoryRequest, HISTORY_PAGE_SIZE, KeyHistoryResponse } from './get-api-key-history.dto.js';
 import { GetApiKeyHistoryQuery } from './get-api-key-history.query.js';
-import { decodeHistoryCursor, encodeHistoryCursor, HISTORY_START } from './key-history-cursor.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './key-history-cursor.js';
 import { presentHistoryEvent } from './key-history.presenter.js';
 
 @ApiTags('API keys')
@@ -20,8 +20,8 @@ export class GetApiKeyHistoryController {
     operationId: 'getApiKeyHistory',
     summary: "A key's history from the event log",
     description:
-      'Lifecycle events and uses, oldest first by the time they happened (or in log order with order=log), ' +
-      'each with its log position, paginated with next_cursor.',
+      'Lifecycle events and uses, oldest first by the time they happened (or in log order with order=log; newest first ' +
+      'with direction=newest_first), each with its log position, paginated with next_cursor.',
   })
   @ApiParam({ name: 'api_key_id', format: 'uuid', description: 'The key id, in any case.' })
   @ApiOkResponse({ description: "A page of the key's history; next_cursor asks for the next.", type: KeyHistoryResponse })
@@ -31,9 +31,9 @@ export class GetApiKeyHistoryController {
     @Query() query: GetApiKeyHistoryRequest,
     @CurrentPrincipal() principal: Principal,
   ): Promise<KeyHistoryResponse> {
-    const cursor = (query.cursor && decodeHistoryCursor(query.cursor)) || HISTORY_START;
+    const cursor = (query.cursor && decodeHistoryCursor(query.cursor)) || null;
     const page = await this.queryBus.execute(
-      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? HISTORY_PAGE_SIZE, cursor, query.order ?? 'occurred'),
+      new GetApiKeyHistoryQuery(principal.accountId, keyId, query.limit ?? HISTORY_PAGE_SIZE, cursor, query.order ?? 'occurred', query.direction ?? 'oldest_first'),
     );
     return {
       data: page.events.map(presentHistoryEvent),

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { KEY_HISTORY_CURSOR_PATTERN } from './key-history-cursor.js';
+import { KEY_HISTORY_DIRECTIONS, type KeyHistoryDirection } from './key-history-direction.js';
 import { KEY_HISTORY_ORDERS, type KeyHistoryOrder } from './key-history-order.js';
 import { API_KEY_EVENT_TYPES } from '../../domain/api-key-events.js';
 import { KEY_USED } from '../../../usage/domain/key-used.js';
@@ -14,7 +15,7 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
   @ApiPropertyOptional({
     pattern: KEY_HISTORY_CURSOR_PATTERN,
     example: '2.150',
-    description: 'The next_cursor of the previous page: `<lifecycle revision>.<usage revision>`.',
+    description: 'The next_cursor of the previous page (in the same direction): `<lifecycle revision>.<usage revision>`.',
   })
   @IsOptional()
   @Matches(new RegExp(KEY_HISTORY_CURSOR_PATTERN), { message: 'cursor must be a next_cursor this API returned (such as 2.150)' })
@@ -32,6 +33,19 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
   @IsOptional()
   @IsIn(KEY_HISTORY_ORDERS, { message: `order must be one of ${KEY_HISTORY_ORDERS.join(', ')}` })
   order?: KeyHistoryOrder;
+
+  @ApiPropertyOptional({
+    enum: KEY_HISTORY_DIRECTIONS,
+    default: 'oldest_first',
+    description:
+      '`oldest_first`: from the start of the history. `newest_first`: from its end back in time, each page newest first ' +
+      '(in the `order` reversed); its next_cursor asks for the events before the page. Uses logged after the first page ' +
+      'are not listed by the later ones: read the first page again for them. A cursor is a point between events: ' +
+      '`oldest_first` lists what comes after it, `newest_first` what comes before.',
+  })
+  @IsOptional()
+  @IsIn(KEY_HISTORY_DIRECTIONS, { message: `direction must be one of ${KEY_HISTORY_DIRECTIONS.join(', ')}` })
+  direction?: KeyHistoryDirection;
 }
 
 export class KeyHistoryEventResponse {

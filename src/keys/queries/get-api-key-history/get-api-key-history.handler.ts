@@ -10,10 +10,10 @@ import { readKeyHistoryPage } from './read-key-history.js';
 export class GetApiKeyHistoryHandler implements IQueryHandler<GetApiKeyHistoryQuery, KeyHistoryPage> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ accountId, keyId, limit, cursor, order }: GetApiKeyHistoryQuery): Promise<KeyHistoryPage> {
+  async execute({ accountId, keyId, limit, cursor, order, direction }: GetApiKeyHistoryQuery): Promise<KeyHistoryPage> {
     const [created] = await this.store.readStream(apiKeyStreamId(keyId), { maxCount: 1 });
     // Another account's key answers exactly like a key that does not exist.
     if (!created || created.data.accountId !== accountId) throw new KeyNotFound(keyId);
-    return readKeyHistoryPage(this.store, keyId, limit, cursor, order);
+    return readKeyHistoryPage(this.store, keyId, limit, cursor, order, direction);
   }
 }

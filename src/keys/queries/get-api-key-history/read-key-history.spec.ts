@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent, StreamPage } from '../../../shared/even
 import { KEY_USED, keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import { HISTORY_START, type KeyHistoryCursor } from './key-history-cursor.js';
+import type { KeyHistoryDirection } from './key-history-direction.js';
 import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
 import type { KeyHistoryPage } from './get-api-key-history.query.js';
 import { readKeyHistoryPage } from './read-key-history.js';
@@ -26,15 +27,20 @@ function log(): RecordedEvent[] {
 function storeOf(events: RecordedEvent[]): EventStore {
   return {
     readStream: async (streamId: string, page: StreamPage = {}) =>
-      events.filter((e) => e.streamId === streamId && e.revision >= (page.fromRevision ?? 0)).slice(0, page.maxCount ?? Infinity),
+      page.direction === 'backwards'
+        ? events
+            .filter((e) => e.streamId === streamId && e.revision <= (page.fromRevision ?? Infinity))
+            .reverse()
+            .slice(0, page.maxCount ?? Infinity)
+        : events.filter((e) => e.streamId === streamId && e.revision >= (page.fromRevision ?? 0)).slice(0, page.maxCount ?? Infinity),
   } as unknown as EventStore;
 }
 
-async function readAll(store: EventStore, limit: number, order?: KeyHistoryOrder): Promise<string[]> {
+async function readAll(store: EventStore, limit: number, order?: KeyHistoryOrder, direction?: KeyHistoryDirection): Promise<string[]> {
   const ids: string[] = [];
-  let cursor: KeyHistoryCursor | null = HISTORY_START;
-  while (cursor) {
-    const page = await readKeyHistoryPage(store, KEY, limit, cursor, order);
+  let cursor: KeyHistoryCursor | null = direction === 'newest_first' ? null : HISTORY_START;
+  for (let first = true; first || cursor; first = false) {
+    const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, cursor, order, direction);
     expect(page.events.length).toBeLessThanOrEqual(limit);
     ids.push(...page.events.map((e) => e.id));
     cursor = page.next;
@@ -49,6 +55,32 @@ describe('readKeyHistoryPage', () => {
 
   it.each([1, 2, 10])('lists in log order with order=log (pages of %i)', async (limit) => {
     expect(await readAll(storeOf(log()), limit, 'log')).toEqual(['l0', 'u0', 'u1', 'l1', 'u2']);
+  });
+
+  it.each([1, 2, 3, 10])('lists newest first with newest_first, by when events happened or in log order, back to the start (pages of %i)', async (limit) => {
+    expect(await readAll(storeOf(log()), limit, 'occurred', 'newest_first')).toEqual(['l1', 'u2', 'u1', 'u0', 'l0']);
+    expect(await readAll(storeOf(log()), limit, 'log', 'newest_first')).toEqual(['u2', 'l1', 'u1', 'u0', 'l0']);
+  });
+
+  it.each([1, 2])('pages newest first from where the first page started: uses appended meanwhile are not listed, none twice, none skipped (pages of %i)', async (limit) => {
+    const events = log();
+    const store = storeOf(events);
+    const first = await readKeyHistoryPage(store, KEY, limit, null, 'occurred', 'newest_first');
+    expect(first.events.map((e) => e.id)).toEqual(['l1', 'u2'].slice(0, limit));
+    // Three more uses logged before the next page is asked for.
+    for (const revision of [3, 4, 5]) {
+      events.push({ ...events[4], id: `u${revision}`, revision, position: 10 + revision, data: { usedAt: at(10 + revision) } });
+    }
+    const listed = first.events.map((e) => e.id);
+    for (let cursor = first.next; cursor; ) {
+      const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, cursor, 'occurred', 'newest_first');
+      listed.push(...page.events.map((e) => e.id));
+      cursor = page.next;
+    }
+    expect(listed).toEqual(['l1', 'u2', 'u1', 'u0', 'l0']);
+    // A cursor is a point in the history: oldest first from the same point lists what newest first left out.
+    const after = (await readKeyHistoryPage(store, KEY, 10, first.next, 'log')).events.map((e) => e.id);
+    expect(after).toEqual([...first.events.map((e) => e.id), 'u3', 'u4', 'u5']);
   });
 
   it('lists a newer version\'s use that has no usedAt at the time it was logged, in its place, never at "undefined"', async () => {
@@ -191,6 +223,19 @@ describe('readKeyHistoryPage', () => {
           // Every event exactly once, whatever the page size: the concatenation is a permutation of the unpaged list.
           expect({ seed, order, limit, listed: [...listed].sort() }).toEqual({ seed, order, limit, listed: [...unpaged].sort() });
           if (order === 'log') expect(listed).toEqual(unpaged);
+          // Newest first: each page newest first, every event once, and in log order the exact reverse.
+          const back: string[] = [];
+          let before: KeyHistoryCursor | null = null;
+          for (let pages = 0, first = true; first || before; pages++, first = false) {
+            expect(pages).toBeLessThanOrEqual(events.length);
+            const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, before, order, 'newest_first');
+            expect(page.events.length).toBeGreaterThan(0);
+            expect(page.events).toEqual([...page.events].sort((a, b) => compareInHistory(order, b, a)));
+            back.push(...page.events.map((e) => e.id));
+            before = page.next;
+          }
+          expect({ seed, order, limit, back: [...back].sort() }).toEqual({ seed, order, limit, back: [...unpaged].sort() });
+          if (order === 'log') expect(back).toEqual([...unpaged].reverse());
         }
       }
     }

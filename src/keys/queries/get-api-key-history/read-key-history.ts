@@ -2,7 +2,8 @@ import type { EventStore, RecordedEvent } from '../../../shared/event-store/even
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
 import { apiKeyStreamId } from '../../domain/api-key-events.js';
 import type { KeyHistoryPage } from './get-api-key-history.query.js';
-import type { KeyHistoryCursor } from './key-history-cursor.js';
+import { HISTORY_START, type KeyHistoryCursor } from './key-history-cursor.js';
+import type { KeyHistoryDirection } from './key-history-direction.js';
 import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
 
 /**
@@ -14,38 +15,53 @@ import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
  * stream: each instance appends its own as a batch. So the page takes an event from the stream whose earliest
  * event read (not its next one) comes first: a revocation waits for the uses made before it that the page has
  * read, even behind a later use of another instance's batch. Then the page is sorted.
+ *
+ * `newest_first` is the same walk mirrored: each stream read backwards from the cursor (its revisions below it; from
+ * the stream's end without one), the latest first, and the cursor is the lowest revision taken of each. The first
+ * page fixes the end: uses appended while the history is paged back are above it and never listed, none twice.
  */
 export async function readKeyHistoryPage(
   store: EventStore,
   keyId: string,
   limit: number,
-  cursor: KeyHistoryCursor,
+  cursor: KeyHistoryCursor | null,
   order: KeyHistoryOrder = 'occurred',
+  direction: KeyHistoryDirection = 'oldest_first',
 ): Promise<KeyHistoryPage> {
-  const [lifecycle, usage] = await Promise.all([
-    store.readStream(apiKeyStreamId(keyId), { fromRevision: cursor.lifecycle, maxCount: limit + 1 }),
-    store.readStream(keyUsageStreamId(keyId), { fromRevision: cursor.usage, maxCount: limit + 1 }),
-  ]);
-  const byOrder = (a: RecordedEvent, b: RecordedEvent) => compareInHistory(order, a, b);
+  const backwards = direction === 'newest_first';
+  const read = async (streamId: string, bound: number | undefined): Promise<RecordedEvent[]> => {
+    if (!backwards) return store.readStream(streamId, { fromRevision: bound ?? 0, maxCount: limit + 1 });
+    if (bound === 0) return [];
+    return store.readStream(streamId, { direction: 'backwards', fromRevision: bound === undefined ? undefined : bound - 1, maxCount: limit + 1 });
+  };
+  const [lifecycle, usage] = await Promise.all([read(apiKeyStreamId(keyId), cursor?.lifecycle), read(keyUsageStreamId(keyId), cursor?.usage)]);
+  const byOrder = backwards
+    ? (a: RecordedEvent, b: RecordedEvent) => compareInHistory(order, b, a)
+    : (a: RecordedEvent, b: RecordedEvent) => compareInHistory(order, a, b);
   const [firstLifecycle, firstUse] = [earliestFrom(lifecycle, byOrder), earliestFrom(usage, byOrder)];
   const events: RecordedEvent[] = [];
-  const next = { ...cursor };
+  const next = cursor ? { ...cursor } : backwards ? { lifecycle: endOf(lifecycle), usage: endOf(usage) } : { ...HISTORY_START };
+  // Forwards the cursor is the next revision to read; backwards the lowest one read, which the next page reads below.
+  const after = (event: RecordedEvent) => (backwards ? event.revision : event.revision + 1);
   let [l, u] = [0, 0];
   while (events.length < limit && (l < lifecycle.length || u < usage.length)) {
     const takeLifecycle = u >= usage.length || (l < lifecycle.length && byOrder(firstLifecycle[l], firstUse[u]) <= 0);
     if (takeLifecycle) {
       events.push(lifecycle[l]);
-      next.lifecycle = lifecycle[l++].revision + 1;
+      next.lifecycle = after(lifecycle[l++]);
     } else {
       events.push(usage[u]);
-      next.usage = usage[u++].revision + 1;
+      next.usage = after(usage[u++]);
     }
   }
   const more = l < lifecycle.length || u < usage.length;
   return { events: events.sort(byOrder), next: more ? next : null };
 }
 
-/** For each index, the earliest event from there to the end of `events`. */
+/** Backwards, the revision after a stream's newest event read (0 for none): the end the first page fixes. */
+const endOf = (newestFirst: readonly RecordedEvent[]): number => (newestFirst.length === 0 ? 0 : newestFirst[0].revision + 1);
+
+/** For each index, the earliest event (in the page's order: the latest, newest first) from there to the end of `events`. */
 function earliestFrom(events: readonly RecordedEvent[], byOrder: (a: RecordedEvent, b: RecordedEvent) => number): RecordedEvent[] {
   const earliest: RecordedEvent[] = new Array(events.length);
   for (let i = events.length - 1; i >= 0; i--) {
