@@ -45,7 +45,7 @@ whenChromium('Dashboard show-more browser suite', () => {
       await flushUsage(d.t);
       await keyRow(page, busy.id).locator('th a').click();
       await page.locator('.timeline__item').nth(49).waitFor();
-      await page.getByRole('button', { name: 'Load more events' }).focus();
+      await page.getByRole('button', { name: 'Load older events' }).focus();
       await page.keyboard.press('Enter');
       await page.locator('.timeline__item').nth(50).waitFor();
       expect(await page.evaluate<boolean>(`document.activeElement === document.querySelectorAll('.timeline__item')[50]`)).toBe(true);
@@ -87,7 +87,7 @@ whenChromium('Dashboard show-more browser suite', () => {
       recordPastUses(d.t, { id: busy.id, accountId: 'failing' }, { 2: 60 });
       await flushUsage(d.t);
       await keyRow(page, busy.id).locator('th a').click();
-      await showMore('Load more events', page.locator('.timeline__item'), 50);
+      await showMore('Load older events', page.locator('.timeline__item'), 50);
       expect(dropped.size).toBe(3);
       expect(unexpectedProblems(problems).filter((problem) => !problem.includes('ERR_CONNECTION_FAILED'))).toEqual([]);
     });

@@ -335,7 +335,7 @@ whenChromium('Dashboard browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
-    it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, paged', async () => {
+    it('opens a key: its details, usage, alerts and whole history from the event log as a timeline, the latest first, paged back in time', async () => {
       const short = await createKey('Timeline demo', { permissions: ['keys:read'] });
       for (let i = 0; i < 3; i++) await request(d.t.http).get('/v1/api-keys?limit=1').set(bearer(short.key)).set('User-Agent', 'demo/1').expect(200);
       // A read-only key trying a write: a refused use.
@@ -348,6 +348,11 @@ whenChromium('Dashboard browser suite', () => {
       await flushUsage(d.t);
 
       const { page, problems } = await open();
+      const historyRequests: URL[] = [];
+      page.on('request', (sent) => {
+        const url = new URL(sent.url());
+        if (url.pathname.endsWith('/events')) historyRequests.push(url);
+      });
       await signIn(page, d.admin);
       await keyRow(page, short.id).getByRole('link', { name: 'Timeline demo' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Timeline demo”' }).waitFor();
@@ -358,15 +363,17 @@ whenChromium('Dashboard browser suite', () => {
       expect(await text(details)).toContain('demo/1');
       const items = page.locator('.timeline__item');
       await eventually(async () => expect(await items.count()).toBe(6));
-      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Used', 'Used', 'Used', 'Used', 'Revoked']);
-      // In the order they happened, each with its place in the log.
+      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Revoked', 'Used', 'Used', 'Used', 'Used', 'Created']);
+      // The latest first, each with its place in the log.
+      const times = await page.locator('.timeline__head time').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+      expect(times).toEqual([...times].sort().reverse());
       const positions = await page.locator('.timeline__position').allTextContents();
       expect(positions).toHaveLength(6);
       for (const position of positions) expect(position).toMatch(/^log #\d+$/);
-      expect(await text(items.first())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
-      expect(await text(items.nth(1))).toContain('GET /v1/api-keys?limit=[redacted] from 127.0.0.1: accepted (demo/1)');
-      expect(await text(items.nth(4))).toContain('POST /v1/api-keys from 127.0.0.1: refused (a permission or address it lacks) (demo/1)');
-      expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
+      expect(await text(items.last())).toContain('Named “Timeline demo”, limit 1,000 per 60 s, by key');
+      expect(await text(items.nth(4))).toContain('GET /v1/api-keys?limit=[redacted] from 127.0.0.1: accepted (demo/1)');
+      expect(await text(items.nth(1))).toContain('POST /v1/api-keys from 127.0.0.1: refused (a permission or address it lacks) (demo/1)');
+      expect(await page.getByRole('button', { name: 'Load older events' }).count()).toBe(0);
       expect(await text(page.getByRole('region', { name: 'Alerts about this key' }))).toContain('No alerts about this key.');
       await saveScreenshot(page, 'key-detail', { fullPage: true });
 
@@ -374,11 +381,23 @@ whenChromium('Dashboard browser suite', () => {
       await keyRow(page, busy.id).getByRole('link', { name: 'Busy worker' }).click();
       await page.getByRole('heading', { level: 1, name: 'Key “Busy worker”' }).waitFor();
       await eventually(async () => expect(await items.count()).toBe(50));
+      // The latest first: its creation (now: the uses seeded are dated in the hours before), then its latest uses.
+      expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', ...Array(49).fill('Used')]);
       const usage = page.getByRole('region', { name: 'Requests by hour' }).getByRole('img');
       expect(await usage.getAttribute('aria-label')).toMatch(new RegExp(`^${seeded} requests since \\w+ \\d\\d:00( [AP]M)?,`));
-      await page.getByRole('button', { name: 'Load more events' }).click();
+      const firstPageEnd = (await items.nth(49).locator('.timeline__head time').getAttribute('datetime'))!;
+      await page.getByRole('button', { name: 'Load older events' }).click();
       await eventually(async () => expect(await items.count()).toBe(1 + seeded));
-      expect(await page.getByRole('button', { name: 'Load more events' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Load older events' }).count()).toBe(0);
+      expect((await items.nth(50).locator('.timeline__head time').getAttribute('datetime'))! <= firstPageEnd).toBe(true);
+      const allTimes = await page.locator('.timeline__head time').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+      expect(allTimes).toEqual([...allTimes].sort().reverse());
+      // Asked of the API newest first, the later page with the cursor the first gave.
+      const busyRequests = historyRequests.filter((url) => url.pathname.includes(busy.id));
+      expect(busyRequests.map((url) => [url.searchParams.get('direction'), url.searchParams.has('cursor')])).toEqual([
+        ['newest_first', false],
+        ['newest_first', true],
+      ]);
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
@@ -393,7 +412,7 @@ whenChromium('Dashboard browser suite', () => {
 
       await page.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Revoke this key' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
-      await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Created', 'Revoked']));
+      await eventually(async () => expect(await page.locator('.timeline__type').allTextContents()).toEqual(['Revoked', 'Created']));
       expect(await text(page.getByRole('region', { name: 'Details' }))).toContain('revoked');
       expect(await page.evaluate<boolean>('window.sameDocument')).toBe(true);
       await request(d.t.http).get('/v1/api-keys').set(bearer(key.key)).expect(401);

@@ -78,8 +78,9 @@ export class ApiClient {
     return this.request('DELETE', `/v1/api-keys/${encodeURIComponent(id)}`);
   }
 
+  /** Newest first: a busy key's last uses are its first page, and each next page goes back in time. */
   keyHistory(id: string, cursor?: string): Promise<HistoryPage> {
-    return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}/events${query({ limit: HISTORY_PAGE_SIZE, cursor })}`);
+    return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}/events${query({ limit: HISTORY_PAGE_SIZE, direction: 'newest_first', cursor })}`);
   }
 
   listAlerts(options: { keyId?: string; startingAfter?: string } = {}): Promise<Page<Alert>> {

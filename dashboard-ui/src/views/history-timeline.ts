@@ -27,8 +27,9 @@ const EXPIRY_REASONS: Record<string, string> = {
 };
 
 /**
- * Every event of the key in the order it happened (the API's default order), a page at a time (next_cursor), each
- * with its position in the log: uses are written in batches, so a use made before a revocation is logged after it.
+ * Every event of the key, the latest first (the API's order by time, newest_first), a page at a time going back in time
+ * (next_cursor), each with its position in the log: uses are written in batches, so a use made before a revocation is
+ * logged after it. Oldest first, a busy key's recent uses were its last page (~1,000 pages at 100,000 uses).
  */
 export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
   const headingId = uniqueId('history-heading');
@@ -57,7 +58,7 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
       load();
     });
   const more = (cursor: string) =>
-    showMoreButton('Load more events', () => {
+    showMoreButton('Load older events', () => {
       ctx.status.clear();
       load(cursor);
     });
@@ -69,7 +70,7 @@ export function historyTimeline(ctx: ViewContext, keyId: string): HTMLElement {
     el('h2', { attrs: { id: headingId }, text: 'History' }),
     el('p', {
       class: 'hint',
-      text: 'Every event of this key (its creation, each use, its revocation) in the order they happened. “log #” is the event’s position in the event log: uses are written in batches, so a use can be logged after a later event.',
+      text: 'Every event of this key (its creation, each use, its revocation), the latest first. “log #” is the event’s position in the event log: uses are written in batches, so a use can be logged after a later event.',
     }),
     list,
     footer,
