@@ -16,13 +16,13 @@ export class ApiClient {
     private readonly signal: AbortSignal,
   ) {}
 
-  listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE): Promise<Page<ApiKey>> {
-    return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter })}`);
+  listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE, status?: ApiKey['status']): Promise<Page<ApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter, status })}`);
   }
 
   /** A page of keys with each one's requests per hour: the list and its charts in one request. */
-  listChartedKeys(startingAfter?: string): Promise<Page<ChartedApiKey>> {
-    return this.request('GET', `/v1/api-keys${query({ limit: KEYS_PAGE_SIZE, include: 'requests_per_hour', starting_after: startingAfter })}`);
+  listChartedKeys(startingAfter?: string, status?: ApiKey['status']): Promise<Page<ChartedApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit: KEYS_PAGE_SIZE, include: 'requests_per_hour', starting_after: startingAfter, status })}`);
   }
 
   getKey(id: string): Promise<ApiKeyDetail> {

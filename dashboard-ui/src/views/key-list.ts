@@ -3,15 +3,18 @@ import type { ApiKey, ChartedApiKey, Page } from '../api/api-types.js';
 import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
+import { type KeyStatus, keyStatusFilter, noKeysText } from './key-status-filter.js';
 import type { ViewContext } from './view-context.js';
 
-/** The account's keys, newest first, a page at a time ("Show more keys" follows has_more). */
+/** The account's keys, newest first, a page at a time ("Show more keys" follows has_more), all or of one status. */
 export class KeyList {
   readonly element: HTMLElement;
   private readonly body = el('tbody');
   private readonly footer = el('div', { class: 'list-footer' });
   /** Counts loads, so only the answer to the latest one is shown. */
   private loads = 0;
+  /** The status shown (the API's `status=`, on every page), or all. */
+  private status: KeyStatus | undefined;
 
   constructor(private readonly ctx: ViewContext) {
     const headingId = uniqueId('keys-heading');
@@ -19,6 +22,11 @@ export class KeyList {
       'section',
       { class: 'panel', attrs: { 'aria-labelledby': headingId } },
       el('h2', { attrs: { id: headingId }, text: 'Keys' }),
+      keyStatusFilter((status) => {
+        this.status = status;
+        this.ctx.status.clear();
+        this.reload();
+      }),
       el(
         'table',
         { class: 'key-table' },
@@ -58,8 +66,10 @@ export class KeyList {
    */
   private page(startingAfter: string | undefined): Promise<Page<ApiKey | ChartedApiKey>> {
     return this.ctx.api
-      .listChartedKeys(startingAfter)
-      .catch((error: unknown) => (error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter) : Promise.reject(error)));
+      .listChartedKeys(startingAfter, this.status)
+      .catch((error: unknown) =>
+        error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter, undefined, this.status) : Promise.reject(error),
+      );
   }
 
   private moreButton(startingAfter: string): HTMLButtonElement {
@@ -75,7 +85,7 @@ export class KeyList {
     if (hasMore && last) {
       replaceChildren(this.footer, this.moreButton(last.id));
     } else {
-      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: 'No keys yet.' }) : null);
+      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: noKeysText(this.status) }) : null);
     }
   }
 }

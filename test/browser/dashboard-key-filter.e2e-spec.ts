@@ -1,0 +1,69 @@
+import request from 'supertest';
+import { bearer } from '../support/auth.js';
+import { unexpectedProblems, whenChromium } from '../support/browser.js';
+import { focused, keyRow, signIn, text, useDashboard } from '../support/dashboard.js';
+import { eventually } from '../support/eventually.js';
+
+whenChromium('Dashboard key status filter browser suite', () => {
+  describe('The key list filtered by status, in headless Chromium', () => {
+    const d = useDashboard();
+
+    it('asks the API for the keys of the status chosen, page after page, and for all of them again', async () => {
+      // 21 revoked keys (two pages of them), one disabled, one active, and the admin.
+      const owner = await d.t.bootstrapKey('filtered', 'Filter admin');
+      const make = async (name: string) => (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name }).expect(201)).body;
+      for (let i = 1; i <= 21; i++) await request(d.t.http).delete(`/v1/api-keys/${(await make(`Gone ${i}`)).id}`).set(bearer(owner.key)).expect(200);
+      const disabled = await make('Paused one');
+      await request(d.t.http).post(`/v1/api-keys/${disabled.id}/disable`).set(bearer(owner.key)).expect(200);
+      const active = await make('Working one');
+
+      const { page, problems } = await d.open();
+      const listings: URL[] = [];
+      page.on('request', (sent) => {
+        const url = new URL(sent.url());
+        if (url.pathname === '/v1/api-keys') listings.push(url);
+      });
+      await signIn(page, owner.key);
+      const rows = page.locator('tr.key-row');
+      await eventually(async () => expect(await rows.count()).toBe(20));
+      const filter = page.getByLabel('Status', { exact: true });
+      expect(await filter.evaluate((select) => select.tagName)).toBe('SELECT');
+      expect(await filter.locator('option').allTextContents()).toEqual(['All', 'Active', 'Disabled', 'Expired', 'Revoked']);
+
+      // A native select, labelled: reached and changed by keyboard; the focus stays on it once the list is read again.
+      listings.length = 0;
+      await filter.focus();
+      await filter.selectOption('revoked');
+      await eventually(async () => expect(await rows.count()).toBe(20));
+      expect(await focused(page)).toMatch(/^select: /);
+      await eventually(async () => expect(await rows.locator('td', { hasText: /^revoked$/ }).count()).toBe(20));
+      await page.getByRole('button', { name: 'Show more keys' }).click();
+      await eventually(async () => expect(await rows.count()).toBe(21));
+      expect(await page.getByRole('button', { name: 'Show more keys' }).count()).toBe(0);
+      expect((await rows.locator('th').allTextContents()).every((name) => /Gone \d+/.test(name))).toBe(true);
+      // Both pages asked of the API with status=revoked: never a page of all keys filtered here.
+      expect(listings.map((url) => [url.searchParams.get('status'), url.searchParams.has('starting_after')])).toEqual([
+        ['revoked', false],
+        ['revoked', true],
+      ]);
+
+      await filter.selectOption('disabled');
+      await eventually(async () => expect(await rows.count()).toBe(1));
+      await keyRow(page, disabled.id).waitFor();
+      await filter.selectOption('active');
+      await eventually(async () => expect(await rows.count()).toBe(2));
+      await keyRow(page, active.id).waitFor();
+      await filter.selectOption('expired');
+      await page.getByText('No expired keys.').waitFor();
+      expect(await rows.count()).toBe(0);
+
+      listings.length = 0;
+      await filter.selectOption('');
+      await eventually(async () => expect(await rows.count()).toBe(20));
+      await page.getByRole('button', { name: 'Show more keys' }).waitFor();
+      expect(listings.map((url) => url.searchParams.has('status'))).toEqual([false]);
+      expect(await text(rows.first())).toContain('Working one');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+  });
+});
