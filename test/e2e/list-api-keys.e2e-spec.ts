@@ -106,6 +106,26 @@ describe.each(backends())('GET /v1/api-keys (%s read model)', (backend) => {
     names.push('to-revoke');
   });
 
+  it('answers a page byte for byte as JSON.stringify gives its keys, each as its own page shows it, again after a change and a use', async () => {
+    /** The page's text made from each key's own page (served through Nest), its listed fields in their order. */
+    const LISTED = ['id', 'name', 'prefix', 'status', 'disabled', 'permissions', 'allowed_ips', 'expires_at', 'predecessor_id', 'rotation', 'rate_limit', 'request_count', 'created_at', 'last_used_at', 'revoked_at'];
+    const expectPageAsItsKeys = async () => {
+      const page = await request(t.http).get('/v1/api-keys?limit=4').set(bearer(admin)).expect(200);
+      const details = [];
+      for (const { id } of page.body.data) details.push((await request(t.http).get(`/v1/api-keys/${id}`).set(bearer(admin)).expect(200)).body);
+      const keys = details.map((detail) => Object.fromEntries(LISTED.map((field) => [field, field === 'request_count' ? detail.usage.accepted + detail.usage.rate_limited + detail.usage.refused : detail[field]])));
+      expect(page.text).toBe(JSON.stringify({ data: keys, has_more: true }));
+      return page.body.data as Array<{ id: string; name: string; request_count: number }>;
+    };
+    const created = (await request(t.http).post('/v1/api-keys').set(bearer(admin)).send({ name: 'listed "as" é', permissions: ['keys:read'], allowed_ips: ['10.0.0.0/8', '127.0.0.1'] }).expect(201)).body;
+    names.push('renamed-listed');
+    expect((await expectPageAsItsKeys())[0]).toMatchObject({ id: created.id, request_count: 0 });
+    await request(t.http).patch(`/v1/api-keys/${created.id}`).set(bearer(admin)).send({ name: 'renamed-listed', expires_at: '2099-01-01T00:00:00.000Z' }).expect(200);
+    await request(t.http).get('/v1/whoami').set(bearer(created.key)).expect(200);
+    await flushUsage(t);
+    expect((await expectPageAsItsKeys())[0]).toMatchObject({ id: created.id, name: 'renamed-listed', request_count: 1 });
+  });
+
   it.each([
     ['?limit=0', 'limit'],
     ['?limit=101', 'limit'],

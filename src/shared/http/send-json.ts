@@ -24,7 +24,11 @@ export function carryApiAnswerHeaders(res: ServerResponse): void {
 
 /** A JSON answer written straight to the socket, without express's response helpers. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** sendJson for a body already serialized (`json`: JSON text). */
+export function sendJsonText(res: ServerResponse, status: number, json: string): void {
   const carried = res as CarryingRequestId;
   const headers = ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(json))];
   if (carried[REQUEST_ID] !== undefined) headers.push(REQUEST_ID_HEADER, carried[REQUEST_ID]);

@@ -8,10 +8,11 @@ import { ErrorResponse } from '../../../shared/http/error-response.openapi.js';
 import type { FrontRouteContext, FrontRouteHandler } from '../../../shared/http/front-route.js';
 import { headerText } from '../../../shared/http/header-text.js';
 import { hasRequestBody, readJsonBody } from '../../../shared/http/read-json-body.js';
-import { sendJson } from '../../../shared/http/send-json.js';
+import { sendJson, sendJsonText } from '../../../shared/http/send-json.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiKeyAuthenticator } from '../../authentication/api-key-authenticator.js';
 import { ApiKeyListResponse } from '../../presentation/api-key.response.js';
+import { ListedKeyTexts } from '../../presentation/listed-key-texts.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
 import { last24Hours } from '../../../usage/projection/key-usage-view.js';
 import type { ApiKeyListing } from './list-api-keys.query.js';
@@ -38,6 +39,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
   readonly openApiModels = [ApiKeyListResponse, ErrorResponse];
   readonly document = documentListApiKeys;
   private readonly logger = new Logger('Errors');
+  private readonly texts = new ListedKeyTexts();
 
   constructor(
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
@@ -66,8 +68,13 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
     const page = await this.queryBus.execute(
       new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now, request.requestsPerHour),
     );
-    const present = request.requestsPerHour ? presentListedApiKeyWithRequestsPerHour : presentListedApiKey;
-    sendJson(res, 200, { data: page.keys.map((key) => present(key, now)), has_more: page.hasMore });
+    if (request.requestsPerHour) {
+      sendJson(res, 200, { data: page.keys.map((key) => presentListedApiKeyWithRequestsPerHour(key, now)), has_more: page.hasMore });
+      return;
+    }
+    // The bytes JSON.stringify gives the page, from each key's text as ListedKeyTexts keeps it.
+    const data = page.keys.map(({ view, usage }) => this.texts.textOf(view, usage, now)).join(',');
+    sendJsonText(res, 200, `{"data":[${data}],"has_more":${page.hasMore}}`);
   }
 }
 
