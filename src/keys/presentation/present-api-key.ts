@@ -37,8 +37,8 @@ export interface TrafficSinceRoll {
 
 /**
  * The key as it is at `now` (a key past its end is expired, whether or not its event is in yet). Beyond the view it
- * reads only the status at `now` and the usage's count and last use: what ListedKeyTexts keeps a listed key's text by
- * (reading more of either here means keeping the text by it there too).
+ * reads only the status at `now` and the usage's count and last use: what ListedKeyJson keeps a listed key's JSON by
+ * (reading more of either here means keeping the JSON by it there too).
  */
 export function presentApiKey(view: ApiKeyView, usage: KeyUsageSummary | undefined, now: Date = new Date()): ApiKeyResponse {
   return {

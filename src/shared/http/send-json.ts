@@ -27,10 +27,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   sendJsonText(res, status, JSON.stringify(body));
 }
 
-/** sendJson for a body already serialized (`json`: JSON text). */
-export function sendJsonText(res: ServerResponse, status: number, json: string): void {
+/** sendJson for a body already serialized: JSON text, or its UTF-8 bytes. */
+export function sendJsonText(res: ServerResponse, status: number, json: string | Buffer): void {
   const carried = res as CarryingRequestId;
-  const headers = ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(json))];
+  const headers = ['Content-Type', JSON_TYPE, 'Content-Length', String(typeof json === 'string' ? Buffer.byteLength(json) : json.length)];
   if (carried[REQUEST_ID] !== undefined) headers.push(REQUEST_ID_HEADER, carried[REQUEST_ID]);
   if (carried[API_ANSWER]) headers.push(...API_ANSWER_HEADER_LIST);
   res.writeHead(status, headers);

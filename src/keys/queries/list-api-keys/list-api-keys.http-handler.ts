@@ -12,7 +12,7 @@ import { sendJson, sendJsonText } from '../../../shared/http/send-json.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { ApiKeyAuthenticator } from '../../authentication/api-key-authenticator.js';
 import { ApiKeyListResponse } from '../../presentation/api-key.response.js';
-import { ListedKeyTexts } from '../../presentation/listed-key-texts.js';
+import { ListedKeyJson, listedPageJson } from '../../presentation/listed-key-json.js';
 import { presentApiKey } from '../../presentation/present-api-key.js';
 import { last24Hours } from '../../../usage/projection/key-usage-view.js';
 import type { ApiKeyListing } from './list-api-keys.query.js';
@@ -39,7 +39,7 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
   readonly openApiModels = [ApiKeyListResponse, ErrorResponse];
   readonly document = documentListApiKeys;
   private readonly logger = new Logger('Errors');
-  private readonly texts = new ListedKeyTexts();
+  private readonly listed = new ListedKeyJson();
 
   constructor(
     @Inject(ApiKeyAuthenticator) private readonly authenticator: ApiKeyAuthenticator,
@@ -72,9 +72,8 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
       sendJson(res, 200, { data: page.keys.map((key) => presentListedApiKeyWithRequestsPerHour(key, now)), has_more: page.hasMore });
       return;
     }
-    // The bytes JSON.stringify gives the page, from each key's text as ListedKeyTexts keeps it.
-    const data = page.keys.map(({ view, usage }) => this.texts.textOf(view, usage, now)).join(',');
-    sendJsonText(res, 200, `{"data":[${data}],"has_more":${page.hasMore}}`);
+    // The bytes JSON.stringify gives the page, from each key's JSON as ListedKeyJson keeps it.
+    sendJsonText(res, 200, listedPageJson(page.keys.map(({ view, usage }) => this.listed.bytesOf(view, usage, now)), page.hasMore));
   }
 }
 
