@@ -5,8 +5,12 @@ const SECRETS = new Set(['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET'
 /** URLs that may hold a password, or be a secret in their path (a chat service's webhook): said as scheme and hosts. */
 const URLS = new Set(['MONGODB_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'ALERT_WEBHOOK_URL']);
 
-/** `scheme://[credentials@]hosts[rest]` (MongoDB's host lists are no WHATWG URL: read by hand). */
-const URL_PARTS = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*@)?([^/?#]*)(.*)$/is;
+/**
+ * `scheme://[credentials@]hosts[rest]` (MongoDB's host lists are no WHATWG URL: read by hand). The credentials run
+ * to the last `@` before the path, as WHATWG URL (ioredis) reads them: a password with an unencoded `@` is no host.
+ * The hosts end at a backslash too, which fetch reads as `/` in an http(s) URL: a webhook's path is its secret.
+ */
+const URL_PARTS = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*@)?([^/?#\\]*)(.*)$/is;
 
 /**
  * Every setting as this process took it, its default included, for the start's `listening` line: an operator
