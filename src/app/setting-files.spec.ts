@@ -1,7 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguration } from './load-configuration.js';
+import { SETTING_FILE_MAX_BYTES } from './setting-files.js';
 
 const refusal = (raw: Record<string, string>): string | null => {
   try {
@@ -56,6 +58,18 @@ describe('<NAME>_FILE: a secret from a file (Docker and Kubernetes secrets)', ()
       chmodSync(locked, 0o000);
       expect(refusal({ METRICS_TOKEN_FILE: locked })).toBe('Invalid configuration: METRICS_TOKEN_FILE names a file that cannot be read (EACCES)');
     }
+  });
+
+  it('refuses a FIFO, a device and a file larger than any setting at once, never hanging or filling memory; follows a symlink', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(refusal({ METRICS_TOKEN_FILE: fifo })).toBe('Invalid configuration: METRICS_TOKEN_FILE names no regular file (a FIFO, a socket or a device)');
+    expect(refusal({ METRICS_TOKEN_FILE: '/dev/zero' })).toBe('Invalid configuration: METRICS_TOKEN_FILE names no regular file (a FIFO, a socket or a device)');
+    expect(refusal({ METRICS_TOKEN_FILE: file('huge', 'm'.repeat(SETTING_FILE_MAX_BYTES + 1)) })).toBe(
+      'Invalid configuration: METRICS_TOKEN_FILE names a file larger than 64 KiB: no setting is',
+    );
+    symlinkSync(file('target', `${'m'.repeat(16)}\n`), join(dir, 'link'));
+    expect(loadConfiguration({ METRICS_TOKEN_FILE: join(dir, 'link') }).METRICS_TOKEN).toBe('m'.repeat(16));
   });
 
   it('takes an empty <NAME>_FILE as unset, as an empty setting is', () => {

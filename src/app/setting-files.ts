@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { InvalidConfigurationError } from '../shared/config/invalid-configuration.error.js';
 
 /**
@@ -25,11 +25,43 @@ export function withSettingFiles(raw: Record<string, unknown>): Record<string, u
   return settings;
 }
 
+/** The most a setting's file may hold: a token or a connection string is far less, and more is not such a file. */
+export const SETTING_FILE_MAX_BYTES = 64 * 1024;
+
+/**
+ * The file's text. Only a regular file (a symlink to one, as Kubernetes mounts its secrets, is read): a FIFO with no
+ * writer hung the start for ever and /dev/zero filled memory, each before a line was logged. Opened without blocking
+ * (a FIFO's open waits for a writer), and read no further than SETTING_FILE_MAX_BYTES.
+ */
 function readSettingFile(name: string, file: string): string {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InvalidConfigurationError(`Invalid configuration: ${name}_FILE names a file that cannot be read (${code})`);
+    throw cannotRead(name, (error as NodeJS.ErrnoException).code);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw cannotRead(name, 'EISDIR');
+    if (!stat.isFile()) throw new InvalidConfigurationError(`Invalid configuration: ${name}_FILE names no regular file (a FIFO, a socket or a device)`);
+    const buffer = Buffer.alloc(SETTING_FILE_MAX_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > SETTING_FILE_MAX_BYTES) {
+      throw new InvalidConfigurationError(`Invalid configuration: ${name}_FILE names a file larger than ${SETTING_FILE_MAX_BYTES / 1024} KiB: no setting is`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) throw error;
+    throw cannotRead(name, (error as NodeJS.ErrnoException).code);
+  } finally {
+    closeSync(fd);
   }
 }
+
+const cannotRead = (name: string, code: string | undefined) =>
+  new InvalidConfigurationError(`Invalid configuration: ${name}_FILE names a file that cannot be read (${code ?? 'unreadable'})`);
