@@ -33,16 +33,23 @@ describe('effectiveConfiguration: the start says what it took, secrets withheld'
     expect(JSON.stringify(settings)).not.toContain('s3cr3t');
   });
 
-  it('withholds a password with an unencoded @ (ioredis takes it) and a webhook path written with backslashes (fetch takes it)', () => {
+  it('withholds a password with an unencoded @ (ioredis), / or # (EventStoreDB), and a webhook path written with backslashes (fetch)', () => {
     const settings = effectiveConfiguration(
       loadEnvironment({
         REDIS_URL: 'redis://:p@ss@s3cr3t@cache:6379',
         ALERT_WEBHOOK_URL: 'https://hooks.example\\services\\T0\\s3cr3t',
         ALERT_WEBHOOK_SECRET: 'w'.repeat(16),
         MONGODB_URL: 'mongodb://u:pa\\s3cr3t@m1:27017',
+        // The EventStoreDB client takes a / or # in the password: the listening line said esdb://admin:pa/…
+        EVENTSTORE_URL: 'esdb://admin:pa/s3cr3t#s3cr3t@eventstore:2113?tls=false',
       }),
     );
-    expect(settings).toMatchObject({ REDIS_URL: 'redis://…@cache:6379', ALERT_WEBHOOK_URL: 'https://hooks.example/…', MONGODB_URL: 'mongodb://…@m1:27017' });
-    expect(JSON.stringify(settings)).not.toContain('s3cr3t');
+    expect(settings).toMatchObject({
+      REDIS_URL: 'redis://…@cache:6379',
+      ALERT_WEBHOOK_URL: 'https://hooks.example/…',
+      MONGODB_URL: 'mongodb://…@m1:27017',
+      EVENTSTORE_URL: 'esdb://…@eventstore:2113/…',
+    });
+    expect(JSON.stringify(settings)).not.toMatch(/s3cr3t|admin/);
   });
 });

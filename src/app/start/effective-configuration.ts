@@ -28,8 +28,14 @@ export function effectiveConfiguration(environment: Environment): Record<string,
   return settings;
 }
 
+/**
+ * `user:password@` as @eventstore/db-client reads it (esdb-connection-string.ts): to the first `@` after the first `:`,
+ * so its password may hold a `/` or a `#` that URL_PARTS would take for the end of the hosts.
+ */
+const ESDB_CREDENTIALS = /^(esdb(?:\+discover)?:\/\/)[^:?]+:[^@?]+@/;
+
 function redactedUrl(url: string): string {
-  const parts = URL_PARTS.exec(url);
+  const parts = URL_PARTS.exec(url.replace(ESDB_CREDENTIALS, '$1…@'));
   if (parts === null) return '(set)';
   const [, scheme, credentials, hosts, rest] = parts;
   return `${scheme}${credentials ? '…@' : ''}${hosts}${rest ? '/…' : ''}`;
