@@ -65,5 +65,19 @@ whenChromium('Dashboard key status filter browser suite', () => {
       expect(await text(rows.first())).toContain('Working one');
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('shows no keys of the status left when the one chosen cannot be read', async () => {
+      const owner = await d.t.bootstrapKey('filter-failed', 'Filter admin');
+      await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'Working one' }).expect(201);
+      const { page } = await d.open();
+      await signIn(page, owner.key);
+      const rows = page.locator('tr.key-row');
+      await eventually(async () => expect(await rows.count()).toBe(2));
+      await page.route('**/v1/api-keys?*status=revoked*', (route) => route.fulfill({ status: 500, json: { error: { type: 'api_error', message: 'Internal error.' } } }));
+      await page.getByLabel('Status', { exact: true }).selectOption('revoked');
+      await page.locator('.list-footer .form-error').waitFor();
+      // Until 2026-12-07 the two active keys stayed listed under "Revoked".
+      expect(await rows.count()).toBe(0);
+    });
   });
 });

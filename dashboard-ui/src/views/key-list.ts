@@ -15,6 +15,8 @@ export class KeyList {
   private loads = 0;
   /** The status shown (the API's `status=`, on every page), or all. */
   private status: KeyStatus | undefined;
+  /** The status the rows in the table were listed by: another one's rows never stay under a failed change of it. */
+  private rowsStatus: KeyStatus | undefined;
 
   constructor(private readonly ctx: ViewContext) {
     const headingId = uniqueId('keys-heading');
@@ -49,12 +51,15 @@ export class KeyList {
       (page) => {
         if (load !== this.loads) return;
         if (startingAfter === undefined) this.body.replaceChildren();
+        this.rowsStatus = this.status;
         const shown = this.body.childElementCount;
         this.show(page.data, page.has_more);
         if (startingAfter !== undefined) focusFirstNew(this.body.children[shown]?.querySelector('a'));
       },
       (error: unknown) => {
         if (load !== this.loads) return;
+        // The status changed and its keys could not be read: the rows of the previous one would pass for its keys.
+        if (this.rowsStatus !== this.status) this.body.replaceChildren();
         showPageFailure(this.footer, this.ctx.fail(error), startingAfter === undefined ? null : this.moreButton(startingAfter));
       },
     );
