@@ -14,7 +14,9 @@ export interface ProjectionThreadData {
 export type ProjectionThreadMessage =
   | { kind: 'status'; statuses: ProjectionStatus[] }
   | { kind: 'log'; level: ProjectionLogLevel; message: string }
-  | { kind: 'published'; projection: string; payload: unknown };
+  | { kind: 'published'; projection: string; payload: unknown }
+  /** A projection whose stop (its last saves and its close) has ended, at a stop of the thread. */
+  | { kind: 'stopped'; projection: string };
 
 /**
  * What the request thread sends: the types just appended through its connection (null: any), the order to retry

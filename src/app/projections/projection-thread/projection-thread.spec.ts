@@ -6,6 +6,7 @@ import { SqliteKeyUsageReadModel } from '../../../infrastructure/sqlite/sqlite-k
 import { READ_MODEL_FILE } from '../../../infrastructure/sqlite/sqlite-read-model-storage.js';
 import { loadEnvironment } from '../../../shared/config/environment.js';
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../../../usage/domain/key-used.js';
+import { seedEmbeddedLog } from '../../../../test/support/seed-log.js';
 import { PROJECTIONS } from '../projection-catalog.js';
 import { ProjectionThread } from './projection-thread.js';
 
@@ -82,6 +83,23 @@ describe('ProjectionThread', () => {
       await store.close();
     }
   });
+
+  // A stop of a caught-up 100,000-key instance ran past its 2 s bound at every SIGTERM: the detector's last snapshot
+  // (45 MB, 4.4 s at load 16), and the warning blamed a store that did not answer. It now names what was stopping.
+  it('tells which projections were still stopping when a stop runs past its bound, and none once they have stopped', async () => {
+    const { events } = await seedEmbeddedLog(dir, 5000);
+    const projections = thread();
+    await projections.start();
+    await mirror(projections, 'anomaly-detector').waitUntilProcessed(events, 60_000);
+    // Stopping, the detector saves a snapshot of its state (5,000 keys): not done in a millisecond.
+    expect(await projections.stop(1)).toBe(false);
+    expect(projections.stillStopping()).toContain('anomaly-detector');
+    // Each one is told as its stop ends, so once the thread has stopped nothing is left.
+    const until = Date.now() + 60_000;
+    while (projections.stillStopping().length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(projections.stillStopping()).toEqual([]);
+    expect(await projections.stop()).toBe(true);
+  }, 120_000);
 
   it('reports a thread that could not start as not running, and starts it again', async () => {
     const projections = thread({ MONGODB_URL: 'mongodb://127.0.0.1:9/' });

@@ -25,6 +25,8 @@ export class ProjectionThread {
   private stopping = false;
   private restartDelay = RESTART_MIN_MS;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** The projections whose stop has ended, at the thread's stop under way. */
+  private readonly stopped = new Set<string>();
 
   constructor(
     declarations: readonly Pick<ProjectionDeclaration, 'name' | 'eventTypes'>[],
@@ -90,10 +92,16 @@ export class ProjectionThread {
    */
   async stop(withinMs = Infinity): Promise<boolean> {
     this.stopping = true;
+    this.stopped.clear();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const exited = this.worker ? await finishWorker(this.worker, 'stop', withinMs) : true;
     for (const projection of this.projections) projection.stopped();
     return exited;
+  }
+
+  /** After a stop that did not end in time: the projections the thread had not told stopped, in declaration order. */
+  stillStopping(): string[] {
+    return this.projections.map(({ projection }) => projection.name).filter((name) => !this.stopped.has(name));
   }
 
   private spawn(): Worker {
@@ -105,6 +113,7 @@ export class ProjectionThread {
     worker.on('message', (message: ProjectionThreadMessage) => {
       if (message.kind === 'log') return this.log(message.level, message.message);
       if (message.kind === 'published') return this.onPublished(message.projection, message.payload);
+      if (message.kind === 'stopped') return void this.stopped.add(message.projection);
       for (const status of message.statuses) this.byName.get(status.name)?.report(status);
       if (message.statuses.every((status) => status.running)) this.restartDelay = RESTART_MIN_MS;
     });

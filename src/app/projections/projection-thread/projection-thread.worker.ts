@@ -57,7 +57,8 @@ port.on('message', (message: ProjectionThreadRequest) => {
   if (message === 'retry') return void Promise.all(runners.map((runner) => runner.retryNow()));
   if (message !== 'stop') return store.wakeSubscriptions?.(message.wake ?? undefined);
   clearInterval(timer);
-  void Promise.all(runners.map((runner) => runner.stop()))
+  // Each one told as its stop ends: a stop of the thread that runs long can name what was still stopping.
+  void Promise.all(runners.map((runner) => runner.stop().then(() => post({ kind: 'stopped', projection: runner.projection.name }))))
     .then(() => report())
     .then(() => Promise.all([storage.close(), store.close()]))
     .finally(() => port.close());
