@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { refuseLogOfNewerVersion } from './log-readers.js';
 import { isCorruptDatabase } from './sqlite-error-codes.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 
 /** What a log file holds, for the operator to see which log went where. */
 export interface EventLogSummary {
@@ -120,12 +121,13 @@ export interface HeldEventLog {
   release(): void;
 }
 
-export class EventLogInUse extends Error {
+/** Temporary (the CLI's 75, try again later): the restore succeeds once the other processes have let the log go. */
+export class EventLogInUse extends StoreUnavailableError {
   constructor(file: string) {
-    super(
+    super(`The event log ${file}`, new Error('in use by another process'));
+    this.message =
       `A process is using the event log ${file} (a service or a CLI command): stop every service and CLI command using ` +
-        'DATA_DIR, then restore again. Nothing was changed.',
-    );
+      'DATA_DIR, then restore again. Nothing was changed.';
     this.name = 'EventLogInUse';
   }
 }

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { setReadModelFilesAside } from './read-model-files.js';
-import { isCorruptDatabase } from './sqlite-error-codes.js';
+import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
 
 /**
  * Left in DATA_DIR by the first connection to meet a read-model file damaged while it runs (a page no start read):
@@ -78,6 +79,9 @@ export class ReadModelDamage {
   }
 
   private failure(file: string, error: unknown): unknown {
+    // A lock held past the busy timeout, a full disk: a retry may succeed (503, the CLI's 75), as for the event log.
+    // The CLI said `error: database is locked` and exited 1 while another process held the file.
+    if (isSqliteUnavailable(error) && !(error instanceof StoreUnavailableError)) return new StoreUnavailableError(`Read-model file ${file}`, error);
     if (!isCorruptDatabase(error) || error instanceof StoreDamagedError) return error;
     const damaged = new StoreDamagedError(`Read-model file ${file}`, error, { reported: true });
     if (!this.damaged) {
