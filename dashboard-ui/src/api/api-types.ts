@@ -49,7 +49,7 @@ export interface RolledApiKey extends CreatedApiKey {
 }
 
 export interface ApiKeyDetail extends ApiKey {
-  rotation: (KeyRotation & { uses_since_roll: number; last_used_at: string | null; addresses_since_roll: string[] }) | null;
+  rotation: (KeyRotation & { uses_since_roll: number; last_used_at: string | null; addresses_since_roll: string[]; addresses_since_roll_count: number }) | null;
   usage: {
     accepted: number;
     rate_limited: number;

@@ -225,22 +225,21 @@ function rotationPanel(key: ApiKeyDetail): HTMLElement {
       ...(rotation.close_when_idle_seconds ? fact('Retired sooner', `once unused for ${count(rotation.close_when_idle_seconds)} s`) : []),
       ...fact('Requests since the roll', count(rotation.uses_since_roll)),
       ...fact('Last used since', timeWithExact(rotation.last_used_at)),
-      ...fact('From addresses', sinceRollAddresses(rotation.addresses_since_roll)),
+      ...fact('From addresses', sinceRollAddresses(rotation.addresses_since_roll, rotation.addresses_since_roll_count)),
     ),
   );
 }
 
-/** The API lists at most this many of a rolled key's addresses since the roll, the most recent first. */
-const ADDRESSES_LISTED_AT_MOST = 20;
-
 /**
- * The addresses still using the old key, saying when the list may be cut short: until 2026-12-07 a key used from 25
- * addresses since its roll showed 20 as if they were all, the clients to move before closing it.
+ * The addresses still using the old key, with how many more there are past the ones the API lists (the most recent
+ * 20), as the CLI says it: until 2026-12-07 a key used from 25 addresses since its roll showed 20 as if they were all,
+ * then "there may be more" at 20 or over, also for a key used from exactly 20, though the API gives the count.
  */
-function sinceRollAddresses(addresses: string[]): string {
+function sinceRollAddresses(addresses: string[], total: number): string {
   if (addresses.length === 0) return 'None';
-  if (addresses.length < ADDRESSES_LISTED_AT_MOST) return addresses.join(', ');
-  return `${addresses.join(', ')} (the ${count(addresses.length)} most recent: there may be more, see the uses in its history)`;
+  const more = total - addresses.length;
+  if (more <= 0) return addresses.join(', ');
+  return `${addresses.join(', ')} and ${count(more)} more, ${count(total)} in all (the uses in its history name them)`;
 }
 
 function usagePanel(key: ApiKeyDetail): HTMLElement {
