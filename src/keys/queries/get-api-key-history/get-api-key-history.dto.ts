@@ -39,8 +39,8 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
     default: 'oldest_first',
     description:
       '`oldest_first`: from the start of the history. `newest_first`: from its end back in time, each page newest first ' +
-      '(in the `order` reversed); its next_cursor asks for the events before the page. Uses logged after the first page ' +
-      'are not listed by the later ones: read the first page again for them. A cursor is a point between events: ' +
+      '(in the `order` reversed); its next_cursor asks for the events before the page. Events logged after the first page ' +
+      '(uses, and changes such as a revocation) are not listed by the later ones: read the first page again for them. A cursor is a point between events: ' +
       '`oldest_first` lists what comes after it, `newest_first` what comes before.',
   })
   @IsOptional()
