@@ -4,7 +4,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../shared/event-store/event-store.port.js';
 import { readsAlertEvent } from '../anomalies/projection/alert-view.js';
 import { openCliContext } from './cli-context.js';
-import { note, outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
+import { note, outputFormat, print, printJsonLine, stdoutCaughtUp, stdoutReaderGone } from './output.js';
 import { cell, renderTable } from './table.js';
 
 const PAGE = 1000;
@@ -53,6 +53,7 @@ export async function alerts(options: AlertsOptions, environment: Environment): 
         if (json) printJsonLine(alert);
         else rows.push([alert.created_at, alert.data.rule, cell(alert.data.account_id), cell(alert.data.key_id), cell(alert.data.ip), alert.id]);
       }
+      await stdoutCaughtUp();
       if (page.length < PAGE || stdoutReaderGone()) break;
       after = page[page.length - 1].position;
     }

@@ -9,7 +9,7 @@ import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
-import { outputFormat, print, printJsonLine, stdoutReaderGone } from './output.js';
+import { outputFormat, print, printJsonLine, stdoutCaughtUp, stdoutReaderGone } from './output.js';
 import { cell, renderTable } from './table.js';
 
 const PAGE = 100;
@@ -38,6 +38,7 @@ export async function history(keyId: string, options: HistoryOptions, environmen
         if (json) printJsonLine(event);
         else rows.push([event.time, event.type, String(event.position), `${event.stream}#${event.revision}`, cell(event.acting_key_id), cell(event.request_id)]);
       }
+      await stdoutCaughtUp();
       cursor = stdoutReaderGone() ? null : page.next;
     }
     if (!json) print(renderTable(['TIME', 'TYPE', 'LOG POSITION', 'STREAM#REVISION', 'ACTING KEY', 'REQUEST'], rows));

@@ -40,6 +40,26 @@ export function stdoutReaderGone(): boolean {
   return readerGone;
 }
 
+/**
+ * Between the pages of a command that prints as it reads (`history`, `alerts`): gives the event loop a turn, so that a
+ * reader gone (EPIPE) is noticed, and waits while stdout holds more than its buffer, until its reader takes it (or is
+ * gone, or stdout failed). The embedded log answers a read at once, so without it the pages followed one another in
+ * one run of promise callbacks: until 2026-12-07 `history --direction newest_first | head -1` of a key with 308,000
+ * uses read and buffered every page (its first line after 3 s, its end after 18 s more) and only then saw the pipe
+ * closed, and a reader slower than the log (`| less`) had the whole history held in memory for it.
+ */
+export async function stdoutCaughtUp(stdout: NodeJS.WriteStream = process.stdout): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (readerGone || stdoutFailure || stdout.destroyed || !stdout.writableNeedDrain) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'error', 'close'] as const) stdout.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close'] as const) stdout.once(event, done);
+  });
+}
+
 /** The failure to write to stdout (other than its reader gone), if one happened. */
 export function stdoutFailed(): NodeJS.ErrnoException | null {
   return stdoutFailure;

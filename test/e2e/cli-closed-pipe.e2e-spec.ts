@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { childEnv } from '../support/child-env.js';
 import { seedEmbeddedLog } from '../support/seed-log.js';
 import { makeTempDir } from '../support/temp-dir.js';
+
+/** Counts a CLI run's writes to stdout, said on its stderr at exit. */
+const COUNT_WRITES = resolve('test', 'support', 'count-stdout-writes.cjs');
 
 /** Enough output (well past a pipe's 64 KiB) that the CLI is still writing when its reader goes away. */
 const RECORDS = 4000;
@@ -13,8 +16,12 @@ const RECORDS = 4000;
  * What `cli ... | head -1` does to the CLI: the reader takes the first chunk and closes its end of the pipe. Resolves
  * with how the CLI ended and what it wrote to stderr.
  */
-function runIntoClosingPipe(args: string[], dataDir: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; firstChunk: string }> {
-  const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: childEnv({ DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] });
+function runIntoClosingPipe(
+  args: string[],
+  dataDir: string,
+  nodeArgs: string[] = [],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; firstChunk: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', ...args], { env: childEnv({ DATA_DIR: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let firstChunk = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -101,4 +108,18 @@ describe('Operator CLI into a pipe closed early', () => {
     expect(run.firstChunk).not.toBe('');
     expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
   }, 60_000);
+
+  // Until 2026-12-07 the embedded log's pages followed one another without the event loop seeing the pipe closed:
+  // each of these printed all its 4,000 records (4,000 writes) after the reader had gone, and only then ended.
+  it.each(['alerts --unowned --json', 'history <key> --json', 'history <key> --json --direction newest_first'])(
+    '%s: stops reading about a page after its reader is gone',
+    async (command) => {
+      const run = await runIntoClosingPipe(command.replace('<key>', keyId).split(' '), dir.path, ['--require', COUNT_WRITES]);
+      const writes = Number(/^stdout writes: (\d+)$/m.exec(run.stderr)?.[1]);
+      expect({ code: run.code, firstChunk: run.firstChunk !== '' }).toEqual({ code: 0, firstChunk: true });
+      // A page is 100 records (history) or 1,000 (alerts): what was printed before the reader left, and about a page more.
+      expect(writes).toBeLessThan(RECORDS / 2);
+    },
+    60_000,
+  );
 });
