@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
 describe('the CLI help', () => {
@@ -30,5 +31,15 @@ describe('the CLI help', () => {
       .replace(/\s+/g, ' ');
     expect(help).not.toContain('at once');
     expect(help).toContain('running services refuse it once they read the log (within POLL_INTERVAL_MS)');
+  });
+
+  it('lists every exit code the CLI uses (75, try again later, was missing from --help: it said 0, 1, 2, 3 only)', () => {
+    let text = '';
+    const program = buildProgram().configureOutput({ writeOut: (chunk) => void (text += chunk) });
+    program.outputHelp();
+    const footer = /Exit codes: ([^\n]*)/.exec(text)?.[1] ?? '';
+    const listed = [...footer.matchAll(/(\d+) [a-z]/g)].map((match) => Number(match[1]));
+    expect(listed).toEqual(Object.values(EXIT));
+    expect(footer).toContain('75 try again later (a store did not answer)');
   });
 });

@@ -12,7 +12,7 @@ const IF_MATCH_HELP = 'only if the key is still at this revision (the ETag GET /
 const FOOTER = `
 Output: a table on a terminal, JSON when stdout is a pipe or a file; --json or --table forces one.
 replay, backup, restore and archive-usage print a sentence, pipe or not, and JSON with --json.
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key, 75 try again later (a store did not answer).
 Settings come from the same environment variables as the service (DATA_DIR, EVENTSTORE_URL, MONGODB_URL, ...).
 From a checkout: npm run cli -- <command> [options].`;
 

@@ -142,7 +142,7 @@ describe('Operator CLI', () => {
       expect(cli.status).toBe(0);
       expect(cli.stderr).toBe('');
       expect(cli.stdout).toContain(`Usage: parsesphere-keys${command.length ? ` ${command[0]}` : ''} [options]`);
-      if (command.length === 0) expect(cli.stdout).toContain('Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key.');
+      if (command.length === 0) expect(cli.stdout).toContain('Exit codes: 0 ok, 1 failure, 2 usage error, 3 no such key, 75 try again later (a store did not answer).');
     },
   );
 
