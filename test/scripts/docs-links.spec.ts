@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
 /**
@@ -57,6 +57,25 @@ describe('links between the docs', () => {
           broken.push(`${file}:${line} ${target}: no heading of ${linked} makes #${anchor}`);
         }
       }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('every docs/<file>.md#anchor named in the sources (comments, messages) is a heading of that file', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? walk(path) : /\.(ts|mjs|js|cjs)$/.test(name) ? [path] : [];
+      });
+    const broken: string[] = [];
+    for (const file of ['src', 'dashboard-ui/src', 'scripts', 'bench'].flatMap(walk)) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((text, index) => {
+          for (const [reference, doc, anchor] of text.matchAll(/(docs\/[A-Za-z-]+\.md)#([a-z0-9_-]+)/g)) {
+            if (!existsSync(doc) || !githubAnchors(readFileSync(doc, 'utf8')).has(anchor)) broken.push(`${file}:${index + 1} ${reference}`);
+          }
+        });
     }
     expect(broken).toEqual([]);
   });

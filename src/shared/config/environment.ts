@@ -122,7 +122,7 @@ export class Environment {
   /**
    * Live keys (neither revoked nor past their end; disabled ones count) an account may hold: a create or a roll with
    * grace past it is refused with 409. Every instance holds every key in memory, so one key allowed to write could
-   * otherwise fill every instance's memory. The operator CLI is not bound (docs/design-notes.md, "The key cap").
+   * otherwise fill every instance's memory. The operator CLI is not bound (docs/design-notes.md, "The account key limit").
    */
   @IsInt()
   @Min(1)
@@ -200,7 +200,7 @@ export class Environment {
 
   /**
    * Whose X-Forwarded-For to believe for the client address (failed-auth guard, usage, verify): false
-   * (nobody: the peer's address), loopback, a hop count, or IPs/CIDRs. See docs/operations.md#client-addresses.
+   * (nobody: the peer's address), loopback, a hop count, or IPs/CIDRs. See docs/operations.md#client-addresses-trust_proxy.
    */
   @ValidateBy({ name: 'isTrustProxy', validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== null } }, {
     message: TRUST_PROXY_RULE,
