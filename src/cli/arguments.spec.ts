@@ -17,6 +17,12 @@ describe('instant: a --expires-at or --as-of argument', () => {
       expect(() => instant(text)).toThrow(InvalidArgumentError);
     },
   );
+
+  it('names the rule it applies, RFC 3339 (it said "ISO 8601 with a zone", and refused 20300131T120000Z, ISO 8601 with a zone)', () => {
+    expect(() => instant('20300131T120000Z')).toThrow(
+      'an instant is an RFC 3339 date-time with its offset (the seconds may be left out), e.g. 2026-01-31T12:00:00Z',
+    );
+  });
 });
 
 describe('asOfInstant: a --as-of argument', () => {

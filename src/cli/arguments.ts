@@ -31,7 +31,7 @@ export function pageLimit(text: string): number {
 /** The API's rule for a date-time (RFC 3339: a real calendar day, a zone), with the seconds optional here. */
 export function instant(text: string): Date {
   const parsed = parseRfc3339(text.replace(WITHOUT_SECONDS, '$1:00'));
-  if (parsed === null) throw new InvalidArgumentError('an instant is ISO 8601 with a zone, e.g. 2026-01-31T12:00:00Z');
+  if (parsed === null) throw new InvalidArgumentError('an instant is an RFC 3339 date-time with its offset (the seconds may be left out), e.g. 2026-01-31T12:00:00Z');
   return parsed;
 }
 

@@ -42,4 +42,13 @@ describe('the CLI help', () => {
     expect(listed).toEqual(Object.values(EXIT));
     expect(footer).toContain('75 try again later (a store did not answer)');
   });
+
+  it.each(['create-key', 'update', 'show'])("%s's help names the instants' rule, RFC 3339, as the API's (not ISO 8601, whose basic form it refuses)", (name) => {
+    const help = buildProgram()
+      .commands.find((command) => command.name() === name)!
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    expect(help).not.toContain('ISO 8601');
+    expect(help).toContain('(RFC 3339, e.g. 2026-01-31T12:00:00Z)');
+  });
 });

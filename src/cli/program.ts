@@ -79,7 +79,7 @@ export function buildProgram(): Command {
       .option('--permissions <list>', 'comma-separated, e.g. keys:read,parses:* (default: *)', list)
       .option('--allowed-ips <list>', 'comma-separated addresses and CIDR blocks it may be used from (default: anywhere)', list)
       .addOption(
-        new Option('--expires-at <instant>', 'when it stops working (ISO 8601), at most MAX_KEY_LIFETIME_SECONDS from now when that is set').argParser(instant).conflicts('expiresIn'),
+        new Option('--expires-at <instant>', 'when it stops working (RFC 3339, e.g. 2026-01-31T12:00:00Z), at most MAX_KEY_LIFETIME_SECONDS from now when that is set').argParser(instant).conflicts('expiresIn'),
       )
       .option(
         '--expires-in <seconds>',
@@ -99,7 +99,7 @@ export function buildProgram(): Command {
       .option('--rate-limit <requests/seconds>', 'a new rate limit, e.g. 100/60', rateLimit)
       .option('--permissions <list>', 'new permissions, comma-separated', list)
       .option('--allowed-ips <list>', 'new addresses and CIDR blocks, comma-separated; "" for anywhere', list)
-      .addOption(new Option('--expires-at <instant>', 'a new expiry (ISO 8601), at most MAX_KEY_LIFETIME_SECONDS from the key\'s creation when that is set').argParser(instant).conflicts('expiry'))
+      .addOption(new Option('--expires-at <instant>', 'a new expiry (RFC 3339, e.g. 2026-01-31T12:00:00Z), at most MAX_KEY_LIFETIME_SECONDS from the key\'s creation when that is set').argParser(instant).conflicts('expiry'))
       .option('--no-expiry', 'remove the expiry (refused when MAX_KEY_LIFETIME_SECONDS is set)')
       .option('--if-match <revision>', IF_MATCH_HELP, revision),
   ).action((id, options) => run(async () => (await import('./update.command.js')).update, id, options));
@@ -145,7 +145,7 @@ export function buildProgram(): Command {
       .description('Show one key with its usage, replayed from the event log (current whether or not the service runs).')
       .argument('<key-id>', 'the key', keyId)
       .option('--account <account-id>', 'act in this account only: a key of another account is not found', accountId)
-      .option('--as-of <instant>', 'the key as it was then (ISO 8601)', asOfInstant),
+      .option('--as-of <instant>', 'the key as it was then (RFC 3339, e.g. 2026-01-31T12:00:00Z)', asOfInstant),
   ).action((id, options) => run(async () => (await import('./show.command.js')).show, id, options));
 
   withOutputOptions(
