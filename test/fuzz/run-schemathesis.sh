@@ -73,10 +73,13 @@ echo "== schemathesis, anonymous (no credential) against $base"
 "$SCHEMATHESIS" --config-file test/fuzz/anonymous.toml run "$base/docs-json" "${defaults[@]}" \
   --report junit --report-junit-path "$reports/anonymous.junit.xml" "$@" || status=1
 
-# A 500 that schemathesis missed still leaves its trace in the log.
-if grep -E 'ERROR|unhandled' "$reports/server.log" >/dev/null; then
+# A 500 that schemathesis missed still leaves its trace in the log: a JSON line at level error or fatal (the log's
+# levels are lower-case labels: until 2026-12-07 this looked for 'ERROR', which no line holds, so only the word
+# 'unhandled' was caught), or anything not JSON at all (a crash's stack on stderr).
+errors_logged='"level":"(error|fatal)"|unhandled|^[^{]'
+if grep -E "$errors_logged" "$reports/server.log" >/dev/null; then
   echo "== the server logged errors during the runs:" >&2
-  grep -E 'ERROR|unhandled' "$reports/server.log" | head -20 >&2
+  grep -E "$errors_logged" "$reports/server.log" | head -20 >&2
   status=1
 fi
 echo "== reports and server log: $reports"
