@@ -102,3 +102,14 @@ describe('docs/grafana/parsesphere-keys.json: the projections', () => {
     expect(running!.gridPos.y).toBeLessThan(lag!.gridPos.y);
   });
 });
+
+// The metrics audit (2026-12-07): Redis stopped for 75 s, 123 s and 210 s: every instance counted rate limits alone, and
+// no panel showed it (parsesphere_rate_limits_sharing was on none).
+describe('docs/grafana/parsesphere-keys.json: Redis', () => {
+  const dashboard = JSON.parse(readFileSync('docs/grafana/parsesphere-keys.json', 'utf8')) as { panels: Chart[] };
+
+  it('shows, beside the stores, whether any instance counts rate limits alone', () => {
+    const stores = dashboard.panels.find(({ title }) => title === 'Stores up');
+    expect(stores?.targets?.map(({ expr }) => expr)).toContain('1 - max(parsesphere_rate_limits_sharing{mode="per-instance"})');
+  });
+});
