@@ -232,7 +232,8 @@ async function appendArchives(
         events: start.events,
         file: run.file.name,
         fileSha256: run.file.sha256,
-        totals: totalsOf(view),
+        // Counts and times only: an archived use's address and user agent leave the log with it (docs/personal-data.md).
+        totals: { ...totalsOf(view), lastIp: null, lastUserAgent: null },
       },
     };
     return { streamId, events: [archived as unknown as EventToAppend], expectedRevision: 'any' as const };

@@ -157,6 +157,8 @@ function applyArchive(view: KeyUsageView | undefined, recorded: RecordedEvent, g
   // archiveEnd makes an archive the first event held after a gap only when the gap is its own.
   if (gapsSeen && recorded.revision > view.revision + 1) markGap(view, recorded.revision);
   if ((view.countedFrom ?? 0) === archived.throughRevision + 1) replaceCountedStart(view, archived.totals);
+  // The last use is among the archived ones: its address and user agent leave with it (docs/personal-data.md).
+  if (view.lastUsedAt <= archived.totals.lastUsedAt) forgetLastClient(view);
   view.archive = archive;
   view.revision = recorded.revision;
   return view;
@@ -164,7 +166,15 @@ function applyArchive(view: KeyUsageView | undefined, recorded: RecordedEvent, g
 
 /** The view of the uses an archive moved, as if its last one had just been folded (revision: the archive's through). */
 export function viewOfTotals(keyId: string, accountId: string, totals: ArchivedUsageTotals, revision: number): KeyUsageView {
-  return { keyId, accountId, ...totals, hourly: totals.hourly.map((h) => ({ ...h })), revision, countedFrom: 0, countedBeforeGap: null, archive: null };
+  // Archives before 2026-12-07 carried the last address and user agent in their totals: not taken from there.
+  const view: KeyUsageView = { keyId, accountId, ...totals, hourly: totals.hourly.map((h) => ({ ...h })), revision, countedFrom: 0, countedBeforeGap: null, archive: null };
+  forgetLastClient(view);
+  return view;
+}
+
+function forgetLastClient(view: KeyUsageView): void {
+  view.lastIp = null;
+  view.lastUserAgent = null;
 }
 
 /**
@@ -189,11 +199,7 @@ function replaceCountedStart(view: KeyUsageView, totals: ArchivedUsageTotals): v
   view.rateLimited += totals.rateLimited;
   view.refused += totals.refused;
   if (totals.firstUsedAt < view.firstUsedAt) view.firstUsedAt = totals.firstUsedAt;
-  if (totals.lastUsedAt > view.lastUsedAt) {
-    view.lastUsedAt = totals.lastUsedAt;
-    view.lastIp = totals.lastIp;
-    view.lastUserAgent = totals.lastUserAgent;
-  }
+  if (totals.lastUsedAt > view.lastUsedAt) view.lastUsedAt = totals.lastUsedAt;
   for (const { hour, count } of totals.hourly) countInHour(view.hourly, hour, count);
   view.countedFrom = 0;
   view.countedBeforeGap = null;
