@@ -140,6 +140,19 @@ export class Environment {
   @Max(86_400)
   AUTH_FAILURE_WINDOW_SECONDS = 60;
 
+  /**
+   * How much of a client's address a use or a failed authentication records (docs/personal-data.md): `full`, `network`
+   * (IPv4 /24, IPv6 /48) or `none`. What is recorded only: allowed_ips and the failed-auth guard see the real address.
+   */
+  @IsIn(['full', 'network', 'none'])
+  @Transform(trimmed)
+  RECORD_CLIENT_ADDRESS: 'full' | 'network' | 'none' = 'full';
+
+  /** Whether a use or a failed authentication records the client's user agent. */
+  @IsIn(['true', 'false'])
+  @Transform(trimmed)
+  RECORD_USER_AGENT: 'true' | 'false' = 'true';
+
   /** Usage events are buffered and appended at this interval: the most a SIGKILL can lose. */
   @IsInt()
   @Min(10)

@@ -62,3 +62,49 @@ describe('UsageRecorder', () => {
     expect(store.attempts).toBe(1);
   });
 });
+
+describe('UsageRecorder, RECORD_CLIENT_ADDRESS and RECORD_USER_AGENT (docs/personal-data.md)', () => {
+  const client = { ip: '203.0.113.77', userAgent: 'Mozilla/5.0 alice-laptop' };
+  const failure = {
+    failedAt: '2026-11-27T09:00:00.000Z',
+    requestId: 'req_f',
+    ...client,
+    method: 'GET',
+    path: '/v1/api-keys',
+    reason: 'unknown' as const,
+    keyId: null,
+    accountId: null,
+  };
+
+  async function recorded(settings: Record<string, string>) {
+    const store = new InMemoryEventStore();
+    const recorder = new UsageRecorder(store, loadEnvironment({ USAGE_FLUSH_INTERVAL_MS: '60000', ...settings }));
+    recorder.record({ ...use('key-a', 1), ...client });
+    recorder.recordFailure(failure);
+    await recorder.flush();
+    return (await store.readAll({ after: null, maxCount: 10 })).map((event) => [event.type, event.data.ip, event.data.userAgent]);
+  }
+
+  it('records the address and user agent by default', async () => {
+    expect(await recorded({})).toEqual([
+      [KEY_USED, '203.0.113.77', 'Mozilla/5.0 alice-laptop'],
+      ['AuthenticationFailed', '203.0.113.77', 'Mozilla/5.0 alice-laptop'],
+    ]);
+  });
+
+  it('records only the network, or no address, and no user agent, in uses and failed authentications', async () => {
+    expect(await recorded({ RECORD_CLIENT_ADDRESS: 'network', RECORD_USER_AGENT: 'false' })).toEqual([
+      [KEY_USED, '203.0.113.0', null],
+      ['AuthenticationFailed', '203.0.113.0', null],
+    ]);
+    expect(await recorded({ RECORD_CLIENT_ADDRESS: 'none' })).toEqual([
+      [KEY_USED, null, 'Mozilla/5.0 alice-laptop'],
+      ['AuthenticationFailed', null, 'Mozilla/5.0 alice-laptop'],
+    ]);
+  });
+
+  it('refuses a setting it does not know, naming it', () => {
+    expect(() => loadEnvironment({ RECORD_CLIENT_ADDRESS: 'truncated' })).toThrow(/RECORD_CLIENT_ADDRESS/);
+    expect(() => loadEnvironment({ RECORD_USER_AGENT: 'no' })).toThrow(/RECORD_USER_AGENT/);
+  });
+});

@@ -15,6 +15,7 @@ import {
   authenticationFailuresStreamId,
 } from '../domain/authentication-failed.js';
 import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
+import { type ClientRecording, minimisedClient } from '../domain/recorded-client.js';
 import { FailedFlushes } from './failed-flushes.js';
 
 const FLUSH_AT = 2000;
@@ -45,6 +46,9 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly intervalMs: number;
   private readonly flushSeconds: Histogram<'outcome'>;
   private readonly failedFlushes: FailedFlushes;
+  private readonly client: ClientRecording;
+  /** The default: every record as given, with no call on the verify path. */
+  private readonly recordsWholeClient: boolean;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -52,6 +56,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS,
   ) {
     this.intervalMs = config.USAGE_FLUSH_INTERVAL_MS;
+    this.client = { address: config.RECORD_CLIENT_ADDRESS, userAgent: config.RECORD_USER_AGENT !== 'false' };
+    this.recordsWholeClient = this.client.address === 'full' && this.client.userAgent;
     this.failedFlushes = new FailedFlushes(this.intervalMs);
     metrics.gauge({
       name: 'parsesphere_usage_buffer_depth',
@@ -79,12 +85,13 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.buffer.length > 0) this.logger.error(`${this.buffer.length} usage events could not be written before shutdown`);
   }
 
+  /** Records no more of the client than RECORD_CLIENT_ADDRESS and RECORD_USER_AGENT keep: events are immutable. */
   record(use: KeyUsedData): void {
-    this.push(keyUsageStreamId(use.keyId), usageEvent(KEY_USED, use));
+    this.push(keyUsageStreamId(use.keyId), usageEvent(KEY_USED, this.recordsWholeClient ? use : minimisedClient(use, this.client)));
   }
 
   recordFailure(failure: AuthenticationFailedData): void {
-    this.push(authenticationFailuresStreamId(failure.failedAt), usageEvent(AUTHENTICATION_FAILED, failure));
+    this.push(authenticationFailuresStreamId(failure.failedAt), usageEvent(AUTHENTICATION_FAILED, this.recordsWholeClient ? failure : minimisedClient(failure, this.client)));
   }
 
   /** Appends everything buffered so far; concurrent callers share one flush. */
