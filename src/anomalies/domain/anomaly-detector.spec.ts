@@ -850,3 +850,28 @@ describe('anomaly detector', () => {
     });
   });
 });
+
+describe('the detector forgets a key\'s addresses (docs/personal-data.md)', () => {
+  it('drops the addresses of a key no longer used from its state and snapshot, within the window and two hours, with other keys\' events going on', () => {
+    const state = initialDetectorState();
+    for (let i = 0; i < 5; i++) detect(state, used(T0 + i * SECOND, `203.0.113.${i + 1}`, 'quiet-key'));
+    expect(state.keys.get('quiet-key')!.addresses.size).toBe(5);
+    // Another key goes on being used, a use every 10 minutes, for three hours.
+    for (let at = T0 + 10 * MINUTE; at <= T0 + 3 * HOUR; at += 10 * MINUTE) detect(state, used(at, '198.51.100.9', 'busy-key'));
+    expect(state.keys.get('quiet-key')!.addresses.size).toBe(0);
+    // Its network stays, for new_network, until the key is revoked; no address of it does.
+    const snapshot = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS);
+    expect(snapshot).toContain('203.0.113.0/24');
+    expect(snapshot).not.toMatch(/203\.0\.113\.[1-5]\b/);
+    expect(state.keys.get('busy-key')!.addresses.size).toBe(1);
+  });
+
+  it('still finds many_addresses for a key used again from addresses inside the window', () => {
+    const state = initialDetectorState();
+    const findings: AnomalyDetectedData[] = [];
+    // Across an hour boundary (a sweep): nine addresses before it, the tenth after it, all within 5 minutes.
+    const start = T0 + HOUR - 2 * MINUTE;
+    for (let i = 0; i < 10; i++) findings.push(...detect(state, used(start + i * 20 * SECOND, `192.0.2.${i + 1}`)));
+    expect(findings.map((finding) => finding.rule)).toEqual(['many_addresses']);
+  });
+});

@@ -196,12 +196,31 @@ function revoked(key: KeyState, atMs: number): KeyState {
 
 /** Moves the detector's notion of now forward and, once per burst window, forgets addresses idle for a window. */
 function advanceTime(state: DetectorState, atMs: number, t: AnomalyThresholds): void {
-  const latestMs = state.latestMs === null ? atMs : Math.max(state.latestMs, atMs);
+  const previousMs = state.latestMs;
+  const latestMs = previousMs === null ? atMs : Math.max(previousMs, atMs);
   state.latestMs = latestMs;
+  if (previousMs !== null && Math.floor(latestMs / HOUR_MS) > Math.floor(previousMs / HOUR_MS)) forgetIdleKeyAddresses(state, latestMs, t);
   const windowMs = t.failedAuthBurstWindowSeconds * 1000;
   if (state.ipsSweptAtMs !== null && latestMs - state.ipsSweptAtMs < windowMs) return;
   for (const [address, failures] of state.ips) {
     if ((failures.times.at(-1) ?? -Infinity) <= latestMs - windowMs) state.ips.delete(address);
   }
   state.ipsSweptAtMs = latestMs;
+}
+
+const HOUR_MS = 3_600_000;
+/** How late a use may be logged (docs/operations.md, Usage retention): one this late still finds what the rule would have. */
+const LATE_USE_MS = HOUR_MS;
+
+/**
+ * Once an hour of event time: each key's addresses idle for many_addresses' window (and the hour a use may be late) are
+ * forgotten, as the rule forgets them at the key's next use. A key never used again kept its last ones in every
+ * snapshot for good (docs/personal-data.md); now for at most the window and two hours.
+ */
+function forgetIdleKeyAddresses(state: DetectorState, latestMs: number, t: AnomalyThresholds): void {
+  const idleBeforeMs = latestMs - t.manyAddressesWindowSeconds * 1000 - LATE_USE_MS;
+  for (const key of state.keys.values()) {
+    if (key.addresses.size === 0) continue;
+    for (const [address, seenMs] of key.addresses) if (seenMs <= idleBeforeMs) key.addresses.delete(address);
+  }
 }
