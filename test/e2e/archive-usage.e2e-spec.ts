@@ -29,6 +29,15 @@ async function stop(service: ServiceProcess): Promise<void> {
 }
 
 /** The types of a stream's events as the embedded log holds them, read as an auditor would. */
+function eventsData(dataDir: string, streamId: string): string[] {
+  const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT data FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Array<{ data: string }>).map((row) => row.data);
+  } finally {
+    db.close();
+  }
+}
+
 function eventsIn(dataDir: string, streamId: string): string[] {
   const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
   try {
@@ -59,6 +68,8 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
   });
   let admin: string;
   let worker: { id: string; key: string };
+  // Used only ten days ago, from the loopback with user agent quiet/1: every use archived (docs/personal-data.md).
+  let quiet: { id: string; key: string };
   let service: ServiceProcess;
   const firstDb = `psk_archive_${randomUUID().slice(0, 8)}`;
   let figuresBefore: Record<string, unknown>;
@@ -67,10 +78,12 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     mkdirSync(archives);
     admin = createKeyWithCli(dir.path, [], { ...env(firstDb), ...PAST }).key;
     worker = createKeyWithCli(dir.path, ['--permissions', 'keys:read'], { ...env(firstDb), ...PAST });
+    quiet = createKeyWithCli(dir.path, ['--permissions', 'keys:read'], { ...env(firstDb), ...PAST });
     // Ten days ago: 30 uses of the worker key, 4 failed authentications.
     const past = await startServiceProcess({ ...env(firstDb), ...PAST });
     for (let i = 0; i < 30; i++) expect((await fetch(`${past.url}/v1/api-keys/${worker.id}`, { headers: bearer(worker.key) })).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await fetch(`${past.url}/v1/api-keys`, { headers: bearer(`sk_live_${'x'.repeat(40)}`) })).status).toBe(401);
+    expect((await fetch(`${past.url}/v1/whoami`, { headers: { ...bearer(quiet.key), 'User-Agent': 'quiet/1' } })).status).toBe(200);
     await stop(past);
     // Now: 5 more.
     service = await startServiceProcess(env(firstDb));
@@ -85,29 +98,35 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     await eventually(async () => expect(await usageOf(service, admin, worker.id)).toMatchObject({ request_count: 35 }), 15_000, 100);
     figuresBefore = figuresOf(await usageOf(service, admin, worker.id));
     const dryRun = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--dry-run']);
-    expect(dryRun.stdout).toMatch(/^Would archive 34 events \(the usage of 1 key, 1 day of failed authentications\) logged before .*Nothing was written or removed \(--dry-run\)\.\n$/);
+    expect(dryRun.stdout).toMatch(/^Would archive 35 events \(the usage of 2 keys, 1 day of failed authentications\) logged before .*Nothing was written or removed \(--dry-run\)\.\n$/);
     expect(readdirSync(archives)).toEqual([]);
     const run = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
     // The admin key's uses: the worker's GETs are the worker's; the failures are 4 events of one day's stream.
-    expect(report).toMatchObject({ dry_run: false, events: 34, usage_streams: 1, failure_streams: 1, removed: 34 });
+    expect(report).toMatchObject({ dry_run: false, events: 35, usage_streams: 2, failure_streams: 1, removed: 35 });
     expect(readdirSync(archives)).toEqual([report.file.split('/').pop()]);
     const bytes = readFileSync(report.file);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(report.sha256);
     const lines = gunzipSync(bytes).toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines[0]).toMatchObject({ format: 'parsesphere-usage-archive', version: 1, before: report.before });
-    expect(lines.slice(1).map((event) => event.type).sort()).toEqual([...Array(4).fill('AuthenticationFailed'), ...Array(30).fill('KeyUsed')]);
+    expect(lines.slice(1).map((event) => event.type).sort()).toEqual([...Array(4).fill('AuthenticationFailed'), ...Array(31).fill('KeyUsed')]);
     // The admin key's own uses (these GETs) were all made now: none archived.
     expect(eventsIn(dir.path, `api_key_usage-${worker.id}`)).toEqual([...Array(5).fill('KeyUsed'), 'UsageArchived']);
     expect(countEvents(dir.path, 'AuthenticationFailed')).toBe(0);
-    expect(countEvents(dir.path, 'UsageArchived')).toBe(1);
+    expect(countEvents(dir.path, 'UsageArchived')).toBe(2);
 
     // The figures as before, read from the views that saw the uses go.
     await eventually(async () => {
       expect(figuresOf(await usageOf(service, admin, worker.id))).toEqual(figuresBefore);
     }, 15_000, 100);
+
+    // The key whose every use was archived: its figures stay, its last address and user agent went with the uses.
+    await eventually(async () => {
+      expect((await usageOf(service, admin, quiet.id)).usage).toMatchObject({ accepted: 1, last_ip: null, last_user_agent: null });
+    }, 15_000, 100);
+    expect(JSON.stringify(eventsData(dir.path, `api_key_usage-${quiet.id}`))).not.toMatch(/127\.0\.0\.1|quiet\/1/);
 
     // The history: the archive where the uses were, by the operator CLI.
     const history = (await (await fetch(`${service.url}/v1/api-keys/${worker.id}/events?limit=100&order=log`, { headers: bearer(admin) })).json()) as {
@@ -153,6 +172,7 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     const rebuiltDb = `psk_archive_${randomUUID().slice(0, 8)}`;
     service = await startServiceProcess(env(rebuiltDb));
     await eventually(async () => expect(figuresOf(await usageOf(service, admin, worker.id))).toEqual(figuresBefore), 20_000, 100);
+    expect((await usageOf(service, admin, quiet.id)).usage).toMatchObject({ accepted: 1, last_ip: null, last_user_agent: null });
   }, 60_000);
 
   it('refuses a --before less than 8 days ago or a --dir that is no directory, and says what to give', () => {
