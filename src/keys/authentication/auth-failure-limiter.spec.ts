@@ -83,4 +83,19 @@ describe('AuthFailureLimiter', () => {
     // What the blocked address is told: one more failure is allowed in 20 s (not 60 s, when the whole quota is back).
     expect(warnings).toEqual([{ msg: 'failed-auth burst', address: '192.0.2.1', failures: 3, windowSeconds: 60, retryAfterSeconds: 20 }]);
   });
+
+  it('logs a burst with no more of the address than RECORD_CLIENT_ADDRESS records (docs/personal-data.md), and blocks the address all the same', async () => {
+    const warnings: unknown[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((line: unknown) => void warnings.push(line));
+    for (const mode of ['network', 'none'] as const) {
+      const limiter = new AuthFailureLimiter(Object.assign(new Environment(), { ...config, RECORD_CLIENT_ADDRESS: mode }), new InProcessRateLimitStore(), metrics());
+      for (let i = 0; i < 3; i++) await limiter.recordFailure('203.0.113.7');
+      expect(limiter.check('203.0.113.7').allowed).toBe(false);
+      expect(limiter.check('203.0.113.8').allowed).toBe(true);
+    }
+    expect(warnings).toEqual([
+      expect.objectContaining({ msg: 'failed-auth burst', address: '203.0.113.0' }),
+      expect.objectContaining({ msg: 'failed-auth burst', address: null }),
+    ]);
+  });
 });

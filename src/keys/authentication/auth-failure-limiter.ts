@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { failureGuardSubject } from '../../shared/domain/client-address.js';
+import { type AddressRecording, recordedAddress } from '../../usage/domain/recorded-client.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import type { RateLimit } from '../../shared/rate-limit/gcra.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../shared/rate-limit/rate-limit-store.port.js';
@@ -23,6 +24,7 @@ const SWEEP_EVERY = 10_000;
 @Injectable()
 export class AuthFailureLimiter {
   private readonly limit: RateLimit;
+  private readonly loggedAddress: AddressRecording;
   /**
    * Addresses with no failure left, and until when, by the monotonic clock: by the wall clock, a step back of an hour
    * (NTP) kept an address blocked for a 60 s window for that hour.
@@ -42,6 +44,7 @@ export class AuthFailureLimiter {
       perSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
     };
     this.refused = metrics.rateLimited.series({ limit: 'address' });
+    this.loggedAddress = config.RECORD_CLIENT_ADDRESS;
   }
 
   /** Refused when the address, however spelled (or its /64), has used up its failures; nothing is spent by asking. */
@@ -67,7 +70,8 @@ export class AuthFailureLimiter {
       if (decision.allowed && decision.remaining === 0) {
         this.logger.warn({
           msg: 'failed-auth burst',
-          address,
+          // A log line keeps no more of the client than the events do (RECORD_CLIENT_ADDRESS, docs/personal-data.md).
+          address: this.loggedAddress === 'full' ? address : recordedAddress(client, this.loggedAddress),
           failures: this.limit.requests,
           windowSeconds: this.limit.perSeconds,
           retryAfterSeconds: Math.max(1, Math.ceil(decision.nextAllowedInMs / 1000)),
