@@ -11,6 +11,7 @@ const CURRENT_VERSION: Record<ApiKeyEventType, number> = {
   KeyRolled: 1,
   KeyExpired: 1,
   KeySecretReissued: 1,
+  KeyLeakReported: 1,
 };
 
 /**

@@ -10,7 +10,7 @@ import {
   RateLimitInvalid,
   RollInvalid,
 } from './api-key-errors.js';
-import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit, SecretReissueReason } from './api-key-events.js';
+import type { ApiKeyEvent, ExpiryReason, KeyChanges, KeyExpired, KeyRateLimit, LeakAction, LeakPolicy, LeakScanner, SecretReissueReason } from './api-key-events.js';
 import { idleEndMs, type KnownUses } from './idle-end.js';
 import { keyName } from './key-name.js';
 import { type Actor, rateLimitWithin, refuseEscalation } from './no-escalation.js';
@@ -44,6 +44,8 @@ export interface KeyState {
   expiredAt: string | null;
   rolledFromKeyId: string | null;
   rolled: RolledState | null;
+  /** When a scanner first reported the key's secret found in public; a later report of it changes nothing. */
+  leakReportedAt: string | null;
 }
 
 export type ApiKeyState = { status: 'absent' } | KeyState;
@@ -124,6 +126,23 @@ export interface ExpireApiKey {
   uses: KnownUses | null;
 }
 
+/**
+ * A scanner reports the key's secret found in public. No actor: the scanner's signature was checked, and the key was
+ * found by its secret's hash, so the account is the key's own. The policy says what to do the first time; a repeat
+ * appends nothing (scanners send the same find again).
+ */
+export interface ReportKeyLeak {
+  type: 'ReportKeyLeak';
+  keyId: string;
+  accountId: string;
+  now: string;
+  scanner: LeakScanner;
+  tokenType: string;
+  sourceUrl: string | null;
+  source: string | null;
+  policy: LeakPolicy;
+}
+
 export type ApiKeyCommand =
   | CreateApiKey
   | RevokeApiKey
@@ -132,7 +151,8 @@ export type ApiKeyCommand =
   | UpdateApiKey
   | RollApiKey
   | ExpireApiKey
-  | ReissueKeySecret;
+  | ReissueKeySecret
+  | ReportKeyLeak;
 
 /** The API key aggregate: one stream per key (apiKeyStreamId), created once, revoked at most once. */
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
@@ -167,6 +187,7 @@ function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
       expiredAt: null,
       rolledFromKeyId,
       rolled: null,
+      leakReportedAt: null,
     };
   }
   if (state.status === 'absent') return state;
@@ -187,6 +208,8 @@ function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
       return { ...state, status: state.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt };
     case 'KeySecretReissued':
       return { ...state, prefix: event.data.prefix };
+    case 'KeyLeakReported':
+      return { ...state, leakReportedAt: state.leakReportedAt ?? event.data.reportedAt };
   }
 }
 
@@ -208,6 +231,8 @@ function decide(state: ApiKeyState, command: ApiKeyCommand): ApiKeyEvent[] {
       return decideExpire(state, command);
     case 'ReissueKeySecret':
       return decideReissue(state, command);
+    case 'ReportKeyLeak':
+      return decideLeakReport(state, command);
   }
 }
 
@@ -422,6 +447,52 @@ function decideReissue(state: ApiKeyState, command: ReissueKeySecret): ApiKeyEve
   refuseEscalation(command.actor, { permissions, allowedIps, expiresAt, rateLimit }, command.now);
   const { keyId, accountId, prefix, secretHash, now, reason } = command;
   return [{ type: 'KeySecretReissued', schemaVersion: 1, data: { keyId, accountId, prefix, secretHash, reissuedAt: now, reason, actingKeyId: command.actor?.keyId ?? null } }];
+}
+
+/** Bounds of the report's texts as recorded: a scanner's strings are client text, kept short and redacted. */
+export const LEAK_REPORT_TEXT_BOUNDS = { tokenType: 100, sourceUrl: 2048, source: 64 } as const;
+
+function decideLeakReport(state: ApiKeyState, command: ReportKeyLeak): ApiKeyEvent[] {
+  if (state.status === 'absent' || state.accountId !== command.accountId) throw new KeyNotFound(command.keyId);
+  if (state.leakReportedAt !== null) return [];
+  const action = leakAction(state, command.policy, command.now);
+  const { keyId, accountId, now, scanner } = command;
+  const bounds = LEAK_REPORT_TEXT_BOUNDS;
+  const events: ApiKeyEvent[] = [
+    {
+      type: 'KeyLeakReported',
+      schemaVersion: 1,
+      data: {
+        keyId,
+        accountId,
+        reportedAt: now,
+        scanner,
+        tokenType: recordedText(command.tokenType, bounds.tokenType) ?? '',
+        sourceUrl: recordedText(command.sourceUrl, bounds.sourceUrl),
+        source: recordedText(command.source, bounds.source),
+        action,
+      },
+    },
+  ];
+  if (action === 'revoked') events.push({ type: 'KeyRevoked', schemaVersion: 1, data: { keyId, accountId, revokedAt: now, actingKeyId: null } });
+  if (action === 'disabled') events.push({ type: 'KeyDisabled', schemaVersion: 1, data: { keyId, accountId, disabledAt: now, actingKeyId: null } });
+  return events;
+}
+
+/** What the policy does to this key: nothing to a key that no longer works (revoked, expired) or is already disabled under `disable`. */
+function leakAction(key: KeyState, policy: LeakPolicy, now: string): LeakAction {
+  const expiry = effectiveExpiry(key);
+  const ended = key.status === 'revoked' || key.status === 'expired' || (expiry !== null && Date.parse(expiry) <= Date.parse(now));
+  if (policy === 'notify' || ended) return 'none';
+  if (policy === 'revoke') return 'revoked';
+  return key.disabled ? 'none' : 'disabled';
+}
+
+/** Redacted first (a key in the URL is cut at its display prefix), then cut to the bound; null stays null. */
+function recordedText(text: string | null, maxLength: number): string | null {
+  if (text === null) return null;
+  const redacted = redactSecrets(text);
+  return redacted.length <= maxLength ? redacted : `${redacted.slice(0, maxLength - 1)}…`;
 }
 
 function expired(key: KeyState, expiredAt: string, reason: ExpiryReason): KeyExpired {

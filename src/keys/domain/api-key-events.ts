@@ -15,6 +15,7 @@ export const API_KEY_EVENT_TYPES = [
   'KeyRolled',
   'KeyExpired',
   'KeySecretReissued',
+  'KeyLeakReported',
 ] as const;
 export type ApiKeyEventType = (typeof API_KEY_EVENT_TYPES)[number];
 /** The first event of every key's stream: the first one in a log names the log (app/storage/log-identity.ts). */
@@ -148,7 +149,39 @@ export interface KeySecretReissued {
   };
 }
 
-export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired | KeySecretReissued;
+/** The scanners whose reports are taken: GitHub's secret scanning partner program (its signature headers). */
+export const LEAK_SCANNERS = ['github'] as const;
+export type LeakScanner = (typeof LEAK_SCANNERS)[number];
+
+/** What a leak report does to the key (SECRET_SCANNING_ACTION), and what it did: `none` for a key already ended or disabled. */
+export const LEAK_POLICIES = ['revoke', 'disable', 'notify'] as const;
+export type LeakPolicy = (typeof LEAK_POLICIES)[number];
+export type LeakAction = 'revoked' | 'disabled' | 'none';
+
+/**
+ * A scanner found the key's secret in public (a commit, a package). Never the secret: the report's token is hashed at
+ * once and matched against the key table; the source URL is recorded redacted, as any client text. The action the
+ * policy took follows in the same append (KeyRevoked or KeyDisabled), so the history reads the report, then what it did.
+ */
+export interface KeyLeakReported {
+  type: 'KeyLeakReported';
+  schemaVersion: 1;
+  data: {
+    keyId: string;
+    accountId: string;
+    reportedAt: string;
+    scanner: LeakScanner;
+    /** The scanner's name for the pattern it matched (GitHub's `type`), redacted and bounded. */
+    tokenType: string;
+    /** Where the key was found (GitHub's `url`), redacted and bounded; null when the report gave none. */
+    sourceUrl: string | null;
+    /** What kind of place it was found in (GitHub's `source`: content, commit, npm, …); null when not given. */
+    source: string | null;
+    action: LeakAction;
+  };
+}
+
+export type ApiKeyEvent = KeyCreated | KeyRevoked | KeyUpdated | KeyDisabled | KeyEnabled | KeyRolled | KeyExpired | KeySecretReissued | KeyLeakReported;
 
 /** Each event's field that says when it happened (the decision's clock): the times a key's views show. */
 export const OCCURRED_AT_FIELD = {
@@ -160,6 +193,7 @@ export const OCCURRED_AT_FIELD = {
   KeyRolled: 'rolledAt',
   KeyExpired: 'expiredAt',
   KeySecretReissued: 'reissuedAt',
+  KeyLeakReported: 'reportedAt',
 } as const satisfies { [T in ApiKeyEvent['type']]: keyof Extract<ApiKeyEvent, { type: T }>['data'] };
 
 /** Every key's stream starts so, and only key streams do (not api_key_usage-, where the uses go). */

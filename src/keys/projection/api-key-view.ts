@@ -112,6 +112,9 @@ export function applyToApiKeyView(view: ApiKeyView | undefined, recorded: Record
       return { ...view, status: view.status === 'revoked' ? 'revoked' : 'expired', expiredAt: event.data.expiredAt, revision };
     case 'KeySecretReissued':
       return { ...view, prefix: event.data.prefix, secretHash: event.data.secretHash, revision };
+    // What the report did is its own event (KeyRevoked, KeyDisabled), appended with it; the report itself is read from the history.
+    case 'KeyLeakReported':
+      return { ...view, revision };
   }
 }
 
