@@ -3,6 +3,7 @@ import { KeysQueriesModule } from '../keys/keys-cli.module.js';
 import { presentApiKeyDetail } from '../keys/presentation/present-api-key.js';
 import { GetApiKeyQuery } from '../keys/queries/get-api-key/get-api-key.query.js';
 import type { Environment } from '../shared/config/environment.js';
+import { apiKeyStreamId, type KeyLeakReported } from '../keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
 import { accountForKey } from './key-account.js';
@@ -24,17 +25,36 @@ export interface ShowOptions {
 export async function show(keyId: string, options: ShowOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
   try {
-    const account = await accountForKey(app.get<EventStore>(EVENT_STORE), keyId, options.account);
+    const store = app.get<EventStore>(EVENT_STORE);
+    const account = await accountForKey(store, keyId, options.account);
     const asOf = options.asOf ?? new Date();
     // With a rolled key's uses since the roll, as the API shows them (without, they were shown as 0: 'no client left').
     const { view, usage, sinceRoll } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf, true));
     const key = presentApiKeyDetail(view, usage, asOf, sinceRoll ?? null);
+    const leak = await leakReportOf(store, keyId, asOf);
     // The revision is what --if-match takes (the API's ETag), so a change can be made safely from what was shown.
-    if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision });
+    if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision, ...(leak ? { leak_report: leakReportJson(leak) } : {}) });
     // A past (or future) view says so: its figures are not today's.
     const when: [string, string][] = options.asOf ? [['as of', asOf.toISOString()]] : [];
-    print(renderRecord([['account', account], ...when, ['revision', String(view.revision)], ...keyDetailRecord(key)]));
+    const leaked: [string, string][] = leak ? [['leak reported', leakReportLine(leak)]] : [];
+    print(renderRecord([['account', account], ...when, ['revision', String(view.revision)], ...keyDetailRecord(key), ...leaked]));
   } finally {
     await app.close();
   }
+}
+
+/** The key's secret scanning report (KeyLeakReported) made by `asOf`, read from its stream: the key view does not hold it. */
+async function leakReportOf(store: EventStore, keyId: string, asOf: Date): Promise<KeyLeakReported['data'] | null> {
+  const events = await store.readStream(apiKeyStreamId(keyId));
+  const report = events.find((event) => event.type === 'KeyLeakReported' && event.schemaVersion === 1);
+  const data = report?.data as KeyLeakReported['data'] | undefined;
+  return data !== undefined && Date.parse(data.reportedAt) <= asOf.getTime() ? data : null;
+}
+
+function leakReportJson(report: KeyLeakReported['data']) {
+  return { reported_at: report.reportedAt, scanner: report.scanner, token_type: report.tokenType, source_url: report.sourceUrl, source: report.source, action: report.action };
+}
+
+function leakReportLine(report: KeyLeakReported['data']): string {
+  return `${report.reportedAt} by ${report.scanner}${report.sourceUrl ? ` at ${report.sourceUrl}` : ''} (action: ${report.action})`;
 }

@@ -28,6 +28,8 @@ import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
+import { ReportLeakedKeysHttpHandler } from './edge/report-leaked-keys/report-leaked-keys.http-handler.js';
+import { ReportKeyLeakHandler } from './commands/report-key-leak/report-key-leak.handler.js';
 import { apiKeyStreamId } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { API_KEY_QUERIES, API_KEY_READ_MODEL, type ApiKeyReadModel } from './projection/api-key-read-model.port.js';
@@ -104,6 +106,8 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     ServiceCredential,
     VerifyApiKeyHttpHandler,
     VerifyOutcomes,
+    ReportKeyLeakHandler,
+    ReportLeakedKeysHttpHandler,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
 })

@@ -85,6 +85,7 @@ describe('OpenAPI document', () => {
       'getReadiness',
       'listAlerts',
       'listApiKeys',
+      'reportLeakedKeys',
       'revokeApiKey',
       'rollApiKey',
       'updateApiKey',
@@ -277,7 +278,7 @@ describe('OpenAPI document', () => {
         expect(answer.headers?.['WWW-Authenticate']).toMatchObject({ required: true, schema: { type: 'string', example: 'Bearer realm="parsesphere"' } });
       }
     }
-    expect(unauthenticated).toBe(12);
+    expect(unauthenticated).toBe(13);
     // The listing is served ahead of express, the others through it (verify, without VERIFY_TOKEN here: its own suite).
     for (const call of [request(t.http).get('/v1/api-keys'), request(t.http).post('/v1/api-keys'), request(t.http).get('/v1/alerts')]) {
       expect((await call.expect(401)).headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
@@ -436,7 +437,7 @@ describe('OpenAPI document', () => {
     const rule = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas.AlertResponse.properties.rule;
     expect(rule).toMatchObject({ type: 'string' });
     expect(rule).not.toHaveProperty('enum');
-    expect(rule.description).toMatch(/rate_spike, many_addresses, .*key_expiring\. A newer version of the service may add rules/);
+    expect(rule.description).toMatch(/rate_spike, many_addresses, .*key_expiring, key_leaked\. A newer version of the service may add rules/);
     const key = await t.bootstrapKey('newer-rules');
     const alertId = randomUUID().replaceAll('-', '');
     const at = new Date().toISOString();

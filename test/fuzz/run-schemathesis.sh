@@ -40,8 +40,13 @@ base="http://127.0.0.1:$port"
 api_key=$(DATA_DIR="$work/data" node dist/cli.js create-key --account fuzz --name schemathesis --rate-limit 1000000/1 \
   | node -e "let s='';process.stdin.on('data',(d)=>(s+=d)).on('end',()=>console.log(JSON.parse(s).key))")
 
+# The secret scanning route served, so both runs reach it: a public keys document of a key pair made here (its private
+# key is thrown away, so every report schemathesis sends is unsigned or badly signed: 401).
+node -e "const c=require('node:crypto');const {publicKey}=c.generateKeyPairSync('ec',{namedCurve:'prime256v1'});console.log(JSON.stringify({public_keys:[{key_identifier:'fuzz',key:publicKey.export({type:'spki',format:'pem'}),is_current:true}]}))" >"$work/secret-scanning-keys.json"
+
 # The failed-authentication guard at its highest setting: the anonymous run fails thousands of times on purpose.
 DATA_DIR="$work/data" PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn VERIFY_TOKEN="$verify_token" \
+  SECRET_SCANNING_PUBLIC_KEYS="$work/secret-scanning-keys.json" \
   AUTH_FAILURE_LIMIT=100000 AUTH_FAILURE_WINDOW_SECONDS=1 \
   node dist/main.js >"$reports/server.log" 2>&1 &
 server_pid=$!

@@ -69,6 +69,7 @@ export interface HistoryEvent {
   revision: number;
   position: number;
   acting_key_id: string | null;
+  request_id?: string | null;
   data: Record<string, unknown>;
 }
 

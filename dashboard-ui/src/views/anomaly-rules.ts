@@ -24,6 +24,12 @@ const RULES: Record<string, RuleWords> = {
     addressLabel: 'Address',
     remedy: 'renew',
   },
+  key_leaked: {
+    title: 'Key found in public',
+    explanation: 'A secret scanner (GitHub) found this key in public code and reported it; the evidence says where, and what was done to the key.',
+    addressLabel: 'Address',
+    remedy: 'revoke',
+  },
   // A known key's refusals count on the key from whatever addresses; `ip` is only the refusal that completed the burst.
   failed_auth_burst: {
     title: 'Burst of refused requests',

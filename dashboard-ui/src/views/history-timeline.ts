@@ -17,6 +17,7 @@ const TITLES: Record<string, string> = {
   KeyRolled: 'Rolled',
   KeyExpired: 'Expired',
   KeySecretReissued: 'Secret reissued',
+  KeyLeakReported: 'Found in public',
   UsageArchived: 'Uses archived',
 };
 
@@ -24,6 +25,12 @@ const EXPIRY_REASONS: Record<string, string> = {
   expires_at: 'its expiry date passed',
   grace_ended: 'the grace period of its roll ended',
   idle: 'it went unused after its roll',
+};
+
+const LEAK_ACTIONS: Record<string, string> = {
+  revoked: 'The key was revoked at once: roll out a new key where it was used.',
+  disabled: 'The key was disabled: roll it (its successor gets a new secret), then revoke it.',
+  none: 'Nothing was changed (the key had already stopped working, or the policy only notifies): roll it if it still works.',
 };
 
 /**
@@ -123,8 +130,16 @@ function summary(event: HistoryEvent): (Node | string)[] {
     }
     case 'KeyRevoked':
     case 'KeyDisabled':
+      // No acting key but a request: the secret scanning report logged just before it (KeyLeakReported) did it.
+      if (event.acting_key_id === null && event.request_id) return ['By the secret scanning report above.'];
+      return ['By ', actor(event.acting_key_id), '.'];
     case 'KeyEnabled':
       return ['By ', actor(event.acting_key_id), '.'];
+    case 'KeyLeakReported': {
+      const url = text('sourceUrl');
+      const what = LEAK_ACTIONS[text('action') ?? ''] ?? '';
+      return [`A secret scanner (${text('scanner') ?? '?'}) found this key's secret in public`, url ? `: ${url}` : '', `. ${what}`];
+    }
     case 'KeyUpdated':
       return [`${Object.keys((data.changes as Record<string, unknown>) ?? {}).map(words).join(', ')} changed by `, actor(event.acting_key_id), '.'];
     case 'KeyRolled': {

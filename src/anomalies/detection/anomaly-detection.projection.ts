@@ -7,7 +7,17 @@ import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from '../domain/detector-snapshot.js';
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
-export const DETECTOR_INPUT_TYPES = ['KeyCreated', 'KeyRevoked', 'KeyUpdated', 'KeyRolled', 'KeyDisabled', 'KeyEnabled', 'KeyUsed', 'AuthenticationFailed'] as const;
+export const DETECTOR_INPUT_TYPES = [
+  'KeyCreated',
+  'KeyRevoked',
+  'KeyUpdated',
+  'KeyRolled',
+  'KeyDisabled',
+  'KeyEnabled',
+  'KeyLeakReported',
+  'KeyUsed',
+  'AuthenticationFailed',
+] as const;
 /**
  * The schema versions of each whose fields the detector reads (KeyCreated 1 and 2 both carry keyId, accountId and
  * createdAt; only 2 an expiresAt, which 1 lacks as its keys never expired). Another is a newer version's, whose
@@ -21,6 +31,7 @@ const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = {
   KeyRolled: [1],
   KeyDisabled: [1],
   KeyEnabled: [1],
+  KeyLeakReported: [1],
   KeyUsed: [1],
   AuthenticationFailed: [1],
 };

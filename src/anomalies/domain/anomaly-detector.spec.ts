@@ -76,6 +76,13 @@ function created(atMs: number, keyId = KEY, expiresAtMs: number | null = null, r
   };
 }
 
+function leakReported(atMs: number, keyId = KEY, action: 'revoked' | 'disabled' | 'none' = 'revoked'): DetectorInput {
+  return {
+    type: 'KeyLeakReported',
+    data: { keyId, accountId: ACCOUNT, reportedAt: iso(atMs), scanner: 'github', tokenType: 'parsesphere_api_key', sourceUrl: 'https://github.com/o/r/blob/abc/.env', source: 'content', action },
+  };
+}
+
 function revoked(atMs: number, keyId = KEY): DetectorInput {
   return { type: 'KeyRevoked', data: { keyId, accountId: ACCOUNT, revokedAt: iso(atMs), actingKeyId: null } };
 }
@@ -703,6 +710,29 @@ describe('anomaly detector', () => {
     });
   });
 
+  describe('key_leaked', () => {
+    it('raises one alert for the owning account with the report as evidence, whatever the key did before', () => {
+      const { findings } = run([created(T0), leakReported(T0 + HOUR, KEY, 'disabled')]);
+      expect(findings).toEqual([
+        {
+          alertId: createHash('sha256').update(`key_leaked|${KEY}|report`).digest('hex').slice(0, 32),
+          rule: 'key_leaked',
+          keyId: KEY,
+          accountId: ACCOUNT,
+          ip: null,
+          evidence: { scanner: 'github', tokenType: 'parsesphere_api_key', sourceUrl: 'https://github.com/o/r/blob/abc/.env', source: 'content', action: 'disabled' },
+          windowStart: iso(T0 + HOUR),
+          windowEnd: iso(T0 + HOUR),
+          detectedAt: iso(T0 + HOUR),
+        },
+      ]);
+    });
+
+    it('gives a report of a key the detector never saw created its alert too (a detector started after the key)', () => {
+      expect(rules(run([leakReported(T0)]).findings)).toEqual(['key_leaked']);
+    });
+  });
+
   describe('ordinary traffic', () => {
     it('raises nothing for ~10 uses a minute from 3 addresses of one /24 over 3 days, with stray failures', () => {
       const random = seededRandom(42);
@@ -741,6 +771,9 @@ describe('anomaly detector', () => {
         created(T0, 'key-expiring', T0 + 10 * DAY),
         expiryChanged(T0 + HOUR, T0 + 9 * DAY, 'key-expiring'),
         used(T0 + 4 * DAY, '198.51.100.1', 'key-expiring'),
+        created(T0, 'key-leaked'),
+        leakReported(T0 + 3 * HOUR, 'key-leaked'),
+        revoked(T0 + 3 * HOUR, 'key-leaked'),
       ].sort((a, b) => timeOf(a)! - timeOf(b)!);
 
     it('gives deep-equal findings when the same sequence is replayed from the initial state', () => {

@@ -1,4 +1,4 @@
-import { type KeyCreated, type KeyDisabled, type KeyEnabled, type KeyRevoked, type KeyRolled, type KeyUpdated, OCCURRED_AT_FIELD } from '../../keys/domain/api-key-events.js';
+import { type KeyCreated, type KeyDisabled, type KeyEnabled, type KeyLeakReported, type KeyRevoked, type KeyRolled, type KeyUpdated, OCCURRED_AT_FIELD } from '../../keys/domain/api-key-events.js';
 import type { AuthenticationFailed } from '../../usage/domain/authentication-failed.js';
 import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
@@ -13,6 +13,7 @@ import type { KeyRule, KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
 import { rateSpike } from './rules/rate-spike.js';
+import { keyLeaked } from './rules/key-leaked.js';
 import { revokedKeyUsed } from './rules/revoked-key-used.js';
 
 export { initialDetectorState, rearmExpiryWarnings };
@@ -27,7 +28,8 @@ export type DetectorInput =
   | Pick<KeyUpdated, 'type' | 'data'>
   | Pick<KeyRolled, 'type' | 'data'>
   | Pick<KeyDisabled, 'type' | 'data'>
-  | Pick<KeyEnabled, 'type' | 'data'>;
+  | Pick<KeyEnabled, 'type' | 'data'>
+  | Pick<KeyLeakReported, 'type' | 'data'>;
 
 /** Applied in this order to every served use; first use, last use and the use count are updated only after all of them. */
 const KEY_USE_RULES: readonly KeyRule[] = [dormantKey, newNetwork, rateSpike, manyAddresses, keyExpiring];
@@ -87,6 +89,9 @@ function judge(state: DetectorState, event: DetectorInput, atMs: number, thresho
       state.keys.set(event.data.keyId, revoked(key, atMs));
       return [];
     }
+    // Stateless: the report is the finding (the action it took follows as its own event).
+    case 'KeyLeakReported':
+      return [keyLeaked(event.data, atMs)];
   }
 }
 

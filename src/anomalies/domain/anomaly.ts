@@ -7,6 +7,7 @@ export const ANOMALY_RULES = [
   'dormant_key_active',
   'failed_auth_burst',
   'key_expiring',
+  'key_leaked',
 ] as const;
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 

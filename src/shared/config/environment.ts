@@ -175,6 +175,20 @@ export class Environment {
   @MinLength(32, { message: 'VERIFY_TOKEN must be at least 32 characters' })
   VERIFY_TOKEN?: string = undefined;
 
+  /**
+   * Where the public keys of GitHub's secret scanning are (`GET /meta/public_keys/secret_scanning`, or a copy): an
+   * absolute path or an http(s) URL. Unset: POST /v1/secret-scanning/reports is not served (404).
+   */
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^(\/|https?:\/\/)\S+$/, { message: 'SECRET_SCANNING_PUBLIC_KEYS must be an absolute path or an http:// or https:// URL' })
+  SECRET_SCANNING_PUBLIC_KEYS?: string = undefined;
+
+  /** What a scanner's report of a real key does to it: revoke it at once (GitHub's own practice), disable it, or only alert. */
+  @Transform(trimmed)
+  @IsIn(['revoke', 'disable', 'notify'], { message: 'SECRET_SCANNING_ACTION must be one of revoke, disable, notify' })
+  SECRET_SCANNING_ACTION: 'revoke' | 'disable' | 'notify' = 'revoke';
+
   /** JSON overrides of the anomaly thresholds, e.g. {"spikeFactor": 8}; checked at start by the anomaly module. */
   @IsOptional()
   @IsString()

@@ -1,0 +1,87 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+/** How long a set of keys is trusted before an unknown identifier may load it again: GitHub rotates its keys rarely. */
+export const RELOAD_AFTER_MS = 60_000;
+const FETCH_TIMEOUT_MS = 5_000;
+const MAX_KEYS_DOCUMENT_BYTES = 256 * 1024;
+
+/** Why the keys could not be loaded: the reports cannot be checked, so they are refused with 503 (scanners retry). */
+export class ScannerKeysUnavailable extends Error {}
+
+/**
+ * The public keys a scanner signs its reports with, by identifier, from SECRET_SCANNING_PUBLIC_KEYS: an absolute path
+ * or an http(s) URL of a document shaped as GitHub's `GET /meta/public_keys/secret_scanning`
+ * (`{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`). Loaded at the first report, and again when a
+ * report names an identifier the set lacks (a rotation), at most once a minute so unsigned traffic cannot make the
+ * service fetch on every request.
+ */
+export class ScannerPublicKeys {
+  private keys: Map<string, KeyObject> | null = null;
+  private loadedAtMs = -Infinity;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly location: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async find(identifier: string): Promise<KeyObject | null> {
+    if (this.keys === null || (!this.keys.has(identifier) && this.now() - this.loadedAtMs >= RELOAD_AFTER_MS)) await this.load();
+    return this.keys?.get(identifier) ?? null;
+  }
+
+  private load(): Promise<void> {
+    this.loading ??= this.read()
+      .then((keys) => {
+        this.keys = keys;
+      })
+      .finally(() => {
+        // A failed load is tried again only after the same wait: a down key server is not hammered by each report.
+        this.loadedAtMs = this.now();
+        this.loading = null;
+      });
+    return this.loading;
+  }
+
+  private async read(): Promise<Map<string, KeyObject>> {
+    let text: string;
+    try {
+      text = /^https?:\/\//i.test(this.location) ? await fetchText(this.location) : await readFile(this.location, 'utf8');
+    } catch (error) {
+      throw new ScannerKeysUnavailable(`The scanner's public keys could not be read (SECRET_SCANNING_PUBLIC_KEYS): ${(error as Error).message}`);
+    }
+    return parsePublicKeys(text);
+  }
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const text = await response.text();
+  if (text.length > MAX_KEYS_DOCUMENT_BYTES) throw new Error('the document is too large');
+  return text;
+}
+
+/** The document's keys by identifier; an entry that is no P-256 public key in PEM is left out, not fatal. */
+export function parsePublicKeys(text: string): Map<string, KeyObject> {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ScannerKeysUnavailable("The scanner's public keys (SECRET_SCANNING_PUBLIC_KEYS) are not JSON.");
+  }
+  const entries = (document as { public_keys?: unknown })?.public_keys;
+  if (!Array.isArray(entries)) throw new ScannerKeysUnavailable("The scanner's public keys (SECRET_SCANNING_PUBLIC_KEYS) hold no public_keys array.");
+  const keys = new Map<string, KeyObject>();
+  for (const entry of entries as { key_identifier?: unknown; key?: unknown }[]) {
+    if (typeof entry?.key_identifier !== 'string' || typeof entry.key !== 'string') continue;
+    try {
+      const key = createPublicKey(entry.key);
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') keys.set(entry.key_identifier, key);
+    } catch {
+      // Not a key: skipped, as a key of another kind is.
+    }
+  }
+  return keys;
+}
