@@ -1,8 +1,6 @@
-import { generateKeyPairSync, hash, type KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync, hash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { REPORTS_RATE_LIMIT } from '../../src/keys/edge/report-leaked-keys/report-leaked-keys.http-handler.js';
@@ -13,51 +11,12 @@ import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { FakeScanner, SCANNER_KEY_ID, SECRET_SCANNING_PATH } from '../support/fake-secret-scanner.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-const PATH = '/v1/secret-scanning/reports';
-const KEY_ID = 'bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c';
-
-/** A scanner: its key pair, and its public keys document (GitHub's /meta/public_keys/secret_scanning) served on loopback. */
-class FakeScanner {
-  private constructor(
-    private readonly privateKey: KeyObject,
-    private readonly server: Server,
-    readonly document: string,
-  ) {}
-
-  static async start(): Promise<FakeScanner> {
-    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const document = JSON.stringify({ public_keys: [{ key_identifier: KEY_ID, key: publicKey.export({ type: 'spki', format: 'pem' }), is_current: true }] });
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(document));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new FakeScanner(privateKey, server, document);
-  }
-
-  get keysUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/meta/public_keys/secret_scanning`;
-  }
-
-  signature(body: string, privateKey = this.privateKey): string {
-    return sign('sha256', Buffer.from(body), privateKey).toString('base64');
-  }
-
-  /** A report as GitHub sends it: the body signed with the scanner's key. */
-  post(t: TestApp, reports: object[]) {
-    const body = JSON.stringify(reports);
-    return request(t.http)
-      .post(PATH)
-      .set('Content-Type', 'application/json')
-      .set('Github-Public-Key-Identifier', KEY_ID)
-      .set('Github-Public-Key-Signature', this.signature(body))
-      .send(body);
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+const PATH = SECRET_SCANNING_PATH;
+const KEY_ID = SCANNER_KEY_ID;
 
 const sha256 = (text: string) => hash('sha256', text, 'hex');
 const streamOf = (t: TestApp, keyId: string) => t.app.get<EventStore>(EVENT_STORE).readStream(apiKeyStreamId(keyId));

@@ -138,7 +138,7 @@ function summary(event: HistoryEvent): (Node | string)[] {
     case 'KeyLeakReported': {
       const url = text('sourceUrl');
       const what = LEAK_ACTIONS[text('action') ?? ''] ?? '';
-      return [`A secret scanner (${text('scanner') ?? '?'}) found this key's secret in public`, url ? `: ${url}` : '', `. ${what}`];
+      return [`A secret scanner (${text('scanner') ?? '?'}) found this key’s secret in public`, url ? `: ${url}` : '', `. ${what}`];
     }
     case 'KeyUpdated':
       return [`${Object.keys((data.changes as Record<string, unknown>) ?? {}).map(words).join(', ')} changed by `, actor(event.acting_key_id), '.'];
