@@ -1,3 +1,4 @@
+import { displayPrefixProblem, isNamePrefix, NAME_PREFIX_MESSAGE, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import { DAY_MS, MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
@@ -21,6 +22,19 @@ export function accountId(text: string): string {
 export function keyId(text: string): string {
   if (!UUID.test(text)) throw new InvalidArgumentError('a key id is a UUID');
   return text.toLowerCase();
+}
+
+/** --name-prefix: as GET /v1/api-keys?name_prefix= takes it. */
+export function namePrefix(text: string): string {
+  if (!isNamePrefix(text)) throw new InvalidArgumentError(NAME_PREFIX_MESSAGE.replace('name_prefix', 'a name prefix'));
+  return text;
+}
+
+/** --prefix: as GET /v1/api-keys?prefix= takes it; a whole key is refused, never looked up (the message does not repeat it). */
+export function keyPrefix(text: string): string {
+  const read = readDisplayPrefix(text);
+  if (read === null) throw new InvalidArgumentError(displayPrefixProblem(text));
+  return read;
 }
 
 export function pageLimit(text: string): number {

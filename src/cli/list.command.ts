@@ -14,6 +14,8 @@ export interface ListOptions {
   account: string;
   limit: number;
   startingAfter?: string;
+  namePrefix?: string;
+  prefix?: string;
   all?: boolean;
   json?: boolean;
   table?: boolean;
@@ -31,8 +33,9 @@ export async function list(options: ListOptions, environment: Environment): Prom
     const queries = app.get(QueryBus);
     const listed: ApiKeyListResponse = { data: [], has_more: false };
     let after = options.startingAfter ?? null;
+    const search = { ...(options.namePrefix === undefined ? {} : { namePrefix: options.namePrefix }), ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
     do {
-      const page = await queries.execute(new ListApiKeysQuery(options.account, options.limit, after));
+      const page = await queries.execute(new ListApiKeysQuery(options.account, options.limit, after, null, new Date(), false, search));
       listed.data.push(...page.keys.map(({ view, usage }) => presentApiKey(view, usage)));
       listed.has_more = page.hasMore;
       after = listed.data.at(-1)?.id ?? null;
@@ -41,8 +44,10 @@ export async function list(options: ListOptions, environment: Environment): Prom
     if (outputFormat(options) === 'json') return printJson(listed);
     print(renderTable(KEY_COLUMNS, listed.data.map(keyRow)));
     if (listed.has_more) note(`More keys: add --starting-after ${after} (or --all).`);
+    if (listed.data.length > 0 || options.startingAfter !== undefined) return;
+    if (Object.keys(search).length > 0) note(`No key of account ${options.account} matches.`);
     // An account is only the keys that name it: a mistyped --account lists nothing, which a bare header did not say.
-    if (listed.data.length === 0 && options.startingAfter === undefined) note(`Account ${options.account} holds no keys: if you expected some, check --account.`);
+    else note(`Account ${options.account} holds no keys: if you expected some, check --account.`);
   } finally {
     await app.close();
   }

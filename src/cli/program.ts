@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
-import { accountId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, list, pageLimit, rateLimit, revision } from './arguments.js';
+import {
+  accountId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
+} from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
 
@@ -136,6 +138,8 @@ export function buildProgram(): Command {
       .requiredOption('--account <account-id>', 'the account whose keys to list', accountId)
       .option('--limit <n>', 'keys per page, 1-100', pageLimit, 20)
       .option('--starting-after <key-id>', 'the last key of the previous page', keyId)
+      .option('--name-prefix <text>', 'only keys whose name starts with this text, in any case', namePrefix)
+      .option('--prefix <sk_...>', 'only the key with this display prefix (sk_ and 9 more characters, as listed or logged); never a whole key', keyPrefix)
       .option('--all', 'follow every page'),
   ).action((options) => run(async () => (await import('./list.command.js')).list, options));
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
+import type { ApiKeyListQuery, ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
+import { foldKeyName } from '../../src/keys/projection/key-search.js';
 import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
 import { makeView } from '../support/api-key-view.js';
 
@@ -197,6 +198,50 @@ export function apiKeyReadModelContract(
       expect(page.hasMore).toBe(true);
       const next = await readModel.list('acct_a', { limit: 5, status: 'expired', now, beforePosition: page.views[0].createdPosition });
       expect(next.views).toHaveLength(2);
+    });
+
+    it('finds keys by the start of their name in any case, and by display prefix, newest first, paged, with the status filter', async () => {
+      const now = '2026-06-01T00:00:00.000Z';
+      const keys = [
+        makeView({ name: 'Production EU', prefix: 'sk_AAAAAAAAA' }),
+        makeView({ name: 'prod backup', prefix: 'sk_BBBBBBBBB', status: 'revoked', revokedAt: now }),
+        makeView({ name: 'PRODUCTION US', prefix: 'sk_CCCCCCCCC' }),
+        makeView({ name: 'Staging', prefix: 'sk_DDDDDDDDD' }),
+        makeView({ name: null, prefix: 'sk_EEEEEEEEE' }),
+        makeView({ name: 'Prod😀', prefix: 'sk_FFFFFFFFF' }),
+        makeView({ name: 'Proe', prefix: 'sk_GGGGGGGGG' }),
+        makeView({ name: 'ΟΔΟΣΑ', prefix: 'sk_HHHHHHHHH' }),
+      ];
+      await readModel.save([...keys, makeView({ accountId: 'acct_b', name: 'Production B', prefix: 'sk_AAAAAAAAA' })], 9);
+      const names = async (query: Partial<ApiKeyListQuery>) => (await readModel.list('acct_a', { limit: 10, now, ...query })).views.map((v) => v.name);
+      // Newest first (the last saved has the highest position); namePrefix is folded, as the handler gives it.
+      expect(await names({ namePrefix: 'prod' })).toEqual(['Prod😀', 'PRODUCTION US', 'prod backup', 'Production EU']);
+      expect(await names({ namePrefix: foldKeyName('PRODUCTION') })).toEqual(['PRODUCTION US', 'Production EU']);
+      expect(await names({ namePrefix: foldKeyName('ΟΔΟΣ') })).toEqual(['ΟΔΟΣΑ']);
+      expect(await names({ namePrefix: 'prod', status: 'revoked' })).toEqual(['prod backup']);
+      expect(await names({ namePrefix: 'zzz' })).toEqual([]);
+      expect(await names({ prefix: 'sk_AAAAAAAAA' })).toEqual(['Production EU']);
+      expect(await names({ prefix: 'sk_EEEEEEEEE' })).toEqual([null]);
+      expect(await names({ prefix: 'sk_aaaaaaaaa' })).toEqual([]);
+      expect(await names({ prefix: 'sk_AAAAAAAAA', namePrefix: 'staging' })).toEqual([]);
+      expect(await names({ prefix: 'sk_AAAAAAAAA', status: 'revoked' })).toEqual([]);
+      // Exact pages through the matches: a cursor from the search's own page.
+      const first = await readModel.list('acct_a', { limit: 2, namePrefix: 'prod' });
+      expect(first.hasMore).toBe(true);
+      const second = await readModel.list('acct_a', { limit: 2, namePrefix: 'prod', beforePosition: first.views[1].createdPosition });
+      expect([...first.views, ...second.views].map((v) => v.name)).toEqual(['Prod😀', 'PRODUCTION US', 'prod backup', 'Production EU']);
+      expect(second.hasMore).toBe(false);
+    });
+
+    it('finds a key by its new name and its new prefix once a newer revision changed them', async () => {
+      const view = makeView({ name: 'Old name', prefix: 'sk_AAAAAAAAA' });
+      await readModel.save([view], 1);
+      await readModel.save([{ ...view, name: 'New name', prefix: 'sk_ZZZZZZZZZ', revision: 1 }], 2);
+      const ids = async (query: Partial<ApiKeyListQuery>) => (await readModel.list('acct_a', { limit: 10, ...query })).views.map((v) => v.id);
+      expect(await ids({ namePrefix: 'old' })).toEqual([]);
+      expect(await ids({ prefix: 'sk_AAAAAAAAA' })).toEqual([]);
+      expect(await ids({ namePrefix: 'new' })).toEqual([view.id]);
+      expect(await ids({ prefix: 'sk_ZZZZZZZZZ' })).toEqual([view.id]);
     });
 
     it('gives every view of every account once, a batch at a time, past the size of a batch', async () => {

@@ -1,5 +1,6 @@
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type ApiKeyView, keyStatusAt } from '../../keys/projection/api-key-view.js';
+import { matchesKeySearch } from '../../keys/projection/key-search.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
 export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> implements ApiKeyReadModel {
@@ -18,6 +19,7 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
     const matching = [...this.views.values()]
       .filter((v) => v.accountId === accountId && v.createdPosition < before)
       .filter((v) => query.status === undefined || keyStatusAt(v, now) === query.status)
+      .filter((v) => matchesKeySearch(v, query))
       .sort((a, b) => b.createdPosition - a.createdPosition);
     return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
   }

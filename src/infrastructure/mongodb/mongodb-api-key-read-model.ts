@@ -1,12 +1,14 @@
 import type { Db, MongoClient } from 'mongodb';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus } from '../../keys/projection/api-key-view.js';
+import { foldKeyName, type KeySearch, prefixRangeEnd } from '../../keys/projection/key-search.js';
 import { cursorBatches } from './cursor-batches.js';
 import { MongoKeyAccounts } from './mongo-key-accounts.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
-type ApiKeyFields = Omit<ApiKeyView, 'id'>;
+/** nameFolded: foldKeyName(name), what the name search's index holds (null, or missing, for a key without a name). */
+type ApiKeyFields = Omit<ApiKeyView, 'id'> & { nameFolded?: string | null };
 
 /** The key views in MongoDB. It owns the client it is opened with: close() closes it. */
 export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyFields> implements ApiKeyReadModel {
@@ -19,7 +21,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       {
         collection: 'api_keys',
         projection: 'api-keys',
-        toDocument: ({ id, ...fields }) => ({ _id: id, ...fields }),
+        toDocument: ({ id, ...fields }) => ({ _id: id, ...fields, nameFolded: fields.name === null ? null : foldKeyName(fields.name) }),
         fromDocument: toView,
       },
       generation,
@@ -32,6 +34,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     const readModel = new MongoApiKeyReadModel(client, db, generation);
     try {
       await readModel.createIndexes();
+      await readModel.foldNamesWrittenBefore();
       await readModel.accounts.markFilledIfNoViews(readModel.views);
     } catch (error) {
       await client.close().catch(() => undefined);
@@ -44,6 +47,21 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     // One index per call: FerretDB 1.24 panics when one createIndexes call repeats two existing indexes.
     await this.views.createIndex({ secretHash: 1 }, { name: 'secret_hash_unique', unique: true });
     await this.views.createIndex({ accountId: 1, createdPosition: -1 }, { name: 'account_newest_first' });
+    // The key search's: a MongoDB server serves ?prefix= and ?name_prefix= (a range on nameFolded) from these; FerretDB
+    // 1.24 keeps them but scans the collection for any filter but {_id} (docs/operations.md, FerretDB).
+    await this.views.createIndex({ accountId: 1, nameFolded: 1 }, { name: 'account_name_search' });
+    await this.views.createIndex({ accountId: 1, prefix: 1 }, { name: 'account_prefix_search' });
+  }
+
+  /**
+   * Views written before the name search have a name but no nameFolded: each gets it, by _id (the one filter FerretDB
+   * 1.24 does not scan for). One pass when an upgraded version first opens the read model; none after.
+   */
+  private async foldNamesWrittenBefore(): Promise<void> {
+    const unfolded = await this.views.find({ nameFolded: { $exists: false }, name: { $type: 'string' } }, { projection: { name: 1 } }).toArray();
+    for (const doc of unfolded) {
+      if (typeof doc.name === 'string') await this.views.updateOne({ _id: doc._id } as never, { $set: { nameFolded: foldKeyName(doc.name) } } as never);
+    }
   }
 
   async findById(accountId: string, id: string): Promise<ApiKeyView | null> {
@@ -61,6 +79,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
         accountId,
         createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER },
         ...(query.status === undefined ? {} : statusFilter(query.status, query.now ?? new Date().toISOString())),
+        ...searchFilter(query),
       };
       const docs = await this.views
         .find(filter)
@@ -125,6 +144,17 @@ function statusFilter(status: KeyStatus, now: string): Record<string, unknown> {
     case 'active':
       return { status, ...notEnded };
   }
+}
+
+/** The search as an index range on nameFolded (every folded name starting with the text; FerretDB 1.24 takes $gte/$lt) and an equality on prefix. */
+function searchFilter(search: KeySearch): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (search.prefix !== undefined) filter.prefix = search.prefix;
+  if (search.namePrefix !== undefined) {
+    const end = prefixRangeEnd(search.namePrefix);
+    filter.nameFolded = end === null ? { $gte: search.namePrefix } : { $gte: search.namePrefix, $lt: end };
+  }
+  return filter;
 }
 
 /** Nullable fields may be missing: FerretDB 1.24's $setOnInsert leaves out fields whose value is null. */

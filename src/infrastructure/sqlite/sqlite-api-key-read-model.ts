@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus, StoredKeyStatus } from '../../keys/projection/api-key-view.js';
 import { addMissingColumns } from './added-columns.js';
+import { foldKeyName } from '../../keys/projection/key-search.js';
+import { addKeySearchIndexes, keySearchClause, keySearchParameters } from './sqlite-key-search.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
 interface ApiKeyRow {
@@ -43,6 +45,8 @@ const ADDED_COLUMNS: Record<string, string> = {
   rotation: 'TEXT',
   // Added with the refusal of keys changed by a newer version (api-key-view.ts).
   unreadable_since: 'INTEGER',
+  // Added with the key search: foldKeyName(name), filled in on open for the views written before it (sqlite-key-search.ts).
+  name_folded: 'TEXT',
 };
 
 /** The status filter at a given `now` (ISO text compares as time): see keyStatusAt. */
@@ -62,6 +66,8 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     scan: Database.Statement<[string, number], ApiKeyRow>;
     holdsAccount: Database.Statement<[string], number>;
   };
+  private readonly searches = new Map<string, Database.Statement<object, ListedRow>>();
+  private readonly searchListing: (status: KeyStatus | undefined, clause: { indexedBy: string; condition: string }) => Database.Statement<object, ListedRow>;
 
   constructor(file: string) {
     super(file, {
@@ -84,16 +90,19 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
           revision INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS api_keys_listing ON api_keys (account_id, created_position DESC);`,
-      beforeStatements: (db) => addMissingColumns(db, 'api_keys', ADDED_COLUMNS),
+      beforeStatements: (db) => {
+        addMissingColumns(db, 'api_keys', ADDED_COLUMNS);
+        addKeySearchIndexes(db);
+      },
       upsert: `
         INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds,
                               created_at, revoked_at, permissions, allowed_ips, expires_at, disabled, expired_at, ends_at,
-                              rolled_from_key_id, rotation, created_position, revision, unreadable_since)
+                              rolled_from_key_id, rotation, created_position, revision, unreadable_since, name_folded)
         VALUES (@id, @accountId, @name, @prefix, @secretHash, @status, @rateLimitRequests, @rateLimitPerSeconds,
                 @createdAt, @revokedAt, @permissions, @allowedIps, @expiresAt, @disabled, @expiredAt, @endsAt,
-                @rolledFromKeyId, @rotation, @createdPosition, @revision, @unreadableSince)
+                @rolledFromKeyId, @rotation, @createdPosition, @revision, @unreadableSince, @nameFolded)
         ON CONFLICT (id) DO UPDATE SET
-          name = excluded.name, prefix = excluded.prefix, secret_hash = excluded.secret_hash, status = excluded.status, revoked_at = excluded.revoked_at,
+          name = excluded.name, name_folded = excluded.name_folded, prefix = excluded.prefix, secret_hash = excluded.secret_hash, status = excluded.status, revoked_at = excluded.revoked_at,
           rate_limit_requests = excluded.rate_limit_requests, rate_limit_per_seconds = excluded.rate_limit_per_seconds,
           permissions = excluded.permissions, allowed_ips = excluded.allowed_ips, expires_at = excluded.expires_at,
           disabled = excluded.disabled, expired_at = excluded.expired_at, ends_at = excluded.ends_at,
@@ -107,16 +116,19 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
         allowedIps: JSON.stringify(allowedIps),
         disabled: disabled ? 1 : 0,
         rotation: rotation === null ? null : JSON.stringify(rotation),
+        nameFolded: view.name === null ? null : foldKeyName(view.name),
       }),
       toView,
     });
     // Positional rows: a page is read column by column into its views, without an object per row to build first.
-    const listing = <P extends object>(filter: string) =>
+    const listing = <P extends object>(filter: string, indexedBy = '') =>
       this.db
         .prepare<P, ListedRow>(
-          `SELECT ${LISTED_COLUMNS} FROM api_keys WHERE account_id = @account AND created_position < @before AND ${filter} ORDER BY created_position DESC LIMIT @limit`,
+          `SELECT ${LISTED_COLUMNS} FROM api_keys${indexedBy} WHERE account_id = @account AND created_position < @before AND ${filter} ORDER BY created_position DESC LIMIT @limit`,
         )
         .raw(true) as unknown as Database.Statement<P, ListedRow>;
+    this.searchListing = (status, clause) =>
+      listing(`${clause.condition}${status === undefined ? '' : ` AND ${STATUS_FILTER[status]}`}`, ` INDEXED BY ${clause.indexedBy}`);
     this.queries = {
       byId: this.db.prepare('SELECT * FROM api_keys WHERE account_id = ? AND id = ?'),
       list: listing('1 = 1'),
@@ -133,13 +145,24 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
 
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     const parameters = { account: accountId, before: query.beforePosition ?? Number.MAX_SAFE_INTEGER, limit: query.limit + 1 };
+    const search = keySearchClause(query);
     const rows =
-      query.status === undefined
-        ? this.queries.list.all(parameters)
-        : this.queries.listByStatus[query.status].all({ ...parameters, now: query.now ?? new Date().toISOString() });
+      search !== null
+        ? this.searchStatement(query.status, search).all({ ...parameters, ...keySearchParameters(query), ...(query.status === undefined ? {} : { now: query.now ?? new Date().toISOString() }) })
+        : query.status === undefined
+          ? this.queries.list.all(parameters)
+          : this.queries.listByStatus[query.status].all({ ...parameters, now: query.now ?? new Date().toISOString() });
     const views: ApiKeyView[] = [];
     for (let i = 0; i < rows.length && i < query.limit; i++) views.push(listedView(rows[i]));
     return { views, hasMore: rows.length > query.limit };
+  }
+
+  /** A search's statement, prepared on its first use: a status (or none) by the search's condition. */
+  private searchStatement(status: KeyStatus | undefined, clause: { indexedBy: string; condition: string }): Database.Statement<object, ListedRow> {
+    const key = `${status ?? ''}|${clause.indexedBy}|${clause.condition}`;
+    let statement = this.searches.get(key);
+    if (statement === undefined) this.searches.set(key, (statement = this.searchListing(status, clause)));
+    return statement;
   }
 
   async holdsAccount(accountId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { ViewStore } from '../../shared/projections/view-projection.js';
 import type { ApiKeyView, KeyStatus } from './api-key-view.js';
+import type { KeySearch } from './key-search.js';
 
 export const API_KEY_READ_MODEL = Symbol('API_KEY_READ_MODEL');
 
@@ -8,7 +9,8 @@ export interface ApiKeyPage {
   hasMore: boolean;
 }
 
-export interface ApiKeyListQuery {
+/** The search fields (KeySearch): a folded name prefix and an exact display prefix, each served by an index in the stores. */
+export interface ApiKeyListQuery extends KeySearch {
   limit: number;
   /** Only keys created before this position (exclusive): the cursor. */
   beforePosition?: number;

@@ -3,6 +3,7 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { UnknownReference } from '../../../shared/application/errors.js';
 import { KEY_USAGE_READ_MODEL, KEY_USAGE_SUMMARIES, type KeyUsageReadModel, type KeyUsageSummaries } from '../../../usage/projection/key-usage-read-model.port.js';
 import { API_KEY_QUERIES, type ApiKeyQueries } from '../../projection/api-key-read-model.port.js';
+import { foldKeyName } from '../../projection/key-search.js';
 import { type ApiKeyListing, ListApiKeysQuery } from './list-api-keys.query.js';
 
 @QueryHandler(ListApiKeysQuery)
@@ -24,6 +25,8 @@ export class ListApiKeysHandler implements IQueryHandler<ListApiKeysQuery, ApiKe
       limit: query.limit,
       beforePosition,
       ...(query.status === null ? {} : { status: query.status, now: query.now.toISOString() }),
+      ...(query.search.namePrefix === undefined ? {} : { namePrefix: foldKeyName(query.search.namePrefix) }),
+      ...(query.search.prefix === undefined ? {} : { prefix: query.search.prefix }),
     });
     const ids = page.views.map((view) => view.id);
     const [usage, hourly] = await Promise.all([this.usage.summaries(ids), query.withRequestsPerHour ? this.usageViews.getMany(ids) : null]);

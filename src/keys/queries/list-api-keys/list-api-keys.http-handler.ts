@@ -66,7 +66,10 @@ export class ListApiKeysHttpHandler implements EdgeRoute {
     const request = parseListApiKeysRequest(parseQueryString(context.query));
     const now = new Date(this.clock.now());
     const page = await this.queryBus.execute(
-      new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now, request.requestsPerHour),
+      new ListApiKeysQuery(principal.accountId, request.limit ?? DEFAULT_PAGE_SIZE, request.startingAfter, request.status, now, request.requestsPerHour, {
+        ...(request.namePrefix === null ? {} : { namePrefix: request.namePrefix }),
+        ...(request.prefix === null ? {} : { prefix: request.prefix }),
+      }),
     );
     if (request.requestsPerHour) {
       sendJson(res, 200, { data: page.keys.map((key) => presentListedApiKeyWithRequestsPerHour(key, now)), has_more: page.hasMore });

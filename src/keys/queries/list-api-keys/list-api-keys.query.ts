@@ -18,6 +18,8 @@ export class ListApiKeysQuery extends Query<ApiKeyListing> {
     readonly now: Date = new Date(),
     /** Also read each key's usage view, for its requests per hour. */
     readonly withRequestsPerHour: boolean = false,
+    /** name_prefix (as given: the handler folds it) and prefix: keys that match both, in the same order and pages. */
+    readonly search: { namePrefix?: string; prefix?: string } = {},
   ) {
     super();
   }

@@ -8,6 +8,7 @@ import { PageLimitRequest } from '../../../shared/http/page-limit.dto.js';
 import { UuidQueryParameter } from '../../../shared/http/validation-rules.js';
 import { strictValidationPipe } from '../../../shared/http/validation.pipe.js';
 import { KEY_STATUSES } from '../../projection/api-key-view.js';
+import { generateApiKey } from '../../domain/api-key-secret.js';
 import { DEFAULT_PAGE_SIZE, LIST_INCLUDES, LIST_QUERY_MESSAGES, parseListApiKeysRequest } from './parse-list-api-keys-request.js';
 
 const read = (query: string) => parseListApiKeysRequest(parse(query));
@@ -23,7 +24,7 @@ const refusal = (query: string): string => {
 
 describe('parseListApiKeysRequest', () => {
   it('reads no parameter as the defaults', () => {
-    expect(read('')).toEqual({ limit: undefined, startingAfter: null, status: null, requestsPerHour: false });
+    expect(read('')).toEqual({ limit: undefined, startingAfter: null, status: null, requestsPerHour: false, namePrefix: null, prefix: null });
   });
 
   it('reads each parameter, the cursor in lowercase', () => {
@@ -32,6 +33,8 @@ describe('parseListApiKeysRequest', () => {
       startingAfter: '550e8400-e29b-41d4-a716-446655440000',
       status: 'revoked',
       requestsPerHour: true,
+      namePrefix: null,
+      prefix: null,
     });
     expect(read('limit=%2B7').limit).toBe(7);
     expect(read('limit=007').limit).toBe(7);
@@ -66,6 +69,30 @@ describe('parseListApiKeysRequest', () => {
     expect(refusal('Limit=5&a[b]=1')).toBe('Limit is not a known field; a[b] is not a known field');
   });
 
+  it('reads name_prefix as sent, up to 100 characters (code points), and refuses control characters, empty or longer text', () => {
+    expect(read('name_prefix=Prod%20EU&status=active').namePrefix).toBe('Prod EU');
+    expect(read(`name_prefix=${encodeURIComponent('😀'.repeat(100))}`).namePrefix).toBe('😀'.repeat(100));
+    for (const bad of ['', 'a'.repeat(101), 'a%00b', 'tab%09', '%C2%85', 'x&name_prefix=y']) expect(refusal(`name_prefix=${bad}`)).toBe(LIST_QUERY_MESSAGES.namePrefix);
+  });
+
+  it('reads prefix as the display prefix, from the prefix alone, a longer start of the key, or a log line', () => {
+    expect(read('prefix=sk_AbC123xyZ').prefix).toBe('sk_AbC123xyZ');
+    expect(read('prefix=sk_AbC123xyZ0123456789').prefix).toBe('sk_AbC123xyZ');
+    expect(read(`prefix=${encodeURIComponent('sk_AbC123xyZ…[redacted]')}`).prefix).toBe('sk_AbC123xyZ');
+    for (const bad of ['', 'sk_AbC123xy', 'SK_AbC123xyZ', 'sk_AbC123xy-', 'pk_AbC123xyZ', 'sk_AbC123xyZ…', 'sk_a&prefix=sk_b']) expect(refusal(`prefix=${bad}`)).toBe(LIST_QUERY_MESSAGES.prefix);
+  });
+
+  it('refuses a whole key given as prefix, however spelt, with a message that never repeats it', () => {
+    const key = generateApiKey();
+    for (const sent of [key, key.slice(0, 23), key.toUpperCase(), `${key}%20`, [...key].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('')]) {
+      const message = refusal(`prefix=${encodeURIComponent(sent)}`);
+      expect(message).toBe(LIST_QUERY_MESSAGES.wholeKey);
+      expect(message).not.toContain(key.slice(3, 12));
+    }
+    // 19 characters after sk_ are still a start of a key, not a key.
+    expect(read(`prefix=${key.slice(0, 22)}`).prefix).toBe(key.slice(0, 12));
+  });
+
   it('refuses a name that reaches a prototype as the shape check does for every route', () => {
     expect(refusal('__proto__=1')).toBe('__proto__ is not a known field');
     expect(refusal('limit=5&constructor=x')).toBe('constructor is not a known field');
@@ -93,7 +120,7 @@ describe('parseListApiKeysRequest against the validation pipe every Nest route u
     try {
       checkJsonShape(query);
       const read = (await pipe.transform(query, { type: 'query', metatype: NestListApiKeysQuery })) as NestListApiKeysQuery;
-      return { limit: read.limit, startingAfter: read.starting_after ?? null, status: read.status ?? null, requestsPerHour: read.include !== undefined };
+      return { limit: read.limit, startingAfter: read.starting_after ?? null, status: read.status ?? null, requestsPerHour: read.include !== undefined, namePrefix: null, prefix: null };
     } catch (error) {
       return { refused: (error as Error).message };
     }

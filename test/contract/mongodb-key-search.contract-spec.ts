@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { type CommandStartedEvent, MongoClient } from 'mongodb';
+import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
+import { makeView } from '../support/api-key-view.js';
+import { whenMongo } from '../support/mongodb-fixture.js';
+
+/**
+ * The key search on MongoDB: an index per search, led by the account, and the name as an index range on nameFolded
+ * ($gte/$lt, which FerretDB 1.24 answers; $regex it would scan for too, and a MongoDB server uses an index for it only
+ * case-sensitively). Views written before the search get nameFolded on open.
+ */
+whenMongo('MongoDB key search contract', (url) =>
+  describe('MongoDB key views: the key search', () => {
+    const name = `psk_test_${randomUUID().replaceAll('-', '')}`;
+    const clients: MongoClient[] = [];
+    const commands: CommandStartedEvent[] = [];
+    const open = async () => {
+      const client = new MongoClient(url, { monitorCommands: true });
+      clients.push(client);
+      client.on('commandStarted', (event) => commands.push(event));
+      await client.connect();
+      const db = client.db(name);
+      return { readModel: await MongoApiKeyReadModel.open(client, db, 0), db };
+    };
+
+    afterEach(async () => {
+      const admin = new MongoClient(url);
+      await admin.db(name).dropDatabase();
+      await admin.close();
+      for (const client of clients.splice(0)) await client.close();
+    });
+
+    it('creates an index for each search, led by the account', async () => {
+      const { readModel } = await open();
+      const indexes = await readModel.views.listIndexes().toArray();
+      const keysOf = (indexName: string) => indexes.find((index) => index.name === indexName)?.key;
+      expect(keysOf('account_name_search')).toEqual({ accountId: 1, nameFolded: 1 });
+      expect(keysOf('account_prefix_search')).toEqual({ accountId: 1, prefix: 1 });
+    });
+
+    it('asks for the name as a range and the prefix by equality, within the account', async () => {
+      const { readModel } = await open();
+      await readModel.save([makeView({ accountId: 'acme', name: 'Prod EU', prefix: 'sk_AAAAAAAAA' })], 1);
+      commands.length = 0;
+      expect((await readModel.list('acme', { limit: 5, namePrefix: 'prod', prefix: 'sk_AAAAAAAAA' })).views).toHaveLength(1);
+      const [find] = commands.filter((c) => c.commandName === 'find');
+      expect(find.command.filter).toMatchObject({ accountId: 'acme', prefix: 'sk_AAAAAAAAA', nameFolded: { $gte: 'prod', $lt: 'proe' } });
+    });
+
+    it('gives the views written before the search their folded name on open, so they are found', async () => {
+      const { readModel, db } = await open();
+      const view = makeView({ accountId: 'acme', name: 'Ünïcode Prod' });
+      await readModel.save([view], 1);
+      // As an earlier version wrote it: no nameFolded.
+      await readModel.views.updateOne({ _id: view.id }, { $unset: { nameFolded: '' } });
+      expect((await readModel.list('acme', { limit: 5, namePrefix: 'ünï' })).views).toEqual([]);
+      const reopened = await MongoApiKeyReadModel.open(clients[0], db, 0);
+      expect((await reopened.list('acme', { limit: 5, namePrefix: 'ünï' })).views.map((v) => v.id)).toEqual([view.id]);
+    });
+  }),
+);

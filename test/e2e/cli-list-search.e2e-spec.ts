@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
+import { WHOLE_KEY_MESSAGE } from '../../src/keys/queries/list-api-keys/key-search-parameters.js';
+import { childEnv } from '../support/child-env.js';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const runCli = (args: string[], env: Record<string, string>) => spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: childEnv(env) });
+
+describe('CLI list --name-prefix / --prefix', () => {
+  const dir = makeTempDir('cli-search');
+  const made: Record<string, { id: string; key: string; prefix: string }> = {};
+  beforeAll(() => {
+    for (const name of ['Production EU', 'staging', 'PRODUCTION US']) {
+      const cli = runCli(['create-key', '--account', 'acme', '--name', name], { DATA_DIR: dir.path });
+      expect(cli.status).toBe(0);
+      made[name] = JSON.parse(cli.stdout);
+    }
+  });
+  afterAll(() => dir.remove());
+
+  const listed = (...args: string[]) => {
+    const cli = runCli(['list', '--account', 'acme', '--json', ...args], { DATA_DIR: dir.path });
+    expect(cli.status).toBe(0);
+    return (JSON.parse(cli.stdout) as { data: Array<{ name: string; id: string }> }).data;
+  };
+
+  it('finds keys by the start of their name in any case, and one key by its display prefix', () => {
+    expect(listed('--name-prefix', 'production').map((k) => k.name)).toEqual(['PRODUCTION US', 'Production EU']);
+    expect(listed('--prefix', made.staging.prefix).map((k) => k.id)).toEqual([made.staging.id]);
+    expect(listed('--prefix', made.staging.prefix, '--name-prefix', 'prod')).toEqual([]);
+  });
+
+  it('says so when nothing matches, and refuses a whole key as --prefix (exit 2) without repeating it', () => {
+    const none = runCli(['list', '--account', 'acme', '--table', '--name-prefix', 'nothing'], { DATA_DIR: dir.path });
+    expect(none.stderr).toContain('No key of account acme matches.');
+    const key = generateApiKey();
+    const refused = runCli(['list', '--account', 'acme', '--prefix', key], { DATA_DIR: dir.path });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(WHOLE_KEY_MESSAGE);
+    expect(refused.stderr).not.toContain(key.slice(12));
+  });
+});
