@@ -8,6 +8,9 @@ const HISTORY_PAGE_SIZE = 50;
 /** One per tab, across the views' clients: a retry may come from a view drawn again (a roll from a new dialog). */
 const RETRY_TOKENS = new RetryTokens();
 
+/** GET /v1/api-keys's search: `name_prefix=` (the start of names, any case) or `prefix=` (a display prefix). */
+export type KeyListSearch = { name_prefix?: string; prefix?: string };
+
 /** The public /v1 API, called with the signed-in key like any other client. */
 export class ApiClient {
   constructor(
@@ -16,13 +19,13 @@ export class ApiClient {
     private readonly signal: AbortSignal,
   ) {}
 
-  listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE, status?: ApiKey['status']): Promise<Page<ApiKey>> {
-    return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter, status })}`);
+  listKeys(startingAfter?: string, limit = KEYS_PAGE_SIZE, status?: ApiKey['status'], search?: KeyListSearch): Promise<Page<ApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit, starting_after: startingAfter, status, ...search })}`);
   }
 
   /** A page of keys with each one's requests per hour: the list and its charts in one request. */
-  listChartedKeys(startingAfter?: string, status?: ApiKey['status']): Promise<Page<ChartedApiKey>> {
-    return this.request('GET', `/v1/api-keys${query({ limit: KEYS_PAGE_SIZE, include: 'requests_per_hour', starting_after: startingAfter, status })}`);
+  listChartedKeys(startingAfter?: string, status?: ApiKey['status'], search?: KeyListSearch): Promise<Page<ChartedApiKey>> {
+    return this.request('GET', `/v1/api-keys${query({ limit: KEYS_PAGE_SIZE, include: 'requests_per_hour', starting_after: startingAfter, status, ...search })}`);
   }
 
   getKey(id: string): Promise<ApiKeyDetail> {

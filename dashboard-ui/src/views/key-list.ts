@@ -4,6 +4,7 @@ import { el, focusFirstNew, replaceChildren, uniqueId } from '../ui/dom.js';
 import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { KEY_COLUMNS, keyRow } from './key-row.js';
 import { type KeyStatus, keyStatusFilter, noKeysText } from './key-status-filter.js';
+import { type KeySearch, keySearchBox, noMatchText } from './key-search-box.js';
 import type { ViewContext } from './view-context.js';
 
 /** The account's keys, newest first, a page at a time ("Show more keys" follows has_more), all or of one status. */
@@ -17,6 +18,10 @@ export class KeyList {
   private status: KeyStatus | undefined;
   /** The status the rows in the table were listed by: another one's rows never stay under a failed change of it. */
   private rowsStatus: KeyStatus | undefined;
+  /** The search shown (name_prefix= or prefix=, on every page), or none. */
+  private search: KeySearch | undefined;
+  /** The search the rows in the table were listed by, as the status. */
+  private rowsSearch: KeySearch | undefined;
 
   constructor(private readonly ctx: ViewContext) {
     const headingId = uniqueId('keys-heading');
@@ -24,11 +29,20 @@ export class KeyList {
       'section',
       { class: 'panel', attrs: { 'aria-labelledby': headingId } },
       el('h2', { attrs: { id: headingId }, text: 'Keys' }),
-      keyStatusFilter((status) => {
-        this.status = status;
-        this.ctx.status.clear();
-        this.reload();
-      }),
+      el(
+        'div',
+        { class: 'field-row' },
+        keySearchBox((search) => {
+          this.search = search;
+          this.ctx.status.clear();
+          this.reload();
+        }),
+        keyStatusFilter((status) => {
+          this.status = status;
+          this.ctx.status.clear();
+          this.reload();
+        }),
+      ),
       el(
         'table',
         { class: 'key-table' },
@@ -52,6 +66,7 @@ export class KeyList {
         if (load !== this.loads) return;
         if (startingAfter === undefined) this.body.replaceChildren();
         this.rowsStatus = this.status;
+        this.rowsSearch = this.search;
         const shown = this.body.childElementCount;
         this.show(page.data, page.has_more);
         if (startingAfter !== undefined) focusFirstNew(this.body.children[shown]?.querySelector('a'));
@@ -59,7 +74,7 @@ export class KeyList {
       (error: unknown) => {
         if (load !== this.loads) return;
         // The status changed and its keys could not be read: the rows of the previous one would pass for its keys.
-        if (this.rowsStatus !== this.status) this.body.replaceChildren();
+        if (this.rowsStatus !== this.status || this.rowsSearch !== this.search) this.body.replaceChildren();
         showPageFailure(this.footer, this.ctx.fail(error), startingAfter === undefined ? null : this.moreButton(startingAfter));
       },
     );
@@ -71,9 +86,9 @@ export class KeyList {
    */
   private page(startingAfter: string | undefined): Promise<Page<ApiKey | ChartedApiKey>> {
     return this.ctx.api
-      .listChartedKeys(startingAfter, this.status)
+      .listChartedKeys(startingAfter, this.status, this.search)
       .catch((error: unknown) =>
-        error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter, undefined, this.status) : Promise.reject(error),
+        error instanceof ApiError && error.status === 503 ? this.ctx.api.listKeys(startingAfter, undefined, this.status, this.search) : Promise.reject(error),
       );
   }
 
@@ -90,7 +105,7 @@ export class KeyList {
     if (hasMore && last) {
       replaceChildren(this.footer, this.moreButton(last.id));
     } else {
-      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: noKeysText(this.status) }) : null);
+      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: this.search === undefined ? noKeysText(this.status) : noMatchText(this.search) }) : null);
     }
   }
 }
