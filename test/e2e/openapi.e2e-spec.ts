@@ -359,7 +359,7 @@ describe('OpenAPI document', () => {
     expect(parameter('/v1/alerts', 'limit')).toMatchObject({ default: 20 });
     expect(parameter('/v1/api-keys', 'starting_after')).toMatchObject({ type: 'string', format: 'uuid' });
     expect(parameter('/v1/alerts', 'starting_after')).toMatchObject({ type: 'string', pattern: '^[0-9a-f]{32}$' });
-    expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}$' });
+    expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}(\\.[0-9]{1,15})?$' });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'direction')).toMatchObject({ type: 'string', enum: ['oldest_first', 'newest_first'], default: 'oldest_first' });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'order')).toMatchObject({ type: 'string', enum: ['occurred', 'log'], default: 'occurred' });
     expect(parameter('/v1/api-keys/{api_key_id}', 'as_of')).toMatchObject({ type: 'string', format: 'date-time' });

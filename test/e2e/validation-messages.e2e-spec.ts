@@ -255,17 +255,26 @@ describe('validation: statuses and messages', () => {
     });
   });
 
-  describe('the history cursor has the published form <lifecycle>.<usage>', () => {
-    it('pages with it, accepts any cursor of that form and refuses others', async () => {
+  describe('the history cursor has the published form <lifecycle>.<usage>[.<end>]', () => {
+    it('pages with it, accepts any cursor of that form (the older one without the end too) and refuses others', async () => {
       const created = await create({ name: 'paged' }).expect(201);
       await request(t.http).delete(`/v1/api-keys/${created.body.id}`).set(bearer(admin)).expect(200);
       const first = await get(`/v1/api-keys/${created.body.id}/events?limit=1`).expect(200);
-      expect(first.body).toMatchObject({ has_more: true, next_cursor: '1.0' });
-      const second = await get(`/v1/api-keys/${created.body.id}/events?limit=1&cursor=1.0`).expect(200);
-      expect(second.body).toMatchObject({ data: [{ type: 'KeyRevoked' }], has_more: false, next_cursor: null });
-      const beyond = await get(`/v1/api-keys/${created.body.id}/events?cursor=999999999999999.0`).expect(200);
-      expect(beyond.body).toEqual({ data: [], has_more: false, next_cursor: null });
-      for (const cursor of ['bm9wZQ', '1.', '1.2.3', '1234567890123456.0']) {
+      expect(first.body).toMatchObject({ has_more: true, next_cursor: expect.stringMatching(/^1\.0\.[0-9]+$/) });
+      const end = Number(first.body.next_cursor.split('.')[2]);
+      expect(end).toBeGreaterThanOrEqual(first.body.data[0].position);
+      for (const cursor of [first.body.next_cursor, '1.0']) {
+        const second = await get(`/v1/api-keys/${created.body.id}/events?limit=1&cursor=${cursor}`).expect(200);
+        expect(second.body).toMatchObject({ data: [{ type: 'KeyRevoked' }], has_more: false, next_cursor: null });
+      }
+      // An end before the revocation was logged: the history ends there.
+      const ended = await get(`/v1/api-keys/${created.body.id}/events?cursor=1.0.${first.body.data[0].position}`).expect(200);
+      expect(ended.body).toEqual({ data: [], has_more: false, next_cursor: null });
+      for (const beyondEnd of ['999999999999999.0', '999999999999999.0.999999999999999']) {
+        const beyond = await get(`/v1/api-keys/${created.body.id}/events?cursor=${beyondEnd}`).expect(200);
+        expect(beyond.body).toEqual({ data: [], has_more: false, next_cursor: null });
+      }
+      for (const cursor of ['bm9wZQ', '1.', '1.2.', '1.2.3.4', '1234567890123456.0', '1.0.1234567890123456']) {
         const res = await get(`/v1/api-keys/${created.body.id}/events?cursor=${cursor}`).expect(400);
         expect(res.body).toEqual(invalid('cursor must be a next_cursor this API returned (such as 2.150)'));
       }

@@ -14,8 +14,11 @@ export const HISTORY_PAGE_SIZE = 50;
 export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE) {
   @ApiPropertyOptional({
     pattern: KEY_HISTORY_CURSOR_PATTERN,
-    example: '2.150',
-    description: 'The next_cursor of the previous page (in the same direction): `<lifecycle revision>.<usage revision>`.',
+    example: '2.150.9041',
+    description:
+      'The next_cursor of the previous page (in the same direction): `<lifecycle revision>.<usage revision>`, and oldest first ' +
+      '`.<end position>`, the log position the first page fixed as the end: events logged after it are on no later page. ' +
+      'A cursor without the end (the form before 2026-12-07) is read: its page fixes the end.',
   })
   @IsOptional()
   @Matches(new RegExp(KEY_HISTORY_CURSOR_PATTERN), { message: 'cursor must be a next_cursor this API returned (such as 2.150)' })
@@ -39,7 +42,7 @@ export class GetApiKeyHistoryRequest extends PageLimitRequest(HISTORY_PAGE_SIZE)
     default: 'oldest_first',
     description:
       '`oldest_first`: from the start of the history. `newest_first`: from its end back in time, each page newest first ' +
-      '(in the `order` reversed); its next_cursor asks for the events before the page. Events logged after the first page ' +
+      '(in the `order` reversed); its next_cursor asks for the events before the page. In either direction events logged after the first page ' +
       '(uses, and changes such as a revocation) are not listed by the later ones: read the first page again for them. A cursor is a point between events: ' +
       '`oldest_first` lists what comes after it, `newest_first` what comes before.',
   })

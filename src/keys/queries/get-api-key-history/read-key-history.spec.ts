@@ -26,6 +26,7 @@ function log(): RecordedEvent[] {
 
 function storeOf(events: RecordedEvent[]): EventStore {
   return {
+    headPosition: async () => (events.length === 0 ? null : Math.max(...events.map((e) => e.position))),
     readStream: async (streamId: string, page: StreamPage = {}) =>
       page.direction === 'backwards'
         ? events
@@ -81,6 +82,59 @@ describe('readKeyHistoryPage', () => {
     // A cursor is a point in the history: oldest first from the same point lists what newest first left out.
     const after = (await readKeyHistoryPage(store, KEY, 10, first.next, 'log')).events.map((e) => e.id);
     expect(after).toEqual([...first.events.map((e) => e.id), 'u3', 'u4', 'u5']);
+  });
+
+  /** A key reading its own history: each page's request is a use, logged before the next page is asked for. */
+  function usedByEveryPage(events: RecordedEvent[]): EventStore {
+    const store = storeOf(events);
+    const readStream = store.readStream.bind(store);
+    store.readStream = async (streamId: string, page?: StreamPage) => {
+      const read = await readStream(streamId, page);
+      if (streamId === keyUsageStreamId(KEY)) {
+        const last = events.filter((e) => e.streamId === streamId).at(-1)!;
+        const position = Math.max(...events.map((e) => e.position)) + 1;
+        events.push({ ...last, id: `u${last.revision + 1}`, revision: last.revision + 1, position, data: { usedAt: at(position) }, recordedAt: at(position) });
+      }
+      return read;
+    };
+    return store;
+  }
+
+  it.each([1, 2, 3])('pages oldest first to the end the first page fixed, though every page adds a use (pages of %i)', async (limit) => {
+    for (const order of ['occurred', 'log'] as const) {
+      const events = log();
+      const store = usedByEveryPage(events);
+      const listed: string[] = [];
+      let cursor: KeyHistoryCursor | null = null;
+      for (let pages = 0, first = true; first || cursor; pages++, first = false) {
+        // Without a fixed end, each page of 1 found one use more to read, for ever.
+        expect(pages).toBeLessThan(10);
+        const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, limit, cursor, order);
+        listed.push(...page.events.map((e) => e.id));
+        cursor = page.next;
+        if (cursor) expect(cursor.end).toBe(5);
+      }
+      expect([...listed].sort()).toEqual(['l0', 'l1', 'u0', 'u1', 'u2']);
+      // The uses the paging made come when the history is read again.
+      expect(events.length).toBeGreaterThan(5);
+      expect((await readKeyHistoryPage(store, KEY, 100, null, 'log')).events.map((e) => e.id).slice(5, 7)).toEqual(['u3', 'u4']);
+    }
+  });
+
+  it('takes a cursor of the form before the end was carried (<lifecycle>.<usage>): its page fixes the end', async () => {
+    const events = log();
+    const store = usedByEveryPage(events);
+    const second = await readKeyHistoryPage(store, KEY, 1, { lifecycle: 1, usage: 0 }, 'log');
+    expect(second.events.map((e) => e.id)).toEqual(['u0']);
+    expect(second.next).toEqual({ lifecycle: 1, usage: 1, end: 5 });
+    const listed = [];
+    for (let cursor = second.next, pages = 0; cursor; pages++) {
+      expect(pages).toBeLessThan(10);
+      const page: KeyHistoryPage = await readKeyHistoryPage(store, KEY, 1, cursor, 'log');
+      listed.push(...page.events.map((e) => e.id));
+      cursor = page.next;
+    }
+    expect(listed).toEqual(['u1', 'l1', 'u2']);
   });
 
   it('lists a newer version\'s use that has no usedAt at the time it was logged, in its place, never at "undefined"', async () => {

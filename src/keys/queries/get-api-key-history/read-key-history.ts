@@ -16,6 +16,11 @@ import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
  * event read (not its next one) comes first: a revocation waits for the uses made before it that the page has
  * read, even behind a later use of another instance's batch. Then the page is sorted.
  *
+ * Oldest first, the first page (a cursor without an end: none, or one of the form before 2026-12-07) fixes the end at
+ * the log's head position, and the cursor carries it: events logged after it (the uses of the very requests that page
+ * the history, a revocation meanwhile) are on no page, so a client following the cursors reaches the end. Without
+ * it, a key paging its own history at limit=1 added a use per page and was never done.
+ *
  * `newest_first` is the same walk mirrored: each stream read backwards from the cursor (its revisions below it; from
  * the stream's end without one), the latest first, and the cursor is the lowest revision taken of each. The first
  * page fixes the end: uses appended while the history is paged back are above it and never listed, none twice.
@@ -29,8 +34,14 @@ export async function readKeyHistoryPage(
   direction: KeyHistoryDirection = 'oldest_first',
 ): Promise<KeyHistoryPage> {
   const backwards = direction === 'newest_first';
+  // Read before the streams, so every event up to it is in what they read.
+  const end = backwards ? undefined : (cursor?.end ?? (await store.headPosition()) ?? 0);
   const read = async (streamId: string, bound: number | undefined): Promise<RecordedEvent[]> => {
-    if (!backwards) return store.readStream(streamId, { fromRevision: bound ?? 0, maxCount: limit + 1 });
+    if (!backwards) {
+      const events = await store.readStream(streamId, { fromRevision: bound ?? 0, maxCount: limit + 1 });
+      // A stream's positions grow with its revisions: what is left is a prefix, and the stream ends there.
+      return events.filter((event) => event.position <= end!);
+    }
     if (bound === 0) return [];
     return store.readStream(streamId, { direction: 'backwards', fromRevision: bound === undefined ? undefined : bound - 1, maxCount: limit + 1 });
   };
@@ -40,7 +51,8 @@ export async function readKeyHistoryPage(
     : (a: RecordedEvent, b: RecordedEvent) => compareInHistory(order, a, b);
   const [firstLifecycle, firstUse] = [earliestFrom(lifecycle, byOrder), earliestFrom(usage, byOrder)];
   const events: RecordedEvent[] = [];
-  const next = cursor ? { ...cursor } : backwards ? { lifecycle: endOf(lifecycle), usage: endOf(usage) } : { ...HISTORY_START };
+  const { lifecycle: fromLifecycle, usage: fromUsage } = cursor ?? (backwards ? { lifecycle: endOf(lifecycle), usage: endOf(usage) } : HISTORY_START);
+  const next: KeyHistoryCursor = backwards ? { lifecycle: fromLifecycle, usage: fromUsage } : { lifecycle: fromLifecycle, usage: fromUsage, end };
   // Forwards the cursor is the next revision to read; backwards the lowest one read, which the next page reads below.
   const after = (event: RecordedEvent) => (backwards ? event.revision : event.revision + 1);
   let [l, u] = [0, 0];
