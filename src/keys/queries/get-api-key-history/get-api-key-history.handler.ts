@@ -11,9 +11,15 @@ export class GetApiKeyHistoryHandler implements IQueryHandler<GetApiKeyHistoryQu
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute({ accountId, keyId, limit, cursor, order, direction }: GetApiKeyHistoryQuery): Promise<KeyHistoryPage> {
+    const { accountId: owner, ...page } = await readKeyHistoryPage(this.store, keyId, limit, cursor, order, direction);
+    // Another account's key answers exactly like a key that does not exist, and shows nothing the page read.
+    if ((owner ?? (await this.accountOfCreation(keyId))) !== accountId) throw new KeyNotFound(keyId);
+    return page;
+  }
+
+  /** For a page that read no lifecycle event (its cursor past them): the account the key was created in. */
+  private async accountOfCreation(keyId: string): Promise<unknown> {
     const [created] = await this.store.readStream(apiKeyStreamId(keyId), { maxCount: 1 });
-    // Another account's key answers exactly like a key that does not exist.
-    if (!created || created.data.accountId !== accountId) throw new KeyNotFound(keyId);
-    return readKeyHistoryPage(this.store, keyId, limit, cursor, order, direction);
+    return created?.data.accountId;
   }
 }

@@ -1,13 +1,19 @@
 import type { EventStore, RecordedEvent } from '../../../shared/event-store/event-store.port.js';
 import { keyUsageStreamId } from '../../../usage/domain/key-used.js';
-import { apiKeyStreamId } from '../../domain/api-key-events.js';
+import { apiKeyStreamId, isApiKeyEventType } from '../../domain/api-key-events.js';
 import type { KeyHistoryPage } from './get-api-key-history.query.js';
 import { HISTORY_START, type KeyHistoryCursor } from './key-history-cursor.js';
 import type { KeyHistoryDirection } from './key-history-direction.js';
 import { compareInHistory, type KeyHistoryOrder } from './key-history-order.js';
 
+/** A page, and the account its lifecycle events read name (undefined when it read none): the caller's check. */
+export interface KeyHistoryPageRead extends KeyHistoryPage {
+  accountId: string | undefined;
+}
+
 /**
- * One page of a key's lifecycle and usage streams, in the given order. No account check: callers do that.
+ * One page of a key's lifecycle and usage streams, in the given order. No account check: callers do that, with the
+ * account the page read (every lifecycle event names it), so a first page reads the lifecycle stream once.
  *
  * A page is the next events of each stream in log order (the cursor is the next revision of each), so paging
  * never skips or repeats an event, whatever the order and even when a use is appended after the page that would
@@ -32,7 +38,7 @@ export async function readKeyHistoryPage(
   cursor: KeyHistoryCursor | null,
   order: KeyHistoryOrder = 'occurred',
   direction: KeyHistoryDirection = 'oldest_first',
-): Promise<KeyHistoryPage> {
+): Promise<KeyHistoryPageRead> {
   const backwards = direction === 'newest_first';
   // Read before the streams, so every event up to it is in what they read.
   const end = backwards ? undefined : (cursor?.end ?? (await store.headPosition()) ?? 0);
@@ -67,7 +73,13 @@ export async function readKeyHistoryPage(
     }
   }
   const more = l < lifecycle.length || u < usage.length;
-  return { events: events.sort(byOrder), next: more ? next : null };
+  return { events: events.sort(byOrder), next: more ? next : null, accountId: accountNamedBy(lifecycle) };
+}
+
+/** Every lifecycle event of this version names the key's account; a newer version's kind may not, and is not asked. */
+function accountNamedBy(lifecycle: readonly RecordedEvent[]): string | undefined {
+  const named = lifecycle.find((event) => isApiKeyEventType(event.type) && typeof event.data.accountId === 'string');
+  return named?.data.accountId as string | undefined;
 }
 
 /** Backwards, the revision after a stream's newest event read (0 for none): the end the first page fixes. */
