@@ -45,7 +45,7 @@ export class App {
     const route = currentRoute();
     this.renderTopbar(route, key);
     const ctx = this.context(key, signal);
-    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx));
+    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx, route.status));
     // A tab signed in before the dashboard learnt permissions, or where sessionStorage lost them: learn them now.
     if (this.session.permissions() === null) ctx.permissionsMayHaveChanged();
   }

@@ -66,6 +66,66 @@ whenChromium('Dashboard key status filter browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('keeps the status chosen in the URL: a reload, a shared link and Back/Forward show the same keys', async () => {
+      const owner = await d.t.bootstrapKey('filter-url', 'Filter admin');
+      const make = async (name: string) => (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name }).expect(201)).body;
+      const revoked = await make('Gone one');
+      await request(d.t.http).delete(`/v1/api-keys/${revoked.id}`).set(bearer(owner.key)).expect(200);
+      const disabled = await make('Paused one');
+      await request(d.t.http).post(`/v1/api-keys/${disabled.id}/disable`).set(bearer(owner.key)).expect(200);
+
+      const { page, problems } = await d.open();
+      await signIn(page, owner.key);
+      const rows = page.locator('tr.key-row');
+      const filter = page.getByLabel('Status', { exact: true });
+      const shows = async (status: string, ids: string[]) => {
+        await eventually(async () => {
+          expect(await filter.inputValue()).toBe(status);
+          expect(await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-key-id')).sort())).toEqual([...ids].sort());
+        });
+      };
+      await shows('', [owner.keyId, revoked.id, disabled.id]);
+      const hash = () => new URL(page.url()).hash;
+
+      await filter.selectOption('revoked');
+      await shows('revoked', [revoked.id]);
+      expect(hash()).toBe('#/keys?status=revoked');
+      // Until 2026-12-07 a reload showed all keys under "All": the choice was in no URL.
+      await page.reload();
+      await shows('revoked', [revoked.id]);
+
+      await filter.selectOption('disabled');
+      await shows('disabled', [disabled.id]);
+      expect(hash()).toBe('#/keys?status=disabled');
+      await page.goBack();
+      await shows('revoked', [revoked.id]);
+      expect(hash()).toBe('#/keys?status=revoked');
+      await page.goForward();
+      await shows('disabled', [disabled.id]);
+      await page.goBack();
+      await page.goBack();
+      await shows('', [owner.keyId, revoked.id, disabled.id]);
+
+      // A shared link, opened in a tab not signed in: signing in shows what it names. Then a key's page, and Back.
+      const shared = await page.context().newPage();
+      await shared.goto('/dashboard#/keys?status=disabled');
+      await shared.getByLabel('API key').fill(owner.key);
+      await shared.getByRole('button', { name: 'Sign in' }).click();
+      await eventually(async () => expect(await shared.locator('tr.key-row').evaluateAll((found) => found.map((row) => row.getAttribute('data-key-id')))).toEqual([disabled.id]));
+      expect(await shared.getByLabel('Status', { exact: true }).inputValue()).toBe('disabled');
+      await shared.locator(`tr[data-key-id="${disabled.id}"] th a`).click();
+      await shared.getByRole('region', { name: 'Details' }).waitFor();
+      await shared.goBack();
+      await eventually(async () => expect(await shared.getByLabel('Status', { exact: true }).inputValue()).toBe('disabled'));
+      await shared.close();
+
+      // A status the list has not lists all keys, and the URL says so.
+      await page.goto('/dashboard#/keys?status=paused');
+      await shows('', [owner.keyId, revoked.id, disabled.id]);
+      expect(hash()).toBe('#/keys');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('shows no keys of the status left when the one chosen cannot be read', async () => {
       const owner = await d.t.bootstrapKey('filter-failed', 'Filter admin');
       await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'Working one' }).expect(201);

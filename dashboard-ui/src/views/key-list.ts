@@ -23,7 +23,13 @@ export class KeyList {
   /** The search the rows in the table were listed by, as the status. */
   private rowsSearch: KeySearch | undefined;
 
-  constructor(private readonly ctx: ViewContext) {
+  /** `status`: the one listed first (from the URL); `onStatusChosen` is told of each choice made in the select. */
+  constructor(
+    private readonly ctx: ViewContext,
+    status: KeyStatus | undefined = undefined,
+    onStatusChosen: (status: KeyStatus | undefined) => void = () => undefined,
+  ) {
+    this.status = status;
     const headingId = uniqueId('keys-heading');
     this.element = el(
       'section',
@@ -37,8 +43,9 @@ export class KeyList {
           this.ctx.status.clear();
           this.reload();
         }),
-        keyStatusFilter((status) => {
-          this.status = status;
+        keyStatusFilter(status, (chosen) => {
+          this.status = chosen;
+          onStatusChosen(chosen);
           this.ctx.status.clear();
           this.reload();
         }),

@@ -11,11 +11,16 @@ const STATUSES: readonly [KeyStatus, string][] = [
   ['revoked', 'Revoked'],
 ];
 
+/** The status a text names (from the URL), or undefined (all) for any other text. */
+export function keyStatusNamed(text: string | null): KeyStatus | undefined {
+  return STATUSES.find(([value]) => value === text)?.[0];
+}
+
 /**
  * A labelled select of the status the key list shows: the choice goes to the API (`status=`), which pages the keys of
  * that status, never a filter of the keys already fetched. `onChange` gets undefined for all of them.
  */
-export function keyStatusFilter(onChange: (status: KeyStatus | undefined) => void): HTMLElement {
+export function keyStatusFilter(shown: KeyStatus | undefined, onChange: (status: KeyStatus | undefined) => void): HTMLElement {
   const id = uniqueId('key-status');
   const select = el(
     'select',
@@ -23,6 +28,7 @@ export function keyStatusFilter(onChange: (status: KeyStatus | undefined) => voi
     el('option', { attrs: { value: '' }, text: 'All' }),
     ...STATUSES.map(([value, label]) => el('option', { attrs: { value }, text: label })),
   );
+  select.value = shown ?? '';
   select.addEventListener('change', () => onChange((select.value || undefined) as KeyStatus | undefined));
   return el('div', { class: 'field key-filter' }, el('label', { class: 'label', attrs: { for: id }, text: 'Status' }), select);
 }

@@ -1,13 +1,21 @@
+import { links } from '../router.js';
 import { el, focusHeading } from '../ui/dom.js';
 import { createKeyForm } from './create-key-form.js';
 import { KeyList } from './key-list.js';
+import { keyStatusNamed } from './key-status-filter.js';
 import { newKeyNotice } from './new-key-notice.js';
 import { readOnlyNote } from './read-only-note.js';
 import type { ViewContext } from './view-context.js';
 
-/** The home screen: create a key, see every key with its usage, revoke one. */
-export function keysView(ctx: ViewContext): HTMLElement {
-  const list = new KeyList(ctx);
+/**
+ * The home screen: create a key, see every key with its usage (all, or of the status the URL names), revoke one. Each
+ * status chosen is a new history entry (Back shows the one before; the fragment changing draws the screen again).
+ */
+export function keysView(ctx: ViewContext, statusInUrl: string | null): HTMLElement {
+  const status = keyStatusNamed(statusInUrl);
+  // A status this list has not (a mistyped link) lists all keys, and the URL says so.
+  if (statusInUrl !== null && status === undefined) history.replaceState(history.state, '', links.keysOf(undefined));
+  const list = new KeyList(ctx, status, (chosen) => history.pushState(null, '', links.keysOf(chosen)));
   const noticeSlot = el('div');
   const refresh = el('button', { class: 'button button--secondary', text: 'Refresh', attrs: { type: 'button' } });
   const form = createKeyForm(ctx, (created) => {
