@@ -62,6 +62,25 @@ describe('Environment', () => {
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);
   });
 
+  it('refuses an integer written with leading zeros, in one line naming the setting: PORT=0080 was taken as 80, 010 as 10 where some tools read 8', () => {
+    const refused = (name: string) => `Invalid configuration: ${name} must be written without leading zeros (some tools read 010 as the octal 8)`;
+    for (const value of ['0080', ' 0080\n', '010', '00', '-05']) expect(() => loadEnvironment({ PORT: value })).toThrow(refused('PORT'));
+    expect(() => loadEnvironment({ USAGE_FLUSH_INTERVAL_MS: '0100' })).toThrow(refused('USAGE_FLUSH_INTERVAL_MS'));
+    expect(() => loadEnvironment({ MAX_KEY_LIFETIME_SECONDS: '086400' })).toThrow(refused('MAX_KEY_LIFETIME_SECONDS'));
+    // Zero itself, and the numbers as ever.
+    expect(loadEnvironment({ PORT: '80', REBUILD_SAVE_INTERVAL_MS: '0' })).toMatchObject({ PORT: 80, REBUILD_SAVE_INTERVAL_MS: 0 });
+    // Not a number setting: a leading zero is text as any other (an address, a name).
+    expect(loadEnvironment({ MONGODB_DB: '007' }).MONGODB_DB).toBe('007');
+  });
+
+  it('refuses a DATA_DIR starting with ~, which no shell expanded: the log went to a folder named ~ in the working directory', () => {
+    const refused = 'Invalid configuration: DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path';
+    for (const value of ['~', '~/keys-data', ' ~/keys-data\n', '~app/data']) expect(() => loadEnvironment({ DATA_DIR: value })).toThrow(refused);
+    // A ~ elsewhere is a character of the path; a folder named ~ is still reached as ./~.
+    for (const value of ['/srv/keys~1', './~/data', '/home/app/data']) expect(loadEnvironment({ DATA_DIR: value }).DATA_DIR).toBe(value);
+    expect(() => loadEnvironment({ DATA_DIR: '  ' })).toThrow('Invalid configuration: DATA_DIR must not be empty or only spaces');
+  });
+
   it('caps the live keys of an account at 10,000 unless MAX_KEYS_PER_ACCOUNT says otherwise, from 1 to 1,000,000', () => {
     expect(loadEnvironment({}).MAX_KEYS_PER_ACCOUNT).toBe(10_000);
     expect(loadEnvironment({ MAX_KEYS_PER_ACCOUNT: '300' }).MAX_KEYS_PER_ACCOUNT).toBe(300);

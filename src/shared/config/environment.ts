@@ -32,6 +32,8 @@ export class Environment {
 
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must not be empty or only spaces' })
+  // A ~ is a shell's to expand: from a compose or env file it came as written, and the log went to a folder named ~.
+  @Matches(/^(?!~)/, { message: 'DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path' })
   @Transform(trimmed)
   DATA_DIR = './data';
 
@@ -291,6 +293,12 @@ export class Environment {
 // Also importable from here, beside the settings it refuses (main.ts, the tests).
 export { InvalidConfigurationError };
 
+/**
+ * An integer written with leading zeros (PORT=0080): read as decimal until 2026-12-07, but a reader of the file cannot
+ * tell which the writer meant (YAML 1.1, shells' arithmetic and C read 010 as 8), so it is refused, as `+80` and `8e1` are.
+ */
+const LEADING_ZERO = /^-?0[0-9]/;
+
 /** Settings that are integers when set and have no default. */
 const OPTIONAL_INTEGERS = new Set(['MAX_KEY_LIFETIME_SECONDS']);
 
@@ -298,11 +306,13 @@ const OPTIONAL_INTEGERS = new Set(['MAX_KEY_LIFETIME_SECONDS']);
 export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const defaults = new Environment();
   // Every setting is a property of Environment (optional ones default to undefined), so none can be left out here.
-  const known = Object.fromEntries(
-    Object.entries(defaults)
-      .filter(([name]) => raw[name] !== undefined && raw[name] !== '')
-      .map(([name, fallback]) => [name, typeof fallback === 'number' || OPTIONAL_INTEGERS.has(name) ? toInteger(raw[name]) : raw[name]]),
-  );
+  const set = Object.entries(defaults).filter(([name]) => raw[name] !== undefined && raw[name] !== '');
+  const isInteger = ([name, fallback]: [string, unknown]) => typeof fallback === 'number' || OPTIONAL_INTEGERS.has(name);
+  const zeroPadded = set.find((setting) => isInteger(setting) && LEADING_ZERO.test(String(raw[setting[0]]).trim()));
+  if (zeroPadded) {
+    throw new InvalidConfigurationError(`Invalid configuration: ${zeroPadded[0]} must be written without leading zeros (some tools read 010 as the octal 8)`);
+  }
+  const known = Object.fromEntries(set.map((setting) => [setting[0], isInteger(setting) ? toInteger(raw[setting[0]]) : raw[setting[0]]]));
   const environment = plainToInstance(Environment, known);
   const errors = validateSync(environment, { skipMissingProperties: false });
   if (errors.length === 0 && environment.ALERT_WEBHOOK_URL && !environment.ALERT_WEBHOOK_SECRET) {
