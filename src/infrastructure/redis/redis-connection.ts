@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { REDACTED_VALUE } from '../../shared/domain/secret-redaction.js';
 import { scrubbedErrorLine } from '../../shared/runtime/error-message.js';
+import { isRedisReply } from './redis-server-kind.js';
 
 /** A command that has no answer within this long counts as Redis being unavailable: the hot path decides per instance. */
 export const REDIS_COMMAND_TIMEOUT_MS = 100;
@@ -38,11 +39,30 @@ export const KEEPALIVE_EVERY_MS = 1000;
  * the connection's own events say when Redis is gone.
  */
 function keepAlive(redis: Redis): void {
+  let roleRefused = false;
   const timer = setInterval(() => {
-    if (redis.status === 'ready') redis.ping().catch(() => undefined);
+    if (redis.status !== 'ready') return;
+    if (roleRefused || redis.listenerCount(SERVER_ROLE) === 0) return void redis.ping().catch(() => undefined);
+    redis.call('ROLE').then(
+      (reply) => Array.isArray(reply) && typeof reply[0] === 'string' && redis.emit(SERVER_ROLE, reply[0]),
+      // An ACL without ROLE: PING from now on. A timeout or a closed socket: the connection's own events tell.
+      (error: unknown) => (roleRefused ||= isRedisReply(error)),
+    );
   }, KEEPALIVE_EVERY_MS);
   timer.unref();
   redis.once('end', () => clearInterval(timer));
+}
+
+const SERVER_ROLE = 'parsesphere:server-role';
+
+/**
+ * Tells `listener` the role of the server the connection is on (ROLE's first word: `master`, `slave`) at each
+ * heartbeat, which then sends ROLE in place of PING (as cheap: O(1), no key read). A primary demoted in place
+ * (REPLICAOF on it) keeps its clients' connections open and answers PING: only a write told, so until 2026-12-07 an
+ * idle instance's limits said `shared` until a request was refused READONLY. A Redis that refuses ROLE gets PING again.
+ */
+export function onServerRole(redis: Redis, listener: (role: string) => void): void {
+  redis.on(SERVER_ROLE, listener);
 }
 
 /** A connection for SUBSCRIBE: its one command waits for the connection, and ioredis subscribes again after each reconnect. */

@@ -5,7 +5,7 @@ import type { RateLimitSharing, RateLimitStore } from '../../shared/rate-limit/r
 import { RateLimiter } from '../../shared/rate-limit/rate-limiter.js';
 import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
 import { leaseSize, RateLease } from './rate-lease.js';
-import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, REDIS_COMMAND_TIMEOUT_MS, redisReady } from './redis-connection.js';
+import { closeRedis, describeRedisError, isClosingConnectionError, isSocketError, onServerRole, REDIS_COMMAND_TIMEOUT_MS, redisReady } from './redis-connection.js';
 import { isRedisReply, unsupportedRedis } from './redis-server-kind.js';
 import { errorMessage } from '../../shared/runtime/error-message.js';
 
@@ -104,6 +104,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** Why the Redis of this connection can never share limits (a Cluster node, a Sentinel): no probe ends that outage. */
   private unsupported: string | null = null;
   private askingAgain: NodeJS.Timeout | null = null;
+  /** Whether the heartbeat last found the server a primary (null until it first says). */
+  private primary: boolean | null = null;
 
   constructor(
     redis: Redis,
@@ -128,6 +130,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       if (!this.firstConnection) this.reportUnavailable('connection to Redis closed');
     });
     redis.on('error', (error: unknown) => this.connectionFailed(error));
+    onServerRole(redis, (role) => this.roleSeen(role));
   }
 
   /**
@@ -397,6 +400,18 @@ export class RedisRateLimitStore implements RateLimitStore {
       return;
     }
     this.shared();
+  }
+
+  /**
+   * The heartbeat's ROLE. A server that stops being a primary while shared is asked at once, as on a ready (its script
+   * is refused READONLY: an outage, which the probe ends once it is a primary again); asked on a change only, so a
+   * writable replica, which serves the script, is not asked every second.
+   */
+  private roleSeen(role: string): void {
+    const primary = role === 'master';
+    if (primary === this.primary) return;
+    this.primary = primary;
+    if (!primary && this.state.mode === 'shared' && !this.closing) void this.askServer();
   }
 
   private askAgainSoon(): void {
