@@ -61,6 +61,20 @@ export function alertReadModelContract(name: string, open: () => Promise<AlertRe
       expect(await readModel.getCheckpoint()).toBe(10);
     });
 
+    it("replaces an alert by its archived stub (a later revision), which is neither listed nor found, and which the alert saved again does not bring back", async () => {
+      const kept = makeAlert();
+      const archived = makeAlert({ rule: 'many_addresses', ip: '198.51.100.1', evidence: { addresses: ['198.51.100.1', '198.51.100.2'] } });
+      await readModel.save([kept, archived], 10);
+      const stub: AlertView = { ...archived, keyId: null, accountId: null, ip: null, evidence: {}, position: 20, revision: 1 };
+      await readModel.save([stub], 20);
+      await readModel.save([archived], 21);
+
+      expect((await readModel.list('acct_a', { limit: 10 })).views).toEqual([kept]);
+      expect((await readModel.list('acct_a', { limit: 10, rule: 'many_addresses' })).views).toEqual([]);
+      expect(await readModel.findById('acct_a', archived.alertId)).toBeNull();
+      expect((await readModel.getMany([archived.alertId])).get(archived.alertId)).toEqual(stub);
+    });
+
     it('resets to empty for a rebuild', async () => {
       await readModel.save([makeAlert()], 3);
       await readModel.reset();

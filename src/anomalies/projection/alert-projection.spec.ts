@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { ALERT_ARCHIVED } from '../domain/alert-archived.js';
 import { ANOMALY_DETECTED, anomalyStreamId } from '../domain/anomaly.js';
 import { alertProjection, alertProjectionWarning } from './alert-projection.js';
 
@@ -30,5 +31,31 @@ describe('alert views and alerts written by a newer version of the service', () 
       'Alert views: AnomalyDetected (schema version 2) at position 7 was written by a newer version of the service, which this one cannot read: ' +
         'not listed, with every later one like it, until this instance is upgraded (docs/operations.md, "Upgrades")',
     ]);
+  });
+});
+
+describe('alert views and archived alerts (archive-usage)', () => {
+  const detected = alert(ID_V1, 1, { alertId: ID_V1, rule: 'many_addresses', keyId: 'k1', accountId: 'acme', ip: '198.51.100.1', evidence: { addresses: ['198.51.100.1', '198.51.100.2'] }, windowStart: 'ws', windowEnd: 'we', detectedAt: 'd' }, 8);
+  const archived: RecordedEvent = {
+    ...detected,
+    id: 'e30',
+    type: ALERT_ARCHIVED,
+    data: { alertId: ID_V1, rule: 'many_addresses', windowStart: 'ws', windowEnd: 'we', detectedAt: 'd', archivedAt: 'a', before: 'b', file: 'f', fileSha256: 's' },
+    revision: 1,
+    position: 30,
+  };
+  const stub = { alertId: ID_V1, rule: 'many_addresses', keyId: null, accountId: null, ip: null, evidence: {}, windowStart: 'ws', windowEnd: 'we', detectedAt: 'd', position: 30, revision: 1 };
+  const fold = (events: RecordedEvent[]) => events.reduce(alertProjection.apply, undefined as ReturnType<typeof alertProjection.apply>);
+
+  it('folds the archive into a stub of no account, key, address or evidence, the same whether the alert was seen first or not', () => {
+    expect(alertProjection.eventTypes).toContain(ALERT_ARCHIVED);
+    expect(fold([detected, archived])).toEqual(stub);
+    expect(fold([archived])).toEqual(stub);
+  });
+
+  it('keeps the stub when the alert or the archive is seen again (a replay, a store another instance is behind on)', () => {
+    expect(fold([detected, archived, detected])).toEqual(stub);
+    const once = fold([detected, archived]);
+    expect(alertProjection.apply(once, archived)).toBe(once);
   });
 });

@@ -1,11 +1,12 @@
 import type { ViewProjectionDefinition } from '../../shared/projections/view-projection.js';
+import { ALERT_ARCHIVED } from '../domain/alert-archived.js';
 import { ANOMALY_DETECTED, ANOMALY_STREAM_PREFIX } from '../domain/anomaly.js';
 import { applyToAlertView, type AlertView, readsAlertEvent } from './alert-view.js';
 import { warningOfNewerVersions } from '../../shared/projections/newer-version-warning.js';
 
 export const alertProjection: ViewProjectionDefinition<AlertView> = {
   name: 'alerts',
-  eventTypes: [ANOMALY_DETECTED],
+  eventTypes: [ANOMALY_DETECTED, ALERT_ARCHIVED],
   // From the stream's name (anomaly-<alertId>), which every version's alert has, whatever its fields.
   viewIdOf: (event) => event.streamId.slice(ANOMALY_STREAM_PREFIX.length),
   apply: applyToAlertView,

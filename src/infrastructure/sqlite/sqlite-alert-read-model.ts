@@ -44,7 +44,11 @@ export class SqliteAlertReadModel extends SqliteViewTable<AlertView, AlertRow> i
       upsert: `
         INSERT INTO alerts (alert_id, rule, key_id, account_id, ip, evidence, window_start, window_end, detected_at, position, revision)
         VALUES (@alertId, @rule, @keyId, @accountId, @ip, @evidence, @windowStart, @windowEnd, @detectedAt, @position, @revision)
-        ON CONFLICT (alert_id) DO NOTHING`,
+        ON CONFLICT (alert_id) DO UPDATE SET
+          rule = excluded.rule, key_id = excluded.key_id, account_id = excluded.account_id, ip = excluded.ip,
+          evidence = excluded.evidence, window_start = excluded.window_start, window_end = excluded.window_end,
+          detected_at = excluded.detected_at, position = excluded.position, revision = excluded.revision
+        WHERE excluded.revision > alerts.revision`,
       toParameters: (view) => ({ ...view, evidence: JSON.stringify(view.evidence) }),
       toView,
     });
