@@ -1,4 +1,5 @@
 import { type AlertWebhookPayload, toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
+import { ALERT_ARCHIVED } from '../anomalies/domain/alert-archived.js';
 import { ANOMALY_DETECTED, type AnomalyRule } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../shared/event-store/event-store.port.js';
@@ -18,7 +19,7 @@ export interface AlertsOptions {
 }
 
 /**
- * Every alert in the log, oldest first; JSON: one object per line in the webhook's shape. For the operator:
+ * Every alert in the log, oldest first, but those archive-usage archived; JSON: one object per line in the webhook's shape. For the operator:
  * it includes the alerts of no account (a burst of failed authentications from an address with unknown
  * keys), which no account's GET /v1/alerts lists.
  */
@@ -46,10 +47,13 @@ export async function alerts(options: AlertsOptions, environment: Environment): 
       }
       return false;
     };
+    // On EventStoreDB an archived alert is still read from `$all` until the scavenge; its AlertArchived says it went.
+    const archived = await archivedAlertStreams(store);
+    const retained = (event: RecordedEvent) => !archived.has(event.streamId);
     let after: number | null = null;
     for (;;) {
       const page = await store.readAll({ after, maxCount: PAGE, types: [ANOMALY_DETECTED] });
-      for (const alert of page.filter(readable).map(toWebhookPayload).filter(wanted)) {
+      for (const alert of page.filter(retained).filter(readable).map(toWebhookPayload).filter(wanted)) {
         if (json) printJsonLine(alert);
         else rows.push([alert.created_at, alert.data.rule, cell(alert.data.account_id), cell(alert.data.key_id), cell(alert.data.ip), alert.id]);
       }
@@ -66,5 +70,15 @@ export async function alerts(options: AlertsOptions, environment: Environment): 
     }
   } finally {
     await app.close();
+  }
+}
+
+async function archivedAlertStreams(store: EventStore): Promise<Set<string>> {
+  const streams = new Set<string>();
+  for (let after: number | null = null; ; ) {
+    const page = await store.readAll({ after, maxCount: PAGE, types: [ALERT_ARCHIVED] });
+    for (const event of page) streams.add(event.streamId);
+    if (page.length < PAGE) return streams;
+    after = page[page.length - 1].position;
   }
 }

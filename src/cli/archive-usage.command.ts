@@ -19,7 +19,7 @@ export interface ArchiveUsageCommandOptions {
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
- * Moves the key usage and failed authentications logged before an instant out of the event log into one archive file
+ * Moves the key usage, failed authentications and alerts logged before an instant out of the event log into one archive file
  * (docs/operations.md, "Usage retention"). Safe while services run. Ctrl-C or SIGTERM stop it before it changes the log,
  * its unfinished file removed; once it appends, it finishes (a run cut short there by a kill is completed by the next).
  */
@@ -50,7 +50,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
       interrupted: () => (stoppedBy ? new Error(`archive-usage stopped by ${stoppedBy}: the log is unchanged (the unfinished file was removed)`) : null),
     });
     const seconds = (performance.now() - started) / 1000;
-    const { file, events, usageStreams, failureStreams, removed } = report;
+    const { file, events, usageStreams, failureStreams, alerts, removed } = report;
     if (options.json) {
       return printJson({
         before: report.before,
@@ -58,6 +58,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
         events,
         usage_streams: usageStreams,
         failure_streams: failureStreams,
+        alerts,
         file: file?.path ?? null,
         sha256: file?.sha256 ?? null,
         bytes: file?.bytes ?? 0,
@@ -65,7 +66,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
         seconds: Number(seconds.toFixed(2)),
       });
     }
-    const what = `${counted(events, 'event')} (the usage of ${counted(usageStreams, 'key')}, ${counted(failureStreams, 'day')} of failed authentications) logged before ${report.before}`;
+    const what = `${counted(events, 'event')} (the usage of ${counted(usageStreams, 'key')}, ${counted(failureStreams, 'day')} of failed authentications, ${counted(alerts, 'alert')}) logged before ${report.before}`;
     if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).\n`);
     if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.\n`);
     const gone = removed === null ? 'EventStoreDB removes them from the log at its next scavenge' : `${removed} removed from the log`;

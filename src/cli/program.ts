@@ -180,7 +180,7 @@ export function buildProgram(): Command {
   withOutputOptions(
     program
       .command('alerts')
-      .description('Every alert in the log, oldest first, including those of no account (JSON: one per line, as the webhook sends them).')
+      .description('Every alert in the log, oldest first, including those of no account, but those archive-usage archived (JSON: one per line, as the webhook sends them).')
       .addOption(new Option('--rule <rule>', 'only this rule').choices(ANOMALY_RULES as readonly string[]))
       .addOption(new Option('--account <account-id>', 'only this account').argParser(accountId).conflicts('unowned'))
       .option('--unowned', 'only the alerts of no account'),
@@ -224,9 +224,10 @@ export function buildProgram(): Command {
   program
     .command('archive-usage')
     .description(
-      'Move the key usage (KeyUsed) and failed authentications logged before an instant out of the event log into one ' +
+      'Move the key usage (KeyUsed), failed authentications and alerts (AnomalyDetected: their evidence names addresses) logged before an instant out of the event log into one ' +
         'gzip-compressed JSON-lines file in --dir (mode 0600, named only once complete), each key keeping its usage totals ' +
-        'in the log (a UsageArchived event in its usage stream, with the file name and SHA-256). Key lifecycle events are ' +
+        'in the log (a UsageArchived event in its usage stream, with the file name and SHA-256) and each alert an AlertArchived ' +
+        '(no longer listed). Key lifecycle events are ' +
         'never archived. Safe while services run; run it from cron for a retention period (docs/operations.md, "Usage retention").',
     )
     .addOption(new Option('--before <instant>', 'archive what was logged before this instant (at least 8 days ago)').argParser(archiveBefore).conflicts('olderThan'))

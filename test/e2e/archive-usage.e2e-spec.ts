@@ -98,14 +98,14 @@ async function usageOf(service: ServiceProcess, admin: string, keyId: string) {
     await eventually(async () => expect(await usageOf(service, admin, worker.id)).toMatchObject({ request_count: 35 }), 15_000, 100);
     figuresBefore = figuresOf(await usageOf(service, admin, worker.id));
     const dryRun = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--dry-run']);
-    expect(dryRun.stdout).toMatch(/^Would archive 35 events \(the usage of 2 keys, 1 day of failed authentications\) logged before .*Nothing was written or removed \(--dry-run\)\.\n$/);
+    expect(dryRun.stdout).toMatch(/^Would archive 35 events \(the usage of 2 keys, 1 day of failed authentications, 0 alerts\) logged before .*Nothing was written or removed \(--dry-run\)\.\n$/);
     expect(readdirSync(archives)).toEqual([]);
     const run = cli(env(firstDb), ['archive-usage', '--older-than', '9', '--dir', archives, '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
     // The admin key's uses: the worker's GETs are the worker's; the failures are 4 events of one day's stream.
-    expect(report).toMatchObject({ dry_run: false, events: 35, usage_streams: 2, failure_streams: 1, removed: 35 });
+    expect(report).toMatchObject({ dry_run: false, events: 35, usage_streams: 2, failure_streams: 1, alerts: 0, removed: 35 });
     expect(readdirSync(archives)).toEqual([report.file.split('/').pop()]);
     const bytes = readFileSync(report.file);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(report.sha256);

@@ -1,4 +1,6 @@
-import type { EventStore, EventToAppend, RecordedEvent } from '../../shared/event-store/event-store.port.js';
+import { ALERT_ARCHIVED, type AlertArchived } from '../../anomalies/domain/alert-archived.js';
+import { ANOMALY_DETECTED, ANOMALY_STREAM_PREFIX, type AnomalyDetectedData } from '../../anomalies/domain/anomaly.js';
+import type { EventStore, EventToAppend, RecordedEvent, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import { AUTHENTICATION_FAILURES_STREAM_PREFIX } from '../domain/authentication-failed.js';
 import { KEY_USAGE_STREAM_PREFIX } from '../domain/key-used.js';
 import { isKeyUse, USAGE_ARCHIVED, type UsageArchived } from '../domain/usage-archived.js';
@@ -38,17 +40,19 @@ export interface UsageArchiveReport {
   before: string;
   /** Null on a dry run, or when nothing was logged before `before`. */
   file: FinishedUsageArchive | null;
-  /** Events moved out of the log: uses and earlier archives of key usage streams, and failed authentications. */
+  /** Events moved out of the log: uses and earlier archives of key usage streams, failed authentications, and alerts. */
   events: number;
   usageStreams: number;
   failureStreams: number;
+  /** Alerts (AnomalyDetected) moved out of the log: their evidence is drawn from the uses and failures moved with them. */
+  alerts: number;
   /** What the store removed, where it says at once (EventStoreDB removes them at its next scavenge: null). */
   removed: number | null;
 }
 
 /** The start of one stream, as the pass over the log finds it: its events logged before `before`, from its first held. */
 interface StreamStart {
-  usage: boolean;
+  kind: 'usage' | 'failures' | 'alert';
   /** The last revision archived (first held − 1 until one is). */
   through: number;
   events: number;
@@ -58,6 +62,10 @@ interface StreamStart {
   view?: KeyUsageView;
   /** For a usage stream: the first event to archive that this version cannot read (a newer version's), which no totals would count. */
   unreadable?: RecordedEvent;
+  /** For an alert stream: the alert archived, which its AlertArchived names. */
+  alert?: AnomalyDetectedData;
+  /** For an alert stream: its AnomalyDetected is still read though an earlier run archived it. */
+  archivedBefore?: true;
 }
 
 /** The run's `before` is not old enough (MIN_ARCHIVE_AGE_MS). */
@@ -80,6 +88,7 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     options.onWarning?.(`${path} is the unfinished file of an earlier run that was stopped (killed): none of its events left the log; delete it`);
   }
   const archives = await archivesByStream(store);
+  const archivedAlerts = await archivedAlertStreams(store);
   // Made at the first event to archive: a run that finds nothing touches no file (and so runs on a read-only --dir).
   const made: { file: UsageArchiveFile | null } = { file: null };
   const write = async (event: RecordedEvent) => {
@@ -94,24 +103,29 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
       const error = options.interrupted?.();
       if (error) throw error;
     };
-    const starts = await startsLoggedBefore(store, { before: before.getTime(), now: now.getTime() }, write, stopIfAsked);
+    const starts = await startsLoggedBefore(store, { before: before.getTime(), now: now.getTime() }, { write, stopIfAsked, archivedAlerts });
     await extendPastArchives(store, starts, write);
     const totals = usageTotals(starts, archives, options.onWarning);
-    const archived = [...starts].filter(([streamId, start]) => start.events > 0 && (!start.usage || totals.has(streamId)));
+    const archived = [...starts].filter(([streamId, start]) => start.events > 0 && (start.kind !== 'usage' || totals.has(streamId)));
     const events = archived.reduce((sum, [, start]) => sum + start.events, 0);
-    const failureStreams = archived.filter(([, start]) => !start.usage).length;
+    const failureStreams = archived.filter(([, start]) => start.kind === 'failures').length;
+    const alerts = archived.filter(([, start]) => start.kind === 'alert').length;
     const file = made.file;
+    // Alerts an earlier run archived whose AnomalyDetected is still read (that run cut short before its removal; on
+    // EventStoreDB, `$all` before the scavenge): in that run's file, named by their AlertArchived, they are only removed.
+    const leftovers = options.dryRun ? [] : unremovedArchivedAlerts(starts, archivedAlerts);
     if (events === 0 || file === null) {
       await file?.abandon();
-      return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, removed: 0 };
+      const removed = await removeStarts(store, leftovers);
+      return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, alerts, removed };
     }
     const finished = await file.finish();
     stopIfAsked();
     appending = true;
     options.onChangingLog?.();
     await appendArchives(store, starts, totals, { before: before.toISOString(), archivedAt, file: finished });
-    const removed = await removeStarts(store, archived);
-    return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, removed };
+    const removed = await removeStarts(store, [...archived, ...leftovers]);
+    return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, alerts, removed };
   } catch (error) {
     if (!appending) await made.file?.abandon();
     throw error;
@@ -129,13 +143,34 @@ async function archivesByStream(store: EventStore): Promise<Map<string, Recorded
   }
 }
 
-/** One pass over the log in order: each usage and failures stream's events from its first held on, while logged before `before`. */
+/** The alert streams whose alert an earlier run archived, and the revision of its AlertArchived. */
+async function archivedAlertStreams(store: EventStore): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let after: number | null = null; ; ) {
+    const page = await store.readAll({ after, maxCount: PAGE, types: [ALERT_ARCHIVED] });
+    for (const event of page) if (!found.has(event.streamId)) found.set(event.streamId, event.revision);
+    if (page.length < PAGE) return found;
+    after = page[page.length - 1].position;
+  }
+}
+
+function kindOf(streamId: string): StreamStart['kind'] | null {
+  if (streamId.startsWith(KEY_USAGE_STREAM_PREFIX)) return 'usage';
+  if (streamId.startsWith(AUTHENTICATION_FAILURES_STREAM_PREFIX)) return 'failures';
+  if (streamId.startsWith(ANOMALY_STREAM_PREFIX)) return 'alert';
+  return null;
+}
+
+/**
+ * One pass over the log in order: each usage and failures stream's events from its first held on, while logged before
+ * `before`, and each alert logged before it (this version's AnomalyDetected: a newer version's stays in the log).
+ */
 async function startsLoggedBefore(
   store: EventStore,
   { before, now }: { before: number; now: number },
-  write: (event: RecordedEvent) => Promise<void>,
-  stopIfAsked: () => void,
+  pass: { write: (event: RecordedEvent) => Promise<void>; stopIfAsked: () => void; archivedAlerts: ReadonlyMap<string, number> },
 ): Promise<Map<string, StreamStart>> {
+  const { write, stopIfAsked, archivedAlerts } = pass;
   const starts = new Map<string, StreamStart>();
   for (let after: number | null = null; ; ) {
     stopIfAsked();
@@ -143,12 +178,14 @@ async function startsLoggedBefore(
     for (const event of page) {
       const recordedAt = Date.parse(event.recordedAt);
       if (recordedAt >= before + CLOCKS_MARGIN_MS && recordedAt <= now + CLOCKS_MARGIN_MS) return starts;
-      const usage = event.streamId.startsWith(KEY_USAGE_STREAM_PREFIX);
-      if (!usage && !event.streamId.startsWith(AUTHENTICATION_FAILURES_STREAM_PREFIX)) continue;
+      const kind = kindOf(event.streamId);
+      if (kind === null) continue;
       let start = starts.get(event.streamId);
-      if (!start) starts.set(event.streamId, (start = { usage, through: event.revision - 1, events: 0, closed: false }));
+      if (!start) starts.set(event.streamId, (start = { kind, through: event.revision - 1, events: 0, closed: false }));
       if (start.closed) continue;
-      if (recordedAt >= before) {
+      const alertLeftInLog = kind === 'alert' && (event.type !== ANOMALY_DETECTED || event.schemaVersion !== 1 || archivedAlerts.has(event.streamId));
+      if (recordedAt >= before || alertLeftInLog) {
+        if (recordedAt < before && event.type === ANOMALY_DETECTED && archivedAlerts.has(event.streamId)) start.archivedBefore = true;
         start.closed = true;
         continue;
       }
@@ -163,7 +200,8 @@ async function take(start: StreamStart, event: RecordedEvent, write: (event: Rec
   await write(event);
   start.through = event.revision;
   start.events += 1;
-  if (!start.usage) return;
+  if (start.kind === 'alert') start.alert = event.data as unknown as AnomalyDetectedData;
+  if (start.kind !== 'usage') return;
   if (!readsUsageEvent(event)) start.unreadable ??= event;
   start.view = applyToKeyUsageView(start.view, event);
 }
@@ -171,7 +209,7 @@ async function take(start: StreamStart, event: RecordedEvent, write: (event: Rec
 /** archiveEnd, read from the log: each usage stream's archive also takes the events right after it that are not uses. */
 async function extendPastArchives(store: EventStore, starts: Map<string, StreamStart>, write: (event: RecordedEvent) => Promise<void>): Promise<void> {
   for (const [streamId, start] of starts) {
-    if (!start.usage || start.events === 0) continue;
+    if (start.kind !== 'usage' || start.events === 0) continue;
     for (let more = true; more; ) {
       const next = await store.readStream(streamId, { fromRevision: start.through + 1, maxCount: 16 });
       more = next.length === 16;
@@ -193,7 +231,7 @@ async function extendPastArchives(store: EventStore, starts: Map<string, StreamS
 function usageTotals(starts: Map<string, StreamStart>, archives: Map<string, RecordedEvent[]>, warn = (_message: string) => {}): Map<string, KeyUsageView> {
   const totals = new Map<string, KeyUsageView>();
   for (const [streamId, start] of starts) {
-    if (!start.usage || start.events === 0) continue;
+    if (start.kind !== 'usage' || start.events === 0) continue;
     if (start.unreadable) {
       // Its totals would leave that event out, and an upgraded version reads the totals, not the file: it stays counted only in the log.
       const { type, schemaVersion, revision } = start.unreadable;
@@ -218,7 +256,7 @@ async function appendArchives(
   totals: Map<string, KeyUsageView>,
   run: { before: string; archivedAt: string; file: FinishedUsageArchive },
 ): Promise<void> {
-  const appends = [...totals].map(([streamId, view]) => {
+  const appends: StreamAppend[] = [...totals].map(([streamId, view]) => {
     const start = starts.get(streamId)!;
     const archived: UsageArchived = {
       type: USAGE_ARCHIVED,
@@ -238,6 +276,16 @@ async function appendArchives(
     };
     return { streamId, events: [archived as unknown as EventToAppend], expectedRevision: 'any' as const };
   });
+  for (const [streamId, start] of starts) {
+    if (start.kind !== 'alert' || start.alert === undefined) continue;
+    const { alertId, rule, windowStart, windowEnd, detectedAt } = start.alert;
+    const archived: AlertArchived = {
+      type: ALERT_ARCHIVED,
+      schemaVersion: 1,
+      data: { alertId, rule, windowStart, windowEnd, detectedAt, archivedAt: run.archivedAt, before: run.before, file: run.file.name, fileSha256: run.file.sha256 },
+    };
+    appends.push({ streamId, events: [archived as unknown as EventToAppend], expectedRevision: 'any' });
+  }
   for (let from = 0; from < appends.length; from += APPENDS_PER_BATCH) await store.appendToStreams(appends.slice(from, from + APPENDS_PER_BATCH));
 }
 
@@ -249,4 +297,16 @@ async function removeStarts(store: EventStore, archived: ReadonlyArray<[string, 
     removed = count === null || removed === null ? null : removed + count;
   }
   return removed;
+}
+
+/** Alert streams whose AnomalyDetected the pass met though an earlier run's AlertArchived follows it: removed up to that archive. */
+function unremovedArchivedAlerts(starts: ReadonlyMap<string, StreamStart>, archivedAlerts: ReadonlyMap<string, number>): Array<[string, StreamStart]> {
+  const leftovers: Array<[string, StreamStart]> = [];
+  for (const [streamId, start] of starts) {
+    const archivedAt = archivedAlerts.get(streamId);
+    if (start.archivedBefore && archivedAt !== undefined) {
+      leftovers.push([streamId, { ...start, through: archivedAt - 1 }]);
+    }
+  }
+  return leftovers;
 }
