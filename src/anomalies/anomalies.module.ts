@@ -4,12 +4,17 @@ import type { AnomaliesStorage } from './anomalies.storage.js';
 import { ALERT_READ_MODEL } from './projection/alert-read-model.port.js';
 import { ListAlertsController } from './queries/list-alerts/list-alerts.controller.js';
 import { ListAlertsHandler } from './queries/list-alerts/list-alerts.handler.js';
+import { AnomaliesMetrics } from './metrics/anomalies-metrics.js';
 
-/** Anomalies: the alerts route and its read model. Detection and delivery are declared in anomalies.projections.ts. */
+/**
+ * Anomalies: the alerts route and its read model, and the counters of findings and webhook deliveries (which the
+ * projections declared in anomalies.projections.ts reach through ProjectionContext.provided).
+ */
 @Module({
   controllers: [ListAlertsController],
   providers: [
     ListAlertsHandler,
+    AnomaliesMetrics,
     { provide: ALERT_READ_MODEL, useFactory: (storage: AnomaliesStorage) => storage.alertReadModel(), inject: [READ_MODEL_STORAGE] },
   ],
 })

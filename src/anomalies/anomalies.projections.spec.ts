@@ -1,13 +1,17 @@
 import { InMemoryEventStore } from '../infrastructure/in-memory/in-memory-event-store.js';
 import { InMemoryReadModelStorage } from '../infrastructure/in-memory/in-memory-read-model-storage.js';
 import { loadEnvironment } from '../shared/config/environment.js';
-import type { ProjectionLogLevel } from '../shared/projections/projection-declaration.js';
+import type { ProjectionContext, ProjectionLogLevel } from '../shared/projections/projection-declaration.js';
+import { AnomaliesMetrics } from './metrics/anomalies-metrics.js';
 import { WebhookReceiver } from '../../test/support/webhook-receiver.js';
 import { anomaliesProjections } from './anomalies.projections.js';
 import { ALERT_WEBHOOK_DELIVERY } from './delivery/alert-webhook.projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData } from './domain/anomaly.js';
 
 const SECRET = 'webhook-secret-0123456789';
+
+/** What the request thread provides the webhook's declaration: its counters, here counting to nothing. */
+const requestThread = (() => new AnomaliesMetrics()) as ProjectionContext<unknown>['provided'];
 
 describe('Alert delivery as the service builds it', () => {
   it('says at start that a secret without a URL delivers nothing, naming the settings, never the secret', async () => {
@@ -22,9 +26,7 @@ describe('Alert delivery as the service builds it', () => {
           storage,
           config: loadEnvironment(env),
           log: (level, message) => lines.push([level, message]),
-          provided: () => {
-            throw new Error('nothing provided');
-          },
+          provided: requestThread,
           publish: () => undefined,
         });
         return { delivery, lines };
@@ -52,9 +54,7 @@ describe('Alert delivery as the service builds it', () => {
         storage,
         config: loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: SECRET }),
         log: (level, message) => lines.push([level, message]),
-        provided: () => {
-          throw new Error('nothing provided');
-        },
+        provided: requestThread,
         publish: () => undefined,
       });
       const alert: AnomalyDetectedData = {
@@ -112,9 +112,7 @@ describe('Alert delivery as the service builds it', () => {
         storage,
         config: loadEnvironment({ ALERT_WEBHOOK_URL: `${receiver.url}/hooks`, ALERT_WEBHOOK_SECRET: SECRET }),
         log: () => undefined,
-        provided: () => {
-          throw new Error('nothing provided');
-        },
+        provided: requestThread,
         publish: () => undefined,
       });
       expect(await delivery!.checkpoint()).toBe(await store.headPosition());

@@ -12,6 +12,7 @@ import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js'
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection, alertProjectionWarning } from './projection/alert-projection.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
+import { AnomaliesMetrics } from './metrics/anomalies-metrics.js';
 
 /** A receiver that has not answered by then is counted as failed and gets the alert again. */
 const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -31,13 +32,16 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
     role: 'background',
     // Its findings are events: a replay of the read models must not touch them.
     rebuiltByReplay: false,
-    open: async ({ store, storage, config, log }) =>
+    open: async ({ store, storage, config, log, publish }) =>
       new AnomalyDetectionProjection(store, parseAnomalyThresholds(config.ANOMALY_THRESHOLDS), await storage.detectorSnapshotStore(), {
         snapshotEveryMs: DETECTOR_SNAPSHOT_EVERY_MS,
         now: Date.now,
         onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${errorMessage(error)}`),
         onSkipped: (message) => log('warn', message),
+        // Only the rule crosses to the request thread, whose registry /metrics reads: no key id, account or address.
+        onRecorded: ({ rule }) => publish(ANOMALY_DETECTOR, rule),
       }),
+    onPublished: (rule, provided) => provided(AnomaliesMetrics).detected(rule as string),
   },
   {
     name: ALERT_WEBHOOK_DELIVERY,
@@ -46,12 +50,13 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
     role: 'background',
     // Delivery is a side effect with its own checkpoint: a rebuild must never send an alert again.
     rebuiltByReplay: false,
-    open: async ({ store, storage, config, log }) => {
+    open: async ({ store, storage, config, log, provided }) => {
       const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = config;
       // The URL without the secret stops the start (environment.ts); the secret alone, most often the URL's name
       // mistyped, would otherwise deliver nothing without a word.
       if (secret && !url) log('warn', 'ALERT_WEBHOOK_SECRET is set without ALERT_WEBHOOK_URL: no alert is delivered');
       if (!url || !secret) return null;
+      const metrics = provided(AnomaliesMetrics);
       const checkpoints = await storage.deliveryCheckpointStore();
       // The first time delivery is configured it starts at the end of the log: older alerts are not sent.
       if ((await checkpoints.get(ALERT_WEBHOOK_DELIVERY)) === null) {
@@ -65,6 +70,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
           retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 },
           // Each failed attempt (warn) and a delivery after failures (log): alert id, attempt, status or error code.
           onLog: log,
+          onAttempt: (outcome) => metrics.webhookAttempt(outcome),
         },
         checkpoints,
       );

@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually.js';
 import { parseExposition, sample } from '../support/prometheus-text.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { flushUsage } from '../support/usage.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const VERIFY_TOKEN = 'metrics-test-service-credential-0123456789';
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';
@@ -224,6 +225,48 @@ describe('GET /metrics', () => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       await request(t.http).get('/metrics').set(from).set(bearer(METRICS_TOKEN)).expect(429);
       await request(t.http).get('/metrics').set({ 'X-Forwarded-For': '198.51.100.10' }).set(bearer(METRICS_TOKEN)).expect(200);
+    });
+  });
+
+  // The metrics audit of 2026-12-07: an anomaly alert reached the webhook while /metrics had no series for it, and a
+  // failing receiver showed only once alert-webhook went down, ~10 attempts (~2 min) after its first failure.
+  describe('with an alert webhook', () => {
+    const secret = 'metrics-webhook-secret-0123456789';
+    let receiver: WebhookReceiver;
+    let t: TestApp;
+
+    beforeAll(async () => {
+      receiver = await WebhookReceiver.start(secret);
+      t = await startTestApp({ env: { ALERT_WEBHOOK_URL: `${receiver.url}/hooks`, ALERT_WEBHOOK_SECRET: secret, AUTH_FAILURE_LIMIT: 1000 } });
+    });
+    afterAll(async () => {
+      await t.destroy();
+      await receiver.close();
+    });
+
+    it('counts a finding of the projection thread by rule, and each delivery attempt by outcome, every series there from the start', async () => {
+      const before = await scrape(t);
+      for (const series of [
+        'parsesphere_anomalies_detected_total{rule="revoked_key_used"}',
+        'parsesphere_anomalies_detected_total{rule="rate_spike"}',
+        'parsesphere_alert_webhook_deliveries_total{outcome="delivered"}',
+        'parsesphere_alert_webhook_deliveries_total{outcome="http_error"}',
+      ]) {
+        expect({ series, value: before.get(series) }).toEqual({ series, value: 0 });
+      }
+      const admin = await t.bootstrapKey('acme');
+      const stolen = await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({}).expect(201);
+      await request(t.http).delete(`/v1/api-keys/${stolen.body.id}`).set(bearer(admin.key)).expect(200);
+      receiver.failNext(1, 500);
+      await request(t.http).get('/v1/api-keys').set(bearer(stolen.body.key)).expect(401);
+      await flushUsage(t);
+      await eventually(() => expect(receiver.accepted()).toHaveLength(1), 15_000);
+      const after = await scrape(t);
+      expect(after.get('parsesphere_anomalies_detected_total{rule="revoked_key_used"}')).toBe(1);
+      expect(after.get('parsesphere_alert_webhook_deliveries_total{outcome="http_error"}')).toBe(1);
+      expect(after.get('parsesphere_alert_webhook_deliveries_total{outcome="delivered"}')).toBe(1);
+      const labels = [...after.keys()].filter((series) => series.startsWith('parsesphere_anomalies_detected_total') || series.startsWith('parsesphere_alert_webhook_deliveries_total'));
+      expect(labels.join('\n')).not.toMatch(new RegExp(`${stolen.body.id}|acme|127\\.0\\.0\\.1`));
     });
   });
 });

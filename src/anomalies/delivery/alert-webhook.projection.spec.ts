@@ -190,6 +190,16 @@ describe('AlertWebhookDelivery', () => {
     expect(await delivery.checkpoint()).toBe(3);
   });
 
+  // The metrics audit of 2026-12-07: a receiver that failed was seen only when the projection went down after ~10
+  // attempts (~2 min); each attempt's outcome now reaches parsesphere_alert_webhook_deliveries_total.
+  it('tells of every attempt: delivered (2xx), http_error (another status, a redirect too), network_error, timeout', async () => {
+    const outcomes: string[] = [];
+    delivery = deliveryWith({ timeoutMs: 20, retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 6 }, onAttempt: (outcome) => outcomes.push(outcome) });
+    fake.script = [500, 302, 'network', 'hang', 204, 200];
+    await delivery.handle(events.slice(0, 2));
+    expect(outcomes).toEqual(['http_error', 'http_error', 'network_error', 'timeout', 'delivered', 'delivered']);
+  });
+
   it('gives up after maxAttemptsPerBatch by throwing, with the checkpoint just before the failed alert', async () => {
     fake.script = [200, 500, 'network', 503];
     const failure = delivery.handle(events);

@@ -20,6 +20,10 @@ export interface AlertWebhookRetryOptions {
   maxAttemptsPerBatch: number;
 }
 
+/** What one POST came to: answered 2xx, answered another status, no answer (refused, reset, DNS), or none in time. */
+export const WEBHOOK_ATTEMPT_OUTCOMES = ['delivered', 'http_error', 'network_error', 'timeout'] as const;
+export type WebhookAttemptOutcome = (typeof WEBHOOK_ATTEMPT_OUTCOMES)[number];
+
 export interface AlertWebhookOptions {
   url: string;
   /** HMAC key of the `ParseSphere-Signature` header. Never logged. */
@@ -29,6 +33,8 @@ export interface AlertWebhookOptions {
   retry: AlertWebhookRetryOptions;
   /** Messages carry alert ids, attempt counts, HTTP statuses and error codes; never the secret or the URL. */
   onLog?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /** Told of every POST's outcome (parsesphere_alert_webhook_deliveries_total): a failing receiver shows at its first failure. */
+  onAttempt?: (outcome: WebhookAttemptOutcome) => void;
   /**
    * How long the sending instance holds the delivery lease; renewed before every attempt, so it must outlast one
    * attempt and the backoff before the next. Another instance takes over at most this long after the sender stops.
@@ -310,8 +316,11 @@ export class AlertWebhookDelivery implements Projection {
       });
       // The answer's body is not needed; release the connection.
       await response.body?.cancel().catch(() => undefined);
-      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
+      const delivered = response.status >= 200 && response.status < 300;
+      this.options.onAttempt?.(delivered ? 'delivered' : 'http_error');
+      return delivered ? null : `HTTP ${response.status}`;
     } catch (error) {
+      this.options.onAttempt?.(isTimeout(error) ? 'timeout' : 'network_error');
       return this.describe(error);
     } finally {
       request.dispose();
@@ -340,7 +349,7 @@ export class AlertWebhookDelivery implements Projection {
 
   /** Error names and codes only: fetch messages can name the target, and nothing here may carry the secret. */
   private describe(error: unknown): string {
-    if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${this.options.timeoutMs} ms`;
+    if (isTimeout(error)) return `timed out after ${this.options.timeoutMs} ms`;
     const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
     if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
     const code = (error as { code?: unknown } | null)?.code;
@@ -355,6 +364,10 @@ export class AlertWebhookDelivery implements Projection {
   private log(level: 'log' | 'warn' | 'error', message: string): void {
     this.options.onLog?.(level, message);
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
 }
 
 function validate(options: AlertWebhookOptions): void {

@@ -413,6 +413,54 @@ describe('AnomalyDetectionProjection snapshots', () => {
   });
 });
 
+// The metrics audit of 2026-12-07: no metric counted findings. parsesphere_anomalies_detected_total counts what this
+// tells, so a finding detected again at a restart (no snapshot: the whole log judged again) or by another instance
+// sharing the log must not be told again.
+describe('AnomalyDetectionProjection tells of each finding it records, once', () => {
+  const clock = { now: () => 0, snapshotEveryMs: 60_000 };
+  const run = async (store: InMemoryEventStore, events: readonly RecordedEvent[]) => {
+    const told: string[] = [];
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), {
+      ...clock,
+      onRecorded: (finding) => told.push(`${finding.rule} ${finding.alertId}`),
+    });
+    await projection.checkpoint();
+    await projection.handle(events);
+    return told;
+  };
+
+  it('at the append, and not when the same log is judged again (a restart without a snapshot, another instance)', async () => {
+    const { store, events } = await logWithSpike();
+    const first = await run(store, events);
+    const recorded = await alerts(store);
+    expect(first).toEqual(recorded.map((a) => `${a.rule} ${a.alertId}`));
+    expect(first).toHaveLength(1);
+    expect(await run(store, events)).toEqual([]);
+    expect(await alerts(store)).toEqual(recorded);
+  });
+
+  it('not of a finding whose append failed, until the append that records it', async () => {
+    const { store, events } = await logWithSpike();
+    let refusals = 1;
+    const flaky = new (class extends InMemoryEventStore {
+      override async appendToStream(...args: Parameters<InMemoryEventStore['appendToStream']>) {
+        if (args[1][0]?.type === ANOMALY_DETECTED && refusals-- > 0) throw new Error('store down');
+        return store.appendToStream(...args);
+      }
+    })();
+    const told: string[] = [];
+    const projection = new AnomalyDetectionProjection(flaky, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), {
+      ...clock,
+      onRecorded: (finding) => told.push(finding.rule),
+    });
+    await projection.checkpoint();
+    await expect(projection.handle(events)).rejects.toThrow('store down');
+    expect(told).toEqual([]);
+    await projection.handle(events);
+    expect(told).toEqual(['rate_spike']);
+  });
+});
+
 describe('AnomalyDetectionProjection and events of a newer version of the service', () => {
   const at = (second: number) => new Date(T0 + 31 * MINUTE + second * 1000).toISOString();
   /** What a newer version might write: an address as an object, a failure that names no key by leaving keyId out, a type of its own. */

@@ -46,6 +46,11 @@ export interface SnapshotOptions {
   onSnapshotError?: (error: unknown) => void;
   /** Told once per type and schema version of an event it skips because this version cannot read it (a newer version wrote it). */
   onSkipped?: (message: string) => void;
+  /**
+   * Told of each finding once this projection has appended it: not of one the store refused as already recorded (a
+   * restart or a replay that detects it again, or another instance that recorded it first).
+   */
+  onRecorded?: (finding: AnomalyDetectedData) => void;
 }
 
 /**
@@ -214,6 +219,8 @@ export class AnomalyDetectionProjection implements Projection {
       );
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
+      return;
     }
+    this.options.onRecorded?.(finding);
   }
 }
