@@ -113,3 +113,14 @@ describe('docs/grafana/parsesphere-keys.json: Redis', () => {
     expect(stores?.targets?.map(({ expr }) => expr)).toContain('1 - max(parsesphere_rate_limits_sharing{mode="per-instance"})');
   });
 });
+
+// The metrics audit (2026-12-07): anomaly findings and the webhook's failures were on no panel (nor in /metrics).
+describe('docs/grafana/parsesphere-keys.json: anomalies and alert delivery', () => {
+  const dashboard = JSON.parse(readFileSync('docs/grafana/parsesphere-keys.json', 'utf8')) as { panels: Chart[] };
+
+  it('shows the findings by rule and the webhook attempts by outcome, failures included', () => {
+    const queries = dashboard.panels.flatMap(({ targets }) => targets?.map(({ expr }) => expr) ?? []);
+    expect(queries).toContain('sum by (rule) (increase(parsesphere_anomalies_detected_total[1h]))');
+    expect(queries).toContain('sum by (outcome) (increase(parsesphere_alert_webhook_deliveries_total[5m]))');
+  });
+});
