@@ -20,6 +20,8 @@ export class ScannerPublicKeys {
   private keys: Map<string, KeyObject> | null = null;
   private loadedAtMs = -Infinity;
   private loading: Promise<void> | null = null;
+  /** Why the last load failed while no keys were ever read: answered again until the wait is over. */
+  private failure: ScannerKeysUnavailable | null = null;
 
   constructor(
     private readonly location: string,
@@ -27,15 +29,24 @@ export class ScannerPublicKeys {
   ) {}
 
   async find(identifier: string): Promise<KeyObject | null> {
-    if (this.keys === null || (!this.keys.has(identifier) && this.now() - this.loadedAtMs >= RELOAD_AFTER_MS)) await this.load();
-    return this.keys?.get(identifier) ?? null;
+    // Also before any keys were read: a failed first load was read again by every request, signed or not (a fetch each).
+    if (this.keys?.has(identifier) !== true && this.now() - this.loadedAtMs >= RELOAD_AFTER_MS) await this.load();
+    if (this.keys === null) throw this.failure ?? new ScannerKeysUnavailable("The scanner's public keys have not been read yet.");
+    return this.keys.get(identifier) ?? null;
   }
 
   private load(): Promise<void> {
     this.loading ??= this.read()
-      .then((keys) => {
-        this.keys = keys;
-      })
+      .then(
+        (keys) => {
+          this.keys = keys;
+          this.failure = null;
+        },
+        (error: unknown) => {
+          if (error instanceof ScannerKeysUnavailable) this.failure = error;
+          throw error;
+        },
+      )
       .finally(() => {
         // A failed load is tried again only after the same wait: a down key server is not hammered by each report.
         this.loadedAtMs = this.now();

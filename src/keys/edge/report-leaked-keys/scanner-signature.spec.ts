@@ -61,3 +61,20 @@ describe('ScannerPublicKeys', () => {
     await expect(new ScannerPublicKeys(join(dir, 'missing.json')).find('k1')).rejects.toThrow(ScannerKeysUnavailable);
   });
 });
+
+describe('ScannerPublicKeys, when the document cannot be read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'psk-scan-keys-down-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads it again at most once a minute after a failed first load, whatever identifiers unsigned requests name', async () => {
+    const file = join(dir, 'keys.json');
+    let now = 1_000_000;
+    const keys = new ScannerPublicKeys(file, () => now);
+    await expect(keys.find('k1')).rejects.toThrow(ScannerKeysUnavailable);
+    // The document is there now, but within the minute no request makes the service read it again (a fetch of the URL).
+    writeFileSync(file, document({ id: 'k1', key: pem(pair().publicKey) }));
+    for (const id of ['k1', 'x1', 'x2']) await expect(keys.find(id)).rejects.toThrow(ScannerKeysUnavailable);
+    now += RELOAD_AFTER_MS;
+    expect(await keys.find('k1')).not.toBeNull();
+  });
+});
