@@ -1,4 +1,4 @@
-import { displayPrefixProblem, isNamePrefix, NAME_PREFIX_MESSAGE, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
+import { displayPrefixProblem, NAME_PREFIX_MESSAGE, namePrefixProblem, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import { DAY_MS, MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
@@ -24,9 +24,11 @@ export function keyId(text: string): string {
   return text.toLowerCase();
 }
 
-/** --name-prefix: as GET /v1/api-keys?name_prefix= takes it. */
+/** --name-prefix: as GET /v1/api-keys?name_prefix= takes it; a whole key is refused, never looked up. */
 export function namePrefix(text: string): string {
-  if (!isNamePrefix(text)) throw new InvalidArgumentError(NAME_PREFIX_MESSAGE.replace('name_prefix', 'a name prefix'));
+  const problem = namePrefixProblem(text);
+  if (problem === NAME_PREFIX_MESSAGE) throw new InvalidArgumentError(NAME_PREFIX_MESSAGE.replace('name_prefix', 'a name prefix'));
+  if (problem !== null) throw new InvalidArgumentError(problem);
   return text;
 }
 

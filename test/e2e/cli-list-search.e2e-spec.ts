@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
-import { WHOLE_KEY_MESSAGE } from '../../src/keys/queries/list-api-keys/key-search-parameters.js';
+import { WHOLE_KEY_IN_NAME_MESSAGE, WHOLE_KEY_MESSAGE } from '../../src/keys/queries/list-api-keys/key-search-parameters.js';
 import { childEnv } from '../support/child-env.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
@@ -38,5 +38,9 @@ describe('CLI list --name-prefix / --prefix', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(WHOLE_KEY_MESSAGE);
     expect(refused.stderr).not.toContain(key.slice(12));
+    const asName = runCli(['list', '--account', 'acme', '--name-prefix', key.toLowerCase()], { DATA_DIR: dir.path });
+    expect(asName.status).toBe(2);
+    expect(asName.stderr).toContain(WHOLE_KEY_IN_NAME_MESSAGE);
+    expect(asName.stderr.toLowerCase()).not.toContain(key.slice(12).toLowerCase());
   });
 });

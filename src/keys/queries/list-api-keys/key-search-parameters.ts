@@ -18,9 +18,22 @@ export const DISPLAY_PREFIX_MESSAGE =
   `prefix must be a key's prefix as the listing shows it: ${KEY_SCHEME_PREFIX} and ${DISPLAY_PREFIX_LENGTH - KEY_SCHEME_PREFIX.length} letters or digits ` +
   `(${DISPLAY_PREFIX_LENGTH} characters; up to ${MAX_EXTRA} more are ignored)`;
 /** Says what to do instead, and never repeats what was sent. */
-export const WHOLE_KEY_MESSAGE =
-  `prefix holds what looks like a whole API key, which is never looked up: search by its first ${DISPLAY_PREFIX_LENGTH} characters. ` +
+const wholeKeyMessage = (parameter: string, searchBy: string) =>
+  `${parameter} holds what looks like a whole API key, which is never looked up: search by its first ${DISPLAY_PREFIX_LENGTH} characters${searchBy}. ` +
   'To check a key, use POST /v1/keys/verify; if it may have leaked (pasted into a URL, a log or a chat), revoke it (DELETE /v1/api-keys/{id})';
+export const WHOLE_KEY_MESSAGE = wholeKeyMessage('prefix', '');
+export const WHOLE_KEY_IN_NAME_MESSAGE = wholeKeyMessage('name_prefix', ' as prefix=');
+
+/**
+ * name_prefix's problem, or null: a whole key (any spelling containsSecret reads) gets the whole-key answer, as prefix
+ * does. Names are stored redacted, so none can match it; compared all the same, it went on to the read model as a
+ * filter (folded to lower case: with the stored hash, a few million guesses from the key), where a store's slow-query
+ * log could keep it.
+ */
+export function namePrefixProblem(value: string | string[]): string | null {
+  if ((Array.isArray(value) ? value : [value]).some(containsSecret)) return WHOLE_KEY_IN_NAME_MESSAGE;
+  return isNamePrefix(value) ? null : NAME_PREFIX_MESSAGE;
+}
 
 export function isNamePrefix(value: string | string[]): value is string {
   if (typeof value !== 'string' || CONTROL.test(value)) return false;

@@ -27,7 +27,7 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
     description:
       'Newest first by creation as recorded in the event log (the order starting_after pages by, exactly; keys created at nearly the same moment on different instances ' +
       'can be out of created_at order by tens of milliseconds), redacted: only the prefix of each key is shown. status= keeps the keys of one status; name_prefix= and prefix= find keys by name or by ' +
-      'the prefix a log or a listing showed, in the same order and pages (each combines with the others). A whole key given as prefix= is refused (400) and never looked up.',
+      'the prefix a log or a listing showed, in the same order and pages (each combines with the others). A whole key given as prefix= or name_prefix= is refused (400) and never looked up.',
     operationId: 'listApiKeys',
     security: [{ [API_KEY_SECURITY]: [] }],
     parameters: [
@@ -64,7 +64,8 @@ export function documentListApiKeys(document: OpenAPIObject): OpenAPIObject {
         in: 'query',
         required: false,
         description:
-          'Only keys whose name starts with this text, in any case (compared lower-cased, after NFC normalisation, without regard to locale). Keys without a name never match.',
+          'Only keys whose name starts with this text, in any case (compared lower-cased, after NFC normalisation, without regard to locale). Keys without a name never match. ' +
+          'A whole key (or 20 or more characters after sk_, in any case) is refused with 400 and not looked up, as for prefix=.',
         schema: { type: 'string', minLength: 1, maxLength: MAX_KEY_NAME_LENGTH, pattern: NAME_PREFIX_PATTERN },
       },
       {

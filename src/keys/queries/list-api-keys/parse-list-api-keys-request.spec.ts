@@ -93,6 +93,21 @@ describe('parseListApiKeysRequest', () => {
     expect(read(`prefix=${key.slice(0, 22)}`).prefix).toBe(key.slice(0, 12));
   });
 
+  it('refuses a whole key given as name_prefix, however spelt, never comparing it with names, with a message that never repeats it', () => {
+    const key = generateApiKey();
+    const spellings = [key, key.toLowerCase(), ` ${key} `, `my key ${key}`, key.replace('_', '\u200b_'), key.replace('_', '-'), [...key].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('')];
+    for (const sent of spellings) {
+      const message = refusal(`name_prefix=${encodeURIComponent(sent)}`);
+      expect(message).toBe(LIST_QUERY_MESSAGES.wholeKeyInName);
+      expect(message).not.toContain(key.slice(3, 12));
+    }
+    // Percent-encoded twice: the server decodes once, and what is left still spells the key (sk%5F…).
+    expect(refusal(`name_prefix=${key.replace('_', '%255F')}`)).toBe(LIST_QUERY_MESSAGES.wholeKeyInName);
+    // A name may start as a redacted key does (names are stored redacted), and a short start of a key is no key.
+    expect(read(`name_prefix=${encodeURIComponent(`${key.slice(0, 12)}…[redacted]`)}`).namePrefix).toBe(`${key.slice(0, 12)}…[redacted]`);
+    expect(read(`name_prefix=${key.slice(0, 22)}`).namePrefix).toBe(key.slice(0, 22));
+  });
+
   it('refuses a name that reaches a prototype as the shape check does for every route', () => {
     expect(refusal('__proto__=1')).toBe('__proto__ is not a known field');
     expect(refusal('limit=5&constructor=x')).toBe('constructor is not a known field');

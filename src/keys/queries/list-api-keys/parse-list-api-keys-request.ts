@@ -4,7 +4,15 @@ import { PAGE_LIMIT } from '../../../shared/http/page-limit.dto.js';
 import { unknownField } from '../../../shared/http/unknown-field.js';
 import { canonicalUuid, integerRangeMessage, queryInteger } from '../../../shared/http/validation-rules.js';
 import { KEY_STATUSES, type KeyStatus } from '../../projection/api-key-view.js';
-import { DISPLAY_PREFIX_MESSAGE, displayPrefixProblem, isNamePrefix, NAME_PREFIX_MESSAGE, readDisplayPrefix, WHOLE_KEY_MESSAGE } from './key-search-parameters.js';
+import {
+  DISPLAY_PREFIX_MESSAGE,
+  displayPrefixProblem,
+  NAME_PREFIX_MESSAGE,
+  namePrefixProblem,
+  readDisplayPrefix,
+  WHOLE_KEY_IN_NAME_MESSAGE,
+  WHOLE_KEY_MESSAGE,
+} from './key-search-parameters.js';
 
 /** GET /v1/api-keys's query, read: every parameter is optional. */
 export interface ListApiKeysRequest {
@@ -31,6 +39,7 @@ export const LIST_QUERY_MESSAGES = {
   namePrefix: NAME_PREFIX_MESSAGE,
   prefix: DISPLAY_PREFIX_MESSAGE,
   wholeKey: WHOLE_KEY_MESSAGE,
+  wholeKeyInName: WHOLE_KEY_IN_NAME_MESSAGE,
 } as const;
 
 /** The page size when the request names none. */
@@ -55,7 +64,7 @@ export function parseListApiKeysRequest(query: Record<string, string | string[] 
     ...(status !== undefined && !isStatus(status) ? [LIST_QUERY_MESSAGES.status] : []),
     ...(include !== undefined && !isInclude(include) ? [LIST_QUERY_MESSAGES.include] : []),
     ...(readLimit === null ? [LIST_QUERY_MESSAGES.limit] : []),
-    ...(namePrefix !== undefined && !isNamePrefix(namePrefix) ? [LIST_QUERY_MESSAGES.namePrefix] : []),
+    ...(namePrefix === undefined ? [] : [namePrefixProblem(namePrefix)].filter((problem) => problem !== null)),
     ...(prefix !== undefined && readDisplayPrefix(prefix) === null ? [displayPrefixProblem(prefix)] : []),
     ...Object.keys(query)
       .filter((name) => !KNOWN.has(name))
