@@ -24,6 +24,20 @@ describe('Environment', () => {
     expect(loadEnvironment(optional)).toMatchObject(optional);
   });
 
+  it('takes SECRET_SCANNING_PUBLIC_KEYS over https, or http on loopback only: the keys are all a report is trusted for', () => {
+    for (const taken of ['https://api.github.com/meta/public_keys/secret_scanning', '/etc/parsesphere/secret-scanning.json', 'http://127.0.0.1:8080/keys', 'http://localhost/keys', 'http://[::1]:9/keys']) {
+      expect(loadEnvironment({ SECRET_SCANNING_PUBLIC_KEYS: taken }).SECRET_SCANNING_PUBLIC_KEYS).toBe(taken);
+    }
+    const refusal = 'Invalid configuration: SECRET_SCANNING_PUBLIC_KEYS must be an https:// URL (http:// only to this host: anyone on the way could replace the keys and sign reports that revoke keys)';
+    for (const plain of ['http://api.github.com/meta/public_keys/secret_scanning', 'http://10.0.0.5/keys', 'HTTP://example.com/keys']) {
+      expect(() => loadEnvironment({ SECRET_SCANNING_PUBLIC_KEYS: plain })).toThrow(refusal);
+    }
+    expect(() => loadEnvironment({ SECRET_SCANNING_PUBLIC_KEYS: 'https://user:pass@mirror.example/keys' })).toThrow(
+      'Invalid configuration: SECRET_SCANNING_PUBLIC_KEYS must not hold a user name or password (fetch refuses them)',
+    );
+    expect(() => loadEnvironment({ SECRET_SCANNING_PUBLIC_KEYS: 'keys.json' })).toThrow('Invalid configuration: SECRET_SCANNING_PUBLIC_KEYS must be an absolute path or an https:// URL');
+  });
+
   it('takes an empty setting as unset: docker-compose.yml passes VERIFY_TOKEN through empty when the user has none', () => {
     expect(loadEnvironment({ VERIFY_TOKEN: '', METRICS_TOKEN: '', PORT: '' })).toMatchObject({ VERIFY_TOKEN: undefined, METRICS_TOKEN: undefined, PORT: 3000 });
   });

@@ -5,6 +5,7 @@ import { IsBearerToken } from './bearer-token-rule.js';
 import { describeBrokenRule } from './broken-rule.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 import { redisUrlProblem } from './redis-url.js';
+import { secretScanningKeysProblem } from './secret-scanning-keys-location.js';
 import { FollowsRule } from './setting-rule.js';
 import { parseTrustProxy, TRUST_PROXY_RULE } from './trust-proxy.js';
 
@@ -179,11 +180,11 @@ export class Environment {
 
   /**
    * Where the public keys of GitHub's secret scanning are (`GET /meta/public_keys/secret_scanning`, or a copy): an
-   * absolute path or an http(s) URL. Unset: POST /v1/secret-scanning/reports is not served (404).
+   * absolute path or an https URL (http on loopback only). Unset: POST /v1/secret-scanning/reports is not served (404).
    */
   @IsOptional()
   @Transform(trimmed)
-  @Matches(/^(\/|https?:\/\/)\S+$/, { message: 'SECRET_SCANNING_PUBLIC_KEYS must be an absolute path or an http:// or https:// URL' })
+  @FollowsRule('isSecretScanningKeysLocation', secretScanningKeysProblem)
   SECRET_SCANNING_PUBLIC_KEYS?: string = undefined;
 
   /** What a scanner's report of a real key does to it: revoke it at once (GitHub's own practice), disable it, or only alert. */

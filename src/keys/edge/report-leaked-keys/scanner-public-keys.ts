@@ -11,7 +11,7 @@ export class ScannerKeysUnavailable extends Error {}
 
 /**
  * The public keys a scanner signs its reports with, by identifier, from SECRET_SCANNING_PUBLIC_KEYS: an absolute path
- * or an http(s) URL of a document shaped as GitHub's `GET /meta/public_keys/secret_scanning`
+ * or an https URL (http on loopback: secret-scanning-keys-location.ts) of a document shaped as GitHub's `GET /meta/public_keys/secret_scanning`
  * (`{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`). Loaded at the first report, and again when a
  * report names an identifier the set lacks (a rotation), at most once a minute so unsigned traffic cannot make the
  * service fetch on every request.
