@@ -10,6 +10,24 @@ const DISPLAY_PREFIX_LENGTH = 12;
 const DISPLAY_PREFIX = /^sk_[0-9A-Za-z]{9}(?:[0-9A-Za-z]{0,10}|[0-9A-Za-z]{0,10}…\[redacted\])$/;
 /** As the service's redaction sees a key: sk_ (any case, or sk-) and 20 letters or digits. Never sent. */
 const WHOLE_KEY = /sk[_-][0-9A-Za-z]{20}/i;
+const ESCAPED = /(?:%[0-9A-Fa-f]{2})+/g;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * The text as a reader takes it in, as the service's redaction reads it (src/shared/domain/secret-redaction.ts):
+ * percent-escapes decoded, compatibility forms (fullwidth ｓｋ＿…) made plain, invisible characters dropped. Until
+ * 2026-12-07 a key pasted so went out as name_prefix=, in the request's URL.
+ */
+function asRead(text: string): string {
+  const decoded = text.replace(ESCAPED, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
+  return decoded.normalize('NFKC').replace(INVISIBLE, '');
+}
 
 export type SearchReading = { search: KeySearch | undefined } | { refused: string };
 
@@ -17,7 +35,7 @@ export type SearchReading = { search: KeySearch | undefined } | { refused: strin
 export function readKeySearch(text: string): SearchReading {
   const trimmed = text.trim();
   if (trimmed === '') return { search: undefined };
-  if (WHOLE_KEY.test(trimmed)) {
+  if (WHOLE_KEY.test(asRead(trimmed))) {
     return { refused: `That looks like a whole API key: it was not sent. Search by its first ${DISPLAY_PREFIX_LENGTH} characters; if it may have leaked, revoke it.` };
   }
   if (DISPLAY_PREFIX.test(trimmed)) return { search: { prefix: trimmed.slice(0, DISPLAY_PREFIX_LENGTH) } };
