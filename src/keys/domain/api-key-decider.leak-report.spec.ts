@@ -106,6 +106,17 @@ describe('apiKeyDecider: a scanner reports a key found in public (ReportKeyLeak)
       ]);
   });
 
+  it("records the URL without a user name or password: the log is immutable, and the alert's webhook carries it", () => {
+    spec
+      .given([created])
+      .when(report('notify', { sourceUrl: 'https://alice:hunter2@github.com/o/r/blob/abc/.env#L3' }))
+      .then([reported('none', { sourceUrl: 'https://github.com/o/r/blob/abc/.env#L3' })]);
+    spec
+      .given([created])
+      .when(report('notify', { sourceUrl: 'HTTPS://token@example.com/a@b' }))
+      .then([reported('none', { sourceUrl: 'HTTPS://example.com/a@b' })]);
+  });
+
   it('finds no key of another account, nor a key that does not exist', () => {
     spec.given([created]).when(report('revoke', { accountId: 'globex' })).thenThrows(KeyNotFound, (error) => error.keyId === keyId);
     spec.given([]).when(report('revoke')).thenThrows(KeyNotFound);

@@ -468,7 +468,7 @@ function decideLeakReport(state: ApiKeyState, command: ReportKeyLeak): ApiKeyEve
         reportedAt: now,
         scanner,
         tokenType: recordedText(command.tokenType, bounds.tokenType) ?? '',
-        sourceUrl: recordedText(command.sourceUrl, bounds.sourceUrl),
+        sourceUrl: recordedText(command.sourceUrl === null ? null : withoutCredentials(command.sourceUrl), bounds.sourceUrl),
         source: recordedText(command.source, bounds.source),
         action,
       },
@@ -487,6 +487,10 @@ function leakAction(key: KeyState, policy: LeakPolicy, now: string): LeakAction 
   if (policy === 'revoke') return 'revoked';
   return key.disabled ? 'none' : 'disabled';
 }
+
+/** `scheme://user:password@` up to the host: a password is never recorded (the log is immutable, the webhook carries it). */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+const withoutCredentials = (url: string): string => url.replace(URL_CREDENTIALS, '$1');
 
 /** Redacted first (a key in the URL is cut at its display prefix), then cut to the bound; null stays null. */
 function recordedText(text: string | null, maxLength: number): string | null {
