@@ -1,7 +1,9 @@
+import { jest } from '@jest/globals';
 import { generateKeyPairSync, hash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { REPORTS_RATE_LIMIT } from '../../src/keys/edge/report-leaked-keys/report-leaked-keys.http-handler.js';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
@@ -263,6 +265,26 @@ describe('POST /v1/secret-scanning/reports security', () => {
       expect(refused.body.error.type).toBe('rate_limit_error');
     } finally {
       await t.destroy();
+    }
+  });
+
+  it('answers 503 while the public keys cannot be read, reading them and logging why once, however many requests come', async () => {
+    const dir = makeTempDir('scan-keys-missing');
+    const warnings: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => {
+      if (typeof message === 'string' && message.includes("public keys could not be read")) warnings.push(message);
+    });
+    const t = await startTestApp({ env: { SECRET_SCANNING_PUBLIC_KEYS: join(dir.path, 'missing.json') } });
+    try {
+      // Unsigned, with made-up identifiers: none counts against the address, so only the wait bounds the reads and lines.
+      for (let i = 0; i < 25; i++) {
+        await request(t.http).post(PATH).set('Content-Type', 'application/json').set('Github-Public-Key-Identifier', `made-up-${i}`).set('Github-Public-Key-Signature', 'AAAA').send('[]').expect(503);
+      }
+      expect(warnings).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+      await t.destroy();
+      dir.remove();
     }
   });
 });

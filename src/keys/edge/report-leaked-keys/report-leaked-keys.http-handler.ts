@@ -52,6 +52,8 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
   private readonly logger = new Logger('SecretScanning');
   private readonly publicKeys: ScannerPublicKeys | null;
   private readonly limiter = new RateLimiter();
+  /** The failure last logged: a failed load is answered again for a minute, and logged once, not per request. */
+  private loggedFailure: ScannerKeysUnavailable | null = null;
 
   constructor(
     config: Environment,
@@ -111,7 +113,8 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
       key = await this.publicKeys!.find(identifier);
     } catch (error) {
       if (error instanceof ScannerKeysUnavailable) {
-        this.logger.warn(error.message);
+        if (error !== this.loggedFailure) this.logger.warn(error.message);
+        this.loggedFailure = error;
         throw new ServiceUnavailable("The scanner's public keys cannot be read now. Retry later.");
       }
       throw error;
