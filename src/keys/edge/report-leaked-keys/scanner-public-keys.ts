@@ -1,8 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-/** How long a set of keys is trusted before an unknown identifier may load it again: GitHub rotates its keys rarely. */
-export const RELOAD_AFTER_MS = 60_000;
+/**
+ * How long a set of keys is trusted before an unknown identifier may load it again: GitHub rotates its keys rarely and
+ * retries a refused report. Anyone can name an unknown identifier, so this is what bounds the fetches: 12 an hour per
+ * instance, where GitHub allows 60 unauthenticated requests an hour per address (once a minute used it all up).
+ */
+export const RELOAD_AFTER_MS = 5 * 60_000;
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_KEYS_DOCUMENT_BYTES = 256 * 1024;
 
@@ -13,7 +17,7 @@ export class ScannerKeysUnavailable extends Error {}
  * The public keys a scanner signs its reports with, by identifier, from SECRET_SCANNING_PUBLIC_KEYS: an absolute path
  * or an https URL (http on loopback: secret-scanning-keys-location.ts) of a document shaped as GitHub's `GET /meta/public_keys/secret_scanning`
  * (`{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`). Loaded at the first report, and again when a
- * report names an identifier the set lacks (a rotation), at most once a minute so unsigned traffic cannot make the
+ * report names an identifier the set lacks (a rotation), at most every 5 minutes so unsigned traffic cannot make the
  * service fetch on every request.
  */
 export class ScannerPublicKeys {
