@@ -1,15 +1,17 @@
 import { ApiClient } from './api/api-client.js';
 import { ApiError } from './api/api-error.js';
 import { holdsPermission } from './api/permissions.js';
-import { currentRoute, links, type Route } from './router.js';
+import { currentRoute, type KeysQuery, links, type Route } from './router.js';
 import type { SessionStore } from './session-store.js';
 import { describeError, lostAccess, SESSION_ENDED } from './ui/describe-error.js';
 import { el, focusHeading, replaceChildren } from './ui/dom.js';
 import { ONE_TIME_SECRET, secretOnPage } from './ui/one-time-secret.js';
 import { showTitle } from './ui/page-title.js';
 import type { StatusRegion } from './ui/status-region.js';
+import { dropWholeKeyFromUrl } from './url-key-guard.js';
 import { alertsView } from './views/alerts-view.js';
 import { keyDetailView } from './views/key-detail-view.js';
+import { URL_WHOLE_KEY_NOTE } from './views/key-search-in-url.js';
 import { keysView } from './views/keys-view.js';
 import { signInView } from './views/sign-in-view.js';
 import type { ViewContext } from './views/view-context.js';
@@ -18,6 +20,8 @@ import type { ViewContext } from './views/view-context.js';
 export class App {
   /** Aborted when the screen changes, so answers for a screen that is gone are dropped. */
   private screen = new AbortController();
+  /** A whole key was dropped from the URL and the keys screen has not said so yet (it may be drawn after signing in). */
+  private keyDroppedFromUrl = false;
 
   constructor(
     private readonly topbar: HTMLElement,
@@ -35,6 +39,7 @@ export class App {
   }
 
   private render(): void {
+    if (dropWholeKeyFromUrl()) this.keyDroppedFromUrl = true;
     const signal = this.newScreen();
     const key = this.session.load();
     if (!key) {
@@ -45,9 +50,15 @@ export class App {
     const route = currentRoute();
     this.renderTopbar(route, key);
     const ctx = this.context(key, signal);
-    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : keysView(ctx, route.status));
+    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : this.keysView(ctx, route.query));
     // A tab signed in before the dashboard learnt permissions, or where sessionStorage lost them: learn them now.
     if (this.session.permissions() === null) ctx.permissionsMayHaveChanged();
+  }
+
+  private keysView(ctx: ViewContext, query: KeysQuery): HTMLElement {
+    const note = this.keyDroppedFromUrl ? URL_WHOLE_KEY_NOTE : undefined;
+    this.keyDroppedFromUrl = false;
+    return keysView(ctx, query, note);
   }
 
   private signIn(key: string, permissions: string[]): void {

@@ -1,8 +1,12 @@
 /**
  * The dashboard's screens, addressed by the URL fragment so the server serves one page. The keys screen keeps its
- * status filter there too, as a query (`#/keys?status=revoked`): a reload or a shared link shows the same keys.
+ * status filter and its search there too, as a query (`#/keys?status=revoked&name_prefix=ci`, in any order): a
+ * reload or a shared link shows the same keys.
  */
-export type Route = { view: 'keys'; status: string | null } | { view: 'key'; id: string } | { view: 'alerts' };
+export type Route = { view: 'keys'; query: KeysQuery } | { view: 'key'; id: string } | { view: 'alerts' };
+
+/** The keys screen's query as the URL holds it, unchecked (the keys screen reads it). */
+export type KeysQuery = { status: string | null; name_prefix: string | null; prefix: string | null };
 
 const KEY_ROUTE = /^#\/keys\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const KEYS_QUERY = /^#\/keys\?(.*)$/;
@@ -11,14 +15,20 @@ export function currentRoute(hash = location.hash): Route {
   const key = KEY_ROUTE.exec(hash);
   if (key) return { view: 'key', id: key[1] };
   if (hash === '#/alerts') return { view: 'alerts' };
-  const query = KEYS_QUERY.exec(hash);
-  return { view: 'keys', status: query ? new URLSearchParams(query[1]).get('status') : null };
+  const params = new URLSearchParams(KEYS_QUERY.exec(hash)?.[1] ?? '');
+  return { view: 'keys', query: { status: params.get('status'), name_prefix: params.get('name_prefix'), prefix: params.get('prefix') } };
 }
 
 export const links = {
   keys: '#/keys',
-  /** The keys screen listing one status, or all of them (undefined). */
-  keysOf: (status: string | undefined) => (status === undefined ? '#/keys' : `#/keys?${new URLSearchParams({ status })}`),
+  /** The keys screen listing one status or all of them (undefined), searched or not. */
+  keysOf: (status: string | undefined, search?: { prefix: string } | { name_prefix: string }) => {
+    const query = new URLSearchParams();
+    if (status !== undefined) query.set('status', status);
+    if (search && 'prefix' in search) query.set('prefix', search.prefix);
+    if (search && 'name_prefix' in search) query.set('name_prefix', search.name_prefix);
+    return query.toString() === '' ? '#/keys' : `#/keys?${query}`;
+  },
   alerts: '#/alerts',
   key: (id: string) => `#/keys/${id}`,
 };

@@ -7,6 +7,9 @@ import { type KeyStatus, keyStatusFilter, noKeysText } from './key-status-filter
 import { type KeySearch, keySearchBox, noMatchText } from './key-search-box.js';
 import type { ViewContext } from './view-context.js';
 
+/** What the list shows: all keys or those of one status, searched or not. */
+export type ListedKeys = { status: KeyStatus | undefined; search: KeySearch | undefined };
+
 /** The account's keys, newest first, a page at a time ("Show more keys" follows has_more), all or of one status. */
 export class KeyList {
   readonly element: HTMLElement;
@@ -23,13 +26,14 @@ export class KeyList {
   /** The search the rows in the table were listed by, as the status. */
   private rowsSearch: KeySearch | undefined;
 
-  /** `status`: the one listed first (from the URL); `onStatusChosen` is told of each choice made in the select. */
+  /** `shown`: the status and search listed first (from the URL), with why the URL's search was not; `onChosen` is told of each status chosen and each search sent. */
   constructor(
     private readonly ctx: ViewContext,
-    status: KeyStatus | undefined = undefined,
-    onStatusChosen: (status: KeyStatus | undefined) => void = () => undefined,
+    shown: ListedKeys & { note?: string } = { status: undefined, search: undefined },
+    onChosen: (chosen: ListedKeys) => void = () => undefined,
   ) {
-    this.status = status;
+    this.status = shown.status;
+    this.search = shown.search;
     const headingId = uniqueId('keys-heading');
     this.element = el(
       'section',
@@ -38,14 +42,15 @@ export class KeyList {
       el(
         'div',
         { class: 'field-row' },
-        keySearchBox((search) => {
+        keySearchBox(shown.search, shown.note, (search) => {
           this.search = search;
+          onChosen({ status: this.status, search });
           this.ctx.status.clear();
           this.reload();
         }),
-        keyStatusFilter(status, (chosen) => {
+        keyStatusFilter(shown.status, (chosen) => {
           this.status = chosen;
-          onStatusChosen(chosen);
+          onChosen({ status: chosen, search: this.search });
           this.ctx.status.clear();
           this.reload();
         }),

@@ -9,7 +9,7 @@ const DISPLAY_PREFIX_LENGTH = 12;
 /** A display prefix as listed or logged (sk_ and 9 letters or digits, then at most 10 more, or "…[redacted]"). */
 const DISPLAY_PREFIX = /^sk_[0-9A-Za-z]{9}(?:[0-9A-Za-z]{0,10}|[0-9A-Za-z]{0,10}…\[redacted\])$/;
 /** As the service's redaction sees a key: sk_ (any case, or sk-) and 20 letters or digits. Never sent. */
-const WHOLE_KEY = /sk[_-][0-9A-Za-z]{20}/i;
+export const WHOLE_KEY = /sk[_-][0-9A-Za-z]{20}/i;
 const ESCAPED = /(?:%[0-9A-Fa-f]{2})+/g;
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 
@@ -42,12 +42,16 @@ export function readKeySearch(text: string): SearchReading {
   return { search: { name_prefix: trimmed } };
 }
 
+/** The text the box shows for a search. */
+export const searchText = (search: KeySearch | undefined): string => (search === undefined ? '' : 'prefix' in search ? search.prefix : search.name_prefix);
+
 /**
  * A labelled search box above the key list: the start of a name (any case), or a key's prefix as listed or logged
  * (sk_…), sent to the API once typing settles (SEARCH_DEBOUNCE_MS), Enter at once. `onSearch` gets what to send, or
- * the reason nothing was (a whole key), said under the box.
+ * the reason nothing was (a whole key), said under the box. `shown`: the search listed first (from the URL), and
+ * `note` why the URL's was not (said under the box as a refusal is).
  */
-export function keySearchBox(onSearch: (search: KeySearch | undefined) => void): HTMLElement {
+export function keySearchBox(shown: KeySearch | undefined, note: string | undefined, onSearch: (search: KeySearch | undefined) => void): HTMLElement {
   const id = uniqueId('key-search');
   const hintId = uniqueId('key-search-hint');
   const errorId = uniqueId('key-search-error');
@@ -56,10 +60,15 @@ export function keySearchBox(onSearch: (search: KeySearch | undefined) => void):
     class: 'input',
     attrs: { id, type: 'search', maxlength: 100, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${hintId} ${errorId}` },
   });
+  input.value = searchText(shown);
+  if (note !== undefined) error.textContent = note;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let sent: string | undefined;
+  // What is listed already: the same text again is no new search (nor a new step of the history).
+  let sent: string | undefined = JSON.stringify(shown ?? null);
   const send = () => {
     clearTimeout(timer);
+    // The screen changed while typing settled (a link, Back): its search would write the URL of a screen not shown.
+    if (!input.isConnected) return;
     const reading = readKeySearch(input.value);
     if ('refused' in reading) {
       error.textContent = reading.refused;
