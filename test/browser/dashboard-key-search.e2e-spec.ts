@@ -237,6 +237,7 @@ whenChromium('Dashboard key search browser suite', () => {
         `prefix=${staging.key.replace('sk_', 'sk%5F')}`,
         `name_prefix=${staging.key.replace('sk_', 'sk%255F')}`,
         `name_prefix=${encodeURIComponent(staging.key.replace('sk_', 'ｓｋ＿'))}`,
+        `name_prefix=${encodeURIComponent(`${staging.key.slice(0, 10)}\u200b${staging.key.slice(10)}`)}`,
       ];
       for (const spelling of spellings) {
         await goFresh(page, `/dashboard#/keys?${spelling}`);

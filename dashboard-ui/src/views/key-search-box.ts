@@ -18,7 +18,7 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
  * percent-escapes decoded, compatibility forms (fullwidth ｓｋ＿…) made plain, invisible characters dropped. Until
  * 2026-12-07 a key pasted so went out as name_prefix=, in the request's URL.
  */
-function asRead(text: string): string {
+export function asRead(text: string): string {
   const decoded = text.replace(ESCAPED, (escapes) => {
     try {
       return decodeURIComponent(escapes);

@@ -1,5 +1,5 @@
 import type { KeysQuery } from '../router.js';
-import { type KeySearch, readKeySearch, WHOLE_KEY } from './key-search-box.js';
+import { asRead, type KeySearch, readKeySearch, WHOLE_KEY } from './key-search-box.js';
 
 /** The API's bound on name_prefix= (code points; no name is longer) and the characters it refuses. */
 const NAME_PREFIX_MAX = 100;
@@ -31,11 +31,11 @@ export function searchInUrl(query: KeysQuery): UrlSearchReading {
   return { search: undefined, note: URL_INVALID_NOTE };
 }
 
-/** A whole key in any spelling a link may carry it: percent-escaped (again), fullwidth. */
+/** A whole key in any spelling a link may carry it: percent-escaped (again), fullwidth, an invisible character inside. */
 export function holdsWholeKey(text: string): boolean {
   let seen = text;
   for (let i = 0; i < 3; i++) {
-    if (WHOLE_KEY.test(seen) || WHOLE_KEY.test(seen.normalize('NFKC'))) return true;
+    if (WHOLE_KEY.test(seen) || WHOLE_KEY.test(asRead(seen))) return true;
     const decoded = decodeOnce(seen);
     if (decoded === seen) return false;
     seen = decoded;
