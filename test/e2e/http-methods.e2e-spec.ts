@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
@@ -16,12 +18,19 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'trace' 
 describe('Methods a path does not serve', () => {
   let t: TestApp;
   let admin: string;
+  // Every documented route served: POST /v1/secret-scanning/reports only with scanner keys configured (else 404).
+  const scannerKeys = makeTempDir('http-methods-scanner-keys');
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000 } });
+    const keysFile = `${scannerKeys.path}/public-keys.json`;
+    writeFileSync(keysFile, JSON.stringify({ public_keys: [] }));
+    t = await startTestApp({ env: { VERIFY_TOKEN, AUTH_FAILURE_LIMIT: 1000, SECRET_SCANNING_PUBLIC_KEYS: keysFile } });
     admin = (await t.bootstrapKey('acme')).key;
   });
-  afterAll(() => t.destroy());
+  afterAll(async () => {
+    await t.destroy();
+    scannerKeys.remove();
+  });
 
   const call = (method: Method, path: string) => request(t.http)[method](path);
 
