@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { Environment, loadEnvironment } from './environment.js';
 
@@ -77,7 +78,9 @@ describe('Environment', () => {
   });
 
   it('refuses an integer written with leading zeros, in one line naming the setting: PORT=0080 was taken as 80, 010 as 10 where some tools read 8', () => {
-    const refused = (name: string) => `Invalid configuration: ${name} must be written without leading zeros (some tools read 010 as the octal 8)`;
+    // An upgrader is told what the earlier build ran with, so that the fix keeps it (PORT=0080 listened on 80, not 64).
+    const refused = (name: string) =>
+      `Invalid configuration: ${name} must be written without leading zeros (some tools read 010 as the octal 8; builds before 2026-12-07 read it as decimal: drop the zeros to keep what they used)`;
     for (const value of ['0080', ' 0080\n', '010', '00', '-05']) expect(() => loadEnvironment({ PORT: value })).toThrow(refused('PORT'));
     expect(() => loadEnvironment({ USAGE_FLUSH_INTERVAL_MS: '0100' })).toThrow(refused('USAGE_FLUSH_INTERVAL_MS'));
     expect(() => loadEnvironment({ MAX_KEY_LIFETIME_SECONDS: '086400' })).toThrow(refused('MAX_KEY_LIFETIME_SECONDS'));
@@ -88,7 +91,10 @@ describe('Environment', () => {
   });
 
   it('refuses a DATA_DIR starting with ~, which no shell expanded: the log went to a folder named ~ in the working directory', () => {
-    const refused = 'Invalid configuration: DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path';
+    // The home directory's path would start on an empty log: an upgrader is told where the earlier build kept it.
+    const refused =
+      'Invalid configuration: DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path. ' +
+      `Builds before 2026-12-07 kept the log in a folder named ~ under the working directory (here ${join(process.cwd(), '~')}): to go on with that log, give that folder's full path, not the home directory's`;
     for (const value of ['~', '~/keys-data', ' ~/keys-data\n', '~app/data']) expect(() => loadEnvironment({ DATA_DIR: value })).toThrow(refused);
     // A ~ elsewhere is a character of the path; a folder named ~ is still reached as ./~.
     for (const value of ['/srv/keys~1', './~/data', '/home/app/data']) expect(loadEnvironment({ DATA_DIR: value }).DATA_DIR).toBe(value);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { alertWebhookUrlProblem } from './alert-webhook-url.js';
@@ -34,7 +35,12 @@ export class Environment {
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must not be empty or only spaces' })
   // A ~ is a shell's to expand: from a compose or env file it came as written, and the log went to a folder named ~.
-  @Matches(/^(?!~)/, { message: 'DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path' })
+  // The message says where an earlier build put that log: the home directory's path would start on an empty one.
+  @Matches(/^(?!~)/, {
+    message: () =>
+      'DATA_DIR must not start with ~: no shell expanded it to a home directory (a compose or env file passes it as written); give the full path. ' +
+      `Builds before 2026-12-07 kept the log in a folder named ~ under the working directory (here ${join(process.cwd(), '~')}): to go on with that log, give that folder's full path, not the home directory's`,
+  })
   @Transform(trimmed)
   DATA_DIR = './data';
 
@@ -311,7 +317,7 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const isInteger = ([name, fallback]: [string, unknown]) => typeof fallback === 'number' || OPTIONAL_INTEGERS.has(name);
   const zeroPadded = set.find((setting) => isInteger(setting) && LEADING_ZERO.test(String(raw[setting[0]]).trim()));
   if (zeroPadded) {
-    throw new InvalidConfigurationError(`Invalid configuration: ${zeroPadded[0]} must be written without leading zeros (some tools read 010 as the octal 8)`);
+    throw new InvalidConfigurationError(`Invalid configuration: ${zeroPadded[0]} must be written without leading zeros (some tools read 010 as the octal 8; builds before 2026-12-07 read it as decimal: drop the zeros to keep what they used)`);
   }
   const known = Object.fromEntries(set.map((setting) => [setting[0], isInteger(setting) ? toInteger(raw[setting[0]]) : raw[setting[0]]]));
   const environment = plainToInstance(Environment, known);
