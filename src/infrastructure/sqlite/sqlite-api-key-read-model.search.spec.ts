@@ -27,6 +27,28 @@ describe('SqliteApiKeyReadModel key search', () => {
     }
   });
 
+  it('folds again on open a name an earlier version changed after this one folded it: found by its new name, not its old', async () => {
+    const dir = makeTempDir('rm-search-renamed');
+    const file = join(dir.path, 'read-model.sqlite');
+    const before = new SqliteApiKeyReadModel(file);
+    const view = makeView({ accountId: 'acme', name: 'Alpha' });
+    await before.save([view], 1);
+    await before.close();
+    // A build before the search (296ac7e) renames it after a downgrade, or beside this one in a rolling upgrade: its
+    // upsert sets every column it knows, name among them, and leaves name_folded as it was.
+    const older = new Database(file);
+    older.prepare('UPDATE api_keys SET name = ?, revision = revision + 1 WHERE id = ?').run('Zulu', view.id);
+    older.close();
+    const readModel = new SqliteApiKeyReadModel(file);
+    try {
+      expect((await readModel.list('acme', { limit: 5, namePrefix: 'zul' })).views.map((v) => v.name)).toEqual(['Zulu']);
+      expect((await readModel.list('acme', { limit: 5, namePrefix: 'alp' })).views).toEqual([]);
+    } finally {
+      await readModel.close();
+      dir.remove();
+    }
+  });
+
   it.each([
     [{ namePrefix: 'prod' }, 'api_keys_name_search'],
     [{ prefix: 'sk_abcdefghi' }, 'api_keys_prefix_search'],
