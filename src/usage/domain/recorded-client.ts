@@ -7,14 +7,10 @@ import { networkOf } from '../../shared/domain/client-address.js';
  */
 export type AddressRecording = 'full' | 'network' | 'none';
 
-export const ADDRESS_RECORDINGS: readonly AddressRecording[] = ['full', 'network', 'none'];
-
 export interface ClientRecording {
   address: AddressRecording;
   userAgent: boolean;
 }
-
-export const RECORD_EVERYTHING: ClientRecording = { address: 'full', userAgent: true };
 
 /**
  * The network's first address (`203.0.113.0`, `2001:db8:1::`): still an address, so the anomaly rules read it as
