@@ -104,6 +104,36 @@ describe('POST /v1/secret-scanning/reports', () => {
     }
   });
 
+  it('tells each new place a working key is found in (notify), and acts again on a key enabled after a disable', async () => {
+    for (const action of ['notify', 'disable'] as const) {
+      const t = await startTestApp({ env: { SECRET_SCANNING_PUBLIC_KEYS: scanner.keysUrl, SECRET_SCANNING_ACTION: action } });
+      try {
+        const admin = await t.bootstrapKey('acme');
+        const key = (await request(t.http).post('/v1/api-keys').set(bearer(admin.key)).send({ name: 'ci' }).expect(201)).body;
+        const at = (url: string) => [{ token: key.key, type: 'parsesphere_api_key', url, source: 'content' }];
+        await scanner.post(t, at('https://github.com/o/a')).expect(200);
+        if (action === 'disable') await request(t.http).post(`/v1/api-keys/${key.id}/enable`).set(bearer(admin.key)).expect(200);
+        // A retry of place A adds nothing; place B is told, twice in one batch once.
+        const second = await scanner.post(t, [...at('https://github.com/o/a'), ...at('https://github.com/o/b'), ...at('https://github.com/o/b')]).expect(200);
+        expect(second.body.map((verdict: { label: string }) => verdict.label)).toEqual(['true_positive', 'true_positive', 'true_positive']);
+        const types = (await streamOf(t, key.id)).map((event) => event.type);
+        expect(types).toEqual(
+          action === 'disable'
+            ? ['KeyCreated', 'KeyLeakReported', 'KeyDisabled', 'KeyEnabled', 'KeyLeakReported', 'KeyDisabled']
+            : ['KeyCreated', 'KeyLeakReported', 'KeyLeakReported'],
+        );
+        await request(t.http).get('/v1/whoami').set(bearer(key.key)).expect(action === 'disable' ? 401 : 200);
+        await eventually(async () => {
+          const alerts = await request(t.http).get('/v1/alerts?rule=key_leaked').set(bearer(admin.key)).expect(200);
+          const places = alerts.body.data.map((alert: { evidence: { sourceUrl: string } }) => alert.evidence.sourceUrl);
+          expect(places.sort()).toEqual(['https://github.com/o/a', 'https://github.com/o/b']);
+        });
+      } finally {
+        await t.destroy();
+      }
+    }
+  });
+
   it('disables the key under SECRET_SCANNING_ACTION=disable, and only alerts under notify (keys file given as a path)', async () => {
     const dir = makeTempDir('scan-keys');
     const keysFile = join(dir.path, 'secret_scanning.json');

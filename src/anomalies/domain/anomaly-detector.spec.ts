@@ -715,7 +715,7 @@ describe('anomaly detector', () => {
       const { findings } = run([created(T0), leakReported(T0 + HOUR, KEY, 'disabled')]);
       expect(findings).toEqual([
         {
-          alertId: createHash('sha256').update(`key_leaked|${KEY}|report`).digest('hex').slice(0, 32),
+          alertId: createHash('sha256').update(`key_leaked|${KEY}|report|${iso(T0 + HOUR)}|https://github.com/o/r/blob/abc/.env`).digest('hex').slice(0, 32),
           rule: 'key_leaked',
           keyId: KEY,
           accountId: ACCOUNT,
@@ -726,6 +726,15 @@ describe('anomaly detector', () => {
           detectedAt: iso(T0 + HOUR),
         },
       ]);
+    });
+
+    it('raises one alert per report recorded: a second place, also at the same instant, is a second alert', () => {
+      const elsewhere = leakReported(T0 + HOUR);
+      (elsewhere.data as { sourceUrl: string }).sourceUrl = 'https://github.com/fork/r/blob/abc/.env';
+      const { findings } = run([created(T0), leakReported(T0 + HOUR), elsewhere, leakReported(T0 + 2 * HOUR)]);
+      expect(new Set(findings.map((found) => found.alertId)).size).toBe(3);
+      // Deterministic from the events: a replay raises the same ids.
+      expect(run([created(T0), leakReported(T0 + HOUR), elsewhere, leakReported(T0 + 2 * HOUR)]).findings.map((found) => found.alertId)).toEqual(findings.map((found) => found.alertId));
     });
 
     it('gives a report of a key the detector never saw created its alert too (a detector started after the key)', () => {

@@ -1,7 +1,7 @@
 import { DeciderSpecification } from '../../shared/domain/testing/decider-specification.js';
-import { apiKeyDecider, LEAK_REPORT_TEXT_BOUNDS, type ReportKeyLeak } from './api-key-decider.js';
+import { apiKeyDecider, LEAK_PLACES_RECORDED, LEAK_REPORT_TEXT_BOUNDS, type ReportKeyLeak } from './api-key-decider.js';
 import { KeyNotFound } from './api-key-errors.js';
-import type { KeyCreated, KeyDisabled, KeyExpired, KeyLeakReported, KeyRevoked, LeakAction } from './api-key-events.js';
+import type { KeyCreated, KeyDisabled, KeyEnabled, KeyExpired, KeyLeakReported, KeyRevoked, LeakAction } from './api-key-events.js';
 import { generateApiKey } from './api-key-secret.js';
 
 const keyId = '550e8400-e29b-41d4-a716-446655440000';
@@ -71,9 +71,35 @@ describe('apiKeyDecider: a scanner reports a key found in public (ReportKeyLeak)
     spec.given([created]).when(report('notify')).then([reported('none')]);
   });
 
-  it('appends nothing for a second report of the same key, whatever it says', () => {
+  it('appends nothing for a report of a place already recorded (a retry), whatever the policy', () => {
     spec.given([created, reported('revoked'), revokedByReport]).when(report('revoke', { now: T2 })).thenNothing();
-    spec.given([created, reported('none')]).when(report('revoke', { now: T2, sourceUrl: 'https://github.com/other/place' })).thenNothing();
+    spec.given([created, reported('none')]).when(report('revoke', { now: T2 })).thenNothing();
+    // Recorded as redacted: the same URL with credentials is the same place.
+    spec.given([created, reported('none')]).when(report('notify', { sourceUrl: 'https://u:p@github.com/octocat/hello/blob/abc/config.js' })).thenNothing();
+    spec.given([created, reported('none', { sourceUrl: null })]).when(report('notify', { sourceUrl: null })).thenNothing();
+  });
+
+  it('records each new place the key is found in, and acts again on a key that works again', () => {
+    const placeB = 'https://github.com/other/place/blob/def/.env';
+    spec.given([created, reported('none')]).when(report('notify', { now: T2, sourceUrl: placeB })).then([reported('none', { reportedAt: T2, sourceUrl: placeB })]);
+    const enabled: KeyEnabled = { type: 'KeyEnabled', schemaVersion: 1, data: { keyId, accountId: 'acme', enabledAt: T1, actingKeyId: 'k_owner' } };
+    spec
+      .given([created, reported('disabled'), disabledByReport, enabled])
+      .when(report('disable', { now: T2, sourceUrl: placeB }))
+      .then([reported('disabled', { reportedAt: T2, sourceUrl: placeB }), { ...disabledByReport, data: { ...disabledByReport.data, disabledAt: T2 } }]);
+    // The place the owner knew of when enabling it: a retry, not acted on again.
+    spec.given([created, reported('disabled'), disabledByReport, enabled]).when(report('disable', { now: T2 })).thenNothing();
+  });
+
+  it(`records at most ${LEAK_PLACES_RECORDED} places, then only a report that acts on the key`, () => {
+    const place = (n: number): string => `https://github.com/fork${n}/hello/blob/abc/config.js`;
+    const full = Array.from({ length: LEAK_PLACES_RECORDED }, (_, n) => reported('none', { sourceUrl: place(n) }));
+    spec.given([created, ...full.slice(1)]).when(report('notify', { sourceUrl: place(0) })).then([reported('none', { sourceUrl: place(0) })]);
+    spec.given([created, ...full]).when(report('notify', { now: T2, sourceUrl: place(LEAK_PLACES_RECORDED) })).thenNothing();
+    spec
+      .given([created, ...full])
+      .when(report('revoke', { now: T2, sourceUrl: place(LEAK_PLACES_RECORDED) }))
+      .then([reported('revoked', { reportedAt: T2, sourceUrl: place(LEAK_PLACES_RECORDED) }), { ...revokedByReport, data: { ...revokedByReport.data, revokedAt: T2 } }]);
   });
 
   it('records a report of a key already revoked or expired without an action', () => {

@@ -44,8 +44,11 @@ export interface KeyState {
   expiredAt: string | null;
   rolledFromKeyId: string | null;
   rolled: RolledState | null;
-  /** When a scanner first reported the key's secret found in public; a later report of it changes nothing. */
-  leakReportedAt: string | null;
+  /**
+   * The places (recorded source URLs; null for a report without one) scanners reported the key's secret found in, at
+   * most LEAK_PLACES_RECORDED: a report of a place already here appends nothing (a scanner's retry).
+   */
+  leakedAt: readonly (string | null)[];
 }
 
 export type ApiKeyState = { status: 'absent' } | KeyState;
@@ -187,7 +190,7 @@ function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
       expiredAt: null,
       rolledFromKeyId,
       rolled: null,
-      leakReportedAt: null,
+      leakedAt: [],
     };
   }
   if (state.status === 'absent') return state;
@@ -209,7 +212,9 @@ function evolve(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
     case 'KeySecretReissued':
       return { ...state, prefix: event.data.prefix };
     case 'KeyLeakReported':
-      return { ...state, leakReportedAt: state.leakReportedAt ?? event.data.reportedAt };
+      return state.leakedAt.includes(event.data.sourceUrl) || state.leakedAt.length >= LEAK_PLACES_RECORDED
+        ? state
+        : { ...state, leakedAt: [...state.leakedAt, event.data.sourceUrl] };
   }
 }
 
@@ -452,12 +457,22 @@ function decideReissue(state: ApiKeyState, command: ReissueKeySecret): ApiKeyEve
 /** Bounds of the report's texts as recorded: a scanner's strings are client text, kept short and redacted. */
 export const LEAK_REPORT_TEXT_BOUNDS = { tokenType: 100, sourceUrl: 2048, source: 64 } as const;
 
+/**
+ * Distinct places of one key recorded (each a KeyLeakReported and a key_leaked alert): a key copied into 10,000 forks
+ * does not fill its stream. Past it, a report of a new place is recorded only when the policy acts on the key (it
+ * works again: enabled after a disable), which only its owner's enables can repeat.
+ */
+export const LEAK_PLACES_RECORDED = 20;
+
 function decideLeakReport(state: ApiKeyState, command: ReportKeyLeak): ApiKeyEvent[] {
   if (state.status === 'absent' || state.accountId !== command.accountId) throw new KeyNotFound(command.keyId);
-  if (state.leakReportedAt !== null) return [];
-  const action = leakAction(state, command.policy, command.now);
   const { keyId, accountId, now, scanner } = command;
   const bounds = LEAK_REPORT_TEXT_BOUNDS;
+  const sourceUrl = recordedText(command.sourceUrl === null ? null : withoutCredentials(command.sourceUrl), bounds.sourceUrl);
+  // The same place again is a retry: told and acted on once, also after the owner enabled the key knowing of it.
+  if (state.leakedAt.includes(sourceUrl)) return [];
+  const action = leakAction(state, command.policy, command.now);
+  if (action === 'none' && state.leakedAt.length >= LEAK_PLACES_RECORDED) return [];
   const events: ApiKeyEvent[] = [
     {
       type: 'KeyLeakReported',
@@ -468,7 +483,7 @@ function decideLeakReport(state: ApiKeyState, command: ReportKeyLeak): ApiKeyEve
         reportedAt: now,
         scanner,
         tokenType: recordedText(command.tokenType, bounds.tokenType) ?? '',
-        sourceUrl: recordedText(command.sourceUrl === null ? null : withoutCredentials(command.sourceUrl), bounds.sourceUrl),
+        sourceUrl,
         source: recordedText(command.source, bounds.source),
         action,
       },

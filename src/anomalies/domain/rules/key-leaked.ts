@@ -4,8 +4,9 @@ import { finding } from '../finding.js';
 
 /**
  * key_leaked: a scanner reported the key's secret found in public. Its owner learns of it as of any alert (the
- * alerts listing, the webhook). One alert per key: its id does not depend on the time, and the key's decider
- * records a report once anyway.
+ * alerts listing, the webhook). One alert per report recorded: the key's decider records each place once (a retry
+ * appends nothing), so the id is the report's time and place, both from the event: a replay or a restart raises the
+ * same ids. Two places in one request share the time, not the place.
  */
 export function keyLeaked(report: KeyLeakReported['data'], atMs: number): AnomalyDetectedData {
   const { keyId, accountId, scanner, tokenType, sourceUrl, source, action } = report;
@@ -19,6 +20,6 @@ export function keyLeaked(report: KeyLeakReported['data'], atMs: number): Anomal
     windowStartMs: atMs,
     windowEndMs: atMs,
     detectedAtMs: atMs,
-    idWindow: 'report',
+    idWindow: `report|${report.reportedAt}|${sourceUrl ?? ''}`,
   });
 }
