@@ -70,12 +70,49 @@ export class ScannerPublicKeys {
   }
 }
 
+/**
+ * No redirect is followed (`redirect: 'error'`): the location was checked (https, or http on loopback only), a
+ * redirect's target would not be, and GitHub's URL answers without one. The body is read up to the bound and no
+ * further: a key server (or whoever answers for it) sending gigabytes costs 256 KiB of memory, not the whole body.
+ */
 async function fetchText(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const text = await response.text();
-  if (text.length > MAX_KEYS_DOCUMENT_BYTES) throw new Error('the document is too large');
-  return text;
+  let response: Response;
+  try {
+    response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch (error) {
+    // undici says only "fetch failed"; the cause says why ("unexpected redirect", "connect ECONNREFUSED …").
+    const cause = (error as { cause?: { message?: unknown } }).cause?.message;
+    throw new Error(typeof cause === 'string' ? `${(error as Error).message}: ${cause}` : (error as Error).message);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`HTTP ${response.status}`);
+  }
+  return readBounded(response, MAX_KEYS_DOCUMENT_BYTES);
+}
+
+/** The body as UTF-8, refused (and the connection dropped) as soon as it is past maxBytes, whatever Content-Length says. */
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () => new Error(`the document is larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** The document's keys by identifier; an entry that is no P-256 public key in PEM is left out, not fatal. */
