@@ -29,6 +29,7 @@ import { ServiceCredential } from './edge/verify-api-key/service-credential.js';
 import { VerifyApiKeyHttpHandler } from './edge/verify-api-key/verify-api-key.http-handler.js';
 import { VerifyOutcomes } from './edge/verify-api-key/verify-outcomes.js';
 import { ReportLeakedKeysHttpHandler } from './edge/report-leaked-keys/report-leaked-keys.http-handler.js';
+import { SecretScanningMetrics } from './edge/report-leaked-keys/secret-scanning-metrics.js';
 import { ReportKeyLeakHandler } from './commands/report-key-leak/report-key-leak.handler.js';
 import { apiKeyStreamId } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
@@ -108,6 +109,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     VerifyOutcomes,
     ReportKeyLeakHandler,
     ReportLeakedKeysHttpHandler,
+    SecretScanningMetrics,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
 })

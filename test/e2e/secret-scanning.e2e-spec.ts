@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { REPORTS_RATE_LIMIT } from '../../src/keys/edge/report-leaked-keys/report-leaked-keys.http-handler.js';
+import { REPORTS_OUTCOMES } from '../../src/keys/edge/report-leaked-keys/secret-scanning-metrics.js';
 import { generateApiKey } from '../../src/keys/domain/api-key-secret.js';
 import { apiKeyStreamId } from '../../src/keys/domain/api-key-events.js';
 import { EVENT_STORE, type EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { bearer } from '../support/auth.js';
 import { childEnv } from '../support/child-env.js';
 import { eventually } from '../support/eventually.js';
+import { parseExposition, sample } from '../support/prometheus-text.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { FakeScanner, SCANNER_KEY_ID, SECRET_SCANNING_PATH } from '../support/fake-secret-scanner.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -314,6 +316,38 @@ describe('POST /v1/secret-scanning/reports security', () => {
     } finally {
       spy.mockRestore();
       await t.destroy();
+      dir.remove();
+    }
+  });
+
+  it('counts every request by outcome in parsesphere_secret_scanning_reports_total, each series there from the start', async () => {
+    const reports = (t: TestApp) => async () => parseExposition((await request(t.http).get('/metrics').expect(200)).text);
+    const series = (outcome: string) => `parsesphere_secret_scanning_reports_total{outcome="${outcome}"}`;
+    const t = await startTestApp({ env: { SECRET_SCANNING_PUBLIC_KEYS: scanner.keysUrl, AUTH_FAILURE_LIMIT: 1000 } });
+    try {
+      const before = await reports(t)();
+      for (const outcome of REPORTS_OUTCOMES) expect({ outcome, value: before.get(series(outcome)) }).toEqual({ outcome, value: 0 });
+      const body = '[]';
+      const signed = () => request(t.http).post(PATH).set('Content-Type', 'application/json').set('Github-Public-Key-Identifier', KEY_ID);
+      await scanner.post(t, [{ token: generateApiKey(), type: 'parsesphere_api_key' }]).expect(200);
+      await request(t.http).post(PATH).set('Content-Type', 'application/json').send(body).expect(401);
+      await signed().set('Github-Public-Key-Identifier', 'not-in-the-document').set('Github-Public-Key-Signature', scanner.signature(body)).send(body).expect(401);
+      await signed().set('Github-Public-Key-Signature', scanner.signature('[ ]')).send(body).expect(401);
+      await signed().set('Github-Public-Key-Signature', scanner.signature('{}')).send('{}').expect(400);
+      const after = await reports(t)();
+      const moved = Object.fromEntries(REPORTS_OUTCOMES.map((outcome) => [outcome, sample(after, series(outcome)) - sample(before, series(outcome))]));
+      expect(moved).toEqual({ accepted: 1, unsigned: 1, unknown_key: 1, bad_signature: 1, keys_unavailable: 0, rate_limited: 0, invalid: 1, failed: 0 });
+    } finally {
+      await t.destroy();
+    }
+    const dir = makeTempDir('scan-keys-unreadable');
+    const down = await startTestApp({ env: { SECRET_SCANNING_PUBLIC_KEYS: join(dir.path, 'missing.json') } });
+    try {
+      await scanner.post(down, [{ token: generateApiKey(), type: 'parsesphere_api_key' }]).expect(503);
+      await scanner.post(down, [{ token: generateApiKey(), type: 'parsesphere_api_key' }]).expect(503);
+      expect(sample(await reports(down)(), series('keys_unavailable'))).toBe(2);
+    } finally {
+      await down.destroy();
       dir.remove();
     }
   });

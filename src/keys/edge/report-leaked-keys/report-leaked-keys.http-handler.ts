@@ -23,6 +23,7 @@ import { SecretScanningReport, SecretScanningVerdict } from './report-leaked-key
 import { documentReportLeakedKeys, KEY_IDENTIFIER_HEADER, KEY_SIGNATURE_HEADER, REPORT_LEAKED_KEYS_PATH } from './report-leaked-keys.openapi.js';
 import { ScannerKeysUnavailable, ScannerPublicKeys } from './scanner-public-keys.js';
 import { isSignedBy } from './scanner-signature.js';
+import { refusalOutcome, type ReportsOutcome, SecretScanningMetrics } from './secret-scanning-metrics.js';
 
 /** GitHub sends matches in batches; 64 KiB holds hundreds of reports. */
 export const MAX_REPORTS_BODY_BYTES = 64 * 1024;
@@ -62,6 +63,7 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
     private readonly commands: CommandBus,
     private readonly projections: ProjectionProgress,
     private readonly failures: AuthFailureLimiter,
+    private readonly metrics: SecretScanningMetrics,
   ) {
     this.publicKeys = config.SECRET_SCANNING_PUBLIC_KEYS === undefined ? null : new ScannerPublicKeys(config.SECRET_SCANNING_PUBLIC_KEYS);
   }
@@ -71,23 +73,31 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
   }
 
   readonly handle: FrontRouteHandler = (req, res, context) => {
-    this.serve(req, res, context).catch((error: unknown) => {
-      if (res.headersSent || res.socket === null || res.socket.destroyed) return;
-      answerError(res, error, context.requestId, this.logger);
-    });
+    const refusal: { unauthenticated: ReportsOutcome | null } = { unauthenticated: null };
+    this.serve(req, res, context, refusal).then(
+      () => this.metrics.counted('accepted'),
+      (error: unknown) => {
+        this.metrics.counted(refusalOutcome(error, refusal.unauthenticated));
+        if (res.headersSent || res.socket === null || res.socket.destroyed) return;
+        answerError(res, error, context.requestId, this.logger);
+      },
+    );
   };
 
-  private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, context: FrontRouteContext, refusal: { unauthenticated: ReportsOutcome | null }): Promise<void> {
     const guard = this.failures.check(context.clientIp);
     if (!guard.allowed) throw new RateLimited('Too many failed authentications from this address. Retry later.', guard.retryAfterSeconds);
     const identifier = req.headers[KEY_IDENTIFIER_HEADER];
     const signature = req.headers[KEY_SIGNATURE_HEADER];
     if (typeof identifier !== 'string' || typeof signature !== 'string' || identifier === '' || signature === '') {
+      refusal.unauthenticated = 'unsigned';
       await this.failures.recordFailure(context.clientIp);
       throw new Unauthenticated('Secret scanning reports must be signed (Github-Public-Key-Identifier and Github-Public-Key-Signature).');
     }
     const body = await readRawBody(req, MAX_REPORTS_BODY_BYTES);
-    if (!(await this.checkSignature(body, identifier, signature))) {
+    const checked = await this.checkSignature(body, identifier, signature);
+    if (checked !== 'signed') {
+      refusal.unauthenticated = checked;
       await this.failures.recordFailure(context.clientIp);
       throw new Unauthenticated('The secret scanning report is not signed by a known key (Github-Public-Key-Identifier, Github-Public-Key-Signature).');
     }
@@ -107,7 +117,7 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
     sendJson(res, 200, verdicts);
   }
 
-  private async checkSignature(body: Buffer, identifier: string, signature: string): Promise<boolean> {
+  private async checkSignature(body: Buffer, identifier: string, signature: string): Promise<'signed' | 'unknown_key' | 'bad_signature'> {
     let key;
     try {
       key = await this.publicKeys!.find(identifier);
@@ -119,7 +129,8 @@ export class ReportLeakedKeysHttpHandler implements EdgeRoute {
       }
       throw error;
     }
-    return key !== null && isSignedBy(body, signature, key);
+    if (key === null) return 'unknown_key';
+    return isSignedBy(body, signature, key) ? 'signed' : 'bad_signature';
   }
 
   /**
