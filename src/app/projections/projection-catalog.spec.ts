@@ -1,3 +1,4 @@
+import { AnomaliesMetrics } from '../../anomalies/metrics/anomalies-metrics.js';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import { InMemoryReadModelStorage } from '../../infrastructure/in-memory/in-memory-read-model-storage.js';
 import { KeyTable } from '../../keys/authentication/key-table.js';
@@ -10,9 +11,12 @@ import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 describe('The projection catalog', () => {
   const context = (storage: InMemoryReadModelStorage, env: Record<string, string> = {}) => {
     const keyTable = new KeyTable({ getCheckpoint: async () => null, allViews: async function* () {} });
+    // What the request thread's projections take from Nest: the key table, and the webhook's delivery counters.
+    const anomaliesMetrics = new AnomaliesMetrics();
     const provided: ProjectionContext<unknown>['provided'] = (token) => {
-      if ((token as unknown) !== KeyTable) throw new Error(`unexpected ${token.name}`);
-      return keyTable as never;
+      if ((token as unknown) === KeyTable) return keyTable as never;
+      if ((token as unknown) === AnomaliesMetrics) return anomaliesMetrics as never;
+      throw new Error(`unexpected ${token.name}`);
     };
     return { store: new InMemoryEventStore(), storage, config: loadEnvironment(env), log: () => undefined, provided, publish: () => undefined, keyTable };
   };
