@@ -65,6 +65,19 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     return Promise.reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
   }
   const source: Readable = decompressor ? req.pipe(decompressor()) : req;
+  return collectBody(req, source, maxBytes, settleJson);
+}
+
+/**
+ * The body's bytes from `source` (the request, or its decompressor), up to `maxBytes` (413 past it), handed to
+ * `settle` at the end; 400 when the client leaves first. Shared by the JSON routes and readRawBody.
+ */
+export function collectBody<T>(
+  req: IncomingMessage,
+  source: Readable,
+  maxBytes: number,
+  settle: (bytes: Buffer, resolve: (body: T) => void, reject: (error: unknown) => void) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     // Most bodies arrive in one chunk: it is kept as is, and only a second one starts a list to concatenate.
     let first: Buffer | null = null;
@@ -91,7 +104,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     });
     source.on('end', () => {
       if (size > maxBytes) return;
-      settleJson(more ? Buffer.concat(more, size) : (first ?? EMPTY), resolve, reject);
+      settle(more ? Buffer.concat(more, size) : (first ?? EMPTY), resolve, reject);
     });
   });
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../application/errors.js';
-import { BODY_REFUSALS, contentTypeRefusal } from './read-json-body.js';
+import { BODY_REFUSALS, collectBody, contentTypeRefusal } from './read-json-body.js';
 
 /**
  * The request body's bytes exactly as sent, for a route that checks a signature over them before it parses anything:
  * JSON only, without Content-Encoding (the signature is over the bytes sent), refused with 413 past `maxBytes`
- * (before reading when the declared length says so), 400 when the connection closes first.
+ * (before reading when the declared length says so), 400 when the client leaves first: collectBody, as the JSON routes.
  */
 export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const refusal = contentTypeRefusal(req.headers['content-type']);
@@ -14,25 +14,5 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
   if (encoding !== undefined && encoding !== 'identity') return Promise.reject(new UnsupportedMediaType('The request body must be sent without Content-Encoding.'));
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
   if (req.destroyed) return Promise.reject(new InvalidRequest(BODY_REFUSALS.cutShort));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.off('data', onData);
-        reject(new PayloadTooLarge(BODY_REFUSALS.tooLarge));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('error', () => reject(new InvalidRequest(BODY_REFUSALS.cutShort)));
-    req.on('close', () => {
-      if (!req.readableEnded) reject(new InvalidRequest(BODY_REFUSALS.cutShort));
-    });
-    req.on('end', () => {
-      if (size <= maxBytes) resolve(Buffer.concat(chunks, size));
-    });
-  });
+  return collectBody<Buffer>(req, req, maxBytes, (bytes, resolve) => resolve(bytes));
 }
