@@ -1,5 +1,5 @@
 import type { EventToAppend, RecordedEvent } from '../shared/event-store/event-store.port.js';
-import { API_KEY_STREAM_PREFIX, type ApiKeyEvent, type ApiKeyEventType, isApiKeyEventType, type KeyCreated } from './domain/api-key-events.js';
+import { API_KEY_STREAM_PREFIX, type ApiKeyEvent, type ApiKeyEventType, isApiKeyEventType, type KeyCreated, type KeyRateLimit } from './domain/api-key-events.js';
 
 /** The schema version this code writes for each event type; older versions are upcast on read. */
 const CURRENT_VERSION: Record<ApiKeyEventType, number> = {
@@ -77,11 +77,19 @@ export function keyIdOf(recorded: RecordedEvent): string {
   return recorded.streamId.slice(API_KEY_STREAM_PREFIX.length);
 }
 
-/** Version 1 keys had every permission, no address restriction and no expiry, and were never rolled. */
+/**
+ * The limit of keys created before keys had one (the first versions, 2026-11-27 06:03 to 06:44, wrote KeyCreated 1
+ * without `rateLimit`): the default the version that added limits gave every key created without one. A constant,
+ * not today's RATE_LIMIT_* settings, so every instance and every replay folds such a key alike.
+ */
+export const RATE_LIMIT_OF_KEYS_BEFORE_LIMITS: Readonly<KeyRateLimit> = Object.freeze({ requests: 1000, perSeconds: 60 });
+
+/** Version 1 keys had every permission, no address restriction and no expiry, and were never rolled; the first ones had no rate limit either. */
 function upcastKeyCreatedV1(data: Record<string, unknown>): KeyCreated {
+  const v1 = data as Omit<KeyCreated['data'], 'permissions' | 'allowedIps' | 'expiresAt' | 'rolledFromKeyId'>;
   return {
     type: 'KeyCreated',
     schemaVersion: 2,
-    data: { ...(data as Omit<KeyCreated['data'], 'permissions' | 'allowedIps' | 'expiresAt' | 'rolledFromKeyId'>), permissions: ['*'], allowedIps: [], expiresAt: null, rolledFromKeyId: null },
+    data: { ...v1, rateLimit: v1.rateLimit ?? { ...RATE_LIMIT_OF_KEYS_BEFORE_LIMITS }, permissions: ['*'], allowedIps: [], expiresAt: null, rolledFromKeyId: null },
   };
 }

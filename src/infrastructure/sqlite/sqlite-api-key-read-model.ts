@@ -31,10 +31,13 @@ interface ApiKeyRow {
 }
 
 /**
- * Columns added with key policies (permissions, addresses, expiry, rolls), with the values every key created
+ * Columns added since the first versions (rate limits, then key policies: permissions, addresses, expiry, rolls), with the values every key created
  * before them has: a read model written by an earlier version gets them on open, and stays right.
  */
 const ADDED_COLUMNS: Record<string, string> = {
+  // Added with rate limits (the first versions had none): the limit the codec gives their keys (RATE_LIMIT_OF_KEYS_BEFORE_LIMITS).
+  rate_limit_requests: 'INTEGER NOT NULL DEFAULT 1000',
+  rate_limit_per_seconds: 'INTEGER NOT NULL DEFAULT 60',
   permissions: `TEXT NOT NULL DEFAULT '["*"]'`,
   allowed_ips: `TEXT NOT NULL DEFAULT '[]'`,
   expires_at: 'TEXT',
