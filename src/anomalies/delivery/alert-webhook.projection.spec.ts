@@ -43,7 +43,8 @@ const anomaly = (n: number, position: number): RecordedEvent => {
   };
 };
 
-type Outcome = number | 'network' | 'hang';
+/** A status, a status with a Retry-After header, a connection that fails, or a request never answered. */
+type Outcome = number | { status: number; retryAfter: string } | 'network' | 'hang';
 
 /** A scripted fetch: each call takes the next outcome (200 once the script runs out). */
 class FakeFetch {
@@ -61,7 +62,10 @@ class FakeFetch {
         init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true });
       });
     }
-    return { status: outcome, body: null };
+    if (typeof outcome === 'object') {
+      return { status: outcome.status, body: null, headers: new Headers({ 'Retry-After': outcome.retryAfter }) };
+    }
+    return { status: outcome, body: null, headers: new Headers() };
   };
 
   /** Alert ids of every call, in order. */
@@ -171,6 +175,37 @@ describe('AlertWebhookDelivery', () => {
       'warn Alert alert-1 attempt 3 failed (HTTP 503); retrying in 30 ms',
       'log Alert alert-1 delivered on attempt 4',
     ]);
+  });
+
+  // The receiver's audit of 2026-12-07: a receiver answering 429 with Retry-After: 20 got its next 5 attempts within
+  // 7.5 s (0.5, 1, 2, 4 s), as if it had said nothing. The wait is now the longer of the backoff and Retry-After, which
+  // is held to maxMs (the lease outlasts one wait: another instance never takes over in the middle of one).
+  it("waits the receiver's Retry-After (seconds or a date) when it is longer than the backoff, up to maxMs", async () => {
+    delivery = deliveryWith({ retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 6 } });
+    // The third answer comes 50 s in (after the 20 s and 30 s waits) and names an instant 25 s after it (a date is in whole seconds).
+    const dated = new Date(NOW_MS + 75_000).toUTCString();
+    fake.script = [
+      { status: 429, retryAfter: '20' },
+      { status: 503, retryAfter: '120' },
+      { status: 503, retryAfter: dated },
+      { status: 429, retryAfter: 'soon' },
+      { status: 429, retryAfter: '0' },
+      200,
+    ];
+    await delivery.handle([events[0]]);
+    expect(fake.calls).toHaveLength(6);
+    expect(clock.sleeps).toEqual([20_000, 30_000, Date.parse(dated) - (NOW_MS + 50_000), 4000, 8000]);
+    expect(logs[0]).toBe('warn Alert alert-1 attempt 1 failed (HTTP 429, Retry-After 20 s); retrying in 20000 ms');
+  });
+
+  it("keeps the receiver's Retry-After for the batch handed over again after the runner's resubscription", async () => {
+    delivery = deliveryWith({ retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 1 } });
+    fake.script = [{ status: 429, retryAfter: '25' }, 200];
+    const failure = await delivery.handle([events[0]]).catch((error: unknown) => error);
+    expect((failure as AlertDeliveryError).nextAttemptInMs).toBe(25_000);
+    clock.pass(100);
+    await delivery.handle([events[0]]);
+    expect(clock.sleeps).toEqual([25_000 - 100]);
   });
 
   it('counts only 2xx as delivered: a redirect is a failure, a 204 is a success', async () => {

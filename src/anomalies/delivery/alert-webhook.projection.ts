@@ -6,6 +6,7 @@ import { holderIsGoneFromThisHost, processIdentity } from '../../shared/runtime/
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
 import type { CheckpointStore, DeliveryFailures } from './checkpoint-store.port.js';
+import { retryAfterMs } from './retry-after.js';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature.js';
 
 export interface AlertWebhookRetryOptions {
@@ -59,6 +60,7 @@ export interface WebhookRequest {
 export interface WebhookResponse {
   status: number;
   body?: { cancel(): Promise<void> } | null;
+  headers?: { get(name: string): string | null };
 }
 export type WebhookFetch = (url: string, init: WebhookRequest) => Promise<WebhookResponse>;
 
@@ -139,6 +141,11 @@ export class AlertWebhookDelivery implements Projection {
    * too, so an instance taking the lease over (or this one restarted) goes on with that backoff.
    */
   private failing: DeliveryFailures | null = null;
+  /**
+   * The wait the receiver asked for (Retry-After, ms, at most maxMs) at the failing alert's last attempt. Held by this
+   * instance only: another instance taking the lease over waits the backoff, which reaches maxMs within 6 attempts.
+   */
+  private requested: { alertId: string; waitMs: number } | null = null;
 
   constructor(
     private readonly options: AlertWebhookOptions,
@@ -246,7 +253,7 @@ export class AlertWebhookDelivery implements Projection {
     if (earlier !== null) {
       // Handed over again after this batch gave up: the rest of the backoff those failures reached, lease renewed after it.
       // No more than the backoff: a clock stepped back since (NTP) made the wait an hour longer for a step of an hour.
-      const wait = this.backoff(earlier.attempts) - Math.max(0, this.clock.now() - earlier.lastAtMs);
+      const wait = this.waitAfter(earlier.attempts, payload.id) - Math.max(0, this.clock.now() - earlier.lastAtMs);
       if (wait > 0) await this.clock.sleep(wait, this.stopping.signal);
       this.throwIfStopped();
       if (!(await this.holdLease())) return false;
@@ -257,6 +264,7 @@ export class AlertWebhookDelivery implements Projection {
       const failure = await this.attempt(payload.id, body);
       if (failure === null) {
         this.failing = null;
+        this.requested = null;
         if (attempt > 1) {
           await this.recordFailures(null);
           this.log('log', `Alert ${payload.id} delivered on attempt ${attempt}`);
@@ -264,15 +272,16 @@ export class AlertWebhookDelivery implements Projection {
         return true;
       }
       this.failing = { alertId: payload.id, attempts: attempt, lastAtMs: this.clock.now() };
+      this.requested = { alertId: payload.id, waitMs: failure.retryAfterMs ?? 0 };
       await this.recordFailures(this.failing);
       if (this.stopping.signal.aborted) {
         // The attempt in flight at the stop: no retry follows in this process (it said "retrying in 500 ms").
-        this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); stopping: it is sent again after the restart`);
+        this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure.why}); stopping: it is sent again after the restart`);
         throw stoppedError();
       }
-      if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure, this.backoff(attempt));
-      const delay = this.backoff(attempt);
-      this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure}); retrying in ${delay} ms`);
+      const delay = this.waitAfter(attempt, payload.id);
+      if (attempt - first + 1 >= maxAttemptsPerBatch) throw new AlertDeliveryError(payload.id, attempt, failure.why, delay);
+      this.log('warn', `Alert ${payload.id} attempt ${attempt} failed (${failure.why}); retrying in ${delay} ms`);
       await this.clock.sleep(delay, this.stopping.signal);
       this.throwIfStopped();
     }
@@ -294,8 +303,11 @@ export class AlertWebhookDelivery implements Projection {
     await this.checkpoints.saveFailures(this.name, failures).catch(() => undefined);
   }
 
-  /** One POST; null when delivered, otherwise a short description of the failure. */
-  private async attempt(alertId: string, body: string): Promise<string | null> {
+  /**
+   * One POST; null when delivered, otherwise a short description of the failure and the wait the receiver asked
+   * for in a Retry-After header (an answer such as 429 or 503), if any.
+   */
+  private async attempt(alertId: string, body: string): Promise<{ why: string; retryAfterMs: number | null } | null> {
     this.throwIfStopped();
     // Signed per attempt, so a retry after a long outage still passes the receiver's timestamp tolerance.
     const timestamp = Math.floor(this.clock.now() / 1000);
@@ -318,10 +330,15 @@ export class AlertWebhookDelivery implements Projection {
       await response.body?.cancel().catch(() => undefined);
       const delivered = response.status >= 200 && response.status < 300;
       this.options.onAttempt?.(delivered ? 'delivered' : 'http_error');
-      return delivered ? null : `HTTP ${response.status}`;
+      if (delivered) return null;
+      const header = response.headers?.get('retry-after');
+      const asked = retryAfterMs(header, this.clock.now());
+      // The header as a number of seconds only: a date or any other text the receiver sent is never logged as it is.
+      const said = asked === null ? '' : `, Retry-After ${Math.ceil(asked / 1000)} s`;
+      return { why: `HTTP ${response.status}${said}`, retryAfterMs: asked };
     } catch (error) {
       this.options.onAttempt?.(isTimeout(error) ? 'timeout' : 'network_error');
-      return this.describe(error);
+      return { why: this.describe(error), retryAfterMs: null };
     } finally {
       request.dispose();
     }
@@ -339,6 +356,16 @@ export class AlertWebhookDelivery implements Projection {
       controller.abort(timeout);
     }, this.options.timeoutMs);
     return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+  }
+
+  /**
+   * The wait after the `attempt`th failed attempt in a row of an alert: the backoff, or the receiver's Retry-After when
+   * longer, never past maxMs (a receiver asking for an hour would otherwise outlast the lease, and another instance
+   * would send meanwhile).
+   */
+  private waitAfter(attempt: number, alertId: string): number {
+    const asked = this.requested?.alertId === alertId ? this.requested.waitMs : 0;
+    return Math.max(this.backoff(attempt), Math.min(asked, this.options.retry.maxMs));
   }
 
   /** The wait after the `attempt`th failed attempt in a row of one alert: minMs, doubling, capped at maxMs. */
