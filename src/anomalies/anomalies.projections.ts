@@ -2,6 +2,7 @@ import type { ProjectionDeclaration } from '../shared/projections/projection-dec
 import { viewProjectionDeclaration } from '../shared/projections/view-projection-declaration.js';
 import type { AnomaliesStorage } from './anomalies.storage.js';
 import { ALERT_WEBHOOK_DELIVERY, AlertWebhookDelivery } from './delivery/alert-webhook.projection.js';
+import { WEBHOOK_TIMEOUT_MS } from './delivery/webhook-request.js';
 import {
   ANOMALY_DETECTOR,
   AnomalyDetectionProjection,
@@ -13,9 +14,6 @@ import { ANOMALY_DETECTED } from './domain/anomaly.js';
 import { alertProjection, alertProjectionWarning } from './projection/alert-projection.js';
 import { errorMessage } from '../shared/runtime/error-message.js';
 import { AnomaliesMetrics } from './metrics/anomalies-metrics.js';
-
-/** A receiver that has not answered by then is counted as failed and gets the alert again. */
-const ALERT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** Detection, the alerts view, and delivery of each alert to the configured webhook. */
 export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStorage>[] = [
@@ -66,7 +64,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
         {
           url,
           secret,
-          timeoutMs: ALERT_WEBHOOK_TIMEOUT_MS,
+          timeoutMs: WEBHOOK_TIMEOUT_MS, // not answered by then: counted as failed, and the alert sent again
           retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 },
           // Each failed attempt (warn) and a delivery after failures (log): alert id, attempt, status or error code.
           onLog: log,

@@ -187,6 +187,17 @@ export function buildProgram(): Command {
   ).action((options) => run(async () => (await import('./alerts.command.js')).alerts, options));
 
   program
+    .command('webhook-send')
+    .description(
+      'Send one alert of the log again to ALERT_WEBHOOK_URL, signed with ALERT_WEBHOOK_SECRET as the service sends it (the same id and body: ' +
+        'a receiver that has it dedupes), or with --test an event of type webhook.test; one attempt, the service\'s delivery untouched. ' +
+        'Prints the receiver\'s answer; exit 1 unless it is 2xx.',
+    )
+    .argument('[alert-id]', 'the alert to send again (its id: the webhook\'s id, or the last column of alerts --table)')
+    .option('--test', 'send a test event instead of an alert')
+    .action((id, options) => run(async () => (await import('./webhook-send.command.js')).webhookSend, id, options));
+
+  program
     .command('replay')
     .description(
       'Rebuild every read model from the log into a new generation beside the live one, and make it live when done. ' +

@@ -7,7 +7,7 @@ import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
 import type { CheckpointStore, DeliveryFailures } from './checkpoint-store.port.js';
 import { retryAfterMs } from './retry-after.js';
-import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature.js';
+import { webhookHeaders } from './webhook-request.js';
 
 export interface AlertWebhookRetryOptions {
   /** Delay before the 2nd attempt; it doubles with every further attempt... */
@@ -311,12 +311,7 @@ export class AlertWebhookDelivery implements Projection {
     this.throwIfStopped();
     // Signed per attempt, so a retry after a long outage still passes the receiver's timestamp tolerance.
     const timestamp = Math.floor(this.clock.now() / 1000);
-    const headers = {
-      'Content-Type': 'application/json',
-      'Idempotency-Key': alertId,
-      [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(body, this.options.secret, timestamp),
-      'User-Agent': 'ParseSphere-Keys-Webhooks/1',
-    };
+    const headers = webhookHeaders(alertId, body, this.options.secret, timestamp);
     const request = this.requestSignal();
     try {
       const response = await this.fetchFn(this.options.url, {
