@@ -41,6 +41,40 @@ describe('Alert delivery as the service builds it', () => {
     expect(await open({})).toEqual({ delivery: null, lines: [] });
   });
 
+  it('says at start that plain http to another host carries the alerts unencrypted, without the URL', async () => {
+    // The receiver's audit of 2026-12-07: http:// to any host was taken without a word, while each body holds client
+    // addresses and account and key ids (personal data), readable by anyone on the way: the signature stops changes only.
+    const declaration = anomaliesProjections.find((d) => d.name === ALERT_WEBHOOK_DELIVERY)!;
+    const linesFor = async (url: string) => {
+      const lines: [ProjectionLogLevel, string][] = [];
+      const storage = new InMemoryReadModelStorage();
+      try {
+        await declaration.open({
+          store: new InMemoryEventStore(),
+          storage,
+          config: loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: SECRET }),
+          log: (level, message) => lines.push([level, message]),
+          provided: requestThread,
+          publish: () => undefined,
+        });
+        return lines;
+      } finally {
+        await storage.close();
+      }
+    };
+    expect(await linesFor('http://alerts.example.test:8080/hook?token=url-credential')).toEqual([
+      [
+        'warn',
+        'ALERT_WEBHOOK_URL is plain http:// to another host: each alert (client addresses, account and key ids) crosses the network ' +
+          'unencrypted, readable on the way (the signature stops changes, not readers); use https:// unless the network is yours alone',
+      ],
+    ]);
+    expect(await linesFor('https://alerts.example.test/hook')).toEqual([]);
+    expect(await linesFor('http://127.0.0.1:8080/hook')).toEqual([]);
+    expect(await linesFor('http://localhost/hook')).toEqual([]);
+    expect(await linesFor('http://[::1]:8080/hook')).toEqual([]);
+  });
+
   it('logs each failed attempt as a warning and the delivery that follows, without the secret, the URL or the body', async () => {
     const receiver = await WebhookReceiver.start(SECRET);
     const storage = new InMemoryReadModelStorage();

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './loopback-host.js';
 import { parsedUrl } from './parsed-url.js';
 
 /**
@@ -14,4 +15,13 @@ export function alertWebhookUrlProblem(value: string): string | null {
     return 'must not hold a user name or password (fetch refuses them): the receiver verifies the signature made with ALERT_WEBHOOK_SECRET';
   }
   return null;
+}
+
+/**
+ * Whether ALERT_WEBHOOK_URL is plain http to a host other than this one: taken (a receiver inside a network of one's
+ * own is common), but each body holds client addresses and account and key ids, which the signature does not hide.
+ */
+export function alertWebhookUrlIsCleartext(value: string): boolean {
+  const url = parsedUrl(value);
+  return url !== null && url.protocol === 'http:' && !isLoopbackHost(url.hostname);
 }

@@ -1,6 +1,5 @@
+import { isLoopbackHost } from './loopback-host.js';
 import { parsedUrl } from './parsed-url.js';
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
  * What is wrong with SECRET_SCANNING_PUBLIC_KEYS, or null: an absolute path, or a URL the keys are fetched from over
@@ -12,7 +11,7 @@ export function secretScanningKeysProblem(value: string): string | null {
   if (value.startsWith('/')) return /\s/.test(value) ? 'must be an absolute path or an https:// URL' : null;
   const url = parsedUrl(value);
   if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'must be an absolute path or an https:// URL';
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return 'must be an https:// URL (http:// only to this host: anyone on the way could replace the keys and sign reports that revoke keys)';
   }
   if (url.username !== '' || url.password !== '') return 'must not hold a user name or password (fetch refuses them)';
