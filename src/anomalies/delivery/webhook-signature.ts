@@ -52,8 +52,8 @@ export function parseWebhookSignatureHeader(header: string): { timestamp: number
  * For receivers: true only when `header` is well formed, its timestamp is within `toleranceSeconds`
  * of `nowSeconds` (either way, so replays of old requests are refused) and one of its `v1` values is
  * the HMAC of this exact raw body (verify the bytes received, before any JSON parsing). The comparison
- * is constant-time. Several `v1` values are accepted so a sender can sign with an old and a new secret
- * while the secret is rotated.
+ * is constant-time. Several `v1` values are accepted (Stripe's scheme allows one per secret), though the service signs
+ * with one secret: during a rotation a receiver calls this once with each secret it accepts.
  */
 export function verifyWebhookSignature(
   rawBody: string | Buffer,
