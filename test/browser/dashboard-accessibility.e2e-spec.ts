@@ -58,6 +58,37 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(unexpectedProblems(problems, [failedWithStatus(400)])).toEqual([]);
     });
 
+    // WCAG 4.1.3: a search, a status chosen or Refresh changes the rows out of sight of a screen reader, the focus staying in the box.
+    it('says in the status region what a search, a status chosen or Refresh listed, the focus staying where it was', async () => {
+      await d.createKey('Announced one');
+      await d.createKey('Announced two');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      const box = page.getByLabel('Search keys');
+      await box.fill('announced');
+      await eventually(async () => expect(await text(statusRegion(page))).toBe('Listed 2 keys.'));
+      expect(await page.locator('tr.key-row').count()).toBe(2);
+      expect(await page.evaluate<string>('document.activeElement.labels[0].textContent')).toBe('Search keys');
+
+      await box.fill('announced nothing');
+      await box.press('Enter');
+      await eventually(async () => expect(await text(statusRegion(page))).toBe('No key name starts with “announced nothing”.'));
+
+      await box.fill('');
+      await box.press('Enter');
+      await page.getByLabel('Status').selectOption('revoked');
+      await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^No revoked keys\.$|^Listed \d+ keys?(\.|; “Show more keys” lists more\.)$/));
+      await page.getByLabel('Status').selectOption('active');
+      await eventually(async () => expect(await text(statusRegion(page))).toMatch(/^Listed \d+ keys?(\.|; “Show more keys” lists more\.)$/));
+
+      await box.fill('announced');
+      await box.press('Enter');
+      await eventually(async () => expect(await text(statusRegion(page))).toBe('Listed 2 keys.'));
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await statusRegion(page).getByText('Listed 2 keys.').waitFor();
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // A live region must be in the accessibility tree before its message arrives: one shown with its message is missed.
     it('keeps the empty status region in the accessibility tree, so the message that fills it is announced', async () => {
       const { page, problems } = await d.open();

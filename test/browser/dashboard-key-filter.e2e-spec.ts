@@ -54,7 +54,7 @@ whenChromium('Dashboard key status filter browser suite', () => {
       await eventually(async () => expect(await rows.count()).toBe(2));
       await keyRow(page, active.id).waitFor();
       await filter.selectOption('expired');
-      await page.getByText('No expired keys.').waitFor();
+      await page.locator('main').getByText('No expired keys.').waitFor();
       expect(await rows.count()).toBe(0);
 
       listings.length = 0;

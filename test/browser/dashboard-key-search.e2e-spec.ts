@@ -48,7 +48,7 @@ whenChromium('Dashboard key search browser suite', () => {
       // With the status: both go to the API.
       listings.length = 0;
       await page.getByLabel('Status', { exact: true }).selectOption('revoked');
-      await page.getByText('No key name starts with “PROD”.').waitFor();
+      await page.locator('main').getByText('No key name starts with “PROD”.').waitFor();
       expect(listings.map((url) => [url.searchParams.get('name_prefix'), url.searchParams.get('status')])).toEqual([['PROD', 'revoked']]);
       await page.getByLabel('Status', { exact: true }).selectOption('');
 

@@ -46,13 +46,13 @@ export class KeyList {
           this.search = search;
           onChosen({ status: this.status, search });
           this.ctx.status.clear();
-          this.reload();
+          this.reload({ announce: true });
         }),
         keyStatusFilter(shown.status, (chosen) => {
           this.status = chosen;
           onChosen({ status: chosen, search: this.search });
           this.ctx.status.clear();
-          this.reload();
+          this.reload({ announce: true });
         }),
       ),
       el(
@@ -65,12 +65,17 @@ export class KeyList {
     );
   }
 
-  /** Shows the first page again, as it is now; the rows shown stay until it arrives. */
-  reload(): void {
-    this.load(undefined);
+  /**
+   * Shows the first page again, as it is now; the rows shown stay until it arrives. `announce`: say in the status
+   * region what was listed, for a reload the user asked for (a search, a status, Refresh) while the focus stays where
+   * it was: the rows change out of sight of a screen reader, and until 2026-12-07 nothing said so, not even "No key
+   * name starts with …" (WCAG 4.1.3).
+   */
+  reload({ announce = false } = {}): void {
+    this.load(undefined, announce);
   }
 
-  private load(startingAfter: string | undefined): void {
+  private load(startingAfter: string | undefined, announce = false): void {
     const load = ++this.loads;
     replaceChildren(this.footer, el('p', { class: 'muted', text: 'Loading keys…' }));
     this.page(startingAfter).then(
@@ -81,6 +86,7 @@ export class KeyList {
         this.rowsSearch = this.search;
         const shown = this.body.childElementCount;
         this.show(page.data, page.has_more);
+        if (announce) this.ctx.status.say(this.listedText(page.data.length, page.has_more));
         if (startingAfter !== undefined) focusFirstNew(this.body.children[shown]?.querySelector('a'));
       },
       (error: unknown) => {
@@ -111,13 +117,23 @@ export class KeyList {
     });
   }
 
+  private listedText(listed: number, hasMore: boolean): string {
+    if (listed === 0) return this.emptyText();
+    const keys = listed === 1 ? '1 key' : `${listed} keys`;
+    return hasMore ? `Listed ${keys}; “Show more keys” lists more.` : `Listed ${keys}.`;
+  }
+
+  private emptyText(): string {
+    return this.search === undefined ? noKeysText(this.status) : noMatchText(this.search);
+  }
+
   private show(keys: (ApiKey | ChartedApiKey)[], hasMore: boolean): void {
     for (const key of keys) this.body.append(keyRow(this.ctx, key));
     const last = keys.at(-1);
     if (hasMore && last) {
       replaceChildren(this.footer, this.moreButton(last.id));
     } else {
-      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: this.search === undefined ? noKeysText(this.status) : noMatchText(this.search) }) : null);
+      replaceChildren(this.footer, this.body.childElementCount === 0 ? el('p', { class: 'muted', text: this.emptyText() }) : null);
     }
   }
 }

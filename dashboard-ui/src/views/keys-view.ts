@@ -37,7 +37,7 @@ export function keysView(ctx: ViewContext, query: KeysQuery, droppedNote?: strin
   });
   refresh.addEventListener('click', () => {
     ctx.status.clear();
-    list.reload();
+    list.reload({ announce: true });
   });
   list.reload();
   return el(
