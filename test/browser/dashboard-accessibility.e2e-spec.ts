@@ -208,6 +208,30 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    // WCAG 1.1.1, 2.1.1: an hour's count was in its bar's SVG <title>, shown on a mouse's hover only.
+    it('gives a key page’s chart its hours as a table, opened from the keyboard, each count as its bar has it', async () => {
+      const key = await d.createKey('Tabulated');
+      await request(d.t.http).get('/v1/whoami').set(bearer(key.key)).expect(200);
+      await flushUsage(d.t);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await openKeyPage(page, key);
+      const usage = page.getByRole('region', { name: 'Requests by hour' });
+      const bars = await usage.locator('rect.bar').evaluateAll((found) => found.map((bar) => bar.getAttribute('data-count')));
+      expect(bars).toHaveLength(24);
+      await usage.getByText('Requests by hour as a table').focus();
+      await page.keyboard.press('Enter');
+      const table = usage.getByRole('table');
+      await table.waitFor();
+      const rows = await table.locator('tbody tr').evaluateAll((found) =>
+        found.map((row) => [row.querySelector('time')?.getAttribute('datetime'), row.querySelector('td')?.textContent]),
+      );
+      expect(rows.map(([, counted]) => counted)).toEqual(bars);
+      expect(rows.every(([hour]) => typeof hour === 'string' && !Number.isNaN(Date.parse(hour)))).toBe(true);
+      expect(await page.getByRole('columnheader').allTextContents()).toEqual(expect.arrayContaining(['Hour starting', 'Requests']));
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // WCAG 2.2 1.4.11 (non-text contrast): a chart's bars, an hour without requests too, at least 3:1 against what is behind them.
     it('draws every bar of a usage chart, an empty hour’s too, at a contrast of at least 3:1', async () => {
       const key = await d.createKey('Charted');

@@ -7,6 +7,7 @@ import { showMoreButton, showPageFailure } from '../ui/show-more.js';
 import { bidiControlsShown, count, keyLabel, rateLimit, shownName } from '../ui/format.js';
 import { timeWithExact } from '../ui/time-element.js';
 import { chartStart, usageChart } from '../ui/usage-chart.js';
+import { usageTable } from '../ui/usage-table.js';
 import { links } from '../router.js';
 import { historyTimeline } from './history-timeline.js';
 import { keyAlerts } from './key-alerts.js';
@@ -250,5 +251,6 @@ function usagePanel(key: ApiKeyDetail): HTMLElement {
     el('h2', { attrs: { id: headingId }, text: 'Requests by hour' }),
     usageChart(key.usage.requests_per_hour, 'large'),
     el('div', { class: 'chart-axis', attrs: { 'aria-hidden': 'true' } }, el('span', { text: chartStart(key.usage.requests_per_hour) }), el('span', { text: 'now' })),
+    usageTable(key.usage.requests_per_hour),
   );
 }
