@@ -46,6 +46,19 @@ whenChromium('Dashboard layout browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    // A low-vision user's browser set to a 32 px font (200 % of 16): the page took 16 px whatever the setting.
+    it('follows the font size set in the browser, 200 % of the usual, and still never scrolls sideways at 1280 px', async () => {
+      const { context, page, problems } = await d.open({ width: 1280, height: 900 });
+      await (await context.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 26 } });
+      await signIn(page, d.admin);
+      const sizes = await page.evaluate<string[]>(
+        `[document.documentElement, document.querySelector('h2'), document.querySelector('tr.key-row a')].map((e) => getComputedStyle(e).fontSize)`,
+      );
+      expect(sizes).toEqual(['32px', '38.4px', '32px']);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // 320 px: the width WCAG's reflow asks for (1280 px at 400 %). The page did not scroll, but a card's 120 px chart
     // and its prefix ran past the card's right edge, the chart's latest hours outside it.
     it('keeps each key card’s content inside the card at 320 px: its prefix and its chart', async () => {
