@@ -208,6 +208,24 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    // What a screen reader says is the focused element's name when the focus arrives: a name filled in later goes unsaid.
+    it('moves the focus to a key page’s heading once it names the key, never while it says only “Key”', async () => {
+      const key = await d.createKey('Named on arrival');
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.evaluate(`window.focusedOnArrival = [];
+        document.addEventListener('focusin', (event) => window.focusedOnArrival.push(event.target.tagName.toLowerCase() + ': ' + event.target.textContent));`);
+      await page.route(`**/v1/api-keys/${key.id}`, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await route.continue();
+      });
+      await keyRow(page, key.id).locator('th a').press('Enter');
+      await page.getByRole('region', { name: 'Details' }).waitFor();
+      await eventually(async () => expect(await focused(page)).toBe('h1: Key “Named on arrival”'));
+      expect(await page.evaluate<string[]>('window.focusedOnArrival.filter((name) => name.startsWith("h1"))')).toEqual(['h1: Key “Named on arrival”']);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // WCAG 1.1.1, 2.1.1: an hour's count was in its bar's SVG <title>, shown on a mouse's hover only.
     it('gives a key page’s chart its hours as a table, opened from the keyboard, each count as its bar has it', async () => {
       const key = await d.createKey('Tabulated');

@@ -22,7 +22,8 @@ import type { ViewContext } from './view-context.js';
 
 /** One key: its details and usage, the alerts about it, and its whole history from the event log. */
 export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
-  const heading = el('h1', { attrs: { tabindex: -1 }, text: 'Key' });
+  // Focusable once it names the key (arrive): focused at once, it was read out as "Key", the name coming unannounced.
+  const heading = el('h1', { text: 'Key' });
   const details = el('div', { class: 'detail-grid' }, el('p', { class: 'muted', text: 'Loading key…' }));
   const alertsHeadingId = uniqueId('key-alerts-heading');
 
@@ -83,11 +84,18 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
     showTitle(heading.textContent);
     replaceChildren(details, factsPanel(ctx, key, etag, actions), ...(key.rotation ? [rotationPanel(key)] : []), usagePanel(key));
   };
+  /** The first answer read: the heading takes the focus the screen change left on the page's body (the link pressed went with the list). */
+  const arrive = () => {
+    if (heading.hasAttribute('tabindex')) return;
+    heading.setAttribute('tabindex', '-1');
+    if (heading.isConnected && (document.activeElement === null || document.activeElement === document.body)) heading.focus();
+  };
   const load = (focus: Focus = 'none') =>
     ctx.api.getKeyVersion(id).then(
       ({ key, etag }) => {
         show(key, etag);
         focusResult(focus);
+        arrive();
       },
       (error: unknown) => {
         const message = error instanceof ApiError && error.status === 404 ? 'There is no such key in this account.' : ctx.fail(error);
@@ -101,6 +109,7 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
           : null;
         showPageFailure(details, message, again);
         if (details.isConnected && !again) focusResult(focus);
+        arrive();
       },
     );
   load();
