@@ -46,6 +46,21 @@ whenChromium('Dashboard layout browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    // Below 1024 px each cell shows its column's name for the eye, and the hidden headers name it for a screen reader:
+    // the label was read too, every cell said with its column twice ("Prefix, Prefix sk_…").
+    it('gives a key card’s cell labels to the eye only at 375 px, the column headers naming the cells', async () => {
+      const key = await d.createKey('Card read once');
+      const { page, problems } = await d.open({ width: 375, height: 800 });
+      await signIn(page, d.admin);
+      const row = keyRow(page, key.id);
+      await row.waitFor();
+      const label = `getComputedStyle(document.querySelector('tr[data-key-id="${key.id}"] td[data-label="Prefix"]'), '::before').content`;
+      expect(await page.evaluate<string>(label)).toMatch(/^"Prefix"/);
+      expect(await page.getByRole('row', { name: /^Card read once sk_/ }).count()).toBe(1);
+      expect(await row.getByRole('cell', { name: `${key.prefix}…`, exact: true }).count()).toBe(1);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     // A low-vision user's browser set to a 32 px font (200 % of 16): the page took 16 px whatever the setting.
     it('follows the font size set in the browser, 200 % of the usual, and still never scrolls sideways at 1280 px', async () => {
       const { context, page, problems } = await d.open({ width: 1280, height: 900 });
