@@ -64,5 +64,41 @@ whenMongo('MongoDB key search contract', (url) =>
       const next = await reopened.list('acme', { limit: 2, namePrefix: 'ünï', beforePosition: first.views[1].createdPosition });
       expect(next).toEqual({ views: [expect.objectContaining({ id: old.id })], hasMore: false });
     });
+
+    it('sets again, behind the load, the folded name an earlier version left when it renamed a key', async () => {
+      const { readModel, db } = await open();
+      const renamed = makeView({ accountId: 'acme', name: 'Old Name', revision: 1 });
+      const kept = makeView({ accountId: 'acme', name: 'Prod kept' });
+      await readModel.save([renamed, kept], 1);
+      // As an earlier version renames: the name and the revision set, the folded name left as it was.
+      await readModel.views.updateOne({ _id: renamed.id }, { $set: { name: 'ÑEW Name', revision: 2 } });
+      expect((await readModel.list('acme', { limit: 5, namePrefix: 'ñew' })).views).toEqual([]);
+
+      const reopened = await MongoApiKeyReadModel.open(clients[0], db, 0);
+      commands.length = 0;
+      let loaded = 0;
+      for await (const batch of reopened.allViews()) loaded += batch.length;
+      expect(loaded).toBe(2);
+      expect(await reopened.namesRefolded()).toBe(1);
+      // One write, by _id alone (what FerretDB 1.24 hands to SQLite); the view kept as it was is not written.
+      const writes = commands.filter((c) => ['update', 'findAndModify'].includes(c.commandName));
+      expect(writes.map((c) => c.command.query)).toEqual([{ _id: renamed.id }]);
+      expect((await reopened.list('acme', { limit: 5, namePrefix: 'ñew' })).views).toEqual([expect.objectContaining({ id: renamed.id, name: 'ÑEW Name', revision: 2 })]);
+      expect((await reopened.list('acme', { limit: 5, namePrefix: 'old' })).views).toEqual([]);
+      // The next load finds nothing left to rewrite.
+      for await (const batch of reopened.allViews()) loaded += batch.length;
+      expect(await reopened.namesRefolded()).toBe(0);
+    });
+
+    it('folds the name it finds when the key is renamed again under the rewrite', async () => {
+      const { readModel } = await open();
+      const view = makeView({ accountId: 'acme', name: 'First' });
+      await readModel.save([view], 1);
+      await readModel.views.updateOne({ _id: view.id }, { $set: { name: 'Second' } });
+      const { refoldNames } = await import('../../src/infrastructure/mongodb/mongo-stale-folded-names.js');
+      // Read as 'Stale' by the load; by the time of the write the key is called 'Second'.
+      expect(await refoldNames(readModel.views as never, [{ id: view.id, name: 'Stale' }], () => false)).toBe(1);
+      expect(await readModel.views.findOne({ _id: view.id })).toMatchObject({ name: 'Second', nameFolded: 'second' });
+    });
   }),
 );
