@@ -154,6 +154,12 @@ class FakeSubscription extends PassThrough {
       },
     });
   }
+  /** Another application's event, as the client converts it. */
+  foreign(position: number, isJson: boolean, data: unknown, metadata: unknown): void {
+    this.push({
+      event: { streamId: 'order-1', id: randomUUID(), isJson, revision: 0n, type: 'OrderPlaced', created: new Date(0), data, metadata, position: { commit: BigInt(position), prepare: BigInt(position) } },
+    });
+  }
   checkpoint(position: number): void {
     void this.subscriptionFilter!.checkpointReached!(this as unknown as AllStreamSubscription, { commit: BigInt(position), prepare: 0n });
   }
@@ -211,6 +217,23 @@ describe('EsdbEventStore subscriptions (a fake subscription stream, no server)',
     await eventuallyEqual(() => seen, ['event 300', 'checkpoint 400', 'event 500']);
     await subscription.stop();
     expect(seen).toEqual(['event 300', 'checkpoint 400', 'event 500']);
+  });
+
+  it("subscribes to every type without decoding another application's events (a shared database), as readAll reads them", async () => {
+    // The port: a selection without `types` reads "every event this service wrote (on a shared EventStoreDB, not the
+    // other applications')". The filter is excludeSystemEvents (dist/utils/filter.js: `^[^$].*` on the type), so the
+    // server sends any application's non-system events; convertGrpcRecord (dist/utils/convertGrpcEvent.js) hands a
+    // non-JSON event over with `isJson: false` and its bytes, and metadata it cannot parse as bytes, or undefined when empty.
+    const { source, store } = open();
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    const subscription = store.subscribeToAll({ after: null }, { onEvents: async (events) => void seen.push(...events.map((e) => e.position)), onError: (error) => void errors.push(error) });
+    source.foreign(100, false, new Uint8Array([1, 2]), undefined); // not JSON
+    source.foreign(200, true, { order: 7 }, { correlationId: 'c' }); // JSON without our schema version
+    source.event(300);
+    await eventuallyEqual(() => seen, [300]);
+    await subscription.stop();
+    expect(errors).toEqual([]);
   });
 
   it('reports one error when the subscription fails, and one when it ends by itself', async () => {

@@ -323,6 +323,8 @@ async function deliverInOrder(
         continue;
       }
       if (!item.event || !isReadBy(item.event, selection)) continue;
+      // Every type, as in readAll: the server sends other applications' events too, which may not decode as ours.
+      if (!selection.types && !isWrittenByThisService(item.event)) continue;
       const event = toRecordedEvent(item);
       if (lastEvent !== null && event.position <= lastEvent) continue;
       await handler.onEvents([event]);
