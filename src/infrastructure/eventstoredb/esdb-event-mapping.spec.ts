@@ -129,6 +129,16 @@ describe('EventStoreDB event mapping', () => {
       expect(() => toRecordedEvent(resolved({ metadata: new Uint8Array([1]) }))).toThrow(/metadata of event .* JSON object/);
     });
 
+    it("names the server's age when it sends no position for a stream read (servers before 22.6)", () => {
+      // Before 22.6 the server gave events read from a stream no log position: ConvertToRecordedEvent (kurrent-io/KurrentDB,
+      // src/EventStore.Core/Services/Transport/Grpc/Enumerators.cs) sends Position.FromInt64(commitPosition ?? -1, …),
+      // -1 as ulong.MaxValue (kurrent-io/KurrentDB-Client-Dotnet#211, EventStore-Client-Go#88: 18446744073709551615); the
+      // client copies it as it is (dist/utils/convertGrpcEvent.js, extractPosition: `position` is never undefined, the
+      // generated getter defaults to "0"), so the check for a missing position met a number too big for JS instead.
+      const none = 18446744073709551615n;
+      expect(() => toRecordedEvent(resolved({ position: { commit: none, prepare: none } }))).toThrow(/no log position \(it must be 22\.6 or newer\)/);
+    });
+
     it('refuses positions and revisions that do not fit a JS number', () => {
       const tooBig = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
       expect(() => toRecordedEvent(resolved({ position: { commit: tooBig, prepare: tooBig } }))).toThrow(RangeError);

@@ -65,12 +65,20 @@ export function toEventData(event: EventToAppend): EventData {
   });
 }
 
+/**
+ * What a server before 22.6 sends as the log position of an event read from a stream: -1 as a ulong
+ * (ConvertToRecordedEvent's `Position.FromInt64(commitPosition ?? -1, …)`), which the client passes on as it is.
+ */
+const NO_POSITION = 2n ** 64n - 1n;
+
 export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent {
   const event = resolved.event;
   if (!event) throw new Error('EventStoreDB returned an entry without an event (an unresolved link?)');
   const where = `event ${event.id} in stream ${event.streamId}`;
   if (!event.isJson) throw new Error(`Cannot read ${where}: it is not JSON`);
-  if (!event.position) throw new Error(`Cannot read ${where}: the server sent no log position (it must be 22.6 or newer)`);
+  if (!event.position || event.position.commit === NO_POSITION) {
+    throw new Error(`Cannot read ${where}: the server sent no log position (it must be 22.6 or newer)`);
+  }
   const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = asJsonObject(event.metadata ?? {}, `metadata of ${where}`);
   if (typeof schemaVersion !== 'number') throw new Error(`Cannot read ${where}: its metadata has no ${SCHEMA_VERSION_KEY}`);
   return {
