@@ -9,6 +9,7 @@ import {
   StreamNotFoundError,
   UnavailableError,
   jsonEvent,
+  MaxAppendSizeExceededError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
   type AllStreamSubscription,
@@ -31,10 +32,19 @@ class FakeServer {
   private readonly committed = new Map<string, { stream: string; revision: number }>();
   private position = 0;
   readonly calls: number[] = [];
+  /**
+   * The server refuses, whole, an append whose events' data and metadata add up to more than this: `--max-append-size`,
+   * 1,048,576 bytes by default (kurrent-io/KurrentDB, Grpc/Streams.Append and BatchAppend, "Maximum Append Size of
+   * 1048576 Exceeded."; the Spear client's guide, writing_events.md). The client reports it as MaxAppendSizeExceededError
+   * (dist/streams/appendToStream/unpackError.js, "event_store.client.MaximumAppendSizeExceeded").
+   */
+  maxAppendSize = 1_048_576;
 
   async appendToStream(stream: string, data: EventData | EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }): Promise<AppendResult> {
     const events = [data].flat();
     this.calls.push(events.length);
+    const size = events.reduce((total, event) => total + jsonBytes(event.data) + jsonBytes(event.metadata), 0);
+    if (size > this.maxAppendSize) throw MaxAppendSizeExceededError.fromMaxAppendSize(this.maxAppendSize);
     const written = this.streams.get(stream) ?? [];
     const current = written.length - 1;
     const refuse = () => {
@@ -63,6 +73,8 @@ class FakeServer {
   }
 }
 
+const jsonBytes = (value: unknown): number => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
+
 const event = (n: number, id: string = randomUUID()) => ({ id, type: `E${n}`, schemaVersion: 1, data: { n } });
 
 describe('EsdbEventStore appends (against the documented server rule)', () => {
@@ -90,6 +102,28 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
     await store.appendToStream('s', events, 'any');
     expect(server.streams.get('s')!.map((e) => e.id)).toEqual(events.map((e) => e.id));
     expect(server.calls).toEqual([2, 2]);
+  });
+
+  it("writes a retried-safe batch larger than the server's maximum append size, in order, each event once", async () => {
+    // The usage recorder appends up to 250 uses of a key in one call (expected revision "any"). A use may carry a user
+    // agent and a path of 512 characters each (CONTEXT_FIELD_LENGTHS): 512 four-byte characters are 2 KiB each, so 250 such
+    // uses are past 1 MiB. Refused whole, the batch came back to the recorder, which put it back and retried it for ever:
+    // no use of any key of that instance was recorded again.
+    const wide = (length: number) => '\u{1F600}'.repeat(length);
+    const uses = Array.from({ length: 250 }, (_, n) => {
+      const requestId = randomUUID();
+      const data = { keyId: randomUUID(), accountId: 'acct-1', usedAt: new Date(0).toISOString(), requestId, ip: '2001:db8::1', userAgent: wide(512), method: 'POST', path: `/${wide(511)}`, outcome: 'accepted' };
+      return { ...event(n), type: 'KeyUsed', data, metadata: { requestId } };
+    });
+    const [result] = await store.appendToStreams([{ streamId: 'u', events: uses, expectedRevision: 'any' }], { durability: 'process' });
+    expect(result.nextExpectedRevision).toBe(249);
+    expect(server.streams.get('u')!.map((e) => e.id)).toEqual(uses.map((e) => e.id));
+    // Retried after an answer was lost: nothing written twice.
+    await store.appendToStreams([{ streamId: 'u', events: uses, expectedRevision: 'any' }]);
+    expect(server.streams.get('u')).toHaveLength(250);
+    // At an exact revision (a command's append, never this large) the refusal stands: splitting would not be atomic.
+    await expect(store.appendToStream('v', uses, 'no_stream')).rejects.toBeInstanceOf(MaxAppendSizeExceededError);
+    expect(server.streams.get('v')).toBeUndefined();
   });
 
   it('keeps a conflict at an exact revision a conflict, without retrying', async () => {

@@ -2,6 +2,7 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
+  MaxAppendSizeExceededError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
@@ -116,12 +117,23 @@ export class EsdbEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    // The ids are fixed here, once, so that the one-by-one retry below sends the same ones.
-    const data = events.map(toEventData);
+    // The ids are fixed here, once, so that the retries below send the same ones.
+    return this.appendData(streamId, events.map(toEventData), expectedRevision);
+  }
+
+  private async appendData(streamId: string, data: EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
       return await this.append(streamId, data, expectedRevision);
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || expectedRevision !== 'any' || data.length === 1) throw error;
+      if (expectedRevision !== 'any' || data.length === 1) throw error;
+      if (error instanceof MaxAppendSizeExceededError) {
+        // Refused whole, nothing written: past the server's --max-append-size (1 MiB by default), as 250 uses with long
+        // user agents are. In halves, in order: with "any" and fixed ids, each part is safe to send on its own.
+        const half = Math.ceil(data.length / 2);
+        await this.appendData(streamId, data.slice(0, half), 'any');
+        return this.appendData(streamId, data.slice(half), 'any');
+      }
+      if (!(error instanceof ConcurrencyError)) throw error;
       // With expected revision "any" the server refuses a batch whose first events it already holds and whose
       // others it does not ("corrupted idempotency", reported as a wrong expected version): a retry that
       // carries more events than the attempt that wrote. One event at a time, each is either recognised by
