@@ -31,24 +31,32 @@ export async function show(keyId: string, options: ShowOptions, environment: Env
     // With a rolled key's uses since the roll, as the API shows them (without, they were shown as 0: 'no client left').
     const { view, usage, sinceRoll } = await app.get(QueryBus).execute(new GetApiKeyQuery(account, keyId, asOf, true));
     const key = presentApiKeyDetail(view, usage, asOf, sinceRoll ?? null);
-    const leak = await leakReportOf(store, keyId, asOf);
+    const leaks = await leakReportsOf(store, keyId, asOf);
     // The revision is what --if-match takes (the API's ETag), so a change can be made safely from what was shown.
-    if (outputFormat(options) === 'json') return printJson({ ...key, revision: view.revision, ...(leak ? { leak_report: leakReportJson(leak) } : {}) });
+    // leak_report (the first report) is kept as scripts read it before leak_reports (every one) was added.
+    if (outputFormat(options) === 'json') {
+      const reports = leaks.map(leakReportJson);
+      return printJson({ ...key, revision: view.revision, ...(reports.length > 0 ? { leak_report: reports[0] } : {}), leak_reports: reports });
+    }
     // A past (or future) view says so: its figures are not today's.
     const when: [string, string][] = options.asOf ? [['as of', asOf.toISOString()]] : [];
-    const leaked: [string, string][] = leak ? [['leak reported', leakReportLine(leak)]] : [];
+    const leaked = leaks.map((leak): [string, string] => ['leak reported', leakReportLine(leak)]);
     print(renderRecord([['account', account], ...when, ['revision', String(view.revision)], ...keyDetailRecord(key), ...leaked]));
   } finally {
     await app.close();
   }
 }
 
-/** The key's secret scanning report (KeyLeakReported) made by `asOf`, read from its stream: the key view does not hold it. */
-async function leakReportOf(store: EventStore, keyId: string, asOf: Date): Promise<KeyLeakReported['data'] | null> {
+/**
+ * The key's secret scanning reports (KeyLeakReported, one per place recorded, up to LEAK_PLACES_RECORDED and one per
+ * report the policy acted on past them) made by `asOf`, oldest first, read from its stream: the key view holds none.
+ */
+async function leakReportsOf(store: EventStore, keyId: string, asOf: Date): Promise<KeyLeakReported['data'][]> {
   const events = await store.readStream(apiKeyStreamId(keyId));
-  const report = events.find((event) => event.type === 'KeyLeakReported' && event.schemaVersion === 1);
-  const data = report?.data as KeyLeakReported['data'] | undefined;
-  return data !== undefined && Date.parse(data.reportedAt) <= asOf.getTime() ? data : null;
+  return events
+    .filter((event) => event.type === 'KeyLeakReported' && event.schemaVersion === 1)
+    .map((event) => event.data as KeyLeakReported['data'])
+    .filter((report) => Date.parse(report.reportedAt) <= asOf.getTime());
 }
 
 function leakReportJson(report: KeyLeakReported['data']) {

@@ -162,27 +162,46 @@ describe('POST /v1/secret-scanning/reports', () => {
 });
 
 describe("a reported key in the operator CLI's show", () => {
-  it('shows the report (text and JSON), from the log, once the service has recorded it', async () => {
+  // Until 2026-12-07 show named the first report only, though a key records up to 20 places (each a KeyLeakReported).
+  it('shows every recorded report (text and JSON, the first still as leak_report), from the log, once the service has recorded them', async () => {
     const scanner = await FakeScanner.start();
     const t = await startTestApp({ env: { SECRET_SCANNING_PUBLIC_KEYS: scanner.keysUrl, SECRET_SCANNING_ACTION: 'notify' } });
     try {
       const admin = await t.bootstrapKey('acme');
       await scanner.post(t, [{ token: admin.key, type: 'parsesphere_api_key', url: 'https://github.com/o/r/blob/abc/.env', source: 'content' }]).expect(200);
+      await scanner.post(t, [{ token: admin.key, type: 'parsesphere_api_key', url: 'https://github.com/o/fork/blob/def/.env', source: 'commit' }]).expect(200);
+      await scanner.post(t, [{ token: admin.key, type: 'parsesphere_api_key' }]).expect(200);
       await t.close();
       const show = (args: string[]) =>
         spawnSync(process.execPath, ['dist/cli.js', 'show', admin.keyId, ...args], { env: childEnv({ DATA_DIR: t.dataDir, LOG_LEVEL: 'fatal' }), encoding: 'utf8' });
       const text = show(['--table']);
       expect(text.stderr).toBe('');
-      expect(text.stdout).toMatch(/leak reported\s+\S+Z by github at https:\/\/github\.com\/o\/r\/blob\/abc\/\.env \(action: none\)/);
+      const reported = text.stdout.split('\n').filter((line) => line.startsWith('leak reported'));
+      expect(reported).toEqual([
+        expect.stringMatching(/^leak reported\s+\S+Z by github at https:\/\/github\.com\/o\/r\/blob\/abc\/\.env \(action: none\)$/),
+        expect.stringMatching(/^leak reported\s+\S+Z by github at https:\/\/github\.com\/o\/fork\/blob\/def\/\.env \(action: none\)$/),
+        expect.stringMatching(/^leak reported\s+\S+Z by github \(action: none\)$/),
+      ]);
       const json = JSON.parse(show(['--json']).stdout);
-      expect(json.leak_report).toEqual({
+      const first = {
         reported_at: expect.any(String),
         scanner: 'github',
         token_type: 'parsesphere_api_key',
         source_url: 'https://github.com/o/r/blob/abc/.env',
         source: 'content',
         action: 'none',
-      });
+      };
+      // leak_report stays the first report, as scripts read it before leak_reports was added.
+      expect(json.leak_report).toEqual(first);
+      expect(json.leak_reports).toEqual([
+        first,
+        { ...first, source_url: 'https://github.com/o/fork/blob/def/.env', source: 'commit' },
+        { ...first, source_url: null, source: null },
+      ]);
+      // As of just before the first report: none, leak_report absent as before and leak_reports empty.
+      const before = JSON.parse(show(['--json', '--as-of', new Date(Date.parse(json.leak_report.reported_at) - 1).toISOString()]).stdout);
+      expect(before).not.toHaveProperty('leak_report');
+      expect(before.leak_reports).toEqual([]);
     } finally {
       await t.destroy();
       await scanner.close();
