@@ -459,6 +459,60 @@ describe('AnomalyDetectionProjection tells of each finding it records, once', ()
     await projection.handle(events);
     expect(told).toEqual(['rate_spike']);
   });
+
+  // Until 2026-12-07 a finding whose append went through but whose answer was lost (a timeout) was never told: the
+  // retry was refused as a duplicate, as if another instance had recorded it.
+  it('of a finding whose append went through but whose answer was lost, once, at the retry refused as a duplicate', async () => {
+    const { events } = await logWithSpike();
+    let lostAnswers = 1;
+    const store = new (class extends InMemoryEventStore {
+      override async appendToStream(...args: Parameters<InMemoryEventStore['appendToStream']>) {
+        const result = await super.appendToStream(...args);
+        if (args[1][0]?.type === ANOMALY_DETECTED && lostAnswers-- > 0) throw new Error('append timed out');
+        return result;
+      }
+    })();
+    const told: string[] = [];
+    const projection = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), {
+      ...clock,
+      onRecorded: (finding) => told.push(finding.rule),
+    });
+    await projection.checkpoint();
+    await expect(projection.handle(events)).rejects.toThrow('append timed out');
+    expect(told).toEqual([]);
+    await projection.handle(events);
+    expect(told).toEqual(['rate_spike']);
+    expect((await alerts(store)).map((a) => a.rule)).toEqual(['rate_spike']);
+    await projection.handle(events);
+    expect(told).toEqual(['rate_spike']);
+  });
+
+  it('not of a finding another instance recorded while its own append failed before reaching the log', async () => {
+    const { store, events } = await logWithSpike();
+    let failures = 1;
+    const flaky = new (class extends InMemoryEventStore {
+      override async appendToStream(...args: Parameters<InMemoryEventStore['appendToStream']>) {
+        const [streamId, [event]] = args;
+        if (event?.type !== ANOMALY_DETECTED || failures-- <= 0) return store.appendToStream(...args);
+        // Another instance, detecting the same finding, records it under an id of its own; this attempt never lands.
+        await store.appendToStream(streamId, [{ ...event, id: undefined }], 'no_stream');
+        throw new Error('store down');
+      }
+      override readStream(...args: Parameters<InMemoryEventStore['readStream']>) {
+        return store.readStream(...args);
+      }
+    })();
+    const told: string[] = [];
+    const projection = new AnomalyDetectionProjection(flaky, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), {
+      ...clock,
+      onRecorded: (finding) => told.push(finding.rule),
+    });
+    await projection.checkpoint();
+    await expect(projection.handle(events)).rejects.toThrow('store down');
+    await projection.handle(events);
+    expect(told).toEqual([]);
+    expect((await alerts(store)).map((a) => a.rule)).toEqual(['rate_spike']);
+  });
 });
 
 describe('AnomalyDetectionProjection and events of a newer version of the service', () => {

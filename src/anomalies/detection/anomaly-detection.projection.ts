@@ -1,4 +1,5 @@
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
@@ -48,7 +49,8 @@ export interface SnapshotOptions {
   onSkipped?: (message: string) => void;
   /**
    * Told of each finding once this projection has appended it: not of one the store refused as already recorded (a
-   * restart or a replay that detects it again, or another instance that recorded it first).
+   * restart or a replay that detects it again, or another instance that recorded it first), except when the event the
+   * log holds is this projection's own, from an earlier attempt whose answer was lost (a timeout).
    */
   onRecorded?: (finding: AnomalyDetectedData) => void;
 }
@@ -73,7 +75,7 @@ export class AnomalyDetectionProjection implements Projection {
    * Findings of events already folded into the state whose append failed: appended first when the batch comes
    * again. No snapshot is saved while there are any, so a restart detects them again from an earlier one.
    */
-  private unrecorded: AnomalyDetectedData[] = [];
+  private unrecorded: Unrecorded[] = [];
   /** The last log position folded into the state. */
   private position: number | null = null;
   /**
@@ -117,7 +119,7 @@ export class AnomalyDetectionProjection implements Projection {
       const findings = this.reads(event) ? detect(this.state, event as unknown as DetectorInput, this.thresholds) : [];
       this.position = event.position;
       if (findings.length === 0 || this.alreadyJudged(event.position)) continue;
-      this.unrecorded.push(...findings);
+      this.unrecorded.push(...findings.map((finding) => ({ finding, eventId: timeOrderedId(), tried: false })));
       await this.recordUnrecorded();
     }
     await this.snapshotWhenDue();
@@ -210,17 +212,36 @@ export class AnomalyDetectionProjection implements Projection {
     }
   }
 
-  private async record(finding: AnomalyDetectedData): Promise<void> {
+  private async record(entry: Unrecorded): Promise<void> {
+    const { finding, eventId } = entry;
+    const streamId = anomalyStreamId(finding.alertId);
+    const triedBefore = entry.tried;
+    entry.tried = true;
     try {
-      await this.store.appendToStream(
-        anomalyStreamId(finding.alertId),
-        [{ type: ANOMALY_DETECTED, schemaVersion: 1, data: { ...finding } }],
-        'no_stream',
-      );
+      await this.store.appendToStream(streamId, [{ id: eventId, type: ANOMALY_DETECTED, schemaVersion: 1, data: { ...finding } }], 'no_stream');
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
-      return;
+      // Refused as already recorded. After an attempt that threw (a timeout may have lost the answer of an append that
+      // went through), the event the log holds may be that attempt's own, by its id: then the finding is ours to tell.
+      // Otherwise a restart, a replay or another instance recorded it, and it was told there (or by no one: see the
+      // metrics table in docs/operations.md).
+      if (!triedBefore || !(await this.holdsOwnEvent(streamId, eventId))) return;
     }
     this.options.onRecorded?.(finding);
   }
+
+  private async holdsOwnEvent(streamId: string, eventId: string): Promise<boolean> {
+    const [recorded] = await this.store.readStream(streamId, { maxCount: 1 });
+    return recorded?.id === eventId;
+  }
+}
+
+/**
+ * A finding not yet recorded, with the id its event is appended under at every attempt (so the log can tell this
+ * projection's own append from another's), and whether an attempt already threw.
+ */
+interface Unrecorded {
+  finding: AnomalyDetectedData;
+  eventId: string;
+  tried: boolean;
 }
