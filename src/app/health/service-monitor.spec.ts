@@ -86,6 +86,17 @@ describe('ServiceMonitor', () => {
     expect(lines[1].line).toMatchObject({ store: 'read_model', downSeconds: expect.any(Number) });
   });
 
+  // The start's sample (service-main.ts, before listening) fills the gauges only: a projection catching up at start is
+  // judged from the first periodic sample on, as before that sample existed; a store down is logged at once.
+  it('logs no projection change at the start sample, and the first periodic sample judges the projections as before', async () => {
+    lags = [lag({ lagEvents: 500 })];
+    readModelUp = false;
+    await monitor.sampleAtStart();
+    expect(messages()).toEqual(['warn store down']);
+    await monitor.check();
+    expect(messages()).toEqual(['warn store down', 'warn projection lagging']);
+  });
+
   // operations.md, Logs: downSeconds is the time between the samples that saw the change, a multiple of the 10 s interval.
   // A failing ping takes its timeout (here 2 s) before the sample ends: timed at the end, a 30 s outage read 28.
   it("measures downSeconds between the starts of the samples that saw the store go down and come back, whatever their pings took", async () => {

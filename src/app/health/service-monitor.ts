@@ -27,7 +27,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly stores = new Map<StoreName, { up: boolean; since: number }>();
   private readonly projections = new Map<string, ProjectionHealth>();
   private lags: ProjectionLag[] = [];
-  private readonly samples = new PeriodicTask(() => this.sample(), MONITOR_INTERVAL_MS);
+  private readonly samples = new PeriodicTask(() => this.sample(true), MONITOR_INTERVAL_MS);
   private stopped = false;
 
   constructor(
@@ -71,9 +71,20 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** The first sample comes one interval after start: the projections are then running (or should be). */
+  /** The first periodic sample comes one interval after start: the projections are then running (or should be). */
   onApplicationBootstrap(): void {
     this.samples.start();
+  }
+
+  /**
+   * A sample for the gauges, taken once the projections have started and before the service listens
+   * (service-main.ts): until 2026-12-07 `parsesphere_store_up` and the lag gauges had no series until the first
+   * periodic sample, 10 s into every start, a gap at each restart for an alert on absent() and for dashboards. A store
+   * change is logged as at any sample; the projections are judged (their changes logged) from the first periodic
+   * sample on, as before: one still catching up from the start has changed from nothing yet.
+   */
+  sampleAtStart(): Promise<void> {
+    return this.sample(false);
   }
 
   /** Stops before the stores close, so a closing store is not reported as down. */
@@ -87,7 +98,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     return this.samples.runOnce();
   }
 
-  private async sample(): Promise<void> {
+  private async sample(judgeProjections: boolean): Promise<void> {
     // The sample's instant is its start, on the interval's beat: a store that does not answer makes its ping take its
     // timeout, and timing the change at the sample's end made downSeconds that much shorter (29 for a 30 s outage).
     // Monotonic: on the wall clock an NTP step between the two samples was added to downSeconds (-3570 for a 30 s
@@ -104,10 +115,9 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     void this.recoveries.seen('read_model', readModel.status === 'up');
     this.storeIs('event_store', eventStore.status === 'up', eventStore.error, at);
     this.storeIs('read_model', readModel.status === 'up', readModel.error, at);
-    if (lags) {
-      this.lags = lags;
-      for (const lag of lags) this.projectionIs(lag, projectionHealth(lag, this.limits));
-    }
+    if (!lags) return;
+    this.lags = lags;
+    if (judgeProjections) for (const lag of lags) this.projectionIs(lag, projectionHealth(lag, this.limits));
   }
 
   private storeIs(store: StoreName, up: boolean, error: string | undefined, at: number): void {

@@ -8,6 +8,7 @@ import { AppModule } from '../app.module.js';
 import { configureApp } from '../configure-app.js';
 import { ServiceLogger } from '../observability/service-logger.js';
 import { stopGracefullyOnSignals } from '../graceful-shutdown.js';
+import { ServiceMonitor } from '../health/service-monitor.js';
 import { ServiceStopping } from '../health/service-stopping.js';
 import { loadConfiguration, configurationWarnings } from '../load-configuration.js';
 import { createMainLogger } from '../observability/root-logger.js';
@@ -91,6 +92,8 @@ async function start(environment: Environment, startLogger: PinoLogger, stop: (m
 /** The application's init, then the listen, unless a stop began meanwhile (graceful-shutdown.ts): nothing starts after `stopping`. */
 async function initAndListen(app: NestExpressApplication, environment: Environment, startLogger: PinoLogger, cannotListen: (error: unknown) => never): Promise<void> {
   await app.init();
+  // The store and lag gauges from the first answer on: a scrape as the service starts finds them (see sampleAtStart).
+  await app.get(ServiceMonitor, { strict: false }).sampleAtStart();
   if (app.get(ServiceStopping, { strict: false }).state() !== null) return;
   try {
     // Bound here rather than by app.listen, which logs an error line of its own before it rejects.
