@@ -77,6 +77,32 @@ describe('ViewProjection in bulk mode (rebuilds)', () => {
     expect(writes).toEqual(['insert a=1', 'save  @10']);
   });
 
+  it('writes what it holds, with the checkpoint, once the views held reach its heap budget, and holds on from nothing', async () => {
+    const { store, writes } = recordingStore([], true);
+    // Counters have no viewBytes: 1,024 bytes each, so a budget of 3 views.
+    const projection = new ViewProjection(counting, store, undefined, 3 * 1024);
+    projection.beginBulk();
+    await projection.handle([counted('a', 1, 0), counted('b', 2, 0)]);
+    expect(writes).toEqual([]);
+    await projection.handle([counted('a', 3, 1), counted('c', 4, 0)]);
+    expect(writes).toEqual(['insert a=2,b=1,c=1', 'save  @4']);
+    await projection.handle([counted('d', 5, 0), counted('e', 6, 0)]);
+    expect(writes).toHaveLength(2);
+    await projection.endBulk();
+    expect(writes).toEqual(['insert a=2,b=1,c=1', 'save  @4', 'insert d=1,e=1', 'save  @6']);
+  });
+
+  it("measures the views it holds by the definition's viewBytes, as a view grows", async () => {
+    const { store, writes } = recordingStore([], true);
+    const sized: ViewProjectionDefinition<Counter> = { ...counting, viewBytes: (view) => 100 * view.count };
+    const projection = new ViewProjection(sized, store, undefined, 500);
+    projection.beginBulk();
+    await projection.handle([counted('a', 1, 0), counted('a', 2, 1), counted('a', 3, 2), counted('a', 4, 3)]);
+    expect(writes).toEqual([]);
+    await projection.handle([counted('a', 5, 4)]);
+    expect(writes).toEqual(['insert a=5', 'save  @5']);
+  });
+
   it('saves every view when the store cannot insert', async () => {
     const { store, writes } = recordingStore([{ id: 'a', count: 5, revision: 4 }], false);
     const projection = new ViewProjection(counting, store);

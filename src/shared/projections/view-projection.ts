@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import type { Projection } from './projection.js';
 import { RecentViews } from './recent-views.js';
@@ -49,7 +50,7 @@ export interface ViewProjectionDefinition<V extends { revision: number }> {
    * collection. For views whose streams have more than one event.
    */
   keepsRecentViews?: true;
-  /** With keepsRecentViews: the heap a kept view takes, measured for the view's shape; DEFAULT_VIEW_BYTES otherwise. */
+  /** The heap a view takes, measured for the view's shape (kept views, and those a bulk fill holds); DEFAULT_VIEW_BYTES otherwise. */
   viewBytes?(view: V): number;
 }
 
@@ -58,6 +59,13 @@ export interface ViewProjectionDefinition<V extends { revision: number }> {
  * later costs an update instead of an insert, which on FerretDB 1.24 scans the whole collection.
  */
 const BULK_FLUSH_AT = 250_000;
+/**
+ * And at most this much heap of them: an eighth of the thread's heap limit. The projection thread fills two view
+ * projections at once beside the detector's state, and a flush copies what it writes; with only the count, a first
+ * fill of 100,000 keys under --max-old-space-size=128 held every view until the end, ran out of heap and started
+ * again from nothing, in a loop (docs/operations.md, Memory limits).
+ */
+const bulkBudgetBytes = (): number => getHeapStatistics().heap_size_limit / 8;
 /**
  * Heap for the views a projection keeps in memory. A budget, not a count: a view's size varies fivefold (a usage
  * view with its 48 hourly counts). 5,000 views (5 MB) was a count too small for a uniform rotation over 10,000 keys,
@@ -73,9 +81,10 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
   readonly eventTypes: readonly string[];
   readonly readsUnknownTypesIn?: string;
   /** In bulk mode (rebuilds): views read or changed since the last write, those changed, and those the store held when read. */
-  private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null } | null = null;
+  private bulk: { views: Map<string, V>; changed: Set<string>; stored: Set<string>; position: number | null; bytes: number } | null = null;
   /** Views as stored after the last successful write (only with keepsRecentViews). */
   private readonly recent: RecentViews<V> | null;
+  private readonly viewBytes = (view: V): number => this.definition.viewBytes?.(view) ?? DEFAULT_VIEW_BYTES;
 
   constructor(
     private readonly definition: ViewProjectionDefinition<V>,
@@ -85,11 +94,13 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
      * in bulk mode, of those changed. Never of one a failed write left out.
      */
     private readonly onWritten?: (views: readonly V[]) => void,
+    /** The heap the views held by a bulk fill may take before they are written (bulkBudgetBytes unless told). */
+    private readonly bulkBytes = bulkBudgetBytes(),
   ) {
     this.name = definition.name;
     this.eventTypes = definition.eventTypes;
     this.readsUnknownTypesIn = definition.readsUnknownTypesIn;
-    this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEW_BYTES, definition.viewBytes ?? (() => DEFAULT_VIEW_BYTES)) : null;
+    this.recent = definition.keepsRecentViews ? new RecentViews(RECENT_VIEW_BYTES, this.viewBytes) : null;
   }
 
   /**
@@ -190,7 +201,7 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
 
   beginBulk(): void {
     this.recent?.clear();
-    this.bulk = { views: new Map(), changed: new Set(), stored: new Set(), position: null };
+    this.bulk = { views: new Map(), changed: new Set(), stored: new Set(), position: null, bytes: 0 };
   }
 
   async endBulk(): Promise<void> {
@@ -204,18 +215,23 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
       for (const [id, view] of await this.store.getMany(missing)) {
         bulk.views.set(id, view);
         bulk.stored.add(id);
+        bulk.bytes += this.viewBytes(view);
       }
     }
     for (const event of events) {
       const id = this.definition.viewIdOf(event);
-      const after = this.fold(bulk.views.get(id), event);
+      const before = bulk.views.get(id);
+      // Measured before the fold: a view may be changed in place.
+      const bytesBefore = before === undefined ? 0 : this.viewBytes(before);
+      const after = this.fold(before, event);
       if (after) {
         bulk.views.set(id, after);
         bulk.changed.add(id);
+        bulk.bytes += this.viewBytes(after) - bytesBefore;
       }
     }
     bulk.position = events[events.length - 1].position;
-    if (bulk.changed.size >= BULK_FLUSH_AT) await this.flushBulk(bulk);
+    if (bulk.changed.size >= BULK_FLUSH_AT || bulk.bytes >= this.bulkBytes) await this.flushBulk(bulk);
   }
 
   private async flushBulk(bulk: NonNullable<typeof this.bulk>): Promise<void> {
@@ -226,6 +242,7 @@ export class ViewProjection<V extends { revision: number }> implements Projectio
     bulk.views.clear();
     bulk.changed.clear();
     bulk.stored.clear();
+    bulk.bytes = 0;
   }
 
   saveCheckpoint(position: number): Promise<void> {
