@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { openSharedDatabase, WAL_SIZE_LIMIT_BYTES } from './shared-database.js';
 import { builtModuleUrl, runModuleProcess } from '../../../test/support/module-process.js';
 import { makeTempDir } from '../../../test/support/temp-dir.js';
 
@@ -37,4 +39,28 @@ describe('openSharedDatabase', () => {
     }
     expect(modes).toEqual(Array(32).fill('wal'));
   }, 60_000);
+
+  // A -wal grown past the backstop (one large commit here; in a soak, a reader holding the checkpoints back) kept
+  // its size until the last connection closed.
+  it('cuts a -wal grown past the backstop back to it once a checkpoint has emptied it', () => {
+    const dir = makeTempDir('shared-file-wal-');
+    const file = join(dir.path, 'grown.sqlite');
+    const db = openSharedDatabase(file);
+    try {
+      db.exec('CREATE TABLE t (b BLOB)');
+      const insert = db.prepare('INSERT INTO t (b) VALUES (zeroblob(1048576))');
+      db.transaction(() => {
+        for (let mb = 0; mb < 48; mb++) insert.run();
+      })();
+      const walSize = () => statSync(`${file}-wal`).size;
+      expect(walSize()).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+      db.pragma('wal_checkpoint(PASSIVE)');
+      // The next commit starts the -wal over from its beginning, and cuts it then.
+      db.exec('DELETE FROM t');
+      expect(walSize()).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    } finally {
+      db.close();
+      dir.remove();
+    }
+  });
 });
