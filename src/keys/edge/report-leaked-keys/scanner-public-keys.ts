@@ -29,7 +29,9 @@ export class ScannerPublicKeys {
 
   constructor(
     private readonly location: string,
-    private readonly now: () => number = Date.now,
+    // Monotonic: by Date.now(), a clock stepped back an hour (NTP) kept a rotated key, or a failed first load, from
+    // being read again for that hour, and every report signed with the new key was refused meanwhile.
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   async find(identifier: string): Promise<KeyObject | null> {

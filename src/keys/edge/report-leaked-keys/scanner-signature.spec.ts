@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,24 @@ describe('ScannerPublicKeys', () => {
     expect(await keys.find('k2')).toBeNull();
     now += RELOAD_AFTER_MS - 60_000;
     expect(await keys.find('k2')).not.toBeNull();
+  });
+
+  it('times the wait on the monotonic clock: a wall clock stepped back an hour does not stretch it to an hour', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const file = join(dir, 'keys-stepped.json');
+      const first = pair();
+      const second = pair();
+      writeFileSync(file, document({ id: 'k1', key: pem(first.publicKey) }));
+      const keys = new ScannerPublicKeys(file);
+      expect(await keys.find('k1')).not.toBeNull();
+      writeFileSync(file, document({ id: 'k1', key: pem(first.publicKey) }, { id: 'k2', key: pem(second.publicKey) }));
+      jest.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back an hour; the monotonic clock goes on
+      jest.advanceTimersByTime(RELOAD_AFTER_MS);
+      expect(await keys.find('k2')).not.toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('reports an unreadable location as unavailable', async () => {
