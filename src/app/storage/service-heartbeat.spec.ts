@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteServiceHeartbeats } from '../../infrastructure/sqlite/sqlite-service-heartbeats.js';
 import { pidHost } from '../../shared/runtime/process-identity.js';
-import { HEARTBEAT_STALE_AFTER_MS, servicesHolding } from './service-heartbeat.js';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_STALE_AFTER_MS, HEARTBEAT_WATCH_MS, servicesHolding } from './service-heartbeat.js';
 
 describe('servicesHolding', () => {
   const dir = mkdtempSync(join(tmpdir(), 'psk-heartbeats-'));
@@ -34,7 +34,24 @@ describe('servicesHolding', () => {
     await heartbeats.beat({ holder: 'stale', host: 'elsewhere.example', pid: 1, beatAt: ago(HEARTBEAT_STALE_AFTER_MS + 1) });
     await heartbeats.beat({ holder: 'killed', host: pidHost(), pid: deadPid, beatAt: ago(500) });
     await heartbeats.end('live');
-    expect((await servicesHolding(heartbeats, now)).map((beat) => beat.holder)).toEqual(['remote']);
+    expect((await servicesHolding(heartbeats, now, async () => undefined)).map((beat) => beat.holder)).toEqual(['remote']);
+  });
+
+  it('counts a heartbeat older than the stale limit by this clock that beats again meanwhile (a live service whose clock is behind)', async () => {
+    const behind = (ms: number) => ({ holder: 'behind', host: 'elsewhere.example', pid: 1, beatAt: ago(30_000 - ms) });
+    await heartbeats.beat({ holder: 'stopped still', host: 'elsewhere.example', pid: 1, beatAt: ago(30_000) });
+    await heartbeats.beat(behind(0));
+    const waits: number[] = [];
+    const beatMeanwhile = async (ms: number) => {
+      waits.push(ms);
+      await heartbeats.beat(behind(HEARTBEAT_INTERVAL_MS));
+    };
+    expect((await servicesHolding(heartbeats, now, beatMeanwhile)).map((beat) => beat.holder).sort()).toEqual(['behind', 'remote']);
+    expect(waits).toEqual([HEARTBEAT_WATCH_MS]);
+    await heartbeats.forget(['behind', 'stopped still', 'stale']);
+    // Nothing in doubt, nothing to watch: no wait.
+    expect((await servicesHolding(heartbeats, now, beatMeanwhile)).map((beat) => beat.holder)).toEqual(['remote']);
+    expect(waits).toHaveLength(1);
   });
 
   it('removes at a beat no other heartbeat, however old by this clock (it may be a live service whose clock is behind); forget removes those named', async () => {
