@@ -106,7 +106,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(filtered.every((e) => e.type === 'B')).toBe(true);
     });
 
-    it('counts the backlog after a position by type, up to a cap, with the time of its oldest event', async () => {
+    it('counts the backlog after a position by type, up to a cap, with the time and position of its oldest event', async () => {
       const [a, b, c] = ['A', 'B', 'C'].map((letter) => `${stream}-${letter}`);
       const start = await store.appendToStream(stream, [event(c)], 'no_stream');
       await store.appendToStream(stream, [event(a), event(b), event(a)], 0);
@@ -116,20 +116,23 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       expect(await store.backlog({ after: start.position, maxCount: 100, types: [a, b] })).toEqual({
         count: 5,
         oldestRecordedAt: pending[0].recordedAt,
+        oldestPosition: pending[0].position,
       });
       expect(await store.backlog({ after: start.position, maxCount: 100, types: [b, a] })).toEqual({
         count: 5,
         oldestRecordedAt: pending[0].recordedAt,
+        oldestPosition: pending[0].position,
       });
       expect(await store.backlog({ after: start.position, maxCount: 3, types: [a, b] })).toMatchObject({ count: 3 });
       expect(await store.backlog({ after: start.position, maxCount: 100, types: [b] })).toEqual({
         count: 2,
         oldestRecordedAt: pending[1].recordedAt,
+        oldestPosition: pending[1].position,
       });
       expect(await store.backlog({ after: null, maxCount: 100, types: [c] })).toMatchObject({ count: 1 });
-      expect(await store.backlog({ after: start.position, maxCount: 100, types: [c] })).toEqual({ count: 0, oldestRecordedAt: null });
+      expect(await store.backlog({ after: start.position, maxCount: 100, types: [c] })).toEqual({ count: 0, oldestRecordedAt: null, oldestPosition: null });
       const last = pending[pending.length - 1].position;
-      expect(await store.backlog({ after: last, maxCount: 100, types: [a, b] })).toEqual({ count: 0, oldestRecordedAt: null });
+      expect(await store.backlog({ after: last, maxCount: 100, types: [a, b] })).toEqual({ count: 0, oldestRecordedAt: null, oldestPosition: null });
     });
 
     it('reads, counts and subscribes to the types no part of the version knows in the streams named, and to no other type besides its own', async () => {
@@ -145,7 +148,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
         [`${folded}1`, unknown],
         [`${stream}-uses`, known],
       ]);
-      expect(await store.backlog({ after: start.position, maxCount: 100, ...selection })).toEqual({ count: 3, oldestRecordedAt: read[0].recordedAt });
+      expect(await store.backlog({ after: start.position, maxCount: 100, ...selection })).toEqual({ count: 3, oldestRecordedAt: read[0].recordedAt, oldestPosition: read[0].position });
       expect(await store.backlog({ after: read[0].position, maxCount: 100, ...selection })).toMatchObject({ count: 2 });
       expect(await store.readAll({ after: start.position, maxCount: 100, types: [known] })).toHaveLength(2);
 

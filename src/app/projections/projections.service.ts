@@ -13,6 +13,7 @@ import { KNOWN_EVENT_TYPES, PROJECTIONS } from './projection-catalog.js';
 import { selectionOf } from '../../shared/projections/projection.js';
 import { ProjectionThread } from './projection-thread/projection-thread.js';
 import { finishedWithin } from '../../shared/runtime/finished-within.js';
+import { PendingAge } from '../../shared/projections/pending-age.js';
 
 const LAG_COUNT_CAP = 1000;
 const CATCH_UP_AT_START_MS = 60_000;
@@ -50,7 +51,7 @@ export interface ProjectionLag extends ProjectionStatus {
   lagEvents: number;
   /** True when the count stopped at its cap: at least that many events are pending. */
   lagEventsCapped: boolean;
-  /** Age of the oldest event the projection has not applied yet. */
+  /** How long the oldest event the projection has not applied yet has waited (pending-age.ts). */
   lagMs: number;
   /** Paused while the instance moves to a generation a rebuild made live: what it holds is still served. */
   moving: boolean;
@@ -74,6 +75,7 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   private readonly stopBegun = new AbortController();
   /** Whether the start ran to its end: a stop that cut it short never served, and leaves the catch-up to the next start. */
   private started = false;
+  private readonly pendingAge = new PendingAge();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -260,17 +262,18 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   async lag(): Promise<ProjectionLag[]> {
     // Counted one past the readiness limit, so that a count at the cap always means "over the limit".
     const cap = Math.max(LAG_COUNT_CAP, this.config.READINESS_MAX_LAG_EVENTS + 1);
+    this.pendingAge.sawHead(await this.store.headPosition());
     return Promise.all(
       this.watched.map(async ({ declaration, runner }) => {
         const status = runner.status();
         const { unknownTypesIn } = selectionOf(declaration, KNOWN_EVENT_TYPES);
-        const { count, oldestRecordedAt } = await this.store.backlog({ after: status.position, maxCount: cap, types: declaration.eventTypes, unknownTypesIn });
+        const { count, oldestRecordedAt, oldestPosition } = await this.store.backlog({ after: status.position, maxCount: cap, types: declaration.eventTypes, unknownTypesIn });
         return {
           ...status,
           role: declaration.role,
           lagEvents: count,
           lagEventsCapped: count === cap,
-          lagMs: oldestRecordedAt === null ? 0 : Math.max(0, Date.now() - Date.parse(oldestRecordedAt)),
+          lagMs: this.pendingAge.of(oldestPosition, oldestRecordedAt),
           moving: this.moving !== null && movedWithGeneration(declaration),
         };
       }),

@@ -331,11 +331,11 @@ describe('EsdbEventStore reads of $all (a fake client, no server)', () => {
     };
     const store = new EsdbEventStore({ readAll, dispose: async () => undefined } as unknown as EsdbClient);
     const at = (second: number) => `2026-12-03T00:00:0${second}.000Z`;
-    expect(await store.backlog({ after: 100, maxCount: 10, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(4) });
-    expect(await store.backlog({ after: 100, maxCount: 10, types: ['B', 'A'] })).toEqual({ count: 3, oldestRecordedAt: at(3) });
-    expect(await store.backlog({ after: 100, maxCount: 10, types: ['A', 'B', 'C'] })).toEqual({ count: 4, oldestRecordedAt: at(3) });
-    expect(await store.backlog({ after: null, maxCount: 2, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(1) });
-    expect(await store.backlog({ after: 600, maxCount: 10, types: ['A'] })).toEqual({ count: 0, oldestRecordedAt: null });
+    expect(await store.backlog({ after: 100, maxCount: 10, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(4), oldestPosition: 400 });
+    expect(await store.backlog({ after: 100, maxCount: 10, types: ['B', 'A'] })).toEqual({ count: 3, oldestRecordedAt: at(3), oldestPosition: 300 });
+    expect(await store.backlog({ after: 100, maxCount: 10, types: ['A', 'B', 'C'] })).toEqual({ count: 4, oldestRecordedAt: at(3), oldestPosition: 300 });
+    expect(await store.backlog({ after: null, maxCount: 2, types: ['A'] })).toEqual({ count: 2, oldestRecordedAt: at(1), oldestPosition: 100 });
+    expect(await store.backlog({ after: 600, maxCount: 10, types: ['A'] })).toEqual({ count: 0, oldestRecordedAt: null, oldestPosition: null });
     expect(cancelled).toBe(5);
   });
 

@@ -395,7 +395,7 @@ describe('SqliteEventStore filtered reads', () => {
     }
     for (const [after, types, maxCount] of cases) {
       const pending = await freshRead(after, types, maxCount);
-      const expected = { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
+      const expected = { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null, oldestPosition: pending[0]?.position ?? null };
       expect([after, types, maxCount, await store.backlog({ after, maxCount, types })]).toEqual([after, types, maxCount, expected]);
     }
   });

@@ -180,7 +180,9 @@ export class SqliteEventStore implements EventStore {
           const from = after ?? 0;
           const count = this.readsByType.count(from, types, maxCount, unknownTypesIn);
           const [first] = count > 0 ? this.readsByType.positions(from, types, 1, unknownTypesIn) : [];
-          return { count, oldestRecordedAt: first === undefined ? null : this.statements.recordedAt.get(first)! };
+          return first === undefined
+            ? { count, oldestRecordedAt: null, oldestPosition: null }
+            : { count, oldestRecordedAt: this.statements.recordedAt.get(first)!, oldestPosition: first };
         })(),
       ),
     );

@@ -126,13 +126,15 @@ export interface BacklogOptions {
 export interface Backlog {
   /** Matching events after the position, at most maxCount. */
   count: number;
-  /** When the first of them was recorded; null when there is none. */
+  /** When the first of them was recorded (by the clock of whoever appended it); null when there is none. */
   oldestRecordedAt: string | null;
+  /** Where the first of them is in the log; null when there is none. */
+  oldestPosition: number | null;
 }
 
 /** The backlog of a store that can only read it: the pending events as read, up to the cap. */
 export function backlogOfRead(pending: readonly RecordedEvent[]): Backlog {
-  return { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
+  return { count: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null, oldestPosition: pending[0]?.position ?? null };
 }
 
 export interface SubscriptionHandler {
