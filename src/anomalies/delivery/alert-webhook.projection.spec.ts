@@ -86,6 +86,7 @@ class FakeClock implements DeliveryClock {
   sleeps: number[] = [];
   private time = NOW_MS;
   now = () => this.time;
+  elapsed = () => this.time;
   /** Time that passes outside the delivery's own sleeps (the runner's delay before it hands a batch over again). */
   pass = (ms: number) => {
     this.time += ms;
@@ -355,8 +356,12 @@ describe('AlertWebhookDelivery', () => {
     const successor = new AlertWebhookDelivery(options({ leaseMs: 6_000 }), checkpoints, fake.fn, clock);
     const waited = clock.sleeps.length;
     await successor.handle(events);
-    // The first instance's lease (60 s from its last attempt) had to run out: the successor looked every second.
-    expect(clock.sleeps.slice(waited).reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(60_000 - 20 - 10);
+    // The first instance's lease had to stand still for the successor's lease length (6 s here; 60 s for every
+    // instance in the service) by the successor's clock, which looked 60 times in it; the end the first one wrote
+    // (60 s from its last attempt, by its own clock) is not compared with the successor's clock.
+    const watched = clock.sleeps.slice(waited).reduce((sum, ms) => sum + ms, 0);
+    expect(watched).toBeGreaterThanOrEqual(6_000);
+    expect(watched).toBeLessThan(6_000 + 200);
     expect(fake.delivered()).toEqual(['alert-1', 'alert-2', 'alert-3']);
 
     successor.stop();
@@ -367,7 +372,7 @@ describe('AlertWebhookDelivery', () => {
     expect([clock.sleeps.length - before, fake.delivered()]).toEqual([0, ['alert-1', 'alert-2', 'alert-3', 'alert-4']]);
   });
 
-  it('takes over at once the lease of a sender that died on this host (kill -9, then a restart), and waits out one of another host', async () => {
+  it('takes over at once the lease of a sender that died on this host (kill -9, then a restart), and waits out one of another host standing still', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
     await checkpoints.lease('alert-webhook', `${pidHost()}:${deadPid}:0a1b2c3d`, clock.now(), clock.now() + 60_000);
     await delivery.handle([events[0]]);
@@ -376,8 +381,27 @@ describe('AlertWebhookDelivery', () => {
     await checkpoints.lease('alert-webhook', 'another-host:1:0a1b2c3d', clock.now() + 60_000, clock.now() + 120_000);
     const restarted = new AlertWebhookDelivery(options(), checkpoints, fake.fn, clock);
     await restarted.handle([events[1]]);
-    expect(clock.sleeps.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(120_000 - 20);
+    // Not until its end (by its holder's clock, which may be far from this one's), but once it has stood still for the
+    // lease's length (60 s) by this instance's clock.
+    const waited = clock.sleeps.reduce((sum, ms) => sum + ms, 0);
+    expect(waited).toBeGreaterThanOrEqual(60_000);
+    expect(waited).toBeLessThan(120_000 - 20);
     expect(fake.delivered()).toEqual(['alert-1', 'alert-2']);
+  });
+
+  it('leaves the lease to a holder that renews it, whatever its own clock: one 10 minutes ahead signs nothing', async () => {
+    // Found in the time audit of 2026-12-07 (two instances, one under faketime +10m): the instance ahead found the
+    // holder's lease ended by its clock, took it, sent an alert the holder had just delivered, and kept the lease,
+    // every signature 600 s ahead, which receivers refuse (a 300 s tolerance).
+    const ahead: DeliveryClock = { now: () => clock.now() + 600_000, elapsed: clock.elapsed, sleep: clock.sleep };
+    const other = new AlertWebhookDelivery(options({ retry: { minMs: 2_000, maxMs: 4_000, maxAttemptsPerBatch: 5 } }), checkpoints, fake.fn, ahead);
+    delivery = deliveryWith({ retry: { minMs: 2_000, maxMs: 4_000, maxAttemptsPerBatch: 5 } });
+    fake.script = [500, 500, 500];
+    await delivery.handle([events[0]]);
+    await Promise.all([delivery.handle(events.slice(1)), other.handle(events)]);
+    const signedAt = fake.calls.map((call) => Number(/t=(\d+)/.exec(call.init.headers['ParseSphere-Signature'])![1]) * 1000 - NOW_MS);
+    expect(signedAt.every((ms) => ms < 600_000)).toBe(true);
+    expect(fake.delivered()).toEqual(['alert-1', 'alert-2', 'alert-3']);
   });
 
   it('advances the checkpoint over events that are not alerts without sending them', async () => {
@@ -442,6 +466,7 @@ describe('AlertWebhookDelivery', () => {
   it('stop() ends a backoff wait at once', async () => {
     const waitingClock: DeliveryClock = {
       now: () => NOW_MS,
+      elapsed: () => 0,
       sleep: (_ms, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
     };
     delivery = new AlertWebhookDelivery(options(), checkpoints, fake.fn, waitingClock);

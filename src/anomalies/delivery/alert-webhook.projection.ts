@@ -46,6 +46,8 @@ export interface AlertWebhookOptions {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
+/** The end of a lease its holder gave up (a clean stop): taken at once by the next instance. */
+const RELEASED_MS = 0;
 /** How often, per lease, an instance that does not hold it looks at the checkpoint and the lease. */
 const LEASE_CHECKS = 60;
 
@@ -67,12 +69,15 @@ export type WebhookFetch = (url: string, init: WebhookRequest) => Promise<Webhoo
 export interface DeliveryClock {
   /** Milliseconds since the epoch (the signature timestamp is derived from it). */
   now(): number;
+  /** Milliseconds on a clock that NTP does not step (performance.now()): how long another's lease stood still. */
+  elapsed(): number;
   /** Resolves after `ms`; rejects as soon as `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
 export const systemClock: DeliveryClock = {
   now: () => Date.now(),
+  elapsed: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(stoppedError());
@@ -146,6 +151,8 @@ export class AlertWebhookDelivery implements Projection {
    * instance only: another instance taking the lease over waits the backoff, which reaches maxMs within 6 attempts.
    */
   private requested: { alertId: string; waitMs: number } | null = null;
+  /** Another holder's lease as last read, and since when (DeliveryClock.elapsed) it has read so. */
+  private watchedLease: { holder: string; untilMs: number; sinceMs: number } | null = null;
 
   constructor(
     private readonly options: AlertWebhookOptions,
@@ -194,23 +201,37 @@ export class AlertWebhookDelivery implements Projection {
   }
 
   /**
-   * Takes or renews the lease; also takes over at once a lease whose holder died on this host (a kill -9, then this
-   * restart: one instance alone would otherwise send nothing until the dead one's lease ran out). Holders on other
-   * hosts cannot be seen: theirs is waited out.
+   * Takes or renews the lease: its own, one given up, or none yet. Another holder's lease is taken once it has stood
+   * still for leaseMs by this instance's monotonic clock (its holder renews it at each attempt), or at once when its
+   * holder died on this host (a kill -9, then this restart). Its end is a time by its holder's clock, so it is never
+   * compared with this one: until 2026-12-07 it was, and an instance whose clock ran 10 minutes ahead took the lease
+   * from a holder in the middle of its deliveries (the same alert sent by both) and kept it, its signatures 600 s
+   * ahead, which receivers refuse: no alert was accepted while it ran.
    */
   private async holdLease(): Promise<boolean> {
     const now = this.clock.now();
-    if (await this.checkpoints.lease(this.name, this.holder, now, now + this.leaseMs)) return true;
+    if (await this.checkpoints.lease(this.name, this.holder, RELEASED_MS, now + this.leaseMs)) return true;
     const held = await this.checkpoints.leaseHolder(this.name);
-    if (held === null || !(this.options.holderIsGone ?? holderIsGoneFromThisHost)(held.holder)) return false;
-    // Taken only if still the dead holder's lease, as it was read: the store's own condition (until <= "now").
+    if (held === null) return false;
+    if (!this.standsStill(held) && !(this.options.holderIsGone ?? holderIsGoneFromThisHost)(held.holder)) return false;
+    // Taken only if still the lease as it was read: the store's own condition (until <= "now").
     return this.checkpoints.lease(this.name, this.holder, held.untilMs, now + this.leaseMs);
   }
 
-  /** A lease that ends now: another instance (or this one restarted) sends from here without waiting it out. */
+  /** Whether another holder's lease has read the same for leaseMs, by this instance's monotonic clock. */
+  private standsStill(held: { holder: string; untilMs: number }): boolean {
+    const at = this.clock.elapsed();
+    const watched = this.watchedLease;
+    if (watched === null || watched.holder !== held.holder || watched.untilMs !== held.untilMs) {
+      this.watchedLease = { ...held, sinceMs: at };
+      return false;
+    }
+    return at - watched.sinceMs >= this.leaseMs;
+  }
+
+  /** A lease given up: another instance (or this one restarted) sends from here without waiting it out. */
   private async releaseLease(): Promise<void> {
-    const now = this.clock.now();
-    await this.checkpoints.lease(this.name, this.holder, now, now).catch(() => undefined);
+    await this.checkpoints.lease(this.name, this.holder, RELEASED_MS, RELEASED_MS).catch(() => undefined);
   }
 
   /** Never moves the checkpoint back: positions before it were delivered (or had nothing to deliver). */
