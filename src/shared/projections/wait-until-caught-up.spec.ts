@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import { waitUntilCaughtUp } from './wait-until-caught-up.js';
 
@@ -34,6 +35,21 @@ describe('waitUntilCaughtUp (the CLI reading views a running service keeps)', ()
       checkpoint = positions[0];
     }, 20);
     expect(await waitUntilCaughtUp(store, [projection], { waitMs: 500, pollMs: 5 })).toEqual([]);
+  });
+
+  it('ends the wait on time when the wall clock steps back an hour meanwhile', async () => {
+    const stuck = { name: 'key-usage', eventTypes: ['KeyUsed'], checkpoint: async () => null };
+    const wall = Date.now();
+    // NTP steps the wall clock back an hour after the wait has begun, and it reads so from then on.
+    const stepped = jest.spyOn(Date, 'now').mockReturnValueOnce(wall).mockReturnValue(wall - 3_600_000);
+    try {
+      const waited = waitUntilCaughtUp(store, [stuck], { waitMs: 100, pollMs: 5 });
+      // A bound far past the 100 ms asked, so a loaded machine does not trip it: the fault waited the hour.
+      const bound = new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000).unref());
+      expect(await Promise.race([waited, bound])).toEqual(['key-usage']);
+    } finally {
+      stepped.mockRestore();
+    }
   });
 
   it('names those still behind when the wait is over', async () => {

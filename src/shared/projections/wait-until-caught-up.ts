@@ -13,7 +13,8 @@ export async function waitUntilCaughtUp(
 ): Promise<string[]> {
   const head = await store.headPosition();
   if (head === null) return [];
-  const deadline = Date.now() + timing.waitMs;
+  // Monotonic: by Date.now(), a clock stepped back an hour (NTP) during the wait made a command wait that hour.
+  const deadline = performance.now() + timing.waitMs;
   const behind: string[] = [];
   for (const projection of projections) {
     for (;;) {
@@ -21,7 +22,7 @@ export async function waitUntilCaughtUp(
       // other events only now and then is no lag.
       const pending = await store.readAll({ after: await projection.checkpoint(), maxCount: 1, types: projection.eventTypes });
       if (pending.length === 0 || pending[0].position > head) break;
-      if (Date.now() >= deadline) {
+      if (performance.now() >= deadline) {
         behind.push(projection.name);
         break;
       }
