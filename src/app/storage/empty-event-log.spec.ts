@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,21 @@ describe('refuseEmptyEventLog', () => {
     expect(() => refuseEmptyEventLog(settingsFor(dir), 0)).not.toThrow();
     writeFileSync(join(dir, 'events.sqlite'), 'SQLite format 3\0');
     expect(() => refuseEmptyEventLog(settingsFor(dir), 0)).not.toThrow();
+  });
+
+  it('times its wait without the wall clock, which NTP may step during it', () => {
+    writeFileSync(join(dir, 'events.sqlite'), '');
+    // Stepped back an hour after the first read, then forward two: a wait by it would run about 0.2 s, not hang the test.
+    const wall = Date.now();
+    const stepped = jest.spyOn(Date, 'now').mockReturnValueOnce(wall);
+    for (let read = 0; read < 20; read++) stepped.mockReturnValueOnce(wall - 3_600_000);
+    stepped.mockReturnValue(wall + 3_600_000);
+    try {
+      expect(() => refuseEmptyEventLog(settingsFor(dir), 100)).toThrow(/is empty \(0 bytes\)/);
+      expect(stepped).not.toHaveBeenCalled();
+    } finally {
+      stepped.mockRestore();
+    }
   });
 
   it('refuses a log still at 0 bytes once the wait is over, and leaves it as it is', () => {

@@ -20,9 +20,11 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 export function refuseEmptyEventLog(settings: EventStoreSettings, waitMs = EMPTY_LOG_WAIT_MS): void {
   const file = embeddedEventLogFile(settings);
   if (file === null) return;
-  const deadline = Date.now() + waitMs;
+  // Monotonic: by Date.now(), a clock stepped back an hour during the wait held the start (or a command) that hour,
+  // and one stepped forward refused a log another process was creating that instant.
+  const deadline = performance.now() + waitMs;
   while (existsSync(file) && statSync(file).size === 0) {
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       throw new Error(`The event log ${file} is empty (0 bytes): an incomplete copy? Restore it from a complete backup, or check DATA_DIR.`);
     }
     // Synchronous like the opens it stands before; a pause at start only, never on a request.
