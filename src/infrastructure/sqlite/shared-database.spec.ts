@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSharedDatabase, WAL_SIZE_LIMIT_BYTES } from './shared-database.js';
@@ -23,6 +24,18 @@ function openAt(file: string, startAt: number): Promise<string> {
 }
 
 describe('openSharedDatabase', () => {
+  it('times its retries of the switch to WAL without the wall clock, which NTP may step meanwhile', () => {
+    const dir = makeTempDir('shared-file-clock-');
+    const wall = jest.spyOn(Date, 'now');
+    try {
+      openSharedDatabase(join(dir.path, 'clock.sqlite')).close();
+      expect(wall).not.toHaveBeenCalled();
+    } finally {
+      wall.mockRestore();
+      dir.remove();
+    }
+  });
+
   // Two processes switching one new file to WAL at the same instant: without the retry, about one pair in two
   // ended with one of them refused SQLITE_BUSY (77 of 300 opens in a scratch race).
   it('puts a new file in WAL mode in both of two processes that open it at the same instant', async () => {

@@ -24,14 +24,15 @@ export function openSharedDatabase(file: string): Database.Database {
   ensureWritable(file);
   const db = new Database(file);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  // Monotonic: by Date.now(), a clock stepped back during the race held the start, synchronously, for the step.
+  const deadline = performance.now() + BUSY_TIMEOUT_MS;
   for (;;) {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       return db;
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() >= deadline) {
         db.close();
         throw error;
       }
