@@ -36,7 +36,7 @@ export async function show(keyId: string, options: ShowOptions, environment: Env
     // leak_report (the first report) is kept as scripts read it before leak_reports (every one) was added.
     if (outputFormat(options) === 'json') {
       const reports = leaks.map(leakReportJson);
-      return printJson({ ...key, revision: view.revision, ...(reports.length > 0 ? { leak_report: reports[0] } : {}), leak_reports: reports });
+      return printJson({ ...key, revision: view.revision, ...(reports.length > 0 ? { leak_report: reports[0], leak_reports: reports } : {}) });
     }
     // A past (or future) view says so: its figures are not today's.
     const when: [string, string][] = options.asOf ? [['as of', asOf.toISOString()]] : [];
