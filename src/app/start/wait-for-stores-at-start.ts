@@ -57,7 +57,7 @@ export async function waitForStoresAtStart(environment: Environment, logger: Log
       throw error;
     });
     if (wait.attempts > 1) {
-      logger.info({ msg: 'stores reachable, starting', attempts: wait.attempts, waited_ms: Date.now() - wait.since.getTime() });
+      logger.info({ msg: 'stores reachable, starting', attempts: wait.attempts, waited_ms: wait.waitedMs });
     }
     await (await starting)?.close();
   } finally {

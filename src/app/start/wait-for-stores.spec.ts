@@ -18,6 +18,32 @@ function probe(name: string, failures: number, error = new Error('connect ECONNR
 const FAST = { firstDelayMs: 1, maxDelayMs: 4 };
 
 describe('waitForStores', () => {
+  it('says how long it waited by the monotonic clock, whatever the wall clock did meanwhile', async () => {
+    const hourAgo = Date.now() - 3_600_000;
+    const realNow = Date.now;
+    let calls = 0;
+    // The wall clock stepped back an hour between the first attempt and the second (an NTP step, a VM resumed).
+    const stepped: StoreProbe = {
+      name: 'read_model',
+      technology: 'MongoDB',
+      check: async () => {
+        calls += 1;
+        if (calls === 1) {
+          Date.now = () => hourAgo;
+          throw new Error('connect ECONNREFUSED 127.0.0.1:27017');
+        }
+      },
+    };
+    try {
+      const wait = await waitForStores([stepped], { backoff: FAST });
+      expect(wait.attempts).toBe(2);
+      expect(wait.waitedMs).toBeGreaterThanOrEqual(0);
+      expect(wait.waitedMs).toBeLessThan(60_000);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('answers at the first attempt when every store is up, telling nobody', async () => {
     const failed: number[] = [];
     const wait = await waitForStores([probe('read_model', 0)], { backoff: FAST, onFailedAttempt: (state) => failed.push(state.attempts) });

@@ -5,6 +5,8 @@ import type { StoreProbe } from './store-probes.js';
 /** Where the wait stands, for the log and for the readiness answer served meanwhile. */
 export interface StoreWait {
   readonly since: Date;
+  /** How long the wait has lasted, on the monotonic clock (a wall clock stepped meanwhile does not count). */
+  waitedMs: number;
   attempts: number;
   /** When the next attempt starts, while one is scheduled. */
   nextAttemptAt: Date | null;
@@ -35,8 +37,10 @@ export async function waitForStores(
   options: { backoff?: Backoff; signal?: AbortSignal; onFailedAttempt?(wait: StoreWait, retryInMs: number): void } = {},
 ): Promise<StoreWait> {
   const backoff = options.backoff ?? STORE_BACKOFF;
+  const began = performance.now();
   const wait: StoreWait = {
     since: new Date(),
+    waitedMs: 0,
     attempts: 0,
     nextAttemptAt: null,
     stores: Object.fromEntries(probes.map((probe) => [probe.name, { technology: probe.technology, status: 'down' as const }])),
@@ -53,6 +57,7 @@ export async function waitForStores(
             ? { technology: probe.technology, status: 'up' }
             : { technology: probe.technology, status: 'down', error: describeStartFailure(result.reason) };
       });
+      wait.waitedMs = Math.round(performance.now() - began);
       const down = probes.filter((probe) => wait.stores[probe.name].status === 'down').map((probe) => probe.name);
       if (down.length > 0) throw new StoresUnreachable(down);
     },
