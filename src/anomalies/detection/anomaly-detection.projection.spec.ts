@@ -110,10 +110,10 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await second.handle(await inputs(store, null));
       expect(await windowsOf(store)).toEqual(judged);
 
-      await failures(store, '203.0.113.2', 3, T0 + MINUTE);
+      await failures(store, '198.51.100.2', 3, T0 + MINUTE);
       const old = (await snapshots.load())!.position;
       await second.handle(await inputs(store, old));
-      expect(await windowsOf(store)).toEqual([...judged, ['203.0.113.2', new Date(T0 + MINUTE + 2000).toISOString()]]);
+      expect(await windowsOf(store)).toEqual([...judged, ['198.51.100.2', new Date(T0 + MINUTE + 2000).toISOString()]]);
     });
 
     it('on a log that ends before its snapshot (restored from an earlier copy): raises nothing up to that end, and judges what is appended after it', async () => {
@@ -132,9 +132,9 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await detector.handle(await inputs(restored, null));
       expect(await windowsOf(restored)).toEqual(await windowsOf(store));
 
-      await failures(restored, '203.0.113.2', 5, T0 + MINUTE);
+      await failures(restored, '198.51.100.2', 5, T0 + MINUTE);
       await detector.handle(await inputs(restored, end));
-      expect((await alerts(restored)).map((a) => a.ip)).toEqual(['203.0.113.1', '203.0.113.2']);
+      expect((await alerts(restored)).map((a) => a.ip)).toEqual(['203.0.113.1', '198.51.100.2']);
     });
 
     it('keeps the old snapshot when stopped before it has rebuilt up to it, so the next start still knows what was judged', async () => {
@@ -240,7 +240,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
-      expect((await snapshots.load())!.state).toContain('"version":6');
+      expect((await snapshots.load())!.state).toContain('"version":7');
     });
 
     it('after an upgrade from the first build of snapshot version 4 (short watches, no queue of expiries): rebuilt, and a key used before its window is warned as time passes', async () => {

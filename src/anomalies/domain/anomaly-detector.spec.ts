@@ -627,9 +627,72 @@ describe('anomaly detector', () => {
       expect(run(burst(20, T0, (60 * SECOND) / 19)).findings).toEqual([]);
     });
 
-    it('fires again for a burst after the window has passed', () => {
-      const { findings } = run([...burst(20, T0, SECOND), ...burst(20, T0 + 2 * MINUTE, SECOND)]);
-      expect(findings.map((f) => f.windowEnd)).toEqual([iso(T0 + 19 * SECOND), iso(T0 + 2 * MINUTE + 19 * SECOND)]);
+    it('fires again for a burst in a later hour; one again in the same hour is counted in the hour\'s summary', () => {
+      const { findings } = run([...burst(20, T0, SECOND), ...burst(20, T0 + 2 * MINUTE, SECOND), ...burst(20, T0 + HOUR + MINUTE, SECOND)]);
+      expect(findings.map((f) => [f.windowEnd, f.evidence.summary ?? false])).toEqual([
+        [iso(T0 + 19 * SECOND), false],
+        [iso(T0 + HOUR), true],
+        [iso(T0 + HOUR + MINUTE + 19 * SECOND), false],
+      ]);
+    });
+
+    describe('from many networks of one holder (alert storms)', () => {
+      // Reported by the receiver audit: 20 failures from each of 30 /64s of 2001:db8::/48 raised 30 alerts, 30 pages.
+      const fromEach = (networks: readonly string[], startMs: number) =>
+        networks.flatMap((ip, n) => burst(20, startMs + n * SECOND, 50, ip));
+      const sixtyFours = Array.from({ length: 30 }, (_, n) => `2001:db8:0:${(n + 1).toString(16)}::1`);
+      const slash24s = Array.from({ length: 15 }, (_, n) => `198.51.${n}.7`);
+
+      it('alerts one /48 once an hour, naming it, and counts its other /64s in one summary when the hour ends', () => {
+        const { findings } = run([...fromEach(sixtyFours, T0), failed(T0 + HOUR, '192.0.2.1')]);
+        expect(findings).toHaveLength(2);
+        expect(findings[0]).toEqual(
+          expect.objectContaining({
+            ip: '2001:db8:0:1::1',
+            evidence: expect.objectContaining({ network: '2001:db8:0:1::/64', wideNetwork: '2001:db8::/48', failures: 20 }),
+          }),
+        );
+        expect(findings[1]).toEqual({
+          alertId: createHash('sha256').update(`failed_auth_burst||summary|${iso(T0)}`).digest('hex').slice(0, 32),
+          rule: 'failed_auth_burst',
+          keyId: null,
+          accountId: null,
+          ip: null,
+          evidence: { summary: true, bursts: 30, alerted: 1, unalerted: 29, networkCount: 1, networks: [{ network: '2001:db8::/48', bursts: 30 }] },
+          windowStart: iso(T0),
+          windowEnd: iso(T0 + HOUR),
+          detectedAt: iso(T0 + HOUR),
+        });
+      });
+
+      it('alerts at most failedAuthBurstAlertsPerHour networks an hour, the rest in the summary, and starts again the next hour', () => {
+        const { findings } = run([...fromEach(slash24s, T0), ...fromEach(slash24s.slice(0, 2), T0 + HOUR + MINUTE)]);
+        const alone = findings.filter((f) => !f.evidence.summary);
+        expect(alone.map((f) => f.ip)).toEqual([...slash24s.slice(0, 10), ...slash24s.slice(0, 2)]);
+        const summaries = findings.filter((f) => f.evidence.summary);
+        expect(summaries).toHaveLength(1);
+        expect(summaries[0].evidence).toEqual(
+          expect.objectContaining({ bursts: 15, alerted: 10, unalerted: 5, networkCount: 15 }),
+        );
+        expect(run(fromEach(slash24s, T0), { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstAlertsPerHour: 3 }).findings).toHaveLength(3);
+      });
+
+      it('raises no summary for an hour whose every burst was alerted', () => {
+        const { findings } = run([...fromEach(slash24s.slice(0, 3), T0), failed(T0 + 2 * HOUR, '192.0.2.1')]);
+        expect(findings.map((f) => f.evidence.summary ?? false)).toEqual([false, false, false]);
+      });
+
+      it('finds the same alerts across a snapshot taken mid-hour as without one', () => {
+        const events = [...fromEach(sixtyFours, T0), ...fromEach(slash24s, T0 + 10 * MINUTE), failed(T0 + HOUR, '192.0.2.1')];
+        const whole = run(events).findings;
+        const half = run(events.slice(0, 400));
+        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        expect(restored).not.toBeNull();
+        const rest = run(events.slice(400), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings;
+        expect([...half.findings, ...rest].map((f) => f.alertId)).toEqual(whole.map((f) => f.alertId));
+        // The /48 is one of the hour's 10: 9 of the /24s more, then the summary.
+        expect(whole).toHaveLength(1 + 9 + 1);
+      });
     });
 
     describe('of a recognised key', () => {

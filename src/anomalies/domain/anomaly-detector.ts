@@ -4,7 +4,8 @@ import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
-import { canonicalAddress, failureGuardSubject } from '../../shared/domain/client-address.js';
+import { canonicalAddress, failureGuardSubject, networkOf } from '../../shared/domain/client-address.js';
+import { addressBurstHourClosed, pagedAddressBurst } from './rules/address-burst-paging.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
@@ -47,7 +48,9 @@ export function detect(
   const atMs = timeOf(event);
   if (atMs === null) return [];
   advanceTime(state, atMs, thresholds);
-  const findings = judge(state, event, atMs, thresholds);
+  const summary = state.latestMs === null ? null : addressBurstHourClosed(state, state.latestMs, atMs);
+  const judged = judge(state, event, atMs, thresholds);
+  const findings = summary === null ? judged : [summary, ...judged];
   // After the event: a PATCH it carries may have moved an expiry whose window its time opens.
   return state.latestMs !== null && expiryDue(state.expiries, state.latestMs) ? findings.concat(expiriesDue(state, thresholds)) : findings;
 }
@@ -178,8 +181,10 @@ function onAuthenticationFailed(
     const subject = failureGuardSubject(address);
     let ip = state.ips.get(subject);
     if (ip === undefined) state.ips.set(subject, (ip = { times: [], quietUntilMs: null }));
-    const found = failedAuthBurstFromAddress(ip, address, subject, atMs, data.requestId, t);
-    if (found !== null) findings.push(found);
+    // One holder of a wide network has many subjects: grouped by it, and bounded an hour (address-burst-paging).
+    const wide = networkOf(address) ?? subject;
+    const found = failedAuthBurstFromAddress(ip, address, subject, wide, atMs, data.requestId, t);
+    if (found !== null && pagedAddressBurst(state, wide, atMs, t)) findings.push(found);
   }
   return findings;
 }

@@ -27,6 +27,11 @@ export interface AnomalyThresholds {
   failedAuthBurstCount: number;
   /** failed_auth_burst: the sliding window, in seconds. */
   failedAuthBurstWindowSeconds: number;
+  /**
+   * failed_auth_burst of addresses: at most this many alerted on their own in one UTC hour (one per IPv4 /24 or IPv6
+   * /48); the rest are counted in one summary when the hour ends.
+   */
+  failedAuthBurstAlertsPerHour: number;
   /** key_expiring: a served use this many hours or less before the key's own expires_at raises a warning. */
   expiryWarningHours: number;
 }
@@ -44,6 +49,7 @@ export const WHOLE_NUMBER_THRESHOLDS: ReadonlySet<keyof AnomalyThresholds> = new
   'establishedMinRequests',
   'maxKnownNetworks',
   'failedAuthBurstCount',
+  'failedAuthBurstAlertsPerHour',
   'expiryWarningHours',
 ]);
 
@@ -60,6 +66,7 @@ export const DEFAULT_ANOMALY_THRESHOLDS: Readonly<AnomalyThresholds> = Object.fr
   dormantDays: 30,
   failedAuthBurstCount: 20,
   failedAuthBurstWindowSeconds: 60,
+  failedAuthBurstAlertsPerHour: 10,
   expiryWarningHours: 168,
 });
 

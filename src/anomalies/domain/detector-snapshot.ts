@@ -1,5 +1,5 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
-import type { DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
+import type { AddressBurstHour, DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
 import type { ExpiryQueue } from './expiry-queue.js';
 
 /**
@@ -10,9 +10,11 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * (`expiries`), which the first builds of version 4 (e8b11a6) did not save: restored without it, the detector failed
  * on every event; and whether a key is disabled. 6: the bursts of failures that named no key are kept by client as the
  * failed-auth guard counts it (an IPv6 one by its /64), where version 5 kept them by address (f7c39e0 changed that
- * under version 5: restored, the /64 found no burst, so the minute after an alert could raise another).
+ * under version 5: restored, the /64 found no burst, so the minute after an alert could raise another). 7: the hour of
+ * address bursts (`burstHour`: which wide networks were alerted, how many), without which a restart in the hour
+ * could page each network again.
  */
-export const SNAPSHOT_VERSION = 6;
+export const SNAPSHOT_VERSION = 7;
 
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
   minutes: [number, MinuteBucket][];
@@ -28,6 +30,7 @@ interface SnapshotJson {
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
   ips: [string, FailureBurst][];
+  burstHour: (Omit<AddressBurstHour, 'networks'> & { networks: [string, { bursts: number; alerted: boolean }][] }) | null;
   expiries: ExpiryQueue;
 }
 
@@ -49,6 +52,7 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
       },
     ]),
     ips: [...state.ips],
+    burstHour: state.burstHour && { ...state.burstHour, networks: [...state.burstHour.networks] },
     expiries: state.expiries,
   };
   return JSON.stringify(snapshot);
@@ -77,7 +81,8 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     });
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);
-  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs, expiries: snapshot.expiries };
+  const burstHour = snapshot.burstHour && { ...snapshot.burstHour, networks: new Map(snapshot.burstHour.networks) };
+  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs, burstHour, expiries: snapshot.expiries };
 }
 
 function sameThresholds(a: AnomalyThresholds, b: AnomalyThresholds): boolean {

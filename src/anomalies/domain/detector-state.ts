@@ -60,6 +60,16 @@ export interface FailureBurst {
   quietUntilMs: number | null;
 }
 
+/** failed_auth_burst of addresses in one UTC hour of event time (rules/address-burst-paging.ts). */
+export interface AddressBurstHour {
+  /** Epoch hour. */
+  hour: number;
+  /** Bursts alerted on their own this hour: at most failedAuthBurstAlertsPerHour. */
+  alerts: number;
+  /** Wide network (IPv4 /24, IPv6 /48) → its completed bursts this hour, and whether one of them was alerted. */
+  readonly networks: Map<string, { bursts: number; alerted: boolean }>;
+}
+
 export interface DetectorState {
   readonly keys: Map<string, KeyState>;
   /** Failures that named no recognised key, by client address as the failed-auth guard counts it (IPv6 by its /64). */
@@ -67,12 +77,14 @@ export interface DetectorState {
   /** Latest event time seen; addresses idle for a whole burst window are swept as it advances. */
   latestMs: number | null;
   ipsSweptAtMs: number | null;
+  /** The hour of address bursts still open, or null before the first of a new hour. */
+  burstHour: AddressBurstHour | null;
   /** key_expiring: the watched expiries by the start of their warning window. */
   readonly expiries: ExpiryQueue;
 }
 
 export function initialDetectorState(): DetectorState {
-  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null, expiries: [] };
+  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null, burstHour: null, expiries: [] };
 }
 
 export function newKeyState(accountId: string | null): KeyState {
@@ -128,6 +140,7 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     size.maxFailureTimesPerKey = Math.max(size.maxFailureTimesPerKey, failureTimes);
     size.totalEntries += key.failures.size + failureTimes;
   }
+  size.totalEntries += state.burstHour?.networks.size ?? 0;
   for (const ip of state.ips.values()) {
     size.maxFailureTimesPerIp = Math.max(size.maxFailureTimesPerIp, ip.times.length);
     size.totalEntries += 1 + ip.times.length;

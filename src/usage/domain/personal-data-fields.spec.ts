@@ -20,6 +20,9 @@ const PERSONAL_DATA: Record<string, string> = {
   'KeyState.addresses': 'detector snapshot: a key\'s recent addresses',
   'KeyState.networks': 'detector snapshot: a key\'s networks',
   'DetectorState.ips': 'detector snapshot: recent failures by client',
+  'evidence.wideNetwork': 'failed_auth_burst of an address: its /24 or /48',
+  'evidence.networks': 'failed_auth_burst summary: the wide networks with the most bursts',
+  'AddressBurstHour.networks': 'detector snapshot: the wide networks that burst this hour',
 };
 
 const NOT_PERSONAL: Record<string, string> = {
@@ -35,6 +38,7 @@ const NOT_PERSONAL: Record<string, string> = {
   'KeyState.addressesQuietUntilMs': 'a time',
   'evidence.distinctAddresses': 'a count',
   'evidence.knownNetworks': 'a count',
+  'evidence.networkCount': 'a count',
 };
 
 const PERSONAL_NAME = /(^ips?$|Ips?$|address|network|useragent|user_agent|email|^host)/i;

@@ -10,12 +10,14 @@ import { finding, iso } from '../finding.js';
  * (`subject`: an IPv4 address itself, an IPv6 one its /64, reported as `network`); `ip` is the address of the failure
  * that completed the burst, and the id is derived from it as every version before the /64 count derived it, so a burst
  * from one address is one alert whichever version judged it (a rolling upgrade, a detector rebuilt from the log). It
- * concerns no key, so it belongs to no account. Updates `ip` in place.
+ * concerns no key, so it belongs to no account; `wide`, the client's IPv4 /24 or IPv6 /48, is what it is grouped by
+ * (address-burst-paging.ts). Updates `ip` in place.
  */
 export function failedAuthBurstFromAddress(
   ip: FailureBurst,
   address: string,
   subject: string,
+  wide: string,
   atMs: number,
   requestId: string,
   t: AnomalyThresholds,
@@ -33,6 +35,7 @@ export function failedAuthBurstFromAddress(
       threshold: t.failedAuthBurstCount,
       windowSeconds: t.failedAuthBurstWindowSeconds,
       requestId,
+      wideNetwork: wide,
     },
     windowStartMs: windowEndMs - t.failedAuthBurstWindowSeconds * 1000,
     windowEndMs,

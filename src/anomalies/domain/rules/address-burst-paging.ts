@@ -1,0 +1,67 @@
+import type { AnomalyDetectedData } from '../anomaly.js';
+import type { AnomalyThresholds } from '../anomaly-thresholds.js';
+import type { AddressBurstHour, DetectorState } from '../detector-state.js';
+import { finding, iso } from '../finding.js';
+
+const HOUR_MS = 3_600_000;
+/** The networks a summary names, most bursts first: enough to act on, small enough to read on a pager. */
+const SUMMARY_NETWORKS = 10;
+
+/**
+ * Whether a completed burst of an address (failedAuthBurstFromAddress) is alerted on its own, counting it into the
+ * UTC hour of event time either way. One address holder has many of them (a /48 holds 65,536 /64s, a cloud many /24s):
+ * each burst its own alert made 30 alerts, and 30 pages, from 30 /64s of one /48 in a minute. Now, as Alertmanager
+ * groups by label and PagerDuty by time window: the first burst of a wide network (IPv4 /24, IPv6 /48, `wide`) in
+ * an hour is alerted, the others of that network that hour are only counted; and no more than
+ * failedAuthBurstAlertsPerHour are alerted in an hour in all. What was counted and not alerted is said in one
+ * summary when the hour ends (addressBurstHourClosed).
+ */
+export function pagedAddressBurst(state: DetectorState, wide: string, atMs: number, t: AnomalyThresholds): boolean {
+  const hour = currentHour(state, atMs);
+  let network = hour.networks.get(wide);
+  if (network === undefined) hour.networks.set(wide, (network = { bursts: 0, alerted: false }));
+  network.bursts += 1;
+  if (network.alerted || hour.alerts >= t.failedAuthBurstAlertsPerHour) return false;
+  network.alerted = true;
+  hour.alerts += 1;
+  return true;
+}
+
+/**
+ * The summary of the hour that event time has just left, when it counted bursts it did not alert; the hour is
+ * forgotten either way. Raised by the first event after the hour (time comes only from events), with an id from the
+ * hour alone, so a replay finds the same one.
+ */
+export function addressBurstHourClosed(state: DetectorState, latestMs: number, atMs: number): AnomalyDetectedData | null {
+  const hour = state.burstHour;
+  if (hour === null || Math.floor(latestMs / HOUR_MS) <= hour.hour) return null;
+  state.burstHour = null;
+  let bursts = 0;
+  for (const network of hour.networks.values()) bursts += network.bursts;
+  const unalerted = bursts - hour.alerts;
+  if (unalerted === 0) return null;
+  const networks = [...hour.networks]
+    .sort(([a, x], [b, y]) => y.bursts - x.bursts || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, SUMMARY_NETWORKS)
+    .map(([network, { bursts: count }]) => ({ network, bursts: count }));
+  const startMs = hour.hour * HOUR_MS;
+  return finding({
+    rule: 'failed_auth_burst',
+    keyId: null,
+    accountId: null,
+    ip: null,
+    evidence: { summary: true, bursts, alerted: hour.alerts, unalerted, networkCount: hour.networks.size, networks },
+    windowStartMs: startMs,
+    windowEndMs: startMs + HOUR_MS,
+    detectedAtMs: atMs,
+    idWindow: `summary|${iso(startMs)}`,
+  });
+}
+
+/** The hour a burst counts in: the latest event's, so a failure logged late counts in the hour still open. */
+function currentHour(state: DetectorState, atMs: number): AddressBurstHour {
+  if (state.burstHour === null) {
+    state.burstHour = { hour: Math.floor(Math.max(atMs, state.latestMs ?? atMs) / HOUR_MS), alerts: 0, networks: new Map() };
+  }
+  return state.burstHour;
+}
