@@ -50,7 +50,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
     // Delivery is a side effect with its own checkpoint: a rebuild must never send an alert again.
     rebuiltByReplay: false,
     open: async ({ store, storage, config, log, provided }) => {
-      const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = config;
+      const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret, ALERT_WEBHOOK_SECRET_PREVIOUS: previousSecret } = config;
       // The URL without the secret stops the start (environment.ts); the secret alone, most often the URL's name
       // mistyped, would otherwise deliver nothing without a word.
       if (secret && !url) log('warn', 'ALERT_WEBHOOK_SECRET is set without ALERT_WEBHOOK_URL: no alert is delivered');
@@ -72,6 +72,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
         {
           url,
           secret,
+          previousSecret,
           timeoutMs: WEBHOOK_TIMEOUT_MS, // not answered by then: counted as failed, and the alert sent again
           retry: { minMs: 500, maxMs: 30_000, maxAttemptsPerBatch: 5 },
           // Each failed attempt (warn) and a delivery after failures (log): alert id, attempt, status or error code.

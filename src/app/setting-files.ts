@@ -5,7 +5,7 @@ import { InvalidConfigurationError } from '../shared/config/invalid-configuratio
  * The settings that may be given in a file named by `<NAME>_FILE` (Docker and Kubernetes secrets, as the official
  * images of Postgres, Grafana or GitLab take them): the secrets, and the URLs that may hold a password.
  */
-export const FILE_SETTINGS = ['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET', 'REDIS_URL', 'MONGODB_URL', 'EVENTSTORE_URL'] as const;
+export const FILE_SETTINGS = ['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET_PREVIOUS', 'REDIS_URL', 'MONGODB_URL', 'EVENTSTORE_URL'] as const;
 
 /**
  * `raw` with each `<NAME>_FILE` of FILE_SETTINGS replaced by `<NAME>`, the file's text without the line breaks that

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
-import { WEBHOOK_TIMEOUT_MS, webhookHeaders } from '../anomalies/delivery/webhook-request.js';
+import { WEBHOOK_TIMEOUT_MS, signingSecrets, webhookHeaders } from '../anomalies/delivery/webhook-request.js';
 import { webhookTestPayload } from '../anomalies/delivery/webhook-test-payload.js';
 import { ALERT_ARCHIVED } from '../anomalies/domain/alert-archived.js';
 import { ANOMALY_DETECTED, anomalyStreamId } from '../anomalies/domain/anomaly.js';
@@ -17,17 +17,17 @@ const ALERT_ID = /^[0-9a-f]{32}$/;
 
 /**
  * Sends one alert of the log again to ALERT_WEBHOOK_URL (a receiver that lost it asks for it; one that has it dedupes
- * on its id), or with --test an event of type webhook.test, signed with ALERT_WEBHOOK_SECRET as the service signs.
+ * on its id), or with --test an event of type webhook.test, signed with ALERT_WEBHOOK_SECRET (and ALERT_WEBHOOK_SECRET_PREVIOUS) as the service signs.
  * One attempt, no retry; the service's own delivery and its position are not touched. Exit 1 unless the answer is 2xx.
  */
 export async function webhookSend(alertId: string | undefined, options: WebhookSendOptions, environment: Environment): Promise<void> {
-  const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret } = environment;
+  const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret, ALERT_WEBHOOK_SECRET_PREVIOUS: previous } = environment;
   if (!url || !secret) throw new Error('ALERT_WEBHOOK_URL is not set: there is no webhook to send to (set it and ALERT_WEBHOOK_SECRET as the service has them)');
   if (options.test === true && alertId !== undefined) throw new Error('give an alert id or --test, not both');
   if (options.test !== true && alertId === undefined) throw new Error('give the id of the alert to send again, or --test');
   const { id, body, what } = options.test === true ? testEvent() : await alertEvent(alertId as string, environment);
   const started = Date.now();
-  const answer = await post(url, id, body, secret);
+  const answer = await post(url, id, body, signingSecrets(secret, previous));
   const took = `${Date.now() - started} ms`;
   // Never the URL (it may carry a token) nor the secret: the receiver's answer is its status or the error's code.
   if (answer.status === null) throw new Error(`${what} not delivered: ${answer.why} after ${took}`);
@@ -55,8 +55,8 @@ async function alertEvent(alertId: string, environment: Environment): Promise<{ 
   }
 }
 
-async function post(url: string, id: string, body: string, secret: string): Promise<{ status: number } | { status: null; why: string }> {
-  const headers = webhookHeaders(id, body, secret, Math.floor(Date.now() / 1000));
+async function post(url: string, id: string, body: string, secrets: readonly string[]): Promise<{ status: number } | { status: null; why: string }> {
+  const headers = webhookHeaders(id, body, secrets, Math.floor(Date.now() / 1000));
   try {
     const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
     await response.body?.cancel().catch(() => undefined);

@@ -74,4 +74,32 @@ describe('webhook-send (CLI)', () => {
       await receiver.close();
     }
   });
+
+  it('signs with ALERT_WEBHOOK_SECRET_PREVIOUS too during a rotation: a receiver still on the old secret accepts', async () => {
+    const old = 'whsec_webhook_send_old_0123456789';
+    const receiver = await WebhookReceiver.start(old);
+    // The CLI opens the log before it sends: one with a key in it.
+    const t = await startTestApp();
+    await t.bootstrapKey('acme');
+    await t.close();
+    const send = (env: Record<string, string>) =>
+      new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ['dist/cli.js', 'webhook-send', '--test'], {
+          env: childEnv({ DATA_DIR: t.dataDir, ALERT_WEBHOOK_URL: `${receiver.url}/hooks`, ...env }),
+          stdio: 'ignore',
+        });
+        child.on('error', reject);
+        child.on('close', resolve);
+      });
+    try {
+      const next = 'whsec_webhook_send_new_0123456789';
+      expect(await send({ ALERT_WEBHOOK_SECRET: next })).toBe(1);
+      expect(await send({ ALERT_WEBHOOK_SECRET: next, ALERT_WEBHOOK_SECRET_PREVIOUS: old })).toBe(0);
+      expect(receiver.requests.map((r) => r.signatureValid)).toEqual([false, true]);
+      expect(String(receiver.requests[1].headers['parsesphere-signature']).match(/v1=/g)).toHaveLength(2);
+    } finally {
+      await t.destroy();
+      await receiver.close();
+    }
+  });
 });

@@ -38,6 +38,14 @@ describe("the receivers' signature check in docs/design-notes.md", () => {
     expect(verify(raw, `t=${now()},v1=abc`, secret)).toBe(false);
   });
 
+  it('accepts either secret of a rotation, which the service signs with both (ALERT_WEBHOOK_SECRET_PREVIOUS)', () => {
+    const next = 'whsec_the_new_one_0123456789';
+    const header = signWebhookPayload(raw, [next, secret], now());
+    expect(verify(raw, header, secret)).toBe(true);
+    expect(verify(raw, header, next)).toBe(true);
+    expect(verify(raw, header, `${secret}x`)).toBe(false);
+  });
+
   it('ignores parts it does not know, such as a future v2', () => {
     expect(verify(raw, `${signWebhookPayload(raw, secret, now())},v2=${'0'.repeat(64)}`, secret)).toBe(true);
   });

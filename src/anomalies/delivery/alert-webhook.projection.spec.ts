@@ -162,6 +162,18 @@ describe('AlertWebhookDelivery', () => {
     expect(JSON.stringify(init.headers)).not.toContain(SECRET);
   });
 
+  it('during a rotation signs with the new secret and the previous one, one v1 each, so a receiver holding either accepts', async () => {
+    const previous = 'whsec_unit_test_previous_value_7';
+    await deliveryWith({ previousSecret: previous }).handle([events[0]]);
+    const { init } = fake.calls[0];
+    const signature = init.headers['ParseSphere-Signature'];
+    expect(signature).toMatch(/^t=1750000000,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature(init.body, signature, SECRET, NOW_MS / 1000)).toBe(true);
+    expect(verifyWebhookSignature(init.body, signature, previous, NOW_MS / 1000)).toBe(true);
+    expect(verifyWebhookSignature(init.body, signature, 'another-secret', NOW_MS / 1000)).toBe(false);
+    expect(JSON.stringify(init.headers)).not.toContain(previous);
+  });
+
   it('retries after 500s and network errors with capped exponential backoff, then succeeds', async () => {
     delivery = deliveryWith({ retry: { minMs: 10, maxMs: 30, maxAttemptsPerBatch: 5 } });
     fake.script = [500, 'network', 503, 200, 200];

@@ -7,7 +7,7 @@ import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
 import type { CheckpointStore, DeliveryFailures } from './checkpoint-store.port.js';
 import { retryAfterMs } from './retry-after.js';
-import { webhookHeaders } from './webhook-request.js';
+import { signingSecrets, webhookHeaders } from './webhook-request.js';
 
 export interface AlertWebhookRetryOptions {
   /** Delay before the 2nd attempt; it doubles with every further attempt... */
@@ -29,6 +29,8 @@ export interface AlertWebhookOptions {
   url: string;
   /** HMAC key of the `ParseSphere-Signature` header. Never logged. */
   secret: string;
+  /** During a rotation, the secret being replaced: a second `v1`. Never logged. */
+  previousSecret?: string;
   /** Per request, connection included. */
   timeoutMs: number;
   retry: AlertWebhookRetryOptions;
@@ -332,7 +334,7 @@ export class AlertWebhookDelivery implements Projection {
     this.throwIfStopped();
     // Signed per attempt, so a retry after a long outage still passes the receiver's timestamp tolerance.
     const timestamp = Math.floor(this.clock.now() / 1000);
-    const headers = webhookHeaders(alertId, body, this.options.secret, timestamp);
+    const headers = webhookHeaders(alertId, body, signingSecrets(this.options.secret, this.options.previousSecret), timestamp);
     const request = this.requestSignal();
     try {
       const response = await this.fetchFn(this.options.url, {

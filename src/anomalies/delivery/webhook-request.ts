@@ -1,5 +1,10 @@
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature.js';
 
+/** The secrets a delivery is signed with: the current one, and during a rotation the one it replaces. */
+export function signingSecrets(secret: string, previous: string | undefined): string[] {
+  return previous === undefined || previous === secret ? [secret] : [secret, previous];
+}
+
 /** How long a receiver has to answer one POST, connection included, before the attempt counts as failed. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -7,11 +12,11 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
  * The headers of one POST of `body` to the alert webhook, signed at `timestampSeconds`: the service's deliveries and
  * the CLI's `webhook-send` send the same, so a receiver's check passes on both or on neither.
  */
-export function webhookHeaders(id: string, body: string, secret: string, timestampSeconds: number): Record<string, string> {
+export function webhookHeaders(id: string, body: string, secrets: readonly string[], timestampSeconds: number): Record<string, string> {
   return {
     'Content-Type': 'application/json',
     'Idempotency-Key': id,
-    [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(body, secret, timestampSeconds),
+    [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(body, secrets, timestampSeconds),
     'User-Agent': 'ParseSphere-Keys-Webhooks/1',
   };
 }

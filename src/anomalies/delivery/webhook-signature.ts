@@ -19,11 +19,13 @@ export function computeWebhookSignature(rawBody: string | Buffer, secret: string
 
 /**
  * The `ParseSphere-Signature` header value for a body sent at `timestampSeconds` (unix seconds):
- * `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>` (the Stripe scheme).
+ * `t=<timestamp>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the secret>` (the Stripe scheme), one `v1` per
+ * secret in the order given: during a rotation the new secret and the old one, so a receiver holding either accepts.
  */
-export function signWebhookPayload(rawBody: string | Buffer, secret: string, timestampSeconds: number): string {
+export function signWebhookPayload(rawBody: string | Buffer, secrets: string | readonly string[], timestampSeconds: number): string {
   const t = Math.floor(timestampSeconds);
-  return `t=${t},v1=${computeWebhookSignature(rawBody, secret, t)}`;
+  const signatures = (typeof secrets === 'string' ? [secrets] : secrets).map((secret) => `v1=${computeWebhookSignature(rawBody, secret, t)}`);
+  return [`t=${t}`, ...signatures].join(',');
 }
 
 /** The parts of a signature header, or null when it is not `t=<digits>` with at least one well-formed `v1`. */
@@ -52,8 +54,8 @@ export function parseWebhookSignatureHeader(header: string): { timestamp: number
  * For receivers: true only when `header` is well formed, its timestamp is within `toleranceSeconds`
  * of `nowSeconds` (either way, so replays of old requests are refused) and one of its `v1` values is
  * the HMAC of this exact raw body (verify the bytes received, before any JSON parsing). The comparison
- * is constant-time. Several `v1` values are accepted (Stripe's scheme allows one per secret), though the service signs
- * with one secret: during a rotation a receiver calls this once with each secret it accepts.
+ * is constant-time. Several `v1` values are accepted: during a rotation (ALERT_WEBHOOK_SECRET_PREVIOUS) the service
+ * signs with the new secret and the old one, so a receiver holding either passes.
  */
 export function verifyWebhookSignature(
   rawBody: string | Buffer,

@@ -1,7 +1,7 @@
 import type { Environment } from '../../shared/config/environment.js';
 
 /** Settings that are secrets outright: the start says whether each is set, never what it is. */
-const SECRETS = new Set(['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET']);
+const SECRETS = new Set(['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET_PREVIOUS']);
 /** URLs that may hold a password, or be a secret in their path (a chat service's webhook): said as scheme and hosts. */
 const URLS = new Set(['MONGODB_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'ALERT_WEBHOOK_URL']);
 

@@ -33,6 +33,11 @@ describe('describeStartFailure', () => {
     expect(line).toBe('Invalid URL mongodb://[redacted]@h1:27017, auth failed for [redacted], [redacted] refused, token [redacted]');
   });
 
+  it('drops the previous webhook secret of a rotation as it drops the current one', () => {
+    const secrets = configuredSecrets({ ALERT_WEBHOOK_SECRET: 'whsec-new-0123456789abcdef', ALERT_WEBHOOK_SECRET_PREVIOUS: 'whsec-old-0123456789abcdef' });
+    expect(secrets).toEqual(['whsec-new-0123456789abcdef', 'whsec-old-0123456789abcdef']);
+  });
+
   it('leaves a short user name alone: it would redact ordinary words', () => {
     expect(configuredSecrets({ REDIS_URL: 'redis://u:long-enough@host' })).toEqual(['u:long-enough', 'long-enough']);
   });

@@ -2,7 +2,7 @@ import type { Environment } from '../../shared/config/environment.js';
 import { scrubbedErrorLine } from '../../shared/runtime/error-message.js';
 
 /** The settings that are secrets outright, and those whose value is a URL that may carry a password. */
-const SECRET_SETTINGS = ['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET'] as const;
+const SECRET_SETTINGS = ['VERIFY_TOKEN', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET', 'ALERT_WEBHOOK_SECRET_PREVIOUS'] as const;
 const URL_SETTINGS = ['MONGODB_URL', 'REDIS_URL', 'EVENTSTORE_URL', 'ALERT_WEBHOOK_URL'] as const;
 
 /** `scheme://user:password@` (MongoDB's host lists are no WHATWG URL: read by hand). */

@@ -72,6 +72,24 @@ describe('Environment', () => {
     expect(loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: 'with inner spaces ok' }).ALERT_WEBHOOK_SECRET).toBe('with inner spaces ok');
   });
 
+  it('takes ALERT_WEBHOOK_SECRET_PREVIOUS for a rotation under the rules of ALERT_WEBHOOK_SECRET, beside it and different from it', () => {
+    const url = 'https://hooks.example/alerts';
+    const [next, old] = ['n'.repeat(20), 'o'.repeat(20)];
+    expect(loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: next, ALERT_WEBHOOK_SECRET_PREVIOUS: old }).ALERT_WEBHOOK_SECRET_PREVIOUS).toBe(old);
+    expect(() => loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: next, ALERT_WEBHOOK_SECRET_PREVIOUS: 'short' })).toThrow(
+      'Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS must be at least 16 characters',
+    );
+    expect(() => loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: next, ALERT_WEBHOOK_SECRET_PREVIOUS: `${old}\n` })).toThrow(
+      'Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS must not begin or end with a space or a line break (read from a file?)',
+    );
+    expect(() => loadEnvironment({ ALERT_WEBHOOK_SECRET_PREVIOUS: old })).toThrow(
+      'Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS needs ALERT_WEBHOOK_SECRET, the new secret, beside it',
+    );
+    expect(() => loadEnvironment({ ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: next, ALERT_WEBHOOK_SECRET_PREVIOUS: next })).toThrow(
+      'Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS must differ from ALERT_WEBHOOK_SECRET',
+    );
+  });
+
   it('reads numbers as integers, by the type of their default', () => {
     expect(loadEnvironment({ PORT: '8080', USAGE_FLUSH_INTERVAL_MS: ' 250 ' })).toMatchObject({ PORT: 8080, USAGE_FLUSH_INTERVAL_MS: 250 });
     expect(() => loadEnvironment({ PORT: '80.5' })).toThrow(/^Invalid configuration: PORT/);

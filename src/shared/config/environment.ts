@@ -219,6 +219,19 @@ export class Environment {
   })
   ALERT_WEBHOOK_SECRET?: string = undefined;
 
+  /**
+   * During a rotation, the secret being replaced: each delivery then carries a `v1` for each (the new one first), so a
+   * receiver may switch to the new secret whenever it likes (Stripe's scheme). Its own setting, not a list in
+   * ALERT_WEBHOOK_SECRET: a secret may hold a comma, and one that does would have been split.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET_PREVIOUS must be at least 16 characters' })
+  @Matches(/^\S[\s\S]*\S$/, {
+    message: 'ALERT_WEBHOOK_SECRET_PREVIOUS must not begin or end with a space or a line break (read from a file?): it signs as written, and the receiver checks with its own copy',
+  })
+  ALERT_WEBHOOK_SECRET_PREVIOUS?: string = undefined;
+
   @IsOptional()
   @Transform(trimmed)
   @Matches(/^esdb(\+discover)?:\/\/\S+$/, { message: 'EVENTSTORE_URL must be an esdb:// connection string' })
@@ -324,6 +337,12 @@ export function loadEnvironment(raw: Record<string, unknown>): Environment {
   const errors = validateSync(environment, { skipMissingProperties: false });
   if (errors.length === 0 && environment.ALERT_WEBHOOK_URL && !environment.ALERT_WEBHOOK_SECRET) {
     throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL');
+  }
+  if (errors.length === 0 && environment.ALERT_WEBHOOK_SECRET_PREVIOUS && !environment.ALERT_WEBHOOK_SECRET) {
+    throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS needs ALERT_WEBHOOK_SECRET, the new secret, beside it');
+  }
+  if (errors.length === 0 && environment.ALERT_WEBHOOK_SECRET_PREVIOUS && environment.ALERT_WEBHOOK_SECRET_PREVIOUS === environment.ALERT_WEBHOOK_SECRET) {
+    throw new InvalidConfigurationError('Invalid configuration: ALERT_WEBHOOK_SECRET_PREVIOUS must differ from ALERT_WEBHOOK_SECRET (the old secret and the new one)');
   }
   if (errors.length === 0 && environment.HTTP_HEADERS_TIMEOUT_MS > environment.HTTP_REQUEST_TIMEOUT_MS) {
     throw new InvalidConfigurationError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
