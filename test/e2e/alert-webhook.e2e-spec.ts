@@ -85,8 +85,10 @@ describe('alert webhook delivery (event store → ProjectionRunner → HTTP rece
         expect(request.headers['idempotency-key']).toBe(request.id);
         expect(request.headers[WEBHOOK_SIGNATURE_HEADER.toLowerCase()]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
         const body = JSON.parse(request.rawBody);
-        expect(Object.keys(body).sort()).toEqual(['created_at', 'data', 'id', 'type']);
+        expect(Object.keys(body).sort()).toEqual(['created_at', 'data', 'id', 'schema_version', 'type']);
         expect(body.type).toBe('anomaly.detected');
+        expect(body.schema_version).toBe(1);
+        expect(request.headers['parsesphere-webhook-attempt']).toBe('1');
         expect(Object.keys(body.data).sort()).toEqual(['account_id', 'evidence', 'ip', 'key_id', 'rule', 'window_end', 'window_start']);
         expect(request.rawBody).not.toContain('req-internal');
       }
@@ -101,6 +103,10 @@ describe('alert webhook delivery (event store → ProjectionRunner → HTTP rece
       const failed = receiver.requests.filter((r) => r.status === 503);
       expect(failed).toHaveLength(8);
       expect(new Set(failed.map((r) => r.id))).toEqual(new Set([alertId(4)])); // alert 5 waited behind 4
+      // Counted on across the batches that gave up: the receiver sees which retry each request is.
+      expect(receiver.requests.filter((r) => r.id === alertId(4)).map((r) => r.headers['parsesphere-webhook-attempt'])).toEqual(
+        ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      );
       expect(logs.filter((l) => l.includes('Projection alert-webhook failed'))).toHaveLength(2);
       await runner.waitUntilProcessed(fifth, 5000);
       expect(runner.status()).toMatchObject({ running: true, lastError: null });

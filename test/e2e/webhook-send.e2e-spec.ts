@@ -47,12 +47,14 @@ describe('webhook-send (CLI)', () => {
       expect(resent.rawBody).toBe(first.rawBody);
       expect(resent.headers['idempotency-key']).toBe(first.id);
       expect(resent.headers['user-agent']).toBe(first.headers['user-agent']);
+      // The service's delivery says its attempt; a resend by hand is none of its attempts.
+      expect([first.headers['parsesphere-webhook-attempt'], resent.headers['parsesphere-webhook-attempt']]).toEqual(['1', undefined]);
 
       const test = await cli('--test');
       expect(test.status).toBe(0);
       const ping = receiver.requests[2];
       expect(ping.signatureValid).toBe(true);
-      expect(JSON.parse(ping.rawBody)).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), type: 'webhook.test', created_at: expect.any(String), data: {} });
+      expect(JSON.parse(ping.rawBody)).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), type: 'webhook.test', schema_version: 1, created_at: expect.any(String), data: {} });
       expect(ping.id).not.toBe(first.id);
       expect(test.stdout).toBe(`Test event ${ping.id} delivered: ${test.stdout.split(': ')[1]}`);
 

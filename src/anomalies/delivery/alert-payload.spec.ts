@@ -33,6 +33,7 @@ describe('toWebhookPayload', () => {
     expect(payload).toStrictEqual({
       id: data.alertId,
       type: 'anomaly.detected',
+      schema_version: 1,
       created_at: data.detectedAt,
       data: {
         rule: 'rate_spike',

@@ -6,6 +6,8 @@ export interface AlertWebhookPayload {
   /** The alert id: stable across re-deliveries, so receivers dedupe on it (also sent as `Idempotency-Key`). */
   id: string;
   type: 'anomaly.detected';
+  /** WEBHOOK_SCHEMA_VERSION: the body's shape, which the User-Agent's `/1` alone carried before. */
+  schema_version: number;
   created_at: string;
   data: {
     /** One of this version's rules, or a newer version's (same event, same fields: see RULE_NAME). */
@@ -20,6 +22,12 @@ export interface AlertWebhookPayload {
 }
 
 export const ALERT_WEBHOOK_EVENT_TYPE = 'anomaly.detected';
+
+/**
+ * The body's shape. Raised only for a change a receiver written for this one would misread (a field removed, renamed or
+ * changing meaning); new rules, evidence fields and top-level fields are added under the same version.
+ */
+export const WEBHOOK_SCHEMA_VERSION = 1;
 
 /**
  * A rule's name as any version writes it. A rule this version does not know is a newer version's: its alert is the
@@ -42,6 +50,7 @@ export function toWebhookPayload(event: RecordedEvent): AlertWebhookPayload {
   return {
     id: d.alertId,
     type: ALERT_WEBHOOK_EVENT_TYPE,
+    schema_version: WEBHOOK_SCHEMA_VERSION,
     created_at: d.detectedAt,
     data: {
       rule: d.rule,

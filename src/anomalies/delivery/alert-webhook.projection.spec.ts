@@ -179,6 +179,7 @@ describe('AlertWebhookDelivery', () => {
     fake.script = [500, 'network', 503, 200, 200];
     await delivery.handle(events.slice(0, 2));
     expect(fake.ids()).toEqual(['alert-1', 'alert-1', 'alert-1', 'alert-1', 'alert-2']);
+    expect(fake.calls.map((c) => c.init.headers['ParseSphere-Webhook-Attempt'])).toEqual(['1', '2', '3', '4', '1']);
     expect(new Set(fake.calls.slice(0, 4).map((c) => c.init.body)).size).toBe(1);
     expect(clock.sleeps).toEqual([10, 20, 30]);
     expect(await delivery.checkpoint()).toBe(7);

@@ -284,7 +284,7 @@ export class AlertWebhookDelivery implements Projection {
     const first = (earlier?.attempts ?? 0) + 1;
     for (let attempt = first; ; attempt++) {
       if (attempt > first && !(await this.holdLease())) return false;
-      const failure = await this.attempt(payload.id, body);
+      const failure = await this.attempt(payload.id, body, attempt);
       if (failure === null) {
         this.failing = null;
         this.requested = null;
@@ -330,11 +330,11 @@ export class AlertWebhookDelivery implements Projection {
    * One POST; null when delivered, otherwise a short description of the failure and the wait the receiver asked
    * for in a Retry-After header (an answer such as 429 or 503), if any.
    */
-  private async attempt(alertId: string, body: string): Promise<{ why: string; retryAfterMs: number | null } | null> {
+  private async attempt(alertId: string, body: string, attempt: number): Promise<{ why: string; retryAfterMs: number | null } | null> {
     this.throwIfStopped();
     // Signed per attempt, so a retry after a long outage still passes the receiver's timestamp tolerance.
     const timestamp = Math.floor(this.clock.now() / 1000);
-    const headers = webhookHeaders(alertId, body, signingSecrets(this.options.secret, this.options.previousSecret), timestamp);
+    const headers = webhookHeaders(alertId, body, signingSecrets(this.options.secret, this.options.previousSecret), timestamp, attempt);
     const request = this.requestSignal();
     try {
       const response = await this.fetchFn(this.options.url, {

@@ -1,4 +1,8 @@
+import { WEBHOOK_SCHEMA_VERSION } from './alert-payload.js';
 import { WEBHOOK_SIGNATURE_HEADER, signWebhookPayload } from './webhook-signature.js';
+
+/** Which attempt of the service's delivery a request is, from 1 (a retry: 2, 3, ...). */
+export const WEBHOOK_ATTEMPT_HEADER = 'ParseSphere-Webhook-Attempt';
 
 /** The secrets a delivery is signed with: the current one, and during a rotation the one it replaces. */
 export function signingSecrets(secret: string, previous: string | undefined): string[] {
@@ -12,11 +16,19 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
  * The headers of one POST of `body` to the alert webhook, signed at `timestampSeconds`: the service's deliveries and
  * the CLI's `webhook-send` send the same, so a receiver's check passes on both or on neither.
  */
-export function webhookHeaders(id: string, body: string, secrets: readonly string[], timestampSeconds: number): Record<string, string> {
+export function webhookHeaders(
+  id: string,
+  body: string,
+  secrets: readonly string[],
+  timestampSeconds: number,
+  attempt?: number,
+): Record<string, string> {
   return {
     'Content-Type': 'application/json',
     'Idempotency-Key': id,
     [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(body, secrets, timestampSeconds),
-    'User-Agent': 'ParseSphere-Keys-Webhooks/1',
+    'User-Agent': `ParseSphere-Keys-Webhooks/${WEBHOOK_SCHEMA_VERSION}`,
+    // The service's deliveries only: a resend by webhook-send is no attempt of theirs.
+    ...(attempt === undefined ? {} : { [WEBHOOK_ATTEMPT_HEADER]: String(attempt) }),
   };
 }
