@@ -50,6 +50,24 @@ describe('AuthFailureLimiter', () => {
     expect(limiter.check('2001:db8:0:1::77').allowed).toBe(true);
   });
 
+  it('limits an IPv6 /48 as a whole too: spread over its /64s, each under its own limit, its holder is still refused', async () => {
+    // Measured before: 20 failures from each of 30 /64s of 2001:db8::/48, 600 in all, and not one 429.
+    const limiter = new AuthFailureLimiter(Object.assign(new Environment(), { ...config, AUTH_FAILURE_NETWORK_LIMIT: 6 }), new InProcessRateLimitStore(), metrics());
+    for (let n = 1; n <= 3; n++) for (let i = 0; i < 2; i++) await limiter.recordFailure(`2001:db8:0:${n}::1`);
+    for (let n = 1; n <= 3; n++) expect(limiter.check(`2001:db8:0:${n}::1`).allowed).toBe(false);
+    expect(limiter.check('2001:db8:0:ffff::1')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(limiter.check('2001:db8:1::1').allowed).toBe(true);
+    expect(limiter.check('203.0.113.7').allowed).toBe(true);
+    jest.advanceTimersByTime(10_000);
+    expect(limiter.check('2001:db8:0:ffff::1').allowed).toBe(true);
+  });
+
+  it('counts IPv4 addresses one by one, with no limit on their /24', async () => {
+    const limiter = new AuthFailureLimiter(Object.assign(new Environment(), { ...config, AUTH_FAILURE_NETWORK_LIMIT: 2 }), new InProcessRateLimitStore(), metrics());
+    for (let n = 1; n <= 5; n++) await limiter.recordFailure(`198.51.100.${n}`);
+    expect(limiter.check('198.51.100.9').allowed).toBe(true);
+  });
+
   it('counts an IPv6 client by its /64, of which it may use any address: rotating them gains nothing', async () => {
     const warnings: unknown[] = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((line: unknown) => void warnings.push(line));

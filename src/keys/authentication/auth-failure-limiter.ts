@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
-import { failureGuardSubject } from '../../shared/domain/client-address.js';
+import { failureGuardSubject, networkOf } from '../../shared/domain/client-address.js';
 import { type AddressRecording, recordedAddress } from '../../usage/domain/recorded-client.js';
 import type { CounterSeries } from '../../shared/metrics/metrics.port.js';
 import type { RateLimit } from '../../shared/rate-limit/gcra.js';
@@ -24,6 +24,8 @@ const SWEEP_EVERY = 10_000;
 @Injectable()
 export class AuthFailureLimiter {
   private readonly limit: RateLimit;
+  /** Per IPv6 /48 (AUTH_FAILURE_NETWORK_LIMIT): a holder spreading over its 65,536 /64s is limited as a whole. */
+  private readonly networkLimit: RateLimit;
   private readonly loggedAddress: AddressRecording;
   /**
    * Addresses with no failure left, and until when, by the monotonic clock: by the wall clock, a step back of an hour
@@ -43,6 +45,7 @@ export class AuthFailureLimiter {
       requests: config.AUTH_FAILURE_LIMIT,
       perSeconds: config.AUTH_FAILURE_WINDOW_SECONDS,
     };
+    this.networkLimit = { requests: config.AUTH_FAILURE_NETWORK_LIMIT, perSeconds: config.AUTH_FAILURE_WINDOW_SECONDS };
     this.refused = metrics.rateLimited.series({ limit: 'address' });
     this.loggedAddress = config.RECORD_CLIENT_ADDRESS;
   }
@@ -52,9 +55,10 @@ export class AuthFailureLimiter {
     // Nearly always nothing is blocked: then the address need not be read (an IPv6 one costs about 2 µs).
     if (this.blockedUntil.size === 0) return { allowed: true, retryAfterSeconds: 0 };
     const address = failureGuardSubject(client);
-    const until = this.blockedUntil.get(address);
+    const network = wideNetworkOf(address, client);
+    const until = Math.max(this.blockedUntil.get(address) ?? 0, network === null ? 0 : (this.blockedUntil.get(network) ?? 0));
     const now = performance.now();
-    if (until === undefined || until <= now) return { allowed: true, retryAfterSeconds: 0 };
+    if (until <= now) return { allowed: true, retryAfterSeconds: 0 };
     this.refused.inc();
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
   }
@@ -62,7 +66,16 @@ export class AuthFailureLimiter {
   /** Counts a failure; callers wait for it before answering, so the address's next request sees the block. */
   recordFailure(client: string): Promise<void> {
     const address = failureGuardSubject(client);
-    return this.store.consume(`auth:${address}`, this.limit).then((decision) => {
+    const network = wideNetworkOf(address, client);
+    // Counted on the /48 too, and waited for as well: the next request from any of its /64s sees its block.
+    const networkCounted =
+      network === null
+        ? Promise.resolve()
+        : this.store.consume(`auth-net:${network}`, this.networkLimit).then((decision) => {
+            if (decision.nextAllowedInMs > 0) this.blockedUntil.set(network, performance.now() + decision.nextAllowedInMs);
+            else this.blockedUntil.delete(network);
+          });
+    const addressCounted = this.store.consume(`auth:${address}`, this.limit).then((decision) => {
       const now = performance.now();
       if (decision.nextAllowedInMs > 0) this.blockedUntil.set(address, now + decision.nextAllowedInMs);
       else this.blockedUntil.delete(address);
@@ -79,6 +92,7 @@ export class AuthFailureLimiter {
       }
       this.sweepNowAndThen(now);
     });
+    return Promise.all([addressCounted, networkCounted]).then(() => undefined);
   }
 
   private sweepNowAndThen(now: number): void {
@@ -86,4 +100,9 @@ export class AuthFailureLimiter {
     this.recordsSinceSweep = 0;
     for (const [address, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(address);
   }
+}
+
+/** An IPv6 client's /48 (its subject is its /64), else null: IPv4 addresses are counted one by one. */
+function wideNetworkOf(subject: string, client: string): string | null {
+  return subject.endsWith('/64') ? networkOf(client) : null;
 }

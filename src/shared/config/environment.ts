@@ -150,6 +150,15 @@ export class Environment {
   AUTH_FAILURE_WINDOW_SECONDS = 60;
 
   /**
+   * Failed authentications allowed per IPv6 /48 in AUTH_FAILURE_WINDOW_SECONDS before all of it gets 429: a /48 holds
+   * 65,536 /64s, each counted alone by AUTH_FAILURE_LIMIT, so spread over them its holder was never limited.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_NETWORK_LIMIT = 200;
+
+  /**
    * How much of a client's address a use or a failed authentication records (docs/personal-data.md): `full`, `network`
    * (IPv4 /24, IPv6 /48) or `none`. What is recorded only: allowed_ips and the failed-auth guard see the real address.
    */
