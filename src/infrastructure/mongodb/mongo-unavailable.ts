@@ -90,6 +90,15 @@ export function isTimeout(error: unknown, depth = 0): boolean {
   return isTimeout(innerError(error), depth + 1);
 }
 
+/**
+ * The server stopped an operation at the time it was given (maxTimeMS): MaxTimeMSExpired, code 50, which MongoDB and
+ * FerretDB 1.24 both answer. The server is there and answering; what was asked is too slow for it.
+ */
+export function isServerTimeLimit(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED;
+}
+const MAX_TIME_MS_EXPIRED = 50;
+
 /** Runs a call, reporting an unavailable server as StoreUnavailableError (answered 503) and anything else as is. */
 export async function unlessUnreachable<T>(call: () => Promise<T>): Promise<T> {
   try {

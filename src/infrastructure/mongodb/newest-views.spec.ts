@@ -1,0 +1,22 @@
+import { makeView } from '../../../test/support/api-key-view.js';
+import { NewestViews } from './newest-views.js';
+
+describe('NewestViews', () => {
+  it('keeps the views of the highest createdPosition, newest first, whatever the order offered', () => {
+    const views = [5, 1, 9, 3, 7, 2].map((createdPosition) => makeView({ createdPosition }));
+    const newest = new NewestViews(3);
+    for (const view of views) newest.offer(view);
+    expect(newest.views().map((view) => view.createdPosition)).toEqual([9, 7, 5]);
+  });
+
+  it('counts a view offered twice once, at its newer revision', () => {
+    const older = makeView({ createdPosition: 4, revision: 1, name: 'old' });
+    const newer = { ...older, revision: 2, name: 'new' };
+    const newest = new NewestViews(2);
+    for (const view of [older, makeView({ createdPosition: 1 }), newer, older]) newest.offer(view);
+    expect(newest.views().map((view) => [view.createdPosition, view.name])).toEqual([
+      [4, 'new'],
+      [1, 'A key'],
+    ]);
+  });
+});

@@ -1,0 +1,83 @@
+import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { type CommandStartedEvent, type Db, type Filter, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
+import { MONGO_CLIENT_OPTIONS } from '../../src/infrastructure/mongodb/mongo-client-options.js';
+import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
+import { makeView } from '../support/api-key-view.js';
+import { dropMongoDatabase, hasAtomicDocumentWrites, mongoReadModelFixture, whenMongo } from '../support/mongodb-fixture.js';
+import { apiKeyReadModelContract } from './api-key-read-model.contract.js';
+
+const url = process.env.MONGODB_URL;
+const atomicDocumentWrites = url ? await hasAtomicDocumentWrites(url) : false;
+
+/**
+ * The key views' contract again, with every page the server is asked to sort (a find given maxTimeMS) answered
+ * MaxTimeMSExpired, as FerretDB 1.24 answers it at 20,000 views and more: each listing and search is then chosen from
+ * the pass over the collection (pageFromPass), and must list what the server's page lists, case for case.
+ */
+async function openWithServerPagesTooSlow(client: MongoClient, db: Db): Promise<MongoApiKeyReadModel> {
+  const readModel = await MongoApiKeyReadModel.open(client, db, 0);
+  const find = readModel.views.find.bind(readModel.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
+  jest.spyOn(readModel.views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
+    if (options?.maxTimeMS !== undefined) {
+      throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
+    }
+    return find(filter, options);
+  }) as never);
+  return readModel;
+}
+
+whenMongo('MongoDB read model contract, pages from the pass', (url) => {
+  apiKeyReadModelContract('mongodb, server pages past their time limit', mongoReadModelFixture(url, openWithServerPagesTooSlow), {
+    insertsNew: true,
+    atomicDocumentWrites,
+  });
+});
+
+whenMongo('MongoDB key listing: the time limit of a server page', (url) =>
+  describe('MongoDB key views: a page the server cannot sort in time', () => {
+    const name = `psk_test_${randomUUID().replaceAll('-', '')}`;
+    let client: MongoClient;
+    const commands: CommandStartedEvent[] = [];
+    beforeEach(async () => {
+      client = new MongoClient(url, { ...MONGO_CLIENT_OPTIONS, monitorCommands: true });
+      client.on('commandStarted', (event) => commands.push(event));
+      await client.connect();
+    });
+    afterEach(async () => {
+      await client.close();
+      await dropMongoDatabase(url, name);
+    });
+
+    it('gives the sorted page a fifth of the socket timeout on the server (maxTimeMS), the listing and the name search alike', async () => {
+      const readModel = await MongoApiKeyReadModel.open(client, client.db(name), 0);
+      await readModel.save([makeView({ accountId: 'acme', name: 'Prod' })], 1);
+      commands.length = 0;
+      await readModel.list('acme', { limit: 5 });
+      await readModel.list('acme', { limit: 5, namePrefix: 'prod' });
+      const finds = commands.filter((c) => c.commandName === 'find' && c.command.find === readModel.views.collectionName);
+      expect(finds.map((c) => c.command.maxTimeMS)).toEqual([MONGO_CLIENT_OPTIONS.socketTimeoutMS! / 5, MONGO_CLIENT_OPTIONS.socketTimeoutMS! / 5]);
+    });
+
+    it('answers a page past its time limit from one pass with no filter and no sort, newest first, paged', async () => {
+      const readModel = await openWithServerPagesTooSlow(client, client.db(name));
+      const acme = Array.from({ length: 7 }, (_, n) => makeView({ accountId: 'acme', name: `key ${n}` }));
+      await readModel.save([...acme.slice(0, 3), makeView({ accountId: 'globex' }), ...acme.slice(3)], 1);
+      commands.length = 0;
+      const first = await readModel.list('acme', { limit: 3 });
+      expect(first).toEqual({ views: acme.slice(4).reverse(), hasMore: true });
+      const finds = commands.filter((c) => c.commandName === 'find' && c.command.find === readModel.views.collectionName);
+      expect(finds.map((c) => [c.command.filter, c.command.sort])).toEqual([[{}, undefined]]);
+      const last = await readModel.list('acme', { limit: 3, beforePosition: acme[1].createdPosition });
+      expect(last).toEqual({ views: [acme[0]], hasMore: false });
+    });
+
+    it('fails as it did on any other error of the page (no pass)', async () => {
+      const readModel = await MongoApiKeyReadModel.open(client, client.db(name), 0);
+      jest.spyOn(readModel.views, 'find').mockImplementationOnce(() => {
+        throw new MongoServerError({ ok: 0, code: 2, codeName: 'BadValue', errmsg: 'bad' });
+      });
+      await expect(readModel.list('acme', { limit: 3 })).rejects.toThrow('bad');
+    });
+  }),
+);
