@@ -2,6 +2,7 @@ import type { Db, MongoClient } from 'mongodb';
 import type { KeyUsageReadModel } from '../../usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageSummary, KeyUsageSummaryEntry, KeyUsageView } from '../../usage/projection/key-usage-view.js';
 import { cursorBatches } from './cursor-batches.js';
+import { lookupsInStep } from './lookups-in-step.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
@@ -9,6 +10,9 @@ type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
 
 /** Usage views in MongoDB, beside the key views, with the same idempotent writes. */
 export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsageFields> implements KeyUsageReadModel {
+  /** How long a round of summary lookups should take: a fifth of the socket timeout, as each batch of the view writes. */
+  private readonly lookupTargetMs: number;
+
   constructor(client: MongoClient, db: Db, generation: number) {
     super(
       client,
@@ -21,18 +25,20 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
       },
       generation,
     );
+    this.lookupTargetMs = (client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS) / SOCKET_TIMEOUT_SHARE;
   }
 
-  /** By _id, SUMMARY_CONCURRENCY at a time, for the reason getMany gives (FerretDB 1.24 scans for `$in`); only four fields read. */
+  /**
+   * By _id, for the reason getMany gives (FerretDB 1.24 scans for `$in`); only four fields read. Up to SUMMARY_CONCURRENCY
+   * at a time, as many as the server answers within a fifth of the socket timeout (lookupsInStep): FerretDB 1.24 scans the
+   * collection for each, and a page's 21 at once failed the CLI's `list` at 100,000 views.
+   */
   async summaries(ids: readonly string[]): Promise<Map<string, KeyUsageSummary>> {
     return unlessUnreachable(async () => {
       const found = new Map<string, KeyUsageSummary>();
-      for (let from = 0; from < ids.length; from += SUMMARY_CONCURRENCY) {
-        const docs = await Promise.all(
-          ids.slice(from, from + SUMMARY_CONCURRENCY).map((id) => this.views.findOne({ _id: id }, { projection: SUMMARY_FIELDS })),
-        );
-        for (const doc of docs) if (doc) found.set(doc._id, { accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt });
-      }
+      const lookup = (id: string) => this.views.findOne({ _id: id }, { projection: SUMMARY_FIELDS });
+      const docs = await lookupsInStep(ids, lookup, { max: SUMMARY_CONCURRENCY, targetMs: this.lookupTargetMs });
+      for (const doc of docs) if (doc) found.set(doc._id, { accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt });
       return found;
     });
   }
@@ -52,6 +58,8 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
 }
 
 const SUMMARY_CONCURRENCY = 32;
+const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
+const SOCKET_TIMEOUT_SHARE = 5;
 /**
  * Summaries per batch of the load, a fifth of the 5 s socket timeout as the key views' load (MongoApiKeyReadModel's
  * LOAD_BATCH): one batch past the timeout fails the whole load, retried from the start. FerretDB 1.24 (SQLite
