@@ -12,18 +12,21 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   UnavailableError,
   WrongExpectedVersionError,
   type AppendResult as EsdbAppendResult,
   type JSONEventData,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import {
   fromAppendResult,
   isReadBy,
   toAppendExpectedRevision,
+  toAppendPortError,
   toConcurrencyError,
   toEventData,
   toGlobalPosition,
@@ -267,6 +270,22 @@ describe('EventStoreDB event mapping', () => {
       const regex = new RegExp((toSubscriptionFilter({ types: [] }, checkpoints) as { regex: string }).regex);
       expect(['KeyCreated', '$epoch'].filter((t) => regex.test(t))).toEqual([]);
     });
+  });
+});
+
+describe('toAppendPortError', () => {
+  it('reports an append to a tombstoned stream, or one the user may not write, as refused for good, naming the stream', () => {
+    // As @eventstore/db-client 6.2.1 makes it from the server's "stream-deleted" exception (convertToCommandError).
+    const deleted = toAppendPortError('api_key_usage-k1', StreamDeletedError.fromStreamName('api_key_usage-k1'));
+    expect(deleted).toBeInstanceOf(AppendRefusedError);
+    expect(deleted).toMatchObject({ reason: 'stream_deleted', streamId: 'api_key_usage-k1' });
+    expect(toAppendPortError('api_key_usage-k2', Object.create(AccessDeniedError.prototype))).toMatchObject({ reason: 'access_denied', streamId: 'api_key_usage-k2' });
+  });
+
+  it('reports the rest as toPortError does', () => {
+    expect(toAppendPortError('s', Object.create(UnavailableError.prototype))).toBeInstanceOf(StoreUnavailableError);
+    const other = new Error('bad request');
+    expect(toAppendPortError('s', other)).toBe(other);
   });
 });
 

@@ -11,6 +11,7 @@
  */
 import {
   ANY,
+  AccessDeniedError,
   BACKWARDS,
   CancelledError,
   DeadlineExceededError,
@@ -21,6 +22,7 @@ import {
   UnavailableError,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   TimeoutError,
   eventTypeFilter,
   excludeSystemEvents,
@@ -37,6 +39,7 @@ import {
   type ResolvedEvent,
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import {
@@ -148,6 +151,18 @@ export function toPortError(error: unknown): unknown {
     return unavailable;
   }
   return error;
+}
+
+/**
+ * An append's failure as the port reports it: as toPortError, and a refusal no retry mends as AppendRefusedError. The
+ * client's StreamDeletedError: the stream was hard-deleted (tombstoned; an operator's act, the admin UI or
+ * `ES-HardDelete: true`), and EventStoreDB refuses every later append to it. AccessDeniedError: the user may not write
+ * the stream (its ACL, or the user's role), which no retry changes until the operator does.
+ */
+export function toAppendPortError(streamId: string, error: unknown): unknown {
+  if (error instanceof StreamDeletedError) return new AppendRefusedError('EventStoreDB', 'stream_deleted', error, streamId);
+  if (error instanceof AccessDeniedError) return new AppendRefusedError('EventStoreDB', 'access_denied', error, streamId);
+  return toPortError(error);
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   BACKWARDS,
   EventStoreDBClient,
   NO_STREAM,
+  StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
   jsonEvent,
@@ -17,6 +18,7 @@ import {
   type EventData,
   type Filter,
 } from '@eventstore/db-client';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
 import { EsdbEventStore, type EsdbClient } from './esdb-event-store.js';
@@ -39,10 +41,16 @@ class FakeServer {
    * (dist/streams/appendToStream/unpackError.js, "event_store.client.MaximumAppendSizeExceeded").
    */
   maxAppendSize = 1_048_576;
+  /**
+   * Streams hard-deleted (tombstoned): the server refuses every append to one with the "stream-deleted" exception, which
+   * the client reports as StreamDeletedError naming the stream (dist/utils/CommandError.js, convertToCommandError).
+   */
+  readonly tombstoned = new Set<string>();
 
   async appendToStream(stream: string, data: EventData | EventData[], { expectedRevision }: { expectedRevision: AppendExpectedRevision }): Promise<AppendResult> {
     const events = [data].flat();
     this.calls.push(events.length);
+    if (this.tombstoned.has(stream)) throw StreamDeletedError.fromStreamName(stream);
     const size = events.reduce((total, event) => total + jsonBytes(event.data) + jsonBytes(event.metadata), 0);
     if (size > this.maxAppendSize) throw MaxAppendSizeExceededError.fromMaxAppendSize(this.maxAppendSize);
     const written = this.streams.get(stream) ?? [];
@@ -84,6 +92,15 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
   beforeEach(() => {
     server = new FakeServer();
     store = new EsdbEventStore(server as unknown as EsdbClient);
+  });
+
+  it('reports an append to a tombstoned stream as AppendRefusedError naming the stream', async () => {
+    server.tombstoned.add('deleted');
+    const appends = ['a', 'deleted', 'b'].map((streamId) => ({ streamId, events: [event(0)], expectedRevision: 'any' as const }));
+    const failure = await store.appendToStreams(appends, { durability: 'process' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppendRefusedError);
+    expect(failure).toMatchObject({ reason: 'stream_deleted', streamId: 'deleted' });
+    expect(server.streams.has('deleted')).toBe(false);
   });
 
   it('retries a batch whose first events were written by an earlier attempt, writing each event once', async () => {

@@ -36,6 +36,7 @@ import {
   isWrittenByThisService,
   toAppendExpectedRevision,
   toConcurrencyError,
+  toAppendPortError,
   toPortError,
   toEventData,
   toGlobalPosition,
@@ -153,7 +154,7 @@ export class EsdbEventStore implements EventStore {
       return fromAppendResult(result);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
-      throw toPortError(error);
+      throw toAppendPortError(streamId, error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
+import { isCorruptDatabase, isRefusedForItsData, isSqliteUnavailable } from './sqlite-error-codes.js';
 
 const sqliteError = (code: string) => Object.assign(new Error(code), { code });
 
@@ -27,4 +27,15 @@ describe('isCorruptDatabase', () => {
   it('is false for what is no SQLite error', () => {
     for (const value of [null, undefined, 'SQLITE_CORRUPT', new Error('file is not a database')]) expect(isCorruptDatabase(value)).toBe(false);
   });
+});
+
+describe('isRefusedForItsData', () => {
+  it.each(['SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_TRIGGER', 'SQLITE_MISMATCH'])(
+    'is true for %s: the same append is refused again',
+    (code) => expect(isRefusedForItsData(sqliteError(code))).toBe(true),
+  );
+
+  it.each(['SQLITE_FULL', 'SQLITE_BUSY', 'SQLITE_CORRUPT', 'SQLITE_ERROR', 'SQLITE_TOOBIGGER'])('is false for %s', (code) =>
+    expect(isRefusedForItsData(sqliteError(code))).toBe(false),
+  );
 });

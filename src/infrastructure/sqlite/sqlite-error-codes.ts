@@ -8,6 +8,17 @@ const UNAVAILABLE = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_B
 /** SQLite's codes for a file that is not a database, or whose content is damaged: a retry cannot help. */
 const CORRUPT = ['SQLITE_NOTADB', 'SQLITE_CORRUPT'];
 
+/**
+ * SQLite's codes for a statement refused for what it writes: a value past SQLITE_MAX_LENGTH (SQLITE_TOOBIG), a
+ * constraint (SQLITE_CONSTRAINT_*), a type mismatch (SQLITE_MISMATCH). The same append meets them again at every try.
+ */
+const REFUSED = ['SQLITE_TOOBIG', 'SQLITE_CONSTRAINT', 'SQLITE_MISMATCH'];
+
+/** True when SQLite refused the statement for its data: no retry of the same append mends it. */
+export function isRefusedForItsData(error: unknown): boolean {
+  return hasCodeOf(error, REFUSED);
+}
+
 /** The one classification of SQLite failures: true when the file cannot be used now (answered 503), not wrong. */
 export function isSqliteUnavailable(error: unknown): boolean {
   return hasCodeOf(error, UNAVAILABLE);

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { damageLogIndexes } from '../../../test/support/damaged-log.js';
 import { AppendWorkerClient } from './append-worker-client.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
@@ -55,6 +56,36 @@ describe('SqliteEventStore appends with process durability', () => {
     for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await subscription.stop();
     expect(seen).toEqual(['live']);
+  });
+});
+
+describe('SqliteEventStore, an append SQLite refuses for its data', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'psk-sqlite-refused-'));
+    const file = join(dir, 'events.sqlite');
+    store = new SqliteEventStore(file);
+    // A refusal the same append meets at every try (SQLITE_CONSTRAINT_TRIGGER), as SQLITE_TOOBIG or another constraint would be.
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse_s BEFORE INSERT ON events WHEN NEW.stream_id = 'refused' BEGIN SELECT RAISE(ABORT, 'refused here'); END`);
+    other.close();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([['process'], ['strict']] as const)('fails as AppendRefusedError (malformed) with %s durability, the whole batch unwritten', async (durability) => {
+    const failure = await store.appendToStreams([...appendTo('ok'), ...appendTo('refused')], { durability }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppendRefusedError);
+    expect(failure).toMatchObject({ reason: 'malformed', streamId: undefined });
+    expect(await store.readStream('ok')).toEqual([]);
+    await expect(store.appendToStream('refused', [event], 'any')).rejects.toBeInstanceOf(AppendRefusedError);
+    await store.appendToStreams(appendTo('ok'), { durability });
+    expect(await store.readStream('ok')).toHaveLength(1);
   });
 });
 

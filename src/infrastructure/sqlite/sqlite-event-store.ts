@@ -23,10 +23,11 @@ import { type Appenders, openEventLog, prepareAppenders, prepareWriteProbe, REST
 import { EVENT_COLUMNS, type EventRow, EventReadsByType } from './event-reads-by-type.js';
 import { RecentlyDecodedEvents } from './recently-decoded-events.js';
 import { removeStreamStartInChunks } from './stream-start-removal.js';
-import { isCorruptDatabase, isSqliteUnavailable } from './sqlite-error-codes.js';
+import { isCorruptDatabase, isRefusedForItsData, isSqliteUnavailable } from './sqlite-error-codes.js';
 import { isTypeIndexMissing, rebuildTypeIndex } from './type-index.js';
 import { StoreDamagedError } from '../../shared/storage/store-damaged.error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { isoTimestamp } from '../../shared/runtime/iso-timestamp.js';
 import { AppendSignal, type PolledBatch, pollingSubscription, typesOf } from '../polling/polling-subscription.js';
 
@@ -114,7 +115,7 @@ export class SqliteEventStore implements EventStore {
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('Nothing to append');
-    const [result] = await this.writing(() => this.appendFlushed([{ streamId, events, expectedRevision }]));
+    const [result] = await this.refusalReported(() => this.writing(() => this.appendFlushed([{ streamId, events, expectedRevision }])));
     this.appended(typesOf([{ events }]));
     return result;
   }
@@ -126,11 +127,20 @@ export class SqliteEventStore implements EventStore {
    */
   async appendToStreams(appends: readonly StreamAppend[], options: AppendManyOptions = {}): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    const results = await this.writing(() =>
-      options.durability === 'process' ? this.appendWorker.append(appends) : this.appendFlushed(appends),
+    const results = await this.refusalReported(() =>
+      this.writing(() => (options.durability === 'process' ? this.appendWorker.append(appends) : this.appendFlushed(appends))),
     );
     this.appended(typesOf(appends));
     return results;
+  }
+
+  /** An append SQLite refused for its data, as the port's AppendRefusedError: in one transaction, no stream is named. */
+  private async refusalReported<T>(append: () => Promise<T>): Promise<T> {
+    try {
+      return await append();
+    } catch (error) {
+      throw isRefusedForItsData(error) ? new AppendRefusedError(this.name, 'malformed', error) : error;
+    }
   }
 
   private appendFlushed(appends: readonly StreamAppend[]): AppendResult[] | Promise<AppendResult[]> {
