@@ -1,7 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { Logger } from '@nestjs/common';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
+import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { loadEnvironment } from '../../shared/config/environment.js';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import type { AppendResult, StreamAppend } from '../../shared/event-store/event-store.port.js';
-import { KEY_USED, type KeyUsedData } from '../domain/key-used.js';
+import type { Counter, CounterSeries, GaugeDefinition, Histogram, MetricDefinition } from '../../shared/metrics/metrics.port.js';
+import { Metrics } from '../../shared/metrics/metrics.port.js';
+import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
+import { KEY_USED, type KeyUsedData, keyUsageStreamId } from '../domain/key-used.js';
 import { UsageRecorder } from './usage-recorder.js';
 
 const config = loadEnvironment({ USAGE_FLUSH_INTERVAL_MS: '60000' });
@@ -60,6 +71,141 @@ describe('UsageRecorder', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(store.attempts).toBe(1);
+  });
+});
+
+/**
+ * Refuses every append to one stream for good, as the EventStoreDB adapter reports an append to a stream an operator
+ * hard-deleted (@eventstore/db-client 6.2.1 StreamDeletedError, mapped by esdb-event-mapping.ts toAppendPortError).
+ * Like SQLite it appends a batch in one transaction: a refused stream fails the whole batch and writes nothing.
+ * `unavailable`: fails every append as a store that cannot answer now (SQLITE_FULL, an unreachable server).
+ */
+class OneStreamRefusedStore extends InMemoryEventStore {
+  attempts = 0;
+  unavailable = false;
+
+  /** `namesStream` false: refused as SQLite refuses a batch (SQLITE_TOOBIG, a constraint), in one transaction that names no stream. */
+  constructor(
+    private readonly refused: string,
+    private readonly namesStream = true,
+  ) {
+    super();
+  }
+
+  override async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    this.attempts += 1;
+    if (this.unavailable) throw new StoreUnavailableError('Test store', new Error('database or disk is full'));
+    if (appends.some((append) => append.streamId === this.refused)) {
+      if (!this.namesStream) throw new AppendRefusedError('Test store', 'malformed', new Error('string or blob too big'));
+      throw new AppendRefusedError('EventStoreDB', 'stream_deleted', new Error(`Stream ${this.refused} is deleted`), this.refused);
+    }
+    return super.appendToStreams(appends);
+  }
+}
+
+/** Counters that can be read back; histograms and gauges ignored. */
+class CountingMetrics extends Metrics {
+  readonly counts = new Map<string, number>();
+  counter<L extends string = never>(definition: MetricDefinition<L>): Counter<L> {
+    return {
+      series: (labels): CounterSeries => {
+        const key = `${definition.name}${JSON.stringify(labels)}`;
+        const counts = this.counts;
+        return {
+          inc: (by = 1) => counts.set(key, (counts.get(key) ?? 0) + by),
+          get value() {
+            return counts.get(key) ?? 0;
+          },
+        };
+      },
+    };
+  }
+  histogram<L extends string = never>(): Histogram<L> {
+    return { observe: () => undefined };
+  }
+  gauge<L extends string = never>(_definition: GaugeDefinition<L>): void {}
+}
+
+describe('UsageRecorder, a stream the store refuses for good', () => {
+  const writtenRequestIds = async (store: InMemoryEventStore) =>
+    (await store.readAll({ after: null, maxCount: 10_000, types: [KEY_USED] })).map((event) => event.data.requestId).sort();
+
+  it.each([
+    ['names the stream (EventStoreDB)', true, 'stream_deleted'],
+    ['names no stream (SQLite)', false, 'malformed'],
+  ])("writes the other keys' uses at once and drops the refused stream's, counted and logged once, when the store %s", async (_, namesStream, reason) => {
+    const store = new OneStreamRefusedStore(keyUsageStreamId('key-deleted'), namesStream as boolean);
+    const metrics = new CountingMetrics();
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const recorder = new UsageRecorder(store, config, metrics);
+    const others: string[] = [];
+    for (let n = 0; n < 600; n++) {
+      const keyId = n % 3 === 0 ? 'key-deleted' : `key-${n % 7}`;
+      recorder.record(use(keyId, n));
+      if (keyId !== 'key-deleted') others.push(use(keyId, n).requestId);
+    }
+
+    await recorder.flush();
+
+    expect(await writtenRequestIds(store)).toEqual(others.sort());
+    expect(metrics.counts.get(`parsesphere_usage_events_dropped_total{"reason":"${reason}"}`)).toBe(200);
+    expect(errors.mock.calls.map(([line]) => String(line).match(/^Usage events of (\S+) dropped/)?.[1])).toEqual([keyUsageStreamId('key-deleted')]);
+    errors.mockRestore();
+    const attempts = store.attempts;
+    await recorder.flush(); // nothing held back: no flush left to retry
+    expect(store.attempts).toBe(attempts);
+  });
+
+  it("on the SQLite log, writes the other keys' uses when SQLite refuses one key's (a constraint)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'psk-usage-refused-'));
+    const file = join(dir, 'events.sqlite');
+    const store = new SqliteEventStore(file);
+    try {
+      const other = new Database(file);
+      other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.stream_id = '${keyUsageStreamId('key-deleted')}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+      other.close();
+      const metrics = new CountingMetrics();
+      const recorder = new UsageRecorder(store, config, metrics);
+      jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      for (let n = 0; n < 30; n++) recorder.record(use(['key-a', 'key-deleted', 'key-b'][n % 3], n));
+
+      await recorder.flush();
+
+      const written = (await store.readAll({ after: null, maxCount: 100, types: [KEY_USED] })).map((event) => event.streamId);
+      expect([written.length, new Set(written)]).toEqual([20, new Set([keyUsageStreamId('key-a'), keyUsageStreamId('key-b')])]);
+      expect(metrics.counts.get('parsesphere_usage_events_dropped_total{"reason":"malformed"}')).toBe(10);
+    } finally {
+      jest.restoreAllMocks();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts the oldest uses dropped when the buffer overflows while the store cannot answer (buffer_full)', async () => {
+    const store = new OneStreamRefusedStore('none');
+    store.unavailable = true;
+    const metrics = new CountingMetrics();
+    const recorder = new UsageRecorder(store, config, metrics);
+    for (let n = 0; n < 200_010; n++) recorder.record(use('key-a', n));
+    await recorder.flush(); // the batch the full buffer's flush took is back in the buffer, past the limit
+    recorder.record(use('key-a', 200_010));
+    expect(metrics.counts.get('parsesphere_usage_events_dropped_total{"reason":"buffer_full"}')).toBe(11);
+  });
+
+  it('keeps the whole batch while the store cannot answer, then drops only the refused stream', async () => {
+    const store = new OneStreamRefusedStore(keyUsageStreamId('key-deleted'));
+    const metrics = new CountingMetrics();
+    const recorder = new UsageRecorder(store, config, metrics);
+    store.unavailable = true;
+    for (let n = 0; n < 10; n++) recorder.record(use(n % 2 ? 'key-deleted' : 'key-a', n));
+
+    await recorder.flush();
+    expect(await writtenRequestIds(store)).toEqual([]);
+
+    store.unavailable = false;
+    await recorder.flush();
+    expect(await writtenRequestIds(store)).toEqual([0, 2, 4, 6, 8].map((n) => use('key-a', n).requestId));
+    expect(metrics.counts.get('parsesphere_usage_events_dropped_total{"reason":"stream_deleted"}')).toBe(5);
   });
 });
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Environment } from '../../shared/config/environment.js';
 import { timeOrderedId } from '../../shared/event-store/event-id.js';
-import { type Histogram, Metrics } from '../../shared/metrics/metrics.port.js';
+import { AppendRefusedError, type AppendRefusal } from '../../shared/event-store/append-refused.error.js';
+import { type Counter, type CounterSeries, type Histogram, Metrics } from '../../shared/metrics/metrics.port.js';
 import { NO_METRICS } from '../../shared/metrics/no-metrics.js';
 import {
   EVENT_STORE,
@@ -24,6 +25,8 @@ const WRITE_CHUNK = 250;
 const MAX_BUFFERED = 200_000;
 /** Seconds: a flush of the embedded log takes milliseconds; one to a remote store that is down, its timeout. */
 const FLUSH_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Streams whose refusal has been logged: one line per stream (a deleted key's uses keep coming), bounded. */
+const MAX_LOGGED_REFUSALS = 10_000;
 
 interface Pending {
   streamId: string;
@@ -45,6 +48,10 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
   private dropped = 0;
   private readonly intervalMs: number;
   private readonly flushSeconds: Histogram<'outcome'>;
+  private readonly droppedEvents: Counter<'reason'>;
+  /** Bound once: it counts on the verify path (record) while the buffer overflows. */
+  private readonly droppedWhenFull: CounterSeries;
+  private readonly loggedRefusals = new Set<string>();
   private readonly failedFlushes: FailedFlushes;
   private readonly client: ClientRecording;
   /** The default: every record as given, with no call on the verify path. */
@@ -70,6 +77,12 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       labelNames: ['outcome'],
       buckets: FLUSH_BUCKETS,
     });
+    this.droppedEvents = metrics.counter({
+      name: 'parsesphere_usage_events_dropped_total',
+      help: 'Usage events never written: the buffer was full while the store was down (buffer_full), or the store refused their stream for good (stream_deleted, access_denied, malformed).',
+      labelNames: ['reason'],
+    });
+    this.droppedWhenFull = this.droppedEvents.series({ reason: 'buffer_full' });
   }
 
   onApplicationBootstrap(): void {
@@ -106,6 +119,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     this.buffer.push({ streamId, event });
     if (this.buffer.length > MAX_BUFFERED) {
       this.dropped += this.buffer.length - MAX_BUFFERED;
+      this.droppedWhenFull.inc(this.buffer.length - MAX_BUFFERED);
       this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
     }
     if (this.buffer.length >= FLUSH_AT && !this.flushing) this.flushWhenDue();
@@ -118,20 +132,25 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Writes in chunks, yielding to the event loop between them: an embedded (synchronous) store would
-   * otherwise stall every request for the whole batch.
+   * otherwise stall every request for the whole batch. A failure is retried whole at the next flush, unless the store
+   * refused a stream for good (AppendRefusedError): then that stream's events are dropped and the others written now,
+   * for a retry would meet the same refusal and hold every other key's uses behind it until the buffer overflowed.
    */
   private async writeBuffered(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
     let written = 0;
     const started = performance.now();
+    /** This flush's streams refused for good, and why: their events in later chunks are dropped unsent. */
+    const refused = new Map<string, AppendRefusal>();
     try {
       for (; written < batch.length; written += WRITE_CHUNK) {
-        // A usage record needs to survive this process being killed (USAGE_FLUSH_INTERVAL_MS's bound, docs/configuration.md), not a power loss.
-        await this.store.appendToStreams(groupByStream(batch.slice(written, written + WRITE_CHUNK)), { durability: 'process' });
+        const appends = groupByStream(batch.slice(written, written + WRITE_CHUNK));
+        await this.appendUnlessRefused(appends, refused);
         await new Promise((resolve) => setImmediate(resolve));
       }
       this.flushSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+      if (refused.size > 0) this.countDropped(batch, refused);
       const recovered = this.failedFlushes.succeeded();
       if (recovered) this.logger.log(recovered);
       if (this.dropped > 0) {
@@ -140,10 +159,73 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } catch (error) {
       this.flushSeconds.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
-      this.buffer = batch.slice(written).concat(this.buffer);
+      const unwritten = batch.slice(written);
+      if (refused.size > 0) this.countDropped(batch, refused);
+      this.buffer = (refused.size === 0 ? unwritten : unwritten.filter(({ streamId }) => !refused.has(streamId))).concat(this.buffer);
       const failure = this.failedFlushes.failed(batch.length - written, (error as Error).message);
       if (failure) this.logger.warn(failure);
     }
+  }
+
+  /** A usage record needs to survive this process being killed (USAGE_FLUSH_INTERVAL_MS's bound, docs/configuration.md), not a power loss. */
+  private async append(appends: readonly StreamAppend[]): Promise<void> {
+    if (appends.length > 0) await this.store.appendToStreams(appends, { durability: 'process' });
+  }
+
+  /**
+   * The chunk, less the streams refused: one the store names is left out and the rest sent again (EventStoreDB, which
+   * may have written some of them: their ids make that safe); a refusal naming none, each stream on its own.
+   */
+  private async appendUnlessRefused(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>): Promise<void> {
+    for (;;) {
+      try {
+        return await this.append(refused.size === 0 ? appends : this.withoutRefused(appends, refused));
+      } catch (error) {
+        if (!(error instanceof AppendRefusedError)) throw error;
+        if (error.streamId === undefined || refused.has(error.streamId)) return this.appendEachStream(appends, refused);
+        refused.set(error.streamId, error.reason);
+        this.logRefusal(error.streamId, error);
+      }
+    }
+  }
+
+  /**
+   * After a refusal, which a store that appends a batch in one transaction (SQLite) cannot pin on a stream: each
+   * stream on its own, the refused ones' events dropped. Any other failure ends the flush, to be retried whole
+   * (the events carry their ids, so the streams written here are not written twice).
+   */
+  private async appendEachStream(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>): Promise<void> {
+    for (const append of appends) {
+      if (refused.has(append.streamId)) continue;
+      try {
+        await this.append([append]);
+      } catch (error) {
+        if (!(error instanceof AppendRefusedError)) throw error;
+        refused.set(append.streamId, error.reason);
+        this.logRefusal(append.streamId, error);
+      }
+    }
+  }
+
+  private withoutRefused(appends: readonly StreamAppend[], refused: ReadonlyMap<string, AppendRefusal>): StreamAppend[] {
+    return appends.filter(({ streamId }) => !refused.has(streamId));
+  }
+
+  /** The batch's events of the refused streams, written in no chunk and kept for no retry. */
+  private countDropped(batch: readonly Pending[], refused: ReadonlyMap<string, AppendRefusal>): void {
+    const dropped = new Map<AppendRefusal, number>();
+    for (const { streamId } of batch) {
+      const reason = refused.get(streamId);
+      if (reason) dropped.set(reason, (dropped.get(reason) ?? 0) + 1);
+    }
+    for (const [reason, count] of dropped) this.droppedEvents.series({ reason }).inc(count);
+  }
+
+  private logRefusal(streamId: string, error: AppendRefusedError): void {
+    if (this.loggedRefusals.has(streamId)) return;
+    if (this.loggedRefusals.size >= MAX_LOGGED_REFUSALS) this.loggedRefusals.clear();
+    this.loggedRefusals.add(streamId);
+    this.logger.error(`Usage events of ${streamId} dropped, the event store refuses them for good (counted in parsesphere_usage_events_dropped_total; logged once per stream): ${error.message}`);
   }
 }
 
