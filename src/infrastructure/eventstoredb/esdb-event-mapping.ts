@@ -11,7 +11,6 @@
  */
 import {
   ANY,
-  AccessDeniedError,
   BACKWARDS,
   CancelledError,
   DeadlineExceededError,
@@ -156,12 +155,12 @@ export function toPortError(error: unknown): unknown {
 /**
  * An append's failure as the port reports it: as toPortError, and a refusal no retry mends as AppendRefusedError. The
  * client's StreamDeletedError: the stream was hard-deleted (tombstoned; an operator's act, the admin UI or
- * `ES-HardDelete: true`), and EventStoreDB refuses every later append to it. AccessDeniedError: the user may not write
- * the stream (its ACL, or the user's role), which no retry changes until the operator does.
+ * `ES-HardDelete: true`), and EventStoreDB refuses every later append to it. AccessDeniedError is not: it comes of
+ * the user's role as much as of one stream's ACL (this service sets none), so a role wrong for a while would drop
+ * every use meanwhile; retried, the uses wait in the recorder's buffer until the operator mends it.
  */
 export function toAppendPortError(streamId: string, error: unknown): unknown {
   if (error instanceof StreamDeletedError) return new AppendRefusedError('EventStoreDB', 'stream_deleted', error, streamId);
-  if (error instanceof AccessDeniedError) return new AppendRefusedError('EventStoreDB', 'access_denied', error, streamId);
   return toPortError(error);
 }
 

@@ -1,7 +1,7 @@
 import { errorMessage } from '../runtime/error-message.js';
 
 /** Why a store refused an append for good: the label of parsesphere_usage_events_dropped_total's `reason`. */
-export type AppendRefusal = 'stream_deleted' | 'access_denied' | 'malformed';
+export type AppendRefusal = 'stream_deleted' | 'malformed';
 
 /**
  * The store refused an append for a reason the same append, made again, meets again: a stream an operator deleted for

@@ -79,7 +79,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.droppedEvents = metrics.counter({
       name: 'parsesphere_usage_events_dropped_total',
-      help: 'Usage events never written: the buffer was full while the store was down (buffer_full), or the store refused their stream for good (stream_deleted, access_denied, malformed).',
+      help: 'Usage events never written: the buffer was full while the store was down (buffer_full), or the store refused their stream for good (stream_deleted, malformed).',
       labelNames: ['reason'],
     });
     this.droppedWhenFull = this.droppedEvents.series({ reason: 'buffer_full' });
