@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../shared/event-store/event-store.port.js
 import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../domain/anomaly-thresholds.js';
 import { type DetectorInput, detect, initialDetectorState } from '../domain/anomaly-detector.js';
-import { serializeDetectorState } from '../domain/detector-snapshot.js';
+import { SNAPSHOT_VERSION, serializeDetectorState } from '../domain/detector-snapshot.js';
 import { AnomalyDetectionProjection } from './anomaly-detection.projection.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
@@ -240,7 +240,7 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await upgraded.handle(await fresh(store, judgedUntil));
       expect((await expiring(store)).map(([keyId, detectedAt]) => [keyId, detectedAt])).toEqual([['k1', new Date(EXPIRY - HOUR).toISOString()]]);
       await upgraded.close();
-      expect((await snapshots.load())!.state).toContain('"version":7');
+      expect((await snapshots.load())!.state).toContain(`"version":${SNAPSHOT_VERSION}`);
     });
 
     it('after an upgrade from the first build of snapshot version 4 (short watches, no queue of expiries): rebuilt, and a key used before its window is warned as time passes', async () => {
@@ -283,6 +283,42 @@ describe('AnomalyDetectionProjection snapshots', () => {
       await second.handle(await fresh(store, end));
       expect(await expiring(store)).toEqual(judged);
     });
+  });
+
+  it('resumes from a snapshot of version 6 (minutes as objects), converted rather than rebuilt from the log', async () => {
+    const uninterrupted = await logWithSpike();
+    const whole = new AnomalyDetectionProjection(uninterrupted.store, DEFAULT_ANOMALY_THRESHOLDS, new InMemoryDetectorSnapshotStore(), clock);
+    await whole.checkpoint();
+    await whole.handle(uninterrupted.events);
+
+    const { store, events } = await logWithSpike();
+    const cut = 1 + 25 * 5;
+    const state = initialDetectorState();
+    for (const event of events.slice(0, cut)) detect(state, event as unknown as DetectorInput);
+    const { burstHour: _hour, ...current } = JSON.parse(serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS)) as {
+      version: number;
+      keys: [string, { minutes: number[] }][];
+      thresholds: Record<string, number>;
+      burstHour: unknown;
+    };
+    // Version 6 knew no hour of bursts nor its cap among the thresholds.
+    const { failedAuthBurstAlertsPerHour: _cap, ...v6Thresholds } = current.thresholds;
+    // Version 6 held [minute, {count, alerted}] entries where this version holds flat [minute, count] pairs.
+    const v6Keys = current.keys.map(([id, key]) => {
+      const entries = [];
+      for (let i = 0; i < key.minutes.length; i += 2) entries.push([key.minutes[i], { count: key.minutes[i + 1], alerted: false }]);
+      return [id, { ...key, minutes: entries }];
+    });
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    await snapshots.save({ position: events[cut - 1].position, state: JSON.stringify({ ...current, version: 6, thresholds: v6Thresholds, keys: v6Keys }) });
+
+    const upgraded = new AnomalyDetectionProjection(store, DEFAULT_ANOMALY_THRESHOLDS, snapshots, clock);
+    expect(await upgraded.checkpoint()).toBe(events[cut - 1].position);
+    await upgraded.handle(events.slice(cut));
+    expect((await alerts(store)).map((a) => a.rule)).toEqual(['rate_spike']);
+    expect(await alerts(store)).toEqual(await alerts(uninterrupted.store));
+    await upgraded.close();
+    expect((await snapshots.load())!.state).toContain(`"version":${SNAPSHOT_VERSION}`);
   });
 
   it('saves a snapshot once the interval has passed, and not before', async () => {

@@ -1,6 +1,7 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
-import type { AddressBurstHour, DetectorState, FailureBurst, KeyState, MinuteBucket } from './detector-state.js';
+import type { AddressBurstHour, DetectorState, FailureBurst, KeyState } from './detector-state.js';
 import type { ExpiryQueue } from './expiry-queue.js';
+import type { MinuteCounts } from './minute-counts.js';
 
 /**
  * Bump when DetectorState changes shape or meaning: an older snapshot is then ignored and the log replayed, silently
@@ -11,13 +12,18 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * on every event; and whether a key is disabled. 6: the bursts of failures that named no key are kept by client as the
  * failed-auth guard counts it (an IPv6 one by its /64), where version 5 kept them by address (f7c39e0 changed that
  * under version 5: restored, the /64 found no burst, so the minute after an alert could raise another). 7: the hour of
- * address bursts (`burstHour`: which wide networks were alerted, how many), without which a restart in the hour
- * could page each network again.
+ * address bursts (`burstHour`: which wide networks were alerted, how many), without which a restart in the hour could
+ * page each network again; and a key's minutes as flat numbers (MinuteCounts) where version 6 held
+ * `[minute, {count, alerted}]` entries: the same facts, so a version-6 snapshot is converted, not rebuilt (with no
+ * hour of bursts: the grouping by network starts with the upgrade).
  */
 export const SNAPSHOT_VERSION = 7;
 
+/** Version 6's minute entry, in the order the key's uses added them. */
+type MinuteEntryV6 = [number, { count: number; alerted: boolean }];
+
 interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'networks' | 'failures'> {
-  minutes: [number, MinuteBucket][];
+  minutes: MinuteCounts | MinuteEntryV6[];
   addresses: [string, number][];
   networks: string[];
   failures: [string, FailureBurst][];
@@ -30,7 +36,7 @@ interface SnapshotJson {
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
   ips: [string, FailureBurst][];
-  burstHour: (Omit<AddressBurstHour, 'networks'> & { networks: [string, { bursts: number; alerted: boolean }][] }) | null;
+  burstHour?: (Omit<AddressBurstHour, 'networks'> & { networks: [string, { bursts: number; alerted: boolean }][] }) | null;
   expiries: ExpiryQueue;
 }
 
@@ -45,7 +51,7 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
       id,
       {
         ...key,
-        minutes: [...key.minutes],
+        minutes: key.minutes,
         addresses: [...key.addresses],
         networks: [...key.networks],
         failures: [...key.failures],
@@ -59,8 +65,8 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
 }
 
 /**
- * The state a snapshot holds, or null when it cannot be used as is: not JSON, another version, or other
- * thresholds (windows and limits shape what the state keeps, so the log is replayed under the new ones).
+ * The state a snapshot holds, or null when it cannot be used as is: not JSON, a version before 6 or after this one, or
+ * other thresholds (windows and limits shape what the state keeps, so the log is replayed under the new ones).
  */
 export function restoreDetectorState(text: string, thresholds: AnomalyThresholds): DetectorState | null {
   let snapshot: SnapshotJson;
@@ -69,23 +75,36 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
   } catch {
     return null;
   }
-  if (snapshot.version !== SNAPSHOT_VERSION || !sameThresholds(snapshot.thresholds, thresholds)) return null;
+  const { version } = snapshot;
+  // Version 6 knew no failedAuthBurstAlertsPerHour: it shapes only the hour of bursts, which a version-6 state lacks.
+  const compared = version === 6 ? withoutHourCap(thresholds) : thresholds;
+  if ((version !== SNAPSHOT_VERSION && version !== 6) || !sameThresholds(snapshot.thresholds, compared)) return null;
   const keys = new Map<string, KeyState>();
   for (const [id, key] of snapshot.keys) {
     keys.set(id, {
       ...key,
-      minutes: new Map(key.minutes),
+      minutes: version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
       addresses: new Map(key.addresses),
       networks: new Set(key.networks),
       failures: new Map(key.failures),
     });
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);
-  const burstHour = snapshot.burstHour && { ...snapshot.burstHour, networks: new Map(snapshot.burstHour.networks) };
+  const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, networks: new Map(snapshot.burstHour.networks) } : null;
   return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs, burstHour, expiries: snapshot.expiries };
 }
 
-function sameThresholds(a: AnomalyThresholds, b: AnomalyThresholds): boolean {
+/** Version 6's entries as MinuteCounts: sorted by minute (a late use had added its minute last), alerted negated. */
+function minuteCountsOfV6(entries: MinuteEntryV6[]): MinuteCounts {
+  return [...entries].sort(([a], [b]) => a - b).flatMap(([minute, { count, alerted }]) => [minute, alerted ? -count : count]);
+}
+
+function withoutHourCap(thresholds: AnomalyThresholds): Partial<AnomalyThresholds> {
+  const { failedAuthBurstAlertsPerHour: _cap, ...rest } = thresholds;
+  return rest;
+}
+
+function sameThresholds(a: Partial<AnomalyThresholds>, b: Partial<AnomalyThresholds>): boolean {
   const names = Object.keys(b) as (keyof AnomalyThresholds)[];
   return Object.keys(a).length === names.length && names.every((name) => a[name] === b[name]);
 }

@@ -1,4 +1,5 @@
 import type { ExpiryQueue } from './expiry-queue.js';
+import { type MinuteCounts, minutesHeld } from './minute-counts.js';
 
 /*
  * The detector's memory is changed in place, one event at a time. A copy per use (of the key's record, its minute
@@ -6,12 +7,6 @@ import type { ExpiryQueue } from './expiry-queue.js';
  * measured on 200,000 uses over 10,000 keys, 3.6 KB allocated a use and 4.8 µs of garbage collection, and in the
  * service a fifth of a verify's CPU went to collecting the projection thread's heap.
  */
-
-/** One UTC minute of a key's uses; `alerted` keeps a spike minute to one finding. */
-export interface MinuteBucket {
-  count: number;
-  alerted: boolean;
-}
 
 /**
  * key_expiring's watch on a key's own expiry: `armed` until a served use inside the warning window of that expiry is
@@ -30,8 +25,8 @@ export interface KeyState {
   lastUseMs: number | null;
   /** Uses counted towards an established pattern. */
   uses: number;
-  /** Minute index (epoch minutes) → bucket, for the spike baseline only: at most spikeBaselineMinutes + 2 entries. */
-  readonly minutes: Map<number, MinuteBucket>;
+  /** Uses by minute (epoch minutes), for the spike baseline only: at most spikeBaselineMinutes + 2 minutes. */
+  readonly minutes: MinuteCounts;
   /** Canonical address → last time seen, only the most recent manyAddressesCount addresses inside the window. */
   readonly addresses: Map<string, number>;
   /** No many_addresses finding before this time: one finding per window. */
@@ -95,7 +90,7 @@ export function newKeyState(accountId: string | null): KeyState {
     firstUseMs: null,
     lastUseMs: null,
     uses: 0,
-    minutes: new Map(),
+    minutes: [],
     addresses: new Map(),
     addressesQuietUntilMs: null,
     networks: new Set(),
@@ -131,10 +126,10 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     totalEntries: 0,
   };
   for (const key of state.keys.values()) {
-    size.maxMinuteBucketsPerKey = Math.max(size.maxMinuteBucketsPerKey, key.minutes.size);
+    size.maxMinuteBucketsPerKey = Math.max(size.maxMinuteBucketsPerKey, minutesHeld(key.minutes));
     size.maxAddressesPerKey = Math.max(size.maxAddressesPerKey, key.addresses.size);
     size.maxNetworksPerKey = Math.max(size.maxNetworksPerKey, key.networks.size);
-    size.totalEntries += 1 + key.minutes.size + key.addresses.size + key.networks.size;
+    size.totalEntries += 1 + minutesHeld(key.minutes) + key.addresses.size + key.networks.size;
     let failureTimes = 0;
     for (const burst of key.failures.values()) failureTimes += burst.times.length;
     size.maxFailureTimesPerKey = Math.max(size.maxFailureTimesPerKey, failureTimes);

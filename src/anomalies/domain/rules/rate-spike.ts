@@ -1,4 +1,5 @@
 import { finding } from '../finding.js';
+import { alertedAt, countAt, countUse, dropMinutesBefore, markAlerted, usesBetween } from '../minute-counts.js';
 import { type KeyRule, MINUTE_MS } from './key-use.js';
 
 /**
@@ -14,29 +15,27 @@ export const rateSpike: KeyRule = (key, use, t) => {
   if (minute < oldestKept) return null;
 
   const { minutes } = key;
-  for (const m of minutes.keys()) if (m < oldestKept) minutes.delete(m);
-  let bucket = minutes.get(minute);
-  if (bucket === undefined) minutes.set(minute, (bucket = { count: 0, alerted: false }));
-  bucket.count += 1;
+  dropMinutesBefore(minutes, oldestKept);
+  const bucket = countUse(minutes, minute);
+  const count = countAt(minutes, bucket);
 
-  if (bucket.alerted || minute < latest - 1 || key.firstUseMs === null) return null;
+  if (alertedAt(minutes, bucket) || minute < latest - 1 || key.firstUseMs === null) return null;
   const baselineStart = Math.max(Math.floor(key.firstUseMs / MINUTE_MS), minute - t.spikeBaselineMinutes);
   const baselineMinutes = minute - baselineStart;
   if (baselineMinutes < t.spikeMinBaselineMinutes) return null;
 
-  let baselineRequests = 0;
-  for (let m = baselineStart; m < minute; m++) baselineRequests += minutes.get(m)?.count ?? 0;
+  const baselineRequests = usesBetween(minutes, baselineStart, minute);
   const threshold = Math.max(t.spikeMinRequests, Math.ceil((t.spikeFactor * baselineRequests) / baselineMinutes));
-  if (bucket.count < threshold) return null;
+  if (count < threshold) return null;
 
-  bucket.alerted = true;
+  markAlerted(minutes, bucket);
   return finding({
     rule: 'rate_spike',
     keyId: use.keyId,
     accountId: use.accountId,
     ip: null,
     evidence: {
-      requests: bucket.count,
+      requests: count,
       threshold,
       baselinePerMinute: Math.round((baselineRequests / baselineMinutes) * 100) / 100,
       baselineMinutes,
