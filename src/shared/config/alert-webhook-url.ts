@@ -1,3 +1,4 @@
+import { fetchBlockedPort } from './fetch-blocked-port.js';
 import { isLoopbackHost } from './loopback-host.js';
 import { parsedUrl } from './parsed-url.js';
 
@@ -10,6 +11,8 @@ export function alertWebhookUrlProblem(value: string): string | null {
   if (url === null) return 'must be an http(s) URL, with a host and a port from 1 to 65535';
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
   if (url.port === '0') return 'must have a port from 1 to 65535';
+  const blocked = fetchBlockedPort(url);
+  if (blocked !== null) return `must not use port ${blocked}: fetch refuses to connect to it (the Fetch standard blocks it), so no alert would be delivered`;
   // fetch refuses such a URL at every delivery; a receiver checks the ParseSphere-Signature header instead.
   if (url.username !== '' || url.password !== '') {
     return 'must not hold a user name or password (fetch refuses them): the receiver verifies the signature made with ALERT_WEBHOOK_SECRET';

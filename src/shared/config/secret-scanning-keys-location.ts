@@ -1,3 +1,4 @@
+import { fetchBlockedPort } from './fetch-blocked-port.js';
 import { isLoopbackHost } from './loopback-host.js';
 import { parsedUrl } from './parsed-url.js';
 
@@ -15,5 +16,7 @@ export function secretScanningKeysProblem(value: string): string | null {
     return 'must be an https:// URL (http:// only to this host: anyone on the way could replace the keys and sign reports that revoke keys)';
   }
   if (url.username !== '' || url.password !== '') return 'must not hold a user name or password (fetch refuses them)';
+  const blocked = fetchBlockedPort(url);
+  if (blocked !== null) return `must not use port ${blocked}: fetch refuses to connect to it (the Fetch standard blocks it), so the keys would never be fetched`;
   return null;
 }
