@@ -3,7 +3,7 @@ import { viewProjectionDeclaration } from '../shared/projections/view-projection
 import type { AnomaliesStorage } from './anomalies.storage.js';
 import { ALERT_WEBHOOK_DELIVERY, AlertWebhookDelivery } from './delivery/alert-webhook.projection.js';
 import { WEBHOOK_TIMEOUT_MS } from './delivery/webhook-request.js';
-import { alertWebhookUrlIsCleartext } from '../shared/config/alert-webhook-url.js';
+import { alertWebhookUrlIsCleartext, CLEARTEXT_WEBHOOK_WARNING } from '../shared/config/alert-webhook-url.js';
 import {
   ANOMALY_DETECTOR,
   AnomalyDetectionProjection,
@@ -55,13 +55,7 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
       // mistyped, would otherwise deliver nothing without a word.
       if (secret && !url) log('warn', 'ALERT_WEBHOOK_SECRET is set without ALERT_WEBHOOK_URL: no alert is delivered');
       if (!url || !secret) return null;
-      if (alertWebhookUrlIsCleartext(url)) {
-        log(
-          'warn',
-          'ALERT_WEBHOOK_URL is plain http:// to another host: each alert (client addresses, account and key ids) crosses the network ' +
-            'unencrypted, readable on the way (the signature stops changes, not readers); use https:// unless the network is yours alone',
-        );
-      }
+      if (alertWebhookUrlIsCleartext(url)) log('warn', CLEARTEXT_WEBHOOK_WARNING);
       const metrics = provided(AnomaliesMetrics);
       const checkpoints = await storage.deliveryCheckpointStore();
       // The first time delivery is configured it starts at the end of the log: older alerts are not sent.

@@ -4,6 +4,7 @@ import { WEBHOOK_TIMEOUT_MS, signingSecrets, webhookHeaders } from '../anomalies
 import { webhookTestPayload } from '../anomalies/delivery/webhook-test-payload.js';
 import { ALERT_ARCHIVED } from '../anomalies/domain/alert-archived.js';
 import { ANOMALY_DETECTED, anomalyStreamId } from '../anomalies/domain/anomaly.js';
+import { alertWebhookUrlIsCleartext, CLEARTEXT_WEBHOOK_WARNING } from '../shared/config/alert-webhook-url.js';
 import type { Environment } from '../shared/config/environment.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 import { openCliContext } from './cli-context.js';
@@ -26,6 +27,8 @@ export async function webhookSend(alertId: string | undefined, options: WebhookS
   if (options.test === true && alertId !== undefined) throw new Error('give an alert id or --test, not both');
   if (options.test !== true && alertId === undefined) throw new Error('give the id of the alert to send again, or --test');
   const { id, body, what } = options.test === true ? testEvent() : await alertEvent(alertId as string, environment);
+  // Said before it goes, as the service says it at start: the body crosses the network as the service's alerts do.
+  if (alertWebhookUrlIsCleartext(url)) process.stderr.write(`warning: ${CLEARTEXT_WEBHOOK_WARNING}\n`);
   const started = Date.now();
   const answer = await post(url, id, body, signingSecrets(secret, previous));
   const took = `${Date.now() - started} ms`;

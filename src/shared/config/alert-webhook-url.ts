@@ -28,3 +28,8 @@ export function alertWebhookUrlIsCleartext(value: string): boolean {
   const url = parsedUrl(value);
   return url !== null && url.protocol === 'http:' && !isLoopbackHost(url.hostname);
 }
+
+/** What the service's start and webhook-send say of a URL alertWebhookUrlIsCleartext finds. */
+export const CLEARTEXT_WEBHOOK_WARNING =
+  'ALERT_WEBHOOK_URL is plain http:// to another host: each alert (client addresses, account and key ids) crosses the network ' +
+  'unencrypted, readable on the way (the signature stops changes, not readers); use https:// unless the network is yours alone';
