@@ -93,14 +93,26 @@ export function print(text: string): void {
   if (!readerGone) process.stdout.write(text);
 }
 
+/**
+ * What JSON.stringify leaves raw but a terminal acts on: DEL, the C1 controls (U+009B is a CSI to a terminal that takes
+ * C1 controls), the bidirectional controls (they reorder what is read) and the line and paragraph separators. Values
+ * come from the log, some from clients (a user agent, a scanner's report URL); the tables show them as \uXXXX (table.ts).
+ */
+const RAW_IN_JSON = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+/** JSON text with RAW_IN_JSON escaped as \uXXXX: the same JSON value, nothing a terminal acts on. */
+function terminalSafeJson(value: unknown, indent?: number): string {
+  return String(JSON.stringify(value, null, indent)).replace(RAW_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 /** One JSON document, indented: for a single object or a page. */
 export function printJson(value: unknown): void {
-  print(`${JSON.stringify(value, null, 2)}\n`);
+  print(`${terminalSafeJson(value, 2)}\n`);
 }
 
 /** One JSON object per line: for a stream of records (history, alerts) that a script reads line by line. */
 export function printJsonLine(value: unknown): void {
-  print(`${JSON.stringify(value)}\n`);
+  print(`${terminalSafeJson(value)}\n`);
 }
 
 /** Notes for the person at the terminal (paging hints, progress): stderr, so stdout stays the data. */
