@@ -19,6 +19,12 @@ export function accountId(text: string): string {
   return text;
 }
 
+/** An alert id as the webhook's id and `alerts` give it: 32 lowercase hex digits. */
+export function alertId(text: string): string {
+  if (!/^[0-9a-f]{32}$/.test(text)) throw new InvalidArgumentError("an alert id is 32 hex digits, as the webhook's id and the CLI's alerts give it");
+  return text;
+}
+
 export function keyId(text: string): string {
   if (!UUID.test(text)) throw new InvalidArgumentError('a key id is a UUID');
   return text.toLowerCase();

@@ -1,5 +1,6 @@
 import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
+import { reportFailure } from './report-failure.js';
 
 describe('the CLI help', () => {
   it("points backup's help to restore, and restore's help says what it refuses, keeps, removes and brings back", () => {
@@ -51,4 +52,29 @@ describe('the CLI help', () => {
     expect(help).not.toContain('ISO 8601');
     expect(help).toContain('(RFC 3339, e.g. 2026-01-31T12:00:00Z)');
   });
+});
+
+describe('webhook-send on the command line', () => {
+  // The security audit of 2026-12-07: a malformed alert id, no alert id and no --test, or both, exited 1, the code of a
+  // receiver that refused (or could not be reached): a script that retries on 1 retried a typo for ever. These are
+  // usage errors (2, as every other command's), told before any setting or store is read.
+  it.each([[['abc']], [[]], [['0123456789abcdef0123456789abcdef', '--test']], [['0123456789ABCDEF0123456789ABCDEF0']]])(
+    'refuses webhook-send %j as a usage error (exit 2), before reading any setting',
+    async (args) => {
+      const program = buildProgram();
+      const failure = await program.parseAsync(['webhook-send', ...args], { from: 'user' }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const written: string[] = [];
+      const write = process.stderr.write;
+      process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stderr.write;
+      try {
+        expect(reportFailure(failure, 'parsesphere-keys webhook-send')).toBe(EXIT.usage);
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(written).toEqual([expect.stringMatching(/^error: .*\(see parsesphere-keys webhook-send --help\)\n$/)]);
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import type { Environment } from '../shared/config/environment.js';
 import {
-  accountId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
+  accountId, alertId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
 } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
@@ -193,9 +193,14 @@ export function buildProgram(): Command {
         'a receiver that has it dedupes), or with --test an event of type webhook.test; one attempt, the service\'s delivery untouched. ' +
         'Prints the receiver\'s answer; exit 1 unless it is 2xx.',
     )
-    .argument('[alert-id]', 'the alert to send again (its id: the webhook\'s id, or the last column of alerts --table)')
+    .argument('[alert-id]', 'the alert to send again (its id: the webhook\'s id, or the last column of alerts --table)', alertId)
     .option('--test', 'send a test event instead of an alert')
-    .action((id, options) => run(async () => (await import('./webhook-send.command.js')).webhookSend, id, options));
+    .action((id: string | undefined, options: { test?: boolean }) => {
+      // Usage errors (exit 2), told before any setting is read: exit 1 is the receiver's refusal, which a script may retry.
+      if (options.test === true && id !== undefined) throw new CommanderError(1, 'commander.conflictingOption', 'error: give an alert id or --test, not both');
+      if (options.test !== true && id === undefined) throw new CommanderError(1, 'commander.missingArgument', 'error: give the id of the alert to send again, or --test');
+      return run(async () => (await import('./webhook-send.command.js')).webhookSend, id, options);
+    });
 
   program
     .command('replay')

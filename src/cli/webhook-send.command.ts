@@ -14,8 +14,6 @@ export interface WebhookSendOptions {
   test?: boolean;
 }
 
-const ALERT_ID = /^[0-9a-f]{32}$/;
-
 /**
  * Sends one alert of the log again to ALERT_WEBHOOK_URL (a receiver that lost it asks for it; one that has it dedupes
  * on its id), or with --test an event of type webhook.test, signed with ALERT_WEBHOOK_SECRET (and ALERT_WEBHOOK_SECRET_PREVIOUS) as the service signs.
@@ -24,8 +22,7 @@ const ALERT_ID = /^[0-9a-f]{32}$/;
 export async function webhookSend(alertId: string | undefined, options: WebhookSendOptions, environment: Environment): Promise<void> {
   const { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: secret, ALERT_WEBHOOK_SECRET_PREVIOUS: previous } = environment;
   if (!url || !secret) throw new Error('ALERT_WEBHOOK_URL is not set: there is no webhook to send to (set it and ALERT_WEBHOOK_SECRET as the service has them)');
-  if (options.test === true && alertId !== undefined) throw new Error('give an alert id or --test, not both');
-  if (options.test !== true && alertId === undefined) throw new Error('give the id of the alert to send again, or --test');
+  // Neither or both, and a malformed id, are usage errors told by program.ts before this runs.
   const { id, body, what } = options.test === true ? testEvent() : await alertEvent(alertId as string, environment);
   // Said before it goes, as the service says it at start: the body crosses the network as the service's alerts do.
   if (alertWebhookUrlIsCleartext(url)) process.stderr.write(`warning: ${CLEARTEXT_WEBHOOK_WARNING}\n`);
@@ -44,7 +41,6 @@ function testEvent(): { id: string; body: string; what: string } {
 }
 
 async function alertEvent(alertId: string, environment: Environment): Promise<{ id: string; body: string; what: string }> {
-  if (!ALERT_ID.test(alertId)) throw new Error(`${alertId} is no alert id: 32 hex digits, as the webhook's id and the CLI's alerts give it`);
   const app = await openCliContext(environment, { readModels: false });
   try {
     const stream = await app.get<EventStore>(EVENT_STORE).readStream(anomalyStreamId(alertId));

@@ -67,8 +67,10 @@ describe('webhook-send (CLI)', () => {
 
       const unknown = await cli('0123456789abcdef0123456789abcdef');
       expect([unknown.status, unknown.stderr]).toEqual([1, 'error: No alert 0123456789abcdef0123456789abcdef in the log\n']);
-      expect((await cli()).status).toBe(1);
-      expect((await cli(first.id as string, '--test')).status).toBe(1);
+      // Usage errors (exit 2), not the receiver's refusal (exit 1): until 2026-12-07 both were 1.
+      expect((await cli()).status).toBe(2);
+      expect((await cli(first.id as string, '--test')).status).toBe(2);
+      expect((await cli('abc')).status).toBe(2);
       // The service's own delivery is untouched: it sent the alert once.
       expect(receiver.requests.filter((r) => r.id === first.id)).toHaveLength(3);
     } finally {
