@@ -54,12 +54,29 @@ describe('AuthFailureLimiter', () => {
     // Measured before: 20 failures from each of 30 /64s of 2001:db8::/48, 600 in all, and not one 429.
     const limiter = new AuthFailureLimiter(Object.assign(new Environment(), { ...config, AUTH_FAILURE_NETWORK_LIMIT: 6 }), new InProcessRateLimitStore(), metrics());
     for (let n = 1; n <= 3; n++) for (let i = 0; i < 2; i++) await limiter.recordFailure(`2001:db8:0:${n}::1`);
-    for (let n = 1; n <= 3; n++) expect(limiter.check(`2001:db8:0:${n}::1`).allowed).toBe(false);
-    expect(limiter.check('2001:db8:0:ffff::1')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    for (let n = 1; n <= 3; n++) expect(limiter.check(`2001:db8:0:${n}::1`)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    // A fourth /64 of the holder's is refused from its first failure on, though its own count (1 of 3) is not spent.
+    await limiter.recordFailure('2001:db8:0:4::1');
+    expect(limiter.check('2001:db8:0:4::1')).toEqual({ allowed: false, retryAfterSeconds: 10 });
     expect(limiter.check('2001:db8:1::1').allowed).toBe(true);
     expect(limiter.check('203.0.113.7').allowed).toBe(true);
     jest.advanceTimersByTime(10_000);
-    expect(limiter.check('2001:db8:0:ffff::1').allowed).toBe(true);
+    expect(limiter.check('2001:db8:0:4::1').allowed).toBe(true);
+  });
+
+  // The security audit of 2026-12-07: a /48 is no single site. An Amazon-provided VPC block is a /56 (a /48 holds 256
+  // VPCs of unrelated customers), and a mobile network gives each device a /64 (RFC 7934, section 2). Past the /48's
+  // limit every /64 of it got 429, so one tenant failing 200 times a minute locked every other one out, a good key
+  // included, here and on POST /v1/keys/verify (RATE_LIMITED for a gateway's end clients).
+  it("leaves a /64 that has not failed in the window to its own count while its /48 is blocked: a neighbour's good key is served", async () => {
+    const limiter = new AuthFailureLimiter(Object.assign(new Environment(), { ...config, AUTH_FAILURE_NETWORK_LIMIT: 6 }), new InProcessRateLimitStore(), metrics());
+    for (let n = 1; n <= 3; n++) for (let i = 0; i < 2; i++) await limiter.recordFailure(`2001:db8:0:${n}::1`);
+    expect(limiter.check('2001:db8:0:1::1').allowed).toBe(false);
+    expect(limiter.check('2001:db8:0:ffff::1')).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(limiter.check('2001:db8:0:ffff::2').allowed).toBe(true);
+    // A failure of the same /64 on another instance is not known here: that instance refuses it, this one at its next.
+    jest.advanceTimersByTime(60_000);
+    for (let n = 1; n <= 3; n++) expect(limiter.check(`2001:db8:0:${n}::1`).allowed).toBe(true);
   });
 
   it('counts IPv4 addresses one by one, with no limit on their /24', async () => {

@@ -32,6 +32,12 @@ export class AuthFailureLimiter {
    * (NTP) kept an address blocked for a 60 s window for that hour.
    */
   private readonly blockedUntil = new Map<string, number>();
+  /**
+   * IPv6 /64s that failed here in the window, until when (monotonic): only they are refused by their /48's block. A /48
+   * is no single site (an Amazon-provided VPC block is a /56, 256 of them to a /48; a mobile network gives each device
+   * a /64, RFC 7934): refusing all of it let one tenant failing AUTH_FAILURE_NETWORK_LIMIT times lock out every other.
+   */
+  private readonly failedRecently = new Map<string, number>();
   private recordsSinceSweep = 0;
   private readonly logger = new Logger('Authentication');
   private readonly refused: CounterSeries;
@@ -50,14 +56,18 @@ export class AuthFailureLimiter {
     this.loggedAddress = config.RECORD_CLIENT_ADDRESS;
   }
 
-  /** Refused when the address, however spelled (or its /64), has used up its failures; nothing is spent by asking. */
+  /**
+   * Refused when the address, however spelled (or its /64), has used up its failures, or failed in the window while its
+   * /48 has used up its own; nothing is spent by asking.
+   */
   check(client: string): FailureGuard {
     // Nearly always nothing is blocked: then the address need not be read (an IPv6 one costs about 2 µs).
     if (this.blockedUntil.size === 0) return { allowed: true, retryAfterSeconds: 0 };
     const address = failureGuardSubject(client);
     const network = wideNetworkOf(address, client);
-    const until = Math.max(this.blockedUntil.get(address) ?? 0, network === null ? 0 : (this.blockedUntil.get(network) ?? 0));
     const now = performance.now();
+    const networkApplies = network !== null && (this.failedRecently.get(address) ?? 0) > now;
+    const until = Math.max(this.blockedUntil.get(address) ?? 0, networkApplies ? (this.blockedUntil.get(network) ?? 0) : 0);
     if (until <= now) return { allowed: true, retryAfterSeconds: 0 };
     this.refused.inc();
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) };
@@ -68,6 +78,7 @@ export class AuthFailureLimiter {
     const address = failureGuardSubject(client);
     const network = wideNetworkOf(address, client);
     // Counted on the /48 too, and waited for as well: the next request from any of its /64s sees its block.
+    if (network !== null) this.failedRecently.set(address, performance.now() + this.limit.perSeconds * 1000);
     const networkCounted =
       network === null
         ? Promise.resolve()
@@ -99,6 +110,7 @@ export class AuthFailureLimiter {
     if (++this.recordsSinceSweep < SWEEP_EVERY) return;
     this.recordsSinceSweep = 0;
     for (const [address, until] of this.blockedUntil) if (until <= now) this.blockedUntil.delete(address);
+    for (const [address, until] of this.failedRecently) if (until <= now) this.failedRecently.delete(address);
   }
 }
 
