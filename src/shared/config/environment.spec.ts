@@ -26,7 +26,7 @@ describe('Environment', () => {
   });
 
   it('takes SECRET_SCANNING_PUBLIC_KEYS over https, or http on loopback only: the keys are all a report is trusted for', () => {
-    for (const taken of ['https://api.github.com/meta/public_keys/secret_scanning', '/etc/parsesphere/secret-scanning.json', 'http://127.0.0.1:8080/keys', 'http://localhost/keys', 'http://[::1]:9/keys']) {
+    for (const taken of ['https://api.github.com/meta/public_keys/secret_scanning', '/etc/parsesphere/secret-scanning.json', 'http://127.0.0.1:8080/keys', 'http://localhost/keys', 'http://[::1]:8443/keys']) {
       expect(loadEnvironment({ SECRET_SCANNING_PUBLIC_KEYS: taken }).SECRET_SCANNING_PUBLIC_KEYS).toBe(taken);
     }
     const refusal = 'Invalid configuration: SECRET_SCANNING_PUBLIC_KEYS must be an https:// URL (http:// only to this host: anyone on the way could replace the keys and sign reports that revoke keys)';
