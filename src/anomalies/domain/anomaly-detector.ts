@@ -3,7 +3,7 @@ import type { AuthenticationFailed } from '../../usage/domain/authentication-fai
 import type { KeyUsed, KeyUsedData } from '../../usage/domain/key-used.js';
 import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
-import { type DetectorState, type KeyState, initialDetectorState, newKeyState } from './detector-state.js';
+import { type DetectorState, type KeyState, NO_ADDRESSES, initialDetectorState, newKeyState } from './detector-state.js';
 import { canonicalAddress, failureGuardSubject, networkOf } from '../../shared/domain/client-address.js';
 import { addressBurstHourClosed, pagedAddressBurst } from './rules/address-burst-paging.js';
 import { dormantKey } from './rules/dormant-key.js';
@@ -232,5 +232,6 @@ function forgetIdleKeyAddresses(state: DetectorState, latestMs: number, t: Anoma
   for (const key of state.keys.values()) {
     if (key.addresses.size === 0) continue;
     for (const [address, seenMs] of key.addresses) if (seenMs <= idleBeforeMs) key.addresses.delete(address);
+    if (key.addresses.size === 0) key.addresses = NO_ADDRESSES;
   }
 }

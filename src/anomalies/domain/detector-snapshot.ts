@@ -1,5 +1,13 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
-import type { AddressBurstHour, DetectorState, FailureBurst, KeyState } from './detector-state.js';
+import {
+  type AddressBurstHour,
+  type DetectorState,
+  type FailureBurst,
+  type KeyState,
+  NO_ADDRESSES,
+  NO_FAILURES,
+  NO_NETWORKS,
+} from './detector-state.js';
 import type { ExpiryQueue } from './expiry-queue.js';
 import type { MinuteCounts } from './minute-counts.js';
 
@@ -84,9 +92,10 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     keys.set(id, {
       ...key,
       minutes: version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
-      addresses: new Map(key.addresses),
-      networks: new Set(key.networks),
-      failures: new Map(key.failures),
+      // None is the shared empty value, as the detector holds it (detector-state.ts, KEY_COLLECTIONS_WHY).
+      addresses: key.addresses.length === 0 ? NO_ADDRESSES : new Map(key.addresses),
+      networks: key.networks.length === 0 ? NO_NETWORKS : new Set(key.networks),
+      failures: key.failures.length === 0 ? NO_FAILURES : new Map(key.failures),
     });
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);

@@ -1,7 +1,7 @@
 import type { AuthenticationFailedData } from '../../../usage/domain/authentication-failed.js';
 import type { AnomalyDetectedData } from '../anomaly.js';
 import type { AnomalyThresholds } from '../anomaly-thresholds.js';
-import type { FailureBurst, KeyState } from '../detector-state.js';
+import { type FailureBurst, type KeyState, ownFailures } from '../detector-state.js';
 import { finding, iso } from '../finding.js';
 
 /**
@@ -58,12 +58,13 @@ export function failedAuthBurstOfKey(
   t: AnomalyThresholds,
 ): AnomalyDetectedData | null {
   const windowMs = t.failedAuthBurstWindowSeconds * 1000;
-  let burst = key.failures.get(failure.reason);
-  if (burst === undefined) key.failures.set(failure.reason, (burst = { times: [], quietUntilMs: null }));
+  const failures = ownFailures(key);
+  let burst = failures.get(failure.reason);
+  if (burst === undefined) failures.set(failure.reason, (burst = { times: [], quietUntilMs: null }));
   const windowEndMs = completedBurst(burst, atMs, t);
   // Reasons the key has not been refused for in a window count nothing more: dropped, so the state stays small.
-  for (const [reason, other] of key.failures) {
-    if (other !== burst && (other.times.at(-1) ?? -Infinity) <= atMs - windowMs) key.failures.delete(reason);
+  for (const [reason, other] of failures) {
+    if (other !== burst && (other.times.at(-1) ?? -Infinity) <= atMs - windowMs) failures.delete(reason);
   }
   if (windowEndMs === null) return null;
   const windowStartMs = windowEndMs - windowMs;

@@ -1,5 +1,6 @@
 import { finding } from '../finding.js';
 import type { KeyRule } from './key-use.js';
+import { NO_ADDRESSES, ownAddresses } from '../detector-state.js';
 
 /**
  * many_addresses: manyAddressesCount distinct addresses used the key within the sliding window ending now.
@@ -10,10 +11,12 @@ export const manyAddresses: KeyRule = (key, use, t) => {
   const windowMs = t.manyAddressesWindowSeconds * 1000;
   const now = Math.max(use.atMs, key.lastUseMs ?? use.atMs);
 
-  const { addresses } = key;
+  const addresses = ownAddresses(key);
   for (const [address, seenMs] of addresses) if (seenMs <= now - windowMs) addresses.delete(address);
   if (use.atMs > now - windowMs) addresses.set(use.address, Math.max(use.atMs, addresses.get(use.address) ?? use.atMs));
   while (addresses.size > t.manyAddressesCount) addresses.delete(leastRecent(addresses));
+  // A use too late for the window, and none left in it: the shared empty value again.
+  if (addresses.size === 0) key.addresses = NO_ADDRESSES;
 
   const quiet = key.addressesQuietUntilMs !== null && use.atMs < key.addressesQuietUntilMs;
   if (quiet || addresses.size < t.manyAddressesCount) return null;

@@ -1,6 +1,7 @@
 import { finding } from '../finding.js';
 import { networkOf } from '../../../shared/domain/client-address.js';
 import { HOUR_MS, type KeyRule } from './key-use.js';
+import { ownNetworks } from '../detector-state.js';
 
 /**
  * new_network: a key with an established pattern is used from a network (IPv4 /24, IPv6 /48) it never used.
@@ -11,7 +12,7 @@ export const newNetwork: KeyRule = (key, use, t) => {
   const network = use.address === null ? null : networkOf(use.address);
   if (network === null || key.networks.has(network) || key.networks.size >= t.maxKnownNetworks) return null;
   const knownNetworks = key.networks.size;
-  key.networks.add(network);
+  ownNetworks(key).add(network);
   const historyMs = key.firstUseMs === null ? 0 : use.atMs - key.firstUseMs;
   const established = key.uses >= t.establishedMinRequests && historyMs >= t.establishedMinHours * HOUR_MS;
   if (!established) return null;
