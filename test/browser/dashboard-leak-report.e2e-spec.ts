@@ -38,5 +38,17 @@ whenChromium('Dashboard leak report browser suite', () => {
       await page.getByText('Key found in public').first().waitFor();
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it('shows a reported place’s bidi controls as codes in the alert, so the words after it read as sent', async () => {
+      const key = await d.createKey('Pasted in a gist');
+      const url = 'https://github.com/octocat/hello/blob/abc/\u202Ecod.env';
+      await scanner.post(d.baseURL, [{ token: key.key, type: 'parsesphere_api_key', url, source: 'content' }]).expect(200);
+      const { page, problems } = await d.open();
+      await signIn(page, d.admin);
+      await page.goto('/dashboard#/alerts');
+      await page.getByText('https://github.com/octocat/hello/blob/abc/\\u202Ecod.env').first().waitFor();
+      expect(await page.evaluate<boolean>(`document.querySelector('main').textContent.includes('\u202E')`)).toBe(false);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

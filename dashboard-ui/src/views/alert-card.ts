@@ -1,6 +1,6 @@
 import type { Alert, ApiKey } from '../api/api-types.js';
 import { el, replaceChildren } from '../ui/dom.js';
-import { count, exactTime, keyLabel, words } from '../ui/format.js';
+import { bidiControlsShown, count, exactTime, keyLabel, words } from '../ui/format.js';
 import { exactTimeElement, timeWithExact } from '../ui/time-element.js';
 import { links } from '../router.js';
 import { describeAlert } from './anomaly-rules.js';
@@ -95,7 +95,8 @@ function evidenceValue(value: unknown): Node | string {
 function evidenceText(value: unknown): string {
   if (Array.isArray(value)) return value.map(evidenceText).join(', ');
   if (typeof value === 'number') return count(value);
-  if (typeof value === 'string') return ISO_TIME.test(value) ? exactTime(value) : value;
+  // A reported leak's URL, a path or a user agent may hold bidi controls: as codes, or they reverse what follows.
+  if (typeof value === 'string') return ISO_TIME.test(value) ? exactTime(value) : bidiControlsShown(value);
   if (value === null || value === undefined) return '—';
-  return JSON.stringify(value);
+  return bidiControlsShown(JSON.stringify(value));
 }
