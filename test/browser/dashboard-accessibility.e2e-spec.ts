@@ -142,13 +142,23 @@ whenChromium('Dashboard accessibility browser suite', () => {
       expect(unexpectedProblems(problems, [/net::ERR_INTERNET_DISCONNECTED/])).toEqual([]);
     });
 
-    it('gives a key’s “expires in …” badge its instant, machine-readable, in the list and on its page', async () => {
+    // WCAG 1.3.1 / 2.1.1: the exact time was in the badge's title until 2026-12-07, a mouse's hover only.
+    it('gives a key’s “expires in …” badge its instant, machine-readable, and its exact time as text in the list', async () => {
       const ending = (await d.createKey('Ends in two days', { expires_in_seconds: 2 * 86_400 })) as Key & { expires_at: string };
       const { page, problems } = await d.open();
       await signIn(page, d.admin);
-      const badge = keyRow(page, ending.id).locator('.badge--expiring');
+      const status = keyRow(page, ending.id).locator('td[data-label="Status"]');
+      const badge = status.locator('.badge--expiring');
       expect(await text(badge)).toBe('expires in 2 days');
       expect(await badge.locator('time').getAttribute('datetime')).toBe(ending.expires_at);
+      // The same words the page's own format gives (the browser's locale and zone), visible, not an attribute.
+      const exact = await page.evaluate<string>(
+        `new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' }).format(new Date(${JSON.stringify(ending.expires_at)}))`,
+      );
+      const shown = status.locator('.exact');
+      expect(await text(shown)).toBe(exact.replace(/\s+/g, ' ').trim());
+      expect(await shown.isVisible()).toBe(true);
+      expect(await status.locator('[title]').count()).toBe(0);
       await openKeyPage(page, ending);
       expect(await page.locator('.facts .badge--expiring time').getAttribute('datetime')).toBe(ending.expires_at);
       expect(unexpectedProblems(problems)).toEqual([]);

@@ -26,14 +26,19 @@ export function expiryBadge(key: Pick<ApiKey, 'status' | 'expires_at'>, now = Da
   // The instant in a <time>, as every other time: the words alone ("in 2 days") are all a screen reader or a script could read.
   return el(
     'span',
-    { class: 'badge badge--expiring', attrs: { title: exactTime(key.expires_at) } },
+    { class: 'badge badge--expiring' },
     'expires ',
     el('time', { attrs: { datetime: key.expires_at }, text: relativeTime(key.expires_at, now) }),
   );
 }
 
-/** The status badge, and the expiry badge when the key ends within a week. */
-export function statusBadges(key: Pick<ApiKey, 'status' | 'expires_at'>): Child[] {
+/**
+ * The status badge, and the expiry badge when the key ends within a week, with its exact time as text below it: a title (until 2026-12-07) reached a
+ * mouse's hover only. A key's page leaves it out (`exactShownBeside`): its Expires fact shows it already.
+ */
+export function statusBadges(key: Pick<ApiKey, 'status' | 'expires_at'>, options: { exactShownBeside?: boolean } = {}): Child[] {
   const expiring = expiryBadge(key);
-  return expiring ? [statusBadge(key), ' ', expiring] : [statusBadge(key)];
+  if (!expiring || key.expires_at === null) return [statusBadge(key)];
+  if (options.exactShownBeside) return [statusBadge(key), ' ', expiring];
+  return [statusBadge(key), ' ', expiring, el('span', { class: 'exact exact--expiry', text: exactTime(key.expires_at) })];
 }

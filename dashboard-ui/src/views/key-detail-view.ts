@@ -197,7 +197,7 @@ function factsPanel(ctx: ViewContext, key: ApiKeyDetail, etag: string | null, on
     el(
       'dl',
       { class: 'facts' },
-      ...fact('Status', el('span', {}, ...statusBadges(key), ...(isSessionKey(ctx, key) ? [' ', sessionBadge()] : []))),
+      ...fact('Status', el('span', {}, ...statusBadges(key, { exactShownBeside: true }), ...(isSessionKey(ctx, key) ? [' ', sessionBadge()] : []))),
       ...fact('ID', el('code', { text: key.id })),
       ...fact('Prefix', el('code', { text: `${key.prefix}…` })),
       ...fact('Created', timeWithExact(key.created_at)),
