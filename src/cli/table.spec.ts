@@ -14,6 +14,13 @@ describe('table: a value from the log never reaches the terminal as a control ch
     expect(text).toBe('NAME      ID\na\\u001Bb  1\nplain     2\n');
   });
 
+  // A terminal that honours U+2028/U+2029 breaks the row there (the JSON output escapes them since 2026-12-07; the table left them raw until then).
+  it('shows the line and paragraph separators (U+2028, U+2029) as \\u escapes, in a record and a table cell', () => {
+    const url = 'https://example.test/a\u2028id  forged\u2029b';
+    expect(renderRecord([['source url', url]])).toBe('source url  https://example.test/a\\u2028id  forged\\u2029b\n');
+    expect(renderTable(['NAME', 'ID'], [['x\u2028y', '1']])).toBe('NAME      ID\nx\\u2028y  1\n');
+  });
+
   it('leaves printable text as it is', () => {
     expect(renderRecord([['name', 'Ünïcødé key « ok »']])).toBe('name  Ünïcødé key « ok »\n');
   });

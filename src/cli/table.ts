@@ -1,11 +1,13 @@
 import stringWidth from 'string-width';
 
 /**
- * Control characters (C0, DEL, C1) and bidirectional controls, shown as `\uXXXX` in a table: values come from the
- * log, some of them from clients (a use's user agent, as a gateway passes it to verify), and printed raw on the
- * operator's terminal an ESC sequence could recolour or retitle it, or a CR/LF forge lines of the table.
+ * Control characters (C0, DEL, C1), bidirectional controls and the line and paragraph separators (U+2028, U+2029),
+ * shown as `\uXXXX` in a table: values come from the log, some of them from clients (a use's user agent, as a gateway
+ * passes it to verify; a scanner's report URL), and printed raw on the operator's terminal an ESC sequence could
+ * recolour or retitle it, or a CR/LF or a separator (on a terminal that honours them) forge lines of the table. The
+ * same set as the JSON output escapes (output.ts), C0 included.
  */
-const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
 function printable(text: string): string {
   return text.replace(UNPRINTABLE, (character) => `\\u${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
