@@ -9,6 +9,7 @@ import {
   AnomalyDetectionProjection,
   DETECTOR_INPUT_TYPES,
   DETECTOR_SNAPSHOT_EVERY_MS,
+  DETECTOR_TICK_EVERY_MS,
 } from './detection/anomaly-detection.projection.js';
 import { parseAnomalyThresholds } from './detection/parse-anomaly-thresholds.js';
 import { ANOMALY_DETECTED } from './domain/anomaly.js';
@@ -37,6 +38,9 @@ export const anomaliesProjections: readonly ProjectionDeclaration<AnomaliesStora
         now: Date.now,
         onSnapshotError: (error) => log('warn', `Detector snapshot not saved: ${errorMessage(error)}`),
         onSkipped: (message) => log('warn', message),
+        // An hour of address bursts no event closes is summarised by the clock: within BURST_HOUR_GRACE_MS plus this.
+        tickEveryMs: DETECTOR_TICK_EVERY_MS,
+        onTickError: (error) => log('warn', `Detector: the hour's burst summary not raised yet (${errorMessage(error)}); tried again in a minute`),
         // Only the rule crosses to the request thread, whose registry /metrics reads: no key id, account or address.
         onRecorded: ({ rule }) => publish(ANOMALY_DETECTOR, rule),
       }),

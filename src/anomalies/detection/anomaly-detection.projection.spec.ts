@@ -584,3 +584,93 @@ describe('AnomalyDetectionProjection and events of a newer version of the servic
 function clockOf() {
   return { now: () => 0, snapshotEveryMs: 60_000 };
 }
+
+describe('AnomalyDetectionProjection closes an hour of address bursts by the clock when no event comes', () => {
+  // The summary of an hour's unalerted bursts waited for the first event after the hour: on a quiet log, hours.
+  const HOUR = 60 * MINUTE;
+  const t = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 3, failedAuthBurstAlertsPerHour: 2 };
+  const failure = (ip: string, atMs: number) => ({
+    type: 'AuthenticationFailed',
+    schemaVersion: 1,
+    data: { failedAt: new Date(atMs).toISOString(), requestId: `${ip}-${atMs}`, ip, userAgent: null, method: 'GET', path: '/p', reason: 'unknown', keyId: null, accountId: null },
+  });
+  /** A burst of 3 from each of 5 /24s in the hour from T0: 2 alerted, 3 for the summary. */
+  const attack = () => Array.from({ length: 5 }, (_, n) => [0, 1, 2].map((i) => failure(`198.51.${n}.7`, T0 + n * MINUTE + i * 1000))).flat();
+  const append = (store: InMemoryEventStore, events: ReturnType<typeof failure>[]) => store.appendToStream('auth_failures-2026-03-02', events, 'any');
+  const fresh = async (store: InMemoryEventStore, now: { ms: number }, snapshots = new InMemoryDetectorSnapshotStore()) => {
+    const projection = new AnomalyDetectionProjection(store, t, snapshots, { snapshotEveryMs: 60_000, now: () => now.ms });
+    await projection.checkpoint();
+    return projection;
+  };
+  const summaries = async (store: InMemoryEventStore) => (await alerts(store)).filter((a) => (a.evidence as { summary?: boolean }).summary);
+  const inputs = (store: InMemoryEventStore, after: number | null) => store.readAll({ after, maxCount: 10_000, types: ['AuthenticationFailed'] });
+
+  it('raises the summary a minute after the hour with no event, the same as the next event raises it, and once', async () => {
+    // By the next event (before this change, the only way).
+    const byEvent = new InMemoryEventStore();
+    await append(byEvent, [...attack(), failure('192.0.2.1', T0 + 5 * HOUR)]);
+    await (await fresh(byEvent, { ms: 0 })).handle(await inputs(byEvent, null));
+    const [expected] = await summaries(byEvent);
+    expect(expected).toEqual(expect.objectContaining({ windowEnd: new Date(T0 + HOUR).toISOString(), detectedAt: new Date(T0 + HOUR).toISOString() }));
+    expect(expected.evidence).toEqual(expect.objectContaining({ bursts: 5, alerted: 2, unalerted: 3 }));
+
+    // By the clock, on a quiet log.
+    const store = new InMemoryEventStore();
+    await append(store, attack());
+    const now = { ms: T0 + HOUR - 1 };
+    const projection = await fresh(store, now);
+    await projection.handle(await inputs(store, null));
+    await projection.tick();
+    now.ms = T0 + HOUR + MINUTE - 1;
+    await projection.tick();
+    expect(await summaries(store)).toEqual([]);
+    now.ms = T0 + HOUR + MINUTE;
+    await projection.tick();
+    expect(await summaries(store)).toEqual([expected]);
+    await projection.tick();
+
+    // A burst logged late with a time in the closed hour, then the next event: no second summary. The burst counts in
+    // the hour now open (T0 + 1 h), as one logged after the next event always did, and is judged there.
+    await append(store, [...[0, 1, 2].map((i) => failure('198.51.0.7', T0 + 50 * MINUTE + i * 1000)), failure('192.0.2.1', T0 + 5 * HOUR)]);
+    await projection.handle(await inputs(store, (await inputs(store, null))[14].position));
+    expect(await summaries(store)).toEqual([expected]);
+    expect((await alerts(store)).filter((a) => a.ip === '198.51.0.7')).toHaveLength(2);
+
+    // A replay of the whole log after the fact finds the same summary, which the log refuses: still one.
+    await (await fresh(store, now)).handle(await inputs(store, null));
+    expect(await summaries(store)).toEqual([expected]);
+  });
+
+  it('leaves the hour to the next event while the log holds one it has not folded', async () => {
+    const store = new InMemoryEventStore();
+    await append(store, attack());
+    const now = { ms: T0 + 3 * HOUR };
+    const projection = await fresh(store, now);
+    const folded = await inputs(store, null);
+    await projection.handle(folded.slice(0, 13));
+    await projection.tick();
+    expect(await summaries(store)).toEqual([]);
+    await projection.handle(folded.slice(13));
+    await projection.tick();
+    expect((await summaries(store)).map((s) => s.evidence)).toEqual([expect.objectContaining({ bursts: 5, unalerted: 3 })]);
+  });
+
+  it('closes by the clock an hour restored from a version-7 snapshot taken in the middle of it, and saves it closed', async () => {
+    const store = new InMemoryEventStore();
+    await append(store, attack());
+    const snapshots = new InMemoryDetectorSnapshotStore();
+    const now = { ms: T0 + 30 * MINUTE };
+    const first = await fresh(store, now, snapshots);
+    await first.handle(await inputs(store, null));
+    await first.close();
+    const saved = await snapshots.load();
+    expect(JSON.parse(saved!.state)).toEqual(expect.objectContaining({ version: 7, burstHour: expect.objectContaining({ alerts: 2 }) }));
+
+    const second = await fresh(store, now, snapshots);
+    now.ms = T0 + HOUR + 2 * MINUTE;
+    await second.tick();
+    expect((await summaries(store)).map((s) => s.evidence)).toEqual([expect.objectContaining({ bursts: 5, alerted: 2, unalerted: 3 })]);
+    await second.close();
+    expect(JSON.parse((await snapshots.load())!.state).burstHour).toEqual({ hour: Math.floor(T0 / HOUR) + 1, alerts: 0, networks: [] });
+  });
+});

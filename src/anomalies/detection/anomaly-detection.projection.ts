@@ -3,7 +3,7 @@ import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
-import { detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
+import { addressBurstHourDue, addressBurstHourPassed, detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from '../domain/detector-snapshot.js';
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
@@ -38,6 +38,8 @@ const READ_VERSIONS: Readonly<Record<string, readonly number[]>> = {
 };
 export const ANOMALY_DETECTOR = 'anomaly-detector';
 export const DETECTOR_SNAPSHOT_EVERY_MS = 60_000;
+/** How often the detector looks at the clock (tick): a burst hour's summary comes at most 2 minutes after the hour. */
+export const DETECTOR_TICK_EVERY_MS = 60_000;
 /** A large state is saved less often: saving never takes more than 1/50 of the thread's time. */
 const SNAPSHOT_COST_FACTOR = 50;
 
@@ -53,6 +55,13 @@ export interface SnapshotOptions {
    * log holds is this projection's own, from an earlier attempt whose answer was lost (a timeout).
    */
   onRecorded?: (finding: AnomalyDetectedData) => void;
+  /**
+   * How often it looks at the clock for an hour of address bursts no event has closed (tick); none when absent
+   * (the specs call tick themselves). The summary then comes at most BURST_HOUR_GRACE_MS plus this after the hour.
+   */
+  tickEveryMs?: number;
+  /** Told of a tick that failed (the log could not be read or the summary appended): the next tick, or event, tries again. */
+  onTickError?: (error: unknown) => void;
 }
 
 /**
@@ -89,6 +98,9 @@ export class AnomalyDetectionProjection implements Projection {
   private snapshotCostMs = 0;
   /** The types and versions it skipped and told of (`type@version`): once each. */
   private readonly skipped = new Set<string>();
+  private ticker: NodeJS.Timeout | null = null;
+  /** One call at a time (tick comes from a timer): a tick between two events of a batch, or during a restore, would judge half of it. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -99,7 +111,11 @@ export class AnomalyDetectionProjection implements Projection {
     this.snapshotSavedAtMs = options.now();
   }
 
-  async checkpoint(): Promise<number | null> {
+  checkpoint(): Promise<number | null> {
+    return this.inTurn(() => this.restore());
+  }
+
+  private async restore(): Promise<number | null> {
     const snapshot = await this.snapshots.load();
     const restored = snapshot && restoreDetectorState(snapshot.state, this.thresholds);
     this.state = restored ?? initialDetectorState();
@@ -107,10 +123,57 @@ export class AnomalyDetectionProjection implements Projection {
     this.position = restored ? snapshot.position : null;
     this.judgedUntil = snapshot && !restored ? snapshot.position : null;
     this.snapshotPosition = this.position;
+    this.startTicking();
     return this.position;
   }
 
-  async handle(events: readonly RecordedEvent[]): Promise<void> {
+  handle(events: readonly RecordedEvent[]): Promise<void> {
+    return this.inTurn(() => this.fold(events));
+  }
+
+  /**
+   * The clock's one use: the hour of address bursts is closed and its summary raised when the clock is past its end
+   * (address-burst-paging.ts, addressBurstHourPassed) and the log holds no event for the detector after its position
+   * (an event of that hour still to fold would be left out; the next event closes the hour then, as ever). Not while
+   * the state is rebuilt silently, nor with findings still to record (they go first, at the next event).
+   */
+  tick(): Promise<void> {
+    return this.inTurn(async () => {
+      if (this.judgedUntil !== null || this.unrecorded.length > 0) return;
+      const nowMs = this.options.now();
+      if (!addressBurstHourDue(this.state, nowMs)) return;
+      const [pending] = await this.store.readAll({ after: this.position, maxCount: 1, types: this.eventTypes });
+      if (pending !== undefined) return;
+      const summary = addressBurstHourPassed(this.state, nowMs);
+      // The state changed with no position passed: saved at the next snapshot all the same.
+      this.snapshotPosition = null;
+      if (summary === null) return;
+      this.unrecorded.push({ finding: summary, eventId: timeOrderedId(), tried: false });
+      await this.recordUnrecorded();
+    });
+  }
+
+  stop(): void {
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  private startTicking(): void {
+    const every = this.options.tickEveryMs;
+    if (every === undefined || this.ticker !== null) return;
+    this.ticker = setInterval(() => {
+      this.tick().catch((error: unknown) => this.options.onTickError?.(error));
+    }, every);
+    this.ticker.unref();
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private async fold(events: readonly RecordedEvent[]): Promise<void> {
     await this.recordUnrecorded();
     for (const event of events) {
       // Redelivered after a failed batch: already folded in, and counting it twice would skew every rule.
@@ -125,9 +188,11 @@ export class AnomalyDetectionProjection implements Projection {
     await this.snapshotWhenDue();
   }
 
-  async saveCheckpoint(position: number): Promise<void> {
-    if (this.position === null || position > this.position) this.position = position;
-    await this.snapshotWhenDue();
+  saveCheckpoint(position: number): Promise<void> {
+    return this.inTurn(async () => {
+      if (this.position === null || position > this.position) this.position = position;
+      await this.snapshotWhenDue();
+    });
   }
 
   /**
@@ -136,7 +201,11 @@ export class AnomalyDetectionProjection implements Projection {
    * reached `end` there is no snapshot: a stop on the way starts over from the start of the log, where findings
    * already recorded are refused again by their ids.
    */
-  async startOverWithin(end: number | null): Promise<null> {
+  startOverWithin(end: number | null): Promise<null> {
+    return this.inTurn(() => this.startOver(end));
+  }
+
+  private async startOver(end: number | null): Promise<null> {
     this.state = initialDetectorState();
     this.unrecorded = [];
     this.position = null;
@@ -148,7 +217,8 @@ export class AnomalyDetectionProjection implements Projection {
 
   /** A last snapshot at stop; the snapshot store belongs to the storage it was opened from. */
   async close(): Promise<void> {
-    await this.saveSnapshot();
+    this.stop();
+    await this.inTurn(() => this.saveSnapshot());
   }
 
   private async snapshotWhenDue(): Promise<void> {

@@ -5,7 +5,7 @@ import type { AnomalyDetectedData } from './anomaly.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { type DetectorState, type KeyState, NO_ADDRESSES, initialDetectorState, newKeyState } from './detector-state.js';
 import { canonicalAddress, failureGuardSubject, networkOf } from '../../shared/domain/client-address.js';
-import { addressBurstHourClosed, pagedAddressBurst } from './rules/address-burst-paging.js';
+import { addressBurstHourClosed, addressBurstHourDue, addressBurstHourPassed, pagedAddressBurst } from './rules/address-burst-paging.js';
 import { dormantKey } from './rules/dormant-key.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
@@ -17,7 +17,7 @@ import { rateSpike } from './rules/rate-spike.js';
 import { keyLeaked } from './rules/key-leaked.js';
 import { revokedKeyUsed } from './rules/revoked-key-used.js';
 
-export { initialDetectorState, rearmExpiryWarnings };
+export { addressBurstHourDue, addressBurstHourPassed, initialDetectorState, rearmExpiryWarnings };
 export type { DetectorState };
 
 /** The events the detector reads, as recorded (only type and data matter). */
@@ -48,7 +48,7 @@ export function detect(
   const atMs = timeOf(event);
   if (atMs === null) return [];
   advanceTime(state, atMs, thresholds);
-  const summary = state.latestMs === null ? null : addressBurstHourClosed(state, state.latestMs, atMs);
+  const summary = state.latestMs === null ? null : addressBurstHourClosed(state, state.latestMs);
   const judged = judge(state, event, atMs, thresholds);
   const findings = summary === null ? judged : [summary, ...judged];
   // After the event: a PATCH it carries may have moved an expiry whose window its time opens.

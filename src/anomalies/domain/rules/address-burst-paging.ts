@@ -29,10 +29,11 @@ export function pagedAddressBurst(state: DetectorState, wide: string, atMs: numb
 
 /**
  * The summary of the hour that event time has just left, when it counted bursts it did not alert; the hour is
- * forgotten either way. Raised by the first event after the hour (time comes only from events), with an id from the
- * hour alone, so a replay finds the same one.
+ * forgotten either way. Raised by the first event after the hour, or earlier by the clock (addressBurstHourPassed),
+ * with an id from the hour alone and its end as the time it was detected: the same alert whichever raised it, and
+ * a replay finds the same one.
  */
-export function addressBurstHourClosed(state: DetectorState, latestMs: number, atMs: number): AnomalyDetectedData | null {
+export function addressBurstHourClosed(state: DetectorState, latestMs: number): AnomalyDetectedData | null {
   const hour = state.burstHour;
   if (hour === null || Math.floor(latestMs / HOUR_MS) <= hour.hour) return null;
   state.burstHour = null;
@@ -53,9 +54,38 @@ export function addressBurstHourClosed(state: DetectorState, latestMs: number, a
     evidence: { summary: true, bursts, alerted: hour.alerts, unalerted, networkCount: hour.networks.size, networks },
     windowStartMs: startMs,
     windowEndMs: startMs + HOUR_MS,
-    detectedAtMs: atMs,
+    detectedAtMs: startMs + HOUR_MS,
     idWindow: `summary|${iso(startMs)}`,
   });
+}
+
+/**
+ * How long after its hour's end the clock waits before it closes an hour no event has closed: failures are logged
+ * in batches (USAGE_FLUSH_INTERVAL_MS, 100 ms, and retries of a failed flush), so one of the hour may still come.
+ */
+export const BURST_HOUR_GRACE_MS = 60_000;
+
+/**
+ * The hour's summary by the clock (`nowMs`, not an event's time), for a log read to its end with no event after the
+ * hour: on a quiet system the next event may be hours away. Closed BURST_HOUR_GRACE_MS after its end, as the next
+ * event would close it (addressBurstHourClosed, same id and content), and the next hour opened in its place: a
+ * failure logged later still, with a time in the closed hour, counts in the open one, as one logged after the next
+ * event does (judged there, where its network may not have been alerted yet), and raises no second summary. An hour with no burst waits for the
+ * next event (nothing to say).
+ */
+export function addressBurstHourPassed(state: DetectorState, nowMs: number): AnomalyDetectedData | null {
+  const hour = state.burstHour;
+  if (hour === null || !addressBurstHourDue(state, nowMs)) return null;
+  const endMs = (hour.hour + 1) * HOUR_MS;
+  const summary = addressBurstHourClosed(state, endMs);
+  state.burstHour = { hour: hour.hour + 1, alerts: 0, networks: new Map() };
+  return summary;
+}
+
+/** Whether addressBurstHourPassed would close the open hour at `nowMs`. */
+export function addressBurstHourDue(state: DetectorState, nowMs: number): boolean {
+  const hour = state.burstHour;
+  return hour !== null && hour.networks.size > 0 && nowMs >= (hour.hour + 1) * HOUR_MS + BURST_HOUR_GRACE_MS;
 }
 
 /** The hour a burst counts in: the latest event's, so a failure logged late counts in the hour still open. */
