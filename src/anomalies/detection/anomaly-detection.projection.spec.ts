@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { InMemoryDetectorSnapshotStore } from '../../infrastructure/in-memory/in-memory-detector-snapshot-store.js';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import type { RecordedEvent } from '../../shared/event-store/event-store.port.js';
@@ -639,6 +640,31 @@ describe('AnomalyDetectionProjection closes an hour of address bursts by the clo
     // A replay of the whole log after the fact finds the same summary, which the log refuses: still one.
     await (await fresh(store, now)).handle(await inputs(store, null));
     expect(await summaries(store)).toEqual([expected]);
+  });
+
+  it('ticks by itself every tickEveryMs once started, and not after it is stopped', async () => {
+    jest.useFakeTimers({ now: T0 + HOUR + MINUTE });
+    try {
+      const store = new InMemoryEventStore();
+      await append(store, attack());
+      const projection = new AnomalyDetectionProjection(store, t, new InMemoryDetectorSnapshotStore(), { snapshotEveryMs: 60_000, now: Date.now, tickEveryMs: MINUTE });
+      await projection.checkpoint();
+      await projection.handle(await inputs(store, null));
+      expect(await summaries(store)).toEqual([]);
+      await jest.advanceTimersByTimeAsync(MINUTE);
+      expect(await summaries(store)).toHaveLength(1);
+
+      const stopped = new InMemoryEventStore();
+      await append(stopped, attack());
+      const other = new AnomalyDetectionProjection(stopped, t, new InMemoryDetectorSnapshotStore(), { snapshotEveryMs: 60_000, now: Date.now, tickEveryMs: MINUTE });
+      await other.checkpoint();
+      await other.handle(await inputs(stopped, null));
+      other.stop();
+      await jest.advanceTimersByTimeAsync(5 * MINUTE);
+      expect(await summaries(stopped)).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('leaves the hour to the next event while the log holds one it has not folded', async () => {

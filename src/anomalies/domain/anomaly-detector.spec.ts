@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
-import { type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
+import { addressBurstHourPassed, type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
@@ -680,6 +680,19 @@ describe('anomaly detector', () => {
       it('raises no summary for an hour whose every burst was alerted', () => {
         const { findings } = run([...fromEach(slash24s.slice(0, 3), T0), failed(T0 + 2 * HOUR, '192.0.2.1')]);
         expect(findings.map((f) => f.evidence.summary ?? false)).toEqual([false, false, false]);
+      });
+
+      it('closes the hour by the clock a minute after its end; a late burst then counts in the next hour, whose summary says it', () => {
+        const quiet = run(fromEach(slash24s, T0));
+        expect(addressBurstHourPassed(quiet.state, T0 + HOUR + MINUTE - 1)).toBeNull();
+        const byClock = addressBurstHourPassed(quiet.state, T0 + HOUR + MINUTE);
+        const byEvent = run([...fromEach(slash24s, T0), failed(T0 + 3 * HOUR, '192.0.2.1')]).findings.at(-1);
+        expect(byClock).toEqual(byEvent);
+        expect(byClock?.detectedAt).toBe(iso(T0 + HOUR));
+        // Logged late, with times in the closed hour: 11 networks past a cap of 10, then the next event.
+        const late = run([...fromEach(slash24s.slice(0, 11), T0 + 50 * MINUTE), failed(T0 + 3 * HOUR, '192.0.2.1')], DEFAULT_ANOMALY_THRESHOLDS, quiet.state).findings;
+        expect(late.filter((f) => !f.evidence.summary)).toHaveLength(10);
+        expect(late.filter((f) => f.evidence.summary).map((f) => [f.windowStart, f.evidence.unalerted])).toEqual([[iso(T0 + HOUR), 1]]);
       });
 
       it('finds the same alerts across a snapshot taken mid-hour as without one', () => {
