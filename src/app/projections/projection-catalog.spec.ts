@@ -54,7 +54,7 @@ describe('The projection catalog', () => {
 
   it('builds alert delivery when it is configured, starting at the end of the log', async () => {
     const storage = new InMemoryReadModelStorage();
-    const ctx = context(storage, { ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts', ALERT_WEBHOOK_SECRET: 'a-secret-of-16-chars' });
+    const ctx = context(storage, { ALERT_WEBHOOK_URL: 'http://127.0.0.1:8443/alerts', ALERT_WEBHOOK_SECRET: 'a-secret-of-16-chars' });
     await ctx.store.appendToStream('s-1', [{ type: 'Whatever', schemaVersion: 1, data: {} }], 'any');
     const opened = await openProjections(PROJECTIONS, ctx);
     expect(opened.map(({ projection }) => projection.name)).toContain('alert-webhook');
