@@ -101,6 +101,8 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
   private viewsRead: string | null = null;
   /** Set by stopWrites(true): the reads and writes of a batch in progress give up between two round trips. */
   private stopping = false;
+  /** What one round trip aims at: a fifth of the connection's socket timeout, so one on target never times out. */
+  protected readonly roundTripTargetMs: number;
 
   /** Takes over the client: close() closes it. */
   constructor(
@@ -113,7 +115,8 @@ export class MongoViewStore<V extends { revision: number }, F extends Document> 
     this.checkpoints = db.collection<CheckpointDocument>(collectionOf(CHECKPOINTS, generation));
     // Batches are sized to the connection's own socket timeout, so a batch that is on target never times out.
     const socketTimeoutMs = client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS;
-    const timeouts = { targetMs: socketTimeoutMs / SOCKET_TIMEOUT_SHARE, timeoutMs: socketTimeoutMs, maxTimeoutMs: MAX_BATCH_TIMEOUT_MS };
+    this.roundTripTargetMs = socketTimeoutMs / SOCKET_TIMEOUT_SHARE;
+    const timeouts = { targetMs: this.roundTripTargetMs, timeoutMs: socketTimeoutMs, maxTimeoutMs: MAX_BATCH_TIMEOUT_MS };
     this.upsertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, ...timeouts });
     this.insertBatch = new AdaptiveBatchSize({ ...VIEW_BATCH, initial: 1000, max: 10_000, ...timeouts });
   }

@@ -18,8 +18,6 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   /** The rewrite of the stale folded names the last load met (allViews), running behind it. */
   private refolding: Promise<number> = Promise.resolve(0);
   private closing = false;
-  /** What a page is given on the server (maxTimeMS): a fifth of the socket timeout, as each batch of the view writes. */
-  private readonly pageTimeLimitMs: number;
 
   private constructor(client: MongoClient, db: Db, generation: number) {
     super(
@@ -34,7 +32,6 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       generation,
     );
     this.accounts = new MongoKeyAccounts(db, generation);
-    this.pageTimeLimitMs = (client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS) / SOCKET_TIMEOUT_SHARE;
   }
 
   /** Creates the indexes if missing and returns the read model, which now owns the client. */
@@ -96,7 +93,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
     };
     if (query.namePrefix !== undefined) return this.listByName(filter, query);
     const docs = await this.views
-      .find(filter, { maxTimeMS: this.pageTimeLimitMs })
+      .find(filter, { maxTimeMS: this.roundTripTargetMs })
       .sort({ createdPosition: -1 })
       .limit(query.limit + 1)
       .toArray();
@@ -112,7 +109,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   private async listByName(filter: Record<string, unknown>, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     const views: ApiKeyView[] = [];
     const byName = { $or: [{ nameFolded: nameRange(query.namePrefix!) }, { nameFolded: { $exists: false }, name: { $type: 'string' } }] };
-    const cursor = this.views.find({ ...filter, $and: [byName] } as unknown as Filter<ViewDocument<ApiKeyFields>>, { maxTimeMS: this.pageTimeLimitMs });
+    const cursor = this.views.find({ ...filter, $and: [byName] } as unknown as Filter<ViewDocument<ApiKeyFields>>, { maxTimeMS: this.roundTripTargetMs });
     try {
       for await (const doc of cursor.sort({ createdPosition: -1 })) {
         const view = toView(doc);
@@ -210,8 +207,6 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
  * of 1,000 in 1.15-1.84 s, of 2,000 in 2.87 s, of 5,000 in 4.5-12.9 s.
  */
 const LOAD_BATCH = 500;
-const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
-const SOCKET_TIMEOUT_SHARE = 5;
 
 /**
  * The status filter at `now` (ISO text compares as time), as keyStatusAt. A missing endsAt (FerretDB leaves out

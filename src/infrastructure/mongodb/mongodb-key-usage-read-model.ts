@@ -10,9 +10,6 @@ type KeyUsageFields = Omit<KeyUsageView, 'keyId'>;
 
 /** Usage views in MongoDB, beside the key views, with the same idempotent writes. */
 export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsageFields> implements KeyUsageReadModel {
-  /** How long a round of summary lookups should take: a fifth of the socket timeout, as each batch of the view writes. */
-  private readonly lookupTargetMs: number;
-
   constructor(client: MongoClient, db: Db, generation: number) {
     super(
       client,
@@ -25,7 +22,6 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
       },
       generation,
     );
-    this.lookupTargetMs = (client.options?.socketTimeoutMS || DEFAULT_SOCKET_TIMEOUT_MS) / SOCKET_TIMEOUT_SHARE;
   }
 
   /**
@@ -37,7 +33,7 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
     return unlessUnreachable(async () => {
       const found = new Map<string, KeyUsageSummary>();
       const lookup = (id: string) => this.views.findOne({ _id: id }, { projection: SUMMARY_FIELDS });
-      const docs = await lookupsInStep(ids, lookup, { max: SUMMARY_CONCURRENCY, targetMs: this.lookupTargetMs });
+      const docs = await lookupsInStep(ids, lookup, { max: SUMMARY_CONCURRENCY, targetMs: this.roundTripTargetMs });
       for (const doc of docs) if (doc) found.set(doc._id, { accepted: doc.accepted, rateLimited: doc.rateLimited, refused: doc.refused ?? 0, lastUsedAt: doc.lastUsedAt });
       return found;
     });
@@ -58,8 +54,6 @@ export class MongoKeyUsageReadModel extends MongoViewStore<KeyUsageView, KeyUsag
 }
 
 const SUMMARY_CONCURRENCY = 32;
-const DEFAULT_SOCKET_TIMEOUT_MS = 5000;
-const SOCKET_TIMEOUT_SHARE = 5;
 /**
  * Summaries per batch of the load, a fifth of the 5 s socket timeout as the key views' load (MongoApiKeyReadModel's
  * LOAD_BATCH): one batch past the timeout fails the whole load, retried from the start. FerretDB 1.24 (SQLite
