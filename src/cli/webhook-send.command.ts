@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { toWebhookPayload } from '../anomalies/delivery/alert-payload.js';
-import { WEBHOOK_TIMEOUT_MS, signingSecrets, webhookHeaders } from '../anomalies/delivery/webhook-request.js';
+import { isWebhookTimeout, WEBHOOK_TIMEOUT_MS, signingSecrets, webhookHeaders, webhookNetworkError } from '../anomalies/delivery/webhook-request.js';
 import { webhookTestPayload } from '../anomalies/delivery/webhook-test-payload.js';
 import { ALERT_ARCHIVED } from '../anomalies/domain/alert-archived.js';
 import { ANOMALY_DETECTED, anomalyStreamId } from '../anomalies/domain/anomaly.js';
@@ -61,8 +61,6 @@ async function post(url: string, id: string, body: string, secrets: readonly str
     await response.body?.cancel().catch(() => undefined);
     return { status: response.status };
   } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') return { status: null, why: `no answer within ${WEBHOOK_TIMEOUT_MS} ms` };
-    const code = (error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined) ?? 'unknown';
-    return { status: null, why: `network error ${String(code)}` };
+    return { status: null, why: isWebhookTimeout(error) ? `no answer within ${WEBHOOK_TIMEOUT_MS} ms` : webhookNetworkError(error) };
   }
 }

@@ -7,7 +7,7 @@ import { ANOMALY_DETECTED } from '../domain/anomaly.js';
 import { toWebhookPayload } from './alert-payload.js';
 import type { CheckpointStore, DeliveryFailures } from './checkpoint-store.port.js';
 import { retryAfterMs } from './retry-after.js';
-import { signingSecrets, webhookHeaders } from './webhook-request.js';
+import { isWebhookTimeout, signingSecrets, webhookHeaders, webhookNetworkError } from './webhook-request.js';
 
 export interface AlertWebhookRetryOptions {
   /** Delay before the 2nd attempt; it doubles with every further attempt... */
@@ -355,7 +355,7 @@ export class AlertWebhookDelivery implements Projection {
       const said = asked === null ? '' : `, Retry-After ${Math.ceil(asked / 1000)} s`;
       return { why: `HTTP ${response.status}${said}`, retryAfterMs: asked };
     } catch (error) {
-      this.options.onAttempt?.(isTimeout(error) ? 'timeout' : 'network_error');
+      this.options.onAttempt?.(isWebhookTimeout(error) ? 'timeout' : 'network_error');
       return { why: this.describe(error), retryAfterMs: null };
     } finally {
       request.dispose();
@@ -392,14 +392,8 @@ export class AlertWebhookDelivery implements Projection {
     return Math.min(maxMs, minMs * 2 ** Math.min(attempt - 1, 30));
   }
 
-  /** Error names and codes only: fetch messages can name the target, and nothing here may carry the secret. */
   private describe(error: unknown): string {
-    if (isTimeout(error)) return `timed out after ${this.options.timeoutMs} ms`;
-    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-    if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
-    const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code === 'string') return `network error ${code}`;
-    return error instanceof Error ? `network error ${error.name}` : 'network error';
+    return isWebhookTimeout(error) ? `timed out after ${this.options.timeoutMs} ms` : webhookNetworkError(error);
   }
 
   private throwIfStopped(): void {
@@ -409,10 +403,6 @@ export class AlertWebhookDelivery implements Projection {
   private log(level: 'log' | 'warn' | 'error', message: string): void {
     this.options.onLog?.(level, message);
   }
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
 }
 
 function validate(options: AlertWebhookOptions): void {

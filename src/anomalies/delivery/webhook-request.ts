@@ -12,6 +12,23 @@ export function signingSecrets(secret: string, previous: string | undefined): st
 /** How long a receiver has to answer one POST, connection included, before the attempt counts as failed. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/** Whether a POST failed for want of an answer within its time (the signal's TimeoutError). */
+export function isWebhookTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+/**
+ * A POST that failed before any answer, by the error's code or name only: fetch's messages can name the target, whose
+ * URL may carry a token, and nothing said of a delivery may carry the secret.
+ */
+export function webhookNetworkError(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return `network error ${cause.code}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return `network error ${code}`;
+  return error instanceof Error ? `network error ${error.name}` : 'network error';
+}
+
 /**
  * The headers of one POST of `body` to the alert webhook, signed at `timestampSeconds`: the service's deliveries and
  * the CLI's `webhook-send` send the same, so a receiver's check passes on both or on neither.
