@@ -437,7 +437,7 @@ describe('OpenAPI document', () => {
     const rule = (await request(t.http).get('/docs-json').expect(200)).body.components.schemas.AlertResponse.properties.rule;
     expect(rule).toMatchObject({ type: 'string' });
     expect(rule).not.toHaveProperty('enum');
-    expect(rule.description).toMatch(/rate_spike, many_addresses, .*key_expiring, key_leaked\. A newer version of the service may add rules/);
+    expect(rule.description).toMatch(/rate_spike, many_addresses, .*key_expiring, key_leaked, key_used_after_burst\. A newer version of the service may add rules/);
     const key = await t.bootstrapKey('newer-rules');
     const alertId = randomUUID().replaceAll('-', '');
     const at = new Date().toISOString();

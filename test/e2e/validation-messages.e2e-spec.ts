@@ -152,7 +152,7 @@ describe('validation: statuses and messages', () => {
       ['/v1/alerts?key_id=nope', 'key_id must be an API key id (a UUID)'],
       [
         '/v1/alerts?rule=bogus',
-        'rule must be one of rate_spike, many_addresses, new_network, revoked_key_used, dormant_key_active, failed_auth_burst, key_expiring, key_leaked',
+        'rule must be one of rate_spike, many_addresses, new_network, revoked_key_used, dormant_key_active, failed_auth_burst, key_expiring, key_leaked, key_used_after_burst',
       ],
     ])('refuses %s', async (path, message) => {
       expect((await get(path).expect(400)).body).toEqual(invalid(message));

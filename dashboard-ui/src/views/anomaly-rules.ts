@@ -30,6 +30,13 @@ const RULES: Record<string, RuleWords> = {
     addressLabel: 'Address',
     remedy: 'revoke',
   },
+  key_used_after_burst: {
+    title: 'Key used right after a key search',
+    explanation:
+      'The key was used from a network that had just sent a burst of failed authentications naming no known key: the search may have found this key. Roll or revoke it unless the use was yours.',
+    addressLabel: 'Used from',
+    remedy: 'revoke',
+  },
   // A known key's refusals count on the key from whatever addresses; `ip` is only the refusal that completed the burst.
   failed_auth_burst: {
     title: 'Burst of refused requests',

@@ -708,6 +708,82 @@ describe('anomaly detector', () => {
       });
     });
 
+    describe('decoys, then a real burst (key_used_after_burst)', () => {
+      // Found in session 54: 20 decoy bursts from 20 /24s filled the hour's 10 alerts, and a burst from a 21st /24
+      // followed by a use of a real key from that /24 (a search for keys that found one) raised nothing until the
+      // hour's summary, which named the first 10 networks by name and not the real one.
+      const decoys = Array.from({ length: 20 }, (_, n) => `198.18.${n + 1}.7`).flatMap((ip, n) => burst(20, T0 + n * SECOND, 50, ip));
+      const real = burst(20, T0 + MINUTE, 50, '203.0.113.66');
+      const byRule = (findings: readonly AnomalyDetectedData[], rule: string) => findings.filter((f) => f.rule === rule);
+
+      it('alerts the key used from the real burst\'s network to its owner, whatever decoys filled the hour\'s cap', () => {
+        const { findings } = run([created(T0 - DAY), ...decoys, ...real, used(T0 + 2 * MINUTE, '203.0.113.10')]);
+        expect(byRule(findings, 'failed_auth_burst')).toHaveLength(10);
+        expect(byRule(findings, 'key_used_after_burst')).toEqual([
+          {
+            alertId: createHash('sha256').update(`key_used_after_burst|${KEY}|${iso(T0)}`).digest('hex').slice(0, 32),
+            rule: 'key_used_after_burst',
+            keyId: KEY,
+            accountId: ACCOUNT,
+            ip: '203.0.113.10',
+            evidence: {
+              wideNetwork: '203.0.113.0/24',
+              bursts: 1,
+              firstBurstAt: iso(T0 + MINUTE + 19 * 50),
+              lastBurstAt: iso(T0 + MINUTE + 19 * 50),
+              outcome: 'accepted',
+              requestId: expect.any(String),
+            },
+            windowStart: iso(T0),
+            windowEnd: iso(T0 + HOUR),
+            detectedAt: iso(T0 + 2 * MINUTE),
+          },
+        ]);
+      });
+
+      it('alerts a key once an hour, only from a network that burst, only within the hour after its last burst', () => {
+        const { findings } = run([
+          ...real,
+          used(T0 + 2 * MINUTE - 1, '198.51.100.1'),
+          used(T0 + 2 * MINUTE, '203.0.113.10'),
+          used(T0 + 3 * MINUTE, '203.0.113.11'),
+          used(T0 + 4 * MINUTE, '203.0.113.12', 'key-2'),
+          used(T0 + HOUR + MINUTE, '203.0.113.10'),
+          used(T0 + 3 * HOUR, '203.0.113.10', 'key-3'),
+        ]);
+        expect(byRule(findings, 'key_used_after_burst').map((f) => [f.keyId, f.detectedAt])).toEqual([
+          [KEY, iso(T0 + 2 * MINUTE)],
+          ['key-2', iso(T0 + 4 * MINUTE)],
+          [KEY, iso(T0 + HOUR + MINUTE)],
+        ]);
+      });
+
+      it('counts a use refused for the key\'s policies: its right secret was presented', () => {
+        const refusedUse = used(T0 + 2 * MINUTE, '203.0.113.10');
+        (refusedUse.data as { outcome: string }).outcome = 'refused';
+        expect(byRule(run([...real, refusedUse]).findings, 'key_used_after_burst')[0].evidence).toEqual(expect.objectContaining({ outcome: 'refused' }));
+      });
+
+      it('finds the same alerts across a snapshot taken between the burst and the use as without one', () => {
+        const events = [created(T0 - DAY), ...decoys, ...real, used(T0 + 2 * MINUTE, '203.0.113.10'), failed(T0 + 2 * HOUR, '192.0.2.1')];
+        const whole = run(events).findings;
+        const at = events.length - 2;
+        const half = run(events.slice(0, at));
+        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        const rest = run(events.slice(at), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings;
+        expect([...half.findings, ...rest]).toEqual(whole);
+        expect(byRule(whole, 'key_used_after_burst')).toHaveLength(1);
+      });
+
+      it('remembers at most 10,000 networks, the least recent burst forgotten first', () => {
+        const eachFails = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 1 };
+        const networks = Array.from({ length: 10_001 }, (_, n) => failed(T0 + n, `10.${n >> 8}.${n & 255}.1`));
+        const { state, findings } = run([...networks, used(T0 + MINUTE, '10.0.0.9'), used(T0 + MINUTE, '10.0.1.9', 'key-2')], eachFails);
+        expect(state.burstNetworks.size).toBe(10_000);
+        expect(byRule(findings, 'key_used_after_burst').map((f) => f.keyId)).toEqual(['key-2']);
+      });
+    });
+
     describe('of a recognised key', () => {
       const refused = (count: number, startMs: number, reason: AuthenticationFailureReason, keyId = KEY) =>
         Array.from({ length: count }, (_, i) => failed(startMs + i * SECOND, `10.12.${i}.1`, reason, keyId));
@@ -848,6 +924,7 @@ describe('anomaly detector', () => {
         ...minuteOfUses(30, 80),
         ...Array.from({ length: 10 }, (_, i) => used(T0 + 40 * MINUTE + i * SECOND, `198.51.100.${100 + i}`)),
         ...Array.from({ length: 25 }, (_, i) => failed(T0 + HOUR + i * SECOND, '203.0.113.66')),
+        used(T0 + HOUR + MINUTE, '203.0.113.67', 'key-found'),
         created(T0, 'key-revoked'),
         revoked(T0 + HOUR, 'key-revoked'),
         failed(T0 + 2 * HOUR, '203.0.113.70', 'revoked', 'key-revoked'),

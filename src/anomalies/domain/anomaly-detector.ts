@@ -16,6 +16,7 @@ import { newNetwork } from './rules/new-network.js';
 import { rateSpike } from './rules/rate-spike.js';
 import { keyLeaked } from './rules/key-leaked.js';
 import { revokedKeyUsed } from './rules/revoked-key-used.js';
+import { forgetPastBursts, keyUsedAfterBurst, rememberAddressBurst } from './rules/key-used-after-burst.js';
 
 export { addressBurstHourDue, addressBurstHourPassed, initialDetectorState, rearmExpiryWarnings };
 export type { DetectorState };
@@ -135,10 +136,6 @@ function timeTextOf(event: DetectorInput): unknown {
 const addressOf = (ip: string | null): string | null => (ip ? canonicalAddress(ip) : null);
 
 function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: AnomalyThresholds): AnomalyDetectedData[] {
-  // A use refused for the key's policies was not served: the key's traffic rules judge and learn from served uses
-  // only (a prober would otherwise teach new_network its network, or wake a dormant key). Its AuthenticationFailed
-  // is what the detector sees of it (failed_auth_burst).
-  if (data.outcome === 'refused') return [];
   const use: KeyUse = {
     keyId: data.keyId,
     accountId: data.accountId,
@@ -146,8 +143,16 @@ function onKeyUsed(state: DetectorState, data: KeyUsedData, atMs: number, t: Ano
     atMs,
     address: addressOf(data.ip),
   };
+  // Any outcome: a use refused for its policies still presented the key's right secret. No network parsed for a use
+  // while no network has burst (the common case: the per-use cost is benchmarked).
+  const wide = use.address === null || state.burstNetworks.size === 0 ? null : networkOf(use.address);
+  const afterBurst = wide === null ? null : keyUsedAfterBurst(state, use, wide, data.outcome);
+  const findings: AnomalyDetectedData[] = afterBurst === null ? [] : [afterBurst];
+  // A use refused for the key's policies was not served: the key's traffic rules judge and learn from served uses
+  // only (a prober would otherwise teach new_network its network, or wake a dormant key). Its AuthenticationFailed
+  // is what the detector sees of it (failed_auth_burst).
+  if (data.outcome === 'refused') return findings;
   const key = keyState(state, data.keyId, data.accountId);
-  const findings: AnomalyDetectedData[] = [];
   for (const rule of KEY_USE_RULES) {
     const found = rule(key, use, t);
     if (found !== null) findings.push(found);
@@ -184,6 +189,7 @@ function onAuthenticationFailed(
     // One holder of a wide network has many subjects: grouped by it, and bounded an hour (address-burst-paging).
     const wide = networkOf(address) ?? subject;
     const found = failedAuthBurstFromAddress(ip, address, subject, wide, atMs, data.requestId, t);
+    if (found !== null) rememberAddressBurst(state, wide, atMs);
     if (found !== null && pagedAddressBurst(state, wide, atMs, t)) findings.push(found);
   }
   return findings;
@@ -209,7 +215,10 @@ function advanceTime(state: DetectorState, atMs: number, t: AnomalyThresholds): 
   const previousMs = state.latestMs;
   const latestMs = previousMs === null ? atMs : Math.max(previousMs, atMs);
   state.latestMs = latestMs;
-  if (previousMs !== null && Math.floor(latestMs / HOUR_MS) > Math.floor(previousMs / HOUR_MS)) forgetIdleKeyAddresses(state, latestMs, t);
+  if (previousMs !== null && Math.floor(latestMs / HOUR_MS) > Math.floor(previousMs / HOUR_MS)) {
+    forgetIdleKeyAddresses(state, latestMs, t);
+    forgetPastBursts(state, latestMs);
+  }
   const windowMs = t.failedAuthBurstWindowSeconds * 1000;
   if (state.ipsSweptAtMs !== null && latestMs - state.ipsSweptAtMs < windowMs) return;
   for (const [address, failures] of state.ips) {

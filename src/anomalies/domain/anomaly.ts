@@ -8,6 +8,7 @@ export const ANOMALY_RULES = [
   'failed_auth_burst',
   'key_expiring',
   'key_leaked',
+  'key_used_after_burst',
 ] as const;
 export type AnomalyRule = (typeof ANOMALY_RULES)[number];
 

@@ -1,6 +1,7 @@
 import type { AnomalyThresholds } from './anomaly-thresholds.js';
 import {
   type AddressBurstHour,
+  type BurstNetwork,
   type DetectorState,
   type FailureBurst,
   type KeyState,
@@ -23,9 +24,12 @@ import type { MinuteCounts } from './minute-counts.js';
  * address bursts (`burstHour`: which wide networks were alerted, how many), without which a restart in the hour could
  * page each network again; and a key's minutes as flat numbers (MinuteCounts) where version 6 held
  * `[minute, {count, alerted}]` entries: the same facts, so a version-6 snapshot is converted, not rebuilt (with no
- * hour of bursts: the grouping by network starts with the upgrade).
+ * hour of bursts: the grouping by network starts with the upgrade). 8: the wide networks that burst in the last hour
+ * (`burstNetworks`) and the keys alerted for a use from one (`keysAlertedAfterBurst`), for key_used_after_burst; a
+ * version-7 snapshot is converted with none (the rule watches the bursts from the upgrade on: a key used in the hour
+ * after one the version-7 state saw is not reported).
  */
-export const SNAPSHOT_VERSION = 7;
+export const SNAPSHOT_VERSION = 8;
 
 /** Version 6's minute entry, in the order the key's uses added them. */
 type MinuteEntryV6 = [number, { count: number; alerted: boolean }];
@@ -46,6 +50,9 @@ interface SnapshotJson {
   ips: [string, FailureBurst][];
   burstHour?: (Omit<AddressBurstHour, 'networks'> & { networks: [string, { bursts: number; alerted: boolean }][] }) | null;
   expiries: ExpiryQueue;
+  /** From version 8. */
+  burstNetworks?: [string, BurstNetwork][];
+  keysAlertedAfterBurst?: { hour: number; keys: string[] } | null;
 }
 
 /** The detector's whole memory as one JSON text, with the thresholds it was built under. */
@@ -68,6 +75,8 @@ export function serializeDetectorState(state: DetectorState, thresholds: Anomaly
     ips: [...state.ips],
     burstHour: state.burstHour && { ...state.burstHour, networks: [...state.burstHour.networks] },
     expiries: state.expiries,
+    burstNetworks: [...state.burstNetworks],
+    keysAlertedAfterBurst: state.keysAlertedAfterBurst && { hour: state.keysAlertedAfterBurst.hour, keys: [...state.keysAlertedAfterBurst.keys] },
   };
   return JSON.stringify(snapshot);
 }
@@ -86,7 +95,7 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
   const { version } = snapshot;
   // Version 6 knew no failedAuthBurstAlertsPerHour: it shapes only the hour of bursts, which a version-6 state lacks.
   const compared = version === 6 ? withoutHourCap(thresholds) : thresholds;
-  if ((version !== SNAPSHOT_VERSION && version !== 6) || !sameThresholds(snapshot.thresholds, compared)) return null;
+  if ((version !== SNAPSHOT_VERSION && version !== 7 && version !== 6) || !sameThresholds(snapshot.thresholds, compared)) return null;
   const keys = new Map<string, KeyState>();
   for (const [id, key] of snapshot.keys) {
     keys.set(id, {
@@ -100,7 +109,18 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);
   const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, networks: new Map(snapshot.burstHour.networks) } : null;
-  return { keys, ips, latestMs: snapshot.latestMs, ipsSweptAtMs: snapshot.ipsSweptAtMs, burstHour, expiries: snapshot.expiries };
+  const alertedAfterBurst = snapshot.keysAlertedAfterBurst ?? null;
+  return {
+    keys,
+    ips,
+    latestMs: snapshot.latestMs,
+    ipsSweptAtMs: snapshot.ipsSweptAtMs,
+    burstHour,
+    expiries: snapshot.expiries,
+    // None before version 8.
+    burstNetworks: new Map(snapshot.burstNetworks ?? []),
+    keysAlertedAfterBurst: alertedAfterBurst && { hour: alertedAfterBurst.hour, keys: new Set(alertedAfterBurst.keys) },
+  };
 }
 
 /** Version 6's entries as MinuteCounts: sorted by minute (a late use had added its minute last), alerted negated. */

@@ -71,6 +71,13 @@ export interface AddressBurstHour {
   readonly networks: Map<string, { bursts: number; alerted: boolean }>;
 }
 
+/** A wide network's address bursts within AFTER_BURST_MS of each other (rules/key-used-after-burst.ts). */
+export interface BurstNetwork {
+  firstMs: number;
+  lastMs: number;
+  bursts: number;
+}
+
 export interface DetectorState {
   readonly keys: Map<string, KeyState>;
   /** Failures that named no recognised key, by client address as the failed-auth guard counts it (IPv6 by its /64). */
@@ -82,10 +89,23 @@ export interface DetectorState {
   burstHour: AddressBurstHour | null;
   /** key_expiring: the watched expiries by the start of their warning window. */
   readonly expiries: ExpiryQueue;
+  /** Wide networks with an address burst in the last hour, in order of their last burst: at most MAX_BURST_NETWORKS. */
+  readonly burstNetworks: Map<string, BurstNetwork>;
+  /** key_used_after_burst: the keys alerted in the latest UTC hour that alerted one. */
+  keysAlertedAfterBurst: { hour: number; keys: Set<string> } | null;
 }
 
 export function initialDetectorState(): DetectorState {
-  return { keys: new Map(), ips: new Map(), latestMs: null, ipsSweptAtMs: null, burstHour: null, expiries: [] };
+  return {
+    keys: new Map(),
+    ips: new Map(),
+    latestMs: null,
+    ipsSweptAtMs: null,
+    burstHour: null,
+    expiries: [],
+    burstNetworks: new Map(),
+    keysAlertedAfterBurst: null,
+  };
 }
 
 export function newKeyState(accountId: string | null): KeyState {
@@ -184,7 +204,7 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     size.maxFailureTimesPerKey = Math.max(size.maxFailureTimesPerKey, failureTimes);
     size.totalEntries += key.failures.size + failureTimes;
   }
-  size.totalEntries += state.burstHour?.networks.size ?? 0;
+  size.totalEntries += (state.burstHour?.networks.size ?? 0) + state.burstNetworks.size + (state.keysAlertedAfterBurst?.keys.size ?? 0);
   for (const ip of state.ips.values()) {
     size.maxFailureTimesPerIp = Math.max(size.maxFailureTimesPerIp, ip.times.length);
     size.totalEntries += 1 + ip.times.length;
