@@ -681,7 +681,7 @@ describe('AnomalyDetectionProjection closes an hour of address bursts by the clo
     expect((await summaries(store)).map((s) => s.evidence)).toEqual([expect.objectContaining({ bursts: 5, unalerted: 3 })]);
   });
 
-  it('closes by the clock an hour restored from a version-7 snapshot taken in the middle of it, and saves it closed', async () => {
+  it('closes by the clock an hour restored from a snapshot taken in the middle of it, and saves it closed', async () => {
     const store = new InMemoryEventStore();
     await append(store, attack());
     const snapshots = new InMemoryDetectorSnapshotStore();
@@ -690,13 +690,13 @@ describe('AnomalyDetectionProjection closes an hour of address bursts by the clo
     await first.handle(await inputs(store, null));
     await first.close();
     const saved = await snapshots.load();
-    expect(JSON.parse(saved!.state)).toEqual(expect.objectContaining({ version: 7, burstHour: expect.objectContaining({ alerts: 2 }) }));
+    expect(JSON.parse(saved!.state)).toEqual(expect.objectContaining({ version: SNAPSHOT_VERSION, burstHour: expect.objectContaining({ alerts: 2 }) }));
 
     const second = await fresh(store, now, snapshots);
     now.ms = T0 + HOUR + 2 * MINUTE;
     await second.tick();
     expect((await summaries(store)).map((s) => s.evidence)).toEqual([expect.objectContaining({ bursts: 5, alerted: 2, unalerted: 3 })]);
     await second.close();
-    expect(JSON.parse((await snapshots.load())!.state).burstHour).toEqual({ hour: Math.floor(T0 / HOUR) + 1, alerts: 0, networks: [] });
+    expect(JSON.parse((await snapshots.load())!.state).burstHour).toEqual({ hour: Math.floor(T0 / HOUR) + 1, alerts: 0, loudestAlerted: 0, networks: [] });
   });
 });

@@ -708,7 +708,7 @@ describe('anomaly detector', () => {
       });
     });
 
-    describe('decoys, then a real burst (key_used_after_burst)', () => {
+    describe('decoys, then a real burst', () => {
       // Found in session 54: 20 decoy bursts from 20 /24s filled the hour's 10 alerts, and a burst from a 21st /24
       // followed by a use of a real key from that /24 (a search for keys that found one) raised nothing until the
       // hour's summary, which named the first 10 networks by name and not the real one.
@@ -773,6 +773,45 @@ describe('anomaly detector', () => {
         const rest = run(events.slice(at), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings;
         expect([...half.findings, ...rest]).toEqual(whole);
         expect(byRule(whole, 'key_used_after_burst')).toHaveLength(1);
+      });
+
+      it('alerts a network past the hour\'s cap once its bursts reach twice those of the loudest network alerted', () => {
+        // The decoys are one burst each: the real network's second burst, a minute after its first, is alerted.
+        const again = burst(20, T0 + 2 * MINUTE + SECOND, 50, '203.0.113.67');
+        const events = [...decoys, ...real, ...again, failed(T0 + HOUR, '192.0.2.1')];
+        const { findings } = run(events);
+        const alone = byRule(findings, 'failed_auth_burst').filter((f) => !f.evidence.summary);
+        expect(alone).toHaveLength(11);
+        expect(alone[10]).toEqual(
+          expect.objectContaining({
+            ip: '203.0.113.67',
+            evidence: expect.objectContaining({ wideNetwork: '203.0.113.0/24', pastHourCap: true, networkBursts: 2, loudestAlerted: 1 }),
+          }),
+        );
+        expect(alone[0].evidence).not.toHaveProperty('pastHourCap');
+        expect(findings.at(-1)!.evidence).toEqual(expect.objectContaining({ summary: true, bursts: 22, alerted: 11, unalerted: 11 }));
+        // One burst alike the decoys is not told from them.
+        expect(byRule(run([...decoys, ...real]).findings, 'failed_auth_burst')).toHaveLength(10);
+        // Across a snapshot between the two bursts: the same alerts.
+        const at = decoys.length + real.length;
+        const half = run(events.slice(0, at));
+        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        expect([...half.findings, ...run(events.slice(at), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings]).toEqual(findings);
+      });
+
+      it('pages past the cap at most log2 of the loudest network\'s bursts an hour, however many networks go on', () => {
+        // Every failure a burst (a second apart from one address); the cap filled by 10 networks of one burst each.
+        const eachFails = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 1, failedAuthBurstWindowSeconds: 1 };
+        const fill = Array.from({ length: 10 }, (_, n) => failed(T0 + n, `198.18.${n}.7`));
+        // 30 networks of 100 bursts each, growing together: the first to reach 2 is alerted, and the bar grows with it.
+        const together = Array.from({ length: 100 }, (_, r) => Array.from({ length: 30 }, (_, n) => failed(T0 + SECOND + r * SECOND + n, `10.0.${n}.1`))).flat();
+        expect(run([...fill, ...together], eachFails).findings.filter((f) => f.evidence.pastHourCap)).toHaveLength(1);
+        // The worst order: networks one after the other, each twice as loud as the last (2 + 4 + ... + 512 bursts).
+        let atMs = T0 + SECOND;
+        const doubling = Array.from({ length: 9 }, (_, n) => Array.from({ length: 2 ** (n + 1) }, () => failed((atMs += SECOND), `10.1.${n}.1`))).flat();
+        const { findings } = run([...fill, ...doubling], eachFails);
+        expect(findings.filter((f) => f.evidence.pastHourCap).map((f) => f.evidence.networkBursts)).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 512]);
+        expect(findings).toHaveLength(10 + 9);
       });
 
       it('remembers at most 10,000 networks, the least recent burst forgotten first', () => {

@@ -190,7 +190,8 @@ function onAuthenticationFailed(
     const wide = networkOf(address) ?? subject;
     const found = failedAuthBurstFromAddress(ip, address, subject, wide, atMs, data.requestId, t);
     if (found !== null) rememberAddressBurst(state, wide, atMs);
-    if (found !== null && pagedAddressBurst(state, wide, atMs, t)) findings.push(found);
+    const paged = found === null ? null : pagedAddressBurst(state, wide, atMs, t);
+    if (found !== null && paged !== null) findings.push({ ...found, evidence: { ...found.evidence, ...paged } });
   }
   return findings;
 }

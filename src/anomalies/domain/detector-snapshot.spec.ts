@@ -59,6 +59,21 @@ describe('the detector snapshot across its versions', () => {
     expect([...straight.findings, ...after]).toEqual(whole);
   });
 
+  it('converts a version-7 snapshot: the hour\'s loudest alerted network from its networks, no networks that burst before', () => {
+    const failure = (second: number, ip: string): DetectorInput => ({
+      type: 'AuthenticationFailed',
+      data: { failedAt: new Date(T0 + second * 1000).toISOString(), requestId: `req-${++requests}`, ip, userAgent: null, method: 'GET', path: '/v1/api-keys', reason: 'unknown', keyId: null, accountId: null },
+    });
+    // Two bursts of 198.51.100.0/24 (alerted at the first), one of 203.0.113.0/24.
+    const failures = [0, 100].flatMap((start) => Array.from({ length: 20 }, (_, i) => failure(start + i, '198.51.100.7'))).concat(Array.from({ length: 20 }, (_, i) => failure(200 + i, '203.0.113.7')));
+    const { state } = run(failures);
+    expect(state.burstHour?.loudestAlerted).toBe(2);
+    const v8 = JSON.parse(serializeDetectorState(state, T));
+    const { burstNetworks: _networks, keysAlertedAfterBurst: _keys, ...v7 } = { ...v8, version: 7, burstHour: { ...v8.burstHour, loudestAlerted: undefined } };
+    const restored = restoreDetectorState(JSON.stringify(v7), T)!;
+    expect(restored).toEqual({ ...state, burstNetworks: new Map(), keysAlertedAfterBurst: null });
+  });
+
   it('saves the current version, restored as it was; a version after it, or before 6, is not restored', () => {
     const text = serializeDetectorState(run(BEFORE).state, T);
     expect(text).toContain(`"version":${SNAPSHOT_VERSION}`);

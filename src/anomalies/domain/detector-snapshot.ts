@@ -27,7 +27,8 @@ import type { MinuteCounts } from './minute-counts.js';
  * hour of bursts: the grouping by network starts with the upgrade). 8: the wide networks that burst in the last hour
  * (`burstNetworks`) and the keys alerted for a use from one (`keysAlertedAfterBurst`), for key_used_after_burst; a
  * version-7 snapshot is converted with none (the rule watches the bursts from the upgrade on: a key used in the hour
- * after one the version-7 state saw is not reported).
+ * after one the version-7 state saw is not reported); and the hour's `loudestAlerted` (address-burst-paging.ts), which a
+ * version-7 hour is converted to from its alerted networks.
  */
 export const SNAPSHOT_VERSION = 8;
 
@@ -48,7 +49,7 @@ interface SnapshotJson {
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
   ips: [string, FailureBurst][];
-  burstHour?: (Omit<AddressBurstHour, 'networks'> & { networks: [string, { bursts: number; alerted: boolean }][] }) | null;
+  burstHour?: (Omit<AddressBurstHour, 'networks' | 'loudestAlerted'> & { loudestAlerted?: number; networks: [string, { bursts: number; alerted: boolean }][] }) | null;
   expiries: ExpiryQueue;
   /** From version 8. */
   burstNetworks?: [string, BurstNetwork][];
@@ -108,7 +109,7 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     });
   }
   const ips = new Map<string, FailureBurst>(snapshot.ips);
-  const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, networks: new Map(snapshot.burstHour.networks) } : null;
+  const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, loudestAlerted: loudestAlerted(snapshot.burstHour), networks: new Map(snapshot.burstHour.networks) } : null;
   const alertedAfterBurst = snapshot.keysAlertedAfterBurst ?? null;
   return {
     keys,
@@ -121,6 +122,12 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     burstNetworks: new Map(snapshot.burstNetworks ?? []),
     keysAlertedAfterBurst: alertedAfterBurst && { hour: alertedAfterBurst.hour, keys: new Set(alertedAfterBurst.keys) },
   };
+}
+
+/** The hour's loudestAlerted, which version 7 did not save: the most bursts of a network it alerted. */
+function loudestAlerted(hour: NonNullable<SnapshotJson['burstHour']>): number {
+  if (typeof hour.loudestAlerted === 'number') return hour.loudestAlerted;
+  return hour.networks.reduce((most, [, network]) => (network.alerted ? Math.max(most, network.bursts) : most), 0);
 }
 
 /** Version 6's entries as MinuteCounts: sorted by minute (a late use had added its minute last), alerted negated. */

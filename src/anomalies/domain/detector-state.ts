@@ -65,8 +65,10 @@ export interface FailureBurst {
 export interface AddressBurstHour {
   /** Epoch hour. */
   hour: number;
-  /** Bursts alerted on their own this hour: at most failedAuthBurstAlertsPerHour. */
+  /** Bursts alerted on their own this hour: failedAuthBurstAlertsPerHour, and the few far louder ones past it. */
   alerts: number;
+  /** The most bursts of a network alerted this hour: past the cap, a network is alerted at LOUDER_FACTOR times it. */
+  loudestAlerted: number;
   /** Wide network (IPv4 /24, IPv6 /48) → its completed bursts this hour, and whether one of them was alerted. */
   readonly networks: Map<string, { bursts: number; alerted: boolean }>;
 }

@@ -6,6 +6,12 @@ import { finding, iso } from '../finding.js';
 const HOUR_MS = 3_600_000;
 /** The networks a summary names, most bursts first: enough to act on, small enough to read on a pager. */
 const SUMMARY_NETWORKS = 10;
+/**
+ * Past the hour's cap, a network is alerted all the same once its bursts reach this many times those of the loudest
+ * network alerted in the hour: each such alert at least doubles the bar, so an hour has at most log2 of its loudest
+ * network's bursts of them (15 for 20,000 bursts, 400,000 failures).
+ */
+export const LOUDER_FACTOR = 2;
 
 /**
  * Whether a completed burst of an address (failedAuthBurstFromAddress) is alerted on its own, counting it into the
@@ -13,18 +19,27 @@ const SUMMARY_NETWORKS = 10;
  * each burst its own alert made 30 alerts, and 30 pages, from 30 /64s of one /48 in a minute. Now, as Alertmanager
  * groups by label and PagerDuty by time window: the first burst of a wide network (IPv4 /24, IPv6 /48, `wide`) in
  * an hour is alerted, the others of that network that hour are only counted; and no more than
- * failedAuthBurstAlertsPerHour are alerted in an hour in all. What was counted and not alerted is said in one
- * summary when the hour ends (addressBurstHourClosed).
+ * failedAuthBurstAlertsPerHour are alerted in an hour in all, but for a network past the cap far louder than every
+ * one alerted (LOUDER_FACTOR): cheap decoys, one burst each, fill the cap, and a network that goes on searching is
+ * still alerted. What was counted and not alerted is said in one summary when the hour ends (addressBurstHourClosed).
+ * Returns null for a burst not alerted, else the evidence it adds to the burst's (none under the cap).
  */
-export function pagedAddressBurst(state: DetectorState, wide: string, atMs: number, t: AnomalyThresholds): boolean {
+export function pagedAddressBurst(state: DetectorState, wide: string, atMs: number, t: AnomalyThresholds): Record<string, unknown> | null {
   const hour = currentHour(state, atMs);
   let network = hour.networks.get(wide);
   if (network === undefined) hour.networks.set(wide, (network = { bursts: 0, alerted: false }));
   network.bursts += 1;
-  if (network.alerted || hour.alerts >= t.failedAuthBurstAlertsPerHour) return false;
+  if (network.alerted) {
+    hour.loudestAlerted = Math.max(hour.loudestAlerted, network.bursts);
+    return null;
+  }
+  const underCap = hour.alerts < t.failedAuthBurstAlertsPerHour;
+  if (!underCap && network.bursts < LOUDER_FACTOR * hour.loudestAlerted) return null;
+  const louder = underCap ? {} : { pastHourCap: true, networkBursts: network.bursts, loudestAlerted: hour.loudestAlerted };
   network.alerted = true;
   hour.alerts += 1;
-  return true;
+  hour.loudestAlerted = Math.max(hour.loudestAlerted, network.bursts);
+  return louder;
 }
 
 /**
@@ -78,7 +93,7 @@ export function addressBurstHourPassed(state: DetectorState, nowMs: number): Ano
   if (hour === null || !addressBurstHourDue(state, nowMs)) return null;
   const endMs = (hour.hour + 1) * HOUR_MS;
   const summary = addressBurstHourClosed(state, endMs);
-  state.burstHour = { hour: hour.hour + 1, alerts: 0, networks: new Map() };
+  state.burstHour = { hour: hour.hour + 1, alerts: 0, loudestAlerted: 0, networks: new Map() };
   return summary;
 }
 
@@ -91,7 +106,7 @@ export function addressBurstHourDue(state: DetectorState, nowMs: number): boolea
 /** The hour a burst counts in: the latest event's, so a failure logged late counts in the hour still open. */
 function currentHour(state: DetectorState, atMs: number): AddressBurstHour {
   if (state.burstHour === null) {
-    state.burstHour = { hour: Math.floor(Math.max(atMs, state.latestMs ?? atMs) / HOUR_MS), alerts: 0, networks: new Map() };
+    state.burstHour = { hour: Math.floor(Math.max(atMs, state.latestMs ?? atMs) / HOUR_MS), alerts: 0, loudestAlerted: 0, networks: new Map() };
   }
   return state.burstHour;
 }
