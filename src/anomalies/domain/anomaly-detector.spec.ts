@@ -775,6 +775,20 @@ describe('anomaly detector', () => {
         expect(byRule(whole, 'key_used_after_burst')).toHaveLength(1);
       });
 
+      it('names in the hour\'s summary the networks with bursts not alerted, not the alerted ones', () => {
+        // It listed the 10 with the most bursts, alerted or not: with 20 decoys of one burst, 198.18.1 and 198.18.10 (alerted) among them.
+        const summary = run([...decoys, failed(T0 + HOUR, '192.0.2.1')]).findings.at(-1)!;
+        expect(summary.evidence).toEqual(
+          expect.objectContaining({
+            summary: true,
+            bursts: 20,
+            alerted: 10,
+            networkCount: 20,
+            networks: Array.from({ length: 10 }, (_, n) => ({ network: `198.18.${n + 11}.0/24`, bursts: 1 })),
+          }),
+        );
+      });
+
       it('alerts a network past the hour\'s cap once its bursts reach twice those of the loudest network alerted', () => {
         // The decoys are one burst each: the real network's second burst, a minute after its first, is alerted.
         const again = burst(20, T0 + 2 * MINUTE + SECOND, 50, '203.0.113.67');

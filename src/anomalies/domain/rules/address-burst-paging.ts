@@ -4,7 +4,10 @@ import type { AddressBurstHour, DetectorState } from '../detector-state.js';
 import { finding, iso } from '../finding.js';
 
 const HOUR_MS = 3_600_000;
-/** The networks a summary names, most bursts first: enough to act on, small enough to read on a pager. */
+/**
+ * The networks a summary names, most bursts first, of those with a burst not alerted on its own (an alerted network's
+ * alert named it already): enough to act on, small enough to read on a pager.
+ */
 const SUMMARY_NETWORKS = 10;
 /**
  * Past the hour's cap, a network is alerted all the same once its bursts reach this many times those of the loudest
@@ -57,6 +60,7 @@ export function addressBurstHourClosed(state: DetectorState, latestMs: number): 
   const unalerted = bursts - hour.alerts;
   if (unalerted === 0) return null;
   const networks = [...hour.networks]
+    .filter(([, network]) => network.bursts > (network.alerted ? 1 : 0))
     .sort(([a, x], [b, y]) => y.bursts - x.bursts || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, SUMMARY_NETWORKS)
     .map(([network, { bursts: count }]) => ({ network, bursts: count }));
