@@ -101,6 +101,39 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     expect([retried.status, retried.body.predecessor_id]).toEqual([201, old.body.id]);
   }, 60_000);
 
+  // A tombstone, as the stand-in answers it: the server's RpcExceptions.StreamDeleted (FAILED_PRECONDITION, exception
+  // "stream-deleted"), which the client reports as StreamDeletedError (dist/utils/CommandError.js, convertToCommandError).
+  it('answers a key whose stream an operator hard-deleted as unknown (404, exit 3), and a rolled key whose usage stream was as unused, never 500', async () => {
+    const gone = await call('POST', '/v1/api-keys', { name: 'to tombstone' });
+    const rolled = await call('POST', '/v1/api-keys', { name: 'to roll, uses tombstoned' });
+    const roll = await call('POST', `/v1/api-keys/${rolled.body.id}/roll`, { grace_seconds: 3600 });
+    expect([roll.status, roll.body.error?.message]).toEqual([201, undefined]);
+    await fake.control(`/tombstone?stream=api_key-${gone.body.id}`);
+    await fake.control(`/tombstone?stream=api_key_usage-${rolled.body.id}`);
+
+    const asOf = encodeURIComponent(new Date().toISOString());
+    const answers = await Promise.all([
+      call('GET', `/v1/api-keys/${gone.body.id}/events`),
+      call('GET', `/v1/api-keys/${gone.body.id}?as_of=${asOf}`),
+      call('POST', `/v1/api-keys/${gone.body.id}/disable`, {}),
+      call('PATCH', `/v1/api-keys/${gone.body.id}`, { name: 'renamed' }),
+      call('POST', `/v1/api-keys/${gone.body.id}/roll`, { grace_seconds: 60 }),
+      call('DELETE', `/v1/api-keys/${gone.body.id}`),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.error?.type])).toEqual(Array(answers.length).fill([404, 'not_found_error']));
+
+    // The key's page of a rolled key reads its usage stream (the traffic since the roll), and so does an as_of.
+    const page = await call('GET', `/v1/api-keys/${rolled.body.id}`);
+    expect([page.status, page.body.id]).toEqual([200, rolled.body.id]);
+    const pageAsOf = await call('GET', `/v1/api-keys/${rolled.body.id}?as_of=${asOf}`);
+    expect([pageAsOf.status, pageAsOf.body.request_count]).toEqual([200, 0]);
+
+    const shown = cli(['show', gone.body.id]);
+    const history = cli(['history', gone.body.id]);
+    expect([shown.status, history.status]).toEqual([3, 3]);
+    expect(cli(['show', rolled.body.id, '--json']).status).toBe(0);
+  }, 90_000);
+
   it('replays with other applications’ events near the end of the log, and says so when the server sends nothing', async () => {
     await fake.control('/inject?stream=orders-1&type=OrderPlaced&meta=0');
     await fake.control('/inject?stream=blob-1&type=Blob&json=0');

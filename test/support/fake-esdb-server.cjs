@@ -5,7 +5,7 @@
 // reading early, carry a foreign event. It is never a stand-in for the EventStoreDB contract suite, which runs
 // against a real server only (EVENTSTORE_URL=… npm run test:eventstore).
 // Usage: node test/support/fake-esdb-server.cjs <grpc port> <control port>; control over HTTP:
-//   /stuck?on=1|0  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /log  /stats
+//   /stuck?on=1|0  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /log  /stats
 const grpc = require('@grpc/grpc-js');
 const G = '@eventstore/db-client/generated/';
 const { StreamsService } = require(G + 'streams_grpc_pb');
@@ -21,6 +21,17 @@ const streams = new Map(); // stream -> [entries]
 let position = 1000;
 const live = new Set();
 let stuck = false;
+// Hard-deleted streams. The server answers a read of one, and an append to one, with RpcExceptions.StreamDeleted: status
+// FAILED_PRECONDITION, metadata exception=stream-deleted and stream-name (server: Grpc/RpcExceptions.cs; Enumerators
+// ReadStreamForwards/Backwards, `case ReadStreamResult.StreamDeleted`; Streams.Append, `case OperationResult.StreamDeleted`),
+// which the client turns into StreamDeletedError (dist/utils/CommandError.js, convertToCommandError).
+const tombstoned = new Set();
+function streamDeleted(name) {
+  const metadata = new grpc.Metadata();
+  metadata.set('exception', 'stream-deleted');
+  metadata.set('stream-name', name);
+  return { code: grpc.status.FAILED_PRECONDITION, details: `Event stream '${name}' is deleted.`, metadata };
+}
 const stats = { appends: 0, reads: 0, subscriptions: 0, readAllEventsSent: 0 };
 
 function record(stream, type, dataObj, metaObj, id = randomUUID(), contentType = 'application/json') {
@@ -74,6 +85,7 @@ function read(call) {
   if (o.hasStream()) {
     const so = o.getStream();
     const name = Buffer.from(so.getStreamIdentifier().getStreamName()).toString();
+    if (tombstoned.has(name)) return void call.emit('error', streamDeleted(name));
     const list = streams.get(name);
     if (!list) {
       const nf = new S.ReadResp.StreamNotFound(); nf.setStreamIdentifier(so.getStreamIdentifier());
@@ -137,6 +149,7 @@ function append(call, callback) {
   call.on('end', () => {
     if (stuck) return;
     const name = Buffer.from(options.getStreamIdentifier().getStreamName()).toString();
+    if (tombstoned.has(name)) return callback(streamDeleted(name));
     if (failStream && name.startsWith(failStream) && --failIn === 0) { failStream = null; return callback({ code: grpc.status.UNAVAILABLE, details: 'injected failure' }); }
     const list = streams.get(name) ?? [];
     const current = list.length - 1;
@@ -194,6 +207,11 @@ http.createServer((req, res) => {
     const json = url.searchParams.get('json') !== '0';
     const e = record(url.searchParams.get('stream') ?? 'foreign-1', type, json ? { foreign: true } : Buffer.from('binary'), json && url.searchParams.get('meta') !== '0' ? { foo: 1 } : undefined, randomUUID(), json ? 'application/json' : 'application/octet-stream');
     out = { position: e.position };
+  } else if (url.pathname === '/tombstone') {
+    // As the server's tombstone: a $streamDeleted record in $all (a system type every reader skips), the stream gone.
+    const name = url.searchParams.get('stream');
+    tombstoned.add(name);
+    out = { position: record(name, '$streamDeleted', {}, undefined).position };
   } else if (url.pathname === '/log') out = log.map((e) => ({ p: e.position, s: e.stream, r: e.revision, t: e.type, id: e.id }));
   res.setHeader('content-type', 'application/json');
   res.setHeader('connection', 'close'); // a test may block its event loop (spawnSync) past the keep-alive timeout

@@ -450,6 +450,26 @@ describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
     }
   }
 
+  it('reads a hard-deleted (tombstoned) stream as one without events, as the port says', async () => {
+    // The server fails a read of a tombstoned stream with RpcExceptions.StreamDeleted (Enumerators.ReadStreamForwards,
+    // `case ReadStreamResult.StreamDeleted`), which the client reports as StreamDeletedError (dist/utils/CommandError.js).
+    class TombstoningServer extends MetadataServer {
+      override readStream(stream: string, options: { direction?: string; maxCount?: number | bigint } = {}) {
+        if (!this.tombstoned.has(stream.replace(/^\$\$/, ''))) return super.readStream(stream, options);
+        const read = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+        read.cancel = async () => undefined;
+        setImmediate(() => read.destroy(StreamDeletedError.fromStreamName(stream)));
+        return read;
+      }
+    }
+    const server = new TombstoningServer();
+    const store = new EsdbEventStore(server as unknown as EsdbClient);
+    await store.appendToStream('api_key_usage-k1', [event(0), event(1)], 'any');
+    server.tombstoned.add('api_key_usage-k1');
+    await expect(store.readStream('api_key_usage-k1')).resolves.toEqual([]);
+    await expect(store.readStream('api_key_usage-k1', { direction: 'backwards', maxCount: 1 })).resolves.toEqual([]);
+  });
+
   it("sets the stream's truncate-before, keeping its other metadata, at the metadata stream's revision; it cannot count what goes", async () => {
     const server = new MetadataServer();
     const store = new EsdbEventStore(server as unknown as EsdbClient);

@@ -3,6 +3,7 @@ import {
   END,
   EventStoreDBClient,
   MaxAppendSizeExceededError,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
@@ -199,7 +200,7 @@ export class EsdbEventStore implements EventStore {
         events.push(toRecordedEvent(resolved));
       }
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (isGoneStream(error)) return [];
       throw toPortError(error);
     }
     return events;
@@ -226,7 +227,7 @@ export class EsdbEventStore implements EventStore {
       for await (const resolved of readWithin(ignoreLateErrors(read), this.readTimeoutMs)) return resolved;
       return null;
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return null;
+      if (isGoneStream(error)) return null;
       throw toPortError(error);
     }
   }
@@ -310,6 +311,17 @@ export class EsdbEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
   }
+}
+
+/**
+ * A stream with no events to read: never written (StreamNotFoundError), or hard-deleted (tombstoned) by an operator, which
+ * the server answers with the "stream-deleted" exception (server: Enumerators.ReadStreamForwards/Backwards,
+ * `RpcExceptions.StreamDeleted`; client: dist/utils/CommandError.js, convertToCommandError → StreamDeletedError). Its
+ * events are gone for every reader and no append to it can succeed: a key stream read so is an unknown key (404), a usage
+ * stream a key without uses. Until 2026-12-07 the deletion failed every read of it, a 500.
+ */
+function isGoneStream(error: unknown): boolean {
+  return error instanceof StreamNotFoundError || error instanceof StreamDeletedError;
 }
 
 /**

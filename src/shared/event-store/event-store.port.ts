@@ -172,7 +172,10 @@ export interface EventStore {
    * retry give their events ids, so the retry skips what was written (or ask for `together`).
    */
   appendToStreams(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
-  /** The whole stream, oldest first (or a page of it, either way); an empty array when the stream does not exist. */
+  /**
+   * The whole stream, oldest first (or a page of it, either way); an empty array when the stream does not exist, or no
+   * longer does: deleted for good (EventStoreDB's tombstone, an operator's act), when the store has such a thing.
+   */
   readStream(streamId: string, page?: StreamPage): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
   /**
