@@ -16,6 +16,7 @@ import {
   DeadlineExceededError,
   END,
   FORWARDS,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   NotLeaderError,
   UnavailableError,
@@ -157,10 +158,15 @@ export function toPortError(error: unknown): unknown {
  * client's StreamDeletedError: the stream was hard-deleted (tombstoned; an operator's act, the admin UI or
  * `ES-HardDelete: true`), and EventStoreDB refuses every later append to it. AccessDeniedError is not: it comes of
  * the user's role as much as of one stream's ACL (this service sets none), so a role wrong for a while would drop
- * every use meanwhile; retried, the uses wait in the recorder's buffer until the operator mends it.
+ * every use meanwhile; retried, the uses wait in the recorder's buffer until the operator mends it. The client's
+ * MaxAppendSizeExceededError (dist/streams/appendToStream/unpackError.js, "MaximumAppendSizeExceeded"): the events
+ * `eventIds` are larger than the server takes in one append.
  */
-export function toAppendPortError(streamId: string, error: unknown): unknown {
+export function toAppendPortError(streamId: string, error: unknown, eventIds: readonly string[] = []): unknown {
   if (error instanceof StreamDeletedError) return new AppendRefusedError('EventStoreDB', 'stream_deleted', error, streamId);
+  // Past the server's --max-append-size (1 MiB by default), refused whole and nothing written: the same events sent again
+  // meet it again. The adapter sends a retried-safe batch in parts first; what is refused here is refused for good.
+  if (error instanceof MaxAppendSizeExceededError) return new AppendRefusedError('EventStoreDB', 'too_large', error, streamId, eventIds);
   return toPortError(error);
 }
 

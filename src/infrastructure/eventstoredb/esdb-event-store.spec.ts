@@ -138,9 +138,23 @@ describe('EsdbEventStore appends (against the documented server rule)', () => {
     // Retried after an answer was lost: nothing written twice.
     await store.appendToStreams([{ streamId: 'u', events: uses, expectedRevision: 'any' }]);
     expect(server.streams.get('u')).toHaveLength(250);
-    // At an exact revision (a command's append, never this large) the refusal stands: splitting would not be atomic.
-    await expect(store.appendToStream('v', uses, 'no_stream')).rejects.toBeInstanceOf(MaxAppendSizeExceededError);
+    // At an exact revision (a command's append, never this large) the refusal stands, for good: splitting would not be atomic.
+    await expect(store.appendToStream('v', uses, 'no_stream')).rejects.toMatchObject({ name: 'AppendRefusedError', reason: 'too_large', streamId: 'v' });
     expect(server.streams.get('v')).toBeUndefined();
+  });
+
+  it('refuses for good an event too large for one append, alone or in a batch, and writes the batch’s others in order', async () => {
+    // The server refuses it whole every time (MaxAppendSizeExceededError, dist/streams/appendToStream/unpackError.js):
+    // until 2026-12-07 a batch of one such event came back as that error, which the usage recorder retried at every flush.
+    server.maxAppendSize = 1000;
+    const big = { ...event(2), data: { n: 2, userAgent: 'x'.repeat(2000) } };
+    const batch = [event(0), event(1), big, event(3), event(4)];
+    const failure = await store.appendToStreams([{ streamId: 'u', events: batch, expectedRevision: 'any' }], { durability: 'process' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppendRefusedError);
+    expect(failure).toMatchObject({ reason: 'too_large', streamId: 'u', eventIds: [big.id] });
+    expect(server.streams.get('u')!.map((e) => e.id)).toEqual(batch.filter((e) => e !== big).map((e) => e.id));
+    await expect(store.appendToStream('w', [big], 'any')).rejects.toMatchObject({ name: 'AppendRefusedError', reason: 'too_large', eventIds: [big.id] });
+    expect(server.streams.get('w')).toBeUndefined();
   });
 
   it('keeps a conflict at an exact revision a conflict, without retrying', async () => {

@@ -2,7 +2,6 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
-  MaxAppendSizeExceededError,
   StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -12,6 +11,7 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
 import {
   backlogOfRead,
@@ -128,13 +128,7 @@ export class EsdbEventStore implements EventStore {
       return await this.append(streamId, data, expectedRevision);
     } catch (error) {
       if (expectedRevision !== 'any' || data.length === 1) throw error;
-      if (error instanceof MaxAppendSizeExceededError) {
-        // Refused whole, nothing written: past the server's --max-append-size (1 MiB by default), as 250 uses with long
-        // user agents are. In halves, in order: with "any" and fixed ids, each part is safe to send on its own.
-        const half = Math.ceil(data.length / 2);
-        await this.appendData(streamId, data.slice(0, half), 'any');
-        return this.appendData(streamId, data.slice(half), 'any');
-      }
+      if (isTooLarge(error)) return this.appendInHalves(streamId, data);
       if (!(error instanceof ConcurrencyError)) throw error;
       // With expected revision "any" the server refuses a batch whose first events it already holds and whose
       // others it does not ("corrupted idempotency", reported as a wrong expected version): a retry that
@@ -146,6 +140,29 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  /**
+   * Refused whole, nothing written: past the server's --max-append-size (1 MiB by default), as 250 uses with long user
+   * agents are. In halves, in order: with "any" and fixed ids, each part is safe to send on its own. An event that is
+   * too large alone can never be written: it is left out, the others written, and the refusal names it (eventIds).
+   */
+  private async appendInHalves(streamId: string, data: EventData[]): Promise<AppendResult> {
+    const half = Math.ceil(data.length / 2);
+    let last: AppendResult | null = null;
+    let refusal: AppendRefusedError | null = null;
+    const refusedIds: string[] = [];
+    for (const part of [data.slice(0, half), data.slice(half)]) {
+      try {
+        last = await this.appendData(streamId, part, 'any');
+      } catch (error) {
+        if (!isTooLarge(error)) throw error;
+        refusal = error;
+        refusedIds.push(...(error.eventIds ?? part.map((event) => event.id)));
+      }
+    }
+    if (refusal) throw new AppendRefusedError('EventStoreDB', 'too_large', refusal.cause, streamId, refusedIds);
+    return last!;
+  }
+
   private async append(streamId: string, data: EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     try {
       // No per-call deadline: the client's defaultDeadline (10 s, `defaultDeadline=` in EVENTSTORE_URL) applies;
@@ -155,7 +172,7 @@ export class EsdbEventStore implements EventStore {
       return fromAppendResult(result);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw toConcurrencyError(streamId, expectedRevision, error);
-      throw toAppendPortError(streamId, error);
+      throw toAppendPortError(streamId, error, data.map((event) => event.id));
     }
   }
 
@@ -311,6 +328,10 @@ export class EsdbEventStore implements EventStore {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.client.dispose();
   }
+}
+
+function isTooLarge(error: unknown): error is AppendRefusedError {
+  return error instanceof AppendRefusedError && error.reason === 'too_large';
 }
 
 /**

@@ -156,6 +156,43 @@ describe('UsageRecorder, a stream the store refuses for good', () => {
     expect(store.attempts).toBe(attempts);
   });
 
+  it("drops only a use too large for one append, counted (too_large) and logged once, and writes its key's other uses and every other key's", async () => {
+    // As EsdbEventStore answers an append holding an event over the server's --max-append-size: the others written (in
+    // parts), the refusal naming the stream and the event (esdb-event-store.spec.ts). Until 2026-12-07 the client's
+    // MaxAppendSizeExceededError came back as it was, the recorder kept the batch, and every flush after failed on it.
+    const huge = use('key-1', 7).requestId;
+    class OneEventTooLargeStore extends InMemoryEventStore {
+      attempts = 0;
+      override async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+        this.attempts += 1;
+        const tooLarge = appends.find((append) => append.events.some((event) => event.data.requestId === huge));
+        if (!tooLarge) return super.appendToStreams(appends);
+        const [refused] = tooLarge.events.filter((event) => event.data.requestId === huge);
+        await super.appendToStreams(appends.map((append) => ({ ...append, events: append.events.filter((event) => event !== refused) })).filter((append) => append.events.length > 0));
+        throw new AppendRefusedError('EventStoreDB', 'too_large', new Error('Maximum Append Size of 1048576 Exceeded.'), tooLarge.streamId, [refused.id!]);
+      }
+    }
+    const store = new OneEventTooLargeStore();
+    const metrics = new CountingMetrics();
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const recorder = new UsageRecorder(store, config, metrics);
+    const others: string[] = [];
+    for (let n = 0; n < 600; n++) {
+      recorder.record(use(`key-${n % 3}`, n));
+      if (use(`key-${n % 3}`, n).requestId !== huge) others.push(use(`key-${n % 3}`, n).requestId);
+    }
+
+    await recorder.flush();
+
+    expect(await writtenRequestIds(store)).toEqual(others.sort());
+    expect(metrics.counts.get('parsesphere_usage_events_dropped_total{"reason":"too_large"}')).toBe(1);
+    expect(errors.mock.calls.map(([line]) => String(line).match(/^Usage events of (\S+) dropped/)?.[1])).toEqual([keyUsageStreamId('key-1')]);
+    errors.mockRestore();
+    const attempts = store.attempts;
+    await recorder.flush(); // nothing held back: no flush left to retry
+    expect(store.attempts).toBe(attempts);
+  });
+
   it("on the SQLite log, writes the other keys' uses when SQLite refuses one key's (a constraint)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'psk-usage-refused-'));
     const file = join(dir, 'events.sqlite');

@@ -79,7 +79,7 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.droppedEvents = metrics.counter({
       name: 'parsesphere_usage_events_dropped_total',
-      help: 'Usage events never written: the buffer was full while the store was down (buffer_full), or the store refused their stream for good (stream_deleted, malformed).',
+      help: 'Usage events never written: the buffer was full while the store was down (buffer_full), or the store refused their stream for good (stream_deleted, malformed) or the event itself, larger than one append may be (too_large).',
       labelNames: ['reason'],
     });
     this.droppedWhenFull = this.droppedEvents.series({ reason: 'buffer_full' });
@@ -143,10 +143,12 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
     const started = performance.now();
     /** This flush's streams refused for good, and why: their events in later chunks are dropped unsent. */
     const refused = new Map<string, AppendRefusal>();
+    /** This flush's events refused one by one (too large for the store), counted when refused, never sent again. */
+    const refusedEvents = new Set<string>();
     try {
       for (; written < batch.length; written += WRITE_CHUNK) {
         const appends = groupByStream(batch.slice(written, written + WRITE_CHUNK));
-        await this.appendUnlessRefused(appends, refused);
+        await this.appendUnlessRefused(appends, refused, refusedEvents);
         await new Promise((resolve) => setImmediate(resolve));
       }
       this.flushSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
@@ -161,7 +163,8 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
       this.flushSeconds.observe({ outcome: 'failed' }, (performance.now() - started) / 1000);
       const unwritten = batch.slice(written);
       if (refused.size > 0) this.countDropped(batch, refused);
-      this.buffer = (refused.size === 0 ? unwritten : unwritten.filter(({ streamId }) => !refused.has(streamId))).concat(this.buffer);
+      const kept = refused.size === 0 && refusedEvents.size === 0 ? unwritten : unwritten.filter(({ streamId, event }) => !refused.has(streamId) && !refusedEvents.has(event.id!));
+      this.buffer = kept.concat(this.buffer);
       const failure = this.failedFlushes.failed(batch.length - written, (error as Error).message);
       if (failure) this.logger.warn(failure);
     }
@@ -176,13 +179,14 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
    * The chunk, less the streams refused: one the store names is left out and the rest sent again (EventStoreDB, which
    * may have written some of them: their ids make that safe); a refusal naming none, each stream on its own.
    */
-  private async appendUnlessRefused(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>): Promise<void> {
+  private async appendUnlessRefused(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>, refusedEvents: Set<string>): Promise<void> {
     for (;;) {
       try {
-        return await this.append(refused.size === 0 ? appends : this.withoutRefused(appends, refused));
+        return await this.append(refused.size === 0 && refusedEvents.size === 0 ? appends : this.withoutRefused(appends, refused, refusedEvents));
       } catch (error) {
         if (!(error instanceof AppendRefusedError)) throw error;
-        if (error.streamId === undefined || refused.has(error.streamId)) return this.appendEachStream(appends, refused);
+        if (this.refusedOneByOne(error, refusedEvents)) continue;
+        if (error.streamId === undefined || refused.has(error.streamId)) return this.appendEachStream(appends, refused, refusedEvents);
         refused.set(error.streamId, error.reason);
         this.logRefusal(error.streamId, error);
       }
@@ -194,21 +198,41 @@ export class UsageRecorder implements OnApplicationBootstrap, OnModuleDestroy {
    * stream on its own, the refused ones' events dropped. Any other failure ends the flush, to be retried whole
    * (the events carry their ids, so the streams written here are not written twice).
    */
-  private async appendEachStream(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>): Promise<void> {
-    for (const append of appends) {
+  private async appendEachStream(appends: readonly StreamAppend[], refused: Map<string, AppendRefusal>, refusedEvents: Set<string>): Promise<void> {
+    for (const append of this.withoutRefused(appends, refused, refusedEvents)) {
       if (refused.has(append.streamId)) continue;
       try {
         await this.append([append]);
       } catch (error) {
         if (!(error instanceof AppendRefusedError)) throw error;
+        // The store wrote the stream's other events: the rest of this flush is sent on.
+        if (this.refusedOneByOne(error, refusedEvents)) continue;
         refused.set(append.streamId, error.reason);
         this.logRefusal(append.streamId, error);
       }
     }
   }
 
-  private withoutRefused(appends: readonly StreamAppend[], refused: ReadonlyMap<string, AppendRefusal>): StreamAppend[] {
-    return appends.filter(({ streamId }) => !refused.has(streamId));
+  /**
+   * A refusal of some events only (EventStoreDB: each too large for one append, the stream's others written): those are
+   * dropped, counted now, and the stream is not refused. False for a refusal of a whole stream or append.
+   */
+  private refusedOneByOne(error: AppendRefusedError, refusedEvents: Set<string>): boolean {
+    if (error.eventIds === undefined || error.streamId === undefined) return false;
+    const fresh = error.eventIds.filter((id) => !refusedEvents.has(id));
+    // None new: sending the rest again would loop; the stream is refused instead.
+    if (fresh.length === 0) return false;
+    for (const id of fresh) refusedEvents.add(id);
+    this.droppedEvents.series({ reason: error.reason }).inc(fresh.length);
+    this.logRefusal(error.streamId, error);
+    return true;
+  }
+
+  private withoutRefused(appends: readonly StreamAppend[], refused: ReadonlyMap<string, AppendRefusal>, refusedEvents: ReadonlySet<string>): StreamAppend[] {
+    return appends
+      .filter(({ streamId }) => !refused.has(streamId))
+      .map((append) => (refusedEvents.size === 0 ? append : { ...append, events: append.events.filter((event) => !refusedEvents.has(event.id!)) }))
+      .filter((append) => append.events.length > 0);
   }
 
   /** The batch's events of the refused streams, written in no chunk and kept for no retry. */
