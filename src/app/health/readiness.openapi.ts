@@ -6,7 +6,7 @@ const CHECKS: Record<string, string> = {
   read_model:
     'The read-model store: up (reachable: true), or degraded (reachable: false, and damaged: true for a file SQLite found damaged): ' +
     'reported and never unready, a degraded store making the answer\'s status "degraded" with 200.',
-  projections: 'Each projection (name, role, status, position, lag_events, lag_events_capped, lag_ms), with max_lag_events and max_lag_ms.',
+  projections: 'Each projection (name, role, status, position, lag_events, lag_events_capped, lag_ms, and lag_ms_at_least: true when lag_ms is only a floor, its oldest pending event in the log before this instance first looked, at its start), with max_lag_events and max_lag_ms.',
   rate_limits:
     'How rate limits are counted now (sharing): in-process (no REDIS_URL: this instance alone), shared (in Redis, by every instance) or ' +
     'per-instance (Redis cannot answer: this instance decides alone meanwhile; with since, and reason for a caller presenting METRICS_TOKEN). Never unready.',

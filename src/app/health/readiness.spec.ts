@@ -13,6 +13,7 @@ const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
   lagEvents: 0,
   lagEventsCapped: false,
   lagMs: 0,
+  lagMsAtLeast: false,
   moving: false,
   ...overrides,
 });
@@ -66,6 +67,11 @@ describe('describeProjection', () => {
   it('says that a projection reported up is being moved to a new generation', () => {
     expect(describeProjection(lag({ running: false, moving: true }), limits)).toMatchObject({ status: 'up', moving: true });
     expect(describeProjection(lag({}), limits)).not.toHaveProperty('moving');
+  });
+
+  it('says that a lag_ms is only a floor: the first check after a start, a projection behind, counts from the first look', () => {
+    expect(describeProjection(lag({ role: 'statistics', lagEvents: 50, lagMs: 0, lagMsAtLeast: true }), limits)).toMatchObject({ lag_ms: 0, lag_ms_at_least: true });
+    expect(describeProjection(lag({}), limits)).not.toHaveProperty('lag_ms_at_least');
   });
 
   it('gives the error of a projection down or lagging, not one behind a projection that is up again', () => {

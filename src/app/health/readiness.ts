@@ -81,6 +81,8 @@ export function describeProjection(lag: ProjectionLag, limits: LagLimits) {
     lag_events: lag.lagEvents,
     lag_events_capped: lag.lagEventsCapped,
     lag_ms: lag.lagMs,
+    // Only a floor: pending since before this instance's first look at the log (its start); how much longer is unknown.
+    ...(lag.lagMsAtLeast ? { lag_ms_at_least: true } : {}),
     ...(lag.moving ? { moving: true } : {}),
     // Why it is down or lagging; an error behind a projection that is up is no longer true of it.
     ...(status === 'down' ? { error: lag.lastError ?? 'not running' } : {}),

@@ -18,6 +18,7 @@ const lag = (overrides: Partial<ProjectionLag>): ProjectionLag => ({
   lagEvents: 0,
   lagEventsCapped: false,
   lagMs: 0,
+  lagMsAtLeast: false,
   moving: false,
   ...overrides,
 });

@@ -138,7 +138,7 @@ export class ServiceMonitor implements OnApplicationBootstrap, OnModuleDestroy {
       // again, then lagging. Until 2026-12-07 only 'projection lagging' and later 'projection caught up' were logged,
       // and the 'projection running again' an on-call waits for after 'projection stopped' never came.
       if (before === 'down') this.logger.log({ msg: 'projection running again', projection, position: lag.position });
-      this.logger.warn({ msg: 'projection lagging', projection, role: lag.role, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...this.limits });
+      this.logger.warn({ msg: 'projection lagging', projection, role: lag.role, lagEvents: lag.lagEvents, lagMs: lag.lagMs, ...(lag.lagMsAtLeast ? { lagMsAtLeast: true } : {}), ...this.limits });
     } else if (health === 'down') {
       this.logger.error({ msg: 'projection stopped', projection, position: lag.position, error: lag.lastError ?? undefined });
     } else {

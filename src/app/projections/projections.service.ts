@@ -53,6 +53,8 @@ export interface ProjectionLag extends ProjectionStatus {
   lagEventsCapped: boolean;
   /** How long the oldest event the projection has not applied yet has waited (pending-age.ts). */
   lagMs: number;
+  /** lagMs is only a floor: that event was pending before this process first read the log's head (PendingAge.measure). */
+  lagMsAtLeast: boolean;
   /** Paused while the instance moves to a generation a rebuild made live: what it holds is still served. */
   moving: boolean;
 }
@@ -268,12 +270,14 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
         const status = runner.status();
         const { unknownTypesIn } = selectionOf(declaration, KNOWN_EVENT_TYPES);
         const { count, oldestRecordedAt, oldestPosition } = await this.store.backlog({ after: status.position, maxCount: cap, types: declaration.eventTypes, unknownTypesIn });
+        const age = this.pendingAge.measure(oldestPosition, oldestRecordedAt);
         return {
           ...status,
           role: declaration.role,
           lagEvents: count,
           lagEventsCapped: count === cap,
-          lagMs: this.pendingAge.of(oldestPosition, oldestRecordedAt),
+          lagMs: age.ms,
+          lagMsAtLeast: age.atLeast,
           moving: this.moving !== null && movedWithGeneration(declaration),
         };
       }),

@@ -48,6 +48,22 @@ describe('PendingAge', () => {
     expect(age.of(5, recordedAgo(30_000))).toBe(0);
   });
 
+  it('says its age is only a floor for an event pending before its first look (a start), which read 0 with nothing more', () => {
+    const { clock, age } = clocks();
+    // The first check after a start: the projection is 2 min behind; this process reads the head for the first time now.
+    age.sawHead(40);
+    expect(age.measure(25, recordedAgo(120_000))).toEqual({ ms: 0, atLeast: true });
+    clock.monotonic += 10_000;
+    age.sawHead(41);
+    expect(age.measure(25, recordedAgo(130_000))).toEqual({ ms: 10_000, atLeast: true });
+    // First seen at a later look: this clock bounds it, as before.
+    clock.monotonic += 500;
+    expect(age.measure(41, recordedAgo(60_000))).toEqual({ ms: 500, atLeast: false });
+    // Pending before the first look, recorded no older than this clock has seen: its recorded age stands.
+    expect(age.measure(25, recordedAgo(3_000))).toEqual({ ms: 3_000, atLeast: false });
+    expect(age.measure(null, null)).toEqual({ ms: 0, atLeast: false });
+  });
+
   it('keeps the first sighting when it thins them, so an event pending since then keeps its bound', () => {
     const { clock, age } = clocks();
     for (let position = 1; position <= 5_000; position++) {

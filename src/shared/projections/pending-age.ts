@@ -31,10 +31,20 @@ export class PendingAge {
 
   /** Milliseconds the event at `position`, recorded at `recordedAt`, has waited: 0 when none waits. */
   of(position: number | null, recordedAt: string | null): number {
-    if (position === null || recordedAt === null) return 0;
+    return this.measure(position, recordedAt).ms;
+  }
+
+  /**
+   * As `of`, and whether that is only a floor: the event was in the log already when this process first read its head
+   * (at its start), so this clock has seen it wait only since then, and its recorded age (another clock's) says it has
+   * waited longer. Every pending event of a projection behind at the start is such, and on the first check after a
+   * start `ms` is then about 0 (until 2026-12-07 readiness said `lag_ms: 0` for them and nothing more).
+   */
+  measure(position: number | null, recordedAt: string | null): { ms: number; atLeast: boolean } {
+    if (position === null || recordedAt === null) return { ms: 0, atLeast: false };
     const recordedAge = Math.max(0, this.wallClock() - Date.parse(recordedAt));
-    const seen = this.sightings.find((sighting) => sighting.position >= position);
-    const seenAge = seen === undefined ? 0 : this.monotonic() - seen.atMs;
-    return Math.round(Math.min(recordedAge, seenAge));
+    const index = this.sightings.findIndex((sighting) => sighting.position >= position);
+    const seenAge = index === -1 ? 0 : this.monotonic() - this.sightings[index].atMs;
+    return { ms: Math.round(Math.min(recordedAge, seenAge)), atLeast: index === 0 && recordedAge > seenAge };
   }
 }
