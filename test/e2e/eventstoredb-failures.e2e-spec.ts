@@ -134,6 +134,28 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     expect(cli(['show', rolled.body.id, '--json']).status).toBe(0);
   }, 90_000);
 
+  it('drops a use larger than the server takes in one append, counted too_large, and records the uses after it', async () => {
+    // A use is a few KiB at most; the stand-in's --max-append-size is set below that (the default 1 MiB refuses none).
+    const created = await call('POST', '/v1/api-keys', { name: 'used with a wide context' });
+    const verify = (context: object) =>
+      fetch(`${service.url}/v1/keys/verify`, { method: 'POST', headers: { Authorization: `Bearer ${VERIFY_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ key: created.body.key, context }) });
+    const usesWritten = async () => (await fake.control<{ s: string }[]>('/log')).filter((e) => e.s === `api_key_usage-${created.body.id}`).length;
+    await fake.control('/maxappend?bytes=1500');
+    try {
+      const wide = '\u{1F600}'.repeat(512);
+      expect((await verify({ user_agent: wide, path: `/${wide.slice(2)}` })).status).toBe(200);
+      expect((await verify({ path: '/v1/parses' })).status).toBe(200);
+      for (let tries = 0; (await usesWritten()) < 1 && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await verify({ path: '/v1/parses' })).status).toBe(200);
+      for (let tries = 0; (await usesWritten()) < 2 && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await usesWritten()).toBe(2);
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/^parsesphere_usage_events_dropped_total\{reason="too_large"\} 1$/m);
+    } finally {
+      await fake.control('/maxappend?bytes=0');
+    }
+  }, 60_000);
+
   it('replays with other applications’ events near the end of the log, and says so when the server sends nothing', async () => {
     await fake.control('/inject?stream=orders-1&type=OrderPlaced&meta=0');
     await fake.control('/inject?stream=blob-1&type=Blob&json=0');

@@ -5,7 +5,7 @@
 // reading early, carry a foreign event. It is never a stand-in for the EventStoreDB contract suite, which runs
 // against a real server only (EVENTSTORE_URL=… npm run test:eventstore).
 // Usage: node test/support/fake-esdb-server.cjs <grpc port> <control port>; control over HTTP:
-//   /stuck?on=1|0  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /log  /stats
+//   /stuck?on=1|0  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
 const grpc = require('@grpc/grpc-js');
 const G = '@eventstore/db-client/generated/';
 const { StreamsService } = require(G + 'streams_grpc_pb');
@@ -26,6 +26,10 @@ let stuck = false;
 // ReadStreamForwards/Backwards, `case ReadStreamResult.StreamDeleted`; Streams.Append, `case OperationResult.StreamDeleted`),
 // which the client turns into StreamDeletedError (dist/utils/CommandError.js, convertToCommandError).
 const tombstoned = new Set();
+// --max-append-size (0: none). The server refuses, whole, an append whose events' data and custom metadata add up to more,
+// with RpcExceptions.MaxAppendSizeExceeded: INVALID_ARGUMENT, metadata exception=maximum-append-size-exceeded and
+// maximum-append-size (server: Grpc/RpcExceptions.cs); the client reports MaxAppendSizeExceededError (CommandError.js).
+let maxAppendSize = 0;
 function streamDeleted(name) {
   const metadata = new grpc.Metadata();
   metadata.set('exception', 'stream-deleted');
@@ -150,6 +154,13 @@ function append(call, callback) {
     if (stuck) return;
     const name = Buffer.from(options.getStreamIdentifier().getStreamName()).toString();
     if (tombstoned.has(name)) return callback(streamDeleted(name));
+    const size = msgs.reduce((total, m) => total + m.getData_asU8().length + m.getCustomMetadata_asU8().length, 0);
+    if (maxAppendSize > 0 && size > maxAppendSize) {
+      const metadata = new grpc.Metadata();
+      metadata.set('exception', 'maximum-append-size-exceeded');
+      metadata.set('maximum-append-size', String(maxAppendSize));
+      return callback({ code: grpc.status.INVALID_ARGUMENT, details: `Maximum Append Size of ${maxAppendSize} Exceeded.`, metadata });
+    }
     if (failStream && name.startsWith(failStream) && --failIn === 0) { failStream = null; return callback({ code: grpc.status.UNAVAILABLE, details: 'injected failure' }); }
     const list = streams.get(name) ?? [];
     const current = list.length - 1;
@@ -212,6 +223,9 @@ http.createServer((req, res) => {
     const name = url.searchParams.get('stream');
     tombstoned.add(name);
     out = { position: record(name, '$streamDeleted', {}, undefined).position };
+  } else if (url.pathname === '/maxappend') {
+    maxAppendSize = Number(url.searchParams.get('bytes') ?? 0);
+    out = { maxAppendSize };
   } else if (url.pathname === '/log') out = log.map((e) => ({ p: e.position, s: e.stream, r: e.revision, t: e.type, id: e.id }));
   res.setHeader('content-type', 'application/json');
   res.setHeader('connection', 'close'); // a test may block its event loop (spawnSync) past the keep-alive timeout
