@@ -27,6 +27,10 @@ export interface KeyDecision {
  * `ifMatch`, a key whose current revision it does not name is refused with 412 and nothing is appended. The
  * command is decided first: another account's key is not found and an invalid change is refused as such,
  * whatever the If-Match, so a 412 says only that the key changed.
+ *
+ * `command` is called once per attempt, after the stream is read: a change reads the clock there, so it is dated no
+ * earlier than the events it was decided after (a time read before waiting for the stream, or kept across a retry,
+ * dated a revocation before the roll it followed: decision-instant.spec.ts).
  */
 export async function decideOnKey(
   store: EventStore,

@@ -8,10 +8,10 @@ const logger = new Logger('Keys');
 
 /** Disables or enables a key: the two differ only in the decider's command and the line logged. */
 export async function setKeyEnabled(store: EventStore, clock: Clock, request: KeyChangeRequest, enabled: boolean): Promise<KeyChanged> {
-  const now = new Date(clock.now()).toISOString();
   const { keyId, accountId, actor, requestId, ifMatch } = request;
   const type = enabled ? ('EnableApiKey' as const) : ('DisableApiKey' as const);
-  const decision = await decideOnKey(store, keyId, () => ({ type, keyId, accountId, actor, now }), { requestId, accountId, ifMatch });
+  const now = () => new Date(clock.now()).toISOString();
+  const decision = await decideOnKey(store, keyId, () => ({ type, keyId, accountId, actor, now: now() }), { requestId, accountId, ifMatch });
   const changed = decision.events.length > 0;
   if (changed) {
     logger.log({ msg: enabled ? 'key enabled' : 'key disabled', keyId, accountId, requestId: requestId ?? undefined, actingKeyId: actor?.keyId ?? undefined });

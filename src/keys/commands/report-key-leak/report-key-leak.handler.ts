@@ -17,9 +17,9 @@ export class ReportKeyLeakHandler implements ICommandHandler<ReportKeyLeakComman
   ) {}
 
   async execute({ keyId, accountId, report, requestId }: ReportKeyLeakCommand): Promise<ReportedKeyLeak> {
-    const now = new Date(this.clock.now()).toISOString();
     const policy = this.config.SECRET_SCANNING_ACTION;
-    const decision = await decideOnKey(this.store, keyId, () => ({ type: 'ReportKeyLeak', keyId, accountId, now, policy, ...report }), {
+    const now = () => new Date(this.clock.now()).toISOString();
+    const decision = await decideOnKey(this.store, keyId, () => ({ type: 'ReportKeyLeak', keyId, accountId, now: now(), policy, ...report }), {
       requestId,
       reason: 'secret_scanning',
     });

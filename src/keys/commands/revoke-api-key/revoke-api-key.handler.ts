@@ -15,9 +15,9 @@ export class RevokeApiKeyHandler implements ICommandHandler<RevokeApiKeyCommand,
   ) {}
 
   async execute({ request }: RevokeApiKeyCommand): Promise<RevokedApiKey> {
-    const now = new Date(this.clock.now()).toISOString();
     const { keyId, accountId, actor, requestId, ifMatch } = request;
-    const decision = await decideOnKey(this.store, keyId, () => ({ type: 'RevokeApiKey', keyId, accountId, actor, now }), { requestId, accountId, ifMatch });
+    const now = () => new Date(this.clock.now()).toISOString();
+    const decision = await decideOnKey(this.store, keyId, () => ({ type: 'RevokeApiKey', keyId, accountId, actor, now: now() }), { requestId, accountId, ifMatch });
     if (decision.events.length > 0) {
       this.logger.log({
         msg: 'key revoked',

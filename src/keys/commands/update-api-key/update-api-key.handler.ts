@@ -31,12 +31,11 @@ export class UpdateApiKeyHandler implements ICommandHandler<UpdateApiKeyCommand,
   }
 
   async execute({ request, changes }: UpdateApiKeyCommand): Promise<KeyChanged> {
-    const now = new Date(this.clock.now()).toISOString();
     const { keyId, accountId, actor, requestId, ifMatch } = request;
     const decision = await decideOnKey(
       this.store,
       keyId,
-      () => ({ type: 'UpdateApiKey', keyId, accountId, actor, now, changes, maxLifetimeSeconds: this.maxLifetimeSeconds }),
+      () => ({ type: 'UpdateApiKey', keyId, accountId, actor, now: new Date(this.clock.now()).toISOString(), changes, maxLifetimeSeconds: this.maxLifetimeSeconds }),
       { requestId, accountId, ifMatch },
     );
     const changed = decision.events.length > 0;
