@@ -93,7 +93,7 @@ describe('OpenAPI document', () => {
     ]);
   });
 
-  it('declares the RateLimit fields, Retry-After (429, 503) and the current ETag where answers carry them', async () => {
+  it('declares the RateLimit fields, Retry-After (409, 429, 503) and the current ETag where answers carry them', async () => {
     const doc = (await request(t.http).get('/docs-json').expect(200)).body;
     let declared = 0;
     for (const item of Object.values(doc.paths) as Record<string, { security?: object[]; responses: Record<string, { headers?: object }> }>[]) {
@@ -104,7 +104,7 @@ describe('OpenAPI document', () => {
           // A 401 comes before the key is known: no limit to tell.
           if (status === '401') expect(names).not.toContain('RateLimit-Limit');
           else expect(names).toEqual(expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']));
-          if (status === '429' || status === '503') expect(names).toContain('Retry-After');
+          if (status === '409' || status === '429' || status === '503') expect(names).toContain('Retry-After');
           if (status === '412') expect(names).toContain('ETag');
           declared++;
         }

@@ -63,6 +63,12 @@ export const IdempotencyKeyHeader = (conflicts: string) =>
       description:
         `${conflicts}; or, with Idempotency-Key, the value was used with a different request, the key its first request made has since been revoked, ` +
         'expired or rolled, or that request is still in progress (Retry-After).',
-      headers: { 'Retry-After': { description: 'Seconds to wait: the first request with this Idempotency-Key is still in progress.', required: false, schema: { type: 'integer' } } },
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait: the first request with this Idempotency-Key is still in progress, or other changes to the key kept winning the race.',
+          required: false,
+          schema: { type: 'integer' },
+        },
+      },
     }),
   );

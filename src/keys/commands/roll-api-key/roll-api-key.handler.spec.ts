@@ -77,6 +77,25 @@ describe('RollApiKeyHandler', () => {
     expect(created.data.createdAt).toBe(rolled.view.rotation?.rolledAt);
   });
 
+  // Ten rolls and PATCHes sent at once to each of three instances lost three rounds and were refused (409) until
+  // 2026-12-07: a lost round is another instance's change landing, so the roll tries again, as decideAndAppend does.
+  it('rolls after losing five rounds in a row to other instances’ changes to the key, with one successor', async () => {
+    const store = new InMemoryEventStore();
+    const keyId = await issueKey(store);
+    let lost = 0;
+    const appendTogether: EventStore['appendToStreams'] = store.appendToStreams.bind(store);
+    jest.spyOn(store as EventStore, 'appendToStreams').mockImplementation(async (appends, options) => {
+      if (lost < 5) {
+        lost++;
+        throw new ConcurrencyError(apiKeyStreamId(keyId), 0, 1);
+      }
+      return appendTogether(appends, options);
+    });
+    const { successor } = await new RollApiKeyHandler(store, systemClock, config, NO_ACCOUNT_KEY_CAP).execute(rollOf(keyId));
+    expect(lost).toBe(5);
+    expect(await successorsOf(store, keyId)).toEqual([successor.keyId]);
+  });
+
   it('leaves no successor behind when the old key is revoked between the roll’s read and its append', async () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ConcurrencyConflict } from '../../../shared/application/errors.js';
 import { Environment } from '../../../shared/config/environment.js';
 import { fold } from '../../../shared/domain/decider.js';
 import { ConcurrencyError } from '../../../shared/event-store/concurrency-error.js';
 import { type AppendResult, EVENT_STORE, type EventStore, type StreamAppend } from '../../../shared/event-store/event-store.port.js';
 import { oneAtATime } from '../../../shared/event-store/one-at-a-time.js';
+import { lostEveryRound, MAX_DECISION_ATTEMPTS, pauseAfterLostRound } from '../../../shared/event-store/decide-and-append.js';
 import { CLOCK, type Clock } from '../../../shared/runtime/clock.js';
 import { readKeyHistory, toEventToAppend } from '../../api-key-event-codec.js';
 import { type ApiKeyState, apiKeyDecider } from '../../domain/api-key-decider.js';
@@ -22,8 +22,6 @@ import { requireIfMatch } from '../if-match.js';
 import type { KeyChangeRequest } from '../key-change.js';
 import { RollApiKeyCommand, type RolledApiKey } from './roll-api-key.command.js';
 import { errorMessage } from '../../../shared/runtime/error-message.js';
-
-const MAX_ATTEMPTS = 3;
 
 /**
  * A roll touches two streams: the successor's KeyCreated (rolledFromKeyId) and the old key's KeyRolled
@@ -69,7 +67,8 @@ export class RollApiKeyHandler implements ICommandHandler<RollApiKeyCommand, Rol
       } catch (error) {
         // A claim's stream changed: another request with the same Idempotency-Key, for IdempotencyClaims to answer.
         if (!(error instanceof ConcurrencyError) || error.streamId === claim?.streamId) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict('The resource was changed by a concurrent request; retry later.');
+        if (attempt >= MAX_DECISION_ATTEMPTS) throw lostEveryRound();
+        await pauseAfterLostRound(attempt);
       }
     }
   }
