@@ -77,8 +77,8 @@ describe('RollApiKeyHandler', () => {
     expect(created.data.createdAt).toBe(rolled.view.rotation?.rolledAt);
   });
 
-  // Ten rolls and PATCHes sent at once to each of three instances lost three rounds and were refused (409) until
-  // 2026-12-07: a lost round is another instance's change landing, so the roll tries again, as decideAndAppend does.
+  // Until 2026-12-07 a roll, like decideAndAppend, gave up after three lost rounds (ten PATCHes sent at once to each of three
+  // instances: 33 of 600 refused with 409): a lost round is another instance's change landing, so the roll tries again.
   it('rolls after losing five rounds in a row to other instances’ changes to the key, with one successor', async () => {
     const store = new InMemoryEventStore();
     const keyId = await issueKey(store);
