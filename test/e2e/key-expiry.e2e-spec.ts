@@ -110,6 +110,36 @@ describe.each(backends())('Key expiry (%s read model)', (backend) => {
   });
 });
 
+describe('Key expiry: a stop in the middle of many expiries', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = (await t.bootstrapKey('acme')).key;
+  });
+  afterAll(() => t.destroy());
+
+  it('ends the pass after the expiry in flight: the rest is left to the next start, not to the stop', async () => {
+    const keys = [];
+    for (let n = 0; n < 20; n++) keys.push(await createKey(t, admin, { expires_in_seconds: 60 }));
+    const clock = freezeClock(t, Math.max(...keys.map((key) => Date.parse(key.expires_at))));
+    const store = t.app.get<EventStore>(EVENT_STORE);
+    const scheduler = t.app.get(KeyExpiryScheduler);
+    try {
+      // The pass runs up to its first expiry's read of the log before runOnce returns: the stop comes while it is in flight.
+      const pass = scheduler.runOnce();
+      await Promise.all([pass, scheduler.onModuleDestroy()]);
+      const expired = [];
+      for (const key of keys) if ((await store.readStream(apiKeyStreamId(key.id))).some((e) => e.type === 'KeyExpired')) expired.push(key.id);
+      // Until 2026-12-07 the stop waited for the whole pass: all 20 (50,000 keys: minutes, past the stop's 9 s).
+      expect(expired).toHaveLength(1);
+    } finally {
+      clock.restore();
+    }
+  });
+});
+
 describe('MAX_KEY_LIFETIME_SECONDS', () => {
   let t: TestApp;
   let admin: string;

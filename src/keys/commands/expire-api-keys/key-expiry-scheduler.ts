@@ -40,6 +40,8 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
   /** Keys whose idle check waits (told once until it goes through). */
   private readonly waiting = new WeakSet<KnownKey>();
   private readonly idleChecksWaiting: CounterSeries;
+  /** Set by the stop: a pass ends after the expiry in flight, and the next start records the rest. */
+  private stopping = false;
 
   constructor(
     @Inject(KeyTable) private readonly keys: KeyTable,
@@ -64,6 +66,8 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onModuleDestroy(): Promise<void> {
+    // A pass over many keys due at one instant takes minutes (one append each); the stop must not wait for it.
+    this.stopping = true;
     await this.passes.stop();
   }
 
@@ -123,6 +127,7 @@ export class KeyExpiryScheduler implements OnApplicationBootstrap, OnModuleDestr
 
   private async expire(due: readonly KnownKey[], now: number): Promise<void> {
     for (const key of due) {
+      if (this.stopping) return;
       try {
         const decision = await decideOnKey(this.store, key.keyId, () => ({ type: 'ExpireApiKey', keyId: key.keyId, now: new Date(now).toISOString(), uses: this.usesOf(key) }), {
           requestId: null,
