@@ -66,7 +66,7 @@ function call(url, method, path, { token, body } = {}) {
 async function startInstance(env) {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT_REQUESTS: '1000000', ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);

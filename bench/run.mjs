@@ -201,6 +201,8 @@ class Service {
       MAX_KEYS_PER_ACCOUNT: '1000000',
       RATE_LIMIT_REQUESTS: '1000000',
       RATE_LIMIT_PER_SECONDS: '1',
+      // The seeding and the listing runs are one account's requests, hundreds to thousands a second.
+      ACCOUNT_RATE_LIMIT_REQUESTS: '1000000',
       USAGE_FLUSH_INTERVAL_MS: String(FLUSH_INTERVAL_MS),
     });
   }

@@ -41,7 +41,7 @@ async function waitFor(url) {
 async function startService(dataDir, redisUrl, leaseMs = 0) {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir, VERIFY_TOKEN, PORT: String(port), HOST, ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_LEASE_MS: String(leaseMs) } : {}) },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT_REQUESTS: '1000000', DATA_DIR: dataDir, VERIFY_TOKEN, PORT: String(port), HOST, ...(redisUrl ? { REDIS_URL: redisUrl, RATE_LIMIT_LEASE_MS: String(leaseMs) } : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);

@@ -102,7 +102,7 @@ function serviceEnv(extra) {
   if (EVENTSTORE_URL) env.EVENTSTORE_URL = EVENTSTORE_URL;
   // MAX_KEYS_PER_ACCOUNT: the admin's account holds BENCH_STORES_KEYS / BENCH_STORES_ACCOUNTS seeded keys, and the
   // creations measured add BENCH_STORES_CREATES more, past the default 10000 with fewer accounts: the highest accepted.
-  return Object.assign(env, { HOST, LOG_LEVEL: 'warn', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_PER_SECONDS: '1', MAX_KEYS_PER_ACCOUNT: '1000000' }, extra);
+  return Object.assign(env, { HOST, LOG_LEVEL: 'warn', RATE_LIMIT_REQUESTS: '1000000', RATE_LIMIT_PER_SECONDS: '1', ACCOUNT_RATE_LIMIT_REQUESTS: '1000000', MAX_KEYS_PER_ACCOUNT: '1000000' }, extra);
 }
 
 /** Where the seeded log goes: the EventStoreDB server when configured (dist's adapter), else the seed directory's file. */

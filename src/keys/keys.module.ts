@@ -13,6 +13,7 @@ import { ApiKeyAuthGuard } from './authentication/api-key-auth.guard.js';
 import { ApiKeyAuthenticator } from './authentication/api-key-authenticator.js';
 import { ApiKeyVerifier } from './authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from './authentication/auth-failure-limiter.js';
+import { AccountRequestLimiter } from './authentication/account-request-limiter.js';
 import { IdleRetirement } from './authentication/idle-retirement.js';
 import { AuthenticationMetrics } from './authentication/authentication-metrics.js';
 import { KeyTable } from './authentication/key-table.js';
@@ -101,6 +102,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     ApiKeyVerifier,
     KeyTableCaughtUpOnMiss,
     ApiKeyAuthenticator,
+    AccountRequestLimiter,
     AuthFailureLimiter,
     IdleRetirement,
     AuthenticationMetrics,

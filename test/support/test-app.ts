@@ -66,6 +66,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Shared limits only where a test asks (options.env): parallel suites would otherwise share one failed-auth
     // budget per address (all of them 127.0.0.1) through CI's Redis.
     REDIS_URL: undefined,
+    // The account limit (100 a second) only where a test asks: the others send a test's requests as fast as supertest can.
+    ACCOUNT_RATE_LIMIT_REQUESTS: 1_000_000,
     ...options.env,
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loadConfiguration({ ...process.env, ...overrides })), new ServiceExpressAdapter(), {

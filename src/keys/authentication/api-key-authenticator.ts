@@ -4,6 +4,7 @@ import { PermissionDenied, RateLimited, Unauthenticated } from '../../shared/app
 import type { KeyRateLimit } from '../domain/api-key-events.js';
 import { counted } from '../../shared/domain/counted.js';
 import { KeyChangedByNewerVersion } from '../key-changed-by-newer-version.js';
+import { AccountRequestLimiter } from './account-request-limiter.js';
 import { ApiKeyVerifier, type UseContext } from './api-key-verifier.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { bearerToken } from './bearer-token.js';
@@ -33,6 +34,7 @@ export class ApiKeyAuthenticator {
   constructor(
     @Inject(ApiKeyVerifier) private readonly verifier: ApiKeyVerifier,
     @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter,
+    @Inject(AccountRequestLimiter) private readonly accounts: AccountRequestLimiter,
   ) {}
 
   /**
@@ -82,6 +84,13 @@ export class ApiKeyAuthenticator {
       throw new RateLimited(rateLimitExceeded(verification.key.rateLimit));
     }
     const { keyId, accountId, permissions, allowedIps, endsAt, rateLimit } = verification.key;
+    const account = await this.accounts.consume(accountId);
+    if (!account.allowed) {
+      identified({ keyId, accountId });
+      // The fields of the limit that refused, as the IETF draft asks of the policy nearest to exhaustion.
+      setRateLimitHeaders(res, account);
+      throw new RateLimited(accountRateLimitExceeded(this.accounts.limit), account.retryAfterSeconds);
+    }
     return { keyId, accountId, permissions, allowedIps, endsAt, rateLimit };
   }
 }
@@ -89,4 +98,9 @@ export class ApiKeyAuthenticator {
 /** "Rate limit of 3 requests per 60 seconds exceeded for this key.": the limit as the key's `rate_limit` gives it. */
 function rateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
   return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this key.`;
+}
+
+/** "Rate limit of 100 requests per second exceeded for this account (all its keys together).". */
+function accountRateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
+  return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this account (all its keys together).`;
 }

@@ -16,7 +16,7 @@ export class AuthenticationMetrics {
   constructor(@Optional() @Inject(Metrics) metrics: Metrics = NO_METRICS) {
     this.rateLimited = metrics.counter({
       name: 'parsesphere_rate_limited_total',
-      help: 'Requests refused for going too fast: a key over its rate limit (limit=key), an address over its failed-authentication allowance (limit=address).',
+      help: 'Requests refused for going too fast: a key over its rate limit (limit=key), an address over its failed-authentication allowance (limit=address), an account over ACCOUNT_RATE_LIMIT_REQUESTS (limit=account).',
       labelNames: ['limit'],
     });
     this.failures = metrics.counter({

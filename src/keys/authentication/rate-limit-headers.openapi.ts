@@ -16,7 +16,8 @@ const WHEN_SENT: Record<string, string> = {
     "Sent when the key lacks a permission or may not grant what was asked: the request counted against the key's limit. " +
     'Absent when the key may not be used from this address: that refusal comes before the limit is consulted and does not spend it.',
   '429':
-    "Sent when the key's own limit is exceeded. " +
+    "Sent when the key's own limit is exceeded (the key's fields), and when its account's is (ACCOUNT_RATE_LIMIT_REQUESTS, " +
+    "all its keys together: the account's fields, the limit that refused). " +
     'Absent on the 429 for too many failed authentications from this address, which comes before any key is known.',
 };
 const ONCE_KNOWN = 'Sent on every answer once the key is known; absent on a 500 or 503 that comes before.';
@@ -29,7 +30,7 @@ const rateLimitHeaders = (status: string): Record<string, Header> => {
     'RateLimit-Reset': header(`Seconds until the key's whole quota is back. ${when}`, 0),
   };
 };
-const RETRY_AFTER = header('Seconds until one more request would be admitted (the key, or the address after failed authentications).', 0);
+const RETRY_AFTER = header('Seconds until one more request would be admitted (the key, its account, or the address after failed authentications).', 0);
 
 /**
  * Declares, on every answer of the routes an API key authenticates, the RateLimit fields setRateLimitHeaders writes

@@ -138,6 +138,21 @@ export class Environment {
   @Max(1_000_000)
   MAX_KEYS_PER_ACCOUNT = 10_000;
 
+  /**
+   * Requests an account's keys may make to the /v1 routes together (verify excepted: it is the gateways'), per
+   * ACCOUNT_RATE_LIMIT_PER_SECONDS, beside each key's own limit: an account creating keys in a loop or paging through
+   * 10,000 keys with many keys at once took the request thread from every other account (docs/operations.md, "Overload").
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ACCOUNT_RATE_LIMIT_REQUESTS = 100;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ACCOUNT_RATE_LIMIT_PER_SECONDS = 1;
+
   /** Failed authentications allowed per client address in AUTH_FAILURE_WINDOW_SECONDS before it gets 429. */
   @IsInt()
   @Min(1)
