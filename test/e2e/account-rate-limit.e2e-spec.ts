@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
+import { eventually } from '../support/eventually.js';
+import { whenRedis } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const VERIFY_TOKEN = 'gateway-credential-0123456789abcdef-0123456789';
@@ -41,5 +44,32 @@ describe('The account limit', () => {
     await request(t.http).get('/v1/api-keys').set(bearer(other)).expect(200);
     const verified = await request(t.http).post('/v1/keys/verify').set(bearer(VERIFY_TOKEN)).send({ key: second.body.key }).expect(200);
     expect(verified.body).toMatchObject({ valid: true, account_id: 'acme' });
+  });
+});
+
+whenRedis('The account limit shared through Redis', (redisUrl) => {
+  describe('The account limit with REDIS_URL', () => {
+    const apps: TestApp[] = [];
+    afterAll(async () => {
+      for (const app of apps.reverse()) await app.destroy();
+    });
+
+    it("counts an account's requests on every instance together", async () => {
+      const env = { REDIS_URL: redisUrl, ACCOUNT_RATE_LIMIT_REQUESTS: 4, ACCOUNT_RATE_LIMIT_PER_SECONDS: 60, AUTH_FAILURE_LIMIT: 100_000 };
+      const a = await startTestApp({ env });
+      apps.push(a);
+      const b = await startTestApp({ env, reuse: { dataDir: a.dataDir } });
+      apps.push(b);
+      // An account of its own: parallel suites share CI's Redis.
+      const admin = (await a.bootstrapKey(`acct-${randomUUID()}`, 'admin', { requests: 1000, perSeconds: 60 })).key;
+      await eventually(async () => void (await request(b.http).get('/v1/whoami').set(bearer(admin)).expect(200)));
+      // b's whoami above was the account's first; 4 in all: each instance alone would allow 4 of its own.
+      await request(a.http).get('/v1/api-keys').set(bearer(admin)).expect(200);
+      await request(a.http).get('/v1/api-keys').set(bearer(admin)).expect(200);
+      await request(b.http).get('/v1/api-keys').set(bearer(admin)).expect(200);
+      const refused = await request(a.http).get('/v1/api-keys').set(bearer(admin)).expect(429);
+      expect(refused.body.error.message).toBe('Rate limit of 4 requests per 60 seconds exceeded for this account (all its keys together).');
+      await request(b.http).get('/v1/api-keys').set(bearer(admin)).expect(429);
+    }, 60_000);
   });
 });
