@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { printJson, printJsonLine } from './output.js';
+import { printJson, printJsonLine, printJsonList } from './output.js';
 
 describe('the CLI JSON output on a terminal', () => {
   const written: string[] = [];
@@ -26,5 +26,33 @@ describe('the CLI JSON output on a terminal', () => {
     expect(written[1]).toBe(
       '{"source_url":"https://github.com/o/r/\\u202Eevil\\u2066x\\u2069\\u200F\\u061C\\u2028\\u2029\\u0085\\u009B31m\\u007F","source":"content\\u001b[31m","name":"Ünïcødé ok €"}\n',
     );
+  });
+});
+
+describe('printJsonList: a listing printed item by item (list --all)', () => {
+  const written: string[] = [];
+  beforeEach(() => {
+    written.length = 0;
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const items = [
+    { id: 'a', name: 'first\u202E', permissions: ['*'], rate_limit: { requests: 1, per_seconds: 2 }, rotation: null, allowed_ips: [] },
+    { id: 'b', name: null, permissions: ['keys:read', 'parses:*'], rate_limit: { requests: 3, per_seconds: 4 }, rotation: { successor_id: 'c' }, allowed_ips: ['203.0.113.0/24'] },
+    { id: 'c', name: 'line\nbreak', permissions: [], rate_limit: { requests: 5, per_seconds: 6 }, rotation: null, allowed_ips: [] },
+  ];
+
+  it.each([0, 1, 3])('prints, for %i items, the text printJson prints of the whole document', (count) => {
+    const listing = printJsonList('data');
+    for (const item of items.slice(0, count)) listing.item(item);
+    listing.end({ has_more: false });
+    const streamed = written.join('');
+    written.length = 0;
+    printJson({ data: items.slice(0, count), has_more: false });
+    expect(streamed).toBe(written.join(''));
   });
 });

@@ -110,6 +110,25 @@ export function printJson(value: unknown): void {
   print(`${terminalSafeJson(value, 2)}\n`);
 }
 
+/**
+ * One JSON document `{"<field>": [...], ...after}` printed as it comes, the array's items one call at a time, the same
+ * text as printJson of the whole document: a listing of every page (`list --all`) streams its keys without holding them.
+ */
+export function printJsonList(field: string): { item(value: unknown): void; end(after: Record<string, unknown>): void } {
+  let items = 0;
+  const indented = (value: unknown, by: string) => terminalSafeJson(value, 2).replaceAll('\n', `\n${by}`);
+  print(`{\n  ${JSON.stringify(field)}: [`);
+  return {
+    item(value) {
+      print(`${items++ === 0 ? '' : ','}\n    ${indented(value, '    ')}`);
+    },
+    end(after) {
+      const rest = Object.entries(after).map(([name, value]) => `,\n  ${JSON.stringify(name)}: ${indented(value, '  ')}`);
+      print(`${items === 0 ? '' : '\n  '}]${rest.join('')}\n}\n`);
+    },
+  };
+}
+
 /** One JSON object per line: for a stream of records (history, alerts) that a script reads line by line. */
 export function printJsonLine(value: unknown): void {
   print(`${terminalSafeJson(value)}\n`);

@@ -1,4 +1,4 @@
-import { renderRecord, renderTable } from './table.js';
+import { renderRecord, renderTable, StreamedTable } from './table.js';
 
 /** A user agent as a client may send it through verify's context: it retitles the terminal, recolours it, forges a line. */
 const HOSTILE = '\u001B]0;owned\u0007\u001B[31mred\u001B[0m\r\nid  forged\u009B2J\u202Eevil';
@@ -48,5 +48,19 @@ describe('table: as many rows as a busy key has events', () => {
     const rows = Array.from({ length: 200_000 }, (_, i) => [String(i), 'KeyUsed']);
     const lines = renderTable(['N', 'TYPE'], rows).split('\n');
     expect([lines.length, lines[0], lines[200_000]]).toEqual([200_002, 'N       TYPE', '199999  KeyUsed']);
+  });
+});
+
+describe('StreamedTable: a table printed a batch at a time (list --all)', () => {
+  it('prints its first batch as renderTable does, header included, and a header alone for no rows', () => {
+    const rows = [['k1', 'short', '1'], ['k2', 'a longer name\u001B', '22']];
+    expect(new StreamedTable(['ID', 'NAME', 'N']).lines(rows)).toBe(renderTable(['ID', 'NAME', 'N'], rows));
+    expect(new StreamedTable(['ID', 'NAME', 'N']).lines([])).toBe(renderTable(['ID', 'NAME', 'N'], []));
+  });
+
+  it('pads later batches to the widest cell met so far, without a header: the same cells, line for line', () => {
+    const table = new StreamedTable(['ID', 'NAME', 'N']);
+    const text = table.lines([['k1', 'ab', '1']]) + table.lines([['k2', 'a', '2']]) + table.lines([['k3', 'abcdef', '3'], ['k4', 'x', '4']]);
+    expect(text).toBe('ID  NAME  N\nk1  ab    1\nk2  a     2\nk3  abcdef  3\nk4  x       4\n');
   });
 });

@@ -29,6 +29,32 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), ...shown.map(line)].join('\n') + '\n';
 }
 
+/**
+ * A table printed a batch of rows at a time (`list --all`), the header with the first: each column padded to the widest cell
+ * met so far, so that nothing but the batch is held. The first batch reads as renderTable would print it; a later cell
+ * wider than any before widens its column from there on.
+ */
+export class StreamedTable {
+  private widths: number[] | null = null;
+
+  constructor(private readonly headers: readonly string[]) {}
+
+  /** The lines of these rows, the header's before the first batch's. */
+  lines(rows: readonly (readonly string[])[]): string {
+    const shown = rows.map((row) => row.map(printable));
+    const first = this.widths === null;
+    const widths = (this.widths ??= this.headers.map((header) => stringWidth(header)));
+    for (const row of shown) row.forEach((cell, column) => (widths[column] = Math.max(widths[column], stringWidth(cell))));
+    const lines = (first ? [this.headers, ...shown] : shown).map((cells) =>
+      cells
+        .map((cell, column) => (column === cells.length - 1 ? cell : padEnd(cell, widths[column])))
+        .join('  ')
+        .trimEnd(),
+    );
+    return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  }
+}
+
 /** One record as label/value lines, for a single object (show, create-key, revoke). */
 export function renderRecord(fields: readonly (readonly [string, string])[]): string {
   const width = Math.max(...fields.map(([label]) => label.length));

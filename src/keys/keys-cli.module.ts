@@ -6,7 +6,7 @@ import { CLOCK, systemClock } from '../shared/runtime/clock.js';
 import { ACCOUNT_KEY_CAP, NO_ACCOUNT_KEY_CAP } from './commands/account-key-cap.js';
 import { KEY_COMMAND_HANDLERS } from './commands/key-command-handlers.js';
 import type { KeysStorage } from './keys.storage.js';
-import { API_KEY_QUERIES } from './projection/api-key-read-model.port.js';
+import { API_KEY_QUERIES, API_KEY_READ_MODEL } from './projection/api-key-read-model.port.js';
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
@@ -33,6 +33,8 @@ export class KeysCommandsModule {}
 @Module({
   providers: [
     { provide: API_KEY_QUERIES, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
+    // list --all reads the views' own listing (allApiKeys), which the service's key table has no use for.
+    { provide: API_KEY_READ_MODEL, useExisting: API_KEY_QUERIES },
     { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
     { provide: KEY_USAGE_SUMMARIES, useExisting: KEY_USAGE_READ_MODEL },
     ListApiKeysHandler,

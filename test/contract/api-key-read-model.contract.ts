@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiKeyListQuery, ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
+import type { ApiKeyListAllQuery, ApiKeyListQuery, ApiKeyReadModel } from '../../src/keys/projection/api-key-read-model.port.js';
 import { foldKeyName } from '../../src/keys/projection/key-search.js';
 import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
 import { makeView } from '../support/api-key-view.js';
@@ -11,6 +11,26 @@ export interface ApiKeyReadModelFixture {
 
 /** More views than one batch of allViews in any adapter (the SQLite one reads 5,000 a page). */
 const MANY_VIEWS = 5001;
+
+/** More keys of one account than a batch of listAll in any adapter (500) and two of its windows in the MongoDB pass spec. */
+const LIST_ALL_VIEWS = 1300;
+
+/** Every page of list() at `query`, `limit` a page, concatenated: what listAll must give. */
+async function pagesOf(readModel: ApiKeyReadModel, accountId: string, query: ApiKeyListAllQuery, limit: number): Promise<ApiKeyView[]> {
+  const views: ApiKeyView[] = [];
+  for (let beforePosition = query.beforePosition; ; ) {
+    const page = await readModel.list(accountId, { ...query, limit, ...(beforePosition === undefined ? {} : { beforePosition }) });
+    views.push(...page.views);
+    if (!page.hasMore) return views;
+    beforePosition = page.views.at(-1)!.createdPosition;
+  }
+}
+
+async function listAllOf(readModel: ApiKeyReadModel, accountId: string, query: ApiKeyListAllQuery): Promise<ApiKeyView[][]> {
+  const batches: ApiKeyView[][] = [];
+  for await (const batch of readModel.listAll(accountId, query)) batches.push(batch);
+  return batches;
+}
 
 async function allOf(readModel: ApiKeyReadModel): Promise<ApiKeyView[]> {
   const views: ApiKeyView[] = [];
@@ -232,6 +252,53 @@ export function apiKeyReadModelContract(
       expect([...first.views, ...second.views].map((v) => v.name)).toEqual(['Prod😀', 'PRODUCTION US', 'prod backup', 'Production EU']);
       expect(second.hasMore).toBe(false);
     });
+
+    it('lists every page in one listing (listAll): the pages concatenated, with a search, a status and a cursor', async () => {
+      const now = '2026-06-01T00:00:00.000Z';
+      const keys = [
+        makeView({ name: 'Production EU', prefix: 'sk_AAAAAAAAA' }),
+        makeView({ name: 'prod backup', prefix: 'sk_BBBBBBBBB', status: 'revoked', revokedAt: now }),
+        makeView({ name: 'PRODUCTION US', prefix: 'sk_CCCCCCCCC' }),
+        makeView({ name: 'Staging', prefix: 'sk_DDDDDDDDD', endsAt: '2026-01-01T00:00:00.000Z' }),
+        makeView({ name: null, prefix: 'sk_EEEEEEEEE' }),
+        makeView({ name: 'Prod😀', prefix: 'sk_FFFFFFFFF' }),
+        makeView({ name: 'Proe', prefix: 'sk_GGGGGGGGG' }),
+      ];
+      await readModel.save([...keys, makeView({ accountId: 'acct_b', name: 'Production B', prefix: 'sk_AAAAAAAAA' })], 9);
+      const queries: ApiKeyListAllQuery[] = [
+        {},
+        { namePrefix: 'prod' },
+        { namePrefix: 'zzz' },
+        { prefix: 'sk_CCCCCCCCC' },
+        { status: 'active', now },
+        { status: 'expired', now },
+        { namePrefix: 'prod', status: 'active', now },
+        { beforePosition: keys[5].createdPosition },
+        { beforePosition: keys[5].createdPosition, namePrefix: 'prod' },
+      ];
+      for (const query of queries) {
+        const listed = (await listAllOf(readModel, 'acct_a', query)).flat();
+        expect({ query, listed: listed.map((v) => v.name) }).toEqual({ query, listed: (await pagesOf(readModel, 'acct_a', query, 2)).map((v) => v.name) });
+        expect(listed).toEqual(await pagesOf(readModel, 'acct_a', query, 100));
+      }
+      expect((await listAllOf(readModel, 'acct_a', {})).flat().map((v) => v.name)).toEqual([...keys].reverse().map((v) => v.name));
+      expect(await listAllOf(readModel, 'acct_c', {})).toEqual([]);
+    });
+
+    it('lists every page of an account past the size of a batch (listAll), in batches, newest first', async () => {
+      const views = Array.from({ length: LIST_ALL_VIEWS }, (_, i) => makeView({ accountId: i % 5 === 0 ? 'acct_b' : 'acct_a', name: `key ${i}` }));
+      if (options.insertsNew) await readModel.insertNew!(views);
+      else await readModel.save(views, views.at(-1)!.createdPosition);
+      const batches = await listAllOf(readModel, 'acct_a', {});
+      expect(batches.length).toBeGreaterThan(1);
+      expect(batches.every((batch) => batch.length > 0)).toBe(true);
+      expect(batches.flat()).toEqual(
+        views
+          .filter((v) => v.accountId === 'acct_a')
+          .reverse()
+          .map((v) => expect.objectContaining({ id: v.id, name: v.name, createdPosition: v.createdPosition })),
+      );
+    }, 120_000);
 
     it('finds a key by its new name and its new prefix once a newer revision changed them', async () => {
       const view = makeView({ name: 'Old name', prefix: 'sk_AAAAAAAAA' });

@@ -24,6 +24,8 @@ async function openWithServerPagesTooSlow(client: MongoClient, db: Db): Promise<
     }
     return find(filter, options);
   }) as never);
+  // Windows of listAll smaller than the contract's largest account, so that it takes more than one pass.
+  readModel.passWindow = 600;
   return readModel;
 }
 
@@ -72,12 +74,59 @@ whenMongo('MongoDB key listing: the time limit of a server page', (url) =>
       expect(last).toEqual({ views: [acme[0]], hasMore: false });
     });
 
+    it('lists every page (listAll) on a server that sorts in time from its sorted page, then one sorted cursor with no time limit: no pass', async () => {
+      const readModel = await MongoApiKeyReadModel.open(client, client.db(name), 0);
+      const acme = Array.from({ length: 1100 }, (_, n) => makeView({ accountId: 'acme', name: `key ${n}` }));
+      await readModel.insertNew([...acme, makeView({ accountId: 'globex' })]);
+      // A server that always answers in time, whatever this machine's load: each find's maxTimeMS is noted, not sent.
+      const asked: Array<{ filter: Record<string, unknown>; maxTimeMS: number | undefined }> = [];
+      const find = readModel.views.find.bind(readModel.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
+      jest.spyOn(readModel.views, 'find').mockImplementation(((filter: Filter<never>, options: FindOptions = {}) => {
+        const { maxTimeMS, ...sent } = options;
+        asked.push({ filter: filter as Record<string, unknown>, maxTimeMS });
+        return find(filter, sent);
+      }) as never);
+      commands.length = 0;
+      const listed: string[] = [];
+      for await (const batch of readModel.listAll('acme', {})) listed.push(...batch.map((view) => view.id));
+      expect(listed).toEqual(acme.map((view) => view.id).reverse());
+      expect(asked.map(({ filter, maxTimeMS }) => [filter.accountId, filter.createdPosition, maxTimeMS])).toEqual([
+        ['acme', { $lt: Number.MAX_SAFE_INTEGER }, MONGO_CLIENT_OPTIONS.socketTimeoutMS! / 5],
+        ['acme', { $lt: acme[600].createdPosition }, undefined],
+      ]);
+      const finds = commands.filter((c) => c.commandName === 'find' && c.command.find === readModel.views.collectionName);
+      // Both sorted (the driver sends a sort as a Map): no pass over the collection.
+      expect(finds.map((c) => Object.fromEntries(c.command.sort ?? []))).toEqual([{ createdPosition: -1 }, { createdPosition: -1 }]);
+    }, 60_000);
+
+    it('lists every page (listAll) past the time limit in windows of passWindow, one unsorted pass each, newest first', async () => {
+      const readModel = await openWithServerPagesTooSlow(client, client.db(name));
+      readModel.passWindow = 2;
+      const acme = Array.from({ length: 5 }, (_, n) => makeView({ accountId: 'acme', name: `key ${n}` }));
+      await readModel.save([...acme.slice(0, 2), makeView({ accountId: 'globex' }), ...acme.slice(2)], 1);
+      commands.length = 0;
+      const batches: string[][] = [];
+      for await (const batch of readModel.listAll('acme', {})) batches.push(batch.map((view) => view.name!));
+      expect(batches).toEqual([['key 4', 'key 3'], ['key 2', 'key 1'], ['key 0']]);
+      const finds = commands.filter((c) => c.commandName === 'find' && c.command.find === readModel.views.collectionName);
+      expect(finds.map((c) => [c.command.filter, c.command.sort])).toEqual([
+        [{}, undefined],
+        [{}, undefined],
+        [{}, undefined],
+      ]);
+    });
+
     it('fails as it did on any other error of the page (no pass)', async () => {
       const readModel = await MongoApiKeyReadModel.open(client, client.db(name), 0);
       jest.spyOn(readModel.views, 'find').mockImplementationOnce(() => {
         throw new MongoServerError({ ok: 0, code: 2, codeName: 'BadValue', errmsg: 'bad' });
       });
       await expect(readModel.list('acme', { limit: 3 })).rejects.toThrow('bad');
+      jest.spyOn(readModel.views, 'find').mockImplementationOnce(() => {
+        throw new MongoServerError({ ok: 0, code: 2, codeName: 'BadValue', errmsg: 'bad' });
+      });
+      const listing = readModel.listAll('acme', {})[Symbol.asyncIterator]();
+      await expect(listing.next()).rejects.toThrow('bad');
     });
   }),
 );

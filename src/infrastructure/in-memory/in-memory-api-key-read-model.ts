@@ -1,6 +1,7 @@
-import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
+import type { ApiKeyListAllQuery, ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type ApiKeyView, keyStatusAt } from '../../keys/projection/api-key-view.js';
 import { matchesKeySearch } from '../../keys/projection/key-search.js';
+import { pagesInOrder } from '../../keys/projection/pages-in-order.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
 export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> implements ApiKeyReadModel {
@@ -22,6 +23,10 @@ export class InMemoryApiKeyReadModel extends InMemoryViewStore<ApiKeyView> imple
       .filter((v) => matchesKeySearch(v, query))
       .sort((a, b) => b.createdPosition - a.createdPosition);
     return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
+  }
+
+  listAll(accountId: string, query: ApiKeyListAllQuery): AsyncIterable<ApiKeyView[]> {
+    return pagesInOrder((account, page) => this.list(account, page), accountId, query, 100);
   }
 
   async holdsAccount(accountId: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import {
   MongoWriteConcernError,
 } from 'mongodb';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
-import { isMongoUnavailable, isTimeout, unlessUnreachable } from './mongo-unavailable.js';
+import { isMongoUnavailable, isServerTimeLimit, isTimeout, unlessUnreachable } from './mongo-unavailable.js';
 
 const socketError = (code: string, message: string) => Object.assign(new Error(message), { code });
 const serverError = (code: number, errmsg: string) => new MongoServerError({ ok: 0, code, errmsg });
@@ -58,5 +58,31 @@ describe('isMongoUnavailable', () => {
     expect(isTimeout(new MongoOperationTimeoutError('Timed out during operation execution'))).toBe(true);
     expect(isTimeout(new MongoNetworkError('connection closed'))).toBe(false);
     expect(isTimeout(socketError('ECONNREFUSED', 'refused'))).toBe(false);
+  });
+});
+
+/**
+ * What sends a listing to the pass over the collection (MongoApiKeyReadModel.list, listAll): the server's own answer that the
+ * find ran past its maxTimeMS, as the driver raises it (a MongoServerError built from the reply `{ok: 0, code: 50, codeName:
+ * 'MaxTimeMSExpired', errmsg}`; FerretDB 1.24 answers the same reply: docs/benchmarks.md). Nothing else does: a socket
+ * timeout or a server going away is unavailability (exit 75, answered 503), never a reason to read the whole collection.
+ */
+describe('isServerTimeLimit: the one trigger of the pass', () => {
+  const maxTimeMSExpired = new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
+
+  it('is the server reply MaxTimeMSExpired (code 50), which is no unavailability', () => {
+    expect(isServerTimeLimit(maxTimeMSExpired)).toBe(true);
+    expect(isMongoUnavailable(maxTimeMSExpired)).toBe(false);
+  });
+
+  it.each([
+    ['ExceededTimeLimit (262, a server-side wait such as a lock)', serverError(262, 'exceeded time limit')],
+    ['BadValue (2)', serverError(2, 'bad')],
+    ['a socket timeout', new MongoNetworkTimeoutError('connection 3 to 127.0.0.1:27017 timed out')],
+    ["the driver's own time limit (timeoutMS)", new MongoOperationTimeoutError('Timed out during operation execution')],
+    ['a network error', new MongoNetworkError('connection closed')],
+    ['code 50 outside a server reply', Object.assign(new Error('operation exceeded time limit'), { code: 50 })],
+  ])('is not %s', (_, error) => {
+    expect(isServerTimeLimit(error)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter, MongoClient } from 'mongodb';
-import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
+import type { ApiKeyListAllQuery, ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import { type ApiKeyView, type KeyStatus, keyStatusAt } from '../../keys/projection/api-key-view.js';
 import { foldKeyName, matchesKeySearch, prefixRangeEnd } from '../../keys/projection/key-search.js';
 import { cursorBatches } from './cursor-batches.js';
@@ -18,6 +18,8 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   /** The rewrite of the stale folded names the last load met (allViews), running behind it. */
   private refolding: Promise<number> = Promise.resolve(0);
   private closing = false;
+  /** Keys chosen per pass by listAll on a server that cannot sort in time: the most views it holds (a spec sets a few). */
+  passWindow = PASS_WINDOW;
 
   private constructor(client: MongoClient, db: Db, generation: number) {
     super(
@@ -85,12 +87,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   }
 
   private async pageFromServer(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
-    const filter = {
-      accountId,
-      createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER },
-      ...(query.status === undefined ? {} : statusFilter(query.status, query.now ?? new Date().toISOString())),
-      ...(query.prefix === undefined ? {} : { prefix: query.prefix }),
-    };
+    const filter = serverFilter(accountId, query);
     if (query.namePrefix !== undefined) return this.listByName(filter, query);
     const docs = await this.views
       .find(filter, { maxTimeMS: this.roundTripTargetMs })
@@ -106,10 +103,9 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
    * 1.24 finding them was a scan of the collection at every open (2.6-3.7 s at 20,000 views), and each update by _id
    * costs about 100 ms there (docs/operations.md), hours for an upgrade at 100,000 views.
    */
-  private async listByName(filter: Record<string, unknown>, query: ApiKeyListQuery): Promise<ApiKeyPage> {
+  private async listByName(filter: Filter<ViewDocument<ApiKeyFields>>, query: ApiKeyListQuery): Promise<ApiKeyPage> {
     const views: ApiKeyView[] = [];
-    const byName = { $or: [{ nameFolded: nameRange(query.namePrefix!) }, { nameFolded: { $exists: false }, name: { $type: 'string' } }] };
-    const cursor = this.views.find({ ...filter, $and: [byName] } as unknown as Filter<ViewDocument<ApiKeyFields>>, { maxTimeMS: this.roundTripTargetMs });
+    const cursor = this.views.find(filter, { maxTimeMS: this.roundTripTargetMs });
     try {
       for await (const doc of cursor.sort({ createdPosition: -1 })) {
         const view = toView(doc);
@@ -130,6 +126,12 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
    * are the page; each view is compared as the server page's filter compares it (the name: its current name, folded).
    */
   private async pageFromPass(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
+    const views = await this.newestFromPass(accountId, query, query.limit + 1);
+    return { views: views.slice(0, query.limit), hasMore: views.length > query.limit };
+  }
+
+  /** The `count` newest views the query lists, from one pass over the whole collection (pageFromPass). */
+  private async newestFromPass(accountId: string, query: ApiKeyListAllQuery, count: number): Promise<ApiKeyView[]> {
     const now = new Date(query.now ?? new Date().toISOString());
     const before = query.beforePosition ?? Number.MAX_SAFE_INTEGER;
     const listed = (view: ApiKeyView) =>
@@ -137,12 +139,53 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       view.createdPosition < before &&
       (query.status === undefined || keyStatusAt(view, now) === query.status) &&
       matchesKeySearch(view, query);
-    const newest = new NewestViews(query.limit + 1);
+    const newest = new NewestViews(count);
     for await (const batch of cursorBatches(this.views.find({}, { batchSize: LOAD_BATCH }), LOAD_BATCH, toView)) {
       for (const view of batch) if (listed(view)) newest.offer(view);
     }
-    const views = newest.views();
-    return { views: views.slice(0, query.limit), hasMore: views.length > query.limit };
+    return newest.views();
+  }
+
+  /**
+   * Every page in order (`list --all`), streamed. First a page of LOAD_BATCH asked as list() asks one (maxTimeMS): a server
+   * that sorts it from its index in time (MongoDB) gives the rest from one cursor on the same sort, with no maxTimeMS, since
+   * a cursor's maxTimeMS is the time of all its batches together on MongoDB (a large account would be cut off part way);
+   * each batch is still bounded by the socket timeout. A server that cannot sort in time (FerretDB 1.24) has the keys
+   * chosen here in windows of passWindow, newest first, one unsorted pass over the collection each (as pageFromPass): a
+   * window's views are all that is held, and a list of n keys costs n / passWindow passes, where one pass per page of
+   * `--limit` was n / 20 by default (docs/benchmarks.md, "list --all"). No order can be streamed without a sort; holding
+   * every key instead would hold the account, which --all must not.
+   */
+  async *listAll(accountId: string, query: ApiKeyListAllQuery): AsyncIterable<ApiKeyView[]> {
+    let first: ApiKeyPage;
+    try {
+      first = await unlessUnreachable(() => this.pageFromServer(accountId, { ...query, limit: LOAD_BATCH }));
+    } catch (error) {
+      if (!isServerTimeLimit(error)) throw error;
+      yield* this.windowsFromPasses(accountId, query);
+      return;
+    }
+    if (first.views.length > 0) yield first.views;
+    if (!first.hasMore) return;
+    const rest = serverFilter(accountId, { ...query, beforePosition: first.views.at(-1)!.createdPosition });
+    const cursor = this.views.find(rest, { batchSize: LOAD_BATCH }).sort({ createdPosition: -1 });
+    for await (const batch of cursorBatches(cursor, LOAD_BATCH, toView)) {
+      // A name search's filter also takes views with a name and no nameFolded: compared here, as listByName does.
+      const listed = query.namePrefix === undefined ? batch : batch.filter((view) => matchesKeySearch(view, query));
+      if (listed.length > 0) yield listed;
+    }
+  }
+
+  private async *windowsFromPasses(accountId: string, query: ApiKeyListAllQuery): AsyncIterable<ApiKeyView[]> {
+    let beforePosition = query.beforePosition;
+    for (;;) {
+      const window = this.passWindow;
+      const views = await unlessUnreachable(() => this.newestFromPass(accountId, { ...query, ...(beforePosition === undefined ? {} : { beforePosition }) }, window + 1));
+      const listed = views.slice(0, window);
+      for (let from = 0; from < listed.length; from += LOAD_BATCH) yield listed.slice(from, from + LOAD_BATCH);
+      if (views.length <= window) return;
+      beforePosition = listed.at(-1)!.createdPosition;
+    }
   }
 
   /** By the accounts recorded (MongoKeyAccounts): a lookup by `_id`, not a filter on the views' accountId. */
@@ -209,6 +252,13 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
 const LOAD_BATCH = 500;
 
 /**
+ * Views per window of listAll from passes (FerretDB 1.24): 10,000 views held (with up to as many more offered before they
+ * are cut back: NewestViews); the CLI's peak RSS with one held was 155 MB, and a pass over 20,000 views took 11-82 s
+ * (docs/benchmarks.md, "list --all").
+ */
+const PASS_WINDOW = 10_000;
+
+/**
  * The status filter at `now` (ISO text compares as time), as keyStatusAt. A missing endsAt (FerretDB leaves out
  * nulls, and views written before key policies have none) means no end.
  */
@@ -223,6 +273,19 @@ function statusFilter(status: KeyStatus, now: string): Record<string, unknown> {
     case 'active':
       return { status, ...notEnded };
   }
+}
+
+/** What list() asks the server for: the account's keys before the cursor, by status and search (an index serves each). */
+function serverFilter(accountId: string, query: ApiKeyListAllQuery): Filter<ViewDocument<ApiKeyFields>> {
+  const filter = {
+    accountId,
+    createdPosition: { $lt: query.beforePosition ?? Number.MAX_SAFE_INTEGER },
+    ...(query.status === undefined ? {} : statusFilter(query.status, query.now ?? new Date().toISOString())),
+    ...(query.prefix === undefined ? {} : { prefix: query.prefix }),
+  };
+  if (query.namePrefix === undefined) return filter as Filter<ViewDocument<ApiKeyFields>>;
+  const byName = { $or: [{ nameFolded: nameRange(query.namePrefix) }, { nameFolded: { $exists: false }, name: { $type: 'string' } }] };
+  return { ...filter, $and: [byName] } as unknown as Filter<ViewDocument<ApiKeyFields>>;
 }
 
 /** The folded names that start with the text: an index range on nameFolded ($gte/$lt, which FerretDB 1.24 answers). */

@@ -19,4 +19,18 @@ describe('NewestViews', () => {
       [1, 'A key'],
     ]);
   });
+
+  it('keeps what sorting every view offered would keep, for many offers, duplicates and sizes', () => {
+    const views = Array.from({ length: 2000 }, (_, n) => makeView({ createdPosition: ((n * 7919) % 2000) + 1, revision: 0 }));
+    const offers = [...views, ...views.slice(0, 300).map((view) => ({ ...view, revision: 1, name: 'newer' })), ...views.slice(0, 100)];
+    for (const size of [1, 7, 500, 1999, 2000, 2500]) {
+      const newest = new NewestViews(size);
+      for (const view of offers) newest.offer(view);
+      const expected = [...views]
+        .sort((a, b) => b.createdPosition - a.createdPosition)
+        .slice(0, size)
+        .map((view) => (offers.find((o) => o.id === view.id && o.revision === 1) ?? view));
+      expect(newest.views()).toEqual(expected);
+    }
+  });
 });

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
+import type { ApiKeyListAllQuery, ApiKeyListQuery, ApiKeyPage, ApiKeyReadModel } from '../../keys/projection/api-key-read-model.port.js';
 import type { ApiKeyView, KeyStatus, StoredKeyStatus } from '../../keys/projection/api-key-view.js';
 import { addMissingColumns } from './added-columns.js';
 import { foldKeyName } from '../../keys/projection/key-search.js';
+import { pagesInOrder } from '../../keys/projection/pages-in-order.js';
 import { addKeySearchIndexes, keySearchClause, keySearchParameters } from './sqlite-key-search.js';
 import { SqliteViewTable } from './sqlite-view-table.js';
 
@@ -168,6 +169,11 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
     return statement;
   }
 
+  /** Pages of LIST_ALL_PAGE down the account's index, each read whole (as allViews: no iterator held open between them). */
+  listAll(accountId: string, query: ApiKeyListAllQuery): AsyncIterable<ApiKeyView[]> {
+    return pagesInOrder((account, page) => this.list(account, page), accountId, query, LIST_ALL_PAGE);
+  }
+
   async holdsAccount(accountId: string): Promise<boolean> {
     return this.queries.holdsAccount.get(accountId) !== undefined;
   }
@@ -185,6 +191,9 @@ export class SqliteApiKeyReadModel extends SqliteViewTable<ApiKeyView, ApiKeyRow
 
 /** Views per page of allViews: the key table's load at start. */
 const LOAD_PAGE = 5000;
+
+/** Keys per page of listAll: 500 listed views read at once, as the MongoDB adapter's batches. */
+const LIST_ALL_PAGE = 500;
 
 const LISTED_COLUMNS =
   'id, account_id, name, prefix, secret_hash, status, rate_limit_requests, rate_limit_per_seconds, created_at, revoked_at, ' +

@@ -20,6 +20,9 @@ export interface ApiKeyListQuery extends KeySearch {
   now?: string;
 }
 
+/** A listing of every page: the page's query without its size. */
+export type ApiKeyListAllQuery = Omit<ApiKeyListQuery, 'limit'>;
+
 export const API_KEY_QUERIES = Symbol('API_KEY_QUERIES');
 
 /**
@@ -49,6 +52,12 @@ export interface ApiKeyReadModel extends ViewStore<ApiKeyView>, ApiKeyQueries {
    * the account's keys (FerretDB 1.24 sorts them in memory, past its socket timeout at 100,000 keys).
    */
   holdsAccount(accountId: string): Promise<boolean>;
+  /**
+   * Every key list() would page through, in its order (newest first by createdPosition), a batch at a time, read as it
+   * goes: the operator's `list --all`. The concatenated batches are the concatenated pages of list() at the same query;
+   * what is held at once is a batch (or, where the store cannot sort, a window: the MongoDB adapter), never the account.
+   */
+  listAll(accountId: string, query: ApiKeyListAllQuery): AsyncIterable<ApiKeyView[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
