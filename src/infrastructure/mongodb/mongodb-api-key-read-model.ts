@@ -253,8 +253,8 @@ const LOAD_BATCH = 500;
 
 /**
  * Views per window of listAll from passes (FerretDB 1.24): 10,000 views held (with up to as many more offered before they
- * are cut back: NewestViews); the CLI's peak RSS with one held was 155 MB, and a pass over 20,000 views took 11-82 s
- * (docs/benchmarks.md, "list --all").
+ * are cut back: NewestViews); the CLI's peak RSS was 155 MB at 20,000 views and 233 MB at 100,000 (during a
+ * pass), and a pass over 20,000 views took 11-82 s (docs/benchmarks.md, "list --all").
  */
 const PASS_WINDOW = 10_000;
 
