@@ -2,7 +2,7 @@ import request from 'supertest';
 import { bearer } from '../support/auth.js';
 import { eventually } from '../support/eventually.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from '../../src/anomalies/domain/anomaly-thresholds.js';
-import { restoreDetectorState } from '../../src/anomalies/domain/detector-snapshot.js';
+import { restoreDetectorSnapshot } from '../../src/anomalies/domain/detector-snapshot.js';
 import { openReadModelStorage } from '../../src/app/storage/storage.js';
 import { backends, startTestApp } from '../support/test-app.js';
 
@@ -68,7 +68,7 @@ describe.each(backends())('Restart (%s read model)', (backend) => {
     try {
       const snapshot = await (await storage.detectorSnapshotStore()).load();
       expect(snapshot?.position).toBeGreaterThan(0);
-      const state = restoreDetectorState(snapshot!.state, DEFAULT_ANOMALY_THRESHOLDS);
+      const state = await restoreDetectorSnapshot(snapshot!.parts, DEFAULT_ANOMALY_THRESHOLDS);
       expect(state!.keys.get(other.body.id)?.accountId).toBe('acme');
     } finally {
       await storage.close();

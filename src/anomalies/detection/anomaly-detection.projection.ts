@@ -5,7 +5,7 @@ import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
 import { addressBurstHourDue, addressBurstHourPassed, detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
-import { restoreDetectorState, serializeDetectorState } from '../domain/detector-snapshot.js';
+import { detectorSnapshotParts, restoreDetectorSnapshot } from '../domain/detector-snapshot.js';
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
 
 export const DETECTOR_INPUT_TYPES = [
@@ -117,7 +117,7 @@ export class AnomalyDetectionProjection implements Projection {
 
   private async restore(): Promise<number | null> {
     const snapshot = await this.snapshots.load();
-    const restored = snapshot && restoreDetectorState(snapshot.state, this.thresholds);
+    const restored = snapshot && (await restoreDetectorSnapshot(snapshot.parts, this.thresholds));
     this.state = restored ?? initialDetectorState();
     this.unrecorded = [];
     this.position = restored ? snapshot.position : null;
@@ -242,7 +242,8 @@ export class AnomalyDetectionProjection implements Projection {
     if (this.judgedUntil !== null) this.rebuilt();
     const position = this.position;
     const startedMs = this.options.now();
-    await this.snapshots.save({ position, state: serializeDetectorState(this.state, this.thresholds) });
+    // In parts, made as the store writes them: the whole text, ~1.8 times the state, ran the thread out of heap at stop.
+    await this.snapshots.save({ position, parts: detectorSnapshotParts(this.state, this.thresholds) });
     this.snapshotPosition = position;
     this.snapshotSavedAtMs = this.options.now();
     this.snapshotCostMs = this.snapshotSavedAtMs - startedMs;

@@ -3,9 +3,13 @@ import type { AuthenticationFailureReason } from '../../usage/domain/authenticat
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
 import { addressBurstHourPassed, type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
-import { restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
+import { detectorSnapshotParts, restoreDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
 import { seededRandom } from '../../../test/support/seeded-random.js';
+
+/** The snapshot's parts as one text, a part a line (JSON never holds a raw line break): for the text's checks. */
+const snapshotText = (state: Parameters<typeof detectorSnapshotParts>[0], thresholds: Parameters<typeof detectorSnapshotParts>[1]) =>
+  [...detectorSnapshotParts(state, thresholds)].join('\n');
 
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 const SECOND = 1000;
@@ -516,7 +520,7 @@ describe('anomaly detector', () => {
 
       it('keeps the queue through a snapshot, and queues a warned expiry again after a silent rebuild', () => {
         const first = run([created(T0, KEY, EXPIRY), used(T0 + DAY)]);
-        const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+        const restored = restoreDetectorState(snapshotText(first.state, DEFAULT_ANOMALY_THRESHOLDS).split('\n'), DEFAULT_ANOMALY_THRESHOLDS)!;
         const warned = run([tick(EXPIRY - DAY)], DEFAULT_ANOMALY_THRESHOLDS, restored);
         expect(rules(warned.findings)).toEqual(['key_expiring']);
         rearmExpiryWarnings(warned.state, DEFAULT_ANOMALY_THRESHOLDS);
@@ -541,26 +545,26 @@ describe('anomaly detector', () => {
 
     it('keeps what it watches through a snapshot: a warned expiry stays warned, an armed one fires after the restore', () => {
       const first = run([created(T0, KEY, EXPIRY), created(T0, 'key-2', EXPIRY), used(EXPIRY - DAY)]);
-      const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+      const restored = restoreDetectorState(snapshotText(first.state, DEFAULT_ANOMALY_THRESHOLDS).split('\n'), DEFAULT_ANOMALY_THRESHOLDS)!;
       const after = run([used(EXPIRY - HOUR), used(EXPIRY - HOUR, '198.51.100.1', 'key-2')], DEFAULT_ANOMALY_THRESHOLDS, restored);
       expect(after.findings.map((f) => [f.rule, f.keyId])).toEqual([['key_expiring', 'key-2']]);
     });
 
     it('does not restore a version-3 snapshot, which armed short-lived keys', () => {
-      const text = serializeDetectorState(run([created(T0, KEY, T0 + DAY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
+      const text = snapshotText(run([created(T0, KEY, T0 + DAY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
       expect(text).toContain('"expiryWatch":"short"');
-      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":3'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
-      expect(restoreDetectorState(text, DEFAULT_ANOMALY_THRESHOLDS)).not.toBeNull();
+      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":3').split('\n'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(text.split('\n'), DEFAULT_ANOMALY_THRESHOLDS)).not.toBeNull();
     });
 
     it('does not restore a snapshot of the format before expiries (version 2)', () => {
-      const text = serializeDetectorState(run([created(T0, KEY, EXPIRY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
+      const text = snapshotText(run([created(T0, KEY, EXPIRY)]).state, DEFAULT_ANOMALY_THRESHOLDS);
       const older = text
         .replace(/"version":\d+/, '"version":2')
         .replace(/,"expiresAtMs":[^,]*,"expiryWatch":"[a-z]+"/g, '')
-        .replace(/,"expiries":\[[^\]]*\]/, '');
+        .replace(/\n\{"expiries":\[[^\]]*\]\}/, '');
       expect(older).not.toContain('expiresAtMs');
-      expect(restoreDetectorState(older, DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(older.split('\n'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
     });
 
     it('arms a warned expiry again after a silent rebuild: the finding comes again with the same id', () => {
@@ -699,7 +703,7 @@ describe('anomaly detector', () => {
         const events = [...fromEach(sixtyFours, T0), ...fromEach(slash24s, T0 + 10 * MINUTE), failed(T0 + HOUR, '192.0.2.1')];
         const whole = run(events).findings;
         const half = run(events.slice(0, 400));
-        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        const restored = restoreDetectorState(snapshotText(half.state, DEFAULT_ANOMALY_THRESHOLDS).split('\n'), DEFAULT_ANOMALY_THRESHOLDS);
         expect(restored).not.toBeNull();
         const rest = run(events.slice(400), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings;
         expect([...half.findings, ...rest].map((f) => f.alertId)).toEqual(whole.map((f) => f.alertId));
@@ -769,7 +773,7 @@ describe('anomaly detector', () => {
         const whole = run(events).findings;
         const at = events.length - 2;
         const half = run(events.slice(0, at));
-        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        const restored = restoreDetectorState([...detectorSnapshotParts(half.state, DEFAULT_ANOMALY_THRESHOLDS)], DEFAULT_ANOMALY_THRESHOLDS);
         const rest = run(events.slice(at), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings;
         expect([...half.findings, ...rest]).toEqual(whole);
         expect(byRule(whole, 'key_used_after_burst')).toHaveLength(1);
@@ -809,7 +813,7 @@ describe('anomaly detector', () => {
         // Across a snapshot between the two bursts: the same alerts.
         const at = decoys.length + real.length;
         const half = run(events.slice(0, at));
-        const restored = restoreDetectorState(serializeDetectorState(half.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS);
+        const restored = restoreDetectorState([...detectorSnapshotParts(half.state, DEFAULT_ANOMALY_THRESHOLDS)], DEFAULT_ANOMALY_THRESHOLDS);
         expect([...half.findings, ...run(events.slice(at), DEFAULT_ANOMALY_THRESHOLDS, restored!).findings]).toEqual(findings);
       });
 
@@ -891,7 +895,7 @@ describe('anomaly detector', () => {
 
       it('keeps what it counts through a snapshot', () => {
         const first = run(refused(10, T0, 'forbidden_address'));
-        const restored = restoreDetectorState(serializeDetectorState(first.state, DEFAULT_ANOMALY_THRESHOLDS), DEFAULT_ANOMALY_THRESHOLDS)!;
+        const restored = restoreDetectorState(snapshotText(first.state, DEFAULT_ANOMALY_THRESHOLDS).split('\n'), DEFAULT_ANOMALY_THRESHOLDS)!;
         expect(run(refused(10, T0 + 10 * SECOND, 'forbidden_address'), DEFAULT_ANOMALY_THRESHOLDS, restored).findings).toHaveLength(1);
       });
     });
@@ -1037,8 +1041,8 @@ describe('anomaly detector', () => {
       const whole = run(events);
       for (const cut of [1, 40, 160, 200, events.length - 1]) {
         const before = run(events.slice(0, cut));
-        const text = serializeDetectorState(before.state, DEFAULT_ANOMALY_THRESHOLDS);
-        const restored = restoreDetectorState(text, DEFAULT_ANOMALY_THRESHOLDS)!;
+        const text = snapshotText(before.state, DEFAULT_ANOMALY_THRESHOLDS);
+        const restored = restoreDetectorState(text.split('\n'), DEFAULT_ANOMALY_THRESHOLDS)!;
         expect(restored).toEqual(before.state);
         const after = run(events.slice(cut), DEFAULT_ANOMALY_THRESHOLDS, restored);
         expect([cut, [...before.findings, ...after.findings]]).toEqual([cut, whole.findings]);
@@ -1046,10 +1050,14 @@ describe('anomaly detector', () => {
     });
 
     it('ignores a snapshot taken under other thresholds, in another format, or cut short', () => {
-      const text = serializeDetectorState(run(mixed()).state, DEFAULT_ANOMALY_THRESHOLDS);
-      expect(restoreDetectorState(text, { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 4 })).toBeNull();
-      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":0'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
-      expect(restoreDetectorState(text.slice(0, text.length / 2), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      const text = snapshotText(run(mixed()).state, DEFAULT_ANOMALY_THRESHOLDS);
+      expect(restoreDetectorState(text.split('\n'), { ...DEFAULT_ANOMALY_THRESHOLDS, spikeFactor: 4 })).toBeNull();
+      expect(restoreDetectorState(text.replace(/"version":\d+/, '"version":0').split('\n'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      expect(restoreDetectorState(text.slice(0, text.length / 2).split('\n'), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      // A part lost (a save that replaced it while it was read): each section's count tells.
+      for (let lost = 1; lost < text.split('\n').length; lost++) {
+        expect(restoreDetectorState(text.split('\n').filter((_, part) => part !== lost), DEFAULT_ANOMALY_THRESHOLDS)).toBeNull();
+      }
     });
 
     it('leaves the state as it was for an event of another type, whatever time it carries', () => {
@@ -1108,7 +1116,7 @@ describe('the detector forgets a key\'s addresses (docs/personal-data.md)', () =
     for (let at = T0 + 10 * MINUTE; at <= T0 + 3 * HOUR; at += 10 * MINUTE) detect(state, used(at, '198.51.100.9', 'busy-key'));
     expect(state.keys.get('quiet-key')!.addresses.size).toBe(0);
     // Its network stays, for new_network, until the key is revoked; no address of it does.
-    const snapshot = serializeDetectorState(state, DEFAULT_ANOMALY_THRESHOLDS);
+    const snapshot = snapshotText(state, DEFAULT_ANOMALY_THRESHOLDS);
     expect(snapshot).toContain('203.0.113.0/24');
     expect(snapshot).not.toMatch(/203\.0\.113\.[1-5]\b/);
     expect(state.keys.get('busy-key')!.addresses.size).toBe(1);

@@ -1,28 +1,35 @@
 import type { DetectorInput } from './anomaly-detector.js';
 import { detect, initialDetectorState } from './anomaly-detector.js';
 import { DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
-import { SNAPSHOT_VERSION, restoreDetectorState, serializeDetectorState } from './detector-snapshot.js';
+import { detectorSnapshotParts, restoreDetectorSnapshot, restoreDetectorState, SNAPSHOT_VERSION } from './detector-snapshot.js';
 import type { DetectorState } from './detector-state.js';
+import { wholeSnapshotText } from '../../../test/support/whole-detector-snapshot.js';
 
 const T = { ...DEFAULT_ANOMALY_THRESHOLDS, spikeMinRequests: 5, spikeFactor: 3, spikeBaselineMinutes: 5, spikeMinBaselineMinutes: 2 };
 const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 const MINUTE = 60_000;
 
 let requests = 0;
-function used(minute: number, second: number): DetectorInput {
+function used(minute: number, second: number, keyId = 'key-1', ip = '198.51.100.1'): DetectorInput {
   return {
     type: 'KeyUsed',
     data: {
-      keyId: 'key-1',
+      keyId,
       accountId: 'acme',
       usedAt: new Date(T0 + minute * MINUTE + second * 1000).toISOString(),
       requestId: `req-${++requests}`,
-      ip: '198.51.100.1',
+      ip,
       userAgent: 'sdk/1.0',
       method: 'GET',
       path: '/v1/parses',
       outcome: 'accepted',
     },
+  };
+}
+function failure(second: number, ip: string): DetectorInput {
+  return {
+    type: 'AuthenticationFailed',
+    data: { failedAt: new Date(T0 + second * 1000).toISOString(), requestId: `req-${++requests}`, ip, userAgent: null, method: 'GET', path: '/v1/api-keys', reason: 'unknown', keyId: null, accountId: null },
   };
 }
 const uses = (minute: number, count: number) => Array.from({ length: count }, (_, i) => used(minute, 10 + i));
@@ -47,7 +54,7 @@ function run(events: DetectorInput[], state: DetectorState = initialDetectorStat
 describe('the detector snapshot across its versions', () => {
   it('converts a version-6 snapshot: the state the current version builds, and the same findings after it', () => {
     const straight = run(BEFORE);
-    const restored = restoreDetectorState(VERSION_6, T);
+    const restored = restoreDetectorState([VERSION_6], T);
     expect(restored).toEqual(straight.state);
 
     const whole = run([...BEFORE, ...AFTER]).findings;
@@ -60,25 +67,75 @@ describe('the detector snapshot across its versions', () => {
   });
 
   it('converts a version-7 snapshot: the hour\'s loudest alerted network from its networks, no networks that burst before', () => {
-    const failure = (second: number, ip: string): DetectorInput => ({
-      type: 'AuthenticationFailed',
-      data: { failedAt: new Date(T0 + second * 1000).toISOString(), requestId: `req-${++requests}`, ip, userAgent: null, method: 'GET', path: '/v1/api-keys', reason: 'unknown', keyId: null, accountId: null },
-    });
     // Two bursts of 198.51.100.0/24 (alerted at the first), one of 203.0.113.0/24.
     const failures = [0, 100].flatMap((start) => Array.from({ length: 20 }, (_, i) => failure(start + i, '198.51.100.7'))).concat(Array.from({ length: 20 }, (_, i) => failure(200 + i, '203.0.113.7')));
     const { state } = run(failures);
     expect(state.burstHour?.loudestAlerted).toBe(2);
-    const v8 = JSON.parse(serializeDetectorState(state, T));
-    const { burstNetworks: _networks, keysAlertedAfterBurst: _keys, ...v7 } = { ...v8, version: 7, burstHour: { ...v8.burstHour, loudestAlerted: undefined } };
-    const restored = restoreDetectorState(JSON.stringify(v7), T)!;
+    expect(state.burstNetworks.size).toBe(2);
+    const v7 = wholeSnapshotText(state, T);
+    expect(JSON.parse(v7)).toEqual(expect.objectContaining({ version: 7, burstHour: { hour: state.burstHour!.hour, alerts: state.burstHour!.alerts, networks: expect.any(Array) } }));
+    const restored = restoreDetectorState([v7], T)!;
     expect(restored).toEqual({ ...state, burstNetworks: new Map(), keysAlertedAfterBurst: null });
   });
 
-  it('saves the current version, restored as it was; a version after it, or before 6, is not restored', () => {
-    const text = serializeDetectorState(run(BEFORE).state, T);
-    expect(text).toContain(`"version":${SNAPSHOT_VERSION}`);
-    expect(restoreDetectorState(text, T)).toEqual(run(BEFORE).state);
-    expect(restoreDetectorState(text.replace(/"version":\d+/, `"version":${SNAPSHOT_VERSION + 1}`), T)).toBeNull();
-    expect(restoreDetectorState(VERSION_6.replace('"version":6', '"version":5'), T)).toBeNull();
+  it('saves the current version in parts, restored as it was; a version after it, or before 6, is not restored', () => {
+    const parts = [...detectorSnapshotParts(run(BEFORE).state, T)];
+    expect(JSON.parse(parts[0]).version).toBe(SNAPSHOT_VERSION);
+    expect(restoreDetectorState(parts, T)).toEqual(run(BEFORE).state);
+    const later = parts[0].replace(/"version":\d+/, `"version":${SNAPSHOT_VERSION + 1}`);
+    expect(restoreDetectorState([later, ...parts.slice(1)], T)).toBeNull();
+    expect(restoreDetectorState([VERSION_6.replace('"version":6', '"version":5')], T)).toBeNull();
+  });
+
+  it('saves a large state in parts no longer than their budget, and never makes a longer text on the way', () => {
+    // Found at 100,000 keys: the whole text (37 MB), beside the state, ran a 160 MiB projection thread out of heap at stop.
+    const budget = 4096;
+    const state = initialDetectorState();
+    // 200 wide networks burst (the hour's networks, the networks that burst), then 300 keys are used from them (the keys
+    // alerted after a burst): every section spans parts.
+    for (let n = 0; n < 200; n++) for (let i = 0; i < 20; i++) detect(state, failure(i, `203.0.${n}.7`), T);
+    for (let m = 1; m < 4; m++) for (let k = 0; k < 300; k++) detect(state, used(m, k % 60, `key-${k}-${'x'.repeat(20)}`, `203.0.${k % 200}.${m + 1}`), T);
+    expect([state.burstHour?.networks.size, state.burstNetworks.size, state.keysAlertedAfterBurst?.keys.size]).toEqual([200, 200, 300]);
+    const stringify = JSON.stringify;
+    let longest = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      const text = stringify(...args);
+      longest = Math.max(longest, text?.length ?? 0);
+      return text;
+    }) as typeof stringify;
+    let parts: string[];
+    try {
+      parts = [...detectorSnapshotParts(state, T, budget)];
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(parts.reduce((sum, part) => sum + part.length, 0)).toBeGreaterThan(20 * budget);
+    expect(Math.max(...parts.map((part) => part.length))).toBeLessThanOrEqual(budget);
+    const sections = parts.slice(1).map((part) => Object.keys(JSON.parse(part))[0]);
+    for (const section of ['keys', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst']) {
+      expect(sections.filter((name) => name === section).length).toBeGreaterThan(1);
+    }
+    expect(longest).toBeLessThanOrEqual(budget);
+    expect(restoreDetectorState(parts, T)).toEqual(state);
+  });
+
+  it('reads the parts one at a time, and a version-7 snapshot, one whole text, no further than its text', async () => {
+    const state = run(BEFORE).state;
+    const taken: string[] = [];
+    async function* from(parts: string[]) {
+      for (const part of parts) {
+        taken.push(part);
+        yield part;
+      }
+    }
+    const parts = [...detectorSnapshotParts(state, T)];
+    expect(await restoreDetectorSnapshot(from(parts), T)).toEqual(state);
+    expect(taken).toEqual(parts);
+
+    // The version-6 text converted to version 7 as the build before parts saved it, with a stray part after it.
+    const version7 = JSON.stringify({ ...JSON.parse(VERSION_6), version: 7, keys: JSON.parse(parts[1]).keys, burstHour: null, thresholds: T });
+    taken.length = 0;
+    expect(await restoreDetectorSnapshot(from([version7, '{"keys":[]}']), T)).toEqual(state);
+    expect(taken).toEqual([version7]);
   });
 });

@@ -24,13 +24,21 @@ import type { MinuteCounts } from './minute-counts.js';
  * address bursts (`burstHour`: which wide networks were alerted, how many), without which a restart in the hour could
  * page each network again; and a key's minutes as flat numbers (MinuteCounts) where version 6 held
  * `[minute, {count, alerted}]` entries: the same facts, so a version-6 snapshot is converted, not rebuilt (with no
- * hour of bursts: the grouping by network starts with the upgrade). 8: the wide networks that burst in the last hour
- * (`burstNetworks`) and the keys alerted for a use from one (`keysAlertedAfterBurst`), for key_used_after_burst; a
- * version-7 snapshot is converted with none (the rule watches the bursts from the upgrade on: a key used in the hour
- * after one the version-7 state saw is not reported); and the hour's `loudestAlerted` (address-burst-paging.ts), which a
- * version-7 hour is converted to from its alerted networks.
+ * hour of bursts: the grouping by network starts with the upgrade). 8: the state in parts (detectorSnapshotParts),
+ * each a bounded JSON text, so that neither a save nor a restore holds the whole text (at 100,000 keys that text, ~1.8
+ * times the state, ran a 160 MiB projection thread out of heap at stop); and, for key_used_after_burst, the wide
+ * networks that burst in the last hour (`burstNetworks`) and the keys alerted for a use from one
+ * (`keysAlertedAfterBurst`), and the hour's `loudestAlerted` (address-burst-paging.ts). A version-7 snapshot, one whole
+ * text, is converted: no networks that burst nor keys alerted after one (the rule watches the bursts from the upgrade
+ * on), the hour's loudestAlerted from its alerted networks.
  */
 export const SNAPSHOT_VERSION = 8;
+
+/**
+ * The most characters a part holds (a part is longer only for one entry longer than this, which no key's bounded
+ * record is): 1 Mi characters, at most 3 MiB of UTF-8, well inside a MongoDB document's 16 MB.
+ */
+export const SNAPSHOT_PART_CHARACTERS = 1024 * 1024;
 
 /** Version 6's minute entry, in the order the key's uses added them. */
 type MinuteEntryV6 = [number, { count: number; alerted: boolean }];
@@ -42,75 +50,202 @@ interface KeyStateJson extends Omit<KeyState, 'minutes' | 'addresses' | 'network
   failures: [string, FailureBurst][];
 }
 
-interface SnapshotJson {
-  version: number;
+type HourNetworkJson = [string, { bursts: number; alerted: boolean }];
+
+/** Versions 6 and 7: the whole state in one text. */
+interface WholeSnapshotJson {
+  version: 6 | 7;
   thresholds: AnomalyThresholds;
   latestMs: number | null;
   ipsSweptAtMs: number | null;
   keys: [string, KeyStateJson][];
   ips: [string, FailureBurst][];
-  burstHour?: (Omit<AddressBurstHour, 'networks' | 'loudestAlerted'> & { loudestAlerted?: number; networks: [string, { bursts: number; alerted: boolean }][] }) | null;
+  burstHour?: (Omit<AddressBurstHour, 'networks' | 'loudestAlerted'> & { networks: HourNetworkJson[] }) | null;
   expiries: ExpiryQueue;
-  /** From version 8. */
-  burstNetworks?: [string, BurstNetwork][];
-  keysAlertedAfterBurst?: { hour: number; keys: string[] } | null;
 }
 
-/** The detector's whole memory as one JSON text, with the thresholds it was built under. */
-export function serializeDetectorState(state: DetectorState, thresholds: AnomalyThresholds): string {
-  const snapshot: SnapshotJson = {
+/** Version 8's first part: what is not per entry, and how many entries each section holds (a part lost shows). */
+interface HeaderJson {
+  version: typeof SNAPSHOT_VERSION;
+  thresholds: AnomalyThresholds;
+  latestMs: number | null;
+  ipsSweptAtMs: number | null;
+  burstHour: Omit<AddressBurstHour, 'networks'> | null;
+  /** The hour of keysAlertedAfterBurst; its keys are a section. */
+  keysAlertedAfterBurst: { hour: number } | null;
+  counts: Record<Section, number>;
+}
+
+interface SectionEntries {
+  keys: [string, KeyStateJson];
+  ips: [string, FailureBurst];
+  expiries: ExpiryQueue[number];
+  /** burstHour's networks. */
+  hourNetworks: HourNetworkJson;
+  burstNetworks: [string, BurstNetwork];
+  keysAlertedAfterBurst: string;
+}
+type Section = keyof SectionEntries;
+const SECTIONS: readonly Section[] = ['keys', 'ips', 'expiries', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst'];
+
+/** The parts of a snapshot, as a store hands them back: read one at a time. */
+export type SnapshotPartsSource = Iterable<string> | AsyncIterable<string>;
+
+/**
+ * The detector's whole memory as parts, with the thresholds it was built under: a header, then each section's entries
+ * in parts of at most `budget` characters (`{"keys":[…]}`, …), made as they are asked for. The state must not change
+ * until the last part is taken.
+ */
+export function* detectorSnapshotParts(state: DetectorState, thresholds: AnomalyThresholds, budget = SNAPSHOT_PART_CHARACTERS): Generator<string> {
+  const hourNetworks = state.burstHour?.networks ?? new Map<string, HourNetworkJson[1]>();
+  const alertedKeys = state.keysAlertedAfterBurst?.keys ?? new Set<string>();
+  const header: HeaderJson = {
     version: SNAPSHOT_VERSION,
     thresholds,
     latestMs: state.latestMs,
     ipsSweptAtMs: state.ipsSweptAtMs,
-    keys: [...state.keys].map(([id, key]) => [
-      id,
-      {
-        ...key,
-        minutes: key.minutes,
-        addresses: [...key.addresses],
-        networks: [...key.networks],
-        failures: [...key.failures],
-      },
-    ]),
-    ips: [...state.ips],
-    burstHour: state.burstHour && { ...state.burstHour, networks: [...state.burstHour.networks] },
-    expiries: state.expiries,
-    burstNetworks: [...state.burstNetworks],
-    keysAlertedAfterBurst: state.keysAlertedAfterBurst && { hour: state.keysAlertedAfterBurst.hour, keys: [...state.keysAlertedAfterBurst.keys] },
+    burstHour: state.burstHour && { hour: state.burstHour.hour, alerts: state.burstHour.alerts, loudestAlerted: state.burstHour.loudestAlerted },
+    keysAlertedAfterBurst: state.keysAlertedAfterBurst && { hour: state.keysAlertedAfterBurst.hour },
+    counts: {
+      keys: state.keys.size,
+      ips: state.ips.size,
+      expiries: state.expiries.length,
+      hourNetworks: hourNetworks.size,
+      burstNetworks: state.burstNetworks.size,
+      keysAlertedAfterBurst: alertedKeys.size,
+    },
   };
-  return JSON.stringify(snapshot);
+  yield JSON.stringify(header);
+  yield* sectionParts('keys', keyEntries(state.keys), budget);
+  yield* sectionParts('ips', state.ips, budget);
+  yield* sectionParts('expiries', state.expiries, budget);
+  yield* sectionParts('hourNetworks', hourNetworks, budget);
+  yield* sectionParts('burstNetworks', state.burstNetworks, budget);
+  yield* sectionParts('keysAlertedAfterBurst', alertedKeys, budget);
+}
+
+function* keyEntries(keys: Map<string, KeyState>): Generator<SectionEntries['keys']> {
+  for (const [id, key] of keys) {
+    yield [id, { ...key, addresses: [...key.addresses], networks: [...key.networks], failures: [...key.failures] }];
+  }
+}
+
+function* sectionParts<S extends Section>(section: S, entries: Iterable<SectionEntries[S]>, budget: number): Generator<string> {
+  const open = `{"${section}":[`;
+  const close = ']}';
+  let held: string[] = [];
+  let length = open.length + close.length;
+  for (const entry of entries) {
+    const text = JSON.stringify(entry);
+    if (held.length > 0 && length + 1 + text.length > budget) {
+      yield open + held.join(',') + close;
+      held = [];
+      length = open.length + close.length;
+    }
+    length += text.length + (held.length > 0 ? 1 : 0);
+    held.push(text);
+  }
+  if (held.length > 0) yield open + held.join(',') + close;
 }
 
 /**
- * The state a snapshot holds, or null when it cannot be used as is: not JSON, a version before 6 or after this one, or
- * other thresholds (windows and limits shape what the state keeps, so the log is replayed under the new ones).
+ * Reads a snapshot part by part: `read` takes the next part and says whether it wants another; `state` is the state
+ * once every part it wanted is read, or null when it cannot be used as is: not JSON, a version before 6 or after this
+ * one, other thresholds (windows and limits shape what the state keeps, so the log is replayed under the new ones), or
+ * parts missing (a save that replaced them meanwhile). A version-6 or version-7 snapshot is one whole text.
  */
-export function restoreDetectorState(text: string, thresholds: AnomalyThresholds): DetectorState | null {
-  let snapshot: SnapshotJson;
-  try {
-    snapshot = JSON.parse(text) as SnapshotJson;
-  } catch {
-    return null;
+export class DetectorSnapshotReader {
+  private header: HeaderJson | null = null;
+  private result: DetectorState | null | undefined;
+  private readonly entries: { [S in Section]: SectionEntries[S][] } = { keys: [], ips: [], expiries: [], hourNetworks: [], burstNetworks: [], keysAlertedAfterBurst: [] };
+  private readonly keys = new Map<string, KeyState>();
+
+  constructor(private readonly thresholds: AnomalyThresholds) {}
+
+  read(part: string): boolean {
+    if (this.result !== undefined) return false;
+    let json: unknown;
+    try {
+      json = JSON.parse(part);
+    } catch {
+      return this.end(null);
+    }
+    if (this.header === null) return this.readFirst(json as HeaderJson | WholeSnapshotJson);
+    const sections = Object.keys(json as object) as Section[];
+    const [section] = sections;
+    if (sections.length !== 1 || !SECTIONS.includes(section) || !Array.isArray((json as Record<string, unknown>)[section])) return this.end(null);
+    if (section === 'keys') {
+      for (const [id, key] of (json as { keys: SectionEntries['keys'][] }).keys) this.keys.set(id, restoredKey(key, SNAPSHOT_VERSION));
+    } else {
+      for (const entry of (json as Record<string, unknown[]>)[section]) (this.entries[section] as unknown[]).push(entry);
+    }
+    return true;
   }
-  const { version } = snapshot;
-  // Version 6 knew no failedAuthBurstAlertsPerHour: it shapes only the hour of bursts, which a version-6 state lacks.
-  const compared = version === 6 ? withoutHourCap(thresholds) : thresholds;
-  if ((version !== SNAPSHOT_VERSION && version !== 7 && version !== 6) || !sameThresholds(snapshot.thresholds, compared)) return null;
+
+  state(): DetectorState | null {
+    if (this.result !== undefined) return this.result;
+    const { header, keys, entries } = this;
+    if (header === null) return null;
+    const held: Record<Section, number> = {
+      keys: keys.size,
+      ips: entries.ips.length,
+      expiries: entries.expiries.length,
+      hourNetworks: entries.hourNetworks.length,
+      burstNetworks: entries.burstNetworks.length,
+      keysAlertedAfterBurst: entries.keysAlertedAfterBurst.length,
+    };
+    if (SECTIONS.some((section) => held[section] !== header.counts[section])) return null;
+    const burstHour = header.burstHour && { ...header.burstHour, networks: new Map(entries.hourNetworks) };
+    const alerted = header.keysAlertedAfterBurst;
+    return {
+      keys,
+      ips: new Map(entries.ips),
+      latestMs: header.latestMs,
+      ipsSweptAtMs: header.ipsSweptAtMs,
+      burstHour,
+      expiries: entries.expiries,
+      burstNetworks: new Map(entries.burstNetworks),
+      keysAlertedAfterBurst: alerted && { hour: alerted.hour, keys: new Set(entries.keysAlertedAfterBurst) },
+    };
+  }
+
+  private readFirst(first: HeaderJson | WholeSnapshotJson): boolean {
+    const version = first?.version as number;
+    // Version 6 knew no failedAuthBurstAlertsPerHour: it shapes only the hour of bursts, which a version-6 state lacks.
+    const compared = version === 6 ? withoutHourCap(this.thresholds) : this.thresholds;
+    if (![6, 7, SNAPSHOT_VERSION].includes(version) || !sameThresholds(first.thresholds, compared)) return this.end(null);
+    if (version !== SNAPSHOT_VERSION) return this.end(restoreWhole(first as WholeSnapshotJson));
+    // A version-8 text without counts (a whole text some builds of this session wrote, never released) is rebuilt.
+    if (typeof (first as HeaderJson).counts !== 'object' || (first as HeaderJson).counts === null) return this.end(null);
+    this.header = first as HeaderJson;
+    return true;
+  }
+
+  private end(result: DetectorState | null): false {
+    this.result = result;
+    return false;
+  }
+}
+
+/** The state of a snapshot's parts (DetectorSnapshotReader), read one at a time and no further than needed. */
+export async function restoreDetectorSnapshot(parts: SnapshotPartsSource, thresholds: AnomalyThresholds): Promise<DetectorState | null> {
+  const reader = new DetectorSnapshotReader(thresholds);
+  for await (const part of parts) if (!reader.read(part)) break;
+  return reader.state();
+}
+
+/** The same, for parts at hand (tests; a version-6 or version-7 text is `[text]`). */
+export function restoreDetectorState(parts: readonly string[], thresholds: AnomalyThresholds): DetectorState | null {
+  const reader = new DetectorSnapshotReader(thresholds);
+  for (const part of parts) if (!reader.read(part)) break;
+  return reader.state();
+}
+
+function restoreWhole(snapshot: WholeSnapshotJson): DetectorState {
   const keys = new Map<string, KeyState>();
-  for (const [id, key] of snapshot.keys) {
-    keys.set(id, {
-      ...key,
-      minutes: version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
-      // None is the shared empty value, as the detector holds it (detector-state.ts, KEY_COLLECTIONS_WHY).
-      addresses: key.addresses.length === 0 ? NO_ADDRESSES : new Map(key.addresses),
-      networks: key.networks.length === 0 ? NO_NETWORKS : new Set(key.networks),
-      failures: key.failures.length === 0 ? NO_FAILURES : new Map(key.failures),
-    });
-  }
+  for (const [id, key] of snapshot.keys) keys.set(id, restoredKey(key, snapshot.version));
   const ips = new Map<string, FailureBurst>(snapshot.ips);
-  const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, loudestAlerted: loudestAlerted(snapshot.burstHour), networks: new Map(snapshot.burstHour.networks) } : null;
-  const alertedAfterBurst = snapshot.keysAlertedAfterBurst ?? null;
+  const burstHour = snapshot.burstHour ? { ...snapshot.burstHour, loudestAlerted: loudestAlerted(snapshot.burstHour.networks), networks: new Map(snapshot.burstHour.networks) } : null;
   return {
     keys,
     ips,
@@ -118,16 +253,26 @@ export function restoreDetectorState(text: string, thresholds: AnomalyThresholds
     ipsSweptAtMs: snapshot.ipsSweptAtMs,
     burstHour,
     expiries: snapshot.expiries,
-    // None before version 8.
-    burstNetworks: new Map(snapshot.burstNetworks ?? []),
-    keysAlertedAfterBurst: alertedAfterBurst && { hour: alertedAfterBurst.hour, keys: new Set(alertedAfterBurst.keys) },
+    // Not kept before version 8: key_used_after_burst watches the bursts from the upgrade on.
+    burstNetworks: new Map(),
+    keysAlertedAfterBurst: null,
   };
 }
 
 /** The hour's loudestAlerted, which version 7 did not save: the most bursts of a network it alerted. */
-function loudestAlerted(hour: NonNullable<SnapshotJson['burstHour']>): number {
-  if (typeof hour.loudestAlerted === 'number') return hour.loudestAlerted;
-  return hour.networks.reduce((most, [, network]) => (network.alerted ? Math.max(most, network.bursts) : most), 0);
+function loudestAlerted(networks: HourNetworkJson[]): number {
+  return networks.reduce((most, [, network]) => (network.alerted ? Math.max(most, network.bursts) : most), 0);
+}
+
+function restoredKey(key: KeyStateJson, version: number): KeyState {
+  return {
+    ...key,
+    minutes: version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
+    // None is the shared empty value, as the detector holds it (detector-state.ts, KEY_COLLECTIONS_WHY).
+    addresses: key.addresses.length === 0 ? NO_ADDRESSES : new Map(key.addresses),
+    networks: key.networks.length === 0 ? NO_NETWORKS : new Set(key.networks),
+    failures: key.failures.length === 0 ? NO_FAILURES : new Map(key.failures),
+  };
 }
 
 /** Version 6's entries as MinuteCounts: sorted by minute (a late use had added its minute last), alerted negated. */

@@ -3,14 +3,13 @@ import type { Collection, Db, MongoClient } from 'mongodb';
 import type { DetectorSnapshot, DetectorSnapshotStore } from '../../anomalies/detection/detector-snapshot-store.port.js';
 import { unlessUnreachable } from './mongo-unavailable.js';
 
-/** Characters per chunk: at most 12 MB of UTF-8, inside a document's 16 MB limit. */
-const CHUNK_CHARACTERS = 4 * 1024 * 1024;
-
 interface Head {
   _id: 'head';
   generation: string;
   position: number;
   chunks: number;
+  /** `parts`: each chunk one part (version 8 on). Absent: the chunks are slices of one text (version 7 and before). */
+  format?: 'parts';
 }
 
 interface Chunk {
@@ -20,11 +19,14 @@ interface Chunk {
   text: string;
 }
 
+const chunkId = (generation: string, index: number): string => `${generation}:${index}`;
+
 /**
- * The detector's snapshot in MongoDB without transactions: the text goes in chunks under a new
- * generation, then one write of the head document switches to it, then the old chunks are deleted.
- * A load follows the head, so it sees the old snapshot or the new one, never a mix. Two instances saving
- * at once can delete each other's chunks: a load then finds none and the detector replays the log.
+ * The detector's snapshot in MongoDB without transactions (FerretDB has none): each part goes in a chunk document
+ * under a new generation as it comes, then one write of the head document switches to it, then the old chunks are
+ * deleted. A load follows the head and reads its chunks one at a time by _id, so it sees the old snapshot or the new
+ * one, never a mix, and a save cut off part-way leaves the head on the old one. Two instances saving at once can
+ * delete each other's chunks: a load then finds parts missing and the detector rebuilds its state from the log.
  */
 export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
   static readonly COLLECTIONS = ['detector_snapshot', 'detector_snapshot_chunks'] as const;
@@ -45,25 +47,40 @@ export class MongoDetectorSnapshotStore implements DetectorSnapshotStore {
     return unlessUnreachable(async () => {
       const head = await this.heads.findOne({ _id: 'head' });
       if (!head) return null;
-      const chunks = await this.chunks.find({ generation: head.generation }).sort({ index: 1 }).toArray();
-      // A save that replaced this generation meanwhile: the next start simply replays further.
-      if (chunks.length !== head.chunks) return null;
-      return { position: head.position, state: chunks.map((chunk) => chunk.text).join('') };
+      return { position: head.position, parts: head.format === 'parts' ? this.partsOf(head) : this.wholeTextOf(head) };
     });
   }
 
-  async save({ position, state }: DetectorSnapshot): Promise<void> {
+  private async *partsOf({ generation, chunks }: Head): AsyncGenerator<string> {
+    for (let index = 0; index < chunks; index++) {
+      const chunk = await unlessUnreachable(() => this.chunks.findOne({ _id: chunkId(generation, index) }));
+      // Replaced meanwhile by another instance's save: the reader finds parts missing and rebuilds.
+      if (!chunk) return;
+      yield chunk.text;
+    }
+  }
+
+  /** A snapshot saved before version 8: one text cut in slices, read whole (once, at the upgrade). */
+  private async *wholeTextOf({ generation, chunks }: Head): AsyncGenerator<string> {
+    const slices: string[] = [];
+    for (let index = 0; index < chunks; index++) {
+      const chunk = await unlessUnreachable(() => this.chunks.findOne({ _id: chunkId(generation, index) }));
+      if (!chunk) return;
+      slices.push(chunk.text);
+    }
+    yield slices.join('');
+  }
+
+  async save({ position, parts }: DetectorSnapshot): Promise<void> {
     const generation = randomUUID();
-    const count = Math.max(1, Math.ceil(state.length / CHUNK_CHARACTERS));
-    const chunks: Chunk[] = Array.from({ length: count }, (_, index) => ({
-      _id: `${generation}:${index}`,
-      generation,
-      index,
-      text: state.slice(index * CHUNK_CHARACTERS, (index + 1) * CHUNK_CHARACTERS),
-    }));
+    let index = 0;
     await unlessUnreachable(async () => {
-      for (const chunk of chunks) await this.chunks.insertOne(chunk);
-      await this.heads.replaceOne({ _id: 'head' }, { generation, position, chunks: chunks.length }, { upsert: true });
+      for await (const text of parts) {
+        await this.chunks.insertOne({ _id: chunkId(generation, index), generation, index, text });
+        index++;
+      }
+      if (index === 0) throw new Error('A detector snapshot has at least one part');
+      await this.heads.replaceOne({ _id: 'head' }, { generation, position, chunks: index, format: 'parts' }, { upsert: true });
       await this.chunks.deleteMany({ generation: { $ne: generation } });
     });
   }
