@@ -7,6 +7,7 @@ import {
   type KeyState,
   NO_ADDRESSES,
   NO_FAILURES,
+  NO_MINUTES,
   NO_NETWORKS,
 } from './detector-state.js';
 import type { ExpiryQueue } from './expiry-queue.js';
@@ -267,7 +268,7 @@ function loudestAlerted(networks: HourNetworkJson[]): number {
 function restoredKey(key: KeyStateJson, version: number): KeyState {
   return {
     ...key,
-    minutes: version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
+    minutes: key.minutes.length === 0 ? NO_MINUTES : version === 6 ? minuteCountsOfV6(key.minutes as MinuteEntryV6[]) : (key.minutes as MinuteCounts),
     // None is the shared empty value, as the detector holds it (detector-state.ts, KEY_COLLECTIONS_WHY).
     addresses: key.addresses.length === 0 ? NO_ADDRESSES : new Map(key.addresses),
     networks: key.networks.length === 0 ? NO_NETWORKS : new Set(key.networks),

@@ -2,7 +2,8 @@ import type { DetectorInput } from './anomaly-detector.js';
 import { detect, initialDetectorState } from './anomaly-detector.js';
 import { DEFAULT_ANOMALY_THRESHOLDS as T } from './anomaly-thresholds.js';
 import { detectorSnapshotParts, restoreDetectorState } from './detector-snapshot.js';
-import { type DetectorState, type KeyState, NO_ADDRESSES, NO_FAILURES, NO_NETWORKS } from './detector-state.js';
+import { countUse } from './minute-counts.js';
+import { type DetectorState, type KeyState, NO_ADDRESSES, NO_FAILURES, NO_MINUTES, NO_NETWORKS } from './detector-state.js';
 
 /*
  * A key's addresses, networks and failures are made at first need (detector-state.ts, KEY_COLLECTIONS_WHY): found by
@@ -73,7 +74,7 @@ const EVENTS = [
 const BEFORE_LAZY =
   '{"version":7,"thresholds":{"spikeMinRequests":60,"spikeFactor":5,"spikeBaselineMinutes":60,"spikeMinBaselineMinutes":10,"manyAddressesCount":10,"manyAddressesWindowSeconds":300,"establishedMinRequests":100,"establishedMinHours":24,"maxKnownNetworks":1000,"dormantDays":30,"failedAuthBurstCount":20,"failedAuthBurstWindowSeconds":60,"failedAuthBurstAlertsPerHour":10,"expiryWarningHours":168},"latestMs":1772409780000,"ipsSweptAtMs":1772409780000,"keys":[["key-idle",{"accountId":"acme","createdAtMs":1772409600000,"revokedAtMs":null,"firstUseMs":null,"lastUseMs":null,"uses":0,"minutes":[],"addresses":[],"addressesQuietUntilMs":null,"networks":[],"revokedAlertHour":null,"failures":[],"expiresAtMs":null,"expiryWatch":"armed","disabled":false}],["key-used",{"accountId":"acme","createdAtMs":1772409600000,"revokedAtMs":null,"firstUseMs":1772409660000,"lastUseMs":1772409720000,"uses":2,"minutes":[29540161,1,29540162,1],"addresses":[["198.51.100.1",1772409720000]],"addressesQuietUntilMs":null,"networks":["198.51.100.0/24"],"revokedAlertHour":null,"failures":[],"expiresAtMs":null,"expiryWatch":"armed","disabled":false}],["key-refused",{"accountId":"acme","createdAtMs":1772409600000,"revokedAtMs":null,"firstUseMs":null,"lastUseMs":null,"uses":0,"minutes":[],"addresses":[],"addressesQuietUntilMs":null,"networks":[],"revokedAlertHour":null,"failures":[["expired",{"times":[1772409780000],"quietUntilMs":null}]],"expiresAtMs":null,"expiryWatch":"armed","disabled":false}]],"ips":[],"burstHour":null,"expiries":[]}';
 
-const SHARED = { addresses: NO_ADDRESSES, networks: NO_NETWORKS, failures: NO_FAILURES };
+const SHARED = { minutes: NO_MINUTES, addresses: NO_ADDRESSES, networks: NO_NETWORKS, failures: NO_FAILURES };
 
 /** Each named collection of the key is the shared empty value itself (an empty Map of its own would pass toEqual). */
 function expectShared(key: KeyState, names: (keyof typeof SHARED)[]): void {
@@ -88,10 +89,10 @@ function run(events: DetectorInput[], state: DetectorState = initialDetectorStat
 describe("a key's collections in the detector", () => {
   it('holds none of its own for a key never used, and makes each at its first need', () => {
     const { keys } = run(EVENTS);
-    expectShared(keys.get('key-idle')!, ['addresses', 'networks', 'failures']);
+    expectShared(keys.get('key-idle')!, ['minutes', 'addresses', 'networks', 'failures']);
     expectShared(keys.get('key-used')!, ['failures']);
     expect(keys.get('key-used')).toMatchObject({ addresses: new Map([['198.51.100.1', T0 + 2 * MINUTE]]), networks: new Set(['198.51.100.0/24']) });
-    expectShared(keys.get('key-refused')!, ['addresses', 'networks']);
+    expectShared(keys.get('key-refused')!, ['minutes', 'addresses', 'networks']);
     expect(keys.get('key-refused')!.failures).toEqual(new Map([['expired', { times: [T0 + 3 * MINUTE], quietUntilMs: null }]]));
   });
 
@@ -99,7 +100,8 @@ describe("a key's collections in the detector", () => {
     expect(() => NO_ADDRESSES.set('198.51.100.1', T0)).toThrow(TypeError);
     expect(() => NO_NETWORKS.add('198.51.100.0/24')).toThrow(TypeError);
     expect(() => NO_FAILURES.set('expired', { times: [], quietUntilMs: null })).toThrow(TypeError);
-    expect([NO_ADDRESSES.size, NO_NETWORKS.size, NO_FAILURES.size]).toEqual([0, 0, 0]);
+    expect(() => countUse(NO_MINUTES, 29_000_000)).toThrow(TypeError);
+    expect([NO_MINUTES.length, NO_ADDRESSES.size, NO_NETWORKS.size, NO_FAILURES.size]).toEqual([0, 0, 0, 0]);
   });
 
   it("gives a key's addresses back to the shared value once the hourly sweep has emptied them; its networks stay", () => {
@@ -113,9 +115,9 @@ describe("a key's collections in the detector", () => {
     const restored = restoreDetectorState([BEFORE_LAZY], T)!;
     expect(restored).toEqual(state);
     // toEqual takes an empty Map for the shared one: what restore holds for none is checked by identity.
-    expectShared(restored.keys.get('key-idle')!, ['addresses', 'networks', 'failures']);
+    expectShared(restored.keys.get('key-idle')!, ['minutes', 'addresses', 'networks', 'failures']);
     expectShared(restored.keys.get('key-used')!, ['failures']);
-    expectShared(restored.keys.get('key-refused')!, ['addresses', 'networks']);
+    expectShared(restored.keys.get('key-refused')!, ['minutes', 'addresses', 'networks']);
     // Saved again in parts (version 8): each key's entry is the same text as in that whole one.
     const parts = [...detectorSnapshotParts(state, T)];
     expect(parts[1]).toBe(`{"keys":${JSON.stringify(JSON.parse(BEFORE_LAZY).keys)}}`);

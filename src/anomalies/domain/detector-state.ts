@@ -25,8 +25,11 @@ export interface KeyState {
   lastUseMs: number | null;
   /** Uses counted towards an established pattern. */
   uses: number;
-  /** Uses by minute (epoch minutes), for the spike baseline only: at most spikeBaselineMinutes + 2 minutes. */
-  readonly minutes: MinuteCounts;
+  /**
+   * Uses by minute (epoch minutes), for the spike baseline only: at most spikeBaselineMinutes + 2 minutes.
+   * NO_MINUTES before the first use (KEY_COLLECTIONS_WHY); write through ownMinutes.
+   */
+  minutes: MinuteCounts;
   /**
    * Canonical address → last time seen, only the most recent manyAddressesCount addresses inside the window.
    * NO_ADDRESSES while there are none (KEY_COLLECTIONS_WHY); write through ownAddresses.
@@ -118,7 +121,7 @@ export function newKeyState(accountId: string | null): KeyState {
     firstUseMs: null,
     lastUseMs: null,
     uses: 0,
-    minutes: [],
+    minutes: NO_MINUTES,
     addresses: NO_ADDRESSES,
     addressesQuietUntilMs: null,
     networks: NO_NETWORKS,
@@ -132,7 +135,8 @@ export function newKeyState(accountId: string | null): KeyState {
 
 /*
  * KEY_COLLECTIONS_WHY: most keys of a large log are never used, or never refused, and three empty collections a key
- * held ~520 B of its ~0.8 KB (Map 184 B, Set 152 B, Map 184 B); a 100,000-key log's state went 103 → 64.6 MB. Each key
+ * held ~520 B of its ~0.8 KB (Map 184 B, Set 152 B, Map 184 B); a 100,000-key log's state went 103 → 64.6 MB (its
+ * empty minutes array, 32 B, is shared the same way since snapshot version 8). Each key
  * shares one empty value of each until its first write gives it its own (and a sweep that empties its addresses gives
  * the shared one back). The shared values refuse writes, so a write that skipped own*() fails rather than reaching
  * every key; they are still Maps and a Set, so what reads a key's collections reads them as before.
@@ -151,9 +155,17 @@ function readOnlyEmpty<C extends Map<unknown, unknown> | Set<unknown>>(collectio
   return Object.freeze(collection);
 }
 
+/** A frozen empty array: its writes (push, splice) throw in a module's strict mode. */
+export const NO_MINUTES: MinuteCounts = Object.freeze([]) as unknown as MinuteCounts;
 export const NO_ADDRESSES = readOnlyEmpty(new Map<string, number>(), 'set', 'ownAddresses');
 export const NO_NETWORKS = readOnlyEmpty(new Set<string>(), 'add', 'ownNetworks');
 export const NO_FAILURES = readOnlyEmpty(new Map<string, FailureBurst>(), 'set', 'ownFailures');
+
+/** The key's own minutes, made at the first use. */
+export function ownMinutes(key: KeyState): MinuteCounts {
+  if (key.minutes === NO_MINUTES) key.minutes = [];
+  return key.minutes;
+}
 
 /** The key's own addresses, made at the first write. */
 export function ownAddresses(key: KeyState): Map<string, number> {

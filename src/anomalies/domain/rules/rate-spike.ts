@@ -1,3 +1,4 @@
+import { ownMinutes } from '../detector-state.js';
 import { finding } from '../finding.js';
 import { alertedAt, countAt, countUse, dropMinutesBefore, markAlerted, usesBetween } from '../minute-counts.js';
 import { type KeyRule, MINUTE_MS } from './key-use.js';
@@ -14,7 +15,7 @@ export const rateSpike: KeyRule = (key, use, t) => {
   const oldestKept = latest - t.spikeBaselineMinutes - 1;
   if (minute < oldestKept) return null;
 
-  const { minutes } = key;
+  const minutes = ownMinutes(key);
   dropMinutesBefore(minutes, oldestKept);
   const bucket = countUse(minutes, minute);
   const count = countAt(minutes, bucket);
