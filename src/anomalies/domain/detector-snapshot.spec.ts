@@ -85,6 +85,9 @@ describe('the detector snapshot across its versions', () => {
     const later = parts[0].replace(/"version":\d+/, `"version":${SNAPSHOT_VERSION + 1}`);
     expect(restoreDetectorState([later, ...parts.slice(1)], T)).toBeNull();
     expect(restoreDetectorState([VERSION_6.replace('"version":6', '"version":5')], T)).toBeNull();
+    // A part that is JSON but no section (a store's damage): not restored, rather than a TypeError at every start.
+    for (const damaged of ['null', '7', '[]', '{"keys":1}', '{"other":[]}']) expect(restoreDetectorState([parts[0], damaged], T)).toBeNull();
+    expect(restoreDetectorState(['null'], T)).toBeNull();
   });
 
   it('saves a large state in parts no longer than their budget, and never makes a longer text on the way', () => {

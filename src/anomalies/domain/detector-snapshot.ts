@@ -171,6 +171,7 @@ export class DetectorSnapshotReader {
     } catch {
       return this.end(null);
     }
+    if (typeof json !== 'object' || json === null) return this.end(null);
     if (this.header === null) return this.readFirst(json as HeaderJson | WholeSnapshotJson);
     const sections = Object.keys(json as object) as Section[];
     const [section] = sections;
