@@ -103,3 +103,24 @@ whenMongo('MongoDB detector snapshot store contract', (url) =>
     };
   }),
 );
+
+describe('SqliteDetectorSnapshotStore reads a part after load returned', () => {
+  it('through its guard, so the storage answers damage found there as in any call', async () => {
+    const dir = makeTempDir('snapshot');
+    const file = join(dir.path, 'read-model.sqlite');
+    let guarding = false;
+    const store = new SqliteDetectorSnapshotStore(file, (read) => {
+      if (guarding) throw new Error('read through the guard');
+      return read();
+    });
+    try {
+      await store.save({ position: 1, parts: ['{"h":1}', '{"k":[1]}'] });
+      const snapshot = await store.load();
+      guarding = true;
+      await expect(partsOf(snapshot)).rejects.toThrow('read through the guard');
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+});

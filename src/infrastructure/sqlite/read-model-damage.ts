@@ -70,7 +70,8 @@ export class ReadModelDamage {
     }
   }
 
-  private guarded<T>(file: string, call: () => T): T {
+  /** One call answering damage as watch does: for what a watched store reads after its call has returned (a lazy read). */
+  guarded<T>(file: string, call: () => T): T {
     try {
       return call();
     } catch (error) {

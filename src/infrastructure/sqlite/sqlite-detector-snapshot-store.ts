@@ -21,7 +21,14 @@ interface Head {
 export class SqliteDetectorSnapshotStore implements DetectorSnapshotStore {
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /**
+   * `guard` runs each read of a part a load hands back after it returned (outside the storage's watch of its calls):
+   * the storage answers damage in it as in any call (ReadModelDamage).
+   */
+  constructor(
+    file: string,
+    private readonly guard: <T>(read: () => T) => T = (read) => read(),
+  ) {
     this.db = openReadModelDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS detector_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, state TEXT NOT NULL)');
     const columns = (this.db.prepare('PRAGMA table_info(detector_snapshot)').all() as { name: string }[]).map(({ name }) => name);
@@ -40,7 +47,7 @@ export class SqliteDetectorSnapshotStore implements DetectorSnapshotStore {
     if (generation === null || parts === null) return;
     const read = this.db.prepare('SELECT text FROM detector_snapshot_parts WHERE generation = ? AND seq = ?').pluck();
     for (let seq = 1; seq <= parts; seq++) {
-      const text = read.get(generation, seq) as string | undefined;
+      const text = this.guard(() => read.get(generation, seq) as string | undefined);
       // Replaced meanwhile (another process on this file): the reader finds parts missing and rebuilds.
       if (text === undefined) return;
       yield text;

@@ -83,7 +83,9 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
   }
 
   detectorSnapshotStore() {
-    return this.stores.once('detector-snapshot', () => this.damage.watch(this.file, () => new SqliteDetectorSnapshotStore(this.file)));
+    return this.stores.once('detector-snapshot', () =>
+      this.damage.watch(this.file, () => new SqliteDetectorSnapshotStore(this.file, (read) => this.damage.guarded(this.file, read))),
+    );
   }
 
   deliveryCheckpointStore() {
