@@ -13,6 +13,7 @@ import { freePort, type ServiceProcess, startServiceProcess } from '../support/s
 import { makeTempDir } from '../support/temp-dir.js';
 
 const VERIFY_TOKEN = 'eventstoredb-failures-credential-0123456789';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('On EventStoreDB, under injected failures (a stand-in, not a server)', () => {
   let fake: FakeEsdb;
@@ -169,6 +170,36 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
       await fake.control('/stuck?on=0');
     }
   }, 90_000);
+
+  // A real server answers, late, the calls it received while slow (fake-esdb-server.cjs, holdWhileStuck). Until 2026-12-07
+  // the stand-in dropped them: the subscriptions the service opened again then (the move to the generation a replay made
+  // live) never resumed, and every change after answered 503 "recorded but not yet visible".
+  it('makes a change visible after a replay moved the service to the new read models while the server did not answer', async () => {
+    // The service's subscriptions: 0 when those it opened during the previous case's `history` (stuck too) never resumed.
+    const { liveSubs } = await fake.control<{ liveSubs: number }>('/stats');
+    expect(liveSubs).toBeGreaterThan(0);
+    expect(cli(['replay', '--json']).status).toBe(0);
+    let held = 0;
+    await fake.control('/stuck?on=1');
+    try {
+      // The move (within GENERATION_CHECK_INTERVAL_MS, 5 s) subscribes again every projection it moves.
+      for (let tries = 0; held < liveSubs && tries < 300; tries += 1) {
+        await sleep(100);
+        held = (await fake.control<{ heldSubscriptions: number }>('/stats')).heldSubscriptions;
+      }
+    } finally {
+      await fake.control('/stuck?on=0');
+    }
+    expect(held).toBe(liveSubs);
+    const operatorUses = async () => (await fake.control<{ s: string }[]>('/log')).filter((e) => e.s === `api_key_usage-${keyId}`).length;
+    const usesBefore = await operatorUses();
+    const old = await call('POST', '/v1/api-keys', { name: 'rolled after a replay' });
+    const roll = await call('POST', `/v1/api-keys/${old.body.id}/roll`, { grace_seconds: 60 });
+    expect([roll.status, roll.body.error?.message]).toEqual([201, undefined]);
+    // The two uses written, so that no flush of theirs lands in a later case that counts the appends.
+    for (let tries = 0; (await operatorUses()) < usesBefore + 2 && tries < 100; tries += 1) await sleep(100);
+    expect(await operatorUses()).toBe(usesBefore + 2);
+  }, 60_000);
 
   // Last: the mark it leaves keeps this version off the stand-in for good.
   it('refuses, in the service and the CLI, a database a newer version marked as needing a newer reader: exit 1 and one line, nothing written', async () => {

@@ -5,7 +5,7 @@
 // reading early, carry a foreign event. It is never a stand-in for the EventStoreDB contract suite, which runs
 // against a real server only (EVENTSTORE_URL=… npm run test:eventstore).
 // Usage: node test/support/fake-esdb-server.cjs <grpc port> <control port>; control over HTTP:
-//   /stuck?on=1|0  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
+//   /stuck?on=1|0 (calls made meanwhile are answered once it is 0, but those their client cancelled)  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
 const grpc = require('@grpc/grpc-js');
 const G = '@eventstore/db-client/generated/';
 const { StreamsService } = require(G + 'streams_grpc_pb');
@@ -80,9 +80,26 @@ function checkpointResp(p) {
   const resp = new S.ReadResp(); resp.setCheckpoint(c); return resp;
 }
 
+// The calls that came while stuck. A server that is slow to answer still answers every call it received, late, unless
+// its client cancelled it: Streams.Read serves a read, or a subscription for as long as it is open, until the call's
+// CancellationToken fires (server: src/EventStore.Core/Services/Transport/Grpc/Streams.Read.cs), and an append is
+// written once its turn comes. Until 2026-12-07 the stand-in dropped them for good: a subscription a service opened
+// while it was stuck (after a `replay`, its move to the new read-model generation) never received anything.
+const held = [];
+function holdWhileStuck(call, serve, subscription = false) {
+  held.push({ call, serve, subscription });
+}
+function answerHeld() {
+  for (const { call, serve } of held.splice(0)) if (!call.cancelled) serve();
+}
+
 function read(call) {
   stats.reads++;
-  if (stuck) return; // never answers
+  if (stuck) return holdWhileStuck(call, () => serveRead(call), call.request.getOptions().hasSubscription());
+  serveRead(call);
+}
+
+function serveRead(call) {
   const o = call.request.getOptions();
   const count = o.getCountOptionCase() === S.ReadReq.Options.CountOptionCase.COUNT ? Number(o.getCount()) : Infinity;
   const backwards = o.getReadDirection() === 1;
@@ -150,8 +167,8 @@ function append(call, callback) {
     if (req.hasOptions()) options = req.getOptions();
     else msgs.push(req.getProposedMessage());
   });
-  call.on('end', () => {
-    if (stuck) return;
+  call.on('end', function answer() {
+    if (stuck) return holdWhileStuck(call, answer);
     const name = Buffer.from(options.getStreamIdentifier().getStreamName()).toString();
     if (tombstoned.has(name)) return callback(streamDeleted(name));
     const size = msgs.reduce((total, m) => total + m.getData_asU8().length + m.getCustomMetadata_asU8().length, 0);
@@ -208,8 +225,14 @@ server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (
 http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
   let out = {};
-  if (url.pathname === '/stats') out = { ...stats, events: log.length, head: log.at(-1)?.position, liveSubs: subs.size, stuck };
-  else if (url.pathname === '/stuck') { stuck = url.searchParams.get('on') === '1'; out = { stuck }; }
+  if (url.pathname === '/stats') {
+    const waiting = held.filter(({ call }) => !call.cancelled);
+    out = { ...stats, events: log.length, head: log.at(-1)?.position, liveSubs: subs.size, stuck, held: waiting.length, heldSubscriptions: waiting.filter((h) => h.subscription).length };
+  } else if (url.pathname === '/stuck') {
+    stuck = url.searchParams.get('on') === '1';
+    if (!stuck) answerHeld();
+    out = { stuck };
+  }
   else if (url.pathname === '/failappend') { failIn = Number(url.searchParams.get('n') ?? 1); failStream = url.searchParams.get('stream') ?? 'api_key-'; out = { failIn, failStream }; }
   else if (url.pathname === '/drop') { const n = subs.size; for (const c of [...subs]) c.dropWith?.(grpc.status.UNAVAILABLE, 'dropped by test'); out = { dropped: n }; }
   else if (url.pathname === '/endsubs') { const n = subs.size; for (const c of [...subs]) c.end(); out = { ended: n }; }
