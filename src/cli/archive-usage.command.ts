@@ -50,7 +50,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
       interrupted: () => (stoppedBy ? new Error(`archive-usage stopped by ${stoppedBy}: the log is unchanged (the unfinished file was removed)`) : null),
     });
     const seconds = (performance.now() - started) / 1000;
-    const { file, events, usageStreams, failureStreams, alerts, removed } = report;
+    const { file, events, usageStreams, failureStreams, alerts, removed, deletedStreams } = report;
     if (options.json) {
       return printJson({
         before: report.before,
@@ -63,14 +63,19 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
         sha256: file?.sha256 ?? null,
         bytes: file?.bytes ?? 0,
         removed,
+        deleted_streams: deletedStreams,
         seconds: Number(seconds.toFixed(2)),
       });
     }
     const what = `${counted(events, 'event')} (the usage of ${counted(usageStreams, 'key')}, ${counted(failureStreams, 'day')} of failed authentications, ${counted(alerts, 'alert')}) logged before ${report.before}`;
-    if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).\n`);
-    if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.\n`);
+    const leftOut =
+      deletedStreams.length === 0
+        ? ''
+        : ` Left out ${counted(deletedStreams.length, 'stream')} deleted for good (an EventStoreDB tombstone), whose events stay in the log until its next scavenge: ${deletedStreams.join(', ')}.`;
+    if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).${leftOut}\n`);
+    if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.${leftOut}\n`);
     const gone = removed === null ? 'EventStoreDB removes them from the log at its next scavenge' : `${removed} removed from the log`;
-    print(`Archived ${what} to ${file.path} (${file.bytes} bytes, SHA-256 ${file.sha256}) in ${seconds.toFixed(1)} s; ${gone}.\n`);
+    print(`Archived ${what} to ${file.path} (${file.bytes} bytes, SHA-256 ${file.sha256}) in ${seconds.toFixed(1)} s; ${gone}.${leftOut}\n`);
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, stop);
     await app.close();

@@ -464,7 +464,7 @@ describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
     }
   }
 
-  it('reads a hard-deleted (tombstoned) stream as one without events, as the port says', async () => {
+  it('reads a hard-deleted (tombstoned) stream as one without events, as the port says, and names it among deleted streams', async () => {
     // The server fails a read of a tombstoned stream with RpcExceptions.StreamDeleted (Enumerators.ReadStreamForwards,
     // `case ReadStreamResult.StreamDeleted`), which the client reports as StreamDeletedError (dist/utils/CommandError.js).
     class TombstoningServer extends MetadataServer {
@@ -482,6 +482,8 @@ describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
     server.tombstoned.add('api_key_usage-k1');
     await expect(store.readStream('api_key_usage-k1')).resolves.toEqual([]);
     await expect(store.readStream('api_key_usage-k1', { direction: 'backwards', maxCount: 1 })).resolves.toEqual([]);
+    await store.appendToStream('api_key_usage-k2', [event(2)], 'any');
+    await expect(store.deletedStreams(['api_key_usage-k1', 'api_key_usage-k2', 'api_key_usage-never'])).resolves.toEqual(new Set(['api_key_usage-k1']));
   });
 
   it("sets the stream's truncate-before, keeping its other metadata, at the metadata stream's revision; it cannot count what goes", async () => {

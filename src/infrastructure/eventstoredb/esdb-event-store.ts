@@ -237,6 +237,32 @@ export class EsdbEventStore implements EventStore {
     return null;
   }
 
+  /** A read of a tombstoned stream fails with StreamDeletedError (see isGoneStream), a few streams at a time. */
+  async deletedStreams(streamIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const deleted = new Set<string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < streamIds.length) {
+        const streamId = streamIds[next++];
+        if (await this.isDeleted(streamId)) deleted.add(streamId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, streamIds.length) }, worker));
+    return deleted;
+  }
+
+  private async isDeleted(streamId: string): Promise<boolean> {
+    const read = this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    try {
+      for await (const _ of readWithin(ignoreLateErrors(read), this.readTimeoutMs)) return false;
+      return false;
+    } catch (error) {
+      if (error instanceof StreamDeletedError) return true;
+      if (error instanceof StreamNotFoundError) return false;
+      throw toPortError(error);
+    }
+  }
+
   /** The last event of a stream, or null when it has none. */
   private async lastEvent(streamId: string): Promise<ResolvedEvent | null> {
     const read = this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });

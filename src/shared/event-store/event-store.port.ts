@@ -185,6 +185,12 @@ export interface EventStore {
    * (its truncate-before) and drops them from `$all` at its next scavenge.
    */
   removeStreamStart(streamId: string, beforeRevision: number): Promise<number | null>;
+  /**
+   * Which of these streams were deleted for good (EventStoreDB's tombstone, an operator's act): `$all` still holds their
+   * events until the server's next scavenge, but no append to them can succeed. Absent where the store deletes no
+   * stream.
+   */
+  deletedStreams?(streamIds: readonly string[]): Promise<ReadonlySet<string>>;
   /** How far a reader at `after` trails the log (readiness asks it often): counted without decoding the events where the store can. */
   backlog(options: BacklogOptions): Promise<Backlog>;
   subscribeToAll(options: SubscribeOptions, handler: SubscriptionHandler): EventSubscription;

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { InMemoryEventStore } from '../../infrastructure/in-memory/in-memory-event-store.js';
 import { InMemoryUsageArchives } from '../../infrastructure/in-memory/in-memory-usage-archives.js';
-import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
+import type { EventStore, StreamAppend } from '../../shared/event-store/event-store.port.js';
 import { authenticationFailuresStreamId } from '../domain/authentication-failed.js';
 import { keyUsageStreamId } from '../domain/key-used.js';
 import { USAGE_ARCHIVED } from '../domain/usage-archived.js';
@@ -64,6 +65,38 @@ describe('archiveUsage', () => {
   });
 
   afterEach(() => jest.useRealTimers());
+
+  it('leaves out, and names, a stream deleted for good: the log still reads its uses (EventStoreDB: `$all` until the scavenge), appends to it are refused', async () => {
+    const deleted = keyUsageStreamId('k2');
+    const refuse = (streamId: string) => {
+      if (streamId === deleted) throw new AppendRefusedError('EventStoreDB', 'stream_deleted', new Error(`Event stream '${streamId}' is deleted.`), streamId);
+    };
+    const overrides: Partial<EventStore> = {
+      deletedStreams: async (streamIds) => new Set(streamIds.filter((streamId) => streamId === deleted)),
+      appendToStreams: async (appends: readonly StreamAppend[]) => {
+        appends.forEach(({ streamId }) => refuse(streamId));
+        return store.appendToStreams(appends);
+      },
+      removeStreamStart: async (streamId, beforeRevision) => {
+        refuse(streamId);
+        return store.removeStreamStart(streamId, beforeRevision);
+      },
+    };
+    const tombstoning = new Proxy(store, {
+      get: (target, name) => {
+        if (name in overrides) return overrides[name as keyof EventStore];
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as EventStore;
+    const options = { before: new Date(T0 + 5 * DAY_MS), now: new Date(T0 + 30 * DAY_MS) };
+
+    const report = await archiveUsage(tombstoning, files, options);
+    expect(report).toMatchObject({ events: 5 + 1, usageStreams: 1, failureStreams: 1, removed: 6, deletedStreams: [deleted] });
+    expect(files.written[0].events.filter((event) => event.streamId === deleted)).toEqual([]);
+    expect((await store.readStream(deleted)).map((event) => event.type)).toEqual(['KeyUsed']);
+    await expect(archiveUsage(tombstoning, files, options)).resolves.toMatchObject({ events: 0, deletedStreams: [deleted] });
+  });
 
   it('moves the uses and failures logged before `before` into the file and out of the log; the views rebuilt from the log count the same', async () => {
     const whole = { k1: figures(await rebuiltView(store, 'k1')), k2: figures(await rebuiltView(store, 'k2')), k3: figures(await rebuiltView(store, 'k3')) };

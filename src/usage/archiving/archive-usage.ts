@@ -48,6 +48,11 @@ export interface UsageArchiveReport {
   alerts: number;
   /** What the store removed, where it says at once (EventStoreDB removes them at its next scavenge: null). */
   removed: number | null;
+  /**
+   * Streams with events to archive that were deleted for good (EventStoreDB's tombstone): left out, their events neither
+   * in the file nor marked archived (no append to them can succeed); `$all` holds them until the server's next scavenge.
+   */
+  deletedStreams: string[];
 }
 
 /** The start of one stream, as the pass over the log finds it: its events logged before `before`, from its first held. */
@@ -66,6 +71,8 @@ interface StreamStart {
   alert?: AnomalyDetectedData;
   /** For an alert stream: its AnomalyDetected is still read though an earlier run archived it. */
   archivedBefore?: true;
+  /** Deleted for good (EventStoreDB's tombstone): nothing of it is taken. */
+  deleted?: true;
 }
 
 /** The run's `before` is not old enough (MIN_ARCHIVE_AGE_MS). */
@@ -114,10 +121,11 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     // Alerts an earlier run archived whose AnomalyDetected is still read (that run cut short before its removal; on
     // EventStoreDB, `$all` before the scavenge): in that run's file, named by their AlertArchived, they are only removed.
     const leftovers = options.dryRun ? [] : unremovedArchivedAlerts(starts, archivedAlerts);
+    const deletedStreams = [...starts].filter(([, start]) => start.deleted).map(([streamId]) => streamId);
     if (events === 0 || file === null) {
       await file?.abandon();
       const removed = await removeStarts(store, leftovers);
-      return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, alerts, removed };
+      return { before: before.toISOString(), file: null, events, usageStreams: totals.size, failureStreams, alerts, removed, deletedStreams };
     }
     const finished = await file.finish();
     stopIfAsked();
@@ -125,7 +133,7 @@ export async function archiveUsage(store: EventStore, files: UsageArchiveFiles, 
     options.onChangingLog?.();
     await appendArchives(store, starts, totals, { before: before.toISOString(), archivedAt, file: finished });
     const removed = await removeStarts(store, [...archived, ...leftovers]);
-    return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, alerts, removed };
+    return { before: before.toISOString(), file: finished, events, usageStreams: totals.size, failureStreams, alerts, removed, deletedStreams };
   } catch (error) {
     if (!appending) await made.file?.abandon();
     throw error;
@@ -163,7 +171,9 @@ function kindOf(streamId: string): StreamStart['kind'] | null {
 
 /**
  * One pass over the log in order: each usage and failures stream's events from its first held on, while logged before
- * `before`, and each alert logged before it (this version's AnomalyDetected: a newer version's stays in the log).
+ * `before`, and each alert logged before it (this version's AnomalyDetected: a newer version's stays in the log). A
+ * stream deleted for good is left out: until 2026-12-07 its uses went into the file, then the append of its archive was
+ * refused (AppendRefusedError, stream_deleted), failing that run and every later one until the server's scavenge.
  */
 async function startsLoggedBefore(
   store: EventStore,
@@ -175,13 +185,18 @@ async function startsLoggedBefore(
   for (let after: number | null = null; ; ) {
     stopIfAsked();
     const page = await store.readAll({ after, maxCount: PAGE });
+    const deleted = await deletedAmongNew(store, page, starts, before);
     for (const event of page) {
       const recordedAt = Date.parse(event.recordedAt);
       if (recordedAt >= before + CLOCKS_MARGIN_MS && recordedAt <= now + CLOCKS_MARGIN_MS) return starts;
       const kind = kindOf(event.streamId);
       if (kind === null) continue;
       let start = starts.get(event.streamId);
-      if (!start) starts.set(event.streamId, (start = { kind, through: event.revision - 1, events: 0, closed: false }));
+      if (!start) {
+        start = { kind, through: event.revision - 1, events: 0, closed: deleted.has(event.streamId) };
+        if (start.closed) start.deleted = true;
+        starts.set(event.streamId, start);
+      }
       if (start.closed) continue;
       const alertLeftInLog = kind === 'alert' && (event.type !== ANOMALY_DETECTED || event.schemaVersion !== 1 || archivedAlerts.has(event.streamId));
       if (recordedAt >= before || alertLeftInLog) {
@@ -194,6 +209,13 @@ async function startsLoggedBefore(
     if (page.length < PAGE) return starts;
     after = page[page.length - 1].position;
   }
+}
+
+/** Of the streams the page brings with events to archive that the pass has not met yet, those deleted for good. */
+async function deletedAmongNew(store: EventStore, page: readonly RecordedEvent[], starts: ReadonlyMap<string, StreamStart>, before: number): Promise<ReadonlySet<string>> {
+  if (!store.deletedStreams) return new Set();
+  const met = new Set(page.filter((event) => !starts.has(event.streamId) && kindOf(event.streamId) !== null && Date.parse(event.recordedAt) < before).map((event) => event.streamId));
+  return met.size === 0 ? met : store.deletedStreams([...met]);
 }
 
 async function take(start: StreamStart, event: RecordedEvent, write: (event: RecordedEvent) => Promise<void>): Promise<void> {
