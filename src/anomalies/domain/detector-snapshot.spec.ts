@@ -90,6 +90,23 @@ describe('the detector snapshot across its versions', () => {
     expect(restoreDetectorState(['null'], T)).toBeNull();
   });
 
+  it('gives null, not a TypeError at every start, for a section whose entries are damaged (null, not pairs, a key not an object)', () => {
+    const parts = [...detectorSnapshotParts(run(BEFORE).state, T)];
+    const keysAt = parts.findIndex((part) => part.startsWith('{"keys":'));
+    const [[keyId]] = JSON.parse(parts[keysAt]).keys;
+    const damaged = ['{"keys":[null]}', '{"keys":[7]}', `{"keys":[["${keyId}",null]]}`, `{"keys":[["${keyId}",{}]]}`];
+    for (const part of damaged) {
+      const withDamage = parts.map((text, i) => (i === keysAt ? part : text));
+      expect(() => restoreDetectorState(withDamage, T)).not.toThrow();
+      expect(restoreDetectorState(withDamage, T)).toBeNull();
+    }
+    // An entry of a Map section that is no pair, with the header's count matching: new Map() threw at the end.
+    const header = JSON.parse(parts[0]);
+    const counted = JSON.stringify({ ...header, counts: { ...header.counts, ips: 1 } });
+    expect(() => restoreDetectorState([counted, ...parts.slice(1), '{"ips":[1]}'], T)).not.toThrow();
+    expect(restoreDetectorState([counted, ...parts.slice(1), '{"ips":[1]}'], T)).toBeNull();
+  });
+
   it('saves a large state in parts no longer than their budget, and never makes a longer text on the way', () => {
     // Found at 100,000 keys: the whole text (37 MB), beside the state, ran a 160 MiB projection thread out of heap at stop.
     const budget = 4096;

@@ -177,7 +177,13 @@ export class DetectorSnapshotReader {
     const [section] = sections;
     if (sections.length !== 1 || !SECTIONS.includes(section) || !Array.isArray((json as Record<string, unknown>)[section])) return this.end(null);
     if (section === 'keys') {
-      for (const [id, key] of (json as { keys: SectionEntries['keys'][] }).keys) this.keys.set(id, restoredKey(key, SNAPSHOT_VERSION));
+      // An entry that is no [id, key] pair, or a key without its arrays (a store's damage): rebuilt from the log, rather
+      // than a TypeError at every start.
+      try {
+        for (const [id, key] of (json as { keys: SectionEntries['keys'][] }).keys) this.keys.set(id, restoredKey(key, SNAPSHOT_VERSION));
+      } catch {
+        return this.end(null);
+      }
     } else {
       for (const entry of (json as Record<string, unknown[]>)[section]) (this.entries[section] as unknown[]).push(entry);
     }
@@ -197,6 +203,15 @@ export class DetectorSnapshotReader {
       keysAlertedAfterBurst: entries.keysAlertedAfterBurst.length,
     };
     if (SECTIONS.some((section) => held[section] !== header.counts[section])) return null;
+    // A Map section's entry that is no pair (a store's damage) makes new Map() throw: rebuilt from the log instead.
+    try {
+      return this.stateOf(header, keys, entries);
+    } catch {
+      return null;
+    }
+  }
+
+  private stateOf(header: HeaderJson, keys: Map<string, KeyState>, entries: DetectorSnapshotReader['entries']): DetectorState {
     const burstHour = header.burstHour && { ...header.burstHour, networks: new Map(entries.hourNetworks) };
     const alerted = header.keysAlertedAfterBurst;
     return {
