@@ -832,12 +832,43 @@ describe('anomaly detector', () => {
         expect(findings).toHaveLength(10 + 9);
       });
 
-      it('remembers at most 10,000 networks, the least recent burst forgotten first', () => {
+      it('remembers at most 10,000 networks: past them, the least recent of the widest holder folded into its holder\'s entry', () => {
         const eachFails = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 1 };
+        // 10.0/16 to 10.38/16 hold 256 /24s each, 10.39/16 17: the 10,001st folds 10.0.0.0/24 and 10.0.1.0/24 into 10.0.0.0/16.
         const networks = Array.from({ length: 10_001 }, (_, n) => failed(T0 + n, `10.${n >> 8}.${n & 255}.1`));
-        const { state, findings } = run([...networks, used(T0 + MINUTE, '10.0.0.9'), used(T0 + MINUTE, '10.0.1.9', 'key-2')], eachFails);
+        const { state, findings } = run([...networks, used(T0 + MINUTE, '10.0.0.9'), used(T0 + MINUTE, '10.0.2.9', 'key-2')], eachFails);
         expect(state.burstNetworks.size).toBe(10_000);
-        expect(byRule(findings, 'key_used_after_burst').map((f) => f.keyId)).toEqual(['key-2']);
+        expect(['10.0.0.0/24', '10.0.1.0/24', '10.0.0.0/16', '10.0.2.0/24'].map((wide) => state.burstNetworks.has(wide))).toEqual([false, false, true, true]);
+        expect(byRule(findings, 'key_used_after_burst').map((f) => [f.keyId, f.evidence.wideNetwork])).toEqual([
+          [KEY, '10.0.0.0/16'],
+          ['key-2', '10.0.2.0/24'],
+        ]);
+      });
+
+      it('at the cap forgets a network of the widest holder (IPv6 /32, IPv4 /16), so a flood of decoys from one holder forgets its own, not the search before it', () => {
+        // Found 2026-12-07 (security review): a search from one /48, then 10,000 decoy bursts from /48s of one /32
+        // (200,000 failures at the default 20 a burst), forgot the search, and the key it found was used unalerted.
+        const eachFails = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 1 };
+        const search = [failed(T0, '2001:db8:aaaa::1'), failed(T0 + 1, '198.51.100.7')];
+        const decoys = Array.from({ length: 10_000 }, (_, n) => failed(T0 + 2 + n, `2001:db9:${n.toString(16)}::1`));
+        const { state, findings } = run([...search, ...decoys, used(T0 + MINUTE, '2001:db8:aaaa::2'), used(T0 + MINUTE, '198.51.100.9', 'key-2')], eachFails);
+        expect(state.burstNetworks.size).toBe(10_000);
+        expect(byRule(findings, 'key_used_after_burst').map((f) => f.keyId)).toEqual([KEY, 'key-2']);
+        // The decoys forgotten are the flood's least recent.
+        expect(state.burstNetworks.has('2001:db9::/48')).toBe(false);
+        expect(state.burstNetworks.has(`2001:db9:${(9_999).toString(16)}::/48`)).toBe(true);
+      });
+
+      it('at the cap keeps what a flood from the search\'s own holder forgets in an entry of that holder, so the key found is still alerted', () => {
+        const eachFails = { ...DEFAULT_ANOMALY_THRESHOLDS, failedAuthBurstCount: 1 };
+        const search = failed(T0, '2001:db8:aaaa::1');
+        const decoys = Array.from({ length: 10_000 }, (_, n) => failed(T0 + 1 + n, `2001:db8:${(n + 1).toString(16)}::1`));
+        const { state, findings } = run([search, ...decoys, used(T0 + MINUTE, '2001:db8:aaaa::2')], eachFails);
+        expect(state.burstNetworks.size).toBe(10_000);
+        expect(state.burstNetworks.has('2001:db8:aaaa::/48')).toBe(false);
+        expect(byRule(findings, 'key_used_after_burst')).toEqual([expect.objectContaining({ keyId: KEY, evidence: expect.objectContaining({ wideNetwork: '2001:db8::/32' }) })]);
+        // Two networks folded first, then one at each burst: the holder's entry holds every burst forgotten.
+        expect(state.burstNetworks.get('2001:db8::/32')?.bursts).toBe(10_001 - 9_999);
       });
     });
 
