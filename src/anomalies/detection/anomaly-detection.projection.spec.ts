@@ -595,7 +595,7 @@ describe('AnomalyDetectionProjection closes an hour of address bursts by the clo
   const failure = (ip: string, atMs: number) => ({
     type: 'AuthenticationFailed',
     schemaVersion: 1,
-    data: { failedAt: new Date(atMs).toISOString(), requestId: `${ip}-${atMs}`, ip, userAgent: null, method: 'GET', path: '/p', reason: 'unknown', keyId: null, accountId: null },
+    data: { failedAt: new Date(atMs).toISOString(), requestId: `${ip}-${atMs}`, ip, userAgent: null, method: 'GET', path: '/p', reason: 'unknown', keyId: null as string | null, accountId: null as string | null },
   });
   /** A burst of 3 from each of 5 /24s in the hour from T0: 2 alerted, 3 for the summary. */
   const attack = () => Array.from({ length: 5 }, (_, n) => [0, 1, 2].map((i) => failure(`198.51.${n}.7`, T0 + n * MINUTE + i * 1000))).flat();
@@ -681,6 +681,35 @@ describe('AnomalyDetectionProjection closes an hour of address bursts by the clo
     await projection.handle(folded.slice(13));
     await projection.tick();
     expect((await summaries(store)).map((s) => s.evidence)).toEqual([expect.objectContaining({ bursts: 5, unalerted: 3 })]);
+  });
+
+  it("raises by the clock, with no event after the hour, each account's summary of its expired keys' bursts as the next event would", async () => {
+    const refusal = (keyId: string, accountId: string, atMs: number) => ({
+      ...failure('10.20.0.1', atMs),
+      data: { ...failure('10.20.0.1', atMs).data, requestId: `${keyId}-${atMs}`, reason: 'expired', keyId, accountId },
+    });
+    // 3 refusals of each of 3 keys of two accounts: under a cap of 2 an hour, 2 alerted and 1 counted in each.
+    const batch = ['acme', 'globex'].flatMap((account) => ['a', 'b', 'c'].flatMap((key) => [0, 1, 2].map((i) => refusal(`${account}-${key}`, account, T0 + i * 1000))));
+    const byEvent = new InMemoryEventStore();
+    await append(byEvent, [...batch, failure('192.0.2.1', T0 + 5 * HOUR)]);
+    await (await fresh(byEvent, { ms: 0 })).handle(await inputs(byEvent, null));
+    const expected = await summaries(byEvent);
+    expect(expected.map((a) => [a.accountId, a.keyId, (a.evidence as { unalerted: number }).unalerted])).toEqual([
+      ['acme', null, 1],
+      ['globex', null, 1],
+    ]);
+
+    const store = new InMemoryEventStore();
+    await append(store, batch);
+    const now = { ms: T0 + HOUR + MINUTE - 1 };
+    const projection = await fresh(store, now);
+    await projection.handle(await inputs(store, null));
+    await projection.tick();
+    expect(await summaries(store)).toEqual([]);
+    now.ms = T0 + HOUR + MINUTE;
+    await projection.tick();
+    await projection.tick();
+    expect(await summaries(store)).toEqual(expected);
   });
 
   it('closes by the clock an hour restored from a snapshot taken in the middle of it, and saves it closed', async () => {

@@ -3,7 +3,7 @@ import { timeOrderedId } from '../../shared/event-store/event-id.js';
 import type { EventStore, RecordedEvent } from '../../shared/event-store/event-store.port.js';
 import type { Projection } from '../../shared/projections/projection.js';
 import { ANOMALY_DETECTED, type AnomalyDetectedData, anomalyStreamId } from '../domain/anomaly.js';
-import { addressBurstHourDue, addressBurstHourPassed, detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
+import { burstHoursDue, burstHoursPassed, detect, type DetectorInput, type DetectorState, initialDetectorState, rearmExpiryWarnings } from '../domain/anomaly-detector.js';
 import type { AnomalyThresholds } from '../domain/anomaly-thresholds.js';
 import { detectorSnapshotParts, restoreDetectorSnapshot } from '../domain/detector-snapshot.js';
 import type { DetectorSnapshotStore } from './detector-snapshot-store.port.js';
@@ -132,8 +132,8 @@ export class AnomalyDetectionProjection implements Projection {
   }
 
   /**
-   * The clock's one use: the hour of address bursts is closed and its summary raised when the clock is past its end
-   * (address-burst-paging.ts, addressBurstHourPassed) and the log holds no event for the detector after its position
+   * The clock's one use: the hours of bursts (of addresses, of each account's expired keys) are closed and their
+   * summaries raised when the clock is past their end (rules/burst-hours-by-clock.ts) and the log holds no event for the detector after its position
    * (an event of that hour still to fold would be left out; the next event closes the hour then, as ever). Not while
    * the state is rebuilt silently, nor with findings still to record (they go first, at the next event).
    */
@@ -141,14 +141,14 @@ export class AnomalyDetectionProjection implements Projection {
     return this.inTurn(async () => {
       if (this.judgedUntil !== null || this.unrecorded.length > 0) return;
       const nowMs = this.options.now();
-      if (!addressBurstHourDue(this.state, nowMs)) return;
+      if (!burstHoursDue(this.state, nowMs)) return;
       const [pending] = await this.store.readAll({ after: this.position, maxCount: 1, types: this.eventTypes });
       if (pending !== undefined) return;
-      const summary = addressBurstHourPassed(this.state, nowMs);
+      const summaries = burstHoursPassed(this.state, nowMs);
       // The state changed with no position passed: saved at the next snapshot all the same.
       this.snapshotPosition = null;
-      if (summary === null) return;
-      this.unrecorded.push({ finding: summary, eventId: timeOrderedId(), tried: false });
+      if (summaries.length === 0) return;
+      this.unrecorded.push(...summaries.map((finding) => ({ finding, eventId: timeOrderedId(), tried: false })));
       await this.recordUnrecorded();
     });
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthenticationFailureReason } from '../../usage/domain/authentication-failed.js';
 import { ANOMALY_RULES, type AnomalyDetectedData } from './anomaly.js';
-import { addressBurstHourPassed, type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
+import { addressBurstHourPassed, burstHoursPassed, type DetectorInput, type DetectorState, detect, initialDetectorState, rearmExpiryWarnings, timeOf } from './anomaly-detector.js';
 import { type AnomalyThresholds, DEFAULT_ANOMALY_THRESHOLDS } from './anomaly-thresholds.js';
 import { detectorSnapshotParts, restoreDetectorState } from './detector-snapshot.js';
 import { detectorStateSize } from './detector-state.js';
@@ -928,6 +928,119 @@ describe('anomaly detector', () => {
         const first = run(refused(10, T0, 'forbidden_address'));
         const restored = restoreDetectorState(snapshotText(first.state, DEFAULT_ANOMALY_THRESHOLDS).split('\n'), DEFAULT_ANOMALY_THRESHOLDS)!;
         expect(run(refused(10, T0 + 10 * SECOND, 'forbidden_address'), DEFAULT_ANOMALY_THRESHOLDS, restored).findings).toHaveLength(1);
+      });
+    });
+
+    describe('of expired keys a batch goes on retrying (grouped by account, bounded an hour)', () => {
+      // Found 2026-12-07 (docs/operations.md, many keys ending at one instant): 300 keys that expired together, each
+      // retried 21 times by a batch job, raised 300 alerts and 300 webhooks, and again each minute the retries went on.
+      const keyIds = (count: number, prefix = 'batch') => Array.from({ length: count }, (_, n) => `${prefix}-${String(n).padStart(3, '0')}`);
+      const refusal = (atMs: number, keyId: string, reason: AuthenticationFailureReason, accountId = ACCOUNT): DetectorInput => ({
+        type: 'AuthenticationFailed',
+        data: { failedAt: iso(atMs), requestId: `req-${++requests}`, ip: '10.20.0.1', userAgent: null, method: 'GET', path: '/v1/parses', reason, keyId, accountId },
+      });
+      /** `rounds` rounds of retries 2 s apart from `startMs`, each presenting every key once (5 ms apart). */
+      const retries = (keys: readonly string[], startMs: number, rounds: number, reason: AuthenticationFailureReason = 'expired', accountId = ACCOUNT) =>
+        Array.from({ length: rounds }, (_, round) => keys.map((keyId, n) => refusal(startMs + round * 2 * SECOND + n * 5, keyId, reason, accountId))).flat();
+      const batch = keyIds(300);
+      const nextHour = failed(T0 + HOUR + 2 * MINUTE, '192.0.2.1');
+      const summaries = (findings: readonly AnomalyDetectedData[]) => findings.filter((f) => f.evidence.summary);
+      const ofKeys = (findings: readonly AnomalyDetectedData[]) => findings.filter((f) => f.rule === 'failed_auth_burst' && f.keyId !== null);
+
+      it('given 300 keys expired together, each retried 21 times: 10 keys alerted, then one summary of the account naming the rest', () => {
+        const { findings } = run([...retries(batch, T0, 21), nextHour]);
+        expect(ofKeys(findings).map((f) => [f.keyId, f.evidence.reason])).toEqual(batch.slice(0, 10).map((keyId) => [keyId, 'expired']));
+        expect(findings).toHaveLength(11);
+        expect(summaries(findings)).toEqual([
+          {
+            alertId: createHash('sha256').update(`failed_auth_burst||expired|${ACCOUNT}|summary|${iso(T0)}`).digest('hex').slice(0, 32),
+            rule: 'failed_auth_burst',
+            keyId: null,
+            accountId: ACCOUNT,
+            ip: null,
+            evidence: {
+              summary: true,
+              reason: 'expired',
+              bursts: 300,
+              alerted: 10,
+              unalerted: 290,
+              keyCount: 300,
+              keys: batch.slice(10, 20).map((keyId) => ({ keyId, bursts: 1 })),
+            },
+            windowStart: iso(T0),
+            windowEnd: iso(T0 + HOUR),
+            detectedAt: iso(T0 + HOUR),
+          },
+        ]);
+      });
+
+      it('when the retries go on for 10 minutes: still 10 alerts that hour, the summary counts every burst, the next hour alerts 10 again', () => {
+        const thirty = keyIds(30);
+        const { findings } = run([...retries(thirty, T0, 300), ...retries(thirty, T0 + HOUR, 21), failed(T0 + 2 * HOUR + 2 * MINUTE, '192.0.2.1')]);
+        const firstHour = findings.filter((f) => f.detectedAt <= iso(T0 + HOUR));
+        expect(ofKeys(firstHour).map((f) => f.keyId)).toEqual(thirty.slice(0, 10));
+        // 600 s of retries: each key bursts at 38 s, then once each 60 s of quiet it is counted again (10 bursts a key).
+        expect(summaries(firstHour).map((f) => f.evidence)).toEqual([
+          expect.objectContaining({ bursts: 300, alerted: 10, unalerted: 290, keyCount: 30, keys: thirty.slice(10, 20).map((keyId) => ({ keyId, bursts: 10 })) }),
+        ]);
+        const secondHour = findings.filter((f) => f.detectedAt > iso(T0 + HOUR));
+        expect(ofKeys(secondHour).map((f) => f.keyId)).toEqual(thirty.slice(0, 10));
+        expect(summaries(secondHour).map((f) => [f.windowStart, f.evidence.unalerted])).toEqual([[iso(T0 + HOUR), 20]]);
+      });
+
+      it('a revoked, a disabled (leaked) key and one from a forbidden address among them are alerted all the same, past the cap', () => {
+        const events = [
+          created(T0 - DAY, 'key-leaked'),
+          leakReported(T0 - HOUR, 'key-leaked', 'disabled'),
+          revoked(T0 - HOUR, 'key-revoked'),
+          ...retries(batch, T0, 21),
+          ...retries(['key-revoked'], T0 + 50 * SECOND, 21, 'revoked'),
+          ...retries(['key-leaked'], T0 + 50 * SECOND, 21, 'disabled'),
+          ...retries(['key-elsewhere'], T0 + 50 * SECOND, 21, 'forbidden_address'),
+          nextHour,
+        ];
+        const { findings } = run(events);
+        // The leak report's own key_leaked aside: what the refusals raised.
+        const late = findings.filter((f) => f.rule !== 'key_leaked' && ['key-revoked', 'key-leaked', 'key-elsewhere'].includes(f.keyId ?? ''));
+        expect(late.map((f) => [f.rule, f.keyId, f.evidence.reason])).toEqual([
+          ['revoked_key_used', 'key-revoked', 'revoked'],
+          ['failed_auth_burst', 'key-leaked', 'disabled'],
+          ['failed_auth_burst', 'key-elsewhere', 'forbidden_address'],
+        ]);
+        expect(ofKeys(findings).filter((f) => f.evidence.reason === 'expired')).toHaveLength(10);
+        expect(summaries(findings).map((f) => [f.evidence.reason, f.evidence.bursts])).toEqual([['expired', 300]]);
+      });
+
+      it("one account's batch fills only its own hour: another account's expired key is still alerted, each summary its own", () => {
+        const { findings } = run([...retries(batch, T0, 21), ...retries(keyIds(11, 'other'), T0 + 50 * SECOND, 21, 'expired', 'globex'), nextHour]);
+        expect(ofKeys(findings).filter((f) => f.accountId === 'globex').map((f) => f.keyId)).toEqual(keyIds(10, 'other'));
+        expect(summaries(findings).map((f) => [f.accountId, f.evidence.unalerted])).toEqual([
+          [ACCOUNT, 290],
+          ['globex', 1],
+        ]);
+        expect(new Set(summaries(findings).map((f) => f.alertId)).size).toBe(2);
+      });
+
+      it('replays to the same alerts, across a snapshot taken mid-hour too; the clock closes the hour as the next event would', () => {
+        const events = [...retries(batch, T0, 21), ...retries(batch, T0 + 10 * MINUTE, 21), nextHour];
+        const whole = run(events).findings;
+        expect(run(events).findings).toEqual(whole);
+        const cut = 300 * 21 + 1234;
+        const first = run(events.slice(0, cut));
+        const restored = restoreDetectorState([...detectorSnapshotParts(first.state, DEFAULT_ANOMALY_THRESHOLDS)], DEFAULT_ANOMALY_THRESHOLDS)!;
+        expect(restored).toEqual(first.state);
+        expect([...first.findings, ...run(events.slice(cut), DEFAULT_ANOMALY_THRESHOLDS, restored).findings]).toEqual(whole);
+
+        const quiet = run(events.slice(0, -1));
+        expect(burstHoursPassed(quiet.state, T0 + HOUR + MINUTE - 1)).toEqual([]);
+        expect(burstHoursPassed(quiet.state, T0 + HOUR + MINUTE)).toEqual(summaries(whole));
+      });
+
+      it('holds one small entry per key refused as expired in the open hour, and none once the hour is closed', () => {
+        const { state } = run(retries(batch, T0, 21));
+        expect(state.expiredKeyBurstHour?.accounts.get(ACCOUNT)?.keys.size).toBe(300);
+        run([nextHour], DEFAULT_ANOMALY_THRESHOLDS, state);
+        expect(state.expiredKeyBurstHour).toBeNull();
       });
     });
   });

@@ -7,6 +7,8 @@ import { type DetectorState, type KeyState, NO_ADDRESSES, initialDetectorState, 
 import { canonicalAddress, failureGuardSubject, networkOf } from '../../shared/domain/client-address.js';
 import { addressBurstHourClosed, addressBurstHourDue, addressBurstHourPassed, pagedAddressBurst } from './rules/address-burst-paging.js';
 import { dormantKey } from './rules/dormant-key.js';
+import { burstHoursDue, burstHoursPassed } from './rules/burst-hours-by-clock.js';
+import { expiredKeyBurstHourClosed, pagedExpiredKeyBurst } from './rules/expired-key-burst-paging.js';
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
 import { enabled, expiriesDue, keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
@@ -18,7 +20,7 @@ import { keyLeaked } from './rules/key-leaked.js';
 import { revokedKeyUsed } from './rules/revoked-key-used.js';
 import { forgetPastBursts, keyUsedAfterBurst, rememberAddressBurst } from './rules/key-used-after-burst.js';
 
-export { addressBurstHourDue, addressBurstHourPassed, initialDetectorState, rearmExpiryWarnings };
+export { addressBurstHourDue, addressBurstHourPassed, burstHoursDue, burstHoursPassed, initialDetectorState, rearmExpiryWarnings };
 export type { DetectorState };
 
 /** The events the detector reads, as recorded (only type and data matter). */
@@ -49,11 +51,18 @@ export function detect(
   const atMs = timeOf(event);
   if (atMs === null) return [];
   advanceTime(state, atMs, thresholds);
-  const summary = state.latestMs === null ? null : addressBurstHourClosed(state, state.latestMs);
+  const summaries = state.latestMs === null ? [] : hoursClosed(state, state.latestMs);
   const judged = judge(state, event, atMs, thresholds);
-  const findings = summary === null ? judged : [summary, ...judged];
+  const findings = summaries.length === 0 ? judged : [...summaries, ...judged];
   // After the event: a PATCH it carries may have moved an expiry whose window its time opens.
   return state.latestMs !== null && expiryDue(state.expiries, state.latestMs) ? findings.concat(expiriesDue(state, thresholds)) : findings;
+}
+
+/** The summaries of the hours of bursts (of addresses, then of each account's expired keys) that event time has left. */
+function hoursClosed(state: DetectorState, latestMs: number): AnomalyDetectedData[] {
+  const addresses = addressBurstHourClosed(state, latestMs);
+  const expired = state.expiredKeyBurstHour === null ? [] : expiredKeyBurstHourClosed(state, latestMs);
+  return addresses === null ? expired : [addresses, ...expired];
 }
 
 function judge(state: DetectorState, event: DetectorInput, atMs: number, thresholds: AnomalyThresholds): AnomalyDetectedData[] {
@@ -180,7 +189,8 @@ function onAuthenticationFailed(
     if (revokedUse !== null) findings.push(revokedUse);
     // A revoked key's uses have their own alert (revoked_key_used, hourly): a burst of them would say it twice.
     const burst = failure.reason === 'revoked' ? null : failedAuthBurstOfKey(key, failure, address, atMs, t);
-    if (burst !== null) findings.push(burst);
+    // An expired key's bursts are grouped by account and bounded an hour (expired-key-burst-paging); no other reason's.
+    if (burst !== null && (failure.reason !== 'expired' || pagedExpiredKeyBurst(state, burst.accountId, failure.keyId, atMs, t))) findings.push(burst);
   } else if (address !== null) {
     // Counted as the failed-auth guard counts it: an IPv6 client by its /64, any of whose addresses it may use.
     const subject = failureGuardSubject(address);

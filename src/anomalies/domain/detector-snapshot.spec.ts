@@ -32,6 +32,14 @@ function failure(second: number, ip: string): DetectorInput {
     data: { failedAt: new Date(T0 + second * 1000).toISOString(), requestId: `req-${++requests}`, ip, userAgent: null, method: 'GET', path: '/v1/api-keys', reason: 'unknown', keyId: null, accountId: null },
   };
 }
+/** A refusal of a key of acme's, as expired unless `reason` says, from one address. */
+function refusal(second: number, keyId: string, reason: 'expired' | 'disabled' = 'expired'): DetectorInput {
+  return {
+    type: 'AuthenticationFailed',
+    data: { failedAt: new Date(T0 + second * 1000).toISOString(), requestId: `req-${++requests}`, ip: '10.20.0.1', userAgent: null, method: 'GET', path: '/v1/parses', reason, keyId, accountId: 'acme' },
+  };
+}
+
 const uses = (minute: number, count: number) => Array.from({ length: count }, (_, i) => used(minute, 10 + i));
 
 /** A use a minute for 4 minutes, a spike of 6 in minute 5 (alerted at the 5th), then a use of minute 4 logged late. */
@@ -107,6 +115,39 @@ describe('the detector snapshot across its versions', () => {
     expect(restoreDetectorState([counted, ...parts.slice(1), '{"ips":[1]}'], T)).toBeNull();
   });
 
+  describe("the hour of expired keys' bursts (version 9)", () => {
+    // 12 keys each refused 20 times as expired (10 alerted, 2 counted), then the next hour's first event.
+    const keys = Array.from({ length: 12 }, (_, n) => `key-${n}`);
+    const refusals = Array.from({ length: 20 }, (_, round) => keys.map((keyId) => refusal(round, keyId))).flat();
+    const next = refusal(3700, 'key-0', 'disabled');
+
+    it('round trip: its hour in the header, a section of one entry a key, restored as it was; the hour closes to the same summary', () => {
+      const { state, findings } = run(refusals);
+      expect(findings).toHaveLength(10);
+      const parts = [...detectorSnapshotParts(state, T)];
+      expect(JSON.parse(parts[0])).toEqual(expect.objectContaining({ expiredKeyBurstHour: { hour: Math.floor(T0 / 3_600_000) }, counts: expect.objectContaining({ expiredKeyBursts: 12 }) }));
+      expect(parts.map((part) => JSON.parse(part)).find((part) => part.expiredKeyBursts)).toEqual({
+        expiredKeyBursts: keys.map((keyId, n) => ['acme', keyId, { bursts: 1, alerted: n < 10 }]),
+      });
+      const restored = restoreDetectorState(parts, T)!;
+      expect(restored).toEqual(state);
+      const summary = run([next], restored).findings;
+      expect(summary).toEqual(run([...refusals, next]).findings.slice(10));
+      expect(summary.map((f) => f.evidence)).toEqual([expect.objectContaining({ summary: true, reason: 'expired', unalerted: 2 })]);
+      // A part of the section lost: not restored (the header counts its entries).
+      expect(restoreDetectorState(parts.filter((part) => !part.startsWith('{"expiredKeyBursts"')), T)).toBeNull();
+    });
+
+    it('converts a version-8 snapshot (parts, no such hour nor section) with none: the grouping starts with the upgrade', () => {
+      const { state } = run(refusals);
+      const [header, ...sections] = [...detectorSnapshotParts(state, T)];
+      const { expiredKeyBurstHour: _hour, counts, ...rest } = JSON.parse(header);
+      const { expiredKeyBursts: _count, ...countsV8 } = counts;
+      const v8 = [JSON.stringify({ ...rest, version: 8, counts: countsV8 }), ...sections.filter((part) => !part.startsWith('{"expiredKeyBursts"'))];
+      expect(restoreDetectorState(v8, T)).toEqual({ ...state, expiredKeyBurstHour: null });
+    });
+  });
+
   it('saves a large state in parts no longer than their budget, and never makes a longer text on the way', () => {
     // Found at 100,000 keys: the whole text (37 MB), beside the state, ran a 160 MiB projection thread out of heap at stop.
     const budget = 4096;
@@ -115,7 +156,9 @@ describe('the detector snapshot across its versions', () => {
     // alerted after a burst): every section spans parts.
     for (let n = 0; n < 200; n++) for (let i = 0; i < 20; i++) detect(state, failure(i, `203.0.${n}.7`), T);
     for (let m = 1; m < 4; m++) for (let k = 0; k < 300; k++) detect(state, used(m, k % 60, `key-${k}-${'x'.repeat(20)}`, `203.0.${k % 200}.${m + 1}`), T);
-    expect([state.burstHour?.networks.size, state.burstNetworks.size, state.keysAlertedAfterBurst?.keys.size]).toEqual([200, 200, 300]);
+    // And 300 keys refused 20 times each as expired (the hour of expired keys' bursts).
+    for (let i = 0; i < 20; i++) for (let k = 0; k < 300; k++) detect(state, refusal(200 + i, `key-${k}-${'x'.repeat(20)}`), T);
+    expect([state.burstHour?.networks.size, state.burstNetworks.size, state.keysAlertedAfterBurst?.keys.size, state.expiredKeyBurstHour?.accounts.get('acme')?.keys.size]).toEqual([200, 200, 300, 300]);
     const stringify = JSON.stringify;
     let longest = 0;
     JSON.stringify = ((...args: Parameters<typeof stringify>) => {
@@ -132,7 +175,7 @@ describe('the detector snapshot across its versions', () => {
     expect(parts.reduce((sum, part) => sum + part.length, 0)).toBeGreaterThan(20 * budget);
     expect(Math.max(...parts.map((part) => part.length))).toBeLessThanOrEqual(budget);
     const sections = parts.slice(1).map((part) => Object.keys(JSON.parse(part))[0]);
-    for (const section of ['keys', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst']) {
+    for (const section of ['keys', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst', 'expiredKeyBursts']) {
       expect(sections.filter((name) => name === section).length).toBeGreaterThan(1);
     }
     expect(longest).toBeLessThanOrEqual(budget);

@@ -3,6 +3,7 @@ import {
   type AddressBurstHour,
   type BurstNetwork,
   type DetectorState,
+  type ExpiredKeyBurstHour,
   type FailureBurst,
   type KeyState,
   NO_ADDRESSES,
@@ -31,9 +32,12 @@ import type { MinuteCounts } from './minute-counts.js';
  * networks that burst in the last hour (`burstNetworks`) and the keys alerted for a use from one
  * (`keysAlertedAfterBurst`), and the hour's `loudestAlerted` (address-burst-paging.ts). A version-7 snapshot, one whole
  * text, is converted: no networks that burst nor keys alerted after one (the rule watches the bursts from the upgrade
- * on), the hour's loudestAlerted from its alerted networks.
+ * on), the hour's loudestAlerted from its alerted networks. 9: the hour of expired keys' bursts by account
+ * (`expiredKeyBurstHour`, rules/expired-key-burst-paging.ts: its hour in the header, a section `expiredKeyBursts` of
+ * one entry a key), without which a restart in the hour could alert each account's first keys again. A version-8
+ * snapshot (parts, no such section) is converted with none, as a version-7 or 6 one: the grouping starts with the upgrade.
  */
-export const SNAPSHOT_VERSION = 8;
+export const SNAPSHOT_VERSION = 9;
 
 /**
  * The most characters a part holds (a part is longer only for one entry longer than this, which no key's bounded
@@ -65,16 +69,21 @@ interface WholeSnapshotJson {
   expiries: ExpiryQueue;
 }
 
-/** Version 8's first part: what is not per entry, and how many entries each section holds (a part lost shows). */
+/**
+ * The first part from version 8: what is not per entry, and how many entries each section holds (a part lost shows).
+ * Version 8 had neither expiredKeyBurstHour nor the expiredKeyBursts section.
+ */
 interface HeaderJson {
-  version: typeof SNAPSHOT_VERSION;
+  version: typeof SNAPSHOT_VERSION | 8;
   thresholds: AnomalyThresholds;
   latestMs: number | null;
   ipsSweptAtMs: number | null;
   burstHour: Omit<AddressBurstHour, 'networks'> | null;
   /** The hour of keysAlertedAfterBurst; its keys are a section. */
   keysAlertedAfterBurst: { hour: number } | null;
-  counts: Record<Section, number>;
+  /** The hour of expiredKeyBurstHour; its keys are a section. From version 9. */
+  expiredKeyBurstHour?: { hour: number } | null;
+  counts: Partial<Record<Section, number>>;
 }
 
 interface SectionEntries {
@@ -85,9 +94,11 @@ interface SectionEntries {
   hourNetworks: HourNetworkJson;
   burstNetworks: [string, BurstNetwork];
   keysAlertedAfterBurst: string;
+  /** expiredKeyBurstHour's keys: account ('' for none), key, its bursts this hour. An account's alerts are its keys alerted. */
+  expiredKeyBursts: [string, string, { bursts: number; alerted: boolean }];
 }
 type Section = keyof SectionEntries;
-const SECTIONS: readonly Section[] = ['keys', 'ips', 'expiries', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst'];
+const SECTIONS: readonly Section[] = ['keys', 'ips', 'expiries', 'hourNetworks', 'burstNetworks', 'keysAlertedAfterBurst', 'expiredKeyBursts'];
 
 /** The parts of a snapshot, as a store hands them back: read one at a time. */
 export type SnapshotPartsSource = Iterable<string> | AsyncIterable<string>;
@@ -107,6 +118,7 @@ export function* detectorSnapshotParts(state: DetectorState, thresholds: Anomaly
     ipsSweptAtMs: state.ipsSweptAtMs,
     burstHour: state.burstHour && { hour: state.burstHour.hour, alerts: state.burstHour.alerts, loudestAlerted: state.burstHour.loudestAlerted },
     keysAlertedAfterBurst: state.keysAlertedAfterBurst && { hour: state.keysAlertedAfterBurst.hour },
+    expiredKeyBurstHour: state.expiredKeyBurstHour && { hour: state.expiredKeyBurstHour.hour },
     counts: {
       keys: state.keys.size,
       ips: state.ips.size,
@@ -114,6 +126,7 @@ export function* detectorSnapshotParts(state: DetectorState, thresholds: Anomaly
       hourNetworks: hourNetworks.size,
       burstNetworks: state.burstNetworks.size,
       keysAlertedAfterBurst: alertedKeys.size,
+      expiredKeyBursts: expiredKeysHeld(state.expiredKeyBurstHour),
     },
   };
   yield JSON.stringify(header);
@@ -123,6 +136,30 @@ export function* detectorSnapshotParts(state: DetectorState, thresholds: Anomaly
   yield* sectionParts('hourNetworks', hourNetworks, budget);
   yield* sectionParts('burstNetworks', state.burstNetworks, budget);
   yield* sectionParts('keysAlertedAfterBurst', alertedKeys, budget);
+  yield* sectionParts('expiredKeyBursts', expiredKeyEntries(state.expiredKeyBurstHour), budget);
+}
+
+function expiredKeysHeld(hour: ExpiredKeyBurstHour | null): number {
+  let held = 0;
+  for (const account of hour?.accounts.values() ?? []) held += account.keys.size;
+  return held;
+}
+
+function* expiredKeyEntries(hour: ExpiredKeyBurstHour | null): Generator<SectionEntries['expiredKeyBursts']> {
+  for (const [accountId, account] of hour?.accounts ?? []) for (const [keyId, key] of account.keys) yield [accountId, keyId, key];
+}
+
+/** The hour of expired keys' bursts from the header's hour and the section's entries; each account's alerts, its keys alerted. */
+function expiredKeyBurstHourOf(header: HeaderJson, entries: SectionEntries['expiredKeyBursts'][]): ExpiredKeyBurstHour | null {
+  if (!header.expiredKeyBurstHour) return null;
+  const accounts: ExpiredKeyBurstHour['accounts'] = new Map();
+  for (const [accountId, keyId, key] of entries) {
+    let account = accounts.get(accountId);
+    if (account === undefined) accounts.set(accountId, (account = { alerts: 0, keys: new Map() }));
+    account.keys.set(keyId, { bursts: key.bursts, alerted: key.alerted });
+    if (key.alerted) account.alerts += 1;
+  }
+  return { hour: header.expiredKeyBurstHour.hour, accounts };
 }
 
 function* keyEntries(keys: Map<string, KeyState>): Generator<SectionEntries['keys']> {
@@ -158,7 +195,7 @@ function* sectionParts<S extends Section>(section: S, entries: Iterable<SectionE
 export class DetectorSnapshotReader {
   private header: HeaderJson | null = null;
   private result: DetectorState | null | undefined;
-  private readonly entries: { [S in Section]: SectionEntries[S][] } = { keys: [], ips: [], expiries: [], hourNetworks: [], burstNetworks: [], keysAlertedAfterBurst: [] };
+  private readonly entries: { [S in Section]: SectionEntries[S][] } = { keys: [], ips: [], expiries: [], hourNetworks: [], burstNetworks: [], keysAlertedAfterBurst: [], expiredKeyBursts: [] };
   private readonly keys = new Map<string, KeyState>();
 
   constructor(private readonly thresholds: AnomalyThresholds) {}
@@ -201,8 +238,11 @@ export class DetectorSnapshotReader {
       hourNetworks: entries.hourNetworks.length,
       burstNetworks: entries.burstNetworks.length,
       keysAlertedAfterBurst: entries.keysAlertedAfterBurst.length,
+      expiredKeyBursts: entries.expiredKeyBursts.length,
     };
-    if (SECTIONS.some((section) => held[section] !== header.counts[section])) return null;
+    // A version-8 header counts no expiredKeyBursts: it had none.
+    const counted = (section: Section) => header.counts[section] ?? (header.version === 8 && section === 'expiredKeyBursts' ? 0 : null);
+    if (SECTIONS.some((section) => held[section] !== counted(section))) return null;
     // A Map section's entry that is no pair (a store's damage) makes new Map() throw: rebuilt from the log instead.
     try {
       return this.stateOf(header, keys, entries);
@@ -223,6 +263,7 @@ export class DetectorSnapshotReader {
       expiries: entries.expiries,
       burstNetworks: new Map(entries.burstNetworks),
       keysAlertedAfterBurst: alerted && { hour: alerted.hour, keys: new Set(entries.keysAlertedAfterBurst) },
+      expiredKeyBurstHour: expiredKeyBurstHourOf(header, entries.expiredKeyBursts),
     };
   }
 
@@ -230,8 +271,8 @@ export class DetectorSnapshotReader {
     const version = first?.version as number;
     // Version 6 knew no failedAuthBurstAlertsPerHour: it shapes only the hour of bursts, which a version-6 state lacks.
     const compared = version === 6 ? withoutHourCap(this.thresholds) : this.thresholds;
-    if (![6, 7, SNAPSHOT_VERSION].includes(version) || !sameThresholds(first.thresholds, compared)) return this.end(null);
-    if (version !== SNAPSHOT_VERSION) return this.end(restoreWhole(first as WholeSnapshotJson));
+    if (![6, 7, 8, SNAPSHOT_VERSION].includes(version) || !sameThresholds(first.thresholds, compared)) return this.end(null);
+    if (version === 6 || version === 7) return this.end(restoreWhole(first as WholeSnapshotJson));
     // A version-8 text without counts (a whole text some builds of this session wrote, never released) is rebuilt.
     if (typeof (first as HeaderJson).counts !== 'object' || (first as HeaderJson).counts === null) return this.end(null);
     this.header = first as HeaderJson;
@@ -273,6 +314,8 @@ function restoreWhole(snapshot: WholeSnapshotJson): DetectorState {
     // Not kept before version 8: key_used_after_burst watches the bursts from the upgrade on.
     burstNetworks: new Map(),
     keysAlertedAfterBurst: null,
+    // Not kept before version 9: the grouping of expired keys' bursts starts with the upgrade.
+    expiredKeyBurstHour: null,
   };
 }
 

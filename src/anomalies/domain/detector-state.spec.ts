@@ -118,7 +118,7 @@ describe("a key's collections in the detector", () => {
     expectShared(restored.keys.get('key-idle')!, ['minutes', 'addresses', 'networks', 'failures']);
     expectShared(restored.keys.get('key-used')!, ['failures']);
     expectShared(restored.keys.get('key-refused')!, ['minutes', 'addresses', 'networks']);
-    // Saved again in parts (version 8): each key's entry is the same text as in that whole one.
+    // Saved again in parts (from version 8): each key's entry is the same text as in that whole one.
     const parts = [...detectorSnapshotParts(state, T)];
     expect(parts[1]).toBe(`{"keys":${JSON.stringify(JSON.parse(BEFORE_LAZY).keys)}}`);
     expect(restoreDetectorState(parts, T)).toEqual(state);

@@ -76,6 +76,24 @@ export interface AddressBurstHour {
   readonly networks: Map<string, { bursts: number; alerted: boolean }>;
 }
 
+/**
+ * failed_auth_burst of keys refused as expired in one UTC hour of event time, by account
+ * (rules/expired-key-burst-paging.ts).
+ */
+export interface ExpiredKeyBurstHour {
+  /** Epoch hour. */
+  hour: number;
+  /** Account id ('' for a key of no known account) → its expired keys' bursts this hour. */
+  readonly accounts: Map<string, AccountExpiredKeyBursts>;
+}
+
+export interface AccountExpiredKeyBursts {
+  /** Keys alerted on their own this hour: at most failedAuthBurstAlertsPerHour. */
+  alerts: number;
+  /** Key id → its completed bursts this hour, and whether one of them was alerted. */
+  readonly keys: Map<string, { bursts: number; alerted: boolean }>;
+}
+
 /** A wide network's address bursts within AFTER_BURST_MS of each other (rules/key-used-after-burst.ts). */
 export interface BurstNetwork {
   firstMs: number;
@@ -92,6 +110,8 @@ export interface DetectorState {
   ipsSweptAtMs: number | null;
   /** The hour of address bursts still open, or null before the first of a new hour. */
   burstHour: AddressBurstHour | null;
+  /** The hour of expired keys' bursts still open, or null before the first of a new hour. */
+  expiredKeyBurstHour: ExpiredKeyBurstHour | null;
   /** key_expiring: the watched expiries by the start of their warning window. */
   readonly expiries: ExpiryQueue;
   /** Wide networks with an address burst in the last hour, in order of their last burst: at most MAX_BURST_NETWORKS. */
@@ -107,6 +127,7 @@ export function initialDetectorState(): DetectorState {
     latestMs: null,
     ipsSweptAtMs: null,
     burstHour: null,
+    expiredKeyBurstHour: null,
     expiries: [],
     burstNetworks: new Map(),
     keysAlertedAfterBurst: null,
@@ -218,6 +239,7 @@ export function detectorStateSize(state: DetectorState): DetectorStateSize {
     size.maxFailureTimesPerKey = Math.max(size.maxFailureTimesPerKey, failureTimes);
     size.totalEntries += key.failures.size + failureTimes;
   }
+  for (const account of state.expiredKeyBurstHour?.accounts.values() ?? []) size.totalEntries += 1 + account.keys.size;
   size.totalEntries += (state.burstHour?.networks.size ?? 0) + state.burstNetworks.size + (state.keysAlertedAfterBurst?.keys.size ?? 0);
   for (const ip of state.ips.values()) {
     size.maxFailureTimesPerIp = Math.max(size.maxFailureTimesPerIp, ip.times.length);
