@@ -72,5 +72,29 @@ whenChromium('Dashboard alerts browser suite', () => {
       expect(await text(card)).toContain('Open the key’s page to see it and revoke it.');
       expect(unexpectedProblems(problems)).toEqual([]);
     });
+
+    it("says an hour's summary of an account's expired keys is about several keys, not an address", async () => {
+      const owner = await d.t.bootstrapKey('umbrella', 'Umbrella console');
+      const { page, problems } = await d.open();
+      await signIn(page, owner.key);
+      // The summary an hour of 300 expired keys retried by a batch raises (anomaly-detector.spec.ts), as GET /v1/alerts gives it.
+      const summary = {
+        id: 'a'.repeat(32),
+        rule: 'failed_auth_burst',
+        key_id: null,
+        ip: null,
+        evidence: { summary: true, reason: 'expired', bursts: 300, alerted: 10, unalerted: 290, keyCount: 300, keys: [{ keyId: 'k-1', bursts: 1 }] },
+        window_start: '2026-03-02T00:00:00.000Z',
+        window_end: '2026-03-02T01:00:00.000Z',
+        detected_at: '2026-03-02T01:00:00.000Z',
+      };
+      await page.route('**/v1/alerts?limit=20', (route) => route.fulfill({ json: { data: [summary], has_more: false } }));
+      await page.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+      const card = page.locator('li.alert-card');
+      await card.getByRole('heading', { name: 'Expired keys still presented' }).waitFor();
+      expect(await text(card)).toContain('Several (named in the evidence)');
+      expect(await text(card)).not.toContain('about an address');
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
   });
 });

@@ -14,7 +14,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** One alert: what was seen, about which key, the rule's evidence, and what to do about that key. */
 export function alertCard(ctx: ViewContext, alert: Alert, keys: KeyDirectory): HTMLLIElement {
   const rule = describeAlert(alert);
-  const keyFact = el('dd', {}, alert.key_id ? el('span', { class: 'muted', text: 'Loading…' }) : 'None (the alert is about an address)');
+  const keyFact = el('dd', {}, alert.key_id ? el('span', { class: 'muted', text: 'Loading…' }) : (rule.noKey ?? 'None'));
   const actions = el('div', { class: 'actions' });
   const card = el(
     'li',

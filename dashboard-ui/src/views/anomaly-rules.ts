@@ -8,6 +8,8 @@ interface RuleWords {
   addressLabel: string;
   /** What the card offers: revoking the key (a threat), or its page, to extend its expiry. */
   remedy: 'revoke' | 'renew';
+  /** What the card says of the key when the alert names none. */
+  noKey?: string;
 }
 
 /** What each detector rule means, for people who did not write it. */
@@ -52,13 +54,28 @@ const ADDRESS_BURST: RuleWords = {
   explanation: 'Many failed authentications naming no known key came from one address.',
   addressLabel: 'Address',
   remedy: 'revoke',
+  noKey: 'None (the alert is about an address)',
+};
+
+/** The hour's summary of an account's expired keys still presented: bursts past the hour's alerts, grouped. */
+const EXPIRED_KEYS_SUMMARY: RuleWords = {
+  title: 'Expired keys still presented',
+  explanation:
+    'In this hour, many of this account’s expired keys were refused again and again (a job or client still using them): the first ones were alerted on their own, the rest are counted here, the keys presented most named in the evidence. Give the clients current keys.',
+  addressLabel: 'Address',
+  remedy: 'renew',
+  noKey: 'Several (named in the evidence)',
 };
 
 function describeRule(rule: string): RuleWords {
   return RULES[rule] ?? { title: words(rule), explanation: 'A finding of the anomaly detector.', addressLabel: 'Address', remedy: 'revoke' };
 }
 
-/** An alert's rule in words, as it applies to this alert (a burst is about a key or about an address). */
-export function describeAlert(alert: Pick<Alert, 'rule' | 'key_id'>): RuleWords {
-  return alert.rule === 'failed_auth_burst' && alert.key_id === null ? ADDRESS_BURST : describeRule(alert.rule);
+/**
+ * An alert's rule in words, as it applies to this alert (a burst is about a key, about an address, or, for an hour's
+ * summary of an account's expired keys, about several keys).
+ */
+export function describeAlert(alert: Pick<Alert, 'rule' | 'key_id' | 'evidence'>): RuleWords {
+  if (alert.rule !== 'failed_auth_burst' || alert.key_id !== null) return describeRule(alert.rule);
+  return alert.evidence.summary === true && alert.evidence.reason === 'expired' ? EXPIRED_KEYS_SUMMARY : ADDRESS_BURST;
 }
