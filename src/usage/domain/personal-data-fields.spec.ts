@@ -23,6 +23,7 @@ const PERSONAL_DATA: Record<string, string> = {
   'evidence.wideNetwork': 'failed_auth_burst of an address: its /24 or /48',
   'evidence.networks': 'failed_auth_burst summary: the wide networks with the most bursts',
   'AddressBurstHour.networks': 'detector snapshot: the wide networks that burst this hour',
+  'DetectorState.burstNetworks': 'detector snapshot: the wide networks that burst in the last hour (key_used_after_burst)',
 };
 
 const NOT_PERSONAL: Record<string, string> = {
