@@ -43,7 +43,8 @@ export async function startServiceProcess(
   const port = await freePort();
   const { output } = options;
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: childEnv({ LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' }),
+    // As in-process test apps: one account's requests come as fast as a test sends them; the limit has its own spec.
+    env: childEnv({ LOG_LEVEL: 'warn', ACCOUNT_RATE_LIMIT_REQUESTS: '1000000', ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', options.captureStdout || output ? 'pipe' : 'ignore', output ? 'pipe' : 'inherit'],
   });
   let written = '';
