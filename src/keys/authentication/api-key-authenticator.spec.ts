@@ -62,6 +62,15 @@ describe('ApiKeyAuthenticator: the account limit (all its keys together)', () =>
     expect(refused.headers).toMatchObject({ 'ratelimit-limit': '3', 'ratelimit-remaining': '0', 'retry-after': '20' });
   });
 
+  it('answers a served request with the fields of the limit nearer to refusing it: the account, then the key', async () => {
+    const account = await authenticatorWith({ rateLimit: { requests: 1000, perSeconds: 60 } }, { ACCOUNT_RATE_LIMIT_REQUESTS: 3, ACCOUNT_RATE_LIMIT_PER_SECONDS: 60 });
+    const remaining = [];
+    for (let i = 0; i < 3; i++) remaining.push((await account.attempt()).headers);
+    expect(remaining.map((headers) => [headers['ratelimit-limit'], headers['ratelimit-remaining']])).toEqual([['3', '2'], ['3', '1'], ['3', '0']]);
+    const keyNearer = await authenticatorWith({ rateLimit: { requests: 2, perSeconds: 60 } }, { ACCOUNT_RATE_LIMIT_REQUESTS: 100, ACCOUNT_RATE_LIMIT_PER_SECONDS: 1 });
+    expect((await keyNearer.attempt()).headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1' });
+  });
+
   it("counts each account on its own: one account's refusals leave another's requests served", async () => {
     const noisy = await authenticatorWith({ accountId: 'noisy' }, { ACCOUNT_RATE_LIMIT_REQUESTS: 2, ACCOUNT_RATE_LIMIT_PER_SECONDS: 60 });
     for (let i = 0; i < 5; i++) await noisy.attempt();
