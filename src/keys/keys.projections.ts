@@ -5,12 +5,13 @@ import { KEY_TABLE, KeyTable } from './authentication/key-table.js';
 import { API_KEY_EVENT_TYPES, API_KEY_STREAM_PREFIX } from './domain/api-key-events.js';
 import type { KeysStorage } from './keys.storage.js';
 import { apiKeyProjection, apiKeyProjectionWarning } from './projection/api-key-projection.js';
+import { auditLogProjection } from './projection/audit-log-projection.js';
 
 const storedKeyViews = viewProjectionDeclaration(apiKeyProjection, { runsOn: 'projection-thread', role: 'background' }, (storage: KeysStorage) => storage.apiKeyReadModel());
 
 /**
- * The keys feature's projections: the in-memory key table that authenticates and answers the key queries, and
- * the stored key views it is loaded from at start (which the CLI reads).
+ * The keys feature's projections: the in-memory key table that authenticates and answers the key queries, the
+ * stored key views it is loaded from at start (which the CLI reads), and the accounts' audit logs.
  */
 export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
   // No request waits for the stored views: the key table holds the same fold of the same events, applied at once
@@ -37,4 +38,7 @@ export const keysProjections: readonly ProjectionDeclaration<KeysStorage>[] = [
     enforcesAccess: true,
     open: async ({ provided }) => provided(KeyTable),
   },
+  // The account's audit log (GET /v1/events): read on requests, so a change waits for it (read-your-writes), but like
+  // the alerts its lag is reported without making an instance unready. Off the request thread, as the stored key views.
+  viewProjectionDeclaration(auditLogProjection, { runsOn: 'projection-thread', role: 'statistics' }, (storage: KeysStorage) => storage.auditLogReadModel()),
 ];

@@ -34,12 +34,12 @@ describe('Health', () => {
     expect(res.body.details.read_model.status).toBe('up');
     // The read models are caught up when the POST answers; the stored key views and the detector, on the
     // projection thread and waited for by nobody, soon after.
-    const [readModels, background] = [res.body.details.projections.projections.slice(0, 3), res.body.details.projections.projections.slice(3)];
-    expect(readModels).toEqual(['key-usage', 'alerts', 'key-table'].map(caughtUp));
+    const [readModels, background] = [res.body.details.projections.projections.slice(0, 4), res.body.details.projections.projections.slice(4)];
+    expect(readModels).toEqual(['audit-log', 'key-usage', 'alerts', 'key-table'].map(caughtUp));
     expect(background).toMatchObject([{ name: 'api-keys', status: 'up' }, { name: 'anomaly-detector', status: 'up' }]);
     await eventually(async () => {
       const again = await request(t.http).get('/health/ready').expect(200);
-      expect(again.body.details.projections.projections.slice(3)).toEqual(['api-keys', 'anomaly-detector'].map(caughtUp));
+      expect(again.body.details.projections.projections.slice(4)).toEqual(['api-keys', 'anomaly-detector'].map(caughtUp));
     }, 2000);
   });
 

@@ -80,7 +80,7 @@ describe('Rebuilding the read models from the log (CLI replay and history)', () 
       expect(online.status).toBe(0);
       // Nothing deleted while a service runs: it may still serve any generation.
       expect(JSON.parse(online.stdout)).toMatchObject({
-        rebuilt: ['api-keys', 'key-usage', 'alerts'],
+        rebuilt: ['api-keys', 'audit-log', 'key-usage', 'alerts'],
         generation: 1,
         previous: 0,
         resumed_after: null,

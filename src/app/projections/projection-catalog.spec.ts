@@ -27,6 +27,7 @@ describe('The projection catalog', () => {
     expect(PROJECTIONS.map(({ name, runsOn, role, rebuiltByReplay }) => [name, runsOn, role, rebuiltByReplay])).toEqual([
       ['api-keys', 'projection-thread', 'background', true],
       ['key-table', 'request-thread', 'read-model', false],
+      ['audit-log', 'projection-thread', 'statistics', true],
       ['key-usage', 'projection-thread', 'statistics', true],
       ['alerts', 'request-thread', 'statistics', true],
       ['anomaly-detector', 'projection-thread', 'background', false],
@@ -44,7 +45,7 @@ describe('The projection catalog', () => {
     const ctx = context(storage);
     const opened = await openProjections(PROJECTIONS, ctx);
     // Delivery is off without ALERT_WEBHOOK_URL; everything else is built, under its declared name.
-    expect(opened.map(({ projection }) => projection.name)).toEqual(['api-keys', 'key-table', 'key-usage', 'alerts', 'anomaly-detector']);
+    expect(opened.map(({ projection }) => projection.name)).toEqual(['api-keys', 'key-table', 'audit-log', 'key-usage', 'alerts', 'anomaly-detector']);
     expect(opened.find(({ projection }) => projection.name === 'key-table')?.projection).toBe(ctx.keyTable);
     // The api-keys view writes to the very read model the storage hands to the keys module.
     await opened[0].projection.saveCheckpoint(7);

@@ -7,6 +7,7 @@ import {
 } from '../../shared/storage/read-model-generations.js';
 import { InMemoryAlertReadModel } from './in-memory-alert-read-model.js';
 import { InMemoryApiKeyReadModel } from './in-memory-api-key-read-model.js';
+import { InMemoryAuditLogReadModel } from './in-memory-audit-log-read-model.js';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
 import { InMemoryDetectorSnapshotStore } from './in-memory-detector-snapshot-store.js';
 import { InMemoryKeyUsageReadModel } from './in-memory-key-usage-read-model.js';
@@ -16,6 +17,7 @@ export class InMemoryGenerationViews {
   readonly apiKeys = new InMemoryApiKeyReadModel();
   readonly keyUsage = new InMemoryKeyUsageReadModel();
   readonly alerts = new InMemoryAlertReadModel();
+  readonly auditLog = new InMemoryAuditLogReadModel();
 }
 
 /** What several in-memory storages of one process share, as processes share a file or a database. */

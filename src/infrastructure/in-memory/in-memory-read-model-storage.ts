@@ -33,6 +33,10 @@ export class InMemoryReadModelStorage implements ReadModelStorage, KeysStorage, 
     return this.stores.once('api-keys', () => this.views.apiKeys);
   }
 
+  auditLogReadModel() {
+    return this.stores.once('audit-log', () => this.views.auditLog);
+  }
+
   keyUsageReadModel() {
     return this.stores.once('key-usage', () => this.views.keyUsage);
   }

@@ -11,7 +11,7 @@ import { unlessUnreachable } from './mongo-unavailable.js';
 
 export const CHECKPOINTS = 'checkpoints';
 /** Every collection a generation holds: the views of each rebuildable read model (the key views' accounts too) and their checkpoints. */
-const GENERATION_COLLECTIONS = ['api_keys', 'api_key_accounts', 'key_usage', 'alerts', CHECKPOINTS] as const;
+const GENERATION_COLLECTIONS = ['api_keys', 'api_key_accounts', 'key_usage', 'alerts', 'audit_log', CHECKPOINTS] as const;
 const IN_GENERATION = new RegExp(`^(?:${GENERATION_COLLECTIONS.join('|')})(?:_g(\\d+))?$`);
 
 /** A collection's name in a generation: the first keeps the names collections had before generations existed. */

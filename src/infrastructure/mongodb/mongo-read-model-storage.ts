@@ -10,6 +10,7 @@ import { MongoDetectorSnapshotStore } from './mongo-detector-snapshot-store.js';
 import { createMissingCollections } from './mongo-collections.js';
 import { collectionsOfGeneration, MongoReadModelGenerations } from './mongo-read-model-generations.js';
 import { MongoAlertReadModel } from './mongodb-alert-read-model.js';
+import { MongoAuditLogReadModel } from './mongodb-audit-log-read-model.js';
 import { MongoApiKeyReadModel } from './mongodb-api-key-read-model.js';
 import { MongoKeyUsageReadModel } from './mongodb-key-usage-read-model.js';
 
@@ -48,6 +49,10 @@ export class MongoReadModelStorage implements ReadModelStorage, KeysStorage, Usa
 
   apiKeyReadModel() {
     return this.stores.once('api-keys', () => MongoApiKeyReadModel.open(this.client, this.db, this.generation));
+  }
+
+  auditLogReadModel() {
+    return this.stores.once('audit-log', () => MongoAuditLogReadModel.open(this.client, this.db, this.generation));
   }
 
   keyUsageReadModel() {

@@ -11,6 +11,7 @@ import { setReadModelFilesAside } from './read-model-files.js';
 import { ReadModelDamage, settleDamageMark } from './read-model-damage.js';
 import { SqliteAlertReadModel } from './sqlite-alert-read-model.js';
 import { SqliteApiKeyReadModel } from './sqlite-api-key-read-model.js';
+import { SqliteAuditLogReadModel } from './sqlite-audit-log-read-model.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteDetectorSnapshotStore } from './sqlite-detector-snapshot-store.js';
 import { SqliteKeyUsageReadModel } from './sqlite-key-usage-read-model.js';
@@ -31,7 +32,7 @@ export interface SqliteReadModelStorageOptions {
   generation?: number;
 }
 
-const VIEW_TABLES = [SqliteApiKeyReadModel, SqliteKeyUsageReadModel, SqliteAlertReadModel] as const;
+const VIEW_TABLES = [SqliteApiKeyReadModel, SqliteKeyUsageReadModel, SqliteAlertReadModel, SqliteAuditLogReadModel] as const;
 
 /**
  * Every read model in embedded files of DATA_DIR, each store on its own connection: the views of the first
@@ -72,6 +73,10 @@ export class SqliteReadModelStorage implements ReadModelStorage, KeysStorage, Us
 
   apiKeyReadModel() {
     return this.stores.once('api-keys', () => this.damage.watch(this.viewFile, () => new SqliteApiKeyReadModel(this.viewFile)));
+  }
+
+  auditLogReadModel() {
+    return this.stores.once('audit-log', () => this.damage.watch(this.viewFile, () => new SqliteAuditLogReadModel(this.viewFile)));
   }
 
   keyUsageReadModel() {
