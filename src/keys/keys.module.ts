@@ -42,6 +42,9 @@ import { GetKeyUsageSummaryHandler } from './queries/get-api-key/get-key-usage-s
 import { GetApiKeyHistoryController } from './queries/get-api-key-history/get-api-key-history.controller.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { KeyQueriesCaughtUpOnMiss } from './queries/key-queries-caught-up-on-miss.js';
+import { ListAccountEventsController } from './queries/list-account-events/list-account-events.controller.js';
+import { ListAccountEventsHandler } from './queries/list-account-events/list-account-events.handler.js';
+import { AUDIT_LOG_READ_MODEL } from './projection/audit-log-read-model.port.js';
 import { IdempotentRequestsInFlight } from './commands/idempotency/idempotent-requests-in-flight.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
 import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.http-handler.js';
@@ -57,6 +60,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     GetOwnApiKeyController,
     GetApiKeyController,
     GetApiKeyHistoryController,
+    ListAccountEventsController,
     RevokeApiKeyController,
     UpdateApiKeyController,
     DisableApiKeyController,
@@ -66,6 +70,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
   providers: [
     IdempotentRequestsInFlight,
     { provide: API_KEY_READ_MODEL, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
+    { provide: AUDIT_LOG_READ_MODEL, useFactory: (storage: KeysStorage) => storage.auditLogReadModel(), inject: [READ_MODEL_STORAGE] },
     // Also the projection `key-table` of keys.projections.ts: the runner keeps this very instance current.
     {
       provide: KeyTable,
@@ -99,6 +104,7 @@ import { ListApiKeysHttpHandler } from './queries/list-api-keys/list-api-keys.ht
     GetApiKeyHandler,
     GetKeyUsageSummaryHandler,
     GetApiKeyHistoryHandler,
+    ListAccountEventsHandler,
     ApiKeyVerifier,
     KeyTableCaughtUpOnMiss,
     ApiKeyAuthenticator,

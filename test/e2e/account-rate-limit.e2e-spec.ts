@@ -32,6 +32,7 @@ describe('The account limit', () => {
       await request(t.http).post('/v1/api-keys').set(bearer(second.body.key)).send({ name: 'third' }).expect(429),
       await request(t.http).get('/v1/api-keys').set(bearer(admin)).expect(429),
       await request(t.http).get(`/v1/api-keys/${second.body.id}/events`).set(bearer(admin)).expect(429),
+      await request(t.http).get('/v1/events').set(bearer(admin)).expect(429),
     ]) {
       expect(refused.body).toEqual({
         error: { type: 'rate_limit_error', message: 'Rate limit of 3 requests per 60 seconds exceeded for this account (all its keys together).' },

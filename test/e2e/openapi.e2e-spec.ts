@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
     expect(statuses('/v1/api-keys', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/alerts', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
+    expect(statuses('/v1/events', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     expect(statuses('/v1/api-keys/{api_key_id}', 'get')).toEqual(['200', '400', '401', '403', '404', '413', '415', '429', '500', '503']);
     // 400: a query parameter (whoami declares none: docs/api.md, Validation).
     expect(statuses('/v1/whoami', 'get')).toEqual(['200', '400', '401', '403', '413', '415', '429', '500', '503']);
@@ -61,6 +62,7 @@ describe('OpenAPI document', () => {
       ['/v1/api-keys/{api_key_id}/enable', 'post'],
       ['/v1/api-keys/{api_key_id}/events', 'get'],
       ['/v1/alerts', 'get'],
+      ['/v1/events', 'get'],
     ];
     for (const [path, method] of authenticated) {
       expect(doc.paths[path][method].security).toEqual([{ bearer: [] }]);
@@ -83,6 +85,7 @@ describe('OpenAPI document', () => {
       'getLiveness',
       'getOwnApiKey',
       'getReadiness',
+      'listAccountEvents',
       'listAlerts',
       'listApiKeys',
       'reportLeakedKeys',
@@ -278,9 +281,9 @@ describe('OpenAPI document', () => {
         expect(answer.headers?.['WWW-Authenticate']).toMatchObject({ required: true, schema: { type: 'string', example: 'Bearer realm="parsesphere"' } });
       }
     }
-    expect(unauthenticated).toBe(13);
+    expect(unauthenticated).toBe(14);
     // The listing is served ahead of express, the others through it (verify, without VERIFY_TOKEN here: its own suite).
-    for (const call of [request(t.http).get('/v1/api-keys'), request(t.http).post('/v1/api-keys'), request(t.http).get('/v1/alerts')]) {
+    for (const call of [request(t.http).get('/v1/api-keys'), request(t.http).post('/v1/api-keys'), request(t.http).get('/v1/alerts'), request(t.http).get('/v1/events')]) {
       expect((await call.expect(401)).headers['www-authenticate']).toBe('Bearer realm="parsesphere"');
     }
   });
@@ -351,12 +354,17 @@ describe('OpenAPI document', () => {
     expect(schemas.CreateApiKeyRequest.properties.name.description).toMatch(/NFC/);
     expect(schemas.RateLimitRequest.properties.requests).toMatchObject({ type: 'integer', minimum: 1, maximum: 1_000_000 });
     expect(schemas.RateLimitRequest.properties.per_seconds).toMatchObject({ type: 'integer', minimum: 1, maximum: 86_400 });
-    for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/events', '/v1/alerts']) {
+    for (const path of ['/v1/api-keys', '/v1/api-keys/{api_key_id}/events', '/v1/alerts', '/v1/events']) {
       expect(parameter(path, 'limit')).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
     }
     expect(parameter('/v1/api-keys', 'limit')).toMatchObject({ default: 20 });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'limit')).toMatchObject({ default: 50 });
     expect(parameter('/v1/alerts', 'limit')).toMatchObject({ default: 20 });
+    expect(parameter('/v1/events', 'limit')).toMatchObject({ default: 20 });
+    for (const name of ['starting_after', 'key_id', 'actor_key_id']) expect(parameter('/v1/events', name)).toMatchObject({ type: 'string', format: 'uuid' });
+    for (const name of ['created_gte', 'created_lt']) expect(parameter('/v1/events', name)).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(parameter('/v1/events', 'type')).toMatchObject({ type: 'string', enum: expect.arrayContaining(['KeyCreated', 'KeyRevoked']) });
+    expect(parameter('/v1/events', 'type').enum).not.toContain('KeyUsed');
     expect(parameter('/v1/api-keys', 'starting_after')).toMatchObject({ type: 'string', format: 'uuid' });
     expect(parameter('/v1/alerts', 'starting_after')).toMatchObject({ type: 'string', pattern: '^[0-9a-f]{32}$' });
     expect(parameter('/v1/api-keys/{api_key_id}/events', 'cursor')).toMatchObject({ type: 'string', pattern: '^[0-9]{1,15}\\.[0-9]{1,15}(\\.[0-9]{1,15})?$' });
