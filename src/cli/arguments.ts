@@ -30,6 +30,12 @@ export function keyId(text: string): string {
   return text.toLowerCase();
 }
 
+/** An event's id (the audit log's --starting-after): a UUID, as GET /v1/events takes it. */
+export function eventId(text: string): string {
+  if (!UUID.test(text)) throw new InvalidArgumentError('an event id is a UUID');
+  return text.toLowerCase();
+}
+
 /** --name-prefix: as GET /v1/api-keys?name_prefix= takes it; a whole key is refused, never looked up. */
 export function namePrefix(text: string): string {
   const problem = namePrefixProblem(text);

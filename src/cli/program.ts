@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
+import { API_KEY_EVENT_TYPES } from '../keys/domain/api-key-events.js';
 import type { Environment } from '../shared/config/environment.js';
 import {
-  accountId, alertId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
+  accountId, alertId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, eventId, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
 } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
@@ -176,6 +177,21 @@ export function buildProgram(): Command {
           .default('oldest_first'),
       ),
   ).action((id, options) => run(async () => (await import('./history.command.js')).history, id, options));
+
+  withOutputOptions(
+    program
+      .command('events')
+      .description("An account's audit log: every change to its keys and who made it, newest first, never a use, as GET /v1/events does.")
+      .requiredOption('--account <account-id>', 'the account whose events to list', accountId)
+      .option('--limit <n>', 'events per page, 1-100', pageLimit, 20)
+      .option('--starting-after <event-id>', 'the last event of the previous page', eventId)
+      .addOption(new Option('--type <type>', 'only events of this kind').choices(API_KEY_EVENT_TYPES as readonly string[]))
+      .option('--key-id <key-id>', 'only events of this key', keyId)
+      .option('--actor-key-id <key-id>', 'only changes this key made', keyId)
+      .option('--created-gte <instant>', 'only events that happened at or after this instant (RFC 3339)', asOfInstant)
+      .option('--created-lt <instant>', 'only events that happened before this instant (RFC 3339)', asOfInstant)
+      .option('--all', 'follow every page'),
+  ).action((options) => run(async () => (await import('./events.command.js')).events, options));
 
   withOutputOptions(
     program

@@ -10,6 +10,8 @@ import { API_KEY_QUERIES, API_KEY_READ_MODEL } from './projection/api-key-read-m
 import { GetApiKeyHandler } from './queries/get-api-key/get-api-key.handler.js';
 import { GetApiKeyHistoryHandler } from './queries/get-api-key-history/get-api-key-history.handler.js';
 import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handler.js';
+import { AUDIT_LOG_READ_MODEL } from './projection/audit-log-read-model.port.js';
+import { ListAccountEventsHandler } from './queries/list-account-events/list-account-events.handler.js';
 
 // The operator CLI's modules, apart from KeysModule: they import the handlers only, not the controllers,
 // the guard or the OpenAPI decorators, so a command starts without loading what HTTP needs.
@@ -29,7 +31,7 @@ import { ListApiKeysHandler } from './queries/list-api-keys/list-api-keys.handle
 })
 export class KeysCommandsModule {}
 
-/** What the operator CLI's list and show add: the query handlers on the read models (the key views themselves, no key table). */
+/** What the operator CLI's list, show and events add: the query handlers on the read models (the key views themselves, no key table). */
 @Module({
   providers: [
     { provide: API_KEY_QUERIES, useFactory: (storage: KeysStorage) => storage.apiKeyReadModel(), inject: [READ_MODEL_STORAGE] },
@@ -37,8 +39,10 @@ export class KeysCommandsModule {}
     { provide: API_KEY_READ_MODEL, useExisting: API_KEY_QUERIES },
     { provide: KEY_USAGE_READ_MODEL, useFactory: (storage: UsageStorage) => storage.keyUsageReadModel(), inject: [READ_MODEL_STORAGE] },
     { provide: KEY_USAGE_SUMMARIES, useExisting: KEY_USAGE_READ_MODEL },
+    { provide: AUDIT_LOG_READ_MODEL, useFactory: (storage: KeysStorage) => storage.auditLogReadModel(), inject: [READ_MODEL_STORAGE] },
     ListApiKeysHandler,
     GetApiKeyHandler,
+    ListAccountEventsHandler,
   ],
 })
 export class KeysQueriesModule {}
