@@ -27,7 +27,7 @@ describe('The projection catalog', () => {
     expect(PROJECTIONS.map(({ name, runsOn, role, rebuiltByReplay }) => [name, runsOn, role, rebuiltByReplay])).toEqual([
       ['api-keys', 'projection-thread', 'background', true],
       ['key-table', 'request-thread', 'read-model', false],
-      ['audit-log', 'projection-thread', 'statistics', true],
+      ['audit-log', 'request-thread', 'statistics', true],
       ['key-usage', 'projection-thread', 'statistics', true],
       ['alerts', 'request-thread', 'statistics', true],
       ['anomaly-detector', 'projection-thread', 'background', false],

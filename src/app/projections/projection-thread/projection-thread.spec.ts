@@ -43,7 +43,7 @@ describe('ProjectionThread', () => {
   const mirror = (projections: ProjectionThread, name: string) => projections.projections.find((p) => p.projection.name === name)!;
 
   it('mirrors exactly the projections the catalog places on the projection thread', () => {
-    expect(thread().projections.map((p) => p.projection.name)).toEqual(['api-keys', 'audit-log', 'key-usage', 'anomaly-detector']);
+    expect(thread().projections.map((p) => p.projection.name)).toEqual(['api-keys', 'key-usage', 'anomaly-detector']);
   });
 
   it('projects uses on its own thread, and lets this thread wait for a position', async () => {
@@ -51,7 +51,7 @@ describe('ProjectionThread', () => {
     const projections = thread();
     await projections.start();
     try {
-      expect(projections.projections.map((p) => p.status().running)).toEqual([true, true, true, true]);
+      expect(projections.projections.map((p) => p.status().running)).toEqual([true, true, true]);
       const events = [0, 1, 2].map((i) => ({ type: KEY_USED, schemaVersion: 1, data: { ...use('key-1', i) } }));
       const [appended] = await store.appendToStreams([{ streamId: keyUsageStreamId('key-1'), events, expectedRevision: 'any' }]);
       await mirror(projections, 'key-usage').waitUntilProcessed(appended.position, 5000);
