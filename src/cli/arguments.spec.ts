@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, revision } from './arguments.js';
+import { LIST_QUERY_MESSAGES } from '../keys/queries/list-api-keys/parse-list-api-keys-request.js';
+import { asOfInstant, closeWhenIdleSeconds, expiresIn, graceSeconds, instant, keyStatus, revision } from './arguments.js';
 
 describe('instant: a --expires-at or --as-of argument', () => {
   it.each([
@@ -82,5 +83,16 @@ describe('revision: an --if-match argument', () => {
   // Each named no revision, and was refused as "it has changed since" (exit 1), of a key that had not.
   it.each(['abc', 'W/"3"', '', ' 3', '3,4', '"3', '-1', '1.5'])('refuses %j as no revision (exit 2)', (text) => {
     expect(() => revision(text)).toThrow('a revision is a whole number, as show prints it (or the ETag "3"), or * for any');
+  });
+});
+
+describe('keyStatus: a --status argument', () => {
+  it.each(['active', 'disabled', 'expired', 'revoked'])('takes %s, as GET /v1/api-keys?status= does', (text) => {
+    expect(keyStatus(text)).toBe(text);
+  });
+
+  it.each(['Active', 'deleted', '', ' active'])('refuses %j with the API\'s message', (text) => {
+    expect(() => keyStatus(text)).toThrow(new InvalidArgumentError(LIST_QUERY_MESSAGES.status));
+    expect(LIST_QUERY_MESSAGES.status).toBe('status must be one of active, disabled, expired, revoked');
   });
 });

@@ -1,4 +1,6 @@
 import { displayPrefixProblem, NAME_PREFIX_MESSAGE, namePrefixProblem, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
+import { LIST_QUERY_MESSAGES } from '../keys/queries/list-api-keys/parse-list-api-keys-request.js';
+import { KEY_STATUSES, type KeyStatus } from '../keys/projection/api-key-view.js';
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
 import { DAY_MS, MIN_ARCHIVE_AGE_MS } from '../usage/archiving/archive-usage.js';
@@ -49,6 +51,12 @@ export function keyPrefix(text: string): string {
   const read = readDisplayPrefix(text);
   if (read === null) throw new InvalidArgumentError(displayPrefixProblem(text));
   return read;
+}
+
+/** --status: as GET /v1/api-keys?status= takes it, refused with the API's message. */
+export function keyStatus(text: string): KeyStatus {
+  if (!(KEY_STATUSES as readonly string[]).includes(text)) throw new InvalidArgumentError(LIST_QUERY_MESSAGES.status);
+  return text as KeyStatus;
 }
 
 export function pageLimit(text: string): number {

@@ -2,6 +2,7 @@ import { CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { KeysQueriesModule } from '../keys/keys-cli.module.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
+import type { KeyStatus } from '../keys/projection/api-key-view.js';
 import type { ApiKeyListResponse } from '../keys/presentation/api-key.response.js';
 import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { allApiKeys } from '../keys/queries/list-api-keys/all-api-keys.js';
@@ -20,6 +21,7 @@ export interface ListOptions {
   startingAfter?: string;
   namePrefix?: string;
   prefix?: string;
+  status?: KeyStatus;
   all?: boolean;
   json?: boolean;
   table?: boolean;
@@ -35,10 +37,11 @@ export async function list(options: ListOptions, environment: Environment): Prom
   try {
     await catchUpReadModels(app, environment);
     const search = { ...(options.namePrefix === undefined ? {} : { namePrefix: options.namePrefix }), ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
-    const query = new ListApiKeysQuery(options.account, options.limit, options.startingAfter ?? null, null, new Date(), false, search);
+    // The status as of this run, as the API judges it as of the request: a key past its expiry is expired.
+    const query = new ListApiKeysQuery(options.account, options.limit, options.startingAfter ?? null, options.status ?? null, new Date(), false, search);
     const listed = options.all ? await printEveryPage(app, query, options) : await printPage(app, query, options);
     if (outputFormat(options) === 'json' || listed > 0 || options.startingAfter !== undefined) return;
-    if (Object.keys(search).length > 0) note(`No key of account ${options.account} matches.`);
+    if (Object.keys(search).length > 0 || options.status !== undefined) note(`No key of account ${options.account} matches.`);
     // An account is only the keys that name it: a mistyped --account lists nothing, which a bare header did not say.
     else note(`Account ${options.account} holds no keys: if you expected some, check --account.`);
   } finally {

@@ -3,7 +3,7 @@ import { ANOMALY_RULES } from '../anomalies/domain/anomaly.js';
 import { API_KEY_EVENT_TYPES } from '../keys/domain/api-key-events.js';
 import type { Environment } from '../shared/config/environment.js';
 import {
-  accountId, alertId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, eventId, expiresIn, graceSeconds, instant, keyId, keyPrefix, list, namePrefix, pageLimit, rateLimit, revision,
+  accountId, alertId, archiveAgeDays, archiveBefore, asOfInstant, closeWhenIdleSeconds, eventId, expiresIn, graceSeconds, instant, keyId, keyPrefix, keyStatus, list, namePrefix, pageLimit, rateLimit, revision,
 } from './arguments.js';
 import { CLI_NAME } from './cli-name.js';
 import { withOutputOptions } from './output.js';
@@ -141,6 +141,7 @@ export function buildProgram(): Command {
       .option('--starting-after <key-id>', 'the last key of the previous page', keyId)
       .option('--name-prefix <text>', 'only keys whose name starts with this text, in any case', namePrefix)
       .option('--prefix <sk_...>', 'only the key with this display prefix (sk_ and 9 more characters, as listed or logged); never a whole key', keyPrefix)
+      .option('--status <status>', 'only keys in this status now: active, disabled, expired or revoked', keyStatus)
       .option('--all', 'follow every page'),
   ).action((options) => run(async () => (await import('./list.command.js')).list, options));
 

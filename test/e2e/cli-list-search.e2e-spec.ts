@@ -44,3 +44,39 @@ describe('CLI list --name-prefix / --prefix', () => {
     expect(asName.stderr.toLowerCase()).not.toContain(key.slice(12).toLowerCase());
   });
 });
+
+describe('CLI list --status', () => {
+  const dir = makeTempDir('cli-status');
+  const made: Record<string, string> = {};
+  const ok = (args: string[]) => {
+    const cli = runCli(args, { DATA_DIR: dir.path });
+    expect(cli.status).toBe(0);
+    return cli.stdout;
+  };
+  beforeAll(async () => {
+    for (const [name, extra] of [['lasting', []], ['brief', ['--expires-in', '1']], ['off', []], ['gone', []]] as const) {
+      made[name] = (JSON.parse(ok(['create-key', '--account', 'acme', '--name', name, '--json', ...extra])) as { id: string }).id;
+    }
+    ok(['disable', made.off, '--json']);
+    ok(['revoke', made.gone, '--json']);
+    // brief expires a second after its creation: judged at the time of each run below, it is expired by then.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  });
+  afterAll(() => dir.remove());
+
+  const names = (...args: string[]) => (JSON.parse(ok(['list', '--account', 'acme', '--json', ...args])) as { data: Array<{ name: string }> }).data.map((k) => k.name);
+
+  it('lists only the keys in that status at the time of the run, as GET /v1/api-keys?status= does, with --all too', () => {
+    expect(names()).toEqual(['gone', 'off', 'brief', 'lasting']);
+    for (const [status, expected] of [['active', ['lasting']], ['disabled', ['off']], ['expired', ['brief']], ['revoked', ['gone']]] as const) {
+      expect({ status, listed: names('--status', status) }).toEqual({ status, listed: expected });
+      expect({ status, listed: names('--status', status, '--all') }).toEqual({ status, listed: expected });
+    }
+  });
+
+  it("refuses another status with the API's message (exit 2)", () => {
+    const refused = runCli(['list', '--account', 'acme', '--status', 'deleted'], { DATA_DIR: dir.path });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('status must be one of active, disabled, expired, revoked');
+  });
+});
