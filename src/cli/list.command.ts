@@ -8,7 +8,7 @@ import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { allApiKeys } from '../keys/queries/list-api-keys/all-api-keys.js';
 import { ListApiKeysQuery } from '../keys/queries/list-api-keys/list-api-keys.query.js';
 import type { Environment } from '../shared/config/environment.js';
-import { KEY_USAGE_SUMMARIES, type KeyUsageSummaries } from '../usage/projection/key-usage-read-model.port.js';
+import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../usage/projection/key-usage-read-model.port.js';
 import { catchUpReadModels } from './catch-up-read-models.js';
 import { openCliContext } from './cli-context.js';
 import { KEY_COLUMNS, keyRow } from './key-fields.js';
@@ -64,7 +64,7 @@ async function printPage(app: INestApplicationContext, query: ListApiKeysQuery, 
  * make (has_more false), or one table. Stops reading when stdout's reader has gone (`| head`).
  */
 async function printEveryPage(app: INestApplicationContext, query: ListApiKeysQuery, options: ListOptions): Promise<number> {
-  const keys = allApiKeys(app.get<ApiKeyReadModel>(API_KEY_READ_MODEL), app.get<KeyUsageSummaries>(KEY_USAGE_SUMMARIES), query);
+  const keys = allApiKeys(app.get<ApiKeyReadModel>(API_KEY_READ_MODEL), app.get<KeyUsageReadModel>(KEY_USAGE_READ_MODEL), query);
   const json = outputFormat(options) === 'json' ? printJsonList('data') : null;
   const table = json ? null : new StreamedTable(KEY_COLUMNS);
   let listed = 0;

@@ -59,7 +59,7 @@ function listAllContract(readModel: 'sqlite' | 'mongodb', url?: string) {
       expect(all).toBe(`${JSON.stringify({ data, has_more: false }, null, 2)}\n`);
     }, 300_000);
 
-    it('prints from --starting-after and with a search the same as the pages', () => {
+    it('prints from --starting-after, with a search and with --status the same as the pages', () => {
       const first = JSON.parse(runCli('--json', '--limit', '7')) as { data: Array<{ id: string }> };
       const after = first.data.at(-1)!.id;
       const data = pages('--json', after).flatMap((page) => JSON.parse(page) as unknown[]);
@@ -67,6 +67,10 @@ function listAllContract(readModel: 'sqlite' | 'mongodb', url?: string) {
       const named = pages('--json', null, '--name-prefix', 'KEY 1').flatMap((page) => JSON.parse(page) as unknown[]);
       expect(named.length).toBeGreaterThan(PAGE);
       expect(JSON.parse(runCli('--all', '--json', '--name-prefix', 'KEY 1'))).toEqual({ data: named, has_more: false });
+      const revoked = pages('--json', null, '--status', 'revoked').flatMap((page) => JSON.parse(page) as Array<{ status: string }>);
+      expect(revoked.length).toBeGreaterThan(PAGE);
+      expect(revoked.every(({ status }) => status === 'revoked')).toBe(true);
+      expect(JSON.parse(runCli('--all', '--json', '--status', 'revoked'))).toEqual({ data: revoked, has_more: false });
     }, 300_000);
 
     it('prints as a table one header and the rows of every page, line for line', () => {
