@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyUsageReadModel } from '../../src/usage/projection/key-usage-read-model.port.js';
 import type { KeyUsageSummaryEntry, KeyUsageView } from '../../src/usage/projection/key-usage-view.js';
+import { usageInWindows } from '../../src/keys/queries/list-api-keys/usage-in-windows.js';
+import { makeView } from '../support/api-key-view.js';
 
 export interface KeyUsageReadModelFixture {
   readModel: KeyUsageReadModel;
@@ -58,6 +60,31 @@ export function keyUsageReadModelContract(name: string, open: () => Promise<KeyU
       expect((await readModel.getMany([usage.keyId, randomUUID()])).get(usage.keyId)).toEqual(usage);
       expect(await readModel.getCheckpoint()).toBe(5);
       await readModel.ping();
+    });
+
+    it("gives list --all the same usage from its passes over every summary as from looking each key up (usageInWindows)", async () => {
+      const used = Array.from({ length: 30 }, (_, n) => makeUsage({ accepted: n, refused: n % 4, lastUsedAt: `2026-01-02T03:04:${String(n).padStart(2, '0')}.000Z` }));
+      await readModel.save([...used, ...Array.from({ length: 40 }, () => makeUsage())], 9);
+      if (fixture.saveWithoutRefused) {
+        const { refused: _, ...old } = makeUsage();
+        await fixture.saveWithoutRefused(old);
+        used.push({ ...old, refused: 0 });
+      }
+      const views = [...used.map((usage) => makeView({ id: usage.keyId })), makeView({ id: randomUUID() })];
+      const read = async (lookupMs: number) => {
+        let clock = 0;
+        const timed = { summaries: async (ids: readonly string[]) => ((clock += lookupMs * ids.length), readModel.summaries(ids)), allSummaries: () => readModel.allSummaries() };
+        const batches = (async function* () {
+          for (let from = 0; from < views.length; from += 7) yield views.slice(from, from + 7);
+        })();
+        const out = [];
+        for await (const batch of usageInWindows(batches, timed, { window: 10, probe: 2, firstPassAfterMs: 1_000, now: () => clock })) out.push(...batch);
+        return out;
+      };
+      // 1 s a key: passes for every window of 10 after the 2 probed; 0 ms: every key looked up.
+      const fromPasses = await read(1_000);
+      expect(fromPasses).toEqual(await read(0));
+      expect(fromPasses.map(({ usage }) => usage?.accepted)).toEqual([...used.map((usage) => usage.accepted), undefined]);
     });
 
     it('answers the listing summaries of the keys it has, in any number, without the hourly series', async () => {
