@@ -8,17 +8,7 @@ export class InMemoryAlertReadModel extends InMemoryViewStore<AlertView> impleme
   }
 
   async list(accountId: string, query: AlertListQuery): Promise<{ views: AlertView[]; hasMore: boolean }> {
-    const before = query.beforePosition ?? Number.MAX_SAFE_INTEGER;
-    const matching = [...this.views.values()]
-      .filter(
-        (v) =>
-          v.accountId === accountId &&
-          v.position < before &&
-          (query.keyId === undefined || v.keyId === query.keyId) &&
-          (query.rule === undefined || v.rule === query.rule),
-      )
-      .sort((a, b) => b.position - a.position);
-    return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
+    return this.newestFirst(accountId, query, (v) => (query.keyId === undefined || v.keyId === query.keyId) && (query.rule === undefined || v.rule === query.rule));
   }
 
   async findById(accountId: string, alertId: string): Promise<AlertView | null> {

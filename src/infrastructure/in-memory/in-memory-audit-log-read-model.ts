@@ -8,20 +8,16 @@ export class InMemoryAuditLogReadModel extends InMemoryViewStore<AuditEntryView>
   }
 
   async list(accountId: string, query: AuditLogQuery): Promise<{ views: AuditEntryView[]; hasMore: boolean }> {
-    const before = query.beforePosition ?? Number.MAX_SAFE_INTEGER;
-    const matching = [...this.views.values()]
-      .filter(
-        (v) =>
-          v.accountId === accountId &&
-          v.position < before &&
-          (query.keyId === undefined || v.keyId === query.keyId) &&
-          (query.actorKeyId === undefined || v.actorKeyId === query.actorKeyId) &&
-          (query.type === undefined || v.type === query.type) &&
-          (query.occurredGte === undefined || v.occurredAt >= query.occurredGte) &&
-          (query.occurredLt === undefined || v.occurredAt < query.occurredLt),
-      )
-      .sort((a, b) => b.position - a.position);
-    return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
+    return this.newestFirst(
+      accountId,
+      query,
+      (v) =>
+        (query.keyId === undefined || v.keyId === query.keyId) &&
+        (query.actorKeyId === undefined || v.actorKeyId === query.actorKeyId) &&
+        (query.type === undefined || v.type === query.type) &&
+        (query.occurredGte === undefined || v.occurredAt >= query.occurredGte) &&
+        (query.occurredLt === undefined || v.occurredAt < query.occurredLt),
+    );
   }
 
   async findById(accountId: string, entryId: string): Promise<AuditEntryView | null> {

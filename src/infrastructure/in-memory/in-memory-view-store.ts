@@ -33,6 +33,19 @@ export class InMemoryViewStore<V extends { revision: number }> implements ViewSt
     this.checkpoint = null;
   }
 
+  /** An account's views before `beforePosition` that `matches` keeps, newest first by log position: a page as the durable stores give it. */
+  protected newestFirst<P extends V & { accountId: string; position: number }>(
+    accountId: string,
+    query: { beforePosition?: number; limit: number },
+    matches: (view: P) => boolean,
+  ): { views: P[]; hasMore: boolean } {
+    const before = query.beforePosition ?? Number.MAX_SAFE_INTEGER;
+    const matching = [...(this.views.values() as Iterable<P>)]
+      .filter((v) => v.accountId === accountId && v.position < before && matches(v))
+      .sort((a, b) => b.position - a.position);
+    return { views: matching.slice(0, query.limit).map((v) => structuredClone(v)), hasMore: matching.length > query.limit };
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
