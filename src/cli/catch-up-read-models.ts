@@ -15,12 +15,14 @@ const SERVICE_CATCH_UP_WAIT_MS = 5_000;
 const SERVICE_CATCH_UP_POLL_MS = 25;
 
 /**
- * Before a command reads the read models: brings the views `replay` rebuilds up to what the log holds now, so
- * that a key created or changed just before (through the API or the CLI) shows at once. When no service is
- * running, from their checkpoints here; with a service running, which keeps them and which no request waits
- * for, by waiting for it (bounded: past the bound the command reads them as they are and says so).
+ * Before a command reads the read models: brings the views it reads (`reads`: their projections' names, views
+ * `replay` rebuilds) up to what the log holds now, so that a key created or changed just before (through the API or
+ * the CLI) shows at once. When no service is running, from their checkpoints here; with a service running, which
+ * keeps them, by waiting for it (bounded: past the bound the command reads them as they are and says so). Only what
+ * the command reads: `list` waited for the audit log too, and warned after 5 s whenever the service's request thread
+ * was busy, though it reads no entry of it.
  */
-export async function catchUpReadModels(app: INestApplicationContext, environment: Environment): Promise<void> {
+export async function catchUpReadModels(app: INestApplicationContext, environment: Environment, reads: readonly string[]): Promise<void> {
   const heartbeats = await openServiceHeartbeats(environment, { onWarning: (message) => process.stderr.write(`warn: ${message}\n`) });
   let serviceRunning: boolean;
   try {
@@ -30,7 +32,7 @@ export async function catchUpReadModels(app: INestApplicationContext, environmen
   }
   const store = app.get<EventStore>(EVENT_STORE);
   const opened = await openProjections(
-    PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay),
+    PROJECTIONS.filter((declaration) => declaration.rebuiltByReplay && reads.includes(declaration.name)),
     {
       store,
       storage: app.get<Storage>(READ_MODEL_STORAGE),

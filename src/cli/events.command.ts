@@ -1,6 +1,7 @@
 import { CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { ApiKeyEventType } from '../keys/domain/api-key-events.js';
 import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import { auditLogProjection } from '../keys/projection/audit-log-projection.js';
 import { presentAccountEvent } from '../keys/queries/list-account-events/account-event.presenter.js';
 import type { AccountEventListResponse, AccountEventResponse } from '../keys/queries/list-account-events/list-account-events.dto.js';
 import { ListAccountEventsQuery } from '../keys/queries/list-account-events/list-account-events.query.js';
@@ -32,7 +33,7 @@ export interface EventsOptions {
 export async function events(options: EventsOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
   try {
-    await catchUpReadModels(app, environment);
+    await catchUpReadModels(app, environment, [auditLogProjection.name]);
     const queries = app.get(QueryBus);
     const filter = {
       limit: options.limit,

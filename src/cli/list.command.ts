@@ -1,6 +1,7 @@
 import { CqrsModule, QueryBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { KeysQueriesModule } from '../keys/keys-cli.module.js';
+import { apiKeyProjection } from '../keys/projection/api-key-projection.js';
 import { API_KEY_READ_MODEL, type ApiKeyReadModel } from '../keys/projection/api-key-read-model.port.js';
 import type { KeyStatus } from '../keys/projection/api-key-view.js';
 import type { ApiKeyListResponse } from '../keys/presentation/api-key.response.js';
@@ -8,6 +9,7 @@ import { presentApiKey } from '../keys/presentation/present-api-key.js';
 import { allApiKeys } from '../keys/queries/list-api-keys/all-api-keys.js';
 import { ListApiKeysQuery } from '../keys/queries/list-api-keys/list-api-keys.query.js';
 import type { Environment } from '../shared/config/environment.js';
+import { keyUsageProjection } from '../usage/projection/key-usage-projection.js';
 import { KEY_USAGE_READ_MODEL, type KeyUsageReadModel } from '../usage/projection/key-usage-read-model.port.js';
 import { catchUpReadModels } from './catch-up-read-models.js';
 import { openCliContext } from './cli-context.js';
@@ -35,7 +37,7 @@ export interface ListOptions {
 export async function list(options: ListOptions, environment: Environment): Promise<void> {
   const app = await openCliContext(environment, { readModels: true }, [CqrsModule.forRoot(), KeysQueriesModule]);
   try {
-    await catchUpReadModels(app, environment);
+    await catchUpReadModels(app, environment, [apiKeyProjection.name, keyUsageProjection.name]);
     const search = { ...(options.namePrefix === undefined ? {} : { namePrefix: options.namePrefix }), ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
     // The status as of this run, as the API judges it as of the request: a key past its expiry is expired.
     const query = new ListApiKeysQuery(options.account, options.limit, options.startingAfter ?? null, options.status ?? null, new Date(), false, search);
