@@ -240,7 +240,8 @@ export class ProjectionsService extends ProjectionProgress implements OnApplicat
   override async caughtUpTo(position: number | null, types?: readonly string[]): Promise<void> {
     if (position === null) return;
     const affected = this.watched.filter(
-      ({ declaration }) => declaration.role !== 'background' && (!types || declaration.eventTypes.some((type) => types.includes(type))),
+      ({ declaration }) =>
+        declaration.role !== 'background' && declaration.writersWait !== false && (!types || declaration.eventTypes.some((type) => types.includes(type))),
     );
     const timeoutMs = this.config.READ_YOUR_WRITES_TIMEOUT_MS;
     await Promise.all(affected.map(({ runner }) => runner.waitUntilProcessed(position, timeoutMs)));

@@ -50,6 +50,12 @@ export interface ProjectionDeclaration<S = unknown> {
    * 'background': nobody reads it on a request's path; readiness reports whether it runs.
    */
   readonly role: 'read-model' | 'statistics' | 'background';
+  /**
+   * false: requests read it, but no change waits for it (its role still says how readiness reports it). For a view
+   * whose readers accept that it trails the change they made, as an audit log does (Stripe's events, GitHub's audit
+   * log), so that a change is never held by its store: a revocation during a MongoDB outage answers at once.
+   */
+  readonly writersWait?: false;
   /** The CLI's `replay` empties it and feeds it the whole log. */
   readonly rebuiltByReplay: boolean;
   /**

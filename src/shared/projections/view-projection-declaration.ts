@@ -8,7 +8,7 @@ import { ViewProjection, type ViewProjectionDefinition, type ViewStore } from '.
 export function viewProjectionDeclaration<V extends { revision: number }, S>(
   definition: ViewProjectionDefinition<V>,
   placement: Pick<ProjectionDeclaration, 'runsOn'> &
-    Partial<Pick<ProjectionDeclaration, 'role'>> & {
+    Partial<Pick<ProjectionDeclaration, 'role' | 'writersWait'>> & {
       /** Optional: the definition that tells the projection's log what it passes by (a newer version's events). */
       warning?: (warn: (message: string) => void) => ViewProjectionDefinition<V>;
     },
@@ -22,6 +22,7 @@ export function viewProjectionDeclaration<V extends { revision: number }, S>(
     readsUnknownTypesIn: definition.readsUnknownTypesIn,
     runsOn: placement.runsOn,
     role: placement.role ?? 'read-model',
+    ...(placement.writersWait === false ? { writersWait: false as const } : {}),
     rebuiltByReplay: true,
     open: async ({ storage, publish, log }: ProjectionContext<S>) =>
       new ViewProjection(
