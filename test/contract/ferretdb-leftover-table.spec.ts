@@ -35,7 +35,7 @@ function leftoverTableSuite(): void {
     const storage = await MongoReadModelStorage.connect(ferret.url, 'fresh');
     await storage.close();
     expect(await collectionNames(ferret.url, 'fresh')).toEqual(
-      ['alerts', 'api_key_accounts', 'api_keys', 'checkpoints', 'delivered', 'delivery_failures', 'delivery_leases', 'detector_snapshot', 'detector_snapshot_chunks', 'generations', 'key_usage'].sort(),
+      ['alerts', 'api_key_accounts', 'api_keys', 'audit_log', 'checkpoints', 'delivered', 'delivery_failures', 'delivery_leases', 'detector_snapshot', 'detector_snapshot_chunks', 'generations', 'key_usage'].sort(),
     );
   });
 
