@@ -12,7 +12,7 @@ import { expiredKeyBurstHourClosed, pagedExpiredKeyBurst } from './rules/expired
 import { failedAuthBurstFromAddress, failedAuthBurstOfKey } from './rules/failed-auth-burst.js';
 import { expiryDue } from './expiry-queue.js';
 import { enabled, expiriesDue, keyExpiring, plannedExpiry, rearmExpiryWarnings, rolled } from './rules/key-expiring.js';
-import type { KeyRule, KeyUse } from './rules/key-use.js';
+import { HOUR_MS, type KeyRule, type KeyUse } from './rules/key-use.js';
 import { manyAddresses } from './rules/many-addresses.js';
 import { newNetwork } from './rules/new-network.js';
 import { rateSpike } from './rules/rate-spike.js';
@@ -238,7 +238,6 @@ function advanceTime(state: DetectorState, atMs: number, t: AnomalyThresholds): 
   state.ipsSweptAtMs = latestMs;
 }
 
-const HOUR_MS = 3_600_000;
 /** How late a use may be logged (docs/operations.md, Usage retention): one this late still finds what the rule would have. */
 const LATE_USE_MS = HOUR_MS;
 

@@ -81,7 +81,7 @@ export class ApiKeyAuthenticator {
     setRateLimitHeaders(res, verification.rate);
     if (!verification.valid) {
       // Retry-After is already set, with the RateLimit fields, by setRateLimitHeaders.
-      throw new RateLimited(rateLimitExceeded(verification.key.rateLimit));
+      throw new RateLimited(rateLimitExceeded(verification.key.rateLimit, 'this key'));
     }
     const { keyId, accountId, permissions, allowedIps, endsAt, rateLimit } = verification.key;
     const account = await this.accounts.consume(accountId);
@@ -89,7 +89,7 @@ export class ApiKeyAuthenticator {
       identified({ keyId, accountId });
       // The fields of the limit that refused, as the IETF draft asks of the policy nearest to exhaustion.
       setRateLimitHeaders(res, account);
-      throw new RateLimited(accountRateLimitExceeded(this.accounts.limit), account.retryAfterSeconds);
+      throw new RateLimited(rateLimitExceeded(this.accounts.limit, 'this account (all its keys together)'), account.retryAfterSeconds);
     }
     // Served: the fields of whichever limit is nearer to refusing, or a client pacing itself by them meets a 429 its
     // key's fields never announced (the account's 100 a second, a key's 1,000 a minute: Remaining 999 up to the 429).
@@ -98,12 +98,10 @@ export class ApiKeyAuthenticator {
   }
 }
 
-/** "Rate limit of 3 requests per 60 seconds exceeded for this key.": the limit as the key's `rate_limit` gives it. */
-function rateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
-  return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this key.`;
-}
-
-/** "Rate limit of 100 requests per second exceeded for this account (all its keys together).". */
-function accountRateLimitExceeded({ requests, perSeconds }: KeyRateLimit): string {
-  return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for this account (all its keys together).`;
+/**
+ * "Rate limit of 3 requests per 60 seconds exceeded for this key." (the limit as the key's `rate_limit` gives it), or
+ * "… for this account (all its keys together).".
+ */
+function rateLimitExceeded({ requests, perSeconds }: KeyRateLimit, whose: 'this key' | 'this account (all its keys together)'): string {
+  return `Rate limit of ${counted(requests, 'request')} per ${perSeconds === 1 ? 'second' : counted(perSeconds, 'second')} exceeded for ${whose}.`;
 }

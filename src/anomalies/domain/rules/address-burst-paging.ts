@@ -2,8 +2,9 @@ import type { AnomalyDetectedData } from '../anomaly.js';
 import type { AnomalyThresholds } from '../anomaly-thresholds.js';
 import type { AddressBurstHour, DetectorState } from '../detector-state.js';
 import { finding, iso } from '../finding.js';
+import { HOUR_MS } from './key-use.js';
+import { mostBurstsFirst } from './most-bursts-first.js';
 
-const HOUR_MS = 3_600_000;
 /**
  * The networks a summary names, most bursts first, of those with a burst not alerted on its own (an alerted network's
  * alert named it already): enough to act on, small enough to read on a pager.
@@ -61,7 +62,7 @@ export function addressBurstHourClosed(state: DetectorState, latestMs: number): 
   if (unalerted === 0) return null;
   const networks = [...hour.networks]
     .filter(([, network]) => network.bursts > (network.alerted ? 1 : 0))
-    .sort(([a, x], [b, y]) => y.bursts - x.bursts || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(mostBurstsFirst)
     .slice(0, SUMMARY_NETWORKS)
     .map(([network, { bursts: count }]) => ({ network, bursts: count }));
   const startMs = hour.hour * HOUR_MS;

@@ -2,8 +2,9 @@ import type { AnomalyDetectedData } from '../anomaly.js';
 import type { AnomalyThresholds } from '../anomaly-thresholds.js';
 import type { AccountExpiredKeyBursts, DetectorState, ExpiredKeyBurstHour } from '../detector-state.js';
 import { finding, iso } from '../finding.js';
+import { HOUR_MS } from './key-use.js';
+import { mostBurstsFirst } from './most-bursts-first.js';
 
-const HOUR_MS = 3_600_000;
 /**
  * The keys a summary names, most bursts first, of those not alerted on their own in the hour (an alerted key's alert
  * named it; its later bursts are in the counts): enough to find the batch by, small enough to read on a pager.
@@ -76,7 +77,7 @@ function accountSummary(account: AccountExpiredKeyBursts): Record<string, unknow
   if (unalerted === 0) return null;
   const keys = [...account.keys]
     .filter(([, key]) => !key.alerted)
-    .sort(([a, x], [b, y]) => y.bursts - x.bursts || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(mostBurstsFirst)
     .slice(0, SUMMARY_KEYS)
     .map(([keyId, { bursts: count }]) => ({ keyId, bursts: count }));
   return { summary: true, reason: 'expired', bursts, alerted: account.alerts, unalerted, keyCount: account.keys.size, keys };
