@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { printJson, printJsonLine, printJsonList } from './output.js';
 
-describe('the CLI JSON output on a terminal', () => {
+/** What the describe's tests write to stdout, each test's from empty. */
+function capturedStdout(): string[] {
   const written: string[] = [];
   beforeEach(() => {
     written.length = 0;
@@ -11,6 +12,11 @@ describe('the CLI JSON output on a terminal', () => {
     });
   });
   afterEach(() => jest.restoreAllMocks());
+  return written;
+}
+
+describe('the CLI JSON output on a terminal', () => {
+  const written = capturedStdout();
 
   // The security audit of 2026-12-07: `show --json` of a key reported at https://github.com/o/r/\u202Eevil\u0085 printed the
   // right-to-left override and the C1 control raw (JSON.stringify escapes C0 only), where the table shows them as \uXXXX:
@@ -30,15 +36,7 @@ describe('the CLI JSON output on a terminal', () => {
 });
 
 describe('printJsonList: a listing printed item by item (list --all)', () => {
-  const written: string[] = [];
-  beforeEach(() => {
-    written.length = 0;
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const written = capturedStdout();
 
   const items = [
     { id: 'a', name: 'first\u202E', permissions: ['*'], rate_limit: { requests: 1, per_seconds: 2 }, rotation: null, allowed_ips: [] },

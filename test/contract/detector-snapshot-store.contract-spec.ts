@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { DetectorSnapshotStore } from '../../src/anomalies/detection/detector-snapshot-store.port.js';
 import { InMemoryDetectorSnapshotStore } from '../../src/infrastructure/in-memory/in-memory-detector-snapshot-store.js';
 import { MongoDetectorSnapshotStore } from '../../src/infrastructure/mongodb/mongo-detector-snapshot-store.js';
 import { SqliteDetectorSnapshotStore } from '../../src/infrastructure/sqlite/sqlite-detector-snapshot-store.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
-import { mongoStoreFixture, sqliteStoreFixture } from '../support/store-fixtures.js';
+import { mongoStoreFixture, sqliteStoreFixture, type StoreFixture } from '../support/store-fixtures.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { type DetectorSnapshotFixture, detectorSnapshotStoreContract, partsOf } from './detector-snapshot-store.contract.js';
 
@@ -16,6 +17,20 @@ detectorSnapshotStoreContract('in-memory', async () => {
 /** The statements of the builds before version 8: one row, the whole text. */
 const WHOLE_TABLE = 'CREATE TABLE IF NOT EXISTS detector_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, state TEXT NOT NULL)';
 const WHOLE_SAVE = 'INSERT INTO detector_snapshot (id, position, state) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, state = excluded.state';
+
+/** The fixture with a store's own checks added; its reopen and cleanup read `store` from the object they were made on. */
+function withStoreOf(fixture: StoreFixture<DetectorSnapshotStore>, checks: Pick<DetectorSnapshotFixture, 'writeWhole' | 'storedParts'>): DetectorSnapshotFixture {
+  return {
+    ...fixture,
+    ...checks,
+    get store() {
+      return fixture.store;
+    },
+    set store(store) {
+      fixture.store = store;
+    },
+  };
+}
 
 function withRaw<T>(file: string, use: (db: Database.Database) => T): T {
   const db = new Database(file);
@@ -32,22 +47,14 @@ detectorSnapshotStoreContract('sqlite', async (): Promise<DetectorSnapshotFixtur
     file = path;
     return new SqliteDetectorSnapshotStore(path);
   });
-  return {
-    ...fixture,
-    // The fixture's reopen and cleanup read `store` from the object they were made on.
-    get store() {
-      return fixture.store;
-    },
-    set store(store) {
-      fixture.store = store;
-    },
+  return withStoreOf(fixture, {
     writeWhole: async (position, text) => withRaw(file, (db) => void db.prepare(WHOLE_SAVE).run(position, text)),
     storedParts: async () =>
       withRaw(file, (db) => {
         const rows = db.prepare('SELECT count(*) FROM detector_snapshot WHERE id = 1').pluck().get() as number;
         return rows + (db.prepare('SELECT count(*) FROM detector_snapshot_parts').pluck().get() as number);
       }),
-  };
+  });
 });
 
 describe('SqliteDetectorSnapshotStore on a file of the build before version 8', () => {
@@ -82,14 +89,7 @@ whenMongo('MongoDB detector snapshot store contract', (url) =>
       return new MongoDetectorSnapshotStore(client, db);
     });
     const [heads, chunks] = MongoDetectorSnapshotStore.COLLECTIONS;
-    return {
-      ...fixture,
-      get store() {
-        return fixture.store;
-      },
-      set store(store) {
-        fixture.store = store;
-      },
+    return withStoreOf(fixture, {
       // As the build before version 8 saved: the text in slices of 4 Mi characters, a head without a format.
       writeWhole: async (position, text) => {
         const slice = 4 * 1024 * 1024;
@@ -100,7 +100,7 @@ whenMongo('MongoDB detector snapshot store contract', (url) =>
         await database!.collection(heads).replaceOne({ _id: 'head' as never }, { generation: 'old', position, chunks: count }, { upsert: true });
       },
       storedParts: () => database!.collection(chunks).countDocuments({}),
-    };
+    });
   }),
 );
 
