@@ -28,6 +28,8 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
   let dir: { path: string; remove: () => void };
   let key: string;
   let keyId: string;
+  /** What the service writes to stdout and stderr (LOG_LEVEL warn): its failure lines. */
+  const serviceOutput: string[] = [];
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000, env: childEnv({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url, ...env }) });
@@ -49,7 +51,7 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     const created = cli(['create-key', '--account', 'acme', '--name', 'Operator', '--json']);
     if (created.status !== 0) throw new Error(created.stderr);
     ({ key, id: keyId } = JSON.parse(created.stdout));
-    service = await startServiceProcess({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url, VERIFY_TOKEN });
+    service = await startServiceProcess({ DATA_DIR: dir.path, EVENTSTORE_URL: fake.url, VERIFY_TOKEN }, { output: serviceOutput });
   }, 60_000);
   afterAll(async () => {
     service?.child.kill('SIGKILL');
@@ -239,6 +241,54 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     } finally {
       archives.remove();
     }
+  }, 120_000);
+
+  // The client waits for a subscription's confirmation with no deadline. Before the bound (esdb-event-store.ts,
+  // confirmTimeoutMs), the projections resubscribed after a dropped connection waited for ever, reading nothing, while
+  // readiness said 200: they were running, not failing, and the log's head was no further than they were.
+  it('reports readiness 503 and logs why while the server never confirms the subscriptions, and recovers once it does', async () => {
+    type Readiness = { status: number; body: { details?: { projections?: { projections?: { name: string; status: string }[] } } } };
+    const readiness = async (): Promise<Readiness> => {
+      const res = await fetch(`${service.url}/health/ready`, { signal: AbortSignal.timeout(20_000) });
+      return { status: res.status, body: (await res.json()) as Readiness['body'] };
+    };
+    // The reasons are shown only to a METRICS_TOKEN holder (none here): the log line names it.
+    const down = (ready: Readiness) => (ready.body.details?.projections?.projections ?? []).filter((p) => p.status === 'down').map((p) => p.name);
+    const unconfirmedLines = () => serviceOutput.join('').match(/Projection key-table failed \(EventStoreDB is unavailable: the subscription was not confirmed within 10000 ms\)/g)?.length ?? 0;
+    const stats = () => fake.control<{ unconfirmedSubscriptions: number; liveSubs: number }>('/stats');
+    let ready: Readiness = await readiness();
+    for (let tries = 0; (ready.status !== 200 || (await stats()).liveSubs === 0) && tries < 60; tries += 1) {
+      await sleep(500);
+      ready = await readiness();
+    }
+    const { liveSubs, unconfirmedSubscriptions: before } = await stats();
+    expect([ready.status, liveSubs > 0]).toEqual([200, true]);
+    await fake.control('/noconfirm?on=1');
+    try {
+      await fake.control('/drop');
+      // Each projection subscribes again (its retry), never confirmed, and fails at the bound: its one line.
+      for (let tries = 0; unconfirmedLines() === 0 && tries < 120; tries += 1) await sleep(500);
+      expect(unconfirmedLines()).toBe(1);
+      // Then it subscribes again (100 ms later, then backing off): still unconfirmed, it must be reported down, not up
+      // again for the next 10 s as a projection whose log holds nothing past it.
+      await sleep(3000);
+      expect((await stats()).unconfirmedSubscriptions - before).toBeGreaterThan(liveSubs);
+      ready = await readiness();
+      expect([ready.status, down(ready)]).toEqual([503, expect.arrayContaining(['key-table'])]);
+      expect(unconfirmedLines()).toBe(1);
+    } finally {
+      await fake.control('/noconfirm?on=0');
+    }
+    // Every projection, the background ones (not part of readiness) too, once its retry delay (up to 5 s) is out.
+    for (let tries = 0; (ready.status !== 200 || down(ready).length > 0) && tries < 60; tries += 1) {
+      await sleep(500);
+      ready = await readiness();
+    }
+    expect([ready.status, down(ready)]).toEqual([200, []]);
+    const created = await call('POST', '/v1/api-keys', { name: 'after the subscriptions were confirmed' });
+    expect(created.status).toBe(201);
+    const listed = (await call('GET', '/v1/api-keys?limit=100')).body.data as { id: string }[];
+    expect(listed.map((k) => k.id)).toContain(created.body.id);
   }, 120_000);
 
   // Last: the mark it leaves keeps this version off the stand-in for good.

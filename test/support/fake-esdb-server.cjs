@@ -5,7 +5,8 @@
 // reading early, carry a foreign event. It is never a stand-in for the EventStoreDB contract suite, which runs
 // against a real server only (EVENTSTORE_URL=… npm run test:eventstore).
 // Usage: node test/support/fake-esdb-server.cjs <grpc port> <control port>; control over HTTP:
-//   /stuck?on=1|0 (calls made meanwhile are answered once it is 0, but those their client cancelled)  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
+//   /stuck?on=1|0 (calls made meanwhile are answered once it is 0, but those their client cancelled)
+//   /noconfirm?on=1|0 (subscriptions opened meanwhile are taken and never confirmed nor answered; reads and appends answered)  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
 const grpc = require('@grpc/grpc-js');
 const G = '@eventstore/db-client/generated/';
 const { StreamsService } = require(G + 'streams_grpc_pb');
@@ -36,7 +37,7 @@ function streamDeleted(name) {
   metadata.set('stream-name', name);
   return { code: grpc.status.FAILED_PRECONDITION, details: `Event stream '${name}' is deleted.`, metadata };
 }
-const stats = { appends: 0, reads: 0, subscriptions: 0, readAllEventsSent: 0 };
+const stats = { appends: 0, reads: 0, subscriptions: 0, readAllEventsSent: 0, unconfirmedSubscriptions: 0 };
 
 function record(stream, type, dataObj, metaObj, id = randomUUID(), contentType = 'application/json') {
   const list = streams.get(stream) ?? [];
@@ -93,8 +94,19 @@ function answerHeld() {
   for (const { call, serve } of held.splice(0)) if (!call.cancelled) serve();
 }
 
+// A server that takes a subscription's call and never confirms it: the client waits for the confirmation with no deadline
+// (dist/streams/subscribeToAll.js, `deadline: Infinity`), and the server sends nothing of a subscription before it.
+let noConfirm = false;
+const unconfirmed = new Set();
+
 function read(call) {
   stats.reads++;
+  if (noConfirm && call.request.getOptions().hasSubscription()) {
+    stats.unconfirmedSubscriptions++;
+    unconfirmed.add(call);
+    call.on('cancelled', () => unconfirmed.delete(call));
+    return;
+  }
   if (stuck) return holdWhileStuck(call, () => serveRead(call), call.request.getOptions().hasSubscription());
   serveRead(call);
 }
@@ -227,12 +239,13 @@ http.createServer((req, res) => {
   let out = {};
   if (url.pathname === '/stats') {
     const waiting = held.filter(({ call }) => !call.cancelled);
-    out = { ...stats, events: log.length, head: log.at(-1)?.position, liveSubs: subs.size, stuck, held: waiting.length, heldSubscriptions: waiting.filter((h) => h.subscription).length };
+    out = { ...stats, events: log.length, head: log.at(-1)?.position, liveSubs: subs.size, stuck, unconfirmedOpen: unconfirmed.size, held: waiting.length, heldSubscriptions: waiting.filter((h) => h.subscription).length };
   } else if (url.pathname === '/stuck') {
     stuck = url.searchParams.get('on') === '1';
     if (!stuck) answerHeld();
     out = { stuck };
   }
+  else if (url.pathname === '/noconfirm') { noConfirm = url.searchParams.get('on') === '1'; out = { noConfirm }; }
   else if (url.pathname === '/failappend') { failIn = Number(url.searchParams.get('n') ?? 1); failStream = url.searchParams.get('stream') ?? 'api_key-'; out = { failIn, failStream }; }
   else if (url.pathname === '/drop') { const n = subs.size; for (const c of [...subs]) c.dropWith?.(grpc.status.UNAVAILABLE, 'dropped by test'); out = { dropped: n }; }
   else if (url.pathname === '/endsubs') { const n = subs.size; for (const c of [...subs]) c.end(); out = { ended: n }; }

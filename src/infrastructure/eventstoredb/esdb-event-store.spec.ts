@@ -20,8 +20,9 @@ import {
 } from '@eventstore/db-client';
 import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { SubscriptionUnconfirmedError } from '../../shared/event-store/subscription-unconfirmed.error.js';
 import { StoreUnavailableError } from '../../shared/storage/store-unavailable.error.js';
-import { EsdbEventStore, type EsdbClient } from './esdb-event-store.js';
+import { EsdbEventStore, type EsdbClient, type EsdbEventStoreOptions } from './esdb-event-store.js';
 
 /**
  * The append decision of the server, as IndexWriter.CheckCommit makes it (kurrent-io/KurrentDB,
@@ -248,7 +249,7 @@ describe('EsdbEventStore appends to a server that never answers (a fake client, 
 });
 
 describe('EsdbEventStore subscriptions (a fake subscription stream, no server)', () => {
-  const open = () => {
+  const open = (options: EsdbEventStoreOptions = {}) => {
     const source = new FakeSubscription();
     const client = {
       subscribeToAll: ({ filter }: { filter: Filter }) => {
@@ -257,8 +258,34 @@ describe('EsdbEventStore subscriptions (a fake subscription stream, no server)',
       },
       dispose: async () => undefined,
     };
-    return { source, store: new EsdbEventStore(client as unknown as EsdbClient) };
+    return { source, store: new EsdbEventStore(client as unknown as EsdbClient, options) };
   };
+
+  // The client waits for the server's confirmation with no deadline (dist/streams/subscribeToAll.js: `deadline:
+  // Infinity`); it emits 'confirmation' when it comes (dist/streams/utils/Subscription.js). Unbounded, a server that
+  // took the call and never confirmed it left the projection silent, reported running, for ever.
+  it('fails a subscription the server has not confirmed within its bound with SubscriptionUnconfirmedError, once', async () => {
+    const { source, store } = open({ confirmTimeoutMs: 50 });
+    const errors: unknown[] = [];
+    let confirmed = 0;
+    const subscription = store.subscribeToAll({ after: null }, { onEvents: async () => undefined, onError: (error) => void errors.push(error), onConfirmed: () => void confirmed++ });
+    await eventuallyEqual(() => errors.length, 1);
+    expect(errors[0]).toBeInstanceOf(SubscriptionUnconfirmedError);
+    expect((errors[0] as Error).message).toBe('EventStoreDB is unavailable: the subscription was not confirmed within 50 ms');
+    expect([source.destroyed, confirmed]).toEqual([true, 0]);
+    await subscription.stop();
+  });
+
+  it('reports a confirmed subscription confirmed, and does not fail it at the bound', async () => {
+    const { source, store } = open({ confirmTimeoutMs: 50 });
+    const errors: unknown[] = [];
+    let confirmed = 0;
+    const subscription = store.subscribeToAll({ after: null }, { onEvents: async () => undefined, onError: (error) => void errors.push(error), onConfirmed: () => void confirmed++ });
+    source.emit('confirmation');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect([errors, confirmed, source.destroyed]).toEqual([[], 1, false]);
+    await subscription.stop();
+  });
 
   it('delivers events and checkpoints in log order, dropping what is at or before the start and what it has already reported', async () => {
     const { source, store } = open();

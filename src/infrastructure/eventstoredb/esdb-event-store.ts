@@ -13,6 +13,7 @@ import {
 } from '@eventstore/db-client';
 import { AppendRefusedError } from '../../shared/event-store/append-refused.error.js';
 import { ConcurrencyError } from '../../shared/event-store/concurrency-error.js';
+import { SubscriptionUnconfirmedError } from '../../shared/event-store/subscription-unconfirmed.error.js';
 import {
   backlogOfRead,
   type AppendManyOptions,
@@ -66,6 +67,11 @@ export interface EsdbEventStoreOptions {
   readTimeoutMs?: number;
   /** An append fails (503) when the server has not answered it in this long (esdb-append-bound.ts). */
   appendTimeoutMs?: number;
+  /**
+   * A subscription fails (SubscriptionUnconfirmedError) when the server has not confirmed it in this long: the client
+   * waits for the confirmation without a deadline. The reads' bound unless told.
+   */
+  confirmTimeoutMs?: number;
 }
 
 /** A server checkpoint travelling through the subscription's own buffer, in order with the events. */
@@ -85,6 +91,7 @@ export class EsdbEventStore implements EventStore {
   private readonly pingTimeoutMs: number;
   private readonly readTimeoutMs: number;
   private readonly appendTimeoutMs: number;
+  private readonly confirmTimeoutMs: number;
   private readonly subscriptions = new Set<EventSubscription>();
 
   /**
@@ -111,6 +118,7 @@ export class EsdbEventStore implements EventStore {
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
     // The client's defaultDeadline, which the server enforces, and time for its Timeout answer to come back.
     this.appendTimeoutMs = options.appendTimeoutMs ?? (typeof connection === 'string' ? esdbDefaultDeadlineMs(connection) : 10_000) + APPEND_DEADLINE_GRACE_MS;
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? this.readTimeoutMs;
   }
 
   async appendToStream(
@@ -314,12 +322,23 @@ export class EsdbEventStore implements EventStore {
       }),
     );
     let stopping = false;
-    const running = deliverInOrder(source, options, handler, () => stopping).finally(() =>
-      this.subscriptions.delete(subscription),
-    );
+    // The server confirms a subscription before it sends anything (`ReadResp.confirmation` in the client's protos; the
+    // client emits 'confirmation' for it, dist/streams/utils/Subscription.js); the client waits for it with no deadline (`deadline: Infinity` in dist/streams/subscribeToAll.js). A server that takes the call and never
+    // confirms it would hold the projection, silent and reported running, for ever: past the bound it fails, and the
+    // runner stays failing (readiness down) and subscribes again until one is confirmed.
+    const unconfirmed = setTimeout(() => source.destroy(new SubscriptionUnconfirmedError('EventStoreDB', this.confirmTimeoutMs)), this.confirmTimeoutMs);
+    source.once('confirmation', () => {
+      clearTimeout(unconfirmed);
+      if (!stopping) handler.onConfirmed?.();
+    });
+    const running = deliverInOrder(source, options, handler, () => stopping).finally(() => {
+      clearTimeout(unconfirmed);
+      this.subscriptions.delete(subscription);
+    });
     const subscription: EventSubscription = {
       stop: async () => {
         stopping = true;
+        clearTimeout(unconfirmed);
         await closeSubscription(source);
         await running;
       },

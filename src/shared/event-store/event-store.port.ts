@@ -144,6 +144,12 @@ export interface SubscriptionHandler {
   onCheckpoint?(position: number): Promise<void>;
   /** The subscription ended with an error; it does not restart by itself. */
   onError(error: unknown): void;
+  /**
+   * The store confirmed the subscription (EventStoreDB: its SubscriptionConfirmation, sent before any event). A store
+   * whose subscriptions need no confirmation (the embedded log, in memory) never calls it nor fails with
+   * SubscriptionUnconfirmedError; one that does fails the subscription with that error when it is not confirmed in time.
+   */
+  onConfirmed?(): void;
 }
 
 export interface SubscribeOptions extends EventSelection {

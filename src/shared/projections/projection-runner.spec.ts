@@ -3,6 +3,7 @@ import { ServiceUnavailable } from '../application/errors.js';
 import type { RecordedEvent } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import { StoreDamagedError } from '../storage/store-damaged.error.js';
+import { SubscriptionUnconfirmedError } from '../event-store/subscription-unconfirmed.error.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -254,6 +255,42 @@ describe('ProjectionRunner', () => {
       await runner.start();
       await waitFor(() => subscriptions === 2);
       expect(runner.status()).toMatchObject({ running: true, failing: false, position: 1, lastError: null });
+    });
+
+    // EventStoreDB confirms a subscription before it sends anything; a server that takes the call and never confirms it
+    // fails it at the adapter's bound (SubscriptionUnconfirmedError). Everything else answers (the log's head: nothing
+    // past the projection), which made it "fail no more" at each resubscription until its bound: up, reading nothing.
+    it('stays failing, through resubscriptions, while its subscriptions are not confirmed, and fails no more once one is', async () => {
+      const subscribe = store.subscribeToAll.bind(store);
+      let subscriptions = 0;
+      let confirm = false;
+      // Whether it was reported failing as each resubscription began (what readiness would have said till its bound).
+      const failingAtResubscription: boolean[] = [];
+      store.subscribeToAll = (options, handler) => {
+        if (++subscriptions > 1) failingAtResubscription.push(runner.status().failing);
+        if (confirm) {
+          const subscription = subscribe(options, handler);
+          setImmediate(() => handler.onConfirmed?.());
+          return subscription;
+        }
+        setImmediate(() => handler.onError(new SubscriptionUnconfirmedError('EventStoreDB', 10)));
+        return { stop: async () => undefined };
+      };
+      await store.appendToStream('a', [wanted], 'no_stream');
+      projection.saved = 1;
+      const logs: string[] = [];
+      runner = new ProjectionRunner(store, projection, { retryMinMs: 5, retryMaxMs: 5, onLog: (level, message) => void logs.push(`${level} ${message}`) });
+      await runner.start();
+      await waitFor(() => subscriptions >= 5);
+      expect(failingAtResubscription.slice(0, 4)).toEqual([true, true, true, true]);
+      expect(runner.status()).toMatchObject({ failing: true, lastError: 'EventStoreDB is unavailable: the subscription was not confirmed within 10 ms' });
+      confirm = true;
+      await waitFor(() => !runner.status().failing);
+      expect(runner.status()).toMatchObject({ running: true, failing: false, position: 1, lastError: null });
+      expect(logs).toEqual([
+        expect.stringMatching(/^error Projection recording failed \(EventStoreDB is unavailable: the subscription was not confirmed within 10 ms\); resubscribing in 5 ms$/),
+        expect.stringMatching(/^log Projection recording running again after \d+ failed attempt\(s\)/),
+      ]);
     });
   });
 

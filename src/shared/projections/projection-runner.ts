@@ -2,6 +2,7 @@ import { ServiceUnavailable } from '../application/errors.js';
 import type { EventSelection, EventStore, EventSubscription } from '../event-store/event-store.port.js';
 import { ReadModelLostError } from '../storage/read-model-lost.error.js';
 import { StoreDamagedError } from '../storage/store-damaged.error.js';
+import { SubscriptionUnconfirmedError } from '../event-store/subscription-unconfirmed.error.js';
 import { checkpointWithinLog } from './checkpoint-within-log.js';
 import { feedInBulk } from './feed-in-bulk.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -62,6 +63,12 @@ export class ProjectionRunner {
   private fill: Promise<void> | null = null;
   private lastError: string | null = null;
   private failing = false;
+  /**
+   * Its last failure was a subscription the store never confirmed (EventStoreDB, SubscriptionUnconfirmedError): it stays
+   * failing until a subscription is confirmed, whatever else answers meanwhile (a read of the log's head, a checkpoint
+   * save), or readiness would show it up between a resubscription and its bound while it reads nothing.
+   */
+  private unconfirmed = false;
   /** Starting over after its read model was lost (resume): running, not failed. */
   private restarting: Promise<void> | null = null;
   private readonly waiters = new PositionWaiters();
@@ -198,6 +205,11 @@ export class ProjectionRunner {
           if (this.failing || performance.now() - this.checkpointSavedAt >= CHECKPOINT_SAVE_INTERVAL_MS) await this.saveUnsavedCheckpoint();
         },
         onError: (error) => this.restartLater(error),
+        onConfirmed: () => {
+          if (!this.unconfirmed) return;
+          this.unconfirmed = false;
+          this.recovered();
+        },
       },
     );
   }
@@ -268,6 +280,7 @@ export class ProjectionRunner {
 
   /** A write of its own went through, or it found nothing left to write: why it failed no longer holds. */
   private recovered(): void {
+    if (this.unconfirmed) return;
     const run = this.failureRun;
     this.failureRun = null;
     if (run) {
@@ -282,6 +295,7 @@ export class ProjectionRunner {
 
   /** What it failed on answers again: no longer failing, its retry delay kept until it has made progress. */
   private answeredAgain(): void {
+    if (this.unconfirmed) return;
     this.failing = false;
     this.lastError = null;
   }
@@ -299,6 +313,7 @@ export class ProjectionRunner {
   private restartLater(error: unknown): void {
     this.subscription = null;
     this.lastError = errorMessage(error);
+    this.unconfirmed = error instanceof SubscriptionUnconfirmedError;
     if (this.stopped) return;
     if (error instanceof ReadModelLostError) return this.startOver();
     this.failing = true;
