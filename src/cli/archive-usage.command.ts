@@ -71,7 +71,7 @@ export async function archiveUsageCommand(options: ArchiveUsageCommandOptions, e
     const leftOut =
       deletedStreams.length === 0
         ? ''
-        : ` Left out ${counted(deletedStreams.length, 'stream')} deleted for good (an EventStoreDB tombstone), whose events stay in the log until its next scavenge: ${deletedStreams.join(', ')}.`;
+        : ` Left out ${counted(deletedStreams.length, 'stream')} deleted by an operator (an EventStoreDB tombstone or delete), whose events stay in the log until its next scavenge: ${deletedStreams.join(', ')}.`;
     if (options.dryRun) return print(`Would archive ${what}. Nothing was written or removed (--dry-run).${leftOut}\n`);
     if (!file) return print(`Nothing was logged before ${report.before} that is not archived already: no file written.${leftOut}\n`);
     const gone = removed === null ? 'EventStoreDB removes them from the log at its next scavenge' : `${removed} removed from the log`;

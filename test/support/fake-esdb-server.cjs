@@ -6,7 +6,7 @@
 // against a real server only (EVENTSTORE_URL=… npm run test:eventstore).
 // Usage: node test/support/fake-esdb-server.cjs <grpc port> <control port>; control over HTTP:
 //   /stuck?on=1|0 (calls made meanwhile are answered once it is 0, but those their client cancelled)
-//   /noconfirm?on=1|0 (subscriptions opened meanwhile are taken and never confirmed nor answered; reads and appends answered)  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
+//   /softdelete?stream= (a delete without tombstone)  /noconfirm?on=1|0 (subscriptions opened meanwhile are taken and never confirmed nor answered; reads and appends answered)  /failappend?n=<nth append>&stream=<prefix>  /inject?stream=&type=&json=0&meta=0  /tombstone?stream=  /maxappend?bytes=  /log  /stats
 const grpc = require('@grpc/grpc-js');
 const G = '@eventstore/db-client/generated/';
 const { StreamsService } = require(G + 'streams_grpc_pb');
@@ -27,6 +27,25 @@ let stuck = false;
 // ReadStreamForwards/Backwards, `case ReadStreamResult.StreamDeleted`; Streams.Append, `case OperationResult.StreamDeleted`),
 // which the client turns into StreamDeletedError (dist/utils/CommandError.js, convertToCommandError).
 const tombstoned = new Set();
+// Soft-deleted streams (a delete without tombstone) live in their metadata, as on the server: the delete appends to
+// `$$<stream>` its metadata with truncate-before `EventNumber.DeletedStream` (long.MaxValue). A read of the stream then
+// answers StreamNotFound; `$all` keeps its events; the next append (expected revision any, no_stream, or its last revision)
+// recreates it from the revision after its last, the truncate-before moved there, its other metadata kept; a second
+// no_stream is a wrong expected version (EventStore-Client-Dotnet tests, `deleted_stream`: reading_throws,
+// recreated_with_any_expected_version, recreated_with_expected_version, allows_recreating_for_first_write_only_…,
+// recreated_preserves_metadata_except_truncate_before). Reads of any stream skip the events before its truncate-before.
+const DELETED_STREAM = '9223372036854775807';
+function metadataOf(name) {
+  const last = streams.get(`$$${name}`)?.at(-1);
+  if (!last) return {};
+  try { const parsed = JSON.parse(last.data.toString()); return parsed && typeof parsed === 'object' ? parsed : {}; } catch { return {}; }
+}
+// JSON.parse reads 9223372036854775807 as 2^63: any truncate-before that far is the deleted mark.
+const isSoftDeleted = (name) => typeof metadataOf(name).$tb === 'number' && metadataOf(name).$tb >= 2 ** 63 - 1;
+function writeMetadata(name, metadata, truncateBefore) {
+  const json = JSON.stringify({ ...metadata, $tb: '@TB@' }).replace('"@TB@"', String(truncateBefore));
+  return record(`$$${name}`, '$metadata', Buffer.from(json), undefined);
+}
 // --max-append-size (0: none). The server refuses, whole, an append whose events' data and custom metadata add up to more,
 // with RpcExceptions.MaxAppendSizeExceeded: INVALID_ARGUMENT, metadata exception=maximum-append-size-exceeded and
 // maximum-append-size (server: Grpc/RpcExceptions.cs); the client reports MaxAppendSizeExceededError (CommandError.js).
@@ -120,11 +139,12 @@ function serveRead(call) {
     const name = Buffer.from(so.getStreamIdentifier().getStreamName()).toString();
     if (tombstoned.has(name)) return void call.emit('error', streamDeleted(name));
     const list = streams.get(name);
-    if (!list) {
+    if (!list || isSoftDeleted(name)) {
       const nf = new S.ReadResp.StreamNotFound(); nf.setStreamIdentifier(so.getStreamIdentifier());
       const resp = new S.ReadResp(); resp.setStreamNotFound(nf); call.write(resp); call.end(); return;
     }
-    let items = [...list];
+    const truncateBefore = typeof metadataOf(name).$tb === 'number' ? metadataOf(name).$tb : 0;
+    let items = list.filter((e) => e.revision >= truncateBefore);
     const rc = so.getRevisionOptionCase();
     if (backwards) items.reverse();
     if (rc === 2) { const from = Number(so.getRevision()); items = items.filter((e) => (backwards ? e.revision <= from : e.revision >= from)); }
@@ -193,6 +213,7 @@ function append(call, callback) {
     if (failStream && name.startsWith(failStream) && --failIn === 0) { failStream = null; return callback({ code: grpc.status.UNAVAILABLE, details: 'injected failure' }); }
     const list = streams.get(name) ?? [];
     const current = list.length - 1;
+    const softDeleted = isSoftDeleted(name);
     const C = S.AppendReq.Options.ExpectedStreamRevisionCase;
     const ec = options.getExpectedStreamRevisionCase();
     const ids = msgs.map((m) => m.getId().getString());
@@ -210,9 +231,11 @@ function append(call, callback) {
       const known = ids.map((id) => list.find((e) => e.id === id));
       if (known[0] && known.every(Boolean)) return ok(known.at(-1).revision, known.at(-1).position);
       if (known[0]) return wev();
-    } else if (ec === C.NO_STREAM) { if (current !== -1) return wev(); }
+    } else if (ec === C.NO_STREAM) { if (current !== -1 && !softDeleted) return wev(); }
     else if (ec === C.STREAM_EXISTS) { if (current === -1) return wev(); }
     else if (ec === C.REVISION) { if (String(current) !== options.getRevision()) return wev(); }
+    // Recreated: its truncate-before moves to the first revision written now, its other metadata kept.
+    if (softDeleted) writeMetadata(name, metadataOf(name), current + 1);
     let last;
     for (const m of msgs) {
       const meta = m.getMetadataMap();
@@ -259,6 +282,9 @@ http.createServer((req, res) => {
     const name = url.searchParams.get('stream');
     tombstoned.add(name);
     out = { position: record(name, '$streamDeleted', {}, undefined).position };
+  } else if (url.pathname === '/softdelete') {
+    const name = url.searchParams.get('stream');
+    out = { position: writeMetadata(name, metadataOf(name), DELETED_STREAM).position };
   } else if (url.pathname === '/maxappend') {
     maxAppendSize = Number(url.searchParams.get('bytes') ?? 0);
     out = { maxAppendSize };

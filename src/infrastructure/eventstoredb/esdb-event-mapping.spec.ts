@@ -25,6 +25,7 @@ import { StoreUnavailableError } from '../../shared/storage/store-unavailable.er
 import {
   fromAppendResult,
   isReadBy,
+  isSoftDeletedMetadata,
   toAppendExpectedRevision,
   toAppendPortError,
   toConcurrencyError,
@@ -314,5 +315,27 @@ describe('toPortError', () => {
     expect(port).toBeInstanceOf(StoreUnavailableError);
     expect(port.message).toBe('EventStoreDB is unavailable: 14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2113.');
     expect((toPortError(refused('DNS lookup failed')) as Error).message).toMatch(/Resolution note: DNS lookup failed$/);
+  });
+});
+
+describe('isSoftDeletedMetadata', () => {
+  // The metadata event as the client reads it from `$$<stream>`: JSON the client parsed, so the server's
+  // 9223372036854775807 (EventNumber.DeletedStream) arrives as the nearest double.
+  const metadata = (data: unknown, isJson = true) => resolved({ streamId: '$$api_key-1', type: '$metadata', data, isJson });
+  const parsed = (json: string) => JSON.parse(json) as unknown;
+
+  it('marks a stream deleted without a tombstone: its truncate-before is the server\'s DeletedStream', () => {
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$tb":9223372036854775807}')))).toBe(true);
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$maxCount":100,"$tb":9223372036854775807,"owner":"ops"}')))).toBe(true);
+  });
+
+  it('does not mark a stream truncated by an archive, recreated after a soft delete, or without metadata', () => {
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$tb":12}')))).toBe(false);
+    // Recreated: the server moved its truncate-before to the revision after the last deleted one.
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$tb":3,"owner":"ops"}')))).toBe(false);
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$maxAge":60}')))).toBe(false);
+    expect(isSoftDeletedMetadata(metadata(parsed('{"$tb":"9223372036854775807"}')))).toBe(false);
+    expect(isSoftDeletedMetadata(metadata(new Uint8Array([1]), false))).toBe(false);
+    expect(isSoftDeletedMetadata(null)).toBe(false);
   });
 });

@@ -263,6 +263,24 @@ export function truncateBeforeAppend(last: ResolvedEvent | null, beforeRevision:
   };
 }
 
+/**
+ * The truncate-before the server puts in a stream's metadata when it deletes it without a tombstone (a soft delete:
+ * `EventNumber.DeletedStream`, long.MaxValue, 9223372036854775807, which JSON.parse reads as 2^63). Reads of the stream
+ * then answer StreamNotFound, its events stay in `$all` until a scavenge, and the next append (expected revision any,
+ * no_stream once, or its last revision) recreates it from the revision after its last, the truncate-before moved there
+ * (EventStore-Client-Dotnet, tests `deleted_stream`: `reading_throws`, `recreated_with_any_expected_version`,
+ * `allows_recreating_for_first_write_only_throws_wrong_expected_version`).
+ */
+const SOFT_DELETED_TRUNCATE_BEFORE = 2 ** 63 - 1;
+
+/** Whether the metadata stream's last event (null: none) marks its stream soft-deleted and not written since. */
+export function isSoftDeletedMetadata(last: ResolvedEvent | null): boolean {
+  const data: unknown = last?.event?.isJson ? last.event.data : undefined;
+  if (!isJsonObject(data)) return false;
+  const truncateBefore = data[TRUNCATE_BEFORE];
+  return typeof truncateBefore === 'number' && truncateBefore >= SOFT_DELETED_TRUNCATE_BEFORE;
+}
+
 function exactTypesRegex(types: readonly string[]): string {
   return `^${alternatives(types)}$`;
 }

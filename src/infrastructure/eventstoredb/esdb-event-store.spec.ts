@@ -513,6 +513,32 @@ describe('EsdbEventStore.removeStreamStart (a fake client, no server)', () => {
     await expect(store.deletedStreams(['api_key_usage-k1', 'api_key_usage-k2', 'api_key_usage-never'])).resolves.toEqual(new Set(['api_key_usage-k1']));
   });
 
+  it('reads a soft-deleted stream as one without events, names it among deleted streams, and writes it no truncate-before', async () => {
+    // A delete without tombstone sets the stream's truncate-before to the server's DeletedStream (long.MaxValue) in its
+    // metadata; reads of the stream then answer StreamNotFound (EventStore-Client-Dotnet, deleted_stream.reading_throws).
+    class SoftDeletingServer extends MetadataServer {
+      override readStream(stream: string, options: { direction?: string; maxCount?: number | bigint } = {}) {
+        const last = this.metadata(stream).at(-1) as { $tb?: number } | undefined;
+        if (last?.$tb === undefined || last.$tb < 2 ** 63 - 1) return super.readStream(stream, options);
+        const read = new PassThrough({ objectMode: true }) as PassThrough & { cancel(): Promise<void> };
+        read.cancel = async () => undefined;
+        setImmediate(() => read.destroy(new StreamNotFoundError(undefined, stream)));
+        return read;
+      }
+    }
+    const server = new SoftDeletingServer();
+    const store = new EsdbEventStore(server as unknown as EsdbClient);
+    await store.appendToStream('api_key_usage-k1', [event(0), event(1)], 'any');
+    await store.appendToStream('api_key_usage-k2', [event(2), event(3)], 'any');
+    await store.removeStreamStart('api_key_usage-k2', 1);
+    const softDelete = JSON.parse('{"$tb":9223372036854775807}') as Record<string, unknown>;
+    await server.appendToStream('$$api_key_usage-k1', [jsonEvent({ type: '$metadata', data: softDelete })], { expectedRevision: NO_STREAM });
+    await expect(store.readStream('api_key_usage-k1')).resolves.toEqual([]);
+    await expect(store.deletedStreams(['api_key_usage-k1', 'api_key_usage-k2', 'api_key_usage-never'])).resolves.toEqual(new Set(['api_key_usage-k1']));
+    await store.removeStreamStart('api_key_usage-k1', 2);
+    expect(server.metadata('api_key_usage-k1')).toEqual([softDelete]);
+  });
+
   it("sets the stream's truncate-before, keeping its other metadata, at the metadata stream's revision; it cannot count what goes", async () => {
     const server = new MetadataServer();
     const store = new EsdbEventStore(server as unknown as EsdbClient);

@@ -35,6 +35,7 @@ import {
   fromAppendResult,
   isSystemEventType,
   isReadBy,
+  isSoftDeletedMetadata,
   isWrittenByThisService,
   toAppendExpectedRevision,
   toConcurrencyError,
@@ -245,7 +246,11 @@ export class EsdbEventStore implements EventStore {
     return null;
   }
 
-  /** A read of a tombstoned stream fails with StreamDeletedError (see isGoneStream), a few streams at a time. */
+  /**
+   * A read of a tombstoned stream fails with StreamDeletedError (see isGoneStream); one of a soft-deleted stream with
+   * StreamNotFoundError, its metadata's truncate-before then the server's DeletedStream (isSoftDeletedMetadata), which
+   * tells it from a stream never written. A few streams at a time.
+   */
   async deletedStreams(streamIds: readonly string[]): Promise<ReadonlySet<string>> {
     const deleted = new Set<string>();
     let next = 0;
@@ -266,7 +271,7 @@ export class EsdbEventStore implements EventStore {
       return false;
     } catch (error) {
       if (error instanceof StreamDeletedError) return true;
-      if (error instanceof StreamNotFoundError) return false;
+      if (error instanceof StreamNotFoundError) return isSoftDeletedMetadata(await this.lastEvent(`$$${streamId}`));
       throw toPortError(error);
     }
   }

@@ -192,8 +192,9 @@ export interface EventStore {
    */
   removeStreamStart(streamId: string, beforeRevision: number): Promise<number | null>;
   /**
-   * Which of these streams were deleted for good (EventStoreDB's tombstone, an operator's act): `$all` still holds their
-   * events until the server's next scavenge, but no append to them can succeed. Absent where the store deletes no
+   * Which of these streams an operator deleted (EventStoreDB: a tombstone, or a delete without one): `$all` still holds
+   * their events until the server's next scavenge, and reads of them find none. No append to a tombstoned one can
+   * succeed; one to a soft-deleted one recreates it, from the revision after its last. Absent where the store deletes no
    * stream.
    */
   deletedStreams?(streamIds: readonly string[]): Promise<ReadonlySet<string>>;

@@ -49,8 +49,10 @@ export interface UsageArchiveReport {
   /** What the store removed, where it says at once (EventStoreDB removes them at its next scavenge: null). */
   removed: number | null;
   /**
-   * Streams with events to archive that were deleted for good (EventStoreDB's tombstone): left out, their events neither
-   * in the file nor marked archived (no append to them can succeed); `$all` holds them until the server's next scavenge.
+   * Streams with events to archive that an operator deleted (EventStoreDB's tombstone, or a delete without one): left
+   * out, their events neither in the file nor marked archived (no append to a tombstoned one can succeed, and one to a
+   * soft-deleted one would recreate it, its archive bringing back the totals of the uses deleted); `$all` holds them
+   * until the server's next scavenge.
    */
   deletedStreams: string[];
 }
@@ -173,7 +175,9 @@ function kindOf(streamId: string): StreamStart['kind'] | null {
  * One pass over the log in order: each usage and failures stream's events from its first held on, while logged before
  * `before`, and each alert logged before it (this version's AnomalyDetected: a newer version's stays in the log). A
  * stream deleted for good is left out: until 2026-12-07 its uses went into the file, then the append of its archive was
- * refused (AppendRefusedError, stream_deleted), failing that run and every later one until the server's scavenge.
+ * refused (AppendRefusedError, stream_deleted), failing that run and every later one until the server's scavenge. So is one
+ * deleted without a tombstone (EventStoreDB's soft delete): until 2026-12-07 its uses went into the file and its archive's
+ * append recreated the stream, the key's page counting the deleted uses again.
  */
 async function startsLoggedBefore(
   store: EventStore,
