@@ -10,6 +10,7 @@ import { showTitle } from './ui/page-title.js';
 import type { StatusRegion } from './ui/status-region.js';
 import { dropWholeKeyFromUrl } from './url-key-guard.js';
 import { alertsView } from './views/alerts-view.js';
+import { auditLogView } from './views/audit-log-view.js';
 import { keyDetailView } from './views/key-detail-view.js';
 import { URL_WHOLE_KEY_NOTE } from './views/key-search-in-url.js';
 import { keysView } from './views/keys-view.js';
@@ -50,7 +51,15 @@ export class App {
     const route = currentRoute();
     this.renderTopbar(route, key);
     const ctx = this.context(key, signal);
-    this.show(route.view === 'key' ? keyDetailView(ctx, route.id) : route.view === 'alerts' ? alertsView(ctx) : this.keysView(ctx, route.query));
+    this.show(
+      route.view === 'key'
+        ? keyDetailView(ctx, route.id)
+        : route.view === 'alerts'
+          ? alertsView(ctx)
+          : route.view === 'events'
+            ? auditLogView(ctx, route.query)
+            : this.keysView(ctx, route.query),
+    );
     // A tab signed in before the dashboard learnt permissions, or where sessionStorage lost them: learn them now.
     if (this.session.permissions() === null) ctx.permissionsMayHaveChanged();
   }
@@ -149,8 +158,9 @@ export class App {
       el(
         'nav',
         { class: 'nav', attrs: { 'aria-label': 'Dashboard' } },
-        link(links.keys, 'Keys', route.view !== 'alerts'),
+        link(links.keys, 'Keys', route.view === 'keys' || route.view === 'key'),
         link(links.alerts, 'Alerts', route.view === 'alerts'),
+        link(links.events(), 'Audit log', route.view === 'events'),
       ),
       el('div', { class: 'session' }, el('span', { class: 'session__key', text: `Signed in with ${key.slice(0, 12)}…` }), signOut),
     );

@@ -1,10 +1,11 @@
 import { ApiError } from './api-error.js';
-import type { Alert, ApiKey, ApiKeyDetail, ChartedApiKey, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
+import type { AccountEvent, AccountEventsFilter, Alert, ApiKey, ApiKeyDetail, ChartedApiKey, CreatedApiKey, HistoryPage, KeyChanges, NewKeyRequest, Page, RolledApiKey } from './api-types.js';
 import { RetryTokens } from './retry-tokens.js';
 
 const KEYS_PAGE_SIZE = 20;
 const ALERTS_PAGE_SIZE = 20;
 const HISTORY_PAGE_SIZE = 50;
+const ACCOUNT_EVENTS_PAGE_SIZE = 50;
 /** One per tab, across the views' clients: a retry may come from a view drawn again (a roll from a new dialog). */
 const RETRY_TOKENS = new RetryTokens();
 
@@ -84,6 +85,11 @@ export class ApiClient {
   /** Newest first: a busy key's last uses are its first page, and each next page goes back in time. */
   keyHistory(id: string, cursor?: string): Promise<HistoryPage> {
     return this.request('GET', `/v1/api-keys/${encodeURIComponent(id)}/events${query({ limit: HISTORY_PAGE_SIZE, direction: 'newest_first', cursor })}`);
+  }
+
+  /** The account's audit log, newest first, filtered as the API filters it. */
+  listAccountEvents(filter: AccountEventsFilter, startingAfter?: string): Promise<Page<AccountEvent>> {
+    return this.request('GET', `/v1/events${query({ limit: ACCOUNT_EVENTS_PAGE_SIZE, ...filter, starting_after: startingAfter })}`);
   }
 
   listAlerts(options: { keyId?: string; startingAfter?: string } = {}): Promise<Page<Alert>> {

@@ -73,6 +73,27 @@ export interface HistoryEvent {
   data: Record<string, unknown>;
 }
 
+/** One entry of the account's audit log (GET /v1/events). */
+export interface AccountEvent {
+  id: string;
+  type: string;
+  occurred_at: string;
+  key_id: string;
+  actor: { type: 'api_key' | 'operator' | 'system'; key_id: string | null; reason: string | null };
+  request_id: string | null;
+  position: number;
+  data: Record<string, unknown>;
+}
+
+/** GET /v1/events's filters, under the API's names. */
+export interface AccountEventsFilter {
+  type?: string;
+  key_id?: string;
+  actor_key_id?: string;
+  created_gte?: string;
+  created_lt?: string;
+}
+
 export interface Alert {
   id: string;
   rule: string;

@@ -7,7 +7,8 @@ import { exactTimeElement } from '../ui/time-element.js';
 import { links } from '../router.js';
 import type { ViewContext } from './view-context.js';
 
-const TITLES: Record<string, string> = {
+/** What the timeline and the audit log call each kind of event. */
+export const TITLES: Record<string, string> = {
   KeyCreated: 'Created',
   KeyRevoked: 'Revoked',
   KeyUsed: 'Used',
@@ -21,13 +22,13 @@ const TITLES: Record<string, string> = {
   UsageArchived: 'Uses archived',
 };
 
-const EXPIRY_REASONS: Record<string, string> = {
+export const EXPIRY_REASONS: Record<string, string> = {
   expires_at: 'its expiry date passed',
   grace_ended: 'the grace period of its roll ended',
   idle: 'it went unused after its roll',
 };
 
-const LEAK_ACTIONS: Record<string, string> = {
+export const LEAK_ACTIONS: Record<string, string> = {
   revoked: 'The key was revoked at once: roll out a new key where it was used.',
   disabled: 'The key was disabled: roll it (its successor gets a new secret), then revoke it.',
   none: 'Nothing was changed (the key had already stopped working, or the policy only notifies): roll it if it still works.',

@@ -117,7 +117,13 @@ export function keyDetailView(ctx: ViewContext, id: string): HTMLElement {
   return el(
     'div',
     { class: 'view' },
-    el('p', { class: 'back' }, el('a', { attrs: { href: links.keys }, text: '← All keys' })),
+    el(
+      'p',
+      { class: 'back' },
+      el('a', { attrs: { href: links.keys }, text: '← All keys' }),
+      ' · ',
+      el('a', { attrs: { href: links.events({ key_id: id }) }, text: 'Its changes in the audit log' }),
+    ),
     el('div', { class: 'view-header' }, heading),
     notices,
     details,
