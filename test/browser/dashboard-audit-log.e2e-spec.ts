@@ -187,6 +187,20 @@ whenChromium('Dashboard audit log browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('never scrolls sideways at 320 px (WCAG reflow): the filters, a name of 100 characters without a space, a request id and the event data', async () => {
+      const owner = await d.t.bootstrapKey('narrow', 'Narrow console');
+      const key: Key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'x'.repeat(100) }).expect(201)).body;
+      await request(d.t.http).patch(`/v1/api-keys/${key.id}`).set(bearer(owner.key)).send({ permissions: ['keys:read'] }).expect(200);
+      await entriesOf(owner.key, 3);
+      const { page, problems } = await d.open({ width: 320, height: 800 });
+      await signIn(page, owner.key);
+      await openAuditLog(page);
+      await expect(entries(page).count()).resolves.toBe(3);
+      await entries(page).first().getByText('Event data').click();
+      expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('shows a hostile name as its characters: a script tag inert, a bidi override as its code', async () => {
       const owner = await d.t.bootstrapKey('evilcorp', 'Evil console');
       await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">' }).expect(201);
