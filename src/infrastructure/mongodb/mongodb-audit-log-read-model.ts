@@ -25,8 +25,10 @@ export class MongoAuditLogReadModel extends MongoViewStore<AuditEntryView, Audit
 
   static async open(client: MongoClient, db: Db, generation: number): Promise<MongoAuditLogReadModel> {
     const readModel = new MongoAuditLogReadModel(client, db, generation);
-    // One per equality filter, as in the embedded store. One index per call: FerretDB 1.24 panics when one
-    // createIndexes call repeats two existing indexes.
+    // One per equality filter, as in the embedded store: a MongoDB server walks them. FerretDB 1.24 (SQLite) keeps them
+    // unused: it pushes down no filter but {_id} and sorts in memory, so every page is a scan there (explain: SCAN;
+    // docs/benchmarks.md, session 55). One index per call: FerretDB 1.24 panics when one createIndexes call repeats
+    // two existing indexes.
     await readModel.views.createIndex({ accountId: 1, position: -1 }, { name: 'account_newest_first' });
     await readModel.views.createIndex({ accountId: 1, keyId: 1, position: -1 }, { name: 'account_key_newest_first' });
     await readModel.views.createIndex({ accountId: 1, actorKeyId: 1, position: -1 }, { name: 'account_actor_newest_first' });
