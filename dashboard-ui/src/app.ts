@@ -57,7 +57,7 @@ export class App {
         : route.view === 'alerts'
           ? alertsView(ctx)
           : route.view === 'events'
-            ? auditLogView(ctx, route.query)
+            ? auditLogView(ctx, route.query, this.takeKeyDroppedNote())
             : this.keysView(ctx, route.query),
     );
     // A tab signed in before the dashboard learnt permissions, or where sessionStorage lost them: learn them now.
@@ -65,9 +65,14 @@ export class App {
   }
 
   private keysView(ctx: ViewContext, query: KeysQuery): HTMLElement {
+    return keysView(ctx, query, this.takeKeyDroppedNote());
+  }
+
+  /** What the screen drawn next says of a whole key dropped from the URL, once. */
+  private takeKeyDroppedNote(): string | undefined {
     const note = this.keyDroppedFromUrl ? URL_WHOLE_KEY_NOTE : undefined;
     this.keyDroppedFromUrl = false;
-    return keysView(ctx, query, note);
+    return note;
   }
 
   private signIn(key: string, permissions: string[]): void {

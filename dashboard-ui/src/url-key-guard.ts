@@ -11,9 +11,10 @@ export function dropWholeKeyFromUrl(): boolean {
   const { pathname, search, hash } = location;
   if (!holdsWholeKey(search) && !holdsWholeKey(hash)) return false;
   const route = currentRoute();
-  // Only the keys screen's query can hold one: the key's and the alerts' fragments are exact.
+  // Only the keys screen's and the audit log's queries can hold one: the key's and the alerts' fragments are exact. The
+  // audit log stays, without its filters (until 2026-12-07 there was none; any of its filters may be the one that held it).
   const status = route.view === 'keys' ? keyStatusNamed(route.query.status) : undefined;
-  const keptHash = holdsWholeKey(hash) ? links.keysOf(status) : hash;
+  const keptHash = !holdsWholeKey(hash) ? hash : route.view === 'events' ? links.events() : links.keysOf(status);
   history.replaceState(history.state, '', `${pathname}${holdsWholeKey(search) ? '' : search}${keptHash}`);
   return true;
 }

@@ -187,6 +187,37 @@ whenChromium('Dashboard audit log browser suite', () => {
       expect(unexpectedProblems(problems)).toEqual([]);
     });
 
+    it('sends no filter of a link the API would refuse, and a whole key in a link leaves the address unsent, said on this screen', async () => {
+      const owner = await d.t.bootstrapKey('linkco', 'Link console');
+      const other: Key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'Other' }).expect(201)).body;
+      await entriesOf(owner.key, 2);
+      const { page, problems } = await d.open();
+      await signIn(page, owner.key);
+      const sent: string[] = [];
+      page.on('request', (made) => {
+        const url = new URL(made.url());
+        if (url.pathname.startsWith('/v1/')) sent.push(`${url.pathname}${url.search}`);
+      });
+
+      // A kind that is no entry (a use), an id that is no UUID, a date that is none: listed unfiltered, the URL put right.
+      await page.goto('/dashboard#/events?type=KeyUsed&key_id=not-an-id&created_gte=yesterday');
+      await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+      await eventually(async () => expect(await entries(page).count()).toBe(2));
+      expect(new URL(page.url()).hash).toBe('#/events');
+      expect(sent.filter((path) => path.startsWith('/v1/events'))).toEqual(['/v1/events?limit=50']);
+
+      // A whole key in a link: gone from the address before anything is asked, Back included; said where the filters are.
+      sent.length = 0;
+      await page.goto(`/dashboard#/events?type=KeyUpdated&actor_key_id=${other.key}`);
+      await page.getByRole('alert').filter({ hasText: 'The link held what looks like a whole API key' }).waitFor();
+      await eventually(async () => expect(await entries(page).count()).toBe(2));
+      expect(new URL(page.url()).hash).toBe('#/events');
+      expect(sent.join('\n')).not.toContain(other.key);
+      expect(sent.filter((path) => path.startsWith('/v1/events'))).toEqual(['/v1/events?limit=50']);
+      expect(page.url()).not.toContain(other.key);
+      expect(unexpectedProblems(problems)).toEqual([]);
+    });
+
     it('never scrolls sideways at 320 px (WCAG reflow): the filters, a name of 100 characters without a space, a request id and the event data', async () => {
       const owner = await d.t.bootstrapKey('narrow', 'Narrow console');
       const key: Key = (await request(d.t.http).post('/v1/api-keys').set(bearer(owner.key)).send({ name: 'x'.repeat(100) }).expect(201)).body;

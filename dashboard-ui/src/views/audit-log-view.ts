@@ -38,7 +38,7 @@ export function auditFilterOf(query: URLSearchParams): AccountEventsFilter {
 }
 
 /** The account's audit log: every change to its keys and who made it, newest first, filtered and paged by the API. */
-export function auditLogView(ctx: ViewContext, query: URLSearchParams): HTMLElement {
+export function auditLogView(ctx: ViewContext, query: URLSearchParams, droppedNote?: string): HTMLElement {
   const filter = auditFilterOf(query);
   const wanted = links.events({ ...filter });
   // A link's filter the API would refuse (or a whole key in it) is not sent: the URL shows what is listed.
@@ -84,14 +84,14 @@ export function auditLogView(ctx: ViewContext, query: URLSearchParams): HTMLElem
     { class: 'view' },
     el('div', { class: 'view-header' }, el('h1', { attrs: { tabindex: -1 }, text: 'Audit log' }), refresh),
     el('p', { class: 'lead', text: 'Every change to the account’s keys and who made it, newest first (uses are in each key’s history).' }),
-    filterForm(filter),
+    filterForm(filter, droppedNote),
     list,
     footer,
   );
 }
 
 /** The API's filters as a form; applying it changes the URL, which draws the screen again (a step of the history). */
-function filterForm(filter: AccountEventsFilter): HTMLElement {
+function filterForm(filter: AccountEventsFilter, droppedNote: string | undefined): HTMLElement {
   const errorId = uniqueId('audit-filter-error');
   const field = (label: string, input: HTMLInputElement | HTMLSelectElement, hint?: string) => {
     const hintId = hint === undefined ? undefined : uniqueId('audit-hint');
@@ -122,6 +122,8 @@ function filterForm(filter: AccountEventsFilter): HTMLElement {
   // created_lt is the start of the day after the last one listed.
   const until = input('date', filter.created_lt === undefined ? '' : localDay(new Date(Date.parse(filter.created_lt) - 1)));
   const error = el('p', { class: 'form-error', attrs: { id: errorId, role: 'alert', tabindex: -1 } });
+  // A whole key in the link (dropped before anything was drawn or asked: url-key-guard.ts) is said where filters are.
+  if (droppedNote !== undefined) error.textContent = droppedNote;
   const apply = el('button', { class: 'button button--primary', text: 'Apply filters', attrs: { type: 'submit' } });
   const clear = el('a', { class: 'button button--secondary', attrs: { href: links.events() }, text: 'Clear filters' });
   const form = el(
