@@ -225,7 +225,22 @@ describe('CLI restore of the embedded event log', () => {
       });
       expect(esdb.status).toBe(1);
       expect(esdb.stderr).toBe('error: restore puts a backup of the embedded log (DATA_DIR) in place: with EVENTSTORE_URL, restore EventStoreDB with its own tools\n');
-      expect(countEvents(dataDir, 'KeyCreated')).toBe(1);
+      // A backup whose pages SQLite finds whole, with one byte of the second key's event changed since (bit rot, a bad
+      // transfer): until 2026-12-07 it was restored, exit 0, and a service started on it answered ready with its
+      // anomaly detector stopped at that event for good.
+      createKeyWithCli(dataDir, ['--name', 'rotted']);
+      const rotted = join(dir.path, 'rotted.sqlite');
+      expect(cli(dataDir, 'backup', rotted).status).toBe(0);
+      const bytes = readFileSync(rotted);
+      bytes.write('{', bytes.indexOf('"name":"rotted"'));
+      writeFileSync(rotted, bytes);
+      const before = logContent(join(dataDir, 'events.sqlite'));
+      const damaged = cli(dataDir, 'restore', rotted);
+      expect(damaged.stderr).toBe(`error: ${rotted} is damaged (the event at position 2 is not JSON: changed since written): it cannot be restored; nothing was changed\n`);
+      expect(damaged.status).toBe(1);
+      expect(logContent(join(dataDir, 'events.sqlite'))).toEqual(before);
+      expect(readdirSync(dataDir).filter((name) => /restoring|replaced|partial/.test(name))).toEqual([]);
+      expect(countEvents(dataDir, 'KeyCreated')).toBe(2);
     } finally {
       dir.remove();
     }

@@ -60,6 +60,28 @@ describe('Restoring the embedded log: the backup checked, the log in place held'
       expect(() => checkEventLogBackup(file)).toThrow(new RegExp(`^${file} is damaged \\(.+\\): it cannot be restored; nothing was changed$`));
     });
 
+    it("refuses a copy whose pages are whole but an event's bytes changed (integrity_check reads no event's JSON)", () => {
+      const file = join(dir, 'backup.sqlite');
+      makeLog(file, 6);
+      const db = new Database(file);
+      db.prepare('UPDATE events SET data = ? WHERE position IN (2, 5)').run('{"reason":"revoked","keyId":"k-1"}');
+      db.prepare('UPDATE events SET metadata = ? WHERE position = 4').run('{"requestId":"req_1"}');
+      db.close();
+      // One byte each, in place, as a disk or a transfer changes them: the quote before a property name, a brace.
+      const bytes = readFileSync(file);
+      const reasons = [bytes.indexOf('"reason"'), bytes.lastIndexOf('"reason"')];
+      const requestId = bytes.indexOf('"requestId"');
+      expect(reasons[0]).toBeLessThan(reasons[1]);
+      bytes.write('{', reasons[0]);
+      bytes.write('}', reasons[1]);
+      bytes.write('[', requestId);
+      writeFileSync(file, bytes);
+      const copy = new Database(file, { readonly: true });
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      copy.close();
+      expect(() => checkEventLogBackup(file)).toThrow(`${file} is damaged (the events at positions 2, 4, 5 are not JSON: changed since written): it cannot be restored; nothing was changed`);
+    });
+
     it('refuses a backup a newer version marked beyond this one, writing nothing to it', () => {
       const file = join(dir, 'backup.sqlite');
       makeLog(file, 1);
