@@ -76,7 +76,8 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.sharingState.reportUnavailable(errorMessage(error));
       return this.decideAlone(subject, limit);
     }
-    this.sharingState.shared();
+    // Sent while shared (none is sent during an outage): a reply that comes after another command timed out says
+    // nothing of Redis now, so it ends no outage; the probe does (RedisSharingState).
     const [, storedState, redisNow] = reply;
     const decision = gcra(limit, parseState(storedState), Number(redisNow));
     if (decision.allowed) {
@@ -124,7 +125,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.sharingState.reportUnavailable(errorMessage(error));
       return this.decideAlone(subject, limit);
     }
-    this.sharingState.shared();
+    // As in consume: a late reply ends no outage.
     const [granted, storedState, redisNowText] = reply;
     const now = this.now();
     const redisNow = Number(redisNowText);

@@ -96,7 +96,14 @@ export class RedisSharingState {
     this.startProbing();
   }
 
-  shared(): void {
+  /**
+   * Ended only by the probe's script answering on a ready connection (askServer), never by a request's reply: every
+   * request's command was sent while shared, so one that comes after another timed out is late, not a sign that Redis
+   * answers now. Until 2026-12-07 such a reply ended the outage: a Redis busy 130 ms every 400 ms gave one instance 8
+   * outages in 12 s (25 to 90 ms each, ended by the replies of the commands already sent), each a `warn` and an
+   * `info` line and a fallback counted, and each next request waited out the timeout again.
+   */
+  private shared(): void {
     if (this.state.mode === 'shared' || this.closing || this.unsupported) return;
     // How long it lasted, as the store monitor's `store recovered` says it: from this line alone (before, the
     // outage's start had to be found in an earlier line, which a 30 s outage of Redis under load left among 40,000).
