@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
-import { CONFIRMATION_KEYS, RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
+import { CONFIRMATION_KEYS, FORGET_AFTER_MS, RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
 import { eventually } from '../support/eventually.js';
 import { whenRedis } from '../support/redis.js';
 
@@ -61,6 +61,21 @@ whenRedis('Redis revocation confirmations', (url) => {
       } finally {
         otherProbe.disconnect();
       }
+    });
+
+    // Until 2026-12-07 the hash had no TTL and only a revocation dropped an entry: each instance killed without a
+    // goodbye stayed in it while no key was revoked, and a deployment gone left the hash in Redis for ever.
+    it('drops at its next beat the entry of an instance gone for a minute, and keeps the registry only a minute after the last beat', async () => {
+      const [seconds] = await probe.time();
+      const gone = `confirm-test-gone-${randomUUID()}`;
+      await probe.hset(CONFIRMATION_KEYS.registry, gone, String((Number(seconds) - 61) * 1000));
+      await instance(async () => undefined);
+      await eventually(async () => {
+        expect(await probe.hexists(CONFIRMATION_KEYS.registry, gone)).toBe(0);
+        const ttl = await probe.pttl(CONFIRMATION_KEYS.registry);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(FORGET_AFTER_MS);
+      });
     });
 
     it('counts an instance started before its connection was ready as soon as the connection is', async () => {

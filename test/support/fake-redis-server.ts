@@ -68,7 +68,16 @@ class FakeRedisConnection extends EventEmitter {
   /** Only the scripts this fake knows, run as Redis would. */
   defineCommand(name: string, definition: { lua: string }): void {
     if (definition.lua !== HEARTBEAT_SCRIPT) throw new Error(`FakeRedisServer does not run the script of ${name}`);
-    Object.assign(this, { [name]: async (key: string, field: string) => this.hset(key, field, String(this.server.now())) });
+    Object.assign(this, {
+      [name]: async (key: string, field: string, forgetAfterMs: string) => {
+        const now = this.server.now();
+        await this.hset(key, field, String(now));
+        // Its entries older than that dropped (the hash's TTL is not kept: nothing here expires).
+        const hash = this.server.hash(this.options.db, key);
+        for (const [id, at] of hash) if (now - Number(at) > Number(forgetAfterMs)) hash.delete(id);
+        return 1;
+      },
+    });
   }
 
   async hgetall(key: string): Promise<Record<string, string>> {

@@ -17,21 +17,36 @@ const { registry: REGISTRY } = CONFIRMATION_KEYS;
 const HEARTBEAT_MS = 1000;
 /** An instance whose heartbeat is older than this is not counted as live. */
 const LIVE_WITHIN_MS = 3000;
-/** Entries of instances killed without a goodbye are dropped from the registry after this long. */
-const FORGET_AFTER_MS = 60_000;
+/** Entries of instances killed without a goodbye are dropped from the registry after this long, and the registry itself once no instance beat for this long. */
+export const FORGET_AFTER_MS = 60_000;
 
 /**
  * A heartbeat stamped with Redis's clock, not the instance's: every beat and every age is then read on one clock.
  * Until 2026-12-06 each instance stamped its own Date.now(): beside an instance an hour ahead, a receipt counted it
  * live for an hour after a SIGKILL, and that instance counted no other live (and removed their beats as stale).
+ * ARGV[2], FORGET_AFTER_MS: each beat drops the entries older than that (instances killed without a goodbye) and gives
+ * the hash that long to live, so the registry of a deployment that stopped leaves Redis too. Until 2026-12-07 it had
+ * no TTL and an entry was dropped only by a revocation: every SIGKILL or OOM kill left one for as long as no key was
+ * revoked, and the hash of a deployment gone stayed in Redis for ever. PEXPIRE by pcall: a Redis user whose ACL was made
+ * before it (without +pexpire) still beats, its hash pruned but kept.
  */
 export const HEARTBEAT_SCRIPT = `
 local clock = redis.call('TIME')
-redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)))
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local forget = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', now))
+local beats = redis.call('HGETALL', KEYS[1])
+for i = 1, #beats, 2 do
+  local at = tonumber(beats[i + 1])
+  if not at or now - at > forget then
+    redis.call('HDEL', KEYS[1], beats[i])
+  end
+end
+redis.pcall('PEXPIRE', KEYS[1], forget)
 return 1
 `;
 
-type WithHeartbeat = Redis & { parsesphereHeartbeat(registry: string, instanceId: string): Promise<number> };
+type WithHeartbeat = Redis & { parsesphereHeartbeat(registry: string, instanceId: string, forgetAfterMs: string): Promise<number> };
 
 /** Redis's clock in ms, from TIME's [seconds, microseconds]. */
 function redisNowMs([seconds, microseconds]: readonly (string | number)[]): number {
@@ -100,8 +115,6 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
       return null;
     }
     const live = new Set(Object.keys(beats).filter((id) => id !== this.instanceId && now - Number(beats[id]) <= LIVE_WITHIN_MS));
-    const gone = Object.keys(beats).filter((id) => now - Number(beats[id]) > FORGET_AFTER_MS);
-    if (gone.length > 0) void this.publisher.hdel(REGISTRY, ...gone).catch(() => undefined);
     const question = randomUUID();
     const answers = new Set<string>();
     this.waiting.set(question, { live, answers });
@@ -126,7 +139,7 @@ export class RedisRevocationConfirmations implements RevocationConfirmations {
   }
 
   private readonly beat = (): void => {
-    this.publisher.parsesphereHeartbeat(REGISTRY, this.instanceId).then(
+    this.publisher.parsesphereHeartbeat(REGISTRY, this.instanceId, String(FORGET_AFTER_MS)).then(
       () => (this.beatRefused = false),
       (error: unknown) => {
         if (isRedisReply(error)) this.beatRefused = true;
