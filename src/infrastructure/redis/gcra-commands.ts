@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { emissionIntervalMs, type RateLimit, type RateState } from '../../shared/rate-limit/gcra.js';
-import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT } from './gcra-script.js';
+import { GCRA_RELEASE_SCRIPT, GCRA_RESERVE_SCRIPT, GCRA_SCRIPT, GCRA_SEED_SCRIPT } from './gcra-script.js';
 
 export type GcraReply = [admitted: number, storedState: string, nowMs: number];
 
@@ -9,6 +9,7 @@ export type WithGcra = Redis & {
   parsesphereGcra(key: string, requests: string, intervalMs: string): Promise<GcraReply>;
   parsesphereGcraReserve(key: string, requests: string, intervalMs: string, wanted: string): Promise<GcraReply>;
   parsesphereGcraRelease(key: string, requests: string, intervalMs: string, unspent: string): Promise<number>;
+  parsesphereGcraSeed(key: string, requests: string, intervalMs: string, level: string): Promise<number>;
 };
 
 // Not 'parsesphere:rate:', where versions before the level state kept a TAT: during a rolling upgrade the old and
@@ -23,6 +24,7 @@ export function withGcraCommands(redis: Redis): WithGcra {
   redis.defineCommand('parsesphereGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   redis.defineCommand('parsesphereGcraReserve', { numberOfKeys: 1, lua: GCRA_RESERVE_SCRIPT });
   redis.defineCommand('parsesphereGcraRelease', { numberOfKeys: 1, lua: GCRA_RELEASE_SCRIPT });
+  redis.defineCommand('parsesphereGcraSeed', { numberOfKeys: 1, lua: GCRA_SEED_SCRIPT });
   return redis as WithGcra;
 }
 

@@ -72,3 +72,18 @@ level = math.max(0, level - tonumber(ARGV[3]))
 ${SAVE_LEVEL}
 return math.ceil(level)
 `;
+
+/**
+ * Raises the state to at least ARGV[3] requests spent, draining at ARGV[2] ms (ARGV[1] unused): what this instance
+ * itself admitted and has not drained, after Redis lost its states (a restart without persistence). Never more than
+ * the true count: the shared level of a subject is never below one instance's own share of it. Answers 1 if raised.
+ */
+export const GCRA_SEED_SCRIPT = `${LEVEL_NOW}
+local seed = tonumber(ARGV[3])
+if seed <= level then
+  return 0
+end
+level = seed
+${SAVE_LEVEL}
+return 1
+`;

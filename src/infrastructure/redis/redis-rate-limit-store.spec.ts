@@ -33,6 +33,11 @@ class FakeRedis extends EventEmitter {
         const limit = { requests: Number(requests), perSeconds: (Number(requests) * Number(interval)) / 1000 };
         const [spent, at, intervalMs] = stored.split(' ').map(Number);
         const level = levelAt(limit, stored === '' ? undefined : { level: spent, at, intervalMs }, now);
+        if (name === 'parsesphereGcraSeed') {
+          if (Number(wanted) <= level) return 0;
+          this.states.set(key, `${wanted} ${now} ${interval}`);
+          return 1;
+        }
         if (name === 'parsesphereGcraRelease') {
           if (stored === '') return 0;
           this.released.push(Number(wanted));
@@ -61,7 +66,14 @@ class FakeRedis extends EventEmitter {
   infoFailing: Error | null = null;
   async info(): Promise<string> {
     if (this.infoFailing) throw this.infoFailing;
-    return `# Server\r\nredis_version:7.0.15\r\nredis_mode:${this.mode}\r\n`;
+    return `# Server\r\nredis_version:7.0.15\r\nredis_mode:${this.mode}\r\nrun_id:${this.runId}\r\n`;
+  }
+
+  /** INFO's run_id: another one is a restart. */
+  runId = 'a1';
+  /** A restart without persistence: every state gone. */
+  flush(): void {
+    this.states.clear();
   }
 
   /** Answers while the connection is up, whatever the scripts do (a Redis out of memory answers PING too). */
@@ -282,6 +294,28 @@ describe('RedisRateLimitStore', () => {
     expect([counters.fallbacks.value, counters.perInstanceDecisions.value]).toEqual([1, 5]);
     expect(store.sharing()).toMatchObject({ mode: 'per-instance', reason: 'Redis connection is reconnecting' });
     expect(logs).toHaveLength(1);
+  });
+
+  // A key of 10 an hour used up on three instances, Redis restarted without persistence: 0 more while the instances
+  // remembered their refusals, then 10 more in the same hour once those ended (360 s later).
+  it('restores what it admitted itself once Redis restarted empty (another run_id), so a key used up gets no fresh window', async () => {
+    expect(await consume(4)).toEqual([true, true, true, true]);
+    const reconnect = async (runId: string) => {
+      redis.status = 'reconnecting';
+      redis.emit('close');
+      redis.runId = runId;
+      redis.status = 'ready';
+      redis.emit('ready');
+      await settled();
+      await settled();
+    };
+    await reconnect('a1');
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    redis.flush();
+    await reconnect('b2');
+    expect(store.sharing()).toEqual({ mode: 'shared' });
+    expect(await consume(1)).toEqual([false]);
+    expect(logs.filter((line) => line.includes('restarted'))).toEqual(["log: Redis restarted (another run_id): 1 subjects' counts restored from this instance's own"]);
   });
 
   it('says it shares again as soon as the connection is ready again, before any request', async () => {

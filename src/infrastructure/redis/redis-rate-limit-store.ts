@@ -53,6 +53,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       secrets: options.secrets ?? [],
       recentLoopStallMs: options.recentLoopStallMs ?? (() => 0),
       onShared: () => this.writeBackAdmittedAlone(),
+      onRestarted: () => this.restoreOwnCounts(log),
     });
   }
 
@@ -190,6 +191,24 @@ export class RedisRateLimitStore implements RateLimitStore {
         this.sharingState.reportUnavailable(errorMessage(error));
       });
     }
+  }
+
+  /**
+   * Redis restarted (another run_id) and may have lost every state (no persistence, as many run it): each subject is
+   * raised to at least what this instance admitted and has not drained (its own limiter, which counts every request
+   * it admitted, shared or alone), after the write-back of the outage on the same connection. Never above the true
+   * count, so harmless when Redis kept its data. Until 2026-12-07 a key used up (10 an hour, on three instances) got
+   * 10 more in the same hour once the instances' remembered refusals ended, 360 s after the restart; one instance
+   * with a key of 10 a minute used up admitted 10 more within 10 s of a restart, now 1 (what drained); with N
+   * instances a key gets at most the limit less the largest instance's share.
+   */
+  private restoreOwnCounts(log: RedisLog): void {
+    let subjects = 0;
+    for (const { subject, level, intervalMs } of this.local.undrainedStates()) {
+      subjects++;
+      this.redis.parsesphereGcraSeed(KEY_PREFIX + subject, '0', String(intervalMs), String(level)).catch(() => undefined);
+    }
+    log('log', `Redis restarted (another run_id): ${subjects} subjects' counts restored from this instance's own`, { subjects });
   }
 
   private sweepNowAndThen(now: number): void {

@@ -15,6 +15,8 @@ export interface RedisSharingStateOptions {
   recentLoopStallMs: () => number;
   /** Called as an outage ends, before any later request's step is sent. */
   onShared: () => void;
+  /** Called after onShared when the server is another run than when last shared (its INFO run_id changed): a restart. */
+  onRestarted: () => void;
 }
 
 /**
@@ -40,6 +42,9 @@ export class RedisSharingState {
   private askingAgain: NodeJS.Timeout | null = null;
   /** Whether the heartbeat last found the server a primary (null until it first says). */
   private primary: boolean | null = null;
+  /** INFO's run_id, as last answered (null until known); another one is a restart, told when the outage ends. */
+  private runId: string | null = null;
+  private restarted = false;
 
   constructor(
     private readonly redis: WithGcra,
@@ -113,6 +118,10 @@ export class RedisSharingState {
     this.state = { mode: 'shared' };
     this.stopProbing();
     this.options.onShared();
+    if (this.restarted) {
+      this.restarted = false;
+      this.options.onRestarted();
+    }
     this.log('log', 'Redis answers again: rate limits are shared by every instance', { downSeconds });
   }
 
@@ -168,12 +177,15 @@ export class RedisSharingState {
    */
   private async askServer(): Promise<void> {
     try {
-      this.unsupported = unsupportedRedis(await this.redis.info('server'));
+      const info = await this.redis.info('server');
+      this.unsupported = unsupportedRedis(info);
+      this.runSeen(/^run_id:(\S+)/m.exec(info)?.[1]);
     } catch (error) {
       // Refused (an ACL without INFO): the script says whether this Redis serves. Timed out (a start keeping the
       // event loop busy): what was known stands, and it is asked again in a second (the probe does during an outage).
+      // Asked again during an outage too (the probe asks only while it lasts): its run_id is what tells a restart.
       if (isRedisReply(error)) this.unsupported = null;
-      else if (!this.probe) this.askAgainSoon();
+      else this.askAgainSoon();
     }
     if (this.unsupported) return this.refuse(this.unsupported);
     try {
@@ -183,6 +195,13 @@ export class RedisSharingState {
       return;
     }
     this.shared();
+  }
+
+  /** The server's run_id, from each INFO answered (a first one that timed out is asked again a second later). */
+  private runSeen(runId: string | undefined): void {
+    if (runId === undefined) return;
+    if (this.runId !== null && runId !== this.runId) this.restarted = true;
+    this.runId = runId;
   }
 
   /**

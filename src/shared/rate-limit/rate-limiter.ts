@@ -29,6 +29,15 @@ export class RateLimiter {
     return levelAt(limit, this.states.get(subject), this.now());
   }
 
+  /** Every subject with something not yet drained now: what it has spent (at the interval it drains at). */
+  *undrainedStates(): Iterable<{ subject: string; level: number; intervalMs: number }> {
+    const now = this.now();
+    for (const [subject, { level, at, intervalMs }] of this.states) {
+      const left = level - Math.max(0, now - at) / intervalMs;
+      if (left > 1e-6) yield { subject, level: left, intervalMs };
+    }
+  }
+
   /** A state drained empty (at its own interval, the slowest it drains at) is the same as no state: dropped to bound memory. */
   private sweepNowAndThen(now: number): void {
     if (++this.decisionsSinceSweep < SWEEP_EVERY) return;
