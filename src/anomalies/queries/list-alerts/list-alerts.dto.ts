@@ -41,7 +41,7 @@ export class AlertResponse {
   rule!: AnomalyRule;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) key_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
-  @ApiProperty({ type: Object, description: 'What the rule saw: counts, baselines, addresses.' }) evidence!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the rule saw: counts, baselines, addresses.' }) evidence!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) window_start!: string;
   @ApiProperty({ format: 'date-time' }) window_end!: string;
   @ApiProperty({ format: 'date-time' }) detected_at!: string;

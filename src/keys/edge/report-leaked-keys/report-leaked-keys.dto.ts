@@ -8,10 +8,10 @@ export class SecretScanningReport {
   @ApiProperty({ description: "The scanner's name of the pattern it matched.", example: 'parsesphere_api_key' })
   type!: string;
 
-  @ApiPropertyOptional({ description: 'Where it was found.', example: 'https://github.com/octocat/hello/blob/abc123/config.js', nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'Where it was found.', example: 'https://github.com/octocat/hello/blob/abc123/config.js', nullable: true })
   url?: string | null;
 
-  @ApiPropertyOptional({ description: 'What kind of place it was found in (content, commit, pull_request_title, npm, …).', example: 'content', nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'What kind of place it was found in (content, commit, pull_request_title, npm, …).', example: 'content', nullable: true })
   source?: string | null;
 }
 

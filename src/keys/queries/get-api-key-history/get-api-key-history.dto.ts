@@ -74,7 +74,7 @@ export class KeyHistoryEventResponse {
       'and in the access log by it; null for the operator CLI and for what the service records by itself.',
   })
   request_id!: string | null;
-  @ApiProperty({ type: Object, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event as stored, without the key hash.' }) data!: Record<string, unknown>;
 }
 
 export class KeyHistoryResponse {

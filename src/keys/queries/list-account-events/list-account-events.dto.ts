@@ -84,7 +84,7 @@ export class AccountEventResponse {
   })
   request_id!: string | null;
   @ApiProperty({ type: 'integer', description: 'Position in the global log: the order of the listing.' }) position!: number;
-  @ApiProperty({ type: Object, description: "The event as stored, without the key hash: what changed, as the key's history shows it." })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event as stored, without the key hash: what changed, as the key's history shows it." })
   data!: Record<string, unknown>;
 }
 
