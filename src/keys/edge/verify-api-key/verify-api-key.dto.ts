@@ -47,7 +47,7 @@ export class VerifyApiKeyRequest {
   required_permissions?: string[];
 }
 
-class KeyRateLimitState {
+export class KeyRateLimitState {
   @ApiProperty({ type: 'integer' }) limit!: number;
   @ApiProperty({ type: 'integer' }) remaining!: number;
   @ApiProperty({ type: 'integer', description: 'Seconds until the full quota is available again.' }) reset!: number;
@@ -64,25 +64,51 @@ export const VERIFY_REFUSAL_CODES = [
   'MALFORMED',
 ] as const;
 
-export class VerifyApiKeyResponse {
-  @ApiProperty() valid!: boolean;
-  @ApiPropertyOptional({
-    enum: VERIFY_REFUSAL_CODES,
-    description:
-      'Why the key was refused: FORBIDDEN when context.ip is not among its allowed_ips (or missing for a restricted key), ' +
-      'INSUFFICIENT_PERMISSIONS when it lacks one of required_permissions.',
+/** The refusals that carry nothing but their code. */
+const BARE_REFUSAL_CODES = ['NOT_FOUND', 'REVOKED', 'EXPIRED', 'DISABLED', 'FORBIDDEN', 'MALFORMED'] as const;
+
+// The verdict is one of four shapes, each its own model (the 200 is oneOf them), so that a generated client narrows on
+// `valid` and `code`: declared as one model whose fields were all optional but `valid`, a valid key's key_id was
+// `string | undefined` to a strict TypeScript client, and a RATE_LIMITED's retry_after too.
+
+export class VerifyValidResponse {
+  @ApiProperty({ type: 'boolean', enum: [true] }) valid!: true;
+  @ApiProperty({ format: 'uuid' }) key_id!: string;
+  @ApiProperty() account_id!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: [String], description: 'What the key may do (`*`: everything).' }) permissions!: string[];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the key stops working: its expiry or the end of a roll\'s grace (null: never).' })
+  expires_at!: string | null;
+  @ApiProperty({ type: KeyRateLimitState, description: "The key's rate-limit state, this use counted." }) rate_limit!: KeyRateLimitState;
+}
+
+export class VerifyRefusedResponse {
+  @ApiProperty({ type: 'boolean', enum: [false] }) valid!: false;
+  @ApiProperty({
+    enum: BARE_REFUSAL_CODES,
+    description: 'Why the key was refused: FORBIDDEN when context.ip is not among its allowed_ips (or missing for a restricted key).',
   })
-  code?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) key_id?: string;
-  @ApiPropertyOptional() account_id?: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) name?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'A valid key: what it may do (`*`: everything).' }) permissions?: string[];
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'A valid key: when it stops working (null: never).' })
-  expires_at?: string | null;
-  @ApiPropertyOptional({ type: [String], description: 'INSUFFICIENT_PERMISSIONS: the required permissions the key lacks.' })
-  missing_permissions?: string[];
-  @ApiPropertyOptional({ type: 'integer', description: 'RATE_LIMITED: seconds until a request can succeed again.' })
-  retry_after?: number;
-  @ApiPropertyOptional({ type: KeyRateLimitState, description: "A valid key, INSUFFICIENT_PERMISSIONS, or RATE_LIMITED by the key's own limit: its rate-limit state." })
+  code!: (typeof BARE_REFUSAL_CODES)[number];
+}
+
+export class VerifyInsufficientPermissionsResponse {
+  @ApiProperty({ type: 'boolean', enum: [false] }) valid!: false;
+  @ApiProperty({ enum: ['INSUFFICIENT_PERMISSIONS'], description: 'The key lacks one of required_permissions.' }) code!: 'INSUFFICIENT_PERMISSIONS';
+  @ApiProperty({ type: [String], description: 'The required permissions the key lacks.' }) missing_permissions!: string[];
+  @ApiProperty({ type: KeyRateLimitState, description: "The key's rate-limit state, this refused use counted." }) rate_limit!: KeyRateLimitState;
+}
+
+export class VerifyRateLimitedResponse {
+  @ApiProperty({ type: 'boolean', enum: [false] }) valid!: false;
+  @ApiProperty({ enum: ['RATE_LIMITED'] }) code!: 'RATE_LIMITED';
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Seconds until a request can succeed again.' }) retry_after!: number;
+  @ApiPropertyOptional({
+    type: KeyRateLimitState,
+    description: "Present when the key is over its own limit: its rate-limit state. Absent when the end client's address (context.ip) is over its failed verifications: the key was not looked at.",
+  })
   rate_limit?: KeyRateLimitState;
 }
+
+export const VERIFY_RESPONSE_MODELS = [VerifyValidResponse, VerifyRefusedResponse, VerifyInsufficientPermissionsResponse, VerifyRateLimitedResponse];
+
+export type VerifyApiKeyResponse = VerifyValidResponse | VerifyRefusedResponse | VerifyInsufficientPermissionsResponse | VerifyRateLimitedResponse;

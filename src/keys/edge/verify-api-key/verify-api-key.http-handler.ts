@@ -15,7 +15,7 @@ import { ApiKeyVerifier } from '../../authentication/api-key-verifier.js';
 import { AuthFailureLimiter } from '../../authentication/auth-failure-limiter.js';
 import { parseVerifyRequest } from './parse-verify-request.js';
 import { ServiceCredential } from './service-credential.js';
-import { VerifyApiKeyRequest, VerifyApiKeyResponse } from './verify-api-key.dto.js';
+import { type KeyRateLimitState, VERIFY_RESPONSE_MODELS, VerifyApiKeyRequest, type VerifyApiKeyResponse } from './verify-api-key.dto.js';
 import { documentVerifyApiKey, VERIFY_API_KEY_PATH } from './verify-api-key.openapi.js';
 import { type VerifyOutcome, VerifyOutcomes } from './verify-outcomes.js';
 import { toHttpError } from '../../../shared/http/error-mapping.js';
@@ -33,7 +33,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   // Counted by outcome instead (VerifyOutcomes): an access log line per gateway call would cost more than the call.
   readonly observed = false;
   readonly path = VERIFY_API_KEY_PATH;
-  readonly openApiModels = [VerifyApiKeyRequest, VerifyApiKeyResponse, ErrorResponse];
+  readonly openApiModels = [VerifyApiKeyRequest, ...VERIFY_RESPONSE_MODELS, ErrorResponse];
   readonly document = documentVerifyApiKey;
   private readonly logger = new Logger('VerifyApiKey');
 
@@ -127,7 +127,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
   }
 }
 
-function rateLimitState(rate: RateDecision): VerifyApiKeyResponse['rate_limit'] {
+function rateLimitState(rate: RateDecision): KeyRateLimitState {
   return { limit: rate.limit, remaining: rate.remaining, reset: rate.resetSeconds };
 }
 

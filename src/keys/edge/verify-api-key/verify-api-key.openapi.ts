@@ -1,6 +1,7 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import { getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
 import { jsonContent } from '../../../shared/http/edge-route.js';
 import { SERVICE_CREDENTIAL_SECURITY } from '../../../shared/http/security-schemes.js';
+import { VERIFY_RESPONSE_MODELS } from './verify-api-key.dto.js';
 
 export const VERIFY_API_KEY_PATH = '/v1/keys/verify';
 
@@ -22,7 +23,10 @@ export function documentVerifyApiKey(document: OpenAPIObject): OpenAPIObject {
       security: [{ [SERVICE_CREDENTIAL_SECURITY]: [] }],
       requestBody: { required: true, content: jsonContent('VerifyApiKeyRequest') },
       responses: {
-        '200': { description: 'The verdict; a valid key also gets its rate-limit state.', content: jsonContent('VerifyApiKeyResponse') },
+        '200': {
+          description: 'The verdict, one of four shapes: a valid key (valid: true), a refusal by its code alone, INSUFFICIENT_PERMISSIONS, RATE_LIMITED.',
+          content: { 'application/json': { schema: { oneOf: VERIFY_RESPONSE_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) } } },
+        },
         '400': error('The body is not JSON, not a JSON object, or a field is invalid, or a query parameter is given (the route declares none): the message names it.'),
         '401': error('Missing or wrong service credential.'),
         '404': error('VERIFY_TOKEN is not configured.'),
