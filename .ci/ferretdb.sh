@@ -93,4 +93,6 @@ ferretdb_stop() {
   FERRETDB_HOME=
 }
 
+# CI_FUNCTIONS_ONLY=1: the functions alone (.ci/run builds the binary beside `npm ci`, then sources this file again).
+[[ -n ${CI_FUNCTIONS_ONLY:-} ]] && return 0
 ferretdb_ensure_binary && ferretdb_start && ci_on_exit_first ferretdb_stop

@@ -19,7 +19,10 @@ promtool_fetch() {
   dpkg-deb -x "$dir"/prometheus_*.deb "$dir/root" && PROMTOOL="$dir/root/usr/bin/promtool"
 }
 
-if promtool_fetch && "$PROMTOOL" --version >/dev/null 2>&1; then
+# CI_FUNCTIONS_ONLY=1: the function alone (.ci/run fetches beside `npm ci`, then sources this file with PROMTOOL set).
+[[ -n ${CI_FUNCTIONS_ONLY:-} ]] && return 0
+
+if { [[ -n ${PROMTOOL:-} ]] && "$PROMTOOL" --version >/dev/null 2>&1; } || promtool_fetch && "$PROMTOOL" --version >/dev/null 2>&1; then
   export PROMTOOL
   echo "promtool: $("$PROMTOOL" --version 2>&1 | head -n 1)"
 else
