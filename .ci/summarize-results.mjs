@@ -23,6 +23,15 @@ const groups = {
   'EventStoreDB server': tests.filter((t) => needsServer(/eventstoredb/i)(t) && !/mapping/i.test(t.file)),
   'Browser (Chromium)': tests.filter((t) => t.file.includes('/test/browser/')),
 };
+// Where jest's time went: its files' own times (startTime to endTime), the slowest first, and their sum, so a slow run says which
+// suites to look at (the CI log's PASS lines carry a time only past jest's slow threshold, and no sum).
+const SLOWEST = 25;
+const seconds = (file) => (file.endTime - file.startTime) / 1000;
+const byTime = report.testResults.filter((file) => file.endTime > 0 && file.startTime > 0).sort((a, b) => seconds(b) - seconds(a));
+const root = `${process.cwd()}/`;
+console.log(`jest files: ${byTime.length}, ${Math.round(byTime.reduce((total, file) => total + seconds(file), 0))} s of file time; the ${SLOWEST} slowest:`);
+for (const file of byTime.slice(0, SLOWEST)) console.log(`  ${seconds(file).toFixed(1).padStart(7)} s  ${file.name.replace(root, '')}`);
+
 // Only the closing line has the 'N passed, N failed' form CI reads; the lines above it say the same differently.
 const part = (name, { passed, failed, skipped }) => console.log(`${name}: ${passed} passed · ${failed} failed · ${skipped} skipped`);
 for (const [name, list] of Object.entries(groups)) part(`${name} tests`, tally(list));
