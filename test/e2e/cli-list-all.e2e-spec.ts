@@ -27,17 +27,25 @@ function listAllContract(readModel: 'sqlite' | 'mongodb', url?: string) {
       return cli.stdout;
     };
     /** Every page of `list` at these options, as an operator follows them (the last id of each page as --starting-after). */
-    const pages = (format: '--json' | '--table', from: string | null, ...args: string[]) => {
+    const pages = (from: string | null, ...args: string[]) => {
       const outputs: string[] = [];
       let after = from;
       for (;;) {
         const json = JSON.parse(runCli('--json', '--limit', String(PAGE), ...args, ...(after ? ['--starting-after', after] : []))) as { data: Array<{ id: string }>; has_more: boolean };
-        if (format === '--json') outputs.push(JSON.stringify(json.data));
-        else outputs.push(runCli('--table', '--limit', String(PAGE), ...args, ...(after ? ['--starting-after', after] : [])));
+        outputs.push(JSON.stringify(json.data));
         if (!json.has_more) return outputs;
         after = json.data.at(-1)!.id;
       }
     };
+    /**
+     * The pages of `list --json` from the first key, no filter: read once (13 CLI runs a read model) and compared by both
+     * the JSON and the table test, which each read them again before (the log and the views are not changed in this file).
+     */
+    let firstPages: Array<Array<{ id: string }>> | undefined;
+    const jsonPages = () => (firstPages ??= pages(null).map((page) => JSON.parse(page) as Array<{ id: string }>));
+    /** The `list --table` page at each of those pages' cursors, as an operator follows them. */
+    const tablePages = () =>
+      jsonPages().map((_, n, all) => runCli('--table', '--limit', String(PAGE), ...(n > 0 ? ['--starting-after', all[n - 1].at(-1)!.id] : [])));
     const cells = (table: string) =>
       table
         .trimEnd()
@@ -54,7 +62,7 @@ function listAllContract(readModel: 'sqlite' | 'mongodb', url?: string) {
 
     it('prints as JSON the document of every page: their data concatenated, has_more false', () => {
       const all = runCli('--all', '--json');
-      const data = pages('--json', null).flatMap((page) => JSON.parse(page) as unknown[]);
+      const data = jsonPages().flat();
       expect(data).toHaveLength(KEYS);
       expect(all).toBe(`${JSON.stringify({ data, has_more: false }, null, 2)}\n`);
     }, 300_000);
@@ -62,19 +70,19 @@ function listAllContract(readModel: 'sqlite' | 'mongodb', url?: string) {
     it('prints from --starting-after, with a search and with --status the same as the pages', () => {
       const first = JSON.parse(runCli('--json', '--limit', '7')) as { data: Array<{ id: string }> };
       const after = first.data.at(-1)!.id;
-      const data = pages('--json', after).flatMap((page) => JSON.parse(page) as unknown[]);
+      const data = pages(after).flatMap((page) => JSON.parse(page) as unknown[]);
       expect(JSON.parse(runCli('--all', '--json', '--starting-after', after))).toEqual({ data, has_more: false });
-      const named = pages('--json', null, '--name-prefix', 'KEY 1').flatMap((page) => JSON.parse(page) as unknown[]);
+      const named = pages(null, '--name-prefix', 'KEY 1').flatMap((page) => JSON.parse(page) as unknown[]);
       expect(named.length).toBeGreaterThan(PAGE);
       expect(JSON.parse(runCli('--all', '--json', '--name-prefix', 'KEY 1'))).toEqual({ data: named, has_more: false });
-      const revoked = pages('--json', null, '--status', 'revoked').flatMap((page) => JSON.parse(page) as Array<{ status: string }>);
+      const revoked = pages(null, '--status', 'revoked').flatMap((page) => JSON.parse(page) as Array<{ status: string }>);
       expect(revoked.length).toBeGreaterThan(PAGE);
       expect(revoked.every(({ status }) => status === 'revoked')).toBe(true);
       expect(JSON.parse(runCli('--all', '--json', '--status', 'revoked'))).toEqual({ data: revoked, has_more: false });
     }, 300_000);
 
     it('prints as a table one header and the rows of every page, line for line', () => {
-      const pageTables = pages('--table', null).map(cells);
+      const pageTables = tablePages().map(cells);
       const all = cells(runCli('--all', '--table'));
       expect(all[0]).toEqual(pageTables[0][0]);
       expect(all.slice(1)).toEqual(pageTables.flatMap((table) => table.slice(1)));
