@@ -10,6 +10,8 @@ import { documentErrorAnswerHeaders } from '../shared/http/error-answer-headers.
 import { setApiAnswerHeaders } from '../shared/http/api-answer-headers.js';
 import { applyConnectionLimits } from '../shared/http/connection-limits.js';
 import { findEdgeRoutes } from '../shared/http/edge-route.js';
+import { serveOnlyClientsStillThere } from '../shared/http/departed-clients.js';
+import { LoopLateness } from '../shared/runtime/loop-lateness.js';
 import { serveAheadOfFramework } from '../shared/http/front-route.js';
 import { closeRequestBodySchemas } from '../shared/http/closed-request-bodies.js';
 import { JsonBodyInterceptor } from '../shared/http/json-body.interceptor.js';
@@ -59,6 +61,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     observation.observe,
     requestIdOf,
   );
+  // Outermost: a request whose client left while it waited to be read is dropped before any route sees it.
+  const lateness = new LoopLateness();
+  lateness.start();
+  app.getHttpServer().once('close', () => lateness.stop());
+  serveOnlyClientsStillThere(app.getHttpServer(), lateness, observation.dropped);
   // Ahead of the 405 answers, which are the dashboard's and the docs' answers too.
   app.use(DASHBOARD_PATH, dashboardSecurityHeaders);
   app.use(['/docs', '/docs-json', '/docs-yaml'], docsSecurityHeaders);

@@ -25,6 +25,8 @@ export class HttpObservation {
   readonly middleware: ReturnType<typeof accessLogMiddleware>;
   /** What node's parser refused before any route (applyConnectionLimits): a 408, 431, 413 or 400 with a request id. */
   readonly refused: ClientErrorAnswered;
+  /** A request dropped unserved because its client had left before it was read (serveOnlyClientsStillThere). */
+  readonly dropped: () => void;
 
   constructor(@Inject(ROOT_LOGGER) logger: Logger, @Inject(Metrics) metrics: Metrics, @Inject(Environment) config: Environment) {
     const durations = metrics.histogram({
@@ -37,5 +39,12 @@ export class HttpObservation {
     this.observe = observeRequests(http, durations, configuredSecrets(config));
     this.middleware = accessLogMiddleware(this.observe);
     this.refused = refusedRequestLog(http);
+    const dropped = metrics
+      .counter({
+        name: 'parsesphere_http_requests_dropped_total',
+        help: 'Requests not served because their client had closed its connection before they were begun (read while the event loop ran late): no work done, no use recorded, no answer.',
+      })
+      .series({});
+    this.dropped = () => dropped.inc();
   }
 }

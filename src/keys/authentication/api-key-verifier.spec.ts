@@ -41,6 +41,20 @@ describe('ApiKeyVerifier: the uses it records', () => {
   });
 });
 
+describe('ApiKeyVerifier: a caller that left during the check', () => {
+  it('records no use for an answer nobody is left to read, and a use for one that is', async () => {
+    let waiting = false;
+    const { secret, verifier, uses } = await verifierWith({ permissions: ['parses:read'] });
+    const answerable = () => waiting;
+    expect(await verifier.verify(secret, { ...context, answerable })).toMatchObject({ valid: true });
+    expect(await verifier.verify(secret, { ...context, answerable }, ['parses:write'])).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS' });
+    expect(uses).toEqual([]);
+    waiting = true;
+    expect(await verifier.verify(secret, { ...context, answerable })).toMatchObject({ valid: true });
+    expect(uses.map((use) => use.outcome)).toEqual(['accepted']);
+  });
+});
+
 describe('ApiKeyVerifier: a key changed by a newer version of the service', () => {
   it('refuses it as unknown here, records no failure against the caller and no use', async () => {
     const { secret, verifier, uses, failures } = await verifierWith({ unreadableSince: 1, revision: 1 });

@@ -18,6 +18,12 @@ import { KeyTableCaughtUpOnMiss } from './key-table-caught-up-on-miss.js';
 /** The request a key was presented with; its details are recorded redacted (recordedRequestDetails). */
 export interface UseContext extends RequestDetails {
   requestId: string;
+  /**
+   * For a caller answered with the check's result (verify): false once nobody is left to answer, when a check that
+   * waited (the rate limit's Redis round trip) ends after its client left. Its use is then not recorded, as its
+   * answer is not written: a use recorded is an answer written.
+   */
+  answerable?: () => boolean;
 }
 
 /** A key refused for what it is: no longer usable (the same answer as revoked to an API caller). */
@@ -135,6 +141,7 @@ export class ApiKeyVerifier {
   }
 
   private recordUse(key: KnownKey, now: number, context: UseContext, outcome: UsageOutcome): void {
+    if (context.answerable !== undefined && !context.answerable()) return;
     // Every use counts as the key's last, as the usage view's last_used_at does: a key still presented is not idle.
     if (key.rotation !== null) this.idle.used(key, now);
     this.usage.record({

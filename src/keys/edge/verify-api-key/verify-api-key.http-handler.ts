@@ -20,6 +20,7 @@ import { documentVerifyApiKey, VERIFY_API_KEY_PATH } from './verify-api-key.open
 import { type VerifyOutcome, VerifyOutcomes } from './verify-outcomes.js';
 import { toHttpError } from '../../../shared/http/error-mapping.js';
 import { authorizationField } from '../../../shared/http/authorization-field.js';
+import { clientLeft } from '../../../shared/http/departed-clients.js';
 
 /**
  * POST /v1/keys/verify, the gateways' hot path. It is served from node:http ahead of express and Nest
@@ -64,12 +65,14 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
     // The route declares no query parameter: any is refused, as on every /v1 route, before a use is recorded.
     if (context.query !== '') refuseQueryParameters(parseQueryString(context.query));
     const body = parseVerifyRequest(read);
-    const answer = await this.verify(body, context.requestId);
+    const answer = await this.verify(body, context.requestId, () => !clientLeft(req));
+    // Left while the check waited (for Redis): no use was recorded (answerable), and no answer is written.
+    if (clientLeft(req)) return this.outcomes.count('CLIENT_CLOSED');
     this.outcomes.count(answer.valid ? 'VALID' : (answer.code as VerifyOutcome));
     sendJson(res, 200, answer);
   }
 
-  private async verify(body: VerifyApiKeyRequest, requestId: string): Promise<VerifyApiKeyResponse> {
+  private async verify(body: VerifyApiKeyRequest, requestId: string, answerable: () => boolean): Promise<VerifyApiKeyResponse> {
     const client = body.context?.ip;
     // Guesses relayed by a gateway are limited per end client, so the endpoint is no cheap oracle.
     if (client) {
@@ -84,6 +87,7 @@ export class VerifyApiKeyHttpHandler implements EdgeRoute {
         userAgent: body.context?.user_agent ?? null,
         method: body.context?.method ?? null,
         path: body.context?.path ?? null,
+        answerable,
       },
       body.required_permissions,
     );
