@@ -30,6 +30,8 @@ const SECONDS = intFromEnv('OVERLOAD_SECONDS', 120, 1, 3600);
 const CONNECTIONS = intFromEnv('OVERLOAD_CONNECTIONS', 256, 1, 10_000);
 const TIMEOUT_MS = intFromEnv('OVERLOAD_TIMEOUT_MS', 2000, 10, 120_000);
 const FACTORS = (process.env.OVERLOAD_FACTORS ?? '1.5,2,4').split(',').map(Number);
+// A capacity given instead of measured: runs compared at the same offered rates (before and after a change).
+const GIVEN_CAPACITY = intFromEnv('OVERLOAD_CAPACITY', 0, 0, 1_000_000);
 const NEIGHBOUR = process.env.OVERLOAD_NEIGHBOUR === '1';
 const QUIET_RATE = intFromEnv('OVERLOAD_QUIET_RATE', 200, 1, 100_000);
 const NOISY_IN_FLIGHT = intFromEnv('OVERLOAD_NOISY_IN_FLIGHT', 32, 1, 1000);
@@ -98,10 +100,15 @@ async function seed(adminKey, count, account) {
 
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-async function eventLoopP99Ms() {
+async function metric(name) {
   const answer = await call(undefined, 'GET', '/metrics', METRICS_TOKEN, undefined, 10_000);
-  const line = answer.text?.split('\n').find((l) => l.startsWith('nodejs_eventloop_lag_p99_seconds '));
-  return line ? Number(line.split(' ')[1]) * 1000 : null;
+  const line = answer.text?.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : null;
+}
+
+async function eventLoopP99Ms() {
+  const seconds = await metric('nodejs_eventloop_lag_p99_seconds');
+  return seconds === null ? null : seconds * 1000;
 }
 
 /** Samples the server while `work` runs: RSS and readiness every second, event-loop p99 every 5 s. */
@@ -208,7 +215,7 @@ async function capacity(keys) {
 async function overload(child, adminKey) {
   const keys = await seed(adminKey, KEYS, 'acme');
   await sleep(3000);
-  const cap = await capacity(keys);
+  const cap = GIVEN_CAPACITY > 0 ? { reqPerS: GIVEN_CAPACITY, given: true } : await capacity(keys);
   log(`capacity ${JSON.stringify(cap)} (load ${loadAverage()})`);
   console.log(JSON.stringify({ step: 'capacity', ...cap, load: loadAverage() }));
   const verify = (i) => ({ method: 'POST', path: '/v1/keys/verify', token: VERIFY_TOKEN, body: { key: keys[i % keys.length].key } });
@@ -216,12 +223,17 @@ async function overload(child, adminKey) {
   for (const factor of steps) {
     await settledKeyUsed();
     const before = keyUsedCount();
+    // Requests dropped unserved because their client had left (null before the service counted them).
+    const droppedBefore = await metric('parsesphere_http_requests_dropped_total');
     const loadBefore = loadAverage();
     const seconds = factor === 0.5 ? Math.min(SECONDS, 30) : SECONDS;
     log(`verify at ${factor} × capacity (${Math.round(factor * cap.reqPerS)}/s) for ${seconds} s`);
     const result = await sampled(child.pid, () => openLoop(Math.round(factor * cap.reqPerS), seconds, verify));
     const recorded = (await settledKeyUsed()) - before;
-    console.log(JSON.stringify({ step: `${factor}x`, ...result, keyUsedRecorded: recorded, loadBefore, loadAfter: loadAverage() }));
+    const droppedAfter = await metric('parsesphere_http_requests_dropped_total');
+    const dropped = droppedAfter === null ? null : droppedAfter - droppedBefore;
+    // Every key is valid: a use recorded beyond the valid answers received was served to a client that had left.
+    console.log(JSON.stringify({ step: `${factor}x`, ...result, keyUsedRecorded: recorded, servedAfterClientLeft: recorded - result.valid, dropped, loadBefore, loadAfter: loadAverage() }));
   }
 }
 
