@@ -35,10 +35,13 @@ export function serveOnlyClientsStillThere(server: Server, loop: LoopState, drop
   let handOn: (IncomingMessage | ServerResponse)[] = [];
   let scheduled = false;
   const nextTurn = () => {
-    // handOn is what the previous turn read, waiting what this turn read.
+    // handOn is what the previous turn read, waiting what this turn read. The next turn is set before any request
+    // is served, so that a listener's throw (uncaught, as it would be from node's own emit) stops no later turn.
     const due = handOn;
     handOn = waiting;
     waiting = [];
+    scheduled = handOn.length > 0;
+    if (scheduled) setImmediate(nextTurn);
     for (let i = 0; i < due.length; i += 2) {
       const req = due[i] as IncomingMessage;
       const res = due[i + 1] as ServerResponse;
@@ -47,8 +50,6 @@ export function serveOnlyClientsStillThere(server: Server, loop: LoopState, drop
         req.socket.destroy();
       } else serve(req, res);
     }
-    scheduled = handOn.length > 0;
-    if (scheduled) setImmediate(nextTurn);
   };
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
