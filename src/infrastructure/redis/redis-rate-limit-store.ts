@@ -74,8 +74,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     try {
       reply = await this.redis.parsesphereGcra(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)));
     } catch (error) {
-      this.sharingState.reportUnavailable(errorMessage(error));
-      return this.decideAlone(subject, limit);
+      return this.failedStep(error, subject, limit);
     }
     // Sent while shared (none is sent during an outage): a reply that comes after another command timed out says
     // nothing of Redis now, so it ends no outage; the probe does (RedisSharingState).
@@ -123,8 +122,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     try {
       reply = await this.redis.parsesphereGcraReserve(KEY_PREFIX + subject, String(limit.requests), String(emissionIntervalMs(limit)), String(wanted));
     } catch (error) {
-      this.sharingState.reportUnavailable(errorMessage(error));
-      return this.decideAlone(subject, limit);
+      return this.failedStep(error, subject, limit);
     }
     // As in consume: a late reply ends no outage.
     const [granted, storedState, redisNowText] = reply;
@@ -169,6 +167,20 @@ export class RedisRateLimitStore implements RateLimitStore {
   async close(): Promise<void> {
     this.sharingState.close();
     await closeRedis(this.redis);
+  }
+
+  /**
+   * A request's step that failed: an outage (every request decided alone until the probe says Redis answers), unless it
+   * timed out only because this instance's own event loop was blocked (RedisSharingState.ownStall). Then this request
+   * alone is decided by this instance's count, as a request admitted while shared is counted in it, and nothing is
+   * written back: Redis most likely applied the step. The requests in flight during a stall are the whole difference,
+   * not a second of them.
+   */
+  private failedStep(error: unknown, subject: string, limit: RateLimit): RateDecision {
+    const reason = errorMessage(error);
+    if (this.sharingState.ownStall(reason)) return this.local.consume(subject, limit);
+    this.sharingState.reportUnavailable(reason);
+    return this.decideAlone(subject, limit);
   }
 
   private decideAlone(subject: string, limit: RateLimit): RateDecision {
