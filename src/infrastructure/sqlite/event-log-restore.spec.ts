@@ -82,6 +82,25 @@ describe('Restoring the embedded log: the backup checked, the log in place held'
       expect(() => checkEventLogBackup(file)).toThrow(`${file} is damaged (the events at positions 2, 4, 5 are not JSON: changed since written): it cannot be restored; nothing was changed`);
     });
 
+    it('refuses a backup holding a trigger or a view, which no log holds: a trigger would change every append after the restore', () => {
+      const file = join(dir, 'backup.sqlite');
+      makeLog(file, 2);
+      const db = new Database(file);
+      db.exec("CREATE TRIGGER undo_revoke AFTER INSERT ON events WHEN NEW.type = 'KeyRevoked' BEGIN DELETE FROM events WHERE position = NEW.position; END");
+      db.close();
+      expect(() => checkEventLogBackup(file)).toThrow(`${file} holds what no backup holds (trigger "undo_revoke"): not a copy backup wrote; nothing was changed`);
+      const withView = join(dir, 'view.sqlite');
+      makeLog(withView, 2);
+      const viewDb = new Database(withView);
+      viewDb.exec('CREATE VIEW keys AS SELECT data FROM events');
+      viewDb.close();
+      expect(() => checkEventLogBackup(withView)).toThrow(`${withView} holds what no backup holds (view "keys"): not a copy backup wrote; nothing was changed`);
+      // A log as backup writes it passes.
+      const whole = join(dir, 'whole.sqlite');
+      makeLog(whole, 2);
+      expect(checkEventLogBackup(whole)).toMatchObject({ events: 2 });
+    });
+
     it('refuses a backup a newer version marked beyond this one, writing nothing to it', () => {
       const file = join(dir, 'backup.sqlite');
       makeLog(file, 1);

@@ -33,6 +33,7 @@ export function checkEventLogBackup(file: string): EventLogSummary {
       throw new Error(`${file} holds no event log (no events table): name a copy that backup wrote; nothing was changed`);
     }
     refuseLogOfNewerVersion(db, file);
+    refuseTriggersAndViews(db, file);
     refuseEventsNotJson(db, file);
     return summarize(db);
   } catch (error) {
@@ -44,6 +45,21 @@ export function checkEventLogBackup(file: string): EventLogSummary {
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The log never holds a trigger or a view (no version wrote one), and a trigger runs inside every append: a backup
+ * holding one would change the log it is restored as, the events included. Until 2026-12-07 a backup with
+ * `AFTER INSERT ON events WHEN NEW.type = 'KeyRevoked' BEGIN DELETE ...` was restored (exit 0), and each revoke after
+ * it answered success while the key stayed active, its KeyRevoked gone from the log.
+ */
+function refuseTriggersAndViews(db: Database.Database, file: string): void {
+  const found = db
+    .prepare<[], { type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY type, name LIMIT 4")
+    .all();
+  if (found.length === 0) return;
+  const named = found.slice(0, 3).map(({ type, name }) => `${type} ${JSON.stringify(name)}`).join(', ');
+  throw new Error(`${file} holds what no backup holds (${named}${found.length > 3 ? ' and more' : ''}): not a copy backup wrote; nothing was changed`);
 }
 
 /**
