@@ -1,6 +1,6 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from '../support/child-env.js';
@@ -255,6 +255,37 @@ describe('CLI backup of the embedded event log', () => {
       dir.remove();
     }
   }, 60_000);
+
+  // Until 2026-12-07 backup copied such a log without a word (exit 0), and restore then refused the copy as "changed since
+  // written", pointing at the backup instead of the live log.
+  it('refuses a live log holding an event that is not JSON, naming the live log and the position; no copy is left', () => {
+    const dir = makeTempDir('backup');
+    const dataDir = join(dir.path, 'data');
+    try {
+      createKeyWithCli(dataDir);
+      createKeyWithCli(dataDir, ['--name', 'rotted']);
+      const position = new Database(join(dataDir, 'deliveries.sqlite'));
+      position.exec('CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER)');
+      position.close();
+      const log = join(dataDir, 'events.sqlite');
+      expect(existsSync(`${log}-wal`)).toBe(false);
+      const bytes = readFileSync(log);
+      expect(bytes.indexOf('"name":"rotted"')).toBeGreaterThan(0);
+      bytes.write('{', bytes.indexOf('"name":"rotted"'));
+      writeFileSync(log, bytes);
+      const copy = join(dir.path, 'copy.sqlite');
+      const refused = spawnSync(process.execPath, ['dist/cli.js', 'backup', copy], { encoding: 'utf8', env: childEnv({ DATA_DIR: dataDir }) });
+      expect(refused.stderr).toBe(
+        `error: The event log ${log} is damaged (the event at position 2 is not JSON): no copy written to ${copy}. It is the source of truth: stop every process using it and restore it from a backup with the CLI: restore <backup file> (docs/operations.md, "Backups")\n`,
+      );
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toBe('');
+      // Neither the log's copy nor the webhook position's copy made before it, nor a partial file.
+      expect(readdirSync(dir.path)).toEqual(['data']);
+    } finally {
+      dir.remove();
+    }
+  });
 
   it('refuses with EVENTSTORE_URL: EventStoreDB is backed up with its own tools', () => {
     const dir = makeTempDir('backup');

@@ -76,11 +76,26 @@ function refuseEventsNotJson(db: Database.Database, file: string): void {
   if (positions.length === 0) return;
   const which =
     positions.length === 1 ? `the event at position ${positions[0]} is` : `the events at positions ${positions.slice(0, 3).join(', ')}${positions.length > 3 ? ' and more' : ''} are`;
-  throw damagedBackup(file, `${which} not JSON: changed since written`);
+  throw new DamagedEventLogCopy(file, `${which} not JSON`, 'changed since written');
 }
 
-function damagedBackup(file: string, problems: string): Error {
-  return new Error(`${file} is damaged (${problems}): it cannot be restored; nothing was changed`);
+function damagedBackup(file: string, problems: string): DamagedEventLogCopy {
+  return new DamagedEventLogCopy(file, problems);
+}
+
+/**
+ * A copy of the log that checkEventLogBackup refuses as damaged: `found` says where (the positions of events not JSON,
+ * or integrity_check's first lines), so that backup, which checks its own copy the same way, can say it of the live log.
+ */
+export class DamagedEventLogCopy extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: string,
+    reason?: string,
+  ) {
+    super(`${file} is damaged (${found}${reason ? `: ${reason}` : ''}): it cannot be restored; nothing was changed`);
+    this.name = 'DamagedEventLogCopy';
+  }
 }
 
 /** A log's summary, read in one transaction. */

@@ -11,10 +11,16 @@ import { isSqliteUnavailable } from './sqlite-error-codes.js';
  * usage flushes it could run forever). The copy is written under a temporary name in the destination's
  * directory, made durable (fsync), and only then given its name: a copy interrupted (a signal, a kill, a full
  * disk) never leaves a file under the destination's name that could be restored as a complete one. The
- * temporary file is removed on a failure, or when `interrupted` says so once the copy is written. Mode 0600:
+ * temporary file is removed on a failure, when `interrupted` says so once the copy is written, or when `check` (given
+ * the written copy) throws. Mode 0600:
  * the copy holds what the source holds, readable by its owner only.
  */
-export async function copyDatabaseOnline(source: string, destination: string, interrupted: () => Error | null = () => null): Promise<void> {
+export async function copyDatabaseOnline(
+  source: string,
+  destination: string,
+  interrupted: () => Error | null = () => null,
+  check: (copy: string) => void = () => {},
+): Promise<void> {
   const temporary = `${destination}.partial-${process.pid}`;
   const writing = <T>(write: () => T): T => {
     try {
@@ -30,6 +36,8 @@ export async function copyDatabaseOnline(source: string, destination: string, in
     await letPendingSignalsRun();
     const stop = interrupted();
     if (stop) throw stop;
+    // Checked before it is named: a copy refused never appears under the destination's name.
+    check(temporary);
     writing(() => syncFile(temporary));
     // A hard link, unlike a rename, refuses a destination that appeared meanwhile: nothing is overwritten.
     try {
