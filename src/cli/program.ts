@@ -233,7 +233,8 @@ export function buildProgram(): Command {
     .command('backup')
     .description(
       'Copy the embedded event log (DATA_DIR/events.sqlite) as it is now into a new file (mode 0600), while services run, ' +
-        'and the webhook position (deliveries.sqlite), if any, into <file>.deliveries.sqlite; each appears only once complete. ' +
+        'and the webhook position (deliveries.sqlite), if any, into <file>.deliveries.sqlite; each appears only once complete, ' +
+        'checked as restore checks a backup (refused, no copy, when the log itself is damaged); then their SHA-256 into <file>.sha256 (sha256sum -c reads it). ' +
         'Restore: stop every service and CLI, run restore <file>, start.',
     )
     .argument('<file>', 'the copy to write; must not exist')
@@ -244,7 +245,7 @@ export function buildProgram(): Command {
     .command('restore')
     .description(
       'Put a backup (written by backup) in place as DATA_DIR/events.sqlite. Refused while any service or CLI command has the log ' +
-        'open. The backup is checked whole first; the log it replaces is kept as events.sqlite.replaced-<time> (with what its WAL ' +
+        'open. The backup is checked whole first, and against <file>.sha256 when present (refused if it differs); the log it replaces is kept as events.sqlite.replaced-<time> (with what its WAL ' +
         'held); the read models are removed (rebuilt from the log at the next start); <file>.deliveries.sqlite, when beside the ' +
         'backup, becomes the webhook position (else deliveries.sqlite is kept, unless it is another log\'s). A backup of ' +
         'another log (another first key) is refused unless --another-log.',

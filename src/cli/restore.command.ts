@@ -23,6 +23,9 @@ export async function restore(file: string, options: RestoreCommandOptions, envi
   });
   if (options.json) return printJson(result);
   print(`Restored ${result.backup} (${held(result.restored)}) as ${result.file}.\n`);
+  if (result.checksum === 'absent') {
+    print(`No checksum beside it (${result.backup}.sha256, which backup writes): restored unverified; a byte changed inside an event's value would not be seen.\n`);
+  }
   if (result.replaced) {
     const what = result.replaced.summary ? held(result.replaced.summary) : 'no log SQLite could read';
     print(`The log it replaced (${what}) is kept as ${result.replaced.files.join(' and ')}.\n`);

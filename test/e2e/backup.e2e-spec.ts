@@ -1,4 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,8 +33,17 @@ describe('CLI backup of the embedded event log', () => {
       const copy = join(dir.path, 'events-backup.sqlite');
       const backup = await run(process.execPath, ['dist/cli.js', 'backup', copy, '--json'], { env: childEnv({ DATA_DIR: dataDir }) });
       const summary = JSON.parse(backup.stdout);
-      expect(summary).toEqual({ file: copy, events: expect.any(Number), position: expect.any(Number), bytes: expect.any(Number), deliveries: null });
+      expect(summary).toEqual({
+        file: copy,
+        events: expect.any(Number),
+        position: expect.any(Number),
+        bytes: expect.any(Number),
+        deliveries: null,
+        sha256: createHash('sha256').update(readFileSync(copy)).digest('hex'),
+        checksum: `${copy}.sha256`,
+      });
       expect(statSync(copy).mode & 0o777).toBe(0o600); // it holds what the log holds
+      expect(readFileSync(`${copy}.sha256`, 'utf8')).toBe(`${summary.sha256}  events-backup.sqlite\n`);
       expect(summary.events).toBeGreaterThan(keys.length); // uses were being written meanwhile
       loading = false;
       expect(await load).toBeGreaterThan(0);
@@ -100,6 +110,10 @@ describe('CLI backup of the embedded event log', () => {
       expect(copied.prepare('SELECT position FROM checkpoints').get()).toEqual({ position: 7 });
       copied.close();
       expect(existsSync(`${copy}.partial-${cli.pid}`)).toBe(false);
+      // Both listed in <file>.sha256, which sha256sum -c verifies from their directory.
+      const checked = spawnSync('sha256sum', ['-c', 'copy.sqlite.sha256'], { cwd: dir.path, encoding: 'utf8' });
+      expect(checked.stdout).toBe('copy.sqlite: OK\ncopy.sqlite.deliveries.sqlite: OK\n');
+      expect(checked.status).toBe(0);
     } finally {
       dir.remove();
     }

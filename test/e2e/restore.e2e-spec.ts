@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { childEnv } from '../support/child-env.js';
@@ -80,6 +80,7 @@ describe('CLI restore of the embedded event log', () => {
         replaced: { files: [kept], summary: { events: expect.any(Number), position: expect.any(Number), identity: summary.restored.identity } },
         readModelsRemoved: [join(dataDir, 'read-model.sqlite')],
         deliveries: 'none',
+        checksum: 'verified',
       });
       expect(summary.replaced.summary.events).toBeGreaterThanOrEqual(3);
       expect(readdirSync(dataDir).filter((name) => name.startsWith('read-model') || name.startsWith('events.sqlite-'))).toEqual([]);
@@ -245,6 +246,48 @@ describe('CLI restore of the embedded event log', () => {
       dir.remove();
     }
   });
+  // A byte changed inside a value (a digit of a key id) leaves JSON and whole pages: until 2026-12-07 every check passed it
+  // and restore put it in place, exit 0. The checksum backup writes beside the copy tells it.
+  it("refuses a backup that no longer matches its checksum file; without one, restores it and says it was not verified", () => {
+    const dir = makeTempDir('restore');
+    const dataDir = join(dir.path, 'data');
+    const backup = join(dir.path, 'backup.sqlite');
+    try {
+      createKeyWithCli(dataDir);
+      createKeyWithCli(dataDir, ['--name', 'deploy-1']);
+      expect(cli(dataDir, 'backup', backup).status).toBe(0);
+      const bytes = readFileSync(backup);
+      const at = bytes.indexOf('"name":"deploy-1"');
+      expect(at).toBeGreaterThan(0);
+      bytes.write('2', at + '"name":"deploy-'.length);
+      writeFileSync(backup, bytes);
+      // Whole to every other check: the event is still JSON.
+      const db = new Database(backup, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare("SELECT COUNT(*) FROM events WHERE data LIKE '%\"name\":\"deploy-2\"%' AND json_valid(data)").pluck().get()).toBe(1);
+      db.close();
+      const before = logContent(join(dataDir, 'events.sqlite'));
+      const refused = cli(dataDir, 'restore', backup);
+      expect(refused.stderr).toMatch(
+        new RegExp(`^error: ${backup} does not match its checksum in ${backup}\\.sha256 \\(SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\\): changed since backup wrote it; it cannot be restored; nothing was changed\\n$`),
+      );
+      expect(refused.status).toBe(1);
+      expect(logContent(join(dataDir, 'events.sqlite'))).toEqual(before);
+      expect(readdirSync(dataDir).filter((name) => /restoring|replaced|partial/.test(name))).toEqual([]);
+
+      // Without the checksum file (a backup written before 2026-12-07): restored, and said to be unverified.
+      rmSync(`${backup}.sha256`);
+      const unverified = cli(dataDir, 'restore', backup);
+      expect(unverified.stderr).toBe('');
+      expect(unverified.status).toBe(0);
+      expect(unverified.stdout).toContain(
+        `\nNo checksum beside it (${backup}.sha256, which backup writes): restored unverified; a byte changed inside an event's value would not be seen.\n`,
+      );
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('restores over a 0-byte events.sqlite (the copy every other command refuses) and into a DATA_DIR not made yet', () => {
     const dir = makeTempDir('restore');
     const source = join(dir.path, 'source');
@@ -252,7 +295,11 @@ describe('CLI restore of the embedded event log', () => {
     try {
       const key = createKeyWithCli(source);
       const backedUp = cli(source, 'backup', backup);
-      expect(backedUp.stdout).toMatch(new RegExp(`^Backed up the event log \\(1 event, up to position 1\\) to ${backup} \\(\\d+ bytes\\)\\.\\n$`));
+      expect(backedUp.stdout).toMatch(
+        new RegExp(
+          `^Backed up the event log \\(1 event, up to position 1\\) to ${backup} \\(\\d+ bytes\\)\\.\\nSHA-256 [0-9a-f]{64}, written to ${backup}\\.sha256 \\(restore verifies it; by hand: cd ${dir.path} && sha256sum -c backup\\.sqlite\\.sha256\\)\\.\\n$`,
+        ),
+      );
       const empty = join(dir.path, 'empty');
       mkdirSync(empty);
       writeFileSync(join(empty, 'events.sqlite'), '');

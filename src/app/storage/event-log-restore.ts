@@ -5,6 +5,7 @@ import { checkEventLogBackup, holdEventLog, keepPositionsOfReplacedLog, type Eve
 import { copyDatabaseOnline, syncFile } from '../../infrastructure/sqlite/online-copy.js';
 import { removeReadModelFiles } from '../../infrastructure/sqlite/read-model-files.js';
 import { DELIVERIES_FILE } from '../../infrastructure/sqlite/sqlite-read-model-storage.js';
+import { verifyBackupChecksum, type BackupChecksum } from './backup-checksum.js';
 import { embeddedEventLogFile, type EventStoreSettings } from './storage.js';
 
 export interface EventLogRestore {
@@ -21,6 +22,8 @@ export interface EventLogRestore {
    * delivery starts at the end of the restored log); or none.
    */
   deliveries: 'restored' | 'kept' | 'removed' | 'none';
+  /** `<backup>.sha256` (backup's): verified, or absent (restored unverified). A mismatch refuses the restore. */
+  checksum: BackupChecksum;
 }
 
 export interface RestoreOptions {
@@ -59,6 +62,8 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
   const staged = `${file}.restoring-${process.pid}`;
   const deliveriesFile = join(settings.DATA_DIR, DELIVERIES_FILE);
   const deliveriesBackup = existsSync(`${backup}.${DELIVERIES_FILE}`) ? `${backup}.${DELIVERIES_FILE}` : null;
+  // Before anything changes, as the checks above.
+  const checksum = verifyBackupChecksum(backup, `${backup}.${DELIVERIES_FILE}`);
   const stagedDeliveries = `${deliveriesFile}.restoring-${process.pid}`;
   const held = existsSync(file) ? holdEventLog(file) : null;
   try {
@@ -77,7 +82,7 @@ export async function restoreEventLog(settings: EventStoreSettings, backupFile: 
     const readModelsRemoved = removeReadModelFiles(settings.DATA_DIR);
     const deliveries = putDeliveriesInPlace(deliveriesFile, deliveriesBackup ? stagedDeliveries : null, ours !== null && ours !== restored.identity);
     syncFile(settings.DATA_DIR);
-    return { file, backup, restored, replaced, readModelsRemoved, deliveries };
+    return { file, backup, restored, replaced, readModelsRemoved, deliveries, checksum };
   } finally {
     held?.release();
     rmSync(staged, { force: true });

@@ -13,6 +13,7 @@ import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import type { ReadModelStorage } from '../../shared/storage/read-model-storage.port.js';
 import type { ServiceHeartbeats } from '../../shared/storage/service-heartbeats.port.js';
 import type { UsageStorage } from '../../usage/usage.storage.js';
+import { CHECKSUM_SUFFIX, writeBackupChecksum } from './backup-checksum.js';
 
 /** The read-model storage every feature's stores come from: each technology implements every feature's storage interface. */
 export type Storage = ReadModelStorage & KeysStorage & UsageStorage & AnomaliesStorage;
@@ -56,22 +57,31 @@ export async function openEventStore(settings: EventStoreSettings, options: Open
 /**
  * Copies the embedded log, online, into a new file (the CLI's `backup`), and the webhook's position
  * (deliveries.sqlite), when there is one, beside it as `<destination>.deliveries.sqlite`: first, so that a restore
- * sends again what was delivered meanwhile rather than skip it. EventStoreDB has backups of its own.
+ * sends again what was delivered meanwhile rather than skip it; then `<destination>.sha256` (backup-checksum.ts) listing
+ * both. EventStoreDB has backups of its own.
  */
 export async function backUpEventLog(
   settings: EventStoreSettings,
   destination: string,
   interrupted?: () => Error | null,
-): Promise<EventLogBackup & { deliveries: string | null }> {
+): Promise<EventLogBackup & { deliveries: string | null; checksum: string; sha256: string }> {
   const file = embeddedEventLogFile(settings);
   if (file === null) throw new Error('backup copies the embedded log (DATA_DIR): with EVENTSTORE_URL, back up EventStoreDB with its own tools');
+  const checksum = `${destination}${CHECKSUM_SUFFIX}`;
+  if (existsSync(checksum)) throw new Error(`${checksum} exists: back up into a new file`);
   const deliveries = join(settings.DATA_DIR, DELIVERIES_FILE);
   const deliveriesCopy = existsSync(deliveries) ? `${destination}.${DELIVERIES_FILE}` : null;
   if (deliveriesCopy) await copyDatabaseOnline(deliveries, deliveriesCopy, interrupted);
+  let copied = false;
   try {
-    return { ...(await backUpEventLogFile(file, destination, interrupted)), deliveries: deliveriesCopy };
+    const backup = await backUpEventLogFile(file, destination, interrupted);
+    copied = true;
+    // Beside the copies, once they are named: a byte changed later inside a value (still JSON) is caught by restore.
+    const [sha256] = writeBackupChecksum(destination, deliveriesCopy ? [destination, deliveriesCopy] : [destination]);
+    return { ...backup, deliveries: deliveriesCopy, checksum, sha256 };
   } catch (error) {
     // Half a backup would be mistaken for one.
+    if (copied) rmSync(destination, { force: true });
     if (deliveriesCopy) rmSync(deliveriesCopy, { force: true });
     throw error;
   }
