@@ -4,7 +4,7 @@ import { type CommandStartedEvent, type Db, type Filter, type FindOptions, Mongo
 import { MONGO_CLIENT_OPTIONS } from '../../src/infrastructure/mongodb/mongo-client-options.js';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
 import { makeView } from '../support/api-key-view.js';
-import { dropMongoDatabase, hasAtomicDocumentWrites, mongoReadModelFixture, whenMongo } from '../support/mongodb-fixture.js';
+import { answerSortedPagesPastTimeLimit, dropMongoDatabase, hasAtomicDocumentWrites, mongoReadModelFixture, whenMongo } from '../support/mongodb-fixture.js';
 import { apiKeyReadModelContract } from './api-key-read-model.contract.js';
 
 const url = process.env.MONGODB_URL;
@@ -17,13 +17,7 @@ const atomicDocumentWrites = url ? await hasAtomicDocumentWrites(url) : false;
  */
 async function openWithServerPagesTooSlow(client: MongoClient, db: Db): Promise<MongoApiKeyReadModel> {
   const readModel = await MongoApiKeyReadModel.open(client, db, 0);
-  const find = readModel.views.find.bind(readModel.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
-  jest.spyOn(readModel.views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
-    if (options?.maxTimeMS !== undefined) {
-      throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
-    }
-    return find(filter, options);
-  }) as never);
+  answerSortedPagesPastTimeLimit(readModel.views as never);
   // Windows of listAll smaller than the contract's largest account, so that it takes more than one pass.
   readModel.passWindow = 600;
   return readModel;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, MongoClient } from 'mongodb';
+import { jest } from '@jest/globals';
+import { type Collection, type Db, type Document, type Filter, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
 
 /** Registers a MongoDB suite when MONGODB_URL is set; otherwise prints one line and registers a skipped placeholder. */
@@ -51,4 +52,18 @@ export async function hasAtomicDocumentWrites(url: string): Promise<boolean> {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Every find given maxTimeMS (a page the server is asked to sort) on this collection answered MaxTimeMSExpired, as
+ * FerretDB 1.24 answers it at 20,000 views and more; any other find (the pass over the collection) goes to the server.
+ */
+export function answerSortedPagesPastTimeLimit(views: Collection<never> | Collection<Document>): void {
+  const find = views.find.bind(views) as (filter: Filter<never>, options?: FindOptions) => unknown;
+  jest.spyOn(views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
+    if (options?.maxTimeMS !== undefined) {
+      throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
+    }
+    return find(filter, options);
+  }) as never);
 }

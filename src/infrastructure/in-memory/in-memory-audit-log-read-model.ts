@@ -1,4 +1,5 @@
 import type { AuditEntryView } from '../../keys/projection/audit-entry.js';
+import { matchesAuditFilters } from '../../keys/projection/audit-log-filters.js';
 import type { AuditLogQuery, AuditLogReadModel } from '../../keys/projection/audit-log-read-model.port.js';
 import { InMemoryViewStore } from './in-memory-view-store.js';
 
@@ -8,16 +9,7 @@ export class InMemoryAuditLogReadModel extends InMemoryViewStore<AuditEntryView>
   }
 
   async list(accountId: string, query: AuditLogQuery): Promise<{ views: AuditEntryView[]; hasMore: boolean }> {
-    return this.newestFirst(
-      accountId,
-      query,
-      (v) =>
-        (query.keyId === undefined || v.keyId === query.keyId) &&
-        (query.actorKeyId === undefined || v.actorKeyId === query.actorKeyId) &&
-        (query.type === undefined || v.type === query.type) &&
-        (query.occurredGte === undefined || v.occurredAt >= query.occurredGte) &&
-        (query.occurredLt === undefined || v.occurredAt < query.occurredLt),
-    );
+    return this.newestFirst(accountId, query, (v) => matchesAuditFilters(v, query));
   }
 
   async findById(accountId: string, entryId: string): Promise<AuditEntryView | null> {

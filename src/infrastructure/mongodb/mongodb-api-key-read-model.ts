@@ -6,8 +6,8 @@ import { cursorBatches } from './cursor-batches.js';
 import { MongoKeyAccounts } from './mongo-key-accounts.js';
 import { hasStaleFoldedName, type NamedDocument, refoldNames } from './mongo-stale-folded-names.js';
 import { isServerTimeLimit, unlessUnreachable } from './mongo-unavailable.js';
-import { NewestViews } from './newest-views.js';
-import { MongoViewStore, type ViewDocument } from './mongo-view-store.js';
+import type { NewestFirst } from './newest-views.js';
+import { LOAD_BATCH, MongoViewStore, type ViewDocument } from './mongo-view-store.js';
 
 /** nameFolded: foldKeyName(name), what the name search's index holds (null, or missing, for a key without a name). */
 type ApiKeyFields = Omit<ApiKeyView, 'id'> & { nameFolded?: string | null };
@@ -76,14 +76,10 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
    * server answers from its index within the limit and is never read whole for a page.
    */
   async list(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
-    return unlessUnreachable(async () => {
-      try {
-        return await this.pageFromServer(accountId, query);
-      } catch (error) {
-        if (!isServerTimeLimit(error)) throw error;
-        return this.pageFromPass(accountId, query);
-      }
-    });
+    return this.pageOrPass(
+      () => this.pageFromServer(accountId, query),
+      () => this.pageFromPass(accountId, query),
+    );
   }
 
   private async pageFromServer(accountId: string, query: ApiKeyListQuery): Promise<ApiKeyPage> {
@@ -139,11 +135,7 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
       view.createdPosition < before &&
       (query.status === undefined || keyStatusAt(view, now) === query.status) &&
       matchesKeySearch(view, query);
-    const newest = new NewestViews(count);
-    for await (const batch of cursorBatches(this.views.find({}, { batchSize: LOAD_BATCH }), LOAD_BATCH, toView)) {
-      for (const view of batch) if (listed(view)) newest.offer(view);
-    }
-    return newest.views();
+    return this.newestOfPass(count, BY_CREATION, listed);
   }
 
   /**
@@ -244,12 +236,8 @@ export class MongoApiKeyReadModel extends MongoViewStore<ApiKeyView, ApiKeyField
   }
 }
 
-/**
- * Views per batch of the load, aiming at a fifth of the 5 s socket timeout as the view writes do: FerretDB 1.24
- * (SQLite backend, 100,065 key views, load average 13-16 on 2 cores) answered its slowest batch of 500 in 0.49 s,
- * of 1,000 in 1.15-1.84 s, of 2,000 in 2.87 s, of 5,000 in 4.5-12.9 s.
- */
-const LOAD_BATCH = 500;
+/** Keys newest first: by the log position of their creation. */
+const BY_CREATION: NewestFirst<ApiKeyView> = { position: (view) => view.createdPosition, id: (view) => view.id };
 
 /**
  * Views per window of listAll from passes (FerretDB 1.24): 10,000 views held (with up to as many more offered before they
