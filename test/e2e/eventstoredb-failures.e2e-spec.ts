@@ -43,6 +43,18 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     });
     return { status: res.status, body: (await res.json()) as Record<string, any>, ms: Date.now() - started };
   };
+  /** A key whose stream is deleted (tombstoned or soft-deleted) is unknown to every route that reads it: 404. */
+  const expectUnknownOnEveryRoute = async (id: string, asOf: string) => {
+    const answers = await Promise.all([
+      call('GET', `/v1/api-keys/${id}/events`),
+      call('GET', `/v1/api-keys/${id}?as_of=${asOf}`),
+      call('POST', `/v1/api-keys/${id}/disable`, {}),
+      call('PATCH', `/v1/api-keys/${id}`, { name: 'renamed' }),
+      call('POST', `/v1/api-keys/${id}/roll`, { grace_seconds: 60 }),
+      call('DELETE', `/v1/api-keys/${id}`),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.error?.type])).toEqual(Array(answers.length).fill([404, 'not_found_error']));
+  };
 
   beforeAll(async () => {
     const base = process.env.FAKE_ESDB_PORT ? Number(process.env.FAKE_ESDB_PORT) : null;
@@ -122,15 +134,7 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     await fake.control(`/tombstone?stream=api_key_usage-${rolled.body.id}`);
 
     const asOf = encodeURIComponent(new Date().toISOString());
-    const answers = await Promise.all([
-      call('GET', `/v1/api-keys/${gone.body.id}/events`),
-      call('GET', `/v1/api-keys/${gone.body.id}?as_of=${asOf}`),
-      call('POST', `/v1/api-keys/${gone.body.id}/disable`, {}),
-      call('PATCH', `/v1/api-keys/${gone.body.id}`, { name: 'renamed' }),
-      call('POST', `/v1/api-keys/${gone.body.id}/roll`, { grace_seconds: 60 }),
-      call('DELETE', `/v1/api-keys/${gone.body.id}`),
-    ]);
-    expect(answers.map((a) => [a.status, a.body.error?.type])).toEqual(Array(answers.length).fill([404, 'not_found_error']));
+    await expectUnknownOnEveryRoute(gone.body.id, asOf);
 
     // The key's page of a rolled key reads its usage stream (the traffic since the roll), and so does an as_of.
     const page = await call('GET', `/v1/api-keys/${rolled.body.id}`);
@@ -153,16 +157,7 @@ describe('On EventStoreDB, under injected failures (a stand-in, not a server)', 
     const written = async () => (await fake.control<{ s: string; t: string }[]>('/log')).filter((e) => e.s === stream || e.s === `$$${stream}`).map((e) => e.t);
     const before = await written();
     expect([before[0], before.at(-1)]).toEqual(['KeyCreated', '$metadata']);
-    const asOf = encodeURIComponent(new Date().toISOString());
-    const answers = await Promise.all([
-      call('GET', `/v1/api-keys/${gone.body.id}/events`),
-      call('GET', `/v1/api-keys/${gone.body.id}?as_of=${asOf}`),
-      call('POST', `/v1/api-keys/${gone.body.id}/disable`, {}),
-      call('PATCH', `/v1/api-keys/${gone.body.id}`, { name: 'renamed' }),
-      call('POST', `/v1/api-keys/${gone.body.id}/roll`, { grace_seconds: 60 }),
-      call('DELETE', `/v1/api-keys/${gone.body.id}`),
-    ]);
-    expect(answers.map((a) => [a.status, a.body.error?.type])).toEqual(Array(answers.length).fill([404, 'not_found_error']));
+    await expectUnknownOnEveryRoute(gone.body.id, encodeURIComponent(new Date().toISOString()));
     expect([cli(['show', gone.body.id]).status, cli(['history', gone.body.id]).status]).toEqual([3, 3]);
     // No command recreated the stream (an append would have, and written its metadata again).
     expect(await written()).toEqual(before);
