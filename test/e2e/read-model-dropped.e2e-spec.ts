@@ -70,7 +70,10 @@ whenMongo('Read-model database dropped e2e', () =>
           const ready = await request(first.http).get('/health/ready').set('authorization', `Bearer ${METRICS_TOKEN}`);
           statuses.push(ready.status);
           reported.push(projectionsOf(ready));
-          expect(await usesOf(first, admin, used.body.id)).toBe(7);
+          // Said with readiness's report when it fails: once in a clean-clone CI (session 55) the uses stayed at 2 of 7
+          // for the whole 120 s, not seen again in three runs alone; the report tells a loss not noticed from a slow fill.
+          const uses = await usesOf(first, admin, used.body.id);
+          if (uses !== 7) throw new Error(`${uses} uses of 7; readiness ${ready.status}: ${JSON.stringify(projectionsOf(ready))}`);
           for (const projection of projectionsOf(ready)) expect(projection).toMatchObject({ status: 'up', lag_events: 0 });
         }, 120_000, 50);
         // Ready all along: every key authenticated as the log says; the views being filled are reported, with why.
