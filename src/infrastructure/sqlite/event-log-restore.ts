@@ -27,7 +27,7 @@ export function checkEventLogBackup(file: string): EventLogSummary {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
     if (problems.length !== 1 || problems[0].integrity_check !== 'ok') {
-      throw damagedBackup(file, problems.slice(0, 3).map((row) => row.integrity_check).join('; '));
+      throw new DamagedEventLogCopy(file, problems.slice(0, 3).map((row) => row.integrity_check).join('; '));
     }
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() === undefined) {
       throw new Error(`${file} holds no event log (no events table): name a copy that backup wrote; nothing was changed`);
@@ -41,7 +41,7 @@ export function checkEventLogBackup(file: string): EventLogSummary {
     if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
       throw new Error(`${file} is not a database (${(error as Error).message}): name a copy that backup wrote; nothing was changed`, { cause: error });
     }
-    throw damagedBackup(file, (error as Error).message);
+    throw new DamagedEventLogCopy(file, (error as Error).message);
   } finally {
     db?.close();
   }
@@ -58,8 +58,8 @@ function refuseTriggersAndViews(db: Database.Database, file: string): void {
     .prepare<[], { type: string; name: string }>("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY type, name LIMIT 4")
     .all();
   if (found.length === 0) return;
-  const named = found.slice(0, 3).map(({ type, name }) => `${type} ${JSON.stringify(name)}`).join(', ');
-  throw new Error(`${file} holds what no backup holds (${named}${found.length > 3 ? ' and more' : ''}): not a copy backup wrote; nothing was changed`);
+  const named = firstThree(found.map(({ type, name }) => `${type} ${JSON.stringify(name)}`));
+  throw new Error(`${file} holds what no backup holds (${named}): not a copy backup wrote; nothing was changed`);
 }
 
 /**
@@ -75,12 +75,13 @@ function refuseEventsNotJson(db: Database.Database, file: string): void {
     .all();
   if (positions.length === 0) return;
   const which =
-    positions.length === 1 ? `the event at position ${positions[0]} is` : `the events at positions ${positions.slice(0, 3).join(', ')}${positions.length > 3 ? ' and more' : ''} are`;
+    positions.length === 1 ? `the event at position ${positions[0]} is` : `the events at positions ${firstThree(positions.map(String))} are`;
   throw new DamagedEventLogCopy(file, `${which} not JSON`, 'changed since written');
 }
 
-function damagedBackup(file: string, problems: string): DamagedEventLogCopy {
-  return new DamagedEventLogCopy(file, problems);
+/** The first three of what a query asked four of, and "and more" when there was a fourth. */
+function firstThree(found: string[]): string {
+  return `${found.slice(0, 3).join(', ')}${found.length > 3 ? ' and more' : ''}`;
 }
 
 /**
