@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
+import { channelOf, openRedisConnection, openRedisSubscriber, redisReady } from '../../src/infrastructure/redis/redis-connection.js';
 import { CONFIRMATION_KEYS, FORGET_AFTER_MS, RedisRevocationConfirmations } from '../../src/infrastructure/redis/redis-revocation-confirmations.js';
 import { eventually } from '../support/eventually.js';
 import { whenRedis } from '../support/redis.js';
@@ -31,7 +31,7 @@ whenRedis('Redis revocation confirmations', (url) => {
       // Registration (the first heartbeat) and the subscriptions take a moment: on a loaded machine more than a fixed wait.
       await eventually(async () => {
         for (const channel of [CONFIRMATION_KEYS.ask, CONFIRMATION_KEYS.answer]) {
-          const [, subscribers] = (await probe.pubsub('NUMSUB', channel)) as [string, number];
+          const [, subscribers] = (await probe.pubsub('NUMSUB', channelOf(probe, channel))) as [string, number];
           expect(subscribers).toBeGreaterThanOrEqual(opened.length);
         }
         const registered = await probe.hgetall(CONFIRMATION_KEYS.registry);

@@ -4,10 +4,22 @@ import { freePort } from './service-process.js';
 /** Registers a Redis suite when REDIS_URL is set; otherwise prints one line and registers a skipped placeholder. */
 export function whenRedis(label: string, register: (url: string) => void): void {
   const url = process.env.REDIS_URL;
-  if (url) return register(url);
+  if (url) return register(workerDatabase(url));
   const reason = `${label} skipped: REDIS_URL is not set`;
   process.stdout.write(`${reason}\n`);
   describe.skip(reason, () => it('needs REDIS_URL', () => undefined));
+}
+
+/**
+ * REDIS_URL with the database of this jest worker (1, 2, ...) unless it names one: files that run at the same time on
+ * one shared server then never share a key, the instances' registry or a channel (the service keeps its channels apart
+ * per database), as files one after another never did.
+ */
+function workerDatabase(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.pathname.length > 1) return url;
+  parsed.pathname = `/${Number(process.env.JEST_WORKER_ID ?? 1) % 16}`;
+  return parsed.toString();
 }
 
 /** A redis-server of this test's own (outage tests stop it), on a free loopback port, without persistence. */
