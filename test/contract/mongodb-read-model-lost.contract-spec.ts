@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
+import { MongoKeyUsageReadModel } from '../../src/infrastructure/mongodb/mongodb-key-usage-read-model.js';
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
+import type { RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
+import { ViewProjection } from '../../src/shared/projections/view-projection.js';
 import { ReadModelLostError } from '../../src/shared/storage/read-model-lost.error.js';
+import { keyUsageProjection } from '../../src/usage/projection/key-usage-projection.js';
 import { makeView } from '../support/api-key-view.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
+
+/** The key's uses 0 to count - 1, as its usage stream records them. */
+const usesOf = (keyId: string, count: number): RecordedEvent[] =>
+  Array.from({ length: count }, (_, revision) => {
+    const usedAt = new Date(Date.UTC(2026, 11, 7, 12, 0, revision)).toISOString();
+    const data = { keyId, accountId: 'acct_a', usedAt, requestId: `req_${revision}`, ip: '192.0.2.1', userAgent: 'ua', method: 'GET', path: '/v1/api-keys', outcome: 'accepted' };
+    return { id: `e${revision}`, streamId: `api_key_usage-${keyId}`, type: 'KeyUsed', schemaVersion: 1, data, metadata: {}, revision, position: revision + 1, recordedAt: usedAt };
+  });
 
 /**
  * A read model's checkpoint is never made again by a save over views that are gone: the views and the checkpoint
@@ -72,6 +84,34 @@ whenMongo('MongoDB read model lost contract', (url) =>
       expect(await restarted.readModel.getCheckpoint()).toBeNull();
       await restarted.readModel.save([], 7);
       expect(await restarted.readModel.getCheckpoint()).toBe(7);
+    });
+
+    it('fails the lookup of a view the dropped database took, before anything is written: the rebuild from the log counts every use', async () => {
+      const { client, db } = await connectMongo(url, name);
+      const usage = new MongoKeyUsageReadModel(client, db, 0);
+      opened.push(usage);
+      const projection = new ViewProjection(keyUsageProjection, usage);
+      const uses = usesOf(randomUUID(), 7);
+      const { keyId } = uses[0].data as { keyId: string };
+      const fill = async (events: RecordedEvent[]) => {
+        projection.beginBulk();
+        await projection.handle(events);
+        await projection.endBulk();
+        await projection.saveCheckpoint(events[events.length - 1].position);
+      };
+      expect(await projection.checkpoint()).toBeNull();
+      // Counted by a fill: the projection keeps no view from it (as after a failed write, which forgets those it kept).
+      await fill(uses.slice(0, 5));
+      await db.dropDatabase();
+
+      // The next uses look the view up, in a database that no longer has it.
+      await expect(projection.handle(uses.slice(5))).rejects.toBeInstanceOf(ReadModelLostError);
+      // Started over as its runner does, from the start of the log.
+      expect(await projection.checkpoint()).toBeNull();
+      await fill(uses);
+      expect((await usage.getMany([keyId])).get(keyId)).toMatchObject({ accepted: 7, revision: 6, countedFrom: 0 });
+      // A view not found in the views read is none, not a loss.
+      expect(await usage.getMany([randomUUID()])).toEqual(new Map());
     });
 
     it('keeps a checkpoint saved before checkpoints named their views', async () => {
