@@ -2,9 +2,18 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { type CommandStartedEvent, type Db, type Filter, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
 import { MONGO_CLIENT_OPTIONS } from '../../src/infrastructure/mongodb/mongo-client-options.js';
+import { LOAD_BATCH } from '../../src/infrastructure/mongodb/mongo-view-store.js';
 import { MongoApiKeyReadModel } from '../../src/infrastructure/mongodb/mongodb-api-key-read-model.js';
+import type { ApiKeyView } from '../../src/keys/projection/api-key-view.js';
 import { makeView } from '../support/api-key-view.js';
-import { answerSortedPagesPastTimeLimit, dropMongoDatabase, hasAtomicDocumentWrites, mongoReadModelFixture, whenMongo } from '../support/mongodb-fixture.js';
+import {
+  answerSortedPagesPastTimeLimit,
+  dropMongoDatabase,
+  hasAtomicDocumentWrites,
+  mongoReadModelFixture,
+  whenMongo,
+  writeBetweenPassBatches,
+} from '../support/mongodb-fixture.js';
 import { apiKeyReadModelContract } from './api-key-read-model.contract.js';
 
 const url = process.env.MONGODB_URL;
@@ -92,6 +101,65 @@ whenMongo('MongoDB key listing: the time limit of a server page', (url) =>
       // Both sorted (the driver sends a sort as a Map): no pass over the collection.
       expect(finds.map((c) => Object.fromEntries(c.command.sort ?? []))).toEqual([{ createdPosition: -1 }, { createdPosition: -1 }]);
     }, 60_000);
+
+    // What every listing must hold whatever the server (the audit log's spec says why): each key stored when the first page
+    // was asked, once, newest first, with the projection creating and changing keys between the batches of every pass.
+    it.each([
+      ['pages (list), every one from the pass', 'list', () => true],
+      ['pages (list), server pages and pass pages in turn', 'list', (page: number) => page % 2 === 1],
+      ['every page (listAll) in windows of passes', 'listAll', () => true],
+    ] as const)('lists each key stored at the first page once, newest first, while the projection writes during the passes: %s', async (_, how, pastTimeLimit) => {
+      // The projection writes on a client of its own, as the service's projection thread does.
+      const writerClient = new MongoClient(url, MONGO_CLIENT_OPTIONS);
+      await writerClient.connect();
+      try {
+        const writer = await MongoApiKeyReadModel.open(writerClient, writerClient.db(name), 0);
+        const written = Array.from({ length: 3 * LOAD_BATCH - 200 }, (_, n) => makeView({ accountId: n % 6 === 5 ? 'globex' : 'acme', name: `key ${n}` }));
+        await writer.insertNew(written);
+        const seeded = written.length;
+        const write = async () => {
+          // Keys newer than every cursor, and older ones changed (renamed, revoked): a view written again in place.
+          const newer = [makeView({ accountId: 'acme' }), makeView({ accountId: 'globex' })];
+          written.push(...newer);
+          await writer.insertNew(newer);
+          const from = (written.length * 7) % seeded;
+          const changed = written.slice(from, from + 2).map((view) => ({ ...view, name: `${view.name} renamed`, status: 'revoked' as const, revision: view.revision + 1 }));
+          await writer.save(changed, newer[1].createdPosition);
+        };
+        const reader = await MongoApiKeyReadModel.open(client, client.db(name), 0);
+        reader.passWindow = 300;
+        let page = 0;
+        const find = reader.views.find.bind(reader.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
+        jest.spyOn(reader.views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
+          if (options?.maxTimeMS !== undefined && pastTimeLimit(page)) {
+            throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
+          }
+          return find(filter, options);
+        }) as never);
+        writeBetweenPassBatches(reader.views as never, LOAD_BATCH, write);
+
+        const listed: ApiKeyView[] = [];
+        if (how === 'listAll') {
+          for await (const batch of reader.listAll('acme', {})) listed.push(...batch);
+        } else {
+          let beforePosition: number | undefined;
+          for (; ; page++) {
+            const { views, hasMore } = await reader.list('acme', { limit: 97, ...(beforePosition === undefined ? {} : { beforePosition }) });
+            listed.push(...views);
+            if (!hasMore) break;
+            beforePosition = views.at(-1)!.createdPosition;
+          }
+        }
+
+        const first = listed[0].createdPosition;
+        const expected = written.filter((view) => view.accountId === 'acme' && view.createdPosition <= first).sort((a, b) => b.createdPosition - a.createdPosition);
+        expect(listed.map((view) => view.id)).toEqual(expected.map((view) => view.id));
+        // The writes did interleave: keys were created during the listing.
+        expect(written.length - seeded).toBeGreaterThan(2);
+      } finally {
+        await writerClient.close();
+      }
+    }, 600_000);
 
     it('lists every page (listAll) past the time limit in windows of passWindow, one unsorted pass each, newest first', async () => {
       const readModel = await openWithServerPagesTooSlow(client, client.db(name));

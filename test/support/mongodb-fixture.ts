@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { type Collection, type Db, type Document, type Filter, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
+import { type Collection, type Db, type Document, type Filter, type FindCursor, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
 import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.js';
 
 /** Registers a MongoDB suite when MONGODB_URL is set; otherwise prints one line and registers a skipped placeholder. */
@@ -66,4 +66,25 @@ export function answerSortedPagesPastTimeLimit(views: Collection<never> | Collec
     }
     return find(filter, options);
   }) as never);
+}
+
+/**
+ * Runs `write` between the batches of every pass over this collection (a find given no maxTimeMS: no sorted page), before
+ * each getMore, as a projection writing while a page is chosen does (on FerretDB 1.24 the pass reads one SQLite snapshot;
+ * a MongoDB server's collection scan meets what was written as it goes).
+ */
+export function writeBetweenPassBatches(views: Collection<never> | Collection<Document>, batch: number, write: () => Promise<void>): void {
+  const find = views.find.bind(views) as (filter: Filter<never>, options?: FindOptions) => FindCursor;
+  views.find = ((filter: Filter<never>, options?: FindOptions) => {
+    const cursor = find(filter, options);
+    if (options?.maxTimeMS !== undefined) return cursor;
+    const next = cursor.next.bind(cursor);
+    let read = 0;
+    cursor.next = (async () => {
+      if (read > 0 && read % batch === 0) await write();
+      read += 1;
+      return next();
+    }) as never;
+    return cursor;
+  }) as never;
 }
