@@ -1,5 +1,5 @@
-import { displayPrefixProblem, NAME_PREFIX_MESSAGE, namePrefixProblem, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
-import { LIST_QUERY_MESSAGES } from '../keys/queries/list-api-keys/parse-list-api-keys-request.js';
+// Not from parse-list-api-keys-request.js, which loads Nest, class-validator and swagger: --help and usage errors load none.
+import { displayPrefixProblem, KEY_STATUS_MESSAGE, NAME_PREFIX_MESSAGE, namePrefixProblem, readDisplayPrefix } from '../keys/queries/list-api-keys/key-search-parameters.js';
 import { KEY_STATUSES, type KeyStatus } from '../keys/projection/api-key-view.js';
 import { containsSecret } from '../shared/domain/secret-redaction.js';
 import { InvalidArgumentError } from 'commander';
@@ -55,7 +55,7 @@ export function keyPrefix(text: string): string {
 
 /** --status: as GET /v1/api-keys?status= takes it, refused with the API's message. */
 export function keyStatus(text: string): KeyStatus {
-  if (!(KEY_STATUSES as readonly string[]).includes(text)) throw new InvalidArgumentError(LIST_QUERY_MESSAGES.status);
+  if (!(KEY_STATUSES as readonly string[]).includes(text)) throw new InvalidArgumentError(KEY_STATUS_MESSAGE);
   return text as KeyStatus;
 }
 

@@ -1,6 +1,10 @@
 import { containsSecret } from '../../../shared/domain/secret-redaction.js';
 import { DISPLAY_PREFIX_LENGTH, KEY_SCHEME_PREFIX } from '../../../shared/domain/api-key-format.js';
 import { MAX_KEY_NAME_LENGTH } from '../../domain/key-name.js';
+import { KEY_STATUSES } from '../../projection/api-key-view.js';
+
+/** status: one of the statuses a key view has (the CLI's --status says the same). */
+export const KEY_STATUS_MESSAGE = `status must be one of ${KEY_STATUSES.join(', ')}`;
 
 /** name_prefix: 1 to MAX_KEY_NAME_LENGTH code points as sent (no name is longer), no control character. */
 export const NAME_PREFIX_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';

@@ -7,6 +7,7 @@ import { KEY_STATUSES, type KeyStatus } from '../../projection/api-key-view.js';
 import {
   DISPLAY_PREFIX_MESSAGE,
   displayPrefixProblem,
+  KEY_STATUS_MESSAGE,
   NAME_PREFIX_MESSAGE,
   namePrefixProblem,
   readDisplayPrefix,
@@ -33,7 +34,7 @@ export const LIST_INCLUDES = ['requests_per_hour'] as const;
 
 export const LIST_QUERY_MESSAGES = {
   startingAfter: 'starting_after must be an API key id (a UUID)',
-  status: `status must be one of ${KEY_STATUSES.join(', ')}`,
+  status: KEY_STATUS_MESSAGE,
   include: `include must be one of ${LIST_INCLUDES.join(', ')}`,
   limit: integerRangeMessage('limit', PAGE_LIMIT.min, PAGE_LIMIT.max),
   namePrefix: NAME_PREFIX_MESSAGE,
