@@ -129,13 +129,7 @@ whenMongo('MongoDB key listing: the time limit of a server page', (url) =>
         const reader = await MongoApiKeyReadModel.open(client, client.db(name), 0);
         reader.passWindow = 300;
         let page = 0;
-        const find = reader.views.find.bind(reader.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
-        jest.spyOn(reader.views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
-          if (options?.maxTimeMS !== undefined && pastTimeLimit(page)) {
-            throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
-          }
-          return find(filter, options);
-        }) as never);
+        answerSortedPagesPastTimeLimit(reader.views as never, () => pastTimeLimit(page));
         writeBetweenPassBatches(reader.views as never, LOAD_BATCH, write);
 
         const listed: ApiKeyView[] = [];

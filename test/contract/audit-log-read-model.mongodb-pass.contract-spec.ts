@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jest } from '@jest/globals';
-import { type CommandStartedEvent, type Db, type Filter, type FindOptions, MongoClient, MongoServerError } from 'mongodb';
+import { type CommandStartedEvent, type Db, MongoClient } from 'mongodb';
 import type { AuditEntryView } from '../../src/keys/projection/audit-entry.js';
 import type { AuditLogQuery } from '../../src/keys/projection/audit-log-read-model.port.js';
 import { MONGO_CLIENT_OPTIONS } from '../../src/infrastructure/mongodb/mongo-client-options.js';
@@ -109,13 +108,7 @@ whenMongo('MongoDB audit log: the time limit of a server page', (url) =>
         };
         const reader = await MongoAuditLogReadModel.open(client, client.db(name), 0);
         let page = 0;
-        const find = reader.views.find.bind(reader.views) as (filter: Filter<never>, options?: FindOptions) => unknown;
-        jest.spyOn(reader.views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
-          if (options?.maxTimeMS !== undefined && pastTimeLimit(page)) {
-            throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
-          }
-          return find(filter, options);
-        }) as never);
+        answerSortedPagesPastTimeLimit(reader.views as never, () => pastTimeLimit(page));
         writeBetweenPassBatches(reader.views as never, LOAD_BATCH, write);
 
         const listed: AuditEntryView[] = [];

@@ -58,10 +58,10 @@ export async function hasAtomicDocumentWrites(url: string): Promise<boolean> {
  * Every find given maxTimeMS (a page the server is asked to sort) on this collection answered MaxTimeMSExpired, as
  * FerretDB 1.24 answers it at 20,000 views and more; any other find (the pass over the collection) goes to the server.
  */
-export function answerSortedPagesPastTimeLimit(views: Collection<never> | Collection<Document>): void {
+export function answerSortedPagesPastTimeLimit(views: Collection<never> | Collection<Document>, when: () => boolean = () => true): void {
   const find = views.find.bind(views) as (filter: Filter<never>, options?: FindOptions) => unknown;
   jest.spyOn(views, 'find').mockImplementation(((filter: Filter<never>, options?: FindOptions) => {
-    if (options?.maxTimeMS !== undefined) {
+    if (options?.maxTimeMS !== undefined && when()) {
       throw new MongoServerError({ ok: 0, code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' });
     }
     return find(filter, options);
