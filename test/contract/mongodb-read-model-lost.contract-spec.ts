@@ -5,6 +5,7 @@ import { connectMongo } from '../../src/infrastructure/mongodb/mongo-connection.
 import type { RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
 import { ViewProjection } from '../../src/shared/projections/view-projection.js';
 import { ReadModelLostError } from '../../src/shared/storage/read-model-lost.error.js';
+import { keyUsageStreamId } from '../../src/usage/domain/key-used.js';
 import { keyUsageProjection } from '../../src/usage/projection/key-usage-projection.js';
 import { makeView } from '../support/api-key-view.js';
 import { whenMongo } from '../support/mongodb-fixture.js';
@@ -14,7 +15,7 @@ const usesOf = (keyId: string, count: number): RecordedEvent[] =>
   Array.from({ length: count }, (_, revision) => {
     const usedAt = new Date(Date.UTC(2026, 11, 7, 12, 0, revision)).toISOString();
     const data = { keyId, accountId: 'acct_a', usedAt, requestId: `req_${revision}`, ip: '192.0.2.1', userAgent: 'ua', method: 'GET', path: '/v1/api-keys', outcome: 'accepted' };
-    return { id: `e${revision}`, streamId: `api_key_usage-${keyId}`, type: 'KeyUsed', schemaVersion: 1, data, metadata: {}, revision, position: revision + 1, recordedAt: usedAt };
+    return { id: `e${revision}`, streamId: keyUsageStreamId(keyId), type: 'KeyUsed', schemaVersion: 1, data, metadata: {}, revision, position: revision + 1, recordedAt: usedAt };
   });
 
 /**
@@ -91,8 +92,8 @@ whenMongo('MongoDB read model lost contract', (url) =>
       const usage = new MongoKeyUsageReadModel(client, db, 0);
       opened.push(usage);
       const projection = new ViewProjection(keyUsageProjection, usage);
-      const uses = usesOf(randomUUID(), 7);
-      const { keyId } = uses[0].data as { keyId: string };
+      const keyId = randomUUID();
+      const uses = usesOf(keyId, 7);
       const fill = async (events: RecordedEvent[]) => {
         projection.beginBulk();
         await projection.handle(events);

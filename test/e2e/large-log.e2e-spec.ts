@@ -41,6 +41,9 @@ async function mongoCounts(url: string, db: string, generation?: number) {
   });
 }
 
+/** What a replay wrote to stderr besides its progress lines ("… N events"): nothing, when it went well. */
+const otherThanProgress = (stderr: string) => stderr.split('\n').filter((line) => line && !line.includes('events'));
+
 const replayEnv = (dataDir: string, url: string, db: string) => childEnv({ DATA_DIR: dataDir, MONGODB_URL: url, MONGODB_DB: db });
 
 /** Every view document of a generation, in _id order: what two rebuilds are compared by. */
@@ -93,7 +96,7 @@ whenMongo('MongoDB on a large log', (url) =>
       const db = `psk_rebuild_${randomUUID().slice(0, 8)}`;
       try {
         const replay = spawnSync(process.execPath, ['dist/cli.js', 'replay'], { encoding: 'utf8', env: replayEnv(dir.path, url, db), timeout: 120_000 });
-        expect(replay.stderr.split('\n').filter((line) => line && !line.includes('events'))).toEqual([]);
+        expect(otherThanProgress(replay.stderr)).toEqual([]);
         expect(replay.status).toBe(0);
         expect(replay.stdout).toContain(`from ${seeded.events} events`);
         expect(await mongoCounts(url, db)).toEqual({ keys: KEYS, revoked: seeded.revoked, usage: KEYS });
@@ -123,7 +126,7 @@ whenMongo('MongoDB on a large log', (url) =>
         // Read before the full rebuild, which deletes the generations it does not make live (no service runs).
         const afterResume = await viewDocuments(url, db, 1);
         const full = spawnSync(process.execPath, ['dist/cli.js', 'replay', '--json'], { encoding: 'utf8', env, timeout: 240_000 });
-        expect(full.stderr.split('\n').filter((line) => line && !line.includes('events'))).toEqual([]);
+        expect(otherThanProgress(full.stderr)).toEqual([]);
         expect(full.status).toBe(0);
         expect(JSON.parse(full.stdout)).toMatchObject({ generation: 2, resumed_after: null, events: seeded.events });
         expect(afterResume).toEqual(await viewDocuments(url, db, 2));
